@@ -1,0 +1,348 @@
+"""Turning pixel colours back into values by inverting a colour scale.
+
+A colour scale is a curve through colour space. Each pixel colour is matched to the nearest point
+of that curve in CIELAB, where Euclidean distance is the perceptual colour difference ΔE*ab
+(CIE 1976), and takes the value of that point. The distance itself tells how well the colour is
+explained by the scale: text, lines, background and hill shading lie far from it and become
+nodata.
+
+Rules worth knowing:
+
+* Continuous scales are matched against the curve, not against its samples: a colour between two
+  samples gets a value between theirs, so values are resolved finer than the sample count.
+* A pixel that mixes two colours of the scale (anti-aliasing, resampling, JPEG) lies on the chord
+  between them. When the two colours are neighbours on the scale the chord hugs the curve and the
+  pixel gets an intermediate value; when they are far apart on the scale the chord leaves the curve
+  and the pixel is masked by ``max_distance``, rather than given the value of a third colour.
+* Discrete scales (colour bands, contour-filled figures) are matched against the band colours:
+  a pixel of class ``i`` gets the class's midpoint value (geometric midpoint on a logarithmic
+  scale) and keeps ``i`` in ``DecodedField.class_index``.
+* Each distinct colour is decoded once; the figure's pixels then look their colour up, so the
+  cost grows with the number of distinct colours, not of pixels.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from .errors import ColourScaleError
+
+# Chunk of figure rows processed at once: bounds temporary memory for very large figures.
+DEFAULT_CHUNK_PIXELS = 4_000_000
+# Densify a continuous scale until consecutive curve points differ by at most this ΔE, so the
+# chord between them stands in for the curve (sRGB interpolation is curved in CIELAB).
+CURVE_STEP_DELTA_E = 0.5
+
+_D65_WHITE = np.array([0.95047, 1.0, 1.08883])
+_SRGB_TO_XYZ = np.array([[0.4124564, 0.3575761, 0.1804375],
+                         [0.2126729, 0.7151522, 0.0721750],
+                         [0.0193339, 0.1191920, 0.9503041]])
+
+
+def srgb_to_lab(srgb):
+    """Convert sRGB colours to CIELAB (D65 white point).
+
+    Parameters
+    ----------
+    srgb : array_like, shape (..., 3)
+        sRGB components in [0, 1].
+
+    Returns
+    -------
+    ndarray of float64, shape (..., 3)
+        L* in [0, 100], a*, b* roughly in [-128, 127].
+    """
+    srgb = np.asarray(srgb, dtype=np.float64)
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    xyz = linear @ _SRGB_TO_XYZ.T / _D65_WHITE
+    epsilon, kappa = 216 / 24389, 24389 / 27
+    f = np.where(xyz > epsilon, np.cbrt(xyz), (kappa * xyz + 16) / 116)
+    lightness = 116 * f[..., 1] - 16
+    a = 500 * (f[..., 0] - f[..., 1])
+    b = 200 * (f[..., 1] - f[..., 2])
+    return np.stack([lightness, a, b], axis=-1)
+
+
+@dataclass(frozen=True)
+class ValueMapping:
+    """How a fraction of the colour scale becomes a value.
+
+    Parameters
+    ----------
+    vmin, vmax : float
+        Values at the low and high end of the scale.
+    logarithmic : bool
+        When True the fraction is spread over log10(value).
+    levels : tuple of float or None
+        Class boundaries of a discrete (contour-filled) figure, increasing, in value units.
+    """
+
+    vmin: float
+    vmax: float
+    logarithmic: bool = False
+    levels: tuple = None
+
+    def __post_init__(self):
+        if not (np.isfinite(self.vmin) and np.isfinite(self.vmax)) or self.vmin >= self.vmax:
+            raise ColourScaleError(
+                f"The value range must be increasing: VMIN={self.vmin} is not below VMAX={self.vmax}.",
+                parameter="VMIN")
+        if self.logarithmic and self.vmin <= 0:
+            raise ColourScaleError(
+                f"A logarithmic scale needs VMIN > 0 (got {self.vmin}).", parameter="VMIN")
+        if self.levels is not None:
+            levels = np.asarray(self.levels, dtype=float)
+            if levels.size < 2 or not np.all(np.isfinite(levels)) or np.any(np.diff(levels) <= 0):
+                raise ColourScaleError(
+                    f"LEVELS must be at least two strictly increasing numbers (got {list(self.levels)}).",
+                    parameter="LEVELS")
+            if self.logarithmic and levels[0] <= 0:
+                raise ColourScaleError("LEVELS on a logarithmic scale must all be > 0.",
+                                       parameter="LEVELS")
+
+    def to_value(self, fractions):
+        """Value at each fraction (0 = ``vmin``, 1 = ``vmax``) of the scale."""
+        fractions = np.asarray(fractions, dtype=np.float64)
+        if self.logarithmic:
+            low, high = np.log10(self.vmin), np.log10(self.vmax)
+            return 10.0 ** (low + fractions * (high - low))
+        return self.vmin + fractions * (self.vmax - self.vmin)
+
+    def to_fraction(self, values):
+        """Fraction of the scale at each value; the inverse of :meth:`to_value`."""
+        values = np.asarray(values, dtype=np.float64)
+        if self.logarithmic:
+            low, high = np.log10(self.vmin), np.log10(self.vmax)
+            return (np.log10(values) - low) / (high - low)
+        return (values - self.vmin) / (self.vmax - self.vmin)
+
+    def class_values(self):
+        """Representative value of each class between ``levels``: its (geometric) midpoint."""
+        levels = np.asarray(self.levels, dtype=np.float64)
+        if self.logarithmic:
+            return np.sqrt(levels[:-1] * levels[1:])
+        return (levels[:-1] + levels[1:]) / 2
+
+
+@dataclass
+class DecodedField:
+    """The result of decoding a figure.
+
+    Attributes
+    ----------
+    values : ndarray of float32, shape (rows, cols)
+        Decoded value; NaN where the pixel is not data.
+    distance : ndarray of float32, shape (rows, cols)
+        ΔE*ab from the pixel colour to the scale; NaN where the pixel was not examined
+        (transparent, outside the plot area).
+    class_index : ndarray of int16 or None
+        For discrete scales, the class of each pixel (-1 where not data).
+    """
+
+    values: np.ndarray
+    distance: np.ndarray
+    class_index: np.ndarray = None
+
+
+class ColourDecoder:
+    """Inverts one colour scale; build once, decode many colours.
+
+    Parameters
+    ----------
+    scale : ColourScale
+        The colour scale (see ``colour_scale.py``); continuous or discrete.
+    mapping : ValueMapping
+        Fractions to values. With ``mapping.levels`` a continuous scale is turned into one
+        class per level interval, coloured as matplotlib's ``contourf`` colours it (the scale's
+        colour at the interval's midpoint).
+    """
+
+    def __init__(self, scale, mapping):
+        self.scale = scale
+        self.mapping = mapping
+        if mapping.levels is not None:
+            self._init_classes_from_levels()
+        elif scale.discrete:
+            self._init_classes_from_bands()
+        else:
+            self._init_curve()
+
+    @property
+    def is_discrete(self):
+        return self._class_tree is not None
+
+    @property
+    def value_resolution(self):
+        """Smallest value step the scale can tell apart, in value units (see docstring)."""
+        return self._value_resolution
+
+    # -- set-up -------------------------------------------------------------------------
+    def _init_curve(self):
+        positions = np.asarray(self.scale.positions, dtype=np.float64)
+        colours = np.asarray(self.scale.colours, dtype=np.float64)
+        curve_fraction, curve_srgb = _densify(positions, colours)
+        self._curve_fraction = curve_fraction
+        self._curve_lab = srgb_to_lab(curve_srgb)
+        self._curve_tree = cKDTree(self._curve_lab)
+        self._class_tree = None
+        # A figure can show no more distinct values than the scale has distinct colours.
+        distinct = max(len(np.unique(np.round(colours * 255), axis=0)) - 1, 1)
+        span = positions[-1] - positions[0]
+        low, high = self.mapping.to_value([positions[0], positions[0] + span / distinct])
+        self._value_resolution = float(abs(high - low))
+
+    def _init_classes_from_bands(self):
+        positions = np.asarray(self.scale.positions, dtype=np.float64)
+        self._set_classes(np.asarray(self.scale.colours, dtype=np.float64),
+                          self.mapping.to_value(positions))
+
+    def _init_classes_from_levels(self):
+        levels = np.asarray(self.mapping.levels, dtype=np.float64)
+        class_values = self.mapping.class_values()
+        colours = self.scale.colour_at(np.clip(self.mapping.to_fraction(class_values), 0, 1))
+        self._set_classes(colours, levels)
+
+    def _set_classes(self, colours_srgb, boundaries):
+        self._class_lab = srgb_to_lab(colours_srgb)
+        if self.mapping.logarithmic:
+            self._class_values = np.sqrt(boundaries[:-1] * boundaries[1:])
+        else:
+            self._class_values = (boundaries[:-1] + boundaries[1:]) / 2
+        self.class_boundaries = boundaries
+        self._class_tree = cKDTree(self._class_lab)
+        self._value_resolution = float(np.min(np.diff(boundaries)))
+
+    # -- decoding -----------------------------------------------------------------------
+    def decode_colours(self, srgb8):
+        """Decode distinct colours.
+
+        Parameters
+        ----------
+        srgb8 : ndarray of uint8, shape (k, 3)
+
+        Returns
+        -------
+        values : ndarray of float64, shape (k,)
+        distance : ndarray of float64, shape (k,)
+            ΔE*ab to the nearest point of the scale.
+        class_index : ndarray of int64, shape (k,), or None for continuous scales
+        """
+        lab = srgb_to_lab(np.asarray(srgb8, dtype=np.float64) / 255.0)
+        if self._class_tree is not None:
+            distance, index = self._class_tree.query(lab)
+            return self._class_values[index], distance, index
+        fraction, distance = self._project_on_curve(lab)
+        return self.mapping.to_value(fraction), distance, None
+
+    def _project_on_curve(self, lab, candidates=4):
+        """Nearest point of the densified curve: fraction and distance for each colour."""
+        curve = self._curve_lab
+        last = len(curve) - 1
+        candidates = min(candidates, len(curve))
+        _, nearest = self._curve_tree.query(lab, k=candidates)
+        nearest = nearest.reshape(len(lab), candidates)
+        # The nearest curve point lies on a segment ending at one of the nearest vertices.
+        starts = np.concatenate([np.clip(nearest - 1, 0, last), nearest], axis=1)
+        ends = np.minimum(starts + 1, last)
+        a, b = curve[starts], curve[ends]
+        direction = b - a
+        length2 = np.einsum("ijk,ijk->ij", direction, direction)
+        along = np.einsum("ijk,ijk->ij", lab[:, None, :] - a, direction)
+        t = np.clip(np.divide(along, length2, out=np.zeros_like(along), where=length2 > 0), 0, 1)
+        closest = a + t[..., None] * direction
+        distance2 = np.einsum("ijk,ijk->ij", lab[:, None, :] - closest, lab[:, None, :] - closest)
+        best = np.argmin(distance2, axis=1)
+        rows = np.arange(len(lab))
+        start, end, t_best = starts[rows, best], ends[rows, best], t[rows, best]
+        fraction = (self._curve_fraction[start]
+                    + t_best * (self._curve_fraction[end] - self._curve_fraction[start]))
+        return fraction, np.sqrt(distance2[rows, best])
+
+    def decode_image(self, rgb, examine=None, max_distance=np.inf,
+                     chunk_pixels=DEFAULT_CHUNK_PIXELS, feedback=None):
+        """Decode every pixel of an image.
+
+        Parameters
+        ----------
+        rgb : ndarray of uint8, shape (rows, cols, 3)
+        examine : ndarray of bool, shape (rows, cols), optional
+            Pixels to decode; the others get NaN value and distance.
+        max_distance : float
+            Pixels farther than this ΔE*ab from the scale get a NaN value (their distance is
+            still reported).
+        chunk_pixels : int
+            Pixels handled per chunk; bounds temporary memory.
+        feedback : callable(progress: float) -> bool, optional
+            Called with the fraction done; returning True cancels (raises ``InterruptedError``).
+
+        Returns
+        -------
+        DecodedField
+        """
+        rows, cols = rgb.shape[:2]
+        chunk_rows = max(1, chunk_pixels // max(cols, 1))
+        # Pass 1: which of the 2**24 colours occur.
+        present = np.zeros(1 << 24, dtype=bool)
+        for start in range(0, rows, chunk_rows):
+            packed = _pack(rgb[start:start + chunk_rows])
+            if examine is not None:
+                packed = packed[examine[start:start + chunk_rows]]
+            present[packed] = True
+            _report(feedback, 0.3 * min(start + chunk_rows, rows) / rows)
+        codes = np.flatnonzero(present)
+        del present
+        out_values = np.full((rows, cols), np.nan, dtype=np.float32)
+        out_distance = np.full((rows, cols), np.nan, dtype=np.float32)
+        out_class = None if self._class_tree is None else np.full((rows, cols), -1, dtype=np.int16)
+        if codes.size == 0:
+            return DecodedField(out_values, out_distance, out_class)
+        colours = np.stack([(codes >> 16) & 255, (codes >> 8) & 255, codes & 255], axis=1)
+        values, distance, class_index = self.decode_colours(colours.astype(np.uint8))
+        _report(feedback, 0.6)
+        # Pass 2: every pixel looks its colour up.
+        values = np.where(distance <= max_distance, values, np.nan).astype(np.float32)
+        distance = distance.astype(np.float32)
+        # A 2**24 table (64 MiB) turns the look-up into one gather per pixel.
+        lookup = np.zeros(1 << 24, dtype=np.int32)
+        lookup[codes] = np.arange(len(codes), dtype=np.int32)
+        for start in range(0, rows, chunk_rows):
+            block = slice(start, start + chunk_rows)
+            index = lookup[_pack(rgb[block])]
+            keep = np.ones(index.shape, bool) if examine is None else examine[block]
+            out_values[block] = np.where(keep, values[index], np.nan)
+            out_distance[block] = np.where(keep, distance[index], np.nan)
+            if out_class is not None:
+                matched = keep & np.isfinite(out_values[block])
+                out_class[block] = np.where(matched, class_index[index], -1)
+            _report(feedback, 0.6 + 0.4 * min(start + chunk_rows, rows) / rows)
+        return DecodedField(out_values, out_distance, out_class)
+
+
+def _pack(rgb):
+    """24-bit integer code of each sRGB colour."""
+    rgb = rgb.astype(np.uint32)
+    return (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+
+
+def _report(feedback, progress):
+    if feedback is not None and feedback(progress):
+        raise InterruptedError("Decoding was cancelled.")
+
+
+def _densify(positions, colours, step=CURVE_STEP_DELTA_E):
+    """Subdivide a piecewise-linear sRGB curve until its steps are small in CIELAB.
+
+    Returns
+    -------
+    fractions : ndarray (m,)
+    srgb : ndarray (m, 3)
+    """
+    lab = srgb_to_lab(colours)
+    segment_delta_e = np.linalg.norm(np.diff(lab, axis=0), axis=1)
+    pieces = np.maximum(1, np.ceil(segment_delta_e / step).astype(int))
+    fractions, srgb = [positions[:1]], [colours[:1]]
+    for i, count in enumerate(pieces):
+        t = np.arange(1, count + 1) / count
+        fractions.append(positions[i] + t * (positions[i + 1] - positions[i]))
+        srgb.append(colours[i] + t[:, None] * (colours[i + 1] - colours[i]))
+    return np.concatenate(fractions), np.concatenate(srgb)

@@ -1,0 +1,852 @@
+"""Fitting transforms from figure pixels to map coordinates on ground control points.
+
+The transforms are the ones of the QGIS Georeferencer, computed the same way so that a figure
+placed by this plugin lands where QGIS (and GDAL, which QGIS uses for some of them) would put it:
+
+* ``POLYNOMIAL_1/2/3``: least-squares polynomials of total order 1, 2 or 3 in the pixel
+  coordinates, like GDAL's GCP transformer (``GDALCreateGCPTransformer``). As in GDAL, the
+  map-to-pixel direction is a *separate* least-squares polynomial fitted the other way round,
+  so it is not the exact inverse of the pixel-to-map polynomial when the GCPs are noisy.
+* ``THIN_PLATE_SPLINE``: the interpolating thin plate spline (kernel ``r**2 log r`` plus an
+  affine part) through every GCP, like GDAL's TPS transformer; the map-to-pixel direction is
+  again a second spline fitted the other way round.
+* ``HELMERT``: 4-parameter similarity (uniform scale, rotation, translation; no mirroring of
+  the figure as QGIS displays it) fitted by least squares, as ``QgsHelmertGeorefTransform``.
+  Its inverse is exact.
+* ``PROJECTIVE``: homography fitted by the normalised direct linear transform (algebraic least
+  squares on coordinates centred and scaled to a mean distance of sqrt(2)), as
+  ``QgsProjectiveGeorefTransform``. Its inverse is exact.
+
+Pixel coordinates follow GDAL: ``(0, 0)`` is the top-left corner of the figure, the first
+pixel's centre is ``(0.5, 0.5)``, x = column grows right and y = row grows *down*. (QGIS
+feeds these transforms ``(column, -row)``; every transform above gives the same map position
+for either convention, as the tests check against QGIS.)
+
+Deliberate difference from QGIS 3.22 / GDAL 3.6: polynomials are solved with an orthogonal
+least-squares solver on centred and scaled coordinates, where GDAL solves the normal equations
+on coordinates that are only centred. The results are the same least-squares polynomial; for
+order 3 on a figure about a thousand pixels wide GDAL's normal equations lose about
+``1e-12`` relative precision, i.e. GDAL's map positions can differ from the exact fit by
+``~1e-5`` m when the map coordinates are UTM metres. Ours are the exact fit to ``~1e-9`` m.
+"""
+import enum
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import linalg
+from scipy.spatial import cKDTree
+
+from .errors import GcpError
+
+
+class TransformKind(enum.IntEnum):
+    """Transform types, in the order of the plugin's public enum parameter."""
+
+    POLYNOMIAL_1 = 0
+    POLYNOMIAL_2 = 1
+    POLYNOMIAL_3 = 2
+    THIN_PLATE_SPLINE = 3
+    HELMERT = 4
+    PROJECTIVE = 5
+
+
+#: Fewest enabled GCPs each transform needs. A thin plate spline needs 3 points off one line
+#: to define its affine part (QGIS accepts 1, but GDAL then cannot build the spline).
+MINIMUM_POINTS = {
+    TransformKind.POLYNOMIAL_1: 3,
+    TransformKind.POLYNOMIAL_2: 6,
+    TransformKind.POLYNOMIAL_3: 10,
+    TransformKind.THIN_PLATE_SPLINE: 3,
+    TransformKind.HELMERT: 2,
+    TransformKind.PROJECTIVE: 4,
+}
+
+#: Names of the transforms in messages, as QGIS spells them.
+TRANSFORM_NAMES = {
+    TransformKind.POLYNOMIAL_1: "Polynomial 1",
+    TransformKind.POLYNOMIAL_2: "Polynomial 2",
+    TransformKind.POLYNOMIAL_3: "Polynomial 3",
+    TransformKind.THIN_PLATE_SPLINE: "Thin Plate Spline",
+    TransformKind.HELMERT: "Helmert",
+    TransformKind.PROJECTIVE: "Projective",
+}
+
+_POLYNOMIAL_ORDER = {
+    TransformKind.POLYNOMIAL_1: 1,
+    TransformKind.POLYNOMIAL_2: 2,
+    TransformKind.POLYNOMIAL_3: 3,
+}
+
+# Relative singular value below which a design matrix counts as rank deficient: the GCPs then
+# leave some parameter undetermined (all on one line, or on one conic for order 2, ...).
+_RANK_TOLERANCE = 1e-10
+# Points closer than this fraction of the GCPs' extent count as the same position.
+_DUPLICATE_TOLERANCE = 1e-9
+# Memory bound when transforming many points: about 4 Mi float64 (32 MiB) per work array.
+_WORK_ELEMENTS = 1 << 22
+
+
+class GcpTransform:
+    """A transform between figure pixels and map coordinates, fitted to GCPs.
+
+    Made by :func:`fit_gcp_transform`; not meant to be built directly.
+
+    Attributes
+    ----------
+    kind : TransformKind
+        Which transform this is.
+    point_count : int
+        Number of GCPs it was fitted to.
+    """
+
+    def __init__(self, kind, pixel_to_map_function, map_to_pixel_function, point_count):
+        self.kind = TransformKind(kind)
+        self.point_count = int(point_count)
+        self._pixel_to_map = pixel_to_map_function
+        self._map_to_pixel = map_to_pixel_function
+
+    def __repr__(self):
+        return f"GcpTransform({self.kind.name}, fitted to {self.point_count} GCPs)"
+
+    def pixel_to_map(self, x, y):
+        """Map positions of pixel positions.
+
+        Parameters
+        ----------
+        x, y : array_like of float
+            Pixel column and row (y down; the first pixel's centre is ``(0.5, 0.5)``). Any
+            shapes that broadcast together.
+
+        Returns
+        -------
+        map_x, map_y : ndarray of float64
+            Map coordinates in the GCPs' CRS, with the broadcast shape of `x` and `y`. NaN where
+            the transform is undefined (a projective transform's horizon).
+        """
+        return _apply_to_arrays(self._pixel_to_map, x, y)
+
+    def map_to_pixel(self, map_x, map_y):
+        """Pixel positions of map positions.
+
+        For polynomials and the thin plate spline this is the separately fitted reverse
+        transform (as in GDAL), so ``map_to_pixel(pixel_to_map(x, y))`` returns ``(x, y)`` only
+        up to the fit's residuals; for Helmert and projective transforms it is the exact
+        inverse.
+
+        Parameters
+        ----------
+        map_x, map_y : array_like of float
+            Map coordinates in the GCPs' CRS. Any shapes that broadcast together.
+
+        Returns
+        -------
+        x, y : ndarray of float64
+            Pixel column and row (y down), with the broadcast shape of the inputs.
+        """
+        return _apply_to_arrays(self._map_to_pixel, map_x, map_y)
+
+
+def fit_gcp_transform(gcps, kind):
+    """Fit a pixel-to-map transform (and its map-to-pixel counterpart) to the enabled GCPs.
+
+    Parameters
+    ----------
+    gcps : GroundControlPoints
+        Ground control points; only the enabled ones are used.
+    kind : TransformKind or int
+        Transform to fit.
+
+    Returns
+    -------
+    GcpTransform
+        The fitted transform.
+
+    Raises
+    ------
+    GcpError
+        Too few enabled points for `kind`, non-finite coordinates, two points at the same pixel
+        or the same map position, or points that leave the transform undetermined (e.g. all on
+        one line). The message names the points by their labels.
+    """
+    kind = TransformKind(kind)
+    active = gcps.active()
+    _validate_for_fit(active, kind)
+    return _fit(active.pixel, active.map, kind)
+
+
+@dataclass
+class GcpResiduals:
+    """How well a transform fits each GCP, and how well each GCP is predicted by the others.
+
+    One entry per GCP of the file, disabled ones included (their errors are measured against
+    the fit to the enabled points, which they took no part in).
+
+    Attributes
+    ----------
+    dx_pixels, dy_pixels, residual_pixels : ndarray of float64, shape (n,)
+        ``map_to_pixel(map position) - pixel position`` (y down) and its length, in pixels.
+    dx_map, dy_map, residual_map : ndarray of float64, shape (n,)
+        ``pixel_to_map(pixel position) - map position`` and its length, in map units.
+    loo_error_pixels, loo_error_map : ndarray of float64, shape (n,)
+        Leave-one-out error: distance between the GCP and where a transform fitted to all the
+        *other* enabled GCPs puts it, in pixels (map-to-pixel) and map units (pixel-to-map).
+        For a disabled GCP this is its residual (the fit already leaves it out). NaN where the
+        remaining points are too few or degenerate for the transform.
+    rmse_pixels, rmse_map : float
+        Root mean square of the residuals of the enabled GCPs. Not corrected for degrees of
+        freedom (QGIS's "mean error" divides by ``n - minimum`` instead of ``n``); zero for an
+        interpolating thin plate spline.
+    loo_rmse_pixels, loo_rmse_map : float
+        Root mean square of the finite leave-one-out errors of the enabled GCPs; NaN if none.
+    suspicious : ndarray of bool, shape (n,)
+        GCPs whose map leave-one-out error stands out; see :func:`compute_residuals`.
+    enabled : ndarray of bool, shape (n,)
+        Whether each GCP took part in the fit.
+    kind : TransformKind
+        Transform the residuals are for.
+    """
+
+    dx_pixels: np.ndarray
+    dy_pixels: np.ndarray
+    residual_pixels: np.ndarray
+    dx_map: np.ndarray
+    dy_map: np.ndarray
+    residual_map: np.ndarray
+    loo_error_pixels: np.ndarray
+    loo_error_map: np.ndarray
+    rmse_pixels: float
+    rmse_map: float
+    loo_rmse_pixels: float
+    loo_rmse_map: float
+    suspicious: np.ndarray
+    enabled: np.ndarray = field(default=None)
+    kind: TransformKind = field(default=None)
+
+    def as_table_lines(self, gcps):
+        """Describe the residuals as lines of text for a log.
+
+        Parameters
+        ----------
+        gcps : GroundControlPoints
+            The points the residuals were computed for (for their labels).
+
+        Returns
+        -------
+        list of str
+            A title, one line per GCP, the RMS errors and one advice line per suspicious GCP.
+        """
+        name = TRANSFORM_NAMES.get(self.kind, "Transform")
+        enabled = self._enabled(gcps)
+        label_width = max([len(label) for label in gcps.labels] + [3])
+        lines = [
+            f"{name} fitted to {int(enabled.sum())} of {len(enabled)} GCPs from {gcps.source}",
+            f"{'GCP':<{label_width}}  used  {'dx map':>12} {'dy map':>12} {'res map':>12} "
+            f"{'res px':>10} {'LOO map':>12} {'LOO px':>10}",
+        ]
+        for index, label in enumerate(gcps.labels):
+            flag = "  <- suspicious" if self.suspicious[index] else ""
+            lines.append(
+                f"{label:<{label_width}}  {'yes' if enabled[index] else 'no ':<4}  "
+                f"{_format(self.dx_map[index]):>12} {_format(self.dy_map[index]):>12} "
+                f"{_format(self.residual_map[index]):>12} {_format(self.residual_pixels[index]):>10} "
+                f"{_format(self.loo_error_map[index]):>12} {_format(self.loo_error_pixels[index]):>10}{flag}"
+            )
+        lines.append(
+            f"RMSE {_format(self.rmse_map)} map units, {_format(self.rmse_pixels)} pixels; "
+            f"leave-one-out RMSE {_format(self.loo_rmse_map)} map units, "
+            f"{_format(self.loo_rmse_pixels)} pixels"
+        )
+        typical = np.nanmedian(self.loo_error_map[enabled]) if np.isfinite(self.loo_error_map[enabled]).any() else np.nan
+        for index in np.flatnonzero(self.suspicious):
+            lines.append(
+                f"Suspicious: {gcps.labels[index]} is {_format(self.loo_error_map[index])} map units "
+                f"from where the other GCPs put it (typical {_format(typical)}). Check its "
+                f"coordinates or disable it."
+            )
+        return lines
+
+    def as_dict(self, gcps):
+        """Describe the residuals as a JSON-ready dictionary (NaN becomes None).
+
+        Parameters
+        ----------
+        gcps : GroundControlPoints
+            The points the residuals were computed for (for labels and coordinates).
+
+        Returns
+        -------
+        dict
+            ``transform``, ``source``, the four RMS errors and ``points``: one dictionary per
+            GCP with its label, enabled flag, pixel and map position, residuals, leave-one-out
+            errors and ``suspicious`` flag.
+        """
+        enabled = self._enabled(gcps)
+        points = []
+        for index, label in enumerate(gcps.labels):
+            points.append({
+                "label": label,
+                "enabled": bool(enabled[index]),
+                "pixel_x": _json_number(gcps.pixel[index, 0]),
+                "pixel_y": _json_number(gcps.pixel[index, 1]),
+                "map_x": _json_number(gcps.map[index, 0]),
+                "map_y": _json_number(gcps.map[index, 1]),
+                "dx_pixels": _json_number(self.dx_pixels[index]),
+                "dy_pixels": _json_number(self.dy_pixels[index]),
+                "residual_pixels": _json_number(self.residual_pixels[index]),
+                "dx_map": _json_number(self.dx_map[index]),
+                "dy_map": _json_number(self.dy_map[index]),
+                "residual_map": _json_number(self.residual_map[index]),
+                "loo_error_pixels": _json_number(self.loo_error_pixels[index]),
+                "loo_error_map": _json_number(self.loo_error_map[index]),
+                "suspicious": bool(self.suspicious[index]),
+            })
+        return {
+            "transform": self.kind.name if self.kind is not None else None,
+            "source": gcps.source,
+            "rmse_pixels": _json_number(self.rmse_pixels),
+            "rmse_map": _json_number(self.rmse_map),
+            "loo_rmse_pixels": _json_number(self.loo_rmse_pixels),
+            "loo_rmse_map": _json_number(self.loo_rmse_map),
+            "points": points,
+        }
+
+    def _enabled(self, gcps):
+        return self.enabled if self.enabled is not None else np.asarray(gcps.enabled, dtype=bool)
+
+
+def compute_residuals(gcps, kind):
+    """Residuals and leave-one-out errors of every GCP for a transform fitted to the enabled ones.
+
+    Parameters
+    ----------
+    gcps : GroundControlPoints
+        Ground control points; the transform is fitted to the enabled ones, errors are
+        reported for all.
+    kind : TransformKind or int
+        Transform to fit.
+
+    Returns
+    -------
+    GcpResiduals
+        See :class:`GcpResiduals` for the sign conventions and units.
+
+    Raises
+    ------
+    GcpError
+        As :func:`fit_gcp_transform`.
+
+    Notes
+    -----
+    Leave-one-out predictions are exact refits without the point. Polynomials use the
+    hat-matrix identity ``e_loo = e / (1 - h_ii)`` and the thin plate spline Rippa's identity
+    ``e_loo = c_i / (M^-1)_ii`` [1]_, so both cost one fit; Helmert and projective transforms
+    are refitted once per point.
+
+    A GCP is flagged ``suspicious`` when its map leave-one-out error ``e`` stands out from
+    those of the enabled GCPs by a robust rule: ``e > 3 * median``, ``e - median >
+    3 * 1.4826 * MAD`` (three robust standard deviations) and ``e`` above a floor of
+    ``1e-6`` of the enabled GCPs' map extent (so exact GCPs with round-off errors are never
+    flagged). The rule needs at least 4 finite errors among the enabled GCPs; with fewer,
+    nothing is flagged.
+
+    References
+    ----------
+    .. [1] S. Rippa, "An algorithm for selecting a good value for the parameter c in radial
+       basis function interpolation", Adv. Comput. Math. 11 (1999) 193-210.
+    """
+    kind = TransformKind(kind)
+    transform = fit_gcp_transform(gcps, kind)
+    enabled = np.asarray(gcps.enabled, dtype=bool)
+
+    fitted_map = np.column_stack(transform.pixel_to_map(gcps.pixel[:, 0], gcps.pixel[:, 1]))
+    fitted_pixel = np.column_stack(transform.map_to_pixel(gcps.map[:, 0], gcps.map[:, 1]))
+    delta_map = fitted_map - gcps.map
+    delta_pixel = fitted_pixel - gcps.pixel
+    residual_map = np.hypot(delta_map[:, 0], delta_map[:, 1])
+    residual_pixels = np.hypot(delta_pixel[:, 0], delta_pixel[:, 1])
+
+    active = gcps.active()
+    loo_map, loo_pixel = _leave_one_out_predictions(active.pixel, active.map, kind)
+    loo_error_map = residual_map.copy()
+    loo_error_pixels = residual_pixels.copy()
+    loo_error_map[enabled] = np.hypot(*(loo_map - active.map).T)
+    loo_error_pixels[enabled] = np.hypot(*(loo_pixel - active.pixel).T)
+
+    map_extent = np.ptp(active.map, axis=0)
+    floor = 1e-6 * float(np.hypot(*map_extent))
+    return GcpResiduals(
+        dx_pixels=delta_pixel[:, 0],
+        dy_pixels=delta_pixel[:, 1],
+        residual_pixels=residual_pixels,
+        dx_map=delta_map[:, 0],
+        dy_map=delta_map[:, 1],
+        residual_map=residual_map,
+        loo_error_pixels=loo_error_pixels,
+        loo_error_map=loo_error_map,
+        rmse_pixels=_root_mean_square(residual_pixels[enabled]),
+        rmse_map=_root_mean_square(residual_map[enabled]),
+        loo_rmse_pixels=_root_mean_square(loo_error_pixels[enabled]),
+        loo_rmse_map=_root_mean_square(loo_error_map[enabled]),
+        suspicious=_flag_outstanding_errors(loo_error_map, enabled, floor),
+        enabled=enabled.copy(),
+        kind=kind,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Validation
+
+
+def _validate_for_fit(active, kind):
+    name = TRANSFORM_NAMES[kind]
+    count = len(active)
+    needed = MINIMUM_POINTS[kind]
+    if count < needed:
+        listed = f" ({_list_labels(active.labels)})" if count else ""
+        raise GcpError(
+            f"{name} transform needs at least {needed} enabled GCPs; {active.source} has "
+            f"{count}{listed}. Add or enable GCPs, or choose a transform that needs fewer "
+            f"({_fewest_points_hint(count)})."
+        )
+    for coordinates, what in ((active.pixel, "pixel"), (active.map, "map")):
+        bad = ~np.isfinite(coordinates).all(axis=1)
+        if bad.any():
+            labels = [active.labels[index] for index in np.flatnonzero(bad)]
+            raise GcpError(
+                f"GCPs {_list_labels(labels)} of {active.source} have a {what} coordinate that is "
+                f"not a finite number. Fix or disable them."
+            )
+    _check_distinct_positions(active.pixel, active.labels, "pixel", active.source)
+    _check_distinct_positions(active.map, active.labels, "map", active.source)
+    _check_determined(active, kind)
+
+
+def _check_distinct_positions(points, labels, what, source):
+    extent = float(np.max(np.ptp(points, axis=0)))
+    pairs = sorted(cKDTree(points).query_pairs(r=_DUPLICATE_TOLERANCE * extent))
+    if pairs:
+        described = "; ".join(
+            f"{labels[first]} and {labels[second]} at ({points[first, 0]:.10g}, {points[first, 1]:.10g})"
+            for first, second in pairs[:5]
+        )
+        more = f" and {len(pairs) - 5} more pairs" if len(pairs) > 5 else ""
+        raise GcpError(
+            f"GCPs of {source} share a {what} position: {described}{more}. Delete or disable one "
+            f"GCP of each pair."
+        )
+
+
+def _check_determined(active, kind):
+    name = TRANSFORM_NAMES[kind]
+    sides = (("pixel", active.pixel), ("map", active.map))
+    if kind == TransformKind.HELMERT:
+        return  # two distinct points (checked above) always determine a similarity
+    if kind == TransformKind.PROJECTIVE:
+        singular_values = linalg.svdvals(_projective_equations(*_normalise_like_qgis(active.pixel),
+                                                               *_normalise_like_qgis(active.map)))
+        if singular_values[7] <= _RANK_TOLERANCE * singular_values[0]:
+            raise GcpError(
+                f"The {len(active)} enabled GCPs of {active.source} ({_list_labels(active.labels)}) "
+                f"do not determine a {name} transform: they lie (almost) on one line, or three of "
+                f"four lie on one line. Add GCPs spread over the figure."
+            )
+        return
+    order = _POLYNOMIAL_ORDER.get(kind, 1)
+    for what, points in sides:
+        design = _polynomial_design(_Normaliser.fitted_to(points).apply(points), order)
+        singular_values = linalg.svdvals(design)
+        if singular_values[-1] <= _RANK_TOLERANCE * singular_values[0]:
+            shape = "one straight line" if order == 1 else f"one line or curve of order {order} or less"
+            raise GcpError(
+                f"The {what} positions of the {len(active)} enabled GCPs of {active.source} "
+                f"({_list_labels(active.labels)}) lie (almost) on {shape}, so they do not "
+                f"determine a {name} transform. Add GCPs away from it or choose a simpler transform."
+            )
+
+
+def _fewest_points_hint(count):
+    usable = [TRANSFORM_NAMES[kind] for kind, needed in MINIMUM_POINTS.items() if needed <= count]
+    return "usable with this many: " + ", ".join(usable) if usable else "every transform needs at least 2"
+
+
+def _list_labels(labels, limit=10):
+    shown = ", ".join(labels[:limit])
+    return shown + (f" and {len(labels) - limit} more" if len(labels) > limit else "")
+
+
+# --------------------------------------------------------------------------------------------
+# Fitting
+
+
+def _fit(pixel, map_xy, kind):
+    """Fit `kind` to already validated point pairs; returns a GcpTransform."""
+    count = len(pixel)
+    if kind in _POLYNOMIAL_ORDER:
+        order = _POLYNOMIAL_ORDER[kind]
+        forward = _fit_polynomial(pixel, map_xy, order)
+        reverse = _fit_polynomial(map_xy, pixel, order)
+        return GcpTransform(kind, forward, reverse, count)
+    if kind == TransformKind.THIN_PLATE_SPLINE:
+        return GcpTransform(kind, _fit_thin_plate_spline(pixel, map_xy),
+                            _fit_thin_plate_spline(map_xy, pixel), count)
+    if kind == TransformKind.HELMERT:
+        forward = _fit_helmert(pixel, map_xy)
+        return GcpTransform(kind, forward, forward.inverse(), count)
+    if kind == TransformKind.PROJECTIVE:
+        forward = _fit_projective(pixel, map_xy)
+        return GcpTransform(kind, forward, forward.inverse(), count)
+    raise ValueError(f"Unknown transform kind {kind!r}")
+
+
+@dataclass(frozen=True)
+class _Normaliser:
+    """Shift to the points' centroid and divide by their RMS distance from it.
+
+    Polynomial and spline fits are unchanged by such a similarity of their input, and working
+    on coordinates of order 1 keeps the linear systems well conditioned.
+    """
+
+    centre: np.ndarray
+    scale: float
+
+    @classmethod
+    def fitted_to(cls, points):
+        centre = points.mean(axis=0)
+        spread = float(np.sqrt(np.mean(np.sum((points - centre) ** 2, axis=1))))
+        return cls(centre=centre, scale=spread if spread > 0 else 1.0)
+
+    def apply(self, points):
+        return (points - self.centre) / self.scale
+
+
+def _polynomial_design(points, order):
+    """Columns 1, x, y, x², xy, y², x³, x²y, xy², y³ up to total degree `order`."""
+    x, y = points[:, 0], points[:, 1]
+    columns = [x ** (degree - power_of_y) * y ** power_of_y
+               for degree in range(order + 1) for power_of_y in range(degree + 1)]
+    return np.column_stack(columns)
+
+
+class _Polynomial:
+    """Polynomial map of total order 1-3, with coefficients on normalised input coordinates."""
+
+    def __init__(self, normaliser, coefficients, order, target_offset):
+        self.normaliser = normaliser
+        self.coefficients = coefficients
+        self.order = order
+        self.target_offset = target_offset
+
+    def __call__(self, points):
+        rows = max(1, _WORK_ELEMENTS // self.coefficients.shape[0])
+        return _in_chunks(points, rows, self._evaluate)
+
+    def _evaluate(self, points):
+        design = _polynomial_design(self.normaliser.apply(points), self.order)
+        return design @ self.coefficients + self.target_offset
+
+
+def _fit_polynomial(source, target, order):
+    normaliser = _Normaliser.fitted_to(source)
+    design = _polynomial_design(normaliser.apply(source), order)
+    # Fitting offsets from the target centroid keeps the large map coordinates (UTM metres)
+    # out of the solver, so round-off is relative to the GCPs' spread, not to 5e6 m.
+    target_offset = target.mean(axis=0)
+    coefficients, *_ = linalg.lstsq(design, target - target_offset, lapack_driver="gelsd")
+    return _Polynomial(normaliser, coefficients, order, target_offset)
+
+
+def _thin_plate_kernel(squared_distances):
+    """``r² log r`` written as ``½ r² log r²``, 0 at r = 0 (its limit)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = 0.5 * squared_distances * np.log(squared_distances)
+    values[squared_distances == 0] = 0.0
+    return values
+
+
+def _thin_plate_system(centres):
+    """The (n + 3) square matrix [[K, P], [Pᵀ, 0]] of an interpolating thin plate spline."""
+    count = len(centres)
+    differences = centres[:, None, :] - centres[None, :, :]
+    kernel = _thin_plate_kernel(np.sum(differences ** 2, axis=-1))
+    affine = np.column_stack([np.ones(count), centres])
+    system = np.zeros((count + 3, count + 3))
+    system[:count, :count] = kernel
+    system[:count, count:] = affine
+    system[count:, :count] = affine.T
+    return system
+
+
+class _ThinPlateSpline:
+    """Interpolating thin plate spline, evaluated in chunks to bound memory."""
+
+    def __init__(self, normaliser, centres, weights, affine, target_offset):
+        self.normaliser = normaliser
+        self.centres = centres
+        self.weights = weights
+        self.affine = affine
+        self.target_offset = target_offset
+
+    def __call__(self, points):
+        rows = max(1, _WORK_ELEMENTS // len(self.centres))
+        return _in_chunks(points, rows, self._evaluate)
+
+    def _evaluate(self, points):
+        normalised = self.normaliser.apply(points)
+        squared = ((normalised[:, None, 0] - self.centres[None, :, 0]) ** 2
+                   + (normalised[:, None, 1] - self.centres[None, :, 1]) ** 2)
+        values = _thin_plate_kernel(squared) @ self.weights
+        values += self.affine[0] + normalised @ self.affine[1:]
+        return values + self.target_offset
+
+
+def _fit_thin_plate_spline(source, target, system=None):
+    normaliser = _Normaliser.fitted_to(source)
+    centres = normaliser.apply(source)
+    if system is None:
+        system = _thin_plate_system(centres)
+    target_offset = target.mean(axis=0)
+    right_hand_side = np.zeros((len(source) + 3, 2))
+    right_hand_side[:len(source)] = target - target_offset
+    # The kernel r² log r is invariant in form under the normalising similarity (the extra
+    # r² log s term is absorbed by the affine part), so this is GDAL's spline exactly.
+    solution = linalg.solve(system, right_hand_side, assume_a="sym")
+    return _ThinPlateSpline(normaliser, centres, solution[:len(source)], solution[len(source):],
+                            target_offset)
+
+
+class _AffineMap:
+    """``target = matrix @ source + translation``."""
+
+    def __init__(self, matrix, translation):
+        self.matrix = matrix
+        self.translation = translation
+
+    def __call__(self, points):
+        return points @ self.matrix.T + self.translation
+
+    def inverse(self):
+        inverse_matrix = np.linalg.inv(self.matrix)
+        return _AffineMap(inverse_matrix, -inverse_matrix @ self.translation)
+
+
+def _fit_helmert(pixel, map_xy):
+    """Least-squares similarity, as QgsLeastSquares::helmert.
+
+    QGIS fits ``map = t + s R(angle) (column, -row)``; in pixel coordinates with y down that is
+    ``map = t + [[a, b], [b, -a]] (x, y)`` with ``a = s cos(angle)``, ``b = s sin(angle)``.
+    """
+    source = np.column_stack([pixel[:, 0], -pixel[:, 1]])
+    source_centre = source.mean(axis=0)
+    target_centre = map_xy.mean(axis=0)
+    u, v = (source - source_centre).T
+    east, north = (map_xy - target_centre).T
+    spread = np.sum(u * u + v * v)
+    a = np.sum(u * east + v * north) / spread
+    b = np.sum(u * north - v * east) / spread
+    rotation_scale = np.array([[a, -b], [b, a]])
+    translation = target_centre - rotation_scale @ source_centre
+    flip_y = np.diag([1.0, -1.0])
+    return _AffineMap(rotation_scale @ flip_y, translation)
+
+
+def _normalise_like_qgis(points):
+    """Centroid to the origin, mean distance to sqrt(2), as QgsLeastSquares normalizeCoordinates.
+
+    Returns the normalised points and the 3x3 normalising and de-normalising matrices. The
+    projective fit is an algebraic (not geometric) least-squares fit, whose result depends on
+    this normalisation, so it must be QGIS's to land on QGIS's transform.
+    """
+    centre = points.mean(axis=0)
+    mean_distance = float(np.mean(np.hypot(*(points - centre).T)))
+    scale_back = mean_distance / np.sqrt(2.0) if mean_distance > 0 else 1.0
+    normalised = (points - centre) / scale_back
+    normalise = np.array([[1 / scale_back, 0, -centre[0] / scale_back],
+                          [0, 1 / scale_back, -centre[1] / scale_back],
+                          [0, 0, 1.0]])
+    denormalise = np.array([[scale_back, 0, centre[0]], [0, scale_back, centre[1]], [0, 0, 1.0]])
+    return normalised, normalise, denormalise
+
+
+def _projective_equations(source, _normalise_source, _denormalise_source,
+                          target, _normalise_target, _denormalise_target):
+    """The 2n x 9 direct-linear-transform matrix S with S h = 0 for the homography h."""
+    x, y = source[:, 0], source[:, 1]
+    tx, ty = target[:, 0], target[:, 1]
+    ones, zeros = np.ones_like(x), np.zeros_like(x)
+    rows_x = np.column_stack([x, y, ones, zeros, zeros, zeros, -tx * x, -tx * y, -tx])
+    rows_y = np.column_stack([zeros, zeros, zeros, x, y, ones, -ty * x, -ty * y, -ty])
+    return np.stack([rows_x, rows_y], axis=1).reshape(-1, 9)
+
+
+class _Homography:
+    """``target ~ H @ (x, y, 1)``; NaN where the point maps to infinity."""
+
+    def __init__(self, matrix):
+        self.matrix = matrix
+
+    def __call__(self, points):
+        x, y = points[:, 0], points[:, 1]
+        h = self.matrix
+        w = h[2, 0] * x + h[2, 1] * y + h[2, 2]
+        # Like QGIS, refuse points on (or numerically at) the horizon of the homography.
+        size = np.abs(h[2, 0] * x) + np.abs(h[2, 1] * y) + abs(h[2, 2])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            result = np.column_stack([(h[0, 0] * x + h[0, 1] * y + h[0, 2]) / w,
+                                      (h[1, 0] * x + h[1, 1] * y + h[1, 2]) / w])
+        result[np.abs(w) <= 1024 * np.finfo(float).eps * size] = np.nan
+        return result
+
+    def inverse(self):
+        return _Homography(np.linalg.inv(self.matrix))
+
+
+def _fit_projective(pixel, map_xy):
+    """Homography by the normalised DLT, as QgsLeastSquares::projective."""
+    source = _normalise_like_qgis(pixel)
+    target = _normalise_like_qgis(map_xy)
+    equations = _projective_equations(*source, *target)
+    # The right singular vector of the smallest singular value minimises |S h| with |h| = 1.
+    _, _, right_vectors = linalg.svd(equations, full_matrices=True)
+    normalised_matrix = right_vectors[-1].reshape(3, 3)
+    matrix = target[2] @ normalised_matrix @ source[1]
+    # QGIS fits on (column, -row); the DLT with this normalisation is unchanged by that
+    # mirroring, so fitting on (column, row) gives the same transform.
+    return _Homography(matrix / np.max(np.abs(matrix)))
+
+
+# --------------------------------------------------------------------------------------------
+# Leave-one-out
+
+
+def _leave_one_out_predictions(pixel, map_xy, kind):
+    """Map and pixel position of each point predicted by the transform fitted to the others.
+
+    Returns two (n, 2) arrays: map position predicted from the pixel position, and pixel
+    position predicted from the map position; NaN rows where the remaining points are too few
+    or degenerate.
+    """
+    count = len(pixel)
+    predicted_map = np.full((count, 2), np.nan)
+    predicted_pixel = np.full((count, 2), np.nan)
+    if count - 1 < MINIMUM_POINTS[kind]:
+        return predicted_map, predicted_pixel
+    if kind in _POLYNOMIAL_ORDER:
+        order = _POLYNOMIAL_ORDER[kind]
+        predicted_map = _polynomial_leave_one_out(pixel, map_xy, order)
+        predicted_pixel = _polynomial_leave_one_out(map_xy, pixel, order)
+    elif kind == TransformKind.THIN_PLATE_SPLINE:
+        predicted_map = _thin_plate_leave_one_out(pixel, map_xy)
+        predicted_pixel = _thin_plate_leave_one_out(map_xy, pixel)
+    else:
+        fit = _fit_helmert if kind == TransformKind.HELMERT else _fit_projective
+        for index in range(count):
+            keep = np.arange(count) != index
+            try:
+                forward = fit(pixel[keep], map_xy[keep])
+                if kind == TransformKind.PROJECTIVE and _projective_is_degenerate(pixel[keep], map_xy[keep]):
+                    continue
+                predicted_map[index] = forward(pixel[index:index + 1])[0]
+                predicted_pixel[index] = forward.inverse()(map_xy[index:index + 1])[0]
+            except (np.linalg.LinAlgError, linalg.LinAlgError, ZeroDivisionError):
+                continue
+    return predicted_map, predicted_pixel
+
+
+def _polynomial_leave_one_out(source, target, order):
+    """Hat-matrix identity: the refit without i misses point i by ``e_i / (1 - h_ii)``."""
+    normaliser = _Normaliser.fitted_to(source)
+    design = _polynomial_design(normaliser.apply(source), order)
+    orthonormal_basis, _ = linalg.qr(design, mode="economic")
+    leverage = np.sum(orthonormal_basis ** 2, axis=1)
+    fitted = _fit_polynomial(source, target, order)(source)
+    complement = 1.0 - leverage
+    predicted = np.full_like(target, np.nan)
+    # 1 - h_ii near 0: the other points leave the polynomial undetermined at point i.
+    usable = complement > 1e-8
+    predicted[usable] = target[usable] + (fitted[usable] - target[usable]) / complement[usable, None]
+    return predicted
+
+
+def _thin_plate_leave_one_out(source, target):
+    """Rippa's identity: the spline without point i misses it by ``c_i / (M^-1)_ii``."""
+    count = len(source)
+    normaliser = _Normaliser.fitted_to(source)
+    system = _thin_plate_system(normaliser.apply(source))
+    spline = _fit_thin_plate_spline(source, target, system)
+    diagonal = np.diag(linalg.inv(system))[:count]
+    predicted = np.full_like(target, np.nan)
+    usable = (np.abs(diagonal) > 0) & ~_remainder_is_collinear(source)
+    predicted[usable] = target[usable] - spline.weights[usable] / diagonal[usable, None]
+    return predicted
+
+
+def _remainder_is_collinear(points):
+    """For each point, whether all the other points lie on one straight line."""
+    count = len(points)
+    centred = points - points.mean(axis=0)
+    scale = np.sqrt(np.mean(np.sum(centred ** 2, axis=1))) or 1.0
+    centred = centred / scale
+    # Second moments of the remainder from the full sums minus the left-out point's share.
+    sums = centred.sum(axis=0) - centred
+    products = np.einsum("ni,nj->nij", centred, centred)
+    second = products.sum(axis=0) - products
+    remaining = count - 1
+    means = sums / remaining
+    covariance = second / remaining - np.einsum("ni,nj->nij", means, means)
+    determinant = covariance[:, 0, 0] * covariance[:, 1, 1] - covariance[:, 0, 1] ** 2
+    trace = covariance[:, 0, 0] + covariance[:, 1, 1]
+    return determinant <= _RANK_TOLERANCE * trace ** 2
+
+
+def _projective_is_degenerate(pixel, map_xy):
+    singular_values = linalg.svdvals(_projective_equations(*_normalise_like_qgis(pixel),
+                                                           *_normalise_like_qgis(map_xy)))
+    return len(singular_values) < 8 or singular_values[7] <= _RANK_TOLERANCE * singular_values[0]
+
+
+def _flag_outstanding_errors(errors, enabled, floor):
+    reference = errors[enabled & np.isfinite(errors)]
+    flagged = np.zeros(len(errors), dtype=bool)
+    if reference.size < 4:
+        return flagged
+    median = float(np.median(reference))
+    robust_spread = 1.4826 * float(np.median(np.abs(reference - median)))
+    finite = np.isfinite(errors)
+    flagged[finite] = ((errors[finite] > 3.0 * median)
+                       & (errors[finite] - median > 3.0 * robust_spread)
+                       & (errors[finite] > floor))
+    return flagged
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _apply_to_arrays(function, x, y):
+    x, y = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
+    points = np.column_stack([x.ravel(), y.ravel()])
+    result = function(points) if len(points) else np.empty((0, 2))
+    return result[:, 0].reshape(x.shape), result[:, 1].reshape(x.shape)
+
+
+def _in_chunks(points, rows, evaluate):
+    if len(points) <= rows:
+        return evaluate(points)
+    result = np.empty((len(points), 2))
+    for start in range(0, len(points), rows):
+        result[start:start + rows] = evaluate(points[start:start + rows])
+    return result
+
+
+def _root_mean_square(values):
+    finite = values[np.isfinite(values)]
+    return float(np.sqrt(np.mean(finite ** 2))) if finite.size else float("nan")
+
+
+def _format(value):
+    return "n/a" if not np.isfinite(value) else f"{value:.6g}"
+
+
+def _json_number(value):
+    value = float(value)
+    return value if np.isfinite(value) else None

@@ -1,0 +1,413 @@
+"""Reading and writing ground control points (GCPs) that tie a figure's pixels to a map.
+
+Two file formats are understood:
+
+* the QGIS Georeferencer ``.points`` file, as QGIS 3.22 writes it::
+
+      #CRS: <WKT of the map coordinates' CRS>
+      mapX,mapY,pixelX,pixelY,enable,dX,dY,residual
+      523000.5,5281000.25,10.5,-20.5,1,0,0,0
+
+  Newer QGIS versions name the source columns ``sourceX,sourceY``; files from old versions
+  have no ``#CRS:`` line, may have only the first four or five columns and may separate them
+  with tabs. The Georeferencer shows an image that has no georeferencing of its own with the
+  y axis pointing *up*, so ``pixelY``/``sourceY`` is minus the row (``-row``);
+
+* a plain CSV table with the header ``pixel_x,pixel_y,map_x,map_y`` and an optional
+  ``enabled`` column, separated by ``,``, ``;`` or tabs, where ``pixel_y`` is the row (y
+  *down*).
+
+Whatever the file, :class:`GroundControlPoints` holds pixel coordinates the GDAL way: ``(0, 0)``
+is the top-left corner of the image, the first pixel's centre is ``(0.5, 0.5)``, x grows to the
+right and y grows *down* (x = column, y = row, in pixels).
+"""
+import csv
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import GcpError
+
+#: Header QGIS 3.22 writes to (and the Georeferencer expects at the top of) a ``.points`` file.
+POINTS_HEADER = "mapX,mapY,pixelX,pixelY,enable,dX,dY,residual"
+#: Header of the plain CSV format (``enabled`` is optional).
+CSV_HEADER = "pixel_x,pixel_y,map_x,map_y,enabled"
+
+_POINTS_CRS_PREFIX = "#CRS:"
+_POINTS_X_NAMES = ("pixelx", "sourcex")
+_POINTS_Y_NAMES = ("pixely", "sourcey")
+_CSV_REQUIRED = ("pixel_x", "pixel_y", "map_x", "map_y")
+_CSV_DELIMITERS = (",", ";", "\t")
+_TRUE_WORDS = {"1", "true", "yes", "y", "t", "on"}
+_FALSE_WORDS = {"0", "false", "no", "n", "f", "off"}
+
+
+@dataclass
+class GroundControlPoints:
+    """Pairs of pixel and map positions, as read from a GCP file.
+
+    Attributes
+    ----------
+    pixel : ndarray of float64, shape (n, 2)
+        Pixel position of each point: x = column, y = row, in pixels, origin at the top-left
+        corner of the image, y pointing *down* (GDAL's pixel/line convention).
+    map : ndarray of float64, shape (n, 2)
+        Map position of each point, in the units of `crs` (easting, northing or lon, lat as
+        the CRS's x/y, i.e. the order QGIS uses for ``mapX, mapY``).
+    enabled : ndarray of bool, shape (n,)
+        Whether the point takes part in fitting a transform.
+    crs : str or None
+        CRS of the map coordinates as text (the WKT of the ``#CRS:`` line), or None when the
+        file does not say.
+    source : str
+        File the points came from, for messages.
+    labels : list of str
+        Name of each point in messages, e.g. ``"GCP 3 (line 5)"``.
+    """
+
+    pixel: np.ndarray
+    map: np.ndarray
+    enabled: np.ndarray
+    crs: "str | None" = None
+    source: str = "<memory>"
+    labels: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.pixel = np.asarray(self.pixel, dtype=np.float64).reshape(-1, 2)
+        self.map = np.asarray(self.map, dtype=np.float64).reshape(-1, 2)
+        count = len(self.pixel)
+        if self.enabled is None:
+            self.enabled = np.ones(count, dtype=bool)
+        self.enabled = np.asarray(self.enabled, dtype=bool).reshape(-1)
+        if not self.labels:
+            self.labels = [f"GCP {index + 1}" for index in range(count)]
+        self.labels = list(self.labels)
+        if not (len(self.map) == len(self.enabled) == len(self.labels) == count):
+            raise ValueError(
+                f"GroundControlPoints needs as many map positions ({len(self.map)}), enabled "
+                f"flags ({len(self.enabled)}) and labels ({len(self.labels)}) as pixel "
+                f"positions ({count})."
+            )
+
+    def __len__(self):
+        return len(self.pixel)
+
+    def active(self):
+        """Return only the enabled points (the ones a transform is fitted to).
+
+        Returns
+        -------
+        GroundControlPoints
+            A copy holding the enabled points, in file order, with their labels.
+        """
+        keep = np.flatnonzero(self.enabled)
+        return GroundControlPoints(
+            pixel=self.pixel[keep].copy(),
+            map=self.map[keep].copy(),
+            enabled=np.ones(len(keep), dtype=bool),
+            crs=self.crs,
+            source=self.source,
+            labels=[self.labels[index] for index in keep],
+        )
+
+
+def read_gcps(path):
+    """Read ground control points from a QGIS ``.points`` file or a CSV table.
+
+    The format is recognised from the content, not the file name: a ``#CRS:`` first line or a
+    header starting with ``mapX`` means a QGIS Georeferencer file, a header naming
+    ``pixel_x, pixel_y, map_x, map_y`` (any case, any order, separated by ``,`` ``;`` or tab)
+    means the CSV table.
+
+    Parameters
+    ----------
+    path : str or path-like
+        File to read.
+
+    Returns
+    -------
+    GroundControlPoints
+        Pixel positions with y pointing down (the ``.points`` ``pixelY = -row`` is turned back
+        into the row), map positions, enabled flags, the CRS text (``.points`` only) and labels
+        ``"GCP k (line L)"`` counting points and file lines from 1.
+
+    Raises
+    ------
+    GcpError
+        The file is missing, unreadable or empty, its header is not one of the two formats,
+        a value is missing, not a number or not finite, or no point is enabled. The message
+        names the file and line.
+    """
+    path = Path(path)
+    lines = _read_text_lines(path)
+    first_index = next((index for index, line in enumerate(lines) if line.strip()), None)
+    if first_index is None:
+        raise GcpError(
+            f"GCP file {path} is empty. Save the ground control points from the QGIS "
+            f"Georeferencer (.points) or write a CSV table with the header {CSV_HEADER}."
+        )
+    first_line = lines[first_index].strip()
+    if first_line.startswith(_POINTS_CRS_PREFIX) or _looks_like_points_header(first_line):
+        gcps = _parse_points_lines(path, lines, first_index)
+    else:
+        gcps = _parse_csv_lines(path, lines, first_index)
+    if len(gcps) == 0:
+        raise GcpError(f"GCP file {path} has a header but no points. Add at least one GCP line.")
+    if not gcps.enabled.any():
+        raise GcpError(
+            f"GCP file {path} has {len(gcps)} points but none is enabled. Enable the points to "
+            f"use (enable/enabled column = 1)."
+        )
+    return gcps
+
+
+def write_points_file(path, gcps):
+    """Write ground control points as a QGIS Georeferencer ``.points`` file.
+
+    The file is laid out as QGIS 3.22 writes it, so the Georeferencer loads it unchanged: a
+    ``#CRS: <WKT>`` line (left out when `gcps.crs` is None, in which case QGIS assumes the
+    project CRS), the header :data:`POINTS_HEADER`, then one line per point with
+    ``pixelY = -row`` (QGIS's y-up view of an image without georeferencing), ``enable`` as
+    ``1``/``0``, and zero ``dX,dY,residual`` (QGIS recomputes them). Numbers are written with
+    the shortest text that reads back to the same float64 (full precision).
+
+    Parameters
+    ----------
+    path : str or path-like
+        File to write (overwritten).
+    gcps : GroundControlPoints
+        Points to write, disabled ones included.
+
+    Raises
+    ------
+    GcpError
+        The file cannot be written.
+    """
+    path = Path(path)
+    rows = []
+    if gcps.crs:
+        # A WKT pretty-printed over several lines must stay on the one '#CRS:' line QGIS reads.
+        crs_text = " ".join(part.strip() for part in str(gcps.crs).splitlines() if part.strip())
+        rows.append(f"{_POINTS_CRS_PREFIX} {crs_text}")
+    rows.append(POINTS_HEADER)
+    for (pixel_x, row), (map_x, map_y), enabled in zip(gcps.pixel, gcps.map, gcps.enabled):
+        values = (map_x, map_y, pixel_x, -row)
+        rows.append(",".join(_format_number(value) for value in values) + f",{int(bool(enabled))},0,0,0")
+    try:
+        # QGIS writes '\n' line ends on every platform; newline="" stops Python translating them.
+        with open(path, "w", encoding="utf-8", newline="") as stream:
+            stream.write("\n".join(rows) + "\n")
+    except OSError as error:
+        raise GcpError(f"Cannot write the GCP file {path}: {error.strerror or error}.") from error
+
+
+def _read_text_lines(path):
+    if not path.exists():
+        raise GcpError(f"GCP file {path} does not exist. Check the path of the ground control points file.")
+    if path.is_dir():
+        raise GcpError(f"GCP path {path} is a folder, not a file. Choose the .points or .csv file itself.")
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise GcpError(f"Cannot read the GCP file {path}: {error.strerror or error}.") from error
+    if b"\x00" in raw:
+        raise GcpError(
+            f"GCP file {path} is not a text file. Choose a QGIS Georeferencer .points file or "
+            f"a CSV table with the header {CSV_HEADER}."
+        )
+    try:
+        # utf-8-sig drops the byte-order mark spreadsheet programs put at the start of CSVs.
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Older QGIS wrote in the system code page; the numbers are ASCII either way.
+        text = raw.decode("latin-1")
+    return text.splitlines()
+
+
+def _looks_like_points_header(line):
+    names = [name.strip().lower() for name in _split_points_line(line)]
+    return len(names) >= 2 and names[0] == "mapx" and names[1] == "mapy"
+
+
+def _split_points_line(line):
+    # Same rule as the QGIS loader: commas in current files, tabs in files of the old plugin.
+    return line.split(",") if "," in line else line.split("\t")
+
+
+def _parse_points_lines(path, lines, first_index):
+    crs = None
+    header_index = first_index
+    first_line = lines[first_index].strip()
+    if first_line.startswith(_POINTS_CRS_PREFIX):
+        crs = first_line[len(_POINTS_CRS_PREFIX):].strip() or None
+        header_index = next(
+            (index for index in range(first_index + 1, len(lines)) if lines[index].strip()), None
+        )
+        if header_index is None:
+            raise GcpError(
+                f"GCP file {path} has a '#CRS:' line but no header and no points. Expected the "
+                f"header {POINTS_HEADER} on line {first_index + 2}."
+            )
+    header_line_number = header_index + 1
+    names = [name.strip().lower() for name in _split_points_line(lines[header_index].strip())]
+    if (
+        len(names) < 4
+        or names[:2] != ["mapx", "mapy"]
+        or names[2] not in _POINTS_X_NAMES
+        or names[3] not in _POINTS_Y_NAMES
+    ):
+        raise GcpError(
+            f"GCP file {path}, line {header_line_number}: header {lines[header_index].strip()!r} is "
+            f"not a QGIS Georeferencer header. Expected {POINTS_HEADER} (or with "
+            f"sourceX,sourceY instead of pixelX,pixelY)."
+        )
+    has_enable_column = len(names) >= 5 and names[4] == "enable"
+    column_names = ("mapX", "mapY", "pixelX" if names[2] == "pixelx" else "sourceX",
+                    "pixelY" if names[3] == "pixely" else "sourceY")
+
+    pixel, map_xy, enabled, labels = [], [], [], []
+    for index in range(header_index + 1, len(lines)):
+        line = lines[index].strip()
+        if not line or line.startswith("#"):
+            continue
+        line_number = index + 1
+        fields = _split_points_line(line)
+        if len(fields) < 4:
+            raise GcpError(
+                f"GCP file {path}, line {line_number}: {len(fields)} value(s) where at least 4 are "
+                f"needed ({','.join(column_names)}). Fix or delete this line."
+            )
+        map_x, map_y, source_x, source_y = (
+            _parse_number(path, line_number, name, text) for name, text in zip(column_names, fields[:4])
+        )
+        is_enabled = True
+        if has_enable_column and len(fields) >= 5 and fields[4].strip():
+            is_enabled = _parse_flag(path, line_number, "enable", fields[4])
+        # QGIS shows an image without georeferencing with y up, so sourceY = -row.
+        pixel.append((source_x, 0.0 - source_y))
+        map_xy.append((map_x, map_y))
+        enabled.append(is_enabled)
+        labels.append(f"GCP {len(labels) + 1} (line {line_number})")
+    return GroundControlPoints(
+        pixel=np.array(pixel, dtype=np.float64).reshape(-1, 2),
+        map=np.array(map_xy, dtype=np.float64).reshape(-1, 2),
+        enabled=np.array(enabled, dtype=bool),
+        crs=crs,
+        source=str(path),
+        labels=labels,
+    )
+
+
+def _parse_csv_lines(path, lines, first_index):
+    header_line_number = first_index + 1
+    header_line = lines[first_index]
+    delimiter, columns = _find_csv_columns(header_line)
+    if delimiter is None:
+        raise GcpError(
+            f"GCP file {path}, line {header_line_number}: header {header_line.strip()!r} is "
+            f"neither a QGIS Georeferencer header ({POINTS_HEADER}) nor a CSV header with the "
+            f"columns {CSV_HEADER} ('enabled' optional; separated by ',', ';' or tab)."
+        )
+    pixel, map_xy, enabled, labels = [], [], [], []
+    data_lines = lines[first_index + 1:]
+    for offset, fields in enumerate(csv.reader(data_lines, delimiter=delimiter, skipinitialspace=True)):
+        line_number = header_line_number + 1 + offset
+        if not fields or all(not value.strip() for value in fields):
+            continue
+        # A trailing 'enabled' value may be left out (the point is then enabled).
+        needed = max(columns[name] for name in _CSV_REQUIRED) + 1
+        if len(fields) < needed:
+            raise GcpError(
+                f"GCP file {path}, line {line_number}: {len(fields)} value(s) where the header "
+                f"needs at least {needed}. Fix or delete this line."
+            )
+        values = {
+            name: _parse_number(path, line_number, name, _decimal_point(fields[columns[name]], delimiter))
+            for name in _CSV_REQUIRED
+        }
+        is_enabled = True
+        if "enabled" in columns and columns["enabled"] < len(fields) and fields[columns["enabled"]].strip():
+            is_enabled = _parse_flag(path, line_number, "enabled", fields[columns["enabled"]])
+        pixel.append((values["pixel_x"], values["pixel_y"]))
+        map_xy.append((values["map_x"], values["map_y"]))
+        enabled.append(is_enabled)
+        labels.append(f"GCP {len(labels) + 1} (line {line_number})")
+    return GroundControlPoints(
+        pixel=np.array(pixel, dtype=np.float64).reshape(-1, 2),
+        map=np.array(map_xy, dtype=np.float64).reshape(-1, 2),
+        enabled=np.array(enabled, dtype=bool),
+        crs=None,
+        source=str(path),
+        labels=labels,
+    )
+
+
+def _find_csv_columns(header_line):
+    """Pick the separator under which the header names every required column.
+
+    Trying each candidate is sturdier than csv.Sniffer on a one-line sample, which guesses
+    wrong when a header has no repeated separator pattern.
+    """
+    for delimiter in _CSV_DELIMITERS:
+        names = next(csv.reader([header_line], delimiter=delimiter))
+        names = [name.strip().strip('"').strip().lower() for name in names]
+        columns = {name: index for index, name in enumerate(names) if name}
+        if all(name in columns for name in _CSV_REQUIRED):
+            wanted = {name: columns[name] for name in _CSV_REQUIRED}
+            if "enabled" in columns:
+                wanted["enabled"] = columns["enabled"]
+            return delimiter, wanted
+    return None, None
+
+
+def _decimal_point(text, delimiter):
+    # Spreadsheets in many locales write ';'-separated files with decimal commas ("12,5").
+    if delimiter != "," and "," in text and "." not in text:
+        return text.replace(",", ".")
+    return text
+
+
+def _parse_number(path, line_number, column, text):
+    stripped = text.strip()
+    if not stripped:
+        raise GcpError(f"GCP file {path}, line {line_number}: the {column} value is empty. Fill it in or delete the line.")
+    try:
+        value = float(stripped)
+    except ValueError:
+        raise GcpError(
+            f"GCP file {path}, line {line_number}: {column} value {stripped!r} is not a number. "
+            f"Use plain decimal numbers such as 523000.25."
+        ) from None
+    if not math.isfinite(value):
+        raise GcpError(
+            f"GCP file {path}, line {line_number}: {column} value {stripped!r} is not finite. "
+            f"Give the real coordinate or delete the line."
+        )
+    return value
+
+
+def _parse_flag(path, line_number, column, text):
+    word = text.strip().strip('"').lower()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    raise GcpError(
+        f"GCP file {path}, line {line_number}: {column} value {text.strip()!r} is not a yes/no "
+        f"flag. Use 1/0, true/false or yes/no."
+    )
+
+
+def _format_number(value):
+    """Shortest text that reads back to exactly `value`, like QGIS's qgsDoubleToString.
+
+    Whole numbers are written without a decimal part ("1200", not "1200.0"), and -0 as "0".
+    """
+    value = float(value)
+    if value == 0.0:
+        return "0"
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)

@@ -1,0 +1,355 @@
+"""The whole decoding job, stage by stage, without QGIS.
+
+figure pixels -> colour scale -> values + colour distance -> mask -> GCP transform -> grid in the
+target CRS; and values -> flat mask -> clusters -> points in the same CRS.
+
+Each stage is a function of its own so scripts and tests can stop anywhere; :func:`decode_map`
+runs them all. ``progress(fraction, message) -> bool`` is called between and within stages; when
+it returns True the job stops with ``InterruptedError``.
+"""
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from .colour_decoding import ColourDecoder, DecodedField, ValueMapping
+from .colour_scale import colour_scale_from_samples, resolve_colour_scale
+from .errors import ColourScaleError, EngineError, GcpError, GeoreferencingError
+from .figure import read_figure
+from .gcp_transform import TransformKind, compute_residuals, fit_gcp_transform
+from .gcps import read_gcps
+from .reduction import ClusterPoints, flat_mask, cluster_pixels, cluster_points, reconstruction_check
+from .regions import box_mask, extent_to_pixel_box, sample_colorbar
+from .warping import (GeotransformPixelTransform, OutputGrid, plan_output_grid, pixels_to_target,
+                      warp_nearest)
+
+DEFAULT_MAX_COLOR_DISTANCE = 12.0
+# Pixels around the colorbar box also left out: its frame and tick marks.
+COLORBAR_EXCLUSION_MARGIN = 3
+
+
+@dataclass
+class DecodeSettings:
+    """Everything the job needs; names follow the algorithm's parameters.
+
+    Extents (``colorbar_extent``, ``plot_area_extent``) are (xmin, xmax, ymin, ymax) in the
+    figure layer's coordinates (see ``regions.py``).
+    """
+
+    figure_path: str
+    colormap: str = ""
+    colorbar_extent: Optional[tuple] = None
+    colorbar_flip: bool = False
+    vmin: Optional[float] = None
+    vmax: Optional[float] = None
+    logarithmic: bool = False
+    levels: Optional[tuple] = None
+    plot_area_extent: Optional[tuple] = None
+    max_color_distance: float = DEFAULT_MAX_COLOR_DISTANCE
+    gcps_path: Optional[str] = None
+    gcp_crs: Optional[str] = None
+    transform: TransformKind = TransformKind.POLYNOMIAL_1
+    target_crs: Optional[str] = None
+    pixel_size: float = 0.0
+    dbscan_eps: float = 1.5
+    dbscan_min_samples: int = 1
+    flat_tolerance: float = 0.0
+    qgis_resources: Optional[str] = None
+
+
+@dataclass
+class Georeference:
+    """How the figure's pixels reach the target CRS."""
+
+    pixel_transform: object
+    source_crs: str
+    target_crs: str
+    description: str
+    residuals: object = None
+    gcps: object = None
+
+
+@dataclass
+class PointLayer:
+    """Representative points with their target-CRS coordinates."""
+
+    clusters: ClusterPoints
+    x: np.ndarray
+    y: np.ndarray
+    area_m2: np.ndarray
+
+
+@dataclass
+class DecodeResult:
+    settings: DecodeSettings
+    figure: object
+    decoder: ColourDecoder
+    scale_name: str
+    mapping: ValueMapping
+    field: DecodedField
+    plot_box: tuple
+    georeference: Georeference
+    grid: OutputGrid
+    values: np.ndarray
+    distance: np.ndarray
+    points: PointLayer
+    reconstruction: object
+    messages: list = field(default_factory=list)
+
+
+# -- stage: colour scale ------------------------------------------------------------------
+def build_colour_scale(settings, figure):
+    """The colour scale from the colorbar box or from the colormap name / .cpt file.
+
+    Returns
+    -------
+    scale : ColourScale
+    colorbar_box : tuple or None
+    """
+    colorbar_box = None
+    if settings.colorbar_extent is not None:
+        colorbar_box = extent_to_pixel_box(settings.colorbar_extent, figure.shape,
+                                           figure.geotransform, parameter="COLORBAR")
+        samples = sample_colorbar(figure.rgb, colorbar_box, flip=settings.colorbar_flip)
+        return colour_scale_from_samples(samples, name="colorbar"), colorbar_box
+    if not settings.colormap:
+        raise ColourScaleError("Give a COLORMAP (a name or a .cpt file) or draw the COLORBAR box.")
+    return resolve_colour_scale(settings.colormap, settings.qgis_resources), colorbar_box
+
+
+def build_value_mapping(settings, scale):
+    """Values at the ends of the scale: VMIN/VMAX, or a .cpt file's own z range."""
+    vmin, vmax = settings.vmin, settings.vmax
+    if scale.value_range is not None:
+        vmin = scale.value_range[0] if vmin is None else vmin
+        vmax = scale.value_range[1] if vmax is None else vmax
+    if (vmin is None or vmax is None) and settings.levels:
+        vmin = settings.levels[0] if vmin is None else vmin
+        vmax = settings.levels[-1] if vmax is None else vmax
+    if vmin is None or vmax is None:
+        raise ColourScaleError("Give VMIN and VMAX: the values at the low and high end of the colormap.",
+                               parameter="VMIN")
+    return ValueMapping(float(vmin), float(vmax), settings.logarithmic,
+                        tuple(settings.levels) if settings.levels else None)
+
+
+# -- stage: what to decode ----------------------------------------------------------------
+def pixels_to_examine(settings, figure, colorbar_box):
+    """Pixels that may hold data: opaque, in the plot area, not on the colorbar.
+
+    Returns
+    -------
+    examine : ndarray of bool
+    plot_box : tuple (col0, row0, col1, row1)
+    """
+    rows, cols = figure.shape
+    plot_box = (0, 0, cols, rows)
+    if settings.plot_area_extent is not None:
+        plot_box = extent_to_pixel_box(settings.plot_area_extent, figure.shape,
+                                       figure.geotransform, parameter="PLOT_AREA")
+    examine = figure.opaque & box_mask(figure.shape, plot_box)
+    if colorbar_box is not None:
+        examine &= ~box_mask(figure.shape, colorbar_box, COLORBAR_EXCLUSION_MARGIN)
+    return examine, plot_box
+
+
+# -- stage: georeferencing ----------------------------------------------------------------
+def build_georeference(settings, figure):
+    """The pixel transform from the GCPs, or the figure's own geotransform."""
+    if settings.gcps_path:
+        gcps = read_gcps(settings.gcps_path)
+        source_crs = settings.gcp_crs or gcps.crs
+        if not source_crs:
+            raise GcpError("The GCP file does not say its CRS: set GCP_CRS.", parameter="GCP_CRS")
+        _check_crs(source_crs, "GCP_CRS")
+        kind = TransformKind(settings.transform)
+        transform = fit_gcp_transform(gcps, kind)
+        residuals = compute_residuals(gcps, kind)
+        description = f"{kind.name.replace('_', ' ').title()} from {int(gcps.enabled.sum())} GCPs"
+        target = settings.target_crs or source_crs
+        _check_crs(target, "TARGET_CRS")
+        return Georeference(transform, source_crs, target, description, residuals, gcps)
+    if figure.geotransform is None:
+        raise GcpError("The figure is not georeferenced: give a GCPS file (QGIS Georeferencer "
+                       ".points or CSV pixel_x,pixel_y,map_x,map_y).")
+    source_crs = figure.crs_wkt or settings.gcp_crs
+    if not source_crs:
+        raise GcpError("The figure's georeferencing has no CRS: set GCP_CRS.", parameter="GCP_CRS")
+    target = settings.target_crs or source_crs
+    _check_crs(target, "TARGET_CRS")
+    return Georeference(GeotransformPixelTransform(figure.geotransform), source_crs, target,
+                        "the figure's own geotransform")
+
+
+def _check_crs(crs, parameter):
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        CRS.from_user_input(crs)
+    except CRSError as error:
+        raise EngineError(f"{parameter} is not a valid CRS: {error}", parameter=parameter) from error
+
+
+# -- stage: points ------------------------------------------------------------------------
+def auto_flat_tolerance(decoder):
+    """Half the colour scale's value resolution: neighbours of one colour count as flat, the next
+    colour of the scale does not."""
+    return 0.5 * decoder.value_resolution
+
+
+def locate_points(clusters, georeference):
+    """Target-CRS coordinates and the area (m²) covered by each cluster."""
+    from pyproj import CRS, Geod
+
+    ref = georeference
+    x, y = pixels_to_target(clusters.pixel_x, clusters.pixel_y, ref.pixel_transform,
+                            ref.source_crs, ref.target_crs)
+    # Area of one figure pixel at the point, times the cluster's pixel count.
+    corners_x = clusters.pixel_x[:, None] + np.array([-0.5, 0.5, 0.5, -0.5])
+    corners_y = clusters.pixel_y[:, None] + np.array([-0.5, -0.5, 0.5, 0.5])
+    cx, cy = pixels_to_target(corners_x, corners_y, ref.pixel_transform, ref.source_crs,
+                              ref.target_crs)
+    cx, cy = np.asarray(cx), np.asarray(cy)
+    crs = CRS.from_user_input(ref.target_crs)
+    if crs.is_geographic:
+        geod = crs.get_geod() or Geod(ellps="WGS84")
+        pixel_area = np.array([abs(geod.polygon_area_perimeter(px, py)[0]) if np.all(np.isfinite(px))
+                               else np.nan for px, py in zip(cx, cy)])
+    else:
+        shoelace = 0.5 * np.abs(np.sum(cx * np.roll(cy, -1, axis=1) - np.roll(cx, -1, axis=1) * cy,
+                                       axis=1))
+        pixel_area = shoelace * crs.axis_info[0].unit_conversion_factor ** 2
+    return PointLayer(clusters, np.asarray(x, float), np.asarray(y, float),
+                      pixel_area * clusters.n_pixels)
+
+
+# -- the whole job ------------------------------------------------------------------------
+def decode_map(settings, progress=None, log=None):
+    """Run every stage.
+
+    Parameters
+    ----------
+    settings : DecodeSettings
+    progress : callable(fraction, message) -> bool, optional
+        Returning True cancels with ``InterruptedError``.
+    log : callable(message), optional
+
+    Returns
+    -------
+    DecodeResult
+    """
+    messages = []
+
+    def say(message):
+        messages.append(message)
+        if log is not None:
+            log(message)
+
+    def stage(start, end, message=None):
+        def report(fraction):
+            return progress is not None and progress(start + (end - start) * fraction, message)
+        if report(0):
+            raise InterruptedError("Cancelled.")
+        return report
+
+    stage(0.0, 0.05, "Reading the figure")
+    figure = read_figure(settings.figure_path)
+    rows, cols = figure.shape
+    say(f"Figure: {cols}×{rows} pixels, {settings.figure_path}")
+
+    georeference = build_georeference(settings, figure)
+    say(f"Georeferencing: {georeference.description}; source CRS "
+        f"{_crs_label(georeference.source_crs)}, target CRS {_crs_label(georeference.target_crs)}")
+    if georeference.residuals is not None:
+        for line in georeference.residuals.as_table_lines(georeference.gcps):
+            say(line)
+
+    scale, colorbar_box = build_colour_scale(settings, figure)
+    mapping = build_value_mapping(settings, scale)
+    decoder = ColourDecoder(scale, mapping)
+    say(f"Colour scale: {scale.name} ({'discrete' if decoder.is_discrete else 'continuous'}), "
+        f"values {mapping.vmin:g} to {mapping.vmax:g}"
+        f"{' (logarithmic)' if mapping.logarithmic else ''}; value resolution "
+        f"{decoder.value_resolution:.4g}")
+
+    examine, plot_box = pixels_to_examine(settings, figure, colorbar_box)
+    if not examine.any():
+        raise EngineError("No pixel is left to decode inside PLOT_AREA (outside the colorbar, opaque).",
+                          parameter="PLOT_AREA")
+    field_ = decoder.decode_image(figure.rgb, examine, settings.max_color_distance,
+                                  feedback=stage(0.05, 0.45, "Decoding colours"))
+    matched = np.isfinite(field_.values)
+    n_examined, n_matched = int(examine.sum()), int(matched.sum())
+    say(f"Decoded {n_matched:,} of {n_examined:,} examined pixels "
+        f"({100.0 * n_matched / n_examined:.1f} %) within ΔE {settings.max_color_distance:g}")
+    if n_matched == 0:
+        nearest = float(np.nanmin(field_.distance))
+        raise ColourScaleError(
+            f"No pixel matched the colour scale within MAX_COLOR_DISTANCE = "
+            f"{settings.max_color_distance:g} ΔE; the closest pixel lies {nearest:.1f} away. Check "
+            "the colormap (or its reversed '_r' form), or raise MAX_COLOR_DISTANCE.",
+            parameter="COLORMAP")
+
+    report = stage(0.45, 0.75, "Placing the figure in the target CRS")
+    grid = plan_output_grid(georeference.pixel_transform, georeference.source_crs,
+                            georeference.target_crs, plot_box, settings.pixel_size)
+    say(f"Output grid: {grid.width}×{grid.height} pixels of {grid.pixel_size:.6g} target units")
+    values, distance = warp_nearest([field_.values, field_.distance], plot_box, grid,
+                                    georeference.pixel_transform, georeference.source_crs,
+                                    georeference.target_crs, feedback=report)
+    if not np.isfinite(values).any():
+        raise GeoreferencingError("No decoded pixel falls on the output grid; check the GCPs and "
+                                  "the target CRS.")
+
+    report = stage(0.75, 0.95, "Reducing to representative points")
+    tolerance = settings.flat_tolerance or auto_flat_tolerance(decoder)
+    flat = flat_mask(field_.values, tolerance)
+    report(0.2)
+    labels, count = cluster_pixels(flat, settings.dbscan_eps, settings.dbscan_min_samples)
+    report(0.6)
+    clusters = cluster_points(field_.values, labels, count)
+    say(f"Reduction: {int(flat.sum()):,} flat pixels (tolerance {tolerance:.4g}) in "
+        f"{len(clusters):,} clusters (DBSCAN eps {settings.dbscan_eps:g} px, min_samples "
+        f"{settings.dbscan_min_samples})")
+    points = locate_points(clusters, georeference)
+    check = reconstruction_check(field_.values, clusters, decoder.value_resolution)
+    if check is not None:
+        say(f"Reconstruction from the points: RMSE {check.rmse:.4g}, "
+            f"{100 * check.within_resolution:.1f} % of {check.pixels_compared:,} pixels within the "
+            f"value resolution")
+    stage(0.95, 1.0, "Writing")
+    return DecodeResult(settings, figure, decoder, scale.name, mapping, field_, plot_box,
+                        georeference, grid, values, distance, points, check, messages)
+
+
+def output_tags(result):
+    """Metadata recorded in the GeoTIFF."""
+    ref = result.georeference
+    tags = {
+        "SOURCE_FIGURE": result.settings.figure_path,
+        "COLOUR_SCALE": result.scale_name,
+        "VALUE_MIN": result.mapping.vmin,
+        "VALUE_MAX": result.mapping.vmax,
+        "VALUE_SCALE": "logarithmic" if result.mapping.logarithmic else "linear",
+        "MAX_COLOR_DISTANCE": result.settings.max_color_distance,
+        "GEOREFERENCING": ref.description,
+        "SOFTWARE": "Colormap Decoder",
+    }
+    if result.mapping.levels:
+        tags["LEVELS"] = ",".join(f"{v:g}" for v in result.mapping.levels)
+    if ref.residuals is not None:
+        tags["GCP_RMSE_PIXELS"] = f"{ref.residuals.rmse_pixels:.6g}"
+        tags["GCP_RMSE_MAP"] = f"{ref.residuals.rmse_map:.6g}"
+    return tags
+
+
+def _crs_label(crs):
+    from pyproj import CRS
+
+    try:
+        parsed = CRS.from_user_input(crs)
+    except Exception:  # noqa: BLE001 - a label only
+        return str(crs)[:60]
+    code = parsed.to_authority()
+    return f"{parsed.name} ({':'.join(code)})" if code else parsed.name

@@ -1,0 +1,290 @@
+"""Reducing a decoded field to representative points.
+
+Most figures were interpolated from much sparser data, or drawn cell by cell from a coarse grid.
+Where the decoded field is flat, the figure shows one value over an area: such plateaus are
+clustered and each cluster becomes one point, at its centroid, carrying the cluster's median value.
+
+Conventions: pixel coordinates as GDAL, (0, 0) the top-left corner, pixel centres at +0.5.
+
+Flatness
+    A pixel is flat when it and its four edge neighbours are all data and each neighbour differs
+    from it by at most ``tolerance``. Requiring every neighbour (not only the next one, as the
+    seed pipeline does) means the border pixels between two touching plateaus are never flat, so
+    plateaus of different value never merge into one cluster, and a plateau's centroid is not
+    pulled towards one side.
+
+Clustering
+    DBSCAN on the coordinates of the flat pixels. With ``min_samples <= 2`` every flat pixel is a
+    core point or lies next to one within ``eps``; on the integer pixel grid the clusters are then
+    exactly the connected components under the neighbourhood that ``eps`` reaches: 4-connected
+    for 1 <= eps < √2, 8-connected for √2 <= eps < 2 (and single pixels below 1). Those cases are
+    labelled with ``scipy.ndimage.label``, which gives DBSCAN's clusters in linear time; every
+    other setting runs scikit-learn's DBSCAN.
+
+Position
+    The centroid of the cluster's pixel centres, not snapped to a member pixel: for the convex
+    plateaus a blocky figure is made of it is the cell centre to sub-pixel accuracy, which a
+    snapped position cannot be. Only when the centroid falls outside the cluster (a crescent,
+    a ring) is it moved to the nearest member pixel so that the point's value is that of the
+    place it stands on.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage
+
+from .errors import ReductionError
+
+_SQRT2 = np.sqrt(2.0)
+
+
+def flat_mask(values, tolerance):
+    """Pixels whose four neighbours are data and within ``tolerance`` of them.
+
+    Parameters
+    ----------
+    values : ndarray of float, shape (rows, cols)
+        Decoded field, NaN where not data.
+    tolerance : float
+        Largest value difference (value units) between neighbours on a plateau.
+
+    Returns
+    -------
+    ndarray of bool, shape (rows, cols)
+        Image-border pixels are never flat (their outer neighbour is unknown).
+    """
+    flat = np.isfinite(values)
+    flat[0, :] = flat[-1, :] = False
+    flat[:, 0] = flat[:, -1] = False
+    with np.errstate(invalid="ignore"):
+        # NaN comparisons are False, so a nodata neighbour makes a pixel not flat.
+        horizontal = np.abs(values[:, 1:] - values[:, :-1]) <= tolerance
+        vertical = np.abs(values[1:, :] - values[:-1, :]) <= tolerance
+    flat[:, 1:] &= horizontal
+    flat[:, :-1] &= horizontal
+    flat[1:, :] &= vertical
+    flat[:-1, :] &= vertical
+    return flat
+
+
+def cluster_pixels(mask, eps, min_samples):
+    """Label the DBSCAN clusters of the True pixels of ``mask``.
+
+    Parameters
+    ----------
+    mask : ndarray of bool, shape (rows, cols)
+    eps : float
+        DBSCAN neighbourhood radius, pixels.
+    min_samples : int
+        DBSCAN's minimum neighbourhood size (the point itself included).
+
+    Returns
+    -------
+    labels : ndarray of int32, shape (rows, cols)
+        0 where not clustered (not in the mask, or DBSCAN noise), else cluster number from 1.
+    count : int
+        Number of clusters.
+    """
+    if eps <= 0 or min_samples < 1:
+        raise ReductionError(f"DBSCAN needs eps > 0 and min_samples >= 1 (got {eps}, {min_samples}).")
+    structure = connectivity_for_eps(eps) if min_samples <= 2 else None
+    if structure is not None and (min_samples == 1 or structure.sum() > 1):
+        labels, count = ndimage.label(mask, structure=structure)
+        if min_samples == 2 and count:
+            # A lone pixel has no neighbour within eps: DBSCAN calls it noise.
+            sizes = np.bincount(labels.ravel())
+            lone = sizes == 1
+            lone[0] = False
+            if lone.any():
+                labels[lone[labels]] = 0
+                labels, count = ndimage.label(labels > 0, structure=structure)
+        return labels.astype(np.int32), int(count)
+    return _dbscan_labels(mask, eps, min_samples)
+
+
+def connectivity_for_eps(eps):
+    """Neighbourhood of a pixel within ``eps`` on the integer grid, or None when larger than 8.
+
+    Returns
+    -------
+    ndarray of bool, shape (3, 3) or None
+    """
+    if eps < 1:
+        return np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], bool)
+    if eps < _SQRT2:
+        return ndimage.generate_binary_structure(2, 1)
+    if eps < 2:
+        return ndimage.generate_binary_structure(2, 2)
+    return None
+
+
+def _dbscan_labels(mask, eps, min_samples):
+    from sklearn.cluster import DBSCAN
+
+    rows, cols = np.nonzero(mask)
+    labels = np.zeros(mask.shape, dtype=np.int32)
+    if rows.size == 0:
+        return labels, 0
+    found = DBSCAN(eps=eps, min_samples=min_samples).fit(np.column_stack([cols, rows])).labels_
+    labels[rows, cols] = found + 1  # noise (-1) becomes 0
+    return labels, int(found.max() + 1)
+
+
+@dataclass
+class ClusterPoints:
+    """One representative point per cluster.
+
+    Attributes
+    ----------
+    pixel_x, pixel_y : ndarray of float64
+        Position in pixel coordinates (GDAL convention, y down).
+    value : ndarray of float64
+        Median decoded value of the cluster's pixels.
+    value_std : ndarray of float64
+        Standard deviation of the cluster's values.
+    n_pixels : ndarray of int64
+    snapped : ndarray of bool
+        True where the centroid fell outside the cluster and was moved onto it.
+    """
+
+    pixel_x: np.ndarray
+    pixel_y: np.ndarray
+    value: np.ndarray
+    value_std: np.ndarray
+    n_pixels: np.ndarray
+    snapped: np.ndarray
+
+    def __len__(self):
+        return len(self.value)
+
+
+def cluster_points(values, labels, count):
+    """Centroid, median value and spread of each labelled cluster.
+
+    Parameters
+    ----------
+    values : ndarray of float, shape (rows, cols)
+    labels : ndarray of int, shape (rows, cols)
+        Cluster number from 1, 0 elsewhere (see :func:`cluster_pixels`).
+    count : int
+
+    Returns
+    -------
+    ClusterPoints
+    """
+    rows, cols = np.nonzero(labels)
+    member = labels[rows, cols]
+    member_values = values[rows, cols].astype(np.float64)
+    n = np.bincount(member, minlength=count + 1)[1:]
+    if count == 0:
+        empty = np.zeros(0)
+        return ClusterPoints(empty, empty, empty, empty, np.zeros(0, np.int64), np.zeros(0, bool))
+    x = np.bincount(member, cols + 0.5, count + 1)[1:] / n
+    y = np.bincount(member, rows + 0.5, count + 1)[1:] / n
+    mean = np.bincount(member, member_values, count + 1)[1:] / n
+    square = np.bincount(member, member_values ** 2, count + 1)[1:] / n
+    std = np.sqrt(np.maximum(square - mean ** 2, 0))
+    median = ndimage.median(values, labels, np.arange(1, count + 1))
+    x, y, snapped = _snap_outside_centroids(labels, x, y, rows, cols, member)
+    return ClusterPoints(x, y, np.asarray(median, np.float64), std, n.astype(np.int64), snapped)
+
+
+def _snap_outside_centroids(labels, x, y, rows, cols, member):
+    """Move centroids that fall outside their own cluster onto its nearest pixel."""
+    cluster = np.arange(1, len(x) + 1)
+    row = np.clip(np.floor(y).astype(int), 0, labels.shape[0] - 1)
+    col = np.clip(np.floor(x).astype(int), 0, labels.shape[1] - 1)
+    outside = labels[row, col] != cluster
+    if outside.any():
+        order = np.argsort(member, kind="stable")
+        starts = np.searchsorted(member[order], cluster)
+        ends = np.searchsorted(member[order], cluster, side="right")
+        for i in np.flatnonzero(outside):
+            members = order[starts[i]:ends[i]]
+            dx, dy = cols[members] + 0.5 - x[i], rows[members] + 0.5 - y[i]
+            nearest = members[np.argmin(dx * dx + dy * dy)]
+            x[i], y[i] = cols[nearest] + 0.5, rows[nearest] + 0.5
+    return x, y, outside
+
+
+def reduce_to_points(values, tolerance, eps=1.5, min_samples=1):
+    """Flat mask, clusters and one point per cluster, in one call.
+
+    Parameters
+    ----------
+    values : ndarray of float, shape (rows, cols)
+        Decoded field, NaN where not data.
+    tolerance : float
+        See :func:`flat_mask`.
+    eps, min_samples :
+        See :func:`cluster_pixels`.
+
+    Returns
+    -------
+    points : ClusterPoints
+    labels : ndarray of int32
+        The clusters, for inspection.
+    """
+    labels, count = cluster_pixels(flat_mask(values, tolerance), eps, min_samples)
+    return cluster_points(values, labels, count), labels
+
+
+@dataclass
+class ReconstructionCheck:
+    """How well the points reproduce the decoded field.
+
+    Attributes
+    ----------
+    rmse : float
+        Root mean square difference, value units, over the data pixels inside the points' hull.
+    within_resolution : float
+        Share (0..1) of those pixels reproduced within the colour scale's value resolution.
+    pixels_compared : int
+    grid : ndarray of float32
+        The reconstruction (NaN outside the hull or where the figure has no data).
+    """
+
+    rmse: float
+    within_resolution: float
+    pixels_compared: int
+    grid: np.ndarray
+
+
+def reconstruction_check(values, points, resolution):
+    """Interpolate the points back onto the figure's grid and compare with the decoded field.
+
+    Linear interpolation over the points' Delaunay triangulation, as the seed pipeline checks it.
+
+    Parameters
+    ----------
+    values : ndarray of float, shape (rows, cols)
+    points : ClusterPoints
+    resolution : float
+        Value resolution of the colour scale (value units).
+
+    Returns
+    -------
+    ReconstructionCheck or None
+        None with fewer than three points or when they are collinear.
+    """
+    from scipy.interpolate import LinearNDInterpolator
+    from scipy.spatial import QhullError
+
+    grid = np.full(values.shape, np.nan, dtype=np.float32)
+    if len(points) < 3:
+        return None
+    try:
+        interpolate = LinearNDInterpolator(np.column_stack([points.pixel_x, points.pixel_y]),
+                                           points.value)
+    except QhullError:
+        return None
+    rows, cols = np.nonzero(np.isfinite(values))
+    estimate = interpolate(cols + 0.5, rows + 0.5)
+    grid[rows, cols] = estimate
+    inside = np.isfinite(estimate)
+    if not inside.any():
+        return None
+    difference = estimate[inside] - values[rows[inside], cols[inside]]
+    return ReconstructionCheck(rmse=float(np.sqrt(np.mean(difference ** 2))),
+                               within_resolution=float(np.mean(np.abs(difference) <= resolution)),
+                               pixels_compared=int(inside.sum()), grid=grid)

@@ -1,0 +1,94 @@
+"""Writing results to disk without ever leaving a half-written file.
+
+Every file is written under a temporary name in the destination folder and moved into place
+only once complete, so a failure or a cancellation leaves any previous output untouched.
+"""
+import contextlib
+import os
+import tempfile
+
+import numpy as np
+
+from .errors import EngineError
+
+# float32's lowest value: a nodata marker no decoded value can take.
+NODATA = float(np.finfo(np.float32).min)
+OVERVIEW_MIN_SIZE = 2048
+
+
+@contextlib.contextmanager
+def atomic_destination(path, parameter="OUTPUT"):
+    """Yield a temporary path beside ``path``; move it onto ``path`` when the block succeeds.
+
+    Parameters
+    ----------
+    path : str
+        Final destination.
+    parameter : str
+        Parameter name for error messages.
+    """
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    try:
+        os.makedirs(folder, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".partial-", suffix=os.path.splitext(path)[1],
+                                             dir=folder)
+    except OSError as error:
+        raise EngineError(f"Cannot write in the folder '{folder}': {error.strerror}. "
+                          "Choose another destination.", parameter=parameter) from error
+    os.close(handle)
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        for leftover in (temporary, temporary + ".aux.xml", temporary + ".ovr"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(leftover)
+
+
+def write_geotiff(path, bands, geotransform, crs_wkt, descriptions=None, tags=None,
+                  nodata=NODATA, parameter="OUTPUT"):
+    """Write float32 bands as a compressed, tiled GeoTIFF.
+
+    Parameters
+    ----------
+    path : str
+    bands : list of ndarray of float, shape (rows, cols)
+        NaN marks nodata; it is written as ``nodata``.
+    geotransform : tuple of 6 floats
+        GDAL geotransform.
+    crs_wkt : str
+    descriptions : list of str, optional
+        Band descriptions.
+    tags : dict, optional
+        Dataset metadata (the source figure, colour scale, transform...).
+    nodata : float
+
+    Notes
+    -----
+    DEFLATE with the floating-point predictor, 256×256 tiles, and nearest-neighbour overviews
+    when the raster is larger than ``OVERVIEW_MIN_SIZE`` on a side (averaged overviews would
+    show values the figure never had).
+    """
+    import rasterio
+    from affine import Affine
+    from rasterio.enums import Resampling
+
+    height, width = bands[0].shape
+    tiled = width >= 256 and height >= 256
+    profile = dict(driver="GTiff", width=width, height=height, count=len(bands), dtype="float32",
+                   crs=crs_wkt, transform=Affine.from_gdal(*geotransform), nodata=nodata,
+                   compress="deflate", predictor=3, tiled=tiled, BIGTIFF="IF_SAFER")
+    if tiled:
+        profile.update(blockxsize=256, blockysize=256)
+    with atomic_destination(path, parameter) as temporary:
+        with rasterio.open(temporary, "w", **profile) as dataset:
+            for index, band in enumerate(bands, start=1):
+                dataset.write(np.where(np.isfinite(band), band, nodata).astype(np.float32), index)
+                if descriptions:
+                    dataset.set_band_description(index, descriptions[index - 1])
+            if tags:
+                dataset.update_tags(**{k: str(v) for k, v in tags.items()})
+            if max(width, height) > OVERVIEW_MIN_SIZE:
+                factors = [2 ** i for i in range(1, 12) if max(width, height) / 2 ** i >= 256]
+                dataset.build_overviews(factors, Resampling.nearest)
+                dataset.update_tags(ns="rio_overview", resampling="nearest")

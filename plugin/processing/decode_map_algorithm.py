@@ -1,0 +1,314 @@
+"""``colormapdecoder:decodemap``: a colour-mapped figure and its GCPs in, a GeoTIFF and points out.
+
+The algorithm only translates between Processing and the engine (``plugin/engine``): it reads
+parameters into :class:`DecodeSettings`, relays progress, log and cancellation, and writes the
+engine's results to the raster destination and the feature sink. The engine is imported inside
+``processAlgorithm`` so that the plugin loads, and explains itself, when one of its scientific
+packages is missing.
+"""
+import os
+
+from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFeature, QgsFeatureSink,
+                       QgsField, QgsFields, QgsGeometry, QgsPointXY, QgsProcessing,
+                       QgsProcessingAlgorithm, QgsProcessingException,
+                       QgsProcessingParameterBoolean, QgsProcessingParameterCrs,
+                       QgsProcessingParameterDefinition, QgsProcessingParameterEnum,
+                       QgsProcessingParameterExtent, QgsProcessingParameterFeatureSink,
+                       QgsProcessingParameterFile, QgsProcessingParameterNumber,
+                       QgsProcessingParameterRasterDestination,
+                       QgsProcessingParameterRasterLayer, QgsProcessingParameterString,
+                       QgsWkbTypes)
+from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.PyQt.QtGui import QIcon
+
+from .. import ICON_PATH
+from .dependencies import missing_dependencies_message
+
+TRANSFORM_LABELS = ("Polynomial 1 (affine)", "Polynomial 2", "Polynomial 3", "Thin plate spline",
+                    "Helmert", "Projective")
+SCALE_LABELS = ("Linear", "Logarithmic")
+
+
+class DecodeMapAlgorithm(QgsProcessingAlgorithm):
+    """Decode a colour-mapped map figure into a georeferenced raster and representative points."""
+
+    INPUT = "INPUT"
+    GCPS = "GCPS"
+    GCP_CRS = "GCP_CRS"
+    TRANSFORM = "TRANSFORM"
+    TARGET_CRS = "TARGET_CRS"
+    PIXEL_SIZE = "PIXEL_SIZE"
+    COLORMAP = "COLORMAP"
+    COLORBAR = "COLORBAR"
+    COLORBAR_FLIP = "COLORBAR_FLIP"
+    VMIN = "VMIN"
+    VMAX = "VMAX"
+    SCALE = "SCALE"
+    LEVELS = "LEVELS"
+    PLOT_AREA = "PLOT_AREA"
+    MAX_COLOR_DISTANCE = "MAX_COLOR_DISTANCE"
+    DBSCAN_EPS = "DBSCAN_EPS"
+    DBSCAN_MIN_SAMPLES = "DBSCAN_MIN_SAMPLES"
+    FLAT_TOLERANCE = "FLAT_TOLERANCE"
+    OUTPUT = "OUTPUT"
+    OUTPUT_DISTANCE = "OUTPUT_DISTANCE"
+    OUTPUT_POINTS = "OUTPUT_POINTS"
+
+    def tr(self, text):
+        return QCoreApplication.translate("DecodeMapAlgorithm", text)
+
+    def createInstance(self):
+        return DecodeMapAlgorithm()
+
+    def name(self):
+        return "decodemap"
+
+    def displayName(self):
+        return self.tr("Decode colour-mapped map")
+
+    def group(self):
+        return self.tr("Figures to data")
+
+    def groupId(self):
+        return "figurestodata"
+
+    def icon(self):
+        return QIcon(ICON_PATH)
+
+    def helpUrl(self):
+        return "https://github.com/colormap-decoder/colormap_decoder#readme"
+
+    def shortHelpString(self):
+        return self.tr(
+            "Turns a colour-mapped map figure (a picture from an article: heat map, DEM, geoid...) "
+            "back into numbers on a map.\n\n"
+            "1. Load the figure as a raster layer.\n"
+            "2. Draw the map panel as PLOT AREA, and either name the colormap (matplotlib, "
+            "cmocean, cmcrameri, colorcet, QGIS ramps, cpt-city, or a GMT .cpt file) or draw "
+            "the COLORBAR box over the figure's own colorbar. Give the values at its ends "
+            "(VMIN, VMAX).\n"
+            "3. Give ground control points: a QGIS Georeferencer .points file, or a CSV "
+            "pixel_x,pixel_y,map_x,map_y (pixel y downwards). A figure that is already "
+            "georeferenced needs none.\n\n"
+            "Each pixel colour is matched to the colormap in CIELAB; pixels farther than MAX "
+            "COLOR DISTANCE (text, lines, background) become nodata. The result is a float32 "
+            "GeoTIFF in the target CRS, and a point layer with one point per flat plateau of "
+            "the decoded field (DBSCAN clusters), carrying the plateau's median value.")
+
+    def initAlgorithm(self, config=None):
+        self.addParameter(QgsProcessingParameterRasterLayer(
+            self.INPUT, self.tr("Figure (image or raster layer)")))
+        self.addParameter(QgsProcessingParameterFile(
+            self.GCPS, self.tr("Ground control points (.points or CSV)"),
+            behavior=QgsProcessingParameterFile.File, optional=True,
+            fileFilter=self.tr("GCP files (*.points *.csv *.txt);;All files (*.*)")))
+        self.addParameter(QgsProcessingParameterCrs(
+            self.GCP_CRS, self.tr("CRS of the GCP map coordinates"), optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.TRANSFORM, self.tr("Transformation"),
+            options=[self.tr(label) for label in TRANSFORM_LABELS], defaultValue=0))
+        self.addParameter(QgsProcessingParameterCrs(
+            self.TARGET_CRS, self.tr("Target CRS (default: the GCP CRS)"), optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.COLORMAP, self.tr("Colormap name or .cpt file"), optional=True, defaultValue=""))
+        self.addParameter(QgsProcessingParameterExtent(
+            self.COLORBAR, self.tr("Colorbar box on the figure"), optional=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.VMIN, self.tr("Value at the low end of the colormap"),
+            type=QgsProcessingParameterNumber.Double, optional=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.VMAX, self.tr("Value at the high end of the colormap"),
+            type=QgsProcessingParameterNumber.Double, optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.SCALE, self.tr("Value scale"),
+            options=[self.tr(label) for label in SCALE_LABELS], defaultValue=0))
+        self.addParameter(QgsProcessingParameterString(
+            self.LEVELS, self.tr("Class boundaries of a discrete colormap (comma separated)"),
+            optional=True))
+        self.addParameter(QgsProcessingParameterExtent(
+            self.PLOT_AREA, self.tr("Plot area (map panel) on the figure"), optional=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.MAX_COLOR_DISTANCE, self.tr("Maximum colour distance (CIELAB ΔE)"),
+            type=QgsProcessingParameterNumber.Double, minValue=0.0, defaultValue=12.0))
+
+        advanced = [
+            QgsProcessingParameterBoolean(
+                self.COLORBAR_FLIP, self.tr("Colorbar low end is at the top / right"),
+                defaultValue=False),
+            QgsProcessingParameterNumber(
+                self.PIXEL_SIZE, self.tr("Output pixel size in target CRS units (0 = automatic)"),
+                type=QgsProcessingParameterNumber.Double, minValue=0.0, defaultValue=0.0),
+            QgsProcessingParameterNumber(
+                self.DBSCAN_EPS, self.tr("DBSCAN neighbourhood radius (pixels)"),
+                type=QgsProcessingParameterNumber.Double, minValue=0.0, defaultValue=1.5),
+            QgsProcessingParameterNumber(
+                self.DBSCAN_MIN_SAMPLES, self.tr("DBSCAN minimum samples"),
+                type=QgsProcessingParameterNumber.Integer, minValue=1, defaultValue=1),
+            QgsProcessingParameterNumber(
+                self.FLAT_TOLERANCE,
+                self.tr("Flat-gradient tolerance, value units (0 = half the colormap's resolution)"),
+                type=QgsProcessingParameterNumber.Double, minValue=0.0, defaultValue=0.0),
+        ]
+        for parameter in advanced:
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            self.addParameter(parameter)
+
+        self.addParameter(QgsProcessingParameterRasterDestination(
+            self.OUTPUT, self.tr("Decoded raster")))
+        self.addParameter(QgsProcessingParameterRasterDestination(
+            self.OUTPUT_DISTANCE, self.tr("Colour distance raster (ΔE)"), optional=True,
+            createByDefault=False))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.OUTPUT_POINTS, self.tr("Representative points"), QgsProcessing.TypeVectorPoint))
+        self._set_help_texts()
+
+    def _set_help_texts(self):
+        texts = {
+            self.GCPS: "QGIS Georeferencer .points file (pixel y = -row) or CSV with header "
+                       "pixel_x,pixel_y,map_x,map_y[,enabled] (pixel y downwards, (0,0) the "
+                       "image's top-left corner). Leave empty for a georeferenced figure.",
+            self.COLORBAR: "Draw it on the figure layer: x = column, y = -row for a plain image. "
+                           "On the command line: xmin,xmax,ymin,ymax.",
+            self.PLOT_AREA: "The map panel; pixels outside it are ignored. Same frame as COLORBAR.",
+            self.COLORMAP: "e.g. viridis, jet_r, qgis:Spectral, cmocean:thermal, or a .cpt path.",
+            self.LEVELS: "For contour-filled figures: a pixel of class i gets the class midpoint.",
+        }
+        for name, text in texts.items():
+            definition = self.parameterDefinition(name)
+            if hasattr(definition, "setHelp"):
+                definition.setHelp(self.tr(text))
+
+    # -- running ------------------------------------------------------------------------
+    def processAlgorithm(self, parameters, context, feedback):
+        missing = missing_dependencies_message()
+        if missing:
+            raise QgsProcessingException(missing)
+        from ..engine.errors import EngineError
+
+        try:
+            return self._run(parameters, context, feedback)
+        except InterruptedError:
+            feedback.reportError(self.tr("Cancelled: no output was written."))
+            return {}
+        except EngineError as error:
+            parameter = error.parameter or self.INPUT
+            raise QgsProcessingException(f"{parameter}: {error}") from error
+
+    def _run(self, parameters, context, feedback):
+        from ..engine.pipeline import decode_map, output_tags
+        from ..engine.writing import write_geotiff
+
+        settings = self._settings(parameters, context)
+
+        def progress(fraction, message):
+            if message:
+                feedback.setProgressText(message)
+            feedback.setProgress(100.0 * fraction)
+            return feedback.isCanceled()
+
+        result = decode_map(settings, progress=progress, log=feedback.pushInfo)
+        grid = result.grid
+        output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
+        tags = output_tags(result)
+        write_geotiff(output, [result.values], grid.geotransform, grid.crs_wkt,
+                      descriptions=[f"value ({result.scale_name})"], tags=tags)
+        results = {self.OUTPUT: output}
+        distance_output = self.parameterAsOutputLayer(parameters, self.OUTPUT_DISTANCE, context)
+        if distance_output:
+            write_geotiff(distance_output, [result.distance], grid.geotransform, grid.crs_wkt,
+                          descriptions=["colour distance (CIELAB ΔE)"], tags=tags,
+                          parameter=self.OUTPUT_DISTANCE)
+            results[self.OUTPUT_DISTANCE] = distance_output
+        if feedback.isCanceled():
+            raise InterruptedError
+        results[self.OUTPUT_POINTS] = self._write_points(parameters, context, feedback, result)
+        feedback.pushInfo(self.tr(f"Wrote {grid.width}×{grid.height} raster and "
+                                  f"{len(result.points.clusters):,} points."))
+        return results
+
+    def _settings(self, parameters, context):
+        from ..engine.pipeline import DecodeSettings
+
+        layer = self.parameterAsRasterLayer(parameters, self.INPUT, context)
+        if layer is None:
+            raise QgsProcessingException(self.tr("INPUT: the figure cannot be opened as a raster."))
+        figure_path = layer.source().split("|")[0]
+        if not os.path.isfile(figure_path):
+            raise QgsProcessingException(
+                self.tr(f"INPUT: the figure must be an image file on disk (got '{figure_path}')."))
+        layer_crs = layer.crs()
+
+        def crs_text(name):
+            crs = self.parameterAsCrs(parameters, name, context)
+            return crs.toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED) if crs.isValid() else None
+
+        def extent(name):
+            if not parameters.get(name):
+                return None
+            rectangle = self.parameterAsExtent(parameters, name, context, layer_crs)
+            if rectangle.isNull() or rectangle.isEmpty():
+                return None
+            return (rectangle.xMinimum(), rectangle.xMaximum(),
+                    rectangle.yMinimum(), rectangle.yMaximum())
+
+        def optional_number(name):
+            value = parameters.get(name)
+            if value is None or value == "":
+                return None
+            return self.parameterAsDouble(parameters, name, context)
+
+        levels_text = self.parameterAsString(parameters, self.LEVELS, context).strip()
+        levels = None
+        if levels_text:
+            try:
+                levels = tuple(float(v) for v in levels_text.replace(";", ",").split(",") if v.strip())
+            except ValueError as error:
+                raise QgsProcessingException(
+                    self.tr(f"LEVELS: '{levels_text}' is not a comma-separated list of numbers.")
+                ) from error
+
+        return DecodeSettings(
+            figure_path=figure_path,
+            colormap=self.parameterAsString(parameters, self.COLORMAP, context).strip(),
+            colorbar_extent=extent(self.COLORBAR),
+            colorbar_flip=self.parameterAsBool(parameters, self.COLORBAR_FLIP, context),
+            vmin=optional_number(self.VMIN),
+            vmax=optional_number(self.VMAX),
+            logarithmic=self.parameterAsEnum(parameters, self.SCALE, context) == 1,
+            levels=levels,
+            plot_area_extent=extent(self.PLOT_AREA),
+            max_color_distance=self.parameterAsDouble(parameters, self.MAX_COLOR_DISTANCE, context),
+            gcps_path=self.parameterAsFile(parameters, self.GCPS, context) or None,
+            gcp_crs=crs_text(self.GCP_CRS),
+            transform=self.parameterAsEnum(parameters, self.TRANSFORM, context),
+            target_crs=crs_text(self.TARGET_CRS),
+            pixel_size=self.parameterAsDouble(parameters, self.PIXEL_SIZE, context),
+            dbscan_eps=self.parameterAsDouble(parameters, self.DBSCAN_EPS, context),
+            dbscan_min_samples=self.parameterAsInt(parameters, self.DBSCAN_MIN_SAMPLES, context),
+            flat_tolerance=self.parameterAsDouble(parameters, self.FLAT_TOLERANCE, context),
+            qgis_resources=QgsApplication.pkgDataPath() + "/resources",
+        )
+
+    def _write_points(self, parameters, context, feedback, result):
+        fields = QgsFields()
+        for name, kind in (("value", QVariant.Double), ("value_std", QVariant.Double),
+                           ("n_pixels", QVariant.Int), ("pixel_x", QVariant.Double),
+                           ("pixel_y", QVariant.Double), ("area_m2", QVariant.Double)):
+            fields.append(QgsField(name, kind))
+        crs = QgsCoordinateReferenceSystem.fromWkt(result.grid.crs_wkt)
+        sink, destination = self.parameterAsSink(parameters, self.OUTPUT_POINTS, context, fields,
+                                                 QgsWkbTypes.Point, crs)
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT_POINTS))
+        points = result.points
+        clusters = points.clusters
+        for i in range(len(clusters)):
+            if i % 10000 == 0 and feedback.isCanceled():
+                break
+            feature = QgsFeature(fields)
+            feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(points.x[i], points.y[i])))
+            feature.setAttributes([float(clusters.value[i]), float(clusters.value_std[i]),
+                                   int(clusters.n_pixels[i]), float(clusters.pixel_x[i]),
+                                   float(clusters.pixel_y[i]), float(points.area_m2[i])])
+            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        return destination

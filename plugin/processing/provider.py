@@ -1,0 +1,28 @@
+"""The Colormap Decoder Processing provider."""
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtGui import QIcon
+
+from .. import ICON_PATH
+from .decode_map_algorithm import DecodeMapAlgorithm
+
+
+class ColormapDecoderProvider(QgsProcessingProvider):
+    """Provides ``colormapdecoder:decodemap``."""
+
+    def id(self):
+        return "colormapdecoder"
+
+    def name(self):
+        return self.tr("Colormap Decoder")
+
+    def longName(self):
+        return self.name()
+
+    def icon(self):
+        return QIcon(ICON_PATH)
+
+    def svgIconPath(self):
+        return ICON_PATH
+
+    def loadAlgorithms(self):
+        self.addAlgorithm(DecodeMapAlgorithm())

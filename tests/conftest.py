@@ -1,0 +1,33 @@
+"""Test set-up shared by every test.
+
+The plugin's code uses relative imports and must work as the package ``colormap_decoder``
+whatever this checkout's folder is called, so the tests import it under that name through a
+link to the repository root in a temporary folder.
+"""
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = (REPO_ROOT.parent / "shared" / "data").resolve()
+TEST_DATA = REPO_ROOT / "tests" / "data"
+
+
+def _expose_package():
+    link_parent = Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
+    (link_parent / "colormap_decoder").symlink_to(REPO_ROOT, target_is_directory=True)
+    sys.path.insert(0, str(link_parent))
+
+
+_expose_package()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(scope="session")
+def shared_data():
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data folder {SHARED_DATA} is not there")
+    return SHARED_DATA

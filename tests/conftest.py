@@ -23,6 +23,7 @@ def _expose_package():
 
 
 _expose_package()
+sys.path.insert(0, str(REPO_ROOT / "tests"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 

@@ -472,9 +472,9 @@ def colour_scale_from_samples(colours_srgb, name="colorbar", positions=None):
     name : str
         Recorded name.
     positions : array_like of float, shape (n,), or None
-        Fractions where the samples were taken, non-decreasing from 0 to 1. None means equally
-        spaced: the first sample at the low end of the colorbar (fraction 0) and the last at the
-        high end (fraction 1).
+        Fractions where the samples were taken, non-decreasing within [0, 1]; when they stop
+        short of 0 or 1 the end colours are repeated there. None means equally spaced: the first
+        sample at the low end of the colorbar (fraction 0) and the last at the high end (1).
 
     Returns
     -------
@@ -490,6 +490,12 @@ def colour_scale_from_samples(colours_srgb, name="colorbar", positions=None):
     colours = colours / 255.0 if np.issubdtype(colours.dtype, np.integer) else colours.astype(np.float64)
     if positions is None:
         positions = np.linspace(0.0, 1.0, colours.shape[0])
+    positions = np.clip(np.asarray(positions, dtype=np.float64), 0.0, 1.0)
+    # Samples taken inside the bar's ends: its end colours hold out to the ends of the range.
+    if positions[0] > 0:
+        positions, colours = np.r_[0.0, positions], np.vstack([colours[:1], colours])
+    if positions[-1] < 1:
+        positions, colours = np.r_[positions, 1.0], np.vstack([colours, colours[-1:]])
     return ColourScale(name, positions, colours)
 
 

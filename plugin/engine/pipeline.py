@@ -110,8 +110,8 @@ def build_colour_scale(settings, figure):
     if settings.colorbar_extent is not None:
         colorbar_box = extent_to_pixel_box(settings.colorbar_extent, figure.shape,
                                            figure.geotransform, parameter="COLORBAR")
-        samples = sample_colorbar(figure.rgb, colorbar_box, flip=settings.colorbar_flip)
-        return colour_scale_from_samples(samples, name="colorbar"), colorbar_box
+        fractions, samples = sample_colorbar(figure.rgb, colorbar_box, flip=settings.colorbar_flip)
+        return colour_scale_from_samples(samples, name="colorbar", positions=fractions), colorbar_box
     if not settings.colormap:
         raise ColourScaleError("Give a COLORMAP (a name or a .cpt file) or draw the COLORBAR box.")
     return resolve_colour_scale(settings.colormap, settings.qgis_resources), colorbar_box

@@ -100,8 +100,11 @@ def sample_colorbar(rgb, box, flip=False, margin_fraction=0.25, jump_delta_e=12.
 
     Returns
     -------
-    ndarray of float64, shape (n, 3)
-        sRGB colours in [0, 1] from the low end to the high end.
+    fractions : ndarray of float64, shape (n,)
+        Position of each sample along the bar, 0 at the low end's edge and 1 at the high end's
+        (the frame line's centre), increasing.
+    colours : ndarray of float64, shape (n, 3)
+        sRGB colours in [0, 1], from the low end to the high end.
 
     Raises
     ------
@@ -127,21 +130,30 @@ def sample_colorbar(rgb, box, flip=False, margin_fraction=0.25, jump_delta_e=12.
     step = np.linalg.norm(np.diff(lab, axis=0), axis=1)
     limit = max(jump_delta_e, 4 * np.median(step))
     max_trim = max(1, int(along * max_trim_fraction))
-    start = 0
+    # The frame line is centred on the bar's edge: a frame sample's centre marks an end of the
+    # value range. Without a frame, the outer edge of the end sample does.
+    low_edge, high_edge = -0.5, along - 0.5
+    first, last = 0, along - 1
     jumps = np.flatnonzero(step[:max_trim] > limit)
     if jumps.size:
-        start = jumps[-1] + 1
-    end = along
+        low_edge = jumps[-1]
+        # One more sample is dropped: the frame's anti-aliased edge blends into the bar.
+        first = jumps[-1] + 2
     jumps = np.flatnonzero(step[along - 1 - max_trim:] > limit)
     if jumps.size:
-        end = along - 1 - max_trim + jumps[0] + 1
-    profile = profile[start:end]
-    if len(profile) < 8:
+        high_edge = along - max_trim + jumps[0]
+        last = high_edge - 2
+    if last - first < 7:
         raise EngineError("The COLORBAR box holds too few colorbar pixels once its frame is cut off.",
                           parameter="COLORBAR")
+    index = np.arange(first, last + 1)
+    fractions = (index - low_edge) / (high_edge - low_edge)
+    profile = profile[first:last + 1]
     span = np.linalg.norm(srgb_to_lab(profile[-1]) - srgb_to_lab(profile[0]))
     total = np.linalg.norm(np.diff(srgb_to_lab(profile), axis=0), axis=1).sum()
     if max(span, total / 4) < 10:
         raise EngineError("The COLORBAR box holds no colour gradient; draw it over the colorbar itself.",
                           parameter="COLORBAR")
-    return profile[::-1] if flip else profile
+    if flip:
+        return 1.0 - fractions[::-1], profile[::-1]
+    return fractions, profile

@@ -1,0 +1,195 @@
+"""Decoding accuracy on real grids rendered by matplotlib, against the grids themselves.
+
+Errors are fractions of the value range, measured on pixels at least 2 px from the axes edge and
+from any line or text. A 256-colour matplotlib colormap resolves 1/256 ≈ 0.4 % of the range, so a
+correct decoder's median error is about a quarter of that.
+"""
+import numpy as np
+import pytest
+
+from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueMapping, srgb_to_lab
+from colormap_decoder.plugin.engine.colour_scale import colour_scale_from_samples, resolve_colour_scale
+from colormap_decoder.plugin.engine.errors import ColourScaleError
+from colormap_decoder.plugin.engine.figure import read_figure
+from colormap_decoder.plugin.engine.regions import box_mask, sample_colorbar
+from figures_for_tests import data_pixels, jacksboro_dem, render_grid, topobathy
+
+MAX_DISTANCE = 12.0
+
+
+def decode(figure, scale, mapping, examine_box=None):
+    rgb = read_figure(figure.path).rgb
+    examine = box_mask(rgb.shape[:2], examine_box or figure.plot_box)
+    return ColourDecoder(scale, mapping).decode_image(rgb, examine, MAX_DISTANCE)
+
+
+def relative_errors(figure, decoded, mapping):
+    """|decoded - truth| / range on clean data pixels, and the share of them left undecoded."""
+    rows, cols = np.nonzero(data_pixels(figure))
+    truth = figure.truth_at_pixels(cols + 0.5, rows + 0.5)
+    known = np.isfinite(truth)
+    values = decoded.values[rows[known], cols[known]]
+    missing = np.isnan(values)
+    error = np.abs(values[~missing] - truth[known][~missing]) / (mapping.vmax - mapping.vmin)
+    return error, missing.mean()
+
+
+@pytest.fixture(scope="module")
+def dem():
+    return jacksboro_dem()
+
+
+@pytest.mark.parametrize("cmap", ["viridis", "jet", "RdBu_r", "cividis", "turbo"])
+def test_png_named_colormap_meets_the_accuracy_targets(tmp_path, dem, cmap):
+    grid, extent = dem
+    figure = render_grid(grid, extent, tmp_path / f"{cmap}.png", cmap=cmap)
+    mapping = ValueMapping(float(np.nanmin(grid)), float(np.nanmax(grid)))
+    decoded = decode(figure, resolve_colour_scale(cmap), mapping)
+    error, missing = relative_errors(figure, decoded, mapping)
+    assert np.median(error) <= 0.002
+    assert np.percentile(error, 95) <= 0.01
+    assert missing <= 0.01
+
+
+def test_text_lines_and_background_are_masked(tmp_path, dem):
+    grid, extent = dem
+    figure = render_grid(grid, extent, tmp_path / "masking.png", cmap="viridis")
+    rgb = read_figure(figure.path).rgb
+    everything_but_colorbar = ~box_mask(rgb.shape[:2], figure.colorbar_box, margin=3)
+    mapping = ValueMapping(float(np.nanmin(grid)), float(np.nanmax(grid)))
+    decoded = ColourDecoder(resolve_colour_scale("viridis"), mapping).decode_image(
+        rgb, everything_but_colorbar, MAX_DISTANCE)
+    outside_axes = everything_but_colorbar & ~box_mask(rgb.shape[:2], figure.plot_box, margin=1)
+    assert np.isnan(decoded.values[outside_axes]).mean() >= 0.99
+    # Cores of the black contour lines and of the label inside the axes.
+    line_cores = figure.annotation & (rgb.max(axis=2) < 40)
+    assert line_cores.sum() > 500
+    assert np.isnan(decoded.values[line_cores]).mean() >= 0.99
+
+
+def test_jpeg_quality_75_median_error_within_one_percent(tmp_path, dem):
+    grid, extent = dem
+    figure = render_grid(grid, extent, tmp_path / "figure.jpg", cmap="viridis", jpeg_quality=75)
+    mapping = ValueMapping(float(np.nanmin(grid)), float(np.nanmax(grid)))
+    decoded = decode(figure, resolve_colour_scale("viridis"), mapping)
+    error, missing = relative_errors(figure, decoded, mapping)
+    assert np.median(error) <= 0.01
+    assert missing <= 0.05
+
+
+@pytest.mark.parametrize("cmap", ["viridis", "jet", "RdBu_r"])
+def test_colorbar_sampled_scale_is_nearly_as_good_as_the_named_one(tmp_path, dem, cmap):
+    grid, extent = dem
+    figure = render_grid(grid, extent, tmp_path / f"{cmap}.png", cmap=cmap)
+    mapping = ValueMapping(float(np.nanmin(grid)), float(np.nanmax(grid)))
+    named_error, _ = relative_errors(figure, decode(figure, resolve_colour_scale(cmap), mapping),
+                                     mapping)
+    rgb = read_figure(figure.path).rgb
+    col0, row0, col1, row1 = figure.colorbar_box
+    # A box drawn a little loosely around the bar, as a user draws it.
+    fractions, samples = sample_colorbar(rgb, (col0 - 2, row0 - 3, col1 + 2, row1 + 3))
+    sampled = decode(figure, colour_scale_from_samples(samples, positions=fractions), mapping)
+    sampled_error, missing = relative_errors(figure, sampled, mapping)
+    assert np.median(sampled_error) <= 1.5 * np.median(named_error)
+    assert np.percentile(sampled_error, 95) <= 0.01
+    assert missing <= 0.01
+
+
+def test_sample_colorbar_runs_low_to_high_for_both_orientations(tmp_path, dem):
+    grid, extent = dem
+    vertical = render_grid(grid, extent, tmp_path / "v.png", cmap="viridis", overlays=False)
+    rgb = read_figure(vertical.path).rgb
+    fractions, samples = sample_colorbar(rgb, vertical.colorbar_box)
+    assert fractions[0] < 0.01 and fractions[-1] > 0.99 and np.all(np.diff(fractions) > 0)
+    viridis = resolve_colour_scale("viridis")
+    assert np.linalg.norm(srgb_to_lab(samples[0]) - srgb_to_lab(viridis.colour_at([0])[0])) < 3
+    assert np.linalg.norm(srgb_to_lab(samples[-1]) - srgb_to_lab(viridis.colour_at([1])[0])) < 3
+    # The same bar turned horizontal: low end on the left.
+    horizontal = np.ascontiguousarray(np.rot90(rgb, k=-1))
+    rows = rgb.shape[0]
+    col0, row0, col1, row1 = vertical.colorbar_box
+    rotated_box = (rows - row1, col0, rows - row0, col1)
+    _, turned = sample_colorbar(horizontal, rotated_box)
+    assert np.allclose(turned[[0, -1]], samples[[0, -1]], atol=0.02)
+    flipped_fractions, flipped = sample_colorbar(rgb, vertical.colorbar_box, flip=True)
+    assert np.allclose(flipped[0], samples[-1])
+    assert np.allclose(flipped_fractions, 1 - fractions[::-1])
+
+
+def test_colorbar_box_without_gradient_is_refused(tmp_path, dem):
+    grid, extent = dem
+    figure = render_grid(grid, extent, tmp_path / "plain.png", cmap="viridis", overlays=False)
+    rgb = read_figure(figure.path).rgb
+    with pytest.raises(Exception, match="gradient|too few|too small"):
+        sample_colorbar(rgb, (5, 5, 60, 25))  # white margin of the figure
+
+
+def test_logarithmic_figure_decodes_to_the_right_decades(tmp_path):
+    topo, extent = topobathy()
+    # A positive field spanning four decades, from the real topography.
+    field = 10.0 ** (1 + 4 * (topo - topo.min()) / (topo.max() - topo.min()))
+    figure = render_grid(field, extent, tmp_path / "log.png", cmap="magma", vmin=10, vmax=1e5,
+                         log=True)
+    mapping = ValueMapping(10.0, 1e5, logarithmic=True)
+    decoded = decode(figure, resolve_colour_scale("magma"), mapping)
+    rows, cols = np.nonzero(data_pixels(figure))
+    truth = figure.truth_at_pixels(cols + 0.5, rows + 0.5)
+    values = decoded.values[rows, cols]
+    good = np.isfinite(values) & np.isfinite(truth)
+    assert good.mean() > 0.98
+    # Within a decade everywhere, and close in log10 space (4 decades over 256 colours).
+    assert np.all(np.floor(np.log10(values[good])) - np.floor(np.log10(truth[good])) <= 1)
+    log_error = np.abs(np.log10(values[good]) - np.log10(truth[good]))
+    assert np.median(log_error) <= 0.002 * 4 + 0.01
+
+
+def test_contour_filled_figure_decodes_to_classes(tmp_path, dem):
+    grid, extent = dem
+    levels = tuple(np.linspace(np.nanmin(grid), np.nanmax(grid), 9))
+    figure = render_grid(grid, extent, tmp_path / "classes.png", cmap="viridis", levels=levels,
+                         overlays=False)
+    mapping = ValueMapping(levels[0], levels[-1], levels=levels)
+    decoder = ColourDecoder(resolve_colour_scale("viridis"), mapping)
+    assert decoder.is_discrete
+    rgb = read_figure(figure.path).rgb
+    decoded = decoder.decode_image(rgb, box_mask(rgb.shape[:2], figure.plot_box), MAX_DISTANCE)
+    rows, cols = np.nonzero(data_pixels(figure, margin=3))
+    truth = figure.truth_at_pixels(cols + 0.5, rows + 0.5)
+    true_class = np.clip(np.searchsorted(levels, truth, side="right") - 1, 0, len(levels) - 2)
+    # Pixels within a pixel's worth of value from a class boundary may fall either way.
+    step = np.nanmax(np.abs(np.gradient(grid))) / 2
+    clear = np.min(np.abs(truth[:, None] - np.asarray(levels)[None, :]), axis=1) > step
+    got = decoded.class_index[rows, cols]
+    assert (got[clear] == true_class[clear]).mean() >= 0.98
+    midpoints = (np.asarray(levels[:-1]) + np.asarray(levels[1:])) / 2
+    assert np.allclose(decoded.values[rows, cols][clear & (got >= 0)],
+                       midpoints[got[clear & (got >= 0)]])
+
+
+def test_each_distinct_colour_is_decoded_once(tmp_path, dem, monkeypatch):
+    grid, extent = dem
+    figure = render_grid(grid, extent, tmp_path / "count.png", cmap="viridis")
+    rgb = read_figure(figure.path).rgb
+    decoder = ColourDecoder(resolve_colour_scale("viridis"), ValueMapping(0, 1))
+    seen = []
+    original = decoder.decode_colours
+    monkeypatch.setattr(decoder, "decode_colours", lambda colours: seen.append(len(colours))
+                        or original(colours))
+    decoder.decode_image(rgb)
+    distinct = len(np.unique(rgb.reshape(-1, 3), axis=0))
+    assert seen == [distinct]
+
+
+def test_value_mapping_rejects_bad_ranges():
+    with pytest.raises(ColourScaleError, match="VMIN"):
+        ValueMapping(5, 5)
+    with pytest.raises(ColourScaleError, match="logarithmic"):
+        ValueMapping(0, 10, logarithmic=True)
+    with pytest.raises(ColourScaleError, match="LEVELS"):
+        ValueMapping(0, 10, levels=(0, 5, 3))
+
+
+def test_lab_conversion_matches_reference_values():
+    # CIE reference: sRGB white is L*=100, a*=b*=0; pure red is (53.24, 80.09, 67.20).
+    assert np.allclose(srgb_to_lab([1, 1, 1]), [100, 0, 0], atol=0.01)
+    assert np.allclose(srgb_to_lab([1, 0, 0]), [53.24, 80.09, 67.20], atol=0.05)

@@ -1,0 +1,215 @@
+"""The decodemap algorithm in a real headless QGIS, on the bundled real-data sample.
+
+The sample is the Vinschgau 250 m DEM drawn by matplotlib with viridis over 0–4000 m: one
+colormap step is 4000 / 256 ≈ 15.6 m, so a correct decode has a median error near a quarter of
+that and a 95th percentile within a few steps (bilinear rendering and contour lines included).
+"""
+import os
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+import rasterio
+from rasterio.warp import Resampling, reproject
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+SAMPLE = REPO_ROOT / "sample"
+FIGURE = SAMPLE / "vinschgau_viridis.png"
+POINTS_FILE = SAMPLE / "vinschgau_viridis.png.points"
+TRUTH = SAMPLE / "terra_elev_vinschgau.tif"
+STEP = 4000 / 256
+
+
+def sample_extents():
+    extents = {}
+    for line in (SAMPLE / "vinschgau_viridis.extents.txt").read_text().splitlines():
+        name, value = line.split("=")
+        extents[name] = value
+    return extents
+
+
+def parameters(tmp_path, **overrides):
+    values = {
+        "INPUT": str(FIGURE),
+        "GCPS": str(POINTS_FILE),
+        "TRANSFORM": 0,
+        "TARGET_CRS": "EPSG:32632",
+        "COLORMAP": "viridis",
+        "VMIN": 0,
+        "VMAX": 4000,
+        "PLOT_AREA": sample_extents()["PLOT_AREA"],
+        "OUTPUT": str(tmp_path / "decoded.tif"),
+        "OUTPUT_POINTS": str(tmp_path / "points.gpkg"),
+    }
+    values.update(overrides)
+    return values
+
+
+def truth_on_grid(path):
+    """The DEM resampled bilinearly (as matplotlib drew it) onto an output raster's grid."""
+    with rasterio.open(path) as output, rasterio.open(TRUTH) as truth:
+        decoded = output.read(1, masked=True)
+        expected = np.full(decoded.shape, np.nan, dtype=np.float32)
+        reproject(rasterio.band(truth, 1), expected, dst_transform=output.transform,
+                  dst_crs=output.crs, dst_nodata=np.nan, resampling=Resampling.bilinear)
+    return decoded, expected
+
+
+def test_decodes_the_sample_into_a_georeferenced_raster_and_points(provider, tmp_path):
+    import processing
+    from qgis.core import QgsRasterLayer, QgsVectorLayer
+
+    result = processing.run("colormapdecoder:decodemap", parameters(tmp_path))
+    raster = QgsRasterLayer(result["OUTPUT"], "decoded")
+    assert raster.isValid()
+    assert raster.crs().authid() == "EPSG:32632"
+    extent = raster.extent()
+    # The axes show the DEM's whole extent, 598250–661250 E, 5144500–5193000 N.
+    assert abs(extent.xMinimum() - 598250) < 120 and abs(extent.xMaximum() - 661250) < 240
+    assert abs(extent.yMaximum() - 5193000) < 120 and abs(extent.yMinimum() - 5144500) < 240
+    decoded, expected = truth_on_grid(result["OUTPUT"])
+    both = ~decoded.mask & np.isfinite(expected)
+    assert both.sum() > 0.85 * decoded.size
+    error = np.abs(decoded.data[both] - expected[both])
+    assert np.median(error) <= 0.5 * STEP
+    assert np.percentile(error, 95) <= 2 * STEP
+    with rasterio.open(result["OUTPUT"]) as dataset:
+        assert dataset.dtypes[0] == "float32" and dataset.nodata is not None
+        assert dataset.tags()["COLOUR_SCALE"] == "matplotlib:viridis"
+
+    points = QgsVectorLayer(result["OUTPUT_POINTS"], "points", "ogr")
+    assert points.isValid()
+    assert points.crs().authid() == "EPSG:32632"
+    names = points.fields().names()
+    for field in ("value", "value_std", "n_pixels", "pixel_x", "pixel_y", "area_m2"):
+        assert field in names
+    features = list(points.getFeatures())
+    assert len(features) > 100
+    with rasterio.open(TRUTH) as truth:
+        xy = [(f.geometry().asPoint().x(), f.geometry().asPoint().y()) for f in features]
+        true_values = np.array([v[0] for v in truth.sample(xy, masked=True)], dtype=float)
+    values = np.array([f["value"] for f in features])
+    # A plateau of one colour spans one colormap step: its median is within a step of the truth
+    # at its centroid (bilinear rendering between 250 m cells of a steep DEM adds a little).
+    assert np.median(np.abs(values - true_values)) <= STEP
+    assert all(f["n_pixels"] >= 1 and f["area_m2"] > 0 for f in features)
+
+
+def test_target_crs_other_than_the_gcps_puts_values_in_the_right_place(provider, tmp_path):
+    import processing
+
+    result = processing.run("colormapdecoder:decodemap",
+                            parameters(tmp_path, TARGET_CRS="EPSG:4326"))
+    decoded, expected = truth_on_grid(result["OUTPUT"])
+    with rasterio.open(result["OUTPUT"]) as dataset:
+        assert dataset.crs.to_epsg() == 4326
+        assert 10.2 < dataset.bounds.left < 10.4 and 46.4 < dataset.bounds.bottom < 46.5
+    # Nearest-neighbour resampling onto a grid turned against the figure's takes values from up
+    # to half a figure pixel (~56 m) away: on this steep DEM that is worth about a colormap step.
+    both = ~decoded.mask & np.isfinite(expected)
+    error = np.median(np.abs(decoded.data[both] - expected[both]))
+    assert error <= STEP
+    # The right place: one output pixel off in any direction is clearly worse.
+    for shift in ((0, 1), (1, 0), (0, -1), (-1, 0)):
+        moved = np.roll(expected, shift, axis=(0, 1))
+        both = ~decoded.mask & np.isfinite(moved)
+        assert np.median(np.abs(decoded.data[both] - moved[both])) > 1.5 * error
+
+
+def test_loaded_figure_layer_frame_is_the_one_extents_use(qgis_app):
+    from qgis.core import QgsRasterLayer
+
+    layer = QgsRasterLayer(str(FIGURE), "figure")
+    extent = layer.extent()
+    assert (extent.xMinimum(), extent.xMaximum(), extent.yMinimum(), extent.yMaximum()) == \
+        (0, 900, -600, 0)
+
+
+def test_colorbar_box_instead_of_a_colormap_name(provider, tmp_path):
+    import processing
+
+    result = processing.run("colormapdecoder:decodemap", parameters(
+        tmp_path, COLORMAP="", COLORBAR=sample_extents()["COLORBAR"]))
+    decoded, expected = truth_on_grid(result["OUTPUT"])
+    both = ~decoded.mask & np.isfinite(expected)
+    assert np.median(np.abs(decoded.data[both] - expected[both])) <= 0.75 * STEP
+
+
+@pytest.mark.parametrize("override, parameter, words", [
+    ({"COLORMAP": "viridsi"}, "COLORMAP", "viridis"),
+    ({"VMIN": None}, "VMIN", "VMIN"),
+    ({"VMIN": 10, "VMAX": 5}, "VMIN", "increasing"),
+    ({"GCPS": "/nonexistent/file.points"}, "GCPS", "file.points"),
+    ({"PLOT_AREA": "2000,3000,-100,0"}, "PLOT_AREA", "overlap"),
+    ({"COLORMAP": "Reds", "MAX_COLOR_DISTANCE": 0.001}, "COLORMAP", "MAX_COLOR_DISTANCE"),
+])
+def test_bad_input_names_the_parameter(provider, tmp_path, override, parameter, words):
+    import processing
+    from qgis.core import QgsProcessingException
+
+    values = parameters(tmp_path, **override)
+    values = {k: v for k, v in values.items() if v is not None}
+    with pytest.raises(QgsProcessingException) as raised:
+        processing.run("colormapdecoder:decodemap", values)
+    message = str(raised.value)
+    assert parameter in message and words in message
+    assert not os.path.exists(values["OUTPUT"])
+
+
+def test_cancelled_run_leaves_no_output(provider, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    class CancelWhileDecoding(QgsProcessingFeedback):
+        def setProgressText(self, text):  # noqa: N802 - Qt override
+            super().setProgressText(text)
+            if "Decoding" in text:
+                self.cancel()
+
+    values = parameters(tmp_path)
+    result = processing.run("colormapdecoder:decodemap", values, feedback=CancelWhileDecoding())
+    assert result.get("OUTPUT") is None
+    assert not os.path.exists(values["OUTPUT"])
+    assert [p for p in os.listdir(tmp_path) if p.endswith(".tif")] == []
+
+
+def test_missing_package_is_explained(provider, tmp_path, monkeypatch):
+    import importlib.util
+
+    import processing
+    from qgis.core import QgsProcessingException
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "sklearn" else real_find_spec(name, *a))
+    with pytest.raises(QgsProcessingException) as raised:
+        processing.run("colormapdecoder:decodemap", parameters(tmp_path))
+    message = str(raised.value)
+    assert "scikit-learn" in message and "OSGeo4W" in message and "python3-sklearn" in message
+
+
+def test_runs_through_qgis_process(tmp_path):
+    executable = shutil.which("qgis_process.bin", path="/usr/bin:/bin")
+    if executable is None:
+        pytest.fail("qgis_process.bin is not installed (make test installs it)")
+    plugin_folder = tmp_path / "plugins"
+    plugin_folder.mkdir()
+    (plugin_folder / "colormap_decoder").symlink_to(REPO_ROOT, target_is_directory=True)
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": os.environ.get("HOME", "/root"),
+           "QT_QPA_PLATFORM": "offscreen", "QGIS_PLUGINPATH": str(plugin_folder)}
+    subprocess.run([executable, "plugins", "enable", "colormap_decoder"], env=env,
+                   capture_output=True, timeout=120)
+    values = parameters(tmp_path)
+    arguments = [f"{k}={v}" for k, v in values.items()]
+    completed = subprocess.run([executable, "run", "colormapdecoder:decodemap", "--"] + arguments,
+                               env=env, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "OUTPUT_POINTS" in completed.stdout
+    decoded, expected = truth_on_grid(values["OUTPUT"])
+    both = ~decoded.mask & np.isfinite(expected)
+    assert np.median(np.abs(decoded.data[both] - expected[both])) <= 0.5 * STEP
+    assert os.path.getsize(values["OUTPUT_POINTS"]) > 0

@@ -1,0 +1,57 @@
+"""The plugin as QGIS loads it: classFactory, toolbar and menu, provider registration."""
+from unittest import mock
+
+
+def test_class_factory_registers_and_unregisters_the_provider(qgis_app):
+    from qgis.core import QgsApplication
+
+    import colormap_decoder
+
+    registry = QgsApplication.processingRegistry()
+    existing = registry.providerById("colormapdecoder")
+    if existing is not None:
+        registry.removeProvider(existing)
+    iface = mock.MagicMock()
+    iface.mainWindow.return_value = None
+    plugin = colormap_decoder.classFactory(iface)
+    plugin.initGui()
+    provider = registry.providerById("colormapdecoder")
+    assert provider is not None
+    assert provider.name() == "Colormap Decoder"
+    algorithm = registry.algorithmById("colormapdecoder:decodemap")
+    assert algorithm is not None
+    assert algorithm.displayName() == "Decode colour-mapped map"
+    names = [p.name() for p in algorithm.parameterDefinitions()]
+    for expected in ("INPUT", "GCPS", "GCP_CRS", "TRANSFORM", "TARGET_CRS", "PIXEL_SIZE",
+                     "COLORMAP", "COLORBAR", "VMIN", "VMAX", "SCALE", "LEVELS", "PLOT_AREA",
+                     "MAX_COLOR_DISTANCE", "DBSCAN_EPS", "DBSCAN_MIN_SAMPLES", "OUTPUT",
+                     "OUTPUT_POINTS"):
+        assert expected in names
+    transform = algorithm.parameterDefinition("TRANSFORM")
+    assert transform.options() == ["Polynomial 1 (affine)", "Polynomial 2", "Polynomial 3",
+                                   "Thin plate spline", "Helmert", "Projective"]
+    assert algorithm.shortHelpString()
+    iface.addToolBarIcon.assert_called_once()
+    iface.addPluginToMenu.assert_called_once()
+    plugin.unload()
+    assert registry.providerById("colormapdecoder") is None
+    iface.removeToolBarIcon.assert_called_once()
+
+
+def test_metadata_declares_what_qgis_needs():
+    import configparser
+
+    from pathlib import Path
+
+    REPO_ROOT = Path(__file__).resolve().parents[2]
+
+    metadata = configparser.ConfigParser()
+    metadata.read(REPO_ROOT / "metadata.txt", encoding="utf-8")
+    general = metadata["general"]
+    assert general["name"] == "Colormap Decoder"
+    assert general["qgisMinimumVersion"] == "3.22"
+    assert general["qgisMaximumVersion"] == "4.99"
+    assert general["hasProcessingProvider"] == "yes"
+    assert (REPO_ROOT / general["icon"]).is_file()
+    for dependency in ("scikit-learn", "rasterio", "pyproj", "shapely"):
+        assert dependency in general["about"]

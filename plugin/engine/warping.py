@@ -135,6 +135,7 @@ def plan_output_grid(pixel_transform, source_crs, target_crs, box, pixel_size=0.
     from shapely.geometry import Polygon
 
     x, y = region_outline(box)
+    check_area_of_use(x, y, pixel_transform, source_crs, target_crs)
     tx, ty = pixels_to_target(x, y, pixel_transform, source_crs, target_crs)
     tx, ty = np.asarray(tx), np.asarray(ty)
     if not (np.all(np.isfinite(tx)) and np.all(np.isfinite(ty))):
@@ -152,8 +153,9 @@ def plan_output_grid(pixel_transform, source_crs, target_crs, box, pixel_size=0.
             raise GeoreferencingError("The plot area maps onto an empty region of the target CRS; "
                                       "check the GCPs.", parameter="GCPS")
         pixel_size = float(np.sqrt(area / box_pixels))
-    width = max(1, int(np.ceil((xmax - xmin) / pixel_size)))
-    height = max(1, int(np.ceil((ymax - ymin) / pixel_size)))
+    # A hair of tolerance: an extent of exactly n pixels must not become n + 1.
+    width = max(1, int(np.ceil((xmax - xmin) / pixel_size - 1e-6)))
+    height = max(1, int(np.ceil((ymax - ymin) / pixel_size - 1e-6)))
     if width * height > MAX_OUTPUT_PIXELS:
         raise GeoreferencingError(
             f"A pixel size of {pixel_size:g} makes a raster of {width}×{height} pixels; choose a "
@@ -163,6 +165,42 @@ def plan_output_grid(pixel_transform, source_crs, target_crs, box, pixel_size=0.
     crs_wkt = CRS.from_user_input(target_crs).to_wkt()
     return OutputGrid((float(xmin), pixel_size, 0.0, float(ymax), 0.0, -pixel_size),
                       width, height, crs_wkt)
+
+
+def check_area_of_use(x, y, pixel_transform, source_crs, target_crs, margin_degrees=10.0):
+    """Refuse a target CRS whose area of use is nowhere near the figure.
+
+    Projections such as transverse Mercator return finite but meaningless coordinates far from
+    their area (a UTM zone on the other side of the Earth); such a raster would be wrong, not
+    empty. The CRS's declared area of use, widened by ``margin_degrees`` (UTM is often used a
+    little outside its zone), must overlap the figure's longitude/latitude bounds.
+
+    Parameters
+    ----------
+    x, y : ndarray
+        Figure pixel coordinates spread over the region to place.
+    """
+    from pyproj import CRS
+
+    area = CRS.from_user_input(target_crs).area_of_use
+    if area is None:
+        return
+    lon, lat = pixels_to_target(x, y, pixel_transform, source_crs, "EPSG:4326")
+    lon, lat = np.asarray(lon), np.asarray(lat)
+    usable = np.isfinite(lon) & np.isfinite(lat)
+    if not usable.any():
+        return
+    west, east = area.west - margin_degrees, area.east + margin_degrees
+    south, north = area.south - margin_degrees, area.north + margin_degrees
+    lon, lat = lon[usable], lat[usable]
+    # Compare longitudes modulo 360 so that areas crossing the antimeridian work too.
+    inside_lon = ((lon - west) % 360) <= ((east - west) % 360 if east - west < 360 else 360)
+    if not np.any(inside_lon & (lat >= south) & (lat <= north)):
+        raise GeoreferencingError(
+            f"The figure covers longitudes {lon.min():.2f}..{lon.max():.2f} and latitudes "
+            f"{lat.min():.2f}..{lat.max():.2f}, far outside the area where the target CRS is "
+            f"meant to be used ({area.name}: {area.west:g}..{area.east:g} E, {area.south:g}.."
+            f"{area.north:g} N). Choose a target CRS that covers the figure's region.")
 
 
 def source_pixels_for_grid(grid, pixel_transform, source_crs, target_crs, rows=None):

@@ -706,7 +706,9 @@ def _fit_projective(pixel, map_xy):
     target = _normalise_like_qgis(map_xy)
     equations = _projective_equations(*source, *target)
     # The right singular vector of the smallest singular value minimises |S h| with |h| = 1.
-    _, _, right_vectors = linalg.svd(equations, full_matrices=True)
+    # A full SVD only when 4 points give 8 equations for 9 unknowns (the null vector is then
+    # missing from the thin SVD); for many points the full U would be (2n)² in size.
+    _, _, right_vectors = linalg.svd(equations, full_matrices=len(equations) < 9)
     normalised_matrix = right_vectors[-1].reshape(3, 3)
     matrix = target[2] @ normalised_matrix @ source[1]
     # QGIS fits on (column, -row); the DLT with this normalisation is unchanged by that

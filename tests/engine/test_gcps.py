@@ -253,8 +253,10 @@ def _noisy_gcps(count=10, seed=11, noise=3.0):
     return GroundControlPoints(pixel=pixel, map=map_xy + rng.normal(0, noise, map_xy.shape), enabled=None)
 
 
-@pytest.mark.parametrize("kind", [TransformKind.POLYNOMIAL_1, TransformKind.HELMERT,
-                                  TransformKind.PROJECTIVE, TransformKind.THIN_PLATE_SPLINE])
+# Only for transforms the 10 good points over-determine well: with 11 points a projective
+# transform or an interpolating spline bends so far towards the bad point that leaving out one of
+# its neighbours also moves the prediction by kilometres, and those neighbours get flagged too.
+@pytest.mark.parametrize("kind", [TransformKind.POLYNOMIAL_1, TransformKind.HELMERT])
 def test_leave_one_out_flags_the_gcp_with_a_typo(kind):
     gcps = _noisy_gcps(count=11)
     typo = 6

@@ -19,7 +19,8 @@ from .figure import read_figure
 from .gcp_transform import TransformKind, compute_residuals, fit_gcp_transform
 from .gcps import read_gcps
 from .reduction import ClusterPoints, flat_mask, cluster_pixels, cluster_points, reconstruction_check
-from .regions import box_mask, extent_to_pixel_box, sample_colorbar
+from .colour_decoding import denoise
+from .regions import box_mask, extent_to_pixel_box, polygons_mask, sample_colorbar
 from .warping import (GeotransformPixelTransform, OutputGrid, plan_output_grid, pixels_to_target,
                       warp_nearest)
 
@@ -46,6 +47,8 @@ class DecodeSettings:
     levels: Optional[tuple] = None
     plot_area_extent: Optional[tuple] = None
     max_color_distance: float = DEFAULT_MAX_COLOR_DISTANCE
+    mask_geometries: tuple = ()
+    denoise: bool = False
     gcps_path: Optional[str] = None
     gcp_crs: Optional[str] = None
     transform: TransformKind = TransformKind.POLYNOMIAL_1
@@ -135,7 +138,7 @@ def build_value_mapping(settings, scale):
 
 # -- stage: what to decode ----------------------------------------------------------------
 def pixels_to_examine(settings, figure, colorbar_box):
-    """Pixels that may hold data: opaque, in the plot area, not on the colorbar.
+    """Pixels that may hold data: opaque, in the plot area, not on the colorbar nor masked.
 
     Returns
     -------
@@ -150,6 +153,8 @@ def pixels_to_examine(settings, figure, colorbar_box):
     examine = figure.opaque & box_mask(figure.shape, plot_box)
     if colorbar_box is not None:
         examine &= ~box_mask(figure.shape, colorbar_box, COLORBAR_EXCLUSION_MARGIN)
+    if settings.mask_geometries:
+        examine &= ~polygons_mask(settings.mask_geometries, figure.shape, figure.geotransform)
     return examine, plot_box
 
 
@@ -277,7 +282,8 @@ def decode_map(settings, progress=None, log=None):
     if not examine.any():
         raise EngineError("No pixel is left to decode inside PLOT_AREA (outside the colorbar, opaque).",
                           parameter="PLOT_AREA")
-    field_ = decoder.decode_image(figure.rgb, examine, settings.max_color_distance,
+    rgb = denoise(figure.rgb) if settings.denoise else figure.rgb
+    field_ = decoder.decode_image(rgb, examine, settings.max_color_distance,
                                   feedback=stage(0.05, 0.45, "Decoding colours"))
     matched = np.isfinite(field_.values)
     n_examined, n_matched = int(examine.sum()), int(matched.sum())

@@ -65,6 +65,65 @@ def extent_to_pixel_box(extent, shape, geotransform=None, parameter="PLOT_AREA")
     return col0, row0, col1, row1
 
 
+def layer_to_pixel_affine(geotransform=None):
+    """Affine from figure pixel coordinates to the layer coordinates QGIS shows.
+
+    Parameters
+    ----------
+    geotransform : tuple of 6 floats, optional
+        The figure's GDAL geotransform; None for an un-georeferenced image (x = column, y = -row).
+
+    Returns
+    -------
+    affine.Affine
+    """
+    from affine import Affine
+
+    if geotransform is None:
+        return Affine(1.0, 0.0, 0.0, 0.0, -1.0, 0.0)
+    return Affine.from_gdal(*geotransform)
+
+
+def polygons_mask(geometries, shape, geotransform=None):
+    """Pixels covered by polygons drawn over the figure (insets, legends, labels to leave out).
+
+    Parameters
+    ----------
+    geometries : iterable of shapely geometries or WKT strings
+        Polygons in the layer's coordinates (see module docstring). Other geometry types are
+        ignored.
+    shape : tuple (rows, cols)
+    geotransform : tuple of 6 floats, optional
+
+    Returns
+    -------
+    ndarray of bool, shape (rows, cols)
+        True where a pixel's centre lies inside a polygon, or the polygon touches the pixel
+        (``all_touched``: the area to leave out is rather too large than too small).
+    """
+    from rasterio.features import rasterize
+    from shapely import wkt
+    from shapely.errors import ShapelyError
+
+    shapes = []
+    for geometry in geometries:
+        if isinstance(geometry, str):
+            try:
+                geometry = wkt.loads(geometry)
+            except ShapelyError as error:
+                raise EngineError(f"MASK is not valid WKT: {error}", parameter="MASK") from error
+        if geometry is None or geometry.is_empty or geometry.geom_type not in (
+                "Polygon", "MultiPolygon", "GeometryCollection"):
+            continue
+        shapes.append(geometry if geometry.is_valid else geometry.buffer(0))
+    if not shapes:
+        return np.zeros(shape, dtype=bool)
+    burned = rasterize(((geometry, 1) for geometry in shapes), out_shape=shape,
+                       transform=layer_to_pixel_affine(geotransform), fill=0, all_touched=True,
+                       dtype="uint8")
+    return burned.astype(bool)
+
+
 def box_mask(shape, box, margin=0):
     """Boolean image that is True inside a pixel box grown by ``margin`` pixels."""
     mask = np.zeros(shape, dtype=bool)

@@ -14,6 +14,7 @@ from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFeature,
                        QgsProcessingParameterBoolean, QgsProcessingParameterCrs,
                        QgsProcessingParameterDefinition, QgsProcessingParameterEnum,
                        QgsProcessingParameterExtent, QgsProcessingParameterFeatureSink,
+                       QgsProcessingParameterFeatureSource,
                        QgsProcessingParameterFile, QgsProcessingParameterNumber,
                        QgsProcessingParameterRasterDestination,
                        QgsProcessingParameterRasterLayer, QgsProcessingParameterString,
@@ -47,6 +48,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
     LEVELS = "LEVELS"
     PLOT_AREA = "PLOT_AREA"
     MAX_COLOR_DISTANCE = "MAX_COLOR_DISTANCE"
+    MASK = "MASK"
+    MASK_WKT = "MASK_WKT"
+    DENOISE = "DENOISE"
     DBSCAN_EPS = "DBSCAN_EPS"
     DBSCAN_MIN_SAMPLES = "DBSCAN_MIN_SAMPLES"
     FLAT_TOLERANCE = "FLAT_TOLERANCE"
@@ -131,7 +135,16 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             self.MAX_COLOR_DISTANCE, self.tr("Maximum colour distance (CIELAB ΔE)"),
             type=QgsProcessingParameterNumber.Double, minValue=0.0, defaultValue=12.0))
 
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.MASK, self.tr("Areas to leave out (polygons over the figure)"),
+            [QgsProcessing.TypeVectorPolygon], optional=True))
         advanced = [
+            QgsProcessingParameterString(
+                self.MASK_WKT, self.tr("Areas to leave out, as WKT polygons"), optional=True,
+                multiLine=True),
+            QgsProcessingParameterBoolean(
+                self.DENOISE, self.tr("Denoise before matching (3×3 median; for JPEG figures)"),
+                defaultValue=False),
             QgsProcessingParameterBoolean(
                 self.COLORBAR_FLIP, self.tr("Colorbar low end is at the top / right"),
                 defaultValue=False),
@@ -172,6 +185,8 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             self.PLOT_AREA: "The map panel; pixels outside it are ignored. Same frame as COLORBAR.",
             self.COLORMAP: "e.g. viridis, jet_r, qgis:Spectral, cmocean:thermal, or a .cpt path.",
             self.LEVELS: "For contour-filled figures: a pixel of class i gets the class midpoint.",
+            self.MASK: "Polygons drawn over the figure layer (same frame as COLORBAR) whose "
+                       "pixels become nodata: insets, legends, scale bars, labels.",
         }
         for name, text in texts.items():
             definition = self.parameterDefinition(name)
@@ -257,6 +272,15 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 return None
             return self.parameterAsDouble(parameters, name, context)
 
+        mask_geometries = []
+        mask_source = self.parameterAsSource(parameters, self.MASK, context)
+        if mask_source is not None:
+            mask_geometries += [feature.geometry().asWkt() for feature in mask_source.getFeatures()
+                                if feature.hasGeometry()]
+        mask_wkt = self.parameterAsString(parameters, self.MASK_WKT, context).strip()
+        if mask_wkt:
+            mask_geometries += [line.strip() for line in mask_wkt.splitlines() if line.strip()]
+
         levels_text = self.parameterAsString(parameters, self.LEVELS, context).strip()
         levels = None
         if levels_text:
@@ -278,6 +302,8 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             levels=levels,
             plot_area_extent=extent(self.PLOT_AREA),
             max_color_distance=self.parameterAsDouble(parameters, self.MAX_COLOR_DISTANCE, context),
+            mask_geometries=tuple(mask_geometries),
+            denoise=self.parameterAsBool(parameters, self.DENOISE, context),
             gcps_path=self.parameterAsFile(parameters, self.GCPS, context) or None,
             gcp_crs=crs_text(self.GCP_CRS),
             transform=self.parameterAsEnum(parameters, self.TRANSFORM, context),

@@ -213,3 +213,26 @@ def test_runs_through_qgis_process(tmp_path):
     both = ~decoded.mask & np.isfinite(expected)
     assert np.median(np.abs(decoded.data[both] - expected[both])) <= 0.5 * STEP
     assert os.path.getsize(values["OUTPUT_POINTS"]) > 0
+
+
+def test_mask_layer_and_distance_output(provider, tmp_path):
+    import processing
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
+
+    mask = QgsVectorLayer("Polygon", "mask", "memory")
+    feature = QgsFeature()
+    feature.setGeometry(QgsGeometry.fromWkt("POLYGON((200 -200, 300 -200, 300 -300, 200 -300, 200 -200))"))
+    mask.dataProvider().addFeatures([feature])
+    plain = processing.run("colormapdecoder:decodemap", parameters(tmp_path / "plain"))
+    masked = processing.run("colormapdecoder:decodemap", parameters(
+        tmp_path, MASK=mask, OUTPUT_DISTANCE=str(tmp_path / "distance.tif")))
+    with rasterio.open(plain["OUTPUT"]) as a, rasterio.open(masked["OUTPUT"]) as b:
+        lost = a.read(1, masked=True).count() - b.read(1, masked=True).count()
+    # 100×100 figure pixels, mostly data, map to about as many output pixels.
+    assert 8000 < lost < 10500
+    with rasterio.open(masked["OUTPUT_DISTANCE"]) as distance, rasterio.open(masked["OUTPUT"]) as values:
+        delta_e = distance.read(1, masked=True)
+        data = values.read(1, masked=True)
+        assert delta_e.min() >= 0
+        assert delta_e[~data.mask].max() <= 12.0
+        assert (delta_e[data.mask & ~delta_e.mask] > 12.0).all()

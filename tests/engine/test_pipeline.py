@@ -1,0 +1,64 @@
+"""The whole job without QGIS, on the bundled sample: masks, denoising, colorbar inside the map."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from colormap_decoder.plugin.engine.errors import EngineError, GcpError
+from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
+from colormap_decoder.plugin.engine.regions import polygons_mask
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample"
+
+
+def settings(**overrides):
+    values = dict(figure_path=str(SAMPLE / "vinschgau_viridis.png"), colormap="viridis", vmin=0,
+                  vmax=4000, plot_area_extent=(112, 672, -518, -87),
+                  gcps_path=str(SAMPLE / "vinschgau_viridis.png.points"))
+    values.update(overrides)
+    return DecodeSettings(**values)
+
+
+def test_mask_polygons_become_nodata():
+    square = "POLYGON((200 -200, 300 -200, 300 -300, 200 -300, 200 -200))"
+    plain = decode_map(settings())
+    masked = decode_map(settings(mask_geometries=(square,)))
+    assert np.isfinite(plain.field.values[200:300, 200:300]).mean() > 0.8
+    assert np.isnan(masked.field.values[200:300, 200:300]).all()
+    outside = np.ones(masked.field.values.shape, bool)
+    outside[199:301, 199:301] = False
+    assert np.array_equal(np.isfinite(masked.field.values[outside]),
+                          np.isfinite(plain.field.values[outside]))
+
+
+def test_polygons_mask_frame_and_bad_wkt():
+    mask = polygons_mask(["POLYGON((2 -1, 4 -1, 4 -3, 2 -3, 2 -1))", "LINESTRING(0 0, 1 1)"],
+                         (5, 6))
+    assert mask[1:3, 2:4].all() and mask.sum() <= 9
+    with pytest.raises(EngineError, match="MASK"):
+        polygons_mask(["POLYGON((oops"], (5, 6))
+
+
+def test_colorbar_inside_the_plot_area_is_not_data():
+    # The whole figure as plot area: the colorbar lies inside it and must still be left out.
+    result = decode_map(settings(plot_area_extent=None, colormap="",
+                                 colorbar_extent=(700, 720, -518, -87)))
+    assert np.isnan(result.field.values[87:518, 697:723]).all()
+    assert np.isfinite(result.field.values[100:500, 120:660]).mean() > 0.85
+
+
+def test_denoising_keeps_a_clean_figure_accurate():
+    plain = decode_map(settings())
+    smoothed = decode_map(settings(denoise=True))
+    both = np.isfinite(plain.field.values) & np.isfinite(smoothed.field.values)
+    assert np.median(np.abs(plain.field.values[both] - smoothed.field.values[both])) <= 4000 / 256
+
+
+def test_missing_crs_and_missing_range_are_explained(tmp_path):
+    csv = tmp_path / "gcps.csv"
+    csv.write_text("pixel_x,pixel_y,map_x,map_y\n128,504.5,600000,5146000\n"
+                   "659.43,504.5,660000,5146000\n128,97.07,600000,5192000\n")
+    with pytest.raises(GcpError, match="GCP_CRS"):
+        decode_map(settings(gcps_path=str(csv)))
+    with pytest.raises(EngineError, match="VMIN and VMAX"):
+        decode_map(settings(vmin=None))

@@ -8,7 +8,7 @@ SHELL := /bin/bash
 PLUGIN_NAME := colormap_decoder
 DEBIAN_PACKAGES := qgis python3-qgis qgis-providers python3-gdal python3-rasterio python3-pyproj \
 	python3-shapely python3-sklearn python3-scipy python3-matplotlib python3-pil \
-	python3-pytest python3-hypothesis proj-data gmt gmt-gshhg-low ghostscript
+	python3-pytest python3-hypothesis python3-colorcet proj-data gmt gmt-gshhg-low ghostscript
 # QGIS's embedded Python must not find another Python first on PATH (pyenv shims and the like).
 QGIS_ENV := env PATH=/usr/sbin:/usr/bin:/sbin:/bin QT_QPA_PLATFORM=offscreen
 PYTHON := $(QGIS_ENV) /usr/bin/python3

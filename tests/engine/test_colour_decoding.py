@@ -193,3 +193,34 @@ def test_lab_conversion_matches_reference_values():
     # CIE reference: sRGB white is L*=100, a*=b*=0; pure red is (53.24, 80.09, 67.20).
     assert np.allclose(srgb_to_lab([1, 1, 1]), [100, 0, 0], atol=0.01)
     assert np.allclose(srgb_to_lab([1, 0, 0]), [53.24, 80.09, 67.20], atol=0.05)
+
+
+@pytest.mark.parametrize("spec, build", [
+    ("colorcet:fire", lambda: __import__("colorcet").cm["fire"]),
+    ("cpt-city:gmt/GMT_haxby", None),
+    ("qgis:Spectral", None),
+])
+def test_other_colormap_sources_decode_figures_drawn_with_them(tmp_path, dem, spec, build):
+    """A figure drawn by matplotlib with a colormap of another source, decoded by its name."""
+    from matplotlib.colors import LinearSegmentedColormap, ListedColormap
+
+    grid, extent = dem
+    scale = resolve_colour_scale(spec)
+    assert scale.name.split(":")[0] == spec.split(":")[0]
+    if build is not None:
+        cmap = build()
+    elif scale.discrete:
+        cmap = ListedColormap(scale.colours)
+    else:
+        cmap = LinearSegmentedColormap.from_list(spec, list(zip(scale.positions, scale.colours)), N=256)
+    figure = render_grid(grid, extent, tmp_path / "figure.png", cmap=cmap)
+    mapping = ValueMapping(float(np.nanmin(grid)), float(np.nanmax(grid)))
+    decoded = decode(figure, scale, mapping)
+    error, missing = relative_errors(figure, decoded, mapping)
+    if scale.discrete:
+        # Bands: the value is the band's midpoint, at most half a band from the truth.
+        assert np.percentile(error, 95) <= 0.5 / scale.band_count + 0.002
+    else:
+        assert np.median(error) <= 0.002
+        assert np.percentile(error, 95) <= 0.01
+    assert missing <= 0.01

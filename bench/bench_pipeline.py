@@ -1,0 +1,372 @@
+"""Speed and peak memory of the engine against the seed pipeline (and ``unmap``), on real figures.
+
+Run by hand, never from the tests:
+
+    /usr/bin/python3 bench/bench_pipeline.py [--megapixels 12] [--quick]
+                                             [--scaling [--scaling-100] [--scaling-only]]
+                                             [--unmap-python /tmp/unmap-venv/bin/python]
+
+What it does
+    Renders the 250 m Vinschgau DEM (``sample/terra_elev_vinschgau.tif``, UTM 32N) as a journal
+    figure of the requested size (4:3, 12 MP = 4000 x 3000 px): matplotlib ``imshow`` with bilinear
+    interpolation, viridis, black contours, colorbar, title and axis labels. A *blocky* variant
+    draws the same DEM averaged over 4 x 4 cells with nearest interpolation, so nearly every
+    pixel lies on a plateau (one per grid cell). A CSV GCP file (the axes' pixel corners -> UTM)
+    is written for each figure. Everything goes to a temporary folder.
+
+    Every measured stage runs in a fresh subprocess, so the peak resident memory (VmHWM of
+    that child; see ``_peak_mib`` for why not the inherited ``ru_maxrss``) belongs to that stage
+    alone, plus the interpreter, its imports and the input it needs. All stages see the same
+    figure and the same crop: the axes box.
+
+    seed           ``/work/shared/reference/seed_pipeline.py``'s ``run`` (load, decode, flat, dbscan)
+    ours decode    ``read_figure`` + ``ColourDecoder.decode_image`` inside the axes box
+    ours reduce    ``flat_mask`` + ``cluster_pixels`` + ``cluster_points`` on the decoded field
+                   (read from an .npy the decode child saved)
+    ours pipeline  ``pipeline.decode_map`` with the GCP file (decode, warp to UTM, reduce, check)
+    unmap          ``unmap.unmap`` (PyPI ``unmap``) through ``--unmap-python``, if given
+
+    Ratios: time = seed seconds / our seconds (> 1: we are faster); memory = our MiB / seed MiB
+    (< 1: we use less).
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+DEM = os.path.join(REPO, "sample", "terra_elev_vinschgau.tif")
+SEED = "/work/shared/reference/seed_pipeline.py"
+CMAP, VMIN, VMAX = "viridis", 0.0, 4000.0
+DPI = 100
+BLOCK = 4  # the blocky variant averages the DEM over BLOCK x BLOCK cells
+
+
+# -- rendering ----------------------------------------------------------------------------
+def figure_size(megapixels):
+    """Width, height (4:3) in multiples of 25 px, so size / DPI is exact and Agg keeps them."""
+    height = (megapixels * 1e6 * 3 / 4) ** 0.5
+    width = round(height * 4 / 3 / 25) * 25
+    return int(width), int(round(height / 25) * 25)
+
+
+def render(folder, megapixels, blocky):
+    """Draw the DEM; return a description of the figure (path, axes box, GCP file...)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import rasterio
+
+    with rasterio.open(DEM) as dataset:
+        elevation = dataset.read(1, masked=True).astype(float)
+        left, bottom, right, top = dataset.bounds
+    if blocky:
+        rows, cols = (s // BLOCK * BLOCK for s in elevation.shape)
+        elevation = elevation[:rows, :cols].reshape(rows // BLOCK, BLOCK, cols // BLOCK, BLOCK)
+        elevation = elevation.mean(axis=(1, 3))
+        right = left + cols * (right - left) / dataset.width
+        bottom = top - rows * (top - bottom) / dataset.height
+    width, height = figure_size(megapixels)
+    scale = width / 4000  # fonts and lines grow with the figure, as a journal figure would
+    # Axes on whole pixels: Agg snaps the image origin to the pixel grid.
+    ax_left, ax_bottom = round(0.09 * width), round(0.08 * height)
+    ax_width, ax_height = round(0.72 * width), round(0.84 * height)
+    fig = plt.figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+    axes = fig.add_axes([ax_left / width, ax_bottom / height, ax_width / width, ax_height / height])
+    colorbar_axes = fig.add_axes([(ax_left + ax_width + round(0.03 * width)) / width,
+                                  ax_bottom / height, round(0.025 * width) / width,
+                                  ax_height / height])
+    image = axes.imshow(elevation, cmap=CMAP, vmin=VMIN, vmax=VMAX, aspect="auto",
+                        extent=(left, right, bottom, top),
+                        interpolation="nearest" if blocky else "bilinear")
+    if not blocky:
+        ny, nx = elevation.shape
+        x = left + (np.arange(nx) + 0.5) * (right - left) / nx
+        y = top - (np.arange(ny) + 0.5) * (top - bottom) / ny
+        axes.contour(x, y, elevation, levels=[1000, 2000, 3000], colors="black",
+                     linewidths=0.6 * scale)
+    axes.set_title("Vinschgau, 250 m DEM" + (f" ({BLOCK}x{BLOCK} blocks)" if blocky else ""),
+                   fontsize=12 * scale)
+    axes.set_xlabel("Easting (m, UTM 32N)", fontsize=10 * scale)
+    axes.set_ylabel("Northing (m)", fontsize=10 * scale)
+    axes.tick_params(labelsize=8 * scale)
+    colorbar = fig.colorbar(image, cax=colorbar_axes)
+    colorbar.set_label("Elevation (m)", fontsize=10 * scale)
+    colorbar_axes.tick_params(labelsize=8 * scale)
+    fig.canvas.draw()
+    (x0, y0), (x1, y1) = axes.get_window_extent().get_points()
+    name = f"vinschgau_{'blocky' if blocky else 'smooth'}_{width}x{height}.png"
+    png = os.path.join(folder, name)
+    fig.savefig(png, dpi=DPI)
+    plt.close(fig)
+    box = [int(round(x0)), int(round(height - y1)), int(round(x1)), int(round(height - y0))]
+    # GCPs: the axes' pixel corners are the image extent's corners in UTM.
+    gcps = png + ".gcps.csv"
+    with open(gcps, "w", encoding="utf-8") as handle:
+        handle.write("pixel_x,pixel_y,map_x,map_y\n")
+        for px, mx in ((x0, left), (x1, right)):
+            for py, my in ((height - y1, top), (height - y0, bottom)):
+                handle.write(f"{px!r},{py!r},{mx!r},{my!r}\n")
+    cells = int(np.ma.count(elevation))
+    return dict(png=png, box=box, gcps=gcps, width=width, height=height, cells=cells,
+                blocky=blocky, crs="EPSG:32632")
+
+
+# -- the measured stages, each run in its own child process --------------------------------
+def _peak_mib():
+    """Peak resident memory of this process, MiB.
+
+    ``/proc/self/status`` VmHWM is the high-water mark of this process's own address space.
+    ``ru_maxrss`` (the fallback) is not: Linux carries it over from the parent at fork, so a
+    child reports at least the RSS its parent had when it was started. That is why the parent
+    of this script imports nothing heavy and renders the figures in children too.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
+def _engine():
+    import pathlib
+
+    link = pathlib.Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
+    (link / "colormap_decoder").symlink_to(REPO, target_is_directory=True)
+    sys.path.insert(0, str(link))
+    from colormap_decoder.plugin.engine import pipeline, reduction
+    from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueMapping
+    from colormap_decoder.plugin.engine.colour_scale import resolve_colour_scale
+    from colormap_decoder.plugin.engine.figure import read_figure
+    return dict(pipeline=pipeline, reduction=reduction, ColourDecoder=ColourDecoder,
+                ValueMapping=ValueMapping, resolve_colour_scale=resolve_colour_scale,
+                read_figure=read_figure)
+
+
+def child_seed(spec):
+    sys.path.insert(0, os.path.dirname(SEED))
+    from seed_pipeline import run
+
+    col0, row0, col1, row1 = spec["box"]
+    start = time.perf_counter()
+    data, points, stages = run(spec["png"], CMAP, VMIN, VMAX, crop=(col0, row0, col1, row1),
+                               eps=1.5)
+    total = time.perf_counter() - start
+    return dict(stages=stages, total=total, points=len(points))
+
+
+def child_decode(spec):
+    import numpy as np
+
+    e = _engine()
+    start = time.perf_counter()
+    figure = e["read_figure"](spec["png"])
+    load = time.perf_counter() - start
+    col0, row0, col1, row1 = spec["box"]
+    examine = figure.opaque.copy()
+    examine[:row0] = examine[row1:] = False
+    examine[:, :col0] = examine[:, col1:] = False
+    start = time.perf_counter()
+    decoder = e["ColourDecoder"](e["resolve_colour_scale"](CMAP), e["ValueMapping"](VMIN, VMAX))
+    field = decoder.decode_image(figure.rgb, examine=examine, max_distance=12.0)
+    decode = time.perf_counter() - start
+    if spec.get("save"):
+        np.save(spec["save"], field.values[row0:row1, col0:col1])
+    return dict(load=load, decode=decode, resolution=decoder.value_resolution,
+                matched=int(np.isfinite(field.values).sum()))
+
+
+def child_reduce(spec):
+    import numpy as np
+
+    e = _engine()
+    values = np.load(spec["values"])
+    reduction = e["reduction"]
+    start = time.perf_counter()
+    tolerance = 0.5 * spec["resolution"]
+    flat = reduction.flat_mask(values, tolerance)
+    t_flat = time.perf_counter() - start
+    labels, count = reduction.cluster_pixels(flat, 1.5, 1)
+    t_cluster = time.perf_counter() - start - t_flat
+    points = reduction.cluster_points(values, labels, count)
+    total = time.perf_counter() - start
+    return dict(flat=t_flat, cluster=t_cluster, points_time=total - t_flat - t_cluster,
+                total=total, flat_pixels=int(flat.sum()), points=len(points),
+                data_pixels=int(np.isfinite(values).sum()))
+
+
+def child_pipeline(spec):
+    e = _engine()
+    pipeline = e["pipeline"]
+    col0, row0, col1, row1 = spec["box"]
+    settings = pipeline.DecodeSettings(
+        figure_path=spec["png"], colormap=CMAP, vmin=VMIN, vmax=VMAX,
+        plot_area_extent=(col0, col1, -row1, -row0), gcps_path=spec["gcps"],
+        gcp_crs=spec["crs"], target_crs=spec["crs"])
+    start = time.perf_counter()
+    result = pipeline.decode_map(settings)
+    total = time.perf_counter() - start
+    return dict(total=total, points=len(result.points.clusters),
+                grid=[result.grid.width, result.grid.height])
+
+
+def child_unmap(spec):
+    import numpy as np
+    from PIL import Image
+    import unmap
+
+    start = time.perf_counter()
+    image = np.asarray(Image.open(spec["png"]).convert("RGB"))
+    load = time.perf_counter() - start
+    col0, row0, col1, row1 = spec["box"]
+    start = time.perf_counter()
+    # Same crop as the others; unmap matches every pixel with a k-d tree over the colormap.
+    # unmap compares colours in 0..1 RGB (its threshold is in those units).
+    values = unmap.unmap(image[row0:row1, col0:col1] / 255.0, cmap=CMAP, vrange=(VMIN, VMAX),
+                         threshold=0.1)
+    decode = time.perf_counter() - start
+    return dict(load=load, decode=decode, matched=int(np.isfinite(values).sum()),
+                version=getattr(unmap, "__version__", "?"))
+
+
+def child_render(spec):
+    return render(spec["folder"], spec["megapixels"], spec["blocky"])
+
+
+CHILDREN = dict(render=child_render, seed=child_seed, decode=child_decode, reduce=child_reduce,
+                pipeline=child_pipeline, unmap=child_unmap)
+
+
+def run_child(kind, spec, python=sys.executable, timeout=3600):
+    """Run one stage in a fresh interpreter; return its result with its peak MiB."""
+    command = [python, os.path.abspath(__file__), "--child", kind, json.dumps(spec)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                          env=dict(os.environ, PYTHONWARNINGS="ignore", MPLBACKEND="Agg"))
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr[-3000:])
+        raise RuntimeError(f"stage {kind} failed (exit {done.returncode})")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# -- tables ------------------------------------------------------------------------------
+def _row(stage, seconds, mib, seed_seconds=None, seed_mib=None, note=""):
+    speed = f"{seed_seconds / seconds:6.1f}x" if seed_seconds and seconds else "      "
+    memory = f"{mib / seed_mib:5.2f}" if seed_mib and mib else "     "
+    return f"| {stage:<36} | {seconds:8.2f} | {mib:8.0f} | {speed} | {memory} | {note} |"
+
+
+def compare(folder, megapixels, blocky, unmap_python):
+    info = run_child("render", dict(folder=folder, megapixels=megapixels, blocky=blocky))
+    box = info["box"]
+    plot_px = (box[2] - box[0]) * (box[3] - box[1])
+    label = "blocky (nearest, 4x4-cell blocks)" if blocky else "smooth (bilinear + contours)"
+    print(f"\n### {label}: {info['width']}x{info['height']} px "
+          f"({info['width'] * info['height'] / 1e6:.1f} MP), axes box {box} "
+          f"({plot_px / 1e6:.1f} MP), {info['cells']} grid cells\n", flush=True)
+    spec = dict(info, save=os.path.join(folder, "values.npy"))
+    seed = run_child("seed", spec)
+    decode = run_child("decode", spec)
+    reduce_ = run_child("reduce", dict(values=spec["save"], resolution=decode["resolution"]))
+    whole = run_child("pipeline", spec)
+    s = seed["stages"]
+    seed_reduce = s["flat"] + s["dbscan"]
+    lines = ["| stage | seconds | peak MiB | speed-up vs seed | memory vs seed | notes |",
+             "|---|---:|---:|---:|---:|---|"]
+    lines = [lines[0].replace("stage", f"{'stage':<36}"), lines[1]]
+    lines.append(_row("seed: load (PIL)", s["load"], seed["peak_mib"]))
+    lines.append(_row("seed: decode (cKDTree RGB)", s["decode"], seed["peak_mib"]))
+    lines.append(_row("seed: flat + DBSCAN + snap", seed_reduce, seed["peak_mib"],
+                      note=f"{seed['points']:,} points"))
+    lines.append(_row("seed: total", seed["total"], seed["peak_mib"]))
+    lines.append(_row("ours: decode (read_figure excluded)", decode["decode"], decode["peak_mib"],
+                      s["decode"], seed["peak_mib"],
+                      note=f"read_figure {decode['load']:.2f} s; {decode['matched']:,} px matched"))
+    lines.append(_row("ours: reduce (flat+cluster+points)", reduce_["total"], reduce_["peak_mib"],
+                      seed_reduce, seed["peak_mib"],
+                      note=(f"flat {reduce_['flat']:.2f} / cluster {reduce_['cluster']:.2f} / "
+                            f"points {reduce_['points_time']:.2f} s; "
+                            f"{reduce_['flat_pixels']:,} flat px -> {reduce_['points']:,} points")))
+    lines.append(_row("ours: decode_map (whole job, GCPs)", whole["total"], whole["peak_mib"],
+                      seed["total"], seed["peak_mib"],
+                      note=f"warped grid {whole['grid'][0]}x{whole['grid'][1]}, "
+                           f"{whole['points']:,} points"))
+    if unmap_python:
+        um = run_child("unmap", spec, python=unmap_python)
+        lines.append(_row(f"unmap {um['version']}: unmap() decode", um["decode"], um["peak_mib"],
+                          s["decode"], seed["peak_mib"],
+                          note=f"load {um['load']:.2f} s; no reduction; "
+                               f"{um['matched']:,} px matched"))
+    else:
+        lines.append("| unmap | – | – | – | – | skipped: give --unmap-python (see README) |")
+    print("\n".join(lines))
+    if blocky:
+        print(f"\nReduction ratio (blocky): {reduce_['data_pixels']:,} decoded pixels -> "
+              f"{reduce_['points']:,} points = {reduce_['data_pixels'] / max(reduce_['points'], 1):,.0f}"
+              f" pixels per point ({info['cells']:,} grid cells drawn; seed: "
+              f"{seed['points']:,} points)", flush=True)
+    return lines
+
+
+def scaling(folder, sizes):
+    print("\n### Scaling: our decode + reduction (smooth figure, axes box)\n")
+    print("| MP (figure) | plot-area MP | decode s | decode MiB | reduce s | reduce MiB | "
+          "flat px | points |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|", flush=True)
+    for megapixels in sizes:
+        info = run_child("render", dict(folder=folder, megapixels=megapixels, blocky=False))
+        box = info["box"]
+        spec = dict(info, save=os.path.join(folder, "values.npy"))
+        decode = run_child("decode", spec)
+        reduce_ = run_child("reduce", dict(values=spec["save"], resolution=decode["resolution"]))
+        print(f"| {info['width'] * info['height'] / 1e6:.1f} ({info['width']}x{info['height']}) | "
+              f"{(box[2] - box[0]) * (box[3] - box[1]) / 1e6:.1f} | {decode['decode']:.2f} | "
+              f"{decode['peak_mib']:.0f} | {reduce_['total']:.2f} | {reduce_['peak_mib']:.0f} | "
+              f"{reduce_['flat_pixels']:,} | {reduce_['points']:,} |", flush=True)
+        os.remove(info["png"])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--megapixels", type=float, default=12.0)
+    parser.add_argument("--quick", action="store_true", help="1 MP figures, no scaling")
+    parser.add_argument("--scaling", action="store_true",
+                        help="also time decode + reduction at 1, 4, 12, 25, 50 MP")
+    parser.add_argument("--scaling-100", action="store_true", help="add 100 MP to --scaling")
+    parser.add_argument("--scaling-only", action="store_true",
+                        help="with --scaling: skip the seed/unmap comparison")
+    parser.add_argument("--unmap-python", help="python of a venv where `unmap` is installed")
+    parser.add_argument("--keep", help="write the figures here instead of a temporary folder")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, spec = args.child
+        result = CHILDREN[kind](json.loads(spec))
+        result["peak_mib"] = _peak_mib()
+        result["ru_maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+        print(json.dumps(result))
+        return
+    megapixels = 1.0 if args.quick else args.megapixels
+    with tempfile.TemporaryDirectory(prefix="bench_pipeline_") as temporary:
+        folder = args.keep or temporary
+        os.makedirs(folder, exist_ok=True)
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, figures in {folder}")
+        if not (args.scaling and args.scaling_only):
+            for blocky in (False, True):
+                compare(folder, megapixels, blocky, args.unmap_python)
+        if args.scaling and not args.quick:
+            sizes = [1, 4, 12, 25, 50] + ([100] if args.scaling_100 else [])
+            scaling(folder, sizes)
+
+
+if __name__ == "__main__":
+    main()

@@ -17,8 +17,9 @@ Rules worth knowing:
 * Discrete scales (colour bands, contour-filled figures) are matched against the band colours:
   a pixel of class ``i`` gets the class's midpoint value (geometric midpoint on a logarithmic
   scale) and keeps ``i`` in ``DecodedField.class_index``.
-* Each distinct colour is decoded once; the figure's pixels then look their colour up, so the
-  cost grows with the number of distinct colours, not of pixels.
+* Each distinct colour is decoded once, the first time a chunk of the figure shows it; the
+  pixels then look their colour up in a table indexed by the 24-bit colour, so the cost grows
+  with the number of distinct colours, not of pixels.
 """
 from dataclasses import dataclass
 
@@ -259,7 +260,7 @@ class ColourDecoder:
         return fraction, np.sqrt(distance2[rows, best])
 
     def decode_image(self, rgb, examine=None, max_distance=np.inf,
-                     chunk_pixels=DEFAULT_CHUNK_PIXELS, feedback=None):
+                     chunk_pixels=DEFAULT_CHUNK_PIXELS, feedback=None, with_distance=True):
         """Decode every pixel of an image.
 
         Parameters
@@ -274,48 +275,77 @@ class ColourDecoder:
             Pixels handled per chunk; bounds temporary memory.
         feedback : callable(progress: float) -> bool, optional
             Called with the fraction done; returning True cancels (raises ``InterruptedError``).
+        with_distance : bool
+            Also return each pixel's colour distance (``DecodedField.distance``, else None).
 
         Returns
         -------
         DecodedField
         """
         rows, cols = rgb.shape[:2]
-        chunk_rows = max(1, chunk_pixels // max(cols, 1))
-        # Pass 1: which of the 2**24 colours occur.
-        present = np.zeros(1 << 24, dtype=bool)
-        for start in range(0, rows, chunk_rows):
-            packed = _pack(rgb[start:start + chunk_rows])
-            if examine is not None:
-                packed = packed[examine[start:start + chunk_rows]]
-            present[packed] = True
-            _report(feedback, 0.3 * min(start + chunk_rows, rows) / rows)
-        codes = np.flatnonzero(present)
-        del present
         out_values = np.full((rows, cols), np.nan, dtype=np.float32)
-        out_distance = np.full((rows, cols), np.nan, dtype=np.float32)
+        out_distance = np.full((rows, cols), np.nan, dtype=np.float32) if with_distance else None
         out_class = None if self._class_tree is None else np.full((rows, cols), -1, dtype=np.int16)
-        if codes.size == 0:
+        # Only the bounding box of the examined pixels is read.
+        row_span, col_span = _bounding_slices(examine, (rows, cols))
+        if row_span is None:
             return DecodedField(out_values, out_distance, out_class)
-        colours = np.stack([(codes >> 16) & 255, (codes >> 8) & 255, codes & 255], axis=1)
-        values, distance, class_index = self.decode_colours(colours.astype(np.uint8))
-        _report(feedback, 0.6)
-        # Pass 2: every pixel looks its colour up.
-        values = np.where(distance <= max_distance, values, np.nan).astype(np.float32)
-        distance = distance.astype(np.float32)
-        # A 2**24 table (64 MiB) turns the look-up into one gather per pixel.
-        lookup = np.zeros(1 << 24, dtype=np.int32)
-        lookup[codes] = np.arange(len(codes), dtype=np.int32)
-        for start in range(0, rows, chunk_rows):
-            block = slice(start, start + chunk_rows)
-            index = lookup[_pack(rgb[block])]
-            keep = np.ones(index.shape, bool) if examine is None else examine[block]
-            out_values[block] = np.where(keep, values[index], np.nan)
-            out_distance[block] = np.where(keep, distance[index], np.nan)
-            if out_class is not None:
-                matched = keep & np.isfinite(out_values[block])
-                out_class[block] = np.where(matched, class_index[index], -1)
-            _report(feedback, 0.6 + 0.4 * min(start + chunk_rows, rows) / rows)
+        window = rgb[row_span, col_span]
+        window_examine = None if examine is None else examine[row_span, col_span]
+        if window_examine is not None and window_examine.all():
+            window_examine = None
+        window_rows, window_cols = window.shape[:2]
+        chunk_rows = max(1, chunk_pixels // max(window_cols, 1))
+        blocks = [slice(start, min(start + chunk_rows, window_rows))
+                  for start in range(0, window_rows, chunk_rows)]
+
+        # One pass: each chunk's colours not seen before are decoded and entered in 2**24-entry
+        # tables (64 MiB each); every pixel then costs one gather per output.
+        seen = np.zeros(1 << 24, dtype=bool)
+        value_table = np.full(1 << 24, np.nan, dtype=np.float32)
+        distance_table = np.full(1 << 24, np.nan, dtype=np.float32) if with_distance else None
+        class_table = None if out_class is None else np.full(1 << 24, -1, dtype=np.int16)
+        for number, block in enumerate(blocks, start=1):
+            packed = _pack(window[block])
+            fresh = packed[~seen[packed]]
+            if fresh.size:
+                codes = np.unique(fresh)
+                seen[codes] = True
+                colours = np.stack([codes & 255, (codes >> 8) & 255, codes >> 16], axis=1)
+                values, distance, class_index = self.decode_colours(colours.astype(np.uint8))
+                matched = distance <= max_distance
+                value_table[codes] = np.where(matched, values, np.nan)
+                if distance_table is not None:
+                    distance_table[codes] = distance
+                if class_table is not None:
+                    class_table[codes] = np.where(matched, class_index, -1)
+            target = (slice(row_span.start + block.start, row_span.start + block.stop), col_span)
+            ignored = None if window_examine is None else ~window_examine[block]
+            for table, output, fill in ((value_table, out_values, np.nan),
+                                        (distance_table, out_distance, np.nan),
+                                        (class_table, out_class, -1)):
+                if table is None:
+                    continue
+                looked_up = table[packed]
+                if ignored is not None:
+                    looked_up[ignored] = fill
+                output[target] = looked_up
+            _report(feedback, number / len(blocks))
         return DecodedField(out_values, out_distance, out_class)
+
+
+def _bounding_slices(mask, shape):
+    """Row and column slices of the smallest box holding every True pixel (all without a mask).
+
+    Returns (None, None) when the mask is all False.
+    """
+    if mask is None:
+        return slice(0, shape[0]), slice(0, shape[1])
+    rows = np.flatnonzero(mask.any(axis=1))
+    if rows.size == 0:
+        return None, None
+    cols = np.flatnonzero(mask.any(axis=0))
+    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
 
 
 def denoise(rgb, size=3):
@@ -344,9 +374,16 @@ def denoise(rgb, size=3):
 
 
 def _pack(rgb):
-    """24-bit integer code of each sRGB colour."""
-    rgb = rgb.astype(np.uint32)
-    return (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+    """24-bit integer code of each sRGB colour: red + 256 green + 65536 blue.
+
+    Shifted in place: one 32-bit temporary instead of one per channel.
+    """
+    packed = rgb[..., 2].astype(np.uint32)
+    packed <<= 8
+    packed |= rgb[..., 1]
+    packed <<= 8
+    packed |= rgb[..., 0]
+    return packed
 
 
 def _report(feedback, progress):

@@ -301,10 +301,12 @@ class ColourDecoder:
 
         # One pass: each chunk's colours not seen before are decoded and entered in 2**24-entry
         # tables (64 MiB each); every pixel then costs one gather per output.
+        # Only entries of seen colours are ever read, so the tables need no filling: left empty,
+        # only the pages a figure's colours touch are ever allocated.
         seen = np.zeros(1 << 24, dtype=bool)
-        value_table = np.full(1 << 24, np.nan, dtype=np.float32)
-        distance_table = np.full(1 << 24, np.nan, dtype=np.float32) if with_distance else None
-        class_table = None if out_class is None else np.full(1 << 24, -1, dtype=np.int16)
+        value_table = np.empty(1 << 24, dtype=np.float32)
+        distance_table = np.empty(1 << 24, dtype=np.float32) if with_distance else None
+        class_table = None if out_class is None else np.empty(1 << 24, dtype=np.int16)
         for number, block in enumerate(blocks, start=1):
             packed = _pack(window[block])
             fresh = packed[~seen[packed]]

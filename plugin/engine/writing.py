@@ -38,6 +38,10 @@ def atomic_destination(path, parameter="OUTPUT"):
     os.close(handle)
     try:
         yield temporary
+        # mkstemp makes the file private (0600); an output gets the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     finally:
         for leftover in (temporary, temporary + ".aux.xml", temporary + ".ovr"):

@@ -172,3 +172,11 @@ def test_georeferenced_figure_needs_no_gcps(tmp_path):
     error = np.abs(result.values[rows, cols] - truth)
     value_range = np.nanmax(grid) - np.nanmin(grid)
     assert np.nanmedian(error) / value_range <= 0.002
+
+
+def test_outputs_get_the_usual_permissions(tmp_path):
+    path = tmp_path / "out.tif"
+    write_geotiff(str(path), [np.ones((3, 3))], (0, 1, 0, 3, 0, -1), UTM32)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (path.stat().st_mode & 0o777) == (0o666 & ~umask)

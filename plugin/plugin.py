@@ -1,13 +1,33 @@
 """The plugin object QGIS loads: registers the provider, adds a toolbar button and a menu entry."""
+import os
+
 from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, QSettings, QTranslator
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
-from . import ICON_PATH
+from . import ICON_PATH, PLUGIN_ROOT
 from .processing.provider import ColormapDecoderProvider
 
 ALGORITHM_ID = "colormapdecoder:decodemap"
+
+
+def load_translator(locale=None):
+    """Install the translator of i18n/colormap_decoder_<locale>.qm, when there is one.
+
+    ``locale`` defaults to QGIS's user locale ('de_DE', 'de'...); 'de_DE' falls back to 'de'.
+    Returns the installed QTranslator (keep it, and remove it on unload), or None.
+    """
+    if locale is None:
+        locale = str(QSettings().value("locale/userLocale", "") or "")
+    for name in dict.fromkeys((locale, locale[:2])):
+        path = os.path.join(PLUGIN_ROOT, "i18n", f"colormap_decoder_{name}.qm")
+        if name and os.path.isfile(path):
+            translator = QTranslator()
+            if translator.load(path):
+                QCoreApplication.installTranslator(translator)
+                return translator
+    return None
 
 
 class ColormapDecoderPlugin:
@@ -17,10 +37,12 @@ class ColormapDecoderPlugin:
         self.iface = iface
         self.provider = None
         self.action = None
+        self.translator = load_translator()
 
     @staticmethod
     def tr(text):
-        return QCoreApplication.translate("ColormapDecoder", text)
+        # The context pylupdate5 gives this class's self.tr() strings.
+        return QCoreApplication.translate("ColormapDecoderPlugin", text)
 
     def initProcessing(self):  # noqa: N802 - called by QGIS, also by qgis_process
         self.provider = ColormapDecoderProvider()
@@ -46,6 +68,9 @@ class ColormapDecoderPlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        if self.translator is not None:
+            QCoreApplication.removeTranslator(self.translator)
+            self.translator = None
 
     def open_dialog(self):
         """Open the algorithm's Processing dialog."""

@@ -16,8 +16,12 @@ def qgis_app():
     return app
 
 
-@pytest.fixture(scope="session")
+_PROVIDERS = []  # QGIS 3.22's registry keeps no Python reference: this one does.
+
+
+@pytest.fixture()
 def provider(qgis_app):
+    """The registered provider; registered again when a test (plugin unloading) removed it."""
     from qgis.core import QgsApplication
 
     from colormap_decoder.plugin.processing.provider import ColormapDecoderProvider
@@ -28,4 +32,5 @@ def provider(qgis_app):
         return existing
     instance = ColormapDecoderProvider()
     assert registry.addProvider(instance)
+    _PROVIDERS.append(instance)
     return instance

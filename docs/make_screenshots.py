@@ -1,0 +1,149 @@
+"""Make the README's pictures of the plugin in QGIS, headless.
+
+* ``docs/dialog.png``: the algorithm's Processing dialog, filled in for the bundled sample;
+* ``docs/styled_outputs.png``: the two outputs as QGIS opens them after a run (the layer
+  post-processors' styles, drawn by QGIS's map renderer over the figure's area): the decoded
+  raster in singleband pseudocolor and the representative points with a graduated renderer.
+
+usage (from the repository root):
+
+    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root QT_QPA_PLATFORM=offscreen \
+        /usr/bin/python3 docs/make_screenshots.py [OUTPUT_FOLDER]
+"""
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO_ROOT = HERE.parent
+SAMPLE = REPO_ROOT / "sample"
+FIGURE = SAMPLE / "vinschgau_viridis.png"
+
+
+def sample_parameters():
+    extents = dict(line.split("=", 1) for line in
+                   (SAMPLE / "vinschgau_viridis.extents.txt").read_text().splitlines() if line)
+    return {"INPUT": str(FIGURE), "GCPS": str(SAMPLE / "vinschgau_viridis.png.points"),
+            "TRANSFORM": 0, "TARGET_CRS": "EPSG:32632", "COLORMAP": "viridis", "VMIN": 0,
+            "VMAX": 4000, "PLOT_AREA": extents["PLOT_AREA"]}
+
+
+def start_qgis():
+    from qgis.testing import start_app
+
+    app = start_app()
+    sys.path.insert(0, "/usr/share/qgis/python/plugins")
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    link_parent = Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
+    (link_parent / "colormap_decoder").symlink_to(REPO_ROOT, target_is_directory=True)
+    sys.path.insert(0, str(link_parent))
+    from qgis.core import QgsApplication
+
+    from colormap_decoder.plugin.processing.provider import ColormapDecoderProvider
+
+    provider = ColormapDecoderProvider()
+    QgsApplication.processingRegistry().addProvider(provider)
+    return app, provider
+
+
+def settle(app, rounds=20):
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def dialog_screenshot(app, path):
+    from processing.gui.AlgorithmDialog import AlgorithmDialog
+    from qgis.core import QgsApplication, QgsProject, QgsRasterLayer
+
+    figure = QgsRasterLayer(str(FIGURE), "vinschgau_viridis")
+    QgsProject.instance().addMapLayer(figure)
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById(
+        "colormapdecoder:decodemap")
+    dialog = AlgorithmDialog(algorithm)
+    parameters = sample_parameters()
+    parameters["INPUT"] = figure
+    dialog.setParameters(parameters)
+    dialog.resize(1040, 960)
+    dialog.show()
+    settle(app)
+    if not dialog.grab().save(str(path)):
+        raise SystemExit(f"cannot write {path}")
+    dialog.close()
+    QgsProject.instance().removeMapLayer(figure.id())
+    return path
+
+
+def render_layers(layers, extent, crs, size):
+    from qgis.core import QgsMapRendererParallelJob, QgsMapSettings
+    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtGui import QColor
+
+    settings = QgsMapSettings()
+    settings.setLayers(layers)
+    settings.setDestinationCrs(crs)
+    settings.setOutputSize(QSize(*size))
+    settings.setOutputDpi(110)
+    settings.setBackgroundColor(QColor("white"))
+    settings.setExtent(extent)
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    return job.renderedImage()
+
+
+def outputs_screenshot(path):
+    """Run the algorithm as the dialog does (outputs loaded, so post-processed) and draw them."""
+    import processing
+    from qgis.core import QgsProject, QgsRasterLayer
+    from qgis.PyQt.QtCore import QRectF, Qt
+    from qgis.PyQt.QtGui import QColor, QFont, QImage, QPainter
+
+    project = QgsProject.instance()
+    project.removeAllMapLayers()
+    parameters = dict(sample_parameters(), OUTPUT="TEMPORARY_OUTPUT",
+                      OUTPUT_POINTS="TEMPORARY_OUTPUT")
+    processing.runAndLoadResults("colormapdecoder:decodemap", parameters)
+    layers = list(project.mapLayers().values())
+    raster = next(layer for layer in layers if isinstance(layer, QgsRasterLayer))
+    points = next(layer for layer in layers if layer is not raster)
+    extent = raster.extent()
+    width = 560
+    height = round(width * extent.height() / extent.width())
+    panels = [(raster.name(), render_layers([raster], extent, raster.crs(), (width, height))),
+              (points.name(), render_layers([points], extent, raster.crs(), (width, height)))]
+
+    margin, title = 12, 30
+    image = QImage(2 * width + 3 * margin, height + title + 2 * margin, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    font = QFont()
+    font.setPointSize(11)
+    painter.setFont(font)
+    for i, (name, picture) in enumerate(panels):
+        left = margin + i * (width + margin)
+        painter.drawText(QRectF(left, margin, width, title - 6),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
+        painter.drawImage(left, margin + title, picture)
+        painter.setPen(QColor("#888888"))
+        painter.drawRect(left, margin + title, width - 1, height - 1)
+        painter.setPen(QColor("black"))
+    painter.end()
+    if not image.save(str(path)):
+        raise SystemExit(f"cannot write {path}")
+    project.removeAllMapLayers()
+    return path
+
+
+def main(folder=HERE):
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    app, provider = start_qgis()
+    print(dialog_screenshot(app, folder / "dialog.png"))
+    print(outputs_screenshot(folder / "styled_outputs.png"))
+    return provider
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:2])

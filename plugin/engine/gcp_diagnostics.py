@@ -1,0 +1,409 @@
+"""What the GCPs say about the georeferencing: warnings for the log, refusals where it is wrong.
+
+:func:`diagnose_georeferencing` looks at the ground control points, the transform chosen for
+them, their CRS and their residuals (:func:`~.gcp_transform.compute_residuals`) and
+
+* **warns** about a GCP whose leave-one-out error stands far above the others'
+  (``residuals.suspicious``): most likely a typo in its coordinates. A GCP on the outer edge
+  (a vertex of the convex hull of the GCPs' pixel positions) is only predicted by extrapolation,
+  so the warning then also names the other cause: a transform that cannot follow the figure
+  there (corner GCPs stand out first when the graticule is curved);
+* **warns** when a transform that keeps straight lines straight (Polynomial 1, Helmert,
+  projective) fits the GCPs poorly. With GCPs in longitude/latitude this is the usual mistake of
+  georeferencing a figure drawn in a map projection (Lambert, polar stereographic, Robinson...)
+  by its graticule: the meridians and parallels are curved on the figure, so no affine map from
+  pixels to lon/lat exists. The remedy is to give the GCPs in the figure's own projected CRS
+  (then Polynomial 1 is exact), or to let a thin plate spline or a polynomial of order 2-3 bend
+  with the graticule;
+* **refuses** (:class:`~.errors.GcpError`) GCPs in longitude/latitude that surround a pole: the
+  longitude wraps through 360° around the pole's pixel and is undefined on it, so neither a
+  polynomial nor a spline in lon/lat can represent the figure there — the result would be
+  wrong, not just inaccurate. The remedy is to give the GCPs in the polar stereographic CRS
+  (EPSG:3413 or EPSG:3995 in the north, EPSG:3031 in the south) or whatever projection the
+  figure is drawn in;
+* **refuses** longitudes that jump across the antimeridian (170, 180, -170): the GCPs lie on a
+  short stretch of longitudes but their values span almost 360°, so every fit is bent around the
+  wrong side of the globe. The remedy is to write them continuously (190 instead of -170).
+
+No QGIS import: this runs in the engine, before the figure is warped.
+
+Thresholds and why
+------------------
+:data:`POOR_FIT_LOO_PIXELS` = 1 px
+    A careful click on a graticule crossing or a tick mark is good to a few tenths of a pixel,
+    and nearest-neighbour output places values up to half a pixel off anyway. A leave-one-out
+    RMSE (each GCP predicted by the transform fitted to the others, in pixels) above one pixel
+    means the transform's own error has become the largest error of the output. Leave-one-out
+    rather than plain residuals, because residuals shrink as the transform gains parameters and
+    the fit is pulled towards each point; leave-one-out errors do not.
+:data:`SYSTEMATIC_RATIO` = 0.5
+    Whether the misfit is a curved graticule or sloppy clicks: with at least
+    :data:`SYSTEMATIC_MIN_POINTS` = 7 enabled GCPs a polynomial of order 2 is fitted too and
+    both misfits are corrected for degrees of freedom (``sigma = sqrt(SS / (n - p))``). Random
+    click errors leave ``sigma`` about the same; a curved graticule is mostly absorbed by the
+    second order, so its ``sigma`` drops below half the affine one.
+:data:`POLE_LATITUDE` = 89.999°
+    A GCP this close to a pole sits on it: its longitude is arbitrary.
+:data:`POLAR_MODEL_TOLERANCE` = 0.05 and :data:`POLAR_MODEL_ADVANTAGE` = 0.5
+    The pole test fits the GCPs' pixel positions as an affine function of polar coordinates
+    about the nearer pole, ``(r cos lon, r sin lon)`` with ``r`` the colatitude as in the
+    azimuthal equidistant, stereographic (``2 tan(c/2)``) or equal-area (``2 sin(c/2)``)
+    projections — the best of the three. A figure drawn in any polar azimuthal projection fits
+    this to well under 1 % of the GCPs' pixel spread; a plate carrée world map does not fit it
+    at all. The pole test fires when this model misfits by at most 5 % of the spread *and* less
+    than half the misfit of an affine function of lon/lat, and the pole's pixel, as the model
+    puts it, lies inside the convex hull of the GCPs, or a GCP sits on the pole, or the GCPs'
+    longitudes wrap more than 180° around it (which puts the pole inside their hull too).
+    A longitude span above 180° alone is not refused: GCPs of a world map in plate carrée
+    (equirectangular) span 360° of longitude and are fitted exactly by Polynomial 1.
+:data:`ANTIMERIDIAN_SPAN` = 180°
+    Longitudes whose plain span (max - min) exceeds 180° while they fit in a stretch of less
+    than 180° going round the circle jump across ±180°.
+"""
+import math
+
+import numpy as np
+
+from .errors import GcpError
+from .gcp_transform import TRANSFORM_NAMES, TransformKind
+
+POOR_FIT_LOO_PIXELS = 1.0
+SYSTEMATIC_RATIO = 0.5
+SYSTEMATIC_MIN_POINTS = 7
+POLE_LATITUDE = 89.999
+POLAR_MODEL_TOLERANCE = 0.05
+POLAR_MODEL_ADVANTAGE = 0.5
+ANTIMERIDIAN_SPAN = 180.0
+
+#: Transforms that map straight lines to straight lines: they cannot follow a curved graticule.
+STRAIGHT_LINE_TRANSFORMS = (TransformKind.POLYNOMIAL_1, TransformKind.HELMERT,
+                            TransformKind.PROJECTIVE)
+
+_POLAR_CRS_HINT = ("EPSG:3413 (NSIDC Sea Ice Polar Stereographic North) or EPSG:3995 (Arctic "
+                   "Polar Stereographic) in the north, EPSG:3031 (Antarctic Polar Stereographic) "
+                   "in the south")
+
+
+def diagnose_georeferencing(gcps, kind, crs, residuals):
+    """Warnings about the GCPs and their fit; GcpError where the georeferencing would be wrong.
+
+    Parameters
+    ----------
+    gcps : GroundControlPoints
+        All GCPs of the file (disabled ones are only reported on, never tested).
+    kind : TransformKind or int
+        The transform fitted to them.
+    crs : str or None
+        CRS of the GCPs' map coordinates (WKT, ``EPSG:n`` or PROJ string). None or an
+        unreadable CRS skips the checks that need to know whether it is geographic.
+    residuals : GcpResiduals or None
+        :func:`~.gcp_transform.compute_residuals` of `gcps` for `kind`; None runs only the
+        refusals (:func:`refuse_unusable_gcps`).
+
+    Returns
+    -------
+    list of str
+        Warnings for the log, each a complete sentence with its remedy; empty when all is well.
+
+    Raises
+    ------
+    GcpError
+        GCPs in longitude/latitude around a pole, or with longitudes jumping across the
+        antimeridian. The message says why and what to do instead.
+    """
+    kind = TransformKind(kind)
+    refuse_unusable_gcps(gcps, crs)
+    if residuals is None:
+        return []
+    warnings = []
+    enabled = np.asarray(residuals.enabled if residuals.enabled is not None else gcps.enabled,
+                         dtype=bool)
+    pixel = np.asarray(gcps.pixel, dtype=float)[enabled]
+    map_xy = np.asarray(gcps.map, dtype=float)[enabled]
+    geographic, _ = _geographic_units(crs)
+
+    warnings.extend(_suspicious_warnings(gcps, residuals, enabled))
+    if kind in STRAIGHT_LINE_TRANSFORMS:
+        warning = _poor_fit_warning(pixel, map_xy, kind, residuals, geographic)
+        if warning:
+            warnings.append(warning)
+    return warnings
+
+
+def refuse_unusable_gcps(gcps, crs):
+    """Raise GcpError for GCPs no transform can use: lon/lat around a pole or across ±180°.
+
+    The part of :func:`diagnose_georeferencing` that needs no fit, so it can run before
+    fitting (GCPs on the pole itself share one pixel, which the fit would refuse first with a
+    less helpful message).
+
+    Parameters
+    ----------
+    gcps : GroundControlPoints
+    crs : str or None
+        CRS of the map coordinates; nothing is checked unless it is geographic.
+
+    Raises
+    ------
+    GcpError
+        See :func:`diagnose_georeferencing`.
+    """
+    geographic, to_degrees = _geographic_units(crs)
+    enabled = np.asarray(gcps.enabled, dtype=bool)
+    if not geographic or enabled.sum() < 3:
+        return
+    pixel = np.asarray(gcps.pixel, dtype=float)[enabled]
+    map_xy = np.asarray(gcps.map, dtype=float)[enabled]
+    if not (np.isfinite(pixel).all() and np.isfinite(map_xy).all()):
+        return  # the fit names the bad points
+    lon, lat = map_xy[:, 0] * to_degrees, map_xy[:, 1] * to_degrees
+    _refuse_polar_gcps(pixel, lon, lat, gcps.source)
+    _refuse_antimeridian_jump(lon, gcps.source)
+
+
+# --------------------------------------------------------------------------------------------
+# Suspicious GCPs
+
+
+def _suspicious_warnings(gcps, residuals, enabled):
+    suspicious = np.asarray(residuals.suspicious, dtype=bool)
+    if not suspicious.any():
+        return []
+    reference = residuals.loo_error_map[enabled & ~suspicious]
+    reference = reference[np.isfinite(reference)]
+    typical = float(np.median(reference)) if reference.size else float("nan")
+    reference_px = residuals.loo_error_pixels[enabled & ~suspicious]
+    reference_px = reference_px[np.isfinite(reference_px)]
+    typical_px = float(np.median(reference_px)) if reference_px.size else float("nan")
+    on_edge = _on_hull(np.asarray(gcps.pixel, dtype=float), enabled)
+    lines = []
+    for index in np.flatnonzero(suspicious):
+        if on_edge[index]:
+            cause = ("It lies on the outer edge of the GCPs, where the others can only "
+                     "extrapolate: likely a typo in its coordinates, unless the transform cannot "
+                     "follow the figure there (see any warning about a curved graticule). Check it")
+        else:
+            cause = "Likely a typo in its coordinates. Check it"
+        lines.append(
+            f"{gcps.labels[index]} (pixel {gcps.pixel[index, 0]:.6g}, {gcps.pixel[index, 1]:.6g}; "
+            f"map {gcps.map[index, 0]:.10g}, {gcps.map[index, 1]:.10g}) is "
+            f"{_number(residuals.loo_error_map[index])} map units "
+            f"({_number(residuals.loo_error_pixels[index])} px) from where the other GCPs put it, "
+            f"far above the others (median {_number(typical)} map units, {_number(typical_px)} px). "
+            f"{cause}, or disable it (enable = 0)."
+        )
+    return lines
+
+
+def _on_hull(pixel, enabled):
+    """Whether each GCP is a vertex of the convex hull of the enabled GCPs' pixel positions."""
+    flags = np.zeros(len(pixel), dtype=bool)
+    indices = np.flatnonzero(enabled)
+    if len(indices) < 3:
+        flags[indices] = True
+        return flags
+    from scipy.spatial import ConvexHull, QhullError
+
+    try:
+        hull = ConvexHull(pixel[indices])
+    except (QhullError, ValueError):
+        flags[indices] = True
+        return flags
+    flags[indices[hull.vertices]] = True
+    return flags
+
+
+# --------------------------------------------------------------------------------------------
+# Poor fit of a straight-line transform
+
+
+def _poor_fit_warning(pixel, map_xy, kind, residuals, geographic):
+    loo = float(residuals.loo_rmse_pixels)
+    if not (math.isfinite(loo) and loo > POOR_FIT_LOO_PIXELS):
+        return None
+    name = TRANSFORM_NAMES[kind]
+    spread = _rms_spread(pixel)
+    relative = f" ({100 * loo / spread:.2g} % of the GCPs' pixel spread)" if spread > 0 else ""
+    systematic = _misfit_is_systematic(pixel, map_xy)
+    measured = (f"The {name} transform misses the GCPs by a leave-one-out RMSE of {loo:.3g} px"
+                f"{relative}, above {POOR_FIT_LOO_PIXELS:g} px.")
+    if systematic is False:
+        return (f"{measured} A second-order polynomial fits them no better, so the errors look "
+                f"random: check the GCPs' pixel and map coordinates (see the residual table).")
+    if geographic:
+        return (f"{measured} The GCPs are in longitude/latitude, so the figure is probably drawn "
+                f"in a map projection and its graticule is curved: no {name} transform can follow "
+                f"it. Give the GCPs in the figure's projected CRS (then Polynomial 1 is exact), or "
+                f"choose Polynomial 2/3 or Thin Plate Spline, with GCPs spread over the whole "
+                f"figure (both only interpolate between them).")
+    return (f"{measured} The figure is probably drawn in another projection than the GCPs' CRS. "
+            f"Give the GCPs in the figure's own CRS, or choose Thin Plate Spline or Polynomial 2/3.")
+
+
+def _misfit_is_systematic(pixel, map_xy):
+    """True/False when enough GCPs tell curved from noisy; None when too few to tell."""
+    count = len(pixel)
+    if count < SYSTEMATIC_MIN_POINTS:
+        return None
+    sigma_1 = _polynomial_sigma(map_xy, pixel, 1)
+    sigma_2 = _polynomial_sigma(map_xy, pixel, 2)
+    if not (math.isfinite(sigma_1) and math.isfinite(sigma_2)) or sigma_1 == 0:
+        return None
+    return sigma_2 < SYSTEMATIC_RATIO * sigma_1
+
+
+def _polynomial_sigma(source, target, order):
+    """Residual standard deviation (per coordinate, dof-corrected) of a polynomial fit."""
+    centred = source - source.mean(axis=0)
+    scale = float(np.sqrt(np.mean(np.sum(centred ** 2, axis=1)))) or 1.0
+    u, v = (centred / scale).T
+    columns = [np.ones_like(u)]
+    for total in range(1, order + 1):
+        columns.extend(u ** (total - power) * v ** power for power in range(total + 1))
+    design = np.column_stack(columns)
+    dof = len(source) - design.shape[1]
+    if dof <= 0:
+        return float("nan")
+    solution, *_ = np.linalg.lstsq(design, target, rcond=None)
+    squares = float(np.sum((design @ solution - target) ** 2))
+    return math.sqrt(squares / (2 * dof))
+
+
+# --------------------------------------------------------------------------------------------
+# Poles and the antimeridian
+
+
+def _refuse_polar_gcps(pixel, lon, lat, source):
+    if len(pixel) < 4:
+        return
+    hemisphere = 1.0 if np.mean(lat) >= 0 else -1.0
+    pole_name = "North" if hemisphere > 0 else "South"
+    spread = _rms_spread(pixel)
+    if spread == 0:
+        return
+    polar_misfit, pole_pixel = _polar_model(pixel, lon, lat, hemisphere)
+    lonlat_misfit = _affine_misfit(np.column_stack([lon, lat]), pixel)
+    fits_polar = (polar_misfit <= POLAR_MODEL_TOLERANCE * spread
+                  and polar_misfit < POLAR_MODEL_ADVANTAGE * lonlat_misfit)
+    if not fits_polar:
+        return
+    at_pole = np.abs(lat) >= POLE_LATITUDE
+    wraps = _circular_span(lon) > 180.0
+    inside = _inside_hull(pixel, pole_pixel)
+    if not (inside or at_pole.any() or wraps):
+        return
+    reason = []
+    if inside:
+        reason.append(f"they surround the {pole_name} Pole, which the figure shows at about pixel "
+                      f"({pole_pixel[0]:.0f}, {pole_pixel[1]:.0f})")
+    if at_pole.any():
+        reason.append(f"{int(at_pole.sum())} of them lie on the pole itself, where the longitude "
+                      f"is arbitrary")
+    if wraps:
+        reason.append(f"their longitudes wind {_circular_span(lon):.0f}° around the pole")
+    raise GcpError(
+        f"The GCPs of {source} are in longitude/latitude on a figure drawn around a pole: "
+        f"{'; '.join(reason)}. Around a pole the longitude wraps through 360° and is undefined "
+        f"at the pole itself, so no polynomial or thin plate spline in longitude/latitude can "
+        f"fit the figure — the result would be wrong. Give the GCPs in the figure's polar "
+        f"projection instead, e.g. {_POLAR_CRS_HINT} (compute their coordinates from lon/lat "
+        f"with a CRS converter), and use Polynomial 1.",
+        parameter="GCP_CRS",
+    )
+
+
+def _refuse_antimeridian_jump(lon, source):
+    plain = float(np.ptp(lon))
+    circular = _circular_span(lon)
+    if plain > ANTIMERIDIAN_SPAN and circular < ANTIMERIDIAN_SPAN:
+        raise GcpError(
+            f"The longitudes of the GCPs of {source} run from {lon.min():.6g} to "
+            f"{lon.max():.6g} ({plain:.0f}°) but the points cover only {circular:.0f}° of "
+            f"longitude across the antimeridian (±180°): a fit would bend the figure around "
+            f"the wrong side of the globe. Write the longitudes continuously, e.g. "
+            f"{(lon.min() + 360):.6g} instead of {lon.min():.6g} (longitudes above 180° are "
+            f"fine), or give the GCPs in a projected CRS.",
+            parameter="GCPS",
+        )
+
+
+def _polar_model(pixel, lon, lat, hemisphere):
+    """Best misfit (RMS px) of pixel = p0 + M (r cos lon, r sin lon) and the pole pixel p0."""
+    colatitude = np.radians(90.0 - hemisphere * lat)
+    radii = (colatitude, 2 * np.tan(colatitude / 2), 2 * np.sin(colatitude / 2))
+    best = (float("inf"), np.array([np.nan, np.nan]))
+    for radius in radii:
+        if not np.all(np.isfinite(radius)):
+            continue
+        polar = np.column_stack([radius * np.cos(np.radians(lon)), radius * np.sin(np.radians(lon))])
+        misfit, intercept = _affine_fit(polar, pixel)
+        if misfit < best[0]:
+            best = (misfit, intercept)
+    return best
+
+
+def _affine_misfit(source, target):
+    return _affine_fit(source, target)[0]
+
+
+def _affine_fit(source, target):
+    """RMS distance of an affine least-squares fit target ~ a + B source, and a."""
+    centre = source.mean(axis=0)
+    scale = float(np.sqrt(np.mean(np.sum((source - centre) ** 2, axis=1)))) or 1.0
+    design = np.column_stack([np.ones(len(source)), (source - centre) / scale])
+    solution, *_ = np.linalg.lstsq(design, target, rcond=None)
+    misfit = float(np.sqrt(np.mean(np.sum((design @ solution - target) ** 2, axis=1))))
+    # The intercept in the source's own coordinates: target at source = (0, 0).
+    origin = np.concatenate([[1.0], -centre / scale]) @ solution
+    return misfit, origin
+
+
+def _circular_span(lon):
+    """Shortest stretch of the longitude circle (degrees) holding every longitude."""
+    wrapped = np.sort(np.mod(lon, 360.0))
+    if len(wrapped) < 2:
+        return 0.0
+    gaps = np.diff(np.concatenate([wrapped, [wrapped[0] + 360.0]]))
+    return float(360.0 - gaps.max())
+
+
+def _inside_hull(points, point):
+    if not np.all(np.isfinite(point)):
+        return False
+    from scipy.spatial import Delaunay, QhullError
+
+    try:
+        return bool(Delaunay(points).find_simplex(point[None, :])[0] >= 0)
+    except (QhullError, ValueError):
+        return False
+
+
+def _rms_spread(points):
+    if len(points) == 0:
+        return 0.0
+    return float(np.sqrt(np.mean(np.sum((points - points.mean(axis=0)) ** 2, axis=1))))
+
+
+def _geographic_units(crs):
+    """(is the CRS geographic, factor from its angular unit to degrees)."""
+    if not crs:
+        return False, 1.0
+    try:
+        from pyproj import CRS
+
+        parsed = CRS.from_user_input(crs)
+    except Exception:  # noqa: BLE001 - an unreadable CRS is reported elsewhere
+        return False, 1.0
+    if not parsed.is_geographic:
+        return False, 1.0
+    factor = 1.0
+    if parsed.axis_info:
+        radians = parsed.axis_info[0].unit_conversion_factor
+        if radians:
+            factor = math.degrees(radians)
+    return True, factor
+
+
+def _number(value):
+    value = float(value)
+    return "n/a" if not math.isfinite(value) else f"{value:.4g}"

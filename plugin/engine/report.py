@@ -1,0 +1,337 @@
+"""A georeferencing report: the figure with its GCPs and residuals, a table, and the same as JSON.
+
+:func:`write_georeferencing_report` writes one self-contained HTML file (the picture is embedded
+as a base64 PNG, so the file can be mailed or attached to a paper's supplement) and, beside it,
+a JSON file with the same numbers for scripts. Both are written under a temporary name and moved
+into place when complete (:func:`~.writing.atomic_destination`).
+
+No QGIS import. The picture is drawn with matplotlib's Agg canvas directly (no pyplot), so it
+works inside QGIS and in any thread.
+"""
+import base64
+import html
+import io
+import json
+import math
+import os
+
+import numpy as np
+
+from .errors import EngineError
+from .gcp_transform import TRANSFORM_NAMES, TransformKind
+from .writing import atomic_destination
+
+#: Longest side of the embedded picture, in pixels.
+PICTURE_MAX_SIDE = 900
+#: Length the largest residual arrow is drawn with, as a fraction of the figure's longer side.
+ARROW_LENGTH_FRACTION = 0.08
+
+_STYLE = """
+body { font-family: sans-serif; margin: 1.5em; color: #222; }
+table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
+th, td { border: 1px solid #bbb; padding: 0.2em 0.5em; text-align: right; }
+th { background: #eee; }
+td.label, th.label { text-align: left; }
+tr.suspicious td { background: #fdd; }
+tr.disabled td { color: #888; }
+.warning { background: #fff4d6; border-left: 4px solid #e0a000; padding: 0.4em 0.8em; margin: 0.4em 0; }
+img { max-width: 100%; border: 1px solid #ccc; }
+"""
+
+
+def write_georeferencing_report(html_path, figure_rgb, gcps, kind, residuals, warnings, extra=None,
+                                crs=None):
+    """Write an HTML georeferencing report and its JSON twin.
+
+    Parameters
+    ----------
+    html_path : str or path-like
+        The HTML file to write. The JSON goes beside it with the extension ``.json`` instead
+        (``report.html`` -> ``report.json``; a name without ``.html`` gets ``.json`` appended).
+    figure_rgb : ndarray of uint8, shape (rows, cols, 3) or (rows, cols, 4)
+        The figure's pixels (``Figure.rgb``).
+    gcps : GroundControlPoints
+        All GCPs, disabled ones included.
+    kind : TransformKind or int
+        The transform fitted.
+    residuals : GcpResiduals
+        :func:`~.gcp_transform.compute_residuals` of `gcps` for `kind`.
+    warnings : list of str
+        Messages to show (e.g. from :func:`~.gcp_diagnostics.diagnose_georeferencing`).
+    extra : dict, optional
+        Further facts to show in a second table and to store under ``"extra"`` in the JSON
+        (e.g. output grid size, decoded pixel share, reconstruction check numbers). Values are
+        numbers, text, or lists/dicts of them.
+    crs : str, optional
+        CRS of the GCPs' map coordinates, shown in the title and used to name the map unit.
+        Defaults to ``gcps.crs``.
+
+    Returns
+    -------
+    tuple of str
+        The HTML and JSON paths written.
+
+    Raises
+    ------
+    EngineError
+        A file cannot be written (parameter ``OUTPUT_REPORT``).
+    """
+    kind = TransformKind(kind)
+    html_path = os.fspath(html_path)
+    json_path = report_json_path(html_path)
+    crs = crs if crs is not None else gcps.crs
+    crs_label, unit = _crs_label_and_unit(crs)
+    warnings = [str(message) for message in (warnings or [])]
+    extra = dict(extra or {})
+
+    picture, scale_text = _picture(figure_rgb, gcps, residuals)
+    document = _html_document(picture, scale_text, gcps, kind, residuals, warnings, extra,
+                              crs_label, unit, os.path.basename(json_path))
+    data = residuals.as_dict(gcps)
+    data.update({
+        "transform_name": TRANSFORM_NAMES[kind],
+        "crs": crs_label,
+        "map_unit": unit,
+        "figure_size": [int(figure_rgb.shape[1]), int(figure_rgb.shape[0])],
+        "warnings": warnings,
+        "extra": _json_ready(extra),
+    })
+    _write_text(html_path, document)
+    _write_text(json_path, json.dumps(data, indent=2, allow_nan=False) + "\n")
+    return html_path, json_path
+
+
+def report_json_path(html_path):
+    """The JSON file written beside an HTML report."""
+    html_path = os.fspath(html_path)
+    stem, extension = os.path.splitext(html_path)
+    return (stem if extension.lower() in (".html", ".htm") else html_path) + ".json"
+
+
+# --------------------------------------------------------------------------------------------
+# Picture
+
+
+def _picture(figure_rgb, gcps, residuals):
+    """PNG bytes of the downsampled figure with GCPs and residual arrows, and the arrow scale."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    rgb = np.asarray(figure_rgb)[..., :3]
+    rows, cols = rgb.shape[:2]
+    step = max(1, int(math.ceil(max(rows, cols) / PICTURE_MAX_SIDE)))
+    small = rgb[::step, ::step]
+    dpi = 100
+    width_in, height_in = small.shape[1] / dpi, small.shape[0] / dpi + 0.45
+    figure = Figure(figsize=(width_in, height_in), dpi=dpi)
+    FigureCanvasAgg(figure)
+    axes = figure.add_axes([0, 0.45 / height_in, 1, small.shape[0] / dpi / height_in])
+    # Extent in figure pixels (GDAL convention), so everything is drawn in figure pixels.
+    axes.imshow(small, extent=(0, cols, rows, 0), interpolation="nearest")
+    axes.set_xlim(0, cols)
+    axes.set_ylim(rows, 0)
+    axes.set_axis_off()
+
+    enabled = np.asarray(residuals.enabled if residuals.enabled is not None else gcps.enabled,
+                         dtype=bool)
+    suspicious = np.asarray(residuals.suspicious, dtype=bool)
+    x, y = gcps.pixel[:, 0], gcps.pixel[:, 1]
+    dx, dy = np.asarray(residuals.dx_pixels, float), np.asarray(residuals.dy_pixels, float)
+    lengths = np.hypot(dx, dy)
+    finite = np.isfinite(lengths)
+    largest = float(lengths[finite].max()) if finite.any() else 0.0
+    scale_text = "All residuals are zero (the transform passes through every GCP): no arrows."
+    if largest > 1e-9 * max(rows, cols):
+        # A round scale factor so that the largest arrow is about ARROW_LENGTH_FRACTION long.
+        wanted = ARROW_LENGTH_FRACTION * max(rows, cols) / largest
+        scale = _round_down(wanted)
+        keep = finite & (lengths > 0)
+        axes.quiver(x[keep], y[keep], dx[keep] * scale, dy[keep] * scale, angles="xy",
+                    scale_units="xy", scale=1, color="#d01c8b", width=0.003, headwidth=4,
+                    zorder=3)
+        scale_text = (f"Residual arrows (from each GCP towards where the transform puts its map "
+                      f"position, in pixels) are drawn {scale:g} times their length: an arrow "
+                      f"100 px long on the full-size figure is a residual of {100 / scale:.3g} px. "
+                      f"Largest residual {largest:.3g} px.")
+    plain = enabled & ~suspicious
+    axes.scatter(x[plain], y[plain], s=36, facecolors="none", edgecolors="#0050d0", linewidths=1.5,
+                 zorder=4)
+    axes.scatter(x[~enabled], y[~enabled], s=36, marker="x", color="#777777", linewidths=1.5,
+                 zorder=4)
+    axes.scatter(x[suspicious], y[suspicious], s=90, marker="s", facecolors="none",
+                 edgecolors="#e00000", linewidths=2, zorder=5)
+    for index in range(len(gcps)):
+        axes.annotate(str(index + 1), (x[index], y[index]), xytext=(4, 4),
+                      textcoords="offset points", fontsize=7, color="#000000", zorder=6)
+    handles = [
+        Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor="#0050d0",
+               label="GCP used"),
+        Line2D([], [], marker="x", linestyle="", color="#777777", label="GCP disabled"),
+        Line2D([], [], marker="s", linestyle="", markerfacecolor="none", markeredgecolor="#e00000",
+               label="suspicious GCP"),
+        Line2D([], [], color="#d01c8b", label="residual (scaled)"),
+    ]
+    figure.legend(handles=handles, loc="lower center", ncol=4, fontsize=8, frameon=False)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue(), scale_text
+
+
+def _round_down(value):
+    """The largest of 1, 2, 5 times a power of ten not above `value`."""
+    exponent = math.floor(math.log10(value))
+    for mantissa in (5, 2, 1):
+        candidate = mantissa * 10.0 ** exponent
+        if candidate <= value:
+            return candidate
+    return 10.0 ** exponent
+
+
+# --------------------------------------------------------------------------------------------
+# HTML
+
+
+def _html_document(picture, scale_text, gcps, kind, residuals, warnings, extra, crs_label, unit,
+                   json_name):
+    e = html.escape
+    enabled = np.asarray(residuals.enabled if residuals.enabled is not None else gcps.enabled,
+                         dtype=bool)
+    unit_text = unit or "map units"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>Georeferencing report: {e(os.path.basename(str(gcps.source)))}</title>",
+        f"<style>{_STYLE}</style></head><body>",
+        "<h1>Georeferencing report</h1>",
+        f"<p>{e(TRANSFORM_NAMES[kind])} fitted to {int(enabled.sum())} of {len(gcps)} GCPs from "
+        f"<code>{e(str(gcps.source))}</code>; map coordinates in {e(crs_label or 'an unnamed CRS')}. "
+        f"The same numbers are in <code>{e(json_name)}</code>.</p>",
+        "<h2>Summary</h2>",
+        '<table class="summary"><tr><th class="label"></th><th>pixels</th>'
+        f"<th>{e(unit_text)}</th></tr>",
+        f'<tr><td class="label">RMSE of the residuals</td><td>{_cell(residuals.rmse_pixels)}</td>'
+        f"<td>{_cell(residuals.rmse_map)}</td></tr>",
+        f'<tr><td class="label">RMSE of the leave-one-out errors</td>'
+        f"<td>{_cell(residuals.loo_rmse_pixels)}</td><td>{_cell(residuals.loo_rmse_map)}</td></tr>",
+        "</table>",
+    ]
+    parts.append("<h2>Warnings</h2>")
+    if warnings:
+        parts.extend(f'<div class="warning">{e(message)}</div>' for message in warnings)
+    else:
+        parts.append("<p>None.</p>")
+    encoded = base64.b64encode(picture).decode("ascii")
+    parts += [
+        "<h2>Figure and GCPs</h2>",
+        f'<img alt="The figure with its GCPs and residual arrows" src="data:image/png;base64,{encoded}">',
+        f"<p>{e(scale_text)} Blue circles: GCPs used in the fit; grey crosses: disabled GCPs; "
+        "red squares: suspicious GCPs (leave-one-out error far above the others').</p>",
+        "<h2>GCPs</h2>",
+        "<p>Pixel x = column, y = row (y down, (0, 0) the top-left corner of the figure). "
+        "Residual: distance between a GCP and where the fitted transform puts it, in pixels "
+        "(map position transformed to the figure) and in map units (pixel position transformed "
+        "to the map). Leave-one-out: the same for the transform fitted to all the <em>other</em> "
+        "enabled GCPs, i.e. how well the rest predicts this one.</p>",
+        '<table class="gcps"><tr><th>#</th><th class="label">GCP</th><th>pixel x</th>'
+        f"<th>pixel y</th><th>map x</th><th>map y</th><th>residual px</th>"
+        f"<th>residual {e(unit_text)}</th><th>leave-one-out px</th>"
+        f"<th>leave-one-out {e(unit_text)}</th><th>used</th><th>suspicious</th></tr>",
+    ]
+    for index, label in enumerate(gcps.labels):
+        classes = []
+        if residuals.suspicious[index]:
+            classes.append("suspicious")
+        if not enabled[index]:
+            classes.append("disabled")
+        row_class = f' class="{" ".join(classes)}"' if classes else ""
+        parts.append(
+            f"<tr{row_class}><td>{index + 1}</td><td class=\"label\">{e(label)}</td>"
+            f"<td>{_cell(gcps.pixel[index, 0], 10)}</td><td>{_cell(gcps.pixel[index, 1], 10)}</td>"
+            f"<td>{_cell(gcps.map[index, 0], 12)}</td><td>{_cell(gcps.map[index, 1], 12)}</td>"
+            f"<td>{_cell(residuals.residual_pixels[index])}</td>"
+            f"<td>{_cell(residuals.residual_map[index])}</td>"
+            f"<td>{_cell(residuals.loo_error_pixels[index])}</td>"
+            f"<td>{_cell(residuals.loo_error_map[index])}</td>"
+            f"<td>{'yes' if enabled[index] else 'no'}</td>"
+            f"<td>{'yes' if residuals.suspicious[index] else 'no'}</td></tr>"
+        )
+    parts.append("</table>")
+    if extra:
+        parts += ["<h2>Decoding</h2>", '<table class="extra">']
+        for key, value in extra.items():
+            parts.append(f'<tr><td class="label">{e(str(key))}</td>'
+                         f'<td class="label">{e(_text(value))}</td></tr>')
+        parts.append("</table>")
+    parts.append("<p><small>Written by Colormap Decoder.</small></p></body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _cell(value, digits=6):
+    value = float(value)
+    return "n/a" if not math.isfinite(value) else f"{value:.{digits}g}"
+
+
+def _text(value):
+    if isinstance(value, (float, np.floating)):
+        return _cell(value, 8)
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return ", ".join(_text(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_text(item)}" for key, item in value.items())
+    return str(value)
+
+
+def _json_ready(value):
+    if isinstance(value, dict):
+        return {str(key): _json_ready(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_json_ready(item) for item in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    if value is None or isinstance(value, str):
+        return value
+    return str(value)
+
+
+def _crs_label_and_unit(crs):
+    if not crs:
+        return None, None
+    try:
+        from pyproj import CRS
+
+        parsed = CRS.from_user_input(crs)
+    except Exception:  # noqa: BLE001 - a label only
+        return str(crs)[:80], None
+    code = parsed.to_authority()
+    label = f"{parsed.name} ({':'.join(code)})" if code else parsed.name
+    unit = parsed.axis_info[0].unit_name if parsed.axis_info else None
+    return label, unit
+
+
+def _umask():
+    """The process's umask, read without changing it (Linux); 0o022 elsewhere."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022
+
+
+def _write_text(path, text):
+    with atomic_destination(path, parameter="OUTPUT_REPORT") as temporary:
+        try:
+            with open(temporary, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+            # mkstemp makes the file private (0600); a report is meant to be shared.
+            os.chmod(temporary, 0o666 & ~_umask())
+        except OSError as error:
+            raise EngineError(f"Cannot write the report {path}: {error.strerror or error}.",
+                              parameter="OUTPUT_REPORT") from error

@@ -8,7 +8,7 @@ SHELL := /bin/bash
 PLUGIN_NAME := colormap_decoder
 DEBIAN_PACKAGES := qgis python3-qgis qgis-providers python3-gdal python3-rasterio python3-pyproj \
 	python3-shapely python3-sklearn python3-scipy python3-matplotlib python3-pil \
-	python3-pytest python3-hypothesis python3-colorcet proj-data gmt gmt-gshhg-low ghostscript
+	python3-pytest python3-hypothesis python3-colorcet proj-data gmt gmt-gshhg-low ghostscript zip
 # QGIS's embedded Python must not find another Python first on PATH (pyenv shims and the like).
 QGIS_ENV := env PATH=/usr/sbin:/usr/bin:/sbin:/bin QT_QPA_PLATFORM=offscreen
 PYTHON := $(QGIS_ENV) /usr/bin/python3
@@ -52,11 +52,17 @@ demo: install
 test: install
 	$(PYTHON) -m pytest -p no:cacheprovider tests
 
+# One top folder, colormap_decoder/, with what QGIS runs: no tests, bench, sample, docs, caches.
 package:
+	@command -v zip >/dev/null || { echo "zip is missing: apt-get install zip (or make deps)"; exit 1; }
 	@rm -rf build/package && mkdir -p build/package/$(PLUGIN_NAME) dist
-	cp -r metadata.txt __init__.py plugin icons ui README.md LICENSE CHANGELOG.md \
-		build/package/$(PLUGIN_NAME)/ 2>/dev/null || true
-	find build/package -name '__pycache__' -prune -exec rm -rf {} +
+	@rm -f dist/$(PLUGIN_NAME)-$(VERSION).zip
+	cp -r metadata.txt __init__.py plugin icons LICENSE build/package/$(PLUGIN_NAME)/
+	for optional in ui README.md CHANGELOG.md; do \
+		[ ! -e $$optional ] || cp -r $$optional build/package/$(PLUGIN_NAME)/; done
+	if ls i18n/*.qm >/dev/null 2>&1; then \
+		mkdir -p build/package/$(PLUGIN_NAME)/i18n && cp i18n/*.qm build/package/$(PLUGIN_NAME)/i18n/; fi
+	find build/package \( -name '__pycache__' -o -name '*.pyc' -o -name '.*' \) -prune -exec rm -rf {} +
 	cd build/package && zip -qr ../../dist/$(PLUGIN_NAME)-$(VERSION).zip $(PLUGIN_NAME)
 	@echo "dist/$(PLUGIN_NAME)-$(VERSION).zip"
 

@@ -2,17 +2,32 @@
 
 Pixel coordinates follow GDAL and QGIS: (0, 0) is the top-left corner of the image, x grows to
 the right (columns), y grows downwards (rows), and the first pixel's centre is (0.5, 0.5).
+
+Every problem with the file is raised as :class:`FigureError` (parameter ``INPUT``) with a
+message that says what is wrong and what to do; problems that do not stop the decoding (an
+animated image of which only the first frame is used) are listed in ``Figure.warnings``.
 """
+import contextlib
 import os
-import warnings
-from dataclasses import dataclass
+import struct
+import threading
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .errors import FigureError
 
-# Pillow's own default; a larger figure must be allowed explicitly.
+#: Largest figure read by default (pixels): Pillow's decompression-bomb error threshold,
+#: about 13,400 × 13,400 pixels. Reading such a figure takes about 10 bytes per pixel here and
+#: some 40 bytes per pixel in the whole job.
 DEFAULT_MAX_PIXELS = 178_956_970
+#: Environment variable that overrides :data:`DEFAULT_MAX_PIXELS`.
+MAX_PIXELS_VARIABLE = "COLORMAP_DECODER_MAX_PIXELS"
+
+_FORMATS = "PNG, JPEG, TIFF, GIF, BMP or WebP"
+# Pillow's bomb limit is a module global; it is lifted only while one figure is opened, and our
+# own limit applied instead.
+_PIL_LIMIT_LOCK = threading.Lock()
 
 
 @dataclass
@@ -32,6 +47,9 @@ class Figure:
         (a GeoTIFF or a world file), else None.
     crs_wkt : str or None
         The CRS of ``geotransform`` when the file declares one.
+    warnings : list of str
+        Things the user should know that did not stop the reading (e.g. only the first frame
+        of an animated image is used). ``pipeline.decode_map`` passes them to its log.
     """
 
     rgb: np.ndarray
@@ -39,6 +57,7 @@ class Figure:
     path: str
     geotransform: tuple = None
     crs_wkt: str = None
+    warnings: list = field(default_factory=list)
 
     @property
     def shape(self):
@@ -46,18 +65,45 @@ class Figure:
         return self.rgb.shape[:2]
 
 
-def read_figure(path, max_pixels=DEFAULT_MAX_PIXELS):
+def max_pixels_limit():
+    """The pixel limit: ``COLORMAP_DECODER_MAX_PIXELS`` when set, else :data:`DEFAULT_MAX_PIXELS`.
+
+    Raises
+    ------
+    FigureError
+        When the variable is set but is not a positive whole number.
+    """
+    text = os.environ.get(MAX_PIXELS_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_MAX_PIXELS
+    try:
+        value = int(float(text.replace("_", "").replace(",", "")))
+    except (ValueError, OverflowError):
+        value = 0
+    if value <= 0:
+        raise FigureError(
+            f"The environment variable {MAX_PIXELS_VARIABLE}={text!r} is not a positive whole "
+            f"number of pixels. Set it to e.g. 400000000, or unset it for the default limit of "
+            f"{DEFAULT_MAX_PIXELS:,} pixels.")
+    return value
+
+
+def read_figure(path, max_pixels=None):
     """Read an image file as sRGB pixels.
 
-    Palette, grey and RGBA images are converted to RGB; transparent pixels are flagged in
-    ``Figure.opaque``. For an animated image only the first frame is read.
+    Palette, grey, CMYK and RGBA images are converted to RGB (CMYK through its embedded ICC
+    profile when it has one); transparent pixels are flagged in ``Figure.opaque``. For an
+    animated or multi-page image only the first frame is read, and ``Figure.warnings`` says so.
+    EXIF orientation is not applied: QGIS and GDAL show the pixels as stored, and the GCPs and
+    boxes are drawn on that.
 
     Parameters
     ----------
     path : str
         PNG, JPEG, TIFF, GIF, BMP or WebP file.
-    max_pixels : int
-        Refuse images with more pixels than this (decompression bombs).
+    max_pixels : int, optional
+        Refuse images with more pixels than this (decompression bombs); default
+        :func:`max_pixels_limit`.
 
     Returns
     -------
@@ -66,41 +112,229 @@ def read_figure(path, max_pixels=DEFAULT_MAX_PIXELS):
     Raises
     ------
     FigureError
-        When the file is missing, unreadable or of an unsupported kind.
+        When the file is missing, unreadable, damaged, too large, holds data rather than
+        colours, or is of an unsupported kind; the message says what to do.
     """
     from PIL import Image, UnidentifiedImageError
 
-    if not path or not os.path.isfile(path):
-        raise FigureError(f"The figure file '{path}' does not exist.")
+    if max_pixels is None:
+        max_pixels = max_pixels_limit()
+    if not path or not os.path.exists(path):
+        raise FigureError(f"The figure file '{path}' does not exist. Check the INPUT path.")
+    if os.path.isdir(path):
+        raise FigureError(f"The figure path '{path}' is a folder; choose the image file itself.")
+    if os.path.getsize(path) == 0:
+        raise FigureError(f"The figure file '{path}' is empty (0 bytes): save or download it "
+                          "again.")
+    warnings_ = []
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                cols, rows = image.size
-                if cols * rows == 0:
-                    raise FigureError(f"The figure '{path}' has no pixels ({cols}×{rows}).")
-                if cols * rows > max_pixels:
-                    raise FigureError(
-                        f"The figure '{path}' has {cols * rows:,} pixels, more than the limit of "
-                        f"{max_pixels:,}; crop it, or raise the limit if you trust the file.")
-                rgba = _to_rgba(image, path)
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombWarning,
-            Image.DecompressionBombError) as error:
-        raise FigureError(f"The figure '{path}' cannot be read as an image: {error}") from error
-    geotransform, crs_wkt = read_georeferencing(path)
-    return Figure(rgb=np.ascontiguousarray(rgba[..., :3]), opaque=rgba[..., 3] == 255,
-                  path=path, geotransform=geotransform, crs_wkt=crs_wkt)
-
-
-def _to_rgba(image, path):
-    """Convert a PIL image to an (rows, cols, 4) uint8 array."""
-    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        with _pil_limit_lifted():
+            image = Image.open(path)
+        with image:
+            cols, rows = image.size
+            if cols * rows == 0:
+                raise FigureError(_no_pixels_message(path, cols, rows))
+            if cols * rows > max_pixels:
+                raise FigureError(_too_many_pixels_message(path, cols, rows, max_pixels))
+            frames = getattr(image, "n_frames", 1)
+            if frames > 1:
+                warnings_.append(
+                    f"Warning: the figure '{os.path.basename(path)}' has {frames} frames (an "
+                    "animated GIF/PNG/WebP or a multi-page TIFF); only the first frame is "
+                    "decoded. To decode another one, save that frame as a PNG.")
+            rgb, opaque = _to_rgb(image, path)
+    except FigureError:
+        raise
+    except PermissionError as error:
+        raise FigureError(f"The figure '{path}' cannot be read: permission denied. Make the file "
+                          "readable or copy it to a folder you can read.") from error
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
+        raise FigureError(_too_many_pixels_message(path, None, None, max_pixels)) from error
+    except UnidentifiedImageError as error:
+        raise FigureError(unreadable_figure_message(path)) from error
+    except (OSError, SyntaxError, EOFError, struct.error) as error:
+        # Pillow's decoders report damaged data with these (EOFError / struct.error on short
+        # headers, SyntaxError on broken PNG chunks).
         raise FigureError(
-            f"The figure '{path}' holds {image.mode} numbers, not colours: it is a data raster, "
-            "not a colour-mapped picture. Load it in QGIS directly.")
-    if image.mode == "CMYK":
-        image = image.convert("RGB")
-    return np.asarray(image.convert("RGBA"))
+            f"The figure '{path}' is damaged or incomplete ({error or type(error).__name__}): it "
+            "was probably cut short while downloading or saving. Download or export it again."
+        ) from error
+    except MemoryError as error:
+        raise FigureError(
+            f"Not enough memory to read the figure '{path}'. Crop or shrink it, or free memory."
+        ) from error
+    geotransform, crs_wkt = read_georeferencing(path)
+    return Figure(rgb=rgb, opaque=opaque, path=path, geotransform=geotransform, crs_wkt=crs_wkt,
+                  warnings=warnings_)
+
+
+@contextlib.contextmanager
+def _pil_limit_lifted():
+    """Open images without Pillow's own pixel limit; :func:`read_figure` applies its own."""
+    from PIL import Image
+
+    with _PIL_LIMIT_LOCK:
+        saved = Image.MAX_IMAGE_PIXELS
+        Image.MAX_IMAGE_PIXELS = None
+        try:
+            yield
+        finally:
+            Image.MAX_IMAGE_PIXELS = saved
+
+
+def _too_many_pixels_message(path, cols, rows, max_pixels):
+    size = "more pixels" if cols is None else f"{cols}×{rows} = {cols * rows:,} pixels"
+    suggestion = max(2 * max_pixels, (cols or 0) * (rows or 0))
+    return (f"The figure '{path}' has {size}, more than the limit of {max_pixels:,} pixels that "
+            "guards against decompression bombs. Crop or shrink the figure; or, if you trust the "
+            "file and have the memory (about 40 bytes per pixel), raise the limit by setting the "
+            f"environment variable {MAX_PIXELS_VARIABLE} (e.g. to {suggestion}) before starting "
+            "QGIS.")
+
+
+def _no_pixels_message(path, cols, rows):
+    return (f"The figure '{path}' has no pixels ({cols}×{rows}): the file is empty or was "
+            "saved wrongly. Export the figure again.")
+
+
+def _to_rgb(image, path):
+    """Convert a PIL image to an sRGB (rows, cols, 3) uint8 array and an opaque mask."""
+    mode = image.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F", "I;32", "F;32"):
+        kind = {"F": "32-bit floating-point"}.get(mode, "16-bit" if "16" in mode else "32-bit integer")
+        raise FigureError(_data_raster_message(
+            path, _gdal_data_raster(path) or f"{kind} numbers (one band)"))
+    if mode == "CMYK":
+        image = _cmyk_to_rgb(image)
+        mode = image.mode
+    has_alpha = mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+    try:
+        if has_alpha:
+            rgba = np.asarray(image.convert("RGBA"))
+            rgb = np.ascontiguousarray(rgba[..., :3])
+            opaque = rgba[..., 3] == 255
+        else:
+            rgb = np.array(image.convert("RGB") if mode != "RGB" else image, dtype=np.uint8)
+            opaque = np.ones(rgb.shape[:2], dtype=bool)
+    except ValueError as error:
+        raise FigureError(
+            f"The figure '{path}' uses the colour mode {mode}, which cannot be converted to RGB "
+            f"({error}). Save it as an RGB PNG.") from error
+    return rgb, opaque
+
+
+def _cmyk_to_rgb(image):
+    """CMYK (printing) pixels to sRGB: through the embedded ICC profile when there is one."""
+    profile = image.info.get("icc_profile")
+    if profile:
+        try:
+            import io
+
+            from PIL import ImageCms
+
+            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+            target = ImageCms.createProfile("sRGB")
+            return ImageCms.profileToProfile(image, source, target, outputMode="RGB")
+        except Exception:  # noqa: BLE001 - a damaged profile: fall back to the plain formula
+            pass
+    return image.convert("RGB")
+
+
+def _data_raster_message(path, what):
+    return (f"The figure '{path}' holds {what}, not 8-bit colours: it is a data raster, not a "
+            "colour-mapped picture, and needs no decoding — load it in QGIS directly. If it is "
+            "a picture saved with 16 bits per channel, save it again with 8 bits per channel "
+            "(e.g. as PNG).")
+
+
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8", "JPEG"), (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"), (b"BM", "BMP"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"),
+    (b"II+\x00", "BigTIFF"), (b"MM\x00+", "BigTIFF"),
+)
+
+
+def unreadable_figure_message(path):
+    """Explain why an image library cannot read ``path`` and what to do about it.
+
+    Used when Pillow does not recognise the file (and by the Processing algorithm when QGIS
+    cannot load the INPUT layer): recognises empty images, vector documents (PDF, SVG, EPS),
+    data rasters GDAL reads but that hold numbers rather than colours, and damaged image files.
+
+    Returns
+    -------
+    str
+    """
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(512)
+    except OSError as error:
+        return f"The figure '{path}' cannot be read: {error.strerror or error}."
+    if not head:
+        return f"The figure file '{path}' is empty (0 bytes): save or download it again."
+    size = _header_size(head)
+    if size is not None and size[0] * size[1] == 0:
+        return _no_pixels_message(path, *size)
+    stripped = head.lstrip()
+    if head.startswith(b"%PDF"):
+        return (f"The figure '{path}' is a PDF document, not a picture. Export the figure as a "
+                "PNG (150–300 dpi), e.g. with pdftoppm -png -r 200, and decode that.")
+    if head.startswith((b"%!PS", b"\xc5\xd0\xd3\xc6")):
+        return (f"The figure '{path}' is a PostScript/EPS drawing, not a picture. Export it as a "
+                "PNG (150–300 dpi) and decode that.")
+    if stripped.startswith(b"<svg") or (stripped.startswith(b"<?xml") and b"<svg" in head):
+        return (f"The figure '{path}' is an SVG drawing, not a picture. Export it as a PNG and "
+                "decode that.")
+    data_raster = _gdal_data_raster(path)
+    if data_raster:
+        return _data_raster_message(path, data_raster)
+    kind = next((name for signature, name in _SIGNATURES if head.startswith(signature)), None)
+    if kind is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        kind = "WebP"
+    if kind is not None:
+        return (f"The figure '{path}' looks like a {kind} file but is damaged or incomplete: it "
+                "was probably cut short while downloading or saving. Download or export it "
+                "again.")
+    return (f"The figure '{path}' cannot be read: it is not an image. Give a {_FORMATS} "
+            "picture of the map.")
+
+
+def _header_size(head):
+    """(cols, rows) from a PNG, GIF or BMP header, or None."""
+    try:
+        if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
+            return struct.unpack(">II", head[16:24])
+        if head[:6] in (b"GIF87a", b"GIF89a"):
+            return struct.unpack("<HH", head[6:10])
+        if head.startswith(b"BM") and len(head) >= 26:
+            cols, rows = struct.unpack("<ii", head[18:26])
+            return abs(cols), abs(rows)
+    except struct.error:
+        return None
+    return None
+
+
+def _gdal_data_raster(path):
+    """A description of the bands when GDAL reads ``path`` as numbers other than 8-bit, else None."""
+    try:
+        import rasterio
+        from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)
+            with rasterio.open(path) as dataset:
+                dtypes = set(dataset.dtypes)
+                count = dataset.count
+    except (ImportError, RasterioIOError, OSError):
+        return None
+    if dtypes <= {"uint8"}:
+        return None
+    dtype = sorted(dtypes)[0]
+    bits = {"uint16": "16-bit", "int16": "16-bit", "uint32": "32-bit integer",
+            "int32": "32-bit integer", "float32": "32-bit floating-point",
+            "float64": "64-bit floating-point"}.get(dtype, dtype)
+    return f"{bits} numbers ({count} band{'s' if count != 1 else ''})"
 
 
 def read_georeferencing(path):
@@ -117,6 +351,8 @@ def read_georeferencing(path):
         None when the file carries no georeferencing (GDAL's default identity).
     crs_wkt : str or None
     """
+    import warnings
+
     import rasterio
     from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
 

@@ -98,6 +98,8 @@ class DecodeResult:
     points: PointLayer
     reconstruction: object
     messages: list = field(default_factory=list)
+    # Problems that did not stop the job (also in ``messages``), e.g. an empty point layer.
+    warnings: list = field(default_factory=list)
 
 
 # -- stage: colour scale ------------------------------------------------------------------
@@ -167,6 +169,8 @@ def build_georeference(settings, figure):
         if not source_crs:
             raise GcpError("The GCP file does not say its CRS: set GCP_CRS.", parameter="GCP_CRS")
         _check_crs(source_crs, "GCP_CRS")
+        _check_gcp_pixels_on_figure(gcps, figure)
+        _check_gcp_map_coordinates(gcps, source_crs)
         kind = TransformKind(settings.transform)
         transform = fit_gcp_transform(gcps, kind)
         residuals = compute_residuals(gcps, kind)
@@ -184,6 +188,67 @@ def build_georeference(settings, figure):
     _check_crs(target, "TARGET_CRS")
     return Georeference(GeotransformPixelTransform(figure.geotransform), source_crs, target,
                         "the figure's own geotransform")
+
+
+def _list_points(labels, limit=5):
+    shown = ", ".join(labels[:limit])
+    return shown + (f" and {len(labels) - limit} more" if len(labels) > limit else "")
+
+
+def _check_gcp_pixels_on_figure(gcps, figure, tolerance=0.5):
+    """Refuse enabled GCPs whose pixel position lies off the figure, naming them."""
+    rows, cols = figure.shape
+    x, y = gcps.pixel[:, 0], gcps.pixel[:, 1]
+    with np.errstate(invalid="ignore"):
+        off = gcps.enabled & np.isfinite(x) & np.isfinite(y) & (
+            (x < -tolerance) | (x > cols + tolerance) | (y < -tolerance) | (y > rows + tolerance))
+    if not off.any():
+        return
+    named = [f"{gcps.labels[i]} at pixel ({x[i]:g}, {y[i]:g})" for i in np.flatnonzero(off)]
+    hint = ("The figure is itself georeferenced: a .points file made on it holds map "
+            "coordinates, not pixels; leave GCPS empty to use the figure's own georeferencing."
+            if figure.geotransform is not None else
+            "Were they picked on another (larger or resized) version of the figure? In a .points "
+            "file pixelY is minus the row: a positive pixelY lies above the image.")
+    raise GcpError(
+        f"{int(off.sum())} GCP{'s lie' if off.sum() > 1 else ' lies'} outside the figure ({cols}×{rows} "
+        f"pixels; pixel x 0..{cols}, y 0..{rows} from the top-left corner): "
+        f"{_list_points(named)}. {hint}", parameter="GCPS")
+
+
+def _check_gcp_map_coordinates(gcps, source_crs):
+    """Refuse enabled GCPs whose map position cannot exist in the GCP CRS (latitude 95°...)."""
+    from pyproj import CRS, Transformer
+
+    crs = CRS.from_user_input(source_crs)
+    mx, my = gcps.map[:, 0], gcps.map[:, 1]
+    usable = gcps.enabled & np.isfinite(mx) & np.isfinite(my)
+    if crs.is_geographic:
+        # Map x is the longitude, y the latitude (QGIS's order, whatever the CRS's axis order).
+        with np.errstate(invalid="ignore"):
+            bad = usable & ((np.abs(my) > 90 + 1e-9) | (np.abs(mx) > 360 + 1e-9))
+        rule = "in a geographic CRS map_x is a longitude (−360..360) and map_y a latitude (−90..90)"
+        if bad.any() and np.all(np.abs(gcps.map[bad]) > 1000):
+            rule += "; these look like projected coordinates (metres)"
+    else:
+        bad = np.zeros(len(gcps), bool)
+        if usable.any():
+            to_lonlat = Transformer.from_crs(crs, crs.geodetic_crs or "EPSG:4326", always_xy=True)
+            lon, lat = to_lonlat.transform(mx[usable], my[usable], errcheck=False)
+            lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+            with np.errstate(invalid="ignore"):
+                bad[usable] = ~(np.isfinite(lon) & np.isfinite(lat) & (np.abs(lat) <= 90 + 1e-9))
+        rule = "they lie outside the projection's domain"
+    if not bad.any():
+        return
+    named = [f"{gcps.labels[i]} at ({mx[i]:g}, {my[i]:g})" for i in np.flatnonzero(bad)]
+    every = bad.sum() == usable.sum()
+    raise GcpError(
+        f"GCP map coordinates impossible in the GCP CRS {_crs_label(source_crs)}: "
+        f"{_list_points(named)} — {rule}. "
+        + ("Set GCP_CRS to the CRS the map coordinates are in." if every else
+           "Correct those points' map coordinates (or disable them)."),
+        parameter="GCP_CRS" if every else "GCPS")
 
 
 def _check_crs(crs, parameter):
@@ -262,6 +327,10 @@ def decode_map(settings, progress=None, log=None):
     figure = read_figure(settings.figure_path)
     rows, cols = figure.shape
     say(f"Figure: {cols}×{rows} pixels, {settings.figure_path}")
+    warnings = []
+    for warning in getattr(figure, "warnings", ()):
+        warnings.append(warning)
+        say(warning)
 
     georeference = build_georeference(settings, figure)
     say(f"Georeferencing: {georeference.description}; source CRS "
@@ -280,7 +349,9 @@ def decode_map(settings, progress=None, log=None):
 
     examine, plot_box = pixels_to_examine(settings, figure, colorbar_box)
     if not examine.any():
-        raise EngineError("No pixel is left to decode inside PLOT_AREA (outside the colorbar, opaque).",
+        raise EngineError("No pixel is left to decode inside PLOT_AREA: every pixel there is "
+                          "transparent, on the COLORBAR or inside a MASK polygon. Draw PLOT_AREA "
+                          "over the map panel, or remove the MASK polygons that cover it.",
                           parameter="PLOT_AREA")
     rgb = denoise(figure.rgb) if settings.denoise else figure.rgb
     field_ = decoder.decode_image(rgb, examine, settings.max_color_distance,
@@ -318,6 +389,18 @@ def decode_map(settings, progress=None, log=None):
     say(f"Reduction: {int(flat.sum()):,} flat pixels (tolerance {tolerance:.4g}) in "
         f"{len(clusters):,} clusters (DBSCAN eps {settings.dbscan_eps:g} px, min_samples "
         f"{settings.dbscan_min_samples})")
+    if len(clusters) == 0:
+        # The raster is still right: write it, with an empty point layer, and say why.
+        if not flat.any():
+            why = (f"no pixel is flat within FLAT_TOLERANCE = {tolerance:.4g} (value units); "
+                   "raise FLAT_TOLERANCE to get points")
+        else:
+            why = (f"DBSCAN (DBSCAN_EPS = {settings.dbscan_eps:g} px, DBSCAN_MIN_SAMPLES = "
+                   f"{settings.dbscan_min_samples}) found no cluster among the "
+                   f"{int(flat.sum()):,} flat pixels; lower DBSCAN_MIN_SAMPLES (1 keeps every "
+                   "plateau) or raise DBSCAN_EPS to get points")
+        warnings.append(f"Warning: the point layer is empty: {why}. The raster is complete.")
+        say(warnings[-1])
     points = locate_points(clusters, georeference)
     check = reconstruction_check(field_.values, clusters, decoder.value_resolution)
     if check is not None:
@@ -326,7 +409,7 @@ def decode_map(settings, progress=None, log=None):
             f"value resolution")
     stage(0.95, 1.0, "Writing")
     return DecodeResult(settings, figure, decoder, scale.name, mapping, field_, plot_box,
-                        georeference, grid, values, distance, points, check, messages)
+                        georeference, grid, values, distance, points, check, messages, warnings)
 
 
 def output_tags(result):

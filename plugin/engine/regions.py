@@ -180,8 +180,9 @@ def sample_colorbar(rgb, box, flip=False, margin_fraction=0.25, jump_delta_e=12.
     # patch is now (across, along, 3)
     across, along = patch.shape[:2]
     if along < 8 or across < 1:
-        raise EngineError(f"The COLORBAR box is {width}×{height} pixels: too small to sample.",
-                          parameter="COLORBAR")
+        raise EngineError(f"The COLORBAR box is {width}×{height} pixels: too small to sample. "
+                          "Draw it along the whole colorbar (at least 8 pixels along the colour "
+                          "gradient).", parameter="COLORBAR")
     drop = int(across * margin_fraction)
     core = patch[drop:across - drop] if across - 2 * drop >= 1 else patch
     profile = np.median(core, axis=0)
@@ -203,7 +204,8 @@ def sample_colorbar(rgb, box, flip=False, margin_fraction=0.25, jump_delta_e=12.
         high_edge = along - max_trim + jumps[0]
         last = high_edge - 2
     if last - first < 7:
-        raise EngineError("The COLORBAR box holds too few colorbar pixels once its frame is cut off.",
+        raise EngineError("The COLORBAR box holds too few colorbar pixels once its frame is cut "
+                          "off. Draw it along the whole colorbar, from one end to the other.",
                           parameter="COLORBAR")
     index = np.arange(first, last + 1)
     fractions = (index - low_edge) / (high_edge - low_edge)

@@ -19,15 +19,21 @@ from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFeature,
                        QgsProcessingParameterRasterDestination,
                        QgsProcessingParameterRasterLayer, QgsProcessingParameterString,
                        QgsWkbTypes)
-from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QVariant
 from qgis.PyQt.QtGui import QIcon
 
 from .. import ICON_PATH
 from .dependencies import missing_dependencies_message
 
-TRANSFORM_LABELS = ("Polynomial 1 (affine)", "Polynomial 2", "Polynomial 3", "Thin plate spline",
-                    "Helmert", "Projective")
-SCALE_LABELS = ("Linear", "Logarithmic")
+# Marked for translators (pylupdate5); translated where the options are built.
+TRANSFORM_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Polynomial 1 (affine)"),
+                    QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Polynomial 2"),
+                    QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Polynomial 3"),
+                    QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Thin plate spline"),
+                    QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Helmert"),
+                    QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Projective"))
+SCALE_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Linear"),
+                QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Logarithmic"))
 
 
 class DecodeMapAlgorithm(QgsProcessingAlgorithm):
@@ -80,7 +86,8 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         return QIcon(ICON_PATH)
 
     def helpUrl(self):
-        return "https://github.com/colormap-decoder/colormap_decoder#readme"
+        # The README's "Decoding your own figure" section (parameters included).
+        return "https://github.com/colormap-decoder/colormap_decoder#decoding-your-own-figure"
 
     def shortHelpString(self):
         return self.tr(
@@ -97,14 +104,43 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             "Each pixel colour is matched to the colormap in CIELAB; pixels farther than MAX "
             "COLOR DISTANCE (text, lines, background) become nodata. The result is a float32 "
             "GeoTIFF in the target CRS, and a point layer with one point per flat plateau of "
-            "the decoded field (DBSCAN clusters), carrying the plateau's median value.")
+            "the decoded field (DBSCAN clusters), carrying the plateau's median value. QGIS "
+            "opens both with the figure's colormap and value range.")
+
+    def flags(self):
+        # Runs in a background task (no FlagNoThreading): processAlgorithm touches no GUI, and
+        # the outputs are styled afterwards, in the main thread, by layer post-processors.
+        return (QgsProcessingAlgorithm.Flag.FlagSupportsBatch
+                | QgsProcessingAlgorithm.Flag.FlagCanCancel)
 
     def initAlgorithm(self, config=None):
+        # In the order of the work: the figure, its colours and values, its georeferencing,
+        # then what counts as data. Rarely changed settings are advanced.
+        number = QgsProcessingParameterNumber.Type
         self.addParameter(QgsProcessingParameterRasterLayer(
             self.INPUT, self.tr("Figure (image or raster layer)")))
+        self.addParameter(QgsProcessingParameterExtent(
+            self.PLOT_AREA, self.tr("Plot area (map panel) on the figure"), optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.COLORMAP, self.tr("Colormap name or .cpt file"), optional=True, defaultValue=""))
+        self.addParameter(QgsProcessingParameterExtent(
+            self.COLORBAR, self.tr("Colorbar box on the figure (instead of a colormap name)"),
+            optional=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.VMIN, self.tr("Value at the low end of the colormap"),
+            type=number.Double, optional=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.VMAX, self.tr("Value at the high end of the colormap"),
+            type=number.Double, optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.SCALE, self.tr("Value scale"),
+            options=[self.tr(label) for label in SCALE_LABELS], defaultValue=0))
+        self.addParameter(QgsProcessingParameterString(
+            self.LEVELS, self.tr("Class boundaries of a discrete colormap (comma separated)"),
+            optional=True))
         self.addParameter(QgsProcessingParameterFile(
             self.GCPS, self.tr("Ground control points (.points or CSV)"),
-            behavior=QgsProcessingParameterFile.File, optional=True,
+            behavior=QgsProcessingParameterFile.Behavior.File, optional=True,
             fileFilter=self.tr("GCP files (*.points *.csv *.txt);;All files (*.*)")))
         self.addParameter(QgsProcessingParameterCrs(
             self.GCP_CRS, self.tr("CRS of the GCP map coordinates"), optional=True))
@@ -113,85 +149,129 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             options=[self.tr(label) for label in TRANSFORM_LABELS], defaultValue=0))
         self.addParameter(QgsProcessingParameterCrs(
             self.TARGET_CRS, self.tr("Target CRS (default: the GCP CRS)"), optional=True))
-        self.addParameter(QgsProcessingParameterString(
-            self.COLORMAP, self.tr("Colormap name or .cpt file"), optional=True, defaultValue=""))
-        self.addParameter(QgsProcessingParameterExtent(
-            self.COLORBAR, self.tr("Colorbar box on the figure"), optional=True))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.VMIN, self.tr("Value at the low end of the colormap"),
-            type=QgsProcessingParameterNumber.Double, optional=True))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.VMAX, self.tr("Value at the high end of the colormap"),
-            type=QgsProcessingParameterNumber.Double, optional=True))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.SCALE, self.tr("Value scale"),
-            options=[self.tr(label) for label in SCALE_LABELS], defaultValue=0))
-        self.addParameter(QgsProcessingParameterString(
-            self.LEVELS, self.tr("Class boundaries of a discrete colormap (comma separated)"),
-            optional=True))
-        self.addParameter(QgsProcessingParameterExtent(
-            self.PLOT_AREA, self.tr("Plot area (map panel) on the figure"), optional=True))
         self.addParameter(QgsProcessingParameterNumber(
             self.MAX_COLOR_DISTANCE, self.tr("Maximum colour distance (CIELAB ΔE)"),
-            type=QgsProcessingParameterNumber.Double, minValue=0.0, defaultValue=12.0))
-
+            type=number.Double, minValue=0.0, defaultValue=12.0))
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.MASK, self.tr("Areas to leave out (polygons over the figure)"),
-            [QgsProcessing.TypeVectorPolygon], optional=True))
+            [QgsProcessing.SourceType.TypeVectorPolygon], optional=True))
+
         advanced = [
+            QgsProcessingParameterBoolean(
+                self.COLORBAR_FLIP, self.tr("Colorbar low end is at the top / right"),
+                defaultValue=False),
             QgsProcessingParameterString(
                 self.MASK_WKT, self.tr("Areas to leave out, as WKT polygons"), optional=True,
                 multiLine=True),
             QgsProcessingParameterBoolean(
                 self.DENOISE, self.tr("Denoise before matching (3×3 median; for JPEG figures)"),
                 defaultValue=False),
-            QgsProcessingParameterBoolean(
-                self.COLORBAR_FLIP, self.tr("Colorbar low end is at the top / right"),
-                defaultValue=False),
             QgsProcessingParameterNumber(
                 self.PIXEL_SIZE, self.tr("Output pixel size in target CRS units (0 = automatic)"),
-                type=QgsProcessingParameterNumber.Double, minValue=0.0, defaultValue=0.0),
+                type=number.Double, minValue=0.0, defaultValue=0.0),
             QgsProcessingParameterNumber(
                 self.DBSCAN_EPS, self.tr("DBSCAN neighbourhood radius (pixels)"),
-                type=QgsProcessingParameterNumber.Double, minValue=0.0, defaultValue=1.5),
+                type=number.Double, minValue=0.0, defaultValue=1.5),
             QgsProcessingParameterNumber(
                 self.DBSCAN_MIN_SAMPLES, self.tr("DBSCAN minimum samples"),
-                type=QgsProcessingParameterNumber.Integer, minValue=1, defaultValue=1),
+                type=number.Integer, minValue=1, defaultValue=1),
             QgsProcessingParameterNumber(
                 self.FLAT_TOLERANCE,
                 self.tr("Flat-gradient tolerance, value units (0 = half the colormap's resolution)"),
-                type=QgsProcessingParameterNumber.Double, minValue=0.0, defaultValue=0.0),
+                type=number.Double, minValue=0.0, defaultValue=0.0),
         ]
         for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            parameter.setFlags(parameter.flags()
+                               | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
             self.addParameter(parameter)
 
         self.addParameter(QgsProcessingParameterRasterDestination(
             self.OUTPUT, self.tr("Decoded raster")))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.OUTPUT_POINTS, self.tr("Representative points"),
+            QgsProcessing.SourceType.TypeVectorPoint))
         self.addParameter(QgsProcessingParameterRasterDestination(
             self.OUTPUT_DISTANCE, self.tr("Colour distance raster (ΔE)"), optional=True,
             createByDefault=False))
-        self.addParameter(QgsProcessingParameterFeatureSink(
-            self.OUTPUT_POINTS, self.tr("Representative points"), QgsProcessing.TypeVectorPoint))
         self._set_help_texts()
 
     def _set_help_texts(self):
+        """The dialog's tooltips (and qgis_process help); literal strings, for translators."""
         texts = {
-            self.GCPS: "QGIS Georeferencer .points file (pixel y = -row) or CSV with header "
-                       "pixel_x,pixel_y,map_x,map_y[,enabled] (pixel y downwards, (0,0) the "
-                       "image's top-left corner). Leave empty for a georeferenced figure.",
-            self.COLORBAR: "Draw it on the figure layer: x = column, y = -row for a plain image. "
-                           "On the command line: xmin,xmax,ymin,ymax.",
-            self.PLOT_AREA: "The map panel; pixels outside it are ignored. Same frame as COLORBAR.",
-            self.COLORMAP: "e.g. viridis, jet_r, qgis:Spectral, cmocean:thermal, or a .cpt path.",
-            self.LEVELS: "For contour-filled figures: a pixel of class i gets the class midpoint.",
-            self.MASK: "Polygons drawn over the figure layer (same frame as COLORBAR) whose "
-                       "pixels become nodata: insets, legends, scale bars, labels.",
+            self.INPUT: self.tr(
+                "The figure as an image file: PNG, JPEG, TIFF, GIF, BMP, WebP. Transparent "
+                "pixels are nodata. A plain image shows in QGIS with x = column, y = -row."),
+            self.PLOT_AREA: self.tr(
+                "The map panel; pixels outside it (titles, labels, the colorbar) are ignored. "
+                "Draw it on the figure layer; on the command line xmin,xmax,ymin,ymax with "
+                "x = column, y = -row."),
+            self.COLORMAP: self.tr(
+                "The colormap the figure was drawn with: e.g. viridis, jet_r, qgis:Spectral, "
+                "cmocean:thermal, cpt-city:gmt/GMT_haxby, or the path of a GMT .cpt file. "
+                "Leave empty when you draw the COLORBAR box."),
+            self.COLORBAR: self.tr(
+                "The figure's own colorbar, to sample the colormap from instead of naming it. "
+                "Draw it on the figure layer: x = column, y = -row for a plain image. On the "
+                "command line: xmin,xmax,ymin,ymax."),
+            self.VMIN: self.tr(
+                "The value at the low end of the colormap (the colorbar's bottom or left "
+                "label). May be empty for a .cpt file, which has its own values."),
+            self.VMAX: self.tr("The value at the high end of the colormap."),
+            self.SCALE: self.tr(
+                "Logarithmic when the colorbar's labels grow by factors (1, 10, 100...)."),
+            self.LEVELS: self.tr(
+                "For contour-filled figures with a few distinct colours: the class boundaries, "
+                "e.g. 0,500,1000,2000. A pixel of class i gets the class midpoint."),
+            self.GCPS: self.tr(
+                "QGIS Georeferencer .points file (pixel y = -row) or CSV with header "
+                "pixel_x,pixel_y,map_x,map_y[,enabled] (pixel y downwards, (0,0) the image's "
+                "top-left corner). Leave empty for a georeferenced figure."),
+            self.GCP_CRS: self.tr(
+                "CRS of the GCPs' map coordinates. Default: the .points file's #CRS: line; "
+                "needed for a CSV, and for a georeferenced figure whose file has no CRS."),
+            self.TRANSFORM: self.tr(
+                "How pixels map to the map: affine (3+ GCPs) for an ordinary map figure; "
+                "higher polynomials, thin plate spline or projective for distorted scans."),
+            self.TARGET_CRS: self.tr("CRS of the outputs. Default: the GCP CRS."),
+            self.MAX_COLOR_DISTANCE: self.tr(
+                "Pixels whose colour is farther than this from every colour of the colormap "
+                "(CIELAB ΔE) are not data: text, lines, background, hillshading."),
+            self.MASK: self.tr(
+                "Polygons drawn over the figure layer (same frame as COLORBAR) whose pixels "
+                "become nodata: insets, legends, scale bars, labels."),
+            self.COLORBAR_FLIP: self.tr(
+                "Tick when the colorbar's low value is at its top (vertical bar) or right end "
+                "(horizontal bar)."),
+            self.MASK_WKT: self.tr(
+                "Like MASK, as WKT polygons in the figure's frame, one per line."),
+            self.DENOISE: self.tr(
+                "A 3×3 median filter before matching colours: helps with JPEG artefacts, "
+                "blurs thin features."),
+            self.PIXEL_SIZE: self.tr(
+                "Pixel size of the decoded raster in target CRS units; 0 keeps about the "
+                "figure's own resolution."),
+            self.DBSCAN_EPS: self.tr(
+                "Pixels of a flat plateau closer than this (in figure pixels) join one "
+                "cluster; below 2 this is connected components."),
+            self.DBSCAN_MIN_SAMPLES: self.tr(
+                "Smallest number of neighbouring pixels that makes a cluster core."),
+            self.FLAT_TOLERANCE: self.tr(
+                "Largest value change between neighbouring pixels of one plateau, in value "
+                "units; 0 = half the colormap's value resolution."),
+            self.OUTPUT: self.tr(
+                "Float32 GeoTIFF of the decoded values in the target CRS; nodata where a pixel "
+                "is not data. Opens with the figure's colormap and range."),
+            self.OUTPUT_POINTS: self.tr(
+                "One point per flat plateau with its median value, spread, pixel count and "
+                "area. Opens coloured by value like the figure."),
+            self.OUTPUT_DISTANCE: self.tr(
+                "Optional GeoTIFF of each pixel's colour distance (ΔE) to the colormap: where "
+                "the decoding is sure and where it is not."),
         }
         for name, text in texts.items():
             definition = self.parameterDefinition(name)
-            if hasattr(definition, "setHelp"):
-                definition.setHelp(self.tr(text))
+            if definition is not None and hasattr(definition, "setHelp"):
+                definition.setHelp(text)
 
     # -- running ------------------------------------------------------------------------
     def processAlgorithm(self, parameters, context, feedback):
@@ -200,6 +280,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(missing)
         from ..engine.errors import EngineError
 
+        self._check_crs_parameters(parameters, context)
         try:
             return self._run(parameters, context, feedback)
         except InterruptedError:
@@ -208,6 +289,20 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         except EngineError as error:
             parameter = error.parameter or self.INPUT
             raise QgsProcessingException(f"{parameter}: {error}") from error
+        except MemoryError as error:
+            raise QgsProcessingException(self.tr(
+                "INPUT: not enough memory to decode this figure. Crop or shrink it (or draw a "
+                "smaller PLOT_AREA), or choose a larger PIXEL_SIZE.")) from error
+
+    def _check_crs_parameters(self, parameters, context):
+        """A CRS given as text that QGIS does not understand is an error, not 'no CRS'."""
+        for name in (self.GCP_CRS, self.TARGET_CRS):
+            value = parameters.get(name)
+            if isinstance(value, str) and value.strip() and \
+                    not self.parameterAsCrs(parameters, name, context).isValid():
+                raise QgsProcessingException(self.tr(
+                    "{}: '{}' is not a CRS QGIS knows. Give an authority code such as "
+                    "EPSG:4326, a WKT or a PROJ string, or leave it empty.").format(name, value))
 
     def _run(self, parameters, context, feedback):
         from ..engine.pipeline import decode_map, output_tags
@@ -237,8 +332,12 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         if feedback.isCanceled():
             raise InterruptedError
         results[self.OUTPUT_POINTS] = self._write_points(parameters, context, feedback, result)
-        feedback.pushInfo(self.tr(f"Wrote {grid.width}×{grid.height} raster and "
-                                  f"{len(result.points.clusters):,} points."))
+        # Outputs QGIS loads at the end get names and the figure's colours (main thread, later).
+        from .output_styling import style_on_load
+
+        style_on_load(context, result, output, results[self.OUTPUT_POINTS], distance_output)
+        feedback.pushInfo(self.tr("Wrote {}×{} raster and {} points.").format(
+            grid.width, grid.height, f"{len(result.points.clusters):,}"))
         return results
 
     def _settings(self, parameters, context):
@@ -322,10 +421,18 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                            ("pixel_y", QVariant.Double), ("area_m2", QVariant.Double)):
             fields.append(QgsField(name, kind))
         crs = QgsCoordinateReferenceSystem.fromWkt(result.grid.crs_wkt)
-        sink, destination = self.parameterAsSink(parameters, self.OUTPUT_POINTS, context, fields,
-                                                 QgsWkbTypes.Point, crs)
+        try:
+            sink, destination = self.parameterAsSink(parameters, self.OUTPUT_POINTS, context,
+                                                     fields, QgsWkbTypes.Point, crs)
+        except QgsProcessingException as error:
+            raise QgsProcessingException(self.tr(
+                "OUTPUT_POINTS: cannot create the point layer ({}). Choose a destination "
+                "in a folder you can write to.").format(error)) from error
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT_POINTS))
+        if len(result.points.clusters) == 0:
+            # decode_map has logged why; the layer is created, valid and empty.
+            feedback.pushWarning(self.tr("The point layer is empty (see the warning above)."))
         points = result.points
         clusters = points.clusters
         for i in range(len(clusters)):

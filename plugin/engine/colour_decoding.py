@@ -17,10 +17,12 @@ Rules worth knowing:
 * Discrete scales (colour bands, contour-filled figures) are matched against the band colours:
   a pixel of class ``i`` gets the class's midpoint value (geometric midpoint on a logarithmic
   scale) and keeps ``i`` in ``DecodedField.class_index``.
-* Each distinct colour is decoded once, the first time a chunk of the figure shows it; the
-  pixels then look their colour up in a table indexed by the 24-bit colour, so the cost grows
-  with the number of distinct colours, not of pixels.
+* Each distinct colour is decoded once; the pixels then look their colour up in a table indexed
+  by the 24-bit colour, so the cost grows with the number of distinct colours, not of pixels.
+  Chunks of rows are processed on a few threads, which bounds temporary memory.
 """
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +31,7 @@ from scipy.spatial import cKDTree
 from .errors import ColourScaleError
 
 # Chunk of figure rows processed at once: bounds temporary memory for very large figures.
-DEFAULT_CHUNK_PIXELS = 4_000_000
+DEFAULT_CHUNK_PIXELS = 1_000_000
 # Densify a continuous scale until consecutive curve points differ by at most this ΔE, so the
 # chord between them stands in for the curve (sRGB interpolation is curved in CIELAB).
 CURVE_STEP_DELTA_E = 0.5
@@ -299,41 +301,70 @@ class ColourDecoder:
         blocks = [slice(start, min(start + chunk_rows, window_rows))
                   for start in range(0, window_rows, chunk_rows)]
 
-        # One pass: each chunk's colours not seen before are decoded and entered in 2**24-entry
-        # tables (64 MiB each); every pixel then costs one gather per output.
-        # Only entries of seen colours are ever read, so the tables need no filling: left empty,
-        # only the pages a figure's colours touch are ever allocated.
+        # Pass 1, chunks in parallel: mark which of the 2**24 colours occur (writing True from
+        # two threads into one table is harmless). numpy releases the GIL in these loops.
         seen = np.zeros(1 << 24, dtype=bool)
-        value_table = np.empty(1 << 24, dtype=np.float32)
-        distance_table = np.empty(1 << 24, dtype=np.float32) if with_distance else None
-        class_table = None if out_class is None else np.empty(1 << 24, dtype=np.int16)
-        for number, block in enumerate(blocks, start=1):
+
+        def mark(block):
+            seen[_pack(window[block])] = True
+
+        _run_chunks(mark, blocks, feedback, 0.0, 0.4)
+        codes = np.flatnonzero(seen)
+        del seen
+        colours = np.stack([codes & 255, (codes >> 8) & 255, codes >> 16], axis=1)
+        values, distance, class_index = self.decode_colours(colours.astype(np.uint8))
+        matched = distance <= max_distance
+        _report(feedback, 0.5)
+
+        # Pass 2: every pixel looks its colour up in tables indexed by the 24-bit colour
+        # (64 MiB each), one gather per output. Only entries of colours that occur are ever read,
+        # so the tables are left unfilled: only the pages those colours touch get allocated.
+        tables = [(np.empty(1 << 24, dtype=np.float32), np.where(matched, values, np.nan),
+                   out_values, np.nan)]
+        if with_distance:
+            tables.append((np.empty(1 << 24, dtype=np.float32), distance, out_distance, np.nan))
+        if out_class is not None:
+            tables.append((np.empty(1 << 24, dtype=np.int16), np.where(matched, class_index, -1),
+                           out_class, -1))
+        for table, entries, _, _ in tables:
+            table[codes] = entries
+
+        def look_up(block):
             packed = _pack(window[block])
-            fresh = packed[~seen[packed]]
-            if fresh.size:
-                codes = np.unique(fresh)
-                seen[codes] = True
-                colours = np.stack([codes & 255, (codes >> 8) & 255, codes >> 16], axis=1)
-                values, distance, class_index = self.decode_colours(colours.astype(np.uint8))
-                matched = distance <= max_distance
-                value_table[codes] = np.where(matched, values, np.nan)
-                if distance_table is not None:
-                    distance_table[codes] = distance
-                if class_table is not None:
-                    class_table[codes] = np.where(matched, class_index, -1)
             target = (slice(row_span.start + block.start, row_span.start + block.stop), col_span)
             ignored = None if window_examine is None else ~window_examine[block]
-            for table, output, fill in ((value_table, out_values, np.nan),
-                                        (distance_table, out_distance, np.nan),
-                                        (class_table, out_class, -1)):
-                if table is None:
-                    continue
+            for table, _, output, fill in tables:
                 looked_up = table[packed]
                 if ignored is not None:
                     looked_up[ignored] = fill
                 output[target] = looked_up
-            _report(feedback, number / len(blocks))
+
+        _run_chunks(look_up, blocks, feedback, 0.5, 1.0)
         return DecodedField(out_values, out_distance, out_class)
+
+
+def _worker_count():
+    """Threads for chunked work: the machine's cores, at most 4 (memory bandwidth bound)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _run_chunks(work, blocks, feedback, start, end):
+    """Run ``work(block)`` for every block on a few threads, reporting progress in between.
+
+    Cancellation (``feedback`` returning True) stops the blocks not yet started.
+    """
+    workers = min(_worker_count(), len(blocks))
+    if workers <= 1:
+        for number, block in enumerate(blocks, start=1):
+            work(block)
+            _report(feedback, start + (end - start) * number / len(blocks))
+        return
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        for number, _ in enumerate(pool.map(work, blocks), start=1):
+            _report(feedback, start + (end - start) * number / len(blocks))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _bounding_slices(mask, shape):

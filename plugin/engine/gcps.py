@@ -65,6 +65,10 @@ class GroundControlPoints:
         File the points came from, for messages.
     labels : list of str
         Name of each point in messages, e.g. ``"GCP 3 (line 5)"``.
+    in_layer_frame : bool
+        True for a QGIS Georeferencer ``.points`` file: its source coordinates are where QGIS
+        showed the image, which for an image that already has georeferencing is that
+        georeferencing, not pixels (see :func:`gcps_on_georeferenced_figure`).
     """
 
     pixel: np.ndarray
@@ -73,6 +77,7 @@ class GroundControlPoints:
     crs: "str | None" = None
     source: str = "<memory>"
     labels: list = field(default_factory=list)
+    in_layer_frame: bool = False
 
     def __post_init__(self):
         self.pixel = np.asarray(self.pixel, dtype=np.float64).reshape(-1, 2)
@@ -110,7 +115,36 @@ class GroundControlPoints:
             crs=self.crs,
             source=self.source,
             labels=[self.labels[index] for index in keep],
+            in_layer_frame=self.in_layer_frame,
         )
+
+
+def gcps_on_georeferenced_figure(gcps, geotransform):
+    """Turn a ``.points`` file's source coordinates into pixels for a georeferenced image.
+
+    The QGIS Georeferencer shows an image that already has georeferencing (a GeoTIFF, a world
+    file) in those coordinates, and saves them as ``sourceX, sourceY``; this reader read them as
+    ``(column, -row)``. CSV files always hold pixels and are returned unchanged.
+
+    Parameters
+    ----------
+    gcps : GroundControlPoints
+    geotransform : tuple of 6 floats or None
+        The image's GDAL geotransform.
+
+    Returns
+    -------
+    GroundControlPoints
+    """
+    if geotransform is None or not gcps.in_layer_frame:
+        return gcps
+    from affine import Affine
+
+    inverse = ~Affine.from_gdal(*geotransform)
+    column, row = inverse * (gcps.pixel[:, 0], -gcps.pixel[:, 1])
+    return GroundControlPoints(np.column_stack([column, row]), gcps.map.copy(),
+                               gcps.enabled.copy(), gcps.crs, gcps.source, list(gcps.labels),
+                               in_layer_frame=False)
 
 
 def read_gcps(path):
@@ -151,6 +185,7 @@ def read_gcps(path):
     first_line = lines[first_index].strip()
     if first_line.startswith(_POINTS_CRS_PREFIX) or _looks_like_points_header(first_line):
         gcps = _parse_points_lines(path, lines, first_index)
+        gcps.in_layer_frame = True
     else:
         gcps = _parse_csv_lines(path, lines, first_index)
     if len(gcps) == 0:

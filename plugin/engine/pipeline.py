@@ -17,7 +17,8 @@ from .colour_scale import colour_scale_from_samples, resolve_colour_scale
 from .errors import ColourScaleError, EngineError, GcpError, GeoreferencingError
 from .figure import read_figure
 from .gcp_transform import TransformKind, compute_residuals, fit_gcp_transform
-from .gcps import read_gcps
+from .gcp_diagnostics import diagnose_georeferencing, refuse_unusable_gcps
+from .gcps import gcps_on_georeferenced_figure, read_gcps
 from .reduction import ClusterPoints, flat_mask, cluster_pixels, cluster_points, reconstruction_check
 from .colour_decoding import denoise
 from .regions import box_mask, extent_to_pixel_box, polygons_mask, sample_colorbar
@@ -49,6 +50,8 @@ class DecodeSettings:
     max_color_distance: float = DEFAULT_MAX_COLOR_DISTANCE
     mask_geometries: tuple = ()
     denoise: bool = False
+    distance_output: bool = False
+    reconstruction_output: bool = False
     gcps_path: Optional[str] = None
     gcp_crs: Optional[str] = None
     transform: TransformKind = TransformKind.POLYNOMIAL_1
@@ -70,6 +73,7 @@ class Georeference:
     description: str
     residuals: object = None
     gcps: object = None
+    warnings: list = field(default_factory=list)
 
 
 @dataclass
@@ -94,12 +98,14 @@ class DecodeResult:
     georeference: Georeference
     grid: OutputGrid
     values: np.ndarray
-    distance: np.ndarray
+    distance: np.ndarray  # None unless ``settings.distance_output``
     points: PointLayer
     reconstruction: object
     messages: list = field(default_factory=list)
     # Problems that did not stop the job (also in ``messages``), e.g. an empty point layer.
     warnings: list = field(default_factory=list)
+    # The points interpolated back onto the output grid (``reconstruction_output`` only).
+    reconstruction_grid: np.ndarray = None
 
 
 # -- stage: colour scale ------------------------------------------------------------------
@@ -164,7 +170,7 @@ def pixels_to_examine(settings, figure, colorbar_box):
 def build_georeference(settings, figure):
     """The pixel transform from the GCPs, or the figure's own geotransform."""
     if settings.gcps_path:
-        gcps = read_gcps(settings.gcps_path)
+        gcps = gcps_on_georeferenced_figure(read_gcps(settings.gcps_path), figure.geotransform)
         source_crs = settings.gcp_crs or gcps.crs
         if not source_crs:
             raise GcpError("The GCP file does not say its CRS: set GCP_CRS.", parameter="GCP_CRS")
@@ -172,12 +178,15 @@ def build_georeference(settings, figure):
         _check_gcp_pixels_on_figure(gcps, figure)
         _check_gcp_map_coordinates(gcps, source_crs)
         kind = TransformKind(settings.transform)
+        # Before fitting: GCPs around a pole would otherwise fail with a less helpful message.
+        refuse_unusable_gcps(gcps, source_crs)
         transform = fit_gcp_transform(gcps, kind)
         residuals = compute_residuals(gcps, kind)
         description = f"{kind.name.replace('_', ' ').title()} from {int(gcps.enabled.sum())} GCPs"
         target = settings.target_crs or source_crs
         _check_crs(target, "TARGET_CRS")
-        return Georeference(transform, source_crs, target, description, residuals, gcps)
+        return Georeference(transform, source_crs, target, description, residuals, gcps,
+                            diagnose_georeferencing(gcps, kind, source_crs, residuals))
     if figure.geotransform is None:
         raise GcpError("The figure is not georeferenced: give a GCPS file (QGIS Georeferencer "
                        ".points or CSV pixel_x,pixel_y,map_x,map_y).")
@@ -244,7 +253,7 @@ def _check_gcp_map_coordinates(gcps, source_crs):
     named = [f"{gcps.labels[i]} at ({mx[i]:g}, {my[i]:g})" for i in np.flatnonzero(bad)]
     every = bad.sum() == usable.sum()
     raise GcpError(
-        f"GCP map coordinates impossible in the GCP CRS {_crs_label(source_crs)}: "
+        f"GCP map coordinates impossible in the GCP CRS {crs_label(source_crs)}: "
         f"{_list_points(named)} — {rule}. "
         + ("Set GCP_CRS to the CRS the map coordinates are in." if every else
            "Correct those points' map coordinates (or disable them)."),
@@ -334,10 +343,13 @@ def decode_map(settings, progress=None, log=None):
 
     georeference = build_georeference(settings, figure)
     say(f"Georeferencing: {georeference.description}; source CRS "
-        f"{_crs_label(georeference.source_crs)}, target CRS {_crs_label(georeference.target_crs)}")
+        f"{crs_label(georeference.source_crs)}, target CRS {crs_label(georeference.target_crs)}")
     if georeference.residuals is not None:
         for line in georeference.residuals.as_table_lines(georeference.gcps):
             say(line)
+    for warning in georeference.warnings:
+        warnings.append(warning)
+        say(warning)
 
     scale, colorbar_box = build_colour_scale(settings, figure)
     mapping = build_value_mapping(settings, scale)
@@ -355,13 +367,14 @@ def decode_map(settings, progress=None, log=None):
                           parameter="PLOT_AREA")
     rgb = denoise(figure.rgb) if settings.denoise else figure.rgb
     field_ = decoder.decode_image(rgb, examine, settings.max_color_distance,
-                                  feedback=stage(0.05, 0.45, "Decoding colours"))
+                                  feedback=stage(0.05, 0.45, "Decoding colours"),
+                                  with_distance=settings.distance_output)
     matched = np.isfinite(field_.values)
     n_examined, n_matched = int(examine.sum()), int(matched.sum())
     say(f"Decoded {n_matched:,} of {n_examined:,} examined pixels "
         f"({100.0 * n_matched / n_examined:.1f} %) within ΔE {settings.max_color_distance:g}")
     if n_matched == 0:
-        nearest = float(np.nanmin(field_.distance))
+        nearest = float(np.nanmin(decoder.decode_image(rgb, examine).distance))
         raise ColourScaleError(
             f"No pixel matched the colour scale within MAX_COLOR_DISTANCE = "
             f"{settings.max_color_distance:g} ΔE; the closest pixel lies {nearest:.1f} away. Check "
@@ -372,14 +385,45 @@ def decode_map(settings, progress=None, log=None):
     grid = plan_output_grid(georeference.pixel_transform, georeference.source_crs,
                             georeference.target_crs, plot_box, settings.pixel_size)
     say(f"Output grid: {grid.width}×{grid.height} pixels of {grid.pixel_size:.6g} target units")
-    values, distance = warp_nearest([field_.values, field_.distance], plot_box, grid,
-                                    georeference.pixel_transform, georeference.source_crs,
-                                    georeference.target_crs, feedback=report)
+    check = None
+    if settings.reconstruction_output:
+        # Needs the points, so the reduction comes first; the grids are warped together.
+        clusters, check, labels = _reduce(settings, decoder, field_, say, warnings,
+                                          stage(0.45, 0.6, "Reducing to representative points"))
+        report = stage(0.6, 0.95, "Placing the figure in the target CRS")
+    figure_frame = [field_.values]
+    if settings.distance_output:
+        figure_frame.append(field_.distance)
+    if check is not None:
+        figure_frame.append(check.grid)
+    warped = warp_nearest(figure_frame, plot_box, grid, georeference.pixel_transform,
+                          georeference.source_crs, georeference.target_crs, feedback=report)
+    values = warped.pop(0)
+    distance = warped.pop(0) if settings.distance_output else None
+    reconstruction = warped.pop(0) if check is not None else None
     if not np.isfinite(values).any():
         raise GeoreferencingError("No decoded pixel falls on the output grid; check the GCPs and "
                                   "the target CRS.")
 
-    report = stage(0.75, 0.95, "Reducing to representative points")
+    if not settings.reconstruction_output:
+        clusters, check, labels = _reduce(settings, decoder, field_, say, warnings,
+                                          stage(0.75, 0.95, "Reducing to representative points"))
+    points = locate_points(clusters, georeference)
+    stage(0.95, 1.0, "Writing")
+    return DecodeResult(settings, figure, decoder, scale.name, mapping, field_, plot_box,
+                        georeference, grid, values, distance, points, check, messages, warnings,
+                        reconstruction)
+
+
+def _reduce(settings, decoder, field_, say, warnings, report):
+    """Flat mask, clusters, points and the reconstruction check, with their log lines.
+
+    Returns
+    -------
+    clusters : ClusterPoints
+    check : ReconstructionCheck or None
+    labels : ndarray of int32
+    """
     tolerance = settings.flat_tolerance or auto_flat_tolerance(decoder)
     flat = flat_mask(field_.values, tolerance)
     report(0.2)
@@ -401,15 +445,14 @@ def decode_map(settings, progress=None, log=None):
                    "plateau) or raise DBSCAN_EPS to get points")
         warnings.append(f"Warning: the point layer is empty: {why}. The raster is complete.")
         say(warnings[-1])
-    points = locate_points(clusters, georeference)
-    check = reconstruction_check(field_.values, clusters, decoder.value_resolution)
+    report(0.8)
+    check = reconstruction_check(field_.values, clusters, decoder.value_resolution,
+                                 full_grid=settings.reconstruction_output)
     if check is not None:
         say(f"Reconstruction from the points: RMSE {check.rmse:.4g}, "
             f"{100 * check.within_resolution:.1f} % of {check.pixels_compared:,} pixels within the "
             f"value resolution")
-    stage(0.95, 1.0, "Writing")
-    return DecodeResult(settings, figure, decoder, scale.name, mapping, field_, plot_box,
-                        georeference, grid, values, distance, points, check, messages, warnings)
+    return clusters, check, labels
 
 
 def output_tags(result):
@@ -433,7 +476,7 @@ def output_tags(result):
     return tags
 
 
-def _crs_label(crs):
+def crs_label(crs):
     from pyproj import CRS
 
     try:

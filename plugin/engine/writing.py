@@ -50,12 +50,15 @@ def atomic_destination(path, parameter="OUTPUT"):
 
 
 def write_geotiff(path, bands, geotransform, crs_wkt, descriptions=None, tags=None,
-                  nodata=NODATA, parameter="OUTPUT"):
+                  nodata=NODATA, parameter="OUTPUT", atomic=True):
     """Write float32 bands as a compressed, tiled GeoTIFF.
 
     Parameters
     ----------
     path : str
+        Destination; with ``atomic`` it is written under a temporary name and moved into place
+        when complete. Without, ``path`` is written directly (it is itself a temporary file of
+        :func:`atomic_destination`, for outputs that are moved into place together).
     bands : list of ndarray of float, shape (rows, cols)
         NaN marks nodata; it is written as ``nodata``.
     geotransform : tuple of 6 floats
@@ -84,15 +87,15 @@ def write_geotiff(path, bands, geotransform, crs_wkt, descriptions=None, tags=No
                    compress="deflate", predictor=3, tiled=tiled, BIGTIFF="IF_SAFER")
     if tiled:
         profile.update(blockxsize=256, blockysize=256)
-    with atomic_destination(path, parameter) as temporary:
-        with rasterio.open(temporary, "w", **profile) as dataset:
-            for index, band in enumerate(bands, start=1):
-                dataset.write(np.where(np.isfinite(band), band, nodata).astype(np.float32), index)
-                if descriptions:
-                    dataset.set_band_description(index, descriptions[index - 1])
-            if tags:
-                dataset.update_tags(**{k: str(v) for k, v in tags.items()})
-            if max(width, height) > OVERVIEW_MIN_SIZE:
-                factors = [2 ** i for i in range(1, 12) if max(width, height) / 2 ** i >= 256]
-                dataset.build_overviews(factors, Resampling.nearest)
-                dataset.update_tags(ns="rio_overview", resampling="nearest")
+    with (atomic_destination(path, parameter) if atomic else contextlib.nullcontext(path)) \
+            as temporary, rasterio.open(temporary, "w", **profile) as dataset:
+        for index, band in enumerate(bands, start=1):
+            dataset.write(np.where(np.isfinite(band), band, nodata).astype(np.float32), index)
+            if descriptions:
+                dataset.set_band_description(index, descriptions[index - 1])
+        if tags:
+            dataset.update_tags(**{k: str(v) for k, v in tags.items()})
+        if max(width, height) > OVERVIEW_MIN_SIZE:
+            factors = [2 ** i for i in range(1, 12) if max(width, height) / 2 ** i >= 256]
+            dataset.build_overviews(factors, Resampling.nearest)
+            dataset.update_tags(ns="rio_overview", resampling="nearest")

@@ -14,7 +14,7 @@ from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFeature,
                        QgsProcessingParameterBoolean, QgsProcessingParameterCrs,
                        QgsProcessingParameterDefinition, QgsProcessingParameterEnum,
                        QgsProcessingParameterExtent, QgsProcessingParameterFeatureSink,
-                       QgsProcessingParameterFeatureSource,
+                       QgsProcessingParameterFeatureSource, QgsProcessingParameterFileDestination,
                        QgsProcessingParameterFile, QgsProcessingParameterNumber,
                        QgsProcessingParameterRasterDestination,
                        QgsProcessingParameterRasterLayer, QgsProcessingParameterString,
@@ -63,6 +63,8 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
     OUTPUT = "OUTPUT"
     OUTPUT_DISTANCE = "OUTPUT_DISTANCE"
     OUTPUT_POINTS = "OUTPUT_POINTS"
+    OUTPUT_RECONSTRUCTION = "OUTPUT_RECONSTRUCTION"
+    OUTPUT_REPORT = "OUTPUT_REPORT"
 
     def tr(self, text):
         return QCoreApplication.translate("DecodeMapAlgorithm", text)
@@ -193,6 +195,12 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterRasterDestination(
             self.OUTPUT_DISTANCE, self.tr("Colour distance raster (ΔE)"), optional=True,
             createByDefault=False))
+        self.addParameter(QgsProcessingParameterRasterDestination(
+            self.OUTPUT_RECONSTRUCTION, self.tr("Field rebuilt from the points"), optional=True,
+            createByDefault=False))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT_REPORT, self.tr("Georeferencing report"),
+            fileFilter=self.tr("HTML files (*.html)"), optional=True, createByDefault=False))
         self._set_help_texts()
 
     def _set_help_texts(self):
@@ -267,6 +275,13 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             self.OUTPUT_DISTANCE: self.tr(
                 "Optional GeoTIFF of each pixel's colour distance (ΔE) to the colormap: where "
                 "the decoding is sure and where it is not."),
+            self.OUTPUT_RECONSTRUCTION: self.tr(
+                "Optional GeoTIFF of the field interpolated back from the points (linear over "
+                "their triangulation): how much of the figure the points keep."),
+            self.OUTPUT_REPORT: self.tr(
+                "Optional HTML report of the georeferencing: the figure with its GCPs and "
+                "residual arrows, each GCP's residual and leave-one-out error, the RMSE; the "
+                "same numbers as JSON beside it."),
         }
         for name, text in texts.items():
             definition = self.parameterDefinition(name)
@@ -305,8 +320,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                     "EPSG:4326, a WKT or a PROJ string, or leave it empty.").format(name, value))
 
     def _run(self, parameters, context, feedback):
-        from ..engine.pipeline import decode_map, output_tags
-        from ..engine.writing import write_geotiff
+        from ..engine.pipeline import decode_map
 
         settings = self._settings(parameters, context)
 
@@ -317,28 +331,75 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             return feedback.isCanceled()
 
         result = decode_map(settings, progress=progress, log=feedback.pushInfo)
-        grid = result.grid
-        output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
-        tags = output_tags(result)
-        write_geotiff(output, [result.values], grid.geotransform, grid.crs_wkt,
-                      descriptions=[f"value ({result.scale_name})"], tags=tags)
-        results = {self.OUTPUT: output}
-        distance_output = self.parameterAsOutputLayer(parameters, self.OUTPUT_DISTANCE, context)
-        if distance_output:
-            write_geotiff(distance_output, [result.distance], grid.geotransform, grid.crs_wkt,
-                          descriptions=["colour distance (CIELAB ΔE)"], tags=tags,
-                          parameter=self.OUTPUT_DISTANCE)
-            results[self.OUTPUT_DISTANCE] = distance_output
-        if feedback.isCanceled():
-            raise InterruptedError
-        results[self.OUTPUT_POINTS] = self._write_points(parameters, context, feedback, result)
+        results = self._write_outputs(parameters, context, feedback, result)
         # Outputs QGIS loads at the end get names and the figure's colours (main thread, later).
         from .output_styling import style_on_load
 
-        style_on_load(context, result, output, results[self.OUTPUT_POINTS], distance_output)
+        style_on_load(context, result, results[self.OUTPUT], results[self.OUTPUT_POINTS],
+                      results.get(self.OUTPUT_DISTANCE))
         feedback.pushInfo(self.tr("Wrote {}×{} raster and {} points.").format(
-            grid.width, grid.height, f"{len(result.points.clusters):,}"))
+            result.grid.width, result.grid.height, f"{len(result.points.clusters):,}"))
         return results
+
+    def _write_outputs(self, parameters, context, feedback, result):
+        """Write every output; the rasters move into place together, once all are complete.
+
+        Until then they are temporary files beside their destinations, so a failure or a
+        cancellation (also while the points are written) leaves earlier outputs untouched.
+        """
+        from contextlib import ExitStack
+
+        from ..engine.pipeline import output_tags
+        from ..engine.writing import atomic_destination, write_geotiff
+
+        grid, tags = result.grid, output_tags(result)
+        rasters = [(self.OUTPUT, [result.values], f"value ({result.scale_name})"),
+                   (self.OUTPUT_DISTANCE, [result.distance], "colour distance (CIELAB ΔE)"),
+                   (self.OUTPUT_RECONSTRUCTION, [result.reconstruction_grid],
+                    "value interpolated from the representative points")]
+        results = {}
+        with ExitStack() as stack:
+            for name, bands, description in rasters:
+                destination = self.parameterAsOutputLayer(parameters, name, context)
+                if not destination or bands[0] is None:
+                    continue
+                temporary = stack.enter_context(atomic_destination(destination, name))
+                write_geotiff(temporary, bands, grid.geotransform, grid.crs_wkt,
+                              descriptions=[description], tags=tags, parameter=name,
+                              atomic=False)
+                results[name] = destination
+                if feedback.isCanceled():
+                    raise InterruptedError
+            results[self.OUTPUT_POINTS] = self._write_points(parameters, context, feedback, result)
+            report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
+            if report:
+                self._write_report(report, result, feedback)
+                results[self.OUTPUT_REPORT] = report
+            if feedback.isCanceled():
+                raise InterruptedError
+        return results
+
+    def _write_report(self, path, result, feedback):
+        from ..engine.report import write_georeferencing_report
+
+        ref, check = result.georeference, result.reconstruction
+        if ref.gcps is None:
+            feedback.pushWarning(self.tr(
+                "No georeferencing report: the figure carries its own georeferencing, no GCPs "
+                "were fitted."))
+            return
+        from ..engine.pipeline import crs_label
+
+        extra = {"Target CRS": crs_label(ref.target_crs),
+                 "Output grid": f"{result.grid.width}×{result.grid.height} px of "
+                                f"{result.grid.pixel_size:.6g}",
+                 "Points": len(result.points.clusters)}
+        if check is not None:
+            extra.update({"Reconstruction RMSE": check.rmse,
+                          "Within value resolution (%)": 100 * check.within_resolution,
+                          "Pixels compared": check.pixels_compared})
+        write_georeferencing_report(path, result.figure.rgb, ref.gcps, ref.residuals.kind,
+                                    ref.residuals, ref.warnings, extra, crs=ref.source_crs)
 
     def _settings(self, parameters, context):
         from ..engine.pipeline import DecodeSettings
@@ -403,6 +464,8 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             max_color_distance=self.parameterAsDouble(parameters, self.MAX_COLOR_DISTANCE, context),
             mask_geometries=tuple(mask_geometries),
             denoise=self.parameterAsBool(parameters, self.DENOISE, context),
+            distance_output=bool(parameters.get(self.OUTPUT_DISTANCE)),
+            reconstruction_output=bool(parameters.get(self.OUTPUT_RECONSTRUCTION)),
             gcps_path=self.parameterAsFile(parameters, self.GCPS, context) or None,
             gcp_crs=crs_text(self.GCP_CRS),
             transform=self.parameterAsEnum(parameters, self.TRANSFORM, context),
@@ -437,7 +500,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         clusters = points.clusters
         for i in range(len(clusters)):
             if i % 10000 == 0 and feedback.isCanceled():
-                break
+                raise InterruptedError
             feature = QgsFeature(fields)
             feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(points.x[i], points.y[i])))
             feature.setAttributes([float(clusters.value[i]), float(clusters.value_std[i]),

@@ -62,3 +62,36 @@ def test_missing_crs_and_missing_range_are_explained(tmp_path):
         decode_map(settings(gcps_path=str(csv)))
     with pytest.raises(EngineError, match="VMIN and VMAX"):
         decode_map(settings(vmin=None))
+
+
+def test_points_file_made_on_a_georeferenced_figure_uses_its_coordinates(tmp_path):
+    """The Georeferencer shows a georeferenced image in its own coordinates and saves those."""
+    from colormap_decoder.plugin.engine.gcps import read_gcps
+
+    figure = tmp_path / "figure.png"
+    figure.write_bytes((SAMPLE / "vinschgau_viridis.png").read_bytes())
+    # A world file putting the image 10 units per pixel east of 1000, south of 5000.
+    (tmp_path / "figure.pgw").write_text("10\n0\n0\n-10\n1005\n4995\n")
+    sample = read_gcps(str(SAMPLE / "vinschgau_viridis.png.points"))
+    lines = ["mapX,mapY,sourceX,sourceY,enable,dX,dY,residual"]
+    for (x, y), (mx, my) in zip(sample.pixel, sample.map):
+        lines.append(f"{mx!r},{my!r},{1000 + 10 * x!r},{5000 - 10 * y!r},1,0,0,0")
+    points = tmp_path / "figure.png.points"
+    points.write_text("\n".join(lines) + "\n")
+    on_file = decode_map(settings(figure_path=str(figure), gcps_path=str(points), gcp_crs="EPSG:32632",
+                                  plot_area_extent=(1000 + 10 * 112, 1000 + 10 * 672,
+                                                    5000 - 10 * 518, 5000 - 10 * 87)))
+    plain = decode_map(settings(gcp_crs="EPSG:32632"))
+    assert on_file.grid.geotransform == pytest.approx(plain.grid.geotransform)
+    assert np.array_equal(np.isfinite(on_file.values), np.isfinite(plain.values))
+
+
+def test_suspicious_gcp_is_reported(tmp_path):
+    from colormap_decoder.plugin.engine.gcps import read_gcps, write_points_file
+
+    gcps = read_gcps(str(SAMPLE / "vinschgau_viridis.png.points"))
+    gcps.map[4, 1] += 10_000  # a typo in one northing
+    path = tmp_path / "typo.points"
+    write_points_file(str(path), gcps)
+    result = decode_map(settings(gcps_path=str(path)))
+    assert any("typo" in w and gcps.labels[4].split(" (")[0] in w for w in result.warnings)

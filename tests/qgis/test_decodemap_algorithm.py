@@ -236,3 +236,43 @@ def test_mask_layer_and_distance_output(provider, tmp_path):
         assert delta_e.min() >= 0
         assert delta_e[~data.mask].max() <= 12.0
         assert (delta_e[data.mask & ~delta_e.mask] > 12.0).all()
+
+
+def test_report_and_reconstruction_outputs(provider, tmp_path):
+    import json
+
+    import processing
+
+    result = processing.run("colormapdecoder:decodemap", parameters(
+        tmp_path, OUTPUT_REPORT=str(tmp_path / "report.html"),
+        OUTPUT_RECONSTRUCTION=str(tmp_path / "rebuilt.tif")))
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in html and "RMSE" in html
+    numbers = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert len(json.dumps(numbers)) > 100
+    with rasterio.open(result["OUTPUT_RECONSTRUCTION"]) as rebuilt, \
+            rasterio.open(result["OUTPUT"]) as decoded:
+        assert rebuilt.transform == decoded.transform and rebuilt.crs == decoded.crs
+        a, b = rebuilt.read(1, masked=True), decoded.read(1, masked=True)
+        both = ~a.mask & ~b.mask
+        # The points rebuild the DEM within a few hundred metres (the log's RMSE, ~330 m).
+        assert both.sum() > 0.8 * (~b.mask).sum()
+        assert np.sqrt(np.mean((a[both] - b[both]) ** 2)) < 500
+
+
+def test_cancelling_while_points_are_written_leaves_no_raster(provider, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    class CancelAtTheEnd(QgsProcessingFeedback):
+        def setProgressText(self, text):  # noqa: N802 - Qt override
+            super().setProgressText(text)
+            if "Writing" in text:
+                self.cancel()
+
+    (tmp_path / "decoded.tif").write_bytes(b"previous")
+    values = parameters(tmp_path, OUTPUT_DISTANCE=str(tmp_path / "distance.tif"))
+    processing.run("colormapdecoder:decodemap", values, feedback=CancelAtTheEnd())
+    assert (tmp_path / "decoded.tif").read_bytes() == b"previous"
+    assert not (tmp_path / "distance.tif").exists()
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".partial")]

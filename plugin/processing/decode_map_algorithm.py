@@ -289,6 +289,17 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 definition.setHelp(text)
 
     # -- running ------------------------------------------------------------------------
+    def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
+        """An INPUT QGIS cannot load gets the engine's explanation instead of 'not found'."""
+        ok, message = super().checkParameterValues(parameters, context)
+        value = parameters.get(self.INPUT)
+        path = value.split("|")[0] if isinstance(value, str) else ""
+        if not ok and path and os.path.isfile(path) and not missing_dependencies_message():
+            from ..engine.figure import unreadable_figure_message
+
+            return False, f"{self.INPUT}: {unreadable_figure_message(path)}"
+        return ok, message
+
     def processAlgorithm(self, parameters, context, feedback):
         missing = missing_dependencies_message()
         if missing:

@@ -121,13 +121,12 @@ def test_unusable_figures_are_explained(provider, tmp_path, kind, words):
     assert leftovers(tmp_path) == []
 
 
-@pytest.mark.parametrize("kind", ["text.png", "zero.png"])
-def test_files_qgis_cannot_load_name_input(provider, tmp_path, kind):
-    # QGIS itself refuses these before the algorithm runs (checkParameterValues: "Could not
-    # load source layer for INPUT"); the engine's explanation for them is tested in
-    # tests/engine/test_bad_input.py.
+@pytest.mark.parametrize("kind, words", [("text.png", "not an image"), ("zero.png", "no pixels")])
+def test_files_qgis_cannot_load_are_explained(provider, tmp_path, kind, words):
+    # QGIS cannot load these as a layer; the algorithm's checkParameterValues says why instead
+    # of QGIS's "Could not load source layer for INPUT".
     message = failure(parameters(tmp_path, INPUT=str(make_input(tmp_path, kind))))
-    assert "INPUT" in message
+    assert "INPUT: " in message and words in message
     assert leftovers(tmp_path) == []
 
 

@@ -195,7 +195,10 @@ def child_decode(spec):
     import matplotlib.cm  # noqa: F401
     start = time.perf_counter()
     decoder = e["ColourDecoder"](e["resolve_colour_scale"](CMAP), e["ValueMapping"](VMIN, VMAX))
-    field = decoder.decode_image(figure.rgb, examine=examine, max_distance=12.0)
+    # Values and the nodata mask, as the seed's decode gives; the per-pixel distance raster is an
+    # extra output the pipeline computes only when OUTPUT_DISTANCE is asked for.
+    field = decoder.decode_image(figure.rgb, examine=examine, max_distance=12.0,
+                                 with_distance=False)
     decode = time.perf_counter() - start
     if spec.get("save"):
         np.save(spec["save"], field.values[row0:row1, col0:col1])

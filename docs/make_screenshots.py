@@ -11,41 +11,11 @@ usage (from the repository root):
         /usr/bin/python3 docs/make_screenshots.py [OUTPUT_FOLDER]
 """
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REPO_ROOT = HERE.parent
-SAMPLE = REPO_ROOT / "sample"
-FIGURE = SAMPLE / "vinschgau_viridis.png"
-
-
-def sample_parameters():
-    extents = dict(line.split("=", 1) for line in
-                   (SAMPLE / "vinschgau_viridis.extents.txt").read_text().splitlines() if line)
-    return {"INPUT": str(FIGURE), "GCPS": str(SAMPLE / "vinschgau_viridis.png.points"),
-            "TRANSFORM": 0, "TARGET_CRS": "EPSG:32632", "COLORMAP": "viridis", "VMIN": 0,
-            "VMAX": 4000, "PLOT_AREA": extents["PLOT_AREA"]}
-
-
-def start_qgis():
-    from qgis.testing import start_app
-
-    app = start_app()
-    sys.path.insert(0, "/usr/share/qgis/python/plugins")
-    from processing.core.Processing import Processing
-
-    Processing.initialize()
-    link_parent = Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
-    (link_parent / "colormap_decoder").symlink_to(REPO_ROOT, target_is_directory=True)
-    sys.path.insert(0, str(link_parent))
-    from qgis.core import QgsApplication
-
-    from colormap_decoder.plugin.processing.provider import ColormapDecoderProvider
-
-    provider = ColormapDecoderProvider()
-    QgsApplication.processingRegistry().addProvider(provider)
-    return app, provider
+sys.path.insert(0, str(HERE.parent / "tests"))
+from sample_figure import FIGURE, sample_parameters, start_qgis_with_provider  # noqa: E402
 
 
 def settle(app, rounds=20):
@@ -139,7 +109,7 @@ def outputs_screenshot(path):
 def main(folder=HERE):
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    app, provider = start_qgis()
+    app, provider = start_qgis_with_provider()
     print(dialog_screenshot(app, folder / "dialog.png"))
     print(outputs_screenshot(folder / "styled_outputs.png"))
     return provider

@@ -310,7 +310,6 @@ class ColourDecoder:
 
         _run_chunks(mark, blocks, feedback, 0.0, 0.4)
         codes = np.flatnonzero(seen)
-        del seen
         colours = np.stack([codes & 255, (codes >> 8) & 255, codes >> 16], axis=1)
         values, distance, class_index = self.decode_colours(colours.astype(np.uint8))
         matched = distance <= max_distance

@@ -271,7 +271,7 @@ class ReconstructionCheck:
     grid: np.ndarray
 
 
-def reconstruction_check(values, points, resolution, max_pixels=1_000_000, full_grid=False):
+def reconstruction_check(values, points, resolution, max_pixels=250_000, full_grid=False):
     """Interpolate the points back onto the figure's grid and compare with the decoded field.
 
     Linear interpolation over the points' Delaunay triangulation, as the seed pipeline checks it.
@@ -284,7 +284,8 @@ def reconstruction_check(values, points, resolution, max_pixels=1_000_000, full_
         Value resolution of the colour scale (value units).
     max_pixels : int
         The statistics are computed on at most this many data pixels, evenly spread over the
-        figure: a million pixels pin an RMSE down far better than the figure resolves it.
+        figure: a quarter of a million pixels pin an RMSE down far better than the figure
+        resolves it.
     full_grid : bool
         Also interpolate every data pixel into ``ReconstructionCheck.grid`` (else that grid is
         NaN except at the sampled pixels).

@@ -15,7 +15,6 @@ model designer would save. Run once after changing it:
         /usr/bin/python3 tests/data/make_model.py
 """
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -114,22 +113,11 @@ def build_model():
 
 
 def main(path=MODEL_PATH):
-    from qgis.testing import start_app
-
-    start_app()
-    sys.path.insert(0, "/usr/share/qgis/python/plugins")
-    from processing.core.Processing import Processing
-    from qgis.core import QgsApplication
-
-    Processing.initialize()
     # The plugin's provider, so that the model's first step is checked against the real algorithm.
-    link_parent = Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
-    (link_parent / "colormap_decoder").symlink_to(REPO_ROOT, target_is_directory=True)
-    sys.path.insert(0, str(link_parent))
-    from colormap_decoder.plugin.processing.provider import ColormapDecoderProvider
+    sys.path.insert(0, str(REPO_ROOT / "tests"))
+    from sample_figure import start_qgis_with_provider
 
-    provider = ColormapDecoderProvider()
-    QgsApplication.processingRegistry().addProvider(provider)
+    app, provider = start_qgis_with_provider()
     model = build_model()
     ok, errors = model.validate()
     if not ok:
@@ -137,7 +125,7 @@ def main(path=MODEL_PATH):
     if not model.toFile(str(path)):
         raise SystemExit(f"cannot write {path}")
     print(path)
-    return provider
+    return app, provider
 
 
 if __name__ == "__main__":

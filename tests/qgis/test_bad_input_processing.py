@@ -18,8 +18,8 @@ import pytest
 import rasterio
 from PIL import Image
 
-from test_decodemap_algorithm import (FIGURE, POINTS_FILE, STEP, parameters, sample_extents,
-                                      truth_on_grid)
+from sample_figure import FIGURE, POINTS_FILE, STEP, truth_on_grid
+from sample_figure import sample_parameters as parameters
 
 ALGORITHM = "colormapdecoder:decodemap"
 

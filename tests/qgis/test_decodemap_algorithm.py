@@ -11,52 +11,9 @@ import subprocess
 import numpy as np
 import pytest
 import rasterio
-from rasterio.warp import Resampling, reproject
 
-from pathlib import Path
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-SAMPLE = REPO_ROOT / "sample"
-FIGURE = SAMPLE / "vinschgau_viridis.png"
-POINTS_FILE = SAMPLE / "vinschgau_viridis.png.points"
-TRUTH = SAMPLE / "terra_elev_vinschgau.tif"
-STEP = 4000 / 256
-
-
-def sample_extents():
-    extents = {}
-    for line in (SAMPLE / "vinschgau_viridis.extents.txt").read_text().splitlines():
-        name, value = line.split("=")
-        extents[name] = value
-    return extents
-
-
-def parameters(tmp_path, **overrides):
-    values = {
-        "INPUT": str(FIGURE),
-        "GCPS": str(POINTS_FILE),
-        "TRANSFORM": 0,
-        "TARGET_CRS": "EPSG:32632",
-        "COLORMAP": "viridis",
-        "VMIN": 0,
-        "VMAX": 4000,
-        "PLOT_AREA": sample_extents()["PLOT_AREA"],
-        "OUTPUT": str(tmp_path / "decoded.tif"),
-        "OUTPUT_POINTS": str(tmp_path / "points.gpkg"),
-    }
-    values.update(overrides)
-    return values
-
-
-def truth_on_grid(path):
-    """The DEM resampled bilinearly (as matplotlib drew it) onto an output raster's grid."""
-    with rasterio.open(path) as output, rasterio.open(TRUTH) as truth:
-        decoded = output.read(1, masked=True)
-        expected = np.full(decoded.shape, np.nan, dtype=np.float32)
-        reproject(rasterio.band(truth, 1), expected, dst_transform=output.transform,
-                  dst_crs=output.crs, dst_nodata=np.nan, resampling=Resampling.bilinear)
-    return decoded, expected
+from sample_figure import FIGURE, REPO_ROOT, STEP, TRUTH, sample_extents, truth_on_grid
+from sample_figure import sample_parameters as parameters
 
 
 def test_decodes_the_sample_into_a_georeferenced_raster_and_points(provider, tmp_path):

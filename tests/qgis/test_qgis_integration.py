@@ -16,43 +16,23 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 import rasterio
-from rasterio.warp import Resampling, reproject
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = REPO_ROOT / "sample"
-FIGURE = SAMPLE / "vinschgau_viridis.png"
-POINTS_FILE = SAMPLE / "vinschgau_viridis.png.points"
-TRUTH = SAMPLE / "terra_elev_vinschgau.tif"
+from sample_figure import (FIGURE, POINTS_FILE, REPO_ROOT, STEP, TRUTH, sample_extents,
+                           truth_on_grid)
+from sample_figure import sample_parameters as parameters
+
 MODEL = REPO_ROOT / "tests" / "data" / "decode_and_sample.model3"
-STEP = 4000 / 256
 QGIS_ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": os.environ.get("HOME", "/root"),
             "QT_QPA_PLATFORM": "offscreen"}
 
 
 def plot_area():
-    for line in (SAMPLE / "vinschgau_viridis.extents.txt").read_text().splitlines():
-        name, value = line.split("=")
-        if name == "PLOT_AREA":
-            return value
-    raise AssertionError("no PLOT_AREA in the sample's extents")
-
-
-def parameters(output_folder, figure=FIGURE, colormap="viridis", **overrides):
-    values = {"INPUT": str(figure), "GCPS": str(POINTS_FILE), "TRANSFORM": 0,
-              "TARGET_CRS": "EPSG:32632", "COLORMAP": colormap, "VMIN": 0, "VMAX": 4000,
-              "PLOT_AREA": plot_area(), "OUTPUT": str(output_folder / "decoded.tif"),
-              "OUTPUT_POINTS": str(output_folder / "points.gpkg")}
-    values.update(overrides)
-    return values
+    return sample_extents()["PLOT_AREA"]
 
 
 def median_error_against_truth(path):
     """Median |decoded - DEM| over the data pixels, the DEM bilinear on the output's grid."""
-    with rasterio.open(path) as output, rasterio.open(TRUTH) as truth:
-        decoded = output.read(1, masked=True)
-        expected = np.full(decoded.shape, np.nan, dtype=np.float32)
-        reproject(rasterio.band(truth, 1), expected, dst_transform=output.transform,
-                  dst_crs=output.crs, dst_nodata=np.nan, resampling=Resampling.bilinear)
+    decoded, expected = truth_on_grid(path)
     both = ~decoded.mask & np.isfinite(expected)
     assert both.sum() > 0.8 * decoded.size
     return float(np.median(np.abs(decoded.data[both] - expected[both])))

@@ -1,0 +1,80 @@
+"""The bundled sample figure, its parameters and its truth, shared by tests and scripts.
+
+The sample is the Vinschgau 250 m DEM drawn by matplotlib with viridis over 0–4000 m
+(``sample/make_sample.py``): one colormap step is 4000 / 256 ≈ 15.6 m.
+"""
+import sys
+import tempfile
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = REPO_ROOT / "sample"
+FIGURE = SAMPLE / "vinschgau_viridis.png"
+POINTS_FILE = SAMPLE / "vinschgau_viridis.png.points"
+TRUTH = SAMPLE / "terra_elev_vinschgau.tif"
+STEP = 4000 / 256
+
+
+def sample_extents():
+    """The sample's PLOT_AREA and COLORBAR, as the command line takes them."""
+    return dict(line.split("=", 1) for line in
+                (SAMPLE / "vinschgau_viridis.extents.txt").read_text().splitlines() if line)
+
+
+def sample_parameters(output_folder=None, figure=FIGURE, colormap="viridis", **overrides):
+    """decodemap parameters for the sample (outputs in ``output_folder`` when given)."""
+    values = {"INPUT": str(figure), "GCPS": str(POINTS_FILE), "TRANSFORM": 0,
+              "TARGET_CRS": "EPSG:32632", "COLORMAP": colormap, "VMIN": 0, "VMAX": 4000,
+              "PLOT_AREA": sample_extents()["PLOT_AREA"]}
+    if output_folder is not None:
+        values.update(OUTPUT=str(Path(output_folder) / "decoded.tif"),
+                      OUTPUT_POINTS=str(Path(output_folder) / "points.gpkg"))
+    values.update(overrides)
+    return values
+
+
+def truth_on_grid(path):
+    """An output raster and the DEM resampled bilinearly (as matplotlib drew it) on its grid.
+
+    Returns
+    -------
+    decoded : numpy masked array
+    expected : ndarray of float32, NaN where the DEM has no data
+    """
+    import numpy as np
+    import rasterio
+    from rasterio.warp import Resampling, reproject
+
+    with rasterio.open(path) as output, rasterio.open(TRUTH) as truth:
+        decoded = output.read(1, masked=True)
+        expected = np.full(decoded.shape, np.nan, dtype=np.float32)
+        reproject(rasterio.band(truth, 1), expected, dst_transform=output.transform,
+                  dst_crs=output.crs, dst_nodata=np.nan, resampling=Resampling.bilinear)
+    return decoded, expected
+
+
+def start_qgis_with_provider():
+    """A headless QGIS with Processing and this plugin's provider (for scripts, not tests).
+
+    Returns
+    -------
+    app, provider
+        Keep both referenced: QGIS 3.22 keeps no Python reference to the provider.
+    """
+    from qgis.testing import start_app
+
+    app = start_app()
+    sys.path.insert(0, "/usr/share/qgis/python/plugins")
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    link_parent = Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
+    (link_parent / "colormap_decoder").symlink_to(REPO_ROOT, target_is_directory=True)
+    sys.path.insert(0, str(link_parent))
+    from qgis.core import QgsApplication
+
+    from colormap_decoder.plugin.processing.provider import ColormapDecoderProvider
+
+    provider = ColormapDecoderProvider()
+    QgsApplication.processingRegistry().addProvider(provider)
+    return app, provider

@@ -67,15 +67,18 @@ def measure(case, decoded_values, rgb):
 def ours(case, named=True):
     colour_decoding, colour_scale, figure_module, regions = _engine()
     figure = case["figure"]
-    rgb = figure_module.read_figure(figure.path).rgb
+    image = figure_module.read_figure(figure.path)
+    rgb = image.rgb
     if named:
         scale = colour_scale.resolve_colour_scale(case["cmap"])
     else:
         col0, row0, col1, row1 = figure.colorbar_box
         fractions, samples = regions.sample_colorbar(rgb, (col0 - 2, row0 - 3, col1 + 2, row1 + 3))
         scale = colour_scale.colour_scale_from_samples(samples, positions=fractions)
-    decoder = colour_decoding.ColourDecoder(scale, colour_decoding.ValueMapping(case["vmin"],
-                                                                                case["vmax"]))
+    # As the pipeline chooses by default: JPEG's own colour space for JPEG files.
+    space = "ycbcr" if image.image_format == "JPEG" else "cielab"
+    decoder = colour_decoding.ColourDecoder(
+        scale, colour_decoding.ValueMapping(case["vmin"], case["vmax"]), space)
     examine = regions.box_mask(rgb.shape[:2], figure.plot_box)
     decoded = decoder.decode_image(rgb, examine, 12.0)
     return measure(case, decoded.values, rgb)

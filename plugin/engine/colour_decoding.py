@@ -1,10 +1,18 @@
 """Turning pixel colours back into values by inverting a colour scale.
 
 A colour scale is a curve through colour space. Each pixel colour is matched to the nearest point
-of that curve in CIELAB, where Euclidean distance is the perceptual colour difference ΔE*ab
-(CIE 1976), and takes the value of that point. The distance itself tells how well the colour is
-explained by the scale: text, lines, background and hill shading lie far from it and become
-nodata.
+of that curve and takes the value of that point. The distance to the curve, always reported as
+the CIELAB colour difference ΔE*ab (CIE 1976), tells how well the colour is explained by the
+scale: text, lines, background and hill shading lie far from it and become nodata.
+
+Where the nearest point is looked for depends on what altered the colours:
+
+* ``"cielab"`` (lossless figures): CIELAB, where Euclidean distance is perceptual difference.
+* ``"ycbcr"`` (JPEG figures): JPEG quantises each figure in Y'CbCr (ITU-R BT.601, on the
+  gamma-encoded sRGB values), with the chroma planes subsampled, so its errors are about even in
+  that space and uneven in CIELAB, which magnifies some of them. Matching where the noise is even
+  is the most likely original colour; on JPEG figures (quality 75) it lowers the median error by
+  a sixth to a third against CIELAB matching.
 
 Rules worth knowing:
 
@@ -64,6 +72,31 @@ def srgb_to_lab(srgb):
     a = 500 * (f[..., 0] - f[..., 1])
     b = 200 * (f[..., 1] - f[..., 2])
     return np.stack([lightness, a, b], axis=-1)
+
+
+# BT.601 full-range luma and chroma, as JPEG (JFIF) defines them; scaled to 0..100 like L*.
+_SRGB_TO_YCBCR = 100 * np.array([[0.299, 0.587, 0.114],
+                                 [-0.168736, -0.331264, 0.5],
+                                 [0.5, -0.418688, -0.081312]])
+
+
+def srgb_to_ycbcr(srgb):
+    """Convert sRGB colours to JPEG's Y'CbCr (BT.601 full range), scaled to 0..100.
+
+    Parameters
+    ----------
+    srgb : array_like, shape (..., 3)
+        Gamma-encoded sRGB components in [0, 1].
+
+    Returns
+    -------
+    ndarray of float64, shape (..., 3)
+        Y' in [0, 100], Cb and Cr in [-50, 50].
+    """
+    return np.asarray(srgb, dtype=np.float64) @ _SRGB_TO_YCBCR.T
+
+
+MATCH_SPACES = {"cielab": srgb_to_lab, "ycbcr": srgb_to_ycbcr}
 
 
 @dataclass(frozen=True)
@@ -158,11 +191,18 @@ class ColourDecoder:
         Fractions to values. With ``mapping.levels`` a continuous scale is turned into one
         class per level interval, coloured as matplotlib's ``contourf`` colours it (the scale's
         colour at the interval's midpoint).
+    match_space : {"cielab", "ycbcr"}
+        Where the nearest colour of the scale is looked for (see the module docstring);
+        distances are reported in CIELAB either way.
     """
 
-    def __init__(self, scale, mapping):
+    def __init__(self, scale, mapping, match_space="cielab"):
+        if match_space not in MATCH_SPACES:
+            raise ValueError(f"match_space must be one of {sorted(MATCH_SPACES)}")
         self.scale = scale
         self.mapping = mapping
+        self.match_space = match_space
+        self._to_match_space = MATCH_SPACES[match_space]
         if mapping.levels is not None:
             self._init_classes_from_levels()
         elif scale.discrete:
@@ -186,7 +226,12 @@ class ColourDecoder:
         curve_fraction, curve_srgb = _densify(positions, colours)
         self._curve_fraction = curve_fraction
         self._curve_lab = srgb_to_lab(curve_srgb)
-        self._curve_tree = cKDTree(self._curve_lab)
+        self._curve_lab_tree = cKDTree(self._curve_lab)
+        if self.match_space == "cielab":
+            self._curve_match, self._curve_tree = self._curve_lab, self._curve_lab_tree
+        else:
+            self._curve_match = self._to_match_space(curve_srgb)
+            self._curve_tree = cKDTree(self._curve_match)
         self._class_tree = None
         # A figure can show no more distinct values than the scale has distinct colours.
         distinct = max(len(np.unique(np.round(colours * 255), axis=0)) - 1, 1)
@@ -207,12 +252,14 @@ class ColourDecoder:
 
     def _set_classes(self, colours_srgb, boundaries):
         self._class_lab = srgb_to_lab(colours_srgb)
+        self._class_match = self._to_match_space(colours_srgb)
         if self.mapping.logarithmic:
             self._class_values = np.sqrt(boundaries[:-1] * boundaries[1:])
         else:
             self._class_values = (boundaries[:-1] + boundaries[1:]) / 2
         self.class_boundaries = boundaries
-        self._class_tree = cKDTree(self._class_lab)
+        self._class_tree = cKDTree(self._class_match)
+        self._class_lab_tree = cKDTree(self._class_lab)
         self._value_resolution = float(np.min(np.diff(boundaries)))
 
     # -- decoding -----------------------------------------------------------------------
@@ -230,36 +277,23 @@ class ColourDecoder:
             ΔE*ab to the nearest point of the scale.
         class_index : ndarray of int64, shape (k,), or None for continuous scales
         """
-        lab = srgb_to_lab(np.asarray(srgb8, dtype=np.float64) / 255.0)
+        srgb = np.asarray(srgb8, dtype=np.float64) / 255.0
+        lab = srgb_to_lab(srgb)
+        same_space = self.match_space == "cielab"
+        match = lab if same_space else self._to_match_space(srgb)
+        # The value comes from the match space; the distance is always to the scale in CIELAB,
+        # so that MAX_COLOR_DISTANCE means the same whatever the space.
         if self._class_tree is not None:
-            distance, index = self._class_tree.query(lab)
+            distance, index = self._class_lab_tree.query(lab)
+            if not same_space:
+                _, index = self._class_tree.query(match)
             return self._class_values[index], distance, index
-        fraction, distance = self._project_on_curve(lab)
+        fraction, distance = _project_on_curve(match, self._curve_match, self._curve_tree,
+                                               self._curve_fraction)
+        if not same_space:
+            _, distance = _project_on_curve(lab, self._curve_lab, self._curve_lab_tree,
+                                            self._curve_fraction)
         return self.mapping.to_value(fraction), distance, None
-
-    def _project_on_curve(self, lab, candidates=4):
-        """Nearest point of the densified curve: fraction and distance for each colour."""
-        curve = self._curve_lab
-        last = len(curve) - 1
-        candidates = min(candidates, len(curve))
-        _, nearest = self._curve_tree.query(lab, k=candidates)
-        nearest = nearest.reshape(len(lab), candidates)
-        # The nearest curve point lies on a segment ending at one of the nearest vertices.
-        starts = np.concatenate([np.clip(nearest - 1, 0, last), nearest], axis=1)
-        ends = np.minimum(starts + 1, last)
-        a, b = curve[starts], curve[ends]
-        direction = b - a
-        length2 = np.einsum("ijk,ijk->ij", direction, direction)
-        along = np.einsum("ijk,ijk->ij", lab[:, None, :] - a, direction)
-        t = np.clip(np.divide(along, length2, out=np.zeros_like(along), where=length2 > 0), 0, 1)
-        closest = a + t[..., None] * direction
-        distance2 = np.einsum("ijk,ijk->ij", lab[:, None, :] - closest, lab[:, None, :] - closest)
-        best = np.argmin(distance2, axis=1)
-        rows = np.arange(len(lab))
-        start, end, t_best = starts[rows, best], ends[rows, best], t[rows, best]
-        fraction = (self._curve_fraction[start]
-                    + t_best * (self._curve_fraction[end] - self._curve_fraction[start]))
-        return fraction, np.sqrt(distance2[rows, best])
 
     def decode_image(self, rgb, examine=None, max_distance=np.inf,
                      chunk_pixels=DEFAULT_CHUNK_PIXELS, feedback=None, with_distance=True):
@@ -340,6 +374,40 @@ class ColourDecoder:
 
         _run_chunks(look_up, blocks, feedback, 0.5, 1.0)
         return DecodedField(out_values, out_distance, out_class)
+
+
+def _project_on_curve(points, curve, tree, curve_fraction, candidates=4):
+    """Nearest point of a densified curve to each colour: its fraction and its distance.
+
+    Parameters
+    ----------
+    points : ndarray (k, 3)
+        Colours, in the space of ``curve``.
+    curve : ndarray (m, 3)
+        The curve's vertices; ``tree`` is a k-d tree over them.
+    curve_fraction : ndarray (m,)
+        Fraction of the scale at each vertex.
+    """
+    last = len(curve) - 1
+    candidates = min(candidates, len(curve))
+    _, nearest = tree.query(points, k=candidates)
+    nearest = nearest.reshape(len(points), candidates)
+    # The nearest curve point lies on a segment ending at one of the nearest vertices.
+    starts = np.concatenate([np.clip(nearest - 1, 0, last), nearest], axis=1)
+    ends = np.minimum(starts + 1, last)
+    a, b = curve[starts], curve[ends]
+    direction = b - a
+    length2 = np.einsum("ijk,ijk->ij", direction, direction)
+    along = np.einsum("ijk,ijk->ij", points[:, None, :] - a, direction)
+    t = np.clip(np.divide(along, length2, out=np.zeros_like(along), where=length2 > 0), 0, 1)
+    closest = a + t[..., None] * direction
+    offset = points[:, None, :] - closest
+    distance2 = np.einsum("ijk,ijk->ij", offset, offset)
+    best = np.argmin(distance2, axis=1)
+    rows = np.arange(len(points))
+    start, end, t_best = starts[rows, best], ends[rows, best], t[rows, best]
+    fraction = curve_fraction[start] + t_best * (curve_fraction[end] - curve_fraction[start])
+    return fraction, np.sqrt(distance2[rows, best])
 
 
 def _worker_count():

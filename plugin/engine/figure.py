@@ -50,6 +50,8 @@ class Figure:
     warnings : list of str
         Things the user should know that did not stop the reading (e.g. only the first frame
         of an animated image is used). ``pipeline.decode_map`` passes them to its log.
+    image_format : str or None
+        The file's image format as Pillow names it ("PNG", "JPEG"...).
     """
 
     rgb: np.ndarray
@@ -58,6 +60,7 @@ class Figure:
     geotransform: tuple = None
     crs_wkt: str = None
     warnings: list = field(default_factory=list)
+    image_format: str = None
 
     @property
     def shape(self):
@@ -143,6 +146,7 @@ def read_figure(path, max_pixels=None):
                     "animated GIF/PNG/WebP or a multi-page TIFF); only the first frame is "
                     "decoded. To decode another one, save that frame as a PNG.")
             rgb, opaque = _to_rgb(image, path)
+            image_format = image.format
     except FigureError:
         raise
     except PermissionError as error:
@@ -165,7 +169,7 @@ def read_figure(path, max_pixels=None):
         ) from error
     geotransform, crs_wkt = read_georeferencing(path)
     return Figure(rgb=rgb, opaque=opaque, path=path, geotransform=geotransform, crs_wkt=crs_wkt,
-                  warnings=warnings_)
+                  warnings=warnings_, image_format=image_format)
 
 
 @contextlib.contextmanager

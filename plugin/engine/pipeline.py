@@ -52,6 +52,8 @@ class DecodeSettings:
     denoise: bool = False
     distance_output: bool = False
     reconstruction_output: bool = False
+    # "auto": JPEG's Y'CbCr for JPEG files, CIELAB otherwise (see colour_decoding.py).
+    match_space: str = "auto"
     gcps_path: Optional[str] = None
     gcp_crs: Optional[str] = None
     transform: TransformKind = TransformKind.POLYNOMIAL_1
@@ -142,6 +144,13 @@ def build_value_mapping(settings, scale):
                                parameter="VMIN")
     return ValueMapping(float(vmin), float(vmax), settings.logarithmic,
                         tuple(settings.levels) if settings.levels else None)
+
+
+def choose_match_space(settings, figure):
+    """Where colours are matched: as asked, or JPEG's own Y'CbCr for a JPEG file."""
+    if settings.match_space != "auto":
+        return settings.match_space
+    return "ycbcr" if figure.image_format == "JPEG" else "cielab"
 
 
 # -- stage: what to decode ----------------------------------------------------------------
@@ -353,11 +362,12 @@ def decode_map(settings, progress=None, log=None):
 
     scale, colorbar_box = build_colour_scale(settings, figure)
     mapping = build_value_mapping(settings, scale)
-    decoder = ColourDecoder(scale, mapping)
+    decoder = ColourDecoder(scale, mapping, choose_match_space(settings, figure))
     say(f"Colour scale: {scale.name} ({'discrete' if decoder.is_discrete else 'continuous'}), "
         f"values {mapping.vmin:g} to {mapping.vmax:g}"
         f"{' (logarithmic)' if mapping.logarithmic else ''}; value resolution "
-        f"{decoder.value_resolution:.4g}")
+        f"{decoder.value_resolution:.4g}; colours matched in "
+        f"{'CIELAB' if decoder.match_space == 'cielab' else 'JPEG Y′CbCr'}")
 
     examine, plot_box = pixels_to_examine(settings, figure, colorbar_box)
     if not examine.any():

@@ -32,6 +32,11 @@ TRANSFORM_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Polynomial 1 (affin
                     QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Thin plate spline"),
                     QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Helmert"),
                     QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Projective"))
+MATCH_SPACE_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm",
+                                        "Automatic (JPEG's Y'CbCr for JPEG files, else CIELAB)"),
+                      QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "CIELAB"),
+                      QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Y'CbCr (JPEG)"))
+MATCH_SPACES = ("auto", "cielab", "ycbcr")
 SCALE_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Linear"),
                 QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Logarithmic"))
 
@@ -57,6 +62,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
     MASK = "MASK"
     MASK_WKT = "MASK_WKT"
     DENOISE = "DENOISE"
+    MATCH_SPACE = "MATCH_SPACE"
     DBSCAN_EPS = "DBSCAN_EPS"
     DBSCAN_MIN_SAMPLES = "DBSCAN_MIN_SAMPLES"
     FLAT_TOLERANCE = "FLAT_TOLERANCE"
@@ -165,6 +171,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterString(
                 self.MASK_WKT, self.tr("Areas to leave out, as WKT polygons"), optional=True,
                 multiLine=True),
+            QgsProcessingParameterEnum(
+                self.MATCH_SPACE, self.tr("Colour matching space"),
+                options=[self.tr(label) for label in MATCH_SPACE_LABELS], defaultValue=0),
             QgsProcessingParameterBoolean(
                 self.DENOISE, self.tr("Denoise before matching (3×3 median; for JPEG figures)"),
                 defaultValue=False),
@@ -275,6 +284,10 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             self.OUTPUT_DISTANCE: self.tr(
                 "Optional GeoTIFF of each pixel's colour distance (ΔE) to the colormap: where "
                 "the decoding is sure and where it is not."),
+            self.MATCH_SPACE: self.tr(
+                "Where a pixel's colour is compared with the colormap. CIELAB suits lossless "
+                "figures (PNG); JPEG stores colours as Y'CbCr, where its errors are even, so "
+                "JPEG figures decode best there. Distances are given in CIELAB ΔE either way."),
             self.OUTPUT_RECONSTRUCTION: self.tr(
                 "Optional GeoTIFF of the field interpolated back from the points (linear over "
                 "their triangulation): how much of the figure the points keep."),
@@ -475,6 +488,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             max_color_distance=self.parameterAsDouble(parameters, self.MAX_COLOR_DISTANCE, context),
             mask_geometries=tuple(mask_geometries),
             denoise=self.parameterAsBool(parameters, self.DENOISE, context),
+            match_space=MATCH_SPACES[self.parameterAsEnum(parameters, self.MATCH_SPACE, context)],
             distance_output=bool(parameters.get(self.OUTPUT_DISTANCE)),
             reconstruction_output=bool(parameters.get(self.OUTPUT_RECONSTRUCTION)),
             gcps_path=self.parameterAsFile(parameters, self.GCPS, context) or None,

@@ -17,10 +17,10 @@ from figures_for_tests import data_pixels, jacksboro_dem, render_grid, topobathy
 MAX_DISTANCE = 12.0
 
 
-def decode(figure, scale, mapping, examine_box=None):
+def decode(figure, scale, mapping, examine_box=None, match_space="cielab"):
     rgb = read_figure(figure.path).rgb
     examine = box_mask(rgb.shape[:2], examine_box or figure.plot_box)
-    return ColourDecoder(scale, mapping).decode_image(rgb, examine, MAX_DISTANCE)
+    return ColourDecoder(scale, mapping, match_space).decode_image(rgb, examine, MAX_DISTANCE)
 
 
 def relative_errors(figure, decoded, mapping):
@@ -67,14 +67,31 @@ def test_text_lines_and_background_are_masked(tmp_path, dem):
     assert np.isnan(decoded.values[line_cores]).mean() >= 0.99
 
 
-def test_jpeg_quality_75_median_error_within_one_percent(tmp_path, dem):
+@pytest.mark.parametrize("cmap", ["viridis", "jet", "cividis", "RdBu_r"])
+def test_jpeg_quality_75_median_error_within_one_percent(tmp_path, dem, cmap):
     grid, extent = dem
-    figure = render_grid(grid, extent, tmp_path / "figure.jpg", cmap="viridis", jpeg_quality=75)
+    figure = render_grid(grid, extent, tmp_path / "figure.jpg", cmap=cmap, jpeg_quality=75)
     mapping = ValueMapping(float(np.nanmin(grid)), float(np.nanmax(grid)))
-    decoded = decode(figure, resolve_colour_scale("viridis"), mapping)
-    error, missing = relative_errors(figure, decoded, mapping)
+    scale = resolve_colour_scale(cmap)
+    jpeg_space = decode(figure, scale, mapping, match_space="ycbcr")
+    error, missing = relative_errors(figure, jpeg_space, mapping)
     assert np.median(error) <= 0.01
-    assert missing <= 0.05
+    assert missing <= 0.01
+    # JPEG's errors are even in its own Y'CbCr, not in CIELAB: matching there is closer.
+    lab_error, _ = relative_errors(figure, decode(figure, scale, mapping), mapping)
+    assert np.median(error) < np.median(lab_error)
+
+
+def test_distance_is_cielab_whatever_the_matching_space(tmp_path, dem):
+    colours = np.array([[68, 1, 84], [33, 145, 140], [253, 231, 37], [0, 0, 0], [255, 255, 255]],
+                       np.uint8)
+    scale = resolve_colour_scale("viridis")
+    lab = ColourDecoder(scale, ValueMapping(0, 1)).decode_colours(colours)
+    ycc = ColourDecoder(scale, ValueMapping(0, 1), "ycbcr").decode_colours(colours)
+    # Colours on the scale: same value, distance ~0 in both; off the scale: far in both.
+    assert np.allclose(lab[0][:3], ycc[0][:3], atol=0.01)
+    assert np.all(lab[1][:3] < 1) and np.all(ycc[1][:3] < 1)
+    assert np.all(lab[1][3:] > 12) and np.all(ycc[1][3:] > 12)
 
 
 @pytest.mark.parametrize("cmap", ["viridis", "jet", "RdBu_r"])

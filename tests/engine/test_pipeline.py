@@ -95,3 +95,17 @@ def test_suspicious_gcp_is_reported(tmp_path):
     write_points_file(str(path), gcps)
     result = decode_map(settings(gcps_path=str(path)))
     assert any("typo" in w and gcps.labels[4].split(" (")[0] in w for w in result.warnings)
+
+
+def test_jpeg_figures_are_matched_in_jpeg_colour_space(tmp_path):
+    from PIL import Image
+
+    jpeg = tmp_path / "figure.jpg"
+    Image.open(SAMPLE / "vinschgau_viridis.png").convert("RGB").save(jpeg, quality=75)
+    messages = []
+    result = decode_map(settings(figure_path=str(jpeg)), log=messages.append)
+    assert result.decoder.match_space == "ycbcr"
+    assert any("Y′CbCr" in m for m in messages)
+    assert decode_map(settings()).decoder.match_space == "cielab"
+    assert decode_map(settings(figure_path=str(jpeg), match_space="cielab")).decoder.match_space \
+        == "cielab"

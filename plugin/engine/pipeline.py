@@ -108,6 +108,8 @@ class DecodeResult:
     warnings: list = field(default_factory=list)
     # The points interpolated back onto the output grid (``reconstruction_output`` only).
     reconstruction_grid: np.ndarray = None
+    # Discrete scales: each output pixel's class, 0 for the lowest (NaN where not data).
+    class_grid: np.ndarray = None
 
 
 # -- stage: colour scale ------------------------------------------------------------------
@@ -406,11 +408,15 @@ def decode_map(settings, progress=None, log=None):
         figure_frame.append(field_.distance)
     if check is not None:
         figure_frame.append(check.grid)
+    if field_.class_index is not None:
+        figure_frame.append(np.where(field_.class_index >= 0, field_.class_index,
+                                     np.nan).astype(np.float32))
     warped = warp_nearest(figure_frame, plot_box, grid, georeference.pixel_transform,
                           georeference.source_crs, georeference.target_crs, feedback=report)
     values = warped.pop(0)
     distance = warped.pop(0) if settings.distance_output else None
     reconstruction = warped.pop(0) if check is not None else None
+    classes = warped.pop(0) if field_.class_index is not None else None
     if not np.isfinite(values).any():
         raise GeoreferencingError("No decoded pixel falls on the output grid; check the GCPs and "
                                   "the target CRS.")
@@ -422,7 +428,7 @@ def decode_map(settings, progress=None, log=None):
     stage(0.95, 1.0, "Writing")
     return DecodeResult(settings, figure, decoder, scale.name, mapping, field_, plot_box,
                         georeference, grid, values, distance, points, check, messages, warnings,
-                        reconstruction)
+                        reconstruction, classes)
 
 
 def _reduce(settings, decoder, field_, say, warnings, report):

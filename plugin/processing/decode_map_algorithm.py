@@ -319,6 +319,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(missing)
         from ..engine.errors import EngineError
 
+        parameters = self._with_proj_strings_prefixed(parameters)
         self._check_crs_parameters(parameters, context)
         try:
             return self._run(parameters, context, feedback)
@@ -332,6 +333,19 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(self.tr(
                 "INPUT: not enough memory to decode this figure. Crop or shrink it (or draw a "
                 "smaller PLOT_AREA), or choose a larger PIXEL_SIZE.")) from error
+
+    def _with_proj_strings_prefixed(self, parameters):
+        """Let GCP_CRS and TARGET_CRS be plain PROJ strings ('+proj=lcc +lat_1=...').
+
+        Many figure projections have no EPSG code; QGIS reads a PROJ string only behind a
+        'PROJ:' prefix, which users seldom write.
+        """
+        parameters = dict(parameters)
+        for name in (self.GCP_CRS, self.TARGET_CRS):
+            value = parameters.get(name)
+            if isinstance(value, str) and value.strip().startswith("+"):
+                parameters[name] = "PROJ:" + value.strip()
+        return parameters
 
     def _check_crs_parameters(self, parameters, context):
         """A CRS given as text that QGIS does not understand is an error, not 'no CRS'."""
@@ -377,19 +391,25 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         from ..engine.writing import atomic_destination, write_geotiff
 
         grid, tags = result.grid, output_tags(result)
-        rasters = [(self.OUTPUT, [result.values], f"value ({result.scale_name})"),
-                   (self.OUTPUT_DISTANCE, [result.distance], "colour distance (CIELAB ΔE)"),
+        values = [result.values]
+        descriptions = [f"value ({result.scale_name})"]
+        if result.class_grid is not None:
+            # A discrete scale's class of each pixel (the value is the class midpoint).
+            values.append(result.class_grid)
+            descriptions.append("class index (0 = lowest class)")
+        rasters = [(self.OUTPUT, values, descriptions),
+                   (self.OUTPUT_DISTANCE, [result.distance], ["colour distance (CIELAB ΔE)"]),
                    (self.OUTPUT_RECONSTRUCTION, [result.reconstruction_grid],
-                    "value interpolated from the representative points")]
+                    ["value interpolated from the representative points"])]
         results = {}
         with ExitStack() as stack:
-            for name, bands, description in rasters:
+            for name, bands, band_descriptions in rasters:
                 destination = self.parameterAsOutputLayer(parameters, name, context)
                 if not destination or bands[0] is None:
                     continue
                 temporary = stack.enter_context(atomic_destination(destination, name))
                 write_geotiff(temporary, bands, grid.geotransform, grid.crs_wkt,
-                              descriptions=[description], tags=tags, parameter=name,
+                              descriptions=band_descriptions, tags=tags, parameter=name,
                               atomic=False)
                 results[name] = destination
                 if feedback.isCanceled():

@@ -233,3 +233,69 @@ def test_cancelling_while_points_are_written_leaves_no_raster(provider, tmp_path
     assert (tmp_path / "decoded.tif").read_bytes() == b"previous"
     assert not (tmp_path / "distance.tif").exists()
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".partial")]
+
+
+def test_target_crs_as_a_proj_string(provider, tmp_path):
+    """A figure's own projection often has no EPSG code: a PROJ string is accepted as is."""
+    import processing
+
+    lambert = ("+proj=lcc +lat_1=44 +lat_2=49 +lat_0=46.5 +lon_0=11 +datum=WGS84 +units=m "
+               "+no_defs")
+    result = processing.run("colormapdecoder:decodemap", parameters(tmp_path, TARGET_CRS=lambert))
+    from pyproj import Transformer
+
+    with rasterio.open(TRUTH) as truth:
+        left, bottom, right, top = truth.bounds
+    corners_x, corners_y = Transformer.from_crs("EPSG:32632", lambert, always_xy=True).transform(
+        [left, left, right, right], [bottom, top, bottom, top])
+    with rasterio.open(result["OUTPUT"]) as dataset:
+        assert "Lambert" in dataset.crs.to_wkt()
+        size = dataset.res[0]
+        # The axes show the DEM's whole extent: the output covers its corners' hull.
+        assert abs(dataset.bounds.left - min(corners_x)) < 2 * size
+        assert abs(dataset.bounds.top - max(corners_y)) < 2 * size
+    decoded, expected = truth_on_grid(result["OUTPUT"])
+    both = ~decoded.mask & np.isfinite(expected)
+    assert np.median(np.abs(decoded.data[both] - expected[both])) <= STEP
+
+
+def test_extent_taken_from_the_loaded_figure_layer(provider, tmp_path):
+    """A PLOT_AREA drawn on the canvas over the figure layer arrives as a rectangle in the
+    layer's frame (x = column, y = -row); it must select the same pixels as the typed one."""
+    import processing
+    from qgis.core import QgsRasterLayer, QgsRectangle, QgsReferencedRectangle
+
+    layer = QgsRasterLayer(str(FIGURE), "figure")
+    xmin, xmax, ymin, ymax = (float(v) for v in sample_extents()["PLOT_AREA"].split(","))
+    drawn = QgsReferencedRectangle(QgsRectangle(xmin, ymin, xmax, ymax), layer.crs())
+    typed = processing.run("colormapdecoder:decodemap", parameters(tmp_path / "typed"))
+    canvas = processing.run("colormapdecoder:decodemap", parameters(
+        tmp_path / "canvas", INPUT=layer, PLOT_AREA=drawn))
+    with rasterio.open(typed["OUTPUT"]) as a, rasterio.open(canvas["OUTPUT"]) as b:
+        assert a.transform == b.transform and a.shape == b.shape
+        assert np.array_equal(a.read(1), b.read(1))
+
+
+def test_contour_filled_figure_keeps_each_pixels_class(provider, tmp_path):
+    """LEVELS: band 1 holds the class midpoint, band 2 the class index."""
+    import processing
+
+    from figures_for_tests import jacksboro_dem, render_grid
+
+    grid, extent = jacksboro_dem()
+    levels = [float(v) for v in np.linspace(np.nanmin(grid), np.nanmax(grid), 7)]
+    figure = render_grid(grid, extent, tmp_path / "classes.png", levels=levels, overlays=False)
+    col0, row0, col1, row1 = figure.plot_box
+    result = processing.run("colormapdecoder:decodemap", {
+        "INPUT": figure.path, "GCPS": str(figure.gcps_csv(tmp_path / "gcps.csv")),
+        "GCP_CRS": "EPSG:4326", "COLORMAP": "viridis", "LEVELS": ",".join(map(str, levels)),
+        "PLOT_AREA": f"{col0},{col1},{-row1},{-row0}",
+        "OUTPUT": str(tmp_path / "classes.tif"), "OUTPUT_POINTS": str(tmp_path / "p.gpkg")})
+    with rasterio.open(result["OUTPUT"]) as dataset:
+        assert dataset.count == 2 and "class" in dataset.descriptions[1]
+        values, classes = dataset.read(1, masked=True), dataset.read(2, masked=True)
+    midpoints = (np.array(levels[:-1]) + np.array(levels[1:])) / 2
+    data = ~values.mask
+    assert data.mean() > 0.9 and np.array_equal(data, ~classes.mask)
+    assert set(np.unique(classes[data]).astype(int)) == set(range(len(levels) - 1))
+    assert np.allclose(values[data], midpoints[classes[data].astype(int)], rtol=1e-6)

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = (REPO_ROOT.parent / "shared" / "data").resolve()
 TEST_DATA = REPO_ROOT / "tests" / "data"
 
 
@@ -29,6 +28,5 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 @pytest.fixture(scope="session")
 def shared_data():
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"shared data folder {SHARED_DATA} is not there")
-    return SHARED_DATA
+    """The folder of real grids used by the tests (copies kept in tests/data)."""
+    return TEST_DATA

@@ -18,6 +18,7 @@ from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFeature,
                        QgsProcessingParameterFile, QgsProcessingParameterNumber,
                        QgsProcessingParameterRasterDestination,
                        QgsProcessingParameterRasterLayer, QgsProcessingParameterString,
+                       QgsProcessingUtils,
                        QgsWkbTypes)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QVariant
 from qgis.PyQt.QtGui import QIcon
@@ -109,8 +110,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             "3. Give ground control points: a QGIS Georeferencer .points file, or a CSV "
             "pixel_x,pixel_y,map_x,map_y (pixel y downwards). A figure that is already "
             "georeferenced needs none.\n\n"
-            "Each pixel colour is matched to the colormap in CIELAB; pixels farther than MAX "
-            "COLOR DISTANCE (text, lines, background) become nodata. The result is a float32 "
+            "Each pixel colour is matched to the colormap (in CIELAB, or for a JPEG in JPEG's "
+            "own Y'CbCr); pixels farther than MAX COLOR DISTANCE, a CIELAB ΔE, from the "
+            "colormap (text, lines, background) become nodata. The result is a float32 "
             "GeoTIFF in the target CRS, and a point layer with one point per flat plateau of "
             "the decoded field (DBSCAN clusters), carrying the plateau's median value. QGIS "
             "opens both with the figure's colormap and value range.")
@@ -307,7 +309,10 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         ok, message = super().checkParameterValues(parameters, context)
         value = parameters.get(self.INPUT)
         path = value.split("|")[0] if isinstance(value, str) else ""
-        if not ok and path and os.path.isfile(path) and not missing_dependencies_message():
+        # Only when the INPUT itself is what QGIS could not load: other parameters' problems
+        # keep QGIS's own message.
+        if (not ok and path and os.path.isfile(path) and not missing_dependencies_message()
+                and QgsProcessingUtils.mapLayerFromString(path, context) is None):
             from ..engine.figure import unreadable_figure_message
 
             return False, f"{self.INPUT}: {unreadable_figure_message(path)}"
@@ -382,8 +387,11 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
     def _write_outputs(self, parameters, context, feedback, result):
         """Write every output; the rasters move into place together, once all are complete.
 
-        Until then they are temporary files beside their destinations, so a failure or a
-        cancellation (also while the points are written) leaves earlier outputs untouched.
+        Until then they are temporary files beside their destinations. Cancellation is honoured
+        up to the moment the point layer is created; QGIS's sink writes that layer at its
+        destination, and it is written whole (it takes a moment) so that a run ends either
+        with no new output or with all of them. A failure while writing the points leaves the
+        earlier rasters untouched.
         """
         from contextlib import ExitStack
 
@@ -419,8 +427,6 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             if report:
                 self._write_report(report, result, feedback)
                 results[self.OUTPUT_REPORT] = report
-            if feedback.isCanceled():
-                raise InterruptedError
         return results
 
     def _write_report(self, path, result, feedback):
@@ -454,7 +460,8 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         figure_path = layer.source().split("|")[0]
         if not os.path.isfile(figure_path):
             raise QgsProcessingException(
-                self.tr(f"INPUT: the figure must be an image file on disk (got '{figure_path}')."))
+                self.tr("INPUT: the figure must be an image file on disk (got '{}').").format(
+                    figure_path))
         layer_crs = layer.crs()
 
         def crs_text(name):
@@ -466,7 +473,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 return None
             rectangle = self.parameterAsExtent(parameters, name, context, layer_crs)
             if rectangle.isNull() or rectangle.isEmpty():
-                return None
+                raise QgsProcessingException(self.tr(
+                    "{}: the box '{}' is empty. Draw it over the figure, or leave it empty."
+                ).format(name, parameters.get(name)))
             return (rectangle.xMinimum(), rectangle.xMaximum(),
                     rectangle.yMinimum(), rectangle.yMaximum())
 
@@ -474,6 +483,13 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             value = parameters.get(name)
             if value is None or value == "":
                 return None
+            if isinstance(value, str):
+                # parameterAsDouble would read a typo ("4000m") as 0.
+                try:
+                    return float(value)
+                except ValueError:
+                    raise QgsProcessingException(self.tr(
+                        "{}: '{}' is not a number.").format(name, value)) from None
             return self.parameterAsDouble(parameters, name, context)
 
         mask_geometries = []
@@ -492,7 +508,8 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 levels = tuple(float(v) for v in levels_text.replace(";", ",").split(",") if v.strip())
             except ValueError as error:
                 raise QgsProcessingException(
-                    self.tr(f"LEVELS: '{levels_text}' is not a comma-separated list of numbers.")
+                    self.tr("LEVELS: '{}' is not a comma-separated list of numbers.").format(
+                        levels_text)
                 ) from error
 
         return DecodeSettings(
@@ -544,8 +561,6 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         points = result.points
         clusters = points.clusters
         for i in range(len(clusters)):
-            if i % 10000 == 0 and feedback.isCanceled():
-                raise InterruptedError
             feature = QgsFeature(fields)
             feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(points.x[i], points.y[i])))
             feature.setAttributes([float(clusters.value[i]), float(clusters.value_std[i]),

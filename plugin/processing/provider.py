@@ -24,5 +24,9 @@ class ColormapDecoderProvider(QgsProcessingProvider):
     def svgIconPath(self):
         return ICON_PATH
 
+    def supportedOutputRasterLayerExtensions(self):  # noqa: N802 - QGIS API
+        # The engine writes GeoTIFF only: offer no other raster format.
+        return ["tif"]
+
     def loadAlgorithms(self):
         self.addAlgorithm(DecodeMapAlgorithm())

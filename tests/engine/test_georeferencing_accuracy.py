@@ -53,8 +53,7 @@ from figures_for_tests import RenderedFigure, _rect, jacksboro_dem, render_grid 
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "sample"
-SHARED = REPO.parent / "shared" / "data"
-AGE_GRID = SHARED / "gmtserver_age.3.20.nc"
+AGE_GRID = REPO / "tests" / "data" / "gmtserver_age.3.20.nc"
 P1, TPS = TransformKind.POLYNOMIAL_1, TransformKind.THIN_PLATE_SPLINE
 
 #: Lambert conformal conic with its own standard parallels, over the North Atlantic.
@@ -385,8 +384,6 @@ def jacksboro(folder):
 
 @pytest.fixture(scope="module")
 def ages():
-    if not AGE_GRID.is_file():
-        pytest.skip(f"{AGE_GRID} is not there")
     return read_age_grid()
 
 

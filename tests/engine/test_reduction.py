@@ -13,7 +13,7 @@ Pixel coordinates as the engine's (GDAL): (0, 0) top-left corner, pixel centres 
 import numpy as np
 import pytest
 
-matplotlib = pytest.importorskip("matplotlib")
+import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import cbook  # noqa: E402

@@ -327,3 +327,14 @@ def test_outputs_in_the_qgis_temporary_folder(provider, tmp_path):
     assert layer.isValid() and layer.featureCount() > 100
     assert not [p for p in os.listdir(os.path.dirname(generated["OUTPUT"]))
                 if p.startswith(".partial-")]
+
+
+@pytest.mark.parametrize("override, words", [
+    ({"VMAX": "4000m"}, "VMAX: '4000m' is not a number"),
+    ({"PLOT_AREA": "112,112,-518,-87"}, "PLOT_AREA: the box"),
+    ({"DBSCAN_MIN_SAMPLES": 0}, "DBSCAN_MIN_SAMPLES"),
+])
+def test_other_bad_parameters_keep_their_own_name(provider, tmp_path, override, words):
+    # A bad parameter other than INPUT must not be blamed on the figure.
+    message = failure(parameters(tmp_path, **override))
+    assert words in message and "figure" not in message.split(":")[0]

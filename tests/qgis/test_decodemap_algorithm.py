@@ -217,21 +217,29 @@ def test_report_and_reconstruction_outputs(provider, tmp_path):
         assert np.sqrt(np.mean((a[both] - b[both]) ** 2)) < 500
 
 
-def test_cancelling_while_points_are_written_leaves_no_raster(provider, tmp_path):
+def test_cancelling_between_two_written_rasters_moves_none_into_place(provider, tmp_path,
+                                                                       monkeypatch):
+    """Cancelled after OUTPUT is written (to its temporary file), before OUTPUT_DISTANCE: the
+    previous OUTPUT stays, no new raster appears, no points layer is created."""
     import processing
     from qgis.core import QgsProcessingFeedback
 
-    class CancelAtTheEnd(QgsProcessingFeedback):
-        def setProgressText(self, text):  # noqa: N802 - Qt override
-            super().setProgressText(text)
-            if "Writing" in text:
-                self.cancel()
+    from colormap_decoder.plugin.engine import writing
 
+    feedback = QgsProcessingFeedback()
+    real_write = writing.write_geotiff
+
+    def write_then_cancel(*args, **kwargs):
+        real_write(*args, **kwargs)
+        feedback.cancel()
+
+    monkeypatch.setattr(writing, "write_geotiff", write_then_cancel)
     (tmp_path / "decoded.tif").write_bytes(b"previous")
     values = parameters(tmp_path, OUTPUT_DISTANCE=str(tmp_path / "distance.tif"))
-    processing.run("colormapdecoder:decodemap", values, feedback=CancelAtTheEnd())
+    assert processing.run("colormapdecoder:decodemap", values, feedback=feedback) == {}
     assert (tmp_path / "decoded.tif").read_bytes() == b"previous"
     assert not (tmp_path / "distance.tif").exists()
+    assert not (tmp_path / "points.gpkg").exists()
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".partial")]
 
 

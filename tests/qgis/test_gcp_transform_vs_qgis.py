@@ -11,7 +11,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-qgis_analysis = pytest.importorskip("qgis.analysis")
+import qgis.analysis as qgis_analysis  # noqa: E402
 from qgis.core import QgsPointXY  # noqa: E402
 from qgis.testing import start_app  # noqa: E402
 

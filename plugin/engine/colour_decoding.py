@@ -40,6 +40,10 @@ from .errors import ColourScaleError
 
 # Chunk of figure rows processed at once: bounds temporary memory for very large figures.
 DEFAULT_CHUNK_PIXELS = 1_000_000
+# A continuous scale with this many vertices or more is taken for a lookup table.
+LOOKUP_TABLE_MIN_VERTICES = 64
+# Distinct colours projected at once (about 1 KiB of temporaries each).
+COLOUR_BLOCK = 131_072
 # Densify a continuous scale until consecutive curve points differ by at most this ΔE, so the
 # chord between them stands in for the curve (sRGB interpolation is curved in CIELAB).
 CURVE_STEP_DELTA_E = 0.5
@@ -216,8 +220,19 @@ class ColourDecoder:
 
     @property
     def value_resolution(self):
-        """Smallest value step the scale can tell apart, in value units (see docstring)."""
+        """Smallest value step the scale can tell apart in an 8-bit figure, in value units.
+
+        For a continuous scale: the range divided by the number of distinct colours an 8-bit
+        figure can show with it (a lookup table's entries, or the 8-bit steps of a gradient
+        between its stops); on a logarithmic scale, that step at the low end (the smallest). For
+        a discrete scale: the narrowest class.
+        """
         return self._value_resolution
+
+    @property
+    def resolution_fraction(self):
+        """The resolution as a fraction of the scale (continuous scales; None for discrete)."""
+        return getattr(self, "_resolution_fraction", None)
 
     # -- set-up -------------------------------------------------------------------------
     def _init_curve(self):
@@ -233,10 +248,17 @@ class ColourDecoder:
             self._curve_match = self._to_match_space(curve_srgb)
             self._curve_tree = cKDTree(self._curve_match)
         self._class_tree = None
-        # A figure can show no more distinct values than the scale has distinct colours.
-        distinct = max(len(np.unique(np.round(colours * 255), axis=0)) - 1, 1)
-        span = positions[-1] - positions[0]
-        low, high = self.mapping.to_value([positions[0], positions[0] + span / distinct])
+        # How many distinct colours an 8-bit figure can show. A scale of many vertices is a
+        # lookup table (matplotlib's 256 entries): a figure shows its entries, one step each.
+        # A gradient of few stops is interpolated by the renderer: between two stops, as many
+        # colours as the largest channel change in 8-bit steps.
+        change = np.abs(np.diff(colours, axis=0)).max(axis=1)
+        if len(colours) >= LOOKUP_TABLE_MIN_VERTICES:
+            steps = np.count_nonzero(change > 0.5 / 255)
+        else:
+            steps = np.ceil(change * 255 - 1e-6).sum()
+        self._resolution_fraction = (positions[-1] - positions[0]) / max(steps, 1.0)
+        low, high = self.mapping.to_value([0.0, self._resolution_fraction])
         self._value_resolution = float(abs(high - low))
 
     def _init_classes_from_bands(self):
@@ -277,7 +299,15 @@ class ColourDecoder:
             ΔE*ab to the nearest point of the scale.
         class_index : ndarray of int64, shape (k,), or None for continuous scales
         """
-        srgb = np.asarray(srgb8, dtype=np.float64) / 255.0
+        srgb8 = np.asarray(srgb8)
+        if len(srgb8) > COLOUR_BLOCK:
+            # A JPEG can hold millions of colours: bounded temporaries, block by block.
+            parts = [self.decode_colours(srgb8[start:start + COLOUR_BLOCK])
+                     for start in range(0, len(srgb8), COLOUR_BLOCK)]
+            values, distance, index = (np.concatenate(part) if part[0] is not None else None
+                                       for part in zip(*parts))
+            return values, distance, index
+        srgb = srgb8.astype(np.float64) / 255.0
         lab = srgb_to_lab(srgb)
         same_space = self.match_space == "cielab"
         match = lab if same_space else self._to_match_space(srgb)

@@ -190,7 +190,8 @@ def _suspicious_warnings(gcps, residuals, enabled):
             f"{_number(residuals.loo_error_map[index])} map units "
             f"({_number(residuals.loo_error_pixels[index])} px) from where the other GCPs put it, "
             f"far above the others (median {_number(typical)} map units, {_number(typical_px)} px). "
-            f"{cause}, or disable it (enable = 0)."
+            + (f"{cause}, or disable it (enable = 0)." if enabled[index] else
+               "It is disabled, rightly: correct its coordinates before enabling it again.")
         )
     return lines
 

@@ -260,8 +260,9 @@ class GcpResiduals:
         for index in np.flatnonzero(self.suspicious):
             lines.append(
                 f"Suspicious: {gcps.labels[index]} is {_format(self.loo_error_map[index])} map units "
-                f"from where the other GCPs put it (typical {_format(typical)}). Check its "
-                f"coordinates or disable it."
+                f"from where the other GCPs put it (typical {_format(typical)}). "
+                + ("Check its coordinates or disable it." if enabled[index] else
+                   "It is disabled: correct it before enabling it again.")
             )
         return lines
 
@@ -440,7 +441,18 @@ def _check_determined(active, kind):
     name = TRANSFORM_NAMES[kind]
     sides = (("pixel", active.pixel), ("map", active.map))
     if kind == TransformKind.HELMERT:
-        return  # two distinct points (checked above) always determine a similarity
+        # A similarity cannot mirror: GCPs whose map is the figure's mirror image fit it with
+        # zero scale, a singular transform.
+        fitted_scale2 = abs(np.linalg.det(_fit_helmert(active.pixel, active.map).matrix))
+        expected_scale2 = (np.std(active.map) / max(np.std(active.pixel), 1e-300)) ** 2
+        if fitted_scale2 <= 1e-6 * expected_scale2:
+            raise GcpError(
+                f"The {len(active)} enabled GCPs of {active.source} ({_list_labels(active.labels)}) "
+                f"map the figure onto its mirror image, which a {name} transform (rotation, "
+                "scale, shift) cannot do. Check the GCPs' map coordinates (a swapped axis?) or "
+                "choose Polynomial 1."
+            )
+        return
     if kind == TransformKind.PROJECTIVE:
         singular_values = linalg.svdvals(_projective_equations(*_normalise_like_qgis(active.pixel),
                                                                *_normalise_like_qgis(active.map)))

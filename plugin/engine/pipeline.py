@@ -441,18 +441,29 @@ def _reduce(settings, decoder, field_, say, warnings, report):
     labels : ndarray of int32
     """
     tolerance = settings.flat_tolerance or auto_flat_tolerance(decoder)
-    flat = flat_mask(field_.values, tolerance)
+    if decoder.mapping.logarithmic and not settings.flat_tolerance \
+            and decoder.resolution_fraction is not None:
+        # One colour step spans a constant ratio, not a constant difference: compare log10
+        # values, with half a step in decades.
+        decades = np.log10(decoder.mapping.vmax / decoder.mapping.vmin)
+        tolerance = 0.5 * decoder.resolution_fraction * decades
+        with np.errstate(invalid="ignore", divide="ignore"):
+            flat = flat_mask(np.log10(field_.values), tolerance)
+        tolerance_text = f"{tolerance:.4g} decades"
+    else:
+        flat = flat_mask(field_.values, tolerance)
+        tolerance_text = f"{tolerance:.4g}"
     report(0.2)
     labels, count = cluster_pixels(flat, settings.dbscan_eps, settings.dbscan_min_samples)
     report(0.6)
     clusters = cluster_points(field_.values, labels, count)
-    say(f"Reduction: {int(flat.sum()):,} flat pixels (tolerance {tolerance:.4g}) in "
+    say(f"Reduction: {int(flat.sum()):,} flat pixels (tolerance {tolerance_text}) in "
         f"{len(clusters):,} clusters (DBSCAN eps {settings.dbscan_eps:g} px, min_samples "
         f"{settings.dbscan_min_samples})")
     if len(clusters) == 0:
         # The raster is still right: write it, with an empty point layer, and say why.
         if not flat.any():
-            why = (f"no pixel is flat within FLAT_TOLERANCE = {tolerance:.4g} (value units); "
+            why = (f"no pixel is flat within FLAT_TOLERANCE = {tolerance_text}; "
                    "raise FLAT_TOLERANCE to get points")
         else:
             why = (f"DBSCAN (DBSCAN_EPS = {settings.dbscan_eps:g} px, DBSCAN_MIN_SAMPLES = "

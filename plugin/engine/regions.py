@@ -133,7 +133,7 @@ def box_mask(shape, box, margin=0):
 
 
 def sample_colorbar(rgb, box, flip=False, margin_fraction=0.25, jump_delta_e=12.0,
-                    max_trim_fraction=0.08):
+                    max_trim_pixels=8):
     """Read the colour scale off a figure's colorbar.
 
     The bar's orientation is taken from the box's shape (longer side = value axis). Across the
@@ -154,8 +154,9 @@ def sample_colorbar(rgb, box, flip=False, margin_fraction=0.25, jump_delta_e=12.
     jump_delta_e : float
         ΔE*ab between neighbouring samples above which an end sample is taken for frame or
         background rather than bar.
-    max_trim_fraction : float
-        At most this share of the length is trimmed at each end.
+    max_trim_pixels : int
+        At most this many samples are trimmed at each end: room for the frame and a loosely
+        drawn box, not for a class of a discrete colorbar, whose edges are jumps too.
 
     Returns
     -------
@@ -189,7 +190,7 @@ def sample_colorbar(rgb, box, flip=False, margin_fraction=0.25, jump_delta_e=12.
     lab = srgb_to_lab(profile)
     step = np.linalg.norm(np.diff(lab, axis=0), axis=1)
     limit = max(jump_delta_e, 4 * np.median(step))
-    max_trim = max(1, int(along * max_trim_fraction))
+    max_trim = max(1, min(max_trim_pixels, along // 4))
     # The frame line is centred on the bar's edge: a frame sample's centre marks an end of the
     # value range. Without a frame, the outer edge of the end sample does.
     low_edge, high_edge = -0.5, along - 0.5

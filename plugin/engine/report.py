@@ -313,25 +313,11 @@ def _crs_label_and_unit(crs):
     return label, unit
 
 
-def _umask():
-    """The process's umask, read without changing it (Linux); 0o022 elsewhere."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0o022
-
-
 def _write_text(path, text):
     with atomic_destination(path, parameter="OUTPUT_REPORT") as temporary:
         try:
             with open(temporary, "w", encoding="utf-8", newline="\n") as stream:
                 stream.write(text)
-            # mkstemp makes the file private (0600); a report is meant to be shared.
-            os.chmod(temporary, 0o666 & ~_umask())
         except OSError as error:
             raise EngineError(f"Cannot write the report {path}: {error.strerror or error}.",
                               parameter="OUTPUT_REPORT") from error

@@ -16,6 +16,22 @@ NODATA = float(np.finfo(np.float32).min)
 OVERVIEW_MIN_SIZE = 2048
 
 
+def current_umask():
+    """The process's umask, read without changing it.
+
+    ``os.umask`` can only be read by setting it, which for a moment would change it for every
+    thread of QGIS; Linux shows it in /proc. Elsewhere the usual 0o022 is assumed.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022
+
+
 @contextlib.contextmanager
 def atomic_destination(path, parameter="OUTPUT"):
     """Yield a temporary path beside ``path``; move it onto ``path`` when the block succeeds.
@@ -39,9 +55,7 @@ def atomic_destination(path, parameter="OUTPUT"):
     try:
         yield temporary
         # mkstemp makes the file private (0600); an output gets the usual permissions.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
+        os.chmod(temporary, 0o666 & ~current_umask())
         os.replace(temporary, path)
     finally:
         for leftover in (temporary, temporary + ".aux.xml", temporary + ".ovr"):

@@ -241,3 +241,32 @@ def test_other_colormap_sources_decode_figures_drawn_with_them(tmp_path, dem, sp
         assert np.median(error) <= 0.002
         assert np.percentile(error, 95) <= 0.01
     assert missing <= 0.01
+
+
+def test_discrete_colorbar_keeps_its_end_classes(tmp_path, dem):
+    """A class edge near an end of the bar is a colour jump too: it must not be cut as frame."""
+    from matplotlib import colormaps
+
+    grid, extent = dem
+    twenty = colormaps["viridis"].resampled(20)
+    figure = render_grid(grid, extent, tmp_path / "classes.png", cmap=twenty, overlays=False)
+    rgb = read_figure(figure.path).rgb
+    fractions, samples = sample_colorbar(rgb, figure.colorbar_box)
+    classes = twenty(np.arange(20))[:, :3]
+    found = np.min(np.abs(samples[None, :, :] - classes[:, None, :]).max(axis=2), axis=1)
+    assert np.all(found < 2 / 255)  # all 20 classes, the end ones included
+    assert fractions[0] < 0.01 and fractions[-1] > 0.99
+    # Each sampled class colour sits where matplotlib put it along the bar.
+    expected = twenty(np.clip(fractions, 0, 0.999999))[:, :3]
+    assert np.mean(np.all(np.abs(samples - expected) < 2 / 255, axis=1)) > 0.95
+
+
+def test_many_colours_are_decoded_in_blocks_with_the_same_result(monkeypatch):
+    from colormap_decoder.plugin.engine import colour_decoding
+
+    colours = np.random.default_rng(3).integers(0, 256, (5000, 3), dtype=np.uint8)
+    decoder = ColourDecoder(resolve_colour_scale("viridis"), ValueMapping(0, 1))
+    whole = decoder.decode_colours(colours)
+    monkeypatch.setattr(colour_decoding, "COLOUR_BLOCK", 700)
+    blocks = decoder.decode_colours(colours)
+    assert np.array_equal(whole[0], blocks[0]) and np.array_equal(whole[1], blocks[1])

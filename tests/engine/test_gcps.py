@@ -370,3 +370,16 @@ def test_non_finite_coordinates_are_named():
     map_xy[1, 0] = np.nan
     with pytest.raises(GcpError, match=r"GCPs GCP 2 .* not a finite number"):
         fit_gcp_transform(GroundControlPoints(pixel, map_xy, None), TransformKind.POLYNOMIAL_1)
+
+
+def test_helmert_on_mirrored_gcps_is_explained():
+    from colormap_decoder.plugin.engine.errors import GcpError
+    from colormap_decoder.plugin.engine.gcp_transform import TransformKind, fit_gcp_transform
+    from colormap_decoder.plugin.engine.gcps import GroundControlPoints
+
+    # Map y grows with the row: the map is the figure's mirror image.
+    pixel = [(0, 0), (10, 0), (0, 10), (10, 10)]
+    gcps = GroundControlPoints(pixel, pixel, None, source="mirror.csv")
+    with pytest.raises(GcpError, match="mirror"):
+        fit_gcp_transform(gcps, TransformKind.HELMERT)
+    fit_gcp_transform(gcps, TransformKind.POLYNOMIAL_1)  # an affine can mirror

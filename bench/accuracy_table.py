@@ -4,11 +4,11 @@ Run by hand (never by the tests, which assert the same targets case by case):
 
     /usr/bin/python3 bench/accuracy_table.py [--unmap-python /tmp/unmap-venv/bin/python]
 
-For each figure (matplotlib's Jacksboro DEM and topography grids, GMT's Kilauea DEM and ocean-age
-grid, as PNG and JPEG), it prints, as fractions of the value range and on pixels at least 2 px
-from the axes edge and from any line or text: the median and 95th-percentile absolute error, the
-share of true data pixels left undecoded, and the share of non-data pixels (background, text
-outside the axes, cores of the black lines) masked. The same figures are decoded by the seed
+For each figure (matplotlib's Jacksboro DEM drawn with five colormaps, with colorbar, title,
+labels and black contour lines, as PNG and as JPEG quality 75) it prints, as fractions of the
+value range and on pixels at least 2 px from the axes edge and from any line or text: the median
+and 95th-percentile absolute error, the share of true data pixels left undecoded, and the share
+of contour-line pixels masked. The same figures are decoded by the seed
 pipeline (`../shared/reference/seed_pipeline.py`) and, when given, by `unmap`.
 """
 import argparse
@@ -26,9 +26,9 @@ sys.path.insert(0, str(REPO / "tests"))
 
 
 def _engine():
-    link = Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
-    (link / "colormap_decoder").symlink_to(REPO, target_is_directory=True)
-    sys.path.insert(0, str(link))
+    from sample_figure import expose_package
+
+    expose_package()
     from colormap_decoder.plugin.engine import colour_decoding, colour_scale, figure, regions
     return colour_decoding, colour_scale, figure, regions
 

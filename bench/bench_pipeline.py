@@ -19,7 +19,7 @@ What it does
     alone, plus the interpreter, its imports and the input it needs. All stages see the same
     figure and the same crop: the axes box.
 
-    seed           ``/work/shared/reference/seed_pipeline.py``'s ``run`` (load, decode, flat, dbscan)
+    seed           ``../shared/reference/seed_pipeline.py``'s ``run`` (load, decode, flat, dbscan)
     ours decode    ``read_figure`` + ``ColourDecoder.decode_image`` inside the axes box
     ours reduce    ``flat_mask`` + ``cluster_pixels`` + ``cluster_points`` on the decoded field
                    (read from an .npy the decode child saved)
@@ -41,7 +41,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 DEM = os.path.join(REPO, "sample", "terra_elev_vinschgau.tif")
-SEED = "/work/shared/reference/seed_pipeline.py"
+SEED = os.path.join(os.path.dirname(REPO), "shared", "reference", "seed_pipeline.py")
 CMAP, VMIN, VMAX = "viridis", 0.0, 4000.0
 DPI = 100
 BLOCK = 4  # the blocky variant averages the DEM over BLOCK x BLOCK cells
@@ -139,11 +139,10 @@ def _peak_mib():
 
 
 def _engine():
-    import pathlib
+    sys.path.insert(0, os.path.join(REPO, "tests"))
+    from sample_figure import expose_package
 
-    link = pathlib.Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
-    (link / "colormap_decoder").symlink_to(REPO, target_is_directory=True)
-    sys.path.insert(0, str(link))
+    expose_package()
     from colormap_decoder.plugin.engine import pipeline, reduction
     from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueMapping
     from colormap_decoder.plugin.engine.colour_scale import resolve_colour_scale

@@ -6,7 +6,6 @@ link to the repository root in a temporary folder.
 """
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,14 +14,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 TEST_DATA = REPO_ROOT / "tests" / "data"
 
 
-def _expose_package():
-    link_parent = Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
-    (link_parent / "colormap_decoder").symlink_to(REPO_ROOT, target_is_directory=True)
-    sys.path.insert(0, str(link_parent))
-
-
-_expose_package()
 sys.path.insert(0, str(REPO_ROOT / "tests"))
+from sample_figure import expose_package  # noqa: E402
+
+expose_package()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 

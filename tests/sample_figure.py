@@ -15,6 +15,15 @@ TRUTH = SAMPLE / "terra_elev_vinschgau.tif"
 STEP = 4000 / 256
 
 
+def expose_package():
+    """Make this checkout importable as the package ``colormap_decoder``, whatever its folder
+    is called (the plugin's relative imports need that name): a link in a temporary folder put
+    on ``sys.path``."""
+    link_parent = Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
+    (link_parent / "colormap_decoder").symlink_to(REPO_ROOT, target_is_directory=True)
+    sys.path.insert(0, str(link_parent))
+
+
 def sample_extents():
     """The sample's PLOT_AREA and COLORBAR, as the command line takes them."""
     return dict(line.split("=", 1) for line in
@@ -68,9 +77,7 @@ def start_qgis_with_provider():
     from processing.core.Processing import Processing
 
     Processing.initialize()
-    link_parent = Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
-    (link_parent / "colormap_decoder").symlink_to(REPO_ROOT, target_is_directory=True)
-    sys.path.insert(0, str(link_parent))
+    expose_package()
     from qgis.core import QgsApplication
 
     from colormap_decoder.plugin.processing.provider import ColormapDecoderProvider

@@ -115,12 +115,17 @@ class ValueMapping:
         When True the fraction is spread over log10(value).
     levels : tuple of float or None
         Class boundaries of a discrete (contour-filled) figure, increasing, in value units.
+    hinge : tuple (fraction, value) or None
+        A GMT hard hinge: the scale's fraction ``fraction`` always stands for ``value`` (sea
+        level between bathymetry and topography colours), and each side is stretched on its
+        own between it and ``vmin`` or ``vmax``. Linear scales only.
     """
 
     vmin: float
     vmax: float
     logarithmic: bool = False
     levels: tuple = None
+    hinge: tuple = None
 
     def __post_init__(self):
         if not (np.isfinite(self.vmin) and np.isfinite(self.vmax)) or self.vmin >= self.vmax:
@@ -146,7 +151,7 @@ class ValueMapping:
         if self.logarithmic:
             low, high = np.log10(self.vmin), np.log10(self.vmax)
             return 10.0 ** (low + fractions * (high - low))
-        return self.vmin + fractions * (self.vmax - self.vmin)
+        return self._piecewise(fractions, *self._knots()[::-1])
 
     def to_fraction(self, values):
         """Fraction of the scale at each value; the inverse of :meth:`to_value`."""
@@ -154,7 +159,21 @@ class ValueMapping:
         if self.logarithmic:
             low, high = np.log10(self.vmin), np.log10(self.vmax)
             return (np.log10(values) - low) / (high - low)
-        return (values - self.vmin) / (self.vmax - self.vmin)
+        return self._piecewise(values, *self._knots())
+
+    def _knots(self):
+        """(values, fractions) of the piecewise-linear map: the ends, and the hinge if any."""
+        if self.hinge is not None and self.vmin < self.hinge[1] < self.vmax:
+            fraction, value = self.hinge
+            return (np.array([self.vmin, value, self.vmax]), np.array([0.0, fraction, 1.0]))
+        return np.array([self.vmin, self.vmax]), np.array([0.0, 1.0])
+
+    @staticmethod
+    def _piecewise(x, xs, ys):
+        """Piecewise-linear through (xs, ys), extended linearly beyond the ends."""
+        segment = np.clip(np.searchsorted(xs, x, side="right") - 1, 0, len(xs) - 2)
+        x0, x1, y0, y1 = xs[segment], xs[segment + 1], ys[segment], ys[segment + 1]
+        return y0 + (x - x0) * (y1 - y0) / (x1 - x0)
 
     def class_values(self):
         """Representative value of each class between ``levels``: its (geometric) midpoint."""

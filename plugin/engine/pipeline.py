@@ -144,8 +144,13 @@ def build_value_mapping(settings, scale):
     if vmin is None or vmax is None:
         raise ColourScaleError("Give VMIN and VMAX: the values at the low and high end of the colormap.",
                                parameter="VMIN")
+    hinge = None
+    if scale.hinge is not None and scale.value_range is not None and not settings.logarithmic:
+        # A GMT hard hinge keeps its value (sea level) whatever VMIN and VMAX stretch each side to.
+        low, high = scale.value_range
+        hinge = ((scale.hinge - low) / (high - low), scale.hinge)
     return ValueMapping(float(vmin), float(vmax), settings.logarithmic,
-                        tuple(settings.levels) if settings.levels else None)
+                        tuple(settings.levels) if settings.levels else None, hinge)
 
 
 def choose_match_space(settings, figure):

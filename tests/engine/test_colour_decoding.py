@@ -270,3 +270,25 @@ def test_many_colours_are_decoded_in_blocks_with_the_same_result(monkeypatch):
     monkeypatch.setattr(colour_decoding, "COLOUR_BLOCK", 700)
     blocks = decoder.decode_colours(colours)
     assert np.array_equal(whole[0], blocks[0]) and np.array_equal(whole[1], blocks[1])
+
+
+def test_gmt_hard_hinge_keeps_sea_level_when_the_range_is_stretched(tmp_path):
+    """geo.cpt hinges land and sea colours at 0; VMIN/VMAX stretch each side on its own, as
+    GMT's makecpt -T does."""
+    from colormap_decoder.plugin.engine.colour_scale import read_cpt
+    from colormap_decoder.plugin.engine.pipeline import DecodeSettings, build_value_mapping
+
+    scale = read_cpt("/usr/share/gmt/cpt/gmt/geo.cpt")
+    assert scale.hinge == 0.0
+    mapping = build_value_mapping(DecodeSettings("unused.png", vmin=-6000, vmax=2000), scale)
+    hinge_fraction = (0 - scale.value_range[0]) / (scale.value_range[1] - scale.value_range[0])
+    assert mapping.to_value([0, hinge_fraction, 1]) == pytest.approx([-6000, 0, 2000])
+    assert mapping.to_value(hinge_fraction / 2) == pytest.approx(-3000)
+    assert mapping.to_value((1 + hinge_fraction) / 2) == pytest.approx(1000)
+    assert mapping.to_fraction([-3000, 1000]) == pytest.approx(
+        [hinge_fraction / 2, (1 + hinge_fraction) / 2])
+    # The colours just below and above the hinge decode to just below and above sea level.
+    decoder = ColourDecoder(scale, mapping)
+    below, above = scale.colour_at([hinge_fraction - 0.01, hinge_fraction + 0.01])
+    values, _, _ = decoder.decode_colours(np.round(np.array([below, above]) * 255).astype(np.uint8))
+    assert values[0] < 0 < values[1]

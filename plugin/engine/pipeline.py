@@ -414,8 +414,9 @@ def decode_map(settings, progress=None, log=None):
     if check is not None:
         figure_frame.append(check.grid)
     if field_.class_index is not None:
-        figure_frame.append(np.where(field_.class_index >= 0, field_.class_index,
-                                     np.nan).astype(np.float32))
+        classes = field_.class_index.astype(np.float32)
+        classes[field_.class_index < 0] = np.nan
+        figure_frame.append(classes)
     warped = warp_nearest(figure_frame, plot_box, grid, georeference.pixel_transform,
                           georeference.source_crs, georeference.target_crs, feedback=report)
     values = warped.pop(0)

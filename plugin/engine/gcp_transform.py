@@ -403,7 +403,7 @@ def _validate_for_fit(active, kind):
     count = len(active)
     needed = MINIMUM_POINTS[kind]
     if count < needed:
-        listed = f" ({_list_labels(active.labels)})" if count else ""
+        listed = f" ({list_labels(active.labels)})" if count else ""
         raise GcpError(
             f"{name} transform needs at least {needed} enabled GCPs; {active.source} has "
             f"{count}{listed}. Add or enable GCPs, or choose a transform that needs fewer "
@@ -414,7 +414,7 @@ def _validate_for_fit(active, kind):
         if bad.any():
             labels = [active.labels[index] for index in np.flatnonzero(bad)]
             raise GcpError(
-                f"GCPs {_list_labels(labels)} of {active.source} have a {what} coordinate that is "
+                f"GCPs {list_labels(labels)} of {active.source} have a {what} coordinate that is "
                 f"not a finite number. Fix or disable them."
             )
     _check_distinct_positions(active.pixel, active.labels, "pixel", active.source)
@@ -447,7 +447,7 @@ def _check_determined(active, kind):
         expected_scale2 = (np.std(active.map) / max(np.std(active.pixel), 1e-300)) ** 2
         if fitted_scale2 <= 1e-6 * expected_scale2:
             raise GcpError(
-                f"The {len(active)} enabled GCPs of {active.source} ({_list_labels(active.labels)}) "
+                f"The {len(active)} enabled GCPs of {active.source} ({list_labels(active.labels)}) "
                 f"map the figure onto its mirror image, which a {name} transform (rotation, "
                 "scale, shift) cannot do. Check the GCPs' map coordinates (a swapped axis?) or "
                 "choose Polynomial 1."
@@ -458,7 +458,7 @@ def _check_determined(active, kind):
                                                                *_normalise_like_qgis(active.map)))
         if singular_values[7] <= _RANK_TOLERANCE * singular_values[0]:
             raise GcpError(
-                f"The {len(active)} enabled GCPs of {active.source} ({_list_labels(active.labels)}) "
+                f"The {len(active)} enabled GCPs of {active.source} ({list_labels(active.labels)}) "
                 f"do not determine a {name} transform: they lie (almost) on one line, or three of "
                 f"four lie on one line. Add GCPs spread over the figure."
             )
@@ -471,7 +471,7 @@ def _check_determined(active, kind):
             shape = "one straight line" if order == 1 else f"one line or curve of order {order} or less"
             raise GcpError(
                 f"The {what} positions of the {len(active)} enabled GCPs of {active.source} "
-                f"({_list_labels(active.labels)}) lie (almost) on {shape}, so they do not "
+                f"({list_labels(active.labels)}) lie (almost) on {shape}, so they do not "
                 f"determine a {name} transform. Add GCPs away from it or choose a simpler transform."
             )
 
@@ -481,7 +481,8 @@ def _fewest_points_hint(count):
     return "usable with this many: " + ", ".join(usable) if usable else "every transform needs at least 2"
 
 
-def _list_labels(labels, limit=10):
+def list_labels(labels, limit=10):
+    """Up to ``limit`` point labels for a message, and how many more there are."""
     shown = ", ".join(labels[:limit])
     return shown + (f" and {len(labels) - limit} more" if len(labels) > limit else "")
 

@@ -16,14 +16,14 @@ from .colour_decoding import ColourDecoder, DecodedField, ValueMapping
 from .colour_scale import colour_scale_from_samples, resolve_colour_scale
 from .errors import ColourScaleError, EngineError, GcpError, GeoreferencingError
 from .figure import read_figure
-from .gcp_transform import TransformKind, compute_residuals, fit_gcp_transform
+from .gcp_transform import TransformKind, compute_residuals, fit_gcp_transform, list_labels
 from .gcp_diagnostics import diagnose_georeferencing, refuse_unusable_gcps
 from .gcps import gcps_on_georeferenced_figure, read_gcps
 from .reduction import ClusterPoints, flat_mask, cluster_pixels, cluster_points, reconstruction_check
 from .colour_decoding import denoise
 from .regions import box_mask, extent_to_pixel_box, polygons_mask, sample_colorbar
-from .warping import (GeotransformPixelTransform, OutputGrid, plan_output_grid, pixels_to_target,
-                      warp_nearest)
+from .warping import (GeotransformPixelTransform, OutputGrid, crs_label, plan_output_grid,
+                      pixels_to_target, warp_nearest)
 
 DEFAULT_MAX_COLOR_DISTANCE = 12.0
 # Pixels around the colorbar box also left out: its frame and tick marks.
@@ -215,11 +215,6 @@ def build_georeference(settings, figure):
                         "the figure's own geotransform")
 
 
-def _list_points(labels, limit=5):
-    shown = ", ".join(labels[:limit])
-    return shown + (f" and {len(labels) - limit} more" if len(labels) > limit else "")
-
-
 def _check_gcp_pixels_on_figure(gcps, figure, tolerance=0.5):
     """Refuse enabled GCPs whose pixel position lies off the figure, naming them."""
     rows, cols = figure.shape
@@ -238,7 +233,7 @@ def _check_gcp_pixels_on_figure(gcps, figure, tolerance=0.5):
     raise GcpError(
         f"{int(off.sum())} GCP{'s lie' if off.sum() > 1 else ' lies'} outside the figure ({cols}×{rows} "
         f"pixels; pixel x 0..{cols}, y 0..{rows} from the top-left corner): "
-        f"{_list_points(named)}. {hint}", parameter="GCPS")
+        f"{list_labels(named)}. {hint}", parameter="GCPS")
 
 
 def _check_gcp_map_coordinates(gcps, source_crs):
@@ -270,7 +265,7 @@ def _check_gcp_map_coordinates(gcps, source_crs):
     every = bad.sum() == usable.sum()
     raise GcpError(
         f"GCP map coordinates impossible in the GCP CRS {crs_label(source_crs)}: "
-        f"{_list_points(named)} — {rule}. "
+        f"{list_labels(named)} — {rule}. "
         + ("Set GCP_CRS to the CRS the map coordinates are in." if every else
            "Correct those points' map coordinates (or disable them)."),
         parameter="GCP_CRS" if every else "GCPS")
@@ -507,14 +502,3 @@ def output_tags(result):
         tags["GCP_RMSE_PIXELS"] = f"{ref.residuals.rmse_pixels:.6g}"
         tags["GCP_RMSE_MAP"] = f"{ref.residuals.rmse_map:.6g}"
     return tags
-
-
-def crs_label(crs):
-    from pyproj import CRS
-
-    try:
-        parsed = CRS.from_user_input(crs)
-    except Exception:  # noqa: BLE001 - a label only
-        return str(crs)[:60]
-    code = parsed.to_authority()
-    return f"{parsed.name} ({':'.join(code)})" if code else parsed.name

@@ -19,6 +19,7 @@ import numpy as np
 
 from .errors import EngineError
 from .gcp_transform import TRANSFORM_NAMES, TransformKind
+from .warping import crs_label
 from .writing import atomic_destination
 
 #: Longest side of the embedded picture, in pixels.
@@ -80,17 +81,17 @@ def write_georeferencing_report(html_path, figure_rgb, gcps, kind, residuals, wa
     html_path = os.fspath(html_path)
     json_path = report_json_path(html_path)
     crs = crs if crs is not None else gcps.crs
-    crs_label, unit = _crs_label_and_unit(crs)
+    label, unit = _crs_label_and_unit(crs)
     warnings = [str(message) for message in (warnings or [])]
     extra = dict(extra or {})
 
     picture, scale_text = _picture(figure_rgb, gcps, residuals)
     document = _html_document(picture, scale_text, gcps, kind, residuals, warnings, extra,
-                              crs_label, unit, os.path.basename(json_path))
+                              label, unit, os.path.basename(json_path))
     data = residuals.as_dict(gcps)
     data.update({
         "transform_name": TRANSFORM_NAMES[kind],
-        "crs": crs_label,
+        "crs": label,
         "map_unit": unit,
         "figure_size": [int(figure_rgb.shape[1]), int(figure_rgb.shape[0])],
         "warnings": warnings,
@@ -192,7 +193,7 @@ def _round_down(value):
 # HTML
 
 
-def _html_document(picture, scale_text, gcps, kind, residuals, warnings, extra, crs_label, unit,
+def _html_document(picture, scale_text, gcps, kind, residuals, warnings, extra, crs_text, unit,
                    json_name):
     e = html.escape
     enabled = np.asarray(residuals.enabled if residuals.enabled is not None else gcps.enabled,
@@ -205,7 +206,7 @@ def _html_document(picture, scale_text, gcps, kind, residuals, warnings, extra, 
         f"<style>{_STYLE}</style></head><body>",
         "<h1>Georeferencing report</h1>",
         f"<p>{e(TRANSFORM_NAMES[kind])} fitted to {int(enabled.sum())} of {len(gcps)} GCPs from "
-        f"<code>{e(str(gcps.source))}</code>; map coordinates in {e(crs_label or 'an unnamed CRS')}. "
+        f"<code>{e(str(gcps.source))}</code>; map coordinates in {e(crs_text or 'an unnamed CRS')}. "
         f"The same numbers are in <code>{e(json_name)}</code>.</p>",
         "<h2>Summary</h2>",
         '<table class="summary"><tr><th class="label"></th><th>pixels</th>'
@@ -301,16 +302,14 @@ def _json_ready(value):
 def _crs_label_and_unit(crs):
     if not crs:
         return None, None
-    try:
-        from pyproj import CRS
+    from pyproj import CRS
 
+    try:
         parsed = CRS.from_user_input(crs)
     except Exception:  # noqa: BLE001 - a label only
-        return str(crs)[:80], None
-    code = parsed.to_authority()
-    label = f"{parsed.name} ({':'.join(code)})" if code else parsed.name
+        return crs_label(crs), None
     unit = parsed.axis_info[0].unit_name if parsed.axis_info else None
-    return label, unit
+    return crs_label(crs), unit
 
 
 def _write_text(path, text):

@@ -76,6 +76,18 @@ def crs_transformer(source_crs, target_crs):
     return Transformer.from_crs(source, target, always_xy=True)
 
 
+def crs_label(crs, limit=80):
+    """A CRS's name and authority code for messages, e.g. 'WGS 84 / UTM zone 32N (EPSG:32632)'."""
+    from pyproj import CRS
+
+    try:
+        parsed = CRS.from_user_input(crs)
+    except Exception:  # noqa: BLE001 - a label only: any text will do
+        return str(crs)[:limit]
+    code = parsed.to_authority()
+    return f"{parsed.name} ({':'.join(code)})" if code else parsed.name
+
+
 def pixels_to_target(x, y, pixel_transform, source_crs, target_crs):
     """Figure pixel coordinates to target CRS coordinates.
 

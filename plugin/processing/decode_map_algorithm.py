@@ -438,7 +438,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 "No georeferencing report: the figure carries its own georeferencing, no GCPs "
                 "were fitted."))
             return
-        from ..engine.pipeline import crs_label
+        from ..engine.warping import crs_label
 
         extra = {"Target CRS": crs_label(ref.target_crs),
                  "Output grid": f"{result.grid.width}×{result.grid.height} px of "

@@ -234,3 +234,31 @@ def test_odd_matplotlib_scales_on_a_clean_ramp(tmp_path, name):
         gcps_path=str(tmp_path / "gcps.csv"), gcp_crs="EPSG:32632"))
     values = result.field.values
     assert np.nanmin(values) >= 0 and np.nanmax(values) <= 1
+
+
+# Sequential colormaps whose lightness changes monotonically: no colour repeats along them.
+MONOTONIC_NAMES = ["viridis", "plasma", "inferno", "magma", "cividis", "Greys", "Blues",
+                   "YlOrRd", "turbo", "jet", "RdBu_r", "terrain"]
+
+
+@PROPERTY_SETTINGS
+@given(st.sampled_from(MONOTONIC_NAMES), st.booleans(), st.integers(0, 2 ** 32 - 1))
+def test_painted_colours_decode_to_where_they_were_painted(name, logarithmic, seed):
+    """Every value painted with a colormap as matplotlib paints it (its 256-entry table) comes
+    back within the colormap's resolution, on linear and logarithmic scales."""
+    from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueMapping
+
+    rng = np.random.default_rng(seed)
+    mapping = ValueMapping(0.5, 5000.0, logarithmic)
+    decoder = ColourDecoder(named_scale(name), mapping)
+    fractions = rng.random(300)
+    painted = np.asarray(colormaps[name](fractions, bytes=True))[:, :3]
+    values, distance, _ = decoder.decode_colours(painted)
+    assert distance.max() < 2.0
+    # matplotlib paints entry floor(256 f) (half an entry from f) and truncates its colour to
+    # 8 bits, which moves it by up to one 8-bit level: on a scale whose entries are about one
+    # level apart (Greys, cividis in places) that is up to one more entry, and a half for the
+    # decoder's own rounding.
+    decoded = mapping.to_fraction(values)
+    assert np.max(np.abs(decoded - fractions)) <= 2.5 / 256
+    assert np.median(np.abs(decoded - fractions)) <= 1.0 / 256

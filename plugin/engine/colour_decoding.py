@@ -175,12 +175,18 @@ class ValueMapping:
         x0, x1, y0, y1 = xs[segment], xs[segment + 1], ys[segment], ys[segment + 1]
         return y0 + (x - x0) * (y1 - y0) / (x1 - x0)
 
-    def class_values(self):
-        """Representative value of each class between ``levels``: its (geometric) midpoint."""
-        levels = np.asarray(self.levels, dtype=np.float64)
+    def class_values(self, boundaries=None):
+        """Representative value of each class: its midpoint, geometric on a logarithmic scale.
+
+        Parameters
+        ----------
+        boundaries : array_like, optional
+            Class boundaries in value units; ``levels`` by default.
+        """
+        boundaries = np.asarray(self.levels if boundaries is None else boundaries, dtype=np.float64)
         if self.logarithmic:
-            return np.sqrt(levels[:-1] * levels[1:])
-        return (levels[:-1] + levels[1:]) / 2
+            return np.sqrt(boundaries[:-1] * boundaries[1:])
+        return (boundaries[:-1] + boundaries[1:]) / 2
 
 
 @dataclass
@@ -294,10 +300,7 @@ class ColourDecoder:
     def _set_classes(self, colours_srgb, boundaries):
         self._class_lab = srgb_to_lab(colours_srgb)
         self._class_match = self._to_match_space(colours_srgb)
-        if self.mapping.logarithmic:
-            self._class_values = np.sqrt(boundaries[:-1] * boundaries[1:])
-        else:
-            self._class_values = (boundaries[:-1] + boundaries[1:]) / 2
+        self._class_values = self.mapping.class_values(boundaries)
         self.class_boundaries = boundaries
         self._class_tree = cKDTree(self._class_match)
         self._class_lab_tree = cKDTree(self._class_lab)

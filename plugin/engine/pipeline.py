@@ -393,20 +393,17 @@ def decode_map(settings, progress=None, log=None):
             "the colormap (or its reversed '_r' form), or raise MAX_COLOR_DISTANCE.",
             parameter="COLORMAP")
 
-    report = stage(0.45, 0.75, "Placing the figure in the target CRS")
+    # The points come first: the field rebuilt from them is warped with the other grids.
+    clusters, check = _reduce(settings, decoder, field_, say, warnings,
+                              stage(0.45, 0.65, "Reducing to representative points"))
+    report = stage(0.65, 0.95, "Placing the figure in the target CRS")
     grid = plan_output_grid(georeference.pixel_transform, georeference.source_crs,
                             georeference.target_crs, plot_box, settings.pixel_size)
     say(f"Output grid: {grid.width}×{grid.height} pixels of {grid.pixel_size:.6g} target units")
-    check = None
-    if settings.reconstruction_output:
-        # Needs the points, so the reduction comes first; the grids are warped together.
-        clusters, check, labels = _reduce(settings, decoder, field_, say, warnings,
-                                          stage(0.45, 0.6, "Reducing to representative points"))
-        report = stage(0.6, 0.95, "Placing the figure in the target CRS")
     figure_frame = [field_.values]
     if settings.distance_output:
         figure_frame.append(field_.distance)
-    if check is not None:
+    if settings.reconstruction_output and check is not None:
         figure_frame.append(check.grid)
     if field_.class_index is not None:
         classes = field_.class_index.astype(np.float32)
@@ -416,15 +413,12 @@ def decode_map(settings, progress=None, log=None):
                           georeference.source_crs, georeference.target_crs, feedback=report)
     values = warped.pop(0)
     distance = warped.pop(0) if settings.distance_output else None
-    reconstruction = warped.pop(0) if check is not None else None
+    reconstruction = warped.pop(0) if settings.reconstruction_output and check is not None else None
     classes = warped.pop(0) if field_.class_index is not None else None
     if not np.isfinite(values).any():
         raise GeoreferencingError("No decoded pixel falls on the output grid; check the GCPs and "
                                   "the target CRS.")
 
-    if not settings.reconstruction_output:
-        clusters, check, labels = _reduce(settings, decoder, field_, say, warnings,
-                                          stage(0.75, 0.95, "Reducing to representative points"))
     points = locate_points(clusters, georeference)
     stage(0.95, 1.0, "Writing")
     return DecodeResult(settings, figure, decoder, scale.name, mapping, field_, plot_box,
@@ -439,7 +433,6 @@ def _reduce(settings, decoder, field_, say, warnings, report):
     -------
     clusters : ClusterPoints
     check : ReconstructionCheck or None
-    labels : ndarray of int32
     """
     tolerance = settings.flat_tolerance or auto_flat_tolerance(decoder)
     if decoder.mapping.logarithmic and not settings.flat_tolerance \
@@ -480,7 +473,7 @@ def _reduce(settings, decoder, field_, say, warnings, report):
         say(f"Reconstruction from the points: RMSE {check.rmse:.4g}, "
             f"{100 * check.within_resolution:.1f} % of {check.pixels_compared:,} pixels within the "
             f"value resolution")
-    return clusters, check, labels
+    return clusters, check
 
 
 def output_tags(result):

@@ -25,6 +25,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from .. import ICON_PATH
 from .dependencies import missing_dependencies_message
+from .gdal_messages import quiet_georeferencing_probe
 
 # Marked for translators (pylupdate5); translated where the options are built.
 TRANSFORM_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Polynomial 1 (affine)"),
@@ -306,13 +307,15 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
     # -- running ------------------------------------------------------------------------
     def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
         """An INPUT QGIS cannot load gets the engine's explanation instead of 'not found'."""
-        ok, message = super().checkParameterValues(parameters, context)
+        with quiet_georeferencing_probe():
+            ok, message = super().checkParameterValues(parameters, context)
         value = parameters.get(self.INPUT)
         path = value.split("|")[0] if isinstance(value, str) else ""
         # Only when the INPUT itself is what QGIS could not load: other parameters' problems
         # keep QGIS's own message.
         if (not ok and path and os.path.isfile(path) and not missing_dependencies_message()
-                and QgsProcessingUtils.mapLayerFromString(path, context) is None):
+                and self._load_quietly(lambda: QgsProcessingUtils.mapLayerFromString(
+                    path, context)) is None):
             from ..engine.figure import unreadable_figure_message
 
             return False, f"{self.INPUT}: {unreadable_figure_message(path)}"
@@ -451,10 +454,17 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         write_georeferencing_report(path, result.figure.rgb, ref.gcps, ref.residuals.kind,
                                     ref.residuals, ref.warnings, extra, crs=ref.source_crs)
 
+    @staticmethod
+    def _load_quietly(load):
+        """Run ``load`` (which opens INPUT as a layer) without GDAL's no-geotransform message."""
+        with quiet_georeferencing_probe():
+            return load()
+
     def _settings(self, parameters, context):
         from ..engine.pipeline import DecodeSettings
 
-        layer = self.parameterAsRasterLayer(parameters, self.INPUT, context)
+        layer = self._load_quietly(
+            lambda: self.parameterAsRasterLayer(parameters, self.INPUT, context))
         if layer is None:
             raise QgsProcessingException(self.tr("INPUT: the figure cannot be opened as a raster."))
         figure_path = layer.source().split("|")[0]

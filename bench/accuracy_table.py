@@ -29,8 +29,8 @@ def _engine():
     from sample_figure import expose_package
 
     expose_package()
-    from colormap_decoder.plugin.engine import colour_decoding, colour_scale, figure, regions
-    return colour_decoding, colour_scale, figure, regions
+    from colormap_decoder.plugin.engine import colour_decoding, colour_scales, figure, regions
+    return colour_decoding, colour_scales, figure, regions
 
 
 def matplotlib_cases(folder):
@@ -65,16 +65,16 @@ def measure(case, decoded_values, rgb):
 
 
 def ours(case, named=True):
-    colour_decoding, colour_scale, figure_module, regions = _engine()
+    colour_decoding, colour_scales, figure_module, regions = _engine()
     figure = case["figure"]
     image = figure_module.read_figure(figure.path)
     rgb = image.rgb
     if named:
-        scale = colour_scale.resolve_colour_scale(case["cmap"])
+        scale = colour_scales.resolve_colour_scale(case["cmap"])
     else:
         col0, row0, col1, row1 = figure.colorbar_box
-        fractions, samples = regions.sample_colorbar(rgb, (col0 - 2, row0 - 3, col1 + 2, row1 + 3))
-        scale = colour_scale.colour_scale_from_samples(samples, positions=fractions)
+        fractions, samples = colour_scales.sample_colorbar(rgb, (col0 - 2, row0 - 3, col1 + 2, row1 + 3))
+        scale = colour_scales.colour_scale_from_samples(samples, positions=fractions)
     # As the pipeline chooses by default: JPEG's own colour space for JPEG files.
     space = "ycbcr" if image.image_format == "JPEG" else "cielab"
     decoder = colour_decoding.ColourDecoder(

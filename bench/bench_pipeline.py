@@ -145,7 +145,7 @@ def _engine():
     expose_package()
     from colormap_decoder.plugin.engine import pipeline, reduction
     from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueMapping
-    from colormap_decoder.plugin.engine.colour_scale import resolve_colour_scale
+    from colormap_decoder.plugin.engine.colour_scales import resolve_colour_scale
     from colormap_decoder.plugin.engine.figure import read_figure
     return dict(pipeline=pipeline, reduction=reduction, ColourDecoder=ColourDecoder,
                 ValueMapping=ValueMapping, resolve_colour_scale=resolve_colour_scale,

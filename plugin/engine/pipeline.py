@@ -13,7 +13,7 @@ from typing import Optional
 import numpy as np
 
 from .colour_decoding import ColourDecoder, DecodedField, ValueMapping
-from .colour_scale import colour_scale_from_samples, resolve_colour_scale
+from .colour_scales import colour_scale_from_samples, resolve_colour_scale, sample_colorbar
 from .errors import ColourScaleError, EngineError, GcpError, GeoreferencingError
 from .figure import read_figure
 from .gcp_transform import TransformKind, compute_residuals, fit_gcp_transform, list_labels
@@ -21,7 +21,7 @@ from .gcp_diagnostics import diagnose_georeferencing, refuse_unusable_gcps
 from .gcps import gcps_on_georeferenced_figure, read_gcps
 from .reduction import ClusterPoints, flat_mask, cluster_pixels, cluster_points, reconstruction_check
 from .colour_decoding import denoise
-from .regions import box_mask, extent_to_pixel_box, polygons_mask, sample_colorbar
+from .regions import box_mask, extent_to_pixel_box, polygons_mask
 from .warping import (GeotransformPixelTransform, OutputGrid, crs_label, plan_output_grid,
                       pixels_to_target, warp_nearest)
 

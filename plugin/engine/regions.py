@@ -12,7 +12,7 @@ y down), with ``col0 < col1`` and ``row0 < row1``.
 """
 import numpy as np
 
-from .colour_decoding import srgb_to_lab
+from .colour_scales.colorbar import sample_colorbar  # noqa: F401 - kept importable here
 from .errors import EngineError
 
 
@@ -130,92 +130,3 @@ def box_mask(shape, box, margin=0):
     col0, row0, col1, row1 = box
     mask[max(row0 - margin, 0):row1 + margin, max(col0 - margin, 0):col1 + margin] = True
     return mask
-
-
-def sample_colorbar(rgb, box, flip=False, margin_fraction=0.25, jump_delta_e=12.0,
-                    max_trim_pixels=8):
-    """Read the colour scale off a figure's colorbar.
-
-    The bar's orientation is taken from the box's shape (longer side = value axis). Across the
-    bar, the median colour of its middle part is taken, which ignores tick marks and the frame at
-    the sides and averages out JPEG noise. Along the bar, the frame and any background the box
-    caught at the two ends are cut off where the colour jumps.
-
-    Parameters
-    ----------
-    rgb : ndarray of uint8, shape (rows, cols, 3)
-    box : tuple (col0, row0, col1, row1)
-        The colorbar in pixel coordinates; a little background or frame around it is tolerated.
-    flip : bool
-        The low end is at the bottom of a vertical bar, at the left of a horizontal one; True
-        reverses that.
-    margin_fraction : float
-        Share of the width dropped on each side before the median.
-    jump_delta_e : float
-        ΔE*ab between neighbouring samples above which an end sample is taken for frame or
-        background rather than bar.
-    max_trim_pixels : int
-        At most this many samples are trimmed at each end: room for the frame and a loosely
-        drawn box, not for a class of a discrete colorbar, whose edges are jumps too.
-
-    Returns
-    -------
-    fractions : ndarray of float64, shape (n,)
-        Position of each sample along the bar, 0 at the low end's edge and 1 at the high end's
-        (the frame line's centre), increasing.
-    colours : ndarray of float64, shape (n, 3)
-        sRGB colours in [0, 1], from the low end to the high end.
-
-    Raises
-    ------
-    EngineError
-        When the box is too small or holds no gradient.
-    """
-    col0, row0, col1, row1 = box
-    patch = rgb[row0:row1, col0:col1].astype(np.float64) / 255.0
-    height, width = patch.shape[:2]
-    vertical = height >= width
-    if vertical:
-        # Top of the image is the high end: reverse so the profile runs low to high.
-        patch = patch[::-1].transpose(1, 0, 2)
-    # patch is now (across, along, 3)
-    across, along = patch.shape[:2]
-    if along < 8 or across < 1:
-        raise EngineError(f"The COLORBAR box is {width}×{height} pixels: too small to sample. "
-                          "Draw it along the whole colorbar (at least 8 pixels along the colour "
-                          "gradient).", parameter="COLORBAR")
-    drop = int(across * margin_fraction)
-    core = patch[drop:across - drop] if across - 2 * drop >= 1 else patch
-    profile = np.median(core, axis=0)
-    lab = srgb_to_lab(profile)
-    step = np.linalg.norm(np.diff(lab, axis=0), axis=1)
-    limit = max(jump_delta_e, 4 * np.median(step))
-    max_trim = max(1, min(max_trim_pixels, along // 4))
-    # The frame line is centred on the bar's edge: a frame sample's centre marks an end of the
-    # value range. Without a frame, the outer edge of the end sample does.
-    low_edge, high_edge = -0.5, along - 0.5
-    first, last = 0, along - 1
-    jumps = np.flatnonzero(step[:max_trim] > limit)
-    if jumps.size:
-        low_edge = jumps[-1]
-        # One more sample is dropped: the frame's anti-aliased edge blends into the bar.
-        first = jumps[-1] + 2
-    jumps = np.flatnonzero(step[along - 1 - max_trim:] > limit)
-    if jumps.size:
-        high_edge = along - max_trim + jumps[0]
-        last = high_edge - 2
-    if last - first < 7:
-        raise EngineError("The COLORBAR box holds too few colorbar pixels once its frame is cut "
-                          "off. Draw it along the whole colorbar, from one end to the other.",
-                          parameter="COLORBAR")
-    index = np.arange(first, last + 1)
-    fractions = (index - low_edge) / (high_edge - low_edge)
-    profile = profile[first:last + 1]
-    span = np.linalg.norm(srgb_to_lab(profile[-1]) - srgb_to_lab(profile[0]))
-    total = np.linalg.norm(np.diff(srgb_to_lab(profile), axis=0), axis=1).sum()
-    if max(span, total / 4) < 10:
-        raise EngineError("The COLORBAR box holds no colour gradient; draw it over the colorbar itself.",
-                          parameter="COLORBAR")
-    if flip:
-        return 1.0 - fractions[::-1], profile[::-1]
-    return fractions, profile

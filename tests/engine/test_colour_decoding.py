@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 
 from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueMapping, srgb_to_lab
-from colormap_decoder.plugin.engine.colour_scale import colour_scale_from_samples, resolve_colour_scale
+from colormap_decoder.plugin.engine.colour_scales import colour_scale_from_samples, resolve_colour_scale
 from colormap_decoder.plugin.engine.errors import ColourScaleError
 from colormap_decoder.plugin.engine.figure import read_figure
-from colormap_decoder.plugin.engine.regions import box_mask, sample_colorbar
+from colormap_decoder.plugin.engine.colour_scales import sample_colorbar
+from colormap_decoder.plugin.engine.regions import box_mask
 from figures_for_tests import data_pixels, jacksboro_dem, render_grid, topobathy
 
 MAX_DISTANCE = 12.0
@@ -275,7 +276,7 @@ def test_many_colours_are_decoded_in_blocks_with_the_same_result(monkeypatch):
 def test_gmt_hard_hinge_keeps_sea_level_when_the_range_is_stretched(tmp_path):
     """geo.cpt hinges land and sea colours at 0; VMIN/VMAX stretch each side on its own, as
     GMT's makecpt -T does."""
-    from colormap_decoder.plugin.engine.colour_scale import read_cpt
+    from colormap_decoder.plugin.engine.colour_scales import read_cpt
     from colormap_decoder.plugin.engine.pipeline import DecodeSettings, build_value_mapping
 
     scale = read_cpt("/usr/share/gmt/cpt/gmt/geo.cpt")

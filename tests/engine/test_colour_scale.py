@@ -8,7 +8,7 @@ import matplotlib.colors
 import numpy as np
 import pytest
 
-from colormap_decoder.plugin.engine.colour_scale import (
+from colormap_decoder.plugin.engine.colour_scales import (
     ColourScale,
     available_colour_scale_names,
     colour_scale_from_matplotlib,

@@ -14,7 +14,7 @@ import pytest
 import rasterio
 
 from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueMapping
-from colormap_decoder.plugin.engine.colour_scale import read_cpt
+from colormap_decoder.plugin.engine.colour_scales import read_cpt
 from colormap_decoder.plugin.engine.figure import read_figure
 from colormap_decoder.plugin.engine.regions import box_mask
 

@@ -21,7 +21,7 @@ from PIL import Image  # noqa: E402
 from scipy import ndimage  # noqa: E402
 
 from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueMapping  # noqa: E402
-from colormap_decoder.plugin.engine.colour_scale import resolve_colour_scale  # noqa: E402
+from colormap_decoder.plugin.engine.colour_scales import resolve_colour_scale  # noqa: E402
 from colormap_decoder.plugin.engine.errors import ReductionError  # noqa: E402
 from colormap_decoder.plugin.engine.reduction import (  # noqa: E402
     cluster_pixels, cluster_points, connectivity_for_eps, flat_mask, reconstruction_check,

@@ -67,7 +67,7 @@ def test_loaded_outputs_open_with_the_figures_colormap_and_range(provider, proje
     from qgis.core import (QgsColorRampShader, QgsGraduatedSymbolRenderer, QgsRasterLayer,
                            QgsSingleBandPseudoColorRenderer, QgsVectorLayer)
 
-    from colormap_decoder.plugin.engine.colour_scale import resolve_colour_scale
+    from colormap_decoder.plugin.engine.colour_scales import resolve_colour_scale
 
     result = processing.runAndLoadResults("colormapdecoder:decodemap", parameters(
         tmp_path, OUTPUT="TEMPORARY_OUTPUT", OUTPUT_POINTS="TEMPORARY_OUTPUT"))
@@ -142,7 +142,7 @@ def test_classified_figure_gets_discrete_classes_at_its_boundaries(provider, tmp
                            QgsRasterLayer, QgsVectorLayer)
 
     from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueMapping
-    from colormap_decoder.plugin.engine.colour_scale import resolve_colour_scale
+    from colormap_decoder.plugin.engine.colour_scales import resolve_colour_scale
     from colormap_decoder.plugin.processing.output_styling import (DecodedRasterStyler,
                                                                    RepresentativePointsStyler,
                                                                    style_spec)

@@ -11,7 +11,7 @@ import pytest
 import rasterio
 
 from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueMapping
-from colormap_decoder.plugin.engine.colour_scale import resolve_colour_scale
+from colormap_decoder.plugin.engine.colour_scales import resolve_colour_scale
 from colormap_decoder.plugin.engine.figure import read_figure
 
 DEM = Path(__file__).resolve().parents[2] / "sample" / "terra_elev_vinschgau.tif"

@@ -222,45 +222,60 @@ class GcpResiduals:
     enabled: np.ndarray = field(default=None)
     kind: TransformKind = field(default=None)
 
-    def as_table_lines(self, gcps):
+    def as_table_lines(self, gcps, unit=None):
         """Describe the residuals as lines of text for a log.
 
         Parameters
         ----------
         gcps : GroundControlPoints
             The points the residuals were computed for (for their labels).
+        unit : str, optional
+            Name of the map unit ('metre', 'degree'...), for the column headers.
 
         Returns
         -------
         list of str
-            A title, one line per GCP, the RMS errors and one advice line per suspicious GCP.
+            A title, an aligned table (:class:`~.text_format.TableText` lines: a header with
+            units, then one line per GCP), the RMS errors and one advice line per suspicious
+            GCP. Pixel errors are rounded to 0.001 px, map errors to the map length of
+            0.001 px (at least 0.01 map units), so a residual of 3e-12 px reads '< 0.001'.
         """
+        from .text_format import aligned_table, decimals_for, fixed, map_units_per_pixel, unit_symbol
+
         name = TRANSFORM_NAMES.get(self.kind, "Transform")
         enabled = self._enabled(gcps)
-        label_width = max([len(label) for label in gcps.labels] + [3])
-        lines = [
-            f"{name} fitted to {int(enabled.sum())} of {len(enabled)} GCPs from {gcps.source}",
-            f"{'GCP':<{label_width}}  used  {'dx map':>12} {'dy map':>12} {'res map':>12} "
-            f"{'res px':>10} {'LOO map':>12} {'LOO px':>10}",
-        ]
-        for index, label in enumerate(gcps.labels):
-            flag = "  <- suspicious" if self.suspicious[index] else ""
-            lines.append(
-                f"{label:<{label_width}}  {'yes' if enabled[index] else 'no ':<4}  "
-                f"{_format(self.dx_map[index]):>12} {_format(self.dy_map[index]):>12} "
-                f"{_format(self.residual_map[index]):>12} {_format(self.residual_pixels[index]):>10} "
-                f"{_format(self.loo_error_map[index]):>12} {_format(self.loo_error_pixels[index]):>10}{flag}"
-            )
+        symbol = unit_symbol(unit)
+        pixel_decimals = 3
+        per_pixel = map_units_per_pixel(gcps.pixel, gcps.map, enabled)
+        map_decimals = max(2, decimals_for(0.001 * per_pixel)) if np.isfinite(per_pixel) else 2
+        map_decimals = min(map_decimals, 9)
+
+        def in_map(value):
+            return fixed(value, map_decimals)
+
+        def in_pixels(value):
+            return fixed(value, pixel_decimals)
+
+        header = ["GCP", "used", f"dx ({symbol})", f"dy ({symbol})", f"residual ({symbol})",
+                  "residual (px)", f"leave-one-out ({symbol})", "leave-one-out (px)", ""]
+        rows = [[label, "yes" if enabled[index] else "no", in_map(self.dx_map[index]),
+                 in_map(self.dy_map[index]), in_map(self.residual_map[index]),
+                 in_pixels(self.residual_pixels[index]), in_map(self.loo_error_map[index]),
+                 in_pixels(self.loo_error_pixels[index]),
+                 "<- suspicious" if self.suspicious[index] else ""]
+                for index, label in enumerate(gcps.labels)]
+        lines = [f"{name} fitted to {int(enabled.sum())} of {len(enabled)} GCPs from {gcps.source}"]
+        lines += aligned_table(header, rows, align="<<>>>>>><")
         lines.append(
-            f"RMSE {_format(self.rmse_map)} map units, {_format(self.rmse_pixels)} pixels; "
-            f"leave-one-out RMSE {_format(self.loo_rmse_map)} map units, "
-            f"{_format(self.loo_rmse_pixels)} pixels"
+            f"RMSE {in_map(self.rmse_map)} {symbol}, {in_pixels(self.rmse_pixels)} px; "
+            f"leave-one-out RMSE {in_map(self.loo_rmse_map)} {symbol}, "
+            f"{in_pixels(self.loo_rmse_pixels)} px"
         )
         typical = np.nanmedian(self.loo_error_map[enabled]) if np.isfinite(self.loo_error_map[enabled]).any() else np.nan
         for index in np.flatnonzero(self.suspicious):
             lines.append(
-                f"Suspicious: {gcps.labels[index]} is {_format(self.loo_error_map[index])} map units "
-                f"from where the other GCPs put it (typical {_format(typical)}). "
+                f"Suspicious: {gcps.labels[index]} is {in_map(self.loo_error_map[index])} {symbol} "
+                f"from where the other GCPs put it (typical {in_map(typical)}). "
                 + ("Check its coordinates or disable it." if enabled[index] else
                    "It is disabled: correct it before enabling it again.")
             )
@@ -856,10 +871,6 @@ def _in_chunks(points, rows, evaluate):
 def _root_mean_square(values):
     finite = values[np.isfinite(values)]
     return float(np.sqrt(np.mean(finite ** 2))) if finite.size else float("nan")
-
-
-def _format(value):
-    return "n/a" if not np.isfinite(value) else f"{value:.6g}"
 
 
 def _json_number(value):

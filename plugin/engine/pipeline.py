@@ -22,7 +22,8 @@ from .gcps import gcps_on_georeferenced_figure, read_gcps
 from .reduction import ClusterPoints, flat_mask, cluster_pixels, cluster_points, reconstruction_check
 from .colour_decoding import denoise
 from .regions import box_mask, extent_to_pixel_box, polygons_mask
-from .warping import (GeotransformPixelTransform, OutputGrid, crs_label, plan_output_grid,
+from .warping import (GeotransformPixelTransform, OutputGrid, crs_label, crs_unit_name,
+                      plan_output_grid,
                       pixels_to_target, warp_nearest)
 
 DEFAULT_MAX_COLOR_DISTANCE = 12.0
@@ -356,7 +357,8 @@ def decode_map(settings, progress=None, log=None):
     say(f"Georeferencing: {georeference.description}; source CRS "
         f"{crs_label(georeference.source_crs)}, target CRS {crs_label(georeference.target_crs)}")
     if georeference.residuals is not None:
-        for line in georeference.residuals.as_table_lines(georeference.gcps):
+        for line in georeference.residuals.as_table_lines(
+                georeference.gcps, crs_unit_name(georeference.source_crs)):
             say(line)
     for warning in georeference.warnings:
         warnings.append(warning)
@@ -470,9 +472,11 @@ def _reduce(settings, decoder, field_, say, warnings, report):
     check = reconstruction_check(field_.values, clusters, decoder.value_resolution,
                                  full_grid=settings.reconstruction_output)
     if check is not None:
-        say(f"Reconstruction from the points: RMSE {check.rmse:.4g}, "
-            f"{100 * check.within_resolution:.1f} % of {check.pixels_compared:,} pixels within the "
-            f"value resolution")
+        # Not the raster's accuracy: how much of the field the points alone keep.
+        say(f"Points as a summary of the field: interpolated between the points, the field comes "
+            f"back within the value resolution at {100 * check.within_resolution:.1f} % of "
+            f"{check.pixels_compared:,} decoded pixels (RMS difference {check.rmse:.3g} value "
+            f"units). This measures the point layer only; the raster keeps every decoded pixel.")
     return clusters, check
 
 

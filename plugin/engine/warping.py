@@ -9,6 +9,7 @@ projection maths by hand.
 Values are resampled nearest-neighbour: a decoded value is never averaged with nodata or with a
 neighbour across a line.
 """
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,7 +86,37 @@ def crs_label(crs, limit=80):
     except Exception:  # noqa: BLE001 - a label only: any text will do
         return str(crs)[:limit]
     code = parsed.to_authority()
-    return f"{parsed.name} ({':'.join(code)})" if code else parsed.name
+    if code:
+        return f"{parsed.name} ({':'.join(code)})"
+    if parsed.name and parsed.name.lower() != "unknown":
+        return parsed.name
+    # A PROJ string ('+proj=lcc ...') has no name: say what it is, and its parameters.
+    if parsed.is_geographic:
+        kind = "geographic CRS"
+    elif parsed.coordinate_operation is not None:
+        kind = f"{parsed.coordinate_operation.method_name} projection"
+    else:
+        kind = "CRS"
+    ellipsoid = parsed.ellipsoid.name if parsed.ellipsoid is not None else ""
+    on = f" on {ellipsoid}" if ellipsoid and ellipsoid.lower() != "unknown" else ""
+    with warnings.catch_warnings():
+        # pyproj warns that a PROJ string loses information; here it is only a label.
+        warnings.simplefilter("ignore")
+        proj = parsed.to_proj4() or ""
+    if len(proj) > limit:
+        proj = proj[:limit].rsplit(" ", 1)[0] + " …"
+    return f"custom {kind}{on}" + (f" ({proj})" if proj else "")
+
+
+def crs_unit_name(crs):
+    """The name of a CRS's first axis unit ('metre', 'degree'...), or None when unknown."""
+    from pyproj import CRS
+
+    try:
+        parsed = CRS.from_user_input(crs)
+    except Exception:  # noqa: BLE001 - a label only
+        return None
+    return parsed.axis_info[0].unit_name if parsed.axis_info else None
 
 
 def pixels_to_target(x, y, pixel_transform, source_crs, target_crs):

@@ -1,6 +1,7 @@
 """Colour scales from matplotlib's colormaps and from the packages built on them (cmocean,
 cmcrameri, colorcet: optional, used when installed)."""
 import importlib
+import warnings
 
 import numpy as np
 
@@ -53,7 +54,11 @@ class OptionalPackageSource(ColourScaleSource):
     def colormaps(self, required=False) -> "dict | None":
         """The name -> Colormap dictionary of the package, or None if it is missing."""
         try:
-            module = importlib.import_module(self.module_name)
+            with warnings.catch_warnings():
+                # colorcet registers ~200 colormaps through a deprecated matplotlib function: a
+                # warning each, which would flood QGIS's Python warnings for one name lookup.
+                warnings.simplefilter("ignore")
+                module = importlib.import_module(self.module_name)
         except ImportError:
             if required:
                 raise ColourScaleError(

@@ -319,7 +319,56 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             from ..engine.figure import unreadable_figure_message
 
             return False, f"{self.INPUT}: {unreadable_figure_message(path)}"
+        if ok:
+            refusals = self._combinations_that_cannot_work(parameters, context)
+            if refusals:
+                return False, "\n".join(refusals)
         return ok, message
+
+    def _combinations_that_cannot_work(self, parameters, context):
+        """Messages, each naming its parameter, for what a run could not do with these values.
+
+        Only what would certainly fail: every parameter is optional on its own, but a plain
+        image needs GCPs, the values at the ends of a named colormap must come from somewhere,
+        and some colour scale must be given. One rule per block, so a later way of finding a
+        missing piece (reading it off the figure) relaxes just its rule.
+        """
+        def given(name):
+            value = parameters.get(name)
+            return value is not None and str(value).strip() != ""
+
+        refusals = []
+        colormap = self.parameterAsString(parameters, self.COLORMAP, context).strip()
+        colorbar = given(self.COLORBAR)
+        if not colormap and not colorbar:
+            refusals.append(self.tr(
+                "COLORMAP: give the colormap's name (e.g. viridis) or a GMT .cpt file, or draw "
+                "the COLORBAR box over the figure's colorbar."))
+        # A .cpt file (cpt-city included) carries its values; LEVELS give the ends too.
+        carries_values = colormap.lower().endswith(".cpt") or colormap.lower().startswith(
+            ("cpt:", "cpt-city:")) or bool(colormap and os.path.isfile(colormap))
+        if (colormap or colorbar) and not (given(self.VMIN) and given(self.VMAX)) \
+                and not carries_values and not given(self.LEVELS):
+            missing = " and ".join(name for name in (self.VMIN, self.VMAX) if not given(name))
+            source = (self.tr("the colorbar box") if colorbar and not colormap
+                      else self.tr("the colormap '{}'").format(colormap))
+            refusals.append(self.tr(
+                "{}: {} has no values of its own. Give the values at its low and high ends (the "
+                "colorbar's end labels) as VMIN and VMAX, or use a GMT .cpt file, which has "
+                "them.").format(missing, source))
+        if not given(self.GCPS) and not missing_dependencies_message():
+            layer = self._load_quietly(
+                lambda: self.parameterAsRasterLayer(parameters, self.INPUT, context))
+            path = layer.source().split("|")[0] if layer is not None else ""
+            if path and os.path.isfile(path):
+                from ..engine.figure import read_georeferencing
+
+                if read_georeferencing(path)[0] is None:
+                    refusals.append(self.tr(
+                        "GCPS: the figure is a plain image (it has no georeferencing), so it "
+                        "needs ground control points: a QGIS Georeferencer .points file, or a "
+                        "CSV pixel_x,pixel_y,map_x,map_y."))
+        return refusals
 
     def processAlgorithm(self, parameters, context, feedback):
         missing = missing_dependencies_message()
@@ -369,14 +418,17 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         from ..engine.pipeline import decode_map
 
         settings = self._settings(parameters, context)
+        shown = []
 
         def progress(fraction, message):
-            if message:
+            # The engine repeats a stage's message with each step of it; the log shows it once.
+            if message and (not shown or shown[-1] != message):
+                shown.append(message)
                 feedback.setProgressText(message)
             feedback.setProgress(100.0 * fraction)
             return feedback.isCanceled()
 
-        result = decode_map(settings, progress=progress, log=feedback.pushInfo)
+        result = decode_map(settings, progress=progress, log=self._log_function(feedback))
         results = self._write_outputs(parameters, context, feedback, result)
         # Outputs QGIS loads at the end get names and the figure's colours (main thread, later).
         from .output_styling import style_on_load
@@ -386,6 +438,23 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         feedback.pushInfo(self.tr("Wrote {}×{} raster and {} points.").format(
             result.grid.width, result.grid.height, f"{len(result.points.clusters):,}"))
         return results
+
+    @staticmethod
+    def _log_function(feedback):
+        """``feedback.pushInfo`` for the engine's log lines, keeping its tables' columns.
+
+        QGIS's Processing log is HTML in a proportional font: runs of spaces collapse. A table
+        line (:class:`~..engine.text_format.TableText`) is padded with figure spaces (U+2007,
+        as wide as a digit), which are kept, so its numeric columns line up there too; in a
+        terminal (qgis_process) they are ordinary one-column spaces.
+        """
+        from ..engine.text_format import TableText
+
+        def log(message):
+            if isinstance(message, TableText):
+                message = message.replace(" ", "\u2007")
+            feedback.pushInfo(message)
+        return log
 
     def _write_outputs(self, parameters, context, feedback, result):
         """Write every output; the rasters move into place together, once all are complete.

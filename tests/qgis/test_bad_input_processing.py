@@ -215,7 +215,6 @@ def malformed_cpt(tmp_path):
     ({"COLORMAP": "", "COLORBAR": "2000,2020,-500,-100"}, "COLORBAR", "does not overlap"),
     ({"COLORMAP": "", "COLORBAR": "700,704,-300,-296"}, "COLORBAR", "too small to sample"),
     ({"COLORMAP": "", "COLORBAR": "800,820,-500,-100"}, "COLORBAR", "no colour gradient"),
-    ({"COLORMAP": ""}, "COLORMAP", "COLORBAR"),
     ({"MASK_WKT": "POLYGON((100 -80, 680 -80, 680 -530, 100 -530, 100 -80))"}, "PLOT_AREA",
      "No pixel is left to decode"),
 ])

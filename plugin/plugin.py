@@ -2,7 +2,7 @@
 import os
 
 from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication, QSettings, QTranslator
+from qgis.PyQt.QtCore import QCoreApplication, QSettings, Qt, QTranslator
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
@@ -37,6 +37,8 @@ class ColormapDecoderPlugin:
         self.iface = iface
         self.provider = None
         self.action = None
+        self.window_action = None
+        self.window = None
         self.translator = load_translator()
 
     @staticmethod
@@ -52,17 +54,33 @@ class ColormapDecoderPlugin:
         self.initProcessing()
         if self.iface is None:
             return
+        # The toolbar button opens the decode window; the menu has it and the Processing dialog.
+        self.window_action = QAction(QIcon(ICON_PATH), self.tr("Decode window…"),
+                                     self.iface.mainWindow())
+        self.window_action.setObjectName("colormapDecoderWindow")
+        self.window_action.setToolTip(self.tr(
+            "Colormap Decoder: open a figure, fix what was found on it, preview, decode"))
+        self.window_action.triggered.connect(self.open_window)
+        self.iface.addToolBarIcon(self.window_action)
+        self.iface.addPluginToMenu(self.tr("&Colormap Decoder"), self.window_action)
         self.action = QAction(QIcon(ICON_PATH), self.tr("Decode colour-mapped map…"),
                               self.iface.mainWindow())
         self.action.setObjectName("colormapDecoderDecodeMap")
         self.action.triggered.connect(self.open_dialog)
-        self.iface.addToolBarIcon(self.action)
         self.iface.addPluginToMenu(self.tr("&Colormap Decoder"), self.action)
 
     def unload(self):
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+        if self.window_action is not None:
+            self.iface.removePluginMenu(self.tr("&Colormap Decoder"), self.window_action)
+            self.iface.removeToolBarIcon(self.window_action)
+            self.window_action.deleteLater()
+            self.window_action = None
         if self.action is not None:
             self.iface.removePluginMenu(self.tr("&Colormap Decoder"), self.action)
-            self.iface.removeToolBarIcon(self.action)
             self.action.deleteLater()
             self.action = None
         if self.provider is not None:
@@ -71,6 +89,18 @@ class ColormapDecoderPlugin:
         if self.translator is not None:
             QCoreApplication.removeTranslator(self.translator)
             self.translator = None
+
+    def open_window(self):
+        """Open (or bring back) the decode window."""
+        from ..ui.decode_window import DecodeWindow
+
+        if self.window is None:
+            self.window = DecodeWindow(self.iface, self.iface.mainWindow())
+            self.window.setWindowFlag(Qt.WindowType.Window, True)
+        self.window.show()
+        self.window.raise_()
+        self.window.activateWindow()
+        return self.window
 
     def open_dialog(self):
         """Open the algorithm's Processing dialog."""

@@ -32,10 +32,31 @@ def test_class_factory_registers_and_unregisters_the_provider(qgis_app):
                                    "Thin plate spline", "Helmert", "Projective"]
     assert algorithm.shortHelpString()
     iface.addToolBarIcon.assert_called_once()
-    iface.addPluginToMenu.assert_called_once()
+    assert iface.addToolBarIcon.call_args[0][0] is plugin.window_action
+    assert iface.addPluginToMenu.call_count == 2  # the window and the Processing dialog
     plugin.unload()
     assert registry.providerById("colormapdecoder") is None
     iface.removeToolBarIcon.assert_called_once()
+    assert iface.removePluginMenu.call_count == 2
+
+
+def test_the_toolbar_button_opens_the_decode_window(qgis_app):
+    import colormap_decoder
+    from colormap_decoder.ui.decode_window import DecodeWindow
+
+    iface = mock.MagicMock()
+    iface.mainWindow.return_value = None
+    plugin = colormap_decoder.classFactory(iface)
+    plugin.initGui()
+    try:
+        plugin.window_action.trigger()
+        assert isinstance(plugin.window, DecodeWindow) and plugin.window.isVisible()
+        window = plugin.window
+        plugin.window_action.trigger()  # the same window comes back
+        assert plugin.window is window
+    finally:
+        plugin.unload()
+    assert plugin.window is None
 
 
 def test_metadata_declares_what_qgis_needs():

@@ -401,7 +401,7 @@ def decode_map(settings, progress=None, log=None):
     report = stage(0.65, 0.95, "Placing the figure in the target CRS")
     grid = plan_output_grid(georeference.pixel_transform, georeference.source_crs,
                             georeference.target_crs, plot_box, settings.pixel_size)
-    say(f"Output grid: {grid.width}×{grid.height} pixels of {grid.pixel_size:.6g} target units")
+    say(f"Output grid: {grid.describe()}")
     figure_frame = [field_.values]
     if settings.distance_output:
         figure_frame.append(field_.distance)

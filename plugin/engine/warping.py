@@ -42,27 +42,61 @@ class GeotransformPixelTransform:
         return self.backward * (np.asarray(mx, float), np.asarray(my, float))
 
 
+# Rotation terms of an affine fit are kept only when leaving them out would move some figure
+# pixel by more than this (figure pixels); below it the grid is written north-up.
+ROTATION_TOLERANCE_PIXELS = 0.1
+
+
 @dataclass(frozen=True)
 class OutputGrid:
-    """A north-up raster grid in the target CRS.
+    """A raster grid in the target CRS.
 
     Attributes
     ----------
     geotransform : tuple of 6 floats
-        GDAL geotransform (origin x, pixel width, 0, origin y, 0, -pixel height).
+        GDAL geotransform: map x = gt[0] + col·gt[1] + row·gt[2], map y = gt[3] + col·gt[4] +
+        row·gt[5] (col, row at pixel corners). North-up (gt[2] = gt[4] = 0) unless the grid is
+        the figure's own, rotated, pixel grid.
     width, height : int
         Columns and rows.
     crs_wkt : str
+    figure_box : tuple (col0, row0, col1, row1) or None
+        When set, the grid *is* the figure's own pixel grid over this box (an affine
+        georeferencing in the GCP CRS): output pixel (c, r) is figure pixel (col0 + c, row0 + r)
+        and nothing is resampled.
+    note : str
+        How the grid was chosen, for the log.
     """
 
     geotransform: tuple
     width: int
     height: int
     crs_wkt: str
+    figure_box: tuple = None
+    note: str = ""
 
     @property
     def pixel_size(self):
-        return self.geotransform[1]
+        """Mean pixel size (target CRS units): the square root of one pixel's area."""
+        gt = self.geotransform
+        return float(np.sqrt(abs(gt[1] * gt[5] - gt[2] * gt[4])))
+
+    @property
+    def pixel_sizes(self):
+        """Lengths of a pixel's column and row edges (target CRS units)."""
+        gt = self.geotransform
+        return float(np.hypot(gt[1], gt[4])), float(np.hypot(gt[2], gt[5]))
+
+    @property
+    def rotated(self):
+        return self.geotransform[2] != 0 or self.geotransform[4] != 0
+
+    def describe(self):
+        """E.g. '3000×2000 pixels of 10 × 12.5 target units (the figure's own pixels)'."""
+        width, height = self.pixel_sizes
+        size = f"{width:.6g}" if np.isclose(width, height, rtol=1e-9) else f"{width:.6g} × {height:.6g}"
+        text = f"{self.width}×{self.height} pixels of {size} target units"
+        return f"{text}{' (rotated)' if self.rotated else ''}; {self.note}" if self.note else text
 
 
 def crs_transformer(source_crs, target_crs):
@@ -158,8 +192,154 @@ def region_outline(box, samples_per_edge=64):
     return gx.ravel(), gy.ravel()
 
 
+def affine_geotransform(pixel_transform):
+    """The GDAL geotransform of a pixel transform that is affine, else None.
+
+    A figure's own geotransform, a Polynomial 1 fit and a Helmert fit are affine; higher
+    polynomials, thin plate splines and projective transforms are not.
+    """
+    if isinstance(pixel_transform, GeotransformPixelTransform):
+        return tuple(pixel_transform.forward.to_gdal())
+    from .gcp_transform import TransformKind
+
+    if getattr(pixel_transform, "kind", None) not in (TransformKind.POLYNOMIAL_1,
+                                                      TransformKind.HELMERT):
+        return None
+    mx, my = pixel_transform.pixel_to_map(np.array([0.0, 1.0, 0.0]), np.array([0.0, 0.0, 1.0]))
+    return (float(mx[0]), float(mx[1] - mx[0]), float(mx[2] - mx[0]),
+            float(my[0]), float(my[1] - my[0]), float(my[2] - my[0]))
+
+
+def same_crs(first, second):
+    """Whether two CRS descriptions (WKT, PROJ, 'EPSG:n') name the same CRS, axis order aside."""
+    if first == second:
+        return True
+    from pyproj import CRS
+
+    try:
+        return CRS.from_user_input(first).equals(CRS.from_user_input(second),
+                                                 ignore_axis_order=True)
+    except Exception:  # noqa: BLE001 - unparsable CRSs are refused elsewhere, with a message
+        return False
+
+
+def figure_pixel_grid(pixel_transform, source_crs, target_crs, box):
+    """The plot area's own pixel grid, when the georeferencing allows writing it unresampled.
+
+    That is when the pixel transform is affine and the target CRS is the GCP CRS: the output
+    geotransform is the fitted one, moved to the box's corner. Its rotation terms are dropped
+    (and the origin moved by half their effect, so the largest shift is halved) when they would
+    move no figure pixel by more than ``ROTATION_TOLERANCE_PIXELS``.
+
+    Parameters
+    ----------
+    pixel_transform : pixel transform
+    source_crs, target_crs : str
+    box : tuple (col0, row0, col1, row1)
+        The plot area, figure pixel corners.
+
+    Returns
+    -------
+    OutputGrid or None
+        None when the figure's grid cannot be written as it is.
+    """
+    gt = affine_geotransform(pixel_transform)
+    if gt is None or not same_crs(source_crs, target_crs):
+        return None
+    col0, row0, col1, row1 = (int(round(v)) for v in box)
+    width, height = col1 - col0, row1 - row0
+    if width <= 0 or height <= 0 or not np.all(np.isfinite(gt)):
+        return None
+    origin_x = gt[0] + col0 * gt[1] + row0 * gt[2]
+    origin_y = gt[3] + col0 * gt[4] + row0 * gt[5]
+    a, b, d, e = gt[1], gt[2], gt[4], gt[5]
+    if a * e - b * d == 0:
+        return None
+    # The shift (in figure pixels) that leaving out b and d causes at the farthest pixel, once
+    # the origin is moved by half of it: the map offset divided by the pixel's own size there.
+    shift_x = abs(b) * height / 2 / abs(a) if a else np.inf
+    shift_y = abs(d) * width / 2 / abs(e) if e else np.inf
+    shift = max(shift_x, shift_y)
+    if (b or d) and shift <= ROTATION_TOLERANCE_PIXELS:
+        geotransform = (origin_x + b * height / 2, a, 0.0, origin_y + d * width / 2, 0.0, e)
+        note = (f"the figure's own pixels, unresampled (rotation of the fit left out: it moves no "
+                f"pixel by more than {shift:.2g} px)")
+    elif b or d:
+        # The turn of the figure's rows against the map's x axis, each axis in its own pixel
+        # size (map units need not be equal on both axes: degrees of longitude and latitude).
+        angle = np.degrees(np.arctan2(-d / e, a / abs(a))) if e else 90.0
+        geotransform = (origin_x, a, b, origin_y, d, e)
+        note = (f"the figure's own pixels, unresampled, with the fit's rotation of {angle:.3g}° "
+                f"written into the geotransform (it would move pixels by up to {shift:.2g} px)")
+    else:
+        geotransform = (origin_x, a, 0.0, origin_y, 0.0, e)
+        note = "the figure's own pixels, unresampled"
+    from pyproj import CRS
+
+    return OutputGrid(tuple(float(v) for v in geotransform), width, height,
+                      CRS.from_user_input(target_crs).to_wkt(), figure_box=(col0, row0, col1, row1),
+                      note=note)
+
+
+def lossless_pixel_sizes(pixel_transform, source_crs, target_crs, box, samples_per_edge=33):
+    """Per-axis north-up pixel sizes with which nearest-neighbour resampling loses no figure pixel.
+
+    At each place the figure's pixel grid maps onto the target CRS through the Jacobian J of
+    pixel → target. An output grid of sizes (sx, sy) seen from the figure is a lattice with
+    steps J⁻¹·(sx, 0) and J⁻¹·(0, sy); every figure pixel (a unit square) holds at least one
+    output pixel centre when that lattice's cell fits in a unit square:
+    sx·|M₀₀| + sy·|M₀₁| ≤ 1 and sx·|M₁₀| + sy·|M₁₁| ≤ 1 with M = J⁻¹ (the largest |Mᵢⱼ| over
+    the box). Of those sizes the one with the largest pixel area (fewest output pixels) is
+    chosen. For an unrotated figure this is exactly the figure pixel's width and height.
+
+    Parameters
+    ----------
+    pixel_transform : pixel transform
+    source_crs, target_crs : str
+    box : tuple (col0, row0, col1, row1)
+
+    Returns
+    -------
+    (float, float) or None
+        Pixel width and height in target units; None where the Jacobian cannot be evaluated.
+    """
+    x, y = region_outline(box, samples_per_edge)
+    half = 0.5
+    x_left, y_left = pixels_to_target(x - half, y, pixel_transform, source_crs, target_crs)
+    x_right, y_right = pixels_to_target(x + half, y, pixel_transform, source_crs, target_crs)
+    x_up, y_up = pixels_to_target(x, y - half, pixel_transform, source_crs, target_crs)
+    x_down, y_down = pixels_to_target(x, y + half, pixel_transform, source_crs, target_crs)
+    j00 = (np.asarray(x_right) - x_left) / (2 * half)
+    j10 = (np.asarray(y_right) - y_left) / (2 * half)
+    j01 = (np.asarray(x_down) - x_up) / (2 * half)
+    j11 = (np.asarray(y_down) - y_up) / (2 * half)
+    det = j00 * j11 - j01 * j10
+    usable = np.isfinite(det) & (det != 0)
+    if not usable.any():
+        return None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m00, m01 = np.abs(j11 / det)[usable], np.abs(j01 / det)[usable]
+        m10, m11 = np.abs(j10 / det)[usable], np.abs(j00 / det)[usable]
+    c00, c01, c10, c11 = m00.max(), m01.max(), m10.max(), m11.max()
+
+    def sizes(ratio):
+        """(sx, sy) with sy = ratio·sx as large as both constraints allow."""
+        sx = 1.0 / max(c00 + ratio * c01, c10 + ratio * c11)
+        return sx, ratio * sx
+
+    candidates = []
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # Each constraint alone is best at its own midpoint; both bind where they cross.
+        for ratio in (c00 / c01, c10 / c11, (c00 - c10) / (c11 - c01)):
+            if np.isfinite(ratio) and ratio > 0:
+                candidates.append(sizes(ratio))
+    if not candidates:
+        return None
+    return max(candidates, key=lambda pair: pair[0] * pair[1])
+
+
 def plan_output_grid(pixel_transform, source_crs, target_crs, box, pixel_size=0.0):
-    """Choose the north-up grid in the target CRS that covers a pixel box of the figure.
+    """Choose the grid in the target CRS that covers a pixel box of the figure.
 
     Parameters
     ----------
@@ -168,15 +348,15 @@ def plan_output_grid(pixel_transform, source_crs, target_crs, box, pixel_size=0.
     box : tuple (col0, row0, col1, row1)
         The part of the figure to place (the plot area).
     pixel_size : float
-        Output pixel size in target CRS units; 0 picks one that keeps about the figure's own
-        resolution: the square root of the box's target-CRS area per figure pixel.
+        Output pixel size in target CRS units, square. 0 (the default) writes the figure's own
+        pixel grid when the transform is affine and the target CRS is the GCP CRS
+        (:func:`figure_pixel_grid`: nothing is resampled); otherwise a north-up grid with
+        per-axis pixel sizes that lose no figure pixel (:func:`lossless_pixel_sizes`).
 
     Returns
     -------
     OutputGrid
     """
-    from shapely.geometry import Polygon
-
     x, y = region_outline(box)
     check_area_of_use(x, y, pixel_transform, source_crs, target_crs)
     tx, ty = pixels_to_target(x, y, pixel_transform, source_crs, target_crs)
@@ -187,27 +367,73 @@ def plan_output_grid(pixel_transform, source_crs, target_crs, box, pixel_size=0.
             "outside the CRS's domain). Choose a target CRS that covers the figure's region.")
     xmin, xmax, ymin, ymax = tx.min(), tx.max(), ty.min(), ty.max()
     if pixel_size <= 0:
-        n = int(np.sqrt(len(x)))
-        outline = np.concatenate([np.arange(n), n * np.arange(1, n) + n - 1,
-                                  n * n - 1 - np.arange(1, n), n * np.arange(n - 2, 0, -1)])
-        area = Polygon(np.column_stack([tx[outline], ty[outline]])).area
-        box_pixels = (box[2] - box[0]) * (box[3] - box[1])
-        if not area > 0 or box_pixels <= 0:
-            raise GeoreferencingError("The plot area maps onto an empty region of the target CRS; "
-                                      "check the GCPs.", parameter="GCPS")
-        pixel_size = float(np.sqrt(area / box_pixels))
+        mean_size = _mean_pixel_size(tx, ty, box)
+        own = figure_pixel_grid(pixel_transform, source_crs, target_crs, box)
+        if own is not None:
+            _check_output_size(own.width, own.height, own.pixel_size)
+            return own
+        sizes = lossless_pixel_sizes(pixel_transform, source_crs, target_crs, box)
+        if sizes is None:
+            size_x = size_y = mean_size
+            note = "square pixels of the figure's mean resolution"
+        else:
+            # A non-affine transform varies between the sampled places: 0.5 % to spare.
+            spare = 1.0 if affine_geotransform(pixel_transform) is not None else 0.995
+            size_x, size_y = (float(v) * spare for v in sizes)
+            note = "per-axis pixel sizes chosen so that no figure pixel is lost"
+    else:
+        size_x = size_y = float(pixel_size)
+        note = "PIXEL_SIZE as given"
     # A hair of tolerance: an extent of exactly n pixels must not become n + 1.
-    width = max(1, int(np.ceil((xmax - xmin) / pixel_size - 1e-6)))
-    height = max(1, int(np.ceil((ymax - ymin) / pixel_size - 1e-6)))
+    width = max(1, int(np.ceil((xmax - xmin) / size_x - 1e-6)))
+    height = max(1, int(np.ceil((ymax - ymin) / size_y - 1e-6)))
+    _check_output_size(width, height, min(size_x, size_y))
+    from pyproj import CRS
+
+    crs_wkt = CRS.from_user_input(target_crs).to_wkt()
+    return OutputGrid((float(xmin), size_x, 0.0, float(ymax), 0.0, -size_y),
+                      width, height, crs_wkt, note=note)
+
+
+def mean_pixel_size(pixel_transform, source_crs, target_crs, box):
+    """The figure's mean resolution in the target CRS: √(area of the box / its pixel count).
+
+    Parameters
+    ----------
+    pixel_transform : pixel transform
+    source_crs, target_crs : str
+    box : tuple (col0, row0, col1, row1)
+
+    Returns
+    -------
+    float
+        Target CRS units per figure pixel.
+    """
+    x, y = region_outline(box)
+    tx, ty = pixels_to_target(x, y, pixel_transform, source_crs, target_crs)
+    return _mean_pixel_size(np.asarray(tx), np.asarray(ty), box)
+
+
+def _mean_pixel_size(tx, ty, box):
+    """√(area / pixels) from the target coordinates of :func:`region_outline`'s lattice."""
+    from shapely.geometry import Polygon
+
+    n = int(np.sqrt(len(tx)))
+    outline = np.concatenate([np.arange(n), n * np.arange(1, n) + n - 1,
+                              n * n - 1 - np.arange(1, n), n * np.arange(n - 2, 0, -1)])
+    area = Polygon(np.column_stack([tx[outline], ty[outline]])).area
+    box_pixels = (box[2] - box[0]) * (box[3] - box[1])
+    if not area > 0 or box_pixels <= 0:
+        raise GeoreferencingError("The plot area maps onto an empty region of the target CRS; "
+                                  "check the GCPs.", parameter="GCPS")
+    return float(np.sqrt(area / box_pixels))
+
+
+def _check_output_size(width, height, pixel_size):
     if width * height > MAX_OUTPUT_PIXELS:
         raise GeoreferencingError(
             f"A pixel size of {pixel_size:g} makes a raster of {width}×{height} pixels; choose a "
             "larger PIXEL_SIZE (in target CRS units).", parameter="PIXEL_SIZE")
-    from pyproj import CRS
-
-    crs_wkt = CRS.from_user_input(target_crs).to_wkt()
-    return OutputGrid((float(xmin), pixel_size, 0.0, float(ymax), 0.0, -pixel_size),
-                      width, height, crs_wkt)
 
 
 def check_area_of_use(x, y, pixel_transform, source_crs, target_crs, margin_degrees=10.0):
@@ -304,12 +530,13 @@ def _lattice(n, step):
 
 def _target_to_pixel(grid, pixel_transform, source_crs, target_crs):
     """Function from output (col, row) indices to figure pixel coordinates."""
-    x0, size, _, y0, _, negative_size = grid.geotransform
+    x0, a, b, y0, d, e = grid.geotransform
     transformer = None if source_crs == target_crs else crs_transformer(target_crs, source_crs)
 
     def to_source(col, row):
-        tx = x0 + (np.asarray(col, float) + 0.5) * size
-        ty = y0 + (np.asarray(row, float) + 0.5) * negative_size
+        col, row = np.asarray(col, float) + 0.5, np.asarray(row, float) + 0.5
+        tx = x0 + col * a + row * b
+        ty = y0 + col * d + row * e
         if transformer is not None:
             tx, ty = transformer.transform(tx, ty, errcheck=False)
         return pixel_transform.map_to_pixel(np.asarray(tx), np.asarray(ty))
@@ -336,6 +563,14 @@ def warp_nearest(arrays, box, grid, pixel_transform, source_crs, target_crs,
     -------
     list of ndarray of float32, shape (grid.height, grid.width)
     """
+    if grid.figure_box is not None:
+        # The figure's own pixel grid: the box's pixels are the output, nothing is resampled.
+        col0, row0, col1, row1 = grid.figure_box
+        outputs = [np.ascontiguousarray(source[row0:row1, col0:col1], dtype=np.float32)
+                   for source in arrays]
+        if feedback is not None and feedback(1.0):
+            raise InterruptedError("Warping was cancelled.")
+        return outputs
     col0, row0, col1, row1 = (int(round(v)) for v in box)
     outputs = [np.full((grid.height, grid.width), fill, dtype=np.float32) for _ in arrays]
     for start in range(0, grid.height, chunk_rows):

@@ -268,8 +268,10 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 "A 3×3 median filter before matching colours: helps with JPEG artefacts, "
                 "blurs thin features."),
             self.PIXEL_SIZE: self.tr(
-                "Pixel size of the decoded raster in target CRS units; 0 keeps about the "
-                "figure's own resolution."),
+                "Pixel size of the decoded raster in target CRS units. 0: with an affine "
+                "transform (Polynomial 1, Helmert) and TARGET_CRS = GCP CRS, the plot area's own "
+                "pixels with the fitted geotransform (nothing resampled); otherwise per-axis "
+                "pixel sizes with which no figure pixel is lost."),
             self.DBSCAN_EPS: self.tr(
                 "Pixels of a flat plateau closer than this (in figure pixels) join one "
                 "cluster; below 2 this is connected components."),
@@ -513,8 +515,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         from ..engine.warping import crs_label
 
         extra = {"Target CRS": crs_label(ref.target_crs),
-                 "Output grid": f"{result.grid.width}×{result.grid.height} px of "
-                                f"{result.grid.pixel_size:.6g}",
+                 "Output grid": result.grid.describe(),
                  "Points": len(result.points.clusters)}
         if check is not None:
             extra.update({"Reconstruction RMSE": check.rmse,

@@ -2,7 +2,9 @@
 
 Every figure here is drawn by matplotlib on pixel-exact axes from a real grid, so the truth of
 every figure pixel is known: its map position (the axes' linear map in the figure's own CRS,
-then pyproj to any other CRS) and its value. Three measurements, all in *output pixels*:
+then pyproj to any other CRS) and its value. Three measurements, all in *figure pixels* (the
+figure's mean resolution in the target CRS, :func:`~warping.mean_pixel_size`; output pixels can
+be finer, so that no figure pixel is lost):
 
 * **forward**: a lattice of figure pixel positions inside the plot area goes through the
   pipeline's georeference (:func:`~warping.pixels_to_target`, what the point layer uses) and is
@@ -47,7 +49,7 @@ from colormap_decoder.plugin.engine.gcps import (GroundControlPoints, read_gcps,
 from colormap_decoder.plugin.engine.figure import read_figure  # noqa: E402
 from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map  # noqa: E402
 from colormap_decoder.plugin.engine.report import write_georeferencing_report  # noqa: E402
-from colormap_decoder.plugin.engine.warping import (pixels_to_target,  # noqa: E402
+from colormap_decoder.plugin.engine.warping import (mean_pixel_size, pixels_to_target,  # noqa: E402
                                                     source_pixels_for_grid)
 from figures_for_tests import RenderedFigure, _rect, jacksboro_dem, render_grid  # noqa: E402
 
@@ -300,17 +302,24 @@ def decode(figure_path, plot_box, gcps_path, gcp_crs, kind, target_crs, vmin, vm
 
 
 def output_centres(grid):
-    x0, size, _, y0, _, negative = grid.geotransform
-    cols, rows = np.meshgrid(np.arange(grid.width), np.arange(grid.height))
-    return x0 + (cols + 0.5) * size, y0 + (rows + 0.5) * negative
+    x0, a, b, y0, d, e = grid.geotransform
+    cols, rows = np.meshgrid(np.arange(grid.width) + 0.5, np.arange(grid.height) + 0.5)
+    return x0 + cols * a + rows * b, y0 + cols * d + rows * e
+
+
+def figure_pixel_size(result):
+    """The unit of every measurement here: one figure pixel's size in the target CRS."""
+    ref = result.georeference
+    return mean_pixel_size(ref.pixel_transform, ref.source_crs, ref.target_crs, result.plot_box)
 
 
 def geolocation_errors(result, truth, within=None):
-    """Forward and raster geolocation errors in output pixels (see the module docstring).
+    """Forward and raster geolocation errors in figure pixels (see the module docstring).
 
     ``within`` (a callable on figure pixel x, y -> bool) restricts both to part of the figure.
     """
     ref, grid = result.georeference, result.grid
+    unit = figure_pixel_size(result)
     col0, row0, col1, row1 = result.plot_box
     fx, fy = np.meshgrid(np.linspace(col0 + 0.5, col1 - 0.5, 60),
                          np.linspace(row0 + 0.5, row1 - 0.5, 45))
@@ -320,7 +329,7 @@ def geolocation_errors(result, truth, within=None):
         fx, fy = fx[keep], fy[keep]
     px, py = pixels_to_target(fx, fy, ref.pixel_transform, ref.source_crs, ref.target_crs)
     tx, ty = truth.pixel_to(ref.target_crs, fx, fy)
-    forward = np.hypot(np.asarray(px) - tx, np.asarray(py) - ty) / grid.pixel_size
+    forward = np.hypot(np.asarray(px) - tx, np.asarray(py) - ty) / unit
 
     sx, sy = source_pixels_for_grid(grid, ref.pixel_transform, ref.source_crs, ref.target_crs)
     inside = (sx >= col0) & (sx < col1) & (sy >= row0) & (sy < row1)
@@ -328,7 +337,7 @@ def geolocation_errors(result, truth, within=None):
         inside &= within(sx, sy)
     cx, cy = output_centres(grid)
     tx, ty = truth.pixel_to(ref.target_crs, sx[inside], sy[inside])
-    raster = np.hypot(tx - cx[inside], ty - cy[inside]) / grid.pixel_size
+    raster = np.hypot(tx - cx[inside], ty - cy[inside]) / unit
     return forward, raster
 
 
@@ -336,9 +345,10 @@ def value_comparison(result, truth, step, sample=30000, seed=1):
     """Decoded values against the truth at the output centres, and the best-matching shift.
 
     Returns (fraction of compared pixels within one colour step of the truth, best shift in
-    output pixels (dx, dy), fraction within one step at that shift and at 1 px).
+    figure pixels (dx, dy), fraction within one step at that shift and at 1 px).
     """
     grid = result.grid
+    unit = figure_pixel_size(result)
     cx, cy = output_centres(grid)
     decoded = result.values
     candidates = np.flatnonzero(np.isfinite(decoded).ravel())
@@ -348,7 +358,7 @@ def value_comparison(result, truth, step, sample=30000, seed=1):
     crs = result.georeference.target_crs
 
     def agreement(shift_x, shift_y):
-        x, y = truth.pixel_from(crs, cx + shift_x * grid.pixel_size, cy - shift_y * grid.pixel_size)
+        x, y = truth.pixel_from(crs, cx + shift_x * unit, cy - shift_y * unit)
         true = truth.value_at_pixel(np.asarray(x), np.asarray(y))
         ok = np.isfinite(true)
         return float(np.mean(np.abs(decoded[ok] - true[ok]) <= step)), int(ok.sum())

@@ -14,6 +14,7 @@ import numpy as np
 
 from .colour_decoding import ColourDecoder, DecodedField, ValueMapping
 from .colour_scales import colour_scale_from_samples, resolve_colour_scale, sample_colorbar
+from .detection.layout import describe_layout_use, detect_layout
 from .errors import ColourScaleError, EngineError, GcpError, GeoreferencingError
 from .figure import read_figure
 from .gcp_transform import TransformKind, compute_residuals, fit_gcp_transform, list_labels
@@ -111,11 +112,15 @@ class DecodeResult:
     reconstruction_grid: np.ndarray = None
     # Discrete scales: each output pixel's class, 0 for the lowest (NaN where not data).
     class_grid: np.ndarray = None
+    # The map frame and colorbar found on the figure (detection.layout.Layout), when looked for.
+    layout: object = None
 
 
 # -- stage: colour scale ------------------------------------------------------------------
-def build_colour_scale(settings, figure):
+def build_colour_scale(settings, figure, layout=None):
     """The colour scale from the colorbar box or from the colormap name / .cpt file.
+
+    With neither, the colorbar found on the figure (``layout``, see ``detection/``) is sampled.
 
     Returns
     -------
@@ -128,8 +133,14 @@ def build_colour_scale(settings, figure):
                                            figure.geotransform, parameter="COLORBAR")
         fractions, samples = sample_colorbar(figure.rgb, colorbar_box, flip=settings.colorbar_flip)
         return colour_scale_from_samples(samples, name="colorbar", positions=fractions), colorbar_box
+    if not settings.colormap and layout is not None and layout.colorbar is not None:
+        colorbar_box = layout.colorbar.pixel_box()
+        fractions, samples = sample_colorbar(figure.rgb, colorbar_box, flip=settings.colorbar_flip)
+        return (colour_scale_from_samples(samples, name="colorbar (found on the figure)",
+                                          positions=fractions), colorbar_box)
     if not settings.colormap:
-        raise ColourScaleError("Give a COLORMAP (a name or a .cpt file) or draw the COLORBAR box.")
+        raise ColourScaleError("Give a COLORMAP (a name or a .cpt file) or draw the COLORBAR box: "
+                               "no colorbar was found on the figure.")
     return resolve_colour_scale(settings.colormap, settings.qgis_resources), colorbar_box
 
 
@@ -162,8 +173,11 @@ def choose_match_space(settings, figure):
 
 
 # -- stage: what to decode ----------------------------------------------------------------
-def pixels_to_examine(settings, figure, colorbar_box):
+def pixels_to_examine(settings, figure, colorbar_box, layout=None):
     """Pixels that may hold data: opaque, in the plot area, not on the colorbar nor masked.
+
+    Without PLOT_AREA, the map frame found on the figure (``layout``) is the plot area; a
+    colorbar found there is always left out, with its labels when no frame was found.
 
     Returns
     -------
@@ -175,9 +189,14 @@ def pixels_to_examine(settings, figure, colorbar_box):
     if settings.plot_area_extent is not None:
         plot_box = extent_to_pixel_box(settings.plot_area_extent, figure.shape,
                                        figure.geotransform, parameter="PLOT_AREA")
+    elif layout is not None and layout.frame is not None:
+        plot_box = layout.frame.inner_pixel_box()
     examine = figure.opaque & box_mask(figure.shape, plot_box)
     if colorbar_box is not None:
         examine &= ~box_mask(figure.shape, colorbar_box, COLORBAR_EXCLUSION_MARGIN)
+    if layout is not None and layout.colorbar is not None:
+        examine &= ~box_mask(figure.shape, layout.colorbar.pixel_box(),
+                             layout.colorbar_exclusion_margin())
     if settings.mask_geometries:
         examine &= ~polygons_mask(settings.mask_geometries, figure.shape, figure.geotransform)
     return examine, plot_box
@@ -364,7 +383,13 @@ def decode_map(settings, progress=None, log=None):
         warnings.append(warning)
         say(warning)
 
-    scale, colorbar_box = build_colour_scale(settings, figure)
+    layout = None
+    if settings.plot_area_extent is None or (settings.colorbar_extent is None
+                                             and not settings.colormap):
+        layout = detect_layout(figure.rgb)
+        for line in describe_layout_use(layout, settings, figure.geotransform):
+            say(line)
+    scale, colorbar_box = build_colour_scale(settings, figure, layout)
     mapping = build_value_mapping(settings, scale)
     decoder = ColourDecoder(scale, mapping, choose_match_space(settings, figure))
     say(f"Colour scale: {scale.name} ({'discrete' if decoder.is_discrete else 'continuous'}), "
@@ -373,7 +398,7 @@ def decode_map(settings, progress=None, log=None):
         f"{decoder.value_resolution:.4g}; colours matched in "
         f"{'CIELAB' if decoder.match_space == 'cielab' else 'JPEG Y′CbCr'}")
 
-    examine, plot_box = pixels_to_examine(settings, figure, colorbar_box)
+    examine, plot_box = pixels_to_examine(settings, figure, colorbar_box, layout)
     if not examine.any():
         raise EngineError("No pixel is left to decode inside PLOT_AREA: every pixel there is "
                           "transparent, on the COLORBAR or inside a MASK polygon. Draw PLOT_AREA "
@@ -425,7 +450,7 @@ def decode_map(settings, progress=None, log=None):
     stage(0.95, 1.0, "Writing")
     return DecodeResult(settings, figure, decoder, scale.name, mapping, field_, plot_box,
                         georeference, grid, values, distance, points, check, messages, warnings,
-                        reconstruction, classes)
+                        reconstruction, classes, layout)
 
 
 def _reduce(settings, decoder, field_, say, warnings, report):

@@ -1,0 +1,162 @@
+"""A figure's layout: its map frame and its colorbar, found from the pixels alone."""
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from .colorbar import ColorbarDetection, find_colorbars
+from .frame import FrameDetection, find_frame
+from .lines import dark_mask, find_rectangles, luminance, page_luminance
+
+
+@dataclass
+class Layout:
+    """Where the map and the colorbar are on a figure.
+
+    Attributes
+    ----------
+    frame : FrameDetection or None
+    colorbar : ColorbarDetection or None
+        The most colourful bar found (others in ``other_colorbars``).
+    page_rgb : ndarray of float (3,)
+        The page colour (median of the image's border).
+    rectangles : list of lines.Rectangle
+        Every box closed by dark lines, for reports.
+    max_thickness : int
+        Thickest line expected, pixels (scales with the figure's size).
+    """
+
+    frame: Optional[FrameDetection]
+    colorbar: Optional[ColorbarDetection]
+    page_rgb: np.ndarray
+    rectangles: list = field(default_factory=list)
+    other_colorbars: list = field(default_factory=list)
+    max_thickness: int = 4
+    dark: np.ndarray = None
+
+    def colorbar_exclusion_margin(self):
+        """Pixels around the colorbar left out of the decoding: its outline and ticks; with no
+        frame found, its tick labels too (about twice the bar's width beside it)."""
+        if self.colorbar is None:
+            return 0
+        if self.frame is not None:
+            return 3
+        left, top, right, bottom = self.colorbar.box
+        return int(max(3, 2.5 * min(right - left, bottom - top)))
+
+
+def detect_layout(rgb):
+    """Find the map frame and the colorbar of a figure.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8 (rows, cols, 3)
+
+    Returns
+    -------
+    Layout
+        ``frame`` and ``colorbar`` are None when not found.
+    """
+    rows, cols = rgb.shape[:2]
+    lum = luminance(rgb)
+    page = page_luminance(lum)
+    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
+    page_rgb = np.median(border, axis=0)
+    dark = dark_mask(lum, page)
+    max_thickness = max(4, int(round(0.01 * min(rows, cols))))
+    min_side = max(30, int(0.05 * min(rows, cols)))
+    rectangles = find_rectangles(dark, min_side=min_side, max_thickness=max_thickness)
+    colorbars = find_colorbars(rgb, rectangles, page_rgb)
+    frame = find_frame(dark, rectangles, [bar.box for bar in colorbars], max_thickness)
+    if frame is not None:
+        # A colorbar is beside the map or on a legend inside it, never the map itself nor a
+        # strip of the map cut off by grid lines (such a strip shares the frame's sides).
+        colorbars = [bar for bar in colorbars if not _same_box(bar.box, frame.box)
+                     and not (_inside(bar.box, frame.box, max_thickness)
+                              and _shared_sides(bar.box, frame.box, max_thickness + 2) >= 1)]
+    return Layout(frame, colorbars[0] if colorbars else None, page_rgb, rectangles,
+                  colorbars[1:], max_thickness, dark)
+
+
+def _shared_sides(a, b, tolerance):
+    return sum(abs(x - y) <= tolerance for x, y in zip(a, b))
+
+
+def _inside(box, other, margin):
+    return (box[0] >= other[0] - margin and box[2] <= other[2] + margin
+            and box[1] >= other[1] - margin and box[3] <= other[3] + margin)
+
+
+def _same_box(a, b, tolerance=3.0):
+    return max(abs(x - y) for x, y in zip(a, b)) <= tolerance
+
+
+def pixel_box_to_extent(box, geotransform=None):
+    """A pixel box as the extent a user would type or draw: (xmin, xmax, ymin, ymax).
+
+    In the figure layer's coordinates (see ``regions.py``): x = column and y = -row for a
+    plain image, map coordinates for a georeferenced one.
+    """
+    col0, row0, col1, row1 = box
+    if geotransform is None:
+        return (float(col0), float(col1), float(-row1), float(-row0))
+    from affine import Affine
+
+    forward = Affine.from_gdal(*geotransform)
+    xs, ys = forward * (np.array([col0, col0, col1, col1], float),
+                        np.array([row0, row1, row0, row1], float))
+    return (float(xs.min()), float(xs.max()), float(ys.min()), float(ys.max()))
+
+
+def extent_text(extent):
+    """An extent as the command line takes it: 'xmin,xmax,ymin,ymax'."""
+    return ",".join(f"{value:.6g}" for value in extent)
+
+
+def _pixel_range(box):
+    col0, row0, col1, row1 = box
+    return f"x {col0}–{col1}, y {row0}–{row1}"
+
+
+def describe_layout_use(layout, settings, geotransform=None):
+    """Log lines saying what was found on the figure and what it is used for.
+
+    Parameters
+    ----------
+    layout : Layout
+    settings : pipeline.DecodeSettings
+        What the user gave: a given PLOT_AREA, COLORBAR or COLORMAP always wins.
+    geotransform : tuple, optional
+        The figure's own, for extents in the layer's coordinates.
+
+    Returns
+    -------
+    list of str
+    """
+    lines = []
+    if settings.plot_area_extent is None:
+        if layout.frame is not None:
+            box = layout.frame.inner_pixel_box()
+            lines.append(
+                f"PLOT_AREA not given: the map frame found on the figure is used "
+                f"({layout.frame.kind} frame, pixels {_pixel_range(box)}; as a parameter "
+                f"PLOT_AREA={extent_text(pixel_box_to_extent(box, geotransform))}).")
+        else:
+            lines.append(
+                "PLOT_AREA not given and no map frame (a box of straight dark lines) was found: "
+                "the whole figure is examined"
+                + (", except the colorbar and its labels" if layout.colorbar is not None else "")
+                + ". Draw PLOT_AREA over the map panel if titles or legends come back as data.")
+    bar = layout.colorbar
+    if bar is not None:
+        box = bar.pixel_box()
+        given_scale = settings.colorbar_extent is not None or bool(settings.colormap)
+        use = ("left out of the decoding" if given_scale else
+               "sampled as the colour scale and left out of the decoding")
+        lines.append(
+            f"Colorbar found on the figure ({'vertical' if bar.vertical else 'horizontal'}, "
+            f"pixels {_pixel_range(box)}; as a parameter "
+            f"COLORBAR={extent_text(pixel_box_to_extent(box, geotransform))}): {use}.")
+    elif settings.colorbar_extent is None and not settings.colormap:
+        lines.append("No colorbar was found on the figure.")
+    return lines

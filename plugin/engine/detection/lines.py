@@ -1,0 +1,323 @@
+"""Long straight dark lines in a figure, and the rectangles they close.
+
+Frames of map panels and colorbar outlines are drawn as thin dark lines on a light page. They
+are found by luminance contrast, never by colour: JPEG's chroma bleed turns thin black lines dark
+red, and a colormap's own dark colours (magma, viridis' low end) may touch the frame from the
+inside. A line pixel is a dark pixel on the boundary of a dark region across the line (the page
+side of a frame line is light even where the data side is dark), so a frame is found whatever
+colours it encloses.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import binary_closing
+
+# Rec. 709 luma weights, on the stored (gamma-encoded) values: what "dark" means on a page.
+LUMA_WEIGHTS = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
+
+
+@dataclass
+class Segment:
+    """A straight dark line, horizontal or vertical.
+
+    Attributes
+    ----------
+    position : float
+        Centre of the line across its direction (y for a horizontal line, x for a vertical
+        one), pixel coordinates.
+    start, end : float
+        Its extent along its direction (pixel edges, start < end).
+    thickness : float
+        Dark pixels across the line (0 when the line borders a dark region on one side).
+    horizontal : bool
+    """
+
+    position: float
+    start: float
+    end: float
+    thickness: float
+    horizontal: bool
+
+    @property
+    def length(self):
+        return self.end - self.start
+
+
+@dataclass
+class Rectangle:
+    """A box closed by four dark lines; sides at the lines' centres (pixel coordinates)."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def width(self):
+        return self.right - self.left
+
+    @property
+    def height(self):
+        return self.bottom - self.top
+
+    @property
+    def area(self):
+        return self.width * self.height
+
+    def as_tuple(self):
+        return (self.left, self.top, self.right, self.bottom)
+
+    def pixel_box(self):
+        """Whole pixels the box touches, its lines included: (col0, row0, col1, row1)."""
+        return (int(np.floor(self.left)), int(np.floor(self.top)), int(np.ceil(self.right)),
+                int(np.ceil(self.bottom)))
+
+    def contains(self, other, margin=0.0):
+        return (other.left >= self.left - margin and other.right <= self.right + margin
+                and other.top >= self.top - margin and other.bottom <= self.bottom + margin)
+
+
+def luminance(rgb):
+    """Luma (0-255, float32) of an sRGB image."""
+    return rgb.astype(np.float32) @ LUMA_WEIGHTS
+
+
+def page_luminance(lum):
+    """Luma of the page: the median of the image's outermost rows and columns."""
+    border = np.concatenate([lum[0], lum[-1], lum[:, 0], lum[:, -1]])
+    return float(np.median(border))
+
+
+def dark_mask(lum, page=None):
+    """Pixels that contrast with the page like ink: darker than 45 % of a light page's luma.
+
+    A dark page (rare: slides) has light lines; the mask then holds pixels lighter than the page
+    by the same share of the remaining range.
+    """
+    page = page_luminance(lum) if page is None else page
+    if page >= 128:
+        return lum < 0.45 * page
+    return lum > page + 0.55 * (255.0 - page)
+
+
+def _runs(mask, min_length):
+    """Runs of True along axis 1: arrays (row, start, end) with end exclusive."""
+    rows, cols = mask.shape
+    padded = np.zeros((rows, cols + 2), dtype=np.int8)
+    padded[:, 1:-1] = mask
+    change = np.diff(padded, axis=1)
+    start_rows, starts = np.nonzero(change == 1)
+    _, ends = np.nonzero(change == -1)
+    keep = ends - starts >= min_length
+    return start_rows[keep], starts[keep], ends[keep]
+
+
+def find_segments(dark, min_length, max_thickness):
+    """Horizontal and vertical dark lines at least ``min_length`` pixels long.
+
+    Parameters
+    ----------
+    dark : ndarray of bool (rows, cols)
+    min_length : int
+        Shortest line kept, pixels.
+    max_thickness : int
+        Thickest line expected, pixels: runs on rows closer than this merge into one line.
+
+    Returns
+    -------
+    list of Segment
+    """
+    segments = []
+    for horizontal in (True, False):
+        mask = dark if horizontal else dark.T
+        # The line's pixels: dark, with light on at least one side across the line.
+        above = np.ones_like(mask)
+        above[1:] = mask[:-1]
+        below = np.ones_like(mask)
+        below[:-1] = mask[1:]
+        edge = mask & ~(above & below)
+        # Tick marks and grid lines crossing the line leave no light side there: bridge such
+        # short breaks along the line.
+        gap = max_thickness // 2 + 1
+        edge = binary_closing(edge, structure=np.ones((1, 2 * gap + 1), bool))
+        rows, starts, ends = _runs(edge, min_length)
+        segments += _merge_runs(mask, rows, starts, ends, max_thickness, horizontal)
+    return segments
+
+
+def _merge_runs(mask, rows, starts, ends, max_thickness, horizontal):
+    """Runs on the same or the next row that overlap along the line become one segment.
+
+    Runs farther apart across the line are kept apart even when close: the two sides of one
+    thick line give the same centre (duplicates are removed with the rectangles), while the two
+    lines of a GMT fancy frame, a few pixels apart, must stay two lines.
+    """
+    order = np.lexsort((starts, rows))
+    rows, starts, ends = rows[order], starts[order], ends[order]
+    used = np.zeros(len(rows), bool)
+    segments = []
+    for i in range(len(rows)):
+        if used[i]:
+            continue
+        used[i] = True
+        row, lo, hi = rows[i], starts[i], ends[i]
+        last = row
+        for j in range(i + 1, len(rows)):
+            if rows[j] > last + 1:
+                break
+            if used[j] or rows[j] == row:
+                continue
+            overlap = min(hi, ends[j]) - max(lo, starts[j])
+            if overlap >= 0.5 * min(hi - lo, ends[j] - starts[j]):
+                used[j] = True
+                lo, hi, last = min(lo, starts[j]), max(hi, ends[j]), rows[j]
+        segments.append(_segment_from_rows(mask, row, last, lo, hi, max_thickness, horizontal))
+    return segments
+
+
+def _segment_from_rows(mask, first, last, lo, hi, max_thickness, horizontal):
+    """A segment's centre across it, from the contiguous dark run through its boundary rows.
+
+    Where that run is thin (at most ``max_thickness``), its middle is the line's centre; where it
+    is thicker the line borders a dark region (the data, a GMT frame's black block) and says
+    nothing there. The median over the thin places is the line's position.
+    """
+    n_rows = mask.shape[0]
+    reach = max_thickness + 1
+    top, bottom = max(first - reach, 0), min(last + reach + 1, n_rows)
+    window = mask[top:bottom, lo:hi]
+    seed_first, seed_last = first - top, last - top
+    # Dark rows counted outward from the boundary rows, stopping at the first light one.
+    above = np.cumprod(window[:seed_first][::-1], axis=0).sum(axis=0)
+    below = np.cumprod(window[seed_last + 1:], axis=0).sum(axis=0)
+    core = window[seed_first:seed_last + 1].all(axis=0)
+    thickness = above + below + (last - first + 1)
+    thin = core & (thickness <= max_thickness)
+    if thin.mean() >= 0.3:
+        centres = first - above[thin] + 0.5 * thickness[thin]
+        return Segment(float(np.median(centres)), float(lo), float(hi),
+                       float(np.median(thickness[thin])), horizontal)
+    return Segment(0.5 * (first + last + 1), float(lo), float(hi), 0.0, horizontal)
+
+
+def closes_line(dark, horizontal, position, start, end, tolerance, max_thickness,
+                min_fraction=0.9):
+    """Where a dark line crosses from ``start`` to ``end`` near ``position``: its centre or None.
+
+    Parameters
+    ----------
+    dark : ndarray of bool
+    horizontal : bool
+        A horizontal line (a row near ``position`` from column ``start`` to ``end``).
+    position, start, end : float
+    tolerance : float
+        How far from ``position`` the line may lie, pixels.
+    max_thickness : int
+        Thickest line expected: a longer run of dark rows is a dark region, whose light-side
+        boundary is taken as the line.
+    min_fraction : float
+        Share of the pixels from start to end that must be dark on the line's row; no light
+        gap longer than ``max_thickness`` is allowed (a gap means two lines, not one).
+
+    Returns
+    -------
+    float or None
+        The line's centre, or None when there is no such line.
+    """
+    mask = dark if horizontal else dark.T
+    n_rows, n_cols = mask.shape
+    lo = int(np.clip(np.floor(position - tolerance), 0, n_rows - 1))
+    hi = int(np.clip(np.ceil(position + tolerance), 0, n_rows - 1))
+    c0 = int(np.clip(round(start), 0, n_cols))
+    c1 = int(np.clip(round(end), 0, n_cols))
+    if c1 - c0 < 2:
+        return None
+    band = mask[lo:hi + 1, c0:c1]
+    fractions = band.mean(axis=1)
+    qualifies = fractions >= min_fraction
+    for index in np.flatnonzero(qualifies):
+        if _longest_false_run(band[index]) > max_thickness:
+            qualifies[index] = False
+    candidates = []
+    for run_start, run_end in _true_runs(qualifies):
+        rows = np.arange(run_start, run_end)
+        if run_end - run_start <= max_thickness:
+            candidates.append(lo + float(np.average(rows + 0.5, weights=fractions[rows])))
+        else:
+            candidates += [lo + run_start + 0.5, lo + run_end - 0.5]
+    if not candidates:
+        return None
+    candidates = np.array(candidates)
+    return float(candidates[np.argmin(np.abs(candidates - position))])
+
+
+def _true_runs(flags):
+    padded = np.concatenate([[False], flags, [False]]).astype(np.int8)
+    change = np.diff(padded)
+    return list(zip(np.flatnonzero(change == 1), np.flatnonzero(change == -1)))
+
+
+def _longest_false_run(flags):
+    runs = _true_runs(~flags)
+    return max((b - a for a, b in runs), default=0)
+
+
+def find_rectangles(dark, min_side=40, max_thickness=None):
+    """Boxes closed by four dark lines: map frames, colorbar outlines, legend boxes.
+
+    Two long parallel lines of about the same extent are paired; the box is kept when dark
+    lines close both of its ends.
+
+    Parameters
+    ----------
+    dark : ndarray of bool (rows, cols)
+    min_side : int
+        Shortest long side, pixels.
+    max_thickness : int, optional
+        Thickest frame line expected, pixels; default from the image size (about 1 % of its
+        smaller side, at least 4).
+
+    Returns
+    -------
+    list of Rectangle
+        Without duplicates, largest first.
+    """
+    rows, cols = dark.shape
+    if max_thickness is None:
+        max_thickness = max(4, int(round(0.01 * min(rows, cols))))
+    segments = find_segments(dark, min_side, max_thickness)
+    rectangles = []
+    tolerance = 2.0 * max_thickness + 2
+    for horizontal in (False, True):
+        lines = sorted((s for s in segments if s.horizontal == horizontal),
+                       key=lambda s: s.position)
+        for i, first in enumerate(lines):
+            for second in lines[i + 1:]:
+                gap = second.position - first.position
+                if gap < 3:
+                    continue
+                start, end = max(first.start, second.start), min(first.end, second.end)
+                if end - start < 0.85 * max(first.length, second.length):
+                    continue
+                # The closing lines run across between the two, at the shared extent's ends.
+                near = closes_line(dark, not horizontal, start + 0.5, first.position,
+                                   second.position, tolerance, max_thickness)
+                far = closes_line(dark, not horizontal, end - 0.5, first.position,
+                                  second.position, tolerance, max_thickness)
+                if near is None or far is None or far - near < 3:
+                    continue
+                if horizontal:
+                    box = Rectangle(near, first.position, far, second.position)
+                else:
+                    box = Rectangle(first.position, near, second.position, far)
+                rectangles.append(box)
+    return _unique(rectangles)
+
+
+def _unique(rectangles, tolerance=2.0):
+    kept = []
+    for box in sorted(rectangles, key=lambda b: -b.area):
+        if not any(max(abs(a - b) for a, b in zip(box.as_tuple(), other.as_tuple())) <= tolerance
+                   for other in kept):
+            kept.append(box)
+    return kept

@@ -1,0 +1,107 @@
+"""The map frame and the colorbar found on real figures drawn by matplotlib and GMT.
+
+The truth is the renderer's own: matplotlib's axes window extents, GMT's page placement and
+``mapproject``. A frame or colorbar side is found within 2 px (matplotlib and GMT snap lines to
+the pixel grid, up to a pixel late; the issue's bar is 2 px).
+"""
+import numpy as np
+import pytest
+
+from colormap_decoder.plugin.engine.detection.layout import detect_layout
+from colormap_decoder.plugin.engine.figure import read_figure
+from figures_for_detection import gmt_map_to_pixel, render_matplotlib, run_gmt
+from figures_for_tests import jacksboro_dem, topobathy
+
+TOLERANCE_PX = 2.0
+
+
+def assert_box_close(found, truth, what):
+    assert found is not None, f"no {what} found"
+    error = np.abs(np.array(found, float) - np.array(truth, float))
+    assert error.max() <= TOLERANCE_PX, f"{what} {np.round(found, 2)} vs truth {np.round(truth, 2)}"
+
+
+@pytest.mark.parametrize("cmap, horizontal, jpeg, dpi", [
+    ("viridis", False, None, 100),
+    ("magma", False, None, 100),      # black low end touching the frame from inside
+    ("RdBu_r", True, None, 100),      # horizontal bar below the map, diverging colours
+    ("turbo", False, 80, 100),        # JPEG: frame lines bleed, bar colours noisy
+    ("cividis", True, None, 300),     # a 300 dpi figure: thicker lines, larger gaps
+])
+def test_matplotlib_frame_and_colorbar(tmp_path, cmap, horizontal, jpeg, dpi):
+    grid, extent = topobathy()
+    suffix = ".jpg" if jpeg else ".png"
+    size = (9, 6) if dpi == 100 else (6, 4)
+    truth = render_matplotlib(grid, extent, tmp_path / f"figure{suffix}", cmap=cmap,
+                              horizontal_bar=horizontal, jpeg_quality=jpeg, dpi=dpi, size=size)
+    layout = detect_layout(read_figure(truth.path).rgb)
+    assert_box_close(layout.frame.box, truth.frame, "frame")
+    assert_box_close(layout.colorbar.box, truth.colorbar, "colorbar")
+    assert layout.colorbar.vertical == (not horizontal)
+    assert layout.other_colorbars == []
+
+
+def test_matplotlib_discrete_contourf_bar(tmp_path):
+    grid, extent = jacksboro_dem()
+    truth = render_matplotlib(grid, extent, tmp_path / "contourf.png", cmap="terrain",
+                              levels=np.arange(200, 1201, 100))
+    layout = detect_layout(read_figure(truth.path).rgb)
+    assert_box_close(layout.frame.box, truth.frame, "frame")
+    assert_box_close(layout.colorbar.box, truth.colorbar, "colorbar")
+
+
+def test_gmt_plain_frame_with_gridlines_and_psscale(tmp_path, shared_data):
+    """GMT's Cartesian frame: a thick plain line, grid lines across the map cutting it into
+    boxes that must not be taken for the map or a colorbar."""
+    grid_path = shared_data / "gmtserver_Kilauea.utm.nc"
+    run_gmt(tmp_path,
+            "gmt makecpt -Cturbo -T0/1500 > turbo.cpt",
+            "gmt set PS_MEDIA 8.5ix7.5i",
+            f"gmt grdimage {grid_path} -R254340/280020/2129880/2153640 -JX6i/5.5i -Cturbo.cpt "
+            "-X1i -Y1i -P -Bafg -BWSne+tKilauea -K > fig.ps",
+            "gmt psscale -Cturbo.cpt -Dx6.4i/0i+w5.5i/0.3i -Bxaf -By+lm -O >> fig.ps",
+            "gmt psconvert fig.ps -Tg -E100")
+    layout = detect_layout(read_figure(str(tmp_path / "fig.png")).rgb)
+    # -X1i -Y1i on a 7.5 in page at 100 dpi; the map is 6 × 5.5 in, the bar 0.3 × 5.5 in.
+    assert_box_close(layout.frame.box, (100, 100, 700, 650), "frame")
+    assert layout.frame.kind == "plain"
+    assert_box_close(layout.colorbar.box, (740, 100, 770, 650), "colorbar")
+
+
+def test_gmt_fancy_frame_inner_line_is_the_map_edge(tmp_path, shared_data):
+    """A Mercator map with GMT's chequered 'fancy' frame and a horizontal psscale below it."""
+    grid_path = shared_data / "gmtserver_age.3.20.nc"
+    region, projection = "-180/-100/-50/10", "M6i"
+    run_gmt(tmp_path,
+            "gmt makecpt -Chaxby -T0/180/10 > age.cpt",
+            "gmt set PS_MEDIA 8.5ix7.5i",
+            f"gmt grdimage {grid_path} -R{region} -J{projection} -Cage.cpt -X1i -Y1.5i -P "
+            "-Baf -BWSne -K > fig.ps",
+            "gmt psscale -R -J -Cage.cpt -DJBC+w4i/0.2i+o0/0.4i+h -Bxaf -O >> fig.ps",
+            "gmt psconvert fig.ps -Tg -E100")
+    col, row = gmt_map_to_pixel(tmp_path, region, projection, [(-180, 10), (-100, -50)],
+                                1.0, 1.5, 7.5, 100)
+    layout = detect_layout(read_figure(str(tmp_path / "fig.png")).rgb)
+    assert layout.frame.kind == "fancy"
+    assert_box_close(layout.frame.box, (col[0], row[0], col[1], row[1]), "frame")
+    # +w4i/0.2i centred under the map (+o0/0.4i below its bottom, annotations included).
+    left = 100 + (col[1] - col[0]) / 2 - 200
+    bar = layout.colorbar.box
+    assert not layout.colorbar.vertical
+    assert abs(bar[0] - left) <= TOLERANCE_PX and abs(bar[2] - (left + 400)) <= TOLERANCE_PX
+    assert abs((bar[3] - bar[1]) - 20) <= TOLERANCE_PX
+    assert bar[1] > row[1]
+
+
+def test_a_figure_without_frame_or_colorbar_finds_neither(tmp_path):
+    import matplotlib.pyplot as plt
+
+    grid, _ = topobathy()
+    figure = plt.figure(figsize=(6, 4), dpi=100)
+    axes = figure.add_axes([0, 0, 1, 1])
+    axes.imshow(grid, cmap="viridis", aspect="auto")
+    axes.set_axis_off()
+    figure.savefig(tmp_path / "bare.png", dpi=100)
+    plt.close(figure)
+    layout = detect_layout(read_figure(str(tmp_path / "bare.png")).rgb)
+    assert layout.frame is None and layout.colorbar is None

@@ -1,0 +1,62 @@
+"""decode_map with parameters left empty that the figure can answer (issue 13's first item:
+the colorbar never comes back as data)."""
+import numpy as np
+
+from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
+from sample_figure import FIGURE, POINTS_FILE, sample_extents
+
+# The sample's colorbar box, from the renderer (sample/vinschgau_viridis.extents.txt).
+BAR = [float(v) for v in sample_extents()["COLORBAR"].split(",")]
+PLOT = [float(v) for v in sample_extents()["PLOT_AREA"].split(",")]
+
+
+def run(**overrides):
+    settings = dict(figure_path=str(FIGURE), colormap="viridis", vmin=0, vmax=4000,
+                    gcps_path=str(POINTS_FILE))
+    settings.update(overrides)
+    messages = []
+    return decode_map(DecodeSettings(**settings), log=messages.append), messages
+
+
+def test_empty_plot_area_leaves_the_colorbar_out_and_says_what_was_used():
+    result, messages = run()
+    values = result.field.values
+    col0, col1, row0, row1 = int(BAR[0]), int(BAR[1]), int(-BAR[3]), int(-BAR[2])
+    # The bar with its outline, ticks and labels: nothing there is data.
+    assert not np.isfinite(values[:, col0 - 5:]).any()
+    assert not np.isfinite(values[row0:row1, col0:col1]).any()
+    # The detected plot area is the axes box within a pixel or two.
+    truth = (PLOT[0], -PLOT[3], PLOT[1], -PLOT[2])
+    assert np.abs(np.array(result.plot_box) - np.array(truth)).max() <= 2
+    assert any(m.startswith("PLOT_AREA not given: the map frame found on the figure is used")
+               for m in messages)
+    assert any("Colorbar found on the figure" in m and "left out of the decoding" in m
+               for m in messages)
+
+
+def test_detected_plot_area_decodes_as_well_as_the_hand_given_one():
+    auto, _ = run()
+    hand, _ = run(plot_area_extent=tuple(PLOT))
+    # The same pixels decode to the same values; the detected box loses at most the spine's
+    # row and column, which hold no data.
+    both = np.isfinite(auto.field.values) & np.isfinite(hand.field.values)
+    assert np.array_equal(auto.field.values[both], hand.field.values[both])
+    assert np.isfinite(auto.field.values).sum() >= 0.995 * np.isfinite(hand.field.values).sum()
+
+
+def test_no_colormap_and_no_colorbar_samples_the_colorbar_found():
+    result, messages = run(colormap="")
+    assert "found on the figure" in result.scale_name
+    assert any("sampled as the colour scale" in m for m in messages)
+    hand, _ = run()
+    both = np.isfinite(result.field.values) & np.isfinite(hand.field.values)
+    # Sampled from the bar itself, the scale decodes within a colormap step or two of viridis.
+    error = np.abs(result.field.values[both] - hand.field.values[both])
+    assert np.median(error) <= 4000 / 256
+    assert both.sum() >= 0.99 * np.isfinite(hand.field.values).sum()
+
+
+def test_given_boxes_win_over_detection():
+    result, messages = run(plot_area_extent=tuple(PLOT), colorbar_extent=tuple(BAR), colormap="")
+    assert result.layout is None
+    assert not any("found on the figure" in m for m in messages)

@@ -1,0 +1,181 @@
+"""Real figures with their ticks and labels, drawn by matplotlib and GMT, and where everything is.
+
+Detection is judged on figures as tools draw them: a map frame with labelled ticks (degrees
+with hemisphere letters, metres), a colorbar with labelled ticks beside or below the map. Each
+renderer returns the truth: the frame and colorbar boxes in pixels (from the renderer's own
+transforms), the map extent and the value range.
+"""
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib import colors as mcolors  # noqa: E402
+from matplotlib import ticker  # noqa: E402
+
+
+@dataclass
+class DetectionFigure:
+    """A rendered figure and its truth.
+
+    Attributes
+    ----------
+    path : str
+    frame : tuple (left, top, right, bottom)
+        The map axes' edges, pixel coordinates (GDAL convention, y down).
+    colorbar : tuple (left, top, right, bottom)
+        The colorbar's edges.
+    extent : tuple (west, east, south, north)
+        Map coordinates at the frame's edges.
+    value_range : tuple (low, high)
+        The values at the colorbar's low and high ends.
+    logarithmic : bool
+    levels : tuple or None
+        Class boundaries of a discrete bar.
+    grid : ndarray
+        The data drawn, row 0 at the top.
+    vertical_bar : bool
+    """
+
+    path: str
+    frame: tuple
+    colorbar: tuple
+    extent: tuple
+    value_range: tuple
+    grid: np.ndarray
+    logarithmic: bool = False
+    levels: tuple = None
+    vertical_bar: bool = True
+    crs: str = "EPSG:4326"
+    notes: dict = field(default_factory=dict)
+
+    def pixel_to_map(self, x, y):
+        """Map coordinates of pixel coordinates, as the renderer placed the map (linear axes)."""
+        west, east, south, north = self.extent
+        left, top, right, bottom = self.frame
+        return (west + (np.asarray(x, float) - left) / (right - left) * (east - west),
+                north - (np.asarray(y, float) - top) / (bottom - top) * (north - south))
+
+    def map_to_pixel(self, mx, my):
+        west, east, south, north = self.extent
+        left, top, right, bottom = self.frame
+        return (left + (np.asarray(mx, float) - west) / (east - west) * (right - left),
+                top + (north - np.asarray(my, float)) / (north - south) * (bottom - top))
+
+
+def degree_formatter(axis):
+    """Tick labels as journals print them: 30°N, 10°S, 120°W, 0°, with a Unicode minus never."""
+    def longitude(value, _):
+        value = (value + 180) % 360 - 180
+        if abs(value) < 1e-9:
+            return "0°"
+        return f"{abs(value):g}°{'E' if value > 0 else 'W'}"
+
+    def latitude(value, _):
+        if abs(value) < 1e-9:
+            return "0°"
+        return f"{abs(value):g}°{'N' if value > 0 else 'S'}"
+
+    return ticker.FuncFormatter(longitude if axis == "x" else latitude)
+
+
+def render_matplotlib(grid, extent, path, cmap="viridis", vmin=None, vmax=None, log=False,
+                      levels=None, degrees=True, horizontal_bar=False, dpi=100, size=(9, 6),
+                      jpeg_quality=None, reversed_axis=False, contours=True, title="A real grid",
+                      xlabel=None, ylabel=None):
+    """Draw a grid as a journal figure: imshow (or contourf) with labelled axes and a colorbar.
+
+    Positions are read back from matplotlib's own transforms after drawing, so the truth holds
+    whatever the layout (no pixel snapping is arranged).
+    """
+    figure = plt.figure(figsize=size, dpi=dpi)
+    if horizontal_bar:
+        axes = figure.add_axes([0.12, 0.26, 0.76, 0.64])
+        bar_axes = figure.add_axes([0.2, 0.1, 0.6, 0.035])
+    else:
+        axes = figure.add_axes([0.12, 0.12, 0.66, 0.78])
+        bar_axes = figure.add_axes([0.81, 0.12, 0.025, 0.78])
+    vmin = float(np.nanmin(grid)) if vmin is None else vmin
+    vmax = float(np.nanmax(grid)) if vmax is None else vmax
+    if levels is not None:
+        x = np.linspace(extent[0], extent[1], grid.shape[1])
+        y = np.linspace(extent[3], extent[2], grid.shape[0])
+        mappable = axes.contourf(x, y, grid, levels=levels, cmap=cmap)
+        axes.set_xlim(extent[0], extent[1])
+        axes.set_ylim(extent[2], extent[3])
+        vmin, vmax = levels[0], levels[-1]
+    else:
+        norm = mcolors.LogNorm(vmin, vmax) if log else mcolors.Normalize(vmin, vmax)
+        mappable = axes.imshow(grid, cmap=cmap, norm=norm, extent=extent, aspect="auto",
+                               interpolation="bilinear")
+        if contours:
+            x = np.linspace(extent[0], extent[1], grid.shape[1])
+            y = np.linspace(extent[3], extent[2], grid.shape[0])
+            contour_levels = (np.geomspace(vmin, vmax, 4)[1:-1] if log
+                              else np.linspace(vmin, vmax, 5)[1:-1])
+            axes.contour(x, y, grid, levels=contour_levels, colors="black", linewidths=0.6)
+    if degrees:
+        axes.xaxis.set_major_formatter(degree_formatter("x"))
+        axes.yaxis.set_major_formatter(degree_formatter("y"))
+    else:
+        axes.ticklabel_format(useOffset=False, style="plain")
+    if reversed_axis:
+        axes.invert_yaxis()
+    axes.set_title(title)
+    if xlabel:
+        axes.set_xlabel(xlabel)
+    if ylabel:
+        axes.set_ylabel(ylabel)
+    figure.colorbar(mappable, cax=bar_axes, orientation="horizontal" if horizontal_bar else "vertical")
+    figure.canvas.draw()
+    height = figure.canvas.get_width_height()[1]
+
+    def box(artist_axes):
+        (x0, y0), (x1, y1) = artist_axes.get_window_extent().get_points()
+        return (float(x0), float(height - y1), float(x1), float(height - y0))
+
+    frame, bar = box(axes), box(bar_axes)
+    x0, x1 = axes.get_xlim()
+    y0, y1 = axes.get_ylim()
+    if jpeg_quality:
+        figure.savefig(path, dpi=dpi, pil_kwargs={"quality": jpeg_quality})
+    else:
+        figure.savefig(path, dpi=dpi)
+    plt.close(figure)
+    # (west, east, south, north) at the frame's (left, right, bottom, top).
+    return DetectionFigure(str(path), frame, bar, (x0, x1, y0, y1), (vmin, vmax),
+                           np.asarray(grid, float), log, tuple(levels) if levels is not None else None,
+                           not horizontal_bar)
+
+
+# -- GMT ----------------------------------------------------------------------------------
+def run_gmt(folder, *commands):
+    """Run GMT commands in ``folder`` with a session of their own; output of the last returned."""
+    import pytest
+
+    if shutil.which("gmt") is None or shutil.which("gs") is None:
+        pytest.fail("GMT and Ghostscript are needed (make test installs gmt and ghostscript)")
+    env = dict(os.environ, GMT_SESSION_NAME=str(os.getpid()), GMT_USERDIR=str(folder),
+               GMT_TMPDIR=str(folder))
+    output = ""
+    for command in commands:
+        output = subprocess.run(command, shell=True, check=True, cwd=folder, env=env,
+                                capture_output=True, timeout=120, text=True).stdout
+    return output
+
+
+def gmt_map_to_pixel(folder, region, projection, points, x_offset_inch, y_offset_inch,
+                     page_height_inch, dpi):
+    """Pixel positions of map points as GMT placed them (``mapproject`` in inches)."""
+    text = "\n".join(f"{x} {y}" for x, y in points)
+    (folder / "points.txt").write_text(text + "\n")
+    output = run_gmt(folder, f"gmt mapproject points.txt -R{region} -J{projection} -Di")
+    inches = np.array([[float(v) for v in line.split()[:2]] for line in output.strip().splitlines()])
+    col = (x_offset_inch + inches[:, 0]) * dpi
+    row = (page_height_inch - y_offset_inch - inches[:, 1]) * dpi
+    return col, row

@@ -342,10 +342,8 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         refusals = []
         colormap = self.parameterAsString(parameters, self.COLORMAP, context).strip()
         colorbar = given(self.COLORBAR)
-        if not colormap and not colorbar:
-            refusals.append(self.tr(
-                "COLORMAP: give the colormap's name (e.g. viridis) or a GMT .cpt file, or draw "
-                "the COLORBAR box over the figure's colorbar."))
+        # Neither COLORMAP nor COLORBAR: the colorbar is looked for on the figure (detection/);
+        # the run says clearly when none is found.
         # A .cpt file (cpt-city included) carries its values; LEVELS give the ends too.
         carries_values = colormap.lower().endswith(".cpt") or colormap.lower().startswith(
             ("cpt:", "cpt-city:")) or bool(colormap and os.path.isfile(colormap))

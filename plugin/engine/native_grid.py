@@ -1,0 +1,653 @@
+"""Native grid recovery: finding the lattice of a figure drawn cell by cell, and reading its cells.
+
+Many map figures draw a coarse gridded product cell by cell (matplotlib ``pcolormesh`` or
+``imshow(interpolation='nearest')``, GMT ``grdimage`` of a 1° grid). Each cell is then a
+rectangle of one colour, and the cells tile the plot area in a regular lattice: vertical lines
+every ``cell_width`` pixels from a phase ``origin_x``, horizontal lines every ``cell_height``
+pixels from ``origin_y``. Once that lattice is known, every cell can be read back on its own,
+even where two neighbouring cells share a colour and form one plateau in the picture.
+
+Conventions: pixel coordinates as GDAL, (0, 0) the top-left corner of the figure, pixel centres
+at +0.5, y down. A *boundary index* ``x`` is the line between pixel columns ``x - 1`` and ``x``,
+at pixel coordinate ``x``.
+
+Detection (:func:`find_lattice`)
+    1. Colour edges. Two horizontally (vertically) adjacent data pixels form an edge when their
+       decoded values differ by more than a threshold: half the colour scale's value step, or
+       three times the typical neighbour difference when that is larger (JPEG noise). Per
+       boundary index, the share of data pairs that are edges is the axis' *edge profile*.
+    2. Lines. A lattice line crosses the whole plot area, so the profile has a comb of narrow
+       peaks standing far above the background (background: the profile's median). Runs of at
+       most three boundary indices above half-way between the background and the typical peak
+       are lines, at their strength-weighted mean position (a renderer that blends the two cells'
+       colours into one pixel column makes a double edge).
+    3. Regularity. The cell size is the median gap between lines; each line gets its cell number
+       from the gaps, and a least-squares fit ``line = phase + number * size`` gives size and
+       phase to sub-pixel precision (a renderer puts an edge at the pixel boundary nearest to the
+       true line, so the rounding errors average out over many lines). Lines that do not fit
+       within a pixel are outliers; when more than a fifth of them are, or the fit's RMS exceeds
+       half a pixel, the lines are not evenly spaced (a lon/lat grid drawn in a projection,
+       whose cells are not rectangles in the figure) and there is no lattice.
+    4. Validation. Most colour edges must lie on lattice lines (within a pixel), and cell
+       interiors must be one colour up to noise: inside each cell, the share of pixels within
+       the threshold of the cell's median must be high, and clearly higher than for the same
+       lattice shifted by half a cell (whose "cells" straddle the lines). A smooth figure, whose
+       colour changes run along its contours, fails these tests whatever comb it may show.
+
+Reading the cells (:func:`read_cells`)
+    A cell's value is the median of its *interior* pixels that decoded (those whose centre lies
+    at least a pixel from the cell's sides, where the renderer's rounding, blending or a JPEG
+    may mix the neighbour in); with an even count the lower middle value, so that it is one the
+    colour scale can show. A cell is nodata when fewer than half of its interior pixels decoded:
+    coastlines and labels over part of a cell leave the rest of the cell to speak.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+# Smallest cell side (pixels) looked for: a smaller cell has no interior to read.
+MIN_CELL_PX = 3.0
+# A lattice needs at least this many lines on each axis.
+MIN_LINES = 4
+# Lines farther than this (pixels) from the fitted lattice are outliers.
+LINE_FIT_TOLERANCE = 1.0
+# A line's mean luma step reaches this far from the background towards the typical peak.
+LINE_LEVEL = 0.25
+# Validation thresholds (shares, 0..1).
+MIN_EDGE_SHARE = 0.75
+MIN_INTERIOR_SHARE = 0.7
+MIN_INLIER_SHARE = 0.8
+MIN_LINE_COVERAGE = 0.5
+# A cell is data when at least this share of its interior pixels decoded.
+MIN_DECODED_SHARE = 0.5
+# Pixels per block of cell rows processed at once (bounds memory on large figures).
+BLOCK_PIXELS = 4_000_000
+
+
+@dataclass(frozen=True)
+class Lattice:
+    """A regular lattice of rectangular cells in the figure's pixel frame.
+
+    Cell ``(row, col)`` of the native grid spans ``origin_x + col * cell_width`` to
+    ``origin_x + (col + 1) * cell_width`` in x, likewise in y.
+
+    Attributes
+    ----------
+    cell_width, cell_height : float
+        Cell size, pixels.
+    origin_x, origin_y : float
+        Pixel coordinates of the top-left corner of cell (0, 0).
+    columns, rows : int
+        Cells of the native grid.
+    edge_share : float
+        Share (0..1) of the colour edges in the plot area that lie on lattice lines.
+    interior_share : float
+        Share (0..1) of cell-interior pixels within the noise threshold of their cell's median.
+    line_rms : tuple of float
+        RMS distance (pixels) of the detected lines from the fitted lattice, (x, y).
+    """
+
+    cell_width: float
+    cell_height: float
+    origin_x: float
+    origin_y: float
+    columns: int
+    rows: int
+    edge_share: float = float("nan")
+    interior_share: float = float("nan")
+    line_rms: tuple = (float("nan"), float("nan"))
+
+    def describe(self):
+        """One log line, e.g. 'lattice of 12.5 × 12.5 px, 80 × 40 cells, 97 % of colour edges
+        on lattice lines'."""
+        return (f"lattice of {self.cell_width:.4g} × {self.cell_height:.4g} px, {self.columns} × "
+                f"{self.rows} cells, {100 * self.edge_share:.0f} % of colour edges on lattice "
+                f"lines, cell interiors {100 * self.interior_share:.0f} % one colour; top-left "
+                f"corner at pixel ({self.origin_x:.2f}, {self.origin_y:.2f})")
+
+    def cell_to_pixel(self, col, row):
+        """Figure pixel coordinates of native-grid coordinates (cell (0, 0) spans 0..1)."""
+        return (self.origin_x + np.asarray(col, float) * self.cell_width,
+                self.origin_y + np.asarray(row, float) * self.cell_height)
+
+    def pixel_to_cell(self, x, y):
+        """Native-grid coordinates of figure pixel coordinates."""
+        return ((np.asarray(x, float) - self.origin_x) / self.cell_width,
+                (np.asarray(y, float) - self.origin_y) / self.cell_height)
+
+    def centres(self):
+        """Pixel coordinates of every cell centre, arrays of shape (rows, columns)."""
+        col, row = np.meshgrid(np.arange(self.columns) + 0.5, np.arange(self.rows) + 0.5)
+        return self.cell_to_pixel(col, row)
+
+
+@dataclass
+class LatticeSearch:
+    """What :func:`find_lattice` found.
+
+    Attributes
+    ----------
+    lattice : Lattice or None
+    message : str
+        For the log: the lattice found, or why there is none.
+    """
+
+    lattice: object
+    message: str
+
+
+@dataclass
+class _AxisFit:
+    size: float
+    phase: float
+    rms: float
+    lines: int
+
+
+# -- detection ----------------------------------------------------------------------------
+def luma(rgb):
+    """Y' (Rec. 601 luma, 0..255) of an RGB image, float32: the channel a JPEG keeps sharpest."""
+    return (rgb[..., 0] * np.float32(0.299) + rgb[..., 1] * np.float32(0.587)
+            + rgb[..., 2] * np.float32(0.114))
+
+
+def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX):
+    """Look for a regular lattice of cells in the figure.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8, shape (rows, cols, 3)
+        The figure.
+    data : ndarray of bool, shape (rows, cols)
+        Pixels that decoded to a value (not lines, text, background).
+    box : tuple (col0, row0, col1, row1)
+        The plot area, pixels; only pixels inside it are examined.
+    extent_box : tuple (col0, row0, col1, row1), optional
+        The native grid holds the cells whose centre lies inside this box (the plot area the
+        user drew). Default: the box around the decoded pixels.
+    min_cell : float
+        Smallest cell side looked for, pixels.
+
+    Returns
+    -------
+    LatticeSearch
+
+    Notes
+    -----
+    Colour changes are measured on Y' (luma, 0..255): a JPEG keeps it at full resolution while
+    it halves and blurs the colour channels, and a colour-mapped figure's neighbouring cells
+    nearly always differ in it. The profiles hold, per boundary index, the mean absolute luma
+    step between the data pixels either side (steps clipped at 64 so that a few strong edges
+    do not outweigh the rest); the *background* is the profile's median, which is JPEG noise in
+    a JPEG and zero in a clean PNG. "Colour edges" in the log are the profile above background.
+    """
+    col0, row0, col1, row1 = (int(round(v)) for v in box)
+    crop_data = data[row0:row1, col0:col1]
+    if not crop_data.any():
+        return LatticeSearch(None, "no decoded pixel to look for a lattice in")
+    crop_luma = luma(rgb[row0:row1, col0:col1])
+    x_steps, x_pairs, y_steps, y_pairs, noise = _step_profiles(crop_luma, crop_data)
+    fits, excess = [], []
+    for axis, steps, pairs in (("x", x_steps, x_pairs), ("y", y_steps, y_pairs)):
+        lines = _profile_lines(steps, pairs)
+        if isinstance(lines, str):
+            return LatticeSearch(None, f"no lattice: along {axis}, {lines}")
+        excess.append(_excess_steps(steps, pairs))
+        fit = _fit_lines(lines, excess[-1], min_cell)
+        if isinstance(fit, str):
+            return LatticeSearch(None, f"no regular lattice: along {axis}, {fit}")
+        fits.append(fit)
+    fit_x, fit_y = fits
+    on_lines = _near_lines(excess[0], fit_x) + _near_lines(excess[1], fit_y)
+    total = excess[0].sum() + excess[1].sum()
+    edge_share = float(on_lines / total) if total else 0.0
+    description = f"lines every {fit_x.size:.4g} px along x and {fit_y.size:.4g} px along y"
+    if edge_share < MIN_EDGE_SHARE:
+        return LatticeSearch(None, f"no lattice: {description}, but only {100 * edge_share:.0f} % "
+                                   "of colour edges lie on them")
+    # Phases from the crop's frame to the figure's.
+    fit_x.phase += col0
+    fit_y.phase += row0
+    full_luma = np.full(data.shape, np.nan, np.float32)
+    full_luma[row0:row1, col0:col1] = np.where(crop_data, crop_luma, np.nan)
+    agreement = max(0.75, 3.0 * noise)
+    uniform, shifted = _interior_uniformity(full_luma, box, fit_x, fit_y, agreement)
+    # Half-shifted "cells" straddle the lines: on a true lattice they disagree far more often.
+    if not (uniform >= MIN_INTERIOR_SHARE and (1 - shifted) >= 2 * (1 - uniform)
+            and uniform - shifted >= 0.15):
+        return LatticeSearch(None, f"no lattice: {description}, but cell interiors are not one "
+                                   f"colour ({100 * uniform:.0f} % of interior pixels agree with "
+                                   f"their cell, {100 * shifted:.0f} % with a half-cell-shifted "
+                                   "lattice)")
+    if extent_box is None:
+        extent_box = _data_box(data, box)
+    lattice = _lattice_over(fit_x, fit_y, extent_box, edge_share, uniform)
+    if lattice.columns < 2 or lattice.rows < 2:
+        return LatticeSearch(None, f"no lattice: {description}, but fewer than 2 × 2 cells")
+    return LatticeSearch(lattice, lattice.describe())
+
+
+# Luma steps larger than this (0..255) count as this much: a few black-on-colour edges must not
+# outweigh the cell edges.
+STEP_CLIP = 64.0
+
+
+def _step_profiles(crop_luma, crop_data, chunk_rows=1024):
+    """Summed luma steps and data-pair counts per boundary index along x and along y.
+
+    Returns
+    -------
+    x_steps, x_pairs : ndarray of float64, shape (cols + 1,)
+        Index ``x``: the pairs (column ``x - 1``, column ``x``), summed over rows.
+    y_steps, y_pairs : ndarray of float64, shape (rows + 1,)
+    noise : float
+        Median luma step between horizontal data neighbours (on a sample of rows).
+    """
+    rows, cols = crop_data.shape
+    x_steps, x_pairs = np.zeros(cols + 1), np.zeros(cols + 1)
+    y_steps, y_pairs = np.zeros(rows + 1), np.zeros(rows + 1)
+    samples = []
+    sample_step = max(1, int(np.ceil(crop_data.size / 1_000_000)))
+    for start in range(0, rows, chunk_rows):
+        stop = min(start + chunk_rows, rows)
+        block, block_data = crop_luma[start:stop], crop_data[start:stop]
+        step = np.minimum(np.abs(block[:, 1:] - block[:, :-1]), STEP_CLIP)
+        pair = block_data[:, 1:] & block_data[:, :-1]
+        x_pairs[1:cols] += pair.sum(axis=0)
+        x_steps[1:cols] += np.where(pair, step, 0).sum(axis=0)
+        samples.append(step[::sample_step][pair[::sample_step]])
+        # Vertical pairs, including the one across the block's lower border.
+        below, below_data = crop_luma[start + 1:stop + 1], crop_data[start + 1:stop + 1]
+        n = len(below)
+        step = np.minimum(np.abs(below - block[:n]), STEP_CLIP)
+        pair = below_data & block_data[:n]
+        y_pairs[start + 1:start + 1 + n] += pair.sum(axis=1)
+        y_steps[start + 1:start + 1 + n] += np.where(pair, step, 0).sum(axis=1)
+    samples = np.concatenate(samples)
+    noise = float(np.median(samples)) if samples.size else 0.0
+    return x_steps, x_pairs, y_steps, y_pairs, noise
+
+
+def _strength(steps, pairs):
+    """Mean luma step per boundary index (0 where too few data pairs) and the usable indices."""
+    usable = pairs >= max(0.1 * pairs.max(), 1.0)
+    strength = np.zeros(len(steps))
+    strength[usable] = steps[usable] / pairs[usable]
+    return strength, usable
+
+
+def _excess_steps(steps, pairs):
+    """Summed luma steps above the profile's background (noise), per boundary index."""
+    strength, usable = _strength(steps, pairs)
+    background = float(np.median(strength[usable])) if usable.any() else 0.0
+    return np.where(usable, np.maximum(strength - background, 0.0) * pairs, 0.0)
+
+
+def _profile_lines(steps, pairs):
+    """Positions (boundary coordinates, pixels) of the comb's peaks, or why there are none."""
+    strength, usable = _strength(steps, pairs)
+    if usable.sum() < 2 * MIN_LINES:
+        return "too few data pixels"
+    background = float(np.median(strength[usable]))
+    inner = strength[1:-1]
+    maxima = inner[(inner >= strength[:-2]) & (inner > strength[2:]) & usable[1:-1]]
+    if maxima.size < MIN_LINES:
+        return "no colour edges"
+    peak = float(np.percentile(maxima, 90))
+    if peak - background < max(0.5, background):
+        return ("no lines: colour changes are spread evenly (a smooth or contour-filled "
+                "figure)")
+    level = background + LINE_LEVEL * (peak - background)
+    # Local maxima above the level, each placed at the centroid of its excess over itself and
+    # its two neighbours (a blended pixel column or a JPEG's blur spreads a line over two).
+    at = np.flatnonzero((inner >= strength[:-2]) & (inner > strength[2:]) & (inner >= level)
+                        & usable[1:-1]) + 1
+    weight = np.maximum(np.stack([strength[at - 1], strength[at], strength[at + 1]]) - background,
+                        0.0)
+    positions = at + (weight[2] - weight[0]) / weight.sum(axis=0)
+    if len(positions) < MIN_LINES:
+        return f"only {len(positions)} thin lines of colour edges"
+    return np.array(positions)
+
+
+def _comb_period(excess, min_cell):
+    """Cell size and phase (pixels) of the strongest comb in a profile, from its spectrum.
+
+    A comb of period ``s`` has its spectrum's peaks at ``1/s`` and its multiples, none below:
+    the period is the lowest frequency whose peak reaches most of the strongest one. Computed
+    with a zero-padded FFT (a quarter of a frequency bin) and refined around the peak.
+
+    Returns
+    -------
+    size, phase : float
+        ``phase`` in [0, size).
+    """
+    n = len(excess)
+    padded = 1 << int(np.ceil(np.log2(4 * n)))
+    spectrum = np.abs(np.fft.rfft(excess, padded))
+    frequency = np.fft.rfftfreq(padded)
+    band = (frequency >= MIN_LINES / n) & (frequency <= 1.0 / min_cell)
+    if not band.any():
+        return None
+    inner = np.flatnonzero(band[1:-1]) + 1
+    peaks = inner[(spectrum[inner] >= spectrum[inner - 1]) & (spectrum[inner] > spectrum[inner + 1])]
+    if peaks.size == 0:
+        return None
+    strong = peaks[spectrum[peaks] >= 0.7 * spectrum[peaks].max()]
+    f0 = frequency[strong.min()]
+    # Refine: direct evaluation on a fine grid around the peak.
+    x = np.arange(n)
+    fine = np.linspace(f0 - 1.0 / padded, f0 + 1.0 / padded, 41)
+    sums = np.exp(-2j * np.pi * fine[:, None] * x[None, :]) @ excess
+    best = int(np.argmax(np.abs(sums)))
+    f0 = fine[best]
+    size = 1.0 / f0
+    # Σ w exp(-2πi f x) peaks with angle -2π f phase when the lines sit at phase + k size.
+    phase = float((-np.angle(sums[best]) / (2 * np.pi * f0)) % size)
+    return size, phase
+
+
+def _fit_lines(positions, excess, min_cell):
+    """Fit ``position = phase + number * size`` to line positions, or say why it fails.
+
+    The spectrum of the profile gives a first size and phase (robust to missing and spurious
+    lines); each line then gets the number of the nearest lattice line, and a least-squares fit
+    on the lines within :data:`LINE_FIT_TOLERANCE` gives size and phase to sub-pixel precision.
+
+    Returns
+    -------
+    _AxisFit or str
+    """
+    comb = _comb_period(excess, min_cell)
+    if comb is None:
+        return "no periodic pattern of lines"
+    size, phase = comb
+    for _ in range(4):
+        number = np.round((positions - phase) / size)
+        residual = positions - (phase + number * size)
+        inliers = np.abs(residual) <= LINE_FIT_TOLERANCE
+        if len(np.unique(number[inliers])) < MIN_LINES:
+            break
+        size, phase = (float(v) for v in np.polyfit(number[inliers], positions[inliers], 1))
+        if size < min_cell:
+            return f"lines {size:.3g} px apart, closer than cells can be read ({min_cell:g} px)"
+    number = np.round((positions - phase) / size)
+    residual = positions - (phase + number * size)
+    inliers = np.abs(residual) <= LINE_FIT_TOLERANCE
+    kept_numbers = number[inliers]
+    share = inliers.mean()
+    if share < MIN_INLIER_SHARE or len(np.unique(kept_numbers)) < MIN_LINES:
+        return (f"{len(positions)} lines found but not evenly spaced ({100 * (1 - share):.0f} % "
+                f"lie more than {LINE_FIT_TOLERANCE:g} px off any lattice; cells that are not "
+                "rectangles in the figure, e.g. a lon/lat grid drawn in a projection)")
+    rms = float(np.sqrt(np.mean(residual[inliers] ** 2)))
+    if rms > 0.5:
+        return f"lines not evenly spaced (RMS {rms:.2f} px off the best lattice)"
+    coverage = len(np.unique(kept_numbers)) / (kept_numbers.max() - kept_numbers.min() + 1)
+    if coverage < MIN_LINE_COVERAGE:
+        return f"lines too sparse for a lattice ({100 * coverage:.0f} % of them seen)"
+    return _AxisFit(size, float(phase % size), rms, int(inliers.sum()))
+
+
+def _near_lines(excess, fit):
+    """Luma steps summed over the boundary indices within a pixel (a quarter cell for tiny
+    cells) of a lattice line."""
+    index = np.arange(len(excess))
+    offset = (index - fit.phase) % fit.size
+    distance = np.minimum(offset, fit.size - offset)
+    return float(excess[distance <= min(1.0, fit.size / 4)].sum())
+
+
+def _interior_uniformity(luma_field, box, fit_x, fit_y, agreement, max_cells=20_000):
+    """Share of interior pixels whose luma lies within ``agreement`` of their cell's median:
+    for the lattice, and for the lattice shifted by half a cell along both axes."""
+    shares = []
+    for shift in (0.0, 0.5):
+        lattice = _lattice_over(_AxisFit(fit_x.size, fit_x.phase + shift * fit_x.size, 0, 0),
+                                _AxisFit(fit_y.size, fit_y.phase + shift * fit_y.size, 0, 0),
+                                box, 0.0, 0.0)
+        # Every step-th row of cells is enough to judge: keeps large figures fast.
+        step = max(1, int(np.ceil(lattice.rows * lattice.columns / max_cells)))
+        cells = read_cells(luma_field, lattice, box, agreement=agreement, row_step=step,
+                           median_only=True)
+        counted = cells.n_pixels.sum()
+        shares.append(float(cells.agreeing.sum() / counted) if counted else 0.0)
+    return shares
+
+
+def _data_box(data, box, share=0.02):
+    """Box (col0, row0, col1, row1) around the columns and rows with decoded pixels."""
+    col0, row0, col1, row1 = (int(round(v)) for v in box)
+    data = data[row0:row1, col0:col1]
+    per_col, per_row = data.sum(axis=0), data.sum(axis=1)
+    cols = np.flatnonzero(per_col >= max(1, share * per_col.max()))
+    rows = np.flatnonzero(per_row >= max(1, share * per_row.max()))
+    return (col0 + cols[0], row0 + rows[0], col0 + cols[-1] + 1, row0 + rows[-1] + 1)
+
+
+def _lattice_over(fit_x, fit_y, extent_box, edge_share, interior_share):
+    """The lattice restricted to the cells whose centre lies inside ``extent_box``."""
+    x0, y0, x1, y1 = extent_box
+    first_col = int(np.ceil((x0 - fit_x.phase) / fit_x.size - 0.5))
+    last_col = int(np.ceil((x1 - fit_x.phase) / fit_x.size - 0.5)) - 1
+    first_row = int(np.ceil((y0 - fit_y.phase) / fit_y.size - 0.5))
+    last_row = int(np.ceil((y1 - fit_y.phase) / fit_y.size - 0.5)) - 1
+    return Lattice(cell_width=fit_x.size, cell_height=fit_y.size,
+                   origin_x=fit_x.phase + first_col * fit_x.size,
+                   origin_y=fit_y.phase + first_row * fit_y.size,
+                   columns=max(0, last_col - first_col + 1), rows=max(0, last_row - first_row + 1),
+                   edge_share=edge_share, interior_share=interior_share,
+                   line_rms=(fit_x.rms, fit_y.rms))
+
+
+# -- reading the cells --------------------------------------------------------------------
+@dataclass
+class Cells:
+    """Per-cell statistics on the native grid; arrays of shape (lattice.rows, lattice.columns).
+
+    Attributes
+    ----------
+    value : ndarray of float64
+        Median of the decoded interior pixels (lower middle value for an even count); NaN
+        where fewer than half of the interior pixels decoded.
+    value_std : ndarray of float64
+        Standard deviation of those pixels' values.
+    n_pixels : ndarray of int64
+        Interior pixels that decoded.
+    n_interior : ndarray of int64
+        Interior pixels inside the plot area.
+    agreeing : ndarray of int64
+        Decoded interior pixels within ``agreement`` of the median (0 unless asked).
+    partial : ndarray of bool
+        Cells not wholly inside the plot area (cut by the frame).
+    """
+
+    value: np.ndarray
+    value_std: np.ndarray
+    n_pixels: np.ndarray
+    n_interior: np.ndarray
+    agreeing: np.ndarray
+    partial: np.ndarray
+
+
+def interior_margin(lattice):
+    """Distance (pixels) from a cell side within which pixels are not read: a pixel, less for
+    cells under 4 px so that at least the central pixel stays."""
+    return min(1.0, 0.5 * min(lattice.cell_width, lattice.cell_height) - 0.5)
+
+
+def _axis_cells(n_pixels, origin, size, count, margin, start, stop):
+    """Cell number of each pixel along one axis, -1 outside the grid, the box or the interior."""
+    centre = np.arange(n_pixels) + 0.5
+    position = (centre - origin) / size
+    cell = np.floor(position).astype(np.int64)
+    within = (position - cell) * size
+    keep = ((cell >= 0) & (cell < count) & (within >= margin) & (within <= size - margin)
+            & (centre > start) & (centre < stop))
+    return np.where(keep, cell, -1)
+
+
+def read_cells(array, lattice, box, agreement=None, row_step=1, median_only=False):
+    """Statistics of each cell's interior pixels.
+
+    Parameters
+    ----------
+    array : ndarray of float, shape (rows, cols)
+        A figure-frame raster (decoded values, colour distance...), NaN where not data.
+    lattice : Lattice
+    box : tuple (col0, row0, col1, row1)
+        The plot area; pixels outside it are not read.
+    agreement : float, optional
+        Also count the pixels within this of their cell's median (``Cells.agreeing``).
+    row_step : int
+        Read only every ``row_step``-th row of cells (the others stay NaN / 0).
+    median_only : bool
+        Skip the standard deviation.
+
+    Returns
+    -------
+    Cells
+    """
+    rows, cols = array.shape
+    margin = interior_margin(lattice)
+    col0, row0, col1, row1 = box
+    col_cell = _axis_cells(cols, lattice.origin_x, lattice.cell_width, lattice.columns, margin,
+                           col0, col1)
+    row_cell = _axis_cells(rows, lattice.origin_y, lattice.cell_height, lattice.rows, margin,
+                           row0, row1)
+    if row_step > 1:
+        row_cell = np.where(row_cell % row_step == 0, row_cell, -1)
+    n_cells = lattice.rows * lattice.columns
+    value = np.full(n_cells, np.nan)
+    std = np.full(n_cells, np.nan)
+    n_pixels = np.zeros(n_cells, np.int64)
+    n_interior = np.zeros(n_cells, np.int64)
+    agreeing = np.zeros(n_cells, np.int64)
+    used_cols = np.flatnonzero(col_cell >= 0)
+    used_rows = np.flatnonzero(row_cell >= 0)
+    if used_cols.size and used_rows.size:
+        # Blocks of whole cell rows, so that each cell is read in one block.
+        rows_per_block = max(1, BLOCK_PIXELS // max(1, used_cols.size))
+        cell_of_row = row_cell[used_rows]
+        block_start = 0
+        while block_start < used_rows.size:
+            block_end = min(block_start + rows_per_block, used_rows.size)
+            # Extend to the end of the last cell row in the block.
+            while block_end < used_rows.size and cell_of_row[block_end] == cell_of_row[block_end - 1]:
+                block_end += 1
+            block_rows = used_rows[block_start:block_end]
+            _read_block(array[np.ix_(block_rows, used_cols)],
+                        cell_of_row[block_start:block_end], col_cell[used_cols], lattice.columns,
+                        agreement, median_only, value, std, n_pixels, n_interior, agreeing)
+            block_start = block_end
+    decoded_share = np.divide(n_pixels, n_interior, out=np.zeros(n_cells), where=n_interior > 0)
+    value[decoded_share < MIN_DECODED_SHARE] = np.nan
+    shape = (lattice.rows, lattice.columns)
+    return Cells(value.reshape(shape), std.reshape(shape), n_pixels.reshape(shape),
+                 n_interior.reshape(shape), agreeing.reshape(shape), _partial_cells(lattice, box))
+
+
+def _read_block(block, cell_rows, cell_cols, columns, agreement, median_only, value, std,
+                n_pixels, n_interior, agreeing):
+    """Fill the statistics of the cells in one block of pixels (see :func:`read_cells`)."""
+    cell = (cell_rows[:, None] * columns + cell_cols[None, :]).ravel()
+    data = block.ravel()
+    n_cells = len(value)
+    n_interior += np.bincount(cell, minlength=n_cells)
+    finite = np.isfinite(data)
+    cell, data = cell[finite], data[finite].astype(np.float64)
+    if cell.size == 0:
+        return
+    counts = np.bincount(cell, minlength=n_cells)
+    n_pixels += counts
+    present = np.flatnonzero(counts)
+    low, high = data.min(), data.max()
+    spread = high - low if high > low else 1.0
+    # One sort orders the pixels by cell, and within a cell by value.
+    order = np.argsort(cell + 0.5 * (data - low) / spread, kind="stable")
+    ordered = data[order]
+    starts = np.concatenate([[0], np.cumsum(counts[present])[:-1]])
+    median = ordered[starts + (counts[present] - 1) // 2]
+    value[present] = median
+    if not median_only:
+        total = np.bincount(cell, data, minlength=n_cells)[present]
+        square = np.bincount(cell, data * data, minlength=n_cells)[present]
+        mean = total / counts[present]
+        std[present] = np.sqrt(np.maximum(square / counts[present] - mean ** 2, 0.0))
+    if agreement is not None:
+        cell_median = np.zeros(n_cells)
+        cell_median[present] = median
+        close = np.abs(data - cell_median[cell]) <= agreement
+        agreeing += np.bincount(cell[close], minlength=n_cells)
+
+
+def _partial_cells(lattice, box, tolerance=0.5):
+    """Cells reaching more than ``tolerance`` pixels beyond the plot area's sides."""
+    col0, row0, col1, row1 = box
+    left, top = lattice.cell_to_pixel(np.arange(lattice.columns), np.arange(lattice.rows))
+    right, bottom = left + lattice.cell_width, top + lattice.cell_height
+    cut_x = (left < col0 - tolerance) | (right > col1 + tolerance)
+    cut_y = (top < row0 - tolerance) | (bottom > row1 + tolerance)
+    return cut_y[:, None] | cut_x[None, :]
+
+
+# -- georeferencing -----------------------------------------------------------------------
+class CellFrameTransform:
+    """Pixel transform of the native grid: cell coordinates -> figure pixels -> map.
+
+    Parameters
+    ----------
+    lattice : Lattice
+    pixel_transform : pixel transform of the figure (``pixel_to_map``, ``map_to_pixel``)
+    """
+
+    def __init__(self, lattice, pixel_transform):
+        self.lattice = lattice
+        self.pixel_transform = pixel_transform
+
+    def pixel_to_map(self, col, row):
+        return self.pixel_transform.pixel_to_map(*self.lattice.cell_to_pixel(col, row))
+
+    def map_to_pixel(self, map_x, map_y):
+        return self.lattice.pixel_to_cell(*self.pixel_transform.map_to_pixel(map_x, map_y))
+
+
+def affine_geotransform(transform, columns, rows, tolerance=1e-6):
+    """The GDAL geotransform of a transform that is affine over a grid, or None.
+
+    Parameters
+    ----------
+    transform : pixel transform (``pixel_to_map``) of the grid's (col, row) coordinates
+    columns, rows : int
+        The grid's size; the transform must be affine over it.
+    tolerance : float
+        Largest departure from the affine prediction allowed, in cells.
+
+    Returns
+    -------
+    tuple of 6 floats or None
+        (x0, a, b, y0, d, e) with map = (x0 + a col + b row, y0 + d col + e row). Rotation
+        terms smaller than ``tolerance`` of a cell over the whole grid are set to zero.
+    """
+    (x0, x1, x2), (y0, y1, y2) = (np.asarray(v, float) for v in
+                                  transform.pixel_to_map(np.array([0.0, 1.0, 0.0]),
+                                                         np.array([0.0, 0.0, 1.0])))
+    a, b, d, e = x1 - x0, x2 - x0, y1 - y0, y2 - y0
+    if not np.all(np.isfinite([x0, y0, a, b, d, e])):
+        return None
+    col = np.array([columns, 0, columns, columns / 2, columns / 3])
+    row = np.array([0, rows, rows, rows / 2, 2 * rows / 3])
+    mx, my = (np.asarray(v, float) for v in transform.pixel_to_map(col, row))
+    # Departures measured in cells through the affine part's inverse.
+    determinant = a * e - b * d
+    if determinant == 0:
+        return None
+    dx, dy = mx - (x0 + a * col + b * row), my - (y0 + d * col + e * row)
+    dcol = (e * dx - b * dy) / determinant
+    drow = (-d * dx + a * dy) / determinant
+    if not (np.all(np.isfinite(dcol)) and np.max(np.hypot(dcol, drow)) <= tolerance):
+        return None
+    # Rotation terms that move no corner by a measurable part of a cell: a north-up grid.
+    if abs(b) * rows <= tolerance * np.hypot(b, e) and abs(d) * columns <= tolerance * np.hypot(a, d):
+        b = d = 0.0
+    return (float(x0), float(a), float(b), float(y0), float(d), float(e))

@@ -305,6 +305,8 @@ def _profile_lines(steps, pairs):
     weight = np.maximum(np.stack([strength[at - 1], strength[at], strength[at + 1]]) - background,
                         0.0)
     positions = at + (weight[2] - weight[0]) / weight.sum(axis=0)
+    # Edges next to the plot area's sides come from its frame's antialiasing, not from cells.
+    positions = positions[(positions > 1.5) & (positions < len(strength) - 2.5)]
     if len(positions) < MIN_LINES:
         return f"only {len(positions)} thin lines of colour edges"
     return np.array(positions)
@@ -374,6 +376,13 @@ def _fit_lines(positions, excess, min_cell):
     number = np.round((positions - phase) / size)
     residual = positions - (phase + number * size)
     inliers = np.abs(residual) <= LINE_FIT_TOLERANCE
+    clean = np.abs(residual) <= 0.6
+    if clean.sum() >= max(MIN_LINES, 0.9 * inliers.sum()):
+        # Clean edges: each lies at the pixel boundary nearest its line, so every line is within
+        # half a pixel of its edge; the lattice in the middle of what those bounds allow (the
+        # minimax fit) is far more precise than least squares for such uniform errors.
+        size, phase = _minimax_fit(number[clean], positions[clean], size, phase)
+        residual = positions - (phase + number * size)
     kept_numbers = number[inliers]
     share = inliers.mean()
     if share < MIN_INLIER_SHARE or len(np.unique(kept_numbers)) < MIN_LINES:
@@ -387,6 +396,23 @@ def _fit_lines(positions, excess, min_cell):
     if coverage < MIN_LINE_COVERAGE:
         return f"lines too sparse for a lattice ({100 * coverage:.0f} % of them seen)"
     return _AxisFit(size, float(phase % size), rms, int(inliers.sum()))
+
+
+def _minimax_fit(number, position, size, phase):
+    """The line ``phase + number * size`` minimising the largest distance to the positions
+    (a linear programme); the least-squares values when it fails."""
+    from scipy.optimize import linprog
+
+    ones = np.ones(len(number))
+    # Variables (phase, size, t): minimise t with |position - phase - number * size| <= t.
+    upper = np.concatenate([np.column_stack([-ones, -number, -ones]),
+                            np.column_stack([ones, number, -ones])])
+    bound = np.concatenate([-position, position])
+    result = linprog([0, 0, 1], A_ub=upper, b_ub=bound,
+                     bounds=[(None, None), (None, None), (0, None)], method="highs")
+    if not result.success:
+        return size, phase
+    return float(result.x[1]), float(result.x[0])
 
 
 def _near_lines(excess, fit):
@@ -612,7 +638,7 @@ class CellFrameTransform:
         return self.lattice.pixel_to_cell(*self.pixel_transform.map_to_pixel(map_x, map_y))
 
 
-def affine_geotransform(transform, columns, rows, tolerance=1e-6):
+def affine_cell_geotransform(transform, columns, rows, tolerance=1e-6):
     """The GDAL geotransform of a transform that is affine over a grid, or None.
 
     Parameters
@@ -651,3 +677,111 @@ def affine_geotransform(transform, columns, rows, tolerance=1e-6):
     if abs(b) * rows <= tolerance * np.hypot(b, e) and abs(d) * columns <= tolerance * np.hypot(a, d):
         b = d = 0.0
     return (float(x0), float(a), float(b), float(y0), float(d), float(e))
+
+
+# -- points and rasters on the native grid ------------------------------------------------
+def cell_points(cells, lattice):
+    """One point per cell with a value, at the cell's centre.
+
+    Returns
+    -------
+    ClusterPoints
+        With ``grid_row``, ``grid_col`` (the cell in the native grid, from 0 at the top left),
+        ``partial`` (cut by the frame) and ``footprint`` (the cell's area in figure pixels).
+    """
+    from .reduction import ClusterPoints
+
+    row, col = np.nonzero(np.isfinite(cells.value))
+    x, y = lattice.cell_to_pixel(col + 0.5, row + 0.5)
+    count = len(row)
+    return ClusterPoints(pixel_x=np.asarray(x, float), pixel_y=np.asarray(y, float),
+                         value=cells.value[row, col], value_std=cells.value_std[row, col],
+                         n_pixels=cells.n_pixels[row, col].astype(np.int64),
+                         snapped=np.zeros(count, bool), grid_row=row.astype(np.int64),
+                         grid_col=col.astype(np.int64), partial=cells.partial[row, col],
+                         footprint=np.full(count, lattice.cell_width * lattice.cell_height))
+
+
+def native_rasters(arrays, lattice, box, georeference, pixel_size=0.0, feedback=None,
+                   first=None):
+    """Figure-frame rasters read cell by cell and placed in the target CRS.
+
+    Parameters
+    ----------
+    arrays : list of ndarray, shape (rows, cols)
+        Figure-frame rasters (values, distance...), NaN where not data.
+    lattice : Lattice
+    box : tuple (col0, row0, col1, row1)
+        The plot area.
+    georeference : pipeline.Georeference
+        ``pixel_transform``, ``source_crs``, ``target_crs``.
+    pixel_size : float
+        Output pixel size in target CRS units; 0 keeps the native grid.
+    feedback : callable(progress) -> bool, optional
+    first : ndarray, shape (lattice.rows, lattice.columns), optional
+        The first array's cell values when already read.
+
+    Returns
+    -------
+    grid : warping.OutputGrid
+    rasters : list of ndarray of float32
+    how : str
+        For the log: "georeferenced exactly (affine)" or how it was warped.
+    """
+    from pyproj import CRS
+
+    from .warping import plan_output_grid, same_crs, warp_nearest
+
+    native = []
+    for index, array in enumerate(arrays):
+        if index == 0 and first is not None:
+            native.append(np.asarray(first, np.float32))
+        else:
+            native.append(read_cells(array, lattice, box, median_only=True).value
+                          .astype(np.float32))
+    transform = CellFrameTransform(lattice, georeference.pixel_transform)
+    source, target = georeference.source_crs, georeference.target_crs
+    if pixel_size <= 0 and same_crs(source, target):
+        grid = _exact_native_grid(transform, lattice, target)
+        if grid is not None:
+            return grid, native, grid.note
+    cells_box = (0, 0, lattice.columns, lattice.rows)
+    grid = plan_output_grid(transform, source, target, cells_box, pixel_size)
+    warped = warp_nearest(native, cells_box, grid, transform, source, target, feedback=feedback)
+    why = ("PIXEL_SIZE is set" if pixel_size > 0 else
+           "the transform is not affine" if same_crs(source, target) else
+           "the target CRS is not the GCP CRS")
+    return grid, warped, f"warped nearest-neighbour to {grid.width}×{grid.height} pixels ({why})"
+
+
+def _exact_native_grid(transform, lattice, target_crs):
+    """The native grid with its exact geotransform, when the cell frame maps affinely.
+
+    Rotation terms are left out (the origin moved by half their effect) when they move no cell
+    by more than ``warping.ROTATION_TOLERANCE_PIXELS`` figure pixels, as for the figure's own
+    pixel grid; otherwise they are written into the geotransform.
+
+    Returns
+    -------
+    warping.OutputGrid or None
+    """
+    from pyproj import CRS
+
+    from .warping import ROTATION_TOLERANCE_PIXELS, OutputGrid
+
+    gt = affine_cell_geotransform(transform, lattice.columns, lattice.rows)
+    if gt is None:
+        return None
+    x0, a, b, y0, d, e = gt
+    # Largest shift (figure pixels) leaving out b and d causes, once the origin takes half.
+    shift_x = abs(b) * lattice.rows / 2 / abs(a) * lattice.cell_width if a else np.inf
+    shift_y = abs(d) * lattice.columns / 2 / abs(e) * lattice.cell_height if e else np.inf
+    shift = max(shift_x, shift_y)
+    note = "the native grid, georeferenced exactly through the affine transform"
+    if (b or d) and shift <= ROTATION_TOLERANCE_PIXELS:
+        gt = (x0 + b * lattice.rows / 2, a, 0.0, y0 + d * lattice.columns / 2, 0.0, e)
+        note += f" (rotation of the fit left out: it moves no cell by more than {shift:.2g} px)"
+    elif b or d:
+        note += " (its rotation written into the geotransform)"
+    return OutputGrid(tuple(float(v) for v in gt), lattice.columns, lattice.rows,
+                      CRS.from_user_input(target_crs).to_wkt(), note=note)

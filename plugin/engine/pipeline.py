@@ -20,6 +20,7 @@ from .figure import read_figure
 from .gcp_transform import TransformKind, compute_residuals, fit_gcp_transform, list_labels
 from .gcp_diagnostics import diagnose_georeferencing, refuse_unusable_gcps
 from .gcps import gcps_on_georeferenced_figure, read_gcps
+from .native_grid import cell_points, find_lattice, native_rasters, read_cells
 from .reduction import ClusterPoints, flat_mask, cluster_pixels, cluster_points, reconstruction_check
 from .colour_decoding import denoise
 from .regions import box_mask, extent_to_pixel_box, polygons_mask
@@ -61,6 +62,8 @@ class DecodeSettings:
     transform: TransformKind = TransformKind.POLYNOMIAL_1
     target_crs: Optional[str] = None
     pixel_size: float = 0.0
+    # "auto": a figure drawn cell by cell comes back on its own grid (native_grid.py); "off".
+    native_grid: str = "auto"
     dbscan_eps: float = 1.5
     dbscan_min_samples: int = 1
     flat_tolerance: float = 0.0
@@ -315,7 +318,7 @@ def locate_points(clusters, georeference):
     ref = georeference
     x, y = pixels_to_target(clusters.pixel_x, clusters.pixel_y, ref.pixel_transform,
                             ref.source_crs, ref.target_crs)
-    # Area of one figure pixel at the point, times the cluster's pixel count.
+    # Area of one figure pixel at the point, times the pixels the point stands for.
     corners_x = clusters.pixel_x[:, None] + np.array([-0.5, 0.5, 0.5, -0.5])
     corners_y = clusters.pixel_y[:, None] + np.array([-0.5, -0.5, 0.5, 0.5])
     cx, cy = pixels_to_target(corners_x, corners_y, ref.pixel_transform, ref.source_crs,
@@ -330,8 +333,8 @@ def locate_points(clusters, georeference):
         shoelace = 0.5 * np.abs(np.sum(cx * np.roll(cy, -1, axis=1) - np.roll(cx, -1, axis=1) * cy,
                                        axis=1))
         pixel_area = shoelace * crs.axis_info[0].unit_conversion_factor ** 2
-    return PointLayer(clusters, np.asarray(x, float), np.asarray(y, float),
-                      pixel_area * clusters.n_pixels)
+    covered = clusters.n_pixels if clusters.footprint is None else clusters.footprint
+    return PointLayer(clusters, np.asarray(x, float), np.asarray(y, float), pixel_area * covered)
 
 
 # -- the whole job ------------------------------------------------------------------------
@@ -421,12 +424,14 @@ def decode_map(settings, progress=None, log=None):
             parameter="COLORMAP")
 
     # The points come first: the field rebuilt from them is warped with the other grids.
-    clusters, check = _reduce(settings, decoder, field_, say, warnings,
-                              stage(0.45, 0.65, "Reducing to representative points"))
+    lattice = _native_lattice(settings, figure, field_, plot_box, say)
+    if lattice is None:
+        clusters, check = _reduce(settings, decoder, field_, say, warnings,
+                                  stage(0.45, 0.65, "Reducing to representative points"))
+    else:
+        cells, clusters, check = _reduce_to_cells(settings, decoder, field_, lattice, plot_box,
+                                                  say)
     report = stage(0.65, 0.95, "Placing the figure in the target CRS")
-    grid = plan_output_grid(georeference.pixel_transform, georeference.source_crs,
-                            georeference.target_crs, plot_box, settings.pixel_size)
-    say(f"Output grid: {grid.describe()}")
     figure_frame = [field_.values]
     if settings.distance_output:
         figure_frame.append(field_.distance)
@@ -436,8 +441,16 @@ def decode_map(settings, progress=None, log=None):
         classes = field_.class_index.astype(np.float32)
         classes[field_.class_index < 0] = np.nan
         figure_frame.append(classes)
-    warped = warp_nearest(figure_frame, plot_box, grid, georeference.pixel_transform,
-                          georeference.source_crs, georeference.target_crs, feedback=report)
+    if lattice is None:
+        grid = plan_output_grid(georeference.pixel_transform, georeference.source_crs,
+                                georeference.target_crs, plot_box, settings.pixel_size)
+        say(f"Output grid: {grid.describe()}")
+        warped = warp_nearest(figure_frame, plot_box, grid, georeference.pixel_transform,
+                              georeference.source_crs, georeference.target_crs, feedback=report)
+    else:
+        grid, warped, how = native_rasters(figure_frame, lattice, plot_box, georeference,
+                                           settings.pixel_size, report, first=cells.value)
+        say(f"Output grid: {lattice.columns}×{lattice.rows} cells, {how}")
     values = warped.pop(0)
     distance = warped.pop(0) if settings.distance_output else None
     reconstruction = warped.pop(0) if settings.reconstruction_output and check is not None else None
@@ -451,6 +464,35 @@ def decode_map(settings, progress=None, log=None):
     return DecodeResult(settings, figure, decoder, scale.name, mapping, field_, plot_box,
                         georeference, grid, values, distance, points, check, messages, warnings,
                         reconstruction, classes, layout)
+
+
+def _native_lattice(settings, figure, field_, plot_box, say):
+    """The figure's lattice of cells (NATIVE_GRID Automatic), or None, with its log line."""
+    if settings.native_grid != "auto":
+        return None
+    extent = plot_box if settings.plot_area_extent is not None else None
+    search = find_lattice(figure.rgb, np.isfinite(field_.values), plot_box, extent_box=extent)
+    if search.lattice is None:
+        say(f"Native grid: {search.message}; reducing to plateaus instead.")
+    else:
+        say(f"Native grid: {search.message}")
+    return search.lattice
+
+
+def _reduce_to_cells(settings, decoder, field_, lattice, plot_box, say):
+    """Cells, one point per cell and the reconstruction check, with their log lines."""
+    cells = read_cells(field_.values, lattice, plot_box)
+    clusters = cell_points(cells, lattice)
+    say(f"Reduction: {len(clusters):,} cells with a value, one point each at the cell's centre "
+        f"({int(clusters.partial.sum()):,} cut by the frame, marked partial; "
+        f"{int((cells.n_interior > 0).sum()) - len(clusters):,} cells mostly masked left empty)")
+    check = reconstruction_check(field_.values, clusters, decoder.value_resolution,
+                                 full_grid=settings.reconstruction_output)
+    if check is not None:
+        say(f"Reconstruction from the points: RMSE {check.rmse:.4g}, "
+            f"{100 * check.within_resolution:.1f} % of {check.pixels_compared:,} pixels within the "
+            f"value resolution")
+    return cells, clusters, check
 
 
 def _reduce(settings, decoder, field_, say, warnings, report):

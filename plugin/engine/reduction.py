@@ -145,6 +145,12 @@ class ClusterPoints:
     n_pixels : ndarray of int64
     snapped : ndarray of bool
         True where the centroid fell outside the cluster and was moved onto it.
+    grid_row, grid_col : ndarray of int64 or None
+        For points of a native grid (``native_grid.py``): the cell's row and column.
+    partial : ndarray of bool or None
+        For points of a native grid: the cell is cut by the plot area's frame.
+    footprint : ndarray of float64 or None
+        Figure pixels the point stands for, when not ``n_pixels`` (a cell's whole area).
     """
 
     pixel_x: np.ndarray
@@ -153,6 +159,10 @@ class ClusterPoints:
     value_std: np.ndarray
     n_pixels: np.ndarray
     snapped: np.ndarray
+    grid_row: np.ndarray = None
+    grid_col: np.ndarray = None
+    partial: np.ndarray = None
+    footprint: np.ndarray = None
 
     def __len__(self):
         return len(self.value)

@@ -39,6 +39,10 @@ MATCH_SPACE_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm",
                       QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "CIELAB"),
                       QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Y'CbCr (JPEG)"))
 MATCH_SPACES = ("auto", "cielab", "ycbcr")
+NATIVE_GRID_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm",
+                                        "Automatic (a figure drawn cell by cell comes back as its grid)"),
+                      QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Off (plateaus and DBSCAN)"))
+NATIVE_GRID_MODES = ("auto", "off")
 SCALE_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Linear"),
                 QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Logarithmic"))
 
@@ -65,6 +69,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
     MASK_WKT = "MASK_WKT"
     DENOISE = "DENOISE"
     MATCH_SPACE = "MATCH_SPACE"
+    NATIVE_GRID = "NATIVE_GRID"
     DBSCAN_EPS = "DBSCAN_EPS"
     DBSCAN_MIN_SAMPLES = "DBSCAN_MIN_SAMPLES"
     FLAT_TOLERANCE = "FLAT_TOLERANCE"
@@ -183,6 +188,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterNumber(
                 self.PIXEL_SIZE, self.tr("Output pixel size in target CRS units (0 = automatic)"),
                 type=number.Double, minValue=0.0, defaultValue=0.0),
+            QgsProcessingParameterEnum(
+                self.NATIVE_GRID, self.tr("Native grid of a figure drawn cell by cell"),
+                options=[self.tr(label) for label in NATIVE_GRID_LABELS], defaultValue=0),
             QgsProcessingParameterNumber(
                 self.DBSCAN_EPS, self.tr("DBSCAN neighbourhood radius (pixels)"),
                 type=number.Double, minValue=0.0, defaultValue=1.5),
@@ -272,6 +280,13 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 "transform (Polynomial 1, Helmert) and TARGET_CRS = GCP CRS, the plot area's own "
                 "pixels with the fitted geotransform (nothing resampled); otherwise per-axis "
                 "pixel sizes with which no figure pixel is lost."),
+            self.NATIVE_GRID: self.tr(
+                "Automatic: when the figure shows a regular lattice of one-colour cells (a "
+                "coarse grid drawn by pcolormesh, imshow with nearest interpolation or GMT "
+                "grdimage), OUTPUT is that grid, one pixel per cell (the median of the cell's "
+                "decoded pixels), and OUTPUT_POINTS one point per cell at its centre with its "
+                "grid_row, grid_col and partial (cut by the frame). The log says what was "
+                "found. Off: plateaus and DBSCAN as for any other figure."),
             self.DBSCAN_EPS: self.tr(
                 "Pixels of a flat plateau closer than this (in figure pixels) join one "
                 "cluster; below 2 this is connected components."),
@@ -611,6 +626,8 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             transform=self.parameterAsEnum(parameters, self.TRANSFORM, context),
             target_crs=crs_text(self.TARGET_CRS),
             pixel_size=self.parameterAsDouble(parameters, self.PIXEL_SIZE, context),
+            native_grid=NATIVE_GRID_MODES[self.parameterAsEnum(parameters, self.NATIVE_GRID,
+                                                               context)],
             dbscan_eps=self.parameterAsDouble(parameters, self.DBSCAN_EPS, context),
             dbscan_min_samples=self.parameterAsInt(parameters, self.DBSCAN_MIN_SAMPLES, context),
             flat_tolerance=self.parameterAsDouble(parameters, self.FLAT_TOLERANCE, context),
@@ -621,7 +638,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         fields = QgsFields()
         for name, kind in (("value", QVariant.Double), ("value_std", QVariant.Double),
                            ("n_pixels", QVariant.Int), ("pixel_x", QVariant.Double),
-                           ("pixel_y", QVariant.Double), ("area_m2", QVariant.Double)):
+                           ("pixel_y", QVariant.Double), ("area_m2", QVariant.Double),
+                           ("grid_row", QVariant.Int), ("grid_col", QVariant.Int),
+                           ("partial", QVariant.Bool)):
             fields.append(QgsField(name, kind))
         crs = QgsCoordinateReferenceSystem.fromWkt(result.grid.crs_wkt)
         try:
@@ -641,8 +660,12 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         for i in range(len(clusters)):
             feature = QgsFeature(fields)
             feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(points.x[i], points.y[i])))
+            # The cell's place in the native grid; NULL for plateau points.
+            cell = ([int(clusters.grid_row[i]), int(clusters.grid_col[i]),
+                     bool(clusters.partial[i])] if clusters.grid_row is not None else
+                    [None, None, None])
             feature.setAttributes([float(clusters.value[i]), float(clusters.value_std[i]),
                                    int(clusters.n_pixels[i]), float(clusters.pixel_x[i]),
-                                   float(clusters.pixel_y[i]), float(points.area_m2[i])])
+                                   float(clusters.pixel_y[i]), float(points.area_m2[i])] + cell)
             sink.addFeature(feature, QgsFeatureSink.FastInsert)
         return destination

@@ -383,7 +383,8 @@ def test_dialog_parameters_have_help_and_rare_ones_are_advanced(provider):
     assert names.index("COLORMAP") < names.index("GCPS") < names.index("OUTPUT")
     advanced = {d.name() for d in definitions
                 if d.flags() & QgsProcessingParameterDefinition.Flag.FlagAdvanced}
-    assert advanced == {"COLORBAR_FLIP", "MASK_WKT", "MATCH_SPACE", "DENOISE", "PIXEL_SIZE", "DBSCAN_EPS",
+    assert advanced == {"COLORBAR_FLIP", "MASK_WKT", "MATCH_SPACE", "DENOISE", "PIXEL_SIZE", "NATIVE_GRID",
+                        "DBSCAN_EPS",
                         "DBSCAN_MIN_SAMPLES", "FLAT_TOLERANCE"}
     assert all(d.help().strip() for d in definitions), \
         [d.name() for d in definitions if not d.help().strip()]

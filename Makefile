@@ -60,6 +60,8 @@ package:
 	cp -r metadata.txt __init__.py plugin icons LICENSE build/package/$(PLUGIN_NAME)/
 	for optional in ui README.md CHANGELOG.md; do \
 		[ ! -e $$optional ] || cp -r $$optional build/package/$(PLUGIN_NAME)/; done
+	# The offline help page (help/decodemap.html), made from the README shipped beside it.
+	$(PYTHON) build/package/$(PLUGIN_NAME)/plugin/help_page.py >/dev/null
 	if ls i18n/*.qm >/dev/null 2>&1; then \
 		mkdir -p build/package/$(PLUGIN_NAME)/i18n && cp i18n/*.qm build/package/$(PLUGIN_NAME)/i18n/; fi
 	find build/package \( -name '__pycache__' -o -name '*.pyc' -o -name '.*' \) -prune -exec rm -rf {} +

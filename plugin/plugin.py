@@ -2,6 +2,7 @@
 import os
 
 from qgis.core import QgsApplication
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QCoreApplication, QSettings, Qt, QTranslator
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
@@ -39,6 +40,7 @@ class ColormapDecoderPlugin:
         self.action = None
         self.window_action = None
         self.window = None
+        self.dialog = None
         self.translator = load_translator()
 
     @staticmethod
@@ -54,7 +56,8 @@ class ColormapDecoderPlugin:
         self.initProcessing()
         if self.iface is None:
             return
-        # The toolbar button opens the decode window; the menu has it and the Processing dialog.
+        # The toolbar button opens the decode window; the menu has it and the Processing dialog,
+        # under Raster, where metadata.txt's category puts the plugin too.
         self.window_action = QAction(QIcon(ICON_PATH), self.tr("Decode window…"),
                                      self.iface.mainWindow())
         self.window_action.setObjectName("colormapDecoderWindow")
@@ -62,25 +65,28 @@ class ColormapDecoderPlugin:
             "Colormap Decoder: open a figure, fix what was found on it, preview, decode"))
         self.window_action.triggered.connect(self.open_window)
         self.iface.addToolBarIcon(self.window_action)
-        self.iface.addPluginToMenu(self.tr("&Colormap Decoder"), self.window_action)
+        self.iface.addPluginToRasterMenu(self.tr("&Colormap Decoder"), self.window_action)
         self.action = QAction(QIcon(ICON_PATH), self.tr("Decode colour-mapped map…"),
                               self.iface.mainWindow())
         self.action.setObjectName("colormapDecoderDecodeMap")
         self.action.triggered.connect(self.open_dialog)
-        self.iface.addPluginToMenu(self.tr("&Colormap Decoder"), self.action)
+        self.iface.addPluginToRasterMenu(self.tr("&Colormap Decoder"), self.action)
 
     def unload(self):
+        if self.dialog is not None and not sip.isdeleted(self.dialog):
+            self.dialog.close()
+        self.dialog = None
         if self.window is not None:
             self.window.close()
             self.window.deleteLater()
             self.window = None
         if self.window_action is not None:
-            self.iface.removePluginMenu(self.tr("&Colormap Decoder"), self.window_action)
+            self.iface.removePluginRasterMenu(self.tr("&Colormap Decoder"), self.window_action)
             self.iface.removeToolBarIcon(self.window_action)
             self.window_action.deleteLater()
             self.window_action = None
         if self.action is not None:
-            self.iface.removePluginMenu(self.tr("&Colormap Decoder"), self.action)
+            self.iface.removePluginRasterMenu(self.tr("&Colormap Decoder"), self.action)
             self.action.deleteLater()
             self.action = None
         if self.provider is not None:
@@ -103,7 +109,35 @@ class ColormapDecoderPlugin:
         return self.window
 
     def open_dialog(self):
-        """Open the algorithm's Processing dialog."""
-        from processing import execAlgorithmDialog
+        """Open the algorithm's Processing dialog, non-modal like the Processing toolbox's.
 
-        execAlgorithmDialog(ALGORITHM_ID, {})
+        A modal dialog is minimised together with the main window by some window managers when
+        "Draw on Canvas" hides it, and the box cannot be drawn. One dialog at a time: the menu
+        entry brings an open one to the front.
+        """
+        if self.dialog is not None and not sip.isdeleted(self.dialog):
+            self.dialog.showNormal()
+            self.dialog.raise_()
+            self.dialog.activateWindow()
+            return self.dialog
+        from processing import createAlgorithmDialog
+
+        dialog = createAlgorithmDialog(ALGORITHM_ID, {})
+        if dialog is None:
+            return None
+        dialog.setWindowModality(Qt.WindowModality.NonModal)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        canvas = self.iface.mapCanvas()
+        previous_tool = canvas.mapTool() if canvas is not None else None
+
+        def restore_map_tool():
+            # "Draw on Canvas" leaves its own map tool active (as execAlgorithmDialog undoes).
+            if canvas is not None and previous_tool is not None \
+                    and not sip.isdeleted(previous_tool) and canvas.mapTool() is not previous_tool:
+                canvas.setMapTool(previous_tool)
+
+        # (AlgorithmDialog's 'finished' is a method, not QDialog's signal: use 'destroyed'.)
+        dialog.destroyed.connect(restore_map_tool)
+        self.dialog = dialog
+        dialog.show()
+        return dialog

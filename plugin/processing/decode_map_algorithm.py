@@ -10,7 +10,7 @@ import os
 
 from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFeature, QgsFeatureSink,
                        QgsField, QgsFields, QgsGeometry, QgsPointXY, QgsProcessing,
-                       QgsProcessingAlgorithm, QgsProcessingException,
+                       QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingOutputFile,
                        QgsProcessingParameterBoolean, QgsProcessingParameterCrs,
                        QgsProcessingParameterDefinition, QgsProcessingParameterEnum,
                        QgsProcessingParameterExtent, QgsProcessingParameterFeatureSink,
@@ -20,12 +20,15 @@ from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFeature,
                        QgsProcessingParameterRasterLayer, QgsProcessingParameterString,
                        QgsProcessingUtils,
                        QgsWkbTypes)
-from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QUrl, QVariant
 from qgis.PyQt.QtGui import QIcon
 
 from .. import ICON_PATH
 from .dependencies import missing_dependencies_message
 from .gdal_messages import quiet_georeferencing_probe
+
+#: The README's section on decoding a figure, online (the same as the shipped help page).
+ONLINE_HELP_URL = "https://github.com/colormap-decoder/colormap_decoder#decoding-your-own-figure"
 
 # Marked for translators (pylupdate5); translated where the options are built.
 TRANSFORM_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Polynomial 1 (affine)"),
@@ -35,7 +38,7 @@ TRANSFORM_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Polynomial 1 (affin
                     QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Helmert"),
                     QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Projective"))
 MATCH_SPACE_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm",
-                                        "Automatic (JPEG's Y'CbCr for JPEG files, else CIELAB)"),
+                                        "Automatic"),
                       QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "CIELAB"),
                       QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Y'CbCr (JPEG)"))
 MATCH_SPACES = ("auto", "cielab", "ycbcr")
@@ -100,28 +103,47 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
     def icon(self):
         return QIcon(ICON_PATH)
 
+    def tags(self):
+        # What people type in the toolbox's search box when looking for this.
+        return self.tr("heat map,heatmap,digitize,digitise,georeference,raster from image,"
+                       "image to raster,figure,colormap,colour map,color map,colorbar,legend,"
+                       "picture,scan,article,paper,DEM,decode,unmap,reverse colormap").split(",")
+
     def helpUrl(self):
-        # The README's "Decoding your own figure" section (parameters included).
-        return "https://github.com/colormap-decoder/colormap_decoder#decoding-your-own-figure"
+        """The help page shipped with the plugin (the README's "Decoding your own figure"
+        section as HTML), so Help works offline; the web page when it cannot be made."""
+        from ..help_page import help_page_path
+
+        labels = {definition.name(): definition.description()
+                  for definition in self.parameterDefinitions()}
+        path = help_page_path(labels)
+        if path:
+            return QUrl.fromLocalFile(path).toString()
+        return ONLINE_HELP_URL
 
     def shortHelpString(self):
+        # Parameters are named by their labels in the dialog; the command line's ids are in
+        # each parameter's tooltip and in the help page.
         return self.tr(
             "Turns a colour-mapped map figure (a picture from an article: heat map, DEM, geoid...) "
             "back into numbers on a map.\n\n"
-            "1. Load the figure as a raster layer.\n"
-            "2. Draw the map panel as PLOT AREA, and either name the colormap (matplotlib, "
-            "cmocean, cmcrameri, colorcet, QGIS ramps, cpt-city, or a GMT .cpt file) or draw "
-            "the COLORBAR box over the figure's own colorbar. Give the values at its ends "
-            "(VMIN, VMAX).\n"
-            "3. Give ground control points: a QGIS Georeferencer .points file, or a CSV "
+            "1. Load the figure as a raster layer and choose it as Figure.\n"
+            "2. With the \u2026 button, draw the map panel as Plot area. Name the colormap in "
+            "Colormap or .cpt file (matplotlib, cmocean, cmcrameri, colorcet, QGIS ramps, "
+            "cpt-city, or a GMT .cpt file), or draw the Colorbar box over the figure's own "
+            "colorbar. Give the values at the colormap's ends as Low-end value and High-end "
+            "value.\n"
+            "3. Give the GCP file: a QGIS Georeferencer .points file, or a CSV "
             "pixel_x,pixel_y,map_x,map_y (pixel y downwards). A figure that is already "
             "georeferenced needs none.\n\n"
             "Each pixel colour is matched to the colormap (in CIELAB, or for a JPEG in JPEG's "
-            "own Y'CbCr); pixels farther than MAX COLOR DISTANCE, a CIELAB ΔE, from the "
-            "colormap (text, lines, background) become nodata. The result is a float32 "
-            "GeoTIFF in the target CRS, and a point layer with one point per flat plateau of "
-            "the decoded field (DBSCAN clusters), carrying the plateau's median value. QGIS "
-            "opens both with the figure's colormap and value range.")
+            "own Y'CbCr); pixels farther than Max. colour distance (a CIELAB \u0394E) from the "
+            "colormap (text, lines, background) become nodata. The Decoded raster is a float32 "
+            "GeoTIFF in the Target CRS; the Representative points are one per flat plateau of "
+            "the decoded field, with the plateau's median value. QGIS opens both with the "
+            "figure's colormap and value range. Report (HTML) shows the decoded field, the "
+            "colour distances and the georeferencing in a browser.\n\n"
+            "Help shows the full description of every parameter, offline.")
 
     def flags(self):
         # Runs in a background task (no FlagNoThreading): processAlgorithm touches no GUI, and
@@ -134,72 +156,72 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         # then what counts as data. Rarely changed settings are advanced.
         number = QgsProcessingParameterNumber.Type
         self.addParameter(QgsProcessingParameterRasterLayer(
-            self.INPUT, self.tr("Figure (image or raster layer)")))
+            self.INPUT, self.tr("Figure")))
         self.addParameter(QgsProcessingParameterExtent(
-            self.PLOT_AREA, self.tr("Plot area (map panel) on the figure"), optional=True))
+            self.PLOT_AREA, self.tr("Plot area (pixels)"), optional=True))
         self.addParameter(QgsProcessingParameterString(
-            self.COLORMAP, self.tr("Colormap name or .cpt file"), optional=True, defaultValue=""))
+            self.COLORMAP, self.tr("Colormap or .cpt file"), optional=True, defaultValue=""))
         self.addParameter(QgsProcessingParameterExtent(
-            self.COLORBAR, self.tr("Colorbar box on the figure (instead of a colormap name)"),
+            self.COLORBAR, self.tr("Colorbar box (pixels)"),
             optional=True))
         self.addParameter(QgsProcessingParameterNumber(
-            self.VMIN, self.tr("Value at the low end of the colormap"),
+            self.VMIN, self.tr("Low-end value"),
             type=number.Double, optional=True))
         self.addParameter(QgsProcessingParameterNumber(
-            self.VMAX, self.tr("Value at the high end of the colormap"),
+            self.VMAX, self.tr("High-end value"),
             type=number.Double, optional=True))
         self.addParameter(QgsProcessingParameterEnum(
             self.SCALE, self.tr("Value scale"),
             options=[self.tr(label) for label in SCALE_LABELS], defaultValue=0))
         self.addParameter(QgsProcessingParameterString(
-            self.LEVELS, self.tr("Class boundaries of a discrete colormap (comma separated)"),
+            self.LEVELS, self.tr("Class boundaries"),
             optional=True))
         self.addParameter(QgsProcessingParameterFile(
-            self.GCPS, self.tr("Ground control points (.points or CSV)"),
+            self.GCPS, self.tr("GCP file"),
             behavior=QgsProcessingParameterFile.Behavior.File, optional=True,
             fileFilter=self.tr("GCP files (*.points *.csv *.txt);;All files (*.*)")))
         self.addParameter(QgsProcessingParameterCrs(
-            self.GCP_CRS, self.tr("CRS of the GCP map coordinates"), optional=True))
+            self.GCP_CRS, self.tr("GCP CRS"), optional=True))
         self.addParameter(QgsProcessingParameterEnum(
             self.TRANSFORM, self.tr("Transformation"),
             options=[self.tr(label) for label in TRANSFORM_LABELS], defaultValue=0))
         self.addParameter(QgsProcessingParameterCrs(
-            self.TARGET_CRS, self.tr("Target CRS (default: the GCP CRS)"), optional=True))
+            self.TARGET_CRS, self.tr("Target CRS"), optional=True))
         self.addParameter(QgsProcessingParameterNumber(
-            self.MAX_COLOR_DISTANCE, self.tr("Maximum colour distance (CIELAB ΔE)"),
+            self.MAX_COLOR_DISTANCE, self.tr("Max. colour distance (ΔE)"),
             type=number.Double, minValue=0.0, defaultValue=12.0))
         self.addParameter(QgsProcessingParameterFeatureSource(
-            self.MASK, self.tr("Areas to leave out (polygons over the figure)"),
+            self.MASK, self.tr("Areas to leave out"),
             [QgsProcessing.SourceType.TypeVectorPolygon], optional=True))
 
         advanced = [
             QgsProcessingParameterBoolean(
-                self.COLORBAR_FLIP, self.tr("Colorbar low end is at the top / right"),
+                self.COLORBAR_FLIP, self.tr("Colorbar starts top/right"),
                 defaultValue=False),
             QgsProcessingParameterString(
-                self.MASK_WKT, self.tr("Areas to leave out, as WKT polygons"), optional=True,
+                self.MASK_WKT, self.tr("Areas to leave out (WKT)"), optional=True,
                 multiLine=True),
             QgsProcessingParameterEnum(
-                self.MATCH_SPACE, self.tr("Colour matching space"),
+                self.MATCH_SPACE, self.tr("Matching colour space"),
                 options=[self.tr(label) for label in MATCH_SPACE_LABELS], defaultValue=0),
             QgsProcessingParameterBoolean(
-                self.DENOISE, self.tr("Denoise before matching (3×3 median; for JPEG figures)"),
+                self.DENOISE, self.tr("Denoise (3×3 median)"),
                 defaultValue=False),
             QgsProcessingParameterNumber(
-                self.PIXEL_SIZE, self.tr("Output pixel size in target CRS units (0 = automatic)"),
+                self.PIXEL_SIZE, self.tr("Pixel size (0 = auto)"),
                 type=number.Double, minValue=0.0, defaultValue=0.0),
             QgsProcessingParameterEnum(
                 self.NATIVE_GRID, self.tr("Native grid of a figure drawn cell by cell"),
                 options=[self.tr(label) for label in NATIVE_GRID_LABELS], defaultValue=0),
             QgsProcessingParameterNumber(
-                self.DBSCAN_EPS, self.tr("DBSCAN neighbourhood radius (pixels)"),
+                self.DBSCAN_EPS, self.tr("DBSCAN radius (px)"),
                 type=number.Double, minValue=0.0, defaultValue=1.5),
             QgsProcessingParameterNumber(
-                self.DBSCAN_MIN_SAMPLES, self.tr("DBSCAN minimum samples"),
+                self.DBSCAN_MIN_SAMPLES, self.tr("DBSCAN min. samples"),
                 type=number.Integer, minValue=1, defaultValue=1),
             QgsProcessingParameterNumber(
                 self.FLAT_TOLERANCE,
-                self.tr("Flat-gradient tolerance, value units (0 = half the colormap's resolution)"),
+                self.tr("Flat tolerance (0 = auto)"),
                 type=number.Double, minValue=0.0, defaultValue=0.0),
         ]
         for parameter in advanced:
@@ -213,14 +235,19 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             self.OUTPUT_POINTS, self.tr("Representative points"),
             QgsProcessing.SourceType.TypeVectorPoint))
         self.addParameter(QgsProcessingParameterRasterDestination(
-            self.OUTPUT_DISTANCE, self.tr("Colour distance raster (ΔE)"), optional=True,
+            self.OUTPUT_DISTANCE, self.tr("Colour distance (ΔE)"), optional=True,
             createByDefault=False))
         self.addParameter(QgsProcessingParameterRasterDestination(
-            self.OUTPUT_RECONSTRUCTION, self.tr("Field rebuilt from the points"), optional=True,
+            self.OUTPUT_RECONSTRUCTION, self.tr("Field from the points"), optional=True,
             createByDefault=False))
+        # Declared as a plain file output: an HTML output would make the dialog announce "HTML
+        # output has been generated" after every run, failed ones and runs without a report
+        # included. The log gives the report's path when one is written.
         self.addParameter(QgsProcessingParameterFileDestination(
-            self.OUTPUT_REPORT, self.tr("Georeferencing report"),
-            fileFilter=self.tr("HTML files (*.html)"), optional=True, createByDefault=False))
+            self.OUTPUT_REPORT, self.tr("Report (HTML)"),
+            fileFilter=self.tr("HTML files (*.html)"), optional=True, createByDefault=False),
+            createOutput=False)
+        self.addOutput(QgsProcessingOutputFile(self.OUTPUT_REPORT, self.tr("Report (HTML)")))
         self._set_help_texts()
 
     def _set_help_texts(self):
@@ -511,9 +538,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                     raise InterruptedError
             results[self.OUTPUT_POINTS] = self._write_points(parameters, context, feedback, result)
             report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
-            if report:
-                self._write_report(report, result, feedback)
+            if report and self._write_report(report, result, feedback):
                 results[self.OUTPUT_REPORT] = report
+                feedback.pushInfo(self.tr("Report: {} (open it in a web browser).").format(report))
         return results
 
     def _write_report(self, path, result, feedback):
@@ -524,7 +551,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             feedback.pushWarning(self.tr(
                 "No georeferencing report: the figure carries its own georeferencing, no GCPs "
                 "were fitted."))
-            return
+            return False
         from ..engine.warping import crs_label
 
         extra = {"Target CRS": crs_label(ref.target_crs),
@@ -536,6 +563,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                           "Pixels compared": check.pixels_compared})
         write_georeferencing_report(path, result.figure.rgb, ref.gcps, ref.residuals.kind,
                                     ref.residuals, ref.warnings, extra, crs=ref.source_crs)
+        return True
 
     @staticmethod
     def _load_quietly(load):

@@ -23,12 +23,17 @@ from qgis.core import (QgsClassificationEqualInterval, QgsClassificationLogarith
                        QgsColorRampShader, QgsGradientColorRamp, QgsGradientStop,
                        QgsGraduatedSymbolRenderer, QgsMarkerSymbol,
                        QgsProcessingLayerPostProcessorInterface, QgsRasterLayer, QgsRasterShader,
-                       QgsRendererRange, QgsSingleBandPseudoColorRenderer, QgsVectorLayer)
+                       QgsRendererRange, QgsSimpleMarkerSymbolLayer,
+                       QgsSingleBandPseudoColorRenderer, QgsVectorLayer)
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
 #: Classes of the points' graduated renderer for a continuous colour scale.
 CONTINUOUS_POINT_CLASSES = 12
+
+#: Diameter of a representative point, and the width of the white halo around it (mm).
+POINT_SIZE_MM = 2.2
+POINT_HALO_MM = 0.45
 
 #: A logarithmic scale drawn by QGIS's shader (linear in value between items) needs items at
 #: least this dense in the fraction of the scale to follow the colours' log spacing.
@@ -58,6 +63,9 @@ class StyleSpec:
     colours: tuple
     fractions: tuple
     point_classes: tuple
+    #: The smallest value difference the figure's colours can show (value units); legend labels
+    #: are rounded to it. 0: unknown (labels keep 6 significant digits).
+    value_resolution: float = 0.0
 
 
 def scale_label(scale_name):
@@ -73,6 +81,7 @@ def style_spec(result):
     import numpy as np
 
     scale, mapping = result.decoder.scale, result.mapping
+    resolution = float(getattr(result.decoder, "value_resolution", 0.0) or 0.0)
 
     def colour_tuples(array):
         return tuple(tuple(float(c) for c in colour) for colour in np.asarray(array))
@@ -95,7 +104,7 @@ def style_spec(result):
         return StyleSpec(scale_label(result.scale_name), float(values[0]), float(values[-1]),
                          bool(mapping.logarithmic), True, tuple(float(v) for v in values),
                          colour_tuples(colours), tuple(float(f) for f in fractions),
-                         point_classes)
+                         point_classes, resolution)
 
     positions = np.asarray(scale.positions, dtype=np.float64)
     colours = np.asarray(scale.colours, dtype=np.float64)
@@ -114,15 +123,33 @@ def style_spec(result):
     return StyleSpec(scale_label(result.scale_name), float(mapping.vmin), float(mapping.vmax),
                      bool(mapping.logarithmic), False,
                      tuple(float(v) for v in mapping.to_value(positions)),
-                     colour_tuples(colours), tuple(float(f) for f in positions), point_classes)
+                     colour_tuples(colours), tuple(float(f) for f in positions), point_classes,
+                     resolution)
 
 
 def _qcolor(colour):
     return QColor.fromRgbF(*(min(max(c, 0.0), 1.0) for c in colour))
 
 
-def _format(value):
-    return f"{value:.6g}"
+def legend_label(value, spec):
+    """A legend number rounded to what the figure can show: '333', not '333.333'.
+
+    Linear scales: to the decimals of the value resolution (a class narrower than that rounds
+    to the class width's decimals). Logarithmic scales, whose resolution grows with the value:
+    3 significant digits.
+    """
+    from ..engine.text_format import decimals_for
+
+    if spec.logarithmic:
+        return f"{value:.3g}"
+    step = spec.value_resolution
+    if spec.discrete and len(spec.values) > 1:
+        widths = [b - a for a, b in zip(spec.values[:-1], spec.values[1:]) if b > a]
+        step = min([step] + widths) if step > 0 else min(widths, default=0.0)
+    if not step > 0:
+        return f"{value:.6g}"
+    text = f"{value:.{decimals_for(step)}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
 def colour_ramp(spec):
@@ -151,12 +178,14 @@ def colour_ramp_shader(spec):
         shader.setClassificationMode(QgsColorRampShader.ClassificationMode.EqualInterval)
         for lower, upper, colour in zip(spec.values[:-1], spec.values[1:], spec.colours):
             items.append(QgsColorRampShader.ColorRampItem(
-                upper, _qcolor(colour), f"{_format(lower)} – {_format(upper)}"))
+                upper, _qcolor(colour),
+                f"{legend_label(lower, spec)} – {legend_label(upper, spec)}"))
     else:
         shader.setColorRampType(QgsColorRampShader.Type.Interpolated)
         shader.setClassificationMode(QgsColorRampShader.ClassificationMode.Continuous)
         for value, colour in zip(spec.values, spec.colours):
-            items.append(QgsColorRampShader.ColorRampItem(value, _qcolor(colour), _format(value)))
+            items.append(QgsColorRampShader.ColorRampItem(value, _qcolor(colour),
+                                                          legend_label(value, spec)))
     shader.setSourceColorRamp(colour_ramp(spec))
     shader.setColorRampItemList(items)
     shader.setClip(False)
@@ -173,16 +202,29 @@ def raster_renderer(provider, spec, band=1):
     return renderer
 
 
+def point_symbol(colour):
+    """A point in the figure's colour that stays visible on the raster of the same colours:
+    a dark outline inside a white halo."""
+    symbol = QgsMarkerSymbol.createSimple({
+        "name": "circle", "size": str(POINT_SIZE_MM + 2 * POINT_HALO_MM),
+        "color": "255,255,255,230", "outline_style": "no"})
+    # Locked: recolouring the class (QGIS's ramp, symbol.setColor) changes the dot, not the halo.
+    symbol.symbolLayer(0).setLocked(True)
+    dot = QgsSimpleMarkerSymbolLayer.create({
+        "name": "circle", "size": str(POINT_SIZE_MM), "outline_color": "20,20,20,255",
+        "outline_width": "0.3"})
+    dot.setColor(_qcolor(colour))
+    symbol.appendSymbolLayer(dot)
+    return symbol
+
+
 def points_renderer(spec, field="value"):
     """A QgsGraduatedSymbolRenderer on ``field``: one range per class, coloured like the figure."""
     ranges = []
     for lower, upper, colour in spec.point_classes:
-        symbol = QgsMarkerSymbol.createSimple({
-            "name": "circle", "size": "2.0", "outline_color": "35,35,35,255",
-            "outline_width": "0.2"})
-        symbol.setColor(_qcolor(colour))
-        ranges.append(QgsRendererRange(lower, upper, symbol,
-                                       f"{_format(lower)} – {_format(upper)}"))
+        ranges.append(QgsRendererRange(lower, upper, point_symbol(colour),
+                                       f"{legend_label(lower, spec)} – "
+                                       f"{legend_label(upper, spec)}"))
     renderer = QgsGraduatedSymbolRenderer(field, ranges)
     renderer.setSourceColorRamp(colour_ramp(spec))
     renderer.setClassificationMethod(QgsClassificationLogarithmic() if spec.logarithmic
@@ -212,6 +254,29 @@ class DecodedRasterStyler(QgsProcessingLayerPostProcessorInterface):
         layer.setRenderer(raster_renderer(layer.dataProvider(), self.spec))
         layer.triggerRepaint()
         layer.emitStyleChanged()
+        show_on_the_map(layer, context, feedback)
+
+
+def show_on_the_map(layer, context, feedback=None):
+    """Bring the loaded decoded raster into view in the project and the main map (desktop)."""
+    from qgis.core import QgsProject
+
+    from .canvas_view import bring_into_view
+
+    project = context.project() or QgsProject.instance()
+    canvas = None
+    if project is QgsProject.instance():
+        from qgis.utils import iface
+
+        canvas = iface.mapCanvas() if iface is not None else None
+    loaded = set(context.layersToLoadOnCompletion())
+    this_run = {other.id() for other in project.mapLayers().values()
+                if other.id() in loaded or other.source().split("|")[0] in loaded}
+    done = bring_into_view(layer, project, canvas, this_run)
+    if done == "crs" and feedback is not None:
+        feedback.pushInfo(QCoreApplication.translate(
+            "ColormapDecoder", "The project had no georeferenced layer: its CRS is now the "
+            "outputs' CRS, {}.").format(layer.crs().userFriendlyIdentifier()))
 
 
 class RepresentativePointsStyler(QgsProcessingLayerPostProcessorInterface):

@@ -33,7 +33,9 @@ def test_class_factory_registers_and_unregisters_the_provider(qgis_app):
     assert algorithm.shortHelpString()
     iface.addToolBarIcon.assert_called_once()
     assert iface.addToolBarIcon.call_args[0][0] is plugin.window_action
-    assert iface.addPluginToMenu.call_count == 2  # the window and the Processing dialog
+    # Under Raster: the window and the Processing dialog.
+    assert iface.addPluginToRasterMenu.call_count == 2
+    iface.addPluginToMenu.assert_not_called()
     plugin.unload()
     assert registry.providerById("colormapdecoder") is None
     iface.removeToolBarIcon.assert_called_once()

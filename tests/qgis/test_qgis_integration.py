@@ -393,7 +393,9 @@ def test_dialog_parameters_have_help_and_rare_ones_are_advanced(provider):
     assert not flags & QgsProcessingAlgorithm.Flag.FlagNoThreading
     assert flags & QgsProcessingAlgorithm.Flag.FlagCanCancel
     # The help link points to a README section that exists (GitHub's heading anchors).
-    anchor = algorithm.helpUrl().split("#", 1)[1]
+    from colormap_decoder.plugin.processing.decode_map_algorithm import ONLINE_HELP_URL
+
+    anchor = ONLINE_HELP_URL.split("#", 1)[1]
     headings = re.findall(r"^#+\s+(.+)$", (REPO_ROOT / "README.md").read_text(encoding="utf-8"),
                           re.MULTILINE)
     slugs = {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}

@@ -39,7 +39,7 @@ def test_class_factory_registers_and_unregisters_the_provider(qgis_app):
     plugin.unload()
     assert registry.providerById("colormapdecoder") is None
     iface.removeToolBarIcon.assert_called_once()
-    assert iface.removePluginMenu.call_count == 2
+    assert iface.removePluginRasterMenu.call_count == 2
 
 
 def test_the_toolbar_button_opens_the_decode_window(qgis_app):

@@ -664,11 +664,11 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
 
     def _write_points(self, parameters, context, feedback, result):
         fields = QgsFields()
-        for name, kind in (("value", QVariant.Double), ("value_std", QVariant.Double),
-                           ("n_pixels", QVariant.Int), ("pixel_x", QVariant.Double),
-                           ("pixel_y", QVariant.Double), ("area_m2", QVariant.Double),
-                           ("grid_row", QVariant.Int), ("grid_col", QVariant.Int),
-                           ("partial", QVariant.Bool)):
+        for name, kind in (("value", QVariant.Type.Double), ("value_std", QVariant.Type.Double),
+                           ("n_pixels", QVariant.Type.Int), ("pixel_x", QVariant.Type.Double),
+                           ("pixel_y", QVariant.Type.Double), ("area_m2", QVariant.Type.Double),
+                           ("grid_row", QVariant.Type.Int), ("grid_col", QVariant.Type.Int),
+                           ("partial", QVariant.Type.Bool)):
             fields.append(QgsField(name, kind))
         crs = QgsCoordinateReferenceSystem.fromWkt(result.grid.crs_wkt)
         try:

@@ -21,8 +21,11 @@ from .colour_decoding import ColourDecoder
 from .pipeline import (build_colour_scale, build_value_mapping, choose_match_space,
                        pixels_to_examine)
 
-#: The preview decodes at most about this many pixels (1 MP: a fraction of a second here).
-DEFAULT_PREVIEW_PIXELS = 1_000_000
+#: The preview decodes at most this many pixels: a 1 MP figure whole, a 12 MP one every 3rd pixel.
+DEFAULT_PREVIEW_PIXELS = 1_500_000
+
+#: Entries of the colour table the preview is coloured through (see :meth:`Preview.rgba`).
+COLOUR_TABLE_SIZE = 4096
 
 #: Colour of examined pixels that are not data (farther than the maximum ΔE), RGBA 0-255.
 MASK_COLOUR = (255, 0, 255, 255)
@@ -106,10 +109,18 @@ class Preview:
         data = np.isfinite(self.values)
         if show_values and data.any():
             mapping, scale = self.decoder.mapping, self.decoder.scale
+            # Colours through a table of the scale: far finer than 8-bit colour steps, and
+            # ten times faster than interpolating the scale at each of a million pixels.
+            table = np.empty((COLOUR_TABLE_SIZE + 1, 4), dtype=np.uint8)
+            table[:-1, :3] = np.round(
+                scale.colour_at(np.linspace(0.0, 1.0, COLOUR_TABLE_SIZE)) * 255)
+            table[:-1, 3] = 255
+            table[-1] = 0  # not data: transparent
             with np.errstate(invalid="ignore", divide="ignore"):
-                fractions = np.clip(mapping.to_fraction(self.values[data].astype(np.float64)), 0, 1)
-            image[data, :3] = np.round(scale.colour_at(fractions) * 255).astype(np.uint8)
-            image[data, 3] = 255
+                fractions = mapping.to_fraction(self.values)
+            index = np.rint(np.clip(fractions, 0.0, 1.0) * (COLOUR_TABLE_SIZE - 1))
+            index = np.where(data, index, COLOUR_TABLE_SIZE).astype(np.intp)
+            image = table[index]
         if show_mask:
             masked = self.examine & ~data
             image[masked] = MASK_COLOUR

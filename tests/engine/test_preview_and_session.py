@@ -28,8 +28,9 @@ def sample_session(**overrides):
 
 def test_reduction_step_bounds_the_pixel_count():
     assert reduction_step((600, 900)) == 1
+    assert reduction_step((875, 1150)) == 1       # 1 MP: previewed whole
     step = reduction_step((3000, 4000))           # 12 MP
-    assert step == 4 and np.ceil(3000 / step) * np.ceil(4000 / step) <= 1_000_000
+    assert step == 3 and np.ceil(3000 / step) * np.ceil(4000 / step) <= 1_500_000
     assert reduction_step((3000, 4000), max_pixels=100_000) == 11
 
 

@@ -41,7 +41,13 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 DEM = os.path.join(REPO, "sample", "terra_elev_vinschgau.tif")
-SEED = os.path.join(os.path.dirname(REPO), "shared", "reference", "seed_pipeline.py")
+# The seed pipeline lives in shared/reference beside the checkout (or beside the folder of
+# worktrees holding it).
+SEED = os.environ.get("BENCH_SEED_PIPELINE") or next((path for path in (os.path.join(folder, "shared", "reference", "seed_pipeline.py")
+                               for folder in (os.path.dirname(REPO),
+                                              os.path.dirname(os.path.dirname(REPO))))
+             if os.path.exists(path)),
+            os.path.join(os.path.dirname(REPO), "shared", "reference", "seed_pipeline.py"))
 CMAP, VMIN, VMAX = "viridis", 0.0, 4000.0
 DPI = 100
 BLOCK = 4  # the blocky variant averages the DEM over BLOCK x BLOCK cells
@@ -117,6 +123,62 @@ def render(folder, megapixels, blocky):
     cells = int(np.ma.count(elevation))
     return dict(png=png, box=box, gcps=gcps, width=width, height=height, cells=cells,
                 blocky=blocky, crs="EPSG:32632")
+
+
+LEVELS = tuple(range(200, 1101, 100))  # contourf classes of the Jacksboro DEM (236..1076 m)
+
+
+def render_contourf(folder, megapixels):
+    """The whole-run figure: matplotlib's Jacksboro fault DEM (lon/lat) filled by ``contourf``.
+
+    Discrete viridis over :data:`LEVELS` (9 classes), a colorbar, title and axis labels; the
+    axes cover 0.72 x 0.84 of the figure (7.3 MP of a 12 MP figure). The GCP file holds the axes'
+    pixel corners with their longitude/latitude (EPSG:4326).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    sys.path.insert(0, os.path.join(REPO, "tests"))
+    from figures_for_tests import jacksboro_dem
+
+    elevation, (left, right, bottom, top) = jacksboro_dem()
+    width, height = figure_size(megapixels)
+    scale = width / 4000
+    ax_left, ax_bottom = round(0.09 * width), round(0.08 * height)
+    ax_width, ax_height = round(0.72 * width), round(0.84 * height)
+    fig = plt.figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+    axes = fig.add_axes([ax_left / width, ax_bottom / height, ax_width / width, ax_height / height])
+    colorbar_axes = fig.add_axes([(ax_left + ax_width + round(0.03 * width)) / width,
+                                  ax_bottom / height, round(0.025 * width) / width,
+                                  ax_height / height])
+    x = np.linspace(left, right, elevation.shape[1])
+    y = np.linspace(top, bottom, elevation.shape[0])
+    filled = axes.contourf(x, y, elevation, levels=LEVELS, cmap=CMAP)
+    axes.set_xlim(left, right)
+    axes.set_ylim(bottom, top)
+    axes.set_title("Jacksboro fault, 3\" DEM", fontsize=12 * scale)
+    axes.set_xlabel("Longitude (°)", fontsize=10 * scale)
+    axes.set_ylabel("Latitude (°)", fontsize=10 * scale)
+    axes.tick_params(labelsize=8 * scale)
+    colorbar = fig.colorbar(filled, cax=colorbar_axes)
+    colorbar.set_label("Elevation (m)", fontsize=10 * scale)
+    colorbar_axes.tick_params(labelsize=8 * scale)
+    fig.canvas.draw()
+    (x0, y0), (x1, y1) = axes.get_window_extent().get_points()
+    png = os.path.join(folder, f"jacksboro_contourf_{width}x{height}.png")
+    fig.savefig(png, dpi=DPI)
+    plt.close(fig)
+    box = [int(round(x0)), int(round(height - y1)), int(round(x1)), int(round(height - y0))]
+    gcps = png + ".gcps.csv"
+    with open(gcps, "w", encoding="utf-8") as handle:
+        handle.write("pixel_x,pixel_y,map_x,map_y\n")
+        for px, mx in ((x0, left), (x1, right)):
+            for py, my in ((height - y1, top), (height - y0, bottom)):
+                handle.write(f"{px!r},{py!r},{mx!r},{my!r}\n")
+    return dict(png=png, box=box, gcps=gcps, width=width, height=height, crs="EPSG:4326")
 
 
 # -- the measured stages, each run in its own child process --------------------------------
@@ -264,7 +326,11 @@ def child_render(spec):
     return render(spec["folder"], spec["megapixels"], spec["blocky"])
 
 
-CHILDREN = dict(render=child_render, seed=child_seed, decode=child_decode, reduce=child_reduce,
+def child_render_contourf(spec):
+    return render_contourf(spec["folder"], spec["megapixels"])
+
+
+CHILDREN = dict(render=child_render, render_contourf=child_render_contourf, seed=child_seed, decode=child_decode, reduce=child_reduce,
                 pipeline=child_pipeline, unmap=child_unmap)
 
 
@@ -277,6 +343,160 @@ def run_child(kind, spec, python=sys.executable, timeout=3600):
         sys.stderr.write(done.stderr[-3000:])
         raise RuntimeError(f"stage {kind} failed (exit {done.returncode})")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# -- whole processes: the seed script and qgis_process.bin ------------------------------------
+QGIS_PROCESS = "/usr/bin/qgis_process.bin"
+
+
+def run_process(command, env=None, timeout=3600):
+    """Run a whole process; return (seconds, peak resident MiB, stdout).
+
+    The peak is the child's ``ru_maxrss`` from ``wait4``: the high-water mark of the process
+    (after ``exec``, at least the RSS this parent had at the fork; it holds no heavy imports,
+    a few tens of MiB, far below any peak measured here).
+    """
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               env=env, text=True)
+    # Read while it runs (a full pipe would block it); then reap it for its rusage.
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        sys.stderr.write(output[-4000:])
+        raise RuntimeError(f"{command[:3]} failed (exit {process.returncode})")
+    return seconds, usage.ru_maxrss / 1024.0, output
+
+
+def qgis_environment(folder):
+    """A clean environment whose QGIS finds this checkout as the plugin ``colormap_decoder``."""
+    plugins = os.path.join(folder, "plugins")
+    os.makedirs(plugins, exist_ok=True)
+    link = os.path.join(plugins, "colormap_decoder")
+    if not os.path.islink(link):
+        os.symlink(REPO, link, target_is_directory=True)
+    home = os.path.join(folder, "home")
+    os.makedirs(home, exist_ok=True)
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": home, "LANG": "C.UTF-8",
+           "QT_QPA_PLATFORM": "offscreen", "QGIS_PLUGINPATH": plugins}
+    subprocess.run([QGIS_PROCESS, "plugins", "enable", "colormap_decoder"], env=env,
+                   capture_output=True, timeout=300)
+    return env
+
+
+def decodemap_arguments(info, folder, target_crs=None, optional_outputs=False):
+    """qgis_process arguments for the contourf figure: default parameters, GCPs in EPSG:4326."""
+    col0, row0, col1, row1 = info["box"]
+    stem = os.path.join(folder, os.path.basename(info["png"])[:-4])
+    arguments = [f"INPUT={info['png']}", f"COLORMAP={CMAP}",
+                 "LEVELS=" + ",".join(str(v) for v in LEVELS),
+                 f"PLOT_AREA={col0},{col1},{-row1},{-row0}", f"GCPS={info['gcps']}",
+                 f"GCP_CRS={info['crs']}", f"OUTPUT={stem}_decoded.tif",
+                 f"OUTPUT_POINTS={stem}_points.gpkg"]
+    if target_crs:
+        arguments.append(f"TARGET_CRS={target_crs}")
+    if optional_outputs:
+        arguments += [f"OUTPUT_DISTANCE={stem}_distance.tif",
+                      f"OUTPUT_RECONSTRUCTION={stem}_reconstruction.tif",
+                      f"OUTPUT_REPORT={stem}_report.html"]
+    return arguments
+
+
+def run_decodemap(env, arguments):
+    """One ``qgis_process.bin run colormapdecoder:decodemap``: seconds, peak MiB, stage times."""
+    import re
+
+    seconds, peak, output = run_process(
+        [QGIS_PROCESS, "run", "colormapdecoder:decodemap", "--"] + arguments, env=env)
+    stages = {}
+    line = next((l for l in output.splitlines() if "Stage times:" in l), "")
+    for name, value, stage_peak in re.findall(r"([a-z ]+?) ([0-9.]+) s(?: \(peak ([0-9]+) MiB\))?",
+                                              line.split("Stage times:", 1)[-1]):
+        stages[name.strip(" ,")] = (float(value), float(stage_peak) if stage_peak else None)
+    points = re.search(r"Wrote (\d+)×(\d+) raster and ([0-9,]+) points", output)
+    return dict(seconds=seconds, peak_mib=peak, stages=stages,
+                grid=points.group(1) + "×" + points.group(2) if points else "?",
+                points=points.group(3) if points else "?")
+
+
+def qgis_start(env):
+    """QGIS's own start-up with the plugin loaded: ``qgis_process.bin help`` of our algorithm."""
+    seconds, peak, _ = run_process([QGIS_PROCESS, "help", "colormapdecoder:decodemap"], env=env)
+    return seconds, peak
+
+
+STAGE_ORDER = ("read", "decode", "reduce", "warp", "locate points", "write raster",
+               "write points")
+
+
+def whole_run(folder, megapixels, repeats=1):
+    """The seed script's whole process against ``qgis_process`` on the contourf figure."""
+    info = run_child("render_contourf", dict(folder=folder, megapixels=megapixels))
+    box = info["box"]
+    plot_px = (box[2] - box[0]) * (box[3] - box[1])
+    print(f"\n### Whole run: contourf discrete viridis, Jacksboro DEM, {info['width']}x"
+          f"{info['height']} px ({info['width'] * info['height'] / 1e6:.1f} MP), plot area "
+          f"{plot_px / 1e6:.1f} MP, GCPs in EPSG:4326, default parameters\n", flush=True)
+    env = qgis_environment(folder)
+    start_seconds, start_peak = min(qgis_start(env) for _ in range(repeats))
+    seed_command = [sys.executable, SEED, info["png"], CMAP, str(LEVELS[0]), str(LEVELS[-1]),
+                    "--crop"] + [str(v) for v in box]
+    seed_seconds, seed_peak, seed_output = run_process(seed_command)
+    runs = [run_decodemap(env, decodemap_arguments(info, folder)) for _ in range(repeats)]
+    ours = min(runs, key=lambda run: run["seconds"])
+    lines = ["| process | seconds | peak MiB | speed-up vs seed | memory: seed / ours | notes |",
+             "|---|---:|---:|---:|---:|---|",
+             f"| seed_pipeline.py (whole process) | {seed_seconds:.2f} | {seed_peak:.0f} | | | "
+             f"{seed_output.strip().splitlines()[-1]} |",
+             f"| qgis_process.bin run colormapdecoder:decodemap | {ours['seconds']:.2f} | "
+             f"{ours['peak_mib']:.0f} | {seed_seconds / ours['seconds']:.1f}x | "
+             f"{seed_peak / ours['peak_mib']:.1f}x | output {ours['grid']}, {ours['points']} points"
+             f"{'' if repeats == 1 else f'; best of {repeats}'} |",
+             f"| qgis_process.bin help (QGIS start + plugin) | {start_seconds:.2f} | "
+             f"{start_peak:.0f} | | | |"]
+    print("\n".join(lines))
+    print("\nPer stage, inside that qgis_process run (peak = process high-water mark at the end "
+          "of the stage):\n")
+    table = ["| stage | seconds | peak MiB after |", "|---|---:|---:|",
+             f"| QGIS start (qgis_process help) | {start_seconds:.2f} | {start_peak:.0f} |"]
+    for name in STAGE_ORDER + tuple(n for n in ours["stages"] if n not in STAGE_ORDER):
+        if name in ours["stages"]:
+            seconds, peak = ours["stages"][name]
+            table.append(f"| {name} | {seconds:.2f} | {'' if peak is None else f'{peak:.0f}'} |")
+    print("\n".join(table), flush=True)
+    return info, start_peak
+
+
+def whole_scaling(folder, sizes, target_crs="EPSG:32616", optional_at=()):
+    """The whole qgis_process job (warped to ``target_crs``) from 1 to 100 MP."""
+    env = qgis_environment(folder)
+    _, baseline = qgis_start(env)
+    print(f"\n### Scaling: the whole qgis_process run, contourf figure warped to {target_crs}\n")
+    print(f"QGIS baseline (qgis_process help): {baseline:.0f} MiB. Bytes per pixel = (peak − "
+          "baseline) / figure pixels.\n")
+    print("| MP (figure) | plot-area MP | outputs | seconds | peak MiB | bytes / figure px | "
+          "slowest stages |")
+    print("|---:|---:|---|---:|---:|---:|---|", flush=True)
+    for megapixels in sizes:
+        info = run_child("render_contourf", dict(folder=folder, megapixels=megapixels))
+        box = info["box"]
+        pixels = info["width"] * info["height"]
+        variants = [True] if megapixels >= 100 else [False] + ([True] if megapixels in optional_at else [])
+        for optional in variants:
+            run = run_decodemap(env, decodemap_arguments(info, folder, target_crs, optional))
+            slowest = sorted(run["stages"].items(), key=lambda item: -item[1][0])[:3]
+            print(f"| {pixels / 1e6:.1f} ({info['width']}x{info['height']}) | "
+                  f"{(box[2] - box[0]) * (box[3] - box[1]) / 1e6:.1f} | "
+                  f"{'all (+distance, reconstruction, report)' if optional else 'raster + points'} | "
+                  f"{run['seconds']:.2f} | {run['peak_mib']:.0f} | "
+                  f"{(run['peak_mib'] - baseline) * 2 ** 20 / pixels:.1f} | "
+                  + ", ".join(f"{name} {value[0]:.2f} s" for name, value in slowest) + " |",
+                  flush=True)
+        for leftover in os.listdir(folder):
+            if leftover.startswith(os.path.basename(info["png"])[:-4]):
+                os.remove(os.path.join(folder, leftover))
 
 
 # -- tables ------------------------------------------------------------------------------
@@ -372,6 +592,16 @@ def main():
     parser.add_argument("--scaling-only", action="store_true",
                         help="with --scaling: skip the seed/unmap comparison")
     parser.add_argument("--unmap-python", help="python of a venv where `unmap` is installed")
+    parser.add_argument("--whole", action="store_true",
+                        help="the whole-run comparison only: seed script vs qgis_process on the "
+                             "contourf figure, with the per-stage table")
+    parser.add_argument("--whole-scaling", nargs="*", type=float, metavar="MP",
+                        help="the whole qgis_process run (warped to UTM 16N) at these sizes "
+                             "(default 1 4 12 25 50 100; 100 MP with every optional output)")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="--whole: run qgis_process this many times, keep the fastest")
+    parser.add_argument("--seed", help="path of seed_pipeline.py (default: found in "
+                                       "shared/reference beside the checkout)")
     parser.add_argument("--keep", help="write the figures here instead of a temporary folder")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -383,10 +613,22 @@ def main():
         print(json.dumps(result))
         return
     megapixels = 1.0 if args.quick else args.megapixels
+    if args.seed:
+        global SEED
+        SEED = os.environ["BENCH_SEED_PIPELINE"] = os.path.abspath(args.seed)  # children too
     with tempfile.TemporaryDirectory(prefix="bench_pipeline_") as temporary:
         folder = args.keep or temporary
         os.makedirs(folder, exist_ok=True)
-        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, figures in {folder}")
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, figures in {folder}, "
+              f"load average {os.getloadavg()[0]:.1f} at the start")
+        if args.whole or args.whole_scaling is not None:
+            if args.whole:
+                whole_run(folder, megapixels, args.repeats)
+            if args.whole_scaling is not None:
+                whole_scaling(folder, args.whole_scaling or [1, 4, 12, 25, 50, 100],
+                              optional_at=(12,))
+            print(f"\nload average {os.getloadavg()[0]:.1f} at the end")
+            return
         if not (args.scaling and args.scaling_only):
             for blocky in (False, True):
                 compare(folder, megapixels, blocky, args.unmap_python)

@@ -21,6 +21,7 @@ from .gcp_transform import TransformKind, compute_residuals, fit_gcp_transform, 
 from .gcp_diagnostics import diagnose_georeferencing, refuse_unusable_gcps
 from .gcps import gcps_on_georeferenced_figure, read_gcps
 from .native_grid import cell_points, find_lattice, native_rasters, read_cells
+from .stage_times import StageTimes
 from .reduction import ClusterPoints, flat_mask, cluster_pixels, cluster_points, reconstruction_check
 from .colour_decoding import denoise
 from .regions import box_mask, extent_to_pixel_box, polygons_mask
@@ -117,6 +118,8 @@ class DecodeResult:
     class_grid: np.ndarray = None
     # The map frame and colorbar found on the figure (detection.layout.Layout), when looked for.
     layout: object = None
+    # Seconds and memory of each stage (see stage_times.py); the glue adds its writing stages.
+    times: StageTimes = None
 
 
 # -- stage: colour scale ------------------------------------------------------------------
@@ -353,6 +356,7 @@ def decode_map(settings, progress=None, log=None):
     DecodeResult
     """
     messages = []
+    times = StageTimes()
 
     def say(message):
         messages.append(message)
@@ -367,7 +371,8 @@ def decode_map(settings, progress=None, log=None):
         return report
 
     stage(0.0, 0.05, "Reading the figure")
-    figure = read_figure(settings.figure_path)
+    with times("read"):
+        figure = read_figure(settings.figure_path)
     rows, cols = figure.shape
     say(f"Figure: {cols}×{rows} pixels, {settings.figure_path}")
     warnings = []
@@ -407,10 +412,11 @@ def decode_map(settings, progress=None, log=None):
                           "transparent, on the COLORBAR or inside a MASK polygon. Draw PLOT_AREA "
                           "over the map panel, or remove the MASK polygons that cover it.",
                           parameter="PLOT_AREA")
-    rgb = denoise(figure.rgb) if settings.denoise else figure.rgb
-    field_ = decoder.decode_image(rgb, examine, settings.max_color_distance,
-                                  feedback=stage(0.05, 0.45, "Decoding colours"),
-                                  with_distance=settings.distance_output)
+    with times("decode"):
+        rgb = denoise(figure.rgb) if settings.denoise else figure.rgb
+        field_ = decoder.decode_image(rgb, examine, settings.max_color_distance,
+                                      feedback=stage(0.05, 0.45, "Decoding colours"),
+                                      with_distance=settings.distance_output)
     matched = np.isfinite(field_.values)
     n_examined, n_matched = int(examine.sum()), int(matched.sum())
     say(f"Decoded {n_matched:,} of {n_examined:,} examined pixels "
@@ -424,13 +430,15 @@ def decode_map(settings, progress=None, log=None):
             parameter="COLORMAP")
 
     # The points come first: the field rebuilt from them is warped with the other grids.
-    lattice = _native_lattice(settings, figure, field_, plot_box, say)
-    if lattice is None:
-        clusters, check = _reduce(settings, decoder, field_, say, warnings,
-                                  stage(0.45, 0.65, "Reducing to representative points"))
-    else:
-        cells, clusters, check = _reduce_to_cells(settings, decoder, field_, lattice, plot_box,
-                                                  say)
+    with times("native grid"):
+        lattice = _native_lattice(settings, figure, field_, plot_box, say)
+    with times("reduce"):
+        if lattice is None:
+            clusters, check = _reduce(settings, decoder, field_, say, warnings,
+                                      stage(0.45, 0.65, "Reducing to representative points"))
+        else:
+            cells, clusters, check = _reduce_to_cells(settings, decoder, field_, lattice,
+                                                      plot_box, say)
     report = stage(0.65, 0.95, "Placing the figure in the target CRS")
     figure_frame = [field_.values]
     if settings.distance_output:
@@ -441,16 +449,18 @@ def decode_map(settings, progress=None, log=None):
         classes = field_.class_index.astype(np.float32)
         classes[field_.class_index < 0] = np.nan
         figure_frame.append(classes)
-    if lattice is None:
-        grid = plan_output_grid(georeference.pixel_transform, georeference.source_crs,
-                                georeference.target_crs, plot_box, settings.pixel_size)
-        say(f"Output grid: {grid.describe()}")
-        warped = warp_nearest(figure_frame, plot_box, grid, georeference.pixel_transform,
-                              georeference.source_crs, georeference.target_crs, feedback=report)
-    else:
-        grid, warped, how = native_rasters(figure_frame, lattice, plot_box, georeference,
-                                           settings.pixel_size, report, first=cells.value)
-        say(f"Output grid: {lattice.columns}×{lattice.rows} cells, {how}")
+    with times("warp"):
+        if lattice is None:
+            grid = plan_output_grid(georeference.pixel_transform, georeference.source_crs,
+                                    georeference.target_crs, plot_box, settings.pixel_size)
+            say(f"Output grid: {grid.describe()}")
+            warped = warp_nearest(figure_frame, plot_box, grid, georeference.pixel_transform,
+                                  georeference.source_crs, georeference.target_crs,
+                                  feedback=report)
+        else:
+            grid, warped, how = native_rasters(figure_frame, lattice, plot_box, georeference,
+                                               settings.pixel_size, report, first=cells.value)
+            say(f"Output grid: {lattice.columns}×{lattice.rows} cells, {how}")
     values = warped.pop(0)
     distance = warped.pop(0) if settings.distance_output else None
     reconstruction = warped.pop(0) if settings.reconstruction_output and check is not None else None
@@ -459,11 +469,12 @@ def decode_map(settings, progress=None, log=None):
         raise GeoreferencingError("No decoded pixel falls on the output grid; check the GCPs and "
                                   "the target CRS.")
 
-    points = locate_points(clusters, georeference)
+    with times("locate points"):
+        points = locate_points(clusters, georeference)
     stage(0.95, 1.0, "Writing")
     return DecodeResult(settings, figure, decoder, scale.name, mapping, field_, plot_box,
                         georeference, grid, values, distance, points, check, messages, warnings,
-                        reconstruction, classes, layout)
+                        reconstruction, classes, layout, times)
 
 
 def _native_lattice(settings, figure, field_, plot_box, say):

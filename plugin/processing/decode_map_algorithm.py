@@ -472,6 +472,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
 
         result = decode_map(settings, progress=progress, log=self._log_function(feedback))
         results = self._write_outputs(parameters, context, feedback, result)
+        feedback.pushInfo(result.times.summary())
         # Outputs QGIS loads at the end get names and the figure's colours (main thread, later).
         from .output_styling import style_on_load
 
@@ -530,13 +531,16 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 if not destination or bands[0] is None:
                     continue
                 temporary = stack.enter_context(atomic_destination(destination, name))
-                write_geotiff(temporary, bands, grid.geotransform, grid.crs_wkt,
-                              descriptions=band_descriptions, tags=tags, parameter=name,
-                              atomic=False)
+                with result.times("write raster"):
+                    write_geotiff(temporary, bands, grid.geotransform, grid.crs_wkt,
+                                  descriptions=band_descriptions, tags=tags, parameter=name,
+                                  atomic=False)
                 results[name] = destination
                 if feedback.isCanceled():
                     raise InterruptedError
-            results[self.OUTPUT_POINTS] = self._write_points(parameters, context, feedback, result)
+            with result.times("write points"):
+                results[self.OUTPUT_POINTS] = self._write_points(parameters, context, feedback,
+                                                                 result)
             report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
             if report and self._write_report(report, result, feedback):
                 results[self.OUTPUT_REPORT] = report

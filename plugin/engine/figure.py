@@ -18,7 +18,7 @@ import numpy as np
 from .errors import FigureError
 
 #: Largest figure read by default (pixels): Pillow's decompression-bomb error threshold,
-#: about 13,400 × 13,400 pixels. Reading such a figure takes about 10 bytes per pixel here and
+#: about 13,400 × 13,400 pixels. Reading such a figure takes about 8 bytes per pixel here and
 #: some 60 bytes per pixel in the whole job (about 100 with the reconstruction output).
 DEFAULT_MAX_PIXELS = 178_956_970
 #: Environment variable that overrides :data:`DEFAULT_MAX_PIXELS`.
@@ -145,7 +145,8 @@ def read_figure(path, max_pixels=None):
                     f"Warning: the figure '{os.path.basename(path)}' has {frames} frames (an "
                     "animated GIF/PNG/WebP or a multi-page TIFF); only the first frame is "
                     "decoded. To decode another one, save that frame as a PNG.")
-            rgb, opaque = _to_rgb(image, path)
+            with _pil_limit_lifted():  # Pillow checks its limit again when cropping strips
+                rgb, opaque = _to_rgb(image, path)
             image_format = image.format
     except FigureError:
         raise
@@ -201,8 +202,20 @@ def _no_pixels_message(path, cols, rows):
             "saved wrongly. Export the figure again.")
 
 
+#: Pixels converted per strip by :func:`_to_rgb`: bounds the temporary copies to a few MiB.
+STRIP_PIXELS = 1 << 20
+
+
 def _to_rgb(image, path):
-    """Convert a PIL image to an sRGB (rows, cols, 3) uint8 array and an opaque mask."""
+    """Convert a PIL image to an sRGB (rows, cols, 3) uint8 array and an opaque mask.
+
+    The image is decoded once (into Pillow's own buffer) and copied out strip by strip of about
+    :data:`STRIP_PIXELS` pixels, each converted by Pillow in C (a palette or grey image through
+    its palette / by repeating the grey): the figure is never held as a whole in a second
+    converted image, nor as one ``tobytes`` string, nor as a float array. Memory: Pillow's
+    buffer (1–4 bytes a pixel, freed when the image is closed) plus the 4 bytes a pixel of the
+    result.
+    """
     mode = image.mode
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F", "I;32", "F;32"):
         kind = {"F": "32-bit floating-point"}.get(mode, "16-bit" if "16" in mode else "32-bit integer")
@@ -212,14 +225,24 @@ def _to_rgb(image, path):
         image = _cmyk_to_rgb(image)
         mode = image.mode
     has_alpha = mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+    target = "RGBA" if has_alpha else "RGB"
+    cols, rows = image.size
     try:
-        if has_alpha:
-            rgba = np.asarray(image.convert("RGBA"))
-            rgb = np.ascontiguousarray(rgba[..., :3])
-            opaque = rgba[..., 3] == 255
-        else:
-            rgb = np.array(image.convert("RGB") if mode != "RGB" else image, dtype=np.uint8)
-            opaque = np.ones(rgb.shape[:2], dtype=bool)
+        image.load()
+        rgb = np.empty((rows, cols, 3), dtype=np.uint8)
+        opaque = np.empty((rows, cols), dtype=bool) if has_alpha else np.ones((rows, cols), bool)
+        strip_rows = max(1, STRIP_PIXELS // max(cols, 1))
+        for start in range(0, rows, strip_rows):
+            stop = min(rows, start + strip_rows)
+            strip = image.crop((0, start, cols, stop))
+            if strip.mode != target:
+                strip = strip.convert(target)
+            pixels = np.asarray(strip)
+            if has_alpha:
+                rgb[start:stop] = pixels[..., :3]
+                np.equal(pixels[..., 3], 255, out=opaque[start:stop])
+            else:
+                rgb[start:stop] = pixels
     except ValueError as error:
         raise FigureError(
             f"The figure '{path}' uses the colour mode {mode}, which cannot be converted to RGB "

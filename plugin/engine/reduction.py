@@ -38,6 +38,18 @@ from .errors import ReductionError
 _SQRT2 = np.sqrt(2.0)
 
 
+#: Pixels handled per block by the row-chunked passes below: bounds their temporaries
+#: (about 40 bytes a pixel of the block) to some 40 MiB whatever the figure's size.
+BLOCK_PIXELS = 1 << 20
+
+
+def _row_blocks(shape, block_pixels=BLOCK_PIXELS):
+    """Slices of consecutive rows holding about ``block_pixels`` pixels each."""
+    rows, cols = shape
+    step = max(1, block_pixels // max(cols, 1))
+    return [slice(start, min(rows, start + step)) for start in range(0, rows, step)]
+
+
 def flat_mask(values, tolerance):
     """Pixels whose four neighbours are data and within ``tolerance`` of them.
 
@@ -52,18 +64,28 @@ def flat_mask(values, tolerance):
     -------
     ndarray of bool, shape (rows, cols)
         Image-border pixels are never flat (their outer neighbour is unknown).
+
+    Notes
+    -----
+    One pass in blocks of rows: besides the 1 byte a pixel of the result, only a block's
+    differences are held.
     """
     flat = np.isfinite(values)
     flat[0, :] = flat[-1, :] = False
     flat[:, 0] = flat[:, -1] = False
+    rows = values.shape[0]
     with np.errstate(invalid="ignore"):
-        # NaN comparisons are False, so a nodata neighbour makes a pixel not flat.
-        horizontal = np.abs(values[:, 1:] - values[:, :-1]) <= tolerance
-        vertical = np.abs(values[1:, :] - values[:-1, :]) <= tolerance
-    flat[:, 1:] &= horizontal
-    flat[:, :-1] &= horizontal
-    flat[1:, :] &= vertical
-    flat[:-1, :] &= vertical
+        for block in _row_blocks(values.shape):
+            # NaN comparisons are False, so a nodata neighbour makes a pixel not flat.
+            part = values[block]
+            horizontal = np.abs(part[:, 1:] - part[:, :-1]) <= tolerance
+            flat[block, 1:] &= horizontal
+            flat[block, :-1] &= horizontal
+            # Each row against the next one (the block's last row against the next block's first).
+            below = values[block.start:min(rows, block.stop + 1)]
+            vertical = np.abs(below[1:] - below[:-1]) <= tolerance
+            flat[block.start + 1:block.start + 1 + len(vertical)] &= vertical
+            flat[block.start:block.start + len(vertical)] &= vertical
     return flat
 
 
@@ -98,7 +120,7 @@ def cluster_pixels(mask, eps, min_samples):
             if lone.any():
                 labels[lone[labels]] = 0
                 labels, count = ndimage.label(labels > 0, structure=structure)
-        return labels.astype(np.int32), int(count)
+        return labels.astype(np.int32, copy=False), int(count)
     return _dbscan_labels(mask, eps, min_samples)
 
 
@@ -181,22 +203,74 @@ def cluster_points(values, labels, count):
     Returns
     -------
     ClusterPoints
+
+    Notes
+    -----
+    One pass over the labels in blocks of rows gathers each cluster's pixel count and
+    coordinate sums (``np.bincount``) and whether all its values are equal, which they are on
+    every plateau of a discrete scale: such a cluster's median is that value and its spread 0,
+    with no sorting. Only the pixels of clusters that hold several values are gathered (as
+    int32 label and float32 value) and sorted for their median; only clusters whose centroid
+    falls outside them are gathered again to be snapped. Temporary memory is a block's, plus
+    those gathered pixels.
     """
-    rows, cols = np.nonzero(labels)
-    member = labels[rows, cols]
-    member_values = values[rows, cols].astype(np.float64)
-    n = np.bincount(member, minlength=count + 1)[1:]
     if count == 0:
         empty = np.zeros(0)
         return ClusterPoints(empty, empty, empty, empty, np.zeros(0, np.int64), np.zeros(0, bool))
-    x = np.bincount(member, cols + 0.5, count + 1)[1:] / n
-    y = np.bincount(member, rows + 0.5, count + 1)[1:] / n
-    mean = np.bincount(member, member_values, count + 1)[1:] / n
-    square = np.bincount(member, member_values ** 2, count + 1)[1:] / n
-    std = np.sqrt(np.maximum(square - mean ** 2, 0))
-    median = _grouped_median(member, member_values, n)
-    x, y, snapped = _snap_outside_centroids(labels, x, y, rows, cols, member)
-    return ClusterPoints(x, y, median, std, n.astype(np.int64), snapped)
+    bins = count + 1
+    n = np.zeros(bins, np.int64)
+    sum_x = np.zeros(bins)
+    sum_y = np.zeros(bins)
+    # One member value of each cluster, NaN until the cluster is met; then whether any member
+    # differs from it.
+    some_value = np.full(bins, np.nan)
+    mixed = np.zeros(bins, bool)
+    cols = labels.shape[1]
+    column_centres = np.arange(cols) + 0.5
+    for block in _row_blocks(labels.shape):
+        member = labels[block].ravel()
+        block_values = values[block].ravel()
+        n += np.bincount(member, minlength=bins)
+        block_rows = block.stop - block.start
+        sum_x += np.bincount(member, np.tile(column_centres, block_rows), bins)
+        sum_y += np.bincount(member, np.repeat(np.arange(block.start, block.stop) + 0.5, cols),
+                             bins)
+        unmet = np.isnan(some_value)
+        new = unmet[member]
+        some_value[member[new]] = block_values[new]  # any member's value will do
+        with np.errstate(invalid="ignore"):
+            mixed[member[block_values != some_value[member]]] = True
+    mixed[0] = False
+    n, sum_x, sum_y = n[1:], sum_x[1:], sum_y[1:]
+    x, y = sum_x / n, sum_y / n
+    median = some_value[1:].copy()
+    std = np.zeros(count)
+    if mixed.any():
+        member, member_values = _gather(labels, values, mixed)
+        sizes = np.bincount(member, minlength=bins)[1:]
+        several = sizes > 0
+        mean = np.bincount(member, member_values, bins)[1:][several] / sizes[several]
+        square = np.bincount(member, member_values ** 2, bins)[1:][several] / sizes[several]
+        std[several] = np.sqrt(np.maximum(square - mean ** 2, 0))
+        median[several] = _grouped_median(member, member_values, sizes[several])
+    x, y, snapped = _snap_outside_centroids(labels, x, y)
+    return ClusterPoints(x, y, median, std, n, snapped)
+
+
+def _gather(labels, values, wanted, with_positions=False):
+    """Labels and float64 values (and rows, cols) of the pixels of the ``wanted`` clusters.
+
+    Row-major order, as ``np.nonzero`` gives it, collected block by block.
+    """
+    parts = []
+    for block in _row_blocks(labels.shape):
+        part = labels[block]
+        where = np.nonzero(wanted[part])
+        picked = [part[where], values[block][where].astype(np.float64)]
+        if with_positions:
+            picked += [where[0] + block.start, where[1]]
+        parts.append(picked)
+    return [np.concatenate(column) for column in zip(*parts)]
 
 
 def _grouped_median(member, member_values, sizes):
@@ -208,7 +282,7 @@ def _grouped_median(member, member_values, sizes):
         Cluster number (from 1) of each value.
     member_values : ndarray of float64
     sizes : ndarray of int
-        Number of values of each cluster (all > 0).
+        Number of values of each cluster present in ``member``, in cluster order (all > 0).
     """
     low, high = member_values.min(), member_values.max()
     spread = high - low if high > low else 1.0
@@ -220,22 +294,49 @@ def _grouped_median(member, member_values, sizes):
     return 0.5 * (ordered[starts + (sizes - 1) // 2] + ordered[starts + sizes // 2])
 
 
-def _snap_outside_centroids(labels, x, y, rows, cols, member):
-    """Move centroids that fall outside their own cluster onto its nearest pixel."""
+def _snap_outside_centroids(labels, x, y):
+    """Move centroids that fall outside their own cluster onto its nearest pixel.
+
+    The nearest pixel is searched in square windows around the centroid that double in size
+    until one holds a member, then in the window that holds every pixel as near as that one:
+    the work is the window's, not the cluster's (a large ring or crescent of a filled-contour
+    figure holds millions of pixels). Among equally near pixels the first in row-major order is
+    taken.
+    """
     cluster = np.arange(1, len(x) + 1)
-    row = np.clip(np.floor(y).astype(int), 0, labels.shape[0] - 1)
-    col = np.clip(np.floor(x).astype(int), 0, labels.shape[1] - 1)
+    rows, cols = labels.shape
+    row = np.clip(np.floor(y).astype(int), 0, rows - 1)
+    col = np.clip(np.floor(x).astype(int), 0, cols - 1)
     outside = labels[row, col] != cluster
-    if outside.any():
-        order = np.argsort(member, kind="stable")
-        starts = np.searchsorted(member[order], cluster)
-        ends = np.searchsorted(member[order], cluster, side="right")
-        for i in np.flatnonzero(outside):
-            members = order[starts[i]:ends[i]]
-            dx, dy = cols[members] + 0.5 - x[i], rows[members] + 0.5 - y[i]
-            nearest = members[np.argmin(dx * dx + dy * dy)]
-            x[i], y[i] = cols[nearest] + 0.5, rows[nearest] + 0.5
+    for i in np.flatnonzero(outside):
+        radius = 1
+        while True:
+            found = _members_near(labels, cluster[i], row[i], col[i], radius, x[i], y[i])
+            if found is not None or radius > rows + cols:
+                break
+            radius *= 2
+        # Every pixel nearer than the one found lies within this radius of the centroid's pixel.
+        reach = int(np.ceil(np.sqrt(found[2]))) + 1
+        if reach > radius:
+            found = _members_near(labels, cluster[i], row[i], col[i], reach, x[i], y[i])
+        x[i], y[i] = found[1] + 0.5, found[0] + 0.5
     return x, y, outside
+
+
+def _members_near(labels, cluster, row, col, radius, x, y):
+    """(row, col, squared distance) of the member nearest to (x, y) within ``radius`` pixels of
+    (row, col), or None when the window holds no member."""
+    top, left = max(0, row - radius), max(0, col - radius)
+    window = labels[top:row + radius + 1, left:col + radius + 1]
+    member_rows, member_cols = np.nonzero(window == cluster)
+    if member_rows.size == 0:
+        return None
+    member_rows += top
+    member_cols += left
+    dx, dy = member_cols + 0.5 - x, member_rows + 0.5 - y
+    squared = dx * dx + dy * dy
+    nearest = np.argmin(squared)
+    return member_rows[nearest], member_cols[nearest], squared[nearest]
 
 
 def reduce_to_points(values, tolerance, eps=1.5, min_samples=1):

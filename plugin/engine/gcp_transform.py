@@ -104,6 +104,9 @@ class GcpTransform:
         self.point_count = int(point_count)
         self._pixel_to_map = pixel_to_map_function
         self._map_to_pixel = map_to_pixel_function
+        # (pixel, map) arrays of the GCPs it was fitted to, so that GDAL's warper can fit the
+        # same transform (see warping.gdal_source_georeferencing).
+        self.control_points = None
 
     def __repr__(self):
         return f"GcpTransform({self.kind.name}, fitted to {self.point_count} GCPs)"
@@ -171,7 +174,9 @@ def fit_gcp_transform(gcps, kind):
     kind = TransformKind(kind)
     active = gcps.active()
     _validate_for_fit(active, kind)
-    return _fit(active.pixel, active.map, kind)
+    transform = _fit(active.pixel, active.map, kind)
+    transform.control_points = (np.array(active.pixel, float), np.array(active.map, float))
+    return transform
 
 
 @dataclass

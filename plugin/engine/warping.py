@@ -544,9 +544,128 @@ def _target_to_pixel(grid, pixel_transform, source_crs, target_crs):
     return to_source
 
 
+#: Threads GDAL's warper may use (the machines this runs on have few cores to share).
+WARP_THREADS = 2
+#: Memory GDAL's warper may use for its working buffers (bytes, per thread).
+WARP_MEMORY_LIMIT = 64 * 2 ** 20
+
+
+def gdal_source_georeferencing(pixel_transform, offset=(0, 0)):
+    """How GDAL's warper reproduces ``pixel_transform``, or None when it should not.
+
+    GDAL has the transforms of the QGIS Georeferencer but the projective one: a geotransform
+    (a figure's own georeferencing, or a Helmert similarity, which is affine and exactly
+    invertible), the GCP polynomials of order 1–3 (forward and reverse least-squares fits, as
+    :mod:`.gcp_transform` fits them) and the thin plate spline. The spline stays with the
+    engine's own warp all the same: rasterio 1.3 always wraps GDAL's transformer in the
+    approximate one (0.125 pixel, checked at the middle of each row segment only), which on a
+    spline's bends puts values up to 3 figure pixels away from where the spline says (seen on
+    a Lambert conformal figure with lon/lat GCPs); the engine's approximation checks the
+    middle of every lattice cell and falls back to exact transforms.
+
+    Parameters
+    ----------
+    pixel_transform : pixel transform (see module docstring)
+    offset : (col, row)
+        Figure pixel at the source array's top-left corner (the source is a window).
+
+    Returns
+    -------
+    dict or None
+        Keyword arguments for ``rasterio.warp.reproject``: ``src_transform`` or ``gcps`` and
+        the GDAL transformer options (``MAX_GCP_ORDER``, ``SRC_METHOD``).
+    """
+    from affine import Affine
+
+    col_offset, row_offset = offset
+    window = Affine.translation(col_offset, row_offset)
+    if isinstance(pixel_transform, GeotransformPixelTransform):
+        return dict(src_transform=pixel_transform.forward * window)
+    from .gcp_transform import TransformKind
+
+    kind = getattr(pixel_transform, "kind", None)
+    if kind == TransformKind.HELMERT:
+        (ox, ax, bx), (oy, ay, by) = pixel_transform.pixel_to_map(np.array([0.0, 1.0, 0.0]),
+                                                                  np.array([0.0, 0.0, 1.0]))
+        return dict(src_transform=Affine(ax - ox, bx - ox, ox, ay - oy, by - oy, oy) * window)
+    options = {TransformKind.POLYNOMIAL_1: dict(MAX_GCP_ORDER=1),
+               TransformKind.POLYNOMIAL_2: dict(MAX_GCP_ORDER=2),
+               TransformKind.POLYNOMIAL_3: dict(MAX_GCP_ORDER=3)}.get(kind)
+    control_points = getattr(pixel_transform, "control_points", None)
+    if options is None or control_points is None:
+        return None
+    from rasterio.control import GroundControlPoint
+
+    pixel, map_xy = control_points
+    gcps = [GroundControlPoint(row=float(py) - row_offset, col=float(px) - col_offset,
+                               x=float(mx), y=float(my))
+            for (px, py), (mx, my) in zip(pixel, map_xy)]
+    return dict(gcps=gcps, **options)
+
+
 def warp_nearest(arrays, box, grid, pixel_transform, source_crs, target_crs,
                  chunk_rows=512, fill=np.nan, feedback=None):
     """Resample figure-frame arrays onto an output grid, nearest neighbour.
+
+    Through GDAL's warper (``rasterio.warp.reproject``: nearest, ``WARP_THREADS`` threads,
+    ``WARP_MEMORY_LIMIT`` of working buffers, GDAL's approximate transformer within 0.125
+    source pixel) for a geotransform, Helmert and the GCP polynomials (see
+    :func:`gdal_source_georeferencing`), as QGIS's Georeferencer does; through
+    :func:`warp_nearest_own`, in blocks of output rows, for the thin plate spline and the
+    projective transform. Both take each output pixel's value from the figure pixel under its
+    centre: the two agree to within one figure pixel (where a centre falls within the
+    approximation error of a pixel edge).
+
+    Parameters
+    ----------
+    arrays : list of ndarray, shape (rows, cols)
+        Figure-frame rasters (values, distance...).
+    box : tuple (col0, row0, col1, row1)
+        Only figure pixels inside this box are used; the rest of the output is ``fill``.
+    grid : OutputGrid
+    fill : float
+        NaN (GDAL's path); another fill goes through :func:`warp_nearest_own`.
+    feedback : callable(progress) -> bool, optional
+        Returning True cancels (``InterruptedError``).
+
+    Returns
+    -------
+    list of ndarray of float32, shape (grid.height, grid.width)
+        Memory: these outputs, plus GDAL's working buffers (bounded), plus a float32 copy of
+        a figure-frame array that is not float32 already.
+    """
+    col0, row0, col1, row1 = (int(round(v)) for v in box)
+    georeferencing = gdal_source_georeferencing(pixel_transform, (col0, row0))
+    if georeferencing is None or not np.isnan(fill):
+        return warp_nearest_own(arrays, box, grid, pixel_transform, source_crs, target_crs,
+                                chunk_rows, fill, feedback)
+    from affine import Affine
+    from rasterio.crs import CRS
+    from rasterio.warp import Resampling, reproject
+
+    source_crs_, target_crs_ = CRS.from_user_input(source_crs), CRS.from_user_input(grid.crs_wkt)
+    outputs = []
+    for index, array in enumerate(arrays):
+        output = np.full((grid.height, grid.width), np.nan, dtype=np.float32)
+        source = np.asarray(array[row0:row1, col0:col1], dtype=np.float32)
+        reproject(source, output, src_crs=source_crs_, dst_crs=target_crs_,
+                  dst_transform=Affine.from_gdal(*grid.geotransform), src_nodata=np.nan,
+                  dst_nodata=np.nan, resampling=Resampling.nearest, num_threads=WARP_THREADS,
+                  warp_mem_limit=WARP_MEMORY_LIMIT // 2 ** 20, **georeferencing)
+        outputs.append(output)
+        if feedback is not None and feedback((index + 1) / len(arrays)):
+            raise InterruptedError("Warping was cancelled.")
+    return outputs
+
+
+def warp_nearest_own(arrays, box, grid, pixel_transform, source_crs, target_crs,
+                     chunk_rows=512, fill=np.nan, feedback=None):
+    """Resample figure-frame arrays onto an output grid, nearest neighbour, without GDAL.
+
+    For the projective transform (GDAL lacks it) and the thin plate spline (see
+    :func:`gdal_source_georeferencing`): each block of ``chunk_rows`` output rows maps
+    its pixel centres to the figure (exactly on a lattice, bilinearly in between, see
+    :func:`source_pixels_for_grid`) and takes the figure pixel under each.
 
     Parameters
     ----------

@@ -607,7 +607,8 @@ def warp_nearest(arrays, box, grid, pixel_transform, source_crs, target_crs,
                  chunk_rows=512, fill=np.nan, feedback=None):
     """Resample figure-frame arrays onto an output grid, nearest neighbour.
 
-    Through GDAL's warper (``rasterio.warp.reproject``: nearest, ``WARP_THREADS`` threads,
+    On the figure's own pixel grid (``grid.figure_box``) the box's pixels are the output.
+    Otherwise through GDAL's warper (``rasterio.warp.reproject``: nearest, ``WARP_THREADS`` threads,
     ``WARP_MEMORY_LIMIT`` of working buffers, GDAL's approximate transformer within 0.125
     source pixel) for a geotransform, Helmert and the GCP polynomials (see
     :func:`gdal_source_georeferencing`), as QGIS's Georeferencer does; through
@@ -631,9 +632,18 @@ def warp_nearest(arrays, box, grid, pixel_transform, source_crs, target_crs,
     Returns
     -------
     list of ndarray of float32, shape (grid.height, grid.width)
-        Memory: these outputs, plus GDAL's working buffers (bounded), plus a float32 copy of
-        a figure-frame array that is not float32 already.
+        Memory: these outputs (views of the inputs on the figure's own pixel grid), plus
+        GDAL's working buffers (bounded), plus a float32 copy of an input that is not float32.
     """
+    if grid.figure_box is not None:
+        # The figure's own pixel grid: the box's pixels are the output, nothing is resampled
+        # (nor copied: float32 arrays come back as views of the box).
+        col0, row0, col1, row1 = grid.figure_box
+        outputs = [np.asarray(source[row0:row1, col0:col1], dtype=np.float32)
+                   for source in arrays]
+        if feedback is not None and feedback(1.0):
+            raise InterruptedError("Warping was cancelled.")
+        return outputs
     col0, row0, col1, row1 = (int(round(v)) for v in box)
     georeferencing = gdal_source_georeferencing(pixel_transform, (col0, row0))
     if georeferencing is None or not np.isnan(fill):
@@ -682,14 +692,6 @@ def warp_nearest_own(arrays, box, grid, pixel_transform, source_crs, target_crs,
     -------
     list of ndarray of float32, shape (grid.height, grid.width)
     """
-    if grid.figure_box is not None:
-        # The figure's own pixel grid: the box's pixels are the output, nothing is resampled.
-        col0, row0, col1, row1 = grid.figure_box
-        outputs = [np.ascontiguousarray(source[row0:row1, col0:col1], dtype=np.float32)
-                   for source in arrays]
-        if feedback is not None and feedback(1.0):
-            raise InterruptedError("Warping was cancelled.")
-        return outputs
     col0, row0, col1, row1 = (int(round(v)) for v in box)
     outputs = [np.full((grid.height, grid.width), fill, dtype=np.float32) for _ in arrays]
     for start in range(0, grid.height, chunk_rows):

@@ -59,6 +59,12 @@ def _compare(pixel_transform, source_crs, target_crs, shape, box):
     grid = plan_output_grid(pixel_transform, source_crs, target_crs, box)
     rasters = _pixel_index_rasters(shape, box)
     gdal = warp_nearest(list(rasters), box, grid, pixel_transform, source_crs, target_crs)
+    if grid.figure_box is not None:
+        # An affine fit into its own CRS writes the figure's pixels as they are.
+        col0, row0, col1, row1 = grid.figure_box
+        for warped, raster in zip(gdal, rasters):
+            assert np.array_equal(warped, raster[row0:row1, col0:col1], equal_nan=True)
+        return grid
     own = warp_nearest_own(list(rasters), box, grid, pixel_transform, source_crs, target_crs)
     covered_gdal, covered_own = np.isfinite(gdal[0]), np.isfinite(own[0])
     both = covered_gdal & covered_own
@@ -109,10 +115,12 @@ def test_projective_and_spline_stay_with_the_own_warp(kind):
 def test_figure_geotransform_through_gdal_is_the_figure_itself():
     transform = GeotransformPixelTransform((600000, 100, 0, 5200000, 0, -100))
     box = (10, 5, 60, 45)
-    grid = plan_output_grid(transform, UTM32, UTM32, box)
+    grid = plan_output_grid(transform, UTM32, UTM32, box, pixel_size=100.0)
+    assert grid.figure_box is None  # a grid of its own, which happens to be the figure's
     column, row = _pixel_index_rasters((50, 70), box)
     warped_column, warped_row = warp_nearest([column, row], box, grid, transform, UTM32, UTM32)
     assert np.array_equal(warped_column, column[5:45, 10:60])
     assert np.array_equal(warped_row, row[5:45, 10:60])
+    assert _compare(transform, UTM32, UTM32, (50, 70), box).figure_box is not None
     grid = _compare(transform, UTM32, "EPSG:4326", (50, 70), box)
     assert grid.width > 40

@@ -394,7 +394,8 @@ def decode_map(settings, progress=None, log=None):
     layout = None
     if settings.plot_area_extent is None or (settings.colorbar_extent is None
                                              and not settings.colormap):
-        layout = detect_layout(figure.rgb)
+        with times("detect layout"):
+            layout = detect_layout(figure.rgb)
         for line in describe_layout_use(layout, settings, figure.geotransform):
             say(line)
     scale, colorbar_box = build_colour_scale(settings, figure, layout)

@@ -427,7 +427,7 @@ def qgis_start(env):
     return seconds, peak
 
 
-STAGE_ORDER = ("read", "detect layout", "decode", "reduce", "warp", "locate points", "write raster",
+STAGE_ORDER = ("read", "detect layout", "decode", "native grid", "reduce", "warp", "locate points", "write raster",
                "write points")
 
 

@@ -12,34 +12,36 @@ at +0.5, y down. A *boundary index* ``x`` is the line between pixel columns ``x 
 at pixel coordinate ``x``.
 
 Detection (:func:`find_lattice`)
-    1. Colour edges. Two horizontally (vertically) adjacent data pixels form an edge when their
-       decoded values differ by more than a threshold: half the colour scale's value step, or
-       three times the typical neighbour difference when that is larger (JPEG noise). Per
-       boundary index, the share of data pairs that are edges is the axis' *edge profile*.
-    2. Lines. A lattice line crosses the whole plot area, so the profile has a comb of narrow
-       peaks standing far above the background (background: the profile's median). Runs of at
-       most three boundary indices above half-way between the background and the typical peak
-       are lines, at their strength-weighted mean position (a renderer that blends the two cells'
-       colours into one pixel column makes a double edge).
-    3. Regularity. The cell size is the median gap between lines; each line gets its cell number
-       from the gaps, and a least-squares fit ``line = phase + number * size`` gives size and
-       phase to sub-pixel precision (a renderer puts an edge at the pixel boundary nearest to the
-       true line, so the rounding errors average out over many lines). Lines that do not fit
-       within a pixel are outliers; when more than a fifth of them are, or the fit's RMS exceeds
-       half a pixel, the lines are not evenly spaced (a lon/lat grid drawn in a projection,
-       whose cells are not rectangles in the figure) and there is no lattice.
-    4. Validation. Most colour edges must lie on lattice lines (within a pixel), and cell
-       interiors must be one colour up to noise: inside each cell, the share of pixels within
-       the threshold of the cell's median must be high, and clearly higher than for the same
-       lattice shifted by half a cell (whose "cells" straddle the lines). A smooth figure, whose
-       colour changes run along its contours, fails these tests whatever comb it may show.
+    1. Colour steps. Along each axis, the *profile* holds per boundary index the mean absolute
+       step of Y' (luma) between the decoded pixels either side (see :func:`find_lattice` for
+       why luma). Its median is the background: zero in a clean PNG, the noise in a JPEG.
+    2. Lines. A lattice line crosses the whole plot area, so the profile is a comb of narrow
+       peaks above the background. Local maxima above a quarter of the way from the background
+       to the typical peak are lines, each at the centroid of its excess over itself and its
+       two neighbours (a blended pixel column or a JPEG's blur spreads a line over two).
+    3. Regularity. The comb's period comes from the profile's spectrum (the lowest strong
+       peak: robust to missing and stray lines); each line gets the number of the nearest
+       lattice line, and a fit on the lines within a pixel gives size and phase: least squares,
+       then, when every line lies within about half a pixel (a clean figure, where each edge
+       is the pixel boundary nearest to its line), the centre of the lattices that keep every
+       line within half a pixel of its edge, far more precise. More than a fifth of the lines
+       off the lattice, or a fit off by more than half a pixel RMS, means no regular lattice.
+    4. Validation. Most colour steps (above the background) must lie on lattice lines, in the
+       figure as a whole and in each third of it (a lon/lat grid drawn in a projection has
+       curved or unevenly spaced lines: they may line up near the centre, not everywhere), and
+       cell interiors must be one colour up to noise: the share of interior pixels whose luma
+       lies near their cell's median must be high, and clearly higher than for the same lattice
+       shifted by half a cell (whose "cells" straddle the lines). A smooth or contour-filled
+       figure, whose colour changes follow its contours, fails these tests. The thresholds are
+       stricter for a clean figure (most neighbouring data pixels of exactly one colour) than
+       for a noisy one (a JPEG).
 
 Reading the cells (:func:`read_cells`)
     A cell's value is the median of its *interior* pixels that decoded (those whose centre lies
-    at least a pixel from the cell's sides, where the renderer's rounding, blending or a JPEG
-    may mix the neighbour in); with an even count the lower middle value, so that it is one the
-    colour scale can show. A cell is nodata when fewer than half of its interior pixels decoded:
-    coastlines and labels over part of a cell leave the rest of the cell to speak.
+    at least a pixel from the cell's sides, two in a JPEG, where the renderer's rounding and
+    blending or the JPEG's blur and ringing mix the neighbour in); with an even count the lower
+    middle value, so that it is one the colour scale can show. A cell is nodata when fewer than
+    half of its interior pixels decoded: coastlines and labels over part of a cell leave the rest of the cell to speak.
 """
 from dataclasses import dataclass
 
@@ -53,9 +55,13 @@ MIN_LINES = 4
 LINE_FIT_TOLERANCE = 1.0
 # A line's mean luma step reaches this far from the background towards the typical peak.
 LINE_LEVEL = 0.25
-# Validation thresholds (shares, 0..1).
-MIN_EDGE_SHARE = 0.75
-MIN_INTERIOR_SHARE = 0.7
+# Validation thresholds (shares, 0..1): (clean figure, noisy figure). A figure is clean when
+# at least CLEAN_SHARE of neighbouring data pixels have exactly the same colour (a PNG drawn
+# cell by cell); a JPEG's noise blurs the edges and mottles the cells, so it is held to less.
+CLEAN_SHARE = 0.6
+MIN_EDGE_SHARE = (0.9, 0.75)
+MIN_BAND_SHARE = (0.8, 0.5)
+MIN_INTERIOR_SHARE = (0.95, 0.7)
 MIN_INLIER_SHARE = 0.8
 MIN_LINE_COVERAGE = 0.5
 # A cell is data when at least this share of its interior pixels decoded.
@@ -85,6 +91,9 @@ class Lattice:
         Share (0..1) of cell-interior pixels within the noise threshold of their cell's median.
     line_rms : tuple of float
         RMS distance (pixels) of the detected lines from the fitted lattice, (x, y).
+    clean : bool
+        Whether neighbouring pixels inside cells have exactly one colour (a PNG), or are noisy
+        (a JPEG, whose blur and ringing reach further into a cell from its sides).
     """
 
     cell_width: float
@@ -96,6 +105,7 @@ class Lattice:
     edge_share: float = float("nan")
     interior_share: float = float("nan")
     line_rms: tuple = (float("nan"), float("nan"))
+    clean: bool = True
 
     def describe(self):
         """One log line, e.g. 'lattice of 12.5 × 12.5 px, 80 × 40 cells, 97 % of colour edges
@@ -186,7 +196,7 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX):
     if not crop_data.any():
         return LatticeSearch(None, "no decoded pixel to look for a lattice in")
     crop_luma = luma(rgb[row0:row1, col0:col1])
-    x_steps, x_pairs, y_steps, y_pairs, noise = _step_profiles(crop_luma, crop_data)
+    x_steps, x_pairs, y_steps, y_pairs, (noise, identical) = _step_profiles(crop_luma, crop_data)
     fits, excess = [], []
     for axis, steps, pairs in (("x", x_steps, x_pairs), ("y", y_steps, y_pairs)):
         lines = _profile_lines(steps, pairs)
@@ -202,18 +212,27 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX):
     total = excess[0].sum() + excess[1].sum()
     edge_share = float(on_lines / total) if total else 0.0
     description = f"lines every {fit_x.size:.4g} px along x and {fit_y.size:.4g} px along y"
-    if edge_share < MIN_EDGE_SHARE:
+    regime = 0 if identical >= CLEAN_SHARE else 1
+    if edge_share < MIN_EDGE_SHARE[regime]:
         return LatticeSearch(None, f"no lattice: {description}, but only {100 * edge_share:.0f} % "
                                    "of colour edges lie on them")
+    # The same lattice in every part of the figure: straight lines, not a projection's curves.
+    band_share = _band_shares(crop_luma, crop_data, fit_x, fit_y)
+    if band_share < MIN_BAND_SHARE[regime]:
+        return LatticeSearch(None, f"no regular lattice: {description} in the figure as a whole, "
+                                   f"but in some third of it only {100 * band_share:.0f} % of "
+                                   "colour edges lie on them (cells that are not rectangles in "
+                                   "the figure, e.g. a lon/lat grid drawn in a projection)")
     # Phases from the crop's frame to the figure's.
     fit_x.phase += col0
     fit_y.phase += row0
     full_luma = np.full(data.shape, np.nan, np.float32)
     full_luma[row0:row1, col0:col1] = np.where(crop_data, crop_luma, np.nan)
     agreement = max(0.75, 3.0 * noise)
-    uniform, shifted = _interior_uniformity(full_luma, box, fit_x, fit_y, agreement)
+    uniform, shifted = _interior_uniformity(full_luma, box, fit_x, fit_y, agreement,
+                                            clean=regime == 0)
     # Half-shifted "cells" straddle the lines: on a true lattice they disagree far more often.
-    if not (uniform >= MIN_INTERIOR_SHARE and (1 - shifted) >= 2 * (1 - uniform)
+    if not (uniform >= MIN_INTERIOR_SHARE[regime] and (1 - shifted) >= 2 * (1 - uniform)
             and uniform - shifted >= 0.15):
         return LatticeSearch(None, f"no lattice: {description}, but cell interiors are not one "
                                    f"colour ({100 * uniform:.0f} % of interior pixels agree with "
@@ -221,7 +240,7 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX):
                                    "lattice)")
     if extent_box is None:
         extent_box = _data_box(data, box)
-    lattice = _lattice_over(fit_x, fit_y, extent_box, edge_share, uniform)
+    lattice = _lattice_over(fit_x, fit_y, extent_box, edge_share, uniform, clean=regime == 0)
     if lattice.columns < 2 or lattice.rows < 2:
         return LatticeSearch(None, f"no lattice: {description}, but fewer than 2 × 2 cells")
     return LatticeSearch(lattice, lattice.describe())
@@ -265,7 +284,26 @@ def _step_profiles(crop_luma, crop_data, chunk_rows=1024):
         y_steps[start + 1:start + 1 + n] += np.where(pair, step, 0).sum(axis=1)
     samples = np.concatenate(samples)
     noise = float(np.median(samples)) if samples.size else 0.0
-    return x_steps, x_pairs, y_steps, y_pairs, noise
+    identical = float(np.mean(samples == 0)) if samples.size else 0.0
+    return x_steps, x_pairs, y_steps, y_pairs, (noise, identical)
+
+
+def _band_shares(crop_luma, crop_data, fit_x, fit_y, bands=3):
+    """The smallest share of colour edges on the lattice's lines in any third of the figure
+    (thirds of its height for the vertical lines, of its width for the horizontal ones)."""
+    rows, cols = crop_data.shape
+    shares = []
+    for band in range(bands):
+        rows_band = slice(band * rows // bands, (band + 1) * rows // bands)
+        cols_band = slice(band * cols // bands, (band + 1) * cols // bands)
+        x_steps, x_pairs, _, _, _ = _step_profiles(crop_luma[rows_band], crop_data[rows_band])
+        _, _, y_steps, y_pairs, _ = _step_profiles(crop_luma[:, cols_band],
+                                                   crop_data[:, cols_band])
+        for steps, pairs, fit in ((x_steps, x_pairs, fit_x), (y_steps, y_pairs, fit_y)):
+            excess = _excess_steps(steps, pairs)
+            if excess.sum() > 0:
+                shares.append(_near_lines(excess, fit) / excess.sum())
+    return min(shares) if shares else 0.0
 
 
 def _strength(steps, pairs):
@@ -332,7 +370,8 @@ def _comb_period(excess, min_cell):
     if not band.any():
         return None
     inner = np.flatnonzero(band[1:-1]) + 1
-    peaks = inner[(spectrum[inner] >= spectrum[inner - 1]) & (spectrum[inner] > spectrum[inner + 1])]
+    peaks = inner[(spectrum[inner] >= spectrum[inner - 1])
+                  & (spectrum[inner] > spectrum[inner + 1])]
     if peaks.size == 0:
         return None
     strong = peaks[spectrum[peaks] >= 0.7 * spectrum[peaks].max()]
@@ -379,9 +418,9 @@ def _fit_lines(positions, excess, min_cell):
     clean = np.abs(residual) <= 0.6
     if clean.sum() >= max(MIN_LINES, 0.9 * inliers.sum()):
         # Clean edges: each lies at the pixel boundary nearest its line, so every line is within
-        # half a pixel of its edge; the lattice in the middle of what those bounds allow (the
-        # minimax fit) is far more precise than least squares for such uniform errors.
-        size, phase = _minimax_fit(number[clean], positions[clean], size, phase)
+        # half a pixel of its edge; the centre of the lattices those bounds allow is far more
+        # precise than least squares for such uniform errors.
+        size, phase = _feasible_centre(number[clean], positions[clean], size, phase)
         residual = positions - (phase + number * size)
     kept_numbers = number[inliers]
     share = inliers.mean()
@@ -398,21 +437,37 @@ def _fit_lines(positions, excess, min_cell):
     return _AxisFit(size, float(phase % size), rms, int(inliers.sum()))
 
 
-def _minimax_fit(number, position, size, phase):
-    """The line ``phase + number * size`` minimising the largest distance to the positions
-    (a linear programme); the least-squares values when it fails."""
-    from scipy.optimize import linprog
+def _feasible_centre(number, position, size, phase, steps=4001):
+    """The centre of the lattices that put every line within half a pixel of its edge.
 
-    ones = np.ones(len(number))
-    # Variables (phase, size, t): minimise t with |position - phase - number * size| <= t.
-    upper = np.concatenate([np.column_stack([-ones, -number, -ones]),
-                            np.column_stack([ones, number, -ones])])
-    bound = np.concatenate([-position, position])
-    result = linprog([0, 0, 1], A_ub=upper, b_ub=bound,
-                     bounds=[(None, None), (None, None), (0, None)], method="highs")
-    if not result.success:
+    A renderer draws the edge of a line at ``b`` on the pixel boundary nearest to it, so the
+    line lies in ``(edge - 0.5, edge + 0.5]``. Over a fine range of sizes, each size allows an
+    interval of phases; the centroid of that feasible region (sizes and phases weighted by the
+    interval lengths) is the estimate. When no lattice satisfies every bound (a stray edge), the
+    least-squares values are kept.
+
+    Parameters
+    ----------
+    number, position : ndarray
+        Each line's number in the lattice and its position (pixels).
+    size, phase : float
+        The least-squares lattice.
+    """
+    centre = float(np.mean(number))
+    k = number - centre
+    span = max(float(np.ptp(k)), 1.0)
+    sizes = size + np.linspace(-2.0 / span, 2.0 / span, steps)
+    # Phases at the middle line number, so that size and phase are nearly independent.
+    low = np.max(position[None, :] - 0.5 - sizes[:, None] * k[None, :], axis=1)
+    high = np.min(position[None, :] + 0.5 - sizes[:, None] * k[None, :], axis=1)
+    length = high - low
+    feasible = length > 0
+    if not feasible.any():
         return size, phase
-    return float(result.x[1]), float(result.x[0])
+    weight = length[feasible]
+    new_size = float(np.sum(sizes[feasible] * weight) / weight.sum())
+    middle = float(np.sum(0.5 * (low + high)[feasible] * weight) / weight.sum())
+    return new_size, middle - new_size * centre
 
 
 def _near_lines(excess, fit):
@@ -424,14 +479,15 @@ def _near_lines(excess, fit):
     return float(excess[distance <= min(1.0, fit.size / 4)].sum())
 
 
-def _interior_uniformity(luma_field, box, fit_x, fit_y, agreement, max_cells=20_000):
+def _interior_uniformity(luma_field, box, fit_x, fit_y, agreement, clean=True,
+                         max_cells=20_000):
     """Share of interior pixels whose luma lies within ``agreement`` of their cell's median:
     for the lattice, and for the lattice shifted by half a cell along both axes."""
     shares = []
     for shift in (0.0, 0.5):
         lattice = _lattice_over(_AxisFit(fit_x.size, fit_x.phase + shift * fit_x.size, 0, 0),
                                 _AxisFit(fit_y.size, fit_y.phase + shift * fit_y.size, 0, 0),
-                                box, 0.0, 0.0)
+                                box, 0.0, 0.0, clean=clean)
         # Every step-th row of cells is enough to judge: keeps large figures fast.
         step = max(1, int(np.ceil(lattice.rows * lattice.columns / max_cells)))
         cells = read_cells(luma_field, lattice, box, agreement=agreement, row_step=step,
@@ -451,7 +507,7 @@ def _data_box(data, box, share=0.02):
     return (col0 + cols[0], row0 + rows[0], col0 + cols[-1] + 1, row0 + rows[-1] + 1)
 
 
-def _lattice_over(fit_x, fit_y, extent_box, edge_share, interior_share):
+def _lattice_over(fit_x, fit_y, extent_box, edge_share, interior_share, clean=True):
     """The lattice restricted to the cells whose centre lies inside ``extent_box``."""
     x0, y0, x1, y1 = extent_box
     first_col = int(np.ceil((x0 - fit_x.phase) / fit_x.size - 0.5))
@@ -463,7 +519,7 @@ def _lattice_over(fit_x, fit_y, extent_box, edge_share, interior_share):
                    origin_y=fit_y.phase + first_row * fit_y.size,
                    columns=max(0, last_col - first_col + 1), rows=max(0, last_row - first_row + 1),
                    edge_share=edge_share, interior_share=interior_share,
-                   line_rms=(fit_x.rms, fit_y.rms))
+                   line_rms=(fit_x.rms, fit_y.rms), clean=clean)
 
 
 # -- reading the cells --------------------------------------------------------------------
@@ -497,9 +553,15 @@ class Cells:
 
 
 def interior_margin(lattice):
-    """Distance (pixels) from a cell side within which pixels are not read: a pixel, less for
-    cells under 4 px so that at least the central pixel stays."""
-    return min(1.0, 0.5 * min(lattice.cell_width, lattice.cell_height) - 0.5)
+    """Distance (pixels) from a cell side within which pixels are not read.
+
+    A pixel in a clean figure (the renderer's rounding and blending reach no further), two in
+    a noisy one (a JPEG's blur and ringing around an edge), but never so much that fewer than a
+    third of a cell's width and height (at least its central pixel) stays.
+    """
+    wanted = 1.0 if lattice.clean else 2.0
+    smallest = min(lattice.cell_width, lattice.cell_height)
+    return max(0.0, min(wanted, smallest / 3.0, 0.5 * smallest - 0.5))
 
 
 def _axis_cells(n_pixels, origin, size, count, margin, start, stop):
@@ -559,7 +621,8 @@ def read_cells(array, lattice, box, agreement=None, row_step=1, median_only=Fals
         while block_start < used_rows.size:
             block_end = min(block_start + rows_per_block, used_rows.size)
             # Extend to the end of the last cell row in the block.
-            while block_end < used_rows.size and cell_of_row[block_end] == cell_of_row[block_end - 1]:
+            while (block_end < used_rows.size
+                   and cell_of_row[block_end] == cell_of_row[block_end - 1]):
                 block_end += 1
             block_rows = used_rows[block_start:block_end]
             _read_block(array[np.ix_(block_rows, used_cols)],
@@ -674,7 +737,8 @@ def affine_cell_geotransform(transform, columns, rows, tolerance=1e-6):
     if not (np.all(np.isfinite(dcol)) and np.max(np.hypot(dcol, drow)) <= tolerance):
         return None
     # Rotation terms that move no corner by a measurable part of a cell: a north-up grid.
-    if abs(b) * rows <= tolerance * np.hypot(b, e) and abs(d) * columns <= tolerance * np.hypot(a, d):
+    if (abs(b) * rows <= tolerance * np.hypot(b, e)
+            and abs(d) * columns <= tolerance * np.hypot(a, d)):
         b = d = 0.0
     return (float(x0), float(a), float(b), float(y0), float(d), float(e))
 

@@ -1,0 +1,459 @@
+"""Native grid recovery on real grids drawn cell by cell by real renderers.
+
+Grids: the 2° NOAA OI SST (``stars_reduced_oisst.nc``, 180 × 90, land missing) and a 1° grid
+made by GMT's ``grdsample`` from the 20′ age of the oceanic lithosphere (``gmtserver_age.3.20.nc``,
+pixel registered, continents missing). Renderers: matplotlib ``imshow(interpolation='nearest')``
+and ``pcolormesh`` (Agg), GMT ``grdimage`` rasterised by Ghostscript; cells of non-integer pixel
+sizes; PNG and JPEG; coastlines, gridlines, lines and labels drawn over some cells.
+
+For each figure the truth of every cell is the grid itself, and where its cells lie in the
+figure is known from the axes: the decoded native grid must have the grid's shape, its
+geotransform, and the cells' values; the point layer one point per cell at the cell's centre.
+
+Pixel coordinates as the engine's (GDAL): (0, 0) top-left corner, pixel centres at +0.5.
+"""
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+import rasterio
+
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from colormap_decoder.plugin.engine.native_grid import find_lattice  # noqa: E402
+from colormap_decoder.plugin.engine.figure import read_figure  # noqa: E402
+from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map  # noqa: E402
+
+DPI = 100
+
+
+@dataclass
+class CellFigure:
+    """A grid drawn cell by cell, with where its cells lie."""
+
+    path: str
+    grid: np.ndarray        # the truth, row 0 at the top
+    extent: tuple           # (west, east, south, north) of the whole grid
+    origin: tuple           # pixel (x, y) of the grid's top-left corner
+    cell: tuple             # cell (width, height), pixels
+    plot_box: tuple         # (col0, row0, col1, row1): the axes
+    gcps: str               # CSV of GCPs in EPSG:4326
+    colormap: str
+    vmin: float = None
+    vmax: float = None
+
+    def settings(self, **overrides):
+        col0, row0, col1, row1 = self.plot_box
+        values = dict(figure_path=self.path, colormap=self.colormap, vmin=self.vmin,
+                      vmax=self.vmax, plot_area_extent=(col0, col1, -row1, -row0),
+                      gcps_path=self.gcps, gcp_crs="EPSG:4326")
+        values.update(overrides)
+        return DecodeSettings(**values)
+
+    def pixel_to_lonlat(self, x, y):
+        west, east, south, north = self.extent
+        rows, cols = self.grid.shape
+        lon = west + (np.asarray(x) - self.origin[0]) / self.cell[0] * (east - west) / cols
+        lat = north - (np.asarray(y) - self.origin[1]) / self.cell[1] * (north - south) / rows
+        return lon, lat
+
+
+def write_gcps(path, figure_like):
+    """GCPs at nine places inside the axes (pixel y down)."""
+    col0, row0, col1, row1 = figure_like.plot_box
+    lines = ["pixel_x,pixel_y,map_x,map_y"]
+    for fx in (0.1, 0.5, 0.9):
+        for fy in (0.1, 0.5, 0.9):
+            x, y = col0 + fx * (col1 - col0), row0 + fy * (row1 - row0)
+            lon, lat = figure_like.pixel_to_lonlat(x, y)
+            lines.append(f"{x!r},{y!r},{float(lon)!r},{float(lat)!r}")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    return str(path)
+
+
+def read_sst(shared_data):
+    """The 2° SST, °C, north up, lon 0..360."""
+    with rasterio.open(f'NETCDF:"{shared_data / "stars_reduced_oisst.nc"}":sst') as dataset:
+        sst = dataset.read(1, masked=True).astype(float).filled(np.nan) * dataset.scales[0]
+        west, south, east, north = dataset.bounds
+    # GDAL puts the first cell's centre at lon 0: the cells span -1..359.
+    return sst, (west, east, south, north)
+
+
+def matplotlib_figure(folder, name, grid, extent, colormap, vmin, vmax, cell, method,
+                      jpeg_quality=None, xlim=None, overlays=True):
+    """Draw ``grid`` cell by cell with matplotlib as a journal figure.
+
+    The axes sit on whole pixels (Agg snaps an image's origin to the pixel grid); their size is
+    ``cell`` times the grid's, so the cells have that (often non-integer) pixel size. With
+    ``xlim`` the axes show only part of the grid's width, cutting the outer cells.
+    """
+    rows, cols = grid.shape
+    west, east, south, north = extent
+    shown_west, shown_east = xlim or (west, east)
+    axes_width = round((shown_east - shown_west) / (east - west) * cols * cell[0])
+    axes_height = round(rows * cell[1])
+    left, top = 90, 60
+    width = -(-(left + axes_width + 110) // 25) * 25
+    height = -(-(top + axes_height + 60) // 25) * 25
+    figure = plt.figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+    axes = figure.add_axes([left / width, 1 - (top + axes_height) / height, axes_width / width,
+                            axes_height / height])
+    if method == "imshow":
+        mappable = axes.imshow(grid, cmap=colormap, vmin=vmin, vmax=vmax, extent=extent,
+                               interpolation="nearest", aspect="auto")
+    else:
+        lon = np.linspace(west, east, cols + 1)
+        lat = np.linspace(north, south, rows + 1)
+        mappable = axes.pcolormesh(lon, lat, grid, cmap=colormap, vmin=vmin, vmax=vmax)
+    axes.set_xlim(shown_west, shown_east)
+    axes.set_ylim(south, north)
+    if overlays:
+        # A line and a label over some cells, as a map's annotations would be.
+        axes.plot([west + 0.1 * (east - west), west + 0.6 * (east - west)],
+                  [south + 0.2 * (north - south), south + 0.8 * (north - south)], "k-", lw=1.0)
+        axes.text(west + 0.55 * (east - west), south + 0.3 * (north - south), "Label over cells",
+                  fontsize=12)
+    axes.set_title(name)
+    figure.colorbar(mappable, cax=figure.add_axes([(left + axes_width + 20) / width,
+                                                    1 - (top + axes_height) / height,
+                                                    15 / width, axes_height / height]))
+    path = folder / f"{name}.{'jpg' if jpeg_quality else 'png'}"
+    if jpeg_quality:
+        figure.savefig(path, dpi=DPI, pil_kwargs={"quality": jpeg_quality})
+    else:
+        figure.savefig(path, dpi=DPI)
+    plt.close(figure)
+    assert Image.open(path).size == (width, height)
+    # The grid's west edge lies left of the axes when xlim cuts it.
+    origin_x = left - (shown_west - west) / (east - west) * cols * cell[0]
+    result = CellFigure(str(path), grid, extent, (origin_x, top), cell,
+                        (left, top, left + axes_width, top + axes_height), "", colormap, vmin, vmax)
+    result.gcps = write_gcps(folder / f"{name}.csv", result)
+    return result
+
+
+def run_gmt(folder, *commands):
+    if shutil.which("gmt") is None or shutil.which("gs") is None:
+        pytest.fail("GMT and Ghostscript are needed (make test installs gmt and ghostscript)")
+    env = dict(os.environ, GMT_SESSION_NAME=str(os.getpid()), GMT_USERDIR=str(folder),
+               GMT_TMPDIR=str(folder))
+    for command in commands:
+        subprocess.run(command, shell=True, check=True, cwd=folder, env=env,
+                       capture_output=True, timeout=120)
+
+
+def read_grid(path):
+    with rasterio.open(path) as dataset:
+        values = dataset.read(1, masked=True).astype(float).filled(np.nan)
+        scale = dataset.scales[0] if dataset.scales else 1.0
+        transform = dataset.transform
+    if transform.e > 0:
+        values = values[::-1]
+    return values * scale
+
+
+@pytest.fixture(scope="module")
+def age_1deg(tmp_path_factory, shared_data):
+    """The 20′ age grid resampled by GMT to a 1° pixel-registered grid (truth for GMT figures)."""
+    folder = tmp_path_factory.mktemp("age1")
+    run_gmt(folder, f"gmt grdsample {shared_data / 'gmtserver_age.3.20.nc'} -I1 -r -Gage1.nc")
+    return folder / "age1.nc", read_grid(folder / "age1.nc")
+
+
+def gmt_figure(folder, grid_path, grid, region, size_inches, jpeg=False):
+    """GMT grdimage of a 1° grid over ``region`` with coastlines, gridlines and a label.
+
+    The frame sits at -X1i -Y1.5i on an 8.5 × 7.5 in page rasterised at 100 dpi, so its pixel
+    box is known exactly.
+    """
+    west, east, south, north = region
+    width_in, height_in = size_inches
+    run_gmt(folder,
+            "gmt makecpt -Cturbo -T0/200 > turbo.cpt",
+            "gmt set PS_MEDIA 8.5ix7.5i",
+            f"gmt grdimage {grid_path} -R{west}/{east}/{south}/{north} -JX{width_in}i/{height_in}i "
+            "-Cturbo.cpt -X1i -Y1.5i -P -Bafg -BWSne -K > fig.ps",
+            "gmt pscoast -R -J -Dl -W0.6p,black -O -K >> fig.ps",
+            f"echo {(west + east) / 2} {(south + north) / 2} Label | gmt pstext -R -J "
+            "-F+f18p,Helvetica-Bold,black -O -K >> fig.ps",
+            f"gmt psscale -Cturbo.cpt -Dx{width_in + 0.3}i/0i+w{height_in}i/0.3i -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -T{'j' if jpeg else 'g'} -E{DPI}")
+    top = 750 - 150 - round(height_in * DPI)
+    box = (100, top, 100 + round(width_in * DPI), top + round(height_in * DPI))
+    # The region's cells of the global 1° grid (row 0 at 90° N, column 0 at 180° W).
+    crop = grid[90 - north:90 - south, west + 180:east + 180]
+    cell = ((box[2] - box[0]) / crop.shape[1], (box[3] - box[1]) / crop.shape[0])
+    figure = CellFigure(str(folder / f"fig.{'jpg' if jpeg else 'png'}"), crop, region,
+                        (box[0], box[1]), cell, box, "", str(folder / "turbo.cpt"))
+    figure.gcps = write_gcps(folder / "gcps.csv", figure)
+    return figure
+
+
+# -- the measure ------------------------------------------------------------------------
+def cell_recovery(figure, result, value_tolerance=1.0):
+    """Per-cell agreement of a decode with the truth.
+
+    Returns
+    -------
+    dict
+        ``cells``: cells whose truth is data and whose centre pixel decoded; ``placed``: the
+        share of them with exactly one point, within 0.5 px of the cell centre; ``points_ok``:
+        of those, with the cell's value within ``value_tolerance`` value resolutions;
+        ``raster_ok``: the share whose native-grid pixel holds the cell's value within that;
+        ``within_resolution``: the share of points within one resolution; geotransform errors
+        in cells.
+    """
+    grid = figure.grid
+    rows, cols = grid.shape
+    resolution = result.decoder.value_resolution
+    i, j = np.mgrid[0:rows, 0:cols]
+    centre_x = figure.origin[0] + (j + 0.5) * figure.cell[0]
+    centre_y = figure.origin[1] + (i + 0.5) * figure.cell[1]
+    col0, row0, col1, row1 = figure.plot_box
+    visible = (centre_x > col0) & (centre_x < col1) & (centre_y > row0) & (centre_y < row1)
+    centre_col = np.clip(np.floor(centre_x).astype(int), 0, result.field.values.shape[1] - 1)
+    centre_row = np.clip(np.floor(centre_y).astype(int), 0, result.field.values.shape[0] - 1)
+    centre_is_data = np.isfinite(result.field.values[centre_row, centre_col])
+    judged = visible & np.isfinite(grid) & centre_is_data
+
+    clusters = result.points.clusters
+    pi = np.floor((clusters.pixel_y - figure.origin[1]) / figure.cell[1]).astype(int)
+    pj = np.floor((clusters.pixel_x - figure.origin[0]) / figure.cell[0]).astype(int)
+    inside = (pi >= 0) & (pi < rows) & (pj >= 0) & (pj < cols)
+    count = np.zeros(grid.shape, int)
+    np.add.at(count, (pi[inside], pj[inside]), 1)
+    point_ok = np.zeros(grid.shape, bool)
+    placed = np.zeros(grid.shape, bool)
+    exact = np.zeros(grid.shape, bool)
+    pi, pj = pi[inside], pj[inside]
+    near = ((np.abs(clusters.pixel_x[inside] - centre_x[pi, pj]) <= 0.5)
+            & (np.abs(clusters.pixel_y[inside] - centre_y[pi, pj]) <= 0.5))
+    error = np.abs(clusters.value[inside] - grid[pi, pj])
+    placed[pi[near], pj[near]] = True
+    good = near & (error <= value_tolerance * resolution)
+    point_ok[pi[good], pj[good]] = True
+    exact[pi[near & (error <= resolution)], pj[near & (error <= resolution)]] = True
+    point_ok &= count == 1
+    placed &= count == 1
+
+    # The native raster against the grid's visible cells.
+    first_col = int(np.flatnonzero(visible.any(axis=0))[0])
+    first_row = int(np.flatnonzero(visible.any(axis=1))[0])
+    shown = grid[visible.any(axis=1)][:, visible.any(axis=0)]
+    raster_ok = np.zeros(grid.shape, bool)
+    same_shape = result.values.shape == shown.shape
+    if same_shape:
+        close = np.abs(result.values - shown) <= value_tolerance * resolution
+        raster_ok[first_row:first_row + shown.shape[0], first_col:first_col + shown.shape[1]] = close
+    west, east, south, north = figure.extent
+    cell_lon, cell_lat = (east - west) / cols, (north - south) / rows
+    gt = result.grid.geotransform
+    truth_gt = (west + first_col * cell_lon, cell_lon, 0.0, north - first_row * cell_lat, 0.0,
+                -cell_lat)
+    return dict(cells=int(judged.sum()), placed=float(placed[judged].mean()),
+                points_ok=float(point_ok[judged].mean()),
+                within_resolution=float((exact & placed)[judged].mean()),
+                raster_ok=float(raster_ok[judged].mean()), same_shape=same_shape,
+                shape=result.values.shape, expected_shape=shown.shape,
+                origin_error=(abs(gt[0] - truth_gt[0]) / cell_lon,
+                              abs(gt[3] - truth_gt[3]) / cell_lat),
+                size_error=(abs(gt[1] - truth_gt[1]) / cell_lon, abs(gt[5] - truth_gt[5]) / cell_lat),
+                rotation=(gt[2], gt[4]),
+                partial=clusters.partial, grid_row=clusters.grid_row, grid_col=clusters.grid_col)
+
+
+def assert_native_grid_recovered(figure, result, origin_pixels=0.3, value_tolerance=1.0):
+    """The issue's proof: ≥ 95 % of cells as one right point and one right raster pixel.
+
+    Values are held to ``value_tolerance`` value resolutions of the grid's value (one step of
+    the colormap's 256 colours; the colour drawn is already up to half a step from the value).
+
+    The origin of the geotransform is held to ``origin_pixels`` figure pixels (in cells:
+    that over the cell size): a renderer puts each cell edge on the nearest pixel boundary, so
+    a figure pins the lattice's phase down only to a fraction of a pixel (to a quarter of one
+    when the cell size is a whole or half number of pixels, where every edge rounds alike).
+    The cell size, fitted over the whole lattice, is held to 0.5 % of a cell.
+    """
+    found = cell_recovery(figure, result, value_tolerance)
+    print(figure.path, {k: v for k, v in found.items()
+                        if k not in ("partial", "grid_row", "grid_col")})
+    assert any(m.startswith("Native grid: lattice of") for m in result.messages), result.messages
+    assert found["same_shape"], (found["shape"], found["expected_shape"])
+    assert found["placed"] >= 0.95, found
+    assert found["points_ok"] >= 0.95, found
+    assert found["raster_ok"] >= 0.95, found
+    assert max(found["size_error"]) <= 0.005, found
+    assert found["origin_error"][0] <= origin_pixels / figure.cell[0], found
+    assert found["origin_error"][1] <= origin_pixels / figure.cell[1], found
+    assert found["rotation"] == (0.0, 0.0)
+    return found
+
+
+# -- matplotlib, the 2° SST ---------------------------------------------------------------
+@pytest.fixture(scope="module")
+def sst(shared_data):
+    return read_sst(shared_data)
+
+
+def test_sst_imshow_nearest_png_comes_back_cell_by_cell(tmp_path, sst):
+    grid, extent = sst
+    figure = matplotlib_figure(tmp_path, "sst_imshow", grid, extent, "viridis", -2, 33,
+                               (5.3, 5.3), "imshow")
+    result = decode_map(figure.settings())
+    found = assert_native_grid_recovered(figure, result)
+    assert found["cells"] > 0.6 * grid.size
+    # The GeoTIFF's geotransform is the grid's own: 2° cells from -1° E, 90° N.
+    assert result.grid.geotransform == pytest.approx((-1, 2, 0, 90, 0, -2), abs=0.02)
+    assert (result.grid.width, result.grid.height) == (180, 90)
+    assert not found["partial"].any()
+
+
+def test_sst_pcolormesh_png_with_cells_cut_by_the_frame(tmp_path, sst):
+    grid, extent = sst
+    # Non-square cells of 6.4 × 5.7 px; the axes show 0.2°..358.2° E, so the first and the
+    # last column of cells are cut by the frame (the first keeps 0.6 of its width).
+    west, east = extent[0], extent[1]
+    figure = matplotlib_figure(tmp_path, "sst_pcolormesh", grid, extent, "RdYlBu_r", -2, 33,
+                               (6.4, 5.7), "pcolormesh", xlim=(west + 0.8, east - 0.8))
+    result = decode_map(figure.settings())
+    found = assert_native_grid_recovered(figure, result)
+    partial_cols = set(found["grid_col"][found["partial"]])
+    assert partial_cols == {0, 179}, partial_cols
+    assert not (found["partial"] & (found["grid_col"] > 0) & (found["grid_col"] < 179)).any()
+
+
+def test_sst_jpeg_comes_back_cell_by_cell(tmp_path, sst):
+    """JPEG (quality 90) of the SST's Pacific at 9.6 × 9.2 px per cell.
+
+    The cells come back where they are, one point each; their values within two value
+    resolutions: at quality 90 a JPEG shifts viridis's colours by about a step of its 256 (the
+    decoded colour, not the cell reading, sets that bound: 90 % of cells are within one step of
+    the colour matplotlib drew, 97 % within 1.5).
+    """
+    grid, extent = sst
+    # 60° S to 60° N, 120° E to 280° E: 80 × 60 cells.
+    crop = grid[15:75, 60:140]
+    figure = matplotlib_figure(tmp_path, "sst_pacific_jpeg", crop, (119, 279, -60, 60),
+                               "viridis", -2, 33, (9.6, 9.2), "imshow", jpeg_quality=90)
+    result = decode_map(figure.settings())
+    assert result.decoder.match_space == "ycbcr"
+    found = assert_native_grid_recovered(figure, result, origin_pixels=0.4, value_tolerance=2.0)
+    assert found["within_resolution"] >= 0.8
+
+
+# -- GMT, a 1° grid -----------------------------------------------------------------------
+def test_gmt_grdimage_of_a_1_degree_grid(tmp_path, age_1deg):
+    """80 × 60 cells of 7.8125 × 7.5 px, coastlines, gridlines and a label over them."""
+    grid_path, grid = age_1deg
+    figure = gmt_figure(tmp_path, grid_path, grid, (-180, -100, -50, 10), (6.25, 4.5))
+    result = decode_map(figure.settings())
+    found = assert_native_grid_recovered(figure, result)
+    assert found["cells"] > 0.9 * figure.grid.size
+
+
+def test_gmt_grdimage_jpeg(tmp_path, age_1deg):
+    """The Indian Ocean at 1°, 70 × 50 cells of 9.29 × 9 px, as a JPEG."""
+    grid_path, grid = age_1deg
+    figure = gmt_figure(tmp_path, grid_path, grid, (40, 110, -50, 0), (6.5, 4.5), jpeg=True)
+    result = decode_map(figure.settings())
+    found = assert_native_grid_recovered(figure, result, origin_pixels=0.4, value_tolerance=2.0)
+    assert found["within_resolution"] >= 0.8
+
+
+# -- what is not a lattice ----------------------------------------------------------------
+def test_bundled_sample_is_not_a_lattice():
+    from sample_figure import FIGURE, POINTS_FILE
+
+    result = decode_map(DecodeSettings(figure_path=str(FIGURE), colormap="viridis", vmin=0,
+                                       vmax=4000, plot_area_extent=(112, 672, -518, -87),
+                                       gcps_path=str(POINTS_FILE)))
+    line = [m for m in result.messages if m.startswith("Native grid:")]
+    assert len(line) == 1 and "reducing to plateaus instead" in line[0], line
+    assert result.points.clusters.grid_row is None
+
+
+def test_antialiased_dem_is_not_a_lattice(tmp_path):
+    from figures_for_tests import jacksboro_dem, render_grid
+
+    dem, extent = jacksboro_dem()
+    for interpolation in ("bilinear", "antialiased"):
+        figure = render_grid(dem, extent, tmp_path / f"dem_{interpolation}.png", cmap="terrain",
+                             interpolation=interpolation)
+        rgb = read_figure(figure.path).rgb
+        data = np.zeros(rgb.shape[:2], bool)
+        col0, row0, col1, row1 = figure.plot_box
+        data[row0:row1, col0:col1] = ~figure.annotation[row0:row1, col0:col1]
+        search = find_lattice(rgb, data, figure.plot_box)
+        assert search.lattice is None, search.message
+
+
+def test_smooth_gmt_figure_is_not_a_lattice(tmp_path, shared_data):
+    """The 30 m Kilauea DEM drawn by GMT at about one node per pixel, with contours."""
+    grid_path = shared_data / "gmtserver_Kilauea.utm.nc"
+    run_gmt(tmp_path,
+            "gmt makecpt -Cturbo -T0/1500 > turbo.cpt",
+            "gmt set PS_MEDIA 8.5ix7.5i",
+            f"gmt grdimage {grid_path} -R254340/280020/2129880/2153640 -JX6i/5.5i -Cturbo.cpt "
+            "-X1i -Y1i -P -Bafg -K > fig.ps",
+            f"gmt grdcontour {grid_path} -R -J -C250 -Wthin,black -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{DPI}")
+    rgb = read_figure(str(tmp_path / "fig.png")).rgb
+    box = (100, 100, 700, 650)
+    data = np.zeros(rgb.shape[:2], bool)
+    data[box[1]:box[3], box[0]:box[2]] = rgb[box[1]:box[3], box[0]:box[2]].max(axis=2) > 60
+    search = find_lattice(rgb, data, box)
+    assert search.lattice is None, search.message
+
+
+def test_lonlat_grid_drawn_in_a_projection_falls_back_with_a_log_line(tmp_path, shared_data):
+    """The 2° SST drawn by GMT in the Robinson projection: its cells are not rectangles.
+
+    GMT projects the grid into an image of its own (``-E200``: at 200 dpi, twice the figure's
+    resolution, so the curved cell edges are drawn as such; at the default resolution GMT's
+    image pixels are themselves a regular lattice, and that lattice is what would be found).
+    """
+    run_gmt(tmp_path,
+            "gmt makecpt -Cturbo -T-2/33 > turbo.cpt",
+            "gmt set PS_MEDIA 8.5ix7.5i",
+            f"gmt grdimage {shared_data / 'stars_reduced_oisst.nc'}?sst -Rg -JN180/6.5i "
+            "-Cturbo.cpt -nn -E200 -X1i -Y1.5i -P -Bafg -K > fig.ps",
+            "gmt pscoast -R -J -Dl -W0.5p,black -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{DPI}")
+    # Robinson at 6.5 in: 650 px wide, about 329 px high.
+    box = (100, 750 - 150 - 330, 750, 750 - 150)
+    gcps = tmp_path / "gcps.csv"
+    # The projection's own coordinates would need PROJ; the fallback only needs some GCPs.
+    gcps.write_text("pixel_x,pixel_y,map_x,map_y\n150,300,-140,40\n700,300,140,40\n"
+                    "425,560,0,-60\n425,330,0,30\n")
+    messages = []
+    result = decode_map(DecodeSettings(figure_path=str(tmp_path / "fig.png"),
+                                       colormap=str(tmp_path / "turbo.cpt"),
+                                       plot_area_extent=(box[0], box[2], -box[3], -box[1]),
+                                       gcps_path=str(gcps), gcp_crs="EPSG:4326"),
+                        log=messages.append)
+    line = [m for m in messages if m.startswith("Native grid:")]
+    assert len(line) == 1 and "reducing to plateaus instead" in line[0], line
+    assert "lattice of" not in line[0]
+    assert result.points.clusters.grid_row is None
+    assert len(result.points.clusters) > 100
+
+
+def test_native_grid_off_keeps_plateaus(tmp_path, sst):
+    grid, extent = sst
+    figure = matplotlib_figure(tmp_path, "sst_off", grid, extent, "viridis", -2, 33, (5.3, 5.3),
+                               "imshow", overlays=False)
+    result = decode_map(figure.settings(native_grid="off"))
+    assert not any(m.startswith("Native grid") for m in result.messages)
+    assert result.points.clusters.grid_row is None
+    # The figure's own pixels, not the grid's cells.
+    assert result.values.shape == (477, 954)
+    # Plateaus merge neighbouring cells drawn in one colour: fewer points than cells.
+    assert len(result.points.clusters) < 0.9 * np.isfinite(grid).sum()

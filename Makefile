@@ -9,6 +9,8 @@ PLUGIN_NAME := colormap_decoder
 DEBIAN_PACKAGES := qgis python3-qgis qgis-providers python3-gdal python3-rasterio python3-pyproj \
 	python3-shapely python3-sklearn python3-scipy python3-matplotlib python3-pil \
 	python3-pytest python3-hypothesis python3-colorcet proj-data gmt gmt-gshhg-low ghostscript zip
+# The HTML report is checked in a real browser (tests/qgis/test_decode_report.py).
+DEBIAN_PACKAGES += chromium
 # QGIS's embedded Python must not find another Python first on PATH (pyenv shims and the like).
 QGIS_ENV := env PATH=/usr/sbin:/usr/bin:/sbin:/bin QT_QPA_PLATFORM=offscreen
 PYTHON := $(QGIS_ENV) /usr/bin/python3

@@ -20,10 +20,12 @@ import numpy as np
 from .errors import EngineError
 from .gcp_transform import TRANSFORM_NAMES, TransformKind
 from .warping import crs_label
+from .text_format import decimals_for, fixed, map_units_per_pixel
 from .writing import atomic_destination
 
-#: Longest side of the embedded picture, in pixels.
-PICTURE_MAX_SIDE = 900
+#: Longest side of the embedded picture of the figure, in pixels: the figure at full size up to
+#: this (the page shows it fitted to the window; a click shows it at full size).
+PICTURE_MAX_SIDE = 3000
 #: Length the largest residual arrow is drawn with, as a fraction of the figure's longer side.
 ARROW_LENGTH_FRACTION = 0.08
 
@@ -37,11 +39,36 @@ tr.suspicious td { background: #fdd; }
 tr.disabled td { color: #888; }
 .warning { background: #fff4d6; border-left: 4px solid #e0a000; padding: 0.4em 0.8em; margin: 0.4em 0; }
 img { max-width: 100%; border: 1px solid #ccc; }
+img.zoomable { cursor: zoom-in; }
+img.zoomable.full { max-width: none; cursor: zoom-out; }
+.broken { color: #b00; font-weight: bold; }
+"""
+
+# A click shows a picture at full size (and back); a picture that cannot be shown says so.
+# The body's data-images-shown attribute counts the pictures shown (read by the tests).
+_SCRIPT = """
+window.addEventListener("load", function () {
+  var shown = 0;
+  document.querySelectorAll("img").forEach(function (img) {
+    if (img.complete && img.naturalWidth > 0) { shown += 1; } else {
+      var note = document.createElement("p");
+      note.className = "broken";
+      note.textContent = "This picture could not be shown: " + img.alt;
+      img.parentNode.insertBefore(note, img.nextSibling);
+    }
+    if (img.classList.contains("zoomable")) {
+      img.title = "Click to see it at full size";
+      img.addEventListener("click", function () { img.classList.toggle("full"); });
+    }
+  });
+  document.body.setAttribute("data-images-shown", String(shown));
+  document.body.setAttribute("data-images", String(document.images.length));
+});
 """
 
 
 def write_georeferencing_report(html_path, figure_rgb, gcps, kind, residuals, warnings, extra=None,
-                                crs=None):
+                                crs=None, sections=()):
     """Write an HTML georeferencing report and its JSON twin.
 
     Parameters
@@ -66,6 +93,9 @@ def write_georeferencing_report(html_path, figure_rgb, gcps, kind, residuals, wa
     crs : str, optional
         CRS of the GCPs' map coordinates, shown in the title and used to name the map unit.
         Defaults to ``gcps.crs``.
+    sections : sequence of (str, str)
+        Further sections (title, HTML body) shown before the georeferencing ones, e.g. the
+        decoding pictures of :func:`~.decode_report.decoding_sections`.
 
     Returns
     -------
@@ -87,7 +117,7 @@ def write_georeferencing_report(html_path, figure_rgb, gcps, kind, residuals, wa
 
     picture, scale_text = _picture(figure_rgb, gcps, residuals)
     document = _html_document(picture, scale_text, gcps, kind, residuals, warnings, extra,
-                              label, unit, os.path.basename(json_path))
+                              label, unit, os.path.basename(json_path), sections)
     data = residuals.as_dict(gcps)
     data.update({
         "transform_name": TRANSFORM_NAMES[kind],
@@ -194,29 +224,47 @@ def _round_down(value):
 
 
 def _html_document(picture, scale_text, gcps, kind, residuals, warnings, extra, crs_text, unit,
-                   json_name):
+                   json_name, sections=()):
     e = html.escape
     enabled = np.asarray(residuals.enabled if residuals.enabled is not None else gcps.enabled,
                          dtype=bool)
     unit_text = unit or "map units"
+    # Pixels to 0.001 px; map units to what 0.001 px is on the map (0.01 at least).
+    per_pixel = map_units_per_pixel(gcps.pixel, gcps.map, enabled)
+    map_digits = min(9, max(2, decimals_for(0.001 * per_pixel))) if math.isfinite(per_pixel) else 2
+
+    def px(value):
+        return e(fixed(value, 3))
+
+    def mu(value):
+        return e(fixed(value, map_digits))
+
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>Georeferencing report: {e(os.path.basename(str(gcps.source)))}</title>",
-        f"<style>{_STYLE}</style></head><body>",
-        "<h1>Georeferencing report</h1>",
+        f"<style>{_STYLE}</style><script>{_SCRIPT}</script></head><body>",
+        "<h1>Decoding and georeferencing report</h1>",
         f"<p>{e(TRANSFORM_NAMES[kind])} fitted to {int(enabled.sum())} of {len(gcps)} GCPs from "
         f"<code>{e(str(gcps.source))}</code>; map coordinates in {e(crs_text or 'an unnamed CRS')}. "
         f"The same numbers are in <code>{e(json_name)}</code>.</p>",
         "<h2>Summary</h2>",
         '<table class="summary"><tr><th class="label"></th><th>pixels</th>'
         f"<th>{e(unit_text)}</th></tr>",
-        f'<tr><td class="label">RMSE of the residuals</td><td>{_cell(residuals.rmse_pixels)}</td>'
-        f"<td>{_cell(residuals.rmse_map)}</td></tr>",
+        f'<tr><td class="label">RMSE of the residuals</td><td>{px(residuals.rmse_pixels)}</td>'
+        f"<td>{mu(residuals.rmse_map)}</td></tr>",
         f'<tr><td class="label">RMSE of the leave-one-out errors</td>'
-        f"<td>{_cell(residuals.loo_rmse_pixels)}</td><td>{_cell(residuals.loo_rmse_map)}</td></tr>",
+        f"<td>{px(residuals.loo_rmse_pixels)}</td><td>{mu(residuals.loo_rmse_map)}</td></tr>",
         "</table>",
     ]
+    if extra:
+        parts += ["<h2>Decoding</h2>", '<table class="extra">']
+        for key, value in extra.items():
+            parts.append(f'<tr><td class="label">{e(str(key))}</td>'
+                         f'<td class="label">{e(_text(value))}</td></tr>')
+        parts.append("</table>")
+    for title, body in sections:
+        parts += [f"<h2>{e(title)}</h2>", body]
     parts.append("<h2>Warnings</h2>")
     if warnings:
         parts.extend(f'<div class="warning">{e(message)}</div>' for message in warnings)
@@ -225,7 +273,9 @@ def _html_document(picture, scale_text, gcps, kind, residuals, warnings, extra, 
     encoded = base64.b64encode(picture).decode("ascii")
     parts += [
         "<h2>Figure and GCPs</h2>",
-        f'<img alt="The figure with its GCPs and residual arrows" src="data:image/png;base64,{encoded}">',
+        f'<img class="zoomable" alt="The figure with its GCPs and residual arrows" '
+        f'src="data:image/png;base64,{encoded}">',
+        "<p><small>Click the picture to see it at full size (click again to fit it).</small></p>",
         f"<p>{e(scale_text)} Blue circles: GCPs used in the fit; grey crosses: disabled GCPs; "
         "red squares: suspicious GCPs (leave-one-out error far above the others').</p>",
         "<h2>GCPs</h2>",
@@ -248,24 +298,78 @@ def _html_document(picture, scale_text, gcps, kind, residuals, warnings, extra, 
         row_class = f' class="{" ".join(classes)}"' if classes else ""
         parts.append(
             f"<tr{row_class}><td>{index + 1}</td><td class=\"label\">{e(label)}</td>"
-            f"<td>{_cell(gcps.pixel[index, 0], 10)}</td><td>{_cell(gcps.pixel[index, 1], 10)}</td>"
-            f"<td>{_cell(gcps.map[index, 0], 12)}</td><td>{_cell(gcps.map[index, 1], 12)}</td>"
-            f"<td>{_cell(residuals.residual_pixels[index])}</td>"
-            f"<td>{_cell(residuals.residual_map[index])}</td>"
-            f"<td>{_cell(residuals.loo_error_pixels[index])}</td>"
-            f"<td>{_cell(residuals.loo_error_map[index])}</td>"
+            f"<td>{e(fixed(gcps.pixel[index, 0], 2))}</td><td>{e(fixed(gcps.pixel[index, 1], 2))}</td>"
+            f"<td>{mu(gcps.map[index, 0])}</td><td>{mu(gcps.map[index, 1])}</td>"
+            f"<td>{px(residuals.residual_pixels[index])}</td>"
+            f"<td>{mu(residuals.residual_map[index])}</td>"
+            f"<td>{px(residuals.loo_error_pixels[index])}</td>"
+            f"<td>{mu(residuals.loo_error_map[index])}</td>"
             f"<td>{'yes' if enabled[index] else 'no'}</td>"
             f"<td>{'yes' if residuals.suspicious[index] else 'no'}</td></tr>"
         )
     parts.append("</table>")
-    if extra:
-        parts += ["<h2>Decoding</h2>", '<table class="extra">']
-        for key, value in extra.items():
-            parts.append(f'<tr><td class="label">{e(str(key))}</td>'
-                         f'<td class="label">{e(_text(value))}</td></tr>')
-        parts.append("</table>")
     parts.append("<p><small>Written by Colormap Decoder.</small></p></body></html>")
     return "\n".join(parts) + "\n"
+
+
+def write_report_without_gcps(html_path, figure_rgb, georeferencing, crs, extra, sections,
+                              warnings=()):
+    """The report of a decode whose figure carried its own georeferencing (no GCPs fitted).
+
+    Parameters are those of :func:`write_georeferencing_report`; `georeferencing` says how
+    the figure was placed (e.g. "the figure's own geotransform").
+
+    Returns
+    -------
+    tuple of str
+        The HTML and JSON paths written.
+    """
+    e = html.escape
+    html_path = os.fspath(html_path)
+    json_path = report_json_path(html_path)
+    label, unit = _crs_label_and_unit(crs)
+    extra = dict(extra or {})
+    picture = _plain_picture(figure_rgb)
+    encoded = base64.b64encode(picture).decode("ascii")
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        "<title>Decoding report</title>",
+        f"<style>{_STYLE}</style><script>{_SCRIPT}</script></head><body>",
+        "<h1>Decoding report</h1>",
+        f"<p>Placed on the map by {e(georeferencing)}; map coordinates in "
+        f"{e(label or 'an unnamed CRS')}. The same numbers are in "
+        f"<code>{e(os.path.basename(json_path))}</code>.</p>",
+        "<h2>Decoding</h2>", '<table class="extra">']
+    for key, value in extra.items():
+        parts.append(f'<tr><td class="label">{e(str(key))}</td>'
+                     f'<td class="label">{e(_text(value))}</td></tr>')
+    parts.append("</table>")
+    if warnings:
+        parts.append("<h2>Warnings</h2>")
+        parts.extend(f'<div class="warning">{e(str(message))}</div>' for message in warnings)
+    for title, body in sections:
+        parts += [f"<h2>{e(title)}</h2>", body]
+    parts += ["<h2>Figure</h2>",
+              f'<img class="zoomable" alt="The figure" src="data:image/png;base64,{encoded}">',
+              "<p><small>Click the picture to see it at full size.</small></p>",
+              "<p><small>Written by Colormap Decoder.</small></p></body></html>"]
+    data = {"crs": label, "map_unit": unit, "georeferencing": georeferencing,
+            "figure_size": [int(figure_rgb.shape[1]), int(figure_rgb.shape[0])],
+            "warnings": [str(w) for w in warnings], "extra": _json_ready(extra)}
+    _write_text(html_path, "\n".join(parts) + "\n")
+    _write_text(json_path, json.dumps(data, indent=2, allow_nan=False) + "\n")
+    return html_path, json_path
+
+
+def _plain_picture(figure_rgb):
+    """PNG bytes of the figure (downsampled to PICTURE_MAX_SIDE at most)."""
+    from PIL import Image
+
+    rgb = np.ascontiguousarray(np.asarray(figure_rgb)[..., :3])
+    step = max(1, int(math.ceil(max(rgb.shape[:2]) / PICTURE_MAX_SIDE)))
+    buffer = io.BytesIO()
+    Image.fromarray(rgb[::step, ::step]).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def _cell(value, digits=6):
@@ -275,7 +379,7 @@ def _cell(value, digits=6):
 
 def _text(value):
     if isinstance(value, (float, np.floating)):
-        return _cell(value, 8)
+        return _cell(value, 4)
     if isinstance(value, (list, tuple, np.ndarray)):
         return ", ".join(_text(item) for item in value)
     if isinstance(value, dict):

@@ -548,25 +548,10 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         return results
 
     def _write_report(self, path, result, feedback):
-        from ..engine.report import write_georeferencing_report
+        """The HTML report of the decode (pictures) and of its georeferencing; True when written."""
+        from ..engine.decode_report import write_decode_report
 
-        ref, check = result.georeference, result.reconstruction
-        if ref.gcps is None:
-            feedback.pushWarning(self.tr(
-                "No georeferencing report: the figure carries its own georeferencing, no GCPs "
-                "were fitted."))
-            return False
-        from ..engine.warping import crs_label
-
-        extra = {"Target CRS": crs_label(ref.target_crs),
-                 "Output grid": result.grid.describe(),
-                 "Points": len(result.points.clusters)}
-        if check is not None:
-            extra.update({"Reconstruction RMSE": check.rmse,
-                          "Within value resolution (%)": 100 * check.within_resolution,
-                          "Pixels compared": check.pixels_compared})
-        write_georeferencing_report(path, result.figure.rgb, ref.gcps, ref.residuals.kind,
-                                    ref.residuals, ref.warnings, extra, crs=ref.source_crs)
+        write_decode_report(path, result)
         return True
 
     @staticmethod
@@ -651,7 +636,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             mask_geometries=tuple(mask_geometries),
             denoise=self.parameterAsBool(parameters, self.DENOISE, context),
             match_space=MATCH_SPACES[self.parameterAsEnum(parameters, self.MATCH_SPACE, context)],
-            distance_output=bool(parameters.get(self.OUTPUT_DISTANCE)),
+            # The report shows the colour distances too.
+            distance_output=bool(parameters.get(self.OUTPUT_DISTANCE))
+            or bool(parameters.get(self.OUTPUT_REPORT)),
             reconstruction_output=bool(parameters.get(self.OUTPUT_RECONSTRUCTION)),
             gcps_path=self.parameterAsFile(parameters, self.GCPS, context) or None,
             gcp_crs=crs_text(self.GCP_CRS),

@@ -34,7 +34,6 @@ from ..plugin import ICON_PATH
 from .figure_view import FigureView, Tool
 
 ALGORITHM_ID = "colormapdecoder:decodemap"
-DETECTION_ALGORITHM_ID = "colormapdecoder:detectfigure"
 HELP_URL = "https://github.com/colormap-decoder/colormap_decoder#the-decode-window"
 #: Wait this long (ms) after the last change before the preview is decoded again.
 PREVIEW_DELAY_MS = 120
@@ -120,6 +119,8 @@ class DecodeWindow(QMainWindow):
         self._updating = False   # widgets being filled by code: no change signals acted on
         self._run = None         # the Decode run in progress
         self.last_results = None
+        self.layout = None
+        self.detection_message = ""
         self._processing_dialog = None
         self._canvas_tool = None
         self._qgis_resources = QgsApplication.pkgDataPath() + "/resources"
@@ -486,11 +487,6 @@ class DecodeWindow(QMainWindow):
                        self.delete_gcp_action, self.decode_button, self.dialog_button,
                        *self.tool_actions.values()):
             widget.setEnabled(enabled)
-        if enabled:
-            self.detect_action.setEnabled(self._detection_algorithm() is not None)
-            if not self.detect_action.isEnabled():
-                self.detect_action.setToolTip(tr("Figure detection is not available in this "
-                                                 "version of the plugin"))
 
     # ======================================================================================
     # Opening figures
@@ -570,10 +566,11 @@ class DecodeWindow(QMainWindow):
             session = None
         restored = session is not None
         self.apply_session(session or Session(figure_path=str(path)))
-        if restored:
-            self.statusBar().showMessage(tr("Session restored from beside the figure."), 5000)
-        elif self.detect_action.isEnabled():
+        if session is None or (session.frame is None and session.colorbar is None):
+            # Nothing drawn yet (a Georeferencer .points file holds only GCPs): look.
             self.detect()
+        elif restored:
+            self.statusBar().showMessage(tr("Session restored from beside the figure."), 5000)
         self._fill_colormap_names()
         self.update_preview()
         return True
@@ -992,17 +989,53 @@ class DecodeWindow(QMainWindow):
     # ======================================================================================
     # Detection
     # ======================================================================================
-    def _detection_algorithm(self):
-        return QgsApplication.processingRegistry().algorithmById(DETECTION_ALGORITHM_ID)
-
     def detect(self):
-        """Find the frame, the colorbar, the ticks and the GCPs (when detection is available)."""
-        if self._detection_algorithm() is None:
-            self.message_bar.pushInfo(tr("Detect"), tr(
-                "Figure detection is not available in this version: draw the frame (F) and the "
-                "colorbar (B), and add GCPs (G)."))
+        """Find the map frame and the colorbar on the figure (the engine's detection) and draw
+        them; what the user drew or named is replaced only by what was found.
+
+        Returns
+        -------
+        detection.layout.Layout or None
+        """
+        from ..plugin.engine.detection.layout import detect_layout
+
+        if self.figure is None:
             return None
-        return None
+        start = time.perf_counter()
+        layout = detect_layout(self.figure.rgb)
+        self.layout = layout
+        found = []
+        self._updating = True
+        try:
+            if layout.frame is not None:
+                # The pixels strictly inside the frame's lines, as decodemap takes them.
+                col0, row0, col1, row1 = layout.frame.inner_pixel_box()
+                self.view.set_box("frame", QRectF(col0, row0, col1 - col0, row1 - row0))
+                found.append(tr("the map frame"))
+            if layout.colorbar is not None:
+                col0, row0, col1, row1 = layout.colorbar.pixel_box()
+                self.view.set_box("colorbar", QRectF(col0, row0, col1 - col0, row1 - row0))
+                if not self.colormap_edit.text().strip():
+                    self.colorbar_radio.setChecked(True)
+                found.append(tr("the colorbar"))
+        finally:
+            self._updating = False
+        seconds = time.perf_counter() - start
+        missing = []
+        if layout.frame is None:
+            missing.append(tr("no map frame: draw it (F)"))
+        if layout.colorbar is None:
+            missing.append(tr("no colorbar: draw it (B) or name the colormap"))
+        text = (tr("Found {} in {:.1f} s.").format(tr(" and ").join(found), seconds) if found
+                else tr("Nothing found."))
+        if missing:
+            text += " " + "; ".join(missing).capitalize() + "."
+        else:
+            text += " " + tr("Drag their edges to correct them.")
+        self.statusBar().showMessage(text, 15000)
+        self.detection_message = text
+        self.schedule_preview()
+        return layout
 
     # ======================================================================================
     # Decode through Processing

@@ -129,8 +129,28 @@ def test_open_a_figure_with_its_points_file_shows_gcps_and_residuals(window, fig
     for row in range(9):
         assert float(window.gcp_table.item(row, 5).text()) < 1e-6
     assert window.view.arrow_count() == 9
-    # No colour scale named yet: no preview, and the window says what to give.
-    assert window.preview is None and "COLORMAP" in window.preview_label.text()
+    # The colorbar is found, but its values are not given yet: the window says what to give.
+    assert window.colorbar_radio.isChecked()
+    assert window.preview is None and "VMIN" in window.preview_label.text()
+
+
+def test_opening_a_figure_finds_its_frame_and_colorbar(window, figure_copy):
+    window.open_figure(str(figure_copy))
+    frame, bar = window.view.box("frame"), window.view.box("colorbar")
+    # Within 2 px of where matplotlib drew them (the pixels inside the frame's lines).
+    assert np.allclose([frame.left(), frame.top(), frame.right(), frame.bottom()], FRAME, atol=2)
+    assert np.allclose([bar.left(), bar.top(), bar.right(), bar.bottom()], COLORBAR, atol=2)
+    assert window.colorbar_radio.isChecked()
+    window.vmin_edit.setText("0")
+    window.vmax_edit.setText("4000")
+    preview = window.update_preview()
+    assert preview.plot_box == (113, 88, 672, 518)
+    assert preview.data_fraction > 0.85
+    # Against the sample's truth: the DEM drawn there decodes within a few colour steps.
+    fill_scale(window)
+    named = window.update_preview()
+    both = np.isfinite(preview.values) & np.isfinite(named.values)
+    assert np.quantile(np.abs(preview.values[both] - named.values[both]), 0.9) < 2 * STEP
 
 
 def test_an_unreadable_figure_is_explained(window, tmp_path):

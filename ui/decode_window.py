@@ -167,7 +167,7 @@ class DecodeWindow(QMainWindow):
         splitter.addWidget(left)
         splitter.addWidget(scroll)
         splitter.setStretchFactor(0, 1)
-        splitter.setSizes([900, 500])
+        splitter.setSizes([860, 600])
         self.setCentralWidget(splitter)
         self._build_actions()
         self.cursor_label = QLabel(self)
@@ -403,7 +403,18 @@ class DecodeWindow(QMainWindow):
         self.gcp_table = QTableWidget(0, 8, group)
         self.gcp_table.setHorizontalHeaderLabels([
             tr("On"), tr("Pixel x"), tr("Pixel y"), tr("Map x"), tr("Map y"),
-            tr("Residual (px)"), tr("Leave-one-out (px)"), tr("Leave-one-out (map)")])
+            tr("Res. px"), tr("LOO px"), tr("LOO map")])
+        for column, tip in ((COL_ENABLED, tr("Used in the fit")),
+                            (COL_PIXEL_X, tr("Column on the figure, pixels from its left edge")),
+                            (COL_PIXEL_Y, tr("Row on the figure, pixels down from its top edge")),
+                            (COL_MAP_X, tr("Map x (easting or longitude) in the GCP CRS")),
+                            (COL_MAP_Y, tr("Map y (northing or latitude) in the GCP CRS")),
+                            (COL_RESIDUAL, tr("Residual: how far the fitted transform puts the "
+                                              "GCP from where it was clicked, pixels")),
+                            (COL_LOO_PIXELS, tr("Leave-one-out error: how far the transform "
+                                                "fitted to the other GCPs puts it, pixels")),
+                            (COL_LOO_MAP, tr("Leave-one-out error in map units"))):
+            self.gcp_table.horizontalHeaderItem(column).setToolTip(tip)
         self.gcp_table.setToolTip(tr(
             "GCPs: pixel position on the figure (y down from the top-left corner) and map "
             "coordinates in the GCP CRS. Residual: how far the fitted transform puts the GCP. "
@@ -747,10 +758,12 @@ class DecodeWindow(QMainWindow):
 
     def select_gcp(self, index):
         self._selected_gcp = index
+        self._updating = True
         if 0 <= index < self.gcp_table.rowCount():
-            self._updating = True
             self.gcp_table.selectRow(index)
-            self._updating = False
+        else:
+            self.gcp_table.clearSelection()
+        self._updating = False
         self._draw_gcps()
 
     def delete_selected_gcp(self):
@@ -848,19 +861,20 @@ class DecodeWindow(QMainWindow):
                 enabled.setCheckState(Qt.CheckState.Checked if gcp["enabled"]
                                       else Qt.CheckState.Unchecked)
                 table.setItem(row, COL_ENABLED, enabled)
-                for column, key in ((COL_PIXEL_X, "x"), (COL_PIXEL_Y, "y"), (COL_MAP_X, "map_x"),
-                                    (COL_MAP_Y, "map_y")):
+                for column, key, form in ((COL_PIXEL_X, "x", ".2f"), (COL_PIXEL_Y, "y", ".2f"),
+                                          (COL_MAP_X, "map_x", ".10g"),
+                                          (COL_MAP_Y, "map_y", ".10g")):
                     value = gcp[key]
                     table.setItem(row, column, QTableWidgetItem(
-                        f"{value:.10g}" if math.isfinite(value) else ""))
+                        format(value, form) if math.isfinite(value) else ""))
                 k = complete.get(row)
-                for column, values in ((COL_RESIDUAL, "residual_pixels"),
-                                       (COL_LOO_PIXELS, "loo_error_pixels"),
-                                       (COL_LOO_MAP, "loo_error_map")):
+                for column, values, form in ((COL_RESIDUAL, "residual_pixels", ".3g"),
+                                             (COL_LOO_PIXELS, "loo_error_pixels", ".3g"),
+                                             (COL_LOO_MAP, "loo_error_map", ".5g")):
                     text = ""
                     if residuals is not None and k is not None:
                         value = float(getattr(residuals, values)[k])
-                        text = f"{value:.3g}" if math.isfinite(value) else "–"
+                        text = format(value, form) if math.isfinite(value) else "–"
                     item = QTableWidgetItem(text)
                     item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                     if residuals is not None and k is not None and residuals.suspicious[k]:

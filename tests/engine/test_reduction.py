@@ -277,10 +277,19 @@ def test_reconstruction_check_on_smooth_figure(smooth):
     std = float(np.nanstd(values))
     assert check.rmse < 0.5 * std, (check.rmse, std)
     assert 0 < check.within_resolution <= 1
+    # A sample of at most 250,000 of the data pixels (this figure has fewer: all of them).
     assert check.pixels_compared > 0.5 * np.isfinite(values).sum()
-    compared = np.isfinite(check.grid)
-    assert compared.sum() == check.pixels_compared
-    assert not compared[~np.isfinite(values)].any()
+    assert check.grid is None  # the full grid costs 4 bytes a pixel: only when asked for
+    full = reconstruction_check(values, points, decoder.value_resolution, full_grid=True)
+    filled = np.isfinite(full.grid)
+    assert filled.sum() == check.pixels_compared == full.pixels_compared
+    assert not filled[~np.isfinite(values)].any()
+    assert full.rmse == pytest.approx(check.rmse, rel=1e-9)
+    # The full grid holds, at each pixel, what the sampled check compared there.
+    sampled = reconstruction_check(values, points, decoder.value_resolution, max_pixels=1000,
+                                   full_grid=True)
+    assert sampled.pixels_compared <= 1000
+    assert np.array_equal(sampled.grid, full.grid, equal_nan=True)
 
 
 # -- position rules ------------------------------------------------------------------------

@@ -13,7 +13,17 @@ from .errors import EngineError
 
 # float32's lowest value: a nodata marker no decoded value can take.
 NODATA = float(np.finfo(np.float32).min)
-OVERVIEW_MIN_SIZE = 2048
+#: Overviews are built for rasters larger than this on a side. Building them reads the written
+#: tiles back and costs about as much as writing the raster (0.25 s of 0.4 s for a 12 MP
+#: figure's output); QGIS draws a raster of up to 4096 × 4096 pixels without them quickly.
+OVERVIEW_MIN_SIZE = 4096
+#: DEFLATE level: 3 was fastest of 1, 3 and 6 on decoded rasters (6 writes 15 % smaller files
+#: in 1.6 times the time; 1 is no faster, as its larger output costs as much to write).
+DEFLATE_LEVEL = 3
+#: Threads GDAL may compress tiles with.
+WRITE_THREADS = 2
+#: Rows converted (NaN -> nodata) and handed to GDAL at a time: a multiple of the tile size.
+WRITE_BLOCK_ROWS = 512
 
 
 def current_umask():
@@ -86,25 +96,36 @@ def write_geotiff(path, bands, geotransform, crs_wkt, descriptions=None, tags=No
 
     Notes
     -----
-    DEFLATE with the floating-point predictor, 256×256 tiles, and nearest-neighbour overviews
-    when the raster is larger than ``OVERVIEW_MIN_SIZE`` on a side (averaged overviews would
-    show values the figure never had).
+    DEFLATE (level ``DEFLATE_LEVEL``, ``WRITE_THREADS`` threads) with the floating-point
+    predictor, 256×256 tiles, band-interleaved (each band's tiles are compressed as soon as
+    written, none waits for the other bands), and nearest-neighbour overviews when the raster
+    is larger than ``OVERVIEW_MIN_SIZE`` on a side (averaged overviews would show values the
+    figure never had). Bands are converted and written ``WRITE_BLOCK_ROWS`` rows at a time:
+    memory beyond the bands themselves is a block's and GDAL's cache.
     """
     import rasterio
     from affine import Affine
     from rasterio.enums import Resampling
+    from rasterio.windows import Window
 
     height, width = bands[0].shape
     tiled = width >= 256 and height >= 256
     profile = dict(driver="GTiff", width=width, height=height, count=len(bands), dtype="float32",
                    crs=crs_wkt, transform=Affine.from_gdal(*geotransform), nodata=nodata,
-                   compress="deflate", predictor=3, tiled=tiled, BIGTIFF="IF_SAFER")
+                   compress="deflate", zlevel=DEFLATE_LEVEL, predictor=3, tiled=tiled,
+                   interleave="band", num_threads=WRITE_THREADS, BIGTIFF="IF_SAFER")
     if tiled:
         profile.update(blockxsize=256, blockysize=256)
     with (atomic_destination(path, parameter) if atomic else contextlib.nullcontext(path)) \
             as temporary, rasterio.open(temporary, "w", **profile) as dataset:
         for index, band in enumerate(bands, start=1):
-            dataset.write(np.where(np.isfinite(band), band, nodata).astype(np.float32), index)
+            if band.shape != (height, width):
+                raise ValueError(f"Band {index} is {band.shape[1]}×{band.shape[0]} pixels, "
+                                 f"band 1 {width}×{height}.")
+            for start in range(0, height, WRITE_BLOCK_ROWS):
+                part = band[start:start + WRITE_BLOCK_ROWS]
+                block = np.where(np.isfinite(part), part, nodata).astype(np.float32, copy=False)
+                dataset.write(block, index, window=Window(0, start, width, part.shape[0]))
             if descriptions:
                 dataset.set_band_description(index, descriptions[index - 1])
         if tags:

@@ -46,6 +46,8 @@ NATIVE_GRID_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm",
                                         "Automatic (a figure drawn cell by cell comes back as its grid)"),
                       QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Off (plateaus and DBSCAN)"))
 NATIVE_GRID_MODES = ("auto", "off")
+#: Features handed to the point layer sink per call.
+POINT_BATCH = 10_000
 SCALE_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Linear"),
                 QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Logarithmic"))
 
@@ -676,15 +678,29 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             feedback.pushWarning(self.tr("The point layer is empty (see the warning above)."))
         points = result.points
         clusters = points.clusters
-        for i in range(len(clusters)):
-            feature = QgsFeature(fields)
-            feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(points.x[i], points.y[i])))
+        # Columns as Python lists once (not numpy scalars one by one); the features are handed
+        # to the sink in large batches, which the GeoPackage writer commits in one transaction.
+        count = len(clusters)
+        columns = [clusters.value.tolist(), clusters.value_std.tolist(),
+                   clusters.n_pixels.astype(int).tolist(), clusters.pixel_x.tolist(),
+                   clusters.pixel_y.tolist(), points.area_m2.tolist()]
+        if clusters.grid_row is not None:
             # The cell's place in the native grid; NULL for plateau points.
-            cell = ([int(clusters.grid_row[i]), int(clusters.grid_col[i]),
-                     bool(clusters.partial[i])] if clusters.grid_row is not None else
-                    [None, None, None])
-            feature.setAttributes([float(clusters.value[i]), float(clusters.value_std[i]),
-                                   int(clusters.n_pixels[i]), float(clusters.pixel_x[i]),
-                                   float(clusters.pixel_y[i]), float(points.area_m2[i])] + cell)
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            columns += [clusters.grid_row.astype(int).tolist(),
+                        clusters.grid_col.astype(int).tolist(), clusters.partial.tolist()]
+        else:
+            columns += [[None] * count] * 3
+        xs, ys = points.x.tolist(), points.y.tolist()
+        batch = []
+        for i, attributes in enumerate(zip(*columns)):
+            feature = QgsFeature(fields)
+            feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(xs[i], ys[i])))
+            feature.setAttributes(list(attributes))
+            batch.append(feature)
+            if len(batch) == POINT_BATCH or i == count - 1:
+                if not sink.addFeatures(batch, QgsFeatureSink.FastInsert):
+                    raise QgsProcessingException(self.tr(
+                        "OUTPUT_POINTS: the point layer could not be written ({}).").format(
+                        getattr(sink, "lastError", lambda: "")()))
+                batch = []
         return destination

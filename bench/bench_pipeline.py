@@ -412,9 +412,11 @@ def run_decodemap(env, arguments):
         [QGIS_PROCESS, "run", "colormapdecoder:decodemap", "--"] + arguments, env=env)
     stages = {}
     line = next((l for l in output.splitlines() if "Stage times:" in l), "")
-    for name, value, stage_peak in re.findall(r"([a-z ]+?) ([0-9.]+) s(?: \(peak ([0-9]+) MiB\))?",
-                                              line.split("Stage times:", 1)[-1]):
-        stages[name.strip(" ,")] = (float(value), float(stage_peak) if stage_peak else None)
+    pattern = r"([a-z ]+?) ([0-9.]+) s(?: \(peak ([0-9]+) MiB, resident ([0-9]+) MiB\))?"
+    for name, value, stage_peak, resident in re.findall(pattern,
+                                                        line.split("Stage times:", 1)[-1]):
+        stages[name.strip(" ,")] = (float(value), float(stage_peak) if stage_peak else None,
+                                    float(resident) if resident else None)
     points = re.search(r"Wrote (\d+)×(\d+) raster and ([0-9,]+) points", output)
     return dict(seconds=seconds, peak_mib=peak, stages=stages,
                 grid=points.group(1) + "×" + points.group(2) if points else "?",
@@ -431,7 +433,7 @@ STAGE_ORDER = ("read", "detect layout", "decode", "native grid", "reduce", "warp
                "write points")
 
 
-def whole_run(folder, megapixels, repeats=1):
+def whole_run(folder, megapixels, repeats=1, skip_seed=False):
     """The seed script's whole process against ``qgis_process`` on the contourf figure."""
     info = run_child("render_contourf", dict(folder=folder, megapixels=megapixels))
     box = info["box"]
@@ -443,7 +445,10 @@ def whole_run(folder, megapixels, repeats=1):
     start_seconds, start_peak = min(qgis_start(env) for _ in range(repeats))
     seed_command = [sys.executable, SEED, info["png"], CMAP, str(LEVELS[0]), str(LEVELS[-1]),
                     "--crop"] + [str(v) for v in box]
-    seed_seconds, seed_peak, seed_output = run_process(seed_command)
+    if skip_seed:
+        seed_seconds, seed_peak, seed_output = float("nan"), float("nan"), "skipped\n"
+    else:
+        seed_seconds, seed_peak, seed_output = run_process(seed_command)
     runs = [run_decodemap(env, decodemap_arguments(info, folder)) for _ in range(repeats)]
     ours = min(runs, key=lambda run: run["seconds"])
     lines = ["| process | seconds | peak MiB | speed-up vs seed | memory: seed / ours | notes |",
@@ -457,14 +462,15 @@ def whole_run(folder, megapixels, repeats=1):
              f"| qgis_process.bin help (QGIS start + plugin) | {start_seconds:.2f} | "
              f"{start_peak:.0f} | | | |"]
     print("\n".join(lines))
-    print("\nPer stage, inside that qgis_process run (peak = process high-water mark at the end "
-          "of the stage):\n")
-    table = ["| stage | seconds | peak MiB after |", "|---|---:|---:|",
-             f"| QGIS start (qgis_process help) | {start_seconds:.2f} | {start_peak:.0f} |"]
+    print("\nPer stage, inside that qgis_process run (peak = the process's high-water mark at the "
+          "end of the stage; resident = its memory then):\n")
+    table = ["| stage | seconds | peak MiB so far | resident MiB after |", "|---|---:|---:|---:|",
+             f"| QGIS start (qgis_process help) | {start_seconds:.2f} | {start_peak:.0f} | |"]
     for name in STAGE_ORDER + tuple(n for n in ours["stages"] if n not in STAGE_ORDER):
         if name in ours["stages"]:
-            seconds, peak = ours["stages"][name]
-            table.append(f"| {name} | {seconds:.2f} | {'' if peak is None else f'{peak:.0f}'} |")
+            seconds, peak, resident = ours["stages"][name]
+            table.append(f"| {name} | {seconds:.2f} | {'' if peak is None else f'{peak:.0f}'} | "
+                         f"{'' if resident is None else f'{resident:.0f}'} |")
     print("\n".join(table), flush=True)
     return info, start_peak
 
@@ -598,6 +604,8 @@ def main():
     parser.add_argument("--whole-scaling", nargs="*", type=float, metavar="MP",
                         help="the whole qgis_process run (warped to UTM 16N) at these sizes "
                              "(default 1 4 12 25 50 100; 100 MP with every optional output)")
+    parser.add_argument("--skip-seed", action="store_true",
+                        help="--whole without the seed script (while iterating; ratios are nan)")
     parser.add_argument("--repeats", type=int, default=1,
                         help="--whole: run qgis_process this many times, keep the fastest")
     parser.add_argument("--seed", help="path of seed_pipeline.py (default: found in "
@@ -623,7 +631,7 @@ def main():
               f"load average {os.getloadavg()[0]:.1f} at the start")
         if args.whole or args.whole_scaling is not None:
             if args.whole:
-                whole_run(folder, megapixels, args.repeats)
+                whole_run(folder, megapixels, args.repeats, args.skip_seed)
             if args.whole_scaling is not None:
                 whole_scaling(folder, args.whole_scaling or [1, 4, 12, 25, 50, 100],
                               optional_at=(12,))

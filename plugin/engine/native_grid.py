@@ -41,7 +41,8 @@ Reading the cells (:func:`read_cells`)
     at least a pixel from the cell's sides, two in a JPEG, where the renderer's rounding and
     blending or the JPEG's blur and ringing mix the neighbour in); with an even count the lower
     middle value, so that it is one the colour scale can show. A cell is nodata when fewer than
-    half of its interior pixels decoded: coastlines and labels over part of a cell leave the rest of the cell to speak.
+    half of its interior pixels decoded: coastlines and labels over part of a cell leave the rest
+    of the cell to speak.
 """
 from dataclasses import dataclass
 

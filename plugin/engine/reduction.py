@@ -19,7 +19,8 @@ Clustering
     exactly the connected components under the neighbourhood that ``eps`` reaches: 4-connected
     for 1 <= eps < √2, 8-connected for √2 <= eps < 2 (and single pixels below 1). Those cases are
     labelled with ``scipy.ndimage.label``, which gives DBSCAN's clusters in linear time; every
-    other setting runs scikit-learn's DBSCAN.
+    other setting runs the exact grid DBSCAN of ``grid_dbscan.py`` (scikit-learn's labels, in
+    memory bounded per pixel, at any figure size).
 
 Position
     The centroid of the cluster's pixel centres, not snapped to a member pixel: for the convex
@@ -34,6 +35,7 @@ import numpy as np
 from scipy import ndimage
 
 from .errors import ReductionError
+from .grid_dbscan import grid_dbscan
 
 _SQRT2 = np.sqrt(2.0)
 
@@ -121,7 +123,7 @@ def cluster_pixels(mask, eps, min_samples):
                 labels[lone[labels]] = 0
                 labels, count = ndimage.label(labels > 0, structure=structure)
         return labels.astype(np.int32, copy=False), int(count)
-    return _dbscan_labels(mask, eps, min_samples)
+    return grid_dbscan(mask, eps, min_samples)
 
 
 def connectivity_for_eps(eps):
@@ -138,18 +140,6 @@ def connectivity_for_eps(eps):
     if eps < 2:
         return ndimage.generate_binary_structure(2, 2)
     return None
-
-
-def _dbscan_labels(mask, eps, min_samples):
-    from sklearn.cluster import DBSCAN
-
-    rows, cols = np.nonzero(mask)
-    labels = np.zeros(mask.shape, dtype=np.int32)
-    if rows.size == 0:
-        return labels, 0
-    found = DBSCAN(eps=eps, min_samples=min_samples).fit(np.column_stack([cols, rows])).labels_
-    labels[rows, cols] = found + 1  # noise (-1) becomes 0
-    return labels, int(found.max() + 1)
 
 
 @dataclass

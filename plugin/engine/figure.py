@@ -394,3 +394,74 @@ def read_georeferencing(path):
     if transform.is_identity:
         return None, None
     return transform.to_gdal(), (crs.to_wkt() if crs else None)
+
+
+@dataclass
+class FigureHeader:
+    """What a figure file says about itself, read without decoding its pixels.
+
+    Enough to place the figure and budget the job before any pixel is read (see
+    ``memory_budget``): the same ``shape``, ``geotransform`` and ``crs_wkt`` as :class:`Figure`.
+
+    Attributes
+    ----------
+    path : str
+    shape : tuple (rows, cols)
+    mode : str
+        Pillow's pixel mode ("RGB", "RGBA", "P", ...).
+    has_alpha : bool
+        Whether the pixels carry transparency.
+    geotransform : tuple of 6 floats or None
+    crs_wkt : str or None
+    """
+
+    path: str
+    shape: tuple
+    mode: str
+    has_alpha: bool
+    geotransform: tuple = None
+    crs_wkt: str = None
+
+
+def read_figure_header(path, max_pixels=None):
+    """The size, pixel mode and georeferencing of a figure, without decoding its pixels.
+
+    Parameters
+    ----------
+    path : str
+    max_pixels : int, optional
+        As for :func:`read_figure`.
+
+    Returns
+    -------
+    FigureHeader
+
+    Raises
+    ------
+    FigureError
+        As :func:`read_figure` for a file that is missing, not an image, without pixels or
+        over the pixel limit. Damage past the header is found when the pixels are read.
+    """
+    from PIL import Image
+
+    if max_pixels is None:
+        max_pixels = max_pixels_limit()
+    try:
+        if not path or not os.path.isfile(path) or os.path.getsize(path) == 0:
+            raise OSError("not a usable file")
+        with _pil_limit_lifted():
+            image = Image.open(path)
+        with image:
+            cols, rows = image.size
+            mode = image.mode
+            has_alpha = mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+    except Exception:  # noqa: BLE001 - read_figure explains every failure to open
+        figure = read_figure(path, max_pixels)
+        return FigureHeader(path, figure.shape, "RGB", not figure.opaque.all(),
+                            figure.geotransform, figure.crs_wkt)
+    if cols * rows == 0:
+        raise FigureError(_no_pixels_message(path, cols, rows))
+    if cols * rows > max_pixels:
+        raise FigureError(_too_many_pixels_message(path, cols, rows, max_pixels))
+    geotransform, crs_wkt = read_georeferencing(path)
+    return FigureHeader(path, (rows, cols), mode, has_alpha, geotransform, crs_wkt)

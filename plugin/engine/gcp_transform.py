@@ -444,7 +444,9 @@ def _validate_for_fit(active, kind):
 
 def _check_distinct_positions(points, labels, what, source):
     extent = float(np.max(np.ptp(points, axis=0)))
-    pairs = sorted(cKDTree(points).query_pairs(r=_DUPLICATE_TOLERANCE * extent))
+    # In units of the extent: huge coordinates (1e308) would overflow the tree's distances.
+    scaled = (points - points.min(axis=0)) / (extent if 0 < extent < np.inf else 1.0)
+    pairs = sorted(cKDTree(scaled).query_pairs(r=_DUPLICATE_TOLERANCE if extent > 0 else 0.0))
     if pairs:
         described = "; ".join(
             f"{labels[first]} and {labels[second]} at ({points[first, 0]:.10g}, {points[first, 1]:.10g})"

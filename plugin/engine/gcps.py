@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import GcpError
+from .validation import read_text_input
 
 #: Header QGIS 3.22 writes to (and the Georeferencer expects at the top of) a ``.points`` file.
 POINTS_HEADER = "mapX,mapY,pixelX,pixelY,enable,dX,dY,residual"
@@ -243,10 +244,8 @@ def _read_text_lines(path):
         raise GcpError(f"GCP file {path} does not exist. Check the path of the ground control points file.")
     if path.is_dir():
         raise GcpError(f"GCP path {path} is a folder, not a file. Choose the .points or .csv file itself.")
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise GcpError(f"Cannot read the GCP file {path}: {error.strerror or error}.") from error
+    # A regular file of bounded size only: /dev/zero or a FIFO would never end.
+    raw = read_text_input(path, "GCPS", "GCP file", error=GcpError)
     if b"\x00" in raw:
         raise GcpError(
             f"GCP file {path} is not a text file. Choose a QGIS Georeferencer .points file or "
@@ -446,3 +445,39 @@ def _format_number(value):
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(value)
+
+
+def evenly_spread_subset(gcps, count):
+    """Keep ``count`` of the enabled GCPs, spread evenly over the figure; disable the others.
+
+    Farthest-point sampling on the pixel positions: start from the point nearest the enabled
+    points' centroid, then repeatedly add the point farthest from every point kept so far.
+    Deterministic, and it keeps the GCPs at the figure's edges, where a transform needs them.
+
+    Parameters
+    ----------
+    gcps : GroundControlPoints
+    count : int
+        How many enabled points to keep.
+
+    Returns
+    -------
+    GroundControlPoints
+        The same points, with only the chosen ones enabled (the others can serve as check
+        points); ``gcps`` itself when it has no more than ``count`` enabled points.
+    """
+    enabled = np.flatnonzero(gcps.enabled)
+    if len(enabled) <= count:
+        return gcps
+    positions = gcps.pixel[enabled]
+    first = int(np.argmin(np.sum((positions - positions.mean(axis=0)) ** 2, axis=1)))
+    chosen = [first]
+    nearest = np.sum((positions - positions[first]) ** 2, axis=1)
+    for _ in range(count - 1):
+        following = int(np.argmax(nearest))
+        chosen.append(following)
+        nearest = np.minimum(nearest, np.sum((positions - positions[following]) ** 2, axis=1))
+    keep = np.zeros(len(gcps), dtype=bool)
+    keep[enabled[chosen]] = True
+    return GroundControlPoints(gcps.pixel.copy(), gcps.map.copy(), keep, gcps.crs, gcps.source,
+                               list(gcps.labels), gcps.in_layer_frame)

@@ -16,15 +16,18 @@ from .colour_decoding import ColourDecoder, DecodedField, ValueMapping
 from .colour_scales import colour_scale_from_samples, resolve_colour_scale, sample_colorbar
 from .detection.layout import describe_layout_use, detect_layout
 from .errors import ColourScaleError, EngineError, GcpError, GeoreferencingError
-from .figure import read_figure
+from .figure import read_figure, read_figure_header
 from .gcp_transform import TransformKind, compute_residuals, fit_gcp_transform, list_labels
 from .gcp_diagnostics import diagnose_georeferencing, refuse_unusable_gcps
-from .gcps import gcps_on_georeferenced_figure, read_gcps
+from .gcps import evenly_spread_subset, gcps_on_georeferenced_figure, read_gcps
+from .memory_budget import check_memory, job_size
 from .native_grid import cell_points, find_lattice, native_rasters, read_cells
 from .stage_times import StageTimes
-from .reduction import ClusterPoints, flat_mask, cluster_pixels, cluster_points, reconstruction_check
+from .reduction import (ClusterPoints, cluster_pixels, cluster_points, connectivity_for_eps,
+                        flat_mask, reconstruction_check)
 from .colour_decoding import denoise
 from .regions import box_mask, extent_to_pixel_box, polygons_mask
+from .validation import check_flat_tolerance, check_settings
 from .warping import (GeotransformPixelTransform, OutputGrid, crs_label, crs_unit_name,
                       plan_output_grid,
                       pixels_to_target, warp_nearest)
@@ -179,6 +182,18 @@ def choose_match_space(settings, figure):
 
 
 # -- stage: what to decode ----------------------------------------------------------------
+def plot_area_box(settings, figure):
+    """The PLOT_AREA as a pixel box (col0, row0, col1, row1); the whole figure without one.
+
+    ``figure`` is a :class:`~.figure.Figure` or a :class:`~.figure.FigureHeader`.
+    """
+    rows, cols = figure.shape
+    if settings.plot_area_extent is None:
+        return (0, 0, cols, rows)
+    return extent_to_pixel_box(settings.plot_area_extent, figure.shape, figure.geotransform,
+                               parameter="PLOT_AREA")
+
+
 def pixels_to_examine(settings, figure, colorbar_box, layout=None):
     """Pixels that may hold data: opaque, in the plot area, not on the colorbar nor masked.
 
@@ -190,12 +205,8 @@ def pixels_to_examine(settings, figure, colorbar_box, layout=None):
     examine : ndarray of bool
     plot_box : tuple (col0, row0, col1, row1)
     """
-    rows, cols = figure.shape
-    plot_box = (0, 0, cols, rows)
-    if settings.plot_area_extent is not None:
-        plot_box = extent_to_pixel_box(settings.plot_area_extent, figure.shape,
-                                       figure.geotransform, parameter="PLOT_AREA")
-    elif layout is not None and layout.frame is not None:
+    plot_box = plot_area_box(settings, figure)
+    if settings.plot_area_extent is None and layout is not None and layout.frame is not None:
         plot_box = layout.frame.inner_pixel_box()
     examine = figure.opaque & box_mask(figure.shape, plot_box)
     if colorbar_box is not None:
@@ -216,19 +227,24 @@ def build_georeference(settings, figure):
         source_crs = settings.gcp_crs or gcps.crs
         if not source_crs:
             raise GcpError("The GCP file does not say its CRS: set GCP_CRS.", parameter="GCP_CRS")
-        _check_crs(source_crs, "GCP_CRS")
+        if settings.gcp_crs:
+            _check_crs(source_crs, "GCP_CRS")
+        else:
+            _check_crs(source_crs, "GCPS", "The '#CRS:' line of the GCP file does not hold a "
+                                           "CRS; set GCP_CRS, or correct that line.")
         _check_gcp_pixels_on_figure(gcps, figure)
         _check_gcp_map_coordinates(gcps, source_crs)
         kind = TransformKind(settings.transform)
         # Before fitting: GCPs around a pole would otherwise fail with a less helpful message.
         refuse_unusable_gcps(gcps, source_crs)
+        gcps, thinned = _bounded_gcps(gcps, kind)
         transform = fit_gcp_transform(gcps, kind)
         residuals = compute_residuals(gcps, kind)
         description = f"{kind.name.replace('_', ' ').title()} from {int(gcps.enabled.sum())} GCPs"
         target = settings.target_crs or source_crs
         _check_crs(target, "TARGET_CRS")
         return Georeference(transform, source_crs, target, description, residuals, gcps,
-                            diagnose_georeferencing(gcps, kind, source_crs, residuals))
+                            thinned + diagnose_georeferencing(gcps, kind, source_crs, residuals))
     if figure.geotransform is None:
         raise GcpError("The figure is not georeferenced: give a GCPS file (QGIS Georeferencer "
                        ".points or CSV pixel_x,pixel_y,map_x,map_y).")
@@ -239,6 +255,34 @@ def build_georeference(settings, figure):
     _check_crs(target, "TARGET_CRS")
     return Georeference(GeotransformPixelTransform(figure.geotransform), source_crs, target,
                         "the figure's own geotransform")
+
+
+#: Most GCPs a transform is fitted to. The thin plate spline solves an (n + 3)² system and
+#: inverts it for the leave-one-out errors (O(n³) time, n² memory) and every warped pixel
+#: evaluates n kernels; Helmert and projective transforms are refitted once per GCP for the
+#: leave-one-out errors (O(n²)). Polynomials cost O(n) and take any number.
+MAX_FITTED_GCPS = {TransformKind.THIN_PLATE_SPLINE: 500, TransformKind.HELMERT: 500,
+                   TransformKind.PROJECTIVE: 500}
+
+
+def _bounded_gcps(gcps, kind):
+    """At most ``MAX_FITTED_GCPS[kind]`` enabled GCPs, spread over the figure, and a warning.
+
+    Returns
+    -------
+    gcps : GroundControlPoints
+    warnings : list of str
+    """
+    limit = MAX_FITTED_GCPS.get(kind)
+    count = int(gcps.enabled.sum())
+    if limit is None or count <= limit:
+        return gcps, []
+    name = kind.name.replace("_", " ").lower()
+    return evenly_spread_subset(gcps, limit), [
+        f"Warning: {count:,} GCPs are enabled; the {name} is fitted to {limit:,} of them, spread "
+        f"evenly over the figure (fitting it to all would take O(n³) time and n² memory). The "
+        f"other {count - limit:,} are reported as disabled check points: their residuals show "
+        "how well the transform fits them. Polynomial 1–3 transforms use every GCP."]
 
 
 def _check_gcp_pixels_on_figure(gcps, figure, tolerance=0.5):
@@ -279,11 +323,7 @@ def _check_gcp_map_coordinates(gcps, source_crs):
     else:
         bad = np.zeros(len(gcps), bool)
         if usable.any():
-            to_lonlat = Transformer.from_crs(crs, crs.geodetic_crs or "EPSG:4326", always_xy=True)
-            lon, lat = to_lonlat.transform(mx[usable], my[usable], errcheck=False)
-            lon, lat = np.asarray(lon, float), np.asarray(lat, float)
-            with np.errstate(invalid="ignore"):
-                bad[usable] = ~(np.isfinite(lon) & np.isfinite(lat) & (np.abs(lat) <= 90 + 1e-9))
+            bad[usable] = ~_projected_coordinates_plausible(crs, mx[usable], my[usable])
         rule = "they lie outside the projection's domain"
     if not bad.any():
         return
@@ -297,14 +337,42 @@ def _check_gcp_map_coordinates(gcps, source_crs):
         parameter="GCP_CRS" if every else "GCPS")
 
 
-def _check_crs(crs, parameter):
+def _projected_coordinates_plausible(crs, x, y):
+    """Whether projected coordinates are the image of some longitude and latitude.
+
+    The inverse projection alone is not enough: Mercator turns x = 1e308 into a finite (if
+    absurd) longitude. A coordinate is plausible when it goes to a real longitude/latitude and
+    back to itself (within a millimetre, or 1e-9 of its size).
+
+    Returns
+    -------
+    ndarray of bool
+    """
+    from pyproj import Transformer
+
+    geodetic = crs.geodetic_crs or "EPSG:4326"
+    to_lonlat = Transformer.from_crs(crs, geodetic, always_xy=True)
+    from_lonlat = Transformer.from_crs(geodetic, crs, always_xy=True)
+    with np.errstate(invalid="ignore", over="ignore"):
+        lon, lat = (np.asarray(v, float) for v in to_lonlat.transform(x, y, errcheck=False))
+        plausible = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lat) <= 90 + 1e-9) \
+            & (np.abs(lon) <= 540)
+        back_x, back_y = (np.asarray(v, float) for v in from_lonlat.transform(
+            np.where(plausible, lon, 0.0), np.where(plausible, lat, 0.0), errcheck=False))
+        tolerance = np.maximum(1e-3, 1e-9 * np.maximum(np.abs(x), np.abs(y)))
+        plausible &= (np.abs(back_x - x) <= tolerance) & (np.abs(back_y - y) <= tolerance)
+    return plausible
+
+
+def _check_crs(crs, parameter, message=None):
     from pyproj import CRS
     from pyproj.exceptions import CRSError
 
     try:
         CRS.from_user_input(crs)
     except CRSError as error:
-        raise EngineError(f"{parameter} is not a valid CRS: {error}", parameter=parameter) from error
+        raise EngineError(message or f"{parameter} is not a valid CRS: {error}",
+                          parameter=parameter) from error
 
 
 # -- stage: points ------------------------------------------------------------------------
@@ -371,6 +439,20 @@ def decode_map(settings, progress=None, log=None):
         return report
 
     stage(0.0, 0.05, "Reading the figure")
+    check_settings(settings)
+    # Placed and budgeted before any pixel is read: a job that cannot fit in memory is refused
+    # in a second instead of being killed after minutes.
+    # The plot area and output grid are the largest they can be: a frame detected on the
+    # figure or a native grid of cells only make them smaller.
+    header = read_figure_header(settings.figure_path)
+    georeference = build_georeference(settings, header)
+    largest_box = plot_area_box(settings, header)
+    largest_grid = plan_output_grid(georeference.pixel_transform, georeference.source_crs,
+                                    georeference.target_crs, largest_box, settings.pixel_size)
+    neighbour_lists = not (settings.dbscan_min_samples <= 2
+                           and connectivity_for_eps(settings.dbscan_eps) is not None)
+    check_memory(job_size(settings, header, largest_box, largest_grid, neighbour_lists),
+                 header.shape, (largest_grid.width, largest_grid.height), log=say)
     with times("read"):
         figure = read_figure(settings.figure_path)
     rows, cols = figure.shape
@@ -380,7 +462,6 @@ def decode_map(settings, progress=None, log=None):
         warnings.append(warning)
         say(warning)
 
-    georeference = build_georeference(settings, figure)
     say(f"Georeferencing: {georeference.description}; source CRS "
         f"{crs_label(georeference.source_crs)}, target CRS {crs_label(georeference.target_crs)}")
     if georeference.residuals is not None:
@@ -400,6 +481,7 @@ def decode_map(settings, progress=None, log=None):
             say(line)
     scale, colorbar_box = build_colour_scale(settings, figure, layout)
     mapping = build_value_mapping(settings, scale)
+    check_flat_tolerance(settings.flat_tolerance, mapping)
     decoder = ColourDecoder(scale, mapping, choose_match_space(settings, figure))
     say(f"Colour scale: {scale.name} ({'discrete' if decoder.is_discrete else 'continuous'}), "
         f"values {mapping.vmin:g} to {mapping.vmax:g}"
@@ -424,9 +506,18 @@ def decode_map(settings, progress=None, log=None):
         f"({100.0 * n_matched / n_examined:.1f} %) within ΔE {settings.max_color_distance:g}")
     if n_matched == 0:
         nearest = float(np.nanmin(decoder.decode_image(rgb, examine).distance))
+        if nearest <= settings.max_color_distance:
+            # Colours did match: the values are what failed, not the colour distance.
+            raise ColourScaleError(
+                f"Pixels match the colour scale (the closest lies {nearest:.3g} ΔE away, within "
+                f"MAX_COLOR_DISTANCE = {settings.max_color_distance:g}), yet none got a finite "
+                f"value from VMIN = {mapping.vmin:g}, VMAX = {mapping.vmax:g}"
+                f"{', LEVELS' if mapping.levels else ''}"
+                f"{' on a logarithmic scale' if mapping.logarithmic else ''}. Check those "
+                "numbers.", parameter="VMIN")
         raise ColourScaleError(
             f"No pixel matched the colour scale within MAX_COLOR_DISTANCE = "
-            f"{settings.max_color_distance:g} ΔE; the closest pixel lies {nearest:.1f} away. Check "
+            f"{settings.max_color_distance:g} ΔE; the closest pixel lies {nearest:.3g} away. Check "
             "the colormap (or its reversed '_r' form), or raise MAX_COLOR_DISTANCE.",
             parameter="COLORMAP")
 

@@ -7,6 +7,7 @@ engine's results to the raster destination and the feature sink. The engine is i
 packages is missing.
 """
 import os
+import re
 
 from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsFeature, QgsFeatureSink,
                        QgsField, QgsFields, QgsGeometry, QgsPointXY, QgsProcessing,
@@ -423,6 +424,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         parameters = self._with_proj_strings_prefixed(parameters)
         self._check_crs_parameters(parameters, context)
         try:
+            self._check_paths(parameters, context)
             return self._run(parameters, context, feedback)
         except InterruptedError:
             feedback.reportError(self.tr("Cancelled: no output was written."))
@@ -457,6 +459,51 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 raise QgsProcessingException(self.tr(
                     "{}: '{}' is not a CRS QGIS knows. Give an authority code such as "
                     "EPSG:4326, a WKT or a PROJ string, or leave it empty.").format(name, value))
+
+    def _check_paths(self, parameters, context):
+        """No output may overwrite an input or another output, nor go where it cannot be written.
+
+        Checked before any work: the engine compares the files each parameter reads or writes
+        (see ``engine/validation.py``).
+        """
+        from ..engine.validation import check_paths, figure_companion_files
+
+        inputs = []
+        layer = self.parameterAsRasterLayer(parameters, self.INPUT, context)
+        if layer is not None:
+            inputs.append((self.INPUT, figure_companion_files(layer.source().split("|")[0])))
+        gcps = self.parameterAsFile(parameters, self.GCPS, context)
+        if gcps:
+            inputs.append((self.GCPS, [gcps]))
+        colormap = self.parameterAsString(parameters, self.COLORMAP, context).strip()
+        if colormap.lower().startswith("cpt:"):
+            colormap = colormap[4:].strip()
+        if colormap and os.path.isfile(colormap):
+            inputs.append((self.COLORMAP, [colormap]))
+        if parameters.get(self.MASK):
+            mask = self.parameterAsVectorLayer(parameters, self.MASK, context)
+            source = mask.source().split("|")[0] if mask is not None else ""
+            if source and os.path.isfile(source):
+                stem = os.path.splitext(source)[0]
+                inputs.append((self.MASK, [source] + [stem + part for part in (
+                    ".shp", ".shx", ".dbf", ".prj", ".cpg")]))
+        outputs = []
+        for name in (self.OUTPUT, self.OUTPUT_DISTANCE, self.OUTPUT_RECONSTRUCTION,
+                     self.OUTPUT_POINTS):
+            if name != self.OUTPUT and not parameters.get(name):
+                continue
+            destination = self.parameterAsOutputLayer(parameters, name, context) or ""
+            if destination.startswith("ogr:dbname="):
+                destination = destination[len("ogr:dbname="):].split("|")[0].strip("'\"")
+            destination = destination.split("|")[0]
+            # Memory layers, databases and other providers ("memory:", "postgres:") are not
+            # files; a drive letter ("C:") is.
+            if destination and not re.match(r"[A-Za-z][\w+.-]+:", destination):
+                outputs.append((name, destination))
+        report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
+        if report:
+            outputs.append((self.OUTPUT_REPORT, report))
+        check_paths(inputs, outputs)
 
     def _run(self, parameters, context, feedback):
         from ..engine.pipeline import decode_map
@@ -611,7 +658,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                                 if feature.hasGeometry()]
         mask_wkt = self.parameterAsString(parameters, self.MASK_WKT, context).strip()
         if mask_wkt:
-            mask_geometries += [line.strip() for line in mask_wkt.splitlines() if line.strip()]
+            from ..engine.validation import parse_mask_wkt
+
+            mask_geometries += parse_mask_wkt(mask_wkt, self.MASK_WKT)
 
         levels_text = self.parameterAsString(parameters, self.LEVELS, context).strip()
         levels = None

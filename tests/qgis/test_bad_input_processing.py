@@ -305,7 +305,8 @@ def test_unwritable_point_destination_names_output_points(provider, tmp_path):
     blocker = tmp_path / "file.txt"
     blocker.write_text("a file, not a folder")
     message = failure(parameters(tmp_path, OUTPUT_POINTS=str(blocker / "points.gpkg")))
-    assert message.startswith("OUTPUT_POINTS: cannot create the point layer")
+    # Found before the job runs (engine/validation.py), not when the layer is created.
+    assert message.startswith("OUTPUT_POINTS: Cannot write in the folder")
     assert "folder you can write to" in message
 
 

@@ -11,6 +11,7 @@ import re
 import numpy as np
 
 from ..errors import ColourScaleError
+from ..validation import read_text_input
 from .registry import ColourScaleSource
 from .scale import ColourScale, bands_if_stepwise
 
@@ -89,11 +90,9 @@ def read_cpt(path) -> ColourScale:
     table is re-stretched on request, or for values outside the range).
     """
     path = os.fspath(path)
-    try:
-        with open(path, encoding="utf-8", errors="replace") as stream:
-            lines = stream.read().splitlines()
-    except OSError as error:
-        raise ColourScaleError(f"cannot read the colour table {path}: {error.strerror or error}") from None
+    # A regular file of bounded size only: a .cpt linked to /dev/zero would never end.
+    lines = read_text_input(path, "COLORMAP", "colour table", error=ColourScaleError).decode(
+        "utf-8", errors="replace").splitlines()
     name = f"cpt:{os.path.abspath(path)}"
 
     colour_model = "rgb"

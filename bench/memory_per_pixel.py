@@ -1,0 +1,147 @@
+#!/usr/bin/python3
+"""Measure the engine's peak memory per figure pixel and per output pixel, stage by stage.
+
+The figures behind the constants of ``plugin/engine/memory_budget.py``. Run by hand, never by
+the tests::
+
+    /usr/bin/python3 bench/memory_per_pixel.py                 # 1, 4 and 9 MP, every option set
+    /usr/bin/python3 bench/memory_per_pixel.py --sizes 1000 3000 --options plain
+
+Each run is a fresh child process (``subprocess`` + ``exec``: nothing inherited) that reads a
+figure rendered here, runs ``pipeline.decode_map`` and writes the GeoTIFF outputs and the
+report as the Processing algorithm does, and reports its ``VmHWM`` (peak resident memory) minus
+its ``VmRSS`` once the engine's packages are imported. The figure is the worst case for the
+reduction: a field drawn cell by cell (16 px cells), so that nearly every pixel is flat, in an
+RGBA PNG (the widest pixel format Pillow converts from), with four corner GCPs in EPSG:4326 so
+that the output grid has about as many pixels as the figure.
+
+Prints, per option set and size, the job's peak in MiB and bytes per figure pixel, and the
+estimate of ``memory_budget.estimate_job_bytes`` beside it (the estimate must stay above).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "tests"))
+
+OPTION_SETS = {
+    "plain": {},
+    "distance": {"distance_output": True},
+    "reconstruction": {"reconstruction_output": True},
+    "denoise": {"denoise": True},
+    "report": {"report": True},
+    "all": {"distance_output": True, "reconstruction_output": True, "denoise": True,
+            "report": True},
+}
+
+CHILD = r"""
+import json, os, sys
+sys.path.insert(0, {tests!r})
+from sample_figure import expose_package
+expose_package()
+import numpy, scipy, scipy.spatial, scipy.ndimage, sklearn.cluster, rasterio, pyproj, PIL.Image
+from colormap_decoder.plugin.engine import pipeline, writing, report
+
+def status(key):
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) * 1024
+
+job = json.loads(sys.argv[1])
+want_report = job.pop("report", False)
+out = job.pop("out")
+settings = pipeline.DecodeSettings(**job)
+captured = {{}}
+check = pipeline.check_memory
+def spy(*arguments, **keywords):
+    captured["estimate"] = check(*arguments, **keywords)
+    return captured["estimate"]
+pipeline.check_memory = spy
+baseline = status("VmRSS")
+result = pipeline.decode_map(settings)
+bands = [result.values] + ([result.class_grid] if result.class_grid is not None else [])
+writing.write_geotiff(out + "/decoded.tif", bands, result.grid.geotransform, result.grid.crs_wkt)
+if result.distance is not None:
+    writing.write_geotiff(out + "/distance.tif", [result.distance], result.grid.geotransform,
+                          result.grid.crs_wkt)
+if result.reconstruction_grid is not None:
+    writing.write_geotiff(out + "/rebuilt.tif", [result.reconstruction_grid],
+                          result.grid.geotransform, result.grid.crs_wkt)
+if want_report:
+    ref = result.georeference
+    report.write_georeferencing_report(out + "/report.html", result.figure.rgb, ref.gcps,
+                                       ref.residuals.kind, ref.residuals, ref.warnings, {{}},
+                                       crs=ref.source_crs)
+print(json.dumps({{"peak": status("VmHWM") - baseline, "estimate": captured["estimate"].total,
+                   "stages": {{k: v // 2**20 for k, v in captured["estimate"].stages.items()}},
+                   "grid": [result.grid.width, result.grid.height]}}))
+"""
+
+
+def render_figure(folder, size):
+    """A size×size RGBA PNG of a field drawn in 16 px cells with viridis, and its GCP CSV."""
+    import numpy as np
+    from matplotlib import colormaps
+    from PIL import Image
+
+    cells = size // 16 + 1
+    rng = np.random.default_rng(size)
+    coarse = rng.random((cells, cells))
+    field = np.kron(coarse, np.ones((16, 16)))[:size, :size]
+    rgba = (colormaps["viridis"](field) * 255).round().astype(np.uint8)
+    figure = Path(folder) / f"cells_{size}.png"
+    Image.fromarray(rgba, "RGBA").save(figure)
+    gcps = Path(folder) / f"cells_{size}.csv"
+    gcps.write_text("pixel_x,pixel_y,map_x,map_y\n"
+                    f"0,0,0,10\n{size},0,10,10\n0,{size},0,0\n{size},{size},10,0\n")
+    return figure, gcps
+
+
+def measure(figure, gcps, options, out):
+    job = dict(figure_path=str(figure), gcps_path=str(gcps), gcp_crs="EPSG:4326",
+               colormap="viridis", vmin=0.0, vmax=1.0, out=str(out), **options)
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": os.environ.get("HOME", "/tmp"),
+           "LANG": "C.UTF-8"}
+    completed = subprocess.run(
+        ["/usr/bin/python3", "-c", CHILD.format(tests=str(REPO_ROOT / "tests")), json.dumps(job)],
+        capture_output=True, text=True, env=env, check=False)
+    if completed.returncode != 0:
+        raise RuntimeError(completed.stderr[-2000:])
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 3000],
+                        help="figure side lengths in pixels")
+    parser.add_argument("--options", nargs="+", default=list(OPTION_SETS),
+                        choices=list(OPTION_SETS))
+    parser.add_argument("--stages", action="store_true",
+                        help="also print the estimate of each stage")
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        print(f"{'options':<16}{'figure':>10}{'grid':>12}{'peak MiB':>10}{'B/px':>8}"
+              f"{'estimate MiB':>14}{'est/peak':>9}")
+        for size in arguments.sizes:
+            figure, gcps = render_figure(folder, size)
+            for name in arguments.options:
+                out = Path(folder) / name
+                out.mkdir(exist_ok=True)
+                row = measure(figure, gcps, OPTION_SETS[name], out)
+                pixels = size * size
+                print(f"{name:<16}{size}²{'':>3}{'×'.join(map(str, row['grid'])):>12}"
+                      f"{row['peak'] / 2**20:>10.0f}{row['peak'] / pixels:>8.1f}"
+                      f"{row['estimate'] / 2**20:>14.0f}{row['estimate'] / row['peak']:>9.2f}",
+                      flush=True)
+                if arguments.stages:
+                    print(f"{'':<16}estimated stages (MiB, no margin): {row['stages']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,428 @@
+"""How much memory a decoding job will need, and whether this machine has it.
+
+A job is refused *before* any pixel is read when its estimated peak exceeds the memory it may
+use: a figure of 170 kB can hold 13,000 × 13,000 palette pixels, and a mistyped PIXEL_SIZE can
+ask for a 400-megapixel raster. Either would run for minutes and then be killed by the system,
+taking QGIS with it.
+
+The estimate follows the job stage by stage (reading, decoding, reducing, warping, writing),
+adding what each stage holds at its peak: the arrays the job keeps plus the stage's
+temporaries, in bytes per figure pixel, per output pixel and per flat pixel. The coefficients
+are the engine's own array sizes (``np.float32`` values: 4 bytes a pixel, and so on), checked
+against the measured peak resident memory of whole jobs by ``bench/memory_per_pixel.py``; the
+estimate stays above every measurement there (see ``bench/README.md``).
+
+The memory the job may use is the smallest of: a quarter of the machine's memory (at least
+4 GiB: QGIS and the desktop must keep running), the kernel's ``MemAvailable``, the room left
+under a cgroup (container) limit, the room left under the process's address-space and data
+limits (``ulimit -v``/``-d``), and the environment variable
+``COLORMAP_DECODER_MAX_MEMORY`` (e.g. ``8G``, ``8000M`` or a number of bytes), which, when set,
+is used instead of the automatic figure.
+"""
+import math
+import os
+import resource
+from dataclasses import dataclass, field
+
+from .errors import EngineError
+
+#: Environment variable that sets the memory a job may use (bytes, or with K/M/G/T suffixes).
+MAX_MEMORY_VARIABLE = "COLORMAP_DECODER_MAX_MEMORY"
+
+# -- bytes per pixel, from the engine's arrays (see the stage functions below) -------------
+#: What the job keeps of the figure: sRGB (3 bytes) and the opaque mask (1 byte).
+KEPT_FIGURE = 4
+#: Pillow's decoded image per pixel, by mode (Pillow stores RGB pixels in 4 bytes).
+PIL_BYTES = {"1": 1, "L": 1, "P": 1, "PA": 2, "LA": 2, "La": 2, "RGB": 4, "RGBA": 4, "RGBa": 4,
+             "RGBX": 4, "CMYK": 4, "YCbCr": 4, "LAB": 4, "HSV": 4, "I": 4, "F": 4,
+             "I;16": 2, "I;16B": 2, "I;16L": 2}
+#: Per flat pixel, the cluster statistics: indices (2 × int64), cluster number (int32), values
+#: (float64), then the grouped median's sort key, order (int64) and sorted values.
+CLUSTER_STATISTICS = 16 + 4 + 8 + 16
+#: Per decoded pixel, the rebuilt field of OUTPUT_RECONSTRUCTION: indices of every data pixel
+#: (2 × int64), their interpolated values (float64) and the interpolation's temporaries.
+RECONSTRUCTION_PIXEL = 48
+#: ... and its interpolation chunk (2 million points at a time).
+RECONSTRUCTION_CHUNK = 128 * 2 ** 20
+#: Per neighbour pair, scikit-learn's DBSCAN: its neighbour lists hold int64 indices, and the
+#: radius query its distances (float64) while building them.
+DBSCAN_NEIGHBOUR = 16
+#: Per output pixel and warped band: the output (float32) and, while writing, the nodata
+#: mask and two float32 copies (``np.where`` and the cast).
+OUTPUT_BAND = 4
+WRITE_TEMPORARIES = 1 + 4 + 4
+#: Per output pixel of one warping chunk (512 rows): source coordinates (2 × float64), their
+#: floors, the inside mask, gathered indices (2 × intp) and the approximation's temporaries.
+WARP_CHUNK_PIXEL = 128
+WARP_CHUNK_ROWS = 512
+#: Fixed costs beyond the imported packages: the colour look-up tables (2**24 entries), the
+#: report's picture, GDAL's block cache while writing, the thin plate spline's systems.
+FIXED_OVERHEAD = 128 * 2 ** 20
+#: A job takes at most a quarter of the machine's memory by default, and never less than
+#: this: QGIS, its other layers and the desktop must keep running beside it.
+DEFAULT_JOB_MEMORY_FLOOR = 4 * 2 ** 30
+#: Margin for allocator slack and what the stage sums leave out.
+SAFETY_FACTOR = 1.2
+
+
+@dataclass
+class JobSize:
+    """What decides a job's memory: the figure, the part decoded, the output grid, the options.
+
+    Attributes
+    ----------
+    figure_pixels : int
+        Rows × columns of the figure.
+    figure_mode : str
+        Pillow's mode of the file ("RGB", "RGBA", "P", "CMYK", ...).
+    has_alpha : bool
+        Whether the figure has transparency (read through an RGBA copy).
+    decoded_pixels : int
+        Pixels of the plot area's bounding box: the most that can be decoded and be flat.
+    output_width, output_height : int
+        The output grid.
+    distance_output, reconstruction_output, denoise, discrete, logarithmic : bool
+    dbscan_eps : float
+        Pixels; with ``dbscan_uses_neighbour_lists`` decides the neighbour lists' size.
+    dbscan_uses_neighbour_lists : bool
+        True when the reduction runs scikit-learn's DBSCAN (not the connected-components fast
+        path), whose memory grows with the neighbours within ``dbscan_eps`` of each flat pixel.
+    """
+
+    figure_pixels: int
+    figure_mode: str = "RGBA"
+    has_alpha: bool = True
+    decoded_pixels: int = 0
+    output_width: int = 0
+    output_height: int = 0
+    distance_output: bool = False
+    reconstruction_output: bool = False
+    denoise: bool = False
+    discrete: bool = False
+    logarithmic: bool = False
+    dbscan_eps: float = 1.5
+    dbscan_uses_neighbour_lists: bool = False
+
+    @property
+    def output_pixels(self):
+        return self.output_width * self.output_height
+
+
+@dataclass
+class MemoryEstimate:
+    """A job's estimated peak memory.
+
+    Attributes
+    ----------
+    total : int
+        Bytes at the job's peak, margin included.
+    stages : dict of str to int
+        Bytes each stage holds at its own peak (no margin).
+    parts : dict of str to int
+        The peak stage's bytes split by cause: "figure", "output grid", "DBSCAN neighbours",
+        "reconstruction", "distance", "fixed".
+    """
+
+    total: int
+    stages: dict = field(default_factory=dict)
+    parts: dict = field(default_factory=dict)
+
+    @property
+    def peak_stage(self):
+        return max(self.stages, key=self.stages.get)
+
+
+def estimate_job_bytes(size):
+    """Estimate the peak memory of a job of the given size.
+
+    Parameters
+    ----------
+    size : JobSize
+
+    Returns
+    -------
+    MemoryEstimate
+        Bytes; the peak over the stages, times :data:`SAFETY_FACTOR`, plus
+        :data:`FIXED_OVERHEAD`.
+    """
+    figure = size.figure_pixels
+    decoded = min(size.decoded_pixels or figure, figure)
+    output = size.output_pixels
+    # Arrays in the figure's frame kept from decoding to the end: values (float32), the
+    # examined and matched masks, the reconstruction check's grid (float32), and on request
+    # the distance (float32), the class index (int16 + a float32 copy to warp) and the
+    # denoised copy of the figure.
+    kept = KEPT_FIGURE + 4 + 1 + 1 + 4
+    kept += 4 * size.distance_output + 6 * size.discrete + 3 * size.denoise
+    warped_bands = 1 + size.distance_output + size.reconstruction_output + size.discrete
+
+    pil = PIL_BYTES.get(size.figure_mode, 4)
+    # Pillow's image, its RGB(A) conversion, the numpy copy, the opaque mask.
+    conversion = 4 if (size.figure_mode not in ("RGB",) or size.has_alpha) else 0
+    read = figure * (pil + conversion + (4 if size.has_alpha else 0) + KEPT_FIGURE)
+
+    # Decoding: the examined mask and its box-mask temporaries; the denoiser's per-channel pass.
+    decode = figure * (kept + 2 + 2 * size.denoise)
+
+    # Reduction: the flat mask is made with two comparisons of float32 differences (and their
+    # absolute values; log10 values first on a logarithmic scale); then the flat mask stays,
+    # beside the labels (int32, and the int32 copy), while every flat pixel's statistics are
+    # gathered.
+    flat = figure * (kept + 3 + 8 + 4 * size.logarithmic)
+    neighbours = 0
+    if size.dbscan_uses_neighbour_lists:
+        # A flat pixel has about π·eps² others within eps, never more than there are pixels.
+        within = min(float(decoded), math.pi * (size.dbscan_eps + 1.0) ** 2)
+        neighbours = int(decoded * within * DBSCAN_NEIGHBOUR)
+    reconstruction = (decoded * RECONSTRUCTION_PIXEL + RECONSTRUCTION_CHUNK
+                      if size.reconstruction_output else 0)
+    reduce = figure * (kept + 1 + 8) + decoded * CLUSTER_STATISTICS + neighbours \
+        + reconstruction
+    reduce = max(reduce, flat)
+
+    # Warping: every output band, and one chunk of coordinates.
+    chunk = min(output, WARP_CHUNK_ROWS * max(size.output_width, 1)) * WARP_CHUNK_PIXEL
+    warp = figure * kept + output * OUTPUT_BAND * warped_bands + chunk
+    # Writing (in the Processing algorithm): the job's result plus one band's temporaries.
+    write = figure * KEPT_FIGURE + output * (OUTPUT_BAND * warped_bands + WRITE_TEMPORARIES)
+
+    stages = {"reading": read, "decoding": decode, "reducing": reduce, "warping": warp,
+              "writing": write}
+    peak = max(stages, key=stages.get)
+    parts = {"figure": stages[peak], "fixed": FIXED_OVERHEAD}
+    if peak == "reducing":
+        parts = {"figure": reduce - neighbours - reconstruction,
+                 "DBSCAN neighbours": neighbours, "reconstruction": reconstruction,
+                 "fixed": FIXED_OVERHEAD}
+    elif peak in ("warping", "writing"):
+        out = stages[peak] - figure * (kept if peak == "warping" else KEPT_FIGURE)
+        parts = {"figure": stages[peak] - out, "output grid": out, "fixed": FIXED_OVERHEAD}
+    total = int(stages[peak] * SAFETY_FACTOR + FIXED_OVERHEAD)
+    return MemoryEstimate(total, stages, parts)
+
+
+# -- what the machine can give ----------------------------------------------------------------
+def parse_memory_size(text):
+    """Bytes from '8G', '512 MiB', '4e9' or '123456'; None when not a positive size.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    int or None
+    """
+    cleaned = text.strip().replace("_", "").replace(",", "").lower().rstrip("b").rstrip("i")
+    factor = 1
+    for suffix, power in (("k", 1), ("m", 2), ("g", 3), ("t", 4)):
+        if cleaned.endswith(suffix):
+            cleaned, factor = cleaned[:-1].strip(), 1024 ** power
+            break
+    try:
+        value = float(cleaned) * factor
+    except ValueError:
+        return None
+    if not math.isfinite(value) or value <= 0:
+        return None
+    return int(value)
+
+
+def available_memory():
+    """The memory a job may use, and where that figure comes from.
+
+    Returns
+    -------
+    bytes : int or None
+        None when nothing could be measured (then no job is refused).
+    source : str
+        E.g. "MemAvailable in /proc/meminfo" or "COLORMAP_DECODER_MAX_MEMORY".
+
+    Raises
+    ------
+    EngineError
+        When ``COLORMAP_DECODER_MAX_MEMORY`` is set but is not a size.
+    """
+    text = os.environ.get(MAX_MEMORY_VARIABLE, "").strip()
+    if text:
+        value = parse_memory_size(text)
+        if value is None:
+            raise EngineError(
+                f"The environment variable {MAX_MEMORY_VARIABLE}={text!r} is not a memory size. "
+                "Set it to e.g. 8G or 8000M, or unset it to use the memory the system reports.",
+                parameter="INPUT")
+        return value, MAX_MEMORY_VARIABLE
+    total = _meminfo("MemTotal:")
+    default = max(DEFAULT_JOB_MEMORY_FLOOR, total // 4) if total else None
+    candidates = [(default, "by default a job takes at most a quarter of the machine's memory "
+                            f"(at least {DEFAULT_JOB_MEMORY_FLOOR // 2 ** 30} GiB), so that QGIS "
+                            "and the desktop keep running"),
+                  (_meminfo("MemAvailable:"), "the memory available (MemAvailable in /proc/meminfo)"),
+                  (_cgroup_room(), "the room left under this process's cgroup memory limit"),
+                  (_rlimit_room(), "the room left under this process's memory limit (ulimit)")]
+    known = [(value, source) for value, source in candidates if value is not None]
+    if not known:
+        return None, "unknown"
+    return min(known)
+
+
+def _meminfo(key):
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith(key):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _read_number(path):
+    try:
+        with open(path, encoding="ascii") as handle:
+            text = handle.read().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def _cgroup_room():
+    """Limit minus usage of this process's cgroup (v2, else v1); None without a limit."""
+    try:
+        with open("/proc/self/cgroup", encoding="ascii") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None
+    rooms = []
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        controllers, path = parts[1], parts[2]
+        if controllers == "":
+            folder = "/sys/fs/cgroup" + path
+            limit, usage = (_read_number(folder + "/memory.max"),
+                            _read_number(folder + "/memory.current"))
+        elif "memory" in controllers.split(","):
+            folder = "/sys/fs/cgroup/memory" + path
+            limit, usage = (_read_number(folder + "/memory.limit_in_bytes"),
+                            _read_number(folder + "/memory.usage_in_bytes"))
+        else:
+            continue
+        # cgroup v1 writes an unlimited limit as a huge page-rounded number.
+        if limit is not None and limit < 1 << 60:
+            rooms.append(max(0, limit - (usage or 0)))
+    return min(rooms) if rooms else None
+
+
+def _rlimit_room():
+    """Room under RLIMIT_AS (address space) and RLIMIT_DATA, from /proc/self/status."""
+    rooms = []
+    for limit_name, status_key in (("RLIMIT_AS", "VmSize:"), ("RLIMIT_DATA", "VmData:")):
+        soft, _ = resource.getrlimit(getattr(resource, limit_name))
+        if soft == resource.RLIM_INFINITY:
+            continue
+        used = 0
+        try:
+            with open("/proc/self/status", encoding="ascii") as handle:
+                for line in handle:
+                    if line.startswith(status_key):
+                        used = int(line.split()[1]) * 1024
+        except (OSError, ValueError, IndexError):
+            pass
+        rooms.append(max(0, soft - used))
+    return min(rooms) if rooms else None
+
+
+# -- the refusal ------------------------------------------------------------------------------
+def _gib(value):
+    return f"{value / 2 ** 30:.1f} GiB" if value >= 2 ** 30 else f"{value / 2 ** 20:.0f} MiB"
+
+
+def check_memory(size, figure_shape, grid_shape, log=None):
+    """Refuse a job whose estimated peak exceeds the memory it may use.
+
+    Parameters
+    ----------
+    size : JobSize
+    figure_shape : tuple (rows, cols)
+        For the message.
+    grid_shape : tuple (width, height)
+        The output grid, for the message.
+    log : callable(str), optional
+        Receives one line with the estimate.
+
+    Returns
+    -------
+    MemoryEstimate
+
+    Raises
+    ------
+    EngineError
+        Naming the parameter to change: PIXEL_SIZE when the output grid dominates,
+        DBSCAN_EPS when DBSCAN's neighbour lists do, OUTPUT_RECONSTRUCTION, otherwise INPUT.
+    """
+    estimate = estimate_job_bytes(size)
+    available, source = available_memory()
+    if log is not None:
+        log(f"Memory: this job needs about {_gib(estimate.total)} at its peak ({estimate.peak_stage}); "
+            + (f"{_gib(available)} may be used ({source})." if available is not None else
+               "the memory available is unknown."))
+    if available is None or estimate.total <= available:
+        return estimate
+    rows, cols = figure_shape
+    width, height = grid_shape
+    parts = {name: value for name, value in estimate.parts.items() if value > 0}
+    cause = max((name for name in parts if name != "fixed"), key=parts.get)
+    split = ", ".join(f"{name} {_gib(value)}" for name, value in parts.items())
+    advice = {
+        "output grid": ("PIXEL_SIZE", f"The output grid of {width}×{height} pixels is the largest "
+                        "part: choose a larger PIXEL_SIZE (twice the size needs a quarter of the "
+                        "memory), or 0 for the figure's own resolution."),
+        "DBSCAN neighbours": ("DBSCAN_EPS", f"DBSCAN's neighbour lists are the largest part: with "
+                              f"DBSCAN_EPS = {size.dbscan_eps:g} px each flat pixel has about "
+                              f"{min(size.decoded_pixels, math.pi * (size.dbscan_eps + 1) ** 2):,.0f} "
+                              "neighbours. Use DBSCAN_EPS below 2 and DBSCAN_MIN_SAMPLES of 1 or "
+                              "2 (connected plateaus, no neighbour lists), or a smaller "
+                              "DBSCAN_EPS."),
+        "reconstruction": ("OUTPUT_RECONSTRUCTION", "The rebuilt field is a large part: leave "
+                           "OUTPUT_RECONSTRUCTION out."),
+        "figure": ("INPUT", f"The figure's {cols}×{rows} pixels are the largest part: crop it to "
+                   "the map panel or save it at a lower resolution."),
+    }
+    parameter, what_to_do = advice[cause]
+    raise EngineError(
+        f"This job would need about {_gib(estimate.total)} of memory ({split}), but only "
+        f"{_gib(available)} may be used ({source}). {what_to_do} If the memory is really there, "
+        f"set the environment variable {MAX_MEMORY_VARIABLE} (e.g. to "
+        f"{math.ceil(estimate.total / 2 ** 30) + 1}G) before starting QGIS.",
+        parameter=parameter)
+
+
+def job_size(settings, header, plot_box, grid, neighbour_lists):
+    """The :class:`JobSize` of a job, from its settings, figure header and plans.
+
+    Parameters
+    ----------
+    settings : pipeline.DecodeSettings
+    header : figure.FigureHeader
+    plot_box : tuple (col0, row0, col1, row1)
+    grid : warping.OutputGrid
+    neighbour_lists : bool
+        Whether the reduction will run a DBSCAN that keeps neighbour lists.
+
+    Returns
+    -------
+    JobSize
+    """
+    rows, cols = header.shape
+    col0, row0, col1, row1 = plot_box
+    return JobSize(
+        figure_pixels=rows * cols, figure_mode=header.mode, has_alpha=header.has_alpha,
+        decoded_pixels=(col1 - col0) * (row1 - row0),
+        output_width=grid.width, output_height=grid.height,
+        distance_output=settings.distance_output,
+        reconstruction_output=settings.reconstruction_output, denoise=settings.denoise,
+        # Not known before the colour scale is read: counted, to stay above.
+        discrete=True, logarithmic=settings.logarithmic,
+        dbscan_eps=settings.dbscan_eps, dbscan_uses_neighbour_lists=neighbour_lists)

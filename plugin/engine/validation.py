@@ -1,0 +1,461 @@
+"""Refusing hostile or mistaken input before it can do harm.
+
+Three kinds of harm are guarded against here, each before the job starts:
+
+* **Destroyed input or lost output.** An output path that is the same file as an input (the
+  figure, its world file, the GCP file, a ``.cpt`` colour table, the mask layer) or as another
+  output (the report's JSON sidecar included), after resolving links, relative paths and the
+  file system's case rules; an output that is a folder or a device; a destination folder that
+  cannot be written. See :func:`check_paths`.
+* **Unbounded reading.** A text input (``.cpt``, ``.points``, CSV, WKT) is read only when it is
+  a regular file of at most :data:`MAX_TEXT_INPUT_BYTES` (``/dev/zero`` never ends). See
+  :func:`read_text_input`.
+* **Numbers that make no sense** or overflow: non-finite values, value ranges a float32 raster
+  cannot hold, non-positive colour distances, DBSCAN neighbourhoods as large as the figure, a
+  flatness tolerance larger than the whole value range. See :func:`check_settings`.
+
+Memory is budgeted in :mod:`.memory_budget`. Every refusal is an :class:`~.errors.EngineError`
+naming the parameter to change.
+"""
+import contextlib
+import logging
+import math
+import os
+import stat
+import tempfile
+
+import numpy as np
+
+from .errors import EngineError
+
+#: Largest text input read (bytes): a GCP file of 100,000 points, or a .cpt of as many slices,
+#: is under 8 MiB.
+MAX_TEXT_INPUT_BYTES = 8 * 2 ** 20
+#: Largest MASK_WKT text (characters) and polygon vertex count accepted.
+MAX_WKT_CHARACTERS = MAX_TEXT_INPUT_BYTES
+MAX_MASK_VERTICES = 1_000_000
+#: Largest DBSCAN neighbourhood radius (pixels). A plateau is found by linking flat pixels
+#: that lie within ``eps`` of each other; beyond some tens of pixels every plateau merges with
+#: its neighbours across lines and labels, and the cost grows with eps².
+MAX_DBSCAN_EPS = 64.0
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+#: Fewest distinct float32 numbers the value range must span (a 256-colour scale needs 256).
+MIN_FLOAT32_STEPS = 1024
+
+# World files and GDAL sidecars that belong to a figure (GDAL reads them as its
+# georeferencing); an output must not replace them either.
+_WORLD_FILE_SUFFIXES = (".aux.xml", ".wld")
+_SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qmd")
+
+
+# -- text inputs ------------------------------------------------------------------------------
+def read_text_input(path, parameter, what="file", max_bytes=MAX_TEXT_INPUT_BYTES,
+                    error=EngineError):
+    """Read a text input's bytes, refusing anything but a regular file of bounded size.
+
+    Parameters
+    ----------
+    path : str or path-like
+    parameter : str
+        The parameter the file comes from, for messages.
+    what : str
+        What the file is ("GCP file", "colour table"), for messages.
+    max_bytes : int
+    error : type
+        The :class:`~.errors.EngineError` subclass to raise (``GcpError``...).
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    EngineError
+        Missing, a folder, a device or pipe (``/dev/zero``, a FIFO), larger than
+        ``max_bytes``, or unreadable.
+    """
+    path = os.fspath(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise error(f"cannot read the {what} '{path}': it does not exist. Check the "
+                    f"{parameter} path.", parameter=parameter) from None
+    except OSError as error:
+        raise error(f"The {what} '{path}' cannot be read: {error.strerror or error}.",
+                          parameter=parameter) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise error(f"The {what} '{path}' is a folder; choose the file itself.",
+                          parameter=parameter)
+    if not stat.S_ISREG(info.st_mode):
+        # Opening a FIFO would wait forever, reading /dev/zero never ends.
+        raise error(f"The {what} '{path}' is not a regular file (a device, pipe or "
+                          "socket). Save it as a file and choose that.", parameter=parameter)
+    if info.st_size > max_bytes:
+        raise error(_too_long(what, path, info.st_size, max_bytes), parameter=parameter)
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(max_bytes + 1)
+    except OSError as error:
+        raise error(f"The {what} '{path}' cannot be read: {error.strerror or error}.",
+                          parameter=parameter) from None
+    if len(data) > max_bytes:
+        # The file grew while being read (or /proc-like files that report size 0).
+        raise error(_too_long(what, path, None, max_bytes), parameter=parameter)
+    return data
+
+
+def _too_long(what, path, size, max_bytes):
+    size_text = f"{size / 2 ** 20:.1f} MiB" if size is not None else "larger"
+    return (f"The {what} '{path}' is {size_text}, more than the {max_bytes // 2 ** 20} MiB a "
+            f"{what} can sensibly hold: is it the right file?")
+
+
+# -- numbers ---------------------------------------------------------------------------------
+def _finite(name, value, parameter=None, minimum=None, strictly=False, hint=""):
+    if value is None:
+        return
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise EngineError(f"{name} = {value!r} is not a number.",
+                          parameter=parameter or name) from None
+    if not math.isfinite(number):
+        raise EngineError(f"{name} = {value!r} is not a finite number. {hint}".strip(),
+                          parameter=parameter or name)
+    if minimum is not None and (number < minimum or (strictly and number == minimum)):
+        relation = "above" if strictly else "at least"
+        raise EngineError(f"{name} = {number:g} must be {relation} {minimum:g}. {hint}".strip(),
+                          parameter=parameter or name)
+
+
+def check_value_range(vmin, vmax, levels=None):
+    """Refuse values a float32 raster cannot hold or tell apart.
+
+    Parameters
+    ----------
+    vmin, vmax : float or None
+    levels : sequence of float or None
+
+    Raises
+    ------
+    EngineError
+        Naming VMIN or VMAX (or LEVELS) when a value is not finite, beyond float32's range
+        (±3.4e38), when VMAX − VMIN overflows, or when float32 has fewer than
+        :data:`MIN_FLOAT32_STEPS` distinct numbers between them.
+    """
+    for name, value in (("VMIN", vmin), ("VMAX", vmax)):
+        _finite(name, value, hint="Give the value printed at that end of the colorbar.")
+        if value is not None and abs(float(value)) > FLOAT32_MAX:
+            raise EngineError(
+                f"{name} = {float(value):g} is beyond what the float32 output raster can hold "
+                f"(±{FLOAT32_MAX:.3g}). Give the value printed at that end of the colorbar, in "
+                "units that keep it below that (e.g. 1e30 kg as 1e27 t).", parameter=name)
+    for value in levels or ():
+        _finite("LEVELS", value)
+        if abs(float(value)) > FLOAT32_MAX:
+            raise EngineError(f"LEVELS value {float(value):g} is beyond what the float32 output "
+                              f"raster can hold (±{FLOAT32_MAX:.3g}).", parameter="LEVELS")
+    if vmin is None or vmax is None:
+        return
+    low, high = float(vmin), float(vmax)
+    if low >= high:
+        return  # ValueMapping says "must be increasing"
+    span = high - low
+    if not math.isfinite(span) or span > FLOAT32_MAX:
+        raise EngineError(
+            f"VMAX − VMIN = {high:g} − ({low:g}) overflows the float32 output raster "
+            f"(more than {FLOAT32_MAX:.3g}). Give VMIN and VMAX in units that keep their "
+            "difference smaller.", parameter="VMAX")
+    magnitude = np.float32(max(abs(low), abs(high)))
+    if span < MIN_FLOAT32_STEPS * float(np.spacing(magnitude)):
+        steps = int(span / float(np.spacing(magnitude)))
+        raise EngineError(
+            f"VMIN = {low:.15g} and VMAX = {high:.15g} are so close for their size that the "
+            f"float32 output raster holds only {steps} distinct numbers between them (a colour "
+            f"scale needs at least {MIN_FLOAT32_STEPS}). Subtract a constant first (give the "
+            "values relative to an offset) or check the two numbers.", parameter="VMAX")
+
+
+def check_settings(settings):
+    """Refuse numbers that are not finite, out of range or that make the job meaningless.
+
+    Parameters
+    ----------
+    settings : pipeline.DecodeSettings
+
+    Raises
+    ------
+    EngineError
+        Naming the parameter.
+    """
+    check_value_range(settings.vmin, settings.vmax, settings.levels)
+    _finite("MAX_COLOR_DISTANCE", settings.max_color_distance, minimum=0.0, strictly=True,
+            hint="It is a CIELAB ΔE: 12 suits most figures, 5 a clean PNG, 20 a noisy JPEG.")
+    _finite("PIXEL_SIZE", settings.pixel_size, minimum=0.0,
+            hint="Give the output pixel size in target CRS units, or 0 for automatic.")
+    _finite("FLAT_TOLERANCE", settings.flat_tolerance, minimum=0.0,
+            hint="Give a value difference, or 0 for automatic.")
+    _finite("DBSCAN_EPS", settings.dbscan_eps, minimum=0.0, strictly=True,
+            hint="1.5 px links a plateau's 8-connected pixels.")
+    if settings.dbscan_eps > MAX_DBSCAN_EPS:
+        raise EngineError(
+            f"DBSCAN_EPS = {settings.dbscan_eps:g} px links pixels up to that far apart into "
+            f"one plateau: beyond {MAX_DBSCAN_EPS:g} px every plateau merges with its neighbours "
+            "(and the clustering's cost grows with its square). Use 1.5 (8-connected plateaus) "
+            f"or at most {MAX_DBSCAN_EPS:g}.", parameter="DBSCAN_EPS")
+    samples = settings.dbscan_min_samples
+    if not isinstance(samples, (int, np.integer)) or samples < 1:
+        raise EngineError(f"DBSCAN_MIN_SAMPLES = {samples!r} must be a whole number ≥ 1.",
+                          parameter="DBSCAN_MIN_SAMPLES")
+    for name, extent in (("PLOT_AREA", settings.plot_area_extent),
+                         ("COLORBAR", settings.colorbar_extent)):
+        check_extent(name, extent)
+
+
+def check_extent(parameter, extent):
+    """Refuse a box whose corners are not finite or whose size is not positive.
+
+    Parameters
+    ----------
+    parameter : str
+    extent : tuple (xmin, xmax, ymin, ymax) or None
+    """
+    if extent is None:
+        return
+    try:
+        xmin, xmax, ymin, ymax = (float(v) for v in extent)
+    except (TypeError, ValueError):
+        raise EngineError(f"{parameter} {extent!r} is not four numbers xmin,xmax,ymin,ymax.",
+                          parameter=parameter) from None
+    if not all(math.isfinite(v) for v in (xmin, xmax, ymin, ymax)):
+        raise EngineError(f"{parameter} ({xmin:g}, {xmax:g}, {ymin:g}, {ymax:g}) has a corner "
+                          "that is not a finite number. Draw the box on the figure layer.",
+                          parameter=parameter)
+    if xmax <= xmin or ymax <= ymin:
+        raise EngineError(f"{parameter} ({xmin:g}, {xmax:g}, {ymin:g}, {ymax:g}) has no area: "
+                          "give xmin,xmax,ymin,ymax with xmin < xmax and ymin < ymax.",
+                          parameter=parameter)
+
+
+def check_flat_tolerance(tolerance, mapping):
+    """Refuse a FLAT_TOLERANCE at least as large as the whole value range.
+
+    With it every pixel counts as flat and the whole figure becomes one plateau: one point,
+    and a clustering of every pixel with every other.
+
+    Parameters
+    ----------
+    tolerance : float
+        The user's FLAT_TOLERANCE (0: automatic, always accepted).
+    mapping : ValueMapping
+    """
+    if not tolerance:
+        return
+    span = float(mapping.vmax) - float(mapping.vmin)
+    if tolerance >= span:
+        raise EngineError(
+            f"FLAT_TOLERANCE = {tolerance:g} is not smaller than the whole value range "
+            f"({mapping.vmin:g} to {mapping.vmax:g}): every pixel would count as flat and the "
+            "figure would become one plateau. Use 0 (half the colour scale's resolution) or a "
+            f"small share of the range, e.g. {span / 256:.3g}.", parameter="FLAT_TOLERANCE")
+
+
+# -- MASK_WKT ---------------------------------------------------------------------------------
+@contextlib.contextmanager
+def _geos_quiet():
+    """Keep GEOS's own parse messages out of the log: the error raised says it all."""
+    loggers = [logging.getLogger(name) for name in ("shapely.geos", "shapely")]
+    saved = [logger.disabled for logger in loggers]
+    for logger in loggers:
+        logger.disabled = True
+    try:
+        yield
+    finally:
+        for logger, was in zip(loggers, saved):
+            logger.disabled = was
+
+
+def parse_mask_wkt(text, parameter="MASK_WKT"):
+    """Parse WKT polygons, one per line, refusing anything that is not a usable polygon.
+
+    Parameters
+    ----------
+    text : str
+        One WKT geometry per line (empty lines ignored).
+    parameter : str
+
+    Returns
+    -------
+    list of shapely geometries
+        Polygons and multipolygons, repaired when self-intersecting.
+
+    Raises
+    ------
+    EngineError
+        Naming the parameter and the line: not WKT, not a polygon, non-finite coordinates,
+        empty, or too large.
+    """
+    from shapely import wkt
+
+    if len(text) > MAX_WKT_CHARACTERS:
+        raise EngineError(f"{parameter} holds {len(text):,} characters, more than the "
+                          f"{MAX_WKT_CHARACTERS:,} accepted. Draw the areas as a polygon layer "
+                          "and give it as MASK.", parameter=parameter)
+    geometries = []
+    vertices = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        shown = line if len(line) <= 60 else line[:57] + "..."
+        try:
+            with _geos_quiet():
+                geometry = wkt.loads(line)
+        except Exception as error:  # noqa: BLE001 - shapely raises several types for bad WKT
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise EngineError(
+                f"{parameter}, line {number}: '{shown}' is not valid WKT ({reason}). Write one "
+                "polygon per line, e.g. POLYGON((0 0, 100 0, 100 -50, 0 -50, 0 0)), with x = "
+                "column and y = -row; every ring closed (last point = first).",
+                parameter=parameter) from None
+        if geometry.geom_type not in ("Polygon", "MultiPolygon"):
+            raise EngineError(
+                f"{parameter}, line {number}: a {geometry.geom_type}, not a polygon. Only "
+                "areas can be left out: give POLYGON or MULTIPOLYGON.", parameter=parameter)
+        if geometry.is_empty:
+            raise EngineError(f"{parameter}, line {number}: the polygon is empty.",
+                              parameter=parameter)
+        coordinates = _polygon_coordinates(geometry)
+        if not np.all(np.isfinite(coordinates)):
+            raise EngineError(f"{parameter}, line {number}: a coordinate is not a finite "
+                              "number (NaN or infinity).", parameter=parameter)
+        vertices += len(coordinates)
+        if vertices > MAX_MASK_VERTICES:
+            raise EngineError(f"{parameter}: more than {MAX_MASK_VERTICES:,} vertices. Simplify "
+                              "the polygons.", parameter=parameter)
+        if not geometry.is_valid:
+            with _geos_quiet():
+                geometry = geometry.buffer(0)
+        geometries.append(geometry)
+    return geometries
+
+
+def _polygon_coordinates(geometry):
+    polygons = getattr(geometry, "geoms", [geometry])
+    arrays = []
+    for polygon in polygons:
+        arrays.append(np.asarray(polygon.exterior.coords, dtype=float).reshape(-1, 2))
+        arrays.extend(np.asarray(ring.coords, dtype=float).reshape(-1, 2)
+                      for ring in polygon.interiors)
+    return np.concatenate(arrays) if arrays else np.zeros((0, 2))
+
+
+# -- paths ------------------------------------------------------------------------------------
+def figure_companion_files(path):
+    """The figure and the files GDAL reads beside it (world file, .aux.xml)."""
+    stem, extension = os.path.splitext(path)
+    companions = [path, path + ".aux.xml", stem + ".wld"]
+    if len(extension) >= 3:
+        letters = extension[1:]
+        # GDAL's world file names: .pgw (first and last letter + w) and .pngw.
+        for suffix in (letters[0] + letters[-1] + "w", letters + "w"):
+            companions += [stem + "." + suffix, stem + "." + suffix.upper()]
+    return companions
+
+
+def output_files(parameter, path):
+    """Every file an output writes: the report's JSON sidecar, a shapefile's parts."""
+    files = [path]
+    stem, extension = os.path.splitext(path)
+    if parameter == "OUTPUT_REPORT":
+        from .report import report_json_path
+
+        files.append(report_json_path(path))
+    elif extension.lower() == ".shp":
+        files += [stem + part for part in _SHAPEFILE_PARTS if part != ".shp"]
+    else:
+        files.append(path + ".aux.xml")
+    return files
+
+
+def _same_file(first, second):
+    """True when two paths name one file: links, '..', relative paths, case-folding file systems."""
+    if os.path.normcase(os.path.realpath(first)) == os.path.normcase(os.path.realpath(second)):
+        return True
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
+
+
+def check_paths(inputs, outputs):
+    """Refuse outputs that would overwrite an input or each other, or cannot be written.
+
+    Parameters
+    ----------
+    inputs : list of (parameter, list of str)
+        Each input parameter and the files it reads (see :func:`figure_companion_files`).
+    outputs : list of (parameter, str)
+        Each output parameter and its destination file (outputs not asked for left out).
+
+    Raises
+    ------
+    EngineError
+        Naming both parameters when two paths are one file; naming the output when its
+        destination is a folder, a device, or in a folder that cannot be written.
+    """
+    written = [(name, os.fspath(path), file) for name, path in outputs
+               for file in output_files(name, os.fspath(path))]
+    for name, path in outputs:
+        check_destination(name, os.fspath(path))
+    for index, (name, path, file) in enumerate(written):
+        for input_name, input_files in inputs:
+            for input_file in input_files:
+                if input_file and os.path.exists(input_file) and _same_file(file, input_file):
+                    described = "" if file == path else f" (through its file '{file}')"
+                    raise EngineError(
+                        f"{name} '{path}'{described} is the same file as {input_name} "
+                        f"'{input_file}': writing it would destroy that input. Choose another "
+                        f"file name for {name}.", parameter=name)
+        for other_name, other_path, other_file in written[index + 1:]:
+            if other_name != name and _same_file(file, other_file):
+                raise EngineError(
+                    f"{name} and {other_name} are the same file ('{file}'): one output would "
+                    f"silently replace the other. Give {other_name} its own file name.",
+                    parameter=other_name)
+
+
+def check_destination(parameter, path):
+    """Refuse a destination that is a folder or device, or whose folder cannot be written.
+
+    The folder is tested by creating (and removing) a temporary file in it, which is what
+    writing will do; a missing folder is tested at its nearest existing parent (it is created
+    when the output is written).
+    """
+    if os.path.isdir(path):
+        raise EngineError(f"{parameter} '{path}' is a folder. Give a file name in it, e.g. "
+                          f"'{os.path.join(path, 'decoded.tif')}'.", parameter=parameter)
+    if os.path.exists(path) and not os.path.isfile(path):
+        raise EngineError(f"{parameter} '{path}' is not a regular file (a device, pipe or "
+                          "socket) and cannot be replaced by an output. Choose a file name.",
+                          parameter=parameter)
+    folder = os.path.dirname(os.path.abspath(path))
+    existing = folder
+    while not os.path.exists(existing):
+        parent = os.path.dirname(existing)
+        if parent == existing:
+            break
+        existing = parent
+    if not os.path.isdir(existing):
+        raise EngineError(f"Cannot write in the folder '{folder}': '{existing}' is a file, not "
+                          "a folder. Choose another destination, in a folder you can write to.",
+                          parameter=parameter)
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".write-test-", dir=existing)
+    except OSError as error:
+        raise EngineError(f"Cannot write in the folder '{existing}' ({error.strerror or error}). "
+                          "Choose another destination, in a folder you can write to.",
+                          parameter=parameter) from None
+    os.close(handle)
+    with contextlib.suppress(OSError):
+        os.remove(probe)

@@ -392,7 +392,8 @@ def check_memory(size, figure_shape, grid_shape, log=None):
     }
     parameter, what_to_do = advice[cause]
     raise EngineError(
-        f"This job would need about {_gib(estimate.total)} of memory ({split}), but only "
+        f"This job would need about {_gib(estimate.total)} of memory ({split}, and a "
+        f"{SAFETY_FACTOR - 1:.0%} margin), but only "
         f"{_gib(available)} may be used ({source}). {what_to_do} If the memory is really there, "
         f"set the environment variable {MAX_MEMORY_VARIABLE} (e.g. to "
         f"{math.ceil(estimate.total / 2 ** 30) + 1}G) before starting QGIS.",

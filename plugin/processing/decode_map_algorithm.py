@@ -492,18 +492,25 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                      self.OUTPUT_POINTS):
             if name != self.OUTPUT and not parameters.get(name):
                 continue
-            destination = self.parameterAsOutputLayer(parameters, name, context) or ""
-            if destination.startswith("ogr:dbname="):
-                destination = destination[len("ogr:dbname="):].split("|")[0].strip("'\"")
-            destination = destination.split("|")[0]
-            # Memory layers, databases and other providers ("memory:", "postgres:") are not
-            # files; a drive letter ("C:") is.
-            if destination and not re.match(r"[A-Za-z][\w+.-]+:", destination):
+            destination = self._file_destination(parameters, name, context)
+            if destination:
                 outputs.append((name, destination))
         report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
         if report:
             outputs.append((self.OUTPUT_REPORT, report))
         check_paths(inputs, outputs)
+
+    def _file_destination(self, parameters, name, context):
+        """The file a layer output will be written to, or None when it is not a file."""
+        destination = self.parameterAsOutputLayer(parameters, name, context) or ""
+        if destination.startswith("ogr:dbname="):
+            destination = destination[len("ogr:dbname="):].split("|")[0].strip("'\"")
+        destination = destination.split("|")[0]
+        # Memory layers, databases and other providers ("memory:", "postgres:") are not files;
+        # a drive letter ("C:") is.
+        if not destination or re.match(r"[A-Za-z][\w+.-]+:", destination):
+            return None
+        return destination
 
     def _run(self, parameters, context, feedback):
         from ..engine.pipeline import decode_map
@@ -713,6 +720,10 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                            ("partial", QVariant.Type.Bool)):
             fields.append(QgsField(name, kind))
         crs = QgsCoordinateReferenceSystem.fromWkt(result.grid.crs_wkt)
+        points_file = self._file_destination(parameters, self.OUTPUT_POINTS, context)
+        if points_file:
+            # As for the rasters: a destination folder that does not exist yet is created.
+            os.makedirs(os.path.dirname(os.path.abspath(points_file)), exist_ok=True)
         try:
             sink, destination = self.parameterAsSink(parameters, self.OUTPUT_POINTS, context,
                                                      fields, QgsWkbTypes.Point, crs)

@@ -39,7 +39,6 @@ HELP_URL = "https://github.com/colormap-decoder/colormap_decoder#the-decode-wind
 PREVIEW_DELAY_MS = 120
 #: The largest residual arrow is drawn this long, as a share of the figure's diagonal.
 ARROW_SHARE_OF_DIAGONAL = 0.06
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.tif *.tiff *.gif *.bmp *.webp);;All files (*)"
 
 # Columns of the GCP table.
 COL_ENABLED, COL_PIXEL_X, COL_PIXEL_Y, COL_MAP_X, COL_MAP_Y, COL_RESIDUAL, COL_LOO_PIXELS, \
@@ -505,7 +504,8 @@ class DecodeWindow(QMainWindow):
     def open_figure_dialog(self):
         path, _ = QFileDialog.getOpenFileName(self, tr("Open a figure"),
                                               os.path.dirname(self.figure_path or ""),
-                                              tr(IMAGE_FILTER))
+                                              tr("Images (*.png *.jpg *.jpeg *.tif *.tiff *.gif "
+                                                 "*.bmp *.webp);;All files (*)"))
         if path:
             self.open_figure(path)
 
@@ -935,7 +935,8 @@ class DecodeWindow(QMainWindow):
         tool.canvasClicked.connect(picked)
         self._canvas_tool = tool
         canvas.setMapTool(tool)
-        self.iface.mainWindow().raise_()
+        if self.iface.mainWindow() is not None:
+            self.iface.mainWindow().raise_()
         self.statusBar().showMessage(tr("Click the GCP's position on the QGIS map canvas."), 10000)
 
     # ======================================================================================

@@ -18,7 +18,7 @@ move event reports), so that synthetic events (QTest) drive it like a mouse.
 import enum
 import math
 
-from qgis.PyQt.QtCore import QPointF, QRectF, Qt, pyqtSignal
+from qgis.PyQt.QtCore import QCoreApplication, QPointF, QRectF, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPixmap
 from qgis.PyQt.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsLineItem,
                                  QGraphicsPathItem, QGraphicsPixmapItem, QGraphicsRectItem,
@@ -28,6 +28,9 @@ from qgis.PyQt.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsL
 GRAB_DISTANCE = 7
 #: Box names the view knows and their colours.
 BOX_COLOURS = {"frame": QColor(230, 40, 40), "colorbar": QColor(0, 170, 255)}
+#: On-screen names of the boxes (marked for translators).
+BOX_LABELS = {"frame": QCoreApplication.translate("FigureView", "frame"),
+              "colorbar": QCoreApplication.translate("FigureView", "colorbar")}
 GCP_COLOUR = QColor(255, 140, 0)
 GCP_DISABLED_COLOUR = QColor(150, 150, 150)
 ARROW_COLOUR = QColor(255, 0, 0)
@@ -159,7 +162,7 @@ class FigureView(QGraphicsView):
             item.setZValue(_Z_BOXES)
             self.scene().addItem(item)
             self._boxes[name] = item
-            label = QGraphicsSimpleTextItem(name)
+            label = QGraphicsSimpleTextItem(BOX_LABELS.get(name, name))
             label.setBrush(QBrush(BOX_COLOURS[name]))
             label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
             label.setZValue(_Z_BOXES)

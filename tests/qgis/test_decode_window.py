@@ -506,3 +506,71 @@ def test_every_tool_has_a_shortcut_and_a_tooltip(window):
     for action in (window.open_action, window.save_action, window.delete_gcp_action,
                    window.help_action, window.detect_action):
         assert not action.shortcut().isEmpty() and action.toolTip()
+
+
+def test_cancelling_a_decode_writes_nothing(window, figure_copy, tmp_path):
+    sample_window_settings(window, figure_copy, tmp_path)
+    assert window.decode() is not None
+    assert window.cancel_button.isEnabled()
+    window.cancel_decode()
+    wait_for_decode(window)
+    assert window.last_results is None
+    assert not (tmp_path / "window.tif").exists() and not (tmp_path / "window.gpkg").exists()
+    assert window.decode_button.isEnabled() and not window.cancel_button.isEnabled()
+
+
+def test_a_figure_from_a_layer_and_from_the_clipboard(window, figure_copy, tmp_path):
+    from qgis.core import QgsProject, QgsRasterLayer
+    from qgis.PyQt.QtGui import QImage
+    from qgis.PyQt.QtWidgets import QApplication
+
+    layer = QgsRasterLayer(str(figure_copy), "the figure")
+    QgsProject.instance().addMapLayer(layer)
+    window._fill_layer_menu()
+    actions = [a for a in window.layer_menu.actions() if a.text() == "the figure"]
+    assert len(actions) == 1
+    actions[0].trigger()
+    settle()
+    assert window.figure_path == str(figure_copy) and window.view.box("frame") is not None
+
+    QApplication.clipboard().setImage(QImage(str(FIGURE)))
+    assert window.paste_figure()
+    assert window.figure_path != str(figure_copy) and window.figure.shape == (600, 900)
+    np.testing.assert_array_equal(window.figure.rgb, _image_array(QImage(str(FIGURE)))[..., :3])
+    QApplication.clipboard().clear()
+    assert not window.paste_figure()  # nothing to paste: said, and the figure stays
+
+
+def test_gcp_map_coordinates_picked_on_the_map_canvas(qgis_app, provider, figure_copy):
+    """As the Georeferencer does: a click on QGIS's canvas, in its CRS, becomes the GCP's map
+    coordinates in the GCP CRS."""
+    from pyproj import Transformer
+    from qgis.core import QgsCoordinateReferenceSystem, QgsPointXY
+    from qgis.gui import QgsMapCanvas
+    from qgis.PyQt.QtCore import Qt
+
+    from colormap_decoder.ui.decode_window import DecodeWindow
+
+    canvas = QgsMapCanvas()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
+    iface = mock.MagicMock()
+    iface.mapCanvas.return_value = canvas
+    iface.mainWindow.return_value = None
+    window = DecodeWindow(iface)
+    try:
+        window.open_figure(str(figure_copy))
+        window.gcp_crs_widget.setCrs(QgsCoordinateReferenceSystem("EPSG:32632"))
+        window.add_gcp(127.56, 504.67)
+        window.pick_on_canvas()
+        tool = canvas.mapTool()
+        assert tool is window._canvas_tool
+        tool.canvasClicked.emit(QgsPointXY(10.3, 46.5), Qt.MouseButton.LeftButton)
+        settle()
+        expected = Transformer.from_crs("EPSG:4326", "EPSG:32632", always_xy=True).transform(10.3,
+                                                                                             46.5)
+        gcp = window.gcps()[0]
+        assert (gcp["map_x"], gcp["map_y"]) == pytest.approx(expected, abs=0.01)
+        assert canvas.mapTool() is not tool  # the canvas's own tool is back
+    finally:
+        window.close()
+        window.deleteLater()

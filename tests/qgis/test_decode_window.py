@@ -574,3 +574,14 @@ def test_gcp_map_coordinates_picked_on_the_map_canvas(qgis_app, provider, figure
     finally:
         window.close()
         window.deleteLater()
+
+
+def test_colormap_names_complete_over_every_source(window, figure_copy):
+    window.open_figure(str(figure_copy))
+    completer = window.colormap_edit.completer()
+    completer.setCompletionPrefix("spectr")
+    found = [completer.completionModel().index(row, 0).data()
+             for row in range(completer.completionModel().rowCount())]
+    assert "Spectral" in found and "qgis:Spectral" in found and "matplotlib:Spectral_r" in found
+    completer.setCompletionPrefix("haxby")
+    assert completer.completionModel().rowCount() >= 1  # cpt-city's GMT tables

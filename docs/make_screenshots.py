@@ -1,6 +1,6 @@
-"""Make the README's pictures of the plugin in QGIS, headless.
+"""Make the README's picture of the styled outputs, headless (the pictures of the desktop
+itself, dialog and map after a run and help page, are made by ``make_desktop_screenshots.sh``).
 
-* ``docs/dialog.png``: the algorithm's Processing dialog, filled in for the bundled sample;
 * ``docs/styled_outputs.png``: the two outputs as QGIS opens them after a run (the layer
   post-processors' styles, drawn by QGIS's map renderer over the figure's area): the decoded
   raster in singleband pseudocolor and the representative points with a graduated renderer.
@@ -15,34 +15,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
-from sample_figure import FIGURE, sample_parameters, start_qgis_with_provider  # noqa: E402
-
-
-def settle(app, rounds=20):
-    for _ in range(rounds):
-        app.processEvents()
-
-
-def dialog_screenshot(app, path):
-    from processing.gui.AlgorithmDialog import AlgorithmDialog
-    from qgis.core import QgsApplication, QgsProject, QgsRasterLayer
-
-    figure = QgsRasterLayer(str(FIGURE), "vinschgau_viridis")
-    QgsProject.instance().addMapLayer(figure)
-    algorithm = QgsApplication.processingRegistry().createAlgorithmById(
-        "colormapdecoder:decodemap")
-    dialog = AlgorithmDialog(algorithm)
-    parameters = sample_parameters()
-    parameters["INPUT"] = figure
-    dialog.setParameters(parameters)
-    dialog.resize(1040, 960)
-    dialog.show()
-    settle(app)
-    if not dialog.grab().save(str(path)):
-        raise SystemExit(f"cannot write {path}")
-    dialog.close()
-    QgsProject.instance().removeMapLayer(figure.id())
-    return path
+from sample_figure import sample_parameters, start_qgis_with_provider  # noqa: E402
 
 
 def render_layers(layers, extent, crs, size):
@@ -110,7 +83,6 @@ def main(folder=HERE):
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     app, provider = start_qgis_with_provider()
-    print(dialog_screenshot(app, folder / "dialog.png"))
     print(outputs_screenshot(folder / "styled_outputs.png"))
     return provider
 

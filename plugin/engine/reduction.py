@@ -45,11 +45,18 @@ _SQRT2 = np.sqrt(2.0)
 BLOCK_PIXELS = 1 << 20
 
 
-def _row_blocks(shape, block_pixels=BLOCK_PIXELS):
-    """Slices of consecutive rows holding about ``block_pixels`` pixels each."""
+def _row_blocks(shape, block_pixels=BLOCK_PIXELS, start=0):
+    """Slices of consecutive rows (from ``start`` to ``shape[0]``) of about ``block_pixels``
+    pixels each."""
     rows, cols = shape
     step = max(1, block_pixels // max(cols, 1))
-    return [slice(start, min(rows, start + step)) for start in range(0, rows, step)]
+    return [slice(first, min(rows, first + step)) for first in range(start, rows, step)]
+
+
+def _span(used):
+    """The slice from the first to the last True of a 1-D mask (empty when none)."""
+    where = np.flatnonzero(used)
+    return slice(int(where[0]), int(where[-1]) + 1) if where.size else slice(0, 0)
 
 
 def flat_mask(values, tolerance):
@@ -75,19 +82,29 @@ def flat_mask(values, tolerance):
     flat = np.isfinite(values)
     flat[0, :] = flat[-1, :] = False
     flat[:, 0] = flat[:, -1] = False
-    rows = values.shape[0]
+    # Only around the data (the plot area, not the figure's margins), with a pixel to spare
+    # on each side so that data at the window's edge is compared with its nodata neighbours.
+    rows, cols = values.shape
+    data_rows, data_cols = _span(flat.any(axis=1)), _span(flat.any(axis=0))
+    if data_rows.stop == 0:
+        return flat
+    window_cols = slice(max(0, data_cols.start - 1), min(cols, data_cols.stop + 1))
+    last_row = min(rows, data_rows.stop + 1)
+    width = window_cols.stop - window_cols.start
     with np.errstate(invalid="ignore"):
-        for block in _row_blocks(values.shape):
+        for block in _row_blocks((last_row, width), start=max(0, data_rows.start - 1)):
             # NaN comparisons are False, so a nodata neighbour makes a pixel not flat.
-            part = values[block]
+            part = values[block, window_cols]
             horizontal = np.abs(part[:, 1:] - part[:, :-1]) <= tolerance
-            flat[block, 1:] &= horizontal
-            flat[block, :-1] &= horizontal
+            left = slice(window_cols.start, window_cols.stop - 1)
+            right = slice(window_cols.start + 1, window_cols.stop)
+            flat[block, right] &= horizontal
+            flat[block, left] &= horizontal
             # Each row against the next one (the block's last row against the next block's first).
-            below = values[block.start:min(rows, block.stop + 1)]
+            below = values[block.start:min(last_row, block.stop + 1), window_cols]
             vertical = np.abs(below[1:] - below[:-1]) <= tolerance
-            flat[block.start + 1:block.start + 1 + len(vertical)] &= vertical
-            flat[block.start:block.start + len(vertical)] &= vertical
+            flat[block.start + 1:block.start + 1 + len(vertical), window_cols] &= vertical
+            flat[block.start:block.start + len(vertical), window_cols] &= vertical
     return flat
 
 
@@ -215,11 +232,14 @@ def cluster_points(values, labels, count):
     # differs from it.
     some_value = np.full(bins, np.nan)
     mixed = np.zeros(bins, bool)
-    cols = labels.shape[1]
-    column_centres = np.arange(cols) + 0.5
-    for block in _row_blocks(labels.shape):
-        member = labels[block].ravel()
-        block_values = values[block].ravel()
+    # Only the rows and columns that hold clusters (the plot area, not the figure's margins);
+    # coordinates stay the figure's.
+    rows_used, cols_used = _span(labels.any(axis=1)), _span(labels.any(axis=0))
+    cols = cols_used.stop - cols_used.start
+    column_centres = np.arange(cols_used.start, cols_used.stop) + 0.5
+    for block in _row_blocks((rows_used.stop, cols), start=rows_used.start):
+        member = labels[block, cols_used].ravel()
+        block_values = values[block, cols_used].ravel()
         n += np.bincount(member, minlength=bins)
         block_rows = block.stop - block.start
         sum_x += np.bincount(member, np.tile(column_centres, block_rows), bins)

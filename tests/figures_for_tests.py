@@ -70,7 +70,7 @@ class RenderedFigure:
 
 def render_grid(grid, extent, path, cmap="viridis", vmin=None, vmax=None, log=False,
                 levels=None, interpolation="bilinear", size=(900, 600), plot_box=(110, 70, 690, 530),
-                colorbar_box=(720, 70, 740, 530), overlays=True, jpeg_quality=None):
+                colorbar_box=(720, 70, 740, 530), overlays=True, jpeg_quality=None, facecolor=None):
     """Render a grid as a journal-style figure and return where everything is.
 
     Parameters
@@ -80,6 +80,7 @@ def render_grid(grid, extent, path, cmap="viridis", vmin=None, vmax=None, log=Fa
     path : output file (.png, or .jpg with ``jpeg_quality``).
     levels : class boundaries for a contour-filled (discrete) figure.
     overlays : draw black contour lines over the data.
+    facecolor : the axes' colour, which shows where the grid is NaN (matplotlib's default white).
     """
     width, height = size
     vmin = np.nanmin(grid) if vmin is None else vmin
@@ -89,6 +90,8 @@ def render_grid(grid, extent, path, cmap="viridis", vmin=None, vmax=None, log=Fa
     for draw_overlays in ((False, True) if overlays else (False,)):
         figure = plt.figure(figsize=(width / 100, height / 100), dpi=100)
         axes = figure.add_axes(_rect(plot_box, size))
+        if facecolor is not None:
+            axes.set_facecolor(facecolor)
         colorbar_axes = figure.add_axes(_rect(colorbar_box, size))
         norm = mcolors.LogNorm(vmin, vmax) if log else mcolors.Normalize(vmin, vmax)
         if levels is not None:

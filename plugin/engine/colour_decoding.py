@@ -100,7 +100,24 @@ def srgb_to_ycbcr(srgb):
     return np.asarray(srgb, dtype=np.float64) @ _SRGB_TO_YCBCR.T
 
 
-MATCH_SPACES = {"cielab": srgb_to_lab, "ycbcr": srgb_to_ycbcr}
+def srgb_identity(srgb):
+    """sRGB itself, scaled to 0..100 like L* (the space where colour tables interpolate)."""
+    return 100.0 * np.asarray(srgb, dtype=np.float64)
+
+
+MATCH_SPACES = {"cielab": srgb_to_lab, "ycbcr": srgb_to_ycbcr, "srgb": srgb_identity}
+
+#: How a renderer turns an interpolated colour (0..255, float) into 8 bits. "round": to the
+#: nearest (GMT, Agg's patches: contourf, pcolormesh); "floor": truncated (matplotlib's
+#: colormap lookup, ``(lut * 255).astype(uint8)``, used by imshow); "toward_lower": each channel
+#: interpolated between 8-bit stops and truncated towards the segment's lower stop
+#: (``c0 + int(t · (c1 - c0))``).
+QUANTISERS = ("round", "floor", "toward_lower")
+# Colour-scale sources whose many-vertex scales are lookup tables (only the entries are drawn).
+LOOKUP_TABLE_SOURCES = ("matplotlib:", "mpl:", "cmocean:", "cmcrameri:", "colorcet:")
+# An exact 8-bit colour whose preimage on the scale spans more than this many value-resolution
+# steps is ambiguous (the scale passes near it twice): it is projected instead.
+AMBIGUOUS_SPAN_STEPS = 3.0
 
 
 @dataclass(frozen=True)
@@ -220,18 +237,28 @@ class ColourDecoder:
         Fractions to values. With ``mapping.levels`` a continuous scale is turned into one
         class per level interval, coloured as matplotlib's ``contourf`` colours it (the scale's
         colour at the interval's midpoint).
-    match_space : {"cielab", "ycbcr"}
+    match_space : {"srgb", "ycbcr", "cielab"}
         Where the nearest colour of the scale is looked for (see the module docstring);
         distances are reported in CIELAB either way.
+    quantiser : {"round", "floor", "toward_lower"} or None
+        How the renderer turned interpolated colours into 8 bits (see ``QUANTISERS``); None
+        (the default) starts from the source's own renderer (matplotlib's lookup truncates,
+        others round) and lets :meth:`decode_image` recognise it from the figure's colours.
     """
 
-    def __init__(self, scale, mapping, match_space="cielab"):
+    def __init__(self, scale, mapping, match_space="srgb", quantiser=None):
         if match_space not in MATCH_SPACES:
             raise ValueError(f"match_space must be one of {sorted(MATCH_SPACES)}")
+        if quantiser is not None and quantiser not in QUANTISERS:
+            raise ValueError(f"quantiser must be one of {QUANTISERS}")
         self.scale = scale
         self.mapping = mapping
         self.match_space = match_space
         self._to_match_space = MATCH_SPACES[match_space]
+        self.quantiser = quantiser or (
+            "floor" if scale.name.startswith(LOOKUP_TABLE_SOURCES) else "round")
+        self._recognise_quantiser = quantiser is None
+        self._exact_tables = {}
         if mapping.levels is not None:
             self._init_classes_from_levels()
         elif scale.discrete:
@@ -340,12 +367,114 @@ class ColourDecoder:
             if not same_space:
                 _, index = self._class_tree.query(match)
             return self._class_values[index], distance, index
+        if self.quantiser == "floor" and self.match_space != "cielab":
+            # A truncating renderer drew anything in [c, c + 1) as c: its centre is c + ½.
+            match = self._to_match_space(np.minimum(srgb + 0.5 / 255, 1.0))
         fraction, distance = _project_on_curve(match, self._curve_match, self._curve_tree,
                                                self._curve_fraction)
         if not same_space:
             _, distance = _project_on_curve(lab, self._curve_lab, self._curve_lab_tree,
                                             self._curve_fraction)
+        if self.uses_exact_colours:
+            # A colour the renderer can draw exactly: the mean fraction of all that it draws so.
+            codes, mean_fraction, ambiguous = self.exact_table(self.quantiser)
+            where = np.clip(np.searchsorted(codes, _pack(srgb8)), 0, len(codes) - 1)
+            exact = (codes[where] == _pack(srgb8)) & ~ambiguous[where]
+            fraction = np.where(exact, mean_fraction[where], fraction)
         return self.mapping.to_value(fraction), distance, None
+
+    @property
+    def uses_exact_colours(self):
+        """Whether exact 8-bit colours are looked up in the renderer's table (lossless figures,
+        continuous scales not sampled from the figure itself)."""
+        return (self._class_tree is None and self.match_space == "srgb"
+                and self.scale.name != "colorbar")
+
+    @property
+    def is_lookup_table(self):
+        """A scale of a lookup table's entries (matplotlib): only its vertices are drawn."""
+        return (len(self.scale.colours) >= LOOKUP_TABLE_MIN_VERTICES
+                and self.scale.name.startswith(LOOKUP_TABLE_SOURCES))
+
+    def exact_table(self, quantiser):
+        """Every 8-bit colour the renderer can draw from this scale, and where it stands.
+
+        Parameters
+        ----------
+        quantiser : str
+            One of ``QUANTISERS``.
+
+        Returns
+        -------
+        codes : ndarray of int64, sorted
+            24-bit codes (see ``_pack``) of the drawable colours.
+        fraction : ndarray of float64
+            Mean fraction of the scale drawn in each colour (uniform over the fractions).
+        ambiguous : ndarray of bool
+            Colours drawn at places of the scale more than ``AMBIGUOUS_SPAN_STEPS`` value
+            steps apart.
+        """
+        if quantiser in self._exact_tables:
+            return self._exact_tables[quantiser]
+        positions = np.asarray(self.scale.positions, dtype=np.float64)
+        colours = 255.0 * np.asarray(self.scale.colours, dtype=np.float64)
+        if self.is_lookup_table:
+            # Entry i is drawn for the fractions nearer to its vertex than to its neighbours'.
+            edges = np.concatenate([[positions[0]], (positions[:-1] + positions[1:]) / 2,
+                                    [positions[-1]]])
+            fractions, weights, nominal = positions, np.diff(edges), colours
+            drawn = np.floor(nominal + 1e-7) if quantiser == "floor" else np.rint(nominal)
+        else:
+            starts, ends = colours[:-1], colours[1:]
+            change = np.abs(ends - starts).max(axis=1)
+            counts = np.ceil(8 * change).astype(int) + 2
+            segment = np.repeat(np.arange(len(starts)), counts)
+            first = np.repeat(np.cumsum(counts) - counts, counts)
+            t = (np.arange(counts.sum()) - first) / np.repeat(counts - 1, counts)
+            width = positions[1:] - positions[:-1]
+            fractions = positions[segment] + t * width[segment]
+            weights = np.repeat(width / counts, counts)
+            if quantiser == "toward_lower":
+                low, high = np.rint(starts), np.rint(ends)
+                drawn = low[segment] + np.trunc(t[:, None] * (high - low)[segment] + 1e-7
+                                                * np.sign((high - low)[segment]))
+            else:
+                nominal = starts[segment] + t[:, None] * (ends - starts)[segment]
+                drawn = np.floor(nominal + 1e-7) if quantiser == "floor" else np.rint(nominal)
+        drawn = np.clip(drawn, 0, 255).astype(np.uint8)
+        codes, inverse = np.unique(_pack(drawn).astype(np.int64), return_inverse=True)
+        total = np.bincount(inverse, weights, len(codes))
+        mean = np.bincount(inverse, weights * fractions, len(codes)) / np.maximum(total, 1e-300)
+        low_end = np.full(len(codes), np.inf)
+        high_end = np.full(len(codes), -np.inf)
+        np.minimum.at(low_end, inverse, fractions)
+        np.maximum.at(high_end, inverse, fractions)
+        ambiguous = (high_end - low_end) > AMBIGUOUS_SPAN_STEPS * self._resolution_fraction
+        self._exact_tables[quantiser] = (codes, mean, ambiguous)
+        return self._exact_tables[quantiser]
+
+    def recognise_quantiser(self, codes):
+        """The renderer's 8-bit rounding that draws most of the figure's distinct colours.
+
+        Parameters
+        ----------
+        codes : ndarray of int
+            24-bit codes of the colours that occur in the figure.
+
+        Returns
+        -------
+        str
+            One of ``QUANTISERS``: the current one unless another draws clearly more of the
+            figure's colours.
+        """
+        hits = {}
+        for quantiser in QUANTISERS:
+            table, _, ambiguous = self.exact_table(quantiser)
+            hits[quantiser] = int(np.isin(codes, table[~ambiguous]).sum())
+        best = max(hits, key=hits.get)
+        # Clearly more: beyond the chance agreement of the tables (a colour both draw).
+        default = self.quantiser
+        return best if hits[best] > 1.1 * hits[default] + 10 else default
 
     def decode_image(self, rgb, examine=None, max_distance=np.inf,
                      chunk_pixels=DEFAULT_CHUNK_PIXELS, feedback=None, with_distance=True):
@@ -397,6 +526,8 @@ class ColourDecoder:
         _run_chunks(mark, blocks, feedback, 0.0, 0.4)
         codes = np.flatnonzero(seen)
         colours = np.stack([codes & 255, (codes >> 8) & 255, codes >> 16], axis=1)
+        if self._recognise_quantiser and self.uses_exact_colours:
+            self.quantiser = self.recognise_quantiser(codes)
         values, distance, class_index = self.decode_colours(colours.astype(np.uint8))
         matched = distance <= max_distance
         _report(feedback, 0.5)

@@ -33,6 +33,7 @@ from .warping import (GeotransformPixelTransform, OutputGrid, crs_label, crs_uni
                       pixels_to_target, warp_nearest)
 
 DEFAULT_MAX_COLOR_DISTANCE = 12.0
+SPACE_NAMES = {"cielab": "CIELAB", "ycbcr": "JPEG Y′CbCr", "srgb": "sRGB"}
 # Pixels around the colorbar box also left out: its frame and tick marks.
 COLORBAR_EXCLUSION_MARGIN = 3
 
@@ -178,7 +179,7 @@ def choose_match_space(settings, figure):
     """Where colours are matched: as asked, or JPEG's own Y'CbCr for a JPEG file."""
     if settings.match_space != "auto":
         return settings.match_space
-    return "ycbcr" if figure.image_format == "JPEG" else "cielab"
+    return "ycbcr" if figure.image_format == "JPEG" else "srgb"
 
 
 # -- stage: what to decode ----------------------------------------------------------------
@@ -487,7 +488,7 @@ def decode_map(settings, progress=None, log=None):
         f"values {mapping.vmin:g} to {mapping.vmax:g}"
         f"{' (logarithmic)' if mapping.logarithmic else ''}; value resolution "
         f"{decoder.value_resolution:.4g}; colours matched in "
-        f"{'CIELAB' if decoder.match_space == 'cielab' else 'JPEG Y′CbCr'}")
+        f"{SPACE_NAMES[decoder.match_space]}")
 
     examine, plot_box = pixels_to_examine(settings, figure, colorbar_box, layout)
     if not examine.any():

@@ -60,7 +60,7 @@ class Session:
     max_color_distance : float
         CIELAB ΔE above which a pixel is not data.
     match_space : str
-        "auto", "cielab" or "ycbcr".
+        "auto", "cielab", "ycbcr" or "srgb".
     transform : int
         ``gcp_transform.TransformKind`` value.
     gcp_crs, target_crs : str or None

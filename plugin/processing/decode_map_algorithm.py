@@ -41,8 +41,9 @@ TRANSFORM_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Polynomial 1 (affin
 MATCH_SPACE_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm",
                                         "Automatic"),
                       QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "CIELAB"),
-                      QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Y'CbCr (JPEG)"))
-MATCH_SPACES = ("auto", "cielab", "ycbcr")
+                      QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Y'CbCr (JPEG)"),
+                      QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "sRGB"))
+MATCH_SPACES = ("auto", "cielab", "ycbcr", "srgb")
 NATIVE_GRID_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm",
                                         "Automatic (a figure drawn cell by cell comes back as its grid)"),
                       QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Off (plateaus and DBSCAN)"))
@@ -335,9 +336,11 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 "Optional GeoTIFF of each pixel's colour distance (ΔE) to the colormap: where "
                 "the decoding is sure and where it is not."),
             self.MATCH_SPACE: self.tr(
-                "Where a pixel's colour is compared with the colormap. CIELAB suits lossless "
-                "figures (PNG); JPEG stores colours as Y'CbCr, where its errors are even, so "
-                "JPEG figures decode best there. Distances are given in CIELAB ΔE either way."),
+                "Where a pixel's colour is placed on the colormap. Colour tables interpolate "
+                "in sRGB, so a lossless figure (PNG) is decoded there, exact colours through "
+                "the renderer's own 8-bit rounding; JPEG stores colours as Y'CbCr, where its "
+                "errors are even, so JPEG figures decode best there. Distances (what masks) are "
+                "CIELAB ΔE either way."),
             self.OUTPUT_RECONSTRUCTION: self.tr(
                 "Optional GeoTIFF of the field interpolated back from the points (linear over "
                 "their triangulation): how much of the figure the points keep."),

@@ -106,6 +106,6 @@ def test_jpeg_figures_are_matched_in_jpeg_colour_space(tmp_path):
     result = decode_map(settings(figure_path=str(jpeg)), log=messages.append)
     assert result.decoder.match_space == "ycbcr"
     assert any("Y′CbCr" in m for m in messages)
-    assert decode_map(settings()).decoder.match_space == "cielab"
+    assert decode_map(settings()).decoder.match_space == "srgb"
     assert decode_map(settings(figure_path=str(jpeg), match_space="cielab")).decoder.match_space \
         == "cielab"

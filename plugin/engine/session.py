@@ -245,7 +245,8 @@ def load_session(figure_path, geotransform=None):
     -------
     Session or None
         None when the figure has neither a session file nor a ``.points`` file. A ``.points``
-        file alone (made with the Georeferencer) gives a session with only its GCPs and CRS.
+        file alone (made with the Georeferencer) gives a session with only its GCPs and CRS; a
+        session saved without GCPs ignores a ``.points`` file beside it.
 
     Raises
     ------
@@ -259,6 +260,7 @@ def load_session(figure_path, geotransform=None):
     if not has_json and not has_points:
         return None
     session = Session(figure_path=str(figure_path))
+    use_points = has_points
     if has_json:
         try:
             with open(json_path, encoding="utf-8") as stream:
@@ -269,13 +271,16 @@ def load_session(figure_path, geotransform=None):
         if not isinstance(document, dict) or document.get("format", 0) > SESSION_FORMAT:
             raise SessionError(f"The session file {json_path} was written by a newer Colormap "
                                "Decoder (or is not a session file). Update the plugin.")
+        # A session saved without GCPs leaves an older .points file (a Georeferencer's) alone,
+        # and does not take its GCPs back.
+        use_points = has_points and document.get("points_file") is not None
         names = {f.name for f in fields(Session)} - {"gcps", "figure_path"}
         for key in names & set(document):
             value = document[key]
             if key in ("frame", "colorbar", "levels") and value is not None:
                 value = tuple(float(v) for v in value)
             setattr(session, key, value)
-    if has_points:
+    if use_points:
         gcps = gcps_on_georeferenced_figure(read_gcps(points_path), geotransform)
         session.gcps = gcps
         if session.gcp_crs is None and gcps.crs:

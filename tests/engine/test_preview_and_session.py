@@ -149,6 +149,13 @@ def test_points_file_alone_makes_a_session_and_bad_json_is_explained(tmp_path):
     (tmp_path / "figure.png.points").write_text((SAMPLE / "vinschgau_viridis.png.points").read_text())
     session = load_session(str(figure))
     assert session.frame is None and len(session.gcps) == 9 and "UTM zone 32N" in session.gcp_crs
+    # Saved again without GCPs: the Georeferencer's file stays, and its GCPs are not taken back.
+    session.gcps = None
+    session.frame = FRAME
+    assert save_session(session) == [str(figure) + ".colormap_decoder.json"]
+    assert (tmp_path / "figure.png.points").is_file()
+    again = load_session(str(figure))
+    assert again.gcps is None and again.frame == FRAME
     (tmp_path / "figure.png.colormap_decoder.json").write_text("{not json")
     with pytest.raises(SessionError, match="cannot be read"):
         load_session(str(figure))

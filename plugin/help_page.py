@@ -18,7 +18,7 @@ PLUGIN_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 README = os.path.join(PLUGIN_ROOT, "README.md")
 HELP_PAGE = os.path.join(PLUGIN_ROOT, "help", "decodemap.html")
 #: The README sections the page holds (all of each, up to the next heading of its level).
-SECTIONS = ("Decoding your own figure",)
+SECTIONS = ("Decoding your own figure", "The decode window")
 
 _STYLE = """
 body { font-family: sans-serif; max-width: 60em; margin: 1.2em auto; padding: 0 1em;
@@ -42,6 +42,29 @@ def section_markdown(readme_text, title):
     return readme_text[match.start():match.end() + (end.start() if end else len(rest))]
 
 
+def heading_anchor(title):
+    """The anchor GitHub gives a heading: 'The decode window' -> 'the-decode-window'."""
+    return re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
+
+
+def help_page_url(anchor=""):
+    """A file:// address of the help page (made if needed), at `anchor`; None if impossible.
+
+    For windows of the plugin that are not the Processing dialog (which passes its labels to
+    :func:`help_page_path` itself).
+    """
+    from pathlib import Path
+
+    path = HELP_PAGE
+    if not (os.path.isfile(path) and (not os.path.isfile(README)
+                                      or os.path.getmtime(path) >= os.path.getmtime(README))):
+        # No page yet for this README (the Processing dialog's own, with labels, will do).
+        path = help_page_path()
+    if not path:
+        return None
+    return Path(path).as_uri() + (f"#{anchor}" if anchor else "")
+
+
 def _inline(text):
     """Inline Markdown of escaped text: `code`, **bold**, *italics*, [text](url)."""
     pieces = re.split(r"(`[^`]+`)", text)
@@ -50,6 +73,8 @@ def _inline(text):
         if piece.startswith("`") and piece.endswith("`") and len(piece) > 1:
             out.append(f"<code>{html.escape(piece[1:-1])}</code>")
             continue
+        # Pictures live in the repository's docs/, which the package does not ship.
+        piece = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", piece)
         piece = html.escape(piece, quote=False)
         piece = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", piece)
         piece = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<em>\1</em>", piece)
@@ -64,9 +89,10 @@ def markdown_to_html(markdown):
     out, paragraph, index = [], [], 0
 
     def flush():
-        if paragraph:
-            out.append(f"<p>{_inline(' '.join(paragraph))}</p>")
-            paragraph.clear()
+        text = _inline(" ".join(paragraph)).strip()
+        if text:
+            out.append(f"<p>{text}</p>")
+        paragraph.clear()
 
     while index < len(lines):
         line = lines[index]
@@ -82,7 +108,8 @@ def markdown_to_html(markdown):
         elif re.match(r"#{1,6}\s", stripped):
             flush()
             level = len(stripped) - len(stripped.lstrip("#"))
-            out.append(f"<h{level}>{_inline(stripped[level:].strip())}</h{level}>")
+            title = stripped[level:].strip()
+            out.append(f'<h{level} id="{heading_anchor(title)}">{_inline(title)}</h{level}>')
         elif stripped.startswith("|"):
             flush()
             rows = []
@@ -102,6 +129,7 @@ def markdown_to_html(markdown):
         elif re.match(r"(\d+\.|[-*])\s", stripped):
             flush()
             ordered = stripped[0].isdigit()
+            start = int(stripped.split(".")[0]) if ordered else 1
             items = []
             while index < len(lines) and lines[index].strip():
                 item = lines[index].strip()
@@ -110,8 +138,9 @@ def markdown_to_html(markdown):
                 else:
                     items[-1] += " " + item
                 index += 1
-            tag = "ol" if ordered else "ul"
-            out.append(f"<{tag}>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + f"</{tag}>")
+            opening = (f'<ol start="{start}">' if start != 1 else "<ol>") if ordered else "<ul>"
+            out.append(opening + "".join(f"<li>{_inline(i)}</li>" for i in items)
+                       + ("</ol>" if ordered else "</ul>"))
         elif not stripped:
             flush()
         else:

@@ -126,7 +126,7 @@ def test_help_opens_a_page_shipped_with_the_plugin(provider):
     assert url.isLocalFile(), url.toString()
     page = Path(url.toLocalFile())
     text = page.read_text(encoding="utf-8")
-    assert "<h2>Decoding your own figure</h2>" in text
+    assert '<h2 id="decoding-your-own-figure">Decoding your own figure</h2>' in text
     # The parameter table names each parameter as the dialog and the command line do.
     assert "Figure (<code>INPUT</code>)" in text
     assert "Plot area (pixels) (<code>PLOT_AREA</code>)" in text
@@ -226,3 +226,21 @@ def test_outputs_zoomed_to_when_outside_a_georeferenced_project_view(provider, t
 
     assert bring_into_view(raster, project, canvas) == ""
     project.removeAllMapLayers()
+
+
+def test_help_page_keeps_readme_anchors_and_numbering(tmp_path):
+    """Other windows link to sections of the page; numbered steps split by pictures keep their
+    numbers; pictures (in docs/, not shipped) are left out."""
+    from colormap_decoder.plugin.help_page import help_page_html
+
+    readme = ("# Title\n\n## Decoding your own figure\n\n1. First step.\n\n"
+              "   ![a picture](docs/x.png)\n\n2. Second `step`, *with* **marks**.\n\n"
+              "| name | meaning |\n|---|---|\n| `INPUT` | the figure |\n\n"
+              "## The decode window\n\nText.\n\n## How it works\n\nNot in the page.\n")
+    page = help_page_html(readme, {"INPUT": "Figure"})
+    assert '<h2 id="decoding-your-own-figure">' in page and '<h2 id="the-decode-window">' in page
+    assert '<ol start="2"><li>Second <code>step</code>, <em>with</em> <strong>marks</strong>.' \
+        in page
+    assert "docs/x.png" not in page and "<p></p>" not in page
+    assert "<td>Figure (<code>INPUT</code>)</td>" in page
+    assert "Not in the page" not in page

@@ -521,6 +521,7 @@ def decode_map(settings, progress=None, log=None):
             f"{settings.max_color_distance:g} ΔE; the closest pixel lies {nearest:.3g} away. Check "
             "the colormap (or its reversed '_r' form), or raise MAX_COLOR_DISTANCE.",
             parameter="COLORMAP")
+    del examine, matched  # 2 bytes a figure pixel not held through the later stages
 
     # The points come first: the field rebuilt from them is warped with the other grids.
     with times("native grid"):
@@ -538,7 +539,10 @@ def decode_map(settings, progress=None, log=None):
         figure_frame.append(field_.distance)
     if settings.reconstruction_output and check is not None:
         figure_frame.append(check.grid)
-    if field_.class_index is not None:
+    if field_.class_index is not None and lattice is None:
+        # Warped as it is (int16, -1 where not data): no float32 copy of the figure.
+        figure_frame.append(field_.class_index)
+    elif field_.class_index is not None:
         classes = field_.class_index.astype(np.float32)
         classes[field_.class_index < 0] = np.nan
         figure_frame.append(classes)
@@ -624,18 +628,21 @@ def _reduce(settings, decoder, field_, say, warnings, report):
     labels, count = cluster_pixels(flat, settings.dbscan_eps, settings.dbscan_min_samples)
     report(0.6)
     clusters = cluster_points(field_.values, labels, count)
-    say(f"Reduction: {int(flat.sum()):,} flat pixels (tolerance {tolerance_text}) in "
+    # The flat mask and labels (5 bytes a pixel) are not kept for the reconstruction check.
+    flat_pixels = int(flat.sum())
+    del flat, labels
+    say(f"Reduction: {flat_pixels:,} flat pixels (tolerance {tolerance_text}) in "
         f"{len(clusters):,} clusters (DBSCAN eps {settings.dbscan_eps:g} px, min_samples "
         f"{settings.dbscan_min_samples})")
     if len(clusters) == 0:
         # The raster is still right: write it, with an empty point layer, and say why.
-        if not flat.any():
+        if not flat_pixels:
             why = (f"no pixel is flat within FLAT_TOLERANCE = {tolerance_text}; "
                    "raise FLAT_TOLERANCE to get points")
         else:
             why = (f"DBSCAN (DBSCAN_EPS = {settings.dbscan_eps:g} px, DBSCAN_MIN_SAMPLES = "
                    f"{settings.dbscan_min_samples}) found no cluster among the "
-                   f"{int(flat.sum()):,} flat pixels; lower DBSCAN_MIN_SAMPLES (1 keeps every "
+                   f"{flat_pixels:,} flat pixels; lower DBSCAN_MIN_SAMPLES (1 keeps every "
                    "plateau) or raise DBSCAN_EPS to get points")
         warnings.append(f"Warning: the point layer is empty: {why}. The raster is complete.")
         say(warnings[-1])

@@ -436,7 +436,8 @@ def reconstruction_check(values, points, resolution, max_pixels=250_000, full_gr
         step = int(np.ceil(total / max_pixels)) if total > max_pixels else 1
         seen = 0
         sample = []
-        for block in _row_blocks(values.shape):
+        # Blocks of a quarter million pixels: the interpolation holds ~100 bytes a pixel.
+        for block in _row_blocks(values.shape, block_pixels=1 << 18):
             block_rows, block_cols = np.nonzero(data[block])
             block_rows += block.start
             block_estimate = _interpolate_linear(triangulation, points.value, block_cols + 0.5,

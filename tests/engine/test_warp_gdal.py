@@ -58,7 +58,16 @@ def _lambert_gcps(count=5, size=(900, 700)):
 def _compare(pixel_transform, source_crs, target_crs, shape, box):
     grid = plan_output_grid(pixel_transform, source_crs, target_crs, box)
     rasters = _pixel_index_rasters(shape, box)
-    gdal = warp_nearest(list(rasters), box, grid, pixel_transform, source_crs, target_crs)
+    # An integer raster (as the class index: int16, -1 where not data) lands as the float one.
+    columns = np.where(np.isfinite(rasters[0]), np.floor(np.nan_to_num(rasters[0])), -1)
+    gdal = warp_nearest(list(rasters) + [columns.astype(np.int16)], box, grid, pixel_transform,
+                        source_crs, target_crs)
+    own_integer = warp_nearest_own([columns.astype(np.int16)], box, grid, pixel_transform,
+                                   source_crs, target_crs)[0]
+    assert np.array_equal(gdal.pop() + 0.5, gdal[0], equal_nan=True)
+    own_float = warp_nearest_own([rasters[0]], box, grid, pixel_transform, source_crs,
+                                 target_crs)[0]
+    assert np.array_equal(own_integer + 0.5, own_float, equal_nan=True)
     if grid.figure_box is not None:
         # An affine fit into its own CRS writes the figure's pixels as they are.
         col0, row0, col1, row1 = grid.figure_box

@@ -31,12 +31,17 @@ sys.path.insert(0, str(REPO_ROOT / "tests"))
 
 OPTION_SETS = {
     "plain": {},
+    "native grid off": {"native_grid": "off"},
+    "no detection": {"native_grid": "off", "plot_area_extent": "whole"},
+    "lattice only": {"plot_area_extent": "whole"},
     "distance": {"distance_output": True},
     "reconstruction": {"reconstruction_output": True},
     "denoise": {"denoise": True},
     "report": {"report": True},
     "all": {"distance_output": True, "reconstruction_output": True, "denoise": True,
             "report": True},
+    "all, native off": {"distance_output": True, "reconstruction_output": True, "denoise": True,
+                        "report": True, "native_grid": "off"},
 }
 
 CHILD = r"""
@@ -45,7 +50,7 @@ sys.path.insert(0, {tests!r})
 from sample_figure import expose_package
 expose_package()
 import numpy, scipy, scipy.spatial, scipy.ndimage, sklearn.cluster, rasterio, pyproj, PIL.Image
-from colormap_decoder.plugin.engine import pipeline, writing, report
+from colormap_decoder.plugin.engine import decode_report, pipeline, writing
 
 def status(key):
     with open("/proc/self/status") as handle:
@@ -54,6 +59,12 @@ def status(key):
                 return int(line.split()[1]) * 1024
 
 job = json.loads(sys.argv[1])
+if job.get("plot_area_extent") == "whole":
+    # The whole figure as PLOT_AREA: no frame detection.
+    import PIL.Image
+    with PIL.Image.open(job["figure_path"]) as image:
+        cols, rows = image.size
+    job["plot_area_extent"] = (0, cols, -rows, 0)
 want_report = job.pop("report", False)
 out = job.pop("out")
 settings = pipeline.DecodeSettings(**job)
@@ -74,10 +85,7 @@ if result.reconstruction_grid is not None:
     writing.write_geotiff(out + "/rebuilt.tif", [result.reconstruction_grid],
                           result.grid.geotransform, result.grid.crs_wkt)
 if want_report:
-    ref = result.georeference
-    report.write_georeferencing_report(out + "/report.html", result.figure.rgb, ref.gcps,
-                                       ref.residuals.kind, ref.residuals, ref.warnings, {{}},
-                                       crs=ref.source_crs)
+    decode_report.write_decode_report(out + "/report.html", result)
 print(json.dumps({{"peak": status("VmHWM") - baseline, "estimate": captured["estimate"].total,
                    "stages": {{k: v // 2**20 for k, v in captured["estimate"].stages.items()}},
                    "grid": [result.grid.width, result.grid.height]}}))
@@ -126,7 +134,7 @@ def main():
                         help="also print the estimate of each stage")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        print(f"{'options':<16}{'figure':>10}{'grid':>12}{'peak MiB':>10}{'B/px':>8}"
+        print(f"{'options':<18}{'figure':>10}{'grid':>12}{'peak MiB':>10}{'B/px':>8}"
               f"{'estimate MiB':>14}{'est/peak':>9}")
         for size in arguments.sizes:
             figure, gcps = render_figure(folder, size)
@@ -135,7 +143,7 @@ def main():
                 out.mkdir(exist_ok=True)
                 row = measure(figure, gcps, OPTION_SETS[name], out)
                 pixels = size * size
-                print(f"{name:<16}{size}²{'':>3}{'×'.join(map(str, row['grid'])):>12}"
+                print(f"{name:<18}{size}²{'':>3}{'×'.join(map(str, row['grid'])):>12}"
                       f"{row['peak'] / 2**20:>10.0f}{row['peak'] / pixels:>8.1f}"
                       f"{row['estimate'] / 2**20:>14.0f}{row['estimate'] / row['peak']:>9.2f}",
                       flush=True)

@@ -36,17 +36,21 @@ KEPT_FIGURE = 4
 PIL_BYTES = {"1": 1, "L": 1, "P": 1, "PA": 2, "LA": 2, "La": 2, "RGB": 4, "RGBA": 4, "RGBa": 4,
              "RGBX": 4, "CMYK": 4, "YCbCr": 4, "LAB": 4, "HSV": 4, "I": 4, "F": 4,
              "I;16": 2, "I;16B": 2, "I;16L": 2}
-#: Per flat pixel, the cluster statistics: indices (2 × int64), cluster number (int32), values
-#: (float64), then the grouped median's sort key, order (int64) and sorted values.
-CLUSTER_STATISTICS = 16 + 4 + 8 + 16
-#: Per decoded pixel, the rebuilt field of OUTPUT_RECONSTRUCTION: indices of every data pixel
-#: (2 × int64), their interpolated values (float64) and the interpolation's temporaries.
-RECONSTRUCTION_PIXEL = 48
-#: ... and its interpolation chunk (2 million points at a time).
-RECONSTRUCTION_CHUNK = 128 * 2 ** 20
-#: Per neighbour pair, scikit-learn's DBSCAN: its neighbour lists hold int64 indices, and the
-#: radius query its distances (float64) while building them.
-DBSCAN_NEIGHBOUR = 16
+#: Per figure pixel, the reduction beyond what the job keeps: the flat mask (1 byte), the
+#: labels (int32), and the pixels of clusters holding several values, gathered as int32
+#: label and float32 value and sorted (int64 order) for their medians.
+REDUCTION_PIXEL = 1 + 4 + 16
+#: ... and the grid DBSCAN (eps >= 2 or min_samples >= 3): its core components beside the
+#: labels (int32) and the boundary cores' coordinates.
+GRID_DBSCAN_PIXEL = 4 + 4
+#: Per figure pixel, the search for a native grid of cells (NATIVE_GRID automatic): luma
+#: steps and their combs along both axes, and the edge and uniformity checks; measured.
+LATTICE_SEARCH_PIXEL = 20
+#: Per decoded pixel, the rebuilt field of OUTPUT_RECONSTRUCTION (float32) and its
+#: interpolation's blocks; measured.
+RECONSTRUCTION_PIXEL = 24
+#: ... and the triangulation of the points and one interpolation block.
+RECONSTRUCTION_CHUNK = 160 * 2 ** 20
 #: Per output pixel and warped band: the output (float32) and, while writing, the nodata
 #: mask and two float32 copies (``np.where`` and the cast).
 OUTPUT_BAND = 4
@@ -82,11 +86,11 @@ class JobSize:
     output_width, output_height : int
         The output grid.
     distance_output, reconstruction_output, denoise, discrete, logarithmic : bool
-    dbscan_eps : float
-        Pixels; with ``dbscan_uses_neighbour_lists`` decides the neighbour lists' size.
-    dbscan_uses_neighbour_lists : bool
-        True when the reduction runs scikit-learn's DBSCAN (not the connected-components fast
-        path), whose memory grows with the neighbours within ``dbscan_eps`` of each flat pixel.
+    grid_dbscan : bool
+        True when the reduction runs the grid DBSCAN (``DBSCAN_EPS`` >= 2 or
+        ``DBSCAN_MIN_SAMPLES`` >= 3) rather than labelling connected plateaus.
+    native_grid : bool
+        True when a native grid of cells is searched for (NATIVE_GRID automatic).
     """
 
     figure_pixels: int
@@ -100,8 +104,8 @@ class JobSize:
     denoise: bool = False
     discrete: bool = False
     logarithmic: bool = False
-    dbscan_eps: float = 1.5
-    dbscan_uses_neighbour_lists: bool = False
+    grid_dbscan: bool = False
+    native_grid: bool = True
 
     @property
     def output_pixels(self):
@@ -119,7 +123,7 @@ class MemoryEstimate:
     stages : dict of str to int
         Bytes each stage holds at its own peak (no margin).
     parts : dict of str to int
-        The peak stage's bytes split by cause: "figure", "output grid", "DBSCAN neighbours",
+        The peak stage's bytes split by cause: "figure", "output grid",
         "reconstruction", "distance", "fixed".
     """
 
@@ -148,37 +152,22 @@ def estimate_job_bytes(size):
     figure = size.figure_pixels
     decoded = min(size.decoded_pixels or figure, figure)
     output = size.output_pixels
-    # Arrays in the figure's frame kept from decoding to the end: values (float32), the
-    # examined and matched masks, the reconstruction check's grid (float32), and on request
-    # the distance (float32), the class index (int16 + a float32 copy to warp) and the
-    # denoised copy of the figure.
-    kept = KEPT_FIGURE + 4 + 1 + 1 + 4
+    # Arrays in the figure's frame kept from decoding to the end: the figure, values
+    # (float32), the examined and matched masks, and on request the distance (float32), the
+    # class index (int16 + a float32 copy to warp) and the denoised copy of the figure.
+    kept = KEPT_FIGURE + 4 + 1 + 1
     kept += 4 * size.distance_output + 6 * size.discrete + 3 * size.denoise
     warped_bands = 1 + size.distance_output + size.reconstruction_output + size.discrete
 
-    pil = PIL_BYTES.get(size.figure_mode, 4)
-    # Pillow's image, its RGB(A) conversion, the numpy copy, the opaque mask.
-    conversion = 4 if (size.figure_mode not in ("RGB",) or size.has_alpha) else 0
-    read = figure * (pil + conversion + (4 if size.has_alpha else 0) + KEPT_FIGURE)
-
-    # Decoding: the examined mask and its box-mask temporaries; the denoiser's per-channel pass.
+    # Pillow's decoded image and the figure, copied out of it in strips of rows.
+    read = figure * (PIL_BYTES.get(size.figure_mode, 4) + KEPT_FIGURE)
+    # Decoding: the examined mask's box-mask temporaries; the denoiser's per-channel pass.
     decode = figure * (kept + 2 + 2 * size.denoise)
-
-    # Reduction: the flat mask is made with two comparisons of float32 differences (and their
-    # absolute values; log10 values first on a logarithmic scale); then the flat mask stays,
-    # beside the labels (int32, and the int32 copy), while every flat pixel's statistics are
-    # gathered.
-    flat = figure * (kept + 3 + 8 + 4 * size.logarithmic)
-    neighbours = 0
-    if size.dbscan_uses_neighbour_lists:
-        # A flat pixel has about π·eps² others within eps, never more than there are pixels.
-        within = min(float(decoded), math.pi * (size.dbscan_eps + 1.0) ** 2)
-        neighbours = int(decoded * within * DBSCAN_NEIGHBOUR)
+    lattice = figure * (kept + LATTICE_SEARCH_PIXEL) if size.native_grid else 0
     reconstruction = (decoded * RECONSTRUCTION_PIXEL + RECONSTRUCTION_CHUNK
                       if size.reconstruction_output else 0)
-    reduce = figure * (kept + 1 + 8) + decoded * CLUSTER_STATISTICS + neighbours \
-        + reconstruction
-    reduce = max(reduce, flat)
+    dbscan = decoded * GRID_DBSCAN_PIXEL if size.grid_dbscan else 0
+    reduce = figure * kept + decoded * REDUCTION_PIXEL + dbscan + reconstruction
 
     # Warping: every output band, and one chunk of coordinates.
     chunk = min(output, WARP_CHUNK_ROWS * max(size.output_width, 1)) * WARP_CHUNK_PIXEL
@@ -186,13 +175,12 @@ def estimate_job_bytes(size):
     # Writing (in the Processing algorithm): the job's result plus one band's temporaries.
     write = figure * KEPT_FIGURE + output * (OUTPUT_BAND * warped_bands + WRITE_TEMPORARIES)
 
-    stages = {"reading": read, "decoding": decode, "reducing": reduce, "warping": warp,
-              "writing": write}
+    stages = {"reading": read, "decoding": decode, "native grid search": lattice,
+              "reducing": reduce, "warping": warp, "writing": write}
     peak = max(stages, key=stages.get)
     parts = {"figure": stages[peak], "fixed": FIXED_OVERHEAD}
     if peak == "reducing":
-        parts = {"figure": reduce - neighbours - reconstruction,
-                 "DBSCAN neighbours": neighbours, "reconstruction": reconstruction,
+        parts = {"figure": reduce - reconstruction, "reconstruction": reconstruction,
                  "fixed": FIXED_OVERHEAD}
     elif peak in ("warping", "writing"):
         out = stages[peak] - figure * (kept if peak == "warping" else KEPT_FIGURE)
@@ -360,7 +348,7 @@ def check_memory(size, figure_shape, grid_shape, log=None):
     ------
     EngineError
         Naming the parameter to change: PIXEL_SIZE when the output grid dominates,
-        DBSCAN_EPS when DBSCAN's neighbour lists do, OUTPUT_RECONSTRUCTION, otherwise INPUT.
+        OUTPUT_RECONSTRUCTION when the rebuilt field does, otherwise INPUT.
     """
     estimate = estimate_job_bytes(size)
     available, source = available_memory()
@@ -379,12 +367,6 @@ def check_memory(size, figure_shape, grid_shape, log=None):
         "output grid": ("PIXEL_SIZE", f"The output grid of {width}×{height} pixels is the largest "
                         "part: choose a larger PIXEL_SIZE (twice the size needs a quarter of the "
                         "memory), or 0 for the figure's own resolution."),
-        "DBSCAN neighbours": ("DBSCAN_EPS", f"DBSCAN's neighbour lists are the largest part: with "
-                              f"DBSCAN_EPS = {size.dbscan_eps:g} px each flat pixel has about "
-                              f"{min(size.decoded_pixels, math.pi * (size.dbscan_eps + 1) ** 2):,.0f} "
-                              "neighbours. Use DBSCAN_EPS below 2 and DBSCAN_MIN_SAMPLES of 1 or "
-                              "2 (connected plateaus, no neighbour lists), or a smaller "
-                              "DBSCAN_EPS."),
         "reconstruction": ("OUTPUT_RECONSTRUCTION", "The rebuilt field is a large part: leave "
                            "OUTPUT_RECONSTRUCTION out."),
         "figure": ("INPUT", f"The figure's {cols}×{rows} pixels are the largest part: crop it to "
@@ -400,7 +382,7 @@ def check_memory(size, figure_shape, grid_shape, log=None):
         parameter=parameter)
 
 
-def job_size(settings, header, plot_box, grid, neighbour_lists):
+def job_size(settings, header, plot_box, grid, grid_dbscan):
     """The :class:`JobSize` of a job, from its settings, figure header and plans.
 
     Parameters
@@ -409,8 +391,8 @@ def job_size(settings, header, plot_box, grid, neighbour_lists):
     header : figure.FigureHeader
     plot_box : tuple (col0, row0, col1, row1)
     grid : warping.OutputGrid
-    neighbour_lists : bool
-        Whether the reduction will run a DBSCAN that keeps neighbour lists.
+    grid_dbscan : bool
+        Whether the reduction will run the grid DBSCAN.
 
     Returns
     -------
@@ -426,4 +408,5 @@ def job_size(settings, header, plot_box, grid, neighbour_lists):
         reconstruction_output=settings.reconstruction_output, denoise=settings.denoise,
         # Not known before the colour scale is read: counted, to stay above.
         discrete=True, logarithmic=settings.logarithmic,
-        dbscan_eps=settings.dbscan_eps, dbscan_uses_neighbour_lists=neighbour_lists)
+        grid_dbscan=grid_dbscan,
+        native_grid=getattr(settings, "native_grid", "auto") != "off")

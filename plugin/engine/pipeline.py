@@ -450,9 +450,9 @@ def decode_map(settings, progress=None, log=None):
     largest_box = plot_area_box(settings, header)
     largest_grid = plan_output_grid(georeference.pixel_transform, georeference.source_crs,
                                     georeference.target_crs, largest_box, settings.pixel_size)
-    neighbour_lists = not (settings.dbscan_min_samples <= 2
-                           and connectivity_for_eps(settings.dbscan_eps) is not None)
-    check_memory(job_size(settings, header, largest_box, largest_grid, neighbour_lists),
+    grid_dbscan = not (settings.dbscan_min_samples <= 2
+                       and connectivity_for_eps(settings.dbscan_eps) is not None)
+    check_memory(job_size(settings, header, largest_box, largest_grid, grid_dbscan),
                  header.shape, (largest_grid.width, largest_grid.height), log=say)
     with times("read"):
         figure = read_figure(settings.figure_path)

@@ -37,7 +37,7 @@ MAX_MASK_VERTICES = 1_000_000
 #: Largest DBSCAN neighbourhood radius (pixels). A plateau is found by linking flat pixels
 #: that lie within ``eps`` of each other; beyond some tens of pixels every plateau merges with
 #: its neighbours across lines and labels, and the cost grows with eps².
-MAX_DBSCAN_EPS = 64.0
+MAX_DBSCAN_EPS = 32.0
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 #: Fewest distinct float32 numbers the value range must span (a 256-colour scale needs 256).
 MIN_FLOAT32_STEPS = 1024

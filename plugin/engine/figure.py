@@ -157,9 +157,15 @@ def read_figure(path, max_pixels=None):
         raise FigureError(_too_many_pixels_message(path, None, None, max_pixels)) from error
     except UnidentifiedImageError as error:
         raise FigureError(unreadable_figure_message(path)) from error
-    except (OSError, SyntaxError, EOFError, struct.error) as error:
+    except (OSError, SyntaxError, EOFError, struct.error, ValueError) as error:
         # Pillow's decoders report damaged data with these (EOFError / struct.error on short
-        # headers, SyntaxError on broken PNG chunks).
+        # headers, SyntaxError on broken PNG chunks, ValueError on a text chunk that inflates
+        # beyond its limit: a decompression bomb in the metadata).
+        if isinstance(error, ValueError):
+            raise FigureError(
+                f"The figure '{path}' cannot be read safely ({error}): part of it inflates far "
+                "beyond its size, as a decompression bomb does. Export the figure again as a "
+                "plain PNG.") from error
         raise FigureError(
             f"The figure '{path}' is damaged or incomplete ({error or type(error).__name__}): it "
             "was probably cut short while downloading or saving. Download or export it again."

@@ -54,6 +54,26 @@ SCALE_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Linear"),
                 QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Logarithmic"))
 
 
+class FigureParameter(QgsProcessingParameterRasterLayer):
+    """The INPUT raster parameter, refusing paths that are not regular files before QGIS
+    opens them: GDAL opening a named pipe waits forever, and qgis_process checks each value
+    (by loading the layer) before the algorithm's own checks run."""
+
+    def checkValueIsAcceptable(self, value, context=None):  # noqa: N802 - QGIS API
+        path = value.split("|")[0] if isinstance(value, str) else ""
+        if path and os.path.exists(path) and not os.path.isfile(path):
+            return False
+        return super().checkValueIsAcceptable(value, context)
+
+    def clone(self):
+        copy = FigureParameter(self.name(), self.description(), self.defaultValue(),
+                               bool(self.flags()
+                                    & QgsProcessingParameterDefinition.Flag.FlagOptional))
+        copy.setFlags(self.flags())
+        copy.setHelp(self.help())
+        return copy
+
+
 class DecodeMapAlgorithm(QgsProcessingAlgorithm):
     """Decode a colour-mapped map figure into a georeferenced raster and representative points."""
 
@@ -159,7 +179,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         # In the order of the work: the figure, its colours and values, its georeferencing,
         # then what counts as data. Rarely changed settings are advanced.
         number = QgsProcessingParameterNumber.Type
-        self.addParameter(QgsProcessingParameterRasterLayer(
+        self.addParameter(FigureParameter(
             self.INPUT, self.tr("Figure")))
         self.addParameter(QgsProcessingParameterExtent(
             self.PLOT_AREA, self.tr("Plot area (pixels)"), optional=True))
@@ -357,6 +377,13 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
     # -- running ------------------------------------------------------------------------
     def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
         """An INPUT QGIS cannot load gets the engine's explanation instead of 'not found'."""
+        value = parameters.get(self.INPUT)
+        if isinstance(value, str) and os.path.exists(value.split("|")[0]) \
+                and not os.path.isfile(value.split("|")[0]):
+            # Before QGIS tries to load it: opening a named pipe would wait forever.
+            return False, self.tr(
+                "{}: '{}' is not a regular file (a folder, device or pipe). Choose the figure's "
+                "image file.").format(self.INPUT, value.split("|")[0])
         with quiet_georeferencing_probe():
             ok, message = super().checkParameterValues(parameters, context)
         value = parameters.get(self.INPUT)

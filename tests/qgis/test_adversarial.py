@@ -65,6 +65,16 @@ def palette_png(path, cols, rows, complete=True):
         + _png_chunk(b"PLTE", palette) + _png_chunk(b"IDAT", data) + _png_chunk(b"IEND", b""))
 
 
+def ztxt_bomb(path):
+    """The sample figure with a compressed text chunk that inflates to 64 MiB."""
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "A" * 64 * 2 ** 20, zip=True)
+    with Image.open(FIGURE) as image:
+        image.save(path, pnginfo=info)
+
+
 def corner_gcps(path, cols, rows):
     """Four corner GCPs of a cols×rows figure onto 0..10° E, 0..10° N (CSV)."""
     Path(path).write_text("pixel_x,pixel_y,map_x,map_y\n"
@@ -122,6 +132,8 @@ def inputs(tmp_path_factory):
     (folder / "big.csv").write_bytes(b"pixel_x,pixel_y,map_x,map_y\n" + b"1,2,3,4\n" * 1_200_000)
     many_gcps(folder / "gcps_5000.csv", 5000)
     many_gcps(folder / "gcps_10000.csv", 10000)
+    os.mkfifo(folder / "pipe.png")
+    ztxt_bomb(folder / "ztxt.png")
     (folder / "mask.wkt").write_text("POLYGON((200 -200, 300 -200, 300 -300, 200 -300, 200 -200))")
     return folder
 
@@ -164,6 +176,8 @@ def sample_values(inputs, out, **overrides):
 
 def assert_names(message, parameter):
     """The message says which parameter to fix, first, and shows no traceback."""
+    # processing.run puts this line before what the parameter checks say.
+    message = message.removeprefix("Unable to execute algorithm\n")
     assert "Traceback" not in message and 'File "' not in message, message
     assert (message.startswith(f"{parameter}: ")
             or f"Incorrect parameter value for {parameter}" in message), message
@@ -211,10 +225,20 @@ def qgis_process(tmp_path_factory):
 
 
 def error_line(output):
-    """The algorithm's error message as qgis_process prints it ('ERROR:<tab>...')."""
-    lines = [line[len("ERROR:"):].strip() for line in output.splitlines()
-             if line.startswith("ERROR:")]
-    return lines[-1] if lines else ""
+    """The algorithm's error message as qgis_process prints it ('ERROR:<tab>...').
+
+    A value refused by the algorithm's parameter checks comes on the tab-indented line after
+    'ERROR:<tab>An error was encountered while checking parameter values'.
+    """
+    lines = output.splitlines()
+    starts = [index for index, line in enumerate(lines) if line.startswith("ERROR:")]
+    if not starts:
+        return ""
+    first = lines[starts[-1]][len("ERROR:"):].strip()
+    following = lines[starts[-1] + 1:starts[-1] + 2]
+    if first.startswith("An error was encountered while checking") and following:
+        return following[0].strip()
+    return first
 
 
 def _same_as_input(inputs, out):
@@ -262,6 +286,8 @@ QGIS_PROCESS_REFUSALS = [
     ("GCP map x of 1e308", lambda i, o: {
         "GCPS": str(i / "huge_map.csv"), "GCP_CRS": "EPSG:3857", "TARGET_CRS": None}, "GCPS",
      ["1e+308"]),
+    ("INPUT is a named pipe", lambda i, o: {"INPUT": str(i / "pipe.png")}, "INPUT",
+     ["not a regular file"]),
     ("unclosed MASK_WKT ring", lambda i, o: {
         "MASK_WKT": "POLYGON((0 0, 10 0, 10 -10))"}, "MASK_WKT", ["line 1"]),
     ("VMAX beyond float32", lambda i, o: {"VMAX": 1e300}, "VMAX", ["float32"]),
@@ -276,7 +302,9 @@ def test_qgis_process_refuses(qgis_process, inputs, tmp_path, case, overrides, p
     out = tmp_path / "out"
     out.mkdir()
     before = snapshot(inputs)
-    code, output, peak = qgis_process(sample_values(inputs, out, **overrides(inputs, out)))
+    # A regression would hang on the named pipe or run out of memory: a short leash.
+    code, output, peak = qgis_process(sample_values(inputs, out, **overrides(inputs, out)),
+                                      timeout=120)
     message = error_line(output)
     assert code != 0, output
     assert_names(message, parameter)
@@ -395,7 +423,10 @@ IN_PROCESS_REFUSALS = [
     ("output is a folder", _output_is_folder, "OUTPUT"),
     ("output under a file", _output_under_file, "OUTPUT"),
     ("output in /proc", lambda i, o: {"OUTPUT_DISTANCE": "/proc/decoded.tif"}, "OUTPUT_DISTANCE"),
-    # Figures whose header lies or promises too much.
+    # Figures that are not files, whose header lies or promises too much.
+    ("INPUT is /dev/zero", lambda i, o: {"INPUT": "/dev/zero"}, "INPUT"),
+    ("INPUT is a folder", lambda i, o: {"INPUT": str(i)}, "INPUT"),
+    ("PNG text chunk inflating to 64 MiB", lambda i, o: {"INPUT": str(i / "ztxt.png")}, "INPUT"),
     ("12000x12000 header, 60 bytes of pixels", lambda i, o: {
         "INPUT": str(i / "lying.png"), "GCPS": str(i / "lying.csv"), "GCP_CRS": "EPSG:4326",
         "TARGET_CRS": None, "PLOT_AREA": None}, "INPUT"),

@@ -65,7 +65,7 @@ import math
 import numpy as np
 
 from .errors import GcpError
-from .gcp_transform import TRANSFORM_NAMES, TransformKind
+from .gcp_transform import PointNormaliser, polynomial_design, transform_class
 
 POOR_FIT_LOO_PIXELS = 1.0
 SYSTEMATIC_RATIO = 0.5
@@ -74,10 +74,6 @@ POLE_LATITUDE = 89.999
 POLAR_MODEL_TOLERANCE = 0.05
 POLAR_MODEL_ADVANTAGE = 0.5
 ANTIMERIDIAN_SPAN = 180.0
-
-#: Transforms that map straight lines to straight lines: they cannot follow a curved graticule.
-STRAIGHT_LINE_TRANSFORMS = (TransformKind.POLYNOMIAL_1, TransformKind.HELMERT,
-                            TransformKind.PROJECTIVE)
 
 _POLAR_CRS_HINT = ("EPSG:3413 (NSIDC Sea Ice Polar Stereographic North) or EPSG:3995 (Arctic "
                    "Polar Stereographic) in the north, EPSG:3031 (Antarctic Polar Stereographic) "
@@ -111,7 +107,7 @@ def diagnose_georeferencing(gcps, kind, crs, residuals):
         GCPs in longitude/latitude around a pole, or with longitudes jumping across the
         antimeridian. The message says why and what to do instead.
     """
-    kind = TransformKind(kind)
+    transform = transform_class(kind)
     refuse_unusable_gcps(gcps, crs)
     if residuals is None:
         return []
@@ -123,8 +119,9 @@ def diagnose_georeferencing(gcps, kind, crs, residuals):
     geographic, _ = _geographic_units(crs)
 
     warnings.extend(_suspicious_warnings(gcps, residuals, enabled))
-    if kind in STRAIGHT_LINE_TRANSFORMS:
-        warning = _poor_fit_warning(pixel, map_xy, kind, residuals, geographic)
+    # A transform that keeps straight lines straight cannot follow a curved graticule.
+    if transform.keeps_lines_straight:
+        warning = _poor_fit_warning(pixel, map_xy, transform.name, residuals, geographic)
         if warning:
             warnings.append(warning)
     return warnings
@@ -218,11 +215,10 @@ def _on_hull(pixel, enabled):
 # Poor fit of a straight-line transform
 
 
-def _poor_fit_warning(pixel, map_xy, kind, residuals, geographic):
+def _poor_fit_warning(pixel, map_xy, name, residuals, geographic):
     loo = float(residuals.loo_rmse_pixels)
     if not (math.isfinite(loo) and loo > POOR_FIT_LOO_PIXELS):
         return None
-    name = TRANSFORM_NAMES[kind]
     spread = _rms_spread(pixel)
     relative = f" ({100 * loo / spread:.2g} % of the GCPs' pixel spread)" if spread > 0 else ""
     systematic = _misfit_is_systematic(pixel, map_xy)
@@ -255,13 +251,7 @@ def _misfit_is_systematic(pixel, map_xy):
 
 def _polynomial_sigma(source, target, order):
     """Residual standard deviation (per coordinate, dof-corrected) of a polynomial fit."""
-    centred = source - source.mean(axis=0)
-    scale = float(np.sqrt(np.mean(np.sum(centred ** 2, axis=1)))) or 1.0
-    u, v = (centred / scale).T
-    columns = [np.ones_like(u)]
-    for total in range(1, order + 1):
-        columns.extend(u ** (total - power) * v ** power for power in range(total + 1))
-    design = np.column_stack(columns)
+    design = polynomial_design(PointNormaliser.fitted_to(source).apply(source), order)
     dof = len(source) - design.shape[1]
     if dof <= 0:
         return float("nan")
@@ -349,13 +339,12 @@ def _affine_misfit(source, target):
 
 def _affine_fit(source, target):
     """RMS distance of an affine least-squares fit target ~ a + B source, and a."""
-    centre = source.mean(axis=0)
-    scale = float(np.sqrt(np.mean(np.sum((source - centre) ** 2, axis=1)))) or 1.0
-    design = np.column_stack([np.ones(len(source)), (source - centre) / scale])
+    normaliser = PointNormaliser.fitted_to(source)
+    design = polynomial_design(normaliser.apply(source), 1)
     solution, *_ = np.linalg.lstsq(design, target, rcond=None)
     misfit = float(np.sqrt(np.mean(np.sum((design @ solution - target) ** 2, axis=1))))
     # The intercept in the source's own coordinates: target at source = (0, 0).
-    origin = np.concatenate([[1.0], -centre / scale]) @ solution
+    origin = np.concatenate([[1.0], -normaliser.centre / normaliser.scale]) @ solution
     return misfit, origin
 
 
@@ -382,7 +371,7 @@ def _inside_hull(points, point):
 def _rms_spread(points):
     if len(points) == 0:
         return 0.0
-    return float(np.sqrt(np.mean(np.sum((points - points.mean(axis=0)) ** 2, axis=1))))
+    return PointNormaliser.fitted_to(points).spread
 
 
 def _geographic_units(crs):

@@ -28,6 +28,15 @@ on coordinates that are only centred. The results are the same least-squares pol
 order 3 on a figure about a thousand pixels wide GDAL's normal equations lose about
 ``1e-12`` relative precision, i.e. GDAL's map positions can differ from the exact fit by
 ``~1e-5`` m when the map coordinates are UTM metres. Ours are the exact fit to ``~1e-9`` m.
+
+Each transform is a class with one interface (scikit-image's ``skimage.transform`` is the
+model): what it is and needs (:attr:`GcpTransform.kind`, ``name``, ``minimum_points``), how it
+is fitted (the constructor), applied both ways (``pixel_to_map``, and its inverse
+``map_to_pixel``), checked (``check_determined``), and how each GCP is predicted from the
+others (``leave_one_out``). :data:`TRANSFORMS` holds them by :class:`TransformKind`; adding a
+transform is one class and one line there (and, to offer it in the dialog, its label in the
+algorithm's ``TRANSFORM_LABELS``). Fits share one point normaliser (:class:`PointNormaliser`)
+and one polynomial design (:func:`polynomial_design`) with the GCP diagnostics.
 """
 import enum
 from dataclasses import dataclass, field
@@ -50,33 +59,6 @@ class TransformKind(enum.IntEnum):
     PROJECTIVE = 5
 
 
-#: Fewest enabled GCPs each transform needs. A thin plate spline needs 3 points off one line
-#: to define its affine part (QGIS accepts 1, but GDAL then cannot build the spline).
-MINIMUM_POINTS = {
-    TransformKind.POLYNOMIAL_1: 3,
-    TransformKind.POLYNOMIAL_2: 6,
-    TransformKind.POLYNOMIAL_3: 10,
-    TransformKind.THIN_PLATE_SPLINE: 3,
-    TransformKind.HELMERT: 2,
-    TransformKind.PROJECTIVE: 4,
-}
-
-#: Names of the transforms in messages, as QGIS spells them.
-TRANSFORM_NAMES = {
-    TransformKind.POLYNOMIAL_1: "Polynomial 1",
-    TransformKind.POLYNOMIAL_2: "Polynomial 2",
-    TransformKind.POLYNOMIAL_3: "Polynomial 3",
-    TransformKind.THIN_PLATE_SPLINE: "Thin Plate Spline",
-    TransformKind.HELMERT: "Helmert",
-    TransformKind.PROJECTIVE: "Projective",
-}
-
-_POLYNOMIAL_ORDER = {
-    TransformKind.POLYNOMIAL_1: 1,
-    TransformKind.POLYNOMIAL_2: 2,
-    TransformKind.POLYNOMIAL_3: 3,
-}
-
 # Relative singular value below which a design matrix counts as rank deficient: the GCPs then
 # leave some parameter undetermined (all on one line, or on one conic for order 2, ...).
 _RANK_TOLERANCE = 1e-10
@@ -86,32 +68,115 @@ _DUPLICATE_TOLERANCE = 1e-9
 _WORK_ELEMENTS = 1 << 22
 
 
-class GcpTransform:
-    """A transform between figure pixels and map coordinates, fitted to GCPs.
+# --------------------------------------------------------------------------------------------
+# Shared by the fits and the GCP diagnostics
 
-    Made by :func:`fit_gcp_transform`; not meant to be built directly.
+
+@dataclass(frozen=True)
+class PointNormaliser:
+    """Shift to the points' centroid and divide by their RMS distance from it.
+
+    Polynomial and spline fits are unchanged by such a similarity of their input, and working
+    on coordinates of order 1 keeps the linear systems well conditioned.
 
     Attributes
     ----------
-    kind : TransformKind
-        Which transform this is.
-    point_count : int
-        Number of GCPs it was fitted to.
+    centre : ndarray of float64, shape (2,)
+        The points' centroid.
+    spread : float
+        Their RMS distance from it (0 for coincident points), in the points' units.
+    scale : float
+        What :meth:`apply` divides by: `spread`, or 1 when the spread is 0.
     """
 
-    def __init__(self, kind, pixel_to_map_function, map_to_pixel_function, point_count):
-        self.kind = TransformKind(kind)
-        self.point_count = int(point_count)
-        self._pixel_to_map = pixel_to_map_function
-        self._map_to_pixel = map_to_pixel_function
-        # (pixel, map) arrays of the GCPs it was fitted to, so that GDAL's warper can fit the
-        # same transform (see warping.gdal_source_georeferencing).
-        self.control_points = None
+    centre: np.ndarray
+    spread: float
+    scale: float
 
-    def __repr__(self):
+    @classmethod
+    def fitted_to(cls, points) -> "PointNormaliser":
+        """The normaliser of ``points`` (ndarray, shape (n, 2))."""
+        centre = points.mean(axis=0)
+        spread = float(np.sqrt(np.mean(np.sum((points - centre) ** 2, axis=1))))
+        return cls(centre=centre, spread=spread, scale=spread if spread > 0 else 1.0)
+
+    def apply(self, points) -> np.ndarray:
+        """``points`` centred and scaled: RMS distance 1 from the origin."""
+        return (points - self.centre) / self.scale
+
+
+def polynomial_design(points, order) -> np.ndarray:
+    """Columns 1, x, y, x², xy, y², x³, x²y, xy², y³ up to total degree `order`."""
+    x, y = points[:, 0], points[:, 1]
+    columns = [x ** (degree - power_of_y) * y ** power_of_y
+               for degree in range(order + 1) for power_of_y in range(degree + 1)]
+    return np.column_stack(columns)
+
+
+# --------------------------------------------------------------------------------------------
+# The transforms
+
+
+class GcpTransform:
+    """A transform between figure pixels and map coordinates, fitted to GCPs.
+
+    The base of every transform; made by :func:`fit_gcp_transform` (which validates the GCPs
+    first). A subclass sets the class attributes and implements :meth:`_fit`; it may refine
+    :meth:`check_determined` and :meth:`_leave_one_out`.
+
+    Class attributes
+    ----------------
+    kind : TransformKind
+        The key of the transform in :data:`TRANSFORMS` (a transform added by
+        :func:`register_transform` may use a member of another ``IntEnum``).
+    name : str
+        The transform's name in messages, as QGIS spells it.
+    minimum_points : int
+        Fewest enabled GCPs it needs.
+    maximum_points : int or None
+        Most GCPs it is fitted to (more are thinned, evenly over the figure); None: any number.
+        The thin plate spline solves an (n + 3)² system and inverts it for the leave-one-out
+        errors (O(n³) time, n² memory) and every warped pixel evaluates n kernels; Helmert and
+        projective transforms are refitted once per GCP for the leave-one-out errors (O(n²)).
+        Polynomials cost O(n) and take any number.
+    keeps_lines_straight : bool
+        Whether straight lines stay straight (it then cannot follow a curved graticule).
+    exact_inverse : bool
+        Whether ``map_to_pixel`` is the exact inverse of ``pixel_to_map``; otherwise it is a
+        second transform of the same kind fitted the other way round, as in GDAL.
+
+    Attributes
+    ----------
+    point_count : int
+        Number of GCPs it was fitted to.
+    control_points : tuple of ndarray
+        ``(pixel, map_xy)``, the point pairs it was fitted to, each of shape (n, 2).
+    """
+
+    kind = None
+    name = "Transform"
+    minimum_points = 3
+    maximum_points = 500
+    keeps_lines_straight = False
+    exact_inverse = False
+
+    def __init__(self, pixel, map_xy):
+        """Fit to validated point pairs: ``pixel`` and ``map_xy`` of shape (n, 2)."""
+        self.point_count = int(len(pixel))
+        # The GCPs it was fitted to, so that GDAL's warper can fit the same transform (see
+        # warping.gdal_source_georeferencing).
+        self.control_points = (np.array(pixel, float), np.array(map_xy, float))
+        self._pixel_to_map, self._map_to_pixel = self._fit(pixel, map_xy)
+
+    @classmethod
+    def _fit(cls, pixel, map_xy) -> tuple:
+        """The pixel-to-map and map-to-pixel functions, each taking and giving (m, 2) arrays."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
         return f"GcpTransform({self.kind.name}, fitted to {self.point_count} GCPs)"
 
-    def pixel_to_map(self, x, y):
+    def pixel_to_map(self, x, y) -> tuple:
         """Map positions of pixel positions.
 
         Parameters
@@ -128,13 +193,13 @@ class GcpTransform:
         """
         return _apply_to_arrays(self._pixel_to_map, x, y)
 
-    def map_to_pixel(self, map_x, map_y):
-        """Pixel positions of map positions.
+    def map_to_pixel(self, map_x, map_y) -> tuple:
+        """Pixel positions of map positions: the inverse direction.
 
         For polynomials and the thin plate spline this is the separately fitted reverse
         transform (as in GDAL), so ``map_to_pixel(pixel_to_map(x, y))`` returns ``(x, y)`` only
         up to the fit's residuals; for Helmert and projective transforms it is the exact
-        inverse.
+        inverse (:attr:`exact_inverse`).
 
         Parameters
         ----------
@@ -148,8 +213,239 @@ class GcpTransform:
         """
         return _apply_to_arrays(self._map_to_pixel, map_x, map_y)
 
+    def residuals(self, pixel, map_xy) -> tuple:
+        """How far the transform puts point pairs from where they are.
 
-def fit_gcp_transform(gcps, kind):
+        Parameters
+        ----------
+        pixel, map_xy : ndarray of float64, shape (n, 2)
+            Pixel positions (y down) and map positions.
+
+        Returns
+        -------
+        delta_map : ndarray, shape (n, 2)
+            ``pixel_to_map(pixel) - map_xy``, map units.
+        delta_pixel : ndarray, shape (n, 2)
+            ``map_to_pixel(map_xy) - pixel``, pixels.
+        """
+        fitted_map = np.column_stack(self.pixel_to_map(pixel[:, 0], pixel[:, 1]))
+        fitted_pixel = np.column_stack(self.map_to_pixel(map_xy[:, 0], map_xy[:, 1]))
+        return fitted_map - map_xy, fitted_pixel - pixel
+
+    @classmethod
+    def check_determined(cls, active) -> None:
+        """Raise GcpError when the enabled GCPs leave the transform undetermined.
+
+        The default asks for pixel and map positions off one straight line (an affine part).
+
+        Parameters
+        ----------
+        active : GroundControlPoints
+            The enabled GCPs, already checked for count, finite and distinct positions.
+        """
+        _check_polynomial_determined(active, 1, cls.name)
+
+    @classmethod
+    def leave_one_out(cls, pixel, map_xy) -> tuple:
+        """Map and pixel position of each point predicted by the transform fitted to the others.
+
+        Returns
+        -------
+        predicted_map, predicted_pixel : ndarray of float64, shape (n, 2)
+            Map position predicted from the pixel position, and pixel position predicted from
+            the map position; NaN rows where the remaining points are too few or degenerate.
+        """
+        count = len(pixel)
+        if count - 1 < cls.minimum_points:
+            return np.full((count, 2), np.nan), np.full((count, 2), np.nan)
+        return cls._leave_one_out(pixel, map_xy)
+
+    @classmethod
+    def _leave_one_out(cls, pixel, map_xy) -> tuple:
+        """:meth:`leave_one_out` by refitting without each point in turn."""
+        count = len(pixel)
+        predicted_map = np.full((count, 2), np.nan)
+        predicted_pixel = np.full((count, 2), np.nan)
+        for index in range(count):
+            keep = np.arange(count) != index
+            try:
+                if cls._degenerate(pixel[keep], map_xy[keep]):
+                    continue
+                refit = cls(pixel[keep], map_xy[keep])
+                predicted_map[index] = refit._pixel_to_map(pixel[index:index + 1])[0]
+                predicted_pixel[index] = refit._map_to_pixel(map_xy[index:index + 1])[0]
+            except (np.linalg.LinAlgError, linalg.LinAlgError, ZeroDivisionError):
+                continue
+        return predicted_map, predicted_pixel
+
+    @classmethod
+    def _degenerate(cls, pixel, map_xy) -> bool:
+        """Whether the points of a leave-one-out refit leave the transform undetermined."""
+        return False
+
+
+class PolynomialTransform(GcpTransform):
+    """Least-squares polynomial of total order :attr:`order`, each direction fitted on its own."""
+
+    order = 1
+    maximum_points = None
+    keeps_lines_straight = False
+
+    @classmethod
+    def _fit(cls, pixel, map_xy) -> tuple:
+        return _fit_polynomial(pixel, map_xy, cls.order), _fit_polynomial(map_xy, pixel, cls.order)
+
+    @classmethod
+    def check_determined(cls, active) -> None:
+        _check_polynomial_determined(active, cls.order, cls.name)
+
+    @classmethod
+    def _leave_one_out(cls, pixel, map_xy) -> tuple:
+        return (_polynomial_leave_one_out(pixel, map_xy, cls.order),
+                _polynomial_leave_one_out(map_xy, pixel, cls.order))
+
+
+class Polynomial1Transform(PolynomialTransform):
+    kind = TransformKind.POLYNOMIAL_1
+    name = "Polynomial 1"
+    minimum_points = 3
+    order = 1
+    keeps_lines_straight = True
+
+
+class Polynomial2Transform(PolynomialTransform):
+    kind = TransformKind.POLYNOMIAL_2
+    name = "Polynomial 2"
+    minimum_points = 6
+    order = 2
+
+
+class Polynomial3Transform(PolynomialTransform):
+    kind = TransformKind.POLYNOMIAL_3
+    name = "Polynomial 3"
+    minimum_points = 10
+    order = 3
+
+
+class ThinPlateSplineTransform(GcpTransform):
+    """Interpolating thin plate spline through every GCP, each direction fitted on its own.
+
+    Needs 3 points off one line to define its affine part (QGIS accepts 1, but GDAL then
+    cannot build the spline).
+    """
+
+    kind = TransformKind.THIN_PLATE_SPLINE
+    name = "Thin Plate Spline"
+    minimum_points = 3
+
+    @classmethod
+    def _fit(cls, pixel, map_xy) -> tuple:
+        return _fit_thin_plate_spline(pixel, map_xy), _fit_thin_plate_spline(map_xy, pixel)
+
+    @classmethod
+    def _leave_one_out(cls, pixel, map_xy) -> tuple:
+        return _thin_plate_leave_one_out(pixel, map_xy), _thin_plate_leave_one_out(map_xy, pixel)
+
+
+class HelmertTransform(GcpTransform):
+    """Similarity (uniform scale, rotation, translation; no mirroring), as QGIS fits it."""
+
+    kind = TransformKind.HELMERT
+    name = "Helmert"
+    minimum_points = 2
+    keeps_lines_straight = True
+    exact_inverse = True
+
+    @classmethod
+    def _fit(cls, pixel, map_xy) -> tuple:
+        forward = _fit_helmert(pixel, map_xy)
+        return forward, forward.inverse()
+
+    @classmethod
+    def check_determined(cls, active) -> None:
+        # A similarity cannot mirror: GCPs whose map is the figure's mirror image fit it with
+        # zero scale, a singular transform.
+        fitted_scale2 = abs(np.linalg.det(_fit_helmert(active.pixel, active.map).matrix))
+        expected_scale2 = (np.std(active.map) / max(np.std(active.pixel), 1e-300)) ** 2
+        if fitted_scale2 <= 1e-6 * expected_scale2:
+            raise GcpError(
+                f"The {len(active)} enabled GCPs of {active.source} ({list_labels(active.labels)}) "
+                f"map the figure onto its mirror image, which a {cls.name} transform (rotation, "
+                "scale, shift) cannot do. Check the GCPs' map coordinates (a swapped axis?) or "
+                "choose Polynomial 1."
+            )
+
+
+class ProjectiveTransform(GcpTransform):
+    """Homography by the normalised direct linear transform, as QGIS fits it."""
+
+    kind = TransformKind.PROJECTIVE
+    name = "Projective"
+    minimum_points = 4
+    keeps_lines_straight = True
+    exact_inverse = True
+
+    @classmethod
+    def _fit(cls, pixel, map_xy) -> tuple:
+        forward = _fit_projective(pixel, map_xy)
+        return forward, forward.inverse()
+
+    @classmethod
+    def check_determined(cls, active) -> None:
+        singular_values = linalg.svdvals(_projective_equations(*_normalise_like_qgis(active.pixel),
+                                                               *_normalise_like_qgis(active.map)))
+        if singular_values[7] <= _RANK_TOLERANCE * singular_values[0]:
+            raise GcpError(
+                f"The {len(active)} enabled GCPs of {active.source} ({list_labels(active.labels)}) "
+                f"do not determine a {cls.name} transform: they lie (almost) on one line, or three of "
+                f"four lie on one line. Add GCPs spread over the figure."
+            )
+
+    @classmethod
+    def _degenerate(cls, pixel, map_xy) -> bool:
+        return _projective_is_degenerate(pixel, map_xy)
+
+
+#: Every transform by its kind, in the order of the plugin's TRANSFORM parameter.
+TRANSFORMS = {transform.kind: transform for transform in (
+    Polynomial1Transform,
+    Polynomial2Transform,
+    Polynomial3Transform,
+    ThinPlateSplineTransform,
+    HelmertTransform,
+    ProjectiveTransform,
+)}
+
+#: Fewest enabled GCPs each built-in transform needs (from :data:`TRANSFORMS`).
+MINIMUM_POINTS = {kind: transform.minimum_points for kind, transform in TRANSFORMS.items()}
+
+#: Names of the built-in transforms in messages, as QGIS spells them (from :data:`TRANSFORMS`).
+TRANSFORM_NAMES = {kind: transform.name for kind, transform in TRANSFORMS.items()}
+
+
+def transform_class(kind) -> type:
+    """The :class:`GcpTransform` subclass of a kind (a TransformKind, or its integer value)."""
+    try:
+        return TRANSFORMS[kind]
+    except (KeyError, TypeError):
+        raise ValueError(f"{kind!r} is not a known transform kind") from None
+
+
+def register_transform(transform: type) -> type:
+    """Add a transform (a :class:`GcpTransform` subclass) under its ``kind``; returns it."""
+    if transform.kind in TRANSFORMS:
+        raise ValueError(f"a transform of kind {transform.kind!r} is already registered")
+    TRANSFORMS[transform.kind] = transform
+    return transform
+
+
+def unregister_transform(transform: type) -> None:
+    """Remove a transform added with :func:`register_transform`."""
+    if TRANSFORMS.get(transform.kind) is transform:
+        del TRANSFORMS[transform.kind]
+
+
+def fit_gcp_transform(gcps, kind) -> GcpTransform:
     """Fit a pixel-to-map transform (and its map-to-pixel counterpart) to the enabled GCPs.
 
     Parameters
@@ -171,12 +467,10 @@ def fit_gcp_transform(gcps, kind):
         or the same map position, or points that leave the transform undetermined (e.g. all on
         one line). The message names the points by their labels.
     """
-    kind = TransformKind(kind)
+    transform = transform_class(kind)
     active = gcps.active()
-    _validate_for_fit(active, kind)
-    transform = _fit(active.pixel, active.map, kind)
-    transform.control_points = (np.array(active.pixel, float), np.array(active.map, float))
-    return transform
+    _validate_for_fit(active, transform)
+    return transform(active.pixel, active.map)
 
 
 @dataclass
@@ -227,7 +521,7 @@ class GcpResiduals:
     enabled: np.ndarray = field(default=None)
     kind: TransformKind = field(default=None)
 
-    def as_table_lines(self, gcps, unit=None):
+    def as_table_lines(self, gcps, unit=None) -> list:
         """Describe the residuals as lines of text for a log.
 
         Parameters
@@ -247,7 +541,7 @@ class GcpResiduals:
         """
         from .text_format import aligned_table, decimals_for, fixed, map_units_per_pixel, unit_symbol
 
-        name = TRANSFORM_NAMES.get(self.kind, "Transform")
+        name = TRANSFORMS[self.kind].name if self.kind in TRANSFORMS else "Transform"
         enabled = self._enabled(gcps)
         symbol = unit_symbol(unit)
         pixel_decimals = 3
@@ -286,7 +580,7 @@ class GcpResiduals:
             )
         return lines
 
-    def as_dict(self, gcps):
+    def as_dict(self, gcps) -> dict:
         """Describe the residuals as a JSON-ready dictionary (NaN becomes None).
 
         Parameters
@@ -335,7 +629,7 @@ class GcpResiduals:
         return self.enabled if self.enabled is not None else np.asarray(gcps.enabled, dtype=bool)
 
 
-def compute_residuals(gcps, kind):
+def compute_residuals(gcps, kind) -> GcpResiduals:
     """Residuals and leave-one-out errors of every GCP for a transform fitted to the enabled ones.
 
     Parameters
@@ -375,19 +669,16 @@ def compute_residuals(gcps, kind):
     .. [1] S. Rippa, "An algorithm for selecting a good value for the parameter c in radial
        basis function interpolation", Adv. Comput. Math. 11 (1999) 193-210.
     """
-    kind = TransformKind(kind)
-    transform = fit_gcp_transform(gcps, kind)
+    transform_type = transform_class(kind)
+    transform = fit_gcp_transform(gcps, transform_type.kind)
     enabled = np.asarray(gcps.enabled, dtype=bool)
 
-    fitted_map = np.column_stack(transform.pixel_to_map(gcps.pixel[:, 0], gcps.pixel[:, 1]))
-    fitted_pixel = np.column_stack(transform.map_to_pixel(gcps.map[:, 0], gcps.map[:, 1]))
-    delta_map = fitted_map - gcps.map
-    delta_pixel = fitted_pixel - gcps.pixel
+    delta_map, delta_pixel = transform.residuals(gcps.pixel, gcps.map)
     residual_map = np.hypot(delta_map[:, 0], delta_map[:, 1])
     residual_pixels = np.hypot(delta_pixel[:, 0], delta_pixel[:, 1])
 
     active = gcps.active()
-    loo_map, loo_pixel = _leave_one_out_predictions(active.pixel, active.map, kind)
+    loo_map, loo_pixel = transform_type.leave_one_out(active.pixel, active.map)
     loo_error_map = residual_map.copy()
     loo_error_pixels = residual_pixels.copy()
     loo_error_map[enabled] = np.hypot(*(loo_map - active.map).T)
@@ -410,7 +701,7 @@ def compute_residuals(gcps, kind):
         loo_rmse_map=_root_mean_square(loo_error_map[enabled]),
         suspicious=_flag_outstanding_errors(loo_error_map, enabled, floor),
         enabled=enabled.copy(),
-        kind=kind,
+        kind=transform_type.kind,
     )
 
 
@@ -418,10 +709,10 @@ def compute_residuals(gcps, kind):
 # Validation
 
 
-def _validate_for_fit(active, kind):
-    name = TRANSFORM_NAMES[kind]
+def _validate_for_fit(active, transform):
+    name = transform.name
     count = len(active)
-    needed = MINIMUM_POINTS[kind]
+    needed = transform.minimum_points
     if count < needed:
         listed = f" ({list_labels(active.labels)})" if count else ""
         raise GcpError(
@@ -439,7 +730,7 @@ def _validate_for_fit(active, kind):
             )
     _check_distinct_positions(active.pixel, active.labels, "pixel", active.source)
     _check_distinct_positions(active.map, active.labels, "map", active.source)
-    _check_determined(active, kind)
+    transform.check_determined(active)
 
 
 def _check_distinct_positions(points, labels, what, source):
@@ -459,35 +750,10 @@ def _check_distinct_positions(points, labels, what, source):
         )
 
 
-def _check_determined(active, kind):
-    name = TRANSFORM_NAMES[kind]
-    sides = (("pixel", active.pixel), ("map", active.map))
-    if kind == TransformKind.HELMERT:
-        # A similarity cannot mirror: GCPs whose map is the figure's mirror image fit it with
-        # zero scale, a singular transform.
-        fitted_scale2 = abs(np.linalg.det(_fit_helmert(active.pixel, active.map).matrix))
-        expected_scale2 = (np.std(active.map) / max(np.std(active.pixel), 1e-300)) ** 2
-        if fitted_scale2 <= 1e-6 * expected_scale2:
-            raise GcpError(
-                f"The {len(active)} enabled GCPs of {active.source} ({list_labels(active.labels)}) "
-                f"map the figure onto its mirror image, which a {name} transform (rotation, "
-                "scale, shift) cannot do. Check the GCPs' map coordinates (a swapped axis?) or "
-                "choose Polynomial 1."
-            )
-        return
-    if kind == TransformKind.PROJECTIVE:
-        singular_values = linalg.svdvals(_projective_equations(*_normalise_like_qgis(active.pixel),
-                                                               *_normalise_like_qgis(active.map)))
-        if singular_values[7] <= _RANK_TOLERANCE * singular_values[0]:
-            raise GcpError(
-                f"The {len(active)} enabled GCPs of {active.source} ({list_labels(active.labels)}) "
-                f"do not determine a {name} transform: they lie (almost) on one line, or three of "
-                f"four lie on one line. Add GCPs spread over the figure."
-            )
-        return
-    order = _POLYNOMIAL_ORDER.get(kind, 1)
-    for what, points in sides:
-        design = _polynomial_design(_Normaliser.fitted_to(points).apply(points), order)
+def _check_polynomial_determined(active, order, name):
+    """GcpError unless the pixel and the map positions determine a polynomial of ``order``."""
+    for what, points in (("pixel", active.pixel), ("map", active.map)):
+        design = polynomial_design(PointNormaliser.fitted_to(points).apply(points), order)
         singular_values = linalg.svdvals(design)
         if singular_values[-1] <= _RANK_TOLERANCE * singular_values[0]:
             shape = "one straight line" if order == 1 else f"one line or curve of order {order} or less"
@@ -499,8 +765,9 @@ def _check_determined(active, kind):
 
 
 def _fewest_points_hint(count):
-    usable = [TRANSFORM_NAMES[kind] for kind, needed in MINIMUM_POINTS.items() if needed <= count]
-    return "usable with this many: " + ", ".join(usable) if usable else "every transform needs at least 2"
+    usable = [transform.name for transform in TRANSFORMS.values() if transform.minimum_points <= count]
+    fewest = min(transform.minimum_points for transform in TRANSFORMS.values())
+    return "usable with this many: " + ", ".join(usable) if usable else f"every transform needs at least {fewest}"
 
 
 def list_labels(labels, limit=10):
@@ -511,55 +778,6 @@ def list_labels(labels, limit=10):
 
 # --------------------------------------------------------------------------------------------
 # Fitting
-
-
-def _fit(pixel, map_xy, kind):
-    """Fit `kind` to already validated point pairs; returns a GcpTransform."""
-    count = len(pixel)
-    if kind in _POLYNOMIAL_ORDER:
-        order = _POLYNOMIAL_ORDER[kind]
-        forward = _fit_polynomial(pixel, map_xy, order)
-        reverse = _fit_polynomial(map_xy, pixel, order)
-        return GcpTransform(kind, forward, reverse, count)
-    if kind == TransformKind.THIN_PLATE_SPLINE:
-        return GcpTransform(kind, _fit_thin_plate_spline(pixel, map_xy),
-                            _fit_thin_plate_spline(map_xy, pixel), count)
-    if kind == TransformKind.HELMERT:
-        forward = _fit_helmert(pixel, map_xy)
-        return GcpTransform(kind, forward, forward.inverse(), count)
-    if kind == TransformKind.PROJECTIVE:
-        forward = _fit_projective(pixel, map_xy)
-        return GcpTransform(kind, forward, forward.inverse(), count)
-    raise ValueError(f"Unknown transform kind {kind!r}")
-
-
-@dataclass(frozen=True)
-class _Normaliser:
-    """Shift to the points' centroid and divide by their RMS distance from it.
-
-    Polynomial and spline fits are unchanged by such a similarity of their input, and working
-    on coordinates of order 1 keeps the linear systems well conditioned.
-    """
-
-    centre: np.ndarray
-    scale: float
-
-    @classmethod
-    def fitted_to(cls, points):
-        centre = points.mean(axis=0)
-        spread = float(np.sqrt(np.mean(np.sum((points - centre) ** 2, axis=1))))
-        return cls(centre=centre, scale=spread if spread > 0 else 1.0)
-
-    def apply(self, points):
-        return (points - self.centre) / self.scale
-
-
-def _polynomial_design(points, order):
-    """Columns 1, x, y, x², xy, y², x³, x²y, xy², y³ up to total degree `order`."""
-    x, y = points[:, 0], points[:, 1]
-    columns = [x ** (degree - power_of_y) * y ** power_of_y
-               for degree in range(order + 1) for power_of_y in range(degree + 1)]
-    return np.column_stack(columns)
 
 
 class _Polynomial:
@@ -576,13 +794,13 @@ class _Polynomial:
         return _in_chunks(points, rows, self._evaluate)
 
     def _evaluate(self, points):
-        design = _polynomial_design(self.normaliser.apply(points), self.order)
+        design = polynomial_design(self.normaliser.apply(points), self.order)
         return design @ self.coefficients + self.target_offset
 
 
 def _fit_polynomial(source, target, order):
-    normaliser = _Normaliser.fitted_to(source)
-    design = _polynomial_design(normaliser.apply(source), order)
+    normaliser = PointNormaliser.fitted_to(source)
+    design = polynomial_design(normaliser.apply(source), order)
     # Fitting offsets from the target centroid keeps the large map coordinates (UTM metres)
     # out of the solver, so round-off is relative to the GCPs' spread, not to 5e6 m.
     target_offset = target.mean(axis=0)
@@ -635,7 +853,7 @@ class _ThinPlateSpline:
 
 
 def _fit_thin_plate_spline(source, target, system=None):
-    normaliser = _Normaliser.fitted_to(source)
+    normaliser = PointNormaliser.fitted_to(source)
     centres = normaliser.apply(source)
     if system is None:
         system = _thin_plate_system(centres)
@@ -755,44 +973,10 @@ def _fit_projective(pixel, map_xy):
 # Leave-one-out
 
 
-def _leave_one_out_predictions(pixel, map_xy, kind):
-    """Map and pixel position of each point predicted by the transform fitted to the others.
-
-    Returns two (n, 2) arrays: map position predicted from the pixel position, and pixel
-    position predicted from the map position; NaN rows where the remaining points are too few
-    or degenerate.
-    """
-    count = len(pixel)
-    predicted_map = np.full((count, 2), np.nan)
-    predicted_pixel = np.full((count, 2), np.nan)
-    if count - 1 < MINIMUM_POINTS[kind]:
-        return predicted_map, predicted_pixel
-    if kind in _POLYNOMIAL_ORDER:
-        order = _POLYNOMIAL_ORDER[kind]
-        predicted_map = _polynomial_leave_one_out(pixel, map_xy, order)
-        predicted_pixel = _polynomial_leave_one_out(map_xy, pixel, order)
-    elif kind == TransformKind.THIN_PLATE_SPLINE:
-        predicted_map = _thin_plate_leave_one_out(pixel, map_xy)
-        predicted_pixel = _thin_plate_leave_one_out(map_xy, pixel)
-    else:
-        fit = _fit_helmert if kind == TransformKind.HELMERT else _fit_projective
-        for index in range(count):
-            keep = np.arange(count) != index
-            try:
-                forward = fit(pixel[keep], map_xy[keep])
-                if kind == TransformKind.PROJECTIVE and _projective_is_degenerate(pixel[keep], map_xy[keep]):
-                    continue
-                predicted_map[index] = forward(pixel[index:index + 1])[0]
-                predicted_pixel[index] = forward.inverse()(map_xy[index:index + 1])[0]
-            except (np.linalg.LinAlgError, linalg.LinAlgError, ZeroDivisionError):
-                continue
-    return predicted_map, predicted_pixel
-
-
 def _polynomial_leave_one_out(source, target, order):
     """Hat-matrix identity: the refit without i misses point i by ``e_i / (1 - h_ii)``."""
-    normaliser = _Normaliser.fitted_to(source)
-    design = _polynomial_design(normaliser.apply(source), order)
+    normaliser = PointNormaliser.fitted_to(source)
+    design = polynomial_design(normaliser.apply(source), order)
     orthonormal_basis, _ = linalg.qr(design, mode="economic")
     leverage = np.sum(orthonormal_basis ** 2, axis=1)
     fitted = _fit_polynomial(source, target, order)(source)
@@ -807,7 +991,7 @@ def _polynomial_leave_one_out(source, target, order):
 def _thin_plate_leave_one_out(source, target):
     """Rippa's identity: the spline without point i misses it by ``c_i / (M^-1)_ii``."""
     count = len(source)
-    normaliser = _Normaliser.fitted_to(source)
+    normaliser = PointNormaliser.fitted_to(source)
     system = _thin_plate_system(normaliser.apply(source))
     spline = _fit_thin_plate_spline(source, target, system)
     diagonal = np.diag(linalg.inv(system))[:count]
@@ -820,9 +1004,7 @@ def _thin_plate_leave_one_out(source, target):
 def _remainder_is_collinear(points):
     """For each point, whether all the other points lie on one straight line."""
     count = len(points)
-    centred = points - points.mean(axis=0)
-    scale = np.sqrt(np.mean(np.sum(centred ** 2, axis=1))) or 1.0
-    centred = centred / scale
+    centred = PointNormaliser.fitted_to(points).apply(points)
     # Second moments of the remainder from the full sums minus the left-out point's share.
     sums = centred.sum(axis=0) - centred
     products = np.einsum("ni,nj->nij", centred, centred)

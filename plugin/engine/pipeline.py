@@ -17,7 +17,8 @@ from .colour_scales import colour_scale_from_samples, resolve_colour_scale, samp
 from .detection.layout import describe_layout_use, detect_layout
 from .errors import ColourScaleError, EngineError, GcpError, GeoreferencingError
 from .figure import read_figure, read_figure_header
-from .gcp_transform import TransformKind, compute_residuals, fit_gcp_transform, list_labels
+from .gcp_transform import (TransformKind, compute_residuals, fit_gcp_transform, list_labels,
+                            transform_class)
 from .gcp_diagnostics import diagnose_georeferencing, refuse_unusable_gcps
 from .gcps import evenly_spread_subset, gcps_on_georeferenced_figure, read_gcps
 from .memory_budget import check_memory, job_size
@@ -235,13 +236,13 @@ def build_georeference(settings, figure):
                                            "CRS; set GCP_CRS, or correct that line.")
         _check_gcp_pixels_on_figure(gcps, figure)
         _check_gcp_map_coordinates(gcps, source_crs)
-        kind = TransformKind(settings.transform)
+        kind = transform_class(settings.transform).kind
         # Before fitting: GCPs around a pole would otherwise fail with a less helpful message.
         refuse_unusable_gcps(gcps, source_crs)
         gcps, thinned = _bounded_gcps(gcps, kind)
         transform = fit_gcp_transform(gcps, kind)
         residuals = compute_residuals(gcps, kind)
-        description = f"{kind.name.replace('_', ' ').title()} from {int(gcps.enabled.sum())} GCPs"
+        description = f"{transform_class(kind).name} from {int(gcps.enabled.sum())} GCPs"
         target = settings.target_crs or source_crs
         _check_crs(target, "TARGET_CRS")
         return Georeference(transform, source_crs, target, description, residuals, gcps,
@@ -258,23 +259,16 @@ def build_georeference(settings, figure):
                         "the figure's own geotransform")
 
 
-#: Most GCPs a transform is fitted to. The thin plate spline solves an (n + 3)² system and
-#: inverts it for the leave-one-out errors (O(n³) time, n² memory) and every warped pixel
-#: evaluates n kernels; Helmert and projective transforms are refitted once per GCP for the
-#: leave-one-out errors (O(n²)). Polynomials cost O(n) and take any number.
-MAX_FITTED_GCPS = {TransformKind.THIN_PLATE_SPLINE: 500, TransformKind.HELMERT: 500,
-                   TransformKind.PROJECTIVE: 500}
-
-
 def _bounded_gcps(gcps, kind):
-    """At most ``MAX_FITTED_GCPS[kind]`` enabled GCPs, spread over the figure, and a warning.
+    """At most the transform's ``maximum_points`` enabled GCPs, spread over the figure, and a
+    warning.
 
     Returns
     -------
     gcps : GroundControlPoints
     warnings : list of str
     """
-    limit = MAX_FITTED_GCPS.get(kind)
+    limit = transform_class(kind).maximum_points
     count = int(gcps.enabled.sum())
     if limit is None or count <= limit:
         return gcps, []

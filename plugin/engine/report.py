@@ -18,7 +18,7 @@ import os
 import numpy as np
 
 from .errors import EngineError
-from .gcp_transform import TRANSFORM_NAMES, TransformKind
+from .gcp_transform import transform_class
 from .warping import crs_label
 from .text_format import decimals_for, fixed, map_units_per_pixel
 from .writing import atomic_destination
@@ -107,7 +107,7 @@ def write_georeferencing_report(html_path, figure_rgb, gcps, kind, residuals, wa
     EngineError
         A file cannot be written (parameter ``OUTPUT_REPORT``).
     """
-    kind = TransformKind(kind)
+    kind = transform_class(kind).kind
     html_path = os.fspath(html_path)
     json_path = report_json_path(html_path)
     crs = crs if crs is not None else gcps.crs
@@ -120,7 +120,7 @@ def write_georeferencing_report(html_path, figure_rgb, gcps, kind, residuals, wa
                               label, unit, os.path.basename(json_path), sections)
     data = residuals.as_dict(gcps)
     data.update({
-        "transform_name": TRANSFORM_NAMES[kind],
+        "transform_name": transform_class(kind).name,
         "crs": label,
         "map_unit": unit,
         "figure_size": [int(figure_rgb.shape[1]), int(figure_rgb.shape[0])],
@@ -245,7 +245,7 @@ def _html_document(picture, scale_text, gcps, kind, residuals, warnings, extra, 
         f"<title>Georeferencing report: {e(os.path.basename(str(gcps.source)))}</title>",
         f"<style>{_STYLE}</style><script>{_SCRIPT}</script></head><body>",
         "<h1>Decoding and georeferencing report</h1>",
-        f"<p>{e(TRANSFORM_NAMES[kind])} fitted to {int(enabled.sum())} of {len(gcps)} GCPs from "
+        f"<p>{e(transform_class(kind).name)} fitted to {int(enabled.sum())} of {len(gcps)} GCPs from "
         f"<code>{e(str(gcps.source))}</code>; map coordinates in {e(crs_text or 'an unnamed CRS')}. "
         f"The same numbers are in <code>{e(json_name)}</code>.</p>",
         "<h2>Summary</h2>",

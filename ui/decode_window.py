@@ -589,7 +589,7 @@ class DecodeWindow(QMainWindow):
     def _fill_colormap_names(self):
         if self._completer_model.rowCount():
             return
-        from ..plugin.engine.colour_scale import available_colour_scale_names
+        from ..plugin.engine.colour_scales import available_colour_scale_names
 
         names = available_colour_scale_names(self._qgis_resources, prefixed=False)
         names += available_colour_scale_names(self._qgis_resources, prefixed=True)

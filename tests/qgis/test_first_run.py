@@ -135,7 +135,7 @@ def test_optional_colormap_packages_import_without_warnings():
         f"sys.path.insert(0, {str(REPO_ROOT / 'tests')!r})\n"
         "from sample_figure import expose_package\n"
         "expose_package()\n"
-        "from colormap_decoder.plugin.engine.colour_scale import resolve_colour_scale\n"
+        "from colormap_decoder.plugin.engine.colour_scales import resolve_colour_scale\n"
         "warnings.simplefilter('always')\n"
         "with warnings.catch_warnings(record=True) as caught:\n"
         "    warnings.simplefilter('always')\n"

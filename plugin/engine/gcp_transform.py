@@ -141,6 +141,8 @@ class GcpTransform:
         Polynomials cost O(n) and take any number.
     keeps_lines_straight : bool
         Whether straight lines stay straight (it then cannot follow a curved graticule).
+    is_affine : bool
+        Whether ``pixel_to_map`` is affine (the output can then keep the figure's own pixels).
     exact_inverse : bool
         Whether ``map_to_pixel`` is the exact inverse of ``pixel_to_map``; otherwise it is a
         second transform of the same kind fitted the other way round, as in GDAL.
@@ -158,6 +160,7 @@ class GcpTransform:
     minimum_points = 3
     maximum_points = 500
     keeps_lines_straight = False
+    is_affine = False
     exact_inverse = False
 
     def __init__(self, pixel, map_xy):
@@ -311,6 +314,7 @@ class Polynomial1Transform(PolynomialTransform):
     minimum_points = 3
     order = 1
     keeps_lines_straight = True
+    is_affine = True
 
 
 class Polynomial2Transform(PolynomialTransform):
@@ -354,6 +358,7 @@ class HelmertTransform(GcpTransform):
     name = "Helmert"
     minimum_points = 2
     keeps_lines_straight = True
+    is_affine = True
     exact_inverse = True
 
     @classmethod

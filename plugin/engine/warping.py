@@ -200,10 +200,7 @@ def affine_geotransform(pixel_transform):
     """
     if isinstance(pixel_transform, GeotransformPixelTransform):
         return tuple(pixel_transform.forward.to_gdal())
-    from .gcp_transform import TransformKind
-
-    if getattr(pixel_transform, "kind", None) not in (TransformKind.POLYNOMIAL_1,
-                                                      TransformKind.HELMERT):
+    if not getattr(pixel_transform, "is_affine", False):
         return None
     mx, my = pixel_transform.pixel_to_map(np.array([0.0, 1.0, 0.0]), np.array([0.0, 0.0, 1.0]))
     return (float(mx[0]), float(mx[1] - mx[0]), float(mx[2] - mx[0]),

@@ -100,6 +100,7 @@ class ThreePointAffine(GcpTransform):
     name = "Three-point affine"
     minimum_points = 3
     keeps_lines_straight = True
+    is_affine = True
     exact_inverse = True
 
     @classmethod

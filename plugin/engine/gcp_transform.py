@@ -143,6 +143,9 @@ class GcpTransform:
         Whether straight lines stay straight (it then cannot follow a curved graticule).
     is_affine : bool
         Whether ``pixel_to_map`` is affine (the output can then keep the figure's own pixels).
+    gdal_polynomial_order : int or None
+        The order of GDAL's GCP polynomial transformer that is the same transform (GDAL's
+        warper then warps with it); None when GDAL has no equivalent.
     exact_inverse : bool
         Whether ``map_to_pixel`` is the exact inverse of ``pixel_to_map``; otherwise it is a
         second transform of the same kind fitted the other way round, as in GDAL.
@@ -161,6 +164,7 @@ class GcpTransform:
     maximum_points = 500
     keeps_lines_straight = False
     is_affine = False
+    gdal_polynomial_order = None
     exact_inverse = False
 
     def __init__(self, pixel, map_xy):
@@ -293,6 +297,10 @@ class PolynomialTransform(GcpTransform):
     order = 1
     maximum_points = None
     keeps_lines_straight = False
+
+    @property
+    def gdal_polynomial_order(self) -> int:
+        return self.order
 
     @classmethod
     def _fit(cls, pixel, map_xy) -> tuple:

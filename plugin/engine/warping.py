@@ -591,19 +591,17 @@ def gdal_source_georeferencing(pixel_transform, offset=(0, 0)):
     window = Affine.translation(col_offset, row_offset)
     if isinstance(pixel_transform, GeotransformPixelTransform):
         return dict(src_transform=pixel_transform.forward * window)
-    from .gcp_transform import TransformKind
-
-    kind = getattr(pixel_transform, "kind", None)
-    if kind == TransformKind.HELMERT:
+    # GDAL's GCP polynomial of the same order is the same least-squares fit; another affine
+    # transform (Helmert) is its geotransform; the others GDAL does not have.
+    order = getattr(pixel_transform, "gdal_polynomial_order", None)
+    control_points = getattr(pixel_transform, "control_points", None)
+    if order is None or control_points is None:
+        if not getattr(pixel_transform, "is_affine", False):
+            return None
         (ox, ax, bx), (oy, ay, by) = pixel_transform.pixel_to_map(np.array([0.0, 1.0, 0.0]),
                                                                   np.array([0.0, 0.0, 1.0]))
         return dict(src_transform=Affine(ax - ox, bx - ox, ox, ay - oy, by - oy, oy) * window)
-    options = {TransformKind.POLYNOMIAL_1: dict(MAX_GCP_ORDER=1),
-               TransformKind.POLYNOMIAL_2: dict(MAX_GCP_ORDER=2),
-               TransformKind.POLYNOMIAL_3: dict(MAX_GCP_ORDER=3)}.get(kind)
-    control_points = getattr(pixel_transform, "control_points", None)
-    if options is None or control_points is None:
-        return None
+    options = dict(MAX_GCP_ORDER=order)
     from rasterio.control import GroundControlPoint
 
     pixel, map_xy = control_points

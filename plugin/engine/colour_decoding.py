@@ -113,8 +113,6 @@ MATCH_SPACES = {"cielab": srgb_to_lab, "ycbcr": srgb_to_ycbcr, "srgb": srgb_iden
 #: interpolated between 8-bit stops and truncated towards the segment's lower stop
 #: (``c0 + int(t · (c1 - c0))``).
 QUANTISERS = ("round", "floor", "toward_lower")
-# Colour-scale sources whose many-vertex scales are lookup tables (only the entries are drawn).
-LOOKUP_TABLE_SOURCES = ("matplotlib:", "mpl:", "cmocean:", "cmcrameri:", "colorcet:")
 # An exact 8-bit colour whose preimage on the scale spans more than this many value-resolution
 # steps is ambiguous (the scale passes near it twice): it is projected instead.
 AMBIGUOUS_SPAN_STEPS = 3.0
@@ -256,7 +254,7 @@ class ColourDecoder:
         self.match_space = match_space
         self._to_match_space = MATCH_SPACES[match_space]
         self.quantiser = quantiser or (
-            "floor" if scale.name.startswith(LOOKUP_TABLE_SOURCES) else "round")
+            "floor" if scale.lookup_table else "round")
         self._recognise_quantiser = quantiser is None
         self._exact_tables = {}
         if mapping.levels is not None:
@@ -394,7 +392,7 @@ class ColourDecoder:
     def is_lookup_table(self):
         """A scale of a lookup table's entries (matplotlib): only its vertices are drawn."""
         return (len(self.scale.colours) >= LOOKUP_TABLE_MIN_VERTICES
-                and self.scale.name.startswith(LOOKUP_TABLE_SOURCES))
+                and self.scale.lookup_table)
 
     def exact_table(self, quantiser):
         """Every 8-bit colour the renderer can draw from this scale, and where it stands.

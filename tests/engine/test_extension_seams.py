@@ -55,7 +55,8 @@ class PaletteFolderSource(ColourScaleSource):
         if not matches:
             return None
         table = np.loadtxt(self.folder / f"{matches[0]}.txt", ndmin=2)
-        return ColourScale(f"palette:{matches[0]}", table[:, 0], table[:, 1:])
+        # These palettes are lookup tables, drawn entry by entry (as matplotlib draws them).
+        return ColourScale(f"palette:{matches[0]}", table[:, 0], table[:, 1:], lookup_table=True)
 
 
 @pytest.fixture
@@ -138,7 +139,7 @@ def test_a_registered_transform_georeferences_the_sample(toy_transform, tmp_path
     # The sample's GCPs are exact (make_sample.py computes them), so three of them give the
     # affine map of them all; the base class's leave-one-out refits predict every GCP.
     assert residuals.rmse_pixels < 1e-6 and np.all(residuals.loo_error_pixels < 1e-6)
-    assert "Three-point affine fitted to" in toy.messages[2]
+    assert any(line.startswith("Three-point affine fitted to") for line in toy.messages)
     assert share_right(toy, tmp_path) == pytest.approx(share_right(affine, tmp_path), abs=1e-3)
     assert share_right(toy, tmp_path) > 0.9
 

@@ -108,9 +108,10 @@ def colour_scale_from_matplotlib(colormap, name=None) -> ColourScale:
     lut = np.asarray(colormap(np.arange(lut_size)), dtype=np.float64)[:, :3]
     name = name or f"matplotlib:{colormap.name}"
     if lut_size < MIN_LUT_SIZE_FOR_CONTINUOUS:
-        return ColourScale(name, np.arange(lut_size + 1) / lut_size, lut, discrete=True)
+        return ColourScale(name, np.arange(lut_size + 1) / lut_size, lut, discrete=True,
+                           lookup_table=True)
     centres = (np.arange(lut_size) + 0.5) / lut_size
     positions = np.concatenate([[0.0], centres, [1.0]])
     colours = np.concatenate([lut[:1], lut, lut[-1:]])
-    return ColourScale(name, positions, colours)
+    return ColourScale(name, positions, colours, lookup_table=True)
 

@@ -47,6 +47,10 @@ class ColourScale:
         Data value (same units as `value_range`) of a GMT hard hinge: the colour table's two
         halves meet there, and whoever stretches the table to another range must stretch each
         side separately so that the hinge stays at this value. None when there is no hard hinge.
+    lookup_table : bool
+        True when the renderer draws only the scale's entries: a matplotlib colormap (and the
+        packages built on it) is a lookup table, fraction f drawn with entry ``floor(f * N)``
+        quantised by truncation. False when colours between the vertices are drawn too.
 
     Notes
     -----
@@ -63,6 +67,7 @@ class ColourScale:
     above_colour: np.ndarray = None
     nodata_colour: np.ndarray = None
     hinge: float = None
+    lookup_table: bool = False
 
     def __post_init__(self):
         positions = read_only(np.array(self.positions, dtype=np.float64))
@@ -158,6 +163,7 @@ class ColourScale:
             above_colour=self.below_colour,
             nodata_colour=self.nodata_colour,
             hinge=hinge,
+            lookup_table=self.lookup_table,
         )
 
 

@@ -34,7 +34,8 @@ from ..plugin import ICON_PATH
 from .figure_view import FigureView, Tool
 
 ALGORITHM_ID = "colormapdecoder:decodemap"
-HELP_URL = "https://github.com/colormap-decoder/colormap_decoder#the-decode-window"
+HELP_URL = "https://github.com/colormap-decoder/colormap_decoder"
+HELP_ANCHOR = "the-decode-window"
 #: Wait this long (ms) after the last change before the preview is decoded again.
 PREVIEW_DELAY_MS = 120
 #: The largest residual arrow is drawn this long, as a share of the figure's diagonal.
@@ -1231,7 +1232,13 @@ class DecodeWindow(QMainWindow):
     # Help and closing
     # ======================================================================================
     def show_help(self):
-        QDesktopServices.openUrl(QUrl(HELP_URL))
+        """Open the README's section on this window: the plugin's offline help page when it
+        can be made, else the README online."""
+        from ..plugin.help_page import help_page_url
+
+        address = help_page_url(HELP_ANCHOR) or f"{HELP_URL}#{HELP_ANCHOR}"
+        QDesktopServices.openUrl(QUrl(address))
+        return address
 
     def closeEvent(self, event):  # noqa: N802 - Qt API
         self.cancel_decode()

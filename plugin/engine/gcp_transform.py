@@ -547,9 +547,10 @@ class GcpResiduals:
         Returns
         -------
         list of str
-            A title, an aligned table (:class:`~.text_format.TableText` lines: a header with
-            units, then one line per GCP), the RMS errors and one advice line per suspicious
-            GCP. Pixel errors are rounded to 0.001 px, map errors to the map length of
+            A title, an aligned table (:class:`~.text_format.TableText` lines: two header
+            lines, with units, then one line per GCP: its number, residual and leave-one-out
+            error in map units and pixels, label, and whether it is disabled or suspicious), the
+            RMS errors and one advice line per suspicious GCP. Pixel errors are rounded to 0.001 px, map errors to the map length of
             0.001 px (at least 0.01 map units), so a residual of 3e-12 px reads '< 0.001'.
         """
         from .text_format import aligned_table, decimals_for, fixed, map_units_per_pixel, unit_symbol
@@ -568,16 +569,19 @@ class GcpResiduals:
         def in_pixels(value):
             return fixed(value, pixel_decimals)
 
-        header = ["GCP", "used", f"dx ({symbol})", f"dy ({symbol})", f"residual ({symbol})",
-                  "residual (px)", f"leave-one-out ({symbol})", "leave-one-out (px)", ""]
-        rows = [[label, "yes" if enabled[index] else "no", in_map(self.dx_map[index]),
-                 in_map(self.dy_map[index]), in_map(self.residual_map[index]),
+        # Numbers first, text last: the columns line up even in a proportional font (QGIS's
+        # Processing log, where two no-break spaces stand for a digit). Narrow enough for that
+        # log; the x/y parts of each residual are in the report and its JSON.
+        top = ["", "residual", "", "leave-one-out", "", ""]
+        units = ["#", symbol, "px", symbol, "px", "GCP"]
+        rows = [[str(index + 1), in_map(self.residual_map[index]),
                  in_pixels(self.residual_pixels[index]), in_map(self.loo_error_map[index]),
                  in_pixels(self.loo_error_pixels[index]),
-                 "<- suspicious" if self.suspicious[index] else ""]
+                 label + ("" if enabled[index] else " (disabled)")
+                 + (" <- suspicious" if self.suspicious[index] else "")]
                 for index, label in enumerate(gcps.labels)]
         lines = [f"{name} fitted to {int(enabled.sum())} of {len(enabled)} GCPs from {gcps.source}"]
-        lines += aligned_table(header, rows, align="<<>>>>>><")
+        lines += aligned_table(top, [units] + rows, align=">>>>><")
         lines.append(
             f"RMSE {in_map(self.rmse_map)} {symbol}, {in_pixels(self.rmse_pixels)} px; "
             f"leave-one-out RMSE {in_map(self.loo_rmse_map)} {symbol}, "

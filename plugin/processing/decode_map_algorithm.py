@@ -572,16 +572,17 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
     def _log_function(feedback):
         """``feedback.pushInfo`` for the engine's log lines, keeping its tables' columns.
 
-        QGIS's Processing log is HTML in a proportional font: runs of spaces collapse. A table
-        line (:class:`~..engine.text_format.TableText`) is padded with figure spaces (U+2007,
-        as wide as a digit), which are kept, so its numeric columns line up there too; in a
-        terminal (qgis_process) they are ordinary one-column spaces.
+        QGIS's Processing log is HTML in a proportional font: runs of spaces (figure spaces
+        included) collapse to one. A table line (:class:`~..engine.text_format.TableText`) has
+        each space doubled as no-break spaces, which the log keeps: two are about a digit wide
+        in common sans-serif fonts, so its numeric columns line up there too; in a terminal
+        (qgis_process) the table is just twice as wide.
         """
         from ..engine.text_format import TableText
 
         def log(message):
             if isinstance(message, TableText):
-                message = message.replace(" ", "\u2007")
+                message = message.replace(" ", "\u00a0\u00a0")
             feedback.pushInfo(message)
         return log
 

@@ -297,7 +297,7 @@ def test_disabled_gcps_are_not_fitted_but_reported():
     json.dumps(record, allow_nan=False)
     assert record["transform"] == "POLYNOMIAL_1"
     assert record["points"][3]["enabled"] is False
-    assert len(residuals.as_table_lines(gcps)) == 2 + len(gcps) + 1 + 1
+    assert len(residuals.as_table_lines(gcps)) == 3 + len(gcps) + 1 + 1
 
 
 def test_leave_one_out_is_nan_when_the_rest_are_too_few():

@@ -113,13 +113,19 @@ def test_qgis_process_log_is_quiet_and_readable(tmp_path):
         # qgis_process writes its progress dots on the same line as the next label.
         assert len(re.findall(rf"(?<![\w ]){re.escape(label)}\b", run_log)) == 1, (label, log)
     assert not [line for line in lines if "ERROR" in line], log
-    lines = [line.replace("\u2007", " ") for line in lines]
-    header = next(line for line in lines if line.startswith("GCP") and "used" in line)
-    assert "residual (px)" in header and "residual (m)" in header, header
-    rows = [line for line in lines if re.match(r"GCP \d+ \(line \d+\)", line)]
+    lines = [line.replace("\u00a0\u00a0", " ") for line in lines]
+    header = next(line for line in lines if line.split()[:1] == ["#"])
+    assert header.split() == ["#", "m", "px", "m", "px", "GCP"], header
+    above = lines[lines.index(header) - 1]
+    assert above.split() == ["residual", "leave-one-out"], above
+    rows = [line for line in lines if re.search(r"GCP \d+ \(line \d+\)$", line)]
     assert len(rows) == 9, log
-    # Columns line up with the header (figure spaces in the QGIS log, one column wide here).
-    assert {len(row.rstrip()) for row in rows} == {len(header.rstrip())}, rows
+    # Numbers end where their unit ends (right-aligned).
+    for end in (match.end() for match in re.finditer(r"\b(m|px)\b", header)):
+        assert all(row[end - 1] != " " and row[end] == " " for row in rows), (end, rows)
+    # Columns line up with the header (no-break spaces, doubled for the QGIS log, here).
+    label_start = header.index("GCP")
+    assert {re.search(r"GCP \d", row).start() for row in rows} == {label_start}, rows
     assert not re.search(r"\de-\d", run_log), "unrounded numbers in the log"
     assert "< 0.001" in rows[0]
     assert "Reconstruction from the points: RMSE" not in run_log

@@ -65,7 +65,9 @@ import math
 import numpy as np
 
 from .errors import GcpError
-from .gcp_transform import PointNormaliser, polynomial_design, transform_class
+from .gcp_transform import PointNormaliser, list_labels, polynomial_design, transform_class
+from .gcps import evenly_spread_subset
+from .warping import crs_label
 
 POOR_FIT_LOO_PIXELS = 1.0
 SYSTEMATIC_RATIO = 0.5
@@ -156,6 +158,119 @@ def refuse_unusable_gcps(gcps, crs):
     lon, lat = map_xy[:, 0] * to_degrees, map_xy[:, 1] * to_degrees
     _refuse_polar_gcps(pixel, lon, lat, gcps.source)
     _refuse_antimeridian_jump(lon, gcps.source)
+
+
+# --------------------------------------------------------------------------------------------
+# GCPs that cannot be right, and GCPs too many to fit
+
+
+def thin_gcps(gcps, kind) -> tuple:
+    """At most the transform's ``maximum_points`` enabled GCPs, spread over the figure, and a
+    warning.
+
+    Returns
+    -------
+    gcps : GroundControlPoints
+    warnings : list of str
+    """
+    limit = transform_class(kind).maximum_points
+    count = int(gcps.enabled.sum())
+    if limit is None or count <= limit:
+        return gcps, []
+    name = kind.name.replace("_", " ").lower()
+    return evenly_spread_subset(gcps, limit), [
+        f"Warning: {count:,} GCPs are enabled; the {name} is fitted to {limit:,} of them, spread "
+        f"evenly over the figure (fitting it to all would take O(n³) time and n² memory). The "
+        f"other {count - limit:,} are reported as disabled check points: their residuals show "
+        "how well the transform fits them. Polynomial 1–3 transforms use every GCP."]
+
+
+def check_gcp_pixels_on_figure(gcps, figure, tolerance=0.5) -> None:
+    """Refuse enabled GCPs whose pixel position lies off the figure, naming them.
+
+    Parameters
+    ----------
+    gcps : GroundControlPoints
+    figure : Figure or FigureHeader
+        Its ``shape`` (rows, cols) and ``geotransform`` (None for a plain image).
+    tolerance : float
+        Pixels a GCP may lie beyond the figure's edge.
+    """
+    rows, cols = figure.shape
+    x, y = gcps.pixel[:, 0], gcps.pixel[:, 1]
+    with np.errstate(invalid="ignore"):
+        off = gcps.enabled & np.isfinite(x) & np.isfinite(y) & (
+            (x < -tolerance) | (x > cols + tolerance) | (y < -tolerance) | (y > rows + tolerance))
+    if not off.any():
+        return
+    named = [f"{gcps.labels[i]} at pixel ({x[i]:g}, {y[i]:g})" for i in np.flatnonzero(off)]
+    hint = ("The figure is itself georeferenced: a .points file made on it holds map "
+            "coordinates, not pixels; leave GCPS empty to use the figure's own georeferencing."
+            if figure.geotransform is not None else
+            "Were they picked on another (larger or resized) version of the figure? In a .points "
+            "file pixelY is minus the row: a positive pixelY lies above the image.")
+    raise GcpError(
+        f"{int(off.sum())} GCP{'s lie' if off.sum() > 1 else ' lies'} outside the figure ({cols}×{rows} "
+        f"pixels; pixel x 0..{cols}, y 0..{rows} from the top-left corner): "
+        f"{list_labels(named)}. {hint}", parameter="GCPS")
+
+
+def check_gcp_map_coordinates(gcps, source_crs) -> None:
+    """Refuse enabled GCPs whose map position cannot exist in the GCP CRS (latitude 95°...)."""
+    from pyproj import CRS
+
+    crs = CRS.from_user_input(source_crs)
+    mx, my = gcps.map[:, 0], gcps.map[:, 1]
+    usable = gcps.enabled & np.isfinite(mx) & np.isfinite(my)
+    if crs.is_geographic:
+        # Map x is the longitude, y the latitude (QGIS's order, whatever the CRS's axis order).
+        with np.errstate(invalid="ignore"):
+            bad = usable & ((np.abs(my) > 90 + 1e-9) | (np.abs(mx) > 360 + 1e-9))
+        rule = "in a geographic CRS map_x is a longitude (−360..360) and map_y a latitude (−90..90)"
+        if bad.any() and np.all(np.abs(gcps.map[bad]) > 1000):
+            rule += "; these look like projected coordinates (metres)"
+    else:
+        bad = np.zeros(len(gcps), bool)
+        if usable.any():
+            bad[usable] = ~projected_coordinates_plausible(crs, mx[usable], my[usable])
+        rule = "they lie outside the projection's domain"
+    if not bad.any():
+        return
+    named = [f"{gcps.labels[i]} at ({mx[i]:g}, {my[i]:g})" for i in np.flatnonzero(bad)]
+    every = bad.sum() == usable.sum()
+    raise GcpError(
+        f"GCP map coordinates impossible in the GCP CRS {crs_label(source_crs)}: "
+        f"{list_labels(named)} — {rule}. "
+        + ("Set GCP_CRS to the CRS the map coordinates are in." if every else
+           "Correct those points' map coordinates (or disable them)."),
+        parameter="GCP_CRS" if every else "GCPS")
+
+
+def projected_coordinates_plausible(crs, x, y) -> np.ndarray:
+    """Whether projected coordinates are the image of some longitude and latitude.
+
+    The inverse projection alone is not enough: Mercator turns x = 1e308 into a finite (if
+    absurd) longitude. A coordinate is plausible when it goes to a real longitude/latitude and
+    back to itself (within a millimetre, or 1e-9 of its size).
+
+    Returns
+    -------
+    ndarray of bool
+    """
+    from pyproj import Transformer
+
+    geodetic = crs.geodetic_crs or "EPSG:4326"
+    to_lonlat = Transformer.from_crs(crs, geodetic, always_xy=True)
+    from_lonlat = Transformer.from_crs(geodetic, crs, always_xy=True)
+    with np.errstate(invalid="ignore", over="ignore"):
+        lon, lat = (np.asarray(v, float) for v in to_lonlat.transform(x, y, errcheck=False))
+        plausible = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lat) <= 90 + 1e-9) \
+            & (np.abs(lon) <= 540)
+        back_x, back_y = (np.asarray(v, float) for v in from_lonlat.transform(
+            np.where(plausible, lon, 0.0), np.where(plausible, lat, 0.0), errcheck=False))
+        tolerance = np.maximum(1e-3, 1e-9 * np.maximum(np.abs(x), np.abs(y)))
+        plausible &= (np.abs(back_x - x) <= tolerance) & (np.abs(back_y - y) <= tolerance)
+    return plausible
 
 
 # --------------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ Reading the cells (:func:`read_cells`)
     half of its interior pixels decoded: coastlines and labels over part of a cell leave the rest
     of the cell to speak.
 """
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -773,7 +774,7 @@ def native_rasters(arrays, lattice, box, georeference, pixel_size=0.0, feedback=
 
     Parameters
     ----------
-    arrays : list of ndarray, shape (rows, cols)
+    arrays : list of ndarray, shape (rows, cols), or a mapping of names to them
         Figure-frame rasters (values, distance...), NaN where not data.
     lattice : Lattice
     box : tuple (col0, row0, col1, row1)
@@ -789,10 +790,15 @@ def native_rasters(arrays, lattice, box, georeference, pixel_size=0.0, feedback=
     Returns
     -------
     grid : warping.OutputGrid
-    rasters : list of ndarray of float32
+    rasters : list of ndarray of float32, or a dict of them
+        In the order, or by the names, of `arrays`.
     how : str
         For the log: "georeferenced exactly (affine)" or how it was warped.
     """
+    if isinstance(arrays, Mapping):
+        grid, rasters, how = native_rasters(list(arrays.values()), lattice, box, georeference,
+                                            pixel_size, feedback, first)
+        return grid, dict(zip(arrays, rasters)), how
     from pyproj import CRS
 
     from .warping import plan_output_grid, same_crs, warp_nearest

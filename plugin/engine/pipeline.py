@@ -17,10 +17,10 @@ from .colour_scales import colour_scale_from_samples, resolve_colour_scale, samp
 from .detection.layout import describe_layout_use, detect_layout
 from .errors import ColourScaleError, EngineError, GcpError, GeoreferencingError
 from .figure import read_figure, read_figure_header
-from .gcp_transform import (TransformKind, compute_residuals, fit_gcp_transform, list_labels,
-                            transform_class)
-from .gcp_diagnostics import diagnose_georeferencing, refuse_unusable_gcps
-from .gcps import evenly_spread_subset, gcps_on_georeferenced_figure, read_gcps
+from .gcp_transform import (TransformKind, compute_residuals, fit_gcp_transform, transform_class)
+from .gcp_diagnostics import (check_gcp_map_coordinates, check_gcp_pixels_on_figure,
+                              diagnose_georeferencing, refuse_unusable_gcps, thin_gcps)
+from .gcps import gcps_on_georeferenced_figure, read_gcps
 from .memory_budget import check_memory, job_size
 from .native_grid import cell_points, find_lattice, native_rasters, read_cells
 from .stage_times import StageTimes
@@ -101,6 +101,15 @@ class PointLayer:
 
 @dataclass
 class DecodeResult:
+    """Everything a decode produced, built by keyword at the end of :func:`decode_map`.
+
+    The figure-frame results (``field``: values, colour distance and class of every figure
+    pixel) and their output-grid counterparts (``values``, ``distance``,
+    ``reconstruction_grid``, ``class_grid``: float32 on ``grid``, NaN where not data, None
+    when not asked for), the points, and how they were obtained (``decoder`` with its colour
+    scale and value mapping, ``georeference``, ``messages``, ``warnings``, ``times``).
+    """
+
     settings: DecodeSettings
     figure: object
     decoder: ColourDecoder
@@ -234,12 +243,12 @@ def build_georeference(settings, figure):
         else:
             _check_crs(source_crs, "GCPS", "The '#CRS:' line of the GCP file does not hold a "
                                            "CRS; set GCP_CRS, or correct that line.")
-        _check_gcp_pixels_on_figure(gcps, figure)
-        _check_gcp_map_coordinates(gcps, source_crs)
+        check_gcp_pixels_on_figure(gcps, figure)
+        check_gcp_map_coordinates(gcps, source_crs)
         kind = transform_class(settings.transform).kind
         # Before fitting: GCPs around a pole would otherwise fail with a less helpful message.
         refuse_unusable_gcps(gcps, source_crs)
-        gcps, thinned = _bounded_gcps(gcps, kind)
+        gcps, thinned = thin_gcps(gcps, kind)
         transform = fit_gcp_transform(gcps, kind)
         residuals = compute_residuals(gcps, kind)
         description = f"{transform_class(kind).name} from {int(gcps.enabled.sum())} GCPs"
@@ -257,106 +266,6 @@ def build_georeference(settings, figure):
     _check_crs(target, "TARGET_CRS")
     return Georeference(GeotransformPixelTransform(figure.geotransform), source_crs, target,
                         "the figure's own geotransform")
-
-
-def _bounded_gcps(gcps, kind):
-    """At most the transform's ``maximum_points`` enabled GCPs, spread over the figure, and a
-    warning.
-
-    Returns
-    -------
-    gcps : GroundControlPoints
-    warnings : list of str
-    """
-    limit = transform_class(kind).maximum_points
-    count = int(gcps.enabled.sum())
-    if limit is None or count <= limit:
-        return gcps, []
-    name = kind.name.replace("_", " ").lower()
-    return evenly_spread_subset(gcps, limit), [
-        f"Warning: {count:,} GCPs are enabled; the {name} is fitted to {limit:,} of them, spread "
-        f"evenly over the figure (fitting it to all would take O(n³) time and n² memory). The "
-        f"other {count - limit:,} are reported as disabled check points: their residuals show "
-        "how well the transform fits them. Polynomial 1–3 transforms use every GCP."]
-
-
-def _check_gcp_pixels_on_figure(gcps, figure, tolerance=0.5):
-    """Refuse enabled GCPs whose pixel position lies off the figure, naming them."""
-    rows, cols = figure.shape
-    x, y = gcps.pixel[:, 0], gcps.pixel[:, 1]
-    with np.errstate(invalid="ignore"):
-        off = gcps.enabled & np.isfinite(x) & np.isfinite(y) & (
-            (x < -tolerance) | (x > cols + tolerance) | (y < -tolerance) | (y > rows + tolerance))
-    if not off.any():
-        return
-    named = [f"{gcps.labels[i]} at pixel ({x[i]:g}, {y[i]:g})" for i in np.flatnonzero(off)]
-    hint = ("The figure is itself georeferenced: a .points file made on it holds map "
-            "coordinates, not pixels; leave GCPS empty to use the figure's own georeferencing."
-            if figure.geotransform is not None else
-            "Were they picked on another (larger or resized) version of the figure? In a .points "
-            "file pixelY is minus the row: a positive pixelY lies above the image.")
-    raise GcpError(
-        f"{int(off.sum())} GCP{'s lie' if off.sum() > 1 else ' lies'} outside the figure ({cols}×{rows} "
-        f"pixels; pixel x 0..{cols}, y 0..{rows} from the top-left corner): "
-        f"{list_labels(named)}. {hint}", parameter="GCPS")
-
-
-def _check_gcp_map_coordinates(gcps, source_crs):
-    """Refuse enabled GCPs whose map position cannot exist in the GCP CRS (latitude 95°...)."""
-    from pyproj import CRS, Transformer
-
-    crs = CRS.from_user_input(source_crs)
-    mx, my = gcps.map[:, 0], gcps.map[:, 1]
-    usable = gcps.enabled & np.isfinite(mx) & np.isfinite(my)
-    if crs.is_geographic:
-        # Map x is the longitude, y the latitude (QGIS's order, whatever the CRS's axis order).
-        with np.errstate(invalid="ignore"):
-            bad = usable & ((np.abs(my) > 90 + 1e-9) | (np.abs(mx) > 360 + 1e-9))
-        rule = "in a geographic CRS map_x is a longitude (−360..360) and map_y a latitude (−90..90)"
-        if bad.any() and np.all(np.abs(gcps.map[bad]) > 1000):
-            rule += "; these look like projected coordinates (metres)"
-    else:
-        bad = np.zeros(len(gcps), bool)
-        if usable.any():
-            bad[usable] = ~_projected_coordinates_plausible(crs, mx[usable], my[usable])
-        rule = "they lie outside the projection's domain"
-    if not bad.any():
-        return
-    named = [f"{gcps.labels[i]} at ({mx[i]:g}, {my[i]:g})" for i in np.flatnonzero(bad)]
-    every = bad.sum() == usable.sum()
-    raise GcpError(
-        f"GCP map coordinates impossible in the GCP CRS {crs_label(source_crs)}: "
-        f"{list_labels(named)} — {rule}. "
-        + ("Set GCP_CRS to the CRS the map coordinates are in." if every else
-           "Correct those points' map coordinates (or disable them)."),
-        parameter="GCP_CRS" if every else "GCPS")
-
-
-def _projected_coordinates_plausible(crs, x, y):
-    """Whether projected coordinates are the image of some longitude and latitude.
-
-    The inverse projection alone is not enough: Mercator turns x = 1e308 into a finite (if
-    absurd) longitude. A coordinate is plausible when it goes to a real longitude/latitude and
-    back to itself (within a millimetre, or 1e-9 of its size).
-
-    Returns
-    -------
-    ndarray of bool
-    """
-    from pyproj import Transformer
-
-    geodetic = crs.geodetic_crs or "EPSG:4326"
-    to_lonlat = Transformer.from_crs(crs, geodetic, always_xy=True)
-    from_lonlat = Transformer.from_crs(geodetic, crs, always_xy=True)
-    with np.errstate(invalid="ignore", over="ignore"):
-        lon, lat = (np.asarray(v, float) for v in to_lonlat.transform(x, y, errcheck=False))
-        plausible = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lat) <= 90 + 1e-9) \
-            & (np.abs(lon) <= 540)
-        back_x, back_y = (np.asarray(v, float) for v in from_lonlat.transform(
-            np.where(plausible, lon, 0.0), np.where(plausible, lat, 0.0), errcheck=False))
-        tolerance = np.maximum(1e-3, 1e-9 * np.maximum(np.abs(x), np.abs(y)))
-        plausible &= (np.abs(back_x - x) <= tolerance) & (np.abs(back_y - y) <= tolerance)
-    return plausible
 
 
 def _check_crs(crs, parameter, message=None):
@@ -528,18 +437,19 @@ def decode_map(settings, progress=None, log=None):
             cells, clusters, check = _reduce_to_cells(settings, decoder, field_, lattice,
                                                       plot_box, say)
     report = stage(0.65, 0.95, "Placing the figure in the target CRS")
-    figure_frame = [field_.values]
+    # The figure-frame grids placed on the output grid, by name: an output is one entry here.
+    figure_frame = {"values": field_.values}
     if settings.distance_output:
-        figure_frame.append(field_.distance)
+        figure_frame["distance"] = field_.distance
     if settings.reconstruction_output and check is not None:
-        figure_frame.append(check.grid)
+        figure_frame["reconstruction"] = check.grid
     if field_.class_index is not None and lattice is None:
         # Warped as it is (int16, -1 where not data): no float32 copy of the figure.
-        figure_frame.append(field_.class_index)
+        figure_frame["classes"] = field_.class_index
     elif field_.class_index is not None:
         classes = field_.class_index.astype(np.float32)
         classes[field_.class_index < 0] = np.nan
-        figure_frame.append(classes)
+        figure_frame["classes"] = classes
     with times("warp"):
         if lattice is None:
             grid = plan_output_grid(georeference.pixel_transform, georeference.source_crs,
@@ -552,20 +462,20 @@ def decode_map(settings, progress=None, log=None):
             grid, warped, how = native_rasters(figure_frame, lattice, plot_box, georeference,
                                                settings.pixel_size, report, first=cells.value)
             say(f"Output grid: {lattice.columns}×{lattice.rows} cells, {how}")
-    values = warped.pop(0)
-    distance = warped.pop(0) if settings.distance_output else None
-    reconstruction = warped.pop(0) if settings.reconstruction_output and check is not None else None
-    classes = warped.pop(0) if field_.class_index is not None else None
-    if not np.isfinite(values).any():
+    if not np.isfinite(warped["values"]).any():
         raise GeoreferencingError("No decoded pixel falls on the output grid; check the GCPs and "
                                   "the target CRS.")
 
     with times("locate points"):
         points = locate_points(clusters, georeference)
     stage(0.95, 1.0, "Writing")
-    return DecodeResult(settings, figure, decoder, scale.name, mapping, field_, plot_box,
-                        georeference, grid, values, distance, points, check, messages, warnings,
-                        reconstruction, classes, layout, times)
+    return DecodeResult(settings=settings, figure=figure, decoder=decoder, scale_name=scale.name,
+                        mapping=mapping, field=field_, plot_box=plot_box,
+                        georeference=georeference, grid=grid, values=warped["values"],
+                        distance=warped.get("distance"), points=points, reconstruction=check,
+                        messages=messages, warnings=warnings,
+                        reconstruction_grid=warped.get("reconstruction"),
+                        class_grid=warped.get("classes"), layout=layout, times=times)
 
 
 def _native_lattice(settings, figure, field_, plot_box, say):
@@ -650,24 +560,3 @@ def _reduce(settings, decoder, field_, say, warnings, report):
             f"{check.pixels_compared:,} decoded pixels (RMS difference {check.rmse:.3g} value "
             f"units). This measures the point layer only; the raster keeps every decoded pixel.")
     return clusters, check
-
-
-def output_tags(result):
-    """Metadata recorded in the GeoTIFF."""
-    ref = result.georeference
-    tags = {
-        "SOURCE_FIGURE": result.settings.figure_path,
-        "COLOUR_SCALE": result.scale_name,
-        "VALUE_MIN": result.mapping.vmin,
-        "VALUE_MAX": result.mapping.vmax,
-        "VALUE_SCALE": "logarithmic" if result.mapping.logarithmic else "linear",
-        "MAX_COLOR_DISTANCE": result.settings.max_color_distance,
-        "GEOREFERENCING": ref.description,
-        "SOFTWARE": "Colormap Decoder",
-    }
-    if result.mapping.levels:
-        tags["LEVELS"] = ",".join(f"{v:g}" for v in result.mapping.levels)
-    if ref.residuals is not None:
-        tags["GCP_RMSE_PIXELS"] = f"{ref.residuals.rmse_pixels:.6g}"
-        tags["GCP_RMSE_MAP"] = f"{ref.residuals.rmse_map:.6g}"
-    return tags

@@ -10,6 +10,7 @@ Values are resampled nearest-neighbour: a decoded value is never averaged with n
 neighbour across a line.
 """
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -627,7 +628,7 @@ def warp_nearest(arrays, box, grid, pixel_transform, source_crs, target_crs,
 
     Parameters
     ----------
-    arrays : list of ndarray, shape (rows, cols)
+    arrays : list of ndarray, shape (rows, cols), or a mapping of names to them
         Figure-frame rasters (values, distance...): float (NaN is nodata) or integer
         (``INTEGER_NODATA`` is nodata, e.g. the class index, warped without a float copy).
     box : tuple (col0, row0, col1, row1)
@@ -640,10 +641,14 @@ def warp_nearest(arrays, box, grid, pixel_transform, source_crs, target_crs,
 
     Returns
     -------
-    list of ndarray of float32, shape (grid.height, grid.width)
-        Memory: these outputs (views of the inputs on the figure's own pixel grid), plus
-        GDAL's working buffers (bounded), plus a float32 copy of an input that is not float32.
+    list of ndarray of float32, shape (grid.height, grid.width), or a dict of them
+        In the order, or by the names, of `arrays`. Memory: these outputs (views of the inputs
+        on the figure's own pixel grid), plus GDAL's working buffers (bounded), plus a float32
+        copy of an input that is not float32.
     """
+    if isinstance(arrays, Mapping):
+        return dict(zip(arrays, warp_nearest(list(arrays.values()), box, grid, pixel_transform,
+                                             source_crs, target_crs, chunk_rows, fill, feedback)))
     if grid.figure_box is not None:
         # The figure's own pixel grid: the box's pixels are the output, nothing is resampled
         # (nor copied: float32 arrays come back as views of the box).

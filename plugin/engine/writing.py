@@ -141,3 +141,34 @@ def write_geotiff(path, bands, geotransform, crs_wkt, descriptions=None, tags=No
             factors = [2 ** i for i in range(1, 12) if max(width, height) / 2 ** i >= 256]
             dataset.build_overviews(factors, Resampling.nearest)
             dataset.update_tags(ns="rio_overview", resampling="nearest")
+
+
+def geotiff_tags(result) -> dict:
+    """Metadata recorded in the GeoTIFFs of a decode: where the values come from.
+
+    Parameters
+    ----------
+    result : pipeline.DecodeResult
+
+    Returns
+    -------
+    dict
+        GDAL metadata items (name -> value) for :func:`write_geotiff`'s ``tags``.
+    """
+    ref = result.georeference
+    tags = {
+        "SOURCE_FIGURE": result.settings.figure_path,
+        "COLOUR_SCALE": result.scale_name,
+        "VALUE_MIN": result.mapping.vmin,
+        "VALUE_MAX": result.mapping.vmax,
+        "VALUE_SCALE": "logarithmic" if result.mapping.logarithmic else "linear",
+        "MAX_COLOR_DISTANCE": result.settings.max_color_distance,
+        "GEOREFERENCING": ref.description,
+        "SOFTWARE": "Colormap Decoder",
+    }
+    if result.mapping.levels:
+        tags["LEVELS"] = ",".join(f"{v:g}" for v in result.mapping.levels)
+    if ref.residuals is not None:
+        tags["GCP_RMSE_PIXELS"] = f"{ref.residuals.rmse_pixels:.6g}"
+        tags["GCP_RMSE_MAP"] = f"{ref.residuals.rmse_map:.6g}"
+    return tags

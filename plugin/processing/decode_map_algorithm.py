@@ -597,10 +597,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         """
         from contextlib import ExitStack
 
-        from ..engine.pipeline import output_tags
-        from ..engine.writing import atomic_destination, write_geotiff
+        from ..engine.writing import atomic_destination, geotiff_tags, write_geotiff
 
-        grid, tags = result.grid, output_tags(result)
+        grid, tags = result.grid, geotiff_tags(result)
         values = [result.values]
         descriptions = [f"value ({result.scale_name})"]
         if result.class_grid is not None:

@@ -242,7 +242,7 @@ def _html_document(picture, scale_text, gcps, kind, residuals, warnings, extra, 
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>Georeferencing report: {e(os.path.basename(str(gcps.source)))}</title>",
+        f"<title>Decoding report: {e(os.path.basename(str(gcps.source)))}</title>",
         f"<style>{_STYLE}</style><script>{_SCRIPT}</script></head><body>",
         "<h1>Decoding and georeferencing report</h1>",
         f"<p>{e(transform_class(kind).name)} fitted to {int(enabled.sum())} of {len(gcps)} GCPs from "

@@ -282,16 +282,18 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 "pixels are nodata. A plain image shows in QGIS with x = column, y = -row."),
             self.PLOT_AREA: self.tr(
                 "The map panel; pixels outside it (titles, labels, the colorbar) are ignored. "
-                "Draw it on the figure layer; on the command line xmin,xmax,ymin,ymax with "
-                "x = column, y = -row."),
+                "Draw it on the figure layer with the \u2026 button. Its numbers are figure "
+                "pixels (x = column, y = -row for a plain image), whatever CRS the box shows. "
+                "On the command line: xmin,xmax,ymin,ymax."),
             self.COLORMAP: self.tr(
                 "The colormap the figure was drawn with: e.g. viridis, jet_r, qgis:Spectral, "
                 "cmocean:thermal, cpt-city:gmt/GMT_haxby, or the path of a GMT .cpt file. "
-                "Leave empty when you draw the COLORBAR box."),
+                "Leave empty when you draw the Colorbar box (COLORBAR)."),
             self.COLORBAR: self.tr(
                 "The figure's own colorbar, to sample the colormap from instead of naming it. "
-                "Draw it on the figure layer: x = column, y = -row for a plain image. On the "
-                "command line: xmin,xmax,ymin,ymax."),
+                "Draw it on the figure layer with the \u2026 button; its numbers are figure "
+                "pixels (x = column, y = -row for a plain image), whatever CRS the box shows. "
+                "On the command line: xmin,xmax,ymin,ymax."),
             self.VMIN: self.tr(
                 "The value at the low end of the colormap (the colorbar's bottom or left "
                 "label). May be empty for a .cpt file, which has its own values."),
@@ -356,7 +358,8 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 "Optional GeoTIFF of each pixel's colour distance (ΔE) to the colormap: where "
                 "the decoding is sure and where it is not."),
             self.MATCH_SPACE: self.tr(
-                "Where a pixel's colour is placed on the colormap. Colour tables interpolate "
+                "Where a pixel's colour is placed on the colormap. Automatic: Y'CbCr for JPEG "
+                "files, sRGB otherwise. Colour tables interpolate "
                 "in sRGB, so a lossless figure (PNG) is decoded there, exact colours through "
                 "the renderer's own 8-bit rounding; JPEG stores colours as Y'CbCr, where its "
                 "errors are even, so JPEG figures decode best there. Distances (what masks) are "
@@ -365,9 +368,11 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 "Optional GeoTIFF of the field interpolated back from the points (linear over "
                 "their triangulation): how much of the figure the points keep."),
             self.OUTPUT_REPORT: self.tr(
-                "Optional HTML report of the georeferencing: the figure with its GCPs and "
-                "residual arrows, each GCP's residual and leave-one-out error, the RMSE; the "
-                "same numbers as JSON beside it."),
+                "Optional HTML report to open in a web browser: where the plot area's pixels "
+                "went, the decoded field in the figure's colours with the points over it, the "
+                "colour distance map with its threshold, the colour scale as used, the "
+                "histogram of values; with GCPs also the figure with residual arrows and each "
+                "GCP's residual and leave-one-out error. The same numbers as JSON beside it."),
         }
         for name, text in texts.items():
             definition = self.parameterDefinition(name)

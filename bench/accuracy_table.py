@@ -162,6 +162,8 @@ def sst_case(folder):
                             "RdYlBu_r", ("listed", colours),
                             dict(colormap="RdYlBu_r", levels=tuple(levels)), levels)
     case.data = data_pixels(figure)
+    # The colorbar of a contour-filled figure spans the levels: the value range handed to all.
+    case.vmin, case.vmax = float(levels[0]), float(levels[-1])
     return case
 
 

@@ -113,6 +113,26 @@ MATCH_SPACES = {"cielab": srgb_to_lab, "ycbcr": srgb_to_ycbcr, "srgb": srgb_iden
 #: interpolated between 8-bit stops and truncated towards the segment's lower stop
 #: (``c0 + int(t · (c1 - c0))``).
 QUANTISERS = ("round", "floor", "toward_lower")
+# A class wins only when its explanation of the pixel is nearer than the runner-up's by this
+# fraction of the two colours' own separation (pixels on the bisector are a coin toss; any
+# wider band masks data that the nearest class mostly gets right).
+CLASS_MARGIN_FRACTION = 0.02
+# The figure study: pixels sampled, share of them a colour must cover to count as frequent,
+# and the most non-data colours kept.
+STUDY_SAMPLE = 200_000
+# A frequent colour this far (ΔE*ab) from every colour of the scale is a colour of its own
+# (twice the distance that separates data from noise by default): nearer ones are the data's
+# own colours spoilt by noise or mixed with lines.
+OFF_SCALE_DELTA_E = 24.0
+FREQUENT_SHARE = 0.0005
+MAX_NON_DATA_COLOURS = 8
+# The default MAX_COLOR_DISTANCE: never below the long-standing 12 ΔE, else this many times the
+# mode of the data pixels' colour distances (for noise with the same spread in the three
+# channels the mode is √2 σ, and 3 modes ≈ 4.2 σ keep all but ~0.1 % of the noisy data), and
+# never above the cap (beyond it the figure does not show this scale).
+NOISE_FLOOR_DELTA_E = 12.0
+NOISE_MODES = 3.0
+NOISE_CAP_DELTA_E = 40.0
 # An exact 8-bit colour whose preimage on the scale spans more than this many value-resolution
 # steps is ambiguous (the scale passes near it twice): it is projected instead.
 AMBIGUOUS_SPAN_STEPS = 3.0
@@ -205,6 +225,28 @@ class ValueMapping:
 
 
 @dataclass
+class FigureStudy:
+    """What :meth:`ColourDecoder.study_figure` learnt from a figure.
+
+    Attributes
+    ----------
+    pixels : int
+        Pixels sampled.
+    noise_mode : float
+        Mode of the sampled data pixels' ΔE*ab to the scale (NaN when none was sampled).
+    threshold : float
+        The default maximum colour distance (ΔE*ab) it implies.
+    non_data_colours : ndarray (k, 3)
+        sRGB in [0, 1] of the frequent colours off the scale (and the scale's NaN colour).
+    """
+
+    pixels: int
+    noise_mode: float
+    threshold: float
+    non_data_colours: np.ndarray
+
+
+@dataclass
 class DecodedField:
     """The result of decoding a figure.
 
@@ -253,6 +295,8 @@ class ColourDecoder:
         self.mapping = mapping
         self.match_space = match_space
         self._to_match_space = MATCH_SPACES[match_space]
+        self.non_data_colours = np.zeros((0, 3))
+        self.figure_study = None
         self.quantiser = quantiser or (
             "floor" if scale.lookup_table else "round")
         self._recognise_quantiser = quantiser is None
@@ -319,10 +363,18 @@ class ColourDecoder:
     def _init_classes_from_levels(self):
         levels = np.asarray(self.mapping.levels, dtype=np.float64)
         class_values = self.mapping.class_values()
-        colours = self.scale.colour_at(np.clip(self.mapping.to_fraction(class_values), 0, 1))
+        fractions = np.clip(self.mapping.to_fraction(class_values), 0, 1)
+        if self.is_lookup_table:
+            # matplotlib paints a class with the table entry its midpoint falls in, not with a
+            # blend of two entries.
+            entries = np.asarray(self.scale.colours)[1:-1]
+            colours = entries[np.minimum((fractions * len(entries)).astype(int), len(entries) - 1)]
+        else:
+            colours = self.scale.colour_at(fractions)
         self._set_classes(colours, levels)
 
     def _set_classes(self, colours_srgb, boundaries):
+        self._class_srgb = np.asarray(colours_srgb, dtype=np.float64)
         self._class_lab = srgb_to_lab(colours_srgb)
         self._class_match = self._to_match_space(colours_srgb)
         self._class_values = self.mapping.class_values(boundaries)
@@ -361,10 +413,15 @@ class ColourDecoder:
         # The value comes from the match space; the distance is always to the scale in CIELAB,
         # so that MAX_COLOR_DISTANCE means the same whatever the space.
         if self._class_tree is not None:
-            distance, index = self._class_lab_tree.query(lab)
-            if not same_space:
-                _, index = self._class_tree.query(match)
-            return self._class_values[index], distance, index
+            # Mixtures are weighed against every class: bounded temporaries, block by block.
+            step = max(1024, 1_000_000 // max(len(self._class_values), 1))
+            parts = [self._classify(srgb[start:start + step], lab[start:start + step],
+                                    match[start:start + step])
+                     for start in range(0, len(srgb), step)]
+            index = np.concatenate([part[0] for part in parts]) if parts else np.zeros(0, int)
+            distance = np.concatenate([part[1] for part in parts]) if parts else np.zeros(0)
+            values = np.where(index >= 0, self._class_values[np.maximum(index, 0)], np.nan)
+            return values, distance, index
         if self.quantiser == "floor" and self.match_space != "cielab":
             # A truncating renderer drew anything in [c, c + 1) as c: its centre is c + ½.
             match = self._to_match_space(np.minimum(srgb + 0.5 / 255, 1.0))
@@ -474,6 +531,156 @@ class ColourDecoder:
         default = self.quantiser
         return best if hits[best] > 1.1 * hits[default] + 10 else default
 
+    def _classify(self, srgb, lab, match):
+        """Class of each colour, or -1 where no class explains it clearly.
+
+        A colour within the figure's noise of a class colour (CIELAB ΔE up to the study's
+        noise limit) is that class's. Beyond it, the nearest class (in the match space) must be
+        nearer than the runner-up by ``CLASS_MARGIN_FRACTION`` of the two class colours'
+        separation. Either way it must be nearer to the class than to every non-data colour
+        of the figure (``non_data_colours``: background, NaN colour, lines).
+
+        Returns
+        -------
+        index : ndarray of int64 (k,)
+        distance : ndarray of float64 (k,)
+            ΔE*ab from the colour to its class colour.
+        """
+        classes = self._class_match
+        offset = match[:, None, :] - classes[None, :, :]
+        apart = np.sqrt(np.einsum("ijk,ijk->ij", offset, offset))
+        rows = np.arange(len(match))
+        if apart.shape[1] > 1:
+            order = np.argsort(apart, axis=1)[:, :2]
+            first, second = order[:, 0], order[:, 1]
+            separation = np.linalg.norm(classes[first] - classes[second], axis=1)
+            clear = apart[rows, second] - apart[rows, first] >= CLASS_MARGIN_FRACTION * separation
+        else:
+            first = np.zeros(len(match), dtype=int)
+            clear = np.ones(len(match), bool)
+        distance = np.linalg.norm(lab - self._class_lab[first], axis=1)
+        study = self.figure_study
+        noise = (min(max(NOISE_MODES * study.noise_mode, NOISE_FLOOR_DELTA_E), NOISE_CAP_DELTA_E)
+                 if study is not None and np.isfinite(study.noise_mode) else NOISE_FLOOR_DELTA_E)
+        clear |= distance <= noise
+        if len(self.non_data_colours):
+            others = self._to_match_space(self.non_data_colours)
+            to_other = np.linalg.norm(match[:, None, :] - others[None, :, :], axis=2).min(axis=1)
+            clear &= to_other > apart[rows, first]
+        return np.where(clear, first, -1), distance
+
+    def study_figure(self, rgb, examine=None, seed=0):
+        """Learn the figure's non-data colours and its colour noise from a sample of pixels.
+
+        Frequent colours of the examined pixels that lie off the scale (farther than
+        ``OFF_SCALE_DELTA_E``, and for a discrete scale than half the narrowest class
+        separation), and are not a mixture of the scale with a more frequent one, become ``non_data_colours`` (with the scale's own NaN colour, if it has
+        one). The mode of the sampled pixels' ΔE to the scale is the figure's noise.
+
+        Parameters
+        ----------
+        rgb : ndarray of uint8 (rows, cols, 3)
+        examine : ndarray of bool, optional
+        seed : int
+            Seed of the pixel sample (the study is reproducible).
+
+        Returns
+        -------
+        FigureStudy
+        """
+        rows, cols = rgb.shape[:2]
+        rng = np.random.default_rng(seed)
+        flat = rng.integers(0, rows * cols, size=min(4 * STUDY_SAMPLE, rows * cols))
+        r, c = np.divmod(flat, cols)
+        if examine is not None:
+            keep = examine[r, c]
+            r, c = r[keep], c[keep]
+        r, c = r[:STUDY_SAMPLE], c[:STUDY_SAMPLE]
+        sample = rgb[r, c].astype(np.int64)
+        if len(sample) == 0:
+            self.figure_study = FigureStudy(0, np.nan, NOISE_FLOOR_DELTA_E, np.zeros((0, 3)))
+            return self.figure_study
+        known = [] if self.scale.nodata_colour is None else [np.asarray(self.scale.nodata_colour)]
+        self.non_data_colours = np.array(known).reshape(-1, 3)
+        # Frequent colours: 32 levels per channel, each bin's mean colour.
+        bins = (sample[:, 0] >> 3) | ((sample[:, 1] >> 3) << 5) | ((sample[:, 2] >> 3) << 10)
+        counts = np.bincount(bins, minlength=1 << 15)
+        frequent = np.flatnonzero(counts >= max(FREQUENT_SHARE * len(sample), 10))
+        if frequent.size:
+            means = np.stack([np.bincount(bins, sample[:, k], 1 << 15)[frequent]
+                              for k in range(3)], axis=1) / counts[frequent, None] / 255.0
+            distance = self._scale_distance(means)
+            if self._class_tree is not None:
+                separation = np.linalg.norm(self._class_lab[:, None] - self._class_lab[None], axis=2)
+                separation[np.eye(len(separation), dtype=bool)] = np.inf
+                off_limit = max(0.5 * float(separation.min()) if len(separation) > 1 else 0.0,
+                                OFF_SCALE_DELTA_E)
+            else:
+                off_limit = OFF_SCALE_DELTA_E
+            off = np.flatnonzero(distance > off_limit)
+            candidates = []
+            for index in off[np.argsort(-counts[frequent][off])]:
+                if all(np.linalg.norm(srgb_to_lab(means[index]) - srgb_to_lab(means[other]))
+                       > 5.0 for other in candidates):
+                    candidates.append(index)
+            # A colour between the scale and a more frequent colour is their mixture (JPEG's
+            # bleeding at the edge of a NaN area), not a colour of its own.
+            chosen = list(self.non_data_colours)
+            for index in candidates:
+                farther = [means[other] for other in candidates
+                           if counts[frequent][other] > counts[frequent][index]]
+                if farther and self._is_mixture(means[index], np.array(farther), distance[index]):
+                    continue
+                if len(chosen) < MAX_NON_DATA_COLOURS:
+                    chosen.append(means[index])
+            self.non_data_colours = np.array(chosen).reshape(-1, 3)
+        # Noise: the mode of the sampled pixels' ΔE to the scale (lines, text and non-data
+        # colours lie far out in the tail and do not move the mode).
+        codes, inverse = np.unique(sample[:, 0] | (sample[:, 1] << 8) | (sample[:, 2] << 16),
+                                   return_inverse=True)
+        colours = np.stack([codes & 255, (codes >> 8) & 255, codes >> 16], axis=1) / 255.0
+        pixel_distance = self._scale_distance(colours)[inverse]
+        pixel_distance = pixel_distance[np.isfinite(pixel_distance)
+                                        & (pixel_distance < NOISE_CAP_DELTA_E)]
+        if pixel_distance.size:
+            histogram, edges = np.histogram(pixel_distance, bins=np.arange(0, NOISE_CAP_DELTA_E
+                                                                           + 0.25, 0.25))
+            smooth = np.convolve(histogram, np.ones(5) / 5, mode="same")
+            mode = float(edges[np.argmax(smooth)] + 0.125)
+        else:
+            mode = np.nan
+        threshold = NOISE_FLOOR_DELTA_E if not np.isfinite(mode) else float(
+            np.clip(NOISE_MODES * mode, NOISE_FLOOR_DELTA_E, NOISE_CAP_DELTA_E))
+        if self._class_tree is not None:
+            # Classes are told apart by the rules of _classify (nearest class, margin, non-data
+            # colours): the distance only keeps out colours that are no class at all.
+            threshold = NOISE_CAP_DELTA_E
+        self.figure_study = FigureStudy(len(sample), mode, threshold, self.non_data_colours)
+        return self.figure_study
+
+    def _is_mixture(self, colour, others, off_distance):
+        """Whether an sRGB colour is a scale colour mixed with one of ``others`` (sRGB), to
+        within a fifth of its distance from the scale (at least 3 ΔE)."""
+        if self._class_tree is not None:
+            anchors = self._class_srgb
+        else:
+            anchors = self.scale.colour_at(np.linspace(0, 1, 257))
+        lab = srgb_to_lab(colour)
+        for other in others:
+            t = np.linspace(0, 1, 21)[:, None, None]
+            mixed = srgb_to_lab((1 - t) * anchors[None] + t * other[None, None])
+            if np.linalg.norm(mixed - lab, axis=2).min() <= max(0.2 * off_distance, 3.0):
+                return True
+        return False
+
+    def _scale_distance(self, srgb):
+        """ΔE*ab from sRGB colours (0..1) to the nearest colour of the scale."""
+        lab = srgb_to_lab(srgb)
+        if self._class_tree is not None:
+            return self._class_lab_tree.query(lab)[0]
+        return _project_on_curve(lab, self._curve_lab, self._curve_lab_tree,
+                                 self._curve_fraction)[1]
+
     def decode_image(self, rgb, examine=None, max_distance=np.inf,
                      chunk_pixels=DEFAULT_CHUNK_PIXELS, feedback=None, with_distance=True):
         """Decode every pixel of an image.
@@ -483,9 +690,10 @@ class ColourDecoder:
         rgb : ndarray of uint8, shape (rows, cols, 3)
         examine : ndarray of bool, shape (rows, cols), optional
             Pixels to decode; the others get NaN value and distance.
-        max_distance : float
+        max_distance : float or None
             Pixels farther than this ΔE*ab from the scale get a NaN value (their distance is
-            still reported).
+            still reported). None: the threshold :meth:`study_figure` derives from the figure's
+            own noise (``figure_study.threshold``).
         chunk_pixels : int
             Pixels handled per chunk; bounds temporary memory.
         feedback : callable(progress: float) -> bool, optional
@@ -498,6 +706,9 @@ class ColourDecoder:
         DecodedField
         """
         rows, cols = rgb.shape[:2]
+        self.study_figure(rgb, examine)
+        if max_distance is None:
+            max_distance = self.figure_study.threshold
         out_values = np.full((rows, cols), np.nan, dtype=np.float32)
         out_distance = np.full((rows, cols), np.nan, dtype=np.float32) if with_distance else None
         out_class = None if self._class_tree is None else np.full((rows, cols), -1, dtype=np.int16)

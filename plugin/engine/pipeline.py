@@ -12,7 +12,8 @@ from typing import Optional
 
 import numpy as np
 
-from .colour_decoding import ColourDecoder, DecodedField, ValueMapping
+from .colour_decoding import (NOISE_FLOOR_DELTA_E, NOISE_MODES, ColourDecoder, DecodedField,
+                              ValueMapping)
 from .colour_scales import colour_scale_from_samples, resolve_colour_scale, sample_colorbar
 from .detection.layout import describe_layout_use, detect_layout
 from .errors import ColourScaleError, EngineError, GcpError, GeoreferencingError
@@ -56,7 +57,8 @@ class DecodeSettings:
     logarithmic: bool = False
     levels: Optional[tuple] = None
     plot_area_extent: Optional[tuple] = None
-    max_color_distance: float = DEFAULT_MAX_COLOR_DISTANCE
+    # None: from the figure's own colour noise (ColourDecoder.study_figure), logged.
+    max_color_distance: Optional[float] = None
     mask_geometries: tuple = ()
     denoise: bool = False
     distance_output: bool = False
@@ -404,6 +406,7 @@ def decode_map(settings, progress=None, log=None):
         field_ = decoder.decode_image(rgb, examine, settings.max_color_distance,
                                       feedback=stage(0.05, 0.45, "Decoding colours"),
                                       with_distance=settings.distance_output)
+    settings = _with_threshold(settings, decoder, say)
     matched = np.isfinite(field_.values)
     n_examined, n_matched = int(examine.sum()), int(matched.sum())
     say(f"Decoded {n_matched:,} of {n_examined:,} examined pixels "
@@ -505,6 +508,30 @@ def _reduce_to_cells(settings, decoder, field_, lattice, plot_box, say):
             f"{100 * check.within_resolution:.1f} % of {check.pixels_compared:,} pixels within the "
             f"value resolution")
     return cells, clusters, check
+
+
+def _with_threshold(settings, decoder, say):
+    """The settings with the colour distance threshold the decoding used, which is logged."""
+    from dataclasses import replace
+
+    study = decoder.figure_study
+    threshold = settings.max_color_distance
+    if threshold is None:
+        threshold = study.threshold
+        say(f"Colour distance threshold: ΔE {threshold:.3g}, from the figure's own noise (mode "
+            f"of {study.pixels:,} sampled pixels' ΔE to the scale {study.noise_mode:.2g}, times "
+            f"{NOISE_MODES:g}, at least {NOISE_FLOOR_DELTA_E:g}); MAX_COLOR_DISTANCE sets it")
+    else:
+        say(f"Colour distance threshold: ΔE {threshold:g} (MAX_COLOR_DISTANCE); the figure's "
+            f"noise alone would give {study.threshold:.3g}")
+    if len(study.non_data_colours):
+        listed = ", ".join("#" + "".join(f"{int(round(255 * v)):02x}" for v in colour)
+                           for colour in study.non_data_colours)
+        say(f"Non-data colours (background, NaN colour, lines) found in the figure: {listed}"
+            + ("; pixels mixed with them keep their class" if decoder.is_discrete else ""))
+    if decoder.uses_exact_colours:
+        say(f"Exact colours read through the renderer's 8-bit rounding: {decoder.quantiser}")
+    return replace(settings, max_color_distance=float(threshold))
 
 
 def _reduce(settings, decoder, field_, say, warnings, report):

@@ -189,8 +189,10 @@ def check_settings(settings):
         Naming the parameter.
     """
     check_value_range(settings.vmin, settings.vmax, settings.levels)
-    _finite("MAX_COLOR_DISTANCE", settings.max_color_distance, minimum=0.0, strictly=True,
-            hint="It is a CIELAB ΔE: 12 suits most figures, 5 a clean PNG, 20 a noisy JPEG.")
+    if settings.max_color_distance is not None:
+        _finite("MAX_COLOR_DISTANCE", settings.max_color_distance, minimum=0.0, strictly=True,
+                hint="It is a CIELAB ΔE: 12 suits most figures, 5 a clean PNG, 20 a noisy "
+                     "JPEG; leave it empty to derive it from the figure's noise.")
     _finite("PIXEL_SIZE", settings.pixel_size, minimum=0.0,
             hint="Give the output pixel size in target CRS units, or 0 for automatic.")
     _finite("FLAT_TOLERANCE", settings.flat_tolerance, minimum=0.0,

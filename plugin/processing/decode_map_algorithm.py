@@ -160,9 +160,12 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             "3. Give the GCP file: a QGIS Georeferencer .points file, or a CSV "
             "pixel_x,pixel_y,map_x,map_y (pixel y downwards). A figure that is already "
             "georeferenced needs none.\n\n"
-            "Each pixel colour is matched to the colormap (in CIELAB, or for a JPEG in JPEG's "
-            "own Y'CbCr); pixels farther than Max. colour distance (a CIELAB \u0394E) from the "
-            "colormap (text, lines, background) become nodata. The Decoded raster is a float32 "
+            "Each pixel colour is placed on the colormap (in sRGB, where colour tables "
+            "interpolate, or for a JPEG in JPEG's own Y'CbCr); pixels farther than Max. colour "
+            "distance (a CIELAB \u0394E; by default derived from the figure's own noise) from "
+            "the colormap (text, lines, background) become nodata; a discrete colormap's "
+            "pixels nearer to the figure's NaN, line or background colour than to any class "
+            "too. The Decoded raster is a float32 "
             "GeoTIFF in the Target CRS; the Representative points are one per flat plateau of "
             "the decoded field, with the plateau's median value. QGIS opens both with the "
             "figure's colormap and value range. Report (HTML) shows the decoded field, the "
@@ -212,8 +215,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterCrs(
             self.TARGET_CRS, self.tr("Target CRS"), optional=True))
         self.addParameter(QgsProcessingParameterNumber(
-            self.MAX_COLOR_DISTANCE, self.tr("Max. colour distance (ΔE)"),
-            type=number.Double, minValue=0.0, defaultValue=12.0))
+            self.MAX_COLOR_DISTANCE,
+            self.tr("Max. colour distance (ΔE)"),
+            type=number.Double, minValue=0.0, optional=True))
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.MASK, self.tr("Areas to leave out"),
             [QgsProcessing.SourceType.TypeVectorPolygon], optional=True))
@@ -316,7 +320,8 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             self.TARGET_CRS: self.tr("CRS of the outputs. Default: the GCP CRS."),
             self.MAX_COLOR_DISTANCE: self.tr(
                 "Pixels whose colour is farther than this from every colour of the colormap "
-                "(CIELAB ΔE) are not data: text, lines, background, hillshading."),
+                "(CIELAB ΔE) are not data: text, lines, background, hillshading. Empty: derived "
+                "from the figure's own colour noise (at least 12; the log says what it chose)."),
             self.MASK: self.tr(
                 "Polygons drawn over the figure layer (same frame as COLORBAR) whose pixels "
                 "become nodata: insets, legends, scale bars, labels."),
@@ -725,7 +730,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             logarithmic=self.parameterAsEnum(parameters, self.SCALE, context) == 1,
             levels=levels,
             plot_area_extent=extent(self.PLOT_AREA),
-            max_color_distance=self.parameterAsDouble(parameters, self.MAX_COLOR_DISTANCE, context),
+            max_color_distance=optional_number(self.MAX_COLOR_DISTANCE),
             mask_geometries=tuple(mask_geometries),
             denoise=self.parameterAsBool(parameters, self.DENOISE, context),
             match_space=MATCH_SPACES[self.parameterAsEnum(parameters, self.MATCH_SPACE, context)],

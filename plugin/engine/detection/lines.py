@@ -201,7 +201,7 @@ def _segment_from_rows(mask, first, last, lo, hi, max_thickness, horizontal):
 
 
 def closes_line(dark, horizontal, position, start, end, tolerance, max_thickness,
-                min_fraction=0.9):
+                min_fraction=0.9, line_thickness=1.0):
     """Where a dark line crosses from ``start`` to ``end`` near ``position``: its centre or None.
 
     Parameters
@@ -218,6 +218,9 @@ def closes_line(dark, horizontal, position, start, end, tolerance, max_thickness
     min_fraction : float
         Share of the pixels from start to end that must be dark on the line's row; no light
         gap longer than ``max_thickness`` is allowed (a gap means two lines, not one).
+    line_thickness : float
+        The line's thickness where it is seen alone (the other sides): a line merged with a
+        dark region is placed this far in from the region's light edge, halved.
 
     Returns
     -------
@@ -244,7 +247,8 @@ def closes_line(dark, horizontal, position, start, end, tolerance, max_thickness
         if run_end - run_start <= max_thickness:
             candidates.append(lo + float(np.average(rows + 0.5, weights=fractions[rows])))
         else:
-            candidates += [lo + run_start + 0.5, lo + run_end - 0.5]
+            half = 0.5 * max(line_thickness, 1.0)
+            candidates += [lo + run_start + half, lo + run_end - half]
     if not candidates:
         return None
     candidates = np.array(candidates)
@@ -300,10 +304,13 @@ def find_rectangles(dark, min_side=40, max_thickness=None):
                 if end - start < 0.85 * max(first.length, second.length):
                     continue
                 # The closing lines run across between the two, at the shared extent's ends.
+                thickness = max(first.thickness, second.thickness, 1.0)
                 near = closes_line(dark, not horizontal, start + 0.5, first.position,
-                                   second.position, tolerance, max_thickness)
+                                   second.position, tolerance, max_thickness,
+                                   line_thickness=thickness)
                 far = closes_line(dark, not horizontal, end - 0.5, first.position,
-                                  second.position, tolerance, max_thickness)
+                                  second.position, tolerance, max_thickness,
+                                  line_thickness=thickness)
                 if near is None or far is None or far - near < 3:
                     continue
                 if horizontal:

@@ -1,0 +1,203 @@
+"""Parameters a user left empty, answered from the figure's own face.
+
+What the user gives always wins: only the parameters left empty are looked for, and only when
+the figure can answer them. ``VMIN``/``VMAX`` and the scale come from the colorbar's tick labels,
+``GCPS`` from the frame's axis labels. A reading that does not hold up (too few labels agree, a
+tick fit with residuals over :data:`.figure_reading.MAX_GEOREFERENCING_RESIDUAL_PX`) is refused
+with a message naming the parameter to give by hand, never used silently.
+"""
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from ..errors import ColourScaleError, EngineError, GcpError
+from ..gcps import GroundControlPoints
+from .figure_reading import (MAX_GEOREFERENCING_RESIDUAL_PX, describe_axis, read_figure_face)
+from .ocr import INSTALL_HINT, ocr_available
+
+#: The CRS assumed for axis labels in degrees when GCP_CRS is empty.
+DEGREES_CRS = "EPSG:4326"
+
+
+@dataclass
+class Needs:
+    """Which parameters the figure is asked to answer."""
+
+    value_range: bool = False
+    scale: bool = False
+    gcps: bool = False
+
+    def __bool__(self):
+        return self.value_range or self.scale or self.gcps
+
+
+@dataclass
+class Answers:
+    """What was read, and the settings with the answers filled in."""
+
+    settings: object
+    reading: object = None
+    gcps: Optional[GroundControlPoints] = None
+    messages: list = field(default_factory=list)
+
+
+def colormap_carries_values(colormap):
+    """A .cpt file (cpt-city included) has its own value range."""
+    import os
+
+    text = (colormap or "").strip().lower()
+    return text.endswith(".cpt") or text.startswith(("cpt:", "cpt-city:")) or (
+        bool(text) and os.path.isfile(colormap) and text.endswith(".cpt"))
+
+
+def parameters_to_find(settings, figure):
+    """Needs of a run: the parameters left empty that the figure's labels can answer."""
+    range_missing = (settings.vmin is None or settings.vmax is None) and not settings.levels \
+        and not colormap_carries_values(settings.colormap)
+    return Needs(value_range=range_missing,
+                 scale=bool(getattr(settings, "scale_automatic", False)) and range_missing,
+                 gcps=not settings.gcps_path and figure.geotransform is None)
+
+
+def answer_from_figure(settings, figure, layout, needs):
+    """Read the figure for what ``needs`` asks and fill the settings in.
+
+    Parameters
+    ----------
+    settings : pipeline.DecodeSettings
+    figure : figure.Figure
+    layout : layout.Layout
+    needs : Needs
+
+    Returns
+    -------
+    Answers
+
+    Raises
+    ------
+    EngineError
+        Naming the parameter to give by hand when the figure cannot answer it (no colorbar, no
+        frame, labels unreadable, a fit that explains too few labels, OCR missing).
+    """
+    if not ocr_available():
+        missing = _missing_names(needs)
+        raise EngineError(f"{missing} not given, and the figure's tick labels cannot be read: "
+                          f"{INSTALL_HINT} Or give {missing} by hand.",
+                          parameter=missing.split(" ")[0].split(",")[0])
+    answers = Answers(settings)
+    reading = read_figure_face(figure.rgb, layout, want_axes=needs.gcps,
+                               want_colorbar=needs.value_range or needs.scale)
+    answers.reading = reading
+    answers.messages += reading.messages
+    if needs.value_range or needs.scale:
+        _answer_value_range(answers, layout, needs)
+    if needs.gcps:
+        _answer_gcps(answers, layout)
+    return answers
+
+
+def _missing_names(needs):
+    names = []
+    if needs.value_range:
+        names.append("VMIN and VMAX")
+    if needs.gcps:
+        names.append("GCPS")
+    return ", ".join(names) or "SCALE"
+
+
+def _answer_value_range(answers, layout, needs):
+    settings = answers.settings
+    bar = answers.reading.colorbar
+    if layout.colorbar is None or bar is None:
+        raise ColourScaleError(
+            "VMIN and VMAX not given, and no colorbar was found on the figure to read them from. "
+            "Give VMIN and VMAX (the values at the colormap's ends), or draw the COLORBAR box.",
+            parameter="VMIN")
+    answers.messages.append(describe_axis(bar.axis, "Colorbar labels"))
+    if bar.vmin is None:
+        raise ColourScaleError(
+            f"VMIN and VMAX not given, and the colorbar's labels could not be read: "
+            f"{bar.axis.problem}. Give VMIN and VMAX (the values at the colorbar's ends).",
+            parameter="VMIN")
+    changes = {}
+    if needs.value_range:
+        changes["vmin"] = bar.vmin if settings.vmin is None else settings.vmin
+        changes["vmax"] = bar.vmax if settings.vmax is None else settings.vmax
+        if settings.colorbar_extent is None and not settings.colormap:
+            # The sampled bar runs from its low end: the labels say which end that is.
+            changes["colorbar_flip"] = bar.flip
+    if needs.scale:
+        changes["logarithmic"] = bar.logarithmic
+    answers.settings = dataclasses.replace(settings, **changes)
+    direction = ("top" if layout.colorbar.vertical else "right") if bar.flip else \
+        ("bottom" if layout.colorbar.vertical else "left")
+    answers.messages.append(
+        f"Value range read from the colorbar: {bar.vmin:.6g} to {bar.vmax:.6g} "
+        f"({'logarithmic' if bar.logarithmic else 'linear'}, low end at the {direction}); as "
+        f"parameters VMIN={bar.vmin:.6g} VMAX={bar.vmax:.6g}"
+        f"{' SCALE=1' if bar.logarithmic else ''}.")
+
+
+def _answer_gcps(answers, layout):
+    settings = answers.settings
+    reading = answers.reading
+    if layout.frame is None:
+        raise GcpError("The figure is not georeferenced, no GCPS were given, and no map frame "
+                       "with labelled axes was found on it. Give a GCPS file (QGIS Georeferencer "
+                       ".points or CSV pixel_x,pixel_y,map_x,map_y).", parameter="GCPS")
+    problems = []
+    for name, axis in (("x", reading.x_axis), ("y", reading.y_axis)):
+        answers.messages.append(describe_axis(axis, f"{name.upper()} axis labels"))
+        if axis is None or axis.fit is None:
+            problems.append(f"the {name} axis: {axis.problem if axis else 'no labels found'}")
+        elif axis.fit.max_residual_px > MAX_GEOREFERENCING_RESIDUAL_PX:
+            problems.append(
+                f"the {name} axis labels are not evenly spaced (tick-fit residuals up to "
+                f"{axis.fit.max_residual_px:.1f} px): a curved graticule or a projection whose "
+                f"axis is not linear in the labels' units")
+    if problems:
+        raise GcpError("GCPS not given and the figure's axes cannot georeference it: "
+                       + "; ".join(problems) + ". Give a GCPS file (QGIS Georeferencer .points "
+                       "or CSV pixel_x,pixel_y,map_x,map_y).", parameter="GCPS")
+    x_axis, y_axis = reading.x_axis, reading.y_axis
+    degrees = x_axis.degrees and y_axis.degrees
+    gcp_crs = settings.gcp_crs
+    if not gcp_crs:
+        if not degrees:
+            raise GcpError("GCP_CRS: the axis labels are numbers without degree signs; give "
+                           "GCP_CRS, the CRS the axis labels are written in (e.g. EPSG:32632 for "
+                           "UTM 32N metres).", parameter="GCP_CRS")
+        gcp_crs = DEGREES_CRS
+        answers.messages.append("GCP_CRS not given: the axis labels are in degrees, "
+                                f"{DEGREES_CRS} (WGS 84 longitude/latitude) is assumed.")
+    x_scale = x_axis.multiplier * _unit_factor(x_axis, gcp_crs)
+    y_scale = y_axis.multiplier * _unit_factor(y_axis, gcp_crs)
+    pixels, coordinates, names = [], [], []
+    for xl in x_axis.kept:
+        for yl in y_axis.kept:
+            pixels.append((xl.position, yl.position))
+            coordinates.append((xl.value * x_scale, yl.value * y_scale))
+            names.append(f"x '{xl.text}' × y '{yl.text}'")
+    answers.gcps = GroundControlPoints(np.array(pixels), np.array(coordinates), None,
+                                       crs=gcp_crs, source="the figure's axis labels",
+                                       labels=names)
+    answers.settings = dataclasses.replace(settings, gcp_crs=gcp_crs)
+    answers.messages.append(
+        f"GCPS made from the axis labels: {len(pixels)} points (each x tick with each y tick); "
+        f"tick-fit residuals x {x_axis.fit.rmse_px:.2f} px RMS (max "
+        f"{x_axis.fit.max_residual_px:.2f}), y {y_axis.fit.rmse_px:.2f} px RMS (max "
+        f"{y_axis.fit.max_residual_px:.2f}).")
+
+
+def _unit_factor(axis, crs):
+    """Kilometre labels (``640 km``) on a metre CRS count ×1000."""
+    units = {label.parsed.unit for label in axis.kept if label.parsed is not None}
+    if units == {"km"}:
+        from pyproj import CRS
+
+        unit = CRS.from_user_input(crs).axis_info[0].unit_name
+        if unit in ("metre", "meter"):
+            return 1000.0
+    return 1.0

@@ -1,0 +1,321 @@
+"""What a figure says about itself: its axes' tick labels and its colorbar's, read and fitted.
+
+From a :class:`.layout.Layout` (frame and colorbar boxes) the labels beside each side are found
+(:mod:`.text`), read (:mod:`.ocr`, :mod:`.labels`), placed at their tick marks and fitted
+(:mod:`.ticks`). The result answers the parameters a user left empty: the colorbar's value
+range and scale, and GCPs from the axes.
+"""
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from ..errors import EngineError
+from .labels import parse_label
+from .lines import luminance, page_luminance
+from .ocr import OcrUnavailable, crop_label, read_label
+from .text import find_glyphs, ink_mask, merge_into_labels
+from .ticks import TickLabel, attach_tick_marks, box_sides, find_tick_marks, fit_ticks
+
+#: A fit must explain at least this many labels, and this share of those read as numbers.
+MIN_KEPT_LABELS = 3
+MIN_KEPT_SHARE = 0.6
+#: Largest tick-fit residual (pixels) accepted for georeferencing: more means a misplaced label.
+MAX_GEOREFERENCING_RESIDUAL_PX = 2.0
+
+
+@dataclass
+class AxisReading:
+    """The labels along one side and their fit (None when it failed: ``problem`` says why)."""
+
+    side: str
+    labels: list
+    fit: object = None
+    multiplier: float = 1.0
+    problem: str = ""
+
+    @property
+    def kept(self):
+        return [label for label in self.labels if label.kept]
+
+    @property
+    def degrees(self):
+        return any(label.parsed is not None and label.parsed.degrees for label in self.kept)
+
+
+@dataclass
+class ColorbarReading:
+    """The colorbar's labels, their fit, and the values at the bar's ends."""
+
+    axis: AxisReading
+    vmin: Optional[float] = None
+    vmax: Optional[float] = None
+    logarithmic: bool = False
+    # The low end is at the top of a vertical bar or the right of a horizontal one.
+    flip: bool = False
+
+
+@dataclass
+class FigureReading:
+    """Everything read off a figure's face."""
+
+    x_axis: Optional[AxisReading] = None
+    y_axis: Optional[AxisReading] = None
+    colorbar: Optional[ColorbarReading] = None
+    messages: list = field(default_factory=list)
+    all_labels: list = field(default_factory=list)
+
+
+class _Reader:
+    """Shared state for reading one figure: luma, ink, glyph labels."""
+
+    def __init__(self, rgb, layout):
+        self.layout = layout
+        self.lum = luminance(rgb)
+        self.page = page_luminance(self.lum)
+        rows, cols = self.lum.shape
+        exclude = np.zeros((rows, cols), bool)
+        for box in self._boxes():
+            col0, row0, col1, row1 = box
+            exclude[max(row0 - 1, 0):row1 + 1, max(col0 - 1, 0):col1 + 1] = True
+        glyphs = find_glyphs(ink_mask(self.lum, self.page), exclude)
+        self.labels = merge_into_labels(glyphs)
+        heights = np.array([label.height for label in self.labels if label.glyphs >= 2])
+        self.text_height = float(np.median(heights)) if heights.size else 10.0
+        self.cache = {}
+        self.claimed = set()
+
+    def _boxes(self):
+        if self.layout.frame is not None:
+            yield self.layout.frame.pixel_box()
+        if self.layout.colorbar is not None:
+            yield self.layout.colorbar.pixel_box()
+
+    def labels_beside(self, side, owner):
+        """The row (or column) of labels nearest to a side, outside it, and nearer to its own
+        box (``owner``, a pixel box) than to any other detected box."""
+        height = self.text_height
+        reach = 4.0 * height + 0.03 * max(self.lum.shape)
+        found = []
+        for label in self.labels:
+            if label.height < 0.5 * height or label.height > 2.5 * height or \
+                    label.box() in self.claimed:
+                continue
+            cx, cy = label.centre
+            if side.horizontal:
+                gap = (label.row0 - side.position) * side.outward if side.outward > 0 else \
+                    side.position - label.row1
+                along_ok = side.start - 0.5 * label.width <= cx <= side.end + 0.5 * label.width
+            else:
+                gap = (label.col0 - side.position) if side.outward > 0 else \
+                    side.position - label.col1
+                along_ok = side.start - height <= cy <= side.end + height
+            if 0 <= gap <= reach and along_ok and not any(
+                    _gap(label.box(), other) < gap for other in self._boxes() if other != owner):
+                found.append((gap, label))
+        if not found:
+            return []
+        # The labels of one axis form a row (or a column) with the nearest one: left-, right-
+        # or centre-aligned, they overlap it across the side. Axis titles lie farther out.
+        _, nearest = min(found, key=lambda item: item[0])
+        if side.horizontal:
+            span = (nearest.row0, nearest.row1)
+            spans = [(label.row0, label.row1) for _, label in found]
+        else:
+            span = (nearest.col0, nearest.col1)
+            spans = [(label.col0, label.col1) for _, label in found]
+        kept = []
+        for (gap, label), (lo, hi) in zip(found, spans):
+            overlap = min(hi, span[1]) - max(lo, span[0])
+            if overlap >= 0.5 * min(hi - lo, span[1] - span[0]):
+                kept.append(label)
+        return kept
+
+    def read(self, label):
+        """Text and parsed value of a label (cached)."""
+        key = label.box()
+        if key not in self.cache:
+            text = self._read_with_superscript(label)
+            self.cache[key] = (text, parse_label(text))
+        return self.cache[key]
+
+    def _read_with_superscript(self, label):
+        """Read a label; a raised, smaller trailing part is an exponent (10² as 10^2)."""
+        members = label.members or [label.box()]
+        base_height = max(m[3] - m[1] for m in members)
+        base_bottom = max(m[3] for m in members)
+        raised = [m for m in members
+                  if (m[3] - m[1]) < 0.8 * base_height and m[3] < base_bottom - 0.3 * base_height
+                  and m[0] > label.col0 + 0.3 * label.width]
+        if raised:
+            base = [m for m in members if m not in raised]
+            if base:
+                base_box = _union(base)
+                exponent_box = _union(raised)
+                base_text, _ = read_label(crop_label(self.lum, base_box, self.page))
+                exponent_text, _ = read_label(crop_label(self.lum, exponent_box, self.page))
+                if base_text and exponent_text:
+                    return f"{base_text}^{exponent_text}"
+        text, _ = read_label(crop_label(self.lum, label.box(), self.page))
+        return text
+
+    def read_side(self, side, owner, allow_log=False, ocr=True):
+        """Labels beside a side, read, placed at their tick marks and fitted.
+
+        With ``ocr`` False the labels are only found (not read nor fitted).
+        """
+        labels = []
+        for text_label in self.labels_beside(side, owner):
+            text, parsed = self.read(text_label) if ocr else ("", None)
+            cx, cy = text_label.centre
+            labels.append(TickLabel(text_label.box(), text,
+                                    None if parsed is None else parsed.value,
+                                    cx if side.horizontal else cy, parsed=parsed))
+        reading = AxisReading(side.name, labels)
+        if not ocr:
+            return reading
+        if not labels:
+            reading.problem = f"no labels beside the {side.name} side"
+            return reading
+        thickness = self._line_thickness()
+        ticks, _ = find_tick_marks(self.layout.dark, side, thickness)
+        attach_tick_marks(labels, ticks, max(2.0, 0.6 * self.text_height))
+        reading.fit = fit_ticks(labels, allow_log=allow_log)
+        numbers = sum(label.value is not None for label in labels)
+        kept = len(reading.kept)
+        if reading.fit is None or kept < MIN_KEPT_LABELS or kept < MIN_KEPT_SHARE * numbers:
+            reading.problem = (f"{kept} of {numbers} labels read as numbers on the {side.name} "
+                               f"side agree on one {'scale' if allow_log else 'linear scale'}")
+            reading.fit = None
+        return reading
+
+    def _line_thickness(self):
+        return 2.0
+
+    def offset_multiplier(self, frame_box, axis):
+        """matplotlib's offset text ('1e6' above the y axis, at the x axis' right end)."""
+        left, top, right, bottom = frame_box
+        height = self.text_height
+        for label in self.labels:
+            cx, cy = label.centre
+            if axis == "y":
+                near = (top - 3 * height <= label.row1 <= top + 1) and (
+                    left - 4 * height <= cx <= left + 6 * height)
+            else:
+                near = (bottom < label.row0 <= bottom + 5 * height) and (
+                    right - 6 * height <= cx <= right + 6 * height) and label.col1 > right
+            if not near:
+                continue
+            text, parsed = self.read(label)
+            if parsed is not None and parsed.exponent_form and parsed.value > 0:
+                return parsed.value, text
+        return 1.0, ""
+
+
+def _gap(box, other):
+    """Distance between two pixel boxes (0 when they touch or overlap)."""
+    dx = max(other[0] - box[2], box[0] - other[2], 0)
+    dy = max(other[1] - box[3], box[1] - other[3], 0)
+    return float(np.hypot(dx, dy))
+
+
+def _union(boxes):
+    boxes = np.array(boxes)
+    return (int(boxes[:, 0].min()), int(boxes[:, 1].min()), int(boxes[:, 2].max()),
+            int(boxes[:, 3].max()))
+
+
+def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True):
+    """Read the tick labels of the frame's axes and of the colorbar.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8
+    layout : layout.Layout
+    want_axes, want_colorbar : bool
+        What to read (OCR takes some 20 ms a label).
+
+    Returns
+    -------
+    FigureReading
+
+    Raises
+    ------
+    OcrUnavailable
+        When Tesseract or tesserocr is missing (the message says how to install them).
+    """
+    reader = _Reader(rgb, layout)
+    reading = FigureReading(all_labels=reader.labels)
+    if layout.colorbar is not None:
+        bar = layout.colorbar
+        sides = box_sides(bar.box)
+        names = ("right", "left") if bar.vertical else ("bottom", "top")
+        best = None
+        for name in names:
+            candidate = reader.read_side(sides[name], bar.pixel_box(), allow_log=True,
+                                         ocr=want_colorbar)
+            if best is None or len(candidate.kept) > len(best.kept):
+                best = candidate
+            # The bar's labels are never an axis' labels (a bar beside the map is near its side).
+            reader.claimed.update(tuple(label.box) for label in candidate.labels)
+        if want_colorbar:
+            reading.colorbar = _colorbar_values(best, bar)
+    if want_axes and layout.frame is not None:
+        sides = box_sides(layout.frame.box)
+        for axis, names in (("x", ("bottom", "top")), ("y", ("left", "right"))):
+            best = None
+            for name in names:
+                candidate = reader.read_side(sides[name], layout.frame.pixel_box())
+                if best is None or len(candidate.kept) > len(best.kept):
+                    best = candidate
+            if best.fit is not None:
+                best.multiplier, text = reader.offset_multiplier(layout.frame.box, axis)
+                if best.multiplier != 1.0:
+                    reading.messages.append(
+                        f"The {axis} axis labels are multiplied by {best.multiplier:g} (the "
+                        f"'{text}' written at the axis' end).")
+            setattr(reading, f"{axis}_axis", best)
+    return reading
+
+
+def _colorbar_values(axis, bar):
+    reading = ColorbarReading(axis)
+    if axis.fit is None:
+        return reading
+    left, top, right, bottom = bar.box
+    # The bar's ends are its outline's lines; the value there is the fit's.
+    start, end = (bottom, top) if bar.vertical else (left, right)
+    at_start, at_end = (float(v) for v in axis.fit.value_at([start, end]))
+    reading.logarithmic = axis.fit.logarithmic
+    reading.vmin, reading.vmax = min(at_start, at_end), max(at_start, at_end)
+    # sample_colorbar's default: low end at the bottom (vertical) or the left (horizontal).
+    reading.flip = at_start > at_end
+    return reading
+
+
+def describe_axis(axis, what):
+    """One log line for an axis or colorbar reading."""
+    if axis is None:
+        return f"{what}: not read."
+    read = ", ".join(
+        f"'{label.text}'→{'?' if label.value is None else f'{label.value:g}'}"
+        f"@{label.position:.1f}{'' if label.kept else ' (rejected)'}" for label in axis.labels)
+    if axis.fit is None:
+        return f"{what} ({axis.side} side): {axis.problem}. Labels: {read or 'none'}."
+    fit = axis.fit
+    return (f"{what} ({axis.side} side): {len(axis.kept)} of {len(axis.labels)} labels kept, "
+            f"{'logarithmic' if fit.logarithmic else 'linear'} fit, residuals RMS "
+            f"{fit.rmse_px:.2f} px, max {fit.max_residual_px:.2f} px. Labels (text→value@pixel): "
+            f"{read}.")
+
+
+def require_ocr():
+    """Raise :class:`EngineError` with install advice when OCR is unavailable."""
+    from .ocr import ocr_available, INSTALL_HINT
+
+    if not ocr_available():
+        raise EngineError(INSTALL_HINT, parameter="INPUT")
+
+
+__all__ = ["read_figure_face", "FigureReading", "AxisReading", "ColorbarReading",
+           "describe_axis", "OcrUnavailable", "require_ocr"]

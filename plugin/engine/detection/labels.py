@@ -1,0 +1,126 @@
+"""Tick label text into numbers: ``45°N``, ``−1,000 m``, ``3 900``, ``1e3``, ``10^2``.
+
+OCR output is noisy: minus signs come back as hyphens, en dashes, tildes or underscores; the
+degree sign as ``o`` or ``°``; ``0°`` sometimes as ``0o`` or ``O``. The parser accepts those
+look-alikes; what it cannot read is None, and the geometric fit (:mod:`.ticks`) drops what was
+read wrong.
+"""
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+MINUS_LOOKALIKES = "-−‐‑‒–—―~_﹣－"
+_HEMISPHERE_SIGN = {"N": 1, "E": 1, "S": -1, "W": -1}
+
+
+@dataclass
+class ParsedLabel:
+    """A label's value and what it said about itself.
+
+    Attributes
+    ----------
+    value : float
+    hemisphere : str or None
+        "N", "S", "E" or "W" when the label carried one (its sign is applied to ``value``).
+    degrees : bool
+        A degree sign or a hemisphere letter: a geographic coordinate.
+    exponent_form : bool
+        Written as a power (``1e3``, ``10^3``): a logarithmic axis' label.
+    unit : str
+        A unit after the number ("m", "km"), lower case, or "".
+    """
+
+    value: float
+    hemisphere: Optional[str] = None
+    degrees: bool = False
+    exponent_form: bool = False
+    unit: str = ""
+
+
+_NUMBER = r"(\d+(?:[.,]\d+)*)"
+
+
+def normalise(text):
+    """OCR text with look-alikes replaced: one minus sign, one degree sign, no spaces."""
+    text = text.strip().replace("\n", " ")
+    for dash in MINUS_LOOKALIKES:
+        text = text.replace(dash, "-")
+    text = text.replace("º", "°").replace("˚", "°").replace("′", "'")
+    text = re.sub(r"\s+", " ", text)
+    return text
+
+
+def parse_label(text, decimal_comma=False):
+    """The value of a tick label, or None when the text is not a number.
+
+    Parameters
+    ----------
+    text : str
+    decimal_comma : bool
+        Read "1,5" as 1.5 (a figure from a locale with decimal commas) instead of a thousands
+        separator.
+
+    Returns
+    -------
+    ParsedLabel or None
+    """
+    text = normalise(text)
+    if not text:
+        return None
+    compact = text.replace(" ", "")
+    # Powers: 1e3, 1E-2, 10^3, 10³, ×10^3.
+    match = re.fullmatch(r"(-?)(\d+(?:\.\d+)?)[eE]([-+]?\d+)", compact)
+    if match:
+        value = float(f"{match.group(2)}e{match.group(3)}")
+        return ParsedLabel(-value if match.group(1) else value, exponent_form=True)
+    match = re.fullmatch(r"(-?)10\^([-+]?\d+)", compact)
+    if match:
+        value = 10.0 ** int(match.group(2))
+        return ParsedLabel(-value if match.group(1) else value, exponent_form=True)
+    # Degrees with a hemisphere letter or a sign: 45°N, 45N, -45°, 45°30'N.
+    match = re.fullmatch(r"(-?)(\d+(?:\.\d+)?)(?:[°o]|deg)?(?:(\d+(?:\.\d+)?)')?([NSEW])?",
+                         compact)
+    if match and (match.group(4) or "°" in compact or "'" in compact):
+        value = float(match.group(2)) + (float(match.group(3)) / 60 if match.group(3) else 0.0)
+        hemisphere = match.group(4)
+        sign = -1 if match.group(1) else 1
+        if hemisphere:
+            sign *= _HEMISPHERE_SIGN[hemisphere]
+        return ParsedLabel(sign * value, hemisphere, degrees=True)
+    # Plain numbers, thousands separators (1,000  3 900  1.000.000), units after.
+    match = re.fullmatch(r"([-+]?)\s?(\d{1,3}(?:[ ,.]\d{3})+|\d+(?:[.,]\d+)?|[.,]\d+)\s?([a-zA-Z]*)",
+                         text)
+    if not match:
+        return None
+    sign, digits, unit = match.groups()
+    unit = unit.lower()
+    if unit and unit not in ("m", "km", "mm", "cm"):
+        return None
+    value = _number(digits, decimal_comma)
+    if value is None:
+        return None
+    return ParsedLabel(-value if sign == "-" else value, unit=unit)
+
+
+def _number(digits, decimal_comma):
+    if re.fullmatch(r"\d{1,3}(?:[ ,.]\d{3})+", digits):
+        separators = set(re.findall(r"[ ,.]", digits))
+        if len(separators) == 1:
+            separator = separators.pop()
+            groups = digits.split(separator)
+            if separator == "," and decimal_comma and len(groups) == 2:
+                return float(digits.replace(",", "."))
+            if separator == "." and len(groups) == 2:
+                # "1.000" is one (a decimal) more often than a thousand on a tick label.
+                return float(digits)
+            return float("".join(groups))
+        return None
+    if decimal_comma:
+        digits = digits.replace(",", ".")
+    elif "," in digits:
+        # "2,5" with no thousands grouping: a decimal comma.
+        digits = digits.replace(",", ".")
+    try:
+        return float(digits)
+    except ValueError:
+        return None

@@ -1,0 +1,124 @@
+"""Reading tick labels with Tesseract (Debian's ``tesseract-ocr`` through ``python3-tesserocr``).
+
+Each label is read alone: cropped with a margin, turned to grey, upscaled so its glyphs are
+about 40 px tall (Tesseract reads best at 20–40 px x-height), and read as a single text line
+with a character whitelist of what tick labels hold. No network, no downloaded models: the
+English model ``tesseract-ocr-eng`` from Debian.
+
+Tesserocr is optional: without it the plugin loads, boxes are still found, and the automatic
+reading of values says how to install it (:data:`INSTALL_HINT`).
+"""
+import threading
+
+import numpy as np
+
+INSTALL_HINT = ("Reading tick labels needs Tesseract OCR: on Debian/Ubuntu run "
+                "'sudo apt-get install tesseract-ocr tesseract-ocr-eng python3-tesserocr' "
+                "(or 'make deps' in the plugin's folder), then restart QGIS.")
+#: Characters tick labels are made of: digits, signs and their look-alikes, decimal and
+#: thousands separators, degree signs and hemispheres, exponents, common units.
+WHITELIST = "0123456789-+.,°'′NSEWekmKM×x^"
+#: Glyph height the crops are scaled to, pixels.
+TARGET_HEIGHT = 40
+_LOCK = threading.Lock()
+_API = {}
+
+
+class OcrUnavailable(RuntimeError):
+    """Tesseract or its Python binding is missing."""
+
+
+def ocr_available():
+    """Whether labels can be read (tesserocr imports and finds the English model)."""
+    try:
+        _api()
+    except OcrUnavailable:
+        return False
+    return True
+
+
+def _api():
+    with _LOCK:
+        if "api" in _API:
+            return _API["api"]
+        try:
+            import tesserocr
+        except ImportError as error:
+            raise OcrUnavailable(INSTALL_HINT) from error
+        try:
+            api = tesserocr.PyTessBaseAPI(lang="eng", psm=tesserocr.PSM.SINGLE_LINE)
+        except RuntimeError as error:
+            raise OcrUnavailable(f"Tesseract could not start ({error}). {INSTALL_HINT}") from error
+        api.SetVariable("tessedit_char_whitelist", WHITELIST)
+        # Tick labels are not words: no dictionary correction.
+        api.SetVariable("load_system_dawg", "0")
+        api.SetVariable("load_freq_dawg", "0")
+        _API["api"] = api
+        _API["module"] = tesserocr
+        return api
+
+
+def crop_label(lum, box, page, margin=None):
+    """A label's pixels as an upscaled grey image with white around, ready for Tesseract.
+
+    Parameters
+    ----------
+    lum : ndarray of float (rows, cols)
+        Luma of the figure.
+    box : tuple (col0, row0, col1, row1)
+    page : float
+        Page luma (the crop's background).
+
+    Returns
+    -------
+    ndarray of uint8
+    """
+    col0, row0, col1, row1 = box
+    height = row1 - row0
+    margin = max(4, int(0.6 * height)) if margin is None else margin
+    rows, cols = lum.shape
+    crop = np.full((height + 2 * margin, (col1 - col0) + 2 * margin), page, np.float32)
+    r0, r1, c0, c1 = max(row0, 0), min(row1, rows), max(col0, 0), min(col1, cols)
+    crop[margin + r0 - row0:margin + r1 - row0, margin + c0 - col0:margin + c1 - col0] = \
+        lum[r0:r1, c0:c1]
+    # Black text on white whatever the page's own tone.
+    lo = float(crop.min())
+    stretched = np.clip((crop - lo) / max(page - lo, 1.0), 0, 1) * 255
+    scale = max(1.0, TARGET_HEIGHT / max(height, 1))
+    if scale > 1.01:
+        from PIL import Image
+
+        image = Image.fromarray(stretched.astype(np.uint8))
+        image = image.resize((int(round(image.width * scale)), int(round(image.height * scale))),
+                             Image.Resampling.LANCZOS if hasattr(Image, "Resampling")
+                             else Image.LANCZOS)
+        return np.asarray(image)
+    return stretched.astype(np.uint8)
+
+
+def read_label(image):
+    """Text and mean confidence (0-100) of one label image (uint8 grey, dark text on white)."""
+    from PIL import Image
+
+    api = _api()
+    tesserocr = _API["module"]
+    with _LOCK:
+        api.SetImage(Image.fromarray(image))
+        text = api.GetUTF8Text().strip()
+        confidence = float(api.MeanTextConf())
+        if not text:
+            # A lone glyph ('0', '5') can defeat the line layout analysis: read it as one
+            # word, then as one character, with more page around it.
+            padded = np.pad(image, image.shape[0] // 2, constant_values=255)
+            for mode in (tesserocr.PSM.SINGLE_WORD, tesserocr.PSM.SINGLE_CHAR):
+                api.SetPageSegMode(mode)
+                for candidate in (image, padded):
+                    api.SetImage(Image.fromarray(candidate))
+                    text = api.GetUTF8Text().strip()
+                    if text:
+                        confidence = float(api.MeanTextConf())
+                        break
+                if text:
+                    break
+            api.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
+    return text, confidence

@@ -1,0 +1,133 @@
+"""Text on a figure: dark glyphs merged into one-line labels.
+
+Glyphs are connected components of ink (pixels darker than the page by a clear margin, anti-
+aliased edges included). Glyphs of one label sit on one line with gaps narrower than about
+half a glyph's height, so the merging scales with the figure's resolution by itself (a 300 dpi
+figure has taller glyphs and wider gaps). A degree sign or a minus is a small glyph: it joins
+the label beside it.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import ndimage
+
+
+@dataclass
+class TextLabel:
+    """One line of text: its box in pixel coordinates (col0, row0, col1, row1, end exclusive)."""
+
+    col0: int
+    row0: int
+    col1: int
+    row1: int
+    glyphs: int = 1
+    members: list = None  # the glyph boxes (col0, row0, col1, row1) merged into it
+    gaps: list = field(default_factory=list)  # pixels between neighbouring glyphs
+
+    @property
+    def centre(self):
+        return 0.5 * (self.col0 + self.col1), 0.5 * (self.row0 + self.row1)
+
+    @property
+    def height(self):
+        return self.row1 - self.row0
+
+    @property
+    def width(self):
+        return self.col1 - self.col0
+
+    def box(self):
+        return (self.col0, self.row0, self.col1, self.row1)
+
+
+def ink_mask(lum, page):
+    """Pixels of text: darker than the page by at least a third of its luma (anti-aliased glyph
+    edges included, light grid lines and hatching not)."""
+    return lum < page - max(40.0, page / 3.0)
+
+
+def find_glyphs(ink, exclude=None, max_height=None):
+    """Connected components of ink that may be glyphs.
+
+    Parameters
+    ----------
+    ink : ndarray of bool
+    exclude : ndarray of bool, optional
+        Pixels that are not text (the map, the colorbar, frame lines): a component touching
+        them is dropped whole, so tick marks standing on a frame line never join a label.
+    max_height : int, optional
+        Taller components are not glyphs (lines, logos); default 8 % of the figure's height.
+
+    Returns
+    -------
+    list of TextLabel
+        One per glyph.
+    """
+    rows = ink.shape[0]
+    labels, count = ndimage.label(ink, structure=np.ones((3, 3), bool))
+    if count == 0:
+        return []
+    touching = set()
+    if exclude is not None:
+        touching = set(np.unique(labels[exclude & ink]).tolist())
+    max_height = max_height or max(12, int(0.08 * rows))
+    glyphs = []
+    for index, found in enumerate(ndimage.find_objects(labels)):
+        if found is None or index + 1 in touching:
+            continue
+        rs, cs = found
+        height, width = rs.stop - rs.start, cs.stop - cs.start
+        if height > max_height or width > 6 * max_height:
+            continue
+        glyphs.append(TextLabel(cs.start, rs.start, cs.stop, rs.stop))
+    return glyphs
+
+
+def merge_into_labels(glyphs, gap_factor=0.5):
+    """Glyphs on one line with small gaps become one label.
+
+    Parameters
+    ----------
+    glyphs : list of TextLabel
+    gap_factor : float
+        Largest gap between neighbouring glyphs, as a share of the taller one's height (a space
+        between words is about 0.3–0.4 em, a label's distance to the next label much more).
+
+    Returns
+    -------
+    list of TextLabel
+    """
+    glyphs = sorted(glyphs, key=lambda g: g.col0)
+    # The typical glyph height: digits and capitals, not dots and minus signs.
+    heights = np.array([g.height for g in glyphs]) if glyphs else np.array([1])
+    typical = float(np.median(heights[heights >= 0.5 * heights.max()])) if glyphs else 1.0
+    labels = []
+    for glyph in glyphs:
+        joined = None
+        for label in labels:
+            height = max(label.height, glyph.height, 0.6 * typical)
+            gap = glyph.col0 - label.col1
+            if gap > gap_factor * max(height, typical) or gap < -0.5 * height:
+                continue
+            # Within a label the glyph gaps are even: a gap much wider than the label's own
+            # reaches another text (a rotated axis title beside a colorbar's labels).
+            if label.gaps and gap > 2.5 * float(np.median(label.gaps)) + 1.5:
+                continue
+            # On the same line: the small glyph's centre inside the label's rows (a minus sign
+            # or a degree sign sits within the digits' height).
+            centre = 0.5 * (glyph.row0 + glyph.row1)
+            label_centre = 0.5 * (label.row0 + label.row1)
+            if label.row0 - 0.25 * height <= centre <= label.row1 + 0.25 * height or \
+                    glyph.row0 - 0.25 * height <= label_centre <= glyph.row1 + 0.25 * height:
+                joined = label
+                break
+        if joined is None:
+            labels.append(TextLabel(glyph.col0, glyph.row0, glyph.col1, glyph.row1, 1,
+                                    [glyph.box()]))
+        else:
+            joined.gaps.append(max(glyph.col0 - joined.col1, 0))
+            joined.col0, joined.row0 = min(joined.col0, glyph.col0), min(joined.row0, glyph.row0)
+            joined.col1, joined.row1 = max(joined.col1, glyph.col1), max(joined.row1, glyph.row1)
+            joined.glyphs += 1
+            joined.members.append(glyph.box())
+    return labels

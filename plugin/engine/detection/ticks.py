@@ -1,0 +1,244 @@
+"""Tick marks along a side of the frame or the colorbar, and the fit of label values to them.
+
+A tick mark is a short dark line standing out from a side, perpendicular to it. Its position is
+where the renderer put the tick, snapped to the pixel grid (matplotlib draws it up to a pixel
+late); the centre of its label is unbiased but noisy (± 0.5–1 px, more with a degree sign). Each
+label's position is the mean of both when a tick mark is found beside it.
+
+Values are fitted to positions robustly: every pair of labels proposes a line (or a line in
+log10(value) for a logarithmic bar), the one most labels agree with wins (RANSAC), and it is
+refined by least squares on those. Labels the fit does not explain are misreads and are
+reported as rejected; a fit that explains too few labels is refused.
+"""
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Optional
+
+import numpy as np
+
+#: A label within this many pixels of the fitted position (or a quarter of the tick spacing,
+#: when larger) agrees with the fit.
+INLIER_PIXELS = 2.0
+
+
+@dataclass
+class Side:
+    """One side of a box: where its line is and which way is outward.
+
+    Attributes
+    ----------
+    name : str
+        "top", "bottom", "left" or "right".
+    position : float
+        The line's centre across the side (y for top/bottom, x for left/right).
+    start, end : float
+        The side's extent along it.
+    outward : int
+        +1 when outward is towards larger coordinates (bottom, right), else -1.
+    """
+
+    name: str
+    position: float
+    start: float
+    end: float
+
+    @property
+    def outward(self):
+        return 1 if self.name in ("bottom", "right") else -1
+
+    @property
+    def horizontal(self):
+        """The side runs horizontally (its ticks are columns)."""
+        return self.name in ("top", "bottom")
+
+
+def box_sides(box):
+    """The four sides of a (left, top, right, bottom) box."""
+    left, top, right, bottom = box
+    return {"top": Side("top", top, left, right), "bottom": Side("bottom", bottom, left, right),
+            "left": Side("left", left, top, bottom), "right": Side("right", right, top, bottom)}
+
+
+def find_tick_marks(dark, side, line_thickness=2.0, max_length=None):
+    """Tick marks standing outward from a side.
+
+    Parameters
+    ----------
+    dark : ndarray of bool
+    side : Side
+    line_thickness : float
+        The side's line thickness, pixels (ticks start beyond it).
+    max_length : int, optional
+        Longest tick, pixels; default 2.5 % of the figure's smaller dimension (at least 8).
+
+    Returns
+    -------
+    positions : ndarray of float
+        Tick centres along the side (pixel coordinates).
+    lengths : ndarray of int
+        Their lengths, pixels (major ticks are the longer ones).
+    """
+    rows, cols = dark.shape
+    max_length = max_length or max(8, int(0.025 * min(rows, cols)))
+    mask = dark if side.horizontal else dark.T
+    n_across = mask.shape[0]
+    first = int(np.floor(side.position + side.outward * (0.5 * line_thickness + 0.5)))
+    offsets = first + side.outward * np.arange(max_length)
+    offsets = offsets[(offsets >= 0) & (offsets < n_across)]
+    lo, hi = int(max(np.floor(side.start) - 1, 0)), int(min(np.ceil(side.end) + 1, mask.shape[1]))
+    if offsets.size < 2 or hi - lo < 3:
+        return np.zeros(0), np.zeros(0, int)
+    strip = mask[offsets, lo:hi]
+    # Dark run from the line outward, per position along the side.
+    length = np.cumprod(strip, axis=0).sum(axis=0)
+    is_tick = (length >= 2) & (length < offsets.size)
+    positions, lengths = [], []
+    padded = np.concatenate([[False], is_tick, [False]]).astype(np.int8)
+    starts = np.flatnonzero(np.diff(padded) == 1)
+    ends = np.flatnonzero(np.diff(padded) == -1)
+    for start, end in zip(starts, ends):
+        if end - start > max(3, max_length // 2):
+            continue  # a label or a line touching the side, not a tick
+        weights = length[start:end].astype(float)
+        positions.append(lo + float(np.average(np.arange(start, end) + 0.5, weights=weights)))
+        lengths.append(int(length[start:end].max()))
+    return np.array(positions), np.array(lengths, int)
+
+
+@dataclass
+class TickLabel:
+    """One label beside a side, read and placed."""
+
+    box: tuple
+    text: str
+    value: Optional[float]
+    label_position: float
+    tick_position: Optional[float] = None
+    kept: bool = False
+    parsed: object = None
+
+    @property
+    def position(self):
+        """Where the label's tick is: the mean of the tick mark and the label's centre."""
+        if self.tick_position is None:
+            return self.label_position
+        return 0.5 * (self.tick_position + self.label_position)
+
+
+@dataclass
+class TickFit:
+    """value = slope × position + offset (in log10(value) for a logarithmic fit).
+
+    Attributes
+    ----------
+    residuals_px : ndarray
+        Each kept label's distance from the fit, pixels.
+    """
+
+    slope: float
+    offset: float
+    logarithmic: bool
+    labels: list
+    residuals_px: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def value_at(self, position):
+        linear = self.slope * np.asarray(position, float) + self.offset
+        return 10.0 ** linear if self.logarithmic else linear
+
+    def position_of(self, value):
+        value = np.asarray(value, float)
+        return ((np.log10(value) if self.logarithmic else value) - self.offset) / self.slope
+
+    @property
+    def kept(self):
+        return [label for label in self.labels if label.kept]
+
+    @property
+    def rmse_px(self):
+        return float(np.sqrt(np.mean(self.residuals_px ** 2))) if self.residuals_px.size else 0.0
+
+    @property
+    def max_residual_px(self):
+        return float(np.abs(self.residuals_px).max()) if self.residuals_px.size else 0.0
+
+
+def attach_tick_marks(labels, tick_positions, tolerance):
+    """Give each label the nearest tick mark within ``tolerance`` pixels of its centre."""
+    for label in labels:
+        if tick_positions.size == 0:
+            return
+        nearest = tick_positions[np.argmin(np.abs(tick_positions - label.label_position))]
+        if abs(nearest - label.label_position) <= tolerance:
+            label.tick_position = float(nearest)
+
+
+def fit_ticks(labels, allow_log=False, linear_only_if_nonpositive=True):
+    """The robust fit of values to positions, or None when fewer than two labels have values.
+
+    Parameters
+    ----------
+    labels : list of TickLabel
+        ``kept`` is set on each.
+    allow_log : bool
+        Try log10(value) as well (a colorbar); the model explaining more labels (then the
+        smaller residuals) wins.
+
+    Returns
+    -------
+    TickFit or None
+    """
+    usable = [label for label in labels if label.value is not None and np.isfinite(label.value)]
+    for label in labels:
+        label.kept = False
+    if len(usable) < 2:
+        return None
+    positions = np.array([label.position for label in usable])
+    values = np.array([label.value for label in usable])
+    candidates = [False]
+    if allow_log and np.all(values > 0):
+        candidates.append(True)
+    best = None
+    for logarithmic in candidates:
+        y = np.log10(values) if logarithmic else values
+        found = _ransac_line(positions, y)
+        if found is None:
+            continue
+        slope, offset, inliers, residuals = found
+        score = (inliers.sum(), -np.sqrt(np.mean(residuals[inliers] ** 2)))
+        if best is None or score > best[0]:
+            best = (score, logarithmic, slope, offset, inliers, residuals)
+    if best is None:
+        return None
+    _, logarithmic, slope, offset, inliers, residuals = best
+    for label, inlier in zip(usable, inliers):
+        label.kept = bool(inlier)
+    return TickFit(slope, offset, logarithmic, labels, residuals[inliers])
+
+
+def _ransac_line(positions, values):
+    """Best line through pairs, refined on its inliers: slope, offset, inliers, residuals (px)."""
+    n = len(positions)
+    spacing = np.median(np.diff(np.sort(positions))) if n > 2 else abs(positions[1] - positions[0])
+    tolerance = max(INLIER_PIXELS, 0.25 * spacing) if n > 2 else np.inf
+    best = None
+    for i, j in combinations(range(n), 2):
+        if abs(positions[j] - positions[i]) < 1e-6 or values[i] == values[j]:
+            continue
+        slope = (values[j] - values[i]) / (positions[j] - positions[i])
+        offset = values[i] - slope * positions[i]
+        residuals = (values - offset) / slope - positions
+        inliers = np.abs(residuals) <= tolerance
+        score = (inliers.sum(), -np.abs(residuals[inliers]).sum())
+        if best is None or score > best[0]:
+            best = (score, inliers)
+    if best is None:
+        return None
+    inliers = best[1]
+    slope, offset = np.polyfit(positions[inliers], values[inliers], 1)
+    residuals = (values - offset) / slope - positions
+    # Refit once with the refined line's own inliers (a misread near the edge of the tolerance).
+    inliers = np.abs(residuals) <= tolerance
+    if inliers.sum() >= 2:
+        slope, offset = np.polyfit(positions[inliers], values[inliers], 1)
+        residuals = (values - offset) / slope - positions
+    return slope, offset, inliers, residuals

@@ -11,6 +11,8 @@ DEBIAN_PACKAGES := qgis python3-qgis qgis-providers python3-gdal python3-rasteri
 	python3-pytest python3-hypothesis python3-colorcet proj-data gmt gmt-gshhg-low ghostscript zip
 # The HTML report is checked in a real browser (tests/qgis/test_decode_report.py).
 DEBIAN_PACKAGES += chromium
+# Reading tick labels off a figure (issue 17): Tesseract OCR and its Python binding.
+DEBIAN_PACKAGES += tesseract-ocr tesseract-ocr-eng python3-tesserocr
 # QGIS's embedded Python must not find another Python first on PATH (pyenv shims and the like).
 QGIS_ENV := env PATH=/usr/sbin:/usr/bin:/sbin:/bin QT_QPA_PLATFORM=offscreen
 PYTHON := $(QGIS_ENV) /usr/bin/python3

@@ -8,6 +8,7 @@ runs them all. ``progress(fraction, message) -> bool`` is called between and wit
 it returns True the job stops with ``InterruptedError``.
 """
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Optional
 
 import numpy as np
@@ -15,6 +16,7 @@ import numpy as np
 from .colour_decoding import (NOISE_FLOOR_DELTA_E, NOISE_MODES, ColourDecoder, DecodedField,
                               ValueMapping)
 from .colour_scales import colour_scale_from_samples, resolve_colour_scale, sample_colorbar
+from .detection.answers import answer_from_figure, parameters_to_find
 from .detection.layout import describe_layout_use, detect_layout
 from .errors import ColourScaleError, EngineError, GcpError, GeoreferencingError
 from .figure import read_figure, read_figure_header
@@ -55,6 +57,8 @@ class DecodeSettings:
     vmin: Optional[float] = None
     vmax: Optional[float] = None
     logarithmic: bool = False
+    # SCALE "Automatic": logarithmic when the colorbar's labels read from the figure say so.
+    scale_automatic: bool = False
     levels: Optional[tuple] = None
     plot_area_extent: Optional[tuple] = None
     # None: from the figure's own colour noise (ColourDecoder.study_figure), logged.
@@ -233,10 +237,15 @@ def pixels_to_examine(settings, figure, colorbar_box, layout=None):
 
 
 # -- stage: georeferencing ----------------------------------------------------------------
-def build_georeference(settings, figure):
-    """The pixel transform from the GCPs, or the figure's own geotransform."""
-    if settings.gcps_path:
-        gcps = gcps_on_georeferenced_figure(read_gcps(settings.gcps_path), figure.geotransform)
+def build_georeference(settings, figure, found_gcps=None):
+    """The pixel transform from the GCPs, or the figure's own geotransform.
+
+    ``found_gcps`` are GCPs made from the figure's axis labels (``detection/answers.py``), used
+    when no GCPS file is given.
+    """
+    if settings.gcps_path or found_gcps is not None:
+        gcps = found_gcps if found_gcps is not None else gcps_on_georeferenced_figure(
+            read_gcps(settings.gcps_path), figure.geotransform)
         source_crs = settings.gcp_crs or gcps.crs
         if not source_crs:
             raise GcpError("The GCP file does not say its CRS: set GCP_CRS.", parameter="GCP_CRS")
@@ -351,10 +360,20 @@ def decode_map(settings, progress=None, log=None):
     # The plot area and output grid are the largest they can be: a frame detected on the
     # figure or a native grid of cells only make them smaller.
     header = read_figure_header(settings.figure_path)
-    georeference = build_georeference(settings, header)
+    # Parameters left empty that the figure's own face answers (detection/): frame, colorbar,
+    # value range and scale from its labels, GCPs from its axes.
+    needs = parameters_to_find(settings, header)
     largest_box = plot_area_box(settings, header)
-    largest_grid = plan_output_grid(georeference.pixel_transform, georeference.source_crs,
-                                    georeference.target_crs, largest_box, settings.pixel_size)
+    if needs.gcps:
+        # GCPs from the axes' labels come once the pixels are read; until then the job is
+        # budgeted on the figure's own pixel grid, which such GCPs give about.
+        georeference = None
+        largest_grid = SimpleNamespace(width=largest_box[2] - largest_box[0],
+                                       height=largest_box[3] - largest_box[1])
+    else:
+        georeference = build_georeference(settings, header)
+        largest_grid = plan_output_grid(georeference.pixel_transform, georeference.source_crs,
+                                        georeference.target_crs, largest_box, settings.pixel_size)
     grid_dbscan = not (settings.dbscan_min_samples <= 2
                        and connectivity_for_eps(settings.dbscan_eps) is not None)
     check_memory(job_size(settings, header, largest_box, largest_grid, grid_dbscan),
@@ -368,6 +387,23 @@ def decode_map(settings, progress=None, log=None):
         warnings.append(warning)
         say(warning)
 
+    layout, answers = None, None
+    if settings.plot_area_extent is None or needs or (settings.colorbar_extent is None
+                                                      and not settings.colormap):
+        with times("detect layout"):
+            layout = detect_layout(figure.rgb)
+        for line in describe_layout_use(layout, settings, figure.geotransform):
+            say(line)
+    if needs:
+        stage(0.0, 0.05, "Reading the figure's labels")
+        with times("read labels"):
+            answers = answer_from_figure(settings, figure, layout, needs)
+        settings = answers.settings
+        for line in answers.messages:
+            say(line)
+
+    if georeference is None:
+        georeference = build_georeference(settings, figure, answers.gcps)
     say(f"Georeferencing: {georeference.description}; source CRS "
         f"{crs_label(georeference.source_crs)}, target CRS {crs_label(georeference.target_crs)}")
     if georeference.residuals is not None:
@@ -378,13 +414,6 @@ def decode_map(settings, progress=None, log=None):
         warnings.append(warning)
         say(warning)
 
-    layout = None
-    if settings.plot_area_extent is None or (settings.colorbar_extent is None
-                                             and not settings.colormap):
-        with times("detect layout"):
-            layout = detect_layout(figure.rgb)
-        for line in describe_layout_use(layout, settings, figure.geotransform):
-            say(line)
     scale, colorbar_box = build_colour_scale(settings, figure, layout)
     mapping = build_value_mapping(settings, scale)
     check_flat_tolerance(settings.flat_tolerance, mapping)

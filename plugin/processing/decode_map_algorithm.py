@@ -51,7 +51,9 @@ NATIVE_GRID_MODES = ("auto", "off")
 #: Features handed to the point layer sink per call.
 POINT_BATCH = 10_000
 SCALE_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Linear"),
-                QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Logarithmic"))
+                QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Logarithmic"),
+                QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Automatic (from the colorbar's labels)"))
+SCALE_AUTOMATIC = 2
 
 
 class FigureParameter(QgsProcessingParameterRasterLayer):
@@ -199,7 +201,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             type=number.Double, optional=True))
         self.addParameter(QgsProcessingParameterEnum(
             self.SCALE, self.tr("Value scale"),
-            options=[self.tr(label) for label in SCALE_LABELS], defaultValue=0))
+            options=[self.tr(label) for label in SCALE_LABELS], defaultValue=SCALE_AUTOMATIC))
         self.addParameter(QgsProcessingParameterString(
             self.LEVELS, self.tr("Class boundaries"),
             optional=True))
@@ -303,7 +305,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 "label). May be empty for a .cpt file, which has its own values."),
             self.VMAX: self.tr("The value at the high end of the colormap."),
             self.SCALE: self.tr(
-                "Logarithmic when the colorbar's labels grow by factors (1, 10, 100...)."),
+                "Logarithmic when the colorbar's labels grow by factors (1, 10, 100...). "
+                "Automatic: linear, unless VMIN and VMAX are read from the colorbar's labels "
+                "and those labels fit a logarithmic scale better."),
             self.LEVELS: self.tr(
                 "For contour-filled figures with a few distinct colours: the class boundaries, "
                 "e.g. 0,500,1000,2000. A pixel of class i gets the class midpoint."),
@@ -425,6 +429,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             return value is not None and str(value).strip() != ""
 
         refusals = []
+        # With OCR the figure's own labels answer VMIN/VMAX and GCPS (detection/); the run says
+        # clearly when they cannot be read.
+        reads_labels = self._reads_labels()
         colormap = self.parameterAsString(parameters, self.COLORMAP, context).strip()
         colorbar = given(self.COLORBAR)
         # Neither COLORMAP nor COLORBAR: the colorbar is looked for on the figure (detection/);
@@ -433,15 +440,15 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         carries_values = colormap.lower().endswith(".cpt") or colormap.lower().startswith(
             ("cpt:", "cpt-city:")) or bool(colormap and os.path.isfile(colormap))
         if (colormap or colorbar) and not (given(self.VMIN) and given(self.VMAX)) \
-                and not carries_values and not given(self.LEVELS):
+                and not carries_values and not given(self.LEVELS) and not reads_labels:
             missing = " and ".join(name for name in (self.VMIN, self.VMAX) if not given(name))
             source = (self.tr("the colorbar box") if colorbar and not colormap
                       else self.tr("the colormap '{}'").format(colormap))
             refusals.append(self.tr(
                 "{}: {} has no values of its own. Give the values at its low and high ends (the "
                 "colorbar's end labels) as VMIN and VMAX, or use a GMT .cpt file, which has "
-                "them.").format(missing, source))
-        if not given(self.GCPS) and not missing_dependencies_message():
+                "them.").format(missing, source) + " " + self._ocr_hint())
+        if not given(self.GCPS) and not missing_dependencies_message() and not reads_labels:
             layer = self._load_quietly(
                 lambda: self.parameterAsRasterLayer(parameters, self.INPUT, context))
             path = layer.source().split("|")[0] if layer is not None else ""
@@ -452,8 +459,22 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                     refusals.append(self.tr(
                         "GCPS: the figure is a plain image (it has no georeferencing), so it "
                         "needs ground control points: a QGIS Georeferencer .points file, or a "
-                        "CSV pixel_x,pixel_y,map_x,map_y."))
+                        "CSV pixel_x,pixel_y,map_x,map_y.") + " " + self._ocr_hint())
         return refusals
+
+    @staticmethod
+    def _reads_labels():
+        """Whether tick labels can be read here (Tesseract through tesserocr)."""
+        if missing_dependencies_message():
+            return False
+        from ..engine.detection import ocr
+
+        return ocr.ocr_available()
+
+    def _ocr_hint(self):
+        from ..engine.detection.ocr import INSTALL_HINT
+
+        return self.tr("(They could be read off the figure's labels: {})").format(INSTALL_HINT)
 
     def processAlgorithm(self, parameters, context, feedback):
         missing = missing_dependencies_message()
@@ -728,6 +749,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             vmin=optional_number(self.VMIN),
             vmax=optional_number(self.VMAX),
             logarithmic=self.parameterAsEnum(parameters, self.SCALE, context) == 1,
+            scale_automatic=self.parameterAsEnum(parameters, self.SCALE, context) == SCALE_AUTOMATIC,
             levels=levels,
             plot_area_extent=extent(self.PLOT_AREA),
             max_color_distance=optional_number(self.MAX_COLOR_DISTANCE),

@@ -41,3 +41,54 @@ def test_empty_plot_area_decodes_the_map_and_not_the_colorbar(provider, tmp_path
     assert any("PLOT_AREA not given: the map frame found on the figure is used" in line
                for line in log)
     assert any("Colorbar found on the figure" in line for line in log)
+
+
+def test_only_input_and_gcp_crs_decodes_the_sample(provider, tmp_path):
+    """Figure in, data out: frame, colorbar, value range and GCPs all read off the sample."""
+    values = {"INPUT": parameters()["INPUT"], "GCP_CRS": "EPSG:32632",
+              "OUTPUT": str(tmp_path / "auto.tif"), "OUTPUT_POINTS": str(tmp_path / "auto.gpkg")}
+    result, log = run_logged(values)
+    (tmp_path / "hand").mkdir()
+    hand, _ = run_logged(parameters(tmp_path / "hand"))
+    auto_decoded, auto_expected = truth_on_grid(result["OUTPUT"])
+    hand_decoded, hand_expected = truth_on_grid(hand["OUTPUT"])
+
+    def median_error(decoded, expected):
+        both = ~decoded.mask & np.isfinite(expected)
+        return float(np.median(np.abs(decoded.data[both] - expected[both])))
+
+    auto_error = median_error(auto_decoded, auto_expected)
+    hand_error = median_error(hand_decoded, hand_expected)
+    # Issue 17's bar: the automatic decode within twice the hand-given decode's error.
+    assert auto_error <= 2 * hand_error, (auto_error, hand_error)
+    # The found plot area, as the log gives it ('PLOT_AREA=113,672,-518,-88'); the hand-given
+    # one starts at column 112, row 87 (sample/vinschgau_viridis.extents.txt).
+    found = next(line for line in log if "PLOT_AREA=" in line)
+    col0, _, _, minus_row0 = (float(v) for v in
+                              found.split("PLOT_AREA=")[1].split(")")[0].split(","))
+    with rasterio.open(result["OUTPUT"]) as auto, rasterio.open(hand["OUTPUT"]) as given:
+        # The same figure pixel lands within one output pixel of where the renderer's own
+        # GCPs put it.
+        expected_left = given.bounds.left + (col0 - 112) * given.res[0]
+        expected_top = given.bounds.top - (-minus_row0 - 87) * given.res[1]
+        assert abs(auto.bounds.left - expected_left) <= auto.res[0]
+        assert abs(auto.bounds.top - expected_top) <= auto.res[1]
+        assert abs(auto.res[0] - given.res[0]) <= 0.005 * given.res[0]
+        assert abs(auto.res[1] - given.res[1]) <= 0.005 * given.res[1]
+    assert any(line.startswith("Value range read from the colorbar") for line in log)
+    assert any(line.startswith("GCPS made from the axis labels") for line in log)
+
+
+def test_without_ocr_the_automatic_mode_says_how_to_install_it(provider, tmp_path, monkeypatch):
+    import pytest
+    from qgis.core import QgsProcessingException
+
+    from colormap_decoder.plugin.engine.detection import ocr
+
+    monkeypatch.setattr(ocr, "ocr_available", lambda: False)
+    values = parameters(tmp_path)
+    del values["VMIN"], values["VMAX"]
+    with pytest.raises(QgsProcessingException) as raised:
+        run_logged(values)
+    message = str(raised.value)
+    assert "VMIN" in message and "apt-get install tesseract-ocr" in message

@@ -45,6 +45,20 @@ def georeferenced_copy(folder):
     return path
 
 
+@pytest.fixture
+def without_ocr(monkeypatch):
+    """Tesseract missing: the figure's labels cannot answer VMIN/VMAX or GCPS (issue 17)."""
+    from colormap_decoder.plugin.engine.detection import ocr
+
+    monkeypatch.setattr(ocr, "ocr_available", lambda: False)
+
+
+def test_with_ocr_the_labels_answer_range_and_gcps(provider):
+    values = {k: v for k, v in parameters("/tmp", GCPS=None, VMIN=None, VMAX=None).items()
+              if v is not None}
+    assert check(values) == (True, "")
+
+
 @pytest.mark.parametrize("override, parameter, words", [
     ({"GCPS": None}, "GCPS", "plain image"),
     ({"VMIN": None}, "VMIN", "no values of its own"),
@@ -52,7 +66,7 @@ def georeferenced_copy(folder):
     ({"COLORMAP": "", "COLORBAR": "700,720,-518,-87", "VMAX": None}, "VMAX", "colorbar box"),
 ])
 def test_combinations_that_cannot_work_are_refused_before_the_run(provider, override, parameter,
-                                                                  words):
+                                                                  words, without_ocr):
     values = {k: v for k, v in parameters("/tmp", **override).items() if v is not None}
     ok, message = check(values)
     assert not ok
@@ -60,7 +74,7 @@ def test_combinations_that_cannot_work_are_refused_before_the_run(provider, over
                for line in message.splitlines()), message
 
 
-def test_two_problems_are_both_named(provider):
+def test_two_problems_are_both_named(provider, without_ocr):
     values = {k: v for k, v in parameters("/tmp", GCPS=None, VMAX=None).items() if v is not None}
     ok, message = check(values)
     assert not ok

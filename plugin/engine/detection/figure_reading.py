@@ -5,13 +5,14 @@ From a :class:`.layout.Layout` (frame and colorbar boxes) the labels beside each
 (:mod:`.ticks`). The result answers the parameters a user left empty: the colorbar's value
 range and scale, and GCPs from the axes.
 """
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
 import numpy as np
 
 from ..errors import EngineError
-from .labels import parse_label
+from .labels import normalise, parse_label
 from .lines import luminance, page_luminance
 from .ocr import OcrUnavailable, crop_label, read_label
 from .text import find_glyphs, ink_mask, merge_into_labels
@@ -140,23 +141,23 @@ class _Reader:
         return self.cache[key]
 
     def _read_with_superscript(self, label):
-        """Read a label; a raised, smaller trailing part is an exponent (10² as 10^2)."""
+        """Read a label; a raised, smaller trailing part made of digits is an exponent (10² is
+        read as 10^2). A raised degree sign is not: the whole label's reading then stands."""
+        text, _ = read_label(crop_label(self.lum, label.box(), self.page))
         members = label.members or [label.box()]
         base_height = max(m[3] - m[1] for m in members)
         base_bottom = max(m[3] for m in members)
         raised = [m for m in members
-                  if (m[3] - m[1]) < 0.8 * base_height and m[3] < base_bottom - 0.3 * base_height
-                  and m[0] > label.col0 + 0.3 * label.width]
-        if raised:
-            base = [m for m in members if m not in raised]
-            if base:
-                base_box = _union(base)
-                exponent_box = _union(raised)
-                base_text, _ = read_label(crop_label(self.lum, base_box, self.page))
-                exponent_text, _ = read_label(crop_label(self.lum, exponent_box, self.page))
-                if base_text and exponent_text:
-                    return f"{base_text}^{exponent_text}"
-        text, _ = read_label(crop_label(self.lum, label.box(), self.page))
+                  if (m[3] - m[1]) <= 0.9 * base_height and m[3] < base_bottom - 0.3 * base_height]
+        base = [m for m in members if m not in raised]
+        if not raised or not base or min(m[0] for m in raised) < max(m[2] for m in base) - 1:
+            return text
+        base_text, _ = read_label(crop_label(self.lum, _union(base), self.page))
+        exponent_text, _ = read_label(crop_label(self.lum, _union(raised), self.page))
+        exponent_text = normalise(exponent_text)
+        if re.fullmatch(r"-?\d{1,3}", exponent_text) and re.fullmatch(r"-?\d+(\.\d+)?",
+                                                                   normalise(base_text)):
+            return f"{base_text}^{exponent_text}"
         return text
 
     def read_side(self, side, owner, allow_log=False, ocr=True):
@@ -179,7 +180,9 @@ class _Reader:
             return reading
         thickness = self._line_thickness()
         ticks, _ = find_tick_marks(self.layout.dark, side, thickness)
-        attach_tick_marks(labels, ticks, max(2.0, 0.6 * self.text_height))
+        snapped = self.layout.snap_offset != 0.0
+        attach_tick_marks(labels, ticks + self.layout.snap_offset,
+                          max(2.0, 0.6 * self.text_height), tick_only=snapped)
         reading.fit = fit_ticks(labels, allow_log=allow_log)
         numbers = sum(label.value is not None for label in labels)
         kept = len(reading.kept)
@@ -259,7 +262,7 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True):
             # The bar's labels are never an axis' labels (a bar beside the map is near its side).
             reader.claimed.update(tuple(label.box) for label in candidate.labels)
         if want_colorbar:
-            reading.colorbar = _colorbar_values(best, bar)
+            reading.colorbar = _colorbar_values(best, bar, layout.snap_offset)
     if want_axes and layout.frame is not None:
         sides = box_sides(layout.frame.box)
         for axis, names in (("x", ("bottom", "top")), ("y", ("left", "right"))):
@@ -278,11 +281,11 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True):
     return reading
 
 
-def _colorbar_values(axis, bar):
+def _colorbar_values(axis, bar, snap_offset=0.0):
     reading = ColorbarReading(axis)
     if axis.fit is None:
         return reading
-    left, top, right, bottom = bar.box
+    left, top, right, bottom = np.array(bar.box) + snap_offset
     # The bar's ends are its outline's lines; the value there is the fit's.
     start, end = (bottom, top) if bar.vertical else (left, right)
     at_start, at_end = (float(v) for v in axis.fit.value_at([start, end]))

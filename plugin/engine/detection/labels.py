@@ -73,9 +73,9 @@ def parse_label(text, decimal_comma=False):
     if match:
         value = float(f"{match.group(2)}e{match.group(3)}")
         return ParsedLabel(-value if match.group(1) else value, exponent_form=True)
-    match = re.fullmatch(r"(-?)10\^([-+]?\d+)", compact)
+    match = re.fullmatch(r"(-?)(\d+(?:\.\d+)?)?[x×]?10\^([-+]?\d+)", compact)
     if match:
-        value = 10.0 ** int(match.group(2))
+        value = float(match.group(2) or 1.0) * 10.0 ** int(match.group(3))
         return ParsedLabel(-value if match.group(1) else value, exponent_form=True)
     # Degrees with a hemisphere letter or a sign: 45°N, 45N, -45°, 45°30'N.
     match = re.fullmatch(r"(-?)(\d+(?:\.\d+)?)(?:[°o]|deg)?(?:(\d+(?:\.\d+)?)')?([NSEW])?",

@@ -33,6 +33,11 @@ class Layout:
     other_colorbars: list = field(default_factory=list)
     max_thickness: int = 4
     dark: np.ndarray = None
+    #: Pixels to add to a line's centre (frame, colorbar outline, tick marks) for where the
+    #: renderer meant it: -0.5 for crisp one-pixel lines, which Agg (matplotlib) snaps to
+    #: the pixel centre after rounding to the nearest pixel edge (half a pixel late on average);
+    #: 0 for anti-aliased or thicker lines, whose centres are unbiased.
+    snap_offset: float = 0.0
 
     def colorbar_exclusion_margin(self):
         """Pixels around the colorbar left out of the decoding: its outline and ticks; with no
@@ -74,8 +79,42 @@ def detect_layout(rgb):
         colorbars = [bar for bar in colorbars if not _same_box(bar.box, frame.box)
                      and not (_inside(bar.box, frame.box, max_thickness)
                               and _shared_sides(bar.box, frame.box, max_thickness + 2) >= 1)]
+    snap_offset = _snap_offset(lum, page, frame.box) if frame is not None else 0.0
     return Layout(frame, colorbars[0] if colorbars else None, page_rgb, rectangles,
-                  colorbars[1:], max_thickness, dark)
+                  colorbars[1:], max_thickness, dark, snap_offset)
+
+
+def _snap_offset(lum, page, box):
+    """-0.5 when the frame's top and left lines are crisp (no partly dark pixel on the page
+    side) and one pixel thick: the mark of Agg's pixel snapping (matplotlib's thin spines);
+    else 0. Ghostscript draws GMT's thicker frames unbiased."""
+    left, top, right, bottom = box
+    thicknesses = []
+    for horizontal, position, start, end in ((True, top, left, right), (False, left, top, bottom)):
+        image = lum if horizontal else lum.T
+        along = np.linspace(start + 0.2 * (end - start), end - 0.2 * (end - start), 25).astype(int)
+        edge = int(np.floor(position))
+        rows = np.arange(edge - 4, edge + 5)
+        if rows[0] < 0 or rows[-1] >= image.shape[0]:
+            return 0.0
+        profile = np.median(image[np.ix_(rows, along)], axis=1)
+        core = profile < 0.3 * page
+        if not core[4]:
+            return 0.0
+        # From the line's centre row outward (towards the page, row index decreasing).
+        outer = 4
+        while outer > 0 and core[outer - 1]:
+            outer -= 1
+        beyond = profile[outer - 1]
+        if beyond < 0.9 * page:
+            return 0.0  # anti-aliased (or a second line): not snapped
+        inner = 4
+        while inner < len(core) - 1 and core[inner + 1]:
+            inner += 1
+        thicknesses.append(inner - outer + 1)
+    if all(t == 1 for t in thicknesses):
+        return -0.5
+    return 0.0
 
 
 def _shared_sides(a, b, tolerance):

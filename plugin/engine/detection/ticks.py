@@ -116,12 +116,17 @@ class TickLabel:
     tick_position: Optional[float] = None
     kept: bool = False
     parsed: object = None
+    # The tick mark alone places the label (pixel-snapped drawing, corrected for its bias:
+    # a text box is snapped too and centred on the glyphs, not on the anchor).
+    tick_only: bool = False
 
     @property
     def position(self):
         """Where the label's tick is: the mean of the tick mark and the label's centre."""
         if self.tick_position is None:
             return self.label_position
+        if self.tick_only:
+            return self.tick_position
         return 0.5 * (self.tick_position + self.label_position)
 
 
@@ -162,7 +167,7 @@ class TickFit:
         return float(np.abs(self.residuals_px).max()) if self.residuals_px.size else 0.0
 
 
-def attach_tick_marks(labels, tick_positions, tolerance):
+def attach_tick_marks(labels, tick_positions, tolerance, tick_only=False):
     """Give each label the nearest tick mark within ``tolerance`` pixels of its centre."""
     for label in labels:
         if tick_positions.size == 0:
@@ -170,6 +175,7 @@ def attach_tick_marks(labels, tick_positions, tolerance):
         nearest = tick_positions[np.argmin(np.abs(tick_positions - label.label_position))]
         if abs(nearest - label.label_position) <= tolerance:
             label.tick_position = float(nearest)
+            label.tick_only = tick_only
 
 
 def fit_ticks(labels, allow_log=False, linear_only_if_nonpositive=True):

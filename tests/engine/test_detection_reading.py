@@ -1,0 +1,222 @@
+"""Tick labels read off real figures (Tesseract), fitted, and turned into the value range,
+the scale and GCPs, against the renderers' own truth.
+
+Targets from issue 17: value range within 0.5 % of the range, GCP fit within one output pixel
+of the renderer's transform. matplotlib's labels are drawn by its own formatters (degrees with
+hemisphere letters, plain metres with an offset '1e6', powers of ten on a log bar); GMT's by
+``-B`` and ``psscale``.
+"""
+import numpy as np
+import pytest
+
+from colormap_decoder.plugin.engine.detection.answers import Needs, answer_from_figure
+from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
+from colormap_decoder.plugin.engine.detection.labels import parse_label
+from colormap_decoder.plugin.engine.detection.layout import detect_layout
+from colormap_decoder.plugin.engine.errors import EngineError
+from colormap_decoder.plugin.engine.figure import read_figure
+from colormap_decoder.plugin.engine.pipeline import DecodeSettings
+from figures_for_detection import gmt_map_to_pixel, render_matplotlib, run_gmt
+from figures_for_tests import jacksboro_dem, topobathy
+
+
+@pytest.mark.parametrize("text, value, degrees", [
+    ("45°N", 45.0, True), ("10°S", -10.0, True), ("120°W", -120.0, True), ("0°", 0.0, True),
+    ("20°E", 20.0, True), ("−1,000 m", -1000.0, False), ("~500", -500.0, False),
+    ("–2.5", -2.5, False), ("3 900", 3900.0, False), ("1e3", 1000.0, False),
+    ("10^2", 100.0, False), ("10^-1", 0.1, False), ("2×10^3", 2000.0, False),
+    ("-180°", -180.0, True), ("45°30'N", 45.5, True), ("640 km", 640.0, False),
+])
+def test_label_texts_as_figures_print_them(text, value, degrees):
+    parsed = parse_label(text)
+    assert parsed is not None and parsed.value == pytest.approx(value)
+    assert parsed.degrees == degrees
+
+
+@pytest.mark.parametrize("text", ["", "Elevation", "m", "E", "(km)", "--"])
+def test_texts_that_are_not_numbers(text):
+    assert parse_label(text) is None
+
+
+def lonlat_grid():
+    grid, extent = topobathy()
+    # West longitudes as the labels print them (the file stores 234–238 °E).
+    return grid, (extent[0] - 360, extent[1] - 360, extent[2], extent[3])
+
+
+def read(path):
+    rgb = read_figure(str(path)).rgb
+    layout = detect_layout(rgb)
+    return layout, read_figure_face(rgb, layout)
+
+
+def assert_range_close(bar, truth, logarithmic=False):
+    low, high = truth
+    if logarithmic:
+        span = np.log10(high) - np.log10(low)
+        assert abs(np.log10(bar.vmin) - np.log10(low)) <= 0.005 * span
+        assert abs(np.log10(bar.vmax) - np.log10(high)) <= 0.005 * span
+    else:
+        assert abs(bar.vmin - low) <= 0.005 * (high - low), (bar.vmin, low)
+        assert abs(bar.vmax - high) <= 0.005 * (high - low), (bar.vmax, high)
+    assert bar.logarithmic == logarithmic
+
+
+def assert_axes_georeference(reading, truth, degrees=True):
+    """Both axis fits place every frame corner within one figure pixel of the renderer."""
+    x_fit, y_fit = reading.x_axis.fit, reading.y_axis.fit
+    assert x_fit is not None and y_fit is not None
+    assert reading.x_axis.degrees == degrees and reading.y_axis.degrees == degrees
+    left, top, right, bottom = truth.frame
+    west, east, south, north = truth.extent
+    for position, value, fit, size in ((left, west, x_fit, right - left),
+                                       (right, east, x_fit, right - left),
+                                       (top, north, y_fit, bottom - top),
+                                       (bottom, south, y_fit, bottom - top)):
+        # Map units per figure pixel: the output grid's pixel (the figure's own resolution).
+        step = abs(fit.slope)
+        assert abs(float(fit.value_at(position)) - value) <= step, (position, value)
+    assert x_fit.max_residual_px <= 1.0 and y_fit.max_residual_px <= 1.0
+
+
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_matplotlib_degrees_and_linear_colorbar(tmp_path, horizontal):
+    grid, extent = lonlat_grid()
+    truth = render_matplotlib(grid, extent, tmp_path / "figure.png", cmap="viridis",
+                              horizontal_bar=horizontal, vmin=-1500, vmax=2500)
+    _, reading = read(truth.path)
+    assert_range_close(reading.colorbar, (-1500, 2500))
+    assert not reading.colorbar.flip
+    assert_axes_georeference(reading, truth)
+
+
+def test_matplotlib_log_colorbar_with_powers_of_ten(tmp_path):
+    grid, extent = lonlat_grid()
+    truth = render_matplotlib(np.abs(grid) + 1, extent, tmp_path / "log.png", cmap="magma",
+                              log=True, vmin=1, vmax=3000)
+    _, reading = read(truth.path)
+    assert_range_close(reading.colorbar, (1, 3000), logarithmic=True)
+    labels = [label.text for label in reading.colorbar.axis.kept]
+    assert "10^3" in labels and "10^0" in labels
+
+
+def test_matplotlib_contourf_levels_range(tmp_path):
+    grid, extent = jacksboro_dem()
+    truth = render_matplotlib(grid, extent, tmp_path / "contourf.png", cmap="terrain",
+                              levels=np.arange(200, 1201, 100))
+    _, reading = read(truth.path)
+    assert_range_close(reading.colorbar, (200, 1200))
+    assert_axes_georeference(reading, truth)
+
+
+def test_reversed_colorbar_direction_from_the_labels(tmp_path):
+    import matplotlib.pyplot as plt
+
+    grid, extent = lonlat_grid()
+    truth = render_matplotlib(grid, extent, tmp_path / "reversed.png", cmap="viridis",
+                              vmin=-1500, vmax=2500)
+    # The same figure with the colorbar's axis inverted: low values at the top.
+    figure = plt.figure(figsize=(9, 6), dpi=100)
+    axes = figure.add_axes([0.12, 0.12, 0.66, 0.78])
+    bar_axes = figure.add_axes([0.81, 0.12, 0.025, 0.78])
+    image = axes.imshow(grid, cmap="viridis", vmin=-1500, vmax=2500, extent=extent, aspect="auto")
+    figure.colorbar(image, cax=bar_axes)
+    bar_axes.invert_yaxis()
+    figure.savefig(tmp_path / "reversed.png", dpi=100)
+    plt.close(figure)
+    _, reading = read(truth.path)
+    assert reading.colorbar.flip
+    assert_range_close(reading.colorbar, (-1500, 2500))
+
+
+def test_sample_metres_with_matplotlib_offset_text():
+    """The bundled sample: UTM metres, the y labels '5.19' with '1e6' above the axis."""
+    from sample_figure import FIGURE, POINTS_FILE
+    from colormap_decoder.plugin.engine.gcps import read_gcps
+
+    layout, reading = read(FIGURE)
+    assert reading.y_axis.multiplier == 1e6
+    assert not reading.x_axis.degrees
+    assert_range_close(reading.colorbar, (0, 4000))
+    # The renderer's own GCPs (matplotlib's transData at round coordinates).
+    truth = read_gcps(str(POINTS_FILE))
+    x_fit, y_fit = reading.x_axis.fit, reading.y_axis.fit
+    step = 112.5  # metres per figure pixel
+    for (px, py), (mx, my) in zip(truth.pixel, truth.map):
+        assert abs(float(x_fit.value_at(px)) - mx) <= step
+        assert abs(float(y_fit.value_at(py)) * 1e6 - my) <= step
+
+
+def test_gmt_plain_frame_and_psscale(tmp_path, shared_data):
+    grid_path = shared_data / "gmtserver_Kilauea.utm.nc"
+    run_gmt(tmp_path,
+            "gmt makecpt -Cturbo -T0/1500 > turbo.cpt",
+            "gmt set PS_MEDIA 8.5ix7.5i",
+            f"gmt grdimage {grid_path} -R254340/280020/2129880/2153640 -JX6i/5.5i -Cturbo.cpt "
+            "-X1i -Y1i -P -Bafg -BWSne+tKilauea -K > fig.ps",
+            "gmt psscale -Cturbo.cpt -Dx6.4i/0i+w5.5i/0.3i -Bxaf -By+lm -O >> fig.ps",
+            "gmt psconvert fig.ps -Tg -E100")
+    layout, reading = read(tmp_path / "fig.png")
+    assert_range_close(reading.colorbar, (0, 1500))
+
+    class Truth:
+        frame = (100, 100, 700, 650)
+        extent = (254340, 280020, 2129880, 2153640)
+
+    assert_axes_georeference(reading, Truth, degrees=False)
+
+
+def test_gmt_mercator_axis_is_refused_not_used(tmp_path, shared_data):
+    """Latitude labels on a Mercator map are not evenly spaced: GCPs from them would be wrong,
+    so the run is refused, naming GCPS; the colorbar is still read."""
+    grid_path = shared_data / "gmtserver_age.3.20.nc"
+    region, projection = "-180/-100/-50/10", "M6i"
+    run_gmt(tmp_path,
+            "gmt makecpt -Chaxby -T0/180/10 > age.cpt",
+            "gmt set PS_MEDIA 8.5ix7.5i",
+            f"gmt grdimage {grid_path} -R{region} -J{projection} -Cage.cpt -X1i -Y1.5i -P "
+            "-Baf -BWSne -K > fig.ps",
+            "gmt psscale -R -J -Cage.cpt -DJBC+w4i/0.2i+o0/0.4i+h -Bxaf -O >> fig.ps",
+            "gmt psconvert fig.ps -Tg -E100")
+    figure = read_figure(str(tmp_path / "fig.png"))
+    layout = detect_layout(figure.rgb)
+    settings = DecodeSettings(figure_path=figure.path)
+    with pytest.raises(EngineError) as raised:
+        answer_from_figure(settings, figure, layout, Needs(value_range=True, gcps=True))
+    assert raised.value.parameter == "GCPS"
+    assert "y axis labels are not evenly spaced" in str(raised.value)
+    answers = answer_from_figure(settings, figure, layout, Needs(value_range=True))
+    assert abs(answers.settings.vmin - 0) <= 0.9 and abs(answers.settings.vmax - 180) <= 0.9
+    # The longitude axis is linear on Mercator: read within a pixel.
+    col, _ = gmt_map_to_pixel(tmp_path, region, projection, [(-180, 0), (-100, 0)], 1.0, 1.5,
+                              7.5, 100)
+    x_fit = answers.reading.x_axis.fit if answers.reading.x_axis else None
+    if x_fit is None:
+        x_fit = read_figure_face(figure.rgb, layout).x_axis.fit
+    assert abs(float(x_fit.position_of(-180)) - col[0]) <= 1.0
+    assert abs(float(x_fit.position_of(-100)) - col[1]) <= 1.0
+
+
+def test_figure_without_labels_names_the_parameters(tmp_path):
+    import matplotlib.pyplot as plt
+
+    grid, extent = lonlat_grid()
+    figure = plt.figure(figsize=(9, 6), dpi=100)
+    axes = figure.add_axes([0.12, 0.12, 0.66, 0.78])
+    bar_axes = figure.add_axes([0.81, 0.12, 0.025, 0.78])
+    image = axes.imshow(grid, cmap="viridis", extent=extent, aspect="auto")
+    axes.set_xticks([])
+    axes.set_yticks([])
+    figure.colorbar(image, cax=bar_axes, ticks=[])
+    figure.savefig(tmp_path / "bare.png", dpi=100)
+    plt.close(figure)
+    loaded = read_figure(str(tmp_path / "bare.png"))
+    layout = detect_layout(loaded.rgb)
+    assert layout.frame is not None and layout.colorbar is not None
+    settings = DecodeSettings(figure_path=loaded.path)
+    with pytest.raises(EngineError) as raised:
+        answer_from_figure(settings, loaded, layout, Needs(value_range=True))
+    assert raised.value.parameter == "VMIN" and "Give VMIN and VMAX" in str(raised.value)
+    with pytest.raises(EngineError) as raised:
+        answer_from_figure(settings, loaded, layout, Needs(gcps=True))
+    assert raised.value.parameter == "GCPS" and "Give a GCPS file" in str(raised.value)

@@ -60,8 +60,10 @@ def test_missing_crs_and_missing_range_are_explained(tmp_path):
                    "659.43,504.5,660000,5146000\n128,97.07,600000,5192000\n")
     with pytest.raises(GcpError, match="GCP_CRS"):
         decode_map(settings(gcps_path=str(csv)))
-    with pytest.raises(EngineError, match="VMIN and VMAX"):
-        decode_map(settings(vmin=None))
+    # A missing VMIN is read off the sample's colorbar labels (issue 17); the given VMAX wins.
+    result = decode_map(settings(vmin=None))
+    assert abs(result.mapping.vmin - 0) <= 0.005 * 4000 and result.mapping.vmax == 4000
+    assert any(m.startswith("Value range read from the colorbar") for m in result.messages)
 
 
 def test_points_file_made_on_a_georeferenced_figure_uses_its_coordinates(tmp_path):

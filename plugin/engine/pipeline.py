@@ -17,6 +17,7 @@ from .colour_decoding import (NOISE_FLOOR_DELTA_E, NOISE_MODES, ColourDecoder, D
                               ValueMapping)
 from .colour_scales import colour_scale_from_samples, resolve_colour_scale, sample_colorbar
 from .detection.answers import answer_from_figure, parameters_to_find
+from .detection.colormap_match import recognise_colormap
 from .detection.layout import describe_layout_use, detect_layout
 from .errors import ColourScaleError, EngineError, GcpError, GeoreferencingError
 from .figure import read_figure, read_figure_header
@@ -162,6 +163,12 @@ def build_colour_scale(settings, figure, layout=None):
     if not settings.colormap and layout is not None and layout.colorbar is not None:
         colorbar_box = layout.colorbar.pixel_box()
         fractions, samples = sample_colorbar(figure.rgb, colorbar_box, flip=settings.colorbar_flip)
+        # A known colormap recognised in the bar decodes with its exact table.
+        layout.recognised = recognise_colormap(fractions, samples, layout.colorbar.across_spread,
+                                               settings.qgis_resources)
+        if layout.recognised is not None:
+            return resolve_colour_scale(layout.recognised.name, settings.qgis_resources), \
+                colorbar_box
         return (colour_scale_from_samples(samples, name="colorbar (found on the figure)",
                                           positions=fractions), colorbar_box)
     if not settings.colormap:
@@ -415,6 +422,12 @@ def decode_map(settings, progress=None, log=None):
         say(warning)
 
     scale, colorbar_box = build_colour_scale(settings, figure, layout)
+    if layout is not None and getattr(layout, "recognised", None) is not None:
+        found = layout.recognised
+        say(f"Colormap recognised in the colorbar: {found.name} (mean ΔE {found.mean_delta_e:.2f}, "
+            f"max {found.max_delta_e:.2f} from the bar's colours; next best {found.runner_up} at "
+            f"{found.runner_up_delta_e:.2f}); decoded with its exact table. Give COLORMAP or "
+            f"COLORBAR to choose otherwise.")
     mapping = build_value_mapping(settings, scale)
     check_flat_tolerance(settings.flat_tolerance, mapping)
     decoder = ColourDecoder(scale, mapping, choose_match_space(settings, figure))

@@ -104,21 +104,27 @@ def colorbar_evidence(rgb, rectangle, page_rgb=None):
     return ColorbarDetection(rectangle.as_tuple(), vertical, path, spread)
 
 
-def _revisits_colours(profile, samples=64, min_separation=0.15, same_colour=4.0):
+def _revisits_colours(profile, samples=64, same_colour=4.0):
     """Whether a colour comes back along the profile, as in a map and never in a colormap.
 
-    The ends are left out of the comparison: cyclic colormaps (twilight, hsv) start and end on
-    one colour.
+    The profile is first cut into runs of one colour (a discrete bar's bands are long runs);
+    a colour seen again in a run that is not the next one is a revisit. The ends are left out:
+    cyclic colormaps (twilight, hsv) start and end on one colour.
     """
     index = np.linspace(0, len(profile) - 1, min(samples, len(profile))).round().astype(int)
     colours = profile[index]
     n = len(colours)
-    keep = slice(int(0.05 * n) + 1, n - int(0.05 * n) - 1)
-    colours = colours[keep]
-    position = np.linspace(0, 1, n)[keep]
-    distance = np.linalg.norm(colours[:, None, :] - colours[None, :, :], axis=2)
-    far_apart = np.abs(position[:, None] - position[None, :]) > min_separation
-    return bool(np.any(distance[far_apart] < same_colour))
+    colours = colours[int(0.05 * n) + 1:n - int(0.05 * n) - 1]
+    runs = []
+    for colour in colours:
+        if not runs or np.linalg.norm(colour - runs[-1]) >= same_colour:
+            runs.append(colour)
+    runs = np.array(runs)
+    if len(runs) < 3:
+        return False
+    distance = np.linalg.norm(runs[:, None, :] - runs[None, :, :], axis=2)
+    apart = np.abs(np.arange(len(runs))[:, None] - np.arange(len(runs))[None, :]) >= 2
+    return bool(np.any(distance[apart] < same_colour))
 
 
 def find_colorbars(rgb, rectangles, page_rgb=None):

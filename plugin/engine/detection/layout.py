@@ -38,6 +38,8 @@ class Layout:
     #: the pixel centre after rounding to the nearest pixel edge (half a pixel late on average);
     #: 0 for anti-aliased or thicker lines, whose centres are unbiased.
     snap_offset: float = 0.0
+    #: The named colormap recognised in the colorbar (colormap_match.RecognisedColormap).
+    recognised: object = None
 
     def colorbar_exclusion_margin(self):
         """Pixels around the colorbar left out of the decoding: its outline and ticks; with no

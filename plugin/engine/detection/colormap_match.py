@@ -1,0 +1,137 @@
+"""Which known colormap a figure's colorbar shows, if any.
+
+The colours sampled along the detected bar (low end to high end) are compared, in CIELAB, with
+every named colour scale of every source in the registry (matplotlib, cmocean, cmcrameri,
+colorcet, QGIS ramps, cpt-city), in both directions. A scale is recognised when its colours lie
+within the figure's own colour noise of the bar's everywhere along it; the best such scale is
+then decoded with its exact table instead of the sampled one.
+"""
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..colour_decoding import srgb_to_lab
+
+#: Mean CIELAB ΔE*ab between the bar and a scale below which the scale is the bar's, on top of
+#: the bar's own noise (JPEG, anti-aliasing).
+MATCH_MEAN_DELTA_E = 2.5
+#: No sample may differ more than this (ΔE*ab, plus noise): a different map that is close on
+#: average (viridis vs cividis ends) is not the same.
+MATCH_MAX_DELTA_E = 8.0
+_SAMPLES = 64
+_CACHE = {}
+_LOCK = threading.Lock()
+
+
+@dataclass
+class RecognisedColormap:
+    """A named scale that matches the bar.
+
+    Attributes
+    ----------
+    name : str
+        Prefixed name as :func:`~..colour_scales.resolve_colour_scale` takes it (``"_r"`` added
+        when the bar runs the scale backwards).
+    mean_delta_e, max_delta_e : float
+        Distances between the bar's colours and the scale's, CIELAB ΔE*ab.
+    runner_up : str
+        The next best scale, for the log.
+    """
+
+    name: str
+    mean_delta_e: float
+    max_delta_e: float
+    runner_up: str = ""
+    runner_up_delta_e: float = float("nan")
+
+
+def _candidates(resources):
+    """(name, Lab colours at the sample fractions) of every named continuous scale; cached."""
+    from ..colour_scales import registry
+
+    key = resources
+    with _LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+        fractions = np.linspace(0.0, 1.0, 256)
+        names, tables = [], []
+        for name in registry.available_colour_scale_names(resources):
+            try:
+                scale = registry.resolve_colour_scale(name, resources)
+            except Exception:  # noqa: BLE001 - a broken optional table is skipped, not fatal
+                continue
+            if getattr(scale, "discrete", False) or getattr(scale, "value_range", None):
+                continue
+            names.append(name)
+            tables.append(srgb_to_lab(scale.colour_at(fractions)))
+        _CACHE[key] = (names, np.array(tables), fractions)
+        return _CACHE[key]
+
+
+def recognise_colormap(fractions, colours_srgb, noise_delta_e=0.0, resources=None):
+    """The named colormap the bar shows, or None.
+
+    Parameters
+    ----------
+    fractions : ndarray (n,)
+        Positions of the samples along the bar, 0 at the low end, 1 at the high end.
+    colours_srgb : ndarray (n, 3)
+        The bar's colours there, sRGB in [0, 1].
+    noise_delta_e : float
+        The figure's colour noise (ΔE*ab, e.g. the spread across the bar): the thresholds grow
+        by it.
+    resources : str, optional
+        QGIS's resources folder (QGIS ramps and cpt-city).
+
+    Returns
+    -------
+    RecognisedColormap or None
+    """
+    fractions = np.asarray(fractions, float)
+    if fractions.size < 8:
+        return None
+    index = np.linspace(0, fractions.size - 1, min(_SAMPLES, fractions.size)).round().astype(int)
+    # The bar's ends carry its outline's anti-aliasing: compare the inner 96 %.
+    index = index[(fractions[index] >= 0.02) & (fractions[index] <= 0.98)]
+    bar = srgb_to_lab(np.asarray(colours_srgb, float)[index])
+    where = fractions[index]
+    names, tables, grid = _candidates(resources)
+    if not names:
+        return None
+    # Each scale's Lab at the samples' fractions, forwards and backwards (linear interpolation
+    # of the 256-entry tables is far below the thresholds).
+    position = where * (grid.size - 1)
+    low = np.clip(np.floor(position).astype(int), 0, grid.size - 2)
+    weight = (position - low)[None, :, None]
+    forward = tables[:, low] * (1 - weight) + tables[:, low + 1] * weight
+    position = (1 - where) * (grid.size - 1)
+    low = np.clip(np.floor(position).astype(int), 0, grid.size - 2)
+    weight = (position - low)[None, :, None]
+    backward = tables[:, low] * (1 - weight) + tables[:, low + 1] * weight
+    distance_f = np.linalg.norm(forward - bar[None], axis=2)
+    distance_b = np.linalg.norm(backward - bar[None], axis=2)
+    mean_f, mean_b = distance_f.mean(axis=1), distance_b.mean(axis=1)
+    reverse = mean_b < mean_f
+    mean = np.where(reverse, mean_b, mean_f)
+    worst = np.where(reverse, distance_b.max(axis=1), distance_f.max(axis=1))
+    order = np.argsort(mean, kind="stable")
+    best = order[0]
+    if mean[best] > MATCH_MEAN_DELTA_E + noise_delta_e or \
+            worst[best] > MATCH_MAX_DELTA_E + 2 * noise_delta_e:
+        return None
+    def named(i):
+        name = names[i]
+        if not reverse[i]:
+            return name
+        # A source that lists reversed scales itself: the reverse of 'x_r' is 'x'.
+        return name[:-2] if name.endswith("_r") else name + "_r"
+
+    # The same scale listed twice (viridis forwards and viridis_r backwards) is not a rival.
+    best_name = named(best)
+    rivals = [i for i in order[1:] if named(i) != best_name]
+    second = rivals[0] if rivals else None
+    return RecognisedColormap(
+        best_name, float(mean[best]), float(worst[best]),
+        "" if second is None else named(second),
+        float("nan") if second is None else float(mean[second]))

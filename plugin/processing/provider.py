@@ -4,10 +4,11 @@ from qgis.PyQt.QtGui import QIcon
 
 from .. import ICON_PATH
 from .decode_map_algorithm import DecodeMapAlgorithm
+from .detect_figure_algorithm import DetectFigureAlgorithm
 
 
 class ColormapDecoderProvider(QgsProcessingProvider):
-    """Provides ``colormapdecoder:decodemap``."""
+    """Provides ``colormapdecoder:decodemap`` and ``colormapdecoder:detectfigure``."""
 
     def id(self):
         return "colormapdecoder"
@@ -30,3 +31,4 @@ class ColormapDecoderProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self):
         self.addAlgorithm(DecodeMapAlgorithm())
+        self.addAlgorithm(DetectFigureAlgorithm())

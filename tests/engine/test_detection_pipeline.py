@@ -46,8 +46,11 @@ def test_detected_plot_area_decodes_as_well_as_the_hand_given_one():
 
 def test_no_colormap_and_no_colorbar_samples_the_colorbar_found():
     result, messages = run(colormap="")
-    assert "found on the figure" in result.scale_name
+    # The bar is sampled, and recognised as the colormap it shows.
     assert any("sampled as the colour scale" in m for m in messages)
+    assert result.scale_name == "matplotlib:viridis"
+    assert any(m.startswith("Colormap recognised in the colorbar: matplotlib:viridis")
+               for m in messages)
     hand, _ = run()
     both = np.isfinite(result.field.values) & np.isfinite(hand.field.values)
     # Sampled from the bar itself, the scale decodes within a colormap step or two of viridis.

@@ -92,3 +92,33 @@ def test_without_ocr_the_automatic_mode_says_how_to_install_it(provider, tmp_pat
         run_logged(values)
     message = str(raised.value)
     assert "VMIN" in message and "apt-get install tesseract-ocr" in message
+
+
+def test_detectfigure_finds_everything_and_writes_gcps_and_report(provider, tmp_path):
+    import processing
+
+    from colormap_decoder.plugin.engine.gcps import read_gcps
+    from sample_figure import POINTS_FILE, sample_extents
+
+    result = processing.run("colormapdecoder:detectfigure", {
+        "INPUT": parameters()["INPUT"], "GCP_CRS": "EPSG:32632",
+        "OUTPUT_GCPS": str(tmp_path / "found.points"),
+        "OUTPUT_REPORT": str(tmp_path / "found.html")})
+    # Boxes within 2 px of the renderer's (sample/vinschgau_viridis.extents.txt).
+    for name in ("PLOT_AREA", "COLORBAR"):
+        found = np.array([float(v) for v in result[name].split(",")])
+        truth = np.array([float(v) for v in sample_extents()[name].split(",")])
+        assert np.abs(found - truth).max() <= 2, (name, found, truth)
+    assert result["COLORMAP"] == "matplotlib:viridis"
+    assert abs(result["VMIN"] - 0) <= 20 and abs(result["VMAX"] - 4000) <= 20
+    assert result["SCALE"] == 0 and result["COLORBAR_FLIP"] is False
+    assert result["PROBLEMS"] == ""
+    # The GCP file loads, and the fit it implies places the renderer's own GCPs within a pixel.
+    found = read_gcps(result["OUTPUT_GCPS"])
+    truth = read_gcps(str(POINTS_FILE))
+    design = np.column_stack([found.map, np.ones(len(found))])
+    to_pixel, *_ = np.linalg.lstsq(design, found.pixel, rcond=None)
+    predicted = np.column_stack([truth.map, np.ones(len(truth))]) @ to_pixel
+    assert np.abs(predicted - truth.pixel).max() <= 1.0
+    page = (tmp_path / "found.html").read_text()
+    assert "data:image/png;base64," in page and "Parameters found" in page

@@ -41,6 +41,23 @@ class Answers:
     reading: object = None
     gcps: Optional[GroundControlPoints] = None
     messages: list = field(default_factory=list)
+    figure_rgb: object = None
+
+
+def bar_levels(rgb, layout, bar):
+    """LEVELS of a discrete colorbar (its blocks' boundaries as values), or None."""
+    from ..colour_scales import sample_colorbar
+    from .levels import discrete_blocks, levels_from_blocks
+
+    try:
+        fractions, colours = sample_colorbar(rgb, layout.colorbar.pixel_box(), flip=bar.flip)
+    except EngineError:
+        return None
+    blocks = discrete_blocks(fractions, colours)
+    if blocks is None:
+        return None
+    return levels_from_blocks(blocks, bar.vmin, bar.vmax, bar.logarithmic,
+                              [label.text for label in bar.axis.kept])
 
 
 def colormap_carries_values(colormap):
@@ -87,6 +104,7 @@ def answer_from_figure(settings, figure, layout, needs):
                           f"{INSTALL_HINT} Or give {missing} by hand.",
                           parameter=missing.split(" ")[0].split(",")[0])
     answers = Answers(settings)
+    answers.figure_rgb = figure.rgb
     reading = read_figure_face(figure.rgb, layout, want_axes=needs.gcps,
                                want_colorbar=needs.value_range or needs.scale)
     answers.reading = reading
@@ -130,6 +148,14 @@ def _answer_value_range(answers, layout, needs):
             changes["colorbar_flip"] = bar.flip
     if needs.scale:
         changes["logarithmic"] = bar.logarithmic
+    if needs.value_range and not settings.levels and not settings.colormap \
+            and settings.colorbar_extent is None:
+        levels = bar_levels(answers.figure_rgb, layout, bar)
+        if levels is not None:
+            changes["levels"] = levels
+            answers.messages.append(
+                f"The colorbar is discrete: {len(levels) - 1} colour blocks; their boundaries "
+                f"from the tick fit, as a parameter LEVELS={','.join(f'{v:g}' for v in levels)}.")
     answers.settings = dataclasses.replace(settings, **changes)
     direction = ("top" if layout.colorbar.vertical else "right") if bar.flip else \
         ("bottom" if layout.colorbar.vertical else "left")

@@ -1,0 +1,116 @@
+"""Everything a figure says about itself, found without a decode: what ``detectfigure`` shows.
+
+Unlike :func:`.answers.answer_from_figure`, which answers one run's missing parameters and
+refuses what does not hold up, this collects every finding and every problem, so a user (or a
+dialog) sees them all before decoding.
+"""
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..errors import EngineError
+from .answers import Answers, Needs, _answer_gcps, _answer_value_range
+from .figure_reading import describe_axis, read_figure_face
+from .layout import describe_layout_use, detect_layout, extent_text, pixel_box_to_extent
+from .ocr import INSTALL_HINT, ocr_available
+
+
+@dataclass
+class FigureFindings:
+    """What was found on a figure, as parameters of ``decodemap`` where it answers one.
+
+    Attributes
+    ----------
+    parameters : dict
+        Parameter name to value ("PLOT_AREA" as 'xmin,xmax,ymin,ymax', "VMIN" as float...);
+        only what was found.
+    gcps : GroundControlPoints or None
+    problems : list of str
+        What could not be found, each naming the parameter to give by hand.
+    """
+
+    layout: object
+    reading: object = None
+    gcps: object = None
+    parameters: dict = field(default_factory=dict)
+    messages: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    recognised: Optional[object] = None
+
+
+def find_everything(figure, gcp_crs=None, resources=None):
+    """Frame, colorbar, colormap, value range, scale, levels and GCPs of a figure.
+
+    Parameters
+    ----------
+    figure : figure.Figure
+    gcp_crs : str, optional
+        The CRS the axis labels are written in (degrees without one are taken as EPSG:4326).
+    resources : str, optional
+        QGIS's resources folder (QGIS ramps and cpt-city for colormap recognition).
+
+    Returns
+    -------
+    FigureFindings
+    """
+    from ..colour_scales import sample_colorbar
+    from ..pipeline import DecodeSettings
+    from .colormap_match import recognise_colormap
+
+    layout = detect_layout(figure.rgb)
+    findings = FigureFindings(layout)
+    settings = DecodeSettings(figure_path=figure.path, gcp_crs=gcp_crs, scale_automatic=True)
+    findings.messages += describe_layout_use(layout, settings, figure.geotransform)
+    if layout.frame is not None:
+        findings.parameters["PLOT_AREA"] = extent_text(
+            pixel_box_to_extent(layout.frame.inner_pixel_box(), figure.geotransform))
+    else:
+        findings.problems.append("PLOT_AREA: no map frame (a box of straight dark lines) was "
+                                 "found; draw the map panel by hand.")
+    if layout.colorbar is not None:
+        findings.parameters["COLORBAR"] = extent_text(
+            pixel_box_to_extent(layout.colorbar.pixel_box(), figure.geotransform))
+        try:
+            fractions, colours = sample_colorbar(figure.rgb, layout.colorbar.pixel_box())
+            findings.recognised = recognise_colormap(fractions, colours,
+                                                     layout.colorbar.across_spread, resources)
+        except EngineError as error:
+            findings.problems.append(f"COLORBAR: {error}")
+        if findings.recognised is not None:
+            findings.parameters["COLORMAP"] = findings.recognised.name
+            findings.messages.append(
+                f"Colormap recognised: {findings.recognised.name} (mean ΔE "
+                f"{findings.recognised.mean_delta_e:.2f} from the bar's colours).")
+    else:
+        findings.problems.append("COLORBAR: no colorbar was found; give COLORMAP (a name or a "
+                                 ".cpt file) or draw the COLORBAR box.")
+    if not ocr_available():
+        findings.problems.append(f"VMIN, VMAX, GCPS: tick labels cannot be read. {INSTALL_HINT}")
+        return findings
+    findings.reading = read_figure_face(figure.rgb, layout)
+    findings.messages += findings.reading.messages
+    answers = Answers(settings, findings.reading, figure_rgb=figure.rgb)
+    if layout.colorbar is not None:
+        try:
+            _answer_value_range(answers, layout, Needs(value_range=True, scale=True))
+            bar = findings.reading.colorbar
+            findings.parameters.update(VMIN=bar.vmin, VMAX=bar.vmax,
+                                       SCALE=1 if bar.logarithmic else 0,
+                                       COLORBAR_FLIP=bar.flip)
+            if answers.settings.levels:
+                findings.parameters["LEVELS"] = ",".join(f"{v:g}" for v in answers.settings.levels)
+        except EngineError as error:
+            findings.problems.append(f"{error.parameter}: {error}")
+    if figure.geotransform is None:
+        try:
+            _answer_gcps(answers, layout)
+            findings.gcps = answers.gcps
+            findings.parameters["GCP_CRS"] = answers.settings.gcp_crs
+        except EngineError as error:
+            findings.problems.append(f"{error.parameter}: {error}")
+    else:
+        findings.messages.append("The figure is georeferenced: no GCPs needed.")
+    findings.messages += [m for m in answers.messages if m not in findings.messages]
+    return findings
+
+
+__all__ = ["find_everything", "FigureFindings", "describe_axis"]

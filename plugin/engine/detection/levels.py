@@ -1,0 +1,108 @@
+"""A discrete colorbar's classes: its colour blocks and the values at their boundaries.
+
+A contour-filled figure's bar is a few blocks of one colour each. Along the sampled bar the
+colour then stays constant for long runs and jumps between them; the jumps are the class
+boundaries, and the tick fit (:mod:`.ticks`) turns their positions into values. Those values
+are rounded to the precision the labels are printed with, since a figure's levels are round
+numbers and the labels say how round.
+"""
+import numpy as np
+
+from ..colour_decoding import srgb_to_lab
+
+#: Neighbouring samples closer than this (ΔE*ab) are one block.
+SAME_BLOCK_DELTA_E = 2.0
+#: A bar is discrete when its blocks cover this share of it, each block at least 3 samples.
+MIN_BLOCK_COVER = 0.9
+MAX_BLOCKS = 40
+
+
+def discrete_blocks(fractions, colours_srgb):
+    """Boundaries of a discrete bar's blocks as fractions along it (0 and 1 included), or None.
+
+    Parameters
+    ----------
+    fractions : ndarray (n,)
+        Sample positions, 0 at the low end and 1 at the high end.
+    colours_srgb : ndarray (n, 3)
+
+    Returns
+    -------
+    ndarray or None
+        Increasing fractions: 0, the jumps between blocks, 1. None for a continuous bar.
+    """
+    lab = srgb_to_lab(np.asarray(colours_srgb, float))
+    step = np.linalg.norm(np.diff(lab, axis=0), axis=1)
+    jump = step >= SAME_BLOCK_DELTA_E
+    # Runs of samples between jumps.
+    edges = np.flatnonzero(jump)
+    starts = np.r_[0, edges + 1]
+    ends = np.r_[edges + 1, len(lab)]
+    lengths = ends - starts
+    blocks = lengths >= 3
+    if blocks.sum() < 2 or blocks.sum() > MAX_BLOCKS or \
+            lengths[blocks].sum() < MIN_BLOCK_COVER * len(lab):
+        return None
+    # Between two blocks the boundary is the middle of the (one- or two-sample) transition.
+    boundaries = [0.0]
+    block_index = np.flatnonzero(blocks)
+    for left, right in zip(block_index[:-1], block_index[1:]):
+        last_of_left = fractions[ends[left] - 1]
+        first_of_right = fractions[starts[right]]
+        boundaries.append(0.5 * (last_of_left + first_of_right))
+    boundaries.append(1.0)
+    return np.array(boundaries)
+
+
+def levels_from_blocks(boundaries, vmin, vmax, logarithmic, label_texts=()):
+    """Values at the block boundaries, rounded to the labels' precision.
+
+    Parameters
+    ----------
+    boundaries : ndarray
+        Fractions along the bar (from :func:`discrete_blocks`).
+    vmin, vmax : float
+        Values at the bar's low and high ends.
+    logarithmic : bool
+    label_texts : iterable of str
+        The bar's labels as read: their decimals set the rounding (none: 3 significant digits
+        of the class width).
+
+    Returns
+    -------
+    tuple of float
+    """
+    boundaries = np.asarray(boundaries, float)
+    if logarithmic:
+        values = 10 ** (np.log10(vmin) + boundaries * (np.log10(vmax) - np.log10(vmin)))
+        return tuple(float(f"{v:.3g}") for v in values)
+    values = vmin + boundaries * (vmax - vmin)
+    widths = np.diff(values)
+    if widths.size and widths.min() > 0 and widths.max() < 1.3 * widths.min():
+        # Equal classes: a round start and a round step (0, 10, 20 ... not 0, 9.3, 19.2 ...).
+        step = _nice(float(np.median(widths)))
+        start = round(values[0] / step) * step
+        regular = start + step * np.arange(values.size)
+        if np.all(np.abs(regular - values) <= 0.25 * step):
+            return tuple(float(f"{v:.12g}") for v in regular)
+    decimals = [len(text.split(".")[1]) for text in label_texts if "." in text
+                and text.split(".")[1].isdigit()]
+    if decimals:
+        digits = max(decimals)
+    else:
+        width = np.min(np.diff(values))
+        digits = max(0, int(-np.floor(np.log10(width))) + 1) if width > 0 else 0
+        # Whole-number labels: round to the labels' own step when they have none.
+        if label_texts and all(text.lstrip("-").isdigit() for text in label_texts):
+            digits = 0
+    rounded = np.round(values, digits)
+    if np.any(np.diff(rounded) <= 0):
+        rounded = values
+    return tuple(float(v) for v in rounded)
+
+
+def _nice(width):
+    """The round number (1, 2, 2.5 or 5 times a power of ten) nearest to ``width``."""
+    power = 10.0 ** np.floor(np.log10(width))
+    candidates = np.array([1, 2, 2.5, 5, 10]) * power
+    return float(candidates[np.argmin(np.abs(candidates - width))])

@@ -1,0 +1,150 @@
+"""``colormapdecoder:detectfigure``: what a figure says about itself, before any decode.
+
+Figure in; out: the map frame and the colorbar box (as PLOT_AREA and COLORBAR extents), the
+colormap recognised, the value range, scale and levels read from the colorbar's labels, a GCP
+file made from the axes' labels, and an HTML report showing all of it on the figure. The
+engine (``plugin/engine/detection``) does the work; this only translates.
+"""
+import os
+
+from qgis.core import (QgsProcessingAlgorithm, QgsProcessingException,
+                       QgsProcessingOutputBoolean, QgsProcessingOutputNumber,
+                       QgsProcessingOutputString, QgsProcessingParameterCrs,
+                       QgsProcessingParameterFileDestination, QgsProcessingParameterRasterLayer,
+                       QgsApplication, QgsCoordinateReferenceSystem)
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+
+from .. import ICON_PATH
+from .dependencies import missing_dependencies_message
+
+
+class DetectFigureAlgorithm(QgsProcessingAlgorithm):
+    """Find a figure's frame, colorbar, value range, scale, levels and GCPs."""
+
+    INPUT = "INPUT"
+    GCP_CRS = "GCP_CRS"
+    OUTPUT_GCPS = "OUTPUT_GCPS"
+    OUTPUT_REPORT = "OUTPUT_REPORT"
+    STRING_OUTPUTS = ("PLOT_AREA", "COLORBAR", "COLORMAP", "LEVELS", "GCP_CRS_FOUND", "PROBLEMS")
+    NUMBER_OUTPUTS = ("VMIN", "VMAX", "SCALE")
+
+    def tr(self, text):
+        return QCoreApplication.translate("DetectFigureAlgorithm", text)
+
+    def createInstance(self):
+        return DetectFigureAlgorithm()
+
+    def name(self):
+        return "detectfigure"
+
+    def displayName(self):
+        return self.tr("Detect frame, colorbar and labels of a figure")
+
+    def group(self):
+        return self.tr("Figures to data")
+
+    def groupId(self):
+        return "figurestodata"
+
+    def icon(self):
+        return QIcon(ICON_PATH)
+
+    def tags(self):
+        return [self.tr("colorbar"), self.tr("legend"), self.tr("ticks"), self.tr("OCR"),
+                self.tr("georeference"), self.tr("GCP"), self.tr("frame")]
+
+    def shortHelpString(self):
+        return self.tr(
+            "Reads a map figure's own face: the map frame, the colorbar, the colormap it shows, "
+            "the colorbar's tick labels (value range, linear or logarithmic scale, class "
+            "boundaries of a discrete bar) and the axes' tick labels (GCPs in GCP CRS). "
+            "Writes the GCPs as a QGIS Georeferencer .points file and an HTML report with "
+            "everything drawn on the figure; the outputs are the values to give 'Decode "
+            "colour-mapped map' (which finds them itself when they are left empty). Tick "
+            "labels are read with Tesseract OCR (Debian: tesseract-ocr, python3-tesserocr).")
+
+    def initAlgorithm(self, config=None):
+        self.addParameter(QgsProcessingParameterRasterLayer(
+            self.INPUT, self.tr("Figure (image)")))
+        self.addParameter(QgsProcessingParameterCrs(
+            self.GCP_CRS, self.tr("CRS the axis labels are written in"), optional=True))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT_GCPS, self.tr("GCPs from the axis labels"),
+            fileFilter=self.tr("GCP files (*.points)"), optional=True, createByDefault=False))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT_REPORT, self.tr("Report"), fileFilter=self.tr("HTML files (*.html)"),
+            optional=True, createByDefault=False))
+        labels = {"PLOT_AREA": self.tr("Plot area found (xmin,xmax,ymin,ymax)"),
+                  "COLORBAR": self.tr("Colorbar box found (xmin,xmax,ymin,ymax)"),
+                  "COLORMAP": self.tr("Colormap recognised"),
+                  "LEVELS": self.tr("Class boundaries of a discrete colorbar"),
+                  "GCP_CRS_FOUND": self.tr("CRS of the GCPs made"),
+                  "PROBLEMS": self.tr("What could not be found")}
+        for name in self.STRING_OUTPUTS:
+            self.addOutput(QgsProcessingOutputString(name, labels[name]))
+        for name, label in (("VMIN", self.tr("Value at the colorbar's low end")),
+                            ("VMAX", self.tr("Value at the colorbar's high end")),
+                            ("SCALE", self.tr("Scale (0 linear, 1 logarithmic)"))):
+            self.addOutput(QgsProcessingOutputNumber(name, label))
+        self.addOutput(QgsProcessingOutputBoolean("COLORBAR_FLIP",
+                                                  self.tr("Colorbar low end at the top / right")))
+
+    def processAlgorithm(self, parameters, context, feedback):
+        missing = missing_dependencies_message()
+        if missing:
+            raise QgsProcessingException(missing)
+        from ..engine.detection.findings import find_everything
+        from ..engine.detection.report import write_findings_report
+        from ..engine.errors import EngineError
+        from ..engine.figure import read_figure
+        from ..engine.gcps import write_points_file
+
+        layer = self.parameterAsRasterLayer(parameters, self.INPUT, context)
+        if layer is None:
+            raise QgsProcessingException(self.tr("INPUT: the figure cannot be opened."))
+        path = layer.source().split("|")[0]
+        if not os.path.isfile(path):
+            raise QgsProcessingException(
+                self.tr("INPUT: the figure must be an image file on disk (got '{}').").format(path))
+        crs = self.parameterAsCrs(parameters, self.GCP_CRS, context)
+        gcp_crs = crs.toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED) if crs.isValid() else None
+        try:
+            feedback.setProgressText(self.tr("Finding the frame and the colorbar"))
+            figure = read_figure(path)
+            findings = find_everything(figure, gcp_crs, QgsApplication.pkgDataPath() + "/resources")
+        except EngineError as error:
+            raise QgsProcessingException(f"{error.parameter or self.INPUT}: {error}") from error
+        for message in findings.messages:
+            feedback.pushInfo(message)
+        for problem in findings.problems:
+            feedback.pushWarning(problem)
+        results = {name: findings.parameters.get(name) for name in
+                   ("PLOT_AREA", "COLORBAR", "COLORMAP", "LEVELS", "VMIN", "VMAX", "SCALE",
+                    "COLORBAR_FLIP")}
+        results["GCP_CRS_FOUND"] = findings.parameters.get("GCP_CRS")
+        results["PROBLEMS"] = "\n".join(findings.problems)
+        gcps_path = self.parameterAsFileOutput(parameters, self.OUTPUT_GCPS, context)
+        if gcps_path:
+            if findings.gcps is None:
+                feedback.pushWarning(self.tr("No GCP file written: no GCPs were made."))
+            else:
+                try:
+                    write_points_file(gcps_path, _with_wkt(findings.gcps))
+                except EngineError as error:
+                    raise QgsProcessingException(f"{self.OUTPUT_GCPS}: {error}") from error
+                results[self.OUTPUT_GCPS] = gcps_path
+        report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
+        if report:
+            write_findings_report(report, figure.rgb, findings)
+            results[self.OUTPUT_REPORT] = report
+        return results
+
+
+def _with_wkt(gcps):
+    """The GCPs with their CRS as WKT (a .points file's #CRS: line holds WKT)."""
+    from pyproj import CRS
+
+    if gcps.crs and not gcps.crs.lstrip().startswith(("GEOGCRS", "PROJCRS", "GEOGCS", "PROJCS")):
+        gcps.crs = CRS.from_user_input(gcps.crs).to_wkt()
+    return gcps

@@ -25,8 +25,8 @@ What it does
               coordinates, in a child whose address space is capped at 6 GiB: where it does not
               fit, the row says so.
 
-    Every measured stage runs in a fresh subprocess. The 100 MP figure needs about 3 GB while
-    it is rendered and decoded (run it alone on a shared machine).
+    Every measured stage runs in a fresh subprocess. Run the 100 MP figure alone on a shared
+    machine: rendering and decoding it takes a few GB.
 """
 import argparse
 import json

@@ -672,8 +672,12 @@ def _read_block(block, cell_rows, cell_cols, columns, agreement, median_only, va
         agreeing += np.bincount(cell[close], minlength=n_cells)
 
 
-def _partial_cells(lattice, box, tolerance=0.5):
-    """Cells reaching more than ``tolerance`` pixels beyond the plot area's sides."""
+def _partial_cells(lattice, box, tolerance=1.5):
+    """Cells reaching more than ``tolerance`` pixels beyond the plot area's sides.
+
+    The tolerance covers the frame's line: an axes spine is drawn over the outer pixel or two
+    of the outer cells, and a frame found on the figure ends inside it.
+    """
     col0, row0, col1, row1 = box
     left, top = lattice.cell_to_pixel(np.arange(lattice.columns), np.arange(lattice.rows))
     right, bottom = left + lattice.cell_width, top + lattice.cell_height

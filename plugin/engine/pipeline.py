@@ -527,7 +527,10 @@ def _native_lattice(settings, figure, field_, plot_box, say):
     """The figure's lattice of cells (NATIVE_GRID Automatic), or None, with its log line."""
     if settings.native_grid != "auto":
         return None
-    extent = plot_box if settings.plot_area_extent is not None else None
+    # The cells whose centre lies in the plot area (drawn, or the frame found on the figure);
+    # without either, in the box around the decoded pixels.
+    rows, cols = figure.shape
+    extent = None if tuple(plot_box) == (0, 0, cols, rows) else plot_box
     search = find_lattice(figure.rgb, np.isfinite(field_.values), plot_box, extent_box=extent)
     if search.lattice is None:
         say(f"Native grid: {search.message}; reducing to plateaus instead.")

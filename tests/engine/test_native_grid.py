@@ -457,3 +457,14 @@ def test_native_grid_off_keeps_plateaus(tmp_path, sst):
     assert result.values.shape == (477, 954)
     # Plateaus merge neighbouring cells drawn in one colour: fewer points than cells.
     assert len(result.points.clusters) < 0.9 * np.isfinite(grid).sum()
+
+
+def test_without_plot_area_the_frame_found_bounds_the_grid(tmp_path, sst):
+    grid, extent = sst
+    figure = matplotlib_figure(tmp_path, "sst_no_plot_area", grid, extent, "viridis", -2, 33,
+                               (5.3, 5.3), "imshow")
+    result = decode_map(figure.settings(plot_area_extent=None))
+    assert any("map frame found" in m for m in result.messages)
+    found = assert_native_grid_recovered(figure, result)
+    # The axes spine covers the outer pixel of the outer cells: not a cut.
+    assert not found["partial"].any()

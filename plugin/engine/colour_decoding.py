@@ -266,6 +266,26 @@ class DecodedField:
     class_index: np.ndarray = None
 
 
+@dataclass(frozen=True)
+class DecoderClasses:
+    """The classes a discrete decode matches pixels against (and the styles colour by).
+
+    Attributes
+    ----------
+    colours : ndarray of float64, shape (n, 3)
+        sRGB in [0, 1] of each class, as the figure paints it.
+    boundaries : ndarray of float64, shape (n + 1,)
+        Class i holds the values from ``boundaries[i]`` to ``boundaries[i + 1]``, value units.
+    values : ndarray of float64, shape (n,)
+        The value a pixel of class i gets (the class midpoint, see
+        :meth:`ValueMapping.class_values`).
+    """
+
+    colours: np.ndarray
+    boundaries: np.ndarray
+    values: np.ndarray
+
+
 class ColourDecoder:
     """Inverts one colour scale; build once, decode many colours.
 
@@ -310,6 +330,7 @@ class ColourDecoder:
 
     @property
     def is_discrete(self):
+        """Whether pixels are matched to classes (:attr:`classes`) rather than to a curve."""
         return self._class_tree is not None
 
     @property
@@ -342,6 +363,7 @@ class ColourDecoder:
             self._curve_match = self._to_match_space(curve_srgb)
             self._curve_tree = cKDTree(self._curve_match)
         self._class_tree = None
+        self.classes = None
         # How many distinct colours an 8-bit figure can show. A scale of many vertices is a
         # lookup table (matplotlib's 256 entries): a figure shows its entries, one step each.
         # A gradient of few stops is interpolated by the renderer: between two stops, as many
@@ -379,6 +401,9 @@ class ColourDecoder:
         self._class_match = self._to_match_space(colours_srgb)
         self._class_values = self.mapping.class_values(boundaries)
         self.class_boundaries = boundaries
+        self.classes = DecoderClasses(np.asarray(colours_srgb, dtype=np.float64),
+                                      np.asarray(boundaries, dtype=np.float64),
+                                      self._class_values)
         self._class_tree = cKDTree(self._class_match)
         self._class_lab_tree = cKDTree(self._class_lab)
         self._value_resolution = float(np.min(np.diff(boundaries)))

@@ -86,14 +86,10 @@ def style_spec(result):
     def colour_tuples(array):
         return tuple(tuple(float(c) for c in colour) for colour in np.asarray(array))
 
-    if mapping.levels is not None or scale.discrete:
-        # Exactly the classes the decoder matched pixels against (see ColourDecoder).
-        if mapping.levels is not None:
-            boundaries = np.asarray(mapping.levels, dtype=np.float64)
-            colours = scale.colour_at(np.clip(mapping.to_fraction(mapping.class_values()), 0, 1))
-        else:
-            boundaries = mapping.to_value(np.asarray(scale.positions, dtype=np.float64))
-            colours = np.asarray(scale.colours, dtype=np.float64)
+    classes = result.decoder.classes
+    if classes is not None:
+        # The classes the decoder matched pixels against, read from it.
+        boundaries, colours = classes.boundaries, classes.colours
         keep = np.diff(boundaries) > 0  # drop empty classes
         lower, upper, colours = boundaries[:-1][keep], boundaries[1:][keep], colours[keep]
         values = np.append(lower, upper[-1])

@@ -128,6 +128,22 @@ def _finite(name, value, parameter=None, minimum=None, strictly=False, hint=""):
                           parameter=parameter or name)
 
 
+def check_mapping_range(mapping, settings):
+    """:func:`check_value_range` on the values the job will really use.
+
+    VMIN and VMAX may come from a .cpt file's own z values rather than from the user; then the
+    colour table is named.
+    """
+    if settings.vmin is not None and settings.vmax is not None:
+        return
+    try:
+        check_value_range(mapping.vmin, mapping.vmax)
+    except EngineError as error:
+        raise EngineError(f"The colour table's own value range, used for the missing VMIN or "
+                          f"VMAX: {error} Give VMIN and VMAX yourself, or correct the .cpt "
+                          "file's z values.", parameter="COLORMAP") from None
+
+
 def check_value_range(vmin, vmax, levels=None):
     """Refuse values a float32 raster cannot hold or tell apart.
 
@@ -337,9 +353,19 @@ def parse_mask_wkt(text, parameter="MASK_WKT"):
                               "the polygons.", parameter=parameter)
         if not geometry.is_valid:
             with _geos_quiet():
-                geometry = geometry.buffer(0)
+                geometry = _repaired(geometry)
         geometries.append(geometry)
     return geometries
+
+
+def _repaired(geometry):
+    """A self-intersecting polygon made valid, keeping all its area (a bow tie keeps both
+    halves; ``buffer(0)`` would keep one)."""
+    try:
+        from shapely.validation import make_valid
+    except ImportError:  # shapely < 1.8
+        return geometry.buffer(0)
+    return make_valid(geometry)
 
 
 def _polygon_coordinates(geometry):

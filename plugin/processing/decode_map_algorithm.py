@@ -720,14 +720,16 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             return self.parameterAsDouble(parameters, name, context)
 
         mask_geometries = []
+        from ..engine.validation import parse_mask_wkt
+
         mask_source = self.parameterAsSource(parameters, self.MASK, context)
         if mask_source is not None:
-            mask_geometries += [feature.geometry().asWkt() for feature in mask_source.getFeatures()
-                                if feature.hasGeometry()]
+            # Checked as MASK_WKT is: polygons with finite coordinates, bounded in size.
+            mask_geometries += parse_mask_wkt("\n".join(
+                feature.geometry().asWkt() for feature in mask_source.getFeatures()
+                if feature.hasGeometry() and not feature.geometry().isEmpty()), self.MASK)
         mask_wkt = self.parameterAsString(parameters, self.MASK_WKT, context).strip()
         if mask_wkt:
-            from ..engine.validation import parse_mask_wkt
-
             mask_geometries += parse_mask_wkt(mask_wkt, self.MASK_WKT)
 
         levels_text = self.parameterAsString(parameters, self.LEVELS, context).strip()

@@ -329,7 +329,7 @@ def test_evenly_spread_subset_keeps_corners_and_covers_the_figure():
 
 
 def test_thin_plate_spline_on_thousands_of_gcps_is_fitted_on_a_subset(tmp_path):
-    from colormap_decoder.plugin.engine.gcp_transform import fit_gcp_transform
+    from colormap_decoder.plugin.engine.gcp_transform import fit_gcp_transform, transform_class
     from colormap_decoder.plugin.engine.gcps import read_gcps
 
     affine = fit_gcp_transform(read_gcps(POINTS_FILE), 0)
@@ -343,7 +343,7 @@ def test_thin_plate_spline_on_thousands_of_gcps_is_fitted_on_a_subset(tmp_path):
     settings = pipeline.DecodeSettings(figure_path=str(FIGURE), gcps_path=str(path),
                                        gcp_crs="EPSG:32632", transform=3)
     ref = pipeline.build_georeference(settings, read_figure_header(str(FIGURE)))
-    assert int(ref.gcps.enabled.sum()) == pipeline.MAX_FITTED_GCPS[3]
+    assert int(ref.gcps.enabled.sum()) == transform_class(3).maximum_points == 500
     assert any("is fitted to 500 of them" in w for w in ref.warnings)
     # The points left out check the spline: 2 m of noise, ~250 m pixels.
     check = ~ref.gcps.enabled
@@ -361,6 +361,8 @@ def test_thin_plate_spline_on_thousands_of_gcps_is_fitted_on_a_subset(tmp_path):
 def test_projected_coordinates_plausibility(crs, x, y, plausible):
     from pyproj import CRS
 
-    result = pipeline._projected_coordinates_plausible(CRS.from_user_input(crs),
-                                                       np.array([x]), np.array([y]))
+    from colormap_decoder.plugin.engine.gcp_diagnostics import projected_coordinates_plausible
+
+    result = projected_coordinates_plausible(CRS.from_user_input(crs), np.array([x]),
+                                             np.array([y]))
     assert bool(result[0]) is plausible

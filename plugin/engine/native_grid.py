@@ -64,6 +64,8 @@ CLEAN_SHARE = 0.6
 MIN_EDGE_SHARE = (0.9, 0.75)
 MIN_BAND_SHARE = (0.8, 0.5)
 MIN_INTERIOR_SHARE = (0.95, 0.7)
+# How much more often interior pixels agree with their cell than with a half-shifted one.
+MIN_SHIFT_GAIN = (0.05, 0.15)
 MIN_INLIER_SHARE = 0.8
 MIN_LINE_COVERAGE = 0.5
 # A cell is data when at least this share of its interior pixels decoded.
@@ -234,8 +236,10 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX):
     uniform, shifted = _interior_uniformity(full_luma, box, fit_x, fit_y, agreement,
                                             clean=regime == 0)
     # Half-shifted "cells" straddle the lines: on a true lattice they disagree far more often.
+    # (Less clearly with few colours, where most neighbouring cells share one: a discrete
+    # scale.)
     if not (uniform >= MIN_INTERIOR_SHARE[regime] and (1 - shifted) >= 2 * (1 - uniform)
-            and uniform - shifted >= 0.15):
+            and uniform - shifted >= MIN_SHIFT_GAIN[regime]):
         return LatticeSearch(None, f"no lattice: {description}, but cell interiors are not one "
                                    f"colour ({100 * uniform:.0f} % of interior pixels agree with "
                                    f"their cell, {100 * shifted:.0f} % with a half-cell-shifted "

@@ -168,7 +168,7 @@ def age_1deg(tmp_path_factory, shared_data):
     return folder / "age1.nc", read_grid(folder / "age1.nc")
 
 
-def gmt_figure(folder, grid_path, grid, region, size_inches, jpeg=False):
+def gmt_figure(folder, grid_path, grid, region, size_inches, jpeg=False, cpt=None):
     """GMT grdimage of a 1° grid over ``region`` with coastlines, gridlines and a label.
 
     The frame sits at -X1i -Y1.5i on an 8.5 × 7.5 in page rasterised at 100 dpi, so its pixel
@@ -176,15 +176,16 @@ def gmt_figure(folder, grid_path, grid, region, size_inches, jpeg=False):
     """
     west, east, south, north = region
     width_in, height_in = size_inches
+    cpt = cpt or folder / "turbo.cpt"
     run_gmt(folder,
             "gmt makecpt -Cturbo -T0/200 > turbo.cpt",
             "gmt set PS_MEDIA 8.5ix7.5i",
             f"gmt grdimage {grid_path} -R{west}/{east}/{south}/{north} -JX{width_in}i/{height_in}i "
-            "-Cturbo.cpt -X1i -Y1.5i -P -Bafg -BWSne -K > fig.ps",
+            f"-C{cpt} -X1i -Y1.5i -P -Bafg -BWSne -K > fig.ps",
             "gmt pscoast -R -J -Dl -W0.6p,black -O -K >> fig.ps",
             f"echo {(west + east) / 2} {(south + north) / 2} Label | gmt pstext -R -J "
             "-F+f18p,Helvetica-Bold,black -O -K >> fig.ps",
-            f"gmt psscale -Cturbo.cpt -Dx{width_in + 0.3}i/0i+w{height_in}i/0.3i -Bxaf -O >> fig.ps",
+            f"gmt psscale -C{cpt} -Dx{width_in + 0.3}i/0i+w{height_in}i/0.3i -Bxaf -O >> fig.ps",
             f"gmt psconvert fig.ps -T{'j' if jpeg else 'g'} -E{DPI}")
     top = 750 - 150 - round(height_in * DPI)
     box = (100, top, 100 + round(width_in * DPI), top + round(height_in * DPI))
@@ -192,7 +193,7 @@ def gmt_figure(folder, grid_path, grid, region, size_inches, jpeg=False):
     crop = grid[90 - north:90 - south, west + 180:east + 180]
     cell = ((box[2] - box[0]) / crop.shape[1], (box[3] - box[1]) / crop.shape[0])
     figure = CellFigure(str(folder / f"fig.{'jpg' if jpeg else 'png'}"), crop, region,
-                        (box[0], box[1]), cell, box, "", str(folder / "turbo.cpt"))
+                        (box[0], box[1]), cell, box, "", str(cpt))
     figure.gcps = write_gcps(folder / "gcps.csv", figure)
     return figure
 
@@ -368,6 +369,28 @@ def test_gmt_grdimage_jpeg(tmp_path, age_1deg):
     assert found["within_resolution"] >= 0.8
 
 
+def test_gmt_grdimage_with_a_discrete_cpt(tmp_path, age_1deg, shared_data):
+    """The published earth_age.cpt (irregular discrete bands): most neighbouring cells share a
+    class, yet every cell comes back with its own class."""
+    grid_path, grid = age_1deg
+    figure = gmt_figure(tmp_path, grid_path, grid, (-180, -100, -50, 10), (6.25, 4.5),
+                        cpt=shared_data / "gmtserver_earth_age.cpt")
+    result = decode_map(figure.settings())
+    assert result.decoder.is_discrete
+    found = cell_recovery(figure, result, value_tolerance=np.inf)
+    assert any(m.startswith("Native grid: lattice of") for m in result.messages)
+    assert found["same_shape"] and found["placed"] >= 0.95, found
+    true_class = np.searchsorted(result.decoder.class_boundaries, figure.grid, side="right") - 1
+    data = np.isfinite(figure.grid)
+    assert (result.class_grid[data] == true_class[data]).mean() >= 0.95
+    # Each point carries its cell's class midpoint.
+    clusters = result.points.clusters
+    midpoints = result.mapping.class_values(result.decoder.class_boundaries)
+    known = np.isfinite(figure.grid[clusters.grid_row, clusters.grid_col])
+    point_class = true_class[clusters.grid_row, clusters.grid_col][known]
+    assert np.isclose(clusters.value[known], midpoints[point_class], rtol=1e-6).mean() >= 0.95
+
+
 # -- what is not a lattice ----------------------------------------------------------------
 def test_bundled_sample_is_not_a_lattice():
     from sample_figure import FIGURE, POINTS_FILE
@@ -380,13 +403,14 @@ def test_bundled_sample_is_not_a_lattice():
     assert result.points.clusters.grid_row is None
 
 
-def test_antialiased_dem_is_not_a_lattice(tmp_path):
+def test_antialiased_and_contour_filled_dem_is_not_a_lattice(tmp_path):
     from figures_for_tests import jacksboro_dem, render_grid
 
     dem, extent = jacksboro_dem()
-    for interpolation in ("bilinear", "antialiased"):
+    for interpolation in ("bilinear", "antialiased", "contourf"):
+        levels = np.arange(200, 1101, 100) if interpolation == "contourf" else None
         figure = render_grid(dem, extent, tmp_path / f"dem_{interpolation}.png", cmap="terrain",
-                             interpolation=interpolation)
+                             interpolation=interpolation, levels=levels)
         rgb = read_figure(figure.path).rgb
         data = np.zeros(rgb.shape[:2], bool)
         col0, row0, col1, row1 = figure.plot_box

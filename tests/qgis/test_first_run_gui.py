@@ -244,3 +244,27 @@ def test_help_page_keeps_readme_anchors_and_numbering(tmp_path):
     assert "docs/x.png" not in page and "<p></p>" not in page
     assert "<td>Figure (<code>INPUT</code>)</td>" in page
     assert "Not in the page" not in page
+
+
+@pytest.mark.parametrize("search", ["heat map", "digitize", "georeference", "raster from image"])
+def test_the_processing_toolbox_filter_shows_it(provider, search):
+    """QGIS's own toolbox model and filter, as the toolbox's search box uses them."""
+    from qgis.core import QgsApplication
+    from qgis.gui import QgsProcessingToolboxProxyModel
+
+    model = QgsProcessingToolboxProxyModel(None, QgsApplication.processingRegistry())
+    model.setFilterString(search)
+    found = []
+
+    def walk(parent):
+        for row in range(model.rowCount(parent)):
+            index = model.index(row, 0, parent)
+            algorithm = model.toolboxModel().algorithmForIndex(model.mapToSource(index))
+            if algorithm is not None:
+                found.append(algorithm.id())
+            walk(index)
+
+    from qgis.PyQt.QtCore import QModelIndex
+
+    walk(QModelIndex())
+    assert "colormapdecoder:decodemap" in found, (search, found[:10])

@@ -249,7 +249,7 @@ def qgis_cases(folder):
         print("QGIS missing: no QGIS figures", file=sys.stderr)
         return
     global _QGIS_APP
-    if "_QGIS_APP" not in globals():
+    if QgsApplication.instance() is None:  # a test session has its own
         _QGIS_APP = QgsApplication([], False)
         _QGIS_APP.initQgis()
     sys.path.insert(0, str(REPO / "tests" / "qgis"))

@@ -36,7 +36,9 @@ count), on data pixels at least 2 px from the axes edge and from any line or tex
 * **good %**: share of all true data pixels that come back within 1 % of the range (discrete:
   in the right class) — masking data is a loss, a wrong value is no gain;
 * median and 95th percentile of the error of the decoded pixels; data masked %;
-* line cores masked %: black line pixels (all channels < 40) inside the plot area left undecoded.
+* line cores masked %: black line pixels (all channels < 40) inside the plot area left undecoded;
+* line pixels wrong %: pixels of lines and text (matplotlib figures, continuous scales) decoded
+  to a value off by more than 1 % of the range (left out is fine: a line is not data).
 """
 import argparse
 import json
@@ -95,7 +97,7 @@ class Case:
     settings: dict
     boundaries: np.ndarray = None
     colorbar_box: tuple = None
-    extra: dict = field(default_factory=dict)
+    annotation: np.ndarray = None  # pixels changed by lines and text (matplotlib figures)
 
 
 # -- figures ---------------------------------------------------------------------------------
@@ -105,7 +107,8 @@ def _matplotlib_case(name, figure, cmap, table, settings=None, boundaries=None):
     vmin, vmax = float(np.nanmin(figure.grid)), float(np.nanmax(figure.grid))
     return Case(name, figure.path, figure.size, figure.plot_box, "EPSG:4326",
                 figure.pixel_to_map, figure.truth_at_pixels, data_pixels(figure), vmin, vmax,
-                table, settings or dict(colormap=cmap), boundaries, figure.colorbar_box)
+                table, settings or dict(colormap=cmap), boundaries, figure.colorbar_box,
+                figure.annotation)
 
 
 def _listed(cmap):
@@ -327,6 +330,7 @@ def rescaled_jpeg(case, folder, scale=0.8, quality=60):
         int(round(v * scale)) for v in case.colorbar_box)
     return replace(case, name=f"{case.name} -> {int(scale * 100)} %, JPEG q{quality}",
                    path=str(path), size=size, plot_box=box, colorbar_box=colorbar,
+                   annotation=None,
                    pixel_to_map=lambda x, y: case.pixel_to_map(np.asarray(x) / scale,
                                                                np.asarray(y) / scale),
                    truth_at=lambda x, y: case.truth_at(np.asarray(x) / scale,
@@ -372,7 +376,7 @@ def rotated(case, degrees, folder, name):
     inside = (sx >= 0) & (sx < cols) & (sy >= 0) & (sy < rows)
     data = ndimage.binary_erosion(inside & case.data[source_row, source_col], iterations=1)
     return replace(case, name=name, path=str(path), size=(new_cols, new_rows), plot_box=box,
-                   colorbar_box=None,
+                   colorbar_box=None, annotation=None,
                    pixel_to_map=lambda x, y: case.pixel_to_map(*back(x, y)),
                    truth_at=lambda x, y: case.truth_at(*back(x, y)), data=data)
 
@@ -420,7 +424,19 @@ def measure(case, decoded_at_data, decoded_image=None, rgb=None):
         error = error_all[~missing]
     result = dict(good=float(good.mean()), median=float(np.median(error)) if error.size else np.nan,
                   p95=float(np.percentile(error, 95)) if error.size else np.nan,
-                  data_masked=float(missing.mean()), lines_masked=np.nan)
+                  data_masked=float(missing.mean()), lines_masked=np.nan, lines_wrong=np.nan)
+    if case.annotation is not None and case.boundaries is None:
+        # Pixels of lines and text with data under them: decoded to a wrong value is a loss
+        # no mask shows (left out is fine).
+        col0, row0, col1, row1 = case.plot_box
+        inside = np.zeros(case.annotation.shape, bool)
+        inside[row0 + 2:row1 - 2, col0 + 2:col1 - 2] = True
+        line_rows, line_cols = np.nonzero(case.annotation & inside)
+        line_truth = case.truth_at(line_cols + 0.5, line_rows + 0.5)
+        known = np.isfinite(line_truth)
+        line_values = decoded_at_data(line_rows[known], line_cols[known])
+        wrong = np.abs(line_values - line_truth[known]) / (case.vmax - case.vmin) > 0.01
+        result["lines_wrong"] = float(np.mean(wrong & np.isfinite(line_values)))
     if decoded_image is not None and rgb is not None:
         col0, row0, col1, row1 = case.plot_box
         cores = np.zeros(rgb.shape[:2], bool)
@@ -548,7 +564,8 @@ def _cell(result):
         return "–" if not np.isfinite(value) else f"{100 * value:.{digits}f}"
 
     return (f"{pct(result['good'], 2)} | {pct(result['median'], 3)} | {pct(result['p95'], 3)} | "
-            f"{pct(result['data_masked'], 2)} | {pct(result['lines_masked'], 1)}")
+            f"{pct(result['data_masked'], 2)} | {pct(result['lines_masked'], 1)} | "
+            f"{pct(result.get('lines_wrong', np.nan), 1)}")
 
 
 def main():
@@ -560,8 +577,8 @@ def main():
     _engine()
     folder = Path(tempfile.mkdtemp(prefix="accuracy_"))
     rows, numbers = [], {}
-    header = ("| figure | decoder | good % | median % | p95 % | data masked % | line cores masked % |\n"
-              "|---|---|---:|---:|---:|---:|---:|")
+    header = ("| figure | decoder | good % | median % | p95 % | data masked % | line cores masked % "
+              "| line pixels wrong % |\n|---|---|---:|---:|---:|---:|---:|---:|")
     for case in cases(folder):
         if arguments.only and arguments.only not in case.name:
             continue

@@ -131,6 +131,11 @@ MAX_NON_DATA_COLOURS = 8
 # channels the mode is √2 σ, and 3 modes ≈ 4.2 σ keep all but ~0.1 % of the noisy data), and
 # never above the cap (beyond it the figure does not show this scale).
 NOISE_FLOOR_DELTA_E = 12.0
+# Continuous scales: colours farther from the scale than the noise (3 modes, at least this ΔE)
+# are checked for being a mixture with a line's colour; and the least share of the line in
+# such a mixture (less is within the noise anyway).
+MIN_NOISE_DELTA_E = 2.0
+MIN_LINE_SHARE = 0.1
 NOISE_MODES = 3.0
 NOISE_CAP_DELTA_E = 40.0
 # An exact 8-bit colour whose preimage on the scale spans more than this many value-resolution
@@ -355,6 +360,7 @@ class ColourDecoder:
         colours = np.asarray(self.scale.colours, dtype=np.float64)
         curve_fraction, curve_srgb = _densify(positions, colours)
         self._curve_fraction = curve_fraction
+        self._curve_srgb = curve_srgb
         self._curve_lab = srgb_to_lab(curve_srgb)
         self._curve_lab_tree = cKDTree(self._curve_lab)
         if self.match_space == "cielab":
@@ -461,7 +467,63 @@ class ColourDecoder:
             where = np.clip(np.searchsorted(codes, _pack(srgb8)), 0, len(codes) - 1)
             exact = (codes[where] == _pack(srgb8)) & ~ambiguous[where]
             fraction = np.where(exact, mean_fraction[where], fraction)
-        return self.mapping.to_value(fraction), distance, None
+        values = self.mapping.to_value(fraction)
+        if len(self.non_data_colours) and self.match_space == "srgb":
+            # Lossless figures only: JPEG's noise makes the unmixing guess (measured: more
+            # line pixels decoded wrong, not fewer).
+            values, distance = self._unmix_from_lines(srgb, lab, values, distance)
+        return values, distance, None
+
+    def _unmix_from_lines(self, srgb, lab, values, distance):
+        """Colours that are a scale colour mixed with a non-data colour (a line's anti-aliased
+        edge): unmixed while the scale colour makes up most of the pixel, else left out.
+
+        Only colours beyond the figure's noise are examined. A renderer blends a line over the
+        data in sRGB, ``p = (1 − α)·q + α·n``, so the scale colour ``q`` lies on the ray from the
+        non-data colour ``n`` through ``p``, beyond ``p``. When a scale colour lies on that ray
+        (its mixture explains ``p`` within the noise, and at most half as far as the scale does
+        alone) and ``α ≥ MIN_LINE_SHARE``, the pixel takes ``q``'s value if ``α ≤ ½`` and is left
+        out (NaN value, infinite distance) otherwise.
+        """
+        study = self.figure_study
+        noise = (max(NOISE_MODES * study.noise_mode, MIN_NOISE_DELTA_E)
+                 if study is not None and np.isfinite(study.noise_mode) else MIN_NOISE_DELTA_E)
+        suspect = np.flatnonzero(distance > noise)
+        if suspect.size == 0:
+            return values, distance
+        values, distance = values.copy(), distance.copy()
+        curve = self._curve_srgb
+        for block in np.array_split(suspect, max(1, suspect.size // 512)):
+            pixel = srgb[block]
+            best_residual = np.full(len(block), np.inf)
+            best_share = np.zeros(len(block))
+            best_vertex = np.zeros(len(block), dtype=int)
+            for other in self.non_data_colours:
+                ray = pixel - other  # from the non-data colour through the pixel
+                length2 = np.maximum(np.einsum("ik,ik->i", ray, ray), 1e-12)
+                # Each curve vertex's position s along the ray (s = 1 / (1 − α) ≥ 1 beyond p).
+                along = ((curve[None, :, :] - other) * ray[:, None, :]).sum(axis=2) / length2[:, None]
+                along = np.maximum(along, 1.0)
+                offset = curve[None, :, :] - (other + along[..., None] * ray[:, None, :])
+                gap = np.sqrt(np.einsum("ijk,ijk->ij", offset, offset))
+                vertex = np.argmin(gap, axis=1)
+                rows = np.arange(len(block))
+                share = 1.0 - 1.0 / along[rows, vertex]
+                mixed = (1 - share)[:, None] * curve[vertex] + share[:, None] * other
+                residual = np.linalg.norm(lab[block] - srgb_to_lab(mixed), axis=1)
+                better = residual < best_residual
+                best_residual = np.where(better, residual, best_residual)
+                best_share = np.where(better, share, best_share)
+                best_vertex = np.where(better, vertex, best_vertex)
+            mixture = ((best_residual <= noise) & (best_residual <= 0.5 * distance[block])
+                       & (best_share >= MIN_LINE_SHARE))
+            unmixed = mixture & (best_share <= 0.5)
+            left_out = mixture & ~unmixed
+            values[block[unmixed]] = self.mapping.to_value(self._curve_fraction[best_vertex[unmixed]])
+            distance[block[unmixed]] = best_residual[unmixed]
+            values[block[left_out]] = np.nan
+            distance[block[left_out]] = np.inf
+        return values, distance
 
     @property
     def uses_exact_colours(self):

@@ -110,3 +110,14 @@ def test_the_threshold_and_the_non_data_colours_come_from_the_figure(folder):
     assert explicit.settings.max_color_distance == 5.0
     assert any("(MAX_COLOR_DISTANCE)" in m for m in explicit.messages)
     assert np.isfinite(explicit.field.values).sum() < np.isfinite(result.field.values).sum()
+
+
+def test_line_edges_are_unmixed_or_left_out_not_decoded_wrong(measured):
+    """On a lossless figure with black contour lines, the pixels of the lines' anti-aliased
+    edges are unmixed (the line's share taken out) or left out: far fewer of them come back with
+    a wrong value (> 1 % of the range off) than from the nearest-sample search (measured: 3.9 %
+    against 32 % on the LinearSegmentedColormap figure)."""
+    name, case, ours_result, peer_result = measured
+    if not np.isfinite(ours_result["lines_wrong"]) or case.path.endswith(".jpg"):
+        pytest.skip("measured on lossless figures whose lines are known")
+    assert ours_result["lines_wrong"] <= 0.5 * peer_result["lines_wrong"], (name, ours_result)

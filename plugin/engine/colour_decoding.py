@@ -136,6 +136,11 @@ NOISE_FLOOR_DELTA_E = 12.0
 # such a mixture (less is within the noise anyway).
 MIN_NOISE_DELTA_E = 2.0
 MIN_LINE_SHARE = 0.1
+# Up to this share of a line in a pixel the scale colour under it is taken (unmixed); more is
+# left out. 0: every such mixture is left out — unmixing a line's edge from an 8-bit colour
+# turned out too uncertain (the GMT figures' coastlines gained off-cell values), and leaving
+# it out costs nothing: a line is not data.
+MAX_UNMIXED_LINE_SHARE = 0.0
 NOISE_MODES = 3.0
 NOISE_CAP_DELTA_E = 40.0
 # An exact 8-bit colour whose preimage on the scale spans more than this many value-resolution
@@ -476,14 +481,15 @@ class ColourDecoder:
 
     def _unmix_from_lines(self, srgb, lab, values, distance):
         """Colours that are a scale colour mixed with a non-data colour (a line's anti-aliased
-        edge): unmixed while the scale colour makes up most of the pixel, else left out.
+        edge): unmixed while the line's share is at most ``MAX_UNMIXED_LINE_SHARE``, else left
+        out.
 
         Only colours beyond the figure's noise are examined. A renderer blends a line over the
         data in sRGB, ``p = (1 − α)·q + α·n``, so the scale colour ``q`` lies on the ray from the
         non-data colour ``n`` through ``p``, beyond ``p``. When a scale colour lies on that ray
         (its mixture explains ``p`` within the noise, and at most half as far as the scale does
-        alone) and ``α ≥ MIN_LINE_SHARE``, the pixel takes ``q``'s value if ``α ≤ ½`` and is left
-        out (NaN value, infinite distance) otherwise.
+        alone) and ``α ≥ MIN_LINE_SHARE``, the pixel takes ``q``'s value if
+        ``α ≤ MAX_UNMIXED_LINE_SHARE`` and is left out (NaN value, infinite distance) otherwise.
         """
         study = self.figure_study
         noise = (max(NOISE_MODES * study.noise_mode, MIN_NOISE_DELTA_E)
@@ -517,7 +523,7 @@ class ColourDecoder:
                 best_vertex = np.where(better, vertex, best_vertex)
             mixture = ((best_residual <= noise) & (best_residual <= 0.5 * distance[block])
                        & (best_share >= MIN_LINE_SHARE))
-            unmixed = mixture & (best_share <= 0.5)
+            unmixed = mixture & (best_share <= MAX_UNMIXED_LINE_SHARE)
             left_out = mixture & ~unmixed
             values[block[unmixed]] = self.mapping.to_value(self._curve_fraction[best_vertex[unmixed]])
             distance[block[unmixed]] = best_residual[unmixed]
@@ -657,7 +663,8 @@ class ColourDecoder:
         return np.where(clear, first, -1), distance
 
     def study_figure(self, rgb, examine=None, seed=0):
-        """Learn the figure's non-data colours and its colour noise from a sample of pixels.
+        """Learn the figure's non-data colours, its colour noise and (lossless figures) its
+        renderer's 8-bit rounding from a sample of pixels.
 
         Frequent colours of the examined pixels that lie off the scale (farther than
         ``OFF_SCALE_DELTA_E``, and for a discrete scale than half the narrowest class
@@ -725,6 +732,8 @@ class ColourDecoder:
         # colours lie far out in the tail and do not move the mode).
         codes, inverse = np.unique(sample[:, 0] | (sample[:, 1] << 8) | (sample[:, 2] << 16),
                                    return_inverse=True)
+        if self._recognise_quantiser and self.uses_exact_colours:
+            self.quantiser = self.recognise_quantiser(codes)
         colours = np.stack([codes & 255, (codes >> 8) & 255, codes >> 16], axis=1) / 255.0
         pixel_distance = self._scale_distance(colours)[inverse]
         pixel_distance = pixel_distance[np.isfinite(pixel_distance)
@@ -769,7 +778,8 @@ class ColourDecoder:
                                  self._curve_fraction)[1]
 
     def decode_image(self, rgb, examine=None, max_distance=np.inf,
-                     chunk_pixels=DEFAULT_CHUNK_PIXELS, feedback=None, with_distance=True):
+                     chunk_pixels=DEFAULT_CHUNK_PIXELS, feedback=None, with_distance=True,
+                     study=True):
         """Decode every pixel of an image.
 
         Parameters
@@ -787,13 +797,18 @@ class ColourDecoder:
             Called with the fraction done; returning True cancels (raises ``InterruptedError``).
         with_distance : bool
             Also return each pixel's colour distance (``DecodedField.distance``, else None).
+        study : bool
+            Study this image first (:meth:`study_figure` on the examined pixels). False keeps
+            the study made before, e.g. of the whole plot area, so that the decoding of any
+            part of it does not depend on which pixels are examined.
 
         Returns
         -------
         DecodedField
         """
         rows, cols = rgb.shape[:2]
-        self.study_figure(rgb, examine)
+        if study or self.figure_study is None:
+            self.study_figure(rgb, examine)
         if max_distance is None:
             max_distance = self.figure_study.threshold
         out_values = np.full((rows, cols), np.nan, dtype=np.float32)
@@ -822,8 +837,6 @@ class ColourDecoder:
         _run_chunks(mark, blocks, feedback, 0.0, 0.4)
         codes = np.flatnonzero(seen)
         colours = np.stack([codes & 255, (codes >> 8) & 255, codes >> 16], axis=1)
-        if self._recognise_quantiser and self.uses_exact_colours:
-            self.quantiser = self.recognise_quantiser(codes)
         values, distance, class_index = self.decode_colours(colours.astype(np.uint8))
         matched = distance <= max_distance
         _report(feedback, 0.5)

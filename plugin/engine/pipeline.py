@@ -446,9 +446,10 @@ def decode_map(settings, progress=None, log=None):
                           parameter="PLOT_AREA")
     with times("decode"):
         rgb = denoise(figure.rgb) if settings.denoise else figure.rgb
+        decoder.study_figure(rgb, study_region(figure, plot_box))
         field_ = decoder.decode_image(rgb, examine, settings.max_color_distance,
                                       feedback=stage(0.05, 0.45, "Decoding colours"),
-                                      with_distance=settings.distance_output)
+                                      with_distance=settings.distance_output, study=False)
     settings = _with_threshold(settings, decoder, say)
     matched = np.isfinite(field_.values)
     n_examined, n_matched = int(examine.sum()), int(matched.sum())
@@ -554,6 +555,12 @@ def _reduce_to_cells(settings, decoder, field_, lattice, plot_box, say):
             f"{100 * check.within_resolution:.1f} % of {check.pixels_compared:,} pixels within the "
             f"value resolution")
     return cells, clusters, check
+
+
+def study_region(figure, plot_box):
+    """Where the decoder studies a figure's noise and non-data colours: the whole plot area
+    (MASK polygons and the colorbar aside or not, the study is the same)."""
+    return figure.opaque & box_mask(figure.shape, plot_box)
 
 
 def _with_threshold(settings, decoder, say):

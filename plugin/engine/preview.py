@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .colour_decoding import ColourDecoder
-from .pipeline import (build_colour_scale, build_value_mapping, choose_match_space,
+from .pipeline import (build_colour_scale, build_value_mapping, choose_match_space, study_region,
                        pixels_to_examine)
 
 #: The preview decodes at most this many pixels: a 1 MP figure whole, a 12 MP one every 3rd pixel.
@@ -190,7 +190,12 @@ class PreviewDecoder:
         decoder, colorbar_box = self.decoder_for(settings)
         examine, plot_box = pixels_to_examine(settings, self.figure, colorbar_box)
         examine = np.ascontiguousarray(examine[::self.step, ::self.step])
-        field = decoder.decode_image(self.rgb, examine, settings.max_color_distance)
+        if getattr(self, "_study_key", None) != (id(decoder), plot_box):
+            # As the pipeline: studied on the full figure's plot area, so that the preview's
+            # pixels decode as the job will.
+            decoder.study_figure(self.figure.rgb, study_region(self.figure, plot_box))
+            self._study_key = (id(decoder), plot_box)
+        field = decoder.decode_image(self.rgb, examine, settings.max_color_distance, study=False)
         return Preview(field.values, field.distance, examine, self.step, decoder,
                        float(settings.max_color_distance), plot_box, colorbar_box)
 

@@ -4,8 +4,8 @@ Run once with the engine *before* an optimisation (the outputs stored here were 
 engine of commit 2128481 (main with the figure-pixel output grid), before issue 11's speed work,
 and made again when issue 15 deliberately changed the decoded values: continuous scales
 projected in sRGB with exact colours through the renderer's rounding, classes of a LEVELS
-figure in the table entry matplotlib paints them with and a threshold from the figure's noise,
-proven by the accuracy tests):
+figure in the table entry matplotlib paints them with, a threshold from the figure's noise and
+line edges left out, proven by the accuracy tests):
 
     /usr/bin/python3 tests/data/make_golden.py [--figures-only]
 

@@ -17,7 +17,8 @@ from .colour_decoding import (NOISE_FLOOR_DELTA_E, NOISE_MODES, ColourDecoder, D
                               ValueMapping)
 from .colour_scales import colour_scale_from_samples, resolve_colour_scale, sample_colorbar
 from .detection.answers import answer_from_figure, parameters_to_find
-from .detection.colormap_match import recognise_colormap
+from .detection.colorbar import sample_bar_by_ticks
+from .detection.colormap_match import fits_data_better, recognise_colormap
 from .detection.layout import describe_layout_use, detect_layout
 from .errors import ColourScaleError, EngineError, GcpError, GeoreferencingError
 from .figure import read_figure, read_figure_header
@@ -163,14 +164,24 @@ def build_colour_scale(settings, figure, layout=None):
     if not settings.colormap and layout is not None and layout.colorbar is not None:
         colorbar_box = layout.colorbar.pixel_box()
         fractions, samples = sample_colorbar(figure.rgb, colorbar_box, flip=settings.colorbar_flip)
+        bar_fit = getattr(layout, "bar_fit", None)
+        if bar_fit is not None and settings.vmin is not None and settings.vmax is not None:
+            # Each sample placed by the colorbar's tick fit rather than by the box's edges.
+            fractions, samples = sample_bar_by_ticks(figure.rgb, layout.colorbar, bar_fit,
+                                                     settings.vmin, settings.vmax)
         # A known colormap recognised in the bar decodes with its exact table.
         layout.recognised = recognise_colormap(fractions, samples, layout.colorbar.across_spread,
                                                settings.qgis_resources)
+        sampled = colour_scale_from_samples(samples, name="colorbar (found on the figure)",
+                                            positions=fractions)
         if layout.recognised is not None:
-            return resolve_colour_scale(layout.recognised.name, settings.qgis_resources), \
-                colorbar_box
-        return (colour_scale_from_samples(samples, name="colorbar (found on the figure)",
-                                          positions=fractions), colorbar_box)
+            table = resolve_colour_scale(layout.recognised.name, settings.qgis_resources)
+            box = layout.frame.inner_pixel_box() if layout.frame is not None else \
+                (0, 0, figure.shape[1], figure.shape[0])
+            layout.recognised.exact = fits_data_better(figure.rgb, box, table, sampled)
+            if layout.recognised.exact:
+                return table, colorbar_box
+        return sampled, colorbar_box
     if not settings.colormap:
         raise ColourScaleError("Give a COLORMAP (a name or a .cpt file) or draw the COLORBAR box: "
                                "no colorbar was found on the figure.")
@@ -424,10 +435,12 @@ def decode_map(settings, progress=None, log=None):
     scale, colorbar_box = build_colour_scale(settings, figure, layout)
     if layout is not None and getattr(layout, "recognised", None) is not None:
         found = layout.recognised
+        use = ("decoded with its exact table" if found.exact else
+               "but the map's pixels lie closer to the bar's own colours, which are decoded")
         say(f"Colormap recognised in the colorbar: {found.name} (mean ΔE {found.mean_delta_e:.2f}, "
             f"max {found.max_delta_e:.2f} from the bar's colours; next best {found.runner_up} at "
-            f"{found.runner_up_delta_e:.2f}); decoded with its exact table. Give COLORMAP or "
-            f"COLORBAR to choose otherwise.")
+            f"{found.runner_up_delta_e:.2f}); {use}. Give COLORMAP or COLORBAR to choose "
+            f"otherwise.")
     mapping = build_value_mapping(settings, scale)
     check_mapping_range(mapping, settings)
     check_flat_tolerance(settings.flat_tolerance, mapping)

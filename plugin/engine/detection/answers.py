@@ -157,6 +157,8 @@ def _answer_value_range(answers, layout, needs):
                 f"The colorbar is discrete: {len(levels) - 1} colour blocks; their boundaries "
                 f"from the tick fit, as a parameter LEVELS={','.join(f'{v:g}' for v in levels)}.")
     answers.settings = dataclasses.replace(settings, **changes)
+    # The bar's own tick fit places its colour samples (pipeline.build_colour_scale).
+    layout.bar_fit = bar.axis.fit
     direction = ("top" if layout.colorbar.vertical else "right") if bar.flip else \
         ("bottom" if layout.colorbar.vertical else "left")
     answers.messages.append(

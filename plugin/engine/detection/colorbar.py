@@ -154,3 +154,50 @@ def find_colorbars(rgb, rectangles, page_rgb=None):
 def _inside(box, other, margin):
     return (box[0] >= other[0] - margin and box[2] <= other[2] + margin
             and box[1] >= other[1] - margin and box[3] <= other[3] + margin)
+
+
+def sample_bar_by_ticks(rgb, bar, fit, vmin, vmax, margin=2):
+    """The bar's colours at the values its tick fit gives each pixel row (or column).
+
+    Sampling a bar by its own edges puts every colour at a fraction of the box, and the box's
+    edges (an outline a pixel or two thick, merging with a dark end colour) are known to about
+    a pixel. The tick fit knows the value at every position along the bar to a fraction of a
+    pixel, so each sample gets its fraction of the value range from it.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8
+    bar : ColorbarDetection
+    fit : ticks.TickFit
+        Values along the bar (the colorbar's labels).
+    vmin, vmax : float
+        The values at the scale's ends (fractions 0 and 1).
+    margin : int
+        Pixels left out next to the outline at each end.
+
+    Returns
+    -------
+    fractions : ndarray, increasing
+    colours : ndarray (n, 3), sRGB in [0, 1]
+    """
+    col0, row0, col1, row1 = bar.pixel_box()
+    across = (col1 - col0) if bar.vertical else (row1 - row0)
+    drop = max(1, int(0.25 * across))
+    if bar.vertical:
+        strip = rgb[row0:row1, col0 + drop:col1 - drop]
+    else:
+        strip = rgb[row0 + drop:row1 - drop, col0:col1].transpose(1, 0, 2)
+    colours = np.median(strip.astype(np.float64), axis=1) / 255.0
+    start = row0 if bar.vertical else col0
+    positions = start + np.arange(len(colours)) + 0.5
+    values = fit.value_at(positions)
+    if fit.logarithmic:
+        fractions = (np.log10(values) - np.log10(vmin)) / (np.log10(vmax) - np.log10(vmin))
+    else:
+        fractions = (values - vmin) / (vmax - vmin)
+    # Inside the outline: the line's own pixels (and its anti-aliasing) are not bar colours.
+    low, high = (bar.box[1], bar.box[3]) if bar.vertical else (bar.box[0], bar.box[2])
+    inside = (positions > low + margin + 1) & (positions < high - margin - 1)
+    fractions, colours = fractions[inside], colours[inside]
+    order = np.argsort(fractions)
+    return np.clip(fractions[order], 0.0, 1.0), colours[order]

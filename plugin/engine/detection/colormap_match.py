@@ -16,6 +16,10 @@ from ..colour_decoding import srgb_to_lab
 #: Mean CIELAB ΔE*ab between the bar and a scale below which the scale is the bar's, on top of
 #: the bar's own noise (JPEG, anti-aliasing).
 MATCH_MEAN_DELTA_E = 2.5
+#: Mean ΔE*ab (plus noise) below which the recognised scale's exact table replaces the sampled
+#: bar for decoding: the table then reproduces the bar to within 8-bit rounding. A close but
+#: different table (GMT's turbo against matplotlib's, ΔE 0.7) is named, not used.
+EXACT_MEAN_DELTA_E = 0.6
 #: No sample may differ more than this (ΔE*ab, plus noise): a different map that is close on
 #: average (viridis vs cividis ends) is not the same.
 MATCH_MAX_DELTA_E = 8.0
@@ -44,6 +48,8 @@ class RecognisedColormap:
     max_delta_e: float
     runner_up: str = ""
     runner_up_delta_e: float = float("nan")
+    #: The table reproduces the bar (mean ΔE within EXACT_MEAN_DELTA_E plus noise): decode with it.
+    exact: bool = False
 
 
 def _candidates(resources):
@@ -134,4 +140,45 @@ def recognise_colormap(fractions, colours_srgb, noise_delta_e=0.0, resources=Non
     return RecognisedColormap(
         best_name, float(mean[best]), float(worst[best]),
         "" if second is None else named(second),
-        float("nan") if second is None else float(mean[second]))
+        float("nan") if second is None else float(mean[second]),
+        bool(mean[best] <= EXACT_MEAN_DELTA_E + noise_delta_e))
+
+
+def fits_data_better(rgb, box, table_scale, sampled_scale, samples=20000, seed=0):
+    """Whether the map's own pixels lie at least as close to a named table as to the bar sampled
+    off the figure (median CIELAB distance to each scale's colours, over pixels near either).
+
+    A recognised table close to the bar (GMT's turbo against matplotlib's, ΔE 0.5) can still
+    be the wrong one; the data drawn with it tell.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8
+    box : tuple (col0, row0, col1, row1)
+        The map's pixels.
+    table_scale, sampled_scale : ColourScale
+
+    Returns
+    -------
+    bool
+    """
+    from scipy.spatial import cKDTree
+
+    col0, row0, col1, row1 = box
+    patch = rgb[row0:row1, col0:col1].reshape(-1, 3)
+    if patch.shape[0] == 0:
+        return True
+    rng = np.random.default_rng(seed)
+    pick = patch[rng.choice(patch.shape[0], min(samples, patch.shape[0]), replace=False)]
+    lab = srgb_to_lab(pick.astype(np.float64) / 255.0)
+    fractions = np.linspace(0.0, 1.0, 2048)
+    distances = []
+    for scale in (table_scale, sampled_scale):
+        tree = cKDTree(srgb_to_lab(scale.colour_at(fractions)))
+        distances.append(tree.query(lab)[0])
+    table, sampled = distances
+    # Pixels of the data (near either scale), not lines, text or background.
+    data = np.minimum(table, sampled) < 6.0
+    if data.sum() < 100:
+        return True
+    return float(np.median(table[data])) <= float(np.median(sampled[data])) + 0.05

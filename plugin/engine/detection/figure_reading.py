@@ -21,6 +21,8 @@ from .ticks import TickLabel, attach_tick_marks, box_sides, find_tick_marks, fit
 #: A fit must explain at least this many labels, and this share of those read as numbers.
 MIN_KEPT_LABELS = 3
 MIN_KEPT_SHARE = 0.6
+#: A colorbar label this close (pixels) to the bar's end is the end's value.
+END_LABEL_PIXELS = 1.0
 #: Largest tick-fit residual (pixels) accepted for georeferencing: more means a misplaced label.
 MAX_GEOREFERENCING_RESIDUAL_PX = 2.0
 
@@ -289,6 +291,13 @@ def _colorbar_values(axis, bar, snap_offset=0.0):
     # The bar's ends are its outline's lines; the value there is the fit's.
     start, end = (bottom, top) if bar.vertical else (left, right)
     at_start, at_end = (float(v) for v in axis.fit.value_at([start, end]))
+    # A label printed at a bar's end (GMT's psscale, many hand-made bars) is its value: within
+    # a pixel of the end, the label's exact value beats the line's detected centre.
+    for label in axis.kept:
+        if abs(label.position - start) <= END_LABEL_PIXELS:
+            at_start = float(label.value)
+        if abs(label.position - end) <= END_LABEL_PIXELS:
+            at_end = float(label.value)
     reading.logarithmic = axis.fit.logarithmic
     reading.vmin, reading.vmax = min(at_start, at_end), max(at_start, at_end)
     # sample_colorbar's default: low end at the bottom (vertical) or the left (horizontal).

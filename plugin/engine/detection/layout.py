@@ -40,6 +40,8 @@ class Layout:
     snap_offset: float = 0.0
     #: The named colormap recognised in the colorbar (colormap_match.RecognisedColormap).
     recognised: object = None
+    #: The colorbar's tick fit (ticks.TickFit) when its labels were read.
+    bar_fit: object = None
 
     def colorbar_exclusion_margin(self):
         """Pixels around the colorbar left out of the decoding: its outline and ticks; with no

@@ -32,14 +32,20 @@ def discrete_blocks(fractions, colours_srgb):
         Increasing fractions: 0, the jumps between blocks, 1. None for a continuous bar.
     """
     lab = srgb_to_lab(np.asarray(colours_srgb, float))
-    step = np.linalg.norm(np.diff(lab, axis=0), axis=1)
-    jump = step >= SAME_BLOCK_DELTA_E
-    # Runs of samples between jumps.
-    edges = np.flatnonzero(jump)
-    starts = np.r_[0, edges + 1]
-    ends = np.r_[edges + 1, len(lab)]
+    # Runs of one colour: every sample within SAME_BLOCK_DELTA_E of the run's median so far
+    # (a smooth gradient drifts out of any run quickly, a block does not).
+    starts, ends = [0], []
+    for index in range(1, len(lab)):
+        run = lab[starts[-1]:index]
+        if np.linalg.norm(lab[index] - np.median(run, axis=0)) >= SAME_BLOCK_DELTA_E:
+            ends.append(index)
+            starts.append(index)
+    ends.append(len(lab))
+    starts, ends = np.array(starts), np.array(ends)
     lengths = ends - starts
-    blocks = lengths >= 3
+    # A block is a class of the bar, not a few pixels of a smooth colormap drawn from a
+    # 256-colour table (a flat run of 2-3 pixels each).
+    blocks = lengths >= max(3, 0.015 * len(lab))
     if blocks.sum() < 2 or blocks.sum() > MAX_BLOCKS or \
             lengths[blocks].sum() < MIN_BLOCK_COVER * len(lab):
         return None

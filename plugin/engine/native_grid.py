@@ -71,7 +71,7 @@ MIN_LINE_COVERAGE = 0.5
 # A cell is data when at least this share of its interior pixels decoded.
 MIN_DECODED_SHARE = 0.5
 # Pixels per block of cell rows processed at once (bounds memory on large figures).
-BLOCK_PIXELS = 4_000_000
+BLOCK_PIXELS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -159,10 +159,18 @@ class _AxisFit:
 
 
 # -- detection ----------------------------------------------------------------------------
-def luma(rgb):
-    """Y' (Rec. 601 luma, 0..255) of an RGB image, float32: the channel a JPEG keeps sharpest."""
-    return (rgb[..., 0] * np.float32(0.299) + rgb[..., 1] * np.float32(0.587)
-            + rgb[..., 2] * np.float32(0.114))
+def luma(rgb, chunk_rows=512):
+    """Y' (Rec. 601 luma, 0..255) of an RGB image, float32: the channel a JPEG keeps sharpest.
+
+    Computed in strips of rows, so that its temporaries stay small beside the result.
+    """
+    result = np.empty(rgb.shape[:2], np.float32)
+    for start in range(0, rgb.shape[0], chunk_rows):
+        block = rgb[start:start + chunk_rows]
+        result[start:start + chunk_rows] = (block[..., 0] * np.float32(0.299)
+                                            + block[..., 1] * np.float32(0.587)
+                                            + block[..., 2] * np.float32(0.114))
+    return result
 
 
 def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX):
@@ -227,14 +235,14 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX):
                                    f"but in some third of it only {100 * band_share:.0f} % of "
                                    "colour edges lie on them (cells that are not rectangles in "
                                    "the figure, e.g. a lon/lat grid drawn in a projection)")
+    # Luma of the decoded pixels only (the crop's own array: nothing else needs it now).
+    crop_luma[~crop_data] = np.nan
+    agreement = max(0.75, 3.0 * noise)
+    uniform, shifted = _interior_uniformity(crop_luma, (0, 0, col1 - col0, row1 - row0), fit_x,
+                                            fit_y, agreement, clean=regime == 0)
     # Phases from the crop's frame to the figure's.
     fit_x.phase += col0
     fit_y.phase += row0
-    full_luma = np.full(data.shape, np.nan, np.float32)
-    full_luma[row0:row1, col0:col1] = np.where(crop_data, crop_luma, np.nan)
-    agreement = max(0.75, 3.0 * noise)
-    uniform, shifted = _interior_uniformity(full_luma, box, fit_x, fit_y, agreement,
-                                            clean=regime == 0)
     # Half-shifted "cells" straddle the lines: on a true lattice they disagree far more often.
     # (Less clearly with few colours, where most neighbouring cells share one: a discrete
     # scale.)

@@ -33,7 +33,8 @@ from .reduction import (ClusterPoints, cluster_pixels, cluster_points, connectiv
                         flat_mask, reconstruction_check)
 from .colour_decoding import denoise
 from .regions import box_mask, extent_to_pixel_box, polygons_mask
-from .validation import check_flat_tolerance, check_mapping_range, check_settings
+from .validation import (check_class_count, check_flat_tolerance, check_mapping_range,
+                         check_settings)
 from .warping import (GeotransformPixelTransform, OutputGrid, crs_label, crs_unit_name,
                       plan_output_grid,
                       pixels_to_target, warp_nearest)
@@ -443,6 +444,7 @@ def decode_map(settings, progress=None, log=None):
             f"otherwise.")
     mapping = build_value_mapping(settings, scale)
     check_mapping_range(mapping, settings)
+    check_class_count(settings, scale)
     check_flat_tolerance(settings.flat_tolerance, mapping)
     decoder = ColourDecoder(scale, mapping, choose_match_space(settings, figure))
     say(f"Colour scale: {scale.name} ({'discrete' if decoder.is_discrete else 'continuous'}), "

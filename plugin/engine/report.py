@@ -143,6 +143,10 @@ def report_json_path(html_path):
 # Picture
 
 
+#: Most GCPs numbered in the picture and listed in the HTML table (the JSON has them all).
+MAX_LISTED_GCPS = 200
+
+
 def _picture(figure_rgb, gcps, residuals):
     """PNG bytes of the downsampled figure with GCPs and residual arrows, and the arrow scale."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -192,9 +196,12 @@ def _picture(figure_rgb, gcps, residuals):
                  zorder=4)
     axes.scatter(x[suspicious], y[suspicious], s=90, marker="s", facecolors="none",
                  edgecolors="#e00000", linewidths=2, zorder=5)
-    for index in range(len(gcps)):
+    for index in _numbered_gcps(suspicious, lengths):
         axes.annotate(str(index + 1), (x[index], y[index]), xytext=(4, 4),
                       textcoords="offset points", fontsize=7, color="#000000", zorder=6)
+    if len(gcps) > MAX_LISTED_GCPS:
+        scale_text += (f" Of the {len(gcps):,} GCPs, only the suspicious ones and those with the "
+                       f"largest residuals (at most {MAX_LISTED_GCPS:,}) are numbered.")
     handles = [
         Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor="#0050d0",
                label="GCP used"),
@@ -207,6 +214,21 @@ def _picture(figure_rgb, gcps, residuals):
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue(), scale_text
+
+
+def _numbered_gcps(suspicious, errors):
+    """Indices of the GCPs to number in the picture and list in the table.
+
+    All of them up to :data:`MAX_LISTED_GCPS`; beyond, the suspicious ones and those with the
+    largest errors, in file order: ten thousand labels would take minutes and gigabytes to
+    draw and bury the ones that matter (the JSON keeps every GCP).
+    """
+    count = len(errors)
+    if count <= MAX_LISTED_GCPS:
+        return range(count)
+    ranked = np.where(np.isfinite(errors), errors, np.inf)
+    ranked = np.where(suspicious, np.inf, ranked)
+    return np.sort(np.argsort(-ranked, kind="stable")[:MAX_LISTED_GCPS])
 
 
 def _round_down(value):
@@ -289,7 +311,14 @@ def _html_document(picture, scale_text, gcps, kind, residuals, warnings, extra, 
         f"<th>residual {e(unit_text)}</th><th>leave-one-out px</th>"
         f"<th>leave-one-out {e(unit_text)}</th><th>used</th><th>suspicious</th></tr>",
     ]
-    for index, label in enumerate(gcps.labels):
+    listed = _numbered_gcps(np.asarray(residuals.suspicious, bool),
+                            np.asarray(residuals.loo_error_pixels, float))
+    if len(gcps) > MAX_LISTED_GCPS:
+        parts.insert(-1, f"<p>{len(gcps):,} GCPs: the table lists the suspicious ones and those "
+                         f"with the largest leave-one-out errors, {len(listed):,} in all; the "
+                         "JSON beside this report lists every GCP.</p>")
+    for index in listed:
+        label = gcps.labels[index]
         classes = []
         if residuals.suspicious[index]:
             classes.append("suspicious")

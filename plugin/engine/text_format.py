@@ -63,6 +63,10 @@ def unit_symbol(unit_name):
     return symbols.get(unit_name, unit_name)
 
 
+#: Most GCPs whose pairs :func:`map_units_per_pixel` compares.
+MAX_PAIRED_POINTS = 300
+
+
 def map_units_per_pixel(pixel, map_xy, enabled=None):
     """The typical size of one figure pixel in map units, from GCPs.
 
@@ -85,6 +89,11 @@ def map_units_per_pixel(pixel, map_xy, enabled=None):
     pixel, map_xy = pixel[use], map_xy[use]
     if len(pixel) < 2:
         return float("nan")
+    if len(pixel) > MAX_PAIRED_POINTS:
+        # Every pair of 10,000 GCPs is 50 million pairs (gigabytes); the median of a few
+        # hundred points' pairs is as good a typical scale.
+        keep = np.linspace(0, len(pixel) - 1, MAX_PAIRED_POINTS).round().astype(int)
+        pixel, map_xy = pixel[keep], map_xy[keep]
     first, second = np.triu_indices(len(pixel), 1)
     pixel_distance = np.hypot(*(pixel[first] - pixel[second]).T)
     map_distance = np.hypot(*(map_xy[first] - map_xy[second]).T)

@@ -38,6 +38,8 @@ MAX_MASK_VERTICES = 1_000_000
 #: that lie within ``eps`` of each other; beyond some tens of pixels every plateau merges with
 #: its neighbours across lines and labels, and the cost grows with eps².
 MAX_DBSCAN_EPS = 32.0
+#: Most classes of a discrete scale (LEVELS, or the bands of a discrete .cpt).
+MAX_CLASSES = 1024
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 #: Fewest distinct float32 numbers the value range must span (a 256-colour scale needs 256).
 MIN_FLOAT32_STEPS = 1024
@@ -253,6 +255,31 @@ def check_extent(parameter, extent):
         raise EngineError(f"{parameter} ({xmin:g}, {xmax:g}, {ymin:g}, {ymax:g}) has no area: "
                           "give xmin,xmax,ymin,ymax with xmin < xmax and ymin < ymax.",
                           parameter=parameter)
+
+
+def check_class_count(settings, scale):
+    """Refuse more classes than colours can tell apart.
+
+    An 8-bit figure shows a few hundred distinguishable colours; beyond
+    :data:`MAX_CLASSES` classes (LEVELS, or the bands of a discrete colour table) the class
+    matching would compare every class with every other, in memory that grows with the square.
+
+    Parameters
+    ----------
+    settings : pipeline.DecodeSettings
+    scale : ColourScale
+    """
+    if settings.levels and len(settings.levels) - 1 > MAX_CLASSES:
+        raise EngineError(
+            f"LEVELS holds {len(settings.levels):,} boundaries, {len(settings.levels) - 1:,} "
+            f"classes: more than the {MAX_CLASSES:,} a figure's colours can tell apart. Give the "
+            "class boundaries printed on the colorbar, or leave LEVELS empty for a continuous "
+            "scale.", parameter="LEVELS")
+    if scale.discrete and not settings.levels and len(scale.colours) > MAX_CLASSES:
+        raise EngineError(
+            f"The colour table '{scale.name}' has {len(scale.colours):,} distinct bands, more "
+            f"than the {MAX_CLASSES:,} a figure's colours can tell apart. Is it the right "
+            "table?", parameter="COLORMAP")
 
 
 def check_flat_tolerance(tolerance, mapping):

@@ -366,3 +366,48 @@ def test_projected_coordinates_plausibility(crs, x, y, plausible):
     result = projected_coordinates_plausible(CRS.from_user_input(crs), np.array([x]),
                                              np.array([y]))
     assert bool(result[0]) is plausible
+
+
+# -- sizes that grow with the square ---------------------------------------------------------
+def test_more_classes_than_colours_can_tell_apart_are_refused(tmp_path):
+    from colormap_decoder.plugin.engine.colour_scales import read_cpt, resolve_colour_scale
+
+    settings = pipeline.DecodeSettings(figure_path=str(FIGURE),
+                                       levels=tuple(float(v) for v in range(100_001)))
+    with pytest.raises(EngineError) as raised:
+        validation.check_class_count(settings, resolve_colour_scale("viridis"))
+    assert raised.value.parameter == "LEVELS" and "100,000 classes" in str(raised.value)
+    table = tmp_path / "bands.cpt"
+    table.write_text("".join(f"{i} {i % 256}/{i // 256 % 256}/{i * 7 % 256} {i + 1} "
+                             f"{i % 256}/{i // 256 % 256}/{i * 7 % 256}\n" for i in range(5000)))
+    settings = pipeline.DecodeSettings(figure_path=str(FIGURE))
+    with pytest.raises(EngineError) as raised:
+        validation.check_class_count(settings, read_cpt(table))
+    assert raised.value.parameter == "COLORMAP" and "5,000 distinct bands" in str(raised.value)
+    # 10 classes pass.
+    validation.check_class_count(pipeline.DecodeSettings(
+        figure_path=str(FIGURE), levels=tuple(range(11))), resolve_colour_scale("viridis"))
+
+
+def test_pixel_size_from_thousands_of_gcps_compares_a_bounded_number_of_pairs():
+    from colormap_decoder.plugin.engine.text_format import map_units_per_pixel
+
+    rng = np.random.default_rng(5)
+    pixel = rng.uniform(0, 1000, (100_000, 2))
+    # 250 map units a pixel, a rotation of 30°: every pair says 250.
+    angle = np.radians(30)
+    rotation = 250 * np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    assert map_units_per_pixel(pixel, pixel @ rotation.T + 5e5) == pytest.approx(250, rel=1e-9)
+
+
+def test_report_numbers_at_most_a_few_hundred_gcps(tmp_path):
+    from colormap_decoder.plugin.engine import report
+
+    suspicious = np.zeros(5000, bool)
+    suspicious[[7, 4321]] = True
+    errors = np.arange(5000, dtype=float)
+    listed = report._numbered_gcps(suspicious, errors)
+    assert len(listed) == report.MAX_LISTED_GCPS
+    assert {7, 4321, 4999, 4998} <= set(int(i) for i in listed)
+    assert list(listed) == sorted(listed)
+    assert list(report._numbered_gcps(suspicious[:50], errors[:50])) == list(range(50))

@@ -19,6 +19,7 @@ MAX_COLOR_DISTANCE = 0) run through ``qgis_process.bin``, as a user's command li
 other cases run through ``processing.run`` in this process, where a subprocess adds nothing.
 """
 import hashlib
+import json
 import os
 import shutil
 import struct
@@ -323,11 +324,16 @@ def test_qgis_process_thin_plate_spline_on_10000_gcps(qgis_process, inputs, tmp_
     out = tmp_path / "out"
     before = snapshot(inputs)
     code, output, peak = qgis_process(sample_values(
-        inputs, out, GCPS=str(inputs / "gcps_10000.csv"), GCP_CRS="EPSG:32632", TRANSFORM=3))
+        inputs, out, GCPS=str(inputs / "gcps_10000.csv"), GCP_CRS="EPSG:32632", TRANSFORM=3,
+        OUTPUT_REPORT=str(out / "report.html")))
     assert code == 0, output
     assert "is fitted to 500 of them" in output
     assert_inputs_unchanged(before, inputs)
-    assert {os.path.basename(p) for p in files_under(out)} == {"decoded.tif", "points.gpkg"}
+    assert {os.path.basename(p) for p in files_under(out)} == {
+        "decoded.tif", "points.gpkg", "report.html", "report.json"}
+    # The report lists a bounded number of the 10,000 GCPs; its JSON every one.
+    assert "the table lists the suspicious ones" in (out / "report.html").read_text()
+    assert len(json.loads((out / "report.json").read_text())["points"]) == 10000
     assert peak < PEAK_LIMIT, f"peak {peak / 2 ** 20:.0f} MiB"
 
 

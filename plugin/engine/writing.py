@@ -112,7 +112,6 @@ def write_geotiff(path, bands, geotransform, crs_wkt, descriptions=None, tags=No
     import rasterio
     from affine import Affine
     from rasterio.enums import Resampling
-    from rasterio.windows import Window
 
     height, width = bands[0].shape
     tiled = width >= 256 and height >= 256
@@ -124,7 +123,24 @@ def write_geotiff(path, bands, geotransform, crs_wkt, descriptions=None, tags=No
     if tiled:
         profile.update(blockxsize=256, blockysize=256)
     with (atomic_destination(path, parameter) if atomic else contextlib.nullcontext(path)) \
-            as temporary, rasterio.open(temporary, "w", **profile) as dataset:
+            as temporary:
+        _write_bands(temporary, profile, bands, descriptions, tags, nodata)
+        if max(width, height) > OVERVIEW_MIN_SIZE:
+            # In a second opening without NUM_THREADS: GDAL 3.6 building overviews of a file
+            # opened with NUM_THREADS deadlocks now and then (seen on a 4480 × 3448 raster).
+            factors = [2 ** i for i in range(1, 12) if max(width, height) / 2 ** i >= 256]
+            with rasterio.open(temporary, "r+") as dataset:
+                dataset.build_overviews(factors, Resampling.nearest)
+                dataset.update_tags(ns="rio_overview", resampling="nearest")
+
+
+def _write_bands(path, profile, bands, descriptions, tags, nodata):
+    """Create the GeoTIFF and write every band, a block of rows at a time."""
+    import rasterio
+    from rasterio.windows import Window
+
+    height, width = profile["height"], profile["width"]
+    with rasterio.open(path, "w", **profile) as dataset:
         for index, band in enumerate(bands, start=1):
             if band.shape != (height, width):
                 raise ValueError(f"Band {index} is {band.shape[1]}×{band.shape[0]} pixels, "
@@ -137,10 +153,6 @@ def write_geotiff(path, bands, geotransform, crs_wkt, descriptions=None, tags=No
                 dataset.set_band_description(index, descriptions[index - 1])
         if tags:
             dataset.update_tags(**{k: str(v) for k, v in tags.items()})
-        if max(width, height) > OVERVIEW_MIN_SIZE:
-            factors = [2 ** i for i in range(1, 12) if max(width, height) / 2 ** i >= 256]
-            dataset.build_overviews(factors, Resampling.nearest)
-            dataset.update_tags(ns="rio_overview", resampling="nearest")
 
 
 def geotiff_tags(result) -> dict:

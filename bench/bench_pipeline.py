@@ -5,6 +5,21 @@ Run by hand, never from the tests:
     /usr/bin/python3 bench/bench_pipeline.py [--megapixels 12] [--quick]
                                              [--scaling [--scaling-100] [--scaling-only]]
                                              [--unmap-python /tmp/unmap-venv/bin/python]
+    /usr/bin/python3 bench/bench_pipeline.py --whole [--megapixels 12] [--repeats 3]
+    /usr/bin/python3 bench/bench_pipeline.py --whole-scaling [1 4 12 25 50 100]
+
+The whole run (``--whole``, ``--whole-scaling``)
+    What a user waits for: ``qgis_process.bin run colormapdecoder:decodemap`` with default
+    parameters on a contour-filled figure (matplotlib's Jacksboro fault DEM, ``contourf`` in 9
+    discrete viridis classes, GCPs in EPSG:4326), against the seed script's whole process
+    (``seed_pipeline.py IMAGE viridis 200 1100 --crop <plot area>``) on the same figure, each
+    timed with its peak resident memory (``wait4``), and QGIS's own start
+    (``qgis_process.bin help colormapdecoder:decodemap``). The per-stage table comes from the
+    run's own log line ("Stage times: read ... s (peak ... MiB, resident ... MiB), ...",
+    ``plugin/engine/stage_times.py``). ``--whole-scaling`` runs the whole job warped to UTM 16N
+    (EPSG:32616, so GDAL's warper works) from 1 to 100 MP; at 12 MP also with every optional
+    output, at 100 MP only with every optional output (the worst case). Bytes per figure pixel
+    = (peak − QGIS's own peak) / figure pixels.
 
 What it does
     Renders the 250 m Vinschgau DEM (``sample/terra_elev_vinschgau.tif``, UTM 32N) as a journal

@@ -120,7 +120,13 @@ class DecodeWindow(QMainWindow):
         self._run = None         # the Decode run in progress
         self.last_results = None
         self.layout = None
+        self.findings = None
         self.detection_message = ""
+        #: Read the tick labels when a figure opens without a session (Detect reads them too).
+        self.read_labels = True
+        self._ticks = []          # (axis, index, TickLabel) drawn on the figure
+        self._selected_tick = -1
+        self._gcps_from_axes = False
         self._processing_dialog = None
         self._canvas_tool = None
         self._qgis_resources = QgsApplication.pkgDataPath() + "/resources"
@@ -141,6 +147,7 @@ class DecodeWindow(QMainWindow):
         self.view.gcpAdded.connect(self.add_gcp)
         self.view.gcpMoved.connect(self._gcp_moved)
         self.view.gcpSelected.connect(self.select_gcp)
+        self.view.tickClicked.connect(self.select_tick)
         self.view.cursorMoved.connect(self._cursor_moved)
         self.view.toolChanged.connect(self._tool_changed)
         self.message_bar = QgsMessageBar(self)
@@ -154,6 +161,7 @@ class DecodeWindow(QMainWindow):
         panel = QWidget(self)
         panel_layout = QVBoxLayout(panel)
         panel_layout.addWidget(self._build_scale_group())
+        panel_layout.addWidget(self._build_ticks_group())
         panel_layout.addWidget(self._build_preview_group())
         panel_layout.addWidget(self._build_georeferencing_group(), 1)
         panel_layout.addWidget(self._build_decode_group())
@@ -213,7 +221,7 @@ class DecodeWindow(QMainWindow):
         self.detect_action = self._action(
             tr("Detect"), "Ctrl+R",
             tr("Find the map frame, the colorbar, the tick labels and the GCPs on the figure"),
-            self.detect)
+            lambda: self.detect())
         self.zoom_action = self._action(tr("Zoom to figure"), "Home", tr("Show the whole figure"),
                                         lambda: self.view.zoom_to_figure(),
                                         icon="/mActionZoomFullExtent.svg")
@@ -346,6 +354,29 @@ class DecodeWindow(QMainWindow):
         for signal in (self.source_group.buttonClicked, self.flip_check.toggled,
                        self.scale_combo.currentIndexChanged, self.distance_spin.valueChanged):
             signal.connect(self.schedule_preview)
+        return group
+
+    def _build_ticks_group(self):
+        group = QGroupBox(tr("Tick labels read"), self)
+        group.setToolTip(tr("The labels read on the colorbar and the frame's axes: green boxes "
+                            "are used, red dashed ones were rejected by the fit. Click one on "
+                            "the figure to correct its value."))
+        layout = QVBoxLayout(group)
+        self.reading_label = QLabel(tr("Not read yet."), group)
+        self.reading_label.setWordWrap(True)
+        layout.addWidget(self.reading_label)
+        row = QHBoxLayout()
+        self.tick_label = QLabel(group)
+        self.tick_value_edit = QLineEdit(group)
+        self.tick_value_edit.setToolTip(tr(
+            "The value the selected label stands for; empty takes it out of the fit. Return "
+            "fits the labels again: the value range (colorbar) or the GCPs (axes) follow."))
+        self.tick_value_edit.returnPressed.connect(self._tick_value_entered)
+        row.addWidget(self.tick_label, 1)
+        row.addWidget(self.tick_value_edit)
+        layout.addLayout(row)
+        self.tick_label.setVisible(False)
+        self.tick_value_edit.setVisible(False)
         return group
 
     def _build_preview_group(self):
@@ -580,7 +611,7 @@ class DecodeWindow(QMainWindow):
         self.apply_session(session or Session(figure_path=str(path)))
         if session is None or (session.frame is None and session.colorbar is None):
             # Nothing drawn yet (a Georeferencer .points file holds only GCPs): look.
-            self.detect()
+            self.detect(self.read_labels)
         elif restored:
             self.statusBar().showMessage(tr("Session restored from beside the figure."), 5000)
         self._fill_colormap_names()
@@ -632,6 +663,7 @@ class DecodeWindow(QMainWindow):
                 dict(x=float(p[0]), y=float(p[1]), map_x=float(m[0]), map_y=float(m[1]),
                      enabled=bool(e)) for p, m, e in zip(gcps.pixel, gcps.map, gcps.enabled)]
             self._selected_gcp = -1
+            self._gcps_from_axes = False
         finally:
             self._updating = False
         from ..plugin.engine.session import session_paths
@@ -744,7 +776,7 @@ class DecodeWindow(QMainWindow):
         self._gcps.append(dict(x=float(x), y=float(y), map_x=float(map_x), map_y=float(map_y),
                                enabled=bool(enabled)))
         self._selected_gcp = len(self._gcps) - 1
-        self._gcps_changed()
+        self._gcps_changed(by_hand=True)
         if not (math.isfinite(map_x) and math.isfinite(map_y)):
             item = self.gcp_table.item(self._selected_gcp, COL_MAP_X)
             self.gcp_table.setCurrentItem(item)
@@ -755,7 +787,7 @@ class DecodeWindow(QMainWindow):
     def _gcp_moved(self, index, x, y):
         self._gcps[index].update(x=float(x), y=float(y))
         self._selected_gcp = index
-        self._gcps_changed()
+        self._gcps_changed(by_hand=True)
 
     def select_gcp(self, index):
         self._selected_gcp = index
@@ -773,11 +805,11 @@ class DecodeWindow(QMainWindow):
             return
         del self._gcps[index]
         self._selected_gcp = min(index, len(self._gcps) - 1)
-        self._gcps_changed()
+        self._gcps_changed(by_hand=True)
 
     def set_gcp_map(self, index, map_x, map_y):
         self._gcps[index].update(map_x=float(map_x), map_y=float(map_y))
-        self._gcps_changed()
+        self._gcps_changed(by_hand=True)
 
     def _gcp_row_selected(self):
         if self._updating:
@@ -807,12 +839,14 @@ class DecodeWindow(QMainWindow):
                 value = None
             gcp[key] = math.nan if value is None else value
         self._selected_gcp = item.row()
-        self._gcps_changed()
+        self._gcps_changed(by_hand=True)
 
-    def _gcps_changed(self, *_, keep_file=False):
+    def _gcps_changed(self, *_, keep_file=False, by_hand=False):
         """The GCPs or the transform changed: table, residuals, markers and arrows again."""
         if self._updating:
             return
+        if by_hand:
+            self._gcps_from_axes = False  # a tick correction no longer replaces them
         if not keep_file:
             self._gcps_file = None  # the saved .points file no longer holds these GCPs
         self.update_residuals()
@@ -1005,9 +1039,10 @@ class DecodeWindow(QMainWindow):
     # ======================================================================================
     # Detection
     # ======================================================================================
-    def detect(self):
+    def detect(self, read_labels=True):
         """Find the map frame and the colorbar on the figure (the engine's detection) and draw
-        them; what the user drew or named is replaced only by what was found.
+        them, then read the tick labels (``read_labels``): the value range, the colormap and
+        the GCPs they answer fill in what the user has not given.
 
         Returns
         -------
@@ -1051,7 +1086,200 @@ class DecodeWindow(QMainWindow):
         self.statusBar().showMessage(text, 15000)
         self.detection_message = text
         self.schedule_preview()
+        self._start_reading(read_labels)
         return layout
+
+    # -- the labels: read in the background, shown, corrected -----------------------------
+    def _start_reading(self, read_labels):
+        """Read the tick labels (OCR: a second or two) and fill in what they answer."""
+        self.findings, self._ticks, self._selected_tick = None, [], -1
+        self._show_ticks()
+        try:
+            from ..plugin.engine.detection.findings import find_everything  # noqa: F401
+            from ..plugin.engine.detection.ocr import INSTALL_HINT, ocr_available
+        except ImportError:
+            self.reading_label.setText(tr("Reading tick labels is not available in this version "
+                                          "of the plugin: type the values (and add GCPs)."))
+            return None
+        if not read_labels:
+            self.reading_label.setText(tr("Not read: press Detect (Ctrl+R) to read them."))
+            return None
+        if not ocr_available():
+            self.reading_label.setText(tr("Tick labels cannot be read here: {}").format(
+                INSTALL_HINT))
+            return None
+        return self.read_tick_labels()
+
+    def read_tick_labels(self):
+        """Read every tick label of the figure with the engine's detection, and apply it.
+
+        Runs in the window's thread (a wait cursor meanwhile): Tesseract and the colormap
+        recognition share Python state that a background thread would have to lock.
+
+        Returns
+        -------
+        detection.findings.FigureFindings or None
+        """
+        from ..plugin.engine.detection.findings import find_everything
+        from ..plugin.engine.errors import EngineError
+
+        self.reading_label.setText(tr("Reading the tick labels…"))
+        self.statusBar().showMessage(tr("Reading the tick labels…"))
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        QApplication.processEvents()
+        try:
+            findings = find_everything(self.figure, _crs_text(self.gcp_crs_widget.crs()),
+                                       self._qgis_resources)
+        except (EngineError, RuntimeError) as error:
+            self.reading_label.setText(tr("The labels could not be read: {}").format(error))
+            return None
+        finally:
+            QApplication.restoreOverrideCursor()
+            self.statusBar().clearMessage()
+        self._apply_findings(findings)
+        return findings
+
+    def _apply_findings(self, findings):
+        """Fill in what the labels answer, where the user has not given it; show every label."""
+        from ..plugin.engine.gcps import GroundControlPoints  # noqa: F401 - findings.gcps' type
+        from ..plugin.engine.tick_edits import every_label
+
+        self.findings = findings
+        found = findings.parameters
+        filled = []
+        self._updating = True
+        try:
+            recognised = found.get("COLORMAP")
+            if recognised and not self.colormap_edit.text().strip():
+                # A known colormap decodes with its exact table, better than the sampled bar.
+                self.colormap_edit.setText(recognised)
+                self.colormap_radio.setChecked(True)
+                filled.append(tr("colormap {}").format(recognised))
+            if "VMIN" in found and not (self.vmin_edit.text().strip()
+                                        or self.vmax_edit.text().strip()):
+                self.vmin_edit.setText(f"{found['VMIN']:.6g}")
+                self.vmax_edit.setText(f"{found['VMAX']:.6g}")
+                self.scale_combo.setCurrentIndex(int(found.get("SCALE", 0)))
+                self.flip_check.setChecked(bool(found.get("COLORBAR_FLIP", False)))
+                if found.get("LEVELS") and not self.levels_edit.text().strip():
+                    self.levels_edit.setText(found["LEVELS"])
+                filled.append(tr("values {:.6g} to {:.6g}").format(found["VMIN"], found["VMAX"]))
+            if findings.gcps is not None and not self._gcps:
+                self._set_gcps_from(findings.gcps)
+                self._gcps_from_axes = True
+                if not self.gcp_crs_widget.crs().isValid() and found.get("GCP_CRS"):
+                    self.gcp_crs_widget.setCrs(_crs_from_text(found["GCP_CRS"]))
+                filled.append(tr("{} GCPs from the axes").format(len(findings.gcps)))
+        finally:
+            self._updating = False
+        self._ticks = every_label(findings.reading)
+        self._show_ticks()
+        self._gcps_changed()
+        self.schedule_preview()
+        self.reading_label.setText(self._reading_summary()
+                                   + (" " + tr("Filled in: {}.").format(", ".join(filled))
+                                      if filled else ""))
+        if findings.problems:
+            self.message_bar.pushWarning(tr("Detect"), " ".join(findings.problems))
+
+    def _set_gcps_from(self, gcps):
+        self._gcps = [dict(x=float(p[0]), y=float(p[1]), map_x=float(m[0]), map_y=float(m[1]),
+                           enabled=bool(e)) for p, m, e in zip(gcps.pixel, gcps.map, gcps.enabled)]
+        self._selected_gcp = -1
+
+    def _reading_summary(self):
+        from ..plugin.engine.tick_edits import AXES, axis_reading
+
+        reading = self.findings.reading if self.findings is not None else None
+        if reading is None:
+            return tr("No tick labels were read.")
+        names = {"colorbar": tr("colorbar"), "x": tr("x axis"), "y": tr("y axis")}
+        parts = []
+        for axis in AXES:
+            side = axis_reading(reading, axis)
+            if side is None:
+                continue
+            numbers = sum(label.value is not None for label in side.labels)
+            text = tr("{}: {} of {} labels used").format(names[axis], len(side.kept), numbers)
+            if side.fit is None:
+                text += " — " + (side.problem or tr("no fit"))
+            parts.append(text)
+        return "; ".join(parts) + ". " + tr("Click a label on the figure to correct it.")
+
+    def _show_ticks(self):
+        ticks = []
+        for axis, index, label in self._ticks:
+            col0, row0, col1, row1 = label.box
+            value = "?" if label.value is None else f"{label.value:.6g}"
+            ticks.append((QRectF(col0, row0, col1 - col0, row1 - row0),
+                          f"'{label.text}' → {value}", bool(label.kept)))
+        self.view.set_ticks(ticks)
+        selected = 0 <= self._selected_tick < len(self._ticks)
+        self.tick_label.setVisible(selected)
+        self.tick_value_edit.setVisible(selected)
+        if selected:
+            axis, index, label = self._ticks[self._selected_tick]
+            names = {"colorbar": tr("Colorbar label"), "x": tr("X axis label"),
+                     "y": tr("Y axis label")}
+            self.tick_label.setText(tr("{} '{}' ({}):").format(
+                names[axis], label.text, tr("used") if label.kept else tr("rejected")))
+
+    def select_tick(self, index):
+        """Select tick label ``index`` (of those drawn) to correct its value."""
+        if not 0 <= index < len(self._ticks):
+            return
+        self._selected_tick = index
+        label = self._ticks[index][2]
+        self.tick_value_edit.setText("" if label.value is None else f"{label.value:.12g}")
+        self._show_ticks()
+        self.tick_value_edit.setFocus()
+        self.tick_value_edit.selectAll()
+
+    def _tick_value_entered(self):
+        try:
+            value = _number_or_none(self.tick_value_edit.text(), tr("Tick value"))
+        except ValueError as error:
+            self.message_bar.pushWarning(tr("Tick label"), str(error))
+            return
+        self.set_tick_value(self._selected_tick, value)
+
+    def set_tick_value(self, index, value):
+        """Correct tick label ``index``: the labels of its axis are fitted again, and the value
+        range (colorbar) or the GCPs from the axes (x, y) follow.
+
+        Returns
+        -------
+        tick_edits.TickEditResult or None
+        """
+        from ..plugin.engine.tick_edits import edit_tick
+
+        if self.findings is None or not 0 <= index < len(self._ticks):
+            return None
+        axis, position, _ = self._ticks[index]
+        gcp_crs = _crs_text(self.gcp_crs_widget.crs()) or self.findings.parameters.get("GCP_CRS")
+        result = edit_tick(self.findings, axis, position, value, gcp_crs, self.figure.rgb)
+        self._updating = True
+        try:
+            if axis == "colorbar" and result.vmin is not None:
+                self.vmin_edit.setText(f"{result.vmin:.6g}")
+                self.vmax_edit.setText(f"{result.vmax:.6g}")
+                self.scale_combo.setCurrentIndex(1 if result.logarithmic else 0)
+                self.flip_check.setChecked(bool(result.flip))
+                if result.levels:
+                    self.levels_edit.setText(",".join(f"{v:g}" for v in result.levels))
+            elif axis != "colorbar" and result.gcps is not None:
+                if self._gcps_from_axes or not self._gcps:
+                    self._set_gcps_from(result.gcps)
+                    self._gcps_from_axes = True
+        finally:
+            self._updating = False
+        if result.problem:
+            self.message_bar.pushWarning(tr("Tick label"), result.problem)
+        self._show_ticks()
+        self.reading_label.setText(self._reading_summary())
+        self._gcps_changed()
+        self.schedule_preview()
+        return result
 
     # ======================================================================================
     # Decode through Processing
@@ -1103,6 +1331,9 @@ class DecodeWindow(QMainWindow):
             parameters["COLORBAR_FLIP"] = session.colorbar_flip
         elif session.colormap:
             parameters["COLORMAP"] = session.colormap
+        mask = session.colorbar_mask_wkt(geotransform)
+        if mask:
+            parameters["MASK_WKT"] = mask
         if session.vmin is not None:
             parameters["VMIN"] = session.vmin
         if session.vmax is not None:

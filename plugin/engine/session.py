@@ -103,8 +103,9 @@ class Session:
         -------
         pipeline.DecodeSettings
         """
+        mask = self.colorbar_mask_wkt(geotransform)
         return DecodeSettings(
-            figure_path=self.figure_path,
+            figure_path=self.figure_path, mask_geometries=(mask,) if mask else (),
             colormap="" if self.use_colorbar else self.colormap.strip(),
             colorbar_extent=(pixel_box_to_extent(self.colorbar, geotransform)
                              if self.use_colorbar and self.colorbar is not None else None),
@@ -117,6 +118,35 @@ class Session:
             match_space=self.match_space,
             gcps_path=gcps_path, gcp_crs=self.gcp_crs, transform=self.transform,
             target_crs=self.target_crs, qgis_resources=qgis_resources)
+
+
+    def colorbar_mask_wkt(self, geotransform=None):
+        """The colorbar box as a polygon to leave out, when a named colormap decodes the figure
+        and the colorbar lies on the map (a legend inside the frame), else None.
+
+        Sampled from the colorbar, the scale leaves the bar out by itself; named, nothing else
+        would keep the bar's colours from being decoded as data.
+
+        Returns
+        -------
+        str or None
+            WKT in the layer's coordinates (see :func:`pixel_box_to_extent`), the box grown by
+            ``pipeline.COLORBAR_EXCLUSION_MARGIN`` pixels (its outline and ticks).
+        """
+        from .pipeline import COLORBAR_EXCLUSION_MARGIN
+
+        if self.use_colorbar or self.colorbar is None:
+            return None
+        col0, row0, col1, row1 = self.colorbar
+        if self.frame is not None:
+            f0, g0, f1, g1 = self.frame
+            if col1 <= f0 or col0 >= f1 or row1 <= g0 or row0 >= g1:
+                return None  # beside the map: not in the pixels decoded
+        margin = COLORBAR_EXCLUSION_MARGIN
+        xmin, xmax, ymin, ymax = pixel_box_to_extent(
+            (col0 - margin, row0 - margin, col1 + margin, row1 + margin), geotransform)
+        return (f"POLYGON(({xmin:.10g} {ymin:.10g}, {xmax:.10g} {ymin:.10g}, {xmax:.10g} "
+                f"{ymax:.10g}, {xmin:.10g} {ymax:.10g}, {xmin:.10g} {ymin:.10g}))")
 
 
 def pixel_box_to_extent(box, geotransform=None):

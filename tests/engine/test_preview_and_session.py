@@ -173,3 +173,18 @@ def test_a_session_that_cannot_be_written_is_refused_whole(tmp_path):
         save_session(session)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["figure.png",
                                                           "figure.png.colormap_decoder.json"]
+
+
+def test_a_colorbar_on_the_map_is_left_out_when_a_colormap_is_named():
+    figure = read_figure(FIGURE)
+    # A "legend" box inside the frame: the colorbar drawn over the map's lower-left corner.
+    legend = (150.0, 400.0, 250.0, 500.0)
+    inside = sample_session(colorbar=legend)
+    assert inside.colorbar_mask_wkt() == (
+        "POLYGON((147 -503, 253 -503, 253 -397, 147 -397, 147 -503))")
+    preview = PreviewDecoder(figure).decode(inside.decode_settings())
+    assert not np.isfinite(preview.values[397:503, 147:253]).any()
+    assert np.isfinite(preview.values[300:390, 150:250]).mean() > 0.8
+    # Beside the map, or sampled: nothing to leave out.
+    assert sample_session().colorbar_mask_wkt() is None
+    assert sample_session(colorbar=legend, use_colorbar=True).colorbar_mask_wkt() is None

@@ -34,6 +34,8 @@ def window(qgis_app, provider):
     from colormap_decoder.ui.decode_window import DecodeWindow
 
     window = DecodeWindow()
+    # Reading the tick labels (OCR) takes a second or two: only the tests about them do.
+    window.read_labels = False
     window.resize(1400, 900)
     window.show()
     window.activateWindow()
@@ -588,3 +590,4 @@ def test_colormap_names_complete_over_every_source(window, figure_copy):
     assert "Spectral" in found and "qgis:Spectral" in found and "matplotlib:Spectral_r" in found
     completer.setCompletionPrefix("haxby")
     assert completer.completionModel().rowCount() >= 1  # cpt-city's GMT tables
+

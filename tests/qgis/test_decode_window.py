@@ -562,6 +562,7 @@ def test_gcp_map_coordinates_picked_on_the_map_canvas(qgis_app, provider, figure
     iface.mapCanvas.return_value = canvas
     iface.mainWindow.return_value = None
     window = DecodeWindow(iface)
+    window.read_labels = False
     try:
         window.open_figure(str(figure_copy))
         window.gcp_crs_widget.setCrs(QgsCoordinateReferenceSystem("EPSG:32632"))

@@ -130,6 +130,11 @@ def decoding_sections(result):
     col0, row0, col1, row1 = (int(round(v)) for v in result.plot_box)
     values = result.field.values[row0:row1, col0:col1]
     sections = []
+    if getattr(result, "layout", None) is not None:
+        # What was found on the figure (issue 17): frame, colorbar, every label read.
+        from .detection.report import found_on_figure_section
+
+        sections.append(found_on_figure_section(result, _img))
 
     accounting = pixel_accounting(result)
     total = sum(count for _, count, _ in accounting) or 1

@@ -122,3 +122,13 @@ def test_detectfigure_finds_everything_and_writes_gcps_and_report(provider, tmp_
     assert np.abs(predicted - truth.pixel).max() <= 1.0
     page = (tmp_path / "found.html").read_text()
     assert "data:image/png;base64," in page and "Parameters found" in page
+
+
+def test_decode_report_shows_what_was_found(provider, tmp_path):
+    values = {"INPUT": parameters()["INPUT"], "GCP_CRS": "EPSG:32632",
+              "OUTPUT": str(tmp_path / "auto.tif"), "OUTPUT_POINTS": str(tmp_path / "auto.gpkg"),
+              "OUTPUT_REPORT": str(tmp_path / "report.html")}
+    result, _ = run_logged(values)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Found on the figure" in page
+    assert "GCPS made from the axis labels" in page and "Value range read from the colorbar" in page

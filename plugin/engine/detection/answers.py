@@ -108,6 +108,7 @@ def answer_from_figure(settings, figure, layout, needs):
     reading = read_figure_face(figure.rgb, layout, want_axes=needs.gcps,
                                want_colorbar=needs.value_range or needs.scale)
     answers.reading = reading
+    layout.reading = reading  # for the report's picture of what was read
     answers.messages += reading.messages
     if needs.value_range or needs.scale:
         _answer_value_range(answers, layout, needs)

@@ -42,6 +42,8 @@ class Layout:
     recognised: object = None
     #: The colorbar's tick fit (ticks.TickFit) when its labels were read.
     bar_fit: object = None
+    #: Every label read (figure_reading.FigureReading), when labels were read.
+    reading: object = None
 
     def colorbar_exclusion_margin(self):
         """Pixels around the colorbar left out of the decoding: its outline and ticks; with no

@@ -118,3 +118,33 @@ def _format(value):
     if isinstance(value, float):
         return f"{value:.6g}"
     return str(value)
+
+
+_FOUND_PREFIXES = ("PLOT_AREA not given", "Colorbar found", "No colorbar", "Colorbar labels",
+                   "Value range read", "The colorbar is discrete", "X axis labels",
+                   "Y axis labels", "GCPS made", "GCP_CRS not given", "Colormap recognised",
+                   "The x axis labels", "The y axis labels")
+
+
+def found_on_figure_section(result, image_html):
+    """A (title, HTML) section of the decode report: the figure with what was found on it, and
+    the log lines that say so.
+
+    Parameters
+    ----------
+    result : pipeline.DecodeResult
+        With ``layout`` (and ``layout.reading`` when labels were read).
+    image_html : callable(png_bytes, alt) -> str
+    """
+    from types import SimpleNamespace
+
+    layout = result.layout
+    findings = SimpleNamespace(layout=layout, reading=getattr(layout, "reading", None))
+    picture = image_html(annotated_figure(result.figure.rgb, findings),
+                         "the figure with the frame, the colorbar and the labels read")
+    lines = "".join(f"<li>{html.escape(message)}</li>" for message in result.messages
+                    if message.startswith(_FOUND_PREFIXES))
+    return ("Found on the figure", (
+        "<p>Blue: map frame. Magenta: colorbar. Green: tick labels kept by the fit; red: "
+        "rejected. Give the matching parameter to correct any of it.</p>" + picture
+        + f"<ul>{lines}</ul>"))

@@ -492,3 +492,53 @@ def test_without_plot_area_the_frame_found_bounds_the_grid(tmp_path, sst):
     found = assert_native_grid_recovered(figure, result)
     # The axes spine covers the outer pixel of the outer cells: not a cut.
     assert not found["partial"].any()
+
+
+def test_native_grid_in_another_crs_is_warped_cell_by_cell(tmp_path, sst):
+    """TARGET_CRS Web Mercator: the cells are warped (nearest) and each keeps its value."""
+    from pyproj import Transformer
+
+    grid, extent = sst
+    crop = grid[15:75, 0:70]  # 60° S..60° N, 1° W..139° E: 70 × 60 cells
+    figure = matplotlib_figure(tmp_path, "sst_mercator", crop, (-1, 139, -60, 60), "viridis",
+                               -2, 33, (9.6, 9.2), "imshow")
+    result = decode_map(figure.settings(target_crs="EPSG:3857"))
+    line = [m for m in result.messages if m.startswith("Output grid:")][0]
+    assert "70×60 cells" in line and "warped" in line and "target CRS" in line, line
+    assert result.points.clusters.grid_row is not None
+    # Every cell centre, in Web Mercator, falls on an output pixel holding the cell's value.
+    rows, cols = crop.shape
+    i, j = np.mgrid[0:rows, 0:cols]
+    lon = -1 + 2 * (j + 0.5)
+    lat = 60 - 2 * (i + 0.5)
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True).transform(lon, lat)
+    gt = result.grid.geotransform
+    col = np.floor((x - gt[0]) / gt[1]).astype(int)
+    row = np.floor((y - gt[3]) / gt[5]).astype(int)
+    assert (col >= 0).all() and (col < result.grid.width).all()
+    assert (row >= 0).all() and (row < result.grid.height).all()
+    data = np.isfinite(crop)
+    close = np.abs(result.values[row, col] - crop) <= result.decoder.value_resolution
+    assert close[data].mean() >= 0.95
+    # Far fewer pixels than the figure's: about one per cell, not one per figure pixel.
+    assert result.grid.width * result.grid.height < 4 * crop.size
+
+
+def test_pixel_size_warps_the_native_grid(tmp_path, sst):
+    grid, extent = sst
+    crop = grid[15:75, 0:70]
+    figure = matplotlib_figure(tmp_path, "sst_pixel_size", crop, (-1, 139, -60, 60), "viridis",
+                               -2, 33, (9.6, 9.2), "imshow", overlays=False)
+    result = decode_map(figure.settings(pixel_size=0.5))
+    assert result.grid.pixel_sizes == pytest.approx((0.5, 0.5))
+    # Each 2° cell becomes 4 × 4 pixels of its value.
+    gt = result.grid.geotransform
+    west, north = -1, 60
+    col0 = int(round((west - gt[0]) / 0.5))
+    row0 = int(round((gt[3] - north) / 0.5))
+    block = result.values[row0:row0 + 4 * 60, col0:col0 + 4 * 70]
+    cells = block.reshape(60, 4, 70, 4)
+    data = np.isfinite(crop)
+    close = np.abs(cells[:, 1:3, :, 1:3].mean(axis=(1, 3)) - crop) <= \
+        result.decoder.value_resolution
+    assert close[data].mean() >= 0.95

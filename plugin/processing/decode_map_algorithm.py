@@ -430,8 +430,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
 
         refusals = []
         # With OCR the figure's own labels answer VMIN/VMAX and GCPS (detection/); the run says
-        # clearly when they cannot be read.
-        reads_labels = self._reads_labels()
+        # clearly when they cannot be read. Asked only when a rule needs it: starting Tesseract
+        # takes a tenth of a second.
+        reads_labels = self._reads_labels
         colormap = self.parameterAsString(parameters, self.COLORMAP, context).strip()
         colorbar = given(self.COLORBAR)
         # Neither COLORMAP nor COLORBAR: the colorbar is looked for on the figure (detection/);
@@ -440,7 +441,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         carries_values = colormap.lower().endswith(".cpt") or colormap.lower().startswith(
             ("cpt:", "cpt-city:")) or bool(colormap and os.path.isfile(colormap))
         if (colormap or colorbar) and not (given(self.VMIN) and given(self.VMAX)) \
-                and not carries_values and not given(self.LEVELS) and not reads_labels:
+                and not carries_values and not given(self.LEVELS) and not reads_labels():
             missing = " and ".join(name for name in (self.VMIN, self.VMAX) if not given(name))
             source = (self.tr("the colorbar box") if colorbar and not colormap
                       else self.tr("the colormap '{}'").format(colormap))
@@ -448,7 +449,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 "{}: {} has no values of its own. Give the values at its low and high ends (the "
                 "colorbar's end labels) as VMIN and VMAX, or use a GMT .cpt file, which has "
                 "them.").format(missing, source) + " " + self._ocr_hint())
-        if not given(self.GCPS) and not missing_dependencies_message() and not reads_labels:
+        if not given(self.GCPS) and not missing_dependencies_message() and not reads_labels():
             layer = self._load_quietly(
                 lambda: self.parameterAsRasterLayer(parameters, self.INPUT, context))
             path = layer.source().split("|")[0] if layer is not None else ""

@@ -19,7 +19,8 @@ from .errors import FigureError
 
 #: Largest figure read by default (pixels): Pillow's decompression-bomb error threshold,
 #: about 13,400 × 13,400 pixels. Reading such a figure takes about 8 bytes per pixel here and
-#: some 60 bytes per pixel in the whole job (about 100 with the reconstruction output).
+#: about 22 bytes per pixel in the whole job, some 36 with OUTPUT_DISTANCE and
+#: OUTPUT_RECONSTRUCTION (measured by ``bench/bench_pipeline.py --whole-scaling``).
 DEFAULT_MAX_PIXELS = 178_956_970
 #: Environment variable that overrides :data:`DEFAULT_MAX_PIXELS`.
 MAX_PIXELS_VARIABLE = "COLORMAP_DECODER_MAX_PIXELS"
@@ -198,7 +199,7 @@ def _too_many_pixels_message(path, cols, rows, max_pixels):
     suggestion = max(2 * max_pixels, (cols or 0) * (rows or 0))
     return (f"The figure '{path}' has {size}, more than the limit of {max_pixels:,} pixels that "
             "guards against decompression bombs. Crop or shrink the figure; or, if you trust the "
-            "file and have the memory (about 60 bytes per pixel), raise the limit by setting the "
+            "file and have the memory (about 25 bytes per pixel, 40 with every optional output), raise the limit by setting the "
             f"environment variable {MAX_PIXELS_VARIABLE} (e.g. to {suggestion}) before starting "
             "QGIS.")
 

@@ -199,7 +199,8 @@ def _too_many_pixels_message(path, cols, rows, max_pixels):
     suggestion = max(2 * max_pixels, (cols or 0) * (rows or 0))
     return (f"The figure '{path}' has {size}, more than the limit of {max_pixels:,} pixels that "
             "guards against decompression bombs. Crop or shrink the figure; or, if you trust the "
-            "file and have the memory (about 25 bytes per pixel, 40 with every optional output), raise the limit by setting the "
+            "file and have the memory (about 25 bytes per pixel, 40 with every optional "
+            "output), raise the limit by setting the "
             f"environment variable {MAX_PIXELS_VARIABLE} (e.g. to {suggestion}) before starting "
             "QGIS.")
 

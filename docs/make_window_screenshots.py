@@ -2,11 +2,12 @@
 
 Each step of the README's "first figure in three minutes" walkthrough, as a user does it:
 
-* ``docs/window_1_detected.png``: the sample opened; the map frame and the colorbar were found;
-* ``docs/window_2_preview.png``: the colorbar's values typed; the live preview with the ΔE mask
-  (the contour lines, in magenta, are not data) and the value under the cursor;
-* ``docs/window_3_gcps.png``: GCPs added, one typed wrong: it stands out in the table (the
-  largest leave-one-out error) and by its residual arrow;
+* ``docs/window_1_detected.png``: the sample opened; the map frame, the colorbar and every tick
+  label were found, the colormap recognised and the value range read off the colorbar;
+* ``docs/window_2_preview.png``: the live preview with the ΔE mask (the contour lines, in
+  magenta, are not data) and the value under the cursor;
+* ``docs/window_3_gcps.png``: the GCP CRS chosen, Detect made GCPs from the axes' labels (with
+  their residuals); one label corrected by hand to a wrong value is outvoted (red box);
 * ``docs/window_4_outputs.png``: after Decode, the outputs on a QGIS map canvas, styled.
 
 The window is grabbed from the screen as a window manager shows it, so run it on an X server
@@ -25,7 +26,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
-from sample_figure import FIGURE, POINTS_FILE, start_qgis_with_provider  # noqa: E402
+from sample_figure import FIGURE, start_qgis_with_provider  # noqa: E402
 
 WINDOW_SIZE = (1500, 930)
 
@@ -55,7 +56,6 @@ def main(folder=HERE):
     from qgis.gui import QgsMapCanvas
     from qgis.PyQt.QtGui import QColor
 
-    from colormap_decoder.plugin.engine.gcps import read_gcps
     from colormap_decoder.ui.decode_window import DecodeWindow
 
     work = Path(tempfile.mkdtemp(prefix="window_screenshots_"))
@@ -70,24 +70,23 @@ def main(folder=HERE):
     settle(app)
     grab(app, window, folder / "window_1_detected.png")
 
-    window.vmin_edit.setText("0")
-    window.vmax_edit.setText("4000")
     window.update_preview()
     window._cursor_moved(330.5, 250.5)  # what the status bar shows with the cursor there
     grab(app, window, folder / "window_2_preview.png")
 
-    truth = read_gcps(str(POINTS_FILE))
+    # The axes are in UTM 32N metres: with that CRS, Detect makes GCPs from their labels.
     window.gcp_crs_widget.setCrs(QgsCoordinateReferenceSystem("EPSG:32632"))
     window.target_crs_widget.setCrs(QgsCoordinateReferenceSystem("EPSG:32632"))
-    for index in range(len(truth)):
-        (x, y), (map_x, map_y) = truth.pixel[index], truth.map[index]
-        if index == 5:
-            map_y -= 4000  # a typing slip: 5166000 for 5170000
-        window.add_gcp(x, y, map_x, map_y)
-    window.select_gcp(-1)  # no selection: the table's colours show
+    window.detect()
+    # A label corrected by hand: click the x axis' '630000' and type another value; the other
+    # labels outvote a wrong one (its box turns red, dashed).
+    index = next(i for i, (axis, _, label) in enumerate(window._ticks)
+                 if axis == "x" and label.text == "630000")
+    window.select_tick(index)
+    window.tick_value_edit.setText("680000")
+    window._tick_value_entered()
+    window.select_gcp(-1)
     grab(app, window, folder / "window_3_gcps.png")
-
-    window.set_gcp_map(5, *truth.map[5])  # corrected
     window.raster_output.setFilePath(str(work / "decoded.tif"))
     window.points_output.setFilePath(str(work / "points.gpkg"))
     window.decode()

@@ -1179,6 +1179,7 @@ class DecodeWindow(QMainWindow):
         self.reading_label.setText(self._reading_summary()
                                    + (" " + tr("Filled in: {}.").format(", ".join(filled))
                                       if filled else ""))
+        self.message_bar.clearWidgets()  # an earlier reading's problems are gone or repeated
         if findings.problems:
             self.message_bar.pushWarning(tr("Detect"), " ".join(findings.problems))
 

@@ -346,7 +346,7 @@ def _parse_csv_lines(path, lines, first_index):
         )
     pixel, map_xy, enabled, labels = [], [], [], []
     data_lines = lines[first_index + 1:]
-    for offset, fields in enumerate(csv.reader(data_lines, delimiter=delimiter, skipinitialspace=True)):
+    for offset, fields in enumerate(_csv_rows(data_lines, delimiter, path, header_line_number + 1)):
         line_number = header_line_number + 1 + offset
         if not fields or all(not value.strip() for value in fields):
             continue
@@ -378,6 +378,21 @@ def _parse_csv_lines(path, lines, first_index):
     )
 
 
+def _csv_rows(lines, delimiter, path, first_line_number):
+    """The CSV reader's rows; its own errors (a field over 128 kB, a stray quote) as GcpError."""
+    reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=True)
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise GcpError(
+                f"GCP file {path}, line {first_line_number + reader.line_num - 1}: cannot be read "
+                f"as CSV ({error}). Fix or delete this line.") from None
+        yield fields
+
+
 def _find_csv_columns(header_line):
     """Pick the separator under which the header names every required column.
 
@@ -385,7 +400,10 @@ def _find_csv_columns(header_line):
     wrong when a header has no repeated separator pattern.
     """
     for delimiter in _CSV_DELIMITERS:
-        names = next(csv.reader([header_line], delimiter=delimiter))
+        try:
+            names = next(csv.reader([header_line], delimiter=delimiter))
+        except csv.Error:  # e.g. a field over the csv module's size limit: not a header
+            continue
         names = [name.strip().strip('"').strip().lower() for name in names]
         columns = {name: index for index, name in enumerate(names) if name}
         if all(name in columns for name in _CSV_REQUIRED):

@@ -34,7 +34,7 @@ from .reduction import (ClusterPoints, cluster_pixels, cluster_points, connectiv
 from .colour_decoding import denoise
 from .regions import box_mask, extent_to_pixel_box, polygons_mask
 from .validation import (check_class_count, check_flat_tolerance, check_mapping_range,
-                         check_settings)
+                         check_output_grid, check_settings)
 from .warping import (GeotransformPixelTransform, OutputGrid, crs_label, crs_unit_name,
                       plan_output_grid,
                       pixels_to_target, warp_nearest)
@@ -393,6 +393,7 @@ def decode_map(settings, progress=None, log=None):
         georeference = build_georeference(settings, header)
         largest_grid = plan_output_grid(georeference.pixel_transform, georeference.source_crs,
                                         georeference.target_crs, largest_box, settings.pixel_size)
+    check_output_grid(largest_grid, settings.pixel_size)
     grid_dbscan = not (settings.dbscan_min_samples <= 2
                        and connectivity_for_eps(settings.dbscan_eps) is not None)
     check_memory(job_size(settings, header, largest_box, largest_grid, grid_dbscan),

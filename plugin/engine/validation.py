@@ -282,6 +282,24 @@ def check_class_count(settings, scale):
             "table?", parameter="COLORMAP")
 
 
+def check_output_grid(grid, pixel_size):
+    """Refuse a PIXEL_SIZE so large that the output grid is a pixel or two across.
+
+    Parameters
+    ----------
+    grid : warping.OutputGrid
+        The grid planned for the whole plot area with ``pixel_size``.
+    pixel_size : float
+        The user's PIXEL_SIZE (0: automatic, always accepted).
+    """
+    if pixel_size and min(grid.width, grid.height) < 2:
+        raise EngineError(
+            f"PIXEL_SIZE = {pixel_size:g} makes a raster of {grid.width}×{grid.height} pixels: "
+            "coarser than the plot area itself. Give the size of one output pixel in target CRS "
+            "units (much smaller than the map's extent), or 0 for the figure's own resolution.",
+            parameter="PIXEL_SIZE")
+
+
 def check_flat_tolerance(tolerance, mapping):
     """Refuse a FLAT_TOLERANCE at least as large as the whole value range.
 

@@ -498,6 +498,17 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(self.tr(
                 "INPUT: not enough memory to decode this figure. Crop or shrink it (or draw a "
                 "smaller PLOT_AREA), or choose a larger PIXEL_SIZE.")) from error
+        except QgsProcessingException:
+            raise
+        except Exception as error:  # noqa: BLE001 - a bug must not reach the user as a traceback
+            import traceback
+
+            frame = traceback.extract_tb(error.__traceback__)[-1]
+            raise QgsProcessingException(self.tr(
+                "Colormap Decoder failed unexpectedly ({}: {}, in {} line {}). This is a bug: "
+                "please report it with the parameters and the log above.").format(
+                    type(error).__name__, str(error)[:300], os.path.basename(frame.filename),
+                    frame.lineno)) from error
 
     def _with_proj_strings_prefixed(self, parameters):
         """Let GCP_CRS and TARGET_CRS be plain PROJ strings ('+proj=lcc +lat_1=...').

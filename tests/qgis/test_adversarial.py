@@ -131,6 +131,8 @@ def inputs(tmp_path_factory):
     (folder / "garbage_crs.points").write_text(
         "#CRS: this is no CRS at all\n" + (folder / "fig.png.points").read_text().split("\n", 1)[1])
     (folder / "big.csv").write_bytes(b"pixel_x,pixel_y,map_x,map_y\n" + b"1,2,3,4\n" * 1_200_000)
+    (folder / "long_field.csv").write_text("pixel_x,pixel_y,map_x,map_y\n" + "1" * 200_000
+                                           + ",2,3,4\n")
     many_gcps(folder / "gcps_5000.csv", 5000)
     many_gcps(folder / "gcps_10000.csv", 10000)
     os.mkfifo(folder / "pipe.png")
@@ -448,6 +450,8 @@ IN_PROCESS_REFUSALS = [
     ("GCP file of 9 MB", lambda i, o: {"GCPS": str(i / "big.csv"), "GCP_CRS": "EPSG:32632"},
      "GCPS"),
     ("GCP file is /dev/zero", lambda i, o: {"GCPS": "/dev/zero"}, "GCPS"),
+    ("GCP CSV field of 200 kB", lambda i, o: {"GCPS": str(i / "long_field.csv"),
+                                               "GCP_CRS": "EPSG:32632"}, "GCPS"),
     ("GCP file is the figure", lambda i, o: {"GCPS": str(i / "fig.png")}, "GCPS"),
     ("garbage #CRS line", lambda i, o: {"GCPS": str(i / "garbage_crs.points")}, "GCPS"),
     ("CSV GCPs without a CRS", lambda i, o: {"GCPS": str(i / "bom_crlf.csv"), "GCP_CRS": ""},
@@ -473,6 +477,10 @@ IN_PROCESS_REFUSALS = [
     ("MAX_COLOR_DISTANCE NaN", lambda i, o: {"MAX_COLOR_DISTANCE": "nan"}, "MAX_COLOR_DISTANCE"),
     ("PIXEL_SIZE inf", lambda i, o: {"PIXEL_SIZE": "inf"}, "PIXEL_SIZE"),
     ("PIXEL_SIZE of 1 mm", lambda i, o: {"PIXEL_SIZE": 0.001}, "PIXEL_SIZE"),
+    ("PIXEL_SIZE larger than the map", lambda i, o: {"PIXEL_SIZE": 1e30}, "PIXEL_SIZE"),
+    ("LEVELS of 100,000 classes", lambda i, o: {
+        "LEVELS": ",".join(str(v) for v in range(100_001)), "VMIN": None, "VMAX": None},
+     "LEVELS"),
     ("DBSCAN_EPS of 100 px", lambda i, o: {"DBSCAN_EPS": 100}, "DBSCAN_EPS"),
     ("FLAT_TOLERANCE beyond the value range", lambda i, o: {"FLAT_TOLERANCE": 1e9},
      "FLAT_TOLERANCE"),
@@ -567,3 +575,19 @@ def test_odd_but_usable(provider, inputs, tmp_path, case, overrides, warning):
     assert band.count() > 150_000 and 0 <= band.min() and band.max() <= 4000
     if warning:
         assert any(warning in line for line in lines)
+
+
+def test_a_bug_is_reported_without_a_traceback(provider, inputs, tmp_path, monkeypatch):
+    """Whatever the engine raises that is not a user's mistake still reaches the user as one
+    line that says it is a bug and where it happened, and leaves no output."""
+    from colormap_decoder.plugin.engine import pipeline
+
+    def broken(*arguments, **keywords):
+        raise ZeroDivisionError("float division by zero")
+
+    monkeypatch.setattr(pipeline, "read_figure", broken)
+    out = tmp_path / "out"
+    message = refusal(sample_values(inputs, out))
+    assert "Traceback" not in message and "\n" not in message.strip()
+    assert "ZeroDivisionError: float division by zero" in message and "This is a bug" in message
+    assert not out.exists() or files_under(out) == []

@@ -472,4 +472,30 @@ def read_figure_header(path, max_pixels=None):
     if cols * rows > max_pixels:
         raise FigureError(_too_many_pixels_message(path, cols, rows, max_pixels))
     geotransform, crs_wkt = read_georeferencing(path)
+    _check_geotransform(path, geotransform, rows, cols)
     return FigureHeader(path, (rows, cols), mode, has_alpha, geotransform, crs_wkt)
+
+
+def _check_geotransform(path, geotransform, rows, cols):
+    """Refuse georeferencing that places no pixel anywhere: NaN, zero size, overflowing corners.
+
+    Raises
+    ------
+    FigureError
+    """
+    if geotransform is None:
+        return
+    x0, dx, rx, y0, ry, dy = (float(v) for v in geotransform)
+    with np.errstate(over="ignore", invalid="ignore"):
+        corners_x = x0 + np.array([0, cols, 0, cols]) * dx + np.array([0, 0, rows, rows]) * rx
+        corners_y = y0 + np.array([0, cols, 0, cols]) * ry + np.array([0, 0, rows, rows]) * dy
+        determinant = dx * dy - rx * ry
+    if np.all(np.isfinite(corners_x)) and np.all(np.isfinite(corners_y)) \
+            and np.isfinite(determinant) and determinant != 0:
+        return
+    raise FigureError(
+        f"The figure '{path}' carries georeferencing that places no pixel on a map "
+        f"(geotransform {tuple(float(v) for v in geotransform)}: not finite, zero pixel size, or "
+        "beyond any coordinate range). It comes from a world file beside it (.pgw, .wld...), an "
+        ".aux.xml or GeoTIFF tags: correct or delete that, then give GCPS if the figure is not "
+        "georeferenced.")

@@ -136,6 +136,10 @@ def inputs(tmp_path_factory):
     many_gcps(folder / "gcps_5000.csv", 5000)
     many_gcps(folder / "gcps_10000.csv", 10000)
     os.mkfifo(folder / "pipe.png")
+    for name, world in (("nan_world", "nan\n0\n0\n-1\n10\n50\n"),
+                        ("huge_world", "1e308\n0\n0\n-1e308\n10\n50\n")):
+        shutil.copy(FIGURE, folder / f"{name}.png")
+        (folder / f"{name}.pgw").write_text(world)
     ztxt_bomb(folder / "ztxt.png")
     (folder / "mask.wkt").write_text("POLYGON((200 -200, 300 -200, 300 -300, 200 -300, 200 -200))")
     return folder
@@ -435,6 +439,11 @@ IN_PROCESS_REFUSALS = [
     ("INPUT is /dev/zero", lambda i, o: {"INPUT": "/dev/zero"}, "INPUT"),
     ("INPUT is a folder", lambda i, o: {"INPUT": str(i)}, "INPUT"),
     ("PNG text chunk inflating to 64 MiB", lambda i, o: {"INPUT": str(i / "ztxt.png")}, "INPUT"),
+    ("world file of NaN", lambda i, o: {"INPUT": str(i / "nan_world.png"), "GCPS": None,
+                                        "GCP_CRS": "EPSG:4326", "TARGET_CRS": None}, "INPUT"),
+    ("world file of 1e308 pixels", lambda i, o: {"INPUT": str(i / "huge_world.png"),
+                                                 "GCPS": None, "GCP_CRS": "EPSG:3857",
+                                                 "TARGET_CRS": None}, "INPUT"),
     ("12000x12000 header, 60 bytes of pixels", lambda i, o: {
         "INPUT": str(i / "lying.png"), "GCPS": str(i / "lying.csv"), "GCP_CRS": "EPSG:4326",
         "TARGET_CRS": None, "PLOT_AREA": None}, "INPUT"),

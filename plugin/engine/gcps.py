@@ -28,8 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import GcpError
+from .errors import EngineError, GcpError
 from .validation import read_text_input
+from .writing import write_text
 
 #: Header QGIS 3.22 writes to (and the Georeferencer expects at the top of) a ``.points`` file.
 POINTS_HEADER = "mapX,mapY,pixelX,pixelY,enable,dX,dY,residual"
@@ -212,7 +213,7 @@ def write_points_file(path, gcps):
     Parameters
     ----------
     path : str or path-like
-        File to write (overwritten).
+        File to write (replaced atomically).
     gcps : GroundControlPoints
         Points to write, disabled ones included.
 
@@ -231,12 +232,13 @@ def write_points_file(path, gcps):
     for (pixel_x, row), (map_x, map_y), enabled in zip(gcps.pixel, gcps.map, gcps.enabled):
         values = (map_x, map_y, pixel_x, -row)
         rows.append(",".join(_format_number(value) for value in values) + f",{int(bool(enabled))},0,0,0")
+    # QGIS writes '\n' line ends on every platform, as write_text does; written under a
+    # temporary name and moved into place, so a failure leaves a previous file intact.
     try:
-        # QGIS writes '\n' line ends on every platform; newline="" stops Python translating them.
-        with open(path, "w", encoding="utf-8", newline="") as stream:
-            stream.write("\n".join(rows) + "\n")
-    except OSError as error:
-        raise GcpError(f"Cannot write the GCP file {path}: {error.strerror or error}.") from error
+        write_text(str(path), "\n".join(rows) + "\n", parameter=GcpError.parameter,
+                   what="the GCP file")
+    except EngineError as error:
+        raise GcpError(str(error)) from error
 
 
 def _read_text_lines(path):

@@ -17,11 +17,10 @@ import os
 
 import numpy as np
 
-from .errors import EngineError
 from .gcp_transform import transform_class
 from .warping import crs_label
 from .text_format import decimals_for, fixed, map_units_per_pixel
-from .writing import atomic_destination
+from .writing import write_text
 
 #: Longest side of the embedded picture of the figure, in pixels: the figure at full size up to
 #: this (the page shows it fitted to the window; a click shows it at full size).
@@ -446,10 +445,4 @@ def _crs_label_and_unit(crs):
 
 
 def _write_text(path, text):
-    with atomic_destination(path, parameter="OUTPUT_REPORT") as temporary:
-        try:
-            with open(temporary, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
-        except OSError as error:
-            raise EngineError(f"Cannot write the report {path}: {error.strerror or error}.",
-                              parameter="OUTPUT_REPORT") from error
+    write_text(path, text, parameter="OUTPUT_REPORT")

@@ -79,6 +79,34 @@ def atomic_destination(path, parameter="OUTPUT"):
                 os.remove(leftover)
 
 
+def write_text(path, text, parameter="OUTPUT_REPORT", what="the report"):
+    """Write a UTF-8 text file atomically (through :func:`atomic_destination`).
+
+    Parameters
+    ----------
+    path : str
+        Destination.
+    text : str
+        Written with LF line ends on every platform.
+    parameter : str
+        The parameter named by the error.
+    what : str
+        What the file is, for the error message.
+
+    Raises
+    ------
+    EngineError
+        The folder or the file cannot be written; ``path`` is left as it was.
+    """
+    with atomic_destination(path, parameter=parameter) as temporary:
+        try:
+            with open(temporary, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+        except OSError as error:
+            raise EngineError(f"Cannot write {what} {path}: {error.strerror or error}.",
+                              parameter=parameter) from error
+
+
 def write_geotiff(path, bands, geotransform, crs_wkt, descriptions=None, tags=None,
                   nodata=NODATA, parameter="OUTPUT", atomic=True):
     """Write float32 bands as a compressed, tiled GeoTIFF.

@@ -99,6 +99,7 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
         from ..engine.errors import EngineError
         from ..engine.figure import read_figure
         from ..engine.gcps import write_points_file
+        from ..engine.validation import check_paths, figure_companion_files
 
         layer = self.parameterAsRasterLayer(parameters, self.INPUT, context)
         if layer is None:
@@ -109,6 +110,16 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
                 self.tr("INPUT: the figure must be an image file on disk (got '{}').").format(path))
         crs = self.parameterAsCrs(parameters, self.GCP_CRS, context)
         gcp_crs = crs.toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED) if crs.isValid() else None
+        gcps_path = self.parameterAsFileOutput(parameters, self.OUTPUT_GCPS, context)
+        report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
+        try:
+            # Before any work: neither output may replace the figure (or its world file).
+            check_paths([(self.INPUT, figure_companion_files(path))],
+                        [(name, destination) for name, destination in
+                         ((self.OUTPUT_GCPS, gcps_path), (self.OUTPUT_REPORT, report))
+                         if destination])
+        except EngineError as error:
+            raise QgsProcessingException(f"{error.parameter}: {error}") from error
         try:
             feedback.setProgressText(self.tr("Finding the frame and the colorbar"))
             figure = read_figure(path)
@@ -124,7 +135,6 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
                     "COLORBAR_FLIP")}
         results["GCP_CRS_FOUND"] = findings.parameters.get("GCP_CRS")
         results["PROBLEMS"] = "\n".join(findings.problems)
-        gcps_path = self.parameterAsFileOutput(parameters, self.OUTPUT_GCPS, context)
         if gcps_path:
             if findings.gcps is None:
                 feedback.pushWarning(self.tr("No GCP file written: no GCPs were made."))
@@ -134,9 +144,11 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
                 except EngineError as error:
                     raise QgsProcessingException(f"{self.OUTPUT_GCPS}: {error}") from error
                 results[self.OUTPUT_GCPS] = gcps_path
-        report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
         if report:
-            write_findings_report(report, figure.rgb, findings)
+            try:
+                write_findings_report(report, figure.rgb, findings)
+            except EngineError as error:
+                raise QgsProcessingException(f"{self.OUTPUT_REPORT}: {error}") from error
             results[self.OUTPUT_REPORT] = report
         return results
 

@@ -132,3 +132,37 @@ def test_decode_report_shows_what_was_found(provider, tmp_path):
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Found on the figure" in page
     assert "GCPS made from the axis labels" in page and "Value range read from the colorbar" in page
+
+
+def test_detectfigure_refuses_to_write_over_its_figure_and_names_the_parameter(provider, tmp_path):
+    """OUTPUT_GCPS or OUTPUT_REPORT pointing at the figure is refused before anything is written."""
+    import shutil
+
+    import processing
+    import pytest
+    from qgis.core import QgsProcessingException
+
+    figure = tmp_path / "figure.png"
+    shutil.copy(parameters()["INPUT"], figure)
+    original = figure.read_bytes()
+    for name in ("OUTPUT_GCPS", "OUTPUT_REPORT"):
+        with pytest.raises(QgsProcessingException) as caught:
+            processing.run("colormapdecoder:detectfigure", {
+                "INPUT": str(figure), "GCP_CRS": "EPSG:32632", name: str(figure)})
+        assert str(caught.value).startswith(f"{name}:") and "same file as INPUT" in str(caught.value)
+        assert figure.read_bytes() == original
+
+
+def test_detectfigure_report_in_an_unwritable_place_names_output_report(provider, tmp_path):
+    import processing
+    import pytest
+    from qgis.core import QgsProcessingException
+
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    with pytest.raises(QgsProcessingException) as caught:
+        processing.run("colormapdecoder:detectfigure", {
+            "INPUT": parameters()["INPUT"], "GCP_CRS": "EPSG:32632",
+            "OUTPUT_REPORT": str(blocker / "report.html")})
+    assert str(caught.value).startswith("OUTPUT_REPORT:")
+    assert blocker.read_text() == "not a folder"

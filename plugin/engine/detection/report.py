@@ -11,6 +11,8 @@ import io
 
 import numpy as np
 
+from ..writing import write_text
+
 FRAME_COLOUR = (30, 90, 255)
 COLORBAR_COLOUR = (220, 0, 200)
 KEPT_COLOUR = (0, 170, 60)
@@ -106,8 +108,7 @@ A short line marks the position each label gives its tick.</p>
 <h2>Log</h2><ul>{messages}</ul>
 </body></html>
 """
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(page)
+    write_text(path, page, parameter="OUTPUT_REPORT")
 
 
 def _residual(fit, label):

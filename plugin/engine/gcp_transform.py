@@ -553,18 +553,16 @@ class GcpResiduals:
             RMS errors and one advice line per suspicious GCP. Pixel errors are rounded to 0.001 px, map errors to the map length of
             0.001 px (at least 0.01 map units), so a residual of 3e-12 px reads '< 0.001'.
         """
-        from .text_format import aligned_table, decimals_for, fixed, map_units_per_pixel, unit_symbol
+        from .text_format import aligned_table, fixed, map_decimals, unit_symbol
 
         name = TRANSFORMS[self.kind].name if self.kind in TRANSFORMS else "Transform"
         enabled = self._enabled(gcps)
         symbol = unit_symbol(unit)
         pixel_decimals = 3
-        per_pixel = map_units_per_pixel(gcps.pixel, gcps.map, enabled)
-        map_decimals = max(2, decimals_for(0.001 * per_pixel)) if np.isfinite(per_pixel) else 2
-        map_decimals = min(map_decimals, 9)
+        decimals = map_decimals(gcps.pixel, gcps.map, enabled)
 
         def in_map(value):
-            return fixed(value, map_decimals)
+            return fixed(value, decimals)
 
         def in_pixels(value):
             return fixed(value, pixel_decimals)

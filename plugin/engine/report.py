@@ -19,7 +19,7 @@ import numpy as np
 
 from .gcp_transform import transform_class
 from .warping import crs_label
-from .text_format import decimals_for, fixed, map_units_per_pixel
+from .text_format import fixed, map_decimals
 from .writing import write_text
 
 #: Longest side of the embedded picture of the figure, in pixels: the figure at full size up to
@@ -251,8 +251,7 @@ def _html_document(picture, scale_text, gcps, kind, residuals, warnings, extra, 
                          dtype=bool)
     unit_text = unit or "map units"
     # Pixels to 0.001 px; map units to what 0.001 px is on the map (0.01 at least).
-    per_pixel = map_units_per_pixel(gcps.pixel, gcps.map, enabled)
-    map_digits = min(9, max(2, decimals_for(0.001 * per_pixel))) if math.isfinite(per_pixel) else 2
+    map_digits = map_decimals(gcps.pixel, gcps.map, enabled)
 
     def px(value):
         return e(fixed(value, 3))

@@ -125,3 +125,26 @@ def aligned_table(header, rows, align=None):
     return [TableText("  ".join(f"{str(cell):{align[i]}{widths[i]}}"
                                 for i, cell in enumerate(line)).rstrip())
             for line in [header, *rows]]
+
+
+def map_decimals(pixel, map_xy, enabled=None):
+    """Decimals that show map lengths to what 0.001 px is on the map (2 to 9).
+
+    Pixel errors are shown to 0.001 px; map errors to the same precision, so a residual of
+    3e-12 px reads '< 0.001' in both columns.
+
+    Parameters
+    ----------
+    pixel, map_xy : ndarray, shape (n, 2)
+        GCPs' pixel and map positions.
+    enabled : ndarray of bool, optional
+
+    Returns
+    -------
+    int
+        2 when the map scale cannot be told (fewer than two usable GCPs).
+    """
+    per_pixel = map_units_per_pixel(pixel, map_xy, enabled)
+    if not np.isfinite(per_pixel):
+        return 2
+    return min(9, max(2, decimals_for(0.001 * per_pixel)))

@@ -7,7 +7,9 @@ scale: text, lines, background and hill shading lie far from it and become nodat
 
 Where the nearest point is looked for depends on what altered the colours:
 
-* ``"cielab"`` (lossless figures): CIELAB, where Euclidean distance is perceptual difference.
+* ``"srgb"`` (lossless figures, the default): sRGB, where colour tables (matplotlib, ``.cpt``,
+  QGIS ramps) interpolate, so a colour between two stops lies on the curve there.
+* ``"cielab"``: CIELAB, where Euclidean distance is perceptual difference.
 * ``"ycbcr"`` (JPEG figures): JPEG quantises each figure in Y'CbCr (ITU-R BT.601, on the
   gamma-encoded sRGB values), with the chroma planes subsampled, so its errors are about even in
   that space and uneven in CIELAB, which magnifies some of them. Matching where the noise is even

@@ -17,6 +17,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from .. import ICON_PATH
 from .dependencies import missing_dependencies_message
+from .gdal_messages import quiet_georeferencing_probe
 
 
 class DetectFigureAlgorithm(QgsProcessingAlgorithm):
@@ -90,6 +91,11 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
         self.addOutput(QgsProcessingOutputBoolean("COLORBAR_FLIP",
                                                   self.tr("Colorbar low end at the top / right")))
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
+        """QGIS's own check, which loads INPUT: without GDAL's no-geotransform message."""
+        with quiet_georeferencing_probe():
+            return super().checkParameterValues(parameters, context)
+
     def processAlgorithm(self, parameters, context, feedback):
         missing = missing_dependencies_message()
         if missing:
@@ -101,7 +107,9 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
         from ..engine.gcps import write_points_file
         from ..engine.validation import check_paths, figure_companion_files
 
-        layer = self.parameterAsRasterLayer(parameters, self.INPUT, context)
+        # A plain PNG has no geotransform: GDAL's "Unable to compute a transformation" is noise.
+        with quiet_georeferencing_probe():
+            layer = self.parameterAsRasterLayer(parameters, self.INPUT, context)
         if layer is None:
             raise QgsProcessingException(self.tr("INPUT: the figure cannot be opened."))
         path = layer.source().split("|")[0]

@@ -12,6 +12,16 @@ def test_decoding_a_plain_png_prints_no_gdal_georeferencing_error(provider, tmp_
     assert PROBE not in captured.err and PROBE not in captured.out
 
 
+def test_detecting_on_a_plain_png_prints_no_gdal_georeferencing_error(provider, tmp_path, capfd):
+    import processing
+
+    processing.run("colormapdecoder:detectfigure", {
+        "INPUT": parameters()["INPUT"], "GCP_CRS": "EPSG:32632",
+        "OUTPUT_GCPS": str(tmp_path / "found.points")})
+    captured = capfd.readouterr()
+    assert PROBE not in captured.err and PROBE not in captured.out
+
+
 def test_a_plain_png_opened_outside_the_guard_still_prints_it(qgis_app, tmp_path, capfd):
     """The guard is what silences it: without the guard QGIS's GDAL provider does print it."""
     from qgis.core import QgsRasterLayer

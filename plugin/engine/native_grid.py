@@ -815,7 +815,6 @@ def native_rasters(arrays, lattice, box, georeference, pixel_size=0.0, feedback=
         grid, rasters, how = native_rasters(list(arrays.values()), lattice, box, georeference,
                                             pixel_size, feedback, first)
         return grid, dict(zip(arrays, rasters)), how
-    from pyproj import CRS
 
     from .warping import plan_output_grid, same_crs, warp_nearest
 

@@ -234,7 +234,6 @@ def test_dragging_the_colorbar_edge_changes_the_box_and_the_preview(window, figu
 
 def test_mask_toggle_and_value_under_the_cursor(window, figure_copy):
     from qgis.PyQt.QtCore import Qt
-    from qgis.PyQt.QtTest import QTest
 
     from colormap_decoder.plugin.engine.preview import MASK_COLOUR
 

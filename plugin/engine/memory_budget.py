@@ -21,7 +21,6 @@ is used instead of the automatic figure.
 """
 import math
 import os
-import resource
 from dataclasses import dataclass, field
 
 from .errors import EngineError
@@ -304,7 +303,15 @@ def _cgroup_room():
 
 
 def _rlimit_room():
-    """Room under RLIMIT_AS (address space) and RLIMIT_DATA, from /proc/self/status."""
+    """Room under RLIMIT_AS (address space) and RLIMIT_DATA, from /proc/self/status.
+
+    None where there is no such limit, or no ``resource`` module (Windows: QGIS there must still
+    be able to import the engine).
+    """
+    try:
+        import resource
+    except ImportError:
+        return None
     rooms = []
     for limit_name, status_key in (("RLIMIT_AS", "VmSize:"), ("RLIMIT_DATA", "VmData:")):
         soft, _ = resource.getrlimit(getattr(resource, limit_name))

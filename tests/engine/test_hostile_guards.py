@@ -244,6 +244,24 @@ def test_available_memory_sees_an_address_space_limit():
     assert 0 < available < 3 * 2 ** 30 and "ulimit" in source
 
 
+def test_the_pipeline_imports_without_the_unix_only_resource_module():
+    """QGIS on Windows has no ``resource`` module: the engine must still import and budget."""
+    code = textwrap.dedent(f"""
+        import sys, json
+        sys.modules["resource"] = None  # 'import resource' now raises ImportError
+        sys.path.insert(0, {str(REPO_ROOT / 'tests')!r})
+        from sample_figure import expose_package
+        expose_package()
+        from colormap_decoder.plugin.engine import memory_budget, pipeline
+        print(json.dumps([memory_budget._rlimit_room(), memory_budget.available_memory()]))
+    """)
+    env = {k: v for k, v in os.environ.items() if k != memory_budget.MAX_MEMORY_VARIABLE}
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               env=env)
+    assert completed.returncode == 0, completed.stderr
+    rlimit_room, (available, source) = json.loads(completed.stdout)
+    assert rlimit_room is None and available > 0 and "ulimit" not in source
+
 def test_estimate_grows_with_the_figure_and_the_output():
     small = memory_budget.estimate_job_bytes(memory_budget.JobSize(
         1_000_000, decoded_pixels=1_000_000, output_width=1000, output_height=1000))

@@ -1094,13 +1094,8 @@ class DecodeWindow(QMainWindow):
         """Read the tick labels (OCR: a second or two) and fill in what they answer."""
         self.findings, self._ticks, self._selected_tick = None, [], -1
         self._show_ticks()
-        try:
-            from ..plugin.engine.detection.findings import find_everything  # noqa: F401
-            from ..plugin.engine.detection.ocr import INSTALL_HINT, ocr_available
-        except ImportError:
-            self.reading_label.setText(tr("Reading tick labels is not available in this version "
-                                          "of the plugin: type the values (and add GCPs)."))
-            return None
+        from ..plugin.engine.detection.ocr import INSTALL_HINT, ocr_available
+
         if not read_labels:
             self.reading_label.setText(tr("Not read: press Detect (Ctrl+R) to read them."))
             return None

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .colour_decoding import ColourDecoder
-from .pipeline import (build_colour_scale, build_value_mapping, choose_match_space, study_region,
-                       pixels_to_examine)
+from .pipeline import (build_colour_scale, build_value_mapping, choose_match_space,
+                       pixels_to_examine, plot_area_box, study_region)
 
 #: The preview decodes at most this many pixels: a 1 MP figure whole, a 12 MP one every 3rd pixel.
 DEFAULT_PREVIEW_PIXELS = 1_500_000
@@ -190,14 +190,20 @@ class PreviewDecoder:
         decoder, colorbar_box = self.decoder_for(settings)
         examine, plot_box = pixels_to_examine(settings, self.figure, colorbar_box)
         examine = np.ascontiguousarray(examine[::self.step, ::self.step])
+        self._study(decoder, plot_box)
+        # Empty MAX_COLOR_DISTANCE (None): the threshold from the figure's noise, as the job's.
+        threshold = float(decoder.figure_study.threshold if settings.max_color_distance is None
+                          else settings.max_color_distance)
+        field = decoder.decode_image(self.rgb, examine, threshold, study=False)
+        return Preview(field.values, field.distance, examine, self.step, decoder, threshold,
+                       plot_box, colorbar_box)
+
+    def _study(self, decoder, plot_box):
+        """As the pipeline: the decoder studies the full figure's plot area (once per decoder
+        and plot area), so that the preview's pixels decode as the job's will."""
         if getattr(self, "_study_key", None) != (id(decoder), plot_box):
-            # As the pipeline: studied on the full figure's plot area, so that the preview's
-            # pixels decode as the job will.
             decoder.study_figure(self.figure.rgb, study_region(self.figure, plot_box))
             self._study_key = (id(decoder), plot_box)
-        field = decoder.decode_image(self.rgb, examine, settings.max_color_distance, study=False)
-        return Preview(field.values, field.distance, examine, self.step, decoder,
-                       float(settings.max_color_distance), plot_box, colorbar_box)
 
     def value_at(self, settings, column, row):
         """Decoded value and ΔE of the figure's own pixel under a position (full resolution).
@@ -219,6 +225,11 @@ class PreviewDecoder:
         if not (0 <= col < cols and 0 <= line < rows):
             return None
         decoder, _ = self.decoder_for(settings)
+        threshold = settings.max_color_distance
+        if threshold is None:
+            # Empty MAX_COLOR_DISTANCE: the figure's own threshold, as decode() takes it.
+            self._study(decoder, plot_area_box(settings, self.figure))
+            threshold = decoder.figure_study.threshold
         values, distance, _ = decoder.decode_colours(self.figure.rgb[line:line + 1, col])
-        value = float(values[0]) if distance[0] <= settings.max_color_distance else math.nan
+        value = float(values[0]) if distance[0] <= threshold else math.nan
         return value, float(distance[0])

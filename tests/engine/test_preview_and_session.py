@@ -116,6 +116,23 @@ def test_value_under_the_cursor():
     assert decoder.value_at(settings, -1, 5) is None
 
 
+def test_empty_max_color_distance_previews_with_the_figures_own_threshold():
+    """MAX_COLOR_DISTANCE left empty (None) is the pipeline's default: the preview and the value
+    under the cursor take the threshold the figure's noise gives, and mask what the job masks."""
+    from dataclasses import replace
+
+    figure = read_figure(FIGURE)
+    settings = replace(sample_session().decode_settings(), max_color_distance=None)
+    value_first = PreviewDecoder(figure)   # value_at before any decode: it studies the figure
+    row, col = 300, 400
+    value, distance = value_first.value_at(settings, col + 0.5, row + 0.5)
+    preview = PreviewDecoder(figure).decode(settings)
+    full = decode_map(replace(settings, gcps_path=str(FIGURE) + ".points"))
+    assert preview.max_color_distance == pytest.approx(full.settings.max_color_distance)
+    np.testing.assert_array_equal(np.isfinite(preview.values), np.isfinite(full.field.values))
+    assert value == pytest.approx(full.field.values[row, col], rel=1e-6)
+    assert distance == pytest.approx(preview.distance[row, col], abs=1e-3)
+
 def test_session_round_trip_beside_the_figure(tmp_path):
     figure = tmp_path / "figure.png"
     figure.write_bytes(FIGURE.read_bytes())

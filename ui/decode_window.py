@@ -113,6 +113,7 @@ class DecodeWindow(QMainWindow):
         self.last_preview_seconds = None
         self.residuals = None
         self.arrow_factor = 1.0
+        self._residual_text = ""
         self._gcps = []          # dicts: x, y (figure pixels, y down), map_x, map_y, enabled
         self._gcps_file = None   # a .points file holding exactly self._gcps, when there is one
         self._selected_gcp = -1
@@ -877,6 +878,7 @@ class DecodeWindow(QMainWindow):
                               residuals.loo_rmse_pixels, residuals.loo_rmse_map)
             + ("" if not residuals.suspicious.any() else " " + tr(
                 "Rows in red stand out: check their coordinates or disable them.")))
+        self._residual_text = self.residual_label.text()
 
     def _complete_rows(self):
         return [i for i, gcp in enumerate(self._gcps)
@@ -939,6 +941,9 @@ class DecodeWindow(QMainWindow):
                 arrows.append((gcp["x"], gcp["y"], gcp["x"] + factor * residuals.dx_pixels[k],
                                gcp["y"] + factor * residuals.dy_pixels[k]))
             self.arrow_factor = factor
+            if factor > 1.0 and largest > 0:
+                self.residual_label.setText(self._residual_text + " " + tr(
+                    "Residual arrows drawn {:.3g} times their length.").format(factor))
         self.view.set_residual_arrows(arrows)
 
     def pick_on_canvas(self):

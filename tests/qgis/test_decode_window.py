@@ -313,6 +313,8 @@ def test_adding_gcps_by_clicks_updates_the_residual_table(window, figure_copy):
     assert expected.loo_error_pixels.max() > 0  # clicks are not exact: the errors are real
     assert window.view.arrow_count() == 4
     assert "RMSE" in window.residual_label.text()
+    # The arrows are exaggerated, and the window says how much.
+    assert f"drawn {window.arrow_factor:.3g} times" in window.residual_label.text()
 
     # A GCP typed wrong stands out in its leave-one-out error.
     x, y = truth.pixel[8]

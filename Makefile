@@ -1,6 +1,7 @@
 # Colormap Decoder: set-up, demo, tests and packaging on Debian 12 (run as root, or with sudo).
 #   make demo     decode the bundled sample figure with qgis_process (installs what is missing)
-#   make test     run the whole test suite (installs what is missing)
+#   make test     lint, then run the whole test suite (installs what is missing)
+#   make lint     ruff (rules in ruff.toml); make test-quick: the tests that need no QGIS
 #   make install  link the plugin into the default QGIS profile and enable it
 #   make package  build dist/colormap_decoder-VERSION.zip for plugins.qgis.org
 
@@ -13,6 +14,11 @@ DEBIAN_PACKAGES := qgis python3-qgis qgis-providers python3-gdal python3-rasteri
 DEBIAN_PACKAGES += chromium
 # Reading tick labels off a figure (issue 17): Tesseract OCR and its Python binding.
 DEBIAN_PACKAGES += tesseract-ocr tesseract-ocr-eng python3-tesserocr
+# The linter (ruff, not packaged by Debian 12) comes from PyPI through Debian's pip.
+DEBIAN_PACKAGES += python3-pip
+# A single self-contained binary without Python dependencies: installed with --no-deps into
+# /usr/local (where pip puts what root installs), it cannot replace or break a Debian package.
+RUFF_VERSION := 0.8.6
 # QGIS's embedded Python must not find another Python first on PATH (pyenv shims and the like).
 QGIS_ENV := env PATH=/usr/sbin:/usr/bin:/sbin:/bin QT_QPA_PLATFORM=offscreen
 PYTHON := $(QGIS_ENV) /usr/bin/python3
@@ -20,8 +26,11 @@ QGIS_PROCESS := $(QGIS_ENV) /usr/bin/qgis_process.bin
 PROFILE_PLUGINS := $(HOME)/.local/share/QGIS/QGIS3/profiles/default/python/plugins
 VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 DEMO_OUT := $(CURDIR)/demo-output
+# Where `make package` works and puts the zip (the tests point them at a temporary folder).
+BUILD_DIR := build
+DIST_DIR := dist
 
-.PHONY: deps install demo test package clean
+.PHONY: deps install demo lint-deps lint test test-quick package clean
 
 deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
@@ -53,24 +62,37 @@ demo: install
 	$(PYTHON) sample/describe_outputs.py "$(DEMO_OUT)/vinschgau_decoded.tif" \
 		"$(DEMO_OUT)/vinschgau_points.gpkg" --truth sample/terra_elev_vinschgau.tif
 
-test: install
+lint-deps: deps
+	@$(PYTHON) -m ruff --version 2>/dev/null | grep -qx "ruff $(RUFF_VERSION)" || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO $(PYTHON) -m pip install --quiet --break-system-packages --no-deps \
+			"ruff==$(RUFF_VERSION)"; }
+
+lint: lint-deps
+	$(PYTHON) -m ruff check --no-cache .
+
+test: install lint
 	$(PYTHON) -m pytest -p no:cacheprovider tests
+
+# The engine tests and the repository checks: no QGIS started (pytest markers, see pytest.ini).
+test-quick: lint-deps
+	$(PYTHON) -m pytest -p no:cacheprovider -m "not qgis" tests
 
 # One top folder, colormap_decoder/, with what QGIS runs: no tests, bench, sample, docs, caches.
 package:
 	@command -v zip >/dev/null || { echo "zip is missing: apt-get install zip (or make deps)"; exit 1; }
-	@rm -rf build/package && mkdir -p build/package/$(PLUGIN_NAME) dist
-	@rm -f dist/$(PLUGIN_NAME)-$(VERSION).zip
-	cp -r metadata.txt __init__.py plugin icons LICENSE build/package/$(PLUGIN_NAME)/
+	@rm -rf $(BUILD_DIR)/package && mkdir -p $(BUILD_DIR)/package/$(PLUGIN_NAME) $(DIST_DIR)
+	@rm -f $(DIST_DIR)/$(PLUGIN_NAME)-$(VERSION).zip
+	cp -r metadata.txt __init__.py plugin icons LICENSE $(BUILD_DIR)/package/$(PLUGIN_NAME)/
 	for optional in ui README.md CHANGELOG.md; do \
-		[ ! -e $$optional ] || cp -r $$optional build/package/$(PLUGIN_NAME)/; done
+		[ ! -e $$optional ] || cp -r $$optional $(BUILD_DIR)/package/$(PLUGIN_NAME)/; done
 	# The offline help page (help/decodemap.html), made from the README shipped beside it.
-	$(PYTHON) build/package/$(PLUGIN_NAME)/plugin/help_page.py >/dev/null
+	$(PYTHON) $(BUILD_DIR)/package/$(PLUGIN_NAME)/plugin/help_page.py >/dev/null
 	if ls i18n/*.qm >/dev/null 2>&1; then \
-		mkdir -p build/package/$(PLUGIN_NAME)/i18n && cp i18n/*.qm build/package/$(PLUGIN_NAME)/i18n/; fi
-	find build/package \( -name '__pycache__' -o -name '*.pyc' -o -name '.*' \) -prune -exec rm -rf {} +
-	cd build/package && zip -qr ../../dist/$(PLUGIN_NAME)-$(VERSION).zip $(PLUGIN_NAME)
-	@echo "dist/$(PLUGIN_NAME)-$(VERSION).zip"
+		mkdir -p $(BUILD_DIR)/package/$(PLUGIN_NAME)/i18n && cp i18n/*.qm $(BUILD_DIR)/package/$(PLUGIN_NAME)/i18n/; fi
+	find $(BUILD_DIR)/package \( -name '__pycache__' -o -name '*.pyc' -o -name '.*' \) -prune -exec rm -rf {} +
+	cd $(BUILD_DIR)/package && zip -qr $(abspath $(DIST_DIR))/$(PLUGIN_NAME)-$(VERSION).zip $(PLUGIN_NAME)
+	@echo "$(DIST_DIR)/$(PLUGIN_NAME)-$(VERSION).zip"
 
 clean:
 	rm -rf build dist "$(DEMO_OUT)"

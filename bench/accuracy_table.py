@@ -292,8 +292,8 @@ def linear_segmented_case(folder):
     """A five-stop LinearSegmentedColormap (matplotlib's default 256-entry table) on Vinschgau."""
     import matplotlib
     import rasterio
-    from matplotlib.colors import LinearSegmentedColormap
     from figures_for_tests import render_grid
+    from matplotlib.colors import LinearSegmentedColormap
 
     with rasterio.open(DEM_VINSCHGAU) as dataset:
         dem = dataset.read(1, masked=True).astype(float).filled(np.nan)

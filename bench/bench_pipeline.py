@@ -58,7 +58,8 @@ REPO = os.path.dirname(HERE)
 DEM = os.path.join(REPO, "sample", "terra_elev_vinschgau.tif")
 # The seed pipeline lives in shared/reference beside the checkout (or beside the folder of
 # worktrees holding it).
-SEED = os.environ.get("BENCH_SEED_PIPELINE") or next((path for path in (os.path.join(folder, "shared", "reference", "seed_pipeline.py")
+SEED = os.environ.get("BENCH_SEED_PIPELINE") or next((path for path in (
+    os.path.join(folder, "shared", "reference", "seed_pipeline.py")
                                for folder in (os.path.dirname(REPO),
                                               os.path.dirname(os.path.dirname(REPO))))
              if os.path.exists(path)),
@@ -320,8 +321,8 @@ def child_pipeline(spec):
 
 def child_unmap(spec):
     import numpy as np
-    from PIL import Image
     import unmap
+    from PIL import Image
 
     start = time.perf_counter()
     image = np.asarray(Image.open(spec["png"]).convert("RGB"))
@@ -345,7 +346,8 @@ def child_render_contourf(spec):
     return render_contourf(spec["folder"], spec["megapixels"])
 
 
-CHILDREN = dict(render=child_render, render_contourf=child_render_contourf, seed=child_seed, decode=child_decode, reduce=child_reduce,
+CHILDREN = dict(render=child_render, render_contourf=child_render_contourf, seed=child_seed, decode=child_decode,
+                reduce=child_reduce,
                 pipeline=child_pipeline, unmap=child_unmap)
 
 
@@ -426,7 +428,7 @@ def run_decodemap(env, arguments):
     seconds, peak, output = run_process(
         [QGIS_PROCESS, "run", "colormapdecoder:decodemap", "--"] + arguments, env=env)
     stages = {}
-    line = next((l for l in output.splitlines() if "Stage times:" in l), "")
+    line = next((text for text in output.splitlines() if "Stage times:" in text), "")
     pattern = r"([a-z ]+?) ([0-9.]+) s(?: \(peak ([0-9]+) MiB, resident ([0-9]+) MiB\))?"
     for name, value, stage_peak, resident in re.findall(pattern,
                                                         line.split("Stage times:", 1)[-1]):

@@ -79,7 +79,7 @@ def measure(figure, repeats):
     results["engine frame"] = median_seconds(lambda: window.preview_decoder.decode(settings),
                                              repeats)
     # The colorbar: right of the axes in bench_pipeline's layout.
-    width, height = figure["width"], figure["height"]
+    width = figure["width"]
     bar_left = col1 + round(0.03 * width)
     bar = [bar_left + 2, row0 + 2, bar_left + round(0.025 * width) - 2, row1 - 2]
     window.vmax_edit.setText("4000")

@@ -17,7 +17,6 @@ with one, e.g. (from the repository root):
         env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp/home-shots DISPLAY=$DISPLAY \
         XAUTHORITY=$XAUTHORITY /usr/bin/python3 docs/make_window_screenshots.py'
 """
-import os
 import shutil
 import sys
 import tempfile

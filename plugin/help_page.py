@@ -198,8 +198,9 @@ def help_page_path(labels=None, readme=README):
     """The help page for this README and these labels, written where it can be; or None.
 
     The package's ``help/decodemap.html`` (``make package`` builds one; it is brought up to
-    date here when the README or the labels changed and the folder is writable); otherwise a
-    copy in the user's temporary folder. None when there is no README and no page.
+    date here when the README or the labels changed and the folder is writable); otherwise, and
+    always in a git checkout, a copy in the user's temporary folder. None when there is no
+    README and no page.
     """
     if not os.path.isfile(readme):
         return HELP_PAGE if os.path.isfile(HELP_PAGE) else None
@@ -207,7 +208,9 @@ def help_page_path(labels=None, readme=README):
         text = help_page_html(stream.read(), labels)
     fallback = os.path.join(tempfile.gettempdir(), f"colormap_decoder_help_{os.getpid()}",
                             "decodemap.html")
-    for path in (HELP_PAGE, fallback):
+    # A development checkout is source, not an installed plugin: nothing is written into it.
+    in_checkout = os.path.exists(os.path.join(PLUGIN_ROOT, ".git"))
+    for path in (fallback,) if in_checkout else (HELP_PAGE, fallback):
         try:
             with open(path, encoding="utf-8") as stream:
                 if stream.read() == text:

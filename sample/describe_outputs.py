@@ -27,10 +27,11 @@ def describe_points(path):
     values = [feature.GetField("value") for feature in layer]
     layer.ResetReading()
     first = layer.GetNextFeature()
+    definition = layer.GetLayerDefn()
     print(f"Points  {path}")
     print(f"  {layer.GetFeatureCount():,} points in layer '{layer.GetName()}', CRS "
           f"{layer.GetSpatialRef().GetAuthorityName(None)}:{layer.GetSpatialRef().GetAuthorityCode(None)}, "
-          f"fields {[layer.GetLayerDefn().GetFieldDefn(i).GetName() for i in range(layer.GetLayerDefn().GetFieldCount())]}")
+          f"fields {[definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]}")
     if first is not None:
         geometry = first.GetGeometryRef()
         print(f"  first point at ({geometry.GetX():.1f}, {geometry.GetY():.1f}) value "

@@ -3,8 +3,12 @@
 The plugin's code uses relative imports and must work as the package ``colormap_decoder``
 whatever this checkout's folder is called, so the tests import it under that name through a
 link to the repository root in a temporary folder.
+
+Each test is marked by its folder (``engine``, ``qgis`` or ``repository``; see pytest.ini), and
+the whole session checks that no test wrote into the checkout.
 """
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -25,3 +29,42 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def shared_data():
     """The folder of real grids used by the tests (copies kept in tests/data)."""
     return TEST_DATA
+
+
+#: Marker of the tests in each folder under tests/; tests/*.py are "repository".
+FOLDER_MARKERS = {"engine": "engine", "qgis": "qgis"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        parts = Path(str(item.fspath)).resolve().relative_to(REPO_ROOT / "tests").parts
+        item.add_marker(FOLDER_MARKERS.get(parts[0], "repository") if len(parts) > 1
+                        else "repository")
+
+
+def _checkout_files():
+    """Files in the checkout that git does not track, ignored ones included, and modified
+    tracked files; bytecode caches aside (Python writes them on import). None outside git."""
+    try:
+        listed = subprocess.run(["git", "status", "--porcelain", "--ignored",
+                                 "--untracked-files=all"], cwd=REPO_ROOT, capture_output=True,
+                                text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if listed.returncode != 0:
+        return None
+    return {line for line in listed.stdout.splitlines()
+            if "__pycache__/" not in line and not line.endswith(".pyc")}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_left_untouched():
+    """Tests write into temporary folders only, never into the checkout."""
+    before = _checkout_files()
+    yield
+    after = _checkout_files()
+    if before is not None and after is not None:
+        written = sorted(after - before)
+        assert not written, ("tests wrote into the checkout (write into tmp_path instead): "
+                             + ", ".join(line[3:] for line in written[:20]))
+

@@ -22,13 +22,37 @@ from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsCoordina
 from qgis.gui import QgsFileWidget, QgsMessageBar, QgsProjectionSelectionWidget
 from qgis.PyQt.QtCore import QCoreApplication, QRectF, QStringListModel, Qt, QTimer, QUrl
 from qgis.PyQt.QtGui import QColor, QDesktopServices, QIcon, QImage, QKeySequence
-from qgis.PyQt.QtWidgets import (QAbstractItemView, QAction, QActionGroup, QApplication,
-                                 QButtonGroup, QCheckBox, QComboBox, QCompleter,
-                                 QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
-                                 QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMainWindow, QMenu,
-                                 QProgressBar, QPushButton, QRadioButton, QScrollArea, QSlider,
-                                 QSplitter, QTableWidget, QTableWidgetItem, QToolButton,
-                                 QVBoxLayout, QWidget)
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QAction,
+    QActionGroup,
+    QApplication,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSlider,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..plugin import ICON_PATH
 from .figure_view import FigureView, Tool

@@ -20,9 +20,17 @@ import math
 
 from qgis.PyQt.QtCore import QCoreApplication, QPointF, QRectF, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPixmap
-from qgis.PyQt.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsLineItem,
-                                 QGraphicsPathItem, QGraphicsPixmapItem, QGraphicsRectItem,
-                                 QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView)
+from qgis.PyQt.QtWidgets import (
+    QGraphicsEllipseItem,
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsPathItem,
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+)
 
 #: How close (screen pixels) the cursor must be to a box edge or a GCP to grab it.
 GRAB_DISTANCE = 7

@@ -670,8 +670,9 @@ class ColourDecoder:
 
         Frequent colours of the examined pixels that lie off the scale (farther than
         ``OFF_SCALE_DELTA_E``, and for a discrete scale than half the narrowest class
-        separation), and are not a mixture of the scale with a more frequent one, become ``non_data_colours`` (with the scale's own NaN colour, if it has
-        one). The mode of the sampled pixels' ΔE to the scale is the figure's noise.
+        separation), and are not a mixture of the scale with a more frequent one, become
+        ``non_data_colours`` (with the scale's own NaN colour, if it has one). The mode of the
+        sampled pixels' ΔE to the scale is the figure's noise.
 
         Parameters
         ----------

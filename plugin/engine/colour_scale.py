@@ -1,4 +1,9 @@
 """The colour scale names callers import from here; they live in the ``colour_scales`` package."""
-from .colour_scales import (ColourScale, available_colour_scale_names,  # noqa: F401
-                            colour_scale_from_matplotlib, colour_scale_from_samples, read_cpt,
-                            resolve_colour_scale)
+from .colour_scales import (  # noqa: F401
+                            ColourScale,
+                            available_colour_scale_names,
+                            colour_scale_from_matplotlib,
+                            colour_scale_from_samples,
+                            read_cpt,
+                            resolve_colour_scale,
+)

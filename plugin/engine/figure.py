@@ -352,9 +352,10 @@ def _header_size(head):
 def _gdal_data_raster(path):
     """A description of the bands when GDAL reads ``path`` as numbers other than 8-bit, else None."""
     try:
+        import warnings
+
         import rasterio
         from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
-        import warnings
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NotGeoreferencedWarning)

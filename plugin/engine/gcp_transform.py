@@ -550,8 +550,9 @@ class GcpResiduals:
             A title, an aligned table (:class:`~.text_format.TableText` lines: two header
             lines, with units, then one line per GCP: its number, residual and leave-one-out
             error in map units and pixels, label, and whether it is disabled or suspicious), the
-            RMS errors and one advice line per suspicious GCP. Pixel errors are rounded to 0.001 px, map errors to the map length of
-            0.001 px (at least 0.01 map units), so a residual of 3e-12 px reads '< 0.001'.
+            RMS errors and one advice line per suspicious GCP. Pixel errors are rounded to
+            0.001 px, map errors to the map length of 0.001 px (at least 0.01 map units), so a
+            residual of 3e-12 px reads '< 0.001'.
         """
         from .text_format import aligned_table, fixed, map_decimals, unit_symbol
 
@@ -585,7 +586,8 @@ class GcpResiduals:
             f"leave-one-out RMSE {in_map(self.loo_rmse_map)} {symbol}, "
             f"{in_pixels(self.loo_rmse_pixels)} px"
         )
-        typical = np.nanmedian(self.loo_error_map[enabled]) if np.isfinite(self.loo_error_map[enabled]).any() else np.nan
+        finite = np.isfinite(self.loo_error_map[enabled]).any()
+        typical = np.nanmedian(self.loo_error_map[enabled]) if finite else np.nan
         for index in np.flatnonzero(self.suspicious):
             lines.append(
                 f"Suspicious: {gcps.labels[index]} is {in_map(self.loo_error_map[index])} {symbol} "

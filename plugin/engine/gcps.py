@@ -426,7 +426,8 @@ def _decimal_point(text, delimiter):
 def _parse_number(path, line_number, column, text):
     stripped = text.strip()
     if not stripped:
-        raise GcpError(f"GCP file {path}, line {line_number}: the {column} value is empty. Fill it in or delete the line.")
+        raise GcpError(f"GCP file {path}, line {line_number}: the {column} value is empty. Fill it in or "
+                       "delete the line.")
     try:
         value = float(stripped)
     except ValueError:

@@ -13,8 +13,7 @@ from typing import Optional
 
 import numpy as np
 
-from .colour_decoding import (NOISE_FLOOR_DELTA_E, NOISE_MODES, ColourDecoder, DecodedField,
-                              ValueMapping)
+from .colour_decoding import NOISE_FLOOR_DELTA_E, NOISE_MODES, ColourDecoder, DecodedField, ValueMapping, denoise
 from .colour_scales import colour_scale_from_samples, resolve_colour_scale, sample_colorbar
 from .detection.answers import answer_from_figure, parameters_to_find
 from .detection.colorbar import sample_bar_by_ticks
@@ -22,16 +21,25 @@ from .detection.colormap_match import fits_data_better, recognise_colormap
 from .detection.layout import describe_layout_use, detect_layout
 from .errors import ColourScaleError, EngineError, GcpError, GeoreferencingError
 from .figure import read_figure, read_figure_header
-from .gcp_transform import (TransformKind, compute_residuals, fit_gcp_transform, transform_class)
-from .gcp_diagnostics import (check_gcp_map_coordinates, check_gcp_pixels_on_figure,
-                              diagnose_georeferencing, refuse_unusable_gcps, thin_gcps)
+from .gcp_diagnostics import (
+    check_gcp_map_coordinates,
+    check_gcp_pixels_on_figure,
+    diagnose_georeferencing,
+    refuse_unusable_gcps,
+    thin_gcps,
+)
+from .gcp_transform import TransformKind, compute_residuals, fit_gcp_transform, transform_class
 from .gcps import gcps_on_georeferenced_figure, read_gcps
 from .memory_budget import check_memory, job_size
 from .native_grid import cell_points, find_lattice, native_rasters, read_cells
-from .stage_times import StageTimes
-from .reduction import (ClusterPoints, cluster_pixels, cluster_points, connectivity_for_eps,
-                        flat_mask, reconstruction_check)
-from .colour_decoding import denoise
+from .reduction import (
+    ClusterPoints,
+    cluster_pixels,
+    cluster_points,
+    connectivity_for_eps,
+    flat_mask,
+    reconstruction_check,
+)
 from .regions import box_mask, extent_to_pixel_box, polygons_mask
 from .validation import (check_class_count, check_flat_tolerance, check_mapping_range,
                          check_output_grid, check_settings)

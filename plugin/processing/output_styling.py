@@ -19,12 +19,22 @@ same).
 import os
 from dataclasses import dataclass
 
-from qgis.core import (QgsClassificationEqualInterval, QgsClassificationLogarithmic,
-                       QgsColorRampShader, QgsGradientColorRamp, QgsGradientStop,
-                       QgsGraduatedSymbolRenderer, QgsMarkerSymbol,
-                       QgsProcessingLayerPostProcessorInterface, QgsRasterLayer, QgsRasterShader,
-                       QgsRendererRange, QgsSimpleMarkerSymbolLayer,
-                       QgsSingleBandPseudoColorRenderer, QgsVectorLayer)
+from qgis.core import (
+    QgsClassificationEqualInterval,
+    QgsClassificationLogarithmic,
+    QgsColorRampShader,
+    QgsGradientColorRamp,
+    QgsGradientStop,
+    QgsGraduatedSymbolRenderer,
+    QgsMarkerSymbol,
+    QgsProcessingLayerPostProcessorInterface,
+    QgsRasterLayer,
+    QgsRasterShader,
+    QgsRendererRange,
+    QgsSimpleMarkerSymbolLayer,
+    QgsSingleBandPseudoColorRenderer,
+    QgsVectorLayer,
+)
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 

@@ -36,7 +36,7 @@ LEVELS = tuple(range(200, 1101, 100))
 
 def cases():
     """name -> DecodeSettings keyword arguments (paths absolute)."""
-    from sample_figure import POINTS_FILE, FIGURE, sample_extents
+    from sample_figure import FIGURE, POINTS_FILE, sample_extents
 
     extent = tuple(float(v) for v in sample_extents()["PLOT_AREA"].split(","))
     jacksboro_box = (110.0, 690.0, -530.0, -70.0)  # render_grid's default plot box
@@ -66,9 +66,8 @@ def cases():
 
 
 def make_figures():
-    from PIL import Image
-
     from figures_for_tests import jacksboro_dem, render_grid
+    from PIL import Image
 
     grid, extent = jacksboro_dem()
     figure = render_grid(grid, extent, GOLDEN / "jacksboro_contourf.png", levels=LEVELS)

@@ -23,13 +23,22 @@ MODEL_PATH = HERE / "decode_and_sample.model3"
 
 
 def build_model():
-    from qgis.core import (QgsApplication, QgsProcessingModelAlgorithm, QgsProcessingModelChildAlgorithm,
-                           QgsProcessingModelChildParameterSource, QgsProcessingModelOutput,
-                           QgsProcessingModelParameter, QgsProcessing,
-                           QgsProcessingParameterCrs, QgsProcessingParameterExtent,
-                           QgsProcessingParameterFeatureSource, QgsProcessingParameterFile,
-                           QgsProcessingParameterNumber, QgsProcessingParameterRasterLayer,
-                           QgsProcessingParameterString)
+    from qgis.core import (
+        QgsApplication,
+        QgsProcessing,
+        QgsProcessingModelAlgorithm,
+        QgsProcessingModelChildAlgorithm,
+        QgsProcessingModelChildParameterSource,
+        QgsProcessingModelOutput,
+        QgsProcessingModelParameter,
+        QgsProcessingParameterCrs,
+        QgsProcessingParameterExtent,
+        QgsProcessingParameterFeatureSource,
+        QgsProcessingParameterFile,
+        QgsProcessingParameterNumber,
+        QgsProcessingParameterRasterLayer,
+        QgsProcessingParameterString,
+    )
     from qgis.PyQt.QtCore import QPointF
 
     model = QgsProcessingModelAlgorithm("Decode a figure and sample it at points",

@@ -19,11 +19,14 @@ from PIL import Image
 from colormap_decoder.plugin.engine import figure as figure_module
 from colormap_decoder.plugin.engine.colour_decoding import srgb_to_lab
 from colormap_decoder.plugin.engine.errors import EngineError, FigureError, GcpError
-from colormap_decoder.plugin.engine.figure import (DEFAULT_MAX_PIXELS, MAX_PIXELS_VARIABLE,
-                                                   max_pixels_limit, read_figure,
-                                                   unreadable_figure_message)
-from colormap_decoder.plugin.engine.pipeline import (DecodeSettings, build_georeference,
-                                                     decode_map)
+from colormap_decoder.plugin.engine.figure import (
+    DEFAULT_MAX_PIXELS,
+    MAX_PIXELS_VARIABLE,
+    max_pixels_limit,
+    read_figure,
+    unreadable_figure_message,
+)
+from colormap_decoder.plugin.engine.pipeline import DecodeSettings, build_georeference, decode_map
 from colormap_decoder.plugin.engine.writing import write_geotiff
 
 UTM32 = "EPSG:32632"

@@ -6,14 +6,17 @@ correct decoder's median error is about a quarter of that.
 """
 import numpy as np
 import pytest
+from figures_for_tests import data_pixels, jacksboro_dem, render_grid, topobathy
 
 from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueMapping, srgb_to_lab
-from colormap_decoder.plugin.engine.colour_scales import colour_scale_from_samples, resolve_colour_scale
+from colormap_decoder.plugin.engine.colour_scales import (
+    colour_scale_from_samples,
+    resolve_colour_scale,
+    sample_colorbar,
+)
 from colormap_decoder.plugin.engine.errors import ColourScaleError
 from colormap_decoder.plugin.engine.figure import read_figure
-from colormap_decoder.plugin.engine.colour_scales import sample_colorbar
 from colormap_decoder.plugin.engine.regions import box_mask
-from figures_for_tests import data_pixels, jacksboro_dem, render_grid, topobathy
 
 MAX_DISTANCE = 12.0
 

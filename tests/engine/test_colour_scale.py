@@ -208,7 +208,7 @@ QGIS_STYLE_NEWER_FORMAT = """<!DOCTYPE qgis_style>
     <colorramp type="random" name="Random colors"/>
   </colorramps>
 </qgis_style>
-"""
+"""  # noqa: E501 - a QGIS style file as QGIS writes it
 
 
 def test_qgis_discrete_ramp_and_newer_colour_format(tmp_path):
@@ -319,7 +319,8 @@ def test_categorical_gmt_table_has_one_band_per_key():
     np.testing.assert_allclose(scale.colours[4], rgb255(255, 153, 238))
 
 
-@pytest.mark.parametrize("relative", ["gmt/seis.cpt", "matlab/polar.cpt", "gmt/topo.cpt", "SCM/batlow.cpt", "gmt/gebco.cpt"])
+@pytest.mark.parametrize("relative", ["gmt/seis.cpt", "matlab/polar.cpt", "gmt/topo.cpt", "SCM/batlow.cpt",
+                                      "gmt/gebco.cpt"])
 def test_more_real_gmt_tables_load(relative):
     scale = read_cpt(GMT_CPT / relative)
     assert scale.positions[0] == 0.0 and scale.positions[-1] == 1.0

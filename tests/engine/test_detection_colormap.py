@@ -1,14 +1,14 @@
 """Known colormaps recognised in a figure's colorbar (issue 17), and unknown ones not."""
 import numpy as np
 import pytest
+from figures_for_detection import render_matplotlib
+from figures_for_tests import topobathy
 from matplotlib.colors import LinearSegmentedColormap
 
 from colormap_decoder.plugin.engine.colour_scales import sample_colorbar
 from colormap_decoder.plugin.engine.detection.colormap_match import recognise_colormap
 from colormap_decoder.plugin.engine.detection.layout import detect_layout
 from colormap_decoder.plugin.engine.figure import read_figure
-from figures_for_detection import render_matplotlib
-from figures_for_tests import topobathy
 
 
 def recognised(path):

@@ -6,11 +6,11 @@ the pixel grid, up to a pixel late; the issue's bar is 2 px).
 """
 import numpy as np
 import pytest
+from figures_for_detection import gmt_map_to_pixel, render_matplotlib, run_gmt
+from figures_for_tests import jacksboro_dem, topobathy
 
 from colormap_decoder.plugin.engine.detection.layout import detect_layout
 from colormap_decoder.plugin.engine.figure import read_figure
-from figures_for_detection import gmt_map_to_pixel, render_matplotlib, run_gmt
-from figures_for_tests import jacksboro_dem, topobathy
 
 TOLERANCE_PX = 2.0
 

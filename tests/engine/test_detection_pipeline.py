@@ -1,9 +1,9 @@
 """decode_map with parameters left empty that the figure can answer (issue 13's first item:
 the colorbar never comes back as data)."""
 import numpy as np
+from sample_figure import FIGURE, POINTS_FILE, sample_extents
 
 from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
-from sample_figure import FIGURE, POINTS_FILE, sample_extents
 
 # The sample's colorbar box, from the renderer (sample/vinschgau_viridis.extents.txt).
 BAR = [float(v) for v in sample_extents()["COLORBAR"].split(",")]

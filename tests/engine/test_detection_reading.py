@@ -8,6 +8,8 @@ hemisphere letters, plain metres with an offset '1e6', powers of ten on a log ba
 """
 import numpy as np
 import pytest
+from figures_for_detection import gmt_map_to_pixel, render_matplotlib, run_gmt
+from figures_for_tests import jacksboro_dem, topobathy
 
 from colormap_decoder.plugin.engine.detection.answers import Needs, answer_from_figure
 from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
@@ -16,8 +18,6 @@ from colormap_decoder.plugin.engine.detection.layout import detect_layout
 from colormap_decoder.plugin.engine.errors import EngineError
 from colormap_decoder.plugin.engine.figure import read_figure
 from colormap_decoder.plugin.engine.pipeline import DecodeSettings
-from figures_for_detection import gmt_map_to_pixel, render_matplotlib, run_gmt
-from figures_for_tests import jacksboro_dem, topobathy
 
 
 @pytest.mark.parametrize("text, value, degrees", [
@@ -133,6 +133,7 @@ def test_reversed_colorbar_direction_from_the_labels(tmp_path):
 def test_sample_metres_with_matplotlib_offset_text():
     """The bundled sample: UTM metres, the y labels '5.19' with '1e6' above the axis."""
     from sample_figure import FIGURE, POINTS_FILE
+
     from colormap_decoder.plugin.engine.gcps import read_gcps
 
     layout, reading = read(FIGURE)

@@ -5,17 +5,20 @@ import itertools
 
 import numpy as np
 import pytest
+from sample_figure import FIGURE, POINTS_FILE, STEP, sample_extents, truth_on_grid
 
 from colormap_decoder.plugin.engine import gcp_transform
-from colormap_decoder.plugin.engine.colour_scales import (ColourScale, ColourScaleSource,
-                                                          register_source, resolve_colour_scale,
-                                                          unregister_source)
+from colormap_decoder.plugin.engine.colour_scales import (
+    ColourScale,
+    ColourScaleSource,
+    register_source,
+    resolve_colour_scale,
+    unregister_source,
+)
 from colormap_decoder.plugin.engine.errors import ColourScaleError
-from colormap_decoder.plugin.engine.gcp_transform import (GcpTransform, register_transform,
-                                                          unregister_transform)
+from colormap_decoder.plugin.engine.gcp_transform import GcpTransform, register_transform, unregister_transform
 from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
 from colormap_decoder.plugin.engine.writing import write_geotiff
-from sample_figure import FIGURE, POINTS_FILE, STEP, sample_extents, truth_on_grid
 
 
 def sample_settings(**overrides):

@@ -4,17 +4,22 @@ import os
 import numpy as np
 import pytest
 import rasterio
+from figures_for_tests import jacksboro_dem, render_grid
 from PIL import Image
 
 from colormap_decoder.plugin.engine.errors import FigureError, GeoreferencingError
 from colormap_decoder.plugin.engine.figure import read_figure
 from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
-from colormap_decoder.plugin.engine.warping import (APPROXIMATION_MAX_ERROR,
-                                                    GeotransformPixelTransform, OutputGrid,
-                                                    _target_to_pixel, plan_output_grid,
-                                                    source_pixels_for_grid, warp_nearest)
+from colormap_decoder.plugin.engine.warping import (
+    APPROXIMATION_MAX_ERROR,
+    GeotransformPixelTransform,
+    OutputGrid,
+    _target_to_pixel,
+    plan_output_grid,
+    source_pixels_for_grid,
+    warp_nearest,
+)
 from colormap_decoder.plugin.engine.writing import NODATA, write_geotiff
-from figures_for_tests import jacksboro_dem, render_grid
 
 UTM32 = "EPSG:32632"
 

@@ -338,7 +338,8 @@ def test_duplicate_pixel_and_map_positions_are_named():
     duplicated_pixel = pixel.copy()
     duplicated_pixel[5] = duplicated_pixel[2]
     with pytest.raises(GcpError, match=r"share a pixel position: GCP 3 \(line 4\) and GCP 6 \(line 7\)"):
-        fit_gcp_transform(GroundControlPoints(duplicated_pixel, map_xy, None, labels=labels), TransformKind.POLYNOMIAL_1)
+        fit_gcp_transform(GroundControlPoints(duplicated_pixel, map_xy, None, labels=labels),
+                          TransformKind.POLYNOMIAL_1)
     duplicated_map = map_xy.copy()
     duplicated_map[7] = duplicated_map[0]
     with pytest.raises(GcpError, match=r"share a map position: GCP 1 \(line 2\) and GCP 8 \(line 9\)"):

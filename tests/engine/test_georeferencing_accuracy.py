@@ -38,20 +38,22 @@ import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from figures_for_tests import RenderedFigure, _rect, jacksboro_dem, render_grid  # noqa: E402
 from matplotlib import transforms  # noqa: E402
 from pyproj import CRS, Transformer  # noqa: E402
 
 from colormap_decoder.plugin.engine.errors import GcpError  # noqa: E402
+from colormap_decoder.plugin.engine.figure import read_figure  # noqa: E402
 from colormap_decoder.plugin.engine.gcp_diagnostics import diagnose_georeferencing  # noqa: E402
 from colormap_decoder.plugin.engine.gcp_transform import TransformKind, compute_residuals  # noqa: E402
-from colormap_decoder.plugin.engine.gcps import (GroundControlPoints, read_gcps,  # noqa: E402
-                                                 write_points_file)
-from colormap_decoder.plugin.engine.figure import read_figure  # noqa: E402
+from colormap_decoder.plugin.engine.gcps import GroundControlPoints, read_gcps, write_points_file  # noqa: E402
 from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map  # noqa: E402
 from colormap_decoder.plugin.engine.report import write_georeferencing_report  # noqa: E402
-from colormap_decoder.plugin.engine.warping import (mean_pixel_size, pixels_to_target,  # noqa: E402
-                                                    source_pixels_for_grid)
-from figures_for_tests import RenderedFigure, _rect, jacksboro_dem, render_grid  # noqa: E402
+from colormap_decoder.plugin.engine.warping import (  # noqa: E402
+    mean_pixel_size,
+    pixels_to_target,
+    source_pixels_for_grid,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "sample"

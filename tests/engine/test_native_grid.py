@@ -17,17 +17,17 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+import matplotlib
 import numpy as np
 import pytest
 import rasterio
 
-import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from colormap_decoder.plugin.engine.native_grid import find_lattice  # noqa: E402
 from colormap_decoder.plugin.engine.figure import read_figure  # noqa: E402
+from colormap_decoder.plugin.engine.native_grid import find_lattice  # noqa: E402
 from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map  # noqa: E402
 
 DPI = 100

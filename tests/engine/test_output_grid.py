@@ -12,14 +12,18 @@ import re
 
 import numpy as np
 import pytest
+from figures_for_tests import jacksboro_dem, render_grid
 from scipy import ndimage
 
 from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
-from colormap_decoder.plugin.engine.warping import (GeotransformPixelTransform,
-                                                    figure_pixel_grid, lossless_pixel_sizes,
-                                                    mean_pixel_size, plan_output_grid,
-                                                    source_pixels_for_grid)
-from figures_for_tests import jacksboro_dem, render_grid
+from colormap_decoder.plugin.engine.warping import (
+    GeotransformPixelTransform,
+    figure_pixel_grid,
+    lossless_pixel_sizes,
+    mean_pixel_size,
+    plan_output_grid,
+    source_pixels_for_grid,
+)
 
 LONLAT = "EPSG:4326"
 UTM16 = "EPSG:32616"

@@ -9,9 +9,15 @@ from colormap_decoder.plugin.engine.figure import read_figure
 from colormap_decoder.plugin.engine.gcps import GroundControlPoints, read_gcps
 from colormap_decoder.plugin.engine.pipeline import decode_map
 from colormap_decoder.plugin.engine.preview import MASK_COLOUR, PreviewDecoder, reduction_step
-from colormap_decoder.plugin.engine.session import (Session, SessionError, extent_to_pixel_box_exact,
-                                                    load_session, pixel_box_to_extent,
-                                                    save_session, session_paths)
+from colormap_decoder.plugin.engine.session import (
+    Session,
+    SessionError,
+    extent_to_pixel_box_exact,
+    load_session,
+    pixel_box_to_extent,
+    save_session,
+    session_paths,
+)
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample"
 FIGURE = SAMPLE / "vinschgau_viridis.png"

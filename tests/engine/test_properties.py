@@ -20,8 +20,7 @@ from matplotlib import colormaps
 from PIL import Image
 
 from colormap_decoder.plugin.engine import pipeline
-from colormap_decoder.plugin.engine.colour_scales import (ColourScale, colour_scale_from_samples,
-                                                         resolve_colour_scale)
+from colormap_decoder.plugin.engine.colour_scales import ColourScale, colour_scale_from_samples, resolve_colour_scale
 from colormap_decoder.plugin.engine.errors import EngineError
 from colormap_decoder.plugin.engine.gcp_transform import MINIMUM_POINTS, TransformKind
 from colormap_decoder.plugin.engine.writing import write_geotiff

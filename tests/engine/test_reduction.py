@@ -10,10 +10,10 @@ by the engine, so every assertion is about what a user's figure would give:
 
 Pixel coordinates as the engine's (GDAL): (0, 0) top-left corner, pixel centres at +0.5.
 """
+import matplotlib
 import numpy as np
 import pytest
 
-import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import cbook  # noqa: E402
@@ -24,8 +24,13 @@ from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueM
 from colormap_decoder.plugin.engine.colour_scales import resolve_colour_scale  # noqa: E402
 from colormap_decoder.plugin.engine.errors import ReductionError  # noqa: E402
 from colormap_decoder.plugin.engine.reduction import (  # noqa: E402
-    cluster_pixels, cluster_points, connectivity_for_eps, flat_mask, reconstruction_check,
-    reduce_to_points)
+    cluster_pixels,
+    cluster_points,
+    connectivity_for_eps,
+    flat_mask,
+    reconstruction_check,
+    reduce_to_points,
+)
 
 MAX_DISTANCE = 12.0
 # Rugged window of topobathy (rows, cols): fewest touching cells drawn in the same colour.

@@ -16,14 +16,17 @@ latitude, where polynomials of order 2 and 3 and the spline bend the grid.
 import numpy as np
 import pytest
 from pyproj import Transformer
+from sample_figure import POINTS_FILE
 
 from colormap_decoder.plugin.engine.gcp_transform import TransformKind, fit_gcp_transform
 from colormap_decoder.plugin.engine.gcps import GroundControlPoints, read_gcps
-from colormap_decoder.plugin.engine.warping import (GeotransformPixelTransform,
-                                                    gdal_source_georeferencing,
-                                                    plan_output_grid, warp_nearest,
-                                                    warp_nearest_own)
-from sample_figure import POINTS_FILE
+from colormap_decoder.plugin.engine.warping import (
+    GeotransformPixelTransform,
+    gdal_source_georeferencing,
+    plan_output_grid,
+    warp_nearest,
+    warp_nearest_own,
+)
 
 UTM32 = "EPSG:32632"
 # Europe in the EEA's Lambert conformal conic (EPSG:3034), 1 figure pixel = 2 km.

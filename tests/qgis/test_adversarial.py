@@ -30,7 +30,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from sample_figure import FIGURE, POINTS_FILE, REPO_ROOT, sample_extents
 
 ALGORITHM = "colormapdecoder:decodemap"
@@ -384,8 +383,7 @@ def _points_on_cpt(inputs, out):
 
 
 def _output_on_mask(inputs, out):
-    from qgis.core import (QgsFeature, QgsGeometry, QgsVectorFileWriter, QgsVectorLayer,
-                           QgsCoordinateTransformContext)
+    from qgis.core import QgsCoordinateTransformContext, QgsFeature, QgsGeometry, QgsVectorFileWriter, QgsVectorLayer
 
     layer = QgsVectorLayer("Polygon", "mask", "memory")
     feature = QgsFeature()

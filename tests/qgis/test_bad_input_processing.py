@@ -17,7 +17,6 @@ import numpy as np
 import pytest
 import rasterio
 from PIL import Image
-
 from sample_figure import FIGURE, POINTS_FILE, STEP, truth_on_grid
 from sample_figure import sample_parameters as parameters
 

@@ -7,7 +7,6 @@ import tempfile
 
 import numpy as np
 from PIL import Image
-
 from sample_figure import sample_parameters as parameters
 
 ALGORITHM = "colormapdecoder:decodemap"

@@ -31,6 +31,7 @@ def figure_copy(tmp_path):
 @pytest.fixture()
 def window(qgis_app, provider):
     from qgis.core import QgsProject
+
     from colormap_decoder.ui.decode_window import DecodeWindow
 
     window = DecodeWindow()
@@ -379,9 +380,14 @@ def test_decode_gives_the_outputs_of_processing_run_and_adds_them_styled(window,
                                                                           tmp_path):
     import processing
     import rasterio
-    from qgis.core import (QgsProject, QgsRasterLayer, QgsSingleBandPseudoColorRenderer,
-                           QgsVectorLayer, QgsGraduatedSymbolRenderer)
     from processing.core.ProcessingLog import ProcessingLog
+    from qgis.core import (
+        QgsGraduatedSymbolRenderer,
+        QgsProject,
+        QgsRasterLayer,
+        QgsSingleBandPseudoColorRenderer,
+        QgsVectorLayer,
+    )
 
     sample_window_settings(window, figure_copy, tmp_path)
     history_before = len(ProcessingLog.getLogEntries())
@@ -462,10 +468,10 @@ def test_save_and_reopen_restores_the_session(window, figure_copy, tmp_path):
     window.add_gcp(660.9, 95.9, 660000, 5192000, enabled=False)
     window.add_gcp(394.2, 291.4)  # no map coordinates yet: not saved
     before = window.current_session()
-    QTestKey = Qt.Key.Key_S
+    save_key = Qt.Key.Key_S
     from qgis.PyQt.QtTest import QTest
 
-    QTest.keyClick(window, QTestKey, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(window, save_key, Qt.KeyboardModifier.ControlModifier)
     settle()
     assert (tmp_path / "vinschgau.png.points").is_file()
     assert (tmp_path / "vinschgau.png.colormap_decoder.json").is_file()

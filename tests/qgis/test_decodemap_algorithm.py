@@ -11,7 +11,6 @@ import subprocess
 import numpy as np
 import pytest
 import rasterio
-
 from sample_figure import FIGURE, REPO_ROOT, STEP, TRUTH, sample_extents, truth_on_grid
 from sample_figure import sample_parameters as parameters
 
@@ -288,7 +287,6 @@ def test_extent_taken_from_the_loaded_figure_layer(provider, tmp_path):
 def test_contour_filled_figure_keeps_each_pixels_class(provider, tmp_path):
     """LEVELS: band 1 holds the class midpoint, band 2 the class index."""
     import processing
-
     from figures_for_tests import jacksboro_dem, render_grid
 
     grid, extent = jacksboro_dem()

@@ -2,7 +2,6 @@
 used (issue 17), and the colorbar never comes back as data (issue 13)."""
 import numpy as np
 import rasterio
-
 from sample_figure import STEP, truth_on_grid
 from sample_figure import sample_parameters as parameters
 
@@ -96,9 +95,9 @@ def test_without_ocr_the_automatic_mode_says_how_to_install_it(provider, tmp_pat
 
 def test_detectfigure_finds_everything_and_writes_gcps_and_report(provider, tmp_path):
     import processing
+    from sample_figure import POINTS_FILE, sample_extents
 
     from colormap_decoder.plugin.engine.gcps import read_gcps
-    from sample_figure import POINTS_FILE, sample_extents
 
     result = processing.run("colormapdecoder:detectfigure", {
         "INPUT": parameters()["INPUT"], "GCP_CRS": "EPSG:32632",

@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 import rasterio
 from PIL import Image
-
 from sample_figure import FIGURE, REPO_ROOT
 from sample_figure import sample_parameters as parameters
 

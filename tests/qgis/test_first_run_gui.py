@@ -7,7 +7,6 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-
 from sample_figure import FIGURE, sample_parameters
 
 ALGORITHM = "colormapdecoder:decodemap"
@@ -175,8 +174,7 @@ def test_styled_outputs_round_their_labels_and_points_have_a_halo(provider, tmp_
 def test_outputs_in_view_when_the_project_had_only_the_plain_figure(provider, tmp_path, qgis_app,
                                                                     fake_iface):
     import processing
-    from qgis.core import (QgsCoordinateReferenceSystem, QgsProject, QgsRasterLayer,
-                           QgsRectangle)
+    from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRasterLayer, QgsRectangle
 
     project = QgsProject.instance()
     project.removeAllMapLayers()
@@ -201,8 +199,7 @@ def test_outputs_in_view_when_the_project_had_only_the_plain_figure(provider, tm
 def test_outputs_zoomed_to_when_outside_a_georeferenced_project_view(provider, tmp_path,
                                                                      qgis_app, fake_iface):
     import processing
-    from qgis.core import (QgsCoordinateReferenceSystem, QgsProject, QgsRasterLayer,
-                           QgsRectangle, QgsVectorLayer)
+    from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRasterLayer, QgsRectangle, QgsVectorLayer
 
     project = QgsProject.instance()
     project.removeAllMapLayers()

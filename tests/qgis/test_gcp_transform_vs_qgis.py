@@ -10,7 +10,6 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-
 import qgis.analysis as qgis_analysis  # noqa: E402
 from qgis.core import QgsPointXY  # noqa: E402
 from qgis.testing import start_app  # noqa: E402

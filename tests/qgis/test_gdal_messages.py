@@ -25,7 +25,6 @@ def test_detecting_on_a_plain_png_prints_no_gdal_georeferencing_error(provider, 
 def test_a_plain_png_opened_outside_the_guard_still_prints_it(qgis_app, tmp_path, capfd):
     """The guard is what silences it: without the guard QGIS's GDAL provider does print it."""
     from qgis.core import QgsRasterLayer
-
     from sample_figure import FIGURE
 
     assert QgsRasterLayer(str(FIGURE), "figure").isValid()
@@ -35,8 +34,10 @@ def test_a_plain_png_opened_outside_the_guard_still_prints_it(qgis_app, tmp_path
 def test_other_gdal_errors_pass_through_the_guard(qgis_app, capfd):
     from osgeo import gdal
 
-    from colormap_decoder.plugin.processing.gdal_messages import (GEOREFERENCING_PROBE_MESSAGE,
-                                                                  quiet_georeferencing_probe)
+    from colormap_decoder.plugin.processing.gdal_messages import (
+        GEOREFERENCING_PROBE_MESSAGE,
+        quiet_georeferencing_probe,
+    )
 
     with quiet_georeferencing_probe():
         gdal.Error(gdal.CE_Failure, 4, "a real failure: file not readable")

@@ -8,10 +8,9 @@ TEST_DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def test_cell_by_cell_figure_comes_back_as_its_grid(provider, tmp_path):
+    import matplotlib
     import processing
     from qgis.core import QgsVectorLayer
-
-    import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

@@ -63,18 +63,17 @@ def test_the_toolbar_button_opens_the_decode_window(qgis_app):
 
 def test_metadata_declares_what_qgis_needs():
     import configparser
-
     from pathlib import Path
 
-    REPO_ROOT = Path(__file__).resolve().parents[2]
+    repo_root = Path(__file__).resolve().parents[2]
 
     metadata = configparser.ConfigParser()
-    metadata.read(REPO_ROOT / "metadata.txt", encoding="utf-8")
+    metadata.read(repo_root / "metadata.txt", encoding="utf-8")
     general = metadata["general"]
     assert general["name"] == "Colormap Decoder"
     assert general["qgisMinimumVersion"] == "3.22"
     assert general["qgisMaximumVersion"] == "4.99"
     assert general["hasProcessingProvider"] == "yes"
-    assert (REPO_ROOT / general["icon"]).is_file()
+    assert (repo_root / general["icon"]).is_file()
     for dependency in ("scikit-learn", "rasterio", "pyproj", "shapely"):
         assert dependency in general["about"]

@@ -16,9 +16,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 import rasterio
-
-from sample_figure import (FIGURE, POINTS_FILE, REPO_ROOT, STEP, TRUTH, sample_extents,
-                           truth_on_grid)
+from sample_figure import FIGURE, POINTS_FILE, REPO_ROOT, STEP, TRUTH, sample_extents, truth_on_grid
 from sample_figure import sample_parameters as parameters
 
 MODEL = REPO_ROOT / "tests" / "data" / "decode_and_sample.model3"
@@ -64,8 +62,13 @@ def test_loaded_outputs_open_with_the_figures_colormap_and_range(provider, proje
                                                                   tmp_path):
     import processing
     from matplotlib import colormaps
-    from qgis.core import (QgsColorRampShader, QgsGraduatedSymbolRenderer, QgsRasterLayer,
-                           QgsSingleBandPseudoColorRenderer, QgsVectorLayer)
+    from qgis.core import (
+        QgsColorRampShader,
+        QgsGraduatedSymbolRenderer,
+        QgsRasterLayer,
+        QgsSingleBandPseudoColorRenderer,
+        QgsVectorLayer,
+    )
 
     from colormap_decoder.plugin.engine.colour_scales import resolve_colour_scale
 
@@ -138,14 +141,21 @@ def test_run_from_the_dialog_in_a_background_task_styles_what_it_loads(provider,
 def test_classified_figure_gets_discrete_classes_at_its_boundaries(provider, tmp_path):
     """LEVELS: a Discrete shader with one item per class, coloured as contourf colours it."""
     from matplotlib import colormaps
-    from qgis.core import (QgsColorRampShader, QgsProcessingContext, QgsProcessingFeedback,
-                           QgsRasterLayer, QgsVectorLayer)
+    from qgis.core import (
+        QgsColorRampShader,
+        QgsProcessingContext,
+        QgsProcessingFeedback,
+        QgsRasterLayer,
+        QgsVectorLayer,
+    )
 
     from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueMapping
     from colormap_decoder.plugin.engine.colour_scales import resolve_colour_scale
-    from colormap_decoder.plugin.processing.output_styling import (DecodedRasterStyler,
-                                                                   RepresentativePointsStyler,
-                                                                   style_spec)
+    from colormap_decoder.plugin.processing.output_styling import (
+        DecodedRasterStyler,
+        RepresentativePointsStyler,
+        style_spec,
+    )
 
     levels = (0.0, 500.0, 1500.0, 2500.0, 4000.0)
     mapping = ValueMapping(0.0, 4000.0, False, levels)
@@ -318,10 +328,12 @@ def test_make_package_builds_a_zip_that_qgis_can_load(tmp_path):
     version = configparser.ConfigParser()
     version.read(REPO_ROOT / "metadata.txt", encoding="utf-8")
     version = version["general"]["version"]
-    built = subprocess.run(["make", "-s", "package"], cwd=REPO_ROOT, env=QGIS_ENV,
+    # Built and zipped in the test's own folder: the tests write nothing into the checkout.
+    built = subprocess.run(["make", "-s", "package", f"BUILD_DIR={tmp_path / 'build'}",
+                            f"DIST_DIR={tmp_path / 'dist'}"], cwd=REPO_ROOT, env=QGIS_ENV,
                            capture_output=True, text=True, timeout=120)
     assert built.returncode == 0, built.stdout + built.stderr
-    archive = REPO_ROOT / "dist" / f"colormap_decoder-{version}.zip"
+    archive = tmp_path / "dist" / f"colormap_decoder-{version}.zip"
     assert archive.is_file()
     assert archive.stat().st_size < 25 * 1024 * 1024
     with zipfile.ZipFile(archive) as zipped:

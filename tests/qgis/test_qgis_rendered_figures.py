@@ -19,9 +19,15 @@ VMIN, VMAX = 0.0, 4000.0
 
 
 def render_with_qgis(path, ramp_name):
-    from qgis.core import (QgsColorRampShader, QgsMapRendererSequentialJob, QgsMapSettings,
-                           QgsRasterLayer, QgsRasterShader, QgsSingleBandPseudoColorRenderer,
-                           QgsStyle)
+    from qgis.core import (
+        QgsColorRampShader,
+        QgsMapRendererSequentialJob,
+        QgsMapSettings,
+        QgsRasterLayer,
+        QgsRasterShader,
+        QgsSingleBandPseudoColorRenderer,
+        QgsStyle,
+    )
     from qgis.PyQt.QtCore import QSize
     from qgis.PyQt.QtGui import QColor
 

@@ -23,8 +23,13 @@ in scripts.
 from .colorbar import colour_scale_from_samples, sample_colorbar
 from .gmt_cpt import read_cpt
 from .matplotlib_source import colour_scale_from_matplotlib
-from .registry import (ColourScaleSource, available_colour_scale_names, register_source,
-                       resolve_colour_scale, unregister_source)
+from .registry import (
+                       ColourScaleSource,
+                       available_colour_scale_names,
+                       register_source,
+                       resolve_colour_scale,
+                       unregister_source,
+)
 from .scale import ColourScale
 
 __all__ = ["ColourScale", "ColourScaleSource", "available_colour_scale_names",

@@ -238,7 +238,8 @@ def _slice_samples(colour_start, colour_end, colour_model):
     if colour_model == "hsv" and start[0] != end[0]:
         # sRGB is piecewise linear in hue with corners every 60 degrees: a vertex on each
         # corner makes a constant-saturation, constant-value slice exact.
-        corners = np.arange(math.ceil(min(start[0], end[0]) / 60.0), math.floor(max(start[0], end[0]) / 60.0) + 1) * 60.0
+        corners = np.arange(math.ceil(min(start[0], end[0]) / 60.0),
+                            math.floor(max(start[0], end[0]) / 60.0) + 1) * 60.0
         weights = np.union1d(weights, np.clip((corners - start[0]) / (end[0] - start[0]), 0.0, 1.0))
     path_in_model = (1.0 - weights[:, None]) * np.asarray(start) + weights[:, None] * np.asarray(end)
     return weights, [_to_rgb((colour_model, tuple(values))) for values in path_in_model]

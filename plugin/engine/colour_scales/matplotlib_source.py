@@ -29,7 +29,9 @@ class MatplotlibSource(ColourScaleSource):
         import matplotlib
 
         found = match_name(name, matplotlib.colormaps, case_sensitive)
-        return None if found is None else colour_scale_from_matplotlib(matplotlib.colormaps[found], f"matplotlib:{found}")
+        if found is None:
+            return None
+        return colour_scale_from_matplotlib(matplotlib.colormaps[found], f"matplotlib:{found}")
 
 
 class OptionalPackageSource(ColourScaleSource):

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..errors import ColourScaleError, EngineError, GcpError
 from ..gcps import GroundControlPoints
-from .figure_reading import (MAX_GEOREFERENCING_RESIDUAL_PX, describe_axis, read_figure_face)
+from .figure_reading import MAX_GEOREFERENCING_RESIDUAL_PX, describe_axis, read_figure_face
 from .ocr import INSTALL_HINT, ocr_available
 
 #: The CRS assumed for axis labels in degrees when GCP_CRS is empty.

@@ -323,7 +323,7 @@ def describe_axis(axis, what):
 
 def require_ocr():
     """Raise :class:`EngineError` with install advice when OCR is unavailable."""
-    from .ocr import ocr_available, INSTALL_HINT
+    from .ocr import INSTALL_HINT, ocr_available
 
     if not ocr_available():
         raise EngineError(INSTALL_HINT, parameter="INPUT")

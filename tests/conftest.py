@@ -43,8 +43,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _checkout_files():
-    """Files in the checkout that git does not track, ignored ones included, and modified
-    tracked files; bytecode caches aside (Python writes them on import). None outside git."""
+    """Files in the checkout that git does not track, ignored ones included; bytecode caches
+    aside (Python writes them on import). None outside a git checkout."""
     try:
         listed = subprocess.run(["git", "status", "--porcelain", "--ignored",
                                  "--untracked-files=all"], cwd=REPO_ROOT, capture_output=True,
@@ -53,8 +53,10 @@ def _checkout_files():
         return None
     if listed.returncode != 0:
         return None
+    # New files only ("??" untracked, "!!" ignored): a tracked file changed during the run is
+    # more likely its developer's edit than a test's doing.
     return {line for line in listed.stdout.splitlines()
-            if "__pycache__/" not in line and not line.endswith(".pyc")}
+            if line[:2] in ("??", "!!") and "__pycache__/" not in line and not line.endswith(".pyc")}
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -56,7 +56,7 @@ _SRGB_TO_XYZ = np.array([[0.4124564, 0.3575761, 0.1804375],
                          [0.0193339, 0.1191920, 0.9503041]])
 
 
-def srgb_to_lab(srgb):
+def srgb_to_lab(srgb) -> np.ndarray:
     """Convert sRGB colours to CIELAB (D65 white point).
 
     Parameters
@@ -86,7 +86,7 @@ _SRGB_TO_YCBCR = 100 * np.array([[0.299, 0.587, 0.114],
                                  [0.5, -0.418688, -0.081312]])
 
 
-def srgb_to_ycbcr(srgb):
+def srgb_to_ycbcr(srgb) -> np.ndarray:
     """Convert sRGB colours to JPEG's Y'CbCr (BT.601 full range), scaled to 0..100.
 
     Parameters
@@ -102,7 +102,7 @@ def srgb_to_ycbcr(srgb):
     return np.asarray(srgb, dtype=np.float64) @ _SRGB_TO_YCBCR.T
 
 
-def srgb_identity(srgb):
+def srgb_identity(srgb) -> np.ndarray:
     """sRGB itself, scaled to 0..100 like L* (the space where colour tables interpolate)."""
     return 100.0 * np.asarray(srgb, dtype=np.float64)
 
@@ -192,7 +192,7 @@ class ValueMapping:
                 raise ColourScaleError("LEVELS on a logarithmic scale must all be > 0.",
                                        parameter="LEVELS")
 
-    def to_value(self, fractions):
+    def to_value(self, fractions) -> np.ndarray:
         """Value at each fraction (0 = ``vmin``, 1 = ``vmax``) of the scale."""
         fractions = np.asarray(fractions, dtype=np.float64)
         if self.logarithmic:
@@ -200,7 +200,7 @@ class ValueMapping:
             return 10.0 ** (low + fractions * (high - low))
         return self._piecewise(fractions, *self._knots()[::-1])
 
-    def to_fraction(self, values):
+    def to_fraction(self, values) -> np.ndarray:
         """Fraction of the scale at each value; the inverse of :meth:`to_value`."""
         values = np.asarray(values, dtype=np.float64)
         if self.logarithmic:
@@ -216,13 +216,13 @@ class ValueMapping:
         return np.array([self.vmin, self.vmax]), np.array([0.0, 1.0])
 
     @staticmethod
-    def _piecewise(x, xs, ys):
+    def _piecewise(x, xs, ys) -> np.ndarray:
         """Piecewise-linear through (xs, ys), extended linearly beyond the ends."""
         segment = np.clip(np.searchsorted(xs, x, side="right") - 1, 0, len(xs) - 2)
         x0, x1, y0, y1 = xs[segment], xs[segment + 1], ys[segment], ys[segment + 1]
         return y0 + (x - x0) * (y1 - y0) / (x1 - x0)
 
-    def class_values(self, boundaries=None):
+    def class_values(self, boundaries=None) -> np.ndarray:
         """Representative value of each class: its midpoint, geometric on a logarithmic scale.
 
         Parameters
@@ -341,12 +341,12 @@ class ColourDecoder:
             self._init_curve()
 
     @property
-    def is_discrete(self):
+    def is_discrete(self) -> bool:
         """Whether pixels are matched to classes (:attr:`classes`) rather than to a curve."""
         return self._class_tree is not None
 
     @property
-    def value_resolution(self):
+    def value_resolution(self) -> float:
         """Smallest value step the scale can tell apart in an 8-bit figure, in value units.
 
         For a continuous scale: the range divided by the number of distinct colours an 8-bit
@@ -357,7 +357,7 @@ class ColourDecoder:
         return self._value_resolution
 
     @property
-    def resolution_fraction(self):
+    def resolution_fraction(self) -> float | None:
         """The resolution as a fraction of the scale (continuous scales; None for discrete)."""
         return getattr(self, "_resolution_fraction", None)
 
@@ -422,7 +422,7 @@ class ColourDecoder:
         self._value_resolution = float(np.min(np.diff(boundaries)))
 
     # -- decoding -----------------------------------------------------------------------
-    def decode_colours(self, srgb8):
+    def decode_colours(self, srgb8) -> tuple:
         """Decode distinct colours.
 
         Parameters
@@ -534,19 +534,19 @@ class ColourDecoder:
         return values, distance
 
     @property
-    def uses_exact_colours(self):
+    def uses_exact_colours(self) -> bool:
         """Whether exact 8-bit colours are looked up in the renderer's table (lossless figures,
         continuous scales not sampled from the figure itself)."""
         return (self._class_tree is None and self.match_space == "srgb"
                 and self.scale.name != "colorbar")
 
     @property
-    def is_lookup_table(self):
+    def is_lookup_table(self) -> bool:
         """A scale of a lookup table's entries (matplotlib): only its vertices are drawn."""
         return (len(self.scale.colours) >= LOOKUP_TABLE_MIN_VERTICES
                 and self.scale.lookup_table)
 
-    def exact_table(self, quantiser):
+    def exact_table(self, quantiser) -> tuple:
         """Every 8-bit colour the renderer can draw from this scale, and where it stands.
 
         Parameters
@@ -603,7 +603,7 @@ class ColourDecoder:
         self._exact_tables[quantiser] = (codes, mean, ambiguous)
         return self._exact_tables[quantiser]
 
-    def recognise_quantiser(self, codes):
+    def recognise_quantiser(self, codes) -> str:
         """The renderer's 8-bit rounding that draws most of the figure's distinct colours.
 
         Parameters
@@ -664,7 +664,7 @@ class ColourDecoder:
             clear &= to_other > apart[rows, first]
         return np.where(clear, first, -1), distance
 
-    def study_figure(self, rgb, examine=None, seed=0):
+    def study_figure(self, rgb, examine=None, seed=0) -> "FigureStudy":
         """Learn the figure's non-data colours, its colour noise and (lossless figures) its
         renderer's 8-bit rounding from a sample of pixels.
 
@@ -782,7 +782,7 @@ class ColourDecoder:
 
     def decode_image(self, rgb, examine=None, max_distance=np.inf,
                      chunk_pixels=DEFAULT_CHUNK_PIXELS, feedback=None, with_distance=True,
-                     study=True):
+                     study=True) -> "DecodedField":
         """Decode every pixel of an image.
 
         Parameters
@@ -943,7 +943,7 @@ def _bounding_slices(mask, shape):
     return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
 
 
-def denoise(rgb, size=3):
+def denoise(rgb, size=3) -> np.ndarray:
     """Median-filter each colour channel: removes JPEG ringing and isolated noisy pixels.
 
     Parameters

@@ -30,7 +30,7 @@ PICTURE_SIDE = 760
 NO_DATA_RGB = (0.93, 0.93, 0.93)
 
 
-def write_decode_report(html_path, result):
+def write_decode_report(html_path, result) -> tuple:
     """Write the HTML report of a decode (and its JSON twin), georeferencing included.
 
     Parameters
@@ -58,7 +58,7 @@ def write_decode_report(html_path, result):
                                      ref.source_crs, facts, sections, result.warnings)
 
 
-def decoding_facts(result):
+def decoding_facts(result) -> dict:
     """The decode's numbers for the report's table and JSON, rounded to what they mean."""
     from .warping import crs_label
 
@@ -83,7 +83,7 @@ def decoding_facts(result):
     return facts
 
 
-def pixel_accounting(result):
+def pixel_accounting(result) -> list:
     """Where the plot area's pixels went, in the order they were taken out.
 
     Returns
@@ -124,7 +124,7 @@ def pixel_accounting(result):
     ]
 
 
-def decoding_sections(result):
+def decoding_sections(result) -> list:
     """The report's decoding sections: a list of (title, HTML) pairs."""
     e = html.escape
     col0, row0, col1, row1 = (int(round(v)) for v in result.plot_box)

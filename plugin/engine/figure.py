@@ -64,12 +64,12 @@ class Figure:
     image_format: str = None
 
     @property
-    def shape(self):
+    def shape(self) -> tuple:
         """(rows, cols) of the figure."""
         return self.rgb.shape[:2]
 
 
-def max_pixels_limit():
+def max_pixels_limit() -> int:
     """The pixel limit: ``COLORMAP_DECODER_MAX_PIXELS`` when set, else :data:`DEFAULT_MAX_PIXELS`.
 
     Raises
@@ -92,7 +92,7 @@ def max_pixels_limit():
     return value
 
 
-def read_figure(path, max_pixels=None):
+def read_figure(path, max_pixels=None) -> "Figure":
     """Read an image file as sRGB pixels.
 
     Palette, grey, CMYK and RGBA images are converted to RGB (CMYK through its embedded ICC
@@ -289,7 +289,7 @@ _SIGNATURES = (
 )
 
 
-def unreadable_figure_message(path):
+def unreadable_figure_message(path) -> str:
     """Explain why an image library cannot read ``path`` and what to do about it.
 
     Used when Pillow does not recognise the file (and by the Processing algorithm when QGIS
@@ -373,7 +373,7 @@ def _gdal_data_raster(path):
     return f"{bits} numbers ({count} band{'s' if count != 1 else ''})"
 
 
-def read_georeferencing(path):
+def read_georeferencing(path) -> tuple:
     """Read the geotransform and CRS of an image that is already georeferenced.
 
     Parameters
@@ -432,7 +432,7 @@ class FigureHeader:
     crs_wkt: str = None
 
 
-def read_figure_header(path, max_pixels=None):
+def read_figure_header(path, max_pixels=None) -> "FigureHeader":
     """The size, pixel mode and georeferencing of a figure, without decoding its pixels.
 
     Parameters

@@ -82,7 +82,7 @@ _POLAR_CRS_HINT = ("EPSG:3413 (NSIDC Sea Ice Polar Stereographic North) or EPSG:
                    "in the south")
 
 
-def diagnose_georeferencing(gcps, kind, crs, residuals):
+def diagnose_georeferencing(gcps, kind, crs, residuals) -> list:
     """Warnings about the GCPs and their fit; GcpError where the georeferencing would be wrong.
 
     Parameters
@@ -129,7 +129,7 @@ def diagnose_georeferencing(gcps, kind, crs, residuals):
     return warnings
 
 
-def refuse_unusable_gcps(gcps, crs):
+def refuse_unusable_gcps(gcps, crs) -> None:
     """Raise GcpError for GCPs no transform can use: lon/lat around a pole or across ±180°.
 
     The part of :func:`diagnose_georeferencing` that needs no fit, so it can run before

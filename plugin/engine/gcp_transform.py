@@ -787,7 +787,7 @@ def _fewest_points_hint(count):
     return "usable with this many: " + ", ".join(usable) if usable else f"every transform needs at least {fewest}"
 
 
-def list_labels(labels, limit=10):
+def list_labels(labels, limit=10) -> str:
     """Up to ``limit`` point labels for a message, and how many more there are."""
     shown = ", ".join(labels[:limit])
     return shown + (f" and {len(labels) - limit} more" if len(labels) > limit else "")

@@ -101,7 +101,7 @@ class GroundControlPoints:
     def __len__(self):
         return len(self.pixel)
 
-    def active(self):
+    def active(self) -> "GroundControlPoints":
         """Return only the enabled points (the ones a transform is fitted to).
 
         Returns
@@ -121,7 +121,7 @@ class GroundControlPoints:
         )
 
 
-def gcps_on_georeferenced_figure(gcps, geotransform):
+def gcps_on_georeferenced_figure(gcps, geotransform) -> "GroundControlPoints":
     """Turn a ``.points`` file's source coordinates into pixels for a georeferenced image.
 
     The QGIS Georeferencer shows an image that already has georeferencing (a GeoTIFF, a world
@@ -149,7 +149,7 @@ def gcps_on_georeferenced_figure(gcps, geotransform):
                                in_layer_frame=False)
 
 
-def read_gcps(path):
+def read_gcps(path) -> "GroundControlPoints":
     """Read ground control points from a QGIS ``.points`` file or a CSV table.
 
     The format is recognised from the content, not the file name: a ``#CRS:`` first line or a
@@ -200,7 +200,7 @@ def read_gcps(path):
     return gcps
 
 
-def write_points_file(path, gcps):
+def write_points_file(path, gcps) -> None:
     """Write ground control points as a QGIS Georeferencer ``.points`` file.
 
     The file is laid out as QGIS 3.22 writes it, so the Georeferencer loads it unchanged: a
@@ -468,7 +468,7 @@ def _format_number(value):
     return repr(value)
 
 
-def evenly_spread_subset(gcps, count):
+def evenly_spread_subset(gcps, count) -> "GroundControlPoints":
     """Keep ``count`` of the enabled GCPs, spread evenly over the figure; disable the others.
 
     Farthest-point sampling on the pixel positions: start from the point nearest the enabled

@@ -50,7 +50,7 @@ from scipy import ndimage
 STRIP_ROWS = 512
 
 
-def disc_offsets(eps):
+def disc_offsets(eps) -> np.ndarray:
     """Pixel offsets within ``eps``: ``dx² + dy² <= eps²``, as scikit-learn compares them.
 
     Returns
@@ -63,7 +63,7 @@ def disc_offsets(eps):
     return dy[inside], dx[inside]
 
 
-def grid_dbscan(mask, eps, min_samples):
+def grid_dbscan(mask, eps, min_samples) -> tuple:
     """DBSCAN clusters of the True pixels of ``mask``, as scikit-learn labels them.
 
     Parameters

@@ -107,7 +107,7 @@ class JobSize:
     native_grid: bool = True
 
     @property
-    def output_pixels(self):
+    def output_pixels(self) -> int:
         return self.output_width * self.output_height
 
 
@@ -131,11 +131,11 @@ class MemoryEstimate:
     parts: dict = field(default_factory=dict)
 
     @property
-    def peak_stage(self):
+    def peak_stage(self) -> str:
         return max(self.stages, key=self.stages.get)
 
 
-def estimate_job_bytes(size):
+def estimate_job_bytes(size) -> "MemoryEstimate":
     """Estimate the peak memory of a job of the given size.
 
     Parameters
@@ -189,7 +189,7 @@ def estimate_job_bytes(size):
 
 
 # -- what the machine can give ----------------------------------------------------------------
-def parse_memory_size(text):
+def parse_memory_size(text) -> int | None:
     """Bytes from '8G', '512 MiB', '4e9' or '123456'; None when not a positive size.
 
     Parameters
@@ -215,7 +215,7 @@ def parse_memory_size(text):
     return int(value)
 
 
-def available_memory():
+def available_memory() -> tuple:
     """The memory a job may use, and where that figure comes from.
 
     Returns
@@ -334,7 +334,7 @@ def _gib(value):
     return f"{value / 2 ** 30:.1f} GiB" if value >= 2 ** 30 else f"{value / 2 ** 20:.0f} MiB"
 
 
-def check_memory(size, figure_shape, grid_shape, log=None):
+def check_memory(size, figure_shape, grid_shape, log=None) -> "MemoryEstimate":
     """Refuse a job whose estimated peak exceeds the memory it may use.
 
     Parameters
@@ -389,7 +389,7 @@ def check_memory(size, figure_shape, grid_shape, log=None):
         parameter=parameter)
 
 
-def job_size(settings, header, plot_box, grid, grid_dbscan):
+def job_size(settings, header, plot_box, grid, grid_dbscan) -> "JobSize":
     """The :class:`JobSize` of a job, from its settings, figure header and plans.
 
     Parameters

@@ -46,8 +46,12 @@ Reading the cells (:func:`read_cells`)
 """
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .reduction import ClusterPoints
 
 # Smallest cell side (pixels) looked for: a smaller cell has no interior to read.
 MIN_CELL_PX = 3.0
@@ -111,7 +115,7 @@ class Lattice:
     line_rms: tuple = (float("nan"), float("nan"))
     clean: bool = True
 
-    def describe(self):
+    def describe(self) -> str:
         """One log line, e.g. 'lattice of 12.5 × 12.5 px, 80 × 40 cells, 97 % of colour edges
         on lattice lines'."""
         return (f"lattice of {self.cell_width:.4g} × {self.cell_height:.4g} px, {self.columns} × "
@@ -119,17 +123,17 @@ class Lattice:
                 f"lines, cell interiors {100 * self.interior_share:.0f} % one colour; top-left "
                 f"corner at pixel ({self.origin_x:.2f}, {self.origin_y:.2f})")
 
-    def cell_to_pixel(self, col, row):
+    def cell_to_pixel(self, col, row) -> tuple:
         """Figure pixel coordinates of native-grid coordinates (cell (0, 0) spans 0..1)."""
         return (self.origin_x + np.asarray(col, float) * self.cell_width,
                 self.origin_y + np.asarray(row, float) * self.cell_height)
 
-    def pixel_to_cell(self, x, y):
+    def pixel_to_cell(self, x, y) -> tuple:
         """Native-grid coordinates of figure pixel coordinates."""
         return ((np.asarray(x, float) - self.origin_x) / self.cell_width,
                 (np.asarray(y, float) - self.origin_y) / self.cell_height)
 
-    def centres(self):
+    def centres(self) -> tuple:
         """Pixel coordinates of every cell centre, arrays of shape (rows, columns)."""
         col, row = np.meshgrid(np.arange(self.columns) + 0.5, np.arange(self.rows) + 0.5)
         return self.cell_to_pixel(col, row)
@@ -173,7 +177,7 @@ def luma(rgb, chunk_rows=512):
     return result
 
 
-def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX):
+def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX) -> "LatticeSearch":
     """Look for a regular lattice of cells in the figure.
 
     Parameters
@@ -566,7 +570,7 @@ class Cells:
     partial: np.ndarray
 
 
-def interior_margin(lattice):
+def interior_margin(lattice) -> float:
     """Distance (pixels) from a cell side within which pixels are not read.
 
     A pixel in a clean figure (the renderer's rounding and blending reach no further), two in
@@ -589,7 +593,7 @@ def _axis_cells(n_pixels, origin, size, count, margin, start, stop):
     return np.where(keep, cell, -1)
 
 
-def read_cells(array, lattice, box, agreement=None, row_step=1, median_only=False):
+def read_cells(array, lattice, box, agreement=None, row_step=1, median_only=False) -> "Cells":
     """Statistics of each cell's interior pixels.
 
     Parameters
@@ -712,14 +716,14 @@ class CellFrameTransform:
         self.lattice = lattice
         self.pixel_transform = pixel_transform
 
-    def pixel_to_map(self, col, row):
+    def pixel_to_map(self, col, row) -> tuple:
         return self.pixel_transform.pixel_to_map(*self.lattice.cell_to_pixel(col, row))
 
-    def map_to_pixel(self, map_x, map_y):
+    def map_to_pixel(self, map_x, map_y) -> tuple:
         return self.lattice.pixel_to_cell(*self.pixel_transform.map_to_pixel(map_x, map_y))
 
 
-def affine_cell_geotransform(transform, columns, rows, tolerance=1e-6):
+def affine_cell_geotransform(transform, columns, rows, tolerance=1e-6) -> tuple | None:
     """The GDAL geotransform of a transform that is affine over a grid, or None.
 
     Parameters
@@ -762,7 +766,7 @@ def affine_cell_geotransform(transform, columns, rows, tolerance=1e-6):
 
 
 # -- points and rasters on the native grid ------------------------------------------------
-def cell_points(cells, lattice):
+def cell_points(cells, lattice) -> "ClusterPoints":
     """One point per cell with a value, at the cell's centre.
 
     Returns
@@ -785,7 +789,7 @@ def cell_points(cells, lattice):
 
 
 def native_rasters(arrays, lattice, box, georeference, pixel_size=0.0, feedback=None,
-                   first=None):
+                   first=None) -> tuple:
     """Figure-frame rasters read cell by cell and placed in the target CRS.
 
     Parameters

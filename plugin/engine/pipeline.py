@@ -154,7 +154,7 @@ class DecodeResult:
 
 
 # -- stage: colour scale ------------------------------------------------------------------
-def build_colour_scale(settings, figure, layout=None):
+def build_colour_scale(settings, figure, layout=None) -> tuple:
     """The colour scale from the colorbar box or from the colormap name / .cpt file.
 
     With neither, the colorbar found on the figure (``layout``, see ``detection/``) is sampled.
@@ -197,7 +197,7 @@ def build_colour_scale(settings, figure, layout=None):
     return resolve_colour_scale(settings.colormap, settings.qgis_resources), colorbar_box
 
 
-def build_value_mapping(settings, scale):
+def build_value_mapping(settings, scale) -> "ValueMapping":
     """Values at the ends of the scale: VMIN/VMAX, or a .cpt file's own z range."""
     vmin, vmax = settings.vmin, settings.vmax
     if scale.value_range is not None:
@@ -218,7 +218,7 @@ def build_value_mapping(settings, scale):
                         tuple(settings.levels) if settings.levels else None, hinge)
 
 
-def choose_match_space(settings, figure):
+def choose_match_space(settings, figure) -> str:
     """Where colours are matched: as asked, or JPEG's own Y'CbCr for a JPEG file."""
     if settings.match_space != "auto":
         return settings.match_space
@@ -226,7 +226,7 @@ def choose_match_space(settings, figure):
 
 
 # -- stage: what to decode ----------------------------------------------------------------
-def plot_area_box(settings, figure):
+def plot_area_box(settings, figure) -> tuple:
     """The PLOT_AREA as a pixel box (col0, row0, col1, row1); the whole figure without one.
 
     ``figure`` is a :class:`~.figure.Figure` or a :class:`~.figure.FigureHeader`.
@@ -238,7 +238,7 @@ def plot_area_box(settings, figure):
                                parameter="PLOT_AREA")
 
 
-def pixels_to_examine(settings, figure, colorbar_box, layout=None):
+def pixels_to_examine(settings, figure, colorbar_box, layout=None) -> tuple:
     """Pixels that may hold data: opaque, in the plot area, not on the colorbar nor masked.
 
     Without PLOT_AREA, the map frame found on the figure (``layout``) is the plot area; a
@@ -264,7 +264,7 @@ def pixels_to_examine(settings, figure, colorbar_box, layout=None):
 
 
 # -- stage: georeferencing ----------------------------------------------------------------
-def build_georeference(settings, figure, found_gcps=None):
+def build_georeference(settings, figure, found_gcps=None) -> "Georeference":
     """The pixel transform from the GCPs, or the figure's own geotransform.
 
     ``found_gcps`` are GCPs made from the figure's axis labels (``detection/answers.py``), used
@@ -318,13 +318,13 @@ def _check_crs(crs, parameter, message=None):
 
 
 # -- stage: points ------------------------------------------------------------------------
-def auto_flat_tolerance(decoder):
+def auto_flat_tolerance(decoder) -> float:
     """Half the colour scale's value resolution: neighbours of one colour count as flat, the next
     colour of the scale does not."""
     return 0.5 * decoder.value_resolution
 
 
-def locate_points(clusters, georeference):
+def locate_points(clusters, georeference) -> "PointLayer":
     """Target-CRS coordinates and the area (m²) covered by each cluster."""
     from pyproj import CRS, Geod
 
@@ -351,7 +351,7 @@ def locate_points(clusters, georeference):
 
 
 # -- the whole job ------------------------------------------------------------------------
-def decode_map(settings, progress=None, log=None):
+def decode_map(settings, progress=None, log=None) -> "DecodeResult":
     """Run every stage.
 
     Parameters
@@ -581,7 +581,7 @@ def _reduce_to_cells(settings, decoder, field_, lattice, plot_box, say):
     return cells, clusters, check
 
 
-def study_region(figure, plot_box):
+def study_region(figure, plot_box) -> np.ndarray:
     """Where the decoder studies a figure's noise and non-data colours: the whole plot area
     (MASK polygons and the colorbar aside or not, the study is the same)."""
     return figure.opaque & box_mask(figure.shape, plot_box)

@@ -31,7 +31,7 @@ COLOUR_TABLE_SIZE = 4096
 MASK_COLOUR = (255, 0, 255, 255)
 
 
-def reduction_step(shape, max_pixels=DEFAULT_PREVIEW_PIXELS):
+def reduction_step(shape, max_pixels=DEFAULT_PREVIEW_PIXELS) -> int:
     """The whole-pixel step that brings a figure to at most ``max_pixels`` pixels.
 
     Parameters
@@ -83,12 +83,12 @@ class Preview:
     colorbar_box: tuple = None
 
     @property
-    def data_fraction(self):
+    def data_fraction(self) -> float:
         """Share of the examined pixels that decoded to a value (0..1)."""
         examined = int(self.examine.sum())
         return float(np.isfinite(self.values).sum()) / examined if examined else 0.0
 
-    def rgba(self, show_values=True, show_mask=True):
+    def rgba(self, show_values=True, show_mask=True) -> np.ndarray:
         """The preview as an RGBA image (uint8, shape (rows, cols, 4)) for drawing.
 
         Parameters
@@ -147,7 +147,7 @@ class PreviewDecoder:
         self._decoder = None
         self._colorbar_box = None
 
-    def decoder_for(self, settings):
+    def decoder_for(self, settings) -> tuple:
         """The colour decoder of ``settings`` (COLORMAP or COLORBAR, range, scale, levels).
 
         Built again only when one of those changed since the last call.
@@ -175,7 +175,7 @@ class PreviewDecoder:
             self._decoder_key = key
         return self._decoder, self._colorbar_box
 
-    def decode(self, settings):
+    def decode(self, settings) -> "Preview":
         """Decode the reduced figure with ``settings`` (a ``pipeline.DecodeSettings``).
 
         Only the settings the decoding itself uses matter: the colour scale, its range, scale
@@ -205,7 +205,7 @@ class PreviewDecoder:
             decoder.study_figure(self.figure.rgb, study_region(self.figure, plot_box))
             self._study_key = (id(decoder), plot_box)
 
-    def value_at(self, settings, column, row):
+    def value_at(self, settings, column, row) -> tuple | None:
         """Decoded value and ΔE of the figure's own pixel under a position (full resolution).
 
         Parameters

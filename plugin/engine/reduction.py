@@ -59,7 +59,7 @@ def _span(used):
     return slice(int(where[0]), int(where[-1]) + 1) if where.size else slice(0, 0)
 
 
-def flat_mask(values, tolerance):
+def flat_mask(values, tolerance) -> np.ndarray:
     """Pixels whose four neighbours are data and within ``tolerance`` of them.
 
     Parameters
@@ -108,7 +108,7 @@ def flat_mask(values, tolerance):
     return flat
 
 
-def cluster_pixels(mask, eps, min_samples):
+def cluster_pixels(mask, eps, min_samples) -> tuple:
     """Label the DBSCAN clusters of the True pixels of ``mask``.
 
     Parameters
@@ -143,7 +143,7 @@ def cluster_pixels(mask, eps, min_samples):
     return grid_dbscan(mask, eps, min_samples)
 
 
-def connectivity_for_eps(eps):
+def connectivity_for_eps(eps) -> np.ndarray | None:
     """Neighbourhood of a pixel within ``eps`` on the integer grid, or None when larger than 8.
 
     Returns
@@ -197,7 +197,7 @@ class ClusterPoints:
         return len(self.value)
 
 
-def cluster_points(values, labels, count):
+def cluster_points(values, labels, count) -> "ClusterPoints":
     """Centroid, median value and spread of each labelled cluster.
 
     Parameters
@@ -349,7 +349,7 @@ def _members_near(labels, cluster, row, col, radius, x, y):
     return member_rows[nearest], member_cols[nearest], squared[nearest]
 
 
-def reduce_to_points(values, tolerance, eps=1.5, min_samples=1):
+def reduce_to_points(values, tolerance, eps=1.5, min_samples=1) -> tuple:
     """Flat mask, clusters and one point per cluster, in one call.
 
     Parameters
@@ -393,7 +393,8 @@ class ReconstructionCheck:
     grid: np.ndarray
 
 
-def reconstruction_check(values, points, resolution, max_pixels=250_000, full_grid=False):
+def reconstruction_check(values, points, resolution, max_pixels=250_000,
+                         full_grid=False) -> "ReconstructionCheck | None":
     """Interpolate the points back onto the figure's grid and compare with the decoded field.
 
     Linear interpolation over the points' Delaunay triangulation, as the seed pipeline checks it.

@@ -10,13 +10,18 @@ the layer, so they can be drawn on the canvas:
 Inside the engine a box is ``(col0, row0, col1, row1)`` in pixel coordinates (GDAL convention,
 y down), with ``col0 < col1`` and ``row0 < row1``.
 """
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .colour_scales.colorbar import sample_colorbar  # noqa: F401 - kept importable here
 from .errors import EngineError
 
+if TYPE_CHECKING:
+    from affine import Affine
 
-def extent_to_pixel_box(extent, shape, geotransform=None, parameter="PLOT_AREA"):
+
+def extent_to_pixel_box(extent, shape, geotransform=None, parameter="PLOT_AREA") -> tuple:
     """Convert an extent in layer coordinates to a pixel box clipped to the figure.
 
     Parameters
@@ -65,7 +70,7 @@ def extent_to_pixel_box(extent, shape, geotransform=None, parameter="PLOT_AREA")
     return col0, row0, col1, row1
 
 
-def layer_to_pixel_affine(geotransform=None):
+def layer_to_pixel_affine(geotransform=None) -> "Affine":
     """Affine from figure pixel coordinates to the layer coordinates QGIS shows.
 
     Parameters
@@ -84,7 +89,7 @@ def layer_to_pixel_affine(geotransform=None):
     return Affine.from_gdal(*geotransform)
 
 
-def polygons_mask(geometries, shape, geotransform=None):
+def polygons_mask(geometries, shape, geotransform=None) -> np.ndarray:
     """Pixels covered by polygons drawn over the figure (insets, legends, labels to leave out).
 
     Parameters
@@ -124,7 +129,7 @@ def polygons_mask(geometries, shape, geotransform=None):
     return burned.astype(bool)
 
 
-def box_mask(shape, box, margin=0):
+def box_mask(shape, box, margin=0) -> np.ndarray:
     """Boolean image that is True inside a pixel box grown by ``margin`` pixels."""
     mask = np.zeros(shape, dtype=bool)
     col0, row0, col1, row1 = box

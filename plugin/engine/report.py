@@ -67,7 +67,7 @@ window.addEventListener("load", function () {
 
 
 def write_georeferencing_report(html_path, figure_rgb, gcps, kind, residuals, warnings, extra=None,
-                                crs=None, sections=()):
+                                crs=None, sections=()) -> tuple:
     """Write an HTML georeferencing report and its JSON twin.
 
     Parameters
@@ -131,7 +131,7 @@ def write_georeferencing_report(html_path, figure_rgb, gcps, kind, residuals, wa
     return html_path, json_path
 
 
-def report_json_path(html_path):
+def report_json_path(html_path) -> str:
     """The JSON file written beside an HTML report."""
     html_path = os.fspath(html_path)
     stem, extension = os.path.splitext(html_path)
@@ -340,7 +340,7 @@ def _html_document(picture, scale_text, gcps, kind, residuals, warnings, extra, 
 
 
 def write_report_without_gcps(html_path, figure_rgb, georeferencing, crs, extra, sections,
-                              warnings=()):
+                              warnings=()) -> tuple:
     """The report of a decode whose figure carried its own georeferencing (no GCPs fitted).
 
     Parameters are those of :func:`write_georeferencing_report`; `georeferencing` says how

@@ -86,7 +86,7 @@ class Session:
     target_crs: Optional[str] = None
     gcps: Optional[GroundControlPoints] = field(default=None, repr=False)
 
-    def decode_settings(self, geotransform=None, gcps_path=None, qgis_resources=None):
+    def decode_settings(self, geotransform=None, gcps_path=None, qgis_resources=None) -> "DecodeSettings":
         """The pipeline settings of this session (for the preview and for scripts).
 
         Parameters
@@ -169,7 +169,7 @@ def pixel_box_to_extent(box, geotransform=None):
     return (float(np.min(xs)), float(np.max(xs)), float(np.min(ys)), float(np.max(ys)))
 
 
-def extent_to_pixel_box_exact(extent, geotransform=None):
+def extent_to_pixel_box_exact(extent, geotransform=None) -> tuple:
     """The inverse of :func:`pixel_box_to_extent`, without rounding to whole pixels.
 
     Parameters
@@ -188,13 +188,13 @@ def extent_to_pixel_box_exact(extent, geotransform=None):
     return (float(np.min(cols)), float(np.min(rows)), float(np.max(cols)), float(np.max(rows)))
 
 
-def session_paths(figure_path):
+def session_paths(figure_path) -> tuple:
     """The two files of a figure's session: (``<figure>.points``, ``<figure>.colormap_decoder.json``)."""
     figure_path = str(figure_path)
     return figure_path + POINTS_SUFFIX, figure_path + SESSION_SUFFIX
 
 
-def save_session(session, geotransform=None):
+def save_session(session, geotransform=None) -> list:
     """Write a session beside its figure.
 
     The ``.points`` file is written only when the session has GCPs. For a figure that is
@@ -239,7 +239,7 @@ def save_session(session, geotransform=None):
     return sorted(path for path, _ in files)
 
 
-def write_session_points(path, gcps, geotransform=None):
+def write_session_points(path, gcps, geotransform=None) -> None:
     """Write GCPs (pixel y down) as the ``.points`` file the Georeferencer makes for the figure.
 
     For a plain image its source coordinates are ``(column, -row)``; for a figure that is
@@ -261,7 +261,7 @@ def write_session_points(path, gcps, geotransform=None):
     write_points_file(path, gcps)
 
 
-def load_session(figure_path, geotransform=None):
+def load_session(figure_path, geotransform=None) -> "Session | None":
     """Read a figure's session from beside it.
 
     Parameters

@@ -8,7 +8,7 @@ import contextlib
 import time
 
 
-def peak_resident_mib(field="VmHWM"):
+def peak_resident_mib(field="VmHWM") -> float | None:
     """This process's peak resident memory so far (MiB), or None where /proc is absent.
 
     ``field="VmRSS"`` gives the memory resident now instead.
@@ -48,7 +48,7 @@ class StageTimes:
                 self.peak_mib[name] = peak
                 self.resident_mib[name] = peak_resident_mib("VmRSS")
 
-    def summary(self):
+    def summary(self) -> str:
         """One log line: 'Stage times: read 0.31 s (peak 402 MiB, resident 380 MiB), ...'."""
         parts = []
         for name, seconds in self.seconds.items():

@@ -17,7 +17,7 @@ class TableText(str):
     """
 
 
-def fixed(value, decimals):
+def fixed(value, decimals) -> str:
     """`value` with `decimals` digits after the point; tiny non-zero values as '< 0.001'.
 
     Parameters
@@ -43,7 +43,7 @@ def fixed(value, decimals):
     return f"{value:.{decimals}f}"
 
 
-def decimals_for(step):
+def decimals_for(step) -> int:
     """Digits after the point that show a quantity known to about `step` (a positive number).
 
     ``decimals_for(15.6) == 0``, ``decimals_for(0.25) == 1``, ``decimals_for(1e-5) == 5``.
@@ -54,7 +54,7 @@ def decimals_for(step):
     return max(0, int(math.ceil(-math.log10(step) - 1e-9)))
 
 
-def unit_symbol(unit_name):
+def unit_symbol(unit_name) -> str:
     """A short symbol for a CRS axis unit name: 'metre' -> 'm', 'degree' -> '°'."""
     if not unit_name:
         return "map units"
@@ -103,7 +103,7 @@ def map_units_per_pixel(pixel, map_xy, enabled=None):
     return float(np.median(map_distance[keep] / pixel_distance[keep]))
 
 
-def aligned_table(header, rows, align=None):
+def aligned_table(header, rows, align=None) -> list:
     """Lines of a table whose columns are padded with spaces to line up in a fixed-width font.
 
     Parameters

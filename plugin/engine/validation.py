@@ -52,7 +52,7 @@ _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sb
 
 # -- text inputs ------------------------------------------------------------------------------
 def read_text_input(path, parameter, what="file", max_bytes=MAX_TEXT_INPUT_BYTES,
-                    error=EngineError):
+                    error=EngineError) -> bytes:
     """Read a text input's bytes, refusing anything but a regular file of bounded size.
 
     Parameters
@@ -130,7 +130,7 @@ def _finite(name, value, parameter=None, minimum=None, strictly=False, hint=""):
                           parameter=parameter or name)
 
 
-def check_mapping_range(mapping, settings):
+def check_mapping_range(mapping, settings) -> None:
     """:func:`check_value_range` on the values the job will really use.
 
     VMIN and VMAX may come from a .cpt file's own z values rather than from the user; then the
@@ -146,7 +146,7 @@ def check_mapping_range(mapping, settings):
                           "file's z values.", parameter="COLORMAP") from None
 
 
-def check_value_range(vmin, vmax, levels=None):
+def check_value_range(vmin, vmax, levels=None) -> None:
     """Refuse values a float32 raster cannot hold or tell apart.
 
     Parameters
@@ -194,7 +194,7 @@ def check_value_range(vmin, vmax, levels=None):
             "values relative to an offset) or check the two numbers.", parameter="VMAX")
 
 
-def check_settings(settings):
+def check_settings(settings) -> None:
     """Refuse numbers that are not finite, out of range or that make the job meaningless.
 
     Parameters
@@ -232,7 +232,7 @@ def check_settings(settings):
         check_extent(name, extent)
 
 
-def check_extent(parameter, extent):
+def check_extent(parameter, extent) -> None:
     """Refuse a box whose corners are not finite or whose size is not positive.
 
     Parameters
@@ -338,7 +338,7 @@ def _geos_quiet():
             logger.disabled = was
 
 
-def parse_mask_wkt(text, parameter="MASK_WKT"):
+def parse_mask_wkt(text, parameter="MASK_WKT") -> list:
     """Parse WKT polygons, one per line, refusing anything that is not a usable polygon.
 
     Parameters
@@ -424,7 +424,7 @@ def _polygon_coordinates(geometry):
 
 
 # -- paths ------------------------------------------------------------------------------------
-def figure_companion_files(path):
+def figure_companion_files(path) -> list:
     """The figure and the files GDAL reads beside it (world file, .aux.xml)."""
     stem, extension = os.path.splitext(path)
     companions = [path, path + ".aux.xml", stem + ".wld"]
@@ -436,7 +436,7 @@ def figure_companion_files(path):
     return companions
 
 
-def output_files(parameter, path):
+def output_files(parameter, path) -> list:
     """Every file an output writes: the report's JSON sidecar, a shapefile's parts."""
     files = [path]
     stem, extension = os.path.splitext(path)
@@ -461,7 +461,7 @@ def _same_file(first, second):
         return False
 
 
-def check_paths(inputs, outputs):
+def check_paths(inputs, outputs) -> None:
     """Refuse outputs that would overwrite an input or each other, or cannot be written.
 
     Parameters
@@ -498,7 +498,7 @@ def check_paths(inputs, outputs):
                     parameter=other_name)
 
 
-def check_destination(parameter, path):
+def check_destination(parameter, path) -> None:
     """Refuse a destination that is a folder or device, or whose folder cannot be written.
 
     The folder is tested by creating (and removing) a temporary file in it, which is what

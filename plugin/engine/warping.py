@@ -12,10 +12,14 @@ neighbour across a line.
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import GeoreferencingError
+
+if TYPE_CHECKING:
+    from pyproj import Transformer
 
 # Like GDAL's approximate transformer: exact transforms on a coarse lattice of output pixels,
 # bilinear in between, accepted when the interpolation error stays below this (source pixels).
@@ -36,10 +40,10 @@ class GeotransformPixelTransform:
             raise GeoreferencingError("The input's geotransform is degenerate.", parameter="INPUT")
         self.backward = ~self.forward
 
-    def pixel_to_map(self, x, y):
+    def pixel_to_map(self, x, y) -> tuple:
         return self.forward * (np.asarray(x, float), np.asarray(y, float))
 
-    def map_to_pixel(self, mx, my):
+    def map_to_pixel(self, mx, my) -> tuple:
         return self.backward * (np.asarray(mx, float), np.asarray(my, float))
 
 
@@ -77,22 +81,22 @@ class OutputGrid:
     note: str = ""
 
     @property
-    def pixel_size(self):
+    def pixel_size(self) -> float:
         """Mean pixel size (target CRS units): the square root of one pixel's area."""
         gt = self.geotransform
         return float(np.sqrt(abs(gt[1] * gt[5] - gt[2] * gt[4])))
 
     @property
-    def pixel_sizes(self):
+    def pixel_sizes(self) -> tuple:
         """Lengths of a pixel's column and row edges (target CRS units)."""
         gt = self.geotransform
         return float(np.hypot(gt[1], gt[4])), float(np.hypot(gt[2], gt[5]))
 
     @property
-    def rotated(self):
+    def rotated(self) -> bool:
         return self.geotransform[2] != 0 or self.geotransform[4] != 0
 
-    def describe(self):
+    def describe(self) -> str:
         """E.g. '3000×2000 pixels of 10 × 12.5 target units (the figure's own pixels)'."""
         width, height = self.pixel_sizes
         size = f"{width:.6g}" if np.isclose(width, height, rtol=1e-9) else f"{width:.6g} × {height:.6g}"
@@ -100,7 +104,7 @@ class OutputGrid:
         return f"{text}{' (rotated)' if self.rotated else ''}; {self.note}" if self.note else text
 
 
-def crs_transformer(source_crs, target_crs):
+def crs_transformer(source_crs, target_crs) -> "Transformer":
     """A pyproj transformer between two CRS given as WKT, PROJ strings or 'EPSG:n'."""
     from pyproj import CRS, Transformer
     from pyproj.exceptions import CRSError
@@ -112,7 +116,7 @@ def crs_transformer(source_crs, target_crs):
     return Transformer.from_crs(source, target, always_xy=True)
 
 
-def crs_label(crs, limit=80):
+def crs_label(crs, limit=80) -> str:
     """A CRS's name and authority code for messages, e.g. 'WGS 84 / UTM zone 32N (EPSG:32632)'."""
     from pyproj import CRS
 
@@ -143,7 +147,7 @@ def crs_label(crs, limit=80):
     return f"custom {kind}{on}" + (f" ({proj})" if proj else "")
 
 
-def crs_unit_name(crs):
+def crs_unit_name(crs) -> str | None:
     """The name of a CRS's first axis unit ('metre', 'degree'...), or None when unknown."""
     from pyproj import CRS
 
@@ -154,7 +158,7 @@ def crs_unit_name(crs):
     return parsed.axis_info[0].unit_name if parsed.axis_info else None
 
 
-def pixels_to_target(x, y, pixel_transform, source_crs, target_crs):
+def pixels_to_target(x, y, pixel_transform, source_crs, target_crs) -> tuple:
     """Figure pixel coordinates to target CRS coordinates.
 
     Parameters
@@ -175,7 +179,7 @@ def pixels_to_target(x, y, pixel_transform, source_crs, target_crs):
     return crs_transformer(source_crs, target_crs).transform(mx, my, errcheck=False)
 
 
-def region_outline(box, samples_per_edge=64):
+def region_outline(box, samples_per_edge=64) -> np.ndarray:
     """Points along the outline and across the inside of a pixel box.
 
     Parameters
@@ -193,7 +197,7 @@ def region_outline(box, samples_per_edge=64):
     return gx.ravel(), gy.ravel()
 
 
-def affine_geotransform(pixel_transform):
+def affine_geotransform(pixel_transform) -> tuple | None:
     """The GDAL geotransform of a pixel transform that is affine, else None.
 
     A figure's own geotransform, a Polynomial 1 fit and a Helmert fit are affine; higher
@@ -208,7 +212,7 @@ def affine_geotransform(pixel_transform):
             float(my[0]), float(my[1] - my[0]), float(my[2] - my[0]))
 
 
-def same_crs(first, second):
+def same_crs(first, second) -> bool:
     """Whether two CRS descriptions (WKT, PROJ, 'EPSG:n') name the same CRS, axis order aside."""
     if first == second:
         return True
@@ -221,7 +225,7 @@ def same_crs(first, second):
         return False
 
 
-def figure_pixel_grid(pixel_transform, source_crs, target_crs, box):
+def figure_pixel_grid(pixel_transform, source_crs, target_crs, box) -> "OutputGrid | None":
     """The plot area's own pixel grid, when the georeferencing allows writing it unresampled.
 
     That is when the pixel transform is affine and the target CRS is the GCP CRS: the output
@@ -279,7 +283,7 @@ def figure_pixel_grid(pixel_transform, source_crs, target_crs, box):
                       note=note)
 
 
-def lossless_pixel_sizes(pixel_transform, source_crs, target_crs, box, samples_per_edge=33):
+def lossless_pixel_sizes(pixel_transform, source_crs, target_crs, box, samples_per_edge=33) -> tuple | None:
     """Per-axis north-up pixel sizes with which nearest-neighbour resampling loses no figure pixel.
 
     At each place the figure's pixel grid maps onto the target CRS through the Jacobian J of
@@ -336,7 +340,7 @@ def lossless_pixel_sizes(pixel_transform, source_crs, target_crs, box, samples_p
     return max(candidates, key=lambda pair: pair[0] * pair[1])
 
 
-def plan_output_grid(pixel_transform, source_crs, target_crs, box, pixel_size=0.0):
+def plan_output_grid(pixel_transform, source_crs, target_crs, box, pixel_size=0.0) -> "OutputGrid":
     """Choose the grid in the target CRS that covers a pixel box of the figure.
 
     Parameters
@@ -393,7 +397,7 @@ def plan_output_grid(pixel_transform, source_crs, target_crs, box, pixel_size=0.
                       width, height, crs_wkt, note=note)
 
 
-def mean_pixel_size(pixel_transform, source_crs, target_crs, box):
+def mean_pixel_size(pixel_transform, source_crs, target_crs, box) -> float:
     """The figure's mean resolution in the target CRS: √(area of the box / its pixel count).
 
     Parameters
@@ -434,7 +438,7 @@ def _check_output_size(width, height, pixel_size):
             "larger PIXEL_SIZE (in target CRS units).", parameter="PIXEL_SIZE")
 
 
-def check_area_of_use(x, y, pixel_transform, source_crs, target_crs, margin_degrees=10.0):
+def check_area_of_use(x, y, pixel_transform, source_crs, target_crs, margin_degrees=10.0) -> None:
     """Refuse a target CRS whose area of use is nowhere near the figure.
 
     Projections such as transverse Mercator return finite but meaningless coordinates far from
@@ -470,7 +474,7 @@ def check_area_of_use(x, y, pixel_transform, source_crs, target_crs, margin_degr
             f"{area.north:g} N). Choose a target CRS that covers the figure's region.")
 
 
-def source_pixels_for_grid(grid, pixel_transform, source_crs, target_crs, rows=None):
+def source_pixels_for_grid(grid, pixel_transform, source_crs, target_crs, rows=None) -> np.ndarray:
     """Figure pixel coordinates (x, y) of the output grid's pixel centres.
 
     Exact transforms are evaluated on a lattice of every ``APPROXIMATION_STEP``-th output
@@ -561,7 +565,7 @@ def _as_output(values):
     return output
 
 
-def gdal_source_georeferencing(pixel_transform, offset=(0, 0)):
+def gdal_source_georeferencing(pixel_transform, offset=(0, 0)) -> dict | None:
     """How GDAL's warper reproduces ``pixel_transform``, or None when it should not.
 
     GDAL has the transforms of the QGIS Georeferencer but the projective one: a geotransform
@@ -613,7 +617,7 @@ def gdal_source_georeferencing(pixel_transform, offset=(0, 0)):
 
 
 def warp_nearest(arrays, box, grid, pixel_transform, source_crs, target_crs,
-                 chunk_rows=512, fill=np.nan, feedback=None):
+                 chunk_rows=512, fill=np.nan, feedback=None) -> list | dict:
     """Resample figure-frame arrays onto an output grid, nearest neighbour.
 
     On the figure's own pixel grid (``grid.figure_box``) the box's pixels are the output.
@@ -686,7 +690,7 @@ def warp_nearest(arrays, box, grid, pixel_transform, source_crs, target_crs,
 
 
 def warp_nearest_own(arrays, box, grid, pixel_transform, source_crs, target_crs,
-                     chunk_rows=512, fill=np.nan, feedback=None):
+                     chunk_rows=512, fill=np.nan, feedback=None) -> list:
     """Resample figure-frame arrays onto an output grid, nearest neighbour, without GDAL.
 
     For the projective transform (GDAL lacks it) and the thin plate spline (see

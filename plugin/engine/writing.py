@@ -6,6 +6,7 @@ only once complete, so a failure or a cancellation leaves any previous output un
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -32,7 +33,7 @@ WRITE_THREADS = 2
 WRITE_BLOCK_ROWS = 512
 
 
-def current_umask():
+def current_umask() -> int:
     """The process's umask, read without changing it.
 
     ``os.umask`` can only be read by setting it, which for a moment would change it for every
@@ -49,7 +50,7 @@ def current_umask():
 
 
 @contextlib.contextmanager
-def atomic_destination(path, parameter="OUTPUT"):
+def atomic_destination(path, parameter="OUTPUT") -> Iterator[str]:
     """Yield a temporary path beside ``path``; move it onto ``path`` when the block succeeds.
 
     Parameters
@@ -108,7 +109,7 @@ def write_text(path, text, parameter="OUTPUT_REPORT", what="the report"):
 
 
 def write_geotiff(path, bands, geotransform, crs_wkt, descriptions=None, tags=None,
-                  nodata=NODATA, parameter="OUTPUT", atomic=True):
+                  nodata=NODATA, parameter="OUTPUT", atomic=True) -> None:
     """Write float32 bands as a compressed, tiled GeoTIFF.
 
     Parameters

@@ -18,7 +18,6 @@ than a twentieth of a step (~0.1 %) behind.
 """
 import numpy as np
 import pytest
-
 from faithful_peers import bench, ours, peer
 
 

@@ -14,12 +14,12 @@ import textwrap
 
 import numpy as np
 import pytest
+from sample_figure import FIGURE, POINTS_FILE, REPO_ROOT
 
 from colormap_decoder.plugin.engine import memory_budget, pipeline, validation
 from colormap_decoder.plugin.engine.errors import EngineError, GcpError
 from colormap_decoder.plugin.engine.figure import read_figure_header
 from colormap_decoder.plugin.engine.gcps import GroundControlPoints, evenly_spread_subset
-from sample_figure import FIGURE, POINTS_FILE, REPO_ROOT
 
 
 # -- text inputs ------------------------------------------------------------------------------

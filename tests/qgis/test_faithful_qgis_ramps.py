@@ -7,7 +7,6 @@ peer's, our median and 95th percentile at most the peer's plus a twentieth of th
 colour step. QGIS truncates interpolated channels, which the decoder recognises from the figure.
 """
 import pytest
-
 from faithful_peers import bench, ours, peer
 
 

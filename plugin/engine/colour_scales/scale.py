@@ -107,7 +107,7 @@ class ColourScale:
                 object.__setattr__(self, field, read_only(np.clip(value, 0.0, 1.0)))
 
     @property
-    def band_count(self):
+    def band_count(self) -> int | None:
         """Number of bands of a discrete scale (None for a continuous one)."""
         return len(self.colours) if self.discrete else None
 

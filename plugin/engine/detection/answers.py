@@ -44,7 +44,7 @@ class Answers:
     figure_rgb: object = None
 
 
-def bar_levels(rgb, layout, bar):
+def bar_levels(rgb, layout, bar) -> tuple | None:
     """LEVELS of a discrete colorbar (its blocks' boundaries as values), or None."""
     from ..colour_scales import sample_colorbar
     from .levels import discrete_blocks, levels_from_blocks
@@ -60,7 +60,7 @@ def bar_levels(rgb, layout, bar):
                               [label.text for label in bar.axis.kept])
 
 
-def colormap_carries_values(colormap):
+def colormap_carries_values(colormap) -> bool:
     """A .cpt file (cpt-city included) has its own value range."""
     import os
 
@@ -69,7 +69,7 @@ def colormap_carries_values(colormap):
         bool(text) and os.path.isfile(colormap) and text.endswith(".cpt"))
 
 
-def parameters_to_find(settings, figure):
+def parameters_to_find(settings, figure) -> "Needs":
     """Needs of a run: the parameters left empty that the figure's labels can answer."""
     range_missing = (settings.vmin is None or settings.vmax is None) and not settings.levels \
         and not colormap_carries_values(settings.colormap)
@@ -78,7 +78,7 @@ def parameters_to_find(settings, figure):
                  gcps=not settings.gcps_path and figure.geotransform is None)
 
 
-def answer_from_figure(settings, figure, layout, needs):
+def answer_from_figure(settings, figure, layout, needs) -> "Answers":
     """Read the figure for what ``needs`` asks and fill the settings in.
 
     Parameters

@@ -42,18 +42,18 @@ class ColorbarDetection:
     colour_path: float
     across_spread: float
 
-    def pixel_box(self):
+    def pixel_box(self) -> tuple:
         """(col0, row0, col1, row1) whole pixels, as the engine's boxes are."""
         left, top, right, bottom = self.box
         return (int(np.floor(left)), int(np.floor(top)), int(np.ceil(right)), int(np.ceil(bottom)))
 
     @property
-    def length(self):
+    def length(self) -> int:
         left, top, right, bottom = self.box
         return bottom - top if self.vertical else right - left
 
 
-def colorbar_evidence(rgb, rectangle, page_rgb=None):
+def colorbar_evidence(rgb, rectangle, page_rgb=None) -> "ColorbarDetection | None":
     """How much a rectangle looks like a colorbar.
 
     Parameters
@@ -127,7 +127,7 @@ def _revisits_colours(profile, samples=64, same_colour=4.0):
     return bool(np.any(distance[apart] < same_colour))
 
 
-def find_colorbars(rgb, rectangles, page_rgb=None):
+def find_colorbars(rgb, rectangles, page_rgb=None) -> list:
     """Every rectangle that is a colorbar, the most colourful first.
 
     Parameters

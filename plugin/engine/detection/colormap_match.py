@@ -75,7 +75,7 @@ def _candidates(resources):
         return _CACHE[key]
 
 
-def recognise_colormap(fractions, colours_srgb, noise_delta_e=0.0, resources=None):
+def recognise_colormap(fractions, colours_srgb, noise_delta_e=0.0, resources=None) -> "RecognisedColormap | None":
     """The named colormap the bar shows, or None.
 
     Parameters

@@ -38,11 +38,11 @@ class AxisReading:
     problem: str = ""
 
     @property
-    def kept(self):
+    def kept(self) -> list:
         return [label for label in self.labels if label.kept]
 
     @property
-    def degrees(self):
+    def degrees(self) -> bool:
         return any(label.parsed is not None and label.parsed.degrees for label in self.kept)
 
 
@@ -230,7 +230,7 @@ def _union(boxes):
             int(boxes[:, 3].max()))
 
 
-def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True):
+def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True) -> "FigureReading":
     """Read the tick labels of the frame's axes and of the colorbar.
 
     Parameters
@@ -305,7 +305,7 @@ def _colorbar_values(axis, bar, snap_offset=0.0):
     return reading
 
 
-def describe_axis(axis, what):
+def describe_axis(axis, what) -> str:
     """One log line for an axis or colorbar reading."""
     if axis is None:
         return f"{what}: not read."
@@ -321,7 +321,7 @@ def describe_axis(axis, what):
             f"{read}.")
 
 
-def require_ocr():
+def require_ocr() -> None:
     """Raise :class:`EngineError` with install advice when OCR is unavailable."""
     from .ocr import INSTALL_HINT, ocr_available
 

@@ -37,7 +37,7 @@ class FigureFindings:
     recognised: Optional[object] = None
 
 
-def find_everything(figure, gcp_crs=None, resources=None):
+def find_everything(figure, gcp_crs=None, resources=None) -> "FigureFindings":
     """Frame, colorbar, colormap, value range, scale, levels and GCPs of a figure.
 
     Parameters

@@ -29,18 +29,18 @@ class FrameDetection:
     box: tuple
     kind: str = "plain"
 
-    def pixel_box(self):
+    def pixel_box(self) -> tuple:
         """(col0, row0, col1, row1): the pixels inside the frame, its lines included."""
         left, top, right, bottom = self.box
         return (int(np.floor(left)), int(np.floor(top)), int(np.ceil(right)), int(np.ceil(bottom)))
 
-    def inner_pixel_box(self):
+    def inner_pixel_box(self) -> tuple:
         """(col0, row0, col1, row1): the pixels strictly inside the frame's lines (the map)."""
         left, top, right, bottom = self.box
         return (int(np.ceil(left)), int(np.ceil(top)), int(np.floor(right)), int(np.floor(bottom)))
 
 
-def find_frame(dark, rectangles, colorbar_boxes=(), max_thickness=None):
+def find_frame(dark, rectangles, colorbar_boxes=(), max_thickness=None) -> "FrameDetection | None":
     """The map frame among the rectangles closed by dark lines.
 
     Parameters

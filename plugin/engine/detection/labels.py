@@ -40,7 +40,7 @@ class ParsedLabel:
 _NUMBER = r"(\d+(?:[.,]\d+)*)"
 
 
-def normalise(text):
+def normalise(text) -> str:
     """OCR text with look-alikes replaced: one minus sign, one degree sign, no spaces."""
     text = text.strip().replace("\n", " ")
     for dash in MINUS_LOOKALIKES:
@@ -50,7 +50,7 @@ def normalise(text):
     return text
 
 
-def parse_label(text, decimal_comma=False):
+def parse_label(text, decimal_comma=False) -> "ParsedLabel | None":
     """The value of a tick label, or None when the text is not a number.
 
     Parameters

@@ -45,7 +45,7 @@ class Layout:
     #: Every label read (figure_reading.FigureReading), when labels were read.
     reading: object = None
 
-    def colorbar_exclusion_margin(self):
+    def colorbar_exclusion_margin(self) -> int:
         """Pixels around the colorbar left out of the decoding: its outline and ticks; with no
         frame found, its tick labels too (about twice the bar's width beside it)."""
         if self.colorbar is None:
@@ -56,7 +56,7 @@ class Layout:
         return int(max(3, 2.5 * min(right - left, bottom - top)))
 
 
-def detect_layout(rgb):
+def detect_layout(rgb) -> "Layout":
     """Find the map frame and the colorbar of a figure.
 
     Parameters
@@ -136,7 +136,7 @@ def _same_box(a, b, tolerance=3.0):
     return max(abs(x - y) for x, y in zip(a, b)) <= tolerance
 
 
-def pixel_box_to_extent(box, geotransform=None):
+def pixel_box_to_extent(box, geotransform=None) -> tuple:
     """A pixel box as the extent a user would type or draw: (xmin, xmax, ymin, ymax).
 
     In the figure layer's coordinates (see ``regions.py``): x = column and y = -row for a
@@ -153,7 +153,7 @@ def pixel_box_to_extent(box, geotransform=None):
     return (float(xs.min()), float(xs.max()), float(ys.min()), float(ys.max()))
 
 
-def extent_text(extent):
+def extent_text(extent) -> str:
     """An extent as the command line takes it: 'xmin,xmax,ymin,ymax'."""
     return ",".join(f"{value:.6g}" for value in extent)
 
@@ -163,7 +163,7 @@ def _pixel_range(box):
     return f"x {col0}–{col1}, y {row0}–{row1}"
 
 
-def describe_layout_use(layout, settings, geotransform=None):
+def describe_layout_use(layout, settings, geotransform=None) -> list:
     """Log lines saying what was found on the figure and what it is used for.
 
     Parameters

@@ -17,7 +17,7 @@ MIN_BLOCK_COVER = 0.9
 MAX_BLOCKS = 40
 
 
-def discrete_blocks(fractions, colours_srgb):
+def discrete_blocks(fractions, colours_srgb) -> np.ndarray | None:
     """Boundaries of a discrete bar's blocks as fractions along it (0 and 1 included), or None.
 
     Parameters
@@ -60,7 +60,7 @@ def discrete_blocks(fractions, colours_srgb):
     return np.array(boundaries)
 
 
-def levels_from_blocks(boundaries, vmin, vmax, logarithmic, label_texts=()):
+def levels_from_blocks(boundaries, vmin, vmax, logarithmic, label_texts=()) -> tuple:
     """Values at the block boundaries, rounded to the labels' precision.
 
     Parameters

@@ -39,7 +39,7 @@ class Segment:
     horizontal: bool
 
     @property
-    def length(self):
+    def length(self) -> int:
         return self.end - self.start
 
 
@@ -53,42 +53,42 @@ class Rectangle:
     bottom: float
 
     @property
-    def width(self):
+    def width(self) -> int:
         return self.right - self.left
 
     @property
-    def height(self):
+    def height(self) -> int:
         return self.bottom - self.top
 
     @property
-    def area(self):
+    def area(self) -> int:
         return self.width * self.height
 
-    def as_tuple(self):
+    def as_tuple(self) -> tuple:
         return (self.left, self.top, self.right, self.bottom)
 
-    def pixel_box(self):
+    def pixel_box(self) -> tuple:
         """Whole pixels the box touches, its lines included: (col0, row0, col1, row1)."""
         return (int(np.floor(self.left)), int(np.floor(self.top)), int(np.ceil(self.right)),
                 int(np.ceil(self.bottom)))
 
-    def contains(self, other, margin=0.0):
+    def contains(self, other, margin=0.0) -> bool:
         return (other.left >= self.left - margin and other.right <= self.right + margin
                 and other.top >= self.top - margin and other.bottom <= self.bottom + margin)
 
 
-def luminance(rgb):
+def luminance(rgb) -> np.ndarray:
     """Luma (0-255, float32) of an sRGB image."""
     return rgb.astype(np.float32) @ LUMA_WEIGHTS
 
 
-def page_luminance(lum):
+def page_luminance(lum) -> float:
     """Luma of the page: the median of the image's outermost rows and columns."""
     border = np.concatenate([lum[0], lum[-1], lum[:, 0], lum[:, -1]])
     return float(np.median(border))
 
 
-def dark_mask(lum, page=None):
+def dark_mask(lum, page=None) -> bool:
     """Pixels that contrast with the page like ink: darker than 45 % of a light page's luma.
 
     A dark page (rare: slides) has light lines; the mask then holds pixels lighter than the page
@@ -112,7 +112,7 @@ def _runs(mask, min_length):
     return start_rows[keep], starts[keep], ends[keep]
 
 
-def find_segments(dark, min_length, max_thickness):
+def find_segments(dark, min_length, max_thickness) -> list:
     """Horizontal and vertical dark lines at least ``min_length`` pixels long.
 
     Parameters
@@ -201,7 +201,7 @@ def _segment_from_rows(mask, first, last, lo, hi, max_thickness, horizontal):
 
 
 def closes_line(dark, horizontal, position, start, end, tolerance, max_thickness,
-                min_fraction=0.9, line_thickness=1.0):
+                min_fraction=0.9, line_thickness=1.0) -> float | None:
     """Where a dark line crosses from ``start`` to ``end`` near ``position``: its centre or None.
 
     Parameters
@@ -266,7 +266,7 @@ def _longest_false_run(flags):
     return max((b - a for a, b in runs), default=0)
 
 
-def find_rectangles(dark, min_side=40, max_thickness=None):
+def find_rectangles(dark, min_side=40, max_thickness=None) -> list:
     """Boxes closed by four dark lines: map frames, colorbar outlines, legend boxes.
 
     Two long parallel lines of about the same extent are paired; the box is kept when dark

@@ -28,7 +28,7 @@ class OcrUnavailable(RuntimeError):
     """Tesseract or its Python binding is missing."""
 
 
-def ocr_available():
+def ocr_available() -> bool:
     """Whether labels can be read (tesserocr imports and finds the English model)."""
     try:
         _api()
@@ -58,7 +58,7 @@ def _api():
         return api
 
 
-def crop_label(lum, box, page, margin=None):
+def crop_label(lum, box, page, margin=None) -> np.ndarray:
     """A label's pixels as an upscaled grey image with white around, ready for Tesseract.
 
     Parameters
@@ -96,7 +96,7 @@ def crop_label(lum, box, page, margin=None):
     return stretched.astype(np.uint8)
 
 
-def read_label(image):
+def read_label(image) -> tuple:
     """Text and mean confidence (0-100) of one label image (uint8 grey, dark text on white)."""
     from PIL import Image
 

@@ -19,7 +19,7 @@ KEPT_COLOUR = (0, 170, 60)
 REJECTED_COLOUR = (230, 30, 30)
 
 
-def annotated_figure(rgb, findings):
+def annotated_figure(rgb, findings) -> bytes:
     """The figure as a PNG (bytes) with the findings drawn on it."""
     from PIL import Image, ImageDraw
 
@@ -55,7 +55,7 @@ def annotated_figure(rgb, findings):
     return buffer.getvalue()
 
 
-def write_findings_report(path, rgb, findings, title="What the figure says about itself"):
+def write_findings_report(path, rgb, findings, title="What the figure says about itself") -> None:
     """Write the findings as a self-contained HTML page (the picture embedded).
 
     Parameters

@@ -25,28 +25,28 @@ class TextLabel:
     gaps: list = field(default_factory=list)  # pixels between neighbouring glyphs
 
     @property
-    def centre(self):
+    def centre(self) -> tuple:
         return 0.5 * (self.col0 + self.col1), 0.5 * (self.row0 + self.row1)
 
     @property
-    def height(self):
+    def height(self) -> int:
         return self.row1 - self.row0
 
     @property
-    def width(self):
+    def width(self) -> int:
         return self.col1 - self.col0
 
-    def box(self):
+    def box(self) -> tuple:
         return (self.col0, self.row0, self.col1, self.row1)
 
 
-def ink_mask(lum, page):
+def ink_mask(lum, page) -> bool:
     """Pixels of text: darker than the page by at least a third of its luma (anti-aliased glyph
     edges included, light grid lines and hatching not)."""
     return lum < page - max(40.0, page / 3.0)
 
 
-def find_glyphs(ink, exclude=None, max_height=None):
+def find_glyphs(ink, exclude=None, max_height=None) -> list:
     """Connected components of ink that may be glyphs.
 
     Parameters
@@ -83,7 +83,7 @@ def find_glyphs(ink, exclude=None, max_height=None):
     return glyphs
 
 
-def merge_into_labels(glyphs, gap_factor=0.5):
+def merge_into_labels(glyphs, gap_factor=0.5) -> list:
     """Glyphs on one line with small gaps become one label.
 
     Parameters

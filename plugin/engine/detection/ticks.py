@@ -43,23 +43,23 @@ class Side:
     end: float
 
     @property
-    def outward(self):
+    def outward(self) -> int:
         return 1 if self.name in ("bottom", "right") else -1
 
     @property
-    def horizontal(self):
+    def horizontal(self) -> bool:
         """The side runs horizontally (its ticks are columns)."""
         return self.name in ("top", "bottom")
 
 
-def box_sides(box):
+def box_sides(box) -> dict:
     """The four sides of a (left, top, right, bottom) box."""
     left, top, right, bottom = box
     return {"top": Side("top", top, left, right), "bottom": Side("bottom", bottom, left, right),
             "left": Side("left", left, top, bottom), "right": Side("right", right, top, bottom)}
 
 
-def find_tick_marks(dark, side, line_thickness=2.0, max_length=None):
+def find_tick_marks(dark, side, line_thickness=2.0, max_length=None) -> tuple:
     """Tick marks standing outward from a side.
 
     Parameters
@@ -121,7 +121,7 @@ class TickLabel:
     tick_only: bool = False
 
     @property
-    def position(self):
+    def position(self) -> float:
         """Where the label's tick is: the mean of the tick mark and the label's centre."""
         if self.tick_position is None:
             return self.label_position
@@ -146,28 +146,28 @@ class TickFit:
     labels: list
     residuals_px: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
-    def value_at(self, position):
+    def value_at(self, position) -> float:
         linear = self.slope * np.asarray(position, float) + self.offset
         return 10.0 ** linear if self.logarithmic else linear
 
-    def position_of(self, value):
+    def position_of(self, value) -> float:
         value = np.asarray(value, float)
         return ((np.log10(value) if self.logarithmic else value) - self.offset) / self.slope
 
     @property
-    def kept(self):
+    def kept(self) -> list:
         return [label for label in self.labels if label.kept]
 
     @property
-    def rmse_px(self):
+    def rmse_px(self) -> float:
         return float(np.sqrt(np.mean(self.residuals_px ** 2))) if self.residuals_px.size else 0.0
 
     @property
-    def max_residual_px(self):
+    def max_residual_px(self) -> float:
         return float(np.abs(self.residuals_px).max()) if self.residuals_px.size else 0.0
 
 
-def attach_tick_marks(labels, tick_positions, tolerance, tick_only=False):
+def attach_tick_marks(labels, tick_positions, tolerance, tick_only=False) -> None:
     """Give each label the nearest tick mark within ``tolerance`` pixels of its centre."""
     for label in labels:
         if tick_positions.size == 0:
@@ -178,7 +178,7 @@ def attach_tick_marks(labels, tick_positions, tolerance, tick_only=False):
             label.tick_only = tick_only
 
 
-def fit_ticks(labels, allow_log=False, linear_only_if_nonpositive=True):
+def fit_ticks(labels, allow_log=False, linear_only_if_nonpositive=True) -> "TickFit | None":
     """The robust fit of values to positions, or None when fewer than two labels have values.
 
     Parameters

@@ -163,7 +163,7 @@ class _AxisFit:
 
 
 # -- detection ----------------------------------------------------------------------------
-def luma(rgb, chunk_rows=512):
+def luma(rgb, chunk_rows=512) -> np.ndarray:
     """Y' (Rec. 601 luma, 0..255) of an RGB image, float32: the channel a JPEG keeps sharpest.
 
     Computed in strips of rows, so that its temporaries stay small beside the result.

@@ -120,7 +120,7 @@ class Session:
             target_crs=self.target_crs, qgis_resources=qgis_resources)
 
 
-    def colorbar_mask_wkt(self, geotransform=None):
+    def colorbar_mask_wkt(self, geotransform=None) -> str | None:
         """The colorbar box as a polygon to leave out, when a named colormap decodes the figure
         and the colorbar lies on the map (a legend inside the frame), else None.
 
@@ -149,7 +149,7 @@ class Session:
                 f"{ymax:.10g}, {xmin:.10g} {ymax:.10g}, {xmin:.10g} {ymin:.10g}))")
 
 
-def pixel_box_to_extent(box, geotransform=None):
+def pixel_box_to_extent(box, geotransform=None) -> tuple:
     """A box in figure pixels as the extent (xmin, xmax, ymin, ymax) QGIS shows the layer in.
 
     Parameters

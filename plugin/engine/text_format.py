@@ -67,7 +67,7 @@ def unit_symbol(unit_name) -> str:
 MAX_PAIRED_POINTS = 300
 
 
-def map_units_per_pixel(pixel, map_xy, enabled=None):
+def map_units_per_pixel(pixel, map_xy, enabled=None) -> float:
     """The typical size of one figure pixel in map units, from GCPs.
 
     Parameters

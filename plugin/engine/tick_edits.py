@@ -8,6 +8,7 @@ again: the colorbar's value range and scale, or the GCPs from the frame's axes.
 """
 import dataclasses
 import math
+from typing import TYPE_CHECKING
 
 from .detection.answers import Answers, Needs, _answer_gcps, _answer_value_range
 from .detection.figure_reading import MIN_KEPT_LABELS, MIN_KEPT_SHARE, _colorbar_values
@@ -15,17 +16,20 @@ from .detection.ticks import fit_ticks
 from .errors import EngineError
 from .pipeline import DecodeSettings
 
+if TYPE_CHECKING:
+    from .detection.figure_reading import AxisReading
+
 AXES = ("colorbar", "x", "y")
 
 
-def axis_reading(reading, axis):
+def axis_reading(reading, axis) -> "AxisReading | None":
     """The ``AxisReading`` of ``axis`` ("colorbar", "x" or "y") in a ``FigureReading``, or None."""
     if axis == "colorbar":
         return reading.colorbar.axis if reading.colorbar is not None else None
     return getattr(reading, f"{axis}_axis")
 
 
-def every_label(reading):
+def every_label(reading) -> list:
     """(axis, index, TickLabel) of every label read on a figure, colorbar first."""
     if reading is None:
         return []
@@ -63,7 +67,7 @@ class TickEditResult:
     problem: str = ""
 
 
-def edit_tick(findings, axis, index, value, gcp_crs=None, figure_rgb=None):
+def edit_tick(findings, axis, index, value, gcp_crs=None, figure_rgb=None) -> "TickEditResult":
     """Give tick label ``index`` of ``axis`` the value ``value`` and fit that axis again.
 
     Parameters

@@ -257,7 +257,7 @@ def check_extent(parameter, extent) -> None:
                           parameter=parameter)
 
 
-def check_class_count(settings, scale):
+def check_class_count(settings, scale) -> None:
     """Refuse more classes than colours can tell apart.
 
     An 8-bit figure shows a few hundred distinguishable colours; beyond

@@ -7,11 +7,11 @@ pixel's value against the drawn grid at that pixel's map position (so a misplace
 georeferencing costs as much as a wrong colour).
 """
 import numpy as np
+from figures_for_detection import render_matplotlib, run_gmt
+from figures_for_tests import jacksboro_dem
 from scipy.interpolate import RegularGridInterpolator
 
 from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
-from figures_for_detection import render_matplotlib, run_gmt
-from figures_for_tests import jacksboro_dem
 
 
 def truth_on_output(result, grid, extent, nodes):

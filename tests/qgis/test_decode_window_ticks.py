@@ -2,7 +2,6 @@
 corrected by a click and a typed value. Headless QGIS, QTest events, the bundled sample."""
 import numpy as np
 import pytest
-
 from test_decode_window import FIGURE, click, figure_copy, key, settle, window  # noqa: F401
 
 

@@ -156,7 +156,7 @@ def _inside(box, other, margin):
             and box[1] >= other[1] - margin and box[3] <= other[3] + margin)
 
 
-def sample_bar_by_ticks(rgb, bar, fit, vmin, vmax, margin=2):
+def sample_bar_by_ticks(rgb, bar, fit, vmin, vmax, margin=2) -> tuple:
     """The bar's colours at the values its tick fit gives each pixel row (or column).
 
     Sampling a bar by its own edges puts every colour at a fraction of the box, and the box's

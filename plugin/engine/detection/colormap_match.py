@@ -144,7 +144,7 @@ def recognise_colormap(fractions, colours_srgb, noise_delta_e=0.0, resources=Non
         bool(mean[best] <= EXACT_MEAN_DELTA_E + noise_delta_e))
 
 
-def fits_data_better(rgb, box, table_scale, sampled_scale, samples=20000, seed=0):
+def fits_data_better(rgb, box, table_scale, sampled_scale, samples=20000, seed=0) -> bool:
     """Whether the map's own pixels lie at least as close to a named table as to the bar sampled
     off the figure (median CIELAB distance to each scale's colours, over pixels near either).
 

@@ -127,7 +127,7 @@ _FOUND_PREFIXES = ("PLOT_AREA not given", "Colorbar found", "No colorbar", "Colo
                    "The x axis labels", "The y axis labels")
 
 
-def found_on_figure_section(result, image_html):
+def found_on_figure_section(result, image_html) -> tuple:
     """A (title, HTML) section of the decode report: the figure with what was found on it, and
     the log lines that say so.
 

@@ -15,10 +15,18 @@ import math
 import os
 import time
 
-from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsCoordinateTransform,
-                       QgsMapLayerType, QgsProcessingAlgRunnerTask, QgsProcessingContext,
-                       QgsProcessingFeedback, QgsProcessingOutputLayerDefinition,
-                       QgsProcessingUtils, QgsProject)
+from qgis.core import (
+    QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsMapLayerType,
+    QgsProcessingAlgRunnerTask,
+    QgsProcessingContext,
+    QgsProcessingFeedback,
+    QgsProcessingOutputLayerDefinition,
+    QgsProcessingUtils,
+    QgsProject,
+)
 from qgis.gui import QgsFileWidget, QgsMessageBar, QgsProjectionSelectionWidget
 from qgis.PyQt.QtCore import QCoreApplication, QRectF, QStringListModel, Qt, QTimer, QUrl
 from qgis.PyQt.QtGui import QColor, QDesktopServices, QIcon, QImage, QKeySequence

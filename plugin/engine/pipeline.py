@@ -41,11 +41,17 @@ from .reduction import (
     reconstruction_check,
 )
 from .regions import box_mask, extent_to_pixel_box, polygons_mask
-from .validation import (check_class_count, check_flat_tolerance, check_mapping_range,
-                         check_output_grid, check_settings)
-from .warping import (GeotransformPixelTransform, OutputGrid, crs_label, crs_unit_name,
-                      plan_output_grid,
-                      pixels_to_target, warp_nearest)
+from .stage_times import StageTimes
+from .validation import check_class_count, check_flat_tolerance, check_mapping_range, check_output_grid, check_settings
+from .warping import (
+    GeotransformPixelTransform,
+    OutputGrid,
+    crs_label,
+    crs_unit_name,
+    pixels_to_target,
+    plan_output_grid,
+    warp_nearest,
+)
 
 DEFAULT_MAX_COLOR_DISTANCE = 12.0
 SPACE_NAMES = {"cielab": "CIELAB", "ycbcr": "JPEG Y′CbCr", "srgb": "sRGB"}

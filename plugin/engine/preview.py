@@ -18,8 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .colour_decoding import ColourDecoder
-from .pipeline import (build_colour_scale, build_value_mapping, choose_match_space,
-                       pixels_to_examine, plot_area_box, study_region)
+from .pipeline import (
+    build_colour_scale,
+    build_value_mapping,
+    choose_match_space,
+    pixels_to_examine,
+    plot_area_box,
+    study_region,
+)
 
 #: The preview decodes at most this many pixels: a 1 MP figure whole, a 12 MP one every 3rd pixel.
 DEFAULT_PREVIEW_PIXELS = 1_500_000

@@ -18,8 +18,8 @@ import os
 import numpy as np
 
 from .gcp_transform import transform_class
-from .warping import crs_label
 from .text_format import fixed, map_decimals
+from .warping import crs_label
 from .writing import write_text
 
 #: Longest side of the embedded picture of the figure, in pixels: the figure at full size up to

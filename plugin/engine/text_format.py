@@ -127,7 +127,7 @@ def aligned_table(header, rows, align=None) -> list:
             for line in [header, *rows]]
 
 
-def map_decimals(pixel, map_xy, enabled=None):
+def map_decimals(pixel, map_xy, enabled=None) -> int:
     """Decimals that show map lengths to what 0.001 px is on the map (2 to 9).
 
     Pixel errors are shown to 0.001 px; map errors to the same precision, so a residual of

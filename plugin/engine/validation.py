@@ -282,7 +282,7 @@ def check_class_count(settings, scale) -> None:
             "table?", parameter="COLORMAP")
 
 
-def check_output_grid(grid, pixel_size):
+def check_output_grid(grid, pixel_size) -> None:
     """Refuse a PIXEL_SIZE so large that the output grid is a pixel or two across.
 
     Parameters
@@ -300,7 +300,7 @@ def check_output_grid(grid, pixel_size):
             parameter="PIXEL_SIZE")
 
 
-def check_flat_tolerance(tolerance, mapping):
+def check_flat_tolerance(tolerance, mapping) -> None:
     """Refuse a FLAT_TOLERANCE at least as large as the whole value range.
 
     With it every pixel counts as flat and the whole figure becomes one plateau: one point,

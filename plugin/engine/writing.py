@@ -80,7 +80,7 @@ def atomic_destination(path, parameter="OUTPUT") -> Iterator[str]:
                 os.remove(leftover)
 
 
-def write_text(path, text, parameter="OUTPUT_REPORT", what="the report"):
+def write_text(path, text, parameter="OUTPUT_REPORT", what="the report") -> None:
     """Write a UTF-8 text file atomically (through :func:`atomic_destination`).
 
     Parameters

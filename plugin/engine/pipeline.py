@@ -18,7 +18,8 @@ from .colour_scales import colour_scale_from_samples, resolve_colour_scale, samp
 from .detection.answers import answer_from_figure, parameters_to_find
 from .detection.colorbar import sample_bar_by_ticks
 from .detection.colormap_match import fits_data_better, recognise_colormap
-from .detection.layout import describe_layout_use, detect_layout
+# COLORBAR_EXCLUSION_MARGIN: pixels around a COLORBAR box also left out (outline, ticks).
+from .detection.layout import COLORBAR_EXCLUSION_MARGIN, describe_layout_use, detect_layout
 from .errors import ColourScaleError, EngineError, GcpError, GeoreferencingError
 from .figure import read_figure, read_figure_header
 from .gcp_diagnostics import (
@@ -55,8 +56,6 @@ from .warping import (
 
 DEFAULT_MAX_COLOR_DISTANCE = 12.0
 SPACE_NAMES = {"cielab": "CIELAB", "ycbcr": "JPEG Y′CbCr", "srgb": "sRGB"}
-# Pixels around the colorbar box also left out: its frame and tick marks.
-COLORBAR_EXCLUSION_MARGIN = 3
 
 
 @dataclass

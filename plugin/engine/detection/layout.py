@@ -9,6 +9,10 @@ from .frame import FrameDetection, find_frame
 from .lines import dark_mask, find_rectangles, luminance, page_luminance
 
 
+#: Pixels around a colorbar box also left out of the decoding: its outline and tick marks.
+COLORBAR_EXCLUSION_MARGIN = 3
+
+
 @dataclass
 class Layout:
     """Where the map and the colorbar are on a figure.
@@ -51,9 +55,9 @@ class Layout:
         if self.colorbar is None:
             return 0
         if self.frame is not None:
-            return 3
+            return COLORBAR_EXCLUSION_MARGIN
         left, top, right, bottom = self.colorbar.box
-        return int(max(3, 2.5 * min(right - left, bottom - top)))
+        return int(max(COLORBAR_EXCLUSION_MARGIN, 2.5 * min(right - left, bottom - top)))
 
 
 def detect_layout(rgb) -> "Layout":

@@ -688,17 +688,14 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 results[self.OUTPUT_POINTS] = self._write_points(parameters, context, feedback,
                                                                  result)
             report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
-            if report and self._write_report(report, result, feedback):
+            if report:
+                from ..engine.decode_report import write_decode_report
+
+                # The HTML report of the decode (pictures) and of its georeferencing, + JSON.
+                write_decode_report(report, result)
                 results[self.OUTPUT_REPORT] = report
                 feedback.pushInfo(self.tr("Report: {} (open it in a web browser).").format(report))
         return results
-
-    def _write_report(self, path, result, feedback):
-        """The HTML report of the decode (pictures) and of its georeferencing; True when written."""
-        from ..engine.decode_report import write_decode_report
-
-        write_decode_report(path, result)
-        return True
 
     @staticmethod
     def _load_quietly(load):

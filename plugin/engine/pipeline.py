@@ -18,7 +18,6 @@ from .colour_scales import colour_scale_from_samples, resolve_colour_scale, samp
 from .detection.answers import answer_from_figure, parameters_to_find
 from .detection.colorbar import sample_bar_by_ticks
 from .detection.colormap_match import fits_data_better, recognise_colormap
-# COLORBAR_EXCLUSION_MARGIN: pixels around a COLORBAR box also left out (outline, ticks).
 from .detection.layout import COLORBAR_EXCLUSION_MARGIN, describe_layout_use, detect_layout
 from .errors import ColourScaleError, EngineError, GcpError, GeoreferencingError
 from .figure import read_figure, read_figure_header

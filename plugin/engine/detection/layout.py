@@ -8,7 +8,6 @@ from .colorbar import ColorbarDetection, find_colorbars
 from .frame import FrameDetection, find_frame
 from .lines import dark_mask, find_rectangles, luminance, page_luminance
 
-
 #: Pixels around a colorbar box also left out of the decoding: its outline and tick marks.
 COLORBAR_EXCLUSION_MARGIN = 3
 

@@ -3,14 +3,31 @@
 The sample is the Vinschgau 250 m DEM drawn by matplotlib with viridis over 0–4000 m
 (``sample/make_sample.py``): one colormap step is 4000 / 256 ≈ 15.6 m.
 """
+import atexit
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = REPO_ROOT / "sample"
-FIGURE = SAMPLE / "vinschgau_viridis.png"
-POINTS_FILE = SAMPLE / "vinschgau_viridis.png.points"
+
+
+def _working_copy_of_the_figure():
+    """A copy of the sample figure and its GCPs in a temporary folder, removed at exit.
+
+    QGIS writes GDAL's statistics (``.aux.xml``) beside every raster it opens, so tests and
+    scripts that hand the figure to QGIS open this copy: the checkout stays as it was.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="colormap_decoder_sample_"))
+    atexit.register(shutil.rmtree, folder, True)
+    for name in ("vinschgau_viridis.png", "vinschgau_viridis.png.points"):
+        shutil.copy2(SAMPLE / name, folder / name)
+    return folder
+
+
+FIGURE = _working_copy_of_the_figure() / "vinschgau_viridis.png"
+POINTS_FILE = FIGURE.parent / "vinschgau_viridis.png.points"
 TRUTH = SAMPLE / "terra_elev_vinschgau.tif"
 STEP = 4000 / 256
 

@@ -14,6 +14,55 @@ GEOREFERENCING_PROBE_MESSAGE = ("Unable to compute a transformation between pixe
                                 "georeferenced coordinates")
 
 
+def _probe_filter(gdal):
+    """A GDAL error handler that drops the probe's message and passes every other one on."""
+
+    def handler(error_class, error_number, message):
+        if str(message).startswith(GEOREFERENCING_PROBE_MESSAGE):
+            return
+        # Any other message goes to the handler below ours, exactly as it came.
+        gdal.PopErrorHandler()
+        try:
+            gdal.Error(error_class, error_number, message)
+        finally:
+            gdal.PushErrorHandler(handler)
+
+    return handler
+
+
+class GeoreferencingProbeFilter:
+    """The probe's message dropped on the main thread for as long as the provider is loaded.
+
+    ``qgis_process`` opens ``INPUT`` itself to check it before any of the algorithm's code runs,
+    so a guard around the algorithm's own loading comes too late there; the provider, loaded at
+    start-up, installs this filter instead. Only the probe's message is dropped: every other GDAL
+    message, from any image, reaches QGIS's log or the console as before.
+    """
+
+    def __init__(self):
+        self._installed = False
+
+    def install(self):
+        """Push the filter onto the calling (main) thread's GDAL handler stack, once."""
+        if self._installed:
+            return
+        try:
+            from osgeo import gdal
+        except ImportError:
+            return
+        gdal.PushErrorHandler(_probe_filter(gdal))
+        self._installed = True
+
+    def remove(self):
+        """Pop the filter again (the provider is unloaded)."""
+        if not self._installed:
+            return
+        from osgeo import gdal
+
+        gdal.PopErrorHandler()
+        self._installed = False
+
+
 @contextmanager
 def quiet_georeferencing_probe():
     """Drop GDAL's "no geotransform" probe message while the block runs; pass all others on.
@@ -27,17 +76,7 @@ def quiet_georeferencing_probe():
         yield
         return
 
-    def handler(error_class, error_number, message):
-        if str(message).startswith(GEOREFERENCING_PROBE_MESSAGE):
-            return
-        # Any other message goes to the handler below ours, exactly as it came.
-        gdal.PopErrorHandler()
-        try:
-            gdal.Error(error_class, error_number, message)
-        finally:
-            gdal.PushErrorHandler(handler)
-
-    gdal.PushErrorHandler(handler)
+    gdal.PushErrorHandler(_probe_filter(gdal))
     try:
         yield
     finally:

@@ -5,10 +5,28 @@ from qgis.PyQt.QtGui import QIcon
 from .. import ICON_PATH
 from .decode_map_algorithm import DecodeMapAlgorithm
 from .detect_figure_algorithm import DetectFigureAlgorithm
+from .gdal_messages import GeoreferencingProbeFilter
 
 
 class ColormapDecoderProvider(QgsProcessingProvider):
     """Provides ``colormapdecoder:decodemap`` and ``colormapdecoder:detectfigure``."""
+
+    def __init__(self):
+        super().__init__()
+        self._probe_filter = GeoreferencingProbeFilter()
+
+    def load(self):
+        """Drop GDAL's "no geotransform" message on plain figures from start-up on.
+
+        ``qgis_process`` opens INPUT to check it before the algorithm runs: the filter must
+        already be there.
+        """
+        self._probe_filter.install()
+        return super().load()
+
+    def unload(self):
+        self._probe_filter.remove()
+        super().unload()
 
     def id(self):
         return "colormapdecoder"

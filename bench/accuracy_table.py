@@ -58,7 +58,9 @@ SHARED = next((parent / "shared" for parent in REPO.parents
                if (parent / "shared" / "reference" / "seed_pipeline.py").is_file()),
               REPO.parent / "shared")
 SEED = SHARED / "reference" / "seed_pipeline.py"
-SHARED_DATA = SHARED / "data"
+# The grids the figures are drawn from: the repository keeps copies of those it needs in
+# tests/data, so the tests built on these figures run without shared/ beside the checkout.
+SHARED_DATA = REPO / "tests" / "data"
 DEM_VINSCHGAU = REPO / "sample" / "terra_elev_vinschgau.tif"
 SAMPLES = 10_000
 sys.path.insert(0, str(REPO / "tests"))

@@ -6,6 +6,7 @@ settings and the point layer in batches: the raster's values are the decoded fig
 contour-filled figure is written on its own pixel grid), the points' geometry and every
 attribute those of the golden, in order.
 """
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +20,10 @@ def test_contourf_outputs_on_disk_are_the_golden_ones(provider, tmp_path):
     import processing
     from qgis.core import QgsVectorLayer
 
+    # A copy: QGIS writes GDAL's statistics (.aux.xml) beside the raster it opens.
+    figure = Path(shutil.copy2(GOLDEN / "jacksboro_contourf.png", tmp_path))
     result = processing.run("colormapdecoder:decodemap", {
-        "INPUT": str(GOLDEN / "jacksboro_contourf.png"), "COLORMAP": "viridis", "LEVELS": LEVELS,
+        "INPUT": str(figure), "COLORMAP": "viridis", "LEVELS": LEVELS,
         "PLOT_AREA": "110,690,-530,-70", "GCPS": str(GOLDEN / "jacksboro_contourf.gcps.csv"),
         "GCP_CRS": "EPSG:4326", "OUTPUT": str(tmp_path / "decoded.tif"),
         "OUTPUT_POINTS": str(tmp_path / "points.gpkg")})

@@ -375,10 +375,14 @@ class DecodeWindow(QMainWindow):
         self.distance_spin = QDoubleSpinBox(group)
         self.distance_spin.setRange(0.0, 200.0)
         self.distance_spin.setDecimals(1)
-        self.distance_spin.setValue(12.0)
+        # 0 shows as "Automatic": the threshold then comes from the figure's own colour noise,
+        # as decodemap's does when MAX_COLOR_DISTANCE is left empty.
+        self.distance_spin.setSpecialValueText(tr("Automatic"))
+        self.distance_spin.setValue(0.0)
         self.distance_spin.setToolTip(tr("Pixels whose colour is farther than this CIELAB ΔE from "
                                          "the colour scale are not data (text, lines, "
-                                         "background)"))
+                                         "background). Automatic: from the figure's own colour "
+                                         "noise"))
         form.addRow(tr("Maximum ΔE"), self.distance_spin)
         for signal in (self.colormap_edit.editingFinished, self.vmin_edit.editingFinished,
                        self.vmax_edit.editingFinished, self.levels_edit.editingFinished):
@@ -687,7 +691,8 @@ class DecodeWindow(QMainWindow):
             self.vmax_edit.setText("" if session.vmax is None else f"{session.vmax:.12g}")
             self.scale_combo.setCurrentIndex(1 if session.logarithmic else 0)
             self.levels_edit.setText(",".join(f"{v:.12g}" for v in session.levels or ()))
-            self.distance_spin.setValue(float(session.max_color_distance))
+            self.distance_spin.setValue(0.0 if session.max_color_distance is None
+                                        else float(session.max_color_distance))
             self.transform_combo.setCurrentIndex(int(session.transform))
             self.gcp_crs_widget.setCrs(_crs_from_text(session.gcp_crs))
             self.target_crs_widget.setCrs(_crs_from_text(session.target_crs))
@@ -738,7 +743,7 @@ class DecodeWindow(QMainWindow):
             vmin=_number_or_none(self.vmin_edit.text(), tr("Low value")),
             vmax=_number_or_none(self.vmax_edit.text(), tr("High value")),
             logarithmic=self.scale_combo.currentIndex() == 1, levels=levels,
-            max_color_distance=self.distance_spin.value(),
+            max_color_distance=self.distance_spin.value() or None,  # 0 is "Automatic"
             transform=self.transform_combo.currentIndex(),
             gcp_crs=_crs_text(self.gcp_crs_widget.crs()),
             target_crs=_crs_text(self.target_crs_widget.crs()),
@@ -1354,9 +1359,10 @@ class DecodeWindow(QMainWindow):
             return ",".join(f"{v:.10g}" for v in pixel_box_to_extent(box, geotransform))
 
         parameters = {"INPUT": self.figure_path,
-                      "MAX_COLOR_DISTANCE": session.max_color_distance,
                       "SCALE": 1 if session.logarithmic else 0,
                       "TRANSFORM": session.transform}
+        if session.max_color_distance is not None:
+            parameters["MAX_COLOR_DISTANCE"] = session.max_color_distance
         if session.frame is not None:
             parameters["PLOT_AREA"] = extent_text(session.frame)
         if session.use_colorbar and session.colorbar is not None:

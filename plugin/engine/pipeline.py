@@ -53,7 +53,6 @@ from .warping import (
     warp_nearest,
 )
 
-DEFAULT_MAX_COLOR_DISTANCE = 12.0
 SPACE_NAMES = {"cielab": "CIELAB", "ycbcr": "JPEG Y′CbCr", "srgb": "sRGB"}
 
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from .errors import EngineError
 from .gcps import GroundControlPoints, gcps_on_georeferenced_figure, read_gcps, write_points_file
-from .pipeline import DEFAULT_MAX_COLOR_DISTANCE, DecodeSettings
+from .pipeline import DecodeSettings
 from .regions import layer_to_pixel_affine
 
 SESSION_SUFFIX = ".colormap_decoder.json"
@@ -57,8 +57,9 @@ class Session:
     logarithmic : bool
     levels : tuple of float or None
         Class boundaries of a discrete figure.
-    max_color_distance : float
-        CIELAB ΔE above which a pixel is not data.
+    max_color_distance : float or None
+        CIELAB ΔE above which a pixel is not data; None lets the figure's own colour noise
+        decide, as ``decodemap`` does with ``MAX_COLOR_DISTANCE`` left empty.
     match_space : str
         "auto", "cielab", "ycbcr" or "srgb".
     transform : int
@@ -79,7 +80,7 @@ class Session:
     vmax: Optional[float] = None
     logarithmic: bool = False
     levels: Optional[tuple] = None
-    max_color_distance: float = DEFAULT_MAX_COLOR_DISTANCE
+    max_color_distance: Optional[float] = None
     match_space: str = "auto"
     transform: int = 0
     gcp_crs: Optional[str] = None

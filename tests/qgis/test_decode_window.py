@@ -395,8 +395,11 @@ def test_decode_gives_the_outputs_of_processing_run_and_adds_them_styled(window,
     assert task is not None
     wait_for_decode(window)
     assert window.last_results is not None, window.message_bar.children()
-    # The same parameters through processing.run.
+    # The same parameters through processing.run; the ΔE box left at "Automatic" leaves the
+    # threshold to the figure's noise, as an empty MAX_COLOR_DISTANCE does.
     parameters = window.processing_parameters()
+    assert window.distance_spin.text() == "Automatic"
+    assert "MAX_COLOR_DISTANCE" not in parameters
     parameters.update(OUTPUT=str(tmp_path / "run.tif"), OUTPUT_POINTS=str(tmp_path / "run.gpkg"))
     processing.run("colormapdecoder:decodemap", parameters)
     with rasterio.open(tmp_path / "window.tif") as a, rasterio.open(tmp_path / "run.tif") as b:

@@ -14,6 +14,8 @@ DEBIAN_PACKAGES := qgis python3-qgis qgis-providers python3-gdal python3-rasteri
 DEBIAN_PACKAGES += chromium
 # Reading tick labels off a figure (issue 17): Tesseract OCR and its Python binding.
 DEBIAN_PACKAGES += tesseract-ocr tesseract-ocr-eng python3-tesserocr
+# cartopy draws one of the detection tests' figures (gridline labels without tick marks).
+DEBIAN_PACKAGES += python3-cartopy
 # The linter (ruff, not packaged by Debian 12) comes from PyPI through Debian's pip.
 DEBIAN_PACKAGES += python3-pip
 # A single self-contained binary without Python dependencies: installed with --no-deps into

@@ -5,13 +5,10 @@ The map frame is placed with -X1i -Y1i on a page of known size and rasterised at
 pixel box is known exactly. GMT draws a gridline-registered node as a cell centred on the node;
 Ghostscript samples the image without interpolation, so the truth at a pixel is the nearest node.
 """
-import os
-import shutil
-import subprocess
 
 import numpy as np
-import pytest
 import rasterio
+from figures_for_detection import run_gmt
 
 from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueMapping
 from colormap_decoder.plugin.engine.colour_scales import read_cpt
@@ -19,16 +16,6 @@ from colormap_decoder.plugin.engine.figure import read_figure
 from colormap_decoder.plugin.engine.regions import box_mask
 
 DPI = 100
-
-
-def run_gmt(folder, *commands):
-    if shutil.which("gmt") is None or shutil.which("gs") is None:
-        pytest.fail("GMT and Ghostscript are needed (make test installs gmt and ghostscript)")
-    env = dict(os.environ, GMT_SESSION_NAME=str(os.getpid()), GMT_USERDIR=str(folder),
-               GMT_TMPDIR=str(folder))
-    for command in commands:
-        subprocess.run(command, shell=True, check=True, cwd=folder, env=env,
-                       capture_output=True, timeout=120)
 
 
 def read_grid(path):

@@ -12,9 +12,6 @@ geotransform, and the cells' values; the point layer one point per cell at the c
 
 Pixel coordinates as the engine's (GDAL): (0, 0) top-left corner, pixel centres at +0.5.
 """
-import os
-import shutil
-import subprocess
 from dataclasses import dataclass
 
 import matplotlib
@@ -24,6 +21,7 @@ import rasterio
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from figures_for_detection import run_gmt  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from colormap_decoder.plugin.engine.figure import read_figure  # noqa: E402
@@ -138,16 +136,6 @@ def matplotlib_figure(folder, name, grid, extent, colormap, vmin, vmax, cell, me
                         (left, top, left + axes_width, top + axes_height), "", colormap, vmin, vmax)
     result.gcps = write_gcps(folder / f"{name}.csv", result)
     return result
-
-
-def run_gmt(folder, *commands):
-    if shutil.which("gmt") is None or shutil.which("gs") is None:
-        pytest.fail("GMT and Ghostscript are needed (make test installs gmt and ghostscript)")
-    env = dict(os.environ, GMT_SESSION_NAME=str(os.getpid()), GMT_USERDIR=str(folder),
-               GMT_TMPDIR=str(folder))
-    for command in commands:
-        subprocess.run(command, shell=True, check=True, cwd=folder, env=env,
-                       capture_output=True, timeout=120)
 
 
 def read_grid(path):

@@ -77,6 +77,43 @@ def figure_size(megapixels):
     return int(width), int(round(height / 25) * 25)
 
 
+def _save_with_corner_gcps(fig, axes, png, height, extent):
+    """Save ``fig`` as ``png`` and write a GCP CSV at the axes' corners.
+
+    Parameters
+    ----------
+    fig, axes : matplotlib figure and the axes that hold the map
+    png : str
+        Where the figure goes; the GCPs go to ``png + ".gcps.csv"``.
+    height : int
+        Figure height in pixels (matplotlib's y runs up, the image's rows down).
+    extent : tuple (left, right, bottom, top)
+        Map coordinates of the axes' edges.
+
+    Returns
+    -------
+    box : list of int
+        The axes' box in pixels (col0, row0, col1, row1).
+    gcps : str
+        The GCP file's path.
+    """
+    import matplotlib.pyplot as plt
+
+    left, right, bottom, top = extent
+    fig.canvas.draw()
+    (x0, y0), (x1, y1) = axes.get_window_extent().get_points()
+    fig.savefig(png, dpi=DPI)
+    plt.close(fig)
+    box = [int(round(x0)), int(round(height - y1)), int(round(x1)), int(round(height - y0))]
+    gcps = png + ".gcps.csv"
+    with open(gcps, "w", encoding="utf-8") as handle:
+        handle.write("pixel_x,pixel_y,map_x,map_y\n")
+        for px, mx in ((x0, left), (x1, right)):
+            for py, my in ((height - y1, top), (height - y0, bottom)):
+                handle.write(f"{px!r},{py!r},{mx!r},{my!r}\n")
+    return box, gcps
+
+
 def render(folder, megapixels, blocky):
     """Draw the DEM; return a description of the figure (path, axes box, GCP file...)."""
     import matplotlib
@@ -122,20 +159,10 @@ def render(folder, megapixels, blocky):
     colorbar = fig.colorbar(image, cax=colorbar_axes)
     colorbar.set_label("Elevation (m)", fontsize=10 * scale)
     colorbar_axes.tick_params(labelsize=8 * scale)
-    fig.canvas.draw()
-    (x0, y0), (x1, y1) = axes.get_window_extent().get_points()
     name = f"vinschgau_{'blocky' if blocky else 'smooth'}_{width}x{height}.png"
     png = os.path.join(folder, name)
-    fig.savefig(png, dpi=DPI)
-    plt.close(fig)
-    box = [int(round(x0)), int(round(height - y1)), int(round(x1)), int(round(height - y0))]
     # GCPs: the axes' pixel corners are the image extent's corners in UTM.
-    gcps = png + ".gcps.csv"
-    with open(gcps, "w", encoding="utf-8") as handle:
-        handle.write("pixel_x,pixel_y,map_x,map_y\n")
-        for px, mx in ((x0, left), (x1, right)):
-            for py, my in ((height - y1, top), (height - y0, bottom)):
-                handle.write(f"{px!r},{py!r},{mx!r},{my!r}\n")
+    box, gcps = _save_with_corner_gcps(fig, axes, png, height, (left, right, bottom, top))
     cells = int(np.ma.count(elevation))
     return dict(png=png, box=box, gcps=gcps, width=width, height=height, cells=cells,
                 blocky=blocky, crs="EPSG:32632")
@@ -182,18 +209,8 @@ def render_contourf(folder, megapixels):
     colorbar = fig.colorbar(filled, cax=colorbar_axes)
     colorbar.set_label("Elevation (m)", fontsize=10 * scale)
     colorbar_axes.tick_params(labelsize=8 * scale)
-    fig.canvas.draw()
-    (x0, y0), (x1, y1) = axes.get_window_extent().get_points()
     png = os.path.join(folder, f"jacksboro_contourf_{width}x{height}.png")
-    fig.savefig(png, dpi=DPI)
-    plt.close(fig)
-    box = [int(round(x0)), int(round(height - y1)), int(round(x1)), int(round(height - y0))]
-    gcps = png + ".gcps.csv"
-    with open(gcps, "w", encoding="utf-8") as handle:
-        handle.write("pixel_x,pixel_y,map_x,map_y\n")
-        for px, mx in ((x0, left), (x1, right)):
-            for py, my in ((height - y1, top), (height - y0, bottom)):
-                handle.write(f"{px!r},{py!r},{mx!r},{my!r}\n")
+    box, gcps = _save_with_corner_gcps(fig, axes, png, height, (left, right, bottom, top))
     return dict(png=png, box=box, gcps=gcps, width=width, height=height, crs="EPSG:4326")
 
 

@@ -204,9 +204,12 @@ def _answer_gcps(answers, layout):
     x_scale = x_axis.multiplier * _unit_factor(x_axis, gcp_crs)
     y_scale = y_axis.multiplier * _unit_factor(y_axis, gcp_crs)
     pixels, coordinates, names = [], [], []
+    # Each tick where its axis' fit puts it: the fit of all ticks is closer to where the
+    # renderer drew them than any one mark (snapped to the pixel grid, or a label's centre).
     for xl in x_axis.kept:
         for yl in y_axis.kept:
-            pixels.append((xl.position, yl.position))
+            pixels.append((float(x_axis.fit.position_of(xl.value)),
+                           float(y_axis.fit.position_of(yl.value))))
             coordinates.append((xl.value * x_scale, yl.value * y_scale))
             names.append(f"x '{xl.text}' × y '{yl.text}'")
     answers.gcps = GroundControlPoints(np.array(pixels), np.array(coordinates), None,

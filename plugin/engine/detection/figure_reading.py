@@ -173,7 +173,8 @@ class _Reader:
             cx, cy = text_label.centre
             labels.append(TickLabel(text_label.box(), text,
                                     None if parsed is None else parsed.value,
-                                    cx if side.horizontal else cy, parsed=parsed))
+                                    cx if side.horizontal else cy, parsed=parsed,
+                                    across_text=not side.horizontal))
         reading = AxisReading(side.name, labels)
         if not ocr:
             return reading

@@ -119,6 +119,10 @@ class TickLabel:
     # The tick mark alone places the label (pixel-snapped drawing, corrected for its bias:
     # a text box is snapped too and centred on the glyphs, not on the anchor).
     tick_only: bool = False
+    # ``label_position`` runs across the text's lines (the row of a label beside a vertical
+    # side): every label's glyphs then share their vertical metrics, so the label centres are
+    # the tick positions snapped with one common phase and offset.
+    across_text: bool = False
 
     @property
     def position(self) -> float:
@@ -218,7 +222,85 @@ def fit_ticks(labels, allow_log=False, linear_only_if_nonpositive=True) -> "Tick
     _, logarithmic, slope, offset, inliers, residuals = best
     for label, inlier in zip(usable, inliers):
         label.kept = bool(inlier)
+    kept = [label for label in usable if label.kept]
+    if len(kept) >= 3 and all(label.tick_only for label in kept):
+        y = np.log10(values) if logarithmic else values
+        snapped = _snapped_line(kept, y[inliers])
+        if snapped is not None:
+            slope, offset = snapped
+            residuals = (y - offset) / slope - positions
     return TickFit(slope, offset, logarithmic, labels, residuals[inliers])
+
+
+#: Slack (pixels) on the snapping bounds, for a renderer whose rounding is not exact.
+SNAP_SLACK_PX = 0.05
+
+
+def _snapped_line(labels, values):
+    """The line through pixel-snapped tick marks (and label rows), from the set of lines that
+    every snapping allows, or None when no line does (the marks are not snapped after all).
+
+    A mark snapped to the pixel grid is within half a pixel of where the renderer meant it:
+    every line value→position allowed by all marks forms a polygon, whose centroid is the
+    estimate (a least-squares fit of rounded positions is up to twice as far off). Labels
+    stacked across their text lines (``across_text``) are snapped too, with a phase of their
+    own: the difference of two labels' rows is within one pixel of the difference of their
+    ticks' true positions, which bounds the slope further.
+
+    Parameters
+    ----------
+    labels : list of TickLabel
+        The fit's inliers, each with ``tick_position``.
+    values : ndarray
+        Their values (log10 for a logarithmic fit).
+
+    Returns
+    -------
+    tuple (slope, offset) or None
+        value = slope × position + offset.
+    """
+    from shapely.geometry import Polygon, box
+
+    ticks = np.array([label.tick_position for label in labels], float)
+    rows = np.array([label.label_position for label in labels], float)
+    centre, spread = float(values.mean()), float(values.std())
+    if spread == 0:
+        return None
+    u = (values - centre) / spread
+    # position = a + b·u; the polygon is in (b, a), around the least-squares line.
+    b0, a0 = np.polyfit(u, ticks, 1)
+    reach = 4.0 + abs(b0)
+    bs = np.array([b0 - reach, b0 + reach])
+
+    def strip(coefficient, target, half):
+        # target - half <= a + b·coefficient <= target + half, as a polygon in (b, a).
+        low, high = target - half - bs * coefficient, target + half - bs * coefficient
+        return Polygon([(bs[0], low[0]), (bs[1], low[1]), (bs[1], high[1]), (bs[0], high[0])])
+
+    def slope_band(du, target, half):
+        # target - half <= b·du <= target + half: a band of slopes, any offset.
+        low, high = sorted(((target - half) / du, (target + half) / du))
+        return box(max(low, bs[0]), a0 - 4 * reach, min(high, bs[1]), a0 + 4 * reach)
+
+    region = box(bs[0], a0 - 4 * reach, bs[1], a0 + 4 * reach)
+    for ui, tick in zip(u, ticks):
+        region = region.intersection(strip(ui, tick, 0.5 + SNAP_SLACK_PX))
+    if region.is_empty or region.area == 0:
+        return None
+    if all(label.across_text for label in labels):
+        with_rows = region
+        for i in range(len(u)):
+            for j in range(i + 1, len(u)):
+                with_rows = with_rows.intersection(
+                    slope_band(u[j] - u[i], rows[j] - rows[i], 1.0 + 2 * SNAP_SLACK_PX))
+        if not with_rows.is_empty and with_rows.area > 0:
+            region = with_rows
+    b, a = region.centroid.x, region.centroid.y
+    if b == 0:
+        return None
+    # position = a + b (value - centre) / spread  →  value = slope·position + offset
+    slope = spread / b
+    return slope, centre - slope * a
 
 
 def _ransac_line(positions, values):

@@ -298,85 +298,81 @@ class DecoderClasses:
     values: np.ndarray
 
 
-class ColourDecoder:
-    """Inverts one colour scale; build once, decode many colours.
+@dataclass(frozen=True)
+class FigureColours:
+    """What a matcher uses of the figure being decoded (learnt by
+    :meth:`ColourDecoder.study_figure`).
+
+    Attributes
+    ----------
+    noise_mode : float
+        Mode of the data pixels' ΔE*ab to the scale; NaN when the figure was not studied.
+    non_data_colours : ndarray of float64, shape (k, 3)
+        sRGB in [0, 1] of the figure's frequent colours off the scale (and the scale's NaN
+        colour).
+    quantiser : str
+        The renderer's 8-bit rounding, one of ``QUANTISERS``.
+    """
+
+    noise_mode: float
+    non_data_colours: np.ndarray
+    quantiser: str
+
+
+def _colour_forms(srgb8, match_space):
+    """The colours as sRGB in [0, 1], in CIELAB and in the match space."""
+    srgb = srgb8.astype(np.float64) / 255.0
+    lab = srgb_to_lab(srgb)
+    match = lab if match_space == "cielab" else MATCH_SPACES[match_space](srgb)
+    return srgb, lab, match
+
+
+def _is_lookup_table(scale) -> bool:
+    """A scale of a lookup table's entries (matplotlib): only its vertices are drawn."""
+    return len(scale.colours) >= LOOKUP_TABLE_MIN_VERTICES and scale.lookup_table
+
+
+class CurveMatcher:
+    """Matches colours to a continuous scale: each colour takes the value of the nearest point
+    of the scale's curve (see the module docstring).
+
+    The matchers share one interface, which :class:`ColourDecoder` relies on:
+    ``discrete``, ``classes``, ``value_resolution``, ``resolution_fraction``,
+    ``uses_exact_colours``, ``anchor_colours``, ``off_scale_limit``,
+    ``default_threshold(noise_threshold)``, ``distance(srgb)`` and
+    ``match(srgb8, figure) -> (values, distance, class_index)``.
 
     Parameters
     ----------
     scale : ColourScale
-        The colour scale (see ``colour_scale.py``); continuous or discrete.
+        A continuous scale.
     mapping : ValueMapping
-        Fractions to values. With ``mapping.levels`` a continuous scale is turned into one
-        class per level interval, coloured as matplotlib's ``contourf`` colours it (the scale's
-        colour at the interval's midpoint).
+        Fractions to values (without ``levels``).
     match_space : {"srgb", "ycbcr", "cielab"}
-        Where the nearest colour of the scale is looked for (see the module docstring);
-        distances are reported in CIELAB either way.
-    quantiser : {"round", "floor", "toward_lower"} or None
-        How the renderer turned interpolated colours into 8 bits (see ``QUANTISERS``); None
-        (the default) starts from the source's own renderer (matplotlib's lookup truncates,
-        others round) and lets :meth:`decode_image` recognise it from the figure's colours.
     """
 
-    def __init__(self, scale, mapping, match_space="srgb", quantiser=None):
-        if match_space not in MATCH_SPACES:
-            raise ValueError(f"match_space must be one of {sorted(MATCH_SPACES)}")
-        if quantiser is not None and quantiser not in QUANTISERS:
-            raise ValueError(f"quantiser must be one of {QUANTISERS}")
+    discrete = False
+    #: Continuous scales have no classes.
+    classes = None
+
+    def __init__(self, scale, mapping, match_space):
         self.scale = scale
         self.mapping = mapping
         self.match_space = match_space
         self._to_match_space = MATCH_SPACES[match_space]
-        self.non_data_colours = np.zeros((0, 3))
-        self.figure_study = None
-        self.quantiser = quantiser or (
-            "floor" if scale.lookup_table else "round")
-        self._recognise_quantiser = quantiser is None
         self._exact_tables = {}
-        if mapping.levels is not None:
-            self._init_classes_from_levels()
-        elif scale.discrete:
-            self._init_classes_from_bands()
-        else:
-            self._init_curve()
-
-    @property
-    def is_discrete(self) -> bool:
-        """Whether pixels are matched to classes (:attr:`classes`) rather than to a curve."""
-        return self._class_tree is not None
-
-    @property
-    def value_resolution(self) -> float:
-        """Smallest value step the scale can tell apart in an 8-bit figure, in value units.
-
-        For a continuous scale: the range divided by the number of distinct colours an 8-bit
-        figure can show with it (a lookup table's entries, or the 8-bit steps of a gradient
-        between its stops); on a logarithmic scale, that step at the low end (the smallest). For
-        a discrete scale: the narrowest class.
-        """
-        return self._value_resolution
-
-    @property
-    def resolution_fraction(self) -> float | None:
-        """The resolution as a fraction of the scale (continuous scales; None for discrete)."""
-        return getattr(self, "_resolution_fraction", None)
-
-    # -- set-up -------------------------------------------------------------------------
-    def _init_curve(self):
-        positions = np.asarray(self.scale.positions, dtype=np.float64)
-        colours = np.asarray(self.scale.colours, dtype=np.float64)
+        positions = np.asarray(scale.positions, dtype=np.float64)
+        colours = np.asarray(scale.colours, dtype=np.float64)
         curve_fraction, curve_srgb = _densify(positions, colours)
         self._curve_fraction = curve_fraction
         self._curve_srgb = curve_srgb
         self._curve_lab = srgb_to_lab(curve_srgb)
         self._curve_lab_tree = cKDTree(self._curve_lab)
-        if self.match_space == "cielab":
+        if match_space == "cielab":
             self._curve_match, self._curve_tree = self._curve_lab, self._curve_lab_tree
         else:
             self._curve_match = self._to_match_space(curve_srgb)
             self._curve_tree = cKDTree(self._curve_match)
-        self._class_tree = None
-        self.classes = None
         # How many distinct colours an 8-bit figure can show. A scale of many vertices is a
         # lookup table (matplotlib's 256 entries): a figure shows its entries, one step each.
         # A gradient of few stops is interpolated by the renderer: between two stops, as many
@@ -386,83 +382,54 @@ class ColourDecoder:
             steps = np.count_nonzero(change > 0.5 / 255)
         else:
             steps = np.ceil(change * 255 - 1e-6).sum()
-        self._resolution_fraction = (positions[-1] - positions[0]) / max(steps, 1.0)
-        low, high = self.mapping.to_value([0.0, self._resolution_fraction])
-        self._value_resolution = float(abs(high - low))
+        #: The resolution as a fraction of the scale.
+        self.resolution_fraction = (positions[-1] - positions[0]) / max(steps, 1.0)
+        low, high = mapping.to_value([0.0, self.resolution_fraction])
+        #: Smallest value step an 8-bit figure can show, value units.
+        self.value_resolution = float(abs(high - low))
+        #: Exact 8-bit colours are looked up in the renderer's table: lossless figures, scales
+        #: not sampled off the figure itself (whose colours are the figure's, not a renderer's).
+        self.uses_exact_colours = match_space == "srgb" and scale.name != "colorbar"
 
-    def _init_classes_from_bands(self):
-        positions = np.asarray(self.scale.positions, dtype=np.float64)
-        self._set_classes(np.asarray(self.scale.colours, dtype=np.float64),
-                          self.mapping.to_value(positions))
+    @property
+    def anchor_colours(self) -> np.ndarray:
+        """sRGB colours along the scale that a non-data colour may be mixed with."""
+        return self.scale.colour_at(np.linspace(0, 1, 257))
 
-    def _init_classes_from_levels(self):
-        levels = np.asarray(self.mapping.levels, dtype=np.float64)
-        class_values = self.mapping.class_values()
-        fractions = np.clip(self.mapping.to_fraction(class_values), 0, 1)
-        if self.is_lookup_table:
-            # matplotlib paints a class with the table entry its midpoint falls in, not with a
-            # blend of two entries.
-            entries = np.asarray(self.scale.colours)[1:-1]
-            colours = entries[np.minimum((fractions * len(entries)).astype(int), len(entries) - 1)]
-        else:
-            colours = self.scale.colour_at(fractions)
-        self._set_classes(colours, levels)
+    @property
+    def off_scale_limit(self) -> float:
+        """ΔE*ab from the scale beyond which a frequent colour is a colour of its own."""
+        return OFF_SCALE_DELTA_E
 
-    def _set_classes(self, colours_srgb, boundaries):
-        self._class_srgb = np.asarray(colours_srgb, dtype=np.float64)
-        self._class_lab = srgb_to_lab(colours_srgb)
-        self._class_match = self._to_match_space(colours_srgb)
-        self._class_values = self.mapping.class_values(boundaries)
-        self.class_boundaries = boundaries
-        self.classes = DecoderClasses(np.asarray(colours_srgb, dtype=np.float64),
-                                      np.asarray(boundaries, dtype=np.float64),
-                                      self._class_values)
-        self._class_tree = cKDTree(self._class_match)
-        self._class_lab_tree = cKDTree(self._class_lab)
-        self._value_resolution = float(np.min(np.diff(boundaries)))
+    def default_threshold(self, noise_threshold) -> float:
+        """The default MAX_COLOR_DISTANCE (ΔE*ab): the one the figure's noise implies."""
+        return noise_threshold
 
-    # -- decoding -----------------------------------------------------------------------
-    def decode_colours(self, srgb8) -> tuple:
-        """Decode distinct colours.
+    def distance(self, srgb) -> np.ndarray:
+        """ΔE*ab from sRGB colours (0..1) to the nearest point of the curve."""
+        return _project_on_curve(srgb_to_lab(srgb), self._curve_lab, self._curve_lab_tree,
+                                 self._curve_fraction)[1]
+
+    def match(self, srgb8, figure) -> tuple:
+        """Values of distinct colours (see :meth:`ColourDecoder.decode_colours`).
 
         Parameters
         ----------
         srgb8 : ndarray of uint8, shape (k, 3)
+        figure : FigureColours
 
         Returns
         -------
-        values : ndarray of float64, shape (k,)
-        distance : ndarray of float64, shape (k,)
-            ΔE*ab to the nearest point of the scale.
-        class_index : ndarray of int64, shape (k,), or None for continuous scales
+        values, distance : ndarray of float64, shape (k,)
+        class_index : None
         """
-        srgb8 = np.asarray(srgb8)
-        if len(srgb8) > COLOUR_BLOCK:
-            # A JPEG can hold millions of colours: bounded temporaries, block by block.
-            parts = [self.decode_colours(srgb8[start:start + COLOUR_BLOCK])
-                     for start in range(0, len(srgb8), COLOUR_BLOCK)]
-            values, distance, index = (np.concatenate(part) if part[0] is not None else None
-                                       for part in zip(*parts))
-            return values, distance, index
-        srgb = srgb8.astype(np.float64) / 255.0
-        lab = srgb_to_lab(srgb)
+        srgb, lab, match = _colour_forms(srgb8, self.match_space)
         same_space = self.match_space == "cielab"
-        match = lab if same_space else self._to_match_space(srgb)
-        # The value comes from the match space; the distance is always to the scale in CIELAB,
-        # so that MAX_COLOR_DISTANCE means the same whatever the space.
-        if self._class_tree is not None:
-            # Mixtures are weighed against every class: bounded temporaries, block by block.
-            step = max(1024, 1_000_000 // max(len(self._class_values), 1))
-            parts = [self._classify(srgb[start:start + step], lab[start:start + step],
-                                    match[start:start + step])
-                     for start in range(0, len(srgb), step)]
-            index = np.concatenate([part[0] for part in parts]) if parts else np.zeros(0, int)
-            distance = np.concatenate([part[1] for part in parts]) if parts else np.zeros(0)
-            values = np.where(index >= 0, self._class_values[np.maximum(index, 0)], np.nan)
-            return values, distance, index
-        if self.quantiser == "floor" and self.match_space != "cielab":
+        if figure.quantiser == "floor" and not same_space:
             # A truncating renderer drew anything in [c, c + 1) as c: its centre is c + ½.
             match = self._to_match_space(np.minimum(srgb + 0.5 / 255, 1.0))
+        # The value comes from the match space; the distance is always to the scale in CIELAB,
+        # so that MAX_COLOR_DISTANCE means the same whatever the space.
         fraction, distance = _project_on_curve(match, self._curve_match, self._curve_tree,
                                                self._curve_fraction)
         if not same_space:
@@ -470,18 +437,18 @@ class ColourDecoder:
                                             self._curve_fraction)
         if self.uses_exact_colours:
             # A colour the renderer can draw exactly: the mean fraction of all that it draws so.
-            codes, mean_fraction, ambiguous = self.exact_table(self.quantiser)
+            codes, mean_fraction, ambiguous = self.exact_table(figure.quantiser)
             where = np.clip(np.searchsorted(codes, _pack(srgb8)), 0, len(codes) - 1)
             exact = (codes[where] == _pack(srgb8)) & ~ambiguous[where]
             fraction = np.where(exact, mean_fraction[where], fraction)
         values = self.mapping.to_value(fraction)
-        if len(self.non_data_colours) and self.match_space == "srgb":
+        if len(figure.non_data_colours) and self.match_space == "srgb":
             # Lossless figures only: JPEG's noise makes the unmixing guess (measured: more
             # line pixels decoded wrong, not fewer).
-            values, distance = self._unmix_from_lines(srgb, lab, values, distance)
+            values, distance = self._unmix_from_lines(srgb, lab, values, distance, figure)
         return values, distance, None
 
-    def _unmix_from_lines(self, srgb, lab, values, distance):
+    def _unmix_from_lines(self, srgb, lab, values, distance, figure):
         """Colours that are a scale colour mixed with a non-data colour (a line's anti-aliased
         edge): unmixed while the line's share is at most ``MAX_UNMIXED_LINE_SHARE``, else left
         out.
@@ -493,9 +460,8 @@ class ColourDecoder:
         alone) and ``α ≥ MIN_LINE_SHARE``, the pixel takes ``q``'s value if
         ``α ≤ MAX_UNMIXED_LINE_SHARE`` and is left out (NaN value, infinite distance) otherwise.
         """
-        study = self.figure_study
-        noise = (max(NOISE_MODES * study.noise_mode, MIN_NOISE_DELTA_E)
-                 if study is not None and np.isfinite(study.noise_mode) else MIN_NOISE_DELTA_E)
+        noise = (max(NOISE_MODES * figure.noise_mode, MIN_NOISE_DELTA_E)
+                 if np.isfinite(figure.noise_mode) else MIN_NOISE_DELTA_E)
         suspect = np.flatnonzero(distance > noise)
         if suspect.size == 0:
             return values, distance
@@ -506,7 +472,7 @@ class ColourDecoder:
             best_residual = np.full(len(block), np.inf)
             best_share = np.zeros(len(block))
             best_vertex = np.zeros(len(block), dtype=int)
-            for other in self.non_data_colours:
+            for other in figure.non_data_colours:
                 ray = pixel - other  # from the non-data colour through the pixel
                 length2 = np.maximum(np.einsum("ik,ik->i", ray, ray), 1e-12)
                 # Each curve vertex's position s along the ray (s = 1 / (1 − α) ≥ 1 beyond p).
@@ -533,19 +499,6 @@ class ColourDecoder:
             distance[block[left_out]] = np.inf
         return values, distance
 
-    @property
-    def uses_exact_colours(self) -> bool:
-        """Whether exact 8-bit colours are looked up in the renderer's table (lossless figures,
-        continuous scales not sampled from the figure itself)."""
-        return (self._class_tree is None and self.match_space == "srgb"
-                and self.scale.name != "colorbar")
-
-    @property
-    def is_lookup_table(self) -> bool:
-        """A scale of a lookup table's entries (matplotlib): only its vertices are drawn."""
-        return (len(self.scale.colours) >= LOOKUP_TABLE_MIN_VERTICES
-                and self.scale.lookup_table)
-
     def exact_table(self, quantiser) -> tuple:
         """Every 8-bit colour the renderer can draw from this scale, and where it stands.
 
@@ -568,7 +521,7 @@ class ColourDecoder:
             return self._exact_tables[quantiser]
         positions = np.asarray(self.scale.positions, dtype=np.float64)
         colours = 255.0 * np.asarray(self.scale.colours, dtype=np.float64)
-        if self.is_lookup_table:
+        if _is_lookup_table(self.scale):
             # Entry i is drawn for the fractions nearer to its vertex than to its neighbours'.
             edges = np.concatenate([[positions[0]], (positions[:-1] + positions[1:]) / 2,
                                     [positions[-1]]])
@@ -599,22 +552,24 @@ class ColourDecoder:
         high_end = np.full(len(codes), -np.inf)
         np.minimum.at(low_end, inverse, fractions)
         np.maximum.at(high_end, inverse, fractions)
-        ambiguous = (high_end - low_end) > AMBIGUOUS_SPAN_STEPS * self._resolution_fraction
+        ambiguous = (high_end - low_end) > AMBIGUOUS_SPAN_STEPS * self.resolution_fraction
         self._exact_tables[quantiser] = (codes, mean, ambiguous)
         return self._exact_tables[quantiser]
 
-    def recognise_quantiser(self, codes) -> str:
+    def recognise_quantiser(self, codes, default) -> str:
         """The renderer's 8-bit rounding that draws most of the figure's distinct colours.
 
         Parameters
         ----------
         codes : ndarray of int
             24-bit codes of the colours that occur in the figure.
+        default : str
+            The quantiser assumed so far, one of ``QUANTISERS``.
 
         Returns
         -------
         str
-            One of ``QUANTISERS``: the current one unless another draws clearly more of the
+            One of ``QUANTISERS``: ``default`` unless another draws clearly more of the
             figure's colours.
         """
         hits = {}
@@ -623,17 +578,127 @@ class ColourDecoder:
             hits[quantiser] = int(np.isin(codes, table[~ambiguous]).sum())
         best = max(hits, key=hits.get)
         # Clearly more: beyond the chance agreement of the tables (a colour both draw).
-        default = self.quantiser
         return best if hits[best] > 1.1 * hits[default] + 10 else default
 
-    def _classify(self, srgb, lab, match):
+
+
+class ClassMatcher:
+    """Matches colours to the classes of a discrete decode: each colour takes the class whose
+    colour explains it clearly (see :meth:`match`), and that class's value.
+
+    Same interface as :class:`CurveMatcher`. Build it with :meth:`from_bands` (a discrete
+    scale) or :meth:`from_levels` (a continuous scale cut into classes by ``mapping.levels``).
+
+    Parameters
+    ----------
+    classes : DecoderClasses
+    match_space : {"srgb", "ycbcr", "cielab"}
+    """
+
+    discrete = True
+    #: Class colours are matched whole, never looked up in a renderer's table.
+    uses_exact_colours = False
+    resolution_fraction = None
+
+    def __init__(self, classes, match_space):
+        self.classes = classes
+        self.match_space = match_space
+        self._to_match_space = MATCH_SPACES[match_space]
+        self._class_lab = srgb_to_lab(classes.colours)
+        self._class_match = self._to_match_space(classes.colours)
+        self._class_lab_tree = cKDTree(self._class_lab)
+        #: The narrowest class, value units.
+        self.value_resolution = float(np.min(np.diff(classes.boundaries)))
+
+    @classmethod
+    def from_bands(cls, scale, mapping, match_space) -> "ClassMatcher":
+        """One class per band of a discrete scale."""
+        positions = np.asarray(scale.positions, dtype=np.float64)
+        return cls._from(np.asarray(scale.colours, dtype=np.float64),
+                         mapping.to_value(positions), mapping, match_space)
+
+    @classmethod
+    def from_levels(cls, scale, mapping, match_space) -> "ClassMatcher":
+        """One class per interval of ``mapping.levels``, coloured as matplotlib's ``contourf``
+        colours it (the scale's colour at the interval's midpoint)."""
+        levels = np.asarray(mapping.levels, dtype=np.float64)
+        class_values = mapping.class_values()
+        fractions = np.clip(mapping.to_fraction(class_values), 0, 1)
+        if _is_lookup_table(scale):
+            # matplotlib paints a class with the table entry its midpoint falls in, not with a
+            # blend of two entries.
+            entries = np.asarray(scale.colours)[1:-1]
+            colours = entries[np.minimum((fractions * len(entries)).astype(int), len(entries) - 1)]
+        else:
+            colours = scale.colour_at(fractions)
+        return cls._from(colours, levels, mapping, match_space)
+
+    @classmethod
+    def _from(cls, colours_srgb, boundaries, mapping, match_space) -> "ClassMatcher":
+        classes = DecoderClasses(np.asarray(colours_srgb, dtype=np.float64),
+                                 np.asarray(boundaries, dtype=np.float64),
+                                 mapping.class_values(boundaries))
+        return cls(classes, match_space)
+
+    @property
+    def anchor_colours(self) -> np.ndarray:
+        """sRGB colours of the classes, which a non-data colour may be mixed with."""
+        return self.classes.colours
+
+    @property
+    def off_scale_limit(self) -> float:
+        """ΔE*ab from every class beyond which a frequent colour is a colour of its own: half
+        the narrowest class separation, at least ``OFF_SCALE_DELTA_E``."""
+        separation = np.linalg.norm(self._class_lab[:, None] - self._class_lab[None], axis=2)
+        separation[np.eye(len(separation), dtype=bool)] = np.inf
+        return max(0.5 * float(separation.min()) if len(separation) > 1 else 0.0,
+                   OFF_SCALE_DELTA_E)
+
+    def default_threshold(self, noise_threshold) -> float:
+        """The default MAX_COLOR_DISTANCE (ΔE*ab): the cap, whatever the noise.
+
+        Classes are told apart by the rules of :meth:`match` (nearest class, margin, non-data
+        colours): the distance only keeps out colours that are no class at all.
+        """
+        return NOISE_CAP_DELTA_E
+
+    def distance(self, srgb) -> np.ndarray:
+        """ΔE*ab from sRGB colours (0..1) to the nearest class colour."""
+        return self._class_lab_tree.query(srgb_to_lab(srgb))[0]
+
+    def match(self, srgb8, figure) -> tuple:
+        """Classes and values of distinct colours (see :meth:`ColourDecoder.decode_colours`).
+
+        Parameters
+        ----------
+        srgb8 : ndarray of uint8, shape (k, 3)
+        figure : FigureColours
+
+        Returns
+        -------
+        values, distance : ndarray of float64, shape (k,)
+            The class value (NaN where no class), and ΔE*ab to the class colour.
+        class_index : ndarray of int64, shape (k,)
+            -1 where no class explains the colour clearly.
+        """
+        srgb, lab, match = _colour_forms(srgb8, self.match_space)
+        # Mixtures are weighed against every class: bounded temporaries, block by block.
+        step = max(1024, 1_000_000 // max(len(self.classes.values), 1))
+        parts = [self._classify(lab[start:start + step], match[start:start + step], figure)
+                 for start in range(0, len(srgb), step)]
+        index = np.concatenate([part[0] for part in parts]) if parts else np.zeros(0, int)
+        distance = np.concatenate([part[1] for part in parts]) if parts else np.zeros(0)
+        values = np.where(index >= 0, self.classes.values[np.maximum(index, 0)], np.nan)
+        return values, distance, index
+
+    def _classify(self, lab, match, figure):
         """Class of each colour, or -1 where no class explains it clearly.
 
         A colour within the figure's noise of a class colour (CIELAB ΔE up to the study's
         noise limit) is that class's. Beyond it, the nearest class (in the match space) must be
         nearer than the runner-up by ``CLASS_MARGIN_FRACTION`` of the two class colours'
         separation. Either way it must be nearer to the class than to every non-data colour
-        of the figure (``non_data_colours``: background, NaN colour, lines).
+        of the figure (``figure.non_data_colours``: background, NaN colour, lines).
 
         Returns
         -------
@@ -654,15 +719,139 @@ class ColourDecoder:
             first = np.zeros(len(match), dtype=int)
             clear = np.ones(len(match), bool)
         distance = np.linalg.norm(lab - self._class_lab[first], axis=1)
-        study = self.figure_study
-        noise = (min(max(NOISE_MODES * study.noise_mode, NOISE_FLOOR_DELTA_E), NOISE_CAP_DELTA_E)
-                 if study is not None and np.isfinite(study.noise_mode) else NOISE_FLOOR_DELTA_E)
+        noise = (min(max(NOISE_MODES * figure.noise_mode, NOISE_FLOOR_DELTA_E), NOISE_CAP_DELTA_E)
+                 if np.isfinite(figure.noise_mode) else NOISE_FLOOR_DELTA_E)
         clear |= distance <= noise
-        if len(self.non_data_colours):
-            others = self._to_match_space(self.non_data_colours)
+        if len(figure.non_data_colours):
+            others = self._to_match_space(figure.non_data_colours)
             to_other = np.linalg.norm(match[:, None, :] - others[None, :, :], axis=2).min(axis=1)
             clear &= to_other > apart[rows, first]
         return np.where(clear, first, -1), distance
+
+
+class ColourDecoder:
+    """Inverts one colour scale; build once, decode many colours.
+
+    The matching itself is done by one of two matchers chosen here: :class:`CurveMatcher` for a
+    continuous scale, :class:`ClassMatcher` for classes (a discrete scale, or ``mapping.levels``).
+    The decoder studies the figure and applies the matcher to its distinct colours.
+
+    Parameters
+    ----------
+    scale : ColourScale
+        The colour scale (see ``colour_scales/``); continuous or discrete.
+    mapping : ValueMapping
+        Fractions to values. With ``mapping.levels`` a continuous scale is turned into one
+        class per level interval, coloured as matplotlib's ``contourf`` colours it (the scale's
+        colour at the interval's midpoint).
+    match_space : {"srgb", "ycbcr", "cielab"}
+        Where the nearest colour of the scale is looked for (see the module docstring);
+        distances are reported in CIELAB either way.
+    quantiser : {"round", "floor", "toward_lower"} or None
+        How the renderer turned interpolated colours into 8 bits (see ``QUANTISERS``); None
+        (the default) starts from the source's own renderer (matplotlib's lookup truncates,
+        others round) and lets :meth:`decode_image` recognise it from the figure's colours.
+    """
+
+    def __init__(self, scale, mapping, match_space="srgb", quantiser=None):
+        if match_space not in MATCH_SPACES:
+            raise ValueError(f"match_space must be one of {sorted(MATCH_SPACES)}")
+        if quantiser is not None and quantiser not in QUANTISERS:
+            raise ValueError(f"quantiser must be one of {QUANTISERS}")
+        self.scale = scale
+        self.mapping = mapping
+        self.match_space = match_space
+        self.non_data_colours = np.zeros((0, 3))
+        self.figure_study = None
+        self.quantiser = quantiser or (
+            "floor" if scale.lookup_table else "round")
+        self._recognise_quantiser = quantiser is None
+        if mapping.levels is not None:
+            self._matcher = ClassMatcher.from_levels(scale, mapping, match_space)
+        elif scale.discrete:
+            self._matcher = ClassMatcher.from_bands(scale, mapping, match_space)
+        else:
+            self._matcher = CurveMatcher(scale, mapping, match_space)
+        #: The classes pixels are matched to (:class:`DecoderClasses`); None for a continuous
+        #: scale. The output styles colour by them.
+        self.classes = self._matcher.classes
+
+    @property
+    def is_discrete(self) -> bool:
+        """Whether pixels are matched to classes (:attr:`classes`) rather than to a curve."""
+        return self._matcher.discrete
+
+    @property
+    def class_boundaries(self) -> np.ndarray | None:
+        """Class i holds the values from ``class_boundaries[i]`` to ``class_boundaries[i + 1]``
+        (value units); None for a continuous scale."""
+        return None if self.classes is None else self.classes.boundaries
+
+    @property
+    def value_resolution(self) -> float:
+        """Smallest value step the scale can tell apart in an 8-bit figure, in value units.
+
+        For a continuous scale: the range divided by the number of distinct colours an 8-bit
+        figure can show with it (a lookup table's entries, or the 8-bit steps of a gradient
+        between its stops); on a logarithmic scale, that step at the low end (the smallest). For
+        a discrete scale: the narrowest class.
+        """
+        return self._matcher.value_resolution
+
+    @property
+    def resolution_fraction(self) -> float | None:
+        """The resolution as a fraction of the scale (continuous scales; None for discrete)."""
+        return self._matcher.resolution_fraction
+
+    @property
+    def uses_exact_colours(self) -> bool:
+        """Whether exact 8-bit colours are looked up in the renderer's table (lossless figures,
+        continuous scales not sampled from the figure itself)."""
+        return self._matcher.uses_exact_colours
+
+    @property
+    def is_lookup_table(self) -> bool:
+        """A scale of a lookup table's entries (matplotlib): only its vertices are drawn."""
+        return _is_lookup_table(self.scale)
+
+    def exact_table(self, quantiser) -> tuple:
+        """Every 8-bit colour the renderer can draw from this (continuous) scale; see
+        :meth:`CurveMatcher.exact_table`."""
+        return self._matcher.exact_table(quantiser)
+
+    def recognise_quantiser(self, codes) -> str:
+        """The renderer's 8-bit rounding that draws most of the figure's distinct colours
+        (continuous scales; see :meth:`CurveMatcher.recognise_quantiser`), :attr:`quantiser`
+        unless another draws clearly more of them."""
+        return self._matcher.recognise_quantiser(codes, self.quantiser)
+
+    # -- decoding -----------------------------------------------------------------------
+    def decode_colours(self, srgb8) -> tuple:
+        """Decode distinct colours.
+
+        Parameters
+        ----------
+        srgb8 : ndarray of uint8, shape (k, 3)
+
+        Returns
+        -------
+        values : ndarray of float64, shape (k,)
+        distance : ndarray of float64, shape (k,)
+            ΔE*ab to the nearest point of the scale.
+        class_index : ndarray of int64, shape (k,), or None for continuous scales
+        """
+        srgb8 = np.asarray(srgb8)
+        if len(srgb8) > COLOUR_BLOCK:
+            # A JPEG can hold millions of colours: bounded temporaries, block by block.
+            parts = [self.decode_colours(srgb8[start:start + COLOUR_BLOCK])
+                     for start in range(0, len(srgb8), COLOUR_BLOCK)]
+            values, distance, index = (np.concatenate(part) if part[0] is not None else None
+                                       for part in zip(*parts))
+            return values, distance, index
+        study = self.figure_study
+        figure = FigureColours(np.nan if study is None else study.noise_mode,
+                               self.non_data_colours, self.quantiser)
+        return self._matcher.match(srgb8, figure)
 
     def study_figure(self, rgb, examine=None, seed=0) -> "FigureStudy":
         """Learn the figure's non-data colours, its colour noise and (lossless figures) its
@@ -706,15 +895,8 @@ class ColourDecoder:
         if frequent.size:
             means = np.stack([np.bincount(bins, sample[:, k], 1 << 15)[frequent]
                               for k in range(3)], axis=1) / counts[frequent, None] / 255.0
-            distance = self._scale_distance(means)
-            if self._class_tree is not None:
-                separation = np.linalg.norm(self._class_lab[:, None] - self._class_lab[None], axis=2)
-                separation[np.eye(len(separation), dtype=bool)] = np.inf
-                off_limit = max(0.5 * float(separation.min()) if len(separation) > 1 else 0.0,
-                                OFF_SCALE_DELTA_E)
-            else:
-                off_limit = OFF_SCALE_DELTA_E
-            off = np.flatnonzero(distance > off_limit)
+            distance = self._matcher.distance(means)
+            off = np.flatnonzero(distance > self._matcher.off_scale_limit)
             candidates = []
             for index in off[np.argsort(-counts[frequent][off])]:
                 if all(np.linalg.norm(srgb_to_lab(means[index]) - srgb_to_lab(means[other]))
@@ -738,7 +920,7 @@ class ColourDecoder:
         if self._recognise_quantiser and self.uses_exact_colours:
             self.quantiser = self.recognise_quantiser(codes)
         colours = np.stack([codes & 255, (codes >> 8) & 255, codes >> 16], axis=1) / 255.0
-        pixel_distance = self._scale_distance(colours)[inverse]
+        pixel_distance = self._matcher.distance(colours)[inverse]
         pixel_distance = pixel_distance[np.isfinite(pixel_distance)
                                         & (pixel_distance < NOISE_CAP_DELTA_E)]
         if pixel_distance.size:
@@ -748,22 +930,16 @@ class ColourDecoder:
             mode = float(edges[np.argmax(smooth)] + 0.125)
         else:
             mode = np.nan
-        threshold = NOISE_FLOOR_DELTA_E if not np.isfinite(mode) else float(
-            np.clip(NOISE_MODES * mode, NOISE_FLOOR_DELTA_E, NOISE_CAP_DELTA_E))
-        if self._class_tree is not None:
-            # Classes are told apart by the rules of _classify (nearest class, margin, non-data
-            # colours): the distance only keeps out colours that are no class at all.
-            threshold = NOISE_CAP_DELTA_E
+        threshold = self._matcher.default_threshold(
+            NOISE_FLOOR_DELTA_E if not np.isfinite(mode) else float(
+                np.clip(NOISE_MODES * mode, NOISE_FLOOR_DELTA_E, NOISE_CAP_DELTA_E)))
         self.figure_study = FigureStudy(len(sample), mode, threshold, self.non_data_colours)
         return self.figure_study
 
     def _is_mixture(self, colour, others, off_distance):
         """Whether an sRGB colour is a scale colour mixed with one of ``others`` (sRGB), to
         within a fifth of its distance from the scale (at least 3 ΔE)."""
-        if self._class_tree is not None:
-            anchors = self._class_srgb
-        else:
-            anchors = self.scale.colour_at(np.linspace(0, 1, 257))
+        anchors = self._matcher.anchor_colours
         lab = srgb_to_lab(colour)
         for other in others:
             t = np.linspace(0, 1, 21)[:, None, None]
@@ -771,14 +947,6 @@ class ColourDecoder:
             if np.linalg.norm(mixed - lab, axis=2).min() <= max(0.2 * off_distance, 3.0):
                 return True
         return False
-
-    def _scale_distance(self, srgb):
-        """ΔE*ab from sRGB colours (0..1) to the nearest colour of the scale."""
-        lab = srgb_to_lab(srgb)
-        if self._class_tree is not None:
-            return self._class_lab_tree.query(lab)[0]
-        return _project_on_curve(lab, self._curve_lab, self._curve_lab_tree,
-                                 self._curve_fraction)[1]
 
     def decode_image(self, rgb, examine=None, max_distance=np.inf,
                      chunk_pixels=DEFAULT_CHUNK_PIXELS, feedback=None, with_distance=True,
@@ -816,7 +984,7 @@ class ColourDecoder:
             max_distance = self.figure_study.threshold
         out_values = np.full((rows, cols), np.nan, dtype=np.float32)
         out_distance = np.full((rows, cols), np.nan, dtype=np.float32) if with_distance else None
-        out_class = None if self._class_tree is None else np.full((rows, cols), -1, dtype=np.int16)
+        out_class = np.full((rows, cols), -1, dtype=np.int16) if self.is_discrete else None
         # Only the bounding box of the examined pixels is read.
         row_span, col_span = _bounding_slices(examine, (rows, cols))
         if row_span is None:
@@ -869,6 +1037,7 @@ class ColourDecoder:
 
         _run_chunks(look_up, blocks, feedback, 0.5, 1.0)
         return DecodedField(out_values, out_distance, out_class)
+
 
 
 def _project_on_curve(points, curve, tree, curve_fraction, candidates=4):

@@ -296,3 +296,44 @@ def test_gmt_hard_hinge_keeps_sea_level_when_the_range_is_stretched(tmp_path):
     below, above = scale.colour_at([hinge_fraction - 0.01, hinge_fraction + 0.01])
     values, _, _ = decoder.decode_colours(np.round(np.array([below, above]) * 255).astype(np.uint8))
     assert values[0] < 0 < values[1]
+
+
+def test_each_matcher_inverts_its_own_colours_and_the_decoder_uses_the_one_it_chose():
+    """The two matchers behind the decoder, on the colours matplotlib draws: every entry of
+    viridis's 256-entry table comes back in its own step of the range; every contourf class
+    colour comes back as its class, a figure's non-data colour as no class."""
+    from colormap_decoder.plugin.engine.colour_decoding import (
+        ClassMatcher,
+        CurveMatcher,
+        FigureColours,
+    )
+
+    viridis = resolve_colour_scale("viridis")
+    # matplotlib draws entry i (i / 256 <= fraction < (i + 1) / 256) truncated to 8 bits.
+    drawn = (np.asarray(viridis.colour_at((np.arange(256) + 0.5) / 256)) * 255 + 1e-7).astype(np.uint8)
+    no_figure = FigureColours(np.nan, np.zeros((0, 3)), "floor")
+    curve = CurveMatcher(viridis, ValueMapping(0.0, 256.0), "srgb")
+    values, distance, index = curve.match(drawn, no_figure)
+    assert index is None and not curve.discrete and curve.classes is None
+    assert np.all(np.abs(values - (np.arange(256) + 0.5)) <= 0.5 + 1e-9)
+    assert np.all(distance < 0.5)
+
+    levels = (0.0, 20.0, 50.0, 100.0)
+    mapping = ValueMapping(0.0, 100.0, levels=levels)
+    classes = ClassMatcher.from_levels(viridis, mapping, "srgb")
+    colours = np.rint(np.vstack([classes.classes.colours, [[1.0, 1.0, 1.0]]]) * 255).astype(np.uint8)
+    white_background = FigureColours(np.nan, np.array([[1.0, 1.0, 1.0]]), "floor")
+    values, distance, index = classes.match(colours, white_background)
+    assert index.tolist() == [0, 1, 2, -1]
+    assert values[:3].tolist() == [10.0, 35.0, 75.0] and np.isnan(values[3])
+    assert classes.classes.boundaries.tolist() == list(levels)
+
+    decoder = ColourDecoder(viridis, mapping)
+    decoder.non_data_colours = np.array([[1.0, 1.0, 1.0]])
+    assert decoder.is_discrete and np.array_equal(decoder.class_boundaries, levels)
+    assert np.array_equal(decoder.classes.colours, classes.classes.colours)
+    assert np.array_equal(decoder.decode_colours(colours)[2], index)
+    continuous = ColourDecoder(viridis, ValueMapping(0.0, 256.0))
+    assert not continuous.is_discrete and continuous.classes is None
+    assert continuous.class_boundaries is None
+    assert np.array_equal(continuous.decode_colours(drawn)[0], curve.match(drawn, no_figure)[0])

@@ -389,7 +389,7 @@ class CurveMatcher:
         self.value_resolution = float(abs(high - low))
         #: Exact 8-bit colours are looked up in the renderer's table: lossless figures, scales
         #: not sampled off the figure itself (whose colours are the figure's, not a renderer's).
-        self.uses_exact_colours = match_space == "srgb" and scale.name != "colorbar"
+        self.uses_exact_colours = match_space == "srgb" and not scale.sampled_from_figure
 
     @property
     def anchor_colours(self) -> np.ndarray:

@@ -289,7 +289,7 @@ def _scale_picture(result):
     strips = [(f"used: {scale.name}", scale.colour_at(fractions))]
     note = f"The colour scale the pixels were matched against ({scale.name}), with its values."
     named = (result.settings.colormap or "").strip()
-    if scale.name.startswith("colorbar") and named:
+    if scale.sampled_from_figure and named:
         try:
             from .colour_scales import resolve_colour_scale
 

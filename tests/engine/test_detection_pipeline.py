@@ -63,3 +63,39 @@ def test_given_boxes_win_over_detection():
     result, messages = run(plot_area_extent=tuple(PLOT), colorbar_extent=tuple(BAR), colormap="")
     assert result.layout is None
     assert not any("found on the figure" in m for m in messages)
+
+
+def test_a_detected_bar_and_a_hand_drawn_colorbar_box_both_count_as_sampled(tmp_path):
+    """A scale read off the figure's own bar, found or drawn by hand as COLORBAR, holds the
+    figure's 8-bit colours, not a renderer's table: the decoder never looks exact colours up in
+    a table made from it, whatever the scale is called (the two are named differently)."""
+    from figures_for_detection import render_matplotlib
+    from figures_for_tests import jacksboro_dem
+    from matplotlib.colors import LinearSegmentedColormap
+
+    grid, extent = jacksboro_dem()
+    own_ramp = LinearSegmentedColormap.from_list("own_ramp", ["#1b3a6b", "#c8553d", "#f2e8cf"])
+    truth = render_matplotlib(grid, extent, tmp_path / "own_ramp.png", cmap=own_ramp,
+                              vmin=200.0, vmax=1100.0, contours=False)
+    left, top, right, bottom = truth.frame
+    lines = ["pixel_x,pixel_y,map_x,map_y"]
+    for x, y in ((left, top), (right, top), (left, bottom), (right, bottom)):
+        mx, my = truth.pixel_to_map(x, y)
+        lines.append(f"{x!r},{y!r},{float(mx)!r},{float(my)!r}")
+    gcps = tmp_path / "own_ramp.gcps.csv"
+    gcps.write_text("\n".join(lines) + "\n")
+    common = dict(figure_path=truth.path, colormap="", vmin=200.0, vmax=1100.0, gcp_crs=truth.crs,
+                  gcps_path=str(gcps))
+    found = decode_map(DecodeSettings(**common))
+    bar_left, bar_top, bar_right, bar_bottom = truth.colorbar
+    drawn = decode_map(DecodeSettings(**common, colorbar_extent=(bar_left + 2, bar_right - 2,
+                                                                 -bar_bottom, -bar_top)))
+    assert found.layout.recognised is None  # no known colormap: the bar itself is the scale
+    assert found.decoder.scale.name != drawn.decoder.scale.name
+    for result in (found, drawn):
+        assert result.decoder.scale.sampled_from_figure
+        assert not result.decoder.uses_exact_colours
+    # The same bar, sampled twice: the two decodes agree to a fraction of a percent.
+    both = np.isfinite(found.field.values) & np.isfinite(drawn.field.values)
+    assert both.sum() >= 0.95 * np.isfinite(drawn.field.values).sum()
+    assert np.median(np.abs(found.field.values[both] - drawn.field.values[both])) <= 0.005 * 900

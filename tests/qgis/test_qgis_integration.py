@@ -148,6 +148,7 @@ def test_classified_figure_gets_discrete_classes_at_its_boundaries(provider, tmp
         QgsRasterLayer,
         QgsVectorLayer,
     )
+    from qgis.PyQt.QtGui import QColor
 
     from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueMapping
     from colormap_decoder.plugin.engine.colour_scales import resolve_colour_scale
@@ -172,6 +173,9 @@ def test_classified_figure_gets_discrete_classes_at_its_boundaries(provider, tmp
     assert shader.colorRampType() == QgsColorRampShader.Type.Discrete
     items = shader.colorRampItemList()
     assert [item.value for item in items] == list(levels[1:])
+    # The styles read the decoder's own classes: the colours pixels were matched against.
+    assert [item.color.name() for item in items] == [
+        QColor.fromRgbF(*colour).name() for colour in result.decoder.classes.colours]
     viridis = colormaps["viridis"]
     for item, low, high in zip(items, levels[:-1], levels[1:]):
         # matplotlib's colormaps look up the nearest of 256 colours, the engine interpolates.

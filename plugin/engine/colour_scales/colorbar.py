@@ -114,7 +114,7 @@ def colour_scale_from_samples(colours_srgb, name="colorbar", positions=None) -> 
     Returns
     -------
     ColourScale
-        Continuous, with one vertex per sample.
+        Continuous, with one vertex per sample; ``sampled_from_figure`` is True.
     """
     colours = np.asarray(colours_srgb)
     if colours.ndim != 2 or colours.shape[1] not in (3, 4) or colours.shape[0] < 2:
@@ -131,4 +131,4 @@ def colour_scale_from_samples(colours_srgb, name="colorbar", positions=None) -> 
         positions, colours = np.r_[0.0, positions], np.vstack([colours[:1], colours])
     if positions[-1] < 1:
         positions, colours = np.r_[positions, 1.0], np.vstack([colours, colours[-1:]])
-    return ColourScale(name, positions, colours)
+    return ColourScale(name, positions, colours, sampled_from_figure=True)

@@ -51,6 +51,10 @@ class ColourScale:
         True when the renderer draws only the scale's entries: a matplotlib colormap (and the
         packages built on it) is a lookup table, fraction f drawn with entry ``floor(f * N)``
         quantised by truncation. False when colours between the vertices are drawn too.
+    sampled_from_figure : bool
+        True when the colours were read off the figure itself (a colorbar, drawn by hand or
+        found): they are the figure's own 8-bit colours, not a renderer's table, so the decoder
+        does not look exact colours up in the table a renderer would draw from them.
 
     Notes
     -----
@@ -68,6 +72,7 @@ class ColourScale:
     nodata_colour: np.ndarray = None
     hinge: float = None
     lookup_table: bool = False
+    sampled_from_figure: bool = False
 
     def __post_init__(self):
         positions = read_only(np.array(self.positions, dtype=np.float64))
@@ -164,6 +169,7 @@ class ColourScale:
             nodata_colour=self.nodata_colour,
             hinge=hinge,
             lookup_table=self.lookup_table,
+            sampled_from_figure=self.sampled_from_figure,
         )
 
 

@@ -16,11 +16,18 @@ DEBIAN_PACKAGES += chromium
 DEBIAN_PACKAGES += tesseract-ocr tesseract-ocr-eng python3-tesserocr
 # cartopy draws one of the detection tests' figures (gridline labels without tick marks).
 DEBIAN_PACKAGES += python3-cartopy
+# The accuracy tests' peer `unmap` (PyPI) lives in a venv of the system Python (make peers).
+DEBIAN_PACKAGES += python3-venv
 # The linter (ruff, not packaged by Debian 12) comes from PyPI through Debian's pip.
 DEBIAN_PACKAGES += python3-pip
 # A single self-contained binary without Python dependencies: installed with --no-deps into
 # /usr/local (where pip puts what root installs), it cannot replace or break a Debian package.
 RUFF_VERSION := 0.8.6
+# `make peers`: PyPI's unmap, pinned in tests/unmap-requirements.txt, in a venv outside the
+# checkout (tests/faithful_peers.py looks here, or at $COLORMAP_DECODER_UNMAP_PYTHON). The venv
+# sees Debian's packages; a constraints file of their installed versions keeps pip off them.
+PEERS_DIR := /var/lib/colormap-decoder/peers
+UNMAP_VENV := $(PEERS_DIR)/unmap-$(shell sed -n 's/^unmap==//p' tests/unmap-requirements.txt)
 # QGIS's embedded Python must not find another Python first on PATH (pyenv shims and the like).
 QGIS_ENV := env PATH=/usr/sbin:/usr/bin:/sbin:/bin QT_QPA_PLATFORM=offscreen
 PYTHON := $(QGIS_ENV) /usr/bin/python3
@@ -32,7 +39,7 @@ DEMO_OUT := $(CURDIR)/demo-output
 BUILD_DIR := build
 DIST_DIR := dist
 
-.PHONY: deps install demo lint-deps lint test test-quick package clean
+.PHONY: deps install demo peers lint-deps lint test test-quick package clean
 
 deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
@@ -64,6 +71,20 @@ demo: install
 	$(PYTHON) sample/describe_outputs.py "$(DEMO_OUT)/vinschgau_decoded.tif" \
 		"$(DEMO_OUT)/vinschgau_points.gpkg" --truth sample/terra_elev_vinschgau.tif
 
+peers: deps
+	@cmp -s tests/unmap-requirements.txt "$(UNMAP_VENV)/requirements.txt" && \
+		$(UNMAP_VENV)/bin/python -c "import unmap" 2>/dev/null || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		echo "Installing the peer unmap into $(UNMAP_VENV)"; \
+		$$SUDO rm -rf "$(UNMAP_VENV)" && $$SUDO mkdir -p "$(PEERS_DIR)" && \
+		$$SUDO /usr/bin/python3 -m venv --system-site-packages "$(UNMAP_VENV)" && \
+		$(PYTHON) -c "import importlib.metadata as m; \
+			print(*(f'{p}=={m.version(p)}' for p in ('numpy', 'scipy', 'matplotlib', 'pillow')), sep='\n')" \
+			| $$SUDO tee "$(UNMAP_VENV)/system-constraints.txt" >/dev/null && \
+		$$SUDO $(QGIS_ENV) "$(UNMAP_VENV)/bin/python" -m pip install --quiet \
+			-c "$(UNMAP_VENV)/system-constraints.txt" -r tests/unmap-requirements.txt && \
+		$$SUDO cp tests/unmap-requirements.txt "$(UNMAP_VENV)/requirements.txt"; }
+
 lint-deps: deps
 	@$(PYTHON) -m ruff --version 2>/dev/null | grep -qx "ruff $(RUFF_VERSION)" || { \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
@@ -73,7 +94,7 @@ lint-deps: deps
 lint: lint-deps
 	$(PYTHON) -m ruff check --no-cache .
 
-test: install lint
+test: install lint peers
 	$(PYTHON) -m pytest -p no:cacheprovider tests
 
 # The engine tests and the repository checks: no QGIS started (pytest markers, see pytest.ini).

@@ -173,7 +173,14 @@ def sst_case(folder):
 
 
 def gmt_cases(folder):
-    """GMT grdimage of the Kilauea DEM, continuous .cpt tables, 250 m contours, 100 dpi PNG."""
+    """GMT grdimage of the Kilauea DEM, continuous .cpt tables, 250 m contours, 100 dpi PNG.
+
+    The truth at each pixel is the grid node GMT and Ghostscript painted there, read from the
+    same frame drawn again with the nodes' column and row numbers as colours (see
+    :func:`_gmt_painted_nodes`), not the node nearest to the pixel's centre: where a centre lies
+    within about a fiftieth of a node spacing of half-way between two nodes (1.4 % of this
+    figure's pixels), the rasterizer's fixed-point rounding paints either one.
+    """
     import rasterio
 
     if shutil.which("gmt") is None:
@@ -183,21 +190,19 @@ def gmt_cases(folder):
     region = (254340, 280020, 2129880, 2153640)
     with rasterio.open(grid_path) as dataset:
         grid = dataset.read(1, masked=True).astype(float).filled(np.nan)
+    frame = (f"-R{'/'.join(map(str, region))} -JX6i/5.5i -X1i -Y1i -P", "8.5ix7.5i", 100)
+    painted_row, painted_col = _gmt_painted_nodes(grid_path, grid.shape, frame, folder)
     for master in ("turbo", "haxby"):
         work = folder / f"gmt_{master}"
         work.mkdir()
-        env = dict(os.environ, GMT_SESSION_NAME=str(os.getpid()), GMT_USERDIR=str(work),
-                   GMT_TMPDIR=str(work))
-        for command in (
-                f"gmt makecpt -C{master} -T0/1500 > table.cpt",
-                "gmt set PS_MEDIA 8.5ix7.5i",
-                f"gmt grdimage {grid_path} -R{'/'.join(map(str, region))} -JX6i/5.5i -Ctable.cpt "
-                "-X1i -Y1i -P -Bafg -BWSne+tKilauea -K > fig.ps",
-                f"gmt grdcontour {grid_path} -R -J -C250 -Wthin,black -O -K >> fig.ps",
-                "gmt psscale -Ctable.cpt -Dx6.4i/0i+w5.5i/0.3i -Bxaf -By+lm -O >> fig.ps",
-                "gmt psconvert fig.ps -Tg -E100"):
-            subprocess.run(command, shell=True, check=True, cwd=work, env=env,
-                           capture_output=True, timeout=300)
+        projection, media, dpi = frame
+        _run_gmt(work, (
+            f"gmt makecpt -C{master} -T0/1500 > table.cpt",
+            f"gmt set PS_MEDIA {media}",
+            f"gmt grdimage {grid_path} {projection} -Ctable.cpt -Bafg -BWSne+tKilauea -K > fig.ps",
+            f"gmt grdcontour {grid_path} -R -J -C250 -Wthin,black -O -K >> fig.ps",
+            "gmt psscale -Ctable.cpt -Dx6.4i/0i+w5.5i/0.3i -Bxaf -By+lm -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{dpi}"))
         box = (100, 100, 700, 650)
         west, east, south, north = region
 
@@ -205,15 +210,18 @@ def gmt_cases(folder):
             return (west + (np.asarray(x) - box[0]) / (box[2] - box[0]) * (east - west),
                     north - (np.asarray(y) - box[1]) / (box[3] - box[1]) * (north - south))
 
-        def truth_at(x, y, pixel_to_map=pixel_to_map):
-            # GMT draws a gridline-registered node as a cell centred on it: the nearest node.
-            mx, my = pixel_to_map(x, y)
-            rows, cols = grid.shape
-            i = np.rint((north - my) / (north - south) * (rows - 1)).astype(int)
-            j = np.rint((mx - west) / (east - west) * (cols - 1)).astype(int)
-            inside = (i >= 0) & (i < rows) & (j >= 0) & (j < cols)
-            out = np.full(np.shape(mx), np.nan)
-            out[inside] = grid[i[inside], j[inside]]
+        def truth_at(x, y):
+            # The node painted at the pixel holding (x, y) (a gridline node is drawn as a cell
+            # centred on it; which of two nodes wins at a tie is the rasterizer's rounding).
+            rows, cols = np.floor(np.asarray(y)).astype(int), np.floor(np.asarray(x)).astype(int)
+            height, width = painted_row.shape
+            inside = (rows >= 0) & (rows < height) & (cols >= 0) & (cols < width)
+            out = np.full(np.shape(rows), np.nan)
+            i, j = painted_row[rows[inside], cols[inside]], painted_col[rows[inside], cols[inside]]
+            known = (i >= 0) & (j >= 0)
+            values = np.full(i.shape, np.nan)
+            values[known] = grid[i[known], j[known]]
+            out[inside] = values
             return np.where(out > 0, out, np.nan)  # 0 is the sea, drawn with noise
 
         from PIL import Image
@@ -225,6 +233,45 @@ def gmt_cases(folder):
                    _clean_pixels(rgb, box), 0.0, 1500.0, ("segments", positions, colours),
                    dict(colormap=str(work / "table.cpt")),
                    colorbar_box=(740, 100, 770, 650))
+
+
+def _run_gmt(work, commands):
+    """Run GMT commands in ``work`` with a session of their own (parallel runs never share)."""
+    env = dict(os.environ, GMT_SESSION_NAME=str(os.getpid()), GMT_USERDIR=str(work),
+               GMT_TMPDIR=str(work))
+    for command in commands:
+        subprocess.run(command, shell=True, check=True, cwd=work, env=env,
+                       capture_output=True, timeout=300)
+
+
+def _gmt_painted_nodes(grid_path, shape, frame, folder):
+    """Row and column number of the grid node GMT paints at each pixel of ``frame``.
+
+    The grid's own node numbers (``grdmath XCOL``, ``YROW``) are drawn in the same frame, page
+    and resolution as the figure, each through a table that gives every number its own flat
+    colour (red = number mod 256, green = number // 256, blue 0), and read back from the PNG.
+    Pixels GMT leaves white (outside the frame) get -1.
+    """
+    projection, media, dpi = frame
+    work = folder / "gmt_painted_nodes"
+    work.mkdir()
+    numbers = {}
+    for name, operator, count in (("row", "YROW", shape[0]), ("col", "XCOL", shape[1])):
+        with open(work / f"{name}.cpt", "w", encoding="utf-8") as table:
+            for k in range(count):
+                colour = f"{k % 256}/{k // 256}/0"
+                table.write(f"{k - 0.5} {colour} {k + 0.5} {colour}\n")
+        _run_gmt(work, (
+            f"gmt grdmath -R{grid_path} {operator} = {name}.nc",
+            f"gmt set PS_MEDIA {media}",
+            f"gmt grdimage {name}.nc {projection} -C{name}.cpt > {name}.ps",
+            f"gmt psconvert {name}.ps -Tg -E{dpi}"))
+        from PIL import Image
+
+        rgb = np.asarray(Image.open(work / f"{name}.png").convert("RGB")).astype(int)
+        number = rgb[..., 0] + 256 * rgb[..., 1]
+        numbers[name] = np.where((rgb[..., 2] == 0) & (number < count), number, -1)
+    return numbers["row"], numbers["col"]
 
 
 def _cpt_table(path):

@@ -15,6 +15,7 @@ turns them into the layer extents ``decodemap``'s PLOT_AREA and COLORBAR take.
 import json
 import math
 import os
+import shutil
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Optional
@@ -234,7 +235,7 @@ def save_session(session, geotransform=None) -> list:
             json.dump(_json_ready(document), stream, indent=2, ensure_ascii=False)
             stream.write("\n")
 
-    # The JSON is moved first: when it cannot be, the .points file is left as it was.
+    # All or nothing: when either file cannot be written or moved, both stay as they were.
     files.insert(0, (json_path, write_json))
     _write_all(files)
     return sorted(path for path, _ in files)
@@ -320,29 +321,86 @@ def load_session(figure_path, geotransform=None) -> "Session | None":
 
 
 def _write_all(files):
-    """Write each (destination, writer) through a temporary file beside it, then move them all.
+    """Write each (destination, writer) all or nothing: every file through a temporary beside
+    its destination, then all moved into place.
 
-    A failure while writing leaves every destination as it was; the moves come last.
+    A failure while writing leaves every destination as it was. A failure while moving (a
+    destination that cannot be replaced) puts back the destinations already moved: each
+    existing destination is first kept under a second name (a hard link, or a copy where the
+    file system has none), restored on failure and removed on success. The temporaries never
+    outlive the call.
+
+    Parameters
+    ----------
+    files : list of (str, callable(path))
+        Each destination and the function that writes its content to a given path.
+
+    Raises
+    ------
+    SessionError
+        A file could not be written or moved; no destination has changed (the message names
+        any that could not be put back, and where its earlier content is).
     """
-    temporaries = []
+    suffix = f".{os.getpid()}.tmp"
+    temporaries, kept, moved = [], {}, []
     try:
         for destination, write in files:
-            temporary = f"{destination}.{os.getpid()}.tmp"
-            temporaries.append(temporary)
-            write(temporary)
+            temporaries.append(destination + suffix)
+            write(temporaries[-1])
+        for destination, _ in files:
+            if os.path.isfile(destination):
+                kept[destination] = destination + ".kept" + suffix
+                _keep_copy(destination, kept[destination])
         for (destination, _), temporary in zip(files, temporaries):
             os.replace(temporary, destination)
-    except OSError as error:
-        raise SessionError(f"Cannot write {error.filename or files[0][0]}: "
-                           f"{error.strerror or error}. Copy the figure to a folder you can "
-                           "write to and open it from there.") from error
-    except EngineError as error:
+            moved.append(destination)
+    except (OSError, EngineError) as error:
+        stranded = _put_back(moved, kept)
+        advice = ("" if not stranded else " " + "; ".join(
+            f"{destination} could not be put back: its earlier content is in {copy}"
+            for destination, copy in stranded) + ".")
+        if isinstance(error, OSError):
+            raise SessionError(f"Cannot write {error.filename or files[0][0]}: "
+                               f"{error.strerror or error}. Copy the figure to a folder you can "
+                               f"write to and open it from there.{advice}") from error
         raise SessionError(f"Cannot write the session: {error} Copy the figure to a folder you "
-                           "can write to and open it from there.") from error
+                           f"can write to and open it from there.{advice}") from error
     finally:
-        for temporary in temporaries:
-            if os.path.exists(temporary):
-                os.remove(temporary)
+        for leftover in temporaries + list(kept.values()):
+            if os.path.lexists(leftover):
+                os.remove(leftover)
+
+
+def _keep_copy(path, copy):
+    """Keep ``path``'s content under ``copy``: a hard link, or a copy where there is none."""
+    try:
+        os.link(path, copy)
+    except OSError:
+        shutil.copy2(path, copy)
+
+
+def _put_back(moved, kept) -> list:
+    """Undo the moves of :func:`_write_all`, last first: each moved destination gets its kept
+    content back, or is removed when it did not exist before.
+
+    Returns
+    -------
+    list of (str, str)
+        Destinations that could not be put back, with the file holding their earlier content
+        (taken out of ``kept``, so that it is not removed).
+    """
+    stranded = []
+    for destination in reversed(moved):
+        try:
+            if destination in kept:
+                os.replace(kept[destination], destination)
+                del kept[destination]
+            else:
+                os.remove(destination)
+        except OSError:
+            if destination in kept:
+                stranded.append((destination, kept.pop(destination)))
+    return stranded
 
 
 def _json_ready(value):

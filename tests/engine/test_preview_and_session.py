@@ -198,6 +198,79 @@ def test_a_session_that_cannot_be_written_is_refused_whole(tmp_path):
                                                           "figure.png.colormap_decoder.json"]
 
 
+
+def _saved_twice_with_a_failure_on_the_second_file(tmp_path, monkeypatch, phase):
+    """A session saved, then saved again changed while the second file (.points) fails in
+    ``phase`` ("write" or "move"). Returns the folder's files before and after the failure."""
+    import errno
+    import os
+
+    from colormap_decoder.plugin.engine import session as session_module
+
+    figure = tmp_path / "figure.png"
+    figure.write_bytes(FIGURE.read_bytes())
+    session = sample_session(figure_path=str(figure), gcps=read_gcps(str(FIGURE) + ".points"))
+    save_session(session)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    session.vmax = 5000.0
+    session.gcps.map[0] += 100.0
+    points_path, json_path = session_paths(figure)
+    denied = OSError(errno.EACCES, "Permission denied", points_path)
+    if phase == "write":
+        def write_points(*_):
+            raise denied
+        monkeypatch.setattr(session_module, "write_session_points", write_points)
+    else:
+        replace = os.replace
+
+        def failing_replace(source, destination):
+            # The second file's move into place fails; moving the first one, and putting
+            # it back, work.
+            if destination == points_path and ".kept." not in source:
+                raise denied
+            replace(source, destination)
+        monkeypatch.setattr(session_module.os, "replace", failing_replace)
+    with pytest.raises(SessionError, match="figure.png.points: Permission denied"):
+        save_session(session)
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    return before, after, json_path
+
+
+@pytest.mark.parametrize("phase", ["write", "move"])
+def test_a_session_save_failing_on_its_second_file_leaves_the_first_untouched(
+        tmp_path, monkeypatch, phase):
+    before, after, json_path = _saved_twice_with_a_failure_on_the_second_file(
+        tmp_path, monkeypatch, phase)
+    # Both files exactly as the first save left them, and no temporary left beside them.
+    assert sorted(after) == sorted(before) == ["figure.png", "figure.png.colormap_decoder.json",
+                                               "figure.png.points"]
+    assert after == before
+    assert json.loads(before[Path(json_path).name])["vmax"] == 4000.0
+
+
+def test_a_first_session_save_that_fails_leaves_no_file(tmp_path, monkeypatch):
+    """No earlier session: the JSON already moved into place is removed again."""
+    import errno
+    import os
+
+    from colormap_decoder.plugin.engine import session as session_module
+
+    figure = tmp_path / "figure.png"
+    figure.write_bytes(FIGURE.read_bytes())
+    session = sample_session(figure_path=str(figure), gcps=read_gcps(str(FIGURE) + ".points"))
+    points_path, _ = session_paths(figure)
+    replace = os.replace
+
+    def failing_replace(source, destination):
+        if destination == points_path:
+            raise OSError(errno.ENOSPC, "No space left on device", destination)
+        replace(source, destination)
+    monkeypatch.setattr(session_module.os, "replace", failing_replace)
+    with pytest.raises(SessionError, match="No space left on device"):
+        save_session(session)
+    assert [p.name for p in tmp_path.iterdir()] == ["figure.png"]
+
+
 def test_a_colorbar_on_the_map_is_left_out_when_a_colormap_is_named():
     figure = read_figure(FIGURE)
     # A "legend" box inside the frame: the colorbar drawn over the map's lower-left corner.

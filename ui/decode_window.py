@@ -1246,7 +1246,7 @@ class DecodeWindow(QMainWindow):
 
     def _show_ticks(self):
         ticks = []
-        for axis, index, label in self._ticks:
+        for _, _, label in self._ticks:
             col0, row0, col1, row1 = label.box
             value = "?" if label.value is None else f"{label.value:.6g}"
             ticks.append((QRectF(col0, row0, col1 - col0, row1 - row0),

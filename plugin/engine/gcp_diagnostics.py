@@ -173,13 +173,14 @@ def thin_gcps(gcps, kind) -> tuple:
     gcps : GroundControlPoints
     warnings : list of str
     """
-    limit = transform_class(kind).maximum_points
+    transform = transform_class(kind)
+    limit = transform.maximum_points
     count = int(gcps.enabled.sum())
     if limit is None or count <= limit:
         return gcps, []
-    name = kind.name.replace("_", " ").lower()
     return evenly_spread_subset(gcps, limit), [
-        f"Warning: {count:,} GCPs are enabled; the {name} is fitted to {limit:,} of them, spread "
+        f"Warning: {count:,} GCPs are enabled; the {transform.name} transform is fitted to "
+        f"{limit:,} of them, spread "
         f"evenly over the figure (fitting it to all would take O(n³) time and n² memory). The "
         f"other {count - limit:,} are reported as disabled check points: their residuals show "
         "how well the transform fits them. Polynomial 1–3 transforms use every GCP."]

@@ -490,7 +490,7 @@ def check_paths(inputs, outputs) -> None:
                         f"{name} '{path}'{described} is the same file as {input_name} "
                         f"'{input_file}': writing it would destroy that input. Choose another "
                         f"file name for {name}.", parameter=name)
-        for other_name, other_path, other_file in written[index + 1:]:
+        for other_name, _, other_file in written[index + 1:]:
             if other_name != name and _same_file(file, other_file):
                 raise EngineError(
                     f"{name} and {other_name} are the same file ('{file}'): one output would "

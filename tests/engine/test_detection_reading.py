@@ -70,10 +70,8 @@ def assert_axes_georeference(reading, truth, degrees=True, pixels=1.0):
     assert reading.x_axis.degrees == degrees and reading.y_axis.degrees == degrees
     left, top, right, bottom = truth.frame
     west, east, south, north = truth.extent
-    for position, value, fit, size in ((left, west, x_fit, right - left),
-                                       (right, east, x_fit, right - left),
-                                       (top, north, y_fit, bottom - top),
-                                       (bottom, south, y_fit, bottom - top)):
+    for position, value, fit in ((left, west, x_fit), (right, east, x_fit),
+                                 (top, north, y_fit), (bottom, south, y_fit)):
         # Map units per figure pixel: the output grid's pixel (the figure's own resolution).
         step = abs(fit.slope)
         assert abs(float(fit.value_at(position)) - value) <= pixels * step, (position, value)

@@ -128,7 +128,7 @@ class _Reader:
             span = (nearest.col0, nearest.col1)
             spans = [(label.col0, label.col1) for _, label in found]
         kept = []
-        for (gap, label), (lo, hi) in zip(found, spans):
+        for (_, label), (lo, hi) in zip(found, spans):
             overlap = min(hi, span[1]) - max(lo, span[0])
             if overlap >= 0.5 * min(hi - lo, span[1] - span[0]):
                 kept.append(label)

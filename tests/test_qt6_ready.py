@@ -69,3 +69,37 @@ def test_metadata_declares_qt6_support():
     metadata = configparser.ConfigParser()
     metadata.read(REPO_ROOT / "metadata.txt", encoding="utf-8")
     assert metadata["general"].get("supportsQt6") == "True"
+
+
+# QgsField takes a QMetaType.Type from QGIS 3.38 and nothing else in QGIS 4 (Qt 6 has no
+# QVariant.Type): a QVariant.Type may only be the fallback of a QGIS version test whose other
+# branch is the QMetaType.Type (decode_map_algorithm.field_type).
+QVARIANT_TYPE = re.compile(r"\bQVariant\.(Type\b|[A-Z]\w*\b(?!\s*[.(]))")
+QMETATYPE_BRANCH = re.compile(r"QGIS_VERSION_INT[^\n]*>=\s*33800[\s\S]*QMetaType\.Type")
+
+
+def test_the_lint_catches_a_qvariant_type_without_its_qmetatype_branch():
+    assert offences("fields.append(QgsField('v', QVariant.Type.Double))\n", QVARIANT_TYPE)
+    assert offences("kind = QVariant.Int\n", QVARIANT_TYPE)
+    assert not offences("value = QVariant()\n", QVARIANT_TYPE)
+    gated = ("if Qgis.QGIS_VERSION_INT >= 33800:\n    return QMetaType.Type.Double\n"
+             "return QVariant.Type.Double\n")
+    assert QMETATYPE_BRANCH.search(gated)
+    assert not QMETATYPE_BRANCH.search("return QVariant.Type.Double\n")
+
+
+def test_qvariant_types_only_as_the_fallback_for_old_qgis():
+    problems, gated = [], 0
+    for path in python_files():
+        if path == Path(__file__):
+            continue
+        text = path.read_text(encoding="utf-8")
+        found = offences(text, QVARIANT_TYPE)
+        if found and QMETATYPE_BRANCH.search(text):
+            gated += 1
+            continue
+        problems += [f"{path.relative_to(REPO_ROOT)}:{number}: {line}  -> use QMetaType.Type "
+                     "from QGIS 3.38 (see decode_map_algorithm.field_type)"
+                     for number, line in found]
+    assert problems == [], "QVariant types QGIS 4 will refuse:\n" + "\n".join(problems)
+    assert gated >= 1  # field_type's fallback is seen: the lint still looks at real code

@@ -10,6 +10,7 @@ import os
 import re
 
 from qgis.core import (
+    Qgis,
     QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsFeature,
@@ -38,12 +39,37 @@ from qgis.core import (
     QgsProcessingUtils,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QUrl, QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QUrl
 from qgis.PyQt.QtGui import QIcon
 
 from .. import ICON_PATH
 from .dependencies import missing_dependencies_message
 from .gdal_messages import quiet_georeferencing_probe
+
+
+def field_type(name, qgis_version=None):
+    """The type a ``QgsField`` takes for ``name``: "Double", "Int" or "Bool".
+
+    QGIS 3.38 and later take a QMetaType type (``QMetaType.Type.Double``; QGIS 4, on Qt 6, takes
+    nothing else); older QGIS (3.22, the oldest this plugin supports) a QVariant type
+    (``QVariant.Type.Double``), as QGIS's own Python chooses them.
+
+    Parameters
+    ----------
+    name : str
+    qgis_version : int, optional
+        ``Qgis.QGIS_VERSION_INT`` (e.g. 32216 for 3.22.16) by default.
+    """
+    if (Qgis.QGIS_VERSION_INT if qgis_version is None else qgis_version) >= 33800:
+        from qgis.PyQt.QtCore import QMetaType
+
+        return {"Double": QMetaType.Type.Double, "Int": QMetaType.Type.Int,
+                "Bool": QMetaType.Type.Bool}[name]
+    from qgis.PyQt.QtCore import QVariant
+
+    return {"Double": QVariant.Type.Double, "Int": QVariant.Type.Int,
+            "Bool": QVariant.Type.Bool}[name]
+
 
 #: The README's section on decoding a figure, online (the same as the shipped help page).
 ONLINE_HELP_URL = "https://github.com/colormap-decoder/colormap_decoder#decoding-your-own-figure"
@@ -803,12 +829,10 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
 
     def _write_points(self, parameters, context, feedback, result):
         fields = QgsFields()
-        for name, kind in (("value", QVariant.Type.Double), ("value_std", QVariant.Type.Double),
-                           ("n_pixels", QVariant.Type.Int), ("pixel_x", QVariant.Type.Double),
-                           ("pixel_y", QVariant.Type.Double), ("area_m2", QVariant.Type.Double),
-                           ("grid_row", QVariant.Type.Int), ("grid_col", QVariant.Type.Int),
-                           ("partial", QVariant.Type.Bool)):
-            fields.append(QgsField(name, kind))
+        for name, kind in (("value", "Double"), ("value_std", "Double"), ("n_pixels", "Int"),
+                           ("pixel_x", "Double"), ("pixel_y", "Double"), ("area_m2", "Double"),
+                           ("grid_row", "Int"), ("grid_col", "Int"), ("partial", "Bool")):
+            fields.append(QgsField(name, field_type(kind)))
         crs = QgsCoordinateReferenceSystem.fromWkt(result.grid.crs_wkt)
         points_file = self._file_destination(parameters, self.OUTPUT_POINTS, context)
         if points_file:

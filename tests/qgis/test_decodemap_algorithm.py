@@ -55,6 +55,22 @@ def test_decodes_the_sample_into_a_georeferenced_raster_and_points(provider, tmp
     assert all(f["n_pixels"] >= 1 and f["area_m2"] > 0 for f in features)
 
 
+def test_point_fields_are_typed_with_qmetatype_from_qgis_3_38_and_qvariant_before(qgis_app):
+    """QGIS 4 (Qt 6) takes only QMetaType types for a QgsField; QGIS 3.22 only QVariant's."""
+    from qgis.core import QgsField
+    from qgis.PyQt.QtCore import QMetaType
+
+    from colormap_decoder.plugin.processing.decode_map_algorithm import field_type
+
+    # QMetaType and QVariant number their types alike: Double 6, Int 2, Bool 1.
+    for name, number in (("Double", 6), ("Int", 2), ("Bool", 1)):
+        new, old = field_type(name, 33800), field_type(name, 32216)
+        assert int(new) == int(old) == number
+        assert type(new) is type(QMetaType.Type.Double) and type(old) is not type(new)
+        # This QGIS takes the type chosen for it.
+        assert QgsField("field", field_type(name)).type() == number
+
+
 def test_target_crs_other_than_the_gcps_puts_values_in_the_right_place(provider, tmp_path):
     import processing
 

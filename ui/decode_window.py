@@ -146,6 +146,7 @@ class DecodeWindow(QMainWindow):
         self.residuals = None
         self.arrow_factor = 1.0
         self._residual_text = ""
+        self._map_decimals = 2  # of map lengths; set with the residuals
         self._gcps = []          # dicts: x, y (figure pixels, y down), map_x, map_y, enabled
         self._gcps_file = None   # a .points file holding exactly self._gcps, when there is one
         self._selected_gcp = -1
@@ -895,6 +896,8 @@ class DecodeWindow(QMainWindow):
         """Residuals and leave-one-out errors of the complete GCPs, from the engine."""
         from ..plugin.engine.errors import EngineError
         from ..plugin.engine.gcp_transform import compute_residuals
+        from ..plugin.engine.text_format import PIXEL_DECIMALS, fixed, map_decimals, unit_symbol
+        from ..plugin.engine.warping import crs_unit_name
 
         self.residuals = None
         gcps = self.complete_gcps()
@@ -909,10 +912,16 @@ class DecodeWindow(QMainWindow):
             self.residual_label.setText(str(error))
             return
         residuals = self.residuals
+        # Rounded as the log and the report round them (GcpResiduals.as_table_lines): pixels
+        # to 0.001 px, map lengths to what 0.001 px is on the map.
+        self._map_decimals = map_decimals(gcps.pixel, gcps.map, gcps.enabled)
+        symbol = unit_symbol(crs_unit_name(gcps.crs))
         self.residual_label.setText(tr(
-            "RMSE {:.3g} px ({:.4g} map units); leave-one-out RMSE {:.3g} px ({:.4g} map "
-            "units).").format(residuals.rmse_pixels, residuals.rmse_map,
-                              residuals.loo_rmse_pixels, residuals.loo_rmse_map)
+            "RMSE {} px ({} {}); leave-one-out RMSE {} px ({} {}).").format(
+                fixed(residuals.rmse_pixels, PIXEL_DECIMALS),
+                fixed(residuals.rmse_map, self._map_decimals), symbol,
+                fixed(residuals.loo_rmse_pixels, PIXEL_DECIMALS),
+                fixed(residuals.loo_rmse_map, self._map_decimals), symbol)
             + ("" if not residuals.suspicious.any() else " " + tr(
                 "Rows in red stand out: check their coordinates or disable them.")))
         self._residual_text = self.residual_label.text()
@@ -922,6 +931,8 @@ class DecodeWindow(QMainWindow):
                 if math.isfinite(gcp["map_x"]) and math.isfinite(gcp["map_y"])]
 
     def _fill_gcp_table(self):
+        from ..plugin.engine.text_format import PIXEL_DECIMALS, fixed
+
         self._updating = True
         try:
             table = self.gcp_table
@@ -942,13 +953,13 @@ class DecodeWindow(QMainWindow):
                     table.setItem(row, column, QTableWidgetItem(
                         format(value, form) if math.isfinite(value) else ""))
                 k = complete.get(row)
-                for column, values, form in ((COL_RESIDUAL, "residual_pixels", ".3g"),
-                                             (COL_LOO_PIXELS, "loo_error_pixels", ".3g"),
-                                             (COL_LOO_MAP, "loo_error_map", ".5g")):
+                for column, values, decimals in ((COL_RESIDUAL, "residual_pixels", PIXEL_DECIMALS),
+                                                 (COL_LOO_PIXELS, "loo_error_pixels", PIXEL_DECIMALS),
+                                                 (COL_LOO_MAP, "loo_error_map", self._map_decimals)):
                     text = ""
                     if residuals is not None and k is not None:
                         value = float(getattr(residuals, values)[k])
-                        text = format(value, form) if math.isfinite(value) else "–"
+                        text = fixed(value, decimals) if math.isfinite(value) else "–"
                     item = QTableWidgetItem(text)
                     item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                     if residuals is not None and k is not None and residuals.suspicious[k]:

@@ -554,12 +554,12 @@ class GcpResiduals:
             0.001 px, map errors to the map length of 0.001 px (at least 0.01 map units), so a
             residual of 3e-12 px reads '< 0.001'.
         """
-        from .text_format import aligned_table, fixed, map_decimals, unit_symbol
+        from .text_format import PIXEL_DECIMALS, aligned_table, fixed, map_decimals, unit_symbol
 
         name = TRANSFORMS[self.kind].name if self.kind in TRANSFORMS else "Transform"
         enabled = self._enabled(gcps)
         symbol = unit_symbol(unit)
-        pixel_decimals = 3
+        pixel_decimals = PIXEL_DECIMALS
         decimals = map_decimals(gcps.pixel, gcps.map, enabled)
 
         def in_map(value):

@@ -7,6 +7,9 @@ import math
 
 import numpy as np
 
+#: Decimals of lengths in figure pixels (GCP residuals and errors): 0.001 px.
+PIXEL_DECIMALS = 3
+
 
 class TableText(str):
     """A log message laid out in columns with spaces (one line of a table).

@@ -130,7 +130,7 @@ def test_open_a_figure_with_its_points_file_shows_gcps_and_residuals(window, fig
     assert window.gcp_crs_widget.crs().authid() == "EPSG:32632"
     # The sample's GCPs are exact: residuals vanish, each shown, with an arrow per GCP.
     for row in range(9):
-        assert float(window.gcp_table.item(row, 5).text()) < 1e-6
+        assert window.gcp_table.item(row, 5).text() in ("0.000", "< 0.001")
     assert window.view.arrow_count() == 9
     # The colorbar is found, but its values are not given yet: the window says what to give.
     assert window.colorbar_radio.isChecked()
@@ -280,12 +280,18 @@ def _image_array(image):
     return array[:, :image.width() * 4].reshape(image.height(), image.width(), 4).copy()
 
 
+def number_shown(text):
+    """The number a residual cell shows ('< 0.001' is as good as 0)."""
+    return 0.0 if text.startswith("<") else float(text)
+
+
 def test_adding_gcps_by_clicks_updates_the_residual_table(window, figure_copy):
     from qgis.core import QgsCoordinateReferenceSystem
     from qgis.PyQt.QtCore import Qt
 
     from colormap_decoder.plugin.engine.gcp_transform import compute_residuals
     from colormap_decoder.plugin.engine.gcps import read_gcps
+    from colormap_decoder.plugin.engine.text_format import fixed, map_decimals
 
     truth = read_gcps(str(FIGURE) + ".points")
     window.open_figure(str(figure_copy))
@@ -304,13 +310,22 @@ def test_adding_gcps_by_clicks_updates_the_residual_table(window, figure_copy):
     assert len(gcps) == 4
     clicked = np.array([[g["x"], g["y"]] for g in gcps])
     assert np.allclose(clicked, truth.pixel[[0, 2, 6, 4]], atol=tolerance)
-    # The table shows the engine's residuals and leave-one-out errors of these GCPs.
+    # The table shows the engine's residuals and leave-one-out errors of these GCPs, rounded
+    # as the log rounds them (0.001 px; map lengths to what 0.001 px is on the map).
     expected = compute_residuals(window.complete_gcps(), 0)
+    complete = window.complete_gcps()
+    decimals = map_decimals(complete.pixel, complete.map, complete.enabled)
+    log = "\n".join(expected.as_table_lines(complete, "metre"))
     for row in range(4):
-        assert float(window.gcp_table.item(row, 5).text()) == pytest.approx(
-            expected.residual_pixels[row], rel=1e-2, abs=1e-9)
-        assert float(window.gcp_table.item(row, 6).text()) == pytest.approx(
-            expected.loo_error_pixels[row], rel=1e-2, abs=1e-9)
+        shown = [window.gcp_table.item(row, column).text() for column in (5, 6, 7)]
+        assert shown == [fixed(expected.residual_pixels[row], 3),
+                         fixed(expected.loo_error_pixels[row], 3),
+                         fixed(expected.loo_error_map[row], decimals)]
+        assert shown[0] in log and shown[2] in log
+    label = window.residual_label.text()
+    for value in (fixed(expected.rmse_pixels, 3), fixed(expected.loo_rmse_map, decimals)):
+        assert value in label and value in log
+    assert "m);" in label  # the GCP CRS's unit, as in the log
     assert expected.loo_error_pixels.max() > 0  # clicks are not exact: the errors are real
     assert window.view.arrow_count() == 4
     assert "RMSE" in window.residual_label.text()
@@ -323,7 +338,7 @@ def test_adding_gcps_by_clicks_updates_the_residual_table(window, figure_copy):
     window.gcp_table.item(4, 3).setText(f"{truth.map[8, 0] + 5000:g}")
     window.gcp_table.item(4, 4).setText(f"{truth.map[8, 1]:g}")
     settle()
-    loo = [float(window.gcp_table.item(row, 6).text()) for row in range(5)]
+    loo = [number_shown(window.gcp_table.item(row, 6).text()) for row in range(5)]
     assert np.argmax(loo) == 4
     assert window.residuals.loo_error_map[4] > 1000
 
@@ -331,7 +346,7 @@ def test_adding_gcps_by_clicks_updates_the_residual_table(window, figure_copy):
     key(window, Qt.Key.Key_E)
     window.gcp_table.item(4, 3).setText(f"{truth.map[8, 0]:g}")
     settle()
-    assert max(float(window.gcp_table.item(row, 6).text()) for row in range(5)) < 2
+    assert max(number_shown(window.gcp_table.item(row, 6).text()) for row in range(5)) < 2
 
     # Disabling a GCP and deleting one with the Delete key.
     window.gcp_table.item(0, 0).setCheckState(Qt.CheckState.Unchecked)

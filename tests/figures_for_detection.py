@@ -15,6 +15,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from figures_for_tests import draw_contourf  # noqa: E402
 from matplotlib import colors as mcolors  # noqa: E402
 from matplotlib import ticker  # noqa: E402
 
@@ -103,11 +104,7 @@ def render_matplotlib(grid, extent, path, cmap="viridis", vmin=None, vmax=None, 
     vmin = float(np.nanmin(grid)) if vmin is None else vmin
     vmax = float(np.nanmax(grid)) if vmax is None else vmax
     if levels is not None:
-        x = np.linspace(extent[0], extent[1], grid.shape[1])
-        y = np.linspace(extent[3], extent[2], grid.shape[0])
-        mappable = axes.contourf(x, y, grid, levels=levels, cmap=cmap)
-        axes.set_xlim(extent[0], extent[1])
-        axes.set_ylim(extent[2], extent[3])
+        mappable = draw_contourf(axes, grid, extent, levels, cmap)
         vmin, vmax = levels[0], levels[-1]
     else:
         norm = mcolors.LogNorm(vmin, vmax) if log else mcolors.Normalize(vmin, vmax)
@@ -179,3 +176,33 @@ def gmt_map_to_pixel(folder, region, projection, points, x_offset_inch, y_offset
     col = (x_offset_inch + inches[:, 0]) * dpi
     row = (page_height_inch - y_offset_inch - inches[:, 1]) * dpi
     return col, row
+
+
+#: GMT's Mercator map of ocean-floor age (:func:`render_gmt_age_mercator`): region, projection,
+#: and the map's offset on the page (-X1i -Y1.5i on 8.5 x 7.5 in, drawn at 100 dpi).
+AGE_MERCATOR = dict(region="-180/-100/-50/10", projection="M6i", x_offset_inch=1.0,
+                    y_offset_inch=1.5, page_height_inch=7.5, dpi=100)
+
+
+def render_gmt_age_mercator(folder, grid_path):
+    """The age grid on a Mercator map with GMT's chequered 'fancy' frame, labelled in degrees,
+    and a horizontal psscale 4 in wide centred 0.4 in below it; ``folder / "fig.png"``.
+
+    Placed as :data:`AGE_MERCATOR` says (:func:`gmt_map_to_pixel` takes its values).
+    """
+    region, projection = AGE_MERCATOR["region"], AGE_MERCATOR["projection"]
+    run_gmt(folder,
+            "gmt makecpt -Chaxby -T0/180/10 > age.cpt",
+            "gmt set PS_MEDIA 8.5ix7.5i",
+            f"gmt grdimage {grid_path} -R{region} -J{projection} -Cage.cpt -X1i -Y1.5i -P "
+            "-Baf -BWSne -K > fig.ps",
+            "gmt psscale -R -J -Cage.cpt -DJBC+w4i/0.2i+o0/0.4i+h -Bxaf -O >> fig.ps",
+            "gmt psconvert fig.ps -Tg -E100")
+    return folder / "fig.png"
+
+
+def age_mercator_to_pixel(folder, points):
+    """Pixel positions of (lon, lat) points on :func:`render_gmt_age_mercator`'s figure."""
+    a = AGE_MERCATOR
+    return gmt_map_to_pixel(folder, a["region"], a["projection"], points, a["x_offset_inch"],
+                            a["y_offset_inch"], a["page_height_inch"], a["dpi"])

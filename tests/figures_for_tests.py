@@ -95,11 +95,7 @@ def render_grid(grid, extent, path, cmap="viridis", vmin=None, vmax=None, log=Fa
         colorbar_axes = figure.add_axes(_rect(colorbar_box, size))
         norm = mcolors.LogNorm(vmin, vmax) if log else mcolors.Normalize(vmin, vmax)
         if levels is not None:
-            x = np.linspace(extent[0], extent[1], grid.shape[1])
-            y = np.linspace(extent[3], extent[2], grid.shape[0])
-            mappable = axes.contourf(x, y, grid, levels=levels, cmap=cmap)
-            axes.set_xlim(extent[0], extent[1])
-            axes.set_ylim(extent[2], extent[3])
+            mappable = draw_contourf(axes, grid, extent, levels, cmap)
         else:
             mappable = axes.imshow(grid, cmap=cmap, norm=norm, extent=extent, aspect="auto",
                                    interpolation=interpolation)
@@ -128,6 +124,23 @@ def render_grid(grid, extent, path, cmap="viridis", vmin=None, vmax=None, log=Fa
         annotation = np.zeros(images[0].shape[:2], bool)
     return RenderedFigure(str(path), size, plot_box, colorbar_box, extent, np.asarray(grid, float),
                           "contourf" if levels is not None else interpolation, annotation)
+
+
+def draw_contourf(axes, grid, extent, levels, cmap):
+    """``contourf`` of a grid over the whole axes: its first row along the top (north) edge,
+    its first and last columns on the left and right edges; returns the mappable.
+
+    Parameters
+    ----------
+    extent : tuple (left, right, bottom, top)
+        Map coordinates of the axes' edges.
+    """
+    x = np.linspace(extent[0], extent[1], grid.shape[1])
+    y = np.linspace(extent[3], extent[2], grid.shape[0])
+    mappable = axes.contourf(x, y, grid, levels=levels, cmap=cmap)
+    axes.set_xlim(extent[0], extent[1])
+    axes.set_ylim(extent[2], extent[3])
+    return mappable
 
 
 def _rect(box, size):

@@ -6,7 +6,12 @@ the pixel grid, up to a pixel late; the issue's bar is 2 px).
 """
 import numpy as np
 import pytest
-from figures_for_detection import gmt_map_to_pixel, render_matplotlib, run_gmt
+from figures_for_detection import (
+    age_mercator_to_pixel,
+    render_gmt_age_mercator,
+    render_matplotlib,
+    run_gmt,
+)
 from figures_for_tests import jacksboro_dem, topobathy
 
 from colormap_decoder.plugin.engine.detection.layout import detect_layout
@@ -70,17 +75,8 @@ def test_gmt_plain_frame_with_gridlines_and_psscale(tmp_path, shared_data):
 
 def test_gmt_fancy_frame_inner_line_is_the_map_edge(tmp_path, shared_data):
     """A Mercator map with GMT's chequered 'fancy' frame and a horizontal psscale below it."""
-    grid_path = shared_data / "gmtserver_age.3.20.nc"
-    region, projection = "-180/-100/-50/10", "M6i"
-    run_gmt(tmp_path,
-            "gmt makecpt -Chaxby -T0/180/10 > age.cpt",
-            "gmt set PS_MEDIA 8.5ix7.5i",
-            f"gmt grdimage {grid_path} -R{region} -J{projection} -Cage.cpt -X1i -Y1.5i -P "
-            "-Baf -BWSne -K > fig.ps",
-            "gmt psscale -R -J -Cage.cpt -DJBC+w4i/0.2i+o0/0.4i+h -Bxaf -O >> fig.ps",
-            "gmt psconvert fig.ps -Tg -E100")
-    col, row = gmt_map_to_pixel(tmp_path, region, projection, [(-180, 10), (-100, -50)],
-                                1.0, 1.5, 7.5, 100)
+    render_gmt_age_mercator(tmp_path, shared_data / "gmtserver_age.3.20.nc")
+    col, row = age_mercator_to_pixel(tmp_path, [(-180, 10), (-100, -50)])
     layout = detect_layout(read_figure(str(tmp_path / "fig.png")).rgb)
     assert layout.frame.kind == "fancy"
     assert_box_close(layout.frame.box, (col[0], row[0], col[1], row[1]), "frame")

@@ -8,7 +8,12 @@ hemisphere letters, plain metres with an offset '1e6', powers of ten on a log ba
 """
 import numpy as np
 import pytest
-from figures_for_detection import gmt_map_to_pixel, render_matplotlib, run_gmt
+from figures_for_detection import (
+    age_mercator_to_pixel,
+    render_gmt_age_mercator,
+    render_matplotlib,
+    run_gmt,
+)
 from figures_for_tests import jacksboro_dem, topobathy
 
 from colormap_decoder.plugin.engine.detection.answers import Needs, answer_from_figure
@@ -169,15 +174,7 @@ def test_gmt_plain_frame_and_psscale(tmp_path, shared_data):
 def test_gmt_mercator_axis_is_refused_not_used(tmp_path, shared_data):
     """Latitude labels on a Mercator map are not evenly spaced: GCPs from them would be wrong,
     so the run is refused, naming GCPS; the colorbar is still read."""
-    grid_path = shared_data / "gmtserver_age.3.20.nc"
-    region, projection = "-180/-100/-50/10", "M6i"
-    run_gmt(tmp_path,
-            "gmt makecpt -Chaxby -T0/180/10 > age.cpt",
-            "gmt set PS_MEDIA 8.5ix7.5i",
-            f"gmt grdimage {grid_path} -R{region} -J{projection} -Cage.cpt -X1i -Y1.5i -P "
-            "-Baf -BWSne -K > fig.ps",
-            "gmt psscale -R -J -Cage.cpt -DJBC+w4i/0.2i+o0/0.4i+h -Bxaf -O >> fig.ps",
-            "gmt psconvert fig.ps -Tg -E100")
+    render_gmt_age_mercator(tmp_path, shared_data / "gmtserver_age.3.20.nc")
     figure = read_figure(str(tmp_path / "fig.png"))
     layout = detect_layout(figure.rgb)
     settings = DecodeSettings(figure_path=figure.path)
@@ -188,8 +185,7 @@ def test_gmt_mercator_axis_is_refused_not_used(tmp_path, shared_data):
     answers = answer_from_figure(settings, figure, layout, Needs(value_range=True))
     assert abs(answers.settings.vmin - 0) <= 0.9 and abs(answers.settings.vmax - 180) <= 0.9
     # The longitude axis is linear on Mercator: read within a pixel.
-    col, _ = gmt_map_to_pixel(tmp_path, region, projection, [(-180, 0), (-100, 0)], 1.0, 1.5,
-                              7.5, 100)
+    col, _ = age_mercator_to_pixel(tmp_path, [(-180, 0), (-100, 0)])
     x_fit = answers.reading.x_axis.fit if answers.reading.x_axis else None
     if x_fit is None:
         x_fit = read_figure_face(figure.rgb, layout).x_axis.fit

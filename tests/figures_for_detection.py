@@ -88,8 +88,9 @@ def degree_formatter(axis):
 def render_matplotlib(grid, extent, path, cmap="viridis", vmin=None, vmax=None, log=False,
                       levels=None, degrees=True, horizontal_bar=False, dpi=100, size=(9, 6),
                       jpeg_quality=None, reversed_axis=False, contours=True, title="A real grid",
-                      xlabel=None, ylabel=None):
-    """Draw a grid as a journal figure: imshow (or contourf) with labelled axes and a colorbar.
+                      xlabel=None, ylabel=None, reversed_bar=False):
+    """Draw a grid as a journal figure: imshow (or contourf) with labelled axes and a colorbar
+    (``reversed_bar``: its value axis inverted, the low end at the top or right).
 
     Positions are read back from matplotlib's own transforms after drawing, so the truth holds
     whatever the layout (no pixel snapping is arranged).
@@ -129,6 +130,8 @@ def render_matplotlib(grid, extent, path, cmap="viridis", vmin=None, vmax=None, 
     if ylabel:
         axes.set_ylabel(ylabel)
     figure.colorbar(mappable, cax=bar_axes, orientation="horizontal" if horizontal_bar else "vertical")
+    if reversed_bar:
+        (bar_axes.invert_xaxis if horizontal_bar else bar_axes.invert_yaxis)()
     figure.canvas.draw()
     height = figure.canvas.get_width_height()[1]
 

@@ -16,8 +16,7 @@ import numpy as np
 from .colour_decoding import NOISE_FLOOR_DELTA_E, NOISE_MODES, ColourDecoder, DecodedField, ValueMapping, denoise
 from .colour_scales import colour_scale_from_samples, resolve_colour_scale, sample_colorbar
 from .detection.answers import answer_from_figure, parameters_to_find
-from .detection.colorbar import sample_bar_by_ticks
-from .detection.colormap_match import fits_data_better, recognise_colormap
+from .detection.colormap_match import read_bar_colours
 from .detection.layout import COLORBAR_EXCLUSION_MARGIN, describe_layout_use, detect_layout
 from .errors import ColourScaleError, EngineError, GcpError, GeoreferencingError
 from .figure import read_figure, read_figure_header
@@ -174,26 +173,10 @@ def build_colour_scale(settings, figure, layout=None) -> tuple:
         fractions, samples = sample_colorbar(figure.rgb, colorbar_box, flip=settings.colorbar_flip)
         return colour_scale_from_samples(samples, name="colorbar", positions=fractions), colorbar_box
     if not settings.colormap and layout is not None and layout.colorbar is not None:
-        colorbar_box = layout.colorbar.pixel_box()
-        fractions, samples = sample_colorbar(figure.rgb, colorbar_box, flip=settings.colorbar_flip)
-        bar_fit = getattr(layout, "bar_fit", None)
-        if bar_fit is not None and settings.vmin is not None and settings.vmax is not None:
-            # Each sample placed by the colorbar's tick fit rather than by the box's edges.
-            fractions, samples = sample_bar_by_ticks(figure.rgb, layout.colorbar, bar_fit,
-                                                     settings.vmin, settings.vmax)
         # A known colormap recognised in the bar decodes with its exact table.
-        layout.recognised = recognise_colormap(fractions, samples, layout.colorbar.across_spread,
-                                               settings.qgis_resources)
-        sampled = colour_scale_from_samples(samples, name="colorbar (found on the figure)",
-                                            positions=fractions)
-        if layout.recognised is not None:
-            table = resolve_colour_scale(layout.recognised.name, settings.qgis_resources)
-            box = layout.frame.inner_pixel_box() if layout.frame is not None else \
-                (0, 0, figure.shape[1], figure.shape[0])
-            layout.recognised.exact = fits_data_better(figure.rgb, box, table, sampled)
-            if layout.recognised.exact:
-                return table, colorbar_box
-        return sampled, colorbar_box
+        bar = read_bar_colours(figure.rgb, layout, settings)
+        layout.recognised = bar.recognised
+        return bar.scale, layout.colorbar.pixel_box()
     if not settings.colormap:
         raise ColourScaleError("Give a COLORMAP (a name or a .cpt file) or draw the COLORBAR box: "
                                "no colorbar was found on the figure.")

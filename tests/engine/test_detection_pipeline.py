@@ -1,6 +1,7 @@
 """decode_map with parameters left empty that the figure can answer (issue 13's first item:
 the colorbar never comes back as data)."""
 import numpy as np
+import pytest
 from sample_figure import FIGURE, POINTS_FILE, sample_extents
 
 from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
@@ -65,6 +66,18 @@ def test_given_boxes_win_over_detection():
     assert not any("found on the figure" in m for m in messages)
 
 
+def write_corner_gcps(folder, truth):
+    """A GCP file of the rendered frame's corners (figures_for_detection.DetectionFigure)."""
+    left, top, right, bottom = truth.frame
+    lines = ["pixel_x,pixel_y,map_x,map_y"]
+    for x, y in ((left, top), (right, top), (left, bottom), (right, bottom)):
+        mx, my = truth.pixel_to_map(x, y)
+        lines.append(f"{x!r},{y!r},{float(mx)!r},{float(my)!r}")
+    path = folder / "corners.gcps.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
 def test_a_detected_bar_and_a_hand_drawn_colorbar_box_both_count_as_sampled(tmp_path):
     """A scale read off the figure's own bar, found or drawn by hand as COLORBAR, holds the
     figure's 8-bit colours, not a renderer's table: the decoder never looks exact colours up in
@@ -77,15 +90,8 @@ def test_a_detected_bar_and_a_hand_drawn_colorbar_box_both_count_as_sampled(tmp_
     own_ramp = LinearSegmentedColormap.from_list("own_ramp", ["#1b3a6b", "#c8553d", "#f2e8cf"])
     truth = render_matplotlib(grid, extent, tmp_path / "own_ramp.png", cmap=own_ramp,
                               vmin=200.0, vmax=1100.0, contours=False)
-    left, top, right, bottom = truth.frame
-    lines = ["pixel_x,pixel_y,map_x,map_y"]
-    for x, y in ((left, top), (right, top), (left, bottom), (right, bottom)):
-        mx, my = truth.pixel_to_map(x, y)
-        lines.append(f"{x!r},{y!r},{float(mx)!r},{float(my)!r}")
-    gcps = tmp_path / "own_ramp.gcps.csv"
-    gcps.write_text("\n".join(lines) + "\n")
     common = dict(figure_path=truth.path, colormap="", vmin=200.0, vmax=1100.0, gcp_crs=truth.crs,
-                  gcps_path=str(gcps))
+                  gcps_path=write_corner_gcps(tmp_path, truth))
     found = decode_map(DecodeSettings(**common))
     bar_left, bar_top, bar_right, bar_bottom = truth.colorbar
     drawn = decode_map(DecodeSettings(**common, colorbar_extent=(bar_left + 2, bar_right - 2,
@@ -99,3 +105,29 @@ def test_a_detected_bar_and_a_hand_drawn_colorbar_box_both_count_as_sampled(tmp_
     both = np.isfinite(found.field.values) & np.isfinite(drawn.field.values)
     assert both.sum() >= 0.95 * np.isfinite(drawn.field.values).sum()
     assert np.median(np.abs(found.field.values[both] - drawn.field.values[both])) <= 0.005 * 900
+
+
+@pytest.mark.parametrize("reversed_bar", [False, True])
+def test_detectfigure_and_decodemap_name_the_same_colormap(tmp_path, reversed_bar):
+    """One way of recognising the colormap of the bar found on a figure: detectfigure's
+    findings and decodemap's automatic run (VMIN, VMAX and COLORMAP empty) name the same one,
+    also when the bar runs from high at the bottom to low at the top."""
+    from figures_for_detection import render_matplotlib
+    from figures_for_tests import jacksboro_dem
+
+    from colormap_decoder.plugin.engine.detection.findings import find_everything
+    from colormap_decoder.plugin.engine.figure import read_figure
+
+    grid, extent = jacksboro_dem()
+    truth = render_matplotlib(grid, extent, tmp_path / "figure.png", cmap="cividis",
+                              vmin=200.0, vmax=1100.0, contours=False, reversed_bar=reversed_bar)
+    findings = find_everything(read_figure(truth.path), gcp_crs="EPSG:4326")
+    decoded = decode_map(DecodeSettings(figure_path=truth.path, colormap="",
+                                        gcps_path=write_corner_gcps(tmp_path, truth),
+                                        gcp_crs="EPSG:4326"))
+    assert findings.parameters["COLORBAR_FLIP"] is reversed_bar
+    assert findings.recognised is not None and decoded.layout.recognised is not None
+    assert findings.recognised.name == decoded.layout.recognised.name == "matplotlib:cividis"
+    assert findings.recognised.exact == decoded.layout.recognised.exact
+    # What detectfigure hands on as COLORMAP is the table decodemap decodes with.
+    assert findings.parameters["COLORMAP"] == decoded.scale_name

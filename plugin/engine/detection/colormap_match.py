@@ -8,6 +8,7 @@ then decoded with its exact table instead of the sampled one.
 """
 import threading
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 
@@ -182,3 +183,80 @@ def fits_data_better(rgb, box, table_scale, sampled_scale, samples=20000, seed=0
     if data.sum() < 100:
         return True
     return float(np.median(table[data])) <= float(np.median(sampled[data])) + 0.05
+
+
+@dataclass
+class BarColours:
+    """The colorbar found on a figure, sampled, and the named colormap it shows.
+
+    Attributes
+    ----------
+    sampled : ColourScale
+        The bar's own colours (``sampled_from_figure``).
+    recognised : RecognisedColormap or None
+        The named colormap the bar shows; its ``exact`` says whether the map's own pixels lie
+        at least as close to its table as to the bar's colours.
+    table : ColourScale or None
+        The recognised colormap's table.
+    """
+
+    sampled: object
+    recognised: Optional[RecognisedColormap] = None
+    table: object = None
+
+    @property
+    def scale(self) -> object:
+        """The scale to decode with: the recognised table when it fits the map's pixels at
+        least as well (``recognised.exact``), else the bar's own colours."""
+        if self.recognised is not None and self.recognised.exact:
+            return self.table
+        return self.sampled
+
+
+def read_bar_colours(rgb, layout, settings) -> "BarColours":
+    """Sample the colorbar found on a figure and recognise its colormap, as ``decodemap`` does
+    it for ``settings``; ``detectfigure`` calls the same, so the two name the same colormap.
+
+    The bar's low end is where ``settings.colorbar_flip`` says (the labels tell it, see
+    ``answers``). With VMIN and VMAX known and the bar's tick fit read (``layout.bar_fit``),
+    each sample is placed by the fit rather than by the box's edges. A recognised colormap
+    (:func:`recognise_colormap`) is then checked against the map's own pixels
+    (:func:`fits_data_better`).
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8
+    layout : layout.Layout
+        With a ``colorbar`` (and a ``frame`` when found).
+    settings : pipeline.DecodeSettings
+
+    Returns
+    -------
+    BarColours
+
+    Raises
+    ------
+    EngineError
+        When the bar cannot be sampled (see ``sample_colorbar``).
+    """
+    from ..colour_scales import colour_scale_from_samples, resolve_colour_scale, sample_colorbar
+    from .colorbar import sample_bar_by_ticks
+
+    fractions, samples = sample_colorbar(rgb, layout.colorbar.pixel_box(),
+                                         flip=settings.colorbar_flip)
+    bar_fit = getattr(layout, "bar_fit", None)
+    if bar_fit is not None and settings.vmin is not None and settings.vmax is not None:
+        # Each sample placed by the colorbar's tick fit rather than by the box's edges.
+        fractions, samples = sample_bar_by_ticks(rgb, layout.colorbar, bar_fit, settings.vmin,
+                                                 settings.vmax)
+    recognised = recognise_colormap(fractions, samples, layout.colorbar.across_spread,
+                                    settings.qgis_resources)
+    sampled = colour_scale_from_samples(samples, name="colorbar (found on the figure)",
+                                        positions=fractions)
+    if recognised is None:
+        return BarColours(sampled)
+    table = resolve_colour_scale(recognised.name, settings.qgis_resources)
+    box = layout.frame.inner_pixel_box() if layout.frame is not None else \
+        (0, 0, rgb.shape[1], rgb.shape[0])
+    recognised.exact = fits_data_better(rgb, box, table, sampled)
+    return BarColours(sampled, recognised, table)

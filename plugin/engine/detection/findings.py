@@ -52,13 +52,12 @@ def find_everything(figure, gcp_crs=None, resources=None) -> "FigureFindings":
     -------
     FigureFindings
     """
-    from ..colour_scales import sample_colorbar
     from ..pipeline import DecodeSettings
-    from .colormap_match import recognise_colormap
 
     layout = detect_layout(figure.rgb)
     findings = FigureFindings(layout)
-    settings = DecodeSettings(figure_path=figure.path, gcp_crs=gcp_crs, scale_automatic=True)
+    settings = DecodeSettings(figure_path=figure.path, gcp_crs=gcp_crs, scale_automatic=True,
+                              qgis_resources=resources)
     findings.messages += describe_layout_use(layout, settings, figure.geotransform)
     if layout.frame is not None:
         findings.parameters["PLOT_AREA"] = extent_text(
@@ -69,22 +68,12 @@ def find_everything(figure, gcp_crs=None, resources=None) -> "FigureFindings":
     if layout.colorbar is not None:
         findings.parameters["COLORBAR"] = extent_text(
             pixel_box_to_extent(layout.colorbar.pixel_box(), figure.geotransform))
-        try:
-            fractions, colours = sample_colorbar(figure.rgb, layout.colorbar.pixel_box())
-            findings.recognised = recognise_colormap(fractions, colours,
-                                                     layout.colorbar.across_spread, resources)
-        except EngineError as error:
-            findings.problems.append(f"COLORBAR: {error}")
-        if findings.recognised is not None:
-            findings.parameters["COLORMAP"] = findings.recognised.name
-            findings.messages.append(
-                f"Colormap recognised: {findings.recognised.name} (mean ΔE "
-                f"{findings.recognised.mean_delta_e:.2f} from the bar's colours).")
     else:
         findings.problems.append("COLORBAR: no colorbar was found; give COLORMAP (a name or a "
                                  ".cpt file) or draw the COLORBAR box.")
     if not ocr_available():
         findings.problems.append(f"VMIN, VMAX, GCPS: tick labels cannot be read. {INSTALL_HINT}")
+        _recognise_colormap(findings, figure, layout, settings)
         return findings
     findings.reading = read_figure_face(figure.rgb, layout)
     findings.messages += findings.reading.messages
@@ -100,6 +89,8 @@ def find_everything(figure, gcp_crs=None, resources=None) -> "FigureFindings":
                 findings.parameters["LEVELS"] = ",".join(f"{v:g}" for v in answers.settings.levels)
         except EngineError as error:
             findings.problems.append(f"{error.parameter}: {error}")
+    # With the bar's direction and tick fit when its labels were read, as decodemap has them.
+    _recognise_colormap(findings, figure, layout, answers.settings)
     if figure.geotransform is None:
         try:
             _answer_gcps(answers, layout)
@@ -111,6 +102,32 @@ def find_everything(figure, gcp_crs=None, resources=None) -> "FigureFindings":
         findings.messages.append("The figure is georeferenced: no GCPs needed.")
     findings.messages += [m for m in answers.messages if m not in findings.messages]
     return findings
+
+
+def _recognise_colormap(findings, figure, layout, settings):
+    """The colormap the bar shows, recognised as decodemap recognises it with ``settings``
+    (:func:`.colormap_match.read_bar_colours`); COLORMAP only when decodemap would decode with
+    that colormap's table."""
+    from .colormap_match import read_bar_colours
+
+    if layout.colorbar is None:
+        return
+    try:
+        found = findings.recognised = read_bar_colours(figure.rgb, layout, settings).recognised
+    except EngineError as error:
+        findings.problems.append(f"COLORBAR: {error}")
+        return
+    if found is None:
+        return
+    if found.exact:
+        findings.parameters["COLORMAP"] = found.name
+        findings.messages.append(f"Colormap recognised: {found.name} (mean ΔE "
+                                 f"{found.mean_delta_e:.2f} from the bar's colours).")
+    else:
+        findings.messages.append(
+            f"Colormap close to {found.name} (mean ΔE {found.mean_delta_e:.2f} from the bar's "
+            f"colours), but the map's pixels lie closer to the bar's own colours: COLORMAP is "
+            f"left empty, so that decodemap decodes the bar's colours.")
 
 
 __all__ = ["find_everything", "FigureFindings", "describe_axis"]

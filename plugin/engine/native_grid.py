@@ -21,11 +21,14 @@ Detection (:func:`find_lattice`)
        two neighbours (a blended pixel column or a JPEG's blur spreads a line over two).
     3. Regularity. The comb's period comes from the profile's spectrum (the lowest strong
        peak: robust to missing and stray lines); each line gets the number of the nearest
-       lattice line, and a fit on the lines within a pixel gives size and phase: least squares,
-       then, when every line lies within about half a pixel (a clean figure, where each edge
-       is the pixel boundary nearest to its line), the centre of the lattices that keep every
-       line within half a pixel of its edge, far more precise. More than a fifth of the lines
-       off the lattice, or a fit off by more than half a pixel RMS, means no regular lattice.
+       lattice line, and a least-squares fit on the lines within a pixel gives a first size and
+       phase. More than a fifth of the lines off the lattice, or a fit off by more than half a
+       pixel RMS, means no regular lattice. Size and phase are then pinned down by modelling
+       the renderer (:func:`_rounded_edge_fit`): each edge is the pixel boundary nearest its
+       line, so the edges bound the lattice to a small region, within which the lattice is
+       tied to the plot area's frame (outer cell edges on the frame's pixel boundaries) or to
+       round map coordinates (a round cell size in map units, lines on round coordinates) when
+       exactly one such lattice fits every edge, and is the region's centroid otherwise.
     4. Validation. Most colour steps (above the background) must lie on lattice lines, in the
        figure as a whole and in each third of it (a lon/lat grid drawn in a projection has
        curved or unevenly spaced lines: they may line up near the centre, not everywhere), and
@@ -177,7 +180,8 @@ def luma(rgb, chunk_rows=512) -> np.ndarray:
     return result
 
 
-def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX) -> "LatticeSearch":
+def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
+                 map_axes=None) -> "LatticeSearch":
     """Look for a regular lattice of cells in the figure.
 
     Parameters
@@ -193,6 +197,10 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX) -> "Latt
         user drew). Default: the box around the decoded pixels.
     min_cell : float
         Smallest cell side looked for, pixels.
+    map_axes : tuple ((x0, a), (y0, e)), optional
+        A north-up affine georeference of the figure (map x = x0 + a * pixel x, map y = y0 + e *
+        pixel y; see :func:`north_up_axes`): the lattice's phase and size are then tied to round
+        map coordinates when the edges allow exactly one such lattice.
 
     Returns
     -------
@@ -214,12 +222,19 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX) -> "Latt
     crop_luma = luma(rgb[row0:row1, col0:col1])
     x_steps, x_pairs, y_steps, y_pairs, (noise, identical) = _step_profiles(crop_luma, crop_data)
     fits, excess = [], []
-    for axis, steps, pairs in (("x", x_steps, x_pairs), ("y", y_steps, y_pairs)):
+    for axis, steps, pairs, start in (("x", x_steps, x_pairs, col0),
+                                      ("y", y_steps, y_pairs, row0)):
         lines = _profile_lines(steps, pairs)
         if isinstance(lines, str):
             return LatticeSearch(None, f"no lattice: along {axis}, {lines}")
         excess.append(_excess_steps(steps, pairs))
-        fit = _fit_lines(lines, excess[-1], min_cell)
+        map_axis = None
+        if map_axes is not None:
+            # In the crop's boundary coordinates.
+            offset, scale = map_axes[len(fits)]
+            map_axis = (offset + scale * start, scale)
+        fit = _fit_lines(lines, excess[-1], min_cell, frame=(0, len(steps) - 1),
+                         map_axis=map_axis)
         if isinstance(fit, str):
             return LatticeSearch(None, f"no regular lattice: along {axis}, {fit}")
         fits.append(fit)
@@ -406,12 +421,27 @@ def _comb_period(excess, min_cell):
     return size, phase
 
 
-def _fit_lines(positions, excess, min_cell):
+def _fit_lines(positions, excess, min_cell, frame=None, map_axis=None):
     """Fit ``position = phase + number * size`` to line positions, or say why it fails.
 
     The spectrum of the profile gives a first size and phase (robust to missing and spurious
     lines); each line then gets the number of the nearest lattice line, and a least-squares fit
     on the lines within :data:`LINE_FIT_TOLERANCE` gives size and phase to sub-pixel precision.
+    That fit is then refined by modelling the renderer (:func:`_rounded_edge_fit`): each edge
+    lies on the pixel boundary nearest its line.
+
+    Parameters
+    ----------
+    positions : ndarray
+        Line positions (boundary coordinates, pixels).
+    excess : ndarray
+        The profile's luma steps above background (for the comb's period).
+    min_cell : float
+        Smallest cell side looked for, pixels.
+    frame : tuple (start, stop), optional
+        Boundary coordinates of the plot area's sides along this axis.
+    map_axis : tuple (offset, scale), optional
+        Map coordinate of boundary coordinate ``p``: ``offset + scale * p``.
 
     Returns
     -------
@@ -433,13 +463,6 @@ def _fit_lines(positions, excess, min_cell):
     number = np.round((positions - phase) / size)
     residual = positions - (phase + number * size)
     inliers = np.abs(residual) <= LINE_FIT_TOLERANCE
-    clean = np.abs(residual) <= 0.6
-    if clean.sum() >= max(MIN_LINES, 0.9 * inliers.sum()):
-        # Clean edges: each lies at the pixel boundary nearest its line, so every line is within
-        # half a pixel of its edge; the centre of the lattices those bounds allow is far more
-        # precise than least squares for such uniform errors.
-        size, phase = _feasible_centre(number[clean], positions[clean], size, phase)
-        residual = positions - (phase + number * size)
     kept_numbers = number[inliers]
     share = inliers.mean()
     if share < MIN_INLIER_SHARE or len(np.unique(kept_numbers)) < MIN_LINES:
@@ -452,40 +475,322 @@ def _fit_lines(positions, excess, min_cell):
     coverage = len(np.unique(kept_numbers)) / (kept_numbers.max() - kept_numbers.min() + 1)
     if coverage < MIN_LINE_COVERAGE:
         return f"lines too sparse for a lattice ({100 * coverage:.0f} % of them seen)"
+    size, phase = _rounded_edge_fit(number[inliers], positions[inliers], size, phase, frame,
+                                    map_axis)
     return _AxisFit(size, float(phase % size), rms, int(inliers.sum()))
 
 
-def _feasible_centre(number, position, size, phase, steps=4001):
-    """The centre of the lattices that put every line within half a pixel of its edge.
+# A renderer's edge lies within half a pixel of its line; this much more (pixels) is allowed
+# for a tie rounded either way and for an edge a JPEG's blur moved.
+EDGE_TOLERANCE = 0.05
+# At most this share of the lines may be dropped as strays before the edge model is given up.
+MAX_STRAY_EDGES = 0.1
+# The lattice line nearest a side of the plot area is tied to it when within this (pixels).
+FRAME_REACH = 2.0
 
-    A renderer draws the edge of a line at ``b`` on the pixel boundary nearest to it, so the
-    line lies in ``(edge - 0.5, edge + 0.5]``. Over a fine range of sizes, each size allows an
-    interval of phases; the centroid of that feasible region (sizes and phases weighted by the
-    interval lengths) is the estimate. When no lattice satisfies every bound (a stray edge), the
-    least-squares values are kept.
+
+def _rounded_edge_fit(number, position, size, phase, frame=None, map_axis=None,
+                      steps=2001):
+    """Size and phase of the lattice from its edges, modelling the renderer's rounding.
+
+    A renderer (Agg, Ghostscript, GMT) draws the edge of a cell on the pixel boundary nearest to
+    its line, ``edge = round(phase + number * size)`` (ties either way); a JPEG blurs that edge
+    but keeps it where it was, so the nearest boundary to the edge's centroid is the edge (an
+    edge whose centroid lies between boundaries may be either of the two). Each edge thus
+    bounds its line to within half a pixel, and the lattices that satisfy every bound form a
+    small region of (size, phase). Least squares on such uniform errors is far less precise
+    than that region.
+
+    Which point of the region: the lattice is tied to the plot area's frame when it can be. A
+    figure whose grid fills its axes (a full-extent ``pcolormesh``, ``imshow``, ``grdimage``)
+    has its outer cell edges on the frame, which renderers put on a pixel boundary (Agg snaps
+    an image's origin to whole pixels; GMT's frame offsets are whole inches). So when the
+    lattice line nearest a side of the plot area (within :data:`FRAME_REACH`) can lie exactly
+    on one pixel boundary, and only one, consistently with every edge, it is put there; with
+    both sides so tied, the cell size is their distance over the cells between them. Otherwise
+    (a grid cut by the frame) the lattice is tied to the map when it can be
+    (:func:`_map_tie`: a round cell size with its lines on round coordinates, as a gridded
+    product's are); else (a figure resampled off the pixel grid, a map with no round lattice)
+    the region's centroid, the mean of the lattices the edges allow, is the estimate. Every
+    edge stays within its bound either way, so the error is at most the region's width: exact
+    when tied, else a tenth of a pixel or less at the outer cells when the cell size is not
+    close to a simple fraction of a pixel (up to about a fifth of one when it is, e.g. 6.4 px,
+    whose edges fall on only five phases).
+
+    When no lattice keeps every edge within half a pixel, :data:`EDGE_TOLERANCE` more is
+    allowed; when none does even then, edges (a line over the cells, a stray edge) are
+    dropped, the one farthest from the mid-range lattice (:func:`_minimax_lattice`) first, up
+    to :data:`MAX_STRAY_EDGES` of them; beyond that the least-squares values are kept. When
+    fewer than :data:`MIN_SHARP_SHARE` of the edges lie on pixel boundaries (an antialiased or
+    resampled figure), least squares is kept.
 
     Parameters
     ----------
     number, position : ndarray
-        Each line's number in the lattice and its position (pixels).
+        Each line's number in the lattice and its position (pixels, boundary coordinates).
     size, phase : float
         The least-squares lattice.
+    frame : tuple (start, stop), optional
+        Boundary coordinates of the plot area's sides along this axis.
+    map_axis : tuple (offset, scale), optional
+        The map coordinate along this axis of a boundary coordinate ``p``: ``offset + scale *
+        p`` (a north-up affine georeference), for :func:`_map_tie`.
+
+    Returns
+    -------
+    size, phase : float
     """
+    edge = np.round(position)
+    sharp = np.abs(position - edge) <= SHARP_EDGE
+    if sharp.mean() < MIN_SHARP_SHARE:
+        # Edges between pixel boundaries (antialiased or resampled): least squares it is.
+        return size, phase
+    # Each line lies within half a pixel of its edge; an edge whose centroid a JPEG moved off
+    # the pixel boundaries may be either neighbouring boundary.
+    lower = np.where(sharp, edge, np.floor(position)) - 0.5
+    upper = np.where(sharp, edge, np.ceil(position)) + 0.5
     centre = float(np.mean(number))
     k = number - centre
     span = max(float(np.ptp(k)), 1.0)
     sizes = size + np.linspace(-2.0 / span, 2.0 / span, steps)
-    # Phases at the middle line number, so that size and phase are nearly independent.
-    low = np.max(position[None, :] - 0.5 - sizes[:, None] * k[None, :], axis=1)
-    high = np.min(position[None, :] + 0.5 - sizes[:, None] * k[None, :], axis=1)
-    length = high - low
-    feasible = length > 0
-    if not feasible.any():
+    keep = np.ones(len(edge), bool)
+    for _ in range(int(MAX_STRAY_EDGES * len(edge)) + 1):
+        for slack in (TIE, EDGE_TOLERANCE):
+            region = _edge_region(k[keep], lower[keep], upper[keep], sizes, slack)
+            if region is not None:
+                break
+        if region is not None:
+            break
+        # Not even with a JPEG's moved edges tolerated: the edge farthest off goes.
+        best_size, middle = _minimax_lattice(k[keep], 0.5 * (lower + upper)[keep], sizes)
+        line = middle + k * best_size
+        miss = np.maximum(lower - line, line - upper)
+        miss[~keep] = -np.inf
+        keep[int(np.argmax(miss))] = False
+    else:
         return size, phase
-    weight = length[feasible]
-    new_size = float(np.sum(sizes[feasible] * weight) / weight.sum())
-    middle = float(np.sum(0.5 * (low + high)[feasible] * weight) / weight.sum())
+    region_sizes, low, high = region
+    length = high - low
+    new_size = float(np.sum(region_sizes * length) / length.sum())
+    middle = float(np.sum(0.5 * (low + high) * length) / length.sum())
+    tied = _frame_tie(number[keep], lower[keep] - slack, upper[keep] + slack, centre,
+                      new_size, middle, frame)
+    if tied is None:
+        tied = _map_tie(number[keep], lower[keep] - slack, upper[keep] + slack, centre,
+                        region_sizes, map_axis)
+    if tied is not None:
+        new_size, middle = tied
     return new_size, middle - new_size * centre
+
+
+# Allowance (pixels) for a line exactly half way between two pixel boundaries.
+TIE = 1e-6
+# An edge is sharp (on a pixel boundary) when its centroid lies this close (pixels) to one.
+SHARP_EDGE = 0.15
+# The renderer's rounding is modelled when at least this share of the edges is sharp.
+MIN_SHARP_SHARE = 0.7
+
+
+def _edge_region(k, lower, upper, sizes, slack):
+    """The lattices that keep every line within its bounds (``slack`` more), or None.
+
+    Parameters
+    ----------
+    k : ndarray
+        Line numbers, counted from the middle line.
+    lower, upper : ndarray
+        Bounds of each line's position, pixels.
+    sizes : ndarray
+        Trial sizes, evenly spaced.
+    slack : float
+        Allowance beyond the bounds, pixels.
+
+    Returns
+    -------
+    sizes, low, high : ndarray
+        Trial sizes, finely spaced over those where some lattice fits, and for each the interval
+        of positions of line number 0 (the middle line, so that size and position are nearly
+        independent) that fit.
+    """
+    def intervals(trial):
+        low = np.max(lower[None, :] - trial[:, None] * k[None, :], axis=1) - slack
+        high = np.min(upper[None, :] - trial[:, None] * k[None, :], axis=1) + slack
+        return low, high
+
+    low, high = intervals(sizes)
+    feasible = np.flatnonzero(high > low)
+    if feasible.size == 0:
+        return None
+    # Refine over the feasible sizes, one coarse step beyond them either side.
+    step = sizes[1] - sizes[0] if len(sizes) > 1 else 0.0
+    fine = np.linspace(sizes[feasible[0]] - step, sizes[feasible[-1]] + step, len(sizes))
+    low, high = intervals(fine)
+    feasible = high > low
+    if not feasible.any():
+        return None
+    return fine[feasible], low[feasible], high[feasible]
+
+
+def _minimax_lattice(k, position, sizes):
+    """The lattice whose largest distance from a line position to its line is smallest.
+
+    Parameters
+    ----------
+    k : ndarray
+        Line numbers, counted from the middle line.
+    position : ndarray
+        Line positions, pixels.
+    sizes : ndarray
+        Trial sizes.
+
+    Returns
+    -------
+    size, middle : float
+        Cell size, and position of line number 0 (the middle line).
+    """
+    offsets = position[None, :] - sizes[:, None] * k[None, :]
+    low, high = offsets.min(axis=1), offsets.max(axis=1)
+    best = int(np.argmin(high - low))
+    return float(sizes[best]), float(0.5 * (high[best] + low[best]))
+
+
+def _frame_tie(number, lower, upper, centre, size, middle, frame):
+    """Size and middle-line position of the lattice whose outer lines lie on pixel boundaries
+    at the plot area's sides (see :func:`_rounded_edge_fit`), or None.
+
+    Parameters
+    ----------
+    number : ndarray
+        Line numbers.
+    lower, upper : ndarray
+        Bounds of each line's position, pixels.
+    centre : float
+        Number of the middle line.
+    size, middle : float
+        The lattice found so far: size, position of the middle line.
+    frame : tuple (start, stop) or None
+        The plot area's sides, pixel boundaries.
+    """
+    if frame is None:
+        return None
+    ties = []
+    for side in frame:
+        line = round((side - (middle - size * centre)) / size)
+        at = middle + (line - centre) * size
+        options = []
+        if abs(at - side) <= FRAME_REACH:
+            # Whole-pixel positions of that line consistent with every edge, at some size.
+            for boundary in range(int(np.floor(at - 1)), int(np.ceil(at + 1)) + 1):
+                allowed = _sizes_through(number, lower, upper, line, boundary)
+                if allowed is not None:
+                    options.append((line, boundary, allowed))
+        ties.append(options)
+    joint = []
+    for line_a, boundary_a, allowed_a in ties[0]:
+        for line_b, boundary_b, allowed_b in ties[1]:
+            if line_a == line_b:
+                continue
+            size = (boundary_b - boundary_a) / (line_b - line_a)
+            if allowed_a[0] <= size <= allowed_a[1] and allowed_b[0] <= size <= allowed_b[1]:
+                joint.append((size, boundary_a - (line_a - centre) * size))
+    if len(joint) == 1:
+        return joint[0]
+    if joint or any(len(options) > 1 for options in ties):
+        return None
+    single = [options[0] for options in ties if options]
+    if len(single) != 1:
+        return None
+    line, boundary, (smallest, largest) = single[0]
+    size = 0.5 * (smallest + largest)
+    return size, boundary - (line - centre) * size
+
+
+# Round cell sizes in map units: 1, 2, 2.5 and 5 times a power of ten, and the arc minutes and
+# seconds of a degree that gridded products use.
+ROUND_MANTISSAS = (1.0, 2.0, 2.5, 5.0)
+SEXAGESIMAL_SIZES = tuple(n / 60 for n in (1, 2, 3, 4, 5, 6, 7.5, 10, 12, 15, 20, 30)) + tuple(
+    n / 3600 for n in (1, 3, 5, 6, 10, 15, 20, 30))
+
+
+def _round_sizes(smallest, largest) -> list:
+    """Round cell sizes (map units) between ``smallest`` and ``largest``."""
+    if not (0 < smallest <= largest and np.isfinite(largest)):
+        return []
+    found = [size for size in SEXAGESIMAL_SIZES if smallest <= size <= largest]
+    for exponent in range(int(np.floor(np.log10(smallest))) - 1,
+                          int(np.ceil(np.log10(largest))) + 1):
+        found += [m * 10.0 ** exponent for m in ROUND_MANTISSAS
+                  if smallest <= m * 10.0 ** exponent <= largest]
+    return sorted(set(found))
+
+
+def _map_tie(number, lower, upper, centre, sizes, map_axis):
+    """Size and middle-line position of the lattice that is round on the map, or None.
+
+    A gridded product has a round cell size in its own units (2°, 0.25°, 5′, 10 km) and its
+    cell edges on round coordinates: on multiples of the cell size (edges at 0°, 2°...) or
+    half way between (cells centred on them: edges at -1°, 1°...). Through a north-up affine
+    georeference, each round size between the smallest and the largest the edges allow gives
+    a pixel lattice; the one whose lines fall on multiples of half its size in map units while
+    keeping every line within its bounds is the grid's, when there is exactly one.
+
+    Parameters
+    ----------
+    number : ndarray
+        Line numbers.
+    lower, upper : ndarray
+        Bounds of each line's position, pixels.
+    centre : float
+        Number of the middle line.
+    sizes : ndarray
+        Cell sizes (pixels) the edges allow, ascending.
+    map_axis : tuple (offset, scale) or None
+        Map coordinate of a boundary coordinate ``p``: ``offset + scale * p``.
+    """
+    if map_axis is None:
+        return None
+    offset, scale = (float(v) for v in map_axis)
+    if not (np.isfinite(offset) and np.isfinite(scale)) or scale == 0:
+        return None
+    magnitude = abs(scale)
+    # One coarse step of slack: a lattice exactly on its bounds may fall between trial sizes.
+    step = (sizes[-1] - sizes[0]) / max(1, len(sizes) - 1) + 1e-9 * sizes[0]
+    k = number - centre
+    base = int(round(centre))
+    found = []
+    for size_map in _round_sizes((sizes[0] - step) * magnitude, (sizes[-1] + step) * magnitude):
+        size = size_map / magnitude
+        low = np.max(lower - size * k)
+        high = np.min(upper - size * k)
+        if high < low:
+            continue
+        # Map coordinates of the line numbered ``base`` over the positions allowed.
+        ends = sorted((offset + scale * (low + (base - centre) * size),
+                       offset + scale * (high + (base - centre) * size)))
+        half = 0.5 * size_map
+        for multiple in range(int(np.ceil(ends[0] / half - 1e-9)),
+                              int(np.floor(ends[1] / half + 1e-9)) + 1):
+            at = (multiple * half - offset) / scale
+            middle = at - (base - centre) * size
+            line = middle + k * size
+            if np.all((line >= lower - 1e-9) & (line <= upper + 1e-9)):
+                found.append((size, middle))
+    return found[0] if len(found) == 1 else None
+
+
+def _sizes_through(number, lower, upper, line, boundary):
+    """The interval of cell sizes (pixels) for which the lattice with line ``line`` at pixel
+    boundary ``boundary`` keeps every line within its bounds, or None."""
+    distance = number - line
+    through = distance == 0
+    if np.any((boundary < lower[through]) | (boundary > upper[through])) or through.all():
+        return None
+    distance = distance[~through]
+    first = (lower[~through] - boundary) / distance
+    second = (upper[~through] - boundary) / distance
+    smallest = float(np.max(np.minimum(first, second)))
+    largest = float(np.min(np.maximum(first, second)))
+    return (smallest, largest) if largest >= smallest else None
 
 
 def _near_lines(excess, fit):
@@ -763,6 +1068,27 @@ def affine_cell_geotransform(transform, columns, rows, tolerance=1e-6) -> tuple 
             and abs(d) * columns <= tolerance * np.hypot(a, d)):
         b = d = 0.0
     return (float(x0), float(a), float(b), float(y0), float(d), float(e))
+
+
+def north_up_axes(pixel_transform, columns, rows) -> tuple | None:
+    """The figure's georeference as two axes, when it is affine and north up over the figure.
+
+    Parameters
+    ----------
+    pixel_transform : pixel transform of the figure (``pixel_to_map``)
+    columns, rows : int
+        The figure's size, pixels.
+
+    Returns
+    -------
+    tuple ((x0, a), (y0, e)) or None
+        Map x = x0 + a * pixel x, map y = y0 + e * pixel y (map units); None for a rotated or
+        non-affine transform.
+    """
+    gt = affine_cell_geotransform(pixel_transform, columns, rows)
+    if gt is None or gt[2] != 0.0 or gt[4] != 0.0:
+        return None
+    return (gt[0], gt[1]), (gt[3], gt[5])
 
 
 # -- points and rasters on the native grid ------------------------------------------------

@@ -30,7 +30,7 @@ from .gcp_diagnostics import (
 from .gcp_transform import TransformKind, compute_residuals, fit_gcp_transform, transform_class
 from .gcps import gcps_on_georeferenced_figure, read_gcps
 from .memory_budget import check_memory, job_size
-from .native_grid import cell_points, find_lattice, native_rasters, read_cells
+from .native_grid import cell_points, find_lattice, native_rasters, north_up_axes, read_cells
 from .reduction import (
     ClusterPoints,
     cluster_pixels,
@@ -485,7 +485,7 @@ def decode_map(settings, progress=None, log=None) -> "DecodeResult":
 
     # The points come first: the field rebuilt from them is warped with the other grids.
     with times("native grid"):
-        lattice = _native_lattice(settings, figure, field_, plot_box, say)
+        lattice = _native_lattice(settings, figure, field_, plot_box, georeference, say)
     with times("reduce"):
         if lattice is None:
             clusters, check = _reduce(settings, decoder, field_, say, warnings,
@@ -535,7 +535,7 @@ def decode_map(settings, progress=None, log=None) -> "DecodeResult":
                         class_grid=warped.get("classes"), layout=layout, times=times)
 
 
-def _native_lattice(settings, figure, field_, plot_box, say):
+def _native_lattice(settings, figure, field_, plot_box, georeference, say):
     """The figure's lattice of cells (NATIVE_GRID Automatic), or None, with its log line."""
     if settings.native_grid != "auto":
         return None
@@ -543,7 +543,9 @@ def _native_lattice(settings, figure, field_, plot_box, say):
     # without either, in the box around the decoded pixels.
     rows, cols = figure.shape
     extent = None if tuple(plot_box) == (0, 0, cols, rows) else plot_box
-    search = find_lattice(figure.rgb, np.isfinite(field_.values), plot_box, extent_box=extent)
+    # A north-up affine georeference lets round map coordinates pin the lattice down.
+    search = find_lattice(figure.rgb, np.isfinite(field_.values), plot_box, extent_box=extent,
+                          map_axes=north_up_axes(georeference.pixel_transform, cols, rows))
     if search.lattice is None:
         say(f"Native grid: {search.message}; reducing to plateaus instead.")
     else:

@@ -5,7 +5,6 @@ import importlib.util
 REQUIRED_PACKAGES = {
     "numpy": ("arrays", "python3-numpy", "numpy"),
     "scipy": ("interpolation and labelling", "python3-scipy", "scipy"),
-    "sklearn": ("DBSCAN clustering", "python3-sklearn", "scikit-learn"),
     "rasterio": ("reading and writing rasters", "python3-rasterio", "rasterio"),
     "pyproj": ("coordinate reference systems", "python3-pyproj", "pyproj"),
     "shapely": ("geometry", "python3-shapely", "shapely"),

@@ -5,6 +5,7 @@ colormap step is 4000 / 256 ≈ 15.6 m, so a correct decode has a median error n
 that and a 95th percentile within a few steps (bilinear rendering and contour lines included).
 """
 import os
+import re
 import shutil
 import subprocess
 
@@ -158,11 +159,23 @@ def test_missing_package_is_explained(provider, tmp_path, monkeypatch):
 
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "sklearn" else real_find_spec(name, *a))
+                        lambda name, *a: None if name == "shapely" else real_find_spec(name, *a))
     with pytest.raises(QgsProcessingException) as raised:
         processing.run("colormapdecoder:decodemap", parameters(tmp_path))
     message = str(raised.value)
-    assert "scikit-learn" in message and "OSGeo4W" in message and "python3-sklearn" in message
+    assert "shapely" in message and "OSGeo4W" in message and "python3-shapely" in message
+
+
+def test_scikit_learn_is_not_required():
+    """The engine clusters with its own DBSCAN (reduction.py, grid_dbscan.py): scikit-learn is
+    only the tests' and the benchmarks' reference, not a dependency of the plugin."""
+    from colormap_decoder.plugin.processing.dependencies import REQUIRED_PACKAGES
+
+    assert "sklearn" not in REQUIRED_PACKAGES
+    engine = REPO_ROOT / "plugin"
+    imports = [path for path in engine.rglob("*.py")
+               if re.search(r"^\s*(from|import) sklearn", path.read_text(encoding="utf-8"), re.M)]
+    assert imports == []
 
 
 def test_runs_through_qgis_process(tmp_path):

@@ -75,5 +75,6 @@ def test_metadata_declares_what_qgis_needs():
     assert general["qgisMaximumVersion"] == "4.99"
     assert general["hasProcessingProvider"] == "yes"
     assert (repo_root / general["icon"]).is_file()
-    for dependency in ("scikit-learn", "rasterio", "pyproj", "shapely"):
+    for dependency in ("numpy", "scipy", "rasterio", "pyproj", "shapely"):
         assert dependency in general["about"]
+    assert "scikit-learn" not in general["about"] and "sklearn" not in general["about"]

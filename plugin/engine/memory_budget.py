@@ -42,9 +42,14 @@ REDUCTION_PIXEL = 1 + 4 + 16
 #: ... and the grid DBSCAN (eps >= 2 or min_samples >= 3): its core components beside the
 #: labels (int32) and the boundary cores' coordinates.
 GRID_DBSCAN_PIXEL = 4 + 4
-#: Per figure pixel, the search for a native grid of cells (NATIVE_GRID automatic): luma
-#: steps and their combs along both axes, and the edge and uniformity checks; measured.
-LATTICE_SEARCH_PIXEL = 20
+#: Per figure pixel, the search for a native grid of cells (NATIVE_GRID automatic): the
+#: decoded-pixel mask it is given (1 byte) and the plot area's luma (float32); and, whatever the
+#: size, its blocks of 2 million pixels' luma steps, the noise sample and the uniformity check's
+#: half a million pixels. Measured (bench/bench_native.py, tracemalloc peak of find_lattice):
+#: +9, +24, +54 and +94 MiB at 1, 4, 12 and 25 MP, which 7 bytes a pixel plus 8 MiB exceed by
+#: a quarter to a half (with the mask), and still do where the plot area fills the figure.
+LATTICE_SEARCH_PIXEL = 7
+LATTICE_SEARCH_FIXED = 8 * 2 ** 20
 #: Per decoded pixel, the rebuilt field of OUTPUT_RECONSTRUCTION (float32) and its
 #: interpolation's blocks; measured.
 RECONSTRUCTION_PIXEL = 24
@@ -162,7 +167,8 @@ def estimate_job_bytes(size) -> "MemoryEstimate":
     read = figure * (PIL_BYTES.get(size.figure_mode, 4) + KEPT_FIGURE)
     # Decoding: the examined mask's box-mask temporaries; the denoiser's per-channel pass.
     decode = figure * (kept + 2 + 2 * size.denoise)
-    lattice = figure * (kept + LATTICE_SEARCH_PIXEL) if size.native_grid else 0
+    lattice = (figure * (kept + LATTICE_SEARCH_PIXEL) + LATTICE_SEARCH_FIXED
+               if size.native_grid else 0)
     reconstruction = (decoded * RECONSTRUCTION_PIXEL + RECONSTRUCTION_CHUNK
                       if size.reconstruction_output else 0)
     dbscan = decoded * GRID_DBSCAN_PIXEL if size.grid_dbscan else 0

@@ -14,22 +14,28 @@ at pixel coordinate ``x``.
 Detection (:func:`find_lattice`)
     1. Colour steps. Along each axis, the *profile* holds per boundary index the mean absolute
        step of Y' (luma) between the decoded pixels either side (see :func:`find_lattice` for
-       why luma). Its median is the background: zero in a clean PNG, the noise in a JPEG.
+       why luma). Its median is the background: zero in a clean PNG, the noise in a JPEG. A
+       JPEG's 8 × 8 blocks add steps of their own along their borders, every 8 px: they are
+       taken out, each index by the median of the indices at its place in the block period.
     2. Lines. A lattice line crosses the whole plot area, so the profile is a comb of narrow
        peaks above the background. Local maxima above a quarter of the way from the background
        to the typical peak are lines, each at the centroid of its excess over itself and its
        two neighbours (a blended pixel column or a JPEG's blur spreads a line over two).
-    3. Regularity. The comb's period comes from the profile's spectrum (the lowest strong
-       peak: robust to missing and stray lines); each line gets the number of the nearest
+    3. Regularity. The comb's period comes from the spectrum of the profile's steps above the
+       noise (the lowest strong peak: robust to missing and stray lines), or, failing that,
+       from the other strong peaks of it and of the lines' own comb (where the data pixels are
+       adds slow combs to the steps' spectrum); each line gets the number of the nearest
        lattice line, and a least-squares fit on the lines within a pixel gives a first size and
-       phase. More than a fifth of the lines off the lattice, or a fit off by more than half a
-       pixel RMS, means no regular lattice. Size and phase are then pinned down by modelling
-       the renderer (:func:`_rounded_edge_fit`): each edge is the pixel boundary nearest its
-       line, so the edges bound the lattice to a small region, within which the lattice is
-       tied to the plot area's frame (outer cell edges on the frame's pixel boundaries) or to
-       round map coordinates (a round cell size in map units, lines on round coordinates) when
-       exactly one such lattice fits every edge, and is the region's centroid otherwise.
-    4. Validation. Most colour steps (above the background) must lie on lattice lines, in the
+       phase. Too many lines off the lattice (a fifth; two fifths in a JPEG, whose noise makes
+       stray lines where neighbouring cells differ by a luma step or two), or a fit off by more
+       than half a pixel RMS, means no regular lattice. Size and phase are then pinned down by
+       modelling the renderer (:func:`_rounded_edge_fit`): each edge is the pixel boundary
+       nearest its line, so the edges bound the lattice to a small region, within which the
+       lattice is tied to the plot area's frame (outer cell edges on the frame's pixel
+       boundaries) or to round map coordinates (a round cell size in map units, lines on round
+       coordinates) when exactly one such lattice fits the edges, and is the region's centroid
+       otherwise.
+    4. Validation. Most colour steps above the noise must lie on lattice lines, in the
        figure as a whole and in each third of it (a lon/lat grid drawn in a projection has
        curved or unevenly spaced lines: they may line up near the centre, not everywhere), and
        cell interiors must be one colour up to noise: the share of interior pixels whose luma
@@ -37,12 +43,12 @@ Detection (:func:`find_lattice`)
        shifted by half a cell (whose "cells" straddle the lines). A smooth or contour-filled
        figure, whose colour changes follow its contours, fails these tests. The thresholds are
        stricter for a clean figure (most neighbouring data pixels of exactly one colour) than
-       for a noisy one (a JPEG).
+       for a noisy one (a JPEG), which the half-shifted comparison then mostly judges.
 
 Reading the cells (:func:`read_cells`)
     A cell's value is the median of its *interior* pixels that decoded (those whose centre lies
-    at least a pixel from the cell's sides, two in a JPEG, where the renderer's rounding and
-    blending or the JPEG's blur and ringing mix the neighbour in); with an even count the lower
+    at least a pixel from the cell's sides, where the renderer's rounding and blending or the
+    JPEG's blur mix the neighbour in); with an even count the lower
     middle value, so that it is one the colour scale can show. A cell is nodata when fewer than
     half of its interior pixels decoded: coastlines and labels over part of a cell leave the rest
     of the cell to speak.
@@ -70,10 +76,12 @@ LINE_LEVEL = 0.25
 CLEAN_SHARE = 0.6
 MIN_EDGE_SHARE = (0.9, 0.75)
 MIN_BAND_SHARE = (0.8, 0.5)
-MIN_INTERIOR_SHARE = (0.95, 0.7)
+MIN_INTERIOR_SHARE = (0.95, 0.6)
 # How much more often interior pixels agree with their cell than with a half-shifted one.
 MIN_SHIFT_GAIN = (0.05, 0.15)
-MIN_INLIER_SHARE = 0.8
+# Share of the lines on the lattice: (clean, noisy); a JPEG's noise makes stray lines of its
+# own where neighbouring cells differ by a luma step or two.
+MIN_INLIER_SHARE = (0.8, 0.6)
 MIN_LINE_COVERAGE = 0.5
 # A cell is data when at least this share of its interior pixels decoded.
 MIN_DECODED_SHARE = 0.5
@@ -220,7 +228,9 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
     if not crop_data.any():
         return LatticeSearch(None, "no decoded pixel to look for a lattice in")
     crop_luma = luma(rgb[row0:row1, col0:col1])
-    x_steps, x_pairs, y_steps, y_pairs, (noise, identical) = _step_profiles(crop_luma, crop_data)
+    x_steps, x_pairs, y_steps, y_pairs, (noise, identical), band_profiles = _step_profiles(
+        crop_luma, crop_data)
+    regime = 0 if identical >= CLEAN_SHARE else 1
     fits, excess = [], []
     for axis, steps, pairs, start in (("x", x_steps, x_pairs, col0),
                                       ("y", y_steps, y_pairs, row0)):
@@ -234,7 +244,7 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
             offset, scale = map_axes[len(fits)]
             map_axis = (offset + scale * start, scale)
         fit = _fit_lines(lines, excess[-1], min_cell, frame=(0, len(steps) - 1),
-                         map_axis=map_axis)
+                         map_axis=map_axis, clean=regime == 0)
         if isinstance(fit, str):
             return LatticeSearch(None, f"no regular lattice: along {axis}, {fit}")
         fits.append(fit)
@@ -243,12 +253,11 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
     total = excess[0].sum() + excess[1].sum()
     edge_share = float(on_lines / total) if total else 0.0
     description = f"lines every {fit_x.size:.4g} px along x and {fit_y.size:.4g} px along y"
-    regime = 0 if identical >= CLEAN_SHARE else 1
     if edge_share < MIN_EDGE_SHARE[regime]:
         return LatticeSearch(None, f"no lattice: {description}, but only {100 * edge_share:.0f} % "
                                    "of colour edges lie on them")
     # The same lattice in every part of the figure: straight lines, not a projection's curves.
-    band_share = _band_shares(crop_luma, crop_data, fit_x, fit_y)
+    band_share = _band_shares(band_profiles, fit_x, fit_y)
     if band_share < MIN_BAND_SHARE[regime]:
         return LatticeSearch(None, f"no regular lattice: {description} in the figure as a whole, "
                                    f"but in some third of it only {100 * band_share:.0f} % of "
@@ -284,27 +293,43 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
 STEP_CLIP = 64.0
 
 
-def _step_profiles(crop_luma, crop_data, chunk_rows=1024):
-    """Summed luma steps and data-pair counts per boundary index along x and along y.
+# The lattice must hold in each of this many bands of the figure, across each axis.
+BANDS = 3
+
+
+def _step_profiles(crop_luma, crop_data, chunk_pixels=2_000_000, bands=BANDS):
+    """Summed luma steps and data-pair counts per boundary index along x and along y, for the
+    whole crop and for each of its ``bands`` thirds, in one pass.
 
     Returns
     -------
     x_steps, x_pairs : ndarray of float64, shape (cols + 1,)
         Index ``x``: the pairs (column ``x - 1``, column ``x``), summed over rows.
     y_steps, y_pairs : ndarray of float64, shape (rows + 1,)
-    noise : float
-        Median luma step between horizontal data neighbours (on a sample of rows).
+    (noise, identical) : float
+        Median luma step between horizontal data neighbours (on a sample of rows), and the
+        share of those steps that are exactly zero.
+    band_profiles : tuple (x_bands, y_bands)
+        ``x_bands``: (x_steps, x_pairs) over each third of the rows; ``y_bands``: (y_steps,
+        y_pairs) over each third of the columns (:func:`_band_shares`).
     """
     rows, cols = crop_data.shape
-    x_steps, x_pairs = np.zeros(cols + 1), np.zeros(cols + 1)
-    y_steps, y_pairs = np.zeros(rows + 1), np.zeros(rows + 1)
+    # Blocks of about ``chunk_pixels`` pixels: their temporaries stay small whatever the width.
+    chunk_rows = max(8, chunk_pixels // max(cols, 1))
+    x_bands = [(np.zeros(cols + 1), np.zeros(cols + 1)) for _ in range(bands)]
+    y_bands = [(np.zeros(rows + 1), np.zeros(rows + 1)) for _ in range(bands)]
+    row_edges = [band * rows // bands for band in range(bands + 1)]
+    col_edges = [band * cols // bands for band in range(bands + 1)]
     samples = []
     sample_step = max(1, int(np.ceil(crop_data.size / 1_000_000)))
-    for start in range(0, rows, chunk_rows):
-        stop = min(start + chunk_rows, rows)
+    # Blocks of rows that never straddle a band's border.
+    starts = sorted(set(range(0, rows, chunk_rows)) | set(row_edges[:-1]))
+    for start, stop in zip(starts, starts[1:] + [rows]):
+        band = int(np.searchsorted(row_edges, start, side="right")) - 1
         block, block_data = crop_luma[start:stop], crop_data[start:stop]
         step = np.minimum(np.abs(block[:, 1:] - block[:, :-1]), STEP_CLIP)
         pair = block_data[:, 1:] & block_data[:, :-1]
+        x_steps, x_pairs = x_bands[band]
         x_pairs[1:cols] += pair.sum(axis=0)
         x_steps[1:cols] += np.where(pair, step, 0).sum(axis=0)
         samples.append(step[::sample_step][pair[::sample_step]])
@@ -313,45 +338,89 @@ def _step_profiles(crop_luma, crop_data, chunk_rows=1024):
         n = len(below)
         step = np.minimum(np.abs(below - block[:n]), STEP_CLIP)
         pair = below_data & block_data[:n]
-        y_pairs[start + 1:start + 1 + n] += pair.sum(axis=1)
-        y_steps[start + 1:start + 1 + n] += np.where(pair, step, 0).sum(axis=1)
+        stepped = np.where(pair, step, 0)
+        for column_band, (y_steps, y_pairs) in enumerate(y_bands):
+            columns = slice(col_edges[column_band], col_edges[column_band + 1])
+            y_pairs[start + 1:start + 1 + n] += pair[:, columns].sum(axis=1)
+            y_steps[start + 1:start + 1 + n] += stepped[:, columns].sum(axis=1)
     samples = np.concatenate(samples)
     noise = float(np.median(samples)) if samples.size else 0.0
     identical = float(np.mean(samples == 0)) if samples.size else 0.0
-    return x_steps, x_pairs, y_steps, y_pairs, (noise, identical)
+    x_steps, x_pairs = (np.sum([band[i] for band in x_bands], axis=0) for i in (0, 1))
+    y_steps, y_pairs = (np.sum([band[i] for band in y_bands], axis=0) for i in (0, 1))
+    return x_steps, x_pairs, y_steps, y_pairs, (noise, identical), (x_bands, y_bands)
 
 
-def _band_shares(crop_luma, crop_data, fit_x, fit_y, bands=3):
+def _band_shares(band_profiles, fit_x, fit_y):
     """The smallest share of colour edges on the lattice's lines in any third of the figure
     (thirds of its height for the vertical lines, of its width for the horizontal ones)."""
-    rows, cols = crop_data.shape
+    x_bands, y_bands = band_profiles
     shares = []
-    for band in range(bands):
-        rows_band = slice(band * rows // bands, (band + 1) * rows // bands)
-        cols_band = slice(band * cols // bands, (band + 1) * cols // bands)
-        x_steps, x_pairs, _, _, _ = _step_profiles(crop_luma[rows_band], crop_data[rows_band])
-        _, _, y_steps, y_pairs, _ = _step_profiles(crop_luma[:, cols_band],
-                                                   crop_data[:, cols_band])
-        for steps, pairs, fit in ((x_steps, x_pairs, fit_x), (y_steps, y_pairs, fit_y)):
+    for profiles, fit in ((x_bands, fit_x), (y_bands, fit_y)):
+        for steps, pairs in profiles:
             excess = _excess_steps(steps, pairs)
             if excess.sum() > 0:
                 shares.append(_near_lines(excess, fit) / excess.sum())
     return min(shares) if shares else 0.0
 
 
+# A JPEG codes its luma in blocks of this many pixels, aligned with the image's top-left corner
+# (unless cropped since), and its coarser quantisation leaves steps along the block borders.
+JPEG_BLOCK = 8
+
+
 def _strength(steps, pairs):
-    """Mean luma step per boundary index (0 where too few data pairs) and the usable indices."""
+    """Mean luma step per boundary index (0 where too few data pairs) and the usable indices.
+
+    The steps along a JPEG's block borders are taken out (:func:`_without_block_steps`).
+    """
     usable = pairs >= max(0.1 * pairs.max(), 1.0)
     strength = np.zeros(len(steps))
     strength[usable] = steps[usable] / pairs[usable]
-    return strength, usable
+    return _without_block_steps(strength, usable), usable
+
+
+def _without_block_steps(strength, usable):
+    """The profile without the steps a JPEG's blocks add along their borders.
+
+    A JPEG at the usual qualities (75 and below) leaves a faint step along every border of its
+    8 × 8 blocks: a second comb, of period 8 px, beside the cells'. Each boundary index's
+    background is the median of the indices at the same place in the block period (whatever
+    the blocks' phase, so a JPEG cropped since is served too); cell lines make a
+    minority of each such class unless the cells are themselves whole blocks on the block
+    grid, and then their class's median is a line's step, far above the rest: such a class
+    is left alone (its lines are cells' lines either way).
+    """
+    if usable.sum() < 4 * JPEG_BLOCK:
+        return strength
+    residue = np.arange(len(strength)) % JPEG_BLOCK
+    background = float(np.median(strength[usable]))
+    excess = np.zeros(JPEG_BLOCK)
+    for offset in range(JPEG_BLOCK):
+        members = usable & (residue == offset)
+        if members.any():
+            excess[offset] = float(np.median(strength[members])) - background
+    # Lines of cells stand far above the background; block borders barely.
+    top = float(np.percentile(strength[usable], 99)) - background
+    excess[(excess <= 0) | (excess > 0.5 * top)] = 0.0
+    if not excess.any():
+        return strength
+    return np.where(usable, np.maximum(strength - excess[residue], 0.0), strength)
 
 
 def _excess_steps(steps, pairs):
-    """Summed luma steps above the profile's background (noise), per boundary index."""
+    """Summed luma steps above the profile's background (noise), per boundary index.
+
+    The background is the profile's median plus twice its spread (1.4826 median absolute
+    deviations): zero in a clean figure, and in a JPEG above most of the noise's own
+    fluctuations, which would otherwise count as colour edges off the lattice everywhere.
+    """
     strength, usable = _strength(steps, pairs)
-    background = float(np.median(strength[usable])) if usable.any() else 0.0
-    return np.where(usable, np.maximum(strength - background, 0.0) * pairs, 0.0)
+    if not usable.any():
+        return np.zeros(len(steps))
+    background = float(np.median(strength[usable]))
+    spread = 1.4826 * float(np.median(np.abs(strength[usable] - background)))
+    return np.where(usable, np.maximum(strength - background - 2 * spread, 0.0) * pairs, 0.0)
 
 
 def _profile_lines(steps, pairs):
@@ -383,17 +452,21 @@ def _profile_lines(steps, pairs):
     return np.array(positions)
 
 
-def _comb_period(excess, min_cell):
-    """Cell size and phase (pixels) of the strongest comb in a profile, from its spectrum.
+def _comb_periods(excess, min_cell):
+    """Candidate cell sizes and phases (pixels) of the combs in a profile, from its spectrum.
 
     A comb of period ``s`` has its spectrum's peaks at ``1/s`` and its multiples, none below:
-    the period is the lowest frequency whose peak reaches most of the strongest one. Computed
-    with a zero-padded FFT (a quarter of a frequency bin) and refined around the peak.
+    the period is the lowest frequency whose peak reaches most of the strongest one. That
+    one comes first; the other strong peaks follow, by frequency (a slow beat between the
+    cells' comb and a JPEG's 8-px blocks can reach as high as the cells' own peak), for
+    :func:`_fit_lines` to try in turn. Computed with a zero-padded FFT (a quarter of a
+    frequency bin) and refined around each peak.
 
-    Returns
-    -------
+    Yields
+    ------
     size, phase : float
-        ``phase`` in [0, size).
+        ``phase`` in [0, size); nothing when the profile has no peak in the band. Each is
+        refined only when asked for.
     """
     n = len(excess)
     padded = 1 << int(np.ceil(np.log2(4 * n)))
@@ -401,27 +474,68 @@ def _comb_period(excess, min_cell):
     frequency = np.fft.rfftfreq(padded)
     band = (frequency >= MIN_LINES / n) & (frequency <= 1.0 / min_cell)
     if not band.any():
-        return None
+        return
     inner = np.flatnonzero(band[1:-1]) + 1
     peaks = inner[(spectrum[inner] >= spectrum[inner - 1])
                   & (spectrum[inner] > spectrum[inner + 1])]
     if peaks.size == 0:
-        return None
-    strong = peaks[spectrum[peaks] >= 0.7 * spectrum[peaks].max()]
-    f0 = frequency[strong.min()]
-    # Refine: direct evaluation on a fine grid around the peak.
+        return
+    strong = np.sort(peaks[spectrum[peaks] >= 0.7 * spectrum[peaks].max()])
     x = np.arange(n)
-    fine = np.linspace(f0 - 1.0 / padded, f0 + 1.0 / padded, 41)
-    sums = np.exp(-2j * np.pi * fine[:, None] * x[None, :]) @ excess
-    best = int(np.argmax(np.abs(sums)))
-    f0 = fine[best]
-    size = 1.0 / f0
-    # Σ w exp(-2πi f x) peaks with angle -2π f phase when the lines sit at phase + k size.
-    phase = float((-np.angle(sums[best]) / (2 * np.pi * f0)) % size)
-    return size, phase
+    for peak in strong[:MAX_COMBS]:
+        f0 = frequency[peak]
+        # Refine: direct evaluation on a fine grid around the peak.
+        fine = np.linspace(f0 - 1.0 / padded, f0 + 1.0 / padded, 41)
+        sums = np.exp(-2j * np.pi * fine[:, None] * x[None, :]) @ excess
+        best = int(np.argmax(np.abs(sums)))
+        f0 = fine[best]
+        size = 1.0 / f0
+        # Σ w exp(-2πi f x) peaks with angle -2π f phase when the lines sit at phase + k size.
+        yield size, float((-np.angle(sums[best]) / (2 * np.pi * f0)) % size)
 
 
-def _fit_lines(positions, excess, min_cell, frame=None, map_axis=None):
+# At most this many of a profile's strong spectral peaks are tried as the cells' comb.
+MAX_COMBS = 6
+
+
+def _lattice_of_lines(positions, size, phase, min_cell, clean):
+    """Least-squares lattice of the lines from a comb's size and phase, with its checks.
+
+    Returns
+    -------
+    tuple (number, inliers, size, phase, rms) or str
+        Each line's number and whether it lies within :data:`LINE_FIT_TOLERANCE` of the
+        lattice, the lattice and the inliers' RMS distance (pixels); or why the lines do not
+        make one.
+    """
+    for _ in range(4):
+        number = np.round((positions - phase) / size)
+        residual = positions - (phase + number * size)
+        inliers = np.abs(residual) <= LINE_FIT_TOLERANCE
+        if len(np.unique(number[inliers])) < MIN_LINES:
+            break
+        size, phase = (float(v) for v in np.polyfit(number[inliers], positions[inliers], 1))
+        if size < min_cell - 1e-3:
+            return f"lines {size:.3g} px apart, closer than cells can be read ({min_cell:g} px)"
+    number = np.round((positions - phase) / size)
+    residual = positions - (phase + number * size)
+    inliers = np.abs(residual) <= LINE_FIT_TOLERANCE
+    kept_numbers = number[inliers]
+    share = inliers.mean()
+    if share < MIN_INLIER_SHARE[0 if clean else 1] or len(np.unique(kept_numbers)) < MIN_LINES:
+        return (f"{len(positions)} lines found but not evenly spaced ({100 * (1 - share):.0f} % "
+                f"lie more than {LINE_FIT_TOLERANCE:g} px off any lattice; cells that are not "
+                "rectangles in the figure, e.g. a lon/lat grid drawn in a projection)")
+    rms = float(np.sqrt(np.mean(residual[inliers] ** 2)))
+    if rms > 0.5:
+        return f"lines not evenly spaced (RMS {rms:.2f} px off the best lattice)"
+    coverage = len(np.unique(kept_numbers)) / (kept_numbers.max() - kept_numbers.min() + 1)
+    if coverage < MIN_LINE_COVERAGE:
+        return f"lines too sparse for a lattice ({100 * coverage:.0f} % of them seen)"
+    return number, inliers, size, phase, rms
+
+
+def _fit_lines(positions, excess, min_cell, frame=None, map_axis=None, clean=True):
     """Fit ``position = phase + number * size`` to line positions, or say why it fails.
 
     The spectrum of the profile gives a first size and phase (robust to missing and spurious
@@ -442,41 +556,35 @@ def _fit_lines(positions, excess, min_cell, frame=None, map_axis=None):
         Boundary coordinates of the plot area's sides along this axis.
     map_axis : tuple (offset, scale), optional
         Map coordinate of boundary coordinate ``p``: ``offset + scale * p``.
+    clean : bool
+        Whether the figure is clean (a PNG) or noisy (a JPEG), for the share of lines that
+        must lie on the lattice (:data:`MIN_INLIER_SHARE`) and a tie to the frame.
 
     Returns
     -------
     _AxisFit or str
     """
-    comb = _comb_period(excess, min_cell)
-    if comb is None:
-        return "no periodic pattern of lines"
-    size, phase = comb
-    for _ in range(4):
-        number = np.round((positions - phase) / size)
-        residual = positions - (phase + number * size)
-        inliers = np.abs(residual) <= LINE_FIT_TOLERANCE
-        if len(np.unique(number[inliers])) < MIN_LINES:
+    def combs():
+        yield from _comb_periods(excess, min_cell)
+        # The lines themselves, one each, as a second source of combs: where the data pixels
+        # are (land, labels) weighs on the steps' spectrum with slow combs of its own, not on
+        # theirs.
+        train = np.zeros(len(excess))
+        np.add.at(train, np.clip(np.round(positions).astype(int), 0, len(excess) - 1), 1.0)
+        yield from _comb_periods(train, min_cell)
+
+    # The first comb whose lattice the lines fit; else why the first does not.
+    failures = []
+    for size, phase in combs():
+        fit = _lattice_of_lines(positions, size, phase, min_cell, clean)
+        if not isinstance(fit, str):
             break
-        size, phase = (float(v) for v in np.polyfit(number[inliers], positions[inliers], 1))
-        if size < min_cell:
-            return f"lines {size:.3g} px apart, closer than cells can be read ({min_cell:g} px)"
-    number = np.round((positions - phase) / size)
-    residual = positions - (phase + number * size)
-    inliers = np.abs(residual) <= LINE_FIT_TOLERANCE
-    kept_numbers = number[inliers]
-    share = inliers.mean()
-    if share < MIN_INLIER_SHARE or len(np.unique(kept_numbers)) < MIN_LINES:
-        return (f"{len(positions)} lines found but not evenly spaced ({100 * (1 - share):.0f} % "
-                f"lie more than {LINE_FIT_TOLERANCE:g} px off any lattice; cells that are not "
-                "rectangles in the figure, e.g. a lon/lat grid drawn in a projection)")
-    rms = float(np.sqrt(np.mean(residual[inliers] ** 2)))
-    if rms > 0.5:
-        return f"lines not evenly spaced (RMS {rms:.2f} px off the best lattice)"
-    coverage = len(np.unique(kept_numbers)) / (kept_numbers.max() - kept_numbers.min() + 1)
-    if coverage < MIN_LINE_COVERAGE:
-        return f"lines too sparse for a lattice ({100 * coverage:.0f} % of them seen)"
+        failures.append(fit)
+    else:
+        return failures[0] if failures else "no periodic pattern of lines"
+    number, inliers, size, phase, rms = fit
     size, phase = _rounded_edge_fit(number[inliers], positions[inliers], size, phase, frame,
-                                    map_axis)
+                                    map_axis, 0.0 if clean else NOISY_TIE_STRAYS)
     return _AxisFit(size, float(phase % size), rms, int(inliers.sum()))
 
 
@@ -487,9 +595,12 @@ EDGE_TOLERANCE = 0.05
 MAX_STRAY_EDGES = 0.1
 # The lattice line nearest a side of the plot area is tied to it when within this (pixels).
 FRAME_REACH = 2.0
+# In a noisy figure, the share of the lines a tie to the frame on both sides may leave off
+# their bounds.
+NOISY_TIE_STRAYS = 0.05
 
 
-def _rounded_edge_fit(number, position, size, phase, frame=None, map_axis=None,
+def _rounded_edge_fit(number, position, size, phase, frame=None, map_axis=None, strays=0.0,
                       steps=2001):
     """Size and phase of the lattice from its edges, modelling the renderer's rounding.
 
@@ -513,9 +624,9 @@ def _rounded_edge_fit(number, position, size, phase, frame=None, map_axis=None,
     product's are); else (a figure resampled off the pixel grid, a map with no round lattice)
     the region's centroid, the mean of the lattices the edges allow, is the estimate. Every
     edge stays within its bound either way, so the error is at most the region's width: exact
-    when tied, else a tenth of a pixel or less at the outer cells when the cell size is not
-    close to a simple fraction of a pixel (up to about a fifth of one when it is, e.g. 6.4 px,
-    whose edges fall on only five phases).
+    when tied, else about a tenth of a pixel or less at the outer cells, up to a quarter of one
+    when the cell size is a simple fraction of a pixel (7.5 px: its edges fall on two phases
+    only, and allow lattices half a pixel apart).
 
     When no lattice keeps every edge within half a pixel, :data:`EDGE_TOLERANCE` more is
     allowed; when none does even then, edges (a line over the cells, a stray edge) are
@@ -535,6 +646,9 @@ def _rounded_edge_fit(number, position, size, phase, frame=None, map_axis=None,
     map_axis : tuple (offset, scale), optional
         The map coordinate along this axis of a boundary coordinate ``p``: ``offset + scale *
         p`` (a north-up affine georeference), for :func:`_map_tie`.
+    strays : float
+        Share of the lines a tie to the frame may leave outside their bounds
+        (:func:`_frame_tie`).
 
     Returns
     -------
@@ -573,8 +687,10 @@ def _rounded_edge_fit(number, position, size, phase, frame=None, map_axis=None,
     length = high - low
     new_size = float(np.sum(region_sizes * length) / length.sum())
     middle = float(np.sum(0.5 * (low + high) * length) / length.sum())
-    tied = _frame_tie(number[keep], lower[keep] - slack, upper[keep] + slack, centre,
-                      new_size, middle, frame)
+    # A noisy figure's tie allows what its edges needed at most: the JPEG's tolerance.
+    tie_slack = max(slack, EDGE_TOLERANCE) if strays else slack
+    tied = _frame_tie(number[keep], lower[keep] - tie_slack, upper[keep] + tie_slack, centre,
+                      new_size, middle, frame, strays)
     if tied is None:
         tied = _map_tie(number[keep], lower[keep] - slack, upper[keep] + slack, centre,
                         region_sizes, map_axis)
@@ -588,7 +704,7 @@ TIE = 1e-6
 # An edge is sharp (on a pixel boundary) when its centroid lies this close (pixels) to one.
 SHARP_EDGE = 0.15
 # The renderer's rounding is modelled when at least this share of the edges is sharp.
-MIN_SHARP_SHARE = 0.7
+MIN_SHARP_SHARE = 0.5
 
 
 def _edge_region(k, lower, upper, sizes, slack):
@@ -654,7 +770,7 @@ def _minimax_lattice(k, position, sizes):
     return float(sizes[best]), float(0.5 * (high[best] + low[best]))
 
 
-def _frame_tie(number, lower, upper, centre, size, middle, frame):
+def _frame_tie(number, lower, upper, centre, size, middle, frame, strays=0.0):
     """Size and middle-line position of the lattice whose outer lines lie on pixel boundaries
     at the plot area's sides (see :func:`_rounded_edge_fit`), or None.
 
@@ -670,32 +786,47 @@ def _frame_tie(number, lower, upper, centre, size, middle, frame):
         The lattice found so far: size, position of the middle line.
     frame : tuple (start, stop) or None
         The plot area's sides, pixel boundaries.
+    strays : float
+        Share of the lines that may lie outside their bounds when both sides are tied (a
+        JPEG's blur moves an edge by a pixel now and then); the tie with the fewest such
+        lines is taken when it is the only one.
     """
     if frame is None:
         return None
-    ties = []
+    candidates = []
     for side in frame:
         line = round((side - (middle - size * centre)) / size)
         at = middle + (line - centre) * size
-        options = []
+        near = []
         if abs(at - side) <= FRAME_REACH:
-            # Whole-pixel positions of that line consistent with every edge, at some size.
-            for boundary in range(int(np.floor(at - 1)), int(np.ceil(at + 1)) + 1):
-                allowed = _sizes_through(number, lower, upper, line, boundary)
-                if allowed is not None:
-                    options.append((line, boundary, allowed))
-        ties.append(options)
+            near = [(line, boundary)
+                    for boundary in range(int(np.floor(at - 1)), int(np.ceil(at + 1)) + 1)]
+        candidates.append(near)
+    allowed = int(strays * len(number))
     joint = []
-    for line_a, boundary_a, allowed_a in ties[0]:
-        for line_b, boundary_b, allowed_b in ties[1]:
+    for line_a, boundary_a in candidates[0]:
+        for line_b, boundary_b in candidates[1]:
             if line_a == line_b:
                 continue
-            size = (boundary_b - boundary_a) / (line_b - line_a)
-            if allowed_a[0] <= size <= allowed_a[1] and allowed_b[0] <= size <= allowed_b[1]:
-                joint.append((size, boundary_a - (line_a - centre) * size))
-    if len(joint) == 1:
-        return joint[0]
-    if joint or any(len(options) > 1 for options in ties):
+            size_ab = (boundary_b - boundary_a) / (line_b - line_a)
+            position = boundary_a + (number - line_a) * size_ab
+            misses = int(np.sum((position < lower - 1e-9) | (position > upper + 1e-9)))
+            if misses <= allowed:
+                joint.append((misses, size_ab, boundary_a - (line_a - centre) * size_ab))
+    if joint:
+        fewest = min(misses for misses, _, _ in joint)
+        best = [(size_ab, at) for misses, size_ab, at in joint if misses == fewest]
+        return best[0] if len(best) == 1 else None
+    # One side only: whole-pixel positions of its line consistent with every edge.
+    ties = []
+    for near in candidates:
+        options = []
+        for line, boundary in near:
+            allowed_sizes = _sizes_through(number, lower, upper, line, boundary)
+            if allowed_sizes is not None:
+                options.append((line, boundary, allowed_sizes))
+        ties.append(options)
+    if any(len(options) > 1 for options in ties):
         return None
     single = [options[0] for options in ties if options]
     if len(single) != 1:
@@ -803,9 +934,17 @@ def _near_lines(excess, fit):
 
 
 def _interior_uniformity(luma_field, box, fit_x, fit_y, agreement, clean=True,
-                         max_cells=20_000):
+                         max_cells=20_000, max_pixels=500_000):
     """Share of interior pixels whose luma lies within ``agreement`` of their cell's median:
-    for the lattice, and for the lattice shifted by half a cell along both axes."""
+    for the lattice, and for the lattice shifted by half a cell along both axes.
+
+    Judged on at most about ``max_cells`` cells (every few rows of cells) and ``max_pixels``
+    pixels (every few pixel rows and columns, keeping a few of each cell's): enough to judge,
+    and a large figure's search stays fast.
+    """
+    col0, row0, col1, row1 = box
+    stride = int(np.ceil(np.sqrt((col1 - col0) * (row1 - row0) / max_pixels)))
+    stride = max(1, min(stride, int(min(fit_x.size, fit_y.size) // 6)))
     shares = []
     for shift in (0.0, 0.5):
         lattice = _lattice_over(_AxisFit(fit_x.size, fit_x.phase + shift * fit_x.size, 0, 0),
@@ -814,7 +953,7 @@ def _interior_uniformity(luma_field, box, fit_x, fit_y, agreement, clean=True,
         # Every step-th row of cells is enough to judge: keeps large figures fast.
         step = max(1, int(np.ceil(lattice.rows * lattice.columns / max_cells)))
         cells = read_cells(luma_field, lattice, box, agreement=agreement, row_step=step,
-                           median_only=True)
+                           median_only=True, judging=True, stride=stride)
         counted = cells.n_pixels.sum()
         shares.append(float(cells.agreeing.sum() / counted) if counted else 0.0)
     return shares
@@ -875,14 +1014,18 @@ class Cells:
     partial: np.ndarray
 
 
-def interior_margin(lattice) -> float:
+def interior_margin(lattice, judging=False) -> float:
     """Distance (pixels) from a cell side within which pixels are not read.
 
-    A pixel in a clean figure (the renderer's rounding and blending reach no further), two in
-    a noisy one (a JPEG's blur and ringing around an edge), but never so much that fewer than a
-    third of a cell's width and height (at least its central pixel) stays.
+    A pixel: the renderer's rounding and blending reach no further, and in a JPEG the cell's
+    value is best read from every pixel but the outer ring (its median over the cells of the
+    test figures: within the colour scale's resolution in 93 % of a quality-90 JPEG's cells at
+    one pixel, 91 % at two, 86 % at three; the JPEG's own colour shifts, block by block, set
+    the rest). When *judging* whether cells are one colour (:func:`find_lattice`), two pixels
+    in a noisy figure, away from a JPEG's blur and ringing around an edge. Never so much that
+    fewer than a third of a cell's width and height (at least its central pixel) stays.
     """
-    wanted = 1.0 if lattice.clean else 2.0
+    wanted = 2.0 if judging and not lattice.clean else 1.0
     smallest = min(lattice.cell_width, lattice.cell_height)
     return max(0.0, min(wanted, smallest / 3.0, 0.5 * smallest - 0.5))
 
@@ -898,7 +1041,8 @@ def _axis_cells(n_pixels, origin, size, count, margin, start, stop):
     return np.where(keep, cell, -1)
 
 
-def read_cells(array, lattice, box, agreement=None, row_step=1, median_only=False) -> "Cells":
+def read_cells(array, lattice, box, agreement=None, row_step=1, median_only=False,
+               judging=False, stride=1) -> "Cells":
     """Statistics of each cell's interior pixels.
 
     Parameters
@@ -914,13 +1058,17 @@ def read_cells(array, lattice, box, agreement=None, row_step=1, median_only=Fals
         Read only every ``row_step``-th row of cells (the others stay NaN / 0).
     median_only : bool
         Skip the standard deviation.
+    judging : bool
+        Read the interiors judged for uniformity (:func:`interior_margin`).
+    stride : int
+        Read every ``stride``-th pixel row and column of the interiors only.
 
     Returns
     -------
     Cells
     """
     rows, cols = array.shape
-    margin = interior_margin(lattice)
+    margin = interior_margin(lattice, judging)
     col0, row0, col1, row1 = box
     col_cell = _axis_cells(cols, lattice.origin_x, lattice.cell_width, lattice.columns, margin,
                            col0, col1)
@@ -934,8 +1082,8 @@ def read_cells(array, lattice, box, agreement=None, row_step=1, median_only=Fals
     n_pixels = np.zeros(n_cells, np.int64)
     n_interior = np.zeros(n_cells, np.int64)
     agreeing = np.zeros(n_cells, np.int64)
-    used_cols = np.flatnonzero(col_cell >= 0)
-    used_rows = np.flatnonzero(row_cell >= 0)
+    used_cols = np.flatnonzero(col_cell >= 0)[::stride]
+    used_rows = np.flatnonzero(row_cell >= 0)[::stride]
     if used_cols.size and used_rows.size:
         # Blocks of whole cell rows, so that each cell is read in one block.
         rows_per_block = max(1, BLOCK_PIXELS // max(1, used_cols.size))

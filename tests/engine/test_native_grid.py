@@ -321,9 +321,9 @@ def test_sst_jpeg_comes_back_cell_by_cell(tmp_path, sst):
     """JPEG (quality 90) of the SST's Pacific at 9.6 × 9.2 px per cell.
 
     The cells come back where they are, one point each; their values within two value
-    resolutions: at quality 90 a JPEG shifts viridis's colours by about a step of its 256 (the
-    decoded colour, not the cell reading, sets that bound: 90 % of cells are within one step of
-    the colour matplotlib drew, 97 % within 1.5).
+    resolutions in ≥ 95 % of cells, within one in 93 %: at quality 90 a JPEG shifts viridis's
+    colours by about a step of its 256 in whole 8 × 8 blocks, which no reading of the cell
+    undoes.
     """
     grid, extent = sst
     # 60° S to 60° N, 120° E to 280° E: 80 × 60 cells.
@@ -333,7 +333,30 @@ def test_sst_jpeg_comes_back_cell_by_cell(tmp_path, sst):
     result = decode_map(figure.settings())
     assert result.decoder.match_space == "ycbcr"
     found = assert_native_grid_recovered(figure, result, value_tolerance=2.0)
-    assert found["within_resolution"] >= 0.8
+    # Measured 93.2 % (median of the cells' pixels but their outer ring; 91 % with two pixels
+    # left out, 94 % at best from the cell's mean colour, so the JPEG's colour shifts, not the
+    # reading, set this figure's share).
+    assert found["within_resolution"] >= 0.92
+
+
+def test_sst_jpeg_at_quality_75_comes_back_cell_by_cell(tmp_path, sst):
+    """The same Pacific at quality 75 (Pillow's default), whose 8 × 8 blocks leave steps of
+    their own along their borders, as strong as the weaker cell edges: the lattice is still
+    found, exact, and every cell comes back as one point; values within two value resolutions
+    in 98 % of cells (82 % within one: the JPEG moves colours by a step or two of the 256)."""
+    grid, extent = sst
+    crop = grid[15:75, 60:140]
+    figure = matplotlib_figure(tmp_path, "sst_pacific_jpeg75", crop, (119, 279, -60, 60),
+                               "viridis", -2, 33, (9.6, 9.2), "imshow", jpeg_quality=75)
+    result = decode_map(figure.settings())
+    found = cell_recovery(figure, result, value_tolerance=2.0)
+    print(figure.path, {k: v for k, v in found.items()
+                        if k not in ("partial", "grid_row", "grid_col")})
+    assert any(m.startswith("Native grid: lattice of") for m in result.messages)
+    assert found["same_shape"] and found["placed"] >= 0.95, found
+    assert max(found["origin_error"]) <= 0.005 and max(found["size_error"]) <= 0.005, found
+    assert found["points_ok"] >= 0.95 and found["raster_ok"] >= 0.95, found
+    assert found["within_resolution"] >= 0.8, found
 
 
 # -- GMT, a 1° grid -----------------------------------------------------------------------
@@ -346,13 +369,36 @@ def test_gmt_grdimage_of_a_1_degree_grid(tmp_path, age_1deg):
     assert found["cells"] > 0.9 * figure.grid.size
 
 
+def test_gmt_grdimage_of_the_whole_1_degree_grid(tmp_path, age_1deg):
+    """The whole globe at 1°: 360 × 180 cells of 3.5 px, coastlines and gridlines over them."""
+    grid_path, grid = age_1deg
+    width, height = 12.6, 6.3
+    run_gmt(tmp_path,
+            "gmt makecpt -Cturbo -T0/200 > turbo.cpt",
+            "gmt set PS_MEDIA 15ix9i",
+            f"gmt grdimage {grid_path} -R-180/180/-90/90 -JX{width}i/{height}i -Cturbo.cpt "
+            "-X1i -Y1.5i -P -Bafg -BWSne -K > fig.ps",
+            "gmt pscoast -R -J -Dl -W0.6p,black -O -K >> fig.ps",
+            f"gmt psscale -Cturbo.cpt -Dx{width + 0.3}i/0i+w{height}i/0.3i -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{DPI}")
+    top = 900 - 150 - round(height * DPI)
+    box = (100, top, 100 + round(width * DPI), top + round(height * DPI))
+    figure = CellFigure(str(tmp_path / "fig.png"), grid, (-180, 180, -90, 90), box[:2],
+                        ((box[2] - box[0]) / 360, (box[3] - box[1]) / 180), box, "",
+                        str(tmp_path / "turbo.cpt"))
+    figure.gcps = write_gcps(tmp_path / "gcps.csv", figure)
+    result = decode_map(figure.settings())
+    found = assert_native_grid_recovered(figure, result)
+    assert found["shape"] == (180, 360)
+
+
 def test_gmt_grdimage_jpeg(tmp_path, age_1deg):
     """The Indian Ocean at 1°, 70 × 50 cells of 9.29 × 9 px, as a JPEG."""
     grid_path, grid = age_1deg
     figure = gmt_figure(tmp_path, grid_path, grid, (40, 110, -50, 0), (6.5, 4.5), jpeg=True)
     result = decode_map(figure.settings())
     found = assert_native_grid_recovered(figure, result, value_tolerance=2.0)
-    assert found["within_resolution"] >= 0.8
+    assert found["within_resolution"] >= 0.95
 
 
 def test_gmt_grdimage_with_a_discrete_cpt(tmp_path, age_1deg, shared_data):
@@ -393,10 +439,12 @@ def test_antialiased_and_contour_filled_dem_is_not_a_lattice(tmp_path):
     from figures_for_tests import jacksboro_dem, render_grid
 
     dem, extent = jacksboro_dem()
-    for interpolation in ("bilinear", "antialiased", "contourf"):
+    for interpolation, quality in (("bilinear", None), ("antialiased", None), ("contourf", None),
+                                   ("bilinear", 75), ("contourf", 75), ("bilinear", 90)):
         levels = np.arange(200, 1101, 100) if interpolation == "contourf" else None
-        figure = render_grid(dem, extent, tmp_path / f"dem_{interpolation}.png", cmap="terrain",
-                             interpolation=interpolation, levels=levels)
+        name = f"dem_{interpolation}_{quality}.{'jpg' if quality else 'png'}"
+        figure = render_grid(dem, extent, tmp_path / name, cmap="terrain",
+                             interpolation=interpolation, levels=levels, jpeg_quality=quality)
         rgb = read_figure(figure.path).rgb
         data = np.zeros(rgb.shape[:2], bool)
         col0, row0, col1, row1 = figure.plot_box
@@ -528,3 +576,43 @@ def test_pixel_size_warps_the_native_grid(tmp_path, sst):
     close = np.abs(cells[:, 1:3, :, 1:3].mean(axis=(1, 3)) - crop) <= \
         result.decoder.value_resolution
     assert close[data].mean() >= 0.95
+
+
+# -- the lattice fit on its own -----------------------------------------------------------
+@pytest.mark.parametrize("size", [5.3, 6.4, 7.5, 7.8125, 9.2857, 12.37, 45.71])
+def test_rounded_edges_pin_the_lattice_down(size):
+    """Edges on the pixel boundary nearest each line (Agg's and Ghostscript's rounding, ties
+    either way), from a first guess 0.02 px a cell and 0.3 px off.
+
+    Without a frame or a map to tie to, the fit keeps every line within half a pixel of its edge
+    and its outer lines within a quarter of a pixel of the truth (the edges of 7.5 px cells fall
+    on two phases only, so that they allow lattices half a pixel apart; about 0.1 px or less for
+    the other sizes); with the grid's outer lines on the frame's pixel boundaries, it is exact;
+    with a map whose cells are 2° from -1° (the 2° SST), exact too.
+    """
+    from colormap_decoder.plugin.engine.native_grid import _rounded_edge_fit
+
+    rng = np.random.default_rng(int(size * 1000))
+    lines = 60
+    k = np.arange(lines + 1, dtype=float)
+    for origin in (100.0, 100.0 + rng.uniform(0.05, 0.95)):
+        truth = origin + k * size
+        edges = np.floor(truth + 0.5)
+        ties = np.isclose(truth % 1, 0.5)
+        edges[ties & (rng.random(len(k)) < 0.5)] -= 1
+        # The outer lines are the frame: seen by the fit only through `frame`.
+        inner = slice(1, lines)
+        guess = (size + 0.02, origin - 0.3)
+        fitted_size, phase = _rounded_edge_fit(k[inner], edges[inner], *guess)
+        fitted = phase + k * fitted_size
+        assert np.all(np.abs(fitted[inner] - edges[inner]) <= 0.5 + 1e-6)
+        assert np.max(np.abs(fitted - truth)) <= (0.26 if size == 7.5 else 0.1)
+        if origin == 100.0:
+            frame = (origin, origin + lines * size)
+            if float(frame[1]).is_integer():
+                tied = _rounded_edge_fit(k[inner], edges[inner], *guess, frame=frame)
+                assert tied == pytest.approx((size, origin), abs=1e-9)
+        # A map of 2° cells from -1°: x = -1 + 2 (p - origin) / size.
+        map_axis = (-1 - 2 * origin / size, 2 / size)
+        tied = _rounded_edge_fit(k[inner], edges[inner], *guess, map_axis=map_axis)
+        assert tied == pytest.approx((size, origin), abs=1e-9)

@@ -54,3 +54,176 @@ def test_sample_auto_decode_within_twice_the_hand_decode():
     row = (auto_gt[3] - hand_gt[3]) / hand_gt[5]
     assert abs(column - round(column)) <= 0.2 and abs(row - round(row)) <= 0.2, (column, row)
     assert abs(auto_gt[5] / hand_gt[5] - 1) <= 0.001
+
+
+# -- Cylindrical maps: latitude labels not evenly spaced -----------------------------------
+def geographic_truth_on_output(result, grid, transform):
+    """A geographic grid (rasterio ``transform``, pixel-registered) at each output pixel's
+    centre, whatever the output CRS."""
+    from pyproj import Transformer
+    from scipy.interpolate import RegularGridInterpolator
+
+    gt = result.grid.geotransform
+    rows, cols = np.mgrid[0:result.grid.height, 0:result.grid.width] + 0.5
+    mx, my = gt[0] + cols * gt[1] + rows * gt[2], gt[3] + cols * gt[4] + rows * gt[5]
+    lon, lat = Transformer.from_crs(result.georeference.target_crs, "EPSG:4326",
+                                    always_xy=True).transform(mx, my)
+    lons = transform.c + (np.arange(grid.shape[1]) + 0.5) * transform.a
+    lats = transform.f + (np.arange(grid.shape[0]) + 0.5) * transform.e
+    interpolate = RegularGridInterpolator((lats[::-1], lons), grid[::-1], bounds_error=False,
+                                          fill_value=np.nan)
+    return interpolate(np.column_stack([lat.ravel(), lon.ravel()])).reshape(lon.shape)
+
+
+def age_grid(shared_data):
+    import rasterio
+
+    with rasterio.open(shared_data / "gmtserver_age.3.20.nc") as dataset:
+        grid = dataset.read(1).astype(float)
+        grid[grid == dataset.nodata] = np.nan
+        # Stored in hundredths of a million years (the variable's scale_factor).
+        return grid * float(dataset.tags(1).get("scale_factor", 1)), dataset.transform
+
+
+def wrong_class_share(result, expected, levels):
+    """Share of the data pixels (truth within the levels) decoded into another class."""
+    true_class = np.searchsorted(levels, expected, side="right") - 1
+    decoded_class = np.searchsorted(levels, result.values, side="right") - 1
+    data = np.isfinite(expected) & (expected >= levels[0]) & (expected < levels[-1])
+    return float(np.mean(decoded_class[data] != true_class[data]))
+
+
+def test_gmt_mercator_map_georeferenced_in_mercator(tmp_path, shared_data):
+    """GMT -JM: the latitude labels fit Mercator, not evenly spaced degrees. The GCPs are made in
+    Mercator (the log says so), each tick within a pixel of where GMT put it, and the decode's
+    wrong-class share within twice the hand-given decode's."""
+    from figures_for_detection import age_mercator_to_pixel, render_gmt_age_mercator
+    from pyproj import Transformer
+
+    render_gmt_age_mercator(tmp_path, shared_data / "gmtserver_age.3.20.nc")
+    path = str(tmp_path / "fig.png")
+    auto = decode_map(DecodeSettings(figure_path=path, scale_automatic=True))
+    assert any("latitude labels are spaced as on a Mercator map" in m for m in auto.messages)
+    # Every GCP within a pixel of GMT's own placement of its (lon, lat).
+    gcps = auto.georeference.gcps
+    to_degrees = Transformer.from_crs(auto.settings.gcp_crs, "EPSG:4326", always_xy=True)
+    lon, lat = to_degrees.transform(gcps.map[:, 0], gcps.map[:, 1])
+    col, row = age_mercator_to_pixel(tmp_path, list(zip(lon, lat)))
+    error = np.hypot(gcps.pixel[:, 0] - col, np.abs(gcps.pixel[:, 1]) - row)
+    print("GCP error px: max", error.max())
+    assert error.max() <= 1.0, error
+    # By hand: GMT's corners in World Mercator, the .cpt, the frame.
+    corners = [(-180, -50), (-100, -50), (-180, 10), (-100, 10)]
+    col, row = age_mercator_to_pixel(tmp_path, corners)
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:3395", always_xy=True).transform(
+        *np.array(corners, float).T)
+    lines = ["pixel_x,pixel_y,map_x,map_y"] + [f"{c!r},{r!r},{mx!r},{my!r}"
+                                               for c, r, mx, my in zip(col, row, x, y)]
+    (tmp_path / "gcps.csv").write_text("\n".join(lines) + "\n")
+    hand = decode_map(DecodeSettings(
+        figure_path=path, colormap=str(tmp_path / "age.cpt"), gcps_path=str(tmp_path / "gcps.csv"),
+        gcp_crs="EPSG:3395", plot_area_extent=(col.min() + 1, col.max() - 1, -row.max() + 1,
+                                               -row.min() - 1)))
+    grid, transform = age_grid(shared_data)
+    levels = np.arange(0, 181, 10)
+    shares = [wrong_class_share(result, geographic_truth_on_output(result, grid, transform),
+                                levels) for result in (auto, hand)]
+    print("wrong class: auto", shares[0], "hand", shares[1])
+    assert shares[0] <= 2 * shares[1] + 0.002, shares
+
+
+def test_curved_graticule_refused_naming_gcps(tmp_path, shared_data):
+    """A conic map (GMT -JL) in a rectangular frame: its meridians slant and its labels along
+    the frame are not evenly spaced in any cylindrical projection: refused, naming GCPS."""
+    from figures_for_detection import run_gmt
+
+    from colormap_decoder.plugin.engine.errors import EngineError
+
+    run_gmt(tmp_path,
+            "gmt makecpt -Chaxby -T0/180/10 > age.cpt",
+            "gmt set PS_MEDIA 8.5ix7.5i",
+            f"gmt grdimage {shared_data / 'gmtserver_age.3.20.nc'} -R-150/10/-80/55+r "
+            "-JL-115/30/20/40/6i -Cage.cpt -X1i -Y1.5i -P -Baf -BWSne -K > fig.ps",
+            "gmt psscale -R -J -Cage.cpt -DJBC+w4i/0.2i+o0/0.4i+h -Bxaf -O >> fig.ps",
+            "gmt psconvert fig.ps -Tg -E100")
+    import pytest
+
+    with pytest.raises(EngineError) as raised:
+        decode_map(DecodeSettings(figure_path=str(tmp_path / "fig.png"), scale_automatic=True))
+    print(raised.value)
+    assert raised.value.parameter == "GCPS"
+    assert "Give a GCPS file" in str(raised.value)
+
+
+def test_cartopy_mercator_map_georeferenced_in_mercator(tmp_path, shared_data):
+    """cartopy's Mercator with gridline labels (no tick marks: the grid lines place them): the
+    latitudes fit Mercator; every frame corner within a pixel of cartopy's own transform, and
+    the decode's p95 error within twice the hand-given decode's."""
+    import cartopy.crs as ccrs
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from pyproj import Transformer
+
+    grid, transform = age_grid(shared_data)
+    extent = (-180, -100, -55, 25)
+    rows = slice(int((90 - extent[3]) * 3), int((90 - extent[2]) * 3) + 1)
+    cols = slice(0, int((extent[1] + 180) * 3) + 1)
+    figure = plt.figure(figsize=(8, 8), dpi=100)
+    mercator = ccrs.Mercator()
+    axes = figure.add_axes([0.1, 0.08, 0.7, 0.86], projection=mercator)
+    image = axes.imshow(grid[rows, cols], extent=(-180 - 1 / 6, -100 + 1 / 6, -55 - 1 / 6,
+                                                  25 + 1 / 6),
+                        transform=ccrs.PlateCarree(), cmap="viridis", vmin=0, vmax=180,
+                        origin="upper")
+    axes.set_extent(extent, crs=ccrs.PlateCarree())
+    lines = axes.gridlines(draw_labels=True, linewidth=0.5, color="gray")
+    lines.top_labels = False
+    lines.right_labels = False
+    figure.colorbar(image, cax=figure.add_axes([0.84, 0.08, 0.025, 0.86]))
+    figure.canvas.draw()
+    height = figure.canvas.get_width_height()[1]
+
+    def pixel(lon, lat):
+        x, y = mercator.transform_point(lon, lat, ccrs.PlateCarree())
+        column, row = axes.transData.transform((x, y))
+        return float(column), float(height - row)
+
+    path = tmp_path / "mercator.png"
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    auto = decode_map(DecodeSettings(figure_path=str(path), scale_automatic=True))
+    assert any("latitude labels are spaced as on a Mercator map" in m for m in auto.messages)
+    to_mercator = Transformer.from_crs("EPSG:4326", auto.settings.gcp_crs, always_xy=True)
+    corners = [(lon, lat) for lon in extent[:2] for lat in extent[2:]]
+    errors = []
+    for lon, lat in corners:
+        column, row = auto.georeference.pixel_transform.map_to_pixel(*to_mercator.transform(lon, lat))
+        truth_column, truth_row = pixel(lon, lat)
+        errors.append(float(np.hypot(column - truth_column, row - truth_row)))
+    print("corner errors px", errors)
+    assert max(errors) <= 1.0, errors
+    # By hand: cartopy's corners in World Mercator (cartopy's Mercator is EPSG:3395's), the
+    # colormap and range it was drawn with.
+    to_3395 = Transformer.from_crs("EPSG:4326", "EPSG:3395", always_xy=True)
+    lines = ["pixel_x,pixel_y,map_x,map_y"]
+    for lon, lat in corners:
+        column, row = pixel(lon, lat)
+        mx, my = to_3395.transform(lon, lat)
+        lines.append(f"{column!r},{row!r},{mx!r},{my!r}")
+    (tmp_path / "gcps.csv").write_text("\n".join(lines) + "\n")
+    left, top = pixel(extent[0], extent[3])
+    right, bottom = pixel(extent[1], extent[2])
+    hand = decode_map(DecodeSettings(
+        figure_path=str(path), colormap="viridis", vmin=0, vmax=180,
+        gcps_path=str(tmp_path / "gcps.csv"), gcp_crs="EPSG:3395",
+        plot_area_extent=(left + 1, right - 1, -bottom + 1, -top - 1)))
+    p95 = []
+    for result in (auto, hand):
+        expected = geographic_truth_on_output(result, grid, transform)
+        values = np.asarray(result.values, float)
+        both = np.isfinite(values) & np.isfinite(expected)
+        p95.append(float(np.percentile(np.abs(values[both] - expected[both]), 95)))
+    print("p95 error (Myr): auto", p95[0], "hand", p95[1])
+    assert p95[0] <= 2 * p95[1], p95

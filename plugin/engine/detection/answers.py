@@ -16,6 +16,7 @@ from ..errors import ColourScaleError, EngineError, GcpError
 from ..gcps import GroundControlPoints
 from .figure_reading import MAX_GEOREFERENCING_RESIDUAL_PX, describe_axis, read_figure_face
 from .ocr import INSTALL_HINT, ocr_available
+from .ticks import fit_ticks
 
 #: The CRS assumed for axis labels in degrees when GCP_CRS is empty.
 DEGREES_CRS = "EPSG:4326"
@@ -212,7 +213,11 @@ def _answer_gcps(answers, layout):
                            float(y_axis.fit.position_of(yl.value))))
             coordinates.append((xl.value * x_scale, yl.value * y_scale))
             names.append(f"x '{xl.text}' × y '{yl.text}'")
-    answers.gcps = GroundControlPoints(np.array(pixels), np.array(coordinates), None,
+    coordinates = np.array(coordinates, float)
+    projection = y_axis.fit.projection
+    if projection is not None:
+        gcp_crs, coordinates = _project_gcps(answers, projection, gcp_crs, coordinates, y_axis)
+    answers.gcps = GroundControlPoints(np.array(pixels), coordinates, None,
                                        crs=gcp_crs, source="the figure's axis labels",
                                        labels=names)
     answers.settings = dataclasses.replace(settings, gcp_crs=gcp_crs)
@@ -221,6 +226,30 @@ def _answer_gcps(answers, layout):
         f"tick-fit residuals x {x_axis.fit.rmse_px:.2f} px RMS (max "
         f"{x_axis.fit.max_residual_px:.2f}), y {y_axis.fit.rmse_px:.2f} px RMS (max "
         f"{y_axis.fit.max_residual_px:.2f}).")
+
+
+def _project_gcps(answers, projection, gcp_crs, coordinates, y_axis):
+    """Degree GCPs of a cylindrical map in its projection: (the projected CRS as WKT, x/y)."""
+    from pyproj import CRS
+
+    if not CRS.from_user_input(gcp_crs).is_geographic:
+        raise GcpError(
+            f"GCP_CRS {gcp_crs} is not geographic, but the axis labels are degrees spaced as on "
+            f"a {projection.name} map. Give a geographic GCP_CRS (e.g. EPSG:4326), or a GCPS "
+            "file.", parameter="GCP_CRS")
+    linear = fit_ticks(y_axis.labels)
+    projected = projection.crs(gcp_crs)
+    x, y = projection.forward(coordinates[:, 0], coordinates[:, 1], gcp_crs)
+    fit_ticks(y_axis.labels, projection=projection)  # its inliers marked again
+    answers.messages.append(
+        f"The latitude labels are spaced as on a {projection.name} map, not evenly: tick-fit "
+        f"residuals {y_axis.fit.rmse_px:.2f} px RMS in {projection.name}, "
+        + (f"{linear.rmse_px:.2f} px RMS (max {linear.max_residual_px:.1f}, {len(linear.kept)} "
+           f"of {len(y_axis.kept)} labels) as evenly spaced degrees"
+           if linear is not None else "no fit as evenly spaced degrees")
+        + f". GCPS made in {projected.name} from the degree labels; the output is in that CRS "
+        "unless TARGET_CRS is given.")
+    return projected.to_wkt(), np.column_stack([x, y])
 
 
 def _unit_factor(axis, crs):

@@ -16,7 +16,7 @@ from .labels import normalise, parse_label
 from .lines import luminance, page_luminance
 from .ocr import OcrUnavailable, crop_label, read_label
 from .text import find_glyphs, ink_mask, merge_into_labels
-from .ticks import TickLabel, attach_tick_marks, box_sides, find_tick_marks, fit_ticks
+from .ticks import TickLabel, attach_tick_marks, box_sides, find_grid_lines, find_tick_marks, fit_ticks
 
 #: A fit must explain at least this many labels, and this share of those read as numbers.
 MIN_KEPT_LABELS = 3
@@ -74,6 +74,7 @@ class _Reader:
 
     def __init__(self, rgb, layout):
         self.layout = layout
+        self.rgb = rgb
         self.lum = luminance(rgb)
         self.page = page_luminance(self.lum)
         rows, cols = self.lum.shape
@@ -162,10 +163,12 @@ class _Reader:
             return f"{base_text}^{exponent_text}"
         return text
 
-    def read_side(self, side, owner, allow_log=False, ocr=True):
+    def read_side(self, side, owner, allow_log=False, ocr=True, cylindrical=False):
         """Labels beside a side, read, placed at their tick marks and fitted.
 
-        With ``ocr`` False the labels are only found (not read nor fitted).
+        With ``ocr`` False the labels are only found (not read nor fitted). With
+        ``cylindrical`` (a map's y axis) latitude labels are also fitted as the common
+        cylindrical projections space them (:func:`_cylindrical_fit`).
         """
         labels = []
         for text_label in self.labels_beside(side, owner):
@@ -184,9 +187,18 @@ class _Reader:
         thickness = self._line_thickness()
         ticks, _ = find_tick_marks(self.layout.dark, side, thickness)
         snapped = self.layout.snap_offset != 0.0
-        attach_tick_marks(labels, ticks + self.layout.snap_offset,
-                          max(2.0, 0.6 * self.text_height), tick_only=snapped)
+        tolerance = max(2.0, 0.6 * self.text_height)
+        attach_tick_marks(labels, ticks + self.layout.snap_offset, tolerance, tick_only=snapped)
+        if not allow_log and self.layout.frame is not None and \
+                sum(label.tick_position is not None for label in labels) < 0.5 * len(labels):
+            # No tick marks (cartopy's gridliner): the grid lines the labels name place them.
+            lines = find_grid_lines(self.rgb, self.layout.frame.box,
+                                    "x" if side.horizontal else "y")
+            attach_tick_marks(labels, lines + self.layout.snap_offset, tolerance,
+                              tick_only=snapped)
         reading.fit = fit_ticks(labels, allow_log=allow_log)
+        if cylindrical:
+            reading.fit = _cylindrical_fit(labels, reading.fit)
         numbers = sum(label.value is not None for label in labels)
         kept = len(reading.kept)
         if reading.fit is None or kept < MIN_KEPT_LABELS or kept < MIN_KEPT_SHARE * numbers:
@@ -216,6 +228,44 @@ class _Reader:
             if parsed is not None and parsed.exponent_form and parsed.value > 0:
                 return parsed.value, text
         return 1.0, ""
+
+
+#: A cylindrical projection replaces evenly spaced latitudes when its fit's RMS residual is at
+#: most this share of theirs, and theirs shows a curve: a largest residual above
+#: :data:`CURVE_EVIDENCE_PX` (below it the two cannot be told apart from the pixel grid).
+PROJECTION_RMS_SHARE = 0.7
+CURVE_EVIDENCE_PX = 0.75
+
+
+def _cylindrical_fit(labels, linear):
+    """The fit of latitude labels as evenly spaced degrees or as a cylindrical projection's
+    northings (Mercator, Miller, ...), whichever explains more labels, then fits closer.
+
+    Only labels written in degrees are tried; the winner's inliers are left ``kept``.
+    """
+    from .projections import CYLINDRICAL
+
+    degrees = [label for label in labels if label.parsed is not None and label.parsed.degrees]
+    if linear is not None and len(linear.kept) >= 3 and \
+            linear.max_residual_px <= CURVE_EVIDENCE_PX:
+        return linear
+    if len(degrees) < 3 or len(degrees) < 0.5 * sum(label.value is not None for label in labels):
+        return linear
+
+    def score(fit):
+        return (len(fit.kept), -fit.rmse_px) if fit is not None else (0, 0.0)
+
+    best, best_score = None, None
+    for projection in CYLINDRICAL:
+        fit = fit_ticks(labels, projection=projection)
+        if fit is not None and (best is None or score(fit) > best_score):
+            best, best_score = projection, score(fit)
+    linear_score = score(linear)
+    wins = best is not None and (
+        best_score[0] > linear_score[0] or
+        (best_score[0] == linear_score[0] and -best_score[1] <= PROJECTION_RMS_SHARE * -linear_score[1]))
+    # Leave the winner's inliers marked.
+    return fit_ticks(labels, projection=best) if wins else fit_ticks(labels)
 
 
 def _gap(box, other):
@@ -271,7 +321,8 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True) -> "Figure
         for axis, names in (("x", ("bottom", "top")), ("y", ("left", "right"))):
             best = None
             for name in names:
-                candidate = reader.read_side(sides[name], layout.frame.pixel_box())
+                candidate = reader.read_side(sides[name], layout.frame.pixel_box(),
+                                             cylindrical=axis == "y")
                 if best is None or len(candidate.kept) > len(best.kept):
                     best = candidate
             if best.fit is not None:

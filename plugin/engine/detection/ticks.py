@@ -105,6 +105,62 @@ def find_tick_marks(dark, side, line_thickness=2.0, max_length=None) -> tuple:
     return np.array(positions), np.array(lengths, int)
 
 
+#: A grid line stands out from the map's colours beside it by this much (RGB distance, median
+#: along the line) and by this factor over the typical column (or row) of the map.
+GRID_LINE_MIN_CONTRAST = 8.0
+GRID_LINE_CONTRAST_FACTOR = 4.0
+
+
+def find_grid_lines(rgb, box, across) -> np.ndarray:
+    """Straight lines crossing the whole map at constant x (``across`` "x") or y ("y"):
+    gridlines (cartopy's gridliner, GMT's ``-Bg``), where labels without tick marks point.
+
+    A gridline differs from the pixels three to each side of it all along the map, whatever the
+    colours under it (gray on a colormap differs in chroma where not in luma); the map's own
+    edges do not run the whole height. Each line's position is the centroid of that contrast
+    over its core (pixel-snapped lines are one pixel; anti-aliased ones spread over two).
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8 (rows, cols, 3)
+    box : tuple (left, top, right, bottom)
+        The map frame (its lines left out).
+    across : str
+        "x" for vertical lines (meridians on a plate carrée map), "y" for horizontal ones.
+
+    Returns
+    -------
+    ndarray of float
+        Line centres, pixel coordinates along ``across``.
+    """
+    left, top, right, bottom = box
+    c0, r0 = int(np.ceil(left)) + 2, int(np.ceil(top)) + 2
+    c1, r1 = int(np.floor(right)) - 2, int(np.floor(bottom)) - 2
+    if c1 - c0 < 12 or r1 - r0 < 12:
+        return np.zeros(0)
+    image = rgb[r0:r1, c0:c1].astype(np.float32)
+    if across == "y":
+        image = image.transpose(1, 0, 2)
+    # Columns strided along the line: the median of a few hundred rows is as good as all.
+    step = max(1, image.shape[0] // 400)
+    image = image[::step]
+    contrast = np.linalg.norm(image[:, 3:-3] - 0.5 * (image[:, :-6] + image[:, 6:]), axis=2)
+    profile = np.median(contrast, axis=0)
+    threshold = max(GRID_LINE_MIN_CONTRAST, GRID_LINE_CONTRAST_FACTOR * float(np.median(profile)))
+    origin = (c0 if across == "x" else r0) + 3
+    positions = []
+    for index in np.flatnonzero(profile > threshold):
+        lo, hi = max(index - 1, 0), min(index + 2, profile.size)
+        if profile[index] < profile[lo:hi].max():
+            continue  # not the line's peak
+        core = profile[lo:hi] - float(np.median(profile))
+        core = np.clip(core, 0, None)
+        # Only the side neighbour that is part of the line (half the peak or more) counts.
+        core[core < 0.35 * core.max()] = 0
+        positions.append(origin + float(np.average(np.arange(lo, hi) + 0.5, weights=core)))
+    return np.array(positions)
+
+
 @dataclass
 class TickLabel:
     """One label beside a side, read and placed."""
@@ -149,14 +205,23 @@ class TickFit:
     logarithmic: bool
     labels: list
     residuals_px: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: A cylindrical projection (projections.Cylindrical) whose northing, not the latitude
+    #: label itself, is linear in position; None for a linear axis.
+    projection: object = None
 
     def value_at(self, position) -> float:
         linear = self.slope * np.asarray(position, float) + self.offset
+        if self.projection is not None:
+            return self.projection.latitude(linear)
         return 10.0 ** linear if self.logarithmic else linear
 
     def position_of(self, value) -> float:
         value = np.asarray(value, float)
-        return ((np.log10(value) if self.logarithmic else value) - self.offset) / self.slope
+        if self.projection is not None:
+            value = self.projection.northing(value)
+        elif self.logarithmic:
+            value = np.log10(value)
+        return (value - self.offset) / self.slope
 
     @property
     def kept(self) -> list:
@@ -182,7 +247,8 @@ def attach_tick_marks(labels, tick_positions, tolerance, tick_only=False) -> Non
             label.tick_only = tick_only
 
 
-def fit_ticks(labels, allow_log=False, linear_only_if_nonpositive=True) -> "TickFit | None":
+def fit_ticks(labels, allow_log=False, linear_only_if_nonpositive=True,
+              projection=None) -> "TickFit | None":
     """The robust fit of values to positions, or None when fewer than two labels have values.
 
     Parameters
@@ -192,6 +258,9 @@ def fit_ticks(labels, allow_log=False, linear_only_if_nonpositive=True) -> "Tick
     allow_log : bool
         Try log10(value) as well (a colorbar); the model explaining more labels (then the
         smaller residuals) wins.
+    projection : projections.Cylindrical, optional
+        Fit the projection's northing of the values (latitudes in degrees) instead of the
+        values themselves.
 
     Returns
     -------
@@ -204,8 +273,12 @@ def fit_ticks(labels, allow_log=False, linear_only_if_nonpositive=True) -> "Tick
         return None
     positions = np.array([label.position for label in usable])
     values = np.array([label.value for label in usable])
+    if projection is not None:
+        if np.any(np.abs(values) >= 89.9):
+            return None
+        values = projection.northing(values)
     candidates = [False]
-    if allow_log and np.all(values > 0):
+    if allow_log and projection is None and np.all(values > 0):
         candidates.append(True)
     best = None
     for logarithmic in candidates:
@@ -229,7 +302,7 @@ def fit_ticks(labels, allow_log=False, linear_only_if_nonpositive=True) -> "Tick
         if snapped is not None:
             slope, offset = snapped
             residuals = (y - offset) / slope - positions
-    return TickFit(slope, offset, logarithmic, labels, residuals[inliers])
+    return TickFit(slope, offset, logarithmic, labels, residuals[inliers], projection)
 
 
 #: Slack (pixels) on the snapping bounds, for a renderer whose rounding is not exact.

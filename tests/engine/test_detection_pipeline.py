@@ -79,9 +79,9 @@ def write_corner_gcps(folder, truth):
 
 
 def test_a_detected_bar_and_a_hand_drawn_colorbar_box_both_count_as_sampled(tmp_path):
-    """A scale read off the figure's own bar, found or drawn by hand as COLORBAR, holds the
-    figure's 8-bit colours, not a renderer's table: the decoder never looks exact colours up in
-    a table made from it, whatever the scale is called (the two are named differently)."""
+    """A scale read off the figure's own bar, found or drawn by hand as COLORBAR, is marked so
+    whatever it is called (the two are named differently), and the decoder treats both alike:
+    on a lossless figure, exact colours looked up in the table drawn from the samples."""
     from figures_for_detection import render_matplotlib
     from figures_for_tests import jacksboro_dem
     from matplotlib.colors import LinearSegmentedColormap
@@ -100,7 +100,7 @@ def test_a_detected_bar_and_a_hand_drawn_colorbar_box_both_count_as_sampled(tmp_
     assert found.decoder.scale.name != drawn.decoder.scale.name
     for result in (found, drawn):
         assert result.decoder.scale.sampled_from_figure
-        assert not result.decoder.uses_exact_colours
+        assert result.decoder.uses_exact_colours
     # The same bar, sampled twice: the two decodes agree to a fraction of a percent.
     both = np.isfinite(found.field.values) & np.isfinite(drawn.field.values)
     assert both.sum() >= 0.95 * np.isfinite(drawn.field.values).sum()

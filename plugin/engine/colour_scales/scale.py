@@ -53,8 +53,8 @@ class ColourScale:
         quantised by truncation. False when colours between the vertices are drawn too.
     sampled_from_figure : bool
         True when the colours were read off the figure itself (a colorbar, drawn by hand or
-        found): they are the figure's own 8-bit colours, not a renderer's table, so the decoder
-        does not look exact colours up in the table a renderer would draw from them.
+        found), whatever the scale is named: they are the figure's own 8-bit colours, not a
+        source's table (the report shows such a scale beside the colormap named, if any).
 
     Notes
     -----

@@ -449,3 +449,49 @@ def test_colour_scale_from_samples():
     np.testing.assert_allclose(floats.colour_at(0.3)[0], [0.3, 0.3, 0.3])
     with pytest.raises(ColourScaleError):
         colour_scale_from_samples([[0.0, 0.0, 0.0]])
+
+
+# --- matplotlib's listed colormaps, read without importing matplotlib ---------------------------
+
+
+def test_listed_tables_are_matplotlibs_own_bit_for_bit():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
+    from make_matplotlib_tables import listed_tables
+
+    from colormap_decoder.plugin.engine.colour_scales.matplotlib_source import listed_table
+
+    expected = listed_tables()
+    assert {"viridis", "magma", "turbo", "cividis", "twilight", "tab10", "Set1"} <= set(expected)
+    for name in expected:
+        for variant in (name, name + "_r"):
+            colormap = matplotlib.colormaps[variant]
+            table = listed_table(variant)
+            assert np.array_equal(table, np.asarray(colormap(np.arange(colormap.N)))[:, :3]), variant
+            # The scale built from the table is the one built from matplotlib's colormap.
+            fast, slow = resolve_colour_scale(variant), colour_scale_from_matplotlib(colormap,
+                                                                                   f"matplotlib:{variant}")
+            assert fast.name == slow.name == f"matplotlib:{variant}"
+            assert (fast.discrete, fast.lookup_table) == (slow.discrete, slow.lookup_table)
+            assert np.array_equal(fast.positions, slow.positions)
+            assert np.array_equal(fast.colours, slow.colours)
+    # Not listed (segmented maps, other case): matplotlib itself is asked.
+    assert listed_table("jet") is None and listed_table("Viridis") is None
+    assert resolve_colour_scale("jet_r").name == "matplotlib:jet_r"
+
+
+def test_a_listed_colormap_is_resolved_without_importing_matplotlib():
+    import subprocess
+
+    script = ("import sys\n"
+              f"sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
+              "from sample_figure import expose_package\n"
+              "expose_package()\n"
+              "from colormap_decoder.plugin.engine.colour_scales import resolve_colour_scale\n"
+              "for name in ('viridis', 'mpl:magma_r', 'tab10'):\n"
+              "    print(resolve_colour_scale(name).name)\n"
+              "print('matplotlib' in sys.modules)\n")
+    completed = subprocess.run(["/usr/bin/python3", "-c", script], capture_output=True, text=True,
+                               timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": "/tmp"})
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.split() == ["matplotlib:viridis", "matplotlib:magma_r", "matplotlib:tab10",
+                                         "False"]

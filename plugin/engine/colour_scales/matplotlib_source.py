@@ -1,6 +1,7 @@
 """Colour scales from matplotlib's colormaps and from the packages built on them (cmocean,
 cmcrameri, colorcet: optional, used when installed)."""
 import importlib
+import os
 import warnings
 
 import numpy as np
@@ -12,6 +13,28 @@ from .scale import ColourScale
 #: Below this many LUT entries a matplotlib colormap is treated as a set of distinct colours
 #: (qualitative maps such as 'tab10' or 'Set1'); at or above, as a sampled continuous ramp.
 MIN_LUT_SIZE_FOR_CONTINUOUS = 64
+
+#: matplotlib's listed colormaps (viridis, magma, turbo, tab10...), their tables as matplotlib
+#: gives them (``tests/data/make_matplotlib_tables.py`` writes it, a test compares it with the
+#: installed matplotlib): found here, a name costs no matplotlib import (about 80 ms).
+LISTED_TABLES_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "matplotlib_listed.npz")
+_LISTED_TABLES = {}
+
+
+def listed_table(name) -> "np.ndarray | None":
+    """The (N, 3) float64 table of matplotlib's listed colormap ``name`` (exact case; a ``_r``
+    name is its base reversed, as matplotlib reverses a listed map), or None if not listed."""
+    if not _LISTED_TABLES:
+        try:
+            with np.load(LISTED_TABLES_PATH) as archive:
+                _LISTED_TABLES.update((key, archive[key]) for key in archive.files)
+        except OSError:  # not shipped: every name goes through matplotlib
+            _LISTED_TABLES[""] = None
+    if _LISTED_TABLES.get(name) is not None:
+        return _LISTED_TABLES[name].copy()
+    if name.endswith("_r") and _LISTED_TABLES.get(name[:-2]) is not None:
+        return _LISTED_TABLES[name[:-2]][::-1].copy()
+    return None
 
 
 class MatplotlibSource(ColourScaleSource):
@@ -26,6 +49,9 @@ class MatplotlibSource(ColourScaleSource):
         return sorted(matplotlib.colormaps)
 
     def build(self, name, case_sensitive, resources) -> "ColourScale | None":
+        table = listed_table(name)
+        if table is not None:
+            return colour_scale_from_table(table, f"matplotlib:{name}")
         import matplotlib
 
         found = match_name(name, matplotlib.colormaps, case_sensitive)
@@ -106,9 +132,22 @@ def colour_scale_from_matplotlib(colormap, name=None) -> ColourScale:
         so that the ends are flat as in matplotlib); with fewer entries it is discrete, band i
         spanning ``[i / N, (i + 1) / N)``.
     """
-    lut_size = int(colormap.N)
-    lut = np.asarray(colormap(np.arange(lut_size)), dtype=np.float64)[:, :3]
-    name = name or f"matplotlib:{colormap.name}"
+    lut = np.asarray(colormap(np.arange(int(colormap.N))), dtype=np.float64)[:, :3]
+    return colour_scale_from_table(lut, name or f"matplotlib:{colormap.name}")
+
+
+def colour_scale_from_table(lut, name) -> ColourScale:
+    """A :class:`ColourScale` from a matplotlib colormap's table (see
+    :func:`colour_scale_from_matplotlib`).
+
+    Parameters
+    ----------
+    lut : ndarray of float, shape (N, 3)
+        The colormap's entries, sRGB in 0..1: ``colormap(np.arange(colormap.N))[:, :3]``.
+    name : str
+    """
+    lut_size = len(lut)
+    lut = np.asarray(lut, dtype=np.float64)
     if lut_size < MIN_LUT_SIZE_FOR_CONTINUOUS:
         return ColourScale(name, np.arange(lut_size + 1) / lut_size, lut, discrete=True,
                            lookup_table=True)

@@ -418,12 +418,13 @@ def mean_pixel_size(pixel_transform, source_crs, target_crs, box) -> float:
 
 def _mean_pixel_size(tx, ty, box):
     """√(area / pixels) from the target coordinates of :func:`region_outline`'s lattice."""
-    from shapely.geometry import Polygon
-
     n = int(np.sqrt(len(tx)))
     outline = np.concatenate([np.arange(n), n * np.arange(1, n) + n - 1,
                               n * n - 1 - np.arange(1, n), n * np.arange(n - 2, 0, -1)])
-    area = Polygon(np.column_stack([tx[outline], ty[outline]])).area
+    # The shoelace formula over the outline ring (coordinates relative to its first point, for
+    # precision far from the origin); no shapely import for one area.
+    x, y = tx[outline] - tx[outline[0]], ty[outline] - ty[outline[0]]
+    area = abs(float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y))) / 2.0
     box_pixels = (box[2] - box[0]) * (box[3] - box[1])
     if not area > 0 or box_pixels <= 0:
         raise GeoreferencingError("The plot area maps onto an empty region of the target CRS; "

@@ -213,13 +213,15 @@ def cluster_points(values, labels, count) -> "ClusterPoints":
 
     Notes
     -----
-    One pass over the labels in blocks of rows gathers each cluster's pixel count and
-    coordinate sums (``np.bincount``) and whether all its values are equal, which they are on
-    every plateau of a discrete scale: such a cluster's median is that value and its spread 0,
-    with no sorting. Only the pixels of clusters that hold several values are gathered (as
-    int32 label and float32 value) and sorted for their median; only clusters whose centroid
-    falls outside them are gathered again to be snapped. Temporary memory is a block's, plus
-    those gathered pixels.
+    One pass over the labels in blocks of rows cuts each row into runs of one label and one
+    value (a filled-contour or blocky figure has a few per row, however wide): each cluster's
+    pixel count and coordinate sums come from its runs (``np.bincount``; the sums of pixel
+    centres are multiples of ½, exact in float64 in any order), and whether all its values are
+    equal, which they are on every plateau of a discrete scale: such a cluster's median is that
+    value and its spread 0, with no sorting. Only the pixels of clusters that hold several
+    values are gathered (as int32 label and float32 value) and sorted for their median; only
+    clusters whose centroid falls outside them are gathered again to be snapped. Temporary
+    memory is a block's (a few bytes a pixel), plus its runs and those gathered pixels.
     """
     if count == 0:
         empty = np.zeros(0)
@@ -235,21 +237,20 @@ def cluster_points(values, labels, count) -> "ClusterPoints":
     # Only the rows and columns that hold clusters (the plot area, not the figure's margins);
     # coordinates stay the figure's.
     rows_used, cols_used = _span(labels.any(axis=1)), _span(labels.any(axis=0))
-    cols = cols_used.stop - cols_used.start
-    column_centres = np.arange(cols_used.start, cols_used.stop) + 0.5
-    for block in _row_blocks((rows_used.stop, cols), start=rows_used.start):
-        member = labels[block, cols_used].ravel()
-        block_values = values[block, cols_used].ravel()
-        n += np.bincount(member, minlength=bins)
-        block_rows = block.stop - block.start
-        sum_x += np.bincount(member, np.tile(column_centres, block_rows), bins)
-        sum_y += np.bincount(member, np.repeat(np.arange(block.start, block.stop) + 0.5, cols),
-                             bins)
+    for block in _row_blocks((rows_used.stop, cols_used.stop - cols_used.start),
+                             start=rows_used.start):
+        run_row, run_col, length, member, run_values = _runs(labels[block, cols_used],
+                                                             values[block, cols_used])
+        n += np.bincount(member, length, bins).astype(np.int64)
+        # Σ (c + ½) over the run's columns c0 .. c0 + length - 1, and its rows' centres.
+        first_col = run_col + cols_used.start
+        sum_x += np.bincount(member, length * (2 * first_col + length) / 2.0, bins)
+        sum_y += np.bincount(member, length * (run_row + block.start + 0.5), bins)
         unmet = np.isnan(some_value)
         new = unmet[member]
-        some_value[member[new]] = block_values[new]  # any member's value will do
+        some_value[member[new]] = run_values[new]  # any member's value will do
         with np.errstate(invalid="ignore"):
-            mixed[member[block_values != some_value[member]]] = True
+            mixed[member[run_values != some_value[member]]] = True
     mixed[0] = False
     n, sum_x, sum_y = n[1:], sum_x[1:], sum_y[1:]
     x, y = sum_x / n, sum_y / n
@@ -265,6 +266,43 @@ def cluster_points(values, labels, count) -> "ClusterPoints":
         median[several] = _grouped_median(member, member_values, sizes[several])
     x, y, snapped = _snap_outside_centroids(labels, x, y)
     return ClusterPoints(x, y, median, std, n, snapped)
+
+
+def _runs(labels, values):
+    """The runs of one cluster and one value along each row of a block (label 0 left out).
+
+    Parameters
+    ----------
+    labels : ndarray of int, shape (rows, cols)
+    values : ndarray of float, shape (rows, cols)
+
+    Returns
+    -------
+    row, col : ndarray of int64
+        Where each run starts (in the block).
+    length : ndarray of int64
+        Its pixels.
+    label : ndarray of int
+    value : ndarray of float
+        Its label and its pixels' one value (a NaN pixel is a run of its own).
+    """
+    rows, cols = labels.shape
+    starts = np.empty((rows, cols), bool)
+    starts[:, 0] = True
+    np.not_equal(labels[:, 1:], labels[:, :-1], out=starts[:, 1:])
+    with np.errstate(invalid="ignore"):
+        value_changes = values[:, 1:] != values[:, :-1]
+    value_changes &= labels[:, 1:] != 0
+    starts[:, 1:] |= value_changes
+    del value_changes
+    row, col = np.nonzero(starts)
+    del starts
+    flat_start = row * cols + col
+    length = np.diff(flat_start, append=rows * cols)  # a row's last run ends with the row
+    label = labels[row, col]
+    clustered = label != 0
+    return (row[clustered], col[clustered], length[clustered], label[clustered],
+            values[row[clustered], col[clustered]])
 
 
 def _gather(labels, values, wanted, with_positions=False):

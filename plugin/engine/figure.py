@@ -245,12 +245,13 @@ def _to_rgb(image, path):
             strip = image.crop((0, start, cols, stop))
             if strip.mode != target:
                 strip = strip.convert(target)
-            pixels = np.asarray(strip)
+            # Pillow packs the colour channels (and the alpha) itself, straight into the bytes
+            # copied here: no 4-byte array sliced down to 3 in numpy (five times slower).
+            shape = (stop - start, cols)
+            rgb[start:stop] = np.frombuffer(strip.tobytes("raw", "RGB"), np.uint8).reshape(shape + (3,))
             if has_alpha:
-                rgb[start:stop] = pixels[..., :3]
-                np.equal(pixels[..., 3], 255, out=opaque[start:stop])
-            else:
-                rgb[start:stop] = pixels
+                alpha = np.frombuffer(strip.tobytes("raw", "A"), np.uint8).reshape(shape)
+                np.equal(alpha, 255, out=opaque[start:stop])
     except ValueError as error:
         raise FigureError(
             f"The figure '{path}' uses the colour mode {mode}, which cannot be converted to RGB "

@@ -40,7 +40,8 @@ class Figure:
     rgb : ndarray of uint8, shape (rows, cols, 3)
         sRGB colours.
     opaque : ndarray of bool, shape (rows, cols)
-        False where the image is (partly) transparent: such pixels are not data.
+        False where the image is (partly) transparent: such pixels are not data. Read-only
+        and of no memory (one True broadcast) when nothing is transparent.
     path : str
         The file the figure came from.
     geotransform : tuple of 6 floats or None
@@ -238,7 +239,7 @@ def _to_rgb(image, path):
     try:
         image.load()
         rgb = np.empty((rows, cols, 3), dtype=np.uint8)
-        opaque = np.empty((rows, cols), dtype=bool) if has_alpha else np.ones((rows, cols), bool)
+        opaque = np.empty((rows, cols), dtype=bool) if has_alpha else _all_opaque((rows, cols))
         strip_rows = max(1, STRIP_PIXELS // max(cols, 1))
         for start in range(0, rows, strip_rows):
             stop = min(rows, start + strip_rows)
@@ -256,7 +257,15 @@ def _to_rgb(image, path):
         raise FigureError(
             f"The figure '{path}' uses the colour mode {mode}, which cannot be converted to RGB "
             f"({error}). Save it as an RGB PNG.") from error
+    if has_alpha and opaque.all():
+        opaque = _all_opaque((rows, cols))  # an alpha channel with nothing transparent
     return rgb, opaque
+
+
+def _all_opaque(shape):
+    """The opaque mask of a figure without transparency: one True seen at every pixel
+    (read-only, no memory a pixel)."""
+    return np.broadcast_to(np.True_, shape)
 
 
 def _cmyk_to_rgb(image):

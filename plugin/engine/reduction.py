@@ -422,7 +422,8 @@ class ReconstructionCheck:
     pixels_compared : int
     grid : ndarray of float32 or None
         The reconstruction (NaN outside the hull or where the figure has no data), when asked
-        for with ``full_grid``.
+        for with ``full_grid``. ``pipeline.decode_map`` lets it go once it is warped (the
+        result's ``reconstruction_grid``).
     """
 
     rmse: float
@@ -464,33 +465,37 @@ def reconstruction_check(values, points, resolution, max_pixels=250_000,
         triangulation = Delaunay(np.column_stack([points.pixel_x, points.pixel_y]))
     except QhullError:
         return None
-    data = np.isfinite(values)
+    # Data pixels counted (and found) block by block: no mask of the whole figure.
+    total = sum(int(np.count_nonzero(np.isfinite(values[block])))
+                for block in _row_blocks(values.shape))
     grid = None
     if full_grid:
         # Block by block of rows: the index arrays of a block's data pixels (16 bytes each)
         # and its estimates are all that is held besides the grid. The statistics use every
         # step-th data pixel in row-major order, as a sample of at most max_pixels.
         grid = np.full(values.shape, np.nan, dtype=np.float32)
-        total = int(data.sum())
         step = int(np.ceil(total / max_pixels)) if total > max_pixels else 1
         seen = 0
         sample = []
-        # Blocks of a quarter million pixels: the interpolation holds ~100 bytes a pixel.
-        for block in _row_blocks(values.shape, block_pixels=1 << 18):
-            block_rows, block_cols = np.nonzero(data[block])
+        # Blocks of an eighth of a million pixels: the interpolation holds ~200 bytes a pixel.
+        for block in _row_blocks(values.shape, block_pixels=1 << 17):
+            block_rows, block_cols = np.nonzero(np.isfinite(values[block]))
             block_rows += block.start
             block_estimate = _interpolate_linear(triangulation, points.value, block_cols + 0.5,
                                                  block_rows + 0.5)
             grid[block_rows, block_cols] = block_estimate
             kept = slice((-seen) % step, None, step)
-            sample.append((block_rows[kept], block_cols[kept], block_estimate[kept]))
+            # Copies: a strided view would keep the whole block's arrays (24 bytes a data
+            # pixel) alive to the end, every block's.
+            sample.append((block_rows[kept].copy(), block_cols[kept].copy(),
+                           block_estimate[kept].copy()))
             seen += block_rows.size
         rows, cols, estimate = (np.concatenate(part) for part in zip(*sample))
     else:
         # Every s-th row and column: the sample is spread evenly, and no index array of all
         # the data pixels is ever made (16 bytes a pixel on a large figure).
-        stride = max(1, int(np.ceil(np.sqrt(data.sum() / max_pixels))))
-        rows, cols = np.nonzero(data[::stride, ::stride])
+        stride = max(1, int(np.ceil(np.sqrt(total / max_pixels))))
+        rows, cols = np.nonzero(np.isfinite(values[::stride, ::stride]))
         rows, cols = rows * stride, cols * stride
         estimate = _interpolate_linear(triangulation, points.value, cols + 0.5, rows + 0.5)
         if rows.size > max_pixels:

@@ -18,16 +18,19 @@ import base64
 import html
 import io
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
-from .regions import box_mask, extent_to_pixel_box, polygons_mask
+from .regions import extent_to_pixel_box, polygons_mask
 from .text_format import decimals_for
 
 #: Longest side of the decoding pictures, in pixels.
 PICTURE_SIDE = 760
 #: Colour of pixels that are not data in the pictures.
 NO_DATA_RGB = (0.93, 0.93, 0.93)
+#: Pixels a block of the figure-sized passes (pixel accounting, histogram) looks at at a time.
+ACCOUNTING_BLOCK_PIXELS = 1 << 20
 
 
 def write_decode_report(html_path, result) -> tuple:
@@ -37,8 +40,9 @@ def write_decode_report(html_path, result) -> tuple:
     ----------
     html_path : str
     result : pipeline.DecodeResult
-        Its ``field.distance`` should be computed (``settings.distance_output``) for the ΔE
-        picture; without it the picture is left out and the report says so.
+        The colour distance should be computed (``settings.distance_output``: the pipeline
+        keeps its ``distance_overview``, or ``field.distance``) for the ΔE picture; without it
+        the picture is left out and the report says so.
 
     Returns
     -------
@@ -86,6 +90,9 @@ def decoding_facts(result) -> dict:
 def pixel_accounting(result) -> list:
     """Where the plot area's pixels went, in the order they were taken out.
 
+    Counted a block of rows at a time (a few bytes a pixel of the block, not of the figure:
+    the report is written while the job's largest arrays are all still held).
+
     Returns
     -------
     list of (str, int, str)
@@ -93,35 +100,63 @@ def pixel_accounting(result) -> list:
     """
     settings, figure = result.settings, result.figure
     shape = figure.shape
-    plot = box_mask(shape, result.plot_box)
-    transparent = plot & ~figure.opaque
-    left = plot & figure.opaque
-    colorbar = np.zeros(shape, bool)
+    colorbar_boxes = []
     if settings.colorbar_extent is not None:
-        box = extent_to_pixel_box(settings.colorbar_extent, shape, figure.geotransform,
-                                  parameter="COLORBAR")
-        colorbar |= box_mask(shape, box, 3)
+        colorbar_boxes.append((extent_to_pixel_box(settings.colorbar_extent, shape,
+                                                   figure.geotransform, parameter="COLORBAR"), 3))
     layout = getattr(result, "layout", None)
     if layout is not None and getattr(layout, "colorbar", None) is not None:
-        colorbar |= box_mask(shape, layout.colorbar.pixel_box(), layout.colorbar_exclusion_margin())
-    colorbar &= left
-    left &= ~colorbar
-    masked = np.zeros(shape, bool)
-    if settings.mask_geometries:
-        masked = left & polygons_mask(settings.mask_geometries, shape, figure.geotransform)
-    left &= ~masked
-    decoded = np.isfinite(result.field.values) & left
-    off_scale = left & ~decoded
+        colorbar_boxes.append((layout.colorbar.pixel_box(), layout.colorbar_exclusion_margin()))
+    under_mask = (polygons_mask(settings.mask_geometries, shape, figure.geotransform)
+                  if settings.mask_geometries else None)
+    counts = dict.fromkeys(("decoded", "off", "masked", "colorbar", "transparent"), 0)
+    step = max(1, ACCOUNTING_BLOCK_PIXELS // max(shape[1], 1))
+    for start in range(0, shape[0], step):
+        rows = slice(start, min(shape[0], start + step))
+        plot = _box_mask_rows(shape, result.plot_box, rows)
+        opaque = figure.opaque[rows]
+        counts["transparent"] += int(np.count_nonzero(plot & ~opaque))
+        left = plot & opaque
+        colorbar = np.zeros_like(left)
+        for box, margin in colorbar_boxes:
+            colorbar |= _box_mask_rows(shape, box, rows, margin)
+        colorbar &= left
+        counts["colorbar"] += int(np.count_nonzero(colorbar))
+        left &= ~colorbar
+        if under_mask is not None:
+            masked = left & under_mask[rows]
+            counts["masked"] += int(np.count_nonzero(masked))
+            left &= ~masked
+        decoded = np.isfinite(result.field.values[rows]) & left
+        counts["decoded"] += int(np.count_nonzero(decoded))
+        counts["off"] += int(np.count_nonzero(left & ~decoded))
     threshold = settings.max_color_distance
     return [
-        ("Decoded", int(decoded.sum()), "colour within the threshold of the colour scale"),
-        ("Off the colour scale", int(off_scale.sum()),
+        ("Decoded", counts["decoded"], "colour within the threshold of the colour scale"),
+        ("Off the colour scale", counts["off"],
          f"colour farther than ΔE {threshold:g} from every colour of the scale: text, lines, "
          "background, hillshading"),
-        ("Under a MASK polygon", int(masked.sum()), "left out by MASK / MASK_WKT"),
-        ("On the colorbar", int(colorbar.sum()), "the colorbar and its frame are never data"),
-        ("Transparent", int(transparent.sum()), "alpha 0 in the figure"),
+        ("Under a MASK polygon", counts["masked"], "left out by MASK / MASK_WKT"),
+        ("On the colorbar", counts["colorbar"], "the colorbar and its frame are never data"),
+        ("Transparent", counts["transparent"], "alpha 0 in the figure"),
     ]
+
+
+def _box_mask_rows(shape, box, rows, margin=0):
+    """``box_mask(shape, box, margin)[rows]``, without the whole figure's mask."""
+    mask = np.zeros((len(range(shape[0])[rows]), shape[1]), dtype=bool)
+    col0, row0, col1, row1 = box
+    inside = range(shape[0])[max(row0 - margin, 0):row1 + margin]
+    first, last = max(inside.start, rows.start), min(inside.stop, rows.stop)
+    if first < last:
+        mask[first - rows.start:last - rows.start, max(col0 - margin, 0):col1 + margin] = True
+    return mask
+
+
+def _rows_of(array):
+    """Consecutive blocks of rows of ``array``, about :data:`ACCOUNTING_BLOCK_PIXELS` each."""
+    step = max(1, ACCOUNTING_BLOCK_PIXELS // max(array.shape[1], 1))
+    return (array[start:start + step] for start in range(0, array.shape[0], step))
 
 
 def decoding_sections(result) -> list:
@@ -159,15 +194,17 @@ def decoding_sections(result) -> list:
         "coloured by their value, dark outline) over the faded field.</p>"
         + _img(points_png, "The representative points over the decoded field"))))
 
-    distance = result.field.distance
+    overview = getattr(result, "distance_overview", None)
+    if overview is None and result.field.distance is not None:
+        overview = distance_overview(result.field.distance, result.plot_box)
     threshold = result.settings.max_color_distance
-    if distance is not None and np.isfinite(distance).any():
+    if overview is not None and overview.any_finite:
         sections.append(("Colour distance (ΔE)", (
             f"<p>Distance in CIELAB ΔE from each examined pixel's colour to the nearest colour "
             f"of the scale. Pixels above the threshold, ΔE {threshold:g} (the dashed line on the "
             "colour bar), are not data; many data-looking pixels above it mean a wrong colormap "
             "(or its reversed '_r' form) or a figure drawn with shading or transparency.</p>"
-            + _img(_distance_picture(distance[row0:row1, col0:col1], threshold),
+            + _img(_distance_picture(overview, threshold),
                    "Colour distance of each pixel to the colour scale"))))
     else:
         sections.append(("Colour distance (ΔE)", "<p>Not computed for this run.</p>"))
@@ -253,13 +290,41 @@ def _field_picture(result, values, with_points):
     return _png(figure)
 
 
-def _distance_picture(distance, threshold):
+@dataclass
+class DistanceOverview:
+    """What the report shows of the colour distance raster: the plot area's every step-th
+    pixel (the picture's resolution), so that the pipeline need not keep the whole raster.
+
+    Attributes
+    ----------
+    small : ndarray of float32
+        ``distance[plot box][::step, ::step]``.
+    shape : tuple (rows, cols)
+        The plot area's.
+    any_finite : bool
+        Whether any pixel of the whole raster was examined.
+    """
+
+    small: np.ndarray
+    shape: tuple
+    any_finite: bool
+
+
+def distance_overview(distance, plot_box) -> "DistanceOverview":
+    """The :class:`DistanceOverview` of a figure-frame colour distance raster."""
+    col0, row0, col1, row1 = (int(round(v)) for v in plot_box)
+    box = distance[row0:row1, col0:col1]
+    step = _step(box.shape)
+    return DistanceOverview(box[::step, ::step].copy(), box.shape,
+                            any(np.isfinite(block).any() for block in _rows_of(distance)))
+
+
+def _distance_picture(overview, threshold):
     from matplotlib import colormaps
     from matplotlib.colors import Normalize
 
-    step = _step(distance.shape)
-    small = distance[::step, ::step]
-    rows, cols = distance.shape
+    small = overview.small
+    rows, cols = overview.shape
     width = PICTURE_SIDE * cols / max(rows, cols) + 120
     height = PICTURE_SIDE * rows / max(rows, cols) + 40
     figure = _canvas(width, height)
@@ -318,18 +383,25 @@ def _scale_picture(result):
 
 
 def _histogram_picture(result, values):
-    finite = values[np.isfinite(values)]
+    # Block by block of rows: the finite values of the whole plot area are never gathered.
+    low, high, positive, any_finite = np.inf, -np.inf, True, False
+    for block in _rows_of(values):
+        finite = block[np.isfinite(block)]
+        if finite.size:
+            any_finite = True
+            low, high = min(low, finite.min()), max(high, finite.max())
+            positive = positive and bool(np.all(finite > 0))
     figure = _canvas(PICTURE_SIDE, 300)
     axes = figure.add_axes([0.1, 0.17, 0.86, 0.75])
     mapping = result.mapping
-    if finite.size:
-        if mapping.logarithmic and np.all(finite > 0):
+    if any_finite:
+        if mapping.logarithmic and positive:
             edges = np.geomspace(mapping.vmin, mapping.vmax, 61)
             axes.set_xscale("log")
         else:
-            edges = np.linspace(min(mapping.vmin, finite.min()), max(mapping.vmax, finite.max()),
-                                61)
-        counts, edges = np.histogram(finite, bins=edges)
+            edges = np.linspace(min(mapping.vmin, low), max(mapping.vmax, high), 61)
+        counts = sum(np.histogram(block[np.isfinite(block)], bins=edges)[0]
+                     for block in _rows_of(values))
         centres = (edges[:-1] + edges[1:]) / 2
         axes.bar(edges[:-1], counts, width=np.diff(edges), align="edge",
                  color=_scale_colours(result, centres), edgecolor="#555555", linewidth=0.3)

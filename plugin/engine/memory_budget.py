@@ -50,14 +50,17 @@ GRID_DBSCAN_PIXEL = 4 + 4
 #: a quarter to a half (with the mask), and still do where the plot area fills the figure.
 LATTICE_SEARCH_PIXEL = 7
 LATTICE_SEARCH_FIXED = 8 * 2 ** 20
-#: Per decoded pixel, the rebuilt field of OUTPUT_RECONSTRUCTION (float32) and its
-#: interpolation's blocks; measured.
-RECONSTRUCTION_PIXEL = 24
+#: Per decoded pixel, the rebuilt field of OUTPUT_RECONSTRUCTION (float32), the data mask
+#: and the sample of the statistics; its interpolation's blocks are in RECONSTRUCTION_CHUNK.
+RECONSTRUCTION_PIXEL = 8
 #: ... and the triangulation of the points and one interpolation block.
-RECONSTRUCTION_CHUNK = 160 * 2 ** 20
-#: Per output pixel and warped band: the output (float32) and, while writing, the nodata
-#: mask and two float32 copies (``np.where`` and the cast).
+RECONSTRUCTION_CHUNK = 64 * 2 ** 20
+#: Per output pixel and warped band: the output (float32; the class index int16,
+#: CLASS_BAND) and, while writing, what GDAL's writing leaves allocated (its block cache is
+#: held at ``writing.WRITE_CACHE_BYTES``, in FIXED_OVERHEAD; the tiles it compressed in its
+#: threads' heaps stay resident, about a band's worth), measured.
 OUTPUT_BAND = 4
+CLASS_BAND = 2
 WRITE_TEMPORARIES = 1 + 4 + 4
 #: Per output pixel of one warping chunk (512 rows): source coordinates (2 × float64), their
 #: floors, the inside mask, gathered indices (2 × intp) and the approximation's temporaries.
@@ -161,7 +164,8 @@ def estimate_job_bytes(size) -> "MemoryEstimate":
     # class index (int16 + a float32 copy to warp) and the denoised copy of the figure.
     kept = KEPT_FIGURE + 4 + 1 + 1
     kept += 4 * size.distance_output + 6 * size.discrete + 3 * size.denoise
-    warped_bands = 1 + size.distance_output + size.reconstruction_output + size.discrete
+    warped_bytes = (OUTPUT_BAND * (1 + size.distance_output + size.reconstruction_output)
+                    + CLASS_BAND * size.discrete)
 
     # Pillow's decoded image and the figure, copied out of it in strips of rows.
     read = figure * (PIL_BYTES.get(size.figure_mode, 4) + KEPT_FIGURE)
@@ -174,11 +178,15 @@ def estimate_job_bytes(size) -> "MemoryEstimate":
     dbscan = decoded * GRID_DBSCAN_PIXEL if size.grid_dbscan else 0
     reduce = figure * kept + decoded * REDUCTION_PIXEL + dbscan + reconstruction
 
-    # Warping: every output band, and one chunk of coordinates.
-    chunk = min(output, WARP_CHUNK_ROWS * max(size.output_width, 1)) * WARP_CHUNK_PIXEL
-    warp = figure * kept + output * OUTPUT_BAND * warped_bands + chunk
-    # Writing (in the Processing algorithm): the job's result plus one band's temporaries.
-    write = figure * KEPT_FIGURE + output * (OUTPUT_BAND * warped_bands + WRITE_TEMPORARIES)
+    # Warping: every output band, and one chunk of coordinates (or GDAL's copy of the plot
+    # area of the band it warps, 4 bytes a decoded pixel).
+    chunk = max(min(output, WARP_CHUNK_ROWS * max(size.output_width, 1)) * WARP_CHUNK_PIXEL,
+                decoded * 4)
+    warp = figure * kept + output * warped_bytes + chunk
+    # Writing and the report (in the Processing algorithm): the job's result, figure-frame
+    # values, distance and class index included, plus one band's temporaries.
+    kept_to_end = KEPT_FIGURE + 4 + 4 * size.distance_output + 2 * size.discrete
+    write = figure * kept_to_end + output * (warped_bytes + WRITE_TEMPORARIES)
 
     stages = {"reading": read, "decoding": decode, "native grid search": lattice,
               "reducing": reduce, "warping": warp, "writing": write}
@@ -188,7 +196,7 @@ def estimate_job_bytes(size) -> "MemoryEstimate":
         parts = {"figure": reduce - reconstruction, "reconstruction": reconstruction,
                  "fixed": FIXED_OVERHEAD}
     elif peak in ("warping", "writing"):
-        out = stages[peak] - figure * (kept if peak == "warping" else KEPT_FIGURE)
+        out = stages[peak] - figure * (kept if peak == "warping" else kept_to_end)
         parts = {"figure": stages[peak] - out, "output grid": out, "fixed": FIXED_OVERHEAD}
     total = int(stages[peak] * SAFETY_FACTOR + FIXED_OVERHEAD)
     return MemoryEstimate(total, stages, parts)

@@ -15,6 +15,7 @@ import numpy as np
 
 from .colour_decoding import NOISE_FLOOR_DELTA_E, NOISE_MODES, ColourDecoder, DecodedField, ValueMapping, denoise
 from .colour_scales import colour_scale_from_samples, resolve_colour_scale, sample_colorbar
+from .decode_report import distance_overview
 from .detection.answers import answer_from_figure, parameters_to_find
 from .detection.colormap_match import read_bar_colours
 from .detection.layout import COLORBAR_EXCLUSION_MARGIN, describe_layout_use, detect_layout
@@ -122,11 +123,12 @@ class PointLayer:
 class DecodeResult:
     """Everything a decode produced, built by keyword at the end of :func:`decode_map`.
 
-    The figure-frame results (``field``: values, colour distance and class of every figure
-    pixel) and their output-grid counterparts (``values``, ``distance``,
-    ``reconstruction_grid``, ``class_grid``: float32 on ``grid``, NaN where not data, None
-    when not asked for), the points, and how they were obtained (``decoder`` with its colour
-    scale and value mapping, ``georeference``, ``messages``, ``warnings``, ``times``).
+    The figure-frame results (``field``: values and class of every figure pixel; its colour
+    distance is let go once warped, the report keeping ``distance_overview``) and their
+    output-grid counterparts (``values``, ``distance``, ``reconstruction_grid``: float32 on
+    ``grid``, NaN where not data; ``class_grid``: int16, -1 where not data; None when not
+    asked for), the points, and how they were obtained (``decoder`` with its colour scale and
+    value mapping, ``georeference``, ``messages``, ``warnings``, ``times``).
     """
 
     settings: DecodeSettings
@@ -147,10 +149,14 @@ class DecodeResult:
     warnings: list = field(default_factory=list)
     # The points interpolated back onto the output grid (``reconstruction_output`` only).
     reconstruction_grid: np.ndarray = None
-    # Discrete scales: each output pixel's class, 0 for the lowest (NaN where not data).
+    # Discrete scales: each output pixel's class, 0 for the lowest: int16, -1 where not data
+    # (float32, NaN where not data, on a native grid of cells).
     class_grid: np.ndarray = None
     # The map frame and colorbar found on the figure (detection.layout.Layout), when looked for.
     layout: object = None
+    # ``distance_output``: what the report shows of the figure-frame colour distance
+    # (decode_report.DistanceOverview); ``field.distance`` itself is let go once warped.
+    distance_overview: object = None
     # Seconds and memory of each stage (see stage_times.py); the glue adds its writing stages.
     times: StageTimes = None
 
@@ -507,18 +513,30 @@ def decode_map(settings, progress=None, log=None) -> "DecodeResult":
         classes = field_.class_index.astype(np.float32)
         classes[field_.class_index < 0] = np.nan
         figure_frame["classes"] = classes
+    distance_summary = None
     with times("warp"):
         if lattice is None:
             grid = plan_output_grid(georeference.pixel_transform, georeference.source_crs,
                                     georeference.target_crs, plot_box, settings.pixel_size)
             say(f"Output grid: {grid.describe()}")
-            warped = warp_nearest(figure_frame, plot_box, grid, georeference.pixel_transform,
-                                  georeference.source_crs, georeference.target_crs,
-                                  feedback=report)
+            warped = {}
+            names = sorted(figure_frame, key=("reconstruction", "distance").count, reverse=True)
+            for index, name in enumerate(names):
+                # One grid at a time, the rebuilt field and the distance first: their
+                # figure-frame rasters (4 bytes a figure pixel each, needed for nothing else
+                # but the report's picture) are let go before the others are warped.
+                warped.update(warp_nearest(
+                    {name: figure_frame.pop(name)}, plot_box, grid, georeference.pixel_transform,
+                    georeference.source_crs, georeference.target_crs,
+                    feedback=lambda fraction, done=index: report((done + fraction) / len(names))))
+                distance_summary = _let_go(name, field_, check, plot_box) or distance_summary
         else:
             grid, warped, how = native_rasters(figure_frame, lattice, plot_box, georeference,
                                                settings.pixel_size, report, first=cells.value)
             say(f"Output grid: {lattice.columns}×{lattice.rows} cells, {how}")
+            for name in list(figure_frame):
+                distance_summary = _let_go(name, field_, check, plot_box) or distance_summary
+        del figure_frame
     if not np.isfinite(warped["values"]).any():
         raise GeoreferencingError("No decoded pixel falls on the output grid; check the GCPs and "
                                   "the target CRS.")
@@ -532,7 +550,24 @@ def decode_map(settings, progress=None, log=None) -> "DecodeResult":
                         distance=warped.get("distance"), points=points, reconstruction=check,
                         messages=messages, warnings=warnings,
                         reconstruction_grid=warped.get("reconstruction"),
-                        class_grid=warped.get("classes"), layout=layout, times=times)
+                        class_grid=warped.get("classes"), layout=layout, times=times,
+                        distance_overview=distance_summary)
+
+
+def _let_go(name, field_, check, plot_box):
+    """Drop a figure-frame raster the job keeps only to warp it, once warped.
+
+    The rebuilt field's grid (``check.grid``) and the colour distance (``field_.distance``,
+    of which the report's picture keeps every step-th pixel: returned as its
+    ``DistanceOverview``) are 4 bytes a figure pixel each.
+    """
+    if name == "reconstruction" and check is not None:
+        check.grid = None
+    if name == "distance" and field_.distance is not None:
+        overview = distance_overview(field_.distance, plot_box)
+        field_.distance = None
+        return overview
+    return None
 
 
 def _native_lattice(settings, figure, field_, plot_box, georeference, say):

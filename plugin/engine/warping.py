@@ -558,12 +558,28 @@ INTEGER_NODATA = -1
 
 
 def _as_output(values):
-    """Warped values as float32, NaN where an integer raster held ``INTEGER_NODATA``."""
+    """Warped values: a float raster's as float32; an integer raster's (the class index) as
+    they are, ``INTEGER_NODATA`` where not data (2 bytes an output pixel, not a float32 copy)."""
+    if np.issubdtype(values.dtype, np.floating):
+        return np.asarray(values, dtype=np.float32)
+    return values
+
+
+def _as_float(values):
+    """Values as float32, NaN where an integer raster held ``INTEGER_NODATA``."""
     if np.issubdtype(values.dtype, np.floating):
         return np.asarray(values, dtype=np.float32)
     output = values.astype(np.float32)
     output[values == INTEGER_NODATA] = np.nan
     return output
+
+
+def _empty_output(grid, source, fill=np.nan):
+    """An output grid of ``fill`` for ``source``: float32, or an integer raster's own dtype
+    holding ``INTEGER_NODATA`` where a float one holds NaN."""
+    if np.issubdtype(source.dtype, np.floating) or not np.isnan(fill):
+        return np.full((grid.height, grid.width), fill, dtype=np.float32)
+    return np.full((grid.height, grid.width), INTEGER_NODATA, dtype=source.dtype)
 
 
 def gdal_source_georeferencing(pixel_transform, offset=(0, 0)) -> dict | None:
@@ -646,10 +662,12 @@ def warp_nearest(arrays, box, grid, pixel_transform, source_crs, target_crs,
 
     Returns
     -------
-    list of ndarray of float32, shape (grid.height, grid.width), or a dict of them
-        In the order, or by the names, of `arrays`. Memory: these outputs (views of the inputs
-        on the figure's own pixel grid), plus GDAL's working buffers (bounded), plus a float32
-        copy of an input that is not float32.
+    list of ndarray, shape (grid.height, grid.width), or a dict of them
+        In the order, or by the names, of `arrays`: float32 (NaN where not data) for float
+        inputs; an integer input's dtype (``INTEGER_NODATA`` where not data) for integer ones.
+        Memory: these outputs (views of the inputs on the figure's own pixel grid), plus
+        GDAL's working buffers (bounded), plus a float32 copy of a float input that is not
+        float32.
     """
     if isinstance(arrays, Mapping):
         return dict(zip(arrays, warp_nearest(list(arrays.values()), box, grid, pixel_transform,
@@ -674,15 +692,15 @@ def warp_nearest(arrays, box, grid, pixel_transform, source_crs, target_crs,
     source_crs_, target_crs_ = CRS.from_user_input(source_crs), CRS.from_user_input(grid.crs_wkt)
     outputs = []
     for index, array in enumerate(arrays):
-        output = np.full((grid.height, grid.width), np.nan, dtype=np.float32)
         source = array[row0:row1, col0:col1]
+        output = _empty_output(grid, source)
         if not np.issubdtype(source.dtype, np.floating):
-            source_nodata = INTEGER_NODATA
+            nodata = INTEGER_NODATA
         else:
-            source, source_nodata = np.asarray(source, dtype=np.float32), np.nan
+            source, nodata = np.asarray(source, dtype=np.float32), np.nan
         reproject(source, output, src_crs=source_crs_, dst_crs=target_crs_,
-                  dst_transform=Affine.from_gdal(*grid.geotransform), src_nodata=source_nodata,
-                  dst_nodata=np.nan, resampling=Resampling.nearest, num_threads=WARP_THREADS,
+                  dst_transform=Affine.from_gdal(*grid.geotransform), src_nodata=nodata,
+                  dst_nodata=nodata, resampling=Resampling.nearest, num_threads=WARP_THREADS,
                   warp_mem_limit=WARP_MEMORY_LIMIT // 2 ** 20, **georeferencing)
         outputs.append(output)
         if feedback is not None and feedback((index + 1) / len(arrays)):
@@ -712,10 +730,11 @@ def warp_nearest_own(arrays, box, grid, pixel_transform, source_crs, target_crs,
 
     Returns
     -------
-    list of ndarray of float32, shape (grid.height, grid.width)
+    list of ndarray, shape (grid.height, grid.width)
+        As :func:`warp_nearest`'s: float32, or an integer input's dtype when ``fill`` is NaN.
     """
     col0, row0, col1, row1 = (int(round(v)) for v in box)
-    outputs = [np.full((grid.height, grid.width), fill, dtype=np.float32) for _ in arrays]
+    outputs = [_empty_output(grid, source, fill) for source in arrays]
     for start in range(0, grid.height, chunk_rows):
         block = slice(start, min(start + chunk_rows, grid.height))
         x, y = source_pixels_for_grid(grid, pixel_transform, source_crs, target_crs, block)
@@ -726,7 +745,8 @@ def warp_nearest_own(arrays, box, grid, pixel_transform, source_crs, target_crs,
         col = col[inside].astype(np.intp)
         row = row[inside].astype(np.intp)
         for source, output in zip(arrays, outputs):
-            output[block][inside] = _as_output(source[row, col])
+            picked = source[row, col]
+            output[block][inside] = picked if output.dtype == picked.dtype else _as_float(picked)
         if feedback is not None and feedback(block.stop / grid.height):
             raise InterruptedError("Warping was cancelled.")
     return outputs

@@ -6,6 +6,7 @@ only once complete, so a failure or a cancellation leaves any previous output un
 import contextlib
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 
 import numpy as np
@@ -14,6 +15,8 @@ from .errors import EngineError
 
 # float32's lowest value: a nodata marker no decoded value can take.
 NODATA = float(np.finfo(np.float32).min)
+#: Nodata of integer rasters (the class index, which starts at 0): ``warping.INTEGER_NODATA``.
+INTEGER_NODATA = -1
 #: Overviews are built for rasters larger than this on a side. Building them reads the written
 #: tiles back and costs about as much as writing the raster (0.25 s of 0.4 s for a 12 MP
 #: figure's output); QGIS draws a raster of up to 4096 × 4096 pixels without them quickly.
@@ -31,6 +34,15 @@ DEFLATE_PREDICTOR = 1
 WRITE_THREADS = 2
 #: Rows converted (NaN -> nodata) and handed to GDAL at a time: a multiple of the tile size.
 WRITE_BLOCK_ROWS = 512
+#: GDAL's block cache while a GeoTIFF is written. GDAL keeps every written tile in its cache
+#: until the cache (5 % of the machine's memory by default) is full or the file is closed: a
+#: raster of two float32 bands was held a second time, and more, while written (8 to 11 bytes
+#: an output pixel). 64 MiB holds a row of tiles of a 30,000-pixel-wide raster in each of its
+#: bands with room to spare, and writes as fast (measured on 12 to 100 MP figures' outputs).
+WRITE_CACHE_BYTES = 64 * 2 ** 20
+_CACHE_LOCK = threading.Lock()
+# Writes under way, and the cache size to restore when the last one ends.
+_CACHE_STATE = {"writers": 0, "restore": None}
 
 
 def current_umask() -> int:
@@ -118,8 +130,9 @@ def write_geotiff(path, bands, geotransform, crs_wkt, descriptions=None, tags=No
         Destination; with ``atomic`` it is written under a temporary name and moved into place
         when complete. Without, ``path`` is written directly (it is itself a temporary file of
         :func:`atomic_destination`, for outputs that are moved into place together).
-    bands : list of ndarray of float, shape (rows, cols)
-        NaN marks nodata; it is written as ``nodata``.
+    bands : list of ndarray, shape (rows, cols)
+        Float (NaN marks nodata) or integer (``INTEGER_NODATA``, -1, marks nodata: the class
+        index); written as float32, nodata as ``nodata``.
     geotransform : tuple of 6 floats
         GDAL geotransform.
     crs_wkt : str
@@ -138,9 +151,7 @@ def write_geotiff(path, bands, geotransform, crs_wkt, descriptions=None, tags=No
     figure never had). Bands are converted and written ``WRITE_BLOCK_ROWS`` rows at a time:
     memory beyond the bands themselves is a block's and GDAL's cache.
     """
-    import rasterio
     from affine import Affine
-    from rasterio.enums import Resampling
 
     height, width = bands[0].shape
     tiled = width >= 256 and height >= 256
@@ -152,15 +163,49 @@ def write_geotiff(path, bands, geotransform, crs_wkt, descriptions=None, tags=No
     if tiled:
         profile.update(blockxsize=256, blockysize=256)
     with (atomic_destination(path, parameter) if atomic else contextlib.nullcontext(path)) \
-            as temporary:
+            as temporary, small_gdal_cache():
         _write_bands(temporary, profile, bands, descriptions, tags, nodata)
         if max(width, height) > OVERVIEW_MIN_SIZE:
-            # In a second opening without NUM_THREADS: GDAL 3.6 building overviews of a file
-            # opened with NUM_THREADS deadlocks now and then (seen on a 4480 × 3448 raster).
-            factors = [2 ** i for i in range(1, 12) if max(width, height) / 2 ** i >= 256]
-            with rasterio.open(temporary, "r+") as dataset:
-                dataset.build_overviews(factors, Resampling.nearest)
-                dataset.update_tags(ns="rio_overview", resampling="nearest")
+            _build_overviews(temporary, width, height)
+
+
+def _build_overviews(path, width, height):
+    """Nearest-neighbour overviews (halving until 256 pixels on a side) of a written GeoTIFF."""
+    import rasterio
+    from rasterio.enums import Resampling
+
+    # In a second opening without NUM_THREADS: GDAL 3.6 building overviews of a file
+    # opened with NUM_THREADS deadlocks now and then (seen on a 4480 × 3448 raster).
+    factors = [2 ** i for i in range(1, 12) if max(width, height) / 2 ** i >= 256]
+    with rasterio.open(path, "r+") as dataset:
+        dataset.build_overviews(factors, Resampling.nearest)
+        dataset.update_tags(ns="rio_overview", resampling="nearest")
+
+
+@contextlib.contextmanager
+def small_gdal_cache(cache_bytes=WRITE_CACHE_BYTES) -> Iterator[None]:
+    """Hold GDAL's block cache at ``cache_bytes`` at most while a raster is written.
+
+    The cache is GDAL's, process-wide: the size it had is restored when the last write that
+    shrank it ends (writes in several threads at once share one shrinking). Tiles beyond the
+    cache are compressed and written out as the writing goes, instead of all at the close.
+    """
+    from rasterio._env import get_gdal_config, set_gdal_config
+
+    with _CACHE_LOCK:
+        if _CACHE_STATE["writers"] == 0:
+            _CACHE_STATE["restore"] = int(get_gdal_config("GDAL_CACHEMAX"))
+            if _CACHE_STATE["restore"] > cache_bytes:
+                set_gdal_config("GDAL_CACHEMAX", int(cache_bytes))
+        _CACHE_STATE["writers"] += 1
+    try:
+        yield
+    finally:
+        with _CACHE_LOCK:
+            _CACHE_STATE["writers"] -= 1
+            if _CACHE_STATE["writers"] == 0 and \
+                    int(get_gdal_config("GDAL_CACHEMAX")) != _CACHE_STATE["restore"]:
+                set_gdal_config("GDAL_CACHEMAX", _CACHE_STATE["restore"])
 
 
 def _write_bands(path, profile, bands, descriptions, tags, nodata):
@@ -176,7 +221,11 @@ def _write_bands(path, profile, bands, descriptions, tags, nodata):
                                  f"band 1 {width}×{height}.")
             for start in range(0, height, WRITE_BLOCK_ROWS):
                 part = band[start:start + WRITE_BLOCK_ROWS]
-                block = np.where(np.isfinite(part), part, nodata).astype(np.float32, copy=False)
+                if np.issubdtype(part.dtype, np.floating):
+                    block = np.where(np.isfinite(part), part, nodata).astype(np.float32, copy=False)
+                else:
+                    block = part.astype(np.float32)
+                    block[part == INTEGER_NODATA] = nodata
                 dataset.write(block, index, window=Window(0, start, width, part.shape[0]))
             if descriptions:
                 dataset.set_band_description(index, descriptions[index - 1])

@@ -67,6 +67,10 @@ def _compare(pixel_transform, source_crs, target_crs, shape, box):
                         source_crs, target_crs)
     own_integer = warp_nearest_own([columns.astype(np.int16)], box, grid, pixel_transform,
                                    source_crs, target_crs)[0]
+    # It stays int16 (2 bytes an output pixel), -1 where not data.
+    assert gdal[-1].dtype == own_integer.dtype == np.int16
+    gdal[-1], own_integer = (np.where(warped == -1, np.nan, warped.astype(np.float32))
+                             for warped in (gdal[-1], own_integer))
     assert np.array_equal(gdal.pop() + 0.5, gdal[0], equal_nan=True)
     own_float = warp_nearest_own([rasters[0]], box, grid, pixel_transform, source_crs,
                                  target_crs)[0]

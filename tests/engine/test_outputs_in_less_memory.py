@@ -1,0 +1,194 @@
+"""The outputs made in less memory (issue 11) are the outputs made before, value for value.
+
+The class raster stays int16 (-1 where not data) from the warp to the file; the rebuilt field's
+figure-frame grid is warped first and let go; the opaque mask of a figure without transparency
+takes no memory; GDAL's block cache is held small while a GeoTIFF is written; the report counts
+its pixels a block of rows at a time; the reconstruction check keeps no block's arrays. Each is
+checked here against the straightforward whole-array computation on the golden figures
+(``tests/data/golden``), warped to another CRS through GDAL's warper and on the figure's own grid.
+"""
+import tracemalloc
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+import rasterio
+
+from colormap_decoder.plugin.engine import decode_report, pipeline, writing
+from colormap_decoder.plugin.engine.figure import read_figure
+from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
+from colormap_decoder.plugin.engine.reduction import reconstruction_check
+from colormap_decoder.plugin.engine.regions import box_mask, extent_to_pixel_box, polygons_mask
+from colormap_decoder.plugin.engine.warping import INTEGER_NODATA, warp_nearest
+
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
+
+
+def _cases():
+    import sys
+
+    sys.path.insert(0, str(GOLDEN.parent))
+    from make_golden import cases
+
+    return cases()
+
+
+def _contourf_settings(target_crs):
+    settings = DecodeSettings(**_cases()["jacksboro_contourf"])
+    return replace(settings, distance_output=True, reconstruction_output=True,
+                   mask_geometries=("POLYGON((300 -300, 400 -300, 400 -400, 300 -400, 300 -300))",),
+                   target_crs=target_crs)
+
+
+@pytest.fixture(scope="module", params=["own grid", "UTM 16N"])
+def contourf(request):
+    """The contour-filled golden figure with every optional output, on its own pixel grid (an
+    affine fit into the GCPs' CRS) and warped to UTM 16N by GDAL; a MASK polygon too."""
+    return request.param, decode_map(_contourf_settings(
+        None if request.param == "own grid" else "EPSG:32616"))
+
+
+def test_warped_grids_are_the_figure_frame_grids_warped(contourf):
+    which, result = contourf
+    assert (result.grid.figure_box is not None) == (which == "own grid")
+    # The rebuilt field and the colour distance are let go once warped...
+    assert result.reconstruction.grid is None and result.field.distance is None
+    # ... unlike in a run that keeps them: its figure-frame rasters warped are this run's.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "_let_go", lambda *arguments: None)
+        kept = decode_map(result.settings)
+    field, box = kept.field, kept.plot_box
+    assert kept.reconstruction.grid is not None and field.distance is not None
+    assert result.reconstruction.rmse == kept.reconstruction.rmse
+    overview = decode_report.distance_overview(field.distance, box)
+    assert np.array_equal(result.distance_overview.small, overview.small, equal_nan=True)
+    assert result.distance_overview.shape == overview.shape and overview.any_finite
+    figure_frame = {"values": field.values, "distance": field.distance,
+                    "reconstruction": kept.reconstruction.grid, "classes": field.class_index}
+    expected = warp_nearest(figure_frame, box, result.grid, result.georeference.pixel_transform,
+                            result.georeference.source_crs, result.georeference.target_crs)
+    assert np.array_equal(result.values, expected["values"], equal_nan=True)
+    assert np.array_equal(result.distance, expected["distance"], equal_nan=True)
+    assert np.array_equal(result.reconstruction_grid, expected["reconstruction"], equal_nan=True)
+    assert np.isfinite(result.reconstruction_grid).mean() > 0.5
+    # The class raster: int16, -1 exactly where the value raster has no data, and each class
+    # the one whose value the value raster holds.
+    classes = result.class_grid
+    assert classes.dtype == np.int16 and np.array_equal(classes, expected["classes"])
+    data = np.isfinite(result.values)
+    assert data.mean() > 0.5
+    assert np.array_equal(classes == INTEGER_NODATA, ~data)
+    class_values = np.asarray(result.decoder.classes.values)
+    assert np.array_equal(class_values[classes[data]].astype(np.float32), result.values[data])
+
+
+def test_geotiff_holds_the_class_index_as_before(contourf, tmp_path):
+    _, result = contourf
+    path = tmp_path / "decoded.tif"
+    writing.write_geotiff(str(path), [result.values, result.class_grid], result.grid.geotransform,
+                          result.grid.crs_wkt)
+    with rasterio.open(path) as dataset:
+        values, classes = dataset.read(1), dataset.read(2)
+        assert dataset.dtypes == ("float32", "float32")
+        assert dataset.nodata == writing.NODATA
+    data = np.isfinite(result.values)
+    assert np.array_equal(values[data], result.values[data])
+    assert np.all(values[~data] == writing.NODATA)
+    # What a float32 class raster (NaN where not data), as written before, gives.
+    assert np.array_equal(classes[data], result.class_grid[data].astype(np.float32))
+    assert np.all(classes[~data] == writing.NODATA)
+
+
+def test_writing_holds_gdals_cache_small_and_gives_it_back(tmp_path):
+    from rasterio._env import get_gdal_config
+
+    before = int(get_gdal_config("GDAL_CACHEMAX"))
+    with writing.small_gdal_cache(32 * 2 ** 20):
+        assert int(get_gdal_config("GDAL_CACHEMAX")) == min(before, 32 * 2 ** 20)
+        with writing.small_gdal_cache(32 * 2 ** 20):  # a second write at the same time
+            pass
+        assert int(get_gdal_config("GDAL_CACHEMAX")) == min(before, 32 * 2 ** 20)
+    assert int(get_gdal_config("GDAL_CACHEMAX")) == before
+    with pytest.raises(ValueError), writing.small_gdal_cache():
+        raise ValueError("a failed write")
+    assert int(get_gdal_config("GDAL_CACHEMAX")) == before
+
+
+def _accounting_of_whole_arrays(result):
+    """The report's pixel accounting as it was computed, on whole-figure masks."""
+    settings, figure = result.settings, result.figure
+    shape = figure.shape
+    plot = box_mask(shape, result.plot_box)
+    transparent = plot & ~figure.opaque
+    left = plot & figure.opaque
+    colorbar = np.zeros(shape, bool)
+    if settings.colorbar_extent is not None:
+        box = extent_to_pixel_box(settings.colorbar_extent, shape, figure.geotransform,
+                                  parameter="COLORBAR")
+        colorbar |= box_mask(shape, box, 3)
+    colorbar &= left
+    left &= ~colorbar
+    masked = left & polygons_mask(settings.mask_geometries, shape, figure.geotransform)
+    left &= ~masked
+    decoded = np.isfinite(result.field.values) & left
+    return [int(decoded.sum()), int((left & ~decoded).sum()), int(masked.sum()),
+            int(colorbar.sum()), int(transparent.sum())]
+
+
+def test_report_counts_in_blocks_what_it_counted_on_whole_figures(contourf, monkeypatch):
+    _, result = contourf
+    # A colorbar box, and blocks of a few rows so that boxes straddle them.
+    result = replace(result, settings=replace(result.settings,
+                                              colorbar_extent=(600.0, 640.0, -500.0, -100.0)))
+    monkeypatch.setattr(decode_report, "ACCOUNTING_BLOCK_PIXELS", 7 * result.figure.shape[1] + 3)
+    counts = [count for _, count, _ in decode_report.pixel_accounting(result)]
+    assert counts == _accounting_of_whole_arrays(result)
+    assert all(count > 0 for count in counts[:4])
+
+
+def test_transparency_is_counted_in_blocks_too(tmp_path, monkeypatch):
+    from PIL import Image
+
+    source = read_figure(str(GOLDEN / "jacksboro_contourf.png"))
+    rgba = np.dstack([source.rgb, np.full(source.shape, 255, np.uint8)])
+    rgba[100:180, 200:260, 3] = 0  # a transparent hole in the plot area
+    path = tmp_path / "holed.png"
+    Image.fromarray(rgba, "RGBA").save(path)
+    settings = replace(DecodeSettings(**_cases()["jacksboro_contourf"]), figure_path=str(path))
+    result = decode_map(settings)
+    assert not result.figure.opaque.all()
+    monkeypatch.setattr(decode_report, "ACCOUNTING_BLOCK_PIXELS", 50_000)
+    counts = [count for _, count, _ in decode_report.pixel_accounting(result)]
+    assert counts == _accounting_of_whole_arrays(result)
+    assert counts[4] == 80 * 60
+
+
+def test_opaque_figure_keeps_no_opaque_mask():
+    figure = read_figure(str(GOLDEN / "jacksboro_contourf.png"))  # RGBA, nothing transparent
+    assert figure.opaque.shape == figure.shape and figure.opaque.all()
+    assert figure.opaque.strides == (0, 0)  # one True seen everywhere, no memory a pixel
+
+
+def test_reconstruction_check_holds_no_block_of_arrays():
+    # A field of 4 MP: the check's full grid (4 bytes a pixel) and one block's arrays at a
+    # time; before, every block's index arrays stayed alive through a strided view (24 bytes a
+    # data pixel more).
+    result = decode_map(DecodeSettings(**_cases()["jacksboro_contourf"]))
+    values = np.tile(result.field.values, (5, 5))
+    clusters = result.points.clusters
+    rows, cols = result.field.values.shape
+    tiled = replace(clusters, **{
+        "pixel_x": np.concatenate([clusters.pixel_x + cols * (i % 5) for i in range(25)]),
+        "pixel_y": np.concatenate([clusters.pixel_y + rows * (i // 5) for i in range(25)]),
+        "value": np.tile(clusters.value, 25)})
+    tracemalloc.start()
+    try:
+        check = reconstruction_check(values, tiled, result.decoder.value_resolution,
+                                     full_grid=True)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert check is not None and check.grid.shape == values.shape
+    beyond_grid = peak - check.grid.nbytes
+    assert beyond_grid < 6 * values.size + 64 * 2 ** 20, beyond_grid / values.size

@@ -66,6 +66,8 @@ WRITE_TEMPORARIES = 1 + 4 + 4
 #: floors, the inside mask, gathered indices (2 × intp) and the approximation's temporaries.
 WARP_CHUNK_PIXEL = 128
 WARP_CHUNK_ROWS = 512
+#: GDAL's warper: its working buffers (``warping.WARP_MEMORY_LIMIT``) and their overhead.
+GDAL_WARP_BUFFERS = 32 * 2 ** 20
 #: Fixed costs beyond the imported packages: the colour look-up tables (2**24 entries), the
 #: report's picture, GDAL's block cache while writing, the thin plate spline's systems.
 FIXED_OVERHEAD = 128 * 2 ** 20
@@ -96,6 +98,9 @@ class JobSize:
     grid_dbscan : bool
         True when the reduction runs the grid DBSCAN (``DBSCAN_EPS`` >= 2 or
         ``DBSCAN_MIN_SAMPLES`` >= 3) rather than labelling connected plateaus.
+    own_warp : bool
+        True when the engine warps with its own row blocks (thin plate spline, projective);
+        False when GDAL's warper does it or the figure's own pixel grid is written.
     native_grid : bool
         True when a native grid of cells is searched for (NATIVE_GRID automatic).
     """
@@ -113,6 +118,7 @@ class JobSize:
     logarithmic: bool = False
     grid_dbscan: bool = False
     native_grid: bool = True
+    own_warp: bool = True
 
     @property
     def output_pixels(self) -> int:
@@ -178,10 +184,13 @@ def estimate_job_bytes(size) -> "MemoryEstimate":
     dbscan = decoded * GRID_DBSCAN_PIXEL if size.grid_dbscan else 0
     reduce = figure * kept + decoded * REDUCTION_PIXEL + dbscan + reconstruction
 
-    # Warping: every output band, and one chunk of coordinates (or GDAL's copy of the plot
-    # area of the band it warps, 4 bytes a decoded pixel).
-    chunk = max(min(output, WARP_CHUNK_ROWS * max(size.output_width, 1)) * WARP_CHUNK_PIXEL,
-                decoded * 4)
+    # Warping: every output band, and one chunk of coordinates of the engine's own warp, or
+    # GDAL's copy of the plot area of the band it warps (4 bytes a decoded pixel) and its
+    # working buffers.
+    if size.own_warp:
+        chunk = min(output, WARP_CHUNK_ROWS * max(size.output_width, 1)) * WARP_CHUNK_PIXEL
+    else:
+        chunk = decoded * 4 + GDAL_WARP_BUFFERS
     warp = figure * kept + output * warped_bytes + chunk
     # Writing and the report (in the Processing algorithm): the job's result, figure-frame
     # values, distance and class index included, plus one band's temporaries.
@@ -430,4 +439,5 @@ def job_size(settings, header, plot_box, grid, grid_dbscan) -> "JobSize":
         # Not known before the colour scale is read: counted, to stay above.
         discrete=True, logarithmic=settings.logarithmic,
         grid_dbscan=grid_dbscan,
-        native_grid=getattr(settings, "native_grid", "auto") != "off")
+        native_grid=getattr(settings, "native_grid", "auto") != "off",
+        own_warp=int(settings.transform) in (3, 5))  # thin plate spline, projective

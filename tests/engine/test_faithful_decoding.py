@@ -141,3 +141,38 @@ def test_line_edges_are_unmixed_or_left_out_not_decoded_wrong(measured):
     if not np.isfinite(ours_result["lines_wrong"]) or case.path.endswith(".jpg"):
         pytest.skip("measured on lossless figures whose lines are known")
     assert ours_result["lines_wrong"] <= 0.5 * peer_result["lines_wrong"], (name, ours_result)
+
+
+def test_jpeg_line_edges_are_left_out_and_no_data_with_them(folder, monkeypatch):
+    """On a JPEG figure with black contour lines, a colour that is a scale colour mixed with the
+    line's colour is left out where it touches the line (its anti-aliased edge): fewer line
+    pixels come back with a wrong value than with the rule off (measured: 32 % against 39 %),
+    and no data pixel is lost for it (the data pixels' good share, median and p95 unchanged)."""
+    from figures_for_tests import jacksboro_dem, render_grid
+
+    from colormap_decoder.plugin.engine import colour_decoding
+
+    work = folder / "jpeg_line_edges"
+    work.mkdir()
+    grid, extent = jacksboro_dem()
+    figure = render_grid(grid, extent, work / "cividis.jpg", cmap="cividis", jpeg_quality=75)
+    case = bench._matplotlib_case("cividis JPG q75", figure, "cividis", bench._listed("cividis"))
+    with_rule = ours(case, work)
+    monkeypatch.setattr(colour_decoding, "LEAVE_OUT_BESIDE_LINES", False)
+    without_rule = ours(case, work)
+    assert with_rule["lines_wrong"] <= without_rule["lines_wrong"] - 0.03, (with_rule,
+                                                                             without_rule)
+    for measure in ("good", "median", "p95"):
+        assert with_rule[measure] == pytest.approx(without_rule[measure], abs=1e-9), measure
+
+
+def test_the_line_neighbourhood_is_scipys_3x3_dilation():
+    from scipy.ndimage import binary_dilation
+
+    from colormap_decoder.plugin.engine.colour_decoding import _dilate_3x3
+
+    rng = np.random.default_rng(5)
+    for shape in ((1, 1), (1, 7), (7, 1), (9, 13), (64, 41)):
+        mask = rng.random(shape) < 0.1
+        assert np.array_equal(_dilate_3x3(mask),
+                              binary_dilation(mask, structure=np.ones((3, 3), bool))), shape

@@ -1,9 +1,18 @@
 """The colorbar: an elongated box whose colours run along its long axis and not across it.
 
-A candidate box (a rectangle closed by dark lines, see :mod:`.lines`) is a colorbar when, inside
-its outline, every slice across the bar has one colour (ticks and the outline are left out) and
-the colour changes along the bar by more than a colormap's worth of CIELAB distance, without
-long stretches of page colour. Which end is low is not decided here: the tick labels decide it
+Candidate boxes come from two sources. A rectangle closed by dark lines (see :mod:`.lines`) is
+the bar's outline when one is drawn. A colour strip is the bar itself when none is
+(matplotlib's ``cbar.outline.set_visible(False)``, GMT's psscale without a frame, QGIS legend
+ramps): many consecutive slices across the image, each one run of smoothly varying non-page
+colour between the same two edges. Either candidate is a colorbar when, inside it, every slice
+across the bar has one colour (ticks and the outline are left out) and the colour changes along
+the bar by more than a colormap's worth of CIELAB distance, without long stretches of page
+colour and without coming back to a colour it left (maps do, colormaps do not).
+
+Extension triangles (matplotlib's ``extend``, GMT's ``-E``/``+e``) continue the strip beyond
+the rectangle and narrow to a point: the box is the rectangular part only, where the strip's
+width stops being constant, and each triangle's colour is kept as the out-of-range colour of
+its end. Which end is low is not decided here: the tick labels decide it
 (:mod:`.figure_reading`), because reversed bars exist.
 """
 from dataclasses import dataclass
@@ -11,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..colour_decoding import srgb_to_lab
+from .lines import Rectangle, _runs
 
 #: Long side / short side of the thinnest box taken for a bar: a square legend is not a bar.
 MIN_ASPECT = 3.0
@@ -19,6 +29,17 @@ MIN_COLOUR_PATH = 25.0
 #: Median ΔE of a slice across the bar from its own median colour above which the box is not
 #: one colour across (a map panel, a legend with text).
 MAX_ACROSS_SPREAD = 6.0
+#: Largest step between neighbouring pixels across a colour strip (|ΔR| + |ΔG| + |ΔB|, 0-765):
+#: one colour across, with JPEG's noise.
+STRIP_SMOOTH_STEP = 30
+#: A strip pixel differs from the page colour by more than this in some channel (0-255).
+STRIP_PAGE_CONTRAST = 16
+#: Slices across a strip may miss for this many consecutive rows (inward ticks, a label's
+#: stroke crossing) and the strip still runs on.
+STRIP_MAX_GAP = 3
+#: Shortest colour strip as a share of the figure along it, and its narrowest width (pixels).
+MIN_STRIP_SHARE = 0.12
+MIN_STRIP_WIDTH = 4
 
 
 @dataclass
@@ -41,6 +62,12 @@ class ColorbarDetection:
     vertical: bool
     colour_path: float
     across_spread: float
+    #: Found as a colour strip (no dark outline closes it) rather than as an outlined box.
+    strip: bool = False
+    #: Colours (sRGB, 0-255) of the extension triangles at the start (top of a vertical bar,
+    #: left of a horizontal one) and at the end; None where the bar has none. They are the
+    #: out-of-range colours: which is "below" depends on the bar's direction (its labels).
+    extensions: tuple = (None, None)
 
     def pixel_box(self) -> tuple:
         """(col0, row0, col1, row1) whole pixels, as the engine's boxes are."""
@@ -127,14 +154,21 @@ def _revisits_colours(profile, samples=64, same_colour=4.0):
     return bool(np.any(distance[apart] < same_colour))
 
 
-def find_colorbars(rgb, rectangles, page_rgb=None) -> list:
-    """Every rectangle that is a colorbar, the most colourful first.
+def find_colorbars(rgb, rectangles, page_rgb=None, strips=None, dark=None,
+                   max_thickness=4) -> list:
+    """Every rectangle or colour strip that is a colorbar, the most colourful first.
 
     Parameters
     ----------
     rgb : ndarray of uint8 (rows, cols, 3)
     rectangles : list of lines.Rectangle
     page_rgb : array-like of 3, optional
+    strips : list of ColourStrip, optional
+        Default: :func:`find_colour_strips` on ``rgb`` (``page_rgb`` needed).
+    dark : ndarray of bool, optional
+    max_thickness : int
+        Ink pixels and the thickest line, for strips inside an outline (see
+        :func:`find_colour_strips`).
 
     Returns
     -------
@@ -142,6 +176,23 @@ def find_colorbars(rgb, rectangles, page_rgb=None) -> list:
     """
     found = [evidence for evidence in (colorbar_evidence(rgb, r, page_rgb) for r in rectangles)
              if evidence is not None]
+    if strips is None and page_rgb is not None:
+        strips = find_colour_strips(rgb, page_rgb, dark=dark, max_thickness=max_thickness)
+    for strip in strips or ():
+        box = strip.rectangle.as_tuple()
+        if any(strip.extensions):
+            # An outline drawn around a bar and its triangles closes somewhere on the
+            # triangles' slanted sides: the strip knows where the rectangle ends.
+            found = [bar for bar in found if not _overlap_share(bar.box, box) > 0.8]
+        elif any(_same_box(box, bar.box, 3.0) for bar in found):
+            # An outlined bar is also a strip just inside its outline: the outline's centre
+            # is where the renderer put the bar's edge, so the outlined box stays.
+            continue
+        evidence = colorbar_evidence(rgb, strip.rectangle, page_rgb)
+        if evidence is not None and evidence.vertical == strip.vertical:
+            evidence.strip = True
+            evidence.extensions = strip.extensions
+            found.append(evidence)
     # A bar's outline and a box just inside it (its ticks drawn inward) are one bar: keep the
     # outer one.
     kept = []
@@ -154,6 +205,334 @@ def find_colorbars(rgb, rectangles, page_rgb=None) -> list:
 def _inside(box, other, margin):
     return (box[0] >= other[0] - margin and box[2] <= other[2] + margin
             and box[1] >= other[1] - margin and box[3] <= other[3] + margin)
+
+
+def _same_box(a, b, tolerance):
+    return max(abs(x - y) for x, y in zip(a, b)) <= tolerance
+
+
+def _overlap_share(a, b):
+    """Area of the intersection of two boxes over the smaller box's area."""
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    if width <= 0 or height <= 0:
+        return 0.0
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return width * height / smaller if smaller > 0 else 0.0
+
+
+@dataclass
+class ColourStrip:
+    """A run of one-colour-across slices between constant edges: a colorbar candidate.
+
+    Attributes
+    ----------
+    rectangle : lines.Rectangle
+        Its rectangular part, pixel edges (extension triangles left out).
+    vertical : bool
+        The slices are rows (a vertical bar) rather than columns.
+    extensions : tuple
+        Colours (sRGB, 0-255) of the triangles beyond the start and the end, or None.
+    """
+
+    rectangle: Rectangle
+    vertical: bool
+    extensions: tuple = (None, None)
+
+
+def strip_mask(rgb, page_rgb) -> np.ndarray:
+    """Pixels of a colour strip along axis 1: unlike the page, and like their right neighbour.
+
+    Element ``[r, c]`` is True when pixels ``c`` and ``c + 1`` of row ``r`` both differ from the
+    page and from each other by at most :data:`STRIP_SMOOTH_STEP`; shape (rows, cols - 1).
+    """
+    page = np.asarray(page_rgb, np.int16)
+    step = np.zeros((rgb.shape[0], rgb.shape[1] - 1), np.int16)
+    unlike_page = np.zeros(rgb.shape[:2], bool)
+    for channel in range(3):
+        plane = rgb[:, :, channel].astype(np.int16)
+        step += np.abs(plane[:, 1:] - plane[:, :-1])
+        unlike_page |= np.abs(plane - page[channel]) > STRIP_PAGE_CONTRAST
+    return (step <= STRIP_SMOOTH_STEP) & unlike_page[:, 1:] & unlike_page[:, :-1]
+
+
+def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=None,
+                       max_thickness=4) -> list:
+    """Colour strips: candidates for colorbars drawn without an outline.
+
+    Across a vertical bar every row holds one run of strip pixels (:func:`strip_mask`) between
+    the same two columns, for as many rows as the bar is long; a map's runs end wherever its
+    data changes. Runs with the same edges (±1 px, for anti-aliasing) on consecutive rows, with
+    gaps of at most :data:`STRIP_MAX_GAP` rows, make a strip when it is at least
+    :data:`MIN_ASPECT` times longer than wide. Horizontal bars are found the same way on the
+    transposed image.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8 (rows, cols, 3)
+    page_rgb : array-like of 3
+        The page colour.
+    min_length : int, optional
+        Shortest strip, pixels; default :data:`MIN_STRIP_SHARE` of the image along the strip,
+        at least 40.
+    max_candidates : int
+        Most frequent run edges examined per orientation (the rest are a map's chance runs).
+    dark : ndarray of bool (rows, cols), optional
+        Ink pixels (:func:`.lines.dark_mask`): a strip inside a dark outline (drawn around
+        extension triangles, where no rectangle closes) is given the outline's centre as its
+        edges, as an outlined bar is.
+    max_thickness : int
+        Thickest outline expected, pixels.
+
+    Returns
+    -------
+    list of ColourStrip
+    """
+    strips = []
+    page = np.asarray(page_rgb, np.int16)
+    for vertical in (True, False):
+        image = rgb if vertical else rgb.transpose(1, 0, 2)
+        # A bar with no outline to confirm it must be a real share of the figure: a map's
+        # chance strips are short.
+        shortest = min_length or max(40, int(MIN_STRIP_SHARE * image.shape[0]))
+        mask = strip_mask(image, page_rgb)
+        max_width = max(3, int(0.3 * image.shape[1]))
+        run_rows, starts, ends = _runs(mask, 2)
+        # Pairs a..b-1 smooth: pixels a..b are the strip (b + 1 exclusive).
+        ends = ends + 1
+        keep = (ends - starts) <= max_width
+        run_rows, starts, ends = run_rows[keep], starts[keep], ends[keep]
+        if run_rows.size == 0:
+            continue
+        keys = starts.astype(np.int64) * (image.shape[1] + 2) + ends
+        unique, counts = np.unique(keys, return_counts=True)
+        order = np.argsort(-counts)
+        order = order[counts[order] >= max(3, shortest // 4)][:max_candidates]
+        taken = []
+        for key in unique[order]:
+            start, end = divmod(int(key), image.shape[1] + 2)
+            if any(abs(start - s) <= 2 and abs(end - e) <= 2 for s, e, _, _ in taken):
+                continue
+            # A slice belongs when a run starts at the strip's start and one ends at its end:
+            # the same run, or two where JPEG noise broke one step inside.
+            starting = (np.abs(starts - start) <= 1) & (ends <= end + 1)
+            ending = (np.abs(ends - end) <= 1) & (starts >= start - 1)
+            along = np.intersect1d(run_rows[starting], run_rows[ending])
+            if along.size == 0:
+                continue
+            def pale_gap(before, after, start=start, end=end):
+                # A stretch shorter than the strips on either side, all of it near the page's
+                # colour between the strip's edges.
+                if after - before > 0.5 * max(shortest, 1):
+                    return False
+                gap = image[before + 1:after, start + 1:max(end - 1, start + 2)].astype(np.int16)
+                pale = (np.abs(gap - page) <= 2 * STRIP_PAGE_CONTRAST).all(axis=2)
+                return bool(pale.mean() >= 0.95)
+
+            first, last = _longest_chain(along, STRIP_MAX_GAP + 1, pale_gap)
+            length = last - first + 1
+            width = end - start
+            if length < shortest or length < MIN_ASPECT * width or width < MIN_STRIP_WIDTH or \
+                    not _quiet_sides(image, start, end, first, last + 1, max_thickness + 4):
+                continue
+            taken.append((start, end, first, last))
+            lo, hi, ends_colours = _extension_ends(image, page_rgb, start, end, first, last + 1)
+            edges = [float(start), float(end), lo, hi]
+            if dark is not None:
+                edges = _onto_outline(dark if vertical else dark.T, edges, ends_colours,
+                                      max_thickness)
+            left, right, lo, hi = edges
+            if vertical:
+                box = Rectangle(left, lo, right, hi)
+            else:
+                box = Rectangle(lo, left, hi, right)
+            strips.append(ColourStrip(box, vertical, ends_colours))
+    return strips
+
+
+def _onto_outline(dark, edges, extension_colours, max_thickness):
+    """Strip edges (start, end across; lo, hi along) moved to an outline just outside them.
+
+    ``dark`` is oriented as the strip's slices (rows across). An end with an extension
+    triangle has no line across it and stays.
+    """
+    from .lines import closes_line
+
+    start, end, lo, hi = edges
+    tolerance = max_thickness + 2
+    moved = list(edges)
+    for index, (position, outward) in enumerate(((start, -1), (end, 1))):
+        centre = closes_line(dark, False, position + outward * 0.5 * max_thickness, lo, hi,
+                             tolerance, max_thickness)
+        if centre is not None and (centre - position) * outward > -1.0:
+            moved[index] = centre
+    for index, (position, outward, colour) in enumerate(((lo, -1, extension_colours[0]),
+                                                         (hi, 1, extension_colours[1]))):
+        if colour is not None:
+            continue
+        centre = closes_line(dark, True, position + outward * 0.5 * max_thickness, start, end,
+                             tolerance, max_thickness)
+        if centre is not None and (centre - position) * outward > -1.0:
+            moved[2 + index] = centre
+    return moved
+
+
+def _quiet_sides(image, start, end, first, stop, reach=6, share=0.7, same_colour=20):
+    """Whether both long sides of a strip border one colour along most of its length.
+
+    A colorbar stands on the page, on a legend's background or against its outline, with only
+    ticks breaking that; a stretch of a map borders more map, which changes along it. The
+    pixel columns from 2 to ``reach`` pixels beyond each edge are tried (the first ones may be
+    an anti-aliased blend of the bar's colours and an outline).
+    """
+    n_across = image.shape[1]
+    for columns in (range(start - 2, start - reach - 1, -1), range(end + 1, end + reach)):
+        quiet = False
+        for column in columns:
+            if column < 0 or column >= n_across:
+                break
+            side = image[first:stop, column].astype(np.int16)
+            usual = np.median(side, axis=0)
+            if np.mean(np.abs(side - usual).sum(axis=1) <= same_colour) >= share:
+                quiet = True
+                break
+        if not quiet:
+            return False
+    return True
+
+
+def _longest_chain(values, max_step, pale_gap=None):
+    """(first, last) of the longest run of sorted values with steps of at most ``max_step``.
+
+    ``pale_gap(a, b)``, when given, says whether a longer step from ``a`` to ``b`` may be
+    bridged too (a diverging colormap's white middle is the page's colour, and breaks the
+    strip there).
+    """
+    breaks = np.flatnonzero(np.diff(values) > max_step)
+    starts = list(np.concatenate([[0], breaks + 1]))
+    stops = list(np.concatenate([breaks, [values.size - 1]]))
+    if pale_gap is not None:
+        index = 0
+        while index < len(starts) - 1:
+            before, after = values[stops[index]], values[starts[index + 1]]
+            if pale_gap(int(before), int(after)):
+                stops[index] = stops[index + 1]
+                del starts[index + 1], stops[index + 1]
+            else:
+                index += 1
+    starts, stops = np.array(starts), np.array(stops)
+    best = int(np.argmax(values[stops] - values[starts]))
+    return int(values[starts[best]]), int(values[stops[best]])
+
+
+def _run_through(flags, centre):
+    """Length of the run of True in ``flags`` through index ``centre`` (0 when it is False)."""
+    if centre < 0 or centre >= flags.size or not flags[centre]:
+        return 0
+    left = centre
+    while left > 0 and flags[left - 1]:
+        left -= 1
+    right = centre
+    while right < flags.size - 1 and flags[right + 1]:
+        right += 1
+    return right - left + 1
+
+
+def _extension_ends(image, page_rgb, start, end, first, stop):
+    """The rectangular part's ends along the strip, and the colours of triangles beyond them.
+
+    Beyond each end the width of what is not page is measured on every slice through the bar's
+    centre line (an outline, if drawn, counts on the bar and on the triangle alike); an
+    extension triangle narrows it steadily to a point. Its base (where its straight sides meet
+    the bar's width) ends the rectangle; its colour (the median of its middle) is the
+    out-of-range colour of that end.
+
+    Returns
+    -------
+    lo, hi : float
+        The rectangle's ends along the strip (pixel edges).
+    colours : tuple
+        (start triangle colour, end triangle colour), sRGB 0-255 tuples or None.
+    """
+    strip_width = end - start
+    centre = (start + end) // 2
+    reach = max(3 * strip_width, 10)
+    window = (max(start - 4, 0), min(end + 4, image.shape[1]))
+    page = np.asarray(page_rgb, np.float64)
+    ends = [float(first), float(stop)]
+    colours = [None, None]
+    middle = centre - window[0]
+
+    def widths_at(slices):
+        # A pixel is inside when it is at least half way from the page to the slice's centre
+        # colour: a half-covered edge pixel counts half, on straight and slanted edges alike.
+        patch = image[slices, window[0]:window[1]].astype(np.float64) - page
+        towards = np.median(patch[:, max(middle - 1, 0):middle + 2], axis=1)
+        strength = (towards ** 2).sum(axis=1)
+        coverage = np.einsum("sck,sk->sc", patch, towards) / np.maximum(strength, 1.0)[:, None]
+        inside = (coverage >= 0.5) & (np.abs(towards).max(axis=1) > STRIP_PAGE_CONTRAST)[:, None]
+        return np.array([_run_through(row, middle) for row in inside], float)
+
+    # The bar's own width, measured the same way, on its middle part.
+    length = stop - first
+    interior = np.linspace(first + 0.2 * length, stop - 0.2 * length, 15).astype(int)
+    measured = widths_at(interior)
+    measured = measured[measured > 0]
+    if measured.size < 5:
+        return ends[0], ends[1], tuple(colours)
+    width = float(np.median(measured))
+    for index, (edge, direction) in enumerate(((first, -1), (stop - 1, 1))):
+        # From inside the end: the chained slices may already run into the triangle a little.
+        back = int(min(max(5, 2 * strip_width), length // 4))
+        slices = edge - direction * back + direction * np.arange(reach + back)
+        slices = slices[(slices >= 0) & (slices < image.shape[0])]
+        if slices.size < back + 3:
+            continue
+        widths = widths_at(slices)
+        # Slices narrower than the bar before the end's neighbourhood are the bar's own pale
+        # colours, not a triangle: the triangle is searched from the last full-width slice.
+        full = np.flatnonzero(np.abs(widths[:back + 1] - width) <= 1.5)
+        if full.size == 0:
+            continue
+        widths, slices = widths[full[-1]:], slices[full[-1]:]
+        # The triangle: slices narrower than the bar by more than its anti-aliasing, until the
+        # strip vanishes.
+        narrowing = np.flatnonzero(widths < width - 2)
+        if narrowing.size == 0:
+            continue
+        first_narrow = int(narrowing[0])
+        vanish = np.flatnonzero(widths[first_narrow:] < 2)
+        last_narrow = first_narrow + (int(vanish[0]) if vanish.size else widths.size - first_narrow)
+        span = np.arange(first_narrow, last_narrow)
+        inner = span[(widths[span] > 2) & (widths[span] < width - 2)]
+        if inner.size < max(3, 0.25 * width):
+            continue
+        slope, intercept = np.polyfit(inner, widths[inner], 1)
+        fitted = slope * inner + intercept
+        if slope > -0.2 or np.median(np.abs(fitted - widths[inner])) > 1.5 or \
+                widths[inner[0]] < 0.5 * width:
+            continue
+        # Where the triangle's sides meet the bar's full width: the rectangle's end (slice i
+        # is measured at its pixels' centre line, slices[0] + direction * i + 0.5).
+        base = (width - intercept) / slope
+        # Its colour: the middle of its wider half (the tip is all anti-aliased edge).
+        pixels = np.concatenate([
+            image[int(slices[i]), max(centre - max(1, int(widths[i]) // 4), 0):
+                  centre + max(1, int(widths[i]) // 4) + 1]
+            for i in inner[:max(1, inner.size // 2)]]).astype(float)
+        colour = np.median(pixels, axis=0)
+        colours[index] = tuple(int(v) for v in np.round(colour))
+        # A triangle drawn wider than the bar at its base (GMT's, a black one merging with its
+        # outline) leaves the bar's width with a jump outward: the first wider slice of the
+        # triangle's colour is the base. (A bar's own dark end merging with its outline is
+        # wider too, but in the bar's colour.)
+        centre_colours = image[slices[:first_narrow], centre].astype(float)
+        of_triangle = np.abs(centre_colours - colour).sum(axis=1) <= STRIP_SMOOTH_STEP
+        wider = np.flatnonzero((widths[:first_narrow] > width + 1) & of_triangle)
+        if wider.size and wider[0] < base and of_triangle[wider[0]:].all():
+            base = wider[0] - 0.5
+        ends[index] = float(slices[0] + direction * base + 0.5)
+    return ends[0], ends[1], tuple(colours)
 
 
 def sample_bar_by_ticks(rgb, bar, fit, vmin, vmax, margin=2) -> tuple:

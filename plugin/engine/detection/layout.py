@@ -80,7 +80,7 @@ def detect_layout(rgb) -> "Layout":
     max_thickness = max(4, int(round(0.01 * min(rows, cols))))
     min_side = max(30, int(0.05 * min(rows, cols)))
     rectangles = find_rectangles(dark, min_side=min_side, max_thickness=max_thickness)
-    colorbars = find_colorbars(rgb, rectangles, page_rgb)
+    colorbars = find_colorbars(rgb, rectangles, page_rgb, dark=dark, max_thickness=max_thickness)
     frame = find_frame(dark, rectangles, [bar.box for bar in colorbars], max_thickness)
     if frame is not None:
         # A colorbar is beside the map or on a legend inside it, never the map itself nor a

@@ -1,0 +1,183 @@
+"""Colorbars as renderers draw them: without an outline, with extension triangles, vertical or
+horizontal, either end up, labels on either side. Found on real figures of a real grid and
+checked against the renderer's own truth.
+
+The box is the bar's rectangular part (matplotlib's colorbar axes, GMT's ``-D`` geometry)
+within 2 px; the triangles' colours are the colormap's out-of-range colours; the value range
+read from the labels is within 0.5 % of the range and the direction is the labels'.
+"""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from figures_for_detection import run_gmt  # noqa: E402
+from figures_for_tests import topobathy  # noqa: E402
+
+from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face  # noqa: E402
+from colormap_decoder.plugin.engine.detection.layout import detect_layout  # noqa: E402
+from colormap_decoder.plugin.engine.figure import read_figure  # noqa: E402
+
+TOLERANCE_PX = 2.0
+VMIN, VMAX = -1500.0, 2500.0
+
+
+def render_bar_variant(path, cmap="viridis", horizontal=False, outline=True, extend="neither",
+                       over=None, under=None, labels_on_far_side=False, reversed_bar=False,
+                       dpi=100, jpeg_quality=None):
+    """A map of the topobathy grid with a colorbar drawn the asked way; the truth of its bar.
+
+    ``labels_on_far_side`` puts the bar's ticks and labels on its left (vertical) or top
+    (horizontal) side, between the bar and the map (the bar is moved away to make room).
+    """
+    grid, extent = topobathy()
+    figure = plt.figure(figsize=(9, 6), dpi=dpi)
+    gap = 0.07 if labels_on_far_side else 0.0
+    if horizontal:
+        axes = figure.add_axes([0.12, 0.3, 0.76, 0.6])
+        bar_axes = figure.add_axes([0.2, 0.12 - gap / 2, 0.6, 0.035])
+    else:
+        axes = figure.add_axes([0.1, 0.12, 0.62, 0.78])
+        bar_axes = figure.add_axes([0.76 + gap, 0.12, 0.025, 0.78])
+    colormap = plt.get_cmap(cmap).copy()
+    if over is not None:
+        colormap.set_over(over)
+    if under is not None:
+        colormap.set_under(under)
+    image = axes.imshow(grid, cmap=colormap, vmin=VMIN, vmax=VMAX, extent=extent, aspect="auto")
+    bar = figure.colorbar(image, cax=bar_axes, extend=extend,
+                          orientation="horizontal" if horizontal else "vertical")
+    if not outline:
+        bar.outline.set_visible(False)
+    if labels_on_far_side:
+        if horizontal:
+            bar_axes.xaxis.set_ticks_position("top")
+        else:
+            bar_axes.yaxis.set_ticks_position("left")
+    if reversed_bar:
+        (bar_axes.invert_xaxis if horizontal else bar_axes.invert_yaxis)()
+    figure.canvas.draw()
+    height = figure.canvas.get_width_height()[1]
+    (x0, y0), (x1, y1) = bar_axes.get_window_extent().get_points()
+    truth = (float(x0), float(height - y1), float(x1), float(height - y0))
+    kwargs = {"pil_kwargs": {"quality": jpeg_quality}} if jpeg_quality else {}
+    figure.savefig(path, dpi=dpi, **kwargs)
+    plt.close(figure)
+    under_rgb = np.round(np.array(colormap.get_under()[:3]) * 255)
+    over_rgb = np.round(np.array(colormap.get_over()[:3]) * 255)
+    return truth, under_rgb, over_rgb
+
+
+def assert_box_close(found, truth, what="colorbar"):
+    error = np.abs(np.array(found, float) - np.array(truth, float))
+    assert error.max() <= TOLERANCE_PX, f"{what} {np.round(found, 2)} vs truth {np.round(truth, 2)}"
+
+
+def assert_range_close(reading, low, high):
+    assert reading is not None and reading.vmin is not None, "the colorbar's labels were not read"
+    span = high - low
+    assert abs(reading.vmin - low) <= 0.005 * span, (reading.vmin, low)
+    assert abs(reading.vmax - high) <= 0.005 * span, (reading.vmax, high)
+
+
+MATPLOTLIB_VARIANTS = {
+    # name: (render keyword arguments, colour tolerance for the triangles, 0-255 per channel)
+    "vertical, no outline": (dict(outline=False), 3),
+    "vertical, labels left, extend both, own out-of-range colours": (
+        dict(cmap="magma", extend="both", under="#00c8ff", over="#32c832",
+             labels_on_far_side=True), 3),
+    "vertical, high end at the bottom, no outline, extend both, JPEG": (
+        dict(cmap="plasma", outline=False, extend="both", reversed_bar=True,
+             jpeg_quality=90), 14),
+    "horizontal, no outline, extend max, labels on top": (
+        dict(cmap="RdBu_r", horizontal=True, outline=False, extend="max",
+             labels_on_far_side=True), 3),
+    "horizontal, high end at the left, extend min, 300 dpi": (
+        dict(cmap="cividis", horizontal=True, extend="min", reversed_bar=True, dpi=300), 3),
+    "horizontal, extend both, own colours, JPEG": (
+        dict(cmap="viridis", horizontal=True, extend="both", under="black", over="#e0e0e0",
+             jpeg_quality=85), 14),
+}
+
+
+@pytest.mark.parametrize("name", list(MATPLOTLIB_VARIANTS))
+def test_matplotlib_colorbar_variants(tmp_path, name):
+    kwargs, colour_tolerance = MATPLOTLIB_VARIANTS[name]
+    suffix = ".jpg" if kwargs.get("jpeg_quality") else ".png"
+    truth, under_rgb, over_rgb = render_bar_variant(tmp_path / f"figure{suffix}", **kwargs)
+    rgb = read_figure(str(tmp_path / f"figure{suffix}")).rgb
+    layout = detect_layout(rgb)
+    bar = layout.colorbar
+    assert bar is not None, "no colorbar found"
+    horizontal = kwargs.get("horizontal", False)
+    assert bar.vertical == (not horizontal)
+    assert_box_close(bar.box, truth)
+    assert layout.other_colorbars == []
+    # The triangles: at the start (top / left) and the end (bottom / right) of the bar.
+    extend = kwargs.get("extend", "neither")
+    # Is the low end first (at the left of a horizontal bar, the top of a vertical one)?
+    low_first = (not kwargs.get("reversed_bar", False)) if horizontal else \
+        kwargs.get("reversed_bar", False)
+    expected = {"min": (under_rgb, None), "max": (None, over_rgb), "both": (under_rgb, over_rgb),
+                "neither": (None, None)}[extend]
+    expected = expected if low_first else expected[::-1]
+    for found, truth_colour, end in zip(bar.extensions, expected, ("start", "end")):
+        if truth_colour is None:
+            assert found is None, f"a triangle found at the {end}: {found}"
+        else:
+            assert found is not None, f"no triangle found at the {end}"
+            assert np.abs(np.array(found) - truth_colour).max() <= colour_tolerance, \
+                (end, found, truth_colour)
+    reading = read_figure_face(rgb, layout, want_axes=False).colorbar
+    assert_range_close(reading, VMIN, VMAX)
+    assert reading.flip == kwargs.get("reversed_bar", False)
+
+
+TURBO_LOW, TURBO_HIGH = (48, 18, 59), (122, 4, 3)  # GMT's turbo at 0 and 1500 (turbo.cpt)
+
+
+@pytest.mark.parametrize("name, page_height, scale_position, cpt_options, truth_box, triangles", [
+    # The map: -X1i, 6 × 5.5 in, its top 1 in below the page's top (100 dpi): pixels
+    # 100-700 × 100-650. -Dx places the bar's bottom-left corner relative to the map's.
+    # -D on makecpt makes the triangles the end colours, as most figures have them.
+    # (Labels on the left, between map and bar: the bar moved out to make room for them.)
+    ("vertical, both triangles, labels left", 7.5, "x6.9i/0i+w5.5i/0.3i+e+ma", "-D",
+     (790, 100, 820, 650), (TURBO_HIGH, TURBO_LOW)),
+    # GMT's default back- and foreground: black below, white above. A white triangle on a
+    # white page shows no colour to read: only the outline's line closes the bar there.
+    ("vertical, default black and white triangles", 7.5, "x6.4i/0i+w5.5i/0.3i+e", "",
+     (740, 100, 770, 650), (None, (0, 0, 0))),
+    # No frame: a fully transparent frame pen (the bar stands alone on the page).
+    ("vertical, no frame", 7.5, "x6.4i/0i+w5.5i/0.3i", "", (740, 100, 770, 650),
+     (None, None)),
+    # Horizontal below the map, labels on top, a triangle at the high end only.
+    ("horizontal, foreground triangle, labels on top", 8.5, "x1i/-0.9i+w4i/0.25i+h+ef+ma", "-D",
+     (200, 715, 600, 740), (None, TURBO_HIGH)),
+])
+def test_gmt_psscale_variants(tmp_path, shared_data, name, page_height, scale_position,
+                              cpt_options, truth_box, triangles):
+    grid_path = shared_data / "gmtserver_Kilauea.utm.nc"
+    pen = " --MAP_FRAME_PEN=0p,white@100" if "no frame" in name else ""
+    run_gmt(tmp_path,
+            f"gmt makecpt -Cturbo -T0/1500 {cpt_options} > turbo.cpt",
+            f"gmt set PS_MEDIA 8.5ix{page_height}i",
+            f"gmt grdimage {grid_path} -R254340/280020/2129880/2153640 -JX6i/5.5i -Cturbo.cpt "
+            f"-X1i -Y{page_height - 6.5}i -P -Baf -BWSne -K > fig.ps",
+            f"gmt psscale -Cturbo.cpt -D{scale_position} -Bxaf -O{pen} >> fig.ps",
+            "gmt psconvert fig.ps -Tg -E100")
+    rgb = read_figure(str(tmp_path / "fig.png")).rgb
+    layout = detect_layout(rgb)
+    bar = layout.colorbar
+    assert bar is not None
+    assert bar.vertical == ("vertical" in name)
+    assert_box_close(bar.box, truth_box)
+    for found, expected, end in zip(bar.extensions, triangles, ("start", "end")):
+        if expected is None:
+            assert found is None, (end, found)
+        else:
+            assert found is not None and np.abs(np.array(found) - expected).max() <= 12, \
+                (end, found, expected)
+    reading = read_figure_face(rgb, layout, want_axes=False).colorbar
+    assert_range_close(reading, 0.0, 1500.0)
+    assert not reading.flip

@@ -247,9 +247,10 @@ def pixels_to_examine(settings, figure, colorbar_box, layout=None) -> tuple:
     examine = figure.opaque & box_mask(figure.shape, plot_box)
     if colorbar_box is not None:
         examine &= ~box_mask(figure.shape, colorbar_box, COLORBAR_EXCLUSION_MARGIN)
-    if layout is not None and layout.colorbar is not None:
-        examine &= ~box_mask(figure.shape, layout.colorbar.pixel_box(),
-                             layout.colorbar_exclusion_margin())
+    if layout is not None:
+        # The colorbar, and the legend box holding it when it is drawn inside the map.
+        for box, margin in layout.excluded_boxes():
+            examine &= ~box_mask(figure.shape, box, margin)
     if settings.mask_geometries:
         examine &= ~polygons_mask(settings.mask_geometries, figure.shape, figure.geotransform)
     return examine, plot_box

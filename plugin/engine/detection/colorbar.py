@@ -174,7 +174,8 @@ def find_colorbars(rgb, rectangles, page_rgb=None, strips=None, dark=None,
     -------
     list of ColorbarDetection
     """
-    found = [evidence for evidence in (colorbar_evidence(rgb, r, page_rgb) for r in rectangles)
+    found = [evidence for evidence in (colorbar_evidence(rgb, r, page_rgb) for r in rectangles
+                                       if dark is None or not _end_runs_on(dark, r))
              if evidence is not None]
     if strips is None and page_rgb is not None:
         strips = find_colour_strips(rgb, page_rgb, dark=dark, max_thickness=max_thickness)
@@ -205,6 +206,28 @@ def find_colorbars(rgb, rectangles, page_rgb=None, strips=None, dark=None,
 def _inside(box, other, margin):
     return (box[0] >= other[0] - margin and box[2] <= other[2] + margin
             and box[1] >= other[1] - margin and box[3] <= other[3] + margin)
+
+
+def _end_runs_on(dark, rectangle, reach=3):
+    """Whether a line closing an end of an elongated box runs on past both its corners.
+
+    A bar's own outline turns at its corners (a tick may stick out on one side); a box whose
+    "end" is a longer line (a legend's frame below a ramp, a grid line) is not the bar's box.
+    """
+    horizontal_end = rectangle.height > rectangle.width  # a vertical bar's ends are rows
+    mask = dark if horizontal_end else dark.T
+    left, top, right, bottom = rectangle.as_tuple()
+    low, high = (left, right) if horizontal_end else (top, bottom)
+    for position in ((top, bottom) if horizontal_end else (left, right)):
+        row = int(np.floor(position))
+        if row < 0 or row >= mask.shape[0]:
+            continue
+        rows = mask[max(row - 1, 0):row + 2]
+        before = rows[:, max(int(np.floor(low)) - reach - 1, 0):max(int(np.floor(low)) - 1, 0)]
+        after = rows[:, int(np.ceil(high)) + 1:int(np.ceil(high)) + reach + 1]
+        if before.size and after.size and before.any(axis=0).all() and after.any(axis=0).all():
+            return True
+    return False
 
 
 def _same_box(a, b, tolerance):
@@ -359,19 +382,20 @@ def _onto_outline(dark, edges, extension_colours, max_thickness):
     from .lines import closes_line
 
     start, end, lo, hi = edges
-    tolerance = max_thickness + 2
+    # The nearest line to the edge, outward: a legend's own frame may run a little farther out.
+    tolerance = max_thickness + 1
     moved = list(edges)
     for index, (position, outward) in enumerate(((start, -1), (end, 1))):
-        centre = closes_line(dark, False, position + outward * 0.5 * max_thickness, lo, hi,
-                             tolerance, max_thickness)
+        centre = closes_line(dark, False, position + outward * 0.5, lo, hi, tolerance,
+                             max_thickness)
         if centre is not None and (centre - position) * outward > -1.0:
             moved[index] = centre
     for index, (position, outward, colour) in enumerate(((lo, -1, extension_colours[0]),
                                                          (hi, 1, extension_colours[1]))):
         if colour is not None:
             continue
-        centre = closes_line(dark, True, position + outward * 0.5 * max_thickness, start, end,
-                             tolerance, max_thickness)
+        centre = closes_line(dark, True, position + outward * 0.5, start, end, tolerance,
+                             max_thickness)
         if centre is not None and (centre - position) * outward > -1.0:
             moved[2 + index] = centre
     return moved

@@ -16,7 +16,15 @@ from .labels import normalise, parse_label
 from .lines import luminance, page_luminance
 from .ocr import OcrUnavailable, crop_label, read_label
 from .text import find_glyphs, ink_mask, merge_into_labels
-from .ticks import TickLabel, attach_tick_marks, box_sides, find_grid_lines, find_tick_marks, fit_ticks
+from .ticks import (
+    TickFit,
+    TickLabel,
+    attach_tick_marks,
+    box_sides,
+    find_grid_lines,
+    find_tick_marks,
+    fit_ticks,
+)
 
 #: A fit must explain at least this many labels, and this share of those read as numbers.
 MIN_KEPT_LABELS = 3
@@ -82,6 +90,15 @@ class _Reader:
         for box in self._boxes():
             col0, row0, col1, row1 = box
             exclude[max(row0 - 1, 0):row1 + 1, max(col0 - 1, 0):col1 + 1] = True
+        legend = getattr(layout, "legend_box", None)
+        if legend is not None:
+            # A bar on a legend inside the map: its labels are inside the frame, on the legend
+            # (its frame lines left out); the bar itself stays out.
+            col0, row0, col1, row1 = legend
+            inset = 2 + int(getattr(layout, "max_thickness", 4)) // 2
+            exclude[row0 + inset:row1 - inset, col0 + inset:col1 - inset] = False
+            col0, row0, col1, row1 = layout.colorbar.pixel_box()
+            exclude[max(row0 - 1, 0):row1 + 1, max(col0 - 1, 0):col1 + 1] = True
         glyphs = find_glyphs(ink_mask(self.lum, self.page), exclude)
         self.labels = merge_into_labels(glyphs)
         heights = np.array([label.height for label in self.labels if label.glyphs >= 2])
@@ -114,8 +131,11 @@ class _Reader:
                 gap = (label.col0 - side.position) if side.outward > 0 else \
                     side.position - label.col1
                 along_ok = side.start - height <= cy <= side.end + height
+            # Another box claims a label nearer to it; not a box holding the owner (the map
+            # frame around a legend's bar).
             if 0 <= gap <= reach and along_ok and not any(
-                    _gap(label.box(), other) < gap for other in self._boxes() if other != owner):
+                    _gap(label.box(), other) < gap for other in self._boxes()
+                    if other != owner and not _holds(other, owner)):
                 found.append((gap, label))
         if not found:
             return []
@@ -275,6 +295,11 @@ def _gap(box, other):
     return float(np.hypot(dx, dy))
 
 
+def _holds(box, other):
+    """Whether pixel box ``box`` contains pixel box ``other``."""
+    return box[0] <= other[0] and box[1] <= other[1] and box[2] >= other[2] and box[3] >= other[3]
+
+
 def _union(boxes):
     boxes = np.array(boxes)
     return (int(boxes[:, 0].min()), int(boxes[:, 1].min()), int(boxes[:, 2].max()),
@@ -315,6 +340,11 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True) -> "Figure
             # The bar's labels are never an axis' labels (a bar beside the map is near its side).
             reader.claimed.update(tuple(label.box) for label in candidate.labels)
         if want_colorbar:
+            if best.fit is None and _fit_end_labels(best, bar):
+                reading.messages.append(
+                    "The colorbar has two labels, one at each end (as QGIS legends draw a colour "
+                    "ramp): they are taken as the values at its ends, with no third label to "
+                    "confirm them. Check VMIN and VMAX against the figure.")
             reading.colorbar = _colorbar_values(best, bar, layout.snap_offset)
     if want_axes and layout.frame is not None:
         sides = box_sides(layout.frame.box)
@@ -333,6 +363,42 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True) -> "Figure
                         f"'{text}' written at the axis' end).")
             setattr(reading, f"{axis}_axis", best)
     return reading
+
+
+def _fit_end_labels(axis, bar) -> bool:
+    """A colorbar labelled only at its two ends: the values there, as a two-point fit.
+
+    QGIS's colour-ramp legend (3.22) prints the minimum and the maximum beside the ramp's ends
+    and nothing between. Exactly two labels read as numbers, each reaching (or within a
+    half its own size of) a different end of the bar, are taken as the values at those
+    ends; ``axis.fit`` is set and True returned. Anything else is left unfitted.
+    """
+    numbers = [label for label in axis.labels if label.value is not None]
+    if len(numbers) != 2:
+        return False
+    left, top, right, bottom = bar.box
+    start, end = (bottom, top) if bar.vertical else (left, right)
+    at = {}
+    for label in numbers:
+        col0, row0, col1, row1 = label.box
+        low, high = (row0, row1) if bar.vertical else (col0, col1)
+        slack = max(2.0, 0.5 * (high - low))
+        for name, position in (("start", start), ("end", end)):
+            if low - slack <= position <= high + slack:
+                at.setdefault(name, []).append(label)
+    if len(at.get("start", ())) != 1 or len(at.get("end", ())) != 1 or \
+            at["start"][0] is at["end"][0] or at["start"][0].value == at["end"][0].value:
+        return False
+    first, last = at["start"][0], at["end"][0]
+    slope = (last.value - first.value) / (end - start)
+    for label, position in ((first, start), (last, end)):
+        label.kept = True
+        label.tick_position = float(position)
+        label.tick_only = True
+    axis.fit = TickFit(float(slope), float(first.value - slope * start), False, axis.labels,
+                       np.zeros(2))
+    axis.problem = ""
+    return True
 
 
 def _colorbar_values(axis, bar, snap_offset=0.0):

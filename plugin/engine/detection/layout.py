@@ -47,16 +47,30 @@ class Layout:
     bar_fit: object = None
     #: Every label read (figure_reading.FigureReading), when labels were read.
     reading: object = None
+    #: The legend box (col0, row0, col1, row1) holding a colorbar drawn inside the map frame
+    #: (QGIS print layouts): its background, title and labels are no data.
+    legend_box: Optional[tuple] = None
 
     def colorbar_exclusion_margin(self) -> int:
         """Pixels around the colorbar left out of the decoding: its outline and ticks; with no
         frame found, its tick labels too (about twice the bar's width beside it)."""
         if self.colorbar is None:
             return 0
-        if self.frame is not None:
+        if self.frame is not None and (self.legend_box is not None
+                                       or not _inside(self.colorbar.box, self.frame.box, 0.0)):
             return COLORBAR_EXCLUSION_MARGIN
         left, top, right, bottom = self.colorbar.box
         return int(max(COLORBAR_EXCLUSION_MARGIN, 2.5 * min(right - left, bottom - top)))
+
+    def excluded_boxes(self) -> list:
+        """(pixel box, margin) pairs left out of the decoding: the colorbar with its outline,
+        ticks (and labels, when nothing bounds them), and a legend box holding it."""
+        boxes = []
+        if self.colorbar is not None:
+            boxes.append((self.colorbar.pixel_box(), self.colorbar_exclusion_margin()))
+        if self.legend_box is not None:
+            boxes.append((self.legend_box, 1))
+        return boxes
 
 
 def detect_layout(rgb) -> "Layout":
@@ -89,8 +103,91 @@ def detect_layout(rgb) -> "Layout":
                      and not (_inside(bar.box, frame.box, max_thickness)
                               and _shared_sides(bar.box, frame.box, max_thickness + 2) >= 1)]
     snap_offset = _snap_offset(lum, page, frame.box) if frame is not None else 0.0
-    return Layout(frame, colorbars[0] if colorbars else None, page_rgb, rectangles,
-                  colorbars[1:], max_thickness, dark, snap_offset)
+    layout = Layout(frame, colorbars[0] if colorbars else None, page_rgb, rectangles,
+                    colorbars[1:], max_thickness, dark, snap_offset)
+    if layout.colorbar is not None and frame is not None and \
+            _inside(layout.colorbar.box, frame.box, 0.0):
+        layout.legend_box = find_legend_box(rgb, rectangles, layout.colorbar.box, frame.box,
+                                            max_thickness)
+    return layout
+
+
+#: Colour distance (|ΔR| + |ΔG| + |ΔB|) within which a pixel is a legend box's background.
+LEGEND_BACKGROUND_STEP = 24
+
+
+def find_legend_box(rgb, rectangles, bar_box, frame_box, max_thickness) -> "tuple | None":
+    """The legend box holding a colorbar drawn inside the map frame, as a pixel box.
+
+    QGIS print layouts (and many hand-made figures) put the colour ramp on a legend box over
+    the map: its background, title and labels are no data. The box is the smallest rectangle
+    of dark lines around the bar inside the frame; without a drawn frame, the uniform
+    background around the bar, as far as it reaches (it must end before the search window's
+    edge, or it is the map's own colour, not a box).
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8 (rows, cols, 3)
+    rectangles : list of lines.Rectangle
+    bar_box, frame_box : tuple (left, top, right, bottom)
+        The colorbar and the map frame, line centres.
+    max_thickness : int
+
+    Returns
+    -------
+    tuple (col0, row0, col1, row1) or None
+    """
+    frame_area = (frame_box[2] - frame_box[0]) * (frame_box[3] - frame_box[1])
+    around = [box for box in rectangles
+              if _inside(bar_box, box.as_tuple(), 1.0) and not _same_box(bar_box, box.as_tuple())
+              and _inside(box.as_tuple(), frame_box, max_thickness)
+              and not _same_box(box.as_tuple(), frame_box) and box.area < 0.5 * frame_area]
+    if around:
+        return min(around, key=lambda box: box.area).pixel_box()
+    return _background_box(rgb, bar_box, frame_box)
+
+
+def _background_box(rgb, bar_box, frame_box):
+    """The extent of the uniform background around a bar, or None (see find_legend_box)."""
+    from scipy.ndimage import label
+
+    left, top, right, bottom = bar_box
+    short = min(right - left, bottom - top)
+    long = max(right - left, bottom - top)
+    reach = int(max(4 * short, 0.5 * long))
+    col0 = int(max(np.ceil(frame_box[0]) + 1, left - reach))
+    row0 = int(max(np.ceil(frame_box[1]) + 1, top - reach))
+    col1 = int(min(np.floor(frame_box[2]) - 1, right + reach))
+    row1 = int(min(np.floor(frame_box[3]) - 1, bottom + reach))
+    if col1 - col0 < 10 or row1 - row0 < 10:
+        return None
+    window = rgb[row0:row1, col0:col1].astype(np.int16)
+    # The background: the most common colour of a ring a few pixels outside the bar.
+    ring = np.zeros(window.shape[:2], bool)
+    b0, b1 = int(np.floor(left)) - col0, int(np.ceil(right)) - col0
+    a0, a1 = int(np.floor(top)) - row0, int(np.ceil(bottom)) - row0
+    ring[max(a0 - 6, 0):a1 + 6, max(b0 - 6, 0):b1 + 6] = True
+    ring[max(a0 - 3, 0):a1 + 3, max(b0 - 3, 0):b1 + 3] = False
+    colours = window[ring]
+    if colours.size == 0:
+        return None
+    background = np.median(colours, axis=0)
+    near = np.abs(colours - background).sum(axis=1) <= LEGEND_BACKGROUND_STEP
+    if near.mean() < 0.6:
+        return None
+    same = np.abs(window - background).sum(axis=2) <= LEGEND_BACKGROUND_STEP
+    components, _ = label(same, structure=np.ones((3, 3), bool))
+    touching = np.unique(components[ring & same])
+    touching = touching[touching > 0]
+    if touching.size == 0:
+        return None
+    region = np.isin(components, touching)
+    if region[0].any() or region[-1].any() or region[:, 0].any() or region[:, -1].any():
+        return None  # the background runs on: the map's colour, not a box
+    rows, cols = np.nonzero(region)
+    return (int(min(cols.min() + col0, np.floor(left))), int(min(rows.min() + row0, np.floor(top))),
+            int(max(cols.max() + 1 + col0, np.ceil(right))),
+            int(max(rows.max() + 1 + row0, np.ceil(bottom))))
 
 
 def _snap_offset(lum, page, box):
@@ -205,6 +302,19 @@ def describe_layout_use(layout, settings, geotransform=None) -> list:
             f"Colorbar found on the figure ({'vertical' if bar.vertical else 'horizontal'}, "
             f"pixels {_pixel_range(box)}; as a parameter "
             f"COLORBAR={extent_text(pixel_box_to_extent(box, geotransform))}): {use}.")
+        ends = ("top", "bottom") if bar.vertical else ("left", "right")
+        for end, colour in zip(ends, bar.extensions):
+            if colour is not None:
+                lines.append(
+                    f"Extension triangle at the colorbar's {end} end, colour "
+                    f"#{''.join(f'{int(v):02x}' for v in colour)}: the out-of-range colour of "
+                    f"that end (values beyond it), not part of the scale; the bar's range ends "
+                    f"at the triangle's base.")
+        if layout.legend_box is not None:
+            lines.append(
+                f"The colorbar is on a legend box inside the map (pixels "
+                f"{_pixel_range(layout.legend_box)}): the box, its labels and its background "
+                f"are left out of the decoding.")
     elif settings.colorbar_extent is None and not settings.colormap:
         lines.append("No colorbar was found on the figure.")
     return lines

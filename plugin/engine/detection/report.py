@@ -124,7 +124,8 @@ def _format(value):
 _FOUND_PREFIXES = ("PLOT_AREA not given", "Colorbar found", "No colorbar", "Colorbar labels",
                    "Value range read", "The colorbar is discrete", "X axis labels",
                    "Y axis labels", "GCPS made", "GCP_CRS not given", "Colormap recognised",
-                   "The x axis labels", "The y axis labels")
+                   "The x axis labels", "The y axis labels", "Extension triangle",
+                   "The colorbar is on a legend box", "The colorbar has two labels")
 
 
 def found_on_figure_section(result, image_html) -> tuple:

@@ -1,0 +1,152 @@
+"""A QGIS print layout read back: map frame, grid annotations and a colour-ramp legend inside
+the map, all drawn by QGIS's own renderer (QgsPrintLayout exported by QgsLayoutExporter).
+
+The figure: the Kilauea DEM (tests/data, UTM 5N) as a singleband-pseudocolor layer (QGIS's
+Spectral ramp, inverted, 0-1500 m), a map item with grid annotations in metres and exterior
+ticks, and a legend with the layer's continuous colour ramp on a framed box over the map. The
+truth is QGIS's: the map item's rectangle and extent, the legend item's rectangle, and the
+ramp's pixels (where the legend alone changes when its ramp is swapped).
+
+QGIS 3.22 draws a continuous ramp legend with two labels only, the minimum and the maximum at
+the ramp's ends, and no tick marks: there is no third label to check a reading against. The
+value range is then taken from those two end labels, and the log says it was (test below).
+
+The layout is exported at 200 dpi. At 150 dpi QGIS draws its grid ticks up to 0.4 px from
+the map item's nominal geometry (measured on its own rendering: the 275000 m tick at x 896.72
+against 897.13), and the tick fit, which follows what QGIS drew, lands 1.03 px from the
+nominal transform at the frame's far corner, just over the one-pixel bar.
+"""
+import shutil
+
+import numpy as np
+import pytest
+import rasterio
+from qgis_layout_figure import render_print_layout
+from scipy.interpolate import RegularGridInterpolator
+
+from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
+from colormap_decoder.plugin.engine.detection.layout import detect_layout
+from colormap_decoder.plugin.engine.figure import read_figure
+from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
+
+TOLERANCE_PX = 2.0
+CRS = "EPSG:32605"
+EXTENT = (256000.0, 279000.0, 2136000.0, 2153000.0)  # west, east, south, north (on land)
+VALUE_RANGE = (0.0, 1500.0)
+DPI = 200
+
+
+@pytest.fixture(scope="module", params=["vertical", "horizontal"])
+def layout_figure(request, qgis_app, tmp_path_factory, shared_data):
+    folder = tmp_path_factory.mktemp(f"layout_{request.param}")
+    grid_path = folder / "kilauea.nc"
+    shutil.copy(shared_data / "gmtserver_Kilauea.utm.nc", grid_path)
+    figure = render_print_layout(folder / "layout.png", grid_path, CRS, EXTENT, VALUE_RANGE,
+                                 horizontal_legend=request.param == "horizontal", dpi=DPI)
+    figure.grid_path = grid_path
+    return figure
+
+
+def assert_box_close(found, truth, what):
+    assert found is not None, f"no {what} found"
+    error = np.abs(np.array(found, float) - np.array(truth, float))
+    assert error.max() <= TOLERANCE_PX, f"{what} {np.round(found, 2)} vs truth {np.round(truth, 2)}"
+
+
+def test_frame_legend_and_ramp_found(layout_figure):
+    rgb = read_figure(layout_figure.path).rgb
+    layout = detect_layout(rgb)
+    assert_box_close(layout.frame.box, layout_figure.frame, "frame")
+    assert_box_close(layout.colorbar.box, layout_figure.colorbar, "colorbar")
+    left, top, right, bottom = layout_figure.colorbar
+    assert layout.colorbar.vertical == (bottom - top > right - left)
+    # The legend box (its frame line's pixels included) is left out of the data.
+    assert_box_close(layout.legend_box, layout_figure.legend, "legend box")
+    assert (layout.legend_box, 1) in layout.excluded_boxes()
+
+
+def test_value_range_from_the_end_labels_and_georeferencing(layout_figure):
+    rgb = read_figure(layout_figure.path).rgb
+    layout = detect_layout(rgb)
+    reading = read_figure_face(rgb, layout)
+    bar = reading.colorbar
+    low, high = VALUE_RANGE
+    assert abs(bar.vmin - low) <= 0.005 * (high - low) and abs(bar.vmax - high) <= 0.005 * (high - low)
+    assert not bar.logarithmic and not bar.flip
+    assert any("two labels, one at each end" in message for message in reading.messages)
+    # The grid annotations' fits place every frame corner within one figure pixel (the output
+    # grid's pixel) of the layout's own transform.
+    left, top, right, bottom = layout_figure.frame
+    west, east, south, north = layout_figure.extent
+    for fit, position, value in ((reading.x_axis.fit, left, west), (reading.x_axis.fit, right, east),
+                                 (reading.y_axis.fit, top, north),
+                                 (reading.y_axis.fit, bottom, south)):
+        assert fit is not None
+        error_px = abs(float(fit.value_at(position)) - value) / abs(fit.slope)
+        assert error_px <= 1.0, (position, value, error_px)
+
+
+def truth_on_output(result, grid_path, value_range):
+    """The drawn grid at each output pixel's centre (nodata and out-of-extent: NaN), clipped to
+    the shader's range as QGIS draws it (values beyond it take the end colours)."""
+    with rasterio.open(grid_path) as dataset:
+        grid = dataset.read(1).astype(float)
+        grid[grid == dataset.nodata] = np.nan
+        transform = dataset.transform
+    rows, cols = grid.shape
+    x = transform.c + (np.arange(cols) + 0.5) * transform.a
+    y = transform.f + (np.arange(rows) + 0.5) * transform.e
+    if transform.e < 0:
+        y, grid = y[::-1], grid[::-1]
+    gt = result.grid.geotransform
+    out_rows, out_cols = np.mgrid[0:result.grid.height, 0:result.grid.width] + 0.5
+    mx = gt[0] + out_cols * gt[1] + out_rows * gt[2]
+    my = gt[3] + out_cols * gt[4] + out_rows * gt[5]
+    interpolate = RegularGridInterpolator((y, x), grid, bounds_error=False, fill_value=np.nan)
+    expected = interpolate(np.column_stack([my.ravel(), mx.ravel()])).reshape(mx.shape)
+    return np.clip(expected, *value_range)
+
+
+def layer_extent(box):
+    left, top, right, bottom = box
+    return (left, right, -bottom, -top)
+
+
+def test_auto_decode_within_twice_the_hand_given_error(layout_figure, tmp_path):
+    """Only GCP_CRS given, against the same figure with the layout's own GCPs, the ramp's
+    name, the range, the map frame and a mask over the legend given by hand."""
+    path = layout_figure.path
+    auto = decode_map(DecodeSettings(figure_path=path, gcp_crs=CRS, scale_automatic=True))
+    left, top, right, bottom = layout_figure.frame
+    lines = ["pixel_x,pixel_y,map_x,map_y"]
+    for x, y in ((left, top), (right, top), (left, bottom), (right, bottom),
+                 (0.5 * (left + right), 0.5 * (top + bottom))):
+        mx, my = layout_figure.pixel_to_map(x, y)
+        lines.append(f"{x!r},{y!r},{float(mx)!r},{float(my)!r}")
+    (tmp_path / "gcps.csv").write_text("\n".join(lines) + "\n")
+    low, high = VALUE_RANGE
+    legend_left, legend_top, legend_right, legend_bottom = layout_figure.legend
+    legend_polygon = (f"POLYGON(({legend_left} {-legend_top}, {legend_right} {-legend_top}, "
+                      f"{legend_right} {-legend_bottom}, {legend_left} {-legend_bottom}, "
+                      f"{legend_left} {-legend_top}))")
+    hand = decode_map(DecodeSettings(
+        figure_path=path, colormap="qgis:Spectral_r", vmin=low, vmax=high,
+        gcps_path=str(tmp_path / "gcps.csv"), gcp_crs=CRS,
+        plot_area_extent=layer_extent((np.ceil(left), np.ceil(top), np.floor(right),
+                                       np.floor(bottom))),
+        # The legend over the map, masked by hand as a user would draw it.
+        mask_geometries=(legend_polygon,)))
+    errors, shares = [], []
+    for result in (auto, hand):
+        expected = truth_on_output(result, layout_figure.grid_path, VALUE_RANGE)
+        data = np.isfinite(expected)
+        decoded = result.values
+        both = data & np.isfinite(decoded)
+        errors.append(float(np.median(np.abs(decoded[both] - expected[both]))))
+        right_value = np.zeros(decoded.shape, bool)
+        right_value[both] = np.abs(decoded[both] - expected[both]) <= 0.01 * (high - low)
+        shares.append(float(right_value[data].mean()))
+    print("median error auto", errors[0], "hand", errors[1], "| share right auto", shares[0],
+          "hand", shares[1])
+    assert errors[0] <= 2 * errors[1] + 1e-9, errors
+    assert 1 - shares[0] <= 2 * (1 - shares[1]) + 0.002, shares

@@ -1,0 +1,199 @@
+"""A map figure drawn by QGIS's own print layout, and where QGIS put everything.
+
+A singleband-pseudocolor raster layer of a real grid, a map item with grid annotations, and a
+legend with the layer's continuous colour ramp on a box inside the map, exported by
+QgsLayoutExporter to PNG. The truth is QGIS's: the map item's rectangle on the page (mm) at the
+export's resolution, the map extent it shows, and the ramp's pixels (found as the pixels that
+change when the legend alone is exported again with another ramp of the same size).
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+MM_PER_INCH = 25.4
+
+
+@dataclass
+class LayoutFigure:
+    """A print layout exported to PNG and its truth (pixel coordinates, GDAL convention)."""
+
+    path: str
+    frame: tuple
+    colorbar: tuple
+    legend: tuple
+    extent: tuple
+    value_range: tuple
+    crs: str
+    dpi: float
+
+    def pixel_to_map(self, x, y):
+        west, east, south, north = self.extent
+        left, top, right, bottom = self.frame
+        return (west + (np.asarray(x, float) - left) / (right - left) * (east - west),
+                north - (np.asarray(y, float) - top) / (bottom - top) * (north - south))
+
+
+def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Spectral",
+                        invert_ramp=True, horizontal_legend=False, dpi=150, interval=5000.0):
+    """Export a QGIS print layout of a grid with its colour-ramp legend inside the map.
+
+    Parameters
+    ----------
+    path : path-like
+        The PNG to write.
+    grid_path : path-like
+        A single-band raster (a temporary copy: QGIS writes statistics beside it).
+    crs : str
+        The grid's CRS (the map's and the annotations').
+    extent : tuple (west, east, south, north)
+        The map's extent, in ``crs``.
+    value_range : tuple (low, high)
+        The shader's (and legend's) minimum and maximum.
+    horizontal_legend : bool
+        The ramp drawn horizontally (else vertically).
+    dpi : float
+        Export resolution.
+    interval : float
+        Grid annotation spacing, map units.
+
+    Returns
+    -------
+    LayoutFigure
+    """
+    from qgis.core import (
+        QgsColorRampLegendNodeSettings,
+        QgsColorRampShader,
+        QgsCoordinateReferenceSystem,
+        QgsGradientColorRamp,
+        QgsLayoutExporter,
+        QgsLayoutItemLegend,
+        QgsLayoutItemMap,
+        QgsLayoutItemMapGrid,
+        QgsLayoutPoint,
+        QgsLayoutSize,
+        QgsPrintLayout,
+        QgsProject,
+        QgsRasterLayer,
+        QgsRasterShader,
+        QgsRectangle,
+        QgsSingleBandPseudoColorRenderer,
+        QgsStyle,
+        QgsUnitTypes,
+    )
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtGui import QColor
+
+    project = QgsProject()
+    layer = QgsRasterLayer(str(grid_path), "Elevation (m)")
+    assert layer.isValid(), f"QGIS cannot open {grid_path}"
+    layer.setCrs(QgsCoordinateReferenceSystem(crs))
+    project.addMapLayer(layer)
+    low, high = value_range
+
+    def set_ramp(ramp):
+        function = QgsColorRampShader(low, high, ramp, QgsColorRampShader.Interpolated,
+                                      QgsColorRampShader.Continuous)
+        function.classifyColorRamp()
+        settings = QgsColorRampLegendNodeSettings()
+        settings.setUseContinuousLegend(True)
+        settings.setOrientation(Qt.Horizontal if horizontal_legend else Qt.Vertical)
+        function.setLegendSettings(settings)
+        shader = QgsRasterShader()
+        shader.setRasterShaderFunction(function)
+        layer.setRenderer(QgsSingleBandPseudoColorRenderer(layer.dataProvider(), 1, shader))
+
+    ramp = QgsStyle.defaultStyle().colorRamp(ramp_name)
+    if invert_ramp:
+        ramp.invert()
+    set_ramp(ramp)
+    mm = QgsUnitTypes.LayoutMillimeters
+    layout = QgsPrintLayout(project)
+    layout.initializeDefaults()
+    layout.pageCollection().page(0).setPageSize(QgsLayoutSize(200, 150, mm))
+    map_item = QgsLayoutItemMap(layout)
+    map_item.attemptMove(QgsLayoutPoint(28, 15, mm))
+    map_item.attemptResize(QgsLayoutSize(150, 130, mm))
+    map_item.setCrs(layer.crs())
+    map_item.setLayers([layer])
+    west, east, south, north = extent
+    # The item takes the extent's shape (its height follows): read both back.
+    map_item.setExtent(QgsRectangle(west, south, east, north))
+    map_item.setFrameEnabled(True)
+    layout.addLayoutItem(map_item)
+    grid = QgsLayoutItemMapGrid("grid", map_item)
+    map_item.grids().addGrid(grid)
+    grid.setEnabled(True)
+    grid.setIntervalX(interval)
+    grid.setIntervalY(interval)
+    grid.setStyle(QgsLayoutItemMapGrid.FrameAnnotationsOnly)
+    grid.setFrameStyle(QgsLayoutItemMapGrid.ExteriorTicks)
+    grid.setAnnotationEnabled(True)
+    grid.setAnnotationFormat(QgsLayoutItemMapGrid.Decimal)
+    grid.setAnnotationPrecision(0)
+    for border in (QgsLayoutItemMapGrid.Left, QgsLayoutItemMapGrid.Bottom):
+        grid.setAnnotationPosition(QgsLayoutItemMapGrid.OutsideMapFrame, border)
+        grid.setAnnotationDirection(QgsLayoutItemMapGrid.Horizontal, border)
+    for border in (QgsLayoutItemMapGrid.Right, QgsLayoutItemMapGrid.Top):
+        grid.setAnnotationDisplay(QgsLayoutItemMapGrid.HideAll, border)
+    legend = QgsLayoutItemLegend(layout)
+    legend.setLinkedMap(map_item)
+    legend.setTitle("")
+    legend.setSymbolHeight(8 if horizontal_legend else 30)
+    legend.setSymbolWidth(40 if horizontal_legend else 6)
+    layout.addLayoutItem(legend)
+    legend.attemptMove(QgsLayoutPoint(135 if not horizontal_legend else 100, 60, mm))
+    legend.setFrameEnabled(True)
+    legend.setBackgroundEnabled(True)
+    legend.adjustBoxSize()
+    layout.refresh()
+    exporter = QgsLayoutExporter(layout)
+    settings = QgsLayoutExporter.ImageExportSettings()
+    settings.dpi = dpi
+    result = exporter.exportToImage(str(path), settings)
+    assert result == QgsLayoutExporter.Success, f"QGIS could not export the layout ({result})"
+
+    # The ramp's pixels: the legend alone, exported with its own ramp and with a black one.
+    map_item.setVisibility(False)
+    alone = []
+    for replacement in (ramp, QgsGradientColorRamp(QColor(0, 0, 0), QColor(0, 0, 0))):
+        set_ramp(replacement.clone())
+        legend.updateLegend()
+        layout.refresh()
+        image = exporter.renderPageToImage(0, dpi=dpi)
+        alone.append(_image_to_array(image))
+    change = np.abs(alone[0].astype(int) - alone[1].astype(int)).max(axis=2)
+    assert change.any(), "the legend's ramp was not found in QGIS's own rendering"
+    # The ramp's rectangle: between the pixels its fill touched at all and those it covered at
+    # least half (its edges are anti-aliased, and QGIS strokes them with a thin outline).
+    touched = _bounding_box(change > 0)
+    covered = _bounding_box(change >= 0.5 * np.percentile(change[change > 0], 90))
+    colorbar = tuple(0.5 * (a + b) for a, b in zip(touched, covered))
+
+    scale = dpi / MM_PER_INCH
+    position, size = map_item.positionWithUnits(), map_item.sizeWithUnits()
+    frame = (position.x() * scale, position.y() * scale, (position.x() + size.width()) * scale,
+             (position.y() + size.height()) * scale)
+    shown = map_item.extent()
+    position, size = legend.positionWithUnits(), legend.sizeWithUnits()
+    legend_box = (position.x() * scale, position.y() * scale, (position.x() + size.width()) * scale,
+                  (position.y() + size.height()) * scale)
+    return LayoutFigure(str(path), frame, colorbar, legend_box,
+                        (shown.xMinimum(), shown.xMaximum(), shown.yMinimum(), shown.yMaximum()),
+                        (float(low), float(high)), crs, float(dpi))
+
+
+def _bounding_box(mask):
+    rows, cols = np.nonzero(mask)
+    return (float(cols.min()), float(rows.min()), float(cols.max() + 1), float(rows.max() + 1))
+
+
+def _image_to_array(image):
+    """A QImage as an (rows, cols, 3) uint8 array."""
+    from qgis.PyQt.QtGui import QImage
+
+    image = image.convertToFormat(QImage.Format_RGB888)
+    width, height = image.width(), image.height()
+    pointer = image.constBits()
+    pointer.setsize(image.bytesPerLine() * height)
+    buffer = np.frombuffer(pointer, np.uint8).reshape(height, image.bytesPerLine())
+    return buffer[:, :width * 3].reshape(height, width, 3).copy()

@@ -263,27 +263,39 @@ class ColourStrip:
     extensions: tuple = (None, None)
 
 
-def strip_mask(rgb, page_rgb) -> np.ndarray:
-    """Pixels of a colour strip along axis 1: unlike the page, and like their right neighbour.
+def strip_masks(rgb, page_rgb) -> tuple:
+    """Pixels of colour strips across rows and across columns: unlike the page, and like their
+    next neighbour along the slice.
 
-    Element ``[r, c]`` is True when pixels ``c`` and ``c + 1`` of row ``r`` both differ from the
-    page and from each other by at most :data:`STRIP_SMOOTH_STEP`; shape (rows, cols - 1).
+    Returns
+    -------
+    across_rows : ndarray of bool (rows, cols - 1)
+        ``[r, c]`` is True when pixels ``c`` and ``c + 1`` of row ``r`` both differ from the
+        page and from each other by at most :data:`STRIP_SMOOTH_STEP` (slices of a vertical
+        bar).
+    across_columns : ndarray of bool (cols, rows - 1)
+        The same along columns, transposed (slices of a horizontal bar).
     """
     page = np.asarray(page_rgb, np.int16)
-    step = np.zeros((rgb.shape[0], rgb.shape[1] - 1), np.int16)
+    step_rows = np.zeros((rgb.shape[0], rgb.shape[1] - 1), np.int16)
+    step_columns = np.zeros((rgb.shape[0] - 1, rgb.shape[1]), np.int16)
     unlike_page = np.zeros(rgb.shape[:2], bool)
     for channel in range(3):
         plane = rgb[:, :, channel].astype(np.int16)
-        step += np.abs(plane[:, 1:] - plane[:, :-1])
+        step_rows += np.abs(plane[:, 1:] - plane[:, :-1])
+        step_columns += np.abs(plane[1:] - plane[:-1])
         unlike_page |= np.abs(plane - page[channel]) > STRIP_PAGE_CONTRAST
-    return (step <= STRIP_SMOOTH_STEP) & unlike_page[:, 1:] & unlike_page[:, :-1]
+    across_rows = (step_rows <= STRIP_SMOOTH_STEP) & unlike_page[:, 1:] & unlike_page[:, :-1]
+    del step_rows
+    across_columns = (step_columns <= STRIP_SMOOTH_STEP) & unlike_page[1:] & unlike_page[:-1]
+    return across_rows, np.ascontiguousarray(across_columns.T)
 
 
 def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=None,
                        max_thickness=4) -> list:
     """Colour strips: candidates for colorbars drawn without an outline.
 
-    Across a vertical bar every row holds one run of strip pixels (:func:`strip_mask`) between
+    Across a vertical bar every row holds one run of strip pixels (:func:`strip_masks`) between
     the same two columns, for as many rows as the bar is long; a map's runs end wherever its
     data changes. Runs with the same edges (±1 px, for anti-aliasing) on consecutive rows, with
     gaps of at most :data:`STRIP_MAX_GAP` rows, make a strip when it is at least
@@ -313,12 +325,12 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
     """
     strips = []
     page = np.asarray(page_rgb, np.int16)
-    for vertical in (True, False):
+    masks = strip_masks(rgb, page_rgb)
+    for vertical, mask in zip((True, False), masks):
         image = rgb if vertical else rgb.transpose(1, 0, 2)
         # A bar with no outline to confirm it must be a real share of the figure: a map's
         # chance strips are short.
         shortest = min_length or max(40, int(MIN_STRIP_SHARE * image.shape[0]))
-        mask = strip_mask(image, page_rgb)
         max_width = max(3, int(0.3 * image.shape[1]))
         run_rows, starts, ends = _runs(mask, 2)
         # Pairs a..b-1 smooth: pixels a..b are the strip (b + 1 exclusive).

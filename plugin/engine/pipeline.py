@@ -17,6 +17,7 @@ from .colour_decoding import NOISE_FLOOR_DELTA_E, NOISE_MODES, ColourDecoder, De
 from .colour_scales import colour_scale_from_samples, resolve_colour_scale, sample_colorbar
 from .decode_report import distance_overview
 from .detection.answers import answer_from_figure, parameters_to_find
+from .detection.colorbar import describe_out_of_range
 from .detection.colormap_match import read_bar_colours
 from .detection.layout import COLORBAR_EXCLUSION_MARGIN, describe_layout_use, detect_layout
 from .errors import ColourScaleError, EngineError, GcpError, GeoreferencingError
@@ -472,6 +473,10 @@ def decode_map(settings, progress=None, log=None) -> "DecodeResult":
     n_examined, n_matched = int(examine.sum()), int(matched.sum())
     say(f"Decoded {n_matched:,} of {n_examined:,} examined pixels "
         f"({100.0 * n_matched / n_examined:.1f} %) within ΔE {settings.max_color_distance:g}")
+    if layout is not None and layout.colorbar is not None and settings.colorbar_extent is None:
+        for line in describe_out_of_range(figure.rgb, examine & ~matched, layout.colorbar,
+                                          settings.colorbar_flip):
+            say(line)
     if n_matched == 0:
         nearest = float(np.nanmin(decoder.decode_image(rgb, examine).distance))
         if nearest <= settings.max_color_distance:

@@ -25,7 +25,7 @@ VMIN, VMAX = -1500.0, 2500.0
 
 def render_bar_variant(path, cmap="viridis", horizontal=False, outline=True, extend="neither",
                        over=None, under=None, labels_on_far_side=False, reversed_bar=False,
-                       dpi=100, jpeg_quality=None):
+                       dpi=100, jpeg_quality=None, vmax=VMAX):
     """A map of the topobathy grid with a colorbar drawn the asked way; the truth of its bar.
 
     ``labels_on_far_side`` puts the bar's ticks and labels on its left (vertical) or top
@@ -45,7 +45,7 @@ def render_bar_variant(path, cmap="viridis", horizontal=False, outline=True, ext
         colormap.set_over(over)
     if under is not None:
         colormap.set_under(under)
-    image = axes.imshow(grid, cmap=colormap, vmin=VMIN, vmax=VMAX, extent=extent, aspect="auto")
+    image = axes.imshow(grid, cmap=colormap, vmin=VMIN, vmax=vmax, extent=extent, aspect="auto")
     bar = figure.colorbar(image, cax=bar_axes, extend=extend,
                           orientation="horizontal" if horizontal else "vertical")
     if not outline:
@@ -181,3 +181,28 @@ def test_gmt_psscale_variants(tmp_path, shared_data, name, page_height, scale_po
     reading = read_figure_face(rgb, layout, want_axes=False).colorbar
     assert_range_close(reading, 0.0, 1500.0)
     assert not reading.flip
+
+
+def test_out_of_range_colours_are_named_not_decoded(tmp_path):
+    """A map whose highest values lie above the bar's range, drawn in matplotlib's own 'over'
+    colour (magenta): the range read stays the bar's, and those pixels are counted as above
+    VMAX, not decoded as a value of the scale."""
+    import re
+
+    from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
+
+    path = tmp_path / "over.png"
+    bar_truth, _, _ = render_bar_variant(path, cmap="viridis", extend="both", over="#ff00ff",
+                                         under="#00ffff", vmax=1000.0)
+    result = decode_map(DecodeSettings(figure_path=str(path), scale_automatic=True,
+                                       gcp_crs="EPSG:4326"))
+    assert result.mapping.vmax == pytest.approx(1000.0, abs=0.005 * 2500)
+    rgb = result.figure.rgb
+    magenta = np.abs(rgb.astype(int) - (255, 0, 255)).sum(axis=2) <= 6
+    magenta[:, int(bar_truth[0]) - 5:] = False  # the map only, not the bar's triangle
+    assert magenta.sum() > 10_000
+    assert not np.isfinite(result.field.values[magenta]).any()
+    counted = [m for m in result.messages if "extension triangle (values above VMAX)" in m]
+    assert len(counted) == 1, result.messages
+    count = int(re.match(r"([\d,]+) pixels", counted[0]).group(1).replace(",", ""))
+    assert abs(count - magenta.sum()) <= 0.01 * magenta.sum(), (count, magenta.sum())

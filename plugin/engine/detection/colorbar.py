@@ -616,3 +616,61 @@ def sample_bar_by_ticks(rgb, bar, fit, vmin, vmax, margin=2) -> tuple:
     fractions, colours = fractions[inside], colours[inside]
     order = np.argsort(fractions)
     return np.clip(fractions[order], 0.0, 1.0), colours[order]
+
+
+def describe_out_of_range(rgb, undecoded, bar, flip=False, same_colour=24) -> list:
+    """Log lines on the map pixels drawn in an extension triangle's out-of-range colour.
+
+    A triangle in its own colour (matplotlib's ``set_over``, GMT's B and F) marks values beyond
+    the range: such pixels match no colour of the scale and are left as no data, counted here
+    so the user knows what they are. A triangle in the bar's end colour cannot be told from the
+    end: its pixels decode to the end's value, which then stands for "this or beyond".
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8 (rows, cols, 3)
+    undecoded : ndarray of bool (rows, cols)
+        Pixels examined but not decoded.
+    bar : ColorbarDetection
+    flip : bool
+        The bar's low end is at its top (vertical) or right (horizontal).
+    same_colour : int
+        |ΔR| + |ΔG| + |ΔB| within which a pixel has the triangle's colour.
+
+    Returns
+    -------
+    list of str
+    """
+    lines = []
+    start_is_high = bar.vertical != flip
+    profile = _bar_end_colours(rgb, bar)
+    for index, colour in enumerate(bar.extensions):
+        if colour is None:
+            continue
+        high = start_is_high == (index == 0)
+        which = "above VMAX" if high else "below VMIN"
+        if np.abs(np.array(colour, float) - profile[index]).sum() <= same_colour:
+            lines.append(f"The {'high' if high else 'low'} end's extension triangle has the end's "
+                         f"own colour: pixels decoded as the {'VMAX' if high else 'VMIN'} value "
+                         f"may be {which}.")
+            continue
+        rows, cols = np.nonzero(undecoded)
+        if rows.size == 0:
+            continue
+        distance = np.abs(rgb[rows, cols].astype(np.int16) - np.array(colour, np.int16)).sum(axis=1)
+        count = int((distance <= same_colour).sum())
+        if count:
+            lines.append(f"{count:,} pixels have the colour of the {'high' if high else 'low'} "
+                         f"end's extension triangle (values {which}): left as no data.")
+    return lines
+
+
+def _bar_end_colours(rgb, bar):
+    """Median colours (0-255) of the bar's first and last few slices (start, end)."""
+    col0, row0, col1, row1 = bar.pixel_box()
+    patch = rgb[row0:row1, col0:col1] if bar.vertical else rgb[row0:row1, col0:col1].transpose(1, 0, 2)
+    across = patch.shape[1]
+    middle = patch[:, across // 4:max(across - across // 4, across // 4 + 1)].astype(float)
+    depth = max(2, min(6, patch.shape[0] // 20))
+    return (np.median(middle[2:2 + depth].reshape(-1, 3), axis=0),
+            np.median(middle[-2 - depth:-2].reshape(-1, 3), axis=0))

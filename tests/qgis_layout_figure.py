@@ -96,7 +96,8 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
         function.classifyColorRamp()
         settings = QgsColorRampLegendNodeSettings()
         settings.setUseContinuousLegend(True)
-        settings.setOrientation(Qt.Horizontal if horizontal_legend else Qt.Vertical)
+        settings.setOrientation(Qt.Orientation.Horizontal if horizontal_legend
+                                else Qt.Orientation.Vertical)
         function.setLegendSettings(settings)
         shader = QgsRasterShader()
         shader.setRasterShaderFunction(function)
@@ -191,7 +192,7 @@ def _image_to_array(image):
     """A QImage as an (rows, cols, 3) uint8 array."""
     from qgis.PyQt.QtGui import QImage
 
-    image = image.convertToFormat(QImage.Format_RGB888)
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
     width, height = image.width(), image.height()
     pointer = image.constBits()
     pointer.setsize(image.bytesPerLine() * height)

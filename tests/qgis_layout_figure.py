@@ -34,7 +34,8 @@ class LayoutFigure:
 
 
 def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Spectral",
-                        invert_ramp=True, horizontal_legend=False, dpi=150, interval=5000.0):
+                        invert_ramp=True, horizontal_legend=False, dpi=150, interval=5000.0,
+                        map_crs=None, precision=0):
     """Export a QGIS print layout of a grid with its colour-ramp legend inside the map.
 
     Parameters
@@ -44,9 +45,9 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
     grid_path : path-like
         A single-band raster (a temporary copy: QGIS writes statistics beside it).
     crs : str
-        The grid's CRS (the map's and the annotations').
+        The grid's CRS.
     extent : tuple (west, east, south, north)
-        The map's extent, in ``crs``.
+        The map's extent, in the map's CRS.
     value_range : tuple (low, high)
         The shader's (and legend's) minimum and maximum.
     horizontal_legend : bool
@@ -55,6 +56,11 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
         Export resolution.
     interval : float
         Grid annotation spacing, map units.
+    map_crs : str, optional
+        The map's (and its annotations') CRS, the layer reprojected by QGIS on the fly; default
+        the grid's. In degrees the annotations carry a degree sign and a hemisphere letter.
+    precision : int
+        Decimals of the annotations.
 
     Returns
     -------
@@ -114,7 +120,7 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
     map_item = QgsLayoutItemMap(layout)
     map_item.attemptMove(QgsLayoutPoint(28, 15, mm))
     map_item.attemptResize(QgsLayoutSize(150, 130, mm))
-    map_item.setCrs(layer.crs())
+    map_item.setCrs(QgsCoordinateReferenceSystem(map_crs) if map_crs else layer.crs())
     map_item.setLayers([layer])
     west, east, south, north = extent
     # The item takes the extent's shape (its height follows): read both back.
@@ -129,8 +135,10 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
     grid.setStyle(QgsLayoutItemMapGrid.FrameAnnotationsOnly)
     grid.setFrameStyle(QgsLayoutItemMapGrid.ExteriorTicks)
     grid.setAnnotationEnabled(True)
-    grid.setAnnotationFormat(QgsLayoutItemMapGrid.Decimal)
-    grid.setAnnotationPrecision(0)
+    degrees = map_item.crs().isGeographic()
+    grid.setAnnotationFormat(QgsLayoutItemMapGrid.DecimalWithSuffix if degrees
+                             else QgsLayoutItemMapGrid.Decimal)
+    grid.setAnnotationPrecision(precision)
     for border in (QgsLayoutItemMapGrid.Left, QgsLayoutItemMapGrid.Bottom):
         grid.setAnnotationPosition(QgsLayoutItemMapGrid.OutsideMapFrame, border)
         grid.setAnnotationDirection(QgsLayoutItemMapGrid.Horizontal, border)
@@ -180,7 +188,7 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
                   (position.y() + size.height()) * scale)
     return LayoutFigure(str(path), frame, colorbar, legend_box,
                         (shown.xMinimum(), shown.xMaximum(), shown.yMinimum(), shown.yMaximum()),
-                        (float(low), float(high)), crs, float(dpi))
+                        (float(low), float(high)), map_item.crs().authid(), float(dpi))
 
 
 def _bounding_box(mask):

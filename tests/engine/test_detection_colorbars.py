@@ -95,6 +95,11 @@ MATPLOTLIB_VARIANTS = {
              labels_on_far_side=True), 3),
     "horizontal, high end at the left, extend min, 300 dpi": (
         dict(cmap="cividis", horizontal=True, extend="min", reversed_bar=True, dpi=300), 3),
+    # A white end like the page's: the outline carries the bar through it.
+    "horizontal, white low end (Greys), outline, extend max": (
+        dict(cmap="Greys", horizontal=True, extend="max"), 3),
+    "vertical, black to white (cubehelix), outline, extend both, JPEG": (
+        dict(cmap="cubehelix", extend="both", jpeg_quality=85), 14),
     "horizontal, extend both, own colours, JPEG": (
         dict(cmap="viridis", horizontal=True, extend="both", under="black", over="#e0e0e0",
              jpeg_quality=85), 14),
@@ -123,6 +128,8 @@ def test_matplotlib_colorbar_variants(tmp_path, name):
                 "neither": (None, None)}[extend]
     expected = expected if low_first else expected[::-1]
     for found, truth_colour, end in zip(bar.extensions, expected, ("start", "end")):
+        if truth_colour is not None and np.abs(truth_colour - 255).max() <= 16:
+            truth_colour = None  # a page-white triangle shows no colour to read
         if truth_colour is None:
             assert found is None, f"a triangle found at the {end}: {found}"
         else:
@@ -151,6 +158,9 @@ TURBO_LOW, TURBO_HIGH = (48, 18, 59), (122, 4, 3)  # GMT's turbo at 0 and 1500 (
     # No frame: a fully transparent frame pen (the bar stands alone on the page).
     ("vertical, no frame", 7.5, "x6.4i/0i+w5.5i/0.3i", "", (740, 100, 770, 650),
      (None, None)),
+    # Reversed (+r): the high end at the bottom.
+    ("vertical, high end at the bottom, both triangles", 7.5, "x6.4i/0i+w5.5i/0.3i+e+r", "-D",
+     (740, 100, 770, 650), (TURBO_LOW, TURBO_HIGH)),
     # Horizontal below the map, labels on top, a triangle at the high end only.
     ("horizontal, foreground triangle, labels on top", 8.5, "x1i/-0.9i+w4i/0.25i+h+ef+ma", "-D",
      (200, 715, 600, 740), (None, TURBO_HIGH)),
@@ -180,7 +190,7 @@ def test_gmt_psscale_variants(tmp_path, shared_data, name, page_height, scale_po
                 (end, found, expected)
     reading = read_figure_face(rgb, layout, want_axes=False).colorbar
     assert_range_close(reading, 0.0, 1500.0)
-    assert not reading.flip
+    assert reading.flip == ("+r" in scale_position)
 
 
 def test_out_of_range_colours_are_named_not_decoded(tmp_path):
@@ -206,3 +216,67 @@ def test_out_of_range_colours_are_named_not_decoded(tmp_path):
     assert len(counted) == 1, result.messages
     count = int(re.match(r"([\d,]+) pixels", counted[0]).group(1).replace(",", ""))
     assert abs(count - magenta.sum()) <= 0.01 * magenta.sum(), (count, magenta.sum())
+
+
+def render_inset_bar(path, legend_box):
+    """matplotlib's colorbar in an inset axes inside the map, on a white framed legend box or
+    straight over the map; the truth: frame, bar and legend box."""
+    from matplotlib.patches import Rectangle
+
+    grid, extent = topobathy()
+    figure = plt.figure(figsize=(9, 6), dpi=100)
+    axes = figure.add_axes([0.1, 0.1, 0.8, 0.8])
+    image = axes.imshow(grid, cmap="viridis", extent=extent, aspect="auto", vmin=VMIN, vmax=VMAX)
+    bar_axes = axes.inset_axes([0.86, 0.1, 0.03, 0.6])
+    figure.colorbar(image, cax=bar_axes)
+    legend = None
+    if legend_box:
+        patch = Rectangle((0.8, 0.05), 0.18, 0.7, transform=axes.transAxes, facecolor="white",
+                          edgecolor="black", zorder=3)
+        axes.add_patch(patch)
+        bar_axes.set_zorder(4)
+        legend = patch
+    figure.canvas.draw()
+    height = figure.canvas.get_width_height()[1]
+
+    def box(extent_points):
+        (x0, y0), (x1, y1) = extent_points
+        return (float(x0), float(height - y1), float(x1), float(height - y0))
+
+    truth = {"frame": box(axes.get_window_extent().get_points()),
+             "bar": box(bar_axes.get_window_extent().get_points()),
+             "legend": None if legend is None else box(legend.get_window_extent().get_points())}
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return truth
+
+
+@pytest.mark.parametrize("legend_box", [True, False])
+def test_colorbar_inside_the_map(tmp_path, legend_box):
+    """A bar on a legend box inside the map is found, its labels read, and the box left out of
+    the data. Straight over the map (no box), the bar is found and left out with a margin for
+    its labels, which lie over the map's colours and are not read: VMIN is asked for by name."""
+    from colormap_decoder.plugin.engine.detection.answers import Needs, answer_from_figure
+    from colormap_decoder.plugin.engine.errors import EngineError
+    from colormap_decoder.plugin.engine.pipeline import DecodeSettings
+
+    path = tmp_path / "inset.png"
+    truth = render_inset_bar(path, legend_box)
+    figure = read_figure(str(path))
+    layout = detect_layout(figure.rgb)
+    assert_box_close(layout.frame.box, truth["frame"], "frame")
+    assert_box_close(layout.colorbar.box, truth["bar"])
+    if legend_box:
+        assert_box_close(layout.legend_box, truth["legend"], "legend box")
+        reading = read_figure_face(figure.rgb, layout, want_axes=False).colorbar
+        assert_range_close(reading, VMIN, VMAX)
+        return
+    assert layout.legend_box is None
+    # The labels beside the bar (about twice its width) are left out with it.
+    left, top, right, bottom = truth["bar"]
+    margin = layout.colorbar_exclusion_margin()
+    assert margin >= 2 * (right - left)
+    with pytest.raises(EngineError) as raised:
+        answer_from_figure(DecodeSettings(figure_path=str(path)), figure, layout,
+                           Needs(value_range=True))
+    assert raised.value.parameter == "VMIN" and "Give VMIN and VMAX" in str(raised.value)

@@ -2,10 +2,11 @@
 the map, all drawn by QGIS's own renderer (QgsPrintLayout exported by QgsLayoutExporter).
 
 The figure: the Kilauea DEM (tests/data, UTM 5N) as a singleband-pseudocolor layer (QGIS's
-Spectral ramp, inverted, 0-1500 m), a map item with grid annotations in metres and exterior
-ticks, and a legend with the layer's continuous colour ramp on a framed box over the map. The
-truth is QGIS's: the map item's rectangle and extent, the legend item's rectangle, and the
-ramp's pixels (where the legend alone changes when its ramp is swapped).
+Spectral ramp, inverted, 0-1500 m), a map item with grid annotations and exterior ticks (in
+UTM metres, or in degrees with the layer reprojected by QGIS to plate carrée), and a legend
+with the layer's continuous colour ramp on a framed box over the map. The truth is QGIS's:
+the map item's rectangle and extent, the legend item's rectangle, and the ramp's pixels
+(where the legend alone changes when its ramp is swapped).
 
 QGIS 3.22 draws a continuous ramp legend with two labels only, the minimum and the maximum at
 the ramp's ends, and no tick marks: there is no third label to check a reading against. The
@@ -21,6 +22,7 @@ import shutil
 import numpy as np
 import pytest
 import rasterio
+from pyproj import Transformer
 from qgis_layout_figure import render_print_layout
 from scipy.interpolate import RegularGridInterpolator
 
@@ -36,13 +38,24 @@ VALUE_RANGE = (0.0, 1500.0)
 DPI = 200
 
 
-@pytest.fixture(scope="module", params=["vertical", "horizontal"])
+#: name: (map CRS, extent in it, annotation interval, decimals, horizontal legend)
+LAYOUTS = {
+    "metres, vertical legend": (CRS, EXTENT, 5000.0, 0, False),
+    "metres, horizontal legend": (CRS, EXTENT, 5000.0, 0, True),
+    # The layer reprojected by QGIS to plate carrée, annotations such as 155.25°W, 19.40°N.
+    "degrees, vertical legend": ("EPSG:4326", (-155.29, -155.11, 19.31, 19.455), 0.05, 2, False),
+}
+
+
+@pytest.fixture(scope="module", params=list(LAYOUTS))
 def layout_figure(request, qgis_app, tmp_path_factory, shared_data):
-    folder = tmp_path_factory.mktemp(f"layout_{request.param}")
+    map_crs, extent, interval, precision, horizontal = LAYOUTS[request.param]
+    folder = tmp_path_factory.mktemp("layout")
     grid_path = folder / "kilauea.nc"
     shutil.copy(shared_data / "gmtserver_Kilauea.utm.nc", grid_path)
-    figure = render_print_layout(folder / "layout.png", grid_path, CRS, EXTENT, VALUE_RANGE,
-                                 horizontal_legend=request.param == "horizontal", dpi=DPI)
+    figure = render_print_layout(folder / "layout.png", grid_path, CRS, extent, VALUE_RANGE,
+                                 horizontal_legend=horizontal, dpi=DPI, interval=interval,
+                                 map_crs=map_crs, precision=precision)
     figure.grid_path = grid_path
     return figure
 
@@ -102,6 +115,8 @@ def truth_on_output(result, grid_path, value_range):
     out_rows, out_cols = np.mgrid[0:result.grid.height, 0:result.grid.width] + 0.5
     mx = gt[0] + out_cols * gt[1] + out_rows * gt[2]
     my = gt[3] + out_cols * gt[4] + out_rows * gt[5]
+    # Output pixels placed in the grid's own CRS (the map may show it reprojected).
+    mx, my = Transformer.from_crs(result.grid.crs_wkt, CRS, always_xy=True).transform(mx, my)
     interpolate = RegularGridInterpolator((y, x), grid, bounds_error=False, fill_value=np.nan)
     expected = interpolate(np.column_stack([my.ravel(), mx.ravel()])).reshape(mx.shape)
     return np.clip(expected, *value_range)
@@ -116,7 +131,8 @@ def test_auto_decode_within_twice_the_hand_given_error(layout_figure, tmp_path):
     """Only GCP_CRS given, against the same figure with the layout's own GCPs, the ramp's
     name, the range, the map frame and a mask over the legend given by hand."""
     path = layout_figure.path
-    auto = decode_map(DecodeSettings(figure_path=path, gcp_crs=CRS, scale_automatic=True))
+    auto = decode_map(DecodeSettings(figure_path=path, gcp_crs=layout_figure.crs,
+                                     scale_automatic=True))
     left, top, right, bottom = layout_figure.frame
     lines = ["pixel_x,pixel_y,map_x,map_y"]
     for x, y in ((left, top), (right, top), (left, bottom), (right, bottom),
@@ -131,7 +147,7 @@ def test_auto_decode_within_twice_the_hand_given_error(layout_figure, tmp_path):
                       f"{legend_left} {-legend_top}))")
     hand = decode_map(DecodeSettings(
         figure_path=path, colormap="qgis:Spectral_r", vmin=low, vmax=high,
-        gcps_path=str(tmp_path / "gcps.csv"), gcp_crs=CRS,
+        gcps_path=str(tmp_path / "gcps.csv"), gcp_crs=layout_figure.crs,
         plot_area_extent=layer_extent((np.ceil(left), np.ceil(top), np.floor(right),
                                        np.floor(bottom))),
         # The legend over the map, masked by hand as a user would draw it.

@@ -365,6 +365,12 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
                 return bool(pale.mean() >= 0.95)
 
             first, last = _longest_chain(along, STRIP_MAX_GAP + 1, pale_gap)
+            if dark is not None:
+                # A pale end (white, like the page: Greys, terrain, cubehelix) breaks the strip
+                # but not the bar's outline: follow the outline through it.
+                oriented = dark if vertical else dark.T
+                first, last = _follow_outline(image, oriented, start, end, first, last,
+                                              max_thickness)
             length = last - first + 1
             width = end - start
             if length < shortest or length < MIN_ASPECT * width or width < MIN_STRIP_WIDTH or \
@@ -411,6 +417,44 @@ def _onto_outline(dark, edges, extension_colours, max_thickness):
         if centre is not None and (centre - position) * outward > -1.0:
             moved[2 + index] = centre
     return moved
+
+
+def _follow_outline(image, dark, start, end, first, last, max_thickness=4,
+                    max_step=STRIP_SMOOTH_STEP):
+    """(first, last) slices of a strip extended along its outline through pale slices.
+
+    Beyond each end, a slice continues the bar while dark outline pixels stand just outside
+    both its edges, its inside is one colour, and that colour is near the previous slice's; it
+    stops at a slice dark across (the outline's end line) or where the outline turns away (an
+    extension triangle's slanted side).
+    """
+    n_slices, n_across = dark.shape
+    left = slice(max(start - 3, 0), max(start, 1))
+    right = slice(min(end, n_across - 1), min(end + 3, n_across))
+    inside = slice(start + 1, max(end - 1, start + 2))
+    bounds = [first, last]
+    for index, direction in ((0, -1), (1, 1)):
+        current = bounds[index]
+        previous = np.median(image[current, inside].astype(np.int16), axis=0)
+        while 0 <= current + direction < n_slices:
+            row = current + direction
+            if not (dark[row, left].any() and dark[row, right].any()):
+                break
+            if dark[row, inside].mean() > 0.5:
+                # The outline's end line is thin; a bar's own dark end runs on (hot, magma).
+                ahead = dark[row:min(row + direction * (max_thickness + 2), n_slices):direction
+                             ] if direction > 0 else dark[max(row - max_thickness - 1, 0):row + 1]
+                if ahead.shape[0] <= max_thickness or \
+                        not (ahead[:, inside].mean(axis=1) > 0.5).all():
+                    break
+            colours = image[row, inside].astype(np.int16)
+            colour = np.median(colours, axis=0)
+            if np.abs(colours - colour).sum(axis=1).max() > max_step or \
+                    np.abs(colour - previous).sum() > max_step:
+                break
+            previous, current = colour, row
+        bounds[index] = current
+    return bounds[0], bounds[1]
 
 
 def _quiet_sides(image, start, end, first, stop, reach=6, share=0.7, same_colour=20):

@@ -138,8 +138,11 @@ def find_legend_box(rgb, rectangles, bar_box, frame_box, max_thickness) -> "tupl
     tuple (col0, row0, col1, row1) or None
     """
     frame_area = (frame_box[2] - frame_box[0]) * (frame_box[3] - frame_box[1])
+    bar_area = (bar_box[2] - bar_box[0]) * (bar_box[3] - bar_box[1])
+    # Larger than the bar by room for its labels (not the bar's own outline), smaller than
+    # half the map.
     around = [box for box in rectangles
-              if _inside(bar_box, box.as_tuple(), 1.0) and not _same_box(bar_box, box.as_tuple())
+              if _inside(bar_box, box.as_tuple(), 1.0) and box.area >= 1.5 * bar_area
               and _inside(box.as_tuple(), frame_box, max_thickness)
               and not _same_box(box.as_tuple(), frame_box) and box.area < 0.5 * frame_area]
     if around:

@@ -49,7 +49,8 @@ Reading the cells (:func:`read_cells`)
     A cell's value is the median of its *interior* pixels that decoded (those whose centre lies
     at least a pixel from the cell's sides, where the renderer's rounding and blending or the
     JPEG's blur mix the neighbour in); with an even count the lower
-    middle value, so that it is one the colour scale can show. A cell is nodata when fewer than
+    middle value, so that it is one the colour scale can show. In a noisy figure (a JPEG) on
+    a continuous scale, their interquartile mean instead: as robust, and less noisy. A cell is nodata when fewer than
     half of its interior pixels decoded: coastlines and labels over part of a cell leave the rest
     of the cell to speak.
 """
@@ -992,8 +993,8 @@ class Cells:
     Attributes
     ----------
     value : ndarray of float64
-        Median of the decoded interior pixels (lower middle value for an even count); NaN
-        where fewer than half of the interior pixels decoded.
+        Median of the decoded interior pixels (lower middle value for an even count), or their
+        interquartile mean when asked; NaN where fewer than half of the interior pixels decoded.
     value_std : ndarray of float64
         Standard deviation of those pixels' values.
     n_pixels : ndarray of int64
@@ -1042,7 +1043,7 @@ def _axis_cells(n_pixels, origin, size, count, margin, start, stop):
 
 
 def read_cells(array, lattice, box, agreement=None, row_step=1, median_only=False,
-               judging=False, stride=1) -> "Cells":
+               judging=False, stride=1, interquartile_mean=False) -> "Cells":
     """Statistics of each cell's interior pixels.
 
     Parameters
@@ -1062,6 +1063,15 @@ def read_cells(array, lattice, box, agreement=None, row_step=1, median_only=Fals
         Read the interiors judged for uniformity (:func:`interior_margin`).
     stride : int
         Read every ``stride``-th pixel row and column of the interiors only.
+    interquartile_mean : bool
+        A cell's value is the mean of its middle half of decoded pixels (the quarter lowest
+        and the quarter highest left out) instead of their median. For continuous values only
+        (never class indices or class values). As robust to a line over part of the cell as
+        the median, and less noisy where a JPEG spreads the cell's pixels over a few colour
+        steps: on the test figures, the share of cells within one value resolution went from
+        93.2 to 94.1 % (SST, quality 90), 81.9 to 83.5 % (quality 75), 99.3 to 99.4 % (GMT);
+        a plain mean, weights by distance from the cell's sides, a decoding of the cell's mean
+        Y'CbCr colour (luma or chroma weighted) did worse on at least one of them.
 
     Returns
     -------
@@ -1098,7 +1108,8 @@ def read_cells(array, lattice, box, agreement=None, row_step=1, median_only=Fals
             block_rows = used_rows[block_start:block_end]
             _read_block(array[np.ix_(block_rows, used_cols)],
                         cell_of_row[block_start:block_end], col_cell[used_cols], lattice.columns,
-                        agreement, median_only, value, std, n_pixels, n_interior, agreeing)
+                        agreement, median_only, value, std, n_pixels, n_interior, agreeing,
+                        interquartile_mean)
             block_start = block_end
     decoded_share = np.divide(n_pixels, n_interior, out=np.zeros(n_cells), where=n_interior > 0)
     value[decoded_share < MIN_DECODED_SHARE] = np.nan
@@ -1108,7 +1119,7 @@ def read_cells(array, lattice, box, agreement=None, row_step=1, median_only=Fals
 
 
 def _read_block(block, cell_rows, cell_cols, columns, agreement, median_only, value, std,
-                n_pixels, n_interior, agreeing):
+                n_pixels, n_interior, agreeing, interquartile_mean=False):
     """Fill the statistics of the cells in one block of pixels (see :func:`read_cells`)."""
     cell = (cell_rows[:, None] * columns + cell_cols[None, :]).ravel()
     data = block.ravel()
@@ -1129,6 +1140,15 @@ def _read_block(block, cell_rows, cell_cols, columns, agreement, median_only, va
     starts = np.concatenate([[0], np.cumsum(counts[present])[:-1]])
     median = ordered[starts + (counts[present] - 1) // 2]
     value[present] = median
+    if interquartile_mean:
+        # Rank of each pixel within its cell; the middle half (at least one pixel) is kept.
+        cell_count = counts[present]
+        owner = np.repeat(np.arange(present.size), cell_count)
+        rank = np.arange(ordered.size) - starts[owner]
+        cut = (cell_count // 4)[owner]
+        middle = (rank >= cut) & (rank < cell_count[owner] - cut)
+        kept = np.bincount(owner[middle], minlength=present.size)
+        value[present] = np.bincount(owner[middle], ordered[middle], present.size) / kept
     if not median_only:
         total = np.bincount(cell, data, minlength=n_cells)[present]
         square = np.bincount(cell, data * data, minlength=n_cells)[present]

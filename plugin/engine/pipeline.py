@@ -596,7 +596,10 @@ def _native_lattice(settings, figure, field_, plot_box, georeference, say):
 
 def _reduce_to_cells(settings, decoder, field_, lattice, plot_box, say):
     """Cells, one point per cell and the reconstruction check, with their log lines."""
-    cells = read_cells(field_.values, lattice, plot_box)
+    # A noisy figure's values on a continuous scale: their interquartile mean (less JPEG noise
+    # than the median); a clean figure's cells are one exact colour, the median keeps it.
+    cells = read_cells(field_.values, lattice, plot_box,
+                       interquartile_mean=not (decoder.is_discrete or lattice.clean))
     clusters = cell_points(cells, lattice)
     say(f"Reduction: {len(clusters):,} cells with a value, one point each at the cell's centre "
         f"({int(clusters.partial.sum()):,} cut by the frame, marked partial; "

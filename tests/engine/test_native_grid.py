@@ -321,9 +321,9 @@ def test_sst_jpeg_comes_back_cell_by_cell(tmp_path, sst):
     """JPEG (quality 90) of the SST's Pacific at 9.6 × 9.2 px per cell.
 
     The cells come back where they are, one point each; their values within two value
-    resolutions in ≥ 95 % of cells, within one in 93 %: at quality 90 a JPEG shifts viridis's
-    colours by about a step of its 256 in whole 8 × 8 blocks, which no reading of the cell
-    undoes.
+    resolutions in ≥ 95 % of cells, within one in 94 % (the issue asks 95 %, not reached): at
+    quality 90 a JPEG shifts viridis's colours by about a step of its 256 in whole 8 × 8
+    blocks, which no reading of the cell tried undoes.
     """
     grid, extent = sst
     # 60° S to 60° N, 120° E to 280° E: 80 × 60 cells.
@@ -333,17 +333,20 @@ def test_sst_jpeg_comes_back_cell_by_cell(tmp_path, sst):
     result = decode_map(figure.settings())
     assert result.decoder.match_space == "ycbcr"
     found = assert_native_grid_recovered(figure, result, value_tolerance=2.0)
-    # Measured 93.2 % (median of the cells' pixels but their outer ring; 91 % with two pixels
-    # left out, 94 % at best from the cell's mean colour, so the JPEG's colour shifts, not the
-    # reading, set this figure's share).
-    assert found["within_resolution"] >= 0.92
+    # Measured 94.1 % within one resolution, 99.8 % within two (interquartile mean of the
+    # cells' pixels but their outer ring; their median gave 93.2 %, a plain mean 93.8 %, the
+    # cell's mean Y'CbCr colour decoded 90 %, luma or chroma weighted 72 to 90 %). Held to
+    # 93.5 % (a 0.6-point margin, 25 cells of the 4,260).
+    assert found["within_resolution"] >= 0.935, found
+    assert found["points_ok"] >= 0.99, found
 
 
 def test_sst_jpeg_at_quality_75_comes_back_cell_by_cell(tmp_path, sst):
     """The same Pacific at quality 75 (Pillow's default), whose 8 × 8 blocks leave steps of
     their own along their borders, as strong as the weaker cell edges: the lattice is still
     found, exact, and every cell comes back as one point; values within two value resolutions
-    in 98 % of cells (82 % within one: the JPEG moves colours by a step or two of the 256)."""
+    in 98.9 % of cells (83.5 % within one: the JPEG moves colours by a step or two of the
+    256)."""
     grid, extent = sst
     crop = grid[15:75, 60:140]
     figure = matplotlib_figure(tmp_path, "sst_pacific_jpeg75", crop, (119, 279, -60, 60),
@@ -355,8 +358,9 @@ def test_sst_jpeg_at_quality_75_comes_back_cell_by_cell(tmp_path, sst):
     assert any(m.startswith("Native grid: lattice of") for m in result.messages)
     assert found["same_shape"] and found["placed"] >= 0.95, found
     assert max(found["origin_error"]) <= 0.005 and max(found["size_error"]) <= 0.005, found
-    assert found["points_ok"] >= 0.95 and found["raster_ok"] >= 0.95, found
-    assert found["within_resolution"] >= 0.8, found
+    assert found["points_ok"] >= 0.98 and found["raster_ok"] >= 0.98, found
+    # Measured 83.5 % (81.9 % from the cells' median); a 1-point margin.
+    assert found["within_resolution"] >= 0.825, found
 
 
 # -- GMT, a 1° grid -----------------------------------------------------------------------
@@ -398,7 +402,9 @@ def test_gmt_grdimage_jpeg(tmp_path, age_1deg):
     figure = gmt_figure(tmp_path, grid_path, grid, (40, 110, -50, 0), (6.5, 4.5), jpeg=True)
     result = decode_map(figure.settings())
     found = assert_native_grid_recovered(figure, result, value_tolerance=2.0)
-    assert found["within_resolution"] >= 0.95
+    # Measured 99.4 % within one resolution, 99.9 % within two; a half-point margin.
+    assert found["within_resolution"] >= 0.99, found
+    assert found["points_ok"] >= 0.995, found
 
 
 def test_gmt_grdimage_with_a_discrete_cpt(tmp_path, age_1deg, shared_data):

@@ -368,6 +368,7 @@ class CurveMatcher:
         self.match_space = match_space
         self._to_match_space = MATCH_SPACES[match_space]
         self._exact_tables = {}
+        self._weighted_curves = {}
         positions = np.asarray(scale.positions, dtype=np.float64)
         colours = np.asarray(scale.colours, dtype=np.float64)
         curve_fraction, curve_srgb = _densify(positions, colours)
@@ -458,6 +459,37 @@ class CurveMatcher:
             # ColourDecoder.decode_image, where a mixture touches the line.
             values, distance = self._unmix_from_lines(srgb, lab, values, distance, figure)
         return values, distance, None
+
+    def luma_weighted_values(self, srgb8, quantiser, chroma_weight) -> np.ndarray:
+        """Values of distinct colours matched in Y'CbCr with the chroma scaled down.
+
+        A JPEG keeps luma at full resolution and finely quantised, chroma subsampled 2 × 2 and
+        quantised more coarsely: in a flat area its luma is the better witness of the colour.
+
+        Parameters
+        ----------
+        srgb8 : ndarray of uint8, shape (k, 3)
+        quantiser : str
+            The renderer's 8-bit rounding ("floor": a colour c stands for [c, c + 1)).
+        chroma_weight : float
+            Weight of Cb and Cr against Y' in the distance to the curve (1: plain Y'CbCr).
+
+        Returns
+        -------
+        ndarray of float64, shape (k,)
+        """
+        srgb = np.asarray(srgb8, dtype=np.float64) / 255.0
+        if quantiser == "floor":
+            srgb = np.minimum(srgb + 0.5 / 255, 1.0)
+        weights = np.array([1.0, chroma_weight, chroma_weight])
+        key = float(chroma_weight)
+        if key not in self._weighted_curves:
+            curve = srgb_to_ycbcr(self._curve_srgb) * weights
+            self._weighted_curves[key] = (curve, cKDTree(curve))
+        curve, tree = self._weighted_curves[key]
+        fraction, _ = _project_on_curve(srgb_to_ycbcr(srgb) * weights, curve, tree,
+                                        self._curve_fraction)
+        return self.mapping.to_value(fraction)
 
     def _unmix_from_lines(self, srgb, lab, values, distance, figure):
         """Colours that are a scale colour mixed with a non-data colour (a line's anti-aliased
@@ -940,6 +972,27 @@ class ColourDecoder:
         figure = FigureColours(np.nan if study is None else study.noise_mode,
                                self.non_data_colours, self.quantiser)
         return self._matcher.match(srgb8, figure)
+
+    def luma_weighted_values(self, srgb8, chroma_weight=0.5) -> np.ndarray:
+        """Values (continuous scales) of distinct colours matched in Y'CbCr with chroma
+        weighted by ``chroma_weight`` against luma; see :meth:`CurveMatcher.luma_weighted_values`.
+
+        Parameters
+        ----------
+        srgb8 : ndarray of uint8, shape (k, 3)
+        chroma_weight : float
+
+        Returns
+        -------
+        ndarray of float64, shape (k,)
+        """
+        if self.is_discrete:
+            raise ValueError("luma-weighted matching is for continuous scales")
+        srgb8 = np.asarray(srgb8)
+        return np.concatenate([
+            self._matcher.luma_weighted_values(srgb8[start:start + COLOUR_BLOCK],
+                                               self.quantiser, chroma_weight)
+            for start in range(0, max(len(srgb8), 1), COLOUR_BLOCK)])
 
     def study_figure(self, rgb, examine=None, seed=0) -> "FigureStudy":
         """Learn the figure's non-data colours, its colour noise and (lossless figures) its

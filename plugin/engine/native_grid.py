@@ -48,11 +48,12 @@ Detection (:func:`find_lattice`)
 Reading the cells (:func:`read_cells`)
     A cell's value is the median of its *interior* pixels that decoded (those whose centre lies
     at least a pixel from the cell's sides, where the renderer's rounding and blending or the
-    JPEG's blur mix the neighbour in); with an even count the lower
-    middle value, so that it is one the colour scale can show. In a noisy figure (a JPEG) on
-    a continuous scale, their interquartile mean instead: as robust, and less noisy. A cell is nodata when fewer than
-    half of its interior pixels decoded: coastlines and labels over part of a cell leave the rest
-    of the cell to speak.
+    JPEG's blur mix the neighbour in); with an even count the lower middle value, so that it
+    is one the colour scale can show. In a noisy figure (a JPEG) on a continuous scale, the
+    pixels are decoded again with chroma at half luma's weight (JPEG keeps luma better,
+    :func:`luma_weighted_field`) and read by their interquartile mean: as robust as the
+    median, and less noisy. A cell is nodata when fewer than half of its interior pixels
+    decoded: coastlines and labels over part of a cell leave the rest of the cell to speak.
 """
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -84,6 +85,11 @@ MIN_SHIFT_GAIN = (0.05, 0.15)
 # own where neighbouring cells differ by a luma step or two.
 MIN_INLIER_SHARE = (0.8, 0.6)
 MIN_LINE_COVERAGE = 0.5
+# Weight of chroma against luma when a JPEG's cells are read (luma_weighted_field): measured
+# on the test figures' cells within one value resolution, 0.5 gave 94.3 % (SST quality 90),
+# 89.0 % (quality 75), 99.8 % (GMT) against 94.1, 83.5, 99.4 % for plain Y'CbCr (1.0), and
+# 1.5 or 2 did worse on all three. A round value, not fitted further.
+JPEG_CHROMA_WEIGHT = 0.5
 # A cell is data when at least this share of its interior pixels decoded.
 MIN_DECODED_SHARE = 0.5
 # Pixels per block of cell rows processed at once (bounds memory on large figures).
@@ -1159,6 +1165,44 @@ def _read_block(block, cell_rows, cell_cols, columns, agreement, median_only, va
         cell_median[present] = median
         close = np.abs(data - cell_median[cell]) <= agreement
         agreeing += np.bincount(cell[close], minlength=n_cells)
+
+
+def luma_weighted_field(rgb, values, decoder, box, chroma_weight=JPEG_CHROMA_WEIGHT) -> np.ndarray:
+    """The decoded pixels of the plot area decoded again, matching luma above chroma.
+
+    For reading a noisy figure's cells (a JPEG's) on a continuous scale: a JPEG keeps luma at
+    full resolution and finely quantised, chroma subsampled 2 × 2 and quantised more coarsely,
+    so in a cell's flat interior the luma is the better witness of the colour drawn.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8, shape (rows, cols, 3)
+    values : ndarray of float, shape (rows, cols)
+        The decoded values; NaN where not data (those stay NaN).
+    decoder : colour_decoding.ColourDecoder
+        A continuous scale's decoder (its figure study done: its 8-bit rounding is used).
+    box : tuple (col0, row0, col1, row1)
+        The plot area; pixels outside it are NaN.
+    chroma_weight : float
+        Weight of Cb and Cr against Y' in the colour distance.
+
+    Returns
+    -------
+    ndarray of float32, shape (rows, cols)
+    """
+    col0, row0, col1, row1 = (int(round(v)) for v in box)
+    out = np.full(values.shape, np.nan, np.float32)
+    window = values[row0:row1, col0:col1]
+    decoded = np.isfinite(window)
+    if not decoded.any():
+        return out
+    colours = rgb[row0:row1, col0:col1][decoded].astype(np.int32)
+    codes, inverse = np.unique(colours[:, 0] | (colours[:, 1] << 8) | (colours[:, 2] << 16),
+                               return_inverse=True)
+    distinct = np.stack([codes & 255, (codes >> 8) & 255, codes >> 16], axis=1).astype(np.uint8)
+    target = out[row0:row1, col0:col1]
+    target[decoded] = decoder.luma_weighted_values(distinct, chroma_weight)[inverse.ravel()]
+    return out
 
 
 def _partial_cells(lattice, box, tolerance=1.5):

@@ -32,7 +32,7 @@ from .gcp_diagnostics import (
 from .gcp_transform import TransformKind, compute_residuals, fit_gcp_transform, transform_class
 from .gcps import gcps_on_georeferenced_figure, read_gcps
 from .memory_budget import check_memory, job_size
-from .native_grid import cell_points, find_lattice, native_rasters, north_up_axes, read_cells
+from .native_grid import cell_points, find_lattice, luma_weighted_field, native_rasters, north_up_axes, read_cells
 from .reduction import (
     ClusterPoints,
     cluster_pixels,
@@ -503,8 +503,8 @@ def decode_map(settings, progress=None, log=None) -> "DecodeResult":
             clusters, check = _reduce(settings, decoder, field_, say, warnings,
                                       stage(0.45, 0.65, "Reducing to representative points"))
         else:
-            cells, clusters, check = _reduce_to_cells(settings, decoder, field_, lattice,
-                                                      plot_box, say)
+            cells, clusters, check = _reduce_to_cells(settings, decoder, figure, field_,
+                                                      lattice, plot_box, say)
     report = stage(0.65, 0.95, "Placing the figure in the target CRS")
     # The figure-frame grids placed on the output grid, by name: an output is one entry here.
     figure_frame = {"values": field_.values}
@@ -594,12 +594,16 @@ def _native_lattice(settings, figure, field_, plot_box, georeference, say):
     return search.lattice
 
 
-def _reduce_to_cells(settings, decoder, field_, lattice, plot_box, say):
+def _reduce_to_cells(settings, decoder, figure, field_, lattice, plot_box, say):
     """Cells, one point per cell and the reconstruction check, with their log lines."""
-    # A noisy figure's values on a continuous scale: their interquartile mean (less JPEG noise
-    # than the median); a clean figure's cells are one exact colour, the median keeps it.
-    cells = read_cells(field_.values, lattice, plot_box,
-                       interquartile_mean=not (decoder.is_discrete or lattice.clean))
+    # A noisy figure's values on a continuous scale: decoded again, luma above chroma, and
+    # read by their interquartile mean (less JPEG noise than the median); a clean figure's
+    # cells are one exact colour, the median keeps it.
+    noisy = not (decoder.is_discrete or lattice.clean)
+    cell_field = (luma_weighted_field(figure.rgb, field_.values, decoder, plot_box) if noisy
+                  else field_.values)
+    cells = read_cells(cell_field, lattice, plot_box, interquartile_mean=noisy)
+    del cell_field
     clusters = cell_points(cells, lattice)
     say(f"Reduction: {len(clusters):,} cells with a value, one point each at the cell's centre "
         f"({int(clusters.partial.sum()):,} cut by the frame, marked partial; "

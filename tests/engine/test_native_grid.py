@@ -321,7 +321,7 @@ def test_sst_jpeg_comes_back_cell_by_cell(tmp_path, sst):
     """JPEG (quality 90) of the SST's Pacific at 9.6 × 9.2 px per cell.
 
     The cells come back where they are, one point each; their values within two value
-    resolutions in ≥ 95 % of cells, within one in 94 % (the issue asks 95 %, not reached): at
+    resolutions in ≥ 99 % of cells, within one in 94 % (the issue asks 95 %, not reached): at
     quality 90 a JPEG shifts viridis's colours by about a step of its 256 in whole 8 × 8
     blocks, which no reading of the cell tried undoes.
     """
@@ -333,19 +333,20 @@ def test_sst_jpeg_comes_back_cell_by_cell(tmp_path, sst):
     result = decode_map(figure.settings())
     assert result.decoder.match_space == "ycbcr"
     found = assert_native_grid_recovered(figure, result, value_tolerance=2.0)
-    # Measured 94.1 % within one resolution, 99.8 % within two (interquartile mean of the
-    # cells' pixels but their outer ring; their median gave 93.2 %, a plain mean 93.8 %, the
-    # cell's mean Y'CbCr colour decoded 90 %, luma or chroma weighted 72 to 90 %). Held to
-    # 93.5 % (a 0.6-point margin, 25 cells of the 4,260).
-    assert found["within_resolution"] >= 0.935, found
-    assert found["points_ok"] >= 0.99, found
+    # Measured 94.3 % within one resolution, 99.9 % within two (pixels decoded with chroma at
+    # half luma's weight, the interquartile mean of the cell's pixels but its outer ring; the
+    # decoder's own values gave 93.2 % by their median, 94.1 % by their interquartile mean,
+    # 93.8 % by their mean; weights by distance from the cell's sides did not help). Held to
+    # 93.8 % (a half-point margin, 21 cells of the 4,260).
+    assert found["within_resolution"] >= 0.938, found
+    assert found["points_ok"] >= 0.995, found
 
 
 def test_sst_jpeg_at_quality_75_comes_back_cell_by_cell(tmp_path, sst):
     """The same Pacific at quality 75 (Pillow's default), whose 8 × 8 blocks leave steps of
     their own along their borders, as strong as the weaker cell edges: the lattice is still
     found, exact, and every cell comes back as one point; values within two value resolutions
-    in 98.9 % of cells (83.5 % within one: the JPEG moves colours by a step or two of the
+    in 99.8 % of cells (89.0 % within one: the JPEG moves colours by a step or two of the
     256)."""
     grid, extent = sst
     crop = grid[15:75, 60:140]
@@ -358,9 +359,10 @@ def test_sst_jpeg_at_quality_75_comes_back_cell_by_cell(tmp_path, sst):
     assert any(m.startswith("Native grid: lattice of") for m in result.messages)
     assert found["same_shape"] and found["placed"] >= 0.95, found
     assert max(found["origin_error"]) <= 0.005 and max(found["size_error"]) <= 0.005, found
-    assert found["points_ok"] >= 0.98 and found["raster_ok"] >= 0.98, found
-    # Measured 83.5 % (81.9 % from the cells' median); a 1-point margin.
-    assert found["within_resolution"] >= 0.825, found
+    assert found["points_ok"] >= 0.99 and found["raster_ok"] >= 0.99, found
+    # Measured 89.0 % (81.9 % from the median of the decoder's values, 83.5 % from their
+    # interquartile mean); a 1-point margin.
+    assert found["within_resolution"] >= 0.88, found
 
 
 # -- GMT, a 1° grid -----------------------------------------------------------------------
@@ -402,8 +404,9 @@ def test_gmt_grdimage_jpeg(tmp_path, age_1deg):
     figure = gmt_figure(tmp_path, grid_path, grid, (40, 110, -50, 0), (6.5, 4.5), jpeg=True)
     result = decode_map(figure.settings())
     found = assert_native_grid_recovered(figure, result, value_tolerance=2.0)
-    # Measured 99.4 % within one resolution, 99.9 % within two; a half-point margin.
-    assert found["within_resolution"] >= 0.99, found
+    # Measured 99.8 % within one resolution (99.3 % from the median of the decoder's values),
+    # 99.9 % within two; a half-point margin.
+    assert found["within_resolution"] >= 0.993, found
     assert found["points_ok"] >= 0.995, found
 
 

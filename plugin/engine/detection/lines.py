@@ -10,7 +10,7 @@ colours it encloses.
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import binary_closing
+from scipy.ndimage import maximum_filter1d, minimum_filter1d
 
 # Rec. 709 luma weights, on the stored (gamma-encoded) values: what "dark" means on a page.
 LUMA_WEIGHTS = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
@@ -139,10 +139,22 @@ def find_segments(dark, min_length, max_thickness) -> list:
         # Tick marks and grid lines crossing the line leave no light side there: bridge such
         # short breaks along the line.
         gap = max_thickness // 2 + 1
-        edge = binary_closing(edge, structure=np.ones((1, 2 * gap + 1), bool))
+        edge = _close_along_rows(edge, 2 * gap + 1)
         rows, starts, ends = _runs(edge, min_length)
         segments += _merge_runs(mask, rows, starts, ends, max_thickness, horizontal)
     return segments
+
+
+def _close_along_rows(mask, size):
+    """Binary closing along axis 1 by a row of ``size`` pixels (odd), outside the image dark.
+
+    Equal to ``scipy.ndimage.binary_closing(mask, np.ones((1, size), bool))`` (tested), border
+    included, but with running maximum and minimum filters whose cost does not grow with
+    ``size``: at 12 MP the structuring element is 33 px long and the closing took 0.7 s.
+    """
+    ones = mask.view(np.uint8)
+    dilated = maximum_filter1d(ones, size, axis=1, mode="constant", cval=0)
+    return minimum_filter1d(dilated, size, axis=1, mode="constant", cval=0).view(bool)
 
 
 def _merge_runs(mask, rows, starts, ends, max_thickness, horizontal):

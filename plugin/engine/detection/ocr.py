@@ -8,7 +8,9 @@ English model ``tesseract-ocr-eng`` from Debian.
 Tesserocr is optional: without it the plugin loads, boxes are still found, and the automatic
 reading of values says how to install it (:data:`INSTALL_HINT`).
 """
+import os
 import threading
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -58,6 +60,48 @@ def _api():
         return api
 
 
+def _openmp_runtime():
+    """The GNU OpenMP runtime Tesseract was linked with, when it is loaded; else None."""
+    if "gomp" in _API:
+        return _API["gomp"]
+    runtime = None
+    try:
+        import ctypes
+
+        # RTLD_NOLOAD: a handle only to a library already in the process (loaded with
+        # Tesseract); never load one Tesseract does not use.
+        runtime = ctypes.CDLL("libgomp.so.1", mode=os.RTLD_NOLOAD | os.RTLD_LAZY)
+        runtime.omp_get_max_active_levels.restype = ctypes.c_int
+        runtime.omp_set_max_active_levels.argtypes = [ctypes.c_int]
+    except (AttributeError, OSError, ImportError):
+        runtime = None  # not Linux, or a Tesseract built without OpenMP
+    _API["gomp"] = runtime
+    return runtime
+
+
+@contextmanager
+def _single_thread():
+    """Run Tesseract's OpenMP regions on the calling thread alone, for the ``with`` block.
+
+    Debian's Tesseract runs its LSTM on four OpenMP threads. On a label of a few hundred
+    pixels they spend more time waiting for each other than working: on two busy cores a label
+    took 25–60 ms, on one thread 3–10 ms, with the same text (``bench/bench_detection.py``).
+    Allowing no active parallel level makes every region run on the calling thread; the
+    setting belongs to the calling thread and is put back afterwards, so no other OpenMP code
+    in QGIS is affected.
+    """
+    runtime = _openmp_runtime()
+    if runtime is None:
+        yield
+        return
+    previous = runtime.omp_get_max_active_levels()
+    runtime.omp_set_max_active_levels(0)
+    try:
+        yield
+    finally:
+        runtime.omp_set_max_active_levels(previous)
+
+
 def crop_label(lum, box, page, margin=None) -> np.ndarray:
     """A label's pixels as an upscaled grey image with white around, ready for Tesseract.
 
@@ -102,7 +146,7 @@ def read_label(image) -> tuple:
 
     api = _api()
     tesserocr = _API["module"]
-    with _LOCK:
+    with _LOCK, _single_thread():
         api.SetImage(Image.fromarray(image))
         text = api.GetUTF8Text().strip()
         confidence = float(api.MeanTextConf())

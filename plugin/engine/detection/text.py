@@ -67,13 +67,15 @@ def find_glyphs(ink, exclude=None, max_height=None) -> list:
     labels, count = ndimage.label(ink, structure=np.ones((3, 3), bool))
     if count == 0:
         return []
-    touching = set()
+    # Components with a pixel in ``exclude`` (label 0 is the background, never a glyph): a
+    # flag per label, not np.unique's sort of every excluded pixel (0.12 s at 12 MP).
+    touching = np.zeros(count + 1, bool)
     if exclude is not None:
-        touching = set(np.unique(labels[exclude & ink]).tolist())
+        touching[labels[exclude]] = True
     max_height = max_height or max(12, int(0.08 * rows))
     glyphs = []
     for index, found in enumerate(ndimage.find_objects(labels)):
-        if found is None or index + 1 in touching:
+        if found is None or touching[index + 1]:
             continue
         rs, cs = found
         height, width = rs.stop - rs.start, cs.stop - cs.start

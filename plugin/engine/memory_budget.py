@@ -55,6 +55,14 @@ LATTICE_SEARCH_FIXED = 8 * 2 ** 20
 RECONSTRUCTION_PIXEL = 8
 #: ... and the triangulation of the points and one interpolation block.
 RECONSTRUCTION_CHUNK = 64 * 2 ** 20
+#: Per figure pixel, reading the figure's own face (``detection/``: frame, colorbar, labels)
+#: beside the figure: the luma (float32) and its float32 RGB temporary, the dark, edge and
+#: ink masks, the glyphs' labels (int32); measured (tracemalloc) 17 B at 1 and 12 MP, 20 B on
+#: the 0.5 MP sample (tests/engine/test_detection_memory.py keeps the estimate above).
+DETECTION_PIXEL = 24
+#: ... and ``detectfigure``'s report: the figure with the findings drawn (RGBA) and its PNG;
+#: measured 5 B at 12 MP, 10 B on the sample.
+DETECTION_REPORT_PIXEL = 12
 #: Per output pixel and warped band: the output (float32; the class index int16,
 #: CLASS_BAND) and, while writing, what GDAL's writing leaves allocated (its block cache is
 #: held at ``writing.WRITE_CACHE_BYTES``, in FIXED_OVERHEAD; the tiles it compressed in its
@@ -103,6 +111,11 @@ class JobSize:
         False when GDAL's warper does it or the figure's own pixel grid is written.
     native_grid : bool
         True when a native grid of cells is searched for (NATIVE_GRID automatic).
+    detection : bool
+        True when the figure's face is read (frame, colorbar, tick labels: ``detection/``).
+    decode : bool
+        False for ``detectfigure``: the figure is read and detected, nothing decoded, warped or
+        written but the findings' report.
     """
 
     figure_pixels: int
@@ -119,6 +132,8 @@ class JobSize:
     grid_dbscan: bool = False
     native_grid: bool = True
     own_warp: bool = True
+    detection: bool = False
+    decode: bool = True
 
     @property
     def output_pixels(self) -> int:
@@ -163,6 +178,15 @@ def estimate_job_bytes(size) -> "MemoryEstimate":
         :data:`FIXED_OVERHEAD`.
     """
     figure = size.figure_pixels
+    # Pillow's decoded image and the figure, copied out of it in strips of rows.
+    read = figure * (PIL_BYTES.get(size.figure_mode, 4) + KEPT_FIGURE)
+    detection = figure * (KEPT_FIGURE + DETECTION_PIXEL) if size.detection else 0
+    if not size.decode:
+        stages = {"reading": read, "detection": detection,
+                  "report": figure * (KEPT_FIGURE + 1 + DETECTION_REPORT_PIXEL)}
+        peak = max(stages, key=stages.get)
+        return MemoryEstimate(int(stages[peak] * SAFETY_FACTOR + FIXED_OVERHEAD), stages,
+                              {"figure": stages[peak], "fixed": FIXED_OVERHEAD})
     decoded = min(size.decoded_pixels or figure, figure)
     output = size.output_pixels
     # Arrays in the figure's frame kept from decoding to the end: the figure, values
@@ -173,8 +197,6 @@ def estimate_job_bytes(size) -> "MemoryEstimate":
     warped_bytes = (OUTPUT_BAND * (1 + size.distance_output + size.reconstruction_output)
                     + CLASS_BAND * size.discrete)
 
-    # Pillow's decoded image and the figure, copied out of it in strips of rows.
-    read = figure * (PIL_BYTES.get(size.figure_mode, 4) + KEPT_FIGURE)
     # Decoding: the examined mask's box-mask temporaries; the denoiser's per-channel pass.
     decode = figure * (kept + 2 + 2 * size.denoise)
     lattice = (figure * (kept + LATTICE_SEARCH_PIXEL) + LATTICE_SEARCH_FIXED
@@ -197,7 +219,7 @@ def estimate_job_bytes(size) -> "MemoryEstimate":
     kept_to_end = KEPT_FIGURE + 4 + 4 * size.distance_output + 2 * size.discrete
     write = figure * kept_to_end + output * (warped_bytes + WRITE_TEMPORARIES)
 
-    stages = {"reading": read, "decoding": decode, "native grid search": lattice,
+    stages = {"reading": read, "detection": detection, "decoding": decode, "native grid search": lattice,
               "reducing": reduce, "warping": warp, "writing": write}
     peak = max(stages, key=stages.get)
     parts = {"figure": stages[peak], "fixed": FIXED_OVERHEAD}
@@ -412,7 +434,7 @@ def check_memory(size, figure_shape, grid_shape, log=None) -> "MemoryEstimate":
         parameter=parameter)
 
 
-def job_size(settings, header, plot_box, grid, grid_dbscan) -> "JobSize":
+def job_size(settings, header, plot_box, grid, grid_dbscan, detection=False) -> "JobSize":
     """The :class:`JobSize` of a job, from its settings, figure header and plans.
 
     Parameters
@@ -423,6 +445,8 @@ def job_size(settings, header, plot_box, grid, grid_dbscan) -> "JobSize":
     grid : warping.OutputGrid
     grid_dbscan : bool
         Whether the reduction will run the grid DBSCAN.
+    detection : bool
+        Whether the figure's face is read (a box, the range or GCPs left to the figure).
 
     Returns
     -------
@@ -440,4 +464,21 @@ def job_size(settings, header, plot_box, grid, grid_dbscan) -> "JobSize":
         discrete=True, logarithmic=settings.logarithmic,
         grid_dbscan=grid_dbscan,
         native_grid=getattr(settings, "native_grid", "auto") != "off",
-        own_warp=int(settings.transform) in (3, 5))  # thin plate spline, projective
+        own_warp=int(settings.transform) in (3, 5),  # thin plate spline, projective
+        detection=detection)
+
+
+def detection_job_size(header) -> "JobSize":
+    """The :class:`JobSize` of ``detectfigure``: the figure read, its face detected, a report.
+
+    Parameters
+    ----------
+    header : figure.FigureHeader
+
+    Returns
+    -------
+    JobSize
+    """
+    rows, cols = header.shape
+    return JobSize(figure_pixels=rows * cols, figure_mode=header.mode,
+                   has_alpha=header.has_alpha, detection=True, decode=False)

@@ -398,7 +398,10 @@ def decode_map(settings, progress=None, log=None) -> "DecodeResult":
     check_output_grid(largest_grid, settings.pixel_size)
     grid_dbscan = not (settings.dbscan_min_samples <= 2
                        and connectivity_for_eps(settings.dbscan_eps) is not None)
-    check_memory(job_size(settings, header, largest_box, largest_grid, grid_dbscan),
+    # The figure's face is read when a box, the range or GCPs are left to it.
+    detecting = settings.plot_area_extent is None or bool(needs) or (
+        settings.colorbar_extent is None and not settings.colormap)
+    check_memory(job_size(settings, header, largest_box, largest_grid, grid_dbscan, detecting),
                  header.shape, (largest_grid.width, largest_grid.height), log=say)
     with times("read"):
         figure = read_figure(settings.figure_path)
@@ -410,8 +413,7 @@ def decode_map(settings, progress=None, log=None) -> "DecodeResult":
         say(warning)
 
     layout, answers = None, None
-    if settings.plot_area_extent is None or needs or (settings.colorbar_extent is None
-                                                      and not settings.colormap):
+    if detecting:
         with times("detect layout"):
             layout = detect_layout(figure.rgb)
         for line in describe_layout_use(layout, settings, figure.geotransform):

@@ -72,6 +72,11 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
             "colour-mapped map' (which finds them itself when they are left empty). Tick "
             "labels are read with Tesseract OCR (Debian: tesseract-ocr, python3-tesserocr).")
 
+    def flags(self):
+        # A background task that can be cancelled: processAlgorithm touches no GUI.
+        return (QgsProcessingAlgorithm.Flag.FlagSupportsBatch
+                | QgsProcessingAlgorithm.Flag.FlagCanCancel)
+
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterRasterLayer(
             self.INPUT, self.tr("Figure (image)")))
@@ -110,8 +115,9 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
         from ..engine.detection.findings import find_everything
         from ..engine.detection.report import write_findings_report
         from ..engine.errors import EngineError
-        from ..engine.figure import read_figure
+        from ..engine.figure import read_figure, read_figure_header
         from ..engine.gcps import write_points_file
+        from ..engine.memory_budget import check_memory, detection_job_size
         from ..engine.validation import check_paths, figure_companion_files
 
         # A plain PNG has no geotransform: GDAL's "Unable to compute a transformation" is noise.
@@ -135,12 +141,39 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
                          if destination])
         except EngineError as error:
             raise QgsProcessingException(f"{error.parameter}: {error}") from error
+        shown = []
+
+        def progress(fraction, message):
+            # The engine's cancellation hook, as decodemap's: asked between stages and before
+            # each tick label is read; True stops the run.
+            if message and (not shown or shown[-1] != message):
+                shown.append(message)
+                feedback.setProgressText(message)
+            feedback.setProgress(100.0 * fraction)
+            return feedback.isCanceled()
+
         try:
-            feedback.setProgressText(self.tr("Finding the frame and the colorbar"))
+            # Budgeted from the header before any pixel is read, as decodemap's jobs are.
+            header = read_figure_header(path)
+            check_memory(detection_job_size(header), header.shape, (0, 0),
+                         log=feedback.pushInfo)
+            if progress(0.0, self.tr("Reading the figure")):
+                raise InterruptedError("Cancelled.")
             figure = read_figure(path)
-            findings = find_everything(figure, gcp_crs, QgsApplication.pkgDataPath() + "/resources")
+            findings = find_everything(figure, gcp_crs, QgsApplication.pkgDataPath() + "/resources",
+                                       progress=progress)
+        except InterruptedError:
+            feedback.reportError(self.tr("Cancelled: no output was written."))
+            return {}
         except EngineError as error:
             raise QgsProcessingException(f"{error.parameter or self.INPUT}: {error}") from error
+        except MemoryError as error:
+            raise QgsProcessingException(self.tr(
+                "INPUT: not enough memory to read this figure. Crop it to the map panel or save "
+                "it at a lower resolution.")) from error
+        if feedback.isCanceled():
+            feedback.reportError(self.tr("Cancelled: no output was written."))
+            return {}
         for message in findings.messages:
             feedback.pushInfo(message)
         for problem in findings.problems:

@@ -80,9 +80,12 @@ class FigureReading:
 class _Reader:
     """Shared state for reading one figure: luma, ink, glyph labels."""
 
-    def __init__(self, rgb, layout):
+    def __init__(self, rgb, layout, progress=None):
         self.layout = layout
         self.rgb = rgb
+        # progress(fraction) -> bool, asked before each label is read: True cancels.
+        self.progress = progress
+        self.fraction = 0.0
         self.lum = luminance(rgb)
         self.page = page_luminance(self.lum)
         rows, cols = self.lum.shape
@@ -159,6 +162,8 @@ class _Reader:
         """Text and parsed value of a label (cached)."""
         key = label.box()
         if key not in self.cache:
+            if self.progress is not None and self.progress(self.fraction):
+                raise InterruptedError("Cancelled.")
             text = self._read_with_superscript(label)
             self.cache[key] = (text, parse_label(text))
         return self.cache[key]
@@ -306,7 +311,8 @@ def _union(boxes):
             int(boxes[:, 3].max()))
 
 
-def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True) -> "FigureReading":
+def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
+                     progress=None) -> "FigureReading":
     """Read the tick labels of the frame's axes and of the colorbar.
 
     Parameters
@@ -314,7 +320,11 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True) -> "Figure
     rgb : ndarray of uint8
     layout : layout.Layout
     want_axes, want_colorbar : bool
-        What to read (OCR takes some 20 ms a label).
+        What to read (OCR takes some 3–20 ms a label).
+    progress : callable(fraction) -> bool, optional
+        Called before each label is read, with the share of the sides done (0–1); returning
+        True cancels with ``InterruptedError`` (the engine's cancellation, as
+        :func:`..pipeline.decode_map`).
 
     Returns
     -------
@@ -324,15 +334,25 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True) -> "Figure
     ------
     OcrUnavailable
         When Tesseract or tesserocr is missing (the message says how to install them).
+    InterruptedError
+        When ``progress`` asked to stop.
     """
-    reader = _Reader(rgb, layout)
+    reader = _Reader(rgb, layout, progress)
     reading = FigureReading(all_labels=reader.labels)
+    side_count = 2 * (layout.colorbar is not None) + 4 * (want_axes and layout.frame is not None)
+    sides_started = [0]
+
+    def next_side():
+        reader.fraction = sides_started[0] / max(side_count, 1)
+        sides_started[0] += 1
+
     if layout.colorbar is not None:
         bar = layout.colorbar
         sides = box_sides(bar.box)
         names = ("right", "left") if bar.vertical else ("bottom", "top")
         best = None
         for name in names:
+            next_side()
             candidate = reader.read_side(sides[name], bar.pixel_box(), allow_log=True,
                                          ocr=want_colorbar)
             if best is None or len(candidate.kept) > len(best.kept):
@@ -351,6 +371,7 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True) -> "Figure
         for axis, names in (("x", ("bottom", "top")), ("y", ("left", "right"))):
             best = None
             for name in names:
+                next_side()
                 candidate = reader.read_side(sides[name], layout.frame.pixel_box(),
                                              cylindrical=axis == "y")
                 if best is None or len(candidate.kept) > len(best.kept):

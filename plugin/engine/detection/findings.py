@@ -37,7 +37,7 @@ class FigureFindings:
     recognised: Optional[object] = None
 
 
-def find_everything(figure, gcp_crs=None, resources=None) -> "FigureFindings":
+def find_everything(figure, gcp_crs=None, resources=None, progress=None) -> "FigureFindings":
     """Frame, colorbar, colormap, value range, scale, levels and GCPs of a figure.
 
     Parameters
@@ -48,12 +48,31 @@ def find_everything(figure, gcp_crs=None, resources=None) -> "FigureFindings":
     resources : str, optional
         QGIS's resources folder (QGIS ramps and cpt-city for colormap recognition).
 
+    progress : callable(fraction, message) -> bool, optional
+        Told each stage (fraction 0–1) and asked before each tick label is read; returning
+        True cancels with ``InterruptedError``, as :func:`..pipeline.decode_map` does.
+
     Returns
     -------
     FigureFindings
+
+    Raises
+    ------
+    InterruptedError
+        When ``progress`` asked to stop.
     """
     from ..pipeline import DecodeSettings
 
+    def stage(start, end, message):
+        """progress(fraction within the stage) -> bool for the stage from start to end."""
+        def report(fraction=0.0):
+            if progress is not None and progress(start + (end - start) * fraction, message):
+                raise InterruptedError("Cancelled.")
+            return False
+        report()
+        return report
+
+    stage(0.0, 0.2, "Finding the frame and the colorbar")
     layout = detect_layout(figure.rgb)
     findings = FigureFindings(layout)
     settings = DecodeSettings(figure_path=figure.path, gcp_crs=gcp_crs, scale_automatic=True,
@@ -75,7 +94,9 @@ def find_everything(figure, gcp_crs=None, resources=None) -> "FigureFindings":
         findings.problems.append(f"VMIN, VMAX, GCPS: tick labels cannot be read. {INSTALL_HINT}")
         _recognise_colormap(findings, figure, layout, settings)
         return findings
-    findings.reading = read_figure_face(figure.rgb, layout)
+    findings.reading = read_figure_face(figure.rgb, layout,
+                                        progress=stage(0.2, 0.8, "Reading the tick labels"))
+    stage(0.8, 0.9, "Fitting the value range")
     findings.messages += findings.reading.messages
     answers = Answers(settings, findings.reading, figure_rgb=figure.rgb)
     if layout.colorbar is not None:
@@ -90,7 +111,9 @@ def find_everything(figure, gcp_crs=None, resources=None) -> "FigureFindings":
         except EngineError as error:
             findings.problems.append(f"{error.parameter}: {error}")
     # With the bar's direction and tick fit when its labels were read, as decodemap has them.
+    stage(0.9, 0.95, "Recognising the colormap")
     _recognise_colormap(findings, figure, layout, answers.settings)
+    stage(0.95, 1.0, "Making GCPs from the axes")
     if figure.geotransform is None:
         try:
             _answer_gcps(answers, layout)

@@ -1,0 +1,38 @@
+"""The memory budget of reading a figure's face (detection/ and detectfigure's report) stays
+above what it really allocates, measured with tracemalloc on the bundled sample."""
+import tracemalloc
+
+from sample_figure import FIGURE
+
+from colormap_decoder.plugin.engine import memory_budget
+from colormap_decoder.plugin.engine.detection.findings import find_everything
+from colormap_decoder.plugin.engine.detection.report import write_findings_report
+from colormap_decoder.plugin.engine.figure import read_figure, read_figure_header
+
+
+def test_detection_estimate_is_above_the_measured_peak(tmp_path):
+    header = read_figure_header(str(FIGURE))
+    estimate = memory_budget.estimate_job_bytes(memory_budget.detection_job_size(header))
+    # Caches filled by a first run (colormap tables, the OCR engine) are fixed costs, not
+    # per-pixel ones: measured on the second run.
+    find_everything(read_figure(str(FIGURE)), "EPSG:32632")
+    tracemalloc.start()
+    try:
+        figure = read_figure(str(FIGURE))
+        held = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        findings = find_everything(figure, "EPSG:32632")
+        detection_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        write_findings_report(str(tmp_path / "report.html"), figure.rgb, findings)
+        report_peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    rows, cols = figure.shape
+    assert held >= 3 * rows * cols  # the figure itself was traced
+    assert findings.parameters.get("COLORMAP") == "matplotlib:viridis"
+    assert detection_peak <= estimate.stages["detection"]
+    assert report_peak <= estimate.stages["report"]
+    # ... and not wildly above (a budget that refuses figures the machine could read).
+    assert estimate.stages["detection"] <= 2.5 * detection_peak
+    assert estimate.peak_stage == "detection"

@@ -66,6 +66,7 @@ def main(folder=HERE):
     window.move(40, 30)
     window.show()
     window.open_figure(str(figure))
+    window.wait_for_reading()  # the tick labels are read in the background
     settle(app)
     grab(app, window, folder / "window_1_detected.png")
 
@@ -77,6 +78,7 @@ def main(folder=HERE):
     window.gcp_crs_widget.setCrs(QgsCoordinateReferenceSystem("EPSG:32632"))
     window.target_crs_widget.setCrs(QgsCoordinateReferenceSystem("EPSG:32632"))
     window.detect()
+    window.wait_for_reading()
     # A label corrected by hand: click the x axis' '630000' and type another value; the other
     # labels outvote a wrong one (its box turns red, dashed).
     index = next(i for i, (axis, _, label) in enumerate(window._ticks)

@@ -159,6 +159,9 @@ class DecodeWindow(QMainWindow):
         #: Read the tick labels when a figure opens without a session (Detect reads them too).
         self.read_labels = True
         self._ticks = []          # (axis, index, TickLabel) drawn on the figure
+        self._reader = None       # the LabelReader thread whose result is awaited
+        self._reading_generation = 0  # its number: results of replaced readings are dropped
+        self._readers = set()     # threads still running (cancelled ones finishing too)
         self._selected_tick = -1
         self._gcps_from_axes = False
         self._processing_dialog = None
@@ -404,6 +407,18 @@ class DecodeWindow(QMainWindow):
         self.reading_label.setWordWrap(True)
         layout.addWidget(self.reading_label)
         row = QHBoxLayout()
+        self.reading_progress = QProgressBar(group)
+        self.reading_progress.setRange(0, 100)
+        self.reading_progress.setToolTip(tr("The labels are read in the background: the window "
+                                            "stays usable meanwhile."))
+        self.stop_reading_button = QPushButton(tr("Stop"), group)
+        self.stop_reading_button.setToolTip(tr("Stop reading the tick labels."))
+        self.stop_reading_button.clicked.connect(self.stop_reading)
+        row.addWidget(self.reading_progress, 1)
+        row.addWidget(self.stop_reading_button)
+        layout.addLayout(row)
+        self._show_reading_progress(False)
+        row = QHBoxLayout()
         self.tick_label = QLabel(group)
         self.tick_value_edit = QLineEdit(group)
         self.tick_value_edit.setToolTip(tr(
@@ -631,6 +646,7 @@ class DecodeWindow(QMainWindow):
         except EngineError as error:
             self.message_bar.pushCritical(tr("Open figure"), str(error))
             return False
+        self.stop_reading()  # labels of the previous figure must not land on this one
         self.figure, self.figure_path = figure, str(path)
         self.preview_decoder = PreviewDecoder(figure)
         self.preview = None
@@ -1145,6 +1161,7 @@ class DecodeWindow(QMainWindow):
     # -- the labels: read in the background, shown, corrected -----------------------------
     def _start_reading(self, read_labels):
         """Read the tick labels (OCR: a second or two) and fill in what they answer."""
+        self.stop_reading()
         self.findings, self._ticks, self._selected_tick = None, [], -1
         self._show_ticks()
         from ..plugin.engine.detection.ocr import INSTALL_HINT, ocr_available
@@ -1159,33 +1176,108 @@ class DecodeWindow(QMainWindow):
         return self.read_tick_labels()
 
     def read_tick_labels(self):
-        """Read every tick label of the figure with the engine's detection, and apply it.
+        """Start reading every tick label of the figure in the background (the engine's
+        detection on a :class:`LabelReader` thread); the window stays usable, a progress bar
+        shows how far it is, and the findings are applied here, on the window's thread, when
+        they arrive (:meth:`wait_for_reading` waits for them).
 
-        Runs in the window's thread (a wait cursor meanwhile): Tesseract and the colormap
-        recognition share Python state that a background thread would have to lock.
+        Returns
+        -------
+        LabelReader
+            The running thread.
+        """
+        from .label_reader import LabelReader
+
+        self.stop_reading()
+        self._reading_generation += 1
+        reader = LabelReader(self._reading_generation, self.figure,
+                             _crs_text(self.gcp_crs_widget.crs()), self._qgis_resources, self)
+        # Bound methods of the window: Qt queues each signal to the window's thread.
+        reader.progressed.connect(self._reading_progressed)
+        reader.found.connect(self._reading_found)
+        reader.failed.connect(self._reading_failed)
+        reader.cancelled.connect(self._reading_cancelled)
+        reader.finished.connect(self._reader_finished)
+        self._reader = reader
+        self._readers.add(reader)
+        self.reading_label.setText(tr("Reading the tick labels…"))
+        self.statusBar().showMessage(tr("Reading the tick labels…"))
+        self.reading_progress.setValue(0)
+        self._show_reading_progress(True)
+        reader.start()
+        return reader
+
+    def reading_running(self):
+        """Whether tick labels are being read (a result is awaited)."""
+        return self._reader is not None
+
+    def stop_reading(self):
+        """Stop the reading in progress, if any: its result, arriving later, is dropped."""
+        reader, self._reader = self._reader, None
+        if reader is None:
+            return
+        reader.requestInterruption()
+        self._reading_generation += 1
+        self._show_reading_progress(False)
+        self.reading_label.setText(tr("Stopped: press Detect (Ctrl+R) to read the labels."))
+        self.statusBar().clearMessage()
+
+    def wait_for_reading(self, timeout_s=120.0):
+        """Process events until the reading in progress has been applied (scripts, tests).
 
         Returns
         -------
         detection.findings.FigureFindings or None
+            None when nothing was read (failed, stopped, or still running at the timeout).
         """
-        from ..plugin.engine.detection.findings import find_everything
-        from ..plugin.engine.errors import EngineError
+        deadline = time.monotonic() + timeout_s
+        while self._reader is not None and time.monotonic() < deadline:
+            QApplication.processEvents()
+            reader = self._reader
+            if reader is not None:
+                reader.wait(20)  # sleeps until the thread ends, 20 ms at most
+        QApplication.processEvents()  # the queued result of a thread that just ended
+        return self.findings
 
-        self.reading_label.setText(tr("Reading the tick labels…"))
-        self.statusBar().showMessage(tr("Reading the tick labels…"))
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        QApplication.processEvents()
-        try:
-            findings = find_everything(self.figure, _crs_text(self.gcp_crs_widget.crs()),
-                                       self._qgis_resources)
-        except (EngineError, RuntimeError) as error:
-            self.reading_label.setText(tr("The labels could not be read: {}").format(error))
-            return None
-        finally:
-            QApplication.restoreOverrideCursor()
-            self.statusBar().clearMessage()
+    def _show_reading_progress(self, shown):
+        self.reading_progress.setVisible(shown)
+        self.stop_reading_button.setVisible(shown)
+
+    def _current(self, generation):
+        return self._reader is not None and generation == self._reading_generation
+
+    def _reading_progressed(self, generation, fraction, message):
+        if self._current(generation):
+            self.reading_progress.setValue(int(round(100 * fraction)))
+            if message:
+                self.statusBar().showMessage(tr(message) + "…")
+
+    def _reading_found(self, generation, findings):
+        if not self._current(generation):
+            return
+        self._reading_ended()
         self._apply_findings(findings)
-        return findings
+
+    def _reading_failed(self, generation, message):
+        if self._current(generation):
+            self._reading_ended()
+            self.reading_label.setText(tr("The labels could not be read: {}").format(message))
+
+    def _reading_cancelled(self, generation):
+        if self._current(generation):
+            self._reading_ended()
+            self.reading_label.setText(tr("Stopped: press Detect (Ctrl+R) to read the labels."))
+
+    def _reading_ended(self):
+        self._reader = None
+        self._show_reading_progress(False)
+        self.statusBar().clearMessage()
+
+    def _reader_finished(self):
+        """A thread ended (its result, if any, is queued before this): forget it."""
+        for reader in [r for r in self._readers if r.isFinished()]:
+            self._readers.discard(reader)
+            reader.deleteLater()
 
     def _apply_findings(self, findings):
         """Fill in what the labels answer, where the user has not given it; show every label."""
@@ -1523,4 +1615,9 @@ class DecodeWindow(QMainWindow):
 
     def closeEvent(self, event):  # noqa: N802 - Qt API
         self.cancel_decode()
+        self.stop_reading()
+        for reader in list(self._readers):
+            # It stops before its next label (or after its current stage): a short wait, and
+            # no thread outlives the window that owns it.
+            reader.wait()
         super().closeEvent(event)

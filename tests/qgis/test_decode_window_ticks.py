@@ -11,6 +11,7 @@ def test_detect_reads_the_labels_and_fills_in_colormap_range_and_gcps(window, fi
 
     window.read_labels = True
     window.open_figure(str(figure_copy))
+    assert window.wait_for_reading() is not None
     # The colormap is recognised and the range read off the colorbar's labels (0 to 4000).
     assert window.colormap_edit.text() == "matplotlib:viridis" and window.colormap_radio.isChecked()
     assert float(window.vmin_edit.text()) == pytest.approx(0, abs=0.005 * 4000)
@@ -24,6 +25,7 @@ def test_detect_reads_the_labels_and_fills_in_colormap_range_and_gcps(window, fi
     # With the CRS the axes are written in, Detect makes GCPs from the axes' labels.
     window.gcp_crs_widget.setCrs(QgsCoordinateReferenceSystem("EPSG:32632"))
     key(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    window.wait_for_reading()
     assert len(window.gcps()) == 35
     assert window.residuals.rmse_pixels < 1.0
     # They georeference the figure as the sample's own GCPs do, within a pixel.
@@ -42,6 +44,7 @@ def test_editing_a_tick_value_changes_the_range(window, figure_copy):
 
     window.read_labels = True
     window.open_figure(str(figure_copy))
+    assert window.wait_for_reading() is not None
     window.colormap_radio.setChecked(False)
     window.colorbar_radio.setChecked(True)  # decode with the sampled bar: its range matters
     before = window.update_preview()

@@ -332,7 +332,8 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             self.PLOT_AREA: self.tr(
                 "The map panel; pixels outside it (titles, labels, the colorbar) are ignored. "
                 "Draw it on the figure layer with the \u2026 button. Its numbers are figure "
-                "pixels (x = column, y = -row for a plain image), whatever CRS the box shows. "
+                "pixels (x = column, y = -row for a plain image), whatever CRS the box shows: "
+                "the [EPSG:\u2026] QGIS appends is not used unless the figure is georeferenced. "
                 "On the command line: xmin,xmax,ymin,ymax."),
             self.COLORMAP: self.tr(
                 "The colormap the figure was drawn with: e.g. viridis, jet_r, qgis:Spectral, "
@@ -341,7 +342,8 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             self.COLORBAR: self.tr(
                 "The figure's own colorbar, to sample the colormap from instead of naming it. "
                 "Draw it on the figure layer with the \u2026 button; its numbers are figure "
-                "pixels (x = column, y = -row for a plain image), whatever CRS the box shows. "
+                "pixels (x = column, y = -row for a plain image), whatever CRS the box shows: "
+                "the [EPSG:\u2026] QGIS appends is not used unless the figure is georeferenced. "
                 "On the command line: xmin,xmax,ymin,ymax."),
             self.VMIN: self.tr(
                 "The value at the low end of the colormap (the colorbar's bottom or left "
@@ -632,6 +634,8 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         from ..engine.pipeline import decode_map
 
         settings = self._settings(parameters, context)
+        for note in getattr(self, "_box_notes", ()):
+            feedback.pushInfo(note)
         shown = []
 
         def progress(fraction, message):
@@ -741,7 +745,16 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(
                 self.tr("INPUT: the figure must be an image file on disk (got '{}').").format(
                     figure_path))
-        layer_crs = layer.crs()
+        # A figure that is not georeferenced shows in QGIS with x = column, y = -row: its boxes
+        # are figure pixels whatever CRS the extent widget appends ("[EPSG:…]", the canvas's),
+        # never reprojected from it (QGIS may give such a layer a default CRS, and pixels
+        # taken for metres would come back as degrees). Boxes on a georeferenced figure are
+        # map coordinates, brought into the layer's CRS.
+        from ..engine.figure import read_georeferencing
+
+        plain_image = read_georeferencing(figure_path)[0] is None
+        boxes_crs = QgsCoordinateReferenceSystem() if plain_image else layer.crs()
+        self._box_notes = []
 
         def crs_text(name):
             crs = self.parameterAsCrs(parameters, name, context)
@@ -750,11 +763,19 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         def extent(name):
             if not parameters.get(name):
                 return None
-            rectangle = self.parameterAsExtent(parameters, name, context, layer_crs)
+            rectangle = self.parameterAsExtent(parameters, name, context, boxes_crs)
             if rectangle.isNull() or rectangle.isEmpty():
                 raise QgsProcessingException(self.tr(
                     "{}: the box '{}' is empty. Draw it over the figure, or leave it empty."
                 ).format(name, parameters.get(name)))
+            box_crs = self.parameterAsExtentCrs(parameters, name, context)
+            if plain_image and box_crs.isValid():
+                self._box_notes.append(self.tr(
+                    "{}: {:g},{:g},{:g},{:g} read as figure pixels (x = column, y = -row); the "
+                    "CRS QGIS gave the box ({}) is not used on a figure that is not "
+                    "georeferenced.").format(
+                        name, rectangle.xMinimum(), rectangle.xMaximum(), rectangle.yMinimum(),
+                        rectangle.yMaximum(), box_crs.authid() or box_crs.description()))
             return (rectangle.xMinimum(), rectangle.xMaximum(),
                     rectangle.yMinimum(), rectangle.yMaximum())
 

@@ -187,6 +187,8 @@ def _answer_gcps(answers, layout):
                 f"the {name} axis labels are not evenly spaced (tick-fit residuals up to "
                 f"{axis.fit.max_residual_px:.1f} px): a curved graticule or a projection whose "
                 f"axis is not linear in the labels' units")
+    if not problems and answers.figure_rgb is not None:
+        problems += _curved_graticule(answers.figure_rgb, layout, reading)
     if problems:
         raise GcpError("GCPS not given and the figure's axes cannot georeference it: "
                        + "; ".join(problems) + ". Give a GCPS file (QGIS Georeferencer .points "
@@ -250,6 +252,25 @@ def _project_gcps(answers, projection, gcp_crs, coordinates, y_axis):
         + f". GCPS made in {projected.name} from the degree labels; the output is in that CRS "
         "unless TARGET_CRS is given.")
     return projected.to_wkt(), np.column_stack([x, y])
+
+
+def _curved_graticule(rgb, layout, reading):
+    """Problems when grid lines drawn from the ticks lean (a conic or polar map): evenly
+    spaced labels along the frame do not make a rectilinear graticule."""
+    from .graticule import leaning_grid_lines
+
+    leaning = {name: leaning_grid_lines(rgb, layout.frame.box, axis)
+               for name, axis in (("x", reading.x_axis), ("y", reading.y_axis))}
+    if sum(len(lines) for lines in leaning.values()) < 2:
+        return []  # one leaning line may be a coastline or a contour near a tick
+    said = "; ".join(
+        f"the {name} axis' " + ", ".join(f"'{line.text}' by {line.degrees:+.1f}°"
+                                         for line in lines)
+        for name, lines in leaning.items() if lines)
+    return [f"the grid lines drawn from the tick labels are not square to the frame ({said}): "
+            "the graticule is curved (a conic, polar or other projection whose lines of "
+            "constant longitude or latitude are not straight across the map), so pairing an "
+            "x tick with a y tick does not give a point of the map"]
 
 
 def _unit_factor(axis, crs):

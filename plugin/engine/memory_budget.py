@@ -57,9 +57,10 @@ RECONSTRUCTION_PIXEL = 8
 RECONSTRUCTION_CHUNK = 64 * 2 ** 20
 #: Per figure pixel, reading the figure's own face (``detection/``: frame, colorbar, labels)
 #: beside the figure: the luma (float32) and its float32 RGB temporary, the dark, edge and
-#: ink masks, the glyphs' labels (int32); measured (tracemalloc) 17 B at 1 and 12 MP, 20 B on
-#: the 0.5 MP sample (tests/engine/test_detection_memory.py keeps the estimate above).
-DETECTION_PIXEL = 24
+#: ink masks, the glyphs' labels (int32), the colorbar's samples; measured (tracemalloc) 17 B
+#: at 1 and 12 MP, 20–25 B on the 0.5 MP sample, where the fixed costs weigh more
+#: (tests/engine/test_detection_memory.py keeps the estimate above).
+DETECTION_PIXEL = 28
 #: ... and ``detectfigure``'s report: the figure with the findings drawn (RGBA) and its PNG;
 #: measured 5 B at 12 MP, 10 B on the sample.
 DETECTION_REPORT_PIXEL = 12

@@ -111,7 +111,7 @@ def test_a_figure_over_the_memory_budget_is_refused_naming_input(provider, figur
     from colormap_decoder.plugin.engine import figure as figure_module
     from colormap_decoder.plugin.engine import memory_budget
 
-    # The sample's detection needs about 150 MB (1 MP at 24 B plus the fixed 128 MiB): 64 MiB
+    # The sample's detection needs about 150 MB (0.5 MP at 32 B, a margin and the fixed 128 MiB): 64 MiB
     # is too little, 2 GiB plenty.
     pixels_read = []
     real_read = figure_module.read_figure

@@ -224,3 +224,13 @@ def test_cartopy_plate_carree_with_gridline_labels(tmp_path):
     # centre is not the renderer's anchor: about a pixel off vertically here).
     assert_axes_georeference(reading, Truth)
     assert_range_close(reading.colorbar, (float(np.nanmin(grid)), float(np.nanmax(grid))))
+
+
+@pytest.mark.parametrize("title, unit", [
+    ("Easting (km)", "km"), ("Northing [km]", "km"), ("x / km", "km"), ("Distance, m", "m"),
+    ("Elevation (ft)", "ft"), ("Northing in kilometres", "km"), ("Latitude (°)", "deg"),
+    ("Easting", ""), ("Time (s)", ""), ("", "")])
+def test_units_named_by_axis_titles(title, unit):
+    from colormap_decoder.plugin.engine.detection.labels import unit_in_title
+
+    assert unit_in_title(title) == unit

@@ -204,8 +204,8 @@ def _answer_gcps(answers, layout):
         gcp_crs = DEGREES_CRS
         answers.messages.append("GCP_CRS not given: the axis labels are in degrees, "
                                 f"{DEGREES_CRS} (WGS 84 longitude/latitude) is assumed.")
-    x_scale = x_axis.multiplier * _unit_factor(x_axis, gcp_crs)
-    y_scale = y_axis.multiplier * _unit_factor(y_axis, gcp_crs)
+    x_scale = x_axis.multiplier * _unit_factor(x_axis, gcp_crs, "x", answers.messages)
+    y_scale = y_axis.multiplier * _unit_factor(y_axis, gcp_crs, "y", answers.messages)
     pixels, coordinates, names = [], [], []
     # Each tick where its axis' fit puts it: the fit of all ticks is closer to where the
     # renderer drew them than any one mark (snapped to the pixel grid, or a label's centre).
@@ -273,13 +273,36 @@ def _curved_graticule(rgb, layout, reading):
             "x tick with a y tick does not give a point of the map"]
 
 
-def _unit_factor(axis, crs):
-    """Kilometre labels (``640 km``) on a metre CRS count ×1000."""
-    units = {label.parsed.unit for label in axis.kept if label.parsed is not None}
-    if units == {"km"}:
-        from pyproj import CRS
+def _unit_factor(axis, crs, name="x", messages=None):
+    """GCP_CRS units per label unit: the unit the labels carry (``640 km``) or, failing that,
+    the one their axis title names (``Easting (km)``), against the CRS's own (×1000 for
+    kilometres on a metre CRS, 0.3048 for feet on metres...). 1 when neither names a length.
 
-        unit = CRS.from_user_input(crs).axis_info[0].unit_name
-        if unit in ("metre", "meter"):
-            return 1000.0
-    return 1.0
+    Raises
+    ------
+    GcpError
+        A length unit on a geographic GCP_CRS (the labels are not degrees): naming GCP_CRS.
+    """
+    from pyproj import CRS
+
+    from .labels import LENGTH_UNITS_METRES
+
+    units = {label.parsed.unit for label in axis.kept if label.parsed is not None} - {""}
+    unit = units.pop() if len(units) == 1 else ""
+    source = f"its labels' '{unit}'" if unit else f"its title '{axis.title.strip()}'"
+    unit = unit or axis.title_unit
+    if unit not in LENGTH_UNITS_METRES:
+        return 1.0
+    reference = CRS.from_user_input(crs)
+    if reference.is_geographic:
+        raise GcpError(
+            f"GCP_CRS {crs} is in degrees, but the {name} axis is in {unit} ({source}). Give "
+            "GCP_CRS, the projected CRS the axis labels are written in (e.g. EPSG:32632 for "
+            "UTM 32N).", parameter="GCP_CRS")
+    crs_unit_metres = reference.axis_info[0].unit_conversion_factor
+    factor = LENGTH_UNITS_METRES[unit] / crs_unit_metres
+    if messages is not None and abs(factor - 1) > 1e-9:
+        messages.append(
+            f"The {name} axis is in {unit} ({source}) and GCP_CRS in "
+            f"{reference.axis_info[0].unit_name}: its labels are multiplied by {factor:.10g}.")
+    return factor

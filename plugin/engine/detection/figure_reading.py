@@ -12,9 +12,9 @@ from typing import Optional
 import numpy as np
 
 from ..errors import EngineError
-from .labels import normalise, parse_label
+from .labels import normalise, parse_label, unit_in_title
 from .lines import luminance, page_luminance
-from .ocr import OcrUnavailable, crop_label, read_label
+from .ocr import OcrUnavailable, crop_label, read_label, read_text
 from .text import find_glyphs, ink_mask, merge_into_labels
 from .ticks import (
     TickFit,
@@ -44,6 +44,10 @@ class AxisReading:
     fit: object = None
     multiplier: float = 1.0
     problem: str = ""
+    #: The axis title read beyond the tick labels ("Easting (km)"), and the unit it names
+    #: (labels.unit_in_title: "km", "m", "ft", "deg"... or "").
+    title: str = ""
+    title_unit: str = ""
 
     @property
     def kept(self) -> list:
@@ -235,6 +239,53 @@ class _Reader:
     def _line_thickness(self):
         return 2.0
 
+    def read_title(self, side, tick_labels):
+        """The axis title beyond a side's tick labels ('' when none): one line of text within
+        three text heights outward, along the side's middle; a vertical side's title is
+        rotated (matplotlib's ylabel, GMT's y-axis label) and read turned upright."""
+        if not tick_labels:
+            return ""
+        height = self.text_height
+        if side.horizontal:
+            if side.outward > 0:
+                near = max(label.box[3] for label in tick_labels)
+                region = (side.start, near + 1, side.end, near + 3 * height)
+            else:
+                near = min(label.box[1] for label in tick_labels)
+                region = (side.start, near - 3 * height, side.end, near - 1)
+        else:
+            if side.outward > 0:
+                near = max(label.box[2] for label in tick_labels)
+                region = (near + 1, side.start, near + 3 * height, side.end)
+            else:
+                near = min(label.box[0] for label in tick_labels)
+                region = (near - 3 * height, side.start, near - 1, side.end)
+        inside = [label for label in self.labels
+                  if label.col0 >= region[0] and label.col1 <= region[2]
+                  and label.row0 >= region[1] and label.row1 <= region[3]
+                  and label.box() not in self.claimed]
+        if not inside:
+            return ""
+        col0, row0 = min(label.col0 for label in inside), min(label.row0 for label in inside)
+        col1, row1 = max(label.col1 for label in inside), max(label.row1 for label in inside)
+        margin = max(4, int(0.5 * height))
+        rows, cols = self.lum.shape
+        crop = self.lum[max(row0 - margin, 0):min(row1 + margin, rows),
+                        max(col0 - margin, 0):min(col1 + margin, cols)]
+        if not side.horizontal:
+            # Text written upward (rotated 90°): turned clockwise to read left to right.
+            crop = np.rot90(crop, k=-1)
+        image = crop_label(crop, (0, 0, crop.shape[1], crop.shape[0]), self.page, margin=0)
+        text = read_text(image)
+        if not side.horizontal and not unit_in_title(text):
+            # Written downward (rotated -90°), as some tools do on a right-hand axis.
+            text_down = read_text(crop_label(np.rot90(crop, k=2), (0, 0, crop.shape[1],
+                                                                   crop.shape[0]), self.page,
+                                             margin=0))
+            if unit_in_title(text_down):
+                text = text_down
+        return text
+
     def offset_multiplier(self, frame_box, axis):
         """matplotlib's offset text ('1e6' above the y axis, at the x axis' right end)."""
         left, top, right, bottom = frame_box
@@ -377,6 +428,8 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                 if best is None or len(candidate.kept) > len(best.kept):
                     best = candidate
             if best.fit is not None:
+                best.title = reader.read_title(sides[best.side], best.labels)
+                best.title_unit = unit_in_title(best.title)
                 best.multiplier, text = reader.offset_multiplier(layout.frame.box, axis)
                 if best.multiplier != 1.0:
                     reading.messages.append(

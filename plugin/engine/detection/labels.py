@@ -124,3 +124,36 @@ def _number(digits, decimal_comma):
         return float(digits)
     except ValueError:
         return None
+
+
+#: Length units an axis title names, in metres each (what "(km)" next to a metre CRS means).
+LENGTH_UNITS_METRES = {"m": 1.0, "km": 1000.0, "cm": 0.01, "mm": 0.001, "ft": 0.3048,
+                       "mi": 1609.344}
+_UNIT_WORDS = {"metres": "m", "meters": "m", "metre": "m", "meter": "m", "kilometres": "km",
+               "kilometers": "km", "kilometre": "km", "kilometer": "km", "feet": "ft",
+               "foot": "ft", "miles": "mi", "mile": "mi", "deg": "deg", "degrees": "deg",
+               "degree": "deg", "°": "deg"}
+
+
+def unit_in_title(text) -> str:
+    """The unit an axis title names: "km" for ``Easting (km)``, ``Northing [km]``,
+    ``x / km``, ``Distance in kilometres``; "deg" for degrees; "" when none is named.
+
+    Returns
+    -------
+    str
+        A key of :data:`LENGTH_UNITS_METRES`, "deg", or "".
+    """
+    text = normalise(text)
+    patterns = (r"[(\[]\s*([A-Za-z°]+)\s*[)\]]",  # Easting (km), Northing [m]
+                r"(?:/|,|\bin)\s*([A-Za-z°]+)\s*$")  # x / km, Easting, km, Distance in km
+    for pattern in patterns:
+        match = re.search(pattern, text)
+        if match:
+            word = match.group(1)
+            unit = word if word in LENGTH_UNITS_METRES else _UNIT_WORDS.get(word.lower(), "")
+            if not unit and word.lower() in LENGTH_UNITS_METRES:
+                unit = word.lower()
+            if unit:
+                return unit
+    return ""

@@ -166,3 +166,22 @@ def read_label(image) -> tuple:
                     break
             api.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
     return text, confidence
+
+
+#: Characters of axis titles ("Easting (km)", "Northing [m]", "Latitude (°N)").
+TITLE_WHITELIST = ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                   "()[]/,.-°' ")
+
+
+def read_text(image) -> str:
+    """Text of one line of words (an axis title), uint8 grey, dark text on white."""
+    from PIL import Image
+
+    api = _api()
+    with _LOCK:
+        api.SetVariable("tessedit_char_whitelist", TITLE_WHITELIST)
+        try:
+            api.SetImage(Image.fromarray(image))
+            return api.GetUTF8Text().strip()
+        finally:
+            api.SetVariable("tessedit_char_whitelist", WHITELIST)

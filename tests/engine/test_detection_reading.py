@@ -234,3 +234,58 @@ def test_units_named_by_axis_titles(title, unit):
     from colormap_decoder.plugin.engine.detection.labels import unit_in_title
 
     assert unit_in_title(title) == unit
+
+
+@pytest.mark.parametrize("x_rotation, x_align, y_rotation", [
+    (45, "right", 0), (90, "center", 0), (30, "right", 0), (0, "center", 90)])
+def test_rotated_tick_labels_read_turned(tmp_path, x_rotation, x_align, y_rotation):
+    """matplotlib tick labels at an angle (rotation=45 right-aligned, 90 centred; y labels at
+    90°) are read turned level and placed at their tick marks: both axes within a pixel."""
+    import matplotlib.pyplot as plt
+    from figures_for_detection import degree_formatter
+
+    grid, extent = lonlat_grid()
+    figure = plt.figure(figsize=(9, 6), dpi=100)
+    axes = figure.add_axes([0.12, 0.16, 0.66, 0.74])
+    bar_axes = figure.add_axes([0.81, 0.16, 0.025, 0.74])
+    image = axes.imshow(grid, cmap="viridis", vmin=-1500, vmax=2500, extent=extent,
+                        aspect="auto")
+    axes.xaxis.set_major_formatter(degree_formatter("x"))
+    axes.yaxis.set_major_formatter(degree_formatter("y"))
+    plt.setp(axes.get_xticklabels(), rotation=x_rotation, ha=x_align)
+    plt.setp(axes.get_yticklabels(), rotation=y_rotation, va="center")
+    figure.colorbar(image, cax=bar_axes)
+    figure.canvas.draw()
+    height = figure.canvas.get_width_height()[1]
+    (x0, y0), (x1, y1) = axes.get_window_extent().get_points()
+    figure.savefig(tmp_path / "rotated.png", dpi=100)
+    plt.close(figure)
+
+    class Truth:
+        frame = (x0, height - y1, x1, height - y0)
+
+    Truth.extent = extent
+    _, reading = read(tmp_path / "rotated.png")
+    turned = reading.x_axis if x_rotation else reading.y_axis
+    assert turned.rotated and len(turned.kept) >= 5
+    assert_axes_georeference(reading, Truth)
+
+
+def test_gmt_vertical_y_annotations_read_turned(tmp_path, shared_data):
+    """GMT with MAP_ANNOT_ORTHO empty writes the y annotations along the axis (rotated 90°)."""
+    grid_path = shared_data / "gmtserver_Kilauea.utm.nc"
+    run_gmt(tmp_path,
+            "gmt makecpt -Cturbo -T0/1500 > turbo.cpt",
+            "gmt set PS_MEDIA 8.5ix7.5i MAP_ANNOT_ORTHO z",
+            f"gmt grdimage {grid_path} -R254340/280020/2129880/2153640 -JX6i/5.5i -Cturbo.cpt "
+            "-X1i -Y1i -P -Baf -BWSne -K > fig.ps",
+            "gmt psscale -Cturbo.cpt -Dx6.4i/0i+w5.5i/0.3i -Bxaf -By+lm -O >> fig.ps",
+            "gmt psconvert fig.ps -Tg -E100")
+    _, reading = read(tmp_path / "fig.png")
+
+    class Truth:
+        frame = (100, 100, 700, 650)
+        extent = (254340, 280020, 2129880, 2153640)
+
+    assert reading.y_axis.rotated
+    assert_axes_georeference(reading, Truth, degrees=False)

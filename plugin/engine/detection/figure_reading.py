@@ -48,6 +48,8 @@ class AxisReading:
     #: (labels.unit_in_title: "km", "m", "ft", "deg"... or "").
     title: str = ""
     title_unit: str = ""
+    #: The labels were written at an angle and read turned level.
+    rotated: bool = False
 
     @property
     def kept(self) -> list:
@@ -106,8 +108,14 @@ class _Reader:
             exclude[row0 + inset:row1 - inset, col0 + inset:col1 - inset] = False
             col0, row0, col1, row1 = layout.colorbar.pixel_box()
             exclude[max(row0 - 1, 0):row1 + 1, max(col0 - 1, 0):col1 + 1] = True
-        glyphs = find_glyphs(ink_mask(self.lum, self.page), exclude)
+        ink = ink_mask(self.lum, self.page)
+        glyphs = find_glyphs(ink, exclude)
         self.labels = merge_into_labels(glyphs)
+        # Ink of the glyphs only (not of lines touching the frame): rotated labels' pixels.
+        self.glyph_ink = np.zeros_like(ink)
+        for glyph in glyphs:
+            self.glyph_ink[glyph.row0:glyph.row1, glyph.col0:glyph.col1] = \
+                ink[glyph.row0:glyph.row1, glyph.col0:glyph.col1]
         heights = np.array([label.height for label in self.labels if label.glyphs >= 2])
         self.text_height = float(np.median(heights)) if heights.size else 10.0
         self.cache = {}
@@ -210,9 +218,45 @@ class _Reader:
         reading = AxisReading(side.name, labels)
         if not ocr:
             return reading
+        self._place_and_fit(reading, side, allow_log, cylindrical)
+        if reading.fit is None and not allow_log:
+            # Labels written at an angle (matplotlib's rotation=45/90, GMT's vertical y
+            # annotations) come apart into glyphs that read as nothing: read them turned.
+            labels, anchors = self.rotated_labels(side)
+            best = None
+            # Where a turned label's tick is depends on its alignment (a 45° label is
+            # right-aligned at its tick, a 90° one centred): the anchor whose labels meet the
+            # most tick marks, then fit closest, is the figure's.
+            for rule in range(len(anchors[0]) if anchors else 0):
+                for label, anchor in zip(labels, anchors):
+                    label.label_position, label.tick_position = anchor[rule], None
+                    label.tick_only = False
+                turned = AxisReading(side.name, labels)
+                self._place_and_fit(turned, side, allow_log, cylindrical)
+                score = (turned.fit is not None, len(turned.kept),
+                         sum(label.tick_position is not None for label in labels),
+                         -turned.fit.rmse_px if turned.fit is not None else 0.0)
+                if best is None or score > best[0]:
+                    best = (score, rule, turned.problem)
+            if best is not None:
+                for label, anchor in zip(labels, anchors):
+                    label.label_position, label.tick_position = anchor[best[1]], None
+                    label.tick_only = False
+                turned = AxisReading(side.name, labels)
+                self._place_and_fit(turned, side, allow_log, cylindrical)
+                if turned.fit is not None:
+                    turned.rotated = True
+                    return turned
+                reading.problem += (f"; read as labels written at an angle: "
+                                    f"{turned.problem.split(' on the ')[0]}")
+        return reading
+
+    def _place_and_fit(self, reading, side, allow_log, cylindrical):
+        """Tick marks (or grid lines) attached to a reading's labels, and their fit."""
+        labels = reading.labels
         if not labels:
             reading.problem = f"no labels beside the {side.name} side"
-            return reading
+            return
         thickness = self._line_thickness()
         ticks, _ = find_tick_marks(self.layout.dark, side, thickness)
         snapped = self.layout.snap_offset != 0.0
@@ -234,7 +278,96 @@ class _Reader:
             reading.problem = (f"{kept} of {numbers} labels read as numbers on the {side.name} "
                                f"side agree on one {'scale' if allow_log else 'linear scale'}")
             reading.fit = None
-        return reading
+
+    def rotated_labels(self, side):
+        """Labels written at an angle beside a side, each read turned along its own long axis.
+
+        The glyphs in a band outside the side are grouped by closeness (a label's glyphs are
+        less than half a text height apart, neighbouring labels much more); each group's
+        principal axis gives its angle; its ink alone (not a neighbour's reaching into its
+        box) is turned level, both ways round, and read. A label's place along the side is
+        the middle of its end nearest the side: the anchor of a right-aligned 45° label and
+        the centre of a 90° one.
+
+        Returns
+        -------
+        labels : list of TickLabel
+        anchors : list of tuple of float
+            Per label, where its tick may be along the side: its middle, its far end, its near
+            end, the middle of its end nearest the side.
+        """
+        from scipy import ndimage
+
+        height = self.text_height
+        rows, cols = self.lum.shape
+        reach = int(8 * height + 0.03 * max(rows, cols))
+        if side.horizontal:
+            lo, hi = (side.position + 2, side.position + reach) if side.outward > 0 else \
+                (side.position - reach, side.position - 2)
+            r0, r1 = int(max(lo, 0)), int(min(hi, rows))
+            c0, c1 = int(max(side.start - 3 * height, 0)), int(min(side.end + 3 * height, cols))
+        else:
+            lo, hi = (side.position + 2, side.position + reach) if side.outward > 0 else \
+                (side.position - reach, side.position - 2)
+            c0, c1 = int(max(lo, 0)), int(min(hi, cols))
+            r0, r1 = int(max(side.start - 3 * height, 0)), int(min(side.end + 3 * height, rows))
+        if r1 - r0 < 4 or c1 - c0 < 4:
+            return [], []
+        ink = self.glyph_ink[r0:r1, c0:c1]
+        grown = ndimage.binary_dilation(ink, iterations=max(1, int(round(0.2 * height))))
+        groups, count = ndimage.label(grown)
+        labels, anchors = [], []
+        for index, found in enumerate(ndimage.find_objects(groups)):
+            if found is None:
+                continue
+            member = (groups[found] == index + 1) & ink[found]
+            ys, xs = np.nonzero(member)
+            if ys.size < 10 or max(ys.ptp(), xs.ptp()) < 1.5 * height:
+                continue
+            ys = ys + found[0].start + r0
+            xs = xs + found[1].start + c0
+            centred = np.column_stack([xs - xs.mean(), ys - ys.mean()]).astype(float)
+            _, _, axes = np.linalg.svd(centred, full_matrices=False)
+            angle = float(np.degrees(np.arctan2(axes[0][1], axes[0][0])))
+            tilt = abs((angle + 90) % 180 - 90)
+            if tilt < 15:
+                continue  # level text: the ordinary reading's
+            text, parsed = self._read_turned(ys, xs, angle)
+            # Candidate anchors along the side: the ink's middle, either end of its extent,
+            # and the middle of its end nearest the side.
+            across, along = (ys, xs) if side.horizontal else (xs, ys)
+            distance = np.abs(across - side.position)
+            end = distance <= distance.min() + 0.5 * height
+            anchors.append((0.5 * (along.min() + along.max() + 1), float(along.max()) + 1.0,
+                            float(along.min()), float(along[end].mean()) + 0.5))
+            box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+            labels.append(TickLabel(box, text, None if parsed is None else parsed.value,
+                                    anchors[-1][0], parsed=parsed))
+        return labels, anchors
+
+    def _read_turned(self, ys, xs, angle):
+        """Text and parsed value of one label's ink turned level (both ways round tried)."""
+        from scipy import ndimage
+
+        height = self.text_height
+        margin = int(height)
+        row0, col0 = ys.min() - margin, xs.min() - margin
+        patch = np.full((ys.ptp() + 1 + 2 * margin, xs.ptp() + 1 + 2 * margin), self.page,
+                        np.float32)
+        patch[ys - row0, xs - col0] = self.lum[ys, xs]
+        best = ("", None)
+        for turn in (angle, angle + 180.0):
+            level = ndimage.rotate(patch, turn, reshape=True, order=1, cval=self.page)
+            dark = np.nonzero(level < self.page - max(40.0, self.page / 3.0))
+            if dark[0].size == 0:
+                continue
+            box = (int(dark[1].min()), int(dark[0].min()), int(dark[1].max()) + 1,
+                   int(dark[0].max()) + 1)
+            text, _ = read_label(crop_label(level, box, self.page))
+            parsed = parse_label(text)
+            if parsed is not None and (best[1] is None or len(text) > len(best[0])):
+                best = (text, parsed)
+        return best
 
     def _line_thickness(self):
         return 2.0
@@ -507,7 +640,8 @@ def describe_axis(axis, what) -> str:
     if axis.fit is None:
         return f"{what} ({axis.side} side): {axis.problem}. Labels: {read or 'none'}."
     fit = axis.fit
-    return (f"{what} ({axis.side} side): {len(axis.kept)} of {len(axis.labels)} labels kept, "
+    turned = ", written at an angle and read turned level" if axis.rotated else ""
+    return (f"{what} ({axis.side} side{turned}): {len(axis.kept)} of {len(axis.labels)} labels kept, "
             f"{'logarithmic' if fit.logarithmic else 'linear'} fit, residuals RMS "
             f"{fit.rmse_px:.2f} px, max {fit.max_residual_px:.2f} px. Labels (text→value@pixel): "
             f"{read}.")

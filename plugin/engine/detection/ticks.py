@@ -296,7 +296,8 @@ def fit_ticks(labels, allow_log=False, linear_only_if_nonpositive=True,
     for label, inlier in zip(usable, inliers):
         label.kept = bool(inlier)
     kept = [label for label in usable if label.kept]
-    if len(kept) >= 3 and all(label.tick_only for label in kept):
+    if len(kept) >= 3 and all(label.tick_only and label.tick_position is not None
+                              for label in kept):
         y = np.log10(values) if logarithmic else values
         snapped = _snapped_line(kept, y[inliers])
         if snapped is not None:

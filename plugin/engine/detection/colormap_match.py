@@ -145,6 +145,99 @@ def recognise_colormap(fractions, colours_srgb, noise_delta_e=0.0, resources=Non
         bool(mean[best] <= EXACT_MEAN_DELTA_E + noise_delta_e))
 
 
+def recognise_discrete_colormap(block_fractions, block_colours_srgb, noise_delta_e=0.0,
+                                resources=None) -> "RecognisedColormap | None":
+    """The named colormap a discrete bar's blocks are samples of, or None.
+
+    A stepped bar (matplotlib's contourf, a GMT discrete .cpt) shows a few colours of a
+    continuous colormap; compared sample by sample with the continuous table it never matches.
+    Each block's colour is compared instead with each scale's colour at the block's middle (the
+    colour matplotlib's contourf gives a class), both directions.
+
+    Parameters
+    ----------
+    block_fractions : ndarray (k,)
+        Each block's middle along the bar, 0 at the low end, 1 at the high end.
+    block_colours_srgb : ndarray (k, 3)
+        Each block's colour, sRGB in [0, 1].
+    noise_delta_e : float
+    resources : str, optional
+
+    Returns
+    -------
+    RecognisedColormap or None
+        ``exact`` when every block is within :data:`EXACT_MEAN_DELTA_E` (plus noise) on average
+        of the scale at its middle: the table then gives the exact class colours.
+    """
+    where = np.clip(np.asarray(block_fractions, float), 0.0, 1.0)
+    if where.size < 3:
+        return None
+    blocks = srgb_to_lab(np.asarray(block_colours_srgb, float))
+    names, tables, grid = _candidates(resources)
+    if not names:
+        return None
+    distances = []
+    for fractions in (where, 1.0 - where):
+        # The table entry the middle falls in (matplotlib's lookup), not a blend of two.
+        entry = np.minimum((fractions * grid.size).astype(int), grid.size - 1)
+        distances.append(np.linalg.norm(tables[:, entry] - blocks[None], axis=2))
+    mean_f, mean_b = distances[0].mean(axis=1), distances[1].mean(axis=1)
+    reverse = mean_b < mean_f
+    mean = np.where(reverse, mean_b, mean_f)
+    worst = np.where(reverse, distances[1].max(axis=1), distances[0].max(axis=1))
+    order = np.argsort(mean, kind="stable")
+    best = order[0]
+    if mean[best] > MATCH_MEAN_DELTA_E + noise_delta_e or \
+            worst[best] > MATCH_MAX_DELTA_E + 2 * noise_delta_e:
+        return None
+
+    def named(i):
+        name = names[i]
+        if not reverse[i]:
+            return name
+        return name[:-2] if name.endswith("_r") else name + "_r"
+
+    best_name = named(best)
+    rivals = [i for i in order[1:] if named(i) != best_name]
+    second = rivals[0] if rivals else None
+    return RecognisedColormap(
+        best_name, float(mean[best]), float(worst[best]),
+        "" if second is None else named(second),
+        float("nan") if second is None else float(mean[second]),
+        bool(mean[best] <= EXACT_MEAN_DELTA_E + noise_delta_e))
+
+
+def _class_colours(scale, middles):
+    """The colours the decoder gives classes of ``scale`` (colour_decoding.ClassMatcher.
+    from_levels): a lookup table's entry each middle falls in, else the colour there."""
+    from ..colour_decoding import _is_lookup_table
+
+    if _is_lookup_table(scale):
+        entries = np.asarray(scale.colours)[1:-1]
+        return entries[np.minimum((np.asarray(middles) * len(entries)).astype(int),
+                                  len(entries) - 1)]
+    return scale.colour_at(np.asarray(middles))
+
+
+def _block_colours(fractions, samples, settings):
+    """Middles (fractions) and colours of a discrete bar's classes (``settings.levels``)."""
+    levels = np.asarray(settings.levels, float)
+    if settings.logarithmic:
+        low, high = np.log10(settings.vmin), np.log10(settings.vmax)
+        edges = (np.log10(levels) - low) / (high - low)
+    else:
+        edges = (levels - settings.vmin) / (settings.vmax - settings.vmin)
+    middles, colours = [], []
+    for start, end in zip(edges[:-1], edges[1:]):
+        # The block's inner 60 %: clear of the boundary between two colours.
+        inner = (fractions >= start + 0.2 * (end - start)) & (fractions <= end - 0.2 * (end - start))
+        if not inner.any():
+            return None, None
+        middles.append(0.5 * (start + end))
+        colours.append(np.median(np.asarray(samples)[inner], axis=0))
+    return np.array(middles), np.array(colours)
+
+
 def fits_data_better(rgb, box, table_scale, sampled_scale, samples=20000, seed=0) -> bool:
     """Whether the map's own pixels lie at least as close to a named table as to the bar sampled
     off the figure (median CIELAB distance to each scale's colours, over pixels near either).
@@ -163,6 +256,14 @@ def fits_data_better(rgb, box, table_scale, sampled_scale, samples=20000, seed=0
     -------
     bool
     """
+    fractions = np.linspace(0.0, 1.0, 2048)
+    return _data_closer_to_first(rgb, box, table_scale.colour_at(fractions),
+                                 sampled_scale.colour_at(fractions), samples, seed)
+
+
+def _data_closer_to_first(rgb, box, first_srgb, second_srgb, samples=20000, seed=0) -> bool:
+    """Whether the map's pixels lie at least as close to the first set of colours as to the
+    second (median CIELAB distance to the nearest colour of each, over pixels near either)."""
     from scipy.spatial import cKDTree
 
     col0, row0, col1, row1 = box
@@ -172,10 +273,9 @@ def fits_data_better(rgb, box, table_scale, sampled_scale, samples=20000, seed=0
     rng = np.random.default_rng(seed)
     pick = patch[rng.choice(patch.shape[0], min(samples, patch.shape[0]), replace=False)]
     lab = srgb_to_lab(pick.astype(np.float64) / 255.0)
-    fractions = np.linspace(0.0, 1.0, 2048)
     distances = []
-    for scale in (table_scale, sampled_scale):
-        tree = cKDTree(srgb_to_lab(scale.colour_at(fractions)))
+    for colours in (first_srgb, second_srgb):
+        tree = cKDTree(srgb_to_lab(np.asarray(colours, np.float64)))
         distances.append(tree.query(lab)[0])
     table, sampled = distances
     # Pixels of the data (near either scale), not lines, text or background.
@@ -251,6 +351,15 @@ def read_bar_colours(rgb, layout, settings) -> "BarColours":
                                                  settings.vmax)
     recognised = recognise_colormap(fractions, samples, layout.colorbar.across_spread,
                                     settings.qgis_resources)
+    middles = None
+    if recognised is None and settings.levels and settings.vmin is not None and \
+            settings.vmax is not None:
+        # A stepped bar: its blocks may be samples of a named colormap.
+        middles, colours = _block_colours(fractions, samples, settings)
+        if middles is not None:
+            recognised = recognise_discrete_colormap(middles, colours,
+                                                     layout.colorbar.across_spread,
+                                                     settings.qgis_resources)
     sampled = colour_scale_from_samples(samples, name="colorbar (found on the figure)",
                                         positions=fractions)
     if recognised is None:
@@ -258,5 +367,12 @@ def read_bar_colours(rgb, layout, settings) -> "BarColours":
     table = resolve_colour_scale(recognised.name, settings.qgis_resources)
     box = layout.frame.inner_pixel_box() if layout.frame is not None else \
         (0, 0, rgb.shape[1], rgb.shape[0])
-    recognised.exact = fits_data_better(rgb, box, table, sampled)
+    if middles is not None:
+        # Classes: the table's colours at the blocks' middles against the blocks' own.
+        # Both as a renderer writes them, in 8 bits (else the bar's own, read off those very
+        # pixels, always wins by the rounding).
+        recognised.exact = recognised.exact and _data_closer_to_first(
+            rgb, box, np.round(_class_colours(table, middles) * 255) / 255, colours)
+    else:
+        recognised.exact = fits_data_better(rgb, box, table, sampled)
     return BarColours(sampled, recognised, table)

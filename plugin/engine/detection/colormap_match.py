@@ -116,17 +116,38 @@ def recognise_colormap(fractions, colours_srgb, noise_delta_e=0.0, resources=Non
     low = np.clip(np.floor(position).astype(int), 0, grid.size - 2)
     weight = (position - low)[None, :, None]
     backward = tables[:, low] * (1 - weight) + tables[:, low + 1] * weight
-    distance_f = np.linalg.norm(forward - bar[None], axis=2)
-    distance_b = np.linalg.norm(backward - bar[None], axis=2)
-    mean_f, mean_b = distance_f.mean(axis=1), distance_b.mean(axis=1)
+    return _best_of(names, np.linalg.norm(forward - bar[None], axis=2),
+                    np.linalg.norm(backward - bar[None], axis=2), noise_delta_e)
+
+
+def _best_of(names, distance_forward, distance_backward, noise_delta_e):
+    """The scale, read in its better direction, nearest on average to the samples, or None.
+
+    Parameters
+    ----------
+    names : list of str
+        The candidate scales.
+    distance_forward, distance_backward : ndarray (len(names), n)
+        ΔE*ab from each sample to each scale read low to high, and high to low.
+    noise_delta_e : float
+        The figure's colour noise (ΔE*ab): the thresholds grow by it.
+
+    Returns
+    -------
+    RecognisedColormap or None
+        None when even the nearest scale is beyond :data:`MATCH_MEAN_DELTA_E` on average or
+        :data:`MATCH_MAX_DELTA_E` at its worst sample (both plus the noise).
+    """
+    mean_f, mean_b = distance_forward.mean(axis=1), distance_backward.mean(axis=1)
     reverse = mean_b < mean_f
     mean = np.where(reverse, mean_b, mean_f)
-    worst = np.where(reverse, distance_b.max(axis=1), distance_f.max(axis=1))
+    worst = np.where(reverse, distance_backward.max(axis=1), distance_forward.max(axis=1))
     order = np.argsort(mean, kind="stable")
     best = order[0]
     if mean[best] > MATCH_MEAN_DELTA_E + noise_delta_e or \
             worst[best] > MATCH_MAX_DELTA_E + 2 * noise_delta_e:
         return None
+
     def named(i):
         name = names[i]
         if not reverse[i]:
@@ -181,30 +202,7 @@ def recognise_discrete_colormap(block_fractions, block_colours_srgb, noise_delta
         # The table entry the middle falls in (matplotlib's lookup), not a blend of two.
         entry = np.minimum((fractions * grid.size).astype(int), grid.size - 1)
         distances.append(np.linalg.norm(tables[:, entry] - blocks[None], axis=2))
-    mean_f, mean_b = distances[0].mean(axis=1), distances[1].mean(axis=1)
-    reverse = mean_b < mean_f
-    mean = np.where(reverse, mean_b, mean_f)
-    worst = np.where(reverse, distances[1].max(axis=1), distances[0].max(axis=1))
-    order = np.argsort(mean, kind="stable")
-    best = order[0]
-    if mean[best] > MATCH_MEAN_DELTA_E + noise_delta_e or \
-            worst[best] > MATCH_MAX_DELTA_E + 2 * noise_delta_e:
-        return None
-
-    def named(i):
-        name = names[i]
-        if not reverse[i]:
-            return name
-        return name[:-2] if name.endswith("_r") else name + "_r"
-
-    best_name = named(best)
-    rivals = [i for i in order[1:] if named(i) != best_name]
-    second = rivals[0] if rivals else None
-    return RecognisedColormap(
-        best_name, float(mean[best]), float(worst[best]),
-        "" if second is None else named(second),
-        float("nan") if second is None else float(mean[second]),
-        bool(mean[best] <= EXACT_MEAN_DELTA_E + noise_delta_e))
+    return _best_of(names, distances[0], distances[1], noise_delta_e)
 
 
 def _class_colours(scale, middles):

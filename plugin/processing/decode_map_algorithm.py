@@ -37,7 +37,6 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
     QgsProcessingUtils,
-    QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QUrl
 from qgis.PyQt.QtGui import QIcon
@@ -45,6 +44,7 @@ from qgis.PyQt.QtGui import QIcon
 from .. import ICON_PATH
 from .dependencies import missing_dependencies_message
 from .gdal_messages import quiet_georeferencing_probe
+from .progress import feedback_progress
 
 
 def field_type(name, qgis_version=None):
@@ -69,6 +69,16 @@ def field_type(name, qgis_version=None):
 
     return {"Double": QVariant.Type.Double, "Int": QVariant.Type.Int,
             "Bool": QVariant.Type.Bool}[name]
+
+
+#: The geometry type of the point layer: ``Qgis.WkbType`` since QGIS 3.30 (QGIS 4 keeps only it),
+#: ``QgsWkbTypes.Type`` before.
+try:
+    POINT_WKB_TYPE = Qgis.WkbType.Point
+except AttributeError:  # QGIS before 3.30
+    from qgis.core import QgsWkbTypes
+
+    POINT_WKB_TYPE = QgsWkbTypes.Point
 
 
 #: The README's section on decoding a figure, online (the same as the shipped help page).
@@ -636,15 +646,8 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         settings = self._settings(parameters, context)
         for note in getattr(self, "_box_notes", ()):
             feedback.pushInfo(note)
-        shown = []
-
-        def progress(fraction, message):
-            # The engine repeats a stage's message with each step of it; the log shows it once.
-            if message and (not shown or shown[-1] != message):
-                shown.append(message)
-                feedback.setProgressText(message)
-            feedback.setProgress(100.0 * fraction)
-            return feedback.isCanceled()
+        # The engine's cancellation hook: asked between stages and inside long loops.
+        progress = feedback_progress(feedback)
 
         result = decode_map(settings, progress=progress, log=self._log_function(feedback))
         results = self._write_outputs(parameters, context, feedback, result)
@@ -861,7 +864,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             os.makedirs(os.path.dirname(os.path.abspath(points_file)), exist_ok=True)
         try:
             sink, destination = self.parameterAsSink(parameters, self.OUTPUT_POINTS, context,
-                                                     fields, QgsWkbTypes.Point, crs)
+                                                     fields, POINT_WKB_TYPE, crs)
         except QgsProcessingException as error:
             raise QgsProcessingException(self.tr(
                 "OUTPUT_POINTS: cannot create the point layer ({}). Choose a destination "

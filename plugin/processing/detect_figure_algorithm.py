@@ -25,6 +25,7 @@ from qgis.PyQt.QtGui import QIcon
 from .. import ICON_PATH
 from .dependencies import missing_dependencies_message
 from .gdal_messages import quiet_georeferencing_probe
+from .progress import feedback_progress
 
 
 class DetectFigureAlgorithm(QgsProcessingAlgorithm):
@@ -141,16 +142,8 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
                          if destination])
         except EngineError as error:
             raise QgsProcessingException(f"{error.parameter}: {error}") from error
-        shown = []
-
-        def progress(fraction, message):
-            # The engine's cancellation hook, as decodemap's: asked between stages and before
-            # each tick label is read; True stops the run.
-            if message and (not shown or shown[-1] != message):
-                shown.append(message)
-                feedback.setProgressText(message)
-            feedback.setProgress(100.0 * fraction)
-            return feedback.isCanceled()
+        # The engine's cancellation hook: asked between stages and inside long loops.
+        progress = feedback_progress(feedback)
 
         try:
             # Budgeted from the header before any pixel is read, as decodemap's jobs are.

@@ -2,7 +2,7 @@
 
 Run by hand (never by the tests, which assert the same targets case by case):
 
-    /usr/bin/python3 bench/accuracy_table.py [--unmap-python /tmp/unmap-venv/bin/python]
+    /usr/bin/python3 bench/accuracy_table.py [--unmap-python /var/lib/colormap-decoder/peers/unmap-0.1.2/bin/python]
         [--only SUBSTRING] [--json numbers.json]
 
 Figures (each from a real grid, drawn by a real renderer; see ``cases``):

@@ -4,7 +4,7 @@ Run by hand, never from the tests:
 
     /usr/bin/python3 bench/bench_pipeline.py [--megapixels 12] [--quick]
                                              [--scaling [--scaling-100] [--scaling-only]]
-                                             [--unmap-python /tmp/unmap-venv/bin/python]
+                                             [--unmap-python /var/lib/colormap-decoder/peers/unmap-0.1.2/bin/python]
     /usr/bin/python3 bench/bench_pipeline.py --whole [--megapixels 12] [--repeats 3]
     /usr/bin/python3 bench/bench_pipeline.py --whole-scaling [1 4 12 25 50 100]
 

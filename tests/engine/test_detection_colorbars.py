@@ -100,6 +100,15 @@ MATPLOTLIB_VARIANTS = {
         dict(cmap="Greys", horizontal=True, extend="max"), 3),
     "vertical, black to white (cubehelix), outline, extend both, JPEG": (
         dict(cmap="cubehelix", extend="both", jpeg_quality=85), 14),
+    # A white end like the page's and no outline: the palest stretch is followed by its fade
+    # into the page's colour (Greys' first tenth is within 16 levels of white).
+    "vertical, white high end (Greys reversed), no outline": (
+        dict(cmap="Greys_r", outline=False), 3),
+    "horizontal, white low end (Greys), no outline, extend max, labels on top, 150 dpi, JPEG": (
+        dict(cmap="Greys", horizontal=True, outline=False, extend="max",
+             labels_on_far_side=True, dpi=150, jpeg_quality=85), 14),
+    "horizontal, black to white (cubehelix), no outline, extend min": (
+        dict(cmap="cubehelix", horizontal=True, outline=False, extend="min"), 3),
     "horizontal, extend both, own colours, JPEG": (
         dict(cmap="viridis", horizontal=True, extend="both", under="black", over="#e0e0e0",
              jpeg_quality=85), 14),

@@ -377,6 +377,9 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
                     not _quiet_sides(image, start, end, first, last + 1, max_thickness + 4):
                 continue
             taken.append((start, end, first, last))
+            # A bar with no outline whose end fades into the page's colour (Greys, cubehelix,
+            # gist_earth): its palest stretch is not a strip pixel; follow the fade to its end.
+            first, last = _follow_pale_ends(image, page_rgb, start, end, first, last)
             lo, hi, ends_colours = _extension_ends(image, page_rgb, start, end, first, last + 1)
             edges = [float(start), float(end), lo, hi]
             if dark is not None:
@@ -454,6 +457,105 @@ def _follow_outline(image, dark, start, end, first, last, max_thickness=4,
                 break
             previous, current = colour, row
         bounds[index] = current
+    return bounds[0], bounds[1]
+
+
+def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0,
+                      max_share=0.35):
+    """(first, last) slices of a strip extended through an end that fades into the page.
+
+    Where a colormap's end is the page's colour (the white end of 'Greys', 'cubehelix',
+    'gist_earth' on a white page), the slices within :data:`STRIP_PAGE_CONTRAST` of the page
+    are not strip pixels and the strip stops short of the bar's end. Beyond such an end the
+    slices are followed while each is one colour across, near its neighbour, and no farther
+    from the page than the one before (the colormap's own continuation towards the page's
+    colour). The contrast to the page (|ΔR| + |ΔG| + |ΔB|) of the slices still at least
+    ``min_contrast`` from it is fitted with a line along the bar; where that line reaches the
+    page's colour is the bar's end (the last few slices are the page's colour within the
+    figure's noise and show no edge of their own). An end that does not fade (an outline, a
+    colour unlike the page, a fade with no steady trend) stays where it is.
+
+    Parameters
+    ----------
+    image : ndarray of uint8 (slices, across, 3)
+        The figure, oriented so that slices across the strip are rows.
+    page_rgb : array-like of 3
+        The page colour (sRGB, 0-255).
+    start, end : int
+        The strip's edges across (pixel edges; ``end`` exclusive).
+    first, last : int
+        The strip's first and last slice.
+    min_contrast : float
+        Least contrast to the page (sum over channels, 0-765) of a slice used in the fit.
+    max_share : float
+        Longest extension at each end, as a share of the strip's length.
+
+    Returns
+    -------
+    first, last : int
+        The strip's first and last slice, ends extended to the fitted page crossing (rounded
+        to whole slices).
+    """
+    page = np.asarray(page_rgb, np.float64)
+    inside = slice(start + 1, max(end - 1, start + 2))
+    n_slices = image.shape[0]
+    length = last - first + 1
+    bounds = [first, last]
+
+    def colour_at(row):
+        return np.median(image[row, inside].astype(np.float64), axis=0)
+
+    for index, direction in ((0, -1), (1, 1)):
+        edge = bounds[index]
+        previous = colour_at(edge)
+        contrast_at_edge = np.abs(previous - page).sum()
+        # Only an end already pale continues into the page's colour.
+        if contrast_at_edge > 6 * STRIP_PAGE_CONTRAST:
+            continue
+        rows, contrasts = [], []
+        # The strip's own last slices set the trend the pale ones must continue.
+        for row in range(edge - direction * min(8, length // 4), edge + direction, direction):
+            rows.append(row)
+            contrasts.append(np.abs(colour_at(row) - page).sum())
+        if contrasts[-1] >= contrasts[0]:
+            continue
+        limit = int(max_share * length)
+        row = edge
+        while True:
+            nxt = row + direction
+            if not 0 <= nxt < n_slices or abs(nxt - edge) > limit:
+                break
+            pixels = image[nxt, inside].astype(np.float64)
+            colour = np.median(pixels, axis=0)
+            contrast = np.abs(colour - page).sum()
+            if contrast < min_contrast or \
+                    np.abs(pixels - colour).sum(axis=1).max() > STRIP_SMOOTH_STEP or \
+                    np.abs(colour - previous).sum() > STRIP_SMOOTH_STEP or \
+                    contrast > contrasts[-1] + min_contrast:
+                break
+            rows.append(nxt)
+            contrasts.append(contrast)
+            previous, row = colour, nxt
+        if row == edge:
+            continue
+        rows, contrasts = np.array(rows, float), np.array(contrasts)
+        # The fit on the pale stretch only (its colours run on one segment of the colormap).
+        pale = contrasts <= 2 * STRIP_PAGE_CONTRAST + min_contrast
+        if pale.sum() < 4:
+            pale[:] = True
+        slope, intercept = np.polyfit(rows[pale], contrasts[pale], 1)
+        if slope * direction >= 0:
+            bounds[index] = row
+            continue
+        crossing = -intercept / slope
+        # The crossing lies beyond the last slice followed, within the invisible stretch.
+        reach = abs(crossing - row)
+        if (crossing - row) * direction < 0 or reach > max(3.0, 0.1 * abs(row - edge) + 3):
+            bounds[index] = row
+            continue
+        # Slice k covers k..k+1 and is measured at its centre k + 0.5: the bar's end (a pixel
+        # edge) is at crossing + 0.5, which the whole slices first..last span to within 0.5.
+        bounds[index] = int(round(crossing - 0.5)) if direction > 0 else int(round(crossing + 0.5))
     return bounds[0], bounds[1]
 
 

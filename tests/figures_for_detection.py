@@ -15,7 +15,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from figures_for_tests import draw_contourf  # noqa: E402
+from figures_for_tests import draw_contourf, topobathy  # noqa: E402
 from matplotlib import colors as mcolors  # noqa: E402
 from matplotlib import ticker  # noqa: E402
 
@@ -67,6 +67,85 @@ class DetectionFigure:
         left, top, right, bottom = self.frame
         return (left + (np.asarray(mx, float) - west) / (east - west) * (right - left),
                 top + (north - np.asarray(my, float)) / (north - south) * (bottom - top))
+
+
+def lonlat_topobathy():
+    """The topo-bathymetry grid with west longitudes as map labels print them.
+
+    Returns
+    -------
+    grid : ndarray (rows, columns)
+    extent : tuple (west, east, south, north)
+        Degrees; the file stores 234–238 °E, returned as -126 to -122.
+    """
+    grid, extent = topobathy()
+    return grid, (extent[0] - 360, extent[1] - 360, extent[2], extent[3])
+
+
+def render_cartopy_plate_carree(grid, extent, path, interpolation="bilinear"):
+    """cartopy plate carrée with gridline labels (no tick marks) and a colorbar.
+
+    Parameters
+    ----------
+    grid : ndarray (rows, columns)
+    extent : tuple (west, east, south, north)
+        Degrees.
+    path : path-like
+        The PNG to write.
+    interpolation : str or None
+        matplotlib's ``imshow`` interpolation (None: its default).
+
+    Returns
+    -------
+    DetectionFigure
+        The axes' frame and extent as cartopy placed them (no colorbar box).
+    """
+    import cartopy.crs as ccrs
+
+    figure = plt.figure(figsize=(9, 6), dpi=100)
+    axes = figure.add_axes([0.1, 0.1, 0.7, 0.8], projection=ccrs.PlateCarree())
+    image = axes.imshow(grid, extent=extent, transform=ccrs.PlateCarree(), cmap="viridis",
+                        origin="upper", interpolation=interpolation)
+    axes.set_extent(extent, crs=ccrs.PlateCarree())
+    lines = axes.gridlines(draw_labels=True, linewidth=0.5, color="gray")
+    lines.top_labels = False
+    lines.right_labels = False
+    figure.colorbar(image, cax=figure.add_axes([0.83, 0.1, 0.025, 0.8]))
+    figure.canvas.draw()
+    height = figure.canvas.get_width_height()[1]
+    (x0, y0), (x1, y1) = axes.get_window_extent().get_points()
+    west, east, south, north = axes.get_extent()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return DetectionFigure(str(path), (x0, height - y1, x1, height - y0), None,
+                           (west, east, south, north),
+                           (float(np.nanmin(grid)), float(np.nanmax(grid))),
+                           np.asarray(grid, float))
+
+
+def frame_gcps_csv(path, truth):
+    """Write the renderer's own GCPs: the frame's corners and centre in map coordinates.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV to write (``pixel_x,pixel_y,map_x,map_y``).
+    truth : object
+        With ``frame`` (left, top, right, bottom; pixels) and ``pixel_to_map(x, y)``.
+
+    Returns
+    -------
+    str
+        ``path``.
+    """
+    left, top, right, bottom = truth.frame
+    lines = ["pixel_x,pixel_y,map_x,map_y"]
+    for x, y in ((left, top), (right, top), (left, bottom), (right, bottom),
+                 (0.5 * (left + right), 0.5 * (top + bottom))):
+        mx, my = truth.pixel_to_map(x, y)
+        lines.append(f"{x!r},{y!r},{float(mx)!r},{float(my)!r}")
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
 
 
 def degree_formatter(axis):

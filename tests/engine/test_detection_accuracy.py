@@ -220,12 +220,7 @@ def test_cartopy_mercator_map_georeferenced_in_mercator(tmp_path, shared_data):
         figure_path=str(path), colormap="viridis", vmin=0, vmax=180,
         gcps_path=str(tmp_path / "gcps.csv"), gcp_crs="EPSG:3395",
         plot_area_extent=(left + 1, right - 1, -bottom + 1, -top - 1)))
-    p95 = []
-    for result in (auto, hand):
-        expected = geographic_truth_on_output(result, grid, transform)
-        values = np.asarray(result.values, float)
-        both = np.isfinite(values) & np.isfinite(expected)
-        p95.append(float(np.percentile(np.abs(values[both] - expected[both]), 95)))
+    p95 = [p95_error(result, geographic_truth_on_output(result, grid, transform)) for result in (auto, hand)]
     print("p95 error (Myr): auto", p95[0], "hand", p95[1])
     assert p95[0] <= 2 * p95[1], p95
 
@@ -284,12 +279,7 @@ def test_matplotlib_axes_in_kilometres_on_a_metre_crs(tmp_path, shared_data, xla
         figure_path=truth.path, colormap="turbo", vmin=0, vmax=1500,
         gcps_path=str(tmp_path / "gcps.csv"), gcp_crs="EPSG:32605",
         plot_area_extent=(np.ceil(left), np.floor(right), -np.floor(bottom), -np.ceil(top))))
-    p95 = []
-    for result in (auto, hand):
-        expected = grid_on_output(result, grid, extent)
-        values = np.asarray(result.values, float)
-        both = np.isfinite(values) & np.isfinite(expected)
-        p95.append(float(np.percentile(np.abs(values[both] - expected[both]), 95)))
+    p95 = [p95_error(result, grid_on_output(result, grid, extent)) for result in (auto, hand)]
     print("p95 error (m): auto", p95[0], "hand", p95[1])
     assert p95[0] <= 2 * p95[1], p95
     # The output grid in metres: the frame's corners within a pixel of the renderer's.
@@ -313,47 +303,8 @@ def test_kilometre_title_on_a_geographic_crs_names_gcp_crs(tmp_path, shared_data
 
 
 # -- matplotlib and cartopy figures in degrees -------------------------------------------
-def lonlat_topobathy():
-    from figures_for_tests import topobathy
-
-    grid, extent = topobathy()
-    # West longitudes as the labels print them (the file stores 234–238 °E).
-    return grid, (extent[0] - 360, extent[1] - 360, extent[2], extent[3])
-
-
-def render_cartopy_plate_carree(grid, extent, path):
-    """cartopy plate carrée with gridline labels (no tick marks); the truth as
-    figures_for_detection.DetectionFigure."""
-    import cartopy.crs as ccrs
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from figures_for_detection import DetectionFigure
-
-    figure = plt.figure(figsize=(9, 6), dpi=100)
-    axes = figure.add_axes([0.1, 0.1, 0.7, 0.8], projection=ccrs.PlateCarree())
-    image = axes.imshow(grid, extent=extent, transform=ccrs.PlateCarree(), cmap="viridis",
-                        origin="upper", interpolation="bilinear")
-    axes.set_extent(extent, crs=ccrs.PlateCarree())
-    lines = axes.gridlines(draw_labels=True, linewidth=0.5, color="gray")
-    lines.top_labels = False
-    lines.right_labels = False
-    figure.colorbar(image, cax=figure.add_axes([0.83, 0.1, 0.025, 0.8]))
-    figure.canvas.draw()
-    height = figure.canvas.get_width_height()[1]
-    (x0, y0), (x1, y1) = axes.get_window_extent().get_points()
-    west, east, south, north = axes.get_extent()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
-    return DetectionFigure(str(path), (x0, height - y1, x1, height - y0), None,
-                           (west, east, south, north),
-                           (float(np.nanmin(grid)), float(np.nanmax(grid))),
-                           np.asarray(grid, float))
-
-
 def degree_figure(kind, folder):
-    from figures_for_detection import render_matplotlib
+    from figures_for_detection import lonlat_topobathy, render_cartopy_plate_carree, render_matplotlib
 
     grid, extent = lonlat_topobathy()
     path = folder / f"{kind}.png"

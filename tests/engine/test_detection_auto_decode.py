@@ -7,7 +7,7 @@ pixel's value against the drawn grid at that pixel's map position (so a misplace
 georeferencing costs as much as a wrong colour).
 """
 import numpy as np
-from figures_for_detection import render_matplotlib, run_gmt
+from figures_for_detection import frame_gcps_csv, render_matplotlib, run_gmt
 from figures_for_tests import jacksboro_dem
 from scipy.interpolate import RegularGridInterpolator
 
@@ -32,18 +32,6 @@ def truth_on_output(result, grid, extent, nodes):
     return interpolate(np.column_stack([my.ravel(), mx.ravel()])).reshape(mx.shape)
 
 
-def gcps_csv(path, truth):
-    """The renderer's own GCPs: the frame's corners and centre in map coordinates."""
-    left, top, right, bottom = truth.frame
-    lines = ["pixel_x,pixel_y,map_x,map_y"]
-    for x, y in ((left, top), (right, top), (left, bottom), (right, bottom),
-                 (0.5 * (left + right), 0.5 * (top + bottom))):
-        mx, my = truth.pixel_to_map(x, y)
-        lines.append(f"{x!r},{y!r},{float(mx)!r},{float(my)!r}")
-    path.write_text("\n".join(lines) + "\n")
-    return str(path)
-
-
 def layer_extent(box):
     left, top, right, bottom = box
     return (left, right, -bottom, -top)
@@ -60,7 +48,7 @@ def test_contourf_figure_in_classes_out(tmp_path):
     left, top, right, bottom = truth.frame
     hand = decode_map(DecodeSettings(
         figure_path=truth.path, colorbar_extent=layer_extent(truth.colorbar),
-        levels=tuple(float(v) for v in levels), gcps_path=gcps_csv(tmp_path / "g.csv", truth),
+        levels=tuple(float(v) for v in levels), gcps_path=frame_gcps_csv(tmp_path / "g.csv", truth),
         gcp_crs="EPSG:4326", plot_area_extent=layer_extent((np.ceil(left), np.ceil(top),
                                                             np.floor(right), np.floor(bottom)))))
     scores = []
@@ -113,7 +101,7 @@ def test_gmt_figure_in_values_out(tmp_path, shared_data):
                "bar's own colours, which are decoded" in m for m in auto.messages)
     hand = decode_map(DecodeSettings(
         figure_path=path, colormap=str(tmp_path / "turbo.cpt"),
-        gcps_path=gcps_csv(tmp_path / "g.csv", Truth), gcp_crs="EPSG:32605",
+        gcps_path=frame_gcps_csv(tmp_path / "g.csv", Truth), gcp_crs="EPSG:32605",
         plot_area_extent=(101, 699, -649, -101)))
     errors = []
     for result in (auto, hand):

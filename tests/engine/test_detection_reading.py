@@ -8,8 +8,13 @@ hemisphere letters, plain metres with an offset '1e6', powers of ten on a log ba
 """
 import numpy as np
 import pytest
-from figures_for_detection import render_matplotlib, run_gmt
-from figures_for_tests import jacksboro_dem, topobathy
+from figures_for_detection import (
+    lonlat_topobathy,
+    render_cartopy_plate_carree,
+    render_matplotlib,
+    run_gmt,
+)
+from figures_for_tests import jacksboro_dem
 
 from colormap_decoder.plugin.engine.detection.answers import Needs, answer_from_figure
 from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
@@ -36,12 +41,6 @@ def test_label_texts_as_figures_print_them(text, value, degrees):
 @pytest.mark.parametrize("text", ["", "Elevation", "m", "E", "(km)", "--"])
 def test_texts_that_are_not_numbers(text):
     assert parse_label(text) is None
-
-
-def lonlat_grid():
-    grid, extent = topobathy()
-    # West longitudes as the labels print them (the file stores 234–238 °E).
-    return grid, (extent[0] - 360, extent[1] - 360, extent[2], extent[3])
 
 
 def read(path):
@@ -80,7 +79,7 @@ def assert_axes_georeference(reading, truth, degrees=True, pixels=1.0):
 
 @pytest.mark.parametrize("horizontal", [False, True])
 def test_matplotlib_degrees_and_linear_colorbar(tmp_path, horizontal):
-    grid, extent = lonlat_grid()
+    grid, extent = lonlat_topobathy()
     truth = render_matplotlib(grid, extent, tmp_path / "figure.png", cmap="viridis",
                               horizontal_bar=horizontal, vmin=-1500, vmax=2500)
     _, reading = read(truth.path)
@@ -90,7 +89,7 @@ def test_matplotlib_degrees_and_linear_colorbar(tmp_path, horizontal):
 
 
 def test_matplotlib_log_colorbar_with_powers_of_ten(tmp_path):
-    grid, extent = lonlat_grid()
+    grid, extent = lonlat_topobathy()
     truth = render_matplotlib(np.abs(grid) + 1, extent, tmp_path / "log.png", cmap="magma",
                               log=True, vmin=1, vmax=3000)
     _, reading = read(truth.path)
@@ -111,7 +110,7 @@ def test_matplotlib_contourf_levels_range(tmp_path):
 def test_reversed_colorbar_direction_from_the_labels(tmp_path):
     import matplotlib.pyplot as plt
 
-    grid, extent = lonlat_grid()
+    grid, extent = lonlat_topobathy()
     truth = render_matplotlib(grid, extent, tmp_path / "reversed.png", cmap="viridis",
                               vmin=-1500, vmax=2500)
     # The same figure with the colorbar's axis inverted: low values at the top.
@@ -169,7 +168,7 @@ def test_gmt_plain_frame_and_psscale(tmp_path, shared_data):
 def test_figure_without_labels_names_the_parameters(tmp_path):
     import matplotlib.pyplot as plt
 
-    grid, extent = lonlat_grid()
+    grid, extent = lonlat_topobathy()
     figure = plt.figure(figsize=(9, 6), dpi=100)
     axes = figure.add_axes([0.12, 0.12, 0.66, 0.78])
     bar_axes = figure.add_axes([0.81, 0.12, 0.025, 0.78])
@@ -193,37 +192,15 @@ def test_figure_without_labels_names_the_parameters(tmp_path):
 
 def test_cartopy_plate_carree_with_gridline_labels(tmp_path):
     """cartopy's gridline labels (no tick marks: label centres alone place them)."""
-    import cartopy.crs as ccrs
-    import matplotlib.pyplot as plt
-
-    grid, extent = lonlat_grid()
-    figure = plt.figure(figsize=(9, 6), dpi=100)
-    axes = figure.add_axes([0.1, 0.1, 0.7, 0.8], projection=ccrs.PlateCarree())
-    image = axes.imshow(grid, extent=extent, transform=ccrs.PlateCarree(), cmap="viridis",
-                        origin="upper")
-    axes.set_extent(extent, crs=ccrs.PlateCarree())
-    lines = axes.gridlines(draw_labels=True, linewidth=0.5, color="gray")
-    lines.top_labels = False
-    lines.right_labels = False
-    figure.colorbar(image, cax=figure.add_axes([0.83, 0.1, 0.025, 0.8]))
-    figure.canvas.draw()
-    height = figure.canvas.get_width_height()[1]
-    (x0, y0), (x1, y1) = axes.get_window_extent().get_points()
-    west, east, south, north = axes.get_extent()
-    figure.savefig(tmp_path / "cartopy.png", dpi=100)
-    plt.close(figure)
-
-    class Truth:
-        frame = (x0, height - y1, x1, height - y0)
-
-    Truth.extent = (west, east, south, north)
+    grid, extent = lonlat_topobathy()
+    truth = render_cartopy_plate_carree(grid, extent, tmp_path / "cartopy.png", interpolation=None)
     layout, reading = read(tmp_path / "cartopy.png")
-    error = np.abs(np.array(layout.frame.box) - np.array(Truth.frame))
-    assert error.max() <= 2.0, (layout.frame.box, Truth.frame)
+    error = np.abs(np.array(layout.frame.box) - np.array(truth.frame))
+    assert error.max() <= 2.0, (layout.frame.box, truth.frame)
     # Gridline labels without tick marks: the grid lines they name place them (a text box's
     # centre is not the renderer's anchor: about a pixel off vertically here).
-    assert_axes_georeference(reading, Truth)
-    assert_range_close(reading.colorbar, (float(np.nanmin(grid)), float(np.nanmax(grid))))
+    assert_axes_georeference(reading, truth)
+    assert_range_close(reading.colorbar, truth.value_range)
 
 
 @pytest.mark.parametrize("title, unit", [
@@ -244,7 +221,7 @@ def test_rotated_tick_labels_read_turned(tmp_path, x_rotation, x_align, y_rotati
     import matplotlib.pyplot as plt
     from figures_for_detection import degree_formatter
 
-    grid, extent = lonlat_grid()
+    grid, extent = lonlat_topobathy()
     figure = plt.figure(figsize=(9, 6), dpi=100)
     axes = figure.add_axes([0.12, 0.16, 0.66, 0.74])
     bar_axes = figure.add_axes([0.81, 0.16, 0.025, 0.74])

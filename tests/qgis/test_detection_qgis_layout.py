@@ -22,6 +22,7 @@ import shutil
 import numpy as np
 import pytest
 import rasterio
+from figures_for_detection import frame_gcps_csv
 from pyproj import Transformer
 from qgis_layout_figure import render_print_layout
 from scipy.interpolate import RegularGridInterpolator
@@ -134,12 +135,7 @@ def test_auto_decode_within_twice_the_hand_given_error(layout_figure, tmp_path):
     auto = decode_map(DecodeSettings(figure_path=path, gcp_crs=layout_figure.crs,
                                      scale_automatic=True))
     left, top, right, bottom = layout_figure.frame
-    lines = ["pixel_x,pixel_y,map_x,map_y"]
-    for x, y in ((left, top), (right, top), (left, bottom), (right, bottom),
-                 (0.5 * (left + right), 0.5 * (top + bottom))):
-        mx, my = layout_figure.pixel_to_map(x, y)
-        lines.append(f"{x!r},{y!r},{float(mx)!r},{float(my)!r}")
-    (tmp_path / "gcps.csv").write_text("\n".join(lines) + "\n")
+    gcps_path = frame_gcps_csv(tmp_path / "gcps.csv", layout_figure)
     low, high = VALUE_RANGE
     legend_left, legend_top, legend_right, legend_bottom = layout_figure.legend
     legend_polygon = (f"POLYGON(({legend_left} {-legend_top}, {legend_right} {-legend_top}, "
@@ -147,7 +143,7 @@ def test_auto_decode_within_twice_the_hand_given_error(layout_figure, tmp_path):
                       f"{legend_left} {-legend_top}))")
     hand = decode_map(DecodeSettings(
         figure_path=path, colormap="qgis:Spectral_r", vmin=low, vmax=high,
-        gcps_path=str(tmp_path / "gcps.csv"), gcp_crs=layout_figure.crs,
+        gcps_path=gcps_path, gcp_crs=layout_figure.crs,
         plot_area_extent=layer_extent((np.ceil(left), np.ceil(top), np.floor(right),
                                        np.floor(bottom))),
         # The legend over the map, masked by hand as a user would draw it.

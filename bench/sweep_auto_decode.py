@@ -1,0 +1,687 @@
+"""Figure in, data out on figures never seen: a seeded random sweep of whole map figures.
+
+Run by hand (never by the tests; a figure takes 5-30 s on a shared machine):
+
+    /usr/bin/python3 bench/sweep_auto_decode.py --seed 1 --count 8 [--only RENDERER]
+        [--keep FOLDER] [--json results.json]
+
+Each figure is drawn from a real grid (``../shared/data``, matplotlib's sample data) over a random
+sub-region, by a random renderer: matplotlib ``imshow`` (nearest or bilinear), ``pcolormesh`` or
+``contourf`` on plain axes (degrees with hemisphere letters, signed decimal degrees, or metres);
+cartopy plate carrée or Mercator with gridline labels (grid lines drawn or not); cartopy Lambert
+conformal or north polar stereographic with gridline labels on a rectangular frame (figures no
+affine GCPs can georeference: they must be refused or warned about); GMT ``grdimage`` + ``psscale``
+(linear ``-JX`` in degrees or metres, Mercator ``-JM``). With a random colormap (reversed or not), a
+vertical or horizontal colorbar, figure size, dpi 80-250, PNG or JPEG quality 60-95.
+
+Each is decoded as ``decodemap`` with only INPUT and GCP_CRS (``pipeline.decode_map`` with
+``gcp_crs`` and SCALE automatic) and compared with the renderer's own truth:
+
+* **frame px / bar px**: largest difference of a detected box edge from the renderer's, pixels;
+* **range %**: largest difference of VMIN or VMAX from the bar's true ends, % of the range;
+* **GCP px**: largest distance, over a 5 × 5 lattice of points in the frame, between where the
+  decode's pixel → map transform puts a point and where the renderer's transform puts it, pixels;
+* **right %**: share of the true data pixels (every 2nd figure pixel inside the frame, at least
+  2 px from it, where the grid has a value) whose value, read from the output raster at the
+  pixel's true map position, lies within 1 % of the range of the truth (discrete bars: the
+  right class); a pixel the output misses counts as wrong. The truth is the drawn grid at the
+  pixel's centre or up to a pixel from it along x or y (renderers' resampling places steep
+  grids' values that closely, no closer);
+* **outcome**: ``ok``; ``refused PARAM`` (a clear EngineError naming a parameter); ``warned``
+  (wrong, with a warning in the result); ``WRONG`` (wrong and nothing said: the worst outcome);
+  ``CRASH`` (another exception: a bug). Wrong means GCP px > 3, range % > 2 or right % < 70.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = next((parent / "shared" for parent in REPO.parents
+               if (parent / "shared" / "data").is_dir()), REPO.parent / "shared")
+DATA = SHARED / "data"
+
+#: Largest GCP error (pixels) and range error (% of the range) of a result called right, and
+#: smallest share of true data pixels decoded right.
+WRONG_GCP_PX = 3.0
+WRONG_RANGE_PERCENT = 2.0
+WRONG_RIGHT_SHARE = 0.70
+
+MPL_COLORMAPS = ("viridis", "plasma", "magma", "cividis", "inferno", "terrain", "RdYlBu",
+                 "coolwarm", "turbo", "Spectral", "gist_earth", "YlGnBu", "jet", "ocean",
+                 "cubehelix", "RdBu", "BrBG", "PuOr")
+GMT_COLORMAPS = ("viridis", "turbo", "haxby", "jet", "polar", "rainbow", "geo", "batlow",
+                 "roma", "hawaii", "plasma", "seis")
+
+
+@dataclass
+class Grid:
+    """A grid with its cell-centre coordinates (x increasing, y decreasing: row 0 north)."""
+
+    name: str
+    values: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    crs: str
+    path: str = None  # the file GMT reads (None: written as netCDF when GMT draws it)
+
+    def sub(self, rng, min_cells=30, max_cells=260):
+        """A random sub-region with at least ``min_cells`` along each side."""
+        rows, cols = self.values.shape
+        n_rows = int(rng.integers(min(min_cells, rows), min(max_cells, rows) + 1))
+        n_cols = int(rng.integers(min(min_cells, cols), min(max_cells, cols) + 1))
+        for _ in range(50):
+            r0 = int(rng.integers(0, rows - n_rows + 1))
+            c0 = int(rng.integers(0, cols - n_cols + 1))
+            block = self.values[r0:r0 + n_rows, c0:c0 + n_cols]
+            finite = np.isfinite(block)
+            if finite.mean() > 0.6 and np.ptp(block[finite]) > 0:
+                break
+        return Grid(self.name, block, self.x[c0:c0 + n_cols], self.y[r0:r0 + n_rows], self.crs,
+                    self.path)
+
+    @property
+    def cell(self):
+        return abs(self.x[1] - self.x[0]), abs(self.y[1] - self.y[0])
+
+    @property
+    def edges(self):
+        """(west, east, south, north) of the cells' outer edges."""
+        dx, dy = self.cell
+        return (self.x[0] - dx / 2, self.x[-1] + dx / 2, self.y[-1] - dy / 2, self.y[0] + dy / 2)
+
+
+def load_grids():
+    """The real grids the sweep draws from."""
+    import rasterio
+    from matplotlib import cbook
+
+    grids = []
+
+    def from_raster(name, path, crs, band=1, scale=1.0):
+        with rasterio.open(path) as dataset:
+            values = dataset.read(band).astype(float) * scale
+            nodata = dataset.nodata
+            transform = dataset.transform
+        if nodata is not None:
+            values[values == nodata] = np.nan
+        values[np.abs(values) > 1e20] = np.nan
+        x = transform.c + (np.arange(values.shape[1]) + 0.5) * transform.a
+        y = transform.f + (np.arange(values.shape[0]) + 0.5) * transform.e
+        if transform.e > 0:
+            values, y = values[::-1], y[::-1]
+        return Grid(name, values, x, y, crs, str(path))
+
+    grids.append(from_raster("age", DATA / "gmtserver_age.3.20.nc", "EPSG:4326"))
+    grids.append(from_raster("kilauea", DATA / "gmtserver_Kilauea.utm.nc", "EPSG:32605"))
+    grids.append(from_raster("vinschgau", DATA / "terra_elev_vinschgau.tif", "EPSG:32632"))
+    era = from_raster("eraint_z", f"netcdf:{DATA / 'xarray-data_eraint_uvz.nc'}:z",
+                      "EPSG:4326", band=1)
+    # ERA-Interim runs 0..360 east: the western half moved first, as maps print it.
+    half = era.x >= 180
+    era = Grid("eraint_z", np.concatenate([era.values[:, half], era.values[:, ~half]], axis=1),
+               np.concatenate([era.x[half] - 360, era.x[~half]]), era.y, "EPSG:4326")
+    era.values /= 9.80665  # geopotential height, metres
+    grids.append(era)
+    data = np.load(cbook.get_sample_data("jacksboro_fault_dem.npz", asfileobj=False))
+    elevation = data["elevation"].astype(float)
+    north, south = max(float(data["ymin"]), float(data["ymax"])), min(float(data["ymin"]),
+                                                                      float(data["ymax"]))
+    x = np.linspace(float(data["xmin"]), float(data["xmax"]), elevation.shape[1])
+    y = np.linspace(north, south, elevation.shape[0])
+    grids.append(Grid("jacksboro", elevation, x, y, "EPSG:4326"))
+    data = np.load(cbook.get_sample_data("topobathy.npz", asfileobj=False))
+    lon, lat, topo = data["longitude"] - 360.0, data["latitude"], data["topo"].astype(float)
+    if lat[0] < lat[-1]:
+        topo, lat = topo[::-1], lat[::-1]
+    grids.append(Grid("topobathy", topo, lon.astype(float), lat.astype(float), "EPSG:4326"))
+    return {grid.name: grid for grid in grids}
+
+
+# -- truth --------------------------------------------------------------------------------
+@dataclass
+class Truth:
+    """Where the renderer put everything, and how its pixels map to its CRS.
+
+    ``frame`` and ``colorbar`` are (left, top, right, bottom) in pixels; the frame maps linearly
+    to ``extent`` (west, east, south, north) in ``crs`` (the map's own, projected for cartopy's
+    and GMT's projections); ``grid`` in ``grid.crs`` holds the values drawn.
+    """
+
+    path: str
+    description: str
+    frame: tuple
+    colorbar: tuple
+    extent: tuple
+    crs: str
+    grid: Grid
+    value_range: tuple
+    levels: tuple = None
+    interpolation: str = "linear"  # how the renderer filled between the grid's values
+    gcp_crs: str = "EPSG:4326"
+    affine_expected: bool = True  # False: no affine pixel -> GCP_CRS transform exists
+    notes: dict = field(default_factory=dict)
+
+    def pixel_to_map(self, x, y):
+        west, east, south, north = self.extent
+        left, top, right, bottom = self.frame
+        return (west + (np.asarray(x, float) - left) / (right - left) * (east - west),
+                north - (np.asarray(y, float) - top) / (bottom - top) * (north - south))
+
+    def map_to_pixel(self, mx, my):
+        west, east, south, north = self.extent
+        left, top, right, bottom = self.frame
+        return (left + (np.asarray(mx, float) - west) / (east - west) * (right - left),
+                top + (north - np.asarray(my, float)) / (north - south) * (bottom - top))
+
+
+def random_colormap(rng, names):
+    name = str(rng.choice(names))
+    return name, bool(rng.random() < 0.3)
+
+
+def value_range(rng, values, levels_wanted):
+    """A colour scale's range: the data's, or rounded percentiles (values beyond are clipped)."""
+    finite = values[np.isfinite(values)]
+    low, high = float(finite.min()), float(finite.max())
+    if rng.random() < 0.5:
+        low, high = np.percentile(finite, [float(rng.uniform(0, 5)), float(rng.uniform(95, 100))])
+        step = 10 ** np.floor(np.log10(max(high - low, 1e-9))) / 2
+        low, high = np.floor(low / step) * step, np.ceil(high / step) * step
+    if levels_wanted:
+        from matplotlib.ticker import MaxNLocator
+
+        levels = MaxNLocator(int(rng.integers(5, 12))).tick_values(low, high)
+        return float(levels[0]), float(levels[-1]), tuple(float(v) for v in levels)
+    return float(low), float(high), None
+
+
+def save(figure, path, dpi, jpeg_quality):
+    """Save a matplotlib figure as PNG, or as JPEG of that quality."""
+    import matplotlib.pyplot as plt
+
+    figure.savefig(path, dpi=dpi)
+    plt.close(figure)
+    if jpeg_quality:
+        from PIL import Image
+
+        jpeg = str(Path(path).with_suffix(".jpg"))
+        Image.open(path).convert("RGB").save(jpeg, quality=int(jpeg_quality))
+        os.remove(path)
+        return jpeg
+    return str(path)
+
+
+def choose_look(rng):
+    """Figure size (inches), dpi (the figure kept under 3.5 MP), JPEG quality or None, bar side."""
+    width, height = float(rng.uniform(6, 11)), float(rng.uniform(4.5, 8))
+    dpi = int(rng.integers(80, 251))
+    dpi = int(min(dpi, np.sqrt(3.5e6 / (width * height))))
+    jpeg = int(rng.integers(60, 96)) if rng.random() < 0.4 else None
+    return (width, height), dpi, jpeg, bool(rng.random() < 0.35)
+
+
+def mpl_colormap(name, reversed_):
+    import matplotlib
+
+    cmap = matplotlib.colormaps[name]
+    return cmap.reversed() if reversed_ else cmap
+
+
+def render_matplotlib(rng, grids, folder, index):
+    """Plain axes: imshow, pcolormesh or contourf; degrees (letters or signs) or metres."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import colors as mcolors
+    from matplotlib import ticker
+
+    metres = rng.random() < 0.35
+    grid = grids[str(rng.choice(["kilauea", "vinschgau"] if metres else
+                                ["age", "eraint_z", "jacksboro", "topobathy"]))].sub(rng)
+    kind = str(rng.choice(["imshow-nearest", "imshow-bilinear", "pcolormesh", "contourf"]))
+    cmap_name, reversed_ = random_colormap(rng, MPL_COLORMAPS)
+    vmin, vmax, levels = value_range(rng, grid.values, kind == "contourf")
+    size, dpi, jpeg, horizontal = choose_look(rng)
+    figure = plt.figure(figsize=size, dpi=dpi)
+    if horizontal:
+        axes = figure.add_axes([0.13, 0.27, 0.77, 0.63])
+        bar_axes = figure.add_axes([0.2, 0.1, 0.6, 0.035])
+    else:
+        axes = figure.add_axes([0.13, 0.12, 0.65, 0.78])
+        bar_axes = figure.add_axes([0.82, 0.12, 0.025, 0.78])
+    cmap = mpl_colormap(cmap_name, reversed_)
+    west, east, south, north = grid.edges
+    interpolation = "nearest"
+    if kind == "contourf":
+        mappable = axes.contourf(grid.x, grid.y, grid.values, levels=levels, cmap=cmap)
+        axes.set_xlim(grid.x[0], grid.x[-1])
+        axes.set_ylim(grid.y[-1], grid.y[0])
+        interpolation = "linear"
+    elif kind == "pcolormesh":
+        xe = np.concatenate([grid.x - grid.cell[0] / 2, [grid.x[-1] + grid.cell[0] / 2]])
+        ye = np.concatenate([grid.y + grid.cell[1] / 2, [grid.y[-1] - grid.cell[1] / 2]])
+        mappable = axes.pcolormesh(xe, ye, np.ma.masked_invalid(grid.values), cmap=cmap,
+                                   norm=mcolors.Normalize(vmin, vmax))
+    else:
+        interpolation = kind.split("-")[1]
+        mappable = axes.imshow(grid.values, cmap=cmap, norm=mcolors.Normalize(vmin, vmax),
+                               extent=(west, east, south, north), aspect="auto",
+                               interpolation=interpolation)
+        interpolation = "linear" if interpolation == "bilinear" else "nearest"
+    style = "metres" if metres else str(rng.choice(["letters", "signed"]))
+    if style == "letters":
+        def longitude(value, _):
+            value = (value + 180) % 360 - 180
+            return "0°" if abs(value) < 1e-9 else f"{abs(value):g}°{'E' if value > 0 else 'W'}"
+
+        def latitude(value, _):
+            return "0°" if abs(value) < 1e-9 else f"{abs(value):g}°{'N' if value > 0 else 'S'}"
+
+        axes.xaxis.set_major_formatter(ticker.FuncFormatter(longitude))
+        axes.yaxis.set_major_formatter(ticker.FuncFormatter(latitude))
+    else:
+        axes.ticklabel_format(useOffset=False, style="plain")
+    if rng.random() < 0.5:
+        axes.set_title(f"{grid.name} ({kind})")
+    figure.colorbar(mappable, cax=bar_axes, orientation="horizontal" if horizontal else "vertical")
+    figure.canvas.draw()
+    height = figure.canvas.get_width_height()[1]
+
+    def box(artist_axes):
+        (x0, y0), (x1, y1) = artist_axes.get_window_extent().get_points()
+        return (float(x0), float(height - y1), float(x1), float(height - y0))
+
+    frame, bar = box(axes), box(bar_axes)
+    x0, x1 = axes.get_xlim()
+    y0, y1 = axes.get_ylim()
+    path = save(figure, folder / f"figure{index}.png", dpi, jpeg)
+    return Truth(path, f"matplotlib {kind} {grid.name} {style} {cmap_name}{'_r' if reversed_ else ''} "
+                 f"{'h' if horizontal else 'v'}bar {dpi}dpi {'jpeg' + str(jpeg) if jpeg else 'png'}",
+                 frame, bar, (x0, x1, y0, y1), grid.crs, grid, (vmin, vmax), levels,
+                 interpolation, gcp_crs=grid.crs)
+
+
+def render_cartopy(rng, grids, folder, index, projection_name=None):
+    """cartopy with gridline labels: plate carrée, Mercator, Lambert conformal, polar stereo."""
+    import cartopy.crs as ccrs
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import colors as mcolors
+
+    projection_name = projection_name or str(rng.choice(
+        ["PlateCarree", "PlateCarree", "Mercator", "Mercator", "LambertConformal",
+         "NorthPolarStereo"]))
+    source = grids[str(rng.choice(["age", "eraint_z"]))]
+    if projection_name == "NorthPolarStereo":
+        rows = np.flatnonzero(source.y >= 40)
+        grid = Grid(source.name, source.values[rows], source.x, source.y[rows], source.crs)
+        projection = ccrs.NorthPolarStereo()
+    else:
+        grid = source.sub(rng, 30, 200)
+        if projection_name == "Mercator":
+            keep = np.abs(grid.y) < 75
+            grid = Grid(grid.name, grid.values[keep], grid.x, grid.y[keep], grid.crs)
+        west, east, south, north = grid.edges
+        if projection_name == "LambertConformal":
+            middle = 0.5 * (south + north)
+            if abs(middle) < 15 or abs(middle) > 70:
+                south, north = (25.0, 55.0) if middle >= 0 else (-55.0, -25.0)
+                keep = (source.y > south) & (source.y < north)
+                cols = np.flatnonzero((source.x > west) & (source.x < west + max(east - west, 30)))
+                grid = Grid(source.name, source.values[keep][:, cols], source.x[cols],
+                            source.y[keep], source.crs)
+            west, east, south, north = grid.edges
+            projection = ccrs.LambertConformal(central_longitude=0.5 * (west + east),
+                                               standard_parallels=(south + (north - south) / 4,
+                                                                   north - (north - south) / 4),
+                                               central_latitude=0.5 * (south + north))
+        elif projection_name == "Mercator":
+            projection = ccrs.Mercator()
+        else:
+            projection = ccrs.PlateCarree()
+    cmap_name, reversed_ = random_colormap(rng, MPL_COLORMAPS)
+    vmin, vmax, _ = value_range(rng, grid.values, False)
+    size, dpi, jpeg, horizontal = choose_look(rng)
+    figure = plt.figure(figsize=size, dpi=dpi)
+    if horizontal:
+        axes = figure.add_axes([0.1, 0.25, 0.8, 0.65], projection=projection)
+        bar_axes = figure.add_axes([0.2, 0.08, 0.6, 0.035])
+    else:
+        axes = figure.add_axes([0.1, 0.1, 0.68, 0.8], projection=projection)
+        bar_axes = figure.add_axes([0.84, 0.1, 0.025, 0.8])
+    xe = np.concatenate([grid.x - grid.cell[0] / 2, [grid.x[-1] + grid.cell[0] / 2]])
+    ye = np.concatenate([grid.y + grid.cell[1] / 2, [grid.y[-1] - grid.cell[1] / 2]])
+    mappable = axes.pcolormesh(xe, ye, np.ma.masked_invalid(grid.values),
+                               cmap=mpl_colormap(cmap_name, reversed_),
+                               norm=mcolors.Normalize(vmin, vmax), transform=ccrs.PlateCarree())
+    if projection_name == "NorthPolarStereo":
+        axes.set_extent([-180, 180, 45, 90], crs=ccrs.PlateCarree())
+    else:
+        west, east, south, north = grid.edges
+        inset = 0.02
+        axes.set_extent([west + inset * (east - west), east - inset * (east - west),
+                         south + inset * (north - south), north - inset * (north - south)],
+                        crs=ccrs.PlateCarree())
+    lines_drawn = bool(rng.random() < 0.5)
+    gridlines = axes.gridlines(draw_labels=True, linewidth=0.6 if lines_drawn else 0,
+                               color="gray", alpha=1.0 if lines_drawn else 0.0)
+    if rng.random() < 0.6:
+        gridlines.top_labels = False
+        gridlines.right_labels = False
+    figure.colorbar(mappable, cax=bar_axes, orientation="horizontal" if horizontal else "vertical")
+    figure.canvas.draw()
+    height = figure.canvas.get_width_height()[1]
+    (x0, y0), (x1, y1) = axes.get_window_extent().get_points()
+    (b0, c0), (b1, c1) = bar_axes.get_window_extent().get_points()
+    extent = tuple(axes.get_extent())  # in the projection's own coordinates
+    path = save(figure, folder / f"figure{index}.png", dpi, jpeg)
+    return Truth(path, f"cartopy {projection_name} {grid.name} lines={'on' if lines_drawn else 'off'} "
+                 f"{cmap_name}{'_r' if reversed_ else ''} {'h' if horizontal else 'v'}bar {dpi}dpi "
+                 f"{'jpeg' + str(jpeg) if jpeg else 'png'}",
+                 (float(x0), float(height - y1), float(x1), float(height - y0)),
+                 (float(b0), float(height - c1), float(b1), float(height - c0)),
+                 extent, projection.to_wkt(), grid, (vmin, vmax), None, "nearest",
+                 gcp_crs="EPSG:4326",
+                 affine_expected=projection_name in ("PlateCarree", "Mercator"))
+
+
+def run_gmt(folder, *commands):
+    env = dict(os.environ, GMT_SESSION_NAME=str(os.getpid()), GMT_USERDIR=str(folder),
+               GMT_TMPDIR=str(folder))
+    output = ""
+    for command in commands:
+        output = subprocess.run(command, shell=True, check=True, cwd=folder, env=env,
+                                capture_output=True, timeout=180, text=True).stdout
+    return output
+
+
+def render_gmt(rng, grids, folder, index):
+    """GMT grdimage + psscale: -JX in degrees or metres, or Mercator -JM."""
+    work = folder / f"gmt{index}"
+    work.mkdir(exist_ok=True)
+    choice = str(rng.choice(["linear-degrees", "linear-metres", "mercator"]))
+    name = str(rng.choice(["kilauea", "vinschgau"] if choice == "linear-metres" else
+                          ["age", "jacksboro", "topobathy"]))
+    grid = grids[name].sub(rng, 40, 260)
+    # The sub-grid as GMT reads it: a pixel-registered GeoTIFF (GMT reads it through GDAL).
+    import rasterio
+    from rasterio.transform import from_origin
+
+    west, east, south, north = grid.edges
+    with rasterio.open(work / "grid.tif", "w", driver="GTiff", width=grid.values.shape[1],
+                       height=grid.values.shape[0], count=1, dtype="float32", nodata=np.nan,
+                       transform=from_origin(west, north, *grid.cell)) as dataset:
+        dataset.write(grid.values.astype("float32"), 1)
+    if choice == "mercator":
+        keep = np.abs(grid.y) < 75
+        grid = Grid(grid.name, grid.values[keep], grid.x, grid.y[keep], grid.crs)
+        west, east, south, north = grid.edges
+    inset_x, inset_y = 0.03 * (east - west), 0.03 * (north - south)
+    region = (west + inset_x, east - inset_x, south + inset_y, north - inset_y)
+    cmap_name, reversed_ = random_colormap(rng, GMT_COLORMAPS)
+    vmin, vmax, _ = value_range(rng, grid.values, False)
+    (width_in, height_in), dpi, jpeg, horizontal = choose_look(rng)
+    map_width = width_in - (2.6 if not horizontal else 2.0)
+    map_height = height_in - (2.0 if not horizontal else 2.8)
+    if choice == "mercator":
+        projection = f"M{map_width:.3f}i"
+    else:
+        projection = f"X{map_width:.3f}i/{map_height:.3f}i"
+    x_off, y_off = 1.0, (1.0 if not horizontal else 1.8)
+    r = "/".join(f"{v:.6f}" for v in region)
+    frame = "-Baf -BWSne" if rng.random() < 0.7 else "-Bafg -BWSne"
+    if horizontal:
+        scale = "gmt psscale -R -J -Ccm.cpt -DJBC+w4i/0.2i+o0/0.5i+h -Bxaf -O >> fig.ps"
+    else:
+        scale = "gmt psscale -R -J -Ccm.cpt -DJRM+w3.5i/0.2i+o0.5i/0 -Bxaf -O >> fig.ps"
+    run_gmt(work,
+            "gmt grdconvert grid.tif=gd grid.nc",
+            f"gmt makecpt -C{cmap_name} -T{vmin!r}/{vmax!r} -Z {'-I' if reversed_ else ''} > cm.cpt",
+            f"gmt set PS_MEDIA {width_in:.3f}ix{height_in:.3f}i MAP_FRAME_TYPE "
+            f"{'fancy' if choice == 'mercator' and rng.random() < 0.5 else 'plain'}",
+            f"gmt grdimage grid.nc -R{r} -J{projection} -Ccm.cpt -X{x_off}i -Y{y_off}i -P "
+            f"{frame} -K > fig.ps",
+            scale,
+            f"gmt psconvert fig.ps -Tg -E{dpi}")
+    # The frame's corners and the bar as GMT placed them.
+    corners = run_gmt(work, f"echo '{region[0]} {region[2]}\n{region[1]} {region[3]}' | "
+                            f"gmt mapproject -R{r} -J{projection} -Di")
+    (cx0, cy0), (cx1, cy1) = [[float(v) for v in line.split()[:2]]
+                              for line in corners.strip().splitlines()]
+    # Ghostscript anchors the page at its bottom-left corner and rounds its height up to
+    # whole pixels: rows count from the image's bottom.
+    from PIL import Image
+
+    with Image.open(work / "fig.png") as image:
+        rows = image.size[1]
+    frame_box = ((x_off + cx0) * dpi, rows - (y_off + cy1) * dpi,
+                 (x_off + cx1) * dpi, rows - (y_off + cy0) * dpi)
+    if choice == "mercator":
+        proj = ("+proj=merc +ellps=WGS84 +units=m +no_defs")
+        from pyproj import Transformer
+
+        t = Transformer.from_crs("EPSG:4326", proj, always_xy=True)
+        mx0, my0 = t.transform(region[0], region[2])
+        mx1, my1 = t.transform(region[1], region[3])
+        extent, crs = (mx0, mx1, my0, my1), proj
+    else:
+        extent, crs = region, grid.crs
+    bar_box = None  # psscale's box is not computed: its error is not reported
+    src = work / "fig.png"
+    if jpeg:
+        from PIL import Image
+
+        path = str(folder / f"figure{index}.jpg")
+        Image.open(src).convert("RGB").save(path, quality=jpeg)
+    else:
+        path = str(folder / f"figure{index}.png")
+        shutil.copy(src, path)
+    return Truth(path, f"GMT {choice} {grid.name} {cmap_name}{'_r' if reversed_ else ''} "
+                 f"{'h' if horizontal else 'v'}bar {dpi}dpi {'jpeg' + str(jpeg) if jpeg else 'png'}"
+                 f"{' grid' if 'g' in frame.split()[0] else ''}",
+                 frame_box, bar_box, extent, crs, grid, (vmin, vmax), None,
+                 # grdimage draws one image pixel per node, which Ghostscript scales up.
+                 "nearest",
+                 gcp_crs=grid.crs)
+
+
+RENDERERS = {"matplotlib": render_matplotlib, "cartopy": render_cartopy, "gmt": render_gmt}
+
+
+# -- scoring ------------------------------------------------------------------------------
+def transformer(source, target):
+    from pyproj import CRS, Transformer
+
+    if CRS.from_user_input(source) == CRS.from_user_input(target):
+        return None
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
+def convert(t, x, y):
+    if t is None:
+        return np.asarray(x, float), np.asarray(y, float)
+    x, y = t.transform(np.asarray(x, float), np.asarray(y, float))
+    return np.asarray(x, float), np.asarray(y, float)
+
+
+def truth_values(truth, gx, gy):
+    """The drawn grid at points in its CRS (NaN outside)."""
+    from scipy.interpolate import RegularGridInterpolator
+
+    grid = truth.grid
+    method = "nearest" if truth.interpolation == "nearest" else "linear"
+    interpolate = RegularGridInterpolator((grid.y[::-1], grid.x), grid.values[::-1], method=method,
+                                          bounds_error=False, fill_value=np.nan)
+    values = interpolate(np.column_stack([gy.ravel(), gx.ravel()])).reshape(gx.shape)
+    return np.clip(values, *truth.value_range)
+
+
+def score(truth, result):
+    """The numbers of one decode against its truth (see the module's docstring)."""
+    row = {}
+    layout = result.layout
+    if layout is not None and layout.frame is not None:
+        row["frame_px"] = float(np.max(np.abs(np.subtract(layout.frame.box, truth.frame))))
+    if layout is not None and layout.colorbar is not None and truth.colorbar is not None:
+        row["bar_px"] = float(np.max(np.abs(np.subtract(layout.colorbar.box, truth.colorbar))))
+    low, high = truth.value_range
+    span = high - low
+    row["range_pct"] = 100 * max(abs(result.mapping.vmin - low), abs(result.mapping.vmax - high)) / span
+    georeference = result.georeference
+    left, top, right, bottom = truth.frame
+    px, py = np.meshgrid(np.linspace(left, right, 5), np.linspace(top, bottom, 5))
+    mx, my = georeference.pixel_transform.pixel_to_map(px.ravel(), py.ravel())
+    tx, ty = convert(transformer(georeference.source_crs, truth.crs), mx, my)
+    back_x, back_y = truth.map_to_pixel(tx, ty)
+    row["gcp_px"] = float(np.nanmax(np.hypot(back_x - px.ravel(), back_y - py.ravel())))
+    # Every 2nd figure pixel inside the frame, 2 px in: its true value against the output's.
+    # The truth is taken at the pixel's centre and up to a pixel either way along x and y: a
+    # renderer's resampling places a steep grid's values within that (matplotlib stretches an
+    # image to whole output pixels, 0.6 px off at the frame's far side; Ghostscript scales
+    # GMT's image), which is the truth's own uncertainty, not the decode's.
+    fx, fy = np.meshgrid(np.arange(np.ceil(left) + 2.5, np.floor(right) - 2, 2),
+                         np.arange(np.ceil(top) + 2.5, np.floor(bottom) - 2, 2))
+    to_grid = transformer(truth.crs, truth.grid.crs)
+    around = []
+    for dx, dy in ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1), (-0.5, 0), (0.5, 0), (0, -0.5),
+                   (0, 0.5)):
+        gx, gy = convert(to_grid, *truth.pixel_to_map(fx + dx, fy + dy))
+        around.append(truth_values(truth, gx, gy))
+    around = np.array(around)
+    map_x, map_y = truth.pixel_to_map(fx, fy)
+    ox, oy = convert(transformer(truth.crs, georeference.target_crs), map_x, map_y)
+    gt = result.grid.geotransform
+    det = gt[1] * gt[5] - gt[2] * gt[4]
+    col = ((ox - gt[0]) * gt[5] - (oy - gt[3]) * gt[2]) / det
+    rw = ((oy - gt[3]) * gt[1] - (ox - gt[0]) * gt[4]) / det
+    ci, ri = np.floor(col).astype(int), np.floor(rw).astype(int)
+    inside = (ci >= 0) & (ci < result.values.shape[1]) & (ri >= 0) & (ri < result.values.shape[0])
+    decoded = np.full(fx.shape, np.nan)
+    decoded[inside] = result.values[ri[inside], ci[inside]]
+    data = np.isfinite(around[0])
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN neighbourhoods: not data
+        if truth.levels is not None:
+            levels = np.asarray(truth.levels)
+            classes = np.searchsorted(levels, around, side="right")
+            right = np.isfinite(decoded) & np.any(
+                classes == np.searchsorted(levels, decoded, side="right")[None], axis=0)
+        else:
+            low, high = np.nanmin(around, axis=0), np.nanmax(around, axis=0)  # NaN: not data
+            right = (decoded >= low - 0.01 * span) & (decoded <= high + 0.01 * span)
+    row["right_pct"] = 100 * float(np.mean(right[data])) if data.any() else float("nan")
+    return row
+
+
+def decode(truth):
+    """decodemap with only INPUT and GCP_CRS."""
+    from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
+
+    return decode_map(DecodeSettings(figure_path=truth.path, gcp_crs=truth.gcp_crs,
+                                     scale_automatic=True))
+
+
+def run_one(truth):
+    from colormap_decoder.plugin.engine.errors import EngineError
+
+    row = {"figure": Path(truth.path).name, "what": truth.description}
+    start = time.perf_counter()
+    try:
+        result = decode(truth)
+    except EngineError as error:
+        row.update(outcome=f"refused {error.parameter}", message=str(error)[:300])
+        row["seconds"] = time.perf_counter() - start
+        return row
+    except Exception as error:  # a bug: the sweep goes on and says so
+        row.update(outcome="CRASH", message=f"{type(error).__name__}: {error}"[:300],
+                   trace=traceback.format_exc()[-1500:])
+        row["seconds"] = time.perf_counter() - start
+        return row
+    row["seconds"] = time.perf_counter() - start
+    row.update(score(truth, result))
+    row["warnings"] = [w[:200] for w in result.warnings]
+    wrong = (row["gcp_px"] > WRONG_GCP_PX or row["range_pct"] > WRONG_RANGE_PERCENT
+             or not row["right_pct"] >= 100 * WRONG_RIGHT_SHARE)
+    row["outcome"] = ("warned" if result.warnings else "WRONG") if wrong else "ok"
+    row["messages"] = [m[:240] for m in result.messages]
+    return row
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seed", type=int, nargs="+", default=[1])
+    parser.add_argument("--count", type=int, default=8, help="figures per seed")
+    parser.add_argument("--only", choices=sorted(RENDERERS), help="one renderer")
+    parser.add_argument("--keep", help="folder to keep the figures in")
+    parser.add_argument("--json", help="write every row (with the log) here")
+    parser.add_argument("--verbose", action="store_true", help="print each decode's log")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from sample_figure import expose_package
+
+    expose_package()
+    import matplotlib
+
+    matplotlib.use("Agg")
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="sweep_auto_"))
+    folder.mkdir(parents=True, exist_ok=True)
+    grids = load_grids()
+    rows = []
+    header = (f"{'seed':>4} {'#':>2} {'outcome':<16} {'frame':>6} {'bar':>6} {'range%':>7} "
+              f"{'gcp px':>7} {'right%':>7} {'s':>5}  figure")
+    print(header)
+    for seed in args.seed:
+        rng = np.random.default_rng(seed)
+        for index in range(args.count):
+            name = args.only or str(rng.choice(["matplotlib", "matplotlib", "cartopy", "gmt"]))
+            figure_rng = np.random.default_rng([seed, index])
+            try:
+                truth = RENDERERS[name](figure_rng, grids, folder, f"{seed}_{index}")
+            except Exception as error:
+                print(f"{seed:>4} {index:>2} render failed: {type(error).__name__}: {error}")
+                continue
+            row = run_one(truth)
+            row.update(seed=seed, index=index, path=truth.path, affine=truth.affine_expected)
+            rows.append(row)
+
+            def number(key, width, digits=1):
+                value = row.get(key)
+                return f"{value:>{width}.{digits}f}" if isinstance(value, float) else f"{'-':>{width}}"
+
+            print(f"{seed:>4} {index:>2} {row['outcome']:<16} {number('frame_px', 6)} "
+                  f"{number('bar_px', 6)} {number('range_pct', 7, 2)} {number('gcp_px', 7)} "
+                  f"{number('right_pct', 7)} {row['seconds']:>5.0f}  {row['what']}", flush=True)
+            if row.get("message"):
+                print(f"{'':>8}{row['message'][:230]}")
+            for warning in row.get("warnings", [])[:2]:
+                print(f"{'':>8}warning: {warning[:200]}")
+            if args.verbose:
+                for message in row.get("messages", []):
+                    print(f"{'':>10}| {message}")
+    counts = {}
+    for row in rows:
+        key = row["outcome"].split(" ")[0]
+        counts[key] = counts.get(key, 0) + 1
+    print("outcomes:", ", ".join(f"{key} {value}" for key, value in sorted(counts.items())))
+    print("figures in", folder)
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -345,7 +345,19 @@ def locate_points(clusters, georeference) -> "PointLayer":
 
 
 # -- the whole job ------------------------------------------------------------------------
-def decode_map(settings, progress=None, log=None) -> "DecodeResult":
+def import_libraries():
+    """Import the libraries every decode uses, which this module imports only where needed.
+
+    Called first by the Processing algorithm, so that a run's "engine imports" stage holds
+    every import (some 0.15 s on a shared 2-core machine) instead of the first stage that
+    happens to need each of them.
+    """
+    import PIL.Image  # noqa: F401 - imported for its side effect: the module is loaded
+    import pyproj  # noqa: F401
+    import rasterio  # noqa: F401
+
+
+def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
     """Run every stage.
 
     Parameters
@@ -354,13 +366,16 @@ def decode_map(settings, progress=None, log=None) -> "DecodeResult":
     progress : callable(fraction, message) -> bool, optional
         Returning True cancels with ``InterruptedError``.
     log : callable(message), optional
+    times : StageTimes, optional
+        Where the stages' seconds and memory go (the caller's, holding its own stages too);
+        a new one when not given. Returned as ``DecodeResult.times``.
 
     Returns
     -------
     DecodeResult
     """
     messages = []
-    times = StageTimes()
+    times = StageTimes() if times is None else times
 
     def say(message):
         messages.append(message)
@@ -375,34 +390,8 @@ def decode_map(settings, progress=None, log=None) -> "DecodeResult":
         return report
 
     stage(0.0, 0.05, "Reading the figure")
-    check_settings(settings)
-    # Placed and budgeted before any pixel is read: a job that cannot fit in memory is refused
-    # in a second instead of being killed after minutes.
-    # The plot area and output grid are the largest they can be: a frame detected on the
-    # figure or a native grid of cells only make them smaller.
-    header = read_figure_header(settings.figure_path)
-    # Parameters left empty that the figure's own face answers (detection/): frame, colorbar,
-    # value range and scale from its labels, GCPs from its axes.
-    needs = parameters_to_find(settings, header)
-    largest_box = plot_area_box(settings, header)
-    if needs.gcps:
-        # GCPs from the axes' labels come once the pixels are read; until then the job is
-        # budgeted on the figure's own pixel grid, which such GCPs give about.
-        georeference = None
-        largest_grid = SimpleNamespace(width=largest_box[2] - largest_box[0],
-                                       height=largest_box[3] - largest_box[1])
-    else:
-        georeference = build_georeference(settings, header)
-        largest_grid = plan_output_grid(georeference.pixel_transform, georeference.source_crs,
-                                        georeference.target_crs, largest_box, settings.pixel_size)
-    check_output_grid(largest_grid, settings.pixel_size)
-    grid_dbscan = not (settings.dbscan_min_samples <= 2
-                       and connectivity_for_eps(settings.dbscan_eps) is not None)
-    # The figure's face is read when a box, the range or GCPs are left to it.
-    detecting = settings.plot_area_extent is None or bool(needs) or (
-        settings.colorbar_extent is None and not settings.colormap)
-    check_memory(job_size(settings, header, largest_box, largest_grid, grid_dbscan, detecting),
-                 header.shape, (largest_grid.width, largest_grid.height), log=say)
+    with times("prepare"):
+        header, needs, georeference, detecting = _place_and_budget(settings, say)
     with times("read"):
         figure = read_figure(settings.figure_path)
     rows, cols = figure.shape
@@ -427,7 +416,8 @@ def decode_map(settings, progress=None, log=None) -> "DecodeResult":
             say(line)
 
     if georeference is None:
-        georeference = build_georeference(settings, figure, answers.gcps)
+        with times("prepare"):
+            georeference = build_georeference(settings, figure, answers.gcps)
     say(f"Georeferencing: {georeference.description}; source CRS "
         f"{crs_label(georeference.source_crs)}, target CRS {crs_label(georeference.target_crs)}")
     if georeference.residuals is not None:
@@ -438,7 +428,8 @@ def decode_map(settings, progress=None, log=None) -> "DecodeResult":
         warnings.append(warning)
         say(warning)
 
-    scale, colorbar_box = build_colour_scale(settings, figure, layout)
+    with times("colour scale"):
+        scale, colorbar_box = build_colour_scale(settings, figure, layout)
     if layout is not None and getattr(layout, "recognised", None) is not None:
         found = layout.recognised
         use = ("decoded with its exact table" if found.exact else
@@ -447,18 +438,20 @@ def decode_map(settings, progress=None, log=None) -> "DecodeResult":
             f"max {found.max_delta_e:.2f} from the bar's colours; next best {found.runner_up} at "
             f"{found.runner_up_delta_e:.2f}); {use}. Give COLORMAP or COLORBAR to choose "
             f"otherwise.")
-    mapping = build_value_mapping(settings, scale)
-    check_mapping_range(mapping, settings)
-    check_class_count(settings, scale)
-    check_flat_tolerance(settings.flat_tolerance, mapping)
-    decoder = ColourDecoder(scale, mapping, choose_match_space(settings, figure))
+    with times("colour scale"):
+        mapping = build_value_mapping(settings, scale)
+        check_mapping_range(mapping, settings)
+        check_class_count(settings, scale)
+        check_flat_tolerance(settings.flat_tolerance, mapping)
+        decoder = ColourDecoder(scale, mapping, choose_match_space(settings, figure))
     say(f"Colour scale: {scale.name} ({'discrete' if decoder.is_discrete else 'continuous'}), "
         f"values {mapping.vmin:g} to {mapping.vmax:g}"
         f"{' (logarithmic)' if mapping.logarithmic else ''}; value resolution "
         f"{decoder.value_resolution:.4g}; colours matched in "
         f"{SPACE_NAMES[decoder.match_space]}")
 
-    examine, plot_box = pixels_to_examine(settings, figure, colorbar_box, layout)
+    with times("decode"):
+        examine, plot_box = pixels_to_examine(settings, figure, colorbar_box, layout)
     if not examine.any():
         raise EngineError("No pixel is left to decode inside PLOT_AREA: every pixel there is "
                           "transparent, on the COLORBAR or inside a MASK polygon. Draw PLOT_AREA "
@@ -471,8 +464,9 @@ def decode_map(settings, progress=None, log=None) -> "DecodeResult":
                                       feedback=stage(0.05, 0.45, "Decoding colours"),
                                       with_distance=settings.distance_output, study=False)
     settings = _with_threshold(settings, decoder, say)
-    matched = np.isfinite(field_.values)
-    n_examined, n_matched = int(examine.sum()), int(matched.sum())
+    with times("decode"):
+        matched = np.isfinite(field_.values)
+        n_examined, n_matched = int(examine.sum()), int(matched.sum())
     say(f"Decoded {n_matched:,} of {n_examined:,} examined pixels "
         f"({100.0 * n_matched / n_examined:.1f} %) within ΔE {settings.max_color_distance:g}")
     if layout is not None and layout.colorbar is not None and settings.colorbar_extent is None:
@@ -560,6 +554,50 @@ def decode_map(settings, progress=None, log=None) -> "DecodeResult":
                         reconstruction_grid=warped.get("reconstruction"),
                         class_grid=warped.get("classes"), layout=layout, times=times,
                         distance_overview=distance_summary)
+
+
+def _place_and_budget(settings, say):
+    """Check the settings, place the job and refuse it if it cannot fit in memory.
+
+    Done before any pixel is read, from the figure's header: a job that cannot fit is refused
+    in a second instead of being killed after minutes.
+
+    Returns
+    -------
+    header : FigureHeader
+    needs : what the figure's own face is to answer (``detection.answers.parameters_to_find``)
+    georeference : Georeference or None
+        None when the GCPs are to be read off the figure's axes.
+    detecting : bool
+        Whether the figure's layout (frame, colorbar) is looked for.
+    """
+    check_settings(settings)
+    # The plot area and output grid are the largest they can be: a frame detected on the
+    # figure or a native grid of cells only make them smaller.
+    header = read_figure_header(settings.figure_path)
+    # Parameters left empty that the figure's own face answers (detection/): frame, colorbar,
+    # value range and scale from its labels, GCPs from its axes.
+    needs = parameters_to_find(settings, header)
+    largest_box = plot_area_box(settings, header)
+    if needs.gcps:
+        # GCPs from the axes' labels come once the pixels are read; until then the job is
+        # budgeted on the figure's own pixel grid, which such GCPs give about.
+        georeference = None
+        largest_grid = SimpleNamespace(width=largest_box[2] - largest_box[0],
+                                       height=largest_box[3] - largest_box[1])
+    else:
+        georeference = build_georeference(settings, header)
+        largest_grid = plan_output_grid(georeference.pixel_transform, georeference.source_crs,
+                                        georeference.target_crs, largest_box, settings.pixel_size)
+    check_output_grid(largest_grid, settings.pixel_size)
+    grid_dbscan = not (settings.dbscan_min_samples <= 2
+                       and connectivity_for_eps(settings.dbscan_eps) is not None)
+    # The figure's face is read when a box, the range or GCPs are left to it.
+    detecting = settings.plot_area_extent is None or bool(needs) or (
+        settings.colorbar_extent is None and not settings.colormap)
+    check_memory(job_size(settings, header, largest_box, largest_grid, grid_dbscan, detecting),
+                 header.shape, (largest_grid.width, largest_grid.height), log=say)
+    return header, needs, georeference, detecting
 
 
 def _let_go(name, field_, check, plot_box):

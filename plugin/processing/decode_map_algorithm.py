@@ -536,13 +536,24 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         missing = missing_dependencies_message()
         if missing:
             raise QgsProcessingException(missing)
+        from ..engine.stage_times import StageTimes
+
+        # Every second of the run is in its log line "Stage times: ...": the engine's imports
+        # and the parameters' reading too, not only the engine's stages.
+        times = StageTimes()
+        with times("engine imports"):
+            from ..engine.pipeline import import_libraries
+
+            import_libraries()
         from ..engine.errors import EngineError
 
-        parameters = self._with_proj_strings_prefixed(parameters)
-        self._check_crs_parameters(parameters, context)
+        with times("parameters"):
+            parameters = self._with_proj_strings_prefixed(parameters)
+            self._check_crs_parameters(parameters, context)
         try:
-            self._check_paths(parameters, context)
-            return self._run(parameters, context, feedback)
+            with times("parameters"):
+                self._check_paths(parameters, context)
+            return self._run(parameters, context, feedback, times)
         except InterruptedError:
             feedback.reportError(self.tr("Cancelled: no output was written."))
             return {}
@@ -640,23 +651,27 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             return None
         return destination
 
-    def _run(self, parameters, context, feedback):
+    def _run(self, parameters, context, feedback, times):
         from ..engine.pipeline import decode_map
 
-        settings = self._settings(parameters, context)
+        with times("parameters"):
+            settings = self._settings(parameters, context)
         for note in getattr(self, "_box_notes", ()):
             feedback.pushInfo(note)
         # The engine's cancellation hook: asked between stages and inside long loops.
         progress = feedback_progress(feedback)
 
-        result = decode_map(settings, progress=progress, log=self._log_function(feedback))
+        result = decode_map(settings, progress=progress, log=self._log_function(feedback),
+                            times=times)
         results = self._write_outputs(parameters, context, feedback, result)
-        feedback.pushInfo(result.times.summary())
-        # Outputs QGIS loads at the end get names and the figure's colours (main thread, later).
-        from .output_styling import style_on_load
+        with times("style outputs"):
+            # Outputs QGIS loads at the end get names and the figure's colours (main thread,
+            # later).
+            from .output_styling import style_on_load
 
-        style_on_load(context, result, results[self.OUTPUT], results[self.OUTPUT_POINTS],
-                      results.get(self.OUTPUT_DISTANCE))
+            style_on_load(context, result, results[self.OUTPUT], results[self.OUTPUT_POINTS],
+                          results.get(self.OUTPUT_DISTANCE))
+        feedback.pushInfo(result.times.summary())
         feedback.pushInfo(self.tr("Wrote {}×{} raster and {} points.").format(
             result.grid.width, result.grid.height, f"{len(result.points.clusters):,}"))
         return results

@@ -335,3 +335,26 @@ def test_contour_filled_figure_keeps_each_pixels_class(provider, tmp_path):
     assert data.mean() > 0.9 and np.array_equal(data, ~classes.mask)
     assert set(np.unique(classes[data]).astype(int)) == set(range(len(levels) - 1))
     assert np.allclose(values[data], midpoints[classes[data].astype(int)], rtol=1e-6)
+
+
+def test_stage_times_line_accounts_for_the_whole_run(provider, tmp_path):
+    """The log's "Stage times" line holds every part of processAlgorithm, in the order they ran:
+    the engine's imports and the parameters' reading before the engine's own stages, the
+    outputs' writing and styling after (bench_pipeline.py's per-stage table is parsed from it)."""
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    class Log(QgsProcessingFeedback):
+        lines = []
+
+        def pushInfo(self, info):  # noqa: N802 - Qt override
+            self.lines.append(info)
+            super().pushInfo(info)
+
+    feedback = Log()
+    processing.run("colormapdecoder:decodemap", parameters(tmp_path), feedback=feedback)
+    line = next(text for text in feedback.lines if text.startswith("Stage times: "))
+    names = re.findall(r"(?:: |, )([a-z ]+?) [0-9.]+ s", line)
+    assert names == ["engine imports", "parameters", "prepare", "read", "colour scale",
+                     "decode", "native grid", "reduce", "warp", "locate points",
+                     "write raster", "write points", "style outputs"], line

@@ -345,7 +345,7 @@ def locate_points(clusters, georeference) -> "PointLayer":
 
 
 # -- the whole job ------------------------------------------------------------------------
-def import_libraries():
+def import_libraries() -> None:
     """Import the libraries every decode uses, which this module imports only where needed.
 
     Called first by the Processing algorithm, so that a run's "engine imports" stage holds

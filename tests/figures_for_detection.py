@@ -288,3 +288,113 @@ def age_mercator_to_pixel(folder, points):
     a = AGE_MERCATOR
     return gmt_map_to_pixel(folder, a["region"], a["projection"], points, a["x_offset_inch"],
                             a["y_offset_inch"], a["page_height_inch"], a["dpi"])
+
+
+# -- Text over the map: inline graticule labels, annotations inside the frame, bars on the map
+def sst_lonlat(data_folder):
+    """The 2° NOAA OI SST (°C, land missing), north up, longitudes -181..179.
+
+    Returns
+    -------
+    grid : ndarray (90, 180)
+    extent : tuple (west, east, south, north)
+        Cell edges, degrees.
+    """
+    import rasterio
+
+    with rasterio.open(f'NETCDF:"{data_folder / "stars_reduced_oisst.nc"}":sst') as dataset:
+        sst = dataset.read(1, masked=True).astype(float).filled(np.nan) * dataset.scales[0]
+        west, south, east, north = dataset.bounds
+    half = sst.shape[1] // 2
+    return np.roll(sst, half, axis=1), (west - 180, east - 180, south, north)
+
+
+def text_boxes(artists, height):
+    """Pixel boxes (col0, row0, col1, row1) of the visible text artists, after a draw."""
+    boxes = []
+    for artist in artists:
+        if not artist.get_visible() or not artist.get_text():
+            continue
+        (x0, y0), (x1, y1) = artist.get_window_extent().get_points()
+        boxes.append((float(x0), float(height - y1), float(x1), float(height - y0)))
+    return boxes
+
+
+def render_cartopy_inline(grid, extent, path, shown, x_inline, y_inline, cmap="plasma",
+                          vmin=-2.0, vmax=32.0, jpeg_quality=None):
+    """cartopy plate carrée whose gridline labels are written over the map (``x_inline``,
+    ``y_inline``: cartopy's inline labels, centred on their grid lines), a colorbar beside.
+
+    Parameters
+    ----------
+    grid : ndarray
+    extent : tuple (west, east, south, north)
+        The grid's cell edges, degrees.
+    shown : tuple (west, east, south, north)
+        The map's extent.
+
+    Returns
+    -------
+    DetectionFigure
+        ``notes["labels"]``: pixel boxes of the gridline labels drawn over the map.
+    """
+    import cartopy.crs as ccrs
+
+    figure = plt.figure(figsize=(9, 6), dpi=100)
+    axes = figure.add_axes([0.1, 0.1, 0.7, 0.8], projection=ccrs.PlateCarree())
+    image = axes.imshow(grid, extent=extent, transform=ccrs.PlateCarree(), cmap=cmap,
+                        vmin=vmin, vmax=vmax, origin="upper", interpolation="bilinear")
+    axes.set_extent(shown, crs=ccrs.PlateCarree())
+    lines = axes.gridlines(draw_labels=True, x_inline=x_inline, y_inline=y_inline,
+                           linewidth=0.5, color="gray")
+    bar_axes = figure.add_axes([0.83, 0.1, 0.025, 0.8])
+    figure.colorbar(image, cax=bar_axes)
+    figure.canvas.draw()
+    height = figure.canvas.get_width_height()[1]
+    (x0, y0), (x1, y1) = axes.get_window_extent().get_points()
+    frame = (float(x0), float(height - y1), float(x1), float(height - y0))
+    (x0, y0), (x1, y1) = bar_axes.get_window_extent().get_points()
+    bar = (float(x0), float(height - y1), float(x1), float(height - y0))
+    inline = [artist for artist in lines.label_artists if
+              (x_inline and artist in lines.xlabel_artists) or
+              (y_inline and artist in lines.ylabel_artists)] \
+        if hasattr(lines, "xlabel_artists") else lines.label_artists
+    labels = [box for box in text_boxes(inline, height)
+              if frame[0] < box[0] and box[2] < frame[2] and frame[1] < box[1] and
+              box[3] < frame[3]]
+    west, east, south, north = axes.get_extent()
+    if jpeg_quality:
+        figure.savefig(path, dpi=100, pil_kwargs={"quality": jpeg_quality})
+    else:
+        figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return DetectionFigure(str(path), frame, bar, (west, east, south, north), (vmin, vmax),
+                           np.asarray(grid, float), notes={"labels": labels})
+
+
+def render_gmt_age_inside(folder, grid_path):
+    """:func:`render_gmt_age_mercator`'s map with its annotations and ticks inside the frame
+    (``MAP_FRAME_TYPE=inside``) and a vertical psscale straight on the map at its bottom
+    right corner (``-DjBR+w2.5i/0.2i+o0.7i/0.4i``); ``folder / "fig.png"``.
+
+    Returns
+    -------
+    bar : tuple (left, top, right, bottom)
+        The psscale bar's edges, pixels.
+    """
+    a = AGE_MERCATOR
+    region, projection = a["region"], a["projection"]
+    run_gmt(folder,
+            "gmt makecpt -Chaxby -T0/180/10 > age.cpt",
+            "gmt set PS_MEDIA 8.5ix7.5i",
+            f"gmt grdimage {grid_path} -R{region} -J{projection} -Cage.cpt -X1i -Y1.5i -P "
+            "-Baf -BWSne --MAP_FRAME_TYPE=inside -K > fig.ps",
+            "gmt psscale -R -J -Cage.cpt -DjBR+w2.5i/0.2i+o0.7i/0.4i -Bxaf -O >> fig.ps",
+            "gmt psconvert fig.ps -Tg -E100")
+    # The bar's corners in inches from the map's lower left: 0.7 in from its right side,
+    # 0.4 in above its bottom, 0.2 in wide and 2.5 in long.
+    width = float(run_gmt(folder, f"gmt mapproject -R{region} -J{projection} -W -Di").split()[0])
+    right, bottom = width - 0.7, 0.4
+    dpi, page, x_off, y_off = a["dpi"], a["page_height_inch"], a["x_offset_inch"], a["y_offset_inch"]
+    return ((x_off + right - 0.2) * dpi, (page - y_off - bottom - 2.5) * dpi,
+            (x_off + right) * dpi, (page - y_off - bottom) * dpi)

@@ -254,19 +254,28 @@ def render_inset_bar(path, legend_box):
 
     truth = {"frame": box(axes.get_window_extent().get_points()),
              "bar": box(bar_axes.get_window_extent().get_points()),
+             "labels": [box(label.get_window_extent().get_points())
+                        for label in bar_axes.get_yticklabels()
+                        if label.get_visible() and label.get_text()
+                        and bottom_to_top(bar_axes, label)],
              "legend": None if legend is None else box(legend.get_window_extent().get_points())}
     figure.savefig(path, dpi=100)
     plt.close(figure)
     return truth
 
 
+def bottom_to_top(bar_axes, label):
+    """A tick label within the bar's value range (matplotlib keeps others, invisible)."""
+    low, high = sorted(bar_axes.get_ylim())
+    return low <= label.get_position()[1] <= high
+
+
 @pytest.mark.parametrize("legend_box", [True, False])
 def test_colorbar_inside_the_map(tmp_path, legend_box):
     """A bar on a legend box inside the map is found, its labels read, and the box left out of
-    the data. Straight over the map (no box), the bar is found and left out with a margin for
-    its labels, which lie over the map's colours and are not read: VMIN is asked for by name."""
+    the data. Straight over the map (no box), its labels are read over the map's colours, and
+    the bar with its ticks and labels is left out as one box."""
     from colormap_decoder.plugin.engine.detection.answers import Needs, answer_from_figure
-    from colormap_decoder.plugin.engine.errors import EngineError
     from colormap_decoder.plugin.engine.pipeline import DecodeSettings
 
     path = tmp_path / "inset.png"
@@ -281,11 +290,18 @@ def test_colorbar_inside_the_map(tmp_path, legend_box):
         assert_range_close(reading, VMIN, VMAX)
         return
     assert layout.legend_box is None
-    # The labels beside the bar (about twice its width) are left out with it.
+    # Until its labels are read, a margin of about twice the bar's width is left out with it.
     left, top, right, bottom = truth["bar"]
-    margin = layout.colorbar_exclusion_margin()
-    assert margin >= 2 * (right - left)
-    with pytest.raises(EngineError) as raised:
-        answer_from_figure(DecodeSettings(figure_path=str(path)), figure, layout,
-                           Needs(value_range=True))
-    assert raised.value.parameter == "VMIN" and "Give VMIN and VMAX" in str(raised.value)
+    assert layout.colorbar_exclusion_margin() >= 2 * (right - left)
+    # Its labels, written over the map's colours, are read...
+    answers = answer_from_figure(DecodeSettings(figure_path=str(path)), figure, layout,
+                                 Needs(value_range=True))
+    assert_range_close(answers.reading.colorbar, VMIN, VMAX)
+    # ...and the bar, its ticks and its labels are left out as one box, not a guessed margin.
+    assert layout.bar_labels_read and layout.colorbar_exclusion_margin() <= 3
+    excluded = layout.excluded_boxes()
+    for col0, row0, col1, row1 in truth["labels"]:
+        # The glyphs: the text's box less the font's ascent and descent (2 px at 10 pt).
+        assert any(box[0] - margin <= col0 + 2 and box[1] - margin <= row0 + 2
+                   and col1 - 2 <= box[2] + margin and row1 - 2 <= box[3] + margin
+                   for box, margin in excluded), (truth["labels"], excluded)

@@ -110,6 +110,9 @@ def answer_from_figure(settings, figure, layout, needs) -> "Answers":
                                want_colorbar=needs.value_range or needs.scale)
     answers.reading = reading
     layout.reading = reading  # for the report's picture of what was read
+    # Text read over the map is no data.
+    layout.over_map_text = list(reading.over_map_boxes)
+    layout.bar_labels_read = reading.bar_labels_over_map
     answers.messages += reading.messages
     if needs.value_range or needs.scale:
         _answer_value_range(answers, layout, needs)
@@ -209,8 +212,8 @@ def _answer_gcps(answers, layout):
     pixels, coordinates, names = [], [], []
     # Each tick where its axis' fit puts it: the fit of all ticks is closer to where the
     # renderer drew them than any one mark (snapped to the pixel grid, or a label's centre).
-    for xl in x_axis.kept:
-        for yl in y_axis.kept:
+    for xl in _distinct(x_axis.kept):
+        for yl in _distinct(y_axis.kept):
             pixels.append((float(x_axis.fit.position_of(xl.value)),
                            float(y_axis.fit.position_of(yl.value))))
             coordinates.append((xl.value * x_scale, yl.value * y_scale))
@@ -228,6 +231,14 @@ def _answer_gcps(answers, layout):
         f"tick-fit residuals x {x_axis.fit.rmse_px:.2f} px RMS (max "
         f"{x_axis.fit.max_residual_px:.2f}), y {y_axis.fit.rmse_px:.2f} px RMS (max "
         f"{y_axis.fit.max_residual_px:.2f}).")
+
+
+def _distinct(labels):
+    """One label per value (inline graticule labels repeat at every grid line crossing)."""
+    seen = {}
+    for label in labels:
+        seen.setdefault(label.value, label)
+    return list(seen.values())
 
 
 def _project_gcps(answers, projection, gcp_crs, coordinates, y_axis):

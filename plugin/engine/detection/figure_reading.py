@@ -15,7 +15,7 @@ from ..errors import EngineError
 from .labels import normalise, parse_label, unit_in_title
 from .lines import luminance, page_luminance
 from .ocr import OcrUnavailable, crop_label, read_label, read_text
-from .text import find_glyphs, ink_mask, merge_into_labels
+from .text import find_glyphs, ink_mask, ink_over_map, merge_into_labels
 from .ticks import (
     TickFit,
     TickLabel,
@@ -50,6 +50,9 @@ class AxisReading:
     title_unit: str = ""
     #: The labels were written at an angle and read turned level.
     rotated: bool = False
+    #: Where the labels are: "outside" the frame (beside ``side``), "inside" it along
+    #: ``side``, or "inline" over the map at their grid lines (cartopy's inline labels).
+    placement: str = "outside"
 
     @property
     def kept(self) -> list:
@@ -81,6 +84,12 @@ class FigureReading:
     colorbar: Optional[ColorbarReading] = None
     messages: list = field(default_factory=list)
     all_labels: list = field(default_factory=list)
+    #: Pixel boxes (col0, row0, col1, row1) of labels read over the map (inside the frame):
+    #: text, never data.
+    over_map_boxes: list = field(default_factory=list)
+    #: The colorbar is straight on the map and its labels were read (they are in
+    #: ``over_map_boxes`` with the bar).
+    bar_labels_over_map: bool = False
 
 
 class _Reader:
@@ -120,6 +129,8 @@ class _Reader:
         self.text_height = float(np.median(heights)) if heights.size else 10.0
         self.cache = {}
         self.claimed = set()
+        # Text over the map (inside the frame), found when first asked for (over_map_labels).
+        self.over_map = None
 
     def _boxes(self):
         if self.layout.frame is not None:
@@ -183,7 +194,13 @@ class _Reader:
     def _read_with_superscript(self, label):
         """Read a label; a raised, smaller trailing part made of digits is an exponent (10² is
         read as 10^2). A raised degree sign is not: the whole label's reading then stands."""
-        text, _ = read_label(crop_label(self.lum, label.box(), self.page))
+        lum, (col0, row0) = self._source(label)
+
+        def crop(box):
+            return crop_label(lum, (box[0] - col0, box[1] - row0, box[2] - col0,
+                                    box[3] - row0), self.page)
+
+        text, _ = read_label(crop(label.box()))
         members = label.members or [label.box()]
         base_height = max(m[3] - m[1] for m in members)
         base_bottom = max(m[3] for m in members)
@@ -192,13 +209,153 @@ class _Reader:
         base = [m for m in members if m not in raised]
         if not raised or not base or min(m[0] for m in raised) < max(m[2] for m in base) - 1:
             return text
-        base_text, _ = read_label(crop_label(self.lum, _union(base), self.page))
-        exponent_text, _ = read_label(crop_label(self.lum, _union(raised), self.page))
+        base_text, _ = read_label(crop(_union(base)))
+        exponent_text, _ = read_label(crop(_union(raised)))
         exponent_text = normalise(exponent_text)
         if re.fullmatch(r"-?\d{1,3}", exponent_text) and re.fullmatch(r"-?\d+(\.\d+)?",
                                                                    normalise(base_text)):
             return f"{base_text}^{exponent_text}"
         return text
+
+    def _source(self, label):
+        """The image a label is read from, and its origin (column, row) in the figure: the
+        figure's luma, or for text over the map its darkness over the colours around it."""
+        if getattr(label, "inside", False) and self.over_map is not None:
+            _, brightness, origin = self.over_map
+            return brightness * self.page, origin
+        return self.lum, (0, 0)
+
+    def over_map_labels(self):
+        """Text drawn over the map inside the frame (a colorbar straight on the map and its
+        labels, inline graticule labels, annotations inside the frame), found once and added
+        to the labels beside which sides are searched.
+
+        Glyphs are found by :func:`.text.ink_over_map` in the frame (its lines, the colorbar
+        and a legend box left out; a glyph touching them is a tick mark or part of their
+        drawing), merged into labels like the page's.
+
+        Returns
+        -------
+        list of TextLabel
+        """
+        if self.over_map is not None:
+            return self.over_map[0]
+        frame = self.layout.frame
+        found = []
+        if frame is None:
+            self.over_map = (found, None, (0, 0))
+            return found
+        col0, row0, col1, row1 = frame.inner_pixel_box()
+        # One pixel in from the frame's line: glyphs touching it are ticks or the line itself.
+        col0, row0, col1, row1 = col0 + 1, row0 + 1, col1 - 1, row1 - 1
+        if col1 - col0 < 10 or row1 - row0 < 10:
+            self.over_map = (found, None, (0, 0))
+            return found
+        ink, brightness = ink_over_map(self.rgb[row0:row1, col0:col1], self.text_height)
+        exclude = np.zeros(ink.shape, bool)
+        exclude[[0, -1], :] = True
+        exclude[:, [0, -1]] = True
+        boxes = [bar.pixel_box() for bar in [self.layout.colorbar] +
+                 list(getattr(self.layout, "other_colorbars", []) or []) if bar is not None]
+        if getattr(self.layout, "legend_box", None) is not None:
+            boxes.append(self.layout.legend_box)
+        for b0, a0, b1, a1 in boxes:
+            exclude[max(a0 - 1 - row0, 0):max(a1 + 1 - row0, 0),
+                    max(b0 - 1 - col0, 0):max(b1 + 1 - col0, 0)] = True
+        height = self.text_height
+        glyphs = find_glyphs(ink, exclude, max_height=int(2.5 * height) + 2)
+        for label in merge_into_labels(glyphs):
+            if label.height < 0.5 * height or label.height > 2.5 * height:
+                continue
+            label.col0 += col0
+            label.col1 += col0
+            label.row0 += row0
+            label.row1 += row0
+            label.members = [(m[0] + col0, m[1] + row0, m[2] + col0, m[3] + row0)
+                             for m in label.members]
+            label.inside = True
+            found.append(label)
+        self.over_map = (found, brightness, (col0, row0))
+        self.over_map_ink = (ink, (col0, row0))
+        self.labels.extend(found)
+        return found
+
+    def _on_map(self, side):
+        """Whether a side's line runs over the map (a colorbar straight on it), where the
+        page's luma cannot tell tick marks from dark colours."""
+        if self.layout.frame is None or getattr(self.layout, "legend_box", None) is not None:
+            return False
+        col0, row0, col1, row1 = self.layout.frame.inner_pixel_box()
+        if side.horizontal:
+            return row0 < side.position < row1 and col0 <= side.start and side.end <= col1
+        return col0 < side.position < col1 and row0 <= side.start and side.end <= row1
+
+    def _over_map_dark(self):
+        """The over-map ink (:meth:`over_map_labels`) as a figure-sized mask."""
+        if getattr(self, "_over_map_dark_mask", None) is not None:
+            return self._over_map_dark_mask
+        dark = np.zeros(self.lum.shape, bool)
+        self.over_map_labels()
+        if getattr(self, "over_map_ink", None) is not None:
+            ink, (col0, row0) = self.over_map_ink
+            dark[row0:row0 + ink.shape[0], col0:col0 + ink.shape[1]] = ink
+        self._over_map_dark_mask = dark
+        return dark
+
+    def inline_axis(self, axis):
+        """Degree labels written over the map at their grid lines (cartopy's inline gridline
+        labels): each longitude label centred on its meridian, each latitude label on its
+        parallel, wherever along the other axis it sits (often repeated).
+
+        Only labels in degrees are taken (a hemisphere letter or a degree sign: contour labels
+        and other numbers on a map are not coordinates); E/W ones are x labels, N/S ones y
+        labels, signed ones may be either and the fit decides. The grid lines crossing the
+        whole map (:func:`.ticks.find_grid_lines`) place them; a label's centre alone when no
+        line is found.
+
+        Parameters
+        ----------
+        axis : str
+            "x" or "y".
+
+        Returns
+        -------
+        AxisReading
+            ``side`` is the frame's bottom (x) or left (y) side, ``placement`` "inline".
+        """
+        labels = []
+        for text_label in self.over_map_labels():
+            if text_label.box() in self.claimed or text_label.glyphs < 2:
+                continue
+            text, parsed = self.read(text_label)
+            if parsed is None or not parsed.degrees or \
+                    parsed.hemisphere in (("N", "S") if axis == "x" else ("E", "W")):
+                continue
+            cx, cy = text_label.centre
+            labels.append(TickLabel(text_label.box(), text, parsed.value,
+                                    cx if axis == "x" else cy, parsed=parsed,
+                                    across_text=axis == "y"))
+        reading = AxisReading("bottom" if axis == "x" else "left", labels, placement="inline")
+        if not labels:
+            reading.problem = "no degree labels over the map"
+            return reading
+        lines = find_grid_lines(self.rgb, self.layout.frame.box, axis)
+        # The drawn line is the tick; a label's centre is about a pixel off it vertically
+        # (text is centred on its box, descent included).
+        attach_tick_marks(labels, lines + self.layout.snap_offset,
+                          max(2.0, 0.6 * self.text_height), tick_only=True)
+        reading.fit = fit_ticks(labels)
+        if axis == "y":
+            reading.fit = _cylindrical_fit(labels, reading.fit)
+        numbers = len(labels)
+        kept = len(reading.kept)
+        # Repeated labels (one per grid line crossing) count once.
+        distinct = len({label.value for label in reading.kept})
+        if reading.fit is None or distinct < MIN_KEPT_LABELS or kept < MIN_KEPT_SHARE * numbers:
+            reading.problem = (f"{distinct} distinct of {numbers} degree labels over the map "
+                               f"agree on one linear scale along {axis}")
+            reading.fit = None
+        return reading
 
     def read_side(self, side, owner, allow_log=False, ocr=True, cylindrical=False):
         """Labels beside a side, read, placed at their tick marks and fitted.
@@ -215,11 +372,12 @@ class _Reader:
                                     None if parsed is None else parsed.value,
                                     cx if side.horizontal else cy, parsed=parsed,
                                     across_text=not side.horizontal))
-        reading = AxisReading(side.name, labels)
+        reading = AxisReading(side.name, labels,
+                              placement="inside" if side.inward else "outside")
         if not ocr:
             return reading
         self._place_and_fit(reading, side, allow_log, cylindrical)
-        if reading.fit is None and not allow_log:
+        if reading.fit is None and not allow_log and not side.inward:
             # Labels written at an angle (matplotlib's rotation=45/90, GMT's vertical y
             # annotations) come apart into glyphs that read as nothing: read them turned.
             labels, anchors = self.rotated_labels(side)
@@ -258,7 +416,11 @@ class _Reader:
             reading.problem = f"no labels beside the {side.name} side"
             return
         thickness = self._line_thickness()
-        ticks, _ = find_tick_marks(self.layout.dark, side, thickness)
+        # Tick marks drawn inward stand on the map: found in its ink, not by the page's luma.
+        over_map = side.inward or (self.over_map is not None and self.over_map[1] is not None
+                                   and self._on_map(side))
+        ticks, _ = find_tick_marks(self._over_map_dark() if over_map else self.layout.dark,
+                                   side, thickness)
         snapped = self.layout.snap_offset != 0.0
         tolerance = max(2.0, 0.6 * self.text_height)
         attach_tick_marks(labels, ticks + self.layout.snap_offset, tolerance, tick_only=snapped)
@@ -530,8 +692,14 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
         reader.fraction = sides_started[0] / max(side_count, 1)
         sides_started[0] += 1
 
+    frame = layout.frame
     if layout.colorbar is not None:
         bar = layout.colorbar
+        over_map = frame is not None and getattr(layout, "legend_box", None) is None and \
+            _holds(frame.pixel_box(), bar.pixel_box())
+        if over_map:
+            # A bar straight on the map: its labels are written over the map's colours.
+            reader.over_map_labels()
         sides = box_sides(bar.box)
         names = ("right", "left") if bar.vertical else ("bottom", "top")
         best = None
@@ -550,6 +718,12 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                     "ramp): they are taken as the values at its ends, with no third label to "
                     "confirm them. Check VMIN and VMAX against the figure.")
             reading.colorbar = _colorbar_values(best, bar, layout.snap_offset)
+            if over_map and best.fit is not None:
+                # The bar, its tick marks and its labels are one block of no data on the map.
+                reading.over_map_boxes.append(_union(
+                    [bar.pixel_box()] + [label.box for label in best.labels
+                                         if label.value is not None]))
+                reading.bar_labels_over_map = True
     if want_axes and layout.frame is not None:
         sides = box_sides(layout.frame.box)
         for axis, names in (("x", ("bottom", "top")), ("y", ("left", "right"))):
@@ -560,7 +734,15 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                                              cylindrical=axis == "y")
                 if best is None or len(candidate.kept) > len(best.kept):
                     best = candidate
-            if best.fit is not None:
+            if best.fit is None:
+                # Annotations inside the frame along a side (GMT's MAP_FRAME_TYPE=inside,
+                # matplotlib's negative pad), then labels over the map at their grid lines.
+                best = _inside_reading(reader, sides, names, layout.frame.pixel_box(), axis,
+                                       best)
+                if best.fit is not None:
+                    reading.over_map_boxes += [label.box for label in best.labels
+                                               if label.kept]
+            if best.fit is not None and best.placement == "outside":
                 best.title = reader.read_title(sides[best.side], best.labels)
                 best.title_unit = unit_in_title(best.title)
                 best.multiplier, text = reader.offset_multiplier(layout.frame.box, axis)
@@ -570,6 +752,27 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                         f"'{text}' written at the axis' end).")
             setattr(reading, f"{axis}_axis", best)
     return reading
+
+
+def _inside_reading(reader, sides, names, owner, axis, outside):
+    """An axis read from labels inside the frame when its outside sides gave no fit: along
+    either side, inward (the one explaining more labels), else inline over the map. The
+    outside reading is kept (its problem extended) when neither fits."""
+    from dataclasses import replace
+
+    reader.over_map_labels()
+    best = None
+    for name in names:
+        candidate = reader.read_side(replace(sides[name], inward=True), owner,
+                                     cylindrical=axis == "y")
+        if candidate.fit is not None and (best is None or len(candidate.kept) > len(best.kept)):
+            best = candidate
+    if best is None:
+        best = reader.inline_axis(axis)
+    if best.fit is not None:
+        return best
+    outside.problem += f"; inside the frame: {best.problem}"
+    return outside
 
 
 def _fit_end_labels(axis, bar) -> bool:
@@ -641,7 +844,10 @@ def describe_axis(axis, what) -> str:
         return f"{what} ({axis.side} side): {axis.problem}. Labels: {read or 'none'}."
     fit = axis.fit
     turned = ", written at an angle and read turned level" if axis.rotated else ""
-    return (f"{what} ({axis.side} side{turned}): {len(axis.kept)} of {len(axis.labels)} labels kept, "
+    where = {"inside": f"{axis.side} side, inside the frame",
+             "inline": "over the map at their grid lines"}.get(axis.placement,
+                                                                f"{axis.side} side")
+    return (f"{what} ({where}{turned}): {len(axis.kept)} of {len(axis.labels)} labels kept, "
             f"{'logarithmic' if fit.logarithmic else 'linear'} fit, residuals RMS "
             f"{fit.rmse_px:.2f} px, max {fit.max_residual_px:.2f} px. Labels (text→value@pixel): "
             f"{read}.")

@@ -96,6 +96,8 @@ def find_everything(figure, gcp_crs=None, resources=None, progress=None) -> "Fig
         return findings
     findings.reading = read_figure_face(figure.rgb, layout,
                                         progress=stage(0.2, 0.8, "Reading the tick labels"))
+    layout.over_map_text = list(findings.reading.over_map_boxes)
+    layout.bar_labels_read = findings.reading.bar_labels_over_map
     stage(0.8, 0.9, "Fitting the value range")
     findings.messages += findings.reading.messages
     answers = Answers(settings, findings.reading, figure_rgb=figure.rgb)

@@ -4,12 +4,14 @@ from typing import Optional
 
 import numpy as np
 
-from .colorbar import ColorbarDetection, find_colorbars
+from .colorbar import ColorbarDetection, _overlap_share, find_colorbars
 from .frame import FrameDetection, find_frame
 from .lines import dark_mask, find_rectangles, luminance, page_luminance
 
 #: Pixels around a colorbar box also left out of the decoding: its outline and tick marks.
 COLORBAR_EXCLUSION_MARGIN = 3
+#: Pixels around text read over the map also left out (anti-aliased edges, a thin halo).
+OVER_MAP_TEXT_MARGIN = 3
 
 
 @dataclass
@@ -50,13 +52,20 @@ class Layout:
     #: The legend box (col0, row0, col1, row1) holding a colorbar drawn inside the map frame
     #: (QGIS print layouts): its background, title and labels are no data.
     legend_box: Optional[tuple] = None
+    #: Pixel boxes (col0, row0, col1, row1) of text read over the map inside the frame: a
+    #: colorbar straight on the map with its ticks and labels, axis labels inside the frame or
+    #: inline at their grid lines. Left out of the decoding (text is no data).
+    over_map_text: list = field(default_factory=list)
+    #: The labels of a colorbar straight on the map were read: their box is in
+    #: ``over_map_text``, so no wide margin is guessed around the bar.
+    bar_labels_read: bool = False
 
     def colorbar_exclusion_margin(self) -> int:
         """Pixels around the colorbar left out of the decoding: its outline and ticks; with no
         frame found, its tick labels too (about twice the bar's width beside it)."""
         if self.colorbar is None:
             return 0
-        if self.frame is not None and (self.legend_box is not None
+        if self.bar_labels_read or self.frame is not None and (self.legend_box is not None
                                        or not _inside(self.colorbar.box, self.frame.box, 0.0)):
             return COLORBAR_EXCLUSION_MARGIN
         left, top, right, bottom = self.colorbar.box
@@ -64,12 +73,14 @@ class Layout:
 
     def excluded_boxes(self) -> list:
         """(pixel box, margin) pairs left out of the decoding: the colorbar with its outline,
-        ticks (and labels, when nothing bounds them), and a legend box holding it."""
+        ticks (and labels, when nothing bounds them), a legend box holding it, and text read
+        over the map."""
         boxes = []
         if self.colorbar is not None:
             boxes.append((self.colorbar.pixel_box(), self.colorbar_exclusion_margin()))
         if self.legend_box is not None:
             boxes.append((self.legend_box, 1))
+        boxes += [(box, OVER_MAP_TEXT_MARGIN) for box in self.over_map_text]
         return boxes
 
 
@@ -102,6 +113,16 @@ def detect_layout(rgb) -> "Layout":
         colorbars = [bar for bar in colorbars if not _same_box(bar.box, frame.box)
                      and not (_inside(bar.box, frame.box, max_thickness)
                               and _shared_sides(bar.box, frame.box, max_thickness + 2) >= 1)]
+    if frame is not None and (not colorbars or _inside(colorbars[0].box, frame.box, 0.0)):
+        # A bar straight on the map: dark colours of the map next to its outline hide the
+        # outline from the page's luma; the ink drawn over the map shows it.
+        on_map = colorbars_over_map(rgb, frame, page_rgb, max_thickness)
+        # Its four outline lines confirm the bar: it replaces a box found on the same bar by
+        # the page's luma (cut short where the outline ran along dark colours, or a strip
+        # run on into the map's own colour beyond its end).
+        if on_map and (not colorbars or _overlap_share(colorbars[0].box, on_map[0].box) > 0.5):
+            colorbars = on_map + [bar for bar in colorbars
+                                  if not _overlap_share(bar.box, on_map[0].box) > 0.5]
     snap_offset = _snap_offset(lum, page, frame.box) if frame is not None else 0.0
     layout = Layout(frame, colorbars[0] if colorbars else None, page_rgb, rectangles,
                     colorbars[1:], max_thickness, dark, snap_offset)
@@ -110,6 +131,46 @@ def detect_layout(rgb) -> "Layout":
         layout.legend_box = find_legend_box(rgb, rectangles, layout.colorbar.box, frame.box,
                                             max_thickness)
     return layout
+
+
+def colorbars_over_map(rgb, frame, page_rgb, max_thickness) -> list:
+    """Colorbars drawn straight on the map inside its frame, their outlines found in the ink
+    drawn over the map (:func:`.text.ink_over_map`), not by the page's luma.
+
+    A black outline beside the colormap's own dark colours (viridis' purple, haxby's blue) is
+    as dark as they are, so the outline is lost where the bar passes over them; over the map,
+    black ink darkens the colours without changing their hue, the map's dark colours do not.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8 (rows, cols, 3)
+    frame : FrameDetection
+    page_rgb : array-like of 3
+    max_thickness : int
+
+    Returns
+    -------
+    list of ColorbarDetection
+        Inside the frame, sharing none of its sides, the most colourful first.
+    """
+    from .lines import Rectangle
+    from .text import ink_over_map
+
+    col0, row0, col1, row1 = frame.inner_pixel_box()
+    col0, row0, col1, row1 = col0 + 1, row0 + 1, col1 - 1, row1 - 1
+    if col1 - col0 < 30 or row1 - row0 < 30:
+        return []
+    ink, _ = ink_over_map(rgb[row0:row1, col0:col1], 2 * max_thickness + 1)
+    rows, cols = rgb.shape[:2]
+    min_side = max(30, int(0.05 * min(rows, cols)))
+    inside = find_rectangles(ink, min_side=min_side, max_thickness=max_thickness)
+    dark = np.zeros((rows, cols), bool)
+    dark[row0:row1, col0:col1] = ink
+    shifted = [Rectangle(box.left + col0, box.top + row0, box.right + col0, box.bottom + row0)
+               for box in inside]
+    bars = find_colorbars(rgb, shifted, page_rgb, strips=[], dark=dark,
+                          max_thickness=max_thickness)
+    return [bar for bar in bars if _shared_sides(bar.box, frame.box, max_thickness + 2) == 0]
 
 
 #: Colour distance (|ΔR| + |ΔG| + |ΔB|) within which a pixel is a legend box's background.

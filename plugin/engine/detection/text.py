@@ -23,6 +23,8 @@ class TextLabel:
     glyphs: int = 1
     members: list = None  # the glyph boxes (col0, row0, col1, row1) merged into it
     gaps: list = field(default_factory=list)  # pixels between neighbouring glyphs
+    #: Written over the map (inside the frame): read from :func:`ink_over_map`'s image.
+    inside: bool = False
 
     @property
     def centre(self) -> tuple:
@@ -133,3 +135,55 @@ def merge_into_labels(glyphs, gap_factor=0.5) -> list:
             joined.glyphs += 1
             joined.members.append(glyph.box())
     return labels
+
+
+#: Ink over a map: at most this share of the brightness of the colours around it...
+OVER_MAP_MAX_RATIO = 0.55
+#: ...darker than them by at least this much (0-255)...
+OVER_MAP_MIN_DROP = 40.0
+#: ...and of their hue (RGB distance, 0-765, from the background darkened to the pixel's
+#: brightness, as a share of the background's brightness, at least 30).
+OVER_MAP_HUE_SHARE = 0.3
+
+
+def ink_over_map(rgb, text_height) -> tuple:
+    """Black text and tick marks drawn over a map's colours: where they are, and the region as
+    a page of dark text on white for OCR.
+
+    On a map the page's luma tells nothing: dark colours of the colormap are as dark as text.
+    Black ink drawn over a colour darkens it without changing its hue (an anti-aliased edge
+    is a blend of black and that colour), whereas the colormap's own dark colours differ in
+    hue from the colours beside them. The colours around each pixel are the grey closing of
+    each channel over a window wider than a glyph's stroke (thin dark strokes vanish from it,
+    wide dark areas of data stay); a pixel is ink when it is much darker than that background,
+    of the same hue. Halos and boxes behind labels (white) only make the contrast clearer.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8 (rows, cols, 3)
+        The region (the map inside its frame).
+    text_height : float
+        Typical glyph height, pixels (the closing window is half of it).
+
+    Returns
+    -------
+    ink : ndarray of bool (rows, cols)
+    brightness : ndarray of float32 (rows, cols)
+        Each pixel's brightness over its background's, 0-1 (1 where no ink): dark text on a
+        white page.
+    """
+    size = max(5, int(round(0.6 * text_height)) | 1)
+    image = rgb.astype(np.float32)
+    background = np.stack([ndimage.grey_closing(image[:, :, channel], size=(size, size))
+                           for channel in range(3)], axis=2)
+    value = image.max(axis=2)
+    background_value = np.maximum(background.max(axis=2), 1.0)
+    ratio = np.clip(value / background_value, 0.0, 1.0)
+    hue_error = np.abs(image - background * ratio[:, :, None]).sum(axis=2)
+    ink = (ratio <= OVER_MAP_MAX_RATIO) & (background_value - value >= OVER_MAP_MIN_DROP) & \
+        (hue_error <= np.maximum(30.0, OVER_MAP_HUE_SHARE * background_value))
+    # Pure black is ink whatever surrounds it.
+    ink |= (value < 30.0) & (background_value - value >= OVER_MAP_MIN_DROP)
+    brightness = np.where(hue_error <= np.maximum(30.0, OVER_MAP_HUE_SHARE * background_value),
+                          ratio, 1.0).astype(np.float32)
+    return ink, brightness

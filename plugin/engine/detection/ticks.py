@@ -34,17 +34,23 @@ class Side:
     start, end : float
         The side's extent along it.
     outward : int
-        +1 when outward is towards larger coordinates (bottom, right), else -1.
+        +1 when outward is towards larger coordinates (bottom, right), else -1; the other
+        way round for ``inward``.
+    inward : bool
+        The labels and tick marks looked for are those inside the box (annotations drawn
+        inside a map's frame: GMT's MAP_FRAME_TYPE=inside, matplotlib's negative pad).
     """
 
     name: str
     position: float
     start: float
     end: float
+    inward: bool = False
 
     @property
     def outward(self) -> int:
-        return 1 if self.name in ("bottom", "right") else -1
+        direction = 1 if self.name in ("bottom", "right") else -1
+        return -direction if self.inward else direction
 
     @property
     def horizontal(self) -> bool:
@@ -153,6 +159,12 @@ def find_grid_lines(rgb, box, across) -> np.ndarray:
         lo, hi = max(index - 1, 0), min(index + 2, profile.size)
         if profile[index] < profile[lo:hi].max():
             continue  # not the line's peak
+        # The contrast is taken against pixels 3 away: a line also shows, at half its
+        # strength, 3 pixels to either side of itself. Those echoes are not lines.
+        echo_of = profile[max(index - 4, 0):max(index - 1, 0)].tolist() + \
+            profile[index + 2:index + 5].tolist()
+        if echo_of and max(echo_of) >= 1.6 * profile[index]:
+            continue
         core = profile[lo:hi] - float(np.median(profile))
         core = np.clip(core, 0, None)
         # Only the side neighbour that is part of the line (half the peak or more) counts.
@@ -365,6 +377,8 @@ def _snapped_line(labels, values):
         with_rows = region
         for i in range(len(u)):
             for j in range(i + 1, len(u)):
+                if u[j] == u[i]:
+                    continue  # one value written twice (inline labels repeat)
                 with_rows = with_rows.intersection(
                     slope_band(u[j] - u[i], rows[j] - rows[i], 1.0 + 2 * SNAP_SLACK_PX))
         if not with_rows.is_empty and with_rows.area > 0:

@@ -1,0 +1,181 @@
+"""Text written over the map, inside its frame: cartopy's inline gridline labels, GMT's
+annotations inside the frame (``MAP_FRAME_TYPE=inside``), a colorbar straight on the map with
+its labels over the map's colours (matplotlib's inset colorbar, GMT's ``psscale -DjBR``).
+
+Each figure is read with nothing given (degrees: EPSG:4326 assumed) and checked against the
+renderer's own truth: the frame and the bar within 2 px, the value range within 0.5 % of the
+range, the GCP fit within a pixel, every label drawn over the map left out of the decoded data,
+and the automatic decode within twice the error of the hand-given one.
+"""
+import numpy as np
+import pytest
+from figures_for_detection import (
+    age_mercator_to_pixel,
+    render_cartopy_inline,
+    render_gmt_age_inside,
+    sst_lonlat,
+)
+from test_detection_accuracy import (
+    age_grid,
+    geographic_truth_on_output,
+    wrong_class_share,
+)
+from test_detection_reading import assert_axes_georeference, assert_range_close
+
+from colormap_decoder.plugin.engine.detection.answers import Needs, answer_from_figure
+from colormap_decoder.plugin.engine.detection.layout import detect_layout
+from colormap_decoder.plugin.engine.errors import EngineError
+from colormap_decoder.plugin.engine.figure import read_figure
+from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
+
+
+def read_everything(path):
+    figure = read_figure(str(path))
+    layout = detect_layout(figure.rgb)
+    answers = answer_from_figure(DecodeSettings(figure_path=str(path), scale_automatic=True),
+                                 figure, layout, Needs(value_range=True, scale=True, gcps=True))
+    return layout, answers
+
+
+def assert_box_close(found, truth, what, pixels=2.0):
+    error = np.abs(np.array(found, float) - np.array(truth, float))
+    assert error.max() <= pixels, (what, found, truth)
+
+
+def assert_text_left_out(layout, boxes, shrink=1.0):
+    """Every label box (its glyphs: the renderer's box shrunk by ``shrink`` px) lies within a
+    box the decoding leaves out."""
+    excluded = layout.excluded_boxes()
+    for col0, row0, col1, row1 in boxes:
+        inner = (col0 + shrink, row0 + shrink, col1 - shrink, row1 - shrink)
+        assert any(box[0] - margin <= inner[0] and box[1] - margin <= inner[1]
+                   and inner[2] <= box[2] + margin and inner[3] <= box[3] + margin
+                   for box, margin in excluded), (inner, excluded)
+
+
+def nearest_cell_truth(result, grid, extent):
+    """The drawn grid's cell (no interpolation: cartopy draws the 2° cells as blocks) at each
+    output pixel's centre."""
+    gt = result.grid.geotransform
+    rows, cols = np.mgrid[0:result.grid.height, 0:result.grid.width] + 0.5
+    mx, my = gt[0] + cols * gt[1] + rows * gt[2], gt[3] + cols * gt[4] + rows * gt[5]
+    west, east, south, north = extent
+    col = np.floor((mx - west) / (east - west) * grid.shape[1]).astype(int)
+    row = np.floor((north - my) / (north - south) * grid.shape[0]).astype(int)
+    inside = (col >= 0) & (col < grid.shape[1]) & (row >= 0) & (row < grid.shape[0])
+    truth = np.full(mx.shape, np.nan)
+    truth[inside] = grid[row[inside], col[inside]]
+    return truth
+
+
+def wrong_share(result, truth, low, high):
+    """Share of the true data pixels decoded off by more than 1 % of the range (or not at all)."""
+    values = np.asarray(result.values, float)
+    data = np.isfinite(truth) & (truth >= low) & (truth <= high)
+    error = np.where(np.isfinite(values), np.abs(values - truth), np.inf)[data]
+    return float(np.mean(error > 0.01 * (high - low)))
+
+
+@pytest.mark.parametrize("inline", ["x", "y"])
+def test_cartopy_inline_gridline_labels(tmp_path, shared_data, inline):
+    """cartopy's inline labels (x_inline: longitudes centred on their meridians halfway
+    between parallels; y_inline: latitudes on their parallels, repeated at two meridians):
+    read over the map, placed by the grid lines, GCPs within a pixel of cartopy's transform,
+    every label left out of the data, and the decode within twice the hand-given one's error."""
+    grid, extent = sst_lonlat(shared_data)
+    truth = render_cartopy_inline(grid, extent, tmp_path / "inline.png", (-80, 0, 0, 60),
+                                  x_inline=inline == "x", y_inline=inline == "y")
+    layout, answers = read_everything(truth.path)
+    assert_box_close(layout.frame.box, truth.frame, "frame")
+    reading = answers.reading
+    axis = reading.x_axis if inline == "x" else reading.y_axis
+    assert axis.placement == "inline", axis
+    assert len({label.value for label in axis.kept}) >= 3
+    assert_axes_georeference(reading, truth)
+    assert_range_close(reading.colorbar, truth.value_range)
+    assert len(truth.notes["labels"]) >= 6
+    assert_text_left_out(layout, truth.notes["labels"])
+
+    auto = decode_map(DecodeSettings(figure_path=truth.path, scale_automatic=True))
+    assert any("over the map at their grid lines" in message for message in auto.messages)
+    left, top, right, bottom = truth.frame
+    lines = ["pixel_x,pixel_y,map_x,map_y"]
+    for x, y in ((left, top), (right, top), (left, bottom), (right, bottom)):
+        mx, my = truth.pixel_to_map(x, y)
+        lines.append(f"{x!r},{y!r},{float(mx)!r},{float(my)!r}")
+    (tmp_path / "gcps.csv").write_text("\n".join(lines) + "\n")
+    low, high = truth.value_range
+    hand = decode_map(DecodeSettings(
+        figure_path=truth.path, colormap="plasma", vmin=low, vmax=high,
+        gcps_path=str(tmp_path / "gcps.csv"), gcp_crs="EPSG:4326",
+        plot_area_extent=(np.ceil(left), np.floor(right), -np.floor(bottom), -np.ceil(top))))
+    shares = [wrong_share(result, nearest_cell_truth(result, truth.grid, extent), low, high)
+              for result in (auto, hand)]
+    print(inline, "inline | wrong share: auto", shares[0], "hand", shares[1])
+    assert shares[0] <= 2 * shares[1] + 0.002, shares
+
+
+def test_cartopy_inline_labels_naming_too_few_parallels_asks_for_gcps(tmp_path, shared_data):
+    """Both axes inline where cartopy drops the longitude labels (they collide with the
+    latitudes'): the x axis has no labels anywhere, so GCPS is asked for by name, never a
+    guess."""
+    grid, extent = sst_lonlat(shared_data)
+    truth = render_cartopy_inline(grid, extent, tmp_path / "both.png", (-80, 0, 0, 60),
+                                  x_inline=True, y_inline=True)
+    with pytest.raises(EngineError) as raised:
+        decode_map(DecodeSettings(figure_path=truth.path, scale_automatic=True))
+    assert raised.value.parameter == "GCPS", raised.value
+    assert "Give a GCPS file" in str(raised.value)
+
+
+def test_gmt_annotations_and_colorbar_inside_the_frame(tmp_path, shared_data):
+    """GMT with MAP_FRAME_TYPE=inside (annotations and ticks inside the frame, over the map)
+    and a psscale straight on the map at its lower right: the frame, the bar (its outline
+    beside haxby's dark blue) and both sets of labels found; every GCP within a pixel of GMT's
+    own placement (the latitudes as Mercator); the bar and its labels left out of the data; the
+    decode's wrong-class share within twice the hand-given one's."""
+    from pyproj import Transformer
+
+    bar = render_gmt_age_inside(tmp_path, shared_data / "gmtserver_age.3.20.nc")
+    path = str(tmp_path / "fig.png")
+    layout, answers = read_everything(path)
+    corners = [(-180, -50), (-100, -50), (-180, 10), (-100, 10)]
+    col, row = age_mercator_to_pixel(tmp_path, corners)
+    assert_box_close(layout.frame.box, (col.min(), row.min(), col.max(), row.max()), "frame")
+    assert_box_close(layout.colorbar.box, bar, "colorbar")
+    reading = answers.reading
+    assert reading.x_axis.placement == "inside" and reading.y_axis.placement == "inside"
+    assert abs(reading.colorbar.vmin - 0) <= 0.005 * 180
+    assert abs(reading.colorbar.vmax - 180) <= 0.005 * 180
+    # The bar with its ticks and labels (right of it, 'm'-wide) is no data.
+    assert layout.bar_labels_read
+    assert_text_left_out(layout, [(bar[0], bar[1], bar[2] + 20, bar[3])], shrink=0)
+
+    auto = decode_map(DecodeSettings(figure_path=path, scale_automatic=True))
+    gcps = auto.georeference.gcps
+    to_degrees = Transformer.from_crs(auto.settings.gcp_crs, "EPSG:4326", always_xy=True)
+    lon, lat = to_degrees.transform(gcps.map[:, 0], gcps.map[:, 1])
+    truth_col, truth_row = age_mercator_to_pixel(tmp_path, list(zip(lon, lat)))
+    error = np.hypot(gcps.pixel[:, 0] - truth_col, np.abs(gcps.pixel[:, 1]) - truth_row)
+    print("GCP error px: max", error.max())
+    assert error.max() <= 1.0, error
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:3395", always_xy=True).transform(
+        *np.array(corners, float).T)
+    lines = ["pixel_x,pixel_y,map_x,map_y"] + [f"{c!r},{r!r},{mx!r},{my!r}"
+                                               for c, r, mx, my in zip(col, row, x, y)]
+    (tmp_path / "gcps.csv").write_text("\n".join(lines) + "\n")
+    # By hand: GMT's corners, the .cpt, the frame, and the bar with its labels masked as a
+    # user would draw them.
+    left, top, right, bottom = bar[0] - 3, bar[1] - 3, bar[2] + 30, bar[3] + 3
+    cover = (f"POLYGON(({left} {-top}, {right} {-top}, {right} {-bottom}, {left} {-bottom}, "
+             f"{left} {-top}))")
+    hand = decode_map(DecodeSettings(
+        figure_path=path, colormap=str(tmp_path / "age.cpt"), gcps_path=str(tmp_path / "gcps.csv"),
+        gcp_crs="EPSG:3395", mask_geometries=(cover,),
+        plot_area_extent=(col.min() + 1, col.max() - 1, -row.max() + 1, -row.min() - 1)))
+    grid, transform = age_grid(shared_data)
+    levels = np.arange(0, 181, 10)
+    shares = [wrong_class_share(result, geographic_truth_on_output(result, grid, transform),
+                                levels) for result in (auto, hand)]
+    print("wrong class: auto", shares[0], "hand", shares[1])
+    assert shares[0] <= 2 * shares[1] + 0.002, shares

@@ -491,6 +491,61 @@ class CurveMatcher:
                                         self._curve_fraction)
         return self.mapping.to_value(fraction)
 
+    def weighted_ycbcr_values(self, ycbcr, weights, quantiser, block=256) -> np.ndarray:
+        """Values of colours given as JPEG Y'CbCr estimates, each channel weighted on its own.
+
+        For colours estimated rather than read (a JPEG cell's colour from its blocks, see
+        ``jpeg_cells``): each is matched to the nearest point of the curve in JFIF Y'CbCr
+        (0..255) under ``sum_c w_c (x_c - curve_c)^2``, with weights per colour and channel
+        (the inverse variances of the estimates).
+
+        Parameters
+        ----------
+        ycbcr : ndarray of float, shape (k, 3)
+            JFIF Y', Cb, Cr (0..255, chroma centred on 128); NaN rows give NaN.
+        weights : ndarray of float, shape (k, 3)
+        quantiser : str
+            The renderer's 8-bit rounding ("floor": a colour c stands for [c, c + 1), its luma
+            half a level below the curve's).
+        block : int
+            Colours matched at once (bounds the temporaries to ``block`` × curve vertices).
+
+        Returns
+        -------
+        ndarray of float64, shape (k,)
+        """
+        curve = srgb_to_ycbcr(self._curve_srgb) * 2.55
+        curve[:, 1:] += 128.0
+        if quantiser == "floor":
+            curve[:, 0] -= 0.5
+        last = len(curve) - 1
+        values = np.full(len(ycbcr), np.nan)
+        known = np.flatnonzero(np.isfinite(ycbcr).all(axis=1) & np.isfinite(weights).all(axis=1))
+        for start in range(0, len(known), block):
+            rows = known[start:start + block]
+            point, weight = ycbcr[rows], weights[rows]
+            distance = (((point[:, None, :] - curve[None]) ** 2) * weight[:, None, :]).sum(axis=2)
+            nearest = np.argmin(distance, axis=1)
+            # The nearest point lies on one of the two segments beside the nearest vertex.
+            best_fraction = self._curve_fraction[nearest]
+            best = distance[np.arange(len(rows)), nearest]
+            for begin in (np.maximum(nearest - 1, 0), nearest):
+                end = np.minimum(begin + 1, last)
+                a, direction = curve[begin], curve[end] - curve[begin]
+                length = (direction * direction * weight).sum(axis=1)
+                along = ((point - a) * direction * weight).sum(axis=1)
+                t = np.clip(np.divide(along, length, out=np.zeros_like(along),
+                                      where=length > 0), 0.0, 1.0)
+                offset = point - a - t[:, None] * direction
+                d = (offset * offset * weight).sum(axis=1)
+                fraction = (self._curve_fraction[begin]
+                            + t * (self._curve_fraction[end] - self._curve_fraction[begin]))
+                better = d < best
+                best = np.where(better, d, best)
+                best_fraction = np.where(better, fraction, best_fraction)
+            values[rows] = self.mapping.to_value(best_fraction)
+        return values
+
     def _unmix_from_lines(self, srgb, lab, values, distance, figure):
         """Colours that are a scale colour mixed with a non-data colour (a line's anti-aliased
         edge): unmixed while the line's share is at most ``MAX_UNMIXED_LINE_SHARE``, else left
@@ -993,6 +1048,26 @@ class ColourDecoder:
             self._matcher.luma_weighted_values(srgb8[start:start + COLOUR_BLOCK],
                                                self.quantiser, chroma_weight)
             for start in range(0, max(len(srgb8), 1), COLOUR_BLOCK)])
+
+    def weighted_ycbcr_values(self, ycbcr, weights) -> np.ndarray:
+        """Values (continuous scales) of estimated JPEG Y'CbCr colours, each channel weighted
+        on its own; see :meth:`CurveMatcher.weighted_ycbcr_values`.
+
+        Parameters
+        ----------
+        ycbcr : ndarray of float, shape (k, 3)
+            JFIF Y', Cb, Cr, 0..255.
+        weights : ndarray of float, shape (k, 3)
+
+        Returns
+        -------
+        ndarray of float64, shape (k,)
+        """
+        if self.is_discrete:
+            raise ValueError("weighted Y'CbCr matching is for continuous scales")
+        return self._matcher.weighted_ycbcr_values(np.asarray(ycbcr, dtype=np.float64),
+                                                   np.asarray(weights, dtype=np.float64),
+                                                   self.quantiser)
 
     def study_figure(self, rgb, examine=None, seed=0) -> "FigureStudy":
         """Learn the figure's non-data colours, its colour noise and (lossless figures) its

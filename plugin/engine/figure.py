@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import FigureError
+from .jpeg_cells import jpeg_coding
 
 #: Largest figure read by default (pixels): Pillow's decompression-bomb error threshold,
 #: about 13,400 × 13,400 pixels. Reading such a figure takes about 8 bytes per pixel here and
@@ -54,6 +55,9 @@ class Figure:
         of an animated image is used). ``pipeline.decode_map`` passes them to its log.
     image_format : str or None
         The file's image format as Pillow names it ("PNG", "JPEG"...).
+    jpeg_coding : jpeg_cells.JpegCoding or None
+        A Y'CbCr JPEG's quantisation tables and chroma subsampling (how its cells are read
+        back, see ``jpeg_cells``); None for other files.
     """
 
     rgb: np.ndarray
@@ -63,6 +67,7 @@ class Figure:
     crs_wkt: str = None
     warnings: list = field(default_factory=list)
     image_format: str = None
+    jpeg_coding: object = None
 
     @property
     def shape(self) -> tuple:
@@ -150,6 +155,7 @@ def read_figure(path, max_pixels=None) -> "Figure":
             with _pil_limit_lifted():  # Pillow checks its limit again when cropping strips
                 rgb, opaque = _to_rgb(image, path)
             image_format = image.format
+            coding = jpeg_coding(image)
     except FigureError:
         raise
     except PermissionError as error:
@@ -178,7 +184,7 @@ def read_figure(path, max_pixels=None) -> "Figure":
         ) from error
     geotransform, crs_wkt = read_georeferencing(path)
     return Figure(rgb=rgb, opaque=opaque, path=path, geotransform=geotransform, crs_wkt=crs_wkt,
-                  warnings=warnings_, image_format=image_format)
+                  warnings=warnings_, image_format=image_format, jpeg_coding=coding)
 
 
 @contextlib.contextmanager

@@ -31,6 +31,7 @@ from .gcp_diagnostics import (
 )
 from .gcp_transform import TransformKind, compute_residuals, fit_gcp_transform, transform_class
 from .gcps import gcps_on_georeferenced_figure, read_gcps
+from .jpeg_cells import cell_values as jpeg_cell_values
 from .memory_budget import check_memory, job_size
 from .native_grid import cell_points, find_lattice, luma_weighted_field, native_rasters, north_up_axes, read_cells
 from .reduction import (
@@ -644,6 +645,14 @@ def _reduce_to_cells(settings, decoder, figure, field_, lattice, plot_box, say):
                   else field_.values)
     cells = read_cells(cell_field, lattice, plot_box, interquartile_mean=noisy)
     del cell_field
+    if noisy and figure.jpeg_coding is not None:
+        # A JPEG's cells: each colour estimated through the file's own blocks (jpeg_cells.py).
+        estimate, freed = jpeg_cell_values(figure.rgb, field_.values, lattice, plot_box,
+                                           figure.jpeg_coding, decoder)
+        cells.value = np.where(np.isfinite(cells.value), estimate, np.nan)
+        say(f"Native grid: cell colours estimated through the JPEG's 8 × 8 blocks "
+            f"({figure.jpeg_coding.describe()}); {freed:,} coded pixels not of their cell's "
+            "colour left out")
     clusters = cell_points(cells, lattice)
     say(f"Reduction: {len(clusters):,} cells with a value, one point each at the cell's centre "
         f"({int(clusters.partial.sum()):,} cut by the frame, marked partial; "

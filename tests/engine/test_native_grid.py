@@ -320,10 +320,10 @@ def test_sst_pcolormesh_png_with_cells_cut_by_the_frame(tmp_path, sst):
 def test_sst_jpeg_comes_back_cell_by_cell(tmp_path, sst):
     """JPEG (quality 90) of the SST's Pacific at 9.6 × 9.2 px per cell.
 
-    The cells come back where they are, one point each; their values within two value
-    resolutions in ≥ 99 % of cells, within one in 94 % (the issue asks 95 %, not reached): at
-    quality 90 a JPEG shifts viridis's colours by about a step of its 256 in whole 8 × 8
-    blocks, which no reading of the cell tried undoes.
+    The cells come back where they are, one point each, and ≥ 95 % of them with their value
+    within one value resolution (the issue's measure): each cell's colour is estimated through
+    the JPEG's own blocks (jpeg_cells.py), where reading its pixels left 94.3 % right (a JPEG at
+    quality 90 shifts viridis's colours by about a step of its 256 in whole 8 × 8 blocks).
     """
     grid, extent = sst
     # 60° S to 60° N, 120° E to 280° E: 80 × 60 cells.
@@ -332,21 +332,21 @@ def test_sst_jpeg_comes_back_cell_by_cell(tmp_path, sst):
                                "viridis", -2, 33, (9.6, 9.2), "imshow", jpeg_quality=90)
     result = decode_map(figure.settings())
     assert result.decoder.match_space == "ycbcr"
-    found = assert_native_grid_recovered(figure, result, value_tolerance=2.0)
-    # Measured 94.3 % within one resolution, 99.9 % within two (pixels decoded with chroma at
-    # half luma's weight, the interquartile mean of the cell's pixels but its outer ring; the
-    # decoder's own values gave 93.2 % by their median, 94.1 % by their interquartile mean,
-    # 93.8 % by their mean; weights by distance from the cell's sides did not help). Held to
-    # 93.8 % (a half-point margin, 21 cells of the 4,260).
-    assert found["within_resolution"] >= 0.938, found
-    assert found["points_ok"] >= 0.995, found
+    assert any("estimated through the JPEG's 8 × 8 blocks" in m for m in result.messages)
+    found = assert_native_grid_recovered(figure, result, value_tolerance=1.0)
+    # Measured 96.2 % within one resolution (94.3 % from the cells' pixels decoded with
+    # chroma at half luma's weight, 93.2 % from the median of the decoder's values), 99.98 %
+    # within two; held to the issue's 95 %.
+    assert found["within_resolution"] >= 0.95, found
+    two = cell_recovery(figure, result, value_tolerance=2.0)
+    assert two["points_ok"] >= 0.995, two
 
 
 def test_sst_jpeg_at_quality_75_comes_back_cell_by_cell(tmp_path, sst):
     """The same Pacific at quality 75 (Pillow's default), whose 8 × 8 blocks leave steps of
     their own along their borders, as strong as the weaker cell edges: the lattice is still
     found, exact, and every cell comes back as one point; values within two value resolutions
-    in 99.8 % of cells (89.0 % within one: the JPEG moves colours by a step or two of the
+    in 99.7 % of cells (90.6 % within one: the JPEG moves colours by a step or two of the
     256)."""
     grid, extent = sst
     crop = grid[15:75, 60:140]
@@ -360,9 +360,61 @@ def test_sst_jpeg_at_quality_75_comes_back_cell_by_cell(tmp_path, sst):
     assert found["same_shape"] and found["placed"] >= 0.95, found
     assert max(found["origin_error"]) <= 0.005 and max(found["size_error"]) <= 0.005, found
     assert found["points_ok"] >= 0.99 and found["raster_ok"] >= 0.99, found
-    # Measured 89.0 % (81.9 % from the median of the decoder's values, 83.5 % from their
-    # interquartile mean); a 1-point margin.
-    assert found["within_resolution"] >= 0.88, found
+    # Measured 90.6 % through the JPEG's blocks (89.0 % from the cells' luma-weighted pixels,
+    # 81.9 % from the median of the decoder's values); a 1-point margin.
+    assert found["within_resolution"] >= 0.895, found
+
+
+def jpeg_cells_gain(figure, result, monkeypatch):
+    """Cells within one value resolution, and the same measure with the cells read from their
+    pixels only (the JPEG's coding not read, so the decode falls back to that)."""
+    from colormap_decoder.plugin.engine import figure as figure_module
+
+    found = cell_recovery(figure, result, value_tolerance=1.0)
+    print(figure.path, {k: v for k, v in found.items()
+                        if k not in ("partial", "grid_row", "grid_col")})
+    assert any("estimated through the JPEG's 8 × 8 blocks" in m for m in result.messages)
+    assert found["same_shape"] and found["placed"] >= 0.99, found
+    assert max(found["origin_error"]) <= 0.005 and max(found["size_error"]) <= 0.005, found
+    with monkeypatch.context() as patch:
+        patch.setattr(figure_module, "jpeg_coding", lambda image: None)
+        pixels_only = decode_map(figure.settings())
+    assert not any("JPEG's 8 × 8 blocks" in m for m in pixels_only.messages)
+    return found, cell_recovery(figure, pixels_only, value_tolerance=1.0)
+
+
+@pytest.mark.parametrize("method, colormap, quality, cell", [
+    ("pcolormesh", "magma", 85, (8.3, 8.7)),
+])
+def test_sst_jpeg_other_colormap_and_quality(tmp_path, sst, monkeypatch, method, colormap,
+                                             quality, cell):
+    """Another part of the SST (1° W to 139° E), another colormap, renderer path and JPEG
+    quality than the figure the block reading was first measured on: it must gain there too."""
+    grid, extent = sst
+    crop = grid[15:75, 0:70]
+    figure = matplotlib_figure(tmp_path, f"sst_{colormap}_{quality}", crop, (-1, 139, -60, 60),
+                               colormap, -2, 33, cell, method, jpeg_quality=quality)
+    result = decode_map(figure.settings())
+    found, before = jpeg_cells_gain(figure, result, monkeypatch)
+    # Measured 92.2 % (90.9 % from the cells' pixels), 99.8 % within two resolutions.
+    assert found["within_resolution"] >= 0.915, (found, before)
+    assert found["within_resolution"] >= before["within_resolution"] + 0.008, (found, before)
+
+
+def test_topography_jpeg_with_steep_contrasts(tmp_path, monkeypatch):
+    """matplotlib's topo-bathymetry grid (coast, shelf and deep sea side by side: the strongest
+    cell-to-cell contrasts of the test figures) by pcolormesh in plasma at quality 85."""
+    from figures_for_tests import topobathy
+
+    grid, extent = topobathy()
+    figure = matplotlib_figure(tmp_path, "topo_plasma_85", grid, extent, "plasma",
+                               float(np.nanmin(grid)), float(np.nanmax(grid)), (7.3, 6.9),
+                               "pcolormesh", jpeg_quality=85)
+    result = decode_map(figure.settings())
+    found, before = jpeg_cells_gain(figure, result, monkeypatch)
+    # Measured 87.1 % (84.3 % from the cells' pixels), 99.6 % within two resolutions.
+    assert found["within_resolution"] >= 0.86, (found, before)
+    assert found["within_resolution"] >= before["within_resolution"] + 0.015, (found, before)
 
 
 # -- GMT, a 1° grid -----------------------------------------------------------------------
@@ -408,6 +460,21 @@ def test_gmt_grdimage_jpeg(tmp_path, age_1deg):
     # 99.9 % within two; a half-point margin.
     assert found["within_resolution"] >= 0.993, found
     assert found["points_ok"] >= 0.995, found
+
+
+def test_gmt_grdimage_jpeg_in_batlow(tmp_path, age_1deg, monkeypatch):
+    """The South Atlantic at 1° in GMT's batlow (a perceptually uniform scientific colour map
+    whose luma climbs slowly at its ends), 60 × 60 cells of 9.17 × 8.67 px, rasterised to JPEG
+    by Ghostscript: another renderer, colour map and encoder than the matplotlib figures."""
+    grid_path, grid = age_1deg
+    run_gmt(tmp_path, "gmt makecpt -Cbatlow -T0/180 > batlow.cpt")
+    figure = gmt_figure(tmp_path, grid_path, grid, (-60, 0, -40, 20), (5.5, 5.2), jpeg=True,
+                        cpt=tmp_path / "batlow.cpt")
+    result = decode_map(figure.settings())
+    found, before = jpeg_cells_gain(figure, result, monkeypatch)
+    # Measured 96.9 % (95.2 % from the cells' pixels), 100 % within two resolutions.
+    assert found["within_resolution"] >= 0.96, (found, before)
+    assert found["within_resolution"] >= before["within_resolution"] + 0.01, (found, before)
 
 
 def test_gmt_grdimage_with_a_discrete_cpt(tmp_path, age_1deg, shared_data):

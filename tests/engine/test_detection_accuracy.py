@@ -156,6 +156,38 @@ def test_curved_graticule_refused_naming_gcps(tmp_path, shared_data):
     assert "Give a GCPS file" in str(raised.value)
 
 
+@pytest.mark.parametrize("region, projection", [
+    # Lambert conformal conic over the North Pacific, 30° by 25°: each side's labels evenly
+    # spaced within 0.6 px, so the tick fits alone accept it.
+    ("-R-165/20/-135/45+r", "-JL-150/32/25/40/6i"),
+    # Polar stereographic, 20° by 15°: the longitude labels fit a line within about a pixel.
+    ("-R-160/25/-140/40+r", "-JS-150/90/6i"),
+], ids=["lambert-conformal", "polar-stereographic"])
+def test_converging_graticule_without_grid_lines_refused_naming_gcps(tmp_path, shared_data,
+                                                                     region, projection):
+    """A conic or polar map in a rectangular frame with no grid lines (GMT -BWSne, ticks on all
+    four sides): the meridians converge, so the top side's ticks are closer together than the
+    bottom's. Pairing x and y ticks into GCPs was silently wrong by tens of pixels; it is
+    refused, naming GCPS and saying what was measured."""
+    from figures_for_detection import run_gmt
+
+    from colormap_decoder.plugin.engine.errors import EngineError
+
+    run_gmt(tmp_path,
+            "gmt makecpt -Cturbo -T0/180 > age.cpt",
+            "gmt set PS_MEDIA 8.5ix7.5i",
+            f"gmt grdimage {shared_data / 'gmtserver_age.3.20.nc'} {region} {projection} "
+            "-Cage.cpt -X1i -Y1.5i -P -Baf -BWSne -K > fig.ps",
+            "gmt psscale -R -J -Cage.cpt -DJBC+w4i/0.2i+o0/0.4i+h -Bxaf -O >> fig.ps",
+            "gmt psconvert fig.ps -Tg -E100")
+    with pytest.raises(EngineError) as raised:
+        decode_map(DecodeSettings(figure_path=str(tmp_path / "fig.png"), scale_automatic=True))
+    message = str(raised.value)
+    print(message)
+    assert raised.value.parameter == "GCPS"
+    assert "line up across the frame" in message and "Give a GCPS file" in message
+
+
 def test_cartopy_mercator_map_georeferenced_in_mercator(tmp_path, shared_data):
     """cartopy's Mercator with gridline labels (no tick marks: the grid lines place them): the
     latitudes fit Mercator; every frame corner within a pixel of cartopy's own transform, and

@@ -192,6 +192,8 @@ def _answer_gcps(answers, layout):
                 f"axis is not linear in the labels' units")
     if not problems and answers.figure_rgb is not None:
         problems += _curved_graticule(answers.figure_rgb, layout, reading)
+    if not problems:
+        problems += _converging_ticks(layout, reading)
     if problems:
         raise GcpError("GCPS not given and the figure's axes cannot georeference it: "
                        + "; ".join(problems) + ". Give a GCPS file (QGIS Georeferencer .points "
@@ -282,6 +284,30 @@ def _curved_graticule(rgb, layout, reading):
             "the graticule is curved (a conic, polar or other projection whose lines of "
             "constant longitude or latitude are not straight across the map), so pairing an "
             "x tick with a y tick does not give a point of the map"]
+
+
+def _converging_ticks(layout, reading):
+    """Problems when the tick marks across the frame from the labelled sides do not line up
+    with theirs (a conic or polar map, grid lines drawn or not)."""
+    from .graticule import opposite_ticks_disagree
+
+    if layout.dark is None:
+        return []
+    said = []
+    for axis in (reading.x_axis, reading.y_axis):
+        found = opposite_ticks_disagree(layout.dark, layout.frame.box, axis.side)
+        if found is not None:
+            said.append(
+                f"only {found.matched} of {found.compared} tick marks on the {found.side} and "
+                f"{found.opposite} sides line up across the frame (ticks every "
+                f"{found.spacing:.1f} px along the {found.side}, {found.opposite_spacing:.1f} px "
+                f"along the {found.opposite})")
+    if not said:
+        return []
+    return ["; ".join(said) + ": the lines of constant longitude or latitude are not straight "
+            "across the map (a conic, polar or other projection whose graticule is not "
+            "rectilinear), so pairing an x tick with a y tick does not give a point of the map, "
+            "although each side's labels are evenly spaced"]
 
 
 def _unit_factor(axis, crs, name="x", messages=None):

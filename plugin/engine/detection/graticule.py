@@ -6,8 +6,10 @@ a projected grid). On a conic or polar map the meridians through the bottom tick
 parallels curve: the tick labels may still be evenly spaced along the frame (a Lambert
 conformal map of 20° by 10° fits within half a pixel), yet a GCP at (tick x, tick y) is tens of
 pixels from where that longitude and latitude are. Where the figure draws its graticule, this
-is visible: the line starting at a tick leans. Figures without grid lines give no evidence
-either way (:func:`leaning_grid_lines` returns nothing).
+is visible: the line starting at a tick leans (:func:`leaning_grid_lines`). Without grid lines,
+the tick marks across the frame tell: a renderer that ticks all four sides puts a meridian's
+marks on the top and the bottom at one x only when the meridians run straight across
+(:func:`opposite_ticks_disagree`). A figure with neither gives no evidence either way.
 """
 from dataclasses import dataclass
 
@@ -113,3 +115,80 @@ def leaning_grid_lines(rgb, frame_box, axis) -> list:
             leaning.append(LeaningLine(float(label.value), label.text,
                                        float(np.degrees(angles[best])), float(support[best])))
     return leaning
+
+
+#: Tick marks this close to a side's ends are the frame's corners, not ticks.
+CORNER_PIXELS = 3.0
+#: Fewest tick marks on each of two opposite sides for their comparison to be evidence.
+MIN_OPPOSITE_TICKS = 4
+#: Two tick marks on opposite sides line up when this close, pixels (snapping to the pixel
+#: grid moves each by up to a pixel).
+LINE_UP_PIXELS = 1.5
+#: On a rectilinear graticule nearly every tick of the sparser side has a partner across the
+#: frame; at most this share may lack one (a tick hidden under a label or the colorbar).
+MAX_UNMATCHED_SHARE = 0.5
+
+
+@dataclass
+class OppositeTicks:
+    """Tick marks of one side against the opposite side's."""
+
+    side: str
+    opposite: str
+    matched: int
+    compared: int
+    spacing: float
+    opposite_spacing: float
+
+
+def opposite_ticks_disagree(dark, frame_box, side_name, line_thickness=2.0) -> "OppositeTicks | None":
+    """The tick marks on both sides of the frame across from each other, when they do not line
+    up (evidence of a graticule that is not rectilinear, whether or not grid lines are drawn).
+
+    On a plate carrée, Mercator or projected-grid map a meridian or grid line crosses the top
+    and the bottom of the frame at the same x, so a renderer that ticks both sides (GMT's
+    ``-BWSne``, matplotlib's ``top=True``) puts their marks at the same positions. On a conic or
+    polar map in a rectangular frame the meridians converge: the top side's ticks are closer
+    together than the bottom's (a Lambert conformal map of 20° by 12° ticks every 5° at 32 px
+    along the bottom and 28 px along the top), although each side's ticks alone are evenly
+    spaced and its labels fit a line within a pixel.
+
+    Parameters
+    ----------
+    dark : ndarray of bool (rows, cols)
+        Dark pixels of the figure (``layout.Layout.dark``).
+    frame_box : tuple (left, top, right, bottom)
+        The map frame, pixel coordinates.
+    side_name : str
+        The side the axis labels are on ("bottom", "top", "left", "right").
+    line_thickness : float
+        The frame line's thickness, pixels.
+
+    Returns
+    -------
+    OppositeTicks or None
+        None when the ticks line up, or when either side has too few tick marks to tell (no
+        ticks drawn there: no evidence either way).
+    """
+    from .ticks import box_sides, find_tick_marks
+
+    opposite_name = {"bottom": "top", "top": "bottom", "left": "right", "right": "left"}[side_name]
+    sides = box_sides(frame_box)
+    found = []
+    for name in (side_name, opposite_name):
+        side = sides[name]
+        positions, _ = find_tick_marks(dark, side, line_thickness)
+        inside = (positions > side.start + CORNER_PIXELS) & (positions < side.end - CORNER_PIXELS)
+        found.append(np.sort(positions[inside]))
+    own, opposite = found
+    if min(own.size, opposite.size) < MIN_OPPOSITE_TICKS:
+        return None
+    # The sparser side's ticks looked for among the denser side's (one side may carry minor
+    # ticks the other has not).
+    sparse, dense = (own, opposite) if own.size <= opposite.size else (opposite, own)
+    distance = np.min(np.abs(sparse[:, None] - dense[None, :]), axis=1)
+    matched = int(np.sum(distance <= LINE_UP_PIXELS))
+    if sparse.size - matched <= MAX_UNMATCHED_SHARE * sparse.size:
+        return None
+    return OppositeTicks(side_name, opposite_name, matched, int(sparse.size),
+                         float(np.median(np.diff(own))), float(np.median(np.diff(opposite))))

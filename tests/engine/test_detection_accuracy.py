@@ -335,7 +335,7 @@ def test_kilometre_title_on_a_geographic_crs_names_gcp_crs(tmp_path, shared_data
 
 
 # -- matplotlib and cartopy figures in degrees -------------------------------------------
-def degree_figure(kind, folder):
+def degree_figure(kind, folder, dpi=100):
     from figures_for_detection import lonlat_topobathy, render_cartopy_plate_carree, render_matplotlib
 
     grid, extent = lonlat_topobathy()
@@ -344,23 +344,45 @@ def degree_figure(kind, folder):
         return render_cartopy_plate_carree(grid, extent, path), "viridis"
     if kind == "log colorbar":
         return render_matplotlib(np.abs(grid) + 1, extent, path, cmap="magma", log=True,
-                                 vmin=1, vmax=3000), "magma"
+                                 vmin=1, vmax=3000, dpi=dpi), "magma"
     return render_matplotlib(grid, extent, path, cmap="viridis", vmin=-1500, vmax=2500,
                              horizontal_bar=kind == "horizontal colorbar",
-                             reversed_axis=kind == "reversed y axis"), "viridis"
+                             reversed_axis=kind == "reversed y axis", dpi=dpi), "viridis"
 
 
-@pytest.mark.parametrize("kind", ["vertical colorbar", "horizontal colorbar", "log colorbar",
-                                  "reversed y axis", "cartopy plate carree"])
-def test_degree_figures_auto_decode_within_twice_the_hand_decode(tmp_path, kind):
+@pytest.mark.parametrize("kind, dpi", [
+    ("vertical colorbar", 100), ("horizontal colorbar", 100), ("log colorbar", 100),
+    ("reversed y axis", 100), ("cartopy plate carree", 100),
+    # Other resolutions: matplotlib's lines are two pixels wide at 150 and 200 dpi (snapped to
+    # pixel edges, not centres), and its text is 7-9 px tall at 72 and 96 dpi.
+    ("vertical colorbar", 72), ("log colorbar", 150), ("horizontal colorbar", 200)])
+def test_degree_figures_auto_decode_within_twice_the_hand_decode(tmp_path, kind, dpi):
     """Each figure decoded with nothing given (degrees: EPSG:4326 assumed) against the same
-    figure with the renderer's GCPs, plot area, colormap and range. Asserted as a user feels
-    it: the share of data pixels off by more than 1 % of the range (in log10 for a log bar)
-    within twice the hand-given decode's. The p95 error is printed: on this steep
-    topo-bathymetry a GCP fit a quarter of a pixel off (the limit of pixel-snapped tick marks
-    whose positions fall on two phases only) can double it."""
-    truth, cmap = degree_figure(kind, tmp_path)
+    figure with the renderer's GCPs, plot area, colormap and range.
+
+    The georeferencing: every frame corner within half a pixel of the renderer's transform.
+    matplotlib snaps tick marks to the pixel grid (a mark says only that its tick lies within
+    half a pixel of it) and its labels' boxes too, with glyph-dependent offsets; the fit is
+    the centre of the lines all marks allow. When the ticks' sub-pixel phases are few (two on
+    an axis whose spacing is a whole number of half pixels), those lines span half a pixel,
+    and no reading of the marks can place the axis closer than a quarter of a pixel.
+
+    The decode, as a user feels it: the share of data pixels off by more than 1 % of the range
+    (in log10 for a log bar) within twice the hand-given decode's. The p95 error is printed,
+    not asserted: on this steep topo-bathymetry a georeferencing 0.1 px off already raises it
+    1.5-2.3 times (measured), so the snapping limit alone can take it past twice the hand
+    decode's (the log bar at 100 dpi: 4.1 times)."""
+    truth, cmap = degree_figure(kind, tmp_path, dpi)
     auto = decode_map(DecodeSettings(figure_path=truth.path, scale_automatic=True))
+    west, east, south, north = truth.extent
+    corner_errors = []
+    for mx, my in ((west, north), (east, north), (west, south), (east, south)):
+        column, row = auto.georeference.pixel_transform.map_to_pixel(mx, my)
+        true_column, true_row = truth.map_to_pixel(mx, my)
+        corner_errors.append((round(float(column - true_column), 3),
+                              round(float(row - true_row), 3)))
+    print(kind, dpi, "| frame corners off (column, row) px:", corner_errors)
+    assert np.abs(corner_errors).max() <= 0.5, corner_errors
     left, top, right, bottom = truth.frame
     lines = ["pixel_x,pixel_y,map_x,map_y"]
     for x, y in ((left, top), (right, top), (left, bottom), (right, bottom)):
@@ -389,8 +411,8 @@ def test_degree_figures_auto_decode_within_twice_the_hand_decode(tmp_path, kind)
         error = np.where(np.isfinite(values), error, np.inf)[data]
         wrong.append(float(np.mean(error > tolerance)))
         p95.append(float(np.percentile(error[np.isfinite(error)], 95)))
-    print(kind, "| wrong share: auto", wrong[0], "hand", wrong[1], "| p95 error: auto", p95[0],
-          "hand", p95[1])
+    print(kind, dpi, "| wrong share: auto", wrong[0], "hand", wrong[1], "| p95 error: auto",
+          p95[0], "hand", p95[1], "ratio", p95[0] / p95[1])
     assert wrong[0] <= 2 * wrong[1] + 0.002, wrong
 
 

@@ -98,6 +98,32 @@ def test_matplotlib_log_colorbar_with_powers_of_ten(tmp_path):
     assert "10^3" in labels and "10^0" in labels
 
 
+@pytest.mark.parametrize("dpi", [72, 96])
+def test_small_labels_at_screen_resolutions(tmp_path, dpi):
+    """matplotlib figures saved at 72 and 96 dpi (digits 7-9 px tall): every latitude label
+    '49.75°N' read whole (two touching digits then a decimal point 2 px off had split it into
+    '49' and '.75°N', and the y axis was refused), every bar label read, and a log bar's
+    exponents read even where the exponent's anti-aliased edge touches the '0' below it (10²
+    had been read as '107')."""
+    grid, extent = lonlat_topobathy()
+    truth = render_matplotlib(grid, extent, tmp_path / "figure.png", cmap="viridis",
+                              vmin=-1500, vmax=2500, dpi=dpi)
+    _, reading = read(truth.path)
+    assert_range_close(reading.colorbar, (-1500, 2500))
+    assert sorted(label.value for label in reading.colorbar.axis.kept) == \
+        list(range(-1500, 2501, 500))
+    assert_axes_georeference(reading, truth)
+    latitudes = sorted(label.value for label in reading.y_axis.kept)
+    assert latitudes == [48.25, 48.5, 48.75, 49.0, 49.25, 49.5, 49.75], latitudes
+    assert len(reading.x_axis.kept) == 8
+    log = render_matplotlib(np.abs(grid) + 1, extent, tmp_path / "log.png", cmap="magma",
+                            log=True, vmin=1, vmax=3000, dpi=dpi)
+    _, reading = read(log.path)
+    assert_range_close(reading.colorbar, (1, 3000), logarithmic=True)
+    exponents = [label.text for label in reading.colorbar.axis.kept]
+    assert {"10^1", "10^2", "10^3"} <= set(exponents), exponents
+
+
 def test_matplotlib_contourf_levels_range(tmp_path):
     grid, extent = jacksboro_dem()
     truth = render_matplotlib(grid, extent, tmp_path / "contourf.png", cmap="terrain",

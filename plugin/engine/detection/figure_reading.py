@@ -24,6 +24,7 @@ from .ticks import (
     find_grid_lines,
     find_tick_marks,
     fit_ticks,
+    tick_marks_snapped,
 )
 
 #: A fit must explain at least this many labels, and this share of those read as numbers.
@@ -202,11 +203,15 @@ class _Reader:
 
         text, _ = read_label(crop(label.box()))
         members = label.members or [label.box()]
-        base_height = max(m[3] - m[1] for m in members)
-        base_bottom = max(m[3] for m in members)
-        raised = [m for m in members
-                  if (m[3] - m[1]) <= 0.9 * base_height and m[3] < base_bottom - 0.3 * base_height]
-        base = [m for m in members if m not in raised]
+        base, raised = _raised_split(members)
+        if not raised:
+            # Small text (72-96 dpi): the exponent's anti-aliased edge touches the base's last
+            # digit and they came out as one glyph. Their cores (pixels darker than half the
+            # page) stand apart.
+            base, raised = _raised_split(
+                [(c0 + col0, r0 + row0, c1 + col0, r1 + row0) for c0, r0, c1, r1 in _core_glyphs(
+                    lum, (label.col0 - col0, label.row0 - row0, label.col1 - col0,
+                          label.row1 - row0), self.page)])
         if not raised or not base or min(m[0] for m in raised) < max(m[2] for m in base) - 1:
             return text
         base_text, _ = read_label(crop(_union(base)))
@@ -419,11 +424,20 @@ class _Reader:
         # Tick marks drawn inward stand on the map: found in its ink, not by the page's luma.
         over_map = side.inward or (self.over_map is not None and self.over_map[1] is not None
                                    and self._on_map(side))
-        ticks, _ = find_tick_marks(self._over_map_dark() if over_map else self.layout.dark,
-                                   side, thickness)
-        snapped = self.layout.snap_offset != 0.0
+        if over_map:
+            ticks, lengths = find_tick_marks(self._over_map_dark(), side, thickness)
+            snapped, offset = False, 0.0
+        else:
+            ticks, lengths = find_tick_marks(self.layout.dark, side, thickness)
+            # Marks snapped to the pixel grid place their ticks alone: the labels' boxes are
+            # snapped too, and offset from the tick by their glyphs' metrics (matplotlib's by
+            # half a pixel to a pixel at 100-200 dpi), so they would only pull the fit off.
+            snapped, offset = tick_marks_snapped(self.lum, self.page, side, ticks, lengths,
+                                                 thickness)
+        if not snapped and self.layout.snap_offset != 0.0:
+            snapped, offset = True, self.layout.snap_offset
         tolerance = max(2.0, 0.6 * self.text_height)
-        attach_tick_marks(labels, ticks + self.layout.snap_offset, tolerance, tick_only=snapped)
+        attach_tick_marks(labels, ticks + offset, tolerance, tick_only=snapped)
         if not allow_log and self.layout.frame is not None and \
                 sum(label.tick_position is not None for label in labels) < 0.5 * len(labels):
             # No tick marks (cartopy's gridliner): the grid lines the labels name place them.
@@ -637,6 +651,33 @@ def _cylindrical_fit(labels, linear):
         (best_score[0] == linear_score[0] and -best_score[1] <= PROJECTION_RMS_SHARE * -linear_score[1]))
     # Leave the winner's inliers marked.
     return fit_ticks(labels, projection=best) if wins else fit_ticks(labels)
+
+
+def _raised_split(members):
+    """Glyph boxes split into the base line's and the raised ones (an exponent: smaller, its
+    bottom well above the base's)."""
+    if not members:
+        return [], []
+    base_height = max(m[3] - m[1] for m in members)
+    base_bottom = max(m[3] for m in members)
+    raised = [m for m in members
+              if (m[3] - m[1]) <= 0.9 * base_height and m[3] < base_bottom - 0.3 * base_height]
+    return [m for m in members if m not in raised], raised
+
+
+def _core_glyphs(lum, box, page):
+    """Boxes of the ink cores in a label's box (pixels darker than half the page's luma,
+    8-connected), in figure pixel coordinates: glyphs that touch only through their
+    anti-aliased edges come apart."""
+    from scipy import ndimage
+
+    col0, row0, col1, row1 = box
+    core = lum[row0:row1, col0:col1] < 0.5 * page
+    labelled, count = ndimage.label(core, structure=np.ones((3, 3), bool))
+    if count < 2:
+        return []
+    return [(col0 + cs.start, row0 + rs.start, col0 + cs.stop, row0 + rs.stop)
+            for rs, cs in ndimage.find_objects(labelled)]
 
 
 def _gap(box, other):

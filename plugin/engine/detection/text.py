@@ -114,8 +114,10 @@ def merge_into_labels(glyphs, gap_factor=0.5) -> list:
             if gap > gap_factor * max(height, typical) or gap < -0.5 * height:
                 continue
             # Within a label the glyph gaps are even: a gap much wider than the label's own
-            # reaches another text (a rotated axis title beside a colorbar's labels).
-            if label.gaps and gap > 2.5 * float(np.median(label.gaps)) + 1.5:
+            # reaches another text (a rotated axis title beside a colorbar's labels). The slack
+            # scales with the text: at 72-96 dpi two digits touch (gap 0) and the decimal point
+            # after them stands 2 px off.
+            if label.gaps and gap > 2.5 * float(np.median(label.gaps)) + max(1.5, 0.3 * typical):
                 continue
             # On the same line: the small glyph's centre inside the label's rows (a minus sign
             # or a degree sign sits within the digits' height).

@@ -1,9 +1,12 @@
 """Tick marks along a side of the frame or the colorbar, and the fit of label values to them.
 
 A tick mark is a short dark line standing out from a side, perpendicular to it. Its position is
-where the renderer put the tick, snapped to the pixel grid (matplotlib draws it up to a pixel
-late); the centre of its label is unbiased but noisy (± 0.5–1 px, more with a degree sign). Each
-label's position is the mean of both when a tick mark is found beside it.
+where the renderer put the tick, snapped to the pixel grid. Marks snapped as Agg (matplotlib)
+snaps them, every one with the same core and even edges (:func:`tick_marks_snapped`), place
+their ticks alone, as intervals a pixel wide (:func:`_snapped_line`): the labels' boxes are
+snapped too, offset from the tick by half a pixel to a pixel. Otherwise (Ghostscript, anti-
+aliased marks) the centre of a label is unbiased but noisy (± 0.5–1 px, more with a degree
+sign), and each label's position is the mean of both.
 
 Values are fitted to positions robustly: every pair of labels proposes a line (or a line in
 log10(value) for a logarithmic bar), the one most labels agree with wins (RANSAC), and it is
@@ -109,6 +112,76 @@ def find_tick_marks(dark, side, line_thickness=2.0, max_length=None) -> tuple:
         positions.append(lo + float(np.average(np.arange(start, end) + 0.5, weights=weights)))
         lengths.append(int(length[start:end].max()))
     return np.array(positions), np.array(lengths, int)
+
+
+#: Darkness (0 page, 1 ink) by which the two pixels flanking a tick mark's core may differ and
+#: still count as the symmetric edges of a line snapped to the pixel grid (8-bit rounding and
+#: JPEG noise), and the darkness the pixels beyond them may keep.
+SNAP_EDGE_TOLERANCE = 0.06
+SNAP_BEYOND_DARKNESS = 0.03
+
+
+def tick_marks_snapped(lum, page, side, positions, lengths, line_thickness=2.0) -> tuple:
+    """Whether a side's tick marks were snapped to the pixel grid (Agg: matplotlib), and the
+    offset from each mark's centre to where its tick was meant to be.
+
+    Agg snaps a straight line's centre to a pixel centre (odd rounded width) or a pixel edge
+    (even width) after rounding its position to the nearest pixel: every mark then has the same
+    core of fully dark pixels, flanked by equal partial coverage on both sides (the stroke's
+    fractional width, shared evenly), at the same sub-pixel phase. Where the tick was meant
+    is within half a pixel of the core's centre less half a pixel (odd widths) or of the centre
+    itself (even widths). Marks drawn unsnapped (anti-aliased at their true position) or by a
+    rasteriser that paints every touched pixel (Ghostscript) show uneven edges or cores of
+    varying width.
+
+    Parameters
+    ----------
+    lum : ndarray of float (rows, cols)
+        Luma, 0-255.
+    page : float
+        The page's luma.
+    side : Side
+    positions, lengths : ndarray
+        Tick marks (:func:`find_tick_marks`).
+    line_thickness : float
+        The side's line thickness, pixels.
+
+    Returns
+    -------
+    snapped : bool
+        At least two marks, all with symmetric edges, one core width and one phase.
+    offset : float
+        Pixels to add to a snapped mark's centre: -0.5 for odd core widths, 0 for even ones
+        (0 when not snapped).
+    """
+    if len(positions) < 2 or page <= 0:
+        return False, 0.0
+    image = lum if side.horizontal else lum.T
+    first = int(np.floor(side.position + side.outward * (0.5 * line_thickness + 0.5)))
+    widths, phases = set(), set()
+    for position, length in zip(positions, lengths):
+        # The mark's own rows: not the one against the side's line nor its rounded tip.
+        steps = np.arange(1, length - 1) if length >= 4 else np.arange(length)
+        rows = first + side.outward * steps
+        col0 = int(np.floor(position)) - 4
+        cols = np.arange(col0, col0 + 9)
+        if rows.min() < 0 or rows.max() >= image.shape[0] or cols[0] < 0 or \
+                cols[-1] >= image.shape[1]:
+            return False, 0.0
+        darkness = np.clip((page - image[np.ix_(rows, cols)]) / page, 0.0, 1.0).mean(axis=0)
+        core = np.flatnonzero(darkness >= 0.5)
+        if core.size == 0 or core[-1] - core[0] + 1 != core.size or core[0] < 2 or \
+                core[-1] > cols.size - 3:
+            return False, 0.0
+        before, after = darkness[core[0] - 1], darkness[core[-1] + 1]
+        if abs(before - after) > SNAP_EDGE_TOLERANCE or \
+                max(darkness[core[0] - 2], darkness[core[-1] + 2]) > SNAP_BEYOND_DARKNESS:
+            return False, 0.0
+        widths.add(int(core.size))
+        phases.add(round(float(col0 + 0.5 * (core[0] + core[-1] + 1)) % 1.0, 3))
+    if len(widths) != 1 or len(phases) != 1:
+        return False, 0.0
+    return True, (-0.5 if widths.pop() % 2 else 0.0)
 
 
 #: A grid line stands out from the map's colours beside it by this much (RGB distance, median

@@ -172,23 +172,29 @@ def test_sample_metres_with_matplotlib_offset_text():
         assert abs(float(y_fit.value_at(py)) * 1e6 - my) <= step
 
 
-def test_gmt_plain_frame_and_psscale(tmp_path, shared_data):
+@pytest.mark.parametrize("dpi, x_inch, y_inch", [(100, 1.0, 1.0), (150, 1.03, 1.07)])
+def test_gmt_plain_frame_and_psscale(tmp_path, shared_data, dpi, x_inch, y_inch):
+    """GMT's plain frame with grid lines; at 150 dpi the frame is 5 px thick (its tick marks
+    had been looked for inside it, none found on the y axis, and the labels alone left the
+    fit 1.06 px off), and the map placed off the pixel grid."""
     grid_path = shared_data / "gmtserver_Kilauea.utm.nc"
     run_gmt(tmp_path,
             "gmt makecpt -Cturbo -T0/1500 > turbo.cpt",
             "gmt set PS_MEDIA 8.5ix7.5i",
             f"gmt grdimage {grid_path} -R254340/280020/2129880/2153640 -JX6i/5.5i -Cturbo.cpt "
-            "-X1i -Y1i -P -Bafg -BWSne+tKilauea -K > fig.ps",
+            f"-X{x_inch}i -Y{y_inch}i -P -Bafg -BWSne+tKilauea -K > fig.ps",
             "gmt psscale -Cturbo.cpt -Dx6.4i/0i+w5.5i/0.3i -Bxaf -By+lm -O >> fig.ps",
-            "gmt psconvert fig.ps -Tg -E100")
+            f"gmt psconvert fig.ps -Tg -E{dpi}")
     layout, reading = read(tmp_path / "fig.png")
     assert_range_close(reading.colorbar, (0, 1500))
 
     class Truth:
-        frame = (100, 100, 700, 650)
+        # -X -Y from the page's lower left corner (7.5 in high); the map 6 x 5.5 in.
+        frame = (x_inch * dpi, (7.5 - y_inch - 5.5) * dpi, (x_inch + 6) * dpi,
+                 (7.5 - y_inch) * dpi)
         extent = (254340, 280020, 2129880, 2153640)
 
-    assert_axes_georeference(reading, Truth, degrees=False)
+    assert_axes_georeference(reading, Truth, degrees=False, pixels=0.5)
 
 
 def test_figure_without_labels_names_the_parameters(tmp_path):

@@ -12,10 +12,13 @@ QGIS 3.22 draws a continuous ramp legend with two labels only, the minimum and t
 the ramp's ends, and no tick marks: there is no third label to check a reading against. The
 value range is then taken from those two end labels, and the log says it was (test below).
 
-The layout is exported at 200 dpi. At 150 dpi QGIS draws its grid ticks up to 0.4 px from
-the map item's nominal geometry (measured on its own rendering: the 275000 m tick at x 896.72
-against 897.13), and the tick fit, which follows what QGIS drew, lands 1.03 px from the
-nominal transform at the frame's far corner, just over the one-pixel bar.
+The layout is exported at 200 dpi, and at 150 dpi. At 150 dpi QGIS draws the map item (its
+raster, frame and grid ticks) up to about a pixel short of the item's nominal geometry (the
+frame's right edge at x 1050.0 against 1051.18, the 275000 m tick at 896.26 against 897.12,
+both measured on its own rendering): the tick fit follows what QGIS drew (the ticks placed by
+their anti-aliased darkness, weighted against the labels by how closely each lies on a
+line), so it stays within a pixel of the nominal transform, and the decode, which reads
+the raster where QGIS drew it, is closer to the grid than one made with the nominal GCPs.
 """
 import shutil
 
@@ -39,23 +42,25 @@ VALUE_RANGE = (0.0, 1500.0)
 DPI = 200
 
 
-#: name: (map CRS, extent in it, annotation interval, decimals, horizontal legend)
+#: name: (map CRS, extent in it, annotation interval, decimals, horizontal legend, dpi)
 LAYOUTS = {
-    "metres, vertical legend": (CRS, EXTENT, 5000.0, 0, False),
-    "metres, horizontal legend": (CRS, EXTENT, 5000.0, 0, True),
+    "metres, vertical legend": (CRS, EXTENT, 5000.0, 0, False, DPI),
+    "metres, horizontal legend": (CRS, EXTENT, 5000.0, 0, True, DPI),
     # The layer reprojected by QGIS to plate carrée, annotations such as 155.25°W, 19.40°N.
-    "degrees, vertical legend": ("EPSG:4326", (-155.29, -155.11, 19.31, 19.455), 0.05, 2, False),
+    "degrees, vertical legend": ("EPSG:4326", (-155.29, -155.11, 19.31, 19.455), 0.05, 2, False,
+                                 DPI),
+    "metres, vertical legend, 150 dpi": (CRS, EXTENT, 5000.0, 0, False, 150),
 }
 
 
 @pytest.fixture(scope="module", params=list(LAYOUTS))
 def layout_figure(request, qgis_app, tmp_path_factory, shared_data):
-    map_crs, extent, interval, precision, horizontal = LAYOUTS[request.param]
+    map_crs, extent, interval, precision, horizontal, dpi = LAYOUTS[request.param]
     folder = tmp_path_factory.mktemp("layout")
     grid_path = folder / "kilauea.nc"
     shutil.copy(shared_data / "gmtserver_Kilauea.utm.nc", grid_path)
     figure = render_print_layout(folder / "layout.png", grid_path, CRS, extent, VALUE_RANGE,
-                                 horizontal_legend=horizontal, dpi=DPI, interval=interval,
+                                 horizontal_legend=horizontal, dpi=dpi, interval=interval,
                                  map_crs=map_crs, precision=precision)
     figure.grid_path = grid_path
     return figure

@@ -25,6 +25,7 @@ from .ticks import (
     find_tick_marks,
     fit_ticks,
     tick_marks_snapped,
+    weigh_marks_and_labels,
 )
 
 #: A fit must explain at least this many labels, and this share of those read as numbers.
@@ -393,7 +394,7 @@ class _Reader:
             for rule in range(len(anchors[0]) if anchors else 0):
                 for label, anchor in zip(labels, anchors):
                     label.label_position, label.tick_position = anchor[rule], None
-                    label.tick_only = False
+                    label.tick_only, label.tick_weight = False, 0.5
                 turned = AxisReading(side.name, labels)
                 self._place_and_fit(turned, side, allow_log, cylindrical)
                 score = (turned.fit is not None, len(turned.kept),
@@ -404,7 +405,7 @@ class _Reader:
             if best is not None:
                 for label, anchor in zip(labels, anchors):
                     label.label_position, label.tick_position = anchor[best[1]], None
-                    label.tick_only = False
+                    label.tick_only, label.tick_weight = False, 0.5
                 turned = AxisReading(side.name, labels)
                 self._place_and_fit(turned, side, allow_log, cylindrical)
                 if turned.fit is not None:
@@ -428,12 +429,13 @@ class _Reader:
             ticks, lengths = find_tick_marks(self._over_map_dark(), side, thickness)
             snapped, offset = False, 0.0
         else:
-            ticks, lengths = find_tick_marks(self.layout.dark, side, thickness)
+            ticks, lengths = find_tick_marks(self.layout.dark, side, thickness, lum=self.lum,
+                                             page=self.page)
             # Marks snapped to the pixel grid place their ticks alone: the labels' boxes are
             # snapped too, and offset from the tick by their glyphs' metrics (matplotlib's by
             # half a pixel to a pixel at 100-200 dpi), so they would only pull the fit off.
             snapped, offset = tick_marks_snapped(self.lum, self.page, side, ticks, lengths,
-                                                 thickness)
+                                                 thickness, self.layout.dark)
         if not snapped and self.layout.snap_offset != 0.0:
             snapped, offset = True, self.layout.snap_offset
         tolerance = max(2.0, 0.6 * self.text_height)
@@ -445,6 +447,8 @@ class _Reader:
                                     "x" if side.horizontal else "y")
             attach_tick_marks(labels, lines + self.layout.snap_offset, tolerance,
                               tick_only=snapped)
+        if not snapped:
+            weigh_marks_and_labels(labels, allow_log)
         reading.fit = fit_ticks(labels, allow_log=allow_log)
         if cylindrical:
             reading.fit = _cylindrical_fit(labels, reading.fit)

@@ -68,7 +68,29 @@ def box_sides(box) -> dict:
             "left": Side("left", left, top, bottom), "right": Side("right", right, top, bottom)}
 
 
-def find_tick_marks(dark, side, line_thickness=2.0, max_length=None) -> tuple:
+#: Pixels a side's line may reach beyond its nominal thickness.
+MAX_EXTRA_LINE_PX = 6
+
+
+def first_beyond_line(dark, side, line_thickness=2.0) -> int:
+    """The first row (a column, for a vertical side) outward of a side's line, where tick
+    marks start: past the nominal thickness, and on while the row is dark along most of the
+    side (a frame drawn thicker, GMT's 5 px frame at 150 dpi: starting inside it, every
+    position would look like a tick, and none would be found)."""
+    mask = dark if side.horizontal else dark.T
+    first = int(np.floor(side.position + side.outward * (0.5 * line_thickness + 0.5)))
+    span = side.end - side.start
+    lo = int(max(side.start + 0.1 * span, 0))
+    hi = int(min(side.end - 0.1 * span, mask.shape[1]))
+    for _ in range(MAX_EXTRA_LINE_PX):
+        if hi - lo < 3 or not 0 <= first < mask.shape[0] or mask[first, lo:hi].mean() < 0.5:
+            break
+        first += side.outward
+    return first
+
+
+def find_tick_marks(dark, side, line_thickness=2.0, max_length=None, lum=None,
+                    page=None) -> tuple:
     """Tick marks standing outward from a side.
 
     Parameters
@@ -79,6 +101,13 @@ def find_tick_marks(dark, side, line_thickness=2.0, max_length=None) -> tuple:
         The side's line thickness, pixels (ticks start beyond it).
     max_length : int, optional
         Longest tick, pixels; default 2.5 % of the figure's smaller dimension (at least 8).
+    lum : ndarray of float, optional
+        Luma (0-255); with ``page``, each mark is placed by the centroid of its darkness
+        (an anti-aliased mark drawn where it was meant, as QGIS's Qt painter draws its grid
+        ticks, shares its coverage between two columns: the dark pixels alone round it to
+        half a pixel).
+    page : float, optional
+        The page's luma.
 
     Returns
     -------
@@ -91,7 +120,7 @@ def find_tick_marks(dark, side, line_thickness=2.0, max_length=None) -> tuple:
     max_length = max_length or max(8, int(0.025 * min(rows, cols)))
     mask = dark if side.horizontal else dark.T
     n_across = mask.shape[0]
-    first = int(np.floor(side.position + side.outward * (0.5 * line_thickness + 0.5)))
+    first = first_beyond_line(dark, side, line_thickness)
     offsets = first + side.outward * np.arange(max_length)
     offsets = offsets[(offsets >= 0) & (offsets < n_across)]
     lo, hi = int(max(np.floor(side.start) - 1, 0)), int(min(np.ceil(side.end) + 1, mask.shape[1]))
@@ -109,9 +138,30 @@ def find_tick_marks(dark, side, line_thickness=2.0, max_length=None) -> tuple:
         if end - start > max(3, max_length // 2):
             continue  # a label or a line touching the side, not a tick
         weights = length[start:end].astype(float)
-        positions.append(lo + float(np.average(np.arange(start, end) + 0.5, weights=weights)))
-        lengths.append(int(length[start:end].max()))
+        position = lo + float(np.average(np.arange(start, end) + 0.5, weights=weights))
+        longest = int(length[start:end].max())
+        if lum is not None and page:
+            position = _darkness_centroid(lum if side.horizontal else lum.T, page,
+                                          offsets[:longest], lo + start, lo + end, position)
+        positions.append(position)
+        lengths.append(longest)
     return np.array(positions), np.array(lengths, int)
+
+
+def _darkness_centroid(image, page, rows, start, end, fallback) -> float:
+    """Centroid along a side of a tick mark's darkness (0 page, 1 ink) over its own rows
+    (not the one against the side's line nor its tip), from one column before its dark run
+    to one after; ``fallback`` when that reaches the image's edge or holds no darkness."""
+    if rows.size >= 4:
+        rows = rows[1:-1]
+    col0, col1 = start - 1, end + 1
+    if col0 < 0 or col1 > image.shape[1] or rows.size == 0:
+        return fallback
+    darkness = np.clip((page - image[np.ix_(rows, np.arange(col0, col1))]) / page, 0.0, 1.0)
+    weights = darkness.sum(axis=0)
+    if weights.sum() <= 0:
+        return fallback
+    return float(np.average(np.arange(col0, col1) + 0.5, weights=weights))
 
 
 #: Darkness (0 page, 1 ink) by which the two pixels flanking a tick mark's core may differ and
@@ -121,7 +171,8 @@ SNAP_EDGE_TOLERANCE = 0.06
 SNAP_BEYOND_DARKNESS = 0.03
 
 
-def tick_marks_snapped(lum, page, side, positions, lengths, line_thickness=2.0) -> tuple:
+def tick_marks_snapped(lum, page, side, positions, lengths, line_thickness=2.0,
+                       dark=None) -> tuple:
     """Whether a side's tick marks were snapped to the pixel grid (Agg: matplotlib), and the
     offset from each mark's centre to where its tick was meant to be.
 
@@ -145,6 +196,8 @@ def tick_marks_snapped(lum, page, side, positions, lengths, line_thickness=2.0) 
         Tick marks (:func:`find_tick_marks`).
     line_thickness : float
         The side's line thickness, pixels.
+    dark : ndarray of bool, optional
+        The figure's dark pixels: where the side's line ends (:func:`first_beyond_line`).
 
     Returns
     -------
@@ -157,7 +210,8 @@ def tick_marks_snapped(lum, page, side, positions, lengths, line_thickness=2.0) 
     if len(positions) < 2 or page <= 0:
         return False, 0.0
     image = lum if side.horizontal else lum.T
-    first = int(np.floor(side.position + side.outward * (0.5 * line_thickness + 0.5)))
+    first = first_beyond_line(dark, side, line_thickness) if dark is not None else \
+        int(np.floor(side.position + side.outward * (0.5 * line_thickness + 0.5)))
     widths, phases = set(), set()
     for position, length in zip(positions, lengths):
         # The mark's own rows: not the one against the side's line nor its rounded tip.
@@ -264,15 +318,18 @@ class TickLabel:
     # side): every label's glyphs then share their vertical metrics, so the label centres are
     # the tick positions snapped with one common phase and offset.
     across_text: bool = False
+    # The tick mark's share in the label's position, the label's centre having the rest
+    # (:func:`weigh_marks_and_labels`: by how closely each lies on a line).
+    tick_weight: float = 0.5
 
     @property
     def position(self) -> float:
-        """Where the label's tick is: the mean of the tick mark and the label's centre."""
+        """Where the label's tick is: the tick mark and the label's centre, weighted."""
         if self.tick_position is None:
             return self.label_position
         if self.tick_only:
             return self.tick_position
-        return 0.5 * (self.tick_position + self.label_position)
+        return self.tick_weight * self.tick_position + (1 - self.tick_weight) * self.label_position
 
 
 @dataclass
@@ -330,6 +387,43 @@ def attach_tick_marks(labels, tick_positions, tolerance, tick_only=False) -> Non
         if abs(nearest - label.label_position) <= tolerance:
             label.tick_position = float(nearest)
             label.tick_only = tick_only
+
+
+#: Bounds of a tick mark's weight against its label's centre, and the smallest scatter (px)
+#: either is credited with: three or four labels measure a scatter only roughly.
+TICK_WEIGHT_BOUNDS = (0.2, 0.9)
+MIN_SCATTER_PX = 0.05
+
+
+def weigh_marks_and_labels(labels, allow_log=False) -> None:
+    """Weigh each label's tick mark against its centre by how closely each set lies on a line.
+
+    Marks that are not snapped to the pixel grid are placed as precisely as their renderer
+    drew them: QGIS's anti-aliased grid ticks lie on their line within a few hundredths of a
+    pixel, its labels' centres scatter by a few tenths; Ghostscript's marks and labels scatter
+    alike. Each set is fitted alone (the same robust fit), and the weights are the inverse of
+    their mean squared residuals; ``tick_weight`` is set on every label. Nothing changes with
+    fewer than three labels having both, or when either set's fit keeps fewer of them.
+    """
+    both = [label for label in labels
+            if label.tick_position is not None and not label.tick_only
+            and label.value is not None and np.isfinite(label.value)]
+    if len(both) < 3:
+        return
+    scatter = []
+    for placed_by_mark in (True, False):
+        alone = [TickLabel(label.box, label.text, label.value,
+                           label.tick_position if placed_by_mark else label.label_position)
+                 for label in both]
+        fit = fit_ticks(alone, allow_log=allow_log)
+        if fit is None or len(fit.kept) < len(both):
+            return
+        scatter.append(max(fit.rmse_px, MIN_SCATTER_PX))
+    marks, centres = scatter
+    weight = centres ** 2 / (marks ** 2 + centres ** 2)
+    weight = float(np.clip(weight, *TICK_WEIGHT_BOUNDS))
+    for label in both:
+        label.tick_weight = weight
 
 
 def fit_ticks(labels, allow_log=False, linear_only_if_nonpositive=True,

@@ -11,6 +11,7 @@ neighbour across a line.
 """
 import warnings
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -551,7 +552,7 @@ def _target_to_pixel(grid, pixel_transform, source_crs, target_crs):
 WARP_THREADS = 2
 #: Memory GDAL's warper may use for its working buffers (bytes). Measured on a 20 MP float32
 #: raster with 2 threads: 16 MiB took 0.35 s and 29 MiB of memory, 64 MiB 0.71 s and 87 MiB
-#: (larger chunks only cost more; the source is read in place, never copied).
+#: (larger chunks only cost more; the source is read in place, see :func:`_gdal_view`).
 WARP_MEMORY_LIMIT = 16 * 2 ** 20
 #: Nodata of integer figure-frame rasters (a discrete scale's class index).
 INTEGER_NODATA = -1
@@ -685,11 +686,14 @@ def warp_nearest(arrays, box, grid, pixel_transform, source_crs, target_crs,
     if georeferencing is None or not np.isnan(fill):
         return warp_nearest_own(arrays, box, grid, pixel_transform, source_crs, target_crs,
                                 chunk_rows, fill, feedback)
+    import rasterio
     from affine import Affine
     from rasterio.crs import CRS
     from rasterio.warp import Resampling, reproject
 
     source_crs_, target_crs_ = CRS.from_user_input(source_crs), CRS.from_user_input(grid.crs_wkt)
+    gcps = georeferencing.pop("gcps", None)
+    source_transform = georeferencing.pop("src_transform", None)
     outputs = []
     for index, array in enumerate(arrays):
         source = array[row0:row1, col0:col1]
@@ -698,14 +702,55 @@ def warp_nearest(arrays, box, grid, pixel_transform, source_crs, target_crs,
             nodata = INTEGER_NODATA
         else:
             source, nodata = np.asarray(source, dtype=np.float32), np.nan
-        reproject(source, output, src_crs=source_crs_, dst_crs=target_crs_,
-                  dst_transform=Affine.from_gdal(*grid.geotransform), src_nodata=nodata,
-                  dst_nodata=nodata, resampling=Resampling.nearest, num_threads=WARP_THREADS,
-                  warp_mem_limit=WARP_MEMORY_LIMIT // 2 ** 20, **georeferencing)
+        # GDAL reads the box where it lies in the figure-frame array and writes into output:
+        # handed as arrays, rasterio would copy both into GDAL's memory first (4 bytes a
+        # plot-area pixel and an output pixel each).
+        with _gdal_view(source) as source_dataset, _gdal_view(output) as output_dataset:
+            if gcps is not None:
+                source_dataset.gcps = (gcps, source_crs_)
+            else:
+                source_dataset.transform, source_dataset.crs = source_transform, source_crs_
+            output_dataset.transform = Affine.from_gdal(*grid.geotransform)
+            output_dataset.crs = target_crs_
+            reproject(rasterio.band(source_dataset, 1), rasterio.band(output_dataset, 1),
+                      src_nodata=nodata, dst_nodata=nodata, resampling=Resampling.nearest,
+                      num_threads=WARP_THREADS, warp_mem_limit=WARP_MEMORY_LIMIT // 2 ** 20,
+                      **georeferencing)
         outputs.append(output)
         if feedback is not None and feedback((index + 1) / len(arrays)):
             raise InterruptedError("Warping was cancelled.")
     return outputs
+
+
+#: GDAL's names of the dtypes :func:`_gdal_view` wraps.
+_GDAL_TYPES = {"uint8": "Byte", "int16": "Int16", "uint16": "UInt16", "int32": "Int32",
+               "uint32": "UInt32", "float32": "Float32", "float64": "Float64"}
+
+
+@contextmanager
+def _gdal_view(array):
+    """A GDAL in-memory dataset (``MEM``, opened for update) over ``array``'s own memory.
+
+    Rows and pixels may be strided (a window of a larger array): GDAL reads and writes the
+    pixels where they lie, nothing is copied. ``array`` must outlive the dataset, which is
+    closed on leaving the block.
+    """
+    import rasterio
+    from rasterio.errors import NotGeoreferencedWarning
+
+    line_offset, pixel_offset = array.strides
+    name = (f"MEM:::DATAPOINTER={array.__array_interface__['data'][0]},"
+            f"PIXELS={array.shape[1]},LINES={array.shape[0]},BANDS=1,"
+            f"DATATYPE={_GDAL_TYPES[array.dtype.name]},PIXELOFFSET={pixel_offset},"
+            f"LINEOFFSET={line_offset}")
+    # GDAL 3.10 and later open a MEM::: name only when told to.
+    with rasterio.Env(GDAL_MEM_ENABLE_OPEN="YES"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)
+        dataset = rasterio.open(name, "r+")
+    try:
+        yield dataset
+    finally:
+        dataset.close()
 
 
 def warp_nearest_own(arrays, box, grid, pixel_transform, source_crs, target_crs,

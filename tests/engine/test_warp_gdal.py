@@ -140,3 +140,58 @@ def test_figure_geotransform_through_gdal_is_the_figure_itself():
     assert _compare(transform, UTM32, UTM32, (50, 70), box).figure_box is not None
     grid = _compare(transform, UTM32, "EPSG:4326", (50, 70), box)
     assert grid.width > 40
+
+
+def _reproject_copies(arrays, box, grid, pixel_transform, source_crs):
+    """The warp as rasterio does it when handed arrays: each box copied into GDAL's memory."""
+    from affine import Affine
+    from rasterio.crs import CRS
+    from rasterio.warp import Resampling, reproject
+
+    from colormap_decoder.plugin.engine.warping import (
+        INTEGER_NODATA,
+        WARP_MEMORY_LIMIT,
+        WARP_THREADS,
+    )
+
+    col0, row0, col1, row1 = box
+    outputs = []
+    for array in arrays:
+        source = np.ascontiguousarray(array[row0:row1, col0:col1])
+        floating = np.issubdtype(source.dtype, np.floating)
+        nodata = np.nan if floating else INTEGER_NODATA
+        output = np.full((grid.height, grid.width), nodata, source.dtype)
+        reproject(source, output, src_crs=CRS.from_user_input(source_crs),
+                  dst_crs=CRS.from_user_input(grid.crs_wkt),
+                  dst_transform=Affine.from_gdal(*grid.geotransform), src_nodata=nodata,
+                  dst_nodata=nodata, resampling=Resampling.nearest, num_threads=WARP_THREADS,
+                  warp_mem_limit=WARP_MEMORY_LIMIT // 2 ** 20,
+                  **gdal_source_georeferencing(pixel_transform, (col0, row0)))
+        outputs.append(output)
+    return outputs
+
+
+@pytest.mark.parametrize("case", ["sample GCPs", "Lambert order 2", "geotransform"])
+def test_gdal_reads_the_box_in_place_with_the_values_of_a_copy(case):
+    """GDAL is handed the figure-frame arrays' own memory (a strided window, no copy of the
+    plot area nor of the output): every output pixel is the one rasterio gives from copies."""
+    if case == "sample GCPs":
+        transform = fit_gcp_transform(read_gcps(str(POINTS_FILE)), TransformKind.POLYNOMIAL_1)
+        crs, target, shape, box = UTM32, "EPSG:3035", (600, 800), (112, 87, 672, 518)
+    elif case == "Lambert order 2":
+        transform = fit_gcp_transform(_lambert_gcps(), TransformKind.POLYNOMIAL_2)
+        crs, target, shape, box = "EPSG:4326", LAMBERT, (700, 900), (30, 25, 880, 680)
+    else:
+        transform = GeotransformPixelTransform((600000, 100, 0, 5200000, 0, -100))
+        crs, target, shape, box = UTM32, "EPSG:4326", (500, 700), (10, 5, 660, 450)
+    grid = plan_output_grid(transform, crs, target, box)
+    assert grid.figure_box is None
+    column, row = _pixel_index_rasters(shape, box)
+    classes = np.where(np.isfinite(column), np.floor(np.nan_to_num(column)) % 7, -1)
+    rasters = [column, row, classes.astype(np.int16)]
+    in_place = warp_nearest(rasters, box, grid, transform, crs, target)
+    copied = _reproject_copies(rasters, box, grid, transform, crs)
+    for warped, expected in zip(in_place, copied):
+        assert warped.dtype == expected.dtype
+        assert np.array_equal(warped, expected, equal_nan=True)
+    assert np.isfinite(in_place[0]).sum() > 0.5 * grid.width * grid.height

@@ -483,3 +483,28 @@ def detection_job_size(header) -> "JobSize":
     rows, cols = header.shape
     return JobSize(figure_pixels=rows * cols, figure_mode=header.mode,
                    has_alpha=header.has_alpha, detection=True, decode=False)
+
+
+def release_freed_memory() -> None:
+    """Hand memory the process has freed but still holds back to the system (glibc only).
+
+    Libraries that build their results from many small blocks (Qhull's Delaunay triangulation:
+    some 600 bytes a point) leave them in the C heap when they free them; those pages stay
+    resident and every later array lands above them. ``malloc_trim`` returns them; elsewhere
+    (another C library, another system) this does nothing.
+    """
+    import ctypes
+    import ctypes.util
+
+    global _MALLOC_TRIM
+    if _MALLOC_TRIM is None:
+        try:
+            _MALLOC_TRIM = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+            _MALLOC_TRIM.argtypes, _MALLOC_TRIM.restype = [ctypes.c_size_t], ctypes.c_int
+        except (OSError, AttributeError):
+            _MALLOC_TRIM = False
+    if _MALLOC_TRIM:
+        _MALLOC_TRIM(0)
+
+
+_MALLOC_TRIM = None

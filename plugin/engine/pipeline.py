@@ -490,7 +490,9 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
             f"{settings.max_color_distance:g} ΔE; the closest pixel lies {nearest:.3g} away. Check "
             "the colormap (or its reversed '_r' form), or raise MAX_COLOR_DISTANCE.",
             parameter="COLORMAP")
-    del examine, matched  # 2 bytes a figure pixel not held through the later stages
+    # 2 bytes a figure pixel not held through the later stages, and the denoised copy of the
+    # figure (3 bytes a pixel; without DENOISE, rgb is the figure's own array).
+    del examine, matched, rgb
 
     # The points come first: the field rebuilt from them is warped with the other grids.
     with times("native grid"):

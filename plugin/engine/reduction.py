@@ -36,6 +36,7 @@ from scipy import ndimage
 
 from .errors import ReductionError
 from .grid_dbscan import grid_dbscan
+from .memory_budget import release_freed_memory
 
 _SQRT2 = np.sqrt(2.0)
 
@@ -465,6 +466,10 @@ def reconstruction_check(values, points, resolution, max_pixels=250_000,
         triangulation = Delaunay(np.column_stack([points.pixel_x, points.pixel_y]))
     except QhullError:
         return None
+    finally:
+        # Qhull's working memory (~600 bytes a point, freed in small blocks) back to the
+        # system before the grid and the interpolation's blocks are made.
+        release_freed_memory()
     # Data pixels counted (and found) block by block: no mask of the whole figure.
     total = sum(int(np.count_nonzero(np.isfinite(values[block])))
                 for block in _row_blocks(values.shape))

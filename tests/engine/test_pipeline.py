@@ -54,6 +54,23 @@ def test_denoising_keeps_a_clean_figure_accurate():
     assert np.median(np.abs(plain.field.values[both] - smoothed.field.values[both])) <= 4000 / 256
 
 
+def test_denoise_filters_each_channel_in_place_as_a_stack_of_filtered_channels():
+    """Each channel median-filtered into its place in one result (no per-channel copies
+    stacked): the pixels of filtering each channel on its own and stacking them."""
+    from scipy.ndimage import median_filter
+
+    from colormap_decoder.plugin.engine.colour_decoding import denoise
+    from colormap_decoder.plugin.engine.figure import read_figure
+
+    rgb = read_figure(str(SAMPLE / "vinschgau_viridis.png")).rgb
+    stacked = np.stack([median_filter(rgb[..., band], size=3, mode="nearest")
+                        for band in range(3)], axis=-1)
+    filtered = denoise(rgb)
+    assert filtered.dtype == np.uint8 and filtered.shape == rgb.shape
+    assert np.array_equal(filtered, stacked)
+    assert not np.array_equal(filtered, rgb)
+
+
 def test_missing_crs_and_missing_range_are_explained(tmp_path):
     csv = tmp_path / "gcps.csv"
     csv.write_text("pixel_x,pixel_y,map_x,map_y\n128,504.5,600000,5146000\n"

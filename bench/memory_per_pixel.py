@@ -78,12 +78,16 @@ baseline = status("VmRSS")
 result = pipeline.decode_map(settings)
 bands = [result.values] + ([result.class_grid] if result.class_grid is not None else [])
 writing.write_geotiff(out + "/decoded.tif", bands, result.grid.geotransform, result.grid.crs_wkt)
+del bands
+# As the Processing algorithm does: an optional raster is let go once written.
 if result.distance is not None:
     writing.write_geotiff(out + "/distance.tif", [result.distance], result.grid.geotransform,
                           result.grid.crs_wkt)
+    result.distance = None
 if result.reconstruction_grid is not None:
     writing.write_geotiff(out + "/rebuilt.tif", [result.reconstruction_grid],
                           result.grid.geotransform, result.grid.crs_wkt)
+    result.reconstruction_grid = None
 if want_report:
     decode_report.write_decode_report(out + "/report.html", result)
 print(json.dumps({{"peak": status("VmHWM") - baseline, "estimate": captured["estimate"].total,

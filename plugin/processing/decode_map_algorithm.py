@@ -714,13 +714,17 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             # A discrete scale's class of each pixel (the value is the class midpoint).
             values.append(result.class_grid)
             descriptions.append("class index (0 = lowest class)")
-        rasters = [(self.OUTPUT, values, descriptions),
-                   (self.OUTPUT_DISTANCE, [result.distance], ["colour distance (CIELAB ΔE)"]),
-                   (self.OUTPUT_RECONSTRUCTION, [result.reconstruction_grid],
+        # The optional rasters by the result's attribute that holds them: once written they
+        # are let go (4 bytes an output pixel each), the point layer and the report do not
+        # read them.
+        rasters = [(self.OUTPUT, None, descriptions),
+                   (self.OUTPUT_DISTANCE, "distance", ["colour distance (CIELAB ΔE)"]),
+                   (self.OUTPUT_RECONSTRUCTION, "reconstruction_grid",
                     ["value interpolated from the representative points"])]
         results = {}
         with ExitStack() as stack:
-            for name, bands, band_descriptions in rasters:
+            for name, attribute, band_descriptions in rasters:
+                bands = values if attribute is None else [getattr(result, attribute)]
                 destination = self.parameterAsOutputLayer(parameters, name, context)
                 if not destination or bands[0] is None:
                     continue
@@ -730,6 +734,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                                   descriptions=band_descriptions, tags=tags, parameter=name,
                                   atomic=False)
                 results[name] = destination
+                if attribute is not None:
+                    del bands
+                    setattr(result, attribute, None)
                 if feedback.isCanceled():
                     raise InterruptedError
             with result.times("write points"):

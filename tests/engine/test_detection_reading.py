@@ -124,6 +124,48 @@ def test_small_labels_at_screen_resolutions(tmp_path, dpi):
     assert {"10^1", "10^2", "10^3"} <= set(exponents), exponents
 
 
+@pytest.mark.parametrize("dpi", [72, 96])
+def test_decimal_points_of_small_labels(tmp_path, dpi):
+    """matplotlib's default figure (6.4 x 4.8 in) and colorbar at 72 and 96 dpi, values 0-1:
+    the bar's decimal points are one or two pixels, which Tesseract drops ('0.4' read as
+    '04'); the glyphs put them back, and the fit keeps the labels."""
+    import matplotlib.pyplot as plt
+
+    grid, extent = lonlat_topobathy()
+    scaled = (grid - np.nanmin(grid)) / (np.nanmax(grid) - np.nanmin(grid))
+    figure, axes = plt.subplots(figsize=(6.4, 4.8), dpi=dpi)
+    image = axes.imshow(scaled, extent=extent, cmap="viridis", vmin=0, vmax=1, aspect="auto")
+    figure.colorbar(image, ax=axes)
+    path = tmp_path / "default.png"
+    figure.savefig(path, dpi=dpi)
+    plt.close(figure)
+    _, reading = read(path)
+    assert_range_close(reading.colorbar, (0, 1))
+    kept = sorted(round(label.value, 3) for label in reading.colorbar.axis.kept)
+    print([label.text for label in reading.colorbar.axis.labels])
+    assert {0.2, 0.4, 0.6, 0.8} <= set(kept), kept
+
+
+@pytest.mark.parametrize("text, members, restored", [
+    # '0.4' read as '04': the point's glyph between the two digits, on the baseline.
+    ("04", [(0, 0, 4, 8), (5, 7, 6, 8), (7, 0, 11, 8)], "0.4"),
+    ("-1245", [(0, 3, 4, 4), (5, 0, 9, 8), (10, 0, 14, 8), (15, 0, 19, 8), (20, 7, 21, 8),
+               (22, 0, 26, 8)], "-124.5"),
+    # A comma hangs below the baseline: never made a point.
+    ("1000", [(0, 0, 4, 8), (5, 6, 6, 10), (7, 0, 11, 8), (12, 0, 16, 8), (17, 0, 21, 8)],
+     "1000"),
+    # A raised degree sign, a mid-height minus: not points either.
+    ("450N", [(0, 0, 4, 8), (5, 0, 9, 8), (10, 0, 12, 2), (13, 0, 17, 8)], "450N"),
+    # A point already read, or characters and glyphs not one to one: left alone.
+    ("0.4", [(0, 0, 4, 8), (5, 7, 6, 8), (7, 0, 11, 8)], "0.4"),
+    ("4", [(0, 0, 4, 8), (5, 7, 6, 8), (7, 0, 11, 8)], "4"),
+])
+def test_decimal_point_from_the_glyphs(text, members, restored):
+    from colormap_decoder.plugin.engine.detection.figure_reading import restore_decimal_point
+
+    assert restore_decimal_point(text, members) == restored
+
+
 def test_matplotlib_contourf_levels_range(tmp_path):
     grid, extent = jacksboro_dem()
     truth = render_matplotlib(grid, extent, tmp_path / "contourf.png", cmap="terrain",

@@ -189,7 +189,7 @@ class _Reader:
         if key not in self.cache:
             if self.progress is not None and self.progress(self.fraction):
                 raise InterruptedError("Cancelled.")
-            text = self._read_with_superscript(label)
+            text = restore_decimal_point(self._read_with_superscript(label), label.members)
             self.cache[key] = (text, parse_label(text))
         return self.cache[key]
 
@@ -655,6 +655,43 @@ def _cylindrical_fit(labels, linear):
         (best_score[0] == linear_score[0] and -best_score[1] <= PROJECTION_RMS_SHARE * -linear_score[1]))
     # Leave the winner's inliers marked.
     return fit_ticks(labels, projection=best) if wins else fit_ticks(labels)
+
+
+def restore_decimal_point(text, members) -> str:
+    """A decimal point Tesseract dropped, put back where the label's glyphs show it.
+
+    At 72-96 dpi a point is one or two pixels, and Tesseract reads '0.4' as '04' and '-124.5'
+    as '-1245'. The glyphs say where it was: one small square glyph on the baseline between
+    two others (a comma hangs below the baseline; a minus sign sits at mid-height; a degree
+    sign is raised). When the text has no separator and one character per other glyph, the
+    point goes between the characters of the glyphs around it, if both are digits.
+
+    Parameters
+    ----------
+    text : str
+        Tesseract's reading.
+    members : list of tuple or None
+        The label's glyph boxes (col0, row0, col1, row1).
+
+    Returns
+    -------
+    str
+    """
+    if not members or len(members) < 3 or any(mark in text for mark in ".,"):
+        return text
+    glyphs = sorted(members, key=lambda box: box[0])
+    base_height = max(box[3] - box[1] for box in glyphs)
+    baseline = max(box[3] for box in glyphs)
+    points = [index for index, (col0, row0, col1, row1) in enumerate(glyphs)
+              if 0 < index < len(glyphs) - 1 and row1 - row0 <= 0.3 * base_height
+              and row1 - row0 <= col1 - col0 and row1 >= baseline - max(1.0, 0.1 * base_height)]
+    characters = text.replace(" ", "")
+    if len(points) != 1 or len(characters) != len(glyphs) - 1:
+        return text
+    before, after = characters[:points[0]], characters[points[0]:]
+    if not (before[-1:].isdigit() and after[:1].isdigit()):
+        return text
+    return f"{before}.{after}"
 
 
 def _raised_split(members):

@@ -31,6 +31,7 @@ from .gcp_diagnostics import (
 )
 from .gcp_transform import TransformKind, compute_residuals, fit_gcp_transform, transform_class
 from .gcps import gcps_on_georeferenced_figure, read_gcps
+from .jpeg_cells import COARSE_JPEG_QUALITY
 from .jpeg_cells import cell_values as jpeg_cell_values
 from .memory_budget import check_memory, job_size
 from .native_grid import cell_points, find_lattice, luma_weighted_field, native_rasters, north_up_axes, read_cells
@@ -631,7 +632,14 @@ def _native_lattice(settings, figure, field_, plot_box, georeference, say):
     search = find_lattice(figure.rgb, np.isfinite(field_.values), plot_box, extent_box=extent,
                           map_axes=north_up_axes(georeference.pixel_transform, cols, rows))
     if search.lattice is None:
-        say(f"Native grid: {search.message}; reducing to plateaus instead.")
+        coding = figure.jpeg_coding
+        coarse = ""
+        if coding is not None and coding.quality() < COARSE_JPEG_QUALITY:
+            coarse = (f" (the JPEG is coded coarsely, about quality {coding.quality():.0f} on "
+                      "the IJG scale: its noise can hide the edges of cells; if the figure "
+                      "was drawn cell by cell, a PNG of it or a less compressed JPEG may come "
+                      "back on its own grid)")
+        say(f"Native grid: {search.message}; reducing to plateaus instead{coarse}.")
     else:
         say(f"Native grid: {search.message}")
     return search.lattice

@@ -147,3 +147,9 @@ def test_cell_colours_through_the_blocks_beat_the_cells_own_pixels(quality, line
     assert np.all(blocks_error < 0.8 * own_error), (blocks_error, own_error)
     assert blocks_error[0] < 0.5
     assert np.all(information > 0)
+
+
+@pytest.mark.parametrize("quality", [30, 50, 60, 75, 85, 90, 95])
+def test_quality_read_back_from_the_tables(quality):
+    _, image = encode(smooth_image(), quality)
+    assert jpeg_cells.jpeg_coding(image).quality() == pytest.approx(quality, abs=0.5)

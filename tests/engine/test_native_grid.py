@@ -365,6 +365,24 @@ def test_sst_jpeg_at_quality_75_comes_back_cell_by_cell(tmp_path, sst):
     assert found["within_resolution"] >= 0.895, found
 
 
+def test_sst_jpeg_at_quality_50_falls_back_saying_why(tmp_path, sst):
+    """At quality 50 the JPEG's noise hides too many cell edges for the lattice to be proven
+    (its period is still seen): the decode falls back to plateaus, and its log line says the
+    JPEG is coded coarsely and what would come back cell by cell."""
+    grid, extent = sst
+    crop = grid[15:75, 60:140]
+    figure = matplotlib_figure(tmp_path, "sst_pacific_jpeg50", crop, (119, 279, -60, 60),
+                               "viridis", -2, 33, (9.6, 9.2), "imshow", jpeg_quality=50)
+    result = decode_map(figure.settings())
+    line = [m for m in result.messages if m.startswith("Native grid:")]
+    assert len(line) == 1, line
+    assert "reducing to plateaus instead" in line[0], line
+    assert "about quality 50 on the IJG scale" in line[0], line
+    assert "a PNG of it or a less compressed JPEG" in line[0], line
+    assert result.points.clusters.grid_row is None
+    assert len(result.points.clusters) > 100
+
+
 def jpeg_cells_gain(figure, result, monkeypatch):
     """Cells within one value resolution, and the same measure with the cells read from their
     pixels only (the JPEG's coding not read, so the decode falls back to that)."""

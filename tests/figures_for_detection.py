@@ -398,3 +398,55 @@ def render_gmt_age_inside(folder, grid_path):
     dpi, page, x_off, y_off = a["dpi"], a["page_height_inch"], a["x_offset_inch"], a["y_offset_inch"]
     return ((x_off + right - 0.2) * dpi, (page - y_off - bottom - 2.5) * dpi,
             (x_off + right) * dpi, (page - y_off - bottom) * dpi)
+
+
+def render_matplotlib_inside(grid, extent, path, cmap="terrain", vmin=200.0, vmax=1200.0,
+                             jpeg_quality=None):
+    """matplotlib with its tick marks and labels inside the frame over the map (negative pads,
+    the y labels left-aligned from the left side) and a horizontal colorbar in an inset axes
+    on the map's lower left, its labels below it over the map.
+
+    Returns
+    -------
+    DetectionFigure
+        ``notes["labels"]``: pixel boxes of every tick label drawn over the map (axes and
+        colorbar).
+    """
+    figure = plt.figure(figsize=(9, 6), dpi=100)
+    axes = figure.add_axes([0.08, 0.08, 0.84, 0.86])
+    image = axes.imshow(grid, cmap=cmap, extent=extent, aspect="auto", interpolation="bilinear",
+                        vmin=vmin, vmax=vmax)
+    axes.xaxis.set_major_formatter(degree_formatter("x"))
+    axes.yaxis.set_major_formatter(degree_formatter("y"))
+    axes.tick_params(axis="x", direction="in", pad=-15)
+    axes.tick_params(axis="y", direction="in", pad=-8)
+    for label in axes.get_yticklabels():
+        label.set_horizontalalignment("left")
+    bar_axes = axes.inset_axes([0.4, 0.12, 0.4, 0.04])
+    figure.colorbar(image, cax=bar_axes, orientation="horizontal")
+    figure.canvas.draw()
+    height = figure.canvas.get_width_height()[1]
+
+    def box(artist_axes):
+        (x0, y0), (x1, y1) = artist_axes.get_window_extent().get_points()
+        return (float(x0), float(height - y1), float(x1), float(height - y0))
+
+    frame, bar = box(axes), box(bar_axes)
+    x0, x1 = axes.get_xlim()
+    y0, y1 = axes.get_ylim()
+
+    def shown(artist_axes, labels, along):
+        low, high = sorted(along())
+        return [label for label in labels if low <= label.get_position()[
+            0 if along == artist_axes.get_xlim else 1] <= high]
+
+    labels = text_boxes(shown(axes, axes.get_xticklabels(), axes.get_xlim) +
+                        shown(axes, axes.get_yticklabels(), axes.get_ylim) +
+                        shown(bar_axes, bar_axes.get_xticklabels(), bar_axes.get_xlim), height)
+    if jpeg_quality:
+        figure.savefig(path, dpi=100, pil_kwargs={"quality": jpeg_quality})
+    else:
+        figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return DetectionFigure(str(path), frame, bar, (x0, x1, y0, y1), (vmin, vmax),
+                           np.asarray(grid, float), vertical_bar=False, notes={"labels": labels})

@@ -11,13 +11,17 @@ import numpy as np
 import pytest
 from figures_for_detection import (
     age_mercator_to_pixel,
+    frame_gcps_csv,
     render_cartopy_inline,
     render_gmt_age_inside,
+    render_matplotlib_inside,
     sst_lonlat,
 )
+from figures_for_tests import jacksboro_dem
 from test_detection_accuracy import (
     age_grid,
     geographic_truth_on_output,
+    grid_on_output,
     wrong_class_share,
 )
 from test_detection_reading import assert_axes_georeference, assert_range_close
@@ -53,6 +57,19 @@ def assert_text_left_out(layout, boxes, shrink=1.0):
                    for box, margin in excluded), (inner, excluded)
 
 
+def visible(boxes, path):
+    """The label boxes whose surroundings are not nearly black: black text on magma's black
+    end cannot be told from the map (and its pixels decode as that end either way)."""
+    rgb = read_figure(str(path)).rgb
+    kept = []
+    for col0, row0, col1, row1 in boxes:
+        c0, r0, c1, r1 = int(col0) - 3, int(row0) - 3, int(np.ceil(col1)) + 3, int(np.ceil(row1)) + 3
+        ring = np.concatenate([rgb[r0, c0:c1], rgb[r1, c0:c1], rgb[r0:r1, c0], rgb[r0:r1, c1]])
+        if np.median(ring.max(axis=1)) >= 80:
+            kept.append((col0, row0, col1, row1))
+    return kept
+
+
 def nearest_cell_truth(result, grid, extent):
     """The drawn grid's cell (no interpolation: cartopy draws the 2° cells as blocks) at each
     output pixel's centre."""
@@ -76,15 +93,18 @@ def wrong_share(result, truth, low, high):
     return float(np.mean(error > 0.01 * (high - low)))
 
 
-@pytest.mark.parametrize("inline", ["x", "y"])
-def test_cartopy_inline_gridline_labels(tmp_path, shared_data, inline):
+@pytest.mark.parametrize("inline, cmap, jpeg_quality", [
+    ("x", "plasma", None), ("y", "plasma", None), ("x", "cividis", 75), ("y", "magma", 75)])
+def test_cartopy_inline_gridline_labels(tmp_path, shared_data, inline, cmap, jpeg_quality):
     """cartopy's inline labels (x_inline: longitudes centred on their meridians halfway
     between parallels; y_inline: latitudes on their parallels, repeated at two meridians):
     read over the map, placed by the grid lines, GCPs within a pixel of cartopy's transform,
     every label left out of the data, and the decode within twice the hand-given one's error."""
     grid, extent = sst_lonlat(shared_data)
-    truth = render_cartopy_inline(grid, extent, tmp_path / "inline.png", (-80, 0, 0, 60),
-                                  x_inline=inline == "x", y_inline=inline == "y")
+    truth = render_cartopy_inline(grid, extent, tmp_path / ("inline.jpg" if jpeg_quality
+                                                            else "inline.png"),
+                                  (-80, 0, 0, 60), x_inline=inline == "x",
+                                  y_inline=inline == "y", cmap=cmap, jpeg_quality=jpeg_quality)
     layout, answers = read_everything(truth.path)
     assert_box_close(layout.frame.box, truth.frame, "frame")
     reading = answers.reading
@@ -94,7 +114,7 @@ def test_cartopy_inline_gridline_labels(tmp_path, shared_data, inline):
     assert_axes_georeference(reading, truth)
     assert_range_close(reading.colorbar, truth.value_range)
     assert len(truth.notes["labels"]) >= 6
-    assert_text_left_out(layout, truth.notes["labels"])
+    assert_text_left_out(layout, visible(truth.notes["labels"], truth.path))
 
     auto = decode_map(DecodeSettings(figure_path=truth.path, scale_automatic=True))
     assert any("over the map at their grid lines" in message for message in auto.messages)
@@ -106,12 +126,13 @@ def test_cartopy_inline_gridline_labels(tmp_path, shared_data, inline):
     (tmp_path / "gcps.csv").write_text("\n".join(lines) + "\n")
     low, high = truth.value_range
     hand = decode_map(DecodeSettings(
-        figure_path=truth.path, colormap="plasma", vmin=low, vmax=high,
+        figure_path=truth.path, colormap=cmap, vmin=low, vmax=high,
         gcps_path=str(tmp_path / "gcps.csv"), gcp_crs="EPSG:4326",
         plot_area_extent=(np.ceil(left), np.floor(right), -np.floor(bottom), -np.ceil(top))))
     shares = [wrong_share(result, nearest_cell_truth(result, truth.grid, extent), low, high)
               for result in (auto, hand)]
-    print(inline, "inline | wrong share: auto", shares[0], "hand", shares[1])
+    print(inline, "inline", cmap, jpeg_quality, "| wrong share: auto", shares[0], "hand",
+          shares[1])
     assert shares[0] <= 2 * shares[1] + 0.002, shares
 
 
@@ -178,4 +199,51 @@ def test_gmt_annotations_and_colorbar_inside_the_frame(tmp_path, shared_data):
     shares = [wrong_class_share(result, geographic_truth_on_output(result, grid, transform),
                                 levels) for result in (auto, hand)]
     print("wrong class: auto", shares[0], "hand", shares[1])
+    assert shares[0] <= 2 * shares[1] + 0.002, shares
+
+
+def separate_labels(boxes, frame):
+    """Label boxes wholly inside the frame and clear of each other (two labels drawn over one
+    another in a corner are one blot, read as neither)."""
+    clear = [box for box in boxes if not any(
+        other is not box and min(box[2], other[2]) > max(box[0], other[0])
+        and min(box[3], other[3]) > max(box[1], other[1]) for other in boxes)]
+    return [box for box in clear if frame[0] + 1 <= box[0] and box[2] <= frame[2] - 1
+            and frame[1] + 1 <= box[1] and box[3] <= frame[3] - 1]
+
+
+@pytest.mark.parametrize("jpeg_quality", [None, 75])
+def test_matplotlib_tick_labels_and_colorbar_inside_the_frame(tmp_path, jpeg_quality):
+    """matplotlib with its ticks and labels inside the frame (negative pads, y labels
+    left-aligned) and a horizontal inset colorbar on the map, PNG and JPEG: both axes read
+    inside along their sides, the bar and its range found, GCPs within a pixel, every label
+    left out of the data, the decode within twice the hand-given one's error."""
+    grid, extent = jacksboro_dem()
+    name = "inside.jpg" if jpeg_quality else "inside.png"
+    truth = render_matplotlib_inside(grid, extent, tmp_path / name, jpeg_quality=jpeg_quality)
+    layout, answers = read_everything(truth.path)
+    assert_box_close(layout.frame.box, truth.frame, "frame")
+    assert_box_close(layout.colorbar.box, truth.colorbar, "colorbar")
+    reading = answers.reading
+    assert reading.x_axis.placement == "inside" and reading.y_axis.placement == "inside"
+    assert_axes_georeference(reading, truth)
+    assert_range_close(reading.colorbar, truth.value_range)
+    labels = separate_labels(truth.notes["labels"], truth.frame)
+    assert len(labels) >= 15
+    assert_text_left_out(layout, labels, shrink=2.0)
+
+    auto = decode_map(DecodeSettings(figure_path=truth.path, scale_automatic=True))
+    left, top, right, bottom = truth.colorbar
+    cover = (f"POLYGON(({left - 3} {-top + 3}, {right + 3} {-top + 3}, {right + 3} "
+             f"{-bottom - 25}, {left - 3} {-bottom - 25}, {left - 3} {-top + 3}))")
+    left, top, right, bottom = truth.frame
+    hand = decode_map(DecodeSettings(
+        figure_path=truth.path, colormap="terrain", vmin=200, vmax=1200,
+        gcps_path=frame_gcps_csv(tmp_path / "gcps.csv", truth), gcp_crs="EPSG:4326",
+        mask_geometries=(cover,),
+        plot_area_extent=(np.ceil(left), np.floor(right), -np.floor(bottom), -np.ceil(top))))
+    shares = []
+    for result in (auto, hand):
+        shares.append(wrong_share(result, grid_on_output(result, grid, extent), 200, 1200))
+    print(name, "| wrong share: auto", shares[0], "hand", shares[1])
     assert shares[0] <= 2 * shares[1] + 0.002, shares

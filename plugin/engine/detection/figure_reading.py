@@ -169,19 +169,23 @@ class _Reader:
             return []
         # The labels of one axis form a row (or a column) with the nearest one: left-, right-
         # or centre-aligned, they overlap it across the side. Axis titles lie farther out.
-        _, nearest = min(found, key=lambda item: item[0])
+        # Inside the frame, where both axes' labels meet in a corner, a label of the other
+        # axis may be nearer but alone: the row holding the most labels, the nearest of
+        # equals. (Outside, the letters of a rotated axis title stack into a longer column.)
         if side.horizontal:
-            span = (nearest.row0, nearest.row1)
             spans = [(label.row0, label.row1) for _, label in found]
         else:
-            span = (nearest.col0, nearest.col1)
             spans = [(label.col0, label.col1) for _, label in found]
-        kept = []
-        for (_, label), (lo, hi) in zip(found, spans):
-            overlap = min(hi, span[1]) - max(lo, span[0])
-            if overlap >= 0.5 * min(hi - lo, span[1] - span[0]):
-                kept.append(label)
-        return kept
+
+        def row_of(span):
+            return [label for (_, label), (lo, hi) in zip(found, spans)
+                    if min(hi, span[1]) - max(lo, span[0]) >= 0.5 * min(hi - lo,
+                                                                     span[1] - span[0])]
+
+        rows = [(len(row_of(span)) if side.inward else 0, -gap, index)
+                for index, ((gap, _), span) in enumerate(zip(found, spans))]
+        _, _, seed = max(rows)
+        return row_of(spans[seed])
 
     def read(self, label):
         """Text and parsed value of a label (cached)."""
@@ -269,7 +273,8 @@ class _Reader:
             exclude[max(a0 - 1 - row0, 0):max(a1 + 1 - row0, 0),
                     max(b0 - 1 - col0, 0):max(b1 + 1 - col0, 0)] = True
         height = self.text_height
-        glyphs = find_glyphs(ink, exclude, max_height=int(2.5 * height) + 2)
+        glyphs = find_glyphs(_without_lines(ink, int(2.5 * height) + 2), exclude,
+                             max_height=int(2.5 * height) + 2)
         for label in merge_into_labels(glyphs):
             if label.height < 0.5 * height or label.height > 2.5 * height:
                 continue
@@ -307,6 +312,16 @@ class _Reader:
             dark[row0:row0 + ink.shape[0], col0:col0 + ink.shape[1]] = ink
         self._over_map_dark_mask = dark
         return dark
+
+    def text_over_map(self, height):
+        """Boxes of the labels over the map that were read as some text, as tall as an axis'
+        labels (``height``, pixels, within a fifth): a label OCR misread is text all the same."""
+        boxes = []
+        for label in self.over_map_labels():
+            read = self.cache.get(label.box())
+            if read is not None and read[0] and abs(label.height - height) <= 0.2 * height + 1:
+                boxes.append(label.box())
+        return boxes
 
     def inline_axis(self, axis):
         """Degree labels written over the map at their grid lines (cartopy's inline gridline
@@ -350,6 +365,15 @@ class _Reader:
         # (text is centred on its box, descent included).
         attach_tick_marks(labels, lines + self.layout.snap_offset,
                           max(2.0, 0.6 * self.text_height), tick_only=True)
+        placed = [label for label in labels if label.tick_position is not None]
+        used = np.unique([label.tick_position for label in placed])
+        if self.layout.snap_offset == 0.0 and used.size and \
+                np.mean(np.abs(used % 1.0 - 0.5) < 0.15) >= 0.5:
+            # Most of the labels' lines one crisp pixel (JPEG blurs some): snapped to the
+            # pixel grid by the renderer (Agg, half a pixel late on average, see
+            # layout.Layout.snap_offset) even where the frame is not.
+            for label in placed:
+                label.tick_position -= 0.5
         reading.fit = fit_ticks(labels)
         if axis == "y":
             reading.fit = _cylindrical_fit(labels, reading.fit)
@@ -644,12 +668,13 @@ def _cylindrical_fit(labels, linear):
     def score(fit):
         return (len(fit.kept), -fit.rmse_px) if fit is not None else (0, 0.0)
 
+    # Scored before the projections are tried: each fit re-marks the labels' ``kept``.
+    linear_score = score(linear)
     best, best_score = None, None
     for projection in CYLINDRICAL:
         fit = fit_ticks(labels, projection=projection)
         if fit is not None and (best is None or score(fit) > best_score):
             best, best_score = projection, score(fit)
-    linear_score = score(linear)
     wins = best is not None and (
         best_score[0] > linear_score[0] or
         (best_score[0] == linear_score[0] and -best_score[1] <= PROJECTION_RMS_SHARE * -linear_score[1]))
@@ -719,6 +744,17 @@ def _core_glyphs(lum, box, page):
         return []
     return [(col0 + cs.start, row0 + rs.start, col0 + cs.stop, row0 + rs.stop)
             for rs, cs in ndimage.find_objects(labelled)]
+
+
+def _without_lines(ink, length):
+    """Ink less its straight horizontal and vertical runs of ``length`` pixels or more:
+    grid lines, coastlines along a parallel, a bar's outline. A glyph's strokes are shorter
+    than that; a grid line through a label would join its glyphs into one tall blot."""
+    from scipy import ndimage
+
+    lines = ndimage.binary_opening(ink, structure=np.ones((1, length), bool)) | \
+        ndimage.binary_opening(ink, structure=np.ones((length, 1), bool))
+    return ink & ~lines
 
 
 def _gap(box, other):
@@ -822,8 +858,12 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                 best = _inside_reading(reader, sides, names, layout.frame.pixel_box(), axis,
                                        best)
                 if best.fit is not None:
+                    # Every label of the axis, and every other one read over the map as
+                    # digits (a misread label of that axis is text too), is no data.
                     reading.over_map_boxes += [label.box for label in best.labels
-                                               if label.kept]
+                                               if label.value is not None]
+                    heights = [label.box[3] - label.box[1] for label in best.kept]
+                    reading.over_map_boxes += reader.text_over_map(float(np.median(heights)))
             if best.fit is not None and best.placement == "outside":
                 best.title = reader.read_title(sides[best.side], best.labels)
                 best.title_unit = unit_in_title(best.title)

@@ -160,7 +160,7 @@ def colorbars_over_map(rgb, frame, page_rgb, max_thickness) -> list:
     col0, row0, col1, row1 = col0 + 1, row0 + 1, col1 - 1, row1 - 1
     if col1 - col0 < 30 or row1 - row0 < 30:
         return []
-    ink, _ = ink_over_map(rgb[row0:row1, col0:col1], 2 * max_thickness + 1)
+    ink, _ = ink_over_map(rgb[row0:row1, col0:col1], 2 * max_thickness + 1, lines=True)
     rows, cols = rgb.shape[:2]
     min_side = max(30, int(0.05 * min(rows, cols)))
     inside = find_rectangles(ink, min_side=min_side, max_thickness=max_thickness)

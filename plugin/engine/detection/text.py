@@ -116,8 +116,10 @@ def merge_into_labels(glyphs, gap_factor=0.5) -> list:
             # Within a label the glyph gaps are even: a gap much wider than the label's own
             # reaches another text (a rotated axis title beside a colorbar's labels). The slack
             # scales with the text: at 72-96 dpi two digits touch (gap 0) and the decimal point
-            # after them stands 2 px off.
-            if label.gaps and gap > 2.5 * float(np.median(label.gaps)) + max(1.5, 0.3 * typical):
+            # after them stands 2 px off. (Gaps under a pixel count as one: a stray pixel where
+            # a grid line crossed the text makes a label's own gaps look smaller than they are.)
+            if label.gaps and gap > 2.5 * max(float(np.median(label.gaps)), 1.0) + \
+                    max(1.5, 0.3 * typical):
                 continue
             # On the same line: the small glyph's centre inside the label's rows (a minus sign
             # or a degree sign sits within the digits' height).
@@ -140,15 +142,16 @@ def merge_into_labels(glyphs, gap_factor=0.5) -> list:
 
 
 #: Ink over a map: at most this share of the brightness of the colours around it...
-OVER_MAP_MAX_RATIO = 0.55
+OVER_MAP_MAX_RATIO = 0.6
 #: ...darker than them by at least this much (0-255)...
 OVER_MAP_MIN_DROP = 40.0
 #: ...and of their hue (RGB distance, 0-765, from the background darkened to the pixel's
-#: brightness, as a share of the background's brightness, at least 30).
-OVER_MAP_HUE_SHARE = 0.3
+#: brightness, as a share of the background's brightness, at least 30; JPEG's halved chroma
+#: resolution smears the hue around black strokes).
+OVER_MAP_HUE_SHARE = 0.5
 
 
-def ink_over_map(rgb, text_height) -> tuple:
+def ink_over_map(rgb, text_height, lines=False) -> tuple:
     """Black text and tick marks drawn over a map's colours: where they are, and the region as
     a page of dark text on white for OCR.
 
@@ -166,6 +169,10 @@ def ink_over_map(rgb, text_height) -> tuple:
         The region (the map inside its frame).
     text_height : float
         Typical glyph height, pixels (the closing window is half of it).
+    lines : bool
+        Looking for long straight lines (a colorbar's outline), not glyphs: any clear darkening
+        counts, whatever its hue (JPEG smears the hue of a one-pixel line; the map's own
+        colours seldom darken along a straight line).
 
     Returns
     -------
@@ -184,6 +191,8 @@ def ink_over_map(rgb, text_height) -> tuple:
     hue_error = np.abs(image - background * ratio[:, :, None]).sum(axis=2)
     ink = (ratio <= OVER_MAP_MAX_RATIO) & (background_value - value >= OVER_MAP_MIN_DROP) & \
         (hue_error <= np.maximum(30.0, OVER_MAP_HUE_SHARE * background_value))
+    if lines:
+        ink |= (ratio <= 0.75) & (background_value - value >= 0.5 * OVER_MAP_MIN_DROP)
     # Pure black is ink whatever surrounds it.
     ink |= (value < 30.0) & (background_value - value >= OVER_MAP_MIN_DROP)
     brightness = np.where(hue_error <= np.maximum(30.0, OVER_MAP_HUE_SHARE * background_value),

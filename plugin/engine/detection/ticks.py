@@ -248,10 +248,11 @@ def find_grid_lines(rgb, box, across) -> np.ndarray:
     """Straight lines crossing the whole map at constant x (``across`` "x") or y ("y"):
     gridlines (cartopy's gridliner, GMT's ``-Bg``), where labels without tick marks point.
 
-    A gridline differs from the pixels three to each side of it all along the map, whatever the
-    colours under it (gray on a colormap differs in chroma where not in luma); the map's own
-    edges do not run the whole height. Each line's position is the centroid of that contrast
-    over its core (pixel-snapped lines are one pixel; anti-aliased ones spread over two).
+    A gridline differs from the pixels three to each side of it, both the same way, all along
+    the map, whatever the colours under it (gray on a colormap differs in chroma where not in
+    luma); the map's own edges differ from one side only, and do not run the whole height.
+    Each line's position is the centroid of that contrast over its core (pixel-snapped lines
+    are one pixel; anti-aliased ones spread over two).
 
     Parameters
     ----------
@@ -277,7 +278,23 @@ def find_grid_lines(rgb, box, across) -> np.ndarray:
     # Columns strided along the line: the median of a few hundred rows is as good as all.
     step = max(1, image.shape[0] // 400)
     image = image[::step]
-    contrast = np.linalg.norm(image[:, 3:-3] - 0.5 * (image[:, :-6] + image[:, 6:]), axis=2)
+    # A line differs from the pixels on both sides the same way (per channel); a step between
+    # two regions (an edge of the data's cells, a coastline) differs from one side only.
+    # Channel by channel: a third of the memory of all three at once.
+    contrast = np.zeros(image.shape[:2], np.float32)
+    contrast = contrast[:, 3:-3]
+    for channel in range(3):
+        plane = image[:, :, channel]
+        before = plane[:, 3:-3] - plane[:, :-6]
+        after = plane[:, 3:-3] - plane[:, 6:]
+        same_way = before * after > 0
+        np.abs(before, out=before)
+        np.abs(after, out=after)
+        np.minimum(before, after, out=before)
+        before[~same_way] = 0.0
+        contrast += before * before
+        del before, after, same_way
+    np.sqrt(contrast, out=contrast)
     profile = np.median(contrast, axis=0)
     threshold = max(GRID_LINE_MIN_CONTRAST, GRID_LINE_CONTRAST_FACTOR * float(np.median(profile)))
     origin = (c0 if across == "x" else r0) + 3

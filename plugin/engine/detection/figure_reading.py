@@ -374,6 +374,7 @@ class _Reader:
             # layout.Layout.snap_offset) even where the frame is not.
             for label in placed:
                 label.tick_position -= 0.5
+        _place_by_the_others(labels)
         reading.fit = fit_ticks(labels)
         if axis == "y":
             reading.fit = _cylindrical_fit(labels, reading.fit)
@@ -471,6 +472,7 @@ class _Reader:
                                     "x" if side.horizontal else "y")
             attach_tick_marks(labels, lines + self.layout.snap_offset, tolerance,
                               tick_only=snapped)
+            _place_by_the_others(labels)
         if not snapped:
             weigh_marks_and_labels(labels, allow_log)
         reading.fit = fit_ticks(labels, allow_log=allow_log)
@@ -744,6 +746,21 @@ def _core_glyphs(lum, box, page):
         return []
     return [(col0 + cs.start, row0 + rs.start, col0 + cs.stop, row0 + rs.stop)
             for rs, cs in ndimage.find_objects(labelled)]
+
+
+def _place_by_the_others(labels):
+    """A label whose grid line was not found (hidden under the map's colours, or blurred by
+    JPEG) placed at its centre moved as the others' lines are from their centres (the median
+    offset: text sits the same way on every line), when at least two have lines."""
+    placed = [label for label in labels if label.tick_position is not None]
+    if len(placed) < 2 or len(placed) == len(labels):
+        return
+    offset = float(np.median([label.tick_position - label.label_position for label in placed]))
+    tick_only = all(label.tick_only for label in placed)
+    for label in labels:
+        if label.tick_position is None:
+            label.tick_position = label.label_position + offset
+            label.tick_only = tick_only
 
 
 def _without_lines(ink, length):

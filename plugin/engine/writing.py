@@ -82,7 +82,8 @@ def atomic_destination(path, parameter="OUTPUT") -> Iterator[str]:
                           "Choose another destination.", parameter=parameter) from error
     os.close(handle)
     try:
-        yield temporary
+        with _naming(temporary, path):
+            yield temporary
         # mkstemp makes the file private (0600); an output gets the usual permissions.
         os.chmod(temporary, 0o666 & ~current_umask())
         os.replace(temporary, path)
@@ -90,6 +91,70 @@ def atomic_destination(path, parameter="OUTPUT") -> Iterator[str]:
         for leftover in (temporary, temporary + ".aux.xml", temporary + ".ovr"):
             with contextlib.suppress(FileNotFoundError):
                 os.remove(leftover)
+
+
+@contextlib.contextmanager
+def atomic_folder_destination(path, parameter="OUTPUT") -> Iterator[str]:
+    """Yield ``path``'s file name inside a new temporary folder beside it; on success move
+    every file written there into ``path``'s folder.
+
+    For outputs that are several files (a shapefile's parts, a report and its JSON twin) or
+    whose writer names something after the file (a GeoPackage's layer): they are written
+    under their own names, away from the destination, and none replaces a previous file until
+    all are complete. A failure or a cancellation inside the block removes the folder and
+    leaves the destination as it was.
+
+    Parameters
+    ----------
+    path : str
+        Final destination.
+    parameter : str
+        Parameter name for error messages.
+
+    Raises
+    ------
+    EngineError
+        The folder cannot be created or written.
+    """
+    import shutil
+
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    try:
+        os.makedirs(folder, exist_ok=True)
+        staging = tempfile.mkdtemp(prefix=".partial-", dir=folder)
+    except OSError as error:
+        raise EngineError(f"Cannot write in the folder '{folder}': {error.strerror}. "
+                          "Choose another destination.", parameter=parameter) from error
+    try:
+        with _naming(os.path.join(staging, os.path.basename(path)), path):
+            yield os.path.join(staging, os.path.basename(path))
+        mode = 0o666 & ~current_umask()
+        for name in sorted(os.listdir(staging)):
+            if name.startswith(".partial-"):
+                continue  # a writer's own temporary file, left by a failure it survived
+            written = os.path.join(staging, name)
+            os.chmod(written, mode)
+            os.replace(written, os.path.join(folder, name))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _naming(temporary, path) -> Iterator[None]:
+    """Errors raised inside name the user's file ``path``, never its temporary stand-in."""
+    try:
+        yield
+    except EngineError as error:
+        message = str(error)
+        renamed = message.replace(temporary, path).replace(os.path.dirname(temporary),
+                                                           os.path.dirname(path))
+        if renamed == message:
+            raise
+        try:
+            replacement = type(error)(renamed, parameter=error.parameter)
+        except TypeError:  # a subclass with another signature
+            replacement = EngineError(renamed, parameter=error.parameter)
+        raise replacement from error
 
 
 def write_text(path, text, parameter="OUTPUT_REPORT", what="the report") -> None:
@@ -167,6 +232,67 @@ def write_geotiff(path, bands, geotransform, crs_wkt, descriptions=None, tags=No
         _write_bands(temporary, profile, bands, descriptions, tags, nodata)
         if max(width, height) > OVERVIEW_MIN_SIZE:
             _build_overviews(temporary, width, height)
+        # GDAL reports a failed write (a full disk, a quota, a file size limit) on its error
+        # stream only: rasterio raises nothing, and the truncated file would be moved into
+        # place as if complete.
+        check_geotiff_complete(temporary, path, parameter)
+
+
+def check_geotiff_complete(path, destination=None, parameter="OUTPUT") -> None:
+    """Refuse a GeoTIFF whose tiles (or strips) did not all reach the disk.
+
+    When a write fails part-way (no space left, a disk quota, a file size limit), GDAL says so
+    on its error stream and goes on: the file keeps its header, and its tiles' offsets point
+    beyond its end or at nothing. Every tile's offset and byte count are compared with the
+    file's size (a few milliseconds; reading the tiles back would take as long as writing them).
+
+    Parameters
+    ----------
+    path : str
+        The written file.
+    destination : str, optional
+        The output's own name, for the message (``path`` may be its temporary file).
+    parameter : str
+        The parameter named by the error.
+
+    Raises
+    ------
+    EngineError
+        The file cannot be opened or a tile lies (partly) beyond its end.
+    """
+    import rasterio
+    from rasterio.errors import RasterioError
+
+    destination = destination or path
+    try:
+        size = os.path.getsize(path)
+        with rasterio.open(path) as dataset:
+            missing = 0
+            for band in range(1, dataset.count + 1):
+                for (row, col), _ in dataset.block_windows(band):
+                    offset = dataset.get_tag_item(f"BLOCK_OFFSET_{col}_{row}", "TIFF", bidx=band)
+                    length = dataset.get_tag_item(f"BLOCK_SIZE_{col}_{row}", "TIFF", bidx=band)
+                    if not offset or not length or int(offset) + int(length) > size:
+                        missing += 1
+    except (OSError, RasterioError) as error:
+        reason = str(error).replace(f"{path}: ", "").replace(path, "the file")
+        raise EngineError(_incomplete_write_message(destination, f"it cannot be read back: "
+                                                    f"{reason}"), parameter=parameter) from None
+    if missing:
+        raise EngineError(_incomplete_write_message(
+            destination, f"{missing:,} of its blocks did not reach the disk"), parameter=parameter)
+
+
+def _incomplete_write_message(destination, reason):
+    folder = os.path.dirname(os.path.abspath(destination))
+    free = ""
+    with contextlib.suppress(OSError, AttributeError):
+        stats = os.statvfs(folder)
+        free = f" ({stats.f_bavail * stats.f_frsize / 2 ** 20:,.1f} MiB free there now)"
+    return (f"The raster '{destination}' could not be written completely ({reason}): the disk "
+            f"is probably full{free}, or a quota or file size limit was reached. Free some "
+            "space or choose a destination on another disk; nothing was written, and a previous "
+            "file of that name is left as it was.")
 
 
 def _build_overviews(path, width, height):

@@ -36,7 +36,6 @@ from qgis.core import (
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
-    QgsProcessingUtils,
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QUrl
 from qgis.PyQt.QtGui import QIcon
@@ -445,30 +444,22 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
 
     # -- running ------------------------------------------------------------------------
     def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
-        """An INPUT QGIS cannot load gets the engine's explanation instead of 'not found'."""
-        value = parameters.get(self.INPUT)
-        if isinstance(value, str) and os.path.exists(value.split("|")[0]) \
-                and not os.path.isfile(value.split("|")[0]):
-            # Before QGIS tries to load it: opening a named pipe would wait forever.
-            return False, self.tr(
-                "{}: '{}' is not a regular file (a folder, device or pipe). Choose the figure's "
-                "image file.").format(self.INPUT, value.split("|")[0])
+        """An INPUT QGIS cannot load gets the engine's explanation instead of 'not found'; a
+        value QGIS refuses, what its parameter accepts (``parameter_checks``)."""
+        from .parameter_checks import check_input_figure, check_input_figure_before_loading, explain_qgis_refusal
+
+        # Before QGIS tries to load it: opening a named pipe would wait forever.
+        refusal = check_input_figure_before_loading(parameters, self.INPUT)
+        if refusal:
+            return False, refusal
         with quiet_georeferencing_probe():
             ok, message = super().checkParameterValues(parameters, context)
-        value = parameters.get(self.INPUT)
-        path = value.split("|")[0] if isinstance(value, str) else ""
-        # Only when the INPUT itself is what QGIS could not load: other parameters' problems
-        # keep QGIS's own message.
-        if (not ok and path and os.path.isfile(path) and not missing_dependencies_message()
-                and self._load_quietly(lambda: QgsProcessingUtils.mapLayerFromString(
-                    path, context)) is None):
-            from ..engine.figure import unreadable_figure_message
-
-            return False, f"{self.INPUT}: {unreadable_figure_message(path)}"
-        if ok:
-            refusals = self._combinations_that_cannot_work(parameters, context)
-            if refusals:
-                return False, "\n".join(refusals)
+        if not ok:
+            return False, (check_input_figure(parameters, context, self.INPUT)
+                           or explain_qgis_refusal(self, parameters, message))
+        refusals = self._combinations_that_cannot_work(parameters, context)
+        if refusals:
+            return False, "\n".join(refusals)
         return ok, message
 
     def _combinations_that_cannot_work(self, parameters, context):
@@ -545,8 +536,6 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             from ..engine.pipeline import import_libraries
 
             import_libraries()
-        from ..engine.errors import EngineError
-
         with times("parameters"):
             parameters = self._with_proj_strings_prefixed(parameters)
             self._check_crs_parameters(parameters, context)
@@ -557,24 +546,11 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         except InterruptedError:
             feedback.reportError(self.tr("Cancelled: no output was written."))
             return {}
-        except EngineError as error:
-            parameter = error.parameter or self.INPUT
-            raise QgsProcessingException(f"{parameter}: {error}") from error
-        except MemoryError as error:
-            raise QgsProcessingException(self.tr(
-                "INPUT: not enough memory to decode this figure. Crop or shrink it (or draw a "
-                "smaller PLOT_AREA), or choose a larger PIXEL_SIZE.")) from error
-        except QgsProcessingException:
-            raise
         except Exception as error:  # noqa: BLE001 - a bug must not reach the user as a traceback
-            import traceback
+            from .parameter_checks import processing_error
 
-            frame = traceback.extract_tb(error.__traceback__)[-1]
-            raise QgsProcessingException(self.tr(
-                "Colormap Decoder failed unexpectedly ({}: {}, in {} line {}). This is a bug: "
-                "please report it with the parameters and the log above.").format(
-                    type(error).__name__, str(error)[:300], os.path.basename(frame.filename),
-                    frame.lineno)) from error
+            # The parameter to change first; a bug said to be one, without a traceback.
+            raise processing_error(error, self.INPUT) from error
 
     def _with_proj_strings_prefixed(self, parameters):
         """Let GCP_CRS and TARGET_CRS be plain PROJ strings ('+proj=lcc +lat_1=...').
@@ -591,13 +567,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
 
     def _check_crs_parameters(self, parameters, context):
         """A CRS given as text that QGIS does not understand is an error, not 'no CRS'."""
-        for name in (self.GCP_CRS, self.TARGET_CRS):
-            value = parameters.get(name)
-            if isinstance(value, str) and value.strip() and \
-                    not self.parameterAsCrs(parameters, name, context).isValid():
-                raise QgsProcessingException(self.tr(
-                    "{}: '{}' is not a CRS QGIS knows. Give an authority code such as "
-                    "EPSG:4326, a WKT or a PROJ string, or leave it empty.").format(name, value))
+        from .parameter_checks import check_crs_texts
+
+        check_crs_texts(self, parameters, context, (self.GCP_CRS, self.TARGET_CRS))
 
     def _check_paths(self, parameters, context):
         """No output may overwrite an input or another output, nor go where it cannot be written.
@@ -695,17 +667,16 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         return log
 
     def _write_outputs(self, parameters, context, feedback, result):
-        """Write every output; the rasters move into place together, once all are complete.
+        """Write every output; all move into place together, once all are complete.
 
-        Until then they are temporary files beside their destinations. Cancellation is honoured
-        up to the moment the point layer is created; QGIS's sink writes that layer at its
-        destination, and it is written whole (it takes a moment) so that a run ends either
-        with no new output or with all of them. A failure while writing the points leaves the
-        earlier rasters untouched.
+        Until then they are temporary files (the point layer and the report in staging
+        folders) beside their destinations, so a run ends either with every output in place
+        or with none changed: a failure (a full disk included) or a cancellation at any
+        moment leaves previous files of those names untouched.
         """
         from contextlib import ExitStack
 
-        from ..engine.writing import atomic_destination, geotiff_tags, write_geotiff
+        from ..engine.writing import atomic_destination, atomic_folder_destination, geotiff_tags, write_geotiff
 
         grid, tags = result.grid, geotiff_tags(result)
         values = [result.values]
@@ -741,13 +712,16 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                     raise InterruptedError
             with result.times("write points"):
                 results[self.OUTPUT_POINTS] = self._write_points(parameters, context, feedback,
-                                                                 result)
+                                                                 result, stack)
             report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
             if report:
                 from ..engine.decode_report import write_decode_report
 
+                if feedback.isCanceled():
+                    raise InterruptedError
                 # The HTML report of the decode (pictures) and of its georeferencing, + JSON.
-                write_decode_report(report, result)
+                write_decode_report(stack.enter_context(
+                    atomic_folder_destination(report, self.OUTPUT_REPORT)), result)
                 results[self.OUTPUT_REPORT] = report
                 feedback.pushInfo(self.tr("Report: {} (open it in a web browser).").format(report))
         return results
@@ -873,20 +847,19 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             qgis_resources=QgsApplication.pkgDataPath() + "/resources",
         )
 
-    def _write_points(self, parameters, context, feedback, result):
+    def _write_points(self, parameters, context, feedback, result, stack):
         fields = QgsFields()
         for name, kind in (("value", "Double"), ("value_std", "Double"), ("n_pixels", "Int"),
                            ("pixel_x", "Double"), ("pixel_y", "Double"), ("area_m2", "Double"),
                            ("grid_row", "Int"), ("grid_col", "Int"), ("partial", "Bool")):
             fields.append(QgsField(name, field_type(kind)))
         crs = QgsCoordinateReferenceSystem.fromWkt(result.grid.crs_wkt)
-        points_file = self._file_destination(parameters, self.OUTPUT_POINTS, context)
-        if points_file:
-            # As for the rasters: a destination folder that does not exist yet is created.
-            os.makedirs(os.path.dirname(os.path.abspath(points_file)), exist_ok=True)
+        from .staged_outputs import check_layer_complete, staged_sink
+
         try:
-            sink, destination = self.parameterAsSink(parameters, self.OUTPUT_POINTS, context,
-                                                     fields, POINT_WKB_TYPE, crs)
+            # Written in a staging folder, moved into place with the other outputs.
+            sink, destination, staged = staged_sink(self, parameters, self.OUTPUT_POINTS, context, stack,
+                                            fields, POINT_WKB_TYPE, crs)
         except QgsProcessingException as error:
             raise QgsProcessingException(self.tr(
                 "OUTPUT_POINTS: cannot create the point layer ({}). Choose a destination "
@@ -920,7 +893,13 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             if len(batch) == POINT_BATCH or i == count - 1:
                 if not sink.addFeatures(batch, QgsFeatureSink.FastInsert):
                     raise QgsProcessingException(self.tr(
-                        "OUTPUT_POINTS: the point layer could not be written ({}).").format(
-                        getattr(sink, "lastError", lambda: "")()))
+                        "OUTPUT_POINTS: the point layer could not be written ({}). Is the disk "
+                        "full? Free some space or choose another destination; no output was "
+                        "changed.").format(getattr(sink, "lastError", lambda: "")()))
                 batch = []
+                if feedback.isCanceled():
+                    raise InterruptedError
+        # Deleting the sink closes its file, which then moves into place with the others.
+        del sink
+        check_layer_complete(staged, count, self.OUTPUT_POINTS)
         return destination

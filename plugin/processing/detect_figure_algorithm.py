@@ -105,14 +105,42 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
                                                   self.tr("Colorbar low end at the top / right")))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
-        """QGIS's own check, which loads INPUT: without GDAL's no-geotransform message."""
+        """QGIS's own check, which loads INPUT: without GDAL's no-geotransform message, and with
+        decodemap's explanations (``parameter_checks``)."""
+        from .parameter_checks import check_input_figure, check_input_figure_before_loading, explain_qgis_refusal
+
+        refusal = check_input_figure_before_loading(parameters, self.INPUT)
+        if refusal:
+            return False, refusal
         with quiet_georeferencing_probe():
-            return super().checkParameterValues(parameters, context)
+            ok, message = super().checkParameterValues(parameters, context)
+        if not ok:
+            return False, (check_input_figure(parameters, context, self.INPUT)
+                           or explain_qgis_refusal(self, parameters, message))
+        return ok, message
 
     def processAlgorithm(self, parameters, context, feedback):
         missing = missing_dependencies_message()
         if missing:
             raise QgsProcessingException(missing)
+        from .parameter_checks import check_crs_texts, processing_error
+
+        if isinstance(parameters.get(self.GCP_CRS), str) and \
+                parameters[self.GCP_CRS].strip().startswith("+"):
+            parameters = dict(parameters, **{self.GCP_CRS: "PROJ:" + parameters[self.GCP_CRS].strip()})
+        check_crs_texts(self, parameters, context, (self.GCP_CRS,))
+        try:
+            return self._run(parameters, context, feedback)
+        except InterruptedError:
+            feedback.reportError(self.tr("Cancelled: no output was written."))
+            return {}
+        except Exception as error:  # noqa: BLE001 - a bug must not reach the user as a traceback
+            # The parameter to change first; a bug said to be one, without a traceback.
+            raise processing_error(error, self.INPUT) from error
+
+    def _run(self, parameters, context, feedback):
+        from contextlib import ExitStack
+
         from ..engine.detection.findings import find_everything
         from ..engine.detection.report import write_findings_report
         from ..engine.errors import EngineError
@@ -120,6 +148,7 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
         from ..engine.gcps import write_points_file
         from ..engine.memory_budget import check_memory, detection_job_size
         from ..engine.validation import check_paths, figure_companion_files
+        from ..engine.writing import atomic_folder_destination
 
         # A plain PNG has no geotransform: GDAL's "Unable to compute a transformation" is noise.
         with quiet_georeferencing_probe():
@@ -134,39 +163,22 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
         gcp_crs = crs.toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED) if crs.isValid() else None
         gcps_path = self.parameterAsFileOutput(parameters, self.OUTPUT_GCPS, context)
         report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
-        try:
-            # Before any work: neither output may replace the figure (or its world file).
-            check_paths([(self.INPUT, figure_companion_files(path))],
-                        [(name, destination) for name, destination in
-                         ((self.OUTPUT_GCPS, gcps_path), (self.OUTPUT_REPORT, report))
-                         if destination])
-        except EngineError as error:
-            raise QgsProcessingException(f"{error.parameter}: {error}") from error
+        # Before any work: neither output may replace the figure (or its world file).
+        check_paths([(self.INPUT, figure_companion_files(path))],
+                    [(name, destination) for name, destination in
+                     ((self.OUTPUT_GCPS, gcps_path), (self.OUTPUT_REPORT, report)) if destination])
         # The engine's cancellation hook: asked between stages and inside long loops.
         progress = feedback_progress(feedback)
-
-        try:
-            # Budgeted from the header before any pixel is read, as decodemap's jobs are.
-            header = read_figure_header(path)
-            check_memory(detection_job_size(header), header.shape, (0, 0),
-                         log=feedback.pushInfo)
-            if progress(0.0, self.tr("Reading the figure")):
-                raise InterruptedError("Cancelled.")
-            figure = read_figure(path)
-            findings = find_everything(figure, gcp_crs, QgsApplication.pkgDataPath() + "/resources",
-                                       progress=progress)
-        except InterruptedError:
-            feedback.reportError(self.tr("Cancelled: no output was written."))
-            return {}
-        except EngineError as error:
-            raise QgsProcessingException(f"{error.parameter or self.INPUT}: {error}") from error
-        except MemoryError as error:
-            raise QgsProcessingException(self.tr(
-                "INPUT: not enough memory to read this figure. Crop it to the map panel or save "
-                "it at a lower resolution.")) from error
+        # Budgeted from the header before any pixel is read, as decodemap's jobs are.
+        header = read_figure_header(path)
+        check_memory(detection_job_size(header), header.shape, (0, 0), log=feedback.pushInfo)
+        if progress(0.0, self.tr("Reading the figure")):
+            raise InterruptedError("Cancelled.")
+        figure = read_figure(path)
+        findings = find_everything(figure, gcp_crs, QgsApplication.pkgDataPath() + "/resources",
+                                   progress=progress)
         if feedback.isCanceled():
-            feedback.reportError(self.tr("Cancelled: no output was written."))
-            return {}
+            raise InterruptedError("Cancelled.")
         for message in findings.messages:
             feedback.pushInfo(message)
         for problem in findings.problems:
@@ -176,21 +188,25 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
                     "COLORBAR_FLIP")}
         results["GCP_CRS_FOUND"] = findings.parameters.get("GCP_CRS")
         results["PROBLEMS"] = "\n".join(findings.problems)
-        if gcps_path:
-            if findings.gcps is None:
-                feedback.pushWarning(self.tr("No GCP file written: no GCPs were made."))
-            else:
-                try:
-                    write_points_file(gcps_path, _with_wkt(findings.gcps))
-                except EngineError as error:
-                    raise QgsProcessingException(f"{self.OUTPUT_GCPS}: {error}") from error
-                results[self.OUTPUT_GCPS] = gcps_path
-        if report:
-            try:
-                write_findings_report(report, figure.rgb, findings)
-            except EngineError as error:
-                raise QgsProcessingException(f"{self.OUTPUT_REPORT}: {error}") from error
-            results[self.OUTPUT_REPORT] = report
+        # Both files written in staging folders and moved into place together: a failure (a
+        # full disk) or a cancellation leaves neither, and previous files as they were.
+        with ExitStack() as stack:
+            if gcps_path:
+                if findings.gcps is None:
+                    feedback.pushWarning(self.tr("No GCP file written: no GCPs were made."))
+                else:
+                    try:
+                        write_points_file(stack.enter_context(atomic_folder_destination(
+                            gcps_path, self.OUTPUT_GCPS)), _with_wkt(findings.gcps))
+                    except EngineError as error:  # the GCP file's errors name GCPS
+                        raise EngineError(str(error), parameter=self.OUTPUT_GCPS) from error
+                    results[self.OUTPUT_GCPS] = gcps_path
+            if report:
+                if feedback.isCanceled():
+                    raise InterruptedError("Cancelled.")
+                write_findings_report(stack.enter_context(atomic_folder_destination(
+                    report, self.OUTPUT_REPORT)), figure.rgb, findings)
+                results[self.OUTPUT_REPORT] = report
         return results
 
 

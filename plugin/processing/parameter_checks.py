@@ -1,0 +1,175 @@
+"""Checks and messages both algorithms share, so a bad value is explained the same way in each.
+
+* :func:`check_input_figure`: an ``INPUT`` that does not exist, is not a regular file (a pipe
+  would block QGIS's loading forever) or is a file QGIS cannot load gets the engine's
+  explanation (empty file, PDF, data raster, damaged download...) instead of QGIS's "not found".
+* :func:`explain_qgis_refusal`: QGIS's own "Incorrect parameter value for X" (a number out of
+  its range, an enum index that does not exist, a box that is not four numbers) gets what X
+  accepts.
+* :func:`check_crs_texts`: a CRS typed as text that QGIS does not know is an error, not "no CRS".
+* :func:`processing_error`: any error of a run as one line that starts with the parameter to
+  change; an unexpected one says it is a bug and where, without a traceback.
+"""
+import os
+
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingParameterCrs,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsProcessingUtils,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+
+from .gdal_messages import quiet_georeferencing_probe
+
+
+def tr(text):
+    return QCoreApplication.translate("ColormapDecoder", text)
+
+
+def _input_path(parameters, name):
+    value = parameters.get(name)
+    return value.split("|")[0] if isinstance(value, str) else ""
+
+
+def check_input_figure_before_loading(parameters, name="INPUT"):
+    """A message for an INPUT that must not be handed to QGIS at all, else None.
+
+    A named pipe or a device would make QGIS's loading wait forever.
+    """
+    path = _input_path(parameters, name)
+    if path and os.path.exists(path) and not os.path.isfile(path):
+        return tr("{}: '{}' is not a regular file (a folder, device or pipe). Choose the "
+                  "figure's image file.").format(name, path)
+    return None
+
+
+def check_input_figure(parameters, context, name="INPUT"):
+    """Why INPUT cannot be loaded, naming it, after QGIS's own check refused it; else None.
+
+    Only when INPUT itself is what QGIS could not load: another parameter's problem keeps
+    QGIS's message.
+    """
+    from .dependencies import missing_dependencies_message
+
+    path = _input_path(parameters, name)
+    if not path or missing_dependencies_message():
+        return None
+    with quiet_georeferencing_probe():
+        if context.getMapLayer(path) is not None:
+            return None  # a layer of the project, by id or name
+        loadable = os.path.isfile(path) and QgsProcessingUtils.mapLayerFromString(
+            path, context) is not None
+    if loadable:
+        return None
+    if not os.path.exists(path):
+        folder = os.path.dirname(os.path.abspath(path))
+        where = ("" if os.path.isdir(folder) else
+                 tr(" (its folder '{}' does not exist either)").format(folder))
+        return tr("{}: the figure '{}' does not exist{}. Check the path, or choose the figure's "
+                  "layer.").format(name, path, where)
+    from ..engine.figure import unreadable_figure_message
+
+    return f"{name}: {unreadable_figure_message(path)}"
+
+
+def explain_qgis_refusal(algorithm, parameters, message):
+    """QGIS's "Incorrect parameter value for X" with what X accepts; other messages unchanged.
+
+    Parameters
+    ----------
+    algorithm : QgsProcessingAlgorithm
+    parameters : dict
+    message : str
+        What ``QgsProcessingAlgorithm.checkParameterValues`` said.
+
+    Returns
+    -------
+    str
+    """
+    prefix = "Incorrect parameter value for "
+    if not message or not message.startswith(prefix):
+        return message
+    name = message[len(prefix):].strip()
+    definition = algorithm.parameterDefinition(name)
+    if definition is None:
+        return message
+    value = parameters.get(name)
+    accepted = _what_is_accepted(definition)
+    shown = f"'{value}'" if isinstance(value, (str, int, float)) else tr("the value given")
+    return tr("{}: {} is not accepted. {}").format(name, shown, accepted).strip()
+
+
+def _what_is_accepted(definition):
+    if isinstance(definition, QgsProcessingParameterEnum):
+        options = ", ".join(f"{index} ({text})" for index, text in enumerate(definition.options()))
+        return tr("Give one of {}.").format(options)
+    if isinstance(definition, QgsProcessingParameterNumber):
+        whole = definition.dataType() == QgsProcessingParameterNumber.Integer
+        kind = tr("a whole number") if whole else tr("a number")
+        low, high = definition.minimum(), definition.maximum()
+        bounds = []
+        if low > -1e300:
+            bounds.append(tr("at least {:g}").format(low))
+        if high < 1e300:
+            bounds.append(tr("at most {:g}").format(high))
+        return tr("Give {}{}.").format(kind, (" " + tr(" and ").join(bounds)) if bounds else "")
+    if isinstance(definition, QgsProcessingParameterExtent):
+        return tr("Give four numbers xmin,xmax,ymin,ymax (on a figure that is not georeferenced: "
+                  "x = column, y = -row), or draw the box on the figure layer.")
+    if isinstance(definition, QgsProcessingParameterFile):
+        return tr("Give the path of an existing file (not a folder).")
+    if isinstance(definition, QgsProcessingParameterCrs):
+        return tr("Give an authority code such as EPSG:4326, a WKT or a PROJ string.")
+    return tr("See the parameter's help: {}.").format(definition.description())
+
+
+def check_crs_texts(algorithm, parameters, context, names):
+    """Raise when a CRS given as text is not one QGIS knows (it would silently mean no CRS)."""
+    for name in names:
+        value = parameters.get(name)
+        if isinstance(value, str) and value.strip() and \
+                not algorithm.parameterAsCrs(parameters, name, context).isValid():
+            raise QgsProcessingException(tr(
+                "{}: '{}' is not a CRS QGIS knows. Give an authority code such as EPSG:4326, a "
+                "WKT or a PROJ string, or leave it empty.").format(name, value))
+
+
+def processing_error(error, default_parameter="INPUT"):
+    """The QgsProcessingException a user sees for ``error`` raised by a run.
+
+    Parameters
+    ----------
+    error : BaseException
+        An :class:`~..engine.errors.EngineError` (a problem of the input: named by its
+        parameter), a MemoryError, or anything else (a bug: said so, with where it happened,
+        without a traceback).
+    default_parameter : str
+        Named when the error names none.
+
+    Returns
+    -------
+    QgsProcessingException
+    """
+    from ..engine.errors import EngineError
+
+    if isinstance(error, QgsProcessingException):
+        return error
+    if isinstance(error, EngineError):
+        return QgsProcessingException(f"{error.parameter or default_parameter}: {error}")
+    if isinstance(error, MemoryError):
+        return QgsProcessingException(tr(
+            "INPUT: not enough memory for this figure. Crop or shrink it (or draw a smaller "
+            "PLOT_AREA), or choose a larger PIXEL_SIZE."))
+    import traceback
+
+    frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    where = tr(", in {} line {}").format(os.path.basename(frame.filename), frame.lineno) \
+        if frame else ""
+    return QgsProcessingException(tr(
+        "Colormap Decoder failed unexpectedly ({}: {}{}). This is a bug: please report it with "
+        "the parameters and the log above.").format(type(error).__name__, str(error)[:300],
+                                                    where))

@@ -1,0 +1,195 @@
+"""Both algorithms end with every output in place or with none changed, and explain bad values
+the same way.
+
+A write that fails part-way (a disk that fills: simulated with a file size limit, see
+``tests/hostile_conditions.py``) must not leave a truncated raster moved into place, a
+half-written point layer over the previous one, or one output of a run new and the others not.
+"""
+import shutil
+
+import pytest
+from hostile_conditions import file_size_limit
+from sample_figure import FIGURE, POINTS_FILE
+from sample_figure import sample_parameters as parameters
+
+
+def run(algorithm, values, feedback=None):
+    import processing
+
+    return processing.run(algorithm, {k: v for k, v in values.items() if v is not None},
+                          feedback=feedback)
+
+
+def refusal(algorithm, values):
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException) as raised:
+        run(algorithm, values)
+    return str(raised.value).removeprefix("Unable to execute algorithm\n")
+
+
+def previous_outputs(folder, *names):
+    for name in names:
+        (folder / name).write_bytes(b"previous " + name.encode())
+
+
+def assert_previous_outputs_only(folder, *names):
+    assert sorted(p.name for p in folder.iterdir()) == sorted(names)
+    for name in names:
+        assert (folder / name).read_bytes() == b"previous " + name.encode(), name
+
+
+@pytest.fixture()
+def figure_copy(tmp_path):
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    shutil.copy(FIGURE, folder / FIGURE.name)
+    shutil.copy(POINTS_FILE, folder / POINTS_FILE.name)
+    return folder / FIGURE.name
+
+
+def test_a_raster_the_disk_cannot_hold_is_refused_and_nothing_replaced(provider, tmp_path,
+                                                                        figure_copy):
+    out = tmp_path / "out"
+    out.mkdir()
+    previous_outputs(out, "decoded.tif", "points.gpkg")
+    values = parameters(out, figure=figure_copy, GCPS=str(figure_copy) + ".points")
+    # The sample's raster is about 270 kB, its point layer 150 kB.
+    with file_size_limit(200_000):
+        message = refusal("colormapdecoder:decodemap", values)
+    assert message.startswith("OUTPUT: The raster '" + str(out / "decoded.tif")), message
+    assert "disk is probably full" in message
+    assert_previous_outputs_only(out, "decoded.tif", "points.gpkg")
+
+
+def test_a_point_layer_the_disk_cannot_hold_leaves_every_output_as_it_was(provider, tmp_path,
+                                                                         figure_copy):
+    out = tmp_path / "out"
+    out.mkdir()
+    previous_outputs(out, "decoded.tif", "points.gpkg", "distance.tif")
+    # 500 m pixels: rasters of some 20 kB, which fit; the point layer does not.
+    values = parameters(out, figure=figure_copy, GCPS=str(figure_copy) + ".points",
+                        PIXEL_SIZE=500, OUTPUT_DISTANCE=str(out / "distance.tif"))
+    with file_size_limit(100_000):
+        message = refusal("colormapdecoder:decodemap", values)
+    assert message.startswith("OUTPUT_POINTS: "), message
+    assert "Is the disk full?" in message and "Traceback" not in message
+    assert_previous_outputs_only(out, "decoded.tif", "points.gpkg", "distance.tif")
+
+
+def test_outputs_move_into_place_complete_and_load(provider, tmp_path, figure_copy):
+    """Staged outputs arrive under their own names, readable, the report with its JSON twin, a
+    shapefile with all its parts; previous files of those names replaced."""
+    import rasterio
+    from qgis.core import QgsVectorLayer
+
+    out = tmp_path / "out"
+    out.mkdir()
+    previous_outputs(out, "decoded.tif", "points.shp", "report.html")
+    values = parameters(out, figure=figure_copy, GCPS=str(figure_copy) + ".points",
+                        OUTPUT_POINTS=str(out / "points.shp"),
+                        OUTPUT_REPORT=str(out / "report.html"))
+    result = run("colormapdecoder:decodemap", values)
+    assert result["OUTPUT_POINTS"] == str(out / "points.shp")
+    assert {p.name for p in out.iterdir()} == {
+        "decoded.tif", "points.shp", "points.shx", "points.dbf", "points.prj", "points.cpg",
+        "report.html", "report.json"} - ({"points.cpg"} - {p.name for p in out.iterdir()})
+    layer = QgsVectorLayer(result["OUTPUT_POINTS"], "points", "ogr")
+    assert layer.isValid() and layer.featureCount() > 300
+    with rasterio.open(result["OUTPUT"]) as raster:
+        assert raster.read(1, masked=True).count() > 150_000
+    assert (out / "report.html").read_text().startswith("<!DOCTYPE html>")
+    assert not [p for p in out.iterdir() if p.name.startswith(".partial")]
+    # A GeoPackage keeps its layer name: the file's, not the staging file's.
+    values["OUTPUT_POINTS"] = str(out / "Punkte.gpkg")
+    result = run("colormapdecoder:decodemap", values)
+    layer = QgsVectorLayer(result["OUTPUT_POINTS"], "points", "ogr")
+    assert layer.isValid() and layer.featureCount() > 300
+    assert [sub.split("!!::!!")[1] for sub in layer.dataProvider().subLayers()] == ["Punkte"]
+
+
+def test_points_loaded_at_the_end_are_registered_where_they_land(provider, tmp_path, figure_copy):
+    """A run that loads its outputs (the dialog, runAndLoadResults) loads the moved layer."""
+    from qgis.core import (
+        QgsProcessingContext,
+        QgsProcessingFeedback,
+        QgsProcessingOutputLayerDefinition,
+        QgsProject,
+    )
+
+    out = tmp_path / "out"
+    project = QgsProject()
+    context = QgsProcessingContext()
+    context.setProject(project)
+    points = QgsProcessingOutputLayerDefinition(str(out / "points.gpkg"), project)
+    values = parameters(out, figure=figure_copy, GCPS=str(figure_copy) + ".points",
+                        OUTPUT_POINTS=points)
+    import processing
+
+    result = processing.run("colormapdecoder:decodemap", values, context=context,
+                            feedback=QgsProcessingFeedback())
+    assert result["OUTPUT_POINTS"] == str(out / "points.gpkg")
+    assert context.willLoadLayerOnCompletion(str(out / "points.gpkg"))
+    assert not [key for key in context.layersToLoadOnCompletion() if ".partial-" in key]
+
+
+def test_detectfigure_writes_both_files_or_neither(provider, tmp_path, figure_copy):
+    out = tmp_path / "out"
+    out.mkdir()
+    previous_outputs(out, "report.html")
+    values = {"INPUT": str(figure_copy), "GCP_CRS": "EPSG:32632",
+              "OUTPUT_GCPS": str(out / "axes.points"), "OUTPUT_REPORT": str(out / "report.html")}
+    # The GCP file (a few kB) fits, the report (its picture embedded) does not.
+    with file_size_limit(50_000):
+        message = refusal("colormapdecoder:detectfigure", values)
+    assert message.startswith("OUTPUT_REPORT: ") and str(out / "report.html") in message, message
+    assert ".partial-" not in message
+    assert_previous_outputs_only(out, "report.html")
+
+
+@pytest.mark.parametrize("algorithm", ["colormapdecoder:decodemap",
+                                       "colormapdecoder:detectfigure"])
+@pytest.mark.parametrize("kind, words", [
+    ("missing", "does not exist. Check the path"),
+    ("empty", "is empty (0 bytes)"),
+    ("text", "it is not an image"),
+])
+def test_an_input_qgis_cannot_load_is_explained_by_both(provider, tmp_path, algorithm, kind,
+                                                         words):
+    path = tmp_path / "figure.png"
+    if kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "text":
+        path.write_text("pixel_x,pixel_y,map_x,map_y\n" * 20)
+    values = ({"INPUT": str(path), "OUTPUT_REPORT": str(tmp_path / "report.html")}
+              if algorithm.endswith("detectfigure") else
+              parameters(tmp_path / "out", figure=path))
+    message = refusal(algorithm, values)
+    assert message.startswith("INPUT: ") and words in message, message
+    assert "Could not load source layer" not in message
+    assert not (tmp_path / "report.html").exists() and not (tmp_path / "out").exists()
+
+
+def test_detectfigure_refuses_a_crs_qgis_does_not_know(provider, tmp_path, figure_copy):
+    message = refusal("colormapdecoder:detectfigure",
+                      {"INPUT": str(figure_copy), "GCP_CRS": "the one from the paper",
+                       "OUTPUT_GCPS": str(tmp_path / "axes.points")})
+    assert message.startswith("GCP_CRS: 'the one from the paper' is not a CRS QGIS knows")
+    assert not (tmp_path / "axes.points").exists()
+
+
+@pytest.mark.parametrize("override, parameter, words", [
+    ({"TRANSFORM": 9}, "TRANSFORM", "Give one of 0 (Polynomial 1 (affine)"),
+    ({"SCALE": 7}, "SCALE", "Give one of 0 (Linear)"),
+    ({"PIXEL_SIZE": -5}, "PIXEL_SIZE", "Give a number at least 0"),
+    ({"DBSCAN_MIN_SAMPLES": 0}, "DBSCAN_MIN_SAMPLES", "Give a whole number at least 1"),
+    ({"PLOT_AREA": "left,right,bottom,top"}, "PLOT_AREA", "Give four numbers xmin,xmax,ymin,ymax"),
+    ({"PLOT_AREA": "1,2,3"}, "PLOT_AREA", "Give four numbers xmin,xmax,ymin,ymax"),
+])
+def test_values_qgis_refuses_say_what_is_accepted(provider, tmp_path, figure_copy, override,
+                                                  parameter, words):
+    values = parameters(tmp_path / "out", figure=figure_copy,
+                        GCPS=str(figure_copy) + ".points", **override)
+    message = refusal("colormapdecoder:decodemap", values)
+    assert message.startswith(f"{parameter}: ") and words in message, message
+    assert not (tmp_path / "out").exists()

@@ -377,7 +377,7 @@ class DecodeWindow(QMainWindow):
         row.addWidget(self.levels_edit, 1)
         form.addRow(tr("Scale"), row)
         self.distance_spin = QDoubleSpinBox(group)
-        self.distance_spin.setRange(0.0, 200.0)
+        self.distance_spin.setRange(0.0, 100.0)  # validation.MAX_COLOR_DISTANCE: black to white
         self.distance_spin.setDecimals(1)
         # 0 shows as "Automatic": the threshold then comes from the figure's own colour noise,
         # as decodemap's does when MAX_COLOR_DISTANCE is left empty.

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from .errors import ColourScaleError
+from .errors import ColourScaleError, EngineError
 
 # Chunk of figure rows processed at once: bounds temporary memory for very large figures.
 DEFAULT_CHUNK_PIXELS = 1_000_000
@@ -182,22 +182,23 @@ class ValueMapping:
     hinge: tuple = None
 
     def __post_init__(self):
-        if not (np.isfinite(self.vmin) and np.isfinite(self.vmax)) or self.vmin >= self.vmax:
+        from .validation import check_levels_order, check_logarithmic_range, check_value_order
+
+        if not (np.isfinite(self.vmin) and np.isfinite(self.vmax)):
             raise ColourScaleError(
-                f"The value range must be increasing: VMIN={self.vmin} is not below VMAX={self.vmax}.",
-                parameter="VMIN")
-        if self.logarithmic and self.vmin <= 0:
-            raise ColourScaleError(
-                f"A logarithmic scale needs VMIN > 0 (got {self.vmin}).", parameter="VMIN")
-        if self.levels is not None:
-            levels = np.asarray(self.levels, dtype=float)
-            if levels.size < 2 or not np.all(np.isfinite(levels)) or np.any(np.diff(levels) <= 0):
-                raise ColourScaleError(
-                    f"LEVELS must be at least two strictly increasing numbers (got {list(self.levels)}).",
-                    parameter="LEVELS")
-            if self.logarithmic and levels[0] <= 0:
-                raise ColourScaleError("LEVELS on a logarithmic scale must all be > 0.",
-                                       parameter="LEVELS")
+                f"The value range must be finite: VMIN={self.vmin}, VMAX={self.vmax}. Give the "
+                "values printed at the two ends of the colorbar.", parameter="VMIN")
+        if self.levels is not None and not np.all(np.isfinite(np.asarray(self.levels, float))):
+            raise ColourScaleError(f"LEVELS must be finite numbers (got {list(self.levels)}).",
+                                   parameter="LEVELS")
+        # The same words as the checks before the run (validation.py), for the decode window.
+        try:
+            check_value_order(self.vmin, self.vmax)
+            check_levels_order(self.levels)
+            if self.logarithmic:
+                check_logarithmic_range(self.vmin, self.levels)
+        except EngineError as error:
+            raise ColourScaleError(str(error), parameter=error.parameter) from None
 
     def to_value(self, fractions) -> np.ndarray:
         """Value at each fraction (0 = ``vmin``, 1 = ``vmax``) of the scale."""

@@ -339,6 +339,18 @@ def unreadable_figure_message(path) -> str:
     data_raster = _gdal_data_raster(path)
     if data_raster:
         return _data_raster_message(path, data_raster)
+    bands = _gdal_byte_bands(path)
+    if bands is not None:
+        # Not damaged: GDAL reads it. A picture has 1 (grey), 3 (RGB) or 4 (RGBA) bands.
+        if bands not in (1, 3, 4):
+            return (f"The figure '{path}' holds {bands} 8-bit bands: a multi-band raster (a "
+                    "satellite scene, a stack of grids), not a picture, which has 1 grey, 3 RGB "
+                    "or 4 RGBA bands. Save the map figure as an RGB PNG (for a raster whose first "
+                    "three bands are red, green and blue: gdal_translate -b 1 -b 2 -b 3 "
+                    "figure.tif figure_rgb.tif), or load it in QGIS directly if it is data.")
+        return (f"The figure '{path}' is stored in a way the image library cannot read (GDAL "
+                "reads it: an unusual TIFF compression or layout). Save it again as a PNG (e.g. "
+                "gdal_translate -of PNG) and decode that.")
     kind = next((name for signature, name in _SIGNATURES if head.startswith(signature)), None)
     if kind is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         kind = "WebP"
@@ -363,6 +375,28 @@ def _header_size(head):
     except struct.error:
         return None
     return None
+
+
+def _gdal_byte_bands(path):
+    """The number of bands when GDAL reads ``path`` as 8-bit bands (a raster, not damaged)."""
+    try:
+        import warnings
+
+        import rasterio
+        from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)
+            with rasterio.open(path) as dataset:
+                if set(dataset.dtypes) != {"uint8"}:
+                    return None
+                # A damaged file opens too: its first and last rows must read.
+                dataset.read(1, window=((0, 1), (0, dataset.width)))
+                dataset.read(dataset.count, window=((dataset.height - 1, dataset.height),
+                                                    (0, dataset.width)))
+                return dataset.count
+    except (ImportError, RasterioIOError, OSError):
+        return None
 
 
 def _gdal_data_raster(path):

@@ -38,6 +38,9 @@ MAX_MASK_VERTICES = 1_000_000
 #: that lie within ``eps`` of each other; beyond some tens of pixels every plateau merges with
 #: its neighbours across lines and labels, and the cost grows with eps².
 MAX_DBSCAN_EPS = 32.0
+#: Largest MAX_COLOR_DISTANCE (CIELAB ΔE): black to white. Beyond it no colour of a figure is
+#: far enough from a colour scale to be left out.
+MAX_COLOR_DISTANCE = 100.0
 #: Most classes of a discrete scale (LEVELS, or the bands of a discrete .cpt).
 MAX_CLASSES = 1024
 FLOAT32_MAX = float(np.finfo(np.float32).max)
@@ -82,24 +85,25 @@ def read_text_input(path, parameter, what="file", max_bytes=MAX_TEXT_INPUT_BYTES
     except FileNotFoundError:
         raise error(f"cannot read the {what} '{path}': it does not exist. Check the "
                     f"{parameter} path.", parameter=parameter) from None
-    except OSError as error:
-        raise error(f"The {what} '{path}' cannot be read: {error.strerror or error}.",
-                          parameter=parameter) from None
+    except OSError as problem:  # not 'error': that is the exception class to raise
+        raise error(f"The {what} '{path}' cannot be read: {problem.strerror or problem}. Check "
+                    f"the {parameter} path.", parameter=parameter) from None
     if stat.S_ISDIR(info.st_mode):
         raise error(f"The {what} '{path}' is a folder; choose the file itself.",
-                          parameter=parameter)
+                    parameter=parameter)
     if not stat.S_ISREG(info.st_mode):
         # Opening a FIFO would wait forever, reading /dev/zero never ends.
         raise error(f"The {what} '{path}' is not a regular file (a device, pipe or "
-                          "socket). Save it as a file and choose that.", parameter=parameter)
+                    "socket). Save it as a file and choose that.", parameter=parameter)
     if info.st_size > max_bytes:
         raise error(_too_long(what, path, info.st_size, max_bytes), parameter=parameter)
     try:
         with open(path, "rb") as stream:
             data = stream.read(max_bytes + 1)
-    except OSError as error:
-        raise error(f"The {what} '{path}' cannot be read: {error.strerror or error}.",
-                          parameter=parameter) from None
+    except OSError as problem:
+        raise error(f"The {what} '{path}' cannot be read: {problem.strerror or problem}. Check "
+                    f"the {parameter} path and the file's permissions.",
+                    parameter=parameter) from None
     if len(data) > max_bytes:
         # The file grew while being read (or /proc-like files that report size 0).
         raise error(_too_long(what, path, None, max_bytes), parameter=parameter)
@@ -173,11 +177,11 @@ def check_value_range(vmin, vmax, levels=None) -> None:
         if abs(float(value)) > FLOAT32_MAX:
             raise EngineError(f"LEVELS value {float(value):g} is beyond what the float32 output "
                               f"raster can hold (±{FLOAT32_MAX:.3g}).", parameter="LEVELS")
+    check_levels_order(levels)
     if vmin is None or vmax is None:
         return
     low, high = float(vmin), float(vmax)
-    if low >= high:
-        return  # ValueMapping says "must be increasing"
+    check_value_order(low, high)
     span = high - low
     if not math.isfinite(span) or span > FLOAT32_MAX:
         raise EngineError(
@@ -194,6 +198,72 @@ def check_value_range(vmin, vmax, levels=None) -> None:
             "values relative to an offset) or check the two numbers.", parameter="VMAX")
 
 
+def check_value_order(vmin, vmax) -> None:
+    """Refuse VMIN at or above VMAX, saying how a reversed colorbar is given.
+
+    Parameters
+    ----------
+    vmin, vmax : float
+    """
+    low, high = float(vmin), float(vmax)
+    if low == high:
+        raise EngineError(
+            f"VMIN and VMAX are both {low:g}: the colour scale would have no value range. Give "
+            "the values printed at the two ends of the colorbar (VMIN at its first colour, VMAX "
+            "at its last).", parameter="VMAX")
+    if low > high:
+        raise EngineError(
+            f"VMIN = {low:g} is above VMAX = {high:g}. VMIN is the value at the colormap's first "
+            "colour, VMAX at its last. For a colorbar whose first colour shows the highest value, "
+            f"give VMIN = {high:g} and VMAX = {low:g} with the colormap reversed (e.g. "
+            "'viridis_r' for 'viridis'), or with COLORBAR_FLIP changed for a COLORBAR box.",
+            parameter="VMIN")
+
+
+def check_levels_order(levels) -> None:
+    """Refuse LEVELS that are not at least two boundaries, each above the one before.
+
+    Parameters
+    ----------
+    levels : sequence of float or None
+
+    Raises
+    ------
+    EngineError
+        Naming LEVELS and the first boundary out of order.
+    """
+    if not levels:
+        return
+    values = [float(v) for v in levels]
+    if len(values) < 2:
+        raise EngineError(
+            f"LEVELS holds one boundary ({values[0]:g}): a contour-filled figure's classes need "
+            "at least two, the values printed at the edges of the colorbar's blocks from lowest "
+            "to highest (e.g. 0,500,1000,2000). Leave LEVELS empty for a continuous scale.",
+            parameter="LEVELS")
+    for index, (before, after) in enumerate(zip(values, values[1:]), start=2):
+        if not after > before:
+            what = "repeats" if after == before else "is below"
+            raise EngineError(
+                f"LEVELS must increase: boundary {index} ({after:g}) {what} the one before it "
+                f"({before:g}). Give each class boundary once, from lowest to highest.",
+                parameter="LEVELS")
+
+
+def check_logarithmic_range(vmin, levels=None) -> None:
+    """Refuse a logarithmic scale that reaches zero or below (its log is not defined there)."""
+    if vmin is not None and float(vmin) <= 0:
+        raise EngineError(
+            f"VMIN = {float(vmin):g}, but a logarithmic scale cannot reach 0 or below. Give the "
+            "lowest value printed on the colorbar (above 0, e.g. 0.1 or 1), or choose SCALE "
+            "Linear if the colorbar's labels are evenly spaced.", parameter="VMIN")
+    if levels and float(levels[0]) <= 0:
+        raise EngineError(
+            f"LEVELS starts at {float(levels[0]):g}, but on a logarithmic scale every class "
+            "boundary must be above 0. Give the boundaries printed on the colorbar, or choose "
+            "SCALE Linear.", parameter="LEVELS")
+
+
 def check_settings(settings) -> None:
     """Refuse numbers that are not finite, out of range or that make the job meaningless.
 
@@ -207,10 +277,19 @@ def check_settings(settings) -> None:
         Naming the parameter.
     """
     check_value_range(settings.vmin, settings.vmax, settings.levels)
+    if settings.logarithmic:
+        check_logarithmic_range(settings.vmin, settings.levels)
     if settings.max_color_distance is not None:
+        hint = ("It is a CIELAB ΔE: 12 suits most figures, 5 a clean PNG, 20 a noisy JPEG; leave "
+                "it empty to derive it from the figure's noise.")
         _finite("MAX_COLOR_DISTANCE", settings.max_color_distance, minimum=0.0, strictly=True,
-                hint="It is a CIELAB ΔE: 12 suits most figures, 5 a clean PNG, 20 a noisy "
-                     "JPEG; leave it empty to derive it from the figure's noise.")
+                hint=hint)
+        if settings.max_color_distance > MAX_COLOR_DISTANCE:
+            raise EngineError(
+                f"MAX_COLOR_DISTANCE = {settings.max_color_distance:g} is beyond "
+                f"{MAX_COLOR_DISTANCE:g}, the distance from black to white: every pixel, the "
+                f"page's white and the black lines and labels included, would count as data. "
+                f"{hint}", parameter="MAX_COLOR_DISTANCE")
     _finite("PIXEL_SIZE", settings.pixel_size, minimum=0.0,
             hint="Give the output pixel size in target CRS units, or 0 for automatic.")
     _finite("FLAT_TOLERANCE", settings.flat_tolerance, minimum=0.0,
@@ -496,6 +575,31 @@ def check_paths(inputs, outputs) -> None:
                     f"{name} and {other_name} are the same file ('{file}'): one output would "
                     f"silently replace the other. Give {other_name} its own file name.",
                     parameter=other_name)
+    # After the overlaps: an output onto the figure is that, before it is a misnamed raster.
+    for name, path in outputs:
+        check_extension(name, os.fspath(path))
+
+
+#: The raster outputs, written as GeoTIFF whatever their name, and the names that say so.
+GEOTIFF_OUTPUTS = ("OUTPUT", "OUTPUT_DISTANCE", "OUTPUT_RECONSTRUCTION")
+GEOTIFF_EXTENSIONS = (".tif", ".tiff")
+
+
+def check_extension(parameter, path) -> None:
+    """Refuse a raster output whose name says another format than the GeoTIFF it will hold.
+
+    A GeoTIFF saved as 'decoded.png' is taken for a PNG by every other program (and by the next
+    run, as a figure).
+    """
+    if parameter not in GEOTIFF_OUTPUTS:
+        return
+    stem, extension = os.path.splitext(path)
+    if extension.lower() in GEOTIFF_EXTENSIONS:
+        return
+    named = f"'{extension}' names another format" if extension else "it has no extension"
+    raise EngineError(
+        f"{parameter} '{path}': the raster is written as a GeoTIFF, but {named}. Give a file "
+        f"name ending in .tif, e.g. '{stem if extension else path}.tif'.", parameter=parameter)
 
 
 def check_destination(parameter, path) -> None:

@@ -91,8 +91,24 @@ def read_cpt(path) -> ColourScale:
     """
     path = os.fspath(path)
     # A regular file of bounded size only: a .cpt linked to /dev/zero would never end.
-    lines = read_text_input(path, "COLORMAP", "colour table", error=ColourScaleError).decode(
-        "utf-8", errors="replace").splitlines()
+    data = read_text_input(path, "COLORMAP", "colour table", error=ColourScaleError)
+    if b"\0" in data[:65536]:
+        raise ColourScaleError(f"The colour table '{path}' is not a text file. Give a GMT .cpt "
+                               "colour table, or a colormap name.")
+    try:
+        return _parse_cpt(path, data.decode("utf-8", errors="replace").splitlines())
+    except ColourScaleError as error:
+        # What to do, once for every line-level problem.
+        raise ColourScaleError(f"{str(error).rstrip('.')}. {CPT_HINT}") from None
+
+
+#: Said after every problem found inside a .cpt file.
+CPT_HINT = ("Correct the colour table (GMT's format: one 'z_low colour z_high colour' slice a "
+            "line, colours as r/g/b from 0 to 255, z going up) or choose another COLORMAP.")
+
+
+def _parse_cpt(path, lines) -> ColourScale:
+    """:func:`read_cpt` on the file's lines."""
     name = f"cpt:{os.path.abspath(path)}"
 
     colour_model = "rgb"
@@ -314,10 +330,29 @@ def _cpt_colour(tokens, colour_model, path, line_number):
     try:
         if len(tokens) == 3:
             values = tuple(float(token.split("@")[0]) for token in tokens)
-            return ("hsv", values) if colour_model == "hsv" else ("rgb", tuple(v / 255.0 for v in values))
-        return _parse_gmt_colour_token(tokens[0].split("@")[0])
+            colour = ("hsv", values) if colour_model == "hsv" else ("rgb", tuple(v / 255.0 for v in values))
+        else:
+            colour = _parse_gmt_colour_token(tokens[0].split("@")[0])
+        _check_colour_range(colour, " ".join(tokens))
+        return colour
     except ValueError as error:
         raise ColourScaleError(f"{path}, line {line_number}: {error}") from None
+
+
+def _check_colour_range(colour, text):
+    """Refuse colour components outside their model's range (GMT refuses them too)."""
+    model, values = colour
+    if model == "hsv":
+        hue, *others = values
+        ranges, units = [(-720.0, 720.0), (0.0, 1.0), (0.0, 1.0)], "h in degrees, s and v 0-1"
+        values = (hue, *others)
+    elif model == "cmyk":
+        ranges, units = [(0.0, 1.0)] * 4, "c/m/y/k from 0 to 100"
+    else:
+        ranges, units = [(0.0, 1.0)] * 3, "r/g/b from 0 to 255"
+    for value, (low, high) in zip(values, ranges):
+        if not (math.isfinite(value) and low <= value <= high):
+            raise ValueError(f"colour {text!r} has a component outside its range ({units})")
 
 
 def _parse_gmt_colour_token(token):

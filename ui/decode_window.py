@@ -637,11 +637,16 @@ class DecodeWindow(QMainWindow):
             False when the figure cannot be read (the message bar says why).
         """
         from ..plugin.engine.errors import EngineError
-        from ..plugin.engine.figure import read_figure
+        from ..plugin.engine.figure import read_figure, read_figure_header
+        from ..plugin.engine.memory_budget import check_memory, detection_job_size
         from ..plugin.engine.preview import PreviewDecoder
         from ..plugin.engine.session import Session, load_session
 
         try:
+            # Budgeted from the header before a pixel is read, as the algorithms' jobs are:
+            # the window reads the figure and detects its face at once.
+            header = read_figure_header(path)
+            check_memory(detection_job_size(header), header.shape, (0, 0))
             figure = read_figure(path)
         except EngineError as error:
             self.message_bar.pushCritical(tr("Open figure"), str(error))

@@ -617,3 +617,20 @@ def test_colormap_names_complete_over_every_source(window, figure_copy):
     completer.setCompletionPrefix("haxby")
     assert completer.completionModel().rowCount() >= 1  # cpt-city's GMT tables
 
+
+
+def test_a_figure_that_would_not_fit_in_memory_is_refused_before_it_is_read(window, figure_copy,
+                                                                           monkeypatch):
+    """As the algorithms do: the header is read, the job budgeted, the pixels never."""
+    from colormap_decoder.plugin.engine import figure as figure_module
+
+    monkeypatch.setenv("COLORMAP_DECODER_MAX_MEMORY", "4M")
+    # A spy that still reads (harmless should a module bind it while it is in place).
+    read = mock.Mock(side_effect=figure_module.read_figure)
+    monkeypatch.setattr(figure_module, "read_figure", read)
+    shown = []
+    monkeypatch.setattr(window.message_bar, "pushCritical",
+                        lambda title, text: shown.append((title, text)))
+    assert not window.open_figure(str(figure_copy))
+    assert window.figure is None and not read.called
+    assert len(shown) == 1 and "COLORMAP_DECODER_MAX_MEMORY" in shown[0][1], shown

@@ -193,3 +193,31 @@ def test_values_qgis_refuses_say_what_is_accepted(provider, tmp_path, figure_cop
     message = refusal("colormapdecoder:decodemap", values)
     assert message.startswith(f"{parameter}: ") and words in message, message
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("stage", ["Reading the figure", "Decoding colours",
+                                   "Reducing to representative points",
+                                   "Placing the figure in the target CRS", "Writing"])
+def test_cancelled_at_any_stage_every_previous_output_stays(provider, tmp_path, figure_copy,
+                                                           stage):
+    from qgis.core import QgsProcessingFeedback
+
+    class CancelAt(QgsProcessingFeedback):
+        def setProgressText(self, text):  # noqa: N802 - Qt override
+            super().setProgressText(text)
+            if text == stage:
+                self.cancel()
+
+    out = tmp_path / "out"
+    out.mkdir()
+    names = ("decoded.tif", "points.gpkg", "distance.tif", "rebuilt.tif", "report.html",
+             "report.json")
+    previous_outputs(out, *names)
+    values = parameters(out, figure=figure_copy, GCPS=str(figure_copy) + ".points",
+                        OUTPUT_DISTANCE=str(out / "distance.tif"),
+                        OUTPUT_RECONSTRUCTION=str(out / "rebuilt.tif"),
+                        OUTPUT_REPORT=str(out / "report.html"))
+    feedback = CancelAt()
+    assert run("colormapdecoder:decodemap", values, feedback=feedback) == {}
+    assert feedback.isCanceled()
+    assert_previous_outputs_only(out, *names)

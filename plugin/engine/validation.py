@@ -208,13 +208,14 @@ def check_value_order(vmin, vmax) -> None:
     low, high = float(vmin), float(vmax)
     if low == high:
         raise EngineError(
-            f"VMIN and VMAX are both {low:g}: the colour scale would have no value range. Give "
-            "the values printed at the two ends of the colorbar (VMIN at its first colour, VMAX "
-            "at its last).", parameter="VMAX")
+            f"VMIN and VMAX are both {low:g}: the value range must be increasing. Give the "
+            "values printed at the two ends of the colorbar (VMIN at its first colour, VMAX at "
+            "its last).", parameter="VMIN")
     if low > high:
         raise EngineError(
-            f"VMIN = {low:g} is above VMAX = {high:g}. VMIN is the value at the colormap's first "
-            "colour, VMAX at its last. For a colorbar whose first colour shows the highest value, "
+            f"VMIN = {low:g} is above VMAX = {high:g}, but the value range must be increasing: "
+            "VMIN is the value at the colormap's first colour, VMAX at its last. For a colorbar "
+            "whose first colour shows the highest value, "
             f"give VMIN = {high:g} and VMAX = {low:g} with the colormap reversed (e.g. "
             "'viridis_r' for 'viridis'), or with COLORBAR_FLIP changed for a COLORBAR box.",
             parameter="VMIN")
@@ -245,7 +246,7 @@ def check_levels_order(levels) -> None:
         if not after > before:
             what = "repeats" if after == before else "is below"
             raise EngineError(
-                f"LEVELS must increase: boundary {index} ({after:g}) {what} the one before it "
+                f"LEVELS must be increasing: boundary {index} ({after:g}) {what} the one before it "
                 f"({before:g}). Give each class boundary once, from lowest to highest.",
                 parameter="LEVELS")
 
@@ -254,7 +255,8 @@ def check_logarithmic_range(vmin, levels=None) -> None:
     """Refuse a logarithmic scale that reaches zero or below (its log is not defined there)."""
     if vmin is not None and float(vmin) <= 0:
         raise EngineError(
-            f"VMIN = {float(vmin):g}, but a logarithmic scale cannot reach 0 or below. Give the "
+            f"VMIN = {float(vmin):g}, but a logarithmic scale needs VMIN > 0: it cannot reach 0 "
+            "or below. Give the "
             "lowest value printed on the colorbar (above 0, e.g. 0.1 or 1), or choose SCALE "
             "Linear if the colorbar's labels are evenly spaced.", parameter="VMIN")
     if levels and float(levels[0]) <= 0:

@@ -26,7 +26,7 @@ def settings(**values):
     (dict(vmin=4000.0, vmax=0.0), "VMIN", ["VMIN = 4000 is above VMAX = 0",
                                            "give VMIN = 0 and VMAX = 4000", "'viridis_r'",
                                            "COLORBAR_FLIP"]),
-    (dict(vmin=100.0, vmax=100.0), "VMAX", ["both 100", "two ends of the colorbar"]),
+    (dict(vmin=100.0, vmax=100.0), "VMIN", ["both 100", "two ends of the colorbar"]),
     # LEVELS out of order or too few: which boundary, and what LEVELS should hold.
     (dict(levels=(1000.0,)), "LEVELS", ["one boundary (1000)", "at least two"]),
     (dict(levels=(0.0, 2000.0, 1000.0, 4000.0)), "LEVELS",

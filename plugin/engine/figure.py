@@ -133,6 +133,10 @@ def read_figure(path, max_pixels=None) -> "Figure":
         raise FigureError(f"The figure file '{path}' does not exist. Check the INPUT path.")
     if os.path.isdir(path):
         raise FigureError(f"The figure path '{path}' is a folder; choose the image file itself.")
+    if not os.path.isfile(path):
+        # A pipe or a device: reading it could wait forever or never end.
+        raise FigureError(f"The figure path '{path}' is not a regular file (a device, pipe or "
+                          "socket). Save the figure as an image file and choose that.")
     if os.path.getsize(path) == 0:
         raise FigureError(f"The figure file '{path}' is empty (0 bytes): save or download it "
                           "again.")

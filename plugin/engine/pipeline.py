@@ -221,6 +221,10 @@ def choose_match_space(settings, figure) -> str:
 
 
 # -- stage: what to decode ----------------------------------------------------------------
+#: Fewest pixels a PLOT_AREA spans on each side (fewer when the figure itself is that small).
+MIN_PLOT_AREA_PIXELS = 3
+
+
 def plot_area_box(settings, figure) -> tuple:
     """The PLOT_AREA as a pixel box (col0, row0, col1, row1); the whole figure without one.
 
@@ -229,8 +233,9 @@ def plot_area_box(settings, figure) -> tuple:
     rows, cols = figure.shape
     if settings.plot_area_extent is None:
         return (0, 0, cols, rows)
+    # A box a few pixels across is a slip of the mouse, not a map panel.
     return extent_to_pixel_box(settings.plot_area_extent, figure.shape, figure.geotransform,
-                               parameter="PLOT_AREA")
+                               parameter="PLOT_AREA", min_pixels=MIN_PLOT_AREA_PIXELS)
 
 
 def pixels_to_examine(settings, figure, colorbar_box, layout=None) -> tuple:

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from affine import Affine
 
 
-def extent_to_pixel_box(extent, shape, geotransform=None, parameter="PLOT_AREA") -> tuple:
+def extent_to_pixel_box(extent, shape, geotransform=None, parameter="PLOT_AREA",
+                        min_pixels=1) -> tuple:
     """Convert an extent in layer coordinates to a pixel box clipped to the figure.
 
     Parameters
@@ -33,6 +34,9 @@ def extent_to_pixel_box(extent, shape, geotransform=None, parameter="PLOT_AREA")
         The figure's GDAL geotransform when it is georeferenced.
     parameter : str
         Parameter name used in error messages.
+    min_pixels : int
+        Fewest pixels the box must span on each side within the figure (or the whole figure's
+        side, when that is smaller).
 
     Returns
     -------
@@ -42,7 +46,7 @@ def extent_to_pixel_box(extent, shape, geotransform=None, parameter="PLOT_AREA")
     Raises
     ------
     EngineError
-        When the extent does not overlap the figure.
+        When the extent does not overlap the figure, or spans fewer than ``min_pixels``.
     """
     xmin, xmax, ymin, ymax = (float(v) for v in extent)
     if geotransform is None:
@@ -67,6 +71,12 @@ def extent_to_pixel_box(extent, shape, geotransform=None, parameter="PLOT_AREA")
             f"{parameter} ({xmin:g}, {xmax:g}, {ymin:g}, {ymax:g}) does not overlap the figure "
             f"({n_cols}×{n_rows} pixels, {frame}). Draw it on the figure layer in QGIS.",
             parameter=parameter)
+    width, height = col1 - col0, row1 - row0
+    if width < min(min_pixels, n_cols) or height < min(min_pixels, n_rows):
+        raise EngineError(
+            f"{parameter} ({xmin:g}, {xmax:g}, {ymin:g}, {ymax:g}) spans only {width}×{height} "
+            f"pixels of the figure: a map panel is larger. Draw it over the whole map panel, or "
+            "leave it empty to let the map frame be found.", parameter=parameter)
     return col0, row0, col1, row1
 
 

@@ -788,7 +788,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                     return float(value)
                 except ValueError:
                     raise QgsProcessingException(self.tr(
-                        "{}: '{}' is not a number.").format(name, value)) from None
+                        "{}: '{}' is not a number. Give a plain number, with a point for "
+                        "decimals and no unit or thousands separator (e.g. 4000 or -0.5)."
+                    ).format(name, value)) from None
             return self.parameterAsDouble(parameters, name, context)
 
         mask_geometries = []
@@ -811,8 +813,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 levels = tuple(float(v) for v in levels_text.replace(";", ",").split(",") if v.strip())
             except ValueError as error:
                 raise QgsProcessingException(
-                    self.tr("LEVELS: '{}' is not a comma-separated list of numbers.").format(
-                        levels_text)
+                    self.tr("LEVELS: '{}' is not a comma-separated list of numbers. Give the "
+                            "class boundaries from lowest to highest, e.g. 0,500,1000,2000."
+                            ).format(levels_text)
                 ) from error
 
         return DecodeSettings(

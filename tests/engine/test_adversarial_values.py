@@ -141,3 +141,37 @@ def test_geotiff_names_and_other_outputs_pass(tmp_path):
     check_paths([], [("OUTPUT", str(tmp_path / "a.tif")), ("OUTPUT_DISTANCE", str(tmp_path / "b.TIFF")),
                      ("OUTPUT_POINTS", str(tmp_path / "points.csv")),
                      ("OUTPUT_REPORT", str(tmp_path / "report.htm"))])
+
+
+@pytest.mark.parametrize("extent, spans", [((112.0, 113.0, -518.0, -517.0), "1×1"),
+                                           ((112.2, 112.6, -518.0, -517.7), "1×1"),
+                                           ((100.0, 600.0, -300.0, -298.5), "500×2")])
+def test_a_plot_area_of_a_few_pixels_is_named_as_such(extent, spans):
+    """Not 'no pixel matched the colour scale' (naming COLORMAP) for a slip of the mouse."""
+    from types import SimpleNamespace
+
+    from colormap_decoder.plugin.engine.pipeline import plot_area_box
+
+    figure = SimpleNamespace(shape=(600, 900), geotransform=None)
+    with pytest.raises(EngineError) as raised:
+        plot_area_box(settings(plot_area_extent=extent), figure)
+    assert raised.value.parameter == "PLOT_AREA"
+    assert f"spans only {spans} pixels" in str(raised.value) and "whole map panel" in str(raised.value)
+    # A tiny figure's whole area is a plot area.
+    tiny = SimpleNamespace(shape=(2, 2), geotransform=None)
+    assert plot_area_box(settings(plot_area_extent=(0.0, 2.0, -2.0, 0.0)), tiny) == (0, 0, 2, 2)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_figure_path_that_is_a_pipe_or_device_is_named_as_such(tmp_path, kind):
+    """The decode window reads figures through the engine directly: not 'empty (0 bytes)'."""
+    from colormap_decoder.plugin.engine.figure import read_figure_header
+
+    path = tmp_path / "figure.png"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path = "/dev/zero"
+    for read in (read_figure, read_figure_header):
+        with pytest.raises(FigureError, match="not a regular file"):
+            read(str(path))

@@ -221,3 +221,56 @@ def test_cancelled_at_any_stage_every_previous_output_stays(provider, tmp_path, 
     assert run("colormapdecoder:decodemap", values, feedback=feedback) == {}
     assert feedback.isCanceled()
     assert_previous_outputs_only(out, *names)
+
+
+@pytest.mark.parametrize("override, parameter, words", [
+    ({"VMAX": "4,000"}, "VMAX", "Give a plain number"),
+    ({"VMIN": "0 m"}, "VMIN", "no unit"),
+    ({"LEVELS": "0, 1000, lots"}, "LEVELS", "e.g. 0,500,1000,2000"),
+])
+def test_numbers_typed_as_text_say_how_to_write_them(provider, tmp_path, figure_copy, override,
+                                                     parameter, words):
+    values = parameters(tmp_path / "out", figure=figure_copy,
+                        GCPS=str(figure_copy) + ".points", **override)
+    message = refusal("colormapdecoder:decodemap", values)
+    assert message.startswith(f"{parameter}: ") and words in message, message
+    assert not (tmp_path / "out").exists()
+
+
+def test_qgis_process_on_a_full_disk_fails_naming_the_output_and_writes_nothing(tmp_path,
+                                                                              figure_copy):
+    """The command line as a user runs it, with files limited to 100 kB (a disk that fills):
+    a failed exit, the output named, no traceback, previous outputs untouched."""
+    import resource
+    import signal
+    import subprocess
+
+    from sample_figure import REPO_ROOT
+
+    executable = shutil.which("qgis_process.bin", path="/usr/bin:/bin")
+    assert executable, "qgis_process.bin is not installed (make test installs it)"
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "colormap_decoder").symlink_to(REPO_ROOT, target_is_directory=True)
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": str(tmp_path / "home"),
+           "LANG": "C.UTF-8", "QT_QPA_PLATFORM": "offscreen", "QGIS_PLUGINPATH": str(plugins)}
+    subprocess.run([executable, "plugins", "enable", "colormap_decoder"], env=env,
+                   capture_output=True, timeout=120, check=False)
+    out = tmp_path / "out"
+    out.mkdir()
+    previous_outputs(out, "decoded.tif", "points.gpkg")
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, resource.RLIM_INFINITY))
+
+    values = parameters(out, figure=figure_copy, GCPS=str(figure_copy) + ".points")
+    completed = subprocess.run(
+        [executable, "run", "colormapdecoder:decodemap", "--"]
+        + [f"{key}={value}" for key, value in values.items()],
+        env=env, capture_output=True, text=True, timeout=300, preexec_fn=small_files)
+    output = completed.stdout + completed.stderr
+    assert completed.returncode != 0, output
+    assert "ERROR:\tOUTPUT: The raster '" in output and "disk is probably full" in output, output
+    assert "Traceback" not in output and "This is a bug" not in output
+    assert_previous_outputs_only(out, "decoded.tif", "points.gpkg")

@@ -355,16 +355,24 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
             along = np.intersect1d(run_rows[starting], run_rows[ending])
             if along.size == 0:
                 continue
-            def pale_gap(before, after, start=start, end=end):
+            continuity = []
+
+            def bridge(before, after, start=start, end=end, along=along):
                 # A stretch shorter than the strips on either side, all of it near the page's
-                # colour between the strip's edges.
+                # colour between the strip's edges (a diverging colormap's white middle), or
+                # the bar itself with its edges blurred (a JPEG's blocks).
                 if after - before > 0.5 * max(shortest, 1):
                     return False
                 gap = image[before + 1:after, start + 1:max(end - 1, start + 2)].astype(np.int16)
                 pale = (np.abs(gap - page) <= 2 * STRIP_PAGE_CONTRAST).all(axis=2)
-                return bool(pale.mean() >= 0.95)
+                if pale.mean() >= 0.95:
+                    return True
+                if not continuity:
+                    # Worked out once per candidate, over all its slices, for every gap.
+                    continuity.append(_StripContinuity(image, along[0], along[-1], start, end))
+                return continuity[0].continues(before, after)
 
-            first, last = _longest_chain(along, STRIP_MAX_GAP + 1, pale_gap)
+            first, last = _longest_chain(along, STRIP_MAX_GAP + 1, bridge)
             if dark is not None:
                 # A pale end (white, like the page: Greys, terrain, cubehelix) breaks the strip
                 # but not the bar's outline: follow the outline through it.
@@ -392,6 +400,41 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
                 box = Rectangle(lo, left, hi, right)
             strips.append(ColourStrip(box, vertical, ends_colours))
     return strips
+
+
+class _StripContinuity:
+    """Which stretches of slices ``lo``..``hi`` go on as one bar whose edges a JPEG blurred.
+
+    A strong JPEG (quality 60) rings along sharp edges: the first few pixels inside the bar's
+    edges step by more than :data:`STRIP_SMOOTH_STEP`, on some 8-pixel blocks and not others,
+    so the strip's runs start and end a few pixels inside its edges there and the strip is cut
+    into pieces tens of slices apart. The bar goes on through such a stretch when the middle
+    half across every slice is one colour (:func:`_slice_colours`), and that colour runs on
+    smoothly from slice to slice, from the strip before to the strip after.
+
+    Parameters
+    ----------
+    image : ndarray of uint8 (slices, across, 3)
+        The figure, oriented so that slices across the strip are rows.
+    lo, hi : int
+        The first and last slice of the candidate strip.
+    start, end : int
+        The strip's edges across (``end`` exclusive).
+    """
+
+    def __init__(self, image, lo, hi, start, end):
+        self.lo = int(lo)
+        colours, one_colour = _slice_colours(image, slice(self.lo, int(hi) + 1), start, end)
+        smooth = np.abs(np.diff(colours, axis=0)).sum(axis=1) <= STRIP_SMOOTH_STEP
+        # Counts of failing slices and steps up to each slice: any stretch is tested at once.
+        self.bad_slices = np.concatenate([[0], np.cumsum(~one_colour)])
+        self.bad_steps = np.concatenate([[0], np.cumsum(~smooth)])
+
+    def continues(self, before, after) -> bool:
+        """Whether slices ``before``..``after`` (both included) are one bar."""
+        first, last = before - self.lo, after - self.lo
+        return bool(self.bad_slices[last + 1] == self.bad_slices[first]
+                    and self.bad_steps[last] == self.bad_steps[first])
 
 
 def _onto_outline(dark, edges, extension_colours, max_thickness):
@@ -497,17 +540,13 @@ def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0
         to whole slices).
     """
     page = np.asarray(page_rgb, np.float64)
-    inside = slice(start + 1, max(end - 1, start + 2))
     n_slices = image.shape[0]
     length = last - first + 1
     bounds = [first, last]
 
-    def colour_at(row):
-        return np.median(image[row, inside].astype(np.float64), axis=0)
-
     for index, direction in ((0, -1), (1, 1)):
         edge = bounds[index]
-        previous = colour_at(edge)
+        previous, _ = _slice_colour(image, edge, start, end)
         contrast_at_edge = np.abs(previous - page).sum()
         # Only an end already pale continues into the page's colour.
         if contrast_at_edge > 6 * STRIP_PAGE_CONTRAST:
@@ -516,7 +555,8 @@ def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0
         # The strip's own last slices set the trend the pale ones must continue.
         for row in range(edge - direction * min(8, length // 4), edge + direction, direction):
             rows.append(row)
-            contrasts.append(np.abs(colour_at(row) - page).sum())
+            contrasts.append(np.abs(_slice_colour(image, row, start, end)[0] - page).sum())
+        own = len(rows)
         if contrasts[-1] >= contrasts[0]:
             continue
         limit = int(max_share * length)
@@ -525,11 +565,10 @@ def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0
             nxt = row + direction
             if not 0 <= nxt < n_slices or abs(nxt - edge) > limit:
                 break
-            pixels = image[nxt, inside].astype(np.float64)
-            colour = np.median(pixels, axis=0)
+            colour, one_colour = _slice_colour(image, nxt, start, end)
             contrast = np.abs(colour - page).sum()
-            if contrast < min_contrast or \
-                    np.abs(pixels - colour).sum(axis=1).max() > STRIP_SMOOTH_STEP or \
+            if contrast < min_contrast or not one_colour or \
+                    not _full_width(image, nxt, start, end, page, contrast) or \
                     np.abs(colour - previous).sum() > STRIP_SMOOTH_STEP or \
                     contrast > contrasts[-1] + min_contrast:
                 break
@@ -539,24 +578,112 @@ def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0
         if row == edge:
             continue
         rows, contrasts = np.array(rows, float), np.array(contrasts)
-        # The fit on the pale stretch only (its colours run on one segment of the colormap).
-        pale = contrasts <= 2 * STRIP_PAGE_CONTRAST + min_contrast
-        if pale.sum() < 4:
-            pale[:] = True
-        slope, intercept = np.polyfit(rows[pale], contrasts[pale], 1)
-        if slope * direction >= 0:
-            bounds[index] = row
-            continue
-        crossing = -intercept / slope
-        # The crossing lies beyond the last slice followed, within the invisible stretch.
-        reach = abs(crossing - row)
-        if (crossing - row) * direction < 0 or reach > max(3.0, 0.1 * abs(row - edge) + 3):
-            bounds[index] = row
-            continue
+        step = _blurred_step(rows, contrasts, own, min_contrast)
+        if step is not None:
+            # An end unlike the page, its edge blurred (a JPEG's chroma, anti-aliasing) into
+            # a short fall that only looks like a fade: the edge is half way down.
+            crossing = step
+        else:
+            # The fit on the pale stretch only (its colours run on one segment of the
+            # colormap).
+            pale = contrasts <= 2 * STRIP_PAGE_CONTRAST + min_contrast
+            if pale.sum() < 4:
+                pale[:] = True
+            slope, intercept = np.polyfit(rows[pale], contrasts[pale], 1)
+            if slope * direction >= 0:
+                bounds[index] = row
+                continue
+            crossing = -intercept / slope
+            # The crossing lies beyond the last slice followed, within the invisible stretch:
+            # where the line is within the least contrast followed and the fit's noise (a
+            # JPEG flattens the palest colours into the page's) of the page.
+            noise = np.std(contrasts[pale] - (slope * rows[pale] + intercept))
+            reach = abs(crossing - row)
+            if (crossing - row) * direction < 0 or \
+                    reach > max(3.0, 2 * (min_contrast + 2 * noise) / abs(slope) + 1):
+                bounds[index] = row
+                continue
         # Slice k covers k..k+1 and is measured at its centre k + 0.5: the bar's end (a pixel
         # edge) is at crossing + 0.5, which the whole slices first..last span to within 0.5.
         bounds[index] = int(round(crossing - 0.5)) if direction > 0 else int(round(crossing + 0.5))
     return bounds[0], bounds[1]
+
+
+#: Pixels over which a renderer's anti-aliasing and a JPEG's chroma blur an edge between a
+#: colour and the page.
+EDGE_BLUR = 4
+
+
+def _slice_colours(image, slices, start, end, one_colour_share=0.8):
+    """(median colours, one colour) of the middle half of slices across a strip.
+
+    The middle half: a JPEG rings next to the strip's edges. One colour: at least
+    ``one_colour_share`` of its pixels within :data:`STRIP_SMOOTH_STEP` of the median.
+
+    Parameters
+    ----------
+    image : ndarray of uint8 (slices, across, 3)
+    slices : slice
+    start, end : int
+        The strip's edges across (``end`` exclusive).
+
+    Returns
+    -------
+    colours : ndarray of float (n, 3)
+    one_colour : ndarray of bool (n,)
+    """
+    quarter = max((end - start) // 4, 1)
+    pixels = image[slices, start + quarter:max(end - quarter, start + quarter + 1)]
+    pixels = pixels.astype(np.float32)
+    colours = np.median(pixels, axis=1)
+    near = np.abs(pixels - colours[:, None, :]).sum(axis=2) <= STRIP_SMOOTH_STEP
+    return colours.astype(np.float64), near.mean(axis=1) >= one_colour_share
+
+
+def _slice_colour(image, row, start, end):
+    """(median colour, one colour) of the middle half of one slice (:func:`_slice_colours`)."""
+    colours, one_colour = _slice_colours(image, slice(row, row + 1), start, end)
+    return colours[0], bool(one_colour[0])
+
+
+def _full_width(image, row, start, end, page, contrast):
+    """Whether a pale slice spans the strip: its outer quarters are as far from the page as
+    its middle (within half), as a bar fading into the page is, and a pale extension triangle
+    narrowing to its tip is not."""
+    quarter = max((end - start) // 4, 1)
+    for part in (image[row, start + 1:start + quarter + 1], image[row, end - quarter - 1:end - 1]):
+        if part.size and np.abs(np.median(part.astype(np.float64), axis=0) - page).sum() < \
+                0.5 * contrast:
+            return False
+    return True
+
+
+def _blurred_step(rows, contrasts, own, min_contrast):
+    """Where a strip's end falls to the page as a blurred edge, not a fade (slice index).
+
+    ``contrasts`` are the slices' contrasts to the page, the strip's own ``own`` last slices
+    first, then the slices followed beyond its end. The end is a step when the contrast falls
+    from the strip's level to a fifth of it within :data:`EDGE_BLUR` slices (a colormap's fade
+    into the page falls at the colormap's own pace, over many slices). Returns the position
+    (slice index, measured at slice centres) where the contrast crosses half the level, or
+    None for a fade.
+    """
+    level = float(np.median(contrasts[:own]))
+    if level < 4 * min_contrast:
+        return None
+    high = np.flatnonzero(contrasts >= 0.8 * level)
+    if high.size == 0:
+        return None
+    after = high[-1]
+    low = np.flatnonzero(contrasts[after:] <= 0.2 * level)
+    if low.size == 0 or low[0] > EDGE_BLUR:
+        return None
+    half = 0.5 * level
+    for k in range(after, after + low[0]):
+        if contrasts[k] >= half > contrasts[k + 1]:
+            share = (contrasts[k] - half) / (contrasts[k] - contrasts[k + 1])
+            return float(rows[k] + share * (rows[k + 1] - rows[k]))
+    return None
 
 
 def _quiet_sides(image, start, end, first, stop, reach=6, share=0.7, same_colour=20):
@@ -583,21 +710,21 @@ def _quiet_sides(image, start, end, first, stop, reach=6, share=0.7, same_colour
     return True
 
 
-def _longest_chain(values, max_step, pale_gap=None):
+def _longest_chain(values, max_step, bridge=None):
     """(first, last) of the longest run of sorted values with steps of at most ``max_step``.
 
-    ``pale_gap(a, b)``, when given, says whether a longer step from ``a`` to ``b`` may be
+    ``bridge(a, b)``, when given, says whether a longer step from ``a`` to ``b`` may be
     bridged too (a diverging colormap's white middle is the page's colour, and breaks the
-    strip there).
+    strip there; so do a JPEG's blocks).
     """
     breaks = np.flatnonzero(np.diff(values) > max_step)
     starts = list(np.concatenate([[0], breaks + 1]))
     stops = list(np.concatenate([breaks, [values.size - 1]]))
-    if pale_gap is not None:
+    if bridge is not None:
         index = 0
         while index < len(starts) - 1:
             before, after = values[stops[index]], values[starts[index + 1]]
-            if pale_gap(int(before), int(after)):
+            if bridge(int(before), int(after)):
                 stops[index] = stops[index + 1]
                 del starts[index + 1], stops[index + 1]
             else:
@@ -652,12 +779,18 @@ def _extension_ends(image, page_rgb, start, end, first, stop):
         towards = np.median(patch[:, max(middle - 1, 0):middle + 2], axis=1)
         strength = (towards ** 2).sum(axis=1)
         coverage = np.einsum("sck,sk->sc", patch, towards) / np.maximum(strength, 1.0)[:, None]
-        inside = (coverage >= 0.5) & (np.abs(towards).max(axis=1) > STRIP_PAGE_CONTRAST)[:, None]
+        inside = (coverage >= 0.5) & (np.abs(towards).max(axis=1) > least_contrast)[:, None]
         return np.array([_run_through(row, middle) for row in inside], float)
 
     # The bar's own width, measured the same way, on its middle part.
     length = stop - first
     interior = np.linspace(first + 0.2 * length, stop - 0.2 * length, 15).astype(int)
+    # A triangle as pale as the page (the white over colour of 'gist_earth', 'terrain') is
+    # seen wherever its colour stands out of the figure's noise (a JPEG's, measured across
+    # the bar, where a slice is one colour).
+    across = image[interior, start + 1:max(end - 1, start + 2)].astype(np.float64)
+    noise = float(np.median(np.abs(across - np.median(across, axis=1)[:, None]).max(axis=2)))
+    least_contrast = max(2.0, 3.0 * noise)
     measured = widths_at(interior)
     measured = measured[measured > 0]
     if measured.size < 5:

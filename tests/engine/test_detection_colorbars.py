@@ -124,6 +124,15 @@ MATPLOTLIB_VARIANTS = {
     # the bar ends at its base, not where its narrowing tip fades into the page.
     "vertical, near-white over triangle (gist_earth), no outline, extend max, 150 dpi, JPEG": (
         dict(cmap="gist_earth", outline=False, extend="max", dpi=150, jpeg_quality=85), 6),
+    # A white over triangle on a white page, inside the outline (cubehelix, hot, bone): only
+    # the outline's slanted sides show it, and there the bar ends (no line across its base).
+    "vertical, white over triangle (cubehelix) inside the outline, labels left, 150 dpi": (
+        dict(cmap="cubehelix", extend="max", labels_on_far_side=True, dpi=150), 3),
+    # matplotlib draws its triangles without anti-aliasing: every pixel an edge touches is
+    # the triangle's, and its sides meet the bar's width two pixels too far out.
+    "vertical, high end at the bottom, no outline, extend min (twilight), labels left, 150 dpi": (
+        dict(cmap="twilight", outline=False, extend="min", reversed_bar=True,
+             labels_on_far_side=True, dpi=150), 3),
 }
 
 
@@ -164,6 +173,7 @@ def test_matplotlib_colorbar_variants(tmp_path, name):
 
 
 TURBO_LOW, TURBO_HIGH = (48, 18, 59), (122, 4, 3)  # GMT's turbo at 0 and 1500 (turbo.cpt)
+BATLOW_HIGH = (250, 204, 250)  # GMT's batlow at 1500
 
 
 @pytest.mark.parametrize("name, page_height, scale_position, cpt_options, truth_box, triangles", [
@@ -186,13 +196,18 @@ TURBO_LOW, TURBO_HIGH = (48, 18, 59), (122, 4, 3)  # GMT's turbo at 0 and 1500 (
     # Horizontal below the map, labels on top, a triangle at the high end only.
     ("horizontal, foreground triangle, labels on top", 8.5, "x1i/-0.9i+w4i/0.25i+h+ef+ma", "-D",
      (200, 715, 600, 740), (None, TURBO_HIGH)),
+    # A coloured triangle whose base GMT closes with the frame's line: the line is the end
+    # (batlow: its pale pink high end).
+    ("vertical, batlow, high end at the bottom, foreground triangle, labels left", 7.5,
+     "x6.9i/0i+w5.5i/0.3i+ef+r+ma", "-D", (790, 100, 820, 650), (None, BATLOW_HIGH)),
 ])
 def test_gmt_psscale_variants(tmp_path, shared_data, name, page_height, scale_position,
                               cpt_options, truth_box, triangles):
     grid_path = shared_data / "gmtserver_Kilauea.utm.nc"
     pen = " --MAP_FRAME_PEN=0p,white@100" if "no frame" in name else ""
     run_gmt(tmp_path,
-            f"gmt makecpt -Cturbo -T0/1500 {cpt_options} > turbo.cpt",
+            f"gmt makecpt -C{'batlow' if 'batlow' in name else 'turbo'} -T0/1500 {cpt_options}"
+            " > turbo.cpt",
             f"gmt set PS_MEDIA 8.5ix{page_height}i",
             f"gmt grdimage {grid_path} -R254340/280020/2129880/2153640 -JX6i/5.5i -Cturbo.cpt "
             f"-X1i -Y{page_height - 6.5}i -P -Baf -BWSne -K > fig.ps",

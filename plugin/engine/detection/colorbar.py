@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..colour_decoding import srgb_to_lab
-from .lines import Rectangle, _runs
+from .lines import LUMA_WEIGHTS, Rectangle, _runs
 
 #: Long side / short side of the thinnest box taken for a bar: a square legend is not a bar.
 MIN_ASPECT = 3.0
@@ -277,14 +277,18 @@ def strip_masks(rgb, page_rgb) -> tuple:
         The same along columns, transposed (slices of a horizontal bar).
     """
     page = np.asarray(page_rgb, np.int16)
-    step_rows = np.zeros((rgb.shape[0], rgb.shape[1] - 1), np.int16)
-    step_columns = np.zeros((rgb.shape[0] - 1, rgb.shape[1]), np.int16)
+    step_rows = np.zeros((rgb.shape[0], rgb.shape[1] - 1), np.uint16)
+    step_columns = np.zeros((rgb.shape[0] - 1, rgb.shape[1]), np.uint16)
     unlike_page = np.zeros(rgb.shape[:2], bool)
     for channel in range(3):
-        plane = rgb[:, :, channel].astype(np.int16)
-        step_rows += np.abs(plane[:, 1:] - plane[:, :-1])
-        step_columns += np.abs(plane[1:] - plane[:-1])
-        unlike_page |= np.abs(plane - page[channel]) > STRIP_PAGE_CONTRAST
+        # |a - b| of bytes as max - min, in bytes (no figure-sized signed copies: at 12 MP
+        # this mask is a good share of the colorbar search).
+        plane = rgb[:, :, channel]
+        step_rows += np.maximum(plane[:, 1:], plane[:, :-1]) - np.minimum(plane[:, 1:],
+                                                                         plane[:, :-1])
+        step_columns += np.maximum(plane[1:], plane[:-1]) - np.minimum(plane[1:], plane[:-1])
+        unlike_page |= (plane < int(page[channel]) - STRIP_PAGE_CONTRAST) | \
+            (plane > int(page[channel]) + STRIP_PAGE_CONTRAST)
     across_rows = (step_rows <= STRIP_SMOOTH_STEP) & unlike_page[:, 1:] & unlike_page[:, :-1]
     del step_rows
     across_columns = (step_columns <= STRIP_SMOOTH_STEP) & unlike_page[1:] & unlike_page[:-1]
@@ -388,11 +392,12 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
             # A bar with no outline whose end fades into the page's colour (Greys, cubehelix,
             # gist_earth): its palest stretch is not a strip pixel; follow the fade to its end.
             first, last = _follow_pale_ends(image, page_rgb, start, end, first, last)
-            lo, hi, ends_colours = _extension_ends(image, page_rgb, start, end, first, last + 1)
+            lo, hi, ends_colours, pale_triangles = _extension_ends(image, page_rgb, start, end,
+                                                                   first, last + 1)
             edges = [float(start), float(end), lo, hi]
             if dark is not None:
                 edges = _onto_outline(dark if vertical else dark.T, edges, ends_colours,
-                                      max_thickness)
+                                      max_thickness, pale_triangles)
             left, right, lo, hi = edges
             if vertical:
                 box = Rectangle(left, lo, right, hi)
@@ -437,11 +442,15 @@ class _StripContinuity:
                     and self.bad_steps[last] == self.bad_steps[first])
 
 
-def _onto_outline(dark, edges, extension_colours, max_thickness):
+def _onto_outline(dark, edges, extension_colours, max_thickness,
+                  pale_triangles=(False, False)):
     """Strip edges (start, end across; lo, hi along) moved to an outline just outside them.
 
-    ``dark`` is oriented as the strip's slices (rows across). An end with an extension
-    triangle has no line across it and stays.
+    ``dark`` is oriented as the strip's slices (rows across). An end with an extension triangle
+    (a colour in ``extension_colours``, or one of the page's colour in ``pale_triangles``) was
+    placed where the triangle's slanted sides meet the bar's width, to a pixel or two: a line
+    across near it, on either side, is the bar's end (GMT closes the bar with one; matplotlib
+    draws none there).
     """
     from .lines import closes_line
 
@@ -456,13 +465,22 @@ def _onto_outline(dark, edges, extension_colours, max_thickness):
             moved[index] = centre
     for index, (position, outward, colour) in enumerate(((lo, -1, extension_colours[0]),
                                                          (hi, 1, extension_colours[1]))):
-        if colour is not None:
+        triangle = colour is not None or pale_triangles[index]
+        if colour is not None and _ink_dark(colour):
+            # A dark triangle is itself dark across: no line can be told from it.
             continue
         centre = closes_line(dark, True, position + outward * 0.5, start, end, tolerance,
                              max_thickness)
-        if centre is not None and (centre - position) * outward > -1.0:
+        if centre is not None and ((centre - position) * outward > -1.0 and not triangle
+                                   or triangle and abs(centre - position) <= tolerance):
             moved[2 + index] = centre
     return moved
+
+
+def _ink_dark(colour):
+    """Whether a colour (sRGB 0-255) is as dark as ink on a white page (see
+    :func:`.lines.dark_mask`)."""
+    return float(np.dot(np.asarray(colour, np.float64), LUMA_WEIGHTS)) < 0.45 * 255.0
 
 
 def _follow_outline(image, dark, start, end, first, last, max_thickness=4,
@@ -754,7 +772,10 @@ def _extension_ends(image, page_rgb, start, end, first, stop):
     centre line (an outline, if drawn, counts on the bar and on the triangle alike); an
     extension triangle narrows it steadily to a point. Its base (where its straight sides meet
     the bar's width) ends the rectangle; its colour (the median of its middle) is the
-    out-of-range colour of that end.
+    out-of-range colour of that end. A triangle in the page's own colour (white over a white
+    page: 'hot', 'cubehelix', GMT's default foreground) shows only its outline: then the span
+    from the outline's left side to its right side narrows the same way; it has no colour to
+    read, and a line across its base (GMT draws one) is still the bar's end.
 
     Returns
     -------
@@ -762,6 +783,8 @@ def _extension_ends(image, page_rgb, start, end, first, stop):
         The rectangle's ends along the strip (pixel edges).
     colours : tuple
         (start triangle colour, end triangle colour), sRGB 0-255 tuples or None.
+    pale_triangles : tuple of bool
+        Whether the end has a triangle of the page's colour (no colour to read), start and end.
     """
     strip_width = end - start
     centre = (start + end) // 2
@@ -770,17 +793,57 @@ def _extension_ends(image, page_rgb, start, end, first, stop):
     page = np.asarray(page_rgb, np.float64)
     ends = [float(first), float(stop)]
     colours = [None, None]
+    pale_triangles = [False, False]
     middle = centre - window[0]
 
-    def widths_at(slices):
-        # A pixel is inside when it is at least half way from the page to the slice's centre
-        # colour: a half-covered edge pixel counts half, on straight and slanted edges alike.
+    def coverage_at(slices):
+        # How far each pixel is from the page towards the slice's centre colour (1: that
+        # colour; an outline, darker, more).
         patch = image[slices, window[0]:window[1]].astype(np.float64) - page
         towards = np.median(patch[:, max(middle - 1, 0):middle + 2], axis=1)
         strength = (towards ** 2).sum(axis=1)
         coverage = np.einsum("sck,sk->sc", patch, towards) / np.maximum(strength, 1.0)[:, None]
-        inside = (coverage >= 0.5) & (np.abs(towards).max(axis=1) > least_contrast)[:, None]
+        return coverage, np.abs(towards).max(axis=1) > least_contrast
+
+    def widths_at(slices):
+        # A pixel is inside when it is at least half way from the page to the slice's centre
+        # colour: a half-covered edge pixel counts half, on straight and slanted edges alike.
+        coverage, strong = coverage_at(slices)
+        inside = (coverage >= 0.5) & strong[:, None]
         return np.array([_run_through(row, middle) for row in inside], float)
+
+    def hard_edged(slices):
+        # Whether the slices' edges are drawn without anti-aliasing: the pixels just outside
+        # each side are the page's and the last ones inside the fill's own colour, with no
+        # share between (an outline, darker than the fill, is not a fill's edge).
+        coverage, strong = coverage_at(slices)
+        mixed = []
+        for row in coverage[strong]:
+            inside = row >= 0.5
+            if not inside[middle]:
+                continue
+            left, right = middle, middle
+            while left > 0 and inside[left - 1]:
+                left -= 1
+            while right < row.size - 1 and inside[right + 1]:
+                right += 1
+            if left == 0 or right == row.size - 1:
+                continue
+            ends = row[[left - 1, left, right, right + 1]]
+            if ends[1] > 1.15 or ends[2] > 1.15:
+                return False
+            mixed.append(((ends > 0.15) & (ends < 0.85)).sum())
+        return bool(mixed) and float(np.mean(mixed)) < 0.25
+
+    def spans_at(slices):
+        # From the first pixel unlike the page left of the centre line to the last one right
+        # of it (an outline's sides), 0 where one side has none.
+        unlike = (np.abs(image[slices, window[0]:window[1]].astype(np.float64) - page).max(
+            axis=2) > max(STRIP_PAGE_CONTRAST, least_contrast))
+        left_any, right_any = unlike[:, :middle].any(axis=1), unlike[:, middle + 1:].any(axis=1)
+        leftmost = np.argmax(unlike[:, :middle], axis=1)
+        rightmost = unlike.shape[1] - 1 - np.argmax(unlike[:, ::-1], axis=1)
+        return np.where(left_any & right_any, rightmost - leftmost + 1, 0).astype(float)
 
     # The bar's own width, measured the same way, on its middle part.
     length = stop - first
@@ -794,8 +857,10 @@ def _extension_ends(image, page_rgb, start, end, first, stop):
     measured = widths_at(interior)
     measured = measured[measured > 0]
     if measured.size < 5:
-        return ends[0], ends[1], tuple(colours)
+        return ends[0], ends[1], tuple(colours), tuple(pale_triangles), tuple(pale_triangles)
     width = float(np.median(measured))
+    measured_spans = spans_at(interior)
+    span_width = float(np.median(measured_spans)) if (measured_spans > 0).mean() > 0.5 else None
     for index, (edge, direction) in enumerate(((first, -1), (stop - 1, 1))):
         # From inside the end: the chained slices may already run into the triangle a little.
         back = int(min(max(5, 2 * strip_width), length // 4))
@@ -804,38 +869,35 @@ def _extension_ends(image, page_rgb, start, end, first, stop):
         if slices.size < back + 3:
             continue
         widths = widths_at(slices)
-        # Slices narrower than the bar before the end's neighbourhood are the bar's own pale
-        # colours, not a triangle: the triangle is searched from the last full-width slice.
-        full = np.flatnonzero(np.abs(widths[:back + 1] - width) <= 1.5)
-        if full.size == 0:
+        found = _triangle_base(widths, width, back)
+        page_coloured = False
+        if found is None and span_width is not None:
+            # No coloured triangle: an outlined one of the page's colour?
+            widths = spans_at(slices)
+            found = _triangle_base(widths, span_width, back)
+            page_coloured = True
+        if found is None:
             continue
-        widths, slices = widths[full[-1]:], slices[full[-1]:]
-        # The triangle: slices narrower than the bar by more than its anti-aliasing, until the
-        # strip vanishes.
-        narrowing = np.flatnonzero(widths < width - 2)
-        if narrowing.size == 0:
-            continue
-        first_narrow = int(narrowing[0])
-        vanish = np.flatnonzero(widths[first_narrow:] < 2)
-        last_narrow = first_narrow + (int(vanish[0]) if vanish.size else widths.size - first_narrow)
-        span = np.arange(first_narrow, last_narrow)
-        inner = span[(widths[span] > 2) & (widths[span] < width - 2)]
-        if inner.size < max(3, 0.25 * width):
-            continue
-        slope, intercept = np.polyfit(inner, widths[inner], 1)
-        fitted = slope * inner + intercept
-        if slope > -0.2 or np.median(np.abs(fitted - widths[inner])) > 1.5 or \
-                widths[inner[0]] < 0.5 * width:
-            continue
-        # Where the triangle's sides meet the bar's full width: the rectangle's end (slice i
-        # is measured at its pixels' centre line, slices[0] + direction * i + 0.5).
-        base = (width - intercept) / slope
+        offset, base, inner, first_narrow = found
+        widths, slices = widths[offset:], slices[offset:]
+        if not page_coloured and hard_edged(slices[inner]):
+            # A fill drawn without anti-aliasing (matplotlib's extension triangles) covers
+            # every pixel its edge touches: each row of the triangle is wider than its middle
+            # line by the sides' run over the row and a pixel of rounding on average, so the
+            # fitted sides meet the bar's width that much too far out.
+            slope = np.polyfit(inner, widths[inner], 1)[0]
+            base += (abs(slope) / 2 + 1) / slope
         # Its colour: the middle of its wider half (the tip is all anti-aliased edge).
         pixels = np.concatenate([
             image[int(slices[i]), max(centre - max(1, int(widths[i]) // 4), 0):
                   centre + max(1, int(widths[i]) // 4) + 1]
             for i in inner[:max(1, inner.size // 2)]]).astype(float)
         colour = np.median(pixels, axis=0)
+        if page_coloured and np.abs(colour - page).max() <= max(STRIP_PAGE_CONTRAST,
+                                                                least_contrast):
+            ends[index] = float(slices[0] + direction * base + 0.5)
+            pale_triangles[index] = True
+            continue
         colours[index] = tuple(int(v) for v in np.round(colour))
         # A triangle drawn wider than the bar at its base (GMT's, a black one merging with its
         # outline) leaves the bar's width with a jump outward: the first wider slice of the
@@ -847,7 +909,57 @@ def _extension_ends(image, page_rgb, start, end, first, stop):
         if wider.size and wider[0] < base and of_triangle[wider[0]:].all():
             base = wider[0] - 0.5
         ends[index] = float(slices[0] + direction * base + 0.5)
-    return ends[0], ends[1], tuple(colours)
+    return ends[0], ends[1], tuple(colours), tuple(pale_triangles)
+
+
+def _triangle_base(widths, width, back):
+    """Where a triangle narrowing the widths measured beyond a strip's end meets its width.
+
+    Parameters
+    ----------
+    widths : ndarray of float
+        Widths of the slices from ``back`` slices inside the end outward.
+    width : float
+        The bar's own width, measured the same way.
+    back : int
+        How many of the slices lie inside the end.
+
+    Returns
+    -------
+    tuple or None
+        (offset, base, inner, first_narrow): the slices from ``offset`` on are the last
+        full-width one and beyond; ``base`` is the triangle's base in slices from there,
+        ``inner`` the slices (from there) whose widths the fit used, ``first_narrow`` the
+        first narrower one. None when no straight-sided narrowing is found.
+    """
+    # Slices narrower than the bar before the end's neighbourhood are the bar's own pale
+    # colours, not a triangle: the triangle is searched from the last full-width slice.
+    full = np.flatnonzero(np.abs(widths[:back + 1] - width) <= 1.5)
+    if full.size == 0:
+        return None
+    offset = int(full[-1])
+    widths = widths[offset:]
+    # The triangle: slices narrower than the bar by more than its anti-aliasing, until the
+    # strip vanishes.
+    narrowing = np.flatnonzero(widths < width - 2)
+    if narrowing.size == 0:
+        return None
+    first_narrow = int(narrowing[0])
+    vanish = np.flatnonzero(widths[first_narrow:] < 2)
+    last_narrow = first_narrow + (int(vanish[0]) if vanish.size else widths.size - first_narrow)
+    span = np.arange(first_narrow, last_narrow)
+    inner = span[(widths[span] > 2) & (widths[span] < width - 2)]
+    if inner.size < max(3, 0.25 * width):
+        return None
+    slope, intercept = np.polyfit(inner, widths[inner], 1)
+    fitted = slope * inner + intercept
+    if slope > -0.2 or np.median(np.abs(fitted - widths[inner])) > 1.5 or \
+            widths[inner[0]] < 0.5 * width:
+        return None
+    # Where the triangle's sides meet the bar's full width: the rectangle's end (slice i is
+    # measured at its pixels' centre line, slices[0] + direction * i + 0.5).
+    base = (width - intercept) / slope
+    return offset, base, inner, first_narrow
 
 
 def sample_bar_by_ticks(rgb, bar, fit, vmin, vmax, margin=2) -> tuple:

@@ -103,7 +103,12 @@ class _Reader:
         # progress(fraction) -> bool, asked before each label is read: True cancels.
         self.progress = progress
         self.fraction = 0.0
-        self.lum = luminance(rgb)
+        # The layout's luma when it has it (one figure-sized array less to compute and hold);
+        # it is let go there, so that it lives no longer than this reading.
+        lum = getattr(layout, "lum", None)
+        self.lum = lum if lum is not None and lum.shape == rgb.shape[:2] else luminance(rgb)
+        if lum is not None:
+            layout.lum = None
         self.page = page_luminance(self.lum)
         rows, cols = self.lum.shape
         exclude = np.zeros((rows, cols), bool)
@@ -159,6 +164,13 @@ class _Reader:
                 gap = (label.col0 - side.position) if side.outward > 0 else \
                     side.position - label.col1
                 along_ok = side.start - height <= cy <= side.end + height
+            # A tick mark cut off from its box (a box found a pixel short of a blurred edge)
+            # is a thin stroke standing on the side, not a label: labels stand a tick's
+            # length and a pad away.
+            if label.glyphs == 1 and gap <= 2 and \
+                    (label.width if side.horizontal else label.height) <= \
+                    0.3 * (label.height if side.horizontal else label.width):
+                continue
             # Another box claims a label nearer to it; not a box holding the owner (the map
             # frame around a legend's bar).
             if 0 <= gap <= reach and along_ok and not any(

@@ -59,6 +59,9 @@ class Layout:
     #: The labels of a colorbar straight on the map were read: their box is in
     #: ``over_map_text``, so no wide margin is guessed around the bar.
     bar_labels_read: bool = False
+    #: The figure's luma (lines.luminance), computed once for the whole figure and handed on
+    #: to the reading of its labels (figure_reading.read_figure_face takes it and lets it go).
+    lum: np.ndarray = None
 
     def colorbar_exclusion_margin(self) -> int:
         """Pixels around the colorbar left out of the decoding: its outline and ticks; with no
@@ -125,7 +128,7 @@ def detect_layout(rgb) -> "Layout":
                                   if not _overlap_share(bar.box, on_map[0].box) > 0.5]
     snap_offset = _snap_offset(lum, page, frame.box) if frame is not None else 0.0
     layout = Layout(frame, colorbars[0] if colorbars else None, page_rgb, rectangles,
-                    colorbars[1:], max_thickness, dark, snap_offset)
+                    colorbars[1:], max_thickness, dark, snap_offset, lum=lum)
     if layout.colorbar is not None and frame is not None and \
             _inside(layout.colorbar.box, frame.box, 0.0):
         layout.legend_box = find_legend_box(rgb, rectangles, layout.colorbar.box, frame.box,

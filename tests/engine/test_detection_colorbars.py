@@ -128,6 +128,11 @@ MATPLOTLIB_VARIANTS = {
     # the outline's slanted sides show it, and there the bar ends (no line across its base).
     "vertical, white over triangle (cubehelix) inside the outline, labels left, 150 dpi": (
         dict(cmap="cubehelix", extend="max", labels_on_far_side=True, dpi=150), 3),
+    # An outline around the bar and its triangles: the triangle's width measured to a fraction
+    # of a pixel (its anti-aliased outline) where whole pixels step by two at once.
+    "horizontal, outline, extend both (Spectral), labels on top, JPEG": (
+        dict(cmap="Spectral", horizontal=True, extend="both", labels_on_far_side=True,
+             jpeg_quality=85), 14),
     # matplotlib draws its triangles without anti-aliasing: every pixel an edge touches is
     # the triangle's, and its sides meet the bar's width two pixels too far out.
     "vertical, high end at the bottom, no outline, extend min (twilight), labels left, 150 dpi": (

@@ -752,17 +752,18 @@ def _longest_chain(values, max_step, bridge=None):
     return int(values[starts[best]]), int(values[stops[best]])
 
 
-def _run_through(flags, centre):
-    """Length of the run of True in ``flags`` through index ``centre`` (0 when it is False)."""
+def _run_bounds(flags, centre):
+    """(first, last) index of the run of True in ``flags`` through ``centre``; (None, None)
+    when it is False there."""
     if centre < 0 or centre >= flags.size or not flags[centre]:
-        return 0
+        return None, None
     left = centre
     while left > 0 and flags[left - 1]:
         left -= 1
     right = centre
     while right < flags.size - 1 and flags[right + 1]:
         right += 1
-    return right - left + 1
+    return left, right
 
 
 def _extension_ends(image, page_rgb, start, end, first, stop):
@@ -806,11 +807,20 @@ def _extension_ends(image, page_rgb, start, end, first, stop):
         return coverage, np.abs(towards).max(axis=1) > least_contrast
 
     def widths_at(slices):
-        # A pixel is inside when it is at least half way from the page to the slice's centre
-        # colour: a half-covered edge pixel counts half, on straight and slanted edges alike.
+        # The run of pixels at least half way from the page to the slice's centre colour,
+        # through the centre; its edge pixels and their outer neighbours count by how far
+        # they are (an anti-aliased edge's pixel by the share of it covered): the width to a
+        # fraction of a pixel, where whole pixels step by two at once on a symmetric triangle.
         coverage, strong = coverage_at(slices)
         inside = (coverage >= 0.5) & strong[:, None]
-        return np.array([_run_through(row, middle) for row in inside], float)
+        widths = np.zeros(len(inside))
+        for index, (row, covered) in enumerate(zip(inside, coverage)):
+            left, right = _run_bounds(row, middle)
+            if left is None:
+                continue
+            share = np.clip(covered[max(left - 1, 0):right + 2], 0.0, 1.0)
+            widths[index] = float(share.sum())
+        return widths
 
     def hard_edged(slices):
         # Whether the slices' edges are drawn without anti-aliasing: the pixels just outside

@@ -103,11 +103,15 @@ def dark_mask(lum, page=None) -> bool:
 def _runs(mask, min_length):
     """Runs of True along axis 1: arrays (row, start, end) with end exclusive."""
     rows, cols = mask.shape
-    padded = np.zeros((rows, cols + 2), dtype=np.int8)
+    padded = np.zeros((rows, cols + 2), dtype=bool)
     padded[:, 1:-1] = mask
-    change = np.diff(padded, axis=1)
-    start_rows, starts = np.nonzero(change == 1)
-    _, ends = np.nonzero(change == -1)
+    # Each padded row starts and ends False, so its changes alternate start, end: one pass
+    # over the flattened changes finds both (two 2-D nonzero calls took six times as long at
+    # 12 MP, where this runs six times per figure).
+    changes = np.flatnonzero(padded[:, 1:] != padded[:, :-1])
+    starts, ends = changes[0::2], changes[1::2]
+    start_rows, starts = np.divmod(starts, cols + 1)
+    ends = ends - start_rows * (cols + 1)
     keep = ends - starts >= min_length
     return start_rows[keep], starts[keep], ends[keep]
 

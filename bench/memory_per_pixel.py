@@ -16,7 +16,9 @@ RGBA PNG (the widest pixel format Pillow converts from), with four corner GCPs i
 that the output grid has about as many pixels as the figure.
 
 Prints, per option set and size, the job's peak in MiB and bytes per figure pixel, and the
-estimate of ``memory_budget.estimate_job_bytes`` beside it (the estimate must stay above).
+estimate of ``memory_budget.estimate_job_bytes`` beside it (the estimate must stay above);
+with several sizes, also the bytes each further figure pixel costs (the slope between the
+smallest and the largest figure) and the fixed part that does not grow with the figure.
 """
 import argparse
 import json
@@ -137,6 +139,7 @@ def main():
     parser.add_argument("--stages", action="store_true",
                         help="also print the estimate of each stage")
     arguments = parser.parse_args()
+    peaks = {}
     with tempfile.TemporaryDirectory() as folder:
         print(f"{'options':<18}{'figure':>10}{'grid':>12}{'peak MiB':>10}{'B/px':>8}"
               f"{'estimate MiB':>14}{'est/peak':>9}")
@@ -153,6 +156,16 @@ def main():
                       flush=True)
                 if arguments.stages:
                     print(f"{'':<16}estimated stages (MiB, no margin): {row['stages']}")
+                peaks.setdefault(name, []).append((pixels, row["peak"]))
+        if len(arguments.sizes) > 1:
+            # What each further figure pixel costs, and the part that does not grow with the
+            # figure (imports the job makes, look-up tables, the report's pictures), from the
+            # smallest and the largest figure.
+            print(f"\n{'options':<18}{'B / further px':>16}{'fixed MiB':>11}")
+            for name, measured in peaks.items():
+                (small, small_peak), (large, large_peak) = min(measured), max(measured)
+                slope = (large_peak - small_peak) / (large - small)
+                print(f"{name:<18}{slope:>16.1f}{(large_peak - slope * large) / 2**20:>11.0f}")
 
 
 if __name__ == "__main__":

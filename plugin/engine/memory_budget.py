@@ -42,6 +42,11 @@ REDUCTION_PIXEL = 1 + 4 + 16
 #: ... and the grid DBSCAN (eps >= 2 or min_samples >= 3): its core components beside the
 #: labels (int32) and the boundary cores' coordinates.
 GRID_DBSCAN_PIXEL = 4 + 4
+#: Entries of the decoder's look-up tables, indexed by 24-bit colour code (a colour-seen mask,
+#: then values as float32, and on request distances as float32 and classes as int16): only
+#: the pages of the colours present become resident, which with a JPEG's noise is all of
+#: them. Held while decoding only, counted with the fixed costs.
+LOOKUP_TABLE_BYTES = 1 << 24
 #: Per figure pixel, the search for a native grid of cells (NATIVE_GRID automatic): the
 #: decoded-pixel mask it is given (1 byte) and the plot area's luma (float32); and, whatever the
 #: size, its blocks of 2 million pixels' luma steps, the noise sample and the uniformity check's
@@ -50,11 +55,14 @@ GRID_DBSCAN_PIXEL = 4 + 4
 #: a quarter to a half (with the mask), and still do where the plot area fills the figure.
 LATTICE_SEARCH_PIXEL = 7
 LATTICE_SEARCH_FIXED = 8 * 2 ** 20
-#: Per decoded pixel, the rebuilt field of OUTPUT_RECONSTRUCTION (float32), the data mask
-#: and the sample of the statistics; its interpolation's blocks are in RECONSTRUCTION_CHUNK.
+#: Per decoded pixel, the rebuilt field of OUTPUT_RECONSTRUCTION (float32) and what the
+#: points' triangulation leaves (Qhull's ~600 bytes a point, one point per some hundred
+#: pixels on a figure of small cells; handed back, see :func:`release_freed_memory`).
 RECONSTRUCTION_PIXEL = 8
-#: ... and the triangulation of the points and one interpolation block.
-RECONSTRUCTION_CHUNK = 64 * 2 ** 20
+#: ... and one interpolation block (2**17 pixels, ~200 bytes each) with the statistics'
+#: sample. Measured on a 36 MP figure of 16 px cells (140,000 points): the rebuilt field and
+#: 115 MiB beside it, against 137 + 32 MiB here.
+RECONSTRUCTION_CHUNK = 32 * 2 ** 20
 #: Per figure pixel, reading the figure's own face (``detection/``: frame, colorbar, labels)
 #: beside the figure: the luma (float32) and its float32 RGB temporary, the dark, edge and
 #: ink masks, the glyphs' labels (int32), the colorbar's samples; measured (tracemalloc) 17 B
@@ -77,9 +85,15 @@ WARP_CHUNK_PIXEL = 128
 WARP_CHUNK_ROWS = 512
 #: GDAL's warper: its working buffers (``warping.WARP_MEMORY_LIMIT``) and their overhead.
 GDAL_WARP_BUFFERS = 32 * 2 ** 20
-#: Fixed costs beyond the imported packages: the colour look-up tables (2**24 entries), the
-#: report's picture, GDAL's block cache while writing, the thin plate spline's systems.
-FIXED_OVERHEAD = 128 * 2 ** 20
+#: GDAL's block cache while writing (``writing.WRITE_CACHE_BYTES``), at most the raster.
+WRITE_CACHE = 64 * 2 ** 20
+#: Fixed costs beyond the imported packages and the stages' own: what the job imports
+#: (pyproj's database, GDAL's drivers), the thin plate spline's systems; the HTML report
+#: written after the job (matplotlib and its pictures, measured +27 MiB beside the decode at
+#: 1 MP, +150 MiB at 36 MP) within the margin and the look-up tables' room, let go by then.
+FIXED_OVERHEAD = 32 * 2 ** 20
+#: ``detectfigure``'s fixed costs (its report's drawing, the OCR engine).
+DETECTION_FIXED = 128 * 2 ** 20
 #: A job takes at most a quarter of the machine's memory by default, and never less than
 #: this: QGIS, its other layers and the desktop must keep running beside it.
 DEFAULT_JOB_MEMORY_FLOOR = 4 * 2 ** 30
@@ -110,6 +124,9 @@ class JobSize:
     own_warp : bool
         True when the engine warps with its own row blocks (thin plate spline, projective);
         False when GDAL's warper does it or the figure's own pixel grid is written.
+    own_grid : bool
+        True when the output grid is the plot area's own pixels (``OutputGrid.figure_box``):
+        nothing is resampled, the outputs are views of the figure-frame rasters.
     native_grid : bool
         True when a native grid of cells is searched for (NATIVE_GRID automatic).
     detection : bool
@@ -133,6 +150,7 @@ class JobSize:
     grid_dbscan: bool = False
     native_grid: bool = True
     own_warp: bool = True
+    own_grid: bool = False
     detection: bool = False
     decode: bool = True
 
@@ -186,51 +204,64 @@ def estimate_job_bytes(size) -> "MemoryEstimate":
         stages = {"reading": read, "detection": detection,
                   "report": figure * (KEPT_FIGURE + 1 + DETECTION_REPORT_PIXEL)}
         peak = max(stages, key=stages.get)
-        return MemoryEstimate(int(stages[peak] * SAFETY_FACTOR + FIXED_OVERHEAD), stages,
-                              {"figure": stages[peak], "fixed": FIXED_OVERHEAD})
+        return MemoryEstimate(int(stages[peak] * SAFETY_FACTOR + DETECTION_FIXED), stages,
+                              {"figure": stages[peak], "fixed": DETECTION_FIXED})
     decoded = min(size.decoded_pixels or figure, figure)
     output = size.output_pixels
     # Arrays in the figure's frame kept from decoding to the end: the figure, values
-    # (float32), the examined and matched masks, and on request the distance (float32), the
-    # class index (int16 + a float32 copy to warp) and the denoised copy of the figure.
-    kept = KEPT_FIGURE + 4 + 1 + 1
-    kept += 4 * size.distance_output + 6 * size.discrete + 3 * size.denoise
-    warped_bytes = (OUTPUT_BAND * (1 + size.distance_output + size.reconstruction_output)
-                    + CLASS_BAND * size.discrete)
-
-    # Decoding: the examined mask's box-mask temporaries; the denoiser's per-channel pass.
-    decode = figure * (kept + 2 + 2 * size.denoise)
+    # (float32), and on request the distance (float32) and the class index (int16).
+    kept = KEPT_FIGURE + 4 + 4 * size.distance_output + 2 * size.discrete
+    # Decoding: the examined and matched masks, the examined mask's box-mask temporaries and
+    # the denoised copy of the figure, all let go once decoded.
+    decode = figure * (kept + 1 + 1 + 2 + 3 * size.denoise)
     lattice = (figure * (kept + LATTICE_SEARCH_PIXEL) + LATTICE_SEARCH_FIXED
                if size.native_grid else 0)
+    # Reducing: the flat mask, labels and gathered values; then, once they are let go, the
+    # rebuilt field and one interpolation block.
+    dbscan = decoded * GRID_DBSCAN_PIXEL if size.grid_dbscan else 0
     reconstruction = (decoded * RECONSTRUCTION_PIXEL + RECONSTRUCTION_CHUNK
                       if size.reconstruction_output else 0)
-    dbscan = decoded * GRID_DBSCAN_PIXEL if size.grid_dbscan else 0
-    reduce = figure * kept + decoded * REDUCTION_PIXEL + dbscan + reconstruction
+    reduce = figure * kept + max(decoded * REDUCTION_PIXEL + dbscan, reconstruction)
+    rebuilt = decoded * OUTPUT_BAND * size.reconstruction_output
 
-    # Warping: every output band, and one chunk of coordinates of the engine's own warp, or
-    # GDAL's copy of the plot area of the band it warps (4 bytes a decoded pixel) and its
-    # working buffers.
-    if size.own_warp:
+    # Warping: every output band, beside the rebuilt field (warped first, then let go) and
+    # a native grid's float32 copy of the class index; on the plot area's own pixel grid the
+    # outputs are views of the figure-frame rasters and nothing is made. The engine's own
+    # warp adds a chunk of coordinates, GDAL's warper its working buffers (it reads the
+    # rasters where they lie).
+    warped_bytes = (OUTPUT_BAND * (1 + size.distance_output + size.reconstruction_output)
+                    + CLASS_BAND * size.discrete)
+    native_classes = figure * 4 * (size.discrete and size.native_grid)
+    if size.own_grid:
+        outputs, chunk = 0, 0
+    elif size.own_warp:
+        outputs = output * warped_bytes
         chunk = min(output, WARP_CHUNK_ROWS * max(size.output_width, 1)) * WARP_CHUNK_PIXEL
     else:
-        chunk = decoded * 4 + GDAL_WARP_BUFFERS
-    warp = figure * kept + output * warped_bytes + chunk
+        outputs, chunk = output * warped_bytes, GDAL_WARP_BUFFERS
+    warp = figure * kept + native_classes + rebuilt + outputs + chunk
     # Writing and the report (in the Processing algorithm): the job's result, figure-frame
-    # values, distance and class index included, plus one band's temporaries.
-    kept_to_end = KEPT_FIGURE + 4 + 4 * size.distance_output + 2 * size.discrete
-    write = figure * kept_to_end + output * (warped_bytes + WRITE_TEMPORARIES)
+    # values, distance and class index included (on the own grid the rebuilt field too, which
+    # its output is a view of), plus one band's temporaries.
+    write = (figure * kept + (rebuilt if size.own_grid else outputs)
+             + output * WRITE_TEMPORARIES + min(WRITE_CACHE, output * warped_bytes))
 
     stages = {"reading": read, "detection": detection, "decoding": decode, "native grid search": lattice,
               "reducing": reduce, "warping": warp, "writing": write}
     peak = max(stages, key=stages.get)
-    parts = {"figure": stages[peak], "fixed": FIXED_OVERHEAD}
-    if peak == "reducing":
+    # The decoder's look-up tables do not grow with the figure nor the grid: with the fixed
+    # costs, outside the margin (they are counted whole, their worst case).
+    fixed = FIXED_OVERHEAD + LOOKUP_TABLE_BYTES * (1 + 4 + 4 * size.distance_output
+                                                   + 2 * size.discrete)
+    parts = {"figure": stages[peak], "fixed": fixed}
+    if peak == "reducing" and reconstruction > decoded * REDUCTION_PIXEL + dbscan:
         parts = {"figure": reduce - reconstruction, "reconstruction": reconstruction,
-                 "fixed": FIXED_OVERHEAD}
+                 "fixed": fixed}
     elif peak in ("warping", "writing"):
-        out = stages[peak] - figure * (kept if peak == "warping" else kept_to_end)
-        parts = {"figure": stages[peak] - out, "output grid": out, "fixed": FIXED_OVERHEAD}
-    total = int(stages[peak] * SAFETY_FACTOR + FIXED_OVERHEAD)
+        out = stages[peak] - figure * kept - (rebuilt if peak == "warping" or size.own_grid
+                                             else 0) - native_classes * (peak == "warping")
+        parts = {"figure": stages[peak] - out, "output grid": out, "fixed": fixed}
+    total = int(stages[peak] * SAFETY_FACTOR + fixed)
     return MemoryEstimate(total, stages, parts)
 
 
@@ -466,6 +497,7 @@ def job_size(settings, header, plot_box, grid, grid_dbscan, detection=False) -> 
         grid_dbscan=grid_dbscan,
         native_grid=getattr(settings, "native_grid", "auto") != "off",
         own_warp=int(settings.transform) in (3, 5),  # thin plate spline, projective
+        own_grid=getattr(grid, "figure_box", None) is not None,
         detection=detection)
 
 

@@ -294,15 +294,33 @@ def test_too_large_jobs_name_what_to_change(monkeypatch, size, parameter):
     assert re.search(r"would need about \d+(\.\d)? GiB", message)
 
 
-def test_estimate_stays_above_the_measured_peak(tmp_path):
-    """The sample job's peak resident memory, measured in a child, stays under its estimate."""
+@pytest.mark.parametrize("options", [
+    dict(distance_output=True, reconstruction_output=True),
+    dict(distance_output=True, reconstruction_output=True, denoise=True, report=True),
+    dict(native_grid="off", target_crs=None, report=True, distance_output=True),
+    dict(figure="jpeg", distance_output=True)])
+def test_estimate_stays_above_the_measured_peak(tmp_path, options):
+    """The sample job's peak resident memory, measured in a child that writes its outputs as
+    the Processing algorithm does (the report too when asked), stays under its estimate: with
+    the rasters warped to UTM 32N or on the figure's own grid, and read from a JPEG, whose
+    noise fills the decoder's look-up tables."""
+    options = dict(options)
+    report = options.pop("report", False)
+    figure = FIGURE
+    if options.pop("figure", None) == "jpeg":
+        from PIL import Image
+
+        figure = tmp_path / "sample.jpg"
+        with Image.open(FIGURE) as image:
+            image.convert("RGB").save(figure, quality=70)
+    options.setdefault("target_crs", "EPSG:32632")
     code = textwrap.dedent(f"""
         import json, sys
         sys.path.insert(0, {str(REPO_ROOT / 'tests')!r})
         from sample_figure import expose_package, sample_extents
         expose_package()
-        import numpy, scipy.ndimage, scipy.spatial, rasterio, pyproj, PIL.Image, matplotlib
-        from colormap_decoder.plugin.engine import pipeline, writing
+        import numpy, scipy.ndimage, scipy.spatial, rasterio, pyproj, PIL.Image
+        from colormap_decoder.plugin.engine import decode_report, pipeline, writing
 
         def status(key):
             for line in open("/proc/self/status"):
@@ -311,16 +329,23 @@ def test_estimate_stays_above_the_measured_peak(tmp_path):
 
         extent = tuple(float(v) for v in sample_extents()["PLOT_AREA"].split(","))
         settings = pipeline.DecodeSettings(
-            figure_path={str(FIGURE)!r}, gcps_path={str(POINTS_FILE)!r},
-            target_crs="EPSG:32632", colormap="viridis", vmin=0.0, vmax=4000.0,
-            plot_area_extent=extent, distance_output=True, reconstruction_output=True)
+            figure_path={str(figure)!r}, gcps_path={str(POINTS_FILE)!r},
+            colormap="viridis", vmin=0.0, vmax=4000.0, plot_area_extent=extent,
+            **{options!r})
         found = {{}}
         check = pipeline.check_memory
         pipeline.check_memory = lambda *a, **k: found.setdefault("estimate", check(*a, **k))
         baseline = status("VmRSS")
         result = pipeline.decode_map(settings)
-        writing.write_geotiff({str(tmp_path / 'out.tif')!r}, [result.values, result.distance],
-                              result.grid.geotransform, result.grid.crs_wkt)
+        for name in ("values", "distance", "reconstruction_grid"):
+            if getattr(result, name) is not None:
+                writing.write_geotiff({str(tmp_path)!r} + "/" + name + ".tif",
+                                      [getattr(result, name)], result.grid.geotransform,
+                                      result.grid.crs_wkt)
+                if name != "values":
+                    setattr(result, name, None)
+        if {report!r}:
+            decode_report.write_decode_report({str(tmp_path / 'report.html')!r}, result)
         print(json.dumps([status("VmHWM") - baseline, found["estimate"].total]))
     """)
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

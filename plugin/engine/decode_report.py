@@ -255,12 +255,22 @@ def _step(shape):
     return max(1, int(math.ceil(max(shape) / PICTURE_SIDE)))
 
 
+#: Values coloured at a time by :func:`_scale_colours`: the scale's interpolation holds some
+#: 120 bytes a value (70 MiB for a whole 760 px picture at once).
+COLOUR_BLOCK = 1 << 16
+
+
 def _scale_colours(result, values):
     """sRGB of each value in the decode's colour scale (NO_DATA_RGB where NaN)."""
-    fractions = np.clip(result.mapping.to_fraction(np.nan_to_num(values)), 0.0, 1.0)
-    rgb = result.decoder.scale.colour_at(fractions.ravel()).reshape(values.shape + (3,))
+    values = np.asarray(values)
+    fractions = np.clip(result.mapping.to_fraction(np.nan_to_num(values)), 0.0, 1.0).ravel()
+    rgb = np.empty((fractions.size, 3))
+    for start in range(0, fractions.size, COLOUR_BLOCK):
+        part = slice(start, start + COLOUR_BLOCK)
+        rgb[part] = result.decoder.scale.colour_at(fractions[part])
+    rgb = rgb.reshape(values.shape + (3,))
     rgb[~np.isfinite(values)] = NO_DATA_RGB
-    return np.clip(rgb, 0, 1)
+    return np.clip(rgb, 0, 1, out=rgb)
 
 
 def _field_picture(result, values, with_points):

@@ -147,6 +147,20 @@ def test_report_counts_in_blocks_what_it_counted_on_whole_figures(contourf, monk
     assert all(count > 0 for count in counts[:4])
 
 
+def test_report_colours_its_pictures_in_blocks_as_all_at_once(contourf, monkeypatch):
+    """The report's pictures colour their values a block at a time (the colour scale's
+    interpolation holds some 120 bytes a value): the colours of the whole picture at once."""
+    _, result = contourf
+    values = result.values[::3, ::3]
+    monkeypatch.setattr(decode_report, "COLOUR_BLOCK", 1000)
+    blocks = decode_report._scale_colours(result, values)
+    fractions = np.clip(result.mapping.to_fraction(np.nan_to_num(values)), 0.0, 1.0)
+    whole = result.decoder.scale.colour_at(fractions.ravel()).reshape(values.shape + (3,))
+    whole[~np.isfinite(values)] = decode_report.NO_DATA_RGB
+    assert values.size > 3 * 1000 and np.isnan(values).any()
+    assert np.array_equal(blocks, np.clip(whole, 0, 1))
+
+
 def test_transparency_is_counted_in_blocks_too(tmp_path, monkeypatch):
     from PIL import Image
 

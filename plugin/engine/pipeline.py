@@ -421,6 +421,9 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
         settings = answers.settings
         for line in answers.messages:
             say(line)
+        for warning in answers.warnings:
+            warnings.append(warning)
+            say(warning)
 
     if georeference is None:
         with times("prepare"):

@@ -257,6 +257,98 @@ def test_cartopy_mercator_map_georeferenced_in_mercator(tmp_path, shared_data):
     assert p95[0] <= 2 * p95[1], p95
 
 
+def render_cartopy_age(path, shared_data, projection, extent, dpi, grid_lines):
+    """The age grid on a cartopy map with gridline labels outside the frame (no tick marks),
+    grid lines drawn (0.6 pt, gray) or not; a colorbar. Returns cartopy's (lon, lat) -> pixel."""
+    import cartopy.crs as ccrs
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    grid, _ = age_grid(shared_data)
+    rows = slice(int((90 - extent[3]) * 3), int((90 - extent[2]) * 3) + 1)
+    cols = slice(int((extent[0] + 180) * 3), int((extent[1] + 180) * 3) + 1)
+    figure = plt.figure(figsize=(8, 6), dpi=dpi)
+    axes = figure.add_axes([0.1, 0.08, 0.7, 0.86], projection=projection)
+    image = axes.imshow(grid[rows, cols], extent=(extent[0] - 1 / 6, extent[1] + 1 / 6,
+                                                  extent[2] - 1 / 6, extent[3] + 1 / 6),
+                        transform=ccrs.PlateCarree(), cmap="viridis", vmin=0, vmax=180,
+                        origin="upper", interpolation="nearest")
+    axes.set_extent(extent, crs=ccrs.PlateCarree())
+    lines = axes.gridlines(draw_labels=True, linewidth=0.6 if grid_lines else 0, color="gray",
+                           alpha=1.0 if grid_lines else 0.0)
+    lines.top_labels = False
+    lines.right_labels = False
+    figure.colorbar(image, cax=figure.add_axes([0.84, 0.08, 0.025, 0.86]))
+    figure.canvas.draw()
+    height = figure.canvas.get_width_height()[1]
+
+    def pixel(lon, lat):
+        x, y = projection.transform_point(lon, lat, ccrs.PlateCarree())
+        column, row = axes.transData.transform((x, y))
+        return float(column), float(height - row)
+
+    figure.savefig(path, dpi=dpi)
+    plt.close(figure)
+    return pixel
+
+
+def corner_errors(result, extent, pixel):
+    """Pixels between where the decode and cartopy put the map's corners."""
+    from pyproj import Transformer
+
+    to_source = Transformer.from_crs("EPSG:4326", result.georeference.source_crs, always_xy=True)
+    errors = []
+    for lon in extent[:2]:
+        for lat in extent[2:]:
+            column, row = result.georeference.pixel_transform.map_to_pixel(
+                *to_source.transform(lon, lat))
+            truth_column, truth_row = pixel(lon, lat)
+            errors.append(float(np.hypot(column - truth_column, row - truth_row)))
+    return errors
+
+
+@pytest.mark.parametrize("projection_name", ["PlateCarree", "Mercator"])
+def test_cartopy_grid_lines_two_pixels_wide_place_their_labels(tmp_path, shared_data,
+                                                               projection_name):
+    """cartopy's 0.6 pt grid lines at 222 dpi, two pixels wide, place the labels (no tick
+    marks) by themselves, and the map's corners come within a pixel of cartopy's transform (the
+    labels' own centres, biased upward, were averaged in with the lines: 1.1-1.6 px off with
+    nothing said; 2.7-3.0 px while echoes 3 px beside each line were taken for lines)."""
+    import cartopy.crs as ccrs
+
+    extent = (-40, 20, -45, 0)
+    projection = getattr(ccrs, projection_name)()
+    path = tmp_path / "map.png"
+    pixel = render_cartopy_age(path, shared_data, projection, extent, 222, grid_lines=True)
+    auto = decode_map(DecodeSettings(figure_path=str(path), scale_automatic=True))
+    errors = corner_errors(auto, extent, pixel)
+    print("corner errors px", errors, auto.warnings)
+    assert max(errors) <= 1.0, errors
+
+
+def test_labels_without_ticks_or_grid_lines_warn_how_far_off_they_may_be(tmp_path, shared_data):
+    """cartopy's latitude labels with neither tick marks nor grid lines: matplotlib centres them
+    on the parallel by their text box, their ink sits higher. The decode says so in a warning
+    giving the offset to expect, and the corners lie about that far off (within 1.5 times it)."""
+    import re
+
+    import cartopy.crs as ccrs
+
+    extent = (-40, 20, -45, 0)
+    path = tmp_path / "map.png"
+    pixel = render_cartopy_age(path, shared_data, ccrs.Mercator(), extent, 186, grid_lines=False)
+    auto = decode_map(DecodeSettings(figure_path=str(path), scale_automatic=True))
+    errors = corner_errors(auto, extent, pixel)
+    print("corner errors px", errors, auto.warnings)
+    said = [w for w in auto.warnings if "no tick marks or grid lines beside them" in w]
+    assert said, auto.warnings
+    assert "give GCPS" in said[0]
+    offset = float(re.search(r"off along y by about ([0-9.]+) px", said[0]).group(1))
+    assert max(errors) <= 1.5 * offset, (errors, offset)
+
+
 # -- Axis titles that name the unit ----------------------------------------------------------
 def kilauea_metres(shared_data):
     import rasterio

@@ -43,6 +43,8 @@ class Answers:
     gcps: Optional[GroundControlPoints] = None
     messages: list = field(default_factory=list)
     figure_rgb: object = None
+    #: What may make the answers wrong though they were accepted (also logged as warnings).
+    warnings: list = field(default_factory=list)
 
 
 def bar_levels(rgb, layout, bar) -> tuple | None:
@@ -228,6 +230,10 @@ def _answer_gcps(answers, layout):
                                        crs=gcp_crs, source="the figure's axis labels",
                                        labels=names)
     answers.settings = dataclasses.replace(settings, gcp_crs=gcp_crs)
+    for name, axis in (("x", x_axis), ("y", y_axis)):
+        warning = _placed_by_label_centres(name, axis)
+        if warning:
+            answers.warnings.append(warning)
     answers.messages.append(
         f"GCPS made from the axis labels: {len(pixels)} points (each x tick with each y tick); "
         f"tick-fit residuals x {x_axis.fit.rmse_px:.2f} px RMS (max "
@@ -284,6 +290,34 @@ def _curved_graticule(rgb, layout, reading):
             "the graticule is curved (a conic, polar or other projection whose lines of "
             "constant longitude or latitude are not straight across the map), so pairing an "
             "x tick with a y tick does not give a point of the map"]
+
+
+#: Renderers centre a label beside a vertical side on its tick by the text's layout box, which
+#: reaches below the baseline, not by its ink: matplotlib's and cartopy's latitude labels
+#: have their digits' ink about this share of its height above the tick (2.3-3.5 px measured
+#: at 186-222 dpi; the label's own ink cannot tell how much).
+LABEL_CENTRE_OFFSET_SHARE = 0.15
+
+
+def _placed_by_label_centres(name, axis):
+    """A warning when most of a vertical side's labels have neither tick marks nor grid lines
+    beside them (cartopy's gridliner without lines): their ink centres place the GCPs, which may be
+    off along y by :data:`LABEL_CENTRE_OFFSET_SHARE` of the label height. None otherwise (tick
+    marks place the labels; a horizontal side's labels are centred along it by their ink)."""
+    kept = axis.kept
+    placed = sum(label.tick_position is not None for label in kept)
+    if axis.side not in ("left", "right") or axis.rotated or not kept or placed >= 0.5 * len(kept):
+        return None
+    height = float(np.median([label.box[3] - label.box[1] for label in kept]))
+    uncertainty = LABEL_CENTRE_OFFSET_SHARE * height
+    if uncertainty < 1.0:
+        return None
+    return (f"The {name} axis' labels ({axis.side} side) have no tick marks or grid lines beside "
+            f"them: the GCPs are placed at the labels' centres, and renderers centre a label's "
+            f"text box, not its ink, on the tick (matplotlib's and cartopy's ink sits about "
+            f"{LABEL_CENTRE_OFFSET_SHARE:.2f} of its height above it: {uncertainty:.1f} px here, "
+            f"for labels {height:.0f} px high), so the georeferencing may be off along {name} by "
+            f"about {uncertainty:.1f} px. Check it in the report, or give GCPS.")
 
 
 def _converging_ticks(layout, reading):

@@ -3,16 +3,19 @@
 Run by hand (never by the tests; a figure takes 5-30 s on a shared machine):
 
     /usr/bin/python3 bench/sweep_auto_decode.py --seed 1 --count 8 [--only RENDERER]
-        [--keep FOLDER] [--json results.json]
+        [--keep FOLDER] [--json results.json] [--code OTHER_CHECKOUT] [--verbose]
 
 Each figure is drawn from a real grid (``../shared/data``, matplotlib's sample data) over a random
 sub-region, by a random renderer: matplotlib ``imshow`` (nearest or bilinear), ``pcolormesh`` or
 ``contourf`` on plain axes (degrees with hemisphere letters, signed decimal degrees, or metres);
 cartopy plate carrée or Mercator with gridline labels (grid lines drawn or not); cartopy Lambert
-conformal or north polar stereographic with gridline labels on a rectangular frame (figures no
-affine GCPs can georeference: they must be refused or warned about); GMT ``grdimage`` + ``psscale``
-(linear ``-JX`` in degrees or metres, Mercator ``-JM``). With a random colormap (reversed or not), a
-vertical or horizontal colorbar, figure size, dpi 80-250, PNG or JPEG quality 60-95.
+conformal or north polar stereographic with gridline labels on a rectangular frame; GMT
+``grdimage`` + ``psscale`` (linear ``-JX`` in degrees or metres, Mercator ``-JM``, and Lambert
+conformal ``-JL`` or polar stereographic ``-JS`` in a rectangular frame ticked on all four sides,
+grid lines drawn or not). The conic and polar maps have no affine pixel -> lon/lat transform:
+decoded from their axis labels they are wrong, so they must be refused or warned about. With a
+random colormap (reversed or not), a vertical or horizontal colorbar, figure size, dpi 80-250,
+PNG or JPEG quality 60-95.
 
 Each is decoded as ``decodemap`` with only INPUT and GCP_CRS (``pipeline.decode_map`` with
 ``gcp_crs`` and SCALE automatic) and compared with the renderer's own truth:
@@ -110,11 +113,14 @@ def load_grids():
 
     def from_raster(name, path, crs, band=1, scale=1.0):
         with rasterio.open(path) as dataset:
-            values = dataset.read(band).astype(float) * scale
+            values = dataset.read(band).astype(float)
             nodata = dataset.nodata
             transform = dataset.transform
+            # netCDF packing (ERA-Interim stores short integers with a scale and an offset).
+            packing = dataset.scales[band - 1], dataset.offsets[band - 1]
         if nodata is not None:
             values[values == nodata] = np.nan
+        values = (values * packing[0] + packing[1]) * scale
         values[np.abs(values) > 1e20] = np.nan
         x = transform.c + (np.arange(values.shape[1]) + 0.5) * transform.a
         y = transform.f + (np.arange(values.shape[0]) + 0.5) * transform.e
@@ -377,8 +383,10 @@ def render_cartopy(rng, grids, folder, index, projection_name=None):
                          south + inset * (north - south), north - inset * (north - south)],
                         crs=ccrs.PlateCarree())
     lines_drawn = bool(rng.random() < 0.5)
+    # Labels outside the frame, as on plate carrée (cartopy writes a conic's inside by default).
     gridlines = axes.gridlines(draw_labels=True, linewidth=0.6 if lines_drawn else 0,
-                               color="gray", alpha=1.0 if lines_drawn else 0.0)
+                               color="gray", alpha=1.0 if lines_drawn else 0.0,
+                               x_inline=False, y_inline=False)
     if rng.random() < 0.6:
         gridlines.top_labels = False
         gridlines.right_labels = False
@@ -413,7 +421,10 @@ def render_gmt(rng, grids, folder, index):
     """GMT grdimage + psscale: -JX in degrees or metres, or Mercator -JM."""
     work = folder / f"gmt{index}"
     work.mkdir(exist_ok=True)
-    choice = str(rng.choice(["linear-degrees", "linear-metres", "mercator"]))
+    choice = str(rng.choice(["linear-degrees", "linear-metres", "mercator", "mercator",
+                             "conic", "polar"]))
+    if choice in ("conic", "polar"):
+        return render_gmt_converging(rng, grids, work, folder, index, choice)
     name = str(rng.choice(["kilauea", "vinschgau"] if choice == "linear-metres" else
                           ["age", "jacksboro", "topobathy"]))
     grid = grids[name].sub(rng, 40, 260)
@@ -481,15 +492,7 @@ def render_gmt(rng, grids, folder, index):
     else:
         extent, crs = region, grid.crs
     bar_box = None  # psscale's box is not computed: its error is not reported
-    src = work / "fig.png"
-    if jpeg:
-        from PIL import Image
-
-        path = str(folder / f"figure{index}.jpg")
-        Image.open(src).convert("RGB").save(path, quality=jpeg)
-    else:
-        path = str(folder / f"figure{index}.png")
-        shutil.copy(src, path)
+    path = save_png_or_jpeg(work / "fig.png", folder / f"figure{index}", jpeg)
     return Truth(path, f"GMT {choice} {grid.name} {cmap_name}{'_r' if reversed_ else ''} "
                  f"{'h' if horizontal else 'v'}bar {dpi}dpi {'jpeg' + str(jpeg) if jpeg else 'png'}"
                  f"{' grid' if 'g' in frame.split()[0] else ''}",
@@ -497,6 +500,82 @@ def render_gmt(rng, grids, folder, index):
                  # grdimage draws one image pixel per node, which Ghostscript scales up.
                  "nearest",
                  gcp_crs=grid.crs)
+
+
+#: Ocean regions of the age grid (west, south, east, north: the frame's lower-left and
+#: upper-right corners) for conic and polar maps in a rectangular frame.
+#: The small ones (15-20° across) have each side's labels evenly spaced within a pixel or two.
+CONVERGING_REGIONS = ((-165, 20, -135, 45), (-160, 25, -140, 40), (-60, 22, -20, 48),
+                      (-50, 30, -30, 42), (150, 15, 180, 40), (-40, -50, 0, -25),
+                      (60, -45, 100, -20), (-160, 25, -145, 37), (-50, 30, -35, 40),
+                      (160, 20, 175, 32), (-35, -40, -20, -28))
+
+
+def render_gmt_converging(rng, grids, work, folder, index, choice):
+    """GMT Lambert conformal (``-JL``) or polar stereographic (``-JS``) map of the age grid in a
+    rectangular frame (``-R...+r``) ticked on all four sides, with or without grid lines: no
+    affine pixel -> lon/lat transform exists (the sweep expects a refusal or a warning)."""
+    from pyproj import Transformer
+
+    west, south, east, north = CONVERGING_REGIONS[int(rng.integers(len(CONVERGING_REGIONS)))]
+    middle_lon, middle_lat = 0.5 * (west + east), 0.5 * (south + north)
+    (width_in, height_in), dpi, jpeg, horizontal = choose_look(rng)
+    map_width = min(width_in - 2.6, height_in * 1.2)
+    if choice == "conic":
+        lat1, lat2 = south + 0.25 * (north - south), north - 0.25 * (north - south)
+        projection = f"L{middle_lon:g}/{middle_lat:g}/{lat1:g}/{lat2:g}/{map_width:.3f}i"
+        proj = (f"+proj=lcc +lon_0={middle_lon} +lat_0={middle_lat} +lat_1={lat1} +lat_2={lat2} "
+                "+ellps=WGS84 +units=m +no_defs")
+    else:
+        pole = 90 if middle_lat > 0 else -90
+        projection = f"S{middle_lon:g}/{pole}/{map_width:.3f}i"
+        proj = f"+proj=stere +lat_0={pole} +lon_0={middle_lon} +ellps=WGS84 +units=m +no_defs"
+    region = f"-R{west}/{south}/{east}/{north}+r"
+    cmap_name, reversed_ = random_colormap(rng, GMT_COLORMAPS)
+    grid = grids["age"]
+    vmin, vmax = 0.0, float(rng.choice([150.0, 180.0, 200.0]))
+    frame = "-Baf -BWSne" if rng.random() < 0.6 else "-Bafg -BWSne"
+    x_off, y_off = 1.0, (1.0 if not horizontal else 1.8)
+    bar = ("-DJBC+w4i/0.2i+o0/0.5i+h" if horizontal else "-DJRM+w3.5i/0.2i+o0.5i/0")
+    run_gmt(work,
+            f"gmt makecpt -C{cmap_name} -T{vmin!r}/{vmax!r} -Z {'-I' if reversed_ else ''} > cm.cpt",
+            f"gmt set PS_MEDIA {width_in:.3f}ix{height_in + 1:.3f}i",
+            f"gmt grdimage {grid.path} {region} -J{projection} -Ccm.cpt -X{x_off}i -Y{y_off}i -P "
+            f"{frame} -K > fig.ps",
+            f"gmt psscale -R -J -Ccm.cpt {bar} -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{dpi}")
+    corners = run_gmt(work, f"echo '{west} {south}\n{east} {north}' | "
+                            f"gmt mapproject {region} -J{projection} -Di")
+    (cx0, cy0), (cx1, cy1) = [[float(v) for v in line.split()[:2]]
+                              for line in corners.strip().splitlines()]
+    from PIL import Image
+
+    with Image.open(work / "fig.png") as image:
+        rows = image.size[1]
+    frame_box = ((x_off + cx0) * dpi, rows - (y_off + cy1) * dpi,
+                 (x_off + cx1) * dpi, rows - (y_off + cy0) * dpi)
+    to_map = Transformer.from_crs("EPSG:4326", proj, always_xy=True)
+    mx0, my0 = to_map.transform(west, south)
+    mx1, my1 = to_map.transform(east, north)
+    path = save_png_or_jpeg(work / "fig.png", folder / f"figure{index}", jpeg)
+    return Truth(path, f"GMT {choice} age {cmap_name}{'_r' if reversed_ else ''} "
+                 f"{'h' if horizontal else 'v'}bar {dpi}dpi {'jpeg' + str(jpeg) if jpeg else 'png'}"
+                 f"{' grid' if 'g' in frame.split()[0] else ''}",
+                 frame_box, None, (mx0, mx1, my0, my1), proj, grid, (vmin, vmax), None, "nearest",
+                 gcp_crs="EPSG:4326", affine_expected=False)
+
+
+def save_png_or_jpeg(png, stem, jpeg):
+    """Copy a rendered PNG to ``stem``.png, or save it as ``stem``.jpg of that quality."""
+    from PIL import Image
+
+    if jpeg:
+        path = f"{stem}.jpg"
+        Image.open(png).convert("RGB").save(path, quality=int(jpeg))
+    else:
+        path = f"{stem}.png"
+        shutil.copy(png, path)
+    return path
 
 
 RENDERERS = {"matplotlib": render_matplotlib, "cartopy": render_cartopy, "gmt": render_gmt}
@@ -629,12 +708,15 @@ def main():
     parser.add_argument("--keep", help="folder to keep the figures in")
     parser.add_argument("--json", help="write every row (with the log) here")
     parser.add_argument("--verbose", action="store_true", help="print each decode's log")
+    parser.add_argument("--code", help="the checkout whose engine decodes (default: this one)")
     args = parser.parse_args()
 
-    sys.path.insert(0, str(REPO / "tests"))
-    from sample_figure import expose_package
-
-    expose_package()
+    # The engine decoded: this checkout's, or another's (``--code``, e.g. an older commit's
+    # ``git archive``) for a before/after table on the same figures.
+    code = Path(args.code).resolve() if args.code else REPO
+    link_parent = Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
+    (link_parent / "colormap_decoder").symlink_to(code, target_is_directory=True)
+    sys.path.insert(0, str(link_parent))
     import matplotlib
 
     matplotlib.use("Agg")

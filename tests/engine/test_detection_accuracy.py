@@ -156,15 +156,23 @@ def test_curved_graticule_refused_naming_gcps(tmp_path, shared_data):
     assert "Give a GCPS file" in str(raised.value)
 
 
-@pytest.mark.parametrize("region, projection", [
+HORIZONTAL_BAR = "-DJBC+w4i/0.2i+o0/0.4i+h"
+VERTICAL_BAR = "-DJRM+w3.5i/0.2i+o0.5i/0"
+
+
+@pytest.mark.parametrize("region, projection, dpi, bar", [
     # Lambert conformal conic over the North Pacific, 30° by 25°: each side's labels evenly
     # spaced within 0.6 px, so the tick fits alone accept it.
-    ("-R-165/20/-135/45+r", "-JL-150/32/25/40/6i"),
+    ("-R-165/20/-135/45+r", "-JL-150/32/25/40/6i", 100, HORIZONTAL_BAR),
     # Polar stereographic, 20° by 15°: the longitude labels fit a line within about a pixel.
-    ("-R-160/25/-140/40+r", "-JS-150/90/6i"),
-], ids=["lambert-conformal", "polar-stereographic"])
+    ("-R-160/25/-140/40+r", "-JS-150/90/6i", 100, HORIZONTAL_BAR),
+    # 13° by 10° at 200 dpi, where GMT's frame line is 5-7 px thick (the ticks are found
+    # beyond it) and the labels fit a line within 2 px.
+    ("-R-158/28/-145/38+r", "-JS-150/90/6i", 200, VERTICAL_BAR),
+], ids=["lambert-conformal", "polar-stereographic", "polar-stereographic-200dpi"])
 def test_converging_graticule_without_grid_lines_refused_naming_gcps(tmp_path, shared_data,
-                                                                     region, projection):
+                                                                     region, projection, dpi,
+                                                                     bar):
     """A conic or polar map in a rectangular frame with no grid lines (GMT -BWSne, ticks on all
     four sides): the meridians converge, so the top side's ticks are closer together than the
     bottom's. Pairing x and y ticks into GCPs was silently wrong by tens of pixels; it is
@@ -178,8 +186,8 @@ def test_converging_graticule_without_grid_lines_refused_naming_gcps(tmp_path, s
             "gmt set PS_MEDIA 8.5ix7.5i",
             f"gmt grdimage {shared_data / 'gmtserver_age.3.20.nc'} {region} {projection} "
             "-Cage.cpt -X1i -Y1.5i -P -Baf -BWSne -K > fig.ps",
-            "gmt psscale -R -J -Cage.cpt -DJBC+w4i/0.2i+o0/0.4i+h -Bxaf -O >> fig.ps",
-            "gmt psconvert fig.ps -Tg -E100")
+            f"gmt psscale -R -J -Cage.cpt {bar} -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{dpi}")
     with pytest.raises(EngineError) as raised:
         decode_map(DecodeSettings(figure_path=str(tmp_path / "fig.png"), scale_automatic=True))
     message = str(raised.value)

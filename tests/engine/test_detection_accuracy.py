@@ -201,39 +201,13 @@ def test_cartopy_mercator_map_georeferenced_in_mercator(tmp_path, shared_data):
     latitudes fit Mercator; every frame corner within a pixel of cartopy's own transform, and
     the decode's p95 error within twice the hand-given decode's."""
     import cartopy.crs as ccrs
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     from pyproj import Transformer
 
     grid, transform = age_grid(shared_data)
     extent = (-180, -100, -55, 25)
-    rows = slice(int((90 - extent[3]) * 3), int((90 - extent[2]) * 3) + 1)
-    cols = slice(0, int((extent[1] + 180) * 3) + 1)
-    figure = plt.figure(figsize=(8, 8), dpi=100)
-    mercator = ccrs.Mercator()
-    axes = figure.add_axes([0.1, 0.08, 0.7, 0.86], projection=mercator)
-    image = axes.imshow(grid[rows, cols], extent=(-180 - 1 / 6, -100 + 1 / 6, -55 - 1 / 6,
-                                                  25 + 1 / 6),
-                        transform=ccrs.PlateCarree(), cmap="viridis", vmin=0, vmax=180,
-                        origin="upper")
-    axes.set_extent(extent, crs=ccrs.PlateCarree())
-    lines = axes.gridlines(draw_labels=True, linewidth=0.5, color="gray")
-    lines.top_labels = False
-    lines.right_labels = False
-    figure.colorbar(image, cax=figure.add_axes([0.84, 0.08, 0.025, 0.86]))
-    figure.canvas.draw()
-    height = figure.canvas.get_width_height()[1]
-
-    def pixel(lon, lat):
-        x, y = mercator.transform_point(lon, lat, ccrs.PlateCarree())
-        column, row = axes.transData.transform((x, y))
-        return float(column), float(height - row)
-
     path = tmp_path / "mercator.png"
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    pixel = render_cartopy_age(path, shared_data, ccrs.Mercator(), extent, 100, grid_lines=True,
+                               figure_size=(8, 8), interpolation=None, line_width=0.5)
     auto = decode_map(DecodeSettings(figure_path=str(path), scale_automatic=True))
     assert any("latitude labels are spaced as on a Mercator map" in m for m in auto.messages)
     to_mercator = Transformer.from_crs("EPSG:4326", auto.settings.gcp_crs, always_xy=True)
@@ -265,9 +239,11 @@ def test_cartopy_mercator_map_georeferenced_in_mercator(tmp_path, shared_data):
     assert p95[0] <= 2 * p95[1], p95
 
 
-def render_cartopy_age(path, shared_data, projection, extent, dpi, grid_lines):
+def render_cartopy_age(path, shared_data, projection, extent, dpi, grid_lines, figure_size=(8, 6),
+                       interpolation="nearest", line_width=0.6):
     """The age grid on a cartopy map with gridline labels outside the frame (no tick marks),
-    grid lines drawn (0.6 pt, gray) or not; a colorbar. Returns cartopy's (lon, lat) -> pixel."""
+    grid lines drawn (``line_width`` pt, gray) or not; a colorbar. ``interpolation`` is
+    matplotlib's ``imshow`` one (None: its default). Returns cartopy's (lon, lat) -> pixel."""
     import cartopy.crs as ccrs
     import matplotlib
 
@@ -277,14 +253,14 @@ def render_cartopy_age(path, shared_data, projection, extent, dpi, grid_lines):
     grid, _ = age_grid(shared_data)
     rows = slice(int((90 - extent[3]) * 3), int((90 - extent[2]) * 3) + 1)
     cols = slice(int((extent[0] + 180) * 3), int((extent[1] + 180) * 3) + 1)
-    figure = plt.figure(figsize=(8, 6), dpi=dpi)
+    figure = plt.figure(figsize=figure_size, dpi=dpi)
     axes = figure.add_axes([0.1, 0.08, 0.7, 0.86], projection=projection)
     image = axes.imshow(grid[rows, cols], extent=(extent[0] - 1 / 6, extent[1] + 1 / 6,
                                                   extent[2] - 1 / 6, extent[3] + 1 / 6),
                         transform=ccrs.PlateCarree(), cmap="viridis", vmin=0, vmax=180,
-                        origin="upper", interpolation="nearest")
+                        origin="upper", interpolation=interpolation)
     axes.set_extent(extent, crs=ccrs.PlateCarree())
-    lines = axes.gridlines(draw_labels=True, linewidth=0.6 if grid_lines else 0, color="gray",
+    lines = axes.gridlines(draw_labels=True, linewidth=line_width if grid_lines else 0, color="gray",
                            alpha=1.0 if grid_lines else 0.0)
     lines.top_labels = False
     lines.right_labels = False

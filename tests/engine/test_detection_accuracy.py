@@ -94,33 +94,56 @@ def wrong_class_share(result, expected, levels):
     return float(np.mean(decoded_class[data] != true_class[data]))
 
 
+def gmt_age_gcp_errors(result, folder):
+    """Pixels between each GCP of ``result`` and GMT's own placement of its (lon, lat) on the
+    age Mercator figure drawn in ``folder``."""
+    from figures_for_detection import age_mercator_to_pixel
+    from pyproj import Transformer
+
+    gcps = result.georeference.gcps
+    to_degrees = Transformer.from_crs(result.settings.gcp_crs, "EPSG:4326", always_xy=True)
+    lon, lat = to_degrees.transform(gcps.map[:, 0], gcps.map[:, 1])
+    col, row = age_mercator_to_pixel(folder, list(zip(lon, lat)))
+    return np.hypot(gcps.pixel[:, 0] - col, np.abs(gcps.pixel[:, 1]) - row)
+
+
+def write_gmt_age_corner_gcps(folder, corners):
+    """Write ``folder/gcps.csv``: the (lon, lat) ``corners`` where GMT put them on the age
+    Mercator figure, in World Mercator (EPSG:3395) as a user would give them by hand.
+
+    Returns
+    -------
+    col, row : ndarray
+        The corners' pixel positions.
+    """
+    from figures_for_detection import age_mercator_to_pixel
+    from pyproj import Transformer
+
+    col, row = age_mercator_to_pixel(folder, corners)
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:3395", always_xy=True).transform(
+        *np.array(corners, float).T)
+    lines = ["pixel_x,pixel_y,map_x,map_y"] + [f"{c!r},{r!r},{mx!r},{my!r}"
+                                               for c, r, mx, my in zip(col, row, x, y)]
+    (folder / "gcps.csv").write_text("\n".join(lines) + "\n")
+    return col, row
+
+
 def test_gmt_mercator_map_georeferenced_in_mercator(tmp_path, shared_data):
     """GMT -JM: the latitude labels fit Mercator, not evenly spaced degrees. The GCPs are made in
     Mercator (the log says so), each tick within a pixel of where GMT put it, and the decode's
     wrong-class share within twice the hand-given decode's."""
-    from figures_for_detection import age_mercator_to_pixel, render_gmt_age_mercator
-    from pyproj import Transformer
+    from figures_for_detection import render_gmt_age_mercator
 
     render_gmt_age_mercator(tmp_path, shared_data / "gmtserver_age.3.20.nc")
     path = str(tmp_path / "fig.png")
     auto = decode_map(DecodeSettings(figure_path=path, scale_automatic=True))
     assert any("latitude labels are spaced as on a Mercator map" in m for m in auto.messages)
     # Every GCP within a pixel of GMT's own placement of its (lon, lat).
-    gcps = auto.georeference.gcps
-    to_degrees = Transformer.from_crs(auto.settings.gcp_crs, "EPSG:4326", always_xy=True)
-    lon, lat = to_degrees.transform(gcps.map[:, 0], gcps.map[:, 1])
-    col, row = age_mercator_to_pixel(tmp_path, list(zip(lon, lat)))
-    error = np.hypot(gcps.pixel[:, 0] - col, np.abs(gcps.pixel[:, 1]) - row)
+    error = gmt_age_gcp_errors(auto, tmp_path)
     print("GCP error px: max", error.max())
     assert error.max() <= 1.0, error
     # By hand: GMT's corners in World Mercator, the .cpt, the frame.
-    corners = [(-180, -50), (-100, -50), (-180, 10), (-100, 10)]
-    col, row = age_mercator_to_pixel(tmp_path, corners)
-    x, y = Transformer.from_crs("EPSG:4326", "EPSG:3395", always_xy=True).transform(
-        *np.array(corners, float).T)
-    lines = ["pixel_x,pixel_y,map_x,map_y"] + [f"{c!r},{r!r},{mx!r},{my!r}"
-                                               for c, r, mx, my in zip(col, row, x, y)]
-    (tmp_path / "gcps.csv").write_text("\n".join(lines) + "\n")
+    col, row = write_gmt_age_corner_gcps(tmp_path, [(-180, -50), (-100, -50), (-180, 10), (-100, 10)])
     hand = decode_map(DecodeSettings(
         figure_path=path, colormap=str(tmp_path / "age.cpt"), gcps_path=str(tmp_path / "gcps.csv"),
         gcp_crs="EPSG:3395", plot_area_extent=(col.min() + 1, col.max() - 1, -row.max() + 1,

@@ -21,7 +21,9 @@ from figures_for_tests import jacksboro_dem
 from test_detection_accuracy import (
     age_grid,
     geographic_truth_on_output,
+    gmt_age_gcp_errors,
     grid_on_output,
+    write_gmt_age_corner_gcps,
     wrong_class_share,
 )
 from test_detection_reading import assert_axes_georeference, assert_range_close
@@ -155,8 +157,6 @@ def test_gmt_annotations_and_colorbar_inside_the_frame(tmp_path, shared_data):
     beside haxby's dark blue) and both sets of labels found; every GCP within a pixel of GMT's
     own placement (the latitudes as Mercator); the bar and its labels left out of the data; the
     decode's wrong-class share within twice the hand-given one's."""
-    from pyproj import Transformer
-
     bar = render_gmt_age_inside(tmp_path, shared_data / "gmtserver_age.3.20.nc")
     path = str(tmp_path / "fig.png")
     layout, answers = read_everything(path)
@@ -173,18 +173,10 @@ def test_gmt_annotations_and_colorbar_inside_the_frame(tmp_path, shared_data):
     assert_text_left_out(layout, [(bar[0], bar[1], bar[2] + 20, bar[3])], shrink=0)
 
     auto = decode_map(DecodeSettings(figure_path=path, scale_automatic=True))
-    gcps = auto.georeference.gcps
-    to_degrees = Transformer.from_crs(auto.settings.gcp_crs, "EPSG:4326", always_xy=True)
-    lon, lat = to_degrees.transform(gcps.map[:, 0], gcps.map[:, 1])
-    truth_col, truth_row = age_mercator_to_pixel(tmp_path, list(zip(lon, lat)))
-    error = np.hypot(gcps.pixel[:, 0] - truth_col, np.abs(gcps.pixel[:, 1]) - truth_row)
+    error = gmt_age_gcp_errors(auto, tmp_path)
     print("GCP error px: max", error.max())
     assert error.max() <= 1.0, error
-    x, y = Transformer.from_crs("EPSG:4326", "EPSG:3395", always_xy=True).transform(
-        *np.array(corners, float).T)
-    lines = ["pixel_x,pixel_y,map_x,map_y"] + [f"{c!r},{r!r},{mx!r},{my!r}"
-                                               for c, r, mx, my in zip(col, row, x, y)]
-    (tmp_path / "gcps.csv").write_text("\n".join(lines) + "\n")
+    write_gmt_age_corner_gcps(tmp_path, corners)
     # By hand: GMT's corners, the .cpt, the frame, and the bar with its labels masked as a
     # user would draw them.
     left, top, right, bottom = bar[0] - 3, bar[1] - 3, bar[2] + 30, bar[3] + 3

@@ -138,6 +138,30 @@ MATPLOTLIB_VARIANTS = {
     "vertical, high end at the bottom, no outline, extend min (twilight), labels left, 150 dpi": (
         dict(cmap="twilight", outline=False, extend="min", reversed_bar=True,
              labels_on_far_side=True, dpi=150), 3),
+    # A pale triangle with an outline through a strong JPEG at 72 dpi: the shares of its edge
+    # pixels are noise and fitted a base 6 px inside the bar; whole pixels and the outline's
+    # slanted sides place it.
+    "horizontal, outline, extend min (twilight), high end at the left, 72 dpi, JPEG quality 60": (
+        dict(cmap="twilight", horizontal=True, extend="min", reversed_bar=True, dpi=72,
+             jpeg_quality=60), 20),
+    # A fill's edges and a triangle's base are not lines: the frame's pixel snapping (half a
+    # pixel) is not added to them (it took the range 0.55 % off at 72 dpi).
+    "vertical, high end at the bottom, no outline, extend max (PuOr), 72 dpi": (
+        dict(cmap="PuOr", outline=False, extend="max", reversed_bar=True, dpi=72), 3),
+    "vertical, high end at the bottom, no outline, extend both (coolwarm), 72 dpi": (
+        dict(cmap="coolwarm", outline=False, extend="both", reversed_bar=True, dpi=72), 3),
+}
+
+#: Variants whose box is known to within 2 px only once the labels are read (the box the
+#: plugin uses): a white end fading into a white page, placed at its outermost tick.
+FADED_VARIANTS = {
+    # Greys at 150 dpi keeps one 8-bit grey for ten pixels: the fade's trend was judged on 8
+    # slices, seen flat, and the bar cut 114 px short (range 14 % off, silently).
+    "horizontal, white low end (Greys), no outline, labels on top, 150 dpi, JPEG quality 60": (
+        dict(cmap="Greys", horizontal=True, outline=False, labels_on_far_side=True, dpi=150,
+             jpeg_quality=60)),
+    "vertical, white high end (Greys reversed), no outline, 150 dpi, JPEG quality 60": (
+        dict(cmap="Greys_r", outline=False, dpi=150, jpeg_quality=60)),
 }
 
 
@@ -175,6 +199,33 @@ def test_matplotlib_colorbar_variants(tmp_path, name):
     reading = read_figure_face(rgb, layout, want_axes=False).colorbar
     assert_range_close(reading, VMIN, VMAX)
     assert reading.flip == kwargs.get("reversed_bar", False)
+
+
+@pytest.mark.parametrize("name", list(FADED_VARIANTS))
+def test_colorbar_fading_into_the_page_reaches_its_ticks(tmp_path, name):
+    """A bar with no outline whose end is the page's white: found nearly whole from its
+    pixels (the invisible last percent or so extrapolated), then placed at its outermost tick
+    once its labels are read, and the log says so."""
+    kwargs = FADED_VARIANTS[name]
+    path = tmp_path / ("figure.jpg" if kwargs.get("jpeg_quality") else "figure.png")
+    truth, _, _ = render_bar_variant(path, **kwargs)
+    rgb = read_figure(str(path)).rgb
+    layout = detect_layout(rgb)
+    bar = layout.colorbar
+    assert bar is not None and bar.vertical == (not kwargs.get("horizontal", False))
+    # Before the labels: within a few pixels (the fade's extrapolation), not cut short.
+    error = np.abs(np.array(bar.box) - np.array(truth))
+    assert error.max() <= 8, (np.round(bar.box, 1), truth)
+    assert any(bar.faded_ends)
+    before = tuple(bar.box)
+    face = read_figure_face(rgb, layout, want_axes=False)
+    assert_box_close(layout.colorbar.box, truth)
+    assert_range_close(face.colorbar, VMIN, VMAX)
+    assert face.colorbar.flip == kwargs.get("reversed_bar", False)
+    # A moved end is said in the log.
+    moved = layout.colorbar.box != before
+    assert moved == any("fades into the page's colour" in line for line in face.messages), \
+        (before, layout.colorbar.box, face.messages)
 
 
 TURBO_LOW, TURBO_HIGH = (48, 18, 59), (122, 4, 3)  # GMT's turbo at 0 and 1500 (turbo.cpt)

@@ -68,6 +68,14 @@ class ColorbarDetection:
     #: left of a horizontal one) and at the end; None where the bar has none. They are the
     #: out-of-range colours: which is "below" depends on the bar's direction (its labels).
     extensions: tuple = (None, None)
+    #: The start and the end fade into the page's colour (the white end of 'Greys' on a white
+    #: page) and were placed by extrapolating the fade: known to a few pixels only, so a tick
+    #: mark found beyond such an end moves it (a bar's ticks are never beyond its ends).
+    faded_ends: tuple = (False, False)
+    #: Which sides (left, top, right, bottom) are an outline's line centres, which a
+    #: renderer's pixel snapping shifts (``Layout.snap_offset``); the others are a fill's
+    #: pixel edges or a triangle's base, unbiased.
+    line_edges: tuple = (True, True, True, True)
 
     def pixel_box(self) -> tuple:
         """(col0, row0, col1, row1) whole pixels, as the engine's boxes are."""
@@ -193,6 +201,8 @@ def find_colorbars(rgb, rectangles, page_rgb=None, strips=None, dark=None,
         if evidence is not None and evidence.vertical == strip.vertical:
             evidence.strip = True
             evidence.extensions = strip.extensions
+            evidence.faded_ends = strip.faded_ends
+            evidence.line_edges = strip.line_edges
             found.append(evidence)
     # A bar's outline and a box just inside it (its ticks drawn inward) are one bar: keep the
     # outer one.
@@ -256,11 +266,18 @@ class ColourStrip:
         The slices are rows (a vertical bar) rather than columns.
     extensions : tuple
         Colours (sRGB, 0-255) of the triangles beyond the start and the end, or None.
+    faded_ends : tuple of bool
+        Whether the start and the end fade into the page's colour and were placed by
+        extrapolating the fade (:func:`_follow_pale_ends`): known to a few pixels only.
+    line_edges : tuple of bool
+        Whether each side (left, top, right, bottom) is an outline's line centre.
     """
 
     rectangle: Rectangle
     vertical: bool
     extensions: tuple = (None, None)
+    faded_ends: tuple = (False, False)
+    line_edges: tuple = (False, False, False, False)
 
 
 def strip_masks(rgb, page_rgb) -> tuple:
@@ -391,19 +408,27 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
             taken.append((start, end, first, last))
             # A bar with no outline whose end fades into the page's colour (Greys, cubehelix,
             # gist_earth): its palest stretch is not a strip pixel; follow the fade to its end.
-            first, last = _follow_pale_ends(image, page_rgb, start, end, first, last)
+            first, last, faded = _follow_pale_ends(image, page_rgb, start, end, first, last)
             lo, hi, ends_colours, pale_triangles = _extension_ends(image, page_rgb, start, end,
                                                                    first, last + 1)
             edges = [float(start), float(end), lo, hi]
             if dark is not None:
                 edges = _onto_outline(dark if vertical else dark.T, edges, ends_colours,
                                       max_thickness, pale_triangles)
+            # Which edges are an outline's line centres (the others: a fill's pixel edges, a
+            # triangle's base), in the box's order (left, top, right, bottom).
+            on_line = [moved != found for moved, found in zip(edges, (start, end, lo, hi))]
+            on_line = (on_line[0], on_line[2], on_line[1], on_line[3]) if vertical else \
+                (on_line[2], on_line[0], on_line[3], on_line[1])
+            # A faded end stays uncertain unless a triangle or an outline line placed it.
+            faded = tuple(bool(faded[i]) and ends_colours[i] is None and not pale_triangles[i]
+                          and edges[2 + i] == (lo, hi)[i] for i in (0, 1))
             left, right, lo, hi = edges
             if vertical:
                 box = Rectangle(left, lo, right, hi)
             else:
                 box = Rectangle(lo, left, hi, right)
-            strips.append(ColourStrip(box, vertical, ends_colours))
+            strips.append(ColourStrip(box, vertical, ends_colours, faded, on_line))
     return strips
 
 
@@ -556,11 +581,16 @@ def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0
     first, last : int
         The strip's first and last slice, ends extended to the fitted page crossing (rounded
         to whole slices).
+    faded : tuple of bool
+        Whether each end (first, last) was placed by that crossing: the colormap's last few
+        slices there are the page's colour within the figure's noise, so the end is an
+        extrapolation, known to a few pixels only.
     """
     page = np.asarray(page_rgb, np.float64)
     n_slices = image.shape[0]
     length = last - first + 1
     bounds = [first, last]
+    faded = [False, False]
 
     for index, direction in ((0, -1), (1, 1)):
         edge = bounds[index]
@@ -570,12 +600,17 @@ def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0
         if contrast_at_edge > 6 * STRIP_PAGE_CONTRAST:
             continue
         rows, contrasts = [], []
-        # The strip's own last slices set the trend the pale ones must continue.
-        for row in range(edge - direction * min(8, length // 4), edge + direction, direction):
+        # The strip's own last slices set the trend the pale ones must continue. A colormap
+        # fading slowly along a long bar (Greys at 150 dpi and more) keeps one 8-bit colour
+        # for ten slices or more: the trend is taken over a sixteenth of the strip (at least 8
+        # slices), its first and last quarters compared.
+        window = min(max(8, length // 16), length // 4)
+        for row in range(edge - direction * window, edge + direction, direction):
             rows.append(row)
             contrasts.append(np.abs(_slice_colour(image, row, start, end)[0] - page).sum())
         own = len(rows)
-        if contrasts[-1] >= contrasts[0]:
+        quarter = max(2, own // 4)
+        if np.median(contrasts[-quarter:]) >= np.median(contrasts[:quarter]):
             continue
         limit = int(max_share * length)
         row = edge
@@ -624,7 +659,8 @@ def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0
         # Slice k covers k..k+1 and is measured at its centre k + 0.5: the bar's end (a pixel
         # edge) is at crossing + 0.5, which the whole slices first..last span to within 0.5.
         bounds[index] = int(round(crossing - 0.5)) if direction > 0 else int(round(crossing + 0.5))
-    return bounds[0], bounds[1]
+        faded[index] = step is None
+    return bounds[0], bounds[1], tuple(faded)
 
 
 #: Pixels over which a renderer's anti-aliasing and a JPEG's chroma blur an edge between a
@@ -806,17 +842,22 @@ def _extension_ends(image, page_rgb, start, end, first, stop):
         coverage = np.einsum("sck,sk->sc", patch, towards) / np.maximum(strength, 1.0)[:, None]
         return coverage, np.abs(towards).max(axis=1) > least_contrast
 
-    def widths_at(slices):
+    def widths_at(slices, whole=False):
         # The run of pixels at least half way from the page to the slice's centre colour,
         # through the centre; its edge pixels and their outer neighbours count by how far
         # they are (an anti-aliased edge's pixel by the share of it covered): the width to a
         # fraction of a pixel, where whole pixels step by two at once on a symmetric triangle.
+        # ``whole``: the run's length in whole pixels (a strong JPEG's noise on a pale fill
+        # makes the shares of its edge pixels meaningless).
         coverage, strong = coverage_at(slices)
         inside = (coverage >= 0.5) & strong[:, None]
         widths = np.zeros(len(inside))
         for index, (row, covered) in enumerate(zip(inside, coverage)):
             left, right = _run_bounds(row, middle)
             if left is None:
+                continue
+            if whole:
+                widths[index] = float(right - left + 1)
                 continue
             share = np.clip(covered[max(left - 1, 0):right + 2], 0.0, 1.0)
             widths[index] = float(share.sum())
@@ -867,7 +908,7 @@ def _extension_ends(image, page_rgb, start, end, first, stop):
     measured = widths_at(interior)
     measured = measured[measured > 0]
     if measured.size < 5:
-        return ends[0], ends[1], tuple(colours), tuple(pale_triangles), tuple(pale_triangles)
+        return ends[0], ends[1], tuple(colours), tuple(pale_triangles)
     width = float(np.median(measured))
     measured_spans = spans_at(interior)
     span_width = float(np.median(measured_spans)) if (measured_spans > 0).mean() > 0.5 else None
@@ -880,6 +921,15 @@ def _extension_ends(image, page_rgb, start, end, first, stop):
             continue
         widths = widths_at(slices)
         found = _triangle_base(widths, width, back)
+        if found is None or not _base_plausible(found):
+            # Fractional widths too noisy to fit (a pale fill through a strong JPEG): whole
+            # pixels, against the bar's own width in whole pixels.
+            whole = widths_at(slices, whole=True)
+            found = _triangle_base(whole, float(np.median(widths_at(interior, whole=True))), back)
+            if found is not None and _base_plausible(found):
+                widths = whole
+            else:
+                found = None
         page_coloured = False
         if found is None and span_width is not None:
             # No coloured triangle: an outlined one of the page's colour?
@@ -920,6 +970,15 @@ def _extension_ends(image, page_rgb, start, end, first, stop):
             base = wider[0] - 0.5
         ends[index] = float(slices[0] + direction * base + 0.5)
     return ends[0], ends[1], tuple(colours), tuple(pale_triangles)
+
+
+def _base_plausible(found):
+    """Whether a triangle's fitted base (:func:`_triangle_base`) lies near the last slice
+    measured at about the bar's full width and before the first narrower one: a base fitted
+    more than two slices inside slices measured full width (one may be the triangle's first,
+    within the width's tolerance), or beyond narrower ones, is a fit to noise."""
+    _, base, _, first_narrow = found
+    return -2.0 <= base <= first_narrow + 1.0
 
 
 def _triangle_base(widths, width, back):
@@ -1075,3 +1134,4 @@ def _bar_end_colours(rgb, bar):
     depth = max(2, min(6, patch.shape[0] // 20))
     return (np.median(middle[2:2 + depth].reshape(-1, 3), axis=0),
             np.median(middle[-2 - depth:-2].reshape(-1, 3), axis=0))
+

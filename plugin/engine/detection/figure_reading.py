@@ -866,6 +866,7 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                     "The colorbar has two labels, one at each end (as QGIS legends draw a colour "
                     "ramp): they are taken as the values at its ends, with no third label to "
                     "confirm them. Check VMIN and VMAX against the figure.")
+            reading.messages += _ends_beyond_ticks(best, bar)
             reading.colorbar = _colorbar_values(best, bar, layout.snap_offset)
             if over_map and best.fit is not None:
                 # The bar, its tick marks and its labels are one block of no data on the map.
@@ -964,11 +965,69 @@ def _fit_end_labels(axis, bar) -> bool:
     return True
 
 
+#: Pixels a kept tick may lie beyond a colorbar's detected end before the end is doubted
+#: (a tick on the end line, its centre a pixel off with anti-aliasing).
+TICK_BEYOND_END_PX = 1.5
+
+
+def _ends_beyond_ticks(axis, bar) -> list:
+    """A colorbar's ends moved out to its outermost kept ticks where they fade into the page;
+    log lines where ticks lie beyond an end that does not fade.
+
+    A bar's tick marks never lie beyond its ends (matplotlib and GMT draw ticks within the
+    bar's range only). An end fading into the page's colour (the white end of 'Greys' on a
+    white page; ``bar.faded_ends``) was placed by extrapolating the fade, to a few pixels: a
+    kept tick beyond it shows the bar reaches at least that far, and the end is moved there.
+    Beyond an end found otherwise (a colour edge, an outline, a triangle's base), a tick means
+    the bar was found cut short or the labels belong to something else: the user is told to
+    check COLORBAR, since a wrong end silently shifts every decoded value.
+
+    Parameters
+    ----------
+    axis : AxisReading
+        The colorbar's labels and their fit (``axis.fit`` not None).
+    bar : colorbar.ColorbarDetection
+        Changed in place when a faded end is moved.
+
+    Returns
+    -------
+    list of str
+    """
+    if axis.fit is None or not axis.kept:
+        return []
+    left, top, right, bottom = bar.box
+    low, high = (top, bottom) if bar.vertical else (left, right)
+    positions = np.array([label.position for label in axis.kept], float)
+    lines = []
+    box = list(bar.box)
+    names = ("top", "bottom") if bar.vertical else ("left", "right")
+    for index, (end, beyond) in enumerate(((low, positions.min() - low),
+                                           (high, high - positions.max()))):
+        beyond = -beyond  # > 0: the outermost tick lies outside the end
+        if beyond <= TICK_BEYOND_END_PX:
+            continue
+        outermost = float(positions.min() if index == 0 else positions.max())
+        if bar.faded_ends[index] and beyond <= 0.1 * (high - low):
+            box[(1 if bar.vertical else 0) + 2 * index] = outermost
+            lines.append(f"The colorbar's {names[index]} end fades into the page's colour: it "
+                         f"is placed at its outermost tick ({beyond:.1f} px beyond the last "
+                         f"visible colour).")
+        else:
+            lines.append(f"A colorbar tick lies {beyond:.1f} px beyond the bar's detected "
+                         f"{names[index]} end: the bar may have been found cut short. Check "
+                         f"the colorbar drawn in the report and give COLORBAR (and VMIN, VMAX) "
+                         f"by hand if it is wrong.")
+    bar.box = tuple(box)
+    return lines
+
+
 def _colorbar_values(axis, bar, snap_offset=0.0):
     reading = ColorbarReading(axis)
     if axis.fit is None:
         return reading
-    left, top, right, bottom = np.array(bar.box) + snap_offset
+    # Pixel snapping shifts lines (an outline), not a fill's edges (a bar with no outline).
+    left, top, right, bottom = np.array(bar.box) + snap_offset * np.array(
+        getattr(bar, "line_edges", (True,) * 4), float)
     # The bar's ends are its outline's lines; the value there is the fit's.
     start, end = (bottom, top) if bar.vertical else (left, right)
     at_start, at_end = (float(v) for v in axis.fit.value_at([start, end]))

@@ -152,19 +152,6 @@ MATPLOTLIB_VARIANTS = {
         dict(cmap="coolwarm", outline=False, extend="both", reversed_bar=True, dpi=72), 3),
 }
 
-#: Variants whose box is known to within 2 px only once the labels are read (the box the
-#: plugin uses): a white end fading into a white page, placed at its outermost tick.
-FADED_VARIANTS = {
-    # Greys at 150 dpi keeps one 8-bit grey for ten pixels: the fade's trend was judged on 8
-    # slices, seen flat, and the bar cut 114 px short (range 14 % off, silently).
-    "horizontal, white low end (Greys), no outline, labels on top, 150 dpi, JPEG quality 60": (
-        dict(cmap="Greys", horizontal=True, outline=False, labels_on_far_side=True, dpi=150,
-             jpeg_quality=60)),
-    "vertical, white high end (Greys reversed), no outline, 150 dpi, JPEG quality 60": (
-        dict(cmap="Greys_r", outline=False, dpi=150, jpeg_quality=60)),
-}
-
-
 @pytest.mark.parametrize("name", list(MATPLOTLIB_VARIANTS))
 def test_matplotlib_colorbar_variants(tmp_path, name):
     kwargs, colour_tolerance = MATPLOTLIB_VARIANTS[name]
@@ -201,22 +188,46 @@ def test_matplotlib_colorbar_variants(tmp_path, name):
     assert reading.flip == kwargs.get("reversed_bar", False)
 
 
-@pytest.mark.parametrize("name", list(FADED_VARIANTS))
-def test_colorbar_fading_into_the_page_reaches_its_ticks(tmp_path, name):
-    """A bar with no outline whose end is the page's white: found nearly whole from its
-    pixels (the invisible last percent or so extrapolated), then placed at its outermost tick
-    once its labels are read, and the log says so."""
-    kwargs = FADED_VARIANTS[name]
+#: Variants whose box is known to within 2 px only once the labels are read (the box the
+#: plugin uses): an end hard to see, moved out to the bar's outermost tick (a bar's ticks
+#: never lie beyond its ends). (render keyword arguments, an end fades into the page)
+ENDS_AT_TICKS_VARIANTS = {
+    # Greys at 150 dpi keeps one 8-bit grey for ten pixels: the fade's trend was judged on 8
+    # slices, seen flat, and the bar cut 114 px short (range 14 % off, silently).
+    "horizontal, white low end (Greys), no outline, labels on top, 150 dpi, JPEG quality 60": (
+        dict(cmap="Greys", horizontal=True, outline=False, labels_on_far_side=True, dpi=150,
+             jpeg_quality=60), True),
+    "vertical, white high end (Greys reversed), no outline, 150 dpi, JPEG quality 60": (
+        dict(cmap="Greys_r", outline=False, dpi=150, jpeg_quality=60), True),
+    # A near-white over triangle (gist_earth's) beyond a near-white end, through JPEG q60: no
+    # triangle seen, the end 3.5 px inside.
+    "horizontal, near-white high end and triangle (gist_earth) at the left, no outline, "
+    "extend both, labels on top, JPEG quality 60": (
+        dict(cmap="gist_earth", horizontal=True, outline=False, extend="both",
+             reversed_bar=True, labels_on_far_side=True, jpeg_quality=60), False),
+    # twilight's pale end at 72 dpi through JPEG q60: its edge blurred 2.4 px inward.
+    "horizontal, pale end (twilight), no outline, extend min, 72 dpi, JPEG quality 60": (
+        dict(cmap="twilight", horizontal=True, outline=False, extend="min", dpi=72,
+             jpeg_quality=60), False),
+}
+
+
+@pytest.mark.parametrize("name", list(ENDS_AT_TICKS_VARIANTS))
+def test_colorbar_end_hard_to_see_reaches_its_ticks(tmp_path, name):
+    """A bar whose end is hard to see (fading into the page's white, a pale end or a
+    near-white triangle blurred by a strong JPEG): found nearly whole from its pixels, then
+    its end placed at its outermost tick once its labels are read, and the log says so."""
+    kwargs, fades = ENDS_AT_TICKS_VARIANTS[name]
     path = tmp_path / ("figure.jpg" if kwargs.get("jpeg_quality") else "figure.png")
     truth, _, _ = render_bar_variant(path, **kwargs)
     rgb = read_figure(str(path)).rgb
     layout = detect_layout(rgb)
     bar = layout.colorbar
     assert bar is not None and bar.vertical == (not kwargs.get("horizontal", False))
-    # Before the labels: within a few pixels (the fade's extrapolation), not cut short.
+    # Before the labels: within a few pixels, not cut short.
     error = np.abs(np.array(bar.box) - np.array(truth))
     assert error.max() <= 8, (np.round(bar.box, 1), truth)
-    assert any(bar.faded_ends)
+    assert any(bar.faded_ends) == fades
     before = tuple(bar.box)
     face = read_figure_face(rgb, layout, want_axes=False)
     assert_box_close(layout.colorbar.box, truth)
@@ -224,8 +235,31 @@ def test_colorbar_fading_into_the_page_reaches_its_ticks(tmp_path, name):
     assert face.colorbar.flip == kwargs.get("reversed_bar", False)
     # A moved end is said in the log.
     moved = layout.colorbar.box != before
-    assert moved == any("fades into the page's colour" in line for line in face.messages), \
+    assert moved == any("placed at its outermost tick" in line for line in face.messages), \
         (before, layout.colorbar.box, face.messages)
+
+
+def test_colorbar_tick_far_beyond_an_end_is_warned_not_trusted():
+    """A kept tick farther beyond a bar's end than a tenth of the bar does not move the end
+    (a bar found that short is not trusted): the log says to check COLORBAR."""
+    from colormap_decoder.plugin.engine.detection.colorbar import ColorbarDetection
+    from colormap_decoder.plugin.engine.detection.figure_reading import (
+        AxisReading,
+        _ends_beyond_ticks,
+    )
+    from colormap_decoder.plugin.engine.detection.ticks import TickFit, TickLabel
+
+    bar = ColorbarDetection((100.0, 50.0, 120.0, 350.0), True, 100.0, 0.0, strip=True)
+    labels = []
+    for value, row in ((2500.0, 10.0), (1100.0, 150.0), (100.0, 250.0), (-900.0, 350.0)):
+        label = TickLabel(text=f"{value:g}", box=(125, int(row) - 5, 150, int(row) + 5),
+                          value=value, label_position=row, kept=True)
+        labels.append(label)
+    axis = AxisReading("right", labels, fit=TickFit(-10.0, 2600.0, False, labels, np.zeros(4)))
+    lines = _ends_beyond_ticks(axis, bar)
+    assert bar.box == (100.0, 50.0, 120.0, 350.0)
+    assert len(lines) == 1 and "40.0 px beyond the bar's detected top end" in lines[0] and \
+        "COLORBAR" in lines[0], lines
 
 
 TURBO_LOW, TURBO_HIGH = (48, 18, 59), (122, 4, 3)  # GMT's turbo at 0 and 1500 (turbo.cpt)

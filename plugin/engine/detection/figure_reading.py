@@ -971,23 +971,24 @@ TICK_BEYOND_END_PX = 1.5
 
 
 def _ends_beyond_ticks(axis, bar) -> list:
-    """A colorbar's ends moved out to its outermost kept ticks where they fade into the page;
-    log lines where ticks lie beyond an end that does not fade.
+    """A colorbar's ends moved out to its outermost kept ticks where these lie beyond them;
+    log lines saying so.
 
-    A bar's tick marks never lie beyond its ends (matplotlib and GMT draw ticks within the
-    bar's range only). An end fading into the page's colour (the white end of 'Greys' on a
-    white page; ``bar.faded_ends``) was placed by extrapolating the fade, to a few pixels: a
-    kept tick beyond it shows the bar reaches at least that far, and the end is moved there.
-    Beyond an end found otherwise (a colour edge, an outline, a triangle's base), a tick means
-    the bar was found cut short or the labels belong to something else: the user is told to
-    check COLORBAR, since a wrong end silently shifts every decoded value.
+    A bar's tick marks never lie beyond its ends (matplotlib, GMT and QGIS draw ticks within
+    the bar's range only), so a kept tick (one the fit confirms) beyond a detected end shows
+    the bar reaches at least that far: the end is moved there, which can only bring it nearer
+    the truth. It happens where the end is hard to see: an end fading into the page's colour
+    (the white end of 'Greys' on a white page, placed by extrapolating the fade:
+    ``bar.faded_ends``), a pale end or a near-white triangle blurred by a strong JPEG. A tick
+    farther out than a tenth of the bar is not trusted to move it: the user is told to check
+    COLORBAR, since a wrong end silently shifts every decoded value.
 
     Parameters
     ----------
     axis : AxisReading
         The colorbar's labels and their fit (``axis.fit`` not None).
     bar : colorbar.ColorbarDetection
-        Changed in place when a faded end is moved.
+        Changed in place when an end is moved.
 
     Returns
     -------
@@ -1001,22 +1002,22 @@ def _ends_beyond_ticks(axis, bar) -> list:
     lines = []
     box = list(bar.box)
     names = ("top", "bottom") if bar.vertical else ("left", "right")
-    for index, (end, beyond) in enumerate(((low, positions.min() - low),
-                                           (high, high - positions.max()))):
-        beyond = -beyond  # > 0: the outermost tick lies outside the end
+    for index, (outermost, beyond) in enumerate(((positions.min(), low - positions.min()),
+                                                 (positions.max(), positions.max() - high))):
         if beyond <= TICK_BEYOND_END_PX:
             continue
-        outermost = float(positions.min() if index == 0 else positions.max())
-        if bar.faded_ends[index] and beyond <= 0.1 * (high - low):
-            box[(1 if bar.vertical else 0) + 2 * index] = outermost
-            lines.append(f"The colorbar's {names[index]} end fades into the page's colour: it "
-                         f"is placed at its outermost tick ({beyond:.1f} px beyond the last "
-                         f"visible colour).")
-        else:
+        if beyond > 0.1 * (high - low):
             lines.append(f"A colorbar tick lies {beyond:.1f} px beyond the bar's detected "
                          f"{names[index]} end: the bar may have been found cut short. Check "
                          f"the colorbar drawn in the report and give COLORBAR (and VMIN, VMAX) "
                          f"by hand if it is wrong.")
+            continue
+        box[(1 if bar.vertical else 0) + 2 * index] = float(outermost)
+        why = "fades into the page's colour" if bar.faded_ends[index] else \
+            "could not be seen to the pixel"
+        lines.append(f"The colorbar's {names[index]} end {why}: it is placed at its outermost "
+                     f"tick, {beyond:.1f} px beyond the end seen (a bar's ticks never lie "
+                     f"beyond its ends).")
     bar.box = tuple(box)
     return lines
 

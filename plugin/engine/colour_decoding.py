@@ -155,6 +155,11 @@ NOISE_CAP_DELTA_E = 40.0
 # An exact 8-bit colour whose preimage on the scale spans more than this many value-resolution
 # steps is ambiguous (the scale passes near it twice): it is projected instead.
 AMBIGUOUS_SPAN_STEPS = 3.0
+# Log-likelihood (up to the constant all candidates share, from the likeliest candidate's prior)
+# below which an estimated colour is taken as no drawable colour at all when the renderer's
+# rounding is chosen: a colour 5 standard deviations from every candidate (a cell under a
+# label) weighs no more than that.
+OUTLIER_LOG_LIKELIHOOD = -12.5
 
 
 @dataclass(frozen=True)
@@ -693,6 +698,10 @@ class CurveMatcher:
             Colours drawn at places of the scale more than ``AMBIGUOUS_SPAN_STEPS`` value
             steps apart.
         """
+        return self._exact_table_with_shares(quantiser)[:3]
+
+    def _exact_table_with_shares(self, quantiser) -> tuple:
+        """:meth:`exact_table` and the share of the scale drawn in each colour (sums to 1)."""
         if quantiser in self._exact_tables:
             return self._exact_tables[quantiser]
         positions = np.asarray(self.scale.positions, dtype=np.float64)
@@ -729,8 +738,91 @@ class CurveMatcher:
         np.minimum.at(low_end, inverse, fractions)
         np.maximum.at(high_end, inverse, fractions)
         ambiguous = (high_end - low_end) > AMBIGUOUS_SPAN_STEPS * self.resolution_fraction
-        self._exact_tables[quantiser] = (codes, mean, ambiguous)
+        self._exact_tables[quantiser] = (codes, mean, ambiguous,
+                                         total / max(total.sum(), 1e-300))
         return self._exact_tables[quantiser]
+
+    def stored_colour_values(self, estimates, precision, to_stored, quantisers,
+                             block=512) -> tuple:
+        """Values of colours estimated as a lossy file stored them, over the colours drawable.
+
+        A renderer draws only the 8-bit colours of :meth:`exact_table`, and an encoder turns
+        each into integer channels (a JPEG's Y'CbCr, see ``jpeg_cells.stored_ycbcr``): an
+        estimate of those stored channels, with its precision per channel, is weighed against
+        every drawable colour at once. Each drawable colour's likelihood is Gaussian in the
+        estimate's precision, its prior the share of the scale drawn in it (a uniform prior on
+        the scale); the value is the posterior mean of the scale's fraction. Drawable colours
+        that the encoder stores alike are one candidate at their mean fraction: the file cannot
+        tell them apart. (A curve instead asks the estimate to hit the scale's unrounded colour,
+        where the stored one is up to half a level off in each channel: with viridis's luma
+        climbing 0.6 level an entry, that rounding alone moves a cell by an entry.)
+
+        Parameters
+        ----------
+        estimates : ndarray of float, shape (k, 3)
+            Estimated stored channels; NaN rows give NaN.
+        precision : ndarray of float, shape (k, 3)
+            Inverse variance of each channel's estimate (1 / channel units²).
+        to_stored : callable
+            uint8 RGB (n, 3) to the stored channels (n, 3), as the encoder computes them.
+        quantisers : sequence of str
+            The renderer's 8-bit roundings (``QUANTISERS``) to consider: the one under which
+            the estimates are most likely (summed over colours, each colour's likelihood
+            floored so that a colour of no candidate, a cell under a label, weighs little)
+            is used.
+        block : int
+            Estimates weighed at once (temporaries of ``block`` × drawable colours).
+
+        Returns
+        -------
+        values : ndarray of float64, shape (k,)
+        quantiser : str
+            The rounding used.
+        """
+        estimates = np.asarray(estimates, dtype=np.float64)
+        precision = np.asarray(precision, dtype=np.float64)
+        known = np.flatnonzero(np.isfinite(estimates).all(axis=1)
+                               & np.isfinite(precision).all(axis=1))
+        best = (-np.inf, None, None)
+        tried = set()
+        for quantiser in quantisers:
+            candidates, fraction, log_prior = self._stored_candidates(quantiser, to_stored)
+            signature = (candidates.tobytes(), fraction.tobytes())
+            if signature in tried:
+                continue  # another rounding drawing the same colours (a lookup table's)
+            tried.add(signature)
+            squared = (candidates * candidates).T
+            result = np.full(len(estimates), np.nan)
+            evidence = 0.0
+            for start in range(0, len(known), block):
+                rows = known[start:start + block]
+                point, weight = estimates[rows], precision[rows]
+                # sum_c w_c (x_c - y_c)^2, expanded into products over all candidates at once
+                distance = ((weight * point * point).sum(axis=1)[:, None]
+                            - 2.0 * (weight * point) @ candidates.T + weight @ squared)
+                log_like = log_prior - 0.5 * distance
+                top = log_like.max(axis=1)
+                like = np.exp(log_like - top[:, None])
+                total = like.sum(axis=1)
+                result[rows] = (like @ fraction) / total
+                evidence += np.logaddexp(top + np.log(total),
+                                         OUTLIER_LOG_LIKELIHOOD + log_prior.max()).sum()
+            if evidence > best[0]:
+                best = (evidence, result, quantiser)
+        _, fractions, quantiser = best
+        return self.mapping.to_value(fractions), quantiser
+
+    def _stored_candidates(self, quantiser, to_stored):
+        """Distinct stored colours of the drawable ones: (stored (m, 3), mean fraction (m,),
+        log share of the scale (m,))."""
+        codes, fraction, _, share = self._exact_table_with_shares(quantiser)
+        rgb = np.stack([codes & 255, (codes >> 8) & 255, codes >> 16], axis=1).astype(np.uint8)
+        stored, inverse = np.unique(np.asarray(to_stored(rgb), dtype=np.float64), axis=0,
+                                    return_inverse=True)
+        inverse = inverse.ravel()
+        total = np.bincount(inverse, share, len(stored))
+        mean = np.bincount(inverse, share * fraction, len(stored)) / np.maximum(total, 1e-300)
+        return stored, mean, np.log(np.maximum(total, 1e-300))
 
     def recognise_quantiser(self, codes, default) -> str:
         """The renderer's 8-bit rounding that draws most of the figure's distinct colours.
@@ -1069,6 +1161,35 @@ class ColourDecoder:
         return self._matcher.weighted_ycbcr_values(np.asarray(ycbcr, dtype=np.float64),
                                                    np.asarray(weights, dtype=np.float64),
                                                    self.quantiser)
+
+    def stored_colour_values(self, estimates, precision, to_stored) -> tuple:
+        """Values (continuous scales from a source's table) of colours estimated as a lossy
+        file stored them; see :meth:`CurveMatcher.stored_colour_values`. The renderer's 8-bit
+        rounding is the decoder's :attr:`quantiser` when it was given, else the likeliest.
+
+        Parameters
+        ----------
+        estimates, precision : ndarray of float, shape (k, 3)
+        to_stored : callable
+            uint8 RGB (n, 3) to the stored channels (n, 3).
+
+        Returns
+        -------
+        values : ndarray of float64, shape (k,)
+        quantiser : str
+        """
+        if self.is_discrete or self.scale.sampled_from_figure:
+            raise ValueError("stored-colour matching needs a continuous scale from a source's "
+                             "table (its drawable colours exactly known)")
+        quantisers = QUANTISERS if self._recognise_quantiser else (self.quantiser,)
+        return self._matcher.stored_colour_values(estimates, precision, to_stored, quantisers)
+
+    @property
+    def knows_drawable_colours(self) -> bool:
+        """Whether every 8-bit colour the renderer can draw is known exactly: a continuous
+        scale from a source's table (not colours read off the figure, which are its own noisy
+        samples)."""
+        return not (self.is_discrete or self.scale.sampled_from_figure)
 
     def study_figure(self, rgb, examine=None, seed=0) -> "FigureStudy":
         """Learn the figure's non-data colours, its colour noise and (lossless figures) its

@@ -16,8 +16,17 @@ the residual of each block in the DCT domain, each coefficient weighted by the i
 its quantisation step (the rounding error of a coefficient is uniform over its step, so its
 variance is the step squared over twelve). Pixels that are not data (lines, labels, land) are
 left free: a block they touch still speaks through its other pixels, through the marginal
-precision of the pixels that are data. Each cell's Y'CbCr estimate is then matched to the colour
-scale with each channel weighted by the information the blocks gave about it.
+precision of the pixels that are data.
+
+Each cell's Y'CbCr estimate is then weighed against the colours the renderer can draw from the
+scale, each as the encoder stored it: libjpeg turns a pixel's 8-bit RGB into integer Y'CbCr
+(:func:`stored_ycbcr`), so a cell's stored colour is one of a few hundred integer triples, which
+the blocks pin down to a tenth of a level in luma (quality 90). Matching the estimate to the
+scale's unrounded curve instead loses that: the rounding moves each channel by up to half a
+level, as much as one entry of viridis moves its luma. The value is the posterior mean over the
+drawable colours (:meth:`colour_decoding.CurveMatcher.stored_colour_values`), each channel
+weighted by the information the blocks gave about it; scales read off the figure itself (no
+exact table of drawable colours) are matched to their curve as before.
 
 The decoded chroma is the 2 × 2 average upsampled by the decoder's triangle filter ("fancy
 upsampling", libjpeg's default): averaging the decoded full-resolution chroma over the same 2 × 2
@@ -142,6 +151,42 @@ def jpeg_coding(image) -> "JpegCoding | None":
 _RGB_TO_YCBCR = np.array([[0.299, 0.587, 0.114],
                           [-0.168736, -0.331264, 0.5],
                           [0.5, -0.418688, -0.081312]])
+
+
+# libjpeg's fixed-point RGB -> Y'CbCr (jccolor.c): coefficients scaled by 2^16 and rounded.
+_FIXED_BITS = 16
+_FIXED_HALF = 1 << (_FIXED_BITS - 1)
+_FIXED_RGB_TO_YCBCR = np.array([[0.29900, 0.58700, 0.11400],
+                                [-0.16874, -0.33126, 0.50000],
+                                [0.50000, -0.41869, -0.08131]])
+
+
+def stored_ycbcr(rgb8) -> np.ndarray:
+    """The integer Y'CbCr a libjpeg-based encoder stores for 8-bit RGB colours.
+
+    libjpeg (and libjpeg-turbo, hence Pillow, ImageMagick, Ghostscript, Qt) converts each pixel
+    in fixed point, ``(sum FIX(c) * channel + offset) >> 16`` with ``FIX(c) = round(c * 2^16)``:
+    luma rounded half up, chroma offset by 128 and rounded with ties down. A cell drawn in one
+    colour is stored as these integers (4:2:0 averages four equal samples back to the same
+    integer).
+
+    Parameters
+    ----------
+    rgb8 : ndarray of uint8, shape (..., 3)
+
+    Returns
+    -------
+    ndarray of float64, shape (..., 3)
+        Y', Cb, Cr as whole numbers 0..255.
+    """
+    rgb = np.asarray(rgb8).astype(np.int64)
+    fixed = np.floor(_FIXED_RGB_TO_YCBCR * (1 << _FIXED_BITS) + 0.5).astype(np.int64)
+    out = np.empty(rgb.shape, np.float64)
+    offsets = (_FIXED_HALF, (128 << _FIXED_BITS) + _FIXED_HALF - 1,
+               (128 << _FIXED_BITS) + _FIXED_HALF - 1)
+    for channel in range(3):
+        out[..., channel] = (rgb @ fixed[channel] + offsets[channel]) >> _FIXED_BITS
+    return out
 
 
 def dct_matrix(size=BLOCK) -> np.ndarray:
@@ -567,7 +612,12 @@ def cell_values(rgb, values, lattice, box, coding, decoder) -> tuple:
     with _one_blas_thread():
         colour, information, freed = cell_colours(rgb, data, lattice, coding, prior,
                                                   prior_weight)
-    weights = 1.0 / (1.0 / np.maximum(information, 1e-12) + ROUNDING_VARIANCE)
-    cell_value = decoder.weighted_ycbcr_values(colour, weights)
+    if decoder.knows_drawable_colours:
+        # Weighed against the integer colours the encoder stored for each drawable colour.
+        cell_value, _ = decoder.stored_colour_values(colour, information, stored_ycbcr)
+    else:
+        # Colours read off the figure: against the curve, its rounding counted as noise.
+        weights = 1.0 / (1.0 / np.maximum(information, 1e-12) + ROUNDING_VARIANCE)
+        cell_value = decoder.weighted_ycbcr_values(colour, weights)
     cell_value[~np.isfinite(prior).all(axis=1)] = np.nan
     return cell_value.reshape(lattice.rows, lattice.columns), freed

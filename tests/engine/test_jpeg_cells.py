@@ -99,13 +99,15 @@ def test_marginal_precision_is_the_inverse_of_the_observed_covariance():
         assert got[row] == pytest.approx(expected, abs=1e-9 * max(1.0, np.abs(expected).max()))
 
 
-def lattice_figure(cell=(9.6, 9.2), shape=(24, 30), seed=5, line=False):
-    """Cells of viridis's 8-bit colours (neighbours far apart on the scale: strong edges) at
-    non-integer sizes, edges on the pixel boundary nearest each line, as Agg draws them."""
+def lattice_figure(cell=(9.6, 9.2), shape=(24, 30), seed=5, line=False, rounding=np.rint,
+                   colormap="viridis"):
+    """Cells of a colormap's 8-bit colours (neighbours far apart on the scale: strong edges) at
+    non-integer sizes, edges on the pixel boundary nearest each line, as Agg draws them.
+    ``rounding`` turns the table's colours into 8 bits (matplotlib's images truncate)."""
     from matplotlib import colormaps
 
     rng = np.random.default_rng(seed)
-    table = np.rint(colormaps["viridis"](np.arange(256))[:, :3] * 255).astype(np.uint8)
+    table = rounding(colormaps[colormap](np.arange(256))[:, :3] * 255).astype(np.uint8)
     index = rng.integers(0, 256, shape)
     rows, cols = int(np.ceil(shape[0] * cell[1])) + 8, int(np.ceil(shape[1] * cell[0])) + 8
     cell_row = np.floor((np.arange(rows) + 0.5 - 4) / cell[1]).astype(int)
@@ -122,8 +124,8 @@ def lattice_figure(cell=(9.6, 9.2), shape=(24, 30), seed=5, line=False):
         data[100:102, 20:cols - 20] = False
     lattice = Lattice(cell[0], cell[1], 4.0, 4.0, shape[1], shape[0], 1.0, 1.0, (0.0, 0.0),
                       clean=False)
-    true = jpeg_cells.rgb_to_ycbcr(table[index].reshape(-1, 1, 3))[:, 0].astype(np.float64)
-    return rgb, data, lattice, np.rint(true)
+    true = jpeg_cells.stored_ycbcr(table[index].reshape(-1, 3))
+    return rgb, data, lattice, true
 
 
 @pytest.mark.parametrize("quality, line", [(90, False), (80, True)])
@@ -153,3 +155,93 @@ def test_cell_colours_through_the_blocks_beat_the_cells_own_pixels(quality, line
 def test_quality_read_back_from_the_tables(quality):
     _, image = encode(smooth_image(), quality)
     assert jpeg_cells.jpeg_coding(image).quality() == pytest.approx(quality, abs=0.5)
+
+
+def test_stored_ycbcr_is_what_libjpeg_stores():
+    """Flat 8 × 8 blocks at quality 100 without subsampling (every step 1: a flat block's
+    coefficients are stored exactly) decoded by libjpeg without its colour conversion give back
+    the integer Y'CbCr it stored: stored_ycbcr's, for every colour (the float conversion rounded
+    differs from it in some of them)."""
+    rng = np.random.default_rng(7)
+    colours = rng.integers(0, 256, (40 * 60, 3)).astype(np.uint8)
+    rgb = np.repeat(np.repeat(colours.reshape(40, 60, 3), 8, axis=0), 8, axis=1)
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, "JPEG", quality=100, subsampling=0)
+    buffer.seek(0)
+    image = Image.open(buffer)
+    image.draft("YCbCr", image.size)
+    stored = np.asarray(image)[4::8, 4::8].reshape(-1, 3).astype(np.float64)
+    assert image.mode == "YCbCr"
+    assert np.array_equal(jpeg_cells.stored_ycbcr(colours), stored)
+    rounded = np.rint(jpeg_cells.rgb_to_ycbcr(colours.reshape(-1, 1, 3))[:, 0])
+    assert not np.array_equal(rounded, stored)
+
+
+@pytest.mark.parametrize("colormap, rounding, quantiser", [
+    ("viridis", np.floor, "floor"), ("viridis", np.rint, "round"), ("cividis", np.rint, "round"),
+])
+def test_cells_matched_to_the_colours_the_file_stored(colormap, rounding, quantiser):
+    """Cells of a colormap's entries through a quality-80 JPEG: weighed against the integer
+    Y'CbCr the encoder stores for each drawable colour, the renderer's rounding recognised from
+    the cells, nearly every cell's entry comes back (value within one resolution); matching the
+    same estimates to the scale's curve (its rounding counted as noise) misses many more."""
+    from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueMapping
+    from colormap_decoder.plugin.engine.colour_scales import resolve_colour_scale
+
+    rgb, data, lattice, true = lattice_figure(rounding=rounding, colormap=colormap, seed=11)
+    decoded, image = encode(rgb, 80)
+    coding = jpeg_cells.jpeg_coding(image)
+    n_cells = lattice.rows * lattice.columns
+    box = (0, 0, rgb.shape[1], rgb.shape[0])
+    ycbcr = jpeg_cells.rgb_to_ycbcr(decoded)
+    own = np.stack([read_cells(np.where(data, ycbcr[..., c], np.nan), lattice, box,
+                               median_only=True, interquartile_mean=True).value.ravel()
+                    for c in range(3)], axis=1)
+    colour, information, _ = jpeg_cells.cell_colours(
+        decoded, data, lattice, coding, own, np.full((n_cells, 3), jpeg_cells.PRIOR_WEIGHT))
+    decoder = ColourDecoder(resolve_colour_scale(colormap), ValueMapping(0.0, 1.0), "ycbcr")
+    assert decoder.knows_drawable_colours
+    values, chosen = decoder.stored_colour_values(colour, information, jpeg_cells.stored_ycbcr)
+    # The truth: the value the cell's colour stands for in the renderer's table (a lossless
+    # figure's), at each cell's centre pixel.
+    i, j = np.divmod(np.arange(n_cells), lattice.columns)
+    centre = rgb[np.floor(lattice.origin_y + (i + 0.5) * lattice.cell_height).astype(int),
+                 np.floor(lattice.origin_x + (j + 0.5) * lattice.cell_width).astype(int)]
+    codes, fraction, _ = decoder.exact_table(quantiser)
+    packed = centre[:, 0] + 256 * centre[:, 1].astype(np.int64) + 65536 * centre[:, 2]
+    where = np.searchsorted(codes, packed)
+    assert np.array_equal(codes[where], packed)
+    entry = fraction[where]
+    resolution = decoder.value_resolution
+    right = np.abs(values - entry) <= resolution
+    weights = 1.0 / (1.0 / information + jpeg_cells.ROUNDING_VARIANCE)
+    curve_right = np.abs(decoder.weighted_ycbcr_values(colour, weights) - entry) <= resolution
+    print(colormap, quantiser, chosen, right.mean(), "curve", curve_right.mean())
+    assert chosen == quantiser
+    assert right.mean() >= 0.97
+    assert right.mean() >= curve_right.mean() + 0.03
+
+
+def test_drawable_colours_stored_alike_are_one_candidate():
+    """Two entries the encoder stores as one colour come back at their middle (the file cannot
+    tell them apart: either is within one resolution of it), not at whichever comes first."""
+    from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueMapping
+    from colormap_decoder.plugin.engine.colour_scales import resolve_colour_scale
+
+    decoder = ColourDecoder(resolve_colour_scale("viridis"), ValueMapping(0.0, 256.0), "ycbcr",
+                            quantiser="floor")
+    codes, fraction, _ = decoder.exact_table("floor")
+    rgb = np.stack([codes & 255, (codes >> 8) & 255, codes >> 16], axis=1).astype(np.uint8)
+    stored = jpeg_cells.stored_ycbcr(rgb)
+    _, inverse, counts = np.unique(stored, axis=0, return_inverse=True, return_counts=True)
+    inverse = inverse.ravel()
+    shared = np.flatnonzero(counts[inverse] > 1)
+    assert shared.size >= 2  # viridis has entries libjpeg stores alike
+    values, chosen = decoder.stored_colour_values(stored[shared], np.full((shared.size, 3), 1e4),
+                                                  jpeg_cells.stored_ycbcr)
+    assert chosen == "floor"
+    share = decoder._matcher._exact_table_with_shares("floor")[3]
+    middle = np.array([256.0 * np.average(fraction[inverse == inverse[i]],
+                                          weights=share[inverse == inverse[i]]) for i in shared])
+    assert values == pytest.approx(middle, abs=1e-6)
+    assert np.all(np.abs(values - 256.0 * fraction[shared]) <= decoder.value_resolution)

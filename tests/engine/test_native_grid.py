@@ -322,7 +322,8 @@ def test_sst_jpeg_comes_back_cell_by_cell(tmp_path, sst):
 
     The cells come back where they are, one point each, and ≥ 95 % of them with their value
     within one value resolution (the issue's measure): each cell's colour is estimated through
-    the JPEG's own blocks (jpeg_cells.py), where reading its pixels left 94.3 % right (a JPEG at
+    the JPEG's own blocks (jpeg_cells.py) and weighed against the integer Y'CbCr the encoder
+    stored for each of viridis's colours, where reading its pixels left 94.3 % right (a JPEG at
     quality 90 shifts viridis's colours by about a step of its 256 in whole 8 × 8 blocks).
     """
     grid, extent = sst
@@ -334,10 +335,10 @@ def test_sst_jpeg_comes_back_cell_by_cell(tmp_path, sst):
     assert result.decoder.match_space == "ycbcr"
     assert any("estimated through the JPEG's 8 × 8 blocks" in m for m in result.messages)
     found = assert_native_grid_recovered(figure, result, value_tolerance=1.0)
-    # Measured 96.2 % within one resolution (94.3 % from the cells' pixels decoded with
-    # chroma at half luma's weight, 93.2 % from the median of the decoder's values), 99.98 %
-    # within two; held to the issue's 95 %.
-    assert found["within_resolution"] >= 0.95, found
+    # Measured 99.2 % within one resolution (96.2 % with the estimates matched to the scale's
+    # curve, 94.3 % from the cells' pixels decoded with chroma at half luma's weight, 93.2 %
+    # from the median of the decoder's values), 100 % within two.
+    assert found["within_resolution"] >= 0.985, found
     two = cell_recovery(figure, result, value_tolerance=2.0)
     assert two["points_ok"] >= 0.995, two
 
@@ -346,8 +347,9 @@ def test_sst_jpeg_at_quality_75_comes_back_cell_by_cell(tmp_path, sst):
     """The same Pacific at quality 75 (Pillow's default), whose 8 × 8 blocks leave steps of
     their own along their borders, as strong as the weaker cell edges: the lattice is still
     found, exact, and every cell comes back as one point; values within two value resolutions
-    in 99.7 % of cells (90.6 % within one: the JPEG moves colours by a step or two of the
-    256)."""
+    in 99.7 % of cells (95.1 % within one: the JPEG moves colours by a step or two of the
+    256, and its chroma, coded at steps of 9 levels and more over 16 × 16 pixels, no longer
+    tells every cell from its neighbouring entries)."""
     grid, extent = sst
     crop = grid[15:75, 60:140]
     figure = matplotlib_figure(tmp_path, "sst_pacific_jpeg75", crop, (119, 279, -60, 60),
@@ -360,9 +362,10 @@ def test_sst_jpeg_at_quality_75_comes_back_cell_by_cell(tmp_path, sst):
     assert found["same_shape"] and found["placed"] >= 0.95, found
     assert max(found["origin_error"]) <= 0.005 and max(found["size_error"]) <= 0.005, found
     assert found["points_ok"] >= 0.99 and found["raster_ok"] >= 0.99, found
-    # Measured 90.6 % through the JPEG's blocks (89.0 % from the cells' luma-weighted pixels,
-    # 81.9 % from the median of the decoder's values); a 1-point margin.
-    assert found["within_resolution"] >= 0.895, found
+    # Measured 95.1 % through the JPEG's blocks weighed against the stored colours (90.6 %
+    # matched to the curve, 89.0 % from the cells' luma-weighted pixels, 81.9 % from the
+    # median of the decoder's values); a 1-point margin.
+    assert found["within_resolution"] >= 0.94, found
 
 
 def test_sst_jpeg_at_quality_50_falls_back_saying_why(tmp_path, sst):
@@ -414,9 +417,10 @@ def test_sst_jpeg_other_colormap_and_quality(tmp_path, sst, monkeypatch, method,
                                colormap, -2, 33, cell, method, jpeg_quality=quality)
     result = decode_map(figure.settings())
     found, before = jpeg_cells_gain(figure, result, monkeypatch)
-    # Measured 92.2 % (90.9 % from the cells' pixels), 99.8 % within two resolutions.
-    assert found["within_resolution"] >= 0.915, (found, before)
-    assert found["within_resolution"] >= before["within_resolution"] + 0.008, (found, before)
+    # Measured 97.7 % (92.2 % matched to the scale's curve, 90.9 % from the cells' pixels),
+    # 99.7 % within two resolutions.
+    assert found["within_resolution"] >= 0.965, (found, before)
+    assert found["within_resolution"] >= before["within_resolution"] + 0.05, (found, before)
 
 
 def test_topography_jpeg_with_steep_contrasts(tmp_path, monkeypatch):
@@ -430,9 +434,46 @@ def test_topography_jpeg_with_steep_contrasts(tmp_path, monkeypatch):
                                "pcolormesh", jpeg_quality=85)
     result = decode_map(figure.settings())
     found, before = jpeg_cells_gain(figure, result, monkeypatch)
-    # Measured 87.1 % (84.3 % from the cells' pixels), 99.6 % within two resolutions.
-    assert found["within_resolution"] >= 0.86, (found, before)
-    assert found["within_resolution"] >= before["within_resolution"] + 0.015, (found, before)
+    # Measured 96.7 % (87.1 % matched to the scale's curve, 84.3 % from the cells' pixels),
+    # 99.5 % within two resolutions.
+    assert found["within_resolution"] >= 0.955, (found, before)
+    assert found["within_resolution"] >= before["within_resolution"] + 0.1, (found, before)
+
+
+@pytest.mark.parametrize("colormap, method, cell, encoder, measured", [
+    ("cividis", "imshow", (8.7, 9.4), "imagemagick", 0.962),
+    ("RdBu_r", "pcolormesh", (9.1, 8.4), "imagemagick", 0.991),
+    ("viridis", "imshow", (9.6, 9.2), "pillow 4:4:4", 0.994),
+])
+def test_sst_jpeg_by_other_encoders(tmp_path, sst, monkeypatch, colormap, method, cell, encoder,
+                                    measured):
+    """The SST drawn by matplotlib as a PNG and turned into a quality-80 JPEG by another
+    encoder than matplotlib's: ImageMagick's ``convert -quality 80`` (4:2:0), Pillow without
+    chroma subsampling (4:4:4). Measured within one resolution: cividis 96.2 % (92.3 % matched
+    to the scale's curve), RdBu_r 99.1 % (97.0 %), viridis 4:4:4 99.4 % (96.2 %)."""
+    import subprocess
+
+    grid, extent = sst
+    crop, crop_extent = ((grid[20:70, 10:90], (19, 179, -50, 50)) if colormap == "cividis"
+                         else (grid[15:75, 60:140], (119, 279, -60, 60)))
+    png = matplotlib_figure(tmp_path, f"sst_{colormap}_{method}", crop, crop_extent, colormap,
+                            -2, 33, cell, method)
+    jpeg = tmp_path / f"sst_{colormap}_{method}.jpg"
+    if encoder == "imagemagick":
+        subprocess.run(["convert", png.path, "-background", "white", "-alpha", "remove",
+                        "-quality", "80", str(jpeg)], check=True)
+    else:
+        Image.open(png.path).convert("RGB").save(jpeg, quality=80, subsampling=0)
+    with Image.open(jpeg) as image:
+        factors = {layer[1] for layer in image.layer}
+    assert factors == ({1} if encoder == "pillow 4:4:4" else {1, 2})
+    figure = CellFigure(str(jpeg), png.grid, png.extent, png.origin, png.cell, png.plot_box,
+                        png.gcps, colormap, -2, 33)
+    result = decode_map(figure.settings())
+    found, before = jpeg_cells_gain(figure, result, monkeypatch)
+    assert found["points_ok"] >= 0.95 and found["raster_ok"] >= 0.95, found
+    assert found["within_resolution"] >= measured - 0.01, (found, before)
+    assert found["within_resolution"] >= before["within_resolution"] + 0.01, (found, before)
 
 
 # -- GMT, a 1° grid -----------------------------------------------------------------------
@@ -474,8 +515,10 @@ def test_gmt_grdimage_of_the_whole_1_degree_grid_at_4_px(tmp_path, age_1deg, kin
     in the 8-px period of a JPEG's blocks, and in this smooth field most lines are weak steps;
     taking those places' median step out as block borders left half the lines unseen and the
     lattice unfound (now: found, exact, every cell). As a JPEG (Ghostscript's), each cell's
-    interior is 2 × 2 px: values within one resolution in 94.5 % of cells through the JPEG's
-    blocks (91.0 % from the cells' pixels)."""
+    interior is 2 × 2 px: values within one resolution in 95.4 % of cells through the JPEG's
+    blocks (94.5 % matched to the scale's curve, 91.0 % from the cells' pixels): a cell is
+    2 × 2 samples of the subsampled chroma, whose noise is what is left (with the stored chroma
+    known, 99.9 % would be)."""
     grid_path, grid = age_1deg
     width, height = 14.4, 7.2
     run_gmt(tmp_path,
@@ -500,7 +543,7 @@ def test_gmt_grdimage_of_the_whole_1_degree_grid_at_4_px(tmp_path, age_1deg, kin
     else:
         found = assert_native_grid_recovered(figure, result, value_tolerance=2.0)
         within_one = cell_recovery(figure, result, value_tolerance=1.0)["within_resolution"]
-        assert within_one >= 0.935, within_one
+        assert within_one >= 0.945, within_one
     assert found["shape"] == (180, 360)
 
 
@@ -510,7 +553,7 @@ def test_gmt_grdimage_jpeg(tmp_path, age_1deg):
     figure = gmt_figure(tmp_path, grid_path, grid, (40, 110, -50, 0), (6.5, 4.5), jpeg=True)
     result = decode_map(figure.settings())
     found = assert_native_grid_recovered(figure, result, value_tolerance=2.0)
-    # Measured 99.8 % within one resolution (99.3 % from the median of the decoder's values),
+    # Measured 99.7 % within one resolution (99.3 % from the median of the decoder's values),
     # 99.9 % within two; a half-point margin.
     assert found["within_resolution"] >= 0.993, found
     assert found["points_ok"] >= 0.995, found
@@ -526,9 +569,10 @@ def test_gmt_grdimage_jpeg_in_batlow(tmp_path, age_1deg, monkeypatch):
                         cpt=tmp_path / "batlow.cpt")
     result = decode_map(figure.settings())
     found, before = jpeg_cells_gain(figure, result, monkeypatch)
-    # Measured 96.9 % (95.2 % from the cells' pixels), 100 % within two resolutions.
-    assert found["within_resolution"] >= 0.96, (found, before)
-    assert found["within_resolution"] >= before["within_resolution"] + 0.01, (found, before)
+    # Measured 99.3 % (97.0 % matched to the scale's curve, 95.2 % from the cells' pixels),
+    # 100 % within two resolutions.
+    assert found["within_resolution"] >= 0.985, (found, before)
+    assert found["within_resolution"] >= before["within_resolution"] + 0.03, (found, before)
 
 
 def test_gmt_grdimage_with_a_discrete_cpt(tmp_path, age_1deg, shared_data):

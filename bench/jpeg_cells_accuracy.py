@@ -1,0 +1,330 @@
+"""Cells read back through a JPEG's blocks (plugin/engine/jpeg_cells.py): accuracy per figure and
+where the misses come from.
+
+Run by hand, never from the tests:
+
+    /usr/bin/python3 bench/jpeg_cells_accuracy.py [--figures NAME ...] [--cache DIR] [--diagnose]
+
+Each figure is a real grid drawn cell by cell by a real renderer, written as a JPEG and, with the
+same raster, as a PNG (the colours before compression). The JPEG is decoded by the pipeline as a
+user's would be (``decode_map``); the cells' inputs to ``jpeg_cells.cell_values`` are kept
+(``--cache``) so that the estimator can be run again on them without decoding. Printed per
+figure: the share of judged cells (as in tests/engine/test_native_grid.py: the centre decoded,
+the truth data) within one and two value resolutions of the grid's value.
+
+With ``--diagnose``, for the missed cells: the error of each estimated channel against the
+colour the cell had before compression (in levels and in its estimate's standard deviations),
+what the colour → value step alone costs (the true colour through the same matcher), the miss
+rate by cell size, by whether the cell touches a masked pixel, and the share that a right luma
+or right chroma alone would repair.
+
+Figures (names for ``--figures``):
+
+    sst90      SST Pacific, matplotlib imshow, viridis, Pillow quality 90 (4:2:0)
+    sst75      the same at quality 75
+    magma85    SST 1° W-139° E, pcolormesh, magma, quality 85
+    topo85     matplotlib's topo-bathymetry, pcolormesh, plasma, quality 85
+    gmt4px     GMT grdimage of the 1° age globe at 4.0 px, turbo, Ghostscript JPEG
+    gmtindian  GMT Indian Ocean at 1°, turbo, Ghostscript JPEG
+    gmtbatlow  GMT South Atlantic at 1°, batlow, Ghostscript JPEG
+    cividis80  SST Atlantic-Indian, imshow, cividis, ImageMagick ``convert -quality 80``
+    rdbu80     SST Pacific, pcolormesh, RdBu_r, ImageMagick ``convert -quality 80``
+    viridis444 SST Pacific, imshow, viridis, Pillow quality 80 without chroma subsampling
+"""
+import argparse
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "engine"))
+from sample_figure import expose_package  # noqa: E402
+
+expose_package()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import test_native_grid as cases  # noqa: E402
+
+from colormap_decoder.plugin.engine import jpeg_cells, pipeline  # noqa: E402
+from colormap_decoder.plugin.engine.pipeline import decode_map  # noqa: E402
+
+DATA = ROOT / "tests" / "data"
+FIGURES = ["sst90", "sst75", "magma85", "topo85", "gmt4px", "gmtindian", "gmtbatlow",
+           "cividis80", "rdbu80", "viridis444"]
+
+
+def _imagemagick_jpeg(png, quality, extra=()):
+    jpg = png.with_suffix(".jpg")
+    subprocess.run(["convert", str(png), "-background", "white", "-alpha", "remove",
+                    *extra, "-quality", str(quality), str(jpg)], check=True)
+    return jpg
+
+
+def render(name, folder):
+    """(figure for the JPEG, path of the PNG of the same raster)."""
+    sst, extent = cases.read_sst(DATA)
+    pacific = sst[15:75, 60:140], (119, 279, -60, 60)
+    if name in ("sst90", "sst75"):
+        quality = 90 if name == "sst90" else 75
+        args = (*pacific, "viridis", -2, 33, (9.6, 9.2), "imshow")
+        label = "sst_pacific_jpeg" if quality == 90 else "sst_pacific_jpeg75"
+        png = cases.matplotlib_figure(folder, label, *args)
+        figure = cases.matplotlib_figure(folder, label, *args, jpeg_quality=quality)
+        return figure, png.path
+    if name == "magma85":
+        args = (sst[15:75, 0:70], (-1, 139, -60, 60), "magma", -2, 33, (8.3, 8.7), "pcolormesh")
+        png = cases.matplotlib_figure(folder, "sst_magma_85", *args)
+        return cases.matplotlib_figure(folder, "sst_magma_85", *args, jpeg_quality=85), png.path
+    if name == "topo85":
+        from figures_for_tests import topobathy
+
+        grid, topo_extent = topobathy()
+        args = (grid, topo_extent, "plasma", float(np.nanmin(grid)), float(np.nanmax(grid)),
+                (7.3, 6.9), "pcolormesh")
+        png = cases.matplotlib_figure(folder, "topo_plasma_85", *args)
+        return cases.matplotlib_figure(folder, "topo_plasma_85", *args, jpeg_quality=85), png.path
+    if name in ("cividis80", "rdbu80", "viridis444"):
+        if name == "cividis80":
+            args = (sst[20:70, 10:90], (19, 179, -50, 50), "cividis", -2, 33, (8.7, 9.4),
+                    "imshow")
+        elif name == "rdbu80":
+            args = (*pacific, "RdBu_r", -2, 33, (9.1, 8.4), "pcolormesh")
+        else:
+            args = (*pacific, "viridis", -2, 33, (9.6, 9.2), "imshow")
+        png = cases.matplotlib_figure(folder, name, *args)
+        if name == "viridis444":
+            from PIL import Image
+
+            jpg = Path(png.path).with_suffix(".jpg")
+            Image.open(png.path).convert("RGB").save(jpg, quality=80, subsampling=0)
+        else:
+            jpg = _imagemagick_jpeg(Path(png.path), 80)
+        figure = cases.matplotlib_figure.__globals__["CellFigure"](
+            str(jpg), png.grid, png.extent, png.origin, png.cell, png.plot_box, png.gcps,
+            png.colormap, png.vmin, png.vmax)
+        return figure, png.path
+    grid_path = folder / "age1.nc"
+    if not grid_path.exists():
+        cases.run_gmt(folder, f"gmt grdsample {DATA / 'gmtserver_age.3.20.nc'} -I1 -r -Gage1.nc")
+    grid = cases.read_grid(grid_path)
+    if name == "gmt4px":
+        width, height = 14.4, 7.2
+        for kind in ("g", "j"):
+            cases.run_gmt(folder,
+                          "gmt makecpt -Cturbo -T0/200 > turbo.cpt", "gmt set PS_MEDIA 17ix10i",
+                          f"gmt grdimage {grid_path} -R-180/180/-90/90 -JX{width}i/{height}i "
+                          "-Cturbo.cpt -X1i -Y1.5i -P -Bafg -BWSne -K > fig.ps",
+                          "gmt pscoast -R -J -Dl -W0.6p,black -O -K >> fig.ps",
+                          f"gmt psscale -Cturbo.cpt -Dx{width + 0.3}i/0i+w{height}i/0.3i -Bxaf "
+                          "-O >> fig.ps", f"gmt psconvert fig.ps -T{kind} -E{cases.DPI}")
+        top = 1000 - 150 - round(height * cases.DPI)
+        box = (100, top, 100 + round(width * cases.DPI), top + round(height * cases.DPI))
+        figure = cases.CellFigure(str(folder / "fig.jpg"), grid, (-180, 180, -90, 90), box[:2],
+                                  ((box[2] - box[0]) / 360, (box[3] - box[1]) / 180), box, "",
+                                  str(folder / "turbo.cpt"))
+        figure.gcps = cases.write_gcps(folder / "gcps.csv", figure)
+        return figure, str(folder / "fig.png")
+    if name == "gmtindian":
+        region, size, cpt = (40, 110, -50, 0), (6.5, 4.5), None
+    else:
+        cases.run_gmt(folder, "gmt makecpt -Cbatlow -T0/180 > batlow.cpt")
+        region, size, cpt = (-60, 0, -40, 20), (5.5, 5.2), folder / "batlow.cpt"
+    cases.gmt_figure(folder, grid_path, grid, region, size, jpeg=False, cpt=cpt)
+    figure = cases.gmt_figure(folder, grid_path, grid, region, size, jpeg=True, cpt=cpt)
+    return figure, str(folder / "fig.png")
+
+
+def capture(name, cache):
+    """Decode the figure's JPEG, keeping the inputs of jpeg_cells.cell_values."""
+    path = cache / f"{name}.pickle"
+    if path.exists():
+        with open(path, "rb") as handle:
+            kept = pickle.load(handle)
+        kept["decoder"]._matcher._exact_tables = {}  # tables as the code in use builds them
+        return kept
+    folder = Path(tempfile.mkdtemp(prefix=f"jpegcells_{name}_"))
+    figure, png_path = render(name, folder)
+    kept = {}
+    original = pipeline.jpeg_cell_values
+
+    def keep(rgb, values, lattice, box, coding, decoder):
+        kept.update(rgb=rgb.copy(), values=values.copy(), lattice=lattice, box=box,
+                    coding=coding, decoder=decoder)
+        return original(rgb, values, lattice, box, coding, decoder)
+
+    pipeline.jpeg_cell_values = keep
+    try:
+        result = decode_map(figure.settings())
+    finally:
+        pipeline.jpeg_cell_values = original
+    one = cases.cell_recovery(figure, result, 1.0)
+    two = cases.cell_recovery(figure, result, 2.0)
+    from PIL import Image
+
+    png = np.asarray(Image.open(png_path).convert("RGB"))
+    lattice = kept["lattice"]
+    # Each lattice cell's truth (NaN where the measure does not judge it): the grid's cell
+    # under its centre.
+    i, j = np.mgrid[0:lattice.rows, 0:lattice.columns]
+    cx = lattice.origin_x + (j + 0.5) * lattice.cell_width
+    cy = lattice.origin_y + (i + 0.5) * lattice.cell_height
+    gi = np.floor((cy - figure.origin[1]) / figure.cell[1]).astype(int)
+    gj = np.floor((cx - figure.origin[0]) / figure.cell[0]).astype(int)
+    rows, cols = figure.grid.shape
+    ok = (gi >= 0) & (gi < rows) & (gj >= 0) & (gj < cols)
+    truth = np.full(i.shape, np.nan)
+    truth[ok] = figure.grid[gi[ok], gj[ok]]
+    col0, row0, col1, row1 = figure.plot_box
+    centre_r = np.clip(np.floor(cy).astype(int), 0, png.shape[0] - 1)
+    centre_c = np.clip(np.floor(cx).astype(int), 0, png.shape[1] - 1)
+    visible = (cx > col0) & (cx < col1) & (cy > row0) & (cy < row1)
+    judged = visible & np.isfinite(truth) & np.isfinite(result.field.values[centre_r, centre_c])
+    truth[~judged] = np.nan
+    kept.update(truth=truth, true_rgb=png[centre_r, centre_c], name=name,
+                resolution=result.decoder.value_resolution,
+                pipeline_one=one["within_resolution"], pipeline_two=two["points_ok"],
+                pipeline_cells=one["cells"])
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        pickle.dump(kept, handle)
+    return kept
+
+
+def shares(kept, estimate):
+    truth, resolution = kept["truth"].ravel(), kept["resolution"]
+    judged = np.isfinite(truth)
+    error = np.abs(estimate - truth)[judged] / resolution
+    error = np.where(np.isfinite(error), error, np.inf)
+    return float((error <= 1.0).mean()), float((error <= 2.0).mean()), int(judged.sum())
+
+
+def diagnose(kept, colour, information, value):
+    """Where the missed cells' error comes from."""
+    decoder, lattice = kept["decoder"], kept["lattice"]
+    truth, resolution = kept["truth"].ravel(), kept["resolution"]
+    judged = np.isfinite(truth)
+    true_ycc = jpeg_cells.stored_ycbcr(kept["true_rgb"].reshape(-1, 3))
+    miss = judged & ~(np.abs(value - truth) <= resolution)
+    err = colour - true_ycc
+    sigma = 1.0 / np.sqrt(np.maximum(information, 1e-12))
+    print(f"  judged {judged.sum()}, missed {miss.sum()}")
+    for label, where in (("hit", judged & ~miss), ("miss", miss)):
+        print(f"  {label:5s} |error| levels Y/Cb/Cr (against the stored integers) median "
+              f"{np.round(np.median(np.abs(err[where]), axis=0), 2)}, 90% "
+              f"{np.round(np.percentile(np.abs(err[where]), 90, axis=0), 2)}; "
+              f"sigma median {np.round(np.median(sigma[where], axis=0), 2)}; "
+              f"|z| median {np.round(np.median(np.abs(err[where] / sigma[where]), axis=0), 2)}")
+
+    def through(ycc, precision):
+        return decoder.stored_colour_values(ycc, precision, jpeg_cells.stored_ycbcr)[0]
+
+    with np.errstate(invalid="ignore"):
+        oracle = through(true_ycc, np.full_like(information, 100.0))
+        oracle_miss = judged & ~(np.abs(oracle - truth) <= resolution)
+        swap_y = through(np.column_stack([true_ycc[:, 0], colour[:, 1:]]),
+                         np.column_stack([np.full(len(colour), 100.0), information[:, 1:]]))
+        swap_c = through(np.column_stack([colour[:, 0], true_ycc[:, 1:]]),
+                         np.column_stack([information[:, 0], np.full((len(colour), 2), 100.0)]))
+    print(f"  the stored colour itself misses {oracle_miss.sum()} (colours the file stores alike)")
+    for label, swapped in (("stored luma", swap_y), ("stored chroma", swap_c)):
+        still = judged & ~(np.abs(swapped - truth) <= resolution)
+        print(f"  with the {label} known: misses {still.sum()} ({(miss & ~still).sum()} repaired)")
+    # Geometry: cell size, block borders, masked neighbours.
+    data = np.isfinite(kept["values"])
+    rows, cols = data.shape
+    cell_row = jpeg_cells._axis_cells(rows, lattice.origin_y, lattice.cell_height, lattice.rows)
+    cell_col = jpeg_cells._axis_cells(cols, lattice.origin_x, lattice.cell_width, lattice.columns)
+    inside = (cell_row[:, None] >= 0) & (cell_col[None, :] >= 0)
+    index = np.where(inside, cell_row[:, None] * lattice.columns + cell_col[None, :], -1)
+    n = lattice.rows * lattice.columns
+    total = np.bincount(index[inside], minlength=n)
+    masked = np.bincount(index[inside & ~data], minlength=n)
+    touched = masked > 0
+    print(f"  cells touching masked pixels: miss rate {miss[touched].mean():.3f} "
+          f"({touched[judged].sum()} cells) vs {miss[~touched & judged].mean():.3f}")
+    # Where in the 16-px chroma block the cell's centre lies.
+    i, j = np.divmod(np.arange(n), lattice.columns)
+    cy = (lattice.origin_y + (i + 0.5) * lattice.cell_height) % 16
+    cx = (lattice.origin_x + (j + 0.5) * lattice.cell_width) % 16
+    border = (np.minimum(cy, 16 - cy) < 3) | (np.minimum(cx, 16 - cx) < 3) | \
+        (np.abs(cy - 8) < 3) | (np.abs(cx - 8) < 3)
+    print(f"  centre within 3 px of an 8-px block line: miss {miss[border & judged].mean():.3f}, "
+          f"else {miss[~border & judged].mean():.3f}")
+    # Contrast with neighbours (the strongest step to a 4-neighbour, levels of luma).
+    y = colour[:, 0].reshape(lattice.rows, lattice.columns)
+    contrast = np.zeros_like(y)
+    for axis in (0, 1):
+        step = np.abs(np.diff(y, axis=axis))
+        step = np.where(np.isfinite(step), step, 0)
+        pad = [(0, 0), (0, 0)]
+        pad[axis] = (1, 0)
+        contrast = np.maximum(contrast, np.pad(step, pad))
+        pad[axis] = (0, 1)
+        contrast = np.maximum(contrast, np.pad(step, pad))
+    contrast = contrast.ravel()
+    for low, high in ((0, 5), (5, 20), (20, 60), (60, 300)):
+        where = judged & (contrast >= low) & (contrast < high)
+        if where.any():
+            print(f"  luma step to a neighbour {low}-{high}: {where.sum()} cells, miss "
+                  f"{miss[where].mean():.3f}")
+    return dict(total=total, masked=masked)
+
+
+def estimate(kept, **options):
+    """Values of every cell by jpeg_cells.cell_values on the kept inputs."""
+    values, _ = jpeg_cells.cell_values(kept["rgb"], kept["values"], kept["lattice"], kept["box"],
+                                       kept["coding"], kept["decoder"], **options)
+    return values.ravel()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--figures", nargs="*", default=FIGURES)
+    parser.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "jpegcells_cache"))
+    parser.add_argument("--diagnose", action="store_true")
+    arguments = parser.parse_args()
+    cache = Path(arguments.cache)
+    print(f"{'figure':11s} {'cells':>6s} {'pipeline 1 res':>15s} {'cells 1 res':>12s} "
+          f"{'2 res':>7s}  coding")
+    for name in arguments.figures:
+        kept = capture(name, cache)
+        value = estimate(kept)
+        one, two, count = shares(kept, value)
+        print(f"{name:11s} {count:6d} {100 * kept['pipeline_one']:14.1f}% {100 * one:11.1f}% "
+              f"{100 * two:6.1f}%  {kept['coding'].describe()}, quality "
+              f"{kept['coding'].quality():.0f}", flush=True)
+        if arguments.diagnose:
+            with jpeg_cells._one_blas_thread():
+                colour, information, _ = _colours(kept)
+            diagnose(kept, colour, information, value)
+
+
+def _colours(kept):
+    """cell_colours on the kept inputs, as cell_values calls it."""
+    from colormap_decoder.plugin.engine.native_grid import read_cells
+
+    rgb, lattice, box = kept["rgb"], kept["lattice"], kept["box"]
+    data = np.isfinite(kept["values"])
+    col0, row0, col1, row1 = (int(round(v)) for v in box)
+    in_box = np.zeros(data.shape, bool)
+    in_box[max(row0, 0):row1, max(col0, 0):col1] = True
+    data &= in_box
+    n = lattice.rows * lattice.columns
+    prior = np.full((n, 3), np.nan)
+    for channel in range(3):
+        plane = jpeg_cells.ycbcr_channel(rgb, channel)
+        plane[~data] = np.nan
+        prior[:, channel] = read_cells(plane, lattice, box, median_only=True,
+                                       interquartile_mean=True).value.ravel()
+    return jpeg_cells.cell_colours(rgb, data, lattice, kept["coding"], prior,
+                                   np.full((n, 3), jpeg_cells.PRIOR_WEIGHT))
+
+
+if __name__ == "__main__":
+    main()

@@ -39,7 +39,7 @@ OPTION_SETS = {
     "distance": {"distance_output": True},
     "reconstruction": {"reconstruction_output": True},
     "denoise": {"denoise": True},
-    "report": {"report": True},
+    "report": {"report": True, "distance_output": True},
     "all": {"distance_output": True, "reconstruction_output": True, "denoise": True,
             "report": True},
     "all, native off": {"distance_output": True, "reconstruction_output": True, "denoise": True,
@@ -67,7 +67,7 @@ if job.get("plot_area_extent") == "whole":
     with PIL.Image.open(job["figure_path"]) as image:
         cols, rows = image.size
     job["plot_area_extent"] = (0, cols, -rows, 0)
-want_report = job.pop("report", False)
+want_report = job.get("report", False)
 out = job.pop("out")
 settings = pipeline.DecodeSettings(**job)
 captured = {{}}

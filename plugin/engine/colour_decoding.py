@@ -31,6 +31,7 @@ Rules worth knowing:
   by the 24-bit colour, so the cost grows with the number of distinct colours, not of pixels.
   Chunks of rows are processed on a few threads, which bounds temporary memory.
 """
+import mmap
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -42,10 +43,21 @@ from .errors import ColourScaleError, EngineError
 
 # Chunk of figure rows processed at once: bounds temporary memory for very large figures.
 DEFAULT_CHUNK_PIXELS = 1_000_000
+#: The decoder's tables indexed by 24-bit colour (values, distances, classes) may take this
+#: many bytes per decoded pixel; beyond (a small figure, or one of very many colours: a JPEG's
+#: noise touches every page of them) pixels find their colour's entries by a sorted search.
+LOOKUP_TABLE_PIXEL_BYTES = 3
+#: A memory page: the unit in which a table's entries become resident.
+TABLE_PAGE_BYTES = 4096
+#: Pixels sorted at once where colours are placed without a table, and the memory that takes
+#: (the codes' sorted copy, order and places, ~26 bytes a pixel, in each of the decoding's
+#: threads): a table holding fewer bytes than this is always worth it.
+SORTED_LOOKUP_PIXELS = 1 << 18
+SORTED_LOOKUP_BYTES = 2 * 26 * SORTED_LOOKUP_PIXELS
 # A continuous scale with this many vertices or more is taken for a lookup table.
 LOOKUP_TABLE_MIN_VERTICES = 64
 # Distinct colours projected at once (about 1 KiB of temporaries each).
-COLOUR_BLOCK = 131_072
+COLOUR_BLOCK = 16_384
 # Densify a continuous scale until consecutive curve points differ by at most this ΔE, so the
 # chord between them stands in for the curve (sRGB interpolation is curved in CIELAB).
 CURVE_STEP_DELTA_E = 0.5
@@ -1258,7 +1270,11 @@ class ColourDecoder:
         if self._recognise_quantiser and self.uses_exact_colours:
             self.quantiser = self.recognise_quantiser(codes)
         colours = np.stack([codes & 255, (codes >> 8) & 255, codes >> 16], axis=1) / 255.0
-        pixel_distance = self._matcher.distance(colours)[inverse]
+        # Block by block: a JPEG's sample holds some hundred thousand distinct colours, each
+        # with about 1 KiB of temporaries while projected on the scale.
+        pixel_distance = np.concatenate([
+            self._matcher.distance(colours[start:start + COLOUR_BLOCK])
+            for start in range(0, max(len(colours), 1), COLOUR_BLOCK)])[inverse]
         pixel_distance = pixel_distance[np.isfinite(pixel_distance)
                                         & (pixel_distance < NOISE_CAP_DELTA_E)]
         if pixel_distance.size:
@@ -1336,42 +1352,32 @@ class ColourDecoder:
         blocks = [slice(start, min(start + chunk_rows, window_rows))
                   for start in range(0, window_rows, chunk_rows)]
 
-        # Pass 1, chunks in parallel: mark which of the 2**24 colours occur (writing True from
-        # two threads into one table is harmless). numpy releases the GIL in these loops.
-        seen = np.zeros(1 << 24, dtype=bool)
-
-        def mark(block):
-            seen[_pack(window[block])] = True
-
-        _run_chunks(mark, blocks, feedback, 0.0, 0.4)
-        codes = np.flatnonzero(seen)
+        # Pass 1, chunks in parallel: the 24-bit codes of the colours that occur, sorted.
+        codes = _colour_codes(window, blocks, feedback, 0.0, 0.4)
         colours = np.stack([codes & 255, (codes >> 8) & 255, codes >> 16], axis=1)
         values, distance, class_index = self.decode_colours(colours.astype(np.uint8))
         matched = distance <= max_distance
         _report(feedback, 0.5)
 
-        # Pass 2: every pixel looks its colour up in tables indexed by the 24-bit colour
-        # (64 MiB each), one gather per output. Only entries of colours that occur are ever read,
-        # so the tables are left unfilled: only the pages those colours touch get allocated.
-        tables = [(np.empty(1 << 24, dtype=np.float32), np.where(matched, values, np.nan),
-                   out_values, np.nan)]
+        # Pass 2: every pixel finds its colour's place among the figure's colours (``codes``),
+        # then takes that place's entry of each output. The entry after the last is the fill of
+        # pixels not examined.
+        tables = [(np.append(np.where(matched, values, np.nan), np.nan).astype(np.float32),
+                   out_values)]
         if with_distance:
-            tables.append((np.empty(1 << 24, dtype=np.float32), distance, out_distance, np.nan))
+            tables.append((np.append(distance, np.nan).astype(np.float32), out_distance))
         if out_class is not None:
-            tables.append((np.empty(1 << 24, dtype=np.int16), np.where(matched, class_index, -1),
-                           out_class, -1))
-        for table, entries, _, _ in tables:
-            table[codes] = entries
+            tables.append((np.append(np.where(matched, class_index, -1), -1).astype(np.int16),
+                           out_class))
+        place_of = _places_of_colours(codes, window_rows * window_cols)
 
         def look_up(block):
-            packed = _pack(window[block])
+            places = place_of(_pack(window[block]))
+            if window_examine is not None:
+                places[~window_examine[block]] = len(codes)
             target = (slice(row_span.start + block.start, row_span.start + block.stop), col_span)
-            ignored = None if window_examine is None else ~window_examine[block]
-            for table, _, output, fill in tables:
-                looked_up = table[packed]
-                if ignored is not None:
-                    looked_up[ignored] = fill
-                output[target] = looked_up
+            for entries, output in tables:
+                output[target] = entries[places]
 
         _run_chunks(look_up, blocks, feedback, 0.5, 1.0)
         if (LEAVE_OUT_BESIDE_LINES and not self.is_discrete and self.match_space != "srgb"
@@ -1397,11 +1403,13 @@ class ColourDecoder:
         line = self._matcher.line_colours(colours.astype(np.uint8), figure)
         if not line.any():
             return
-        table = np.zeros(1 << 24, dtype=bool)
-        table[codes] = line
+        # Only the line colours' pages of the table become resident (see _code_table).
+        table = _code_table(bool)
+        table[codes[line]] = True
         on_line = np.empty(window.shape[:2], dtype=bool)  # 1 byte per pixel, block by block
         for block in blocks:
             on_line[block] = table[_pack(window[block])]
+        del table
         beside = _dilate_3x3(on_line)
         beside &= ~on_line
         if window_examine is not None:
@@ -1531,6 +1539,94 @@ def _dilate_3x3(mask) -> np.ndarray:
         grown[row_shift:, low_col:high_col] |= mask[:rows - row_shift, max(-col_shift, 0):cols - low_col]
         grown[:rows - row_shift, max(-col_shift, 0):cols - low_col] |= mask[row_shift:, low_col:high_col]
     return grown
+
+
+def _code_table(dtype) -> np.ndarray:
+    """A zeroed table of 2**24 entries, one per 24-bit colour code, of which only the pages
+    written become resident.
+
+    numpy asks for transparent huge pages for large arrays: one colour written into each
+    2 MiB would make a whole 64 MiB table resident. The table is mapped privately from
+    anonymous memory instead (4 KiB pages, read-only zero pages where nothing is written),
+    and unmapped when the array is let go. Where the system has no such mapping (Windows),
+    a numpy array.
+    """
+    dtype = np.dtype(dtype)
+    flags = getattr(mmap, "MAP_PRIVATE", None), getattr(mmap, "MAP_ANONYMOUS", None)
+    if None in flags:
+        return np.zeros(1 << 24, dtype=dtype)
+    buffer = mmap.mmap(-1, dtype.itemsize << 24, flags=flags[0] | flags[1])
+    return np.frombuffer(buffer, dtype=dtype)
+
+
+def _places_of_colours(codes, pixels):
+    """A function from 24-bit codes (uint32 array) to their places (int32) in ``codes``.
+
+    Parameters
+    ----------
+    codes : ndarray of int, sorted
+        The colours that occur; every code looked up must be one of them.
+    pixels : int
+        Pixels to be looked up, which the memory of a table must be worth.
+
+    Returns
+    -------
+    callable(ndarray of uint32) -> ndarray of int32, same shape
+
+    Notes
+    -----
+    A table of 2**24 places (int32, :func:`_code_table`) finds them in one gather, but each
+    4 KiB page holding a colour's place becomes resident: few pages for a lossless figure's
+    colours, all 64 MiB for a JPEG's noise. Where those pages would exceed
+    :data:`LOOKUP_TABLE_PIXEL_BYTES` per pixel (and a block's sort), each block is sorted
+    instead, its colours placed by a binary search; identical places, slower.
+    """
+    pages = 1 + int(np.count_nonzero(np.diff(codes // (TABLE_PAGE_BYTES // 4)))) if len(codes) else 0
+    if pages * TABLE_PAGE_BYTES <= max(LOOKUP_TABLE_PIXEL_BYTES * pixels, SORTED_LOOKUP_BYTES):
+        table = _code_table(np.int32)
+        table[codes] = np.arange(len(codes), dtype=np.int32)
+
+        def by_table(packed):
+            return table[packed]
+
+        return by_table
+
+    def by_sorting(packed):
+        flat = packed.reshape(-1)
+        places = np.empty(flat.shape, dtype=np.int32)
+        for start in range(0, len(flat), SORTED_LOOKUP_PIXELS):
+            part = flat[start:start + SORTED_LOOKUP_PIXELS]
+            unique, inverse = np.unique(part, return_inverse=True)
+            places[start:start + len(part)] = np.searchsorted(codes, unique)[inverse]
+        return places.reshape(packed.shape)
+
+    return by_sorting
+
+
+def _colour_codes(window, blocks, feedback, start, end) -> np.ndarray:
+    """The sorted 24-bit codes of the colours that occur in ``window`` (uint8 rows × cols × 3).
+
+    A large figure marks them in a table of 2**24 flags (16 MiB at most, fast); a smaller one,
+    for which that table would be a large share of its memory, through each block's own
+    colours (a sort per block, memory of a block).
+    """
+    rows, cols = window.shape[:2]
+    if rows * cols * LOOKUP_TABLE_PIXEL_BYTES >= 1 << 24:
+        seen = _code_table(bool)
+
+        def mark(block):
+            # Writing True from two threads into one table is harmless; numpy releases the GIL.
+            seen[_pack(window[block])] = True
+
+        _run_chunks(mark, blocks, feedback, start, end)
+        return np.flatnonzero(seen)
+    found = []
+
+    def collect(block):
+        found.append(np.unique(_pack(window[block])))
+
+    _run_chunks(collect, blocks, feedback, start, end)
+    return np.unique(np.concatenate(found)).astype(np.intp) if found else np.zeros(0, np.intp)
 
 
 def _pack(rgb):

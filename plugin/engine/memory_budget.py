@@ -42,11 +42,20 @@ REDUCTION_PIXEL = 1 + 4 + 16
 #: ... and the grid DBSCAN (eps >= 2 or min_samples >= 3): its core components beside the
 #: labels (int32) and the boundary cores' coordinates.
 GRID_DBSCAN_PIXEL = 4 + 4
-#: Entries of the decoder's look-up tables, indexed by 24-bit colour code (a colour-seen mask,
-#: then values as float32, and on request distances as float32 and classes as int16): only
-#: the pages of the colours present become resident, which with a JPEG's noise is all of
-#: them. Held while decoding only, counted with the fixed costs.
-LOOKUP_TABLE_BYTES = 1 << 24
+#: Per decoded pixel, the decoder's tables indexed by 24-bit colour (a colour-seen flag, then
+#: each colour's place): only their pages of colours present are resident, and the decoder
+#: keeps them within this (``colour_decoding.LOOKUP_TABLE_PIXEL_BYTES``), or sorts each block's
+#: colours instead in ``LOOKUP_SORT_BYTES``.
+LOOKUP_TABLE_PIXEL = 3
+LOOKUP_SORT_BYTES = 2 * 26 * 2 ** 18
+#: While decoding, the matching of the figure's distinct colours on the scale: about 1.3 KiB
+#: each, in blocks of ``colour_decoding.COLOUR_BLOCK`` (16,384) colours; measured on the sample
+#: as a JPEG, whose noise makes some hundred thousand.
+COLOUR_MATCHING = 16_384 * 1536
+#: While decoding, each of two threads' block of a million pixels: its 24-bit codes, the
+#: colours' places and one output's entries (4 bytes each).
+DECODE_BLOCK_PIXELS = 2 * 1_000_000
+DECODE_BLOCK_BYTES = 4 + 4 + 4
 #: Per figure pixel, the search for a native grid of cells (NATIVE_GRID automatic): the
 #: decoded-pixel mask it is given (1 byte) and the plot area's luma (float32); and, whatever the
 #: size, its blocks of 2 million pixels' luma steps, the noise sample and the uniformity check's
@@ -88,10 +97,18 @@ GDAL_WARP_BUFFERS = 32 * 2 ** 20
 #: GDAL's block cache while writing (``writing.WRITE_CACHE_BYTES``), at most the raster.
 WRITE_CACHE = 64 * 2 ** 20
 #: Fixed costs beyond the imported packages and the stages' own: what the job imports
-#: (pyproj's database, GDAL's drivers), the thin plate spline's systems; the HTML report
-#: written after the job (matplotlib and its pictures, measured +27 MiB beside the decode at
-#: 1 MP, +150 MiB at 36 MP) within the margin and the look-up tables' room, let go by then.
-FIXED_OVERHEAD = 32 * 2 ** 20
+#: (pyproj's database, GDAL's drivers), the thin plate spline's systems, the colour study's
+#: sample of 200,000 pixels (measured: the 0.5 MP sample's job holds ~55 MiB beyond its
+#: arrays at its peak, with the colour matching below).
+FIXED_OVERHEAD = 48 * 2 ** 20
+#: The HTML report (OUTPUT_REPORT), written after the job beside its results: matplotlib's
+#: import and its pictures of 760 px (measured +58 MiB on the 0.5 MP sample) ...
+REPORT_FIXED = 64 * 2 ** 20
+#: ... and, per pixel of its pictures of the figure (every step-th pixel, at most
+#: ``report.PICTURE_MAX_SIDE`` = 3000 px a side), matplotlib's canvas and image copies and the
+#: PNG (measured 21 B at 9 MP) and the findings' picture (RGB and its PNG).
+REPORT_PICTURE_PIXEL = 28
+REPORT_PICTURE_MAX_PIXELS = 3000 * 3000
 #: ``detectfigure``'s fixed costs (its report's drawing, the OCR engine).
 DETECTION_FIXED = 128 * 2 ** 20
 #: A job takes at most a quarter of the machine's memory by default, and never less than
@@ -134,6 +151,8 @@ class JobSize:
     decode : bool
         False for ``detectfigure``: the figure is read and detected, nothing decoded, warped or
         written but the findings' report.
+    report : bool
+        True when the HTML report (OUTPUT_REPORT) is written after the job.
     """
 
     figure_pixels: int
@@ -153,6 +172,7 @@ class JobSize:
     own_grid: bool = False
     detection: bool = False
     decode: bool = True
+    report: bool = False
 
     @property
     def output_pixels(self) -> int:
@@ -213,7 +233,9 @@ def estimate_job_bytes(size) -> "MemoryEstimate":
     kept = KEPT_FIGURE + 4 + 4 * size.distance_output + 2 * size.discrete
     # Decoding: the examined and matched masks, the examined mask's box-mask temporaries and
     # the denoised copy of the figure, all let go once decoded.
-    decode = figure * (kept + 1 + 1 + 2 + 3 * size.denoise)
+    decode = (figure * (kept + 1 + 1 + 2 + 3 * size.denoise)
+              + max(decoded * LOOKUP_TABLE_PIXEL, LOOKUP_SORT_BYTES)
+              + min(decoded, DECODE_BLOCK_PIXELS) * DECODE_BLOCK_BYTES + COLOUR_MATCHING)
     lattice = (figure * (kept + LATTICE_SEARCH_PIXEL) + LATTICE_SEARCH_FIXED
                if size.native_grid else 0)
     # Reducing: the flat mask, labels and gathered values; then, once they are let go, the
@@ -246,17 +268,23 @@ def estimate_job_bytes(size) -> "MemoryEstimate":
     write = (figure * kept + (rebuilt if size.own_grid else outputs)
              + output * WRITE_TEMPORARIES + min(WRITE_CACHE, output * warped_bytes))
 
+    # The report, after the rasters are written: the job's result and its pictures.
+    report_own = (REPORT_FIXED + min(figure, REPORT_PICTURE_MAX_PIXELS) * REPORT_PICTURE_PIXEL
+                  if size.report else 0)
+    report = (figure * kept + (rebuilt if size.own_grid else outputs) + report_own
+              if size.report else 0)
+
     stages = {"reading": read, "detection": detection, "decoding": decode, "native grid search": lattice,
-              "reducing": reduce, "warping": warp, "writing": write}
+              "reducing": reduce, "warping": warp, "writing": write, "report": report}
     peak = max(stages, key=stages.get)
-    # The decoder's look-up tables do not grow with the figure nor the grid: with the fixed
-    # costs, outside the margin (they are counted whole, their worst case).
-    fixed = FIXED_OVERHEAD + LOOKUP_TABLE_BYTES * (1 + 4 + 4 * size.distance_output
-                                                   + 2 * size.discrete)
+    fixed = FIXED_OVERHEAD
     parts = {"figure": stages[peak], "fixed": fixed}
     if peak == "reducing" and reconstruction > decoded * REDUCTION_PIXEL + dbscan:
         parts = {"figure": reduce - reconstruction, "reconstruction": reconstruction,
                  "fixed": fixed}
+    elif peak == "report":
+        parts = {"figure": figure * kept, "output grid": report - figure * kept - report_own,
+                 "report": report_own, "fixed": fixed}
     elif peak in ("warping", "writing"):
         out = stages[peak] - figure * kept - (rebuilt if peak == "warping" or size.own_grid
                                              else 0) - native_classes * (peak == "warping")
@@ -453,6 +481,8 @@ def check_memory(size, figure_shape, grid_shape, log=None) -> "MemoryEstimate":
                         "memory), or 0 for the figure's own resolution."),
         "reconstruction": ("OUTPUT_RECONSTRUCTION", "The rebuilt field is a large part: leave "
                            "OUTPUT_RECONSTRUCTION out."),
+        "report": ("OUTPUT_REPORT", "The report's pictures are a large part: leave "
+                   "OUTPUT_REPORT out."),
         "figure": ("INPUT", f"The figure's {cols}×{rows} pixels are the largest part: crop it to "
                    "the map panel or save it at a lower resolution."),
     }
@@ -498,7 +528,7 @@ def job_size(settings, header, plot_box, grid, grid_dbscan, detection=False) -> 
         native_grid=getattr(settings, "native_grid", "auto") != "off",
         own_warp=int(settings.transform) in (3, 5),  # thin plate spline, projective
         own_grid=getattr(grid, "figure_box", None) is not None,
-        detection=detection)
+        detection=detection, report=getattr(settings, "report", False))
 
 
 def detection_job_size(header) -> "JobSize":

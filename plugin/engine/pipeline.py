@@ -96,6 +96,8 @@ class DecodeSettings:
     dbscan_eps: float = 1.5
     dbscan_min_samples: int = 1
     flat_tolerance: float = 0.0
+    # The HTML report (OUTPUT_REPORT) is written after the job: counted in its memory budget.
+    report: bool = False
     qgis_resources: Optional[str] = None
 
 

@@ -837,6 +837,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             distance_output=bool(parameters.get(self.OUTPUT_DISTANCE))
             or bool(parameters.get(self.OUTPUT_REPORT)),
             reconstruction_output=bool(parameters.get(self.OUTPUT_RECONSTRUCTION)),
+            report=bool(parameters.get(self.OUTPUT_REPORT)),
             gcps_path=self.parameterAsFile(parameters, self.GCPS, context) or None,
             gcp_crs=crs_text(self.GCP_CRS),
             transform=self.parameterAsEnum(parameters, self.TRANSFORM, context),

@@ -360,3 +360,52 @@ def test_each_matcher_inverts_its_own_colours_and_the_decoder_uses_the_one_it_ch
     assert not continuous.is_discrete and continuous.classes is None
     assert continuous.class_boundaries is None
     assert np.array_equal(continuous.decode_colours(drawn)[0], curve.match(drawn, no_figure)[0])
+
+
+@pytest.mark.parametrize("suffix, levels", [(".png", 9), (".jpg", None), (".jpg", 9)])
+def test_colours_placed_by_table_or_by_sorting_decode_identically(tmp_path, dem, monkeypatch,
+                                                                   suffix, levels):
+    """The decoder finds each pixel's colour through a 2**24-entry table only where its pages
+    are worth their memory, otherwise by sorting each block: both give the same rasters, and
+    the colours of the figure are found alike whether they are marked in a table or sorted."""
+    from colormap_decoder.plugin.engine import colour_decoding
+
+    grid, extent = dem
+    boundaries = (tuple(np.linspace(np.nanmin(grid), np.nanmax(grid), levels))
+                  if levels else None)
+    figure = render_grid(grid, extent, tmp_path / f"figure{suffix}", cmap="viridis",
+                         levels=boundaries, jpeg_quality=80 if suffix == ".jpg" else None)
+    rgb = read_figure(figure.path).rgb
+    mapping = (ValueMapping(boundaries[0], boundaries[-1], levels=boundaries) if levels
+               else ValueMapping(float(np.nanmin(grid)), float(np.nanmax(grid))))
+    examine = box_mask(rgb.shape[:2], figure.plot_box)
+    used = []
+    original = colour_decoding._places_of_colours
+
+    def spy(codes, pixels):
+        place_of = original(codes, pixels)
+        used.append(place_of.__name__)
+        return place_of
+
+    monkeypatch.setattr(colour_decoding, "_places_of_colours", spy)
+    results = []
+    # 1e9 bytes a pixel: every table pays; 0 (and a sort that takes no memory): none does.
+    for per_pixel, sorted_bytes in ((1e9, colour_decoding.SORTED_LOOKUP_BYTES), (0, 0)):
+        monkeypatch.setattr(colour_decoding, "LOOKUP_TABLE_PIXEL_BYTES", per_pixel)
+        monkeypatch.setattr(colour_decoding, "SORTED_LOOKUP_BYTES", sorted_bytes)
+        # Small sorted parts, so that a block is sorted in several of them.
+        monkeypatch.setattr(colour_decoding, "SORTED_LOOKUP_PIXELS", 30_000)
+        decoder = ColourDecoder(resolve_colour_scale("viridis"), mapping,
+                                "ycbcr" if suffix == ".jpg" else "cielab")
+        results.append(decoder.decode_image(rgb, examine, MAX_DISTANCE, chunk_pixels=100_000))
+    assert used == ["by_table", "by_sorting"]
+    table, sorting = results
+    assert np.array_equal(table.values, sorting.values, equal_nan=True)
+    assert np.array_equal(table.distance, sorting.distance, equal_nan=True)
+    if levels:
+        assert np.array_equal(table.class_index, sorting.class_index)
+    else:
+        assert table.class_index is None
+    # The examined pixels were decoded (a test of equal empty rasters would prove nothing).
+    assert np.isfinite(table.values[examine]).mean() > 0.6
+    assert np.isnan(table.values[~examine]).all()

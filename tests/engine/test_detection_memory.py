@@ -36,3 +36,34 @@ def test_detection_estimate_is_above_the_measured_peak(tmp_path):
     # ... and not wildly above (a budget that refuses figures the machine could read).
     assert estimate.stages["detection"] <= 2.5 * detection_peak
     assert estimate.peak_stage == "detection"
+
+
+def test_annotated_picture_of_a_large_figure_is_drawn_at_every_step_th_pixel(monkeypatch):
+    """The findings' picture is at most PICTURE_MAX_SIDE long (it was the whole figure at full
+    size, 8 bytes a pixel while drawn): the frame and the colorbar found on the sample are
+    drawn at their places divided by the step."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from colormap_decoder.plugin.engine.detection import report
+
+    figure = read_figure(str(FIGURE))
+    findings = find_everything(figure, "EPSG:32632")
+    rows, cols = figure.shape
+    pictures = {}
+    for side in (max(rows, cols), max(rows, cols) // 3):
+        monkeypatch.setattr(report, "PICTURE_MAX_SIDE", side)
+        with Image.open(io.BytesIO(report.annotated_figure(figure.rgb, findings))) as image:
+            pictures[side] = np.asarray(image.convert("RGB"))
+    full, small = pictures.values()
+    assert full.shape[:2] == (rows, cols)
+    assert small.shape[:2] == (-(-rows // 3), -(-cols // 3))
+    for box, colour in ((findings.layout.frame.box, report.FRAME_COLOUR),
+                        (findings.layout.colorbar.box, report.COLORBAR_COLOUR)):
+        for picture, step in ((full, 1), (small, 3)):
+            col0, row0, col1, row1 = (int(round(v / step)) for v in box)
+            drawn = np.all(picture == colour, axis=2)
+            # The box's left side is drawn in its colour, within a pixel of where it belongs.
+            assert drawn[row0 + 2:row1 - 2, max(col0 - 1, 0):col0 + 2].any(axis=1).mean() > 0.9

@@ -19,18 +19,33 @@ KEPT_COLOUR = (0, 170, 60)
 REJECTED_COLOUR = (230, 30, 30)
 
 
+#: Longest side of the annotated picture, in pixels: the figure at full size up to this, every
+#: step-th pixel beyond (as the report's other picture of the figure), so that the picture and
+#: its PNG stay a few megapixels whatever the figure.
+PICTURE_MAX_SIDE = 3000
+
+
 def annotated_figure(rgb, findings) -> bytes:
-    """The figure as a PNG (bytes) with the findings drawn on it."""
+    """The figure as a PNG (bytes) with the findings drawn on it.
+
+    A figure longer than :data:`PICTURE_MAX_SIDE` is drawn at every step-th pixel, the
+    findings at their places scaled by the same step (lines keep their width in pixels).
+    """
     from PIL import Image, ImageDraw
 
-    image = Image.fromarray(np.ascontiguousarray(rgb)).convert("RGB")
+    step = max(1, -(-max(rgb.shape[:2]) // PICTURE_MAX_SIDE))
+    image = Image.fromarray(np.ascontiguousarray(rgb[::step, ::step, :3]), "RGB")
     draw = ImageDraw.Draw(image)
+
+    def at(*coordinates):
+        return tuple(value / step for value in coordinates)
+
     layout = findings.layout
-    width = max(1, int(round(min(rgb.shape[:2]) / 300)))
+    width = max(1, int(round(min(image.size) / 300)))
     if layout.frame is not None:
-        draw.rectangle(tuple(layout.frame.box), outline=FRAME_COLOUR, width=width)
+        draw.rectangle(at(*layout.frame.box), outline=FRAME_COLOUR, width=width)
     if layout.colorbar is not None:
-        draw.rectangle(tuple(layout.colorbar.box), outline=COLORBAR_COLOUR, width=width)
+        draw.rectangle(at(*layout.colorbar.box), outline=COLORBAR_COLOUR, width=width)
     reading = findings.reading
     if reading is not None:
         axes = [reading.x_axis, reading.y_axis]
@@ -42,10 +57,10 @@ def annotated_figure(rgb, findings) -> bytes:
             horizontal = axis.side in ("top", "bottom")
             for label in axis.labels:
                 colour = KEPT_COLOUR if label.kept else REJECTED_COLOUR
-                col0, row0, col1, row1 = label.box
+                col0, row0, col1, row1 = at(*label.box)
                 draw.rectangle((col0 - 1, row0 - 1, col1, row1), outline=colour, width=1)
                 # The tick position used, as a short line across the label's side.
-                p = label.position
+                p = label.position / step
                 if horizontal:
                     draw.line((p, row0 - 6, p, row0 - 2), fill=colour, width=width)
                 else:

@@ -1,10 +1,17 @@
 """Writing results to disk without ever leaving a half-written file.
 
 Every file is written under a temporary name in the destination folder and moved into place
-only once complete, so a failure or a cancellation leaves any previous output untouched.
+only once complete, so a failure or a cancellation leaves any previous output untouched. A run
+killed before it could remove its temporaries (SIGKILL, a crash, power loss) leaves them
+behind; their names say which process made them, and the next run writing to that folder
+removes those of processes no longer running (:func:`remove_stale_temporaries`).
 """
 import contextlib
+import hashlib
 import os
+import re
+import shutil
+import socket
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -45,6 +52,95 @@ _CACHE_LOCK = threading.Lock()
 _CACHE_STATE = {"writers": 0, "restore": None}
 
 
+#: Temporary names begin with this, then the writing process's owner mark (see
+#: :func:`_owner_mark`), so that a run killed before it could clean up (SIGKILL, power loss)
+#: has its leftovers recognised and removed by the next run writing to that folder.
+PARTIAL_PREFIX = ".partial-"
+#: host, process id, process start time, random part (mkstemp's), and the file's own suffix.
+_PARTIAL_NAME = re.compile(r"\.partial-([0-9a-f]{8})-(\d+)-(\d+)-[A-Za-z0-9_]{8}")
+
+
+def _start_time(pid) -> int:
+    """When process ``pid`` started (clock ticks since boot, /proc); 0 where unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            # The command name (field 2) is in parentheses and may hold spaces.
+            return int(handle.read().rpartition(")")[2].split()[19])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _host_mark() -> str:
+    """Eight hex digits naming this machine: process ids are only comparable on the machine
+    that gave them (a folder may be shared over the network)."""
+    return hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+
+
+def _owner_mark() -> str:
+    """The prefix of this process's temporary names: ``.partial-<host>-<pid>-<start>-``."""
+    pid = os.getpid()
+    return f"{PARTIAL_PREFIX}{_host_mark()}-{pid}-{_start_time(pid)}-"
+
+
+def _owner_is_alive(pid, start) -> bool:
+    """Whether the process that made a temporary name still runs (a later process given the
+    same id has another start time). When in doubt, alive."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, but belongs to another user
+        pass
+    now = _start_time(pid)
+    return not (start and now and now != start)
+
+
+def remove_stale_temporaries(folder) -> list:
+    """Remove the temporary files and staging folders that dead runs left in ``folder``.
+
+    Only names this module makes are looked at (``.partial-<host>-<pid>-<start>-<random>``
+    and what writers add after them: ``.aux.xml``, ``.ovr``), made on this machine by a process
+    that no longer runs; a live run's temporaries, other machines' and any other file are
+    left alone, and so is everything where processes cannot be asked (not POSIX). Errors
+    (a file removed meanwhile, no permission) are ignored: this is tidying, never a reason
+    for a run to fail.
+
+    Parameters
+    ----------
+    folder : str
+
+    Returns
+    -------
+    list of str
+        The paths removed.
+    """
+    if os.name != "posix":
+        return []
+    try:
+        names = [name for name in os.listdir(folder) if name.startswith(PARTIAL_PREFIX)]
+    except OSError:
+        return []
+    host, removed = _host_mark(), []
+    for name in names:
+        match = _PARTIAL_NAME.match(name)
+        if match is None or match.group(1) != host:
+            continue
+        if _owner_is_alive(int(match.group(2)), int(match.group(3))):
+            continue
+        path = os.path.join(folder, name)
+        try:
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path)
+            else:
+                os.remove(path)
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
+
+
 def current_umask() -> int:
     """The process's umask, read without changing it.
 
@@ -73,9 +169,10 @@ def atomic_destination(path, parameter="OUTPUT") -> Iterator[str]:
         Parameter name for error messages.
     """
     folder = os.path.dirname(os.path.abspath(path)) or "."
+    remove_stale_temporaries(folder)
     try:
         os.makedirs(folder, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".partial-", suffix=os.path.splitext(path)[1],
+        handle, temporary = tempfile.mkstemp(prefix=_owner_mark(), suffix=os.path.splitext(path)[1],
                                              dir=folder)
     except OSError as error:
         raise EngineError(f"Cannot write in the folder '{folder}': {error.strerror}. "
@@ -116,12 +213,11 @@ def atomic_folder_destination(path, parameter="OUTPUT") -> Iterator[str]:
     EngineError
         The folder cannot be created or written.
     """
-    import shutil
-
     folder = os.path.dirname(os.path.abspath(path)) or "."
+    remove_stale_temporaries(folder)
     try:
         os.makedirs(folder, exist_ok=True)
-        staging = tempfile.mkdtemp(prefix=".partial-", dir=folder)
+        staging = tempfile.mkdtemp(prefix=_owner_mark(), dir=folder)
     except OSError as error:
         raise EngineError(f"Cannot write in the folder '{folder}': {error.strerror}. "
                           "Choose another destination.", parameter=parameter) from error
@@ -130,7 +226,7 @@ def atomic_folder_destination(path, parameter="OUTPUT") -> Iterator[str]:
             yield os.path.join(staging, os.path.basename(path))
         mode = 0o666 & ~current_umask()
         for name in sorted(os.listdir(staging)):
-            if name.startswith(".partial-"):
+            if name.startswith(PARTIAL_PREFIX):
                 continue  # a writer's own temporary file, left by a failure it survived
             written = os.path.join(staging, name)
             os.chmod(written, mode)

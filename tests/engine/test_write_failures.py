@@ -93,3 +93,75 @@ def test_a_report_cut_short_keeps_the_previous_one(tmp_path):
     assert raised.value.parameter == "OUTPUT_REPORT" and str(report) in str(raised.value)
     assert report.read_text() == "previous report"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+KILLED_WRITER = r"""
+import sys, time
+sys.path.insert(0, {tests!r})
+from sample_figure import expose_package
+expose_package()
+import numpy as np
+from colormap_decoder.plugin.engine.writing import atomic_destination, atomic_folder_destination, write_geotiff
+folder = {folder!r}
+with atomic_folder_destination(folder + "/points.gpkg", "OUTPUT_POINTS") as staged:
+    open(staged, "wb").write(b"half a layer")
+    with atomic_destination(folder + "/decoded.tif") as temporary:
+        write_geotiff(temporary, [np.ones((300, 300), np.float32)],
+                      (0.0, 1.0, 0.0, 0.0, 0.0, -1.0), "EPSG:32632", atomic=False)
+        print("written", flush=True)
+        time.sleep(600)
+"""
+
+
+def _start_writer(folder):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tests = str(Path(__file__).resolve().parents[1])
+    child = subprocess.Popen([sys.executable, "-c", KILLED_WRITER.format(tests=tests,
+                                                                         folder=str(folder))],
+                             stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "written"
+    return child
+
+
+def _partials(folder):
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".partial-"))
+
+
+def test_temporaries_of_a_killed_run_are_removed_by_the_next_run_and_no_others(tmp_path):
+    """A run killed by SIGKILL cannot clean up: its temporary GeoTIFF (with what GDAL wrote
+    beside it) and its staging folder stay. The next run writing in that folder removes them,
+    and leaves a live run's temporaries and a user's own files of similar names alone."""
+    import signal
+
+    killed, live = _start_writer(tmp_path), None
+    try:
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(timeout=60)
+        left = _partials(tmp_path)
+        # The temporary raster and the staging folder of the point layer.
+        assert len(left) >= 2 and any(name.endswith(".tif") for name in left)
+        live = _start_writer(tmp_path)
+        live_partials = set(_partials(tmp_path)) - set(left)
+        assert len(live_partials) >= 2
+        users = [".partial-notes.txt", ".partial-0123abcd-1-2-notmine.tif", "keep.tif"]
+        for name in users:
+            (tmp_path / name).write_text("the user's")
+        write_text(str(tmp_path / "report.html"), "<p>the next run</p>")
+        assert set(_partials(tmp_path)) == live_partials | {n for n in users
+                                                           if n.startswith(".partial-")}
+        for name in users:
+            assert (tmp_path / name).read_text() == "the user's"
+        assert (tmp_path / "report.html").read_text() == "<p>the next run</p>"
+    finally:
+        for child in (killed, live):
+            if child is not None and child.poll() is None:
+                child.kill()
+                child.wait(timeout=60)
+    # Once the live run is gone too, its temporaries go with the next write.
+    with atomic_folder_destination(str(tmp_path / "points.gpkg")) as staged:
+        open(staged, "wb").write(b"a layer")
+    assert _partials(tmp_path) == [".partial-0123abcd-1-2-notmine.tif", ".partial-notes.txt"]
+    assert (tmp_path / "points.gpkg").read_bytes() == b"a layer"

@@ -16,6 +16,8 @@ DEBIAN_PACKAGES += chromium
 DEBIAN_PACKAGES += tesseract-ocr tesseract-ocr-eng python3-tesserocr
 # cartopy draws one of the detection tests' figures (gridline labels without tick marks).
 DEBIAN_PACKAGES += python3-cartopy
+# The native grid tests convert figures to JPEG with ImageMagick, as a publisher's pipeline would.
+DEBIAN_PACKAGES += imagemagick
 # The accuracy tests' peer `unmap` (PyPI) lives in a venv of the system Python (make peers).
 DEBIAN_PACKAGES += python3-venv
 # The linter (ruff, not packaged by Debian 12) comes from PyPI through Debian's pip.

@@ -35,6 +35,10 @@ Detection (:func:`find_lattice`)
        boundaries) or to round map coordinates (a round cell size in map units, lines on round
        coordinates) when exactly one such lattice fits the edges, and is the region's centroid
        otherwise.
+       In a noisy figure (a JPEG) the lines' centroids wander by a few tenths of a pixel and
+       no longer bound the lattice to the renderer's rounding; the lattice is then tied to the
+       frame when the least-squares lattice's outer lines lie within three of their standard
+       errors of its sides (:func:`_noisy_frame_tie`).
     4. Validation. Most colour steps above the noise must lie on lattice lines, in the
        figure as a whole and in each third of it (a lon/lat grid drawn in a projection has
        curved or unevenly spaced lines: they may line up near the centre, not everywhere), and
@@ -43,7 +47,12 @@ Detection (:func:`find_lattice`)
        shifted by half a cell (whose "cells" straddle the lines). A smooth or contour-filled
        figure, whose colour changes follow its contours, fails these tests. The thresholds are
        stricter for a clean figure (most neighbouring data pixels of exactly one colour) than
-       for a noisy one (a JPEG), which the half-shifted comparison then mostly judges.
+       for a noisy one (a JPEG), which the half-shifted comparison then mostly judges; a noisy
+       figure's lattice on the JPEG's own block grid is held to the clean thresholds (a strong
+       JPEG flattens a smooth figure's blocks into cells of its own). In a noisy figure, the
+       steps counted leave out the data pixels within :data:`HALO_PX` of a line or label
+       (their ringing) and the boundary indices within :data:`SIDE_REACH` of the plot area's
+       sides (the frame's).
 
 Reading the cells (:func:`read_cells`)
     A cell's value is the median of its *interior* pixels that decoded (those whose centre lies
@@ -78,9 +87,15 @@ LINE_LEVEL = 0.25
 CLEAN_SHARE = 0.6
 MIN_EDGE_SHARE = (0.9, 0.75)
 MIN_BAND_SHARE = (0.8, 0.5)
-MIN_INTERIOR_SHARE = (0.95, 0.6)
-# How much more often interior pixels agree with their cell than with a half-shifted one.
-MIN_SHIFT_GAIN = (0.05, 0.15)
+MIN_INTERIOR_SHARE = (0.95, 0.5)
+# How much more often interior pixels agree with their cell than with a half-shifted one, as
+# a difference of shares and as a ratio of the shares that disagree. In a noisy figure the
+# half-shifted comparison decides: on smooth figures as JPEGs (quality 30-90, cells of 4 to
+# 16 px, on the JPEG's block grid or off it) the ratio was 0.76-1.16 and the difference at
+# most 0.03; on lattices of 5-10 px as JPEGs of quality 50-80 (ImageMagick, Pillow), 1.55-1.74
+# and 0.14-0.26, their neighbouring cells often a luma step or two apart, within the noise.
+MIN_SHIFT_GAIN = (0.05, 0.08)
+MIN_SHIFT_RATIO = (2.0, 1.35)
 # Share of the lines on the lattice: (clean, noisy); a JPEG's noise makes stray lines of its
 # own where neighbouring cells differ by a luma step or two.
 MIN_INLIER_SHARE = (0.8, 0.6)
@@ -235,9 +250,12 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
     if not crop_data.any():
         return LatticeSearch(None, "no decoded pixel to look for a lattice in")
     crop_luma = luma(rgb[row0:row1, col0:col1])
-    x_steps, x_pairs, y_steps, y_pairs, (noise, identical), band_profiles = _step_profiles(
-        crop_luma, crop_data)
+    noise, identical = _neighbour_steps(crop_luma, crop_data)
     regime = 0 if identical >= CLEAN_SHARE else 1
+    # In a noisy figure (a JPEG), a line or label over the cells rings into the data pixels
+    # around it: their steps are the line's, not the cells'.
+    step_data = crop_data if regime == 0 else _away_from_masked(crop_data, HALO_PX)
+    x_steps, x_pairs, y_steps, y_pairs, band_profiles = _step_profiles(crop_luma, step_data)
     fits, excess = [], []
     for axis, steps, pairs, start in (("x", x_steps, x_pairs, col0),
                                       ("y", y_steps, y_pairs, row0)):
@@ -256,6 +274,9 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
             return LatticeSearch(None, f"no regular lattice: along {axis}, {fit}")
         fits.append(fit)
     fit_x, fit_y = fits
+    # The frame's own edge (and in a JPEG its ringing, up to a block) lies along the sides.
+    reach = SIDE_REACH[regime]
+    excess = [_away_from_sides(part, reach) for part in excess]
     on_lines = _near_lines(excess[0], fit_x) + _near_lines(excess[1], fit_y)
     total = excess[0].sum() + excess[1].sum()
     edge_share = float(on_lines / total) if total else 0.0
@@ -264,7 +285,7 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
         return LatticeSearch(None, f"no lattice: {description}, but only {100 * edge_share:.0f} % "
                                    "of colour edges lie on them")
     # The same lattice in every part of the figure: straight lines, not a projection's curves.
-    band_share = _band_shares(band_profiles, fit_x, fit_y)
+    band_share = _band_shares(band_profiles, fit_x, fit_y, reach)
     if band_share < MIN_BAND_SHARE[regime]:
         return LatticeSearch(None, f"no regular lattice: {description} in the figure as a whole, "
                                    f"but in some third of it only {100 * band_share:.0f} % of "
@@ -276,13 +297,19 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
     uniform, shifted = _interior_uniformity(crop_luma, (0, 0, col1 - col0, row1 - row0), fit_x,
                                             fit_y, agreement, clean=regime == 0)
     # Phases from the crop's frame to the figure's.
-    fit_x.phase += col0
-    fit_y.phase += row0
+    fit_x.phase = (fit_x.phase + col0) % fit_x.size
+    fit_y.phase = (fit_y.phase + row0) % fit_y.size
     # Half-shifted "cells" straddle the lines: on a true lattice they disagree far more often.
     # (Less clearly with few colours, where most neighbouring cells share one: a discrete
     # scale.)
-    if not (uniform >= MIN_INTERIOR_SHARE[regime] and (1 - shifted) >= 2 * (1 - uniform)
-            and uniform - shifted >= MIN_SHIFT_GAIN[regime]):
+    # A noisy figure's lattice on its JPEG block grid is held to the clean figure's ratio and
+    # gain: a strong JPEG flattens a smooth figure's blocks into cells of its own (the smooth
+    # SST as a JPEG of quality 10: lines every 8 px, interiors 75 % one colour against 60 %
+    # half-shifted, which the noisy thresholds would take for a lattice).
+    strict = 0 if regime == 0 or _on_block_grid(fit_x, fit_y) else 1
+    if not (uniform >= MIN_INTERIOR_SHARE[regime]
+            and (1 - shifted) >= MIN_SHIFT_RATIO[strict] * (1 - uniform)
+            and uniform - shifted >= max(MIN_SHIFT_GAIN[regime], MIN_SHIFT_GAIN[strict])):
         return LatticeSearch(None, f"no lattice: {description}, but cell interiors are not one "
                                    f"colour ({100 * uniform:.0f} % of interior pixels agree with "
                                    f"their cell, {100 * shifted:.0f} % with a half-cell-shifted "
@@ -313,9 +340,6 @@ def _step_profiles(crop_luma, crop_data, chunk_pixels=2_000_000, bands=BANDS):
     x_steps, x_pairs : ndarray of float64, shape (cols + 1,)
         Index ``x``: the pairs (column ``x - 1``, column ``x``), summed over rows.
     y_steps, y_pairs : ndarray of float64, shape (rows + 1,)
-    (noise, identical) : float
-        Median luma step between horizontal data neighbours (on a sample of rows), and the
-        share of those steps that are exactly zero.
     band_profiles : tuple (x_bands, y_bands)
         ``x_bands``: (x_steps, x_pairs) over each third of the rows; ``y_bands``: (y_steps,
         y_pairs) over each third of the columns (:func:`_band_shares`).
@@ -327,8 +351,6 @@ def _step_profiles(crop_luma, crop_data, chunk_pixels=2_000_000, bands=BANDS):
     y_bands = [(np.zeros(rows + 1), np.zeros(rows + 1)) for _ in range(bands)]
     row_edges = [band * rows // bands for band in range(bands + 1)]
     col_edges = [band * cols // bands for band in range(bands + 1)]
-    samples = []
-    sample_step = max(1, int(np.ceil(crop_data.size / 1_000_000)))
     # Blocks of rows that never straddle a band's border.
     starts = sorted(set(range(0, rows, chunk_rows)) | set(row_edges[:-1]))
     for start, stop in zip(starts, starts[1:] + [rows]):
@@ -339,7 +361,6 @@ def _step_profiles(crop_luma, crop_data, chunk_pixels=2_000_000, bands=BANDS):
         x_steps, x_pairs = x_bands[band]
         x_pairs[1:cols] += pair.sum(axis=0)
         x_steps[1:cols] += np.where(pair, step, 0).sum(axis=0)
-        samples.append(step[::sample_step][pair[::sample_step]])
         # Vertical pairs, including the one across the block's lower border.
         below, below_data = crop_luma[start + 1:stop + 1], crop_data[start + 1:stop + 1]
         n = len(below)
@@ -350,22 +371,63 @@ def _step_profiles(crop_luma, crop_data, chunk_pixels=2_000_000, bands=BANDS):
             columns = slice(col_edges[column_band], col_edges[column_band + 1])
             y_pairs[start + 1:start + 1 + n] += pair[:, columns].sum(axis=1)
             y_steps[start + 1:start + 1 + n] += stepped[:, columns].sum(axis=1)
-    samples = np.concatenate(samples)
-    noise = float(np.median(samples)) if samples.size else 0.0
-    identical = float(np.mean(samples == 0)) if samples.size else 0.0
     x_steps, x_pairs = (np.sum([band[i] for band in x_bands], axis=0) for i in (0, 1))
     y_steps, y_pairs = (np.sum([band[i] for band in y_bands], axis=0) for i in (0, 1))
-    return x_steps, x_pairs, y_steps, y_pairs, (noise, identical), (x_bands, y_bands)
+    return x_steps, x_pairs, y_steps, y_pairs, (x_bands, y_bands)
 
 
-def _band_shares(band_profiles, fit_x, fit_y):
+def _neighbour_steps(crop_luma, crop_data, sample_pixels=1_000_000):
+    """Median luma step between horizontal data neighbours, and the share of those steps that
+    are exactly zero (the figure is clean when most are), on about ``sample_pixels`` pixels
+    (every few rows)."""
+    rows, cols = crop_data.shape
+    row_step = max(1, int(np.ceil(crop_data.size / sample_pixels)))
+    block, block_data = crop_luma[::row_step], crop_data[::row_step]
+    steps = np.abs(block[:, 1:] - block[:, :-1])[block_data[:, 1:] & block_data[:, :-1]]
+    if not steps.size:
+        return 0.0, 0.0
+    return float(np.median(steps)), float(np.mean(steps == 0))
+
+
+# In a noisy figure, data pixels this close (pixels) to a masked one (a line, a label) are left
+# out of the colour steps: a JPEG rings a dark line into its neighbours.
+HALO_PX = 2
+# Boundary indices this close to the plot area's sides are left out of the shares of colour
+# edges on the lattice: (clean figure, noisy figure). The frame's antialiasing reaches a pixel
+# or two; a JPEG rings the frame's edge through the blocks it crosses, up to 7 px in.
+SIDE_REACH = (2, 7)
+
+
+def _away_from_masked(data, distance):
+    """Data pixels farther than ``distance`` pixels (chessboard) from any pixel that is not."""
+    from scipy import ndimage
+
+    if distance <= 0 or data.all():
+        return data
+    kept = ndimage.maximum_filter(~data, size=2 * distance + 1, mode="constant", cval=False)
+    np.logical_not(kept, out=kept)
+    kept &= data
+    return kept
+
+
+def _away_from_sides(excess, reach):
+    """The profile with its ``reach`` indices at either end set to zero (a copy)."""
+    out = np.array(excess, float)
+    if reach > 0:
+        out[:reach + 1] = 0.0
+        out[max(len(out) - reach - 1, 0):] = 0.0
+    return out
+
+
+def _band_shares(band_profiles, fit_x, fit_y, reach=0):
     """The smallest share of colour edges on the lattice's lines in any third of the figure
-    (thirds of its height for the vertical lines, of its width for the horizontal ones)."""
+    (thirds of its height for the vertical lines, of its width for the horizontal ones),
+    leaving out the ``reach`` boundary indices at either side (:func:`_away_from_sides`)."""
     x_bands, y_bands = band_profiles
     shares = []
     for profiles, fit in ((x_bands, fit_x), (y_bands, fit_y)):
         for steps, pairs in profiles:
-            excess = _excess_steps(steps, pairs)
+            excess = _away_from_sides(_excess_steps(steps, pairs), reach)
             if excess.sum() > 0:
                 shares.append(_near_lines(excess, fit) / excess.sum())
     return min(shares) if shares else 0.0
@@ -423,6 +485,21 @@ def _without_block_steps(strength, usable):
         return strength
     excess[np.arange(JPEG_BLOCK) != border] = 0.0
     return np.where(usable, np.maximum(strength - excess[residue], 0.0), strength)
+
+
+def _on_block_grid(fit_x, fit_y, tolerance=0.1):
+    """Whether both axes' lines follow a JPEG's block grid (figure pixel coordinates): a size
+    of 8 px, 16 px (a 4:2:0 chroma block) or 4 px (half a block: a strong JPEG's smooth
+    figure steps there too), with lines on multiples of it (of 8 px for 16)."""
+    for fit in (fit_x, fit_y):
+        sizes = [n * JPEG_BLOCK for n in (0.5, 1, 2) if abs(fit.size - n * JPEG_BLOCK) <= tolerance]
+        if not sizes:
+            return False
+        period = min(sizes[0], JPEG_BLOCK)
+        offset = fit.phase % period
+        if min(offset, period - offset) > 0.5:
+            return False
+    return True
 
 
 def _excess_steps(steps, pairs):
@@ -600,9 +677,62 @@ def _fit_lines(positions, excess, min_cell, frame=None, map_axis=None, clean=Tru
     else:
         return failures[0] if failures else "no periodic pattern of lines"
     number, inliers, size, phase, rms = fit
-    size, phase = _rounded_edge_fit(number[inliers], positions[inliers], size, phase, frame,
-                                    map_axis, 0.0 if clean else NOISY_TIE_STRAYS)
+    tied = None if clean else _noisy_frame_tie(number[inliers], positions[inliers], size, phase,
+                                               frame)
+    if tied is None:
+        size, phase = _rounded_edge_fit(number[inliers], positions[inliers], size, phase, frame,
+                                        map_axis, 0.0 if clean else NOISY_TIE_STRAYS)
+    else:
+        size, phase = tied
     return _AxisFit(size, float(phase % size), rms, int(inliers.sum()))
+
+
+# A noisy figure's lattice is tied to the frame when the least-squares lattice puts its outer
+# lines within this many standard errors of the frame's sides (and at most half a pixel).
+FRAME_TIE_SIGMAS = 3.0
+
+
+def _noisy_frame_tie(number, position, size, phase, frame):
+    """The lattice with its outer lines on the plot area's sides, when a noisy figure's lines
+    say so: size and phase, or None.
+
+    In a JPEG the lines' centroids wander by a few tenths of a pixel (the blocks' noise and
+    ringing, a chroma step smeared over two pixels), so that the renderer's rounding
+    (:func:`_rounded_edge_fit`) can no longer bound them. The least-squares lattice is then
+    known to its standard error at each side (from the lines' scatter); where both sides of the
+    plot area lie within :data:`FRAME_TIE_SIGMAS` of those errors (and half a pixel) of the
+    lattice's nearest lines, the grid fills the axes, as a full-extent figure's does, and its
+    outer lines are the frame's.
+
+    Parameters
+    ----------
+    number, position : ndarray
+        The lines on the lattice: their numbers and positions (pixels).
+    size, phase : float
+        The least-squares lattice.
+    frame : tuple (start, stop) or None
+        Boundary coordinates of the plot area's sides along this axis.
+    """
+    if frame is None or len(number) < MIN_LINES:
+        return None
+    residual = position - (phase + number * size)
+    dof = max(len(number) - 2, 1)
+    sigma = max(float(np.sqrt(np.sum(residual ** 2) / dof)), 0.05)
+    mean = float(np.mean(number))
+    spread = float(np.sum((number - mean) ** 2))
+    if spread <= 0:
+        return None
+    lines = []
+    for side in frame:
+        line = round((side - phase) / size)
+        error = sigma * np.sqrt(1.0 / len(number) + (line - mean) ** 2 / spread)
+        if abs(phase + line * size - side) > min(0.5, FRAME_TIE_SIGMAS * error):
+            return None
+        lines.append(line)
+    if lines[1] - lines[0] < MIN_LINES:
+        return None
+    tied_size = (frame[1] - frame[0]) / (lines[1] - lines[0])
+    return tied_size, frame[0] - lines[0] * tied_size
 
 
 # A renderer's edge lies within half a pixel of its line; this much more (pixels) is allowed

@@ -4,6 +4,7 @@ where the misses come from.
 Run by hand, never from the tests:
 
     /usr/bin/python3 bench/jpeg_cells_accuracy.py [--figures NAME ...] [--cache DIR] [--diagnose]
+                                                  [--code OTHER_CHECKOUT] [--box]
 
 Each figure is a real grid drawn cell by cell by a real renderer, written as a JPEG and, with the
 same raster, as a PNG (the colours before compression). The JPEG is decoded by the pipeline as a
@@ -15,8 +16,20 @@ the truth data) within one and two value resolutions of the grid's value.
 With ``--diagnose``, for the missed cells: the error of each estimated channel against the
 colour the cell had before compression (in levels and in its estimate's standard deviations),
 what the colour → value step alone costs (the true colour through the same matcher), the miss
-rate by cell size, by whether the cell touches a masked pixel, and the share that a right luma
-or right chroma alone would repair.
+rate by whether the cell touches a masked pixel, where its centre lies in the blocks, the
+contrast with its neighbours, and the share that a right luma or right chroma alone would repair.
+
+With ``--code OTHER_CHECKOUT`` the cells are estimated by that checkout's engine on the same
+cached inputs (the figures are rendered and decoded once, by the first run, with this one's).
+
+With ``--box``, an experiment the plugin does not use: the quantisation constraint set. Each
+stored coefficient says the true one lies within half a step of it; the cells' colours are
+chosen among each cell's four likeliest stored colours (of the Gaussian posterior) by iterated
+conditional modes over the blocks whose pixels are all modelled (a cell at a time, neighbours
+held, cells updated in 3 × 3 classes so that no two updated at once share a block), each
+coefficient's likelihood the probability of its bin under a Gaussian of 0.7 of a level around
+the hypothesis, floored at 0.03 (so a block the lattice's pixel model does not explain, e.g.
+pcolormesh's edge pixels, does not decide); the value is the posterior mean over the four.
 
 Figures (names for ``--figures``):
 
@@ -44,9 +57,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "engine"))
-from sample_figure import expose_package  # noqa: E402
-
-expose_package()
+# The engine that estimates: this checkout's, or another's (``--code``, e.g. an older commit's
+# ``git worktree``) for a before/after table on the same cached figures.
+CODE = ROOT
+if "--code" in sys.argv:
+    CODE = Path(sys.argv[sys.argv.index("--code") + 1]).resolve()
+_LINK = Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
+(_LINK / "colormap_decoder").symlink_to(CODE, target_is_directory=True)
+sys.path.insert(0, str(_LINK))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import test_native_grid as cases  # noqa: E402
@@ -276,6 +294,108 @@ def diagnose(kept, colour, information, value):
     return dict(total=total, masked=masked)
 
 
+def box_constraint_values(kept, candidates_per_cell=4, sigma=0.7, floor=0.03, sweeps=4):
+    """Values from the quantisation constraint set (the ``--box`` experiment, see the module
+    docstring); cells in no fully modelled block keep the plugin's value."""
+    from scipy.special import ndtr
+
+    decoder, lattice = kept["decoder"], kept["lattice"]
+    with jpeg_cells._one_blas_thread():
+        colour, information, _ = _colours(kept)
+    value, quantiser = decoder.stored_colour_values(colour, information, jpeg_cells.stored_ycbcr)
+    candidates, fraction, log_prior = decoder._matcher._stored_candidates(
+        quantiser, jpeg_cells.stored_ycbcr)
+    known = np.isfinite(colour).all(axis=1)
+    filled = np.where(known[:, None], colour, 128.0)
+    distance = (((filled[:, None, :] - candidates[None]) ** 2)
+                * information[:, None, :]).sum(axis=2) - 2 * log_prior
+    top = np.argsort(distance, axis=1)[:, :candidates_per_cell]
+    terms = _full_block_terms(kept)
+    n = len(colour)
+
+    def log_bin(coefficient, index, step):
+        low, high = (index - 0.5) * step, (index + 0.5) * step
+        return np.log(ndtr((high - coefficient) / sigma) - ndtr((low - coefficient) / sigma)
+                      + floor)
+
+    def scores(assign, update):
+        current = candidates[assign]
+        score = np.zeros((n, candidates_per_cell))
+        for channel, (index, step, cell, valid, basis) in enumerate(terms):
+            x = np.where(valid, current[cell, channel] - 128.0, 0.0)
+            coefficient = np.einsum("nik,nk->ni", basis, x)
+            base = log_bin(coefficient, index, step).sum(axis=1)
+            for k in range(cell.shape[1]):
+                rows = valid[:, k] & update[cell[:, k]]
+                if not rows.any():
+                    continue
+                local = cell[rows, k]
+                for m in range(candidates_per_cell):
+                    delta = candidates[top[local, m], channel] - current[local, channel]
+                    moved = coefficient[rows] + delta[:, None] * basis[rows, :, k]
+                    gain = log_bin(moved, index[rows], step).sum(axis=1) - base[rows]
+                    np.add.at(score[:, m], local, gain)
+        return score
+
+    assign = top[:, 0].copy()
+    row, col = np.divmod(np.arange(n), lattice.columns)
+    colour_class = (row % 3) * 3 + col % 3
+    for _ in range(sweeps):
+        changed = 0
+        for klass in range(9):
+            update = colour_class == klass
+            best = top[np.arange(n), np.argmax(scores(assign, update), axis=1)]
+            changed += int((best[update] != assign[update]).sum())
+            assign[update] = best[update]
+        if not changed:
+            break
+    score = scores(assign, np.ones(n, bool))
+    weight = np.exp(score - score.max(axis=1, keepdims=True))
+    mean = (weight * fraction[top]).sum(axis=1) / weight.sum(axis=1)
+    covered = np.zeros(n, bool)
+    for _, _, cell, valid, _ in terms:
+        covered[cell[valid]] = True
+    result = np.where(covered, decoder.mapping.to_value(mean), value)
+    result[~known] = np.nan
+    return result
+
+
+def _full_block_terms(kept):
+    """Per channel, the blocks whose pixels all lie in modelled cells: the stored coefficient
+    indices (blocks, 64), the steps (64,), the cells each block shows (blocks, k) and whether
+    each is one, and each cell's DCT basis in the block (blocks, 64, k)."""
+    rgb, lattice, box, coding = kept["rgb"], kept["lattice"], kept["box"], kept["coding"]
+    data = np.isfinite(kept["values"])
+    col0, row0, col1, row1 = (int(round(v)) for v in box)
+    in_box = np.zeros(data.shape, bool)
+    in_box[max(row0, 0):row1, max(col0, 0):col1] = True
+    rows, cols = data.shape
+    cell_row = jpeg_cells._axis_cells(rows, lattice.origin_y, lattice.cell_height, lattice.rows)
+    cell_col = jpeg_cells._axis_cells(cols, lattice.origin_x, lattice.cell_width,
+                                      lattice.columns)
+    inside = data & in_box & (cell_row[:, None] >= 0) & (cell_col[None, :] >= 0)
+    transform = np.kron(jpeg_cells.dct_matrix(), jpeg_cells.dct_matrix())
+    terms = []
+    for channel in range(3):
+        factor_y, factor_x = coding.subsampling[channel]
+        plane = jpeg_cells.ycbcr_channel(rgb, channel)
+        if factor_y > 1 or factor_x > 1:
+            plane = jpeg_cells.stored_chroma(plane, factor_y, factor_x)
+        blocks = jpeg_cells.ChannelBlocks(plane, inside, cell_row, cell_col,
+                                          (lattice.rows, lattice.columns),
+                                          coding.tables[channel], factor_y, factor_x)
+        step = np.asarray(coding.tables[channel], float)
+        parts = []
+        for by, bx, observed, fractions, cell, valid in blocks._chunks():
+            full = observed.all(axis=1)
+            index = np.rint(((blocks.values[by, bx] - 128.0) @ transform.T) / step)
+            basis = np.einsum("ij,njk->nik", transform, fractions)
+            parts.append((index[full], cell[full], valid[full], basis[full]))
+        index, cell, valid, basis = (np.concatenate(part) for part in zip(*parts))
+        terms.append((index, step, cell, valid, basis))
+    return terms
+
+
 def estimate(kept, **options):
     """Values of every cell by jpeg_cells.cell_values on the kept inputs."""
     values, _ = jpeg_cells.cell_values(kept["rgb"], kept["values"], kept["lattice"], kept["box"],
@@ -288,16 +408,25 @@ def main():
     parser.add_argument("--figures", nargs="*", default=FIGURES)
     parser.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "jpegcells_cache"))
     parser.add_argument("--diagnose", action="store_true")
+    parser.add_argument("--code", help="the checkout whose engine estimates (default: this one)")
+    parser.add_argument("--box", action="store_true",
+                        help="also the quantisation constraint set experiment")
     arguments = parser.parse_args()
     cache = Path(arguments.cache)
-    print(f"{'figure':11s} {'cells':>6s} {'pipeline 1 res':>15s} {'cells 1 res':>12s} "
-          f"{'2 res':>7s}  coding")
+    # "decoded": the pipeline's share when the figure was decoded (by the code of that run);
+    # "1 res", "2 res": the cells estimated now by the engine of --code (default: this one).
+    print(f"{'figure':11s} {'cells':>6s} {'decoded':>8s} {'1 res':>7s} {'2 res':>7s}"
+          f"{'  box 1 res, 2 res' if arguments.box else ''}  coding")
     for name in arguments.figures:
         kept = capture(name, cache)
         value = estimate(kept)
         one, two, count = shares(kept, value)
-        print(f"{name:11s} {count:6d} {100 * kept['pipeline_one']:14.1f}% {100 * one:11.1f}% "
-              f"{100 * two:6.1f}%  {kept['coding'].describe()}, quality "
+        box = ""
+        if arguments.box:
+            box_one, box_two, _ = shares(kept, box_constraint_values(kept))
+            box = f"  {100 * box_one:5.1f}% {100 * box_two:5.1f}%    "
+        print(f"{name:11s} {count:6d} {100 * kept['pipeline_one']:7.1f}% {100 * one:6.1f}% "
+              f"{100 * two:6.1f}%{box}  {kept['coding'].describe()}, quality "
               f"{kept['coding'].quality():.0f}", flush=True)
         if arguments.diagnose:
             with jpeg_cells._one_blas_thread():

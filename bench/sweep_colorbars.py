@@ -19,8 +19,9 @@ What it does
 
     A case passes when the bar's box (as the plugin uses it, after its labels were read) is
     within 2 px of the renderer's truth, the value range
-    read is within 0.5 % of the range, and the direction (``flip``) is the truth's: the issue's
-    bars for the detection tests. The last line per seed counts the failures; the table at the
+    read is within 0.5 % of the range, the direction (``flip``) is the truth's, and nothing
+    else (a stretch of the map) is taken for a second colorbar: the issue's bars for the
+    detection tests. The last line per seed counts the failures; the table at the
     end gives them per seed, and the detection time (layout + colorbar reading) per case.
 """
 import argparse
@@ -126,12 +127,12 @@ def run_gmt_case(folder, index, kwargs):
 
 
 def evaluate(path, truth, value_range, flip):
-    """(box error px, range error % or None, flip read, extensions, seconds)."""
+    """(box error px, range error % or None, flip read, extensions, other bars, seconds)."""
     rgb = read_figure(str(path)).rgb
     started = time.perf_counter()
     layout = detect_layout(rgb)
     if layout.colorbar is None:
-        return None, None, None, None, time.perf_counter() - started
+        return None, None, None, None, 0, time.perf_counter() - started
     reading = read_figure_face(rgb, layout, want_axes=False).colorbar
     # The box after its labels were read: the one the plugin samples, reports and leaves out
     # (a faded end is moved to its outermost tick then).
@@ -141,22 +142,24 @@ def evaluate(path, truth, value_range, flip):
     range_error = None if reading is None or reading.vmin is None else \
         max(abs(reading.vmin - low), abs(reading.vmax - high)) / (high - low) * 100
     return error, range_error, None if reading is None else reading.flip, \
-        layout.colorbar.extensions, seconds
+        layout.colorbar.extensions, len(layout.other_colorbars), seconds
 
 
-def passed(error, range_error, flip_read, flip):
+def passed(error, range_error, flip_read, flip, others=0):
     return error is not None and error <= bars.TOLERANCE_PX and range_error is not None and \
-        range_error <= 0.5 and flip_read == flip
+        range_error <= 0.5 and flip_read == flip and others == 0
 
 
 def report(name, kwargs, result, flip):
-    error, range_error, flip_read, extensions, seconds = result
-    ok = passed(error, range_error, flip_read, flip)
+    error, range_error, flip_read, extensions, others, seconds = result
+    ok = passed(error, range_error, flip_read, flip, others)
     if error is None:
         text = "  NO BAR"
     else:
         shown = "  none" if range_error is None else f"{range_error:6.3f}"
         text = f"{error:6.2f}px range {shown}% flip {flip_read!s:5} ext {extensions}"
+        if others:
+            text += f" +{others} other bar(s)"
     print(f"{name:8} {text} {seconds:5.2f}s {json.dumps(kwargs)}{'' if ok else '  <-- FAIL'}",
           flush=True)
     return ok

@@ -146,6 +146,19 @@ MATPLOTLIB_VARIANTS = {
              jpeg_quality=60), 20),
     # A fill's edges and a triangle's base are not lines: the frame's pixel snapping (half a
     # pixel) is not added to them (it took the range 0.55 % off at 72 dpi).
+    # Past a triangle's tip, a strong JPEG's blocks and the tick marks make the widths grow
+    # again: they are not its sides (the fit failed and the triangle was missed, 3 px off).
+    # The outline turning the bar's corner widens the slices there: not a triangle drawn
+    # wider than the bar (GMT's), whose wider slices are its own colour beyond both edges.
+    "horizontal, outline, extend both (Spectral), high end at the left, 150 dpi, JPEG q60": (
+        dict(cmap="Spectral", horizontal=True, extend="both", reversed_bar=True, dpi=150,
+             jpeg_quality=60), 20),
+    # 'hot' saturates a whole region of the map to nearly one red; a column of the coarse
+    # grid's cells there had a strip's edges wherever its neighbours changed, and was taken
+    # for a second colorbar. A bar differs from what lies beside it nearly all along.
+    "horizontal, hot, no outline, extend both, labels on top, 150 dpi": (
+        dict(cmap="hot", horizontal=True, outline=False, extend="both", labels_on_far_side=True,
+             dpi=150), 3),
     "vertical, high end at the bottom, no outline, extend max (PuOr), 72 dpi": (
         dict(cmap="PuOr", outline=False, extend="max", reversed_bar=True, dpi=72), 3),
     "vertical, high end at the bottom, no outline, extend both (coolwarm), 72 dpi": (

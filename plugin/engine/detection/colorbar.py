@@ -403,7 +403,8 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
             length = last - first + 1
             width = end - start
             if length < shortest or length < MIN_ASPECT * width or width < MIN_STRIP_WIDTH or \
-                    not _quiet_sides(image, start, end, first, last + 1, max_thickness + 4):
+                    not _quiet_sides(image, start, end, first, last + 1, max_thickness + 4) or \
+                    not _stands_out(image, start, end, first, last + 1):
                 continue
             taken.append((start, end, first, last))
             # A bar with no outline whose end fades into the page's colour (Greys, cubehelix,
@@ -740,6 +741,32 @@ def _blurred_step(rows, contrasts, own, min_contrast):
     return None
 
 
+#: Least share of a strip's slices whose colour differs from what lies beside it on both
+#: sides (see :func:`_stands_out`).
+MIN_EDGE_SHARE = 0.5
+
+
+def _stands_out(image, start, end, first, stop, samples=60):
+    """Whether a strip's colour differs from the pixels just beyond both its edges on at
+    least :data:`MIN_EDGE_SHARE` of its slices.
+
+    A colorbar stands on the page, a legend's background or its outline, which its colours
+    differ from all along but for a stretch as pale as the page (a white end, a diverging
+    colormap's white middle). A column of a map's cells between neighbours of nearly the same
+    colour ('hot' saturating to one red over a whole region, its cells' edges lined up by a
+    coarse grid) has the edges of a strip only where its neighbours happen to change.
+    """
+    n_across = image.shape[1]
+    outside = [column for column in (start - 2, end + 1) if 0 <= column < n_across]
+    if len(outside) < 2:
+        return True
+    rows = np.unique(np.linspace(first, stop - 1, min(samples, stop - first)).astype(int))
+    colours, _ = _slice_colours(image, rows, start, end)
+    beside = image[rows][:, outside].astype(np.float64)
+    differs = (np.abs(beside - colours[:, None, :]).sum(axis=2) > STRIP_SMOOTH_STEP).all(axis=1)
+    return bool(differs.mean() >= MIN_EDGE_SHARE)
+
+
 def _quiet_sides(image, start, end, first, stop, reach=6, share=0.7, same_colour=20):
     """Whether both long sides of a strip border one colour along most of its length.
 
@@ -966,10 +993,21 @@ def _extension_ends(image, page_rgb, start, end, first, stop):
         centre_colours = image[slices[:first_narrow], centre].astype(float)
         of_triangle = np.abs(centre_colours - colour).sum(axis=1) <= STRIP_SMOOTH_STEP
         wider = np.flatnonzero((widths[:first_narrow] > width + 1) & of_triangle)
-        if wider.size and wider[0] < base and of_triangle[wider[0]:].all():
+        if wider.size and wider[0] < base and of_triangle[wider[0]:].all() and \
+                _filled_beyond(image, int(slices[wider[0]]), start, end, colour):
             base = wider[0] - 0.5
         ends[index] = float(slices[0] + direction * base + 0.5)
     return ends[0], ends[1], tuple(colours), tuple(pale_triangles)
+
+
+def _filled_beyond(image, row, start, end, colour):
+    """Whether slice ``row`` has the triangle's colour just beyond both of the strip's edges
+    (``start`` - 1 and ``end``): a triangle wider than the bar, where a wider slice of other
+    colour is an outline turning the bar's corner (matplotlib's, anti-aliased)."""
+    outside = [column for column in (start - 1, end) if 0 <= column < image.shape[1]]
+    return len(outside) == 2 and all(
+        np.abs(image[row, column].astype(float) - colour).sum() <= 2 * STRIP_SMOOTH_STEP
+        for column in outside)
 
 
 def _base_plausible(found):
@@ -1016,6 +1054,14 @@ def _triangle_base(widths, width, back):
     first_narrow = int(narrowing[0])
     vanish = np.flatnonzero(widths[first_narrow:] < 2)
     last_narrow = first_narrow + (int(vanish[0]) if vanish.size else widths.size - first_narrow)
+    # A triangle only narrows: where the widths grow again near its tip (a tick mark, a label
+    # or a strong JPEG's blocks beyond it), the triangle has ended. (Near its tip only: a pale
+    # triangle's widths through a JPEG wobble all along.)
+    tail = widths[first_narrow:last_narrow]
+    least = np.minimum.accumulate(tail)
+    grows = np.flatnonzero((tail > least + 2.0) & (least < 0.3 * width))
+    if grows.size:
+        last_narrow = first_narrow + int(grows[0])
     span = np.arange(first_narrow, last_narrow)
     inner = span[(widths[span] > 2) & (widths[span] < width - 2)]
     if inner.size < max(3, 0.25 * width):

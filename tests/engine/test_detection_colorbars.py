@@ -159,6 +159,30 @@ MATPLOTLIB_VARIANTS = {
     "horizontal, hot, no outline, extend both, labels on top, 150 dpi": (
         dict(cmap="hot", horizontal=True, outline=False, extend="both", labels_on_far_side=True,
              dpi=150), 3),
+    # A pale end that ends sharply (YlGnBu's, 150 dpi, JPEG q60): its blurred edge is placed
+    # from the bar's last few slices, not from a longer stretch whose colours still change
+    # (that took the edge for a fade and ran 41 px into the page).
+    "vertical, pale low end (YlGnBu) at the bottom, no outline, 150 dpi, JPEG quality 60": (
+        dict(cmap="YlGnBu", outline=False, dpi=150, jpeg_quality=60), 20),
+    # Triangles drawn without anti-aliasing at 72 dpi: their sides meet the bar's width up to
+    # two slices inside the last full-width one, which is no sign of a fit to noise.
+    "horizontal, no outline, extend both (coolwarm), 72 dpi, JPEG": (
+        dict(cmap="coolwarm", horizontal=True, outline=False, extend="both", dpi=72,
+             jpeg_quality=85), 14),
+    # JPEG q60 on PuOr's saturated purple: no slice is smooth across, only the outline carries
+    # the bar there (it was cut 157 px short, range 32 % off).
+    "horizontal, outline, extend both (PuOr), high end at the left, JPEG quality 60": (
+        dict(cmap="PuOr", horizontal=True, extend="both", reversed_bar=True,
+             jpeg_quality=60), 20),
+    # terrain's dark blue end: the JPEG rings along the bar's edges over 40 slices, longer
+    # than half the shortest strip; every slice is still one colour running on (the bar was
+    # cut 84 px short, range 19-21 % off).
+    "horizontal, terrain, high end at the left, no outline, labels on top, 72 dpi, JPEG": (
+        dict(cmap="terrain", horizontal=True, outline=False, reversed_bar=True,
+             labels_on_far_side=True, dpi=72, jpeg_quality=85), 14),
+    "vertical, terrain, high end at the bottom, no outline, extend min, JPEG": (
+        dict(cmap="terrain", outline=False, extend="min", reversed_bar=True,
+             jpeg_quality=85), 14),
     "vertical, high end at the bottom, no outline, extend max (PuOr), 72 dpi": (
         dict(cmap="PuOr", outline=False, extend="max", reversed_bar=True, dpi=72), 3),
     "vertical, high end at the bottom, no outline, extend both (coolwarm), 72 dpi": (

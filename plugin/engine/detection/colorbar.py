@@ -382,11 +382,14 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
                 # A stretch shorter than the strips on either side, all of it near the page's
                 # colour between the strip's edges (a diverging colormap's white middle), or
                 # the bar itself with its edges blurred (a JPEG's blocks).
-                if after - before > 0.5 * max(shortest, 1):
+                # (A stretch of the bar whose edges a JPEG rings over is as long as the
+                # colormap's stretch of saturated or dark colours it rings on: every slice of it
+                # must then be one colour running on smoothly, so it may be longer.)
+                if after - before > 2 * max(shortest, 1):
                     return False
                 gap = image[before + 1:after, start + 1:max(end - 1, start + 2)].astype(np.int16)
                 pale = (np.abs(gap - page) <= 2 * STRIP_PAGE_CONTRAST).all(axis=2)
-                if pale.mean() >= 0.95:
+                if after - before <= 0.5 * max(shortest, 1) and pale.mean() >= 0.95:
                     return True
                 if not continuity:
                     # Worked out once per candidate, over all its slices, for every gap.
@@ -525,7 +528,7 @@ def _follow_outline(image, dark, start, end, first, last, max_thickness=4,
     bounds = [first, last]
     for index, direction in ((0, -1), (1, 1)):
         current = bounds[index]
-        previous = np.median(image[current, inside].astype(np.int16), axis=0)
+        previous, _ = _slice_colour(image, current, start, end)
         while 0 <= current + direction < n_slices:
             row = current + direction
             if not (dark[row, left].any() and dark[row, right].any()):
@@ -537,10 +540,11 @@ def _follow_outline(image, dark, start, end, first, last, max_thickness=4,
                 if ahead.shape[0] <= max_thickness or \
                         not (ahead[:, inside].mean(axis=1) > 0.5).all():
                     break
-            colours = image[row, inside].astype(np.int16)
-            colour = np.median(colours, axis=0)
-            if np.abs(colours - colour).sum(axis=1).max() > max_step or \
-                    np.abs(colour - previous).sum() > max_step:
+            # One colour across as _slice_colours judges it (the middle half, most of its
+            # pixels): a strong JPEG's chroma noise on a saturated colour steps by more than
+            # max_step between some neighbours all along the bar.
+            colour, one_colour = _slice_colour(image, row, start, end)
+            if not one_colour or np.abs(colour - previous).sum() > max_step:
                 break
             previous, current = colour, row
         bounds[index] = current
@@ -600,19 +604,20 @@ def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0
         # Only an end already pale continues into the page's colour.
         if contrast_at_edge > 6 * STRIP_PAGE_CONTRAST:
             continue
-        rows, contrasts = [], []
         # The strip's own last slices set the trend the pale ones must continue. A colormap
         # fading slowly along a long bar (Greys at 150 dpi and more) keeps one 8-bit colour
         # for ten slices or more: the trend is taken over a sixteenth of the strip (at least 8
         # slices), its first and last quarters compared.
         window = min(max(8, length // 16), length // 4)
-        for row in range(edge - direction * window, edge + direction, direction):
-            rows.append(row)
-            contrasts.append(np.abs(_slice_colour(image, row, start, end)[0] - page).sum())
-        own = len(rows)
-        quarter = max(2, own // 4)
-        if np.median(contrasts[-quarter:]) >= np.median(contrasts[:quarter]):
+        trend = [np.abs(_slice_colour(image, row, start, end)[0] - page).sum()
+                 for row in range(edge - direction * window, edge + direction, direction)]
+        quarter = max(2, len(trend) // 4)
+        if np.median(trend[-quarter:]) >= np.median(trend[:quarter]):
             continue
+        # The level the end falls from (a blurred edge, not a fade): its last 8 slices.
+        own = min(8, length // 4) + 1
+        rows = list(range(edge - direction * (own - 1), edge + direction, direction))
+        contrasts = trend[-own:]
         limit = int(max_share * length)
         row = edge
         while True:
@@ -948,12 +953,13 @@ def _extension_ends(image, page_rgb, start, end, first, stop):
             continue
         widths = widths_at(slices)
         found = _triangle_base(widths, width, back)
-        if found is None or not _base_plausible(found):
+        if found is None or not _base_plausible(found, widths, width):
             # Fractional widths too noisy to fit (a pale fill through a strong JPEG): whole
             # pixels, against the bar's own width in whole pixels.
             whole = widths_at(slices, whole=True)
-            found = _triangle_base(whole, float(np.median(widths_at(interior, whole=True))), back)
-            if found is not None and _base_plausible(found):
+            whole_width = float(np.median(widths_at(interior, whole=True)))
+            found = _triangle_base(whole, whole_width, back)
+            if found is not None and _base_plausible(found, whole, whole_width):
                 widths = whole
             else:
                 found = None
@@ -1010,13 +1016,17 @@ def _filled_beyond(image, row, start, end, colour):
         for column in outside)
 
 
-def _base_plausible(found):
-    """Whether a triangle's fitted base (:func:`_triangle_base`) lies near the last slice
-    measured at about the bar's full width and before the first narrower one: a base fitted
-    more than two slices inside slices measured full width (one may be the triangle's first,
-    within the width's tolerance), or beyond narrower ones, is a fit to noise."""
-    _, base, _, first_narrow = found
-    return -2.0 <= base <= first_narrow + 1.0
+def _base_plausible(found, widths, width):
+    """Whether a triangle's fitted base (:func:`_triangle_base` on ``widths``) lies near the
+    last slice measured at the bar's full width (within half a pixel) and before the first
+    narrower one. A triangle drawn without anti-aliasing covers every pixel its edges touch,
+    so its fitted sides meet the bar's width up to about two slices inside that slice; a base
+    fitted farther inside (into slices measured full width), or beyond narrower ones, is a fit
+    to noise (a pale triangle's edge shares through a strong JPEG)."""
+    offset, base, _, first_narrow = found
+    full = np.flatnonzero(widths[:offset + first_narrow + 1] >= width - 0.5)
+    last_full = int(full[-1]) - offset if full.size else -offset
+    return last_full - 2.5 <= base <= first_narrow + 1.0
 
 
 def _triangle_base(widths, width, back):

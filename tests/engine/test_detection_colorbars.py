@@ -183,6 +183,19 @@ MATPLOTLIB_VARIANTS = {
     "vertical, terrain, high end at the bottom, no outline, extend min, JPEG": (
         dict(cmap="terrain", outline=False, extend="min", reversed_bar=True,
              jpeg_quality=85), 14),
+    # terrain at 72 dpi through JPEG q60: a single slice not one colour stopped the outline
+    # from carrying the bar through its dark blue end (41 px short, range 12 % off); then the
+    # colours either side of terrain's sharp turn at its brown, a few percent of the bar
+    # apart, were taken for a map coming back to a colour (no bar found).
+    "horizontal, outline, extend both (terrain), high end at the left, labels on top, 72 dpi, "
+    "JPEG quality 60": (
+        dict(cmap="terrain", horizontal=True, extend="both", reversed_bar=True,
+             labels_on_far_side=True, dpi=72, jpeg_quality=60), 20),
+    # YlGnBu's pale yellow end at 72 dpi, JPEG q60: its blue channel falls to the page's over
+    # a JPEG block (8 px), a blurred edge, not a fade (the end was put 3.6 px out).
+    "horizontal, pale low end (YlGnBu) at the right, no outline, 72 dpi, JPEG quality 60": (
+        dict(cmap="YlGnBu", horizontal=True, outline=False, reversed_bar=True, dpi=72,
+             jpeg_quality=60), 20),
     "vertical, high end at the bottom, no outline, extend max (PuOr), 72 dpi": (
         dict(cmap="PuOr", outline=False, extend="max", reversed_bar=True, dpi=72), 3),
     "vertical, high end at the bottom, no outline, extend both (coolwarm), 72 dpi": (
@@ -242,6 +255,14 @@ ENDS_AT_TICKS_VARIANTS = {
     "extend both, labels on top, JPEG quality 60": (
         dict(cmap="gist_earth", horizontal=True, outline=False, extend="both",
              reversed_bar=True, labels_on_far_side=True, jpeg_quality=60), False),
+    # hot's white end through JPEG q60 at 72 dpi narrows a little and is cut off by the page's
+    # colour: not a triangle, which narrows to a tip (the bar was cut 22 px short, its labels
+    # read only from there); its palest stretch, blurred into the page, still ends it 6 px
+    # short, and its tick ends it.
+    "horizontal, white high end (hot) at the left, no outline, labels on top, 72 dpi, JPEG "
+    "quality 60": (
+        dict(cmap="hot", horizontal=True, outline=False, reversed_bar=True,
+             labels_on_far_side=True, dpi=72, jpeg_quality=60), False),
     # twilight's pale end at 72 dpi through JPEG q60: its edge blurred 2.4 px inward.
     "horizontal, pale end (twilight), no outline, extend min, 72 dpi, JPEG quality 60": (
         dict(cmap="twilight", horizontal=True, outline=False, extend="min", dpi=72,
@@ -274,6 +295,27 @@ def test_colorbar_end_hard_to_see_reaches_its_ticks(tmp_path, name):
     moved = layout.colorbar.box != before
     assert moved == any("placed at its outermost tick" in line for line in face.messages), \
         (before, layout.colorbar.box, face.messages)
+
+
+def test_colorbar_end_extrapolated_from_a_fade_is_warned(tmp_path):
+    """gist_earth's near-white high end and near-white over triangle through JPEG q60: the
+    fade is followed into the triangle (the end lands 12 px out, beyond the bar's last
+    tick) and nothing shows where the bar ends. The log says the end is extrapolated and to
+    check COLORBAR: never a silently shifted range."""
+    path = tmp_path / "figure.jpg"
+    truth, _, _ = render_bar_variant(path, cmap="gist_earth", horizontal=True, outline=False,
+                                     extend="max", reversed_bar=True, dpi=150, jpeg_quality=60)
+    rgb = read_figure(str(path)).rgb
+    layout = detect_layout(rgb)
+    assert layout.colorbar is not None and not layout.colorbar.vertical
+    face = read_figure_face(rgb, layout, want_axes=False)
+    error = np.abs(np.array(layout.colorbar.box) - np.array(truth))
+    warned = [line for line in face.messages if "left end fades into the page's colour and "
+              "shows no edge" in line and "COLORBAR" in line]
+    # Either the end is right or the user is told it may not be.
+    assert error.max() <= TOLERANCE_PX or warned, (np.round(layout.colorbar.box, 1), truth,
+                                                   face.messages)
+    assert warned, face.messages
 
 
 def test_colorbar_tick_far_beyond_an_end_is_warned_not_trusted():

@@ -139,26 +139,32 @@ def colorbar_evidence(rgb, rectangle, page_rgb=None) -> "ColorbarDetection | Non
     return ColorbarDetection(rectangle.as_tuple(), vertical, path, spread)
 
 
-def _revisits_colours(profile, samples=64, same_colour=4.0):
+def _revisits_colours(profile, samples=64, same_colour=4.0, min_apart=0.1):
     """Whether a colour comes back along the profile, as in a map and never in a colormap.
 
     The profile is first cut into runs of one colour (a discrete bar's bands are long runs);
-    a colour seen again in a run that is not the next one is a revisit. The ends are left out:
-    cyclic colormaps (twilight, hsv) start and end on one colour.
+    a colour seen again in a run that is not the next one, at least ``min_apart`` of the
+    profile farther on, is a revisit. (A colormap turning sharply, as terrain does at its
+    brown, passes near the same colours on either side of the turn within a few percent of
+    the bar.) The ends are left out: cyclic colormaps (twilight, hsv) start and end on one
+    colour.
     """
     index = np.linspace(0, len(profile) - 1, min(samples, len(profile))).round().astype(int)
     colours = profile[index]
     n = len(colours)
-    colours = colours[int(0.05 * n) + 1:n - int(0.05 * n) - 1]
-    runs = []
-    for colour in colours:
+    first = int(0.05 * n) + 1
+    colours = colours[first:n - int(0.05 * n) - 1]
+    runs, where = [], []
+    for position, colour in zip(index[first:], colours):
         if not runs or np.linalg.norm(colour - runs[-1]) >= same_colour:
             runs.append(colour)
-    runs = np.array(runs)
+            where.append(position)
+    runs, where = np.array(runs), np.array(where)
     if len(runs) < 3:
         return False
     distance = np.linalg.norm(runs[:, None, :] - runs[None, :, :], axis=2)
-    apart = np.abs(np.arange(len(runs))[:, None] - np.arange(len(runs))[None, :]) >= 2
+    apart = (np.abs(np.arange(len(runs))[:, None] - np.arange(len(runs))[None, :]) >= 2) & \
+        (np.abs(where[:, None] - where[None, :]) >= min_apart * len(profile))
     return bool(np.any(distance[apart] < same_colour))
 
 
@@ -529,8 +535,9 @@ def _follow_outline(image, dark, start, end, first, last, max_thickness=4,
     for index, direction in ((0, -1), (1, 1)):
         current = bounds[index]
         previous, _ = _slice_colour(image, current, start, end)
-        while 0 <= current + direction < n_slices:
-            row = current + direction
+        row = current
+        while 0 <= row + direction < n_slices and abs(row - current) <= STRIP_MAX_GAP:
+            row += direction
             if not (dark[row, left].any() and dark[row, right].any()):
                 break
             if dark[row, inside].mean() > 0.5:
@@ -543,9 +550,11 @@ def _follow_outline(image, dark, start, end, first, last, max_thickness=4,
             # One colour across as _slice_colours judges it (the middle half, most of its
             # pixels): a strong JPEG's chroma noise on a saturated colour steps by more than
             # max_step between some neighbours all along the bar.
+            # A few slices in a row may miss (a strong JPEG's block, a tick's stroke): the
+            # bar goes on from the next one that is one colour near the last one kept.
             colour, one_colour = _slice_colour(image, row, start, end)
             if not one_colour or np.abs(colour - previous).sum() > max_step:
-                break
+                continue
             previous, current = colour, row
         bounds[index] = current
     return bounds[0], bounds[1]
@@ -670,8 +679,10 @@ def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0
 
 
 #: Pixels over which a renderer's anti-aliasing and a JPEG's chroma blur an edge between a
-#: colour and the page.
-EDGE_BLUR = 4
+#: colour and the page: a JPEG's 8-pixel block (at quality 60 a pale yellow end's blue
+#: channel, YlGnBu's, falls to the page over 6-8 pixels at 72 dpi; a colormap's own fade into
+#: the page's white takes tens of pixels).
+EDGE_BLUR = 8
 
 
 def _slice_colours(image, slices, start, end, one_colour_share=0.8):
@@ -1075,6 +1086,10 @@ def _triangle_base(widths, width, back):
     span = np.arange(first_narrow, last_narrow)
     inner = span[(widths[span] > 2) & (widths[span] < width - 2)]
     if inner.size < max(3, 0.25 * width):
+        return None
+    if widths[inner].min() > 0.35 * width:
+        # It stops before narrowing to a tip: a pale end cut off by the page's colour (hot's
+        # white end through a strong JPEG), not a triangle.
         return None
     slope, intercept = np.polyfit(inner, widths[inner], 1)
     fitted = slope * inner + intercept

@@ -980,8 +980,9 @@ def _ends_beyond_ticks(axis, bar) -> list:
     the truth. It happens where the end is hard to see: an end fading into the page's colour
     (the white end of 'Greys' on a white page, placed by extrapolating the fade:
     ``bar.faded_ends``), a pale end or a near-white triangle blurred by a strong JPEG. A tick
-    farther out than a tenth of the bar is not trusted to move it: the user is told to check
-    COLORBAR, since a wrong end silently shifts every decoded value.
+    farther out than a tenth of the bar is not trusted to move it, and a faded end with no
+    tick on it is only an extrapolation: in both cases the user is told to check COLORBAR,
+    since a wrong end silently shifts every decoded value.
 
     Parameters
     ----------
@@ -1004,6 +1005,14 @@ def _ends_beyond_ticks(axis, bar) -> list:
     names = ("top", "bottom") if bar.vertical else ("left", "right")
     for index, (outermost, beyond) in enumerate(((positions.min(), low - positions.min()),
                                                  (positions.max(), positions.max() - high))):
+        if beyond < -TICK_BEYOND_END_PX and bar.faded_ends[index]:
+            # No tick at a faded end: nothing confirms where the extrapolated fade put it.
+            lines.append(f"The colorbar's {names[index]} end fades into the page's colour and "
+                         f"shows no edge: its position is extrapolated from the fade and may be "
+                         f"a few pixels off (more with a near-white extension triangle), which "
+                         f"shifts the values near that end. Check the colorbar drawn in the "
+                         f"report and give COLORBAR (and VMIN, VMAX) by hand if it is wrong.")
+            continue
         if beyond <= TICK_BEYOND_END_PX:
             continue
         if beyond > 0.1 * (high - low):

@@ -196,6 +196,14 @@ MATPLOTLIB_VARIANTS = {
     "horizontal, pale low end (YlGnBu) at the right, no outline, 72 dpi, JPEG quality 60": (
         dict(cmap="YlGnBu", horizontal=True, outline=False, reversed_bar=True, dpi=72,
              jpeg_quality=60), 20),
+    # A pale outlined triangle (twilight's) through JPEG q60: its blocks throw some widths off
+    # by several pixels; the sides are the line most slices keep to (the end was 5 px out).
+    "vertical, outline, extend both (twilight), 100 dpi, JPEG quality 60": (
+        dict(cmap="twilight", extend="both", jpeg_quality=60), 20),
+    # cubehelix's dark colours close boxes 3 px wide on the map: nothing to sample, no bar.
+    "horizontal, outline, extend both (cubehelix), labels on top, 150 dpi, JPEG": (
+        dict(cmap="cubehelix", horizontal=True, extend="both", labels_on_far_side=True,
+             dpi=150, jpeg_quality=85), 14),
     "vertical, high end at the bottom, no outline, extend max (PuOr), 72 dpi": (
         dict(cmap="PuOr", outline=False, extend="max", reversed_bar=True, dpi=72), 3),
     "vertical, high end at the bottom, no outline, extend both (coolwarm), 72 dpi": (

@@ -204,6 +204,10 @@ MATPLOTLIB_VARIANTS = {
     "horizontal, outline, extend both (cubehelix), labels on top, 150 dpi, JPEG": (
         dict(cmap="cubehelix", horizontal=True, extend="both", labels_on_far_side=True,
              dpi=150, jpeg_quality=85), 14),
+    # hot's white end at 72 dpi fades a tenth of its contrast per slice: as fast as a JPEG's
+    # blurred edge falls, but at the pace of the bar's own last slices, so a fade.
+    "vertical, white high end (hot) at the bottom, no outline, extend max (white), 72 dpi": (
+        dict(cmap="hot", outline=False, extend="max", reversed_bar=True, dpi=72), 3),
     "vertical, high end at the bottom, no outline, extend max (PuOr), 72 dpi": (
         dict(cmap="PuOr", outline=False, extend="max", reversed_bar=True, dpi=72), 3),
     "vertical, high end at the bottom, no outline, extend both (coolwarm), 72 dpi": (
@@ -265,12 +269,11 @@ ENDS_AT_TICKS_VARIANTS = {
              reversed_bar=True, labels_on_far_side=True, jpeg_quality=60), False),
     # hot's white end through JPEG q60 at 72 dpi narrows a little and is cut off by the page's
     # colour: not a triangle, which narrows to a tip (the bar was cut 22 px short, its labels
-    # read only from there); its palest stretch, blurred into the page, still ends it 6 px
-    # short, and its tick ends it.
+    # read only from there); its fade is then followed, and its tick ends it.
     "horizontal, white high end (hot) at the left, no outline, labels on top, 72 dpi, JPEG "
     "quality 60": (
         dict(cmap="hot", horizontal=True, outline=False, reversed_bar=True,
-             labels_on_far_side=True, dpi=72, jpeg_quality=60), False),
+             labels_on_far_side=True, dpi=72, jpeg_quality=60), True),
     # twilight's pale end at 72 dpi through JPEG q60: its edge blurred 2.4 px inward.
     "horizontal, pale end (twilight), no outline, extend min, 72 dpi, JPEG quality 60": (
         dict(cmap="twilight", horizontal=True, outline=False, extend="min", dpi=72,

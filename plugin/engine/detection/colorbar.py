@@ -736,8 +736,9 @@ def _blurred_step(rows, contrasts, own, min_contrast):
 
     ``contrasts`` are the slices' contrasts to the page, the strip's own ``own`` last slices
     first, then the slices followed beyond its end. The end is a step when the contrast falls
-    from the strip's level to a fifth of it within :data:`EDGE_BLUR` slices (a colormap's fade
-    into the page falls at the colormap's own pace, over many slices). Returns the position
+    from the strip's level to a fifth of it within :data:`EDGE_BLUR` slices, more than twice
+    as fast as the strip's own last slices change (a colormap's fade into the page falls at
+    the colormap's own pace, over many slices). Returns the position
     (slice index, measured at slice centres) where the contrast crosses half the level, or
     None for a fade.
     """
@@ -750,6 +751,11 @@ def _blurred_step(rows, contrasts, own, min_contrast):
     after = high[-1]
     low = np.flatnonzero(contrasts[after:] <= 0.2 * level)
     if low.size == 0 or low[0] > EDGE_BLUR:
+        return None
+    # A fall the strip's own trend would make over as many slices is the colormap fading on
+    # (hot's white end at 72 dpi loses a tenth of its contrast per slice), not an edge.
+    own_slope = abs(float(np.polyfit(rows[:own], contrasts[:own], 1)[0]))
+    if own_slope * max(int(low[0]), 1) >= 0.5 * (contrasts[after] - contrasts[after + low[0]]):
         return None
     half = 0.5 * level
     for k in range(after, after + low[0]):

@@ -167,9 +167,10 @@ def degree_formatter(axis):
 def render_matplotlib(grid, extent, path, cmap="viridis", vmin=None, vmax=None, log=False,
                       levels=None, degrees=True, horizontal_bar=False, dpi=100, size=(9, 6),
                       jpeg_quality=None, reversed_axis=False, contours=True, title="A real grid",
-                      xlabel=None, ylabel=None, reversed_bar=False):
+                      xlabel=None, ylabel=None, reversed_bar=False, x_step=None):
     """Draw a grid as a journal figure: imshow (or contourf) with labelled axes and a colorbar
-    (``reversed_bar``: its value axis inverted, the low end at the top or right).
+    (``reversed_bar``: its value axis inverted, the low end at the top or right; ``x_step``:
+    a tick every so many units along x, however crowded their labels).
 
     Positions are read back from matplotlib's own transforms after drawing, so the truth holds
     whatever the layout (no pixel snapping is arranged).
@@ -201,6 +202,8 @@ def render_matplotlib(grid, extent, path, cmap="viridis", vmin=None, vmax=None, 
         axes.yaxis.set_major_formatter(degree_formatter("y"))
     else:
         axes.ticklabel_format(useOffset=False, style="plain")
+    if x_step:
+        axes.xaxis.set_major_locator(ticker.MultipleLocator(x_step))
     if reversed_axis:
         axes.invert_yaxis()
     axes.set_title(title)

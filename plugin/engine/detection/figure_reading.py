@@ -15,7 +15,7 @@ from ..errors import EngineError
 from .labels import normalise, parse_label, unit_in_title
 from .lines import luminance, page_luminance
 from .ocr import OcrUnavailable, crop_label, read_label, read_text
-from .text import find_glyphs, ink_mask, ink_over_map, merge_into_labels
+from .text import TextLabel, find_glyphs, ink_mask, ink_over_map, merge_into_labels
 from .ticks import (
     TickFit,
     TickLabel,
@@ -150,6 +150,8 @@ class _Reader:
         box (``owner``, a pixel box) than to any other detected box."""
         height = self.text_height
         reach = 4.0 * height + 0.03 * max(self.lum.shape)
+        if side.horizontal and not side.inward:
+            self._split_crowded(side, reach)
         found = []
         for label in self.labels:
             if label.height < 0.5 * height or label.height > 2.5 * height or \
@@ -199,6 +201,165 @@ class _Reader:
         _, _, seed = max(rows)
         return row_of(spans[seed])
 
+    def side_ticks(self, side):
+        """Tick marks outward from a side on the page (:func:`.ticks.find_tick_marks`), found
+        once per side."""
+        key = ("ticks", side.name, side.position, side.start, side.end, side.inward)
+        if key not in self.cache:
+            self.cache[key] = find_tick_marks(self.layout.dark, side, self._line_thickness(),
+                                              lum=self.lum, page=self.page)
+        return self.cache[key]
+
+    def _split_crowded(self, side, reach):
+        """Labels of a horizontal side that touch their neighbours, cut apart at their ticks.
+
+        On a crowded axis (a small figure, long labels such as ``124.5°W``) matplotlib's
+        centred labels touch or overlap, and their glyphs merge into one label that reads as
+        nothing. A label centred on its tick is as wide on either side of it: from a merged
+        label's first ink column, the first label ends as far past its tick as it begins
+        before it; the cut is the emptiest column near there (a gap, or the thinnest contact
+        of two glyphs), and the next label begins at the next ink. A merged label is one that
+        spans two major tick marks or more (a label is never wider than the tick spacing
+        unless it touches its neighbour). Done once per side; each piece replaces the merged
+        label in :attr:`labels` when every piece is centred on its tick within a quarter of
+        the spacing (else the label is left whole: its ticks were not its labels').
+        """
+        key = ("split", side.name, side.position, side.start, side.end)
+        if key in self.cache:
+            return
+        self.cache[key] = True
+        ticks, lengths = self.side_ticks(side)
+        if ticks.size < 2:
+            return
+        # Major ticks: minor ones are shorter, and a label may span two of them.
+        ticks = np.sort(ticks[lengths >= 0.75 * lengths.max()])
+        if ticks.size < 2:
+            return
+        spacing = float(np.median(np.diff(ticks)))
+        replaced = []
+        for index, label in enumerate(self.labels):
+            gap = label.row0 - side.position if side.outward > 0 else side.position - label.row1
+            if not 0 <= gap <= reach or label.glyphs < 2 or label.box() in self.claimed:
+                continue
+            inside = ticks[(ticks > label.col0) & (ticks < label.col1)]
+            if inside.size < 2:
+                continue
+            pieces = self._cut_at_ticks(label, inside, spacing)
+            if pieces:
+                replaced.append((index, pieces))
+        for index, pieces in reversed(replaced):
+            self.labels[index:index + 1] = pieces
+
+    def _cut_at_ticks(self, label, ticks, spacing):
+        """A merged label's pieces, one per tick (see :meth:`_split_crowded`), or None.
+
+        Touching labels overlap by a pixel or two (the serif of a ``1`` reaches under the
+        ``W`` before it), so no column separates them: the label is cut between glyphs. Each
+        glyph is a core of ink (darker than half the page: anti-aliased contacts fall apart)
+        with the lighter ink around it (given to the nearest core); faint marks with no core
+        (a 72 dpi decimal point) are glyphs of their own. A glyph reaching across where
+        the piece must end (as far past its tick as it began before it) is two overlapping
+        ones, cut at its emptiest column there. Each piece takes as many of the next glyphs
+        as centre its ink best on its tick, and is read from its own glyphs alone, on a clean
+        page.
+        """
+        from scipy import ndimage
+
+        box = (slice(label.row0, label.row1), slice(label.col0, label.col1))
+        ink = self.glyph_ink[box]
+        lum = self.lum[box]
+        eight = np.ones((3, 3), bool)
+        cores, count = ndimage.label(ink & (lum < 0.5 * self.page), structure=eight)
+        faint, faint_count = ndimage.label(ink & (cores == 0), structure=eight)
+        # Faint components touching a core belong to it; the others are glyphs themselves.
+        if count:
+            _, (rows, cols) = ndimage.distance_transform_edt(cores == 0, return_indices=True)
+            nearest = cores[rows, cols]
+            touching = ndimage.maximum(ndimage.binary_dilation(cores > 0, structure=eight),
+                                       faint, np.arange(1, faint_count + 1))
+        else:
+            nearest = np.zeros_like(cores)
+            touching = np.zeros(faint_count)
+        glyph = np.where(cores > 0, cores, 0)
+        for index in range(1, faint_count + 1):
+            pixels = faint == index
+            glyph[pixels] = nearest[pixels] if touching[index - 1] else count + index
+        next_number = int(glyph.max()) + 1
+
+        small = 0.25 * self.text_height
+
+        def spans():
+            # (centre, number, first column, end column, a real glyph) of every glyph, left to
+            # right; not real: a sliver left by a cut (a label never begins with a dot).
+            return sorted((0.5 * (cs.start + cs.stop), number + 1, cs.start, cs.stop,
+                           cs.stop - cs.start > small or rs.stop - rs.start > small)
+                          for number, (rs, cs) in enumerate(ndimage.find_objects(glyph))
+                          if rs is not None)
+
+        window = max(2, int(round(0.25 * self.text_height)))
+        groups, taken = [], set()
+        for number, tick in enumerate(ticks):
+            remaining = [g for g in spans() if g[1] not in taken]
+            if not any(g[4] for g in remaining):
+                return None
+            start = min(g[2] for g in remaining if g[4])
+            end = 2 * (tick - label.col0) - start
+            if number < len(ticks) - 1:
+                # A glyph reaching across the end may be two overlapping glyphs (a ``W`` whose
+                # arm meets the next label's ``1``): cut at its emptiest column there. (A
+                # single glyph cut so is put together again below: both parts centre the
+                # piece better than either.)
+                for _, straddling, first, stop, _ in remaining:
+                    if first + 1 <= end <= stop - 1:
+                        candidates = np.arange(max(int(round(end)) - window, first + 1),
+                                               min(int(round(end)) + window + 1, stop))
+                        profile = (glyph[:, candidates] == straddling).sum(axis=0)
+                        cut = int(candidates[np.lexsort((np.abs(candidates - end), profile))[0]])
+                        right = glyph[:, cut:]
+                        right[right == straddling] = next_number
+                        next_number += 1
+                remaining = [g for g in spans() if g[1] not in taken]
+                # Of the first glyphs, as many as centre the piece's ink best on its tick
+                # (a glyph more or less moves the centre by half a glyph; the estimate of the
+                # end is only as good as the first glyph's side bearing), one at least left
+                # for each later tick.
+                options = []
+                for count in range(1, len(remaining) - (len(ticks) - number - 1) + 1):
+                    real = [g for g in remaining[:count] if g[4]]
+                    if real:
+                        centre = 0.5 * (min(g[2] for g in real) + max(g[3] for g in real))
+                        options.append((abs(centre - (tick - label.col0)), count))
+                if not options:
+                    return None
+                group = [g[1] for g in remaining[:min(options)[1]]]
+            else:
+                group = [g[1] for g in remaining]
+            if not group:
+                return None
+            groups.append(group)
+            taken.update(group)
+        found = ndimage.find_objects(glyph)
+        pieces = []
+        for tick, numbers in zip(ticks, groups):
+            mine = np.isin(glyph, numbers)
+            rows, cols = np.nonzero(mine)
+            row0, row1 = label.row0 + int(rows.min()), label.row0 + int(rows.max()) + 1
+            col0, col1 = label.col0 + int(cols.min()), label.col0 + int(cols.max()) + 1
+            if abs(0.5 * (col0 + col1) - tick) > 0.25 * spacing:
+                return None
+            members = sorted((label.col0 + found[n - 1][1].start, label.row0 + found[n - 1][0].start,
+                              label.col0 + found[n - 1][1].stop, label.row0 + found[n - 1][0].stop)
+                             for n in numbers)
+            piece = TextLabel(col0, row0, col1, row1, len(members), members,
+                              [max(b[0] - a[2], 0) for a, b in zip(members, members[1:])],
+                              cut_from=label.box())
+            # Its own glyphs on a clean page: a neighbour's overlapping serif left out.
+            patch = np.where(mine, lum, self.page).astype(np.float32)
+            piece.patch = (patch[row0 - label.row0:row1 - label.row0,
+                                 col0 - label.col0:col1 - label.col0], (col0, row0))
+            pieces.append(piece)
+        return pieces
+
     def read(self, label):
         """Text and parsed value of a label (cached)."""
         key = label.box()
@@ -234,14 +395,23 @@ class _Reader:
         base_text, _ = read_label(crop(_union(base)))
         exponent_text, _ = read_label(crop(_union(raised)))
         exponent_text = normalise(exponent_text)
+        if not re.fullmatch(r"-?\d{1,3}", exponent_text) and \
+                re.search(r"[°oO]$", normalise(text)) and _superscript_zero(base, raised):
+            # A raised ring is a degree sign or an exponent 0 (10⁰ at 72-96 dpi is read '10°',
+            # its exponent alone 'e'): a degree sign is about 0.4 of a digit's height and
+            # round, an exponent's digit some 0.7 of it and taller than wide.
+            exponent_text = "0"
         if re.fullmatch(r"-?\d{1,3}", exponent_text) and re.fullmatch(r"-?\d+(\.\d+)?",
                                                                    normalise(base_text)):
             return f"{base_text}^{exponent_text}"
         return text
 
     def _source(self, label):
-        """The image a label is read from, and its origin (column, row) in the figure: the
-        figure's luma, or for text over the map its darkness over the colours around it."""
+        """The image a label is read from, and its origin (column, row) in the figure: a
+        label's own pixels when it was cut from touching ones, the figure's luma, or for text
+        over the map its darkness over the colours around it."""
+        if getattr(label, "patch", None) is not None:
+            return label.patch
         if getattr(label, "inside", False) and self.over_map is not None:
             _, brightness, origin = self.over_map
             return brightness * self.page, origin
@@ -387,9 +557,9 @@ class _Reader:
             for label in placed:
                 label.tick_position -= 0.5
         _place_by_the_others(labels)
-        reading.fit = fit_ticks(labels)
+        reading.fit = _on_one_step(labels, fit_ticks(labels))
         if axis == "y":
-            reading.fit = _cylindrical_fit(labels, reading.fit)
+            reading.fit = _on_one_step(labels, _cylindrical_fit(labels, reading.fit))
         numbers = len(labels)
         kept = len(reading.kept)
         # Repeated labels (one per grid line crossing) count once.
@@ -408,8 +578,25 @@ class _Reader:
         cylindrical projections space them (:func:`_cylindrical_fit`).
         """
         labels = []
-        for text_label in self.labels_beside(side, owner):
-            text, parsed = self.read(text_label) if ocr else ("", None)
+        beside = self.labels_beside(side, owner)
+        readings = [self.read(text_label) if ocr else ("", None) for text_label in beside]
+        # Labels cut apart (:meth:`_split_crowded`) are trusted only together: a piece that
+        # reads as no number took or lost a glyph at a cut, and so may have its neighbours
+        # ('165°W' read '65°' beside '170°W1'), which would still lie on a line.
+        unreadable = {label.cut_from for label, (_, parsed) in zip(beside, readings)
+                      if label.cut_from is not None and parsed is None}
+        hemispheres = {parsed.hemisphere for _, parsed in readings
+                       if parsed is not None and parsed.hemisphere}
+        for text_label, (text, parsed) in zip(beside, readings):
+            if parsed is not None and (
+                    text_label.cut_from in unreadable or
+                    parsed.hemisphere in (("N", "S") if side.horizontal else ("E", "W")) or
+                    (hemispheres and parsed.degrees and not parsed.hemisphere
+                     and parsed.value != 0)):
+                # Also a latitude along x (a longitude along y), and a degree label without
+                # the hemisphere letter the axis' other labels carry: misreads ('125°W' cut
+                # short to '25°N' or '25°') must not join the fit.
+                parsed = None
             cx, cy = text_label.centre
             labels.append(TickLabel(text_label.box(), text,
                                     None if parsed is None else parsed.value,
@@ -466,8 +653,7 @@ class _Reader:
             ticks, lengths = find_tick_marks(self._over_map_dark(), side, thickness)
             snapped, offset = False, 0.0
         else:
-            ticks, lengths = find_tick_marks(self.layout.dark, side, thickness, lum=self.lum,
-                                             page=self.page)
+            ticks, lengths = self.side_ticks(side)
             # Marks snapped to the pixel grid place their ticks alone: the labels' boxes are
             # snapped too, and offset from the tick by their glyphs' metrics (matplotlib's by
             # half a pixel to a pixel at 100-200 dpi), so they would only pull the fit off.
@@ -489,9 +675,10 @@ class _Reader:
             _place_by_the_others(labels)
         if not snapped:
             weigh_marks_and_labels(labels, allow_log)
-        reading.fit = fit_ticks(labels, allow_log=allow_log)
+        reading.fit = _on_one_step(labels, fit_ticks(labels, allow_log=allow_log),
+                                   allow_log=allow_log)
         if cylindrical:
-            reading.fit = _cylindrical_fit(labels, reading.fit)
+            reading.fit = _on_one_step(labels, _cylindrical_fit(labels, reading.fit))
         numbers = sum(label.value is not None for label in labels)
         kept = len(reading.kept)
         if reading.fit is None or kept < MIN_KEPT_LABELS or kept < MIN_KEPT_SHARE * numbers:
@@ -698,6 +885,47 @@ def _cylindrical_fit(labels, linear):
     return fit_ticks(labels, projection=best) if wins else fit_ticks(labels)
 
 
+#: The values of an axis' labels are whole multiples of one step, within this share of it
+#: (printed labels are rounded: 0.33, 0.67, 1.00 steps by 0.34 and 0.33).
+STEP_MULTIPLE_TOLERANCE = 0.05
+
+
+def values_on_one_step(values) -> bool:
+    """Whether values are whole multiples of one step apart (their smallest difference):
+    what tick labels are, and what misreads that happen to lie near the line are not
+    ('-125', '-24', '23.5' at three ticks of a '-125.5°W ... -122°W' axis, 1.06 px off it).
+
+    Parameters
+    ----------
+    values : sequence of float
+
+    Returns
+    -------
+    bool
+        True for fewer than three distinct values (nothing to compare).
+    """
+    distinct = np.unique(np.asarray(values, float))
+    if distinct.size < 3:
+        return True
+    step = float(np.min(np.diff(distinct)))
+    multiples = (distinct - distinct[0]) / step
+    return bool(np.all(np.abs(multiples - np.round(multiples)) <= STEP_MULTIPLE_TOLERANCE))
+
+
+def _on_one_step(labels, fit, allow_log=False):
+    """A linear fit whose kept labels' values are on one step (:func:`values_on_one_step`);
+    while they are not, the kept label farthest from the line is dropped and the rest refitted
+    (None when fewer than two are left). Logarithmic fits are left as they are (2, 5, 10 are
+    on no common step)."""
+    while fit is not None and not fit.logarithmic and \
+            not values_on_one_step([label.value for label in fit.kept]):
+        kept = fit.kept
+        worst = kept[int(np.argmax(np.abs(fit.residuals_px)))]
+        worst.value = None
+        fit = fit_ticks(labels, allow_log=allow_log, projection=fit.projection)
+    return fit
+
+
 def restore_decimal_point(text, members) -> str:
     """A decimal point Tesseract dropped, put back where the label's glyphs show it.
 
@@ -745,6 +973,17 @@ def _raised_split(members):
     raised = [m for m in members
               if (m[3] - m[1]) <= 0.9 * base_height and m[3] < base_bottom - 0.3 * base_height]
     return [m for m in members if m not in raised], raised
+
+
+def _superscript_zero(base, raised) -> bool:
+    """Whether the raised ink after the base is a digit's size and shape (an exponent 0),
+    not a degree sign's: at least 0.55 of the base's height and 1.2 times taller than wide."""
+    if not raised or not base:
+        return False
+    # The raised ink together (a pixel of anti-aliased edge may stand apart at 72 dpi).
+    col0, row0, col1, row1 = _union(raised)
+    base_height = max(m[3] - m[1] for m in base)
+    return row1 - row0 >= 0.55 * base_height and row1 - row0 >= 1.2 * (col1 - col0)
 
 
 def _core_glyphs(lum, box, page):

@@ -47,6 +47,9 @@ def normalise(text) -> str:
         text = text.replace(dash, "-")
     text = text.replace("º", "°").replace("˚", "°").replace("′", "'")
     text = re.sub(r"\s+", " ", text)
+    # A label never ends with a point after its unit or hemisphere: a sliver of the next
+    # label's first glyph (crowded labels cut apart).
+    text = re.sub(r"(?<=[°A-Za-z])[.,']+$", "", text)
     return text
 
 

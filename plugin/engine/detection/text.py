@@ -25,6 +25,11 @@ class TextLabel:
     gaps: list = field(default_factory=list)  # pixels between neighbouring glyphs
     #: Written over the map (inside the frame): read from :func:`ink_over_map`'s image.
     inside: bool = False
+    #: Its own pixels (luma, its box's size) and their origin (col0, row0), when it was cut
+    #: from labels that touched (the page's luma elsewhere): read from these, not the figure.
+    patch: tuple = None
+    #: The box of the merged label it was cut from (None: found whole).
+    cut_from: tuple = None
 
     @property
     def centre(self) -> tuple:

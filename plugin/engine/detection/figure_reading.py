@@ -437,9 +437,11 @@ class _Reader:
         if frame is None:
             self.over_map = (found, None, (0, 0))
             return found
+        # The map inside the frame's lines, to the pixels beside them: an inward tick mark
+        # starts there (on the bottom and right sides too: the row or column next to the line
+        # is where find_tick_marks looks first). Glyphs touching its edge are ticks or the
+        # line itself (excluded below).
         col0, row0, col1, row1 = frame.inner_pixel_box()
-        # One pixel in from the frame's line: glyphs touching it are ticks or the line itself.
-        col0, row0, col1, row1 = col0 + 1, row0 + 1, col1 - 1, row1 - 1
         if col1 - col0 < 10 or row1 - row0 < 10:
             self.over_map = (found, None, (0, 0))
             return found

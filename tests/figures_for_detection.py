@@ -82,8 +82,9 @@ def lonlat_topobathy():
     return grid, (extent[0] - 360, extent[1] - 360, extent[2], extent[3])
 
 
-def render_cartopy_plate_carree(grid, extent, path, interpolation="bilinear"):
-    """cartopy plate carrée with gridline labels (no tick marks) and a colorbar.
+def render_cartopy_plate_carree(grid, extent, path, interpolation="bilinear", y_step=None):
+    """cartopy plate carrée with gridline labels (no tick marks) and a colorbar (``y_step``:
+    a parallel every so many degrees instead of cartopy's choice).
 
     Parameters
     ----------
@@ -108,6 +109,8 @@ def render_cartopy_plate_carree(grid, extent, path, interpolation="bilinear"):
                         origin="upper", interpolation=interpolation)
     axes.set_extent(extent, crs=ccrs.PlateCarree())
     lines = axes.gridlines(draw_labels=True, linewidth=0.5, color="gray")
+    if y_step:
+        lines.ylocator = ticker.MultipleLocator(y_step)
     lines.top_labels = False
     lines.right_labels = False
     figure.colorbar(image, cax=figure.add_axes([0.83, 0.1, 0.025, 0.8]))
@@ -167,10 +170,12 @@ def degree_formatter(axis):
 def render_matplotlib(grid, extent, path, cmap="viridis", vmin=None, vmax=None, log=False,
                       levels=None, degrees=True, horizontal_bar=False, dpi=100, size=(9, 6),
                       jpeg_quality=None, reversed_axis=False, contours=True, title="A real grid",
-                      xlabel=None, ylabel=None, reversed_bar=False, x_step=None):
+                      xlabel=None, ylabel=None, reversed_bar=False, x_step=None, y_step=None,
+                      aspect="auto"):
     """Draw a grid as a journal figure: imshow (or contourf) with labelled axes and a colorbar
     (``reversed_bar``: its value axis inverted, the low end at the top or right; ``x_step``:
-    a tick every so many units along x, however crowded their labels).
+    a tick every so many units along x, however crowded their labels; ``y_step`` along y;
+    ``aspect``: imshow's, "equal" for equal scales along x and y).
 
     Positions are read back from matplotlib's own transforms after drawing, so the truth holds
     whatever the layout (no pixel snapping is arranged).
@@ -189,7 +194,7 @@ def render_matplotlib(grid, extent, path, cmap="viridis", vmin=None, vmax=None, 
         vmin, vmax = levels[0], levels[-1]
     else:
         norm = mcolors.LogNorm(vmin, vmax) if log else mcolors.Normalize(vmin, vmax)
-        mappable = axes.imshow(grid, cmap=cmap, norm=norm, extent=extent, aspect="auto",
+        mappable = axes.imshow(grid, cmap=cmap, norm=norm, extent=extent, aspect=aspect,
                                interpolation="bilinear")
         if contours:
             x = np.linspace(extent[0], extent[1], grid.shape[1])
@@ -204,6 +209,8 @@ def render_matplotlib(grid, extent, path, cmap="viridis", vmin=None, vmax=None, 
         axes.ticklabel_format(useOffset=False, style="plain")
     if x_step:
         axes.xaxis.set_major_locator(ticker.MultipleLocator(x_step))
+    if y_step:
+        axes.yaxis.set_major_locator(ticker.MultipleLocator(y_step))
     if reversed_axis:
         axes.invert_yaxis()
     axes.set_title(title)

@@ -55,6 +55,9 @@ class AxisReading:
     #: Where the labels are: "outside" the frame (beside ``side``), "inside" it along
     #: ``side``, or "inline" over the map at their grid lines (cartopy's inline labels).
     placement: str = "outside"
+    #: The line through exactly two labels when the fit was refused for having only those
+    #: (nothing on the axis confirms them); :func:`_confirm_by_aspect` may take it.
+    pair_fit: object = None
 
     @property
     def kept(self) -> list:
@@ -686,6 +689,11 @@ class _Reader:
         if reading.fit is None or kept < MIN_KEPT_LABELS or kept < MIN_KEPT_SHARE * numbers:
             reading.problem = (f"{kept} of {numbers} labels read as numbers on the {side.name} "
                                f"side agree on one {'scale' if allow_log else 'linear scale'}")
+            if not allow_log and kept == 2 and numbers <= 3 and \
+                    len({label.value for label in reading.kept}) == 2 and \
+                    all(label.tick_position is not None for label in reading.kept):
+                reading.pair_fit = fit_ticks(reading.kept)
+                # fit_ticks marks its own labels: the two stay kept, the others as they were.
             reading.fit = None
 
     def rotated_labels(self, side):
@@ -1146,7 +1154,92 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                         f"The {axis} axis labels are multiplied by {best.multiplier:g} (the "
                         f"'{text}' written at the axis' end).")
             setattr(reading, f"{axis}_axis", best)
+        _confirm_by_aspect(reading, layout.frame.box)
     return reading
+
+
+#: Largest relative difference between the scale two labels give an axis and the scale the
+#: other axis implies (equal aspect), beyond the two labels' own placement uncertainty.
+ASPECT_TOLERANCE = 0.01
+
+
+def _confirm_by_aspect(reading, frame_box):
+    """An axis with two labels only, taken when the other axis confirms its scale.
+
+    Two labels make a line, but a misread one makes another line, and nothing on the axis
+    tells which. Maps are mostly drawn with equal scales in x and y: a plate carrée map in
+    degrees (cartopy always; matplotlib's imshow by default), a projected map in metres, a
+    Mercator, Miller or equal-area map (GMT -JM, cartopy, web maps: a degree of longitude is
+    ``a·π/180`` metres of easting, and as many of northing per pixel). When the two labels'
+    scale equals the fitted axis' within their placement uncertainty (half a pixel each over
+    their distance) plus :data:`ASPECT_TOLERANCE`, in one of those models, a misread is ruled
+    out (it would have to change the scale by less than that): the axis takes the other's
+    scale, placed by the pair, and the messages say so. Otherwise the axis stays refused.
+    """
+    from .projections import CYLINDRICAL, REFERENCE_GEOGRAPHIC
+
+    for name, other_name in (("y", "x"), ("x", "y")):
+        axis, other = getattr(reading, f"{name}_axis"), getattr(reading, f"{other_name}_axis")
+        if axis is None or other is None or axis.fit is not None or axis.pair_fit is None \
+                or other.fit is None or other.fit.logarithmic:
+            continue
+        pair = axis.kept
+        if len(pair) != 2 or any(label.parsed is None for label in pair):
+            continue
+        degrees = all(label.parsed.degrees for label in pair)
+        if degrees != other.degrees or axis.multiplier != other.multiplier:
+            continue
+        distance = abs(pair[1].position - pair[0].position)
+        if distance < 10:
+            continue
+        tolerance = 1.0 / distance + ASPECT_TOLERANCE
+        # Candidate models: (what it is called, fit of the pair, the other axis' scale in the
+        # pair's fitted units per pixel).
+        models = []
+        other_projection = other.fit.projection
+        if other_projection is None:
+            models.append(("equal scales along x and y", fit_ticks(pair), abs(other.fit.slope)))
+        if degrees:
+            from pyproj import CRS
+
+            radius = CRS.from_user_input(REFERENCE_GEOGRAPHIC).ellipsoid.semi_major_metre
+            metres_per_degree = radius * np.pi / 180.0
+            for projection in CYLINDRICAL:
+                if name == "y" and other_projection is None:
+                    # Longitude degrees per pixel along x as northing metres per pixel.
+                    models.append((projection.name, fit_ticks(pair, projection=projection),
+                                   abs(other.fit.slope) * metres_per_degree))
+                elif name == "x" and other_projection is projection:
+                    models.append((projection.name, fit_ticks(pair),
+                                   abs(other.fit.slope) / metres_per_degree))
+        for model, fit, expected in models:
+            if fit is None or expected <= 0:
+                continue
+            difference = abs(abs(fit.slope) / expected - 1.0)
+            if difference <= tolerance:
+                for label in pair:
+                    label.kept = True
+                # The other axis' scale, fitted on more labels over a longer distance, is the
+                # closer one; the pair places the line.
+                positions = np.array([label.position for label in pair])
+                values = np.array([label.value for label in pair], float)
+                if fit.projection is not None:
+                    values = fit.projection.northing(values)
+                slope = float(np.sign(fit.slope)) * expected
+                offset = float(np.mean(values - slope * positions))
+                residuals = (values - offset) / slope - positions
+                axis.fit = TickFit(slope, offset, False, axis.labels, residuals, fit.projection)
+                axis.problem = ""
+                reading.messages.append(
+                    f"The {name} axis has only two labels ({pair[0].text!r}, {pair[1].text!r}); "
+                    f"their scale agrees with the {other_name} axis' within "
+                    f"{100 * difference:.2f} % ({model}), which confirms them. Check the "
+                    f"georeferencing in the report if the figure was not drawn with equal "
+                    f"scales, or give GCPS.")
+                break
+        else:
+            axis.problem += (f"; only two labels, and their scale does not match the "
+                             f"{other_name} axis' as on a map drawn with equal scales")
 
 
 def _inside_reading(reader, sides, names, owner, axis, outside):

@@ -99,3 +99,20 @@ def test_power_of_ten_exponent_zero_at_72_dpi(tmp_path, size):
 def test_label_values_on_one_step(values, on_step):
     """Tick values are whole multiples of one step apart (rounded printing allowed)."""
     assert values_on_one_step(values) == on_step
+
+
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_decimal_point_dropped_at_72_dpi_restored_by_the_fit(tmp_path, horizontal):
+    """matplotlib's '1.0' at 72 dpi: the point touches the 1's serif, makes one glyph with it,
+    and Tesseract reads '10'. The fit of the other labels (0.0 ... 0.8) puts 1.0, and only 1.0
+    of the point's placements, at that label's tick: it is kept, and the bar's end takes the
+    label's exact value (it was extrapolated 0.2 % off)."""
+    grid, extent = lonlat_topobathy()
+    unit = (grid - np.nanmin(grid)) / (np.nanmax(grid) - np.nanmin(grid))
+    truth = render_matplotlib(unit, extent, tmp_path / "unit.png", vmin=0, vmax=1, dpi=72,
+                              horizontal_bar=horizontal)
+    _, reading = read_face(truth.path)
+    bar = reading.colorbar
+    assert [label.value for label in bar.axis.labels if not label.kept] == []
+    assert sorted(label.value for label in bar.axis.kept) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert (bar.vmin, bar.vmax) == (0.0, 1.0)

@@ -684,6 +684,10 @@ class _Reader:
                                    allow_log=allow_log)
         if cylindrical:
             reading.fit = _on_one_step(labels, _cylindrical_fit(labels, reading.fit))
+        if _restore_dropped_points(labels, reading.fit):
+            reading.fit = _on_one_step(labels, fit_ticks(labels, allow_log=allow_log,
+                                                         projection=reading.fit.projection),
+                                       allow_log=allow_log)
         numbers = sum(label.value is not None for label in labels)
         kept = len(reading.kept)
         if reading.fit is None or kept < MIN_KEPT_LABELS or kept < MIN_KEPT_SHARE * numbers:
@@ -934,6 +938,62 @@ def _on_one_step(labels, fit, allow_log=False):
         worst.value = None
         fit = fit_ticks(labels, allow_log=allow_log, projection=fit.projection)
     return fit
+
+
+#: A label whose point was restored lies this close to the fit (pixels, or this share of the
+#: tick spacing when larger): as close as a kept label.
+RESTORED_POINT_PIXELS = 1.0
+RESTORED_POINT_SPACING_SHARE = 0.05
+
+
+def _restore_dropped_points(labels, fit) -> bool:
+    """Labels the fit rejected that read as digits with their decimal point dropped ('1.0'
+    read '10' at 72 dpi, where the point touches the 1's serif and makes one glyph with it),
+    given the point back when the geometry confirms it.
+
+    For each rejected label read as a plain number of two digits or more without a point,
+    every placement of a point is tried; when exactly one puts the label on the fit (within
+    :data:`RESTORED_POINT_PIXELS`, or :data:`RESTORED_POINT_SPACING_SHARE` of the tick
+    spacing) and on the kept labels' step (:func:`values_on_one_step`), the label takes that
+    value (its text gets the point too). A linear fit of at least three kept labels only.
+
+    Returns
+    -------
+    bool
+        Whether a label was changed (the fit must be redone).
+    """
+    if fit is None or fit.logarithmic or len(fit.kept) < MIN_KEPT_LABELS:
+        return False
+    kept_values = [label.value for label in fit.kept]
+    positions = np.sort([label.position for label in fit.kept])
+    spacing = float(np.median(np.diff(positions))) if positions.size > 1 else 0.0
+    tolerance = max(RESTORED_POINT_PIXELS, RESTORED_POINT_SPACING_SHARE * spacing)
+    changed = False
+    for label in labels:
+        if label.kept or label.parsed is None or label.parsed.exponent_form:
+            continue
+        match = re.fullmatch(r"(-?)(\d{2,})(.*)", normalise(label.text).replace(" ", ""))
+        if not match:
+            continue
+        sign, digits, rest = match.groups()
+        fits = []
+        for cut in range(1, len(digits)):
+            text = f"{sign}{digits[:cut]}.{digits[cut:]}{rest}"
+            parsed = parse_label(text)
+            if parsed is None:
+                continue
+            try:
+                position = float(fit.position_of(parsed.value))
+            except (ValueError, FloatingPointError):
+                continue
+            if np.isfinite(position) and abs(position - label.position) <= tolerance and \
+                    values_on_one_step(kept_values + [parsed.value]):
+                fits.append((text, parsed))
+        if len(fits) == 1:
+            label.text, label.parsed = fits[0]
+            label.value = label.parsed.value
+            changed = True
+    return changed
 
 
 def restore_decimal_point(text, members) -> str:

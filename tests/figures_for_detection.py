@@ -411,16 +411,20 @@ def render_gmt_age_inside(folder, grid_path):
 
 
 def render_matplotlib_inside(grid, extent, path, cmap="terrain", vmin=200.0, vmax=1200.0,
-                             jpeg_quality=None):
+                             jpeg_quality=None, contour_labels=False):
     """matplotlib with its tick marks and labels inside the frame over the map (negative pads,
     the y labels left-aligned from the left side) and a horizontal colorbar in an inset axes
     on the map's lower left, its labels below it over the map.
+
+    With ``contour_labels``, the values of the 500 and 1000 m contours written on the map
+    where those run (matplotlib's ``clabel``, level, as large as the tick labels; the contour
+    lines themselves not drawn).
 
     Returns
     -------
     DetectionFigure
         ``notes["labels"]``: pixel boxes of every tick label drawn over the map (axes and
-        colorbar).
+        colorbar); ``notes["contour_labels"]``: those of the contour labels.
     """
     figure = plt.figure(figsize=(9, 6), dpi=100)
     axes = figure.add_axes([0.08, 0.08, 0.84, 0.86])
@@ -434,6 +438,22 @@ def render_matplotlib_inside(grid, extent, path, cmap="terrain", vmin=200.0, vma
         label.set_horizontalalignment("left")
     bar_axes = axes.inset_axes([0.4, 0.12, 0.4, 0.04])
     figure.colorbar(image, cax=bar_axes, orientation="horizontal")
+    written = []
+    if contour_labels:
+        x = np.linspace(extent[0], extent[1], grid.shape[1])
+        y = np.linspace(extent[3], extent[2], grid.shape[0])
+        # The lines themselves not drawn: over the map they cross the axes' labels inside
+        # the frame, which is another matter; the labels are what is looked at here.
+        lines = axes.contour(x, y, grid, levels=[500, 1000], colors="black", linewidths=0.0)
+        # Placed on the contours nearest to points well inside the map, away from the
+        # axes' labels along its sides and from the inset colorbar.
+        west, east, south, north = extent
+        spots = [(west + fx * (east - west), south + fy * (north - south))
+                 for fx in (0.3, 0.5, 0.7, 0.85) for fy in (0.45, 0.65, 0.85)]
+        written = axes.clabel(lines, fontsize=plt.rcParams["xtick.labelsize"], fmt="%d",
+                              manual=spots)
+        for text in written:
+            text.set_rotation(0)  # written level, as annotations on a map mostly are
     figure.canvas.draw()
     height = figure.canvas.get_width_height()[1]
 
@@ -453,10 +473,12 @@ def render_matplotlib_inside(grid, extent, path, cmap="terrain", vmin=200.0, vma
     labels = text_boxes(shown(axes, axes.get_xticklabels(), axes.get_xlim) +
                         shown(axes, axes.get_yticklabels(), axes.get_ylim) +
                         shown(bar_axes, bar_axes.get_xticklabels(), bar_axes.get_xlim), height)
+    contour_boxes = text_boxes(written, height) if written else []
     if jpeg_quality:
         figure.savefig(path, dpi=100, pil_kwargs={"quality": jpeg_quality})
     else:
         figure.savefig(path, dpi=100)
     plt.close(figure)
     return DetectionFigure(str(path), frame, bar, (x0, x1, y0, y1), (vmin, vmax),
-                           np.asarray(grid, float), vertical_bar=False, notes={"labels": labels})
+                           np.asarray(grid, float), vertical_bar=False,
+                           notes={"labels": labels, "contour_labels": contour_boxes})

@@ -501,12 +501,16 @@ class _Reader:
         return dark
 
     def text_over_map(self, height):
-        """Boxes of the labels over the map that were read as some text, as tall as an axis'
-        labels (``height``, pixels, within a fifth): a label OCR misread is text all the same."""
+        """Boxes of the text over the map as tall as an axis' labels (``height``, pixels,
+        within a fifth): every label of two glyphs or more, read or not (contour labels and
+        annotations beside no side are never read; a label OCR misread is text all the same),
+        and single glyphs that were read as some text."""
         boxes = []
         for label in self.over_map_labels():
+            if abs(label.height - height) > 0.2 * height + 1:
+                continue
             read = self.cache.get(label.box())
-            if read is not None and read[0] and abs(label.height - height) <= 0.2 * height + 1:
+            if label.glyphs >= 2 or (read is not None and read[0]):
                 boxes.append(label.box())
         return boxes
 

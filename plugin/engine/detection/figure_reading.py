@@ -554,8 +554,8 @@ class _Reader:
         lines = find_grid_lines(self.rgb, self.layout.frame.box, axis)
         # The drawn line is the tick; a label's centre is about a pixel off it vertically
         # (text is centred on its box, descent included).
-        attach_tick_marks(labels, lines + self.layout.snap_offset,
-                          max(2.0, 0.6 * self.text_height), tick_only=True)
+        _attach_grid_lines(labels, lines + self.layout.snap_offset,
+                           max(2.0, 0.6 * self.text_height), self.text_height)
         placed = [label for label in labels if label.tick_position is not None]
         used = np.unique([label.tick_position for label in placed])
         if self.layout.snap_offset == 0.0 and used.size and \
@@ -680,7 +680,8 @@ class _Reader:
             # 0.15 of its height high), and the mean of both kept half that bias.
             lines = find_grid_lines(self.rgb, self.layout.frame.box,
                                     "x" if side.horizontal else "y")
-            attach_tick_marks(labels, lines + self.layout.snap_offset, tolerance, tick_only=True)
+            _attach_grid_lines(labels, lines + self.layout.snap_offset, tolerance,
+                               self.text_height)
             _place_by_the_others(labels)
         if not snapped:
             weigh_marks_and_labels(labels, allow_log)
@@ -1073,6 +1074,30 @@ def _core_glyphs(lum, box, page):
         return []
     return [(col0 + cs.start, row0 + rs.start, col0 + cs.stop, row0 + rs.stop)
             for rs, cs in ndimage.find_objects(labelled)]
+
+
+def _attach_grid_lines(labels, lines, tolerance, text_height):
+    """Each label given its grid line: the nearest within ``tolerance`` of its centre, then,
+    when three labels or more have one, the nearest to where the others' lines say it is
+    (its centre moved by their median offset from their centres: text sits the same way on
+    every line), within a sixth of the text height. A coastline or the edge of a field
+    running along a parallel is a line too, and may lie nearer to a label's centre than its
+    own parallel (cartopy's '60°S' 2.4 px from one, 3.1 px from its parallel)."""
+    attach_tick_marks(labels, lines, tolerance, tick_only=True)
+    placed = [label for label in labels if label.tick_position is not None]
+    if len(placed) < 3 or lines.size == 0:
+        return
+    offset = float(np.median([label.tick_position - label.label_position for label in placed]))
+    near = max(1.5, text_height / 6.0)
+    for label in labels:
+        expected = label.label_position + offset
+        nearest = lines[np.argmin(np.abs(lines - expected))]
+        if abs(nearest - expected) <= near:
+            label.tick_position, label.tick_only = float(nearest), True
+        elif label.tick_position is not None and \
+                abs(label.tick_position - expected) > near:
+            # Its own line was not found: placed by the others (_place_by_the_others).
+            label.tick_position = None
 
 
 def _place_by_the_others(labels):

@@ -50,6 +50,12 @@ OUTLIER_SIGMAS = 4.0
 #: changed the cells within one resolution by at most 0.04 points on the test figures, for a
 #: third more time.
 OUTLIER_ROUNDS = 1
+#: A pixel whose centre lies this close (pixels) to a cell edge could be drawn in either cell:
+#: eight times Agg's sub-pixel precision (1/256 px). On the pcolormesh test figures (cells of
+#: 7.3 and 8.3 px put edges through pixel centres) 1-3 % of the cells' pixels are such, and
+#: leaving them free lifted the cells within one resolution from 96.7 to 97.9 % (topography)
+#: and 97.7 to 98.5 % (magma); 0.02-0.05 px gave the same, 0.15 px began to cost cells.
+EDGE_TIE_PX = 1.0 / 32.0
 #: Blocks handled at once: the temporaries are a few 64 × 64 matrices a block (32 kB each),
 #: about 10 MiB at a time.
 CHUNK_BLOCKS = 256
@@ -278,9 +284,14 @@ def stored_chroma(chroma, factor_y, factor_x) -> np.ndarray:
 
 
 def _axis_cells(n_pixels, origin, size, count):
-    """Cell of each pixel (by its centre) along one axis, -1 outside the lattice."""
-    cell = np.floor((np.arange(n_pixels) + 0.5 - origin) / size).astype(np.int64)
-    return np.where((cell >= 0) & (cell < count), cell, -1)
+    """Cell of each pixel (by its centre) along one axis, -1 outside the lattice or where the
+    pixel's centre lies on a cell edge (within ``EDGE_TIE_PX``): the renderer's sub-pixel
+    arithmetic gives such a pixel to either cell (matplotlib's pcolormesh gave two thirds of
+    them to the right-hand one), so it is left free rather than modelled in the wrong one."""
+    position = (np.arange(n_pixels) + 0.5 - origin) / size
+    cell = np.floor(position).astype(np.int64)
+    on_edge = np.abs(position - np.rint(position)) * size < EDGE_TIE_PX
+    return np.where((cell >= 0) & (cell < count) & ~on_edge, cell, -1)
 
 
 def _first_and_offset(cells):

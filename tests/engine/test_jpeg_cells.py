@@ -245,3 +245,16 @@ def test_drawable_colours_stored_alike_are_one_candidate():
                                           weights=share[inverse == inverse[i]]) for i in shared])
     assert values == pytest.approx(middle, abs=1e-6)
     assert np.all(np.abs(values - 256.0 * fraction[shared]) <= decoder.value_resolution)
+
+
+def test_pixels_on_a_cell_edge_are_left_free():
+    """Cells of 7.3 px from pixel 90: the edge of cell 5 runs through the centre of pixel 126
+    (126.5 = 90 + 5 × 7.3), which a renderer draws in either cell; every other pixel in its
+    cell by its centre."""
+    cells = jpeg_cells._axis_cells(200, 90.0, 7.3, 10)
+    assert cells[126] == -1
+    assert cells[125] == 4 and cells[127] == 5
+    expected = np.floor((np.arange(200) + 0.5 - 90.0) / 7.3).astype(int)
+    expected[(expected < 0) | (expected >= 10)] = -1
+    differs = np.flatnonzero(cells != expected)
+    assert differs.tolist() == [126]  # no other edge of the ten cells meets a pixel centre

@@ -437,9 +437,10 @@ def test_sst_jpeg_other_colormap_and_quality(tmp_path, sst, monkeypatch, method,
                                colormap, -2, 33, cell, method, jpeg_quality=quality)
     result = decode_map(figure.settings())
     found, before = jpeg_cells_gain(figure, result, monkeypatch)
-    # Measured 97.7 % (92.2 % matched to the scale's curve, 90.9 % from the cells' pixels),
-    # 99.7 % within two resolutions.
-    assert found["within_resolution"] >= 0.965, (found, before)
+    # Measured 98.5 % (97.7 % with the pixels on cell edges modelled in the cell of their
+    # centre, 92.2 % matched to the scale's curve, 90.9 % from the cells' pixels), 99.7 %
+    # within two resolutions.
+    assert found["within_resolution"] >= 0.975, (found, before)
     assert found["within_resolution"] >= before["within_resolution"] + 0.05, (found, before)
 
 
@@ -454,15 +455,16 @@ def test_topography_jpeg_with_steep_contrasts(tmp_path, monkeypatch):
                                "pcolormesh", jpeg_quality=85)
     result = decode_map(figure.settings())
     found, before = jpeg_cells_gain(figure, result, monkeypatch)
-    # Measured 96.7 % (87.1 % matched to the scale's curve, 84.3 % from the cells' pixels),
-    # 99.5 % within two resolutions.
-    assert found["within_resolution"] >= 0.955, (found, before)
+    # Measured 97.9 % (96.7 % with the pixels on cell edges modelled in the cell of their
+    # centre, 87.1 % matched to the scale's curve, 84.3 % from the cells' pixels), 99.9 %
+    # within two resolutions.
+    assert found["within_resolution"] >= 0.968, (found, before)
     assert found["within_resolution"] >= before["within_resolution"] + 0.1, (found, before)
 
 
 @pytest.mark.parametrize("colormap, method, cell, encoder, measured", [
     ("cividis", "imshow", (8.7, 9.4), "imagemagick", 0.962),
-    ("RdBu_r", "pcolormesh", (9.1, 8.4), "imagemagick", 0.991),
+    ("RdBu_r", "pcolormesh", (9.1, 8.4), "imagemagick", 0.992),
     ("viridis", "imshow", (9.6, 9.2), "pillow 4:4:4", 0.994),
 ])
 def test_sst_jpeg_by_other_encoders(tmp_path, sst, monkeypatch, colormap, method, cell, encoder,
@@ -470,7 +472,7 @@ def test_sst_jpeg_by_other_encoders(tmp_path, sst, monkeypatch, colormap, method
     """The SST drawn by matplotlib as a PNG and turned into a quality-80 JPEG by another
     encoder than matplotlib's: ImageMagick's ``convert -quality 80`` (4:2:0), Pillow without
     chroma subsampling (4:4:4). Measured within one resolution: cividis 96.2 % (92.3 % matched
-    to the scale's curve), RdBu_r 99.1 % (97.0 %), viridis 4:4:4 99.4 % (96.2 %)."""
+    to the scale's curve), RdBu_r 99.2 % (97.0 %), viridis 4:4:4 99.4 % (96.2 %)."""
     import subprocess
 
     grid, extent = sst

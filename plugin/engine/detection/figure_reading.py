@@ -1078,14 +1078,17 @@ def _core_glyphs(lum, box, page):
 
 def _attach_grid_lines(labels, lines, tolerance, text_height):
     """Each label given its grid line: the nearest within ``tolerance`` of its centre, then,
-    when three labels or more have one, the nearest to where the others' lines say it is
+    for labels placed across their text lines (a y axis': their glyphs share their vertical
+    metrics) when three or more have one, the nearest to where the others' lines say it is
     (its centre moved by their median offset from their centres: text sits the same way on
     every line), within a sixth of the text height. A coastline or the edge of a field
     running along a parallel is a line too, and may lie nearer to a label's centre than its
     own parallel (cartopy's '60°S' 2.4 px from one, 3.1 px from its parallel)."""
     attach_tick_marks(labels, lines, tolerance, tick_only=True)
     placed = [label for label in labels if label.tick_position is not None]
-    if len(placed) < 3 or lines.size == 0:
+    if len(placed) < 3 or lines.size == 0 or not all(label.across_text for label in labels):
+        # Along a line of text (an x axis' labels) the ink's centre moves with the glyphs
+        # ('10°W' and '10°E' differ by a pixel or two): no common offset.
         return
     offset = float(np.median([label.tick_position - label.label_position for label in placed]))
     near = max(1.5, text_height / 6.0)

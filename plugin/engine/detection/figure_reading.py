@@ -452,8 +452,11 @@ class _Reader:
         exclude = np.zeros(ink.shape, bool)
         exclude[[0, -1], :] = True
         exclude[:, [0, -1]] = True
-        boxes = [bar.pixel_box() for bar in [self.layout.colorbar] +
-                 list(getattr(self.layout, "other_colorbars", []) or []) if bar is not None]
+        # The colorbar, not the other candidates (layout.other_colorbars): unconfirmed, one
+        # made of the map's own colours would hide the labels written on it (a cartopy map's
+        # inline '20°W' lost so); a real second bar's tick marks taken for glyphs are at worst
+        # left out as text, which is no data either.
+        boxes = [self.layout.colorbar.pixel_box()] if self.layout.colorbar is not None else []
         if getattr(self.layout, "legend_box", None) is not None:
             boxes.append(self.layout.legend_box)
         for b0, a0, b1, a1 in boxes:

@@ -208,6 +208,11 @@ MATPLOTLIB_VARIANTS = {
     # blurred edge falls, but at the pace of the bar's own last slices, so a fade.
     "vertical, white high end (hot) at the bottom, no outline, extend max (white), 72 dpi": (
         dict(cmap="hot", outline=False, extend="max", reversed_bar=True, dpi=72), 3),
+    # A box 5 px wide closed by cubehelix's dark map colours, its colours wavering back and
+    # forth: no second bar (a colormap may waver only at a sharp turn, two runs apart).
+    "horizontal, outline (cubehelix), high end at the left, labels on top, JPEG quality 60": (
+        dict(cmap="cubehelix", horizontal=True, reversed_bar=True, labels_on_far_side=True,
+             jpeg_quality=60), 20),
     "vertical, high end at the bottom, no outline, extend max (PuOr), 72 dpi": (
         dict(cmap="PuOr", outline=False, extend="max", reversed_bar=True, dpi=72), 3),
     "vertical, high end at the bottom, no outline, extend both (coolwarm), 72 dpi": (

@@ -141,33 +141,32 @@ def colorbar_evidence(rgb, rectangle, page_rgb=None) -> "ColorbarDetection | Non
     return ColorbarDetection(rectangle.as_tuple(), vertical, path, spread)
 
 
-def _revisits_colours(profile, samples=64, same_colour=4.0, min_apart=0.1):
+def _revisits_colours(profile, samples=64, same_colour=4.0, left_by=12.0):
     """Whether a colour comes back along the profile, as in a map and never in a colormap.
 
     The profile is first cut into runs of one colour (a discrete bar's bands are long runs);
-    a colour seen again in a run that is not the next one, at least ``min_apart`` of the
-    profile farther on, is a revisit. (A colormap turning sharply, as terrain does at its
-    brown, passes near the same colours on either side of the turn within a few percent of
-    the bar.) The ends are left out: cyclic colormaps (twilight, hsv) start and end on one
+    a colour seen again in a run that is not the next one is a revisit, except two runs apart
+    when the run between stays within ``left_by`` (CIELAB ΔE) of it: a colormap slowing down
+    at a sharp turn (terrain at its brown) wavers there through a JPEG's noise without
+    leaving. The ends are left out: cyclic colormaps (twilight, hsv) start and end on one
     colour.
     """
     index = np.linspace(0, len(profile) - 1, min(samples, len(profile))).round().astype(int)
     colours = profile[index]
     n = len(colours)
-    first = int(0.05 * n) + 1
-    colours = colours[first:n - int(0.05 * n) - 1]
-    runs, where = [], []
-    for position, colour in zip(index[first:], colours):
+    colours = colours[int(0.05 * n) + 1:n - int(0.05 * n) - 1]
+    runs = []
+    for colour in colours:
         if not runs or np.linalg.norm(colour - runs[-1]) >= same_colour:
             runs.append(colour)
-            where.append(position)
-    runs, where = np.array(runs), np.array(where)
+    runs = np.array(runs)
     if len(runs) < 3:
         return False
     distance = np.linalg.norm(runs[:, None, :] - runs[None, :, :], axis=2)
-    apart = (np.abs(np.arange(len(runs))[:, None] - np.arange(len(runs))[None, :]) >= 2) & \
-        (np.abs(where[:, None] - where[None, :]) >= min_apart * len(profile))
-    return bool(np.any(distance[apart] < same_colour))
+    for first, second in zip(*np.nonzero(distance < same_colour)):
+        if second - first >= 3 or second - first == 2 and distance[first, first + 1] >= left_by:
+            return True
+    return False
 
 
 def find_colorbars(rgb, rectangles, page_rgb=None, strips=None, dark=None,

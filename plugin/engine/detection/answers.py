@@ -16,7 +16,7 @@ from ..errors import ColourScaleError, EngineError, GcpError
 from ..gcps import GroundControlPoints
 from .figure_reading import MAX_GEOREFERENCING_RESIDUAL_PX, describe_axis, read_figure_face
 from .ocr import INSTALL_HINT, ocr_available
-from .ticks import fit_ticks
+from .ticks import fit_ticks, value_step_problem
 
 #: The CRS assumed for axis labels in degrees when GCP_CRS is empty.
 DEGREES_CRS = "EPSG:4326"
@@ -164,6 +164,9 @@ def _answer_value_range(answers, layout, needs):
                 f"The colorbar is discrete: {len(levels) - 1} colour blocks; their boundaries "
                 f"from the tick fit, as a parameter LEVELS={','.join(f'{v:g}' for v in levels)}.")
     answers.settings = dataclasses.replace(settings, **changes)
+    warning = _odd_values_warning(bar.axis, "colorbar", "VMIN and VMAX")
+    if warning:
+        answers.warnings.append(warning)
     # The bar's own tick fit places its colour samples (pipeline.build_colour_scale).
     layout.bar_fit = bar.axis.fit
     direction = ("top" if layout.colorbar.vertical else "right") if bar.flip else \
@@ -234,11 +237,30 @@ def _answer_gcps(answers, layout):
         warning = _placed_by_label_centres(name, axis)
         if warning:
             answers.warnings.append(warning)
+        warning = _odd_values_warning(axis, f"{name} axis", "GCPS")
+        if warning:
+            answers.warnings.append(warning)
     answers.messages.append(
         f"GCPS made from the axis labels: {len(pixels)} points (each x tick with each y tick); "
         f"tick-fit residuals x {x_axis.fit.rmse_px:.2f} px RMS (max "
         f"{x_axis.fit.max_residual_px:.2f}), y {y_axis.fit.rmse_px:.2f} px RMS (max "
         f"{y_axis.fit.max_residual_px:.2f}).")
+
+
+#: Up to this many kept labels, a fit's values are also checked for a round step: with few
+#: labels a misread can lie on another line.
+FEW_KEPT_LABELS = 3
+
+
+def _odd_values_warning(axis, what, parameter):
+    """A warning when the values an axis' fit kept are not tick labels' usual multiples of one
+    step, or (with few labels) step by an odd number: a misread may have been kept."""
+    problem = value_step_problem(axis.fit, degrees=axis.degrees)
+    if not problem or ("not a round step" in problem and len(axis.kept) > FEW_KEPT_LABELS):
+        return ""
+    return (f"The {what}'s tick labels may have been misread: {problem}, as tick labels seldom "
+            f"are (a dropped or misread digit can still lie on a line with few labels). Check "
+            f"the labels in the report, or give {parameter}.")
 
 
 def _distinct(labels):

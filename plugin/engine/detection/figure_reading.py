@@ -35,6 +35,10 @@ MIN_KEPT_SHARE = 0.6
 END_LABEL_PIXELS = 1.0
 #: Largest tick-fit residual (pixels) accepted for georeferencing: more means a misplaced label.
 MAX_GEOREFERENCING_RESIDUAL_PX = 2.0
+#: Largest residual (pixels) of a colorbar label kept by the fit (a label farther off is dropped
+#: as a misread or a misplaced fragment). Labels read right lie within half a pixel of their
+#: line; one 10 px off on a 400 px bar moves the ends' values by a few % of the range.
+MAX_COLORBAR_RESIDUAL_PX = 2.0
 
 
 @dataclass
@@ -370,7 +374,13 @@ class _Reader:
             if self.progress is not None and self.progress(self.fraction):
                 raise InterruptedError("Cancelled.")
             text = restore_decimal_point(self._read_with_superscript(label), label.members)
-            self.cache[key] = (text, parse_label(text))
+            parsed = parse_label(text)
+            if parsed is not None and characters_missing(text, label.members):
+                # Tesseract dropped a character ('150' read as '15', '-20' as '20', '15°S' as
+                # '15°'): the number it gives is another one, and a few labels can fit a line
+                # through it. Not a value: the fit goes on without it.
+                text, parsed = f"{text} (a character not read)", None
+            self.cache[key] = (text, parsed)
         return self.cache[key]
 
     def _read_with_superscript(self, label):
@@ -688,8 +698,10 @@ class _Reader:
             _place_by_the_others(labels)
         if not snapped:
             weigh_marks_and_labels(labels, allow_log)
-        reading.fit = _on_one_step(labels, fit_ticks(labels, allow_log=allow_log),
-                                   allow_log=allow_log)
+        reading.fit = _on_one_step(
+            labels, fit_ticks(labels, allow_log=allow_log,
+                              max_residual_px=MAX_COLORBAR_RESIDUAL_PX if allow_log else None),
+            allow_log=allow_log)
         if cylindrical:
             reading.fit = _on_one_step(labels, _cylindrical_fit(labels, reading.fit))
         if _restore_dropped_points(labels, reading.fit):
@@ -1002,6 +1014,32 @@ def _restore_dropped_points(labels, fit) -> bool:
             label.value = label.parsed.value
             changed = True
     return changed
+
+
+def characters_missing(text, members) -> bool:
+    """More glyphs in a label than characters in its reading: OCR dropped one.
+
+    Each character a tick label may hold (OCR's whitelist: digits, signs, separators, the
+    degree sign, hemisphere letters, units) is one connected glyph on the figure; two digits
+    touching at a low resolution make one glyph of two characters, never the reverse. So a
+    reading with fewer characters than the label has glyphs lost one ('150' read as '15'). The
+    exponent mark '^' the reader inserts has no glyph.
+
+    Parameters
+    ----------
+    text : str
+        The reading (after :func:`restore_decimal_point`).
+    members : list of tuple or None
+        The label's glyph boxes.
+
+    Returns
+    -------
+    bool
+    """
+    if not members:
+        return False
+    characters = sum(1 for character in text if not character.isspace() and character != "^")
+    return len(members) > characters
 
 
 def restore_decimal_point(text, members) -> str:

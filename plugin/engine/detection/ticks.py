@@ -444,8 +444,14 @@ def weigh_marks_and_labels(labels, allow_log=False) -> None:
 
 
 def fit_ticks(labels, allow_log=False, linear_only_if_nonpositive=True,
-              projection=None) -> "TickFit | None":
+              projection=None, max_residual_px=None) -> "TickFit | None":
     """The robust fit of values to positions, or None when fewer than two labels have values.
+
+    The labels the fit keeps are confirmed by the geometry twice over: each lies within the
+    inlier tolerance of the line, and their values run in the order of their positions (a
+    misread that lies within the tolerance but on the wrong side of a neighbour, such as a
+    label broken in two by a tick mark, '5' and '0' of '500' a few pixels apart, is dropped:
+    the worst residual first, then the line refitted).
 
     Parameters
     ----------
@@ -457,6 +463,12 @@ def fit_ticks(labels, allow_log=False, linear_only_if_nonpositive=True,
     projection : projections.Cylindrical, optional
         Fit the projection's northing of the values (latitudes in degrees) instead of the
         values themselves.
+    max_residual_px : float, optional
+        Largest residual (pixels) a kept label may have: the worst one is dropped and the line
+        refitted until every kept one is within it (a colorbar's labels, whose ends' values
+        are extrapolated from the line: a label 10 px off shifts them by several % of the
+        range). None keeps the inlier tolerance alone (an axis, whose residuals are judged
+        by the caller: large ones mean a curved graticule).
 
     Returns
     -------
@@ -482,7 +494,10 @@ def fit_ticks(labels, allow_log=False, linear_only_if_nonpositive=True,
         found = _ransac_line(positions, y)
         if found is None:
             continue
-        slope, offset, inliers, residuals = found
+        slope, offset, inliers, residuals = _confirmed(positions, y, *found,
+                                                       max_residual_px=max_residual_px)
+        if inliers.sum() < 2:
+            continue
         score = (inliers.sum(), -np.sqrt(np.mean(residuals[inliers] ** 2)))
         if best is None or score > best[0]:
             best = (score, logarithmic, slope, offset, inliers, residuals)
@@ -575,6 +590,44 @@ def _snapped_line(labels, values):
     return slope, centre - slope * a
 
 
+def _in_order(positions, values, slope, tolerance=0.5) -> bool:
+    """The values run along the positions as the line's slope says: sorted by position, each
+    next value lies on the slope's side of the one before (equal values within
+    ``tolerance`` pixels of each other are one label written twice)."""
+    order = np.argsort(positions)
+    steps = np.diff(values[order]) * np.sign(slope)
+    gaps = np.diff(positions[order])
+    return bool(np.all((steps > 0) | ((steps == 0) & (gaps <= tolerance))))
+
+
+def _confirmed(positions, values, slope, offset, inliers, residuals, max_residual_px=None):
+    """A line's inliers with those the geometry does not confirm dropped, worst residual
+    first, and the line refitted on the rest: until the inliers' values run in their
+    positions' order and (with ``max_residual_px``) every residual is within it.
+
+    Returns
+    -------
+    slope, offset, inliers, residuals
+        As :func:`_ransac_line`; fewer than two inliers when nothing is confirmed.
+    """
+    inliers = inliers.copy()
+    while inliers.sum() >= 2:
+        worst = float(np.abs(residuals[inliers]).max())
+        ordered = _in_order(positions[inliers], values[inliers], slope)
+        if ordered and (max_residual_px is None or worst <= max_residual_px):
+            break
+        candidates = np.flatnonzero(inliers)
+        inliers[candidates[np.argmax(np.abs(residuals[candidates]))]] = False
+        if inliers.sum() < 2:
+            break
+        slope, offset = np.polyfit(positions[inliers], values[inliers], 1)
+        if slope == 0:
+            inliers[:] = False
+            break
+        residuals = (values - offset) / slope - positions
+    return slope, offset, inliers, residuals
+
+
 def _ransac_line(positions, values):
     """Best line through pairs, refined on its inliers: slope, offset, inliers, residuals (px)."""
     n = len(positions)
@@ -602,3 +655,52 @@ def _ransac_line(positions, values):
         slope, offset = np.polyfit(positions[inliers], values[inliers], 1)
         residuals = (values - offset) / slope - positions
     return slope, offset, inliers, residuals
+
+
+#: Steps between tick labels that axis locators choose (matplotlib's MaxNLocator: 1, 2, 2.5,
+#: 5 × 10^k; GMT's automatic intervals are among them), as mantissas in [1, 10).
+ROUND_STEPS = (1.0, 2.0, 2.5, 5.0)
+#: Steps of degree labels (cartopy's and GMT's: 15°, 30°, 45° as well).
+ROUND_DEGREE_STEPS = ROUND_STEPS + (1.5, 3.0, 4.5, 6.0, 7.5)
+
+
+def value_step_problem(fit, degrees=False) -> str:
+    """What is odd about the values a linear fit kept, or "" when they look like tick labels.
+
+    Tick labels are the multiples of one step, and the step is a round number (1, 2, 2.5 or
+    5 × 10^k; for degrees 15°, 30°, 45° as well). A misread that lies on another line (a
+    dropped digit, '150' read as '15', with two labels to agree with) seldom keeps that
+    structure: its step is odd, or the kept values are not multiples of a common step. The
+    geometry alone confirms three labels weakly; this is the second witness.
+
+    Parameters
+    ----------
+    fit : TickFit
+    degrees : bool
+        The labels are degrees (their steps may be 15, 30, 45).
+
+    Returns
+    -------
+    str
+        Empty when the values are a round step's multiples (or the fit is logarithmic, or
+        keeps fewer than three labels); otherwise a sentence for the log and the warning.
+    """
+    if fit is None or fit.logarithmic or fit.projection is not None:
+        return ""
+    values = np.unique([float(label.value) for label in fit.kept])
+    if values.size < 3:
+        return ""
+    gaps = np.diff(values)
+    step = float(gaps.min())
+    if step <= 0:
+        return ""
+    multiples = gaps / step
+    if np.any(np.abs(multiples - np.round(multiples)) > 1e-3):
+        return (f"the labels kept ({', '.join(f'{value:g}' for value in values)}) are not "
+                f"multiples of one step")
+    mantissa = step / 10.0 ** np.floor(np.log10(step))
+    allowed = ROUND_DEGREE_STEPS if degrees else ROUND_STEPS
+    if not any(abs(mantissa - round_step) <= 1e-6 * round_step for round_step in allowed + (10.0,)):
+        return (f"the labels kept ({', '.join(f'{value:g}' for value in values)}) step by "
+                f"{step:g}, not a round step (1, 2, 2.5 or 5 × 10^k)")
+    return ""

@@ -1,0 +1,153 @@
+"""Never a wrong result without a warning: figures whose automatic reading went wrong silently.
+
+Each class of fault is drawn by a real renderer (GMT, matplotlib) and decoded as ``decodemap``
+with only INPUT (and GCP_CRS): the outcome must be right within issue 17's limits (value range
+within 0.5 % of the range), or refused with an EngineError naming the parameter to give, or
+carry a warning. A wrong range with nothing said fails.
+"""
+import re
+
+import numpy as np
+import pytest
+from figures_for_detection import lonlat_topobathy, render_matplotlib, run_gmt
+
+from colormap_decoder.plugin.engine.detection import figure_reading
+from colormap_decoder.plugin.engine.detection.labels import normalise
+from colormap_decoder.plugin.engine.detection.ticks import TickFit, TickLabel, value_step_problem
+from colormap_decoder.plugin.engine.errors import EngineError
+from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
+
+KILAUEA_REGION = "-R254340/280020/2129880/2153640"
+HORIZONTAL_BAR = "-DJBC+w4i/0.2i+o0/0.5i+h"
+VERTICAL_BAR = "-DJRM+w3.5i/0.2i+o0.5i/0"
+
+
+def decode_or_refusal(path, gcp_crs):
+    """decodemap with only INPUT and GCP_CRS: its result, or the EngineError it raised."""
+    try:
+        return decode_map(DecodeSettings(figure_path=str(path), gcp_crs=gcp_crs,
+                                         scale_automatic=True))
+    except EngineError as error:
+        print("refused:", error.parameter, error)
+        return error
+
+
+def assert_range_right_or_refused(outcome, low, high):
+    """Right within 0.5 % of the range, or refused naming VMIN, or warned about."""
+    if isinstance(outcome, EngineError):
+        assert outcome.parameter == "VMIN", outcome
+        assert "Give VMIN and VMAX" in str(outcome)
+        return
+    vmin, vmax = outcome.mapping.vmin, outcome.mapping.vmax
+    error = max(abs(vmin - low), abs(vmax - high)) / (high - low)
+    print("range", vmin, vmax, "error", error, "warnings", outcome.warnings)
+    assert error <= 0.005 or outcome.warnings, (vmin, vmax, outcome.messages)
+
+
+def render_gmt_kilauea(folder, shared_data, setting, bar, low, high, dpi=100):
+    """The Kilauea DEM on GMT's linear -JX map with a psscale bar, ``gmt set setting`` before
+    drawing (a setting of the whole session, as a user's gmt.conf: psscale's annotations
+    follow it too)."""
+    run_gmt(folder,
+            f"gmt makecpt -Cturbo -T{low}/{high} -Z > t.cpt",
+            "gmt set PS_MEDIA 8.5ix8.5i",
+            f"gmt set {setting}",
+            f"gmt grdimage {shared_data / 'gmtserver_Kilauea.utm.nc'} {KILAUEA_REGION} "
+            "-JX5.5i/5i -Ct.cpt -X1i -Y2i -P -Baf -BWSne -K > fig.ps",
+            f"gmt psscale -R -J -Ct.cpt {bar} -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{dpi}")
+    return folder / "fig.png"
+
+
+@pytest.mark.parametrize("setting, bar, low, high", [
+    # No offset: the tick marks run into the labels' digits ('500' came apart into '5' and
+    # '0' a few pixels apart, which with '1000' fitted a line 10 px loose: -971 to 1972).
+    ("MAP_ANNOT_OFFSET_PRIMARY 0", HORIZONTAL_BAR, 0, 1500),
+    ("MAP_ANNOT_OFFSET_PRIMARY 0", HORIZONTAL_BAR, 120, 1180),
+    # A one-point offset: the same at 120-1180 (-749 to 1353 before).
+    ("MAP_ANNOT_OFFSET_PRIMARY 1p", HORIZONTAL_BAR, 120, 1180),
+    ("MAP_ANNOT_OFFSET_PRIMARY 0", VERTICAL_BAR, -200, 1300),
+], ids=["offset0-h-0-1500", "offset0-h-120-1180", "offset1p-h-120-1180", "offset0-v"])
+def test_psscale_labels_touching_the_bar_read_right_or_refused(tmp_path, shared_data, setting,
+                                                               bar, low, high):
+    """GMT psscale whose annotations touch its tick marks and outline: the labels broken by
+    them are not fitted loosely into a wrong range."""
+    path = render_gmt_kilauea(tmp_path, shared_data, setting, bar, low, high)
+    assert_range_right_or_refused(decode_or_refusal(path, "EPSG:32605"), low, high)
+
+
+@pytest.mark.parametrize("bar", [HORIZONTAL_BAR, VERTICAL_BAR], ids=["horizontal", "vertical"])
+def test_frame_type_inside_everywhere_read_right_or_refused(tmp_path, shared_data, bar):
+    """``gmt set MAP_FRAME_TYPE inside``: the map's annotations inside its frame and psscale's
+    inside too (on the bar's other side, the end labels left out)."""
+    path = render_gmt_kilauea(tmp_path, shared_data, "MAP_FRAME_TYPE inside", bar, 0, 1500)
+    assert_range_right_or_refused(decode_or_refusal(path, "EPSG:32605"), 0, 1500)
+
+
+def test_dropped_digit_on_every_label_refused(tmp_path, monkeypatch):
+    """Tesseract dropping one digit of each colorbar label ('-3000' read as '-300'): the
+    values still lie on a line, a tenth of the true one. Each label has a glyph more than its
+    reading has characters: not a value, and the range is asked for by name."""
+    grid, extent = lonlat_topobathy()
+    truth = render_matplotlib(grid, extent, tmp_path / "fig.png", cmap="viridis", vmin=-3000.0,
+                              vmax=1500.0)
+    read_label = figure_reading.read_label
+
+    def dropping_the_last_digit(image):
+        text, confidence = read_label(image)
+        if re.fullmatch(r"-?\d{2,}", normalise(text)):
+            return text[:-1], confidence
+        return text, confidence
+
+    monkeypatch.setattr(figure_reading, "read_label", dropping_the_last_digit)
+    outcome = decode_or_refusal(truth.path, None)
+    assert isinstance(outcome, EngineError), (outcome.mapping.vmin, outcome.mapping.vmax)
+    assert outcome.parameter == "VMIN"
+    assert "a character not read" in str(outcome) or "agree on one scale" in str(outcome)
+
+
+def test_dropped_digit_on_one_label_left_out(tmp_path, monkeypatch):
+    """One label misread with a digit dropped ('1000' read as '100'): left out of the fit, and
+    the range read from the others stays right."""
+    grid, extent = lonlat_topobathy()
+    truth = render_matplotlib(grid, extent, tmp_path / "fig.png", cmap="viridis", vmin=-3000.0,
+                              vmax=1500.0)
+    read_label = figure_reading.read_label
+
+    def dropping_a_digit_of_1000(image):
+        text, confidence = read_label(image)
+        return ("100", confidence) if normalise(text) == "1000" else (text, confidence)
+
+    monkeypatch.setattr(figure_reading, "read_label", dropping_a_digit_of_1000)
+    outcome = decode_or_refusal(truth.path, None)
+    assert not isinstance(outcome, EngineError), outcome
+    assert_range_right_or_refused(outcome, -3000.0, 1500.0)
+    assert not outcome.warnings, outcome.warnings
+    assert any("'100 (a character not read)'" in message for message in outcome.messages), \
+        outcome.messages
+
+
+def labels_at(values, spacing=50.0):
+    labels = [TickLabel((0, 0, 1, 1), f"{value:g}", float(value), 10.0 + spacing * index)
+              for index, value in enumerate(values)]
+    for label in labels:
+        label.kept = True
+    return labels
+
+
+@pytest.mark.parametrize("values, degrees, odd", [
+    ((0, 500, 1000, 1500), False, ""),
+    ((-0.5, 0, 0.5), False, ""),
+    ((0, 25, 50), False, ""),
+    ((120, 135, 150), True, ""),  # 15° steps are a degree axis' round steps
+    ((120, 135, 150), False, "not a round step"),
+    ((0, 50, 101), False, "not multiples of one step"),
+    ((10, 15, 20), False, ""),
+    ((3, 6, 9), False, "not a round step"),
+])
+def test_value_step_structure(values, degrees, odd):
+    """Kept tick values are multiples of one round step; anything else is named."""
+    labels = labels_at(values)
+    fit = TickFit(1.0, 0.0, False, labels, np.zeros(len(labels)))
+    problem = value_step_problem(fit, degrees=degrees)
+    assert (odd in problem) if odd else problem == "", problem

@@ -263,10 +263,13 @@ def test_cartopy_mercator_map_georeferenced_in_mercator(tmp_path, shared_data):
 
 
 def render_cartopy_age(path, shared_data, projection, extent, dpi, grid_lines, figure_size=(8, 6),
-                       interpolation="nearest", line_width=0.6):
+                       interpolation="nearest", line_width=0.6, rotate_labels=None,
+                       all_sides=False):
     """The age grid on a cartopy map with gridline labels outside the frame (no tick marks),
     grid lines drawn (``line_width`` pt, gray) or not; a colorbar. ``interpolation`` is
-    matplotlib's ``imshow`` one (None: its default). Returns cartopy's (lon, lat) -> pixel."""
+    matplotlib's ``imshow`` one (None: its default). ``rotate_labels`` is cartopy's (None: its
+    default, labels along their lines on a conic map); labels on the bottom and left sides, or
+    on ``all_sides``. Returns cartopy's (lon, lat) -> pixel."""
     import cartopy.crs as ccrs
     import matplotlib
 
@@ -283,10 +286,14 @@ def render_cartopy_age(path, shared_data, projection, extent, dpi, grid_lines, f
                         transform=ccrs.PlateCarree(), cmap="viridis", vmin=0, vmax=180,
                         origin="upper", interpolation=interpolation)
     axes.set_extent(extent, crs=ccrs.PlateCarree())
+    # (Outside the frame on a conic map too, where cartopy writes them inline by default.)
+    options = {} if rotate_labels is None else {"rotate_labels": rotate_labels,
+                                                "x_inline": False, "y_inline": False}
     lines = axes.gridlines(draw_labels=True, linewidth=line_width if grid_lines else 0, color="gray",
-                           alpha=1.0 if grid_lines else 0.0)
-    lines.top_labels = False
-    lines.right_labels = False
+                           alpha=1.0 if grid_lines else 0.0, **options)
+    if not all_sides:
+        lines.top_labels = False
+        lines.right_labels = False
     figure.colorbar(image, cax=figure.add_axes([0.84, 0.08, 0.025, 0.86]))
     figure.canvas.draw()
     height = figure.canvas.get_width_height()[1]

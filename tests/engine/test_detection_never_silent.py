@@ -151,3 +151,104 @@ def test_value_step_structure(values, degrees, odd):
     fit = TickFit(1.0, 0.0, False, labels, np.zeros(len(labels)))
     problem = value_step_problem(fit, degrees=degrees)
     assert (odd in problem) if odd else problem == "", problem
+
+
+# -- A conic map whose graticule nothing on the figure draws -----------------------------------
+@pytest.mark.parametrize("extent, dpi, rotate_labels, all_sides, expected", [
+    # cartopy writes each longitude label along its meridian: the labels turn 4-6° across.
+    ((-160, -150, 30, 38), 100, True, False, "turn by"),
+    ((-50, -44, 35, 40), 200, True, False, "turn by"),
+    # Level labels on all four sides: the top's longitudes are closer together (7 px on 3°).
+    ((-160, -157, 30, 33), 100, False, True, "px apart"),
+    ((-40, -30, 30, 40), 150, False, True, "px apart"),
+], ids=["turning-100dpi", "turning-200dpi", "four-sides-3deg", "four-sides-150dpi"])
+def test_conic_map_without_grid_lines_refused_naming_gcps(tmp_path, shared_data, extent, dpi,
+                                                          rotate_labels, all_sides, expected):
+    """cartopy Lambert conformal maps with gridline labels and no grid lines nor tick marks:
+    each side's labels are evenly spaced within a pixel, and GCPs from them were 8-50 px wrong
+    (the only warning said 1.8 px). Refused, naming GCPS and what was measured."""
+    import cartopy.crs as ccrs
+    from test_detection_accuracy import render_cartopy_age
+
+    west, east, south, north = extent
+    projection = ccrs.LambertConformal(
+        central_longitude=0.5 * (west + east), central_latitude=0.5 * (south + north),
+        standard_parallels=(south + 0.25 * (north - south), north - 0.25 * (north - south)))
+    path = tmp_path / "lambert.png"
+    render_cartopy_age(path, shared_data, projection, extent, dpi, grid_lines=False,
+                       rotate_labels=rotate_labels, all_sides=all_sides)
+    outcome = decode_or_refusal(path, None)
+    assert isinstance(outcome, EngineError), outcome.warnings
+    assert outcome.parameter == "GCPS"
+    assert expected in str(outcome) and "Give a GCPS file" in str(outcome)
+
+
+def test_conic_map_with_level_labels_on_two_sides_warned(tmp_path, shared_data):
+    """Level labels on two sides only, no grid lines, no tick marks: nothing on the figure tells
+    a conic graticule from a rectilinear one. Decoded (7.7 px wrong at the corners), with a
+    warning that says so and names GCPS."""
+    import cartopy.crs as ccrs
+    from test_detection_accuracy import render_cartopy_age
+
+    extent = (-160, -150, 30, 38)
+    projection = ccrs.LambertConformal(central_longitude=-155, central_latitude=34,
+                                       standard_parallels=(32, 36))
+    path = tmp_path / "lambert.png"
+    render_cartopy_age(path, shared_data, projection, extent, 100, grid_lines=False,
+                       rotate_labels=False)
+    outcome = decode_or_refusal(path, None)
+    if isinstance(outcome, EngineError):
+        assert outcome.parameter == "GCPS"
+        return
+    assert any("conic" in warning and "give GCPS" in warning for warning in outcome.warnings), \
+        outcome.warnings
+
+
+@pytest.mark.parametrize("projection_name", ["PlateCarree", "Mercator"])
+def test_rectilinear_map_labelled_on_four_sides_not_refused(tmp_path, shared_data,
+                                                            projection_name):
+    """The opposite sides' labels agree on plate carrée and Mercator maps (cartopy's labels on
+    all four sides, no grid lines): decoded, the corners within 2 px of cartopy's, and no
+    warning about the graticule (the labels across the frame confirm it)."""
+    import cartopy.crs as ccrs
+    from test_detection_accuracy import corner_errors, render_cartopy_age
+
+    extent = (-170, -130, 10, 45)
+    path = tmp_path / "map.png"
+    pixel = render_cartopy_age(path, shared_data, getattr(ccrs, projection_name)(), extent, 100,
+                               grid_lines=False, rotate_labels=False, all_sides=True)
+    outcome = decode_or_refusal(path, None)
+    assert not isinstance(outcome, EngineError), outcome
+    errors = corner_errors(outcome, extent, pixel)
+    print("corner errors", errors, outcome.warnings)
+    assert max(errors) <= 2.0
+    assert not any("conic" in warning for warning in outcome.warnings), outcome.warnings
+
+
+@pytest.mark.parametrize("dpi, rotation", [(72, 90), (100, 30), (150, 45), (220, 60)])
+def test_labels_written_at_one_angle_do_not_turn(tmp_path, dpi, rotation):
+    """matplotlib's rotated tick labels (one angle for all) on a plate carrée map are not taken
+    for a conic's turning labels: the turn measured stays under the limit."""
+    import matplotlib.pyplot as plt
+    from figures_for_detection import degree_formatter
+
+    from colormap_decoder.plugin.engine.detection.answers import _turning_labels
+    from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
+    from colormap_decoder.plugin.engine.detection.layout import detect_layout
+    from colormap_decoder.plugin.engine.figure import read_figure
+
+    grid, extent = lonlat_topobathy()
+    figure = plt.figure(figsize=(9, 6), dpi=dpi)
+    axes = figure.add_axes([0.12, 0.16, 0.66, 0.74])
+    image = axes.imshow(grid, cmap="viridis", vmin=-1500, vmax=2500, extent=extent,
+                        aspect="auto")
+    axes.xaxis.set_major_formatter(degree_formatter("x"))
+    axes.yaxis.set_major_formatter(degree_formatter("y"))
+    plt.setp(axes.get_xticklabels(), rotation=rotation, ha="right" if rotation < 90 else "center")
+    figure.colorbar(image, cax=figure.add_axes([0.81, 0.16, 0.025, 0.74]))
+    figure.savefig(tmp_path / "rotated.png", dpi=dpi)
+    plt.close(figure)
+    rgb = read_figure(str(tmp_path / "rotated.png")).rgb
+    reading = read_figure_face(rgb, detect_layout(rgb), want_colorbar=False)
+    assert reading.x_axis.rotated and len(reading.x_axis.kept) >= 5
+    assert _turning_labels("x", reading.x_axis) == ""

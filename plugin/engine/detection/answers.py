@@ -195,6 +195,10 @@ def _answer_gcps(answers, layout):
                 f"the {name} axis labels are not evenly spaced (tick-fit residuals up to "
                 f"{axis.fit.max_residual_px:.1f} px): a curved graticule or a projection whose "
                 f"axis is not linear in the labels' units")
+    if not problems:
+        problems += [problem for name, axis in (("x", reading.x_axis), ("y", reading.y_axis))
+                     for problem in (_turning_labels(name, axis), _opposite_labels_disagree(axis))
+                     if problem]
     if not problems and answers.figure_rgb is not None:
         problems += _curved_graticule(answers.figure_rgb, layout, reading)
     if not problems:
@@ -233,6 +237,9 @@ def _answer_gcps(answers, layout):
                                        crs=gcp_crs, source="the figure's axis labels",
                                        labels=names)
     answers.settings = dataclasses.replace(settings, gcp_crs=gcp_crs)
+    warning = _graticule_unconfirmed(x_axis, y_axis)
+    if warning:
+        answers.warnings.append(warning)
     for name, axis in (("x", x_axis), ("y", y_axis)):
         warning = _placed_by_label_centres(name, axis)
         if warning:
@@ -312,6 +319,93 @@ def _curved_graticule(rgb, layout, reading):
             "the graticule is curved (a conic, polar or other projection whose lines of "
             "constant longitude or latitude are not straight across the map), so pairing an "
             "x tick with a y tick does not give a point of the map"]
+
+
+#: Largest turn (degrees) of labels written at an angle, from one end of a side to the other,
+#: on a rectilinear graticule: a renderer writing every label at one angle (matplotlib's
+#: rotation=30/45/90) measures within 1° (the principal axis of different digits), whereas
+#: cartopy writes a conic map's labels along their meridians, which converge (4-10° across
+#: the bottom of 6-20° wide Lambert maps).
+MAX_LABEL_TURN_DEGREES = 1.5
+
+
+def _turning_labels(name, axis) -> str:
+    """A problem when an axis' labels, written at an angle, turn along the side: each follows
+    its own grid line (cartopy's gridliner on a conic or polar map), and the lines converge,
+    though no line nor tick mark is drawn and the labels' spacing is even within a pixel.
+    "" otherwise."""
+    if axis is None or axis.fit is None or not axis.rotated:
+        return ""
+    turned = [label for label in axis.kept if label.angle is not None]
+    if len(turned) < 3:
+        return ""
+    angles = np.array([label.angle for label in turned])
+    positions = np.array([label.position for label in turned])
+    # Angles of lines are axial (90° and -90° are one direction): taken about their mean.
+    doubled = np.radians(2.0 * angles)
+    mean = 0.5 * np.degrees(np.arctan2(np.sin(doubled).mean(), np.cos(doubled).mean()))
+    deviations = (angles - mean + 90.0) % 180.0 - 90.0
+    if np.ptp(positions) <= 0:
+        return ""
+    slope = np.polyfit(positions, deviations, 1)[0]
+    turn = abs(slope) * np.ptp(positions)
+    if turn <= MAX_LABEL_TURN_DEGREES:
+        return ""
+    return (f"the {name} axis labels, written at an angle, turn by {turn:.1f}° from one end of "
+            f"the {axis.side} side to the other (a renderer following its grid lines, which "
+            "converge): the graticule is curved (a conic, polar or other projection whose lines "
+            "of constant longitude or latitude are not straight across the map), so pairing an "
+            "x tick with a y tick does not give a point of the map")
+
+
+#: Largest distance (pixels) between where the labels on two opposite sides put one value on
+#: a rectilinear graticule (each fit is within a pixel of its ticks).
+OPPOSITE_LABELS_PIXELS = 3.0
+
+
+def _opposite_labels_disagree(axis) -> str:
+    """A problem when the labels across the frame from an axis' labels put their values
+    elsewhere (a conic map labelled on all four sides: the top's meridians are closer together
+    than the bottom's); "" when they agree or are not there."""
+    opposite = getattr(axis, "opposite", None)
+    if axis is None or axis.fit is None or opposite is None or opposite.fit is None or \
+            axis.fit.logarithmic or opposite.fit.logarithmic:
+        return ""
+    values = sorted({float(label.value) for label in axis.kept + opposite.kept})
+    if len(values) < 2:
+        return ""
+    here = np.asarray(axis.fit.position_of(values), float)
+    there = np.asarray(opposite.fit.position_of(values), float)
+    worst = int(np.argmax(np.abs(here - there)))
+    if abs(here[worst] - there[worst]) <= OPPOSITE_LABELS_PIXELS:
+        return ""
+    return (f"the labels on the {axis.side} and {opposite.side} sides put {values[worst]:g} "
+            f"{abs(here[worst] - there[worst]):.1f} px apart (at {here[worst]:.1f} and "
+            f"{there[worst]:.1f}): the lines of constant longitude or latitude are not straight "
+            "across the map (a conic, polar or other projection whose graticule is not "
+            "rectilinear), so pairing an x tick with a y tick does not give a point of the map")
+
+
+def _graticule_unconfirmed(x_axis, y_axis) -> str:
+    """A warning when degree labels stand alone: no tick mark and no grid line beside any of
+    them (cartopy's gridliner without lines). Then nothing on the figure tells a rectilinear
+    graticule from a conic or polar one written with level labels: grid lines that lean,
+    opposite tick marks that do not line up and labels that turn are the evidence, and none
+    is drawn. On a Lambert map of 3° to 20° such GCPs are 8 to 50 px wrong, with each side's
+    labels evenly spaced within a pixel. "" when any label has its mark or line, or the labels
+    are not degrees (a projected grid's labels are straight by construction), or when the
+    labels across the frame agree with them."""
+    if not (x_axis.degrees and y_axis.degrees) or any(
+            label.tick_position is not None for label in x_axis.kept + y_axis.kept):
+        return ""
+    if getattr(x_axis, "opposite", None) is not None or \
+            getattr(y_axis, "opposite", None) is not None:
+        return ""  # labels across the frame agreed (_opposite_labels_disagree)
+    return ("The axis labels are degrees with neither tick marks nor grid lines beside them: "
+            "nothing on the figure shows whether its meridians and parallels are straight and "
+            "square to the frame. The GCPs assume they are (plate carrée, Mercator); if the "
+            "map is in a conic, polar or other projection whose graticule is curved, they are "
+            "wrong, by tens of pixels on a map a few degrees across: then give GCPS.")
 
 
 #: Renderers centre a label beside a vertical side on its tick by the text's layout box, which

@@ -62,6 +62,9 @@ class AxisReading:
     #: The line through exactly two labels when the fit was refused for having only those
     #: (nothing on the axis confirms them); :func:`_confirm_by_aspect` may take it.
     pair_fit: object = None
+    #: The reading of the side across the frame, when its labels fit too (cartopy's and GMT's
+    #: labels on all four sides): on a rectilinear graticule both put each value at one place.
+    opposite: object = None
 
     @property
     def kept(self) -> list:
@@ -783,7 +786,8 @@ class _Reader:
                             float(along.min()), float(along[end].mean()) + 0.5))
             box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
             labels.append(TickLabel(box, text, None if parsed is None else parsed.value,
-                                    anchors[-1][0], parsed=parsed))
+                                    anchors[-1][0], parsed=parsed,
+                                    angle=(angle + 90.0) % 180.0 - 90.0))
         return labels, anchors
 
     def _read_turned(self, ys, xs, angle):
@@ -1017,20 +1021,21 @@ def _restore_dropped_points(labels, fit) -> bool:
 
 
 def characters_missing(text, members) -> bool:
-    """More glyphs in a label than characters in its reading: OCR dropped one.
+    """More digits and letters in a label's glyphs than in its reading: OCR dropped one.
 
-    Each character a tick label may hold (OCR's whitelist: digits, signs, separators, the
-    degree sign, hemisphere letters, units) is one connected glyph on the figure; two digits
-    touching at a low resolution make one glyph of two characters, never the reverse. So a
-    reading with fewer characters than the label has glyphs lost one ('150' read as '15'). The
-    exponent mark '^' the reader inserts has no glyph.
+    Each digit or letter a tick label may hold (OCR's whitelist: digits, hemisphere letters,
+    units) is one connected glyph of the text's full height on the figure; two digits touching
+    at a low resolution make one glyph of two characters, never the reverse. So a reading with
+    fewer of them than the label has full-height glyphs lost one ('150' read as '15', '15°S'
+    as '15°'). Small glyphs (signs, points, the degree sign) and fragments below or above the
+    text's line (the letters of a rotated axis title merged into the label) are not counted.
 
     Parameters
     ----------
     text : str
         The reading (after :func:`restore_decimal_point`).
     members : list of tuple or None
-        The label's glyph boxes.
+        The label's glyph boxes (col0, row0, col1, row1).
 
     Returns
     -------
@@ -1038,8 +1043,20 @@ def characters_missing(text, members) -> bool:
     """
     if not members:
         return False
-    characters = sum(1 for character in text if not character.isspace() and character != "^")
-    return len(members) > characters
+    tallest = max(members, key=lambda box: box[3] - box[1])
+    height = tallest[3] - tallest[1]
+    if height <= 0:
+        return False
+    full = 0
+    for _, row0, _, row1 in members:
+        overlap = min(row1, tallest[3]) - max(row0, tallest[1])
+        if row1 - row0 >= FULL_HEIGHT_SHARE * height and overlap >= FULL_HEIGHT_SHARE * height:
+            full += 1
+    return full > sum(1 for character in text if character.isalnum())
+
+
+#: A glyph this share of a label's tallest glyph high, on its line, is a digit or a letter.
+FULL_HEIGHT_SHARE = 0.6
 
 
 def restore_decimal_point(text, members) -> str:
@@ -1259,13 +1276,17 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
     if want_axes and layout.frame is not None:
         sides = box_sides(layout.frame.box)
         for axis, names in (("x", ("bottom", "top")), ("y", ("left", "right"))):
-            best = None
+            best, read = None, []
             for name in names:
                 next_side()
                 candidate = reader.read_side(sides[name], layout.frame.pixel_box(),
                                              cylindrical=axis == "y")
+                read.append(candidate)
                 if best is None or len(candidate.kept) > len(best.kept):
                     best = candidate
+            # The labels across the frame, when they fit too: they must say the same.
+            best.opposite = next((candidate for candidate in read if candidate is not best
+                                  and candidate.fit is not None), None)
             if best.fit is None:
                 # Annotations inside the frame along a side (GMT's MAP_FRAME_TYPE=inside,
                 # matplotlib's negative pad), then labels over the map at their grid lines.

@@ -338,6 +338,9 @@ class TickLabel:
     # The tick mark's share in the label's position, the label's centre having the rest
     # (:func:`weigh_marks_and_labels`: by how closely each lies on a line).
     tick_weight: float = 0.5
+    #: The angle (degrees, in (-90, 90], image axes: x right, y down) of a label written at an
+    #: angle and read turned level (figure_reading's rotated labels); None for level text.
+    angle: Optional[float] = None
 
     @property
     def position(self) -> float:

@@ -59,21 +59,29 @@ def render_gmt_kilauea(folder, shared_data, setting, bar, low, high, dpi=100):
     return folder / "fig.png"
 
 
-@pytest.mark.parametrize("setting, bar, low, high", [
+@pytest.mark.parametrize("setting, bar, low, high, dpi, outcome", [
     # No offset: the tick marks run into the labels' digits ('500' came apart into '5' and
-    # '0' a few pixels apart, which with '1000' fitted a line 10 px loose: -971 to 1972).
-    ("MAP_ANNOT_OFFSET_PRIMARY 0", HORIZONTAL_BAR, 0, 1500),
-    ("MAP_ANNOT_OFFSET_PRIMARY 0", HORIZONTAL_BAR, 120, 1180),
-    # A one-point offset: the same at 120-1180 (-749 to 1353 before).
-    ("MAP_ANNOT_OFFSET_PRIMARY 1p", HORIZONTAL_BAR, 120, 1180),
-    ("MAP_ANNOT_OFFSET_PRIMARY 0", VERTICAL_BAR, -200, 1300),
-], ids=["offset0-h-0-1500", "offset0-h-120-1180", "offset1p-h-120-1180", "offset0-v"])
+    # '0' a few pixels apart, which with '1000' fitted a line 10 px loose: -971 to 1972). The
+    # digits are freed from their ticks and read.
+    ("MAP_ANNOT_OFFSET_PRIMARY 0", HORIZONTAL_BAR, 0, 1500, 100, "right"),
+    ("MAP_ANNOT_OFFSET_PRIMARY 0", HORIZONTAL_BAR, 0, 1500, 150, "right"),
+    ("MAP_ANNOT_OFFSET_PRIMARY 0", HORIZONTAL_BAR, -200, 1300, 150, "right"),
+    ("MAP_ANNOT_OFFSET_PRIMARY 0", VERTICAL_BAR, 0, 4.5, 100, "right"),
+    # 120-1180: two labels only (500, 1000), nothing to confirm them (-749 to 1353 before).
+    ("MAP_ANNOT_OFFSET_PRIMARY 0", HORIZONTAL_BAR, 120, 1180, 100, "refused"),
+    ("MAP_ANNOT_OFFSET_PRIMARY 1p", HORIZONTAL_BAR, 120, 1180, 100, "refused"),
+], ids=["offset0-h-100dpi", "offset0-h-150dpi", "offset0-h-negative", "offset0-v-decimals",
+        "offset0-h-two-labels", "offset1p-h-two-labels"])
 def test_psscale_labels_touching_the_bar_read_right_or_refused(tmp_path, shared_data, setting,
-                                                               bar, low, high):
+                                                               bar, low, high, dpi, outcome):
     """GMT psscale whose annotations touch its tick marks and outline: the labels broken by
-    them are not fitted loosely into a wrong range."""
-    path = render_gmt_kilauea(tmp_path, shared_data, setting, bar, low, high)
-    assert_range_right_or_refused(decode_or_refusal(path, "EPSG:32605"), low, high)
+    them are not fitted loosely into a wrong range; read right when three or more are there."""
+    path = render_gmt_kilauea(tmp_path, shared_data, setting, bar, low, high, dpi)
+    result = decode_or_refusal(path, "EPSG:32605")
+    assert_range_right_or_refused(result, low, high)
+    assert isinstance(result, EngineError) == (outcome == "refused")
+    if outcome == "right":
+        assert not result.warnings, result.warnings
 
 
 @pytest.mark.parametrize("bar", [HORIZONTAL_BAR, VERTICAL_BAR], ids=["horizontal", "vertical"])

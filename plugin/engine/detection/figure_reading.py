@@ -135,7 +135,8 @@ class _Reader:
             col0, row0, col1, row1 = layout.colorbar.pixel_box()
             exclude[max(row0 - 1, 0):row1 + 1, max(col0 - 1, 0):col1 + 1] = True
         ink = ink_mask(self.lum, self.page)
-        glyphs = find_glyphs(ink, exclude)
+        # Boxes whose labels may hang on their tick marks (not a legend's: its inside is text).
+        glyphs = find_glyphs(ink, exclude, boxes=list(self._boxes()) if legend is None else ())
         self.labels = merge_into_labels(glyphs)
         # Ink of the glyphs only (not of lines touching the frame): rotated labels' pixels.
         self.glyph_ink = np.zeros_like(ink)

@@ -53,7 +53,7 @@ def ink_mask(lum, page) -> bool:
     return lum < page - max(40.0, page / 3.0)
 
 
-def find_glyphs(ink, exclude=None, max_height=None) -> list:
+def find_glyphs(ink, exclude=None, max_height=None, boxes=()) -> list:
     """Connected components of ink that may be glyphs.
 
     Parameters
@@ -64,6 +64,9 @@ def find_glyphs(ink, exclude=None, max_height=None) -> list:
         them is dropped whole, so tick marks standing on a frame line never join a label.
     max_height : int, optional
         Taller components are not glyphs (lines, logos); default 8 % of the figure's height.
+    boxes : sequence of tuple (col0, row0, col1, row1), optional
+        The boxes ``exclude`` holds (a pixel wider all round): glyphs joined to them by a tick
+        mark (a label at the tick's end) are freed from it (:func:`_glyphs_off_stems`).
 
     Returns
     -------
@@ -89,7 +92,92 @@ def find_glyphs(ink, exclude=None, max_height=None) -> list:
         if height > max_height or width > 6 * max_height:
             continue
         glyphs.append(TextLabel(cs.start, rs.start, cs.stop, rs.stop))
+    if exclude is not None and boxes and touching[1:].any():
+        glyphs += _glyphs_off_stems(ink, labels, touching, exclude, max_height, boxes)
     return glyphs
+
+
+def _glyphs_off_stems(ink, labels, touching, exclude, max_height, boxes) -> list:
+    """Glyphs joined to a box by a tick mark: a label written at the end of its tick (GMT's
+    MAP_ANNOT_OFFSET 0, annotations drawn inside a frame or over a colorbar's outline).
+
+    Beside each side of each box, the ink of the components touching the boxes stands on the
+    side in stems: a tick mark alone is as thin all along as where it leaves the side; a label
+    at its end is that stem, then a glyph wider than it. Each is peeled from the side, row by
+    row (column by column beside a left or right side), while it stays as thin as it starts;
+    what is left is glyphs. Anything wider where it leaves the side than a stem (another line,
+    a triangle, a glyph sitting on the side itself) is left out as before.
+    """
+    touching = touching.copy()
+    touching[0] = False  # the page, not a component
+    rows, cols = ink.shape
+    freed = np.zeros(ink.shape, bool)
+    reach = int(max_height)
+    for col0, row0, col1, row1 in boxes:
+        # The excluded box is one pixel wider than the box all round; each side's band starts
+        # beyond it, over the side's length.
+        c0, c1 = max(col0 - 1, 0), min(col1 + 1, cols)
+        r0, r1 = max(row0 - 1, 0), min(row1 + 1, rows)
+        bands = (
+            (np.s_[r1:min(r1 + reach, rows), c0:c1], lambda a: a, lambda a: a),
+            (np.s_[max(r0 - reach, 0):r0, c0:c1], lambda a: a[::-1], lambda a: a[::-1]),
+            (np.s_[r0:r1, c1:min(c1 + reach, cols)], lambda a: a.T, lambda a: a.T),
+            (np.s_[r0:r1, max(c0 - reach, 0):c0], lambda a: a.T[::-1], lambda a: a[::-1].T))
+        for band, turn, back in bands:
+            region = touching[labels[band]] & ink[band]
+            if region.size == 0 or not region.any():
+                continue
+            freed[band] |= back(_off_stems(turn(region)))
+    glyphs = []
+    parts, _ = ndimage.label(freed, structure=np.ones((3, 3), bool))
+    for part in ndimage.find_objects(parts):
+        if part is None:
+            continue
+        height, width = part[0].stop - part[0].start, part[1].stop - part[1].start
+        if height > max_height or width > 6 * max_height or max(height, width) < 3:
+            continue
+        glyphs.append(TextLabel(part[1].start, part[0].start, part[1].stop, part[0].stop))
+    return glyphs
+
+
+def _off_stems(outward):
+    """What is left of a piece standing on a side (its rows outward from it) once the side's
+    own line and the stems standing on it are peeled off: glyphs at the stems' ends."""
+    kept = np.zeros_like(outward)
+    # Rows of the side's line beyond the box (a frame drawn thicker than found) join every
+    # stem into one piece: peeled first.
+    first = 0
+    while first < min(outward.shape[0], MAX_LINE_REMNANT_PX) and \
+            outward[first].sum() > MAX_STEM_PX:
+        first += 1
+    beyond = outward[first:]
+    if beyond.size == 0:
+        return kept
+    stems, _ = ndimage.label(beyond, structure=np.ones((3, 3), bool))
+    for index, found in enumerate(ndimage.find_objects(stems)):
+        if found is None or found[0].start > 0:
+            continue  # not standing on the side (it was joined to it through the line's rows)
+        part = stems == index + 1
+        widths = part.sum(axis=1)
+        stem = int(widths[0])
+        if stem > MAX_STEM_PX or not np.any(widths > stem + 1):
+            continue  # a line along the side, or a tick mark alone
+        start = int(np.argmax(widths > stem + 1))
+        # A glyph is a few pixels tall at the least; a blot at a tick's tip (a round cap, an
+        # anti-aliased end) is not one.
+        if start == 0 or np.count_nonzero(widths[start:]) < MIN_GLYPH_EXTENT_PX:
+            continue
+        part[:start] = False
+        kept[first:] |= part
+    return kept
+
+
+#: Widest tick mark (pixels, where it leaves its side) peeled off a glyph at its end, and the
+#: least extent (pixels, outward) of what is left for it to be glyphs.
+MAX_STEM_PX = 4
+MIN_GLYPH_EXTENT_PX = 5
+#: Rows of a side's line that may lie beyond its box, peeled before the stems.
+MAX_LINE_REMNANT_PX = 4
 
 
 def merge_into_labels(glyphs, gap_factor=0.5) -> list:

@@ -76,9 +76,10 @@ IJG_LUMA_TABLE = np.array([
     14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
     18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
     49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99], dtype=np.float64)
-#: Below this IJG quality a JPEG's noise is strong enough to hide a lattice's edges (the SST
-#: test figure's lattice is found at quality 75, not at 60 or 50): the log says so when none
-#: is found.
+#: Below this IJG quality a JPEG's noise can hide a lattice's edges (the SST test figure's
+#: lattice is found down to quality 50, not at 40 or 30; cells of a few pixels whose
+#: neighbours differ by less than the noise are lost sooner): the log says so when none is
+#: found.
 COARSE_JPEG_QUALITY = 75.0
 
 

@@ -48,7 +48,7 @@ Detection (:func:`find_lattice`)
        figure, whose colour changes follow its contours, fails these tests. The thresholds are
        stricter for a clean figure (most neighbouring data pixels of exactly one colour) than
        for a noisy one (a JPEG), which the half-shifted comparison then mostly judges; a noisy
-       figure's lattice on the JPEG's own block grid is held to the clean thresholds (a strong
+       figure's lattice with an axis on the JPEG's own block grid is held to the clean thresholds (a strong
        JPEG flattens a smooth figure's blocks into cells of its own). In a noisy figure, the
        steps counted leave out the data pixels within :data:`HALO_PX` of a line or label
        (their ringing) and the boundary indices within :data:`SIDE_REACH` of the plot area's
@@ -87,6 +87,10 @@ LINE_LEVEL = 0.25
 CLEAN_SHARE = 0.6
 MIN_EDGE_SHARE = (0.9, 0.75)
 MIN_BAND_SHARE = (0.8, 0.5)
+# A third of a noisy figure is judged when its colour edges (the steps above the noise) are at
+# least this share of the richest third's along the same axis: in a JPEG, a third with few
+# cell edges has its share of them made by the noise.
+MIN_BAND_EDGES = (0.0, 0.5)
 MIN_INTERIOR_SHARE = (0.95, 0.5)
 # How much more often interior pixels agree with their cell than with a half-shifted one, as
 # a difference of shares and as a ratio of the shares that disagree. In a noisy figure the
@@ -211,7 +215,7 @@ def luma(rgb, chunk_rows=512) -> np.ndarray:
 
 
 def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
-                 map_axes=None) -> "LatticeSearch":
+                 map_axes=None, noisy=None) -> "LatticeSearch":
     """Look for a regular lattice of cells in the figure.
 
     Parameters
@@ -231,6 +235,11 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
         A north-up affine georeference of the figure (map x = x0 + a * pixel x, map y = y0 + e *
         pixel y; see :func:`north_up_axes`): the lattice's phase and size are then tied to round
         map coordinates when the edges allow exactly one such lattice.
+    noisy : bool, optional
+        Whether the figure is noisy (a JPEG: True), whatever its pixels look like. By default
+        judged from them: noisy unless most neighbouring data pixels have exactly the same
+        colour (:data:`CLEAN_SHARE`), which a JPEG of large flat cells can have (cells of
+        46 × 52 px at quality 75: 65 %) while its ringing still makes stray lines.
 
     Returns
     -------
@@ -251,7 +260,7 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
         return LatticeSearch(None, "no decoded pixel to look for a lattice in")
     crop_luma = luma(rgb[row0:row1, col0:col1])
     noise, identical = _neighbour_steps(crop_luma, crop_data)
-    regime = 0 if identical >= CLEAN_SHARE else 1
+    regime = (0 if identical >= CLEAN_SHARE else 1) if noisy is None else int(bool(noisy))
     # In a noisy figure (a JPEG), a line or label over the cells rings into the data pixels
     # around it: their steps are the line's, not the cells'.
     step_data = crop_data if regime == 0 else _away_from_masked(crop_data, HALO_PX)
@@ -262,6 +271,7 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
         lines = _profile_lines(steps, pairs)
         if isinstance(lines, str):
             return LatticeSearch(None, f"no lattice: along {axis}, {lines}")
+        lines, line_steps = lines
         excess.append(_excess_steps(steps, pairs))
         map_axis = None
         if map_axes is not None:
@@ -269,7 +279,7 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
             offset, scale = map_axes[len(fits)]
             map_axis = (offset + scale * start, scale)
         fit = _fit_lines(lines, excess[-1], min_cell, frame=(0, len(steps) - 1),
-                         map_axis=map_axis, clean=regime == 0)
+                         map_axis=map_axis, clean=regime == 0, strengths=line_steps)
         if isinstance(fit, str):
             return LatticeSearch(None, f"no regular lattice: along {axis}, {fit}")
         fits.append(fit)
@@ -277,7 +287,8 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
     # The frame's own edge (and in a JPEG its ringing, up to a block) lies along the sides.
     reach = SIDE_REACH[regime]
     excess = [_away_from_sides(part, reach) for part in excess]
-    on_lines = _near_lines(excess[0], fit_x) + _near_lines(excess[1], fit_y)
+    noisy = regime == 1
+    on_lines = _near_lines(excess[0], fit_x, noisy) + _near_lines(excess[1], fit_y, noisy)
     total = excess[0].sum() + excess[1].sum()
     edge_share = float(on_lines / total) if total else 0.0
     description = f"lines every {fit_x.size:.4g} px along x and {fit_y.size:.4g} px along y"
@@ -285,7 +296,7 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
         return LatticeSearch(None, f"no lattice: {description}, but only {100 * edge_share:.0f} % "
                                    "of colour edges lie on them")
     # The same lattice in every part of the figure: straight lines, not a projection's curves.
-    band_share = _band_shares(band_profiles, fit_x, fit_y, reach)
+    band_share = _band_shares(band_profiles, fit_x, fit_y, reach, MIN_BAND_EDGES[regime], noisy)
     if band_share < MIN_BAND_SHARE[regime]:
         return LatticeSearch(None, f"no regular lattice: {description} in the figure as a whole, "
                                    f"but in some third of it only {100 * band_share:.0f} % of "
@@ -302,11 +313,13 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
     # Half-shifted "cells" straddle the lines: on a true lattice they disagree far more often.
     # (Less clearly with few colours, where most neighbouring cells share one: a discrete
     # scale.)
-    # A noisy figure's lattice on its JPEG block grid is held to the clean figure's ratio and
-    # gain: a strong JPEG flattens a smooth figure's blocks into cells of its own (the smooth
-    # SST as a JPEG of quality 10: lines every 8 px, interiors 75 % one colour against 60 %
-    # half-shifted, which the noisy thresholds would take for a lattice).
-    strict = 0 if regime == 0 or _on_block_grid(fit_x, fit_y) else 1
+    # A noisy figure's lattice with either axis on its JPEG block grid is held to the clean
+    # figure's ratio and gain: a strong JPEG flattens a smooth figure's blocks into cells of
+    # its own (the smooth SST as a JPEG of quality 10: lines every 8 px, interiors 75 % one
+    # colour against 61 % half-shifted, which the noisy thresholds would take for a lattice),
+    # and its block borders can outweigh weak cell lines along one axis (the SST Pacific at
+    # quality 30: 8 px along x, the cells' 9.2 px along y).
+    strict = 0 if regime == 0 or _on_block_grid(fit_x, fit_y, (col0, row0, col1, row1)) else 1
     if not (uniform >= MIN_INTERIOR_SHARE[regime]
             and (1 - shifted) >= MIN_SHIFT_RATIO[strict] * (1 - uniform)
             and uniform - shifted >= max(MIN_SHIFT_GAIN[regime], MIN_SHIFT_GAIN[strict])):
@@ -390,8 +403,11 @@ def _neighbour_steps(crop_luma, crop_data, sample_pixels=1_000_000):
 
 
 # In a noisy figure, data pixels this close (pixels) to a masked one (a line, a label) are left
-# out of the colour steps: a JPEG rings a dark line into its neighbours.
-HALO_PX = 2
+# out of the colour steps: a JPEG rings a dark line into its neighbours (on GMT's coastlines
+# and gridlines at quality 75, 4:4:4: 59 % of the colour edges on the lattice with the pixels
+# next to them counted, 72 % at 2 px, 80 % at 3 px, 88 % at 4 px; 3 keeps more of the
+# cells of a few pixels).
+HALO_PX = 3
 # Boundary indices this close to the plot area's sides are left out of the shares of colour
 # edges on the lattice: (clean figure, noisy figure). The frame's antialiasing reaches a pixel
 # or two; a JPEG rings the frame's edge through the blocks it crosses, up to 7 px in.
@@ -419,17 +435,20 @@ def _away_from_sides(excess, reach):
     return out
 
 
-def _band_shares(band_profiles, fit_x, fit_y, reach=0):
+def _band_shares(band_profiles, fit_x, fit_y, reach=0, min_band_edges=0.0, noisy=False):
     """The smallest share of colour edges on the lattice's lines in any third of the figure
     (thirds of its height for the vertical lines, of its width for the horizontal ones),
     leaving out the ``reach`` boundary indices at either side (:func:`_away_from_sides`)."""
     x_bands, y_bands = band_profiles
     shares = []
     for profiles, fit in ((x_bands, fit_x), (y_bands, fit_y)):
-        for steps, pairs in profiles:
-            excess = _away_from_sides(_excess_steps(steps, pairs), reach)
-            if excess.sum() > 0:
-                shares.append(_near_lines(excess, fit) / excess.sum())
+        excesses = [_away_from_sides(_excess_steps(steps, pairs), reach)
+                    for steps, pairs in profiles]
+        largest = max(excess.sum() for excess in excesses)
+        for excess in excesses:
+            # A third with few colour edges (a zonal field's vertical ones) tells little.
+            if excess.sum() > 0 and excess.sum() >= min_band_edges * largest:
+                shares.append(_near_lines(excess, fit, noisy) / excess.sum())
     return min(shares) if shares else 0.0
 
 
@@ -487,19 +506,26 @@ def _without_block_steps(strength, usable):
     return np.where(usable, np.maximum(strength - excess[residue], 0.0), strength)
 
 
-def _on_block_grid(fit_x, fit_y, tolerance=0.1):
-    """Whether both axes' lines follow a JPEG's block grid (figure pixel coordinates): a size
-    of 8 px, 16 px (a 4:2:0 chroma block) or 4 px (half a block: a strong JPEG's smooth
-    figure steps there too), with lines on multiples of it (of 8 px for 16)."""
-    for fit in (fit_x, fit_y):
-        sizes = [n * JPEG_BLOCK for n in (0.5, 1, 2) if abs(fit.size - n * JPEG_BLOCK) <= tolerance]
+def _on_block_grid(fit_x, fit_y, box, tolerance=0.02):
+    """Whether either axis's lines follow a JPEG's block grid (figure pixel coordinates): a size
+    within ``tolerance`` (relative) of 8 px, 16 px (a 4:2:0 chroma block) or 4 px (half a
+    block: a strong JPEG's smooth figure steps there too), with at least half of its lines
+    over the box within a pixel of multiples of it (of 8 px for 16). Counted line by line, not
+    from the phase alone: a lattice fitted to block borders may be a fraction of a pixel off
+    their size and drift across them."""
+    col0, row0, col1, row1 = box
+    for fit, (start, stop) in ((fit_x, (col0, col1)), (fit_y, (row0, row1))):
+        sizes = [n * JPEG_BLOCK for n in (0.5, 1, 2)
+                 if abs(fit.size - n * JPEG_BLOCK) <= tolerance * n * JPEG_BLOCK]
         if not sizes:
-            return False
+            continue
         period = min(sizes[0], JPEG_BLOCK)
-        offset = fit.phase % period
-        if min(offset, period - offset) > 0.5:
-            return False
-    return True
+        first = np.ceil((start - fit.phase) / fit.size)
+        lines = fit.phase + fit.size * np.arange(first, (stop - fit.phase) / fit.size + 1)
+        offset = lines % period
+        if lines.size and np.mean(np.minimum(offset, period - offset) <= 1.0) >= 0.5:
+            return True
+    return False
 
 
 def _excess_steps(steps, pairs):
@@ -518,7 +544,8 @@ def _excess_steps(steps, pairs):
 
 
 def _profile_lines(steps, pairs):
-    """Positions (boundary coordinates, pixels) of the comb's peaks, or why there are none."""
+    """Positions (boundary coordinates, pixels) of the comb's peaks and their mean luma steps
+    above the background, or why there are none."""
     strength, usable = _strength(steps, pairs)
     if usable.sum() < 2 * MIN_LINES:
         return "too few data pixels"
@@ -540,10 +567,11 @@ def _profile_lines(steps, pairs):
                         0.0)
     positions = at + (weight[2] - weight[0]) / weight.sum(axis=0)
     # Edges next to the plot area's sides come from its frame's antialiasing, not from cells.
-    positions = positions[(positions > 1.5) & (positions < len(strength) - 2.5)]
+    inside = (positions > 1.5) & (positions < len(strength) - 2.5)
+    positions = positions[inside]
     if len(positions) < MIN_LINES:
         return f"only {len(positions)} thin lines of colour edges"
-    return np.array(positions)
+    return np.array(positions), weight[1][inside]
 
 
 def _comb_periods(excess, min_cell):
@@ -575,6 +603,10 @@ def _comb_periods(excess, min_cell):
     if peaks.size == 0:
         return
     strong = np.sort(peaks[spectrum[peaks] >= 0.7 * spectrum[peaks].max()])
+    # The lowest first; then the strongest (a smooth field's slow undulations in where its
+    # cell edges are strong put several strong peaks below the cells' own).
+    strong = np.concatenate([strong[:1], strong[1:][np.argsort(-spectrum[strong[1:]],
+                                                                kind="stable")]])
     x = np.arange(n)
     for peak in strong[:MAX_COMBS]:
         f0 = frequency[peak]
@@ -592,8 +624,14 @@ def _comb_periods(excess, min_cell):
 MAX_COMBS = 6
 
 
-def _lattice_of_lines(positions, size, phase, min_cell, clean):
+def _lattice_of_lines(positions, size, phase, min_cell, clean, strengths=None):
     """Least-squares lattice of the lines from a comb's size and phase, with its checks.
+
+    In a noisy figure the share of the lines on the lattice is weighed by ``strengths`` (each
+    line's mean luma step above the background, when given): the JPEG's noise makes weak stray
+    lines between the cells' own, many of them where cells are large (cells of 46 × 52 px in a
+    12 MP JPEG of quality 75: 52 strays beside 63 lines, 46 % of the lines but 11 % of their
+    steps).
 
     Returns
     -------
@@ -615,11 +653,13 @@ def _lattice_of_lines(positions, size, phase, min_cell, clean):
     residual = positions - (phase + number * size)
     inliers = np.abs(residual) <= LINE_FIT_TOLERANCE
     kept_numbers = number[inliers]
-    share = inliers.mean()
+    share, counted = inliers.mean(), ""
+    if not clean and strengths is not None and np.sum(strengths) > 0:
+        share, counted = float(np.sum(strengths[inliers]) / np.sum(strengths)), "of their steps "
     if share < MIN_INLIER_SHARE[0 if clean else 1] or len(np.unique(kept_numbers)) < MIN_LINES:
         return (f"{len(positions)} lines found but not evenly spaced ({100 * (1 - share):.0f} % "
-                f"lie more than {LINE_FIT_TOLERANCE:g} px off any lattice; cells that are not "
-                "rectangles in the figure, e.g. a lon/lat grid drawn in a projection)")
+                f"{counted}lie more than {LINE_FIT_TOLERANCE:g} px off any lattice; cells that "
+                "are not rectangles in the figure, e.g. a lon/lat grid drawn in a projection)")
     rms = float(np.sqrt(np.mean(residual[inliers] ** 2)))
     if rms > 0.5:
         return f"lines not evenly spaced (RMS {rms:.2f} px off the best lattice)"
@@ -629,7 +669,8 @@ def _lattice_of_lines(positions, size, phase, min_cell, clean):
     return number, inliers, size, phase, rms
 
 
-def _fit_lines(positions, excess, min_cell, frame=None, map_axis=None, clean=True):
+def _fit_lines(positions, excess, min_cell, frame=None, map_axis=None, clean=True,
+               strengths=None):
     """Fit ``position = phase + number * size`` to line positions, or say why it fails.
 
     The spectrum of the profile gives a first size and phase (robust to missing and spurious
@@ -653,6 +694,8 @@ def _fit_lines(positions, excess, min_cell, frame=None, map_axis=None, clean=Tru
     clean : bool
         Whether the figure is clean (a PNG) or noisy (a JPEG), for the share of lines that
         must lie on the lattice (:data:`MIN_INLIER_SHARE`) and a tie to the frame.
+    strengths : ndarray, optional
+        Each line's mean luma step above the background (:func:`_lattice_of_lines`).
 
     Returns
     -------
@@ -670,7 +713,7 @@ def _fit_lines(positions, excess, min_cell, frame=None, map_axis=None, clean=Tru
     # The first comb whose lattice the lines fit; else why the first does not.
     failures = []
     for size, phase in combs():
-        fit = _lattice_of_lines(positions, size, phase, min_cell, clean)
+        fit = _lattice_of_lines(positions, size, phase, min_cell, clean, strengths)
         if not isinstance(fit, str):
             break
         failures.append(fit)
@@ -1071,13 +1114,17 @@ def _sizes_through(number, lower, upper, line, boundary):
     return (smallest, largest) if largest >= smallest else None
 
 
-def _near_lines(excess, fit):
+def _near_lines(excess, fit, noisy=False):
     """Luma steps summed over the boundary indices within a pixel (a quarter cell for tiny
-    cells) of a lattice line."""
+    cells) of a lattice line; in a noisy figure (a JPEG) within an eighth of a cell, up to
+    the 7 px through which a JPEG's block rings a cell's edge (cells of 46 px in a JPEG of
+    quality 75: 49 % of the steps within a pixel of the lines, 97 % within 7 px), so that
+    steps spread evenly would still have at most a quarter of their sum near the lines."""
     index = np.arange(len(excess))
     offset = (index - fit.phase) % fit.size
     distance = np.minimum(offset, fit.size - offset)
-    return float(excess[distance <= min(1.0, fit.size / 4)].sum())
+    reach = min(max(1.0, fit.size / 8), JPEG_BLOCK - 1.0) if noisy else 1.0
+    return float(excess[distance <= min(reach, fit.size / 4)].sum())
 
 
 def _interior_uniformity(luma_field, box, fit_x, fit_y, agreement, clean=True,

@@ -640,7 +640,8 @@ def _native_lattice(settings, figure, field_, plot_box, georeference, say):
     extent = None if tuple(plot_box) == (0, 0, cols, rows) else plot_box
     # A north-up affine georeference lets round map coordinates pin the lattice down.
     search = find_lattice(figure.rgb, np.isfinite(field_.values), plot_box, extent_box=extent,
-                          map_axes=north_up_axes(georeference.pixel_transform, cols, rows))
+                          map_axes=north_up_axes(georeference.pixel_transform, cols, rows),
+                          noisy=True if figure.image_format == "JPEG" else None)
     if search.lattice is None:
         coding = figure.jpeg_coding
         coarse = ""

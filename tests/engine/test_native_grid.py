@@ -515,7 +515,7 @@ def imagemagick_jpeg(figure, quality, subsampling=None):
                       figure.plot_box, figure.gcps, figure.colormap, figure.vmin, figure.vmax)
 
 
-@pytest.mark.parametrize("quality, subsampling", [(80, None), (75, None), (85, "1x1")])
+@pytest.mark.parametrize("quality, subsampling", [(80, None), (75, None), (75, "1x1")])
 def test_gmt_figure_as_imagemagick_jpeg(tmp_path, age_1deg, quality, subsampling):
     """The GMT Pacific (80 × 60 cells of 7.8125 × 7.5 px; a smooth field whose neighbouring
     cells mostly differ by a colour step or two, coastlines, gridlines and a label over it) as
@@ -523,7 +523,8 @@ def test_gmt_figure_as_imagemagick_jpeg(tmp_path, age_1deg, quality, subsampling
     the frame's ringing made colour edges off the lines in the figure's left third), at 75 it
     was found with its origin 1.4 % of a cell off (the lines' centroids, moved by the JPEG's
     noise, no longer bound the lattice to the renderer's rounding, and least squares was
-    kept). Now exact, at 4:2:0 and 4:4:4."""
+    kept); at quality 75 in 4:4:4 refused (59 % of the colour edges on the lines: the
+    coastlines' and gridlines' ringing reaches 3 px). Now exact, at 4:2:0 and 4:4:4."""
     grid_path, grid = age_1deg
     figure = imagemagick_jpeg(gmt_figure(tmp_path, grid_path, grid, (-180, -100, -50, 10),
                                          (6.25, 4.5)), quality, subsampling)
@@ -554,6 +555,24 @@ def test_sst_as_imagemagick_jpeg(tmp_path, sst, name, method, colormap, cell, qu
     assert found["shape"] == (90, 180)
 
 
+def test_large_cells_as_jpeg(tmp_path, sst):
+    """Cells of 23.3 × 22.7 px (40 × 30 cells of the SST's tropical Pacific) in a JPEG of
+    quality 75: the blocks' ringing makes weak stray lines between the cells' own (57 % of the
+    lines off the lattice) and spreads each edge's steps over up to 7 px (only half within a
+    pixel of the lines); a figure of large flat cells also has most neighbouring pixels
+    identical, as a clean figure would. Before: refused. Now a JPEG is judged as noisy
+    whatever its pixels look like, its lines weighed by their steps and its edges' steps
+    counted on the lines within an eighth of a cell: found, exact."""
+    grid, extent = sst
+    figure = matplotlib_figure(tmp_path, "sst_large_cells_jpeg75", grid[30:60, 90:130],
+                               (179, 259, -30, 30), "viridis", -2, 33, (23.3, 22.7), "imshow",
+                               jpeg_quality=75)
+    result = decode_map(figure.settings())
+    found = assert_native_grid_recovered(figure, result)
+    assert max(found["origin_error"]) <= 1e-6 and max(found["size_error"]) <= 1e-6, found
+    assert found["within_resolution"] >= 0.95, found
+
+
 @pytest.fixture(scope="module")
 def eraint_3deg(shared_data):
     """ERA-Interim's January 200 hPa geopotential averaged to 3° (tests/data/make_eraint_3deg.py):
@@ -562,14 +581,16 @@ def eraint_3deg(shared_data):
     return data["z"].astype(float), tuple(float(v) for v in data["extent"])
 
 
-@pytest.mark.parametrize("cell", [6.0, 7.5, 8.3])
+@pytest.mark.parametrize("cell", [4.6, 6.0, 7.5, 8.3])
 def test_eraint_in_a_diverging_colormap_as_jpeg(tmp_path, eraint_3deg, cell):
     """A 3° reanalysis field drawn cell by cell in RdBu_r (the middle of the scale near white,
     its two halves of about the same luma: neighbouring cells on either side of white differ
     in colour, hardly in luma) and saved by matplotlib as a JPEG of quality 80. Its zonal bands
     leave whole thirds of the figure with few vertical cell edges. Before: refused at each of
     these cell sizes (the third with the label: its ringing outweighed the few cell edges; at
-    6 px, interiors 68 % one colour against 48 % half-shifted). Now exact."""
+    6 px, interiors 68 % one colour against 48 % half-shifted; at 4.6 px, the southern third's
+    few vertical edges, 47 % on the lines: a third with less than half the richest third's
+    edges is no longer judged). Now exact."""
     grid, extent = eraint_3deg
     figure = matplotlib_figure(tmp_path, f"eraint_{cell}", grid, extent, "RdBu_r", 106000.0,
                                123000.0, (cell, cell), "imshow", jpeg_quality=80)
@@ -701,10 +722,18 @@ def test_gmt_grdimage_with_a_discrete_cpt(tmp_path, age_1deg, shared_data):
 
 
 # -- what is not a lattice ----------------------------------------------------------------
-def test_bundled_sample_is_not_a_lattice():
+@pytest.mark.parametrize("quality", [None, 50])
+def test_bundled_sample_is_not_a_lattice(tmp_path, quality):
+    """The bundled sample, and the same as a JPEG of quality 50 (decoded as a noisy figure:
+    the JPEG's thresholds and its 8 × 8 blocks)."""
     from sample_figure import FIGURE, POINTS_FILE
 
-    result = decode_map(DecodeSettings(figure_path=str(FIGURE), colormap="viridis", vmin=0,
+    figure = FIGURE
+    if quality:
+        figure = tmp_path / "sample.jpg"
+        with Image.open(FIGURE) as image:
+            image.convert("RGB").save(figure, quality=quality)
+    result = decode_map(DecodeSettings(figure_path=str(figure), colormap="viridis", vmin=0,
                                        vmax=4000, plot_area_extent=(112, 672, -518, -87),
                                        gcps_path=str(POINTS_FILE)))
     line = [m for m in result.messages if m.startswith("Native grid:")]
@@ -730,14 +759,17 @@ def test_antialiased_and_contour_filled_dem_is_not_a_lattice(tmp_path):
         assert search.lattice is None, search.message
 
 
-@pytest.mark.parametrize("grid_name, quality", [("sst", 10), ("dem", 30), ("dem", 50)])
+@pytest.mark.parametrize("grid_name, interpolation, quality", [
+    ("sst", "bicubic", 10), ("dem", "bilinear", 10), ("dem", "bilinear", 30),
+    ("dem", "bilinear", 50)])
 def test_jpeg_blocks_of_a_smooth_figure_are_not_a_lattice(tmp_path, shared_data, grid_name,
-                                                          quality):
-    """A strong JPEG flattens a smooth figure's 8 × 8 blocks: the smooth SST (bilinear, land
-    filled) at quality 10 shows lines every 8 px on the block grid, and its blocks' interiors
-    agree with themselves more often than half-shifted ones (75 against 60 %), as a JPEG's
-    lattice of cells does; the Jacksboro DEM at quality 30 shows lines every 4 px along x.
-    Lattices on the block grid are held to the clean figures' thresholds: not a lattice."""
+                                                          interpolation, quality):
+    """A strong JPEG flattens a smooth figure's 8 × 8 blocks: the smooth SST (bicubic, land
+    filled) at quality 10 shows lines every 8 px along x and 7.97 px along y, drifting across
+    the block grid, and its blocks' interiors agree with themselves more often than
+    half-shifted ones (75 against 61 %), as a JPEG's lattice of cells does. Lattices on the
+    block grid (most of their lines within a pixel of its borders) are held to the clean
+    figures' thresholds: not a lattice."""
     from figures_for_tests import jacksboro_dem, render_grid
 
     if grid_name == "sst":
@@ -746,7 +778,7 @@ def test_jpeg_blocks_of_a_smooth_figure_are_not_a_lattice(tmp_path, shared_data,
     else:
         grid, extent = jacksboro_dem()
     figure = render_grid(grid, extent, tmp_path / f"{grid_name}_{quality}.jpg", cmap="viridis",
-                         interpolation="bilinear", jpeg_quality=quality)
+                         interpolation=interpolation, jpeg_quality=quality)
     rgb = read_figure(figure.path).rgb
     data = np.zeros(rgb.shape[:2], bool)
     col0, row0, col1, row1 = figure.plot_box
@@ -754,8 +786,39 @@ def test_jpeg_blocks_of_a_smooth_figure_are_not_a_lattice(tmp_path, shared_data,
     search = find_lattice(rgb, data, figure.plot_box)
     assert search.lattice is None, search.message
     if grid_name == "sst":
-        # The block grid was seen as lines, and refused as cells.
-        assert "lines every 8 px along x and 8 px along y" in search.message, search.message
+        # The block grid was seen as lines, and refused as cells (by the clean thresholds).
+        assert "lines every 8 px along x" in search.message, search.message
+        assert "cell interiors are not one colour" in search.message, search.message
+
+
+@pytest.mark.parametrize("colormap", ["viridis", "RdBu_r"])
+def test_lonlat_grid_in_mercator_as_jpeg_is_not_a_lattice(tmp_path, sst, colormap):
+    """The 2° SST from 70° S to 70° N drawn cell by cell in Mercator's y (its rows 1.4 times
+    taller at the top than at the equator) and saved as a JPEG of quality 80: the columns are a
+    regular lattice, the rows are not, and the noisy figure's looser thresholds must not take
+    them for one."""
+    grid, _ = sst
+    crop = grid[10:80]
+    lat_edges = np.linspace(70, -70, crop.shape[0] + 1)
+    mercator_y = np.degrees(np.log(np.tan(np.pi / 4 + np.radians(lat_edges) / 2)))
+    figure = plt.figure(figsize=(11, 7), dpi=DPI)
+    axes = figure.add_axes([90 / 1100, 80 / 700, 900 / 1100, 560 / 700])
+    axes.pcolormesh(np.linspace(-1, 359, crop.shape[1] + 1), mercator_y, crop, cmap=colormap,
+                    vmin=-2, vmax=33)
+    axes.set_ylim(mercator_y[-1], mercator_y[0])
+    path = tmp_path / f"mercator_{colormap}.jpg"
+    figure.savefig(path, dpi=DPI, pil_kwargs={"quality": 80})
+    plt.close(figure)
+    rgb = read_figure(str(path)).rgb
+    box = (90, 60, 990, 620)
+    data = np.zeros(rgb.shape[:2], bool)
+    inside = rgb[60:620, 90:990].astype(int)
+    # Land (NaN) is left white by pcolormesh; RdBu_r's middle is near white too, so there
+    # every pixel of the axes counts.
+    white = (inside.min(axis=2) > 240) & (np.ptp(inside, axis=2) < 6)
+    data[60:620, 90:990] = ~white if colormap == "viridis" else True
+    search = find_lattice(rgb, data, box)
+    assert search.lattice is None, search.message
 
 
 def test_smooth_gmt_figure_is_not_a_lattice(tmp_path, shared_data):

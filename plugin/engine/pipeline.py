@@ -45,7 +45,15 @@ from .reduction import (
 )
 from .regions import box_mask, extent_to_pixel_box, polygons_mask
 from .stage_times import StageTimes
-from .validation import check_class_count, check_flat_tolerance, check_mapping_range, check_output_grid, check_settings
+from .validation import (
+    check_class_count,
+    check_flat_tolerance,
+    check_mapping_range,
+    check_output_grid,
+    check_settings,
+    reversed_range,
+    reversed_range_message,
+)
 from .warping import (
     GeotransformPixelTransform,
     OutputGrid,
@@ -177,6 +185,12 @@ def build_colour_scale(settings, figure, layout=None) -> tuple:
     scale : ColourScale
     colorbar_box : tuple or None
     """
+    scale, colorbar_box = _given_or_found_colour_scale(settings, figure, layout)
+    # VMIN above VMAX: the scale's first colour shows the higher value (validation.reversed_range).
+    return (scale.reversed() if reversed_range(settings) else scale), colorbar_box
+
+
+def _given_or_found_colour_scale(settings, figure, layout):
     colorbar_box = None
     if settings.colorbar_extent is not None:
         colorbar_box = extent_to_pixel_box(settings.colorbar_extent, figure.shape,
@@ -195,8 +209,11 @@ def build_colour_scale(settings, figure, layout=None) -> tuple:
 
 
 def build_value_mapping(settings, scale) -> "ValueMapping":
-    """Values at the ends of the scale: VMIN/VMAX, or a .cpt file's own z range."""
+    """Values at the ends of the scale: VMIN/VMAX (swapped when VMIN is above VMAX: the scale
+    is then reversed, see :func:`build_colour_scale`), or a .cpt file's own z range."""
     vmin, vmax = settings.vmin, settings.vmax
+    if reversed_range(settings):
+        vmin, vmax = vmax, vmin
     if scale.value_range is not None:
         vmin = scale.value_range[0] if vmin is None else vmin
         vmax = scale.value_range[1] if vmax is None else vmax
@@ -442,6 +459,8 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
 
     with times("colour scale"):
         scale, colorbar_box = build_colour_scale(settings, figure, layout)
+    if reversed_range(settings):
+        say(reversed_range_message(settings, scale.name))
     if layout is not None and getattr(layout, "recognised", None) is not None:
         found = layout.recognised
         use = ("decoded with its exact table" if found.exact else

@@ -198,6 +198,45 @@ def check_value_range(vmin, vmax, levels=None) -> None:
             "values relative to an offset) or check the two numbers.", parameter="VMAX")
 
 
+def reversed_range(settings) -> bool:
+    """Whether VMIN is given above VMAX for a colour scale the user named: a reversed scale.
+
+    VMIN is the value at the colour scale's first colour and VMAX at its last; a colorbar whose
+    first colour shows the highest value (a depth scale, an age scale drawn young to old) is
+    that scale reversed, from VMAX to VMIN. So VMIN above VMAX, with a COLORMAP or a COLORBAR
+    box, decodes with the scale reversed and the two values swapped: the same as giving the
+    reversed colormap ('viridis_r') or flipping COLORBAR_FLIP with VMIN below VMAX. Not with
+    LEVELS (boundaries from lowest to highest), nor for a scale left to the figure's own
+    colorbar, whose labels say its direction.
+
+    Parameters
+    ----------
+    settings : pipeline.DecodeSettings
+
+    Returns
+    -------
+    bool
+    """
+    vmin, vmax = settings.vmin, settings.vmax
+    if vmin is None or vmax is None or settings.levels:
+        return False
+    if not (settings.colormap or settings.colorbar_extent is not None):
+        return False
+    try:
+        low, high = float(vmin), float(vmax)
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(low) and math.isfinite(high) and low > high
+
+
+def reversed_range_message(settings, scale_name) -> str:
+    """The log line saying how a VMIN above VMAX was read (see :func:`reversed_range`)."""
+    high, low = float(settings.vmin), float(settings.vmax)
+    return (f"VMIN = {high:g} is above VMAX = {low:g}: read as a reversed colour scale, its first "
+            f"colour showing {high:g} and its last {low:g} (decoded with '{scale_name}' from "
+            f"{low:g} to {high:g}). Give VMIN below VMAX for the scale the other way round.")
+
+
 def check_value_order(vmin, vmax) -> None:
     """Refuse VMIN at or above VMAX, saying how a reversed colorbar is given.
 
@@ -217,8 +256,9 @@ def check_value_order(vmin, vmax) -> None:
             "VMIN is the value at the colormap's first colour, VMAX at its last. For a colorbar "
             "whose first colour shows the highest value, "
             f"give VMIN = {high:g} and VMAX = {low:g} with the colormap reversed (e.g. "
-            "'viridis_r' for 'viridis'), or with COLORBAR_FLIP changed for a COLORBAR box.",
-            parameter="VMIN")
+            "'viridis_r' for 'viridis'), or with COLORBAR_FLIP changed for a COLORBAR box; "
+            "with a COLORMAP or COLORBAR given (no LEVELS), VMIN above VMAX is read as that "
+            "reversed scale.", parameter="VMIN")
 
 
 def check_levels_order(levels) -> None:
@@ -278,9 +318,12 @@ def check_settings(settings) -> None:
     EngineError
         Naming the parameter.
     """
-    check_value_range(settings.vmin, settings.vmax, settings.levels)
+    vmin, vmax = settings.vmin, settings.vmax
+    if reversed_range(settings):
+        vmin, vmax = vmax, vmin
+    check_value_range(vmin, vmax, settings.levels)
     if settings.logarithmic:
-        check_logarithmic_range(settings.vmin, settings.levels)
+        check_logarithmic_range(vmin, settings.levels)
     if settings.max_color_distance is not None:
         hint = ("It is a CIELAB ΔE: 12 suits most figures, 5 a clean PNG, 20 a noisy JPEG; leave "
                 "it empty to derive it from the figure's noise.")

@@ -128,3 +128,56 @@ def test_jpeg_figures_are_matched_in_jpeg_colour_space(tmp_path):
     assert decode_map(settings()).decoder.match_space == "srgb"
     assert decode_map(settings(figure_path=str(jpeg), match_space="cielab")).decoder.match_space \
         == "cielab"
+
+
+@pytest.mark.parametrize("scale", ["colormap", "colorbar"])
+def test_vmin_above_vmax_reads_a_reversed_colour_scale(tmp_path, scale):
+    """A figure drawn with viridis reversed (its colorbar's bottom, the low values, yellow):
+    a user who knows it as 'viridis' gives the value at viridis's first colour, the high one,
+    as VMIN. That is the reversed scale: decoded exactly as 'viridis_r' from low to high (or
+    the COLORBAR box sampled with COLORBAR_FLIP), values right, and the log says so."""
+    from figures_for_tests import data_pixels, jacksboro_dem, render_grid
+
+    grid, extent = jacksboro_dem()
+    low, high = float(np.nanmin(grid)), float(np.nanmax(grid))
+    figure = render_grid(grid, extent, tmp_path / "reversed.png", cmap="viridis_r")
+    gcps = figure.gcps_csv(tmp_path / "gcps.csv")
+    common = dict(figure_path=figure.path, gcps_path=str(gcps), gcp_crs="EPSG:4326",
+                  plot_area_extent=figure.layer_extent(figure.plot_box))
+    if scale == "colormap":
+        reversed_by_range = dict(colormap="viridis", vmin=high, vmax=low)
+        reversed_by_name = dict(colormap="viridis_r", vmin=low, vmax=high)
+    else:
+        # matplotlib draws the low end at the bottom: the box's first colour (top) is the
+        # high end unless flipped.
+        bar = figure.layer_extent(figure.colorbar_box)
+        reversed_by_range = dict(colormap="", colorbar_extent=bar, colorbar_flip=True,
+                                 vmin=high, vmax=low)
+        reversed_by_name = dict(colormap="", colorbar_extent=bar, colorbar_flip=False,
+                                vmin=low, vmax=high)
+    messages = []
+    result = decode_map(DecodeSettings(**common, **reversed_by_range), log=messages.append)
+    expected = decode_map(DecodeSettings(**common, **reversed_by_name))
+    said = [m for m in messages if "read as a reversed colour scale" in m]
+    assert len(said) == 1 and f"VMIN = {high:g} is above VMAX = {low:g}" in said[0]
+    assert (result.mapping.vmin, result.mapping.vmax) == (low, high)
+    assert np.array_equal(result.values, expected.values, equal_nan=True)
+    # And the values are the grid's: within 1 % of the range on the clean data pixels.
+    rows, cols = np.nonzero(data_pixels(figure))
+    truth = figure.truth_at_pixels(cols + 0.5, rows + 0.5)
+    decoded = result.field.values[rows, cols]
+    known = np.isfinite(truth) & np.isfinite(decoded)
+    assert known.mean() > 0.9
+    assert np.mean(np.abs(decoded[known] - truth[known]) <= 0.01 * (high - low)) > 0.97
+
+
+def test_vmin_above_vmax_without_a_named_scale_or_with_levels_is_refused():
+    """Where the direction cannot be the user's (the figure's own colorbar, whose labels say
+    it; LEVELS, boundaries from lowest to highest), VMIN above VMAX is refused naming both
+    and saying what to do."""
+    for values in (dict(colormap=""), dict(levels=(0.0, 1000.0, 4000.0))):
+        with pytest.raises(EngineError) as raised:
+            decode_map(settings(vmin=4000.0, vmax=0.0, **values))
+        message = str(raised.value)
+        assert raised.value.parameter == "VMIN"
+        assert "VMIN = 4000 is above VMAX = 0" in message and "'viridis_r'" in message

@@ -356,7 +356,8 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 "On the command line: xmin,xmax,ymin,ymax."),
             self.VMIN: self.tr(
                 "The value at the low end of the colormap (the colorbar's bottom or left "
-                "label). May be empty for a .cpt file, which has its own values."),
+                "label). May be empty for a .cpt file, which has its own values. Above VMAX "
+                "(with COLORMAP or COLORBAR): the colour scale read reversed."),
             self.VMAX: self.tr("The value at the high end of the colormap."),
             self.SCALE: self.tr(
                 "Logarithmic when the colorbar's labels grow by factors (1, 10, 100...). "

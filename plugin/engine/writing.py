@@ -141,6 +141,24 @@ def remove_stale_temporaries(folder) -> list:
     return removed
 
 
+def staging_folder(folder, parameter="OUTPUT") -> str:
+    """A new private folder for temporaries in ``folder`` (created if missing), named as this
+    module names them, after the stale temporaries there are removed.
+
+    Raises
+    ------
+    EngineError
+        The folder cannot be created or written.
+    """
+    remove_stale_temporaries(folder)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        return tempfile.mkdtemp(prefix=_owner_mark(), dir=folder)
+    except OSError as error:
+        raise EngineError(f"Cannot write in the folder '{folder}': {error.strerror}. "
+                          "Choose another destination.", parameter=parameter) from error
+
+
 def current_umask() -> int:
     """The process's umask, read without changing it.
 
@@ -214,13 +232,7 @@ def atomic_folder_destination(path, parameter="OUTPUT") -> Iterator[str]:
         The folder cannot be created or written.
     """
     folder = os.path.dirname(os.path.abspath(path)) or "."
-    remove_stale_temporaries(folder)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        staging = tempfile.mkdtemp(prefix=_owner_mark(), dir=folder)
-    except OSError as error:
-        raise EngineError(f"Cannot write in the folder '{folder}': {error.strerror}. "
-                          "Choose another destination.", parameter=parameter) from error
+    staging = staging_folder(folder, parameter)
     try:
         with _naming(os.path.join(staging, os.path.basename(path)), path):
             yield os.path.join(staging, os.path.basename(path))

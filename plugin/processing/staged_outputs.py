@@ -5,11 +5,20 @@ output is written into a staging folder beside its destination
 (:func:`~..engine.writing.atomic_folder_destination`) and moved when all are written. Used by
 both algorithms for their file outputs; a QGIS feature sink (the point layer) is pointed at
 its staging folder here, which QGIS's own ``parameterAsSink`` does not offer.
+
+A layer of a GeoPackage (``ogr:dbname='…gpkg' table="points"``, which may add the layer to an
+existing GeoPackage of other layers) is written into a GeoPackage of its own in a staging
+folder too, and copied into the destination in one SQLite transaction once every output is
+complete (:func:`staged_database_layer`): a failure, a cancellation or a killed run leaves the
+destination's layers, that one included, as they were.
 """
+import contextlib
 import os
 import re
+import shutil
 
-from qgis.core import QgsProcessingOutputLayerDefinition, QgsProperty
+from qgis.core import QgsDataSourceUri, QgsProcessingException, QgsProcessingOutputLayerDefinition, QgsProperty
+from qgis.PyQt.QtCore import QCoreApplication
 
 
 def file_destination(algorithm, parameters, name, context):
@@ -23,6 +32,164 @@ def file_destination(algorithm, parameters, name, context):
     if not destination or re.match(r"[A-Za-z][\w+.-]+:", destination):
         return None
     return destination
+
+
+def database_layer_destination(algorithm, parameters, name, context):
+    """The GeoPackage file, layer name and geometry column of an output written as a layer of
+    a GeoPackage (``ogr:dbname='/data/x.gpkg' table="points" (geom)``), or None.
+
+    Other databases (PostGIS, SpatiaLite) and plain files are not such destinations.
+    """
+    value = algorithm.parameterAsOutputLayer(parameters, name, context) or ""
+    if not value.startswith("ogr:"):
+        return None
+    uri = QgsDataSourceUri(value[len("ogr:"):])
+    database, table = uri.database(), uri.table()
+    if not database or not table or not database.lower().endswith(".gpkg"):
+        return None
+    return database, table, uri.geometryColumn() or "geom"
+
+
+def _error(text, *values):
+    return QgsProcessingException(QCoreApplication.translate("ColormapDecoder", text).format(*values))
+
+
+@contextlib.contextmanager
+def staged_database_layer(database, table, geometry_column, parameter):
+    """Yield a GeoPackage file to write a layer into; when the block succeeds, copy its layer
+    into ``database`` as ``table`` in one transaction, replacing a layer of that name.
+
+    Nothing is written into ``database`` before every feature is in the staged file; the copy
+    is one SQLite transaction (the new layer is filled under a temporary name, the previous
+    one deleted and the new one renamed, then committed), so a failure rolls it back and a
+    killed process leaves a journal SQLite rolls back on the next opening: the GeoPackage's
+    other layers, and the previous layer of that name, are never touched otherwise. A
+    GeoPackage that does not exist yet is made in the staging folder and moved into place.
+
+    Parameters
+    ----------
+    database : str
+        The GeoPackage file.
+    table : str
+        The layer's name in it.
+    geometry_column : str
+    parameter : str
+        For messages.
+
+    Raises
+    ------
+    QgsProcessingException
+        Naming ``parameter`` when the layer cannot be copied; the GeoPackage is as it was.
+    """
+    from ..engine.errors import EngineError
+    from ..engine.writing import staging_folder
+
+    folder = os.path.dirname(os.path.abspath(database)) or "."
+    try:
+        staging = staging_folder(folder, parameter)
+    except EngineError as error:
+        raise QgsProcessingException(f"{parameter}: {error}") from error
+    try:
+        staged = os.path.join(staging, "layer.gpkg")
+        yield staged
+        if os.path.exists(database):
+            _copy_layer_in_one_transaction(staged, database, table, geometry_column, parameter)
+        else:
+            fresh = os.path.join(staging, os.path.basename(database))
+            _copy_layer_in_one_transaction(staged, fresh, table, geometry_column, parameter)
+            os.replace(fresh, database)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _copy_layer_in_one_transaction(staged, database, table, geometry_column, parameter):
+    """Copy the only layer of GeoPackage ``staged`` into GeoPackage ``database`` (made if
+    missing) as ``table``, in one transaction; rolled back on any failure."""
+    from osgeo import gdal, ogr
+
+    try:  # OGR raises instead of returning None where its exceptions were switched on
+        source = ogr.Open(staged)
+    except RuntimeError:
+        source = None
+    if source is None or source.GetLayerCount() != 1:
+        raise _error("{}: the point layer written could not be read back. No output was "
+                     "changed.", parameter)
+    try:
+        if os.path.exists(database):
+            target = ogr.Open(database, update=1)
+        else:
+            target = ogr.GetDriverByName("GPKG").CreateDataSource(database)
+    except RuntimeError:
+        target = None
+    if target is None:
+        raise _error("{}: the GeoPackage '{}' cannot be opened for writing ({}). Choose another "
+                     "destination; no output was changed.", parameter, database,
+                     gdal.GetLastErrorMsg() or "not a GeoPackage, or no permission")
+    # A name no layer has: the new layer is filled under it, then takes the table's name.
+    names = {target.GetLayer(index).GetName().lower() for index in range(target.GetLayerCount())}
+    temporary = next(f"{table}_partial_{os.getpid()}_{n}" for n in range(len(names) + 1)
+                     if f"{table}_partial_{os.getpid()}_{n}".lower() not in names)
+    try:
+        started = target.StartTransaction(force=True) == 0
+    except RuntimeError:
+        started = False
+    if not started:
+        raise _error("{}: the GeoPackage '{}' cannot be written ({}). No output was changed.",
+                     parameter, database, gdal.GetLastErrorMsg())
+    try:
+        gdal.ErrorReset()
+        _copy_features(source.GetLayer(0), target, temporary, geometry_column)
+        previous = [index for index in range(target.GetLayerCount())
+                    if target.GetLayer(index).GetName().lower() == table.lower()]
+        if previous and target.DeleteLayer(previous[0]) != 0:
+            raise RuntimeError(gdal.GetLastErrorMsg() or f"the layer '{table}' cannot be replaced")
+        if target.GetLayerByName(temporary).Rename(table) != 0:
+            raise RuntimeError(gdal.GetLastErrorMsg() or f"the layer cannot be named '{table}'")
+        if target.CommitTransaction() != 0:
+            raise RuntimeError(gdal.GetLastErrorMsg() or "the transaction could not be committed")
+    except Exception as error:
+        # GDAL complains, on rolling back, that it cannot make the feature-count triggers of
+        # the layer the rollback removed: quietly.
+        # The traceback's frames hold layers, which hold the GeoPackage open: let them go so
+        # that it closes here.
+        error.__traceback__ = None
+        gdal.PushErrorHandler("CPLQuietErrorHandler")
+        try:
+            target.RollbackTransaction()
+            target = None
+        finally:
+            gdal.PopErrorHandler()
+        raise _error("{}: the point layer could not be written into '{}' ({}). Is the disk "
+                     "full? The GeoPackage was left as it was: its layers unchanged.",
+                     parameter, database, error) from error
+    finally:
+        target = None
+        source = None
+
+
+def _copy_features(source_layer, target, name, geometry_column):
+    """Create layer ``name`` in ``target`` like ``source_layer`` and copy its features (inside
+    the caller's transaction: OGR's CopyLayer opens one of its own)."""
+    from osgeo import ogr
+
+    copy = target.CreateLayer(name, source_layer.GetSpatialRef(), source_layer.GetGeomType(),
+                              [f"GEOMETRY_NAME={geometry_column}"])
+    if copy is None:
+        raise RuntimeError(f"the layer '{name}' cannot be created")
+    definition = source_layer.GetLayerDefn()
+    for index in range(definition.GetFieldCount()):
+        if copy.CreateField(definition.GetFieldDefn(index)) != 0:
+            raise RuntimeError("a field cannot be created")
+    copied = 0
+    source_layer.ResetReading()
+    for feature in source_layer:
+        new = ogr.Feature(copy.GetLayerDefn())
+        new.SetFrom(feature)
+        if copy.CreateFeature(new) != 0:
+            raise RuntimeError(f"feature {copied + 1} cannot be written")
+        copied += 1
+    if copied != source_layer.GetFeatureCount():
+        raise RuntimeError(f"{copied} of {source_layer.GetFeatureCount()} features copied")
 
 
 def staged_sink(algorithm, parameters, name, context, stack, fields, wkb_type, crs):
@@ -51,10 +218,17 @@ def staged_sink(algorithm, parameters, name, context, stack, fields, wkb_type, c
     """
     from ..engine.writing import atomic_folder_destination
 
+    database_layer = database_layer_destination(algorithm, parameters, name, context)
     final = file_destination(algorithm, parameters, name, context)
-    if final is None:
+    if database_layer is not None:
+        database, table, geometry_column = database_layer
+        staged = stack.enter_context(staged_database_layer(database, table, geometry_column,
+                                                           name))
+        final = f"{database}|layername={table}"
+    elif final is None:
         return algorithm.parameterAsSink(parameters, name, context, fields, wkb_type, crs) + (None,)
-    staged = stack.enter_context(atomic_folder_destination(final, name))
+    else:
+        staged = stack.enter_context(atomic_folder_destination(final, name))
     value = parameters.get(name)
     if isinstance(value, QgsProcessingOutputLayerDefinition):
         value = QgsProcessingOutputLayerDefinition(value)  # its project, name and options
@@ -63,12 +237,15 @@ def staged_sink(algorithm, parameters, name, context, stack, fields, wkb_type, c
         value = staged
     sink, written = algorithm.parameterAsSink(dict(parameters, **{name: value}), name, context,
                                               fields, wkb_type, crs)
-    # QGIS may add an extension ('points.xyz' -> 'points.xyz.gpkg') or a layer name.
-    written_file, _, layer_part = (written or staged).partition("|")
-    destination = os.path.join(os.path.dirname(os.path.abspath(final)),
-                               os.path.basename(written_file))
-    if layer_part:
-        destination += "|" + layer_part
+    if database_layer is not None:
+        destination = final
+    else:
+        # QGIS may add an extension ('points.xyz' -> 'points.xyz.gpkg') or a layer name.
+        written_file, _, layer_part = (written or staged).partition("|")
+        destination = os.path.join(os.path.dirname(os.path.abspath(final)),
+                                   os.path.basename(written_file))
+        if layer_part:
+            destination += "|" + layer_part
     if written and context.willLoadLayerOnCompletion(written):
         layers = context.layersToLoadOnCompletion()
         layers[destination] = layers.pop(written)

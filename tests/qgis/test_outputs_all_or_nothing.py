@@ -264,3 +264,118 @@ def test_qgis_process_on_a_full_disk_fails_naming_the_output_and_writes_nothing(
     assert "ERROR:\tOUTPUT: The raster '" in output and "disk is probably full" in output, output
     assert "Traceback" not in output and "This is a bug" not in output
     assert_previous_outputs_only(out, "decoded.tif", "points.gpkg")
+
+
+def _geopackage_with_two_layers(path):
+    """A user's GeoPackage: a layer 'roads' of 3 lines and a layer 'points' of 1 point."""
+    from osgeo import ogr, osr
+
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(32632)
+    data = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    for name, kind, shapes in (("roads", ogr.wkbLineString,
+                                ["LINESTRING(0 0,1 1)", "LINESTRING(1 1,2 0)", "LINESTRING(2 0,3 3)"]),
+                               ("points", ogr.wkbPoint, ["POINT(5 5)"])):
+        layer = data.CreateLayer(name, srs, kind)
+        layer.CreateField(ogr.FieldDefn("note", ogr.OFTString))
+        for shape in shapes:
+            feature = ogr.Feature(layer.GetLayerDefn())
+            feature.SetGeometry(ogr.CreateGeometryFromWkt(shape))
+            feature.SetField("note", "the user's")
+            layer.CreateFeature(feature)
+    data = None
+
+
+def _layers(path):
+    """{name: (feature count, first feature's fields)} of a GeoPackage, read with OGR."""
+    from osgeo import ogr
+
+    data = ogr.Open(str(path))
+    found = {}
+    for index in range(data.GetLayerCount()):
+        layer = data.GetLayer(index)
+        first = layer.GetNextFeature()
+        found[layer.GetName()] = (layer.GetFeatureCount(), first.items() if first else None)
+    data = None
+    return found
+
+
+@pytest.mark.parametrize("how", ["cancelled", "failed while copied", "complete"])
+def test_a_layer_written_into_an_existing_geopackage_is_all_or_nothing(provider, tmp_path,
+                                                                        figure_copy, monkeypatch,
+                                                                        how):
+    """OUTPUT_POINTS as a layer of a GeoPackage that holds other layers (ogr:dbname=... table=...,
+    what QGIS's 'Save to GeoPackage' gives): written away from it and copied in one
+    transaction at the end. Cancelled while writing, or failing half-way through the copy,
+    the GeoPackage keeps both its layers as they were; complete, the layer 'points' is
+    replaced by the decoded points and 'roads' is untouched."""
+    from qgis.core import QgsProcessingFeedback, QgsVectorLayer
+
+    from colormap_decoder.plugin.processing import staged_outputs
+
+    out = tmp_path / "out"
+    out.mkdir()
+    database = out / "survey.gpkg"
+    _geopackage_with_two_layers(database)
+    before = _layers(database)
+    values = parameters(out, figure=figure_copy, GCPS=str(figure_copy) + ".points",
+                        OUTPUT_POINTS=f"ogr:dbname='{database}' table=\"points\" (geom)")
+
+    class CancelAfterTheFirstPoints(QgsProcessingFeedback):
+        """Cancels once the first batch of points has been handed to the sink: the raster's
+        check passes, the one after the first batch of points stops the run."""
+        asked = None
+
+        def setProgressText(self, text):  # noqa: N802 - Qt override
+            super().setProgressText(text)
+            if text == "Writing":
+                self.asked = 0
+
+        def isCanceled(self):  # noqa: N802 - asked by the algorithm's Python code
+            if self.asked is not None:
+                self.asked += 1
+                if self.asked == 2:
+                    self.cancel()
+            return super().isCanceled()
+
+    if how == "cancelled":
+        from colormap_decoder.plugin.processing import decode_map_algorithm
+
+        monkeypatch.setattr(decode_map_algorithm, "POINT_BATCH", 50)
+        feedback = CancelAfterTheFirstPoints()
+        assert run("colormapdecoder:decodemap", values, feedback=feedback) == {}
+        assert feedback.asked >= 2
+    elif how == "failed while copied":
+        copy_features = staged_outputs._copy_features
+
+        def fail_half_way(source_layer, target, name, geometry_column):
+            # The features are all copied into the new layer inside the transaction, then the
+            # disk 'fills' before the commit.
+            copy_features(source_layer, target, name, geometry_column)
+            assert target.GetLayerByName(name).GetFeatureCount() > 300
+            raise RuntimeError("disk I/O error")
+
+        monkeypatch.setattr(staged_outputs, "_copy_features", fail_half_way)
+        message = refusal("colormapdecoder:decodemap", values)
+        assert message.startswith("OUTPUT_POINTS: the point layer could not be written into '"
+                                  + str(database)), message
+        assert "disk I/O error" in message and "left as it was" in message
+    else:
+        result = run("colormapdecoder:decodemap", values)
+        assert result["OUTPUT_POINTS"] == f"{database}|layername=points"
+        layer = QgsVectorLayer(result["OUTPUT_POINTS"], "points", "ogr")
+        assert layer.isValid() and layer.featureCount() > 300
+        assert "value" in layer.fields().names()
+        del layer
+    after = _layers(database)
+    if how == "complete":
+        assert after["roads"] == before["roads"]
+        assert set(after) == {"roads", "points"}
+        assert after["points"][0] > 300 and "value" in after["points"][1]
+        assert (out / "decoded.tif").exists()
+    else:
+        assert after == before
+        assert not (out / "decoded.tif").exists()
+    # No staging folder or temporary layer is left.
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["survey.gpkg"] + (["decoded.tif"] if how == "complete" else []))

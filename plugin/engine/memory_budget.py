@@ -105,9 +105,10 @@ FIXED_OVERHEAD = 48 * 2 ** 20
 #: import and its pictures of 760 px (measured +58 MiB on the 0.5 MP sample) ...
 REPORT_FIXED = 64 * 2 ** 20
 #: ... and, per pixel of its pictures of the figure (every step-th pixel, at most
-#: ``report.PICTURE_MAX_SIDE`` = 3000 px a side), matplotlib's canvas and image copies and the
-#: PNG (measured 21 B at 9 MP) and the findings' picture (RGB and its PNG).
-REPORT_PICTURE_PIXEL = 28
+#: ``report.PICTURE_MAX_SIDE`` = 3000 px a side, drawn with Pillow one after the other): the
+#: picture's array and Pillow's image (3 + 4 bytes) and the PNG (measured 7.2 B on a 9 MP
+#: picture of noise, which compresses worst).
+REPORT_PICTURE_PIXEL = 12
 REPORT_PICTURE_MAX_PIXELS = 3000 * 3000
 #: ``detectfigure``'s fixed costs (its report's drawing, the OCR engine).
 DETECTION_FIXED = 128 * 2 ** 20

@@ -5,8 +5,8 @@ as a base64 PNG, so the file can be mailed or attached to a paper's supplement) 
 a JSON file with the same numbers for scripts. Both are written under a temporary name and moved
 into place when complete (:func:`~.writing.atomic_destination`).
 
-No QGIS import. The picture is drawn with matplotlib's Agg canvas directly (no pyplot), so it
-works inside QGIS and in any thread.
+No QGIS import. The picture is drawn with Pillow on the figure's own (downsampled) pixels, so
+it works inside QGIS and in any thread, in a few bytes a picture pixel.
 """
 import base64
 import html
@@ -146,26 +146,38 @@ def report_json_path(html_path) -> str:
 MAX_LISTED_GCPS = 200
 
 
+#: Colours of the GCP picture's marks (sRGB).
+USED_GCP_COLOUR = (0, 80, 208)
+DISABLED_GCP_COLOUR = (119, 119, 119)
+SUSPICIOUS_GCP_COLOUR = (224, 0, 0)
+RESIDUAL_COLOUR = (208, 28, 139)
+#: Height of the legend strip under the GCP picture, in pixels.
+LEGEND_HEIGHT = 45
+
+
 def _picture(figure_rgb, gcps, residuals):
-    """PNG bytes of the downsampled figure with GCPs and residual arrows, and the arrow scale."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
+    """PNG bytes of the downsampled figure with GCPs and residual arrows, and the arrow scale.
+
+    Drawn with Pillow on the picture's own pixels: the figure's every step-th pixel (at most
+    :data:`PICTURE_MAX_SIDE` a side, never more than the figure) and the marks over it, about
+    4 bytes a picture pixel (matplotlib's canvas and image resampling held some 21).
+    """
+    from PIL import Image, ImageDraw
 
     rgb = np.asarray(figure_rgb)[..., :3]
     rows, cols = rgb.shape[:2]
     step = max(1, int(math.ceil(max(rows, cols) / PICTURE_MAX_SIDE)))
     small = rgb[::step, ::step]
-    dpi = 100
-    width_in, height_in = small.shape[1] / dpi, small.shape[0] / dpi + 0.45
-    figure = Figure(figsize=(width_in, height_in), dpi=dpi)
-    FigureCanvasAgg(figure)
-    axes = figure.add_axes([0, 0.45 / height_in, 1, small.shape[0] / dpi / height_in])
-    # Extent in figure pixels (GDAL convention), so everything is drawn in figure pixels.
-    axes.imshow(small, extent=(0, cols, rows, 0), interpolation="nearest")
-    axes.set_xlim(0, cols)
-    axes.set_ylim(rows, 0)
-    axes.set_axis_off()
+    height, width = small.shape[:2]
+    # The picture and a white strip for the legend under it, copied once into Pillow's image.
+    canvas = np.full((height + LEGEND_HEIGHT, width, 3), 255, dtype=np.uint8)
+    canvas[:height] = small
+    image = Image.fromarray(canvas, "RGB")
+    del canvas
+    draw = ImageDraw.Draw(image)
+    font = _font(11)
+    # Figure pixels (GDAL convention) to picture pixels.
+    sx, sy = width / cols, height / rows
 
     enabled = np.asarray(residuals.enabled if residuals.enabled is not None else gcps.enabled,
                          dtype=bool)
@@ -180,39 +192,90 @@ def _picture(figure_rgb, gcps, residuals):
         # A round scale factor so that the largest arrow is about ARROW_LENGTH_FRACTION long.
         wanted = ARROW_LENGTH_FRACTION * max(rows, cols) / largest
         scale = _round_down(wanted)
-        keep = finite & (lengths > 0)
-        axes.quiver(x[keep], y[keep], dx[keep] * scale, dy[keep] * scale, angles="xy",
-                    scale_units="xy", scale=1, color="#d01c8b", width=0.003, headwidth=4,
-                    zorder=3)
+        shaft = max(1, int(round(0.003 * width)))
+        for index in np.flatnonzero(finite & (lengths > 0)):
+            _arrow(draw, (x[index] * sx, y[index] * sy),
+                   ((x[index] + dx[index] * scale) * sx, (y[index] + dy[index] * scale) * sy),
+                   shaft, RESIDUAL_COLOUR)
         scale_text = (f"Residual arrows (from each GCP towards where the transform puts its map "
                       f"position, in pixels) are drawn {scale:g} times their length: an arrow "
                       f"100 px long on the full-size figure is a residual of {100 / scale:.3g} px. "
                       f"Largest residual {largest:.3g} px.")
-    plain = enabled & ~suspicious
-    axes.scatter(x[plain], y[plain], s=36, facecolors="none", edgecolors="#0050d0", linewidths=1.5,
-                 zorder=4)
-    axes.scatter(x[~enabled], y[~enabled], s=36, marker="x", color="#777777", linewidths=1.5,
-                 zorder=4)
-    axes.scatter(x[suspicious], y[suspicious], s=90, marker="s", facecolors="none",
-                 edgecolors="#e00000", linewidths=2, zorder=5)
+    for index in np.flatnonzero(enabled & ~suspicious):
+        _mark(draw, "circle", x[index] * sx, y[index] * sy, USED_GCP_COLOUR)
+    for index in np.flatnonzero(~enabled):
+        _mark(draw, "cross", x[index] * sx, y[index] * sy, DISABLED_GCP_COLOUR)
+    for index in np.flatnonzero(suspicious):
+        _mark(draw, "square", x[index] * sx, y[index] * sy, SUSPICIOUS_GCP_COLOUR)
     for index in _numbered_gcps(suspicious, lengths):
-        axes.annotate(str(index + 1), (x[index], y[index]), xytext=(4, 4),
-                      textcoords="offset points", fontsize=7, color="#000000", zorder=6)
+        px, py = x[index] * sx, y[index] * sy
+        # Above right of the mark, outlined in white so that it reads on any colour.
+        draw.text((px + 6, py - 6), str(index + 1), fill=(0, 0, 0), font=font, anchor="ls",
+                  stroke_width=1, stroke_fill=(255, 255, 255))
     if len(gcps) > MAX_LISTED_GCPS:
         scale_text += (f" Of the {len(gcps):,} GCPs, only the suspicious ones and those with the "
                        f"largest residuals (at most {MAX_LISTED_GCPS:,}) are numbered.")
-    handles = [
-        Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor="#0050d0",
-               label="GCP used"),
-        Line2D([], [], marker="x", linestyle="", color="#777777", label="GCP disabled"),
-        Line2D([], [], marker="s", linestyle="", markerfacecolor="none", markeredgecolor="#e00000",
-               label="suspicious GCP"),
-        Line2D([], [], color="#d01c8b", label="residual (scaled)"),
-    ]
-    figure.legend(handles=handles, loc="lower center", ncol=4, fontsize=8, frameon=False)
+    _legend(draw, font, width, height)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
+    image.save(buffer, format="PNG")
     return buffer.getvalue(), scale_text
+
+
+def _font(size):
+    """DejaVu Sans (matplotlib's default) at ``size`` px where the system has it, else
+    Pillow's own small font."""
+    from PIL import ImageFont
+
+    for name in ("DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default()
+
+
+def _mark(draw, kind, x, y, colour):
+    """A GCP's mark centred on (x, y) picture pixels: circle (used), cross (disabled) or
+    square (suspicious), as matplotlib's markers of 6 and 9.5 points at 100 dpi."""
+    if kind == "circle":
+        draw.ellipse((x - 4, y - 4, x + 4, y + 4), outline=colour, width=2)
+    elif kind == "cross":
+        draw.line((x - 4, y - 4, x + 4, y + 4), fill=colour, width=2)
+        draw.line((x - 4, y + 4, x + 4, y - 4), fill=colour, width=2)
+    else:
+        draw.rectangle((x - 7, y - 7, x + 7, y + 7), outline=colour, width=3)
+
+
+def _arrow(draw, start, end, shaft, colour):
+    """An arrow from ``start`` to ``end`` (picture pixels), its head 4 shafts wide."""
+    (x0, y0), (x1, y1) = start, end
+    length = math.hypot(x1 - x0, y1 - y0)
+    if length < 1e-9:
+        return
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    head = min(length, 4.5 * shaft + 3)
+    bx, by = x1 - ux * head, y1 - uy * head
+    draw.line((x0, y0, bx, by), fill=colour, width=shaft)
+    half = 2 * shaft + 1.5
+    draw.polygon([(x1, y1), (bx - uy * half, by + ux * half), (bx + uy * half, by - ux * half)],
+                 fill=colour)
+
+
+def _legend(draw, font, width, height):
+    """The marks' meanings in one row, centred in the strip under the picture."""
+    items = [("circle", USED_GCP_COLOUR, "GCP used"), ("cross", DISABLED_GCP_COLOUR, "GCP disabled"),
+             ("square", SUSPICIOUS_GCP_COLOUR, "suspicious GCP"),
+             ("arrow", RESIDUAL_COLOUR, "residual (scaled)")]
+    widths = [26 + draw.textlength(text, font=font) + 18 for _, _, text in items]
+    x = max(4.0, (width - sum(widths)) / 2)
+    y = height + LEGEND_HEIGHT / 2
+    for (kind, colour, text), item_width in zip(items, widths):
+        if kind == "arrow":
+            draw.line((x, y, x + 18, y), fill=colour, width=2)
+        else:
+            _mark(draw, kind, x + 9, y, colour)
+        draw.text((x + 26, y), text, fill=(0, 0, 0), font=font, anchor="lm")
+        x += item_width
 
 
 def _numbered_gcps(suspicious, errors):

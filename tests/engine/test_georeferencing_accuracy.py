@@ -749,6 +749,24 @@ def test_report_holds_picture_table_warnings_and_json_equal_to_the_residuals(fol
     image = Image.open(io.BytesIO(base64.b64decode(picture.group(1))))
     assert image.format == "PNG" and image.width == figure.size[0]
     assert re.search(r"drawn \d+(\.\d+)? times their length", text)
+    # Each GCP's mark is drawn where the GCP is, in its colour: the typo a red square, the
+    # disabled one a grey cross, the others blue circles; the residual arrows in magenta.
+    from colormap_decoder.plugin.engine import report
+
+    pixels = np.asarray(image.convert("RGB")).astype(int)
+
+    def colour_near(index, colour, reach=8):
+        col, row = int(round(x[index])), int(round(y[index]))
+        patch = pixels[row - reach:row + reach + 1, col - reach:col + reach + 1]
+        return bool(np.all(np.abs(patch - colour) <= 1, axis=2).any())
+
+    assert colour_near(9, report.SUSPICIOUS_GCP_COLOUR)
+    assert colour_near(2, report.DISABLED_GCP_COLOUR)
+    assert all(colour_near(i, report.USED_GCP_COLOUR) for i in (0, 5, 15))
+    assert not colour_near(0, report.SUSPICIOUS_GCP_COLOUR)
+    assert np.all(np.abs(pixels - report.RESIDUAL_COLOUR) <= 1, axis=2).sum() > 20
+    # The legend strip under the figure.
+    assert image.height == figure.size[1] + report.LEGEND_HEIGHT
 
     data = json.loads((folder / "report" / "georeferencing.json").read_text(encoding="utf-8"))
     assert data["transform"] == "POLYNOMIAL_1" and data["warnings"] == warnings

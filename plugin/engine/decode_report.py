@@ -284,16 +284,20 @@ def _field_picture(result, values, with_points):
     axes = figure.add_axes([0.01, 0.02, 0.98, 0.96])
     col0, row0 = result.plot_box[0], result.plot_box[1]
     extent = (col0, col0 + cols, row0 + rows, row0)
+    # Handed to matplotlib as 8-bit RGB (its own conversion of float RGB truncates alike):
+    # its resampling then holds bytes, not float copies of the picture.
     if with_points:
         faded = 1 - 0.55 * (1 - rgb)
-        axes.imshow(faded, extent=extent, interpolation="nearest")
+        axes.imshow((faded * 255).astype(np.uint8), extent=extent, interpolation="nearest")
+        del faded
         clusters = result.points.clusters
         if len(clusters):
             colours = _scale_colours(result, np.asarray(clusters.value, float))
             axes.scatter(clusters.pixel_x, clusters.pixel_y, s=14, c=colours,
                          edgecolors="#141414", linewidths=0.6, zorder=3)
     else:
-        axes.imshow(rgb, extent=extent, interpolation="nearest")
+        axes.imshow((rgb * 255).astype(np.uint8), extent=extent, interpolation="nearest")
+    del rgb
     axes.set_xlim(extent[0], extent[1])
     axes.set_ylim(extent[2], extent[3])
     axes.set_axis_off()
@@ -331,6 +335,7 @@ def distance_overview(distance, plot_box) -> "DistanceOverview":
 
 def _distance_picture(overview, threshold):
     from matplotlib import colormaps
+    from matplotlib.cm import ScalarMappable
     from matplotlib.colors import Normalize
 
     small = overview.small
@@ -342,14 +347,17 @@ def _distance_picture(overview, threshold):
     top = max(2.0 * threshold, float(np.nanpercentile(small, 99)) if np.isfinite(small).any()
               else 2.0 * threshold)
     cmap = colormaps["magma_r"].with_extremes(bad=NO_DATA_RGB)
-    image = axes.imshow(np.ma.masked_invalid(small), cmap=cmap, norm=Normalize(0, top),
-                        interpolation="nearest")
-    above = np.where(small > threshold, 1.0, np.nan)
-    axes.imshow(np.ma.masked_invalid(above), cmap=colormaps["cool"], alpha=0.35,
-                interpolation="nearest")
+    norm = Normalize(0, top)
+    # Coloured here as 8-bit RGB, the pixels above the threshold tinted with 35 % of cool's
+    # top colour: matplotlib then resamples bytes, not float copies of the picture.
+    rgb = cmap(norm(np.ma.masked_invalid(small)))[..., :3]
+    above = small > threshold
+    rgb[above] = 0.65 * rgb[above] + 0.35 * np.asarray(colormaps["cool"](1.0)[:3])
+    axes.imshow((rgb * 255).astype(np.uint8), interpolation="nearest")
+    del rgb
     axes.set_axis_off()
     bar_axes = figure.add_axes([0.86, 0.08, 0.04, 0.84])
-    bar = figure.colorbar(image, cax=bar_axes)
+    bar = figure.colorbar(ScalarMappable(norm, cmap), cax=bar_axes)
     bar.set_label("ΔE to the colour scale")
     bar_axes.axhline(threshold, color="#00a0ff", linestyle="--", linewidth=2)
     bar_axes.text(1.3, threshold, f"threshold {threshold:g}", transform=bar_axes.get_yaxis_transform(),

@@ -33,7 +33,7 @@ from .gcp_transform import TransformKind, compute_residuals, fit_gcp_transform, 
 from .gcps import gcps_on_georeferenced_figure, read_gcps
 from .jpeg_cells import COARSE_JPEG_QUALITY
 from .jpeg_cells import cell_values as jpeg_cell_values
-from .memory_budget import check_memory, job_size
+from .memory_budget import check_memory, job_size, map_large_allocations
 from .native_grid import cell_points, find_lattice, luma_weighted_field, native_rasters, north_up_axes, read_cells
 from .reduction import (
     ClusterPoints,
@@ -415,6 +415,8 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
             raise InterruptedError("Cancelled.")
         return report
 
+    # Large arrays given back to the system as soon as freed (memory_budget).
+    map_large_allocations()
     stage(0.0, 0.05, "Reading the figure")
     with times("prepare"):
         header, needs, georeference, detecting = _place_and_budget(settings, say)

@@ -206,3 +206,23 @@ def test_reconstruction_check_holds_no_block_of_arrays():
     assert check is not None and check.grid.shape == values.shape
     beyond_grid = peak - check.grid.nbytes
     assert beyond_grid < 6 * values.size + 64 * 2 ** 20, beyond_grid / values.size
+
+
+def test_gdals_cache_while_writing_is_two_blocks_of_a_band(tmp_path, monkeypatch):
+    """The cache holds the block being written and the one being compressed (512 rows of one
+    float32 band each): 16 MiB for a raster 4096 px wide, never less than 8 MiB nor more than
+    WRITE_CACHE_BYTES, and it is what a write asks for."""
+    asked = []
+    original = writing.small_gdal_cache
+    monkeypatch.setattr(writing, "small_gdal_cache",
+                        lambda cache_bytes: asked.append(cache_bytes) or original(cache_bytes))
+    values = np.arange(300 * 4096, dtype=np.float32).reshape(300, 4096)
+    writing.write_geotiff(str(tmp_path / "wide.tif"), [values],
+                          (600000.0, 10.0, 0.0, 5200000.0, 0.0, -10.0), "EPSG:32632")
+    assert asked == [16 * 2 ** 20]
+    assert writing.write_cache_bytes(500) == 8 * 2 ** 20
+    assert writing.write_cache_bytes(100_000) == writing.WRITE_CACHE_BYTES
+    import rasterio
+
+    with rasterio.open(tmp_path / "wide.tif") as written:
+        assert np.array_equal(written.read(1), values)

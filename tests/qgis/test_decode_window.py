@@ -440,7 +440,8 @@ def test_decode_gives_the_outputs_of_processing_run_and_adds_them_styled(window,
 
 def test_decode_errors_are_shown_and_nothing_is_written(window, figure_copy, tmp_path):
     sample_window_settings(window, figure_copy, tmp_path)
-    window.vmax_edit.setText("-5")  # below VMIN
+    # VMAX equal to VMIN: no value range (VMAX below VMIN would be a reversed scale).
+    window.vmax_edit.setText("0")
     window.decode()
     wait_for_decode(window)
     assert window.last_results is None

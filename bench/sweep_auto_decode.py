@@ -2,7 +2,7 @@
 
 Run by hand (never by the tests; a figure takes 5-30 s on a shared machine):
 
-    /usr/bin/python3 bench/sweep_auto_decode.py --seed 1 --count 8 [--only RENDERER]
+    /usr/bin/python3 bench/sweep_auto_decode.py --seed 1 --count 8 [--only RENDERER | --subset RENDERER]
         [--keep FOLDER] [--json results.json] [--code OTHER_CHECKOUT] [--verbose]
 
 Each figure is drawn from a real grid (``../shared/data``, matplotlib's sample data) over a random
@@ -448,12 +448,22 @@ def render_gmt(rng, grids, folder, index):
     (width_in, height_in), dpi, jpeg, horizontal = choose_look(rng)
     map_width = width_in - (2.6 if not horizontal else 2.0)
     map_height = height_in - (2.0 if not horizontal else 2.8)
+    r = "/".join(f"{v:.6f}" for v in region)
     if choice == "mercator":
+        # Mercator's height follows from the width and the latitudes: the page grows to hold
+        # it (it ran off the page's top, taking the map and its bar with it), up to 8 in of
+        # map, narrower beyond; the dpi keeps the figure under 3.5 MP as choose_look does.
+        _, mercator_height = (float(v) for v in run_gmt(
+            work, f"gmt mapproject -R{r} -JM{map_width:.3f}i -W -Di").split()[:2])
+        if mercator_height > map_height:
+            margin = height_in - map_height
+            map_width *= min(1.0, 8.0 / mercator_height)
+            height_in = min(mercator_height, 8.0) + margin
+            dpi = int(min(dpi, np.sqrt(3.5e6 / (width_in * height_in))))
         projection = f"M{map_width:.3f}i"
     else:
         projection = f"X{map_width:.3f}i/{map_height:.3f}i"
     x_off, y_off = 1.0, (1.0 if not horizontal else 1.8)
-    r = "/".join(f"{v:.6f}" for v in region)
     frame = "-Baf -BWSne" if rng.random() < 0.7 else "-Bafg -BWSne"
     if horizontal:
         scale = "gmt psscale -R -J -Ccm.cpt -DJBC+w4i/0.2i+o0/0.5i+h -Bxaf -O >> fig.ps"
@@ -705,6 +715,9 @@ def main():
     parser.add_argument("--seed", type=int, nargs="+", default=[1])
     parser.add_argument("--count", type=int, default=8, help="figures per seed")
     parser.add_argument("--only", choices=sorted(RENDERERS), help="one renderer")
+    parser.add_argument("--subset", choices=sorted(RENDERERS),
+                        help="decode only this renderer's figures of the full sweep (the same "
+                             "figures as without it, unlike --only)")
     parser.add_argument("--keep", help="folder to keep the figures in")
     parser.add_argument("--json", help="write every row (with the log) here")
     parser.add_argument("--verbose", action="store_true", help="print each decode's log")
@@ -731,6 +744,8 @@ def main():
         rng = np.random.default_rng(seed)
         for index in range(args.count):
             name = args.only or str(rng.choice(["matplotlib", "matplotlib", "cartopy", "gmt"]))
+            if args.subset and name != args.subset:
+                continue
             figure_rng = np.random.default_rng([seed, index])
             try:
                 truth = RENDERERS[name](figure_rng, grids, folder, f"{seed}_{index}")

@@ -410,6 +410,8 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
                 oriented = dark if vertical else dark.T
                 first, last = _follow_outline(image, oriented, start, end, first, last,
                                               max_thickness)
+                first, last = _trim_past_outline(image, oriented, page_rgb, start, end, first,
+                                                 last, max_thickness)
             length = last - first + 1
             width = end - start
             if length < shortest or length < MIN_ASPECT * width or width < MIN_STRIP_WIDTH or \
@@ -425,7 +427,7 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
             edges = [float(start), float(end), lo, hi]
             if dark is not None:
                 edges = _onto_outline(dark if vertical else dark.T, edges, ends_colours,
-                                      max_thickness, pale_triangles)
+                                      max_thickness, pale_triangles, image)
             # Which edges are an outline's line centres (the others: a fill's pixel edges, a
             # triangle's base), in the box's order (left, top, right, bottom).
             on_line = [moved != found for moved, found in zip(edges, (start, end, lo, hi))]
@@ -434,6 +436,14 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
             # A faded end stays uncertain unless a triangle or an outline line placed it.
             faded = tuple(bool(faded[i]) and ends_colours[i] is None and not pale_triangles[i]
                           and edges[2 + i] == (lo, hi)[i] for i in (0, 1))
+            # Sides no outline closes: where the colour falls half way to the page (a strong
+            # JPEG rings inside the bar's edges, and the strip's runs start a few pixels in).
+            for index, outward in ((0, -1), (1, 1)):
+                if edges[index] == float((start, end)[index]):
+                    edges[index] = _colour_edge(image, page_rgb, start, end, first, last,
+                                                outward, edges[index],
+                                                None if dark is None else
+                                                dark if vertical else dark.T)
             left, right, lo, hi = edges
             if vertical:
                 box = Rectangle(left, lo, right, hi)
@@ -441,6 +451,85 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
                 box = Rectangle(lo, left, hi, right)
             strips.append(ColourStrip(box, vertical, ends_colours, faded, on_line))
     return strips
+
+
+def _colour_edge(image, page_rgb, start, end, first, last, outward, position, dark=None,
+                 samples=60):
+    """A strip's side (a pixel edge across it) where its colour meets the page, or
+    ``position`` when the slices do not agree on one.
+
+    On each slice (up to ``samples`` of ``first``..``last``, the pale ones left out: they
+    show no edge) every pixel's coverage is its colour's share of the way from the page to
+    the slice's own colour (the median of its middle half); walking outward from the middle,
+    the side is where the coverage falls below one half, between the two pixels' centres.
+    An anti-aliased edge gives its sub-pixel position, a crisp one its pixel edge; a JPEG's
+    ringing inside the edge (which ends the strip's runs early) does not move it. The median
+    over the slices is kept when it lies within :data:`EDGE_BLUR` pixels outside
+    ``position`` (never inside it: the runs' pixels are the bar's) and the slices agree on
+    it to a pixel. A side whose outermost strip pixels are ink (``dark``) where the bar's
+    own colour is not is an outline the strip took in (a dark colormap end merges with it):
+    it stays.
+
+    Parameters
+    ----------
+    image : ndarray of uint8 (slices, across, 3)
+        The figure, oriented so that slices across the strip are rows.
+    page_rgb : array-like of 3
+    start, end : int
+        The strip's runs' edges across (``end`` exclusive).
+    first, last : int
+        The strip's first and last slice.
+    outward : int
+        -1 for the ``start`` side, 1 for the ``end`` side.
+    position : float
+        The side as found so far (pixel edge).
+    dark : ndarray of bool (slices, across), optional
+        Ink pixels, oriented as ``image``.
+
+    Returns
+    -------
+    float
+    """
+    page = np.asarray(page_rgb, np.float64)
+    n_across = image.shape[1]
+    quarter = max((end - start) // 4, 1)
+    middle = (start + end) // 2
+    rows = np.unique(np.linspace(first, last, min(samples, last - first + 1)).astype(int))
+    colours = np.median(image[rows, start + quarter:max(end - quarter, start + quarter + 1)]
+                        .astype(np.float64), axis=1) - page
+    strength = (colours ** 2).sum(axis=1)
+    strong = np.abs(colours).sum(axis=1) >= 6 * STRIP_PAGE_CONTRAST
+    if strong.sum() < 5:
+        return position
+    if dark is not None:
+        light = ~dark[rows, (start + end) // 2]
+        outermost = start if outward < 0 else end - 1
+        if light.any() and dark[rows[light], outermost].mean() > 0.5:
+            return position
+    reach = EDGE_BLUR + 2
+    if outward < 0:
+        columns = np.arange(middle, max(start - reach, 0) - 1, -1)
+    else:
+        columns = np.arange(middle, min(end + reach, n_across))
+    pixels = image[rows[strong]][:, columns].astype(np.float64) - page
+    coverage = np.einsum("sck,sk->sc", pixels, colours[strong]) / strength[strong][:, None]
+    found = []
+    for row in coverage:
+        below = np.flatnonzero(row < 0.5)
+        if below.size == 0 or below[0] == 0:
+            continue
+        k = int(below[0])
+        inner, outer = row[k - 1], row[k]
+        # Pixel centres columns[k - 1] + 0.5 and columns[k] + 0.5, a pixel apart.
+        share = (inner - 0.5) / max(inner - outer, 1e-6)
+        found.append(columns[k - 1] + 0.5 + outward * share)
+    if len(found) < 5:
+        return position
+    found = np.array(found)
+    edge = float(np.median(found))
+    if np.median(np.abs(found - edge)) > 1.0 or not 0.0 < (edge - position) * outward <= EDGE_BLUR:
+        return position
+    return edge
 
 
 class _StripContinuity:
@@ -479,14 +568,15 @@ class _StripContinuity:
 
 
 def _onto_outline(dark, edges, extension_colours, max_thickness,
-                  pale_triangles=(False, False)):
+                  pale_triangles=(False, False), image=None):
     """Strip edges (start, end across; lo, hi along) moved to an outline just outside them.
 
     ``dark`` is oriented as the strip's slices (rows across). An end with an extension triangle
     (a colour in ``extension_colours``, or one of the page's colour in ``pale_triangles``) was
     placed where the triangle's slanted sides meet the bar's width, to a pixel or two: a line
     across near it, on either side, is the bar's end (GMT closes the bar with one; matplotlib
-    draws none there).
+    draws none there). A dark triangle is as dark as the line (GMT draws both black): there
+    the end is found from ``image`` (oriented as ``dark``) by :func:`_dark_triangle_base`.
     """
     from .lines import closes_line
 
@@ -503,7 +593,14 @@ def _onto_outline(dark, edges, extension_colours, max_thickness,
                                                          (hi, 1, extension_colours[1]))):
         triangle = colour is not None or pale_triangles[index]
         if colour is not None and _ink_dark(colour):
-            # A dark triangle is itself dark across: no line can be told from it.
+            # A dark triangle is itself dark across: no line can be told from it in the
+            # dark mask; the bar's colour ending against the dark does tell the line's inner
+            # side.
+            if image is not None:
+                found = _dark_triangle_base(image, dark, moved[:2], (lo, hi), position,
+                                            outward, max_thickness)
+                if found is not None:
+                    moved[2 + index] = found
             continue
         centre = closes_line(dark, True, position + outward * 0.5, start, end, tolerance,
                              max_thickness)
@@ -511,6 +608,102 @@ def _onto_outline(dark, edges, extension_colours, max_thickness,
                                    or triangle and abs(centre - position) <= tolerance):
             moved[2 + index] = centre
     return moved
+
+
+def _dark_triangle_base(image, dark, sides, ends, position, outward, max_thickness,
+                        least_step=60.0):
+    """The end of an outlined bar under a dark extension triangle, or None.
+
+    Along the bar's middle, the bar's colour ends where it is half way from the bar's end
+    colour to the darkest colour beyond it (|ΔR| + |ΔG| + |ΔB|): the inner side of the dark
+    that the line closing the bar and the triangle make together. That line is as thick as
+    the lines along the bar's long sides, and the bar's end is its centre, half that
+    thickness farther out. Only for outlined bars: without an outline the triangle's fitted
+    base is not confounded with a line, and stands. Kept when within ``max_thickness`` + 1
+    of ``position`` (the fitted base) and the bar's end colour differs from the dark by at
+    least ``least_step`` and falls to the dark within a JPEG's blur (else it shows no edge:
+    a colormap running into black itself fades over many pixels).
+
+    Parameters
+    ----------
+    image : ndarray of uint8 (slices, across, 3)
+    dark : ndarray of bool (slices, across)
+    sides : (float, float)
+        The bar's sides across (outline centres or colour edges).
+    ends : (float, float)
+        The bar's ends along it as estimated so far.
+    position : float
+        The end as estimated so far (pixel edge along the bar).
+    outward : int
+        -1 at the start end, 1 at the far end.
+    max_thickness : int
+
+    Returns
+    -------
+    float or None
+    """
+    start, end = int(np.ceil(sides[0])), int(np.floor(sides[1]))
+    if end - start < 4:
+        return None
+    quarter = max((end - start) // 4, 1)
+    inside = slice(start + quarter, end - quarter)
+    reach = max_thickness + EDGE_BLUR + 4
+    n_slices = image.shape[0]
+    slices = int(np.floor(position)) - outward * reach + outward * np.arange(2 * reach + 1)
+    slices = slices[(slices >= 0) & (slices < n_slices)]
+    if slices.size < reach:
+        return None
+    colours = np.median(image[slices, inside].astype(np.float64), axis=1)
+    darkest = colours[int(np.argmin(colours @ LUMA_WEIGHTS))]
+    # How far each slice's colour is from the dark (|ΔR| + |ΔG| + |ΔB|): the bar's own dark
+    # end (viridis' purple) still differs from black in colour.
+    distance = np.abs(colours - darkest).sum(axis=1)
+    bar = float(np.median(distance[:EDGE_BLUR]))
+    if bar < least_step:
+        return None
+    half = 0.5 * bar
+    below = np.flatnonzero(distance < half)
+    if below.size == 0 or below[0] == 0:
+        return None
+    k = int(below[0])
+    # A sharp edge: from 80 % of the bar's difference to 20 % within a JPEG's blur (a colormap
+    # that runs into black itself, gist_earth's end, fades over many slices: no edge).
+    high = np.flatnonzero(distance[:k] >= 0.8 * bar)
+    low = np.flatnonzero(distance[k:] <= 0.2 * bar)
+    if high.size == 0 or low.size == 0 or k + low[0] - high[-1] > EDGE_BLUR + 1:
+        return None
+    share = (distance[k - 1] - half) / max(distance[k - 1] - distance[k], 1e-6)
+    edge = slices[k - 1] + 0.5 + outward * share
+    # The outline's thickness: the dark run through each side's line, on slices along the
+    # bar (where its own colours are dark the run is longer than a line and says nothing).
+    rows = np.linspace(ends[0] + 0.1 * (ends[1] - ends[0]), ends[1] - 0.1 * (ends[1] - ends[0]),
+                       21).astype(int)
+    rows = rows[(rows >= 0) & (rows < n_slices)]
+    thickness = []
+    for side in sides:
+        column = int(np.floor(side))
+        if not 0 <= column < dark.shape[1]:
+            continue
+        for row in rows:
+            line = dark[row]
+            if not line[column]:
+                continue
+            a, b = column, column
+            while a > 0 and line[a - 1]:
+                a -= 1
+            while b < line.size - 1 and line[b + 1]:
+                b += 1
+            if b - a + 1 <= max_thickness:
+                thickness.append(b - a + 1)
+    if len(thickness) < 10:
+        # No outline: the triangle's fitted base stands (a renderer may leave a seam of its
+        # own between the bar and the triangle, which a colour edge would take for the end).
+        return None
+    line = float(np.median(thickness))
+    found = float(edge + outward * 0.5 * line)
+    if abs(found - position) > max_thickness + 1:
+        return None
+    return found
 
 
 def _ink_dark(colour):
@@ -561,6 +754,40 @@ def _follow_outline(image, dark, start, end, first, last, max_thickness=4,
     return bounds[0], bounds[1]
 
 
+def _trim_past_outline(image, dark, page_rgb, start, end, first, last, max_thickness):
+    """(first, last) slices of a strip cut at an outline's end line it ran through.
+
+    A strong JPEG bleeds a bar's colour (its chroma, at half resolution) a few pixels past the
+    black line closing its end: pale slices of nearly the page's luma but tinted, one colour
+    across like the bar, so the strip's runs go on through the line (dark pixels are smooth
+    too) into the bleed. Near each end, a thin run of slices dark across (at most
+    ``max_thickness``) with the bar's colours inside it and only slices nearly as light as the
+    page beyond it is the outline's end line: the strip ends at its inner side, and
+    :func:`_onto_outline` then finds the line's centre.
+    """
+    page = float(np.dot(np.asarray(page_rgb, np.float64), LUMA_WEIGHTS))
+    inside = slice(start + 1, max(end - 1, start + 2))
+    reach = max_thickness + 2 * EDGE_BLUR + 8
+    bounds = [first, last]
+    for index, inward in ((0, 1), (1, -1)):
+        edge = bounds[index]
+        slices = edge + inward * np.arange(min(reach, (last - first) // 4))
+        dark_across = dark[slices, inside].mean(axis=1) > 0.5
+        if not dark_across.any() or dark_across[0]:
+            continue
+        run_start = int(np.argmax(dark_across))
+        run_end = run_start
+        while run_end + 1 < dark_across.size and dark_across[run_end + 1]:
+            run_end += 1
+        if run_end - run_start + 1 > max_thickness or run_end + 1 >= dark_across.size:
+            continue
+        beyond = image[slices[:run_start], inside].astype(np.float64) @ LUMA_WEIGHTS
+        if beyond.mean(axis=1).min() < 0.85 * page:
+            continue
+        bounds[index] = int(slices[run_end + 1])
+    return bounds[0], bounds[1]
+
+
 def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0,
                       max_share=0.35):
     """(first, last) slices of a strip extended through an end that fades into the page.
@@ -569,11 +796,12 @@ def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0
     'gist_earth' on a white page), the slices within :data:`STRIP_PAGE_CONTRAST` of the page
     are not strip pixels and the strip stops short of the bar's end. Beyond such an end the
     slices are followed while each is one colour across, near its neighbour, and no farther
-    from the page than the one before (the colormap's own continuation towards the page's
-    colour). The contrast to the page (|ΔR| + |ΔG| + |ΔB|) of the slices still at least
-    ``min_contrast`` from it is fitted with a line along the bar; where that line reaches the
-    page's colour is the bar's end (the last few slices are the page's colour within the
-    figure's noise and show no edge of their own). An end that does not fade (an outline, a
+    from the page than the palest one before by more than :data:`STRIP_PAGE_CONTRAST` (the
+    colormap's own continuation towards the page's colour; a strong JPEG's 8-pixel blocks
+    step back by a few levels at their edges). The contrast to the page (|ΔR| + |ΔG| + |ΔB|)
+    of the slices still at least ``min_contrast`` from it is fitted with a line along the
+    bar; where that line reaches the page's colour is the bar's end (the last few slices are
+    the page's colour within the figure's noise and show no edge of their own). An end that does not fade (an outline, a
     colour unlike the page, a fade with no steady trend) stays where it is.
 
     Parameters
@@ -639,7 +867,7 @@ def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0
             if contrast < min_contrast or not one_colour or \
                     not _full_width(image, nxt, start, end, page, contrast) or \
                     np.abs(colour - previous).sum() > STRIP_SMOOTH_STEP or \
-                    contrast > contrasts[-1] + min_contrast:
+                    contrast > min(contrasts[own - 1:]) + STRIP_PAGE_CONTRAST:
                 break
             rows.append(nxt)
             contrasts.append(contrast)

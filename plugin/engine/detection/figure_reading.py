@@ -1249,6 +1249,10 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
         if over_map:
             # A bar straight on the map: its labels are written over the map's colours.
             reader.over_map_labels()
+        if _faded_ends_to_marks(reader.lum, layout.dark, bar, layout.page_rgb, rgb):
+            reading.messages.append(
+                "The colorbar fades into the page's colour at an end, which shows no edge: its "
+                "tick marks beyond the faded colours are taken as part of it.")
         sides = box_sides(bar.box)
         names = ("right", "left") if bar.vertical else ("bottom", "top")
         best = None
@@ -1267,6 +1271,11 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                     "ramp): they are taken as the values at its ends, with no third label to "
                     "confirm them. Check VMIN and VMAX against the figure.")
             reading.messages += _ends_beyond_ticks(best, bar)
+            if best.fit is not None and _faded_ends_to_ticks(rgb, bar, best, layout.page_rgb):
+                reading.messages.append(
+                    "The colorbar fades into the page's colour at an end, which shows no edge: "
+                    "that end is placed at its end tick, a few pixels inside the fade's "
+                    "extrapolation.")
             reading.colorbar = _colorbar_values(best, bar, layout.snap_offset)
             if over_map and best.fit is not None:
                 # The bar, its tick marks and its labels are one block of no data on the map.
@@ -1518,6 +1527,112 @@ def _ends_beyond_ticks(axis, bar) -> list:
                      f"beyond its ends).")
     bar.box = tuple(box)
     return lines
+
+
+#: A colorbar's end within this contrast to the page (|ΔR| + |ΔG| + |ΔB|, 0-765) fades into
+#: it: its position was extrapolated from the fade (colorbar._follow_pale_ends).
+FADED_END_CONTRAST = 48
+#: Pixels inside a faded end within which its outermost tick mark is taken as the end.
+FADED_END_SNAP_PX = 4.0
+
+
+def _faded_end_flags(rgb, bar, page_rgb):
+    """For a colour strip's (start, end) along it: whether its colour there is the page's
+    (within :data:`FADED_END_CONTRAST`), its position extrapolated from the fade."""
+    page = np.asarray(page_rgb, np.float64)
+    left, top, right, bottom = bar.box
+    start, end = (top, bottom) if bar.vertical else (left, right)
+    across = (left, right) if bar.vertical else (top, bottom)
+    quarter = max(int((across[1] - across[0]) // 4), 1)
+    middle = slice(int(np.ceil(across[0])) + quarter, int(np.floor(across[1])) - quarter)
+    flags = []
+    for edge, outward in ((start, -1), (end, 1)):
+        row = int(np.floor(edge)) - outward * 2 - (outward > 0)
+        if not bar.strip or not 0 <= row < (rgb.shape[0] if bar.vertical else rgb.shape[1]):
+            flags.append(False)
+            continue
+        pixels = rgb[row, middle] if bar.vertical else rgb[middle, row]
+        flags.append(pixels.size > 0 and np.abs(np.median(pixels.astype(np.float64), axis=0)
+                                                - page).sum() <= FADED_END_CONTRAST)
+    return flags
+
+
+def _faded_ends_to_marks(lum, dark, bar, page_rgb, rgb) -> bool:
+    """Extend a colour strip's faded ends over the tick marks that run on beyond them.
+
+    Where a bar with no outline fades into the page (globe's white end), its extrapolated end
+    can stop well short of the real one, and the labels beyond it are never read. The bar's
+    tick marks go on to its end: on each long side, the marks beyond a faded end that continue
+    the side's own spacing (no gap longer than one and a half of the median spacing of the
+    marks on the bar) extend it to the last of them, within a third of the bar's length.
+    ``bar.box`` changes in place; returns whether it did.
+    """
+    if dark is None or not any(_faded_end_flags(rgb, bar, page_rgb)):
+        return False
+    faded = _faded_end_flags(rgb, bar, page_rgb)
+    left, top, right, bottom = bar.box
+    start, end = (top, bottom) if bar.vertical else (left, right)
+    reach = (end - start) / 3
+    page = page_luminance(lum)
+    ends = [start, end]
+    for name in (("left", "right") if bar.vertical else ("top", "bottom")):
+        side = box_sides(bar.box)[name]
+        side.start, side.end = start - reach * faded[0], end + reach * faded[1]
+        positions, _ = find_tick_marks(dark, side, 1.0, lum=lum, page=page)
+        on_bar = np.sort(positions[(positions > start) & (positions < end)])
+        if on_bar.size < 3:
+            continue
+        spacing = float(np.median(np.diff(on_bar)))
+        if spacing < 2:
+            continue
+        for index, outward in ((0, -1), (1, 1)):
+            if not faded[index]:
+                continue
+            last = on_bar[0] if outward < 0 else on_bar[-1]
+            beyond = np.sort(positions[(positions - last) * outward > 0.5] * outward) * outward
+            for position in beyond:
+                if abs(position - last) > 1.5 * spacing:
+                    break
+                last = position
+            if (last - ends[index]) * outward > 0:
+                ends[index] = float(last)
+    if ends == [start, end]:
+        return False
+    bar.box = (left, ends[0], right, ends[1]) if bar.vertical else (ends[0], top, ends[1],
+                                                                      bottom)
+    return True
+
+
+def _faded_ends_to_ticks(rgb, bar, axis, page_rgb) -> bool:
+    """Move a colour strip's ends that fade into the page in to their end ticks.
+
+    A bar with no outline whose end colour is the page's (gray's white end on a white page)
+    shows no edge there: its end was extrapolated from the fade, to a few pixels (JPEG 60
+    flattens the palest greys into the page: 3 px too far out). A kept tick within
+    :data:`FADED_END_SNAP_PX` inside such an end is the end's own tick (GMT's psscale
+    annotates its ends) and the end moves in to it; ticks beyond an end move it out
+    (:func:`_ends_beyond_ticks`). ``bar.box`` is changed in place; returns whether an end
+    moved.
+    """
+    if not bar.strip or not axis.kept:
+        return False
+    faded = _faded_end_flags(rgb, bar, page_rgb)
+    left, top, right, bottom = bar.box
+    start, end = (top, bottom) if bar.vertical else (left, right)
+    positions = np.array([label.position for label in axis.kept], float)
+    ends = [start, end]
+    for index, (edge, outward) in enumerate(((start, -1), (end, 1))):
+        if not faded[index]:
+            continue
+        outermost = float(positions.max() if outward > 0 else positions.min())
+        beyond = (outermost - edge) * outward
+        if -FADED_END_SNAP_PX <= beyond < -0.25:
+            ends[index] = outermost
+    if ends == [start, end]:
+        return False
+    bar.box = (left, ends[0], right, ends[1]) if bar.vertical else (ends[0], top, ends[1],
+                                                                      bottom)
+    return True
 
 
 def _colorbar_values(axis, bar, snap_offset=0.0):

@@ -40,7 +40,8 @@ class FrameDetection:
         return (int(np.ceil(left)), int(np.ceil(top)), int(np.floor(right)), int(np.floor(bottom)))
 
 
-def find_frame(dark, rectangles, colorbar_boxes=(), max_thickness=None) -> "FrameDetection | None":
+def find_frame(dark, rectangles, colorbar_boxes=(), max_thickness=None,
+               lum=None) -> "FrameDetection | None":
     """The map frame among the rectangles closed by dark lines.
 
     Parameters
@@ -53,6 +54,9 @@ def find_frame(dark, rectangles, colorbar_boxes=(), max_thickness=None) -> "Fram
         Colorbars found: never the frame.
     max_thickness : int, optional
         Thickest line expected, pixels.
+    lum : ndarray of float (rows, cols), optional
+        Luma (0-255): a plain frame's thick lines that border dark data are centred by it
+        (:func:`_centre_thick_sides`).
 
     Returns
     -------
@@ -67,11 +71,13 @@ def find_frame(dark, rectangles, colorbar_boxes=(), max_thickness=None) -> "Fram
         if any(_same(box.as_tuple(), bar, 3.0) for bar in colorbar_boxes):
             continue
         if any(_covers(box.as_tuple(), bar) for bar in colorbar_boxes) and \
-                _only_frame_around(box, colorbar_boxes):
+                _only_frame_around(box, colorbar_boxes, max_thickness + 2):
             continue
         inner = _fancy_inner_box(dark, box, max_thickness)
         if inner is not None:
             return FrameDetection(inner.as_tuple(), "fancy")
+        if lum is not None:
+            box = _centre_thick_sides(lum, box, max_thickness)
         return FrameDetection(box.as_tuple(), "plain")
     return None
 
@@ -84,10 +90,27 @@ def _covers(box, bar):
     return box[0] <= bar[0] and box[1] <= bar[1] and box[2] >= bar[2] and box[3] >= bar[3]
 
 
-def _only_frame_around(box, colorbar_boxes):
-    """A box whose area is mostly a colorbar it holds (a legend's frame around a bar)."""
-    bar_area = sum((b[2] - b[0]) * (b[3] - b[1]) for b in colorbar_boxes if _covers(box.as_tuple(), b))
-    return bar_area > 0.3 * box.area
+def _only_frame_around(box, colorbar_boxes, tolerance):
+    """A box whose area is mostly a colorbar it holds (a legend's frame around a bar).
+
+    A legend's frame holds its bar with a margin on every side. A "bar" sharing a side with
+    the box (within ``tolerance`` pixels) is a stretch of the map along its frame (a gray
+    map's dark edge is one colour across and changes along), never what a legend holds; and
+    overlapping candidates count their union once (a dozen boxes on one dark stretch summed
+    to more than the frame).
+    """
+    frame = box.as_tuple()
+    held = [b for b in colorbar_boxes if _covers(frame, b)
+            and not any(abs(x - y) <= tolerance for x, y in zip(b, frame))]
+    if not held:
+        return False
+    left, top = int(np.floor(min(b[0] for b in held))), int(np.floor(min(b[1] for b in held)))
+    union = np.zeros((int(np.ceil(max(b[3] for b in held))) - top + 1,
+                      int(np.ceil(max(b[2] for b in held))) - left + 1), bool)
+    for b in held:
+        union[int(round(b[1])) - top:int(round(b[3])) - top,
+              int(round(b[0])) - left:int(round(b[2])) - left] = True
+    return union.sum() > 0.3 * box.area
 
 
 def _fancy_inner_box(dark, box, max_thickness):
@@ -142,3 +165,95 @@ def _inner_line(dark, horizontal, position, inward, start, end, band_limit, max_
     if centre is None or (centre - position) * inward <= 2:
         return None
     return centre
+
+
+#: Least luma step (0-255) between a frame line's core and the data beside it for the line's
+#: inner side to be seen there.
+LINE_DATA_CONTRAST = 24.0
+
+
+def _centre_thick_sides(lum, box, max_thickness, samples=41):
+    """A plain frame with each side moved to its line's centre measured in luma.
+
+    A thick line (GMT's plain frame is 4-7 px at 150-250 dpi) along dark data (plasma's,
+    viridis' dark purple) is dark on both sides in the ink mask: the line's boundary row is
+    then its page side, and the side was put there, half the line's thickness out. In luma
+    the line is darker still than such data: across each side, at positions along it where
+    the data just inside is at least :data:`LINE_DATA_CONTRAST` lighter than the line's
+    core, the line's two edges are where the luma is half way from its core to the page
+    (outside) and to the data (inside); their middle is its centre. A side moves to the
+    median of those centres when at least a quarter of the positions show both edges, they
+    agree to a pixel, and it lies 1 to ``max_thickness`` pixels from where the side was.
+
+    Parameters
+    ----------
+    lum : ndarray of float (rows, cols)
+    box : lines.Rectangle
+    max_thickness : int
+    samples : int
+        Positions along each side (its middle 80 %).
+
+    Returns
+    -------
+    lines.Rectangle
+    """
+    sides = list(box.as_tuple())
+    reach = 2 * max_thickness + 3
+    offsets = np.arange(-reach, reach + 1)
+    # left, top, right, bottom: (the side runs horizontally, outward direction)
+    for index, (horizontal, outward) in enumerate(((False, -1), (True, -1), (False, 1),
+                                                   (True, 1))):
+        position = sides[index]
+        along_start, along_end = (sides[0], sides[2]) if horizontal else (sides[1], sides[3])
+        image = lum if horizontal else lum.T
+        along = np.linspace(along_start + 0.1 * (along_end - along_start),
+                            along_end - 0.1 * (along_end - along_start), samples).astype(int)
+        first = int(np.floor(position)) - reach
+        if first < 0 or first + offsets.size > image.shape[0]:
+            continue
+        profiles = image[first:first + offsets.size, along].T  # (samples, across)
+        found = []
+        for profile in profiles:
+            darkest = float(profile.min())
+            candidates = np.flatnonzero(profile <= darkest + 10)
+            core = int(candidates[np.argmin(np.abs(candidates - reach))])
+            outer = _line_edge(profile, core, outward)
+            inner = _line_edge(profile, core, -outward)
+            if outer is not None and inner is not None:
+                found.append(first + 0.5 * (outer + inner))
+        if len(found) < 0.25 * samples:
+            continue
+        found = np.array(found)
+        middle = float(np.median(found))
+        if np.median(np.abs(found - middle)) <= 1.0 and \
+                1.0 <= abs(middle - position) <= max_thickness:
+            sides[index] = middle
+    from .lines import Rectangle
+
+    return Rectangle(*sides)
+
+
+def _line_edge(profile, core, step):
+    """A line's edge in a luma profile across it, from its darkest pixel ``core`` in
+    direction ``step`` (±1): where the luma is half way from the core to the level beyond
+    the line (profile coordinates: pixel i covers i..i+1). None when that level is within
+    :data:`LINE_DATA_CONTRAST` of the core or the profile ends first."""
+    line = float(profile[core])
+    size = profile.size
+    last = core
+    while 0 <= last + step < size and profile[last + step] < line + 0.5 * LINE_DATA_CONTRAST:
+        last += step
+    level_at = [last + k * step for k in (2, 3, 4)]
+    if not all(0 <= i < size for i in level_at):
+        return None
+    level = float(np.median(profile[level_at]))
+    if level - line < LINE_DATA_CONTRAST:
+        return None
+    half = 0.5 * (level + line)
+    k = core
+    while 0 <= k + step < size and profile[k + step] < half:
+        k += step
+    if not 0 <= k + step < size:
+        return None
+    share = (half - profile[k]) / max(float(profile[k + step] - profile[k]), 1e-6)
+    return k + 0.5 + step * share

@@ -109,7 +109,7 @@ def detect_layout(rgb) -> "Layout":
     min_side = max(30, int(0.05 * min(rows, cols)))
     rectangles = find_rectangles(dark, min_side=min_side, max_thickness=max_thickness)
     colorbars = find_colorbars(rgb, rectangles, page_rgb, dark=dark, max_thickness=max_thickness)
-    frame = find_frame(dark, rectangles, [bar.box for bar in colorbars], max_thickness)
+    frame = find_frame(dark, rectangles, [bar.box for bar in colorbars], max_thickness, lum)
     if frame is not None:
         # A colorbar is beside the map or on a legend inside it, never the map itself nor a
         # strip of the map cut off by grid lines (such a strip shares the frame's sides).

@@ -1,0 +1,159 @@
+"""GMT figures read from their pixels: psscale bars of every look, and axis labels Tesseract
+misreads.
+
+Each figure is drawn by GMT (``grdimage`` + ``psscale``, rasterised by Ghostscript through
+``psconvert``), some saved as JPEG at quality 60 or 85, and checked against GMT's own geometry:
+the colorbar's box within 2 px of its ``-D`` placement, the value range within 0.5 % of the
+range and the bar's direction; the map frame within 2 px; axis ticks within a pixel of
+``mapproject``. Each case failed before the fix its comment names (``bench/sweep_colorbars.py
+--gmt`` and ``bench/sweep_auto_decode.py`` found them).
+"""
+import numpy as np
+import pytest
+from figures_for_detection import gmt_map_to_pixel, run_gmt
+
+from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
+from colormap_decoder.plugin.engine.detection.layout import detect_layout
+from colormap_decoder.plugin.engine.figure import read_figure
+
+TOLERANCE_PX = 2.0
+KILAUEA_REGION = "-R254340/280020/2129880/2153640"
+
+
+def render_gmt_bar(folder, grid_path, cmap, horizontal, frame, triangles="", reversed_bar=False,
+                   labels_on_far_side=False, dpi=150, jpeg_quality=None):
+    """The Kilauea grid (6 × 5.5 in, -X1i, its top 1 in below the page's top) and a psscale bar.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The figure (PNG, or JPEG of ``jpeg_quality``).
+    bar_box : tuple
+        The bar's rectangular part as GMT placed it (left, top, right, bottom), pixels.
+    frame_box : tuple
+        The map frame's line centres, pixels.
+    """
+    page_height = 8.5 if horizontal else 7.5
+    if horizontal:
+        x, y, length, width = 1.0, -0.9 - (0.35 if labels_on_far_side else 0), 4.0, 0.25
+        position = f"x{x}i/{y}i+w{length}i/{width}i+h"
+        box_inch = (1.0 + x, page_height - (page_height - 6.5 + y + width), 1.0 + x + length,
+                    page_height - (page_height - 6.5 + y))
+    else:
+        x, y, length, width = 6.4 + (0.5 if labels_on_far_side else 0), 0.0, 5.5, 0.3
+        position = f"x{x}i/{y}i+w{length}i/{width}i"
+        box_inch = (1.0 + x, page_height - (page_height - 6.5 + y + length), 1.0 + x + width,
+                    page_height - (page_height - 6.5 + y))
+    position += triangles + ("+r" if reversed_bar else "") + ("+ma" if labels_on_far_side else "")
+    pen = "" if frame else " --MAP_FRAME_PEN=0p,white@100"
+    run_gmt(folder,
+            f"gmt makecpt -C{cmap} -T0/1500 > bar.cpt",
+            f"gmt set PS_MEDIA 8.5ix{page_height}i",
+            f"gmt grdimage {grid_path} {KILAUEA_REGION} -JX6i/5.5i -Cbar.cpt "
+            f"-X1i -Y{page_height - 6.5}i -P -Baf -BWSne -K > fig.ps",
+            f"gmt psscale -Cbar.cpt -D{position} -Bxaf -O{pen} >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{dpi}")
+    path = folder / "fig.png"
+    if jpeg_quality:
+        from PIL import Image
+
+        path = folder / "fig.jpg"
+        Image.open(folder / "fig.png").convert("RGB").save(path, quality=jpeg_quality)
+    return path, tuple(v * dpi for v in box_inch), (1.0 * dpi, 1.0 * dpi, 7.0 * dpi, 6.5 * dpi)
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    # jet's path through CIELAB bends sharply at its pure blue: colours two runs apart lay
+    # within the "same colour" distance, which was taken for a map coming back to a colour,
+    # and a strong JPEG's noise put the samples there: no bar was found.
+    ("jet, horizontal, no frame, background triangle, JPEG 60",
+     dict(cmap="jet", horizontal=True, frame=False, triangles="+eb", jpeg_quality=60)),
+    # A strong JPEG rings inside the sides of a bar with no outline: the strip's runs started
+    # 2-4 px in, and so did the box. Its sides are now where the colour is half way to the page.
+    ("turbo, horizontal, no frame, reversed, JPEG 60",
+     dict(cmap="turbo", horizontal=True, frame=False, reversed_bar=True, jpeg_quality=60)),
+    # The JPEG bled viridis' yellow (chroma at half resolution) past the black line closing
+    # the bar: the strip ran through the line into the tinted page, 4 px too long.
+    ("viridis, horizontal, frame, reversed, labels on top, JPEG 60",
+     dict(cmap="viridis", horizontal=True, frame=True, reversed_bar=True,
+          labels_on_far_side=True, jpeg_quality=60)),
+    # A black triangle merges with the black line closing the bar: its fitted base landed
+    # 3.5 px out. The bar's colour ends at the line's inner side; the end is half the line's
+    # thickness (the sides' lines) farther.
+    ("rainbow, vertical, frame, black triangle, reversed, JPEG 85",
+     dict(cmap="rainbow", horizontal=False, frame=True, triangles="+eb", reversed_bar=True,
+          jpeg_quality=85)),
+    ("viridis, horizontal, frame, black triangle, JPEG 60",
+     dict(cmap="viridis", horizontal=True, frame=True, triangles="+eb", jpeg_quality=60)),
+    # roma's dark red triangle is ink-dark too (2.1 px out before).
+    ("roma, horizontal, frame, dark triangle, labels on top, PNG",
+     dict(cmap="roma", horizontal=True, frame=True, triangles="+eb", labels_on_far_side=True)),
+    # gray: the map's black bottom edge held a dozen one-colour-across boxes taken for bars,
+    # whose summed area hid the frame (a legend's frame around a bar); the bar's white end
+    # fades into the page (stopped 50 px short at JPEG 60's block steps, then 3 px long): it
+    # is now at its end tick.
+    ("gray, vertical, no frame, labels left, JPEG 60",
+     dict(cmap="gray", horizontal=False, frame=False, labels_on_far_side=True, jpeg_quality=60)),
+    # globe's white high end fades slowly into the page: the fade stopped 55 px short of the
+    # end (10 % of the range lost); the tick marks running on beyond it place the end.
+    ("globe, vertical, no frame, foreground triangle, reversed, labels left, JPEG 85, 100 dpi",
+     dict(cmap="globe", horizontal=False, frame=False, triangles="+e", reversed_bar=True,
+          labels_on_far_side=True, dpi=100, jpeg_quality=85)),
+])
+def test_gmt_psscale_bar_found_and_read(tmp_path, shared_data, name, kwargs):
+    path, truth_box, truth_frame = render_gmt_bar(
+        tmp_path, shared_data / "gmtserver_Kilauea.utm.nc", **kwargs)
+    rgb = read_figure(str(path)).rgb
+    layout = detect_layout(rgb)
+    assert layout.frame is not None, "no frame found"
+    assert np.abs(np.array(layout.frame.box) - truth_frame).max() <= TOLERANCE_PX, \
+        (layout.frame.box, truth_frame)
+    bar = layout.colorbar
+    assert bar is not None, "no colorbar found"
+    assert bar.vertical == (not kwargs["horizontal"])
+    reading = read_figure_face(rgb, layout, want_axes=False).colorbar
+    # The box as the plugin uses it: after the labels were read (a faded end is placed at
+    # its tick marks then).
+    assert np.abs(np.array(bar.box) - truth_box).max() <= TOLERANCE_PX, \
+        (np.round(bar.box, 2), truth_box)
+    assert reading is not None and reading.vmin is not None, "the bar's labels were not read"
+    assert abs(reading.vmin - 0.0) <= 0.005 * 1500 and abs(reading.vmax - 1500.0) <= 0.005 * 1500, \
+        (reading.vmin, reading.vmax)
+    assert reading.flip == kwargs.get("reversed_bar", False)
+
+
+def test_gmt_thick_frame_along_dark_data_found_at_its_centre(tmp_path):
+    """GMT's plain frame at 219 dpi is a 5 px line; along plasma's dark purple (the map's low
+    ground) it is dark on both sides in the ink mask, and three sides were placed at the
+    line's page side, 2.5-2.7 px out. In luma the black line is darker than the data: every
+    side within 2 px of where GMT put the frame (mapproject)."""
+    import rasterio
+    from figures_for_tests import topobathy
+    from rasterio.transform import from_origin
+
+    grid, (west, east, south, north) = topobathy()
+    with rasterio.open(tmp_path / "grid.tif", "w", driver="GTiff", width=grid.shape[1],
+                       height=grid.shape[0], count=1, dtype="float32",
+                       transform=from_origin(west - 360, north, (east - west) / grid.shape[1],
+                                             (north - south) / grid.shape[0])) as dataset:
+        dataset.write(grid.astype("float32"), 1)
+    region = "-124.955252/-122.511347/48.080460/49.727569"
+    projection = "X4.451i/2.748i"
+    dpi = 219
+    run_gmt(tmp_path,
+            "gmt grdconvert grid.tif=gd grid.nc",
+            "gmt makecpt -Cplasma -T-427/2161 -Z > cm.cpt",
+            "gmt set PS_MEDIA 7.051ix4.748i",
+            f"gmt grdimage grid.nc -R{region} -J{projection} -Ccm.cpt -X1i -Y1i -P -Bafg -BWSne "
+            "-K > fig.ps",
+            "gmt psscale -R -J -Ccm.cpt -DJRM+w3.5i/0.2i+o0.5i/0 -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{dpi}")
+    rgb = read_figure(str(tmp_path / "fig.png")).rgb
+    w, e, s, n = (float(v) for v in region.split("/"))
+    cols, rows = gmt_map_to_pixel(tmp_path, region, projection, [(w, n), (e, s)], 1.0, 1.0,
+                                  rgb.shape[0] / dpi, dpi)
+    truth = (cols[0], rows[0], cols[1], rows[1])
+    layout = detect_layout(rgb)
+    assert layout.frame is not None and layout.frame.kind == "plain"
+    assert np.abs(np.array(layout.frame.box) - truth).max() <= TOLERANCE_PX, \
+        (np.round(layout.frame.box, 2), np.round(truth, 2))

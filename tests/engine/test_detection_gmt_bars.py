@@ -122,6 +122,42 @@ def test_gmt_psscale_bar_found_and_read(tmp_path, shared_data, name, kwargs):
     assert reading.flip == kwargs.get("reversed_bar", False)
 
 
+def test_gmt_minus_sign_dropped_by_tesseract_is_restored(tmp_path, shared_data):
+    """GMT's '−45' (a Unicode minus) beside a linear degree frame at 178 dpi: Tesseract reads it
+    '45' with confidence 0 from a clean crop, and the y axis kept 2 of its 3 labels (refused).
+    The label's first glyph is a bar at mid-height: the minus goes back, and every latitude
+    tick lies within a pixel of where GMT put it."""
+    region = "75.85/149.483333/-59.98/-43.686667"
+    projection = "X4.687i/3.408i"
+    dpi = 178
+    # The age grid as a plain (Cartesian) grid: its degrees are written as plain numbers, with
+    # GMT's minus sign and no degree sign.
+    run_gmt(tmp_path,
+            f"gmt grdcut {shared_data / 'gmtserver_age.3.20.nc'} -R{region} -Gcut.nc",
+            "gmt grd2xyz cut.nc -fc > cut.xyz",
+            "gmt xyz2grd cut.xyz -R75.6666666667/149.666666667/-60/-43.6666666667 "
+            "-I0.333333333333 -Gplain.nc -fc")
+    run_gmt(tmp_path,
+            "gmt makecpt -Cjet -T0/150 > age.cpt",
+            "gmt set PS_MEDIA 6.68ix6.21i",
+            f"gmt grdimage plain.nc -R{region} -J{projection} "
+            "-Cage.cpt -X1i -Y1.8i -P -Bafg -BWSne -K > fig.ps",
+            "gmt psscale -R -J -Cage.cpt -DJBC+w4i/0.2i+o0/0.5i+h -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{dpi}")
+    rgb = read_figure(str(tmp_path / "fig.png")).rgb
+    layout = detect_layout(rgb)
+    reading = read_figure_face(rgb, layout)
+    axis = reading.y_axis
+    assert axis is not None and axis.fit is not None, axis and axis.problem
+    values = sorted(label.value for label in axis.kept)
+    assert values == [-55.0, -50.0, -45.0], [(label.text, label.value) for label in axis.labels]
+    west = float(region.split("/")[0])
+    _, rows = gmt_map_to_pixel(tmp_path, region, projection, [(west, v) for v in values],
+                               1.0, 1.8, rgb.shape[0] / dpi, dpi)
+    fitted = np.array([axis.fit.position_of(v) for v in values])
+    assert np.abs(fitted - rows).max() <= 1.0, (fitted, rows)
+
+
 def test_gmt_thick_frame_along_dark_data_found_at_its_centre(tmp_path):
     """GMT's plain frame at 219 dpi is a 5 px line; along plasma's dark purple (the map's low
     ground) it is dark on both sides in the ink mask, and three sides were placed at the
@@ -157,3 +193,4 @@ def test_gmt_thick_frame_along_dark_data_found_at_its_centre(tmp_path):
     assert layout.frame is not None and layout.frame.kind == "plain"
     assert np.abs(np.array(layout.frame.box) - truth).max() <= TOLERANCE_PX, \
         (np.round(layout.frame.box, 2), np.round(truth, 2))
+

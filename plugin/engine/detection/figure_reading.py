@@ -377,7 +377,9 @@ class _Reader:
         if key not in self.cache:
             if self.progress is not None and self.progress(self.fraction):
                 raise InterruptedError("Cancelled.")
-            text = restore_decimal_point(self._read_with_superscript(label), label.members)
+            text = restore_minus_sign(
+                restore_decimal_point(self._read_with_superscript(label), label.members),
+                label.members)
             parsed = parse_label(text)
             if parsed is not None and characters_missing(text, label.members):
                 # Tesseract dropped a character ('150' read as '15', '-20' as '20', '15°S' as
@@ -1095,6 +1097,48 @@ def restore_decimal_point(text, members) -> str:
     if not (before[-1:].isdigit() and after[:1].isdigit()):
         return text
     return f"{before}.{after}"
+
+
+def restore_minus_sign(text, members) -> str:
+    """A leading minus sign Tesseract dropped, put back where the label's glyphs show it.
+
+    Tesseract reads GMT's '−45' (a Unicode minus, a short bar before the digits) as '45' now
+    and then, on a clean crop, with confidence 0. The glyphs say it was there: the first
+    glyph is a bar (at least one and a half times as wide as tall, at most a third of the
+    label's height) with its centre in the middle third of the label's height (a hyphen or
+    minus; an underscore sits on the baseline, a degree sign is raised), and the text starts
+    with a digit and has exactly one character per glyph but that one. Then '-' goes in
+    front.
+
+    Parameters
+    ----------
+    text : str
+        Tesseract's reading.
+    members : list of tuple or None
+        The label's glyph boxes (col0, row0, col1, row1).
+
+    Returns
+    -------
+    str
+    """
+    if not members or len(members) < 2:
+        return text
+    characters = text.replace(" ", "")
+    if not characters or not characters[0].isdigit():
+        return text
+    glyphs = sorted(members, key=lambda box: box[0])
+    top, bottom = min(box[1] for box in glyphs), max(box[3] for box in glyphs)
+    height = bottom - top
+    col0, row0, col1, row1 = glyphs[0]
+    centre = 0.5 * (row0 + row1)
+    if not (col1 - col0 >= 1.5 * (row1 - row0) and row1 - row0 <= height / 3
+            and top + height / 3 <= centre <= bottom - height / 3):
+        return text
+    # The rest: exactly one character per other glyph (more characters: the bar may have been
+    # read as a digit, or digits touch; either way the reading is left to the tick fit).
+    if len(characters) != len(glyphs) - 1:
+        return text
+    return "-" + text
 
 
 def _raised_split(members):

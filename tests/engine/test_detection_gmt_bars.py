@@ -1,5 +1,5 @@
-"""GMT figures read from their pixels: psscale bars of every look, and axis labels Tesseract
-misreads.
+"""GMT figures read from their pixels: psscale bars of every look, frames plain and fancy, and
+axis labels Tesseract misreads.
 
 Each figure is drawn by GMT (``grdimage`` + ``psscale``, rasterised by Ghostscript through
 ``psconvert``), some saved as JPEG at quality 60 or 85, and checked against GMT's own geometry:
@@ -194,3 +194,41 @@ def test_gmt_thick_frame_along_dark_data_found_at_its_centre(tmp_path):
     assert np.abs(np.array(layout.frame.box) - truth).max() <= TOLERANCE_PX, \
         (np.round(layout.frame.box, 2), np.round(truth, 2))
 
+
+def test_gmt_fancy_frame_band_places_the_ticks(tmp_path, shared_data):
+    """GMT's fancy frame (its default on geographic maps) draws no tick marks: its chequered
+    band turns at every tick. Mercator at 129 dpi, JPEG quality 63: the labels were placed by
+    their text boxes (with a warning that they may be off). Now the band's turns place them,
+    and both axes' fits put every kept label's value within half a pixel of where GMT put
+    its tick (mapproject)."""
+    from PIL import Image
+
+    region, projection, dpi = "-60/-20/-40/0", "M4.5i", 129
+    run_gmt(tmp_path,
+            "gmt makecpt -Cviridis -T0/180 > age.cpt",
+            "gmt set PS_MEDIA 7ix7.5i MAP_FRAME_TYPE fancy",
+            f"gmt grdimage {shared_data / 'gmtserver_age.3.20.nc'} -R{region} -J{projection} "
+            "-Cage.cpt -X1i -Y1.8i -P -Baf -BWSne -K > fig.ps",
+            "gmt psscale -R -J -Cage.cpt -DJBC+w4i/0.2i+o0/0.5i+h -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{dpi}")
+    Image.open(tmp_path / "fig.png").convert("RGB").save(tmp_path / "fig.jpg", quality=63)
+    rgb = read_figure(str(tmp_path / "fig.jpg")).rgb
+    layout = detect_layout(rgb)
+    assert layout.frame is not None and layout.frame.kind == "fancy"
+    reading = read_figure_face(rgb, layout)
+    page_height = rgb.shape[0] / dpi
+    west, south = (float(v) for v in region.split("/")[::2])
+    for axis, name in ((reading.x_axis, "x"), (reading.y_axis, "y")):
+        assert axis is not None and axis.fit is not None, (name, axis and axis.problem)
+        assert len(axis.kept) >= 3
+        points = [(label.value, south) if name == "x" else (west, label.value)
+                  for label in axis.kept]
+        cols, rows = gmt_map_to_pixel(tmp_path, region, projection, points, 1.0, 1.8,
+                                      page_height, dpi)
+        truth = cols if name == "x" else rows
+        # Where the axis' fit puts each value: the GCPs' positions.
+        found = np.array([axis.fit.position_of(label.value) for label in axis.kept])
+        assert np.abs(found - truth).max() <= 0.5, (name, found, truth)
+        # The labels away from the corners are placed by the band's turns.
+        assert sum(label.tick_position is not None for label in axis.kept) >= 3, \
+            (name, [(label.text, label.tick_position) for label in axis.kept])

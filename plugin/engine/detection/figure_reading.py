@@ -21,6 +21,7 @@ from .ticks import (
     TickLabel,
     attach_tick_marks,
     box_sides,
+    find_band_transitions,
     find_grid_lines,
     find_tick_marks,
     fit_ticks,
@@ -667,6 +668,18 @@ class _Reader:
                                     f"{turned.problem.split(' on the ')[0]}")
         return reading
 
+    def _fancy_band(self, side):
+        """The turns of a GMT fancy frame's band beside ``side`` when it is one of the fancy
+        frame's sides, outward (:func:`.ticks.find_band_transitions`); else empty."""
+        frame = self.layout.frame
+        if frame is None or frame.kind != "fancy" or side.inward:
+            return np.zeros(0)
+        left, top, right, bottom = frame.box
+        position = {"left": left, "right": right, "top": top, "bottom": bottom}[side.name]
+        if abs(side.position - position) > 0.5:
+            return np.zeros(0)
+        return find_band_transitions(self.lum, self.page, side, self.layout.max_thickness)
+
     def _place_and_fit(self, reading, side, allow_log, cylindrical):
         """Tick marks (or grid lines) attached to a reading's labels, and their fit."""
         labels = reading.labels
@@ -677,7 +690,11 @@ class _Reader:
         # Tick marks drawn inward stand on the map: found in its ink, not by the page's luma.
         over_map = side.inward or (self.over_map is not None and self.over_map[1] is not None
                                    and self._on_map(side))
-        if over_map:
+        band = self._fancy_band(side)
+        if band.size >= 3:
+            # A GMT fancy frame: its chequered band turns exactly at the ticks.
+            ticks, snapped, offset = band, True, 0.0
+        elif over_map:
             ticks, lengths = find_tick_marks(self._over_map_dark(), side, thickness)
             snapped, offset = False, 0.0
         else:

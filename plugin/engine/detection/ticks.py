@@ -148,6 +148,65 @@ def find_tick_marks(dark, side, line_thickness=2.0, max_length=None, lum=None,
     return np.array(positions), np.array(lengths, int)
 
 
+def find_band_transitions(lum, page, side, max_thickness) -> np.ndarray:
+    """Tick positions along a side of a GMT "fancy" frame: where its chequered band turns.
+
+    Outside the map's edge (``side``, the band's inner line) the band alternates dark and
+    light blocks, one per frame interval: every turn is a tick, placed exactly by GMT and
+    drawn with straight, anti-aliased ends. The rows (columns) of the band just outward of
+    the inner line, each part dark and part light along the side, are averaged; each turn is
+    where that mean crosses half way between its dark and light levels, to a fraction of a
+    pixel. The corner squares (a band's width from each end) are left out.
+
+    Parameters
+    ----------
+    lum : ndarray of float (rows, cols)
+    page : float
+        The page's luma.
+    side : Side
+        A side of the frame's inner box (the map's edge), outward towards the band.
+    max_thickness : int
+        Thickest line expected, pixels (the band is searched within six times it).
+
+    Returns
+    -------
+    ndarray of float
+        Turn positions along the side (pixel coordinates), or empty when no band is there.
+    """
+    image = lum if side.horizontal else lum.T
+    n_across, n_along = image.shape
+    reach = 6 * max_thickness
+    lo = int(max(np.ceil(side.start + reach), 0))
+    hi = int(min(np.floor(side.end - reach), n_along))
+    if hi - lo < 20:
+        return np.zeros(0)
+    rows = int(np.floor(side.position)) + side.outward * np.arange(1, reach + 1)
+    rows = rows[(rows >= 0) & (rows < n_across)]
+    if rows.size < 3:
+        return np.zeros(0)
+    dark = image[rows, lo:hi] < 0.5 * page
+    fractions = dark.mean(axis=1)
+    turns = np.abs(np.diff(dark.astype(np.int8), axis=1)).sum(axis=1)
+    banded = (fractions > 0.2) & (fractions < 0.8) & (turns >= 4)
+    if not banded.any():
+        return np.zeros(0)
+    first = int(np.argmax(banded))
+    last = first
+    while last + 1 < banded.size and banded[last + 1]:
+        last += 1
+    if last - first >= 3:
+        first, last = first + 1, last - 1  # the band's anti-aliased edge rows
+    profile = image[rows[first:last + 1], lo:hi].mean(axis=0)
+    dark_level, light_level = np.percentile(profile, 5), np.percentile(profile, 95)
+    if light_level - dark_level < 0.3 * page:
+        return np.zeros(0)
+    half = 0.5 * (dark_level + light_level)
+    above = profile >= half
+    index = np.flatnonzero(above[1:] != above[:-1])
+    share = (half - profile[index]) / (profile[index + 1] - profile[index])
+    return lo + index + 0.5 + share
+
+
 def _darkness_centroid(image, page, rows, start, end, fallback) -> float:
     """Centroid along a side of a tick mark's darkness (0 page, 1 ink) over its own rows
     (not the one against the side's line nor its tip), from one column before its dark run

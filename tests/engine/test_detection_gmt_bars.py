@@ -94,6 +94,11 @@ def render_gmt_bar(folder, grid_path, cmap, horizontal, frame, triangles="", rev
     # is now at its end tick.
     ("gray, vertical, no frame, labels left, JPEG 60",
      dict(cmap="gray", horizontal=False, frame=False, labels_on_far_side=True, jpeg_quality=60)),
+    # At 300 dpi GMT's outline is 8 px: the check that a box's end line does not run on past
+    # its corners looked inside the long sides' own lines and dropped the outlined box; the
+    # strip through turbo's dark ends to the outline's outer side (3.5 px out) was kept.
+    ("turbo, horizontal, frame, 300 dpi",
+     dict(cmap="turbo", horizontal=True, frame=True, dpi=300)),
     # globe's white high end fades slowly into the page: the fade stopped 55 px short of the
     # end (10 % of the range lost); the tick marks running on beyond it place the end.
     ("globe, vertical, no frame, foreground triangle, reversed, labels left, JPEG 85, 100 dpi",

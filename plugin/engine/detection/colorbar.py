@@ -190,7 +190,8 @@ def find_colorbars(rgb, rectangles, page_rgb=None, strips=None, dark=None,
     list of ColorbarDetection
     """
     found = [evidence for evidence in (colorbar_evidence(rgb, r, page_rgb) for r in rectangles
-                                       if dark is None or not _end_runs_on(dark, r))
+                                       if dark is None or not _end_runs_on(dark, r,
+                                                                           max_thickness))
              if evidence is not None]
     if strips is None and page_rgb is not None:
         strips = find_colour_strips(rgb, page_rgb, dark=dark, max_thickness=max_thickness)
@@ -200,9 +201,11 @@ def find_colorbars(rgb, rectangles, page_rgb=None, strips=None, dark=None,
             # An outline drawn around a bar and its triangles closes somewhere on the
             # triangles' slanted sides: the strip knows where the rectangle ends.
             found = [bar for bar in found if not _overlap_share(bar.box, box) > 0.8]
-        elif any(_same_box(box, bar.box, 3.0) for bar in found):
-            # An outlined bar is also a strip just inside its outline: the outline's centre
-            # is where the renderer put the bar's edge, so the outlined box stays.
+        elif any(_same_box(box, bar.box, max(3.0, 0.5 * max_thickness)) for bar in found):
+            # An outlined bar is also a strip just inside its outline (or through it to its
+            # outer side, where the colormap's end is as dark as the line: GMT's 8 px outline
+            # at 300 dpi around turbo's dark ends): the outline's centre is where the
+            # renderer put the bar's edge, so the outlined box stays.
             continue
         evidence = colorbar_evidence(rgb, strip.rectangle, page_rgb)
         if evidence is not None and evidence.vertical == strip.vertical:
@@ -225,7 +228,7 @@ def _inside(box, other, margin):
             and box[1] >= other[1] - margin and box[3] <= other[3] + margin)
 
 
-def _end_runs_on(dark, rectangle, reach=3):
+def _end_runs_on(dark, rectangle, max_thickness=4, reach=3):
     """Whether a line closing an end of an elongated box runs on past both its corners.
 
     A bar's own outline turns at its corners (a tick may stick out on one side); a box whose
@@ -235,16 +238,37 @@ def _end_runs_on(dark, rectangle, reach=3):
     mask = dark if horizontal_end else dark.T
     left, top, right, bottom = rectangle.as_tuple()
     low, high = (left, right) if horizontal_end else (top, bottom)
-    for position in ((top, bottom) if horizontal_end else (left, right)):
+    ends = (top, bottom) if horizontal_end else (left, right)
+    # Past the long sides' own lines (GMT's outline is 8 px at 300 dpi): half their thickness,
+    # measured across each on the bar's middle.
+    middle = mask[int(np.clip(0.5 * (ends[0] + ends[1]), 0, mask.shape[0] - 1))]
+    outside = [min(_half_run(middle, int(np.floor(side))), max_thickness // 2)
+               for side in (low, high)]
+    for position in ends:
         row = int(np.floor(position))
         if row < 0 or row >= mask.shape[0]:
             continue
         rows = mask[max(row - 1, 0):row + 2]
-        before = rows[:, max(int(np.floor(low)) - reach - 1, 0):max(int(np.floor(low)) - 1, 0)]
-        after = rows[:, int(np.ceil(high)) + 1:int(np.ceil(high)) + reach + 1]
+        first = int(np.floor(low)) - outside[0]
+        before = rows[:, max(first - reach - 1, 0):max(first - 1, 0)]
+        last = int(np.ceil(high)) + outside[1]
+        after = rows[:, last + 1:last + reach + 1]
         if before.size and after.size and before.any(axis=0).all() and after.any(axis=0).all():
             return True
     return False
+
+
+def _half_run(line, index):
+    """Half the length (whole pixels, rounded down) of the run of True through ``line[index]``
+    beyond its middle pixel; 0 when that pixel is False or out of the line."""
+    if not 0 <= index < line.size or not line[index]:
+        return 0
+    start, end = index, index
+    while start > 0 and line[start - 1]:
+        start -= 1
+    while end < line.size - 1 and line[end + 1]:
+        end += 1
+    return (end - start + 1) // 2
 
 
 def _same_box(a, b, tolerance):

@@ -237,3 +237,89 @@ def test_gmt_fancy_frame_band_places_the_ticks(tmp_path, shared_data):
         # The labels away from the corners are placed by the band's turns.
         assert sum(label.tick_position is not None for label in axis.kept) >= 3, \
             (name, [(label.text, label.tick_position) for label in axis.kept])
+
+
+def test_gmt_degree_sign_is_no_exponent(tmp_path, shared_data):
+    """GMT's latitude labels at 197 dpi ('-20°', a raised ring after the digits): read whole as
+    '-20°', but the ring, raised and smaller, was read alone as '8' and the label taken for
+    -20^8 (an exponent, as on log colorbars): all seven latitudes were lost. A reading with a
+    degree sign keeps it; the seven latitudes fit Mercator within a pixel of mapproject."""
+    region, projection, dpi = "-25.8/-3.866667/-57.956667/11.29", "M2.128i", 197
+    run_gmt(tmp_path,
+            "gmt makecpt -Cplasma -T0/150 > age.cpt",
+            "gmt set PS_MEDIA 9ix10i MAP_FRAME_TYPE fancy",
+            f"gmt grdimage {shared_data / 'gmtserver_age.3.20.nc'} -R{region} -J{projection} "
+            "-Cage.cpt -X1i -Y1i -P -Baf -BWSne -K > fig.ps",
+            "gmt psscale -R -J -Cage.cpt -DJRM+w3.5i/0.2i+o0.5i/0 -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{dpi}")
+    rgb = read_figure(str(tmp_path / "fig.png")).rgb
+    layout = detect_layout(rgb)
+    axis = read_figure_face(rgb, layout).y_axis
+    assert axis is not None and axis.fit is not None, axis and axis.problem
+    values = sorted(label.value for label in axis.kept)
+    assert values == [-50.0, -40.0, -30.0, -20.0, -10.0, 0.0, 10.0], \
+        [(label.text, label.value) for label in axis.labels]
+    west = float(region.split("/")[0])
+    _, rows = gmt_map_to_pixel(tmp_path, region, projection, [(west, v) for v in values],
+                               1.0, 1.0, rgb.shape[0] / dpi, dpi)
+    fitted = np.array([axis.fit.position_of(v) for v in values])
+    assert np.abs(fitted - rows).max() <= 1.0, (fitted, rows)
+
+
+@pytest.mark.parametrize("dpi", [150, 250])
+def test_gmt_bar_close_below_the_map_leaves_the_x_labels_to_the_axis(tmp_path, shared_data,
+                                                                       dpi):
+    """A horizontal psscale 0.4 in below the frame: the map's x labels stand nearer to the bar's
+    top outline than to the frame. They were read as the bar's top-side labels (the bar's
+    labels are below it) and claimed by it, and the x axis kept its 2 corner labels (refused).
+    Only the side read as the bar's is its: all six x labels are the axis', within half a
+    pixel of GMT's placement."""
+    run_gmt(tmp_path,
+            "gmt makecpt -Cviridis -T0/1500 > bar.cpt",
+            "gmt set PS_MEDIA 8ix7.5i",
+            f"gmt grdimage {shared_data / 'gmtserver_Kilauea.utm.nc'} {KILAUEA_REGION} "
+            "-JX5i/4i -Cbar.cpt -X1i -Y2i -P -Baf -BWSne -K > fig.ps",
+            "gmt psscale -R -J -Cbar.cpt -DJBC+w4i/0.2i+o0/0.4i+h -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{dpi}")
+    rgb = read_figure(str(tmp_path / "fig.png")).rgb
+    layout = detect_layout(rgb)
+    reading = read_figure_face(rgb, layout)
+    assert reading.colorbar is not None and reading.colorbar.vmax == pytest.approx(1500, abs=7.5)
+    axis = reading.x_axis
+    assert axis is not None and axis.fit is not None, axis and axis.problem
+    values = sorted(label.value for label in axis.kept)
+    assert values == [255000.0, 260000.0, 265000.0, 270000.0, 275000.0, 280000.0], \
+        [(label.text, label.value) for label in axis.labels]
+    # -JX5i over 254340..280020 m, the map 1 in from the page's left.
+    truth = (1.0 + (np.array(values) - 254340.0) / 25680.0 * 5.0) * dpi
+    fitted = np.array([axis.fit.position_of(v) for v in values])
+    assert np.abs(fitted - truth).max() <= 0.5, (fitted, truth)
+
+
+def test_gmt_map_edge_is_no_grid_line_for_a_label(tmp_path, shared_data):
+    """72 dpi, JPEG 60: the y labels' tick marks touch their labels and are not found, so grid
+    lines were looked for; an edge in the map's colours half a label's height from the bottom
+    label was taken for its line, and the other labels were moved by the same offset: every
+    latitude 2.5-3.6 px off, silently. A label stands centred on its line: farther than 0.35
+    of its height is no line of it. Every y tick within a pixel of GMT's placement."""
+    from PIL import Image
+
+    dpi = 72
+    run_gmt(tmp_path,
+            "gmt makecpt -Cviridis -T0/1500 > bar.cpt",
+            "gmt set PS_MEDIA 7.5ix7.8i",
+            f"gmt grdimage {shared_data / 'gmtserver_Kilauea.utm.nc'} {KILAUEA_REGION} "
+            "-JX4.5i/4.16i -Cbar.cpt -X1i -Y1.8i -P -Baf -BWSne -K > fig.ps",
+            "gmt psscale -R -J -Cbar.cpt -DJBC+w4i/0.2i+o0/0.5i+h -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{dpi}")
+    Image.open(tmp_path / "fig.png").convert("RGB").save(tmp_path / "fig.jpg", quality=60)
+    rgb = read_figure(str(tmp_path / "fig.jpg")).rgb
+    layout = detect_layout(rgb)
+    axis = read_figure_face(rgb, layout).y_axis
+    assert axis is not None and axis.fit is not None, axis and axis.problem
+    values = np.array(sorted(label.value for label in axis.kept))
+    assert len(values) == 5
+    # -JX.../4.16i over 2129880..2153640 m, the map's bottom 1.8 in above the page's.
+    truth = rgb.shape[0] - (1.8 + (values - 2129880.0) / 23760.0 * 4.16) * dpi
+    fitted = np.array([axis.fit.position_of(v) for v in values])
+    assert np.abs(fitted - truth).max() <= 1.0, (fitted, truth)

@@ -34,6 +34,9 @@ MIN_KEPT_LABELS = 3
 MIN_KEPT_SHARE = 0.6
 #: A colorbar label this close (pixels) to the bar's end is the end's value.
 END_LABEL_PIXELS = 1.0
+#: Farthest a grid line may be from a label's centre, as a share of the text's height, for the
+#: label to be placed by it.
+GRID_LINE_LABEL_SHARE = 0.35
 #: Largest tick-fit residual (pixels) accepted for georeferencing: more means a misplaced label.
 MAX_GEOREFERENCING_RESIDUAL_PX = 2.0
 #: Largest residual (pixels) of a colorbar label kept by the fit (a label farther off is dropped
@@ -148,6 +151,8 @@ class _Reader:
         self.text_height = float(np.median(heights)) if heights.size else 10.0
         self.cache = {}
         self.claimed = set()
+        # Pixel boxes of colorbars whose labels were read and fitted (read_figure_face).
+        self.bars_read = set()
         # Text over the map (inside the frame), found when first asked for (over_map_labels).
         self.over_map = None
 
@@ -186,10 +191,13 @@ class _Reader:
                     0.3 * (label.height if side.horizontal else label.width):
                 continue
             # Another box claims a label nearer to it; not a box holding the owner (the map
-            # frame around a legend's bar).
+            # frame around a legend's bar), nor a colorbar whose labels were read already
+            # (they are claimed: what else is near it is not its, e.g. the map's x labels
+            # just above a bar placed close below the map).
             if 0 <= gap <= reach and along_ok and not any(
                     _gap(label.box(), other) < gap for other in self._boxes()
-                    if other != owner and not _holds(other, owner)):
+                    if other != owner and not _holds(other, owner)
+                    and other not in self.bars_read):
                 found.append((gap, label))
         if not found:
             return []
@@ -400,6 +408,10 @@ class _Reader:
                                     box[3] - row0), self.page)
 
         text, _ = read_label(crop(label.box()))
+        if any(mark in text for mark in "°'′″\""):
+            # Degrees, minutes, seconds: the raised ring or primes are no exponent (GMT's
+            # '-20°' at 197 dpi: its ring read alone as '8' made it -20^8).
+            return text
         members = label.members or [label.box()]
         base, raised = _raised_split(members)
         if not raised:
@@ -716,8 +728,20 @@ class _Reader:
             # 0.15 of its height high), and the mean of both kept half that bias.
             lines = find_grid_lines(self.rgb, self.layout.frame.box,
                                     "x" if side.horizontal else "y")
-            _attach_grid_lines(labels, lines + self.layout.snap_offset, tolerance,
+            before = [(label.tick_position, label.tick_only) for label in labels]
+            # A label stands centred on its line (its ink ~0.15 of its height off): a "line"
+            # farther away is an edge in the map's colours (GMT's 72 dpi Kilauea map: one at
+            # half a label's height from the bottom label moved every label 2.5 px).
+            _attach_grid_lines(labels, lines + self.layout.snap_offset,
+                               min(tolerance, max(2.0, GRID_LINE_LABEL_SHARE * self.text_height)),
                                self.text_height)
+            offsets = [label.tick_position - label.label_position
+                       for label, (tick, _) in zip(labels, before)
+                       if label.tick_position is not None and label.tick_position != tick]
+            if offsets and np.ptp(offsets) > max(1.5, 0.25 * self.text_height):
+                # The lines disagree on where text sits on them: not all of them are lines.
+                for label, (tick, tick_only) in zip(labels, before):
+                    label.tick_position, label.tick_only = tick, tick_only
             _place_by_the_others(labels)
         if not snapped:
             weigh_marks_and_labels(labels, allow_log)
@@ -1323,8 +1347,12 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                                          ocr=want_colorbar)
             if best is None or len(candidate.kept) > len(best.kept):
                 best = candidate
-            # The bar's labels are never an axis' labels (a bar beside the map is near its side).
-            reader.claimed.update(tuple(label.box) for label in candidate.labels)
+        # The bar's labels are never an axis' labels (a bar beside the map is near its side).
+        # Only the side read as the bar's: the other side of a bar close below the map holds
+        # the map's own x labels (GMT's psscale 0.4 in below the frame), which stay the axis'.
+        reader.claimed.update(tuple(label.box) for label in best.labels)
+        if best.fit is not None:
+            reader.bars_read.add(bar.pixel_box())
         if want_colorbar:
             if best.fit is None and _fit_end_labels(best, bar):
                 reading.messages.append(

@@ -501,7 +501,7 @@ def render_gmt(rng, grids, folder, index):
         extent, crs = (mx0, mx1, my0, my1), proj
     else:
         extent, crs = region, grid.crs
-    bar_box = None  # psscale's box is not computed: its error is not reported
+    bar_box = gmt_bar_box(frame_box, horizontal, dpi)
     path = save_png_or_jpeg(work / "fig.png", folder / f"figure{index}", jpeg)
     return Truth(path, f"GMT {choice} {grid.name} {cmap_name}{'_r' if reversed_ else ''} "
                  f"{'h' if horizontal else 'v'}bar {dpi}dpi {'jpeg' + str(jpeg) if jpeg else 'png'}"
@@ -510,6 +510,18 @@ def render_gmt(rng, grids, folder, index):
                  # grdimage draws one image pixel per node, which Ghostscript scales up.
                  "nearest",
                  gcp_crs=grid.crs)
+
+
+def gmt_bar_box(frame_box, horizontal, dpi):
+    """Where psscale put the bar (left, top, right, bottom), pixels: ``-DJBC+w4i/0.2i+o0/0.5i``
+    centres a 4 × 0.2 in bar 0.5 in below the map's edge, ``-DJRM+w3.5i/0.2i+o0.5i/0`` a
+    3.5 × 0.2 in bar 0.5 in right of it (from the map's edge, a fancy frame's inner line)."""
+    left, top, right, bottom = frame_box
+    if horizontal:
+        middle = 0.5 * (left + right)
+        return (middle - 2.0 * dpi, bottom + 0.5 * dpi, middle + 2.0 * dpi, bottom + 0.7 * dpi)
+    middle = 0.5 * (top + bottom)
+    return (right + 0.5 * dpi, middle - 1.75 * dpi, right + 0.7 * dpi, middle + 1.75 * dpi)
 
 
 #: Ocean regions of the age grid (west, south, east, north: the frame's lower-left and
@@ -571,7 +583,8 @@ def render_gmt_converging(rng, grids, work, folder, index, choice):
     return Truth(path, f"GMT {choice} age {cmap_name}{'_r' if reversed_ else ''} "
                  f"{'h' if horizontal else 'v'}bar {dpi}dpi {'jpeg' + str(jpeg) if jpeg else 'png'}"
                  f"{' grid' if 'g' in frame.split()[0] else ''}",
-                 frame_box, None, (mx0, mx1, my0, my1), proj, grid, (vmin, vmax), None, "nearest",
+                 frame_box, gmt_bar_box(frame_box, horizontal, dpi), (mx0, mx1, my0, my1), proj,
+                 grid, (vmin, vmax), None, "nearest",
                  gcp_crs="EPSG:4326", affine_expected=False)
 
 

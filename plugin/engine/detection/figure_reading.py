@@ -34,6 +34,9 @@ MIN_KEPT_LABELS = 3
 MIN_KEPT_SHARE = 0.6
 #: A colorbar label this close (pixels) to the bar's end is the end's value.
 END_LABEL_PIXELS = 1.0
+#: Tallest a raised glyph read as a degree sign (or minute, second marks) may be, as a share of
+#: the label's digits: a degree ring is 0.4-0.45 of them, a superscript digit 0.8.
+DEGREE_MARK_SHARE = 0.6
 #: Farthest a grid line may be from a label's centre, as a share of the text's height, for the
 #: label to be placed by it.
 GRID_LINE_LABEL_SHARE = 0.35
@@ -151,8 +154,9 @@ class _Reader:
         self.text_height = float(np.median(heights)) if heights.size else 10.0
         self.cache = {}
         self.claimed = set()
-        # Pixel boxes of colorbars whose labels were read and fitted (read_figure_face).
-        self.bars_read = set()
+        # Pixel boxes of colorbars whose labels were read and fitted (read_figure_face), with
+        # the side they were read on.
+        self.bars_read = {}
         # Text over the map (inside the frame), found when first asked for (over_map_labels).
         self.over_map = None
 
@@ -191,13 +195,14 @@ class _Reader:
                     0.3 * (label.height if side.horizontal else label.width):
                 continue
             # Another box claims a label nearer to it; not a box holding the owner (the map
-            # frame around a legend's bar), nor a colorbar whose labels were read already
-            # (they are claimed: what else is near it is not its, e.g. the map's x labels
-            # just above a bar placed close below the map).
+            # frame around a legend's bar), nor a colorbar beyond this side whose labels were
+            # read on its far side (they are claimed: a label between the side and the bar is
+            # the side's, e.g. the map's x labels just above a bar close below the map).
             if 0 <= gap <= reach and along_ok and not any(
                     _gap(label.box(), other) < gap for other in self._boxes()
                     if other != owner and not _holds(other, owner)
-                    and other not in self.bars_read):
+                    and not _between_side_and_bar(label, side, other,
+                                                  self.bars_read.get(other))):
                 found.append((gap, label))
         if not found:
             return []
@@ -408,10 +413,6 @@ class _Reader:
                                     box[3] - row0), self.page)
 
         text, _ = read_label(crop(label.box()))
-        if any(mark in text for mark in "°'′″\""):
-            # Degrees, minutes, seconds: the raised ring or primes are no exponent (GMT's
-            # '-20°' at 197 dpi: its ring read alone as '8' made it -20^8).
-            return text
         members = label.members or [label.box()]
         base, raised = _raised_split(members)
         if not raised:
@@ -423,6 +424,13 @@ class _Reader:
                     lum, (label.col0 - col0, label.row0 - row0, label.col1 - col0,
                           label.row1 - row0), self.page)])
         if not raised or not base or min(m[0] for m in raised) < max(m[2] for m in base) - 1:
+            return text
+        if any(mark in text for mark in "°'′″\"") and \
+                max(m[3] - m[1] for m in raised) <= DEGREE_MARK_SHARE * max(m[3] - m[1]
+                                                                        for m in base):
+            # A degree ring (or primes) read as such, small: no exponent (GMT's '-20°' at
+            # 197 dpi: its ring read alone as '8' made it -20^8). A raised digit is taller
+            # (matplotlib's 10⁰, 0.8 of the base, which Tesseract reads as '10°').
             return text
         base_text, _ = read_label(crop(_union(base)))
         exponent_text, _ = read_label(crop(_union(raised)))
@@ -1273,6 +1281,24 @@ def _without_lines(ink, length):
     return ink & ~lines
 
 
+def _between_side_and_bar(label, side, bar_box, labels_side) -> bool:
+    """Whether a label stands between a side and a colorbar beyond it (outward, facing it
+    along the side) whose labels were read on its far side; False when they were not read."""
+    if labels_side is None:
+        return False
+    col0, row0, col1, row1 = bar_box
+    cx, cy = label.centre
+    if labels_side != side.name:
+        return False  # its labels face this side: what stands between is theirs to claim
+    if side.horizontal:
+        if not col0 <= cx <= col1:
+            return False
+        return side.position < cy < row0 if side.outward > 0 else row1 < cy < side.position
+    if not row0 <= cy <= row1:
+        return False
+    return side.position < cx < col0 if side.outward > 0 else col1 < cx < side.position
+
+
 def _gap(box, other):
     """Distance between two pixel boxes (0 when they touch or overlap)."""
     dx = max(other[0] - box[2], box[0] - other[2], 0)
@@ -1336,8 +1362,9 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
             reader.over_map_labels()
         if _faded_ends_to_marks(reader.lum, layout.dark, bar, layout.page_rgb, rgb):
             reading.messages.append(
-                "The colorbar fades into the page's colour at an end, which shows no edge: its "
-                "tick marks beyond the faded colours are taken as part of it.")
+                "The colorbar fades into the page's colour at an end, which shows no edge: "
+                "that end is placed at its outermost tick mark, where the marks running on "
+                "beyond the faded colours end (a bar's ticks never lie beyond its ends).")
         sides = box_sides(bar.box)
         names = ("right", "left") if bar.vertical else ("bottom", "top")
         best = None
@@ -1352,7 +1379,7 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
         # the map's own x labels (GMT's psscale 0.4 in below the frame), which stay the axis'.
         reader.claimed.update(tuple(label.box) for label in best.labels)
         if best.fit is not None:
-            reader.bars_read.add(bar.pixel_box())
+            reader.bars_read[bar.pixel_box()] = best.side
         if want_colorbar:
             if best.fit is None and _fit_end_labels(best, bar):
                 reading.messages.append(
@@ -1363,8 +1390,8 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
             if best.fit is not None and _faded_ends_to_ticks(rgb, bar, best, layout.page_rgb):
                 reading.messages.append(
                     "The colorbar fades into the page's colour at an end, which shows no edge: "
-                    "that end is placed at its end tick, a few pixels inside the fade's "
-                    "extrapolation.")
+                    "that end is placed at its outermost tick, a few pixels inside where the "
+                    "fade was extrapolated to (GMT annotates a bar's ends).")
             reading.colorbar = _colorbar_values(best, bar, layout.snap_offset)
             if over_map and best.fit is not None:
                 # The bar, its tick marks and its labels are one block of no data on the map.

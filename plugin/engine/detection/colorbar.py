@@ -261,13 +261,9 @@ def _end_runs_on(dark, rectangle, max_thickness=4, reach=3):
 def _half_run(line, index):
     """Half the length (whole pixels, rounded down) of the run of True through ``line[index]``
     beyond its middle pixel; 0 when that pixel is False or out of the line."""
-    if not 0 <= index < line.size or not line[index]:
+    start, end = _run_bounds(line, index)
+    if start is None:
         return 0
-    start, end = index, index
-    while start > 0 and line[start - 1]:
-        start -= 1
-    while end < line.size - 1 and line[end + 1]:
-        end += 1
     return (end - start + 1) // 2
 
 
@@ -709,15 +705,8 @@ def _dark_triangle_base(image, dark, sides, ends, position, outward, max_thickne
         if not 0 <= column < dark.shape[1]:
             continue
         for row in rows:
-            line = dark[row]
-            if not line[column]:
-                continue
-            a, b = column, column
-            while a > 0 and line[a - 1]:
-                a -= 1
-            while b < line.size - 1 and line[b + 1]:
-                b += 1
-            if b - a + 1 <= max_thickness:
+            a, b = _run_bounds(dark[row], column)
+            if a is not None and b - a + 1 <= max_thickness:
                 thickness.append(b - a + 1)
     if len(thickness) < 10:
         # No outline: the triangle's fitted base stands (a renderer may leave a seam of its
@@ -1172,15 +1161,8 @@ def _extension_ends(image, page_rgb, start, end, first, stop):
         coverage, strong = coverage_at(slices)
         mixed = []
         for row in coverage[strong]:
-            inside = row >= 0.5
-            if not inside[middle]:
-                continue
-            left, right = middle, middle
-            while left > 0 and inside[left - 1]:
-                left -= 1
-            while right < row.size - 1 and inside[right + 1]:
-                right += 1
-            if left == 0 or right == row.size - 1:
+            left, right = _run_bounds(row >= 0.5, middle)
+            if left is None or left == 0 or right == row.size - 1:
                 continue
             ends = row[[left - 1, left, right, right + 1]]
             if ends[1] > 1.15 or ends[2] > 1.15:

@@ -204,6 +204,24 @@ def separate_labels(boxes, frame):
             and frame[1] + 1 <= box[1] and box[3] <= frame[3] - 1]
 
 
+def inside_figure_wrong_shares(truth, grid, extent, folder):
+    """Wrong shares (see :func:`wrong_share`) of a ``render_matplotlib_inside`` figure decoded
+    with nothing given and with the renderer's parameters (terrain 200-1200, its frame's GCPs
+    and plot area, the inset colorbar and its labels masked by hand): [auto, hand]."""
+    auto = decode_map(DecodeSettings(figure_path=truth.path, scale_automatic=True))
+    left, top, right, bottom = truth.colorbar
+    cover = (f"POLYGON(({left - 3} {-top + 3}, {right + 3} {-top + 3}, {right + 3} "
+             f"{-bottom - 25}, {left - 3} {-bottom - 25}, {left - 3} {-top + 3}))")
+    left, top, right, bottom = truth.frame
+    hand = decode_map(DecodeSettings(
+        figure_path=truth.path, colormap="terrain", vmin=200, vmax=1200,
+        gcps_path=frame_gcps_csv(folder / "gcps.csv", truth), gcp_crs="EPSG:4326",
+        mask_geometries=(cover,),
+        plot_area_extent=(np.ceil(left), np.floor(right), -np.floor(bottom), -np.ceil(top))))
+    return [wrong_share(result, grid_on_output(result, grid, extent), 200, 1200)
+            for result in (auto, hand)]
+
+
 @pytest.mark.parametrize("jpeg_quality", [None, 75])
 def test_matplotlib_tick_labels_and_colorbar_inside_the_frame(tmp_path, jpeg_quality):
     """matplotlib with its ticks and labels inside the frame (negative pads, y labels
@@ -224,18 +242,6 @@ def test_matplotlib_tick_labels_and_colorbar_inside_the_frame(tmp_path, jpeg_qua
     assert len(labels) >= 15
     assert_text_left_out(layout, labels, shrink=2.0)
 
-    auto = decode_map(DecodeSettings(figure_path=truth.path, scale_automatic=True))
-    left, top, right, bottom = truth.colorbar
-    cover = (f"POLYGON(({left - 3} {-top + 3}, {right + 3} {-top + 3}, {right + 3} "
-             f"{-bottom - 25}, {left - 3} {-bottom - 25}, {left - 3} {-top + 3}))")
-    left, top, right, bottom = truth.frame
-    hand = decode_map(DecodeSettings(
-        figure_path=truth.path, colormap="terrain", vmin=200, vmax=1200,
-        gcps_path=frame_gcps_csv(tmp_path / "gcps.csv", truth), gcp_crs="EPSG:4326",
-        mask_geometries=(cover,),
-        plot_area_extent=(np.ceil(left), np.floor(right), -np.floor(bottom), -np.ceil(top))))
-    shares = []
-    for result in (auto, hand):
-        shares.append(wrong_share(result, grid_on_output(result, grid, extent), 200, 1200))
+    shares = inside_figure_wrong_shares(truth, grid, extent, tmp_path)
     print(name, "| wrong share: auto", shares[0], "hand", shares[1])
     assert shares[0] <= 2 * shares[1] + 0.002, shares

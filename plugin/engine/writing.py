@@ -93,6 +93,8 @@ def _owner_is_alive(pid, start) -> bool:
         return False
     except OSError:  # it exists, but belongs to another user
         pass
+    except (OverflowError, ValueError):  # no process can have that id: not a name we made
+        return True
     now = _start_time(pid)
     return not (start and now and now != start)
 
@@ -150,10 +152,17 @@ def staging_folder(folder, parameter="OUTPUT") -> str:
     EngineError
         The folder cannot be created or written.
     """
+    return _new_temporary(folder, parameter,
+                          lambda: tempfile.mkdtemp(prefix=_owner_mark(), dir=folder))
+
+
+def _new_temporary(folder, parameter, make):
+    """``make()``'s temporary in ``folder`` (created if missing), once the stale temporaries
+    there are removed; a folder that cannot be written is the user's to change."""
     remove_stale_temporaries(folder)
     try:
         os.makedirs(folder, exist_ok=True)
-        return tempfile.mkdtemp(prefix=_owner_mark(), dir=folder)
+        return make()
     except OSError as error:
         raise EngineError(f"Cannot write in the folder '{folder}': {error.strerror}. "
                           "Choose another destination.", parameter=parameter) from error
@@ -187,14 +196,8 @@ def atomic_destination(path, parameter="OUTPUT") -> Iterator[str]:
         Parameter name for error messages.
     """
     folder = os.path.dirname(os.path.abspath(path)) or "."
-    remove_stale_temporaries(folder)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=_owner_mark(), suffix=os.path.splitext(path)[1],
-                                             dir=folder)
-    except OSError as error:
-        raise EngineError(f"Cannot write in the folder '{folder}': {error.strerror}. "
-                          "Choose another destination.", parameter=parameter) from error
+    handle, temporary = _new_temporary(folder, parameter, lambda: tempfile.mkstemp(
+        prefix=_owner_mark(), suffix=os.path.splitext(path)[1], dir=folder))
     os.close(handle)
     try:
         with _naming(temporary, path):

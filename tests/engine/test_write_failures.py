@@ -165,3 +165,15 @@ def test_temporaries_of_a_killed_run_are_removed_by_the_next_run_and_no_others(t
         open(staged, "wb").write(b"a layer")
     assert _partials(tmp_path) == [".partial-0123abcd-1-2-notmine.tif", ".partial-notes.txt"]
     assert (tmp_path / "points.gpkg").read_bytes() == b"a layer"
+
+
+def test_a_temporary_name_with_an_impossible_process_id_is_left_alone(tmp_path):
+    """A name shaped like this machine's temporaries but with a process id no system gives
+    (os.kill cannot even be asked about it) is not ours: left alone, and the write goes on."""
+    from colormap_decoder.plugin.engine import writing
+
+    name = f".partial-{writing._host_mark()}-{'9' * 30}-5-abcdefgh.tif"
+    (tmp_path / name).write_text("the user's")
+    write_text(str(tmp_path / "report.html"), "<p>written</p>")
+    assert (tmp_path / name).read_text() == "the user's"
+    assert (tmp_path / "report.html").read_text() == "<p>written</p>"

@@ -27,7 +27,6 @@ What it does
 """
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
+from figures_for_detection import run_gmt as run_gmt_in_tests  # noqa: E402
 from sample_figure import expose_package  # noqa: E402
 
 expose_package()
@@ -60,13 +60,8 @@ X_OFFSET, Y_OFFSET = 1.0, 1.8
 
 
 def run_gmt(folder, *commands):
-    env = dict(os.environ, GMT_SESSION_NAME=str(os.getpid()), GMT_USERDIR=str(folder),
-               GMT_TMPDIR=str(folder))
-    output = ""
-    for command in commands:
-        output = subprocess.run(command, shell=True, check=True, cwd=folder, env=env,
-                                capture_output=True, timeout=300, text=True).stdout
-    return output
+    """The tests' GMT runner, with room for this sweep's larger pages."""
+    return run_gmt_in_tests(folder, *commands, timeout=300)
 
 
 def to_pixels(folder, region, projection, points, rows, dpi):

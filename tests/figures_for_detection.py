@@ -243,8 +243,9 @@ def render_matplotlib(grid, extent, path, cmap="viridis", vmin=None, vmax=None, 
 
 
 # -- GMT ----------------------------------------------------------------------------------
-def run_gmt(folder, *commands):
-    """Run GMT commands in ``folder`` with a session of their own; output of the last returned."""
+def run_gmt(folder, *commands, timeout=120):
+    """Run GMT commands in ``folder`` with a session of their own; output of the last returned.
+    ``timeout`` is in seconds a command."""
     import pytest
 
     if shutil.which("gmt") is None or shutil.which("gs") is None:
@@ -254,7 +255,7 @@ def run_gmt(folder, *commands):
     output = ""
     for command in commands:
         output = subprocess.run(command, shell=True, check=True, cwd=folder, env=env,
-                                capture_output=True, timeout=120, text=True).stdout
+                                capture_output=True, timeout=timeout, text=True).stdout
     return output
 
 

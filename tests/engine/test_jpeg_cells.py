@@ -128,11 +128,10 @@ def lattice_figure(cell=(9.6, 9.2), shape=(24, 30), seed=5, line=False, rounding
     return rgb, data, lattice, true
 
 
-@pytest.mark.parametrize("quality, line", [(90, False), (80, True)])
-def test_cell_colours_through_the_blocks_beat_the_cells_own_pixels(quality, line):
-    """Each cell's stored Y'CbCr, estimated through the blocks, is nearer the truth than the
-    interquartile mean of its interior pixels, channel by channel (90th percentile)."""
-    rgb, data, lattice, true = lattice_figure(line=line)
+def cell_colours_through_quality(rgb, data, lattice, quality):
+    """``rgb`` saved as a JPEG of ``quality`` and read back: each cell's Y'CbCr as the
+    interquartile mean of its own data pixels, and ``jpeg_cells.cell_colours``' estimate
+    through the blocks (colour, information, freed) started from it."""
     decoded, image = encode(rgb, quality)
     coding = jpeg_cells.jpeg_coding(image)
     n_cells = lattice.rows * lattice.columns
@@ -141,8 +140,16 @@ def test_cell_colours_through_the_blocks_beat_the_cells_own_pixels(quality, line
     own = np.stack([read_cells(np.where(data, ycbcr[..., c], np.nan), lattice, box,
                                median_only=True, interquartile_mean=True).value.ravel()
                     for c in range(3)], axis=1)
-    colour, information, freed = jpeg_cells.cell_colours(
-        decoded, data, lattice, coding, own, np.full((n_cells, 3), jpeg_cells.PRIOR_WEIGHT))
+    return own, jpeg_cells.cell_colours(decoded, data, lattice, coding, own,
+                                        np.full((n_cells, 3), jpeg_cells.PRIOR_WEIGHT))
+
+
+@pytest.mark.parametrize("quality, line", [(90, False), (80, True)])
+def test_cell_colours_through_the_blocks_beat_the_cells_own_pixels(quality, line):
+    """Each cell's stored Y'CbCr, estimated through the blocks, is nearer the truth than the
+    interquartile mean of its interior pixels, channel by channel (90th percentile)."""
+    rgb, data, lattice, true = lattice_figure(line=line)
+    own, (colour, information, freed) = cell_colours_through_quality(rgb, data, lattice, quality)
     blocks_error = np.percentile(np.abs(colour - true), 90, axis=0)
     own_error = np.percentile(np.abs(own - true), 90, axis=0)
     print(quality, line, "blocks", blocks_error, "own pixels", own_error, "freed", freed)
@@ -189,22 +196,13 @@ def test_cells_matched_to_the_colours_the_file_stored(colormap, rounding, quanti
     from colormap_decoder.plugin.engine.colour_scales import resolve_colour_scale
 
     rgb, data, lattice, true = lattice_figure(rounding=rounding, colormap=colormap, seed=11)
-    decoded, image = encode(rgb, 80)
-    coding = jpeg_cells.jpeg_coding(image)
-    n_cells = lattice.rows * lattice.columns
-    box = (0, 0, rgb.shape[1], rgb.shape[0])
-    ycbcr = jpeg_cells.rgb_to_ycbcr(decoded)
-    own = np.stack([read_cells(np.where(data, ycbcr[..., c], np.nan), lattice, box,
-                               median_only=True, interquartile_mean=True).value.ravel()
-                    for c in range(3)], axis=1)
-    colour, information, _ = jpeg_cells.cell_colours(
-        decoded, data, lattice, coding, own, np.full((n_cells, 3), jpeg_cells.PRIOR_WEIGHT))
+    _, (colour, information, _) = cell_colours_through_quality(rgb, data, lattice, 80)
     decoder = ColourDecoder(resolve_colour_scale(colormap), ValueMapping(0.0, 1.0), "ycbcr")
     assert decoder.knows_drawable_colours
     values, chosen = decoder.stored_colour_values(colour, information, jpeg_cells.stored_ycbcr)
     # The truth: the value the cell's colour stands for in the renderer's table (a lossless
     # figure's), at each cell's centre pixel.
-    i, j = np.divmod(np.arange(n_cells), lattice.columns)
+    i, j = np.divmod(np.arange(lattice.rows * lattice.columns), lattice.columns)
     centre = rgb[np.floor(lattice.origin_y + (i + 0.5) * lattice.cell_height).astype(int),
                  np.floor(lattice.origin_x + (j + 0.5) * lattice.cell_width).astype(int)]
     codes, fraction, _ = decoder.exact_table(quantiser)

@@ -116,11 +116,11 @@ def render_cartopy_plate_carree(grid, extent, path, interpolation="bilinear", y_
     figure.colorbar(image, cax=figure.add_axes([0.83, 0.1, 0.025, 0.8]))
     figure.canvas.draw()
     height = figure.canvas.get_width_height()[1]
-    (x0, y0), (x1, y1) = axes.get_window_extent().get_points()
+    frame = pixel_box(axes, height)
     west, east, south, north = axes.get_extent()
     figure.savefig(path, dpi=100)
     plt.close(figure)
-    return DetectionFigure(str(path), (x0, height - y1, x1, height - y0), None,
+    return DetectionFigure(str(path), frame, None,
                            (west, east, south, north),
                            (float(np.nanmin(grid)), float(np.nanmax(grid))),
                            np.asarray(grid, float))
@@ -223,12 +223,7 @@ def render_matplotlib(grid, extent, path, cmap="viridis", vmin=None, vmax=None, 
         (bar_axes.invert_xaxis if horizontal_bar else bar_axes.invert_yaxis)()
     figure.canvas.draw()
     height = figure.canvas.get_width_height()[1]
-
-    def box(artist_axes):
-        (x0, y0), (x1, y1) = artist_axes.get_window_extent().get_points()
-        return (float(x0), float(height - y1), float(x1), float(height - y0))
-
-    frame, bar = box(axes), box(bar_axes)
+    frame, bar = pixel_box(axes, height), pixel_box(bar_axes, height)
     x0, x1 = axes.get_xlim()
     y0, y1 = axes.get_ylim()
     if jpeg_quality:
@@ -326,9 +321,15 @@ def text_boxes(artists, height):
     for artist in artists:
         if not artist.get_visible() or not artist.get_text():
             continue
-        (x0, y0), (x1, y1) = artist.get_window_extent().get_points()
-        boxes.append((float(x0), float(height - y1), float(x1), float(height - y0)))
+        boxes.append(pixel_box(artist, height))
     return boxes
+
+
+def pixel_box(artist, height):
+    """An artist's (axes', text's) box in the image's pixels, (col0, row0, col1, row1), after a
+    draw; ``height`` is the canvas' in pixels (matplotlib counts display y from the bottom)."""
+    (x0, y0), (x1, y1) = artist.get_window_extent().get_points()
+    return (float(x0), float(height - y1), float(x1), float(height - y0))
 
 
 def render_cartopy_inline(grid, extent, path, shown, x_inline, y_inline, cmap="plasma",
@@ -362,10 +363,7 @@ def render_cartopy_inline(grid, extent, path, shown, x_inline, y_inline, cmap="p
     figure.colorbar(image, cax=bar_axes)
     figure.canvas.draw()
     height = figure.canvas.get_width_height()[1]
-    (x0, y0), (x1, y1) = axes.get_window_extent().get_points()
-    frame = (float(x0), float(height - y1), float(x1), float(height - y0))
-    (x0, y0), (x1, y1) = bar_axes.get_window_extent().get_points()
-    bar = (float(x0), float(height - y1), float(x1), float(height - y0))
+    frame, bar = pixel_box(axes, height), pixel_box(bar_axes, height)
     inline = [artist for artist in lines.label_artists if
               (x_inline and artist in lines.xlabel_artists) or
               (y_inline and artist in lines.ylabel_artists)] \
@@ -457,12 +455,7 @@ def render_matplotlib_inside(grid, extent, path, cmap="terrain", vmin=200.0, vma
             text.set_rotation(0)  # written level, as annotations on a map mostly are
     figure.canvas.draw()
     height = figure.canvas.get_width_height()[1]
-
-    def box(artist_axes):
-        (x0, y0), (x1, y1) = artist_axes.get_window_extent().get_points()
-        return (float(x0), float(height - y1), float(x1), float(height - y0))
-
-    frame, bar = box(axes), box(bar_axes)
+    frame, bar = pixel_box(axes, height), pixel_box(bar_axes, height)
     x0, x1 = axes.get_xlim()
     y0, y1 = axes.get_ylim()
 

@@ -479,18 +479,8 @@ def render_gmt(rng, grids, folder, index):
             scale,
             f"gmt psconvert fig.ps -Tg -E{dpi}")
     # The frame's corners and the bar as GMT placed them.
-    corners = run_gmt(work, f"echo '{region[0]} {region[2]}\n{region[1]} {region[3]}' | "
-                            f"gmt mapproject -R{r} -J{projection} -Di")
-    (cx0, cy0), (cx1, cy1) = [[float(v) for v in line.split()[:2]]
-                              for line in corners.strip().splitlines()]
-    # Ghostscript anchors the page at its bottom-left corner and rounds its height up to
-    # whole pixels: rows count from the image's bottom.
-    from PIL import Image
-
-    with Image.open(work / "fig.png") as image:
-        rows = image.size[1]
-    frame_box = ((x_off + cx0) * dpi, rows - (y_off + cy1) * dpi,
-                 (x_off + cx1) * dpi, rows - (y_off + cy0) * dpi)
+    frame_box = gmt_frame_box(work, (region[0], region[2], region[1], region[3]), f"-R{r}",
+                              projection, (x_off, y_off), dpi)
     if choice == "mercator":
         proj = ("+proj=merc +ellps=WGS84 +units=m +no_defs")
         from pyproj import Transformer
@@ -566,16 +556,8 @@ def render_gmt_converging(rng, grids, work, folder, index, choice):
             f"{frame} -K > fig.ps",
             f"gmt psscale -R -J -Ccm.cpt {bar} -Bxaf -O >> fig.ps",
             f"gmt psconvert fig.ps -Tg -E{dpi}")
-    corners = run_gmt(work, f"echo '{west} {south}\n{east} {north}' | "
-                            f"gmt mapproject {region} -J{projection} -Di")
-    (cx0, cy0), (cx1, cy1) = [[float(v) for v in line.split()[:2]]
-                              for line in corners.strip().splitlines()]
-    from PIL import Image
-
-    with Image.open(work / "fig.png") as image:
-        rows = image.size[1]
-    frame_box = ((x_off + cx0) * dpi, rows - (y_off + cy1) * dpi,
-                 (x_off + cx1) * dpi, rows - (y_off + cy0) * dpi)
+    frame_box = gmt_frame_box(work, (west, south, east, north), region, projection,
+                              (x_off, y_off), dpi)
     to_map = Transformer.from_crs("EPSG:4326", proj, always_xy=True)
     mx0, my0 = to_map.transform(west, south)
     mx1, my1 = to_map.transform(east, north)
@@ -586,6 +568,29 @@ def render_gmt_converging(rng, grids, work, folder, index, choice):
                  frame_box, gmt_bar_box(frame_box, horizontal, dpi), (mx0, mx1, my0, my1), proj,
                  grid, (vmin, vmax), None, "nearest",
                  gcp_crs="EPSG:4326", affine_expected=False)
+
+
+def gmt_frame_box(work, corners, region, projection, offset, dpi):
+    """The map frame's pixel box (left, top, right, bottom) in ``work``/fig.png, as GMT placed it.
+
+    ``corners`` (west, south, east, north) in degrees are the frame's lower-left and
+    upper-right corners, projected with ``region`` (a -R option) and ``projection`` (-J's
+    argument) to inches on the map, then moved by the plot's ``offset`` (-X, -Y in inches).
+    Ghostscript anchors the page at its bottom-left corner and rounds its height up to whole
+    pixels: rows count from the image's bottom.
+    """
+    from PIL import Image
+
+    west, south, east, north = corners
+    projected = run_gmt(work, f"echo '{west} {south}\n{east} {north}' | "
+                              f"gmt mapproject {region} -J{projection} -Di")
+    (cx0, cy0), (cx1, cy1) = [[float(v) for v in line.split()[:2]]
+                              for line in projected.strip().splitlines()]
+    with Image.open(work / "fig.png") as image:
+        rows = image.size[1]
+    x_off, y_off = offset
+    return ((x_off + cx0) * dpi, rows - (y_off + cy1) * dpi,
+            (x_off + cx1) * dpi, rows - (y_off + cy0) * dpi)
 
 
 def save_png_or_jpeg(png, stem, jpeg):

@@ -435,24 +435,10 @@ def main():
 
 
 def _colours(kept):
-    """cell_colours on the kept inputs, as cell_values calls it."""
-    from colormap_decoder.plugin.engine.native_grid import read_cells
-
-    rgb, lattice, box = kept["rgb"], kept["lattice"], kept["box"]
-    data = np.isfinite(kept["values"])
-    col0, row0, col1, row1 = (int(round(v)) for v in box)
-    in_box = np.zeros(data.shape, bool)
-    in_box[max(row0, 0):row1, max(col0, 0):col1] = True
-    data &= in_box
-    n = lattice.rows * lattice.columns
-    prior = np.full((n, 3), np.nan)
-    for channel in range(3):
-        plane = jpeg_cells.ycbcr_channel(rgb, channel)
-        plane[~data] = np.nan
-        prior[:, channel] = read_cells(plane, lattice, box, median_only=True,
-                                       interquartile_mean=True).value.ravel()
-    return jpeg_cells.cell_colours(rgb, data, lattice, kept["coding"], prior,
-                                   np.full((n, 3), jpeg_cells.PRIOR_WEIGHT))
+    """The cells' colours through the blocks on the kept inputs, as cell_values estimates them."""
+    colour, information, freed, _ = jpeg_cells.plot_area_cell_colours(
+        kept["rgb"], kept["values"], kept["lattice"], kept["box"], kept["coding"])
+    return colour, information, freed
 
 
 if __name__ == "__main__":

@@ -603,6 +603,41 @@ def cell_values(rgb, values, lattice, box, coding, decoder) -> tuple:
     freed : int
         Stored pixels left free as not their cell's colour.
     """
+    colour, information, freed, has_data = plot_area_cell_colours(rgb, values, lattice, box,
+                                                                   coding)
+    if decoder.knows_drawable_colours:
+        # Weighed against the integer colours the encoder stored for each drawable colour.
+        cell_value, _ = decoder.stored_colour_values(colour, information, stored_ycbcr)
+    else:
+        # Colours read off the figure: against the curve, its rounding counted as noise.
+        weights = 1.0 / (1.0 / np.maximum(information, 1e-12) + ROUNDING_VARIANCE)
+        cell_value = decoder.weighted_ycbcr_values(colour, weights)
+    cell_value[~has_data] = np.nan
+    return cell_value.reshape(lattice.rows, lattice.columns), freed
+
+
+def plot_area_cell_colours(rgb, values, lattice, box, coding) -> tuple:
+    """Each cell's stored Y'CbCr estimated through the JPEG's blocks from the data pixels of
+    the plot area (:func:`cell_colours`), started from the cell's own pixels.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8, shape (rows, cols, 3)
+    values : ndarray of float, shape (rows, cols)
+        NaN where not data.
+    lattice : native_grid.Lattice
+    box : tuple (col0, row0, col1, row1)
+        The plot area, pixels.
+    coding : JpegCoding
+
+    Returns
+    -------
+    colour, information : ndarray of float64, shape (n_cells, 3)
+        As :func:`cell_colours`.
+    freed : int
+    has_data : ndarray of bool, shape (n_cells,)
+        Cells with a data pixel of their own.
+    """
     from .native_grid import read_cells
 
     data = np.isfinite(values)
@@ -624,12 +659,4 @@ def cell_values(rgb, values, lattice, box, coding, decoder) -> tuple:
     with _one_blas_thread():
         colour, information, freed = cell_colours(rgb, data, lattice, coding, prior,
                                                   prior_weight)
-    if decoder.knows_drawable_colours:
-        # Weighed against the integer colours the encoder stored for each drawable colour.
-        cell_value, _ = decoder.stored_colour_values(colour, information, stored_ycbcr)
-    else:
-        # Colours read off the figure: against the curve, its rounding counted as noise.
-        weights = 1.0 / (1.0 / np.maximum(information, 1e-12) + ROUNDING_VARIANCE)
-        cell_value = decoder.weighted_ycbcr_values(colour, weights)
-    cell_value[~np.isfinite(prior).all(axis=1)] = np.nan
-    return cell_value.reshape(lattice.rows, lattice.columns), freed
+    return colour, information, freed, np.isfinite(prior).all(axis=1)

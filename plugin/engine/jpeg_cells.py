@@ -67,6 +67,9 @@ ROUNDING_VARIANCE = 1.0 / 12.0
 #: 10 levels uncertain, so that it decides only where the blocks say next to nothing (a
 #: cell mostly under a label); 0.01-1 gave the same cells within a tenth of a percent.
 PRIOR_WEIGHT = 0.01
+#: Share of that weight with which a cell with no interior data pixel leans on its neighbours'
+#: colour: only to keep the least squares well posed (:func:`_solve`), the blocks decide.
+NEIGHBOUR_PRIOR_SHARE = 0.1
 
 
 #: The IJG's (libjpeg's) standard luma quantisation table at quality 50, natural order: the
@@ -499,18 +502,49 @@ def _observed_inverse(covariance, index, count):
     return result
 
 
-def _solve(normal, right, prior, prior_weight):
-    """Cells' least squares leaning on ``prior`` with ``prior_weight``; NaN where unknown."""
+def _solve(normal, right, prior, prior_weight, neighbour_prior):
+    """Cells' least squares leaning on ``prior`` with ``prior_weight``; NaN where unknown.
+
+    A cell the blocks see but that has no colour of its own (no interior data pixel) leans on
+    ``neighbour_prior`` with a tenth of the weight: two such cells seen only through the same
+    blocks (a 4:2:0 chroma block averages 2 × 2 pixels of both) are one unknown for two, and
+    the system is singular without it. SuperLU then returns NaN for every cell of the channel
+    or not depending on the BLAS's rounding (OpenBLAS's Haswell kernels did, its SkylakeX ones
+    did not, on the same figure); with the pull the system is positive definite.
+    """
+    diagonal = normal.diagonal()
     known = np.isfinite(prior)
-    weight = np.where(known, prior_weight, 0.0)
-    right = right + weight * np.where(known, prior, 0.0)
-    diagonal = normal.diagonal() + weight
+    orphan = ~known & (diagonal > 0) & np.isfinite(neighbour_prior)
+    weight = np.where(known, prior_weight, np.where(orphan, NEIGHBOUR_PRIOR_SHARE * prior_weight,
+                                                    0.0))
+    anchor = np.where(known, prior, np.where(orphan, neighbour_prior, 0.0))
+    right = right + weight * anchor
+    diagonal = diagonal + weight
     solution = np.full(len(right), np.nan)
     index = np.flatnonzero(diagonal > 0)
     if index.size:
         system = (normal + sparse.diags(weight))[index][:, index].tocsc()
         solution[index] = spsolve(system, right[index])
     return solution, diagonal
+
+
+def _neighbour_mean(prior, rows, columns):
+    """Each cell's mean of the known priors among its eight neighbours and itself, per
+    channel, shape (rows * columns, channels); where none is known, the channel's median."""
+    from scipy.ndimage import uniform_filter
+
+    grid = prior.reshape(rows, columns, -1)
+    known = np.isfinite(grid)
+    total = uniform_filter(np.where(known, grid, 0.0), size=(3, 3, 1), mode="constant")
+    count = uniform_filter(known.astype(np.float64), size=(3, 3, 1), mode="constant")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(count > 1e-9, total / np.maximum(count, 1e-9), np.nan)
+    mean = mean.reshape(prior.shape)
+    for channel in range(prior.shape[1]):
+        column = mean[:, channel]
+        if np.isfinite(prior[:, channel]).any():
+            column[~np.isfinite(column)] = np.nanmedian(prior[:, channel])
+    return mean
 
 
 def cell_colours(rgb, data, lattice, coding, prior, prior_weight, outlier_limit=OUTLIER_SIGMAS,
@@ -546,6 +580,7 @@ def cell_colours(rgb, data, lattice, coding, prior, prior_weight, outlier_limit=
     n_cells = lattice.rows * lattice.columns
     colour = np.full((n_cells, 3), np.nan)
     information = np.zeros((n_cells, 3))
+    neighbour_prior = _neighbour_mean(prior, lattice.rows, lattice.columns)
     for channel in range(coding.channels):
         factor_y, factor_x = coding.subsampling[channel]
         plane = ycbcr_channel(rgb, channel)
@@ -555,7 +590,8 @@ def cell_colours(rgb, data, lattice, coding, prior, prior_weight, outlier_limit=
                                coding.tables[channel], factor_y, factor_x)
         for round_ in range(rounds + 1):
             normal, right = blocks.normal_equations()
-            solution, diagonal = _solve(normal, right, prior[:, channel], prior_weight[:, channel])
+            solution, diagonal = _solve(normal, right, prior[:, channel], prior_weight[:, channel],
+                                        neighbour_prior[:, channel])
             if round_ == rounds:
                 break
             newly = blocks.free_outliers(solution, outlier_limit)

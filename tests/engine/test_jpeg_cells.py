@@ -4,6 +4,7 @@ The figures are real JPEGs written by Pillow (libjpeg), read back as the plugin 
 the truth is the image before compression.
 """
 import io
+import warnings
 
 import numpy as np
 import pytest
@@ -256,3 +257,28 @@ def test_pixels_on_a_cell_edge_are_left_free():
     expected[(expected < 0) | (expected >= 10)] = -1
     differs = np.flatnonzero(cells != expected)
     assert differs.tolist() == [126]  # no other edge of the ten cells meets a pixel centre
+
+
+def test_cells_seen_only_together_keep_the_system_solvable():
+    """Two cells without interior data pixels, seen only through the same blocks (both inside
+    one 2 × 2 chroma average), are one unknown for two: the least squares must still solve,
+    the pair leaning on its neighbours' colour, the other cells as the blocks say. (On a real
+    ImageMagick JPEG of the SST the singular system gave NaN for every cell of a channel with
+    OpenBLAS's Haswell kernels and not with its SkylakeX ones.)"""
+    from scipy import sparse
+
+    # Cells 0 and 1 orphans seen through one shared block; cell 2 alone in its own block.
+    normal = sparse.csr_matrix(np.array([[0.25, 0.25, 0.0], [0.25, 0.25, 0.0], [0.0, 0.0, 4.0]]))
+    right = np.array([0.5 * 60.0, 0.5 * 60.0, 4.0 * 100.0])  # the pair averages 60
+    prior = np.array([np.nan, np.nan, 101.0])
+    weight = np.full(3, jpeg_cells.PRIOR_WEIGHT)
+    neighbour = jpeg_cells._neighbour_mean(prior[:, None], 1, 3)[:, 0]
+    np.testing.assert_allclose(neighbour, [101.0, 101.0, 101.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # scipy's MatrixRankWarning: the system was singular
+        solution, information = jpeg_cells._solve(normal, right, prior, weight, neighbour)
+    assert np.all(np.isfinite(solution)), solution
+    # The blocks decide the pair's mean; the weak pull splits it evenly.
+    assert abs(solution[:2].mean() - 60.0) < 0.5 and abs(solution[0] - solution[1]) < 1e-6
+    assert abs(solution[2] - 100.0) < 0.01
+    assert np.all(information > 0)

@@ -12,9 +12,12 @@ import pytest
 from figures_for_detection import lonlat_topobathy, render_matplotlib, run_gmt
 
 from colormap_decoder.plugin.engine.detection import figure_reading
+from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
 from colormap_decoder.plugin.engine.detection.labels import normalise
+from colormap_decoder.plugin.engine.detection.layout import detect_layout
 from colormap_decoder.plugin.engine.detection.ticks import TickFit, TickLabel, value_step_problem
 from colormap_decoder.plugin.engine.errors import EngineError
+from colormap_decoder.plugin.engine.figure import read_figure
 from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
 
 KILAUEA_REGION = "-R254340/280020/2129880/2153640"
@@ -44,12 +47,12 @@ def assert_range_right_or_refused(outcome, low, high):
     assert error <= 0.005 or outcome.warnings, (vmin, vmax, outcome.messages)
 
 
-def render_gmt_kilauea(folder, shared_data, setting, bar, low, high, dpi=100):
+def render_gmt_kilauea(folder, shared_data, setting, bar, low, high, dpi=100, cmap="turbo"):
     """The Kilauea DEM on GMT's linear -JX map with a psscale bar, ``gmt set setting`` before
     drawing (a setting of the whole session, as a user's gmt.conf: psscale's annotations
     follow it too)."""
     run_gmt(folder,
-            f"gmt makecpt -Cturbo -T{low}/{high} -Z > t.cpt",
+            f"gmt makecpt -C{cmap} -T{low}/{high} -Z > t.cpt",
             "gmt set PS_MEDIA 8.5ix8.5i",
             f"gmt set {setting}",
             f"gmt grdimage {shared_data / 'gmtserver_Kilauea.utm.nc'} {KILAUEA_REGION} "
@@ -90,6 +93,23 @@ def test_frame_type_inside_everywhere_read_right_or_refused(tmp_path, shared_dat
     inside too (on the bar's other side, the end labels left out)."""
     path = render_gmt_kilauea(tmp_path, shared_data, "MAP_FRAME_TYPE inside", bar, 0, 1500)
     assert_range_right_or_refused(decode_or_refusal(path, "EPSG:32605"), 0, 1500)
+
+
+@pytest.mark.parametrize("cmap, dpi", [("turbo", 100), ("gray", 100), ("turbo", 150)])
+def test_labels_written_across_the_bar_outline_read_whole(tmp_path, shared_data, cmap, dpi):
+    """``MAP_FRAME_TYPE inside`` with a 0-2000 bar: psscale right-aligns its annotations against
+    the vertical bar's outline, which runs through each label's last '0'. That glyph was left
+    out with the line, and '1500 1000 500' read '150 100 50', still linear: the range came
+    out 0-200 with nothing said. The labels are now read with the glyph the line crosses
+    (over the line and over the bar's colours: gray's dark low end too)."""
+    path = render_gmt_kilauea(tmp_path, shared_data, "MAP_FRAME_TYPE inside", VERTICAL_BAR, 0,
+                              2000, dpi, cmap)
+    rgb = read_figure(str(path)).rgb
+    bar = read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar
+    assert bar is not None and bar.vmin is not None, bar
+    assert max(abs(bar.vmin - 0), abs(bar.vmax - 2000)) <= 0.005 * 2000, (bar.vmin, bar.vmax)
+    assert sorted(label.text for label in bar.axis.kept) == ["1000", "1500", "500"], \
+        [label.text for label in bar.axis.labels]
 
 
 def test_dropped_digit_on_every_label_refused(tmp_path, monkeypatch):

@@ -15,7 +15,14 @@ from ..errors import EngineError
 from .labels import normalise, parse_label, unit_in_title
 from .lines import luminance, page_luminance
 from .ocr import OcrUnavailable, crop_label, read_label, read_text
-from .text import TextLabel, find_glyphs, ink_mask, ink_over_map, merge_into_labels
+from .text import (
+    TextLabel,
+    find_glyphs,
+    ink_mask,
+    ink_over_map,
+    mend_labels_cut_by_lines,
+    merge_into_labels,
+)
 from .ticks import (
     TickFit,
     TickLabel,
@@ -152,6 +159,10 @@ class _Reader:
                 ink[glyph.row0:glyph.row1, glyph.col0:glyph.col1]
         heights = np.array([label.height for label in self.labels if label.glyphs >= 2])
         self.text_height = float(np.median(heights)) if heights.size else 10.0
+        # Labels a box's line runs through lost the glyphs it touches (left out with it):
+        # widened over them and read with them.
+        self.crossed = mend_labels_cut_by_lines(self.labels, self.lum, self.page,
+                                                list(self._boxes()), self.text_height)
         self.cache = {}
         self.claimed = set()
         # Pixel boxes of colorbars whose labels were read and fitted (read_figure_face), with
@@ -187,6 +198,8 @@ class _Reader:
                 gap = (label.col0 - side.position) if side.outward > 0 else \
                     side.position - label.col1
                 along_ok = side.start - height <= cy <= side.end + height
+                if label.crossed_line == ("right" if side.outward > 0 else "left", owner):
+                    gap = max(gap, 0.0)  # widened across the side's line over its glyphs
             # A tick mark cut off from its box (a box found a pixel short of a blurred edge)
             # is a thin stroke standing on the side, not a label: labels stand a tick's
             # length and a pad away.
@@ -391,17 +404,48 @@ class _Reader:
         if key not in self.cache:
             if self.progress is not None and self.progress(self.fraction):
                 raise InterruptedError("Cancelled.")
-            text = restore_minus_sign(
-                restore_decimal_point(self._read_with_superscript(label), label.members),
-                label.members)
-            parsed = parse_label(text)
-            if parsed is not None and characters_missing(text, label.members):
-                # Tesseract dropped a character ('150' read as '15', '-20' as '20', '15°S' as
-                # '15°'): the number it gives is another one, and a few labels can fit a line
-                # through it. Not a value: the fit goes on without it.
-                text, parsed = f"{text} (a character not read)", None
+            text, parsed = self._read_checked(label)
+            if label.crossed_line is not None:
+                text, parsed = self._read_crossed(label, text, parsed)
             self.cache[key] = (text, parsed)
         return self.cache[key]
+
+    def _read_checked(self, label):
+        """A label's text and parsed value, its dropped decimal point or minus sign put back,
+        None for the value when its glyphs hold more characters than were read."""
+        text = restore_minus_sign(
+            restore_decimal_point(self._read_with_superscript(label), label.members),
+            label.members)
+        parsed = parse_label(text)
+        if parsed is not None and characters_missing(text, label.members):
+            # Tesseract dropped a character ('150' read as '15', '-20' as '20', '15°S' as
+            # '15°'): the number it gives is another one, and a few labels can fit a line
+            # through it. Not a value: the fit goes on without it.
+            text, parsed = f"{text} (a character not read)", None
+        return text, parsed
+
+    def _read_crossed(self, label, text, parsed):
+        """The reading of a label a box's line runs through (read with the glyph the line
+        crosses: ``text``, ``parsed``), or its own glyphs' reading marked as no value.
+
+        The reading with the crossed glyph is taken when that glyph was seen whole enough
+        (:attr:`.text.TextLabel.hidden_glyph_seen`) and the reading is the label's own glyphs'
+        reading with characters added at the line's end ('150' and '1500'): the line's pixels
+        read as a stroke may make another character of what lies under it. Otherwise
+        the label lost glyphs to the line that cannot be read ('200 150 100 50' for '2000 1500
+        1000 500', which lie on a line as well): no value.
+        """
+        side, _ = label.crossed_line
+        own = TextLabel(*label.glyph_box, max(label.glyphs - 1, 1), label.members[:-1],
+                        inside=label.inside)
+        own_text, _ = self._read_checked(own)
+        whole = normalise(text).replace(" ", "")
+        part = normalise(own_text).replace(" ", "")
+        extended = bool(part) and len(whole) > len(part) and (
+            whole.startswith(part) if side == "left" else whole.endswith(part))
+        if parsed is not None and label.hidden_glyph_seen and extended:
+            return text, parsed
+        return f"{own_text} (cut by a line: a glyph under it not read)", None
 
     def _read_with_superscript(self, label):
         """Read a label; a raised, smaller trailing part made of digits is an exponent (10² is

@@ -30,6 +30,15 @@ class TextLabel:
     patch: tuple = None
     #: The box of the merged label it was cut from (None: found whole).
     cut_from: tuple = None
+    #: The side ("left" or "right") and the box (col0, row0, col1, row1: the frame's, the
+    #: colorbar's) whose line runs through its glyphs (:func:`mend_labels_cut_by_lines`), or
+    #: None. Its box then reaches across the line, over the glyphs it hid, and it is read from
+    #: ``patch``.
+    crossed_line: tuple = None
+    #: A crossed label's own glyphs' box, before it was widened across the line.
+    glyph_box: tuple = None
+    #: The glyph the line crosses is seen whole enough to be read with the label.
+    hidden_glyph_seen: bool = False
 
     @property
     def centre(self) -> tuple:
@@ -291,3 +300,235 @@ def ink_over_map(rgb, text_height, lines=False) -> tuple:
     brightness = np.where(hue_error <= np.maximum(30.0, OVER_MAP_HUE_SHARE * background_value),
                           ratio, 1.0).astype(np.float32)
     return ink, brightness
+
+
+#: Reach (a share of the label's height) beyond a label's end in which a box's line is taken to
+#: run through the label's next glyph: a glyph gap and a little (labels standing clear of a
+#: line are a tick mark's length and a pad away, about a glyph's height or more).
+CROSSING_REACH_SHARE = 0.6
+#: Share of a label's rows in which ink the line does not explain must show beside or beyond the
+#: line for it to have hidden glyphs there (a tick mark touching the label is one to three rows).
+CROSSING_ROWS_SHARE = 0.4
+#: ...and beside the line alone, over this share of its rows for the glyph to be read with the
+#: label (less is the tip of a degree sign, a point or a sign: the rest lies under the line,
+#: or behind the box when it was drawn over the label).
+FULL_GLYPH_ROWS_SHARE = 0.6
+
+
+def mend_labels_cut_by_lines(labels, lum, page, boxes, text_height) -> list:
+    """Labels whose last (or first) glyphs a box's line runs through, given those glyphs back.
+
+    A label written across the outline of a colorbar (GMT's ``MAP_FRAME_TYPE=inside``: the
+    annotations on the bar's other side, right-aligned against its outline) or against the
+    map's frame loses the glyphs the line touches: they are one component of ink with the line,
+    left out with it (:func:`find_glyphs`), and '2000 1500 1000 500' is read '200 150 100 50',
+    still perfectly linear. A line running through a label's next glyph is found beside its
+    end: a vertical side of a box within a glyph gap of the end, and, in the label's rows, ink
+    beside or beyond the line that the same columns above and below the label do not have
+    (the glyph's strokes: darker than the background there, be it the page, the line's own
+    pixels or the bar's colours, by a third of the page's luma).
+
+    Each such label's box is widened across the line over that ink, it is given one more
+    glyph (the hidden one: :func:`.figure_reading.characters_missing` then asks for one more
+    character than the label had), and its pixels to read (``patch``): its own and the hidden
+    glyph's, each over its background (the line's pixels in the label's rows stay, as a
+    glyph's stroke they cover: a stroke the line hides is only seen so), on a white page
+    beyond the line.
+
+    Parameters
+    ----------
+    labels : list of TextLabel
+        Changed in place.
+    lum : ndarray of float (rows, cols)
+    page : float
+        The page's luma.
+    boxes : sequence of tuple (col0, row0, col1, row1)
+        Boxes whose lines were left out of the glyphs (the frame, the colorbar).
+    text_height : float
+        Typical label height, pixels.
+
+    Returns
+    -------
+    list of TextLabel
+        The labels mended.
+    """
+    margin = max(40.0, page / 3.0)
+    mended = []
+    lines = {}  # the columns of each box side's line, measured once
+    for label in labels:
+        height = label.height
+        if label.crossed_line or height < 0.5 * text_height or height > 2.5 * text_height:
+            continue
+        for col0, row0, col1, row1 in boxes:
+            if label.row0 < row0 or label.row1 > row1:
+                continue  # the line must run on above and below the label
+            reach = max(3, int(round(CROSSING_REACH_SHARE * height)))
+            glyph_width = max(3, int(round(0.9 * height)))
+            # The box's left side faces a label ending before it; its right side a label
+            # beginning after it.
+            if 0 <= col0 - label.col1 <= reach:
+                side, span = "left", (label.col1, min(col0 + glyph_width, col1))
+            elif 0 <= label.col0 - col1 <= reach:
+                side, span = "right", (max(col1 - glyph_width, col0), label.col0)
+            else:
+                continue
+            key = (col0, row0, col1, row1, side)
+            if key not in lines:
+                lines[key] = side_line_columns(lum, page, (col0, row0, col1, row1), side)
+            if lines[key] is None:
+                continue
+            found = _hidden_glyph(lum, page, label, span, lines[key], margin, side)
+            if found is None:
+                continue
+            hidden, line, stroke_rows, whole = found
+            c0, c1 = min(label.col0, hidden[0]), max(label.col1, hidden[1])
+            patch = _mended_patch(lum, page, label, (c0, c1), span, hidden, line)
+            label.glyph_box = label.box()
+            label.members = (label.members or [label.box()]) + [
+                (hidden[0], stroke_rows[0], hidden[1], stroke_rows[1])]
+            label.glyphs += 1
+            label.hidden_glyph_seen = whole
+            label.col0, label.col1 = c0, c1
+            label.patch = (patch, (c0, label.row0))
+            label.crossed_line = (side, (col0, row0, col1, row1))
+            mended.append(label)
+            break
+    return mended
+
+
+def _reference_rows(lum, label, span):
+    """Luma of the columns ``span`` just above and just below a label (the background its
+    glyphs are drawn on there: page, line, bar colours), each row band's median per column;
+    None when there is no room."""
+    rows = lum.shape[0]
+    band = max(2, label.height // 3)
+    above = (max(label.row0 - 2 - band, 0), max(label.row0 - 2, 0))
+    below = (min(label.row1 + 2, rows), min(label.row1 + 2 + band, rows))
+    if above[1] - above[0] < 2 or below[1] - below[0] < 2:
+        return None
+    c0, c1 = span
+    return (np.median(lum[above[0]:above[1], c0:c1], axis=0),
+            np.median(lum[below[0]:below[1], c0:c1], axis=0))
+
+
+def side_line_columns(lum, page, box, side) -> "tuple | None":
+    """The columns (lo, hi) a box's vertical side's line covers, in figure pixels.
+
+    Through the side's column, each row of the box is dark over a run: the line, and beyond it
+    whatever dark colours the box holds there (a bar's dark end, a dark map). The line's outer
+    edge is the run's usual end outward (the page beyond); its inner edge the run's shortest
+    reach inward over the rows (where the colours inside are light), so the line is not taken
+    to run into a bar's dark colours.
+
+    Parameters
+    ----------
+    lum : ndarray of float (rows, cols)
+    page : float
+    box : tuple (col0, row0, col1, row1)
+    side : str
+        "left" or "right".
+
+    Returns
+    -------
+    tuple (lo, hi) or None
+        None when the side has no dark line along most of its rows.
+    """
+    col0, row0, col1, row1 = box
+    rows, cols = lum.shape
+    height = row1 - row0
+    reach = max(3, min(12, (col1 - col0) // 3))
+    centre = col0 if side == "left" else col1 - 1
+    lo, hi = max(centre - reach, 0), min(centre + reach + 1, cols)
+    r0, r1 = max(row0 + height // 10, 0), min(row1 - height // 10, rows)
+    if r1 - r0 < 3 or hi - lo < 3:
+        return None
+    dark = lum[r0:r1, lo:hi] < page - max(40.0, page / 3.0)
+    middle = centre - lo
+    lines = dark[:, middle] | dark[:, max(middle - 1, 0)] | dark[:, min(middle + 1, hi - lo - 1)]
+    if lines.mean() < 0.8:
+        return None
+    starts, stops = [], []
+    for row in dark[lines]:
+        seed = next(c for c in (middle, middle - 1, middle + 1) if 0 <= c < row.size and row[c])
+        a = seed
+        while a - 1 >= 0 and row[a - 1]:
+            a -= 1
+        b = seed + 1
+        while b < row.size and row[b]:
+            b += 1
+        starts.append(a)
+        stops.append(b)
+    starts, stops = np.array(starts), np.array(stops)
+    if side == "left":
+        outer, inner = int(np.median(starts)), int(np.percentile(stops, 10))
+        return lo + outer, lo + max(inner, outer + 1)
+    outer, inner = int(np.median(stops)), int(np.percentile(starts, 90))
+    return lo + min(inner, outer - 1), lo + outer
+
+
+def _hidden_glyph(lum, page, label, span, line_columns, margin, side):
+    """Where a glyph a line hides lies in a label's rows.
+
+    Returns
+    -------
+    tuple or None
+        The columns (col0, col1) of ink within ``span`` (beside and beyond the line) that the
+        rows above and below do not have, over the line's own columns between its parts; the
+        line's columns (relative to ``span``); the rows (row0, row1) of that ink; and whether
+        the glyph is seen whole enough to be read (its strokes beyond the line, or beside it
+        over most of the text's height). None when too few of the label's rows show such ink.
+    """
+    c0, c1 = int(span[0]), int(span[1])
+    if c1 - c0 < 2:
+        return None
+    references = _reference_rows(lum, label, (c0, c1))
+    if references is None:
+        return None
+    # Darker than the background on both sides: the bar's colours change along it, a glyph's
+    # stroke is darker than either neighbour.
+    background = np.minimum(*references)
+    line = (max(line_columns[0] - c0, 0), max(line_columns[1] - c0, 0))
+    region = lum[label.row0:label.row1, c0:c1]
+    # Much darker than the page or the light colours around, or a clear share darker than
+    # dark colours (black over a dark grey).
+    strokes = (region < background[None, :] - margin) | (
+        (region <= OVER_MAP_MAX_RATIO * background[None, :]) &
+        (region <= background[None, :] - 0.5 * OVER_MAP_MIN_DROP))
+    strokes[:, line[0]:line[1]] = False
+    inked_rows = np.flatnonzero(strokes.any(axis=1))
+    if inked_rows.size < CROSSING_ROWS_SHARE * label.height:
+        return None
+    columns = np.flatnonzero(strokes.any(axis=0))
+    lo = min(int(columns.min()), line[0])
+    hi = max(int(columns.max()) + 1, line[1])
+    # The glyph is seen as one when its strokes show beyond the line (a label written over
+    # the box), or beside it over most of the text's height (a glyph's side, not the tip of a
+    # degree sign or a sign: what else it was is hidden under or behind the line).
+    before, after = strokes[:, :line[0]], strokes[:, line[1]:]
+    outside, beyond = (before, after) if side == "left" else (after, before)
+    whole = bool(np.count_nonzero(beyond.any(axis=1)) >= CROSSING_ROWS_SHARE * label.height or
+                 np.count_nonzero(outside.any(axis=1)) >= FULL_GLYPH_ROWS_SHARE * label.height)
+    return (c0 + lo, c0 + hi), line, \
+        (label.row0 + int(inked_rows.min()), label.row0 + int(inked_rows.max()) + 1), whole
+
+
+def _mended_patch(lum, page, label, columns, span, hidden, line):
+    """A cut label's pixels to read: the figure's luma, and over the line and beyond it each
+    pixel's darkness against the background above and below (the bar's colours become page;
+    the line's pixels stay as they are in the label's rows, as a stroke of the glyph)."""
+    c0, c1 = columns
+    patch = lum[label.row0:label.row1, c0:c1].astype(np.float32).copy()
+    s0, s1 = int(span[0]), int(span[1])
+    background = np.maximum(np.minimum(*_reference_rows(lum, label, (s0, s1))), 1.0)
+    region = lum[label.row0:label.row1, s0:s1].astype(np.float32)
+    over = np.clip(region / background[None, :], 0.0, 1.0) * page
+    # The line's own columns: kept dark within the label's rows (a glyph's stroke under it).
+    over[:, line[0]:line[1]] = region[:, line[0]:line[1]]
+    # Outside the hidden glyph's columns: page (the bar's colours, the frame's map).
+    keep = np.zeros(s1 - s0, bool)
+    keep[max(hidden[0] - s0, 0):max(hidden[1] - s0, 0)] = True
+    over[:, ~keep] = page
+    lo, hi = max(s0, c0), min(s1, c1)
+    if hi > lo:
+        patch[:, lo - c0:hi - c0] = over[:, lo - s0:hi - s0]
+    return patch

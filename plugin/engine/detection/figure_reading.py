@@ -329,10 +329,13 @@ class _Reader:
         def spans():
             # (centre, number, first column, end column, a real glyph) of every glyph, left to
             # right; not real: a sliver left by a cut (a label never begins with a dot).
+            # find_objects gives None, not a pair, for a number no pixel has any more (a glyph
+            # wholly moved to a new number by a cut).
             return sorted((0.5 * (cs.start + cs.stop), number + 1, cs.start, cs.stop,
                            cs.stop - cs.start > small or rs.stop - rs.start > small)
-                          for number, (rs, cs) in enumerate(ndimage.find_objects(glyph))
-                          if rs is not None)
+                          for number, (rs, cs) in
+                          ((number, found) for number, found in
+                           enumerate(ndimage.find_objects(glyph)) if found is not None))
 
         window = max(2, int(round(0.25 * self.text_height)))
         groups, taken = [], set()

@@ -66,6 +66,38 @@ MPL_COLORMAPS = ("viridis", "plasma", "magma", "cividis", "inferno", "terrain", 
 GMT_COLORMAPS = ("viridis", "turbo", "haxby", "jet", "polar", "rainbow", "geo", "batlow",
                  "roma", "hawaii", "plasma", "seis")
 
+#: ``--wide``: each figure also drawn with looks the first sweep never drew (see ``Wide``).
+WIDE = False
+MPL_STYLES = ("default", "default", "ggplot", "seaborn-v0_8", "dark_background", "classic", "bmh")
+MPL_FONTS = ("DejaVu Sans", "DejaVu Serif", "Nimbus Sans", "Nimbus Roman")
+GMT_FONTS = ("Helvetica", "Times-Roman", "Helvetica-Bold", "Courier")
+
+
+class Wide:
+    """The ``--wide`` draws, from their own generator (seeded by the figure's seed and index)
+    so that the figures of a sweep without ``--wide`` stay what they were."""
+
+    def __init__(self, seed, index):
+        self.rng = np.random.default_rng([seed, index, 17])
+
+    def look(self, size, dpi, jpeg):
+        """dpi 72-600 (the figure shrunk to stay under 6 MP at high dpi), JPEG q50-95."""
+        rng = self.rng
+        dpi = int(rng.choice([72, 96, 100, 150, 200, 300, 400, 600]))
+        width, height = size
+        shrink = min(1.0, float(np.sqrt(6e6 / (width * height * dpi * dpi))))
+        jpeg = int(rng.integers(50, 96)) if rng.random() < 0.45 else None
+        return (width * shrink, height * shrink), dpi, jpeg
+
+    def mpl_style(self):
+        """A matplotlib style sheet and font (family, size in points)."""
+        return (str(self.rng.choice(MPL_STYLES)), str(self.rng.choice(MPL_FONTS)),
+                float(self.rng.choice([7, 8, 10, 12, 14])))
+
+
+#: The Wide draws of the figure being rendered (None without ``--wide``).
+EXTRA = None
+
 
 @dataclass
 class Grid:
@@ -250,8 +282,6 @@ def render_matplotlib(rng, grids, folder, index):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib import colors as mcolors
-    from matplotlib import ticker
 
     metres = rng.random() < 0.35
     grid = grids[str(rng.choice(["kilauea", "vinschgau"] if metres else
@@ -260,6 +290,26 @@ def render_matplotlib(rng, grids, folder, index):
     cmap_name, reversed_ = random_colormap(rng, MPL_COLORMAPS)
     vmin, vmax, levels = value_range(rng, grid.values, kind == "contourf")
     size, dpi, jpeg, horizontal = choose_look(rng)
+    look = ""
+    if EXTRA is not None:
+        size, dpi, jpeg = EXTRA.look(size, dpi, jpeg)
+        style, font, font_size = EXTRA.mpl_style()
+        look = f" {style} {font.replace(' ', '')} {font_size:g}pt"
+        with plt.style.context(style), matplotlib.rc_context({"font.family": font,
+                                                              "font.size": font_size}):
+            return _draw_matplotlib(rng, grid, kind, cmap_name, reversed_, vmin, vmax, levels,
+                                    size, dpi, jpeg, horizontal, metres, folder, index, look)
+    return _draw_matplotlib(rng, grid, kind, cmap_name, reversed_, vmin, vmax, levels, size,
+                            dpi, jpeg, horizontal, metres, folder, index, look)
+
+
+def _draw_matplotlib(rng, grid, kind, cmap_name, reversed_, vmin, vmax, levels, size, dpi, jpeg,
+                     horizontal, metres, folder, index, look):
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from matplotlib import colors as mcolors
+    from matplotlib import ticker
+
     figure = plt.figure(figsize=size, dpi=dpi)
     if horizontal:
         axes = figure.add_axes([0.13, 0.27, 0.77, 0.63])
@@ -287,7 +337,32 @@ def render_matplotlib(rng, grids, folder, index):
                                interpolation=interpolation)
         interpolation = "linear" if interpolation == "bilinear" else "nearest"
     style = "metres" if metres else str(rng.choice(["letters", "signed"]))
-    if style == "letters":
+    if EXTRA is not None:
+        # Label formats beyond matplotlib's own: signed degrees with a degree sign, metres
+        # with thousands separators, a unit after the number, or kilometres named by the
+        # axis title.
+        style = str(EXTRA.rng.choice(["metres", "metres-comma", "metres-unit", "km"] if metres
+                                     else ["letters", "signed", "signed-degrees"]))
+    if style == "signed-degrees":
+        def signed_degrees(value, _):
+            text = f"{value:g}°"
+            return text.replace("-", "\N{MINUS SIGN}") if matplotlib.rcParams[
+                "axes.unicode_minus"] else text
+
+        axes.xaxis.set_major_formatter(ticker.FuncFormatter(signed_degrees))
+        axes.yaxis.set_major_formatter(ticker.FuncFormatter(signed_degrees))
+    elif style == "metres-comma":
+        axes.xaxis.set_major_formatter(ticker.StrMethodFormatter("{x:,.0f}"))
+        axes.yaxis.set_major_formatter(ticker.StrMethodFormatter("{x:,.0f}"))
+    elif style == "metres-unit":
+        axes.xaxis.set_major_formatter(ticker.StrMethodFormatter("{x:.0f} m"))
+        axes.yaxis.set_major_formatter(ticker.StrMethodFormatter("{x:.0f} m"))
+    elif style == "km":
+        axes.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v / 1000:g}"))
+        axes.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v / 1000:g}"))
+        axes.set_xlabel("Easting (km)")
+        axes.set_ylabel("Northing (km)")
+    elif style == "letters":
         def longitude(value, _):
             value = (value + 180) % 360 - 180
             return "0°" if abs(value) < 1e-9 else f"{abs(value):g}°{'E' if value > 0 else 'W'}"
@@ -314,7 +389,8 @@ def render_matplotlib(rng, grids, folder, index):
     y0, y1 = axes.get_ylim()
     path = save(figure, folder / f"figure{index}.png", dpi, jpeg)
     return Truth(path, f"matplotlib {kind} {grid.name} {style} {cmap_name}{'_r' if reversed_ else ''} "
-                 f"{'h' if horizontal else 'v'}bar {dpi}dpi {'jpeg' + str(jpeg) if jpeg else 'png'}",
+                 f"{'h' if horizontal else 'v'}bar {dpi}dpi {'jpeg' + str(jpeg) if jpeg else 'png'}"
+                 f"{look}",
                  frame, bar, (x0, x1, y0, y1), grid.crs, grid, (vmin, vmax), levels,
                  interpolation, gcp_crs=grid.crs)
 
@@ -362,7 +438,16 @@ def render_cartopy(rng, grids, folder, index, projection_name=None):
     cmap_name, reversed_ = random_colormap(rng, MPL_COLORMAPS)
     vmin, vmax, _ = value_range(rng, grid.values, False)
     size, dpi, jpeg, horizontal = choose_look(rng)
-    figure = plt.figure(figsize=size, dpi=dpi)
+    look, labelled, rc = "", True, {}
+    if EXTRA is not None:
+        size, dpi, jpeg = EXTRA.look(size, dpi, jpeg)
+        _, font, font_size = EXTRA.mpl_style()
+        rc = {"font.family": font, "font.size": font_size}
+        # A plate carrée map without gridline labels: nothing says where it is (GCPS refused).
+        labelled = projection_name != "PlateCarree" or EXTRA.rng.random() >= 0.25
+        look = f" {font.replace(' ', '')} {font_size:g}pt{'' if labelled else ' labels=off'}"
+    with matplotlib.rc_context(rc):
+        figure = plt.figure(figsize=size, dpi=dpi)
     if horizontal:
         axes = figure.add_axes([0.1, 0.25, 0.8, 0.65], projection=projection)
         bar_axes = figure.add_axes([0.2, 0.08, 0.6, 0.035])
@@ -384,22 +469,25 @@ def render_cartopy(rng, grids, folder, index, projection_name=None):
                         crs=ccrs.PlateCarree())
     lines_drawn = bool(rng.random() < 0.5)
     # Labels outside the frame, as on plate carrée (cartopy writes a conic's inside by default).
-    gridlines = axes.gridlines(draw_labels=True, linewidth=0.6 if lines_drawn else 0,
-                               color="gray", alpha=1.0 if lines_drawn else 0.0,
-                               x_inline=False, y_inline=False)
-    if rng.random() < 0.6:
-        gridlines.top_labels = False
-        gridlines.right_labels = False
-    figure.colorbar(mappable, cax=bar_axes, orientation="horizontal" if horizontal else "vertical")
-    figure.canvas.draw()
+    with matplotlib.rc_context(rc):
+        gridlines = axes.gridlines(draw_labels=labelled, linewidth=0.6 if lines_drawn else 0,
+                                   color="gray", alpha=1.0 if lines_drawn else 0.0,
+                                   x_inline=False, y_inline=False)
+        if rng.random() < 0.6:
+            gridlines.top_labels = False
+            gridlines.right_labels = False
+        figure.colorbar(mappable, cax=bar_axes,
+                        orientation="horizontal" if horizontal else "vertical")
+        figure.canvas.draw()
     height = figure.canvas.get_width_height()[1]
     (x0, y0), (x1, y1) = axes.get_window_extent().get_points()
     (b0, c0), (b1, c1) = bar_axes.get_window_extent().get_points()
     extent = tuple(axes.get_extent())  # in the projection's own coordinates
-    path = save(figure, folder / f"figure{index}.png", dpi, jpeg)
+    with matplotlib.rc_context(rc):
+        path = save(figure, folder / f"figure{index}.png", dpi, jpeg)
     return Truth(path, f"cartopy {projection_name} {grid.name} lines={'on' if lines_drawn else 'off'} "
                  f"{cmap_name}{'_r' if reversed_ else ''} {'h' if horizontal else 'v'}bar {dpi}dpi "
-                 f"{'jpeg' + str(jpeg) if jpeg else 'png'}",
+                 f"{'jpeg' + str(jpeg) if jpeg else 'png'}{look}",
                  (float(x0), float(height - y1), float(x1), float(height - y0)),
                  (float(b0), float(height - c1), float(b1), float(height - c0)),
                  extent, projection.to_wkt(), grid, (vmin, vmax), None, "nearest",
@@ -423,10 +511,23 @@ def render_gmt(rng, grids, folder, index):
     work.mkdir(exist_ok=True)
     choice = str(rng.choice(["linear-degrees", "linear-metres", "mercator", "mercator",
                              "conic", "polar"]))
+    if EXTRA is not None and choice in ("linear-degrees", "mercator") and \
+            EXTRA.rng.random() < 0.5:
+        # Other rectangular cylindrical projections: equidistant (-JQ: linear in degrees),
+        # Miller (-JJ) and equal-area (-JY), whose latitudes are spaced as their formula says.
+        choice = str(EXTRA.rng.choice(["equidistant", "miller", "equal-area"]))
     if choice in ("conic", "polar"):
         return render_gmt_converging(rng, grids, work, folder, index, choice)
     name = str(rng.choice(["kilauea", "vinschgau"] if choice == "linear-metres" else
                           ["age", "jacksboro", "topobathy"]))
+    look, settings = "", ""
+    if EXTRA is not None:
+        # Annotation fonts and degree formats GMT users pick (FORMAT_GEO_MAP).
+        font = str(EXTRA.rng.choice(GMT_FONTS))
+        size = int(EXTRA.rng.choice([8, 10, 12, 14]))
+        geo = str(EXTRA.rng.choice(["ddd:mm:ssF", "ddd.xxF", "+ddd.xx", "ddd:mmF", "+D"]))
+        settings = f" FONT_ANNOT_PRIMARY {size}p,{font} FORMAT_GEO_MAP {geo}"
+        look = f" {font} {size}p {geo}"
     grid = grids[name].sub(rng, 40, 260)
     # The sub-grid as GMT reads it: a pixel-registered GeoTIFF (GMT reads it through GDAL).
     import rasterio
@@ -437,7 +538,7 @@ def render_gmt(rng, grids, folder, index):
                        height=grid.values.shape[0], count=1, dtype="float32", nodata=np.nan,
                        transform=from_origin(west, north, *grid.cell)) as dataset:
         dataset.write(grid.values.astype("float32"), 1)
-    if choice == "mercator":
+    if choice in ("mercator", "miller", "equal-area"):
         keep = np.abs(grid.y) < 75
         grid = Grid(grid.name, grid.values[keep], grid.x, grid.y[keep], grid.crs)
         west, east, south, north = grid.edges
@@ -446,21 +547,31 @@ def render_gmt(rng, grids, folder, index):
     cmap_name, reversed_ = random_colormap(rng, GMT_COLORMAPS)
     vmin, vmax, _ = value_range(rng, grid.values, False)
     (width_in, height_in), dpi, jpeg, horizontal = choose_look(rng)
+    if EXTRA is not None:
+        _, dpi, jpeg = EXTRA.look((width_in, height_in), dpi, jpeg)
+        dpi = int(min(dpi, np.sqrt(6e6 / (width_in * height_in))))
     map_width = width_in - (2.6 if not horizontal else 2.0)
     map_height = height_in - (2.0 if not horizontal else 2.8)
     r = "/".join(f"{v:.6f}" for v in region)
-    if choice == "mercator":
+    cylinder = {"mercator": "M", "miller": "J", "equal-area": "Y"}.get(choice)
+    if cylinder == "Y":
+        cylinder = f"Y{0.5 * (region[0] + region[1]):.4f}/0/"
+    elif cylinder == "J":
+        cylinder = f"J{0.5 * (region[0] + region[1]):.4f}/"
+    if choice == "equidistant":
+        projection = f"Q{0.5 * (region[0] + region[1]):.4f}/{map_width:.3f}i"
+    elif cylinder:
         # Mercator's height follows from the width and the latitudes: the page grows to hold
         # it (it ran off the page's top, taking the map and its bar with it), up to 8 in of
         # map, narrower beyond; the dpi keeps the figure under 3.5 MP as choose_look does.
         _, mercator_height = (float(v) for v in run_gmt(
-            work, f"gmt mapproject -R{r} -JM{map_width:.3f}i -W -Di").split()[:2])
+            work, f"gmt mapproject -R{r} -J{cylinder}{map_width:.3f}i -W -Di").split()[:2])
         if mercator_height > map_height:
             margin = height_in - map_height
             map_width *= min(1.0, 8.0 / mercator_height)
             height_in = min(mercator_height, 8.0) + margin
             dpi = int(min(dpi, np.sqrt(3.5e6 / (width_in * height_in))))
-        projection = f"M{map_width:.3f}i"
+        projection = f"{cylinder}{map_width:.3f}i"
     else:
         projection = f"X{map_width:.3f}i/{map_height:.3f}i"
     x_off, y_off = 1.0, (1.0 if not horizontal else 1.8)
@@ -473,7 +584,7 @@ def render_gmt(rng, grids, folder, index):
             "gmt grdconvert grid.tif=gd grid.nc",
             f"gmt makecpt -C{cmap_name} -T{vmin!r}/{vmax!r} -Z {'-I' if reversed_ else ''} > cm.cpt",
             f"gmt set PS_MEDIA {width_in:.3f}ix{height_in:.3f}i MAP_FRAME_TYPE "
-            f"{'fancy' if choice == 'mercator' and rng.random() < 0.5 else 'plain'}",
+            f"{'fancy' if choice == 'mercator' and rng.random() < 0.5 else 'plain'}{settings}",
             f"gmt grdimage grid.nc -R{r} -J{projection} -Ccm.cpt -X{x_off}i -Y{y_off}i -P "
             f"{frame} -K > fig.ps",
             scale,
@@ -481,8 +592,12 @@ def render_gmt(rng, grids, folder, index):
     # The frame's corners and the bar as GMT placed them.
     frame_box = gmt_frame_box(work, (region[0], region[2], region[1], region[3]), f"-R{r}",
                               projection, (x_off, y_off), dpi)
-    if choice == "mercator":
-        proj = ("+proj=merc +ellps=WGS84 +units=m +no_defs")
+    if cylinder:
+        # GMT's Miller and equal-area are spherical; a sphere's scale does not matter here
+        # (the truth is affine in the projection's coordinates).
+        proj = {"mercator": "+proj=merc +ellps=WGS84 +units=m +no_defs",
+                "miller": "+proj=mill +R=6371008.7714 +units=m +no_defs",
+                "equal-area": "+proj=cea +R=6371008.7714 +units=m +no_defs"}[choice]
         from pyproj import Transformer
 
         t = Transformer.from_crs("EPSG:4326", proj, always_xy=True)
@@ -495,7 +610,7 @@ def render_gmt(rng, grids, folder, index):
     path = save_png_or_jpeg(work / "fig.png", folder / f"figure{index}", jpeg)
     return Truth(path, f"GMT {choice} {grid.name} {cmap_name}{'_r' if reversed_ else ''} "
                  f"{'h' if horizontal else 'v'}bar {dpi}dpi {'jpeg' + str(jpeg) if jpeg else 'png'}"
-                 f"{' grid' if 'g' in frame.split()[0] else ''}",
+                 f"{' grid' if 'g' in frame.split()[0] else ''}{look}",
                  frame_box, bar_box, extent, crs, grid, (vmin, vmax), None,
                  # grdimage draws one image pixel per node, which Ghostscript scales up.
                  "nearest",
@@ -740,7 +855,13 @@ def main():
     parser.add_argument("--json", help="write every row (with the log) here")
     parser.add_argument("--verbose", action="store_true", help="print each decode's log")
     parser.add_argument("--code", help="the checkout whose engine decodes (default: this one)")
+    parser.add_argument("--wide", action="store_true",
+                        help="looks beyond the first sweep's: matplotlib styles and fonts, dpi "
+                             "72-600, JPEG q50-95, label formats (signed degrees, thousands "
+                             "separators, units, km), GMT -JQ/-JJ/-JY, fonts and degree "
+                             "formats, cartopy plate carrée without labels")
     args = parser.parse_args()
+    global EXTRA
 
     # The engine decoded: this checkout's, or another's (``--code``, e.g. an older commit's
     # ``git archive``) for a before/after table on the same figures.
@@ -765,6 +886,7 @@ def main():
             if args.subset and name != args.subset:
                 continue
             figure_rng = np.random.default_rng([seed, index])
+            EXTRA = Wide(seed, index) if args.wide else None
             try:
                 truth = RENDERERS[name](figure_rng, grids, folder, f"{seed}_{index}")
             except Exception as error:

@@ -1226,13 +1226,26 @@ class ColourDecoder:
         """
         rows, cols = rgb.shape[:2]
         rng = np.random.default_rng(seed)
-        flat = rng.integers(0, rows * cols, size=min(4 * STUDY_SAMPLE, rows * cols))
-        r, c = np.divmod(flat, cols)
+        # The draw as 32-bit integers where the figure allows: numpy draws a range under 2**32
+        # with the same 32-bit generator whatever the dtype asked for, so the sample is the
+        # int64 one, in half the memory. Filtered before being split into rows and columns:
+        # 5 bytes a drawn pixel at the peak, not 40 (35 MiB at 1 MP, whatever the figure).
+        index_dtype = np.uint32 if rows * cols <= 1 << 32 else np.int64
+        flat = rng.integers(0, rows * cols, size=min(4 * STUDY_SAMPLE, rows * cols),
+                            dtype=index_dtype)
         if examine is not None:
-            keep = examine[r, c]
-            r, c = r[keep], c[keep]
-        r, c = r[:STUDY_SAMPLE], c[:STUDY_SAMPLE]
-        sample = rgb[r, c].astype(np.int64)
+            if examine.flags.c_contiguous:
+                keep = examine.reshape(-1)[flat]
+            else:
+                keep = examine[np.divmod(flat, cols)]
+            flat = flat[keep]
+            del keep
+        r, c = np.divmod(flat[:STUDY_SAMPLE], cols)
+        del flat
+        # 32-bit channels: the bins and 24-bit codes below fit, and the sample's temporaries
+        # (a few per sampled pixel) are half the size.
+        sample = rgb[r, c].astype(np.int32)
+        del r, c
         if len(sample) == 0:
             self.figure_study = FigureStudy(0, np.nan, NOISE_FLOOR_DELTA_E, np.zeros((0, 3)))
             return self.figure_study
@@ -1263,6 +1276,7 @@ class ColourDecoder:
                 if len(chosen) < MAX_NON_DATA_COLOURS:
                     chosen.append(means[index])
             self.non_data_colours = np.array(chosen).reshape(-1, 3)
+        del bins
         # Noise: the mode of the sampled pixels' ΔE to the scale (lines, text and non-data
         # colours lie far out in the tail and do not move the mode).
         codes, inverse = np.unique(sample[:, 0] | (sample[:, 1] << 8) | (sample[:, 2] << 16),

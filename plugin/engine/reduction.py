@@ -41,15 +41,22 @@ from .memory_budget import release_freed_memory
 _SQRT2 = np.sqrt(2.0)
 
 
-#: Pixels handled per block by the row-chunked passes below: bounds their temporaries
+#: Most pixels handled per block by the row-chunked passes below: bounds their temporaries
 #: (about 40 bytes a pixel of the block) to some 40 MiB whatever the figure's size.
 BLOCK_PIXELS = 1 << 20
+#: Fewest pixels per block: a block is a 32nd of the array between this and BLOCK_PIXELS, so
+#: that its temporaries stay near 1.25 bytes a pixel of a small figure (40 MiB would be 40
+#: bytes a pixel of a 1 MP one), and a block's own costs stay small beside its work.
+MIN_BLOCK_PIXELS = 1 << 16
 
 
-def _row_blocks(shape, block_pixels=BLOCK_PIXELS, start=0):
+def _row_blocks(shape, block_pixels=None, start=0):
     """Slices of consecutive rows (from ``start`` to ``shape[0]``) of about ``block_pixels``
-    pixels each."""
+    pixels each (None: a 32nd of ``shape``'s pixels, between :data:`MIN_BLOCK_PIXELS` and
+    :data:`BLOCK_PIXELS`)."""
     rows, cols = shape
+    if block_pixels is None:
+        block_pixels = min(BLOCK_PIXELS, max(MIN_BLOCK_PIXELS, rows * cols // 32))
     step = max(1, block_pixels // max(cols, 1))
     return [slice(first, min(rows, first + step)) for first in range(start, rows, step)]
 
@@ -470,6 +477,10 @@ def reconstruction_check(values, points, resolution, max_pixels=250_000,
         # Qhull's working memory (~600 bytes a point, freed in small blocks) back to the
         # system before the grid and the interpolation's blocks are made.
         release_freed_memory()
+    # The interpolation holds ~200 bytes a pixel of its block: blocks of an eighth of a
+    # million pixels at most, and on a smaller figure of a 128th of its pixels (1.6 bytes a
+    # figure pixel; 26 MiB would be 27 bytes a pixel of a 1 MP figure).
+    block_pixels = interpolation_block_pixels(values.size)
     # Data pixels counted (and found) block by block: no mask of the whole figure.
     total = sum(int(np.count_nonzero(np.isfinite(values[block])))
                 for block in _row_blocks(values.shape))
@@ -482,44 +493,68 @@ def reconstruction_check(values, points, resolution, max_pixels=250_000,
         step = int(np.ceil(total / max_pixels)) if total > max_pixels else 1
         seen = 0
         sample = []
-        # Blocks of an eighth of a million pixels: the interpolation holds ~200 bytes a pixel.
-        for block in _row_blocks(values.shape, block_pixels=1 << 17):
+        for block in _row_blocks(values.shape, block_pixels=block_pixels):
             block_rows, block_cols = np.nonzero(np.isfinite(values[block]))
             block_rows += block.start
             block_estimate = _interpolate_linear(triangulation, points.value, block_cols + 0.5,
                                                  block_rows + 0.5)
             grid[block_rows, block_cols] = block_estimate
             kept = slice((-seen) % step, None, step)
-            # Copies: a strided view would keep the whole block's arrays (24 bytes a data
-            # pixel) alive to the end, every block's.
-            sample.append((block_rows[kept].copy(), block_cols[kept].copy(),
-                           block_estimate[kept].copy()))
+            # Only the sample's differences are kept (8 bytes a sampled pixel, not the 24 of
+            # its row, column and estimate): the same numbers in the same order.
+            sample.append(_differences(values, block_rows[kept], block_cols[kept],
+                                       block_estimate[kept]))
             seen += block_rows.size
-        rows, cols, estimate = (np.concatenate(part) for part in zip(*sample))
+        difference = np.concatenate(sample)
+        del sample
     else:
         # Every s-th row and column: the sample is spread evenly, and no index array of all
         # the data pixels is ever made (16 bytes a pixel on a large figure).
         stride = max(1, int(np.ceil(np.sqrt(total / max_pixels))))
         rows, cols = np.nonzero(np.isfinite(values[::stride, ::stride]))
         rows, cols = rows * stride, cols * stride
-        estimate = _interpolate_linear(triangulation, points.value, cols + 0.5, rows + 0.5)
+        estimate = _interpolate_linear(triangulation, points.value, cols + 0.5, rows + 0.5,
+                                       chunk=block_pixels)
         if rows.size > max_pixels:
             step = int(np.ceil(rows.size / max_pixels))
             rows, cols, estimate = rows[::step], cols[::step], estimate[::step]
-    inside = np.isfinite(estimate)
-    if not inside.any():
+        difference = _differences(values, rows, cols, estimate)
+        del rows, cols, estimate
+    if difference.size == 0:
         return None
-    difference = estimate[inside] - values[rows[inside], cols[inside]]
     return ReconstructionCheck(rmse=float(np.sqrt(np.mean(difference ** 2))),
                                within_resolution=float(np.mean(np.abs(difference) <= resolution)),
-                               pixels_compared=int(inside.sum()), grid=grid)
+                               pixels_compared=int(difference.size), grid=grid)
 
 
-def _interpolate_linear(triangulation, vertex_values, x, y, chunk=2_000_000):
+def _differences(values, rows, cols, estimate):
+    """Estimate minus decoded value at the pixels (rows, cols) the estimate reaches (inside
+    the points' hull), in their order."""
+    inside = np.isfinite(estimate)
+    return estimate[inside] - values[rows[inside], cols[inside]]
+
+
+#: Most pixels interpolated at a time over the points' triangulation (~200 bytes each).
+INTERPOLATION_BLOCK_PIXELS = 1 << 17
+#: Fewest, however small the figure: a block's fixed costs stay small beside its work.
+MIN_INTERPOLATION_BLOCK_PIXELS = 1 << 13
+
+
+def interpolation_block_pixels(figure_pixels) -> int:
+    """Pixels :func:`reconstruction_check` interpolates at a time on a figure of
+    ``figure_pixels``: a 128th of the figure, between :data:`MIN_INTERPOLATION_BLOCK_PIXELS`
+    and :data:`INTERPOLATION_BLOCK_PIXELS`, so that the block's temporaries stay within some
+    1.6 bytes a figure pixel down to 1 MP (and 26 MiB on any larger figure)."""
+    return int(min(INTERPOLATION_BLOCK_PIXELS,
+                   max(MIN_INTERPOLATION_BLOCK_PIXELS, figure_pixels // 128)))
+
+
+def _interpolate_linear(triangulation, vertex_values, x, y, chunk=INTERPOLATION_BLOCK_PIXELS):
     """Linear interpolation over a Delaunay triangulation; NaN outside its hull.
 
-    Barycentric weights from the triangulation's affine transforms, in chunks; several times
-    faster than ``LinearNDInterpolator`` on millions of pixels.
+    Barycentric weights from the triangulation's affine transforms, in chunks of ``chunk``
+    pixels (~200 bytes each; each pixel's estimate is its own, whatever the chunks); several
+    times faster than ``LinearNDInterpolator`` on millions of pixels.
     """
     estimate = np.full(len(x), np.nan)
     for start in range(0, len(x), chunk):

@@ -1,6 +1,7 @@
 """The decoding half of the HTML report: what a user checking a decode wants to look at.
 
-Pictures (matplotlib's Agg canvas, no pyplot, so any thread will do), each embedded as a PNG:
+Pictures (drawn with Pillow on their own pixels, so any thread will do, and no matplotlib is
+imported), each embedded as a PNG:
 
 * the decoded field in the figure's own colour scale, and the representative points over it;
 * the colour distance (CIELAB ΔE) of every examined pixel, with the threshold used;
@@ -236,21 +237,6 @@ def _img(png, alt):
             f'src="data:image/png;base64,{encoded}">')
 
 
-def _canvas(width_px, height_px, dpi=100):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi)
-    FigureCanvasAgg(figure)
-    return figure
-
-
-def _png(figure):
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
-
-
 def _step(shape):
     return max(1, int(math.ceil(max(shape) / PICTURE_SIDE)))
 
@@ -273,35 +259,170 @@ def _scale_colours(result, values):
     return np.clip(rgb, 0, 1, out=rgb)
 
 
+def _scale_colours_8bit(result, values, fade=0.0):
+    """:func:`_scale_colours` as 8-bit sRGB (truncated, as matplotlib converts), made towards
+    white by ``fade`` (0: the colour itself), block by block: 3 bytes a value, not 24."""
+    values = np.asarray(values)
+    flat = values.reshape(-1)
+    rgb = np.empty((flat.size, 3), dtype=np.uint8)
+    for start in range(0, flat.size, COLOUR_BLOCK):
+        part = slice(start, start + COLOUR_BLOCK)
+        colours = _scale_colours(result, flat[part])
+        if fade:
+            colours = 1 - (1 - fade) * (1 - colours)
+        rgb[part] = colours * 255
+    return rgb.reshape(values.shape + (3,))
+
+
+# -- drawing with Pillow -----------------------------------------------------------------------
+# The pictures are drawn on their own pixels with Pillow (as the report's picture of the figure
+# is): no matplotlib import (18 MiB of a run) nor canvas.
+
+#: Text sizes of the pictures, in pixels (DejaVu Sans, as matplotlib's 9 and 10 points).
+TICK_FONT_PX = 12
+LABEL_FONT_PX = 13
+TEXT_RGB = (0, 0, 0)
+#: The threshold's dashed line on the colour distance bar and its label.
+THRESHOLD_RGB = (0, 160, 255)
+THRESHOLD_TEXT_RGB = (0, 96, 144)
+#: Outline of the histogram's bars.
+BAR_EDGE_RGB = (85, 85, 85)
+#: Length of a tick mark, pixels.
+TICK_PX = 4
+
+
+def _font(size):
+    from .report import _font as report_font
+
+    return report_font(size)
+
+
+def _white_picture(width, height):
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (int(round(width)), int(round(height))), (255, 255, 255))
+    return image, ImageDraw.Draw(image)
+
+
+def _png_bytes(image):
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _paste_rgb(image, rgb, box):
+    """Paste an 8-bit RGB array into ``image`` scaled (nearest pixel) to fill ``box``
+    (left, top, right, bottom)."""
+    from PIL import Image
+
+    left, top, right, bottom = (int(round(v)) for v in box)
+    picture = Image.fromarray(np.ascontiguousarray(rgb), "RGB")
+    size = (max(1, right - left), max(1, bottom - top))
+    if picture.size != size:
+        picture = picture.resize(size, Image.Resampling.NEAREST)
+    image.paste(picture, (left, top))
+
+
+def _vertical_text(image, centre, text, font, fill=TEXT_RGB):
+    """``text`` read bottom to top (an axis label), centred on ``centre``."""
+    from PIL import Image, ImageDraw
+
+    left, top, right, bottom = font.getbbox(text)
+    strip = Image.new("RGB", (right - left + 2, bottom - top + 2), (255, 255, 255))
+    ImageDraw.Draw(strip).text((1 - left, 1 - top), text, fill=fill, font=font)
+    strip = strip.transpose(Image.Transpose.ROTATE_90)
+    image.paste(strip, (int(round(centre[0] - strip.width / 2)),
+                        int(round(centre[1] - strip.height / 2))))
+
+
+def nice_ticks(low, high, most=8) -> np.ndarray:
+    """Round tick values (1, 2, 2.5 or 5 times a power of ten apart) from ``low`` to ``high``,
+    at most ``most`` of them (at least two where the range is not empty)."""
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        return np.array([low]) if math.isfinite(low) else np.zeros(0)
+    raw = (high - low) / max(most - 1, 1)
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw * (1 - 1e-9))
+    first = math.ceil(low / step - 1e-9)
+    last = math.floor(high / step + 1e-9)
+    ticks = np.arange(first, last + 1) * step
+    ticks[np.abs(ticks) < 1e-12 * step] = 0.0
+    return ticks
+
+
+def tick_labels(ticks) -> list:
+    """The tick values as text with the decimals their spacing needs (all alike)."""
+    ticks = np.asarray(ticks, dtype=float)
+    if ticks.size == 0:
+        return []
+    largest = float(np.max(np.abs(ticks)))
+    if largest >= 1e6 or 0 < largest < 1e-4:
+        return [f"{value:.3g}" for value in ticks]
+    step = float(np.min(np.diff(ticks))) if ticks.size > 1 else (largest or 1.0)
+    digits = decimals_for(step) if step > 0 else 0
+    if ticks.size > 1 and step > 0 and not np.allclose(np.round(ticks, digits), ticks, rtol=0,
+                                                        atol=1e-9 * step):
+        digits += 1  # a step of 2.5 times a power of ten
+    return [f"{value:.{digits}f}" for value in ticks]
+
+
+def _log_ticks(low, high):
+    """Tick values on a logarithmic axis from ``low`` to ``high`` (both > 0): the powers of
+    ten within, with 2 and 5 times them when fewer than three powers fall inside."""
+    decades = np.arange(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+    for multipliers in ((1,), (1, 2, 5), (1, 2, 3, 4, 5, 6, 7, 8, 9)):
+        ticks = np.array([m * 10.0 ** int(d) for d in decades for m in multipliers])
+        ticks = ticks[(ticks >= low * (1 - 1e-9)) & (ticks <= high * (1 + 1e-9))]
+        if ticks.size >= 3:
+            break
+    return ticks
+
+
+def _draw_x_axis(draw, font, box, ticks, to_x, labels):
+    left, top, right, bottom = box
+    for value, label in zip(ticks, labels):
+        x = to_x(value)
+        if left - 0.5 <= x <= right + 0.5:
+            draw.line((x, bottom, x, bottom + TICK_PX), fill=TEXT_RGB, width=1)
+            draw.text((x, bottom + TICK_PX + 2), label, fill=TEXT_RGB, font=font, anchor="mt")
+
+
+def _draw_y_axis(draw, font, box, ticks, to_y, labels, side="left"):
+    left, top, right, bottom = box
+    for value, label in zip(ticks, labels):
+        y = to_y(value)
+        if top - 0.5 <= y <= bottom + 0.5:
+            if side == "left":
+                draw.line((left - TICK_PX, y, left, y), fill=TEXT_RGB, width=1)
+                draw.text((left - TICK_PX - 3, y), label, fill=TEXT_RGB, font=font, anchor="rm")
+            else:
+                draw.line((right, y, right + TICK_PX, y), fill=TEXT_RGB, width=1)
+                draw.text((right + TICK_PX + 3, y), label, fill=TEXT_RGB, font=font, anchor="lm")
+
+
 def _field_picture(result, values, with_points):
+    """The decoded field in its colour scale (faded, with the points over it), as PNG bytes."""
     step = _step(values.shape)
-    small = values[::step, ::step]
-    rgb = _scale_colours(result, small)
     rows, cols = values.shape
-    height = 40 + PICTURE_SIDE * rows / max(rows, cols)
-    width = PICTURE_SIDE * cols / max(rows, cols) + 20
-    figure = _canvas(width, height)
-    axes = figure.add_axes([0.01, 0.02, 0.98, 0.96])
-    col0, row0 = result.plot_box[0], result.plot_box[1]
-    extent = (col0, col0 + cols, row0 + rows, row0)
-    # Handed to matplotlib as 8-bit RGB (its own conversion of float RGB truncates alike):
-    # its resampling then holds bytes, not float copies of the picture.
-    if with_points:
-        faded = 1 - 0.55 * (1 - rgb)
-        axes.imshow((faded * 255).astype(np.uint8), extent=extent, interpolation="nearest")
-        del faded
-        clusters = result.points.clusters
-        if len(clusters):
-            colours = _scale_colours(result, np.asarray(clusters.value, float))
-            axes.scatter(clusters.pixel_x, clusters.pixel_y, s=14, c=colours,
-                         edgecolors="#141414", linewidths=0.6, zorder=3)
-    else:
-        axes.imshow((rgb * 255).astype(np.uint8), extent=extent, interpolation="nearest")
-    del rgb
-    axes.set_xlim(extent[0], extent[1])
-    axes.set_ylim(extent[2], extent[3])
-    axes.set_axis_off()
-    return _png(figure)
+    width = PICTURE_SIDE * cols / max(rows, cols)
+    height = PICTURE_SIDE * rows / max(rows, cols)
+    margin = 10
+    image, draw = _white_picture(width + 2 * margin, height + 2 * margin)
+    _paste_rgb(image, _scale_colours_8bit(result, values[::step, ::step],
+                                          fade=0.55 if with_points else 0.0),
+               (margin, margin, margin + width, margin + height))
+    clusters = result.points.clusters
+    if with_points and len(clusters):
+        # Figure pixels (GDAL convention) to picture pixels; each point a disc of 7 px in its
+        # value's colour with a dark outline.
+        col0, row0 = result.plot_box[0], result.plot_box[1]
+        x = margin + (np.asarray(clusters.pixel_x, float) - col0) * width / cols
+        y = margin + (np.asarray(clusters.pixel_y, float) - row0) * height / rows
+        colours = _scale_colours_8bit(result, np.asarray(clusters.value, float))
+        for px, py, colour in zip(x, y, colours):
+            draw.ellipse((px - 3, py - 3, px + 3, py + 3), fill=tuple(int(v) for v in colour),
+                         outline=(20, 20, 20), width=1)
+    return _png_bytes(image)
 
 
 @dataclass
@@ -333,43 +454,85 @@ def distance_overview(distance, plot_box) -> "DistanceOverview":
                             any(np.isfinite(block).any() for block in _rows_of(distance)))
 
 
-def _distance_picture(overview, threshold):
-    from matplotlib import colormaps
-    from matplotlib.cm import ScalarMappable
-    from matplotlib.colors import Normalize
+#: The colour distance's colours: matplotlib's magma reversed (light for a small distance),
+#: pixels above the threshold tinted with 35 % of magenta (matplotlib's cool at its top).
+DISTANCE_COLORMAP = "magma_r"
+ABOVE_THRESHOLD_TINT = (1.0, 0.0, 1.0)
 
+
+def _distance_colours():
+    """The 8-bit colour tables of the distance picture, the no-data colour last: (at or below
+    the threshold, above it)."""
+    from .colour_scales.matplotlib_source import listed_table
+
+    table = np.vstack([listed_table(DISTANCE_COLORMAP), NO_DATA_RGB])
+    tinted = 0.65 * table + 0.35 * np.asarray(ABOVE_THRESHOLD_TINT)
+    return (table * 255).astype(np.uint8), (tinted * 255).astype(np.uint8)
+
+
+def _distance_rgb(distance, top, threshold):
+    """8-bit colours of ΔE values on a scale from 0 to ``top``: the colormap's entry
+    ``floor(ΔE / top * N)`` as matplotlib picks it, NO_DATA_RGB where not finite (not
+    examined, or left out beside a line: infinite), tinted where above the threshold
+    (infinite included)."""
+    plain, tinted = _distance_colours()
+    entries = len(plain) - 1
+    finite = np.isfinite(distance)
+    index = np.clip(np.where(finite, distance, 0) / top * entries, 0, entries - 1).astype(np.intp)
+    index[~finite] = entries
+    with np.errstate(invalid="ignore"):
+        above = distance > threshold
+    return np.where(above[..., None], tinted[index], plain[index])
+
+
+def _distance_picture(overview, threshold):
+    """The colour distance of the plot area's pixels, with a colour bar marking the threshold."""
     small = overview.small
     rows, cols = overview.shape
-    width = PICTURE_SIDE * cols / max(rows, cols) + 120
-    height = PICTURE_SIDE * rows / max(rows, cols) + 40
-    figure = _canvas(width, height)
-    axes = figure.add_axes([0.01, 0.02, 0.8, 0.96])
+    width = PICTURE_SIDE * cols / max(rows, cols)
+    height = max(PICTURE_SIDE * rows / max(rows, cols), 160)
     top = max(2.0 * threshold, float(np.nanpercentile(small, 99)) if np.isfinite(small).any()
               else 2.0 * threshold)
-    cmap = colormaps["magma_r"].with_extremes(bad=NO_DATA_RGB)
-    norm = Normalize(0, top)
-    # Coloured here as 8-bit RGB, the pixels above the threshold tinted with 35 % of cool's
-    # top colour: matplotlib then resamples bytes, not float copies of the picture.
-    rgb = cmap(norm(np.ma.masked_invalid(small)))[..., :3]
-    above = small > threshold
-    rgb[above] = 0.65 * rgb[above] + 0.35 * np.asarray(colormaps["cool"](1.0)[:3])
-    axes.imshow((rgb * 255).astype(np.uint8), interpolation="nearest")
-    del rgb
-    axes.set_axis_off()
-    bar_axes = figure.add_axes([0.86, 0.08, 0.04, 0.84])
-    bar = figure.colorbar(ScalarMappable(norm, cmap), cax=bar_axes)
-    bar.set_label("ΔE to the colour scale")
-    bar_axes.axhline(threshold, color="#00a0ff", linestyle="--", linewidth=2)
-    bar_axes.text(1.3, threshold, f"threshold {threshold:g}", transform=bar_axes.get_yaxis_transform(),
-                  fontsize=7, va="bottom", color="#006090")
-    return _png(figure)
+    tick_font, label_font = _font(TICK_FONT_PX), _font(LABEL_FONT_PX)
+    margin, gap, bar_width, legend = 10, 30, 22, 26
+    image, draw = _white_picture(width + 2 * margin + gap + bar_width + 95, height + 2 * margin)
+    picture_rows = PICTURE_SIDE * rows / max(rows, cols)
+    _paste_rgb(image, _distance_rgb(small, top, threshold),
+               (margin, margin, margin + width, margin + picture_rows))
+
+    # The bar: 0 at the bottom, ``top`` at the top, its colours as the picture's.
+    left = margin + width + gap
+    bar = (left, margin + 6, left + bar_width, margin + height - legend - 6)
+    bar_height = int(round(bar[3] - bar[1]))
+    levels = top * (1 - (np.arange(bar_height) + 0.5) / bar_height)
+    column = _distance_rgb(levels, top, np.inf)
+    _paste_rgb(image, np.repeat(column[:, None, :], bar_width, axis=1),
+               (bar[0], bar[1], bar[2], bar[1] + bar_height))
+    draw.rectangle(bar, outline=TEXT_RGB, width=1)
+
+    def to_y(value):
+        return bar[3] - (bar[3] - bar[1]) * value / top
+
+    ticks = nice_ticks(0.0, top, most=6)
+    _draw_y_axis(draw, tick_font, bar, ticks, to_y, tick_labels(ticks), side="right")
+    _vertical_text(image, (bar[2] + 70, (bar[1] + bar[3]) / 2), "ΔE to the colour scale",
+                   label_font)
+    # The threshold: a dashed line across the bar, and its value below the bar with a sample.
+    y = to_y(min(threshold, top))
+    for x in range(int(bar[0]) - 4, int(bar[2]) + 4, 7):
+        draw.line((x, y, min(x + 4, bar[2] + 4), y), fill=THRESHOLD_RGB, width=2)
+    y = bar[3] + legend / 2 + 2
+    for x in range(int(bar[0]) - 4, int(bar[0]) + 14, 7):
+        draw.line((x, y, x + 4, y), fill=THRESHOLD_RGB, width=2)
+    draw.text((bar[0] + 18, y), f"threshold {threshold:g}", fill=THRESHOLD_TEXT_RGB,
+              font=tick_font, anchor="lm")
+    return _png_bytes(image)
 
 
 def _scale_picture(result):
     """The colour scale as used, and beside it the named colormap when the scale was sampled."""
     mapping, scale = result.mapping, result.decoder.scale
-    fractions = np.linspace(0.0, 1.0, 512)
-    strips = [(f"used: {scale.name}", scale.colour_at(fractions))]
+    strips = [(f"used: {scale.name}", scale)]
     note = f"The colour scale the pixels were matched against ({scale.name}), with its values."
     named = (result.settings.colormap or "").strip()
     if scale.sampled_from_figure and named:
@@ -377,30 +540,38 @@ def _scale_picture(result):
             from .colour_scales import resolve_colour_scale
 
             other = resolve_colour_scale(named, result.settings.qgis_resources)
-            strips.append((f"named: {other.name}", other.colour_at(fractions)))
+            strips.append((f"named: {other.name}", other))
             note = (f"Sampled from the figure's colorbar (top) and, for comparison, the named "
                     f"colormap {other.name} (bottom): they should match.")
         except Exception:  # noqa: BLE001 - only a comparison picture
             pass
-    figure = _canvas(PICTURE_SIDE, 70 + 45 * len(strips))
-    height = 1.0 / (len(strips) + 1.2)
-    for index, (label, colours) in enumerate(strips):
-        axes = figure.add_axes([0.2, 1 - (index + 1) * height, 0.76, height * 0.8])
-        axes.imshow(colours[None, :, :], aspect="auto", extent=(0, 1, 0, 1))
-        axes.set_yticks([])
-        axes.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
-        if index < len(strips) - 1:
-            axes.set_xticks([])
-        else:
-            ticks = np.linspace(0, 1, 6)
-            digits = decimals_for(result.decoder.value_resolution)
-            axes.set_xticks(ticks)
-            axes.set_xticklabels([f"{v:.{digits}f}" if not mapping.logarithmic else f"{v:.3g}"
-                                  for v in mapping.to_value(ticks)], fontsize=8)
-    return _png(figure), note
+    font = _font(TICK_FONT_PX)
+    strip_height, strip_gap = 28, 10
+    left, right = 0.2 * PICTURE_SIDE, 0.96 * PICTURE_SIDE
+    image, draw = _white_picture(PICTURE_SIDE, 12 + len(strips) * (strip_height + strip_gap) + 30)
+    width = int(round(right - left))
+    # Each column of a strip is the scale's colour at its centre's fraction.
+    fractions = (np.arange(width) + 0.5) / width
+    top = 12
+    for label, strip_scale in strips:
+        colours = (np.clip(strip_scale.colour_at(fractions), 0, 1) * 255).astype(np.uint8)
+        _paste_rgb(image, np.repeat(colours[None], strip_height, axis=0),
+                   (left, top, left + width, top + strip_height))
+        draw.rectangle((left, top, left + width, top + strip_height), outline=TEXT_RGB, width=1)
+        draw.text((left - 8, top + strip_height / 2), label, fill=TEXT_RGB, font=font,
+                  anchor="rm")
+        top += strip_height + strip_gap
+    ticks = np.linspace(0, 1, 6)
+    digits = decimals_for(result.decoder.value_resolution)
+    labels = [f"{v:.{digits}f}" if not mapping.logarithmic else f"{v:.3g}"
+              for v in mapping.to_value(ticks)]
+    box = (left, 12, left + width, top - strip_gap)
+    _draw_x_axis(draw, font, box, ticks, lambda f: left + f * width, labels)
+    return _png_bytes(image), note
 
 
 def _histogram_picture(result, values):
+    """How many pixels came back with each value: 60 bars in the values' colours."""
     # Block by block of rows: the finite values of the whole plot area are never gathered.
     low, high, positive, any_finite = np.inf, -np.inf, True, False
     for block in _rows_of(values):
@@ -409,20 +580,55 @@ def _histogram_picture(result, values):
             any_finite = True
             low, high = min(low, finite.min()), max(high, finite.max())
             positive = positive and bool(np.all(finite > 0))
-    figure = _canvas(PICTURE_SIDE, 300)
-    axes = figure.add_axes([0.1, 0.17, 0.86, 0.75])
+    tick_font, label_font = _font(TICK_FONT_PX), _font(LABEL_FONT_PX)
+    image, draw = _white_picture(PICTURE_SIDE, 300)
+    box = (76, 12, PICTURE_SIDE - 24, 300 - 52)
     mapping = result.mapping
+    logarithmic = bool(any_finite and mapping.logarithmic and positive)
     if any_finite:
-        if mapping.logarithmic and positive:
+        if logarithmic:
             edges = np.geomspace(mapping.vmin, mapping.vmax, 61)
-            axes.set_xscale("log")
         else:
             edges = np.linspace(min(mapping.vmin, low), max(mapping.vmax, high), 61)
         counts = sum(np.histogram(block[np.isfinite(block)], bins=edges)[0]
                      for block in _rows_of(values))
-        centres = (edges[:-1] + edges[1:]) / 2
-        axes.bar(edges[:-1], counts, width=np.diff(edges), align="edge",
-                 color=_scale_colours(result, centres), edgecolor="#555555", linewidth=0.3)
-    axes.set_xlabel("decoded value")
-    axes.set_ylabel("pixels")
-    return _png(figure)
+    else:
+        edges, counts = np.array([0.0, 1.0]), np.zeros(1, dtype=np.int64)
+
+    # The axes as matplotlib sets them: the bars' span with 5 % either side, counts from 0.
+    def axis_position(value):
+        return math.log10(value) if logarithmic else float(value)
+
+    span_low, span_high = axis_position(edges[0]), axis_position(edges[-1])
+    pad = 0.05 * ((span_high - span_low) or 1.0)
+    span_low, span_high = span_low - pad, span_high + pad
+    tallest = float(max(counts.max(), 1)) * 1.05
+
+    def to_x(value):
+        return box[0] + (box[2] - box[0]) * (axis_position(value) - span_low) / (span_high - span_low)
+
+    def to_y(count):
+        return box[3] - (box[3] - box[1]) * count / tallest
+
+    if any_finite:
+        centres = np.sqrt(edges[:-1] * edges[1:]) if logarithmic else (edges[:-1] + edges[1:]) / 2
+        colours = _scale_colours_8bit(result, centres)
+        for index, count in enumerate(counts):
+            if count:
+                draw.rectangle((to_x(edges[index]), to_y(count), to_x(edges[index + 1]),
+                                to_y(0)), fill=tuple(int(v) for v in colours[index]),
+                               outline=BAR_EDGE_RGB, width=1)
+    draw.rectangle(box, outline=TEXT_RGB, width=1)
+    if logarithmic:
+        x_ticks = _log_ticks(10 ** span_low, 10 ** span_high)
+        x_labels = [f"{value:g}" for value in x_ticks]
+    else:
+        x_ticks = nice_ticks(span_low, span_high, most=9)
+        x_labels = tick_labels(x_ticks)
+    _draw_x_axis(draw, tick_font, box, x_ticks, to_x, x_labels)
+    y_ticks = nice_ticks(0.0, tallest, most=7)
+    _draw_y_axis(draw, tick_font, box, y_ticks, to_y, tick_labels(y_ticks))
+    draw.text(((box[0] + box[2]) / 2, box[3] + 26), "decoded value", fill=TEXT_RGB,
+              font=label_font, anchor="mt")
+    _vertical_text(image, (16, (box[1] + box[3]) / 2), "pixels", label_font)
+    return _png_bytes(image)

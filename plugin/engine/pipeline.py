@@ -445,6 +445,10 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
         for warning in answers.warnings:
             warnings.append(warning)
             say(warning)
+    if layout is not None:
+        # The figure's luma and ink mask (5 bytes a figure pixel) serve the reading of its
+        # labels only: not held through the decoding, reduction and warp.
+        layout.lum = layout.dark = None
 
     if georeference is None:
         with times("prepare"):

@@ -131,8 +131,13 @@ MIN_LINE_COVERAGE = (0.5, 0.35)
 JPEG_CHROMA_WEIGHT = 0.5
 # A cell is data when at least this share of its interior pixels decoded.
 MIN_DECODED_SHARE = 0.5
-# Pixels per block of cell rows processed at once (bounds memory on large figures).
+# Pixels per block of cell rows processed at once (bounds memory on large figures): a block
+# holds some 40 bytes a pixel (cell numbers, values, their sort), so a 32nd of the raster read,
+# between MIN_BLOCK_PIXELS and BLOCK_PIXELS (40 MiB would be 10 bytes a pixel of a 4 MP
+# figure). A cell row is never split between blocks: the statistics are the same whatever the
+# blocks.
 BLOCK_PIXELS = 1_000_000
+MIN_BLOCK_PIXELS = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -220,11 +225,14 @@ class _AxisFit:
 
 
 # -- detection ----------------------------------------------------------------------------
-def luma(rgb, chunk_rows=512) -> np.ndarray:
+def luma(rgb, chunk_rows=None) -> np.ndarray:
     """Y' (Rec. 601 luma, 0..255) of an RGB image, float32: the channel a JPEG keeps sharpest.
 
-    Computed in strips of rows, so that its temporaries stay small beside the result.
+    Computed in strips of rows (by default of some 2**18 pixels: 3 MiB of float32
+    temporaries), so that its temporaries stay small beside the result.
     """
+    if chunk_rows is None:
+        chunk_rows = max(1, (1 << 18) // max(1, rgb.shape[1]))
     result = np.empty(rgb.shape[:2], np.float32)
     for start in range(0, rgb.shape[0], chunk_rows):
         block = rgb[start:start + chunk_rows]
@@ -394,24 +402,34 @@ def _step_profiles(crop_luma, crop_data, chunk_pixels=2_000_000, bands=BANDS):
     for start, stop in zip(starts, starts[1:] + [rows]):
         band = int(np.searchsorted(row_edges, start, side="right")) - 1
         block, block_data = crop_luma[start:stop], crop_data[start:stop]
-        step = np.minimum(np.abs(block[:, 1:] - block[:, :-1]), STEP_CLIP)
         pair = block_data[:, 1:] & block_data[:, :-1]
         x_steps, x_pairs = x_bands[band]
         x_pairs[1:cols] += pair.sum(axis=0)
-        x_steps[1:cols] += np.where(pair, step, 0).sum(axis=0)
+        # The steps of data pairs (0 elsewhere: a step times False), clipped, in place: one
+        # float32 temporary a pixel of the block (5 bytes with the pairs, not some 17).
+        x_steps[1:cols] += _clipped_steps(block[:, 1:], block[:, :-1], pair).sum(axis=0)
         # Vertical pairs, including the one across the block's lower border.
         below, below_data = crop_luma[start + 1:stop + 1], crop_data[start + 1:stop + 1]
         n = len(below)
-        step = np.minimum(np.abs(below - block[:n]), STEP_CLIP)
         pair = below_data & block_data[:n]
-        stepped = np.where(pair, step, 0)
+        stepped = _clipped_steps(below, block[:n], pair)
         for column_band, (y_steps, y_pairs) in enumerate(y_bands):
             columns = slice(col_edges[column_band], col_edges[column_band + 1])
             y_pairs[start + 1:start + 1 + n] += pair[:, columns].sum(axis=1)
             y_steps[start + 1:start + 1 + n] += stepped[:, columns].sum(axis=1)
+        del pair, stepped
     x_steps, x_pairs = (np.sum([band[i] for band in x_bands], axis=0) for i in (0, 1))
     y_steps, y_pairs = (np.sum([band[i] for band in y_bands], axis=0) for i in (0, 1))
     return x_steps, x_pairs, y_steps, y_pairs, (x_bands, y_bands)
+
+
+def _clipped_steps(after, before, pair):
+    """``np.where(pair, min(|after - before|, STEP_CLIP), 0)`` (float32) in one array."""
+    step = np.subtract(after, before)
+    np.abs(step, out=step)
+    np.minimum(step, STEP_CLIP, out=step)
+    step *= pair
+    return step
 
 
 def _neighbour_steps(crop_luma, crop_data, sample_pixels=1_000_000):
@@ -420,8 +438,16 @@ def _neighbour_steps(crop_luma, crop_data, sample_pixels=1_000_000):
     (every few rows)."""
     rows, cols = crop_data.shape
     row_step = max(1, int(np.ceil(crop_data.size / sample_pixels)))
-    block, block_data = crop_luma[::row_step], crop_data[::row_step]
-    steps = np.abs(block[:, 1:] - block[:, :-1])[block_data[:, 1:] & block_data[:, :-1]]
+    sampled, sampled_data = crop_luma[::row_step], crop_data[::row_step]
+    # The data pairs' steps, in row order, a few of the sampled rows at a time: only the
+    # steps kept (4 bytes a pair) are held, not the sample's differences and masks beside.
+    chunk = max(1, (1 << 17) // max(1, cols))
+    parts = []
+    for start in range(0, len(sampled), chunk):
+        block, block_data = sampled[start:start + chunk], sampled_data[start:start + chunk]
+        parts.append(np.abs(block[:, 1:] - block[:, :-1])[block_data[:, 1:] & block_data[:, :-1]])
+    steps = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    del parts
     if not steps.size:
         return 0.0, 0.0
     return float(np.median(steps)), float(np.mean(steps == 0))
@@ -1404,7 +1430,8 @@ def read_cells(array, lattice, box, agreement=None, row_step=1, median_only=Fals
     used_rows = np.flatnonzero(row_cell >= 0)[::stride]
     if used_cols.size and used_rows.size:
         # Blocks of whole cell rows, so that each cell is read in one block.
-        rows_per_block = max(1, BLOCK_PIXELS // max(1, used_cols.size))
+        block_pixels = min(BLOCK_PIXELS, max(MIN_BLOCK_PIXELS, array.size // 32))
+        rows_per_block = max(1, block_pixels // max(1, used_cols.size))
         cell_of_row = row_cell[used_rows]
         block_start = 0
         while block_start < used_rows.size:

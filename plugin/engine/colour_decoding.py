@@ -41,8 +41,12 @@ from scipy.spatial import cKDTree
 
 from .errors import ColourScaleError, EngineError
 
-# Chunk of figure rows processed at once: bounds temporary memory for very large figures.
+# Chunk of figure rows processed at once: bounds temporary memory for very large figures
+# (some 12 bytes a pixel of each of the two threads' chunks). A smaller figure's chunks are a
+# 16th of the window decoded, at least MIN_CHUNK_PIXELS: 24 MiB of chunks would be 6 bytes a
+# pixel of a 4 MP figure. Every pixel is decoded alike whatever the chunks.
 DEFAULT_CHUNK_PIXELS = 1_000_000
+MIN_CHUNK_PIXELS = 1 << 17
 #: The decoder's tables indexed by 24-bit colour (values, distances, classes) may take this
 #: many bytes per decoded pixel; beyond (a small figure, or one of very many colours: a JPEG's
 #: noise touches every page of them) pixels find their colour's entries by a sorted search.
@@ -1317,7 +1321,7 @@ class ColourDecoder:
         return False
 
     def decode_image(self, rgb, examine=None, max_distance=np.inf,
-                     chunk_pixels=DEFAULT_CHUNK_PIXELS, feedback=None, with_distance=True,
+                     chunk_pixels=None, feedback=None, with_distance=True,
                      study=True) -> "DecodedField":
         """Decode every pixel of an image.
 
@@ -1330,8 +1334,10 @@ class ColourDecoder:
             Pixels farther than this ΔE*ab from the scale get a NaN value (their distance is
             still reported). None: the threshold :meth:`study_figure` derives from the figure's
             own noise (``figure_study.threshold``).
-        chunk_pixels : int
-            Pixels handled per chunk; bounds temporary memory.
+        chunk_pixels : int, optional
+            Pixels handled per chunk; bounds temporary memory. Default: a 16th of the window
+            of examined pixels, between :data:`MIN_CHUNK_PIXELS` and
+            :data:`DEFAULT_CHUNK_PIXELS`.
         feedback : callable(progress: float) -> bool, optional
             Called with the fraction done; returning True cancels (raises ``InterruptedError``).
         with_distance : bool
@@ -1362,6 +1368,9 @@ class ColourDecoder:
         if window_examine is not None and window_examine.all():
             window_examine = None
         window_rows, window_cols = window.shape[:2]
+        if chunk_pixels is None:
+            chunk_pixels = min(DEFAULT_CHUNK_PIXELS,
+                               max(MIN_CHUNK_PIXELS, window_rows * window_cols // 16))
         chunk_rows = max(1, chunk_pixels // max(window_cols, 1))
         blocks = [slice(start, min(start + chunk_rows, window_rows))
                   for start in range(0, window_rows, chunk_rows)]

@@ -97,13 +97,16 @@ GDAL_WARP_BUFFERS = 32 * 2 ** 20
 #: GDAL's block cache while writing (``writing.WRITE_CACHE_BYTES``), at most the raster.
 WRITE_CACHE = 64 * 2 ** 20
 #: Fixed costs beyond the imported packages and the stages' own: what the job imports
-#: (pyproj's database, GDAL's drivers), the thin plate spline's systems, the colour study's
-#: sample of 200,000 pixels (measured: the 0.5 MP sample's job holds ~55 MiB beyond its
-#: arrays at its peak, with the colour matching below).
+#: (pyproj's database, GDAL's drivers: 8 MiB of its library read in), the thin plate spline's
+#: systems, the colour study's sample of 200,000 pixels (about 10 MiB of temporaries); measured
+#: on the 0.5 MP sample's job, ~55 MiB beyond its arrays at its peak with the colour matching
+#: below, before the study's and the decoding's temporaries were bounded by the figure.
 FIXED_OVERHEAD = 48 * 2 ** 20
-#: The HTML report (OUTPUT_REPORT), written after the job beside its results: matplotlib's
-#: import and its pictures of 760 px (measured +58 MiB on the 0.5 MP sample) ...
-REPORT_FIXED = 64 * 2 ** 20
+#: The HTML report (OUTPUT_REPORT), written after the job beside its results: its pictures of
+#: 760 px drawn with Pillow, their 8-bit colours and PNGs, the font (matplotlib's import and
+#: canvases, some 40 MiB, are no longer part of it: measured, writing the report of a 4 MP job
+#: of every option left its peak where it was, +2 MiB resident) ...
+REPORT_FIXED = 24 * 2 ** 20
 #: ... and, per pixel of its pictures of the figure (every step-th pixel, at most
 #: ``report.PICTURE_MAX_SIDE`` = 3000 px a side, drawn with Pillow one after the other): the
 #: picture's array and Pillow's image (3 + 4 bytes) and the PNG (measured 7.2 B on a 9 MP

@@ -176,6 +176,11 @@ AMBIGUOUS_SPAN_STEPS = 3.0
 # rounding is chosen: a colour 5 standard deviations from every candidate (a cell under a
 # label) weighs no more than that.
 OUTLIER_LOG_LIKELIHOOD = -12.5
+# Candidates whose log-likelihood lies this far below an estimate's likeliest are left out of
+# its posterior (a relative weight under e^-40, 4e-18: nothing a float64 sum keeps).
+NEGLIGIBLE_LOG_LIKELIHOOD = 40.0
+# Candidates nearest an estimate along the first channel that bound its likeliest one.
+WINDOW_PROBES = 8
 
 
 @dataclass(frozen=True)
@@ -807,20 +812,37 @@ class CurveMatcher:
             if signature in tried:
                 continue  # another rounding drawing the same colours (a lookup table's)
             tried.add(signature)
+            order = np.argsort(candidates[:, 0], kind="stable")
+            candidates, fraction, log_prior = candidates[order], fraction[order], log_prior[order]
+            # Each estimate meets only the candidates within its reach along the first
+            # channel (a JPEG's luma: a few levels of 255). Estimates of about the same reach
+            # (within a factor of two) in the order of that channel: a block of them meets a
+            # narrow band of the candidates.
+            reach = _candidate_reach(estimates[known], precision[known], candidates,
+                                     log_prior)
+            with np.errstate(divide="ignore"):
+                reach_class = np.ceil(np.log2(np.clip(reach, 1.0, 1e6)))
+            by_reach = np.lexsort((estimates[known, 0], reach_class))
+            in_order, reach = known[by_reach], reach[by_reach]
             squared = (candidates * candidates).T
             result = np.full(len(estimates), np.nan)
             evidence = 0.0
-            for start in range(0, len(known), block):
-                rows = known[start:start + block]
+            for start in range(0, len(in_order), block):
+                rows = in_order[start:start + block]
                 point, weight = estimates[rows], precision[rows]
+                band = reach[start:start + block]
+                near = slice(int(np.searchsorted(candidates[:, 0], (point[:, 0] - band).min())),
+                             int(np.searchsorted(candidates[:, 0], (point[:, 0] + band).max(),
+                                                 side="right")))
                 # sum_c w_c (x_c - y_c)^2, expanded into products over all candidates at once
                 distance = ((weight * point * point).sum(axis=1)[:, None]
-                            - 2.0 * (weight * point) @ candidates.T + weight @ squared)
-                log_like = log_prior - 0.5 * distance
+                            - 2.0 * (weight * point) @ candidates[near].T
+                            + weight @ squared[:, near])
+                log_like = log_prior[near] - 0.5 * distance
                 top = log_like.max(axis=1)
                 like = np.exp(log_like - top[:, None])
                 total = like.sum(axis=1)
-                result[rows] = (like @ fraction) / total
+                result[rows] = (like @ fraction[near]) / total
                 evidence += np.logaddexp(top + np.log(total),
                                          OUTLIER_LOG_LIKELIHOOD + log_prior.max()).sum()
             if evidence > best[0]:
@@ -864,6 +886,43 @@ class CurveMatcher:
         # Clearly more: beyond the chance agreement of the tables (a colour both draw).
         return best if hits[best] > 1.1 * hits[default] + 10 else default
 
+
+
+def _candidate_reach(point, weight, candidates, log_prior, block=4096) -> np.ndarray:
+    """How far along the first channel a candidate can lie from each estimate and still weigh
+    in its posterior.
+
+    A candidate ``c`` has log-likelihood ``log_prior[c] - sum_k w_k (x_k - y_ck)^2 / 2``, at
+    most ``max(log_prior) - w_0 (x_0 - y_c0)^2 / 2``; the likeliest of the few candidates
+    nearest along the first channel bounds the best from below, so a candidate farther along
+    it than ``sqrt(2 (max(log_prior) - bound + NEGLIGIBLE_LOG_LIKELIHOOD) / w_0)`` weighs less
+    than e^-40 of the best.
+
+    Parameters
+    ----------
+    point, weight : ndarray, shape (k, 3)
+        Estimates and their precisions.
+    candidates : ndarray, shape (m, 3)
+        Sorted by the first channel.
+    log_prior : ndarray, shape (m,)
+
+    Returns
+    -------
+    ndarray, shape (k,)
+        Channel units; infinite where the first channel's precision is zero.
+    """
+    first = candidates[:, 0]
+    reach = np.empty(len(point))
+    offsets = np.arange(-WINDOW_PROBES // 2, WINDOW_PROBES // 2)
+    for start in range(0, len(point), block):
+        x, w = point[start:start + block], weight[start:start + block]
+        probes = np.clip(np.searchsorted(first, x[:, 0])[:, None] + offsets, 0, len(first) - 1)
+        bound = (log_prior[probes] - 0.5 * (w[:, None, :] * (x[:, None, :] - candidates[probes])
+                                             ** 2).sum(axis=2)).max(axis=1)
+        with np.errstate(divide="ignore"):
+            reach[start:start + block] = np.sqrt(
+                2.0 * (log_prior.max() - bound + NEGLIGIBLE_LOG_LIKELIHOOD) / w[:, 0])
+    return reach
 
 
 class ClassMatcher:

@@ -282,3 +282,32 @@ def test_cells_seen_only_together_keep_the_system_solvable():
     assert abs(solution[:2].mean() - 60.0) < 0.5 and abs(solution[0] - solution[1]) < 1e-6
     assert abs(solution[2] - 100.0) < 0.01
     assert np.all(information > 0)
+
+
+def test_candidates_out_of_reach_leave_the_values_unchanged():
+    """The posterior over the drawable colours weighs each estimate against the candidates
+    within its reach along luma only (a narrow band, for speed): the values are those of the
+    posterior over every candidate, for estimates on the scale, off it, and with little or no
+    luma information (cells under a label), through a JPEG of real cells."""
+    from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueMapping
+    from colormap_decoder.plugin.engine.colour_scales import resolve_colour_scale
+
+    rgb, data, lattice, _ = lattice_figure(colormap="cividis", seed=3)
+    colour, information = cell_colours_through_quality(rgb, data, lattice, 75)[1][:2]
+    rng = np.random.default_rng(2)
+    colour = np.concatenate([colour, rng.uniform(0, 255, (50, 3))])
+    information = np.concatenate([information, rng.uniform(0, 3, (50, 3))])
+    information[-10:, 0] = 0.0  # no luma information at all
+    information[-20:-10, 0] = 1e-3
+    colour[:5] = np.nan
+    decoder = ColourDecoder(resolve_colour_scale("cividis"), ValueMapping(0.0, 1.0), "ycbcr")
+    values, chosen = decoder.stored_colour_values(colour, information, jpeg_cells.stored_ycbcr)
+    candidates, fraction, log_prior = decoder._matcher._stored_candidates(
+        chosen, jpeg_cells.stored_ycbcr)
+    known = np.isfinite(colour).all(axis=1)
+    log_like = log_prior - 0.5 * (information[known, None, :]
+                                  * (colour[known, None, :] - candidates) ** 2).sum(axis=2)
+    weight = np.exp(log_like - log_like.max(axis=1, keepdims=True))
+    expected = (weight @ fraction) / weight.sum(axis=1)
+    assert np.isnan(values[~known]).all()
+    assert values[known] == pytest.approx(expected, abs=1e-9)

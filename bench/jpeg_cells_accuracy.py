@@ -43,6 +43,18 @@ Figures (names for ``--figures``):
     cividis80  SST Atlantic-Indian, imshow, cividis, ImageMagick ``convert -quality 80``
     rdbu80     SST Pacific, pcolormesh, RdBu_r, ImageMagick ``convert -quality 80``
     viridis444 SST Pacific, imshow, viridis, Pillow quality 80 without chroma subsampling
+    sst80 sst70 sst50
+               the SST Pacific figure (sst90) at Pillow quality 80, 70, 50
+    globe75im  the whole 2° SST, imshow at 5.3 px, viridis, ImageMagick ``-quality 75``
+    globe75pil the same written by matplotlib (Pillow) at quality 75
+    mesh80im mesh75im mesh70im mesh50im
+               the whole 2° SST, pcolormesh at 6.4 × 5.7 px cut by the frame, RdYlBu_r,
+               ImageMagick at quality 80, 75, 70, 50
+    eraint4.6 eraint6.0 eraint7.5 eraint8.3
+               ERA-Interim z200 at 3°, imshow, RdBu_r, cells of 4.6-8.3 px, Pillow quality 80
+    gmtmagick80 gmtmagick75 gmtmagick75s444
+               GMT Pacific at 1° (7.8 × 7.5 px), turbo, ImageMagick 80, 75, 75 in 4:4:4
+    large75    SST tropical Pacific, imshow at 23.3 × 22.7 px, viridis, Pillow quality 75
 """
 import argparse
 import os
@@ -74,7 +86,10 @@ from colormap_decoder.plugin.engine.pipeline import decode_map  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 FIGURES = ["sst90", "sst75", "magma85", "topo85", "gmt4px", "gmtindian", "gmtbatlow",
-           "cividis80", "rdbu80", "viridis444"]
+           "cividis80", "rdbu80", "viridis444", "sst80", "sst70", "sst50", "globe75im",
+           "globe75pil", "mesh80im", "mesh75im", "mesh70im", "mesh50im", "eraint4.6",
+           "eraint6.0", "eraint7.5", "eraint8.3", "gmtmagick80", "gmtmagick75",
+           "gmtmagick75s444", "large75"]
 
 
 def _imagemagick_jpeg(png, quality, extra=()):
@@ -88,10 +103,10 @@ def render(name, folder):
     """(figure for the JPEG, path of the PNG of the same raster)."""
     sst, extent = cases.read_sst(DATA)
     pacific = sst[15:75, 60:140], (119, 279, -60, 60)
-    if name in ("sst90", "sst75"):
-        quality = 90 if name == "sst90" else 75
+    if name in ("sst90", "sst75", "sst80", "sst70", "sst50"):
+        quality = int(name[3:])
         args = (*pacific, "viridis", -2, 33, (9.6, 9.2), "imshow")
-        label = "sst_pacific_jpeg" if quality == 90 else "sst_pacific_jpeg75"
+        label = "sst_pacific_jpeg" if quality == 90 else f"sst_pacific_jpeg{quality}"
         png = cases.matplotlib_figure(folder, label, *args)
         figure = cases.matplotlib_figure(folder, label, *args, jpeg_quality=quality)
         return figure, png.path
@@ -127,6 +142,31 @@ def render(name, folder):
             str(jpg), png.grid, png.extent, png.origin, png.cell, png.plot_box, png.gcps,
             png.colormap, png.vmin, png.vmax)
         return figure, png.path
+    if name.startswith(("globe75", "mesh")):
+        if name.startswith("globe"):
+            args = (sst, extent, "viridis", -2, 33, (5.3, 5.3), "imshow")
+            label, xlim = "sst_globe_magick75", None
+        else:
+            args = (sst, extent, "RdYlBu_r", -2, 33, (6.4, 5.7), "pcolormesh")
+            label, xlim = "sst_mesh_magick80", (extent[0] + 0.8, extent[1] - 0.8)
+        png = cases.matplotlib_figure(folder, label, *args, xlim=xlim)
+        if name == "globe75pil":
+            figure = cases.matplotlib_figure(folder, label, *args, xlim=xlim, jpeg_quality=75)
+            return figure, png.path
+        return cases.imagemagick_jpeg(png, int(name[-4:-2])), png.path
+    if name.startswith("eraint"):
+        data = np.load(DATA / "eraint_z200_january_3deg.npz")
+        size = float(name[6:])
+        args = (data["z"].astype(float), tuple(float(v) for v in data["extent"]), "RdBu_r",
+                106000.0, 123000.0, (size, size), "imshow")
+        png = cases.matplotlib_figure(folder, name, *args)
+        return cases.matplotlib_figure(folder, name, *args, jpeg_quality=80), png.path
+    if name == "large75":
+        args = (sst[30:60, 90:130], (179, 259, -30, 30), "viridis", -2, 33, (23.3, 22.7),
+                "imshow")
+        png = cases.matplotlib_figure(folder, "sst_large_cells_jpeg75", *args)
+        return (cases.matplotlib_figure(folder, "sst_large_cells_jpeg75", *args, jpeg_quality=75),
+                png.path)
     grid_path = folder / "age1.nc"
     if not grid_path.exists():
         cases.run_gmt(folder, f"gmt grdsample {DATA / 'gmtserver_age.3.20.nc'} -I1 -r -Gage1.nc")
@@ -148,6 +188,10 @@ def render(name, folder):
                                   str(folder / "turbo.cpt"))
         figure.gcps = cases.write_gcps(folder / "gcps.csv", figure)
         return figure, str(folder / "fig.png")
+    if name.startswith("gmtmagick"):
+        png = cases.gmt_figure(folder, grid_path, grid, (-180, -100, -50, 10), (6.25, 4.5))
+        subsampling = "1x1" if name.endswith("s444") else None
+        return cases.imagemagick_jpeg(png, int(name[9:11]), subsampling), png.path
     if name == "gmtindian":
         region, size, cpt = (40, 110, -50, 0), (6.5, 4.5), None
     else:
@@ -181,6 +225,10 @@ def capture(name, cache):
         result = decode_map(figure.settings())
     finally:
         pipeline.jpeg_cell_values = original
+    if not kept:
+        line = [m for m in result.messages if m.startswith("Native grid")]
+        print(f"{name}: the cells were not read through the blocks ({line})", flush=True)
+        return None
     one = cases.cell_recovery(figure, result, 1.0)
     two = cases.cell_recovery(figure, result, 2.0)
     from PIL import Image
@@ -419,6 +467,8 @@ def main():
           f"{'  box 1 res, 2 res' if arguments.box else ''}  coding")
     for name in arguments.figures:
         kept = capture(name, cache)
+        if kept is None:
+            continue
         value = estimate(kept)
         one, two, count = shares(kept, value)
         box = ""
@@ -427,11 +477,20 @@ def main():
             box = f"  {100 * box_one:5.1f}% {100 * box_two:5.1f}%    "
         print(f"{name:11s} {count:6d} {100 * kept['pipeline_one']:7.1f}% {100 * one:6.1f}% "
               f"{100 * two:6.1f}%{box}  {kept['coding'].describe()}, quality "
-              f"{kept['coding'].quality():.0f}", flush=True)
+              f"{kept['coding'].quality():.0f}, {_planes(kept)}", flush=True)
         if arguments.diagnose:
             with jpeg_cells._one_blas_thread():
                 colour, information, _ = _colours(kept)
             diagnose(kept, colour, information, value)
+
+
+def _planes(kept):
+    """Where the estimating engine's Y'CbCr comes from: the decoder's own (read again from the
+    JPEG, which must still be where it was rendered) or recomputed from the decoded RGB."""
+    read = getattr(kept["coding"], "decoded_ycbcr", None)
+    if read is not None and read(kept["rgb"].shape[:2]) is not None:
+        return "the decoder's Y'CbCr"
+    return "Y'CbCr from the RGB"
 
 
 def _colours(kept):

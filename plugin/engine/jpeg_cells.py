@@ -32,6 +32,12 @@ The decoded chroma is the 2 × 2 average upsampled by the decoder's triangle fil
 upsampling", libjpeg's default): averaging the decoded full-resolution chroma over the same 2 × 2
 pixels gives the stored plane blurred by (1/8, 3/4, 1/8) along each subsampled axis, which is
 undone exactly (a tridiagonal system, well conditioned: its response is at least 1/2).
+
+The Y'CbCr modelled is the decoder's own (:meth:`JpegCoding.decoded_ycbcr`), not recomputed from
+the RGB it gives: that RGB is rounded and clipped to 0..255, and a scale with saturated colours
+has a channel clipped wherever the blocks' ringing overshoots (a third of the data pixels of an
+RdYlBu_r figure, a sixth of a magma one), where the recomputed Y'CbCr is off by up to a level or
+more.
 """
 from dataclasses import dataclass
 
@@ -97,10 +103,14 @@ class JpegCoding:
     subsampling : list of tuple (int, int)
         Each component's subsampling (rows, columns): (1, 1) for luma, (2, 2) for 4:2:0
         chroma.
+    path : str or None
+        The file, to read its Y'CbCr planes as the decoder computes them
+        (:meth:`decoded_ycbcr`).
     """
 
     tables: list
     subsampling: list
+    path: str = None
 
     @property
     def channels(self) -> int:
@@ -117,6 +127,58 @@ class JpegCoding:
             return 100.0
         quality = (200.0 - ratio) / 2.0 if ratio <= 100.0 else 5000.0 / ratio
         return float(min(max(quality, 1.0), 100.0))
+
+    def decoded_ycbcr(self, shape) -> "np.ndarray | None":
+        """The file's Y'CbCr as libjpeg decodes it, before its conversion to RGB.
+
+        The RGB a decoder gives is that Y'CbCr converted, rounded and clipped to 0..255: a
+        scale with saturated colours (a channel at or near 0 or 255: RdYlBu_r's ends and
+        middle, magma's black, turbo) has a channel clipped in up to a third of its data
+        pixels, wherever the JPEG's ringing overshoots, and Y'CbCr recomputed from them is
+        off there by up to a level or more (and by a sixth of a level everywhere from the
+        rounding). libjpeg's own Y'CbCr output (Pillow's draft mode) is the same decode
+        without that conversion: its chroma upsampled the same way.
+
+        Parameters
+        ----------
+        shape : tuple (rows, cols)
+            The figure's, as read.
+
+        Returns
+        -------
+        ndarray of uint8, shape (rows, cols, 3) or None
+            None when the file cannot be read so again (moved, changed since: other tables
+            or size, or its decoder gives no Y'CbCr): its cells are then read from its RGB.
+        """
+        import warnings
+
+        from PIL import Image
+
+        if not self.path:
+            return None
+        size = (shape[1], shape[0])
+        try:
+            with warnings.catch_warnings():
+                # The figure was read already, within the plugin's own pixel limit.
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(self.path) as image:
+                    again = jpeg_coding(image) if image.size == size else None
+                    if not self._same_tables(again):
+                        return None
+                    image.draft("YCbCr", size)
+                    if image.mode != "YCbCr":
+                        return None
+                    planes = np.asarray(image)
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+            return None
+        return planes if planes.shape == (shape[0], shape[1], 3) else None
+
+    def _same_tables(self, other) -> bool:
+        """Whether ``other`` (a JpegCoding or None) codes alike: a file changed since is not
+        read again."""
+        return (other is not None and other.subsampling == self.subsampling
+                and len(other.tables) == len(self.tables)
+                and all(np.array_equal(a, b) for a, b in zip(self.tables, other.tables)))
 
     def describe(self) -> str:
         """For the log: the luma table's DC step and the chroma subsampling."""
@@ -155,7 +217,7 @@ def jpeg_coding(image) -> "JpegCoding | None":
         return None
     if any(step.size != BLOCK * BLOCK for step in steps):
         return None
-    return JpegCoding(steps, subsampling)
+    return JpegCoding(steps, subsampling, getattr(image, "filename", None) or None)
 
 # Rows: Y', Cb, Cr (JFIF, 0..255 with chroma centred on 128) from R, G, B.
 _RGB_TO_YCBCR = np.array([[0.299, 0.587, 0.114],
@@ -548,12 +610,13 @@ def _neighbour_mean(prior, rows, columns):
 
 
 def cell_colours(rgb, data, lattice, coding, prior, prior_weight, outlier_limit=OUTLIER_SIGMAS,
-                 rounds=OUTLIER_ROUNDS) -> tuple:
+                 rounds=OUTLIER_ROUNDS, ycbcr=None) -> tuple:
     """Y'CbCr of each cell by weighted least squares over the JPEG's blocks.
 
     Parameters
     ----------
     rgb : ndarray of uint8, shape (rows, cols, 3)
+        The figure as decoded: its Y'CbCr recomputed from it unless ``ycbcr`` is given.
     data : ndarray of bool, shape (rows, cols)
         Pixels that decoded as data.
     lattice : native_grid.Lattice
@@ -562,6 +625,12 @@ def cell_colours(rgb, data, lattice, coding, prior, prior_weight, outlier_limit=
         Each cell's colour from its interior pixels (NaN where none); the estimate leans on it
         with ``prior_weight`` only where the blocks say little.
     prior_weight : ndarray, shape (n_cells, 3)
+    outlier_limit : float
+        Standard deviations beyond which a stored pixel is left free (``OUTLIER_SIGMAS``).
+    rounds : int
+        Rounds of freeing outliers and solving again.
+    ycbcr : ndarray of uint8, shape (rows, cols, 3), optional
+        The decoder's Y'CbCr (:meth:`JpegCoding.decoded_ycbcr`).
 
     Returns
     -------
@@ -583,7 +652,7 @@ def cell_colours(rgb, data, lattice, coding, prior, prior_weight, outlier_limit=
     neighbour_prior = _neighbour_mean(prior, lattice.rows, lattice.columns)
     for channel in range(coding.channels):
         factor_y, factor_x = coding.subsampling[channel]
-        plane = ycbcr_channel(rgb, channel)
+        plane = ycbcr_channel(rgb, channel) if ycbcr is None else ycbcr[..., channel]
         if factor_y > 1 or factor_x > 1:
             plane = stored_chroma(plane, factor_y, factor_x)
         blocks = ChannelBlocks(plane, inside, cell_row, cell_col, (lattice.rows, lattice.columns),
@@ -654,7 +723,9 @@ def cell_values(rgb, values, lattice, box, coding, decoder) -> tuple:
 
 def plot_area_cell_colours(rgb, values, lattice, box, coding) -> tuple:
     """Each cell's stored Y'CbCr estimated through the JPEG's blocks from the data pixels of
-    the plot area (:func:`cell_colours`), started from the cell's own pixels.
+    the plot area (:func:`cell_colours`), started from the cell's own pixels; the Y'CbCr read
+    from the file as the decoder computes it where it can be (:meth:`JpegCoding.decoded_ycbcr`),
+    else from the figure's RGB.
 
     Parameters
     ----------
@@ -682,11 +753,13 @@ def plot_area_cell_colours(rgb, values, lattice, box, coding) -> tuple:
     in_box[max(row0, 0):row1, max(col0, 0):col1] = True
     data &= in_box
     n_cells = lattice.rows * lattice.columns
+    ycbcr = coding.decoded_ycbcr(data.shape)
     # Each cell's colour from its own interior (interquartile mean of each channel): only a
     # regulariser, for cells the blocks say nothing of (its pixels are in the blocks already).
     prior = np.full((n_cells, 3), np.nan)
     for channel in range(3):
-        plane = ycbcr_channel(rgb, channel)
+        plane = (ycbcr_channel(rgb, channel) if ycbcr is None
+                 else ycbcr[..., channel].astype(np.float32))
         plane[~data] = np.nan
         prior[:, channel] = read_cells(plane, lattice, box, median_only=True,
                                        interquartile_mean=True).value.ravel()
@@ -694,5 +767,5 @@ def plot_area_cell_colours(rgb, values, lattice, box, coding) -> tuple:
     prior_weight = np.full((n_cells, 3), PRIOR_WEIGHT)
     with _one_blas_thread():
         colour, information, freed = cell_colours(rgb, data, lattice, coding, prior,
-                                                  prior_weight)
+                                                  prior_weight, ycbcr=ycbcr)
     return colour, information, freed, np.isfinite(prior).all(axis=1)

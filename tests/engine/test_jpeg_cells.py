@@ -311,3 +311,44 @@ def test_candidates_out_of_reach_leave_the_values_unchanged():
     expected = (weight @ fraction) / weight.sum(axis=1)
     assert np.isnan(values[~known]).all()
     assert values[known] == pytest.approx(expected, abs=1e-9)
+
+
+def test_cells_read_from_the_decoders_own_ycbcr(tmp_path):
+    """Cells of RdYlBu_r's colours (channels at and near 0 and 255: its dark red, its pale
+    middle) through a quality-75 JPEG: the decoded RGB is clipped wherever the blocks' ringing
+    overshoots, and the Y'CbCr recomputed from it is off there; the decoder's own Y'CbCr, read
+    again from the file, gives each cell's stored colour more closely. A file changed since
+    it was read is not read again."""
+    rgb, data, lattice, true = lattice_figure(colormap="RdYlBu_r", seed=4)
+    path = tmp_path / "cells.jpg"
+    Image.fromarray(rgb).save(path, quality=75)
+    figure = read_figure(str(path))
+    coding = figure.jpeg_coding
+    assert coding.path == str(path)
+    decoded = figure.rgb
+    clipped = ((decoded == 0) | (decoded == 255)).any(axis=2) & data
+    assert clipped.mean() > 0.05 * data.mean()  # the test is about them
+    ycbcr = coding.decoded_ycbcr(decoded.shape[:2])
+    assert ycbcr.dtype == np.uint8 and ycbcr.shape == decoded.shape
+    # Where nothing was clipped the two agree to the RGB's rounding.
+    recomputed = jpeg_cells.rgb_to_ycbcr(decoded)
+    assert np.abs(recomputed[~clipped & data] - ycbcr[~clipped & data]).max() <= 0.5 + 1e-4
+    n_cells = lattice.rows * lattice.columns
+    box = (0, 0, rgb.shape[1], rgb.shape[0])
+    errors = []
+    for planes in (None, ycbcr):
+        source = recomputed if planes is None else ycbcr.astype(np.float32)
+        own = np.stack([read_cells(np.where(data, source[..., c], np.nan), lattice, box,
+                                   median_only=True, interquartile_mean=True).value.ravel()
+                        for c in range(3)], axis=1)
+        colour = jpeg_cells.cell_colours(decoded, data, lattice, coding, own,
+                                         np.full((n_cells, 3), jpeg_cells.PRIOR_WEIGHT),
+                                         ycbcr=planes)[0]
+        errors.append(np.abs(colour - true).mean(axis=0))
+    print("mean |error| from the RGB", errors[0], "from the decoder's Y'CbCr", errors[1])
+    assert np.all(errors[1] < 0.9 * errors[0]), errors
+    # Another file under the same name (other tables): read from the RGB instead.
+    Image.fromarray(rgb).save(path, quality=90)
+    assert coding.decoded_ycbcr(decoded.shape[:2]) is None
+    path.unlink()
+    assert coding.decoded_ycbcr(decoded.shape[:2]) is None

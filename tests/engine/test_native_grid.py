@@ -364,7 +364,7 @@ def test_sst_jpeg_at_quality_75_comes_back_cell_by_cell(tmp_path, sst):
     """The same Pacific at quality 75 (Pillow's default), whose 8 × 8 blocks leave steps of
     their own along their borders, as strong as the weaker cell edges: the lattice is still
     found, exact, and every cell comes back as one point; values within two value resolutions
-    in 99.7 % of cells (95.1 % within one: the JPEG moves colours by a step or two of the
+    in 99.7 % of cells (95.4 % within one: the JPEG moves colours by a step or two of the
     256, and its chroma, coded at steps of 9 levels and more over 16 × 16 pixels, no longer
     tells every cell from its neighbouring entries)."""
     grid, extent = sst
@@ -379,10 +379,11 @@ def test_sst_jpeg_at_quality_75_comes_back_cell_by_cell(tmp_path, sst):
     assert found["same_shape"] and found["placed"] >= 0.95, found
     assert max(found["origin_error"]) <= 0.005 and max(found["size_error"]) <= 0.005, found
     assert found["points_ok"] >= 0.99 and found["raster_ok"] >= 0.99, found
-    # Measured 95.1 % through the JPEG's blocks weighed against the stored colours (90.6 %
+    # Measured 95.4 % through the JPEG's blocks in the decoder's own Y'CbCr, weighed against
+    # the stored colours (95.1 % with the Y'CbCr recomputed from the decoded RGB, 90.6 %
     # matched to the curve, 89.0 % from the cells' luma-weighted pixels, 81.9 % from the
-    # median of the decoder's values); a 1-point margin.
-    assert found["within_resolution"] >= 0.94, found
+    # median of the decoder's values): the issue's 95 %.
+    assert found["within_resolution"] >= 0.95, found
 
 
 def test_sst_jpeg_at_quality_50_comes_back_on_its_grid(tmp_path, sst):
@@ -454,10 +455,11 @@ def test_sst_jpeg_other_colormap_and_quality(tmp_path, sst, monkeypatch, method,
                                colormap, -2, 33, cell, method, jpeg_quality=quality)
     result = decode_map(figure.settings())
     found, before = jpeg_cells_gain(figure, result, monkeypatch)
-    # Measured 98.5 % (97.7 % with the pixels on cell edges modelled in the cell of their
-    # centre, 92.2 % matched to the scale's curve, 90.9 % from the cells' pixels), 99.7 %
+    # Measured 99.1 % in the decoder's own Y'CbCr (98.5 % recomputed from its RGB, clipped at
+    # magma's black end; 97.7 % with the pixels on cell edges modelled in the cell of their
+    # centre, 92.2 % matched to the scale's curve, 90.9 % from the cells' pixels), 99.8 %
     # within two resolutions.
-    assert found["within_resolution"] >= 0.975, (found, before)
+    assert found["within_resolution"] >= 0.985, (found, before)
     assert found["within_resolution"] >= before["within_resolution"] + 0.05, (found, before)
 
 
@@ -472,24 +474,25 @@ def test_topography_jpeg_with_steep_contrasts(tmp_path, monkeypatch):
                                "pcolormesh", jpeg_quality=85)
     result = decode_map(figure.settings())
     found, before = jpeg_cells_gain(figure, result, monkeypatch)
-    # Measured 97.9 % (96.7 % with the pixels on cell edges modelled in the cell of their
-    # centre, 87.1 % matched to the scale's curve, 84.3 % from the cells' pixels), 99.9 %
-    # within two resolutions.
-    assert found["within_resolution"] >= 0.968, (found, before)
+    # Measured 98.3 % in the decoder's own Y'CbCr (97.9 % recomputed from its RGB; 96.7 %
+    # with the pixels on cell edges modelled in the cell of their centre, 87.1 % matched to
+    # the scale's curve, 84.3 % from the cells' pixels), 100 % within two resolutions.
+    assert found["within_resolution"] >= 0.978, (found, before)
     assert found["within_resolution"] >= before["within_resolution"] + 0.1, (found, before)
 
 
 @pytest.mark.parametrize("colormap, method, cell, encoder, measured", [
     ("cividis", "imshow", (8.7, 9.4), "imagemagick", 0.962),
     ("RdBu_r", "pcolormesh", (9.1, 8.4), "imagemagick", 0.992),
-    ("viridis", "imshow", (9.6, 9.2), "pillow 4:4:4", 0.994),
+    ("viridis", "imshow", (9.6, 9.2), "pillow 4:4:4", 0.996),
 ])
 def test_sst_jpeg_by_other_encoders(tmp_path, sst, monkeypatch, colormap, method, cell, encoder,
                                     measured):
     """The SST drawn by matplotlib as a PNG and turned into a quality-80 JPEG by another
     encoder than matplotlib's: ImageMagick's ``convert -quality 80`` (4:2:0), Pillow without
     chroma subsampling (4:4:4). Measured within one resolution: cividis 96.2 % (92.3 % matched
-    to the scale's curve), RdBu_r 99.2 % (97.0 %), viridis 4:4:4 99.4 % (96.2 %)."""
+    to the scale's curve), RdBu_r 99.2 % (97.0 %), viridis 4:4:4 99.6 % (99.4 % with the
+    Y'CbCr recomputed from the decoded RGB, 96.2 % matched to the curve)."""
     import subprocess
 
     grid, extent = sst
@@ -548,20 +551,26 @@ def test_gmt_figure_as_imagemagick_jpeg(tmp_path, age_1deg, quality, subsampling
     result = decode_map(figure.settings())
     found = assert_native_grid_recovered(figure, result)
     assert max(found["origin_error"]) <= 1e-6 and max(found["size_error"]) <= 1e-6, found
-    # Measured 99.1 % (quality 80) and 98.0 % (75) within one value resolution.
+    # Measured 98.6 % (quality 80), 97.6 % (75) and 99.9 % (75, 4:4:4) within one value
+    # resolution.
     assert found["within_resolution"] >= 0.97, found
 
 
-@pytest.mark.parametrize("name, method, colormap, cell, quality", [
-    ("sst_globe_magick75", "imshow", "viridis", (5.3, 5.3), 75),
-    ("sst_mesh_magick80", "pcolormesh", "RdYlBu_r", (6.4, 5.7), 80),
+@pytest.mark.parametrize("name, method, colormap, cell, quality, within_one", [
+    ("sst_globe_magick75", "imshow", "viridis", (5.3, 5.3), 75, 0.85),
+    ("sst_mesh_magick80", "pcolormesh", "RdYlBu_r", (6.4, 5.7), 80, 0.975),
 ])
-def test_sst_as_imagemagick_jpeg(tmp_path, sst, name, method, colormap, cell, quality):
+def test_sst_as_imagemagick_jpeg(tmp_path, sst, name, method, colormap, cell, quality,
+                                 within_one):
     """The whole 2° SST (180 × 90 cells of 5.3 px; and of 6.4 × 5.7 px by pcolormesh, cut by
     the frame) as ImageMagick JPEGs. Before: refused (interiors 75 % one colour against 61 %
     for a half-shifted lattice at 5.3 px, 72 against 54 % at 6.4 px: cells of a few pixels
     whose neighbours differ by less than the JPEG's noise). Now exact; values within two value
-    resolutions in nearly every cell (84 and 94 % within one)."""
+    resolutions in nearly every cell. Within one: 85.7 % at 5.3 px in viridis (its chroma,
+    at 2.65 coded samples a cell and steps of 9-50 levels, does not tell neighbouring entries
+    apart: with the true colours of all other cells given, still 86 %), 98.4 % at 6.4 × 5.7
+    px in RdYlBu_r (97.2 % with the Y'CbCr recomputed from the decoded RGB, clipped in a
+    third of the pixels)."""
     grid, extent = sst
     xlim = (extent[0] + 0.8, extent[1] - 0.8) if method == "pcolormesh" else None
     figure = imagemagick_jpeg(matplotlib_figure(tmp_path, name, grid, extent, colormap, -2, 33,
@@ -570,6 +579,7 @@ def test_sst_as_imagemagick_jpeg(tmp_path, sst, name, method, colormap, cell, qu
     found = assert_native_grid_recovered(figure, result, value_tolerance=2.0)
     assert max(found["origin_error"]) <= 1e-6 and max(found["size_error"]) <= 1e-6, found
     assert found["shape"] == (90, 180)
+    assert found["within_resolution"] >= within_one, found
 
 
 def test_large_cells_as_jpeg(tmp_path, sst):
@@ -587,7 +597,8 @@ def test_large_cells_as_jpeg(tmp_path, sst):
     result = decode_map(figure.settings())
     found = assert_native_grid_recovered(figure, result)
     assert max(found["origin_error"]) <= 1e-6 and max(found["size_error"]) <= 1e-6, found
-    assert found["within_resolution"] >= 0.95, found
+    # Measured 99.3 % within one value resolution.
+    assert found["within_resolution"] >= 0.985, found
 
 
 @pytest.fixture(scope="module")
@@ -620,7 +631,8 @@ def test_eraint_in_a_diverging_colormap_as_jpeg(tmp_path, eraint_3deg, cell):
     its image over 841 (cells of 7.0083 px, clipped at the frame): the lattice found is the one
     drawn, and so is the truth (matplotlib_figure). Measured within one value resolution:
     97.5 % (4 px), 97.5 % (4.6), 97.9 % (5.5), 99.1 % (6), 99.1 % (7), 99.4 % (7.5), 99.6 %
-    (8.3)."""
+    (8.3); with the cells read in the decoder's own Y'CbCr (not recomputed from its clipped
+    RGB: bench/jpeg_cells_accuracy.py) 98.2 % (4.6), 99.3 % (6), 99.5 % (7.5), 99.8 % (8.3)."""
     grid, extent = eraint_3deg
     figure = matplotlib_figure(tmp_path, f"eraint_{cell}", grid, extent, "RdBu_r", 106000.0,
                                123000.0, (cell, cell), "imshow", jpeg_quality=80)
@@ -670,8 +682,10 @@ def test_gmt_grdimage_of_the_whole_1_degree_grid_at_4_px(tmp_path, age_1deg, kin
     in the 8-px period of a JPEG's blocks, and in this smooth field most lines are weak steps;
     taking those places' median step out as block borders left half the lines unseen and the
     lattice unfound (now: found, exact, every cell). As a JPEG (Ghostscript's), each cell's
-    interior is 2 × 2 px: values within one resolution in 95.4 % of cells through the JPEG's
-    blocks (94.5 % matched to the scale's curve, 91.0 % from the cells' pixels): a cell is
+    interior is 2 × 2 px: values within one resolution in 95.8 % of cells through the JPEG's
+    blocks in the decoder's own Y'CbCr (95.4 % recomputed from its RGB, clipped at turbo's
+    dark ends and along the coastlines, 94.5 % matched to the scale's curve, 91.0 % from the
+    cells' pixels): a cell is
     2 × 2 samples of the subsampled chroma, whose noise is what is left (with the stored chroma
     known, 99.9 % would be)."""
     grid_path, grid = age_1deg
@@ -698,7 +712,7 @@ def test_gmt_grdimage_of_the_whole_1_degree_grid_at_4_px(tmp_path, age_1deg, kin
     else:
         found = assert_native_grid_recovered(figure, result, value_tolerance=2.0)
         within_one = cell_recovery(figure, result, value_tolerance=1.0)["within_resolution"]
-        assert within_one >= 0.945, within_one
+        assert within_one >= 0.95, within_one
     assert found["shape"] == (180, 360)
 
 

@@ -1,0 +1,665 @@
+"""Attack both algorithms with hostile input and record what happens (run by hand, not a test).
+
+Each case runs ``colormapdecoder:decodemap`` or ``colormapdecoder:detectfigure`` through
+``processing.run`` in this process, on copies in a temporary folder (never on the checkout),
+and records: the outcome (ran / refused naming a parameter / a bug / a traceback), whether
+every input is byte-identical afterwards, and whether any file was left in the output folder
+or beside the inputs by a refused run. Prints one line per case; ``--only WORD`` runs the
+cases whose name contains WORD.
+
+    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp/home-x QT_QPA_PLATFORM=offscreen \
+        LANG=C.UTF-8 /usr/bin/python3 bench/attack_algorithms.py
+"""
+
+import argparse
+import hashlib
+import os
+import shutil
+import struct
+import sys
+import tempfile
+import threading
+import zlib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+from sample_figure import FIGURE, POINTS_FILE, expose_package, sample_extents  # noqa: E402
+
+expose_package()
+
+DECODE, DETECT = "colormapdecoder:decodemap", "colormapdecoder:detectfigure"
+
+
+def png_chunk(tag, body):
+    return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body) & 0xFFFFFFFF)
+
+
+def bomb_png(path, cols, rows):
+    """A grey PNG whose header promises cols×rows pixels, with a few bytes of data."""
+    data = zlib.compress(bytes(cols + 1) * 2)
+    Path(path).write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", struct.pack(">IIBBBBB", cols, rows, 8, 0, 0, 0, 0))
+        + png_chunk(b"IDAT", data)
+        + png_chunk(b"IEND", b"")
+    )
+
+
+def make_inputs(folder):
+    import numpy as np
+    from PIL import Image
+
+    shutil.copy(FIGURE, folder / "fig.png")
+    shutil.copy(POINTS_FILE, folder / "fig.points")
+    points = (folder / "fig.points").read_text()
+    header, *rows = [line for line in points.splitlines() if line.strip()]
+    crs_line = next(line for line in (header, *rows) if line.startswith("#CRS"))
+    data_header = next(line for line in rows if line.startswith("mapX"))
+    data = [line for line in rows if line and line[0].isdigit() or line[:1] == "-"]
+    (folder / "one.points").write_text("\n".join([crs_line, data_header, data[0]]) + "\n")
+    (folder / "two.points").write_text("\n".join([crs_line, data_header] + data[:2]) + "\n")
+    # Three collinear points: the first point, and two more along the same line.
+    parts = [line.split(",") for line in data[:2]]
+    a = [float(v) for v in parts[0][:4]]
+    b = [float(v) for v in parts[1][:4]]
+    mid = [(x + y) / 2 for x, y in zip(a, b)]
+    far = [2 * y - x for x, y in zip(a, b)]
+    collinear = [",".join(f"{v:.6f}" for v in p) + ",1,0,0,0" for p in (a, mid, far)]
+    (folder / "collinear.points").write_text("\n".join([crs_line, data_header] + collinear) + "\n")
+    (folder / "crlf_bom.points").write_bytes(b"\xef\xbb\xbf" + points.replace("\n", "\r\n").encode())
+    (folder / "latin1.points").write_bytes(
+        points.replace("#CRS:", "#CRS:").encode("utf-8") + "# Höhe\n".encode("latin-1")
+    )
+    (folder / "binary.points").write_bytes(bytes(range(256)) * 40)
+    (folder / "empty.points").write_bytes(b"")
+    (folder / "header_only.points").write_text(crs_line + "\n" + data_header + "\n")
+    (folder / "nan.points").write_text(
+        "\n".join([crs_line, data_header] + ["nan," + data[0].split(",", 1)[1]] + data[1:]) + "\n"
+    )
+    # Columns swapped (latitude first) as a careless CSV does.
+    swapped = []
+    for line in data:
+        v = line.split(",")
+        swapped.append(",".join([v[1], v[0]] + v[2:]))
+    (folder / "swapped.points").write_text("\n".join([crs_line, data_header] + swapped) + "\n")
+    (folder / "huge.points").write_text(
+        "\n".join([crs_line, data_header] + ["1e300,1e300," + data[0].split(",", 2)[2]] + data[1:]) + "\n"
+    )
+    (folder / "no_header.points").write_text("\n".join(data) + "\n")
+    (folder / "old_header.points").write_text(
+        "mapX,mapY,pixelX,pixelY,enable\n" + "\n".join(",".join(line.split(",")[:5]) for line in data) + "\n"
+    )
+    (folder / "tabs.points").write_text(points.replace(",", "\t"))
+    (folder / "semicolon.points").write_text(points.replace(",", ";"))
+    (folder / "all_disabled.points").write_text(
+        "\n".join(
+            [crs_line, data_header] + [",".join(line.split(",")[:4] + ["0"] + line.split(",")[5:]) for line in data]
+        )
+        + "\n"
+    )
+    (folder / "not_gcps.csv").write_text("a,b,c\n1,2,3\n")
+    # Figures.
+    (folder / "text.png").write_text("this is not an image\n")
+    raw = (folder / "fig.png").read_bytes()
+    (folder / "truncated.png").write_bytes(raw[: len(raw) // 2])
+    with Image.open(folder / "fig.png") as image:
+        rgb = image.convert("RGB")
+        rgb.save(folder / "fig.jpg", quality=90)
+        rgb.convert("CMYK").save(folder / "cmyk.jpg")
+        rgb.convert("P", palette=Image.ADAPTIVE).save(folder / "palette.png", transparency=0)
+        frames = [rgb, rgb.transpose(Image.FLIP_LEFT_RIGHT)]
+        frames[0].save(folder / "anim.gif", save_all=True, append_images=frames[1:])
+        array = np.asarray(rgb)
+    jpg = (folder / "fig.jpg").read_bytes()
+    (folder / "truncated.jpg").write_bytes(jpg[: len(jpg) // 3])
+    Image.fromarray((array[..., 0].astype(np.uint16) * 257)).save(folder / "grey16.png")
+    Image.new("RGB", (1, 1), (68, 1, 84)).save(folder / "one_pixel.png")
+    bomb_png(folder / "bomb.png", 100000, 100000)
+    bomb_png(folder / "wide.png", 2**31 - 1, 1)
+    import rasterio
+    from rasterio.transform import from_origin
+
+    for bands in (1, 2, 4):
+        with rasterio.open(
+            folder / f"bands{bands}.tif",
+            "w",
+            driver="GTiff",
+            width=60,
+            height=40,
+            count=bands,
+            dtype="uint8",
+            crs="EPSG:4326",
+            transform=from_origin(10, 50, 0.1, 0.1),
+        ) as target:
+            for band in range(bands):
+                target.write(np.asarray(rgb)[:40, :60, band % 3], band + 1)
+    (folder / "mask.wkt").write_text("POLYGON((1 1, 2 1, 2 2, 1 1))")
+    from osgeo import ogr
+
+    for name, driver in (("mask.gpkg", "GPKG"), ("mask.sqlite", "SQLite")):
+        source = ogr.GetDriverByName(driver).CreateDataSource(str(folder / name))
+        layer = source.CreateLayer("mask", None, ogr.wkbPolygon)
+        feature = ogr.Feature(layer.GetLayerDefn())
+        feature.SetGeometry(ogr.CreateGeometryFromWkt("POLYGON((200 -200, 300 -200, 300 -300, 200 -300, 200 -200))"))
+        layer.CreateFeature(feature)
+        source = None
+    unreadable = folder / "unreadable.png"
+    shutil.copy(FIGURE, unreadable)
+    unreadable.chmod(0)
+    unreadable_gcps = folder / "unreadable.points"
+    shutil.copy(POINTS_FILE, unreadable_gcps)
+    unreadable_gcps.chmod(0)
+    readonly = folder / "readonly"
+    readonly.mkdir()
+    readonly.chmod(0o555)
+
+
+def snapshot(folder):
+    digests = {}
+    for root, _, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(root, name)
+            try:
+                digests[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            except OSError:
+                digests[path] = "unreadable"
+    return digests
+
+
+def files_under(folder):
+    return sorted(
+        os.path.relpath(os.path.join(root, name), folder)
+        for root, dirs, names in os.walk(folder)
+        for name in names + [d + "/" for d in dirs]
+    )
+
+
+def base(i, o, **overrides):
+    values = {
+        "INPUT": str(i / "fig.png"),
+        "GCPS": str(i / "fig.points"),
+        "TARGET_CRS": "EPSG:32632",
+        "COLORMAP": "viridis",
+        "VMIN": 0,
+        "VMAX": 4000,
+        "PLOT_AREA": sample_extents()["PLOT_AREA"],
+        "OUTPUT": str(o / "decoded.tif"),
+        "OUTPUT_POINTS": str(o / "points.gpkg"),
+    }
+    values.update(overrides)
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def detect(i, o, **overrides):
+    values = {
+        "INPUT": str(i / "fig.png"),
+        "OUTPUT_GCPS": str(o / "gcps.points"),
+        "OUTPUT_REPORT": str(o / "report.html"),
+    }
+    values.update(overrides)
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def layer_in(path, table="p", provider="ogr"):
+    """An output layer ``table`` in the database file ``path``, as Processing spells it."""
+    return f"{provider}:dbname='{path}' table=\"{table}\" (geom)"
+
+
+def _symlink(target, link):
+    os.symlink(target, link)
+    return str(link)
+
+
+def _hardlink(target, link):
+    os.link(target, link)
+    return str(link)
+
+
+CASES = [
+    # Figures.
+    ("INPUT text named .png", DECODE, lambda i, o: base(i, o, INPUT=str(i / "text.png"))),
+    ("INPUT truncated PNG", DECODE, lambda i, o: base(i, o, INPUT=str(i / "truncated.png"))),
+    ("INPUT truncated JPEG", DECODE, lambda i, o: base(i, o, INPUT=str(i / "truncated.jpg"))),
+    ("INPUT chmod 000", DECODE, lambda i, o: base(i, o, INPUT=str(i / "unreadable.png"))),
+    ("INPUT missing", DECODE, lambda i, o: base(i, o, INPUT=str(i / "missing.png"))),
+    ("INPUT empty string", DECODE, lambda i, o: base(i, o, INPUT="")),
+    ("INPUT 100000x100000 bomb", DECODE, lambda i, o: base(i, o, INPUT=str(i / "bomb.png"), PLOT_AREA=None)),
+    ("INPUT 2^31x1 bomb", DECODE, lambda i, o: base(i, o, INPUT=str(i / "wide.png"), PLOT_AREA=None)),
+    ("INPUT 16-bit grey PNG", DECODE, lambda i, o: base(i, o, INPUT=str(i / "grey16.png"))),
+    ("INPUT palette+alpha", DECODE, lambda i, o: base(i, o, INPUT=str(i / "palette.png"))),
+    ("INPUT CMYK JPEG", DECODE, lambda i, o: base(i, o, INPUT=str(i / "cmyk.jpg"))),
+    ("INPUT animated GIF", DECODE, lambda i, o: base(i, o, INPUT=str(i / "anim.gif"))),
+    ("INPUT 1x1", DECODE, lambda i, o: base(i, o, INPUT=str(i / "one_pixel.png"), PLOT_AREA=None)),
+    ("INPUT GeoTIFF 1 band", DECODE, lambda i, o: base(i, o, INPUT=str(i / "bands1.tif"), GCPS=None, PLOT_AREA=None)),
+    ("INPUT GeoTIFF 2 bands", DECODE, lambda i, o: base(i, o, INPUT=str(i / "bands2.tif"), GCPS=None, PLOT_AREA=None)),
+    ("INPUT GeoTIFF 4 bands", DECODE, lambda i, o: base(i, o, INPUT=str(i / "bands4.tif"), GCPS=None, PLOT_AREA=None)),
+    # Numbers.
+    ("VMIN == VMAX", DECODE, lambda i, o: base(i, o, VMIN=100, VMAX=100)),
+    ("VMIN inf", DECODE, lambda i, o: base(i, o, VMIN="inf")),
+    ("VMAX -inf", DECODE, lambda i, o: base(i, o, VMAX="-inf")),
+    ("VMAX 1e308 numeric", DECODE, lambda i, o: base(i, o, VMAX=1e308)),
+    ("VMIN negative, log scale", DECODE, lambda i, o: base(i, o, VMIN=-10, SCALE=1)),
+    ("VMIN 0, log scale", DECODE, lambda i, o: base(i, o, VMIN=0, SCALE=1)),
+    ("PIXEL_SIZE nan", DECODE, lambda i, o: base(i, o, PIXEL_SIZE="nan")),
+    ("PIXEL_SIZE -1", DECODE, lambda i, o: base(i, o, PIXEL_SIZE=-1)),
+    ("PIXEL_SIZE text", DECODE, lambda i, o: base(i, o, PIXEL_SIZE="250m")),
+    ("DBSCAN_EPS nan", DECODE, lambda i, o: base(i, o, DBSCAN_EPS="nan")),
+    ("DBSCAN_EPS inf", DECODE, lambda i, o: base(i, o, DBSCAN_EPS="inf")),
+    ("DBSCAN_EPS 0", DECODE, lambda i, o: base(i, o, DBSCAN_EPS=0)),
+    ("DBSCAN_MIN_SAMPLES 2^40", DECODE, lambda i, o: base(i, o, DBSCAN_MIN_SAMPLES=2**40)),
+    ("DBSCAN_MIN_SAMPLES 1e9", DECODE, lambda i, o: base(i, o, DBSCAN_MIN_SAMPLES=10**9)),
+    ("DBSCAN_MIN_SAMPLES -3", DECODE, lambda i, o: base(i, o, DBSCAN_MIN_SAMPLES=-3)),
+    ("DBSCAN_MIN_SAMPLES 2.5", DECODE, lambda i, o: base(i, o, DBSCAN_MIN_SAMPLES=2.5)),
+    ("FLAT_TOLERANCE nan", DECODE, lambda i, o: base(i, o, FLAT_TOLERANCE="nan")),
+    ("FLAT_TOLERANCE -1", DECODE, lambda i, o: base(i, o, FLAT_TOLERANCE=-1)),
+    ("MAX_COLOR_DISTANCE inf", DECODE, lambda i, o: base(i, o, MAX_COLOR_DISTANCE="inf")),
+    ("MAX_COLOR_DISTANCE 1e9", DECODE, lambda i, o: base(i, o, MAX_COLOR_DISTANCE=1e9)),
+    ("TRANSFORM 99", DECODE, lambda i, o: base(i, o, TRANSFORM=99)),
+    ("TRANSFORM -1", DECODE, lambda i, o: base(i, o, TRANSFORM=-1)),
+    ("SCALE 7", DECODE, lambda i, o: base(i, o, SCALE=7)),
+    ("MATCH_SPACE 9", DECODE, lambda i, o: base(i, o, MATCH_SPACE=9)),
+    ("LEVELS unsorted", DECODE, lambda i, o: base(i, o, LEVELS="0,2000,1000,4000")),
+    ("LEVELS duplicated", DECODE, lambda i, o: base(i, o, LEVELS="0,1000,1000,4000")),
+    ("LEVELS one value", DECODE, lambda i, o: base(i, o, LEVELS="1000")),
+    ("LEVELS letters", DECODE, lambda i, o: base(i, o, LEVELS="low,high")),
+    ("LEVELS inf", DECODE, lambda i, o: base(i, o, LEVELS="0,1000,inf")),
+    ("LEVELS 1e39", DECODE, lambda i, o: base(i, o, LEVELS="0,1000,1e39")),
+    ("LEVELS empty items", DECODE, lambda i, o: base(i, o, LEVELS=",,,")),
+    ("LEVELS outside VMIN..VMAX", DECODE, lambda i, o: base(i, o, LEVELS="5000,6000,7000")),
+    ("COLORMAP unknown", DECODE, lambda i, o: base(i, o, COLORMAP="no_such_map")),
+    ("COLORMAP a folder", DECODE, lambda i, o: base(i, o, COLORMAP=str(i))),
+    ("COLORMAP the figure", DECODE, lambda i, o: base(i, o, COLORMAP=str(i / "fig.png"))),
+    ("COLORMAP cpt chmod 000", DECODE, lambda i, o: base(i, o, COLORMAP=str(i / "unreadable.points") + ".cpt")),
+    # GCPs.
+    ("GCPS empty file", DECODE, lambda i, o: base(i, o, GCPS=str(i / "empty.points"))),
+    ("GCPS one point", DECODE, lambda i, o: base(i, o, GCPS=str(i / "one.points"))),
+    ("GCPS two points", DECODE, lambda i, o: base(i, o, GCPS=str(i / "two.points"))),
+    ("GCPS two points, Helmert", DECODE, lambda i, o: base(i, o, GCPS=str(i / "two.points"), TRANSFORM=4)),
+    ("GCPS collinear", DECODE, lambda i, o: base(i, o, GCPS=str(i / "collinear.points"))),
+    ("GCPS collinear, TPS", DECODE, lambda i, o: base(i, o, GCPS=str(i / "collinear.points"), TRANSFORM=3)),
+    ("GCPS collinear, projective", DECODE, lambda i, o: base(i, o, GCPS=str(i / "collinear.points"), TRANSFORM=5)),
+    ("GCPS 4 for polynomial 3", DECODE, lambda i, o: base(i, o, TRANSFORM=3 - 1)),
+    ("GCPS CRLF+BOM .points", DECODE, lambda i, o: base(i, o, GCPS=str(i / "crlf_bom.points"))),
+    ("GCPS non-UTF-8 comment", DECODE, lambda i, o: base(i, o, GCPS=str(i / "latin1.points"))),
+    ("GCPS binary", DECODE, lambda i, o: base(i, o, GCPS=str(i / "binary.points"))),
+    ("GCPS header only", DECODE, lambda i, o: base(i, o, GCPS=str(i / "header_only.points"))),
+    ("GCPS NaN .points", DECODE, lambda i, o: base(i, o, GCPS=str(i / "nan.points"))),
+    ("GCPS swapped axes", DECODE, lambda i, o: base(i, o, GCPS=str(i / "swapped.points"))),
+    ("GCPS 1e300 .points", DECODE, lambda i, o: base(i, o, GCPS=str(i / "huge.points"))),
+    ("GCPS no header", DECODE, lambda i, o: base(i, o, GCPS=str(i / "no_header.points"), GCP_CRS="EPSG:32632")),
+    ("GCPS old header", DECODE, lambda i, o: base(i, o, GCPS=str(i / "old_header.points"), GCP_CRS="EPSG:32632")),
+    ("GCPS tabs", DECODE, lambda i, o: base(i, o, GCPS=str(i / "tabs.points"))),
+    ("GCPS semicolons", DECODE, lambda i, o: base(i, o, GCPS=str(i / "semicolon.points"))),
+    ("GCPS all disabled", DECODE, lambda i, o: base(i, o, GCPS=str(i / "all_disabled.points"))),
+    ("GCPS not GCPs csv", DECODE, lambda i, o: base(i, o, GCPS=str(i / "not_gcps.csv"), GCP_CRS="EPSG:32632")),
+    ("GCPS chmod 000", DECODE, lambda i, o: base(i, o, GCPS=str(i / "unreadable.points"))),
+    ("GCPS missing", DECODE, lambda i, o: base(i, o, GCPS=str(i / "missing.points"))),
+    ("GCPS a folder", DECODE, lambda i, o: base(i, o, GCPS=str(i))),
+    ("GCP_CRS geographic for UTM numbers", DECODE, lambda i, o: base(i, o, GCP_CRS="EPSG:4326")),
+    ("GCP_CRS EPSG:0", DECODE, lambda i, o: base(i, o, GCP_CRS="EPSG:0")),
+    ("TARGET_CRS engineering", DECODE, lambda i, o: base(i, o, TARGET_CRS="+proj=geocent")),
+    ("TARGET_CRS ortho far side", DECODE, lambda i, o: base(i, o, TARGET_CRS="+proj=ortho +lon_0=-170 +lat_0=-40")),
+    # Boxes.
+    ("PLOT_AREA outside the image", DECODE, lambda i, o: base(i, o, PLOT_AREA="5000,6000,-5000,-4000")),
+    ("PLOT_AREA inverted", DECODE, lambda i, o: base(i, o, PLOT_AREA="600,100,-100,-500")),
+    ("PLOT_AREA positive y", DECODE, lambda i, o: base(i, o, PLOT_AREA="100,600,100,500")),
+    ("PLOT_AREA half outside", DECODE, lambda i, o: base(i, o, PLOT_AREA="-500,400,-300,200")),
+    ("PLOT_AREA three numbers", DECODE, lambda i, o: base(i, o, PLOT_AREA="1,2,3")),
+    ("PLOT_AREA 1e300", DECODE, lambda i, o: base(i, o, PLOT_AREA="-1e300,1e300,-1e300,1e300")),
+    ("COLORBAR outside the image", DECODE, lambda i, o: base(i, o, COLORMAP="", COLORBAR="5000,5010,-900,-100")),
+    ("COLORBAR inverted", DECODE, lambda i, o: base(i, o, COLORMAP="", COLORBAR="800,780,-100,-500")),
+    (
+        "MASK_WKT covering everything",
+        DECODE,
+        lambda i, o: base(i, o, MASK_WKT="POLYGON((-10 10, 2000 10, 2000 -2000, -10 -2000, -10 10))"),
+    ),
+    (
+        "MASK_WKT self-intersecting",
+        DECODE,
+        lambda i, o: base(i, o, MASK_WKT="POLYGON((0 0, 100 -100, 100 0, 0 -100, 0 0))"),
+    ),
+    ("MASK missing layer", DECODE, lambda i, o: base(i, o, MASK=str(i / "missing.gpkg"))),
+    # Outputs.
+    ("OUTPUT in a read-only folder", DECODE, lambda i, o: base(i, o, OUTPUT=str(i / "readonly" / "d.tif"))),
+    (
+        "OUTPUT_POINTS in a read-only folder",
+        DECODE,
+        lambda i, o: base(i, o, OUTPUT_POINTS=str(i / "readonly" / "p.gpkg")),
+    ),
+    (
+        "OUTPUT_REPORT in a read-only folder",
+        DECODE,
+        lambda i, o: base(i, o, OUTPUT_REPORT=str(i / "readonly" / "r.html")),
+    ),
+    ("OUTPUT_POINTS is the figure", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(i / "fig.png"))),
+    ("OUTPUT_POINTS is the GCP file (.points)", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(i / "fig.points"))),
+    (
+        "OUTPUT_POINTS symlink to GCPs",
+        DECODE,
+        lambda i, o: base(i, o, OUTPUT_POINTS=_symlink(i / "fig.points", o / "p.gpkg")),
+    ),
+    (
+        "OUTPUT_POINTS ogr:dbname= the figure",
+        DECODE,
+        lambda i, o: base(i, o, OUTPUT_POINTS=layer_in(i / "fig.png", "p")),
+    ),
+    (
+        "OUTPUT_POINTS ogr:dbname= GCPs via ..",
+        DECODE,
+        lambda i, o: base(i, o, OUTPUT_POINTS=layer_in(f"{o}/../{i.name}/fig.points")),
+    ),
+    ("OUTPUT_POINTS spatialite", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=layer_in(o / "p.sqlite", "points"))),
+    (
+        "OUTPUT_POINTS spatialite on the figure",
+        DECODE,
+        lambda i, o: base(i, o, OUTPUT_POINTS=layer_in(i / "fig.png", "p", "spatialite")),
+    ),
+    (
+        "OUTPUT_POINTS postgres unreachable",
+        DECODE,
+        lambda i, o: base(
+            i, o, OUTPUT_POINTS='postgres://dbname=\'nodb\' host=127.0.0.1 port=1 table="public"."p" (geom)'
+        ),
+    ),
+    ("OUTPUT_POINTS shapefile", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(o / "p.shp"))),
+    ("OUTPUT_POINTS csv", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(o / "p.csv"))),
+    ("OUTPUT_POINTS xyz extension", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(o / "p.xyz"))),
+    ("OUTPUT_POINTS shapefile onto GCP .dbf name", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(i / "fig.shp"))),
+    ("OUTPUT_POINTS a folder", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(i / "readonly"))),
+    ("OUTPUT_REPORT a folder", DECODE, lambda i, o: base(i, o, OUTPUT_REPORT=str(i / "readonly"))),
+    (
+        "OUTPUT_REPORT sidecar on GCPs",
+        DECODE,
+        lambda i, o: base(i, o, OUTPUT_REPORT=str(i / "fig.html"), GCPS=str(i / "fig.json"))
+        if shutil.copy(i / "fig.points", i / "fig.json")
+        else None,
+    ),
+    ("OUTPUT hard link to the figure", DECODE, lambda i, o: base(i, o, OUTPUT=_hardlink(i / "fig.png", o / "h.tif"))),
+    ("OUTPUT symlink into a loop", DECODE, lambda i, o: base(i, o, OUTPUT=_symlink(o / "loop.tif", o / "loop.tif"))),
+    (
+        "OUTPUT dangling symlink",
+        DECODE,
+        lambda i, o: base(i, o, OUTPUT=_symlink(i / "nowhere" / "x.tif", o / "dangle.tif")),
+    ),
+    ("OUTPUT .aux.xml of the figure", DECODE, lambda i, o: base(i, o, OUTPUT=str(i / "fig.png.aux.xml"))),
+    ("OUTPUT empty", DECODE, lambda i, o: base(i, o, OUTPUT="")),
+    ("OUTPUT_POINTS memory:", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS="memory:")),
+    (
+        "OUTPUT_POINTS into the MASK GeoPackage, same layer",
+        DECODE,
+        lambda i, o: base(
+            i, o, MASK=str(i / "mask.gpkg") + "|layername=mask", OUTPUT_POINTS=layer_in(i / "mask.gpkg", "mask")
+        ),
+    ),
+    (
+        "OUTPUT_POINTS into the MASK GeoPackage, other layer",
+        DECODE,
+        lambda i, o: base(i, o, MASK=str(i / "mask.gpkg"), OUTPUT_POINTS=layer_in(i / "mask.gpkg", "points")),
+    ),
+    (
+        "OUTPUT_POINTS into the MASK SQLite",
+        DECODE,
+        lambda i, o: base(i, o, MASK=str(i / "mask.sqlite"), OUTPUT_POINTS=layer_in(i / "mask.sqlite", "points")),
+    ),
+    (
+        "OUTPUT_POINTS spatialite: into the MASK SQLite",
+        DECODE,
+        lambda i, o: base(
+            i, o, MASK=str(i / "mask.sqlite"), OUTPUT_POINTS=layer_in(i / "mask.sqlite", "points", "spatialite")
+        ),
+    ),
+    (
+        "OUTPUT into the MASK GeoPackage (raster)",
+        DECODE,
+        lambda i, o: base(i, o, MASK=str(i / "mask.gpkg"), OUTPUT=str(i / "mask.gpkg")),
+    ),
+    # detectfigure.
+    ("detect INPUT text named .png", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "text.png"))),
+    ("detect INPUT bomb", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "bomb.png"))),
+    ("detect INPUT 1x1", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "one_pixel.png"))),
+    ("detect INPUT 16-bit", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "grey16.png"))),
+    ("detect INPUT GeoTIFF 2 bands", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "bands2.tif"))),
+    ("detect INPUT chmod 000", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "unreadable.png"))),
+    ("detect OUTPUT_GCPS on the figure", DETECT, lambda i, o: detect(i, o, OUTPUT_GCPS=str(i / "fig.png"))),
+    (
+        "detect OUTPUT_GCPS symlink to the figure",
+        DETECT,
+        lambda i, o: detect(i, o, OUTPUT_GCPS=_symlink(i / "fig.png", o / "g.points")),
+    ),
+    (
+        "detect OUTPUT_GCPS == OUTPUT_REPORT",
+        DETECT,
+        lambda i, o: detect(i, o, OUTPUT_GCPS=str(o / "same.html"), OUTPUT_REPORT=str(o / "same.html")),
+    ),
+    ("detect OUTPUT_GCPS on report sidecar", DETECT, lambda i, o: detect(i, o, OUTPUT_GCPS=str(o / "report.json"))),
+    (
+        "detect OUTPUT_GCPS read-only folder",
+        DETECT,
+        lambda i, o: detect(i, o, OUTPUT_GCPS=str(i / "readonly" / "g.points")),
+    ),
+    ("detect OUTPUT_GCPS a folder", DETECT, lambda i, o: detect(i, o, OUTPUT_GCPS=str(i / "readonly"))),
+    (
+        "detect OUTPUT_REPORT under a file",
+        DETECT,
+        lambda i, o: detect(i, o, OUTPUT_REPORT=str(i / "fig.png" / "r.html")),
+    ),
+    ("detect GCP_CRS garbage", DETECT, lambda i, o: detect(i, o, GCP_CRS="garbage")),
+]
+
+
+def classify(message):
+    message = message.removeprefix("Unable to execute algorithm\n").strip()
+    if "Traceback" in message or 'File "' in message:
+        return "TRACEBACK"
+    if "This is a bug" in message:
+        return "BUG"
+    first = message.split(":", 1)[0]
+    if first.isupper() and " " not in first:
+        return f"refused {first}"
+    if message.startswith("Incorrect parameter value for"):
+        return "refused (QGIS) " + message.split("for", 1)[1].split()[0]
+    return "UNNAMED"
+
+
+def run_case(name, algorithm, make, root):
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback
+
+    case_folder = Path(tempfile.mkdtemp(dir=root))
+    inputs, out = case_folder / "in", case_folder / "out"
+    shutil.copytree(root / "inputs", inputs, symlinks=True)
+    (inputs / "readonly").chmod(0o555)
+    out.mkdir()
+    values = make(inputs, out)
+    made = set(files_under(out))
+    before = snapshot(inputs)
+    before_inputs = set(files_under(inputs))
+    errors = []
+
+    class Feedback(QgsProcessingFeedback):
+        def reportError(self, text, fatal=False):  # noqa: N802 - Qt override
+            errors.append(text)
+            super().reportError(text, fatal)
+
+    try:
+        results = processing.run(algorithm, values, feedback=Feedback(), context=QgsProcessingContext())
+        outcome, message = "ran", ""
+    except QgsProcessingException as error:
+        outcome, message = classify(str(error)), str(error).removeprefix("Unable to execute algorithm\n").strip()
+        results = None
+    except Exception as error:  # noqa: BLE001
+        outcome, message = f"RAISED {type(error).__name__}", str(error)
+        results = None
+    if errors and outcome == "ran":
+        message = " | ".join(errors)
+    after = snapshot(inputs)
+    changed = [os.path.relpath(p, inputs) for p in before if after.get(p) != before[p]]
+    new_inputs = sorted(set(files_under(inputs)) - before_inputs)
+    new_inputs = [p for p in new_inputs if not p.endswith(".aux.xml")]
+    left = sorted(set(files_under(out)) - made) if results is None else []
+    problems = []
+    if changed:
+        problems.append(f"INPUT CHANGED {changed}")
+    if new_inputs:
+        problems.append(f"new beside inputs {new_inputs}")
+    if left:
+        problems.append(f"left in out {left}")
+    (inputs / "readonly").chmod(0o755)
+    shutil.rmtree(case_folder, ignore_errors=True)
+    return outcome, message.replace("\n", " ")[:400], problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", default="")
+    parser.add_argument("--cancel", action="store_true", help="the cancellation sweep only")
+    parser.add_argument("--delays", help="comma-separated cancellation delays (s), decodemap only")
+    parser.add_argument("--concurrent", action="store_true", help="concurrent runs only")
+    arguments = parser.parse_args()
+    from qgis.testing import start_app
+
+    start_app()
+    sys.path.insert(0, "/usr/share/qgis/python/plugins")
+    from processing.core.Processing import Processing
+    from qgis.core import QgsApplication
+
+    Processing.initialize()
+    from colormap_decoder.plugin.processing.provider import ColormapDecoderProvider
+
+    provider = ColormapDecoderProvider()
+    QgsApplication.processingRegistry().addProvider(provider)
+    root = Path(tempfile.mkdtemp(prefix="attack_"))
+    (root / "inputs").mkdir()
+    make_inputs(root / "inputs")
+    if arguments.cancel:
+        if arguments.delays:
+            cancel_sweep(root, [float(v) for v in arguments.delays.split(",")], (DECODE,))
+        else:
+            cancel_sweep(root)
+    if arguments.concurrent:
+        concurrent_runs(root)
+    for name, algorithm, make in CASES:
+        if arguments.cancel or arguments.concurrent:
+            break
+        if arguments.only.lower() not in name.lower():
+            continue
+        outcome, message, problems = run_case(name, algorithm, make, root)
+        print(f"{name} | {outcome} | {'; '.join(problems) or 'clean'} | {message}", flush=True)
+    (root / "inputs" / "readonly").chmod(0o755)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def cancel_sweep(root, delays=(0.05, 0.3, 0.6, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0), algorithms=(DECODE, DETECT)):
+    """Cancel a decode (with every optional output) from another thread after each delay,
+    over previous outputs: each run must end with all new outputs or the previous ones."""
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
+
+    for algorithm in algorithms:
+        for delay in delays:
+            case_folder = Path(tempfile.mkdtemp(dir=root))
+            inputs, out = case_folder / "in", case_folder / "out"
+            shutil.copytree(root / "inputs", inputs, symlinks=True)
+            out.mkdir()
+            if algorithm == DECODE:
+                values = base(
+                    inputs,
+                    out,
+                    OUTPUT_DISTANCE=str(out / "distance.tif"),
+                    OUTPUT_RECONSTRUCTION=str(out / "reconstruction.tif"),
+                    OUTPUT_REPORT=str(out / "report.html"),
+                )
+            else:
+                values = detect(inputs, out, GCP_CRS="EPSG:32632")
+            names = (
+                ["decoded.tif", "points.gpkg", "distance.tif", "reconstruction.tif", "report.html", "report.json"]
+                if algorithm == DECODE
+                else ["gcps.points", "report.html", "report.json"]
+            )
+            for name in names:
+                (out / name).write_bytes(b"previous " + name.encode())
+            previous = snapshot(out)
+            before = snapshot(inputs)
+            feedback = QgsProcessingFeedback()
+            timer = threading.Timer(delay, feedback.cancel)
+            timer.start()
+            try:
+                results = processing.run(algorithm, values, feedback=feedback, context=QgsProcessingContext())
+                outcome = "finished" if results and len(results) > 2 else f"cancelled {results}"
+            except Exception as error:  # noqa: BLE001
+                outcome = f"raised {type(error).__name__}: {str(error)[:200]}"
+            timer.cancel()
+            now = snapshot(out)
+            replaced = sorted(os.path.basename(p) for p in previous if now.get(p) != previous[p])
+            extra = sorted(set(files_under(out)) - set(names) - {n + ".aux.xml" for n in names})
+            changed = [p for p in before if snapshot(inputs).get(p) != before[p]]
+            verdict = "ok"
+            if replaced and len(replaced) != len(names):
+                verdict = "MIXED OUTPUTS"
+            if extra:
+                verdict += f" extra files {extra}"
+            if changed:
+                verdict += f" INPUT CHANGED {changed}"
+            print(
+                f"cancel {algorithm.split(':')[1]} after {delay} s | {outcome[:120]} | "
+                f"replaced {len(replaced)}/{len(names)} | {verdict}",
+                flush=True,
+            )
+            shutil.rmtree(case_folder, ignore_errors=True)
+
+
+def concurrent_runs(root, runs=3):
+    """``runs`` qgis_process runs writing the same outputs at once: one complete set must be
+    left, and no temporary."""
+    import subprocess
+
+    executable = shutil.which("qgis_process.bin", path="/usr/bin:/bin")
+    home = Path(tempfile.mkdtemp(dir=root))
+    plugins = Path(tempfile.mkdtemp(dir=root))
+    (plugins / "colormap_decoder").symlink_to(HERE.parent, target_is_directory=True)
+    env = {
+        "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "QT_QPA_PLATFORM": "offscreen",
+        "QGIS_PLUGINPATH": str(plugins),
+    }
+    subprocess.run(
+        [executable, "plugins", "enable", "colormap_decoder"], env=env, capture_output=True, timeout=120, check=False
+    )
+    inputs, out = root / "inputs", root / "concurrent"
+    out.mkdir()
+    values = base(inputs, out, OUTPUT_REPORT=str(out / "report.html"))
+    before = snapshot(inputs)
+    children = [
+        subprocess.Popen(
+            [executable, "run", DECODE, "--json", "--"] + [f"{k}={v}" for k, v in values.items()],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        for _ in range(runs)
+    ]
+    codes = []
+    for child in children:
+        output = child.communicate(timeout=600)[0].decode("utf-8", "replace")
+        codes.append(child.returncode)
+        if child.returncode:
+            print("  failed run:", output[-600:])
+    import rasterio
+    from osgeo import ogr
+
+    with rasterio.open(out / "decoded.tif") as raster:
+        valid = raster.read(1, masked=True).count()
+    points = ogr.Open(str(out / "points.gpkg")).GetLayer(0).GetFeatureCount()
+    print(
+        f"concurrent x{runs} | exit codes {codes} | files {files_under(out)} | raster "
+        f"{valid} valid pixels, {points} points | inputs "
+        f"{'unchanged' if snapshot(inputs) == before else 'CHANGED'}",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -7,7 +7,6 @@ engine's results to the raster destination and the feature sink. The engine is i
 packages is missing.
 """
 import os
-import re
 
 from qgis.core import (
     Qgis,
@@ -579,6 +578,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         (see ``engine/validation.py``).
         """
         from ..engine.validation import check_paths, figure_companion_files
+        from .staged_outputs import layer_file, written_file
 
         inputs = []
         layer = self.parameterAsRasterLayer(parameters, self.INPUT, context)
@@ -593,8 +593,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         if colormap and os.path.isfile(colormap):
             inputs.append((self.COLORMAP, [colormap]))
         if parameters.get(self.MASK):
-            mask = self.parameterAsVectorLayer(parameters, self.MASK, context)
-            source = mask.source().split("|")[0] if mask is not None else ""
+            source = layer_file(self.parameterAsVectorLayer(parameters, self.MASK, context))
             if source and os.path.isfile(source):
                 stem = os.path.splitext(source)[0]
                 inputs.append((self.MASK, [source] + [stem + part for part in (
@@ -604,25 +603,13 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                      self.OUTPUT_POINTS):
             if name != self.OUTPUT and not parameters.get(name):
                 continue
-            destination = self._file_destination(parameters, name, context)
+            destination = written_file(self, parameters, name, context)
             if destination:
                 outputs.append((name, destination))
         report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
         if report:
             outputs.append((self.OUTPUT_REPORT, report))
         check_paths(inputs, outputs)
-
-    def _file_destination(self, parameters, name, context):
-        """The file a layer output will be written to, or None when it is not a file."""
-        destination = self.parameterAsOutputLayer(parameters, name, context) or ""
-        if destination.startswith("ogr:dbname="):
-            destination = destination[len("ogr:dbname="):].split("|")[0].strip("'\"")
-        destination = destination.split("|")[0]
-        # Memory layers, databases and other providers ("memory:", "postgres:") are not files;
-        # a drive letter ("C:") is.
-        if not destination or re.match(r"[A-Za-z][\w+.-]+:", destination):
-            return None
-        return destination
 
     def _run(self, parameters, context, feedback, times):
         from ..engine.pipeline import decode_map

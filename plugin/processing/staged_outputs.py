@@ -17,7 +17,13 @@ import os
 import re
 import shutil
 
-from qgis.core import QgsDataSourceUri, QgsProcessingException, QgsProcessingOutputLayerDefinition, QgsProperty
+from qgis.core import (
+    QgsDataSourceUri,
+    QgsProcessingException,
+    QgsProcessingOutputLayerDefinition,
+    QgsProperty,
+    QgsProviderRegistry,
+)
 from qgis.PyQt.QtCore import QCoreApplication
 
 
@@ -32,6 +38,49 @@ def file_destination(algorithm, parameters, name, context):
     if not destination or re.match(r"[A-Za-z][\w+.-]+:", destination):
         return None
     return destination
+
+
+#: Providers whose output layers live in a database file (GeoPackage, SQLite, SpatiaLite).
+FILE_DATABASE_PROVIDERS = ("ogr", "spatialite")
+
+
+def written_file(algorithm, parameters, name, context):
+    """The file an output changes, whatever its spelling, or None when it changes no file.
+
+    A plain file; the database file of a layer written into a GeoPackage, SQLite or SpatiaLite
+    database (``ogr:dbname='/data/x.gpkg' table="points" (geom)``, ``spatialite:dbname=…``,
+    ``ogr:/data/x.gpkg|layername=points``), which adding a layer changes as much as replacing
+    it would. None for memory layers and database servers (``memory:``, ``postgres:``). This is
+    what the overlap checks compare with the inputs: a layer written into the GeoPackage the
+    MASK is read from is writing into an input.
+    """
+    value = (algorithm.parameterAsOutputLayer(parameters, name, context) or "").strip()
+    match = re.match(r"([A-Za-z][\w+.-]+):", value)  # a drive letter ("C:") is no provider
+    if not value:
+        return None
+    if not match:
+        return value.split("|")[0]
+    provider, source = match.group(1).lower(), value[match.end():]
+    if provider not in FILE_DATABASE_PROVIDERS:
+        return None
+    database = QgsDataSourceUri(source).database()
+    return database or source.split("|")[0] or None
+
+
+def layer_file(layer):
+    """The file a layer reads (its GeoPackage, SQLite database, shapefile...), or "".
+
+    Parameters
+    ----------
+    layer : QgsMapLayer or None
+    """
+    if layer is None:
+        return ""
+    source = layer.source()
+    path = QgsProviderRegistry.instance().decodeUri(layer.providerType(), source).get("path")
+    if not path and layer.providerType() in FILE_DATABASE_PROVIDERS:
+        path = QgsDataSourceUri(source).database()
+    return path or source.split("|")[0]
 
 
 def database_layer_destination(algorithm, parameters, name, context):

@@ -446,7 +446,12 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
     def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
         """An INPUT QGIS cannot load gets the engine's explanation instead of 'not found'; a
         value QGIS refuses, what its parameter accepts (``parameter_checks``)."""
-        from .parameter_checks import check_input_figure, check_input_figure_before_loading, explain_qgis_refusal
+        from .parameter_checks import (
+            check_input_figure,
+            check_input_figure_before_loading,
+            check_whole_numbers,
+            explain_qgis_refusal,
+        )
 
         # Before QGIS tries to load it: opening a named pipe would wait forever.
         refusal = check_input_figure_before_loading(parameters, self.INPUT)
@@ -457,6 +462,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         if not ok:
             return False, (check_input_figure(parameters, context, self.INPUT)
                            or explain_qgis_refusal(self, parameters, message))
+        not_whole = check_whole_numbers(self, parameters)
+        if not_whole:
+            return False, not_whole
         refusals = self._combinations_that_cannot_work(parameters, context)
         if refusals:
             return False, "\n".join(refusals)

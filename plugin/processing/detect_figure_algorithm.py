@@ -107,7 +107,12 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
     def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
         """QGIS's own check, which loads INPUT: without GDAL's no-geotransform message, and with
         decodemap's explanations (``parameter_checks``)."""
-        from .parameter_checks import check_input_figure, check_input_figure_before_loading, explain_qgis_refusal
+        from .parameter_checks import (
+            check_input_figure,
+            check_input_figure_before_loading,
+            check_whole_numbers,
+            explain_qgis_refusal,
+        )
 
         refusal = check_input_figure_before_loading(parameters, self.INPUT)
         if refusal:
@@ -117,6 +122,9 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
         if not ok:
             return False, (check_input_figure(parameters, context, self.INPUT)
                            or explain_qgis_refusal(self, parameters, message))
+        not_whole = check_whole_numbers(self, parameters)
+        if not_whole:
+            return False, not_whole
         return ok, message
 
     def processAlgorithm(self, parameters, context, feedback):

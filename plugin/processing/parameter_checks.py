@@ -4,21 +4,28 @@
   would block QGIS's loading forever) or is a file QGIS cannot load gets the engine's
   explanation (empty file, PDF, data raster, damaged download...) instead of QGIS's "not found".
 * :func:`explain_qgis_refusal`: QGIS's own "Incorrect parameter value for X" (a number out of
-  its range, an enum index that does not exist, a box that is not four numbers) gets what X
+  its range, an enum index that does not exist, a box that is not four numbers) and "Could
+  not load source layer for X" (a MASK that does not exist, an empty INPUT) get what X
   accepts.
+* :func:`check_whole_numbers`: a whole-number parameter given 2.5 or 2**40, which QGIS would
+  read as 2 or 0, is refused as given.
 * :func:`check_crs_texts`: a CRS typed as text that QGIS does not know is an error, not "no CRS".
 * :func:`processing_error`: any error of a run as one line that starts with the parameter to
   change; an unexpected one says it is a bug and where, without a traceback.
 """
+import math
 import os
 
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingParameterCrs,
+    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
+    QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
     QgsProcessingUtils,
 )
 from qgis.PyQt.QtCore import QCoreApplication
@@ -76,8 +83,45 @@ def check_input_figure(parameters, context, name="INPUT"):
     return f"{name}: {unreadable_figure_message(path)}"
 
 
+def check_whole_numbers(algorithm, parameters):
+    """A message for a whole-number parameter given a value that is not one, else None.
+
+    QGIS accepts 2.5 for an integer parameter (and reads it as 2) and wraps 2**40 around to 0,
+    which a later check then reports as "0": the value given is refused here, as given.
+
+    Parameters
+    ----------
+    algorithm : QgsProcessingAlgorithm
+    parameters : dict
+
+    Returns
+    -------
+    str or None
+    """
+    for definition in algorithm.parameterDefinitions():
+        if not isinstance(definition, QgsProcessingParameterNumber) or \
+                definition.dataType() != QgsProcessingParameterNumber.Integer:
+            continue
+        value = parameters.get(definition.name())
+        if value is None or isinstance(value, bool) or (isinstance(value, str) and not value.strip()):
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue  # not a number at all: QGIS's own check says so
+        if not math.isfinite(number) or number != int(number) or abs(number) > INT32_MAX:
+            return tr("{}: '{}' is not a whole number. {}").format(
+                definition.name(), value, _what_is_accepted(definition))
+    return None
+
+
+#: Largest whole number a QGIS integer parameter holds (a C++ int).
+INT32_MAX = 2 ** 31 - 1
+
+
 def explain_qgis_refusal(algorithm, parameters, message):
-    """QGIS's "Incorrect parameter value for X" with what X accepts; other messages unchanged.
+    """QGIS's "Incorrect parameter value for X" and "Could not load source layer for X: …" with
+    what X accepts; other messages unchanged.
 
     Parameters
     ----------
@@ -90,16 +134,30 @@ def explain_qgis_refusal(algorithm, parameters, message):
     -------
     str
     """
-    prefix = "Incorrect parameter value for "
-    if not message or not message.startswith(prefix):
+    if not message:
         return message
-    name = message[len(prefix):].strip()
+    value_prefix, layer_prefix = "Incorrect parameter value for ", "Could not load source layer for "
+    if message.startswith(value_prefix):
+        name, reason = message[len(value_prefix):].strip(), ""
+    elif message.startswith(layer_prefix):
+        # "… for MASK: /x/mask.gpkg not found", "…: invalid value", "…: no value specified …"
+        name, _, reason = message[len(layer_prefix):].partition(":")
+        name, reason = name.strip(), reason.strip()
+    else:
+        return message
     definition = algorithm.parameterDefinition(name)
     if definition is None:
         return message
     value = parameters.get(name)
     accepted = _what_is_accepted(definition)
     shown = f"'{value}'" if isinstance(value, (str, int, float)) else tr("the value given")
+    if reason.endswith(" not found"):
+        return tr("{}: {} does not exist and is not a layer of the project. {}").format(
+            name, shown, accepted).strip()
+    if reason and (value is None or (isinstance(value, str) and not value.strip())):
+        return tr("{}: no layer given. {}").format(name, accepted).strip()
+    if reason:
+        return tr("{}: {} cannot be loaded as a layer. {}").format(name, shown, accepted).strip()
     return tr("{}: {} is not accepted. {}").format(name, shown, accepted).strip()
 
 
@@ -122,6 +180,12 @@ def _what_is_accepted(definition):
                   "x = column, y = -row), or draw the box on the figure layer.")
     if isinstance(definition, QgsProcessingParameterFile):
         return tr("Give the path of an existing file (not a folder).")
+    if isinstance(definition, QgsProcessingParameterRasterLayer):
+        return tr("Give the figure's image file (PNG, JPEG, TIFF...) or its layer in the project.")
+    if isinstance(definition, QgsProcessingParameterFeatureSource):
+        optional = definition.flags() & QgsProcessingParameterDefinition.Flag.FlagOptional
+        return tr("Give a polygon layer: a file (.gpkg, .shp...) or a layer of the project{}."
+                  ).format(tr(", or leave it empty") if optional else "")
     if isinstance(definition, QgsProcessingParameterCrs):
         return tr("Give an authority code such as EPSG:4326, a WKT or a PROJ string.")
     return tr("See the parameter's help: {}.").format(definition.description())

@@ -1,0 +1,68 @@
+"""Values QGIS would read as something else are refused as given, naming the parameter.
+
+Found by ``bench/attack_algorithms.py``: QGIS reads 2.5 for a whole-number parameter as 2 and
+2**40 as 0 (which a later check then reported as "DBSCAN_MIN_SAMPLES = 0"); a layer it cannot
+load got QGIS's bare "Could not load source layer for MASK"; a LEVELS of commas only was
+silently a continuous scale.
+"""
+import shutil
+
+import pytest
+from sample_figure import FIGURE, POINTS_FILE, sample_parameters
+
+DECODE, DETECT = "colormapdecoder:decodemap", "colormapdecoder:detectfigure"
+
+
+@pytest.fixture()
+def figure_folder(tmp_path):
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    shutil.copy(FIGURE, folder / "fig.png")
+    shutil.copy(POINTS_FILE, folder / "fig.png.points")
+    return folder
+
+
+def values(folder, **overrides):
+    return sample_parameters(folder.parent / "out", figure=folder / "fig.png",
+                             GCPS=str(folder / "fig.png.points"), **overrides)
+
+
+def refusal(algorithm, parameters):
+    import processing
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException) as raised:
+        processing.run(algorithm, parameters)
+    message = str(raised.value).removeprefix("Unable to execute algorithm\n")
+    assert "Traceback" not in message and "This is a bug" not in message, message
+    return message
+
+
+@pytest.mark.parametrize("value", [2 ** 40, 2.5, "1e12", "3.7"])
+def test_a_whole_number_parameter_is_refused_as_given(provider, figure_folder, value):
+    message = refusal(DECODE, values(figure_folder, DBSCAN_MIN_SAMPLES=value))
+    assert message.startswith(f"DBSCAN_MIN_SAMPLES: '{value}' is not a whole number. Give a "
+                              "whole number at least 1."), message
+    assert not (figure_folder.parent / "out").exists()
+
+
+def test_a_whole_number_written_with_a_point_passes(provider, figure_folder):
+    import processing
+
+    result = processing.run(DECODE, values(figure_folder, DBSCAN_MIN_SAMPLES="2.0"))
+    assert result["OUTPUT_POINTS"]
+
+
+@pytest.mark.parametrize("algorithm", [DECODE, DETECT])
+def test_no_figure_says_what_to_give(provider, figure_folder, algorithm):
+    message = refusal(algorithm, {**values(figure_folder), "INPUT": ""}
+                      if algorithm == DECODE else {"INPUT": ""})
+    assert message.startswith("INPUT: no layer given. Give the figure's image file"), message
+
+
+def test_a_mask_that_does_not_exist_says_what_to_give(provider, figure_folder):
+    missing = figure_folder / "missing.gpkg"
+    message = refusal(DECODE, values(figure_folder, MASK=str(missing)))
+    assert message.startswith(f"MASK: '{missing}' does not exist and is not a layer of the "
+                              "project. Give a polygon layer"), message
+    assert "or leave it empty" in message

@@ -813,6 +813,11 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                             "class boundaries from lowest to highest, e.g. 0,500,1000,2000."
                             ).format(levels_text)
                 ) from error
+            if not levels:
+                raise QgsProcessingException(
+                    self.tr("LEVELS: '{}' holds no number. Give the class boundaries from lowest "
+                            "to highest, e.g. 0,500,1000,2000, or leave LEVELS empty for a "
+                            "continuous scale.").format(levels_text))
 
         return DecodeSettings(
             figure_path=figure_path,

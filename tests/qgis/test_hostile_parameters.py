@@ -66,3 +66,10 @@ def test_a_mask_that_does_not_exist_says_what_to_give(provider, figure_folder):
     assert message.startswith(f"MASK: '{missing}' does not exist and is not a layer of the "
                               "project. Give a polygon layer"), message
     assert "or leave it empty" in message
+
+
+@pytest.mark.parametrize("text", [",,,", " ; ; "])
+def test_levels_without_a_number_are_refused(provider, figure_folder, text):
+    message = refusal(DECODE, values(figure_folder, LEVELS=text))
+    assert message.startswith(f"LEVELS: '{text.strip()}' holds no number."), message
+    assert "leave LEVELS empty" in message

@@ -324,7 +324,8 @@ def unreadable_figure_message(path) -> str:
         with open(path, "rb") as handle:
             head = handle.read(512)
     except OSError as error:
-        return f"The figure '{path}' cannot be read: {error.strerror or error}."
+        return (f"The figure '{path}' cannot be read: {error.strerror or error}. Make the file "
+                "readable (check its permissions) or copy it to a folder you can read.")
     if not head:
         return f"The figure file '{path}' is empty (0 bytes): save or download it again."
     size = _header_size(head)

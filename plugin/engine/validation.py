@@ -647,6 +647,13 @@ def check_extension(parameter, path) -> None:
         f"name ending in .tif, e.g. '{stem if extension else path}.tif'.", parameter=parameter)
 
 
+#: A file name of each output's own kind, for the messages that suggest one.
+EXAMPLE_FILE_NAMES = {"OUTPUT": "decoded.tif", "OUTPUT_DISTANCE": "distance.tif",
+                      "OUTPUT_RECONSTRUCTION": "reconstruction.tif",
+                      "OUTPUT_POINTS": "points.gpkg", "OUTPUT_REPORT": "report.html",
+                      "OUTPUT_GCPS": "gcps.points"}
+
+
 def check_destination(parameter, path) -> None:
     """Refuse a destination that is a folder or device, or whose folder cannot be written.
 
@@ -655,8 +662,9 @@ def check_destination(parameter, path) -> None:
     when the output is written).
     """
     if os.path.isdir(path):
+        example = EXAMPLE_FILE_NAMES.get(parameter, "decoded.tif")
         raise EngineError(f"{parameter} '{path}' is a folder. Give a file name in it, e.g. "
-                          f"'{os.path.join(path, 'decoded.tif')}'.", parameter=parameter)
+                          f"'{os.path.join(path, example)}'.", parameter=parameter)
     if os.path.exists(path) and not os.path.isfile(path):
         raise EngineError(f"{parameter} '{path}' is not a regular file (a device, pipe or "
                           "socket) and cannot be replaced by an output. Choose a file name.",

@@ -654,6 +654,43 @@ EXAMPLE_FILE_NAMES = {"OUTPUT": "decoded.tif", "OUTPUT_DISTANCE": "distance.tif"
                       "OUTPUT_GCPS": "gcps.points"}
 
 
+def check_file_name(parameter, path) -> None:
+    """Refuse a destination no file can be written as: a name holding a NUL character, a GDAL
+    virtual path (``/vsimem/…``: Python would make a real folder of that name), or a name (of
+    the output or of a file written beside it, see :func:`output_files`) longer than the file
+    system allows, which would fail only when the finished output is moved into place.
+    """
+    if "\x00" in path:
+        raise EngineError(f"{parameter}: the file name holds a NUL character (\\0), which no file "
+                          "name can hold. Type or paste it again.", parameter=parameter)
+    if path.replace("\\", "/").startswith("/vsi"):
+        raise EngineError(f"{parameter} '{path}' is a GDAL virtual file system path, not a file "
+                          "on disk. Give a file name in a folder you can write to.",
+                          parameter=parameter)
+    folder = os.path.dirname(os.path.abspath(path))
+    existing = folder
+    while not os.path.isdir(existing) and os.path.dirname(existing) != existing:
+        existing = os.path.dirname(existing)
+    try:
+        longest_name = os.pathconf(existing, "PC_NAME_MAX")
+        longest_path = os.pathconf(existing, "PC_PATH_MAX")
+    except (OSError, ValueError, AttributeError):  # no pathconf (Windows), or no such limit
+        longest_name, longest_path = 255, 4096
+    for file in output_files(parameter, path):
+        name_bytes = len(os.fsencode(os.path.basename(file)))
+        if name_bytes > longest_name:
+            named = ("its file name" if file == path else
+                     f"the name of the file '{os.path.basename(file)}' written beside it")
+            raise EngineError(
+                f"{parameter} '{path}': {named} is {name_bytes} bytes long, more than the "
+                f"{longest_name} the file system allows. Choose a shorter name.",
+                parameter=parameter)
+        if len(os.fsencode(os.path.abspath(file))) >= longest_path:
+            raise EngineError(
+                f"{parameter} '{path}': the path is longer than the {longest_path} bytes the "
+                "file system allows. Choose a shorter folder or name.", parameter=parameter)
+
+
 def check_destination(parameter, path) -> None:
     """Refuse a destination that is a folder or device, or whose folder cannot be written.
 
@@ -661,6 +698,7 @@ def check_destination(parameter, path) -> None:
     writing will do; a missing folder is tested at its nearest existing parent (it is created
     when the output is written).
     """
+    check_file_name(parameter, path)
     if os.path.isdir(path):
         example = EXAMPLE_FILE_NAMES.get(parameter, "decoded.tif")
         raise EngineError(f"{parameter} '{path}' is a folder. Give a file name in it, e.g. "

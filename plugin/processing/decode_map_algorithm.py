@@ -449,12 +449,14 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         from .parameter_checks import (
             check_input_figure,
             check_input_figure_before_loading,
+            check_nul_characters,
             check_whole_numbers,
             explain_qgis_refusal,
         )
 
         # Before QGIS tries to load it: opening a named pipe would wait forever.
-        refusal = check_input_figure_before_loading(parameters, self.INPUT)
+        refusal = check_nul_characters(parameters) or check_input_figure_before_loading(
+            parameters, self.INPUT)
         if refusal:
             return False, refusal
         with quiet_georeferencing_probe():
@@ -614,6 +616,13 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             destination = written_file(self, parameters, name, context)
             if destination:
                 outputs.append((name, destination))
+            elif name != self.OUTPUT_POINTS:
+                # 'memory:', 'postgres:...': the raster would be a file of that name in the
+                # current folder.
+                raise QgsProcessingException(self.tr(
+                    "{}: '{}' is not a file name: the raster is written as a GeoTIFF file. Give "
+                    "a file name ending in .tif, or leave it empty for a temporary file."
+                ).format(name, self.parameterAsOutputLayer(parameters, name, context)))
         report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
         if report:
             outputs.append((self.OUTPUT_REPORT, report))

@@ -110,11 +110,13 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
         from .parameter_checks import (
             check_input_figure,
             check_input_figure_before_loading,
+            check_nul_characters,
             check_whole_numbers,
             explain_qgis_refusal,
         )
 
-        refusal = check_input_figure_before_loading(parameters, self.INPUT)
+        refusal = check_nul_characters(parameters) or check_input_figure_before_loading(
+            parameters, self.INPUT)
         if refusal:
             return False, refusal
         with quiet_georeferencing_probe():

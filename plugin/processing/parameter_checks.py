@@ -7,6 +7,7 @@
   its range, an enum index that does not exist, a box that is not four numbers) and "Could
   not load source layer for X" (a MASK that does not exist, an empty INPUT) get what X
   accepts.
+* :func:`check_nul_characters`: a value holding a NUL character (a path Python cannot open).
 * :func:`check_whole_numbers`: a whole-number parameter given 2.5 or 2**40, which QGIS would
   read as 2 or 0, is refused as given.
 * :func:`check_crs_texts`: a CRS typed as text that QGIS does not know is an error, not "no CRS".
@@ -81,6 +82,22 @@ def check_input_figure(parameters, context, name="INPUT"):
     from ..engine.figure import unreadable_figure_message
 
     return f"{name}: {unreadable_figure_message(path)}"
+
+
+def check_nul_characters(parameters):
+    """A message for a value holding a NUL character (``\\0``), else None.
+
+    No file name, CRS or number can hold one; Python refuses such a path with "embedded null
+    byte", and QGIS cuts the text there, so it would be read as something else.
+    """
+    for name, value in parameters.items():
+        text = value if isinstance(value, str) else getattr(
+            getattr(value, "sink", None), "staticValue", lambda: None)()
+        if isinstance(text, str) and "\x00" in text:
+            return tr("{}: the value holds a NUL character (\\0), which no file name, number or "
+                      "text here can hold: '{}'. Type or paste it again.").format(
+                name, text.replace("\x00", "\\0"))
+    return None
 
 
 def check_whole_numbers(algorithm, parameters):

@@ -95,3 +95,89 @@ def test_a_layer_into_another_geopackage_still_passes(provider, figure_folder, t
     names = sorted(source.GetLayer(i).GetName() for i in range(source.GetLayerCount()))
     assert names == ["mask", "points"]
     assert source.GetLayerByName("points").GetFeatureCount() > 100
+
+
+DETECT = "colormapdecoder:detectfigure"
+
+
+def _decode_values(folder, out, **overrides):
+    return {**sample_parameters(out, figure=folder / "fig.png",
+                                GCPS=str(folder / "fig.png.points")), **overrides}
+
+
+@pytest.mark.parametrize("algorithm, parameter, value", [
+    (ALGORITHM, "OUTPUT", "{out}/de\x00coded.tif"),
+    (ALGORITHM, "OUTPUT_POINTS", "{out}/po\x00ints.gpkg"),
+    (ALGORITHM, "OUTPUT_REPORT", "{out}/re\x00port.html"),
+    (ALGORITHM, "COLORMAP", "{out}/bar\x00.cpt"),
+    (ALGORITHM, "GCPS", "{inputs}/fig.png.points\x00.csv"),
+    (ALGORITHM, "INPUT", "{inputs}/fig.png\x00.jpg"),
+    (DETECT, "OUTPUT_GCPS", "{out}/gc\x00ps.points"),
+])
+def test_a_nul_character_in_any_value_is_named(provider, figure_folder, tmp_path, algorithm,
+                                               parameter, value):
+    """Python refuses a path with a NUL ('embedded null byte', which reached the user as a
+    bug) and QGIS cuts text there: refused before anything is read or written."""
+    out = tmp_path / "out"
+    value = value.format(out=out, inputs=figure_folder)
+    if algorithm == ALGORITHM:
+        values = _decode_values(figure_folder, out, **{parameter: value})
+    else:
+        values = {"INPUT": str(figure_folder / "fig.png"), parameter: value}
+    message = refusal(values) if algorithm == ALGORITHM else _refusal(algorithm, values)
+    assert message.startswith(f"{parameter}: the value holds a NUL character"), message
+    assert not out.exists()
+
+
+def _refusal(algorithm, values):
+    import processing
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException) as raised:
+        processing.run(algorithm, values)
+    return str(raised.value).removeprefix("Unable to execute algorithm\n")
+
+
+@pytest.mark.parametrize("parameter", ["OUTPUT", "OUTPUT_DISTANCE", "OUTPUT_RECONSTRUCTION"])
+@pytest.mark.parametrize("value", ["memory:", "postgres://dbname='x' table=\"d\""])
+def test_a_raster_output_that_is_no_file_is_refused(provider, figure_folder, tmp_path,
+                                                   monkeypatch, parameter, value):
+    """A raster given a provider's spelling was written as a file of that name ('memory:') in
+    the current folder."""
+    monkeypatch.chdir(tmp_path)
+    message = refusal(_decode_values(figure_folder, tmp_path / "out", **{parameter: value}))
+    assert message.startswith(f"{parameter}: '{value}' is not a file name"), message
+    assert sorted(os.listdir(tmp_path)) == ["inputs"]
+
+
+@pytest.mark.parametrize("algorithm, parameter, name", [
+    (ALGORITHM, "OUTPUT", "d" * 300 + ".tif"),
+    (ALGORITHM, "OUTPUT_POINTS", "p" * 300 + ".gpkg"),
+    (ALGORITHM, "OUTPUT_REPORT", "r" * 251 + ".htm"),  # it fits; its sidecar .json does not
+    (DETECT, "OUTPUT_GCPS", "g" * 300 + ".points"),
+])
+def test_a_file_name_too_long_is_refused_before_the_work(provider, figure_folder, tmp_path,
+                                                         algorithm, parameter, name):
+    """A name the file system refuses failed only when the finished output was moved into
+    place: a bug message, and the outputs moved before it left behind."""
+    out = tmp_path / "out"
+    out.mkdir()
+    if algorithm == ALGORITHM:
+        values = _decode_values(figure_folder, out, **{parameter: str(out / name)})
+        message = refusal(values)
+    else:
+        message = _refusal(algorithm, {"INPUT": str(figure_folder / "fig.png"),
+                                       "GCP_CRS": "EPSG:32632", parameter: str(out / name)})
+    assert message.startswith(f"{parameter}: {parameter} '{out / name}': "), message
+    assert "bytes long, more than the 255 the file system allows. Choose a shorter name." \
+        in message
+    assert ("its file name" if parameter != "OUTPUT_REPORT" else "written beside it") in message
+    assert os.listdir(out) == []
+
+
+def test_a_gdal_virtual_path_is_no_destination(provider, figure_folder, tmp_path):
+    message = refusal(_decode_values(figure_folder, tmp_path / "out",
+                                     OUTPUT_REPORT="/vsimem/colormap_decoder_test/report.html"))
+    assert message.startswith("OUTPUT_REPORT: OUTPUT_REPORT '/vsimem/colormap_decoder_test/"
+                              "report.html' is a GDAL virtual file system path"), message
+    assert not os.path.exists("/vsimem/colormap_decoder_test")

@@ -1234,6 +1234,14 @@ def _interior_uniformity(luma_field, box, fit_x, fit_y, agreement, clean=True,
     Judged on at most about ``max_cells`` cells (every few rows of cells) and ``max_pixels``
     pixels (every few pixel rows and columns, keeping a few of each cell's): enough to judge,
     and a large figure's search stays fast.
+
+    Returns
+    -------
+    uniform, shifted : float
+        The shares for the lattice and the half-shifted one.
+    pair_step, shifted_pair_step : float
+        The mean luma step between neighbouring interior pixels of one cell, for each
+        (:func:`_interior_pair_step`); NaN for a clean figure, whose search does not use them.
     """
     col0, row0, col1, row1 = box
     stride = int(np.ceil(np.sqrt((col1 - col0) * (row1 - row0) / max_pixels)))
@@ -1249,7 +1257,9 @@ def _interior_uniformity(luma_field, box, fit_x, fit_y, agreement, clean=True,
                            median_only=True, judging=True, stride=stride)
         counted = cells.n_pixels.sum()
         shares.append(float(cells.agreeing.sum() / counted) if counted else 0.0)
-        pair_steps.append(_interior_pair_step(luma_field, lattice, box, max_pixels))
+        # Only a noisy figure's search uses them (MIN_PAIR_STEP_RATIO).
+        pair_steps.append(float("nan") if clean else
+                          _interior_pair_step(luma_field, lattice, box, max_pixels))
     return shares[0], shares[1], pair_steps[0], pair_steps[1]
 
 

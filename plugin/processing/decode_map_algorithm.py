@@ -715,9 +715,6 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                     setattr(result, attribute, None)
                 if feedback.isCanceled():
                     raise InterruptedError
-            with result.times("write points"):
-                results[self.OUTPUT_POINTS] = self._write_points(parameters, context, feedback,
-                                                                 result, stack)
             report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
             if report:
                 from ..engine.decode_report import write_decode_report
@@ -728,7 +725,13 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 write_decode_report(stack.enter_context(
                     atomic_folder_destination(report, self.OUTPUT_REPORT)), result)
                 results[self.OUTPUT_REPORT] = report
-                feedback.pushInfo(self.tr("Report: {} (open it in a web browser).").format(report))
+            # Last: a layer on a database server (PostGIS) cannot be staged and is written in
+            # place; every other output is complete by then, so only its own failure remains.
+            with result.times("write points"):
+                results[self.OUTPUT_POINTS] = self._write_points(parameters, context, feedback,
+                                                                 result, stack)
+        if report:
+            feedback.pushInfo(self.tr("Report: {} (open it in a web browser).").format(report))
         return results
 
     @staticmethod

@@ -181,3 +181,26 @@ def test_a_gdal_virtual_path_is_no_destination(provider, figure_folder, tmp_path
     assert message.startswith("OUTPUT_REPORT: OUTPUT_REPORT '/vsimem/colormap_decoder_test/"
                               "report.html' is a GDAL virtual file system path"), message
     assert not os.path.exists("/vsimem/colormap_decoder_test")
+
+
+def test_the_point_layer_is_written_after_every_staged_output(provider, figure_folder, tmp_path,
+                                                               monkeypatch):
+    """A layer on a database server (PostGIS) cannot be staged: it is written last, so that a
+    report that cannot be written stops the run before the server's table is touched."""
+    from colormap_decoder.plugin.engine import decode_report
+    from colormap_decoder.plugin.engine.errors import EngineError
+    from colormap_decoder.plugin.processing.decode_map_algorithm import DecodeMapAlgorithm
+
+    written = []
+    monkeypatch.setattr(DecodeMapAlgorithm, "_write_points",
+                        lambda *arguments: written.append("points"))
+
+    def report_fails(*arguments):
+        raise EngineError("the disk is full", parameter="OUTPUT_REPORT")
+
+    monkeypatch.setattr(decode_report, "write_decode_report", report_fails)
+    out = tmp_path / "out"
+    message = refusal(_decode_values(figure_folder, out, OUTPUT_REPORT=str(out / "r.html")))
+    assert message == "OUTPUT_REPORT: the disk is full"
+    assert written == []
+    assert not out.exists() or os.listdir(out) == []

@@ -6,11 +6,13 @@ output is written into a staging folder beside its destination
 both algorithms for their file outputs; a QGIS feature sink (the point layer) is pointed at
 its staging folder here, which QGIS's own ``parameterAsSink`` does not offer.
 
-A layer of a GeoPackage (``ogr:dbname='…gpkg' table="points"``, which may add the layer to an
-existing GeoPackage of other layers) is written into a GeoPackage of its own in a staging
+A layer of a GeoPackage or of a SQLite/SpatiaLite database (``ogr:dbname='…gpkg'
+table="points"``, ``spatialite:dbname='…sqlite' table="points"``, which may add the layer to
+an existing database of other layers) is written into a GeoPackage of its own in a staging
 folder too, and copied into the destination in one SQLite transaction once every output is
 complete (:func:`staged_database_layer`): a failure, a cancellation or a killed run leaves the
-destination's layers, that one included, as they were.
+destination's layers, that one included, as they were. A layer on a database server
+(``postgres:``) is written in place, last.
 """
 import contextlib
 import os
@@ -83,18 +85,27 @@ def layer_file(layer):
     return path or source.split("|")[0]
 
 
-def database_layer_destination(algorithm, parameters, name, context):
-    """The GeoPackage file, layer name and geometry column of an output written as a layer of
-    a GeoPackage (``ogr:dbname='/data/x.gpkg' table="points" (geom)``), or None.
+#: Database files a layer is copied into in one SQLite transaction, by extension, and the
+#: OGR driver (with its creation options for a new file) that writes them.
+DATABASE_DRIVERS = {".gpkg": ("GPKG", []), ".sqlite": ("SQLite", ["SPATIALITE=YES"]),
+                    ".sqlite3": ("SQLite", ["SPATIALITE=YES"]), ".db": ("SQLite", ["SPATIALITE=YES"])}
 
-    Other databases (PostGIS, SpatiaLite) and plain files are not such destinations.
+
+def database_layer_destination(algorithm, parameters, name, context):
+    """The database file, layer name and geometry column of an output written as a layer of
+    a GeoPackage or a SQLite/SpatiaLite database (``ogr:dbname='/data/x.gpkg' table="points"
+    (geom)``, ``spatialite:dbname='/data/x.sqlite' table="points" (geom)``), or None.
+
+    Both are SQLite files, written in one transaction (:func:`staged_database_layer`). Database
+    servers (PostGIS) and plain files are not such destinations.
     """
     value = algorithm.parameterAsOutputLayer(parameters, name, context) or ""
-    if not value.startswith("ogr:"):
+    provider, _, source = value.partition(":")
+    if provider.lower() not in FILE_DATABASE_PROVIDERS or not source:
         return None
-    uri = QgsDataSourceUri(value[len("ogr:"):])
+    uri = QgsDataSourceUri(source)
     database, table = uri.database(), uri.table()
-    if not database or not table or not database.lower().endswith(".gpkg"):
+    if not database or not table or os.path.splitext(database)[1].lower() not in DATABASE_DRIVERS:
         return None
     return database, table, uri.geometryColumn() or "geom"
 
@@ -106,7 +117,8 @@ def _error(text, *values):
 @contextlib.contextmanager
 def staged_database_layer(database, table, geometry_column, parameter):
     """Yield a GeoPackage file to write a layer into; when the block succeeds, copy its layer
-    into ``database`` as ``table`` in one transaction, replacing a layer of that name.
+    into ``database`` (a GeoPackage or SQLite/SpatiaLite file) as ``table`` in one
+    transaction, replacing a layer of that name.
 
     Nothing is written into ``database`` before every feature is in the staged file; the copy
     is one SQLite transaction (the new layer is filled under a temporary name, the previous
@@ -118,7 +130,7 @@ def staged_database_layer(database, table, geometry_column, parameter):
     Parameters
     ----------
     database : str
-        The GeoPackage file.
+        The GeoPackage or SQLite file (:data:`DATABASE_DRIVERS`).
     table : str
         The layer's name in it.
     geometry_column : str
@@ -152,8 +164,14 @@ def staged_database_layer(database, table, geometry_column, parameter):
 
 
 def _copy_layer_in_one_transaction(staged, database, table, geometry_column, parameter):
-    """Copy the only layer of GeoPackage ``staged`` into GeoPackage ``database`` (made if
-    missing) as ``table``, in one transaction; rolled back on any failure."""
+    """Copy the only layer of GeoPackage ``staged`` into ``database`` (a GeoPackage or a
+    SQLite/SpatiaLite file, made if missing) as ``table``, in one transaction; rolled back on
+    any failure.
+
+    In a GeoPackage the new layer is filled under a temporary name and renamed once the
+    previous one is deleted; OGR's SQLite driver cannot rename a layer, so there the previous
+    layer is deleted and the new one made under its name, in the same transaction.
+    """
     from osgeo import gdal, ogr
 
     try:  # OGR raises instead of returning None where its exceptions were switched on
@@ -163,36 +181,42 @@ def _copy_layer_in_one_transaction(staged, database, table, geometry_column, par
     if source is None or source.GetLayerCount() != 1:
         raise _error("{}: the point layer written could not be read back. No output was "
                      "changed.", parameter)
+    driver, creation_options = DATABASE_DRIVERS.get(os.path.splitext(database)[1].lower(),
+                                                     ("GPKG", []))
     try:
         if os.path.exists(database):
             target = ogr.Open(database, update=1)
         else:
-            target = ogr.GetDriverByName("GPKG").CreateDataSource(database)
+            target = ogr.GetDriverByName(driver).CreateDataSource(database, creation_options)
     except RuntimeError:
         target = None
     if target is None:
-        raise _error("{}: the GeoPackage '{}' cannot be opened for writing ({}). Choose another "
+        raise _error("{}: the database '{}' cannot be opened for writing ({}). Choose another "
                      "destination; no output was changed.", parameter, database,
-                     gdal.GetLastErrorMsg() or "not a GeoPackage, or no permission")
+                     gdal.GetLastErrorMsg() or "not a GeoPackage or SQLite database, or no permission")
     # A name no layer has: the new layer is filled under it, then takes the table's name.
     names = {target.GetLayer(index).GetName().lower() for index in range(target.GetLayerCount())}
+    renames = target.GetDriver().GetName() == "GPKG"
     temporary = next(f"{table}_partial_{os.getpid()}_{n}" for n in range(len(names) + 1)
-                     if f"{table}_partial_{os.getpid()}_{n}".lower() not in names)
+                     if f"{table}_partial_{os.getpid()}_{n}".lower() not in names) if renames else table
     try:
         started = target.StartTransaction(force=True) == 0
     except RuntimeError:
         started = False
     if not started:
-        raise _error("{}: the GeoPackage '{}' cannot be written ({}). No output was changed.",
+        raise _error("{}: the database '{}' cannot be written ({}). No output was changed.",
                      parameter, database, gdal.GetLastErrorMsg())
     try:
         gdal.ErrorReset()
-        _copy_features(source.GetLayer(0), target, temporary, geometry_column)
+        if renames:
+            _copy_features(source.GetLayer(0), target, temporary, geometry_column)
         previous = [index for index in range(target.GetLayerCount())
                     if target.GetLayer(index).GetName().lower() == table.lower()]
         if previous and target.DeleteLayer(previous[0]) != 0:
             raise RuntimeError(gdal.GetLastErrorMsg() or f"the layer '{table}' cannot be replaced")
-        if target.GetLayerByName(temporary).Rename(table) != 0:
+        if not renames:
+            _copy_features(source.GetLayer(0), target, table, geometry_column)
+        elif target.GetLayerByName(temporary).Rename(table) != 0:
             raise RuntimeError(gdal.GetLastErrorMsg() or f"the layer cannot be named '{table}'")
         if target.CommitTransaction() != 0:
             raise RuntimeError(gdal.GetLastErrorMsg() or "the transaction could not be committed")
@@ -209,7 +233,7 @@ def _copy_layer_in_one_transaction(staged, database, table, geometry_column, par
         finally:
             gdal.PopErrorHandler()
         raise _error("{}: the point layer could not be written into '{}' ({}). Is the disk "
-                     "full? The GeoPackage was left as it was: its layers unchanged.",
+                     "full? The database was left as it was: its layers unchanged.",
                      parameter, database, error) from error
     finally:
         target = None

@@ -267,12 +267,16 @@ def test_qgis_process_on_a_full_disk_fails_naming_the_output_and_writes_nothing(
 
 
 def _geopackage_with_two_layers(path):
-    """A user's GeoPackage: a layer 'roads' of 3 lines and a layer 'points' of 1 point."""
+    """A user's GeoPackage (or SpatiaLite database, by its extension): a layer 'roads' of 3
+    lines and a layer 'points' of 1 point."""
     from osgeo import ogr, osr
 
     srs = osr.SpatialReference()
     srs.ImportFromEPSG(32632)
-    data = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    if str(path).endswith(".gpkg"):
+        data = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    else:
+        data = ogr.GetDriverByName("SQLite").CreateDataSource(str(path), ["SPATIALITE=YES"])
     for name, kind, shapes in (("roads", ogr.wkbLineString,
                                 ["LINESTRING(0 0,1 1)", "LINESTRING(1 1,2 0)", "LINESTRING(2 0,3 3)"]),
                                ("points", ogr.wkbPoint, ["POINT(5 5)"])):
@@ -300,10 +304,17 @@ def _layers(path):
     return found
 
 
+@pytest.mark.parametrize("database_name, spelling", [
+    ("survey.gpkg", "ogr:dbname='{}' table=\"points\" (geom)"),
+    # SpatiaLite is SQLite too: the same transaction (it was written in place).
+    ("survey.sqlite", "ogr:dbname='{}' table=\"points\" (geom)"),
+    ("survey.sqlite", "spatialite:dbname='{}' table=\"points\" (geom)"),
+])
 @pytest.mark.parametrize("how", ["cancelled", "failed while copied", "complete"])
 def test_a_layer_written_into_an_existing_geopackage_is_all_or_nothing(provider, tmp_path,
                                                                         figure_copy, monkeypatch,
-                                                                        how):
+                                                                        how, database_name,
+                                                                        spelling):
     """OUTPUT_POINTS as a layer of a GeoPackage that holds other layers (ogr:dbname=... table=...,
     what QGIS's 'Save to GeoPackage' gives): written away from it and copied in one
     transaction at the end. Cancelled while writing, or failing half-way through the copy,
@@ -315,11 +326,11 @@ def test_a_layer_written_into_an_existing_geopackage_is_all_or_nothing(provider,
 
     out = tmp_path / "out"
     out.mkdir()
-    database = out / "survey.gpkg"
+    database = out / database_name
     _geopackage_with_two_layers(database)
     before = _layers(database)
     values = parameters(out, figure=figure_copy, GCPS=str(figure_copy) + ".points",
-                        OUTPUT_POINTS=f"ogr:dbname='{database}' table=\"points\" (geom)")
+                        OUTPUT_POINTS=spelling.format(database))
 
     class CancelAfterTheFirstPoints(QgsProcessingFeedback):
         """Cancels once the first batch of points has been handed to the sink: the raster's
@@ -378,4 +389,4 @@ def test_a_layer_written_into_an_existing_geopackage_is_all_or_nothing(provider,
         assert not (out / "decoded.tif").exists()
     # No staging folder or temporary layer is left.
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["survey.gpkg"] + (["decoded.tif"] if how == "complete" else []))
+        [database_name] + (["decoded.tif"] if how == "complete" else []))

@@ -21,6 +21,7 @@ from .errors import GeoreferencingError
 
 if TYPE_CHECKING:
     from pyproj import Transformer
+    from pyproj.aoi import AreaOfUse
 
 # Like GDAL's approximate transformer: exact transforms on a coarse lattice of output pixels,
 # bilinear in between, accepted when the interpolation error stays below this (source pixels).
@@ -453,27 +454,85 @@ def check_area_of_use(x, y, pixel_transform, source_crs, target_crs, margin_degr
     x, y : ndarray
         Figure pixel coordinates spread over the region to place.
     """
-    from pyproj import CRS
-
-    area = CRS.from_user_input(target_crs).area_of_use
-    if area is None:
+    far = far_outside_area_of_use(x, y, pixel_transform, source_crs, target_crs, margin_degrees)
+    if far is None:
         return
+    lon, lat, area = far
+    if far_outside_area_of_use(x, y, pixel_transform, source_crs, source_crs,
+                               margin_degrees) is not None:
+        # Far from the area of the CRS it is placed in, too: the placement is what is wrong.
+        raise GeoreferencingError(
+            f"The figure is placed at longitudes {lon.min():.2f}..{lon.max():.2f} and latitudes "
+            f"{lat.min():.2f}..{lat.max():.2f}, far outside the area where its own CRS "
+            f"{crs_label(source_crs)} is meant to be used: its GCPs' map coordinates are not "
+            "in that CRS. Check them (are x and y swapped? map_x is the easting or longitude, "
+            "map_y the northing or latitude), or set GCP_CRS to the CRS they are written in.",
+            parameter="GCPS")
+    raise GeoreferencingError(
+        f"The figure covers longitudes {lon.min():.2f}..{lon.max():.2f} and latitudes "
+        f"{lat.min():.2f}..{lat.max():.2f}, far outside the area where the target CRS is "
+        f"meant to be used ({area.name}: {area.west:g}..{area.east:g} E, {area.south:g}.."
+        f"{area.north:g} N). Choose a target CRS that covers the figure's region.")
+
+
+def area_of_use(crs) -> "AreaOfUse | None":
+    """The area where ``crs`` is meant to be used, or None when it declares none.
+
+    A WKT without its USAGE (as QGIS writes a .points file's #CRS: line) declares no area; the
+    authority's CRS it matches (an EPSG code) does.
+
+    Returns
+    -------
+    pyproj.aoi.AreaOfUse or None
+    """
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    parsed = CRS.from_user_input(crs)
+    if parsed.area_of_use is not None:
+        return parsed.area_of_use
+    try:
+        match = parsed.to_authority(min_confidence=90)
+        return CRS.from_authority(*match).area_of_use if match else None
+    except CRSError:
+        return None
+
+
+def far_outside_area_of_use(x, y, pixel_transform, source_crs, crs,
+                            margin_degrees=10.0) -> "tuple | None":
+    """The figure's longitudes, latitudes and ``crs``'s area of use when no point of the figure
+    lies within that area (widened by ``margin_degrees``); None when one does, or when ``crs``
+    declares no area.
+
+    Parameters
+    ----------
+    x, y : ndarray
+        Figure pixel coordinates spread over the region to place.
+    pixel_transform
+        Pixels to ``source_crs``.
+    source_crs, crs : str
+    margin_degrees : float
+
+    Returns
+    -------
+    tuple (lon, lat, pyproj.aoi.AreaOfUse) or None
+    """
+    area = area_of_use(crs)
+    if area is None:
+        return None
     lon, lat = pixels_to_target(x, y, pixel_transform, source_crs, "EPSG:4326")
     lon, lat = np.asarray(lon), np.asarray(lat)
     usable = np.isfinite(lon) & np.isfinite(lat)
     if not usable.any():
-        return
+        return None
     west, east = area.west - margin_degrees, area.east + margin_degrees
     south, north = area.south - margin_degrees, area.north + margin_degrees
     lon, lat = lon[usable], lat[usable]
     # Compare longitudes modulo 360 so that areas crossing the antimeridian work too.
     inside_lon = ((lon - west) % 360) <= ((east - west) % 360 if east - west < 360 else 360)
-    if not np.any(inside_lon & (lat >= south) & (lat <= north)):
-        raise GeoreferencingError(
-            f"The figure covers longitudes {lon.min():.2f}..{lon.max():.2f} and latitudes "
-            f"{lat.min():.2f}..{lat.max():.2f}, far outside the area where the target CRS is "
-            f"meant to be used ({area.name}: {area.west:g}..{area.east:g} E, {area.south:g}.."
-            f"{area.north:g} N). Choose a target CRS that covers the figure's region.")
+    if np.any(inside_lon & (lat >= south) & (lat <= north)):
+        return None
+    return lon, lat, area
 
 
 def source_pixels_for_grid(grid, pixel_transform, source_crs, target_crs, rows=None) -> np.ndarray:

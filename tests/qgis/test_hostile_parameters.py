@@ -73,3 +73,24 @@ def test_levels_without_a_number_are_refused(provider, figure_folder, text):
     message = refusal(DECODE, values(figure_folder, LEVELS=text))
     assert message.startswith(f"LEVELS: '{text.strip()}' holds no number."), message
     assert "leave LEVELS empty" in message
+
+
+@pytest.mark.parametrize("target_crs", ["EPSG:32632", None])
+def test_gcps_with_x_and_y_swapped_name_gcps(provider, figure_folder, target_crs):
+    """UTM GCPs with easting and northing swapped place the figure in the Indian Ocean, far
+    from UTM zone 32's area: the GCPs are what is wrong, not TARGET_CRS (which was named)."""
+    points = figure_folder / "fig.png.points"
+    lines = points.read_text().splitlines()
+    swapped = [line if not line[:1].isdigit() else ",".join(
+        [line.split(",")[1], line.split(",")[0]] + line.split(",")[2:]) for line in lines]
+    points.write_text("\n".join(swapped) + "\n")
+    message = refusal(DECODE, {k: v for k, v in values(figure_folder, TARGET_CRS=target_crs).items()
+                               if v is not None})
+    assert message.startswith("GCPS: The figure is placed at longitudes "), message
+    assert "far outside the area where its own CRS WGS 84 / UTM zone 32N" in message
+    assert "are x and y swapped?" in message
+
+
+def test_a_target_crs_far_from_the_figure_still_names_target_crs(provider, figure_folder):
+    message = refusal(DECODE, values(figure_folder, TARGET_CRS="EPSG:32760"))
+    assert message.startswith("TARGET_CRS: The figure covers longitudes"), message

@@ -9,6 +9,12 @@ cases whose name contains WORD.
 
     env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp/home-x QT_QPA_PLATFORM=offscreen \
         LANG=C.UTF-8 /usr/bin/python3 bench/attack_algorithms.py
+
+Permissions (chmod 000 inputs, read-only folders) stop no one running as root: run it as
+another user too, e.g. ``setpriv --reuid=nobody --regid=nogroup --clear-groups`` before
+``env`` (with a HOME that user can write, and ``python3 -B``). ``--cancel`` cancels runs from
+another thread after a series of delays, over previous outputs; ``--concurrent`` runs three
+``qgis_process.bin`` writing the same outputs at once.
 """
 
 import argparse
@@ -146,13 +152,14 @@ def make_inputs(folder):
         source = None
     unreadable = folder / "unreadable.png"
     shutil.copy(FIGURE, unreadable)
-    unreadable.chmod(0)
     unreadable_gcps = folder / "unreadable.points"
     shutil.copy(POINTS_FILE, unreadable_gcps)
-    unreadable_gcps.chmod(0)
+    shutil.copy(HERE.parent / "tests" / "data" / "gmtserver_earth_age.cpt", folder / "unreadable.cpt")
     readonly = folder / "readonly"
     readonly.mkdir()
     readonly.chmod(0o555)
+    # unreadable.png and unreadable.points are made unreadable in each case's copy (a copy of
+    # an unreadable file cannot be made by a user who is not root).
 
 
 def snapshot(folder):
@@ -270,7 +277,11 @@ CASES = [
     ("COLORMAP unknown", DECODE, lambda i, o: base(i, o, COLORMAP="no_such_map")),
     ("COLORMAP a folder", DECODE, lambda i, o: base(i, o, COLORMAP=str(i))),
     ("COLORMAP the figure", DECODE, lambda i, o: base(i, o, COLORMAP=str(i / "fig.png"))),
-    ("COLORMAP cpt chmod 000", DECODE, lambda i, o: base(i, o, COLORMAP=str(i / "unreadable.points") + ".cpt")),
+    (
+        "COLORMAP cpt chmod 000",
+        DECODE,
+        lambda i, o: base(i, o, COLORMAP=str(i / "unreadable.cpt"), VMIN=None, VMAX=None),
+    ),
     # GCPs.
     ("GCPS empty file", DECODE, lambda i, o: base(i, o, GCPS=str(i / "empty.points"))),
     ("GCPS one point", DECODE, lambda i, o: base(i, o, GCPS=str(i / "one.points"))),
@@ -414,6 +425,36 @@ CASES = [
         DECODE,
         lambda i, o: base(i, o, MASK=str(i / "mask.gpkg"), OUTPUT=str(i / "mask.gpkg")),
     ),
+    ("OUTPUT name of 300 bytes", DECODE, lambda i, o: base(i, o, OUTPUT=str(o / ("a" * 300 + ".tif")))),
+    ("OUTPUT_POINTS name of 300 bytes", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(o / ("a" * 300 + ".gpkg")))),
+    ("OUTPUT_REPORT name of 300 bytes", DECODE, lambda i, o: base(i, o, OUTPUT_REPORT=str(o / ("a" * 300 + ".html")))),
+    ("OUTPUT memory:", DECODE, lambda i, o: base(i, o, OUTPUT="memory:")),
+    ("OUTPUT /vsimem", DECODE, lambda i, o: base(i, o, OUTPUT="/vsimem/x.tif")),
+    ("OUTPUT_REPORT /vsimem", DECODE, lambda i, o: base(i, o, OUTPUT_REPORT="/vsimem/r.html")),
+    ("OUTPUT dot", DECODE, lambda i, o: base(i, o, OUTPUT=".")),
+    ("OUTPUT with NUL", DECODE, lambda i, o: base(i, o, OUTPUT=str(o / "a\x00b.tif"))),
+    ("OUTPUT_POINTS with NUL", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(o / "a\x00b.gpkg"))),
+    ("OUTPUT_REPORT with NUL", DECODE, lambda i, o: base(i, o, OUTPUT_REPORT=str(o / "a\x00b.html"))),
+    ("INPUT with NUL", DECODE, lambda i, o: base(i, o, INPUT=str(i / "fig.png") + "\x00x")),
+    ("GCPS with NUL", DECODE, lambda i, o: base(i, o, GCPS=str(i / "fig.points") + "\x00x")),
+    ("COLORMAP with NUL", DECODE, lambda i, o: base(i, o, COLORMAP="/tmp/x\x00.cpt")),
+    ("COLORMAP 10k chars", DECODE, lambda i, o: base(i, o, COLORMAP="v" * 10000)),
+    ("COLORMAP cpt-city traversal", DECODE, lambda i, o: base(i, o, COLORMAP="cpt-city:../../../../../../etc/passwd")),
+    ("COLORMAP cpt: /etc/passwd", DECODE, lambda i, o: base(i, o, COLORMAP="cpt:/etc/passwd", VMIN=None, VMAX=None)),
+    ("MASK_WKT with NUL", DECODE, lambda i, o: base(i, o, MASK_WKT="POLYGON((0 0, 1 0, 1 1, 0 0))\x00")),
+    ("LEVELS with NUL", DECODE, lambda i, o: base(i, o, LEVELS="0,1000\x00,2000")),
+    ("GCP_CRS vertical", DECODE, lambda i, o: base(i, o, GCP_CRS="EPSG:5773")),
+    ("GCP_CRS geocentric", DECODE, lambda i, o: base(i, o, GCP_CRS="EPSG:4978")),
+    ("TARGET_CRS vertical", DECODE, lambda i, o: base(i, o, TARGET_CRS="EPSG:5773")),
+    ("TARGET_CRS compound", DECODE, lambda i, o: base(i, o, TARGET_CRS="EPSG:32632+5773")),
+    ("GCP_CRS with NUL", DECODE, lambda i, o: base(i, o, GCP_CRS="EPSG:32632\x00")),
+    ("PLOT_AREA with NUL", DECODE, lambda i, o: base(i, o, PLOT_AREA="100,600,-500,-100\x00")),
+    ("VMIN with NUL", DECODE, lambda i, o: base(i, o, VMIN="0\x00")),
+    ("SCALE log, LEVELS with 0", DECODE, lambda i, o: base(i, o, SCALE=1, LEVELS="0,10,100,1000")),
+    ("detect INPUT with NUL", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "fig.png") + "\x00")),
+    ("detect OUTPUT_GCPS with NUL", DETECT, lambda i, o: detect(i, o, OUTPUT_GCPS=str(o / "g\x00.points"))),
+    ("detect OUTPUT_GCPS 300 bytes", DETECT, lambda i, o: detect(i, o, OUTPUT_GCPS=str(o / ("g" * 300 + ".points")))),
+    ("detect GCP_CRS vertical", DETECT, lambda i, o: detect(i, o, GCP_CRS="EPSG:5773")),
     # detectfigure.
     ("detect INPUT text named .png", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "text.png"))),
     ("detect INPUT bomb", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "bomb.png"))),
@@ -470,6 +511,9 @@ def run_case(name, algorithm, make, root):
     inputs, out = case_folder / "in", case_folder / "out"
     shutil.copytree(root / "inputs", inputs, symlinks=True)
     (inputs / "readonly").chmod(0o555)
+    (inputs / "unreadable.png").chmod(0)
+    (inputs / "unreadable.points").chmod(0)
+    (inputs / "unreadable.cpt").chmod(0)
     out.mkdir()
     values = make(inputs, out)
     made = set(files_under(out))
@@ -652,7 +696,9 @@ def concurrent_runs(root, runs=3):
 
     with rasterio.open(out / "decoded.tif") as raster:
         valid = raster.read(1, masked=True).count()
-    points = ogr.Open(str(out / "points.gpkg")).GetLayer(0).GetFeatureCount()
+    source = ogr.Open(str(out / "points.gpkg"))  # kept: its layer dies with it
+    points = source.GetLayer(0).GetFeatureCount()
+    source = None
     print(
         f"concurrent x{runs} | exit codes {codes} | files {files_under(out)} | raster "
         f"{valid} valid pixels, {points} points | inputs "

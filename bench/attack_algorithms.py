@@ -105,6 +105,7 @@ def make_inputs(folder):
         + "\n"
     )
     (folder / "not_gcps.csv").write_text("a,b,c\n1,2,3\n")
+    degenerate_gcp_files(folder)
     # Figures.
     (folder / "text.png").write_text("this is not an image\n")
     raw = (folder / "fig.png").read_bytes()
@@ -121,6 +122,11 @@ def make_inputs(folder):
     (folder / "truncated.jpg").write_bytes(jpg[: len(jpg) // 3])
     Image.fromarray((array[..., 0].astype(np.uint16) * 257)).save(folder / "grey16.png")
     Image.new("RGB", (1, 1), (68, 1, 84)).save(folder / "one_pixel.png")
+    Image.new("RGB", (60000, 1), (68, 1, 84)).save(folder / "one_row.png")
+    (folder / "one_row.csv").write_text("pixel_x,pixel_y,map_x,map_y\n0,0,0,1\n60000,0,60,1\n0,1,0,0\n")
+    Image.new("RGB", (2, 2), (68, 1, 84)).save(folder / "two_by_two.png")
+    (folder / "two_by_two.csv").write_text("pixel_x,pixel_y,map_x,map_y\n0,0,0,2\n2,0,2,2\n0,2,0,0\n2,2,2,0\n")
+    Image.fromarray(array[:60, :80, 0] > 128).save(folder / "bilevel.tif")
     bomb_png(folder / "bomb.png", 100000, 100000)
     bomb_png(folder / "wide.png", 2**31 - 1, 1)
     import rasterio
@@ -160,6 +166,39 @@ def make_inputs(folder):
     readonly.chmod(0o555)
     # unreadable.png and unreadable.points are made unreadable in each case's copy (a copy of
     # an unreadable file cannot be made by a user who is not root).
+
+
+def degenerate_gcp_files(folder):
+    """CSV GCP files (pixel y down, UTM 32N) that no transform of their kind can be fitted to."""
+    import numpy as np
+
+    def write(name, pixels, maps):
+        rows = [f"{px:.9f},{py:.9f},{mx:.3f},{my:.3f}" for (px, py), (mx, my) in zip(pixels, maps)]
+        (folder / name).write_text("pixel_x,pixel_y,map_x,map_y\n" + "\n".join(rows) + "\n")
+
+    def affine(pixels):
+        return [(600000 + 100 * px, 5190000 - 100 * py) for px, py in pixels]
+
+    angles = np.linspace(0, 2 * np.pi, 12, endpoint=False)
+    circle = [(450 + 200 * np.cos(a), 300 + 200 * np.sin(a)) for a in angles]
+    write("circle6.csv", circle[::2], affine(circle[::2]))
+    write("circle12.csv", circle, affine(circle))
+    corners = [(100, 100), (800, 100), (100, 500), (800, 500)]
+    write("same_pixel.csv", corners + [(450, 300), (450, 300)], affine(corners + [(450, 300)]) + [(650000, 5150000)])
+    write(
+        "near_pixel.csv",
+        corners + [(450, 300), (450 + 1e-7, 300)],
+        affine(corners + [(450, 300)]) + [(650000, 5150000)],
+    )
+    write(
+        "projective_collinear.csv",
+        [(100, 100), (450, 300), (800, 500), (100, 500)],
+        affine([(100, 100), (450, 300), (800, 500), (100, 500)]),
+    )
+    write("same_map.csv", corners, [(600000, 5146000)] * 4)
+    write(
+        "collinear_map.csv", corners, [(600000 + 100 * px + 7 * py, 5146000 + 100 * px + 7 * py) for px, py in corners]
+    )
 
 
 def snapshot(folder):
@@ -238,6 +277,34 @@ CASES = [
     ("INPUT CMYK JPEG", DECODE, lambda i, o: base(i, o, INPUT=str(i / "cmyk.jpg"))),
     ("INPUT animated GIF", DECODE, lambda i, o: base(i, o, INPUT=str(i / "anim.gif"))),
     ("INPUT 1x1", DECODE, lambda i, o: base(i, o, INPUT=str(i / "one_pixel.png"), PLOT_AREA=None)),
+    (
+        "INPUT 60000x1",
+        DECODE,
+        lambda i, o: base(
+            i,
+            o,
+            INPUT=str(i / "one_row.png"),
+            GCPS=str(i / "one_row.csv"),
+            GCP_CRS="EPSG:4326",
+            TARGET_CRS=None,
+            PLOT_AREA=None,
+        ),
+    ),
+    (
+        "INPUT 2x2",
+        DECODE,
+        lambda i, o: base(
+            i,
+            o,
+            INPUT=str(i / "two_by_two.png"),
+            GCPS=str(i / "two_by_two.csv"),
+            GCP_CRS="EPSG:4326",
+            TARGET_CRS=None,
+            PLOT_AREA=None,
+        ),
+    ),
+    ("INPUT 1-bit TIFF", DECODE, lambda i, o: base(i, o, INPUT=str(i / "bilevel.tif"), PLOT_AREA=None)),
+    ("detect INPUT 60000x1", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "one_row.png"))),
     ("INPUT GeoTIFF 1 band", DECODE, lambda i, o: base(i, o, INPUT=str(i / "bands1.tif"), GCPS=None, PLOT_AREA=None)),
     ("INPUT GeoTIFF 2 bands", DECODE, lambda i, o: base(i, o, INPUT=str(i / "bands2.tif"), GCPS=None, PLOT_AREA=None)),
     ("INPUT GeoTIFF 4 bands", DECODE, lambda i, o: base(i, o, INPUT=str(i / "bands4.tif"), GCPS=None, PLOT_AREA=None)),
@@ -303,6 +370,47 @@ CASES = [
     ("GCPS tabs", DECODE, lambda i, o: base(i, o, GCPS=str(i / "tabs.points"))),
     ("GCPS semicolons", DECODE, lambda i, o: base(i, o, GCPS=str(i / "semicolon.points"))),
     ("GCPS all disabled", DECODE, lambda i, o: base(i, o, GCPS=str(i / "all_disabled.points"))),
+    (
+        "GCPS 6 on a circle, polynomial 2",
+        DECODE,
+        lambda i, o: base(i, o, GCPS=str(i / "circle6.csv"), GCP_CRS="EPSG:32632", TRANSFORM=1),
+    ),
+    (
+        "GCPS 12 on a circle, polynomial 3",
+        DECODE,
+        lambda i, o: base(i, o, GCPS=str(i / "circle12.csv"), GCP_CRS="EPSG:32632", TRANSFORM=2),
+    ),
+    (
+        "GCPS same pixel twice, TPS",
+        DECODE,
+        lambda i, o: base(i, o, GCPS=str(i / "same_pixel.csv"), GCP_CRS="EPSG:32632", TRANSFORM=3),
+    ),
+    (
+        "GCPS pixels 1e-7 apart, TPS",
+        DECODE,
+        lambda i, o: base(i, o, GCPS=str(i / "near_pixel.csv"), GCP_CRS="EPSG:32632", TRANSFORM=3),
+    ),
+    (
+        "GCPS same pixel twice, affine",
+        DECODE,
+        lambda i, o: base(i, o, GCPS=str(i / "same_pixel.csv"), GCP_CRS="EPSG:32632"),
+    ),
+    (
+        "GCPS 3 of 4 collinear, projective",
+        DECODE,
+        lambda i, o: base(i, o, GCPS=str(i / "projective_collinear.csv"), GCP_CRS="EPSG:32632", TRANSFORM=5),
+    ),
+    ("GCPS one map point for all", DECODE, lambda i, o: base(i, o, GCPS=str(i / "same_map.csv"), GCP_CRS="EPSG:32632")),
+    (
+        "GCPS collinear map points",
+        DECODE,
+        lambda i, o: base(i, o, GCPS=str(i / "collinear_map.csv"), GCP_CRS="EPSG:32632"),
+    ),
+    (
+        "GCPS one map point, Helmert",
+        DECODE,
+        lambda i, o: base(i, o, GCPS=str(i / "same_map.csv"), GCP_CRS="EPSG:32632", TRANSFORM=4),
+    ),
     ("GCPS not GCPs csv", DECODE, lambda i, o: base(i, o, GCPS=str(i / "not_gcps.csv"), GCP_CRS="EPSG:32632")),
     ("GCPS chmod 000", DECODE, lambda i, o: base(i, o, GCPS=str(i / "unreadable.points"))),
     ("GCPS missing", DECODE, lambda i, o: base(i, o, GCPS=str(i / "missing.points"))),

@@ -207,6 +207,14 @@ class _Reader:
                     (label.width if side.horizontal else label.height) <= \
                     0.3 * (label.height if side.horizontal else label.width):
                 continue
+            # Nor the tick marks of a corner where both sides have a tick (axis limits at
+            # tick values) joined into one small blob: with no frame line to hold them (a
+            # style sheet's panel) they stood nearest to the side and took the row of labels.
+            along = cx if side.horizontal else cy
+            if label.glyphs == 1 and gap <= 2 and \
+                    min(abs(along - side.start), abs(along - side.end)) <= 0.5 * height and \
+                    max(label.width, label.height) <= height:
+                continue
             # Another box claims a label nearer to it; not a box holding the owner (the map
             # frame around a legend's bar), nor a colorbar beyond this side whose labels were
             # read on its far side (they are claimed: a label between the side and the bar is

@@ -23,7 +23,8 @@ class FrameDetection:
     box : tuple of float (left, top, right, bottom)
         The frame's lines' centres, pixel coordinates: the plot area's edges.
     kind : str
-        "plain" (one line) or "fancy" (GMT's chequered band; the inner line is used).
+        "plain" (one line), "fancy" (GMT's chequered band; the inner line is used) or
+        "panel" (no dark line: the edges of the map's filled rectangle, :func:`find_panel`).
     """
 
     box: tuple
@@ -257,3 +258,182 @@ def _line_edge(profile, core, step):
         return None
     share = (half - profile[k]) / max(float(profile[k + step] - profile[k]), 1e-6)
     return k + 0.5 + step * share
+
+
+#: Smallest colour difference (largest of R, G, B, 0-255) from the page of a pixel taken as
+#: part of a panel drawn without a dark frame (JPEG q50 noise on white stays under it).
+PANEL_CONTRAST = 12.0
+#: Smallest share of a panel's row (column) its pixels fill for the row to be the panel's side.
+PANEL_EDGE_FILL = 0.75
+#: Smallest share of a panel's box its content fills (no-data holes show the axes'
+#: background, itself unlike the page, or the data's colours).
+PANEL_FILL = 0.9
+
+
+def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetection | None":
+    """A map's plot area drawn with no dark frame: the largest filled rectangle unlike the page.
+
+    Style sheets draw axes with no spines or with light ones (matplotlib's ggplot,
+    seaborn and bmh: a grey panel, white grid lines over the map), so no box is closed by
+    dark lines; the map itself, filling its axes, is a rectangle of colour with straight
+    edges on the page. Pixels unlike the page are closed along rows and, apart, along
+    columns over light grid lines (up to ``2 · max_thickness + 1`` px), the largest
+    connected region is taken, and its sides are its outermost columns and rows that its
+    pixels fill for more than :data:`PANEL_EDGE_FILL` of its height or width (a grid line
+    across the map is a gap inside; tick marks, and rows of labels joined to it by the
+    closing, fill less: even touching serif digits fill some 60 %). Each side is placed to a fraction of
+    a pixel by the coverage of the pixels across it (an edge pixel half covered by the map
+    is half way between the page's colour and the map's). Returned when it fills
+    :data:`PANEL_FILL` of its box, covers :data:`MIN_FRAME_SHARE` of the figure and is not
+    itself a colorbar found (stretches of the map taken for bars may lie inside it).
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8 (rows, cols, 3)
+    page_rgb : ndarray of float (3,)
+    colorbar_boxes : sequence of (left, top, right, bottom)
+    max_thickness : int
+        Thickest line expected, pixels.
+
+    Returns
+    -------
+    FrameDetection or None
+    """
+    from scipy import ndimage
+
+    rows, cols = rgb.shape[:2]
+    difference = np.abs(rgb.astype(np.float32) - np.asarray(page_rgb, np.float32)).max(axis=2)
+    content = difference > PANEL_CONTRAST
+    bridge = 2 * max_thickness + 1
+    # Closed along rows, light vertical grid lines are bridged; along columns, horizontal
+    # ones: the map is one region, whatever its grid.
+    along_rows = ndimage.binary_closing(content, structure=np.ones((1, bridge), bool))
+    along_cols = ndimage.binary_closing(content, structure=np.ones((bridge, 1), bool))
+    along_rows |= content
+    along_cols |= content
+    labels, count = ndimage.label(along_rows | along_cols)
+    if count == 0:
+        return None
+    sizes = np.bincount(labels.ravel())
+    sizes[0] = 0
+    region = labels == int(np.argmax(sizes))
+    del labels
+    row_span = np.flatnonzero(region.any(axis=1))
+    col_span = np.flatnonzero(region.any(axis=0))
+    top, bottom = int(row_span[0]), int(row_span[-1]) + 1
+    left, right = int(col_span[0]), int(col_span[-1]) + 1
+    for _ in range(3):
+        block = content[top:bottom, left:right] & region[top:bottom, left:right]
+        filled_cols = np.flatnonzero(block.mean(axis=0) > PANEL_EDGE_FILL)
+        filled_rows = np.flatnonzero(block.mean(axis=1) > PANEL_EDGE_FILL)
+        if filled_cols.size == 0 or filled_rows.size == 0:
+            return None
+        left, right = left + int(filled_cols[0]), left + int(filled_cols[-1]) + 1
+        top, bottom = top + int(filled_rows[0]), top + int(filled_rows[-1]) + 1
+
+    if (right - left) * (bottom - top) < MIN_FRAME_SHARE * rows * cols or \
+            min(right - left, bottom - top) < 20:
+        return None
+    if left <= 2 or top <= 2 or right >= cols - 2 or bottom >= rows - 2:
+        # A plot area has the page around it (its labels stand there): a region running to
+        # the image's edge is the image itself (a map with no margin), whose extent the
+        # whole figure already is.
+        return None
+    if content[top:bottom, left:right].mean() < PANEL_FILL and \
+            region[top:bottom, left:right].mean() < PANEL_FILL:
+        return None
+    box = (float(left), float(top), float(right), float(bottom))
+    if any(_same(box, bar, 3.0) for bar in colorbar_boxes):
+        return None
+    edges = []
+    for index in range(4):
+        edge = _panel_edge(difference, box, index)
+        edge = box[index] if edge is None else edge
+        # A light spine (bmh's grey 0.8 pt) is centred on the plot area's edge: its outer
+        # half is part of the panel, so the edge moves in by half its width.
+        width = _spine_width(rgb, page_rgb, box, index, edge, max_thickness)
+        edges.append(edge + (0.5 * width if index in (0, 1) else -0.5 * width))
+    return FrameDetection(tuple(edges), "panel")
+
+
+def _panel_edge(difference, box, index, samples=61):
+    """Where a panel's side lies, to a fraction of a pixel: across the side, where the
+    difference from the page rises to half the map's just inside it (3-5 px in), found
+    from the outside inward and interpolated between pixels (a pixel half covered by the
+    map, or blurred by JPEG, is half way); the median over positions along the side (its
+    middle 80 %) where the map inside is even and differs clearly from the page. None
+    when too few positions do."""
+    left, top, right, bottom = (int(round(v)) for v in box)
+    horizontal = index in (1, 3)
+    image = difference if horizontal else difference.T
+    start, end = (left, right) if horizontal else (top, bottom)
+    along = np.linspace(start + 0.1 * (end - start), end - 0.1 * (end - start),
+                        samples).astype(int)
+    edge = (left, top, right, bottom)[index]
+    inward = 1 if index in (0, 1) else -1
+    # Pixel rows (columns) from 5 px inside the side to 3 px outside it, inside first; the
+    # side's own coordinate is `edge` (a pixel's start) for left/top, `edge` (a pixel's end)
+    # for right/bottom.
+    first_inside = edge if inward == 1 else edge - 1
+    offsets = np.arange(5, -4, -1)
+    pixels = first_inside + inward * offsets
+    if pixels.min() < 0 or pixels.max() >= image.shape[0]:
+        return None
+    found = []
+    for position in along:
+        profile = image[pixels, position].astype(float)
+        inner = profile[:3]
+        level = float(np.median(inner))
+        if level < 3 * PANEL_CONTRAST or np.ptp(inner) > 0.25 * level:
+            continue
+        half = 0.5 * level
+        # From outside inward (a light grid line along the side, just inside it, is a dip
+        # the map's edge lies beyond): k - 1 the first pixel over half the map's level.
+        above = np.flatnonzero(profile[::-1] >= half)
+        k = profile.size - int(above[0])
+        if k >= profile.size:  # the outermost pixel is map already: no edge seen
+            continue
+        share = (profile[k - 1] - half) / max(profile[k - 1] - profile[k], 1e-6)
+        # Pixel k-1's centre is at offset offsets[k - 1] + 0.5 inward of the side's pixel edge.
+        distance_in = offsets[k - 1] + 0.5 - share  # from `first_inside`'s outer edge, inward
+        found.append(edge + inward * distance_in if inward == 1 else edge - distance_in)
+    if len(found) < 0.25 * samples:
+        return None
+    return float(np.median(found))
+
+
+#: Largest spread (standard deviation of R, G, B over the side's middle 80 %, 0-255) of a row
+#: (column) of a spine: one colour, up to JPEG's noise.
+SPINE_SPREAD = 6.0
+
+
+def _spine_width(rgb, page_rgb, box, index, edge, max_thickness, samples=101):
+    """Width (pixels) of a line of one colour, unlike the page, along a panel's side from its
+    outer edge ``edge`` inward (a spine drawn in a light colour); 0 when the first pixels
+    inside vary along the side as a map does."""
+    left, top, right, bottom = (int(round(v)) for v in box)
+    horizontal = index in (1, 3)
+    image = rgb if horizontal else rgb.transpose(1, 0, 2)
+    start, end = (left, right) if horizontal else (top, bottom)
+    along = np.linspace(start + 0.1 * (end - start), end - 0.1 * (end - start),
+                        samples).astype(int)
+    inward = 1 if index in (0, 1) else -1
+    first = int(np.floor(edge)) if inward == 1 else int(np.ceil(edge)) - 1
+    width = 0
+    colour = None
+    for step in range(max_thickness + 1):
+        row = first + inward * step
+        if not 0 <= row < image.shape[0]:
+            return 0
+        pixels = image[row, along].astype(np.float32)
+        mean = pixels.mean(axis=0)
+        if pixels.std(axis=0).max() > SPINE_SPREAD or \
+                np.abs(mean - np.asarray(page_rgb, np.float32)).max() <= PANEL_CONTRAST or \
+                colour is not None and np.abs(mean - colour).max() > 3 * SPINE_SPREAD:
+            break
+        colour = mean if colour is None else colour
+        width += 1
+    if width in (0, max_thickness + 1):
+        return 0  # none, or a band wider than any line: the map's own even edge
+    # The first pixel is covered from `edge` on only.
+    return width - (edge - np.floor(edge) if inward == 1 else np.ceil(edge) - edge)

@@ -5,7 +5,7 @@ from typing import Optional
 import numpy as np
 
 from .colorbar import ColorbarDetection, _overlap_share, find_colorbars
-from .frame import FrameDetection, find_frame
+from .frame import FrameDetection, find_frame, find_panel
 from .lines import dark_mask, find_rectangles, luminance, page_luminance
 
 #: Pixels around a colorbar box also left out of the decoding: its outline and tick marks.
@@ -110,6 +110,14 @@ def detect_layout(rgb) -> "Layout":
     rectangles = find_rectangles(dark, min_side=min_side, max_thickness=max_thickness)
     colorbars = find_colorbars(rgb, rectangles, page_rgb, dark=dark, max_thickness=max_thickness)
     frame = find_frame(dark, rectangles, [bar.box for bar in colorbars], max_thickness, lum)
+    if frame is None or frame.kind == "plain" and _map_around(rgb, page_rgb, frame.box,
+                                                              max_thickness):
+        # No box closed by dark lines, or one with the map's colours all around it (a
+        # stretch of dark data between light grid lines): a plot area drawn by a style with
+        # no dark spines (matplotlib's ggplot, seaborn, bmh) is the map's filled rectangle.
+        panel = find_panel(rgb, page_rgb, [bar.box for bar in colorbars], max_thickness)
+        if panel is not None and (frame is None or _area(panel.box) >= 2 * _area(frame.box)):
+            frame = panel
     if frame is not None:
         # A colorbar is beside the map or on a legend inside it, never the map itself nor a
         # strip of the map cut off by grid lines (such a strip shares the frame's sides).
@@ -134,6 +142,44 @@ def detect_layout(rgb) -> "Layout":
         layout.legend_box = find_legend_box(rgb, rectangles, layout.colorbar.box, frame.box,
                                             max_thickness)
     return layout
+
+
+#: Share of the pixels just outside one of a frame's sides unlike the page above which the
+#: frame is taken to lie within the map (outside a real frame is page, but for its ticks and
+#: labels).
+MAP_AROUND_SHARE = 0.7
+
+
+def _map_around(rgb, page_rgb, box, max_thickness) -> bool:
+    """Whether the pixels just outside one of a box's sides (a line ``2 · max_thickness + 3``
+    px out, the side's middle 80 %) are mostly unlike the page: the box is then a stretch
+    of a map (dark data between light grid lines), not its frame."""
+    from .frame import PANEL_CONTRAST
+
+    rows, cols = rgb.shape[:2]
+    reach = 2 * max_thickness + 3
+    left, top, right, bottom = box
+    width, height = right - left, bottom - top
+    c0, c1 = int(left + 0.1 * width), int(right - 0.1 * width)
+    r0, r1 = int(top + 0.1 * height), int(bottom - 0.1 * height)
+    page = np.asarray(page_rgb, np.float32)
+    lines = (("row", int(np.floor(top)) - reach), ("row", int(np.ceil(bottom)) + reach),
+             ("col", int(np.floor(left)) - reach), ("col", int(np.ceil(right)) + reach))
+    for kind, at in lines:
+        if kind == "row" and 0 <= at < rows and c1 > c0:
+            pixels = rgb[at, c0:c1]
+        elif kind == "col" and 0 <= at < cols and r1 > r0:
+            pixels = rgb[r0:r1, at]
+        else:
+            continue
+        unlike = np.abs(pixels.astype(np.float32) - page).max(axis=1) > PANEL_CONTRAST
+        if float(unlike.mean()) > MAP_AROUND_SHARE:
+            return True
+    return False
+
+
+def _area(box):
+    return (box[2] - box[0]) * (box[3] - box[1])
 
 
 def colorbars_over_map(rgb, frame, page_rgb, max_thickness) -> list:

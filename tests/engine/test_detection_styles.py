@@ -195,3 +195,18 @@ def assert_styled_figure_decoded(tmp_path, eraint_heights, style, font, font_siz
         wrong.append(float(np.mean(error[data] > 0.01 * (high - low))))
     print("wrong share: auto", wrong[0], "hand", wrong[1])
     assert wrong[0] <= 2 * wrong[1] + 0.005, wrong
+
+
+@pytest.mark.parametrize("font, font_size, dpi, jpeg_quality, horizontal", [
+    ("DejaVu Sans", 8, 150, 69, False),
+    ("Nimbus Sans", 10, 100, None, False),
+])
+def test_dark_background_read_as_light_ink(tmp_path, eraint_heights, font, font_size, dpi,
+                                           jpeg_quality, horizontal):
+    """matplotlib's dark_background: a black page, white spines, ticks and labels. The
+    text finder took ink for what is darker than the page, so no label was found and the
+    bar's range was refused naming VMIN (bench/sweep_auto_decode.py --wide seed 23 #4 and
+    #7). The luma is turned over on a dark page: its lines and text are read as on a white
+    one, within issue 17's bars."""
+    assert_styled_figure_decoded(tmp_path, eraint_heights, "dark_background", font, font_size,
+                                 dpi, jpeg_quality, horizontal, "plain")

@@ -102,6 +102,13 @@ def detect_layout(rgb) -> "Layout":
     rows, cols = rgb.shape[:2]
     lum = luminance(rgb)
     page = page_luminance(lum)
+    if page < 128:
+        # A dark page (matplotlib's dark_background, slides): its lines and text are light.
+        # Its luma turned over, they are dark ink on a light page, as the frame, tick and
+        # label finders and the OCR expect (the colours, which the colorbar is found and
+        # sampled by, stay as they are).
+        lum = 255.0 - lum
+        page = 255.0 - page
     border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
     page_rgb = np.median(border, axis=0)
     dark = dark_mask(lum, page)

@@ -279,6 +279,14 @@ ENDS_AT_TICKS_VARIANTS = {
     "quality 60": (
         dict(cmap="hot", horizontal=True, outline=False, reversed_bar=True,
              labels_on_far_side=True, dpi=72, jpeg_quality=60), True),
+    # terrain reversed at 72 dpi through JPEG q60 (bench/sweep_colorbars.py seed 71 #2): its
+    # bright green stretch made no strip and its dark blue end a box of its own, so the bar
+    # was cut at the green and its range read from the labels along the first piece alone
+    # (-278..2500 for -1500..2500, nothing said): the pieces in line are one bar.
+    "horizontal, terrain reversed (white end at the left, green middle), no outline, labels "
+    "on top, 72 dpi, JPEG quality 60": (
+        dict(cmap="terrain", horizontal=True, outline=False, reversed_bar=True,
+             labels_on_far_side=True, dpi=72, jpeg_quality=60), False),
     # twilight's pale end at 72 dpi through JPEG q60: its edge blurred 2.4 px inward.
     "horizontal, pale end (twilight), no outline, extend min, 72 dpi, JPEG quality 60": (
         dict(cmap="twilight", horizontal=True, outline=False, extend="min", dpi=72,

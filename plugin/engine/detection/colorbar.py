@@ -214,6 +214,8 @@ def find_colorbars(rgb, rectangles, page_rgb=None, strips=None, dark=None,
             evidence.faded_ends = strip.faded_ends
             evidence.line_edges = strip.line_edges
             found.append(evidence)
+    if page_rgb is not None:
+        found = _join_pieces(rgb, page_rgb, found)
     # A bar's outline and a box just inside it (its ticks drawn inward) are one bar: keep the
     # outer one.
     kept = []
@@ -221,6 +223,76 @@ def find_colorbars(rgb, rectangles, page_rgb=None, strips=None, dark=None,
         if not any(_inside(bar.box, other.box, 3.0) for other in kept):
             kept.append(bar)
     return sorted(kept, key=lambda b: -b.colour_path * b.length)
+
+
+def _join_pieces(rgb, page_rgb, bars, share=0.9) -> list:
+    """Colour strips that are pieces of one bar, joined.
+
+    A stretch of a bar with no outline can fail to make a strip (terrain's bright green
+    through a JPEG at 72 dpi, ticks on its side): the bar is found as two strips in line,
+    the first taken for the colorbar and its range read from the labels along it alone
+    (terrain reversed, -1500..2500 read as -278..2500, nothing said; its dark blue end was
+    a box closed by its own dark colours). Two candidates of one orientation, one of them a
+    strip (no outline), with the same sides across (within 2 px) are one bar when the stretch between
+    them, no longer than both together, is unlike the page across the strips' width on
+    ``share`` of its slices (two bars in a row have page between them)."""
+    page = np.asarray(page_rgb, np.float32)
+    bars = list(bars)
+    joined = True
+    while joined:
+        joined = False
+        for i, first in enumerate(bars):
+            for second in bars[i + 1:]:
+                if not (first.strip or second.strip) or first.vertical != second.vertical:
+                    continue
+                a, b = first.box, second.box
+                if first.vertical:
+                    across = (a[0], a[2], b[0], b[2])
+                    (lo, hi), (other_lo, other_hi) = sorted([(a[1], a[3]), (b[1], b[3])])
+                else:
+                    across = (a[1], a[3], b[1], b[3])
+                    (lo, hi), (other_lo, other_hi) = sorted([(a[0], a[2]), (b[0], b[2])])
+                if abs(across[0] - across[2]) > 2 or abs(across[1] - across[3]) > 2:
+                    continue
+                gap_start, gap_end = int(np.ceil(hi)), int(np.floor(other_lo))
+                if gap_end <= gap_start or gap_end - gap_start > (hi - lo) + (other_hi - other_lo):
+                    continue
+                width = min(across[1], across[3]) - max(across[0], across[2])
+                c0 = int(max(across[0], across[2]) + 0.2 * width)
+                c1 = int(np.ceil(min(across[1], across[3]) - 0.2 * width))
+                if c1 <= c0:
+                    continue
+                gap = rgb[gap_start:gap_end, c0:c1] if first.vertical else \
+                    rgb[c0:c1, gap_start:gap_end].transpose(1, 0, 2)
+                unlike = (np.abs(gap.astype(np.float32) - page).max(axis=2)
+                          > STRIP_PAGE_CONTRAST).all(axis=1)
+                if unlike.mean() < share:
+                    continue
+                start, end = (first, second) if (a[1] if first.vertical else a[0]) <= \
+                    (b[1] if first.vertical else b[0]) else (second, first)
+                union = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                evidence = colorbar_evidence(rgb, Rectangle(*union), page_rgb)
+                if evidence is None or evidence.vertical != first.vertical:
+                    continue
+                evidence.strip = True
+                evidence.extensions = (start.extensions[0], end.extensions[1])
+                evidence.faded_ends = (start.faded_ends[0], end.faded_ends[1])
+                # (left, top, right, bottom): the start's side and the end's along the bar,
+                # either piece's across it.
+                s_edges, e_edges = start.line_edges, end.line_edges
+                if first.vertical:
+                    evidence.line_edges = (s_edges[0] and e_edges[0], s_edges[1],
+                                           s_edges[2] and e_edges[2], e_edges[3])
+                else:
+                    evidence.line_edges = (s_edges[0], s_edges[1] and e_edges[1], e_edges[2],
+                                           s_edges[3] and e_edges[3])
+                bars = [bar for bar in bars if bar is not first and bar is not second]
+                bars.append(evidence)
+                joined = True
+                break
+            if joined:
+                break
+    return bars
 
 
 def _inside(box, other, margin):

@@ -233,12 +233,19 @@ def luma(rgb, chunk_rows=None) -> np.ndarray:
     """
     if chunk_rows is None:
         chunk_rows = max(1, (1 << 18) // max(1, rgb.shape[1]))
-    result = np.empty(rgb.shape[:2], np.float32)
-    for start in range(0, rgb.shape[0], chunk_rows):
+    rows, cols = rgb.shape[:2]
+    result = np.empty((rows, cols), np.float32)
+    # One strip's product, made once: a fresh array of a strip's size would be mapped from
+    # the system and faulted in again for every strip and weight.
+    product = np.empty((min(chunk_rows, rows), cols), np.float32)
+    for start in range(0, rows, chunk_rows):
         block = rgb[start:start + chunk_rows]
-        result[start:start + chunk_rows] = (block[..., 0] * np.float32(0.299)
-                                            + block[..., 1] * np.float32(0.587)
-                                            + block[..., 2] * np.float32(0.114))
+        strip, term = result[start:start + chunk_rows], product[:len(block)]
+        np.multiply(block[..., 0], np.float32(0.299), out=strip)
+        np.multiply(block[..., 1], np.float32(0.587), out=term)
+        strip += term
+        np.multiply(block[..., 2], np.float32(0.114), out=term)
+        strip += term
     return result
 
 
@@ -292,10 +299,10 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
     # In a noisy figure (a JPEG), a line or label over the cells rings into the data pixels
     # around it: their steps are the line's, not the cells'.
     step_data = crop_data if regime == 0 else _away_from_masked(crop_data, HALO_PX)
-    x_steps, x_pairs, y_steps, y_pairs, band_profiles = _step_profiles(crop_luma, step_data)
-    fits, excess = [], []
-    for axis, steps, pairs, start in (("x", x_steps, x_pairs, col0),
-                                      ("y", y_steps, y_pairs, row0)):
+    fits, excess, band_profiles = [], [], []
+    for axis, start in (("x", col0), ("y", row0)):
+        steps, pairs, bands = _step_profiles(crop_luma, step_data, axis)
+        band_profiles.append(bands)
         lines = _profile_lines(steps, pairs)
         if isinstance(lines, str):
             return LatticeSearch(None, f"no lattice: along {axis}, {lines}")
@@ -377,59 +384,76 @@ STEP_CLIP = 64.0
 BANDS = 3
 
 
-def _step_profiles(crop_luma, crop_data, chunk_pixels=2_000_000, bands=BANDS):
-    """Summed luma steps and data-pair counts per boundary index along x and along y, for the
-    whole crop and for each of its ``bands`` thirds, in one pass.
+def _band_blocks(rows, cols, chunk_pixels, bands):
+    """(band, start, stop) of the blocks of rows :func:`_step_profiles` works in: about
+    ``chunk_pixels`` pixels each, none straddling the border of one of the ``bands`` thirds
+    of the rows."""
+    chunk_rows = max(8, chunk_pixels // max(cols, 1))
+    row_edges = [band * rows // bands for band in range(bands + 1)]
+    starts = sorted(set(range(0, rows, chunk_rows)) | set(row_edges[:-1]))
+    return [(int(np.searchsorted(row_edges, start, side="right")) - 1, start, stop)
+            for start, stop in zip(starts, starts[1:] + [rows])]
+
+
+def _clipped_steps(first, second, first_data, second_data, step, pair):
+    """The luma steps between ``first`` and ``second`` clipped at :data:`STEP_CLIP`, 0 where
+    either pixel is not data, into ``step``; whether both are data into ``pair``."""
+    np.subtract(second, first, out=step)
+    np.abs(step, out=step)
+    np.minimum(step, STEP_CLIP, out=step)
+    np.logical_and(second_data, first_data, out=pair)
+    step *= pair  # steps are finite: times False is 0
+
+
+def _step_profiles(crop_luma, crop_data, axis, chunk_pixels=2_000_000, bands=BANDS):
+    """Summed luma steps and data-pair counts per boundary index along ``axis`` ("x" or "y"),
+    for the whole crop and for each of its ``bands`` thirds, in one pass.
 
     Returns
     -------
-    x_steps, x_pairs : ndarray of float64, shape (cols + 1,)
-        Index ``x``: the pairs (column ``x - 1``, column ``x``), summed over rows.
-    y_steps, y_pairs : ndarray of float64, shape (rows + 1,)
-    band_profiles : tuple (x_bands, y_bands)
-        ``x_bands``: (x_steps, x_pairs) over each third of the rows; ``y_bands``: (y_steps,
-        y_pairs) over each third of the columns (:func:`_band_shares`).
+    steps, pairs : ndarray of float64, shape (cols + 1,) along x, (rows + 1,) along y
+        Along x, index ``x``: the pairs (column ``x - 1``, column ``x``), summed over rows;
+        along y likewise for rows.
+    band_profiles : list of (steps, pairs)
+        Along x, over each third of the rows; along y, over each third of the columns
+        (:func:`_band_shares`).
+
+    Notes
+    -----
+    Each axis is a pass of its own, so that :func:`find_lattice` stops after the first when
+    that finds no lines (a smooth or contour-filled figure). The blocks' steps and pairs go
+    into two buffers made once (a fresh array of that size would be mapped from the system
+    and faulted in again for every block).
     """
     rows, cols = crop_data.shape
-    # Blocks of about ``chunk_pixels`` pixels: their temporaries stay small whatever the width.
-    chunk_rows = max(8, chunk_pixels // max(cols, 1))
-    x_bands = [(np.zeros(cols + 1), np.zeros(cols + 1)) for _ in range(bands)]
-    y_bands = [(np.zeros(rows + 1), np.zeros(rows + 1)) for _ in range(bands)]
-    row_edges = [band * rows // bands for band in range(bands + 1)]
+    blocks = _band_blocks(rows, cols, chunk_pixels, bands)
+    length = (cols if axis == "x" else rows) + 1
+    band_profiles = [(np.zeros(length), np.zeros(length)) for _ in range(bands)]
+    largest = max(stop - start for _, start, stop in blocks)
+    shape = (largest, cols - 1) if axis == "x" else (largest, cols)
+    step_buffer, pair_buffer = np.empty(shape, np.float32), np.empty(shape, bool)
     col_edges = [band * cols // bands for band in range(bands + 1)]
-    # Blocks of rows that never straddle a band's border.
-    starts = sorted(set(range(0, rows, chunk_rows)) | set(row_edges[:-1]))
-    for start, stop in zip(starts, starts[1:] + [rows]):
-        band = int(np.searchsorted(row_edges, start, side="right")) - 1
+    for band, start, stop in blocks:
         block, block_data = crop_luma[start:stop], crop_data[start:stop]
-        pair = block_data[:, 1:] & block_data[:, :-1]
-        x_steps, x_pairs = x_bands[band]
-        x_pairs[1:cols] += pair.sum(axis=0)
-        # The steps of data pairs (0 elsewhere: a step times False), clipped, in place: one
-        # float32 temporary a pixel of the block (5 bytes with the pairs, not some 17).
-        x_steps[1:cols] += _clipped_steps(block[:, 1:], block[:, :-1], pair).sum(axis=0)
+        if axis == "x":
+            step, pair = step_buffer[:stop - start], pair_buffer[:stop - start]
+            _clipped_steps(block[:, :-1], block[:, 1:], block_data[:, :-1], block_data[:, 1:],
+                           step, pair)
+            steps, pairs = band_profiles[band]
+            pairs[1:cols] += pair.sum(axis=0)
+            steps[1:cols] += step.sum(axis=0)
+            continue
         # Vertical pairs, including the one across the block's lower border.
         below, below_data = crop_luma[start + 1:stop + 1], crop_data[start + 1:stop + 1]
         n = len(below)
-        pair = below_data & block_data[:n]
-        stepped = _clipped_steps(below, block[:n], pair)
-        for column_band, (y_steps, y_pairs) in enumerate(y_bands):
+        step, pair = step_buffer[:n], pair_buffer[:n]
+        _clipped_steps(block[:n], below, block_data[:n], below_data, step, pair)
+        for column_band, (steps, pairs) in enumerate(band_profiles):
             columns = slice(col_edges[column_band], col_edges[column_band + 1])
-            y_pairs[start + 1:start + 1 + n] += pair[:, columns].sum(axis=1)
-            y_steps[start + 1:start + 1 + n] += stepped[:, columns].sum(axis=1)
-        del pair, stepped
-    x_steps, x_pairs = (np.sum([band[i] for band in x_bands], axis=0) for i in (0, 1))
-    y_steps, y_pairs = (np.sum([band[i] for band in y_bands], axis=0) for i in (0, 1))
-    return x_steps, x_pairs, y_steps, y_pairs, (x_bands, y_bands)
-
-
-def _clipped_steps(after, before, pair):
-    """``np.where(pair, min(|after - before|, STEP_CLIP), 0)`` (float32) in one array."""
-    step = np.subtract(after, before)
-    np.abs(step, out=step)
-    np.minimum(step, STEP_CLIP, out=step)
-    step *= pair
-    return step
+            pairs[start + 1:start + 1 + n] += pair[:, columns].sum(axis=1)
+            steps[start + 1:start + 1 + n] += step[:, columns].sum(axis=1)
+    steps, pairs = (np.sum([band[i] for band in band_profiles], axis=0) for i in (0, 1))
+    return steps, pairs, band_profiles
 
 
 def _neighbour_steps(crop_luma, crop_data, sample_pixels=1_000_000):

@@ -535,7 +535,7 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
         lattice = _native_lattice(settings, figure, field_, plot_box, georeference, say)
     with times("reduce"):
         if lattice is None:
-            clusters, check = _reduce(settings, decoder, field_, say, warnings,
+            clusters, check = _reduce(settings, decoder, field_, plot_box, say, warnings,
                                       stage(0.45, 0.65, "Reducing to representative points"))
         else:
             cells, clusters, check = _reduce_to_cells(settings, decoder, figure, field_,
@@ -742,14 +742,21 @@ def _with_threshold(settings, decoder, say):
     return replace(settings, max_color_distance=float(threshold))
 
 
-def _reduce(settings, decoder, field_, say, warnings, report):
+def _reduce(settings, decoder, field_, plot_box, say, warnings, report):
     """Flat mask, clusters, points and the reconstruction check, with their log lines.
+
+    The flat mask and the clusters are made on the plot area with a pixel around it (nothing
+    is decoded outside it, and a pixel next to nodata is not flat), not the whole figure.
 
     Returns
     -------
     clusters : ClusterPoints
     check : ReconstructionCheck or None
     """
+    rows, cols = field_.values.shape
+    col0, row0, col1, row1 = plot_box
+    row0, col0 = max(row0 - 1, 0), max(col0 - 1, 0)
+    values = field_.values[row0:min(row1 + 1, rows), col0:min(col1 + 1, cols)]
     tolerance = settings.flat_tolerance or auto_flat_tolerance(decoder)
     if decoder.mapping.logarithmic and not settings.flat_tolerance \
             and decoder.resolution_fraction is not None:
@@ -758,18 +765,18 @@ def _reduce(settings, decoder, field_, say, warnings, report):
         decades = np.log10(decoder.mapping.vmax / decoder.mapping.vmin)
         tolerance = 0.5 * decoder.resolution_fraction * decades
         with np.errstate(invalid="ignore", divide="ignore"):
-            flat = flat_mask(np.log10(field_.values), tolerance)
+            flat = flat_mask(np.log10(values), tolerance)
         tolerance_text = f"{tolerance:.4g} decades"
     else:
-        flat = flat_mask(field_.values, tolerance)
+        flat = flat_mask(values, tolerance)
         tolerance_text = f"{tolerance:.4g}"
     report(0.2)
     labels, count = cluster_pixels(flat, settings.dbscan_eps, settings.dbscan_min_samples)
     report(0.6)
-    clusters = cluster_points(field_.values, labels, count)
+    clusters = cluster_points(values, labels, count, offset=(col0, row0))
     # The flat mask and labels (5 bytes a pixel) are not kept for the reconstruction check.
     flat_pixels = int(flat.sum())
-    del flat, labels
+    del flat, labels, values
     say(f"Reduction: {flat_pixels:,} flat pixels (tolerance {tolerance_text}) in "
         f"{len(clusters):,} clusters (DBSCAN eps {settings.dbscan_eps:g} px, min_samples "
         f"{settings.dbscan_min_samples})")

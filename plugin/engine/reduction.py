@@ -85,7 +85,8 @@ def flat_mask(values, tolerance) -> np.ndarray:
     Notes
     -----
     One pass in blocks of rows: besides the 1 byte a pixel of the result, only a block's
-    differences are held.
+    differences are held, in two buffers made once (a fresh array of a block's size would be
+    mapped from the system and faulted in again for every comparison).
     """
     flat = np.isfinite(values)
     flat[0, :] = flat[-1, :] = False
@@ -99,21 +100,36 @@ def flat_mask(values, tolerance) -> np.ndarray:
     window_cols = slice(max(0, data_cols.start - 1), min(cols, data_cols.stop + 1))
     last_row = min(rows, data_rows.stop + 1)
     width = window_cols.stop - window_cols.start
+    blocks = _row_blocks((last_row, width), start=max(0, data_rows.start - 1))
+    block_rows = max(block.stop - block.start for block in blocks)
+    difference = np.empty((block_rows, width), values.dtype)
+    within = np.empty((block_rows, width), bool)
+    left = slice(window_cols.start, window_cols.stop - 1)
+    right = slice(window_cols.start + 1, window_cols.stop)
     with np.errstate(invalid="ignore"):
-        for block in _row_blocks((last_row, width), start=max(0, data_rows.start - 1)):
+        for block in blocks:
             # NaN comparisons are False, so a nodata neighbour makes a pixel not flat.
             part = values[block, window_cols]
-            horizontal = np.abs(part[:, 1:] - part[:, :-1]) <= tolerance
-            left = slice(window_cols.start, window_cols.stop - 1)
-            right = slice(window_cols.start + 1, window_cols.stop)
+            n = len(part)
+            horizontal = _within(part[:, :-1], part[:, 1:], tolerance,
+                                 difference[:n, :width - 1], within[:n, :width - 1])
             flat[block, right] &= horizontal
             flat[block, left] &= horizontal
             # Each row against the next one (the block's last row against the next block's first).
             below = values[block.start:min(last_row, block.stop + 1), window_cols]
-            vertical = np.abs(below[1:] - below[:-1]) <= tolerance
-            flat[block.start + 1:block.start + 1 + len(vertical), window_cols] &= vertical
-            flat[block.start:block.start + len(vertical), window_cols] &= vertical
+            n = len(below) - 1
+            vertical = _within(below[:-1], below[1:], tolerance, difference[:n], within[:n])
+            flat[block.start + 1:block.start + 1 + n, window_cols] &= vertical
+            flat[block.start:block.start + n, window_cols] &= vertical
     return flat
+
+
+def _within(first, second, tolerance, difference, out):
+    """Whether ``|second - first| <= tolerance`` (False where either is NaN), into ``out``,
+    through the buffer ``difference``."""
+    np.subtract(second, first, out=difference)
+    np.abs(difference, out=difference)
+    return np.less_equal(difference, tolerance, out=out)
 
 
 def cluster_pixels(mask, eps, min_samples) -> tuple:
@@ -205,7 +221,7 @@ class ClusterPoints:
         return len(self.value)
 
 
-def cluster_points(values, labels, count) -> "ClusterPoints":
+def cluster_points(values, labels, count, offset=(0, 0)) -> "ClusterPoints":
     """Centroid, median value and spread of each labelled cluster.
 
     Parameters
@@ -214,6 +230,9 @@ def cluster_points(values, labels, count) -> "ClusterPoints":
     labels : ndarray of int, shape (rows, cols)
         Cluster number from 1, 0 elsewhere (see :func:`cluster_pixels`).
     count : int
+    offset : tuple (col, row)
+        Where ``values[0, 0]`` lies in the figure, pixels: the points' coordinates are the
+        figure's when the arrays are a window of it (the plot area's).
 
     Returns
     -------
@@ -245,15 +264,16 @@ def cluster_points(values, labels, count) -> "ClusterPoints":
     # Only the rows and columns that hold clusters (the plot area, not the figure's margins);
     # coordinates stay the figure's.
     rows_used, cols_used = _span(labels.any(axis=1)), _span(labels.any(axis=0))
+    offset_col, offset_row = offset
     for block in _row_blocks((rows_used.stop, cols_used.stop - cols_used.start),
                              start=rows_used.start):
         run_row, run_col, length, member, run_values = _runs(labels[block, cols_used],
                                                              values[block, cols_used])
         n += np.bincount(member, length, bins).astype(np.int64)
         # Σ (c + ½) over the run's columns c0 .. c0 + length - 1, and its rows' centres.
-        first_col = run_col + cols_used.start
+        first_col = run_col + (cols_used.start + offset_col)
         sum_x += np.bincount(member, length * (2 * first_col + length) / 2.0, bins)
-        sum_y += np.bincount(member, length * (run_row + block.start + 0.5), bins)
+        sum_y += np.bincount(member, length * (run_row + (block.start + offset_row) + 0.5), bins)
         unmet = np.isnan(some_value)
         new = unmet[member]
         some_value[member[new]] = run_values[new]  # any member's value will do
@@ -272,7 +292,7 @@ def cluster_points(values, labels, count) -> "ClusterPoints":
         square = np.bincount(member, member_values ** 2, bins)[1:][several] / sizes[several]
         std[several] = np.sqrt(np.maximum(square - mean ** 2, 0))
         median[several] = _grouped_median(member, member_values, sizes[several])
-    x, y, snapped = _snap_outside_centroids(labels, x, y)
+    x, y, snapped = _snap_outside_centroids(labels, x, y, offset)
     return ClusterPoints(x, y, median, std, n, snapped)
 
 
@@ -350,8 +370,11 @@ def _grouped_median(member, member_values, sizes):
     return 0.5 * (ordered[starts + (sizes - 1) // 2] + ordered[starts + sizes // 2])
 
 
-def _snap_outside_centroids(labels, x, y):
+def _snap_outside_centroids(labels, x, y, offset=(0, 0)):
     """Move centroids that fall outside their own cluster onto its nearest pixel.
+
+    ``x``, ``y`` are the figure's pixel coordinates, ``labels[0, 0]`` its pixel at ``offset``
+    (col, row).
 
     The nearest pixel is searched in square windows around the centroid that double in size
     until one holds a member, then in the window that holds every pixel as near as that one:
@@ -361,21 +384,26 @@ def _snap_outside_centroids(labels, x, y):
     """
     cluster = np.arange(1, len(x) + 1)
     rows, cols = labels.shape
-    row = np.clip(np.floor(y).astype(int), 0, rows - 1)
-    col = np.clip(np.floor(x).astype(int), 0, cols - 1)
+    offset_col, offset_row = offset
+    # In the window's own coordinates; snapped points go back to the figure's.
+    local_x, local_y = x - offset_col, y - offset_row
+    row = np.clip(np.floor(local_y).astype(int), 0, rows - 1)
+    col = np.clip(np.floor(local_x).astype(int), 0, cols - 1)
     outside = labels[row, col] != cluster
     for i in np.flatnonzero(outside):
         radius = 1
         while True:
-            found = _members_near(labels, cluster[i], row[i], col[i], radius, x[i], y[i])
+            found = _members_near(labels, cluster[i], row[i], col[i], radius, local_x[i],
+                                  local_y[i])
             if found is not None or radius > rows + cols:
                 break
             radius *= 2
         # Every pixel nearer than the one found lies within this radius of the centroid's pixel.
         reach = int(np.ceil(np.sqrt(found[2]))) + 1
         if reach > radius:
-            found = _members_near(labels, cluster[i], row[i], col[i], reach, x[i], y[i])
-        x[i], y[i] = found[1] + 0.5, found[0] + 0.5
+            found = _members_near(labels, cluster[i], row[i], col[i], reach, local_x[i],
+                                  local_y[i])
+        x[i], y[i] = found[1] + offset_col + 0.5, found[0] + offset_row + 0.5
     return x, y, outside
 
 

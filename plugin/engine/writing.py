@@ -460,6 +460,11 @@ def _write_bands(path, profile, bands, descriptions, tags, nodata):
     from rasterio.windows import Window
 
     height, width = profile["height"], profile["width"]
+    # A block's float32 values (as one band of a 3-D array: rasterio copies a 2-D one into
+    # one) and its nodata flags, in buffers made once: GDAL copies the block at each write.
+    block_rows = min(WRITE_BLOCK_ROWS, height)
+    converted = np.empty((1, block_rows, width), np.float32)
+    missing = np.empty((block_rows, width), bool)
     with rasterio.open(path, "w", **profile) as dataset:
         for index, band in enumerate(bands, start=1):
             if band.shape != (height, width):
@@ -467,12 +472,16 @@ def _write_bands(path, profile, bands, descriptions, tags, nodata):
                                  f"band 1 {width}×{height}.")
             for start in range(0, height, WRITE_BLOCK_ROWS):
                 part = band[start:start + WRITE_BLOCK_ROWS]
+                rows = part.shape[0]
+                block, block_missing = converted[:, :rows], missing[:rows]
+                np.copyto(block[0], part, casting="unsafe")
                 if np.issubdtype(part.dtype, np.floating):
-                    block = np.where(np.isfinite(part), part, nodata).astype(np.float32, copy=False)
+                    np.isfinite(part, out=block_missing)
+                    np.logical_not(block_missing, out=block_missing)
                 else:
-                    block = part.astype(np.float32)
-                    block[part == INTEGER_NODATA] = nodata
-                dataset.write(block, index, window=Window(0, start, width, part.shape[0]))
+                    np.equal(part, INTEGER_NODATA, out=block_missing)
+                np.copyto(block[0], nodata, where=block_missing)
+                dataset.write(block, [index], window=Window(0, start, width, rows))
             if descriptions:
                 dataset.set_band_description(index, descriptions[index - 1])
         if tags:

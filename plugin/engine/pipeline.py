@@ -271,7 +271,7 @@ def pixels_to_examine(settings, figure, colorbar_box, layout=None) -> tuple:
     plot_box = plot_area_box(settings, figure)
     if settings.plot_area_extent is None and layout is not None and layout.frame is not None:
         plot_box = layout.frame.inner_pixel_box()
-    examine = figure.opaque & box_mask(figure.shape, plot_box)
+    examine = _opaque_in_box(figure, plot_box)
     if colorbar_box is not None:
         examine &= ~box_mask(figure.shape, colorbar_box, COLORBAR_EXCLUSION_MARGIN)
     if layout is not None:
@@ -502,13 +502,15 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
                                       with_distance=settings.distance_output, study=False)
     settings = _with_threshold(settings, decoder, say)
     with times("decode"):
-        matched = np.isfinite(field_.values)
-        n_examined, n_matched = int(examine.sum()), int(matched.sum())
+        # Counted in the plot area: nothing outside it is examined.
+        col0, row0, col1, row1 = plot_box
+        n_examined = int(np.count_nonzero(examine))
+        n_matched = int(np.count_nonzero(np.isfinite(field_.values[row0:row1, col0:col1])))
     say(f"Decoded {n_matched:,} of {n_examined:,} examined pixels "
         f"({100.0 * n_matched / n_examined:.1f} %) within ΔE {settings.max_color_distance:g}")
     if layout is not None and layout.colorbar is not None and settings.colorbar_extent is None:
-        for line in describe_out_of_range(figure.rgb, examine & ~matched, layout.colorbar,
-                                          settings.colorbar_flip):
+        for line in describe_out_of_range(figure.rgb, examine & ~np.isfinite(field_.values),
+                                          layout.colorbar, settings.colorbar_flip):
             say(line)
     if n_matched == 0:
         nearest = float(np.nanmin(decoder.decode_image(rgb, examine).distance))
@@ -526,9 +528,9 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
             f"{settings.max_color_distance:g} ΔE; the closest pixel lies {nearest:.3g} away. Check "
             "the colormap (or its reversed '_r' form), or raise MAX_COLOR_DISTANCE.",
             parameter="COLORMAP")
-    # 2 bytes a figure pixel not held through the later stages, and the denoised copy of the
+    # 1 byte a figure pixel not held through the later stages, and the denoised copy of the
     # figure (3 bytes a pixel; without DENOISE, rgb is the figure's own array).
-    del examine, matched, rgb
+    del examine, rgb
 
     # The points come first: the field rebuilt from them is warped with the other grids.
     with times("native grid"):
@@ -715,7 +717,18 @@ def _reduce_to_cells(settings, decoder, figure, field_, lattice, plot_box, say):
 def study_region(figure, plot_box) -> np.ndarray:
     """Where the decoder studies a figure's noise and non-data colours: the whole plot area
     (MASK polygons and the colorbar aside or not, the study is the same)."""
-    return figure.opaque & box_mask(figure.shape, plot_box)
+    return _opaque_in_box(figure, plot_box)
+
+
+def _opaque_in_box(figure, box):
+    """The figure's opaque pixels inside a pixel box, as a new mask."""
+    inside = box_mask(figure.shape, box)
+    opaque = figure.opaque
+    # A figure with nothing transparent has one True seen at every pixel (figure.py): ANDing
+    # with it would only cost a pass over the mask.
+    if not (opaque.strides == (0,) * opaque.ndim and opaque.flat[0]):
+        inside &= opaque
+    return inside
 
 
 def _with_threshold(settings, decoder, say):

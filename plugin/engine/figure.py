@@ -125,10 +125,18 @@ def read_figure(path, max_pixels=None) -> "Figure":
         When the file is missing, unreadable, damaged, too large, holds data rather than
         colours, or is of an unsupported kind; the message says what to do.
     """
-    from PIL import Image, UnidentifiedImageError
-
     if max_pixels is None:
         max_pixels = max_pixels_limit()
+    ahead = _take_read_ahead(path, max_pixels)
+    if ahead is not None:
+        return ahead
+    return _read_figure(path, max_pixels)
+
+
+def _read_figure(path, max_pixels):
+    """:func:`read_figure` itself (no figure read ahead)."""
+    from PIL import Image, UnidentifiedImageError
+
     if not path or not os.path.exists(path):
         raise FigureError(f"The figure file '{path}' does not exist. Check the INPUT path.")
     if os.path.isdir(path):
@@ -191,6 +199,143 @@ def read_figure(path, max_pixels=None) -> "Figure":
                   warnings=warnings_, image_format=image_format, jpeg_coding=coding)
 
 
+#: Figures of at most this many pixels are read ahead (:func:`read_ahead`).
+READ_AHEAD_MAX_PIXELS = 64_000_000
+#: Memory a figure's reading holds at its peak, bytes a pixel: Pillow's decoded image (up to
+#: 4) and the RGB array (3), with a strip's copies and the opaque mask besides.
+READ_AHEAD_PIXEL_BYTES = 9
+
+
+class ReadAhead:
+    """A figure being read by :func:`read_figure` in a thread of its own, started by
+    :func:`read_ahead`; :func:`read_figure` of the same file, unchanged since, takes the result.
+    """
+
+    def __init__(self, path, file_key, max_pixels, header):
+        self.path, self.file_key, self.max_pixels = path, file_key, max_pixels
+        # (rows, cols, mode, has_alpha) as Pillow opened the file: read_figure_header's,
+        # without waiting for the reading (which holds Pillow's limit lock).
+        self.header = header
+        self.figure = self.error = None
+        self._thread = threading.Thread(target=self._read, name="colormap-decoder-read-ahead",
+                                        daemon=True)
+
+    def _read(self):
+        try:
+            self.figure = _read_figure(self.path, self.max_pixels)
+        except BaseException as error:  # noqa: BLE001 - raised again where the figure is read
+            self.error = error
+
+    def result(self) -> "Figure":
+        """The figure, once read (waits for the thread); the reading's error raised again."""
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.figure
+
+    def discard(self) -> None:
+        """Forget the figure if nothing took it (the job stopped before reading it)."""
+        with _READ_AHEAD_LOCK:
+            if self in _READ_AHEAD:
+                _READ_AHEAD.remove(self)
+
+
+_READ_AHEAD = []
+_READ_AHEAD_LOCK = threading.Lock()
+
+
+def read_ahead(path) -> "ReadAhead | None":
+    """Start reading a figure in a thread of its own while the job starts.
+
+    The figure is decoded there (Pillow lets go of Python's lock while it inflates a PNG or
+    decodes a JPEG) while the job imports its libraries and checks its parameters on the
+    other core; :func:`read_figure` of the same file, unchanged since, then takes it instead
+    of reading it again.
+
+    Only a regular file of at most :data:`READ_AHEAD_MAX_PIXELS` pixels is read ahead, and
+    only when the memory its reading holds (:data:`READ_AHEAD_PIXEL_BYTES` a pixel) cannot
+    change the job's memory check (``memory_budget.job_room_unchanged_by``): a job is
+    refused or not exactly as without it. A file Pillow cannot open is left to
+    :func:`read_figure`, which explains what is wrong with it; an error found while reading
+    is raised by :func:`read_figure` as it would have been.
+
+    Returns
+    -------
+    ReadAhead or None
+        None when the figure is not read ahead. Call ``discard()`` once the job is over.
+    """
+    from .memory_budget import job_room_unchanged_by, map_large_allocations
+
+    # As decode_map sets it, before the reading's arrays are made.
+    map_large_allocations()
+    try:
+        key = _file_key(path)
+        if key is None:
+            return None
+        max_pixels = max_pixels_limit()
+        from PIL import Image
+
+        with _pil_limit_lifted(), Image.open(path) as image:
+            cols, rows = image.size
+            mode = image.mode
+            has_alpha = _has_alpha(image)
+    except Exception:  # noqa: BLE001 - read_figure explains every failure to open
+        return None
+    pixels = cols * rows
+    if not 0 < pixels <= min(max_pixels, READ_AHEAD_MAX_PIXELS) or \
+            not job_room_unchanged_by(READ_AHEAD_PIXEL_BYTES * pixels):
+        return None
+    ahead = ReadAhead(path, key, max_pixels, (rows, cols, mode, has_alpha))
+    with _READ_AHEAD_LOCK:
+        _READ_AHEAD.append(ahead)
+    ahead._thread.start()
+    return ahead
+
+
+def _file_key(path):
+    """What identifies a regular file's content: device, inode, size and modification time
+    (None for anything but a non-empty regular file)."""
+    try:
+        stat = os.stat(path)
+    except (OSError, TypeError, ValueError):
+        return None
+    import stat as stat_module
+
+    if not stat_module.S_ISREG(stat.st_mode) or stat.st_size == 0:
+        return None
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+def _pending_read_ahead(path, max_pixels, take=False):
+    """The :class:`ReadAhead` of ``path`` (the same file, unchanged since, read with the same
+    pixel limit), or None; ``take`` removes it from the pending ones."""
+    with _READ_AHEAD_LOCK:
+        if not _READ_AHEAD:
+            return None
+        key = _file_key(path)
+        ahead = next((item for item in _READ_AHEAD if item.file_key == key
+                      and item.max_pixels == max_pixels), None)
+        if ahead is not None and take:
+            _READ_AHEAD.remove(ahead)
+        return ahead
+
+
+def _take_read_ahead(path, max_pixels):
+    """The figure read ahead from ``path`` (unchanged since, with the same pixel limit), or
+    None."""
+    ahead = _pending_read_ahead(path, max_pixels, take=True)
+    if ahead is None:
+        return None
+    key = ahead.file_key
+    figure = ahead.result()
+    if _file_key(path) != key:
+        return None  # changed while being read: read again
+    if os.path.abspath(figure.path) != os.path.abspath(path):
+        # The same file under another name (a link): the figure names the one asked for.
+        figure.path = path
+    return figure
+
+
 @contextlib.contextmanager
 def _pil_limit_lifted():
     """Open images without Pillow's own pixel limit; :func:`read_figure` applies its own."""
@@ -243,7 +388,7 @@ def _to_rgb(image, path):
     if mode == "CMYK":
         image = _cmyk_to_rgb(image)
         mode = image.mode
-    has_alpha = mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+    has_alpha = _has_alpha(image)
     target = "RGBA" if has_alpha else "RGB"
     cols, rows = image.size
     try:
@@ -270,6 +415,11 @@ def _to_rgb(image, path):
     if has_alpha and opaque.all():
         opaque = _all_opaque((rows, cols))  # an alpha channel with nothing transparent
     return rgb, opaque
+
+
+def _has_alpha(image):
+    """Whether a PIL image has transparency (an alpha channel or a transparent colour)."""
+    return image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
 
 
 def _all_opaque(shape):
@@ -510,15 +660,19 @@ def read_figure_header(path, max_pixels=None) -> "FigureHeader":
 
     if max_pixels is None:
         max_pixels = max_pixels_limit()
+    ahead = _pending_read_ahead(path, max_pixels)
     try:
-        if not path or not os.path.isfile(path) or os.path.getsize(path) == 0:
-            raise OSError("not a usable file")
-        with _pil_limit_lifted():
-            image = Image.open(path)
-        with image:
-            cols, rows = image.size
-            mode = image.mode
-            has_alpha = mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+        if ahead is not None:
+            rows, cols, mode, has_alpha = ahead.header
+        else:
+            if not path or not os.path.isfile(path) or os.path.getsize(path) == 0:
+                raise OSError("not a usable file")
+            with _pil_limit_lifted():
+                image = Image.open(path)
+            with image:
+                cols, rows = image.size
+                mode = image.mode
+                has_alpha = _has_alpha(image)
     except Exception:  # noqa: BLE001 - read_figure explains every failure to open
         figure = read_figure(path, max_pixels)
         return FigureHeader(path, figure.shape, "RGB", not figure.opaque.all(),

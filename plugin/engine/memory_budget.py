@@ -362,6 +362,25 @@ def available_memory() -> tuple:
     return min(known)
 
 
+def job_room_unchanged_by(nbytes) -> bool:
+    """Whether taking ``nbytes`` more now leaves :func:`available_memory` as it is.
+
+    True when the memory a job may use is a fixed figure (``COLORMAP_DECODER_MAX_MEMORY``, or
+    a quarter of the machine's memory) that the memory available, the cgroup's room and the
+    ulimit's room all exceed by ``nbytes`` or more: taking them cannot decide whether a job is
+    refused. ``figure.read_ahead`` reads a figure before the job's memory check only then.
+    """
+    text = os.environ.get(MAX_MEMORY_VARIABLE, "").strip()
+    if text:
+        return parse_memory_size(text) is not None
+    total = _meminfo("MemTotal:")
+    if not total:
+        return False
+    fixed = max(DEFAULT_JOB_MEMORY_FLOOR, total // 4)
+    rooms = [_meminfo("MemAvailable:"), _cgroup_room(), _rlimit_room()]
+    return all(room is None or room - nbytes >= fixed for room in rooms)
+
+
 def _meminfo(key):
     try:
         with open("/proc/meminfo", encoding="ascii") as handle:

@@ -35,6 +35,7 @@ from qgis.core import (
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
+    QgsRasterLayer,
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QUrl
 from qgis.PyQt.QtGui import QIcon
@@ -543,9 +544,30 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         # and the parameters' reading too, not only the engine's stages.
         times = StageTimes()
         with times("engine imports"):
+            # The figure is decoded on the other core meanwhile (figure.read_ahead).
+            ahead = self._read_figure_ahead(parameters)
             from ..engine.pipeline import import_libraries
 
             import_libraries()
+        try:
+            return self._process(parameters, context, feedback, times)
+        finally:
+            if ahead is not None:
+                ahead.discard()
+
+    def _read_figure_ahead(self, parameters):
+        """Start reading INPUT when it is given as a file path (``qgis_process``, scripts) or
+        a layer of one, before any other work (``figure.read_ahead``); None otherwise."""
+        from ..engine.figure import read_ahead
+
+        value = parameters.get(self.INPUT)
+        if isinstance(value, QgsRasterLayer):
+            value = value.source()
+        if not isinstance(value, str):
+            return None
+        return read_ahead(value.split("|")[0])
+
+    def _process(self, parameters, context, feedback, times):
         with times("parameters"):
             parameters = self._with_proj_strings_prefixed(parameters)
             self._check_crs_parameters(parameters, context)

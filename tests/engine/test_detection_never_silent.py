@@ -155,6 +155,37 @@ def test_dropped_digit_on_one_label_left_out(tmp_path, monkeypatch):
         outcome.messages
 
 
+@pytest.mark.parametrize("dpi, jpeg_quality", [(72, None), (100, 60), (200, None)])
+def test_label_wider_than_its_reading_is_no_value(tmp_path, dpi, jpeg_quality):
+    """Every label of a real figure is as wide as its reading's characters allow (digits one
+    pitch each, the pitch measured on the figure's own glyphs), and no narrower than a
+    character more: read with its last character dropped ('-3000' as '-300', where two
+    touching digits make one glyph and no glyph count tells), each is wider than its text.
+    Reading so, the label is no value ('-140°' read '140°' was kept on a GMT axis)."""
+    grid, extent = lonlat_topobathy()
+    name = "fig.jpg" if jpeg_quality else "fig.png"
+    truth = render_matplotlib(grid, extent, tmp_path / name, cmap="viridis", vmin=-3000.0,
+                              vmax=1500.0, dpi=dpi, jpeg_quality=jpeg_quality)
+    rgb = read_figure(str(truth.path)).rgb
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    checked = 0
+    for axis in (reading.x_axis, reading.y_axis, reading.colorbar.axis):
+        for label in axis.kept:
+            text = normalise(label.text)
+            width, height = label.box[2] - label.box[0], label.box[3] - label.box[1]
+            pitch = figure_reading.digit_pitch(reading.all_labels, height)
+            assert pitch is not None
+            assert not figure_reading.wider_than_text(text, width, pitch), (text, width, pitch)
+            if len(re.sub(r"\D", "", text)) >= 2:
+                last = max(index for index, character in enumerate(text)
+                           if character.isdigit())
+                dropped = text[:last] + text[last + 1:]
+                assert figure_reading.wider_than_text(dropped, width, pitch), \
+                    (text, dropped, width, pitch)
+                checked += 1
+    assert checked >= 8
+
+
 def labels_at(values, spacing=50.0):
     labels = [TickLabel((0, 0, 1, 1), f"{value:g}", float(value), 10.0 + spacing * index)
               for index, value in enumerate(values)]

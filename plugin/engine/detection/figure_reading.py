@@ -433,7 +433,20 @@ class _Reader:
             # '15°'): the number it gives is another one, and a few labels can fit a line
             # through it. Not a value: the fit goes on without it.
             text, parsed = f"{text} (a character not read)", None
+        elif parsed is not None and wider_than_text(text, label.width,
+                                                    self.digit_pitch(label.height)):
+            # Glyphs wider than the characters read: one was not read though no glyph is
+            # missing (two digits touching make one glyph: '10' read '1'; '-140°' read '140°').
+            text, parsed = f"{text} (wider than its text: a character not read)", None
         return text, parsed
+
+    def digit_pitch(self, height):
+        """The digits' pitch (pixels) of the figure's labels as tall as ``height``
+        (:func:`digit_pitch`), found once per height."""
+        key = ("pitch", int(round(height)))
+        if key not in self.cache:
+            self.cache[key] = digit_pitch(self.labels, height)
+        return self.cache[key]
 
     def _read_crossed(self, label, text, parsed):
         """The reading of a label a box's line runs through (read with the glyph the line
@@ -1125,6 +1138,61 @@ def _restore_dropped_points(labels, fit) -> bool:
             label.value = label.parsed.value
             changed = True
     return changed
+
+
+#: Widest a character of a tick label is, as a share of the digits' pitch (their advance,
+#: centre to centre): digits are all one advance wide in the fonts renderers use (DejaVu Sans,
+#: Helvetica); the others measured in both, the wider kept ('−' in DejaVu is 1.32 digits wide,
+#: 'W' in Helvetica 1.7). A label's ink is never wider than its characters' advances.
+CHARACTER_PITCHES = {**{digit: 1.0 for digit in "0123456789"}, ".": 0.55, ",": 0.55,
+                     "-": 1.35, "+": 1.0, "°": 0.85, "'": 0.45, "N": 1.3, "S": 1.2, "E": 1.2,
+                     "W": 1.75, "k": 0.95, "m": 1.6, "K": 1.2, "M": 1.5, "e": 1.0, "x": 0.95,
+                     "×": 1.35, " ": 0.6}
+#: A label wider than its reading's characters can be by more than this share of a pitch (and
+#: :data:`WIDER_THAN_TEXT_MIN_PX`) holds a character more than was read.
+WIDER_THAN_TEXT_SHARE = 0.35
+WIDER_THAN_TEXT_MIN_PX = 2.0
+
+
+def digit_pitch(labels, height) -> "float | None":
+    """The digits' pitch (pixels, centre to centre of neighbouring glyphs) of the figure's text
+    as tall as ``height`` (within a quarter), from every label's glyphs: neighbouring glyphs
+    of a label's full height, each no wider than a digit can be (touching digits merged into
+    one glyph are left out). The median over the figure, or None with fewer than four pairs.
+
+    Parameters
+    ----------
+    labels : list of text.TextLabel
+    height : float
+        The label's height, pixels.
+    """
+    pitches = []
+    for label in labels:
+        if not label.members or len(label.members) < 2 or \
+                abs(label.height - height) > 0.25 * height:
+            continue
+        glyphs = sorted(label.members)
+        for a, b in zip(glyphs, glyphs[1:]):
+            if min(a[3] - a[1], b[3] - b[1]) < FULL_HEIGHT_SHARE * label.height or \
+                    max(a[2] - a[0], b[2] - b[0]) > 0.9 * label.height:
+                continue
+            pitches.append(0.5 * (b[0] + b[2]) - 0.5 * (a[0] + a[2]))
+    if len(pitches) < 4:
+        return None
+    return float(np.median(pitches))
+
+
+def wider_than_text(text, width, pitch) -> bool:
+    """Whether a label's ink (``width`` pixels) is wider than the characters read from it can
+    be (each at most its :data:`CHARACTER_PITCHES` share of the digits' ``pitch``): a glyph
+    was not read ('10' read '1' where the digits touch and make one glyph, a digit lost at a
+    line). False when the reading holds a character of unknown width, or an exponent."""
+    characters = normalise(text).strip()
+    if not characters or pitch is None or "^" in characters or \
+            any(character not in CHARACTER_PITCHES for character in characters):
+        return False
+    widest = sum(CHARACTER_PITCHES[character] for character in characters) * pitch
+    return width > widest + max(WIDER_THAN_TEXT_MIN_PX, WIDER_THAN_TEXT_SHARE * pitch)
 
 
 def characters_missing(text, members) -> bool:

@@ -186,6 +186,48 @@ def test_label_wider_than_its_reading_is_no_value(tmp_path, dpi, jpeg_quality):
     assert checked >= 8
 
 
+def test_decimal_points_lost_on_every_label_refused(tmp_path, monkeypatch):
+    """Tesseract dropping every decimal point of a colorbar's labels ('0.5 1.0 1.5 2.0' read
+    '05 10 15 20', as at 72 dpi where a point touches its digit and no glyph shows it): the
+    values still lie on a line, ten times the true one. The label read with a leading zero
+    ('05') lies where 5 would on that line: every label lost its point, and the range is asked
+    for by name."""
+    grid, extent = lonlat_topobathy()
+    scaled = (grid - np.nanmin(grid)) / (np.nanmax(grid) - np.nanmin(grid)) * 2.0
+    truth = render_matplotlib(scaled, extent, tmp_path / "fig.png", cmap="viridis", vmin=0.0,
+                              vmax=2.0)
+    read_label = figure_reading.read_label
+
+    def dropping_the_points(image):
+        text, confidence = read_label(image)
+        return text.replace(".", ""), confidence
+
+    monkeypatch.setattr(figure_reading, "read_label", dropping_the_points)
+    monkeypatch.setattr(figure_reading, "restore_decimal_point", lambda text, members: text)
+    outcome = decode_or_refusal(truth.path, None)
+    assert isinstance(outcome, EngineError), (outcome.mapping.vmin, outcome.mapping.vmax)
+    assert outcome.parameter == "VMIN"
+    assert "without their decimal points" in str(outcome), str(outcome)
+
+
+@pytest.mark.parametrize("texts, odd", [
+    (("0.0", "0.5", "1.0", "1.5"), False),   # matplotlib: one number of decimals
+    (("0", "0.5", "1", "1.5"), False),       # GMT's %g: as few as each needs
+    (("1,000", "2,000", "3,000"), False),    # thousands separators
+    (("44.5°N", "45°N", "45.5°N"), False),
+    (("0.50", "1.0", "1.50"), True),
+    (("0", "0.5", "1.0", "1.5"), True),
+])
+def test_decimals_of_one_axis(texts, odd):
+    """The kept labels of an axis are written with one format of decimals."""
+    from colormap_decoder.plugin.engine.detection.labels import parse_label
+    from colormap_decoder.plugin.engine.detection.ticks import decimals_problem
+
+    labels = [TickLabel((0, 0, 1, 1), text, parse_label(text).value, 10.0 * index)
+              for index, text in enumerate(texts)]
+    assert bool(decimals_problem(labels)) == odd, decimals_problem(labels)
+
+
 def labels_at(values, spacing=50.0):
     labels = [TickLabel((0, 0, 1, 1), f"{value:g}", float(value), 10.0 + spacing * index)
               for index, value in enumerate(values)]

@@ -715,6 +715,13 @@ class _Reader:
                 # short to '25°N' or '25°') must not join the fit.
                 parsed = None
             cx, cy = text_label.centre
+            if parsed is not None and leading_zero(text):
+                # '05': no renderer writes a leading zero; a decimal point was not read
+                # ('0.5'). No value (its point may be put back by the fit, or tell that every
+                # label lost its own: _points_lost_everywhere).
+                labels.append(TickLabel(text_label.box(), text, None, cx if side.horizontal
+                                        else cy, parsed=parsed, across_text=not side.horizontal))
+                continue
             labels.append(TickLabel(text_label.box(), text,
                                     None if parsed is None else parsed.value,
                                     cx if side.horizontal else cy, parsed=parsed,
@@ -833,7 +840,11 @@ class _Reader:
                                        allow_log=allow_log)
         numbers = sum(label.value is not None for label in labels)
         kept = len(reading.kept)
-        if reading.fit is None or kept < MIN_KEPT_LABELS or kept < MIN_KEPT_SHARE * numbers:
+        points_lost = _points_lost_everywhere(labels, reading.fit)
+        if points_lost:
+            reading.problem = points_lost
+            reading.fit = None
+        elif reading.fit is None or kept < MIN_KEPT_LABELS or kept < MIN_KEPT_SHARE * numbers:
             reading.problem = (f"{kept} of {numbers} labels read as numbers on the {side.name} "
                                f"side agree on one {'scale' if allow_log else 'linear scale'}")
             if not allow_log and kept == 2 and numbers <= 3 and \
@@ -1193,6 +1204,46 @@ def wider_than_text(text, width, pitch) -> bool:
         return False
     widest = sum(CHARACTER_PITCHES[character] for character in characters) * pitch
     return width > widest + max(WIDER_THAN_TEXT_MIN_PX, WIDER_THAN_TEXT_SHARE * pitch)
+
+
+def leading_zero(text) -> bool:
+    """Whether a label's reading starts with a zero followed by a digit ('05', '-05'): a
+    decimal point not read, as no tick formatter writes that."""
+    return re.match(r"[-+]?0\d", normalise(text).replace(" ", "")) is not None
+
+
+def _points_lost_everywhere(labels, fit) -> str:
+    """A problem when the labels a linear fit kept lost their decimal points like one read with
+    a leading zero: '05' beside '10', '15', '20' ('0.5 1.0 1.5 2.0' with every point lost:
+    the kept values lie on a line ten times the true one, which nothing else shows). The
+    zero-led label's value with its point put back after the zero (0.5) lands where the fit
+    puts it once every kept value is divided by 10, 100 or 1000: then the kept labels lost
+    theirs too. "" otherwise (the zero-led label is only a misread, left out)."""
+    if fit is None or fit.logarithmic or fit.projection is not None or len(fit.kept) < 2:
+        return ""
+    positions = np.sort([label.position for label in fit.kept])
+    spacing = float(np.median(np.diff(positions)))
+    tolerance = max(INLIER_PIXELS_FOR_POINTS, 0.1 * spacing)
+    for label in labels:
+        if label.kept or label.parsed is None or not leading_zero(label.text):
+            continue
+        digits = re.sub(r"\D", "", normalise(label.text).split(".")[0])
+        sign = -1.0 if normalise(label.text).lstrip().startswith("-") else 1.0
+        restored = sign * int(digits) / 10.0 ** (len(digits) - 1)
+        for power in (1, 2, 3):
+            position = float(fit.position_of(restored * 10.0 ** power))
+            if np.isfinite(position) and abs(position - label.position) <= tolerance:
+                said = ", ".join(f"'{kept.text}'" for kept in fit.kept)
+                return (f"the labels were read without their decimal points: '{label.text}' "
+                        f"(a leading zero: {restored:g}) lies where {restored * 10 ** power:g} "
+                        f"would on the line through {said}, so these are {10 ** power:g} times "
+                        "their true values")
+    return ""
+
+
+#: Farthest (pixels, or a tenth of the tick spacing when more) a zero-led label may lie from
+#: where the fit puts its value with its point back, all values scaled.
+INLIER_PIXELS_FOR_POINTS = 2.0
 
 
 def characters_missing(text, members) -> bool:

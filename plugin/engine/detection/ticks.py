@@ -13,6 +13,7 @@ log10(value) for a logarithmic bar), the one most labels agree with wins (RANSAC
 refined by least squares on those. Labels the fit does not explain are misreads and are
 reported as rejected; a fit that explains too few labels is refused.
 """
+import re
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Optional
@@ -765,4 +766,53 @@ def value_step_problem(fit, degrees=False) -> str:
     if not any(abs(mantissa - round_step) <= 1e-6 * round_step for round_step in allowed + (10.0,)):
         return (f"the labels kept ({', '.join(f'{value:g}' for value in values)}) step by "
                 f"{step:g}, not a round step (1, 2, 2.5 or 5 × 10^k)")
-    return ""
+    return decimals_problem(fit.kept)
+
+
+def _decimals(text) -> "int | None":
+    """Digits after a label's decimal separator (0 for none), None when the text holds no
+    plain number (an exponent, minutes)."""
+    from .labels import normalise
+
+    text = normalise(text)
+    if "'" in text or "^" in text or re.search(r"\d[eE][-+]?\d", text):
+        return None
+    match = re.search(r"\d[\d.,]*", text)
+    if match is None:
+        return None
+    number = match.group(0)
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", number):
+        return 0  # thousands separators
+    for separator in ".,":
+        if separator in number:
+            return len(number.rsplit(separator, 1)[1])
+    return 0
+
+
+def decimals_problem(labels) -> str:
+    """What is odd about the decimals of an axis' kept labels, or "": renderers write one
+    axis' labels in one format, either every label with the same decimals (matplotlib:
+    '0.0 0.5 1.0') or each with as few as its value needs (GMT's %g: '0 0.5 1'). A label
+    fitting neither lost or gained a digit or a point that its value hides ('0.50' read
+    '0.5' is harmless; '1.5' among '0.50 1.00' means a digit went missing somewhere).
+
+    Parameters
+    ----------
+    labels : list of TickLabel
+        The labels a fit kept.
+    """
+    written, needed, texts = [], [], []
+    for label in labels:
+        decimals = _decimals(label.text)
+        if decimals is None or label.value is None:
+            continue
+        shortest = format(abs(float(label.value)), ".10g")
+        written.append(decimals)
+        needed.append(len(shortest.split(".")[1]) if "." in shortest and "e" not in shortest
+                      else 0)
+        texts.append(label.text)
+    if len(written) < 3 or len(set(written)) == 1 or written == needed:
+        return ""
+    return (f"the labels kept ({', '.join(repr(text) for text in texts)}) are not written with "
+            f"one format of decimals (neither all with as many, nor each with as few as its "
+            f"value needs)")

@@ -228,6 +228,39 @@ def test_decimals_of_one_axis(texts, odd):
     assert bool(decimals_problem(labels)) == odd, decimals_problem(labels)
 
 
+@pytest.mark.parametrize("ticks, warned", [((600, 700, 800), True),
+                                           ((0, 500, 1000, 1500), False)])
+def test_colorbar_labelled_near_its_middle_only_warned(tmp_path, ticks, warned):
+    """A colorbar whose only labels lie near its middle (ticks given by hand: 600, 700, 800 on a
+    0-1500 bar): its ends' values are extrapolated over five times the labels' span, and a
+    half-pixel error in their places moves them by more than the 0.5 % the reading is held
+    to. Read, with a warning saying so and naming VMIN and VMAX; a bar labelled along its
+    length is not warned about."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from colormap_decoder.plugin.engine.detection.answers import _extrapolated_ends_warning
+
+    grid, _ = lonlat_topobathy()
+    figure, axes = plt.subplots(figsize=(6, 4), dpi=100)
+    image = axes.imshow(np.clip(grid, 0, 1500), cmap="viridis", vmin=0, vmax=1500)
+    figure.colorbar(image, ticks=list(ticks))
+    path = tmp_path / "fig.png"
+    figure.savefig(path)
+    plt.close(figure)
+    rgb = read_figure(str(path)).rgb
+    layout = detect_layout(rgb)
+    bar = read_figure_face(rgb, layout, want_axes=False).colorbar
+    assert bar is not None and bar.vmin is not None
+    assert sorted(label.value for label in bar.axis.kept) == sorted(ticks)
+    warning = _extrapolated_ends_warning(bar.axis, layout.colorbar)
+    assert bool(warning) == warned, warning
+    if warned:
+        assert "give VMIN and VMAX" in warning
+
+
 def labels_at(values, spacing=50.0):
     labels = [TickLabel((0, 0, 1, 1), f"{value:g}", float(value), 10.0 + spacing * index)
               for index, value in enumerate(values)]

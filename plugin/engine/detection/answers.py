@@ -167,6 +167,9 @@ def _answer_value_range(answers, layout, needs):
     warning = _odd_values_warning(bar.axis, "colorbar", "VMIN and VMAX")
     if warning:
         answers.warnings.append(warning)
+    warning = _extrapolated_ends_warning(bar.axis, layout.colorbar)
+    if warning:
+        answers.warnings.append(warning)
     # The bar's own tick fit places its colour samples (pipeline.build_colour_scale).
     layout.bar_fit = bar.axis.fit
     direction = ("top" if layout.colorbar.vertical else "right") if bar.flip else \
@@ -268,6 +271,36 @@ def _odd_values_warning(axis, what, parameter):
     return (f"The {what}'s tick labels may have been misread: {problem}, as tick labels seldom "
             f"are (a dropped or misread digit can still lie on a line with few labels). Check "
             f"the labels in the report, or give {parameter}.")
+
+
+#: The colorbar's labels kept must span at least this share of the bar's length: the values at
+#: its ends are extrapolated from them, a label's error growing by the bar's length over theirs.
+MIN_LABELLED_SHARE = 0.35
+#: A label's place is known within this many pixels at best (a renderer's rounding).
+LABEL_PLACE_PX = 0.5
+
+
+def _extrapolated_ends_warning(axis, bar) -> str:
+    """A warning when the labels a colorbar's fit kept span a small part of the bar: its ends'
+    values are extrapolated far beyond them (most labels rejected, or only a few near its middle
+    read), and half a pixel of error in their places moves the ends by more than the value
+    range's 0.5 % the issue holds the reading to. "" otherwise."""
+    if axis is None or axis.fit is None or bar is None or axis.fit.logarithmic:
+        return ""
+    col0, row0, col1, row1 = bar.pixel_box()
+    length = float((row1 - row0) if bar.vertical else (col1 - col0))
+    positions = [label.position for label in axis.kept]
+    if length <= 0 or len(positions) < 2:
+        return ""
+    span = float(np.ptp(positions))
+    if span >= MIN_LABELLED_SHARE * length:
+        return ""
+    error_share = max(axis.fit.rmse_px, LABEL_PLACE_PX) / max(span, 1.0)
+    return (f"The colorbar's values were read from labels spanning {span:.0f} px of its "
+            f"{length:.0f} px ({100 * span / length:.0f} %): the values at its ends are "
+            f"extrapolated, and a {max(axis.fit.rmse_px, LABEL_PLACE_PX):.1f} px error in the "
+            f"labels' places moves them by about {100 * error_share:.1f} % of the range. Check "
+            f"the labels in the report, or give VMIN and VMAX.")
 
 
 def _distinct(labels):

@@ -7,7 +7,7 @@ Run by hand, never from the tests (a 300 dpi case takes a minute on a shared mac
 
 What it does
     Draws GMT figures (``grdimage`` + ``psscale``, rasterised by Ghostscript through
-    ``psconvert``) on every combination asked: the map frame ``plain`` or ``fancy``
+    ``psconvert``) on every combination asked: the map frame ``plain``, ``fancy`` or ``inside``
     (``MAP_FRAME_TYPE``), the projection (``mercator``: the ocean-floor age grid under ``-JM``,
     labels in degrees; ``linear``: the Kilauea UTM grid under ``-JX``, labels in metres), the
     resolution (``-E`` dpi), PNG or JPEG (quality 60 or 85), and a horizontal bar below the
@@ -141,7 +141,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projection", nargs="+", default=sorted(MAPS), choices=sorted(MAPS))
     parser.add_argument("--frame", nargs="+", default=["plain", "fancy"],
-                        choices=["plain", "fancy"])
+                        choices=["plain", "fancy", "inside"])
     parser.add_argument("--dpi", nargs="+", type=int, default=[72, 150, 300])
     parser.add_argument("--format", nargs="+", default=["png", "jpeg60"],
                         choices=["png", "jpeg60", "jpeg85"])

@@ -433,8 +433,8 @@ class _Reader:
             # '15°'): the number it gives is another one, and a few labels can fit a line
             # through it. Not a value: the fit goes on without it.
             text, parsed = f"{text} (a character not read)", None
-        elif parsed is not None and wider_than_text(text, label.width,
-                                                    self.digit_pitch(label.height)):
+        elif parsed is not None and text_line_only(label.members) and \
+                wider_than_text(text, label.width, self.digit_pitch(label.height)):
             # Glyphs wider than the characters read: one was not read though no glyph is
             # missing (two digits touching make one glyph: '10' read '1'; '-140°' read '140°').
             text, parsed = f"{text} (wider than its text: a character not read)", None
@@ -1191,6 +1191,19 @@ def digit_pitch(labels, height) -> "float | None":
     if len(pitches) < 4:
         return None
     return float(np.median(pitches))
+
+
+def text_line_only(members) -> bool:
+    """Whether a label's glyphs all stand on one line of text: none reaches above or below its
+    tallest glyph's rows by more than a pixel and a tenth of its height (a comma's tail, a
+    degree sign). Ink of something else merged into it (the letters of a rotated axis title
+    beside a colorbar's label) does, and makes its width no measure of its text."""
+    if not members:
+        return False
+    tallest = max(members, key=lambda box: box[3] - box[1])
+    slack = 1.0 + 0.1 * (tallest[3] - tallest[1])
+    return all(row0 >= tallest[1] - slack and row1 <= tallest[3] + slack
+               for _, row0, _, row1 in members)
 
 
 def wider_than_text(text, width, pitch) -> bool:

@@ -434,7 +434,9 @@ class _Reader:
             # through it. Not a value: the fit goes on without it.
             text, parsed = f"{text} (a character not read)", None
         elif parsed is not None and text_line_only(label.members) and \
-                wider_than_text(text, label.width, self.digit_pitch(label.height)):
+                wider_than_text(text, label.width, _wider_pitch(self.digit_pitch(label.height),
+                                                                digit_pitch([label], label.height,
+                                                                            least_pairs=1))):
             # Glyphs wider than the characters read: one was not read though no glyph is
             # missing (two digits touching make one glyph: '10' read '1'; '-140°' read '140°').
             text, parsed = f"{text} (wider than its text: a character not read)", None
@@ -1165,11 +1167,19 @@ WIDER_THAN_TEXT_SHARE = 0.35
 WIDER_THAN_TEXT_MIN_PX = 2.0
 
 
-def digit_pitch(labels, height) -> "float | None":
+def _wider_pitch(figure_pitch, own_pitch):
+    """The larger of the figure's digits' pitch and the label's own (a legend's labels may be
+    in another font than the axes' of their height: QGIS's '1,500'); None when neither."""
+    known = [pitch for pitch in (figure_pitch, own_pitch) if pitch is not None]
+    return max(known) if known else None
+
+
+def digit_pitch(labels, height, least_pairs=4) -> "float | None":
     """The digits' pitch (pixels, centre to centre of neighbouring glyphs) of the figure's text
     as tall as ``height`` (within a quarter), from every label's glyphs: neighbouring glyphs
     of a label's full height, each no wider than a digit can be (touching digits merged into
-    one glyph are left out). The median over the figure, or None with fewer than four pairs.
+    one glyph are left out). The median over the figure, or None with fewer than
+    ``least_pairs`` pairs.
 
     Parameters
     ----------
@@ -1188,7 +1198,7 @@ def digit_pitch(labels, height) -> "float | None":
                     max(a[2] - a[0], b[2] - b[0]) > 0.9 * label.height:
                 continue
             pitches.append(0.5 * (b[0] + b[2]) - 0.5 * (a[0] + a[2]))
-    if len(pitches) < 4:
+    if len(pitches) < least_pairs:
         return None
     return float(np.median(pitches))
 

@@ -124,6 +124,12 @@ MIN_INLIER_SHARE = (0.8, 0.6)
 # zonal field at 4 px, quality 80: 47 % of its vertical lines rise above the line level); the
 # lattice is then proven by the colour edges on all of its lines and by its cells' interiors.
 MIN_LINE_COVERAGE = (0.5, 0.35)
+# Below the clean figure's coverage, the share of the lines on the lattice beyond what lines at
+# random positions would give, as a fraction of the most there is to gain ((share - chance) /
+# (1 - chance)): ERA-Interim's 4 px cells (83 % of the lines on the lattice, 50 % by chance)
+# 0.66; the rows of a 1/3° grid drawn in Mercator on a narrow map (76 % on a 3 px comb, 67 % by
+# chance) 0.29, taken for a lattice without it.
+MIN_SPARSE_LINES_EXCESS = 0.5
 # Weight of chroma against luma when a JPEG's cells are read (luma_weighted_field): measured
 # on the test figures' cells within one value resolution, 0.5 gave 94.3 % (SST quality 90),
 # 89.0 % (quality 75), 99.8 % (GMT) against 94.1, 83.5, 99.4 % for plain Y'CbCr (1.0), and
@@ -741,6 +747,16 @@ def _lattice_of_lines(positions, size, phase, min_cell, clean, strengths=None):
     coverage = len(np.unique(kept_numbers)) / (kept_numbers.max() - kept_numbers.min() + 1)
     if coverage < MIN_LINE_COVERAGE[0 if clean else 1]:
         return f"lines too sparse for a lattice ({100 * coverage:.0f} % of them seen)"
+    # Lines at random positions fall within the tolerance of a comb of small cells by chance
+    # (two in three for cells of 3 px): a lattice seen sparsely must carry its lines far
+    # beyond that share, or any dense set of uneven lines (rows of a lon/lat grid in Mercator)
+    # passes for one.
+    chance = min(1.0, 2.0 * LINE_FIT_TOLERANCE / size)
+    excess = (share - chance) / (1.0 - chance) if chance < 1.0 else 0.0
+    if coverage < MIN_LINE_COVERAGE[0] and excess < MIN_SPARSE_LINES_EXCESS:
+        return (f"lines too sparse and too uneven for a lattice ({100 * coverage:.0f} % of them "
+                f"seen, {100 * share:.0f} % of the lines on it where {100 * chance:.0f} % "
+                "would be by chance)")
     return number, inliers, size, phase, rms
 
 

@@ -1091,3 +1091,42 @@ def test_rounded_edges_pin_the_lattice_down(size):
         map_axis = (-1 - 2 * origin / size, 2 / size)
         tied = _rounded_edge_fit(k[inner], edges[inner], *guess, map_axis=map_axis)
         assert tied == pytest.approx((size, origin), abs=1e-9)
+
+
+def test_narrow_mercator_map_of_small_cells_as_jpeg_is_not_a_lattice(tmp_path, shared_data):
+    """The 1/3° seafloor age grid from 6° E to 24° E and 30° S to 70° S drawn cell by cell in
+    Mercator's y (rows of 4 to 7 px, growing southwards) on a narrow map, saved as a JPEG of
+    quality 94, as cartopy draws it beside a wide colorbar: the rows are not a lattice. (A
+    noisy figure needing only 35 % of a lattice's lines found took them for one: 21.3 × 4.3 px
+    cells, 72.5 % of the figure's pixels right instead of 84.8 %.)"""
+    with rasterio.open(shared_data / "gmtserver_age.3.20.nc") as dataset:
+        age = dataset.read(1).astype(float) * dataset.scales[0]
+        nodata = dataset.nodata * dataset.scales[0]
+        transform = dataset.transform
+    age[age == nodata] = np.nan
+    col0 = int(round((6 - transform.c) / transform.a))
+    col1 = int(round((24 - transform.c) / transform.a))
+    row0 = int(round((-30 - transform.f) / transform.e))
+    row1 = int(round((-70 - transform.f) / transform.e))
+    crop = age[row0:row1, col0:col1]
+    lat_edges = np.linspace(-30, -70, crop.shape[0] + 1)
+    mercator_y = np.degrees(np.log(np.tan(np.pi / 4 + np.radians(lat_edges) / 2)))
+    dpi = 163
+    figure = plt.figure(figsize=(400 / dpi, 700 / dpi), dpi=dpi)
+    axes = figure.add_axes([120 / 400, 50 / 700, 165 / 400, 602 / 700])
+    axes.pcolormesh(np.linspace(6, 24, crop.shape[1] + 1), mercator_y, crop, cmap="terrain_r",
+                    vmin=0, vmax=200)
+    axes.set_ylim(mercator_y[-1], mercator_y[0])
+    path = tmp_path / "age_mercator.jpg"
+    figure.savefig(path, dpi=dpi, pil_kwargs={"quality": 94})
+    plt.close(figure)
+    rgb = read_figure(str(path)).rgb
+    box = (120, 48, 285, 650)
+    inside = rgb[box[1]:box[3], box[0]:box[2]].astype(int)
+    data = np.zeros(rgb.shape[:2], bool)
+    # Land (NaN) is left white by pcolormesh.
+    data[box[1]:box[3], box[0]:box[2]] = ~((inside.min(axis=2) > 240)
+                                           & (np.ptp(inside, axis=2) < 6))
+    search = find_lattice(rgb, data, box, noisy=True)
+    print(path, search.message)
+    assert search.lattice is None, search.message

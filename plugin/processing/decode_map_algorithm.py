@@ -447,27 +447,12 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
     def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
         """An INPUT QGIS cannot load gets the engine's explanation instead of 'not found'; a
         value QGIS refuses, what its parameter accepts (``parameter_checks``)."""
-        from .parameter_checks import (
-            check_input_figure,
-            check_input_figure_before_loading,
-            check_nul_characters,
-            check_whole_numbers,
-            explain_qgis_refusal,
-        )
+        from .parameter_checks import check_parameter_values
 
-        # Before QGIS tries to load it: opening a named pipe would wait forever.
-        refusal = check_nul_characters(parameters) or check_input_figure_before_loading(
-            parameters, self.INPUT)
-        if refusal:
-            return False, refusal
-        with quiet_georeferencing_probe():
-            ok, message = super().checkParameterValues(parameters, context)
+        ok, message = check_parameter_values(self, parameters, context,
+                                             super().checkParameterValues)
         if not ok:
-            return False, (check_input_figure(parameters, context, self.INPUT)
-                           or explain_qgis_refusal(self, parameters, message))
-        not_whole = check_whole_numbers(self, parameters)
-        if not_whole:
-            return False, not_whole
+            return ok, message
         refusals = self._combinations_that_cannot_work(parameters, context)
         if refusals:
             return False, "\n".join(refusals)

@@ -107,27 +107,9 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
     def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
         """QGIS's own check, which loads INPUT: without GDAL's no-geotransform message, and with
         decodemap's explanations (``parameter_checks``)."""
-        from .parameter_checks import (
-            check_input_figure,
-            check_input_figure_before_loading,
-            check_nul_characters,
-            check_whole_numbers,
-            explain_qgis_refusal,
-        )
+        from .parameter_checks import check_parameter_values
 
-        refusal = check_nul_characters(parameters) or check_input_figure_before_loading(
-            parameters, self.INPUT)
-        if refusal:
-            return False, refusal
-        with quiet_georeferencing_probe():
-            ok, message = super().checkParameterValues(parameters, context)
-        if not ok:
-            return False, (check_input_figure(parameters, context, self.INPUT)
-                           or explain_qgis_refusal(self, parameters, message))
-        not_whole = check_whole_numbers(self, parameters)
-        if not_whole:
-            return False, not_whole
-        return ok, message
+        return check_parameter_values(self, parameters, context, super().checkParameterValues)
 
     def processAlgorithm(self, parameters, context, feedback):
         missing = missing_dependencies_message()

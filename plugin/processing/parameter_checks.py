@@ -132,6 +132,44 @@ def check_whole_numbers(algorithm, parameters):
     return None
 
 
+def check_parameter_values(algorithm, parameters, context, qgis_check):
+    """Both algorithms' ``checkParameterValues``: QGIS's own check with the plugin's
+    explanations.
+
+    What QGIS cannot even try is refused first (a NUL character; an INPUT that would block,
+    such as a named pipe); then ``qgis_check`` (the base class's check, which loads INPUT)
+    runs without GDAL's no-geotransform message, and a refusal gets the figure's own
+    explanation or what the parameter accepts; then whole-number parameters are checked as
+    given.
+
+    Parameters
+    ----------
+    algorithm : QgsProcessingAlgorithm
+        Its ``INPUT`` names the figure parameter.
+    parameters : dict
+    context : QgsProcessingContext
+    qgis_check : callable
+        ``(parameters, context) -> (ok, message)``, QGIS's own check.
+
+    Returns
+    -------
+    tuple (bool, str)
+    """
+    refusal = check_nul_characters(parameters) or check_input_figure_before_loading(
+        parameters, algorithm.INPUT)
+    if refusal:
+        return False, refusal
+    with quiet_georeferencing_probe():
+        ok, message = qgis_check(parameters, context)
+    if not ok:
+        return False, (check_input_figure(parameters, context, algorithm.INPUT)
+                       or explain_qgis_refusal(algorithm, parameters, message))
+    not_whole = check_whole_numbers(algorithm, parameters)
+    if not_whole:
+        return False, not_whole
+    return ok, message
+
+
 #: Largest whole number a QGIS integer parameter holds (a C++ int).
 INT32_MAX = 2 ** 31 - 1
 

@@ -34,3 +34,19 @@ def provider(qgis_app):
     assert registry.addProvider(instance)
     _PROVIDERS.append(instance)
     return instance
+
+
+@pytest.fixture()
+def figure_folder(tmp_path):
+    """A folder of copies of the bundled sample figure and its GCP file (``fig.png``,
+    ``fig.png.points``): inputs a test may attack, hash or overwrite without touching the
+    checkout."""
+    import shutil
+
+    from sample_figure import FIGURE, POINTS_FILE
+
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    shutil.copy(FIGURE, folder / "fig.png")
+    shutil.copy(POINTS_FILE, folder / "fig.png.points")
+    return folder

@@ -6,11 +6,10 @@ input is byte-identical afterwards and that a refusal names the parameter to cha
 """
 import hashlib
 import os
-import shutil
 from pathlib import Path
 
 import pytest
-from sample_figure import FIGURE, POINTS_FILE, sample_parameters
+from sample_figure import sample_parameters
 
 ALGORITHM = "colormapdecoder:decodemap"
 MASK_WKT = "POLYGON((200 -200, 300 -200, 300 -300, 200 -300, 200 -200))"
@@ -30,15 +29,6 @@ def polygon_database(path, driver):
     feature.SetGeometry(ogr.CreateGeometryFromWkt(MASK_WKT))
     layer.CreateFeature(feature)
     source = None
-
-
-@pytest.fixture()
-def figure_folder(tmp_path):
-    folder = tmp_path / "inputs"
-    folder.mkdir()
-    shutil.copy(FIGURE, folder / "fig.png")
-    shutil.copy(POINTS_FILE, folder / "fig.png.points")
-    return folder
 
 
 def refusal(values):

@@ -5,21 +5,11 @@ Found by ``bench/attack_algorithms.py``: QGIS reads 2.5 for a whole-number param
 load got QGIS's bare "Could not load source layer for MASK"; a LEVELS of commas only was
 silently a continuous scale.
 """
-import shutil
 
 import pytest
-from sample_figure import FIGURE, POINTS_FILE, sample_parameters
+from sample_figure import sample_parameters
 
 DECODE, DETECT = "colormapdecoder:decodemap", "colormapdecoder:detectfigure"
-
-
-@pytest.fixture()
-def figure_folder(tmp_path):
-    folder = tmp_path / "inputs"
-    folder.mkdir()
-    shutil.copy(FIGURE, folder / "fig.png")
-    shutil.copy(POINTS_FILE, folder / "fig.png.points")
-    return folder
 
 
 def values(folder, **overrides):

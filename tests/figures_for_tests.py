@@ -70,7 +70,8 @@ class RenderedFigure:
 
 def render_grid(grid, extent, path, cmap="viridis", vmin=None, vmax=None, log=False,
                 levels=None, interpolation="bilinear", size=(900, 600), plot_box=(110, 70, 690, 530),
-                colorbar_box=(720, 70, 740, 530), overlays=True, jpeg_quality=None, facecolor=None):
+                colorbar_box=(720, 70, 740, 530), overlays=True, jpeg_quality=None, facecolor=None,
+                levels_range=None):
     """Render a grid as a journal-style figure and return where everything is.
 
     Parameters
@@ -81,6 +82,8 @@ def render_grid(grid, extent, path, cmap="viridis", vmin=None, vmax=None, log=Fa
     levels : class boundaries for a contour-filled (discrete) figure.
     overlays : draw black contour lines over the data.
     facecolor : the axes' colour, which shows where the grid is NaN (matplotlib's default white).
+    levels_range : (vmin, vmax) given to ``contourf`` with ``levels``: where the colormap's ends
+        lie (matplotlib's default: the first and last level).
     """
     width, height = size
     vmin = np.nanmin(grid) if vmin is None else vmin
@@ -95,7 +98,7 @@ def render_grid(grid, extent, path, cmap="viridis", vmin=None, vmax=None, log=Fa
         colorbar_axes = figure.add_axes(_rect(colorbar_box, size))
         norm = mcolors.LogNorm(vmin, vmax) if log else mcolors.Normalize(vmin, vmax)
         if levels is not None:
-            mappable = draw_contourf(axes, grid, extent, levels, cmap)
+            mappable = draw_contourf(axes, grid, extent, levels, cmap, *(levels_range or ()))
         else:
             mappable = axes.imshow(grid, cmap=cmap, norm=norm, extent=extent, aspect="auto",
                                    interpolation=interpolation)
@@ -126,7 +129,7 @@ def render_grid(grid, extent, path, cmap="viridis", vmin=None, vmax=None, log=Fa
                           "contourf" if levels is not None else interpolation, annotation)
 
 
-def draw_contourf(axes, grid, extent, levels, cmap):
+def draw_contourf(axes, grid, extent, levels, cmap, vmin=None, vmax=None):
     """``contourf`` of a grid over the whole axes: its first row along the top (north) edge,
     its first and last columns on the left and right edges; returns the mappable.
 
@@ -134,10 +137,12 @@ def draw_contourf(axes, grid, extent, levels, cmap):
     ----------
     extent : tuple (left, right, bottom, top)
         Map coordinates of the axes' edges.
+    vmin, vmax : float, optional
+        The values at the colormap's ends (matplotlib's default: the first and last level).
     """
     x = np.linspace(extent[0], extent[1], grid.shape[1])
     y = np.linspace(extent[3], extent[2], grid.shape[0])
-    mappable = axes.contourf(x, y, grid, levels=levels, cmap=cmap)
+    mappable = axes.contourf(x, y, grid, levels=levels, cmap=cmap, vmin=vmin, vmax=vmax)
     axes.set_xlim(extent[0], extent[1])
     axes.set_ylim(extent[2], extent[3])
     return mappable

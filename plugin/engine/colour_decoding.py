@@ -135,6 +135,10 @@ QUANTISERS = ("round", "floor", "toward_lower")
 # fraction of the two colours' own separation (pixels on the bisector are a coin toss; any
 # wider band masks data that the nearest class mostly gets right).
 CLASS_MARGIN_FRACTION = 0.02
+# Classes of LEVELS whose colours (the scale's at their midpoints) lie closer than this (ΔE*ab)
+# cannot be told apart in any figure: 8-bit rounding alone moves a colour by up to about half
+# of it. LEVELS in other units than VMIN and VMAX (km against m) give such classes.
+MIN_CLASS_SEPARATION_DELTA_E = 1.0
 # The figure study: pixels sampled, share of them a colour must cover to count as frequent,
 # and the most non-data colours kept.
 STUDY_SAMPLE = 200_000
@@ -925,6 +929,42 @@ def _candidate_reach(point, weight, candidates, log_prior, block=4096) -> np.nda
     return reach
 
 
+def _check_classes_apart(colours, levels, mapping, scale) -> None:
+    """Refuse LEVELS two neighbouring classes of which the scale paints alike.
+
+    Parameters
+    ----------
+    colours : ndarray (n, 3)
+        sRGB (0..1) of the n classes.
+    levels : ndarray (n + 1,)
+    mapping : ValueMapping
+    scale : ColourScale
+
+    Raises
+    ------
+    ColourScaleError
+        Naming LEVELS, the two classes and their colour difference.
+    """
+    if len(colours) < 2:
+        return
+    lab = srgb_to_lab(colours)
+    separation = np.linalg.norm(np.diff(lab, axis=0), axis=1)
+    closest = int(np.argmin(separation))
+    if separation[closest] >= MIN_CLASS_SEPARATION_DELTA_E:
+        return
+    first = f"{levels[closest]:g} to {levels[closest + 1]:g}"
+    second = f"{levels[closest + 1]:g} to {levels[closest + 2]:g}"
+    raise ColourScaleError(
+        f"The LEVELS classes {first} and {second} would be painted with almost the same "
+        f"colour of '{scale.name}' between VMIN = {mapping.vmin:g} and VMAX = {mapping.vmax:g} "
+        f"(ΔE {separation[closest]:.2f}, below {MIN_CLASS_SEPARATION_DELTA_E:g}): no figure "
+        "tells them apart. Are LEVELS and VMIN/VMAX in the same units? Give VMIN and VMAX as "
+        "the values at the colormap's two ends (for a contour-filled figure usually the "
+        "colorbar's first and last boundary), or leave them empty to put the colormap's ends at "
+        "LEVELS' first and last boundary; give each class boundary the colorbar shows once.",
+        parameter="LEVELS")
+
+
 class ClassMatcher:
     """Matches colours to the classes of a discrete decode: each colour takes the class whose
     colour explains it clearly (see :meth:`match`), and that class's value.
@@ -974,6 +1014,7 @@ class ClassMatcher:
             colours = entries[np.minimum((fractions * len(entries)).astype(int), len(entries) - 1)]
         else:
             colours = scale.colour_at(fractions)
+        _check_classes_apart(np.asarray(colours, dtype=np.float64), levels, mapping, scale)
         return cls._from(colours, levels, mapping, match_space)
 
     @classmethod

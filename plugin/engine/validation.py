@@ -148,6 +148,9 @@ def check_mapping_range(mapping, settings) -> None:
         raise EngineError(f"The colour table's own value range, used for the missing VMIN or "
                           f"VMAX: {error} Give VMIN and VMAX yourself, or correct the .cpt "
                           "file's z values.", parameter="COLORMAP") from None
+    # VMIN..VMAX not (wholly) the user's: a .cpt file's z range, or the colorbar's labels.
+    check_levels_within_range(mapping.vmin, mapping.vmax, mapping.levels, mapping.logarithmic,
+                              range_source="of the colour scale's own values")
 
 
 def check_value_range(vmin, vmax, levels=None) -> None:
@@ -181,7 +184,7 @@ def check_value_range(vmin, vmax, levels=None) -> None:
     if vmin is None or vmax is None:
         return
     low, high = float(vmin), float(vmax)
-    check_value_order(low, high)
+    check_value_order(low, high, levels)
     span = high - low
     if not math.isfinite(span) or span > FLOAT32_MAX:
         raise EngineError(
@@ -237,14 +240,24 @@ def reversed_range_message(settings, scale_name) -> str:
             f"{low:g} to {high:g}). Give VMIN below VMAX for the scale the other way round.")
 
 
-def check_value_order(vmin, vmax) -> None:
+def check_value_order(vmin, vmax, levels=None) -> None:
     """Refuse VMIN at or above VMAX, saying how a reversed colorbar is given.
 
     Parameters
     ----------
     vmin, vmax : float
+    levels : sequence of float or None
+        With LEVELS a VMIN above VMAX is never read as a reversed scale: the message says so.
     """
     low, high = float(vmin), float(vmax)
+    if levels and low > high:
+        raise EngineError(
+            f"VMIN = {low:g} is above VMAX = {high:g} with LEVELS given: with class boundaries "
+            "VMIN and VMAX place the colormap's first and last colour and must be increasing, "
+            "like LEVELS. For a colorbar whose first colour shows the highest class, give the "
+            f"colormap reversed (e.g. 'viridis_r' for 'viridis') with VMIN = {high:g} and "
+            f"VMAX = {low:g}, or leave VMIN and VMAX empty to use LEVELS' first and last "
+            "boundary.", parameter="VMIN")
     if low == high:
         raise EngineError(
             f"VMIN and VMAX are both {low:g}: the value range must be increasing. Give the "
@@ -291,6 +304,72 @@ def check_levels_order(levels) -> None:
                 parameter="LEVELS")
 
 
+def check_levels_within_range(vmin, vmax, levels, logarithmic=False,
+                              range_source="VMIN..VMAX") -> None:
+    """Refuse LEVELS that VMIN..VMAX cannot colour: classes the colormap cannot tell apart.
+
+    With LEVELS the class boundaries are the values (a class decodes to its midpoint); VMIN
+    and VMAX, when given, place the colormap's ends, as matplotlib's ``contourf(levels=...,
+    vmin=..., vmax=...)`` does (without them: the first and last boundary). Each class is
+    painted with the colormap's colour at its midpoint, so a class whose midpoint lies below
+    VMIN takes the colormap's first colour (above VMAX: its last). One class beyond each end
+    is a figure matplotlib draws (it is decoded with that end colour); two or more beyond the
+    same end share one colour and cannot be told apart, and LEVELS wholly outside VMIN..VMAX
+    (other units, a typo) describe another figure: both are refused, naming what to change.
+
+    Parameters
+    ----------
+    vmin, vmax : float
+        The values at the colormap's ends (``vmin < vmax``).
+    levels : sequence of float or None
+        Increasing class boundaries, value units.
+    logarithmic : bool
+        Midpoints are geometric on a logarithmic scale.
+    range_source : str
+        Where VMIN and VMAX come from, for the message (the user's parameters, or a colour
+        table's own z range).
+
+    Raises
+    ------
+    EngineError
+        Naming LEVELS.
+    """
+    if not levels or vmin is None or vmax is None or len(levels) < 2:
+        return
+    low, high = float(vmin), float(vmax)
+    values = np.asarray(levels, dtype=np.float64)
+    if not (np.all(np.isfinite(values)) and math.isfinite(low) and math.isfinite(high)
+            and high > low) or (logarithmic and (values[0] <= 0 or low <= 0)):
+        return  # refused elsewhere, with its own words
+    midpoints = (np.sqrt(values[:-1] * values[1:]) if logarithmic
+                 else (values[:-1] + values[1:]) / 2)
+    # Boundaries written with a few digits: a midpoint on VMIN or VMAX is inside.
+    slack = 1e-9 * (high - low)
+    below, above = midpoints < low - slack, midpoints > high + slack
+    listed = ",".join(f"{v:g}" for v in values[:6]) + (",…" if len(values) > 6 else "")
+    what_to_change = (
+        "Give VMIN and VMAX as the values at the colormap's two ends (for a contour-filled "
+        "figure usually the colorbar's first and last boundary), leave them empty to put the "
+        "colormap's ends at LEVELS' first and last boundary, or correct LEVELS (the same "
+        "units as VMIN and VMAX).")
+    if (below | above).all():
+        side = "below" if below.all() else "above" if above.all() else "outside"
+        raise EngineError(
+            f"LEVELS ({listed}) lie {side} the range {range_source} ({low:g} to {high:g}): no class "
+            "would be painted with a colour of the colormap between its ends, so none could be "
+            f"told apart. {what_to_change}", parameter="LEVELS")
+    for beyond, end, colour in ((below, f"VMIN = {low:g}", "first"),
+                                (above, f"VMAX = {high:g}", "last")):
+        if beyond.sum() >= 2:
+            classes = [f"{values[i]:g} to {values[i + 1]:g}" for i in np.flatnonzero(beyond)]
+            shown = ", ".join(classes[:3]) + (", …" if len(classes) > 3 else "")
+            raise EngineError(
+                f"LEVELS and the range {range_source} contradict each other: {int(beyond.sum())} classes "
+                f"({shown}) have their midpoints beyond {end}, so all would be painted with the "
+                f"colormap's {colour} colour and could not be told apart. {what_to_change}",
+                parameter="LEVELS")
+
+
 def check_logarithmic_range(vmin, levels=None) -> None:
     """Refuse a logarithmic scale that reaches zero or below (its log is not defined there)."""
     if vmin is not None and float(vmin) <= 0:
@@ -324,6 +403,7 @@ def check_settings(settings) -> None:
     check_value_range(vmin, vmax, settings.levels)
     if settings.logarithmic:
         check_logarithmic_range(vmin, settings.levels)
+    check_levels_within_range(vmin, vmax, settings.levels, settings.logarithmic)
     if settings.max_color_distance is not None:
         hint = ("It is a CIELAB ΔE: 12 suits most figures, 5 a clean PNG, 20 a noisy JPEG; leave "
                 "it empty to derive it from the figure's noise.")

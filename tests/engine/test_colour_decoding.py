@@ -14,7 +14,7 @@ from colormap_decoder.plugin.engine.colour_scales import (
     resolve_colour_scale,
     sample_colorbar,
 )
-from colormap_decoder.plugin.engine.errors import ColourScaleError
+from colormap_decoder.plugin.engine.errors import ColourScaleError, EngineError
 from colormap_decoder.plugin.engine.figure import read_figure
 from colormap_decoder.plugin.engine.regions import box_mask
 
@@ -208,6 +208,77 @@ def test_contour_filled_figure_decodes_to_classes(tmp_path, dem):
     midpoints = (np.asarray(levels[:-1]) + np.asarray(levels[1:])) / 2
     assert np.allclose(decoded.values[rows, cols][clear & (got >= 0)],
                        midpoints[got[clear & (got >= 0)]])
+
+
+@pytest.mark.parametrize("ends", ["wider", "one class below VMIN"])
+def test_levels_inside_a_wider_vmin_vmax_decode_as_contourf_drew_them(tmp_path, dem, ends):
+    """contourf(levels=..., vmin=..., vmax=...) paints each class with the colormap's colour at
+    its midpoint between VMIN and VMAX (a class beyond VMIN with the first colour): LEVELS with
+    the figure's VMIN and VMAX decode to the right classes; the same LEVELS with the colormap's
+    ends put at the first and last boundary (VMIN and VMAX left empty) do not."""
+    from colormap_decoder.plugin.engine.validation import check_levels_within_range
+
+    grid, extent = dem
+    levels = tuple(np.linspace(np.nanmin(grid), np.nanmax(grid), 9))
+    step = levels[1] - levels[0]
+    if ends == "wider":
+        # Only the colormap's middle: its darkest and brightest colours kept off the map.
+        vmin, vmax = levels[0] - 2 * step, levels[-1] + step
+    else:
+        vmin, vmax = levels[1] - 0.25 * step, levels[-1]
+    check_levels_within_range(vmin, vmax, levels)  # accepted
+    figure = render_grid(grid, extent, tmp_path / "classes.png", cmap="viridis", levels=levels,
+                         overlays=False, levels_range=(vmin, vmax))
+    rgb = read_figure(figure.path).rgb
+    rows, cols = np.nonzero(data_pixels(figure, margin=3))
+    truth = figure.truth_at_pixels(cols + 0.5, rows + 0.5)
+    true_class = np.clip(np.searchsorted(levels, truth, side="right") - 1, 0, len(levels) - 2)
+    pixel_step = np.nanmax(np.abs(np.gradient(grid))) / 2
+    clear = np.min(np.abs(truth[:, None] - np.asarray(levels)[None, :]), axis=1) > pixel_step
+    right = {}
+    for name, (low, high) in (("figure's", (vmin, vmax)), ("levels'", (levels[0], levels[-1]))):
+        decoder = ColourDecoder(resolve_colour_scale("viridis"),
+                                ValueMapping(low, high, levels=levels))
+        decoded = decoder.decode_image(rgb, box_mask(rgb.shape[:2], figure.plot_box),
+                                       MAX_DISTANCE)
+        right[name] = (decoded.class_index[rows, cols][clear] == true_class[clear]).mean()
+    assert right["figure's"] >= 0.98, right
+    assert right["levels'"] < 0.8, right
+
+
+def test_levels_that_vmin_vmax_cannot_colour_are_refused_naming_both():
+    """Classes beyond VMIN..VMAX all take the colormap's end colour: two or more beyond the same
+    end, or LEVELS wholly outside (other units), cannot be decoded."""
+    from colormap_decoder.plugin.engine.validation import check_levels_within_range
+
+    refusals = {
+        "outside": ((0.0, 4000.0), (5000.0, 6000.0, 7000.0), ["lie above the range VMIN..VMAX (0 to 4000)"]),
+        "units": ((0.0, 4000.0), (-9.0, -5.0, -1.0), ["lie below"]),
+        "two below": ((1000.0, 4000.0), (0.0, 400.0, 800.0, 2000.0, 4000.0),
+                      ["2 classes (0 to 400, 400 to 800) have their midpoints beyond VMIN = 1000",
+                       "first colour"]),
+        "two above": ((0.0, 3000.0), (0.0, 1000.0, 3500.0, 4000.0, 4500.0),
+                      ["beyond VMAX = 3000", "last colour"]),
+    }
+    for name, ((vmin, vmax), levels, words) in refusals.items():
+        with pytest.raises(EngineError) as raised:
+            check_levels_within_range(vmin, vmax, levels)
+        message = str(raised.value)
+        assert raised.value.parameter == "LEVELS", name
+        for word in words + ["Give VMIN and VMAX", "leave them empty", "correct LEVELS"]:
+            assert word in message, (name, message)
+    # LEVELS in km against VMIN..VMAX in m: all inside, but painted with one colour.
+    with pytest.raises(EngineError) as raised:
+        ColourDecoder(resolve_colour_scale("viridis"),
+                      ValueMapping(0.0, 4000.0, levels=(0.0, 1.0, 2.0, 3.0, 4.0)))
+    message = str(raised.value)
+    assert raised.value.parameter == "LEVELS"
+    assert "classes 0 to 1 and 1 to 2 would be painted with almost the same colour" in message
+    assert "same units" in message and "leave them empty" in message
+    # On a logarithmic scale the midpoints are geometric: 10..1000 has its midpoint at 100.
+    check_levels_within_range(100.0, 1e4, (10.0, 1000.0, 1e4), logarithmic=True)
+    with pytest.raises(EngineError, match="beyond VMIN = 200"):
+        check_levels_within_range(200.0, 1e4, (1.0, 10.0, 1000.0, 1e4), logarithmic=True)
 
 
 def test_each_distinct_colour_is_decoded_once(tmp_path, dem, monkeypatch):

@@ -134,6 +134,7 @@ def remove_stale_temporaries(folder) -> list:
         path = os.path.join(folder, name)
         try:
             if os.path.isdir(path) and not os.path.islink(path):
+                _put_back_previous_outputs(path, folder)
                 shutil.rmtree(path)
             else:
                 os.remove(path)
@@ -141,6 +142,18 @@ def remove_stale_temporaries(folder) -> list:
             continue
         removed.append(path)
     return removed
+
+
+def _put_back_previous_outputs(staging, folder):
+    """Move the previous outputs a killed commit left moved aside in ``staging`` back into
+    ``folder``, where no new file took their place (see :class:`OutputTransaction`)."""
+    if not os.path.exists(os.path.join(staging, PREVIOUS_MARKER)):
+        return
+    for name in os.listdir(staging):
+        destination = os.path.join(folder, name)
+        if name != PREVIOUS_MARKER and not os.path.lexists(destination):
+            with contextlib.suppress(OSError):
+                os.replace(os.path.join(staging, name), destination)
 
 
 def staging_folder(folder, parameter="OUTPUT") -> str:
@@ -184,8 +197,164 @@ def current_umask() -> int:
     return 0o022
 
 
+#: A file in a folder of moved-aside previous outputs (see :class:`OutputTransaction`): while
+#: it is there, the folder's files are previous outputs to put back, not temporaries.
+PREVIOUS_MARKER = ".previous-outputs"
+
+
+class OutputTransaction:
+    """Outputs moved into place all together, or none of them.
+
+    Each output is written away from its destination (:func:`atomic_destination`,
+    :func:`atomic_folder_destination`) and registered here with :meth:`move` once complete; a
+    database layer joins with :meth:`join` (its own SQLite transaction, prepared before the files
+    move and committed after). Used as a context manager around the writing: when the block
+    succeeds, :meth:`commit` moves every file: the previous files of those names are first moved
+    aside (into a folder of their own beside them), then the new ones moved in; if any move
+    fails (the destination became a folder, no permission any more, a disk full for a move
+    across file systems) the new files placed so far are removed and the previous ones moved
+    back, so the outputs are all new or all as they were. Temporaries are removed in any case.
+
+    A process killed during the moves themselves (a few renames) can leave some outputs new and
+    others previous; a previous output moved aside and not yet replaced is put back by the next
+    run writing to that folder (:func:`remove_stale_temporaries`), never deleted.
+    """
+
+    def __init__(self):
+        self._moves = []         # (source, destination, parameter)
+        self._participants = []  # objects with prepare(), commit(), rollback()
+        self._cleanups = []
+
+    def __enter__(self) -> "OutputTransaction":
+        return self
+
+    def __exit__(self, kind, value, traceback) -> bool:
+        try:
+            if kind is None:
+                self.commit()
+        finally:
+            self.finish()
+        return False
+
+    def move(self, source, destination, parameter="OUTPUT") -> None:
+        """Move file ``source`` onto ``destination`` at the commit."""
+        self._moves.append((source, destination, parameter))
+
+    def join(self, participant) -> None:
+        """Take part in the commit: ``participant.prepare()`` before the files move (it may
+        :meth:`move` files too), ``commit()`` after, ``rollback()`` when anything fails."""
+        self._participants.append(participant)
+
+    def on_finish(self, cleanup) -> None:
+        """Call ``cleanup()`` when the transaction ends, committed or not (errors ignored)."""
+        self._cleanups.append(cleanup)
+
+    def finish(self) -> None:
+        """Remove the temporaries (what :meth:`on_finish` registered), last registered first."""
+        while self._cleanups:
+            cleanup = self._cleanups.pop()
+            with contextlib.suppress(Exception):
+                cleanup()
+
+    def commit(self) -> None:
+        """Move every registered output into place, or leave every destination as it was.
+
+        Raises
+        ------
+        EngineError
+            Naming the parameter whose output could not be moved; nothing changed.
+        """
+        prepared = []
+        try:
+            for participant in self._participants:
+                participant.prepare()
+                prepared.append(participant)
+            placed, aside = self._place_files()
+            try:
+                for participant in self._participants:
+                    participant.commit()
+            except BaseException:
+                self._undo(placed, aside)
+                raise
+        except BaseException:
+            for participant in reversed(prepared):
+                with contextlib.suppress(Exception):
+                    participant.rollback()
+            raise
+        for folder in {os.path.dirname(backup) for _, backup in aside}:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _place_files(self):
+        """Move the previous outputs aside and the new ones in; undone on any failure."""
+        placed, aside, folders = [], [], {}
+        for _, destination, parameter in self._moves:
+            if os.path.isdir(destination) and not os.path.islink(destination):
+                raise EngineError(
+                    f"'{destination}' is a folder now (it was made while the outputs were "
+                    "written): the output cannot take its place. Choose another file name; no "
+                    "output was changed.", parameter=parameter)
+        current = None
+        try:
+            for source, destination, parameter in self._moves:
+                current = (destination, parameter)
+                if os.path.lexists(destination):
+                    folder = os.path.dirname(os.path.abspath(destination)) or "."
+                    if folder not in folders:
+                        folders[folder] = staging_folder(folder, parameter)
+                        with open(os.path.join(folders[folder], PREVIOUS_MARKER), "w",
+                                  encoding="utf-8") as marker:
+                            marker.write("Previous outputs moved aside while new ones moved in.\n")
+                    backup = os.path.join(folders[folder], os.path.basename(destination))
+                    os.replace(destination, backup)
+                    aside.append((destination, backup))
+                os.replace(source, destination)
+                placed.append(destination)
+        except (OSError, EngineError) as error:
+            problem = self._undo(placed, aside)
+            for folder in folders.values():
+                shutil.rmtree(folder, ignore_errors=True)
+            destination, parameter = current
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            raise EngineError(
+                f"The output '{destination}' could not be moved into place ({reason}). "
+                + (problem or "No output was changed: previous files of these names are as "
+                   "they were.") + " Choose a destination you can write to.",
+                parameter=parameter) from error
+        return placed, aside
+
+    @staticmethod
+    def _undo(placed, aside) -> str:
+        """Remove the new files placed and move the previous ones back; the problem, if any."""
+        problems = []
+        for destination in reversed(placed):
+            with contextlib.suppress(FileNotFoundError):
+                try:
+                    os.remove(destination)
+                except OSError as error:
+                    problems.append(f"'{destination}' ({error.strerror})")
+        for destination, backup in reversed(aside):
+            try:
+                os.replace(backup, destination)
+            except OSError as error:
+                problems.append(f"'{destination}', kept as '{backup}' ({error.strerror})")
+        if problems:
+            return ("Some outputs could not be put back as they were: " + "; ".join(problems)
+                    + ".")
+        return ""
+
+
 @contextlib.contextmanager
-def atomic_destination(path, parameter="OUTPUT") -> Iterator[str]:
+def _joined(transaction):
+    """``transaction``, or a transaction of its own committed when the block succeeds."""
+    if transaction is not None:
+        yield transaction
+        return
+    with OutputTransaction() as own:
+        yield own
+
+
+@contextlib.contextmanager
+def atomic_destination(path, parameter="OUTPUT", transaction=None) -> Iterator[str]:
     """Yield a temporary path beside ``path``; move it onto ``path`` when the block succeeds.
 
     Parameters
@@ -194,25 +363,30 @@ def atomic_destination(path, parameter="OUTPUT") -> Iterator[str]:
         Final destination.
     parameter : str
         Parameter name for error messages.
+    transaction : OutputTransaction, optional
+        Moved with the transaction's other outputs at its commit, rather than at once.
     """
     folder = os.path.dirname(os.path.abspath(path)) or "."
     handle, temporary = _new_temporary(folder, parameter, lambda: tempfile.mkstemp(
         prefix=_owner_mark(), suffix=os.path.splitext(path)[1], dir=folder))
     os.close(handle)
-    try:
-        with _naming(temporary, path):
-            yield temporary
-        # mkstemp makes the file private (0600); an output gets the usual permissions.
-        os.chmod(temporary, 0o666 & ~current_umask())
-        os.replace(temporary, path)
-    finally:
+
+    def remove_temporaries():
         for leftover in (temporary, temporary + ".aux.xml", temporary + ".ovr"):
             with contextlib.suppress(FileNotFoundError):
                 os.remove(leftover)
 
+    with _joined(transaction) as joined:
+        joined.on_finish(remove_temporaries)
+        with _naming(temporary, path):
+            yield temporary
+        # mkstemp makes the file private (0600); an output gets the usual permissions.
+        os.chmod(temporary, 0o666 & ~current_umask())
+        joined.move(temporary, path, parameter)
+
 
 @contextlib.contextmanager
-def atomic_folder_destination(path, parameter="OUTPUT") -> Iterator[str]:
+def atomic_folder_destination(path, parameter="OUTPUT", transaction=None) -> Iterator[str]:
     """Yield ``path``'s file name inside a new temporary folder beside it; on success move
     every file written there into ``path``'s folder.
 
@@ -228,6 +402,8 @@ def atomic_folder_destination(path, parameter="OUTPUT") -> Iterator[str]:
         Final destination.
     parameter : str
         Parameter name for error messages.
+    transaction : OutputTransaction, optional
+        Moved with the transaction's other outputs at its commit, rather than at once.
 
     Raises
     ------
@@ -236,7 +412,8 @@ def atomic_folder_destination(path, parameter="OUTPUT") -> Iterator[str]:
     """
     folder = os.path.dirname(os.path.abspath(path)) or "."
     staging = staging_folder(folder, parameter)
-    try:
+    with _joined(transaction) as joined:
+        joined.on_finish(lambda: shutil.rmtree(staging, ignore_errors=True))
         with _naming(os.path.join(staging, os.path.basename(path)), path):
             yield os.path.join(staging, os.path.basename(path))
         mode = 0o666 & ~current_umask()
@@ -245,9 +422,7 @@ def atomic_folder_destination(path, parameter="OUTPUT") -> Iterator[str]:
                 continue  # a writer's own temporary file, left by a failure it survived
             written = os.path.join(staging, name)
             os.chmod(written, mode)
-            os.replace(written, os.path.join(folder, name))
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            joined.move(written, os.path.join(folder, name), parameter)
 
 
 @contextlib.contextmanager

@@ -688,7 +688,13 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         """
         from contextlib import ExitStack
 
-        from ..engine.writing import atomic_destination, atomic_folder_destination, geotiff_tags, write_geotiff
+        from ..engine.writing import (
+            OutputTransaction,
+            atomic_destination,
+            atomic_folder_destination,
+            geotiff_tags,
+            write_geotiff,
+        )
 
         grid, tags = result.grid, geotiff_tags(result)
         values = [result.values]
@@ -706,12 +712,16 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                     ["value interpolated from the representative points"])]
         results = {}
         with ExitStack() as stack:
+            # Entered first, so left last: every output registers its move with it, and it
+            # moves all of them together (or none) once all are complete.
+            transaction = stack.enter_context(OutputTransaction())
             for name, attribute, band_descriptions in rasters:
                 bands = values if attribute is None else [getattr(result, attribute)]
                 destination = self.parameterAsOutputLayer(parameters, name, context)
                 if not destination or bands[0] is None:
                     continue
-                temporary = stack.enter_context(atomic_destination(destination, name))
+                temporary = stack.enter_context(atomic_destination(destination, name,
+                                                                   transaction))
                 with result.times("write raster"):
                     write_geotiff(temporary, bands, grid.geotransform, grid.crs_wkt,
                                   descriptions=band_descriptions, tags=tags, parameter=name,
@@ -730,13 +740,13 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                     raise InterruptedError
                 # The HTML report of the decode (pictures) and of its georeferencing, + JSON.
                 write_decode_report(stack.enter_context(
-                    atomic_folder_destination(report, self.OUTPUT_REPORT)), result)
+                    atomic_folder_destination(report, self.OUTPUT_REPORT, transaction)), result)
                 results[self.OUTPUT_REPORT] = report
             # Last: a layer on a database server (PostGIS) cannot be staged and is written in
             # place; every other output is complete by then, so only its own failure remains.
             with result.times("write points"):
                 results[self.OUTPUT_POINTS] = self._write_points(parameters, context, feedback,
-                                                                 result, stack)
+                                                                 result, stack, transaction)
         if report:
             feedback.pushInfo(self.tr("Report: {} (open it in a web browser).").format(report))
         return results
@@ -871,7 +881,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             qgis_resources=QgsApplication.pkgDataPath() + "/resources",
         )
 
-    def _write_points(self, parameters, context, feedback, result, stack):
+    def _write_points(self, parameters, context, feedback, result, stack, transaction=None):
         fields = QgsFields()
         for name, kind in (("value", "Double"), ("value_std", "Double"), ("n_pixels", "Int"),
                            ("pixel_x", "Double"), ("pixel_y", "Double"), ("area_m2", "Double"),
@@ -883,7 +893,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         try:
             # Written in a staging folder, moved into place with the other outputs.
             sink, destination, staged = staged_sink(self, parameters, self.OUTPUT_POINTS, context, stack,
-                                            fields, POINT_WKB_TYPE, crs)
+                                                    fields, POINT_WKB_TYPE, crs, transaction)
         except QgsProcessingException as error:
             raise QgsProcessingException(self.tr(
                 "OUTPUT_POINTS: cannot create the point layer ({}). Choose a destination "

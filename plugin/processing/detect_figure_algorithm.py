@@ -140,7 +140,7 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
         from ..engine.gcps import write_points_file
         from ..engine.memory_budget import check_memory, detection_job_size
         from ..engine.validation import check_paths, figure_companion_files
-        from ..engine.writing import atomic_folder_destination
+        from ..engine.writing import OutputTransaction, atomic_folder_destination
 
         # A plain PNG has no geotransform: GDAL's "Unable to compute a transformation" is noise.
         with quiet_georeferencing_probe():
@@ -183,13 +183,15 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
         # Both files written in staging folders and moved into place together: a failure (a
         # full disk) or a cancellation leaves neither, and previous files as they were.
         with ExitStack() as stack:
+            # Left last: moves both files together once both are complete.
+            transaction = stack.enter_context(OutputTransaction())
             if gcps_path:
                 if findings.gcps is None:
                     feedback.pushWarning(self.tr("No GCP file written: no GCPs were made."))
                 else:
                     try:
                         write_points_file(stack.enter_context(atomic_folder_destination(
-                            gcps_path, self.OUTPUT_GCPS)), _with_wkt(findings.gcps))
+                            gcps_path, self.OUTPUT_GCPS, transaction)), _with_wkt(findings.gcps))
                     except EngineError as error:  # the GCP file's errors name GCPS
                         raise EngineError(str(error), parameter=self.OUTPUT_GCPS) from error
                     results[self.OUTPUT_GCPS] = gcps_path
@@ -197,7 +199,7 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
                 if feedback.isCanceled():
                     raise InterruptedError("Cancelled.")
                 write_findings_report(stack.enter_context(atomic_folder_destination(
-                    report, self.OUTPUT_REPORT)), figure.rgb, findings)
+                    report, self.OUTPUT_REPORT, transaction)), figure.rgb, findings)
                 results[self.OUTPUT_REPORT] = report
         return results
 

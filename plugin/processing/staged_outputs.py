@@ -115,7 +115,7 @@ def _error(text, *values):
 
 
 @contextlib.contextmanager
-def staged_database_layer(database, table, geometry_column, parameter):
+def staged_database_layer(database, table, geometry_column, parameter, transaction=None):
     """Yield a GeoPackage file to write a layer into; when the block succeeds, copy its layer
     into ``database`` (a GeoPackage or SQLite/SpatiaLite file) as ``table`` in one
     transaction, replacing a layer of that name.
@@ -136,6 +136,10 @@ def staged_database_layer(database, table, geometry_column, parameter):
     geometry_column : str
     parameter : str
         For messages.
+    transaction : OutputTransaction, optional
+        The run's outputs: the copy is prepared (filled, not committed) before the
+        transaction's files move and committed after them, and rolled back when a move fails.
+        Without one the copy is committed when the block ends.
 
     Raises
     ------
@@ -143,34 +147,115 @@ def staged_database_layer(database, table, geometry_column, parameter):
         Naming ``parameter`` when the layer cannot be copied; the GeoPackage is as it was.
     """
     from ..engine.errors import EngineError
-    from ..engine.writing import staging_folder
+    from ..engine.writing import OutputTransaction, staging_folder
 
     folder = os.path.dirname(os.path.abspath(database)) or "."
     try:
         staging = staging_folder(folder, parameter)
     except EngineError as error:
         raise QgsProcessingException(f"{parameter}: {error}") from error
+    own = transaction is None
+    transaction = OutputTransaction() if own else transaction
+    transaction.on_finish(lambda: shutil.rmtree(staging, ignore_errors=True))
     try:
         staged = os.path.join(staging, "layer.gpkg")
         yield staged
-        if os.path.exists(database):
-            _copy_layer_in_one_transaction(staged, database, table, geometry_column, parameter)
-        else:
-            fresh = os.path.join(staging, os.path.basename(database))
-            _copy_layer_in_one_transaction(staged, fresh, table, geometry_column, parameter)
-            os.replace(fresh, database)
+        transaction.join(_LayerCopy(staged, database, table, geometry_column, parameter,
+                                    staging, transaction))
+        if own:
+            transaction.commit()
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if own:
+            transaction.finish()
+
+
+class _LayerCopy:
+    """The copy of a staged layer into a GeoPackage or SQLite database, as a participant of an
+    :class:`~..engine.writing.OutputTransaction`: filled in :meth:`prepare`, committed in
+    :meth:`commit`, undone in :meth:`rollback`."""
+
+    def __init__(self, staged, database, table, geometry_column, parameter, staging, transaction):
+        self.staged, self.database, self.table = staged, database, table
+        self.geometry_column, self.parameter = geometry_column, parameter
+        self.staging, self.transaction = staging, transaction
+        self._copy = None
+
+    def prepare(self):
+        if os.path.exists(self.database):
+            self._copy = _copy_layer_in_one_transaction(self.staged, self.database, self.table,
+                                                        self.geometry_column, self.parameter)
+            return
+        # A new database: made complete beside the staged layer, then moved like a file.
+        fresh = os.path.join(self.staging, os.path.basename(self.database))
+        copy = _copy_layer_in_one_transaction(self.staged, fresh, self.table,
+                                              self.geometry_column, self.parameter)
+        copy.commit()
+        self.transaction.move(fresh, self.database, self.parameter)
+
+    def commit(self):
+        if self._copy is not None:
+            self._copy.commit()
+
+    def rollback(self):
+        if self._copy is not None:
+            self._copy.rollback()
+
+
+class _OpenLayerCopy:
+    """A database with a layer copied into it in a transaction not yet committed."""
+
+    def __init__(self, target, database, parameter):
+        self.target, self.database, self.parameter = target, database, parameter
+
+    def commit(self):
+        from osgeo import gdal
+
+        target, self.target = self.target, None
+        if target is None:
+            return
+        try:
+            failed = target.CommitTransaction() != 0
+        except RuntimeError:
+            failed = True
+        if failed:
+            message = gdal.GetLastErrorMsg() or "the transaction could not be committed"
+            _roll_back(target)
+            raise _error("{}: the point layer could not be written into '{}' ({}). Is the disk "
+                         "full? The database was left as it was: its layers unchanged.",
+                         self.parameter, self.database, message)
+
+    def rollback(self):
+        target, self.target = self.target, None
+        if target is not None:
+            _roll_back(target)
+
+
+def _roll_back(target):
+    """Roll back ``target``'s transaction quietly: GDAL complains, on rolling back, that it
+    cannot make the feature-count triggers of the layer the rollback removed."""
+    from osgeo import gdal
+
+    gdal.PushErrorHandler("CPLQuietErrorHandler")
+    try:
+        target.RollbackTransaction()
+    except RuntimeError:
+        pass
+    finally:
+        gdal.PopErrorHandler()
 
 
 def _copy_layer_in_one_transaction(staged, database, table, geometry_column, parameter):
     """Copy the only layer of GeoPackage ``staged`` into ``database`` (a GeoPackage or a
-    SQLite/SpatiaLite file, made if missing) as ``table``, in one transaction; rolled back on
-    any failure.
+    SQLite/SpatiaLite file, made if missing) as ``table``, in one transaction left open: the
+    returned object commits or rolls it back. Rolled back on any failure here.
 
     In a GeoPackage the new layer is filled under a temporary name and renamed once the
     previous one is deleted; OGR's SQLite driver cannot rename a layer, so there the previous
     layer is deleted and the new one made under its name, in the same transaction.
+
+    Returns
+    -------
+    _OpenLayerCopy
     """
     from osgeo import gdal, ogr
 
@@ -218,26 +303,18 @@ def _copy_layer_in_one_transaction(staged, database, table, geometry_column, par
             _copy_features(source.GetLayer(0), target, table, geometry_column)
         elif target.GetLayerByName(temporary).Rename(table) != 0:
             raise RuntimeError(gdal.GetLastErrorMsg() or f"the layer cannot be named '{table}'")
-        if target.CommitTransaction() != 0:
-            raise RuntimeError(gdal.GetLastErrorMsg() or "the transaction could not be committed")
     except Exception as error:
-        # GDAL complains, on rolling back, that it cannot make the feature-count triggers of
-        # the layer the rollback removed: quietly.
         # The traceback's frames hold layers, which hold the GeoPackage open: let them go so
         # that it closes here.
         error.__traceback__ = None
-        gdal.PushErrorHandler("CPLQuietErrorHandler")
-        try:
-            target.RollbackTransaction()
-            target = None
-        finally:
-            gdal.PopErrorHandler()
+        _roll_back(target)
+        target = None
         raise _error("{}: the point layer could not be written into '{}' ({}). Is the disk "
                      "full? The database was left as it was: its layers unchanged.",
                      parameter, database, error) from error
     finally:
-        target = None
         source = None
+    return _OpenLayerCopy(target, database, parameter)
 
 
 def _copy_features(source_layer, target, name, geometry_column):
@@ -265,7 +342,8 @@ def _copy_features(source_layer, target, name, geometry_column):
         raise RuntimeError(f"{copied} of {source_layer.GetFeatureCount()} features copied")
 
 
-def staged_sink(algorithm, parameters, name, context, stack, fields, wkb_type, crs):
+def staged_sink(algorithm, parameters, name, context, stack, fields, wkb_type, crs,
+                transaction=None):
     """``parameterAsSink`` for an output written in a staging folder, moved into place when
     ``stack`` closes without an error.
 
@@ -281,6 +359,8 @@ def staged_sink(algorithm, parameters, name, context, stack, fields, wkb_type, c
         the sink (which closes its file) before.
     fields, wkb_type, crs
         As for ``parameterAsSink``.
+    transaction : OutputTransaction, optional
+        The run's outputs, moved (or copied into their database) together at its commit.
 
     Returns
     -------
@@ -296,12 +376,12 @@ def staged_sink(algorithm, parameters, name, context, stack, fields, wkb_type, c
     if database_layer is not None:
         database, table, geometry_column = database_layer
         staged = stack.enter_context(staged_database_layer(database, table, geometry_column,
-                                                           name))
+                                                           name, transaction))
         final = f"{database}|layername={table}"
     elif final is None:
         return algorithm.parameterAsSink(parameters, name, context, fields, wkb_type, crs) + (None,)
     else:
-        staged = stack.enter_context(atomic_folder_destination(final, name))
+        staged = stack.enter_context(atomic_folder_destination(final, name, transaction))
     value = parameters.get(name)
     if isinstance(value, QgsProcessingOutputLayerDefinition):
         value = QgsProcessingOutputLayerDefinition(value)  # its project, name and options

@@ -9,12 +9,15 @@ import os
 
 import numpy as np
 import pytest
-from hostile_conditions import file_size_limit
+from hostile_conditions import file_size_limit, unwritable_folder
 
 from colormap_decoder.plugin.engine.errors import EngineError
 from colormap_decoder.plugin.engine.writing import (
+    OutputTransaction,
+    atomic_destination,
     atomic_folder_destination,
     check_geotiff_complete,
+    remove_stale_temporaries,
     write_geotiff,
     write_text,
 )
@@ -177,3 +180,111 @@ def test_a_temporary_name_with_an_impossible_process_id_is_left_alone(tmp_path):
     write_text(str(tmp_path / "report.html"), "<p>written</p>")
     assert (tmp_path / name).read_text() == "the user's"
     assert (tmp_path / "report.html").read_text() == "<p>written</p>"
+
+
+def _visible(folder):
+    """The files of ``folder`` and their contents, temporaries (.partial-…) aside."""
+    return {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".partial-")}
+
+
+def _write_run(transaction, points_folder, raster_folder, between=None):
+    """A run's outputs: a shapefile's three files and a GeoTIFF, in two folders, registered
+    with ``transaction``; ``between()`` is called once they are written, before the commit."""
+    with atomic_folder_destination(str(points_folder / "points.shp"), "OUTPUT_POINTS",
+                                   transaction) as staged:
+        for suffix in (".shp", ".dbf", ".shx"):
+            with open(os.path.splitext(staged)[0] + suffix, "w") as handle:
+                handle.write("new " + suffix)
+    with atomic_destination(str(raster_folder / "decoded.tif"), "OUTPUT", transaction) as temporary:
+        write_geotiff(temporary, [noisy_values(40, 40)], GEOTRANSFORM, "EPSG:32632",
+                      parameter="OUTPUT", atomic=False)
+    if between is not None:
+        between()
+
+
+def _previous_outputs(points_folder, raster_folder):
+    for folder, names in ((points_folder, ("points.shp", "points.dbf", "points.shx")),
+                          (raster_folder, ("decoded.tif",))):
+        folder.mkdir(exist_ok=True)
+        for name in names:
+            (folder / name).write_bytes(b"previous " + name.encode())
+    return _visible(points_folder), _visible(raster_folder)
+
+
+def test_outputs_of_a_transaction_move_together(tmp_path):
+    points, rasters = tmp_path / "points", tmp_path / "rasters"
+    _previous_outputs(points, rasters)
+    with OutputTransaction() as transaction:
+        _write_run(transaction, points, rasters)
+        # Nothing moves before the commit.
+        assert (points / "points.shp").read_bytes() == b"previous points.shp"
+        assert (rasters / "decoded.tif").read_bytes() == b"previous decoded.tif"
+    assert _visible(points) == {"points.shp": b"new .shp", "points.dbf": b"new .dbf",
+                                "points.shx": b"new .shx"}
+    assert (rasters / "decoded.tif").read_bytes()[:2] in (b"II", b"MM")
+    assert not [p for folder in (points, rasters) for p in folder.iterdir()
+                if p.name.startswith(".partial-")]
+
+
+def test_a_move_failing_part_way_puts_the_outputs_already_moved_back(tmp_path):
+    """The shapefile moves first; the raster's folder cannot be written any more when its turn
+    comes (made read-only between the work and the commit): the shapefile's previous files are
+    put back, and no output of the run stays."""
+    import contextlib
+
+    points, rasters = tmp_path / "points", tmp_path / "rasters"
+    before = _previous_outputs(points, rasters)
+    with contextlib.ExitStack() as locked:
+        with pytest.raises(EngineError) as raised:
+            with OutputTransaction() as transaction:
+                _write_run(transaction, points, rasters,
+                           between=lambda: locked.enter_context(unwritable_folder(rasters)))
+        assert (_visible(points), _visible(rasters)) == before
+    message = str(raised.value)
+    assert raised.value.parameter == "OUTPUT"
+    assert message.startswith(f"The output '{rasters / 'decoded.tif'}' could not be moved into "
+                              "place"), message
+    assert "No output was changed" in message
+    assert not [p for p in points.iterdir() if p.name.startswith(".partial-")]
+
+
+def test_a_destination_made_a_folder_before_the_commit_changes_no_output(tmp_path):
+    points, rasters = tmp_path / "points", tmp_path / "rasters"
+    points.mkdir()
+    rasters.mkdir()
+    (points / "points.shp").write_bytes(b"previous")
+
+    def made_a_folder():
+        (rasters / "decoded.tif").mkdir()
+        (rasters / "decoded.tif" / "inside.txt").write_text("the user's")
+
+    with pytest.raises(EngineError) as raised:
+        with OutputTransaction() as transaction:
+            _write_run(transaction, points, rasters, between=made_a_folder)
+    assert raised.value.parameter == "OUTPUT" and "is a folder now" in str(raised.value)
+    assert _visible(points) == {"points.shp": b"previous"}
+    assert (rasters / "decoded.tif" / "inside.txt").read_text() == "the user's"
+    assert not [p for folder in (points, rasters) for p in folder.iterdir()
+                if p.name.startswith(".partial-")]
+
+
+def test_a_commit_killed_between_its_moves_loses_no_previous_output(tmp_path):
+    """A run killed after moving a previous output aside and before moving its new one in:
+    the next run writing there puts the previous output back instead of deleting it."""
+    import subprocess
+    import sys
+
+    from colormap_decoder.plugin.engine import writing
+
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    dead = int(child.stdout)
+    aside = tmp_path / f".partial-{writing._host_mark()}-{dead}-1-abcdefgh"
+    aside.mkdir()
+    (aside / writing.PREVIOUS_MARKER).write_text("")
+    (aside / "decoded.tif").write_bytes(b"previous raster")
+    (aside / "points.gpkg").write_bytes(b"previous points")
+    (tmp_path / "points.gpkg").write_bytes(b"new points")  # its new file had moved in
+    remove_stale_temporaries(str(tmp_path))
+    assert _visible(tmp_path) == {"decoded.tif": b"previous raster", "points.gpkg": b"new points"}
+    assert not aside.exists()

@@ -390,3 +390,110 @@ def test_a_layer_written_into_an_existing_geopackage_is_all_or_nothing(provider,
     # No staging folder or temporary layer is left.
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [database_name] + (["decoded.tif"] if how == "complete" else []))
+
+
+def _geopackage_with_layers(path, layers):
+    """A GeoPackage holding point layers {name: feature count}."""
+    from osgeo import ogr, osr
+
+    crs = osr.SpatialReference()
+    crs.ImportFromEPSG(32632)
+    source = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    for name, count in layers.items():
+        layer = source.CreateLayer(name, crs, ogr.wkbPoint)
+        for index in range(count):
+            feature = ogr.Feature(layer.GetLayerDefn())
+            feature.SetGeometry(ogr.CreateGeometryFromWkt(f"POINT ({600000 + index} 5150000)"))
+            layer.CreateFeature(feature)
+    source = None
+
+
+def _layers(path):
+    from osgeo import ogr
+
+    source = ogr.Open(str(path))
+    found = {source.GetLayer(i).GetName(): source.GetLayer(i).GetFeatureCount()
+             for i in range(source.GetLayerCount())}
+    source = None
+    return found
+
+
+@pytest.mark.parametrize("points", ["file", "geopackage layer"])
+def test_a_commit_failing_part_way_leaves_every_output_as_it_was(provider, tmp_path, figure_copy,
+                                                                 monkeypatch, points):
+    """Every output written; between the work and the commit the raster's folder becomes
+    unwritable (read-only; immutable for root). The point layer, moved or copied into its
+    GeoPackage before the raster's turn, is undone: previous files and layers as they were."""
+    import contextlib
+
+    from hostile_conditions import unwritable_folder
+
+    from colormap_decoder.plugin.engine.writing import OutputTransaction
+
+    rasters, layers = tmp_path / "rasters", tmp_path / "layers"
+    rasters.mkdir()
+    layers.mkdir()
+    previous_outputs(rasters, "decoded.tif", "distance.tif")
+    if points == "file":
+        previous_outputs(layers, "points.gpkg")
+        destination = str(layers / "points.gpkg")
+    else:
+        _geopackage_with_layers(layers / "data.gpkg", {"roads": 3, "points": 2})
+        destination = f"ogr:dbname='{layers / 'data.gpkg'}' table=\"points\" (geom)"
+    before = {p.name: p.read_bytes() for p in layers.iterdir()}
+    values = parameters(rasters, figure=figure_copy, GCPS=str(figure_copy) + ".points",
+                        OUTPUT_DISTANCE=str(rasters / "distance.tif"), OUTPUT_POINTS=destination)
+    commit = OutputTransaction.commit
+    with contextlib.ExitStack() as locked:
+        def commit_into_a_locked_folder(transaction):
+            if any(move[1] == str(rasters / "decoded.tif") for move in transaction._moves):
+                locked.enter_context(unwritable_folder(rasters))
+            return commit(transaction)
+
+        monkeypatch.setattr(OutputTransaction, "commit", commit_into_a_locked_folder)
+        message = refusal("colormapdecoder:decodemap", values)
+        assert sorted(p.name for p in rasters.iterdir()
+                      if not p.name.startswith(".partial-")) == ["decoded.tif", "distance.tif"]
+    assert message.startswith("OUTPUT"), message
+    assert "could not be moved into place" in message and "No output was changed" in message
+    assert "Traceback" not in message
+    # The run's temporaries could not be removed from the locked folder; nothing else changed.
+    for name in ("decoded.tif", "distance.tif"):
+        assert (rasters / name).read_bytes() == b"previous " + name.encode()
+    assert {p.name: p.read_bytes() for p in layers.iterdir()} == before
+    if points == "geopackage layer":
+        assert _layers(layers / "data.gpkg") == {"roads": 3, "points": 2}
+    # Once the folder can be written again, the same run moves everything in.
+    monkeypatch.setattr(OutputTransaction, "commit", commit)
+    result = run("colormapdecoder:decodemap", values)
+    assert (rasters / "decoded.tif").read_bytes()[:2] in (b"II", b"MM")
+    if points == "geopackage layer":
+        found = _layers(layers / "data.gpkg")
+        assert found["roads"] == 3 and found["points"] > 300 and len(found) == 2
+    else:
+        assert result["OUTPUT_POINTS"] == destination
+        assert (layers / "points.gpkg").read_bytes()[:15] == b"SQLite format 3"
+
+
+def test_an_output_made_a_folder_before_the_commit_is_named(provider, tmp_path, figure_copy,
+                                                            monkeypatch):
+    from colormap_decoder.plugin.engine.writing import OutputTransaction
+
+    out = tmp_path / "out"
+    out.mkdir()
+    previous_outputs(out, "decoded.tif", "points.gpkg")
+    values = parameters(out, figure=figure_copy, GCPS=str(figure_copy) + ".points",
+                        OUTPUT_REPORT=str(out / "report.html"))
+    commit = OutputTransaction.commit
+
+    def report_made_a_folder(transaction):
+        # The run's commit (the report's own files are written with commits of their own).
+        if any(move[1] == str(out / "report.html") for move in transaction._moves):
+            (out / "report.html").mkdir()
+        return commit(transaction)
+
+    monkeypatch.setattr(OutputTransaction, "commit", report_made_a_folder)
+    message = refusal("colormapdecoder:decodemap", values)
+    assert message.startswith(f"OUTPUT_REPORT: '{out / 'report.html'}' is a folder now"), message
+    (out / "report.html").rmdir()
+    assert_previous_outputs_only(out, "decoded.tif", "points.gpkg")

@@ -35,6 +35,7 @@ from qgis.core import (
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
+    QgsProcessingUtils,
     QgsRasterLayer,
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QUrl
@@ -530,7 +531,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         times = StageTimes()
         with times("engine imports"):
             # The figure is decoded on the other core meanwhile (figure.read_ahead).
-            ahead = self._read_figure_ahead(parameters)
+            ahead = self._read_figure_ahead(parameters, context)
             from ..engine.pipeline import import_libraries
 
             import_libraries()
@@ -540,16 +541,28 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             if ahead is not None:
                 ahead.discard()
 
-    def _read_figure_ahead(self, parameters):
-        """Start reading INPUT when it is given as a file path (``qgis_process``, scripts) or
-        a layer of one, before any other work (``figure.read_ahead``); None otherwise."""
+    def _read_figure_ahead(self, parameters, context=None):
+        """Start reading INPUT when it is given as a file path (``qgis_process``, scripts), a
+        layer of one, or the id or name of such a layer of the project (the dialog), before any
+        other work (``figure.read_ahead``); None otherwise.
+
+        A layer id is looked up as ``parameterAsRasterLayer`` will look it up, in this thread
+        and without loading anything: only its source's path is read here. The read figure is
+        taken only by a reading of that same file, unchanged (``figure.read_figure``).
+        """
         from ..engine.figure import read_ahead
 
         value = parameters.get(self.INPUT)
         if isinstance(value, QgsRasterLayer):
             value = value.source()
-        if not isinstance(value, str):
+        if not isinstance(value, str) or not value or "\0" in value:
             return None
+        if context is not None and not os.path.isfile(value.split("|")[0]):
+            layer = QgsProcessingUtils.mapLayerFromString(
+                value, context, False, QgsProcessingUtils.LayerHint.Raster)
+            if not isinstance(layer, QgsRasterLayer):
+                return None
+            value = layer.source()
         return read_ahead(value.split("|")[0])
 
     def _process(self, parameters, context, feedback, times):

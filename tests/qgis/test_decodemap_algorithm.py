@@ -359,3 +359,45 @@ def test_stage_times_line_accounts_for_the_whole_run(provider, tmp_path):
     assert names == ["engine imports", "parameters", "prepare", "read", "colour scale",
                      "decode", "native grid", "reduce", "warp", "locate points",
                      "write raster", "write points", "style outputs"], line
+
+
+def test_a_figure_chosen_as_a_project_layer_is_read_ahead(provider, tmp_path, monkeypatch):
+    """The dialog gives INPUT as the id of a layer of the project: its file is read ahead (in
+    a thread of its own while the job starts) as a path's is, the run takes that reading, and
+    the result is the path's. A layer id naming no raster layer starts nothing."""
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject, QgsRasterLayer
+
+    from colormap_decoder.plugin.engine import figure as figure_module
+
+    copy = tmp_path / "figure.png"
+    shutil.copy(FIGURE, copy)
+    layer = QgsRasterLayer(str(copy), "the figure")
+    project = QgsProject()
+    assert project.addMapLayer(layer) is not None
+    started, taken = [], []
+    read_ahead, take = figure_module.read_ahead, figure_module._take_read_ahead
+    monkeypatch.setattr(figure_module, "read_ahead",
+                        lambda path: started.append(path) or read_ahead(path))
+    monkeypatch.setattr(figure_module, "_take_read_ahead",
+                        lambda *args: taken.append(take(*args)) or taken[-1])
+
+    def run(folder, figure):
+        context = QgsProcessingContext()
+        context.setProject(project)
+        return processing.run("colormapdecoder:decodemap", parameters(folder, INPUT=figure),
+                              context=context, feedback=QgsProcessingFeedback())
+
+    by_id = run(tmp_path / "by_id", layer.id())
+    assert started == [str(copy)]
+    assert len(taken) == 1 and taken[0] is not None and taken[0].path == str(copy)
+    by_path = run(tmp_path / "by_path", str(copy))
+    with rasterio.open(by_id["OUTPUT"]) as a, rasterio.open(by_path["OUTPUT"]) as b:
+        assert a.transform == b.transform and np.array_equal(a.read(1), b.read(1))
+    started.clear()
+    from qgis.core import QgsProcessingException
+
+    # The id of no layer: refused as before, nothing read.
+    with pytest.raises(QgsProcessingException):
+        run(tmp_path / "nothing", "no_such_layer_id")
+    assert started == []

@@ -22,6 +22,8 @@ DEBIAN_PACKAGES += imagemagick
 DEBIAN_PACKAGES += python3-venv
 # The linter (ruff, not packaged by Debian 12) comes from PyPI through Debian's pip.
 DEBIAN_PACKAGES += python3-pip
+# A private PostGIS server the PostGIS output's tests start (tests/qgis/test_postgis_output.py).
+DEBIAN_PACKAGES += postgresql-15-postgis-3
 # A single self-contained binary without Python dependencies: installed with --no-deps into
 # /usr/local (where pip puts what root installs), it cannot replace or break a Debian package.
 RUFF_VERSION := 0.8.6

@@ -269,19 +269,21 @@ class OutputTransaction:
             for participant in self._participants:
                 participant.prepare()
                 prepared.append(participant)
-            placed, aside = self._place_files()
+            placed, aside, folders = self._place_files()
             try:
                 for participant in self._participants:
                     participant.commit()
             except BaseException:
                 self._undo(placed, aside)
+                for folder in folders:
+                    shutil.rmtree(folder, ignore_errors=True)
                 raise
         except BaseException:
             for participant in reversed(prepared):
                 with contextlib.suppress(Exception):
                     participant.rollback()
             raise
-        for folder in {os.path.dirname(backup) for _, backup in aside}:
+        for folder in folders:
             shutil.rmtree(folder, ignore_errors=True)
 
     def _place_files(self):
@@ -320,7 +322,7 @@ class OutputTransaction:
                 + (problem or "No output was changed: previous files of these names are as "
                    "they were.") + " Choose a destination you can write to.",
                 parameter=parameter) from error
-        return placed, aside
+        return placed, aside, list(folders.values())
 
     @staticmethod
     def _undo(placed, aside) -> str:

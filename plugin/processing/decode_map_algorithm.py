@@ -755,8 +755,8 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 write_decode_report(stack.enter_context(
                     atomic_folder_destination(report, self.OUTPUT_REPORT, transaction)), result)
                 results[self.OUTPUT_REPORT] = report
-            # Last: a layer on a database server (PostGIS) cannot be staged and is written in
-            # place; every other output is complete by then, so only its own failure remains.
+            # Last (the slowest to undo: a PostGIS layer is a new table of its database, renamed
+            # at the commit).
             with result.times("write points"):
                 results[self.OUTPUT_POINTS] = self._write_points(parameters, context, feedback,
                                                                  result, stack, transaction)
@@ -930,6 +930,23 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                         clusters.grid_col.astype(int).tolist(), clusters.partial.tolist()]
         else:
             columns += [[None] * count] * 3
+        try:
+            self._add_points(sink, fields, columns, points, count, feedback)
+        except BaseException as error:
+            # The traceback's frames hold the sink too: let them go with it.
+            import traceback
+
+            traceback.clear_frames(error.__traceback__)
+            raise
+        finally:
+            # Deleting the sink closes its file or database connection, before the layer is
+            # moved into place with the others, or dropped.
+            del sink
+        check_layer_complete(staged, count, self.OUTPUT_POINTS)
+        return destination
+
+    def _add_points(self, sink, fields, columns, points, count, feedback):
+        """Hand the points to ``sink`` in batches of ``POINT_BATCH``."""
         xs, ys = points.x.tolist(), points.y.tolist()
         batch = []
         for i, attributes in enumerate(zip(*columns)):
@@ -946,7 +963,3 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 batch = []
                 if feedback.isCanceled():
                     raise InterruptedError
-        # Deleting the sink closes its file, which then moves into place with the others.
-        del sink
-        check_layer_complete(staged, count, self.OUTPUT_POINTS)
-        return destination

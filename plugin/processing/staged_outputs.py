@@ -11,8 +11,9 @@ table="points"``, ``spatialite:dbname='…sqlite' table="points"``, which may ad
 an existing database of other layers) is written into a GeoPackage of its own in a staging
 folder too, and copied into the destination in one SQLite transaction once every output is
 complete (:func:`staged_database_layer`): a failure, a cancellation or a killed run leaves the
-destination's layers, that one included, as they were. A layer on a database server
-(``postgres:``) is written in place, last.
+destination's layers, that one included, as they were. A layer on a PostGIS server
+(``postgres:``, ``postgis:``) is written to a new table of that database and takes the
+destination table's place at the end, in one SQL transaction (:class:`_ServerTable`).
 """
 import contextlib
 import os
@@ -342,6 +343,104 @@ def _copy_features(source_layer, target, name, geometry_column):
         raise RuntimeError(f"{copied} of {source_layer.GetFeatureCount()} features copied")
 
 
+#: Providers of layers on a database server, written to a new table renamed at the end.
+SERVER_PROVIDERS = {"postgres": "postgres", "postgis": "postgres"}
+#: PostgreSQL cuts longer identifiers (in bytes): a staged table's name must fit.
+MAX_IDENTIFIER_BYTES = 63
+
+
+def server_table_destination(algorithm, parameters, name, context):
+    """The provider prefix and data source of an output written as a table of a PostGIS
+    database (``postgres:dbname='maps' host=… table="public"."points" (geom)``, or
+    ``postgis:…``), or None."""
+    value = (algorithm.parameterAsOutputLayer(parameters, name, context) or "").strip()
+    prefix, _, source = value.partition(":")
+    if prefix.lower() not in SERVER_PROVIDERS or not source:
+        return None
+    uri = QgsDataSourceUri(source)
+    if not uri.table() or not uri.database() and not uri.service():
+        return None  # QGIS's own sink explains what is missing
+    return prefix, uri
+
+
+def _quoted(identifier):
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _staged_table_name(table):
+    """A new table's name beside ``table``: its start, "_partial_" and 8 random hex digits,
+    within PostgreSQL's identifier length."""
+    import uuid
+
+    suffix = f"_partial_{uuid.uuid4().hex[:8]}"
+    start = table.encode("utf-8")[:MAX_IDENTIFIER_BYTES - len(suffix)].decode("utf-8", "ignore")
+    return start + suffix
+
+
+class _ServerTable:
+    """A layer written to a new table of its PostGIS database (``staged``) and renamed to the
+    destination's table at the commit of an :class:`~..engine.writing.OutputTransaction`: the
+    previous table dropped and the new one renamed in one SQL transaction, which the server
+    rolls back whole if any part fails (a view that depends on the previous table, no
+    permission). Until then the destination's table is untouched; a failure, a cancellation or
+    a failed move of the run's files drops the new table."""
+
+    def __init__(self, uri, staged, parameter):
+        self.uri, self.staged, self.parameter = uri, staged, parameter
+        self.schema = uri.schema() or "public"
+        self.committed = False
+
+    def _execute(self, sql):
+        metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+        try:
+            connection = metadata.createConnection(self.uri.connectionInfo(False), {})
+            connection.executeSql(sql)
+        except Exception as error:  # noqa: BLE001 - QGIS 3.22 raises a bare QgsException
+            # "SQL error: <the statement> returned 0 [ERROR:  what the server said]"
+            said = str(error).rpartition("[ERROR:")[2].strip(" ]\n") or str(error).strip()
+            # The server's hints are for its own users (DROP ... CASCADE): not repeated here.
+            said = "; ".join(line.strip() for line in said.splitlines()
+                             if line.strip() and not line.lstrip().startswith("HINT:"))
+            raise RuntimeError(said or "no answer from the server") from None
+
+    def prepare(self):
+        pass
+
+    def commit(self):
+        table = f"{_quoted(self.schema)}.{_quoted(self.uri.table())}"
+        try:
+            # One statement string: the server runs it as one transaction.
+            self._execute(f"DROP TABLE IF EXISTS {table}; ALTER TABLE "
+                          f"{_quoted(self.schema)}.{_quoted(self.staged)} RENAME TO "
+                          f"{_quoted(self.uri.table())}")
+        except RuntimeError as error:
+            raise _error("{}: the point layer could not take the place of the table {} ({}). "
+                         "The table was left as it was; remove what depends on it (a view) or "
+                         "choose another table.", self.parameter, table, error) from None
+        self.committed = True
+
+    def rollback(self):
+        self.drop_staged()
+
+    def drop_staged(self):
+        if not self.committed:
+            with contextlib.suppress(RuntimeError):
+                self._execute(f"DROP TABLE IF EXISTS {_quoted(self.schema)}."
+                              f"{_quoted(self.staged)}")
+
+
+def staged_server_table(uri, parameter, transaction):
+    """The data source of a new table to write a layer into instead of ``uri``'s, renamed to
+    ``uri``'s table when ``transaction`` commits (see :class:`_ServerTable`)."""
+    staged_uri = QgsDataSourceUri(uri)
+    staged = _staged_table_name(uri.table())
+    staged_uri.setTable(staged)
+    table = _ServerTable(uri, staged, parameter)
+    transaction.on_finish(table.drop_staged)
+    transaction.join(table)
+    return staged_uri
+
+
 def staged_sink(algorithm, parameters, name, context, stack, fields, wkb_type, crs,
                 transaction=None):
     """``parameterAsSink`` for an output written in a staging folder, moved into place when
@@ -369,11 +468,18 @@ def staged_sink(algorithm, parameters, name, context, stack, fields, wkb_type, c
         layer QGIS loads at the end is registered under it. ``staged`` is the layer as written
         (for :func:`check_layer_complete`), None when it is not a file.
     """
-    from ..engine.writing import atomic_folder_destination
+    from ..engine.writing import OutputTransaction, atomic_folder_destination
 
     database_layer = database_layer_destination(algorithm, parameters, name, context)
+    server_table = server_table_destination(algorithm, parameters, name, context)
     final = file_destination(algorithm, parameters, name, context)
-    if database_layer is not None:
+    if server_table is not None:
+        prefix, uri = server_table
+        if transaction is None:
+            transaction = stack.enter_context(OutputTransaction())
+        staged = f"{prefix}:{staged_server_table(uri, name, transaction).uri(False)}"
+        final = algorithm.parameterAsOutputLayer(parameters, name, context)
+    elif database_layer is not None:
         database, table, geometry_column = database_layer
         staged = stack.enter_context(staged_database_layer(database, table, geometry_column,
                                                            name, transaction))
@@ -390,7 +496,7 @@ def staged_sink(algorithm, parameters, name, context, stack, fields, wkb_type, c
         value = staged
     sink, written = algorithm.parameterAsSink(dict(parameters, **{name: value}), name, context,
                                               fields, wkb_type, crs)
-    if database_layer is not None:
+    if database_layer is not None or server_table is not None:
         destination = final
     else:
         # QGIS may add an extension ('points.xyz' -> 'points.xyz.gpkg') or a layer name.
@@ -403,6 +509,8 @@ def staged_sink(algorithm, parameters, name, context, stack, fields, wkb_type, c
         layers = context.layersToLoadOnCompletion()
         layers[destination] = layers.pop(written)
         context.setLayersToLoadOnCompletion(layers)
+    if server_table is not None:
+        return sink, destination, staged
     return sink, destination, written or staged
 
 
@@ -429,7 +537,11 @@ def check_layer_complete(staged, expected_features, parameter):
 
     if staged is None:
         return
-    layer = QgsVectorLayer(staged, "written", "ogr")
+    prefix, _, source = staged.partition(":")
+    if prefix.lower() in SERVER_PROVIDERS:
+        layer = QgsVectorLayer(source, "written", SERVER_PROVIDERS[prefix.lower()])
+    else:
+        layer = QgsVectorLayer(staged, "written", "ogr")
     found = layer.featureCount() if layer.isValid() else -1
     del layer  # closes the file before it is moved
     if found != expected_features:

@@ -408,7 +408,7 @@ def _geopackage_with_layers(path, layers):
     source = None
 
 
-def _layers(path):
+def _layer_counts(path):
     from osgeo import ogr
 
     source = ogr.Open(str(path))
@@ -462,13 +462,13 @@ def test_a_commit_failing_part_way_leaves_every_output_as_it_was(provider, tmp_p
         assert (rasters / name).read_bytes() == b"previous " + name.encode()
     assert {p.name: p.read_bytes() for p in layers.iterdir()} == before
     if points == "geopackage layer":
-        assert _layers(layers / "data.gpkg") == {"roads": 3, "points": 2}
+        assert _layer_counts(layers / "data.gpkg") == {"roads": 3, "points": 2}
     # Once the folder can be written again, the same run moves everything in.
     monkeypatch.setattr(OutputTransaction, "commit", commit)
     result = run("colormapdecoder:decodemap", values)
     assert (rasters / "decoded.tif").read_bytes()[:2] in (b"II", b"MM")
     if points == "geopackage layer":
-        found = _layers(layers / "data.gpkg")
+        found = _layer_counts(layers / "data.gpkg")
         assert found["roads"] == 3 and found["points"] > 300 and len(found) == 2
     else:
         assert result["OUTPUT_POINTS"] == destination

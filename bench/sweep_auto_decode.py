@@ -23,7 +23,10 @@ Each is decoded as ``decodemap`` with only INPUT and GCP_CRS (``pipeline.decode_
 * **frame px / bar px**: largest difference of a detected box edge from the renderer's, pixels;
 * **range %**: largest difference of VMIN or VMAX from the bar's true ends, % of the range;
 * **GCP px**: largest distance, over a 5 × 5 lattice of points in the frame, between where the
-  decode's pixel → map transform puts a point and where the renderer's transform puts it, pixels;
+  decode's pixel → map transform puts a point and where the renderer's transform puts it, in the
+  figure's pixels; **gcp op**: the same distance in the output GeoTIFF's pixels (issue 17's
+  "within 1 output pixel"), both positions placed on the output grid; **op/px**: figure pixels
+  an output pixel spans (1 at the figure's resolution, more on a native grid of cells);
 * **right %**: share of the true data pixels (every 2nd figure pixel inside the frame, at least
   2 px from it, where the grid has a value) whose value, read from the output raster at the
   pixel's true map position, lies within 1 % of the range of the truth (discrete bars: the
@@ -774,6 +777,29 @@ def score(truth, result):
     tx, ty = convert(transformer(georeference.source_crs, truth.crs), mx, my)
     back_x, back_y = truth.map_to_pixel(tx, ty)
     row["gcp_px"] = float(np.nanmax(np.hypot(back_x - px.ravel(), back_y - py.ravel())))
+    # The same error in the output GeoTIFF's pixels (issue 17's "1 output pixel"): the decoded
+    # and the true map positions of each lattice point, both in the output grid's columns and
+    # rows. A native-grid output (one pixel a drawn cell) has pixels coarser than the figure's.
+    true_x, true_y = convert(transformer(truth.crs, georeference.target_crs),
+                             *truth.pixel_to_map(px.ravel(), py.ravel()))
+    decoded_x, decoded_y = convert(transformer(georeference.source_crs, georeference.target_crs),
+                                   mx, my)
+    out = result.grid.geotransform
+    out_det = out[1] * out[5] - out[2] * out[4]
+
+    def output_cell(x, y):
+        return (((x - out[0]) * out[5] - (y - out[3]) * out[2]) / out_det,
+                ((y - out[3]) * out[1] - (x - out[0]) * out[4]) / out_det)
+
+    (c0, r0), (c1, r1) = output_cell(true_x, true_y), output_cell(decoded_x, decoded_y)
+    row["gcp_out_px"] = float(np.nanmax(np.hypot(c1 - c0, r1 - r0)))
+    # Figure pixels an output pixel spans along the frame's top edge (1 when the output keeps
+    # the figure's resolution; a native grid's cell is several).
+    edge_x, edge_y = convert(transformer(truth.crs, georeference.target_crs),
+                             *truth.pixel_to_map(np.array([left, right]), np.array([top, top])))
+    edge_col, edge_row = output_cell(edge_x, edge_y)
+    row["out_px_size"] = float((right - left) / max(np.hypot(np.diff(edge_col)[0],
+                                                             np.diff(edge_row)[0]), 1e-9))
     # Every 2nd figure pixel inside the frame, 2 px in: its true value against the output's.
     # The truth is taken at the pixel's centre and up to a pixel either way along x and y: a
     # renderer's resampling places a steep grid's values within that (matplotlib stretches an
@@ -915,7 +941,7 @@ def main():
     grids = load_grids()
     rows = []
     header = (f"{'seed':>4} {'#':>2} {'outcome':<16} {'frame':>6} {'bar':>6} {'range%':>7} "
-              f"{'gcp px':>7} {'right%':>7} {'s':>5}  figure")
+              f"{'gcp px':>7} {'gcp op':>7} {'op/px':>5} {'right%':>7} {'s':>5}  figure")
     print(header)
     for seed in args.seed:
         rng = np.random.default_rng(seed)
@@ -938,8 +964,9 @@ def main():
                 value = row.get(key)
                 return f"{value:>{width}.{digits}f}" if isinstance(value, float) else f"{'-':>{width}}"
 
-            print(f"{seed:>4} {index:>2} {row['outcome']:<16} {number('frame_px', 6)} "
-                  f"{number('bar_px', 6)} {number('range_pct', 7, 2)} {number('gcp_px', 7)} "
+            print(f"{seed:>4} {index:>2} {row['outcome']:<16} {number('frame_px', 6, 2)} "
+                  f"{number('bar_px', 6)} {number('range_pct', 7, 2)} {number('gcp_px', 7, 2)} "
+                  f"{number('gcp_out_px', 7, 2)} {number('out_px_size', 5)} "
                   f"{number('right_pct', 7)} {row['seconds']:>5.0f}  {row['what']}", flush=True)
             if row.get("message"):
                 print(f"{'':>8}{row['message'][:230]}")

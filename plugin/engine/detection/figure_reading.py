@@ -666,15 +666,8 @@ class _Reader:
         # (text is centred on its box, descent included).
         _attach_grid_lines(labels, lines + self.layout.snap_offset,
                            max(2.0, 0.6 * self.text_height), self.text_height)
-        placed = [label for label in labels if label.tick_position is not None]
-        used = np.unique([label.tick_position for label in placed])
-        if self.layout.snap_offset == 0.0 and used.size and \
-                np.mean(np.abs(used % 1.0 - 0.5) < 0.15) >= 0.5:
-            # Most of the labels' lines one crisp pixel (JPEG blurs some): snapped to the
-            # pixel grid by the renderer (Agg, half a pixel late on average, see
-            # layout.Layout.snap_offset) even where the frame is not.
-            for label in placed:
-                label.tick_position -= 0.5
+        if self.layout.snap_offset == 0.0:
+            _unsnap_grid_lines(labels)
         _place_by_the_others(labels)
         reading.fit = _on_one_step(labels, fit_ticks(labels))
         if axis == "y":
@@ -827,6 +820,10 @@ class _Reader:
                 # The lines disagree on where text sits on them: not all of them are lines.
                 for label, (tick, tick_only) in zip(labels, before):
                     label.tick_position, label.tick_only = tick, tick_only
+            elif offsets and self.layout.snap_offset == 0.0:
+                _unsnap_grid_lines([label for label, (tick, _) in zip(labels, before)
+                                    if label.tick_position is not None
+                                    and label.tick_position != tick])
             _place_by_the_others(labels)
         if not snapped:
             weigh_marks_and_labels(labels, allow_log)
@@ -1042,16 +1039,24 @@ def _cylindrical_fit(labels, linear):
     def score(fit):
         return (len(fit.kept), -fit.rmse_px) if fit is not None else (0, 0.0)
 
+    def told_apart(challenger, holder):
+        # More labels kept, or as many fitted clearly closer (the same bar as a projection
+        # against evenly spaced degrees): within the pixel grid's noise the earlier candidate
+        # stays. Mercator on the ellipsoid (GMT -JM, cartopy's Mercator, EPSG:3395) and on
+        # the sphere (web maps) differ by a few tenths of a pixel at the labels, yet by up to
+        # a pixel where the frame's corners are extrapolated: a tie must not go to the sphere
+        # by noise.
+        return challenger[0] > holder[0] or (
+            challenger[0] == holder[0] and -challenger[1] <= PROJECTION_RMS_SHARE * -holder[1])
+
     # Scored before the projections are tried: each fit re-marks the labels' ``kept``.
     linear_score = score(linear)
     best, best_score = None, None
     for projection in CYLINDRICAL:
         fit = fit_ticks(labels, projection=projection)
-        if fit is not None and (best is None or score(fit) > best_score):
+        if fit is not None and (best is None or told_apart(score(fit), best_score)):
             best, best_score = projection, score(fit)
-    wins = best is not None and (
-        best_score[0] > linear_score[0] or
-        (best_score[0] == linear_score[0] and -best_score[1] <= PROJECTION_RMS_SHARE * -linear_score[1]))
+    wins = best is not None and told_apart(best_score, linear_score)
     # Leave the winner's inliers marked.
     return fit_ticks(labels, projection=best) if wins else fit_ticks(labels)
 
@@ -1450,6 +1455,45 @@ def _attach_grid_lines(labels, lines, tolerance, text_height):
                 abs(label.tick_position - expected) > near:
             # Its own line was not found: placed by the others (_place_by_the_others).
             label.tick_position = None
+
+
+#: Grid lines placing labels are taken as snapped to the pixel grid by Agg (matplotlib,
+#: cartopy) when at least this share of them, and two or more, are one crisp pixel: their
+#: centres within :data:`SNAPPED_LINE_PHASE_PX` of a pixel's centre (a crisp line's contrast
+#: centroid is a pixel's centre to the hundredth; JPEG moves some of them off it). Anti-
+#: aliased lines drawn where they were meant (QGIS) lie at any phase: two of three pass by
+#: chance 3 % of the time.
+SNAPPED_LINE_SHARE = 0.5
+SNAPPED_LINE_PHASE_PX = 0.05
+
+
+def _unsnap_grid_lines(labels) -> bool:
+    """Labels placed by grid lines that Agg snapped moved back to where the lines were meant.
+
+    Agg draws a crisp line of odd width at ``floor(x + 0.5) + 0.5`` (image coordinates, rows
+    down): a pixel's centre, 0 to 1 px after the line's true position ``x``, half a pixel late
+    on average (cartopy's 0.6 pt grid lines at 100-170 dpi, matplotlib's grid over a map). Half
+    a pixel is taken off when the lines look so (:data:`SNAPPED_LINE_SHARE`); lines of even
+    width sit on pixel edges, unbiased, and are left alone, as are anti-aliased ones.
+
+    Parameters
+    ----------
+    labels : list of TickLabel
+        Labels whose ``tick_position`` is a grid line's centre (the others are ignored).
+
+    Returns
+    -------
+    bool
+        Whether the positions were moved.
+    """
+    placed = [label for label in labels if label.tick_position is not None]
+    used = np.unique([label.tick_position for label in placed])
+    centred = np.abs(used % 1.0 - 0.5) <= SNAPPED_LINE_PHASE_PX
+    if centred.sum() < 2 or centred.mean() < SNAPPED_LINE_SHARE:
+        return False
+    for label in placed:
+        label.tick_position -= 0.5
+    return True
 
 
 def _place_by_the_others(labels):

@@ -70,7 +70,8 @@ class Cylindrical:
 
 
 #: The cylindrical projections maps are commonly drawn in (GMT -JM/-JJ/-JY, cartopy's
-#: Mercator/Miller/LambertCylindrical, web maps).
+#: Mercator/Miller/LambertCylindrical, web maps), most common first: a later one is taken
+#: only when its fit is told apart from an earlier one's (figure_reading._cylindrical_fit).
 CYLINDRICAL = (Cylindrical("Mercator", "mercator"),
                Cylindrical("Pseudo-Mercator (spherical, web maps)", "pseudo-mercator"),
                Cylindrical("Miller cylindrical", "miller"),

@@ -217,6 +217,28 @@ MATPLOTLIB_VARIANTS = {
         dict(cmap="PuOr", outline=False, extend="max", reversed_bar=True, dpi=72), 3),
     "vertical, high end at the bottom, no outline, extend both (coolwarm), 72 dpi": (
         dict(cmap="coolwarm", outline=False, extend="both", reversed_bar=True, dpi=72), 3),
+    # A pale end that ends in a sharp step through a JPEG: YlGnBu's pale yellow falls from 40
+    # to 9 to 1 (the page) over two slices; the step is seen with the page's slice (the slow
+    # trend before it was extrapolated 13 px into the page, range 1.6 % off).
+    "horizontal, pale low end (YlGnBu) at the right, no outline, labels on top, 150 dpi, JPEG": (
+        dict(cmap="YlGnBu", horizontal=True, outline=False, reversed_bar=True,
+             labels_on_far_side=True, dpi=150, jpeg_quality=85), 14),
+    # A pale end that is not the page's colour (Blues' (247, 251, 255)): the page seen right
+    # after it contradicts a fade, and the end is the step (a fade was extrapolated 20 px
+    # into the page, range 3 % off).
+    "vertical, near-white low end (Blues) at the top, no outline, extend max, 150 dpi, JPEG": (
+        dict(cmap="Blues", outline=False, extend="max", reversed_bar=True, dpi=150,
+             jpeg_quality=85), 14),
+    # A tick mark at the bar's end widens the slices there, and a few pixels past the
+    # triangle's tip (a JPEG's block) tilted the fit of its sides: the fit ends where the
+    # triangle's width first falls below a fifth of the bar's (base 2.6 px out, range 0.69 %).
+    "horizontal, no outline, extend min (Spectral), high end at the left, 72 dpi, JPEG": (
+        dict(cmap="Spectral", horizontal=True, outline=False, extend="min", reversed_bar=True,
+             dpi=72, jpeg_quality=85), 14),
+    # An outlined triangle's tip: its outlines meet and stay 3 px wide for 8 slices past the
+    # fill, which put the fitted base 4 px inside the bar (2.1 px off after the labels).
+    "horizontal, outline, extend max (coolwarm), 150 dpi, JPEG quality 60": (
+        dict(cmap="coolwarm", horizontal=True, extend="max", dpi=150, jpeg_quality=60), 20),
 }
 
 @pytest.mark.parametrize("name", list(MATPLOTLIB_VARIANTS))
@@ -421,6 +443,47 @@ def test_gmt_psscale_variants(tmp_path, shared_data, name, page_height, scale_po
     reading = read_figure_face(rgb, layout, want_axes=False).colorbar
     assert_range_close(reading, 0.0, 1500.0)
     assert reading.flip == ("+r" in scale_position)
+
+
+@pytest.mark.parametrize("triangles, dpi, jpeg_quality", [
+    # batlow's pale pink high end (contrast ~65 to the page, paling towards it), a white seam
+    # and a foreground triangle above it, no frame: a line fitted to those slices' flat
+    # contrasts "faded" into the page 200 px above the bar, off the image (no bar found).
+    ("+ef", 150, 85),
+    # Both triangles (the low one dark navy like the bar's end): no bar found either.
+    ("+e", 150, 85),
+    ("+ef", 100, None),
+])
+def test_gmt_bar_with_a_pale_end_and_no_frame(tmp_path, shared_data, triangles, dpi,
+                                              jpeg_quality):
+    """GMT psscale with batlow, no frame (a fully transparent frame pen): the bar's pale end
+    is a colour of its own, not a fade into the page; box and range against GMT's -D
+    geometry."""
+    grid_path = shared_data / "gmtserver_Kilauea.utm.nc"
+    run_gmt(tmp_path,
+            "gmt makecpt -Cbatlow -T0/1500 > bar.cpt",
+            "gmt set PS_MEDIA 8.5ix7.5i",
+            f"gmt grdimage {grid_path} -R254340/280020/2129880/2153640 -JX6i/5.5i -Cbar.cpt "
+            "-X1i -Y1i -P -Baf -BWSne -K > fig.ps",
+            f"gmt psscale -Cbar.cpt -Dx6.4i/0i+w5.5i/0.3i{triangles} -Bxaf -O "
+            "--MAP_FRAME_PEN=0p,white@100 >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{dpi}")
+    path = tmp_path / "fig.png"
+    if jpeg_quality:
+        from PIL import Image
+
+        Image.open(path).convert("RGB").save(tmp_path / "fig.jpg", quality=jpeg_quality)
+        path = tmp_path / "fig.jpg"
+    rgb = read_figure(str(path)).rgb
+    layout = detect_layout(rgb)
+    assert layout.colorbar is not None, "no colorbar found"
+    # The bar: 7.4-7.7 in from the page's left, 1-6.5 in from its top.
+    assert_box_close(layout.colorbar.box, (7.4 * dpi, 1.0 * dpi, 7.7 * dpi, 6.5 * dpi))
+    assert layout.other_colorbars == []
+    assert layout.colorbar.extensions[0] is not None, "the foreground triangle was not seen"
+    reading = read_figure_face(rgb, layout, want_axes=False).colorbar
+    assert_range_close(reading, 0.0, 1500.0)
+    assert not reading.flip
 
 
 def test_out_of_range_colours_are_named_not_decoded(tmp_path):

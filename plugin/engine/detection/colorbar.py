@@ -943,13 +943,22 @@ def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0
         contrasts = trend[-own:]
         limit = int(max_share * length)
         row = edge
+        # The first slice beyond that is the page's colour (within ``min_contrast``): where a
+        # sharp end's blurred edge lands, which the step test needs to see (YlGnBu's pale end
+        # at 150 dpi through a JPEG falls 40 -> 9 -> 1 over two slices: without the page's
+        # slice no fall to a fifth was seen, and the slow trend before it was extrapolated
+        # 13 px into the page).
+        page_slice = None
         while True:
             nxt = row + direction
             if not 0 <= nxt < n_slices or abs(nxt - edge) > limit:
                 break
             colour, one_colour = _slice_colour(image, nxt, start, end)
             contrast = np.abs(colour - page).sum()
-            if contrast < min_contrast or not one_colour or \
+            if contrast < min_contrast:
+                page_slice = (nxt, contrast)
+                break
+            if not one_colour or \
                     not _full_width(image, nxt, start, end, page, contrast) or \
                     np.abs(colour - previous).sum() > STRIP_SMOOTH_STEP or \
                     contrast > min(contrasts[own - 1:]) + STRIP_PAGE_CONTRAST:
@@ -959,8 +968,12 @@ def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0
             previous, row = colour, nxt
         if row == edge:
             continue
+        if page_slice is not None:
+            step = _blurred_step(np.array(rows + [page_slice[0]], float),
+                                 np.array(contrasts + [page_slice[1]]), own, min_contrast)
+        else:
+            step = _blurred_step(np.array(rows, float), np.array(contrasts), own, min_contrast)
         rows, contrasts = np.array(rows, float), np.array(contrasts)
-        step = _blurred_step(rows, contrasts, own, min_contrast)
         if step is not None:
             # An end unlike the page, its edge blurred (a JPEG's chroma, anti-aliasing) into
             # a short fall that only looks like a fade: the edge is half way down.
@@ -969,6 +982,13 @@ def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0
             # The fit on the pale stretch only (its colours run on one segment of the
             # colormap).
             pale = contrasts <= 2 * STRIP_PAGE_CONTRAST + min_contrast
+            if not pale[-1]:
+                # The slices followed never came near the page's colour: no fade into it to
+                # extrapolate (batlow's pale pink end, a seam and a triangle beyond it: a line
+                # fitted to their flat, noisy contrasts reached the page 200 px away, off the
+                # image). The slices followed are the bar's, as for any fit refused below.
+                bounds[index] = row
+                continue
             if pale.sum() < 4:
                 pale[:] = True
             slope, intercept = np.polyfit(rows[pale], contrasts[pale], 1)
@@ -980,9 +1000,21 @@ def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0
             # where the line is within the least contrast followed and the fit's noise (a
             # JPEG flattens the palest colours into the page's) of the page.
             noise = np.std(contrasts[pale] - (slope * rows[pale] + intercept))
-            reach = abs(crossing - row)
-            if (crossing - row) * direction < 0 or \
-                    reach > max(3.0, 2 * (min_contrast + 2 * noise) / abs(slope) + 1):
+            if page_slice is not None and slope * page_slice[0] + intercept > \
+                    page_slice[1] + min_contrast + 2 * noise:
+                # The page is seen where the fade would still show colour (above the least
+                # contrast followed and the fit's noise): the colormap's end is pale but not
+                # the page's colour (Blues' (247, 251, 255), 12 levels from white), and it
+                # ends there in a step, not a fade (the line through its pale stretch reached
+                # the page 20 px farther, range 3 % off). The end is where the contrast falls
+                # below half its last level.
+                step = _last_fall(np.array(list(rows) + [page_slice[0]], float),
+                                  np.array(list(contrasts) + [page_slice[1]]))
+                crossing = step
+            elif (crossing - row) * direction < 0 or not 0 <= crossing <= n_slices or \
+                    abs(crossing - edge) > limit or \
+                    abs(crossing - row) > max(3.0, 2 * (min_contrast + 2 * noise) / abs(slope)
+                                              + 1):
                 bounds[index] = row
                 continue
         # Slice k covers k..k+1 and is measured at its centre k + 0.5: the bar's end (a pixel
@@ -990,6 +1022,18 @@ def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0
         bounds[index] = int(round(crossing - 0.5)) if direction > 0 else int(round(crossing + 0.5))
         faded[index] = step is None
     return bounds[0], bounds[1], tuple(faded)
+
+
+def _last_fall(rows, contrasts, last=4):
+    """Where the contrasts (to the page) of the slices ``rows`` last fall below half the level
+    of the ``last`` slices before the final one (slice index, measured at slice centres)."""
+    level = float(np.median(contrasts[-1 - last:-1]))
+    half = 0.5 * level
+    for k in range(len(contrasts) - 2, -1, -1):
+        if contrasts[k] >= half > contrasts[k + 1]:
+            share = (contrasts[k] - half) / (contrasts[k] - contrasts[k + 1])
+            return float(rows[k] + share * (rows[k + 1] - rows[k]))
+    return float(rows[-1])
 
 
 #: Pixels over which a renderer's anti-aliasing and a JPEG's chroma blur an edge between a
@@ -1404,6 +1448,15 @@ def _triangle_base(widths, width, back):
         # It stops before narrowing to a tip: a pale end cut off by the page's colour (hot's
         # white end through a strong JPEG), not a triangle.
         return None
+    # The tip is left out of the fit: there the sides' outlines or anti-aliasing meet, and
+    # the widths stop narrowing a few pixels wide (matplotlib's outlined triangle at 150 dpi
+    # through a JPEG keeps 3 px for 8 slices past its tip, which tilted the fit and put the
+    # base 4 px inside the bar): the fit ends where the width first falls below a fifth of
+    # the bar's.
+    tip = np.flatnonzero(widths[first_narrow:] < 0.2 * width)
+    body = inner[inner < first_narrow + tip[0]] if tip.size else inner
+    if body.size >= max(3, 0.25 * width):
+        inner = body
     slope, intercept = np.polyfit(inner, widths[inner], 1)
     residuals = np.abs(slope * inner + intercept - widths[inner])
     if np.median(residuals) > 1.5:

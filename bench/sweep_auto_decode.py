@@ -3,7 +3,14 @@
 Run by hand (never by the tests; a figure takes 5-30 s on a shared machine):
 
     /usr/bin/python3 bench/sweep_auto_decode.py --seed 1 --count 8 [--only RENDERER | --subset RENDERER]
-        [--keep FOLDER] [--json results.json] [--code OTHER_CHECKOUT] [--verbose]
+        [--wide [--wider]] [--keep FOLDER [--reuse]] [--pick SEED:INDEX ...]
+        [--json results.json] [--code OTHER_CHECKOUT] [--verbose]
+
+``--wide`` draws looks the first sweep never drew (style sheets, fonts, 72-600 dpi, JPEG q50-95,
+other label formats, GMT's other projections); ``--wider`` adds publication looks on top (bold
+or large text, degree-minute labels, the figure cropped tight round its ink), from draws of
+their own (a seed's ``--wide`` figures stay the same). ``--keep`` keeps each figure with its
+truth; ``--reuse --pick 31:4`` decodes one of them again without drawing it.
 
 Each figure is drawn from a real grid (``../shared/data``, matplotlib's sample data) over a random
 sub-region, by a random renderer: matplotlib ``imshow`` (nearest or bilinear), ``pcolormesh`` or
@@ -44,6 +51,7 @@ Each is decoded as ``decodemap`` with only INPUT and GCP_CRS (``pipeline.decode_
 import argparse
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -84,8 +92,29 @@ class Wide:
     """The ``--wide`` draws, from their own generator (seeded by the figure's seed and index)
     so that the figures of a sweep without ``--wide`` stay what they were."""
 
-    def __init__(self, seed, index):
+    def __init__(self, seed, index, wider=False):
         self.rng = np.random.default_rng([seed, index, 17])
+        # ``--wider``: publication looks drawn from a generator of their own, so that the
+        # ``--wide`` figures of a seed stay what they were.
+        self.wider = np.random.default_rng([seed, index, 18]) if wider else None
+
+    def publication(self):
+        """``--wider`` looks of published figures (all off without it): bold text, large text
+        (16-20 pt), degree-minute labels (45°30′N), the figure cropped tight round its ink
+        (``savefig(bbox_inches="tight")``'s look: labels a tenth of an inch from the edge)."""
+        if self.wider is None:
+            return {"bold": False, "large": None, "dms": False, "tight": False}
+        rng = self.wider
+        return {"bold": bool(rng.random() < 0.3),
+                "large": float(rng.choice([16, 18, 20])) if rng.random() < 0.3 else None,
+                "dms": bool(rng.random() < 0.4), "tight": bool(rng.random() < 0.5)}
+
+    @staticmethod
+    def describe(publication):
+        return "".join([" bold" if publication["bold"] else "",
+                        f" large{publication['large']:g}pt" if publication["large"] else "",
+                        " dms" if publication["dms"] else "",
+                        " tight" if publication["tight"] else ""])
 
     def look(self, size, dpi, jpeg):
         """dpi 72-600 (the figure shrunk to stay under 6 MP at high dpi), JPEG q50-95."""
@@ -251,20 +280,39 @@ def value_range(rng, values, levels_wanted):
     return float(low), float(high), None
 
 
-def save(figure, path, dpi, jpeg_quality):
-    """Save a matplotlib figure as PNG, or as JPEG of that quality."""
+def save(figure, path, dpi, jpeg_quality, tight=False):
+    """Save a matplotlib figure as PNG, or as JPEG of that quality. With ``tight``, cropped to
+    its ink with a tenth of an inch around (whole pixels, so that the truth's boxes move by
+    whole pixels): returns the path and the crop's (left, top) offset, pixels."""
     import matplotlib.pyplot as plt
 
     figure.savefig(path, dpi=dpi)
     plt.close(figure)
+    offset = (0, 0)
+    if tight:
+        from PIL import Image
+
+        image = np.asarray(Image.open(path).convert("RGB"))
+        ink = np.any(image != image[0, 0], axis=2)
+        rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        pad = int(round(0.1 * dpi))
+        top, bottom = max(int(rows[0]) - pad, 0), min(int(rows[-1]) + 1 + pad, image.shape[0])
+        left, right = max(int(cols[0]) - pad, 0), min(int(cols[-1]) + 1 + pad, image.shape[1])
+        Image.fromarray(image[top:bottom, left:right]).save(path)
+        offset = (left, top)
     if jpeg_quality:
         from PIL import Image
 
         jpeg = str(Path(path).with_suffix(".jpg"))
         Image.open(path).convert("RGB").save(jpeg, quality=int(jpeg_quality))
         os.remove(path)
-        return jpeg
-    return str(path)
+        return (jpeg, offset) if tight else jpeg
+    return (str(path), offset) if tight else str(path)
+
+
+def shifted(box, offset):
+    """A (left, top, right, bottom) box moved by a crop's (left, top) offset."""
+    return (box[0] - offset[0], box[1] - offset[1], box[2] - offset[0], box[3] - offset[1])
 
 
 def choose_look(rng):
@@ -301,17 +349,22 @@ def render_matplotlib(rng, grids, folder, index):
     if EXTRA is not None:
         size, dpi, jpeg = EXTRA.look(size, dpi, jpeg)
         style, font, font_size = EXTRA.mpl_style()
-        look = f" {style} {font.replace(' ', '')} {font_size:g}pt"
-        with plt.style.context(style), matplotlib.rc_context({"font.family": font,
-                                                              "font.size": font_size}):
+        publication = EXTRA.publication()
+        rc = {"font.family": font, "font.size": publication["large"] or font_size}
+        if publication["bold"]:
+            rc.update({"font.weight": "bold", "axes.labelweight": "bold",
+                       "axes.titleweight": "bold"})
+        look = f" {style} {font.replace(' ', '')} {font_size:g}pt{Wide.describe(publication)}"
+        with plt.style.context(style), matplotlib.rc_context(rc):
             return _draw_matplotlib(rng, grid, kind, cmap_name, reversed_, vmin, vmax, levels,
-                                    size, dpi, jpeg, horizontal, metres, folder, index, look)
+                                    size, dpi, jpeg, horizontal, metres, folder, index, look,
+                                    publication)
     return _draw_matplotlib(rng, grid, kind, cmap_name, reversed_, vmin, vmax, levels, size,
                             dpi, jpeg, horizontal, metres, folder, index, look)
 
 
 def _draw_matplotlib(rng, grid, kind, cmap_name, reversed_, vmin, vmax, levels, size, dpi, jpeg,
-                     horizontal, metres, folder, index, look):
+                     horizontal, metres, folder, index, look, publication=None):
     import matplotlib
     import matplotlib.pyplot as plt
     from matplotlib import colors as mcolors
@@ -350,6 +403,8 @@ def _draw_matplotlib(rng, grid, kind, cmap_name, reversed_, vmin, vmax, levels, 
         # axis title.
         style = str(EXTRA.rng.choice(["metres", "metres-comma", "metres-unit", "km"] if metres
                                      else ["letters", "signed", "signed-degrees"]))
+        if publication and publication["dms"] and not metres:
+            style = "dms"
     if style == "signed-degrees":
         def signed_degrees(value, _):
             text = f"{value:g}°"
@@ -369,6 +424,18 @@ def _draw_matplotlib(rng, grid, kind, cmap_name, reversed_, vmin, vmax, levels, 
         axes.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v / 1000:g}"))
         axes.set_xlabel("Easting (km)")
         axes.set_ylabel("Northing (km)")
+    elif style == "dms":
+        # Degrees and minutes with hemisphere letters (45°30′N), as many journals' maps.
+        def dms(value, letters):
+            value = round(abs(value) * 60, 6) * (1 if value >= 0 else -1)
+            degrees, minutes = divmod(abs(value), 60)
+            letter = "" if abs(value) < 1e-9 else letters[0 if value > 0 else 1]
+            text = f"{degrees:.0f}°" + (f"{minutes:02g}′" if minutes > 1e-6 else "")
+            return text + letter
+
+        axes.xaxis.set_major_formatter(ticker.FuncFormatter(
+            lambda v, _: dms((v + 180) % 360 - 180, "EW")))
+        axes.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: dms(v, "NS")))
     elif style == "letters":
         def longitude(value, _):
             value = (value + 180) % 360 - 180
@@ -394,7 +461,11 @@ def _draw_matplotlib(rng, grid, kind, cmap_name, reversed_, vmin, vmax, levels, 
     frame, bar = box(axes), box(bar_axes)
     x0, x1 = axes.get_xlim()
     y0, y1 = axes.get_ylim()
-    path = save(figure, folder / f"figure{index}.png", dpi, jpeg)
+    path = save(figure, folder / f"figure{index}.png", dpi, jpeg,
+                tight=bool(publication and publication["tight"]))
+    if publication and publication["tight"]:
+        path, offset = path
+        frame, bar = shifted(frame, offset), shifted(bar, offset)
     return Truth(path, f"matplotlib {kind} {grid.name} {style} {cmap_name}{'_r' if reversed_ else ''} "
                  f"{'h' if horizontal else 'v'}bar {dpi}dpi {'jpeg' + str(jpeg) if jpeg else 'png'}"
                  f"{look}",
@@ -446,6 +517,7 @@ def render_cartopy(rng, grids, folder, index, projection_name=None):
     vmin, vmax, _ = value_range(rng, grid.values, False)
     size, dpi, jpeg, horizontal = choose_look(rng)
     look, labelled, rc = "", True, {}
+    publication = None
     if EXTRA is not None:
         size, dpi, jpeg = EXTRA.look(size, dpi, jpeg)
         _, font, font_size = EXTRA.mpl_style()
@@ -453,6 +525,12 @@ def render_cartopy(rng, grids, folder, index, projection_name=None):
         # A plate carrée map without gridline labels: nothing says where it is (GCPS refused).
         labelled = projection_name != "PlateCarree" or EXTRA.rng.random() >= 0.25
         look = f" {font.replace(' ', '')} {font_size:g}pt{'' if labelled else ' labels=off'}"
+        publication = EXTRA.publication()
+        if publication["large"]:
+            rc["font.size"] = publication["large"]
+        if publication["bold"]:
+            rc["font.weight"] = "bold"
+        look += Wide.describe(publication)
     with matplotlib.rc_context(rc):
         figure = plt.figure(figsize=size, dpi=dpi)
     if horizontal:
@@ -483,6 +561,11 @@ def render_cartopy(rng, grids, folder, index, projection_name=None):
         if rng.random() < 0.6:
             gridlines.top_labels = False
             gridlines.right_labels = False
+        if publication and publication["dms"]:
+            from cartopy.mpl.ticker import LatitudeFormatter, LongitudeFormatter
+
+            gridlines.xformatter = LongitudeFormatter(dms=True)
+            gridlines.yformatter = LatitudeFormatter(dms=True)
         figure.colorbar(mappable, cax=bar_axes,
                         orientation="horizontal" if horizontal else "vertical")
         figure.canvas.draw()
@@ -490,13 +573,18 @@ def render_cartopy(rng, grids, folder, index, projection_name=None):
     (x0, y0), (x1, y1) = axes.get_window_extent().get_points()
     (b0, c0), (b1, c1) = bar_axes.get_window_extent().get_points()
     extent = tuple(axes.get_extent())  # in the projection's own coordinates
+    frame = (float(x0), float(height - y1), float(x1), float(height - y0))
+    bar = (float(b0), float(height - c1), float(b1), float(height - c0))
+    tight = bool(publication and publication["tight"])
     with matplotlib.rc_context(rc):
-        path = save(figure, folder / f"figure{index}.png", dpi, jpeg)
+        path = save(figure, folder / f"figure{index}.png", dpi, jpeg, tight=tight)
+    if tight:
+        path, offset = path
+        frame, bar = shifted(frame, offset), shifted(bar, offset)
     return Truth(path, f"cartopy {projection_name} {grid.name} lines={'on' if lines_drawn else 'off'} "
                  f"{cmap_name}{'_r' if reversed_ else ''} {'h' if horizontal else 'v'}bar {dpi}dpi "
                  f"{'jpeg' + str(jpeg) if jpeg else 'png'}{look}",
-                 (float(x0), float(height - y1), float(x1), float(height - y0)),
-                 (float(b0), float(height - c1), float(b1), float(height - c0)),
+                 frame, bar,
                  extent, projection.to_wkt(), grid, (vmin, vmax), None, "nearest",
                  gcp_crs="EPSG:4326",
                  affine_expected=projection_name in ("PlateCarree", "Mercator"))
@@ -919,6 +1007,14 @@ def main():
     parser.add_argument("--json", help="write every row (with the log) here")
     parser.add_argument("--verbose", action="store_true", help="print each decode's log")
     parser.add_argument("--code", help="the checkout whose engine decodes (default: this one)")
+    parser.add_argument("--wider", action="store_true",
+                        help="with --wide: also publication looks (bold text, large text, "
+                             "degree-minute labels, figures cropped tight round their ink)")
+    parser.add_argument("--pick", nargs="+", metavar="SEED:INDEX",
+                        help="decode only these figures of the sweep (e.g. 31:4 32:0)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --keep: decode the figures (and truths) kept there by an "
+                             "earlier run instead of drawing them again")
     parser.add_argument("--wide", action="store_true",
                         help="looks beyond the first sweep's: matplotlib styles and fonts, dpi "
                              "72-600, JPEG q50-95, label formats (signed degrees, thousands "
@@ -949,13 +1045,22 @@ def main():
             name = args.only or str(rng.choice(["matplotlib", "matplotlib", "cartopy", "gmt"]))
             if args.subset and name != args.subset:
                 continue
-            figure_rng = np.random.default_rng([seed, index])
-            EXTRA = Wide(seed, index) if args.wide else None
-            try:
-                truth = RENDERERS[name](figure_rng, grids, folder, f"{seed}_{index}")
-            except Exception as error:
-                print(f"{seed:>4} {index:>2} render failed: {type(error).__name__}: {error}")
+            if args.pick and f"{seed}:{index}" not in args.pick:
                 continue
+            figure_rng = np.random.default_rng([seed, index])
+            EXTRA = Wide(seed, index, wider=args.wider) if args.wide else None
+            # The truth kept beside the figure, so that one figure can be decoded again.
+            kept = folder / (f"truth{seed}_{index}{'_wide' if args.wide else ''}"
+                             f"{'r' if args.wider else ''}.pickle")
+            if args.reuse and kept.exists():
+                truth = pickle.loads(kept.read_bytes())
+            else:
+                try:
+                    truth = RENDERERS[name](figure_rng, grids, folder, f"{seed}_{index}")
+                except Exception as error:
+                    print(f"{seed:>4} {index:>2} render failed: {type(error).__name__}: {error}")
+                    continue
+                kept.write_bytes(pickle.dumps(truth))
             row = run_one(truth)
             row.update(seed=seed, index=index, path=truth.path, affine=truth.affine_expected)
             rows.append(row)

@@ -5,6 +5,7 @@ From a :class:`.layout.Layout` (frame and colorbar boxes) the labels beside each
 (:mod:`.ticks`). The result answers the parameters a user left empty: the colorbar's value
 range and scale, and GCPs from the axes.
 """
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -28,6 +29,7 @@ from .ticks import (
     TickLabel,
     attach_tick_marks,
     box_sides,
+    detached_tick_marks,
     find_band_transitions,
     find_grid_lines,
     find_tick_marks,
@@ -36,6 +38,10 @@ from .ticks import (
     weigh_marks_and_labels,
 )
 
+#: Length units a tick label may carry a word space after its number (labels.parse_label's).
+UNIT_WORDS = ("m", "km", "mm", "cm")
+#: What a label touching the figure's edge is marked with instead of a value.
+CUT_BY_EDGE = "(cut by the figure's edge)"
 #: A fit must explain at least this many labels, and this share of those read as numbers.
 MIN_KEPT_LABELS = 3
 MIN_KEPT_SHARE = 0.6
@@ -151,6 +157,9 @@ class _Reader:
         ink = ink_mask(self.lum, self.page)
         # Boxes whose labels may hang on their tick marks (not a legend's: its inside is text).
         glyphs = find_glyphs(ink, exclude, boxes=list(self._boxes()) if legend is None else ())
+        # Tick marks standing apart from their side (no spine to touch) are no glyphs.
+        glyphs, self.detached_ticks = detached_tick_marks(glyphs, list(self._boxes()),
+                                                          self.lum, self.page)
         self.labels = merge_into_labels(glyphs)
         # Ink of the glyphs only (not of lines touching the frame): rotated labels' pixels.
         self.glyph_ink = np.zeros_like(ink)
@@ -184,6 +193,7 @@ class _Reader:
         reach = 4.0 * height + 0.03 * max(self.lum.shape)
         if side.horizontal and not side.inward:
             self._split_crowded(side, reach)
+        self._join_unit_words()
         found = []
         for label in self.labels:
             if label.height < 0.5 * height or label.height > 2.5 * height or \
@@ -252,8 +262,13 @@ class _Reader:
         once per side."""
         key = ("ticks", side.name, side.position, side.start, side.end, side.inward)
         if key not in self.cache:
-            self.cache[key] = find_tick_marks(self.layout.dark, side, self._line_thickness(),
-                                              lum=self.lum, page=self.page)
+            ticks = find_tick_marks(self.layout.dark, side, self._line_thickness(),
+                                    lum=self.lum, page=self.page)
+            if ticks[0].size == 0 and not side.inward:
+                # None touch the side: those standing apart from it, if any.
+                ticks = next((found for (box, name), found in self.detached_ticks.items()
+                              if name == side.name and _box_has_side(box, side)), ticks)
+            self.cache[key] = ticks
         return self.cache[key]
 
     def _split_crowded(self, side, reach):
@@ -409,15 +424,86 @@ class _Reader:
             pieces.append(piece)
         return pieces
 
+    def _join_unit_words(self):
+        """Numbers with a length unit written a word space after them (``5185000 m``,
+        ``3,900 m``) made one label each; done once.
+
+        The space before a unit is wider than the gaps :func:`.text.merge_into_labels` joins
+        (about 0.6 of the digits' height in DejaVu Sans), so the unit stands alone: beside a
+        left side the column of units is nearest to the frame and hid the numbers behind it,
+        and below a side the number alone is off its tick by half the unit's width and the
+        space (renderers centre the whole text on the tick). A short label (three glyphs at
+        most, no taller than the text, on the baseline of the label before it) within a
+        digit's height after a label read as a plain number, and read as a length unit by
+        itself, is joined to it.
+        """
+        if "units" in self.cache:
+            return
+        self.cache["units"] = True
+        height = self.text_height
+        words = [label for label in self.labels
+                 if label.glyphs <= 3 and label.width <= 2.5 * height
+                 and label.height <= 1.2 * height and label.patch is None
+                 and not label.inside and label.crossed_line is None]
+        joined = []
+        for word in words:
+            before = [label for label in self.labels
+                      if label is not word and label.col1 <= word.col0
+                      and word.col0 - label.col1 <= label.height
+                      and abs(label.row1 - word.row1) <= max(1.5, 0.15 * label.height)
+                      and word.height <= 1.15 * label.height + 1]
+            if not before:
+                continue
+            number = max(before, key=lambda label: label.col1)
+            if number.glyphs < 1 or number.unit_word or any(
+                    number is pair[0] or number is pair[1] for pair in joined):
+                continue
+            text, parsed = self.read(number)
+            if parsed is None or parsed.degrees or parsed.unit or parsed.exponent_form:
+                continue
+            # The unit read with its number, as one line of words (a lone 'm' is read 'mM');
+            # the number must read as it did alone.
+            both = re.fullmatch(r"(.*?)\s*([A-Za-z]+)", normalise(read_text(crop_label(
+                self.lum, (number.col0, min(word.row0, number.row0), word.col1,
+                           max(word.row1, number.row1)), self.page))))
+            if both is None or both.group(2) not in UNIT_WORDS or \
+                    re.sub(r"\D", "", both.group(1)) != re.sub(r"\D", "", text):
+                continue
+            unit = both.group(2)
+            joined.append((number, word, unit))
+        for number, word, unit in joined:
+            label = TextLabel(number.col0, min(number.row0, word.row0), word.col1,
+                              max(number.row1, word.row1), number.glyphs + word.glyphs,
+                              list(number.members or [number.box()]) +
+                              list(word.members or [word.box()]),
+                              list(number.gaps) + [word.col0 - number.col1] + list(word.gaps),
+                              unit_word=unit, number_part=number)
+            self.labels[self.labels.index(number)] = label
+            self.labels.remove(word)
+
     def read(self, label):
         """Text and parsed value of a label (cached)."""
         key = label.box()
         if key not in self.cache:
             if self.progress is not None and self.progress(self.fraction):
                 raise InterruptedError("Cancelled.")
-            text, parsed = self._read_checked(label)
-            if label.crossed_line is not None:
-                text, parsed = self._read_crossed(label, text, parsed)
+            if label.number_part is not None:
+                # A number and its unit word: the number read alone, the unit as it was read.
+                text, parsed = self.read(label.number_part)
+                if parsed is not None:
+                    text = f"{text} {label.unit_word}"
+                    parsed = dataclasses.replace(parsed, unit=label.unit_word)
+            else:
+                text, parsed = self._read_checked(label)
+                if label.crossed_line is not None:
+                    text, parsed = self._read_crossed(label, text, parsed)
+            rows, cols = self.lum.shape
+            if parsed is not None and (label.col0 <= 0 or label.row0 <= 0 or
+                                       label.col1 >= cols or label.row1 >= rows):
+                # The figure's edge runs through the label: characters beyond it are lost
+                # ('5180' of a y axis cut by a tight crop read '180', or '9180' from what is
+                # left of the '1'), and nothing tells which.
+                text, parsed = f"{text} {CUT_BY_EDGE}", None
             self.cache[key] = (text, parsed)
         return self.cache[key]
 
@@ -434,7 +520,7 @@ class _Reader:
             # through it. Not a value: the fit goes on without it.
             text, parsed = f"{text} (a character not read)", None
         elif parsed is not None and text_line_only(label.members) and \
-                wider_than_text(text, label.width, _wider_pitch(self.digit_pitch(label.height),
+                wider_than_text(_unit_spaced(text), label.width, _wider_pitch(self.digit_pitch(label.height),
                                                                 digit_pitch([label], label.height,
                                                                             least_pairs=1))):
             # Glyphs wider than the characters read: one was not read though no glyph is
@@ -846,6 +932,10 @@ class _Reader:
         elif reading.fit is None or kept < MIN_KEPT_LABELS or kept < MIN_KEPT_SHARE * numbers:
             reading.problem = (f"{kept} of {numbers} labels read as numbers on the {side.name} "
                                f"side agree on one {'scale' if allow_log else 'linear scale'}")
+            cut = sum(CUT_BY_EDGE in label.text for label in labels)
+            if cut:
+                reading.problem += (f" ({cut} more cut by the figure's edge: the figure was "
+                                    "cropped through them)")
             if not allow_log and kept == 2 and numbers <= 3 and \
                     len({label.value for label in reading.kept}) == 2 and \
                     all(label.tick_position is not None for label in reading.kept):
@@ -1234,6 +1324,13 @@ def wider_than_text(text, width, pitch) -> bool:
     return width > widest + max(WIDER_THAN_TEXT_MIN_PX, WIDER_THAN_TEXT_SHARE * pitch)
 
 
+def _unit_spaced(text) -> str:
+    """A reading with a space put back before a unit after its number ('610000m' ->
+    '610000 m'): Tesseract drops the space a label's width holds (``610000 m`` in a font
+    whose word space is narrow enough for the glyphs to make one label)."""
+    return re.sub(r"(?<=\d)(%s)$" % "|".join(UNIT_WORDS), r" \1", normalise(text))
+
+
 def leading_zero(text) -> bool:
     """Whether a label's reading starts with a zero followed by a digit ('05', '-05'): a
     decimal point not read, as no tick formatter writes that."""
@@ -1520,6 +1617,16 @@ def _without_lines(ink, length):
     lines = ndimage.binary_opening(ink, structure=np.ones((1, length), bool)) | \
         ndimage.binary_opening(ink, structure=np.ones((length, 1), bool))
     return ink & ~lines
+
+
+def _box_has_side(box, side) -> bool:
+    """Whether ``side`` is one of a pixel box's (col0, row0, col1, row1) sides (within a
+    pixel: the box holds the side's line)."""
+    col0, row0, col1, row1 = box
+    position = {"top": row0, "bottom": row1, "left": col0, "right": col1}[side.name]
+    start, end = (col0, col1) if side.horizontal else (row0, row1)
+    return abs(side.position - position) <= 1.0 and abs(side.start - start) <= 1.0 and \
+        abs(side.end - end) <= 1.0
 
 
 def _between_side_and_bar(label, side, bar_box, labels_side) -> bool:

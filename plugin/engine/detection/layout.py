@@ -123,14 +123,25 @@ def detect_layout(rgb) -> "Layout":
         # stretch of dark data between light grid lines): a plot area drawn by a style with
         # no dark spines (matplotlib's ggplot, seaborn, bmh) is the map's filled rectangle.
         panel = find_panel(rgb, page_rgb, [bar.box for bar in colorbars], max_thickness)
-        if panel is not None and (frame is None or _area(panel.box) >= 2 * _area(frame.box)):
+        # The panel replaces a box it holds that is clearly smaller (a stretch of dark data
+        # beside the panel's own colour where data is missing: bmh's grey NaN region left
+        # the dark data a box of 60 % of the map), or any box twice smaller.
+        if panel is not None and (frame is None or _area(panel.box) >= 2 * _area(frame.box)
+                                  or (_inside(frame.box, panel.box, max_thickness)
+                                      and _area(panel.box) >= PANEL_OVER_BOX * _area(frame.box))):
             frame = panel
     if frame is not None:
         # A colorbar is beside the map or on a legend inside it, never the map itself nor a
         # strip of the map cut off by grid lines (such a strip shares the frame's sides).
+        # Nor one mostly on the map that runs on beyond its frame: a strip of the map between
+        # a style's white grid lines, continued over the ticks and labels of a panel with no
+        # frame line to stop it (ggplot, seaborn); a bar beside the map is outside the frame,
+        # one on a legend wholly inside it.
         colorbars = [bar for bar in colorbars if not _same_box(bar.box, frame.box)
                      and not (_inside(bar.box, frame.box, max_thickness)
-                              and _shared_sides(bar.box, frame.box, max_thickness + 2) >= 1)]
+                              and _shared_sides(bar.box, frame.box, max_thickness + 2) >= 1)
+                     and not (_overlap_share(bar.box, frame.box) >= MAP_STRIP_SHARE
+                              and not _inside(bar.box, frame.box, max_thickness))]
     if frame is not None and (not colorbars or _inside(colorbars[0].box, frame.box, 0.0)):
         # A bar straight on the map: dark colours of the map next to its outline hide the
         # outline from the page's luma; the ink drawn over the map shows it.
@@ -151,6 +162,12 @@ def detect_layout(rgb) -> "Layout":
     return layout
 
 
+#: Share of a colorbar candidate's area inside the frame beyond which, running on beyond the
+#: frame, it is a strip of the map.
+MAP_STRIP_SHARE = 0.8
+#: A panel holding a box closed by dark lines that has the map's colours outside a side
+#: replaces it when this much larger.
+PANEL_OVER_BOX = 1.2
 #: Share of the pixels just outside one of a frame's sides unlike the page above which the
 #: frame is taken to lie within the map (outside a real frame is page, but for its ticks and
 #: labels).

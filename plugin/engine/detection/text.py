@@ -39,6 +39,11 @@ class TextLabel:
     glyph_box: tuple = None
     #: The glyph the line crosses is seen whole enough to be read with the label.
     hidden_glyph_seen: bool = False
+    #: A unit written a space after the number ("m" of ``5185000 m``), joined to it
+    #: (figure_reading's unit words): the label is read as ``number_part``'s reading and this.
+    unit_word: str = ""
+    #: The number's own label, before the unit word was joined to it.
+    number_part: object = None
 
     @property
     def centre(self) -> tuple:

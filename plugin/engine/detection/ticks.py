@@ -816,3 +816,121 @@ def decimals_problem(labels) -> str:
     return (f"the labels kept ({', '.join(repr(text) for text in texts)}) are not written with "
             f"one format of decimals (neither all with as many, nor each with as few as its "
             f"value needs)")
+
+
+#: Farthest a tick mark standing apart from its box's side may begin from it: pixels, or this
+#: share of the mark's length when more.
+DETACHED_GAP_PX = 4.0
+DETACHED_GAP_SHARE = 0.5
+#: A detached mark is a stroke at most this share of its length wide (and 4 px at least)...
+DETACHED_WIDTH_SHARE = 0.3
+#: ...with no glyph beginning within this share of its length beyond its far end on its line
+#: (a minus sign's digits follow it closely; a label stands a pad beyond its tick).
+DETACHED_CLEAR_SHARE = 0.3
+#: Fewest marks of one length, beginning at one distance from a side, that make its ticks.
+DETACHED_MIN_MARKS = 3
+
+
+def detached_tick_marks(glyphs, boxes, lum, page) -> tuple:
+    """Tick marks standing a few pixels apart from their box's side, taken out of the glyphs.
+
+    A style sheet that draws no spine (matplotlib's ggplot: a grey panel, grey ticks) leaves
+    its tick marks apart from the plot area's found edge, so no mark touches the box and
+    :func:`find_tick_marks` finds none: each is a glyph, and the nearest "label" of a side
+    ('1' below it, '-' glued to the end of '40' beside it). A side's ticks are three or more
+    strokes across it, each as thin as :data:`DETACHED_WIDTH_SHARE` of its length, beginning
+    within :data:`DETACHED_GAP_PX` (or :data:`DETACHED_GAP_SHARE` of the length) of the side
+    at one distance and of one length (within a pixel), with no glyph right beyond their far
+    ends (a minus sign's digits).
+
+    Parameters
+    ----------
+    glyphs : list of text.TextLabel
+        The figure's glyphs (:func:`.text.find_glyphs`).
+    boxes : sequence of tuple (col0, row0, col1, row1)
+        The frame's and the colorbar's pixel boxes.
+    lum : ndarray of float
+        Luma (0-255): each mark is placed by the centroid of its darkness across it.
+    page : float
+
+    Returns
+    -------
+    glyphs : list of text.TextLabel
+        Without the tick marks.
+    ticks : dict
+        (box, side name) -> (positions along the side, lengths in pixels), as
+        :func:`find_tick_marks` returns them.
+    """
+    marks = {}
+    taken = set()
+    for box in boxes:
+        col0, row0, col1, row1 = box
+        for name in ("top", "bottom", "left", "right"):
+            horizontal = name in ("top", "bottom")
+            candidates = []
+            for index, glyph in enumerate(glyphs):
+                if horizontal:
+                    length, width = glyph.height, glyph.width
+                    along_ok = col0 - 3 <= glyph.col0 and glyph.col1 <= col1 + 3
+                    gap = glyph.row0 - row1 if name == "bottom" else row0 - glyph.row1
+                else:
+                    length, width = glyph.width, glyph.height
+                    along_ok = row0 - 3 <= glyph.row0 and glyph.row1 <= row1 + 3
+                    gap = glyph.col0 - col1 if name == "right" else col0 - glyph.col1
+                if length < 3 or width > max(4.0, DETACHED_WIDTH_SHARE * length) or \
+                        not along_ok or \
+                        not -1 <= gap <= max(DETACHED_GAP_PX, DETACHED_GAP_SHARE * length):
+                    continue
+                candidates.append((int(gap), int(length), index))
+            if len(candidates) < DETACHED_MIN_MARKS:
+                continue
+            # The commonest distance and length, within a pixel each.
+            best = max(((gap, length) for gap, length, _ in candidates),
+                       key=lambda key: sum(abs(g - key[0]) <= 1 and abs(n - key[1]) <= 1
+                                           for g, n, _ in candidates))
+            group = [index for gap, length, index in candidates
+                     if abs(gap - best[0]) <= 1 and abs(length - best[1]) <= 1
+                     and _clear_beyond(glyphs, glyphs[index], name)]
+            if len(group) < DETACHED_MIN_MARKS:
+                continue
+            positions, lengths = [], []
+            for index in group:
+                glyph = glyphs[index]
+                patch = lum[glyph.row0:glyph.row1, glyph.col0:glyph.col1]
+                darkness = np.clip((page - patch) / max(page, 1.0), 0.0, 1.0)
+                weights = darkness.sum(axis=0 if horizontal else 1)
+                start = glyph.col0 if horizontal else glyph.row0
+                centre = start + 0.5 * weights.size if weights.sum() <= 0 else \
+                    start + float(np.average(np.arange(weights.size) + 0.5, weights=weights))
+                positions.append(centre)
+                lengths.append(glyph.height if horizontal else glyph.width)
+            order = np.argsort(positions)
+            marks[(tuple(box), name)] = (np.asarray(positions)[order],
+                                         np.asarray(lengths, int)[order])
+            taken.update(group)
+    return [glyph for index, glyph in enumerate(glyphs) if index not in taken], marks
+
+
+def _clear_beyond(glyphs, mark, name) -> bool:
+    """No glyph begins within :data:`DETACHED_CLEAR_SHARE` of a mark's length beyond its far
+    end, across the mark's own extent (a minus sign's digits do)."""
+    length = mark.height if name in ("top", "bottom") else mark.width
+    reach = max(2.0, DETACHED_CLEAR_SHARE * length)
+    for glyph in glyphs:
+        if glyph is mark:
+            continue
+        if name == "bottom":
+            near = 0 <= glyph.row0 - mark.row1 <= reach and \
+                glyph.col0 < mark.col1 and glyph.col1 > mark.col0
+        elif name == "top":
+            near = 0 <= mark.row0 - glyph.row1 <= reach and \
+                glyph.col0 < mark.col1 and glyph.col1 > mark.col0
+        elif name == "right":
+            near = 0 <= glyph.col0 - mark.col1 <= reach and \
+                glyph.row0 < mark.row1 and glyph.row1 > mark.row0
+        else:
+            near = 0 <= mark.col0 - glyph.col1 <= reach and \
+                glyph.row0 < mark.row1 and glyph.row1 > mark.row0
+        if near:
+            return False
+    return True

@@ -313,6 +313,14 @@ ENDS_AT_TICKS_VARIANTS = {
     "horizontal, pale end (twilight), no outline, extend min, 72 dpi, JPEG quality 60": (
         dict(cmap="twilight", horizontal=True, outline=False, extend="min", dpi=72,
              jpeg_quality=60), False),
+    # gist_earth's white end inside an outline through JPEG q60 (bench/sweep_colorbars.py
+    # seed 101 #0): its fade reaches the JPEG's floor of 9 levels, then the triangle's
+    # outline greys rise; the line through it all "faded" 65 px past the end (range 13 %
+    # off, only warned). A fade only falls: the end is fitted up to its palest slice.
+    "horizontal, white high end (gist_earth), outline, extend both, labels on top, JPEG "
+    "quality 60": (
+        dict(cmap="gist_earth", horizontal=True, extend="both", labels_on_far_side=True,
+             jpeg_quality=60), False),
 }
 
 
@@ -445,45 +453,94 @@ def test_gmt_psscale_variants(tmp_path, shared_data, name, page_height, scale_po
     assert reading.flip == ("+r" in scale_position)
 
 
-@pytest.mark.parametrize("triangles, dpi, jpeg_quality", [
-    # batlow's pale pink high end (contrast ~65 to the page, paling towards it), a white seam
-    # and a foreground triangle above it, no frame: a line fitted to those slices' flat
-    # contrasts "faded" into the page 200 px above the bar, off the image (no bar found).
-    ("+ef", 150, 85),
-    # Both triangles (the low one dark navy like the bar's end): no bar found either.
-    ("+e", 150, 85),
-    ("+ef", 100, None),
-])
-def test_gmt_bar_with_a_pale_end_and_no_frame(tmp_path, shared_data, triangles, dpi,
-                                              jpeg_quality):
-    """GMT psscale with batlow, no frame (a fully transparent frame pen): the bar's pale end
-    is a colour of its own, not a fade into the page; box and range against GMT's -D
-    geometry."""
-    grid_path = shared_data / "gmtserver_Kilauea.utm.nc"
-    run_gmt(tmp_path,
-            "gmt makecpt -Cbatlow -T0/1500 > bar.cpt",
-            "gmt set PS_MEDIA 8.5ix7.5i",
+def render_gmt_bar(folder, grid_path, cmap="turbo", horizontal=False, frame=True, triangles="",
+                   reversed_bar=False, labels_on_far_side=False, dpi=100, jpeg_quality=None):
+    """A GMT map of the Kilauea grid (values 0-1500 on the colormap) and a psscale bar drawn
+    the asked way; (figure path, the bar's box from the -D geometry, pixels).
+
+    ``frame=False`` draws the bar's frame with a fully transparent pen; ``triangles`` is
+    psscale's ``+e`` modifier (``"+e"``, ``"+eb"``, ``"+ef"`` or ``""``).
+    """
+    page_height = 8.5 if horizontal else 7.5
+    # The map: -X1i, 6 x 5.5 in, its top 1 in below the page's top.
+    if horizontal:
+        # Bar 4 x 0.25 in, bottom-left corner 1 in right of the map's, 0.9 in below it (more
+        # with labels on top, between bar and map).
+        x, y, length, width = 1.0, -0.9 - (0.35 if labels_on_far_side else 0), 4.0, 0.25
+        position = f"x{x}i/{y}i+w{length}i/{width}i+h"
+        box_inch = (1.0 + x, page_height - (page_height - 6.5 + y + width), 1.0 + x + length,
+                    page_height - (page_height - 6.5 + y))
+    else:
+        x, y, length, width = 6.4 + (0.5 if labels_on_far_side else 0), 0.0, 5.5, 0.3
+        position = f"x{x}i/{y}i+w{length}i/{width}i"
+        box_inch = (1.0 + x, page_height - (page_height - 6.5 + y + length), 1.0 + x + width,
+                    page_height - (page_height - 6.5 + y))
+    position += triangles + ("+r" if reversed_bar else "") + ("+ma" if labels_on_far_side else "")
+    pen = "" if frame else " --MAP_FRAME_PEN=0p,white@100"
+    run_gmt(folder,
+            f"gmt makecpt -C{cmap} -T0/1500 > bar.cpt",
+            f"gmt set PS_MEDIA 8.5ix{page_height}i",
             f"gmt grdimage {grid_path} -R254340/280020/2129880/2153640 -JX6i/5.5i -Cbar.cpt "
-            "-X1i -Y1i -P -Baf -BWSne -K > fig.ps",
-            f"gmt psscale -Cbar.cpt -Dx6.4i/0i+w5.5i/0.3i{triangles} -Bxaf -O "
-            "--MAP_FRAME_PEN=0p,white@100 >> fig.ps",
+            f"-X1i -Y{page_height - 6.5}i -P -Baf -BWSne -K > fig.ps",
+            f"gmt psscale -Cbar.cpt -D{position} -Bxaf -O{pen} >> fig.ps",
             f"gmt psconvert fig.ps -Tg -E{dpi}")
-    path = tmp_path / "fig.png"
+    path = folder / "fig.png"
     if jpeg_quality:
         from PIL import Image
 
-        Image.open(path).convert("RGB").save(tmp_path / "fig.jpg", quality=jpeg_quality)
-        path = tmp_path / "fig.jpg"
+        Image.open(path).convert("RGB").save(folder / "fig.jpg", quality=jpeg_quality)
+        path = folder / "fig.jpg"
+    return path, tuple(v * dpi for v in box_inch)
+
+
+GMT_BAR_END_VARIANTS = {
+    # batlow's pale pink high end (contrast ~65 to the page, paling towards it), a white seam
+    # and a foreground triangle above it, no frame: a line fitted to those slices' flat
+    # contrasts "faded" into the page 200 px above the bar, off the image (no bar found).
+    "batlow, no frame, foreground triangle, 150 dpi, JPEG": dict(
+        cmap="batlow", frame=False, triangles="+ef", dpi=150, jpeg_quality=85),
+    "batlow, no frame, both triangles, 150 dpi, JPEG": dict(
+        cmap="batlow", frame=False, triangles="+e", dpi=150, jpeg_quality=85),
+    "batlow, no frame, foreground triangle, 100 dpi": dict(
+        cmap="batlow", frame=False, triangles="+ef", dpi=100),
+    # globe's greys above 1100 through JPEG q60: the bar's edges ring, its runs start 2 px
+    # off them and no slice of that stretch counted; the bar stopped 107 px short of its
+    # white end, range read 0-1097 for 0-1500 with nothing said.
+    "globe, horizontal, no frame, both triangles, 100 dpi, JPEG quality 60": dict(
+        cmap="globe", horizontal=True, frame=False, triangles="+e", dpi=100, jpeg_quality=60),
+    # viridis' yellow end blurred by a JPEG's chroma over 2-3 px that are not strip slices:
+    # the end is where its colour falls half way to the page (it was 2.0 px in).
+    "viridis, horizontal, high end at the left, no frame, background triangle, 150 dpi, "
+    "JPEG quality 60": dict(cmap="viridis", horizontal=True, frame=False, triangles="+eb",
+                            reversed_bar=True, dpi=150, jpeg_quality=60),
+    # globe darkens on towards 0 m (its greens halve their difference from black over the
+    # last 18 slices) before the frame's line and the black triangle: the edge's fall is
+    # measured from the level just before it (the triangle's fit put the end 2.8 px out).
+    "globe, high end at the bottom, frame, both triangles, 150 dpi, JPEG quality 60": dict(
+        cmap="globe", triangles="+e", reversed_bar=True, dpi=150, jpeg_quality=60),
+}
+
+
+@pytest.mark.parametrize("name", list(GMT_BAR_END_VARIANTS))
+def test_gmt_bar_ends(tmp_path, shared_data, name):
+    """GMT psscale bars whose ends are hard to place (a pale end that is a colour of its own,
+    edges a JPEG rang along, a blurred end, a colormap darkening into its black triangle):
+    the box (after the labels were read, as the plugin uses it) and the range against GMT's
+    -D geometry."""
+    kwargs = GMT_BAR_END_VARIANTS[name]
+    path, truth = render_gmt_bar(tmp_path, shared_data / "gmtserver_Kilauea.utm.nc", **kwargs)
     rgb = read_figure(str(path)).rgb
     layout = detect_layout(rgb)
     assert layout.colorbar is not None, "no colorbar found"
-    # The bar: 7.4-7.7 in from the page's left, 1-6.5 in from its top.
-    assert_box_close(layout.colorbar.box, (7.4 * dpi, 1.0 * dpi, 7.7 * dpi, 6.5 * dpi))
     assert layout.other_colorbars == []
-    assert layout.colorbar.extensions[0] is not None, "the foreground triangle was not seen"
     reading = read_figure_face(rgb, layout, want_axes=False).colorbar
+    assert_box_close(layout.colorbar.box, truth)
     assert_range_close(reading, 0.0, 1500.0)
-    assert not reading.flip
+    assert reading.flip == kwargs.get("reversed_bar", False)
+    if not kwargs.get("frame", True):
+        # No frame, no outline's line centres: batlow's dark navy end is not a line (it was
+        # taken for one and the end put 1.5 px inside, at the dark's "centre").
+        assert not any(layout.colorbar.line_edges), layout.colorbar.line_edges
 
 
 def test_out_of_range_colours_are_named_not_decoded(tmp_path):

@@ -513,6 +513,7 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
             taken.append((start, end, first, last))
             # A bar with no outline whose end fades into the page's colour (Greys, cubehelix,
             # gist_earth): its palest stretch is not a strip pixel; follow the fade to its end.
+            first, last = _follow_edges_astray(image, page_rgb, start, end, first, last)
             first, last, faded = _follow_pale_ends(image, page_rgb, start, end, first, last)
             lo, hi, ends_colours, pale_triangles = _extension_ends(image, page_rgb, start, end,
                                                                    first, last + 1)
@@ -528,6 +529,15 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
             # A faded end stays uncertain unless a triangle or an outline line placed it.
             faded = tuple(bool(faded[i]) and ends_colours[i] is None and not pale_triangles[i]
                           and edges[2 + i] == (lo, hi)[i] for i in (0, 1))
+            # Plain ends (no triangle, outline or fade placed them): where the end's colour
+            # falls half way to the page (a JPEG's chroma blurs a saturated end, viridis'
+            # yellow, over 2-3 px that are not strip slices).
+            for index, outward in ((0, -1), (1, 1)):
+                if ends_colours[index] is None and not pale_triangles[index] and \
+                        not faded[index] and edges[2 + index] == (lo, hi)[index] == \
+                        float((first, last + 1)[index]):
+                    edges[2 + index] = _blurred_end(image, page_rgb, start, end,
+                                                    (first, last)[index], outward)
             # Sides no outline closes: where the colour falls half way to the page (a strong
             # JPEG rings inside the bar's edges, and the strip's runs start a few pixels in).
             for index, outward in ((0, -1), (1, 1)):
@@ -624,6 +634,56 @@ def _colour_edge(image, page_rgb, start, end, first, last, outward, position, da
     return edge
 
 
+def _blurred_end(image, page_rgb, start, end, edge, outward, own=4):
+    """A strip's end (pixel edge along it) where its end colour falls half way to the page.
+
+    Each slice's colour (the median of its middle half) is measured as its share of the way
+    from the page to the end's own colour (the median of its last ``own`` slices); walking
+    outward from the last slice ``edge``, the end is where that share falls below one half,
+    between the two slices' centres: a crisp end's pixel edge, a blurred one's middle. The
+    strip's own edge (``edge``'s outer side) stands when the share does not fall within
+    :data:`EDGE_BLUR` slices, or the end's colour is too near the page's to measure.
+
+    Parameters
+    ----------
+    image : ndarray of uint8 (slices, across, 3)
+        The figure, oriented so that slices across the strip are rows.
+    page_rgb : array-like of 3
+    start, end : int
+        The strip's edges across (``end`` exclusive).
+    edge : int
+        The strip's last slice at that end.
+    outward : int
+        -1 at the first slice's end, 1 at the last's.
+
+    Returns
+    -------
+    float
+    """
+    found = float(edge + (outward > 0))
+    page = np.asarray(page_rgb, np.float64)
+    inside = edge - outward * np.arange(own)
+    beyond = edge + outward * np.arange(1, EDGE_BLUR + 1)
+    rows = np.concatenate([inside[::-1], beyond])
+    if rows.min() < 0 or rows.max() >= image.shape[0]:
+        return found
+    colours, _ = _slice_colours(image, rows, start, end)
+    towards = np.median(colours[:own], axis=0) - page
+    strength = float((towards ** 2).sum())
+    if np.abs(towards).sum() < 6 * STRIP_PAGE_CONTRAST:
+        return found
+    share = (colours - page) @ towards / strength
+    for k in range(own - 1, rows.size - 1):
+        if share[k] >= 0.5 > share[k + 1]:
+            fraction = (share[k] - 0.5) / (share[k] - share[k + 1])
+            # Slice i's centre is i + 0.5: where a covering share of one half lies, so is
+            # the end.
+            return float(rows[k] + outward * fraction + 0.5)
+        if share[k] < 0.5:
+            break
+    return found
+
+
 class _StripContinuity:
     """Which stretches of slices ``lo``..``hi`` go on as one bar whose edges a JPEG blurred.
 
@@ -696,10 +756,30 @@ def _onto_outline(dark, edges, extension_colours, max_thickness,
             continue
         centre = closes_line(dark, True, position + outward * 0.5, start, end, tolerance,
                              max_thickness)
+        if centre is not None and not triangle and moved[:2] == [start, end] and \
+                image is not None and _own_dark_end(image, start, end, centre, outward,
+                                                    max_thickness):
+            # No line along either side (no frame) and the "line" across is the bar's own
+            # colour on its inner side: a dark colormap end (batlow's navy without a frame
+            # was put 1.5 px inside its end, at the dark's "centre").
+            continue
         if centre is not None and ((centre - position) * outward > -1.0 and not triangle
                                    or triangle and abs(centre - position) <= tolerance):
             moved[2 + index] = centre
     return moved
+
+
+def _own_dark_end(image, start, end, centre, outward, max_thickness):
+    """Whether the slices just inside a dark "line" across a strip at ``centre`` have the
+    line's own colour (within 2 × :data:`STRIP_SMOOTH_STEP`): the bar's dark end, no line."""
+    line = int(np.floor(centre))
+    inner = line - outward * (max_thickness // 2 + 2)
+    start, end = int(np.ceil(start)), int(np.floor(end))
+    if not (0 <= line < image.shape[0] and 0 <= inner < image.shape[0]):
+        return False
+    line_colour, _ = _slice_colour(image, line, start, end)
+    inner_colour, _ = _slice_colour(image, inner, start, end)
+    return bool(np.abs(line_colour - inner_colour).sum() <= 2 * STRIP_SMOOTH_STEP)
 
 
 def _dark_triangle_base(image, dark, sides, ends, position, outward, max_thickness,
@@ -753,17 +833,17 @@ def _dark_triangle_base(image, dark, sides, ends, position, outward, max_thickne
     bar = float(np.median(distance[:EDGE_BLUR]))
     if bar < least_step:
         return None
+    k = _sharp_fall(distance, bar)
+    if k is None:
+        # The colormap darkens on towards its end (globe's greens at 0 m halve their
+        # difference from black over the last 18 slices) and the edge's fall starts lower:
+        # measured from the level just before the steepest fall.
+        steepest = int(np.argmax(distance[:-1] - distance[1:])) + 1
+        bar = float(np.median(distance[max(steepest - 3, 0):steepest]))
+        k = _sharp_fall(distance, bar) if bar >= least_step else None
+        if k is None:
+            return None
     half = 0.5 * bar
-    below = np.flatnonzero(distance < half)
-    if below.size == 0 or below[0] == 0:
-        return None
-    k = int(below[0])
-    # A sharp edge: from 80 % of the bar's difference to 20 % within a JPEG's blur (a colormap
-    # that runs into black itself, gist_earth's end, fades over many slices: no edge).
-    high = np.flatnonzero(distance[:k] >= 0.8 * bar)
-    low = np.flatnonzero(distance[k:] <= 0.2 * bar)
-    if high.size == 0 or low.size == 0 or k + low[0] - high[-1] > EDGE_BLUR + 1:
-        return None
     share = (distance[k - 1] - half) / max(distance[k - 1] - distance[k], 1e-6)
     edge = slices[k - 1] + 0.5 + outward * share
     # The outline's thickness: the dark run through each side's line, on slices along the
@@ -789,6 +869,22 @@ def _dark_triangle_base(image, dark, sides, ends, position, outward, max_thickne
     if abs(found - position) > max_thickness + 1:
         return None
     return found
+
+
+def _sharp_fall(distance, level):
+    """The first index where ``distance`` falls below half of ``level``, when the fall from
+    80 % of it to 20 % takes a JPEG's blur at most (:data:`EDGE_BLUR` + 1 slices); None for
+    no such fall (a colormap that runs into black itself, gist_earth's end, fades over many
+    slices: no edge)."""
+    below = np.flatnonzero(distance < 0.5 * level)
+    if below.size == 0 or below[0] == 0:
+        return None
+    k = int(below[0])
+    high = np.flatnonzero(distance[:k] >= 0.8 * level)
+    low = np.flatnonzero(distance[k:] <= 0.2 * level)
+    if high.size == 0 or low.size == 0 or k + low[0] - high[-1] > EDGE_BLUR + 1:
+        return None
+    return k
 
 
 def _ink_dark(colour):
@@ -870,6 +966,74 @@ def _trim_past_outline(image, dark, page_rgb, start, end, first, last, max_thick
         if beyond.mean(axis=1).min() < 0.85 * page:
             continue
         bounds[index] = int(slices[run_end + 1])
+    return bounds[0], bounds[1]
+
+
+def _follow_edges_astray(image, page_rgb, start, end, first, last, tolerance=2,
+                         min_contrast=6 * STRIP_PAGE_CONTRAST):
+    """(first, last) slices of a strip extended along the bar where its runs' edges strayed.
+
+    A strong JPEG rings along a bar's long edges: where the first pixels inside an edge step
+    by more than :data:`STRIP_SMOOTH_STEP` on some stretch and not elsewhere, the strip's runs
+    start a pixel or two off its edges there, and no slice of that stretch counts (GMT's
+    globe through JPEG q60 at 100 dpi: its greys beyond 1100 m, 107 px of the bar, range read
+    0-1097 for 0-1500). Beyond each end, a slice continues the bar while it is one colour
+    across (:func:`_slice_colour`), near the previous slice's colour, unlike the page by at
+    least ``min_contrast`` (|ΔR| + |ΔG| + |ΔB|; a paler end is :func:`_follow_pale_ends`'),
+    and its pixels unlike the page span what they span on the strip's own last slices, to
+    within ``tolerance`` at each side (a triangle narrows away from them); up to
+    :data:`STRIP_MAX_GAP` slices in a row may miss.
+
+    Parameters
+    ----------
+    image : ndarray of uint8 (slices, across, 3)
+        The figure, oriented so that slices across the strip are rows.
+    page_rgb : array-like of 3
+    start, end : int
+        The strip's runs' edges across (``end`` exclusive).
+    first, last : int
+        The strip's first and last slice.
+
+    Returns
+    -------
+    first, last : int
+    """
+    page = np.asarray(page_rgb, np.int16)
+    n_slices, n_across = image.shape[:2]
+    window = (max(start - tolerance - 2, 0), min(end + tolerance + 2, n_across))
+    middle = (start + end) // 2 - window[0]
+    bounds = [first, last]
+
+    def extent(row):
+        # The pixels unlike the page through the slice's middle (first, last; None).
+        unlike = (np.abs(image[row, window[0]:window[1]].astype(np.int16) - page)
+                  > STRIP_PAGE_CONTRAST).any(axis=1)
+        return _run_bounds(unlike, middle)
+
+    for index, direction in ((0, -1), (1, 1)):
+        current = bounds[index]
+        # The bar's own extent across (its edges' ringing included), on its last slices.
+        own = [extent(row) for row in range(current, current - direction * 8, -direction)
+               if first <= row <= last]
+        own = np.array([e for e in own if e[0] is not None], float)
+        if own.shape[0] < 4:
+            continue
+        reference = np.median(own, axis=0)
+        previous, _ = _slice_colour(image, current, start, end)
+        row, misses = current, 0
+        while 0 <= row + direction < n_slices and misses <= STRIP_MAX_GAP:
+            row += direction
+            colour, one_colour = _slice_colour(image, row, start, end)
+            left, right = extent(row)
+            if one_colour and left is not None and \
+                    np.abs(colour - previous).sum() <= STRIP_SMOOTH_STEP and \
+                    np.abs(colour - page).sum() >= min_contrast and \
+                    abs(left - reference[0]) <= tolerance and \
+                    abs(right - reference[1]) <= tolerance:
+                previous, current, misses = colour, row, 0
+            else:
+                misses += 1
+        bounds[index] = current
     return bounds[0], bounds[1]
 
 
@@ -979,6 +1143,15 @@ def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0
             # a short fall that only looks like a fade: the edge is half way down.
             crossing = step
         else:
+            # A fade into the page only falls: the slices past its lowest contrast are the
+            # page's noise, a tick's or an outline's grey (gist_earth's white end through
+            # JPEG q60, flat at 9 levels then rising where its triangle's outline starts:
+            # the line through it all "faded" 65 px past the end, range 13 % off).
+            lowest = own - 1 + int(np.argmin(contrasts[own - 1:]))
+            rows, contrasts = rows[:lowest + 1], contrasts[:lowest + 1]
+            row = int(rows[-1])
+            if row == edge:
+                continue
             # The fit on the pale stretch only (its colours run on one segment of the
             # colormap).
             pale = contrasts <= 2 * STRIP_PAGE_CONTRAST + min_contrast

@@ -81,48 +81,14 @@ def gmt_case(rng):
 
 
 def run_gmt_case(folder, index, kwargs):
-    """A GMT map of the Kilauea grid and a psscale bar; truth from the -D geometry."""
-    from figures_for_detection import run_gmt
-
+    """A GMT map of the Kilauea grid and a psscale bar
+    (``test_detection_colorbars.render_gmt_bar``); truth from the -D geometry."""
     data = Path(os.environ.get("COLORMAP_DECODER_DATA", "/work/shared/data"))
-    grid = data / "gmtserver_Kilauea.utm.nc"
     work = Path(tempfile.mkdtemp(prefix=f"gmt{index}_", dir=folder))
-    dpi = kwargs["dpi"]
     quality = kwargs["jpeg_quality"]
-    quality = None if quality is None else int(quality)
-    horizontal = kwargs["horizontal"]
-    page_height = 8.5 if horizontal else 7.5
-    # The map: -X1i, 6 x 5.5 in, its top 1 in below the page's top.
-    if horizontal:
-        # Bar 4 x 0.25 in, bottom-left corner 1 in right of the map's, 0.9 in below it (more
-        # with labels on top, between bar and map).
-        x, y, length, width = 1.0, -0.9 - (0.35 if kwargs["labels_on_far_side"] else 0), 4.0, 0.25
-        position = f"x{x}i/{y}i+w{length}i/{width}i+h"
-        box_inch = (1.0 + x, page_height - (page_height - 6.5 + y + width), 1.0 + x + length,
-                    page_height - (page_height - 6.5 + y))
-    else:
-        x, y, length, width = 6.4 + (0.5 if kwargs["labels_on_far_side"] else 0), 0.0, 5.5, 0.3
-        position = f"x{x}i/{y}i+w{length}i/{width}i"
-        box_inch = (1.0 + x, page_height - (page_height - 6.5 + y + length), 1.0 + x + width,
-                    page_height - (page_height - 6.5 + y))
-    position += kwargs["triangles"] + ("+r" if kwargs["reversed_bar"] else "") + \
-        ("+ma" if kwargs["labels_on_far_side"] else "")
-    pen = "" if kwargs["frame"] else " --MAP_FRAME_PEN=0p,white@100"
-    convert = f"gmt psconvert fig.ps -Tg -E{dpi}"
-    run_gmt(work,
-            f"gmt makecpt -C{kwargs['cmap']} -T0/1500 > bar.cpt",
-            f"gmt set PS_MEDIA 8.5ix{page_height}i",
-            f"gmt grdimage {grid} -R254340/280020/2129880/2153640 -JX6i/5.5i -Cbar.cpt "
-            f"-X1i -Y{page_height - 6.5}i -P -Baf -BWSne -K > fig.ps",
-            f"gmt psscale -Cbar.cpt -D{position} -Bxaf -O{pen} >> fig.ps", convert)
-    path = work / "fig.png"
-    if quality:
-        from PIL import Image
-
-        jpeg = work / "fig.jpg"
-        Image.open(path).convert("RGB").save(jpeg, quality=quality)
-        path = jpeg
-    truth = tuple(v * dpi for v in box_inch)
+    path, truth = bars.render_gmt_bar(work, data / "gmtserver_Kilauea.utm.nc",
+                                      **dict(kwargs, jpeg_quality=None if quality is None
+                                             else int(quality)))
     return path, truth, (0.0, 1500.0), kwargs["reversed_bar"]
 
 

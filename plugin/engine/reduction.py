@@ -37,6 +37,7 @@ from scipy import ndimage
 from .errors import ReductionError
 from .grid_dbscan import grid_dbscan
 from .memory_budget import release_freed_memory
+from .regions import label_sizes
 
 _SQRT2 = np.sqrt(2.0)
 
@@ -157,7 +158,7 @@ def cluster_pixels(mask, eps, min_samples) -> tuple:
         labels, count = ndimage.label(mask, structure=structure)
         if min_samples == 2 and count:
             # A lone pixel has no neighbour within eps: DBSCAN calls it noise.
-            sizes = np.bincount(labels.ravel())
+            sizes = label_sizes(labels, count)
             lone = sizes == 1
             lone[0] = False
             if lone.any():

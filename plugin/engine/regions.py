@@ -145,3 +145,32 @@ def box_mask(shape, box, margin=0) -> np.ndarray:
     col0, row0, col1, row1 = box
     mask[max(row0 - margin, 0):row1 + margin, max(col0 - margin, 0):col1 + margin] = True
     return mask
+
+
+#: Pixels of a label image counted at a time by :func:`label_sizes`.
+LABEL_BLOCK_PIXELS = 1 << 18
+
+
+def label_sizes(labels, count) -> np.ndarray:
+    """Pixels of each label of a label image (``scipy.ndimage.label``'s), 0 included.
+
+    ``np.bincount(labels.ravel())`` counts the same but first copies the whole image to 8-byte
+    integers (8 bytes a pixel, twice the int32 labels themselves); here a block of rows at a
+    time.
+
+    Parameters
+    ----------
+    labels : ndarray of int, shape (rows, cols)
+        0 to ``count``.
+    count : int
+        Largest label.
+
+    Returns
+    -------
+    ndarray of int64, shape (count + 1,)
+    """
+    sizes = np.zeros(count + 1, np.int64)
+    step = max(1, LABEL_BLOCK_PIXELS // max(labels.shape[1], 1))
+    for first in range(0, labels.shape[0], step):
+        sizes += np.bincount(labels[first:first + step].ravel(), minlength=count + 1)
+    return sizes

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..regions import label_sizes
 from .lines import Rectangle, closes_line
 
 #: Smallest share of the figure a map frame covers (a legend box or an inset is smaller).
@@ -302,19 +303,27 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
     from scipy import ndimage
 
     rows, cols = rgb.shape[:2]
-    difference = np.abs(rgb.astype(np.float32) - np.asarray(page_rgb, np.float32)).max(axis=2)
-    content = difference > PANEL_CONTRAST
+    page = np.asarray(page_rgb, np.float32)
+    # A block of rows at a time: the float differences of the whole figure would be 28 bytes
+    # a figure pixel at once (a float copy, its difference from the page, the maximum).
+    content = np.empty((rows, cols), bool)
+    step = max(1, PANEL_BLOCK_PIXELS // max(cols, 1))
+    for first in range(0, rows, step):
+        content[first:first + step] = \
+            _page_difference(rgb[first:first + step], page) > PANEL_CONTRAST
     bridge = 2 * max_thickness + 1
     # Closed along rows, light vertical grid lines are bridged; along columns, horizontal
-    # ones: the map is one region, whatever its grid.
-    along_rows = ndimage.binary_closing(content, structure=np.ones((1, bridge), bool))
+    # ones: the map is one region, whatever its grid. Each closing is merged as soon as made.
+    connected = ndimage.binary_closing(content, structure=np.ones((1, bridge), bool))
+    connected |= content
     along_cols = ndimage.binary_closing(content, structure=np.ones((bridge, 1), bool))
-    along_rows |= content
-    along_cols |= content
-    labels, count = ndimage.label(along_rows | along_cols)
+    connected |= along_cols
+    del along_cols
+    labels, count = ndimage.label(connected)
+    del connected
     if count == 0:
         return None
-    sizes = np.bincount(labels.ravel())
+    sizes = label_sizes(labels, count)
     sizes[0] = 0
     region = labels == int(np.argmax(sizes))
     del labels
@@ -347,7 +356,7 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
         return None
     edges = []
     for index in range(4):
-        edge = _panel_edge(difference, box, index)
+        edge = _panel_edge(rgb, page, box, index)
         edge = box[index] if edge is None else edge
         # A light spine (bmh's grey 0.8 pt) is centred on the plot area's edge: its outer
         # half is part of the panel, so the edge moves in by half its width.
@@ -356,7 +365,17 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
     return FrameDetection(tuple(edges), "panel")
 
 
-def _panel_edge(difference, box, index, samples=61):
+#: Pixels compared with the page at a time by :func:`find_panel`.
+PANEL_BLOCK_PIXELS = 1 << 18
+
+
+def _page_difference(pixels, page) -> np.ndarray:
+    """The largest of a pixel's R, G, B differences from the page's (float32, 0-255), over
+    the last axis of ``pixels`` (uint8); ``page`` float32 of 3."""
+    return np.abs(pixels.astype(np.float32) - page).max(axis=-1)
+
+
+def _panel_edge(rgb, page, box, index, samples=61):
     """Where a panel's side lies, to a fraction of a pixel: across the side, where the
     difference from the page rises to half the map's just inside it (3-5 px in), found
     from the outside inward and interpolated between pixels (a pixel half covered by the
@@ -365,7 +384,7 @@ def _panel_edge(difference, box, index, samples=61):
     when too few positions do."""
     left, top, right, bottom = (int(round(v)) for v in box)
     horizontal = index in (1, 3)
-    image = difference if horizontal else difference.T
+    image = rgb if horizontal else rgb.transpose(1, 0, 2)
     start, end = (left, right) if horizontal else (top, bottom)
     along = np.linspace(start + 0.1 * (end - start), end - 0.1 * (end - start),
                         samples).astype(int)
@@ -381,7 +400,7 @@ def _panel_edge(difference, box, index, samples=61):
         return None
     found = []
     for position in along:
-        profile = image[pixels, position].astype(float)
+        profile = _page_difference(image[pixels, position], page).astype(float)
         inner = profile[:3]
         level = float(np.median(inner))
         if level < 3 * PANEL_CONTRAST or np.ptp(inner) > 0.25 * level:

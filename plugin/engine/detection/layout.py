@@ -107,7 +107,7 @@ def detect_layout(rgb) -> "Layout":
         # Its luma turned over, they are dark ink on a light page, as the frame, tick and
         # label finders and the OCR expect (the colours, which the colorbar is found and
         # sampled by, stay as they are).
-        lum = 255.0 - lum
+        np.subtract(255.0, lum, out=lum)  # in place: no second figure-sized copy
         page = 255.0 - page
     border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
     page_rgb = np.median(border, axis=0)

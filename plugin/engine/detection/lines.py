@@ -77,9 +77,22 @@ class Rectangle:
                 and other.top >= self.top - margin and other.bottom <= self.bottom + margin)
 
 
+#: Pixels whose luma is computed at a time: bounds the float32 copy of their bytes the
+#: product is taken on (12 bytes a pixel: 3 MiB) whatever the figure's size; a copy of the
+#: whole figure would be 12 bytes a figure pixel beside the 4 of the luma itself.
+LUMA_BLOCK_PIXELS = 1 << 18
+
+
 def luminance(rgb) -> np.ndarray:
-    """Luma (0-255, float32) of an sRGB image."""
-    return rgb.astype(np.float32) @ LUMA_WEIGHTS
+    """Luma (0-255, float32) of an sRGB image (rows, cols, 3), computed a block of rows at a
+    time (each row's product is the one of the whole image: the same values, bit for bit)."""
+    rows, cols = rgb.shape[:2]
+    lum = np.empty((rows, cols), np.float32)
+    step = max(1, LUMA_BLOCK_PIXELS // max(cols, 1))
+    for first in range(0, rows, step):
+        np.matmul(rgb[first:first + step].astype(np.float32), LUMA_WEIGHTS,
+                  out=lum[first:first + step])
+    return lum
 
 
 def page_luminance(lum) -> float:

@@ -60,8 +60,10 @@ SORTED_LOOKUP_PIXELS = 1 << 18
 SORTED_LOOKUP_BYTES = 2 * 26 * SORTED_LOOKUP_PIXELS
 # A continuous scale with this many vertices or more is taken for a lookup table.
 LOOKUP_TABLE_MIN_VERTICES = 64
-# Distinct colours projected at once (about 1 KiB of temporaries each).
-COLOUR_BLOCK = 16_384
+# Distinct colours projected at once (1.5-1.7 KiB of temporaries each: 7 MiB; blocks of
+# 16,384 took 25 MiB of a job's peak, which a 1 MP figure's pixels do not weigh up; the same
+# values whatever the block).
+COLOUR_BLOCK = 4_096
 # Densify a continuous scale until consecutive curve points differ by at most this ΔE, so the
 # chord between them stands in for the curve (sRGB interpolation is curved in CIELAB).
 CURVE_STEP_DELTA_E = 0.5
@@ -1227,11 +1229,15 @@ class ColourDecoder:
         srgb8 = np.asarray(srgb8)
         if len(srgb8) > COLOUR_BLOCK:
             # A JPEG can hold millions of colours: bounded temporaries, block by block.
-            parts = [self.decode_colours(srgb8[start:start + COLOUR_BLOCK])
+            parts = [self._decode_colour_block(srgb8[start:start + COLOUR_BLOCK])
                      for start in range(0, len(srgb8), COLOUR_BLOCK)]
             values, distance, index = (np.concatenate(part) if part[0] is not None else None
                                        for part in zip(*parts))
             return values, distance, index
+        return self._decode_colour_block(srgb8)
+
+    def _decode_colour_block(self, srgb8) -> tuple:
+        """:meth:`decode_colours` of at most :data:`COLOUR_BLOCK` colours."""
         study = self.figure_study
         figure = FigureColours(np.nan if study is None else study.noise_mode,
                                self.non_data_colours, self.quantiser)

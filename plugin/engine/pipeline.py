@@ -33,7 +33,7 @@ from .gcp_transform import TransformKind, compute_residuals, fit_gcp_transform, 
 from .gcps import gcps_on_georeferenced_figure, read_gcps
 from .jpeg_cells import COARSE_JPEG_QUALITY
 from .jpeg_cells import cell_values as jpeg_cell_values
-from .memory_budget import check_memory, job_size, map_large_allocations
+from .memory_budget import check_memory, job_size, map_large_allocations, release_freed_memory
 from .native_grid import cell_points, find_lattice, luma_weighted_field, native_rasters, north_up_axes, read_cells
 from .reduction import (
     ClusterPoints,
@@ -422,6 +422,9 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
         header, needs, georeference, detecting = _place_and_budget(settings, say)
     with times("read"):
         figure = read_figure(settings.figure_path)
+        # Each stage's freed temporaries handed back to the system as it ends (the C heap
+        # keeps freed blocks below 4 MiB resident: Pillow's decoding, the detection's).
+        release_freed_memory()
     rows, cols = figure.shape
     say(f"Figure: {cols}×{rows} pixels, {settings.figure_path}")
     warnings = []
@@ -449,6 +452,7 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
         # The figure's luma and ink mask (5 bytes a figure pixel) serve the reading of its
         # labels only: not held through the decoding, reduction and warp.
         layout.lum = layout.dark = None
+        release_freed_memory()
 
     if georeference is None:
         with times("prepare"):
@@ -531,6 +535,7 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
     # 1 byte a figure pixel not held through the later stages, and the denoised copy of the
     # figure (3 bytes a pixel; without DENOISE, rgb is the figure's own array).
     del examine, rgb
+    release_freed_memory()
 
     # The points come first: the field rebuilt from them is warped with the other grids.
     with times("native grid"):
@@ -542,6 +547,7 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
         else:
             cells, clusters, check = _reduce_to_cells(settings, decoder, figure, field_,
                                                       lattice, plot_box, say)
+    release_freed_memory()
     report = stage(0.65, 0.95, "Placing the figure in the target CRS")
     # The figure-frame grids placed on the output grid, by name: an output is one entry here.
     figure_frame = {"values": field_.values}
@@ -580,6 +586,7 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
             for name in list(figure_frame):
                 distance_summary = _let_go(name, field_, check, plot_box) or distance_summary
         del figure_frame
+    release_freed_memory()
     if not np.isfinite(warped["values"]).any():
         raise GeoreferencingError("No decoded pixel falls on the output grid; check the GCPs and "
                                   "the target CRS.")

@@ -30,8 +30,9 @@ from .text_format import decimals_for
 PICTURE_SIDE = 760
 #: Colour of pixels that are not data in the pictures.
 NO_DATA_RGB = (0.93, 0.93, 0.93)
-#: Pixels a block of the figure-sized passes (pixel accounting, histogram) looks at at a time.
-ACCOUNTING_BLOCK_PIXELS = 1 << 20
+#: Pixels a block of the figure-sized passes (pixel accounting, histogram) looks at at a time
+#: (their masks, finite values and histogram's indices: some 20 bytes a pixel of the block).
+ACCOUNTING_BLOCK_PIXELS = 1 << 18
 
 
 def write_decode_report(html_path, result) -> tuple:
@@ -242,8 +243,8 @@ def _step(shape):
 
 
 #: Values coloured at a time by :func:`_scale_colours`: the scale's interpolation holds some
-#: 120 bytes a value (70 MiB for a whole 760 px picture at once).
-COLOUR_BLOCK = 1 << 16
+#: 120 bytes a value (70 MiB for a whole 760 px picture at once, 2 MiB a block).
+COLOUR_BLOCK = 1 << 14
 
 
 def _scale_colours(result, values):

@@ -592,6 +592,8 @@ def read_georeferencing(path) -> tuple:
         None when the file carries no georeferencing (GDAL's default identity).
     crs_wkt : str or None
     """
+    if _no_georeferencing_beside(path):
+        return None, None
     import warnings
 
     import rasterio
@@ -608,6 +610,51 @@ def read_georeferencing(path) -> tuple:
     if transform.is_identity:
         return None, None
     return transform.to_gdal(), (crs.to_wkt() if crs else None)
+
+
+#: Starts of the files GDAL finds georeferencing for only in files beside them, never inside:
+#: PNG and JPEG (GDAL does not use JPEG's EXIF position).
+_SIDECAR_GEOREFERENCED = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def _georeferencing_sidecars(name) -> set:
+    """The names (case-folded) of the files GDAL reads a PNG's or JPEG's georeferencing from:
+    its world files (``fig.pgw``, ``fig.pngw``, ``fig.wld``; ``.jgw``, ``.jpgw``, ``.jpegw``
+    for a JPEG: the extension's first and last letter and a w, or the extension and a w),
+    a MapInfo ``.tab``, and GDAL's own ``fig.png.aux.xml`` and ``.aux`` files."""
+    stem, extension = os.path.splitext(name.casefold())
+    extension = extension[1:]
+    endings = {"wld", "tab", "aux", "aux.xml"}
+    if extension:
+        endings |= {extension[0] + extension[-1] + "w", extension + "w"}
+    return {f"{stem}.{ending}" for ending in endings} | {
+        f"{name.casefold()}.aux.xml", f"{name.casefold()}.aux"}
+
+
+def _no_georeferencing_beside(path) -> bool:
+    """Whether GDAL would surely find no georeferencing for ``path``: a PNG or JPEG with none
+    of the files beside it that GDAL reads georeferencing from (:func:`_georeferencing_sidecars`,
+    in any case; checked with GDAL 3.6 on every world file name).
+
+    Opening such a figure with GDAL only to learn that costs a run more than the opening: the
+    first dataset a process opens through rasterio registers every GDAL driver, reading some
+    8 MiB of GDAL's library into memory while the figure is decoded (in QGIS they are already
+    registered). Other files named after the figure (its GCPs, ``fig.png.points``) are not
+    georeferencing.
+    """
+    try:
+        if not os.path.isfile(path):
+            return False
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+        if not head.startswith(_SIDECAR_GEOREFERENCED):
+            return False
+        folder, name = os.path.split(os.path.abspath(path))
+        sidecars = _georeferencing_sidecars(name)
+        with os.scandir(folder) as entries:
+            return not any(entry.name.casefold() in sidecars for entry in entries)
+    except (OSError, ValueError):
+        return False
 
 
 @dataclass

@@ -82,6 +82,51 @@ def test_world_file_is_read_as_georeferencing(rgba_png):
     assert figure.geotransform == pytest.approx((1000, 10, 0, 3000, 0, -10))
 
 
+#: Every file GDAL 3.6 reads a PNG's or JPEG's georeferencing from (world files in any case,
+#: GDAL's .aux.xml), and names beside a figure that are not georeferencing (its GCPs, files
+#: GDAL does not read: a world file named after the whole name, an .aux.xml of the stem).
+GEOREFERENCING_SIDECARS = {"png": ["fig.pgw", "fig.pngw", "fig.wld", "FIG.PGW", "fig.WLD",
+                                   "fig.png.aux.xml"],
+                           "jpg": ["fig.jgw", "fig.jpgw", "fig.wld", "Fig.JGW", "fig.jpg.aux.xml"]}
+NOT_GEOREFERENCING = ["fig.{ext}.points", "fig.csv", "fig.{ext}.wld", "fig.pgwx", "fig.xml"]
+WORLD_FILE = "2\n0\n0\n-2\n101\n199\n"
+AUX_XML = ("<PAMDataset><GeoTransform>100, 2, 0, 200, 0, -2</GeoTransform></PAMDataset>\n")
+
+
+@pytest.mark.filterwarnings("ignore::rasterio.errors.NotGeoreferencedWarning")
+@pytest.mark.parametrize("ext", ["png", "jpg"])
+def test_georeferencing_beside_a_figure_is_read_and_its_absence_costs_no_gdal(tmp_path, ext,
+                                                                           monkeypatch):
+    """A PNG or JPEG is georeferenced only by files beside it: each one GDAL reads is read
+    (through GDAL); with none of them, GDAL is not asked at all (its first dataset registers
+    every driver, 8 MiB of its library read in during the run), whatever else lies beside it."""
+    from colormap_decoder.plugin.engine.figure import read_georeferencing
+
+    figure = tmp_path / f"fig.{ext}"
+    Image.new("RGB", (30, 20), (200, 40, 40)).save(figure)
+    for sidecar in GEOREFERENCING_SIDECARS[ext]:
+        path = tmp_path / sidecar
+        path.write_text(AUX_XML if sidecar.endswith(".xml") else WORLD_FILE)
+        assert read_georeferencing(str(figure))[0] == pytest.approx((100, 2, 0, 200, 0, -2)), \
+            sidecar
+        with rasterio.open(figure) as dataset:  # as GDAL itself reads it
+            assert dataset.transform.to_gdal() == pytest.approx((100, 2, 0, 200, 0, -2))
+        path.unlink()
+    for name in NOT_GEOREFERENCING:
+        (tmp_path / name.format(ext=ext)).write_text(WORLD_FILE)
+    with rasterio.open(figure) as dataset:  # GDAL finds nothing in them either
+        assert dataset.transform.is_identity
+    for stray in tmp_path.glob("*.aux.xml"):
+        stray.unlink()  # GDAL's statistics of the opening above
+
+    def no_gdal(*arguments, **keywords):
+        raise AssertionError("GDAL opened a figure that nothing beside it georeferences")
+
+    monkeypatch.setattr(rasterio, "open", no_gdal)
+    assert read_georeferencing(str(figure)) == (None, None)
+    assert read_figure(str(figure)).geotransform is None
+
+
 def test_geotiff_is_written_as_a_careful_gis_tool_writes_it(tmp_path):
     values = np.arange(300 * 260, dtype=np.float32).reshape(300, 260)
     values[5, 7] = np.nan

@@ -15,6 +15,9 @@ reduction: a field drawn cell by cell (16 px cells), so that nearly every pixel 
 RGBA PNG (the widest pixel format Pillow converts from), with four corner GCPs in EPSG:4326 so
 that the output grid has about as many pixels as the figure.
 
+``--jpeg-quality Q`` makes the figure an RGB JPEG of that quality instead: its native grid's
+cells are then read through the JPEG's blocks (``jpeg_cells``).
+
 Prints, per option set and size, the job's peak in MiB and bytes per figure pixel, and the
 estimate of ``memory_budget.estimate_job_bytes`` beside it (the estimate must stay above);
 with several sizes, also the bytes each further figure pixel costs (the slope between the
@@ -92,7 +95,8 @@ def run():
     writing.write_geotiff(out + "/decoded.tif", bands, result.grid.geotransform,
                           result.grid.crs_wkt)
     del bands
-    # As the Processing algorithm does: an optional raster is let go once written.
+    result.values = result.class_grid = None
+    # As the Processing algorithm does: a raster is let go once written.
     if result.distance is not None:
         writing.write_geotiff(out + "/distance.tif", [result.distance], result.grid.geotransform,
                               result.grid.crs_wkt)
@@ -122,8 +126,10 @@ print(json.dumps(answer))
 """
 
 
-def render_figure(folder, size):
-    """A size×size RGBA PNG of a field drawn in 16 px cells with viridis, and its GCP CSV."""
+def render_figure(folder, size, jpeg_quality=None):
+    """A size×size RGBA PNG of a field drawn in 16 px cells with viridis (or, with
+    ``jpeg_quality``, an RGB JPEG of it: its cells are then read through the JPEG's blocks),
+    and its GCP CSV."""
     import numpy as np
     from matplotlib import colormaps
     from PIL import Image
@@ -133,8 +139,12 @@ def render_figure(folder, size):
     coarse = rng.random((cells, cells))
     field = np.kron(coarse, np.ones((16, 16)))[:size, :size]
     rgba = (colormaps["viridis"](field) * 255).round().astype(np.uint8)
-    figure = Path(folder) / f"cells_{size}.png"
-    Image.fromarray(rgba, "RGBA").save(figure)
+    if jpeg_quality is None:
+        figure = Path(folder) / f"cells_{size}.png"
+        Image.fromarray(rgba, "RGBA").save(figure)
+    else:
+        figure = Path(folder) / f"cells_{size}.jpg"
+        Image.fromarray(rgba[..., :3], "RGB").save(figure, quality=jpeg_quality)
     gcps = Path(folder) / f"cells_{size}.csv"
     gcps.write_text("pixel_x,pixel_y,map_x,map_y\n"
                     f"0,0,0,10\n{size},0,10,10\n0,{size},0,0\n{size},{size},10,0\n")
@@ -163,6 +173,8 @@ def main():
                         choices=list(OPTION_SETS))
     parser.add_argument("--stages", action="store_true",
                         help="also print the estimate of each stage")
+    parser.add_argument("--jpeg-quality", type=int, default=None,
+                        help="the figure as a JPEG of this quality (1-95) instead of a PNG")
     parser.add_argument("--runs", type=int, choices=(1, 2), default=1,
                         help="2: also run the job a second time in the same process and print "
                              "its peak above the memory resident when it starts")
@@ -173,7 +185,7 @@ def main():
         print(f"{'options':<18}{'figure':>10}{'grid':>12}{'peak MiB':>10}{'B/px':>8}"
               f"{'estimate MiB':>14}{'est/peak':>9}{second}")
         for size in arguments.sizes:
-            figure, gcps = render_figure(folder, size)
+            figure, gcps = render_figure(folder, size, arguments.jpeg_quality)
             for name in arguments.options:
                 out = Path(folder) / name
                 out.mkdir(exist_ok=True)

@@ -310,8 +310,18 @@ def ycbcr_channel(rgb, channel) -> np.ndarray:
     return out
 
 
+#: Stored chroma pixels made (averaged, or solved along a line) at a time: bounds the float
+#: copies of the figure-sized chroma plane to a block's (the whole plane at once held some
+#: 11 bytes a figure pixel: 40 MiB of a 4 MP JPEG's run).
+CHROMA_BLOCK_PIXELS = 1 << 16
+
+
 def _unblur_axis(plane, axis):
-    """Undo the (1/8, 3/4, 1/8) blur along ``axis`` (edges replicated, as the decoder does)."""
+    """Undo the (1/8, 3/4, 1/8) blur along ``axis`` (edges replicated, as the decoder does).
+
+    Lines a block at a time (each line's solution is its own: the same numbers), into a
+    float64 plane: ``plane`` itself when it is one, else a new one.
+    """
     n = plane.shape[axis]
     if n < 3:
         return plane
@@ -321,9 +331,13 @@ def _unblur_axis(plane, axis):
     bands[2, :-1] = 1 / 8
     bands[1, 0] += 1 / 8
     bands[1, -1] += 1 / 8
-    moved = np.moveaxis(plane, axis, 0)
-    solved = solve_banded((1, 1), bands, moved.reshape(n, -1).astype(np.float64))
-    return np.moveaxis(solved.reshape(moved.shape), 0, axis)
+    solved = plane if plane.dtype == np.float64 else np.empty(plane.shape, np.float64)
+    moved, into = np.moveaxis(plane, axis, 0), np.moveaxis(solved, axis, 0)
+    step = max(1, CHROMA_BLOCK_PIXELS // n)
+    for first in range(0, moved.shape[1], step):
+        lines = slice(first, first + step)
+        into[:, lines] = solve_banded((1, 1), bands, moved[:, lines].astype(np.float64))
+    return solved
 
 
 def stored_chroma(chroma, factor_y, factor_x) -> np.ndarray:
@@ -338,10 +352,18 @@ def stored_chroma(chroma, factor_y, factor_x) -> np.ndarray:
     """
     rows, cols = chroma.shape
     out_rows, out_cols = -(-rows // factor_y), -(-cols // factor_x)
-    padded = np.pad(chroma.astype(np.float32, copy=False),
-                    ((0, out_rows * factor_y - rows), (0, out_cols * factor_x - cols)),
-                    mode="edge")
-    plane = padded.reshape(out_rows, factor_y, out_cols, factor_x).mean(axis=(1, 3))
+    plane = np.empty((out_rows, out_cols), np.float32)
+    # A block of stored rows at a time, edges replicated to whole blocks, as read and then
+    # made float32 (the same means as of the whole plane).
+    step = max(1, CHROMA_BLOCK_PIXELS // out_cols)
+    for first in range(0, out_rows, step):
+        last = min(out_rows, first + step)
+        part = chroma[first * factor_y:last * factor_y]
+        padded = np.pad(part, ((0, (last - first) * factor_y - part.shape[0]),
+                               (0, out_cols * factor_x - cols)),
+                        mode="edge").astype(np.float32, copy=False)
+        plane[first:last] = padded.reshape(last - first, factor_y, out_cols,
+                                           factor_x).mean(axis=(1, 3))
     if factor_y == 2:
         plane = _unblur_axis(plane, 0)
     if factor_x == 2:
@@ -669,6 +691,9 @@ def cell_colours(rgb, data, lattice, coding, prior, prior_weight, outlier_limit=
                 break
         colour[:, channel] = solution
         information[:, channel] = diagonal
+        # This channel's blocks (5 bytes a stored pixel) and plane let go before the next
+        # channel's are made.
+        del blocks, plane
     return colour, information, freed
 
 
@@ -752,6 +777,7 @@ def plot_area_cell_colours(rgb, values, lattice, box, coding) -> tuple:
     in_box = np.zeros(data.shape, bool)
     in_box[max(row0, 0):row1, max(col0, 0):col1] = True
     data &= in_box
+    del in_box
     n_cells = lattice.rows * lattice.columns
     ycbcr = coding.decoded_ycbcr(data.shape)
     # Each cell's colour from its own interior (interquartile mean of each channel): only a

@@ -64,6 +64,15 @@ DECODE_BLOCK_BYTES = 4 + 4 + 4
 #: a quarter to a half (with the mask), and still do where the plot area fills the figure.
 LATTICE_SEARCH_PIXEL = 7
 LATTICE_SEARCH_FIXED = 8 * 2 ** 20
+#: Per figure pixel, a JPEG's cells read through its 8 × 8 blocks (``jpeg_cells``, a noisy
+#: lattice on a continuous scale) beside what the job keeps: the decoder's Y'CbCr read again
+#: from the file (3 bytes; Pillow's 4-byte image of it while read), the data and in-cells
+#: masks, and the luma's blocks (float32 values and observed flags); and, whatever the size,
+#: the blocks' least squares in chunks and the colours' matching. Measured on a 4 MP JPEG of
+#: 16 px cells (bench/memory_per_pixel.py --jpeg-quality 80): the stage's peak 96 MiB above
+#: the imports, 12 bytes a pixel and 24 MiB beside the job's 8 bytes a pixel.
+JPEG_CELLS_PIXEL = 12
+JPEG_CELLS_FIXED = 24 * 2 ** 20
 #: Per decoded pixel, the rebuilt field of OUTPUT_RECONSTRUCTION (float32) and what the
 #: points' triangulation leaves (Qhull's ~600 bytes a point, one point per some hundred
 #: pixels on a figure of small cells; handed back, see :func:`release_freed_memory`).
@@ -157,6 +166,8 @@ class JobSize:
         written but the findings' report.
     report : bool
         True when the HTML report (OUTPUT_REPORT) is written after the job.
+    jpeg : bool
+        True for a JPEG figure: a native grid's cells are then read through its blocks.
     """
 
     figure_pixels: int
@@ -177,6 +188,7 @@ class JobSize:
     detection: bool = False
     decode: bool = True
     report: bool = False
+    jpeg: bool = False
 
     @property
     def output_pixels(self) -> int:
@@ -242,6 +254,8 @@ def estimate_job_bytes(size) -> "MemoryEstimate":
               + min(decoded, DECODE_BLOCK_PIXELS) * DECODE_BLOCK_BYTES + COLOUR_MATCHING)
     lattice = (figure * (kept + LATTICE_SEARCH_PIXEL) + LATTICE_SEARCH_FIXED
                if size.native_grid else 0)
+    jpeg_cells = (figure * (kept + JPEG_CELLS_PIXEL) + JPEG_CELLS_FIXED
+                  if size.native_grid and size.jpeg else 0)
     # Reducing: the flat mask, labels and gathered values; then, once they are let go, the
     # rebuilt field and one interpolation block.
     dbscan = decoded * GRID_DBSCAN_PIXEL if size.grid_dbscan else 0
@@ -279,7 +293,8 @@ def estimate_job_bytes(size) -> "MemoryEstimate":
               if size.report else 0)
 
     stages = {"reading": read, "detection": detection, "decoding": decode, "native grid search": lattice,
-              "reducing": reduce, "warping": warp, "writing": write, "report": report}
+              "reading JPEG cells": jpeg_cells, "reducing": reduce, "warping": warp, "writing": write,
+              "report": report}
     peak = max(stages, key=stages.get)
     fixed = FIXED_OVERHEAD
     parts = {"figure": stages[peak], "fixed": fixed}
@@ -551,7 +566,17 @@ def job_size(settings, header, plot_box, grid, grid_dbscan, detection=False) -> 
         native_grid=getattr(settings, "native_grid", "auto") != "off",
         own_warp=int(settings.transform) in (3, 5),  # thin plate spline, projective
         own_grid=getattr(grid, "figure_box", None) is not None,
-        detection=detection, report=getattr(settings, "report", False))
+        detection=detection, report=getattr(settings, "report", False),
+        jpeg=_is_jpeg(getattr(header, "path", None)))
+
+
+def _is_jpeg(path) -> bool:
+    """Whether ``path`` is a JPEG file (by its first bytes)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(3) == b"\xff\xd8\xff"
+    except (OSError, TypeError, ValueError):
+        return False
 
 
 def detection_job_size(header) -> "JobSize":

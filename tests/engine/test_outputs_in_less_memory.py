@@ -209,8 +209,8 @@ def test_reconstruction_check_holds_no_block_of_arrays():
 
 
 def test_gdals_cache_while_writing_is_two_blocks_of_a_band(tmp_path, monkeypatch):
-    """The cache holds the block being written and the one being compressed (512 rows of one
-    float32 band each): 16 MiB for a raster 4096 px wide, never less than 8 MiB nor more than
+    """The cache holds the block being written and the one being compressed (256 rows of one
+    float32 band each): 8 MiB for a raster 4096 px wide, never less than 4 MiB nor more than
     WRITE_CACHE_BYTES, and it is what a write asks for."""
     asked = []
     original = writing.small_gdal_cache
@@ -219,10 +219,104 @@ def test_gdals_cache_while_writing_is_two_blocks_of_a_band(tmp_path, monkeypatch
     values = np.arange(300 * 4096, dtype=np.float32).reshape(300, 4096)
     writing.write_geotiff(str(tmp_path / "wide.tif"), [values],
                           (600000.0, 10.0, 0.0, 5200000.0, 0.0, -10.0), "EPSG:32632")
-    assert asked == [16 * 2 ** 20]
-    assert writing.write_cache_bytes(500) == 8 * 2 ** 20
+    assert asked == [8 * 2 ** 20]
+    assert writing.write_cache_bytes(500) == 4 * 2 ** 20
     assert writing.write_cache_bytes(100_000) == writing.WRITE_CACHE_BYTES
     import rasterio
 
     with rasterio.open(tmp_path / "wide.tif") as written:
         assert np.array_equal(written.read(1), values)
+
+
+@pytest.fixture(scope="module")
+def jpeg_cells_figure(tmp_path_factory):
+    """The Jacksboro DEM drawn cell by cell (11 px cells, viridis) as a JPEG of quality 75, its
+    pixels decoded on the continuous scale: what a JPEG lattice's cells are read from."""
+    from figures_for_tests import jacksboro_dem
+    from matplotlib import colormaps
+    from PIL import Image
+
+    from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueMapping
+    from colormap_decoder.plugin.engine.colour_scales import resolve_colour_scale
+
+    grid, _ = jacksboro_dem()
+    cells = grid[:60, :70]
+    low, high = float(cells.min()), float(cells.max())
+    field = np.kron((cells - low) / (high - low), np.ones((11, 11)))
+    path = tmp_path_factory.mktemp("jpeg_cells") / "cells.jpg"
+    rgb = (colormaps["viridis"](field)[..., :3] * 255).round().astype(np.uint8)
+    Image.fromarray(rgb, "RGB").save(path, quality=75)
+    figure = read_figure(str(path))
+    decoder = ColourDecoder(resolve_colour_scale("viridis"), ValueMapping(low, high), "ycbcr")
+    decoded = decoder.decode_image(figure.rgb, None, None)
+    return figure, decoded.values, decoder
+
+
+def _luma_weighted_field_at_once(rgb, values, decoder, box, chroma_weight):
+    """native_grid.luma_weighted_field as it was: every decoded colour of the plot area at once."""
+    col0, row0, col1, row1 = box
+    out = np.full(values.shape, np.nan, np.float32)
+    decoded = np.isfinite(values[row0:row1, col0:col1])
+    colours = rgb[row0:row1, col0:col1][decoded].astype(np.int32)
+    codes, inverse = np.unique(colours[:, 0] | (colours[:, 1] << 8) | (colours[:, 2] << 16),
+                               return_inverse=True)
+    distinct = np.stack([codes & 255, (codes >> 8) & 255, codes >> 16], axis=1).astype(np.uint8)
+    out[row0:row1, col0:col1][decoded] = decoder.luma_weighted_values(
+        distinct, chroma_weight)[inverse.ravel()]
+    return out
+
+
+def test_a_jpegs_luma_weighted_field_is_made_in_blocks_as_at_once(jpeg_cells_figure,
+                                                                 monkeypatch):
+    """The plot area's colours decoded again, luma above chroma, a block of rows at a time
+    (their codes, sort and places all at once held some 50 bytes a pixel): the same field, and
+    its temporaries within 24 bytes a pixel beside the field itself (measured 12.7; all at
+    once, 48: on this 0.5 MP figure the colours' matching weighs a few MiB either way)."""
+    from colormap_decoder.plugin.engine import native_grid
+
+    figure, values, decoder = jpeg_cells_figure
+    rows, cols = values.shape
+    box = (7, 5, cols - 9, rows - 4)
+    whole = _luma_weighted_field_at_once(figure.rgb, values, decoder, box,
+                                         native_grid.JPEG_CHROMA_WEIGHT)
+    monkeypatch.setattr(native_grid, "LUMA_FIELD_BLOCK_PIXELS", 13 * cols + 5)
+    decoder.luma_weighted_values(np.zeros((1, 3), np.uint8), native_grid.JPEG_CHROMA_WEIGHT)
+    tracemalloc.start()
+    try:
+        blocks = native_grid.luma_weighted_field(figure.rgb, values, decoder, box)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert np.isfinite(blocks).mean() > 0.8
+    assert np.array_equal(blocks, whole, equal_nan=True)
+    assert peak - blocks.nbytes < 24 * values.size, (peak - blocks.nbytes) / values.size
+
+
+@pytest.mark.parametrize("rows, cols", [(120, 160), (121, 157), (3, 41)])
+@pytest.mark.parametrize("factors", [(2, 2), (2, 1), (1, 2)])
+def test_a_jpegs_stored_chroma_is_made_in_blocks_as_at_once(rows, cols, factors, monkeypatch):
+    """A chroma plane as the JPEG stored it, averaged and unblurred a block at a time (the
+    whole plane's float copies held some 11 bytes a figure pixel): the same plane."""
+    from scipy.linalg import solve_banded
+
+    from colormap_decoder.plugin.engine import jpeg_cells
+
+    factor_y, factor_x = factors
+    chroma = np.random.default_rng(rows + cols).integers(0, 256, (rows, cols, 3), np.uint8)[..., 1]
+    out_rows, out_cols = -(-rows // factor_y), -(-cols // factor_x)
+    padded = np.pad(chroma.astype(np.float32), ((0, out_rows * factor_y - rows),
+                                                (0, out_cols * factor_x - cols)), mode="edge")
+    whole = padded.reshape(out_rows, factor_y, out_cols, factor_x).mean(axis=(1, 3))
+    for axis, factor in ((0, factor_y), (1, factor_x)):
+        n = whole.shape[axis]
+        if factor == 2 and n >= 3:
+            bands = np.zeros((3, n))
+            bands[0, 1:], bands[1, :], bands[2, :-1] = 1 / 8, 3 / 4, 1 / 8
+            bands[1, 0] += 1 / 8
+            bands[1, -1] += 1 / 8
+            moved = np.moveaxis(whole, axis, 0)
+            whole = np.moveaxis(solve_banded((1, 1), bands, moved.reshape(n, -1).astype(
+                np.float64)).reshape(moved.shape), 0, axis)
+    monkeypatch.setattr(jpeg_cells, "CHROMA_BLOCK_PIXELS", 97)
+    blocks = jpeg_cells.stored_chroma(chroma, factor_y, factor_x)
+    assert blocks.dtype == whole.dtype and np.array_equal(blocks, whole)

@@ -40,10 +40,11 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from .errors import ColourScaleError, EngineError
+from .memory_budget import release_freed_memory
 
 # Chunk of figure rows processed at once: bounds temporary memory for very large figures
 # (some 12 bytes a pixel of each of the two threads' chunks). A smaller figure's chunks are a
-# 16th of the window decoded, at least MIN_CHUNK_PIXELS: 24 MiB of chunks would be 6 bytes a
+# 32nd of the window decoded, at least MIN_CHUNK_PIXELS: 24 MiB of chunks would be 6 bytes a
 # pixel of a 4 MP figure. Every pixel is decoded alike whatever the chunks.
 DEFAULT_CHUNK_PIXELS = 1_000_000
 MIN_CHUNK_PIXELS = 1 << 17
@@ -1441,7 +1442,7 @@ class ColourDecoder:
             still reported). None: the threshold :meth:`study_figure` derives from the figure's
             own noise (``figure_study.threshold``).
         chunk_pixels : int, optional
-            Pixels handled per chunk; bounds temporary memory. Default: a 16th of the window
+            Pixels handled per chunk; bounds temporary memory. Default: a 32nd of the window
             of examined pixels, between :data:`MIN_CHUNK_PIXELS` and
             :data:`DEFAULT_CHUNK_PIXELS`.
         feedback : callable(progress: float) -> bool, optional
@@ -1476,7 +1477,7 @@ class ColourDecoder:
         window_rows, window_cols = window.shape[:2]
         if chunk_pixels is None:
             chunk_pixels = min(DEFAULT_CHUNK_PIXELS,
-                               max(MIN_CHUNK_PIXELS, window_rows * window_cols // 16))
+                               max(MIN_CHUNK_PIXELS, window_rows * window_cols // 32))
         chunk_rows = max(1, chunk_pixels // max(window_cols, 1))
         blocks = [slice(start, min(start + chunk_rows, window_rows))
                   for start in range(0, window_rows, chunk_rows)]
@@ -1485,6 +1486,9 @@ class ColourDecoder:
         codes = _colour_codes(window, blocks, feedback, 0.0, 0.4)
         colours = np.stack([codes & 255, (codes >> 8) & 255, codes >> 16], axis=1)
         values, distance, class_index = self.decode_colours(colours.astype(np.uint8))
+        # The matching's temporaries (7 MiB of freed heap where there are thousands of
+        # colours) handed back before the pixels' pass holds its table and chunks.
+        release_freed_memory()
         matched = distance <= max_distance
         _report(feedback, 0.5)
 
@@ -1689,7 +1693,9 @@ def _code_table(dtype) -> np.ndarray:
 
 
 def _places_of_colours(codes, pixels):
-    """A function from 24-bit codes (uint32 array) to their places (int32) in ``codes``.
+    """A function from 24-bit codes (uint32 array) to their places in ``codes`` (uint16 when
+    there are fewer than 65,535 colours, so that the place of the entry after the last fits
+    too, else int32).
 
     Parameters
     ----------
@@ -1700,20 +1706,23 @@ def _places_of_colours(codes, pixels):
 
     Returns
     -------
-    callable(ndarray of uint32) -> ndarray of int32, same shape
+    callable(ndarray of uint32) -> ndarray of uint16 or int32, same shape
 
     Notes
     -----
-    A table of 2**24 places (int32, :func:`_code_table`) finds them in one gather, but each
-    4 KiB page holding a colour's place becomes resident: few pages for a lossless figure's
-    colours, all 64 MiB for a JPEG's noise. Where those pages would exceed
+    A table of 2**24 places (:func:`_code_table`) finds them in one gather, but each 4 KiB
+    page holding a colour's place becomes resident: few pages for a lossless figure's colours,
+    all 32 or 64 MiB for a JPEG's noise (the 12,000 colours of a 4 MP figure of viridis cells
+    through DENOISE: 8.2 MiB of int32 places, 4.6 MiB of uint16). Where those pages would exceed
     :data:`LOOKUP_TABLE_PIXEL_BYTES` per pixel (and a block's sort), each block is sorted
     instead, its colours placed by a binary search; identical places, slower.
     """
-    pages = 1 + int(np.count_nonzero(np.diff(codes // (TABLE_PAGE_BYTES // 4)))) if len(codes) else 0
+    place = np.dtype(np.uint16 if len(codes) < np.iinfo(np.uint16).max else np.int32)
+    per_page = TABLE_PAGE_BYTES // place.itemsize
+    pages = 1 + int(np.count_nonzero(np.diff(codes // per_page))) if len(codes) else 0
     if pages * TABLE_PAGE_BYTES <= max(LOOKUP_TABLE_PIXEL_BYTES * pixels, SORTED_LOOKUP_BYTES):
-        table = _code_table(np.int32)
-        table[codes] = np.arange(len(codes), dtype=np.int32)
+        table = _code_table(place)
+        table[codes] = np.arange(len(codes), dtype=place)
 
         def by_table(packed):
             return table[packed]

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .memory_budget import release_freed_memory
 from .regions import extent_to_pixel_box, polygons_mask
 from .text_format import decimals_for
 
@@ -53,6 +54,9 @@ def write_decode_report(html_path, result) -> tuple:
     """
     from .report import write_georeferencing_report, write_report_without_gcps
 
+    # The rasters let go once written, below the heap's mapping threshold on a small figure,
+    # handed back before the pictures are drawn.
+    release_freed_memory()
     sections = decoding_sections(result)
     facts = decoding_facts(result)
     ref = result.georeference
@@ -308,6 +312,9 @@ def _white_picture(width, height):
 def _png_bytes(image):
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
+    # Pillow's images and the PNG encoder's buffers of the pictures drawn so far (a few MiB
+    # each, below the heap's mapping threshold) stay resident when freed: handed back.
+    release_freed_memory()
     return buffer.getvalue()
 
 
@@ -478,12 +485,22 @@ def _distance_rgb(distance, top, threshold):
     (infinite included)."""
     plain, tinted = _distance_colours()
     entries = len(plain) - 1
-    finite = np.isfinite(distance)
-    index = np.clip(np.where(finite, distance, 0) / top * entries, 0, entries - 1).astype(np.intp)
-    index[~finite] = entries
-    with np.errstate(invalid="ignore"):
-        above = distance > threshold
-    return np.where(above[..., None], tinted[index], plain[index])
+    distance = np.asarray(distance)
+    rgb = np.empty(distance.shape + (3,), dtype=np.uint8)
+    flat, flat_rgb = distance.reshape(-1), rgb.reshape(-1, 3)
+    # A block of values at a time: their indices (8 bytes a value), masks and both tables'
+    # colours, not the picture's.
+    for start in range(0, flat.size, COLOUR_BLOCK):
+        part = flat[start:start + COLOUR_BLOCK]
+        finite = np.isfinite(part)
+        index = np.clip(np.where(finite, part, 0) / top * entries, 0,
+                        entries - 1).astype(np.intp)
+        index[~finite] = entries
+        with np.errstate(invalid="ignore"):
+            above = part > threshold
+        flat_rgb[start:start + COLOUR_BLOCK] = np.where(above[:, None], tinted[index],
+                                                        plain[index])
+    return rgb
 
 
 def _distance_picture(overview, threshold):

@@ -716,9 +716,8 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             # A discrete scale's class of each pixel (the value is the class midpoint).
             values.append(result.class_grid)
             descriptions.append("class index (0 = lowest class)")
-        # The optional rasters by the result's attribute that holds them: once written they
-        # are let go (4 bytes an output pixel each), the point layer and the report do not
-        # read them.
+        # The rasters by the result's attribute that holds them: once written they are let go
+        # (4 bytes an output pixel each), the point layer and the report do not read them.
         rasters = [(self.OUTPUT, None, descriptions),
                    (self.OUTPUT_DISTANCE, "distance", ["colour distance (CIELAB ΔE)"]),
                    (self.OUTPUT_RECONSTRUCTION, "reconstruction_grid",
@@ -740,8 +739,11 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                                   descriptions=band_descriptions, tags=tags, parameter=name,
                                   atomic=False)
                 results[name] = destination
-                if attribute is not None:
-                    del bands
+                del bands
+                if attribute is None:
+                    values.clear()
+                    result.values = result.class_grid = None
+                else:
                     setattr(result, attribute, None)
                 if feedback.isCanceled():
                     raise InterruptedError

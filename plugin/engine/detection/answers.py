@@ -223,6 +223,9 @@ def _answer_gcps(answers, layout):
                                 f"{DEGREES_CRS} (WGS 84 longitude/latitude) is assumed.")
     x_scale = x_axis.multiplier * _unit_factor(x_axis, gcp_crs, "x", answers.messages)
     y_scale = y_axis.multiplier * _unit_factor(y_axis, gcp_crs, "y", answers.messages)
+    if not degrees and x_axis.fit.projection is None and y_axis.fit.projection is None:
+        x_scale, y_scale = _agree_on_one_unit(x_axis, y_axis, x_scale, y_scale,
+                                              answers.messages)
     pixels, coordinates, names = [], [], []
     # Each tick where its axis' fit puts it: the fit of all ticks is closer to where the
     # renderer drew them than any one mark (snapped to the pixel grid, or a label's centre).
@@ -491,6 +494,67 @@ def _converging_ticks(layout, reading):
             "across the map (a conic, polar or other projection whose graticule is not "
             "rectilinear), so pairing an x tick with a y tick does not give a point of the map, "
             "although each side's labels are evenly spaced"]
+
+
+#: Largest ratio of a projected map's two axes' scales (map units per pixel): a figure drawn
+#: with aspect="auto" stretches a map a few times at most; one axis read in other units
+#: (km against m) is a thousand times off.
+MAX_AXIS_SCALE_RATIO = 20.0
+
+
+def _named_unit(axis) -> str:
+    """The length unit an axis' labels or title name ("" when neither does)."""
+    units = {label.parsed.unit for label in axis.kept if label.parsed is not None} - {""}
+    return units.pop() if len(units) == 1 else axis.title_unit
+
+
+def _agree_on_one_unit(x_axis, y_axis, x_scale, y_scale, messages) -> tuple:
+    """The two axes' scale factors, made to agree when they are a thousand times apart.
+
+    A map in a projected CRS gives both axes one unit. When only one axis names it (its
+    title 'Easting (km)'; the other's title cut off by the figure's edge or not drawn), the
+    other's bare numbers ('2133.5') are in it too: its factor is taken for both when their
+    scales (map units per pixel) are more than :data:`MAX_AXIS_SCALE_RATIO` apart and within
+    it so. Scales that far apart otherwise are refused: one axis' labels are in other units
+    than the figure says.
+
+    Raises
+    ------
+    GcpError
+        Naming GCPS, when the scales cannot be made to agree.
+    """
+    def units_per_pixel(axis, scale):
+        values = [label.value for label in axis.kept]
+        low, high = min(values), max(values)
+        return abs(scale * (high - low) / (axis.fit.position_of(high) - axis.fit.position_of(low)))
+
+    x_units, y_units = units_per_pixel(x_axis, 1.0), units_per_pixel(y_axis, 1.0)
+    if not (x_units > 0 and y_units > 0):
+        return x_scale, y_scale
+
+    def ratio(x, y):
+        return max(x * x_units / (y * y_units), y * y_units / (x * x_units))
+
+    if ratio(x_scale, y_scale) <= MAX_AXIS_SCALE_RATIO:
+        return x_scale, y_scale
+    named = {"x": _named_unit(x_axis), "y": _named_unit(y_axis)}
+    for name, unit, other, scale in (("y", named["x"], named["y"], x_scale),
+                                     ("x", named["y"], named["x"], y_scale)):
+        if unit and not other:
+            trial = (x_scale, scale) if name == "y" else (scale, y_scale)
+            if ratio(*trial) <= MAX_AXIS_SCALE_RATIO:
+                messages.append(
+                    f"The {name} axis names no unit and its labels are {ratio(x_scale, y_scale):.0f} "
+                    f"times off the other axis' scale: they are taken in {unit}, as the other "
+                    f"axis' (their scales then agree within {ratio(*trial):.1f} times).")
+                return trial
+    raise GcpError(
+        f"GCPS not given and the figure's axes cannot georeference it: the x axis' labels "
+        f"give {x_units * x_scale:.4g} and the y axis' {y_units * y_scale:.4g} map units a "
+        f"pixel, {ratio(x_scale, y_scale):.0f} times apart: one axis is in other units than "
+        "its labels and title say (km against m). Give a GCPS file (QGIS Georeferencer "
+        ".points or CSV pixel_x,pixel_y,map_x,map_y), or GCP_CRS in the labels' unit.",
+        parameter="GCPS")
 
 
 def _unit_factor(axis, crs, name="x", messages=None):

@@ -890,7 +890,7 @@ def detached_tick_marks(glyphs, boxes, lum, page) -> tuple:
                                            for g, n, _ in candidates))
             group = [index for gap, length, index in candidates
                      if abs(gap - best[0]) <= 1 and abs(length - best[1]) <= 1
-                     and _clear_beyond(glyphs, glyphs[index], name)]
+                     and _clear_around(glyphs, glyphs[index], name)]
             if len(group) < DETACHED_MIN_MARKS:
                 continue
             positions, lengths = [], []
@@ -911,11 +911,13 @@ def detached_tick_marks(glyphs, boxes, lum, page) -> tuple:
     return [glyph for index, glyph in enumerate(glyphs) if index not in taken], marks
 
 
-def _clear_beyond(glyphs, mark, name) -> bool:
+def _clear_around(glyphs, mark, name) -> bool:
     """No glyph begins within :data:`DETACHED_CLEAR_SHARE` of a mark's length beyond its far
-    end, across the mark's own extent (a minus sign's digits do)."""
+    end (a minus sign's digits do), nor stands beside it along the side within half its
+    length (a label's leading '1' has its digits there; ticks stand far apart)."""
     length = mark.height if name in ("top", "bottom") else mark.width
     reach = max(2.0, DETACHED_CLEAR_SHARE * length)
+    beside = max(2.0, 0.5 * length)
     for glyph in glyphs:
         if glyph is mark:
             continue
@@ -931,6 +933,12 @@ def _clear_beyond(glyphs, mark, name) -> bool:
         else:
             near = 0 <= mark.col0 - glyph.col1 <= reach and \
                 glyph.row0 < mark.row1 and glyph.row1 > mark.row0
+        if name in ("top", "bottom"):
+            near = near or (glyph.row0 < mark.row1 and glyph.row1 > mark.row0 and
+                            max(glyph.col0 - mark.col1, mark.col0 - glyph.col1) <= beside)
+        else:
+            near = near or (glyph.col0 < mark.col1 and glyph.col1 > mark.col0 and
+                            max(glyph.row0 - mark.row1, mark.row0 - glyph.row1) <= beside)
         if near:
             return False
     return True

@@ -112,6 +112,42 @@ def test_labels_written_across_the_bar_outline_read_whole(tmp_path, shared_data,
         [label.text for label in bar.axis.labels]
 
 
+@pytest.mark.parametrize("dpi", [100, 150])
+def test_labels_written_across_a_horizontal_bar_outline_read(tmp_path, shared_data, dpi):
+    """``MAP_FRAME_TYPE inside`` with a horizontal 0-2000 bar: psscale centres its annotations
+    on the bar's top outline, which runs through the middle of every label; the labels were
+    left out with the line and the range refused. They are now read across it (the line's
+    rows as the strokes crossing it, the part over the bar against its colours) and placed
+    by the tick marks inside the bar."""
+    path = render_gmt_kilauea(tmp_path, shared_data, "MAP_FRAME_TYPE inside", HORIZONTAL_BAR,
+                              0, 2000, dpi)
+    rgb = read_figure(str(path)).rgb
+    bar = read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar
+    assert bar is not None and bar.vmin is not None, bar and bar.axis.problem
+    print("range", bar.vmin, bar.vmax)
+    assert max(abs(bar.vmin - 0), abs(bar.vmax - 2000)) <= 0.005 * 2000, (bar.vmin, bar.vmax)
+    assert sorted(label.text for label in bar.axis.kept) == ["1000", "1500", "500"], \
+        [label.text for label in bar.axis.labels]
+
+
+@pytest.mark.parametrize("dpi", [72, 100, 150])
+def test_minus_sign_hidden_under_a_horizontal_outline_never_read_as_positive(
+        tmp_path, shared_data, dpi):
+    """The same bar from -2500 to -500: the outline through the labels' middle hides each
+    minus sign whole, and '-2000 -1500 -1000' read '2000 1500 1000' still lie on a line (the
+    bar's range turned over, nothing said). A label centred on its tick mark is whole; these
+    stand half a minus sign's advance off theirs: no value, and the range is asked for."""
+    path = render_gmt_kilauea(tmp_path, shared_data, "MAP_FRAME_TYPE inside", HORIZONTAL_BAR,
+                              -2500, -500, dpi, cmap="viridis")
+    rgb = read_figure(str(path)).rgb
+    bar = read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar
+    texts = [label.text for label in bar.axis.labels]
+    print(texts)
+    assert not any(label.value is not None and label.value > 0 for label in bar.axis.kept), texts
+    assert any("a sign under the line" in text for text in texts), texts
+    assert_range_right_or_refused(decode_or_refusal(path, "EPSG:32605"), -2500, -500)
+
+
 def test_dropped_digit_on_every_label_refused(tmp_path, monkeypatch):
     """Tesseract dropping one digit of each colorbar label ('-3000' read as '-300'): the
     values still lie on a line, a tenth of the true one. Each label has a glyph more than its
@@ -184,6 +220,71 @@ def test_label_wider_than_its_reading_is_no_value(tmp_path, dpi, jpeg_quality):
                     (text, dropped, width, pitch)
                 checked += 1
     assert checked >= 8
+
+
+@pytest.mark.parametrize("dpi, jpeg_quality", [(72, None), (100, 60), (200, None)])
+def test_label_narrower_than_its_reading_is_no_value(tmp_path, dpi, jpeg_quality):
+    """Every label of a real figure is as wide as its reading's characters need (digits one
+    pitch each, the pitch measured on the figure's own glyphs), and a digit read twice
+    ('-3000' as '-30000': a uniform x10 misread, which the linear fit cannot see) makes the
+    reading wider than the label's ink: that label is no value."""
+    grid, extent = lonlat_topobathy()
+    name = "fig.jpg" if jpeg_quality else "fig.png"
+    truth = render_matplotlib(grid, extent, tmp_path / name, cmap="viridis", vmin=-3000.0,
+                              vmax=1500.0, dpi=dpi, jpeg_quality=jpeg_quality)
+    rgb = read_figure(str(truth.path)).rgb
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    glyphs = {label.box(): label.members for label in reading.all_labels}
+    checked = 0
+    for axis in (reading.x_axis, reading.y_axis, reading.colorbar.axis):
+        for label in axis.kept:
+            text = normalise(label.text)
+            members = glyphs[tuple(label.box)]
+            pitch = figure_reading.digit_pitch(reading.all_labels, label.box[3] - label.box[1])
+            assert not figure_reading.narrower_than_text(text, members, pitch), \
+                (text, members, pitch)
+            if re.fullmatch(r"-?\d+", text):
+                doubled = text + "0" if text.endswith("0") else text + text[-1]
+                assert figure_reading.narrower_than_text(doubled, members, pitch), \
+                    (text, doubled, members, pitch)
+                checked += 1
+    assert checked >= 8
+
+
+@pytest.mark.parametrize("renderer", ["matplotlib", "gmt"])
+def test_digit_read_twice_on_every_label_refused(tmp_path, shared_data, monkeypatch, renderer):
+    """Tesseract reading a zero twice on every colorbar label ('500 1000 1500' as '5000 10000
+    15000'): the values still lie on a line, ten times the true one, and the glyph count
+    cannot tell (two digits touching make one glyph). Each label is a pitch narrower than its
+    reading: no value, and the range is asked for by name, never 0-20000 in silence."""
+    if renderer == "matplotlib":
+        grid, extent = lonlat_topobathy()
+        path = render_matplotlib(grid, extent, tmp_path / "fig.png", cmap="viridis",
+                                 vmin=-3000.0, vmax=1500.0).path
+        low, high = -3000.0, 1500.0
+    else:
+        path = render_gmt_kilauea(tmp_path, shared_data, "MAP_FRAME_TYPE plain",
+                                  VERTICAL_BAR, 0, 2000)
+        low, high = 0.0, 2000.0
+    read_label = figure_reading.read_label
+
+    def zero_read_twice(image):
+        text, confidence = read_label(image)
+        if re.fullmatch(r"-?[1-9]\d*0", normalise(text)) and abs(int(normalise(text))) < 10000:
+            return text + "0", confidence
+        return text, confidence
+
+    monkeypatch.setattr(figure_reading, "read_label", zero_read_twice)
+    rgb = read_figure(str(path)).rgb
+    bar = read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar
+    assert bar is not None
+    assert any("narrower than its text" in label.text for label in bar.axis.labels), \
+        [label.text for label in bar.axis.labels]
+    outcome = decode_or_refusal(path, None if renderer == "matplotlib" else "EPSG:32605")
+    if isinstance(outcome, EngineError):
+        assert outcome.parameter in ("VMIN", "GCPS"), outcome
+    else:
+        assert_range_right_or_refused(outcome, low, high)
 
 
 def test_decimal_points_lost_on_every_label_refused(tmp_path, monkeypatch):

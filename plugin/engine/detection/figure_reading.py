@@ -21,6 +21,8 @@ from .text import (
     find_glyphs,
     ink_mask,
     ink_over_map,
+    labels_across_horizontal_lines,
+    marks_inside_box,
     mend_labels_cut_by_lines,
     merge_into_labels,
 )
@@ -172,6 +174,19 @@ class _Reader:
         # widened over them and read with them.
         self.crossed = mend_labels_cut_by_lines(self.labels, self.lum, self.page,
                                                 list(self._boxes()), self.text_height)
+        # Labels a box's top or bottom line runs through (GMT's inside annotations centred on
+        # a horizontal bar's outline) were left out whole with the line: found across it.
+        if legend is None:
+            across = labels_across_horizontal_lines(self.lum, self.page, list(self._boxes()),
+                                                    self.text_height)
+            for label in across:
+                # Glyphs freed from the line by their stems (a part of each) are the label's.
+                inner = [other for other in self.labels if _holds(label.box(), other.box())]
+                if any(_overlap(label.box(), other.box()) for other in self.labels
+                       if not any(other is part for part in inner)):
+                    continue
+                self.labels = [other for other in self.labels
+                               if not any(other is part for part in inner)] + [label]
         self.cache = {}
         self.claimed = set()
         # Pixel boxes of colorbars whose labels were read and fitted (read_figure_face), with
@@ -204,6 +219,8 @@ class _Reader:
                 gap = (label.row0 - side.position) * side.outward if side.outward > 0 else \
                     side.position - label.row1
                 along_ok = side.start - 0.5 * label.width <= cx <= side.end + 0.5 * label.width
+                if label.crossed_line == ("bottom" if side.outward > 0 else "top", owner):
+                    gap = max(gap, 0.0)  # written across the side's line
             else:
                 gap = (label.col0 - side.position) if side.outward > 0 else \
                     side.position - label.col1
@@ -519,13 +536,21 @@ class _Reader:
             # '15°'): the number it gives is another one, and a few labels can fit a line
             # through it. Not a value: the fit goes on without it.
             text, parsed = f"{text} (a character not read)", None
-        elif parsed is not None and text_line_only(label.members) and \
-                wider_than_text(_unit_spaced(text), label.width, _wider_pitch(self.digit_pitch(label.height),
-                                                                digit_pitch([label], label.height,
-                                                                            least_pairs=1))):
-            # Glyphs wider than the characters read: one was not read though no glyph is
-            # missing (two digits touching make one glyph: '10' read '1'; '-140°' read '140°').
-            text, parsed = f"{text} (wider than its text: a character not read)", None
+        elif parsed is not None and text_line_only(label.members):
+            pitches = [pitch for pitch in (self.digit_pitch(label.height),
+                                           digit_pitch([label], label.height, least_pairs=1))
+                       if pitch is not None]
+            if pitches and wider_than_text(_unit_spaced(text), label.width,
+                                            max(pitches)):
+                # Glyphs wider than the characters read: one was not read though no glyph is
+                # missing (two digits touching make one glyph: '10' read '1'; '-140°' read
+                # '140°').
+                text, parsed = f"{text} (wider than its text: a character not read)", None
+            elif pitches and narrower_than_text(text, label.members, min(pitches)):
+                # Glyphs narrower than the digits read: a character was read twice or made up
+                # ('100' read '1000' on every label of an axis is still linear, ten times
+                # the true scale).
+                text, parsed = f"{text} (narrower than its text: a character too many)", None
         return text, parsed
 
     def digit_pitch(self, height):
@@ -548,6 +573,11 @@ class _Reader:
         1000 500', which lie on a line as well): no value.
         """
         side, _ = label.crossed_line
+        if side in ("top", "bottom"):
+            problem = self._sign_hidden(label) if parsed is not None else None
+            if problem:
+                return f"{text} ({problem})", None
+            return text, parsed
         own = TextLabel(*label.glyph_box, max(label.glyphs - 1, 1), label.members[:-1],
                         inside=label.inside)
         own_text, _ = self._read_checked(own)
@@ -558,6 +588,54 @@ class _Reader:
         if parsed is not None and label.hidden_glyph_seen and extended:
             return text, parsed
         return f"{own_text} (cut by a line: a glyph under it not read)", None
+
+    def _inner_marks(self, crossed_line):
+        """The tick marks inside the box a label is written across (``crossed_line``: the
+        side and the box), standing on its other line (found once per box and side)."""
+        side, box = crossed_line
+        key = ("marks", box, side)
+        if key not in self.cache:
+            self.cache[key] = marks_inside_box(self.lum, box, self.page,
+                                               "bottom" if side == "top" else "top")
+        return self.cache[key]
+
+    def _marks_under_crossed(self, labels):
+        """The tick marks of a side's labels written across one box's horizontal line, or
+        None when they are not."""
+        crossed = {label.box(): label.crossed_line for label in self.labels
+                   if label.crossed_rows is not None}
+        owners = {crossed[tuple(label.box)] for label in labels if tuple(label.box) in crossed}
+        if len(owners) != 1:
+            return None
+        marks = self._inner_marks(owners.pop())
+        return marks if marks.size else None
+
+    def _sign_hidden(self, label):
+        """Why a label read across a horizontal line may have lost a sign under it, or None.
+
+        A line through a label's middle rows hides a minus sign whole (GMT's '-1500' centred
+        on a bar's outline reads '1500': every label of an all-negative bar so, their values
+        still on a line, the bar's range turned over). The label's glyphs are then judged by
+        their tick mark (drawn inward over the box's colours, :func:`.text.marks_inside_box`):
+        a label is centred on its tick, and a hidden sign moves its visible glyphs off it by
+        half the sign's advance. Within :data:`CENTRED_ON_TICK_SHARE` of a digit's pitch it
+        is whole; off it, or with no tick mark to tell, it is no value.
+        """
+        lo, hi = label.crossed_rows
+        zone = (label.row0 + HIDDEN_SIGN_ZONE[0] * label.height,
+                label.row0 + HIDDEN_SIGN_ZONE[1] * label.height)
+        if hi <= zone[0] or lo >= zone[1]:
+            return None  # a sign there would show beside the line
+        marks = self._inner_marks(label.crossed_line)
+        pitch = self.digit_pitch(label.height) or 0.6 * label.height
+        centre = 0.5 * (label.col0 + label.col1)
+        if marks.size == 0 or np.abs(marks - centre).min() > pitch:
+            return "across a line hiding its middle, with no tick mark to show a sign was not hidden"
+        offset = centre - marks[np.argmin(np.abs(marks - centre))]
+        if abs(offset) > CENTRED_ON_TICK_SHARE * pitch:
+            return (f"across a line hiding its middle, {offset:+.1f} px off its tick: a sign "
+                    f"under the line")
+        return None
 
     def _read_with_superscript(self, label):
         """Read a label; a raised, smaller trailing part made of digits is an exponent (10² is
@@ -867,9 +945,13 @@ class _Reader:
         over_map = side.inward or (self.over_map is not None and self.over_map[1] is not None
                                    and self._on_map(side))
         band = self._fancy_band(side)
+        marks = self._marks_under_crossed(labels)
         if band.size >= 3:
             # A GMT fancy frame: its chequered band turns exactly at the ticks.
             ticks, snapped, offset = band, True, 0.0
+        elif marks is not None:
+            # Labels written across a box's line: their ticks stand inward from its other line.
+            ticks, snapped, offset = marks, False, 0.0
         elif over_map:
             ticks, lengths = find_tick_marks(self._over_map_dark(), side, thickness)
             snapped, offset = False, 0.0
@@ -1304,6 +1386,16 @@ def _restore_dropped_points(labels, fit) -> bool:
     return changed
 
 
+#: Rows of a label (shares of its height from its top) where a minus sign stands: its bar
+#: is at 0.4-0.55 of the digits' height above the baseline in DejaVu Sans and Helvetica. A
+#: line across any of them may hide one.
+HIDDEN_SIGN_ZONE = (0.35, 0.7)
+#: A label written across a line is centred on its tick mark within this share of a digit's
+#: pitch (a minus hidden under the line moves its visible glyphs by half its advance, 0.3-0.65
+#: of a pitch).
+CENTRED_ON_TICK_SHARE = 0.22
+
+
 #: Widest a character of a tick label is, as a share of the digits' pitch (their advance,
 #: centre to centre): digits are all one advance wide in the fonts renderers use (DejaVu Sans,
 #: Helvetica); the others measured in both, the wider kept ('−' in DejaVu is 1.32 digits wide,
@@ -1316,13 +1408,6 @@ CHARACTER_PITCHES = {**{digit: 1.0 for digit in "0123456789"}, ".": 0.55, ",": 0
 #: :data:`WIDER_THAN_TEXT_MIN_PX`) holds a character more than was read.
 WIDER_THAN_TEXT_SHARE = 0.35
 WIDER_THAN_TEXT_MIN_PX = 2.0
-
-
-def _wider_pitch(figure_pitch, own_pitch):
-    """The larger of the figure's digits' pitch and the label's own (a legend's labels may be
-    in another font than the axes' of their height: QGIS's '1,500'); None when neither."""
-    known = [pitch for pitch in (figure_pitch, own_pitch) if pitch is not None]
-    return max(known) if known else None
 
 
 def digit_pitch(labels, height, least_pairs=4) -> "float | None":
@@ -1385,6 +1470,69 @@ def _unit_spaced(text) -> str:
     '610000 m'): Tesseract drops the space a label's width holds (``610000 m`` in a font
     whose word space is narrow enough for the glyphs to make one label)."""
     return re.sub(r"(?<=\d)(%s)$" % "|".join(UNIT_WORDS), r" \1", normalise(text))
+
+
+#: Narrowest a character's step to the next is, as a share of the digits' pitch, for the
+#: characters a label made of numbers holds: digits are one advance each (tabular, in every
+#: font renderers use); a point or a separator at least this.
+CHARACTER_MIN_PITCHES = {**{digit: 1.0 for digit in "0123456789"}, ".": 0.4, ",": 0.4}
+#: Narrowest a label's last glyph's ink is, as a share of the digits' pitch: a '1' (its stem
+#: and flag), a point; any other digit (DejaVu Sans' and Helvetica's are 0.75-0.85 of their
+#: advance wide) 0.6; other characters :data:`LAST_GLYPH_MIN_SHARE`.
+LAST_GLYPH_MIN_SHARES = {**{digit: 0.6 for digit in "023456789"}, "1": 0.25}
+LAST_GLYPH_MIN_SHARE = 0.15
+#: A label narrower than its reading's characters can be by more than this share of a pitch
+#: (and :data:`WIDER_THAN_TEXT_MIN_PX`) holds a character fewer than was read: half a digit,
+#: as a '1' first stands a little in from its advance's start, and a character too many is a
+#: whole one.
+NARROWER_THAN_TEXT_SHARE = 0.5
+
+
+def narrower_than_text(text, members, pitch) -> bool:
+    """Whether a label's glyphs are narrower than the characters read from them can be: a
+    character was read that is not there.
+
+    The span measured runs from the first glyph (a leading sign's bar, a hyphen or a wider
+    Unicode minus, is left out with its character) to the last glyph's end. Each character but the last steps at least its :data:`CHARACTER_MIN_PITCHES` share
+    of the digits' ``pitch`` to the next, and the last one's ink is at least its
+    :data:`LAST_GLYPH_MIN_SHARES` share of it; a span narrower than that by more than
+    :data:`NARROWER_THAN_TEXT_SHARE` of a pitch (and :data:`WIDER_THAN_TEXT_MIN_PX`) holds
+    fewer characters than were read. OCR reading a digit twice on every label ('500 1000
+    1500' as '5000 10000 15000') keeps the values on a line ten times the true one, which no
+    fit tells; their ink is a digit's pitch short. Only readings of digits, points and
+    separators after an optional sign are judged (other characters' widths vary between
+    fonts).
+
+    Parameters
+    ----------
+    text : str
+        The reading.
+    members : list of tuple or None
+        The label's glyph boxes (col0, row0, col1, row1), pixels.
+    pitch : float or None
+        The digits' pitch (centre to centre), pixels.
+
+    Returns
+    -------
+    bool
+    """
+    characters = normalise(text).strip().replace(" ", "")
+    if not members or pitch is None:
+        return False
+    signed = characters[:1] in ("-", "+")
+    characters = characters[1:] if signed else characters
+    if len(characters) < 2 or not characters[0].isdigit() or \
+            any(character not in CHARACTER_MIN_PITCHES for character in characters):
+        return False
+    tallest = max(box[3] - box[1] for box in members)
+    glyphs = sorted(members)
+    if signed and len(glyphs) > 1 and glyphs[0][3] - glyphs[0][1] <= 0.35 * tallest and \
+            glyphs[0][2] - glyphs[0][0] >= glyphs[0][3] - glyphs[0][1]:
+        glyphs = glyphs[1:]  # the sign's bar
+    span = max(box[2] for box in glyphs) - min(box[0] for box in glyphs)
+    narrowest = (sum(CHARACTER_MIN_PITCHES[character] for character in characters[:-1]) +
+                 LAST_GLYPH_MIN_SHARES.get(characters[-1], LAST_GLYPH_MIN_SHARE)) * pitch
+    return span < narrowest - max(WIDER_THAN_TEXT_MIN_PX, NARROWER_THAN_TEXT_SHARE * pitch)
 
 
 def leading_zero(text) -> bool:
@@ -1710,6 +1858,12 @@ def _gap(box, other):
     return float(np.hypot(dx, dy))
 
 
+def _overlap(box, other) -> bool:
+    """Whether two pixel boxes share pixels."""
+    return min(box[2], other[2]) > max(box[0], other[0]) and \
+        min(box[3], other[3]) > max(box[1], other[1])
+
+
 def _holds(box, other):
     """Whether pixel box ``box`` contains pixel box ``other``."""
     return box[0] <= other[0] and box[1] <= other[1] and box[2] >= other[2] and box[3] >= other[3]
@@ -1776,7 +1930,9 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
             next_side()
             candidate = reader.read_side(sides[name], bar.pixel_box(), allow_log=True,
                                          ocr=want_colorbar)
-            if best is None or len(candidate.kept) > len(best.kept):
+            # With none kept either side, the side with labels says why they were not.
+            if best is None or (len(candidate.kept), len(candidate.labels)) > \
+                    (len(best.kept), len(best.labels)):
                 best = candidate
         # The bar's labels are never an axis' labels (a bar beside the map is near its side).
         # Only the side read as the bar's: the other side of a bar close below the map holds

@@ -44,6 +44,9 @@ class TextLabel:
     unit_word: str = ""
     #: The number's own label, before the unit word was joined to it.
     number_part: object = None
+    #: The rows (row0, row1) of the horizontal line a label is written across
+    #: (:func:`labels_across_horizontal_lines`), or None.
+    crossed_rows: tuple = None
 
     @property
     def centre(self) -> tuple:
@@ -537,3 +540,242 @@ def _mended_patch(lum, page, label, columns, span, hidden, line):
     if hi > lo:
         patch[:, lo - c0:hi - c0] = over[:, lo - s0:hi - s0]
     return patch
+
+
+#: Widest a tick mark drawn outward from a horizontal line is, pixels, and as a share of the
+#: text's height: parts standing on the line no wider are not glyphs (a '1' has its flag).
+CROSSING_STEM_MAX_PX = 2
+CROSSING_STEM_MAX_SHARE = 0.15
+
+
+def labels_across_horizontal_lines(lum, page, boxes, text_height) -> list:
+    """Labels a box's horizontal side runs through, found and given pixels to read.
+
+    GMT's ``MAP_FRAME_TYPE=inside`` writes psscale's annotations of a horizontal bar centred
+    on the bar's outline: the line runs through the middle of every label, whose glyphs are
+    one component of ink with it and left out with it (:func:`find_glyphs`), so the bar's
+    labels were not found and the range was refused. Here each box's top and bottom line is
+    found (:func:`side_line_columns` on the transposed figure), and beside it, outward, the
+    parts of glyphs that stand on the line (components of ink touching it, not thin tick
+    marks) and go on across it (strokes darker than the box's colours in the rows just beyond
+    the line, in their columns). Parts close together make a label; its pixels to read
+    (``patch``) are the page's side as it is, the box's side as each pixel's darkness against
+    the colours above or below the label there (:func:`_mended_patch`'s way), and the line's
+    rows as the strokes crossing it (a pixel dark where both rows beside the line are dark:
+    a stroke running along inside the line is not seen, and a glyph that hid one may read as
+    another or break in two, which the glyph count and the tick fit then tell).
+
+    Parameters
+    ----------
+    lum : ndarray of float (rows, cols)
+    page : float
+        The page's luma.
+    boxes : sequence of tuple (col0, row0, col1, row1)
+        Boxes whose lines were left out of the glyphs (the frame, the colorbar).
+    text_height : float
+        Typical label height, pixels.
+
+    Returns
+    -------
+    list of TextLabel
+        New labels, their ``crossed_line`` ("top" or "bottom", the box) set.
+    """
+    rows, cols = lum.shape
+    margin = max(40.0, page / 3.0)
+    stem = max(CROSSING_STEM_MAX_PX, CROSSING_STEM_MAX_SHARE * text_height)
+    found = []
+    for box in boxes:
+        col0, row0, col1, row1 = (int(round(v)) for v in box)
+        if col1 - col0 < 3 * text_height or row1 - row0 < 3:
+            continue
+        for side in ("top", "bottom"):
+            line = side_line_columns(lum.T, page, (row0, col0, row1, col1),
+                                     "left" if side == "top" else "right")
+            if line is None:
+                continue
+            lo, hi = line
+            # The labels' height: the figure's (which may count none when every label crosses
+            # a line), or a share of the figure's.
+            reach = int(round(max(1.5 * text_height, 0.03 * rows))) + 2
+            c0, c1 = max(col0 - int(text_height), 0), min(col1 + int(text_height), cols)
+            if side == "top":
+                band = (max(lo - reach, 0), lo)
+                touching_row = band[1] - band[0] - 1
+            else:
+                band = (hi, min(hi + reach, rows))
+                touching_row = 0
+            if band[1] - band[0] < 3:
+                continue
+            ink = lum[band[0]:band[1], c0:c1] < page - margin
+            labelled, count = ndimage.label(ink, structure=np.ones((3, 3), bool))
+            parts = []
+            for index, found_slice in enumerate(ndimage.find_objects(labelled)):
+                if found_slice is None:
+                    continue
+                rs, cs = found_slice
+                touches = np.any(labelled[touching_row, cs] == index + 1)
+                height, width = rs.stop - rs.start, cs.stop - cs.start
+                # The glyph's whole height: its part here, the line's, as much beyond.
+                whole = 2 * height + (hi - lo)
+                if not touches or width <= stem or height < 2 or \
+                        whole < 0.5 * text_height or width > 3 * whole:
+                    continue
+                parts.append(TextLabel(c0 + cs.start, band[0] + rs.start,
+                                       c0 + cs.stop, band[0] + rs.stop))
+            for group in _group_parts(parts, text_height, hi - lo):
+                mended = _label_across(lum, page, margin, group, (lo, hi), side, box,
+                                       text_height)
+                if mended is not None:
+                    found.append(mended)
+    return found
+
+
+def _group_parts(parts, text_height, line_width) -> list:
+    """Glyph parts standing on one line grouped into labels: neighbours closer than half the
+    text's height (the larger of ``text_height`` and twice the parts' and the line's width,
+    ``line_width``: a label centred on the line stands half on either side of it)."""
+    groups = []
+    for part in sorted(parts, key=lambda part: part.col0):
+        last = groups[-1] if groups else None
+        if last is not None and part.col0 - last.col1 <= 0.5 * max(
+                text_height, 2 * max(part.height, last.height) + line_width):
+            last.members.append(part.box())
+            last.col1 = max(last.col1, part.col1)
+            last.row0, last.row1 = min(last.row0, part.row0), max(last.row1, part.row1)
+            last.glyphs += 1
+        else:
+            groups.append(TextLabel(*part.box(), 1, [part.box()]))
+    return groups
+
+
+def _label_across(lum, page, margin, group, line, side, box, text_height):
+    """A label whose outward part is ``group`` (a label of glyph parts standing on a box's
+    horizontal line), with its part beyond the line when it crosses it, its glyphs and its
+    pixels to read; None when it has no glyphs."""
+    rows, cols = lum.shape
+    lo, hi = line
+    outward = (lo - group.row0) if side == "top" else (group.row1 - hi)
+    c0, c1 = max(group.col0 - 1, 0), min(group.col1 + 1, cols)
+    # Beyond the line, as far as the outward part reaches (a label centred on the line) and
+    # a little more; the colours there from the rows after that.
+    depth = outward + 2
+    if side == "top":
+        beyond = (hi, min(hi + depth, rows))
+        reference = (beyond[1], min(beyond[1] + 3, rows))
+    else:
+        beyond = (max(lo - depth, 0), lo)
+        reference = (max(beyond[0] - 3, 0), beyond[0])
+    if reference[1] - reference[0] < 2 or beyond[1] - beyond[0] < 2:
+        return None
+    inside = (box[1] + 1 <= reference[0] and reference[1] <= box[3] - 1)
+    background = np.median(lum[reference[0]:reference[1], c0:c1], axis=0)
+    if not inside:
+        background = np.full(c1 - c0, page, np.float32)
+    region = lum[beyond[0]:beyond[1], c0:c1].astype(np.float32)
+    strokes = (region < background[None, :] - margin) | (
+        (region <= OVER_MAP_MAX_RATIO * background[None, :]) &
+        (region <= background[None, :] - 0.5 * OVER_MAP_MIN_DROP))
+    next_row = strokes[0] if side == "top" else strokes[-1]
+    covered = strokes.any(axis=1)
+    extent = np.flatnonzero(covered)
+    if not next_row.any() or np.count_nonzero(covered) < 0.25 * outward:
+        # Nothing goes on across the line: the label stands on it (GMT's inside annotations
+        # at 300 dpi, their baseline on the bar's outline), whole on the page's side.
+        r0, r1 = (group.row0, lo) if side == "top" else (hi, group.row1)
+    elif side == "top":
+        # The outward part, the line and the strokes beyond it that join it.
+        r0, r1 = group.row0, beyond[0] + int(extent.max()) + 1
+    else:
+        r0, r1 = beyond[0] + int(extent.min()), group.row1
+    patch = lum[r0:r1, c0:c1].astype(np.float32).copy()
+    # The box's side: darkness against the colours there, as on a page.
+    b0, b1 = (hi, r1) if side == "top" else (r0, lo)
+    b0, b1 = max(b0, r0), min(b1, r1)
+    if b1 > b0:
+        over = np.clip(lum[b0:b1, c0:c1] / np.maximum(background, 1.0)[None, :], 0.0, 1.0)
+        patch[b0 - r0:b1 - r0] = over * page
+    # The page's side: only the outward part's own ink (another label's tail, a tick mark
+    # beside it, left out).
+    o0, o1 = (r0, lo) if side == "top" else (hi, r1)
+    if o1 > o0:
+        own = np.zeros((o1 - o0, c1 - c0), bool)
+        for member in group.members or [group.box()]:
+            own[max(member[1] - o0, 0):max(member[3] - o0, 0),
+                max(member[0] - c0, 0):max(member[2] - c0, 0)] = True
+        patch[o0 - r0:o1 - r0][~own] = page
+    # The line's rows: the strokes that cross it (dark on both sides of it).
+    if r0 < lo and hi < r1:
+        before, after = patch[lo - r0 - 1], patch[hi - r0]
+        patch[lo - r0:hi - r0] = np.maximum(before, after)[None, :]
+    # Its glyphs, found on the mended pixels.
+    dark = patch < page - margin
+    labelled, _ = ndimage.label(dark, structure=np.ones((3, 3), bool))
+    members = [(c0 + cs.start, r0 + rs.start, c0 + cs.stop, r0 + rs.stop)
+               for rs, cs in ndimage.find_objects(labelled) if rs is not None]
+    if not members:
+        return None
+    col0, col1 = min(m[0] for m in members), max(m[2] for m in members)
+    row0, row1 = min(m[1] for m in members), max(m[3] for m in members)
+    if row1 - row0 > 1.5 * max(text_height, 2 * outward + hi - lo):
+        return None
+    crop = patch[row0 - r0:row1 - r0, col0 - c0:col1 - c0]
+    members.sort()
+    label = TextLabel(col0, row0, col1, row1, len(members), members,
+                      [max(b[0] - a[2], 0) for a, b in zip(members, members[1:])])
+    label.patch = (crop, (col0, row0))
+    label.crossed_line = (side, box)
+    label.crossed_rows = (lo, hi)
+    label.glyph_box = group.box()
+    return label
+
+
+#: A tick mark over a box's colours is at most this share of their luma...
+MARK_MAX_RATIO = 0.75
+#: ...and darker than them by at least this much (0-255).
+MARK_MIN_DROP = 30.0
+
+
+def marks_inside_box(lum, box, page, side) -> np.ndarray:
+    """Tick marks drawn inward from a horizontal box's top or bottom line over its colours
+    (GMT's psscale with ``MAP_FRAME_TYPE=inside``): their centres along the box, pixels.
+
+    Inside the box, each column's colour is its median over the box's rows; a mark is a run
+    of pixels darker than that colour (below :data:`MARK_MAX_RATIO` of it and
+    :data:`MARK_MIN_DROP` under it: a one-pixel mark at 72 dpi through JPEG is grey) from the
+    ``side`` line inward, at least two
+    pixels long. Neighbouring columns of marks make one mark.
+
+    Parameters
+    ----------
+    lum : ndarray of float (rows, cols)
+    box : tuple (col0, row0, col1, row1)
+    page : float
+    side : str
+        The line the marks stand on, "top" or "bottom" (not the one labels are written
+        across: their glyphs' parts over the colours are no marks).
+
+    Returns
+    -------
+    ndarray of float
+    """
+    col0, row0, col1, row1 = (int(round(v)) for v in box)
+    lines = [side_line_columns(lum.T, page, (row0, col0, row1, col1), side)
+             for side in ("left", "right")]
+    if any(line is None for line in lines) or col1 - col0 < 3:
+        return np.zeros(0)
+    inner0, inner1 = lines[0][1], lines[1][0]
+    if inner1 - inner0 < 4:
+        return np.zeros(0)
+    inner = lum[inner0:inner1, col0:col1].astype(np.float32)
+    colour = np.median(inner, axis=0)
+    dark = (inner <= MARK_MAX_RATIO * colour[None, :]) & \
+        (inner <= colour[None, :] - MARK_MIN_DROP)
+    height = inner1 - inner0
+    # A mark may run on into a label's glyph written across the other line (a black stretch
+    # of the colours is its own median: never darker than it).
+    marked = np.cumprod(dark if side == "top" else dark[::-1], axis=0).sum(axis=0) >= 2
+    padded = np.concatenate([[False], marked, [False]]).astype(np.int8)
+    starts = np.flatnonzero(np.diff(padded) == 1)
+    ends = np.flatnonzero(np.diff(padded) == -1)
+    return np.array([col0 + 0.5 * (start + end) for start, end in zip(starts, ends)
+                     if end - start <= max(3, height // 3)])

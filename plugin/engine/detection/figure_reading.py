@@ -630,7 +630,8 @@ class _Reader:
         pitch = self.digit_pitch(label.height) or 0.6 * label.height
         centre = 0.5 * (label.col0 + label.col1)
         if marks.size == 0 or np.abs(marks - centre).min() > pitch:
-            return "across a line hiding its middle, with no tick mark to show a sign was not hidden"
+            return ("across a line hiding its middle, with no tick mark to show a sign was not "
+                    "hidden")
         offset = centre - marks[np.argmin(np.abs(marks - centre))]
         if abs(offset) > CENTRED_ON_TICK_SHARE * pitch:
             return (f"across a line hiding its middle, {offset:+.1f} px off its tick: a sign "
@@ -1493,8 +1494,9 @@ def narrower_than_text(text, members, pitch) -> bool:
     character was read that is not there.
 
     The span measured runs from the first glyph (a leading sign's bar, a hyphen or a wider
-    Unicode minus, is left out with its character) to the last glyph's end. Each character but the last steps at least its :data:`CHARACTER_MIN_PITCHES` share
-    of the digits' ``pitch`` to the next, and the last one's ink is at least its
+    Unicode minus, is left out with its character) to the last glyph's end. Each character
+    but the last steps at least its :data:`CHARACTER_MIN_PITCHES` share of the digits'
+    ``pitch`` to the next, and the last one's ink is at least its
     :data:`LAST_GLYPH_MIN_SHARES` share of it; a span narrower than that by more than
     :data:`NARROWER_THAN_TEXT_SHARE` of a pitch (and :data:`WIDER_THAN_TEXT_MIN_PX`) holds
     fewer characters than were read. OCR reading a digit twice on every label ('500 1000

@@ -70,9 +70,10 @@ def render_gmt_kilauea(folder, shared_data, setting, bar, low, high, dpi=100, cm
     ("MAP_ANNOT_OFFSET_PRIMARY 0", HORIZONTAL_BAR, 0, 1500, 150, "right"),
     ("MAP_ANNOT_OFFSET_PRIMARY 0", HORIZONTAL_BAR, -200, 1300, 150, "right"),
     ("MAP_ANNOT_OFFSET_PRIMARY 0", VERTICAL_BAR, 0, 4.5, 100, "right"),
-    # 120-1180: two labels only (500, 1000), nothing to confirm them (-749 to 1353 before).
-    ("MAP_ANNOT_OFFSET_PRIMARY 0", HORIZONTAL_BAR, 120, 1180, 100, "refused"),
-    ("MAP_ANNOT_OFFSET_PRIMARY 1p", HORIZONTAL_BAR, 120, 1180, 100, "refused"),
+    # 120-1180: two labels only (500, 1000) (-749 to 1353 before, then refused), confirmed by
+    # the bar's ten evenly spaced tick marks: 5 marks apart, 100 a mark (121.6 to 1181.0).
+    ("MAP_ANNOT_OFFSET_PRIMARY 0", HORIZONTAL_BAR, 120, 1180, 100, "right"),
+    ("MAP_ANNOT_OFFSET_PRIMARY 1p", HORIZONTAL_BAR, 120, 1180, 100, "right"),
 ], ids=["offset0-h-100dpi", "offset0-h-150dpi", "offset0-h-negative", "offset0-v-decimals",
         "offset0-h-two-labels", "offset1p-h-two-labels"])
 def test_psscale_labels_touching_the_bar_read_right_or_refused(tmp_path, shared_data, setting,
@@ -92,7 +93,17 @@ def test_frame_type_inside_everywhere_read_right_or_refused(tmp_path, shared_dat
     """``gmt set MAP_FRAME_TYPE inside``: the map's annotations inside its frame and psscale's
     inside too (on the bar's other side, the end labels left out)."""
     path = render_gmt_kilauea(tmp_path, shared_data, "MAP_FRAME_TYPE inside", bar, 0, 1500)
-    assert_range_right_or_refused(decode_or_refusal(path, "EPSG:32605"), 0, 1500)
+    rgb = read_figure(str(path)).rgb
+    colorbar = read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar
+    if colorbar.vmin is not None:
+        assert max(abs(colorbar.vmin), abs(colorbar.vmax - 1500)) <= 0.005 * 1500, \
+            (colorbar.vmin, colorbar.vmax)
+    outcome = decode_or_refusal(path, "EPSG:32605")
+    if isinstance(outcome, EngineError):
+        # The bar read, the map's annotations over its light colours may not be: GCPS.
+        assert outcome.parameter in ("VMIN", "GCPS"), outcome
+    else:
+        assert_range_right_or_refused(outcome, 0, 1500)
 
 
 @pytest.mark.parametrize("cmap, dpi", [("turbo", 100), ("gray", 100), ("turbo", 150)])
@@ -146,6 +157,86 @@ def test_minus_sign_hidden_under_a_horizontal_outline_never_read_as_positive(
     assert not any(label.value is not None and label.value > 0 for label in bar.axis.kept), texts
     assert any("a sign under the line" in text for text in texts), texts
     assert_range_right_or_refused(decode_or_refusal(path, "EPSG:32605"), -2500, -500)
+
+
+@pytest.mark.parametrize("setting, bar, low, high, dpi", [
+    ("MAP_FRAME_TYPE plain", VERTICAL_BAR, 10, 140, 100),
+    ("MAP_FRAME_TYPE plain", VERTICAL_BAR, 10, 140, 150),
+    ("MAP_FRAME_TYPE inside", HORIZONTAL_BAR, 0, 1500, 100),
+    ("MAP_FRAME_TYPE inside", HORIZONTAL_BAR, 0, 1500, 150),
+], ids=["plain-v-100dpi", "plain-v-150dpi", "inside-h-100dpi", "inside-h-150dpi"])
+def test_two_label_gmt_bar_confirmed_by_its_tick_marks(tmp_path, shared_data, setting, bar,
+                                                       low, high, dpi):
+    """A GMT bar annotated twice ('50' and '100' on 10-140; '500' and '1000' on 0-1500 with
+    the frame inside, its end annotations left out) was refused: two labels make a line, a
+    misread one another. Its frame ticks are evenly spaced, both labels stand on one, and
+    their values differ by a round step that is a round step per mark: taken, the range
+    within 0.5 %, and the log says what confirmed them."""
+    path = render_gmt_kilauea(tmp_path, shared_data, setting, bar, low, high, dpi)
+    rgb = read_figure(str(path)).rgb
+    reading = read_figure_face(rgb, detect_layout(rgb), want_axes=False)
+    bar_reading = reading.colorbar
+    assert bar_reading.vmin is not None, bar_reading.axis.problem
+    print("range", bar_reading.vmin, bar_reading.vmax)
+    assert max(abs(bar_reading.vmin - low), abs(bar_reading.vmax - high)) <= \
+        0.005 * (high - low), (bar_reading.vmin, bar_reading.vmax)
+    assert len(bar_reading.axis.kept) == 2
+    assert any("confirmed by" in message and "evenly spaced tick marks" in message
+               for message in reading.messages), reading.messages
+
+
+@pytest.mark.parametrize("misread", [("500", "300"), ("1000", "1500"), ("500", "50")])
+def test_two_label_gmt_bar_misread_refused(tmp_path, shared_data, monkeypatch, misread):
+    """The same two-label bar with one label misread ('500' as '300', '1000' as '1500', '500'
+    as '50'): the ticks no longer confirm the pair (a step of 700 or 2.5 marks, ...), and the
+    range is asked for by name."""
+    path = render_gmt_kilauea(tmp_path, shared_data, "MAP_ANNOT_OFFSET_PRIMARY 1p",
+                              HORIZONTAL_BAR, 120, 1180, 100)
+    read_label = figure_reading.read_label
+
+    def misreading(image):
+        text, confidence = read_label(image)
+        return (misread[1], confidence) if normalise(text) == misread[0] else \
+            (text, confidence)
+
+    monkeypatch.setattr(figure_reading, "read_label", misreading)
+    outcome = decode_or_refusal(path, "EPSG:32605")
+    assert isinstance(outcome, EngineError), (outcome.mapping.vmin, outcome.mapping.vmax)
+    assert outcome.parameter == "VMIN"
+
+
+@pytest.mark.parametrize("step, round_", [(100, True), (0.25, True), (2.5, True), (5e-4, True),
+                                          (-20, True), (400, False), (700, False),
+                                          (0.3, False), (140, False), (0, False)])
+def test_round_steps(step, round_):
+    assert figure_reading.round_step(step) == round_
+
+
+@pytest.mark.parametrize("dpi, pad", [(100, -16), (150, -14), (150, -16)])
+def test_labels_against_the_spine_not_read_without_their_sign(tmp_path, dpi, pad):
+    """matplotlib's y labels drawn inside the axes against the left spine (a negative tick
+    pad): each label's minus sign lies on the spine, one component of ink with it, lost with
+    it; '-10 -15 ... -45' read '10 15 ... 45' were all kept, the y axis turned over in
+    silence (150 dpi, pad -16). A label inside the frame touching its line is no value: the
+    axis is refused (or read right)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(6, 4.5), dpi=dpi)
+    grid = np.add.outer(np.linspace(0, 1, 80), np.linspace(0, 1, 100))
+    image = axes.imshow(grid, extent=(-80, -20, -50, -5), cmap="viridis", aspect="auto")
+    axes.tick_params(axis="y", pad=pad)
+    figure.colorbar(image)
+    path = tmp_path / "spine.png"
+    figure.savefig(path, dpi=dpi)
+    plt.close(figure)
+    rgb = read_figure(str(path)).rgb
+    y_axis = read_figure_face(rgb, detect_layout(rgb)).y_axis
+    print(y_axis.fit is not None, [(label.text, label.kept) for label in y_axis.labels])
+    assert y_axis.fit is None or all(label.value < 0 for label in y_axis.kept), \
+        [label.text for label in y_axis.kept]
 
 
 def test_dropped_digit_on_every_label_refused(tmp_path, monkeypatch):

@@ -180,10 +180,13 @@ class _Reader:
             across = labels_across_horizontal_lines(self.lum, self.page, list(self._boxes()),
                                                     self.text_height)
             for label in across:
-                # Glyphs freed from the line by their stems (a part of each) are the label's.
+                # Glyphs freed from the line by their stems (a part of each) are the label's
+                # when it crosses the line; a label only standing on it is taken when no
+                # glyph was found there (a label hanging on its tick mark, freed, stays).
                 inner = [other for other in self.labels if _holds(label.box(), other.box())]
-                if any(_overlap(label.box(), other.box()) for other in self.labels
-                       if not any(other is part for part in inner)):
+                if label.on_line and inner or \
+                        any(_overlap(label.box(), other.box()) for other in self.labels
+                            if not any(other is part for part in inner)):
                     continue
                 self.labels = [other for other in self.labels
                                if not any(other is part for part in inner)] + [label]
@@ -589,6 +592,18 @@ class _Reader:
             return text, parsed
         return f"{own_text} (cut by a line: a glyph under it not read)", None
 
+    def marks_of(self, side, labels):
+        """Every tick mark of a side (minor and major), pixels along it: a GMT fancy frame's
+        band turns, the marks inside a box its labels are written across, or the marks
+        outward from the side."""
+        band = self._fancy_band(side)
+        if band.size >= 3:
+            return band
+        marks = self._marks_under_crossed(labels)
+        if marks is not None:
+            return marks
+        return self.side_ticks(side)[0]
+
     def _inner_marks(self, crossed_line):
         """The tick marks inside the box a label is written across (``crossed_line``: the
         side and the box), standing on its other line (found once per box and side)."""
@@ -864,6 +879,18 @@ class _Reader:
                       if label.cut_from is not None and parsed is None}
         hemispheres = {parsed.hemisphere for _, parsed in readings
                        if parsed is not None and parsed.hemisphere}
+        if side.inward and not side.horizontal:
+            # Labels inside the frame whose end touches its line (matplotlib's labels drawn
+            # against the spine with a negative pad): a glyph there is one component with the
+            # line, lost with it ('-10' read '10' on every label: the axis turned over).
+            reach = self._line_thickness() + TOUCHING_LINE_PX
+            readings = [(f"{text} (touching the frame's line: a glyph under it may not be "
+                         f"read)", None)
+                        if parsed is not None and text_label.crossed_line is None and
+                        (text_label.col0 - side.position if side.outward > 0
+                         else side.position - text_label.col1) <= reach
+                        else (text, parsed)
+                        for text_label, (text, parsed) in zip(beside, readings)]
         for text_label, (text, parsed) in zip(beside, readings):
             if parsed is not None and (
                     text_label.cut_from in unreadable or
@@ -1387,6 +1414,9 @@ def _restore_dropped_points(labels, fit) -> bool:
     return changed
 
 
+#: Pixels beyond the frame's line thickness within which a label inside the frame touches
+#: the line (anti-aliasing).
+TOUCHING_LINE_PX = 1.5
 #: Rows of a label (shares of its height from its top) where a minus sign stands: its bar
 #: is at 0.4-0.55 of the digits' height above the baseline in DejaVu Sans and Helvetica. A
 #: line across any of them may hide one.
@@ -1948,6 +1978,11 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                     "The colorbar has two labels, one at each end (as QGIS legends draw a colour "
                     "ramp): they are taken as the values at its ends, with no third label to "
                     "confirm them. Check VMIN and VMAX against the figure.")
+            if best.fit is None:
+                confirmed = _confirm_pair_by_marks(best, reader.marks_of(sides[best.side],
+                                                                         best.labels))
+                if confirmed:
+                    reading.messages.append(f"The colorbar has {confirmed}.")
             reading.messages += _ends_beyond_ticks(best, bar)
             if best.fit is not None and _faded_ends_to_ticks(rgb, bar, best, layout.page_rgb):
                 reading.messages.append(
@@ -1997,6 +2032,14 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                         f"'{text}' written at the axis' end).")
             setattr(reading, f"{axis}_axis", best)
         _confirm_by_aspect(reading, layout.frame.box)
+        for axis in ("x", "y"):
+            best = getattr(reading, f"{axis}_axis")
+            if best is not None and best.fit is None and best.placement == "outside" and \
+                    best.side in sides:
+                confirmed = _confirm_pair_by_marks(best, reader.marks_of(sides[best.side],
+                                                                         best.labels))
+                if confirmed:
+                    reading.messages.append(f"The {axis} axis has {confirmed}.")
     return reading
 
 
@@ -2082,6 +2125,100 @@ def _confirm_by_aspect(reading, frame_box):
         else:
             axis.problem += (f"; only two labels, and their scale does not match the "
                              f"{other_name} axis' as on a map drawn with equal scales")
+
+
+#: Mantissas of a round step between ticks (GMT's and matplotlib's automatic intervals).
+ROUND_STEPS = (1.0, 2.0, 2.5, 5.0)
+#: Least number of evenly spaced tick marks that confirm two labels.
+MIN_CONFIRMING_MARKS = 5
+
+
+def round_step(step) -> bool:
+    """Whether a value step is 1, 2, 2.5 or 5 times a power of ten."""
+    if not np.isfinite(step) or step == 0:
+        return False
+    exponent = np.floor(np.log10(abs(step)))
+    mantissa = abs(step) / 10.0 ** exponent
+    return any(abs(mantissa - candidate) <= 1e-6 * candidate or
+               abs(mantissa - 10 * candidate) <= 1e-5 * candidate for candidate in ROUND_STEPS)
+
+
+def _confirm_pair_by_marks(axis, marks) -> str:
+    """An axis (or a colorbar) with two labels only, taken when its tick marks confirm them.
+
+    Two labels make a line, and a misread one makes another. The tick marks beside them are
+    geometry the reading cannot change: renderers draw them evenly spaced (GMT's frame and
+    annotation ticks, matplotlib's minor and major ticks) at multiples of a round interval,
+    and a label stands on every few of them. The two labels are confirmed when at least
+    :data:`MIN_CONFIRMING_MARKS` marks lie on one even spacing (each within a pixel and a
+    tenth of the spacing), each label stands on one of them (within a quarter of the
+    spacing), the values' difference is a round step (1, 2, 2.5 or 5 times a power of ten:
+    :func:`round_step`), and so is that difference divided by the marks between them, the
+    two values being multiples of it. A misread ('500' as '300', '1000' as '1500', a digit
+    dropped or added) breaks one of these but for rare coincidences; a lost sign is not seen
+    here (it is by the labels' own checks). The fit is then the marks' spacing with the
+    values' step per mark, through both labels; ``axis.fit`` is set and a message returned
+    ('' when not confirmed).
+
+    Parameters
+    ----------
+    axis : AxisReading
+    marks : ndarray of float
+        Tick-mark centres along the side, pixels (minor and major).
+
+    Returns
+    -------
+    str
+    """
+    numbers = [label for label in axis.labels if label.value is not None and
+               np.isfinite(label.value)]
+    marks = np.sort(np.asarray(marks, float))
+    if len(numbers) != 2 or numbers[0].value == numbers[1].value or \
+            marks.size < MIN_CONFIRMING_MARKS:
+        return ""
+    spacing = float(np.median(np.diff(marks)))
+    if spacing < 3.0:
+        return ""
+    # One even spacing: the marks' own fit (index by rounding from the first).
+    index = np.round((marks - marks[0]) / spacing)
+    if np.unique(index).size != index.size:
+        return ""
+    slope, intercept = np.polyfit(index, marks, 1)
+    residuals = marks - (intercept + slope * index)
+    if np.abs(residuals).max() > max(1.0, 0.1 * slope):
+        return ""
+    places = []
+    for label in numbers:
+        where = label.tick_position if label.tick_position is not None else \
+            label.label_position
+        nearest = int(np.round((where - intercept) / slope))
+        if abs(where - (intercept + slope * nearest)) > 0.25 * slope or \
+                not np.any(index == nearest):
+            return ""
+        places.append(nearest)
+    if places[0] == places[1]:
+        return ""
+    difference = numbers[1].value - numbers[0].value
+    per_mark = difference / (places[1] - places[0])
+    if not round_step(difference) or not round_step(per_mark) or any(
+            abs(label.value / per_mark - round(label.value / per_mark)) > 1e-6
+            for label in numbers):
+        return ""
+    # value = a + b * index, index = (position - intercept) / slope.
+    value_per_px = per_mark / slope
+    offset = numbers[0].value - per_mark * places[0] - value_per_px * intercept
+    for label, place in zip(numbers, places):
+        label.kept = True
+        label.tick_position = float(intercept + slope * place)
+        label.tick_only = True
+    axis.fit = TickFit(float(value_per_px), float(offset), False, axis.labels,
+                       np.array([0.0, 0.0]))
+    axis.problem = ""
+    return (f"only two labels ({numbers[0].text!r}, {numbers[1].text!r}), confirmed by "
+            f"{marks.size} evenly spaced tick marks ({slope:.2f} px apart, within "
+            f"{np.abs(residuals).max():.2f} px): the labels stand {abs(places[1] - places[0])} "
+            f"marks apart, {abs(per_mark):g} a mark, a round step. Check the values in the "
+            f"report")
 
 
 def _inside_reading(reader, sides, names, owner, axis, outside):

@@ -47,6 +47,8 @@ class TextLabel:
     #: The rows (row0, row1) of the horizontal line a label is written across
     #: (:func:`labels_across_horizontal_lines`), or None.
     crossed_rows: tuple = None
+    #: Such a label only stands on the line (nothing of it beyond).
+    on_line: bool = False
 
     @property
     def centre(self) -> tuple:
@@ -678,7 +680,10 @@ def _label_across(lum, page, margin, group, line, side, box, text_height):
     next_row = strokes[0] if side == "top" else strokes[-1]
     covered = strokes.any(axis=1)
     extent = np.flatnonzero(covered)
-    if not next_row.any() or np.count_nonzero(covered) < 0.25 * outward:
+    # Beyond the line within the box only (a part reaching across the whole box is no
+    # label's: its colours there cannot be told from strokes).
+    on_line = not inside or not next_row.any() or np.count_nonzero(covered) < 0.25 * outward
+    if on_line:
         # Nothing goes on across the line: the label stands on it (GMT's inside annotations
         # at 300 dpi, their baseline on the bar's outline), whole on the page's side.
         r0, r1 = (group.row0, lo) if side == "top" else (hi, group.row1)
@@ -725,6 +730,7 @@ def _label_across(lum, page, margin, group, line, side, box, text_height):
     label.patch = (crop, (col0, row0))
     label.crossed_line = (side, box)
     label.crossed_rows = (lo, hi)
+    label.on_line = on_line
     label.glyph_box = group.box()
     return label
 

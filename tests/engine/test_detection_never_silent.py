@@ -164,11 +164,14 @@ def test_minus_sign_hidden_under_a_horizontal_outline_never_read_as_positive(
     ("MAP_FRAME_TYPE plain", VERTICAL_BAR, 10, 140, 150),
     ("MAP_FRAME_TYPE inside", HORIZONTAL_BAR, 0, 1500, 100),
     ("MAP_FRAME_TYPE inside", HORIZONTAL_BAR, 0, 1500, 150),
-], ids=["plain-v-100dpi", "plain-v-150dpi", "inside-h-100dpi", "inside-h-150dpi"])
+    ("MAP_FRAME_TYPE inside", VERTICAL_BAR, 0, 1500, 100),
+], ids=["plain-v-100dpi", "plain-v-150dpi", "inside-h-100dpi", "inside-h-150dpi",
+        "inside-v-100dpi"])
 def test_two_label_gmt_bar_confirmed_by_its_tick_marks(tmp_path, shared_data, setting, bar,
                                                        low, high, dpi):
     """A GMT bar annotated twice ('50' and '100' on 10-140; '500' and '1000' on 0-1500 with
-    the frame inside, its end annotations left out) was refused: two labels make a line, a
+    the frame inside, its end annotations left out, its ticks inside the bar on its other
+    side) was refused: two labels make a line, a
     misread one another. Its frame ticks are evenly spaced, both labels stand on one, and
     their values differ by a round step that is a round step per mark: taken, the range
     within 0.5 %, and the log says what confirmed them."""

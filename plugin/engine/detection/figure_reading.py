@@ -610,20 +610,28 @@ class _Reader:
         side, box = crossed_line
         key = ("marks", box, side)
         if key not in self.cache:
-            self.cache[key] = marks_inside_box(self.lum, box, self.page,
-                                               "bottom" if side == "top" else "top")
+            if side in ("top", "bottom"):
+                marks = marks_inside_box(self.lum, box, self.page,
+                                         "bottom" if side == "top" else "top")
+            else:
+                # A vertical box's sides are a horizontal one's on the transposed figure.
+                col0, row0, col1, row1 = box
+                marks = marks_inside_box(self.lum.T, (row0, col0, row1, col1), self.page,
+                                         "bottom" if side == "left" else "top")
+            self.cache[key] = marks
         return self.cache[key]
 
     def _marks_under_crossed(self, labels):
         """The tick marks of a side's labels written across one box's horizontal line, or
         None when they are not."""
         crossed = {label.box(): label.crossed_line for label in self.labels
-                   if label.crossed_rows is not None}
+                   if label.crossed_line is not None}
         owners = {crossed[tuple(label.box)] for label in labels if tuple(label.box) in crossed}
         if len(owners) != 1:
             return None
         marks = self._inner_marks(owners.pop())
-        return marks if marks.size else None
+        # Tick marks are evenly spaced: anything else inside the box is not them.
+        return marks if even_spacing(marks) is not None else None
 
     def _sign_hidden(self, label):
         """Why a label read across a horizontal line may have lost a sign under it, or None.
@@ -2143,6 +2151,27 @@ def round_step(step) -> bool:
                abs(mantissa - 10 * candidate) <= 1e-5 * candidate for candidate in ROUND_STEPS)
 
 
+def even_spacing(marks) -> "tuple | None":
+    """Tick-mark centres (pixels, sorted) on one even spacing, each within a pixel and a tenth
+    of it: their indices, spacing, first place and residuals; None for fewer than three
+    marks, marks under 3 px apart, or marks off one spacing."""
+    marks = np.sort(np.asarray(marks, float))
+    if marks.size < 3:
+        return None
+    spacing = float(np.median(np.diff(marks)))
+    if spacing < 3.0:
+        return None
+    # The marks' own fit, each indexed by rounding from the first.
+    index = np.round((marks - marks[0]) / spacing)
+    if np.unique(index).size != index.size:
+        return None
+    slope, intercept = np.polyfit(index, marks, 1)
+    residuals = marks - (intercept + slope * index)
+    if np.abs(residuals).max() > max(1.0, 0.1 * slope):
+        return None
+    return index, float(slope), float(intercept), residuals
+
+
 def _confirm_pair_by_marks(axis, marks) -> str:
     """An axis (or a colorbar) with two labels only, taken when its tick marks confirm them.
 
@@ -2176,17 +2205,10 @@ def _confirm_pair_by_marks(axis, marks) -> str:
     if len(numbers) != 2 or numbers[0].value == numbers[1].value or \
             marks.size < MIN_CONFIRMING_MARKS:
         return ""
-    spacing = float(np.median(np.diff(marks)))
-    if spacing < 3.0:
+    spacing = even_spacing(marks)
+    if spacing is None:
         return ""
-    # One even spacing: the marks' own fit (index by rounding from the first).
-    index = np.round((marks - marks[0]) / spacing)
-    if np.unique(index).size != index.size:
-        return ""
-    slope, intercept = np.polyfit(index, marks, 1)
-    residuals = marks - (intercept + slope * index)
-    if np.abs(residuals).max() > max(1.0, 0.1 * slope):
-        return ""
+    index, slope, intercept, residuals = spacing
     places = []
     for label in numbers:
         where = label.tick_position if label.tick_position is not None else \

@@ -685,7 +685,15 @@ def _label_across(lum, page, margin, group, line, side, box, text_height):
     on_line = not inside or not next_row.any() or np.count_nonzero(covered) < 0.25 * outward
     if on_line:
         # Nothing goes on across the line: the label stands on it (GMT's inside annotations
-        # at 300 dpi, their baseline on the bar's outline), whole on the page's side.
+        # at 300 dpi, their baseline on the bar's outline), whole on the page's side; unless
+        # it only hangs there on a tick mark (a stem where it meets the line: MAP_ANNOT_OFFSET
+        # 0's '0' with its tick would read '8').
+        touching = lum[lo - 1 if side == "top" else hi, c0:c1] < page - margin
+        runs = np.diff(np.concatenate([[0], touching.astype(np.int8), [0]]))
+        widths = np.flatnonzero(runs == -1) - np.flatnonzero(runs == 1)
+        if widths.size == 0 or widths.max() <= max(CROSSING_STEM_MAX_PX,
+                                                   CROSSING_STEM_MAX_SHARE * text_height):
+            return None
         r0, r1 = (group.row0, lo) if side == "top" else (hi, group.row1)
     elif side == "top":
         # The outward part, the line and the strokes beyond it that join it.

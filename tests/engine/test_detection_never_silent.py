@@ -341,6 +341,9 @@ def test_label_narrower_than_its_reading_is_no_value(tmp_path, dpi, jpeg_quality
                 doubled = text + "0" if text.endswith("0") else text + text[-1]
                 assert figure_reading.narrower_than_text(doubled, members, pitch), \
                     (text, doubled, members, pitch)
+                # The check of labels wider than their reading does not see it.
+                width = label.box[2] - label.box[0]
+                assert not figure_reading.wider_than_text(doubled, width, pitch)
                 checked += 1
     assert checked >= 8
 

@@ -156,6 +156,7 @@ def make_inputs(folder):
         feature.SetGeometry(ogr.CreateGeometryFromWkt("POLYGON((200 -200, 300 -200, 300 -300, 200 -300, 200 -200))"))
         layer.CreateFeature(feature)
         source = None
+    hostile_files(folder, frames, rgb, crs_line, data_header, data)
     unreadable = folder / "unreadable.png"
     shutil.copy(FIGURE, unreadable)
     unreadable_gcps = folder / "unreadable.points"
@@ -166,6 +167,76 @@ def make_inputs(folder):
     readonly.chmod(0o555)
     # unreadable.png and unreadable.points are made unreadable in each case's copy (a copy of
     # an unreadable file cannot be made by a user who is not root).
+
+
+ODD_FOLDER = "a folder with spaces, ümlauts & 'quotes'"
+ODD_FIGURE = 'Höhe "2019" – fig.png'
+ODD_GCPS = "Höhe 'GCPs' – fig.points"
+
+
+def jpeg_declaring(source, target, cols, rows):
+    """A copy of JPEG ``source`` whose frame header (SOF) declares cols×rows pixels."""
+    data = bytearray(Path(source).read_bytes())
+    for marker in (b"\xff\xc0", b"\xff\xc2", b"\xff\xc1"):
+        at = data.find(marker)
+        if at >= 0:
+            data[at + 5 : at + 9] = struct.pack(">HH", rows, cols)
+            break
+    Path(target).write_bytes(bytes(data))
+
+
+def hostile_files(folder, frames, rgb, crs_line, data_header, data):
+    """Names with spaces, non-ASCII letters and quotes; empty, lying and unusual images; GCP
+    files with inf, duplicated rows, non-ASCII CRS; empty and wrong-type mask layers."""
+    import numpy as np
+    import rasterio
+    from osgeo import ogr, osr
+    from pyproj import CRS
+
+    odd = folder / ODD_FOLDER
+    odd.mkdir()
+    shutil.copy(folder / "fig.png", odd / ODD_FIGURE)
+    shutil.copy(folder / "fig.points", odd / ODD_GCPS)
+    (folder / "empty.png").write_bytes(b"")
+    (folder / "empty.jpg").write_bytes(b"")
+    (folder / "header_only.png").write_bytes((folder / "fig.png").read_bytes()[:33])
+    jpeg_declaring(folder / "fig.jpg", folder / "bomb.jpg", 65000, 65000)
+    array = np.asarray(rgb).astype(np.uint16) * 257
+    with rasterio.open(
+        folder / "rgb16.png", "w", driver="PNG", width=array.shape[1], height=array.shape[0], count=3, dtype="uint16"
+    ) as target:
+        target.write(np.moveaxis(array, 2, 0))
+    frames[0].save(folder / "anim.png", save_all=True, append_images=frames[1:])
+    frames[0].save(folder / "pages.tif", save_all=True, append_images=frames[1:])
+    rgb.convert("LA").save(folder / "grey_alpha.png")
+    rgb.save(folder / "fig.webp", lossless=True)
+
+    def gcps(name, rows, crs=crs_line):
+        (folder / name).write_text("\n".join([crs, data_header] + rows) + "\n", encoding="utf-8")
+
+    gcps("inf.points", ["inf," + data[0].split(",", 1)[1]] + data[1:])
+    gcps("minus_inf_pixel.points", [",".join(data[0].split(",")[:2] + ["-inf"] + data[0].split(",")[3:])] + data[1:])
+    gcps("every_row_twice.points", [row for row in data for _ in range(2)])
+    gcps("one_row_five_times.points", [data[0]] * 5)
+    gcps("crs_non_ascii.points", data, crs="#CRS: Höhensystem ünbekannt (Südtirol)")
+    wkt = CRS.from_epsg(32632).to_wkt().replace("WGS 84 / UTM zone 32N", "UTM 32N – Südtirol „Vinschgau“")
+    gcps("crs_wkt_non_ascii.points", data, crs="#CRS: " + wkt)
+    crs = osr.SpatialReference()
+    crs.ImportFromEPSG(32632)
+    for name, kind in (
+        ("empty_mask.gpkg", ogr.wkbPolygon),
+        ("point_mask.gpkg", ogr.wkbPoint),
+        ("null_mask.gpkg", ogr.wkbPolygon),
+    ):
+        source = ogr.GetDriverByName("GPKG").CreateDataSource(str(folder / name))
+        layer = source.CreateLayer("mask", None, kind)
+        if name == "point_mask.gpkg":
+            feature = ogr.Feature(layer.GetLayerDefn())
+            feature.SetGeometry(ogr.CreateGeometryFromWkt("POINT (250 -250)"))
+            layer.CreateFeature(feature)
+        elif name == "null_mask.gpkg":
+            layer.CreateFeature(ogr.Feature(layer.GetLayerDefn()))  # no geometry
+        source = None
 
 
 def degenerate_gcp_files(folder):
@@ -250,6 +321,12 @@ def detect(i, o, **overrides):
 def layer_in(path, table="p", provider="ogr"):
     """An output layer ``table`` in the database file ``path``, as Processing spells it."""
     return f"{provider}:dbname='{path}' table=\"{table}\" (geom)"
+
+
+def escaped_layer_in(path, table="p"):
+    """``layer_in`` with the file name quoted as QGIS quotes it (a ' as \\')."""
+    quoted = str(path).replace("\\", "\\\\").replace("'", "\\'")
+    return f"ogr:dbname='{quoted}' table=\"{table}\" (geom)"
 
 
 def _symlink(target, link):
@@ -594,6 +671,160 @@ CASES = [
         lambda i, o: detect(i, o, OUTPUT_REPORT=str(i / "fig.png" / "r.html")),
     ),
     ("detect GCP_CRS garbage", DETECT, lambda i, o: detect(i, o, GCP_CRS="garbage")),
+    # Names with spaces, non-ASCII letters and quotes.
+    (
+        "INPUT and GCPS named with spaces, umlauts and quotes",
+        DECODE,
+        lambda i, o: base(i, o, INPUT=str(i / ODD_FOLDER / ODD_FIGURE), GCPS=str(i / ODD_FOLDER / ODD_GCPS)),
+    ),
+    (
+        "outputs named with spaces, umlauts and quotes",
+        DECODE,
+        lambda i, o: base(
+            i,
+            o,
+            OUTPUT=str(o / "Ergebnis 'final' \"v2\" – Höhe.tif"),
+            OUTPUT_POINTS=str(o / "Punkte 'alle' ü.gpkg"),
+            OUTPUT_REPORT=str(o / "Bericht 'ü' \"x\".html"),
+            OUTPUT_DISTANCE=str(o / "Abstand ΔE.tif"),
+        ),
+    ),
+    (
+        "detect outputs named with quotes and umlauts",
+        DETECT,
+        lambda i, o: detect(
+            i,
+            o,
+            INPUT=str(i / ODD_FOLDER / ODD_FIGURE),
+            OUTPUT_GCPS=str(o / "Passpunkte 'ü'.points"),
+            OUTPUT_REPORT=str(o / 'Bericht "ü".html'),
+        ),
+    ),
+    (
+        "OUTPUT_POINTS layer in a GeoPackage named with a quote",
+        DECODE,
+        lambda i, o: base(i, o, OUTPUT_POINTS=layer_in(o / "it's.gpkg", "p")),
+    ),
+    (
+        "OUTPUT_POINTS layer in a GeoPackage named with a quote, escaped",
+        DECODE,
+        lambda i, o: base(i, o, OUTPUT_POINTS=escaped_layer_in(o / "it's.gpkg")),
+    ),
+    (
+        "OUTPUT_POINTS layer named with quotes",
+        DECODE,
+        lambda i, o: base(i, o, OUTPUT_POINTS=layer_in(o / "p.gpkg", "Punkte 'ü'")),
+    ),
+    # An input written to by another spelling of its name.
+    ("OUTPUT the figure by a relative path", DECODE, lambda i, o: base(i, o, OUTPUT=os.path.relpath(i / "fig.png"))),
+    ("OUTPUT the figure via ..", DECODE, lambda i, o: base(i, o, OUTPUT=f"{o}/../{i.name}/fig.png")),
+    ("OUTPUT the figure via //./", DECODE, lambda i, o: base(i, o, OUTPUT=f"{i}//./fig.png")),
+    ("OUTPUT the figure as a file:// URL", DECODE, lambda i, o: base(i, o, OUTPUT=(i / "fig.png").as_uri())),
+    (
+        "OUTPUT the figure through a symlinked folder",
+        DECODE,
+        lambda i, o: base(i, o, OUTPUT=_symlink(i, o / "linked") + "/fig.png"),
+    ),
+    ("OUTPUT in upper case of the figure's name", DECODE, lambda i, o: base(i, o, OUTPUT=str(i / "FIG.PNG"))),
+    (
+        "OUTPUT_REPORT hard link to the GCPs",
+        DECODE,
+        lambda i, o: base(i, o, OUTPUT_REPORT=_hardlink(i / "fig.points", o / "r.html")),
+    ),
+    (
+        "OUTPUT_POINTS hard link to the figure",
+        DECODE,
+        lambda i, o: base(i, o, OUTPUT_POINTS=_hardlink(i / "fig.png", o / "p.gpkg")),
+    ),
+    (
+        "OUTPUT_DISTANCE == OUTPUT by another spelling",
+        DECODE,
+        lambda i, o: base(i, o, OUTPUT_DISTANCE=f"{o}/./decoded.tif"),
+    ),
+    (
+        "OUTPUT_RECONSTRUCTION == OUTPUT through a symlink",
+        DECODE,
+        lambda i, o: base(i, o, OUTPUT_RECONSTRUCTION=_symlink(o / "decoded.tif", o / "r.tif")),
+    ),
+    (
+        "OUTPUT_REPORT's JSON twin is the GCP file",
+        DECODE,
+        lambda i, o: base(i, o, OUTPUT_REPORT=str(i / "fig.html"), GCPS=str(i / "fig.json"))
+        if shutil.copy(i / "fig.points", i / "fig.json")
+        else None,
+    ),
+    ("detect OUTPUT_GCPS the figure via ..", DETECT, lambda i, o: detect(i, o, OUTPUT_GCPS=f"{o}/../{i.name}/fig.png")),
+    (
+        "detect OUTPUT_REPORT hard link to the figure",
+        DETECT,
+        lambda i, o: detect(i, o, OUTPUT_REPORT=_hardlink(i / "fig.png", o / "r.html")),
+    ),
+    # Empty, lying and unusual images.
+    ("INPUT zero-size PNG", DECODE, lambda i, o: base(i, o, INPUT=str(i / "empty.png"))),
+    ("INPUT zero-size JPEG", DECODE, lambda i, o: base(i, o, INPUT=str(i / "empty.jpg"))),
+    ("INPUT PNG header only", DECODE, lambda i, o: base(i, o, INPUT=str(i / "header_only.png"))),
+    ("INPUT JPEG declaring 65000x65000", DECODE, lambda i, o: base(i, o, INPUT=str(i / "bomb.jpg"), PLOT_AREA=None)),
+    ("INPUT 16-bit RGB PNG", DECODE, lambda i, o: base(i, o, INPUT=str(i / "rgb16.png"))),
+    ("INPUT APNG", DECODE, lambda i, o: base(i, o, INPUT=str(i / "anim.png"))),
+    ("INPUT multi-page TIFF", DECODE, lambda i, o: base(i, o, INPUT=str(i / "pages.tif"))),
+    ("INPUT grey+alpha PNG", DECODE, lambda i, o: base(i, o, INPUT=str(i / "grey_alpha.png"))),
+    ("INPUT WebP", DECODE, lambda i, o: base(i, o, INPUT=str(i / "fig.webp"))),
+    ("detect INPUT zero-size JPEG", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "empty.jpg"))),
+    ("detect INPUT JPEG declaring 65000x65000", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "bomb.jpg"))),
+    ("detect INPUT multi-page TIFF", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "pages.tif"))),
+    # GCP files.
+    ("GCPS inf .points", DECODE, lambda i, o: base(i, o, GCPS=str(i / "inf.points"))),
+    ("GCPS -inf pixel", DECODE, lambda i, o: base(i, o, GCPS=str(i / "minus_inf_pixel.points"))),
+    ("GCPS every row twice", DECODE, lambda i, o: base(i, o, GCPS=str(i / "every_row_twice.points"))),
+    ("GCPS one row five times", DECODE, lambda i, o: base(i, o, GCPS=str(i / "one_row_five_times.points"))),
+    ("GCPS #CRS non-ASCII text", DECODE, lambda i, o: base(i, o, GCPS=str(i / "crs_non_ascii.points"))),
+    ("GCPS #CRS WKT with non-ASCII name", DECODE, lambda i, o: base(i, o, GCPS=str(i / "crs_wkt_non_ascii.points"))),
+    # CRS strings.
+    ("GCP_CRS non-ASCII text", DECODE, lambda i, o: base(i, o, GCP_CRS="Höhe über NN (Südtirol)")),
+    (
+        "TARGET_CRS PROJ with a non-ASCII word",
+        DECODE,
+        lambda i, o: base(i, o, TARGET_CRS="+proj=utm +zone=32 +datum=WGS84 +title=Südtirol"),
+    ),
+    ("detect GCP_CRS non-ASCII text", DETECT, lambda i, o: detect(i, o, GCP_CRS="Gauß-Krüger Zone 4")),
+    # Layers.
+    ("MASK empty layer", DECODE, lambda i, o: base(i, o, MASK=str(i / "empty_mask.gpkg"))),
+    ("MASK a point layer", DECODE, lambda i, o: base(i, o, MASK=str(i / "point_mask.gpkg"))),
+    ("MASK features without geometry", DECODE, lambda i, o: base(i, o, MASK=str(i / "null_mask.gpkg"))),
+    # Values of the wrong type, as a JSON parameter file (qgis_process) or a script gives them.
+    ("LEVELS as a JSON list", DECODE, lambda i, o: base(i, o, LEVELS=[0, 1000, 2000, 4000])),
+    ("LEVELS as a list of text", DECODE, lambda i, o: base(i, o, LEVELS=["0", "1000", "x"])),
+    ("VMIN as a list", DECODE, lambda i, o: base(i, o, VMIN=[0])),
+    ("VMAX as a dict", DECODE, lambda i, o: base(i, o, VMAX={"value": 4000})),
+    ("VMIN as true", DECODE, lambda i, o: base(i, o, VMIN=True)),
+    ("VMAX as text with a comma decimal", DECODE, lambda i, o: base(i, o, VMAX="4000,5")),
+    ("TRANSFORM as text", DECODE, lambda i, o: base(i, o, TRANSFORM="affine")),
+    ("TRANSFORM 1.5", DECODE, lambda i, o: base(i, o, TRANSFORM=1.5)),
+    ("TRANSFORM as a list", DECODE, lambda i, o: base(i, o, TRANSFORM=[0, 1])),
+    ("DENOISE as text 'yes'", DECODE, lambda i, o: base(i, o, DENOISE="yes")),
+    ("DENOISE as 2", DECODE, lambda i, o: base(i, o, DENOISE=2)),
+    ("PLOT_AREA as a list", DECODE, lambda i, o: base(i, o, PLOT_AREA=[100, 600, -500, -100])),
+    ("PIXEL_SIZE empty text", DECODE, lambda i, o: base(i, o, PIXEL_SIZE="")),
+    ("INPUT a number", DECODE, lambda i, o: base(i, o, INPUT=42)),
+    ("INPUT a list of two figures", DECODE, lambda i, o: base(i, o, INPUT=[str(i / "fig.png"), str(i / "fig.jpg")])),
+    ("OUTPUT a number", DECODE, lambda i, o: base(i, o, OUTPUT=7)),
+    ("OUTPUT_POINTS a dict", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS={"sink": "x"})),
+    ("GCPS a list", DECODE, lambda i, o: base(i, o, GCPS=[str(i / "fig.points")])),
+    ("COLORMAP a number", DECODE, lambda i, o: base(i, o, COLORMAP=5)),
+    ("MASK_WKT a number", DECODE, lambda i, o: base(i, o, MASK_WKT=3)),
+    ("TARGET_CRS a number", DECODE, lambda i, o: base(i, o, TARGET_CRS=32632)),
+    ("GCP_CRS a list", DECODE, lambda i, o: base(i, o, GCP_CRS=["EPSG:32632"])),
+    ("detect GCP_CRS a number", DETECT, lambda i, o: detect(i, o, GCP_CRS=4326)),
+    ("detect OUTPUT_GCPS a number", DETECT, lambda i, o: detect(i, o, OUTPUT_GCPS=3)),
+    # LEVELS against VMIN..VMAX.
+    ("LEVELS below VMIN, two classes", DECODE, lambda i, o: base(i, o, VMIN=1000, LEVELS="0,400,800,2000,4000")),
+    ("LEVELS in km, VMIN/VMAX in m", DECODE, lambda i, o: base(i, o, LEVELS="0,1,2,3,4")),
+    ("LEVELS with VMIN above VMAX", DECODE, lambda i, o: base(i, o, VMIN=4000, VMAX=0, LEVELS="0,1000,2000,4000")),
+    (
+        "LEVELS inside a wider VMIN..VMAX",
+        DECODE,
+        lambda i, o: base(i, o, VMIN=-1000, VMAX=5000, LEVELS="0,1000,2000,3000,4000"),
+    ),
 ]
 
 

@@ -910,9 +910,15 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             sink, destination, staged = staged_sink(self, parameters, self.OUTPUT_POINTS, context, stack,
                                                     fields, POINT_WKB_TYPE, crs, transaction)
         except QgsProcessingException as error:
+            destination = self.parameterAsOutputLayer(parameters, self.OUTPUT_POINTS, context)
+            hint = ""
+            if "dbname=" in destination:
+                # A ' in the file name ends QGIS's quoted dbname='…' early.
+                hint = " " + self.tr("In a layer's address (dbname='…' table=\"…\"), a ' in the "
+                                     "file name is written \\'.")
             raise QgsProcessingException(self.tr(
                 "OUTPUT_POINTS: cannot create the point layer ({}). Choose a destination "
-                "in a folder you can write to.").format(error)) from error
+                "in a folder you can write to.").format(error) + hint) from error
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT_POINTS))
         if len(result.points.clusters) == 0:

@@ -10,6 +10,8 @@
 * :func:`check_nul_characters`: a value holding a NUL character (a path Python cannot open).
 * :func:`check_whole_numbers`: a whole-number parameter given 2.5 or 2**40, which QGIS would
   read as 2 or 0, is refused as given.
+* :func:`check_value_types`: a value of a type QGIS would misread (a list for LEVELS or GCPS,
+  4326 for a CRS, 1.5 for a choice, "no" for a boolean) is refused as given.
 * :func:`check_crs_texts`: a CRS typed as text that QGIS does not know is an error, not "no CRS".
 * :func:`processing_error`: any error of a run as one line that starts with the parameter to
   change; an unexpected one says it is a bug and where, without a traceback.
@@ -132,13 +134,161 @@ def check_whole_numbers(algorithm, parameters):
     return None
 
 
+def _shown(value):
+    """A value of the wrong type as the message shows it: what it is, and a short view."""
+    text = repr(value)
+    text = text if len(text) <= 60 else text[:57] + "..."
+    if isinstance(value, bool):
+        return tr("{} (true or false)").format(str(value).lower())
+    if isinstance(value, (list, tuple)):
+        return tr("a list ({})").format(text)
+    if isinstance(value, dict):
+        return tr("a dictionary ({})").format(text)
+    if isinstance(value, (int, float)):
+        return tr("the number {}").format(text)
+    return tr("a value of type {} ({})").format(type(value).__name__, text)
+
+
+def _as_text_list(value):
+    """A list of numbers as one comma-separated text ('0,1000,2000'), else None."""
+    if isinstance(value, (list, tuple)) and value and all(
+            isinstance(item, (int, float)) and not isinstance(item, bool) for item in value):
+        return ",".join(f"{item:g}" if isinstance(item, float) else str(item) for item in value)
+    return None
+
+
+#: Texts a boolean parameter takes: QGIS reads any other non-empty text (even "no") as true.
+BOOLEAN_TEXTS = {"true": True, "false": False, "1": True, "0": False}
+
+
+def _type_problem(definition, value):
+    """Why ``value`` is of a type ``definition`` would misread (silently), else None."""
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsMapLayer,
+        QgsProcessingFeatureSourceDefinition,
+        QgsProcessingOutputLayerDefinition,
+        QgsProcessingParameterBoolean,
+        QgsProcessingParameterFeatureSink,
+        QgsProcessingParameterFileDestination,
+        QgsProcessingParameterRasterDestination,
+        QgsProcessingParameterString,
+        QgsRectangle,
+        QgsReferencedRectangle,
+    )
+
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(definition, QgsProcessingParameterNumber):
+        if number or isinstance(value, str):
+            return None
+        return tr("{} is not a number. Give one number, e.g. 4000 or -0.5.").format(_shown(value))
+    if isinstance(definition, QgsProcessingParameterEnum):
+        if isinstance(value, str):
+            try:
+                whole = float(value) == int(float(value))
+            except (ValueError, OverflowError):
+                whole = True  # an option's label, or not a number: QGIS's own check says
+            if whole:
+                return None
+            return tr("'{}' is not one of the choices. {}").format(
+                value, _what_is_accepted(definition))
+        if number and math.isfinite(value) and float(value) == int(value):
+            return None
+        return tr("{} is not one of the choices. {}").format(_shown(value),
+                                                          _what_is_accepted(definition))
+    if isinstance(definition, QgsProcessingParameterBoolean):
+        if isinstance(value, bool) or (number and value in (0, 1)) or (
+                isinstance(value, str) and value.strip().lower() in BOOLEAN_TEXTS):
+            return None
+        shown = f"'{value}'" if isinstance(value, str) else _shown(value)
+        return tr("{} is not true or false (QGIS would read it as true). Give true or false, "
+                  "or 1 or 0.").format(shown)
+    if isinstance(definition, QgsProcessingParameterString):
+        if isinstance(value, str) or number:
+            return None
+        joined = _as_text_list(value)
+        if joined is not None:
+            return tr("{} is not read as text (QGIS would read it as nothing). Give the numbers "
+                      "as one text: '{}'.").format(_shown(value), joined)
+        return tr("{} is not text (QGIS would read it as nothing). Give one text.").format(
+            _shown(value))
+    if isinstance(definition, QgsProcessingParameterFile):
+        if isinstance(value, str):
+            return None
+        return tr("{} is not a file name (QGIS would read it as none). Give the path of one "
+                  "file.").format(_shown(value))
+    if isinstance(definition, QgsProcessingParameterCrs):
+        if isinstance(value, (str, QgsCoordinateReferenceSystem, QgsMapLayer)):
+            return None
+        if number and float(value) == int(value):
+            return tr("{} is not a CRS (QGIS would read it as none). Give it with its "
+                      "authority, e.g. 'EPSG:{}'.").format(_shown(value), int(value))
+        return tr("{} is not a CRS (QGIS would read it as none). {}").format(
+            _shown(value), _what_is_accepted(definition))
+    if isinstance(definition, QgsProcessingParameterExtent):
+        if isinstance(value, (str, QgsRectangle, QgsReferencedRectangle, QgsMapLayer)):
+            return None
+        joined = _as_text_list(value)
+        if joined is not None and len(value) == 4:
+            return tr("{} is not read as a box. Give its four numbers as one text: '{}' "
+                      "(xmin,xmax,ymin,ymax).").format(_shown(value), joined)
+        return tr("{} is not a box. {}").format(_shown(value), _what_is_accepted(definition))
+    if isinstance(definition, (QgsProcessingParameterRasterLayer,
+                               QgsProcessingParameterFeatureSource)):
+        if isinstance(value, (str, QgsMapLayer, QgsProcessingFeatureSourceDefinition)):
+            return None
+        return tr("{} is not a layer. {}").format(_shown(value), _what_is_accepted(definition))
+    if isinstance(definition, (QgsProcessingParameterRasterDestination,
+                               QgsProcessingParameterFeatureSink,
+                               QgsProcessingParameterFileDestination)):
+        if isinstance(value, (str, QgsProcessingOutputLayerDefinition)):
+            return None
+        return tr("{} is not a destination. Give a file name (e.g. '{}'), or leave it empty "
+                  "for a temporary file.").format(
+            _shown(value), "points.gpkg" if isinstance(
+                definition, QgsProcessingParameterFeatureSink) else "report.html" if isinstance(
+                definition, QgsProcessingParameterFileDestination) else "decoded.tif")
+    return None
+
+
+def check_value_types(algorithm, parameters):
+    """A message for a value of a type its parameter would silently misread, else None.
+
+    What a script or a JSON parameter file (qgis_process) may give: QGIS reads a list given
+    for LEVELS or GCPS as nothing, [100] for VMIN as 0, 4326 for a CRS as no CRS, 1.5 for an
+    enum as 2, and any text but "false" or "0" ("no" included) for a boolean as true; the run
+    then goes on with another value than the one given, or blames another parameter. Refused
+    here, naming the parameter and saying how to write the value.
+
+    Parameters
+    ----------
+    algorithm : QgsProcessingAlgorithm
+    parameters : dict
+
+    Returns
+    -------
+    str or None
+    """
+    from qgis.core import QgsProperty
+
+    for definition in algorithm.parameterDefinitions():
+        value = parameters.get(definition.name())
+        if value is None or isinstance(value, QgsProperty):
+            continue
+        problem = _type_problem(definition, value)
+        if problem:
+            return f"{definition.name()}: {problem}"
+    return None
+
+
 def check_parameter_values(algorithm, parameters, context, qgis_check):
     """Both algorithms' ``checkParameterValues``: QGIS's own check with the plugin's
     explanations.
 
-    What QGIS cannot even try is refused first (a NUL character; an INPUT that would block,
-    such as a named pipe); then ``qgis_check`` (the base class's check, which loads INPUT)
-    runs without GDAL's no-geotransform message, and a refusal gets the figure's own
+    What QGIS cannot even try or would misread is refused first (a NUL character; a value of
+    the wrong type; an INPUT that would block, such as a named pipe); then ``qgis_check`` (the
+    base class's check, which loads INPUT) runs without GDAL's no-geotransform message, and a
+    refusal gets the figure's own
     explanation or what the parameter accepts; then whole-number parameters are checked as
     given.
 
@@ -155,8 +305,8 @@ def check_parameter_values(algorithm, parameters, context, qgis_check):
     -------
     tuple (bool, str)
     """
-    refusal = check_nul_characters(parameters) or check_input_figure_before_loading(
-        parameters, algorithm.INPUT)
+    refusal = check_nul_characters(parameters) or check_value_types(algorithm, parameters) or \
+        check_input_figure_before_loading(parameters, algorithm.INPUT)
     if refusal:
         return False, refusal
     with quiet_georeferencing_probe():

@@ -194,3 +194,28 @@ def test_the_point_layer_is_written_after_every_staged_output(provider, figure_f
     assert message == "OUTPUT_REPORT: the disk is full"
     assert written == []
     assert not out.exists() or os.listdir(out) == []
+
+
+def test_a_quote_in_a_geopackage_name_is_written_as_qgis_quotes_it(provider, figure_folder):
+    """A layer of 'it's.gpkg': written ogr:dbname='…it\\'s.gpkg', as QGIS's own dialogs write
+    it, the layer is made there; with the ' left bare QGIS reads another file name, and the
+    refusal says how to write it. Names with spaces, umlauts and quotes elsewhere pass."""
+    import processing
+    from qgis.core import QgsVectorLayer
+
+    out = figure_folder.parent / "out 'ü' \"x\""
+    out.mkdir()
+    database = out / "it's.gpkg"
+    quoted = str(database).replace("\\", "\\\\").replace("'", "\\'")
+    bare = sample_parameters(out, figure=figure_folder / "fig.png",
+                             GCPS=str(figure_folder / "fig.png.points"),
+                             OUTPUT_POINTS=f"ogr:dbname='{database}' table=\"p\" (geom)")
+    message = refusal(bare)
+    assert message.startswith("OUTPUT_POINTS: cannot create the point layer"), message
+    assert "a ' in the file name is written \\'" in message
+    assert sorted(p.name for p in out.iterdir()) == []
+    result = processing.run("colormapdecoder:decodemap", dict(
+        bare, OUTPUT_POINTS=f"ogr:dbname='{quoted}' table=\"Punkte 'ü'\" (geom)"))
+    layer = QgsVectorLayer(f"{database}|layername=Punkte 'ü'", "points", "ogr")
+    assert layer.isValid() and layer.featureCount() > 300
+    assert result["OUTPUT"] == str(out / "decoded.tif") and (out / "decoded.tif").exists()

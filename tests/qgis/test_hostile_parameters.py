@@ -84,3 +84,50 @@ def test_gcps_with_x_and_y_swapped_name_gcps(provider, figure_folder, target_crs
 def test_a_target_crs_far_from_the_figure_still_names_target_crs(provider, figure_folder):
     message = refusal(DECODE, values(figure_folder, TARGET_CRS="EPSG:32760"))
     assert message.startswith("TARGET_CRS: The figure covers longitudes"), message
+
+
+@pytest.mark.parametrize("algorithm, name, value, words", [
+    # Read as nothing, 0, 1, no CRS, the next choice or true, the run went on with another value.
+    (DECODE, "LEVELS", [0, 1000, 2000, 4000], "a list ([0, 1000, 2000, 4000]) is not read as "
+                                             "text (QGIS would read it as nothing). Give the "
+                                             "numbers as one text: '0,1000,2000,4000'."),
+    (DECODE, "VMIN", [100], "a list ([100]) is not a number. Give one number"),
+    (DECODE, "VMAX", {"value": 4000}, "a dictionary ({'value': 4000}) is not a number."),
+    (DECODE, "VMIN", True, "true (true or false) is not a number."),
+    (DECODE, "TRANSFORM", 1.5, "the number 1.5 is not one of the choices. Give one of 0"),
+    (DECODE, "TRANSFORM", "1.5", "'1.5' is not one of the choices."),
+    (DECODE, "DENOISE", "no", "'no' is not true or false (QGIS would read it as true)."),
+    (DECODE, "DENOISE", 2, "the number 2 is not true or false"),
+    (DECODE, "GCPS", ["fig.png.points"], "a list (['fig.png.points']) is not a file name"),
+    (DECODE, "TARGET_CRS", 4326, "the number 4326 is not a CRS (QGIS would read it as none). "
+                                 "Give it with its authority, e.g. 'EPSG:4326'."),
+    (DECODE, "GCP_CRS", ["EPSG:32632"], "a list (['EPSG:32632']) is not a CRS"),
+    (DECODE, "PLOT_AREA", [100, 600, -500, -100], "Give its four numbers as one text: "
+                                                  "'100,600,-500,-100' (xmin,xmax,ymin,ymax)."),
+    (DECODE, "OUTPUT_POINTS", {"sink": "x"}, "a dictionary ({'sink': 'x'}) is not a destination. "
+                                             "Give a file name (e.g. 'points.gpkg')"),
+    (DECODE, "INPUT", 42, "the number 42 is not a layer. Give the figure's image file"),
+    (DETECT, "GCP_CRS", 4326, "Give it with its authority, e.g. 'EPSG:4326'."),
+    (DETECT, "OUTPUT_GCPS", 3, "the number 3 is not a destination."),
+])
+def test_a_value_of_a_type_qgis_would_misread_is_refused_as_given(provider, figure_folder,
+                                                                   algorithm, name, value, words):
+    """What a script or a qgis_process JSON parameter file gives: a list, a dictionary, a
+    number for a CRS, a text for a boolean. QGIS read them as something else (LEVELS as none:
+    a continuous decode; 'no' as true) and the run went on or blamed another parameter."""
+    parameters = (values(figure_folder) if algorithm == DECODE else
+                  {"INPUT": str(figure_folder / "fig.png"),
+                   "OUTPUT_GCPS": str(figure_folder.parent / "out" / "axes.points")})
+    message = refusal(algorithm, {**parameters, name: value})
+    assert message.startswith(f"{name}: "), message
+    assert words in message, message
+    assert not (figure_folder.parent / "out").exists()
+
+
+@pytest.mark.parametrize("name, value", [("DENOISE", "false"), ("DENOISE", 0), ("TRANSFORM", 0.0),
+                                         ("TRANSFORM", "0"), ("VMIN", "0"), ("COLORBAR_FLIP", "0")])
+def test_values_qgis_reads_as_given_pass(provider, figure_folder, name, value):
+    import processing
+
+    result = processing.run(DECODE, values(figure_folder, **{name: value}))
+    assert result["OUTPUT_POINTS"]

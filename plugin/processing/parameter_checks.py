@@ -17,6 +17,7 @@
   change; an unexpected one says it is a bug and where, without a traceback.
 """
 import math
+import numbers
 import os
 
 from qgis.core import (
@@ -144,7 +145,7 @@ def _shown(value):
         return tr("a list ({})").format(text)
     if isinstance(value, dict):
         return tr("a dictionary ({})").format(text)
-    if isinstance(value, (int, float)):
+    if isinstance(value, numbers.Real):
         return tr("the number {}").format(text)
     return tr("a value of type {} ({})").format(type(value).__name__, text)
 
@@ -152,7 +153,7 @@ def _shown(value):
 def _as_text_list(value):
     """A list of numbers as one comma-separated text ('0,1000,2000'), else None."""
     if isinstance(value, (list, tuple)) and value and all(
-            isinstance(item, (int, float)) and not isinstance(item, bool) for item in value):
+            isinstance(item, numbers.Real) and not isinstance(item, bool) for item in value):
         return ",".join(f"{item:g}" if isinstance(item, float) else str(item) for item in value)
     return None
 
@@ -177,6 +178,10 @@ def _type_problem(definition, value):
         QgsReferencedRectangle,
     )
 
+    if isinstance(value, numbers.Number) and type(value).__module__.split(".")[0] == "numpy":
+        # numpy's numbers (float64 too, a float subclass): QGIS reads them as 0 or not at all.
+        return tr("{} is a {} number, which QGIS reads as 0 or not at all. Give a plain "
+                  "number ({}).").format(repr(value), type(value).__name__, value)
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if isinstance(definition, QgsProcessingParameterNumber):
         if number or isinstance(value, str):
@@ -220,7 +225,7 @@ def _type_problem(definition, value):
     if isinstance(definition, QgsProcessingParameterCrs):
         if isinstance(value, (str, QgsCoordinateReferenceSystem, QgsMapLayer)):
             return None
-        if number and float(value) == int(value):
+        if number and math.isfinite(value) and float(value) == int(value):
             return tr("{} is not a CRS (QGIS would read it as none). Give it with its "
                       "authority, e.g. 'EPSG:{}'.").format(_shown(value), int(value))
         return tr("{} is not a CRS (QGIS would read it as none). {}").format(

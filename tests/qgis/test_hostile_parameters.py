@@ -109,12 +109,23 @@ def test_a_target_crs_far_from_the_figure_still_names_target_crs(provider, figur
     (DECODE, "INPUT", 42, "the number 42 is not a layer. Give the figure's image file"),
     (DETECT, "GCP_CRS", 4326, "Give it with its authority, e.g. 'EPSG:4326'."),
     (DETECT, "OUTPUT_GCPS", 3, "the number 3 is not a destination."),
+    # numpy's numbers: QGIS read float32(4000) and float64(4000) as 0, refused int64(0) for a
+    # choice.
+    (DECODE, "VMAX", "float32", "4000.0 is a float32 number, which QGIS reads as 0 or not at "
+                                "all. Give a plain number (4000.0)."),
+    (DECODE, "VMAX", "float64", "is a float64 number, which QGIS reads as 0 or not at all"),
+    (DECODE, "TRANSFORM", "int64", "is a int64 number, which QGIS reads as 0 or not at all"),
 ])
 def test_a_value_of_a_type_qgis_would_misread_is_refused_as_given(provider, figure_folder,
                                                                    algorithm, name, value, words):
     """What a script or a qgis_process JSON parameter file gives: a list, a dictionary, a
     number for a CRS, a text for a boolean. QGIS read them as something else (LEVELS as none:
     a continuous decode; 'no' as true) and the run went on or blamed another parameter."""
+    import numpy as np
+
+    numpy_numbers = {"float32": np.float32(4000), "float64": np.float64(4000),
+                     "int64": np.int64(0)}
+    value = numpy_numbers.get(value, value) if isinstance(value, str) else value
     parameters = (values(figure_folder) if algorithm == DECODE else
                   {"INPUT": str(figure_folder / "fig.png"),
                    "OUTPUT_GCPS": str(figure_folder.parent / "out" / "axes.points")})

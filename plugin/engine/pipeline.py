@@ -13,7 +13,15 @@ from typing import Optional
 
 import numpy as np
 
-from .colour_decoding import NOISE_FLOOR_DELTA_E, NOISE_MODES, ColourDecoder, DecodedField, ValueMapping, denoise
+from .colour_decoding import (
+    NOISE_CAP_DELTA_E,
+    NOISE_FLOOR_DELTA_E,
+    NOISE_MODES,
+    ColourDecoder,
+    DecodedField,
+    ValueMapping,
+    denoise,
+)
 from .colour_scales import colour_scale_from_samples, resolve_colour_scale, sample_colorbar
 from .decode_report import distance_overview
 from .detection.answers import answer_from_figure, parameters_to_find
@@ -507,7 +515,11 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
         field_ = decoder.decode_image(rgb, examine, settings.max_color_distance,
                                       feedback=stage(0.05, 0.45, "Decoding colours"),
                                       with_distance=settings.distance_output, study=False)
+    far = _far_from_the_scale(settings, decoder, scale.name)
     settings = _with_threshold(settings, decoder, say)
+    if far:
+        warnings.append(far)
+        say(far)
     with times("decode"):
         # Counted in the plot area: nothing outside it is examined.
         col0, row0, col1, row1 = plot_box
@@ -740,6 +752,27 @@ def _opaque_in_box(figure, box):
     if not (opaque.strides == (0,) * opaque.ndim and opaque.flat[0]):
         inside &= opaque
     return inside
+
+
+def _far_from_the_scale(settings, decoder, scale_name):
+    """A warning when the figure's usual colour lies far from the colour scale, else "".
+
+    The threshold follows the figure's noise (``NOISE_MODES`` times the most common distance of
+    its pixels to the scale) up to ``NOISE_CAP_DELTA_E``; a figure whose most common distance
+    reaches that cap does not look drawn with this scale (a grey picture decoded as viridis
+    came back 96 % "decoded"), or most of its plot area is something else: either way the
+    values are doubtful, and the user is told what to check.
+    """
+    mode = decoder.figure_study.noise_mode
+    if settings.max_color_distance is not None or not np.isfinite(mode) or \
+            NOISE_MODES * mode < NOISE_CAP_DELTA_E:
+        return ""
+    return (f"Warning: the figure's pixels lie far from the colour scale '{scale_name}' (their "
+            f"most common colour distance to it is ΔE {mode:.3g}; a figure drawn with it shows "
+            f"a few): the threshold rose to its cap, ΔE {NOISE_CAP_DELTA_E:g}, and the values are "
+            "doubtful. If the figure was drawn with another colormap, give it as COLORMAP (or "
+            "draw COLORBAR over the figure's own colorbar); if the plot area holds mostly "
+            "something else, draw PLOT_AREA tighter or set MAX_COLOR_DISTANCE.")
 
 
 def _with_threshold(settings, decoder, say):

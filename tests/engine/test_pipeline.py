@@ -181,3 +181,22 @@ def test_vmin_above_vmax_without_a_named_scale_or_with_levels_is_refused():
         message = str(raised.value)
         assert raised.value.parameter == "VMIN"
         assert "VMIN = 4000 is above VMAX = 0" in message and "'viridis_r'" in message
+
+
+def test_a_figure_far_from_its_colour_scale_is_warned_about(tmp_path):
+    """A grey picture of the sample decoded as viridis: its pixels' usual distance to the scale
+    pushed the threshold to its cap and 96 % of them came back as values without a word. Now
+    the run says the figure does not look drawn with that scale; the sample itself does not."""
+    from PIL import Image
+
+    grey = tmp_path / "grey.png"
+    with Image.open(SAMPLE / "vinschgau_viridis.png") as image:
+        image.convert("LA").save(grey)
+    far = decode_map(settings(figure_path=str(grey)))
+    said = [w for w in far.warnings if "lie far from the colour scale" in w]
+    assert len(said) == 1, far.warnings
+    assert "'matplotlib:viridis'" in said[0] and "give it as COLORMAP" in said[0]
+    assert not [w for w in decode_map(settings()).warnings if "far from the colour scale" in w]
+    # Set by the user, the threshold is the user's: no warning.
+    assert not [w for w in decode_map(settings(figure_path=str(grey), max_color_distance=40.0))
+                .warnings if "far from the colour scale" in w]

@@ -201,7 +201,7 @@ def test_a_quote_in_a_geopackage_name_is_written_as_qgis_quotes_it(provider, fig
     it, the layer is made there; with the ' left bare QGIS reads another file name, and the
     refusal says how to write it. Names with spaces, umlauts and quotes elsewhere pass."""
     import processing
-    from qgis.core import QgsVectorLayer
+    from osgeo import ogr
 
     out = figure_folder.parent / "out 'ü' \"x\""
     out.mkdir()
@@ -216,6 +216,8 @@ def test_a_quote_in_a_geopackage_name_is_written_as_qgis_quotes_it(provider, fig
     assert sorted(p.name for p in out.iterdir()) == []
     result = processing.run("colormapdecoder:decodemap", dict(
         bare, OUTPUT_POINTS=f"ogr:dbname='{quoted}' table=\"Punkte 'ü'\" (geom)"))
-    layer = QgsVectorLayer(f"{database}|layername=Punkte 'ü'", "points", "ogr")
-    assert layer.isValid() and layer.featureCount() > 300
+    source = ogr.Open(str(database))
+    count = source.GetLayerByName("Punkte 'ü'").GetFeatureCount()
+    source = None
+    assert count > 300
     assert result["OUTPUT"] == str(out / "decoded.tif") and (out / "decoded.tif").exists()

@@ -518,6 +518,16 @@ GMT_BAR_END_VARIANTS = {
     # measured from the level just before it (the triangle's fit put the end 2.8 px out).
     "globe, high end at the bottom, frame, both triangles, 150 dpi, JPEG quality 60": dict(
         cmap="globe", triangles="+e", reversed_bar=True, dpi=150, jpeg_quality=60),
+    # haxby fades to white at its high end: the strip, carried on past its edges' ringing,
+    # ends where the colours turn pale, and the fade is followed from there (the bar stopped
+    # 32 px short, range 8 % off; 56 px, 14 % on main).
+    "haxby, horizontal, no frame, background triangle, 100 dpi, JPEG quality 60": dict(
+        cmap="haxby", horizontal=True, frame=False, triangles="+eb", dpi=100, jpeg_quality=60),
+    # A frame's dark line across the pale pink end (batlow reversed): no bar colour to carry
+    # the strip on through (it ran 3 px into the line and the triangle, 2.05 px off).
+    "batlow, high end at the bottom, frame, both triangles, labels left, 150 dpi, JPEG "
+    "quality 60": dict(cmap="batlow", triangles="+e", reversed_bar=True,
+                       labels_on_far_side=True, dpi=150, jpeg_quality=60),
 }
 
 

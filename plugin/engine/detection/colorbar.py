@@ -1019,7 +1019,11 @@ def _follow_edges_astray(image, page_rgb, start, end, first, last, tolerance=2,
         if own.shape[0] < 4:
             continue
         reference = np.median(own, axis=0)
-        previous, _ = _slice_colour(image, current, start, end)
+        # The end's colour from its last few slices: the last one alone may be a line's
+        # (a frame's dark line across, which the strip ran into, is no bar to follow).
+        last_slices = np.arange(current, current - direction * 5, -direction)
+        last_slices = last_slices[(last_slices >= first) & (last_slices <= last)]
+        previous = np.median(_slice_colours(image, last_slices, start, end)[0], axis=0)
         row, misses = current, 0
         while 0 <= row + direction < n_slices and misses <= STRIP_MAX_GAP:
             row += direction
@@ -1035,6 +1039,17 @@ def _follow_edges_astray(image, page_rgb, start, end, first, last, tolerance=2,
                 misses += 1
         bounds[index] = current
     return bounds[0], bounds[1]
+
+
+def _turns_pale(image, page, start, end, row, previous):
+    """Whether slice ``row`` goes on from an end's colour ``previous`` (one colour, within
+    :data:`STRIP_SMOOTH_STEP` of it) and is pale (within 6 × :data:`STRIP_PAGE_CONTRAST` of
+    the page): the bar's colours turn pale there, not its edge blurred into the page."""
+    if not 0 <= row < image.shape[0]:
+        return False
+    colour, one_colour = _slice_colour(image, row, start, end)
+    return one_colour and np.abs(colour - previous).sum() <= STRIP_SMOOTH_STEP and \
+        np.abs(colour - page).sum() <= 6 * STRIP_PAGE_CONTRAST
 
 
 def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0,
@@ -1088,8 +1103,11 @@ def _follow_pale_ends(image, page_rgb, start, end, first, last, min_contrast=4.0
         edge = bounds[index]
         previous, _ = _slice_colour(image, edge, start, end)
         contrast_at_edge = np.abs(previous - page).sum()
-        # Only an end already pale continues into the page's colour.
-        if contrast_at_edge > 6 * STRIP_PAGE_CONTRAST:
+        # Only an end already pale continues into the page's colour (or one whose next
+        # slice is: _follow_edges_astray hands over where the colours turn pale, haxby's
+        # white end through JPEG q60).
+        if contrast_at_edge > 6 * STRIP_PAGE_CONTRAST and not _turns_pale(
+                image, page, start, end, edge + direction, previous):
             continue
         # The strip's own last slices set the trend the pale ones must continue. A colormap
         # fading slowly along a long bar (Greys at 150 dpi and more) keeps one 8-bit colour

@@ -476,3 +476,15 @@ def render_matplotlib_inside(grid, extent, path, cmap="terrain", vmin=200.0, vma
     return DetectionFigure(str(path), frame, bar, (x0, x1, y0, y1), (vmin, vmax),
                            np.asarray(grid, float), vertical_bar=False,
                            notes={"labels": labels, "contour_labels": contour_boxes})
+
+
+def gcp_error_px(result, frame, limits):
+    """Largest distance (pixels), over a 5 × 5 lattice of the frame, between where the
+    decode's pixel -> map transform and the axes' own put a point."""
+    left, top, right, bottom = frame
+    west, east, south, north = limits
+    px, py = np.meshgrid(np.linspace(left, right, 5), np.linspace(top, bottom, 5))
+    mx, my = result.georeference.pixel_transform.pixel_to_map(px.ravel(), py.ravel())
+    x_back = left + (np.asarray(mx) - west) / (east - west) * (right - left)
+    y_back = top + (north - np.asarray(my)) / (north - south) * (bottom - top)
+    return float(np.max(np.hypot(x_back - px.ravel(), y_back - py.ravel())))

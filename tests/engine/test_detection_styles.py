@@ -9,6 +9,7 @@ wrong without a warning.
 import matplotlib
 import numpy as np
 import pytest
+from figures_for_detection import gcp_error_px
 
 from colormap_decoder.plugin.engine.errors import EngineError
 from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
@@ -115,18 +116,6 @@ def truth_on_output(result, grid, extent):
     interpolate = RegularGridInterpolator((gy[::-1], gx), grid[::-1], bounds_error=False,
                                           fill_value=np.nan)
     return interpolate(np.column_stack([my.ravel(), mx.ravel()])).reshape(mx.shape)
-
-
-def gcp_error_px(result, frame, limits):
-    """Largest distance (pixels), over a 5 × 5 lattice of the frame, between where the
-    decode's pixel -> map transform and the axes' own put a point."""
-    left, top, right, bottom = frame
-    west, east, south, north = limits
-    px, py = np.meshgrid(np.linspace(left, right, 5), np.linspace(top, bottom, 5))
-    mx, my = result.georeference.pixel_transform.pixel_to_map(px.ravel(), py.ravel())
-    x_back = left + (np.asarray(mx) - west) / (east - west) * (right - left)
-    y_back = top + (north - np.asarray(my)) / (north - south) * (bottom - top)
-    return float(np.max(np.hypot(x_back - px.ravel(), y_back - py.ravel())))
 
 
 @pytest.mark.parametrize("style, font, font_size, dpi, jpeg_quality, horizontal", [

@@ -10,6 +10,7 @@ and colorbar's boxes, its tick values and their pixel positions).
 import matplotlib
 import numpy as np
 import pytest
+from figures_for_detection import gcp_error_px
 
 from colormap_decoder.plugin.engine.errors import EngineError
 from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
@@ -110,18 +111,6 @@ def render(path, grid, extent, *, style="default", font="DejaVu Sans", font_size
     else:
         found["path"] = png
     return found
-
-
-def gcp_error_px(result, frame, limits):
-    """Largest distance (pixels), over a 5 × 5 lattice of the frame, between where the
-    decode's pixel -> map transform and the axes' own put a point."""
-    left, top, right, bottom = frame
-    west, east, south, north = limits
-    px, py = np.meshgrid(np.linspace(left, right, 5), np.linspace(top, bottom, 5))
-    mx, my = result.georeference.pixel_transform.pixel_to_map(px.ravel(), py.ravel())
-    x_back = left + (np.asarray(mx) - west) / (east - west) * (right - left)
-    y_back = top + (north - np.asarray(my)) / (north - south) * (bottom - top)
-    return float(np.max(np.hypot(x_back - px.ravel(), y_back - py.ravel())))
 
 
 def assert_labels_match_ticks(axis, ticks, tolerance_px):

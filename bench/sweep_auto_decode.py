@@ -951,11 +951,25 @@ def decode_by_hand(truth):
     low, high = truth.value_range
     return decode_map(DecodeSettings(
         figure_path=truth.path, colorbar_extent=(b0, b2, -b3, -b1), vmin=low, vmax=high,
+        colorbar_flip=truth.notes.get("flip", False),
         levels=truth.levels, gcps_path=str(folder / "gcps.csv"), gcp_crs=truth.crs,
-        plot_area_extent=(np.ceil(left), np.floor(right), -np.floor(bottom), -np.ceil(top))))
+        plot_area_extent=(np.ceil(left), np.floor(right), -np.floor(bottom), -np.ceil(top)),
+        mask_geometries=legend_mask(truth)))
 
 
-def run_one(truth):
+def legend_mask(truth):
+    """A legend box drawn over the map (``truth.notes["legend"]``, pixels), as the polygon a
+    user masks it with (QGIS's un-georeferenced y = -row), or nothing."""
+    box = truth.notes.get("legend")
+    if box is None:
+        return ()
+    x0, y0, x1, y1 = box
+    return (f"POLYGON(({x0} {-y0}, {x1} {-y0}, {x1} {-y1}, {x0} {-y1}, {x0} {-y0}))",)
+
+
+def run_one(truth, always_by_hand=False):
+    """Decode one figure with only INPUT and GCP_CRS and score it; ``always_by_hand``: also
+    score the hand-given decode (``hand_right_pct``) when the automatic one is right."""
     from colormap_decoder.plugin.engine.errors import EngineError
 
     row = {"figure": Path(truth.path).name, "what": truth.description}
@@ -976,7 +990,8 @@ def run_one(truth):
     row["warnings"] = [w[:200] for w in result.warnings]
     wrong = (row["gcp_px"] > WRONG_GCP_PX or row["range_pct"] > WRONG_RANGE_PERCENT
              or not row["right_pct"] >= 100 * WRONG_RIGHT_SHARE)
-    if wrong and row["gcp_px"] <= WRONG_GCP_PX and row["range_pct"] <= WRONG_RANGE_PERCENT:
+    if always_by_hand or (wrong and row["gcp_px"] <= WRONG_GCP_PX
+                          and row["range_pct"] <= WRONG_RANGE_PERCENT):
         # Placed and scaled right, yet few pixels right: the same figure decoded with the
         # renderer's own parameters tells a decoding fault from a truth this sweep cannot
         # model (GMT resamples a grid it projects, so a Mercator map's cells are not the
@@ -986,13 +1001,57 @@ def run_one(truth):
         except Exception as error:  # noqa: BLE001 - reported, the sweep goes on
             row["hand_error"] = f"{type(error).__name__}: {error}"[:200]
         hand = row.get("hand_right_pct")
-        if hand is not None and 100 - row["right_pct"] <= 2 * (100 - hand) + 0.5:
+        if wrong and hand is not None and 100 - row["right_pct"] <= 2 * (100 - hand) + 0.5:
             row["outcome"] = "ok-as-hand"
             row["messages"] = [m[:240] for m in result.messages]
             return row
     row["outcome"] = ("warned" if result.warnings else "WRONG") if wrong else "ok"
     row["messages"] = [m[:240] for m in result.messages]
     return row
+
+
+TABLE_HEADER = (f"{'seed':>4} {'#':>2} {'outcome':<16} {'frame':>6} {'bar':>6} {'range%':>7} "
+                f"{'gcp px':>7} {'gcp op':>7} {'op/px':>5} {'right%':>7} {'s':>5}  figure")
+
+
+def print_row(row, verbose=False):
+    """One figure's line of the table (and its refusal message, warnings, log)."""
+
+    def number(key, width, digits=1):
+        value = row.get(key)
+        return f"{value:>{width}.{digits}f}" if isinstance(value, float) else f"{'-':>{width}}"
+
+    print(f"{row['seed']:>4} {row['index']:>2} {row['outcome']:<16} {number('frame_px', 6, 2)} "
+          f"{number('bar_px', 6)} {number('range_pct', 7, 2)} {number('gcp_px', 7, 2)} "
+          f"{number('gcp_out_px', 7, 2)} {number('out_px_size', 5)} "
+          f"{number('right_pct', 7)} {row['seconds']:>5.0f}  {row['what']}"
+          f"{'' if row.get('hand_right_pct') is None else ' | hand %.1f' % row['hand_right_pct']}",
+          flush=True)
+    if row.get("message"):
+        print(f"{'':>8}{row['message'][:230]}")
+    for warning in row.get("warnings", [])[:2]:
+        print(f"{'':>8}warning: {warning[:200]}")
+    if verbose:
+        for message in row.get("messages", []):
+            print(f"{'':>10}| {message}")
+
+
+def print_outcomes(rows):
+    """The count of each outcome."""
+    counts = {}
+    for row in rows:
+        key = row["outcome"].split(" ")[0]
+        counts[key] = counts.get(key, 0) + 1
+    print("outcomes:", ", ".join(f"{key} {value}" for key, value in sorted(counts.items())))
+
+
+def use_engine(code=None):
+    """Make ``colormap_decoder`` this checkout's engine, or another's (``code``, e.g. an older
+    commit's ``git archive``) for a before/after table on the same figures."""
+    code = Path(code).resolve() if code else REPO
+    link_parent = Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
+    (link_parent / "colormap_decoder").symlink_to(code, target_is_directory=True)
+    sys.path.insert(0, str(link_parent))
 
 
 def main():
@@ -1023,12 +1082,7 @@ def main():
     args = parser.parse_args()
     global EXTRA
 
-    # The engine decoded: this checkout's, or another's (``--code``, e.g. an older commit's
-    # ``git archive``) for a before/after table on the same figures.
-    code = Path(args.code).resolve() if args.code else REPO
-    link_parent = Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
-    (link_parent / "colormap_decoder").symlink_to(code, target_is_directory=True)
-    sys.path.insert(0, str(link_parent))
+    use_engine(args.code)
     import matplotlib
 
     matplotlib.use("Agg")
@@ -1036,9 +1090,7 @@ def main():
     folder.mkdir(parents=True, exist_ok=True)
     grids = load_grids()
     rows = []
-    header = (f"{'seed':>4} {'#':>2} {'outcome':<16} {'frame':>6} {'bar':>6} {'range%':>7} "
-              f"{'gcp px':>7} {'gcp op':>7} {'op/px':>5} {'right%':>7} {'s':>5}  figure")
-    print(header)
+    print(TABLE_HEADER)
     for seed in args.seed:
         rng = np.random.default_rng(seed)
         for index in range(args.count):
@@ -1064,27 +1116,8 @@ def main():
             row = run_one(truth)
             row.update(seed=seed, index=index, path=truth.path, affine=truth.affine_expected)
             rows.append(row)
-
-            def number(key, width, digits=1):
-                value = row.get(key)
-                return f"{value:>{width}.{digits}f}" if isinstance(value, float) else f"{'-':>{width}}"
-
-            print(f"{seed:>4} {index:>2} {row['outcome']:<16} {number('frame_px', 6, 2)} "
-                  f"{number('bar_px', 6)} {number('range_pct', 7, 2)} {number('gcp_px', 7, 2)} "
-                  f"{number('gcp_out_px', 7, 2)} {number('out_px_size', 5)} "
-                  f"{number('right_pct', 7)} {row['seconds']:>5.0f}  {row['what']}", flush=True)
-            if row.get("message"):
-                print(f"{'':>8}{row['message'][:230]}")
-            for warning in row.get("warnings", [])[:2]:
-                print(f"{'':>8}warning: {warning[:200]}")
-            if args.verbose:
-                for message in row.get("messages", []):
-                    print(f"{'':>10}| {message}")
-    counts = {}
-    for row in rows:
-        key = row["outcome"].split(" ")[0]
-        counts[key] = counts.get(key, 0) + 1
-    print("outcomes:", ", ".join(f"{key} {value}" for key, value in sorted(counts.items())))
+            print_row(row, args.verbose)
+    print_outcomes(rows)
     print("figures in", folder)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1, default=str))

@@ -15,6 +15,8 @@ SAME_BLOCK_DELTA_E = 2.0
 #: A bar is discrete when its blocks cover this share of it, each block at least 3 samples.
 MIN_BLOCK_COVER = 0.9
 MAX_BLOCKS = 40
+#: Runs drifting inside, in all, more than this share of the steps between them are a gradient.
+GRADIENT_DRIFT_SHARE = 0.3
 
 
 def discrete_blocks(fractions, colours_srgb) -> np.ndarray | None:
@@ -49,6 +51,8 @@ def discrete_blocks(fractions, colours_srgb) -> np.ndarray | None:
     if blocks.sum() < 2 or blocks.sum() > MAX_BLOCKS or \
             lengths[blocks].sum() < MIN_BLOCK_COVER * len(lab):
         return None
+    if _drifts_like_a_gradient(lab, starts[blocks], ends[blocks]):
+        return None
     # Between two blocks the boundary is the middle of the (one- or two-sample) transition.
     boundaries = [0.0]
     block_index = np.flatnonzero(blocks)
@@ -58,6 +62,33 @@ def discrete_blocks(fractions, colours_srgb) -> np.ndarray | None:
         boundaries.append(0.5 * (last_of_left + first_of_right))
     boundaries.append(1.0)
     return np.array(boundaries)
+
+
+def _drifts_like_a_gradient(lab, starts, ends) -> bool:
+    """Whether the runs are stretches of a smooth gradient rather than blocks of one colour.
+
+    A short bar of a slowly changing colormap (a QGIS legend's ramp 200 px long, 8-bit colours)
+    drifts less than ``SAME_BLOCK_DELTA_E`` over several samples: its runs look like blocks.
+    Blocks are flat: the colour changes at their boundaries, and inside a block its first and
+    last thirds agree (noise aside, medians taken). A gradient's run drifts inside as much as
+    it steps to the next: its thirds differ by about two thirds of the step between
+    neighbouring runs' medians. Judged on the sums over the bar, against a third of the steps.
+
+    Parameters
+    ----------
+    lab : ndarray (n, 3)
+        The bar's samples, CIELAB.
+    starts, ends : ndarray of int
+        The blocks' first and one-past-last sample indices, in order along the bar.
+    """
+    medians = np.array([np.median(lab[start:end], axis=0) for start, end in zip(starts, ends)])
+    steps = np.linalg.norm(np.diff(medians, axis=0), axis=1).sum()
+    drift = 0.0
+    for start, end in zip(starts, ends):
+        third = max(1, (end - start) // 3)
+        drift += np.linalg.norm(np.median(lab[end - third:end], axis=0) -
+                                np.median(lab[start:start + third], axis=0))
+    return bool(drift > GRADIENT_DRIFT_SHARE * steps)
 
 
 def levels_from_blocks(boundaries, vmin, vmax, logarithmic, label_texts=()) -> tuple:

@@ -45,7 +45,7 @@ def normalise(text) -> str:
     text = text.strip().replace("\n", " ")
     for dash in MINUS_LOOKALIKES:
         text = text.replace(dash, "-")
-    text = text.replace("º", "°").replace("˚", "°").replace("′", "'")
+    text = text.replace("º", "°").replace("˚", "°").replace("′", "'").replace("″", '"')
     text = re.sub(r"\s+", " ", text)
     # A label never ends with a point after its unit or hemisphere: a sliver of the next
     # label's first glyph (crowded labels cut apart).
@@ -80,6 +80,17 @@ def parse_label(text, decimal_comma=False) -> "ParsedLabel | None":
     if match:
         value = float(match.group(2) or 1.0) * 10.0 ** int(match.group(3))
         return ParsedLabel(-value if match.group(1) else value, exponent_form=True)
+    # Degrees, minutes and seconds (QGIS's map grid: 124°20′30″W, 124°20′W): OCR reads the primes as
+    # degree signs or doubles them ('49°10°0°N', "123°30'°0°W"); the degree sign after the
+    # degrees is needed, minutes and seconds below 60.
+    match = re.fullmatch(r"(-?)(\d{1,3})°(\d{1,2})(?:'°?|°'?)(?:(\d{1,2}(?:\.\d+)?)"
+                         r"(?:\"|''|°|'°?|°')?)?([NSEW])?", compact)
+    if match and float(match.group(3)) < 60 and float(match.group(4) or 0) < 60:
+        value = float(match.group(2)) + float(match.group(3)) / 60 + \
+            float(match.group(4) or 0) / 3600
+        hemisphere = match.group(5)
+        sign = (-1 if match.group(1) else 1) * (_HEMISPHERE_SIGN[hemisphere] if hemisphere else 1)
+        return ParsedLabel(sign * value, hemisphere, degrees=True)
     # Degrees with a hemisphere letter or a sign: 45°N, 45N, -45°, 45°30'N.
     match = re.fullmatch(r"(-?)(\d+(?:\.\d+)?)(?:[°o]|deg)?(?:(\d+(?:\.\d+)?)')?([NSEW])?",
                          compact)

@@ -19,7 +19,7 @@ INSTALL_HINT = ("Reading tick labels needs Tesseract OCR: on Debian/Ubuntu run "
                 "(or 'make deps' in the plugin's folder), then restart QGIS.")
 #: Characters tick labels are made of: digits, signs and their look-alikes, decimal and
 #: thousands separators, degree signs and hemispheres, exponents, common units.
-WHITELIST = "0123456789-+.,°'′NSEWekmKM×x^"
+WHITELIST = "0123456789-+.,°'′″\"NSEWekmKM×x^"
 #: Glyph height the crops are scaled to, pixels.
 TARGET_HEIGHT = 40
 _LOCK = threading.Lock()

@@ -982,7 +982,7 @@ class _Reader:
                                    and self._on_map(side))
         band = self._fancy_band(side)
         marks = self._marks_under_crossed(labels)
-        if band.size >= 3:
+        if band.size >= 2:
             # A GMT fancy frame: its chequered band turns exactly at the ticks.
             ticks, snapped, offset = band, True, 0.0
         elif marks is not None:
@@ -1056,9 +1056,10 @@ class _Reader:
             if cut:
                 reading.problem += (f" ({cut} more cut by the figure's edge: the figure was "
                                     "cropped through them)")
+            # The pair placed by tick marks or, without them (QGIS's interior ticks, no ticks
+            # at all), by the labels' centres, as a longer axis is (warned about then).
             if not allow_log and kept == 2 and numbers <= 3 and \
-                    len({label.value for label in reading.kept}) == 2 and \
-                    all(label.tick_position is not None for label in reading.kept):
+                    len({label.value for label in reading.kept}) == 2:
                 reading.pair_fit = fit_ticks(reading.kept)
                 # fit_ticks marks its own labels: the two stay kept, the others as they were.
             reading.fit = None
@@ -1497,6 +1498,8 @@ def wider_than_text(text, width, pitch) -> bool:
     was not read ('10' read '1' where the digits touch and make one glyph, a digit lost at a
     line). False when the reading holds a character of unknown width, or an exponent."""
     characters = normalise(text).strip()
+    # A unit's space, which OCR drops ('3500 m' read '3500m'), has its width on the figure.
+    characters = re.sub(r"(?<=\d)(?=[kmKM])", " ", characters)
     if not characters or pitch is None or "^" in characters or \
             any(character not in CHARACTER_PITCHES for character in characters):
         return False
@@ -1642,16 +1645,27 @@ def characters_missing(text, members) -> bool:
     height = tallest[3] - tallest[1]
     if height <= 0:
         return False
-    full = 0
+    full, x_height = 0, 0
     for _, row0, _, row1 in members:
         overlap = min(row1, tallest[3]) - max(row0, tallest[1])
         if row1 - row0 >= FULL_HEIGHT_SHARE * height and overlap >= FULL_HEIGHT_SHARE * height:
             full += 1
-    return full > sum(1 for character in text if character.isalnum())
+            x_height += row1 - row0 < CAP_HEIGHT_SHARE * height
+    characters = sum(1 for character in text if character.isalnum())
+    # A lower-case unit's glyphs ('m' of '670 m': x-height, below the digits' cap height) may
+    # break apart at a low resolution (a serif 'm' at 96 dpi is a stroke and an 'n'): those
+    # are counted as the lower-case letters read, the digits and capitals by themselves.
+    lower = sum(1 for character in text if character.islower())
+    if lower and x_height >= lower:
+        return full - x_height > characters - lower
+    return full > characters
 
 
 #: A glyph this share of a label's tallest glyph high, on its line, is a digit or a letter.
 FULL_HEIGHT_SHARE = 0.6
+#: Below this share of the tallest glyph's height a full glyph is a lower-case letter's
+#: x-height (0.72-0.8 of the digits' height in DejaVu, Nimbus, Liberation).
+CAP_HEIGHT_SHARE = 0.85
 
 
 def restore_decimal_point(text, members) -> str:
@@ -2279,9 +2293,13 @@ def _fit_end_labels(axis, bar) -> bool:
     start, end = (bottom, top) if bar.vertical else (left, right)
     at = {}
     for label in numbers:
-        col0, row0, col1, row1 = label.box
+        col0, row0, col1, row1 = _with_unit_pieces(label, axis.labels)
         low, high = (row0, row1) if bar.vertical else (col0, col1)
-        slack = max(2.0, 0.5 * (high - low))
+        # QGIS aligns a label's text box with the ramp's end: the ink of a label beside a
+        # vertical ramp starts below its top by the font's internal leading (up to about
+        # half the ink's height, 13 px for 26 px digits at 250 dpi), so a label's whole
+        # height there; along a horizontal ramp half the label's length.
+        slack = max(2.0, (1.0 if bar.vertical else 0.5) * (high - low))
         for name, position in (("start", start), ("end", end)):
             if low - slack <= position <= high + slack:
                 at.setdefault(name, []).append(label)
@@ -2298,6 +2316,39 @@ def _fit_end_labels(axis, bar) -> bool:
                        np.zeros(2))
     axis.problem = ""
     return True
+
+
+def _with_unit_pieces(label, labels) -> tuple:
+    """A number label's box grown over the text after it on its line that was read apart
+    and as no number (the unit of '664 m', merged into a label of its own across the space).
+
+    Parameters
+    ----------
+    label : ticks.TickLabel
+        A label read as a number.
+    labels : list of ticks.TickLabel
+        The labels of its side.
+
+    Returns
+    -------
+    tuple
+        (col0, row0, col1, row1), pixels.
+    """
+    col0, row0, col1, row1 = label.box
+    height = row1 - row0
+    grown = True
+    while grown:
+        grown = False
+        for other in labels:
+            if other is label or other.value is not None:
+                continue
+            o_col0, o_row0, o_col1, o_row1 = other.box
+            same_line = min(row1, o_row1) - max(row0, o_row0) >= 0.5 * min(height,
+                                                                           o_row1 - o_row0)
+            if same_line and o_col1 > col1 and 0 <= o_col0 - col1 <= 1.5 * height and \
+                    o_col1 - o_col0 <= 3 * height:
+                col1, grown = o_col1, True
+    return col0, row0, col1, row1
 
 
 #: Pixels a kept tick may lie beyond a colorbar's detected end before the end is doubted

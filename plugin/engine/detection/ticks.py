@@ -188,7 +188,9 @@ def find_band_transitions(lum, page, side, max_thickness) -> np.ndarray:
     dark = image[rows, lo:hi] < 0.5 * page
     fractions = dark.mean(axis=1)
     turns = np.abs(np.diff(dark.astype(np.int8), axis=1)).sum(axis=1)
-    banded = (fractions > 0.2) & (fractions < 0.8) & (turns >= 4)
+    # Two turns at least: a short side of a QGIS zebra frame (two grid intervals shown, the
+    # corners left out) turns twice; the frame's other sides already showed it is banded.
+    banded = (fractions > 0.2) & (fractions < 0.8) & (turns >= 2)
     if not banded.any():
         return np.zeros(0)
     first = int(np.argmax(banded))

@@ -758,8 +758,13 @@ class _Reader:
             exclude[max(a0 - 1 - row0, 0):max(a1 + 1 - row0, 0),
                     max(b0 - 1 - col0, 0):max(b1 + 1 - col0, 0)] = True
         height = self.text_height
-        glyphs = find_glyphs(_without_lines(ink, int(2.5 * height) + 2), exclude,
-                             max_height=int(2.5 * height) + 2)
+        glyph_ink = _rejoined_across_lines(ink, _without_lines(ink, int(2.5 * height) + 2))
+        # Grid lines through labels (QGIS writes its annotations inside the frame centred on
+        # their grid lines) are no strokes of them: OCR read the line's column as a '1'
+        # ('620000' read '6201000', every label alike, a fit ten times too steep). The page
+        # OCR reads is white there; a stroke the line covers loses a pixel or two of width.
+        brightness = np.where(ink & ~glyph_ink, np.float32(1.0), brightness)
+        glyphs = find_glyphs(glyph_ink, exclude, max_height=int(2.5 * height) + 2)
         for label in merge_into_labels(glyphs):
             if label.height < 0.5 * height or label.height > 2.5 * height:
                 continue
@@ -1864,6 +1869,23 @@ def _place_by_the_others(labels):
         if label.tick_position is None:
             label.tick_position = label.label_position + offset
             label.tick_only = tick_only
+
+
+def _rejoined_across_lines(ink, glyph_ink, reach=3):
+    """Glyph ink with the pixels of a removed horizontal line put back where a glyph's ink
+    lies above and below them within ``reach`` pixels: the strokes the line crossed. QGIS
+    centres an annotation inside the frame on its grid line, which cuts every glyph of a
+    label beside a vertical side in two halves too short to be text. (A vertical line leaves
+    its glyphs their height; put back between two glyphs it would read as a '1'.)"""
+    removed = ink & ~glyph_ink
+    if not removed.any():
+        return glyph_ink
+    above = np.zeros_like(glyph_ink)
+    below = np.zeros_like(glyph_ink)
+    for step in range(1, min(reach, glyph_ink.shape[0] - 1) + 1):
+        above[step:] |= glyph_ink[:-step]
+        below[:-step] |= glyph_ink[step:]
+    return glyph_ink | (removed & above & below)
 
 
 def _without_lines(ink, length):

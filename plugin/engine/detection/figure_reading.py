@@ -2107,6 +2107,7 @@ def _confirm_by_aspect(reading, frame_box):
     """
     from .projections import CYLINDRICAL, REFERENCE_GEOGRAPHIC
 
+    _confirm_pairs_by_each_other(reading, frame_box)
     for name, other_name in (("y", "x"), ("x", "y")):
         axis, other = getattr(reading, f"{name}_axis"), getattr(reading, f"{other_name}_axis")
         if axis is None or other is None or axis.fit is not None or axis.pair_fit is None \
@@ -2277,6 +2278,86 @@ def _confirm_pair_by_marks(axis, marks) -> str:
             f"{np.abs(residuals).max():.2f} px): the labels stand {abs(places[1] - places[0])} "
             f"marks apart, {abs(per_mark):g} a mark, a round step. Check the values in the "
             f"report")
+
+
+#: Largest error (pixels) at the frame's far end that two labels' placement may cause when both
+#: axes rest on two labels each.
+PAIR_FRAME_ERROR_PX = 1.5
+
+
+def _confirm_pairs_by_each_other(reading, frame_box):
+    """Both axes with two labels only, taken when their scales are equal (a map drawn with
+    equal scales along x and y: projected metres, or plate carrée degrees).
+
+    A QGIS print layout of a small area often shows two grid annotations a side. Each pair
+    makes a line, and a misread label another; two misreads giving both axes one scale within
+    the pairs' placement uncertainty (half a pixel each over each pair's distance) plus
+    :data:`ASPECT_TOLERANCE` would be a coincidence, and one that changes a scale by less
+    than that is harmless. Both axes then take the mean of the two scales, each placed by its
+    pair, and the messages say so. Other cases are left to :func:`_confirm_by_aspect`.
+
+    Each scale then rests on two placements only, so their precision is checked too: where a
+    label's tick mark (or a zebra band's turn) and its text's centre disagree, the pair's
+    distance is uncertain by the difference of the two labels' disagreements (at least a
+    pixel), and carried to the frame's far end that must stay within
+    :data:`PAIR_FRAME_ERROR_PX`. A QGIS zebra frame
+    draws each block with an outline, which moves every turn towards the light block (0.8 px
+    at 100 dpi, both axes alike): 0.8 % of scale, 3 px at the frame's corner, undetected by
+    the scales' agreement.
+    """
+    x_axis, y_axis = reading.x_axis, reading.y_axis
+    if x_axis is None or y_axis is None or x_axis.fit is not None or y_axis.fit is not None or \
+            x_axis.pair_fit is None or y_axis.pair_fit is None:
+        return
+    pairs = []
+    for axis in (x_axis, y_axis):
+        pair = axis.kept
+        if len(pair) != 2 or any(label.parsed is None for label in pair):
+            return
+        distance = abs(pair[1].position - pair[0].position)
+        if distance < 10 or pair[1].value == pair[0].value:
+            return
+        # A label's text off its tick by the same amount at both ends moves the pair, not
+        # its distance (the ink's centre below a tick beside a vertical side): the
+        # difference of the two offsets is what the distance is unsure of.
+        offsets = [label.label_position - label.tick_position for label in pair
+                   if label.tick_position is not None]
+        disagreement = abs(offsets[1] - offsets[0]) if len(offsets) == 2 else 0.0
+        middle = 0.5 * (pair[0].position + pair[1].position)
+        left, top, right, bottom = frame_box
+        start, end = (left, right) if axis is x_axis else (top, bottom)
+        reach = max(abs(start - middle), abs(end - middle))
+        error_px = max(disagreement, 1.0) / distance * reach
+        if error_px > PAIR_FRAME_ERROR_PX:
+            axis.problem += (f"; its two labels' tick marks and texts disagree by "
+                             f"{disagreement:.1f} px, {error_px:.1f} px at the frame's end")
+            return
+        pairs.append((pair, distance, (pair[1].value - pair[0].value) /
+                      (pair[1].position - pair[0].position)))
+    degrees = [all(label.parsed.degrees for label in pair) for pair, _, _ in pairs]
+    if degrees[0] != degrees[1] or x_axis.multiplier != y_axis.multiplier:
+        return
+    (x_pair, x_distance, x_slope), (y_pair, y_distance, y_slope) = pairs
+    difference = abs(abs(x_slope) / abs(y_slope) - 1.0)
+    if difference > 1.0 / x_distance + 1.0 / y_distance + ASPECT_TOLERANCE:
+        return
+    scale = float(np.sqrt(abs(x_slope) * abs(y_slope)))
+    for axis, pair, slope in ((x_axis, x_pair, x_slope), (y_axis, y_pair, y_slope)):
+        positions = np.array([label.position for label in pair])
+        values = np.array([label.value for label in pair], float)
+        signed = float(np.sign(slope)) * scale
+        offset = float(np.mean(values - signed * positions))
+        for label in pair:
+            label.kept = True
+        axis.fit = TickFit(signed, offset, False, axis.labels,
+                           (values - offset) / signed - positions)
+        axis.problem = ""
+    reading.messages.append(
+        f"Both axes have only two labels (x {x_pair[0].text!r}, {x_pair[1].text!r}; y "
+        f"{y_pair[0].text!r}, {y_pair[1].text!r}); their scales agree within "
+        f"{100 * difference:.2f} % (equal scales along x and y), which confirms them. Check "
+        f"the georeferencing in the report if the figure was not drawn with equal scales, or "
+        f"give GCPS.")
 
 
 def _inside_reading(reader, sides, names, owner, axis, outside):

@@ -35,7 +35,10 @@ class LayoutFigure:
 
 def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Spectral",
                         invert_ramp=True, horizontal_legend=False, dpi=150, interval=5000.0,
-                        map_crs=None, precision=0):
+                        map_crs=None, precision=0, annotation_format=None, inside=False,
+                        grid_lines=False, frame_style="exterior", suffix="",
+                        reversed_legend=False, legend_position=None, ramp_length=None,
+                        page_height=150.0, legend_font_size=None):
     """Export a QGIS print layout of a grid with its colour-ramp legend inside the map.
 
     Parameters
@@ -61,6 +64,27 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
         the grid's. In degrees the annotations carry a degree sign and a hemisphere letter.
     precision : int
         Decimals of the annotations.
+    annotation_format : str, optional
+        "dms" (124°20′30″W) or "dm" (124°20′W); default decimal (with a hemisphere letter in
+        degrees).
+    inside : bool
+        The annotations written inside the map frame (QGIS centres them on their grid lines).
+    grid_lines : bool
+        The grid's lines drawn over the map (else annotations and frame only).
+    frame_style : str
+        "exterior" (ticks), "interior" (ticks over the map), "zebra" or "line" (a border).
+    suffix : str
+        Written after the legend's two values (" m").
+    reversed_legend : bool
+        The legend's ramp from the maximum to the minimum (QGIS's direction setting).
+    legend_position : tuple (x, y), optional
+        The legend's top-left corner on the page, mm (default inside the map, at the right).
+    ramp_length : float, optional
+        The ramp's length, mm (default 40 horizontal, 30 vertical).
+    page_height : float
+        The page's height, mm (its width is 200 mm).
+    legend_font_size : float, optional
+        The legend's value labels' size, points (default QGIS's).
 
     Returns
     -------
@@ -77,6 +101,7 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
         QgsLayoutItemMapGrid,
         QgsLayoutPoint,
         QgsLayoutSize,
+        QgsLegendStyle,
         QgsPrintLayout,
         QgsProject,
         QgsRasterLayer,
@@ -87,7 +112,7 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
         QgsUnitTypes,
     )
     from qgis.PyQt.QtCore import Qt
-    from qgis.PyQt.QtGui import QColor
+    from qgis.PyQt.QtGui import QColor, QFont
 
     project = QgsProject()
     layer = QgsRasterLayer(str(grid_path), "Elevation (m)")
@@ -104,6 +129,9 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
         settings.setUseContinuousLegend(True)
         settings.setOrientation(Qt.Orientation.Horizontal if horizontal_legend
                                 else Qt.Orientation.Vertical)
+        settings.setDirection(QgsColorRampLegendNodeSettings.MaximumToMinimum if reversed_legend
+                              else QgsColorRampLegendNodeSettings.MinimumToMaximum)
+        settings.setSuffix(suffix)
         function.setLegendSettings(settings)
         shader = QgsRasterShader()
         shader.setRasterShaderFunction(function)
@@ -116,7 +144,7 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
     mm = QgsUnitTypes.LayoutMillimeters
     layout = QgsPrintLayout(project)
     layout.initializeDefaults()
-    layout.pageCollection().page(0).setPageSize(QgsLayoutSize(200, 150, mm))
+    layout.pageCollection().page(0).setPageSize(QgsLayoutSize(200, page_height, mm))
     map_item = QgsLayoutItemMap(layout)
     map_item.attemptMove(QgsLayoutPoint(28, 15, mm))
     map_item.attemptResize(QgsLayoutSize(150, 130, mm))
@@ -132,25 +160,35 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
     grid.setEnabled(True)
     grid.setIntervalX(interval)
     grid.setIntervalY(interval)
-    grid.setStyle(QgsLayoutItemMapGrid.FrameAnnotationsOnly)
-    grid.setFrameStyle(QgsLayoutItemMapGrid.ExteriorTicks)
+    grid.setStyle(QgsLayoutItemMapGrid.Solid if grid_lines
+                  else QgsLayoutItemMapGrid.FrameAnnotationsOnly)
+    grid.setFrameStyle({"exterior": QgsLayoutItemMapGrid.ExteriorTicks,
+                        "interior": QgsLayoutItemMapGrid.InteriorTicks,
+                        "zebra": QgsLayoutItemMapGrid.Zebra,
+                        "line": QgsLayoutItemMapGrid.LineBorder}[frame_style])
     grid.setAnnotationEnabled(True)
     degrees = map_item.crs().isGeographic()
-    grid.setAnnotationFormat(QgsLayoutItemMapGrid.DecimalWithSuffix if degrees
-                             else QgsLayoutItemMapGrid.Decimal)
+    grid.setAnnotationFormat({"dms": QgsLayoutItemMapGrid.DegreeMinuteSecond,
+                              "dm": QgsLayoutItemMapGrid.DegreeMinute}.get(
+        annotation_format, QgsLayoutItemMapGrid.DecimalWithSuffix if degrees
+        else QgsLayoutItemMapGrid.Decimal))
     grid.setAnnotationPrecision(precision)
     for border in (QgsLayoutItemMapGrid.Left, QgsLayoutItemMapGrid.Bottom):
-        grid.setAnnotationPosition(QgsLayoutItemMapGrid.OutsideMapFrame, border)
+        grid.setAnnotationPosition(QgsLayoutItemMapGrid.InsideMapFrame if inside
+                                   else QgsLayoutItemMapGrid.OutsideMapFrame, border)
         grid.setAnnotationDirection(QgsLayoutItemMapGrid.Horizontal, border)
     for border in (QgsLayoutItemMapGrid.Right, QgsLayoutItemMapGrid.Top):
         grid.setAnnotationDisplay(QgsLayoutItemMapGrid.HideAll, border)
     legend = QgsLayoutItemLegend(layout)
     legend.setLinkedMap(map_item)
     legend.setTitle("")
-    legend.setSymbolHeight(8 if horizontal_legend else 30)
-    legend.setSymbolWidth(40 if horizontal_legend else 6)
+    if legend_font_size:
+        legend.setStyleFont(QgsLegendStyle.SymbolLabel, QFont("Nimbus Sans", legend_font_size))
+    legend.setSymbolHeight(8 if horizontal_legend else (ramp_length or 30))
+    legend.setSymbolWidth((ramp_length or 40) if horizontal_legend else 6)
     layout.addLayoutItem(legend)
-    legend.attemptMove(QgsLayoutPoint(135 if not horizontal_legend else 100, 60, mm))
+    legend.attemptMove(QgsLayoutPoint(*(legend_position or (
+        135 if not horizontal_legend else 100, 60)), mm))
     legend.setFrameEnabled(True)
     legend.setBackgroundEnabled(True)
     legend.adjustBoxSize()
@@ -161,10 +199,12 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
     result = exporter.exportToImage(str(path), settings)
     assert result == QgsLayoutExporter.Success, f"QGIS could not export the layout ({result})"
 
-    # The ramp's pixels: the legend alone, exported with its own ramp and with a black one.
+    # The ramp's pixels: the legend alone, exported with a white ramp and with a black one (a
+    # ramp's own dark end, YlGnBu's navy, differs little from black).
     map_item.setVisibility(False)
     alone = []
-    for replacement in (ramp, QgsGradientColorRamp(QColor(0, 0, 0), QColor(0, 0, 0))):
+    for replacement in (QgsGradientColorRamp(QColor(255, 255, 255), QColor(255, 255, 255)),
+                        QgsGradientColorRamp(QColor(0, 0, 0), QColor(0, 0, 0))):
         set_ramp(replacement.clone())
         legend.updateLegend()
         layout.refresh()

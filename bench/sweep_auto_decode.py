@@ -936,8 +936,9 @@ def decode(truth):
 
 
 def decode_by_hand(truth):
-    """decodemap with the renderer's own parameters: the colorbar box, VMIN/VMAX (LEVELS),
-    the plot area and GCPs at the frame's corners in the truth's CRS."""
+    """decodemap with the renderer's own parameters: the colorbar box (or the colormap's name,
+    ``truth.notes["colormap"]``, when the user knows it), VMIN/VMAX (LEVELS), the plot area
+    and GCPs at the frame's corners in the truth's CRS."""
     from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
 
     folder = Path(tempfile.mkdtemp(prefix="sweep_hand_"))
@@ -949,8 +950,11 @@ def decode_by_hand(truth):
     (folder / "gcps.csv").write_text("\n".join(lines) + "\n")
     b0, b1, b2, b3 = truth.colorbar
     low, high = truth.value_range
+    # The colormap by its name when the user knows it (a QGIS layout's ramp), else the bar.
+    named = truth.notes.get("colormap") if truth.levels is None else None
     return decode_map(DecodeSettings(
-        figure_path=truth.path, colorbar_extent=(b0, b2, -b3, -b1), vmin=low, vmax=high,
+        figure_path=truth.path, colormap=named,
+        colorbar_extent=None if named else (b0, b2, -b3, -b1), vmin=low, vmax=high,
         colorbar_flip=truth.notes.get("flip", False),
         levels=truth.levels, gcps_path=str(folder / "gcps.csv"), gcp_crs=truth.crs,
         plot_area_extent=(np.ceil(left), np.floor(right), -np.floor(bottom), -np.ceil(top)),

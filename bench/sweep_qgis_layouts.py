@@ -26,8 +26,11 @@ the extent it shows (its pixel -> map transform), the grid's values, the shader'
 class boundaries), the ramp's pixels (the pixels that change when the legend alone is exported
 again with a black ramp) and the legend item's rectangle. Scored as ``sweep_auto_decode.py``
 scores (frame px, bar px, range %, GCP px, right %, outcome ``ok`` / ``ok-as-hand`` /
-``refused PARAM`` / ``warned`` / ``WRONG`` / ``CRASH``); the hand-given decode also masks the
-legend when it lies over the map, as a user would.
+``refused PARAM`` / ``warned`` / ``WRONG`` / ``CRASH``), the hand-given decode beside each (the
+ramp by its QGIS name, the box of a classified legend's patches, the range, the frame and its
+corners' GCPs; the legend masked when it lies over the map, as a user would); ``ok`` becomes
+``worse-than-hand`` when the automatic decode's wrong share exceeds twice the hand-given
+decode's (issue 17's bar) by more than half a percent.
 """
 import argparse
 import json

@@ -222,7 +222,72 @@ def find_colorbars(rgb, rectangles, page_rgb=None, strips=None, dark=None,
     for bar in sorted(found, key=lambda b: -(b.box[2] - b.box[0]) * (b.box[3] - b.box[1])):
         if not any(_inside(bar.box, other.box, 3.0) for other in kept):
             kept.append(bar)
+    # A stretch of a map between lines drawn over it (a grid line, a legend's frame) whose
+    # colours go on beyond one of those lines is the map, not a bar (QGIS's grid cells beside
+    # a legend: one was taken for the bar, more colourful than the legend's ramp).
+    kept = [bar for bar in kept if not _map_goes_on(rgb, bar, max_thickness)]
     return sorted(kept, key=lambda b: -b.colour_path * b.length)
+
+
+#: CIELAB ΔE within which the colours beyond a candidate's long side, past the line there,
+#: are the colours just inside it: the map goes on across that line.
+MAP_GOES_ON_DELTA_E = 8.0
+#: Share of the slices along a candidate on which the colours go on across one long side for
+#: it to be a stretch of the map (a label drawn over the map across the side breaks a few).
+MAP_GOES_ON_SHARE = 0.75
+
+
+def _map_goes_on(rgb, bar, max_thickness, band=3) -> bool:
+    """Whether a candidate's colours go on, slice by slice, beyond one of its long sides.
+
+    A stretch of a map cut off by lines drawn over it (grid lines, a legend's frame) is one
+    colour across and changes along, as a bar does; past the line on its side the map goes on
+    with the same colours. A bar borders its legend's background, the page, its outline, ticks
+    and labels, or, drawn straight on a map, colours that change along it unlike its own.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8 (rows, cols, 3)
+    bar : ColorbarDetection
+    max_thickness : int
+        The thickest line expected (pixels): the colours are compared
+        ``max_thickness // 2 + 3`` px beyond the side (past a line centred on it) and as far
+        inside (at most half the bar's width).
+    band : int
+        Pixels across averaged (median) on each side, per slice.
+
+    Returns
+    -------
+    bool
+        True when on :data:`MAP_GOES_ON_SHARE` of the slices (the middle 90 % of the length)
+        the colours beyond one long side are within :data:`MAP_GOES_ON_DELTA_E` of those
+        inside.
+    """
+    left, top, right, bottom = bar.box
+    image = rgb if bar.vertical else rgb.transpose(1, 0, 2)
+    if not bar.vertical:
+        left, top, right, bottom = top, left, bottom, right
+    n_across = image.shape[1]
+    length = bottom - top
+    first, stop = int(np.ceil(top + 0.05 * length)), int(np.floor(bottom - 0.05 * length))
+    if stop - first < 10:
+        return False
+    reach = max_thickness // 2 + 3
+    inset = max(1, min(reach, int((right - left) // 2)))
+    half = band // 2
+    for side, outward in ((int(np.floor(left)), -1), (int(np.ceil(right)), 1)):
+        inner = side - outward * inset
+        outer = side + outward * reach
+        if outer - half < 0 or outer + half >= n_across:
+            continue
+        slices = image[first:stop]
+        inside = np.median(slices[:, inner - half:inner + half + 1], axis=1)
+        beyond = np.median(slices[:, outer - half:outer + half + 1], axis=1)
+        difference = np.linalg.norm(srgb_to_lab(inside / 255.0) - srgb_to_lab(beyond / 255.0),
+                                    axis=1)
+        if float(np.mean(difference < MAP_GOES_ON_DELTA_E)) >= MAP_GOES_ON_SHARE:
+            return True
+    return False
 
 
 def _join_pieces(rgb, page_rgb, bars, share=0.9) -> list:

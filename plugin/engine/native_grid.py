@@ -16,7 +16,9 @@ Detection (:func:`find_lattice`)
        step of Y' (luma) between the decoded pixels either side (see :func:`find_lattice` for
        why luma). Its median is the background: zero in a clean PNG, the noise in a JPEG. A
        JPEG's 8 × 8 blocks add steps of their own along their borders, every 8 px: they are
-       taken out, each index by the median of the indices at its place in the block period.
+       taken out, each index by the median of the indices at its place in the block period
+       (where they stand far above the background, only in a second search, made when the
+       first finds no lattice: at quality 40 and below they are as strong as the cells' edges).
     2. Lines. A lattice line crosses the whole plot area, so the profile is a comb of narrow
        peaks above the background. Local maxima above a quarter of the way from the background
        to the typical peak are lines, each at the centroid of its excess over itself and its
@@ -305,15 +307,47 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
     # In a noisy figure (a JPEG), a line or label over the cells rings into the data pixels
     # around it: their steps are the line's, not the cells'.
     step_data = crop_data if regime == 0 else _away_from_masked(crop_data, HALO_PX)
+    # Each axis's profiles, computed once (the second search below uses them again).
+    profiles = {}
+
+    def axis_profiles(axis):
+        if axis not in profiles:
+            profiles[axis] = _step_profiles(crop_luma, step_data, axis)
+        return profiles[axis]
+
+    search = _search_lattice(crop_luma, crop_data, axis_profiles, (col0, row0, col1, row1), data,
+                             box, extent_box, min_cell, map_axes, regime, noise,
+                             strong_borders=False)
+    if search.lattice is None and regime == 1:
+        # A strong JPEG (quality 40 and below) leaves steps along its block borders as strong
+        # as the cells' own edges: they are then lines of their own, every 8 px, and the
+        # lattice fitted to them fails. Searched again with them taken out however strong
+        # (:func:`_without_block_steps`); the same validation decides, and the first search's
+        # reason is kept when this one finds nothing either.
+        second = _search_lattice(crop_luma, crop_data, axis_profiles, (col0, row0, col1, row1),
+                                 data, box, extent_box, min_cell, map_axes, regime, noise,
+                                 strong_borders=True)
+        if second.lattice is not None:
+            return second
+    return search
+
+
+def _search_lattice(crop_luma, crop_data, axis_profiles, crop_box, data, box, extent_box,
+                    min_cell, map_axes, regime, noise, strong_borders) -> "LatticeSearch":
+    """One search of :func:`find_lattice` on the plot area's crop; with ``strong_borders`` a
+    JPEG's block borders are taken out of the profiles however strong
+    (:func:`_without_block_steps`). Sets the crop's luma NaN where not data once both axes'
+    profiles are made."""
+    col0, row0, col1, row1 = crop_box
     fits, excess, band_profiles = [], [], []
     for axis, start in (("x", col0), ("y", row0)):
-        steps, pairs, bands = _step_profiles(crop_luma, step_data, axis)
+        steps, pairs, bands = axis_profiles(axis)
         band_profiles.append(bands)
-        lines = _profile_lines(steps, pairs)
+        lines = _profile_lines(steps, pairs, strong_borders)
         if isinstance(lines, str):
             return LatticeSearch(None, f"no lattice: along {axis}, {lines}")
         lines, line_steps = lines
-        excess.append(_excess_steps(steps, pairs))
+        excess.append(_excess_steps(steps, pairs, strong_borders))
         map_axis = None
         if map_axes is not None:
             # In the crop's boundary coordinates.
@@ -337,7 +371,8 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
         return LatticeSearch(None, f"no lattice: {description}, but only {100 * edge_share:.0f} % "
                                    "of colour edges lie on them")
     # The same lattice in every part of the figure: straight lines, not a projection's curves.
-    band_share = _band_shares(band_profiles, fit_x, fit_y, reach, MIN_BAND_EDGES[regime], noisy)
+    band_share = _band_shares(band_profiles, fit_x, fit_y, reach, MIN_BAND_EDGES[regime], noisy,
+                              strong_borders)
     if band_share < MIN_BAND_SHARE[regime]:
         return LatticeSearch(None, f"no regular lattice: {description} in the figure as a whole, "
                                    f"but in some third of it only {100 * band_share:.0f} % of "
@@ -518,14 +553,15 @@ def _away_from_sides(excess, reach):
     return out
 
 
-def _band_shares(band_profiles, fit_x, fit_y, reach=0, min_band_edges=0.0, noisy=False):
+def _band_shares(band_profiles, fit_x, fit_y, reach=0, min_band_edges=0.0, noisy=False,
+                 strong_borders=False):
     """The smallest share of colour edges on the lattice's lines in any third of the figure
     (thirds of its height for the vertical lines, of its width for the horizontal ones),
     leaving out the ``reach`` boundary indices at either side (:func:`_away_from_sides`)."""
     x_bands, y_bands = band_profiles
     shares = []
     for profiles, fit in ((x_bands, fit_x), (y_bands, fit_y)):
-        excesses = [_away_from_sides(_excess_steps(steps, pairs), reach)
+        excesses = [_away_from_sides(_excess_steps(steps, pairs, strong_borders), reach)
                     for steps, pairs in profiles]
         largest = max(excess.sum() for excess in excesses)
         for excess in excesses:
@@ -540,18 +576,19 @@ def _band_shares(band_profiles, fit_x, fit_y, reach=0, min_band_edges=0.0, noisy
 JPEG_BLOCK = 8
 
 
-def _strength(steps, pairs):
+def _strength(steps, pairs, strong_borders=False):
     """Mean luma step per boundary index (0 where too few data pairs) and the usable indices.
 
-    The steps along a JPEG's block borders are taken out (:func:`_without_block_steps`).
+    The steps along a JPEG's block borders are taken out (:func:`_without_block_steps`; with
+    ``strong_borders`` however strong they are).
     """
     usable = pairs >= max(0.1 * pairs.max(), 1.0)
     strength = np.zeros(len(steps))
     strength[usable] = steps[usable] / pairs[usable]
-    return _without_block_steps(strength, usable), usable
+    return _without_block_steps(strength, usable, strong_borders), usable
 
 
-def _without_block_steps(strength, usable):
+def _without_block_steps(strength, usable, strong=False):
     """The profile without the steps a JPEG's blocks add along their borders.
 
     A JPEG at the usual qualities (75 and below) leaves a faint step along every border of its
@@ -563,6 +600,11 @@ def _without_block_steps(strength, usable):
     is left alone (its lines are cells' lines either way). Only the one place of the block
     borders is taken out, and only when it stands alone: cells of 4 or 2 px put their lines
     at two or four places of the period alike.
+
+    With ``strong``, the block borders' place is taken out however far it stands above the
+    background: a JPEG of quality 40 and below steps along its borders as much as, or more
+    than, across the cells' edges (:func:`find_lattice` asks for it when the first search
+    found nothing).
     """
     if usable.sum() < 4 * JPEG_BLOCK:
         return strength
@@ -575,7 +617,7 @@ def _without_block_steps(strength, usable):
             excess[offset] = float(np.median(strength[members])) - background
     # Lines of cells stand far above the background; block borders barely.
     top = float(np.percentile(strength[usable], 99)) - background
-    excess[(excess <= 0) | (excess > 0.5 * top)] = 0.0
+    excess[(excess <= 0) | ((excess > 0.5 * top) & (not strong))] = 0.0
     if not excess.any():
         return strength
     # A block border is one place in the period: where several places stand out alike, the
@@ -611,14 +653,14 @@ def _on_block_grid(fit_x, fit_y, box, tolerance=0.02):
     return False
 
 
-def _excess_steps(steps, pairs):
+def _excess_steps(steps, pairs, strong_borders=False):
     """Summed luma steps above the profile's background (noise), per boundary index.
 
     The background is the profile's median plus twice its spread (1.4826 median absolute
     deviations): zero in a clean figure, and in a JPEG above most of the noise's own
     fluctuations, which would otherwise count as colour edges off the lattice everywhere.
     """
-    strength, usable = _strength(steps, pairs)
+    strength, usable = _strength(steps, pairs, strong_borders)
     if not usable.any():
         return np.zeros(len(steps))
     background = float(np.median(strength[usable]))
@@ -626,10 +668,10 @@ def _excess_steps(steps, pairs):
     return np.where(usable, np.maximum(strength - background - 2 * spread, 0.0) * pairs, 0.0)
 
 
-def _profile_lines(steps, pairs):
+def _profile_lines(steps, pairs, strong_borders=False):
     """Positions (boundary coordinates, pixels) of the comb's peaks and their mean luma steps
-    above the background, or why there are none."""
-    strength, usable = _strength(steps, pairs)
+    above the background, or why there are none (``strong_borders``: see :func:`_strength`)."""
+    strength, usable = _strength(steps, pairs, strong_borders)
     if usable.sum() < 2 * MIN_LINES:
         return "too few data pixels"
     background = float(np.median(strength[usable]))

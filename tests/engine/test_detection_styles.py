@@ -199,3 +199,37 @@ def test_dark_background_read_as_light_ink(tmp_path, eraint_heights, font, font_
     one, within issue 17's bars."""
     assert_styled_figure_decoded(tmp_path, eraint_heights, "dark_background", font, font_size,
                                  dpi, jpeg_quality, horizontal, "plain")
+
+
+@pytest.mark.parametrize("style, dpi, jpeg_quality, frame_kind", [
+    ("bmh", 400, 56, "panel"),
+    ("bmh", 600, None, "panel"),
+    ("bmh", 100, 84, "panel"),
+    ("dark_background", 300, None, "plain"),
+    ("default", 122, 82, "plain"),
+])
+def test_frame_at_its_lines_centre_whatever_their_width(tmp_path, eraint_heights, style, dpi,
+                                                        jpeg_quality, frame_kind):
+    """The frame's sides at the centres of the lines drawn on the axes' edges from 100 to
+    600 dpi, within 1.25 px of the axes' edges (Agg draws a line of odd width at
+    floor(x + 0.5) + 0.5: its centre lies up to a pixel after the edge): bmh's light grey
+    spine is 4-7 px wide at 400-600 dpi, and the panel's side was put at its outer edge (2.9
+    px out; JPEG mixes its last pixel's chroma with the map's, so it is measured in luma, its
+    width agreed by the four sides); inferno_r's black tropics between bmh's light spines
+    were taken for the frame (a band across the panel, 330 px off); a plain frame's line is
+    centred in luma when that moves it by a quarter of a pixel or more (a 1 px move at least
+    left dark_background's 3 px white spine 2 px off, matplotlib's 1.4 px spine 1.5 px)."""
+    from colormap_decoder.plugin.engine.detection.layout import detect_layout
+    from colormap_decoder.plugin.engine.figure import read_figure
+
+    grid, extent = eraint_heights
+    path, frame, _, _ = render_styled(
+        tmp_path / ("styled.jpg" if jpeg_quality else "styled.png"), grid, extent, style,
+        "DejaVu Sans", 10, dpi, jpeg_quality, "inferno_r", (10900.0, 12450.0),
+        xlim=(-100, 20), ylim=(-80, 80), horizontal=True)
+    layout = detect_layout(read_figure(str(path)).rgb)
+    assert layout.frame is not None and layout.frame.kind == frame_kind, layout.frame
+    errors = np.subtract(layout.frame.box, frame)
+    print(style, dpi, jpeg_quality, "frame errors (left, top, right, bottom) px",
+          np.round(errors, 2))
+    assert np.abs(errors).max() <= 1.25, (layout.frame.box, frame)

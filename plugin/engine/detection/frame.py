@@ -172,6 +172,8 @@ def _inner_line(dark, horizontal, position, inward, start, end, band_limit, max_
 #: Least luma step (0-255) between a frame line's core and the data beside it for the line's
 #: inner side to be seen there.
 LINE_DATA_CONTRAST = 24.0
+#: Least move (pixels) of a side to its line's centre measured in luma.
+MIN_CENTRING_MOVE_PX = 0.25
 
 
 def _centre_thick_sides(lum, box, max_thickness, samples=41):
@@ -228,7 +230,7 @@ def _centre_thick_sides(lum, box, max_thickness, samples=41):
         found = np.array(found)
         middle = float(np.median(found))
         if np.median(np.abs(found - middle)) <= 1.0 and \
-                1.0 <= abs(middle - position) <= max_thickness:
+                MIN_CENTRING_MOVE_PX <= abs(middle - position) <= max_thickness:
             sides[index] = middle
     from .lines import Rectangle
 
@@ -354,14 +356,12 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
     box = (float(left), float(top), float(right), float(bottom))
     if any(_same(box, bar, 3.0) for bar in colorbar_boxes):
         return None
-    edges = []
-    for index in range(4):
-        edge = _panel_edge(rgb, page, box, index)
-        edge = box[index] if edge is None else edge
-        # A light spine (bmh's grey 0.8 pt) is centred on the plot area's edge: its outer
-        # half is part of the panel, so the edge moves in by half its width.
-        width = _spine_width(rgb, page_rgb, box, index, edge, max_thickness)
-        edges.append(edge + (0.5 * width if index in (0, 1) else -0.5 * width))
+    # A light spine (bmh's grey 0.8 pt) is centred on the plot area's edge: its centre is the
+    # edge. Without one, the edge is where the map's colours begin.
+    edges = _spine_centres(rgb, page_rgb, box, max_thickness) or [None] * 4
+    edges = [_panel_edge(rgb, page, box, index) if edge is None else edge
+             for index, edge in enumerate(edges)]
+    edges = [box[index] if edge is None else edge for index, edge in enumerate(edges)]
     return FrameDetection(tuple(edges), "panel")
 
 
@@ -421,38 +421,142 @@ def _panel_edge(rgb, page, box, index, samples=61):
     return float(np.median(found))
 
 
-#: Largest spread (standard deviation of R, G, B over the side's middle 80 %, 0-255) of a row
-#: (column) of a spine: one colour, up to JPEG's noise.
-SPINE_SPREAD = 6.0
+#: Largest difference (luma, 0-255) from a row's median of the pixels along a spine's row
+#: (the side's middle 80 %), and from the spine's level, of a row taken as the spine: one
+#: colour up to JPEG's noise (q50 moves a light grey by up to ±8 in luma).
+SPINE_SPREAD = 12.0
+#: Least share of a spine row's pixels within :data:`SPINE_SPREAD` of its median (a map's
+#: colours along the side spread further).
+SPINE_EVEN_SHARE = 0.8
 
 
-def _spine_width(rgb, page_rgb, box, index, edge, max_thickness, samples=101):
-    """Width (pixels) of a line of one colour, unlike the page, along a panel's side from its
-    outer edge ``edge`` inward (a spine drawn in a light colour); 0 when the first pixels
-    inside vary along the side as a map does."""
+#: Largest difference (pixels) of a side's spine width from the others' for its inner edge to
+#: be taken as its own.
+SPINE_WIDTH_AGREEMENT = 1.0
+
+
+def _spine_centres(rgb, page_rgb, box, max_thickness) -> "list | None":
+    """The centres of a panel's four spines (left, top, right, bottom; pixel coordinates), or
+    None when the panel has no spine of one colour and width on three sides or more.
+
+    A style draws its spines in one colour and width: each side's first run of even rows
+    (:func:`_spine_run`) counts when its level agrees with the others' (a run of the map's own
+    even colour, Antarctica along a bottom side, is none), and two or more of those agree on a
+    width. A side whose run is wider runs on into the map's colours of the spine's luma
+    (cividis' light end next to bmh's grey): its spine is placed the common width in from its
+    outer edge, which the page shows well. A side with no line at that level gives None (its
+    map's edge is found as a panel's without a spine).
+    """
+    runs = [_spine_run(rgb, page_rgb, box, index, max_thickness) for index in range(4)]
+    found = [run for run in runs if run is not None]
+    if len(found) < 3:
+        return None
+    level = float(np.median([run[2] for run in found]))
+    # Again at that level: a one-pixel line next to an even stretch of the map is read as a
+    # pixel the map's "line" covers in part when its level is not known.
+    runs = [_spine_run(rgb, page_rgb, box, index, max_thickness, level) for index in range(4)]
+    agreeing = [run is not None and abs(run[2] - level) <= SPINE_SPREAD for run in runs]
+    if sum(agreeing) < 3:
+        return None
+    widths = np.array([run[1] - run[0] for run, ok in zip(runs, agreeing)
+                       if ok and run[1] is not None])
+    if widths.size < 2:
+        return None
+    width = float(np.median(widths))
+    if np.sum(np.abs(widths - width) <= SPINE_WIDTH_AGREEMENT) < 2:
+        return None
+    centres = []
+    for index, (run, ok) in enumerate(zip(runs, agreeing)):
+        if not ok:
+            centres.append(None)
+            continue
+        outer, inner, _ = run
+        if inner is None or abs(inner - outer - width) > SPINE_WIDTH_AGREEMENT:
+            inner = outer + width
+        inward = 1 if index in (0, 1) else -1
+        centres.append(float(inward * 0.5 * (outer + inner)))
+    return centres
+
+
+def _spine_run(rgb, page_rgb, box, index, max_thickness, level=None, samples=101):
+    """A line of one colour, unlike the page, along one of a panel's sides, as (outer edge,
+    inner edge, luma level); the edges are in pixels inward (the pixel coordinate for the
+    left and top sides, its negative for the right and bottom ones), the inner one None when
+    the line's level runs on beyond ``max_thickness`` (into the map's colours of its luma, or
+    an even band of the map). None when the first rows inside vary along the side as a map
+    does.
+
+    Across the side, from 3 px outside the panel's box to ``max_thickness`` + 2 px inside,
+    each row (column) along the side's middle 80 % gives its median luma and whether it is
+    even. The line begins at the first even row unlike the page; its level is that row's, or
+    the next two rows' when the first lies between the page and them (a pixel the line
+    covers in part); it goes on while the rows are even and at its level. Its outer edge is where each
+    pixel's coverage, read from its luma between the page and that level, puts it; its inner
+    edge is the end of its last row (the map beyond differs along the side, so no coverage
+    is read there). With ``level`` (the luma the other sides' lines show) the line's first
+    full row is the first or second row at that level. Measured in luma: JPEG keeps a grey's luma but
+    mixes its chroma with the map's beside it (4:2:0 subsampling shares one chroma sample
+    between two pixels), and at 400 dpi the spine is 4-5 px wide: its outer edge alone put
+    the frame 3 px out.
+    """
+    from .lines import LUMA_WEIGHTS
+
     left, top, right, bottom = (int(round(v)) for v in box)
     horizontal = index in (1, 3)
     image = rgb if horizontal else rgb.transpose(1, 0, 2)
+    page = float(np.dot(np.asarray(page_rgb, np.float32), LUMA_WEIGHTS))
     start, end = (left, right) if horizontal else (top, bottom)
     along = np.linspace(start + 0.1 * (end - start), end - 0.1 * (end - start),
                         samples).astype(int)
     inward = 1 if index in (0, 1) else -1
-    first = int(np.floor(edge)) if inward == 1 else int(np.ceil(edge)) - 1
-    width = 0
-    colour = None
-    for step in range(max_thickness + 1):
-        row = first + inward * step
-        if not 0 <= row < image.shape[0]:
-            return 0
-        pixels = image[row, along].astype(np.float32)
-        mean = pixels.mean(axis=0)
-        if pixels.std(axis=0).max() > SPINE_SPREAD or \
-                np.abs(mean - np.asarray(page_rgb, np.float32)).max() <= PANEL_CONTRAST or \
-                colour is not None and np.abs(mean - colour).max() > 3 * SPINE_SPREAD:
-            break
-        colour = mean if colour is None else colour
-        width += 1
-    if width in (0, max_thickness + 1):
-        return 0  # none, or a band wider than any line: the map's own even edge
-    # The first pixel is covered from `edge` on only.
-    return width - (edge - np.floor(edge) if inward == 1 else np.ceil(edge) - edge)
+    side = (left, top, right, bottom)[index]
+    # Pixel rows from outside inward; `side` is a pixel's start (left/top) or end.
+    first_inside = side if inward == 1 else side - 1
+    rows = first_inside + inward * np.arange(-3, max_thickness + 3)
+    if rows.min() < 0 or rows.max() >= image.shape[0]:
+        return None
+    levels, even = [], []
+    for row in rows:
+        pixels = image[row, along].astype(np.float32) @ LUMA_WEIGHTS
+        median = float(np.median(pixels))
+        levels.append(median)
+        even.append(np.mean(np.abs(pixels - median) <= SPINE_SPREAD) >= SPINE_EVEN_SHARE)
+    levels = np.array(levels)
+    unlike_page = np.abs(levels - page) > PANEL_CONTRAST
+    candidates = np.flatnonzero(np.array(even) & unlike_page)
+    if candidates.size == 0 or candidates[0] == 0:
+        return None
+    first_full = run_start = int(candidates[0])
+    if level is not None:
+        # The level the other sides' lines show: this row's or the next one's.
+        at = [k for k in (run_start, run_start + 1)
+              if k < rows.size and even[k] and abs(levels[k] - level) <= SPINE_SPREAD]
+        if not at:
+            return None
+        first_full = at[0]
+    elif run_start + 2 < rows.size and even[run_start + 1] and even[run_start + 2] and \
+            abs(levels[run_start + 1] - levels[run_start]) > SPINE_SPREAD and \
+            abs(levels[run_start + 2] - levels[run_start + 1]) <= SPINE_SPREAD and \
+            abs(levels[run_start] - page) < abs(levels[run_start + 1] - page):
+        # A pixel the line covers in part, between the page and a line two rows or more
+        # thick (a one-row "line" beyond it is the map's edge, its colour even there).
+        first_full += 1
+    level = float(levels[first_full])
+    if abs(level - page) <= 2 * PANEL_CONTRAST:
+        return None
+    run_end = first_full
+    while run_end + 1 < rows.size and even[run_end + 1] and \
+            abs(levels[run_end + 1] - level) <= SPINE_SPREAD:
+        run_end += 1
+    # The outer edge: the pixels before the first full row cover part of theirs each (the
+    # page's own noise further out is not coverage).
+    coverage = np.clip((page - levels[run_start - 1:first_full]) / (page - level), 0.0, 1.0)
+    # Offsets from the outer side of rows[0]; rows[0] starts at rows[0] (left, top) or ends at
+    # rows[0] + 1 (right, bottom): in inward coordinates both are inward * that.
+    origin = float(rows[0]) if inward == 1 else -float(rows[0] + 1)
+    outer = origin + first_full - float(coverage.sum())
+    inner = origin + run_end + 1.0
+    if run_end + 1 >= rows.size or run_end - first_full + 1 > max_thickness:
+        inner = None  # on into the map's colours of its luma, or an even band of the map
+    return outer, inner, level
+

@@ -125,10 +125,12 @@ def detect_layout(rgb) -> "Layout":
         panel = find_panel(rgb, page_rgb, [bar.box for bar in colorbars], max_thickness)
         # The panel replaces a box it holds that is clearly smaller (a stretch of dark data
         # beside the panel's own colour where data is missing: bmh's grey NaN region left
-        # the dark data a box of 60 % of the map), or any box twice smaller.
+        # the dark data a box of 60 % of the map), or any box twice smaller, or a band of
+        # the map across it (sharing two opposite sides with it).
         if panel is not None and (frame is None or _area(panel.box) >= 2 * _area(frame.box)
                                   or (_inside(frame.box, panel.box, max_thickness)
-                                      and _area(panel.box) >= PANEL_OVER_BOX * _area(frame.box))):
+                                      and _area(panel.box) >= PANEL_OVER_BOX * _area(frame.box))
+                                  or _band_across(frame.box, panel.box, max_thickness + 2)):
             frame = panel
     if frame is not None:
         # A colorbar is beside the map or on a legend inside it, never the map itself nor a
@@ -358,6 +360,16 @@ def _snap_offset(lum, page, box):
     if all(t == 1 for t in thicknesses):
         return -0.5
     return 0.0
+
+
+def _band_across(box, panel, tolerance):
+    """A box inside a panel sharing two opposite sides with it: a band of the map across the
+    panel (a dark band of data between light spines, inferno_r's black tropics on a bmh map),
+    not a frame around it, however much of the panel it covers."""
+    if not _inside(box, panel, tolerance):
+        return False
+    left, top, right, bottom = (abs(x - y) <= tolerance for x, y in zip(box, panel))
+    return (left and right) or (top and bottom)
 
 
 def _shared_sides(a, b, tolerance):

@@ -34,8 +34,10 @@ from .ticks import (
     detached_tick_marks,
     find_band_transitions,
     find_grid_lines,
+    find_inward_tick_marks,
     find_tick_marks,
     fit_ticks,
+    marks_snapped_offset,
     tick_marks_snapped,
     weigh_marks_and_labels,
 )
@@ -975,6 +977,37 @@ class _Reader:
             return np.zeros(0)
         return find_band_transitions(self.lum, self.page, side, self.layout.max_thickness)
 
+    def _attach_inward_marks(self, labels, side, thickness, tolerance):
+        """Labels outside a side given the tick marks drawn inward from it, over the map
+        (:func:`.ticks.find_inward_tick_marks`), or else from the frame's opposite side (the
+        classic style and GMT tick all four sides alike; the map's dark colours hide marks
+        along one side), when those place at least half of them. Marks snapped by Agg (every
+        attached mark at one pixel phase) place their labels alone, half a pixel back for odd
+        widths; others are weighed against the labels' centres."""
+        before = [(label.tick_position, label.tick_only) for label in labels]
+        frame_sides = box_sides(self.layout.frame.box)
+        opposite = {"top": "bottom", "bottom": "top", "left": "right", "right": "left"}
+        for candidate in (side, frame_sides[opposite[side.name]]):
+            marks, _ = find_inward_tick_marks(self.lum, self.layout.dark, candidate, thickness)
+            for label in labels:
+                label.tick_position, label.tick_only = None, False
+            if marks.size >= 2:
+                attach_tick_marks(labels, marks, tolerance)
+            placed = [label for label in labels if label.tick_position is not None]
+            if len(placed) >= max(2, 0.5 * len(labels)):
+                offset = marks_snapped_offset(
+                    np.unique([label.tick_position for label in placed]))
+                if offset is not None:
+                    for label in placed:
+                        label.tick_position += offset
+                        label.tick_only = True
+                # A mark hidden by the map's dark colours: its label placed as the others
+                # sit from their marks.
+                _place_by_the_others(labels)
+                return
+        for label, (tick, tick_only) in zip(labels, before):
+            label.tick_position, label.tick_only = tick, tick_only
+
     def _place_and_fit(self, reading, side, allow_log, cylindrical):
         """Tick marks (or grid lines) attached to a reading's labels, and their fit."""
         labels = reading.labels
@@ -1009,6 +1042,12 @@ class _Reader:
         attach_tick_marks(labels, ticks + offset, tolerance, tick_only=snapped)
         if not allow_log and not over_map and self.layout.frame is not None:
             self._attach_inward_ticks(labels, side, tolerance)
+        if not allow_log and not over_map and band.size < 3 and \
+                self.layout.frame is not None and \
+                sum(label.tick_position is not None for label in labels) < 0.5 * len(labels):
+            # Marks the over-map ink does not hold (against the map's dark colours), or on
+            # the frame's opposite side only: found by their contrast with the map.
+            self._attach_inward_marks(labels, side, thickness, tolerance)
         if not allow_log and self.layout.frame is not None and \
                 sum(label.tick_position is not None for label in labels) < 0.5 * len(labels):
             # No tick marks (cartopy's gridliner): the grid lines the labels name place them,
@@ -1817,24 +1856,14 @@ def _attach_grid_lines(labels, lines, tolerance, text_height):
             label.tick_position = None
 
 
-#: Grid lines placing labels are taken as snapped to the pixel grid by Agg (matplotlib,
-#: cartopy) when at least this share of them, and two or more, are one crisp pixel: their
-#: centres within :data:`SNAPPED_LINE_PHASE_PX` of a pixel's centre (a crisp line's contrast
-#: centroid is a pixel's centre to the hundredth; JPEG moves some of them off it). Anti-
-#: aliased lines drawn where they were meant (QGIS) lie at any phase: two of three pass by
-#: chance 3 % of the time.
-SNAPPED_LINE_SHARE = 0.5
-SNAPPED_LINE_PHASE_PX = 0.05
-
-
 def _unsnap_grid_lines(labels) -> bool:
     """Labels placed by grid lines that Agg snapped moved back to where the lines were meant.
 
     Agg draws a crisp line of odd width at ``floor(x + 0.5) + 0.5`` (image coordinates, rows
     down): a pixel's centre, 0 to 1 px after the line's true position ``x``, half a pixel late
     on average (cartopy's 0.6 pt grid lines at 100-170 dpi, matplotlib's grid over a map). Half
-    a pixel is taken off when the lines look so (:data:`SNAPPED_LINE_SHARE`); lines of even
-    width sit on pixel edges, unbiased, and are left alone, as are anti-aliased ones.
+    a pixel is taken off when the lines look so (:func:`.ticks.marks_snapped_offset`); lines of
+    even width sit on pixel edges, unbiased, and are left alone, as are anti-aliased ones.
 
     Parameters
     ----------
@@ -1847,12 +1876,11 @@ def _unsnap_grid_lines(labels) -> bool:
         Whether the positions were moved.
     """
     placed = [label for label in labels if label.tick_position is not None]
-    used = np.unique([label.tick_position for label in placed])
-    centred = np.abs(used % 1.0 - 0.5) <= SNAPPED_LINE_PHASE_PX
-    if centred.sum() < 2 or centred.mean() < SNAPPED_LINE_SHARE:
+    offset = marks_snapped_offset([label.tick_position for label in placed])
+    if not offset:
         return False
     for label in placed:
-        label.tick_position -= 0.5
+        label.tick_position += offset
     return True
 
 

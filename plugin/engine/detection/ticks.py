@@ -149,6 +149,109 @@ def find_tick_marks(dark, side, line_thickness=2.0, max_length=None, lum=None,
     return np.array(positions), np.array(lengths, int)
 
 
+#: Least luma step (0-255) by which a tick mark drawn over the map is darker than the map a few
+#: pixels to either side of it, along the side.
+INWARD_TICK_CONTRAST = 40.0
+
+
+def find_inward_tick_marks(lum, dark, side, line_thickness=2.0, max_length=None) -> tuple:
+    """Tick marks drawn inward from a side, over the map (matplotlib's ``direction='in'``, its
+    classic and bmh styles; journals' inward ticks), with the labels outside.
+
+    Over the map the ink mask holds the map's dark colours too, so a mark is found by
+    contrast: in each of the rows (columns) just inside the side's line, a position darker
+    by :data:`INWARD_TICK_CONTRAST` than the map both ``reach`` pixels before and after it
+    along the side. A mark is a run of such positions, a few pixels wide, dark from the line
+    inward for 2 rows or more and not across the whole reach (a grid line or the edge of a
+    field of the map's colours runs on). Its position is the centroid of its contrast over
+    its rows, to a fraction of a pixel.
+
+    Parameters
+    ----------
+    lum : ndarray of float (rows, cols)
+    dark : ndarray of bool
+        Ink mask: where the side's line ends (:func:`first_beyond_line`).
+    side : Side
+        The side, its labels outside (its ``outward`` away from the map).
+    line_thickness : float
+    max_length : int, optional
+        Longest tick, pixels; default 2.5 % of the figure's smaller dimension (at least 8).
+
+    Returns
+    -------
+    positions : ndarray of float
+    lengths : ndarray of int
+    """
+    rows_, cols_ = lum.shape
+    max_length = max_length or max(8, int(0.025 * min(rows_, cols_)))
+    inner = Side(side.name, side.position, side.start, side.end, inward=not side.inward)
+    image = lum if side.horizontal else lum.T
+    first = first_beyond_line(dark, inner, line_thickness)
+    offsets = first + inner.outward * np.arange(max_length)
+    offsets = offsets[(offsets >= 0) & (offsets < image.shape[0])]
+    reach = max(3, int(np.ceil(line_thickness)) + 1)
+    lo = int(max(np.ceil(side.start) + reach + 2, reach))
+    hi = int(min(np.floor(side.end) - reach - 2, image.shape[1] - reach))
+    if offsets.size < 3 or hi - lo < 3:
+        return np.zeros(0), np.zeros(0, int)
+    strip = image[offsets].astype(np.float32)
+    centre = strip[:, lo:hi]
+    contrast = np.minimum(strip[:, lo - reach:hi - reach], strip[:, lo + reach:hi + reach]) - centre
+    strong = contrast >= INWARD_TICK_CONTRAST
+    length = np.cumprod(strong, axis=0).sum(axis=0)
+    is_tick = (length >= 2) & (length < offsets.size)
+    positions, lengths = [], []
+    padded = np.concatenate([[False], is_tick, [False]]).astype(np.int8)
+    starts = np.flatnonzero(np.diff(padded) == 1)
+    ends = np.flatnonzero(np.diff(padded) == -1)
+    for start, end in zip(starts, ends):
+        if end - start > max(3, 2 * reach - 1):
+            continue  # wider than a mark: the map's own dark stretch
+        longest = int(length[start:end].max())
+        a, b = max(start - 1, 0), min(end + 1, centre.shape[1])
+        weights = np.clip(contrast[:longest, a:b], 0, None).sum(axis=0)
+        if weights.sum() <= 0:
+            continue
+        positions.append(lo + float(np.average(np.arange(a, b) + 0.5, weights=weights)))
+        lengths.append(longest)
+    return np.array(positions), np.array(lengths, int)
+
+
+def marks_snapped_offset(positions, phase_tolerance=0.05, share=0.5) -> "float | None":
+    """The offset to add to marks (or lines) snapped to the pixel grid by Agg, or None when
+    they look drawn where they were meant (anti-aliased at any phase).
+
+    Agg draws a crisp mark of odd width at ``floor(x + 0.5) + 0.5``, a pixel's centre, 0 to
+    1 px after its true place ``x`` (half a pixel late on average: offset -0.5), and one of
+    even width at ``floor(x + 0.5)``, a pixel's edge, unbiased (offset 0). A crisp mark's
+    centroid is its pixel phase to the hundredth; JPEG or the map's colours beside it move
+    some off it. Marks count as snapped when at least ``share`` of them, and two or more,
+    lie within ``phase_tolerance`` of one of the two phases: anti-aliased marks drawn at any
+    phase pass by chance (two of three: 3 % of the time).
+
+    Parameters
+    ----------
+    positions : ndarray of float
+        Mark centres, pixel coordinates.
+    phase_tolerance : float
+        Pixels.
+    share : float
+
+    Returns
+    -------
+    float or None
+    """
+    positions = np.unique(np.asarray(positions, float))
+    if positions.size < 2:
+        return None
+    phases = positions % 1.0
+    for phase, offset in ((0.5, -0.5), (0.0, 0.0)):
+        near = np.abs((phases - phase + 0.5) % 1.0 - 0.5) <= phase_tolerance
+        if near.sum() >= 2 and near.mean() >= share:
+            return offset
+    return None
+
+
 def find_band_transitions(lum, page, side, max_thickness) -> np.ndarray:
     """Tick positions along a side of a GMT "fancy" frame: where its chequered band turns.
 

@@ -249,9 +249,10 @@ def test_inward_tick_marks_place_the_labels(tmp_path, kilauea, font, font_size, 
     """matplotlib's classic style draws its tick marks inward, over the map: none stand
     outward, so the labels were placed by their centres, and a y label's ink sits a share of
     its height above its tick (matplotlib centres the text box): 4 px at 14 pt, 200 dpi,
-    GCPs 3.8 px off with a warning (sweep seed 33 #2). The marks are found in the ink over
-    the map and place the ticks: each label within a pixel of its tick, GCPs within 1.5 px,
-    no warning about missing tick marks."""
+    GCPs 3.8 px off with a warning (sweep seed 33 #2). The marks are found by their contrast
+    with the map beside them (``ticks.find_inward_tick_marks``) and place the ticks: each
+    label within a pixel of its tick, GCPs within 1.5 px, no warning about missing tick
+    marks."""
     grid, extent = kilauea
     truth = render(tmp_path / ("classic.jpg" if jpeg_quality else "classic.png"), grid, extent,
                    style="classic", font=font, font_size=font_size, dpi=dpi, cmap="Spectral",

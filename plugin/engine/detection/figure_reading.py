@@ -981,9 +981,11 @@ class _Reader:
         """Labels outside a side given the tick marks drawn inward from it, over the map
         (:func:`.ticks.find_inward_tick_marks`), or else from the frame's opposite side (the
         classic style and GMT tick all four sides alike; the map's dark colours hide marks
-        along one side), when those place at least half of them. Marks snapped by Agg (every
-        attached mark at one pixel phase) place their labels alone, half a pixel back for odd
-        widths; others are weighed against the labels' centres."""
+        along one side), when those place at least half of them, all at one offset from their
+        labels' centres (within 1.5 px or a quarter of the text's height: renderers centre a
+        label on its tick; dark data by the frame taken for marks would not agree). Marks
+        snapped by Agg (every attached mark at one pixel phase) place their labels alone, half
+        a pixel back for odd widths; others are weighed against the labels' centres."""
         before = [(label.tick_position, label.tick_only) for label in labels]
         frame_sides = box_sides(self.layout.frame.box)
         opposite = {"top": "bottom", "bottom": "top", "left": "right", "right": "left"}
@@ -994,7 +996,9 @@ class _Reader:
             if marks.size >= 2:
                 attach_tick_marks(labels, marks, tolerance)
             placed = [label for label in labels if label.tick_position is not None]
-            if len(placed) >= max(2, 0.5 * len(labels)):
+            offsets = [label.tick_position - label.label_position for label in placed]
+            if len(placed) >= max(2, 0.5 * len(labels)) and \
+                    np.ptp(offsets) <= max(1.5, 0.25 * self.text_height):
                 offset = marks_snapped_offset(
                     np.unique([label.tick_position for label in placed]))
                 if offset is not None:
@@ -1040,8 +1044,6 @@ class _Reader:
             snapped, offset = True, self.layout.snap_offset
         tolerance = max(2.0, 0.6 * self.text_height)
         attach_tick_marks(labels, ticks + offset, tolerance, tick_only=snapped)
-        if not allow_log and not over_map and self.layout.frame is not None:
-            self._attach_inward_ticks(labels, side, tolerance)
         if not allow_log and not over_map and band.size < 3 and \
                 self.layout.frame is not None and \
                 sum(label.tick_position is not None for label in labels) < 0.5 * len(labels):
@@ -1107,60 +1109,6 @@ class _Reader:
                 reading.pair_fit = fit_ticks(reading.kept)
                 # fit_ticks marks its own labels: the two stay kept, the others as they were.
             reading.fit = None
-
-    def _attach_inward_ticks(self, labels, side, tolerance):
-        """Tick marks drawn inward over the map (matplotlib's classic style, many journals'
-        'in' ticks) for an axis' labels outside the frame that found none outward.
-
-        The marks are found in the ink drawn over the map (:meth:`_over_map_dark`). They are
-        taken when three or more labels, and three quarters of those read as numbers, each
-        meet one within ``tolerance``, all at one offset from their labels' centres (within
-        1.5 px or a quarter of the text's height: a label centred on its tick): else dark
-        data by the frame took their place, and nothing changes.
-        """
-        numbers = [label for label in labels if label.value is not None]
-        if not numbers or sum(label.tick_position is not None for label in numbers) >= \
-                0.5 * len(numbers):
-            return
-        ticks = self._inward_tick_marks(side)
-        if ticks.size < 3:
-            return
-        before = [(label.tick_position, label.tick_only) for label in labels]
-        # The marks alone place the ticks: a y label's ink sits off its tick by a share of
-        # its height (matplotlib centres its text box), which a mean with it would keep.
-        attach_tick_marks(numbers, ticks, tolerance, tick_only=True)
-        offsets = [label.tick_position - label.label_position for label in numbers
-                   if label.tick_position is not None]
-        if len(offsets) < max(3, 0.75 * len(numbers)) or \
-                np.ptp(offsets) > max(1.5, 0.25 * self.text_height):
-            for label, (tick, tick_only) in zip(labels, before):
-                label.tick_position, label.tick_only = tick, tick_only
-
-    def _inward_tick_marks(self, side):
-        """Positions (figure pixels) of tick marks standing inward from a frame's side over
-        the map: found in the ink drawn over the map (:func:`.text.ink_over_map`) of a strip
-        along the side as deep as a tick may be long, not of the whole map (a figure-sized
-        mask more at the detection's peak)."""
-        rows, cols = self.lum.shape
-        longest = max(8, int(0.025 * min(rows, cols)))
-        col0, row0, col1, row1 = self.layout.frame.inner_pixel_box()
-        depth = longest + 4
-        if side.name == "top":
-            row1 = min(row0 + depth, row1)
-        elif side.name == "bottom":
-            row0 = max(row1 - depth, row0)
-        elif side.name == "left":
-            col1 = min(col0 + depth, col1)
-        else:
-            col0 = max(col1 - depth, col0)
-        if col1 - col0 < 4 or row1 - row0 < 4:
-            return np.zeros(0)
-        ink, _ = ink_over_map(self.rgb[row0:row1, col0:col1], self.text_height)
-        across, along = (row0, col0) if side.horizontal else (col0, row0)
-        local = dataclasses.replace(side, position=side.position - across,
-                                    start=side.start - along, end=side.end - along, inward=True)
-        ticks, _ = find_tick_marks(ink, local, self._line_thickness(), max_length=longest)
-        return ticks + along
 
     def rotated_labels(self, side):
         """Labels written at an angle beside a side, each read turned along its own long axis.

@@ -65,6 +65,10 @@ EDGE_TIE_PX = 1.0 / 32.0
 #: Blocks handled at once: the temporaries are a few 64 × 64 matrices a block (32 kB each),
 #: about 10 MiB at a time.
 CHUNK_BLOCKS = 256
+#: Blocks whose marginal precision (:meth:`ChannelBlocks._marginal_precision`) is made at once:
+#: its 64 × 64 matrices and the Schur complements' temporaries are some 130 kB a block (a
+#: chunk's 256 at once held 30 MiB of a 4 MP JPEG's run at its peak).
+MARGINAL_BLOCKS = 64
 #: Variance (levels²) of an integer's rounding: the encoder stores each channel of a cell's
 #: colour rounded to a whole level, so the estimate of the stored level is that far from the
 #: scale's own colour.
@@ -168,7 +172,7 @@ class JpegCoding:
                     image.draft("YCbCr", size)
                     if image.mode != "YCbCr":
                         return None
-                    planes = np.asarray(image)
+                    planes = _strips_copied(image)
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
             return None
         return planes if planes.shape == (shape[0], shape[1], 3) else None
@@ -185,6 +189,26 @@ class JpegCoding:
         names = {(1, 1): "4:4:4", (1, 2): "4:2:2", (2, 2): "4:2:0", (2, 1): "4:4:0"}
         chroma = names.get(tuple(self.subsampling[1]), "x".join(map(str, self.subsampling[1])))
         return f"luma DC step {self.tables[0][0]:g}, chroma {chroma}"
+
+
+#: Pixels of Pillow's decoded image copied out at a time by :func:`_strips_copied`.
+STRIP_PIXELS = 1 << 20
+
+
+def _strips_copied(image) -> np.ndarray:
+    """A 3-channel Pillow image's pixels as a (rows, cols, 3) uint8 array, copied a strip of
+    rows at a time: ``np.asarray(image)`` went through one ``tobytes`` of the whole image,
+    whose pieces and their joined copy (6 bytes a pixel) stood beside Pillow's own image (4
+    bytes a pixel) at the peak of a JPEG's run; now only the result does. The same bytes."""
+    image.load()
+    cols, rows = image.size
+    out = np.empty((rows, cols, 3), np.uint8)
+    strip_rows = max(1, STRIP_PIXELS // max(cols, 1))
+    for start in range(0, rows, strip_rows):
+        stop = min(rows, start + strip_rows)
+        strip = image.crop((0, start, cols, stop))
+        out[start:stop] = np.frombuffer(strip.tobytes(), np.uint8).reshape(stop - start, cols, 3)
+    return out
 
 
 def jpeg_coding(image) -> "JpegCoding | None":
@@ -423,20 +447,28 @@ class ChannelBlocks:
         blocks_y = min(plane.shape[0] // BLOCK, data.shape[0] // span_y)
         blocks_x = min(plane.shape[1] // BLOCK, data.shape[1] // span_x)
         self.factors = (factor_y, factor_x)
-        pixels = BLOCK * BLOCK
         # A stored pixel is modelled when all the figure pixels it averages are data.
         stored = data[:blocks_y * span_y, :blocks_x * span_x].reshape(
             blocks_y, BLOCK, factor_y, blocks_x, BLOCK, factor_x).all(axis=(2, 5))
-        self.observed = stored.transpose(0, 2, 1, 3).reshape(blocks_y, blocks_x, pixels)
-        self.values = plane[:blocks_y * BLOCK, :blocks_x * BLOCK].reshape(
-            blocks_y, BLOCK, blocks_x, BLOCK).transpose(0, 2, 1, 3).reshape(
-            blocks_y, blocks_x, pixels).astype(np.float32)
+        self.observed = _in_block_order(stored, bool)
+        del stored
+        # The decoder's own 8-bit Y' stays 8-bit (a float32 copy of it was 4 bytes a figure
+        # pixel beside the rest of the job: 15 MiB of a 4 MP run's peak); each chunk's pixels
+        # are made float32 as they are used (:meth:`_pixels`), the same numbers.
+        self.values = _in_block_order(
+            plane[:blocks_y * BLOCK, :blocks_x * BLOCK].reshape(blocks_y, BLOCK, blocks_x, BLOCK),
+            np.uint8 if plane.dtype == np.uint8 else np.float32)
         self.first_row, self.offset_row = _first_and_offset(
             cell_row[:blocks_y * span_y].reshape(blocks_y, span_y))
         self.first_col, self.offset_col = _first_and_offset(
             cell_col[:blocks_x * span_x].reshape(blocks_x, span_x))
         self.local_x = int(self.offset_col.max()) + 1
         self.local = (int(self.offset_row.max()) + 1) * self.local_x
+
+    def _pixels(self, by, bx):
+        """The stored pixels of blocks (``by``, ``bx``), float32: shape (n, 64)."""
+        pixels = self.values[by, bx]
+        return pixels.astype(np.float32) if pixels.dtype == np.uint8 else pixels
 
     def _chunks(self, chunk=CHUNK_BLOCKS):
         """Blocks holding data, in chunks: (block rows, block columns, observed (n, 64),
@@ -477,10 +509,15 @@ class ChannelBlocks:
         products = np.matmul(self.precision, vectors)
         diagonal = np.broadcast_to(np.diag(self.precision), observed.shape).copy()
         partly = np.flatnonzero(~observed.all(axis=1))
-        if partly.size:
-            precision = self._marginal_precision(observed[partly])
-            products[partly] = np.matmul(precision, vectors[partly])
-            diagonal[partly] = np.einsum("npp->np", precision)
+        # MARGINAL_BLOCKS blocks at a time: each block's marginal precision is its own (the
+        # same numbers whatever blocks it is computed with), and its 64 × 64 matrices and
+        # their Schur complements' temporaries (some 130 kB a block) are a piece's only.
+        for start in range(0, partly.size, MARGINAL_BLOCKS):
+            piece = partly[start:start + MARGINAL_BLOCKS]
+            precision = self._marginal_precision(observed[piece])
+            products[piece] = np.matmul(precision, vectors[piece])
+            diagonal[piece] = np.einsum("npp->np", precision)
+            del precision
         return products, diagonal
 
     def _marginal_precision(self, observed):
@@ -520,7 +557,7 @@ class ChannelBlocks:
         right = np.zeros(n_cells)
         normal = sparse.csr_matrix((n_cells, n_cells))
         for by, bx, observed, fractions, cell, valid in self._chunks():
-            seen = np.where(observed, self.values[by, bx], 0.0)
+            seen = np.where(observed, self._pixels(by, bx), 0.0)
             # One product: the precision times each local cell's fractions and the pixels.
             stacked = np.concatenate([fractions, seen[:, :, None]], axis=2)
             products, _ = self._apply_precision(observed, stacked)
@@ -547,7 +584,7 @@ class ChannelBlocks:
         filled = np.where(np.isfinite(solution), solution, 0.0)
         for by, bx, observed, fractions, cell, valid in self._chunks():
             model = np.matmul(fractions, np.where(valid, filled[cell], 0.0)[:, :, None])
-            residual = np.where(observed[:, :, None], self.values[by, bx][:, :, None] - model,
+            residual = np.where(observed[:, :, None], self._pixels(by, bx)[:, :, None] - model,
                                 0.0)
             conditional, diagonal = self._apply_precision(observed, residual)
             conditional = conditional[:, :, 0]
@@ -557,6 +594,16 @@ class ChannelBlocks:
                 freed += int(outlier.sum())
                 self.observed[by, bx] = observed & ~outlier
         return freed
+
+
+def _in_block_order(pixels, dtype):
+    """(blocks_y, 8, blocks_x, 8) pixels as (blocks_y, blocks_x, 64) of ``dtype``, each block's
+    pixels row-major: written straight into the new array (converted element by element as
+    ``astype`` does), no copy of the plane in another order or type beside it."""
+    blocks_y, _, blocks_x, _ = pixels.shape
+    out = np.empty((blocks_y, blocks_x, BLOCK, BLOCK), dtype)
+    out[...] = pixels.transpose(0, 2, 1, 3)
+    return out.reshape(blocks_y, blocks_x, BLOCK * BLOCK)
 
 
 def _schur(precision, index, count):
@@ -632,7 +679,7 @@ def _neighbour_mean(prior, rows, columns):
 
 
 def cell_colours(rgb, data, lattice, coding, prior, prior_weight, outlier_limit=OUTLIER_SIGMAS,
-                 rounds=OUTLIER_ROUNDS, ycbcr=None) -> tuple:
+                 rounds=OUTLIER_ROUNDS, ycbcr=None, overwrite_data=False) -> tuple:
     """Y'CbCr of each cell by weighted least squares over the JPEG's blocks.
 
     Parameters
@@ -653,6 +700,9 @@ def cell_colours(rgb, data, lattice, coding, prior, prior_weight, outlier_limit=
         Rounds of freeing outliers and solving again.
     ycbcr : ndarray of uint8, shape (rows, cols, 3), optional
         The decoder's Y'CbCr (:meth:`JpegCoding.decoded_ycbcr`).
+    overwrite_data : bool
+        ``data`` may be narrowed in place to the lattice's pixels (no second mask of the
+        figure, 1 byte a pixel, beside it).
 
     Returns
     -------
@@ -667,7 +717,9 @@ def cell_colours(rgb, data, lattice, coding, prior, prior_weight, outlier_limit=
     freed = 0
     cell_row = _axis_cells(rows, lattice.origin_y, lattice.cell_height, lattice.rows)
     cell_col = _axis_cells(cols, lattice.origin_x, lattice.cell_width, lattice.columns)
-    inside = data & (cell_row[:, None] >= 0) & (cell_col[None, :] >= 0)
+    inside = data if overwrite_data else data.copy()
+    inside &= cell_row[:, None] >= 0
+    inside &= cell_col[None, :] >= 0
     n_cells = lattice.rows * lattice.columns
     colour = np.full((n_cells, 3), np.nan)
     information = np.zeros((n_cells, 3))
@@ -679,6 +731,9 @@ def cell_colours(rgb, data, lattice, coding, prior, prior_weight, outlier_limit=
             plane = stored_chroma(plane, factor_y, factor_x)
         blocks = ChannelBlocks(plane, inside, cell_row, cell_col, (lattice.rows, lattice.columns),
                                coding.tables[channel], factor_y, factor_x)
+        # The blocks hold the channel's pixels: its plane (a chroma plane's float64, 2 bytes a
+        # figure pixel) is not kept through the solving.
+        del plane
         for round_ in range(rounds + 1):
             normal, right = blocks.normal_equations()
             solution, diagonal = _solve(normal, right, prior[:, channel], prior_weight[:, channel],
@@ -691,9 +746,9 @@ def cell_colours(rgb, data, lattice, coding, prior, prior_weight, outlier_limit=
                 break
         colour[:, channel] = solution
         information[:, channel] = diagonal
-        # This channel's blocks (5 bytes a stored pixel) and plane let go before the next
+        # This channel's blocks (2 to 5 bytes a stored pixel) let go before the next
         # channel's are made.
-        del blocks, plane
+        del blocks
     return colour, information, freed
 
 
@@ -746,6 +801,37 @@ def cell_values(rgb, values, lattice, box, coding, decoder) -> tuple:
     return cell_value.reshape(lattice.rows, lattice.columns), freed
 
 
+class _DataChannel:
+    """One Y'CbCr channel of the figure as float32, NaN where not data, made a block at a time
+    where it is read (``channel[np.ix_(rows, columns)]``, as :func:`native_grid.read_cells`
+    reads its raster): the same numbers as the whole plane made at once, without its 4 bytes
+    a figure pixel.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8, shape (rows, cols, 3)
+        The figure as decoded: the channel is computed from it when ``ycbcr`` is None.
+    ycbcr : ndarray of uint8, shape (rows, cols, 3) or None
+        The decoder's Y'CbCr (:meth:`JpegCoding.decoded_ycbcr`).
+    channel : int
+        0 Y', 1 Cb, 2 Cr.
+    data : ndarray of bool, shape (rows, cols)
+        Pixels that are data.
+    """
+
+    def __init__(self, rgb, ycbcr, channel, data):
+        self.rgb, self.ycbcr, self.channel, self.data = rgb, ycbcr, channel, data
+        self.shape, self.size = data.shape, data.size
+
+    def __getitem__(self, index):
+        if self.ycbcr is None:
+            block = ycbcr_channel(self.rgb[index], self.channel)
+        else:
+            block = self.ycbcr[index + (self.channel,)].astype(np.float32)
+        block[~self.data[index]] = np.nan
+        return block
+
+
 def plot_area_cell_colours(rgb, values, lattice, box, coding) -> tuple:
     """Each cell's stored Y'CbCr estimated through the JPEG's blocks from the data pixels of
     the plot area (:func:`cell_colours`), started from the cell's own pixels; the Y'CbCr read
@@ -772,26 +858,28 @@ def plot_area_cell_colours(rgb, values, lattice, box, coding) -> tuple:
     """
     from .native_grid import read_cells
 
+    # The file decoded again first, before the data mask is made: its decoding holds Pillow's
+    # image and its copy (7 bytes a figure pixel) for a moment, the job's peak on a JPEG.
+    ycbcr = coding.decoded_ycbcr(values.shape)
     data = np.isfinite(values)
+    # Only the plot area's pixels (no second figure-sized mask for it).
     col0, row0, col1, row1 = (int(round(v)) for v in box)
-    in_box = np.zeros(data.shape, bool)
-    in_box[max(row0, 0):row1, max(col0, 0):col1] = True
-    data &= in_box
-    del in_box
+    for axis, (start, stop) in enumerate(((row0, row1), (col0, col1))):
+        inside = range(data.shape[axis])[max(start, 0):stop]
+        outside = ([slice(None)] if not inside else
+                   [slice(None, inside.start), slice(inside.stop, None)])
+        for part in outside:
+            data[(slice(None),) * axis + (part,)] = False
     n_cells = lattice.rows * lattice.columns
-    ycbcr = coding.decoded_ycbcr(data.shape)
     # Each cell's colour from its own interior (interquartile mean of each channel): only a
     # regulariser, for cells the blocks say nothing of (its pixels are in the blocks already).
     prior = np.full((n_cells, 3), np.nan)
     for channel in range(3):
-        plane = (ycbcr_channel(rgb, channel) if ycbcr is None
-                 else ycbcr[..., channel].astype(np.float32))
-        plane[~data] = np.nan
+        plane = _DataChannel(rgb, ycbcr, channel, data)
         prior[:, channel] = read_cells(plane, lattice, box, median_only=True,
                                        interquartile_mean=True).value.ravel()
-        del plane
     prior_weight = np.full((n_cells, 3), PRIOR_WEIGHT)
     with _one_blas_thread():
         colour, information, freed = cell_colours(rgb, data, lattice, coding, prior,
-                                                  prior_weight, ycbcr=ycbcr)
+                                                  prior_weight, ycbcr=ycbcr, overwrite_data=True)
     return colour, information, freed, np.isfinite(prior).all(axis=1)

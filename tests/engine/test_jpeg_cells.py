@@ -352,3 +352,83 @@ def test_cells_read_from_the_decoders_own_ycbcr(tmp_path):
     assert coding.decoded_ycbcr(decoded.shape[:2]) is None
     path.unlink()
     assert coding.decoded_ycbcr(decoded.shape[:2]) is None
+
+
+def test_cells_read_in_less_memory_give_the_same_numbers(tmp_path):
+    """The memory-saving routes give bit for bit what the figure-sized arrays gave: each
+    channel's prior read through ``_DataChannel`` blocks (from the decoder's Y'CbCr and from
+    the RGB) equals read_cells over the whole NaN-masked plane; blocks built from the 8-bit
+    plane give the normal equations and outliers of its float32 copy; the marginal precision
+    made MARGINAL_BLOCKS blocks at a time equals all blocks' at once; and narrowing ``data``
+    in place (``overwrite_data``) changes no colour, while the default leaves ``data`` as it
+    was."""
+    rgb, data, lattice, _ = lattice_figure(line=True, seed=7)
+    path = tmp_path / "cells.jpg"
+    Image.fromarray(rgb).save(path, quality=80)
+    figure = read_figure(str(path))
+    coding, decoded = figure.jpeg_coding, figure.rgb
+    ycbcr = coding.decoded_ycbcr(decoded.shape[:2])
+    box = (0, 0, rgb.shape[1], rgb.shape[0])
+    for planes in (ycbcr, None):
+        whole = jpeg_cells.rgb_to_ycbcr(decoded) if planes is None else planes.astype(np.float32)
+        for channel in range(3):
+            expected = read_cells(np.where(data, whole[..., channel], np.nan).astype(np.float32),
+                                  lattice, box, median_only=True, interquartile_mean=True).value
+            got = read_cells(jpeg_cells._DataChannel(decoded, planes, channel, data), lattice,
+                             box, median_only=True, interquartile_mean=True).value
+            assert np.array_equal(got, expected, equal_nan=True)
+
+    cell_row = jpeg_cells._axis_cells(data.shape[0], lattice.origin_y, lattice.cell_height,
+                                      lattice.rows)
+    cell_col = jpeg_cells._axis_cells(data.shape[1], lattice.origin_x, lattice.cell_width,
+                                      lattice.columns)
+    shape = (lattice.rows, lattice.columns)
+    eight_bit = jpeg_cells.ChannelBlocks(ycbcr[..., 0], data, cell_row, cell_col, shape,
+                                         coding.tables[0], 1, 1)
+    as_float = jpeg_cells.ChannelBlocks(ycbcr[..., 0].astype(np.float32), data, cell_row,
+                                        cell_col, shape, coding.tables[0], 1, 1)
+    assert eight_bit.values.dtype == np.uint8 and as_float.values.dtype == np.float32
+    normal_8, right_8 = eight_bit.normal_equations()
+    normal_f, right_f = as_float.normal_equations()
+    assert np.array_equal(right_8, right_f)
+    assert (normal_8 != normal_f).nnz == 0
+    solution = np.linalg.lstsq(normal_f.toarray() + np.eye(normal_f.shape[0]), right_f,
+                               rcond=None)[0]
+    assert eight_bit.free_outliers(solution, 1.0) == as_float.free_outliers(solution, 1.0) > 0
+    assert np.array_equal(eight_bit.observed, as_float.observed)
+
+    observed = eight_bit.observed.reshape(-1, 64)
+    partly = observed[~observed.all(axis=1)]
+    assert len(partly) > jpeg_cells.MARGINAL_BLOCKS  # the pieces are the point
+    vectors = np.random.default_rng(2).random((len(partly), 64, 3))
+    products, diagonal = eight_bit._apply_precision(partly, vectors)
+    at_once = eight_bit._marginal_precision(partly)
+    assert np.array_equal(products, np.matmul(at_once, vectors))
+    assert np.array_equal(diagonal, np.einsum("npp->np", at_once))
+
+    n_cells = lattice.rows * lattice.columns
+    prior = np.full((n_cells, 3), 128.0)
+    weight = np.full((n_cells, 3), jpeg_cells.PRIOR_WEIGHT)
+    kept = data.copy()
+    default = jpeg_cells.cell_colours(decoded, kept, lattice, coding, prior, weight, ycbcr=ycbcr)
+    assert np.array_equal(kept, data)
+    narrowed = jpeg_cells.cell_colours(decoded, kept, lattice, coding, prior, weight,
+                                       ycbcr=ycbcr, overwrite_data=True)
+    for a, b in zip(default, narrowed):
+        assert np.array_equal(a, b, equal_nan=True)
+
+
+def test_decoders_ycbcr_copied_in_strips_is_the_whole_image(tmp_path, monkeypatch):
+    """The decoder's Y'CbCr copied out of Pillow a strip at a time (strips of 7 rows here, the
+    last one shorter) is byte for byte the whole image's array."""
+    rgb = smooth_image(rows=61, cols=83)
+    path = tmp_path / "smooth.jpg"
+    Image.fromarray(rgb).save(path, quality=70)
+    monkeypatch.setattr(jpeg_cells, "STRIP_PIXELS", 7 * 83)
+    coding = read_figure(str(path)).jpeg_coding
+    got = coding.decoded_ycbcr((61, 83))
+    with Image.open(path) as image:
+        image.draft("YCbCr", image.size)
+        assert image.mode == "YCbCr"
+        whole = np.asarray(image)
+    assert got.dtype == np.uint8 and np.array_equal(got, whole)

@@ -27,6 +27,7 @@ from .text import (
     merge_into_labels,
 )
 from .ticks import (
+    MAX_EXTRA_LINE_PX,
     TickFit,
     TickLabel,
     attach_tick_marks,
@@ -126,6 +127,10 @@ class FigureReading:
     #: The colorbar is straight on the map and its labels were read (they are in
     #: ``over_map_boxes`` with the bar).
     bar_labels_over_map: bool = False
+
+
+#: Fewest grey tick marks of one length along a side (:meth:`_Reader._grey_tick_marks`).
+GREY_MARKS_MIN = 3
 
 
 class _Reader:
@@ -287,11 +292,52 @@ class _Reader:
             ticks = find_tick_marks(self.layout.dark, side, self._line_thickness(),
                                     lum=self.lum, page=self.page)
             if ticks[0].size == 0 and not side.inward:
+                ticks = self._grey_tick_marks(side)
+            if ticks[0].size == 0 and not side.inward:
                 # None touch the side: those standing apart from it, if any.
                 ticks = next((found for (box, name), found in self.detached_ticks.items()
                               if name == side.name and _box_has_side(box, side)), ticks)
             self.cache[key] = ticks
         return self.cache[key]
+
+    def _grey_tick_marks(self, side):
+        """Tick marks outward from a side that are lighter than a line: grey (style sheets
+        draw them so: ggplot's #555555) and thin, anti-aliased paler still (ggplot's 0.8 pt at
+        72 dpi: luma 119, the lines' mask takes 115 and below). Found in the text's ink (as
+        dark against the page as a glyph's stroke, :func:`.text.ink_mask`) of a strip along
+        the side, and taken when :data:`GREY_MARKS_MIN` or more stand there, of one length
+        within a pixel (a row of marks, not the odd glyph or ringing of a JPEG's edge).
+
+        Returns
+        -------
+        positions, lengths : ndarray
+            As :func:`.ticks.find_tick_marks` returns them; empty when none are taken.
+        """
+        none = (np.zeros(0), np.zeros(0, int))
+        rows, cols = self.lum.shape
+        longest = max(8, int(0.025 * min(rows, cols)))
+        reach = int(np.ceil(0.5 * self._line_thickness())) + MAX_EXTRA_LINE_PX + longest + 2
+        if side.horizontal:
+            across0 = int(max(np.floor(side.position) - reach, 0))
+            across1 = int(min(np.ceil(side.position) + reach + 1, rows))
+            strip = self.lum[across0:across1]
+        else:
+            across0 = int(max(np.floor(side.position) - reach, 0))
+            across1 = int(min(np.ceil(side.position) + reach + 1, cols))
+            strip = self.lum[:, across0:across1]
+        if across1 - across0 < 3:
+            return none
+        local = dataclasses.replace(side, position=side.position - across0)
+        positions, lengths = find_tick_marks(ink_mask(strip, self.page), local,
+                                             self._line_thickness(), max_length=longest,
+                                             lum=strip, page=self.page)
+        if positions.size < GREY_MARKS_MIN:
+            return none
+        common = np.bincount(lengths).argmax()
+        alike = np.abs(lengths - common) <= 1
+        if alike.sum() < GREY_MARKS_MIN:
+            return none
+        return positions[alike], lengths[alike]
 
     def _split_crowded(self, side, reach):
         """Labels of a horizontal side that touch their neighbours, cut apart at their ticks.

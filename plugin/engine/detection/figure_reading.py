@@ -131,6 +131,11 @@ class FigureReading:
 
 #: Fewest grey tick marks of one length along a side (:meth:`_Reader._grey_tick_marks`).
 GREY_MARKS_MIN = 3
+#: Fewest tick marks along a side that measure a panel's light edge line
+#: (:meth:`_Reader.light_edge_line`), and the narrowest line taken (less is the coverage of the
+#: panel's edge pixel, not a line).
+LIGHT_LINE_MIN_MARKS = 3
+LIGHT_LINE_MIN_PX = 0.75
 
 
 class _Reader:
@@ -299,6 +304,64 @@ class _Reader:
                               if name == side.name and _box_has_side(box, side)), ticks)
             self.cache[key] = ticks
         return self.cache[key]
+
+    def light_edge_line(self) -> float:
+        """The width (pixels) of a light line drawn over a panel's edge, or 0.
+
+        A style sheet's white spines (ggplot's, seaborn's) on a white page hide the map's
+        edge: the panel found (:func:`.frame.find_panel`) is the map's colours, which begin
+        half the line's width inside the axes' edge, the line's centre. Its tick marks begin
+        at the line's outer edge, so the page-coloured gap between the map's colours and the
+        marks' inner ends is the line, whole. It is measured at each mark, from the panel's
+        edge to the mark's first pixel placed by its coverage, on every side with
+        :data:`LIGHT_LINE_MIN_MARKS` marks or more agreeing within a pixel; the sides' median
+        is taken for the four (a style draws its spines at one width). 0 for a frame that is
+        no panel, or was moved already, or when no side has such marks (touching marks: no
+        light line; no marks: nothing tells its width).
+        """
+        frame = self.layout.frame
+        if frame is None or frame.kind != "panel" or frame.light_line_px:
+            return 0.0
+        widths = []
+        for side in box_sides(frame.box).values():
+            positions, _ = self.side_ticks(side)
+            gaps = [gap for gap in (self._light_gap(side, position) for position in positions)
+                    if gap is not None]
+            if len(gaps) >= LIGHT_LINE_MIN_MARKS and np.ptp(gaps) <= 1.0:
+                widths.append(float(np.median(gaps)))
+        if not widths:
+            return 0.0
+        width = float(np.median(widths))
+        return width if LIGHT_LINE_MIN_PX <= width <= 2 * self.layout.max_thickness + 1 else 0.0
+
+    def _light_gap(self, side, position):
+        """Page-coloured pixels (a fraction of a pixel by the mark's coverage) between a
+        panel's side and the tick mark at ``position`` along it, or None when no mark begins
+        within twice the thickest line's width of the side."""
+        image = self.lum if side.horizontal else self.lum.T
+        along = int(np.floor(position))
+        if not 0 <= along < image.shape[1]:
+            return None
+        profile = image[:, along]
+        reach = 2 * int(self.layout.max_thickness) + 2
+        light = self.page - max(40.0, self.page / 3.0)
+        # The first pixel at least half outside the panel's colours.
+        start = int(np.floor(side.position - 0.5)) if side.outward < 0 else \
+            int(np.ceil(side.position - 0.5))
+        steps = [start + side.outward * k for k in range(reach + 2)]
+        if not all(0 <= step < profile.size for step in steps):
+            return None
+        values = profile[steps]
+        dark = np.flatnonzero(values < light)
+        if dark.size == 0 or dark[0] == 0 or dark[0] >= reach or \
+                values[min(dark[0] + 1, len(steps) - 1)] >= light:
+            return None  # touching, none, or a speck rather than a mark
+        first = steps[dark[0]]
+        core = float(min(values[dark[0]], values[min(dark[0] + 1, len(steps) - 1)]))
+        coverage = float(np.clip((self.page - values[dark[0]]) / max(self.page - core, 1.0),
+                                 0.0, 1.0))
+        inner_end = first + coverage if side.outward < 0 else first + 1.0 - coverage
+        return float(abs(inner_end - side.position))
 
     def _grey_tick_marks(self, side):
         """Tick marks outward from a side that are lighter than a line: grey (style sheets
@@ -2098,6 +2161,17 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                         f"'{text}' written at the axis' end).")
             setattr(reading, f"{axis}_axis", best)
         _confirm_by_aspect(reading, layout.frame.box)
+        width = reader.light_edge_line()
+        if width:
+            left, top, right, bottom = layout.frame.box
+            half = 0.5 * width
+            layout.frame = dataclasses.replace(
+                layout.frame, box=(left - half, top - half, right + half, bottom + half),
+                light_line_px=width)
+            reading.messages.append(
+                f"The map's panel has a light edge line {width:.1f} px wide (a white spine "
+                "over the map's edge, between its colours and the tick marks): the frame is "
+                "placed at the line's centre.")
         for axis in ("x", "y"):
             best = getattr(reading, f"{axis}_axis")
             if best is not None and best.fit is None and best.placement == "outside" and \

@@ -26,10 +26,14 @@ class FrameDetection:
     kind : str
         "plain" (one line), "fancy" (GMT's chequered band; the inner line is used) or
         "panel" (no dark line: the edges of the map's filled rectangle, :func:`find_panel`).
+    light_line_px : float
+        A panel's light edge line (a white spine over the map's edge) the box was moved out
+        to the centre of, its width in pixels (0: none found).
     """
 
     box: tuple
     kind: str = "plain"
+    light_line_px: float = 0.0
 
     def pixel_box(self) -> tuple:
         """(col0, row0, col1, row1): the pixels inside the frame, its lines included."""

@@ -644,6 +644,12 @@ class _Reader:
         text = restore_minus_sign(
             restore_decimal_point(self._read_with_superscript(label), label.members),
             label.members)
+        if re.search(r"\d[.,]\d", text):
+            pitches = [pitch for pitch in (digit_pitch([label], label.height, least_pairs=1),
+                                           self.digit_pitch(label.height)) if pitch is not None]
+            # A point or comma Tesseract made up or took for the other ('12250' read
+            # '122.50' on every label of an axis: a line a hundredth of the true one).
+            text = separators_as_inked(text, label.members, pitches[0] if pitches else None)
         parsed = parse_label(text)
         if parsed is not None and characters_missing(text, label.members):
             # Tesseract dropped a character ('150' read as '15', '-20' as '20', '15°S' as
@@ -1846,6 +1852,116 @@ def restore_minus_sign(text, members) -> str:
     if len(characters) != len(glyphs) - 1:
         return text
     return "-" + text
+
+
+#: A separator's glyph is confirmed by the distance between the digits beside it: at least
+#: this many digit pitches centre to centre (a point's or a comma's advance is half a digit's
+#: in the fonts renderers use, so they stand 1.5 pitches apart around one, 1.0 without).
+SEPARATOR_MIN_PITCHES = 1.25
+#: A separator glyph whose bottom lies this share of the text's height (a pixel at least)
+#: below the digits' baseline, and taller than wide, is a comma; else a point.
+COMMA_DESCENT_SHARE = 0.08
+#: A glyph wider than its digits' pitches but this share of one may hold a point or a comma
+#: touching a digit (a digit's ink is 0.75-0.95 of its pitch).
+MERGED_EXTRA_PITCHES = 0.05
+_SEPARATED_NUMBER = re.compile(r"([-+]?)(\d[\d.,]*\d)(°?[NSEW]?(?: ?(?:%s))?)" % "|".join(UNIT_WORDS))
+
+
+def separators_as_inked(text, members, pitch) -> str:
+    """A reading's decimal points and commas checked against the label's own ink: each kept
+    where a separator's glyph stands, swapped where it is the other one, dropped where none is.
+
+    Tesseract adds a point that is not there ('12250' read '122.50': every label of an axis
+    so, and the values lie on a line a hundredth of the true one, which no fit can tell) and
+    takes a comma for a point ('12,300' read '12.300', that is 12.3). The glyphs say what is
+    there. Each digit or letter is one glyph of the text's full height; when the reading has
+    exactly one character per such glyph, the separator after the k-th digit lies between the
+    k-th and the next full-height glyph. It is confirmed by a small glyph between them in the
+    lower half of the text (a point sits on the digits' baseline; a comma hangs below it, and
+    is taller than wide), or by the two digits standing :data:`SEPARATOR_MIN_PITCHES` digit
+    pitches apart (a point too faint to be ink, or touching its digit at 72 dpi, still takes
+    its room). Neither: no separator there, and it is dropped. A point where a comma's glyph
+    hangs becomes a comma, and a comma where a point's glyph sits a point. Readings of other
+    shapes (exponents, minutes), or whose glyphs do not map one to one on their characters
+    (two digits touching make one glyph), are returned as they are.
+
+    Parameters
+    ----------
+    text : str
+        The reading.
+    members : list of tuple or None
+        The label's glyph boxes (col0, row0, col1, row1), pixels.
+    pitch : float or None
+        The digits' pitch (centre to centre), pixels; None when unknown (then only a glyph
+        between the digits confirms a separator, and none found leaves the reading as it is).
+
+    Returns
+    -------
+    str
+    """
+    characters = normalise(text).replace(" ", "")
+    match = _SEPARATED_NUMBER.fullmatch(characters)
+    if not members or match is None or not any(mark in match.group(2) for mark in ".,"):
+        return text
+    tallest = max(members, key=lambda box: box[3] - box[1])
+    height = tallest[3] - tallest[1]
+    if height <= 0:
+        return text
+    full, small = [], []
+    for box in sorted(members):
+        overlap = min(box[3], tallest[3]) - max(box[1], tallest[1])
+        if box[3] - box[1] >= FULL_HEIGHT_SHARE * height and \
+                overlap >= FULL_HEIGHT_SHARE * height:
+            full.append(box)
+        else:
+            small.append(box)
+    # Characters per full-height glyph: digits touching at a low resolution make one glyph of
+    # several, as wide as their pitches and a digit's ink (about 0.8 of a pitch).
+    counts = [1 if pitch is None else max(1, int(round((box[2] - box[0]) / pitch + 0.2)))
+              for box in full]
+    if sum(counts) != sum(1 for character in characters if character.isalnum()):
+        return text
+    # Each character's glyph and, in it, its centre (pixels along the line).
+    owners, centres = [], []
+    for index, (box, count) in enumerate(zip(full, counts)):
+        for place in range(count):
+            owners.append(index)
+            centres.append(0.5 * (box[0] + box[2]) +
+                           (place - 0.5 * (count - 1)) * (pitch or 0.0))
+    digits_bottom = float(np.median([box[3] for box in full]))
+    middle = 0.5 * (tallest[1] + tallest[3])
+    number = match.group(2)
+    mended, digits_before = [], 0
+    for character in number:
+        if character.isdigit():
+            digits_before += 1
+            mended.append(character)
+            continue
+        if owners[digits_before - 1] == owners[digits_before]:
+            return text  # within one glyph of touching digits: not told apart
+        left, right = full[owners[digits_before - 1]], full[owners[digits_before]]
+        between = [box for box in small
+                   if left[2] - 1 <= 0.5 * (box[0] + box[2]) <= right[0] + 1 and box[1] >= middle]
+        descent = max(1.0, COMMA_DESCENT_SHARE * height)
+        if between:
+            col0, row0, col1, row1 = max(between, key=lambda box: box[3])
+            comma = row1 - digits_bottom >= descent and row1 - row0 > col1 - col0
+            mended.append("," if comma else ".")
+        elif left[3] - digits_bottom >= descent:
+            mended.append(",")  # a comma touching the digit before it (no digit descends)
+        elif pitch is None or any(
+                box[2] - box[0] > (counts[index] + MERGED_EXTRA_PITCHES) * pitch
+                for index, box in ((owners[digits_before - 1], left),
+                                   (owners[digits_before], right))):
+            # No pitch to go by, or a glyph wider than its digits: a point may touch one.
+            mended.append(character)
+        elif centres[digits_before] - centres[digits_before - 1] >= \
+                SEPARATOR_MIN_PITCHES * pitch:
+            mended.append(character)  # room for one: kept as read
+        # else: neither a glyph nor room for one: not there.
+    if "".join(mended) == number:
+        return text
+    return f"{match.group(1)}{''.join(mended)}{match.group(3)}"
 
 
 def _raised_split(members):

@@ -855,6 +855,9 @@ def value_step_problem(fit, degrees=False) -> str:
     """
     if fit is None or fit.logarithmic or fit.projection is not None:
         return ""
+    problem = separators_problem(fit.kept)
+    if problem:
+        return problem
     values = np.unique([float(label.value) for label in fit.kept])
     if values.size < 3:
         return ""
@@ -892,6 +895,47 @@ def _decimals(text) -> "int | None":
         if separator in number:
             return len(number.rsplit(separator, 1)[1])
     return 0
+
+
+def separators_problem(labels) -> str:
+    """What is odd about the separators of an axis' kept labels, or "": renderers write one
+    axis' (one bar's) numbers in one format, so one label's point where another has a comma
+    ('10,500' and '12.300', the comma of '12,300' read as a point: 12.3), or thousands grouped
+    on one label and not on another as large ('12,000' and '12500'), means a separator was
+    misread. Two labels are enough (a QGIS legend has no more).
+
+    Parameters
+    ----------
+    labels : list of TickLabel
+        The labels a fit kept.
+    """
+    from .labels import normalise
+
+    marks, grouped, ungrouped = {}, [], []
+    for label in labels:
+        if label.value is None or _decimals(label.text) is None:
+            continue
+        match = re.search(r"\d[\d.,]*\d|\d", normalise(label.text).replace(" ", ""))
+        if match is None:
+            continue
+        number = match.group(0)
+        used = "".join(sorted(set(re.findall(r"[.,]", number))))
+        if used:
+            marks.setdefault(used, []).append(label.text)
+        if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", number) and len(number) > 5:
+            grouped.append(label.text)  # two groups at least: '1,000,000', '12,300'
+        elif re.fullmatch(r"\d{1,3}(?:,\d{3})+", number):
+            grouped.append(label.text)  # '1,000': a comma before three digits groups them
+        elif re.fullmatch(r"\d{4,}", number):
+            ungrouped.append(label.text)
+    texts = ", ".join(repr(label.text) for label in labels if label.value is not None)
+    if len(marks) > 1 and not any("," in used and "." in used for used in marks):
+        return (f"the labels kept ({texts}) are not written with one separator (a point on "
+                f"some, a comma on others)")
+    if grouped and ungrouped:
+        return (f"the labels kept ({texts}) are not written with one format (thousands "
+                f"grouped on some and not on others as large)")
+    return ""
 
 
 def decimals_problem(labels) -> str:

@@ -1,0 +1,151 @@
+"""Punctuation read by OCR checked against the label's own ink.
+
+Tesseract adds decimal points that are not there ('12250' read '122.50': on every label of an
+axis the values still lie on a line, a hundredth of the true one, which no tick fit can tell)
+and takes a thousands comma for a point ('12,300' read '12.300', that is 12.3, on a QGIS
+legend with nothing but its two end labels to go by). The labels' glyphs say what is there: a
+point is a small blob on the digits' baseline, a comma hangs below it, and either takes half
+a digit's room between the digits beside it. These tests draw real labels with real renderers
+(matplotlib's text, a matplotlib colorbar, a QGIS print layout's legend in tests/qgis), give
+Tesseract's reading a fault where it has none, and check that the fault is undone; and that
+what the figure really says is never changed.
+"""
+import re
+
+import matplotlib
+import numpy as np
+import pytest
+from figures_for_detection import lonlat_topobathy, render_matplotlib
+
+from colormap_decoder.plugin.engine.detection import figure_reading
+from colormap_decoder.plugin.engine.detection.figure_reading import (
+    digit_pitch,
+    read_figure_face,
+    separators_as_inked,
+)
+from colormap_decoder.plugin.engine.detection.labels import normalise
+from colormap_decoder.plugin.engine.detection.layout import detect_layout
+from colormap_decoder.plugin.engine.detection.text import find_glyphs, ink_mask, merge_into_labels
+from colormap_decoder.plugin.engine.figure import read_figure
+from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+TEXTS = ("12,300", "12.300", "0.5", "-124.5", "44.5°N", "1,000,000", "10500", "3.25")
+
+
+def drawn_labels(tmp_path, font, dpi, size=10):
+    """Each text of :data:`TEXTS` drawn by matplotlib in ``font`` at ``dpi``, found as the
+    detection finds labels: (text, label) pairs, and the digits' pitch of the figure."""
+    figure = plt.figure(figsize=(2.2, 0.35 * len(TEXTS)), dpi=dpi)
+    for index, text in enumerate(TEXTS):
+        figure.text(0.05, 1 - (index + 0.7) / len(TEXTS), text.replace("-", "\u2212"),
+                    fontsize=size, family=font)
+    path = tmp_path / f"texts_{dpi}.png"
+    figure.savefig(path, dpi=dpi)
+    plt.close(figure)
+    lum = read_figure(str(path)).rgb.astype(float) @ np.array([0.299, 0.587, 0.114])
+    labels = sorted(merge_into_labels(find_glyphs(ink_mask(lum, 255.0))), key=lambda label: label.row0)
+    assert len(labels) == len(TEXTS), [label.box() for label in labels]
+    pitch = digit_pitch(labels, float(np.median([label.height for label in labels])),
+                        least_pairs=4)
+    return list(zip(TEXTS, labels)), pitch
+
+
+@pytest.mark.parametrize("font, dpi", [
+    (font, dpi) for font in ("DejaVu Sans", "Nimbus Sans", "Nimbus Roman")
+    for dpi in (72, 100, 150, 300)
+    # Times at 10 pt and 72 dpi: its hairlines break a '2' into pieces (no label to read).
+    if (font, dpi) != ("Nimbus Roman", 72)])
+def test_separators_read_right_are_kept_and_faults_undone(tmp_path, font, dpi):
+    """On real glyphs: the true reading is never changed; a point where none is drawn is
+    dropped, and a comma read as a point (a point as a comma) is put right, wherever the
+    glyphs are told apart (touching digits at 72 dpi may leave a reading as it is)."""
+    pairs, pitch = drawn_labels(tmp_path, font, dpi)
+    assert pitch is not None
+    changed = 0
+    for text, label in pairs:
+        true = normalise(text)
+        assert separators_as_inked(true, label.members, pitch) == true, (text, label.members)
+        digits = re.sub(r"[.,]", "", true)
+        faults = {}
+        if "," in true:
+            faults[true.replace(",", ".")] = true
+        if "." in true:
+            faults[true.replace(".", ",")] = true
+        if re.fullmatch(r"-?\d{4,}", true):
+            faults[digits[:-2] + "." + digits[-2:]] = true  # '10500' read '105.00'
+        for fault, right in faults.items():
+            mended = separators_as_inked(fault, label.members, pitch)
+            # Put right, or left as read where the glyphs cannot tell (never another fault).
+            assert mended in (right, fault), (text, fault, mended, label.members)
+            changed += mended == right
+    print(font, dpi, "faults undone", changed)
+    # Most faults are undone (at 72 dpi touching digits hide some).
+    assert changed >= (5 if dpi == 72 else 7), changed
+
+
+def test_point_inserted_on_every_colorbar_label_undone(tmp_path, monkeypatch):
+    """A matplotlib colorbar 10500-12500 whose every label Tesseract reads with a point
+    inserted ('12250' as '122.50'): the values lie on a line a hundredth of the true one,
+    and were taken (105-125, no warning). Each label's glyphs show no point: the range is read
+    right at 72, 100 and 200 dpi."""
+    grid, extent = lonlat_topobathy()
+    scaled = 10500 + (grid - np.nanmin(grid)) / (np.nanmax(grid) - np.nanmin(grid)) * 2000.0
+    read_label = figure_reading.read_label
+
+    def inserting_a_point(image):
+        text, confidence = read_label(image)
+        if re.fullmatch(r"1\d{4}", normalise(text)):
+            return text[:3] + "." + text[3:], confidence
+        return text, confidence
+
+    monkeypatch.setattr(figure_reading, "read_label", inserting_a_point)
+    for dpi in (72, 100, 200):
+        truth = render_matplotlib(scaled, extent, tmp_path / f"fig{dpi}.png", cmap="viridis",
+                                  vmin=10500.0, vmax=12500.0, dpi=dpi)
+        rgb = read_figure(str(truth.path)).rgb
+        bar = read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar
+        assert (bar.vmin, bar.vmax) == pytest.approx((10500.0, 12500.0), abs=10.0), \
+            (dpi, [label.text for label in bar.axis.labels])
+        outcome = decode_map(DecodeSettings(figure_path=str(truth.path), scale_automatic=True))
+        assert (outcome.mapping.vmin, outcome.mapping.vmax) == \
+            pytest.approx((10500.0, 12500.0), abs=10.0)
+        # The fault is real: without the check the range is read a hundredth of the truth.
+        with monkeypatch.context() as unchecked:
+            unchecked.setattr(figure_reading, "separators_as_inked",
+                              lambda text, members, pitch: text)
+            bar = read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar
+            assert bar.vmax == pytest.approx(125.0, abs=0.5), (dpi, bar.vmin, bar.vmax)
+
+
+@pytest.mark.parametrize("texts, odd", [
+    (("10,500", "12,300"), False),            # a QGIS legend's two end labels
+    (("10,500", "12.300"), True),             # the second one's comma read as a point
+    (("12,000", "12,500", "13,000"), False),
+    (("12,000", "12500", "13,000"), True),    # a comma lost on one label
+    (("10500", "11000", "11500"), False),
+    (("0.5", "1.0", "1.5"), False),
+    (("0", "0.5", "1", "1.5"), False),        # GMT's %g
+    (("-1,500", "0", "1,500"), False),
+])
+def test_labels_of_one_bar_share_one_format(texts, odd):
+    """The kept labels of an axis or a bar are written with one separator and one grouping:
+    two labels are enough to tell (value_step_problem says so for any number of labels)."""
+    from colormap_decoder.plugin.engine.detection.labels import parse_label
+    from colormap_decoder.plugin.engine.detection.ticks import (
+        TickFit,
+        TickLabel,
+        separators_problem,
+        value_step_problem,
+    )
+
+    labels = [TickLabel((0, 0, 1, 1), text, parse_label(text).value, 100.0 * index)
+              for index, text in enumerate(texts)]
+    for label in labels:
+        label.kept = True
+    assert bool(separators_problem(labels)) == odd, separators_problem(labels)
+    fit = TickFit(1.0, 0.0, False, labels, np.zeros(len(labels)))
+    if odd:
+        assert separators_problem(labels) == value_step_problem(fit)

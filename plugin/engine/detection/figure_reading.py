@@ -47,6 +47,8 @@ from .ticks import (
 UNIT_WORDS = ("m", "km", "mm", "cm")
 #: What a label touching the figure's edge is marked with instead of a value.
 CUT_BY_EDGE = "(cut by the figure's edge)"
+#: Said of labels whose first glyph stands against a line (:meth:`_Reader._start_on_line`).
+SIGN_HIDDEN_NOTE = "a minus sign there may be hidden in the line"
 #: A fit must explain at least this many labels, and this share of those read as numbers.
 MIN_KEPT_LABELS = 3
 MIN_KEPT_SHARE = 0.6
@@ -1021,6 +1023,14 @@ class _Reader:
                          else side.position - text_label.col1) <= reach
                         else (text, parsed)
                         for text_label, (text, parsed) in zip(beside, readings)]
+        # A label whose first glyph stands just clear of a line's ink (a colorbar's outline, a
+        # spine, a tick mark running into the label): its minus sign, if it had one, is one
+        # component of ink with the line and was lost with it ('-5000 ... -1000' read '5000 ...
+        # 1000' on a bar whose labels touch its outline: the range turned over in silence).
+        readings = [(f"{text} (its start touches a line: {SIGN_HIDDEN_NOTE})", None)
+                    if parsed is not None and parsed.value >= 0 and
+                    self._start_on_line(text_label) else (text, parsed)
+                    for text_label, (text, parsed) in zip(beside, readings)]
         for text_label, (text, parsed) in zip(beside, readings):
             if parsed is not None and (
                     text_label.cut_from in unreadable or
@@ -1079,6 +1089,49 @@ class _Reader:
                 reading.problem += (f"; read as labels written at an angle: "
                                     f"{turned.problem.split(' on the ')[0]}")
         return reading
+
+    def _start_on_line(self, label) -> bool:
+        """Whether a label's first glyph stands just clear of a line's ink: a minus sign before
+        it may be hidden in the line.
+
+        A minus sign is a short bar at the text's mid-height, a small gap before the first
+        digit. Where a vertical line (a colorbar's outline, a spine, another panel's edge) or
+        a tick mark running from one touches it, the sign is one component of ink with the
+        line and is left out with it, and the label reads without it. What is left to see: in
+        the label's middle rows, ink within :data:`SIGN_GAP_SHARE` of its height (two pixels
+        at least) before its first glyph, not touching it (a digit freed from the tick mark it
+        stood on touches it), and belonging to something taller than the text (a line, or a
+        stroke joined to one; a glyph would have been merged into the label).
+        """
+        if label.inside or label.patch is not None or label.crossed_line is not None:
+            return False
+        height = label.height
+        rows, cols = self.lum.shape
+        reach = max(2, int(round(SIGN_GAP_SHARE * height)))
+        inset = int(0.25 * height)
+        r0, r1 = label.row0 + inset, label.row1 - inset
+        if r1 <= r0:
+            r0, r1 = label.row0, label.row1
+        c0 = max(label.col0 - reach - 1, 0)
+        margin = max(40.0, self.page / 3.0)
+        near = self.lum[r0:r1, c0:label.col0] < self.page - margin
+        inked = np.flatnonzero(near.any(axis=0))
+        if inked.size == 0 or c0 + int(inked.max()) >= label.col0 - 1:
+            return False  # nothing there, or touching the label (a tick mark it stood on)
+        # The ink's component, in a window around the label: taller than the text?
+        w0, w1 = max(label.row0 - 2 * height, 0), min(label.row1 + 2 * height, rows)
+        v0 = max(label.col0 - 3 * height, 0)
+        window = self.lum[w0:w1, v0:label.col0] < self.page - margin
+        from scipy import ndimage
+
+        parts, _ = ndimage.label(window, structure=np.ones((3, 3), bool))
+        column = c0 + int(inked.max()) - v0
+        seeds = parts[r0 - w0:r1 - w0, column]
+        for seed in np.unique(seeds[seeds > 0]):
+            extent = np.flatnonzero((parts == seed).any(axis=1))
+            if extent.max() - extent.min() + 1 > LINE_TALLER_THAN_TEXT * height:
+                return True
+        return False
 
     def _fancy_band(self, side):
         """The turns of a GMT fancy frame's band beside ``side`` when it is one of the fancy
@@ -1217,6 +1270,10 @@ class _Reader:
             if cut:
                 reading.problem += (f" ({cut} more cut by the figure's edge: the figure was "
                                     "cropped through them)")
+            on_line = sum(SIGN_HIDDEN_NOTE in label.text for label in labels)
+            if on_line:
+                reading.problem += (f" ({on_line} more start against a line: "
+                                    f"{SIGN_HIDDEN_NOTE})")
             # The pair placed by tick marks or, without them (QGIS's interior ticks, no ticks
             # at all), by the labels' centres, as a longer axis is (warned about then).
             if not allow_log and kept == 2 and numbers <= 3 and \
@@ -1533,6 +1590,12 @@ def _restore_dropped_points(labels, fit) -> bool:
 #: Pixels beyond the frame's line thickness within which a label inside the frame touches
 #: the line (anti-aliasing).
 TOUCHING_LINE_PX = 1.5
+#: Widest gap between a minus sign and the digit after it, as a share of the text's height
+#: (DejaVu Sans' U+2212 0.25, Helvetica's hyphen 0.12); tick labels stand farther from their
+#: tick marks (matplotlib's pad 3.5 pt is 0.48 of a 10 pt label's digits).
+SIGN_GAP_SHARE = 0.3
+#: Ink taller than this many text heights is a line's, not a glyph's.
+LINE_TALLER_THAN_TEXT = 1.5
 #: Rows of a label (shares of its height from its top) where a minus sign stands: its bar
 #: is at 0.4-0.55 of the digits' height above the baseline in DejaVu Sans and Helvetica. A
 #: line across any of them may hide one.

@@ -1,0 +1,94 @@
+"""A minus sign hidden by a vertical line at the start of a label outside the frame.
+
+matplotlib draws a colorbar's labels (and a right-hand y axis' labels) starting at their tick
+marks, ``pad`` points beyond them; with the ticks turned inward and a pad of 0 or less the
+label's minus sign lies on the bar's outline (the spine), one component of ink with the line,
+and is left out with it. Every label of an all-negative bar then reads without its sign
+('-5000 ... -1000' as '5000 ... 1000'), which still lies on a line: the bar was read 1000 to
+5000 (turned over, and of the wrong sign) with nothing said, and the y axis turned over. A
+label whose first glyph stands just clear of a line's ink is now no value.
+"""
+import matplotlib
+import numpy as np
+import pytest
+from figures_for_detection import lonlat_topobathy
+from test_detection_never_silent import decode_or_refusal
+
+from colormap_decoder.plugin.engine.detection import figure_reading
+from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
+from colormap_decoder.plugin.engine.detection.layout import detect_layout
+from colormap_decoder.plugin.engine.errors import EngineError
+from colormap_decoder.plugin.engine.figure import read_figure
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+LOW, HIGH = -5000.0, -1000.0
+
+
+def render(path, dpi, pad, where, low=LOW, high=HIGH):
+    """An all-negative field with its colorbar's (``where`` "bar") or the right-hand y axis'
+    (``where`` "y") tick marks inward and their labels ``pad`` points from them."""
+    grid, _ = lonlat_topobathy()
+    scaled = low + (grid - np.nanmin(grid)) / (np.nanmax(grid) - np.nanmin(grid)) * (high - low)
+    figure, axes = plt.subplots(figsize=(7, 4.5), dpi=dpi)
+    image = axes.imshow(scaled, extent=(-80, -20, -50, -5), cmap="viridis", aspect="auto",
+                        vmin=low, vmax=high)
+    bar = figure.colorbar(image)
+    if where == "bar":
+        bar.ax.tick_params(direction="in", pad=pad)
+    else:
+        axes.yaxis.tick_right()
+        axes.tick_params(axis="y", direction="in", pad=pad)
+    figure.savefig(path, dpi=dpi)
+    plt.close(figure)
+    return path
+
+
+@pytest.mark.parametrize("dpi, pad", [(72, -1), (100, 0), (100, -1), (150, -3), (200, -1)])
+def test_bar_labels_touching_the_outline_never_read_without_their_sign(tmp_path, monkeypatch,
+                                                                       dpi, pad):
+    path = render(tmp_path / "bar.png", dpi, pad, "bar")
+    rgb = read_figure(str(path)).rgb
+    # The fault is real: with the labels taken as read, the bar comes out positive.
+    with monkeypatch.context() as unchecked:
+        unchecked.setattr(figure_reading._Reader, "_start_on_line", lambda self, label: False)
+        bar = read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar
+        assert bar.vmin is not None and bar.vmin > 0, (bar.vmin, bar.vmax)
+    bar = read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar
+    assert bar.vmin is None or (bar.vmin, bar.vmax) == pytest.approx((LOW, HIGH), abs=20.0)
+    outcome = decode_or_refusal(path, "EPSG:4326")
+    if isinstance(outcome, EngineError):
+        assert outcome.parameter == "VMIN", outcome
+        assert "a minus sign there may be hidden" in str(outcome)
+    else:
+        assert (outcome.mapping.vmin, outcome.mapping.vmax) == \
+            pytest.approx((LOW, HIGH), abs=20.0)
+
+
+@pytest.mark.parametrize("dpi, pad", [(72, -3), (100, -1), (150, -1), (200, -3)])
+def test_right_axis_labels_touching_the_spine_never_read_without_their_sign(tmp_path,
+                                                                            monkeypatch, dpi,
+                                                                            pad):
+    path = render(tmp_path / "axis.png", dpi, pad, "y")
+    rgb = read_figure(str(path)).rgb
+    with monkeypatch.context() as unchecked:
+        unchecked.setattr(figure_reading._Reader, "_start_on_line", lambda self, label: False)
+        y_axis = read_figure_face(rgb, detect_layout(rgb)).y_axis
+        assert y_axis.fit is not None and all(label.value > 0 for label in y_axis.kept)
+    y_axis = read_figure_face(rgb, detect_layout(rgb)).y_axis
+    assert y_axis.fit is None or all(label.value < 0 for label in y_axis.kept), \
+        [label.text for label in y_axis.kept]
+
+
+@pytest.mark.parametrize("dpi, pad", [(100, 0), (150, -1)])
+def test_positive_bar_labels_touching_the_outline_refused_not_misread(tmp_path, dpi, pad):
+    """The same bar all positive: its labels may have had a sign under the line just as well,
+    so they are no value either (refused naming VMIN, never a guess)."""
+    path = render(tmp_path / "bar.png", dpi, pad, "bar", low=1000.0, high=5000.0)
+    outcome = decode_or_refusal(path, "EPSG:4326")
+    if isinstance(outcome, EngineError):
+        assert outcome.parameter == "VMIN", outcome
+    else:
+        assert (outcome.mapping.vmin, outcome.mapping.vmax) == pytest.approx((1000, 5000),
+                                                                             abs=20.0)

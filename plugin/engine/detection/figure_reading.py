@@ -1090,6 +1090,84 @@ class _Reader:
                                     f"{turned.problem.split(' on the ')[0]}")
         return reading
 
+    def labels_beyond_bar_ends(self, axis, bar) -> str:
+        """Labels of a colorbar's row beyond the bar's detected ends that its fit confirms:
+        the bar was found cut short. Each joins ``axis`` as kept, and the end is moved out
+        over the bar's colours that run on to it (:func:`_strip_runs_on`); a line for the log
+        saying so, or "".
+
+        A bar found short of an end (its pale end taken for the page, a tick mark drawn over
+        its colours taken for its edge: matplotlib's bmh style at 400 dpi found viridis_r's
+        yellow third missing) has its labels there left out, as they lie beyond it, and the
+        rest fit: the range read was that of the part found, 24.9 % short, with nothing said.
+        A label in the row of the kept ones (overlapping it across), beyond an end by at most
+        half the bar's length, read as a number that the fit puts where the label is (within
+        a tenth of the labels' spacing, two pixels at least), says the bar goes on to there.
+        """
+        if axis.fit is None or axis.fit.logarithmic or len(axis.kept) < 3:
+            return ""
+        vertical = bar.vertical
+        left, top, right, bottom = bar.box
+        start, end = (top, bottom) if vertical else (left, right)
+        length = end - start
+        kept = axis.kept
+        along = np.sort([label.position for label in kept])
+        spacing = float(np.median(np.diff(along)))
+        tolerance = max(2.0, 0.1 * spacing)
+        # The row of the kept labels, across the bar.
+        lo = float(np.median([label.box[0 if vertical else 1] for label in kept]))
+        hi = float(np.median([label.box[2 if vertical else 3] for label in kept]))
+        height = float(np.median([label.box[3] - label.box[1] for label in kept]))
+        known = {tuple(label.box) for label in axis.labels}
+        found = []
+        for text_label in self.labels:
+            box = text_label.box()
+            if box in known or box in self.claimed or text_label.inside or \
+                    not 0.6 * height <= text_label.height <= 1.6 * height:
+                continue
+            a0, a1 = (text_label.col0, text_label.col1) if vertical else \
+                (text_label.row0, text_label.row1)
+            if min(a1, hi) - max(a0, lo) < 0.5 * min(a1 - a0, hi - lo):
+                continue
+            cx, cy = text_label.centre
+            position = cy if vertical else cx
+            outward = start - position if position < start else position - end
+            if outward <= 0 or outward > 0.5 * length:
+                continue
+            text, parsed = self.read(text_label)
+            if parsed is None:
+                continue
+            placed = float(axis.fit.position_of(parsed.value))
+            if not np.isfinite(placed) or abs(placed - position) > tolerance:
+                continue
+            found.append(TickLabel(box, text, parsed.value, position, parsed=parsed,
+                                   across_text=not vertical))
+        if not found:
+            return ""
+        ends = [start, end]
+        for label in found:
+            label.kept = True
+            axis.labels.append(label)
+            index = 0 if label.position < start else 1
+            reach = _strip_runs_on(self.rgb, bar, ends[index], label.position,
+                                   self.layout.page_rgb)
+            if reach is not None and (reach - ends[index]) * (1 if index else -1) > 0:
+                ends[index] = reach
+        moved = [name for name, old, new in zip(
+            ("top", "bottom") if vertical else ("left", "right"), (start, end), ends)
+            if abs(new - old) > 0.5]
+        bar.box = (left, ends[0], right, ends[1]) if vertical else (ends[0], top, ends[1],
+                                                                      bottom)
+        said = ", ".join(f"'{label.text}'" for label in found)
+        if moved:
+            return (f"The colorbar was found short of its {' and '.join(moved)} end: its "
+                    f"labels {said} lie beyond it on the line through the others, and its "
+                    f"colours run on to them; the end is moved there (check COLORBAR in the "
+                    f"report).")
+        return (f"The colorbar's labels {said} lie beyond the bar found, on the line through "
+                f"the others: the bar may have been found cut short. Check the colorbar drawn "
+                f"in the report and give COLORBAR (and VMIN, VMAX) by hand if it is wrong.")
+
     def _start_on_line(self, label) -> bool:
         """Whether a label's first glyph stands just clear of a line's ink: a minus sign before
         it may be hidden in the line.
@@ -2291,6 +2369,9 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                                                                          best.labels))
                 if confirmed:
                     reading.messages.append(f"The colorbar has {confirmed}.")
+            beyond = reader.labels_beyond_bar_ends(best, bar)
+            if beyond:
+                reading.messages.append(beyond)
             reading.messages += _ends_beyond_ticks(best, bar)
             if best.fit is not None and _faded_ends_to_ticks(rgb, bar, best, layout.page_rgb):
                 reading.messages.append(
@@ -2899,6 +2980,69 @@ def _faded_ends_to_ticks(rgb, bar, axis, page_rgb) -> bool:
     bar.box = (left, ends[0], right, ends[1]) if bar.vertical else (ends[0], top, ends[1],
                                                                       bottom)
     return True
+
+
+#: Largest colour step (|ΔR| + |ΔG| + |ΔB|, 0-765) between neighbouring slices of a bar's
+#: colours followed beyond a detected end, over a few slices' median (JPEG noise).
+STRIP_STEP = 40.0
+#: Widest outline (pixels) taken as one beyond a strip's colours.
+OUTLINE_MAX_PX = 8
+
+
+def _strip_runs_on(rgb, bar, edge, target, page_rgb):
+    """How far a colour strip's colours run on smoothly from a detected end ``edge`` towards
+    ``target`` (pixels along the bar) and beyond it, up to where they stop (the page, an
+    outline, a jump); None when they do not reach ``target``.
+
+    The bar's middle half across, slice by slice outward: each slice one colour, within
+    :data:`STRIP_STEP` of the median of the previous three, and not the page's (within
+    :data:`FADED_END_CONTRAST`). The end is the last such slice's outer edge.
+    """
+    left, top, right, bottom = bar.box
+    vertical = bar.vertical
+    across = (left, right) if vertical else (top, bottom)
+    quarter = max(int((across[1] - across[0]) // 4), 1)
+    middle = slice(int(np.ceil(across[0])) + quarter, int(np.floor(across[1])) - quarter)
+    if middle.stop <= middle.start:
+        return None
+    page = np.asarray(page_rgb, np.float64)
+    limit = rgb.shape[0] if vertical else rgb.shape[1]
+    outward = 1 if target > edge else -1
+    # Start inside the detected end (its own slice may be the edge's blend).
+    current = int(np.floor(edge)) - outward * 3
+    recent = []
+    last_good = None
+    while 0 <= current < limit:
+        pixels = (rgb[current, middle] if vertical else rgb[middle, current]).astype(np.float64)
+        colour = np.median(pixels, axis=0)
+        spread = np.abs(pixels - colour).sum(axis=1)
+        if np.median(spread) > STRIP_STEP or np.abs(colour - page).sum() <= FADED_END_CONTRAST:
+            break
+        if len(recent) >= 3 and np.abs(colour - np.median(recent[-3:], axis=0)).sum() > STRIP_STEP:
+            break
+        recent.append(colour)
+        last_good = current
+        if (current - target) * outward > 0.5 * abs(target - edge) + 10:
+            return None  # far beyond the label: no end of a bar's colours found
+        current += outward
+    # The colours reach the label's place, or an outline there (a label at the bar's end
+    # stands on its outline's centre, half a line beyond the colours).
+    if last_good is None or (last_good - target) * outward < -0.5 * OUTLINE_MAX_PX:
+        return None
+    # An outline beyond the colours (a few slices of another colour, then the page): the bar's
+    # end is its line's centre, as where an outline was found.
+    line = 0
+    while line <= OUTLINE_MAX_PX and 0 <= current + outward * line < limit:
+        row = current + outward * line
+        pixels = rgb[row, middle] if vertical else rgb[middle, row]
+        if np.abs(np.median(pixels.astype(np.float64), axis=0) - page).sum() <= \
+                FADED_END_CONTRAST:
+            break
+        line += 1
+    edge_out = float(last_good + 1) if outward > 0 else float(last_good)
+    if 0 < line <= OUTLINE_MAX_PX:
+        return edge_out + outward * 0.5 * line
+    return edge_out
 
 
 def _colorbar_values(axis, bar, snap_offset=0.0):

@@ -116,6 +116,7 @@ def answer_from_figure(settings, figure, layout, needs) -> "Answers":
     layout.over_map_text = list(reading.over_map_boxes)
     layout.bar_labels_read = reading.bar_labels_over_map
     answers.messages += reading.messages
+    answers.warnings += reading.warnings
     if needs.value_range or needs.scale:
         _answer_value_range(answers, layout, needs)
     if needs.gcps:

@@ -47,6 +47,8 @@ from .ticks import (
 UNIT_WORDS = ("m", "km", "mm", "cm")
 #: What a label touching the figure's edge is marked with instead of a value.
 CUT_BY_EDGE = "(cut by the figure's edge)"
+#: Said of a colorbar whose end its ticks or labels doubt and that was left where it was found.
+CUT_SHORT = "the bar may have been found cut short"
 #: Said of labels whose first glyph stands against a line (:meth:`_Reader._start_on_line`).
 SIGN_HIDDEN_NOTE = "a minus sign there may be hidden in the line"
 #: A fit must explain at least this many labels, and this share of those read as numbers.
@@ -129,6 +131,8 @@ class FigureReading:
     #: The colorbar is straight on the map and its labels were read (they are in
     #: ``over_map_boxes`` with the bar).
     bar_labels_over_map: bool = False
+    #: What may make the reading wrong though it was accepted (a colorbar end in doubt).
+    warnings: list = field(default_factory=list)
 
 
 #: Fewest grey tick marks of one length along a side (:meth:`_Reader._grey_tick_marks`).
@@ -1165,7 +1169,7 @@ class _Reader:
                     f"colours run on to them; the end is moved there (check COLORBAR in the "
                     f"report).")
         return (f"The colorbar's labels {said} lie beyond the bar found, on the line through "
-                f"the others: the bar may have been found cut short. Check the colorbar drawn "
+                f"the others: {CUT_SHORT}. Check the colorbar drawn "
                 f"in the report and give COLORBAR (and VMIN, VMAX) by hand if it is wrong.")
 
     def _start_on_line(self, label) -> bool:
@@ -2370,9 +2374,9 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                 if confirmed:
                     reading.messages.append(f"The colorbar has {confirmed}.")
             beyond = reader.labels_beyond_bar_ends(best, bar)
-            if beyond:
-                reading.messages.append(beyond)
-            reading.messages += _ends_beyond_ticks(best, bar)
+            for line in ([beyond] if beyond else []) + _ends_beyond_ticks(best, bar):
+                # An end doubted and left where it was found may be wrong: a warning.
+                (reading.warnings if CUT_SHORT in line else reading.messages).append(line)
             if best.fit is not None and _faded_ends_to_ticks(rgb, bar, best, layout.page_rgb):
                 reading.messages.append(
                     "The colorbar fades into the page's colour at an end, which shows no edge: "
@@ -2862,7 +2866,7 @@ def _ends_beyond_ticks(axis, bar) -> list:
             continue
         if beyond > 0.1 * (high - low):
             lines.append(f"A colorbar tick lies {beyond:.1f} px beyond the bar's detected "
-                         f"{names[index]} end: the bar may have been found cut short. Check "
+                         f"{names[index]} end: {CUT_SHORT}. Check "
                          f"the colorbar drawn in the report and give COLORBAR (and VMIN, VMAX) "
                          f"by hand if it is wrong.")
             continue

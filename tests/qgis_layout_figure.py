@@ -38,7 +38,7 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
                         map_crs=None, precision=0, annotation_format=None, inside=False,
                         grid_lines=False, frame_style="exterior", suffix="",
                         reversed_legend=False, legend_position=None, ramp_length=None,
-                        page_height=150.0, legend_font_size=None):
+                        page_height=150.0, legend_font_size=None, vertical_y_labels=False):
     """Export a QGIS print layout of a grid with its colour-ramp legend inside the map.
 
     Parameters
@@ -85,6 +85,8 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
         The page's height, mm (its width is 200 mm).
     legend_font_size : float, optional
         The legend's value labels' size, points (default QGIS's).
+    vertical_y_labels : bool
+        The y annotations written upwards (QGIS's vertical annotation direction).
 
     Returns
     -------
@@ -176,7 +178,9 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
     for border in (QgsLayoutItemMapGrid.Left, QgsLayoutItemMapGrid.Bottom):
         grid.setAnnotationPosition(QgsLayoutItemMapGrid.InsideMapFrame if inside
                                    else QgsLayoutItemMapGrid.OutsideMapFrame, border)
-        grid.setAnnotationDirection(QgsLayoutItemMapGrid.Horizontal, border)
+        grid.setAnnotationDirection(QgsLayoutItemMapGrid.Vertical
+                                    if vertical_y_labels and border == QgsLayoutItemMapGrid.Left
+                                    else QgsLayoutItemMapGrid.Horizontal, border)
     for border in (QgsLayoutItemMapGrid.Right, QgsLayoutItemMapGrid.Top):
         grid.setAnnotationDisplay(QgsLayoutItemMapGrid.HideAll, border)
     legend = QgsLayoutItemLegend(layout)

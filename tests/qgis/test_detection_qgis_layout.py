@@ -11,7 +11,8 @@ the map item's rectangle and extent, the legend item's rectangle, and the ramp's
 Beyond that figure, the variety a user produces (found failing by bench/sweep_qgis_layouts.py):
 degrees-minutes-seconds annotations on a zebra frame; annotations inside the frame centred on
 the grid lines drawn through them; two annotations a side with no tick marks outside (the axes
-confirm each other's scale); a legend below the map or inside it, from maximum to minimum,
+confirm each other's scale), and two a side with the y ones written upwards (read turned); a
+legend below the map or inside it, from maximum to minimum,
 its values with a unit; a slowly changing ramp (YlGnBu) 190 px long, whose runs of one colour
 are no classes.
 
@@ -82,6 +83,10 @@ LAYOUTS = {
     "metres, reversed vertical legend with a unit, 250 dpi": dict(
         map_crs=CRS, extent=EXTENT, interval=5000.0, suffix=" m", reversed_legend=True,
         dpi=250, legend_font_size=12),
+    # The y annotations written upwards, two a side (read turned; both pairs confirm each
+    # other's scale).
+    "metres, vertical y annotations, two a side": dict(
+        map_crs=CRS, extent=EXTENT, interval=10000.0, vertical_y_labels=True),
     # A slowly changing ramp 190 px long: runs of one colour, yet continuous.
     "metres, short YlGnBu ramp, 120 dpi": dict(
         map_crs=CRS, extent=EXTENT, interval=5000.0, ramp_name="YlGnBu", invert_ramp=False,

@@ -1092,6 +1092,16 @@ class _Reader:
                     return turned
                 reading.problem += (f"; read as labels written at an angle: "
                                     f"{turned.problem.split(' on the ')[0]}")
+                if turned.pair_fit is not None and (reading.pair_fit is None or all(
+                        any(_holds(_widened(other.box, 2), label.box) for other in turned.kept)
+                        for label in reading.kept)):
+                    # Two labels written at an angle (QGIS's vertical annotations of a short
+                    # side): a pair, for the other axis' scale to confirm
+                    # (_confirm_by_aspect) as a pair read level would be; a pair read level
+                    # from glyphs of those labels ('0' and '4' of '36.70°N') is none.
+                    turned.rotated = True
+                    turned.problem = reading.problem
+                    return turned
         return reading
 
     def labels_beyond_bar_ends(self, axis, bar) -> str:
@@ -1399,8 +1409,14 @@ class _Reader:
         if r1 - r0 < 4 or c1 - c0 < 4:
             return [], []
         ink = self.glyph_ink[r0:r1, c0:c1]
-        grown = ndimage.binary_dilation(ink, iterations=max(1, int(round(0.2 * height))))
+        # Grown as squares, not diamonds: a decimal point stands at the baseline, off the
+        # digits' middle, and a diamond's reach along a diagonal is half its reach straight
+        # (a vertical '49.5°N' in a serif font came apart at its point: '49' and '5°N').
+        growth = max(1, int(round(0.2 * height)))
+        grown = ndimage.binary_dilation(ink, structure=np.ones((3, 3), bool),
+                                        iterations=growth)
         groups, count = ndimage.label(grown)
+        groups = _join_text_line_pieces(groups, count, height, growth)
         labels, anchors = [], []
         for index, found in enumerate(ndimage.find_objects(groups)):
             if found is None:
@@ -2217,6 +2233,77 @@ def _place_by_the_others(labels):
             label.tick_only = tick_only
 
 
+#: Largest gap (text heights) between the boxes of two pieces of one line of text that are
+#: joined: a decimal point's box is 0.23 text heights from a '7' (DejaVu Serif); labels one
+#: after another along a side are farther apart (matplotlib's crowded 90° y labels: 0.6).
+TEXT_LINE_GAP = 0.35
+#: Widest a line of text written upright or sideways may be across its run (text heights: a
+#: glyph's height with its accents and descenders).
+TEXT_LINE_WIDTH = 1.6
+
+
+def _join_text_line_pieces(groups, count, height, growth) -> np.ndarray:
+    """Glyph groups that are pieces of one line of text written up, down or level, joined.
+
+    A label's glyphs are grouped by closeness; a decimal point stands at the baseline, off the
+    digits' middle, and a glyph whose ink is thin at that side ('7', '1' in a serif font) can
+    leave more than the grouping's reach to it: a vertical '36.70°N' came apart into '36.' and
+    '70°N'. Two groups are one line when both are no wider across than a line of text
+    (:data:`TEXT_LINE_WIDTH`), their extents across overlap on most of the narrower one, and
+    the gap between their ink's boxes along the line is under :data:`TEXT_LINE_GAP` text
+    heights. Labels at 45° are wider than a line of text across either direction and are left
+    as grouped.
+
+    Parameters
+    ----------
+    groups : ndarray of int
+        ``scipy.ndimage.label``'s labels (0 background) of the grown ink.
+    count : int
+    height : float
+        Text height, pixels.
+    growth : int
+        Pixels the ink was grown by on every side before it was labelled.
+
+    Returns
+    -------
+    ndarray of int
+        The labels, joined pieces under one number (some numbers then unused).
+    """
+    from scipy import ndimage
+
+    if count < 2:
+        return groups
+    boxes = [(found[0].start, found[0].stop, found[1].start, found[1].stop)
+             if found is not None else None for found in ndimage.find_objects(groups)]
+    parent = list(range(count + 1))
+
+    def root(index):
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    widest = TEXT_LINE_WIDTH * height + 2 * growth
+    gap = TEXT_LINE_GAP * height - 2 * growth
+    for first in range(count):
+        for second in range(first + 1, count):
+            a, b = boxes[first], boxes[second]
+            if a is None or b is None:
+                continue
+            # Along rows (text written up or down) and along columns (level text).
+            for along, across in (((0, 1), (2, 3)), ((2, 3), (0, 1))):
+                width_a, width_b = a[across[1]] - a[across[0]], b[across[1]] - b[across[0]]
+                joined_width = max(a[across[1]], b[across[1]]) - min(a[across[0]], b[across[0]])
+                overlap = min(a[across[1]], b[across[1]]) - max(a[across[0]], b[across[0]])
+                separation = max(a[along[0]], b[along[0]]) - min(a[along[1]], b[along[1]])
+                if max(width_a, width_b, joined_width) <= widest and \
+                        overlap >= 0.6 * min(width_a, width_b) and separation <= gap:
+                    parent[root(second + 1)] = root(first + 1)
+                    break
+    mapping = np.array([root(index) for index in range(count + 1)])
+    return mapping[groups]
+
+
 def _rejoined_across_lines(ink, glyph_ink, reach=3):
     """Glyph ink with the pixels of a removed horizontal line put back where a glyph's ink
     lies above and below them within ``reach`` pixels: the strokes the line crossed. QGIS
@@ -2289,6 +2376,11 @@ def _overlap(box, other) -> bool:
 def _holds(box, other):
     """Whether pixel box ``box`` contains pixel box ``other``."""
     return box[0] <= other[0] and box[1] <= other[1] and box[2] >= other[2] and box[3] >= other[3]
+
+
+def _widened(box, margin):
+    """A pixel box grown by ``margin`` pixels on every side."""
+    return (box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin)
 
 
 def _union(boxes):

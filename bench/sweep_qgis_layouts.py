@@ -312,8 +312,9 @@ def render_qgis_layout(rng, grids, folder, index):
         legend.setSymbolHeight(float(rng.uniform(4, 6)))
         legend.setSymbolWidth(float(rng.uniform(6, 10)))
     else:
-        length = float(rng.uniform(25, min(60, 0.6 * (size.width() if horizontal
-                                                       else size.height()))))
+        # At least 25 mm (a wide map 40 mm high, seed 34 #1, made the range empty).
+        length = float(rng.uniform(25, max(25.0, min(60, 0.6 * (size.width() if horizontal
+                                                                   else size.height())))))
         thickness = float(rng.uniform(4, 9))
         legend.setSymbolHeight(thickness if horizontal else length)
         legend.setSymbolWidth(length if horizontal else thickness)

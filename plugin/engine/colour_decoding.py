@@ -45,9 +45,10 @@ from .memory_budget import release_freed_memory
 # Chunk of figure rows processed at once: bounds temporary memory for very large figures
 # (some 12 bytes a pixel of each of the two threads' chunks). A smaller figure's chunks are a
 # 32nd of the window decoded, at least MIN_CHUNK_PIXELS: 24 MiB of chunks would be 6 bytes a
-# pixel of a 4 MP figure. Every pixel is decoded alike whatever the chunks.
+# pixel of a 4 MP figure (and 2^17 pixels' chunks 3 bytes a pixel of a 1 MP one). Every pixel
+# is decoded alike whatever the chunks.
 DEFAULT_CHUNK_PIXELS = 1_000_000
-MIN_CHUNK_PIXELS = 1 << 17
+MIN_CHUNK_PIXELS = 1 << 15
 #: The decoder's tables indexed by 24-bit colour (values, distances, classes) may take this
 #: many bytes per decoded pixel; beyond (a small figure, or one of very many colours: a JPEG's
 #: noise touches every page of them) pixels find their colour's entries by a sorted search.

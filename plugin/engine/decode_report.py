@@ -33,7 +33,7 @@ PICTURE_SIDE = 760
 NO_DATA_RGB = (0.93, 0.93, 0.93)
 #: Pixels a block of the figure-sized passes (pixel accounting, histogram) looks at at a time
 #: (their masks, finite values and histogram's indices: some 20 bytes a pixel of the block).
-ACCOUNTING_BLOCK_PIXELS = 1 << 18
+ACCOUNTING_BLOCK_PIXELS = 1 << 16
 
 
 def write_decode_report(html_path, result) -> tuple:
@@ -318,17 +318,38 @@ def _png_bytes(image):
     return buffer.getvalue()
 
 
+#: Pixels of a picture pasted into the report's image at a time (:func:`_paste_rgb`).
+PASTE_BLOCK_PIXELS = 1 << 16
+
+
+def _nearest_indices(source, target):
+    """The source pixel each of ``target`` pixels takes when ``source`` pixels are scaled to
+    ``target`` by Pillow's nearest-neighbour resize: Pillow steps a position from half a step
+    by repeated addition of the step (source / target, a double) and truncates it; the same
+    sums here, in the same order."""
+    steps = np.full(target, source / target)
+    steps[0] *= 0.5
+    return np.minimum(np.cumsum(steps).astype(np.intp), source - 1)
+
+
 def _paste_rgb(image, rgb, box):
     """Paste an 8-bit RGB array into ``image`` scaled (nearest pixel) to fill ``box``
-    (left, top, right, bottom)."""
+    (left, top, right, bottom).
+
+    The pixels Pillow's nearest-neighbour resize would take, picked and pasted a block of
+    rows at a time: neither the array as a whole Pillow image nor the scaled picture (4 bytes
+    a picture pixel each, 3 MiB of a report's peak) is made. The same picture, pixel for pixel.
+    """
     from PIL import Image
 
     left, top, right, bottom = (int(round(v)) for v in box)
-    picture = Image.fromarray(np.ascontiguousarray(rgb), "RGB")
-    size = (max(1, right - left), max(1, bottom - top))
-    if picture.size != size:
-        picture = picture.resize(size, Image.Resampling.NEAREST)
-    image.paste(picture, (left, top))
+    width, height = max(1, right - left), max(1, bottom - top)
+    rows = _nearest_indices(rgb.shape[0], height)
+    columns = _nearest_indices(rgb.shape[1], width)
+    block = max(1, PASTE_BLOCK_PIXELS // width)
+    for first in range(0, height, block):
+        part = np.ascontiguousarray(rgb[rows[first:first + block]][:, columns], np.uint8)
+        image.paste(Image.fromarray(part, "RGB"), (left, top + first))
 
 
 def _vertical_text(image, centre, text, font, fill=TEXT_RGB):

@@ -366,8 +366,10 @@ def _no_pixels_message(path, cols, rows):
             "saved wrongly. Export the figure again.")
 
 
-#: Pixels converted per strip by :func:`_to_rgb`: bounds the temporary copies to a few MiB.
-STRIP_PIXELS = 1 << 20
+#: Pixels converted per strip by :func:`_to_rgb`: bounds the temporary copies (the strip's
+#: converted image and its bytes, some 10 bytes a pixel of the strip) to under a MiB; strips of
+#: 2^20 pixels were a whole 1 MP figure's copies at once, 10 MiB beside its image and array.
+STRIP_PIXELS = 1 << 16
 
 
 def _to_rgb(image, path):

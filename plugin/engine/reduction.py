@@ -538,17 +538,28 @@ def reconstruction_check(values, points, resolution, max_pixels=250_000,
         del sample
     else:
         # Every s-th row and column: the sample is spread evenly, and no index array of all
-        # the data pixels is ever made (16 bytes a pixel on a large figure).
+        # the data pixels is ever made (16 bytes a pixel on a large figure). Its pixels are
+        # found and interpolated a block of rows at a time, every step-th of them (in row-major
+        # order) kept where they outnumber max_pixels: the same differences in the same order
+        # as all at once, without the whole sample's rows, columns and estimates (24 bytes a
+        # sampled pixel: 6 MiB of a 1 MP figure's run).
         stride = max(1, int(np.ceil(np.sqrt(total / max_pixels))))
-        rows, cols = np.nonzero(np.isfinite(values[::stride, ::stride]))
-        rows, cols = rows * stride, cols * stride
-        estimate = _interpolate_linear(triangulation, points.value, cols + 0.5, rows + 0.5,
-                                       chunk=block_pixels)
-        if rows.size > max_pixels:
-            step = int(np.ceil(rows.size / max_pixels))
-            rows, cols, estimate = rows[::step], cols[::step], estimate[::step]
-        difference = _differences(values, rows, cols, estimate)
-        del rows, cols, estimate
+        sampled = values[::stride, ::stride]
+        count = sum(int(np.count_nonzero(np.isfinite(sampled[block])))
+                    for block in _row_blocks(sampled.shape))
+        step = int(np.ceil(count / max_pixels)) if count > max_pixels else 1
+        seen = 0
+        parts = []
+        for block in _row_blocks(sampled.shape, block_pixels=block_pixels):
+            rows, cols = np.nonzero(np.isfinite(sampled[block]))
+            kept = slice((-seen) % step, None, step)
+            seen += rows.size
+            rows, cols = (rows[kept] + block.start) * stride, cols[kept] * stride
+            estimate = _interpolate_linear(triangulation, points.value, cols + 0.5, rows + 0.5,
+                                           chunk=block_pixels)
+            parts.append(_differences(values, rows, cols, estimate))
+        difference = np.concatenate(parts) if parts else np.zeros(0)
+        del parts
     if difference.size == 0:
         return None
     return ReconstructionCheck(rmse=float(np.sqrt(np.mean(difference ** 2))),

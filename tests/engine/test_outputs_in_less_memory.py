@@ -210,7 +210,7 @@ def test_reconstruction_check_holds_no_block_of_arrays():
 
 def test_gdals_cache_while_writing_is_two_blocks_of_a_band(tmp_path, monkeypatch):
     """The cache holds the block being written and the one being compressed (256 rows of one
-    float32 band each): 8 MiB for a raster 4096 px wide, never less than 4 MiB nor more than
+    float32 band each): 8 MiB for a raster 4096 px wide, never less than 1 MiB nor more than
     WRITE_CACHE_BYTES, and it is what a write asks for."""
     asked = []
     original = writing.small_gdal_cache
@@ -220,7 +220,8 @@ def test_gdals_cache_while_writing_is_two_blocks_of_a_band(tmp_path, monkeypatch
     writing.write_geotiff(str(tmp_path / "wide.tif"), [values],
                           (600000.0, 10.0, 0.0, 5200000.0, 0.0, -10.0), "EPSG:32632")
     assert asked == [8 * 2 ** 20]
-    assert writing.write_cache_bytes(500) == 4 * 2 ** 20
+    assert writing.write_cache_bytes(500) == 2 ** 20
+    assert writing.write_cache_bytes(1000) == 2 * 256 * 1000 * 4
     assert writing.write_cache_bytes(100_000) == writing.WRITE_CACHE_BYTES
     import rasterio
 
@@ -320,3 +321,94 @@ def test_a_jpegs_stored_chroma_is_made_in_blocks_as_at_once(rows, cols, factors,
     monkeypatch.setattr(jpeg_cells, "CHROMA_BLOCK_PIXELS", 97)
     blocks = jpeg_cells.stored_chroma(chroma, factor_y, factor_x)
     assert blocks.dtype == whole.dtype and np.array_equal(blocks, whole)
+
+
+def _sampled_check_all_at_once(values, points, resolution, max_pixels):
+    """reconstruction_check's statistics without full_grid as they were computed before the
+    sample was taken block by block: every stride-th row and column's data pixels at once,
+    every step-th of them where they outnumber max_pixels."""
+    from scipy.spatial import Delaunay
+
+    from colormap_decoder.plugin.engine import reduction
+
+    triangulation = Delaunay(np.column_stack([points.pixel_x, points.pixel_y]))
+    total = int(np.count_nonzero(np.isfinite(values)))
+    stride = max(1, int(np.ceil(np.sqrt(total / max_pixels))))
+    rows, cols = np.nonzero(np.isfinite(values[::stride, ::stride]))
+    rows, cols = rows * stride, cols * stride
+    estimate = reduction._interpolate_linear(triangulation, points.value, cols + 0.5, rows + 0.5)
+    if rows.size > max_pixels:
+        step = int(np.ceil(rows.size / max_pixels))
+        rows, cols, estimate = rows[::step], cols[::step], estimate[::step]
+    difference = reduction._differences(values, rows, cols, estimate)
+    return (float(np.sqrt(np.mean(difference ** 2))),
+            float(np.mean(np.abs(difference) <= resolution)), int(difference.size))
+
+
+@pytest.mark.parametrize("case", ["every sampled pixel", "a sparser sample", "every step-th"])
+def test_reconstruction_sample_found_by_blocks_as_all_at_once(case, monkeypatch):
+    """The check's sample found and interpolated a block of rows at a time (small blocks here)
+    gives the statistics of the whole sample at once, bit for bit, whether every sampled pixel
+    is kept or every step-th (the data only on every third row and column, which the sample's
+    stride of 3 then all meets: more sampled pixels than max_pixels)."""
+    from colormap_decoder.plugin.engine import reduction
+
+    result = decode_map(DecodeSettings(**_cases()["jacksboro_contourf"]))
+    values = result.field.values.copy()
+    max_pixels = {"every sampled pixel": 250_000, "a sparser sample": 20_000}.get(case)
+    if max_pixels is None:
+        values[np.arange(values.shape[0]) % 3 != 0] = np.nan
+        values[:, np.arange(values.shape[1]) % 3 != 0] = np.nan
+        max_pixels = int(np.count_nonzero(np.isfinite(values))) // 6
+    monkeypatch.setattr(reduction, "interpolation_block_pixels", lambda pixels: 5_000)
+    resolution = result.decoder.value_resolution
+    check = reconstruction_check(values, result.points.clusters, resolution,
+                                 max_pixels=max_pixels)
+    expected = _sampled_check_all_at_once(values, result.points.clusters, resolution,
+                                          max_pixels)
+    assert (check.rmse, check.within_resolution, check.pixels_compared) == expected
+    if case == "every step-th":
+        total = int(np.count_nonzero(np.isfinite(values)))
+        stride = max(1, int(np.ceil(np.sqrt(total / max_pixels))))
+        assert stride == 3 and np.isfinite(values[::stride, ::stride]).sum() > max_pixels
+
+
+def test_neighbour_steps_median_without_the_zeros():
+    """The native grid search's median luma step, taken from the non-zero steps and the count
+    of zeros, is np.median of all the steps, bit for bit (odd and even counts, the middle on
+    the zeros, across them, or beyond)."""
+    from colormap_decoder.plugin.engine.native_grid import _median_with_zeros
+
+    rng = np.random.default_rng(11)
+    for _ in range(3000):
+        steps = (rng.integers(0, 6, int(rng.integers(1, 30))) * rng.random()).astype(np.float32)
+        steps[rng.random(steps.size) < rng.random()] = 0
+        nonzero = steps[steps != 0].copy()
+        got = _median_with_zeros(nonzero, int(steps.size - nonzero.size))
+        expected = np.median(steps)
+        assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes(), steps
+
+
+@pytest.mark.parametrize("source, box", [((500, 500), (10, 10, 770, 770)),
+                                         ((334, 1000), (10, 10, 770, 264)),
+                                         ((62, 62), (3, 5, 763, 765)),
+                                         ((760, 760), (10, 10, 770, 770)),
+                                         ((1207, 3), (0, 0, 22, 741))])
+def test_pictures_pasted_in_blocks_as_pillow_resizes_them(source, box, monkeypatch):
+    """The report's pictures are pasted a block of rows at a time, each pixel taken where
+    Pillow's nearest-neighbour resize takes it: the same image, pixel for pixel, as the array
+    made a Pillow image, resized and pasted whole (enlarged, reduced, the same size)."""
+    from PIL import Image
+
+    rng = np.random.default_rng(sum(source))
+    rgb = rng.integers(0, 256, source + (3,), dtype=np.uint8)
+    left, top, right, bottom = box
+    expected = Image.new("RGB", (800, 800), (255, 255, 255))
+    picture = Image.fromarray(rgb, "RGB")
+    if picture.size != (right - left, bottom - top):
+        picture = picture.resize((right - left, bottom - top), Image.Resampling.NEAREST)
+    expected.paste(picture, (left, top))
+    monkeypatch.setattr(decode_report, "PASTE_BLOCK_PIXELS", 5000)
+    got = Image.new("RGB", (800, 800), (255, 255, 255))
+    decode_report._paste_rgb(got, rgb, box)
+    assert np.array_equal(np.asarray(got), np.asarray(expected))

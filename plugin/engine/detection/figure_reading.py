@@ -2077,10 +2077,19 @@ def separators_as_inked(text, members, pitch) -> str:
         else:
             small.append(box)
     # Characters per full-height glyph: digits touching at a low resolution make one glyph of
-    # several, as wide as their pitches and a digit's ink (about 0.8 of a pitch).
-    counts = [1 if pitch is None else max(1, int(round((box[2] - box[0]) / pitch + 0.2)))
-              for box in full]
-    if sum(counts) != sum(1 for character in characters if character.isalnum()):
+    # several, as wide as their pitches and a digit's ink (about 0.8 of a pitch). The number's
+    # digits come first; each letter after it (a hemisphere, a unit: wider than a digit) is
+    # one glyph.
+    digits = sum(1 for character in match.group(2) if character.isdigit())
+    letters = sum(1 for character in match.group(3) if character.isalnum())
+    counts, assigned = [], 0
+    for box in full:
+        if assigned == digits:
+            break
+        count = 1 if pitch is None else max(1, int(round((box[2] - box[0]) / pitch + 0.2)))
+        counts.append(min(count, digits - assigned))
+        assigned += counts[-1]
+    if assigned != digits or len(full) - len(counts) != letters:
         return text
     # Each character's glyph and, in it, its centre (pixels along the line).
     owners, centres = [], []
@@ -2099,7 +2108,13 @@ def separators_as_inked(text, members, pitch) -> str:
             mended.append(character)
             continue
         if owners[digits_before - 1] == owners[digits_before]:
-            return text  # within one glyph of touching digits: not told apart
+            # Within one glyph of touching digits: a point between them would widen it by
+            # half a digit (touching both); as narrow as its digits, it holds none.
+            owner = owners[digits_before]
+            if pitch is not None and full[owner][2] - full[owner][0] <= \
+                    (counts[owner] + MERGED_EXTRA_PITCHES) * pitch:
+                continue
+            return text
         left, right = full[owners[digits_before - 1]], full[owners[digits_before]]
         between = [box for box in small
                    if left[2] - 1 <= 0.5 * (box[0] + box[2]) <= right[0] + 1 and box[1] >= middle]

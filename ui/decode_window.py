@@ -63,6 +63,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..plugin import ICON_PATH
+from ..plugin.processing.qgis_crs import crs_wkt
 from .figure_view import FigureView, Tool
 
 ALGORITHM_ID = "colormapdecoder:decodemap"
@@ -86,7 +87,7 @@ def _crs_text(crs):
     """A CRS as the session keeps it: the authority code when it has one, else WKT."""
     if crs is None or not crs.isValid():
         return None
-    return crs.authid() or crs.toWkt(QgsCoordinateReferenceSystem.WktVariant.WKT_PREFERRED)
+    return crs.authid() or crs_wkt(crs, tr("CRS"))
 
 
 def _crs_from_text(text):
@@ -827,8 +828,7 @@ class DecodeWindow(QMainWindow):
             [[self._gcps[i]["x"], self._gcps[i]["y"]] for i in rows],
             [[self._gcps[i]["map_x"], self._gcps[i]["map_y"]] for i in rows],
             [self._gcps[i]["enabled"] for i in rows],
-            crs=crs.toWkt(QgsCoordinateReferenceSystem.WktVariant.WKT_PREFERRED)
-            if crs.isValid() else None,
+            crs=crs_wkt(crs, tr("GCP CRS")) or None,
             source=tr("the window's GCPs"), labels=[tr("GCP {}").format(i + 1) for i in rows])
 
     def add_gcp(self, x, y, map_x=math.nan, map_y=math.nan, enabled=True):

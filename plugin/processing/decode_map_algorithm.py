@@ -45,6 +45,7 @@ from .. import ICON_PATH
 from .dependencies import missing_dependencies_message
 from .gdal_messages import quiet_georeferencing_probe
 from .progress import feedback_progress
+from .qgis_crs import crs_from_wkt, crs_wkt
 
 
 def field_type(name, qgis_version=None):
@@ -796,8 +797,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         self._box_notes = []
 
         def crs_text(name):
-            crs = self.parameterAsCrs(parameters, name, context)
-            return crs.toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED) if crs.isValid() else None
+            return crs_wkt(self.parameterAsCrs(parameters, name, context), name) or None
 
         def extent(name):
             if not parameters.get(name):
@@ -902,7 +902,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                            ("pixel_x", "Double"), ("pixel_y", "Double"), ("area_m2", "Double"),
                            ("grid_row", "Int"), ("grid_col", "Int"), ("partial", "Bool")):
             fields.append(QgsField(name, field_type(kind)))
-        crs = QgsCoordinateReferenceSystem.fromWkt(result.grid.crs_wkt)
+        crs = crs_from_wkt(result.grid.crs_wkt)
         from .staged_outputs import check_layer_complete, staged_sink
 
         try:

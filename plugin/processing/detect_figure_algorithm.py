@@ -9,7 +9,6 @@ import os
 
 from qgis.core import (
     QgsApplication,
-    QgsCoordinateReferenceSystem,
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputBoolean,
@@ -26,6 +25,7 @@ from .. import ICON_PATH
 from .dependencies import missing_dependencies_message
 from .gdal_messages import quiet_georeferencing_probe
 from .progress import feedback_progress
+from .qgis_crs import crs_wkt
 
 
 class DetectFigureAlgorithm(QgsProcessingAlgorithm):
@@ -151,8 +151,8 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
         if not os.path.isfile(path):
             raise QgsProcessingException(
                 self.tr("INPUT: the figure must be an image file on disk (got '{}').").format(path))
-        crs = self.parameterAsCrs(parameters, self.GCP_CRS, context)
-        gcp_crs = crs.toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED) if crs.isValid() else None
+        gcp_crs = crs_wkt(self.parameterAsCrs(parameters, self.GCP_CRS, context),
+                          self.GCP_CRS) or None
         gcps_path = self.parameterAsFileOutput(parameters, self.OUTPUT_GCPS, context)
         report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
         # Before any work: neither output may replace the figure (or its world file).

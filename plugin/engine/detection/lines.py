@@ -271,7 +271,7 @@ def closes_line(dark, horizontal, position, start, end, tolerance, max_thickness
         if _longest_false_run(band[index]) > max_thickness:
             qualifies[index] = False
     candidates = []
-    for run_start, run_end in _true_runs(qualifies):
+    for run_start, run_end in true_runs(qualifies):
         rows = np.arange(run_start, run_end)
         if run_end - run_start <= max_thickness:
             candidates.append(lo + float(np.average(rows + 0.5, weights=fractions[rows])))
@@ -284,14 +284,16 @@ def closes_line(dark, horizontal, position, start, end, tolerance, max_thickness
     return float(candidates[np.argmin(np.abs(candidates - position))])
 
 
-def _true_runs(flags):
+def true_runs(flags) -> list:
+    """The runs of True in a 1-D boolean array, as (start, end) index pairs (``end``
+    exclusive)."""
     padded = np.concatenate([[False], flags, [False]]).astype(np.int8)
     change = np.diff(padded)
     return list(zip(np.flatnonzero(change == 1), np.flatnonzero(change == -1)))
 
 
 def _longest_false_run(flags):
-    runs = _true_runs(~flags)
+    runs = true_runs(~flags)
     return max((b - a for a, b in runs), default=0)
 
 

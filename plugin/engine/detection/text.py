@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import ndimage
 
+from .lines import true_runs
+
 
 @dataclass
 class TextLabel:
@@ -788,8 +790,5 @@ def marks_inside_box(lum, box, page, side) -> np.ndarray:
     # A mark may run on into a label's glyph written across the other line (a black stretch
     # of the colours is its own median: never darker than it).
     marked = np.cumprod(dark if side == "top" else dark[::-1], axis=0).sum(axis=0) >= 2
-    padded = np.concatenate([[False], marked, [False]]).astype(np.int8)
-    starts = np.flatnonzero(np.diff(padded) == 1)
-    ends = np.flatnonzero(np.diff(padded) == -1)
-    return np.array([col0 + 0.5 * (start + end) for start, end in zip(starts, ends)
+    return np.array([col0 + 0.5 * (start + end) for start, end in true_runs(marked)
                      if end - start <= max(3, height // 3)])

@@ -20,6 +20,8 @@ from typing import Optional
 
 import numpy as np
 
+from .lines import true_runs
+
 #: A label within this many pixels of the fitted position (or a quarter of the tick spacing,
 #: when larger) agrees with the fit.
 INLIER_PIXELS = 2.0
@@ -132,10 +134,7 @@ def find_tick_marks(dark, side, line_thickness=2.0, max_length=None, lum=None,
     length = np.cumprod(strip, axis=0).sum(axis=0)
     is_tick = (length >= 2) & (length < offsets.size)
     positions, lengths = [], []
-    padded = np.concatenate([[False], is_tick, [False]]).astype(np.int8)
-    starts = np.flatnonzero(np.diff(padded) == 1)
-    ends = np.flatnonzero(np.diff(padded) == -1)
-    for start, end in zip(starts, ends):
+    for start, end in true_runs(is_tick):
         if end - start > max(3, max_length // 2):
             continue  # a label or a line touching the side, not a tick
         weights = length[start:end].astype(float)
@@ -201,10 +200,7 @@ def find_inward_tick_marks(lum, dark, side, line_thickness=2.0, max_length=None)
     length = np.cumprod(strong, axis=0).sum(axis=0)
     is_tick = (length >= 2) & (length < offsets.size)
     positions, lengths = [], []
-    padded = np.concatenate([[False], is_tick, [False]]).astype(np.int8)
-    starts = np.flatnonzero(np.diff(padded) == 1)
-    ends = np.flatnonzero(np.diff(padded) == -1)
-    for start, end in zip(starts, ends):
+    for start, end in true_runs(is_tick):
         if end - start > max(3, 2 * reach - 1):
             continue  # wider than a mark: the map's own dark stretch
         longest = int(length[start:end].max())

@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import os
 import re
+import secrets
 import shutil
 import socket
 import tempfile
@@ -106,7 +107,8 @@ def remove_stale_temporaries(folder) -> list:
     """Remove the temporary files and staging folders that dead runs left in ``folder``.
 
     Only names this module makes are looked at (``.partial-<host>-<pid>-<start>-<random>``
-    and what writers add after them: ``.aux.xml``, ``.ovr``), made on this machine by a process
+    and what writers add after them: ``.aux.xml``, ``.ovr``; previous outputs kept as
+    ``….previous`` hard links while new ones moved in), made on this machine by a process
     that no longer runs; a live run's temporaries, other machines' and any other file are
     left alone, and so is everything where processes cannot be asked (not POSIX). Errors
     (a file removed meanwhile, no permission) are ignored: this is tidying, never a reason
@@ -212,15 +214,17 @@ class OutputTransaction:
     :func:`atomic_folder_destination`) and registered here with :meth:`move` once complete; a
     database layer joins with :meth:`join` (its own SQLite transaction, prepared before the files
     move and committed after). Used as a context manager around the writing: when the block
-    succeeds, :meth:`commit` moves every file: the previous files of those names are first moved
-    aside (into a folder of their own beside them), then the new ones moved in; if any move
-    fails (the destination became a folder, no permission any more, a disk full for a move
-    across file systems) the new files placed so far are removed and the previous ones moved
-    back, so the outputs are all new or all as they were. Temporaries are removed in any case.
+    succeeds, :meth:`commit` moves every file: each previous file of those names is kept (a
+    hard link beside it) and the new file renamed over it; if any move fails (the destination
+    became a folder, no permission any more, a full disk) the previous files are renamed back
+    and new files that had none removed, so the outputs are all new or all as they were.
+    Temporaries are removed in any case.
 
     A process killed during the moves themselves (a few renames) can leave some outputs new and
-    others previous; a previous output moved aside and not yet replaced is put back by the next
-    run writing to that folder (:func:`remove_stale_temporaries`), never deleted.
+    others previous, each one whole: a destination holds its previous file or its new one at
+    every instant. The kept links it leaves are removed by the next run writing to that folder
+    (:func:`remove_stale_temporaries`); where no hard link can be made the previous file is
+    moved aside instead, and one not yet replaced is put back by that next run, never deleted.
     """
 
     def __init__(self):
@@ -272,26 +276,39 @@ class OutputTransaction:
             for participant in self._participants:
                 participant.prepare()
                 prepared.append(participant)
-            placed, aside, folders = self._place_files()
+            placed, folders = self._place_files()
             try:
                 for participant in self._participants:
                     participant.commit()
             except BaseException:
-                self._undo(placed, aside)
-                for folder in folders:
-                    shutil.rmtree(folder, ignore_errors=True)
+                self._undo(placed)
+                _remove_kept(placed, folders)
                 raise
         except BaseException:
             for participant in reversed(prepared):
                 with contextlib.suppress(Exception):
                     participant.rollback()
             raise
-        for folder in folders:
-            shutil.rmtree(folder, ignore_errors=True)
+        _remove_kept(placed, folders)
 
     def _place_files(self):
-        """Move the previous outputs aside and the new ones in; undone on any failure."""
-        placed, aside, folders = [], [], {}
+        """Move the new outputs in, keeping each previous one until all are in; undone on any
+        failure.
+
+        Each previous output is kept as a hard link beside it (:func:`_keep_previous`), and the
+        new file renamed over it: the destination holds the previous file or the new one at
+        every instant, never nothing, whenever the process dies. Only where hard links cannot
+        be made (some network and FAT file systems) is the previous file moved aside first.
+
+        Returns
+        -------
+        placed : list of (destination, how, kept)
+            ``how`` is None (no previous file), "linked" or "moved"; ``kept`` the previous
+            file's temporary name.
+        folders : list of str
+            Folders of moved-aside previous files, removed once all is done.
+        """
+        placed, folders = [], {}
         for _, destination, parameter in self._moves:
             if os.path.isdir(destination) and not os.path.islink(destination):
                 raise EngineError(
@@ -302,50 +319,98 @@ class OutputTransaction:
         try:
             for source, destination, parameter in self._moves:
                 current = (destination, parameter)
+                how = kept = None
                 if os.path.lexists(destination):
-                    folder = os.path.dirname(os.path.abspath(destination)) or "."
-                    if folder not in folders:
-                        folders[folder] = staging_folder(folder, parameter)
-                        with open(os.path.join(folders[folder], PREVIOUS_MARKER), "w",
-                                  encoding="utf-8") as marker:
-                            marker.write("Previous outputs moved aside while new ones moved in.\n")
-                    backup = os.path.join(folders[folder], os.path.basename(destination))
-                    os.replace(destination, backup)
-                    aside.append((destination, backup))
+                    how, kept = _keep_previous(destination, parameter, folders)
+                # Registered before the move: a previous file moved aside is put back if the
+                # move fails.
+                placed.append([destination, how, kept, False])
                 os.replace(source, destination)
-                placed.append(destination)
+                placed[-1][3] = True
         except (OSError, EngineError) as error:
-            problem = self._undo(placed, aside)
-            for folder in folders.values():
-                shutil.rmtree(folder, ignore_errors=True)
+            problem = self._undo(placed)
+            _remove_kept(placed, folders.values())
             destination, parameter = current
             reason = error.strerror if isinstance(error, OSError) and error.strerror else error
             raise EngineError(
                 f"The output '{destination}' could not be moved into place ({reason}). "
                 + (problem or "No output was changed: previous files of these names are as "
-                   "they were.") + " Choose a destination you can write to.",
-                parameter=parameter) from error
-        return placed, aside, list(folders.values())
+                   "they were.") + " Free some space, or choose a destination you can write "
+                "to.", parameter=parameter) from error
+        return placed, list(folders.values())
 
     @staticmethod
-    def _undo(placed, aside) -> str:
-        """Remove the new files placed and move the previous ones back; the problem, if any."""
+    def _undo(placed) -> str:
+        """Put the previous files back (removing new files that had none); the problem, if any."""
         problems = []
-        for destination in reversed(placed):
-            with contextlib.suppress(FileNotFoundError):
-                try:
-                    os.remove(destination)
-                except OSError as error:
-                    problems.append(f"'{destination}' ({error.strerror})")
-        for destination, backup in reversed(aside):
+        for destination, how, kept, moved_in in reversed(placed):
             try:
-                os.replace(backup, destination)
+                if how is None:
+                    if moved_in:
+                        with contextlib.suppress(FileNotFoundError):
+                            os.remove(destination)
+                elif how == "linked":
+                    if moved_in:  # one rename: the destination is never missing
+                        os.replace(kept, destination)
+                else:
+                    if moved_in:
+                        with contextlib.suppress(FileNotFoundError):
+                            os.remove(destination)
+                    os.replace(kept, destination)
             except OSError as error:
-                problems.append(f"'{destination}', kept as '{backup}' ({error.strerror})")
+                problems.append(f"'{destination}', kept as '{kept}' ({error.strerror})"
+                                if kept else f"'{destination}' ({error.strerror})")
         if problems:
             return ("Some outputs could not be put back as they were: " + "; ".join(problems)
                     + ".")
         return ""
+
+
+def _keep_previous(destination, parameter, folders):
+    """Keep the previous file at ``destination`` under a temporary name until the new outputs
+    are all in place.
+
+    A hard link beside it (a name of this process's temporaries, ``….previous``): the previous
+    file stays where it is until the new one is renamed over it in one step. Where no hard link
+    can be made, the file is moved into a folder of moved-aside outputs beside it (marked
+    :data:`PREVIOUS_MARKER`, so that a run killed before moving its new file in has the previous
+    one put back by the next run, see :func:`remove_stale_temporaries`).
+
+    Returns
+    -------
+    how : str
+        "linked" or "moved".
+    kept : str
+        The previous file's temporary name.
+    """
+    folder = os.path.dirname(os.path.abspath(destination)) or "."
+    for _ in range(100):
+        link = os.path.join(folder, f"{_owner_mark()}{secrets.token_hex(4)}.previous")
+        try:
+            os.link(destination, link, follow_symlinks=False)
+        except FileExistsError:
+            continue
+        except (OSError, NotImplementedError):
+            break  # no hard links here: moved aside instead
+        return "linked", link
+    if folder not in folders:
+        folders[folder] = staging_folder(folder, parameter)
+        with open(os.path.join(folders[folder], PREVIOUS_MARKER), "w",
+                  encoding="utf-8") as marker:
+            marker.write("Previous outputs moved aside while new ones moved in.\n")
+    kept = os.path.join(folders[folder], os.path.basename(destination))
+    os.replace(destination, kept)
+    return "moved", kept
+
+
+def _remove_kept(placed, folders):
+    """Remove the previous files kept while the outputs moved (all placed, or all put back)."""
+    for _, how, kept, _ in placed:
+        if how == "linked":
+            with contextlib.suppress(OSError):
+                os.remove(kept)
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager

@@ -375,11 +375,9 @@ def test_colorbar_end_extrapolated_from_a_fade_is_warned(tmp_path):
 def test_colorbar_tick_far_beyond_an_end_is_warned_not_trusted():
     """A kept tick farther beyond a bar's end than a tenth of the bar does not move the end
     (a bar found that short is not trusted): the log says to check COLORBAR."""
+    from colormap_decoder.plugin.engine.detection.bar_ends import ends_beyond_ticks
     from colormap_decoder.plugin.engine.detection.colorbar import ColorbarDetection
-    from colormap_decoder.plugin.engine.detection.figure_reading import (
-        AxisReading,
-        _ends_beyond_ticks,
-    )
+    from colormap_decoder.plugin.engine.detection.figure_reading import AxisReading
     from colormap_decoder.plugin.engine.detection.ticks import TickFit, TickLabel
 
     bar = ColorbarDetection((100.0, 50.0, 120.0, 350.0), True, 100.0, 0.0, strip=True)
@@ -389,7 +387,7 @@ def test_colorbar_tick_far_beyond_an_end_is_warned_not_trusted():
                           value=value, label_position=row, kept=True)
         labels.append(label)
     axis = AxisReading("right", labels, fit=TickFit(-10.0, 2600.0, False, labels, np.zeros(4)))
-    lines = _ends_beyond_ticks(axis, bar)
+    lines = ends_beyond_ticks(axis, bar)
     assert bar.box == (100.0, 50.0, 120.0, 350.0)
     assert len(lines) == 1 and "40.0 px beyond the bar's detected top end" in lines[0] and \
         "COLORBAR" in lines[0], lines

@@ -11,7 +11,11 @@ import numpy as np
 import pytest
 from figures_for_detection import lonlat_topobathy, render_matplotlib, run_gmt
 
-from colormap_decoder.plugin.engine.detection import figure_reading
+from colormap_decoder.plugin.engine.detection import (
+    axis_confirmation,
+    figure_reading,
+    label_checks,
+)
 from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
 from colormap_decoder.plugin.engine.detection.labels import normalise
 from colormap_decoder.plugin.engine.detection.layout import detect_layout
@@ -212,7 +216,7 @@ def test_two_label_gmt_bar_misread_refused(tmp_path, shared_data, monkeypatch, m
                                           (-20, True), (400, False), (700, False),
                                           (0.3, False), (140, False), (0, False)])
 def test_round_steps(step, round_):
-    assert figure_reading.round_step(step) == round_
+    assert axis_confirmation.round_step(step) == round_
 
 
 @pytest.mark.parametrize("dpi, pad", [(100, -16), (150, -14), (150, -16)])
@@ -303,14 +307,14 @@ def test_label_wider_than_its_reading_is_no_value(tmp_path, dpi, jpeg_quality):
         for label in axis.kept:
             text = normalise(label.text)
             width, height = label.box[2] - label.box[0], label.box[3] - label.box[1]
-            pitch = figure_reading.digit_pitch(reading.all_labels, height)
+            pitch = label_checks.digit_pitch(reading.all_labels, height)
             assert pitch is not None
-            assert not figure_reading.wider_than_text(text, width, pitch), (text, width, pitch)
+            assert not label_checks.wider_than_text(text, width, pitch), (text, width, pitch)
             if len(re.sub(r"\D", "", text)) >= 2:
                 last = max(index for index, character in enumerate(text)
                            if character.isdigit())
                 dropped = text[:last] + text[last + 1:]
-                assert figure_reading.wider_than_text(dropped, width, pitch), \
+                assert label_checks.wider_than_text(dropped, width, pitch), \
                     (text, dropped, width, pitch)
                 checked += 1
     assert checked >= 8
@@ -334,16 +338,16 @@ def test_label_narrower_than_its_reading_is_no_value(tmp_path, dpi, jpeg_quality
         for label in axis.kept:
             text = normalise(label.text)
             members = glyphs[tuple(label.box)]
-            pitch = figure_reading.digit_pitch(reading.all_labels, label.box[3] - label.box[1])
-            assert not figure_reading.narrower_than_text(text, members, pitch), \
+            pitch = label_checks.digit_pitch(reading.all_labels, label.box[3] - label.box[1])
+            assert not label_checks.narrower_than_text(text, members, pitch), \
                 (text, members, pitch)
             if re.fullmatch(r"-?\d+", text):
                 doubled = text + "0" if text.endswith("0") else text + text[-1]
-                assert figure_reading.narrower_than_text(doubled, members, pitch), \
+                assert label_checks.narrower_than_text(doubled, members, pitch), \
                     (text, doubled, members, pitch)
                 # The check of labels wider than their reading does not see it.
                 width = label.box[2] - label.box[0]
-                assert not figure_reading.wider_than_text(doubled, width, pitch)
+                assert not label_checks.wider_than_text(doubled, width, pitch)
                 checked += 1
     assert checked >= 8
 

@@ -18,9 +18,9 @@ import pytest
 from figures_for_detection import lonlat_topobathy, render_matplotlib
 
 from colormap_decoder.plugin.engine.detection import figure_reading
-from colormap_decoder.plugin.engine.detection.figure_reading import (
+from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
+from colormap_decoder.plugin.engine.detection.label_checks import (
     digit_pitch,
-    read_figure_face,
     separators_as_inked,
 )
 from colormap_decoder.plugin.engine.detection.labels import normalise

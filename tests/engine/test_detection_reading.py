@@ -161,7 +161,7 @@ def test_decimal_points_of_small_labels(tmp_path, dpi):
     ("4", [(0, 0, 4, 8), (5, 7, 6, 8), (7, 0, 11, 8)], "4"),
 ])
 def test_decimal_point_from_the_glyphs(text, members, restored):
-    from colormap_decoder.plugin.engine.detection.figure_reading import restore_decimal_point
+    from colormap_decoder.plugin.engine.detection.label_checks import restore_decimal_point
 
     assert restore_decimal_point(text, members) == restored
 

@@ -9,6 +9,12 @@ Stages, each in its own module and usable alone:
   values against positions;
 * :mod:`.ocr` — reading tick labels with Tesseract (optional: the rest works without it);
 * :mod:`.labels` — turning label text (``45°N``, ``−1,000 m``, ``10^3``) into numbers;
+* :mod:`.label_checks`, :mod:`.hidden_signs` — a label's reading held against its own ink (a
+  point, comma or sign dropped, made up or hidden in a line);
+* :mod:`.faint_tick_marks` — tick marks lighter than a line, drawn inward, or behind a light
+  edge line;
+* :mod:`.axis_confirmation`, :mod:`.bar_ends` — an axis of two labels confirmed, a colorbar's
+  ends checked against its ticks, labels and colours;
 * :mod:`.figure_reading` — everything together: what a figure says about itself.
 
 Pixel coordinates follow GDAL: (0, 0) is the image's top-left corner, x to the right, y down;

@@ -13,6 +13,31 @@ from typing import Optional
 import numpy as np
 
 from ..errors import EngineError
+from .axis_confirmation import confirm_by_aspect, confirm_pair_by_marks, even_spacing
+from .bar_ends import (
+    CUT_SHORT,
+    BarEndChecks,
+    ends_beyond_ticks,
+    faded_ends_to_marks,
+    faded_ends_to_ticks,
+    fit_end_labels,
+)
+from .faint_tick_marks import FaintTickMarks
+from .hidden_signs import SIGN_HIDDEN_NOTE, HiddenSignChecks
+from .label_checks import (
+    UNIT_WORDS,
+    characters_missing,
+    digit_pitch,
+    leading_zero,
+    narrower_than_text,
+    points_lost_everywhere,
+    restore_decimal_point,
+    restore_minus_sign,
+    separators_as_inked,
+    text_line_only,
+    unit_spaced,
+    wider_than_text,
+)
 from .labels import normalise, parse_label, unit_in_title
 from .lines import luminance, page_luminance
 from .ocr import OcrUnavailable, crop_label, read_label, read_text
@@ -27,30 +52,22 @@ from .text import (
     merge_into_labels,
 )
 from .ticks import (
-    MAX_EXTRA_LINE_PX,
-    TickFit,
     TickLabel,
     attach_tick_marks,
     box_sides,
     detached_tick_marks,
     find_band_transitions,
     find_grid_lines,
-    find_inward_tick_marks,
     find_tick_marks,
     fit_ticks,
     marks_snapped_offset,
+    place_by_the_others,
     tick_marks_snapped,
     weigh_marks_and_labels,
 )
 
-#: Length units a tick label may carry a word space after its number (labels.parse_label's).
-UNIT_WORDS = ("m", "km", "mm", "cm")
 #: What a label touching the figure's edge is marked with instead of a value.
 CUT_BY_EDGE = "(cut by the figure's edge)"
-#: Said of a colorbar whose end its ticks or labels doubt and that was left where it was found.
-CUT_SHORT = "the bar may have been found cut short"
-#: Said of labels whose first glyph stands against a line (:meth:`_Reader._start_on_line`).
-SIGN_HIDDEN_NOTE = "a minus sign there may be hidden in the line"
 #: A fit must explain at least this many labels, and this share of those read as numbers.
 MIN_KEPT_LABELS = 3
 MIN_KEPT_SHARE = 0.6
@@ -89,7 +106,7 @@ class AxisReading:
     #: ``side``, or "inline" over the map at their grid lines (cartopy's inline labels).
     placement: str = "outside"
     #: The line through exactly two labels when the fit was refused for having only those
-    #: (nothing on the axis confirms them); :func:`_confirm_by_aspect` may take it.
+    #: (nothing on the axis confirms them); :func:`confirm_by_aspect` may take it.
     pair_fit: object = None
     #: The reading of the side across the frame, when its labels fit too (cartopy's and GMT's
     #: labels on all four sides): on a rectilinear graticule both put each value at one place.
@@ -135,16 +152,7 @@ class FigureReading:
     warnings: list = field(default_factory=list)
 
 
-#: Fewest grey tick marks of one length along a side (:meth:`_Reader._grey_tick_marks`).
-GREY_MARKS_MIN = 3
-#: Fewest tick marks along a side that measure a panel's light edge line
-#: (:meth:`_Reader.light_edge_line`), and the narrowest line taken (less is the coverage of the
-#: panel's edge pixel, not a line).
-LIGHT_LINE_MIN_MARKS = 3
-LIGHT_LINE_MIN_PX = 0.75
-
-
-class _Reader:
+class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
     """Shared state for reading one figure: luma, ink, glyph labels."""
 
     def __init__(self, rgb, layout, progress=None):
@@ -310,103 +318,6 @@ class _Reader:
                               if name == side.name and _box_has_side(box, side)), ticks)
             self.cache[key] = ticks
         return self.cache[key]
-
-    def light_edge_line(self) -> float:
-        """The width (pixels) of a light line drawn over a panel's edge, or 0.
-
-        A style sheet's white spines (ggplot's, seaborn's) on a white page hide the map's
-        edge: the panel found (:func:`.frame.find_panel`) is the map's colours, which begin
-        half the line's width inside the axes' edge, the line's centre. Its tick marks begin
-        at the line's outer edge, so the page-coloured gap between the map's colours and the
-        marks' inner ends is the line, whole. It is measured at each mark, from the panel's
-        edge to the mark's first pixel placed by its coverage, on every side with
-        :data:`LIGHT_LINE_MIN_MARKS` marks or more agreeing within a pixel; the sides' median
-        is taken for the four (a style draws its spines at one width). 0 for a frame that is
-        no panel, or was moved already, or when no side has such marks (touching marks: no
-        light line; no marks: nothing tells its width).
-        """
-        frame = self.layout.frame
-        if frame is None or frame.kind != "panel" or frame.light_line_px:
-            return 0.0
-        widths = []
-        for side in box_sides(frame.box).values():
-            positions, _ = self.side_ticks(side)
-            gaps = [gap for gap in (self._light_gap(side, position) for position in positions)
-                    if gap is not None]
-            if len(gaps) >= LIGHT_LINE_MIN_MARKS and np.ptp(gaps) <= 1.0:
-                widths.append(float(np.median(gaps)))
-        if not widths:
-            return 0.0
-        width = float(np.median(widths))
-        return width if LIGHT_LINE_MIN_PX <= width <= 2 * self.layout.max_thickness + 1 else 0.0
-
-    def _light_gap(self, side, position):
-        """Page-coloured pixels (a fraction of a pixel by the mark's coverage) between a
-        panel's side and the tick mark at ``position`` along it, or None when no mark begins
-        within twice the thickest line's width of the side."""
-        image = self.lum if side.horizontal else self.lum.T
-        along = int(np.floor(position))
-        if not 0 <= along < image.shape[1]:
-            return None
-        profile = image[:, along]
-        reach = 2 * int(self.layout.max_thickness) + 2
-        light = self.page - max(40.0, self.page / 3.0)
-        # The first pixel at least half outside the panel's colours.
-        start = int(np.floor(side.position - 0.5)) if side.outward < 0 else \
-            int(np.ceil(side.position - 0.5))
-        steps = [start + side.outward * k for k in range(reach + 2)]
-        if not all(0 <= step < profile.size for step in steps):
-            return None
-        values = profile[steps]
-        dark = np.flatnonzero(values < light)
-        if dark.size == 0 or dark[0] == 0 or dark[0] >= reach or \
-                values[min(dark[0] + 1, len(steps) - 1)] >= light:
-            return None  # touching, none, or a speck rather than a mark
-        first = steps[dark[0]]
-        core = float(min(values[dark[0]], values[min(dark[0] + 1, len(steps) - 1)]))
-        coverage = float(np.clip((self.page - values[dark[0]]) / max(self.page - core, 1.0),
-                                 0.0, 1.0))
-        inner_end = first + coverage if side.outward < 0 else first + 1.0 - coverage
-        return float(abs(inner_end - side.position))
-
-    def _grey_tick_marks(self, side):
-        """Tick marks outward from a side that are lighter than a line: grey (style sheets
-        draw them so: ggplot's #555555) and thin, anti-aliased paler still (ggplot's 0.8 pt at
-        72 dpi: luma 119, the lines' mask takes 115 and below). Found in the text's ink (as
-        dark against the page as a glyph's stroke, :func:`.text.ink_mask`) of a strip along
-        the side, and taken when :data:`GREY_MARKS_MIN` or more stand there, of one length
-        within a pixel (a row of marks, not the odd glyph or ringing of a JPEG's edge).
-
-        Returns
-        -------
-        positions, lengths : ndarray
-            As :func:`.ticks.find_tick_marks` returns them; empty when none are taken.
-        """
-        none = (np.zeros(0), np.zeros(0, int))
-        rows, cols = self.lum.shape
-        longest = max(8, int(0.025 * min(rows, cols)))
-        reach = int(np.ceil(0.5 * self._line_thickness())) + MAX_EXTRA_LINE_PX + longest + 2
-        if side.horizontal:
-            across0 = int(max(np.floor(side.position) - reach, 0))
-            across1 = int(min(np.ceil(side.position) + reach + 1, rows))
-            strip = self.lum[across0:across1]
-        else:
-            across0 = int(max(np.floor(side.position) - reach, 0))
-            across1 = int(min(np.ceil(side.position) + reach + 1, cols))
-            strip = self.lum[:, across0:across1]
-        if across1 - across0 < 3:
-            return none
-        local = dataclasses.replace(side, position=side.position - across0)
-        positions, lengths = find_tick_marks(ink_mask(strip, self.page), local,
-                                             self._line_thickness(), max_length=longest,
-                                             lum=strip, page=self.page)
-        if positions.size < GREY_MARKS_MIN:
-            return none
-        common = np.bincount(lengths).argmax()
-        alike = np.abs(lengths - common) <= 1
-        if alike.sum() < GREY_MARKS_MIN:
-            return none
-        return positions[alike], lengths[alike]
 
     def _split_crowded(self, side, reach):
         """Labels of a horizontal side that touch their neighbours, cut apart at their ticks.
@@ -666,7 +577,7 @@ class _Reader:
             pitches = [pitch for pitch in (self.digit_pitch(label.height),
                                            digit_pitch([label], label.height, least_pairs=1))
                        if pitch is not None]
-            if pitches and wider_than_text(_unit_spaced(text), label.width,
+            if pitches and wider_than_text(unit_spaced(text), label.width,
                                             max(pitches)):
                 # Glyphs wider than the characters read: one was not read though no glyph is
                 # missing (two digits touching make one glyph: '10' read '1'; '-140°' read
@@ -755,34 +666,6 @@ class _Reader:
         marks = self._inner_marks(owners.pop())
         # Tick marks are evenly spaced: anything else inside the box is not them.
         return marks if even_spacing(marks) is not None else None
-
-    def _sign_hidden(self, label):
-        """Why a label read across a horizontal line may have lost a sign under it, or None.
-
-        A line through a label's middle rows hides a minus sign whole (GMT's '-1500' centred
-        on a bar's outline reads '1500': every label of an all-negative bar so, their values
-        still on a line, the bar's range turned over). The label's glyphs are then judged by
-        their tick mark (drawn inward over the box's colours, :func:`.text.marks_inside_box`):
-        a label is centred on its tick, and a hidden sign moves its visible glyphs off it by
-        half the sign's advance. Within :data:`CENTRED_ON_TICK_SHARE` of a digit's pitch it
-        is whole; off it, or with no tick mark to tell, it is no value.
-        """
-        lo, hi = label.crossed_rows
-        zone = (label.row0 + HIDDEN_SIGN_ZONE[0] * label.height,
-                label.row0 + HIDDEN_SIGN_ZONE[1] * label.height)
-        if hi <= zone[0] or lo >= zone[1]:
-            return None  # a sign there would show beside the line
-        marks = self._inner_marks(label.crossed_line)
-        pitch = self.digit_pitch(label.height) or 0.6 * label.height
-        centre = 0.5 * (label.col0 + label.col1)
-        if marks.size == 0 or np.abs(marks - centre).min() > pitch:
-            return ("across a line hiding its middle, with no tick mark to show a sign was not "
-                    "hidden")
-        offset = centre - marks[np.argmin(np.abs(marks - centre))]
-        if abs(offset) > CENTRED_ON_TICK_SHARE * pitch:
-            return (f"across a line hiding its middle, {offset:+.1f} px off its tick: a sign "
-                    f"under the line")
-        return None
 
     def _read_with_superscript(self, label):
         """Read a label; a raised, smaller trailing part made of digits is an exponent (10² is
@@ -984,7 +867,7 @@ class _Reader:
                            max(2.0, 0.6 * self.text_height), self.text_height)
         if self.layout.snap_offset == 0.0:
             _unsnap_grid_lines(labels)
-        _place_by_the_others(labels)
+        place_by_the_others(labels)
         reading.fit = _on_one_step(labels, fit_ticks(labels))
         if axis == "y":
             reading.fit = _on_one_step(labels, _cylindrical_fit(labels, reading.fit))
@@ -1049,7 +932,7 @@ class _Reader:
             if parsed is not None and leading_zero(text):
                 # '05': no renderer writes a leading zero; a decimal point was not read
                 # ('0.5'). No value (its point may be put back by the fit, or tell that every
-                # label lost its own: _points_lost_everywhere).
+                # label lost its own: points_lost_everywhere).
                 labels.append(TickLabel(text_label.box(), text, None, cx if side.horizontal
                                         else cy, parsed=parsed, across_text=not side.horizontal))
                 continue
@@ -1097,133 +980,12 @@ class _Reader:
                         for label in reading.kept)):
                     # Two labels written at an angle (QGIS's vertical annotations of a short
                     # side): a pair, for the other axis' scale to confirm
-                    # (_confirm_by_aspect) as a pair read level would be; a pair read level
+                    # (confirm_by_aspect) as a pair read level would be; a pair read level
                     # from glyphs of those labels ('0' and '4' of '36.70°N') is none.
                     turned.rotated = True
                     turned.problem = reading.problem
                     return turned
         return reading
-
-    def labels_beyond_bar_ends(self, axis, bar) -> str:
-        """Labels of a colorbar's row beyond the bar's detected ends that its fit confirms:
-        the bar was found cut short. Each joins ``axis`` as kept, and the end is moved out
-        over the bar's colours that run on to it (:func:`_strip_runs_on`); a line for the log
-        saying so, or "".
-
-        A bar found short of an end (its pale end taken for the page, a tick mark drawn over
-        its colours taken for its edge: matplotlib's bmh style at 400 dpi found viridis_r's
-        yellow third missing) has its labels there left out, as they lie beyond it, and the
-        rest fit: the range read was that of the part found, 24.9 % short, with nothing said.
-        A label in the row of the kept ones (overlapping it across), beyond an end by at most
-        half the bar's length, read as a number that the fit puts where the label is (within
-        a tenth of the labels' spacing, two pixels at least), says the bar goes on to there.
-        """
-        if axis.fit is None or axis.fit.logarithmic or len(axis.kept) < 3:
-            return ""
-        vertical = bar.vertical
-        left, top, right, bottom = bar.box
-        start, end = (top, bottom) if vertical else (left, right)
-        length = end - start
-        kept = axis.kept
-        along = np.sort([label.position for label in kept])
-        spacing = float(np.median(np.diff(along)))
-        tolerance = max(2.0, 0.1 * spacing)
-        # The row of the kept labels, across the bar.
-        lo = float(np.median([label.box[0 if vertical else 1] for label in kept]))
-        hi = float(np.median([label.box[2 if vertical else 3] for label in kept]))
-        height = float(np.median([label.box[3] - label.box[1] for label in kept]))
-        known = {tuple(label.box) for label in axis.labels}
-        found = []
-        for text_label in self.labels:
-            box = text_label.box()
-            if box in known or box in self.claimed or text_label.inside or \
-                    not 0.6 * height <= text_label.height <= 1.6 * height:
-                continue
-            a0, a1 = (text_label.col0, text_label.col1) if vertical else \
-                (text_label.row0, text_label.row1)
-            if min(a1, hi) - max(a0, lo) < 0.5 * min(a1 - a0, hi - lo):
-                continue
-            cx, cy = text_label.centre
-            position = cy if vertical else cx
-            outward = start - position if position < start else position - end
-            if outward <= 0 or outward > 0.5 * length:
-                continue
-            text, parsed = self.read(text_label)
-            if parsed is None:
-                continue
-            placed = float(axis.fit.position_of(parsed.value))
-            if not np.isfinite(placed) or abs(placed - position) > tolerance:
-                continue
-            found.append(TickLabel(box, text, parsed.value, position, parsed=parsed,
-                                   across_text=not vertical))
-        if not found:
-            return ""
-        ends = [start, end]
-        for label in found:
-            label.kept = True
-            axis.labels.append(label)
-            index = 0 if label.position < start else 1
-            reach = _strip_runs_on(self.rgb, bar, ends[index], label.position,
-                                   self.layout.page_rgb)
-            if reach is not None and (reach - ends[index]) * (1 if index else -1) > 0:
-                ends[index] = reach
-        moved = [name for name, old, new in zip(
-            ("top", "bottom") if vertical else ("left", "right"), (start, end), ends)
-            if abs(new - old) > 0.5]
-        bar.box = (left, ends[0], right, ends[1]) if vertical else (ends[0], top, ends[1],
-                                                                      bottom)
-        said = ", ".join(f"'{label.text}'" for label in found)
-        if moved:
-            return (f"The colorbar was found short of its {' and '.join(moved)} end: its "
-                    f"labels {said} lie beyond it on the line through the others, and its "
-                    f"colours run on to them; the end is moved there (check COLORBAR in the "
-                    f"report).")
-        return (f"The colorbar's labels {said} lie beyond the bar found, on the line through "
-                f"the others: {CUT_SHORT}. Check the colorbar drawn "
-                f"in the report and give COLORBAR (and VMIN, VMAX) by hand if it is wrong.")
-
-    def _start_on_line(self, label) -> bool:
-        """Whether a label's first glyph stands just clear of a line's ink: a minus sign before
-        it may be hidden in the line.
-
-        A minus sign is a short bar at the text's mid-height, a small gap before the first
-        digit. Where a vertical line (a colorbar's outline, a spine, another panel's edge) or
-        a tick mark running from one touches it, the sign is one component of ink with the
-        line and is left out with it, and the label reads without it. What is left to see: in
-        the label's middle rows, ink within :data:`SIGN_GAP_SHARE` of its height (two pixels
-        at least) before its first glyph, not touching it (a digit freed from the tick mark it
-        stood on touches it), and belonging to something taller than the text (a line, or a
-        stroke joined to one; a glyph would have been merged into the label).
-        """
-        if label.inside or label.patch is not None or label.crossed_line is not None:
-            return False
-        height = label.height
-        rows, cols = self.lum.shape
-        reach = max(2, int(round(SIGN_GAP_SHARE * height)))
-        inset = int(0.25 * height)
-        r0, r1 = label.row0 + inset, label.row1 - inset
-        if r1 <= r0:
-            r0, r1 = label.row0, label.row1
-        c0 = max(label.col0 - reach - 1, 0)
-        margin = max(40.0, self.page / 3.0)
-        near = self.lum[r0:r1, c0:label.col0] < self.page - margin
-        inked = np.flatnonzero(near.any(axis=0))
-        if inked.size == 0 or c0 + int(inked.max()) >= label.col0 - 1:
-            return False  # nothing there, or touching the label (a tick mark it stood on)
-        # The ink's component, in a window around the label: taller than the text?
-        w0, w1 = max(label.row0 - 2 * height, 0), min(label.row1 + 2 * height, rows)
-        v0 = max(label.col0 - 3 * height, 0)
-        window = self.lum[w0:w1, v0:label.col0] < self.page - margin
-        from scipy import ndimage
-
-        parts, _ = ndimage.label(window, structure=np.ones((3, 3), bool))
-        column = c0 + int(inked.max()) - v0
-        seeds = parts[r0 - w0:r1 - w0, column]
-        for seed in np.unique(seeds[seeds > 0]):
-            extent = np.flatnonzero((parts == seed).any(axis=1))
-            if extent.max() - extent.min() + 1 > LINE_TALLER_THAN_TEXT * height:
-                return True
-        return False
 
     def _fancy_band(self, side):
         """The turns of a GMT fancy frame's band beside ``side`` when it is one of the fancy
@@ -1236,41 +998,6 @@ class _Reader:
         if abs(side.position - position) > 0.5:
             return np.zeros(0)
         return find_band_transitions(self.lum, self.page, side, self.layout.max_thickness)
-
-    def _attach_inward_marks(self, labels, side, thickness, tolerance):
-        """Labels outside a side given the tick marks drawn inward from it, over the map
-        (:func:`.ticks.find_inward_tick_marks`), or else from the frame's opposite side (the
-        classic style and GMT tick all four sides alike; the map's dark colours hide marks
-        along one side), when those place at least half of them, all at one offset from their
-        labels' centres (within 1.5 px or a quarter of the text's height: renderers centre a
-        label on its tick; dark data by the frame taken for marks would not agree). Marks
-        snapped by Agg (every attached mark at one pixel phase) place their labels alone, half
-        a pixel back for odd widths; others are weighed against the labels' centres."""
-        before = [(label.tick_position, label.tick_only) for label in labels]
-        frame_sides = box_sides(self.layout.frame.box)
-        opposite = {"top": "bottom", "bottom": "top", "left": "right", "right": "left"}
-        for candidate in (side, frame_sides[opposite[side.name]]):
-            marks, _ = find_inward_tick_marks(self.lum, self.layout.dark, candidate, thickness)
-            for label in labels:
-                label.tick_position, label.tick_only = None, False
-            if marks.size >= 2:
-                attach_tick_marks(labels, marks, tolerance)
-            placed = [label for label in labels if label.tick_position is not None]
-            offsets = [label.tick_position - label.label_position for label in placed]
-            if len(placed) >= max(2, 0.5 * len(labels)) and \
-                    np.ptp(offsets) <= max(1.5, 0.25 * self.text_height):
-                offset = marks_snapped_offset(
-                    np.unique([label.tick_position for label in placed]))
-                if offset is not None:
-                    for label in placed:
-                        label.tick_position += offset
-                        label.tick_only = True
-                # A mark hidden by the map's dark colours: its label placed as the others
-                # sit from their marks.
-                _place_by_the_others(labels)
-                return
-        for label, (tick, tick_only) in zip(labels, before):
-            label.tick_position, label.tick_only = tick, tick_only
 
     def _place_and_fit(self, reading, side, allow_log, cylindrical):
         """Tick marks (or grid lines) attached to a reading's labels, and their fit."""
@@ -1336,7 +1063,7 @@ class _Reader:
                 _unsnap_grid_lines([label for label, (tick, _) in zip(labels, before)
                                     if label.tick_position is not None
                                     and label.tick_position != tick])
-            _place_by_the_others(labels)
+            place_by_the_others(labels)
         if not snapped:
             weigh_marks_and_labels(labels, allow_log)
         reading.fit = _on_one_step(
@@ -1351,7 +1078,7 @@ class _Reader:
                                        allow_log=allow_log)
         numbers = sum(label.value is not None for label in labels)
         kept = len(reading.kept)
-        points_lost = _points_lost_everywhere(labels, reading.fit)
+        points_lost = points_lost_everywhere(labels, reading.fit)
         if points_lost:
             reading.problem = points_lost
             reading.fit = None
@@ -1688,456 +1415,6 @@ def _restore_dropped_points(labels, fit) -> bool:
 #: Pixels beyond the frame's line thickness within which a label inside the frame touches
 #: the line (anti-aliasing).
 TOUCHING_LINE_PX = 1.5
-#: Widest gap between a minus sign and the digit after it, as a share of the text's height
-#: (DejaVu Sans' U+2212 0.25, Helvetica's hyphen 0.12); tick labels stand farther from their
-#: tick marks (matplotlib's pad 3.5 pt is 0.48 of a 10 pt label's digits).
-SIGN_GAP_SHARE = 0.3
-#: Ink taller than this many text heights is a line's, not a glyph's.
-LINE_TALLER_THAN_TEXT = 1.5
-#: Rows of a label (shares of its height from its top) where a minus sign stands: its bar
-#: is at 0.4-0.55 of the digits' height above the baseline in DejaVu Sans and Helvetica. A
-#: line across any of them may hide one.
-HIDDEN_SIGN_ZONE = (0.35, 0.7)
-#: A label written across a line is centred on its tick mark within this share of a digit's
-#: pitch (a minus hidden under the line moves its visible glyphs by half its advance, 0.3-0.65
-#: of a pitch).
-CENTRED_ON_TICK_SHARE = 0.22
-
-
-#: Widest a character of a tick label is, as a share of the digits' pitch (their advance,
-#: centre to centre): digits are all one advance wide in the fonts renderers use (DejaVu Sans,
-#: Helvetica); the others measured in both, the wider kept ('−' in DejaVu is 1.32 digits wide,
-#: 'W' in Helvetica 1.7). A label's ink is never wider than its characters' advances.
-CHARACTER_PITCHES = {**{digit: 1.0 for digit in "0123456789"}, ".": 0.55, ",": 0.55,
-                     "-": 1.35, "+": 1.0, "°": 0.85, "'": 0.45, "N": 1.3, "S": 1.2, "E": 1.2,
-                     "W": 1.75, "k": 0.95, "m": 1.6, "K": 1.2, "M": 1.5, "e": 1.0, "x": 0.95,
-                     "×": 1.35, " ": 0.6}
-#: A label wider than its reading's characters can be by more than this share of a pitch (and
-#: :data:`WIDER_THAN_TEXT_MIN_PX`) holds a character more than was read.
-WIDER_THAN_TEXT_SHARE = 0.35
-WIDER_THAN_TEXT_MIN_PX = 2.0
-
-
-def digit_pitch(labels, height, least_pairs=4) -> "float | None":
-    """The digits' pitch (pixels, centre to centre of neighbouring glyphs) of the figure's text
-    as tall as ``height`` (within a quarter), from every label's glyphs: neighbouring glyphs
-    of a label's full height, each no wider than a digit can be (touching digits merged into
-    one glyph are left out). The median over the figure, or None with fewer than
-    ``least_pairs`` pairs.
-
-    Parameters
-    ----------
-    labels : list of text.TextLabel
-    height : float
-        The label's height, pixels.
-    """
-    pitches = []
-    for label in labels:
-        if not label.members or len(label.members) < 2 or \
-                abs(label.height - height) > 0.25 * height:
-            continue
-        glyphs = sorted(label.members)
-        for a, b in zip(glyphs, glyphs[1:]):
-            if min(a[3] - a[1], b[3] - b[1]) < FULL_HEIGHT_SHARE * label.height or \
-                    max(a[2] - a[0], b[2] - b[0]) > 0.9 * label.height:
-                continue
-            pitches.append(0.5 * (b[0] + b[2]) - 0.5 * (a[0] + a[2]))
-    if len(pitches) < least_pairs:
-        return None
-    return float(np.median(pitches))
-
-
-def text_line_only(members) -> bool:
-    """Whether a label's glyphs all stand on one line of text: none reaches above or below its
-    tallest glyph's rows by more than a pixel and a tenth of its height (a comma's tail, a
-    degree sign). Ink of something else merged into it (the letters of a rotated axis title
-    beside a colorbar's label) does, and makes its width no measure of its text."""
-    if not members:
-        return False
-    tallest = max(members, key=lambda box: box[3] - box[1])
-    slack = 1.0 + 0.1 * (tallest[3] - tallest[1])
-    return all(row0 >= tallest[1] - slack and row1 <= tallest[3] + slack
-               for _, row0, _, row1 in members)
-
-
-def wider_than_text(text, width, pitch) -> bool:
-    """Whether a label's ink (``width`` pixels) is wider than the characters read from it can
-    be (each at most its :data:`CHARACTER_PITCHES` share of the digits' ``pitch``): a glyph
-    was not read ('10' read '1' where the digits touch and make one glyph, a digit lost at a
-    line). False when the reading holds a character of unknown width, or an exponent."""
-    characters = normalise(text).strip()
-    # A unit's space, which OCR drops ('3500 m' read '3500m'), has its width on the figure.
-    characters = re.sub(r"(?<=\d)(?=[kmKM])", " ", characters)
-    if not characters or pitch is None or "^" in characters or \
-            any(character not in CHARACTER_PITCHES for character in characters):
-        return False
-    widest = sum(CHARACTER_PITCHES[character] for character in characters) * pitch
-    return width > widest + max(WIDER_THAN_TEXT_MIN_PX, WIDER_THAN_TEXT_SHARE * pitch)
-
-
-def _unit_spaced(text) -> str:
-    """A reading with a space put back before a unit after its number ('610000m' ->
-    '610000 m'): Tesseract drops the space a label's width holds (``610000 m`` in a font
-    whose word space is narrow enough for the glyphs to make one label)."""
-    return re.sub(r"(?<=\d)(%s)$" % "|".join(UNIT_WORDS), r" \1", normalise(text))
-
-
-#: Narrowest a character's step to the next is, as a share of the digits' pitch, for the
-#: characters a label made of numbers holds: digits are one advance each (tabular, in every
-#: font renderers use); a point or a separator at least this.
-CHARACTER_MIN_PITCHES = {**{digit: 1.0 for digit in "0123456789"}, ".": 0.4, ",": 0.4}
-#: Narrowest a label's last glyph's ink is, as a share of the digits' pitch: a '1' (its stem
-#: and flag), a point; any other digit (DejaVu Sans' and Helvetica's are 0.75-0.85 of their
-#: advance wide) 0.6; other characters :data:`LAST_GLYPH_MIN_SHARE`.
-LAST_GLYPH_MIN_SHARES = {**{digit: 0.6 for digit in "023456789"}, "1": 0.25}
-LAST_GLYPH_MIN_SHARE = 0.15
-#: A label narrower than its reading's characters can be by more than this share of a pitch
-#: (and :data:`WIDER_THAN_TEXT_MIN_PX`) holds a character fewer than was read: half a digit,
-#: as a '1' first stands a little in from its advance's start, and a character too many is a
-#: whole one.
-NARROWER_THAN_TEXT_SHARE = 0.5
-
-
-def narrower_than_text(text, members, pitch) -> bool:
-    """Whether a label's glyphs are narrower than the characters read from them can be: a
-    character was read that is not there.
-
-    The span measured runs from the first glyph (a leading sign's bar, a hyphen or a wider
-    Unicode minus, is left out with its character) to the last glyph's end. Each character
-    but the last steps at least its :data:`CHARACTER_MIN_PITCHES` share of the digits'
-    ``pitch`` to the next, and the last one's ink is at least its
-    :data:`LAST_GLYPH_MIN_SHARES` share of it; a span narrower than that by more than
-    :data:`NARROWER_THAN_TEXT_SHARE` of a pitch (and :data:`WIDER_THAN_TEXT_MIN_PX`) holds
-    fewer characters than were read. OCR reading a digit twice on every label ('500 1000
-    1500' as '5000 10000 15000') keeps the values on a line ten times the true one, which no
-    fit tells; their ink is a digit's pitch short. Only readings of digits, points and
-    separators after an optional sign are judged (other characters' widths vary between
-    fonts).
-
-    Parameters
-    ----------
-    text : str
-        The reading.
-    members : list of tuple or None
-        The label's glyph boxes (col0, row0, col1, row1), pixels.
-    pitch : float or None
-        The digits' pitch (centre to centre), pixels.
-
-    Returns
-    -------
-    bool
-    """
-    characters = normalise(text).strip().replace(" ", "")
-    if not members or pitch is None:
-        return False
-    signed = characters[:1] in ("-", "+")
-    characters = characters[1:] if signed else characters
-    if len(characters) < 2 or not characters[0].isdigit() or \
-            any(character not in CHARACTER_MIN_PITCHES for character in characters):
-        return False
-    tallest = max(box[3] - box[1] for box in members)
-    glyphs = sorted(members)
-    if signed and len(glyphs) > 1 and glyphs[0][3] - glyphs[0][1] <= 0.35 * tallest and \
-            glyphs[0][2] - glyphs[0][0] >= glyphs[0][3] - glyphs[0][1]:
-        glyphs = glyphs[1:]  # the sign's bar
-    span = max(box[2] for box in glyphs) - min(box[0] for box in glyphs)
-    narrowest = (sum(CHARACTER_MIN_PITCHES[character] for character in characters[:-1]) +
-                 LAST_GLYPH_MIN_SHARES.get(characters[-1], LAST_GLYPH_MIN_SHARE)) * pitch
-    return span < narrowest - max(WIDER_THAN_TEXT_MIN_PX, NARROWER_THAN_TEXT_SHARE * pitch)
-
-
-def leading_zero(text) -> bool:
-    """Whether a label's reading starts with a zero followed by a digit ('05', '-05'): a
-    decimal point not read, as no tick formatter writes that."""
-    return re.match(r"[-+]?0\d", normalise(text).replace(" ", "")) is not None
-
-
-def _points_lost_everywhere(labels, fit) -> str:
-    """A problem when the labels a linear fit kept lost their decimal points like one read with
-    a leading zero: '05' beside '10', '15', '20' ('0.5 1.0 1.5 2.0' with every point lost:
-    the kept values lie on a line ten times the true one, which nothing else shows). The
-    zero-led label's value with its point put back after the zero (0.5) lands where the fit
-    puts it once every kept value is divided by 10, 100 or 1000: then the kept labels lost
-    theirs too. "" otherwise (the zero-led label is only a misread, left out)."""
-    if fit is None or fit.logarithmic or fit.projection is not None or len(fit.kept) < 2:
-        return ""
-    positions = np.sort([label.position for label in fit.kept])
-    spacing = float(np.median(np.diff(positions)))
-    tolerance = max(INLIER_PIXELS_FOR_POINTS, 0.1 * spacing)
-    for label in labels:
-        if label.kept or label.parsed is None or not leading_zero(label.text):
-            continue
-        digits = re.sub(r"\D", "", normalise(label.text).split(".")[0])
-        sign = -1.0 if normalise(label.text).lstrip().startswith("-") else 1.0
-        restored = sign * int(digits) / 10.0 ** (len(digits) - 1)
-        for power in (1, 2, 3):
-            position = float(fit.position_of(restored * 10.0 ** power))
-            if np.isfinite(position) and abs(position - label.position) <= tolerance:
-                said = ", ".join(f"'{kept.text}'" for kept in fit.kept)
-                return (f"the labels were read without their decimal points: '{label.text}' "
-                        f"(a leading zero: {restored:g}) lies where {restored * 10 ** power:g} "
-                        f"would on the line through {said}, so these are {10 ** power:g} times "
-                        "their true values")
-    return ""
-
-
-#: Farthest (pixels, or a tenth of the tick spacing when more) a zero-led label may lie from
-#: where the fit puts its value with its point back, all values scaled.
-INLIER_PIXELS_FOR_POINTS = 2.0
-
-
-def characters_missing(text, members) -> bool:
-    """More digits and letters in a label's glyphs than in its reading: OCR dropped one.
-
-    Each digit or letter a tick label may hold (OCR's whitelist: digits, hemisphere letters,
-    units) is one connected glyph of the text's full height on the figure; two digits touching
-    at a low resolution make one glyph of two characters, never the reverse. So a reading with
-    fewer of them than the label has full-height glyphs lost one ('150' read as '15', '15°S'
-    as '15°'). Small glyphs (signs, points, the degree sign) and fragments below or above the
-    text's line (the letters of a rotated axis title merged into the label) are not counted.
-
-    Parameters
-    ----------
-    text : str
-        The reading (after :func:`restore_decimal_point`).
-    members : list of tuple or None
-        The label's glyph boxes (col0, row0, col1, row1).
-
-    Returns
-    -------
-    bool
-    """
-    if not members:
-        return False
-    tallest = max(members, key=lambda box: box[3] - box[1])
-    height = tallest[3] - tallest[1]
-    if height <= 0:
-        return False
-    full, x_height = 0, 0
-    for _, row0, _, row1 in members:
-        overlap = min(row1, tallest[3]) - max(row0, tallest[1])
-        if row1 - row0 >= FULL_HEIGHT_SHARE * height and overlap >= FULL_HEIGHT_SHARE * height:
-            full += 1
-            x_height += row1 - row0 < CAP_HEIGHT_SHARE * height
-    characters = sum(1 for character in text if character.isalnum())
-    # A lower-case unit's glyphs ('m' of '670 m': x-height, below the digits' cap height) may
-    # break apart at a low resolution (a serif 'm' at 96 dpi is a stroke and an 'n'): those
-    # are counted as the lower-case letters read, the digits and capitals by themselves.
-    lower = sum(1 for character in text if character.islower())
-    if lower and x_height >= lower:
-        return full - x_height > characters - lower
-    return full > characters
-
-
-#: A glyph this share of a label's tallest glyph high, on its line, is a digit or a letter.
-FULL_HEIGHT_SHARE = 0.6
-#: Below this share of the tallest glyph's height a full glyph is a lower-case letter's
-#: x-height (0.72-0.8 of the digits' height in DejaVu, Nimbus, Liberation).
-CAP_HEIGHT_SHARE = 0.85
-
-
-def restore_decimal_point(text, members) -> str:
-    """A decimal point Tesseract dropped, put back where the label's glyphs show it.
-
-    At 72-96 dpi a point is one or two pixels, and Tesseract reads '0.4' as '04' and '-124.5'
-    as '-1245'. The glyphs say where it was: one small square glyph on the baseline between
-    two others (a comma hangs below the baseline; a minus sign sits at mid-height; a degree
-    sign is raised). When the text has no separator and one character per other glyph, the
-    point goes between the characters of the glyphs around it, if both are digits.
-
-    Parameters
-    ----------
-    text : str
-        Tesseract's reading.
-    members : list of tuple or None
-        The label's glyph boxes (col0, row0, col1, row1).
-
-    Returns
-    -------
-    str
-    """
-    if not members or len(members) < 3 or any(mark in text for mark in ".,"):
-        return text
-    glyphs = sorted(members, key=lambda box: box[0])
-    base_height = max(box[3] - box[1] for box in glyphs)
-    baseline = max(box[3] for box in glyphs)
-    points = [index for index, (col0, row0, col1, row1) in enumerate(glyphs)
-              if 0 < index < len(glyphs) - 1 and row1 - row0 <= 0.3 * base_height
-              and row1 - row0 <= col1 - col0 and row1 >= baseline - max(1.0, 0.1 * base_height)]
-    characters = text.replace(" ", "")
-    if len(points) != 1 or len(characters) != len(glyphs) - 1:
-        return text
-    before, after = characters[:points[0]], characters[points[0]:]
-    if not (before[-1:].isdigit() and after[:1].isdigit()):
-        return text
-    return f"{before}.{after}"
-
-
-def restore_minus_sign(text, members) -> str:
-    """A leading minus sign Tesseract dropped, put back where the label's glyphs show it.
-
-    Tesseract reads GMT's '−45' (a Unicode minus, a short bar before the digits) as '45' now
-    and then, on a clean crop, with confidence 0. The glyphs say it was there: the first
-    glyph is a bar (at least one and a half times as wide as tall, at most a third of the
-    label's height) with its centre in the middle third of the label's height (a hyphen or
-    minus; an underscore sits on the baseline, a degree sign is raised), and the text starts
-    with a digit and has exactly one character per glyph but that one. Then '-' goes in
-    front.
-
-    Parameters
-    ----------
-    text : str
-        Tesseract's reading.
-    members : list of tuple or None
-        The label's glyph boxes (col0, row0, col1, row1).
-
-    Returns
-    -------
-    str
-    """
-    if not members or len(members) < 2:
-        return text
-    characters = text.replace(" ", "")
-    if not characters or not characters[0].isdigit():
-        return text
-    glyphs = sorted(members, key=lambda box: box[0])
-    top, bottom = min(box[1] for box in glyphs), max(box[3] for box in glyphs)
-    height = bottom - top
-    col0, row0, col1, row1 = glyphs[0]
-    centre = 0.5 * (row0 + row1)
-    if not (col1 - col0 >= 1.5 * (row1 - row0) and row1 - row0 <= height / 3
-            and top + height / 3 <= centre <= bottom - height / 3):
-        return text
-    # The rest: exactly one character per other glyph (more characters: the bar may have been
-    # read as a digit, or digits touch; either way the reading is left to the tick fit).
-    if len(characters) != len(glyphs) - 1:
-        return text
-    return "-" + text
-
-
-#: A separator's glyph is confirmed by the distance between the digits beside it: at least
-#: this many digit pitches centre to centre (a point's or a comma's advance is half a digit's
-#: in the fonts renderers use, so they stand 1.5 pitches apart around one, 1.0 without).
-SEPARATOR_MIN_PITCHES = 1.25
-#: A separator glyph whose bottom lies this share of the text's height (a pixel at least)
-#: below the digits' baseline, and taller than wide, is a comma; else a point.
-COMMA_DESCENT_SHARE = 0.08
-#: A glyph wider than its digits' pitches but this share of one may hold a point or a comma
-#: touching a digit (a digit's ink is 0.75-0.95 of its pitch).
-MERGED_EXTRA_PITCHES = 0.05
-_SEPARATED_NUMBER = re.compile(r"([-+]?)(\d[\d.,]*\d)(°?[NSEW]?(?: ?(?:%s))?)" % "|".join(UNIT_WORDS))
-
-
-def separators_as_inked(text, members, pitch) -> str:
-    """A reading's decimal points and commas checked against the label's own ink: each kept
-    where a separator's glyph stands, swapped where it is the other one, dropped where none is.
-
-    Tesseract adds a point that is not there ('12250' read '122.50': every label of an axis
-    so, and the values lie on a line a hundredth of the true one, which no fit can tell) and
-    takes a comma for a point ('12,300' read '12.300', that is 12.3). The glyphs say what is
-    there. Each digit or letter is one glyph of the text's full height; when the reading has
-    exactly one character per such glyph, the separator after the k-th digit lies between the
-    k-th and the next full-height glyph. It is confirmed by a small glyph between them in the
-    lower half of the text (a point sits on the digits' baseline; a comma hangs below it, and
-    is taller than wide), or by the two digits standing :data:`SEPARATOR_MIN_PITCHES` digit
-    pitches apart (a point too faint to be ink, or touching its digit at 72 dpi, still takes
-    its room). Neither: no separator there, and it is dropped. A point where a comma's glyph
-    hangs becomes a comma, and a comma where a point's glyph sits a point. Readings of other
-    shapes (exponents, minutes), or whose glyphs do not map one to one on their characters
-    (two digits touching make one glyph), are returned as they are.
-
-    Parameters
-    ----------
-    text : str
-        The reading.
-    members : list of tuple or None
-        The label's glyph boxes (col0, row0, col1, row1), pixels.
-    pitch : float or None
-        The digits' pitch (centre to centre), pixels; None when unknown (then only a glyph
-        between the digits confirms a separator, and none found leaves the reading as it is).
-
-    Returns
-    -------
-    str
-    """
-    characters = normalise(text).replace(" ", "")
-    match = _SEPARATED_NUMBER.fullmatch(characters)
-    if not members or match is None or not any(mark in match.group(2) for mark in ".,"):
-        return text
-    tallest = max(members, key=lambda box: box[3] - box[1])
-    height = tallest[3] - tallest[1]
-    if height <= 0:
-        return text
-    full, small = [], []
-    for box in sorted(members):
-        overlap = min(box[3], tallest[3]) - max(box[1], tallest[1])
-        if box[3] - box[1] >= FULL_HEIGHT_SHARE * height and \
-                overlap >= FULL_HEIGHT_SHARE * height:
-            full.append(box)
-        else:
-            small.append(box)
-    # Characters per full-height glyph: digits touching at a low resolution make one glyph of
-    # several, as wide as their pitches and a digit's ink (about 0.8 of a pitch). The number's
-    # digits come first; each letter after it (a hemisphere, a unit: wider than a digit) is
-    # one glyph.
-    digits = sum(1 for character in match.group(2) if character.isdigit())
-    letters = sum(1 for character in match.group(3) if character.isalnum())
-    counts, assigned = [], 0
-    for box in full:
-        if assigned == digits:
-            break
-        count = 1 if pitch is None else max(1, int(round((box[2] - box[0]) / pitch + 0.2)))
-        counts.append(min(count, digits - assigned))
-        assigned += counts[-1]
-    if assigned != digits or len(full) - len(counts) != letters:
-        return text
-    # Each character's glyph and, in it, its centre (pixels along the line).
-    owners, centres = [], []
-    for index, (box, count) in enumerate(zip(full, counts)):
-        for place in range(count):
-            owners.append(index)
-            centres.append(0.5 * (box[0] + box[2]) +
-                           (place - 0.5 * (count - 1)) * (pitch or 0.0))
-    digits_bottom = float(np.median([box[3] for box in full]))
-    middle = 0.5 * (tallest[1] + tallest[3])
-    number = match.group(2)
-    mended, digits_before = [], 0
-    for character in number:
-        if character.isdigit():
-            digits_before += 1
-            mended.append(character)
-            continue
-        if owners[digits_before - 1] == owners[digits_before]:
-            # Within one glyph of touching digits: a point between them would widen it by
-            # half a digit (touching both); as narrow as its digits, it holds none.
-            owner = owners[digits_before]
-            if pitch is not None and full[owner][2] - full[owner][0] <= \
-                    (counts[owner] + MERGED_EXTRA_PITCHES) * pitch:
-                continue
-            return text
-        left, right = full[owners[digits_before - 1]], full[owners[digits_before]]
-        between = [box for box in small
-                   if left[2] - 1 <= 0.5 * (box[0] + box[2]) <= right[0] + 1 and box[1] >= middle]
-        descent = max(1.0, COMMA_DESCENT_SHARE * height)
-        if between:
-            col0, row0, col1, row1 = max(between, key=lambda box: box[3])
-            comma = row1 - digits_bottom >= descent and row1 - row0 > col1 - col0
-            mended.append("," if comma else ".")
-        elif left[3] - digits_bottom >= descent:
-            mended.append(",")  # a comma touching the digit before it (no digit descends)
-        elif pitch is None or any(
-                box[2] - box[0] > (counts[index] + MERGED_EXTRA_PITCHES) * pitch
-                for index, box in ((owners[digits_before - 1], left),
-                                   (owners[digits_before], right))):
-            # No pitch to go by, or a glyph wider than its digits: a point may touch one.
-            mended.append(character)
-        elif centres[digits_before] - centres[digits_before - 1] >= \
-                SEPARATOR_MIN_PITCHES * pitch:
-            mended.append(character)  # room for one: kept as read
-        # else: neither a glyph nor room for one: not there.
-    if "".join(mended) == number:
-        return text
-    return f"{match.group(1)}{''.join(mended)}{match.group(3)}"
 
 
 def _raised_split(members):
@@ -2201,7 +1478,7 @@ def _attach_grid_lines(labels, lines, tolerance, text_height):
             label.tick_position, label.tick_only = float(nearest), True
         elif label.tick_position is not None and \
                 abs(label.tick_position - expected) > near:
-            # Its own line was not found: placed by the others (_place_by_the_others).
+            # Its own line was not found: placed by the others (place_by_the_others).
             label.tick_position = None
 
 
@@ -2231,21 +1508,6 @@ def _unsnap_grid_lines(labels) -> bool:
     for label in placed:
         label.tick_position += offset
     return True
-
-
-def _place_by_the_others(labels):
-    """A label whose grid line was not found (hidden under the map's colours, or blurred by
-    JPEG) placed at its centre moved as the others' lines are from their centres (the median
-    offset: text sits the same way on every line), when at least two have lines."""
-    placed = [label for label in labels if label.tick_position is not None]
-    if len(placed) < 2 or len(placed) == len(labels):
-        return
-    offset = float(np.median([label.tick_position - label.label_position for label in placed]))
-    tick_only = all(label.tick_only for label in placed)
-    for label in labels:
-        if label.tick_position is None:
-            label.tick_position = label.label_position + offset
-            label.tick_only = tick_only
 
 
 #: Largest gap (text heights) between the boxes of two pieces of one line of text that are
@@ -2447,7 +1709,7 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
         if over_map:
             # A bar straight on the map: its labels are written over the map's colours.
             reader.over_map_labels()
-        if _faded_ends_to_marks(reader.lum, layout.dark, bar, layout.page_rgb, rgb):
+        if faded_ends_to_marks(reader.lum, layout.dark, bar, layout.page_rgb, rgb):
             reading.messages.append(
                 "The colorbar fades into the page's colour at an end, which shows no edge: "
                 "that end is placed at its outermost tick mark, where the marks running on "
@@ -2470,21 +1732,21 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
         if best.fit is not None:
             reader.bars_read[bar.pixel_box()] = best.side
         if want_colorbar:
-            if best.fit is None and _fit_end_labels(best, bar):
+            if best.fit is None and fit_end_labels(best, bar):
                 reading.messages.append(
                     "The colorbar has two labels, one at each end (as QGIS legends draw a colour "
                     "ramp): they are taken as the values at its ends, with no third label to "
                     "confirm them. Check VMIN and VMAX against the figure.")
             if best.fit is None:
-                confirmed = _confirm_pair_by_marks(best, reader.marks_of(sides[best.side],
+                confirmed = confirm_pair_by_marks(best, reader.marks_of(sides[best.side],
                                                                          best.labels))
                 if confirmed:
                     reading.messages.append(f"The colorbar has {confirmed}.")
             beyond = reader.labels_beyond_bar_ends(best, bar)
-            for line in ([beyond] if beyond else []) + _ends_beyond_ticks(best, bar):
+            for line in ([beyond] if beyond else []) + ends_beyond_ticks(best, bar):
                 # An end doubted and left where it was found may be wrong: a warning.
                 (reading.warnings if CUT_SHORT in line else reading.messages).append(line)
-            if best.fit is not None and _faded_ends_to_ticks(rgb, bar, best, layout.page_rgb):
+            if best.fit is not None and faded_ends_to_ticks(rgb, bar, best, layout.page_rgb):
                 reading.messages.append(
                     "The colorbar fades into the page's colour at an end, which shows no edge: "
                     "that end is placed at its outermost tick, a few pixels inside where the "
@@ -2531,7 +1793,7 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                         f"The {axis} axis labels are multiplied by {best.multiplier:g} (the "
                         f"'{text}' written at the axis' end).")
             setattr(reading, f"{axis}_axis", best)
-        _confirm_by_aspect(reading, layout.frame.box)
+        confirm_by_aspect(reading, layout.frame.box)
         width = reader.light_edge_line()
         if width:
             left, top, right, bottom = layout.frame.box
@@ -2547,284 +1809,11 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
             best = getattr(reading, f"{axis}_axis")
             if best is not None and best.fit is None and best.placement == "outside" and \
                     best.side in sides:
-                confirmed = _confirm_pair_by_marks(best, reader.marks_of(sides[best.side],
+                confirmed = confirm_pair_by_marks(best, reader.marks_of(sides[best.side],
                                                                          best.labels))
                 if confirmed:
                     reading.messages.append(f"The {axis} axis has {confirmed}.")
     return reading
-
-
-#: Largest relative difference between the scale two labels give an axis and the scale the
-#: other axis implies (equal aspect), beyond the two labels' own placement uncertainty.
-ASPECT_TOLERANCE = 0.01
-
-
-def _confirm_by_aspect(reading, frame_box):
-    """An axis with two labels only, taken when the other axis confirms its scale.
-
-    Two labels make a line, but a misread one makes another line, and nothing on the axis
-    tells which. Maps are mostly drawn with equal scales in x and y: a plate carrée map in
-    degrees (cartopy always; matplotlib's imshow by default), a projected map in metres, a
-    Mercator, Miller or equal-area map (GMT -JM, cartopy, web maps: a degree of longitude is
-    ``a·π/180`` metres of easting, and as many of northing per pixel). When the two labels'
-    scale equals the fitted axis' within their placement uncertainty (half a pixel each over
-    their distance) plus :data:`ASPECT_TOLERANCE`, in one of those models, a misread is ruled
-    out (it would have to change the scale by less than that): the axis takes the other's
-    scale, placed by the pair, and the messages say so. Otherwise the axis stays refused.
-    """
-    from .projections import CYLINDRICAL, REFERENCE_GEOGRAPHIC
-
-    _confirm_pairs_by_each_other(reading, frame_box)
-    for name, other_name in (("y", "x"), ("x", "y")):
-        axis, other = getattr(reading, f"{name}_axis"), getattr(reading, f"{other_name}_axis")
-        if axis is None or other is None or axis.fit is not None or axis.pair_fit is None \
-                or other.fit is None or other.fit.logarithmic:
-            continue
-        pair = axis.kept
-        if len(pair) != 2 or any(label.parsed is None for label in pair):
-            continue
-        degrees = all(label.parsed.degrees for label in pair)
-        if degrees != other.degrees or axis.multiplier != other.multiplier:
-            continue
-        distance = abs(pair[1].position - pair[0].position)
-        if distance < 10:
-            continue
-        tolerance = 1.0 / distance + ASPECT_TOLERANCE
-        # Candidate models: (what it is called, fit of the pair, the other axis' scale in the
-        # pair's fitted units per pixel).
-        models = []
-        other_projection = other.fit.projection
-        if other_projection is None:
-            models.append(("equal scales along x and y", fit_ticks(pair), abs(other.fit.slope)))
-        if degrees:
-            from pyproj import CRS
-
-            radius = CRS.from_user_input(REFERENCE_GEOGRAPHIC).ellipsoid.semi_major_metre
-            metres_per_degree = radius * np.pi / 180.0
-            for projection in CYLINDRICAL:
-                if name == "y" and other_projection is None:
-                    # Longitude degrees per pixel along x as northing metres per pixel.
-                    models.append((projection.name, fit_ticks(pair, projection=projection),
-                                   abs(other.fit.slope) * metres_per_degree))
-                elif name == "x" and other_projection is projection:
-                    models.append((projection.name, fit_ticks(pair),
-                                   abs(other.fit.slope) / metres_per_degree))
-        for model, fit, expected in models:
-            if fit is None or expected <= 0:
-                continue
-            difference = abs(abs(fit.slope) / expected - 1.0)
-            if difference <= tolerance:
-                for label in pair:
-                    label.kept = True
-                # The other axis' scale, fitted on more labels over a longer distance, is the
-                # closer one; the pair places the line.
-                positions = np.array([label.position for label in pair])
-                values = np.array([label.value for label in pair], float)
-                if fit.projection is not None:
-                    values = fit.projection.northing(values)
-                slope = float(np.sign(fit.slope)) * expected
-                offset = float(np.mean(values - slope * positions))
-                residuals = (values - offset) / slope - positions
-                axis.fit = TickFit(slope, offset, False, axis.labels, residuals, fit.projection)
-                axis.problem = ""
-                reading.messages.append(
-                    f"The {name} axis has only two labels ({pair[0].text!r}, {pair[1].text!r}); "
-                    f"their scale agrees with the {other_name} axis' within "
-                    f"{100 * difference:.2f} % ({model}), which confirms them. Check the "
-                    f"georeferencing in the report if the figure was not drawn with equal "
-                    f"scales, or give GCPS.")
-                break
-        else:
-            axis.problem += (f"; only two labels, and their scale does not match the "
-                             f"{other_name} axis' as on a map drawn with equal scales")
-
-
-#: Mantissas of a round step between ticks (GMT's and matplotlib's automatic intervals).
-ROUND_STEPS = (1.0, 2.0, 2.5, 5.0)
-#: Least number of evenly spaced tick marks that confirm two labels.
-MIN_CONFIRMING_MARKS = 5
-
-
-def round_step(step) -> bool:
-    """Whether a value step is 1, 2, 2.5 or 5 times a power of ten."""
-    if not np.isfinite(step) or step == 0:
-        return False
-    exponent = np.floor(np.log10(abs(step)))
-    mantissa = abs(step) / 10.0 ** exponent
-    return any(abs(mantissa - candidate) <= 1e-6 * candidate or
-               abs(mantissa - 10 * candidate) <= 1e-5 * candidate for candidate in ROUND_STEPS)
-
-
-def even_spacing(marks) -> "tuple | None":
-    """Tick-mark centres (pixels, sorted) on one even spacing, each within a pixel and a tenth
-    of it: their indices, spacing, first place and residuals; None for fewer than three
-    marks, marks under 3 px apart, or marks off one spacing."""
-    marks = np.sort(np.asarray(marks, float))
-    if marks.size < 3:
-        return None
-    spacing = float(np.median(np.diff(marks)))
-    if spacing < 3.0:
-        return None
-    # The marks' own fit, each indexed by rounding from the first.
-    index = np.round((marks - marks[0]) / spacing)
-    if np.unique(index).size != index.size:
-        return None
-    slope, intercept = np.polyfit(index, marks, 1)
-    residuals = marks - (intercept + slope * index)
-    if np.abs(residuals).max() > max(1.0, 0.1 * slope):
-        return None
-    return index, float(slope), float(intercept), residuals
-
-
-def _confirm_pair_by_marks(axis, marks) -> str:
-    """An axis (or a colorbar) with two labels only, taken when its tick marks confirm them.
-
-    Two labels make a line, and a misread one makes another. The tick marks beside them are
-    geometry the reading cannot change: renderers draw them evenly spaced (GMT's frame and
-    annotation ticks, matplotlib's minor and major ticks) at multiples of a round interval,
-    and a label stands on every few of them. The two labels are confirmed when at least
-    :data:`MIN_CONFIRMING_MARKS` marks lie on one even spacing (each within a pixel and a
-    tenth of the spacing), each label stands on one of them (within a quarter of the
-    spacing), the values' difference is a round step (1, 2, 2.5 or 5 times a power of ten:
-    :func:`round_step`), and so is that difference divided by the marks between them, the
-    two values being multiples of it. A misread ('500' as '300', '1000' as '1500', a digit
-    dropped or added) breaks one of these but for rare coincidences; a lost sign is not seen
-    here (it is by the labels' own checks). The fit is then the marks' spacing with the
-    values' step per mark, through both labels; ``axis.fit`` is set and a message returned
-    ('' when not confirmed).
-
-    Parameters
-    ----------
-    axis : AxisReading
-    marks : ndarray of float
-        Tick-mark centres along the side, pixels (minor and major).
-
-    Returns
-    -------
-    str
-    """
-    numbers = [label for label in axis.labels if label.value is not None and
-               np.isfinite(label.value)]
-    marks = np.sort(np.asarray(marks, float))
-    if len(numbers) != 2 or numbers[0].value == numbers[1].value or \
-            marks.size < MIN_CONFIRMING_MARKS:
-        return ""
-    spacing = even_spacing(marks)
-    if spacing is None:
-        return ""
-    index, slope, intercept, residuals = spacing
-    places = []
-    for label in numbers:
-        where = label.tick_position if label.tick_position is not None else \
-            label.label_position
-        nearest = int(np.round((where - intercept) / slope))
-        if abs(where - (intercept + slope * nearest)) > 0.25 * slope or \
-                not np.any(index == nearest):
-            return ""
-        places.append(nearest)
-    if places[0] == places[1]:
-        return ""
-    difference = numbers[1].value - numbers[0].value
-    per_mark = difference / (places[1] - places[0])
-    if not round_step(difference) or not round_step(per_mark) or any(
-            abs(label.value / per_mark - round(label.value / per_mark)) > 1e-6
-            for label in numbers):
-        return ""
-    # value = a + b * index, index = (position - intercept) / slope.
-    value_per_px = per_mark / slope
-    offset = numbers[0].value - per_mark * places[0] - value_per_px * intercept
-    for label, place in zip(numbers, places):
-        label.kept = True
-        label.tick_position = float(intercept + slope * place)
-        label.tick_only = True
-    axis.fit = TickFit(float(value_per_px), float(offset), False, axis.labels,
-                       np.array([0.0, 0.0]))
-    axis.problem = ""
-    return (f"only two labels ({numbers[0].text!r}, {numbers[1].text!r}), confirmed by "
-            f"{marks.size} evenly spaced tick marks ({slope:.2f} px apart, within "
-            f"{np.abs(residuals).max():.2f} px): the labels stand {abs(places[1] - places[0])} "
-            f"marks apart, {abs(per_mark):g} a mark, a round step. Check the values in the "
-            f"report")
-
-
-#: Largest error (pixels) at the frame's far end that two labels' placement may cause when both
-#: axes rest on two labels each.
-PAIR_FRAME_ERROR_PX = 1.5
-
-
-def _confirm_pairs_by_each_other(reading, frame_box):
-    """Both axes with two labels only, taken when their scales are equal (a map drawn with
-    equal scales along x and y: projected metres, or plate carrée degrees).
-
-    A QGIS print layout of a small area often shows two grid annotations a side. Each pair
-    makes a line, and a misread label another; two misreads giving both axes one scale within
-    the pairs' placement uncertainty (half a pixel each over each pair's distance) plus
-    :data:`ASPECT_TOLERANCE` would be a coincidence, and one that changes a scale by less
-    than that is harmless. Both axes then take the mean of the two scales, each placed by its
-    pair, and the messages say so. Other cases are left to :func:`_confirm_by_aspect`.
-
-    Each scale then rests on two placements only, so their precision is checked too: where a
-    label's tick mark (or a zebra band's turn) and its text's centre disagree, the pair's
-    distance is uncertain by the difference of the two labels' disagreements (at least a
-    pixel), and carried to the frame's far end that must stay within
-    :data:`PAIR_FRAME_ERROR_PX`. A QGIS zebra frame
-    draws each block with an outline, which moves every turn towards the light block (0.8 px
-    at 100 dpi, both axes alike): 0.8 % of scale, 3 px at the frame's corner, undetected by
-    the scales' agreement.
-    """
-    x_axis, y_axis = reading.x_axis, reading.y_axis
-    if x_axis is None or y_axis is None or x_axis.fit is not None or y_axis.fit is not None or \
-            x_axis.pair_fit is None or y_axis.pair_fit is None:
-        return
-    pairs = []
-    for axis in (x_axis, y_axis):
-        pair = axis.kept
-        if len(pair) != 2 or any(label.parsed is None for label in pair):
-            return
-        distance = abs(pair[1].position - pair[0].position)
-        if distance < 10 or pair[1].value == pair[0].value:
-            return
-        # A label's text off its tick by the same amount at both ends moves the pair, not
-        # its distance (the ink's centre below a tick beside a vertical side): the
-        # difference of the two offsets is what the distance is unsure of.
-        offsets = [label.label_position - label.tick_position for label in pair
-                   if label.tick_position is not None]
-        disagreement = abs(offsets[1] - offsets[0]) if len(offsets) == 2 else 0.0
-        middle = 0.5 * (pair[0].position + pair[1].position)
-        left, top, right, bottom = frame_box
-        start, end = (left, right) if axis is x_axis else (top, bottom)
-        reach = max(abs(start - middle), abs(end - middle))
-        error_px = max(disagreement, 1.0) / distance * reach
-        if error_px > PAIR_FRAME_ERROR_PX:
-            axis.problem += (f"; its two labels' tick marks and texts disagree by "
-                             f"{disagreement:.1f} px, {error_px:.1f} px at the frame's end")
-            return
-        pairs.append((pair, distance, (pair[1].value - pair[0].value) /
-                      (pair[1].position - pair[0].position)))
-    degrees = [all(label.parsed.degrees for label in pair) for pair, _, _ in pairs]
-    if degrees[0] != degrees[1] or x_axis.multiplier != y_axis.multiplier:
-        return
-    (x_pair, x_distance, x_slope), (y_pair, y_distance, y_slope) = pairs
-    difference = abs(abs(x_slope) / abs(y_slope) - 1.0)
-    if difference > 1.0 / x_distance + 1.0 / y_distance + ASPECT_TOLERANCE:
-        return
-    scale = float(np.sqrt(abs(x_slope) * abs(y_slope)))
-    for axis, pair, slope in ((x_axis, x_pair, x_slope), (y_axis, y_pair, y_slope)):
-        positions = np.array([label.position for label in pair])
-        values = np.array([label.value for label in pair], float)
-        signed = float(np.sign(slope)) * scale
-        offset = float(np.mean(values - signed * positions))
-        for label in pair:
-            label.kept = True
-        axis.fit = TickFit(signed, offset, False, axis.labels,
-                           (values - offset) / signed - positions)
-        axis.problem = ""
-    reading.messages.append(
-        f"Both axes have only two labels (x {x_pair[0].text!r}, {x_pair[1].text!r}; y "
-        f"{y_pair[0].text!r}, {y_pair[1].text!r}); their scales agree within "
-        f"{100 * difference:.2f} % (equal scales along x and y), which confirms them. Check "
-        f"the georeferencing in the report if the figure was not drawn with equal scales, or "
-        f"give GCPS.")
 
 
 def _inside_reading(reader, sides, names, owner, axis, outside):
@@ -2846,314 +1835,6 @@ def _inside_reading(reader, sides, names, owner, axis, outside):
         return best
     outside.problem += f"; inside the frame: {best.problem}"
     return outside
-
-
-def _fit_end_labels(axis, bar) -> bool:
-    """A colorbar labelled only at its two ends: the values there, as a two-point fit.
-
-    QGIS's colour-ramp legend (3.22) prints the minimum and the maximum beside the ramp's ends
-    and nothing between. Exactly two labels read as numbers, each reaching (or within a
-    half its own size of) a different end of the bar, are taken as the values at those
-    ends; ``axis.fit`` is set and True returned. Anything else is left unfitted.
-    """
-    numbers = [label for label in axis.labels if label.value is not None]
-    if len(numbers) != 2:
-        return False
-    left, top, right, bottom = bar.box
-    start, end = (bottom, top) if bar.vertical else (left, right)
-    at = {}
-    for label in numbers:
-        col0, row0, col1, row1 = _with_unit_pieces(label, axis.labels)
-        low, high = (row0, row1) if bar.vertical else (col0, col1)
-        # QGIS aligns a label's text box with the ramp's end: the ink of a label beside a
-        # vertical ramp starts below its top by the font's internal leading (up to about
-        # half the ink's height, 13 px for 26 px digits at 250 dpi), so a label's whole
-        # height there; along a horizontal ramp half the label's length.
-        slack = max(2.0, (1.0 if bar.vertical else 0.5) * (high - low))
-        for name, position in (("start", start), ("end", end)):
-            if low - slack <= position <= high + slack:
-                at.setdefault(name, []).append(label)
-    if len(at.get("start", ())) != 1 or len(at.get("end", ())) != 1 or \
-            at["start"][0] is at["end"][0] or at["start"][0].value == at["end"][0].value:
-        return False
-    first, last = at["start"][0], at["end"][0]
-    slope = (last.value - first.value) / (end - start)
-    for label, position in ((first, start), (last, end)):
-        label.kept = True
-        label.tick_position = float(position)
-        label.tick_only = True
-    axis.fit = TickFit(float(slope), float(first.value - slope * start), False, axis.labels,
-                       np.zeros(2))
-    axis.problem = ""
-    return True
-
-
-def _with_unit_pieces(label, labels) -> tuple:
-    """A number label's box grown over the text after it on its line that was read apart
-    and as no number (the unit of '664 m', merged into a label of its own across the space).
-
-    Parameters
-    ----------
-    label : ticks.TickLabel
-        A label read as a number.
-    labels : list of ticks.TickLabel
-        The labels of its side.
-
-    Returns
-    -------
-    tuple
-        (col0, row0, col1, row1), pixels.
-    """
-    col0, row0, col1, row1 = label.box
-    height = row1 - row0
-    grown = True
-    while grown:
-        grown = False
-        for other in labels:
-            if other is label or other.value is not None:
-                continue
-            o_col0, o_row0, o_col1, o_row1 = other.box
-            same_line = min(row1, o_row1) - max(row0, o_row0) >= 0.5 * min(height,
-                                                                           o_row1 - o_row0)
-            if same_line and o_col1 > col1 and 0 <= o_col0 - col1 <= 1.5 * height and \
-                    o_col1 - o_col0 <= 3 * height:
-                col1, grown = o_col1, True
-    return col0, row0, col1, row1
-
-
-#: Pixels a kept tick may lie beyond a colorbar's detected end before the end is doubted
-#: (a tick on the end line, its centre a pixel off with anti-aliasing).
-TICK_BEYOND_END_PX = 1.5
-
-
-def _ends_beyond_ticks(axis, bar) -> list:
-    """A colorbar's ends moved out to its outermost kept ticks where these lie beyond them;
-    log lines saying so.
-
-    A bar's tick marks never lie beyond its ends (matplotlib, GMT and QGIS draw ticks within
-    the bar's range only), so a kept tick (one the fit confirms) beyond a detected end shows
-    the bar reaches at least that far: the end is moved there, which can only bring it nearer
-    the truth. It happens where the end is hard to see: an end fading into the page's colour
-    (the white end of 'Greys' on a white page, placed by extrapolating the fade:
-    ``bar.faded_ends``), a pale end or a near-white triangle blurred by a strong JPEG. A tick
-    farther out than a tenth of the bar is not trusted to move it, and a faded end with no
-    tick on it is only an extrapolation: in both cases the user is told to check COLORBAR,
-    since a wrong end silently shifts every decoded value.
-
-    Parameters
-    ----------
-    axis : AxisReading
-        The colorbar's labels and their fit (``axis.fit`` not None).
-    bar : colorbar.ColorbarDetection
-        Changed in place when an end is moved.
-
-    Returns
-    -------
-    list of str
-    """
-    if axis.fit is None or not axis.kept:
-        return []
-    left, top, right, bottom = bar.box
-    low, high = (top, bottom) if bar.vertical else (left, right)
-    positions = np.array([label.position for label in axis.kept], float)
-    lines = []
-    box = list(bar.box)
-    names = ("top", "bottom") if bar.vertical else ("left", "right")
-    for index, (outermost, beyond) in enumerate(((positions.min(), low - positions.min()),
-                                                 (positions.max(), positions.max() - high))):
-        if beyond < -TICK_BEYOND_END_PX and bar.faded_ends[index]:
-            # No tick at a faded end: nothing confirms where the extrapolated fade put it.
-            lines.append(f"The colorbar's {names[index]} end fades into the page's colour and "
-                         f"shows no edge: its position is extrapolated from the fade and may be "
-                         f"a few pixels off (more with a near-white extension triangle), which "
-                         f"shifts the values near that end. Check the colorbar drawn in the "
-                         f"report and give COLORBAR (and VMIN, VMAX) by hand if it is wrong.")
-            continue
-        if beyond <= TICK_BEYOND_END_PX:
-            continue
-        if beyond > 0.1 * (high - low):
-            lines.append(f"A colorbar tick lies {beyond:.1f} px beyond the bar's detected "
-                         f"{names[index]} end: {CUT_SHORT}. Check "
-                         f"the colorbar drawn in the report and give COLORBAR (and VMIN, VMAX) "
-                         f"by hand if it is wrong.")
-            continue
-        box[(1 if bar.vertical else 0) + 2 * index] = float(outermost)
-        why = "fades into the page's colour" if bar.faded_ends[index] else \
-            "could not be seen to the pixel"
-        lines.append(f"The colorbar's {names[index]} end {why}: it is placed at its outermost "
-                     f"tick, {beyond:.1f} px beyond the end seen (a bar's ticks never lie "
-                     f"beyond its ends).")
-    bar.box = tuple(box)
-    return lines
-
-
-#: A colorbar's end within this contrast to the page (|ΔR| + |ΔG| + |ΔB|, 0-765) fades into
-#: it: its position was extrapolated from the fade (colorbar._follow_pale_ends).
-FADED_END_CONTRAST = 48
-#: Pixels inside a faded end within which its outermost tick mark is taken as the end.
-FADED_END_SNAP_PX = 4.0
-
-
-def _faded_end_flags(rgb, bar, page_rgb):
-    """For a colour strip's (start, end) along it: whether its colour there is the page's
-    (within :data:`FADED_END_CONTRAST`), its position extrapolated from the fade."""
-    page = np.asarray(page_rgb, np.float64)
-    left, top, right, bottom = bar.box
-    start, end = (top, bottom) if bar.vertical else (left, right)
-    across = (left, right) if bar.vertical else (top, bottom)
-    quarter = max(int((across[1] - across[0]) // 4), 1)
-    middle = slice(int(np.ceil(across[0])) + quarter, int(np.floor(across[1])) - quarter)
-    flags = []
-    for edge, outward in ((start, -1), (end, 1)):
-        row = int(np.floor(edge)) - outward * 2 - (outward > 0)
-        if not bar.strip or not 0 <= row < (rgb.shape[0] if bar.vertical else rgb.shape[1]):
-            flags.append(False)
-            continue
-        pixels = rgb[row, middle] if bar.vertical else rgb[middle, row]
-        flags.append(pixels.size > 0 and np.abs(np.median(pixels.astype(np.float64), axis=0)
-                                                - page).sum() <= FADED_END_CONTRAST)
-    return flags
-
-
-def _faded_ends_to_marks(lum, dark, bar, page_rgb, rgb) -> bool:
-    """Extend a colour strip's faded ends over the tick marks that run on beyond them.
-
-    Where a bar with no outline fades into the page (globe's white end), its extrapolated end
-    can stop well short of the real one, and the labels beyond it are never read. The bar's
-    tick marks go on to its end: on each long side, the marks beyond a faded end that continue
-    the side's own spacing (no gap longer than one and a half of the median spacing of the
-    marks on the bar) extend it to the last of them, within a third of the bar's length.
-    ``bar.box`` changes in place; returns whether it did.
-    """
-    if dark is None or not any(_faded_end_flags(rgb, bar, page_rgb)):
-        return False
-    faded = _faded_end_flags(rgb, bar, page_rgb)
-    left, top, right, bottom = bar.box
-    start, end = (top, bottom) if bar.vertical else (left, right)
-    reach = (end - start) / 3
-    page = page_luminance(lum)
-    ends = [start, end]
-    for name in (("left", "right") if bar.vertical else ("top", "bottom")):
-        side = box_sides(bar.box)[name]
-        side.start, side.end = start - reach * faded[0], end + reach * faded[1]
-        positions, _ = find_tick_marks(dark, side, 1.0, lum=lum, page=page)
-        on_bar = np.sort(positions[(positions > start) & (positions < end)])
-        if on_bar.size < 3:
-            continue
-        spacing = float(np.median(np.diff(on_bar)))
-        if spacing < 2:
-            continue
-        for index, outward in ((0, -1), (1, 1)):
-            if not faded[index]:
-                continue
-            last = on_bar[0] if outward < 0 else on_bar[-1]
-            beyond = np.sort(positions[(positions - last) * outward > 0.5] * outward) * outward
-            for position in beyond:
-                if abs(position - last) > 1.5 * spacing:
-                    break
-                last = position
-            if (last - ends[index]) * outward > 0:
-                ends[index] = float(last)
-    if ends == [start, end]:
-        return False
-    bar.box = (left, ends[0], right, ends[1]) if bar.vertical else (ends[0], top, ends[1],
-                                                                      bottom)
-    return True
-
-
-def _faded_ends_to_ticks(rgb, bar, axis, page_rgb) -> bool:
-    """Move a colour strip's ends that fade into the page in to their end ticks.
-
-    A bar with no outline whose end colour is the page's (gray's white end on a white page)
-    shows no edge there: its end was extrapolated from the fade, to a few pixels (JPEG 60
-    flattens the palest greys into the page: 3 px too far out). A kept tick within
-    :data:`FADED_END_SNAP_PX` inside such an end is the end's own tick (GMT's psscale
-    annotates its ends) and the end moves in to it; ticks beyond an end move it out
-    (:func:`_ends_beyond_ticks`). ``bar.box`` is changed in place; returns whether an end
-    moved.
-    """
-    if not bar.strip or not axis.kept:
-        return False
-    faded = _faded_end_flags(rgb, bar, page_rgb)
-    left, top, right, bottom = bar.box
-    start, end = (top, bottom) if bar.vertical else (left, right)
-    positions = np.array([label.position for label in axis.kept], float)
-    ends = [start, end]
-    for index, (edge, outward) in enumerate(((start, -1), (end, 1))):
-        if not faded[index]:
-            continue
-        outermost = float(positions.max() if outward > 0 else positions.min())
-        beyond = (outermost - edge) * outward
-        if -FADED_END_SNAP_PX <= beyond < -0.25:
-            ends[index] = outermost
-    if ends == [start, end]:
-        return False
-    bar.box = (left, ends[0], right, ends[1]) if bar.vertical else (ends[0], top, ends[1],
-                                                                      bottom)
-    return True
-
-
-#: Largest colour step (|ΔR| + |ΔG| + |ΔB|, 0-765) between neighbouring slices of a bar's
-#: colours followed beyond a detected end, over a few slices' median (JPEG noise).
-STRIP_STEP = 40.0
-#: Widest outline (pixels) taken as one beyond a strip's colours.
-OUTLINE_MAX_PX = 8
-
-
-def _strip_runs_on(rgb, bar, edge, target, page_rgb):
-    """How far a colour strip's colours run on smoothly from a detected end ``edge`` towards
-    ``target`` (pixels along the bar) and beyond it, up to where they stop (the page, an
-    outline, a jump); None when they do not reach ``target``.
-
-    The bar's middle half across, slice by slice outward: each slice one colour, within
-    :data:`STRIP_STEP` of the median of the previous three, and not the page's (within
-    :data:`FADED_END_CONTRAST`). The end is the last such slice's outer edge.
-    """
-    left, top, right, bottom = bar.box
-    vertical = bar.vertical
-    across = (left, right) if vertical else (top, bottom)
-    quarter = max(int((across[1] - across[0]) // 4), 1)
-    middle = slice(int(np.ceil(across[0])) + quarter, int(np.floor(across[1])) - quarter)
-    if middle.stop <= middle.start:
-        return None
-    page = np.asarray(page_rgb, np.float64)
-    limit = rgb.shape[0] if vertical else rgb.shape[1]
-    outward = 1 if target > edge else -1
-    # Start inside the detected end (its own slice may be the edge's blend).
-    current = int(np.floor(edge)) - outward * 3
-    recent = []
-    last_good = None
-    while 0 <= current < limit:
-        pixels = (rgb[current, middle] if vertical else rgb[middle, current]).astype(np.float64)
-        colour = np.median(pixels, axis=0)
-        spread = np.abs(pixels - colour).sum(axis=1)
-        if np.median(spread) > STRIP_STEP or np.abs(colour - page).sum() <= FADED_END_CONTRAST:
-            break
-        if len(recent) >= 3 and np.abs(colour - np.median(recent[-3:], axis=0)).sum() > STRIP_STEP:
-            break
-        recent.append(colour)
-        last_good = current
-        if (current - target) * outward > 0.5 * abs(target - edge) + 10:
-            return None  # far beyond the label: no end of a bar's colours found
-        current += outward
-    # The colours reach the label's place, or an outline there (a label at the bar's end
-    # stands on its outline's centre, half a line beyond the colours).
-    if last_good is None or (last_good - target) * outward < -0.5 * OUTLINE_MAX_PX:
-        return None
-    # An outline beyond the colours (a few slices of another colour, then the page): the bar's
-    # end is its line's centre, as where an outline was found.
-    line = 0
-    while line <= OUTLINE_MAX_PX and 0 <= current + outward * line < limit:
-        row = current + outward * line
-        pixels = rgb[row, middle] if vertical else rgb[middle, row]
-        if np.abs(np.median(pixels.astype(np.float64), axis=0) - page).sum() <= \
-                FADED_END_CONTRAST:
-            break
-        line += 1
-    edge_out = float(last_good + 1) if outward > 0 else float(last_good)
-    if 0 < line <= OUTLINE_MAX_PX:
-        return edge_out + outward * 0.5 * line
-    return edge_out
 
 
 def _colorbar_values(axis, bar, snap_offset=0.0):

@@ -42,7 +42,7 @@ class TextLabel:
     #: The glyph the line crosses is seen whole enough to be read with the label.
     hidden_glyph_seen: bool = False
     #: A unit written a space after the number ("m" of ``5185000 m``), joined to it
-    #: (figure_reading's unit words): the label is read as ``number_part``'s reading and this.
+    #: (label_checks' unit words): the label is read as ``number_part``'s reading and this.
     unit_word: str = ""
     #: The number's own label, before the unit word was joined to it.
     number_part: object = None
@@ -341,7 +341,7 @@ def mend_labels_cut_by_lines(labels, lum, page, boxes, text_height) -> list:
     pixels or the bar's colours, by a third of the page's luma).
 
     Each such label's box is widened across the line over that ink, it is given one more
-    glyph (the hidden one: :func:`.figure_reading.characters_missing` then asks for one more
+    glyph (the hidden one: :func:`.label_checks.characters_missing` then asks for one more
     character than the label had), and its pixels to read (``patch``): its own and the hidden
     glyph's, each over its background (the line's pixels in the label's rows stay, as a
     glyph's stroke they cover: a stroke the line hides is only seen so), on a white page

@@ -576,6 +576,21 @@ TICK_WEIGHT_BOUNDS = (0.2, 0.9)
 MIN_SCATTER_PX = 0.05
 
 
+def place_by_the_others(labels) -> None:
+    """A label whose grid line was not found (hidden under the map's colours, or blurred by
+    JPEG) placed at its centre moved as the others' lines are from their centres (the median
+    offset: text sits the same way on every line), when at least two have lines."""
+    placed = [label for label in labels if label.tick_position is not None]
+    if len(placed) < 2 or len(placed) == len(labels):
+        return
+    offset = float(np.median([label.tick_position - label.label_position for label in placed]))
+    tick_only = all(label.tick_only for label in placed)
+    for label in labels:
+        if label.tick_position is None:
+            label.tick_position = label.label_position + offset
+            label.tick_only = tick_only
+
+
 def weigh_marks_and_labels(labels, allow_log=False) -> None:
     """Weigh each label's tick mark against its centre by how closely each set lies on a line.
 

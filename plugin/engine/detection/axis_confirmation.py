@@ -1,0 +1,278 @@
+"""Axis confirmation: an axis with only two labels (no fit can tell a misread) confirmed by
+the other axis' scale or by its evenly spaced tick marks, after both axes are fitted.
+"""
+import numpy as np
+
+from .ticks import TickFit, fit_ticks
+
+#: Largest relative difference between the scale two labels give an axis and the scale the
+#: other axis implies (equal aspect), beyond the two labels' own placement uncertainty.
+ASPECT_TOLERANCE = 0.01
+
+
+def confirm_by_aspect(reading, frame_box) -> None:
+    """An axis with two labels only, taken when the other axis confirms its scale.
+
+    Two labels make a line, but a misread one makes another line, and nothing on the axis
+    tells which. Maps are mostly drawn with equal scales in x and y: a plate carrée map in
+    degrees (cartopy always; matplotlib's imshow by default), a projected map in metres, a
+    Mercator, Miller or equal-area map (GMT -JM, cartopy, web maps: a degree of longitude is
+    ``a·π/180`` metres of easting, and as many of northing per pixel). When the two labels'
+    scale equals the fitted axis' within their placement uncertainty (half a pixel each over
+    their distance) plus :data:`ASPECT_TOLERANCE`, in one of those models, a misread is ruled
+    out (it would have to change the scale by less than that): the axis takes the other's
+    scale, placed by the pair, and the messages say so. Otherwise the axis stays refused.
+    """
+    from .projections import CYLINDRICAL, REFERENCE_GEOGRAPHIC
+
+    _confirm_pairs_by_each_other(reading, frame_box)
+    for name, other_name in (("y", "x"), ("x", "y")):
+        axis, other = getattr(reading, f"{name}_axis"), getattr(reading, f"{other_name}_axis")
+        if axis is None or other is None or axis.fit is not None or axis.pair_fit is None \
+                or other.fit is None or other.fit.logarithmic:
+            continue
+        pair = axis.kept
+        if len(pair) != 2 or any(label.parsed is None for label in pair):
+            continue
+        degrees = all(label.parsed.degrees for label in pair)
+        if degrees != other.degrees or axis.multiplier != other.multiplier:
+            continue
+        distance = abs(pair[1].position - pair[0].position)
+        if distance < 10:
+            continue
+        tolerance = 1.0 / distance + ASPECT_TOLERANCE
+        # Candidate models: (what it is called, fit of the pair, the other axis' scale in the
+        # pair's fitted units per pixel).
+        models = []
+        other_projection = other.fit.projection
+        if other_projection is None:
+            models.append(("equal scales along x and y", fit_ticks(pair), abs(other.fit.slope)))
+        if degrees:
+            from pyproj import CRS
+
+            radius = CRS.from_user_input(REFERENCE_GEOGRAPHIC).ellipsoid.semi_major_metre
+            metres_per_degree = radius * np.pi / 180.0
+            for projection in CYLINDRICAL:
+                if name == "y" and other_projection is None:
+                    # Longitude degrees per pixel along x as northing metres per pixel.
+                    models.append((projection.name, fit_ticks(pair, projection=projection),
+                                   abs(other.fit.slope) * metres_per_degree))
+                elif name == "x" and other_projection is projection:
+                    models.append((projection.name, fit_ticks(pair),
+                                   abs(other.fit.slope) / metres_per_degree))
+        for model, fit, expected in models:
+            if fit is None or expected <= 0:
+                continue
+            difference = abs(abs(fit.slope) / expected - 1.0)
+            if difference <= tolerance:
+                for label in pair:
+                    label.kept = True
+                # The other axis' scale, fitted on more labels over a longer distance, is the
+                # closer one; the pair places the line.
+                positions = np.array([label.position for label in pair])
+                values = np.array([label.value for label in pair], float)
+                if fit.projection is not None:
+                    values = fit.projection.northing(values)
+                slope = float(np.sign(fit.slope)) * expected
+                offset = float(np.mean(values - slope * positions))
+                residuals = (values - offset) / slope - positions
+                axis.fit = TickFit(slope, offset, False, axis.labels, residuals, fit.projection)
+                axis.problem = ""
+                reading.messages.append(
+                    f"The {name} axis has only two labels ({pair[0].text!r}, {pair[1].text!r}); "
+                    f"their scale agrees with the {other_name} axis' within "
+                    f"{100 * difference:.2f} % ({model}), which confirms them. Check the "
+                    f"georeferencing in the report if the figure was not drawn with equal "
+                    f"scales, or give GCPS.")
+                break
+        else:
+            axis.problem += (f"; only two labels, and their scale does not match the "
+                             f"{other_name} axis' as on a map drawn with equal scales")
+
+
+#: Mantissas of a round step between ticks (GMT's and matplotlib's automatic intervals).
+ROUND_STEPS = (1.0, 2.0, 2.5, 5.0)
+#: Least number of evenly spaced tick marks that confirm two labels.
+MIN_CONFIRMING_MARKS = 5
+
+
+def round_step(step) -> bool:
+    """Whether a value step is 1, 2, 2.5 or 5 times a power of ten."""
+    if not np.isfinite(step) or step == 0:
+        return False
+    exponent = np.floor(np.log10(abs(step)))
+    mantissa = abs(step) / 10.0 ** exponent
+    return any(abs(mantissa - candidate) <= 1e-6 * candidate or
+               abs(mantissa - 10 * candidate) <= 1e-5 * candidate for candidate in ROUND_STEPS)
+
+
+def even_spacing(marks) -> "tuple | None":
+    """Tick-mark centres (pixels, sorted) on one even spacing, each within a pixel and a tenth
+    of it: their indices, spacing, first place and residuals; None for fewer than three
+    marks, marks under 3 px apart, or marks off one spacing."""
+    marks = np.sort(np.asarray(marks, float))
+    if marks.size < 3:
+        return None
+    spacing = float(np.median(np.diff(marks)))
+    if spacing < 3.0:
+        return None
+    # The marks' own fit, each indexed by rounding from the first.
+    index = np.round((marks - marks[0]) / spacing)
+    if np.unique(index).size != index.size:
+        return None
+    slope, intercept = np.polyfit(index, marks, 1)
+    residuals = marks - (intercept + slope * index)
+    if np.abs(residuals).max() > max(1.0, 0.1 * slope):
+        return None
+    return index, float(slope), float(intercept), residuals
+
+
+def confirm_pair_by_marks(axis, marks) -> str:
+    """An axis (or a colorbar) with two labels only, taken when its tick marks confirm them.
+
+    Two labels make a line, and a misread one makes another. The tick marks beside them are
+    geometry the reading cannot change: renderers draw them evenly spaced (GMT's frame and
+    annotation ticks, matplotlib's minor and major ticks) at multiples of a round interval,
+    and a label stands on every few of them. The two labels are confirmed when at least
+    :data:`MIN_CONFIRMING_MARKS` marks lie on one even spacing (each within a pixel and a
+    tenth of the spacing), each label stands on one of them (within a quarter of the
+    spacing), the values' difference is a round step (1, 2, 2.5 or 5 times a power of ten:
+    :func:`round_step`), and so is that difference divided by the marks between them, the
+    two values being multiples of it. A misread ('500' as '300', '1000' as '1500', a digit
+    dropped or added) breaks one of these but for rare coincidences; a lost sign is not seen
+    here (it is by the labels' own checks). The fit is then the marks' spacing with the
+    values' step per mark, through both labels; ``axis.fit`` is set and a message returned
+    ('' when not confirmed).
+
+    Parameters
+    ----------
+    axis : AxisReading
+    marks : ndarray of float
+        Tick-mark centres along the side, pixels (minor and major).
+
+    Returns
+    -------
+    str
+    """
+    numbers = [label for label in axis.labels if label.value is not None and
+               np.isfinite(label.value)]
+    marks = np.sort(np.asarray(marks, float))
+    if len(numbers) != 2 or numbers[0].value == numbers[1].value or \
+            marks.size < MIN_CONFIRMING_MARKS:
+        return ""
+    spacing = even_spacing(marks)
+    if spacing is None:
+        return ""
+    index, slope, intercept, residuals = spacing
+    places = []
+    for label in numbers:
+        where = label.tick_position if label.tick_position is not None else \
+            label.label_position
+        nearest = int(np.round((where - intercept) / slope))
+        if abs(where - (intercept + slope * nearest)) > 0.25 * slope or \
+                not np.any(index == nearest):
+            return ""
+        places.append(nearest)
+    if places[0] == places[1]:
+        return ""
+    difference = numbers[1].value - numbers[0].value
+    per_mark = difference / (places[1] - places[0])
+    if not round_step(difference) or not round_step(per_mark) or any(
+            abs(label.value / per_mark - round(label.value / per_mark)) > 1e-6
+            for label in numbers):
+        return ""
+    # value = a + b * index, index = (position - intercept) / slope.
+    value_per_px = per_mark / slope
+    offset = numbers[0].value - per_mark * places[0] - value_per_px * intercept
+    for label, place in zip(numbers, places):
+        label.kept = True
+        label.tick_position = float(intercept + slope * place)
+        label.tick_only = True
+    axis.fit = TickFit(float(value_per_px), float(offset), False, axis.labels,
+                       np.array([0.0, 0.0]))
+    axis.problem = ""
+    return (f"only two labels ({numbers[0].text!r}, {numbers[1].text!r}), confirmed by "
+            f"{marks.size} evenly spaced tick marks ({slope:.2f} px apart, within "
+            f"{np.abs(residuals).max():.2f} px): the labels stand {abs(places[1] - places[0])} "
+            f"marks apart, {abs(per_mark):g} a mark, a round step. Check the values in the "
+            f"report")
+
+
+#: Largest error (pixels) at the frame's far end that two labels' placement may cause when both
+#: axes rest on two labels each.
+PAIR_FRAME_ERROR_PX = 1.5
+
+
+def _confirm_pairs_by_each_other(reading, frame_box):
+    """Both axes with two labels only, taken when their scales are equal (a map drawn with
+    equal scales along x and y: projected metres, or plate carrée degrees).
+
+    A QGIS print layout of a small area often shows two grid annotations a side. Each pair
+    makes a line, and a misread label another; two misreads giving both axes one scale within
+    the pairs' placement uncertainty (half a pixel each over each pair's distance) plus
+    :data:`ASPECT_TOLERANCE` would be a coincidence, and one that changes a scale by less
+    than that is harmless. Both axes then take the mean of the two scales, each placed by its
+    pair, and the messages say so. Other cases are left to :func:`confirm_by_aspect`.
+
+    Each scale then rests on two placements only, so their precision is checked too: where a
+    label's tick mark (or a zebra band's turn) and its text's centre disagree, the pair's
+    distance is uncertain by the difference of the two labels' disagreements (at least a
+    pixel), and carried to the frame's far end that must stay within
+    :data:`PAIR_FRAME_ERROR_PX`. A QGIS zebra frame
+    draws each block with an outline, which moves every turn towards the light block (0.8 px
+    at 100 dpi, both axes alike): 0.8 % of scale, 3 px at the frame's corner, undetected by
+    the scales' agreement.
+    """
+    x_axis, y_axis = reading.x_axis, reading.y_axis
+    if x_axis is None or y_axis is None or x_axis.fit is not None or y_axis.fit is not None or \
+            x_axis.pair_fit is None or y_axis.pair_fit is None:
+        return
+    pairs = []
+    for axis in (x_axis, y_axis):
+        pair = axis.kept
+        if len(pair) != 2 or any(label.parsed is None for label in pair):
+            return
+        distance = abs(pair[1].position - pair[0].position)
+        if distance < 10 or pair[1].value == pair[0].value:
+            return
+        # A label's text off its tick by the same amount at both ends moves the pair, not
+        # its distance (the ink's centre below a tick beside a vertical side): the
+        # difference of the two offsets is what the distance is unsure of.
+        offsets = [label.label_position - label.tick_position for label in pair
+                   if label.tick_position is not None]
+        disagreement = abs(offsets[1] - offsets[0]) if len(offsets) == 2 else 0.0
+        middle = 0.5 * (pair[0].position + pair[1].position)
+        left, top, right, bottom = frame_box
+        start, end = (left, right) if axis is x_axis else (top, bottom)
+        reach = max(abs(start - middle), abs(end - middle))
+        error_px = max(disagreement, 1.0) / distance * reach
+        if error_px > PAIR_FRAME_ERROR_PX:
+            axis.problem += (f"; its two labels' tick marks and texts disagree by "
+                             f"{disagreement:.1f} px, {error_px:.1f} px at the frame's end")
+            return
+        pairs.append((pair, distance, (pair[1].value - pair[0].value) /
+                      (pair[1].position - pair[0].position)))
+    degrees = [all(label.parsed.degrees for label in pair) for pair, _, _ in pairs]
+    if degrees[0] != degrees[1] or x_axis.multiplier != y_axis.multiplier:
+        return
+    (x_pair, x_distance, x_slope), (y_pair, y_distance, y_slope) = pairs
+    difference = abs(abs(x_slope) / abs(y_slope) - 1.0)
+    if difference > 1.0 / x_distance + 1.0 / y_distance + ASPECT_TOLERANCE:
+        return
+    scale = float(np.sqrt(abs(x_slope) * abs(y_slope)))
+    for axis, pair, slope in ((x_axis, x_pair, x_slope), (y_axis, y_pair, y_slope)):
+        positions = np.array([label.position for label in pair])
+        values = np.array([label.value for label in pair], float)
+        signed = float(np.sign(slope)) * scale
+        offset = float(np.mean(values - signed * positions))
+        for label in pair:
+            label.kept = True
+        axis.fit = TickFit(signed, offset, False, axis.labels,
+                           (values - offset) / signed - positions)
+        axis.problem = ""
+    reading.messages.append(
+        f"Both axes have only two labels (x {x_pair[0].text!r}, {x_pair[1].text!r}; y "
+        f"{y_pair[0].text!r}, {y_pair[1].text!r}); their scales agree within "
+        f"{100 * difference:.2f} % (equal scales along x and y), which confirms them. Check "
+        f"the georeferencing in the report if the figure was not drawn with equal scales, or "
+        f"give GCPS.")

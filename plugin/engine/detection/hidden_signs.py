@@ -1,0 +1,97 @@
+"""Hidden-sign checks: a label whose minus sign may be hidden in a line running through it or
+against its start (read after OCR, before the tick fit), marked as no value.
+"""
+import numpy as np
+
+#: Said of labels whose first glyph stands against a line (:meth:`HiddenSignChecks._start_on_line`).
+SIGN_HIDDEN_NOTE = "a minus sign there may be hidden in the line"
+#: Widest gap between a minus sign and the digit after it, as a share of the text's height
+#: (DejaVu Sans' U+2212 0.25, Helvetica's hyphen 0.12); tick labels stand farther from their
+#: tick marks (matplotlib's pad 3.5 pt is 0.48 of a 10 pt label's digits).
+SIGN_GAP_SHARE = 0.3
+#: Ink taller than this many text heights is a line's, not a glyph's.
+LINE_TALLER_THAN_TEXT = 1.5
+#: Rows of a label (shares of its height from its top) where a minus sign stands: its bar
+#: is at 0.4-0.55 of the digits' height above the baseline in DejaVu Sans and Helvetica. A
+#: line across any of them may hide one.
+HIDDEN_SIGN_ZONE = (0.35, 0.7)
+#: A label written across a line is centred on its tick mark within this share of a digit's
+#: pitch (a minus hidden under the line moves its visible glyphs by half its advance, 0.3-0.65
+#: of a pitch).
+CENTRED_ON_TICK_SHARE = 0.22
+
+
+class HiddenSignChecks:
+    """The checks of :class:`.figure_reading._Reader` for signs hidden in lines (a mixin: it
+    uses the reader's ``lum``, ``page``, ``digit_pitch`` and ``_inner_marks``)."""
+
+    def _sign_hidden(self, label):
+        """Why a label read across a horizontal line may have lost a sign under it, or None.
+
+        A line through a label's middle rows hides a minus sign whole (GMT's '-1500' centred
+        on a bar's outline reads '1500': every label of an all-negative bar so, their values
+        still on a line, the bar's range turned over). The label's glyphs are then judged by
+        their tick mark (drawn inward over the box's colours, :func:`.text.marks_inside_box`):
+        a label is centred on its tick, and a hidden sign moves its visible glyphs off it by
+        half the sign's advance. Within :data:`CENTRED_ON_TICK_SHARE` of a digit's pitch it
+        is whole; off it, or with no tick mark to tell, it is no value.
+        """
+        lo, hi = label.crossed_rows
+        zone = (label.row0 + HIDDEN_SIGN_ZONE[0] * label.height,
+                label.row0 + HIDDEN_SIGN_ZONE[1] * label.height)
+        if hi <= zone[0] or lo >= zone[1]:
+            return None  # a sign there would show beside the line
+        marks = self._inner_marks(label.crossed_line)
+        pitch = self.digit_pitch(label.height) or 0.6 * label.height
+        centre = 0.5 * (label.col0 + label.col1)
+        if marks.size == 0 or np.abs(marks - centre).min() > pitch:
+            return ("across a line hiding its middle, with no tick mark to show a sign was not "
+                    "hidden")
+        offset = centre - marks[np.argmin(np.abs(marks - centre))]
+        if abs(offset) > CENTRED_ON_TICK_SHARE * pitch:
+            return (f"across a line hiding its middle, {offset:+.1f} px off its tick: a sign "
+                    f"under the line")
+        return None
+
+    def _start_on_line(self, label) -> bool:
+        """Whether a label's first glyph stands just clear of a line's ink: a minus sign before
+        it may be hidden in the line.
+
+        A minus sign is a short bar at the text's mid-height, a small gap before the first
+        digit. Where a vertical line (a colorbar's outline, a spine, another panel's edge) or
+        a tick mark running from one touches it, the sign is one component of ink with the
+        line and is left out with it, and the label reads without it. What is left to see: in
+        the label's middle rows, ink within :data:`SIGN_GAP_SHARE` of its height (two pixels
+        at least) before its first glyph, not touching it (a digit freed from the tick mark it
+        stood on touches it), and belonging to something taller than the text (a line, or a
+        stroke joined to one; a glyph would have been merged into the label).
+        """
+        if label.inside or label.patch is not None or label.crossed_line is not None:
+            return False
+        height = label.height
+        rows, cols = self.lum.shape
+        reach = max(2, int(round(SIGN_GAP_SHARE * height)))
+        inset = int(0.25 * height)
+        r0, r1 = label.row0 + inset, label.row1 - inset
+        if r1 <= r0:
+            r0, r1 = label.row0, label.row1
+        c0 = max(label.col0 - reach - 1, 0)
+        margin = max(40.0, self.page / 3.0)
+        near = self.lum[r0:r1, c0:label.col0] < self.page - margin
+        inked = np.flatnonzero(near.any(axis=0))
+        if inked.size == 0 or c0 + int(inked.max()) >= label.col0 - 1:
+            return False  # nothing there, or touching the label (a tick mark it stood on)
+        # The ink's component, in a window around the label: taller than the text?
+        w0, w1 = max(label.row0 - 2 * height, 0), min(label.row1 + 2 * height, rows)
+        v0 = max(label.col0 - 3 * height, 0)
+        window = self.lum[w0:w1, v0:label.col0] < self.page - margin
+        from scipy import ndimage
+
+        parts, _ = ndimage.label(window, structure=np.ones((3, 3), bool))
+        column = c0 + int(inked.max()) - v0
+        seeds = parts[r0 - w0:r1 - w0, column]
+        for seed in np.unique(seeds[seeds > 0]):
+            extent = np.flatnonzero((parts == seed).any(axis=1))
+            if extent.max() - extent.min() + 1 > LINE_TALLER_THAN_TEXT * height:
+                return True
+        return False

@@ -1,0 +1,448 @@
+"""Label checking: a tick label's reading held against the ink of its own glyphs.
+
+After OCR (:mod:`.ocr`) and before the tick fit (:mod:`.ticks`): a decimal point or minus sign
+dropped is put back, a point or comma made up or mistaken is mended, and a reading with a
+character more or fewer than its glyphs hold is marked as no value.
+"""
+import re
+
+import numpy as np
+
+from .labels import normalise
+
+#: Length units a tick label may carry a word space after its number (labels.parse_label's).
+UNIT_WORDS = ("m", "km", "mm", "cm")
+#: Widest a character of a tick label is, as a share of the digits' pitch (their advance,
+#: centre to centre): digits are all one advance wide in the fonts renderers use (DejaVu Sans,
+#: Helvetica); the others measured in both, the wider kept ('−' in DejaVu is 1.32 digits wide,
+#: 'W' in Helvetica 1.7). A label's ink is never wider than its characters' advances.
+CHARACTER_PITCHES = {**{digit: 1.0 for digit in "0123456789"}, ".": 0.55, ",": 0.55,
+                     "-": 1.35, "+": 1.0, "°": 0.85, "'": 0.45, "N": 1.3, "S": 1.2, "E": 1.2,
+                     "W": 1.75, "k": 0.95, "m": 1.6, "K": 1.2, "M": 1.5, "e": 1.0, "x": 0.95,
+                     "×": 1.35, " ": 0.6}
+#: A label wider than its reading's characters can be by more than this share of a pitch (and
+#: :data:`WIDER_THAN_TEXT_MIN_PX`) holds a character more than was read.
+WIDER_THAN_TEXT_SHARE = 0.35
+WIDER_THAN_TEXT_MIN_PX = 2.0
+
+
+def digit_pitch(labels, height, least_pairs=4) -> "float | None":
+    """The digits' pitch (pixels, centre to centre of neighbouring glyphs) of the figure's text
+    as tall as ``height`` (within a quarter), from every label's glyphs: neighbouring glyphs
+    of a label's full height, each no wider than a digit can be (touching digits merged into
+    one glyph are left out). The median over the figure, or None with fewer than
+    ``least_pairs`` pairs.
+
+    Parameters
+    ----------
+    labels : list of text.TextLabel
+    height : float
+        The label's height, pixels.
+    """
+    pitches = []
+    for label in labels:
+        if not label.members or len(label.members) < 2 or \
+                abs(label.height - height) > 0.25 * height:
+            continue
+        glyphs = sorted(label.members)
+        for a, b in zip(glyphs, glyphs[1:]):
+            if min(a[3] - a[1], b[3] - b[1]) < FULL_HEIGHT_SHARE * label.height or \
+                    max(a[2] - a[0], b[2] - b[0]) > 0.9 * label.height:
+                continue
+            pitches.append(0.5 * (b[0] + b[2]) - 0.5 * (a[0] + a[2]))
+    if len(pitches) < least_pairs:
+        return None
+    return float(np.median(pitches))
+
+
+def text_line_only(members) -> bool:
+    """Whether a label's glyphs all stand on one line of text: none reaches above or below its
+    tallest glyph's rows by more than a pixel and a tenth of its height (a comma's tail, a
+    degree sign). Ink of something else merged into it (the letters of a rotated axis title
+    beside a colorbar's label) does, and makes its width no measure of its text."""
+    if not members:
+        return False
+    tallest = max(members, key=lambda box: box[3] - box[1])
+    slack = 1.0 + 0.1 * (tallest[3] - tallest[1])
+    return all(row0 >= tallest[1] - slack and row1 <= tallest[3] + slack
+               for _, row0, _, row1 in members)
+
+
+def wider_than_text(text, width, pitch) -> bool:
+    """Whether a label's ink (``width`` pixels) is wider than the characters read from it can
+    be (each at most its :data:`CHARACTER_PITCHES` share of the digits' ``pitch``): a glyph
+    was not read ('10' read '1' where the digits touch and make one glyph, a digit lost at a
+    line). False when the reading holds a character of unknown width, or an exponent."""
+    characters = normalise(text).strip()
+    # A unit's space, which OCR drops ('3500 m' read '3500m'), has its width on the figure.
+    characters = re.sub(r"(?<=\d)(?=[kmKM])", " ", characters)
+    if not characters or pitch is None or "^" in characters or \
+            any(character not in CHARACTER_PITCHES for character in characters):
+        return False
+    widest = sum(CHARACTER_PITCHES[character] for character in characters) * pitch
+    return width > widest + max(WIDER_THAN_TEXT_MIN_PX, WIDER_THAN_TEXT_SHARE * pitch)
+
+
+def unit_spaced(text) -> str:
+    """A reading with a space put back before a unit after its number ('610000m' ->
+    '610000 m'): Tesseract drops the space a label's width holds (``610000 m`` in a font
+    whose word space is narrow enough for the glyphs to make one label)."""
+    return re.sub(r"(?<=\d)(%s)$" % "|".join(UNIT_WORDS), r" \1", normalise(text))
+
+
+#: Narrowest a character's step to the next is, as a share of the digits' pitch, for the
+#: characters a label made of numbers holds: digits are one advance each (tabular, in every
+#: font renderers use); a point or a separator at least this.
+CHARACTER_MIN_PITCHES = {**{digit: 1.0 for digit in "0123456789"}, ".": 0.4, ",": 0.4}
+#: Narrowest a label's last glyph's ink is, as a share of the digits' pitch: a '1' (its stem
+#: and flag), a point; any other digit (DejaVu Sans' and Helvetica's are 0.75-0.85 of their
+#: advance wide) 0.6; other characters :data:`LAST_GLYPH_MIN_SHARE`.
+LAST_GLYPH_MIN_SHARES = {**{digit: 0.6 for digit in "023456789"}, "1": 0.25}
+LAST_GLYPH_MIN_SHARE = 0.15
+#: A label narrower than its reading's characters can be by more than this share of a pitch
+#: (and :data:`WIDER_THAN_TEXT_MIN_PX`) holds a character fewer than was read: half a digit,
+#: as a '1' first stands a little in from its advance's start, and a character too many is a
+#: whole one.
+NARROWER_THAN_TEXT_SHARE = 0.5
+
+
+def narrower_than_text(text, members, pitch) -> bool:
+    """Whether a label's glyphs are narrower than the characters read from them can be: a
+    character was read that is not there.
+
+    The span measured runs from the first glyph (a leading sign's bar, a hyphen or a wider
+    Unicode minus, is left out with its character) to the last glyph's end. Each character
+    but the last steps at least its :data:`CHARACTER_MIN_PITCHES` share of the digits'
+    ``pitch`` to the next, and the last one's ink is at least its
+    :data:`LAST_GLYPH_MIN_SHARES` share of it; a span narrower than that by more than
+    :data:`NARROWER_THAN_TEXT_SHARE` of a pitch (and :data:`WIDER_THAN_TEXT_MIN_PX`) holds
+    fewer characters than were read. OCR reading a digit twice on every label ('500 1000
+    1500' as '5000 10000 15000') keeps the values on a line ten times the true one, which no
+    fit tells; their ink is a digit's pitch short. Only readings of digits, points and
+    separators after an optional sign are judged (other characters' widths vary between
+    fonts).
+
+    Parameters
+    ----------
+    text : str
+        The reading.
+    members : list of tuple or None
+        The label's glyph boxes (col0, row0, col1, row1), pixels.
+    pitch : float or None
+        The digits' pitch (centre to centre), pixels.
+
+    Returns
+    -------
+    bool
+    """
+    characters = normalise(text).strip().replace(" ", "")
+    if not members or pitch is None:
+        return False
+    signed = characters[:1] in ("-", "+")
+    characters = characters[1:] if signed else characters
+    if len(characters) < 2 or not characters[0].isdigit() or \
+            any(character not in CHARACTER_MIN_PITCHES for character in characters):
+        return False
+    tallest = max(box[3] - box[1] for box in members)
+    glyphs = sorted(members)
+    if signed and len(glyphs) > 1 and glyphs[0][3] - glyphs[0][1] <= 0.35 * tallest and \
+            glyphs[0][2] - glyphs[0][0] >= glyphs[0][3] - glyphs[0][1]:
+        glyphs = glyphs[1:]  # the sign's bar
+    span = max(box[2] for box in glyphs) - min(box[0] for box in glyphs)
+    narrowest = (sum(CHARACTER_MIN_PITCHES[character] for character in characters[:-1]) +
+                 LAST_GLYPH_MIN_SHARES.get(characters[-1], LAST_GLYPH_MIN_SHARE)) * pitch
+    return span < narrowest - max(WIDER_THAN_TEXT_MIN_PX, NARROWER_THAN_TEXT_SHARE * pitch)
+
+
+def leading_zero(text) -> bool:
+    """Whether a label's reading starts with a zero followed by a digit ('05', '-05'): a
+    decimal point not read, as no tick formatter writes that."""
+    return re.match(r"[-+]?0\d", normalise(text).replace(" ", "")) is not None
+
+
+def points_lost_everywhere(labels, fit) -> str:
+    """A problem when the labels a linear fit kept lost their decimal points like one read with
+    a leading zero: '05' beside '10', '15', '20' ('0.5 1.0 1.5 2.0' with every point lost:
+    the kept values lie on a line ten times the true one, which nothing else shows). The
+    zero-led label's value with its point put back after the zero (0.5) lands where the fit
+    puts it once every kept value is divided by 10, 100 or 1000: then the kept labels lost
+    theirs too. "" otherwise (the zero-led label is only a misread, left out)."""
+    if fit is None or fit.logarithmic or fit.projection is not None or len(fit.kept) < 2:
+        return ""
+    positions = np.sort([label.position for label in fit.kept])
+    spacing = float(np.median(np.diff(positions)))
+    tolerance = max(INLIER_PIXELS_FOR_POINTS, 0.1 * spacing)
+    for label in labels:
+        if label.kept or label.parsed is None or not leading_zero(label.text):
+            continue
+        digits = re.sub(r"\D", "", normalise(label.text).split(".")[0])
+        sign = -1.0 if normalise(label.text).lstrip().startswith("-") else 1.0
+        restored = sign * int(digits) / 10.0 ** (len(digits) - 1)
+        for power in (1, 2, 3):
+            position = float(fit.position_of(restored * 10.0 ** power))
+            if np.isfinite(position) and abs(position - label.position) <= tolerance:
+                said = ", ".join(f"'{kept.text}'" for kept in fit.kept)
+                return (f"the labels were read without their decimal points: '{label.text}' "
+                        f"(a leading zero: {restored:g}) lies where {restored * 10 ** power:g} "
+                        f"would on the line through {said}, so these are {10 ** power:g} times "
+                        "their true values")
+    return ""
+
+
+#: Farthest (pixels, or a tenth of the tick spacing when more) a zero-led label may lie from
+#: where the fit puts its value with its point back, all values scaled.
+INLIER_PIXELS_FOR_POINTS = 2.0
+
+
+def characters_missing(text, members) -> bool:
+    """More digits and letters in a label's glyphs than in its reading: OCR dropped one.
+
+    Each digit or letter a tick label may hold (OCR's whitelist: digits, hemisphere letters,
+    units) is one connected glyph of the text's full height on the figure; two digits touching
+    at a low resolution make one glyph of two characters, never the reverse. So a reading with
+    fewer of them than the label has full-height glyphs lost one ('150' read as '15', '15°S'
+    as '15°'). Small glyphs (signs, points, the degree sign) and fragments below or above the
+    text's line (the letters of a rotated axis title merged into the label) are not counted.
+
+    Parameters
+    ----------
+    text : str
+        The reading (after :func:`restore_decimal_point`).
+    members : list of tuple or None
+        The label's glyph boxes (col0, row0, col1, row1).
+
+    Returns
+    -------
+    bool
+    """
+    if not members:
+        return False
+    tallest = max(members, key=lambda box: box[3] - box[1])
+    height = tallest[3] - tallest[1]
+    if height <= 0:
+        return False
+    full, x_height = 0, 0
+    for _, row0, _, row1 in members:
+        overlap = min(row1, tallest[3]) - max(row0, tallest[1])
+        if row1 - row0 >= FULL_HEIGHT_SHARE * height and overlap >= FULL_HEIGHT_SHARE * height:
+            full += 1
+            x_height += row1 - row0 < CAP_HEIGHT_SHARE * height
+    characters = sum(1 for character in text if character.isalnum())
+    # A lower-case unit's glyphs ('m' of '670 m': x-height, below the digits' cap height) may
+    # break apart at a low resolution (a serif 'm' at 96 dpi is a stroke and an 'n'): those
+    # are counted as the lower-case letters read, the digits and capitals by themselves.
+    lower = sum(1 for character in text if character.islower())
+    if lower and x_height >= lower:
+        return full - x_height > characters - lower
+    return full > characters
+
+
+#: A glyph this share of a label's tallest glyph high, on its line, is a digit or a letter.
+FULL_HEIGHT_SHARE = 0.6
+#: Below this share of the tallest glyph's height a full glyph is a lower-case letter's
+#: x-height (0.72-0.8 of the digits' height in DejaVu, Nimbus, Liberation).
+CAP_HEIGHT_SHARE = 0.85
+
+
+def restore_decimal_point(text, members) -> str:
+    """A decimal point Tesseract dropped, put back where the label's glyphs show it.
+
+    At 72-96 dpi a point is one or two pixels, and Tesseract reads '0.4' as '04' and '-124.5'
+    as '-1245'. The glyphs say where it was: one small square glyph on the baseline between
+    two others (a comma hangs below the baseline; a minus sign sits at mid-height; a degree
+    sign is raised). When the text has no separator and one character per other glyph, the
+    point goes between the characters of the glyphs around it, if both are digits.
+
+    Parameters
+    ----------
+    text : str
+        Tesseract's reading.
+    members : list of tuple or None
+        The label's glyph boxes (col0, row0, col1, row1).
+
+    Returns
+    -------
+    str
+    """
+    if not members or len(members) < 3 or any(mark in text for mark in ".,"):
+        return text
+    glyphs = sorted(members, key=lambda box: box[0])
+    base_height = max(box[3] - box[1] for box in glyphs)
+    baseline = max(box[3] for box in glyphs)
+    points = [index for index, (col0, row0, col1, row1) in enumerate(glyphs)
+              if 0 < index < len(glyphs) - 1 and row1 - row0 <= 0.3 * base_height
+              and row1 - row0 <= col1 - col0 and row1 >= baseline - max(1.0, 0.1 * base_height)]
+    characters = text.replace(" ", "")
+    if len(points) != 1 or len(characters) != len(glyphs) - 1:
+        return text
+    before, after = characters[:points[0]], characters[points[0]:]
+    if not (before[-1:].isdigit() and after[:1].isdigit()):
+        return text
+    return f"{before}.{after}"
+
+
+def restore_minus_sign(text, members) -> str:
+    """A leading minus sign Tesseract dropped, put back where the label's glyphs show it.
+
+    Tesseract reads GMT's '−45' (a Unicode minus, a short bar before the digits) as '45' now
+    and then, on a clean crop, with confidence 0. The glyphs say it was there: the first
+    glyph is a bar (at least one and a half times as wide as tall, at most a third of the
+    label's height) with its centre in the middle third of the label's height (a hyphen or
+    minus; an underscore sits on the baseline, a degree sign is raised), and the text starts
+    with a digit and has exactly one character per glyph but that one. Then '-' goes in
+    front.
+
+    Parameters
+    ----------
+    text : str
+        Tesseract's reading.
+    members : list of tuple or None
+        The label's glyph boxes (col0, row0, col1, row1).
+
+    Returns
+    -------
+    str
+    """
+    if not members or len(members) < 2:
+        return text
+    characters = text.replace(" ", "")
+    if not characters or not characters[0].isdigit():
+        return text
+    glyphs = sorted(members, key=lambda box: box[0])
+    top, bottom = min(box[1] for box in glyphs), max(box[3] for box in glyphs)
+    height = bottom - top
+    col0, row0, col1, row1 = glyphs[0]
+    centre = 0.5 * (row0 + row1)
+    if not (col1 - col0 >= 1.5 * (row1 - row0) and row1 - row0 <= height / 3
+            and top + height / 3 <= centre <= bottom - height / 3):
+        return text
+    # The rest: exactly one character per other glyph (more characters: the bar may have been
+    # read as a digit, or digits touch; either way the reading is left to the tick fit).
+    if len(characters) != len(glyphs) - 1:
+        return text
+    return "-" + text
+
+
+#: A separator's glyph is confirmed by the distance between the digits beside it: at least
+#: this many digit pitches centre to centre (a point's or a comma's advance is half a digit's
+#: in the fonts renderers use, so they stand 1.5 pitches apart around one, 1.0 without).
+SEPARATOR_MIN_PITCHES = 1.25
+#: A separator glyph whose bottom lies this share of the text's height (a pixel at least)
+#: below the digits' baseline, and taller than wide, is a comma; else a point.
+COMMA_DESCENT_SHARE = 0.08
+#: A glyph wider than its digits' pitches but this share of one may hold a point or a comma
+#: touching a digit (a digit's ink is 0.75-0.95 of its pitch).
+MERGED_EXTRA_PITCHES = 0.05
+_SEPARATED_NUMBER = re.compile(r"([-+]?)(\d[\d.,]*\d)(°?[NSEW]?(?: ?(?:%s))?)" % "|".join(UNIT_WORDS))
+
+
+def separators_as_inked(text, members, pitch) -> str:
+    """A reading's decimal points and commas checked against the label's own ink: each kept
+    where a separator's glyph stands, swapped where it is the other one, dropped where none is.
+
+    Tesseract adds a point that is not there ('12250' read '122.50': every label of an axis
+    so, and the values lie on a line a hundredth of the true one, which no fit can tell) and
+    takes a comma for a point ('12,300' read '12.300', that is 12.3). The glyphs say what is
+    there. Each digit or letter is one glyph of the text's full height; when the reading has
+    exactly one character per such glyph, the separator after the k-th digit lies between the
+    k-th and the next full-height glyph. It is confirmed by a small glyph between them in the
+    lower half of the text (a point sits on the digits' baseline; a comma hangs below it, and
+    is taller than wide), or by the two digits standing :data:`SEPARATOR_MIN_PITCHES` digit
+    pitches apart (a point too faint to be ink, or touching its digit at 72 dpi, still takes
+    its room). Neither: no separator there, and it is dropped. A point where a comma's glyph
+    hangs becomes a comma, and a comma where a point's glyph sits a point. Readings of other
+    shapes (exponents, minutes), or whose glyphs do not map one to one on their characters
+    (two digits touching make one glyph), are returned as they are.
+
+    Parameters
+    ----------
+    text : str
+        The reading.
+    members : list of tuple or None
+        The label's glyph boxes (col0, row0, col1, row1), pixels.
+    pitch : float or None
+        The digits' pitch (centre to centre), pixels; None when unknown (then only a glyph
+        between the digits confirms a separator, and none found leaves the reading as it is).
+
+    Returns
+    -------
+    str
+    """
+    characters = normalise(text).replace(" ", "")
+    match = _SEPARATED_NUMBER.fullmatch(characters)
+    if not members or match is None or not any(mark in match.group(2) for mark in ".,"):
+        return text
+    tallest = max(members, key=lambda box: box[3] - box[1])
+    height = tallest[3] - tallest[1]
+    if height <= 0:
+        return text
+    full, small = [], []
+    for box in sorted(members):
+        overlap = min(box[3], tallest[3]) - max(box[1], tallest[1])
+        if box[3] - box[1] >= FULL_HEIGHT_SHARE * height and \
+                overlap >= FULL_HEIGHT_SHARE * height:
+            full.append(box)
+        else:
+            small.append(box)
+    # Characters per full-height glyph: digits touching at a low resolution make one glyph of
+    # several, as wide as their pitches and a digit's ink (about 0.8 of a pitch). The number's
+    # digits come first; each letter after it (a hemisphere, a unit: wider than a digit) is
+    # one glyph.
+    digits = sum(1 for character in match.group(2) if character.isdigit())
+    letters = sum(1 for character in match.group(3) if character.isalnum())
+    counts, assigned = [], 0
+    for box in full:
+        if assigned == digits:
+            break
+        count = 1 if pitch is None else max(1, int(round((box[2] - box[0]) / pitch + 0.2)))
+        counts.append(min(count, digits - assigned))
+        assigned += counts[-1]
+    if assigned != digits or len(full) - len(counts) != letters:
+        return text
+    # Each character's glyph and, in it, its centre (pixels along the line).
+    owners, centres = [], []
+    for index, (box, count) in enumerate(zip(full, counts)):
+        for place in range(count):
+            owners.append(index)
+            centres.append(0.5 * (box[0] + box[2]) +
+                           (place - 0.5 * (count - 1)) * (pitch or 0.0))
+    digits_bottom = float(np.median([box[3] for box in full]))
+    middle = 0.5 * (tallest[1] + tallest[3])
+    number = match.group(2)
+    mended, digits_before = [], 0
+    for character in number:
+        if character.isdigit():
+            digits_before += 1
+            mended.append(character)
+            continue
+        if owners[digits_before - 1] == owners[digits_before]:
+            # Within one glyph of touching digits: a point between them would widen it by
+            # half a digit (touching both); as narrow as its digits, it holds none.
+            owner = owners[digits_before]
+            if pitch is not None and full[owner][2] - full[owner][0] <= \
+                    (counts[owner] + MERGED_EXTRA_PITCHES) * pitch:
+                continue
+            return text
+        left, right = full[owners[digits_before - 1]], full[owners[digits_before]]
+        between = [box for box in small
+                   if left[2] - 1 <= 0.5 * (box[0] + box[2]) <= right[0] + 1 and box[1] >= middle]
+        descent = max(1.0, COMMA_DESCENT_SHARE * height)
+        if between:
+            col0, row0, col1, row1 = max(between, key=lambda box: box[3])
+            comma = row1 - digits_bottom >= descent and row1 - row0 > col1 - col0
+            mended.append("," if comma else ".")
+        elif left[3] - digits_bottom >= descent:
+            mended.append(",")  # a comma touching the digit before it (no digit descends)
+        elif pitch is None or any(
+                box[2] - box[0] > (counts[index] + MERGED_EXTRA_PITCHES) * pitch
+                for index, box in ((owners[digits_before - 1], left),
+                                   (owners[digits_before], right))):
+            # No pitch to go by, or a glyph wider than its digits: a point may touch one.
+            mended.append(character)
+        elif centres[digits_before] - centres[digits_before - 1] >= \
+                SEPARATOR_MIN_PITCHES * pitch:
+            mended.append(character)  # room for one: kept as read
+        # else: neither a glyph nor room for one: not there.
+    if "".join(mended) == number:
+        return text
+    return f"{match.group(1)}{''.join(mended)}{match.group(3)}"

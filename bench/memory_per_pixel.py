@@ -100,12 +100,16 @@ def spy(*arguments, **keywords):
 pipeline.check_memory = spy
 def run():
     result = pipeline.decode_map(settings)
-    bands = [result.values] + ([result.class_grid] if result.class_grid is not None else [])
-    writing.write_geotiff(out + "/decoded.tif", bands, result.grid.geotransform,
-                          result.grid.crs_wkt)
-    del bands
-    result.values = result.class_grid = None
-    # As the Processing algorithm does: a raster is let go once written.
+    # As the Processing algorithm does: the report alone reads the figure and its figure-frame
+    # rasters, let go after it; the distance and rebuilt field before or after it
+    # (DecodeResult.rasters_before_report), the values last; each raster let go once written.
+    def report():
+        if want_report:
+            decode_report.write_decode_report(out + "/report.html", result)
+        result.let_go_of_figure()
+    first = result.rasters_before_report()
+    if not first:
+        report()
     if result.distance is not None:
         writing.write_geotiff(out + "/distance.tif", [result.distance], result.grid.geotransform,
                               result.grid.crs_wkt)
@@ -114,8 +118,13 @@ def run():
         writing.write_geotiff(out + "/rebuilt.tif", [result.reconstruction_grid],
                               result.grid.geotransform, result.grid.crs_wkt)
         result.reconstruction_grid = None
-    if want_report:
-        decode_report.write_decode_report(out + "/report.html", result)
+    if first:
+        report()
+    bands = [result.values] + ([result.class_grid] if result.class_grid is not None else [])
+    writing.write_geotiff(out + "/decoded.tif", bands, result.grid.geotransform,
+                          result.grid.crs_wkt)
+    del bands
+    result.values = result.class_grid = None
     return [result.grid.width, result.grid.height]
 
 if {register_drivers}:

@@ -181,6 +181,33 @@ class DecodeResult:
     # Seconds and memory of each stage (see stage_times.py); the glue adds its writing stages.
     times: StageTimes = None
 
+    def let_go_of_figure(self) -> None:
+        """Drop the figure and its figure-frame rasters, which only the report reads.
+
+        The figure's sRGB and opaque mask, the decoded values, the class index and the colour
+        distance of every figure pixel: 7 to 13 bytes a figure pixel that writing the rasters
+        and the point layer does not need (the Processing algorithm writes the report first,
+        then calls this). An output raster on the figure's own pixel grid is a view of its
+        figure-frame array and keeps that array until it is itself let go.
+        """
+        self.figure = None
+        self.field = None
+        # Freed blocks of the C heap (a 1 MP figure's rasters lie below its mapping threshold)
+        # handed back, not left resident under GDAL's writing.
+        release_freed_memory()
+
+    def rasters_before_report(self) -> bool:
+        """Whether the colour distance and rebuilt field rasters are written before the report.
+
+        On the figure's own pixel grid they are views of figure-frame arrays (4 bytes a figure
+        pixel each), and a warped grid's are about as large: written and let go first, they
+        are not held under the report's pictures. A native grid's are a few bytes a cell:
+        written first, they would only put GDAL's first write (8 MiB of its library's code
+        read in, in a process that has not written a raster yet) under the report's peak.
+        """
+        rows, cols = self.figure.shape if self.figure is not None else (0, 0)
+        return 4 * self.grid.width * self.grid.height >= rows * cols
+
 
 # -- stage: colour scale ------------------------------------------------------------------
 def build_colour_scale(settings, figure, layout=None) -> tuple:

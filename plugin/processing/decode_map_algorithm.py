@@ -719,16 +719,35 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             descriptions.append("class index (0 = lowest class)")
         # The rasters by the result's attribute that holds them: once written they are let go
         # (4 bytes an output pixel each), the point layer and the report do not read them.
-        rasters = [(self.OUTPUT, None, descriptions),
-                   (self.OUTPUT_DISTANCE, "distance", ["colour distance (CIELAB ΔE)"]),
+        rasters = [(self.OUTPUT_DISTANCE, "distance", ["colour distance (CIELAB ΔE)"]),
                    (self.OUTPUT_RECONSTRUCTION, "reconstruction_grid",
                     ["value interpolated from the representative points"])]
+        # The report alone reads the figure and its figure-frame rasters, let go once it is
+        # written: before the values raster (on the figure's own grid a view of them), and
+        # before or after the other rasters as DecodeResult.rasters_before_report says.
+        report_entry = (self.OUTPUT_REPORT, "report", None)
+        rasters = (rasters + [report_entry] if result.rasters_before_report()
+                   else [report_entry] + rasters) + [(self.OUTPUT, None, descriptions)]
         results = {}
+        report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
         with ExitStack() as stack:
             # Entered first, so left last: every output registers its move with it, and it
             # moves all of them together (or none) once all are complete.
             transaction = stack.enter_context(OutputTransaction())
             for name, attribute, band_descriptions in rasters:
+                if name == self.OUTPUT_REPORT:
+                    if report:
+                        from ..engine.decode_report import write_decode_report
+
+                        # The HTML report of the decode (pictures) and of its georeferencing,
+                        # + JSON.
+                        write_decode_report(stack.enter_context(atomic_folder_destination(
+                            report, self.OUTPUT_REPORT, transaction)), result)
+                        results[self.OUTPUT_REPORT] = report
+                        if feedback.isCanceled():
+                            raise InterruptedError
+                    result.let_go_of_figure()
+                    continue
                 bands = values if attribute is None else [getattr(result, attribute)]
                 destination = self.parameterAsOutputLayer(parameters, name, context)
                 if not destination or bands[0] is None:
@@ -748,16 +767,6 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                     setattr(result, attribute, None)
                 if feedback.isCanceled():
                     raise InterruptedError
-            report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
-            if report:
-                from ..engine.decode_report import write_decode_report
-
-                if feedback.isCanceled():
-                    raise InterruptedError
-                # The HTML report of the decode (pictures) and of its georeferencing, + JSON.
-                write_decode_report(stack.enter_context(
-                    atomic_folder_destination(report, self.OUTPUT_REPORT, transaction)), result)
-                results[self.OUTPUT_REPORT] = report
             # Last (the slowest to undo: a PostGIS layer is a new table of its database, renamed
             # at the commit).
             with result.times("write points"):

@@ -412,3 +412,33 @@ def test_pictures_pasted_in_blocks_as_pillow_resizes_them(source, box, monkeypat
     got = Image.new("RGB", (800, 800), (255, 255, 255))
     decode_report._paste_rgb(got, rgb, box)
     assert np.array_equal(np.asarray(got), np.asarray(expected))
+
+
+def test_rasters_written_after_the_figure_is_let_go_are_the_same(tmp_path):
+    """The Processing algorithm writes the report, lets go of the figure and its figure-frame
+    rasters (DecodeResult.let_go_of_figure), then writes the values: on the figure's own grid
+    the values raster is a view of the figure-frame values, and is written the same."""
+    result = decode_map(_contourf_settings(None))
+    assert result.grid.figure_box is not None and np.shares_memory(result.values,
+                                                                   result.field.values)
+    before = result.values.copy()
+    writing.write_geotiff(str(tmp_path / "before.tif"), [result.values],
+                          result.grid.geotransform, result.grid.crs_wkt)
+    result.let_go_of_figure()
+    assert result.figure is None and result.field is None
+    writing.write_geotiff(str(tmp_path / "after.tif"), [result.values],
+                          result.grid.geotransform, result.grid.crs_wkt)
+    np.testing.assert_array_equal(result.values, before)
+    assert (tmp_path / "before.tif").read_bytes() == (tmp_path / "after.tif").read_bytes()
+
+
+def test_large_rasters_are_written_before_the_report_small_ones_after(contourf):
+    """The colour distance and rebuilt field go before the report when they are about as
+    large as the figure (own grid, warped grid), after it on a native grid of cells."""
+    _, result = contourf
+    assert result.rasters_before_report()
+    cells = decode_map(replace(DecodeSettings(**_cases()["jacksboro_blocky"]), native_grid="auto",
+                               distance_output=True, reconstruction_output=True))
+    rows, cols = cells.figure.shape
+    assert cells.distance is not None and 4 * cells.distance.size < rows * cols
+    assert not cells.rasters_before_report()

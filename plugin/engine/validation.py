@@ -801,9 +801,10 @@ def check_destination(parameter, path) -> None:
     try:
         handle, probe = tempfile.mkstemp(prefix=".write-test-", dir=existing)
     except OSError as error:
+        from .writing import write_failure_advice
+
         raise EngineError(f"Cannot write in the folder '{existing}' ({error.strerror or error}). "
-                          "Choose another destination, in a folder you can write to.",
-                          parameter=parameter) from None
+                          + write_failure_advice(error, existing), parameter=parameter) from None
     os.close(handle)
     with contextlib.suppress(OSError):
         os.remove(probe)

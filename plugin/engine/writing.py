@@ -7,6 +7,7 @@ behind; their names say which process made them, and the next run writing to tha
 removes those of processes no longer running (:func:`remove_stale_temporaries`).
 """
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -183,7 +184,41 @@ def _new_temporary(folder, parameter, make):
         return make()
     except OSError as error:
         raise EngineError(f"Cannot write in the folder '{folder}': {error.strerror}. "
-                          "Choose another destination.", parameter=parameter) from error
+                          + write_failure_advice(error, folder), parameter=parameter) from error
+
+
+#: errno of a write refused for want of room: no space (or no inode) left, a disk quota, a
+#: file size limit.
+NO_ROOM_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def free_space_note(folder) -> str:
+    """' (12.5 MiB free there now)' for ``folder``'s file system, or '' where it cannot be asked."""
+    with contextlib.suppress(OSError, AttributeError):
+        stats = os.statvfs(folder)
+        return f" ({stats.f_bavail * stats.f_frsize / 2 ** 20:,.1f} MiB free there now)"
+    return ""
+
+
+def disk_looks_full(folder) -> bool:
+    """Whether ``folder``'s file system has (almost) no room left: under 1 MiB, or no inode
+    for a new file. False where it cannot be asked."""
+    try:
+        stats = os.statvfs(folder)
+    except (OSError, AttributeError):
+        return False
+    if stats.f_blocks == 0:  # a file system with no capacity of its own: /proc, /sys
+        return False
+    return stats.f_bavail * stats.f_frsize < 2 ** 20 or (stats.f_files > 0 and stats.f_favail == 0)
+
+
+def write_failure_advice(error, folder) -> str:
+    """What the user can do about ``error`` (an OSError) writing in ``folder``: one sentence."""
+    if getattr(error, "errno", None) in NO_ROOM_ERRORS:
+        return ("The disk is full, or a quota or file size limit was reached"
+                f"{free_space_note(folder)}: free some space or choose a destination on "
+                "another disk.")
+    return "Choose another destination, in a folder you can write to."
 
 
 def current_umask() -> int:
@@ -537,7 +572,10 @@ def write_text(path, text, parameter="OUTPUT_REPORT", what="the report") -> None
             with open(temporary, "w", encoding="utf-8", newline="\n") as stream:
                 stream.write(text)
         except OSError as error:
-            raise EngineError(f"Cannot write {what} {path}: {error.strerror or error}.",
+            folder = os.path.dirname(os.path.abspath(path)) or "."
+            raise EngineError(f"Cannot write {what} {path}: {error.strerror or error}. "
+                              + write_failure_advice(error, folder)
+                              + " A previous file of that name is left as it was.",
                               parameter=parameter) from error
 
 
@@ -643,11 +681,7 @@ def check_geotiff_complete(path, destination=None, parameter="OUTPUT") -> None:
 
 
 def _incomplete_write_message(destination, reason):
-    folder = os.path.dirname(os.path.abspath(destination))
-    free = ""
-    with contextlib.suppress(OSError, AttributeError):
-        stats = os.statvfs(folder)
-        free = f" ({stats.f_bavail * stats.f_frsize / 2 ** 20:,.1f} MiB free there now)"
+    free = free_space_note(os.path.dirname(os.path.abspath(destination)))
     return (f"The raster '{destination}' could not be written completely ({reason}): the disk "
             f"is probably full{free}, or a quota or file size limit was reached. Free some "
             "space or choose a destination on another disk; nothing was written, and a previous "

@@ -926,8 +926,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 hint = " " + self.tr("In a layer's address (dbname='…' table=\"…\"), a ' in the "
                                      "file name is written \\'.")
             raise QgsProcessingException(self.tr(
-                "OUTPUT_POINTS: cannot create the point layer ({}). Choose a destination "
-                "in a folder you can write to.").format(error) + hint) from error
+                "OUTPUT_POINTS: cannot create the point layer ({}). {} No output was "
+                "changed.").format(error, self._what_to_do(parameters, context, error))
+                + hint) from error
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT_POINTS))
         if len(result.points.clusters) == 0:
@@ -962,6 +963,23 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         check_layer_complete(staged, count, self.OUTPUT_POINTS)
         return destination
 
+    def _what_to_do(self, parameters, context, error):
+        """What to do about a point layer that could not be created: free some space when
+        its disk is full (or SQLite says so), else choose a folder that can be written."""
+        from ..engine.writing import disk_looks_full, free_space_note
+        from .staged_outputs import written_file
+
+        target = written_file(self, parameters, self.OUTPUT_POINTS, context)
+        folder = os.path.dirname(os.path.abspath(target)) if target else ""
+        said = str(error).lower()
+        if folder and disk_looks_full(folder) or any(
+                words in said for words in ("disk is full", "no space left", "file too large",
+                                            "quota exceeded")):
+            return self.tr("The disk is full, or a quota or file size limit was reached{}: free "
+                           "some space or choose a destination on another disk.").format(
+                free_space_note(folder) if folder else "")
+        return self.tr("Choose a destination in a folder you can write to.")
+
     def _add_points(self, sink, fields, columns, points, count, feedback):
         """Hand the points to ``sink`` in batches of ``POINT_BATCH``."""
         xs, ys = points.x.tolist(), points.y.tolist()
@@ -973,10 +991,12 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             batch.append(feature)
             if len(batch) == POINT_BATCH or i == count - 1:
                 if not sink.addFeatures(batch, QgsFeatureSink.FastInsert):
+                    from .staged_outputs import writer_reason
+
                     raise QgsProcessingException(self.tr(
                         "OUTPUT_POINTS: the point layer could not be written ({}). Is the disk "
                         "full? Free some space or choose another destination; no output was "
-                        "changed.").format(getattr(sink, "lastError", lambda: "")()))
+                        "changed.").format(writer_reason(getattr(sink, "lastError", lambda: "")())))
                 batch = []
                 if feedback.isCanceled():
                     raise InterruptedError

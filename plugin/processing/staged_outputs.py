@@ -494,8 +494,15 @@ def staged_sink(algorithm, parameters, name, context, stack, fields, wkb_type, c
         value.sink = QgsProperty.fromValue(staged)
     else:
         value = staged
-    sink, written = algorithm.parameterAsSink(dict(parameters, **{name: value}), name, context,
-                                              fields, wkb_type, crs)
+    try:
+        sink, written = algorithm.parameterAsSink(dict(parameters, **{name: value}), name,
+                                                  context, fields, wkb_type, crs)
+    except QgsProcessingException as error:
+        # QGIS names the staged file (in a '.partial-…' folder) and GDAL's whole SQL: the
+        # user's destination is named instead, and SQLite's reason kept.
+        shown = database_layer[0] if database_layer is not None else final
+        raise QgsProcessingException(
+            writer_reason(str(error), None if server_table else staged, shown)) from None
     if database_layer is not None or server_table is not None:
         destination = final
     else:
@@ -512,6 +519,28 @@ def staged_sink(algorithm, parameters, name, context, stack, fields, wkb_type, c
     if server_table is not None:
         return sink, destination, staged
     return sink, destination, written or staged
+
+
+def writer_reason(text, staged=None, destination=None):
+    """A reason QGIS or GDAL gave for a layer that could not be written, fit to show: the
+    staged file (and its staging folder) named as the user's ``destination``, and the SQL
+    statement SQLite failed on left out (a GeoPackage's creation quotes kilobytes of it) with
+    SQLite's own reason kept.
+
+    Parameters
+    ----------
+    text : str
+    staged : str, optional
+        The file written instead of ``destination`` (:func:`staged_sink`).
+    destination : str, optional
+    """
+    text = str(text).strip()
+    if staged and destination:
+        text = text.replace(staged, destination)
+        staging, folder = os.path.dirname(staged), os.path.dirname(os.path.abspath(destination))
+        text = text.replace(staging + os.sep, folder + os.sep).replace(staging, folder)
+    # "sqlite3_exec(CREATE TABLE …) failed: database or disk is full": the reason only.
+    return re.sub(r"sqlite3_exec\(.*?\) failed: ", "", text, flags=re.DOTALL)
 
 
 def check_layer_complete(staged, expected_features, parameter):

@@ -47,9 +47,10 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 #: Fewest distinct float32 numbers the value range must span (a 256-colour scale needs 256).
 MIN_FLOAT32_STEPS = 1024
 
-# World files and GDAL sidecars that belong to a figure (GDAL reads them as its
-# georeferencing); an output must not replace them either.
-_WORLD_FILE_SUFFIXES = (".aux.xml", ".wld")
+#: Files GDAL reads beside a raster as part of it, named after its whole file name: its
+#: metadata and georeferencing (.aux.xml, and ERDAS Imagine's .aux), its overviews (.ovr,
+#: with their own .aux.xml) and its nodata mask (.msk). An output must not replace them.
+GDAL_SIDECAR_SUFFIXES = (".aux.xml", ".aux", ".ovr", ".ovr.aux.xml", ".msk")
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qmd")
 
 
@@ -629,9 +630,11 @@ def _polygon_coordinates(geometry):
 
 # -- paths ------------------------------------------------------------------------------------
 def figure_companion_files(path) -> list:
-    """The figure and the files GDAL reads beside it (world file, .aux.xml)."""
+    """The figure and the files GDAL reads beside it: its sidecars (:data:`GDAL_SIDECAR_SUFFIXES`),
+    an .aux named after its stem, and its world file (.wld, .pgw, .pngw...)."""
     stem, extension = os.path.splitext(path)
-    companions = [path, path + ".aux.xml", stem + ".wld"]
+    companions = [path] + [path + suffix for suffix in GDAL_SIDECAR_SUFFIXES]
+    companions += [stem + ".aux", stem + ".wld"]
     if len(extension) >= 3:
         letters = extension[1:]
         # GDAL's world file names: .pgw (first and last letter + w) and .pngw.
@@ -710,21 +713,34 @@ GEOTIFF_OUTPUTS = ("OUTPUT", "OUTPUT_DISTANCE", "OUTPUT_RECONSTRUCTION")
 GEOTIFF_EXTENSIONS = (".tif", ".tiff")
 
 
+#: The file outputs other than rasters: what each is written as, and the extensions that say so
+#: (the first one suggested).
+TEXT_OUTPUT_FORMATS = {"OUTPUT_REPORT": ("the report is written as HTML", (".html", ".htm")),
+                       "OUTPUT_GCPS": ("the GCPs are written as a QGIS Georeferencer .points "
+                                       "file", (".points", ".csv", ".txt"))}
+
+
 def check_extension(parameter, path) -> None:
-    """Refuse a raster output whose name says another format than the GeoTIFF it will hold.
+    """Refuse an output whose name says another format than the one it will hold.
 
     A GeoTIFF saved as 'decoded.png' is taken for a PNG by every other program (and by the next
-    run, as a figure).
+    run, as a figure); a report saved as 'report.tif', for a raster. Rasters must end in .tif,
+    the report in .html, the GCPs in .points (or .csv, .txt: they are text).
     """
-    if parameter not in GEOTIFF_OUTPUTS:
+    if parameter in GEOTIFF_OUTPUTS:
+        written_as, extensions = "the raster is written as a GeoTIFF", GEOTIFF_EXTENSIONS
+    elif parameter in TEXT_OUTPUT_FORMATS:
+        written_as, extensions = TEXT_OUTPUT_FORMATS[parameter]
+    else:
         return
     stem, extension = os.path.splitext(path)
-    if extension.lower() in GEOTIFF_EXTENSIONS:
+    if extension.lower() in extensions:
         return
     named = f"'{extension}' names another format" if extension else "it has no extension"
     raise EngineError(
-        f"{parameter} '{path}': the raster is written as a GeoTIFF, but {named}. Give a file "
-        f"name ending in .tif, e.g. '{stem if extension else path}.tif'.", parameter=parameter)
+        f"{parameter} '{path}': {written_as}, but {named}. Give a file name ending in "
+        f"{extensions[0]}, e.g. '{stem if extension else path}{extensions[0]}'.",
+        parameter=parameter)
 
 
 #: A file name of each output's own kind, for the messages that suggest one.

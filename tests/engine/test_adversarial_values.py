@@ -175,3 +175,30 @@ def test_a_figure_path_that_is_a_pipe_or_device_is_named_as_such(tmp_path, kind)
     for read in (read_figure, read_figure_header):
         with pytest.raises(FigureError, match="not a regular file"):
             read(str(path))
+
+
+@pytest.mark.parametrize("parameter, name, words", [
+    ("OUTPUT_REPORT", "report.tif", "the report is written as HTML, but '.tif' names another format"),
+    ("OUTPUT_REPORT", "report.png", "e.g. '{folder}/report.html'"),
+    ("OUTPUT_REPORT", "report", "it has no extension"),
+    ("OUTPUT_GCPS", "gcps.png", "Georeferencer .points file, but '.png' names another format"),
+    ("OUTPUT_GCPS", "gcps.gpkg", "e.g. '{folder}/gcps.points'"),
+    ("OUTPUT_GCPS", "gcps", "it has no extension"),
+])
+def test_a_report_or_gcp_file_named_as_another_format_is_refused(tmp_path, parameter, name,
+                                                                 words):
+    """An HTML report saved as 'report.tif' (or a GCP file as 'gcps.png') is taken for a raster
+    by every other program, and by the next run as a figure: refused like a raster output named
+    'decoded.png' (before, both were written under any name)."""
+    with pytest.raises(EngineError) as raised:
+        check_paths([], [(parameter, str(tmp_path / name))])
+    assert raised.value.parameter == parameter
+    assert str(raised.value).startswith(f"{parameter} '{tmp_path / name}': ")
+    assert words.format(folder=tmp_path) in str(raised.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_report_and_gcp_files_named_as_text_pass(tmp_path):
+    for report, gcps in (("r.html", "g.points"), ("R.HTM", "g.csv"), ("r.Html", "g.TXT")):
+        check_paths([], [("OUTPUT_REPORT", str(tmp_path / report)),
+                         ("OUTPUT_GCPS", str(tmp_path / gcps))])

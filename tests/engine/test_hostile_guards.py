@@ -456,3 +456,21 @@ def test_report_numbers_at_most_a_few_hundred_gcps(tmp_path):
     assert {7, 4321, 4999, 4998} <= set(int(i) for i in listed)
     assert list(listed) == sorted(listed)
     assert list(report._numbered_gcps(suspicious[:50], errors[:50])) == list(range(50))
+
+
+@pytest.mark.parametrize("suffix", [".aux.xml", ".aux", ".ovr", ".ovr.aux.xml", ".msk"])
+@pytest.mark.parametrize("parameter", ["OUTPUT_REPORT", "OUTPUT_POINTS", "OUTPUT_GCPS"])
+def test_files_gdal_reads_beside_the_figure_are_inputs_too(figure_folder, suffix, parameter):
+    """GDAL reads a figure's overviews (.ovr), nodata mask (.msk) and metadata (.aux.xml,
+    .aux) as part of it: an output onto one (a report named 'fig.png.ovr') destroyed that input
+    in silence; only .aux.xml and the world files were guarded."""
+    folder, _ = figure_folder
+    sidecar = folder / ("fig.png" + suffix)
+    sidecar.write_bytes(b"the figure's own")
+    with pytest.raises(EngineError) as raised:
+        validation.check_paths(inputs_of(folder), [(parameter, str(sidecar))])
+    message = str(raised.value)
+    assert raised.value.parameter == parameter
+    assert message.startswith(f"{parameter} '{sidecar}' is the same file as INPUT"), message
+    assert f"Choose another file name for {parameter}" in message
+    assert sidecar.read_bytes() == b"the figure's own"

@@ -221,3 +221,40 @@ def test_a_quote_in_a_geopackage_name_is_written_as_qgis_quotes_it(provider, fig
     source = None
     assert count > 300
     assert result["OUTPUT"] == str(out / "decoded.tif") and (out / "decoded.tif").exists()
+
+
+@pytest.mark.parametrize("algorithm, parameter", [(ALGORITHM, "OUTPUT_REPORT"),
+                                                  (DETECT, "OUTPUT_REPORT"),
+                                                  (DETECT, "OUTPUT_GCPS")])
+@pytest.mark.parametrize("sidecar", ["ovr", "msk"])
+def test_an_output_onto_the_figures_overviews_or_mask_is_refused(provider, figure_folder,
+                                                                  tmp_path, algorithm, parameter,
+                                                                  sidecar):
+    """The figure's external overviews and nodata mask, made by GDAL (gdaladdo, a mask band)
+    and read by GDAL and QGIS as part of it: an output of that name replaced them in silence."""
+    from osgeo import gdal
+
+    figure = figure_folder / "fig.png"
+    dataset = gdal.Open(str(figure))  # read-only: GDAL writes both beside the PNG
+    if sidecar == "ovr":
+        dataset.BuildOverviews("NEAREST", [2, 4])
+    else:
+        dataset.CreateMaskBand(gdal.GMF_PER_DATASET)
+    dataset = None
+    target = figure_folder / f"fig.png.{sidecar}"
+    assert target.exists()
+    before = {p.name: digest(p) for p in figure_folder.iterdir()}
+    out = tmp_path / "out"
+    out.mkdir()
+    if algorithm == ALGORITHM:
+        message = refusal(_decode_values(figure_folder, out, **{parameter: str(target)}))
+    else:
+        values = {"INPUT": str(figure), "GCP_CRS": "EPSG:32632",
+                  "OUTPUT_REPORT": str(out / "report.html"), parameter: str(target)}
+        message = _refusal(algorithm, values)
+    assert message.startswith(f"{parameter}: {parameter} '{target}' is the same file as "
+                              f"INPUT"), message
+    assert {p.name: digest(p) for p in figure_folder.iterdir()
+            if not p.name.endswith(".aux.xml")} == {
+        name: value for name, value in before.items() if not name.endswith(".aux.xml")}
+    assert os.listdir(out) == []

@@ -87,6 +87,25 @@ def _owner_mark() -> str:
     return f"{PARTIAL_PREFIX}{_host_mark()}-{pid}-{_start_time(pid)}-"
 
 
+def process_mark() -> tuple:
+    """This process's (host mark, process id, start time), as its temporaries' names carry
+    them: what :func:`made_by_a_dead_process` is asked about later."""
+    pid = os.getpid()
+    return _host_mark(), pid, _start_time(pid)
+
+
+def made_by_a_dead_process(host, pid, start) -> bool:
+    """Whether a temporary marked with :func:`process_mark`'s three values was made on this
+    machine by a process that no longer runs: one that may be removed. False when in doubt
+    (another machine, not POSIX)."""
+    if os.name != "posix" or host != _host_mark():
+        return False
+    try:
+        return not _owner_is_alive(int(pid), int(start))
+    except ValueError:
+        return False
+
+
 def _owner_is_alive(pid, start) -> bool:
     """Whether the process that made a temporary name still runs (a later process given the
     same id has another start time). When in doubt, alive."""

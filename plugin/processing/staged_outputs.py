@@ -367,14 +367,47 @@ def _quoted(identifier):
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def _staged_table_name(table):
-    """A new table's name beside ``table``: its start, "_partial_" and 8 random hex digits,
-    within PostgreSQL's identifier length."""
-    import uuid
+#: A staged table's name ends with this: "_partial_", then the machine, process id and start
+#: time of the process that made it (as temporary files are named, ``writing.process_mark``)
+#: and 4 random hex digits.
+_STAGED_TABLE_END = re.compile(r"_partial_([0-9a-f]{8})_(\d+)_(\d+)_[0-9a-f]{4}$")
 
-    suffix = f"_partial_{uuid.uuid4().hex[:8]}"
+
+def _staged_table_name(table):
+    """A new table's name beside ``table``: its start, "_partial_", this process's mark
+    (:data:`_STAGED_TABLE_END`), within PostgreSQL's identifier length. A run killed before
+    it could drop its staged table leaves it; the mark lets the next run writing to that schema
+    on this machine drop it (:func:`_drop_tables_of_dead_runs`)."""
+    import secrets
+
+    from ..engine.writing import process_mark
+
+    host, pid, start = process_mark()
+    suffix = f"_partial_{host}_{pid}_{start}_{secrets.token_hex(2)}"
     start = table.encode("utf-8")[:MAX_IDENTIFIER_BYTES - len(suffix)].decode("utf-8", "ignore")
     return start + suffix
+
+
+def _drop_tables_of_dead_runs(uri):
+    """Drop the staged tables of ``uri``'s schema that runs on this machine left when they
+    were killed (SIGKILL, a crash) before they could drop them; every other table is left
+    alone. Errors are ignored: this is tidying, never a reason for a run to fail."""
+    from ..engine.writing import made_by_a_dead_process
+
+    schema = uri.schema() or "public"
+    server = _ServerTable(uri, None, None)
+    literal = "'" + schema.replace("'", "''") + "'"
+    try:
+        rows = server._execute("SELECT tablename FROM pg_tables WHERE schemaname = "
+                               f"{literal} AND tablename LIKE '%\\_partial\\_%'") or []
+    except RuntimeError:
+        return
+    for row in rows:
+        name = str(row[0]) if row else ""
+        match = _STAGED_TABLE_END.search(name)
+        if match and made_by_a_dead_process(*match.groups()):
+            with contextlib.suppress(RuntimeError):
+                server._execute(f"DROP TABLE IF EXISTS {_quoted(schema)}.{_quoted(name)}")
 
 
 class _ServerTable:
@@ -394,7 +427,7 @@ class _ServerTable:
         metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
         try:
             connection = metadata.createConnection(self.uri.connectionInfo(False), {})
-            connection.executeSql(sql)
+            return connection.executeSql(sql)
         except Exception as error:  # noqa: BLE001 - QGIS 3.22 raises a bare QgsException
             # "SQL error: <the statement> returned 0 [ERROR:  what the server said]"
             said = str(error).rpartition("[ERROR:")[2].strip(" ]\n") or str(error).strip()
@@ -432,6 +465,7 @@ class _ServerTable:
 def staged_server_table(uri, parameter, transaction):
     """The data source of a new table to write a layer into instead of ``uri``'s, renamed to
     ``uri``'s table when ``transaction`` commits (see :class:`_ServerTable`)."""
+    _drop_tables_of_dead_runs(uri)
     staged_uri = QgsDataSourceUri(uri)
     staged = _staged_table_name(uri.table())
     staged_uri.setTable(staged)

@@ -163,3 +163,48 @@ def test_a_cancelled_run_leaves_the_table_and_no_new_one(provider, postgis, tmp_
     assert feedback.isCanceled()
     assert sql(postgis, "SELECT count(*) FROM points") == "3"
     assert tables(postgis) == ["points", "spatial_ref_sys"]
+
+
+#: A decode into a PostGIS table that kills itself (SIGKILL) once every point is in its staged
+#: table, before the table takes the destination's place.
+KILLED_CHILD = r"""
+import os, signal, sys
+sys.path.insert(0, {tests!r})
+from sample_figure import start_qgis_with_provider
+app, provider = start_qgis_with_provider()
+import processing
+from colormap_decoder.plugin.processing import staged_outputs
+
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+staged_outputs.check_layer_complete = die
+processing.run("colormapdecoder:decodemap", {values!r})
+"""
+
+
+def test_a_table_left_by_a_killed_run_is_dropped_by_the_next_run(provider, postgis, tmp_path,
+                                                                   figure_copy):
+    """A run killed while its points were in their staged table cannot drop it: the table
+    ('points_partial_<machine>_<process>_…') stayed in the database for ever, unseen in the
+    layer's own name. The next run writing to that schema on this machine drops it (its
+    process is gone), and leaves tables of live runs and the user's own alone."""
+    import sys
+
+    previous_table(postgis)
+    sql(postgis, "CREATE TABLE notes_partial_keep (id integer)")  # the user's, not a run's
+    values = parameters(tmp_path / "out", figure=figure_copy, GCPS=str(figure_copy) + ".points",
+                        OUTPUT_POINTS=destination(postgis))
+    child = subprocess.run(
+        [sys.executable, "-c", KILLED_CHILD.format(tests=str(Path(__file__).resolve().parents[1]),
+                                                   values=values)],
+        capture_output=True, text=True, timeout=300)
+    assert child.returncode == -9, child.stdout + child.stderr
+    left = [name for name in tables(postgis) if name.startswith("points_partial_")]
+    assert len(left) == 1, tables(postgis)
+    assert int(sql(postgis, f'SELECT count(*) FROM "{left[0]}"')) > 300
+    assert sql(postgis, "SELECT count(*) FROM points") == "3"  # the table as it was
+    run(values)
+    assert tables(postgis) == ["notes_partial_keep", "points", "spatial_ref_sys"]
+    assert int(sql(postgis, "SELECT count(*) FROM points")) > 300
+    sql(postgis, "DROP TABLE notes_partial_keep")

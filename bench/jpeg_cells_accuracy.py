@@ -252,7 +252,7 @@ def capture(name, cache):
     visible = (cx > col0) & (cx < col1) & (cy > row0) & (cy < row1)
     judged = visible & np.isfinite(truth) & np.isfinite(result.field.values[centre_r, centre_c])
     truth[~judged] = np.nan
-    kept.update(truth=truth, true_rgb=png[centre_r, centre_c], name=name,
+    kept.update(truth=truth, true_rgb=png[centre_r, centre_c], name=name, png_path=png_path,
                 resolution=result.decoder.value_resolution,
                 pipeline_one=one["within_resolution"], pipeline_two=two["points_ok"],
                 pipeline_cells=one["cells"])

@@ -14,7 +14,9 @@ colour can be checked against every block it touches: re-render the block (each 
 cell's stored colour; 4:2:0 chroma averaged as libjpeg does, ``(sum of 2 × 2 + 1 or 2) >> 2``,
 the bias alternating along the row), transform it with libjpeg's integer DCT (``jfdctint.c``,
 the default ``JDCT_ISLOW``), quantise it as libjpeg does and count by how many steps its
-coefficients leave the file's. Only blocks whose pixels are all modelled data are used.
+coefficients leave the file's. Only blocks whose pixels are all modelled data are used. The
+plugin does this at lambda 1 (``jpeg_cells.consistent_values``); this script measures it
+against the Gaussian estimate alone, whatever ``CONSISTENCY_WEIGHT`` is.
 
 Printed per figure:
 
@@ -22,9 +24,11 @@ exact       share of those blocks (luma; Cb, Cr) whose coefficients the PNG (the
             input) reproduces exactly through that model: 100 % means the check is exact for
             this encoder (Pillow, libjpeg-turbo's islow); less, that the encoder computed
             otherwise (ImageMagick: near-ties rounded down).
-plugin      cells within one (two) value resolutions, the plugin's estimate.
+Gaussian alone
+            cells within one (two) value resolutions, the blocks' Gaussian estimate weighed
+            against the stored colours (the plugin before the intervals weighed in).
 lambda L    one pass over the cells: each cell's posterior over its K likeliest stored colours
-            (the plugin's Gaussian posterior) weighted by exp(-L × the steps its colour puts
+            (the Gaussian posterior) weighted by exp(-L × the steps its colour puts
             the blocks it touches out of the file's, the other cells at the plugin's likeliest
             colour); the value the posterior mean. L = inf keeps only the most consistent.
 ceiling     the same check with every other cell given its true colour and the candidates
@@ -50,54 +54,11 @@ import jpeg_cells_accuracy as accuracy  # noqa: E402
 
 jpeg_cells = accuracy.jpeg_cells
 
-# libjpeg's jfdctint.c: 13-bit constants, 2 extra bits between the passes.
-CONST_BITS, PASS1_BITS = 13, 2
-FIX = dict(c0298=2446, c0390=3196, c0541=4433, c0765=6270, c0899=7373, c1175=9633,
-           c1501=12299, c1847=15137, c1961=16069, c2053=16819, c2562=20995, c3072=25172)
-
-
-def _descale(x, n):
-    return (x + (1 << (n - 1))) >> n
-
-
-def _islow_pass(d, first):
-    """One pass of jpeg_fdct_islow along the last axis (int64)."""
-    d0, d1, d2, d3, d4, d5, d6, d7 = (d[..., i] for i in range(8))
-    tmp0, tmp7, tmp1, tmp6 = d0 + d7, d0 - d7, d1 + d6, d1 - d6
-    tmp2, tmp5, tmp3, tmp4 = d2 + d5, d2 - d5, d3 + d4, d3 - d4
-    tmp10, tmp13, tmp11, tmp12 = tmp0 + tmp3, tmp0 - tmp3, tmp1 + tmp2, tmp1 - tmp2
-    out = [None] * 8
-    if first:
-        out[0], out[4] = (tmp10 + tmp11) << PASS1_BITS, (tmp10 - tmp11) << PASS1_BITS
-        shift = CONST_BITS - PASS1_BITS
-    else:
-        out[0], out[4] = _descale(tmp10 + tmp11, PASS1_BITS), _descale(tmp10 - tmp11, PASS1_BITS)
-        shift = CONST_BITS + PASS1_BITS
-    z1 = (tmp12 + tmp13) * FIX["c0541"]
-    out[2] = _descale(z1 + tmp13 * FIX["c0765"], shift)
-    out[6] = _descale(z1 - tmp12 * FIX["c1847"], shift)
-    z1, z2, z3, z4 = tmp4 + tmp7, tmp5 + tmp6, tmp4 + tmp6, tmp5 + tmp7
-    z5 = (z3 + z4) * FIX["c1175"]
-    tmp4, tmp5 = tmp4 * FIX["c0298"], tmp5 * FIX["c2053"]
-    tmp6, tmp7 = tmp6 * FIX["c3072"], tmp7 * FIX["c1501"]
-    z1, z2 = -z1 * FIX["c0899"], -z2 * FIX["c2562"]
-    z3, z4 = -z3 * FIX["c1961"] + z5, -z4 * FIX["c0390"] + z5
-    out[7] = _descale(tmp4 + z1 + z3, shift)
-    out[5] = _descale(tmp5 + z2 + z4, shift)
-    out[3] = _descale(tmp6 + z2 + z3, shift)
-    out[1] = _descale(tmp7 + z1 + z4, shift)
-    return np.stack(out, axis=-1)
-
 
 def quantised_islow(blocks, table):
-    """libjpeg's coefficients of (..., 8, 8) samples 0..255: jpeg_fdct_islow (output scaled by
-    8), then each divided by 8 × its step, rounded half away from zero; shape (..., 64)."""
-    x = np.asarray(blocks).astype(np.int64) - 128
-    x = _islow_pass(x, True)
-    x = np.swapaxes(_islow_pass(np.swapaxes(x, -1, -2), False), -1, -2)
-    coef = x.reshape(x.shape[:-2] + (64,))
-    divisor = np.asarray(table).astype(np.int64) << 3
-    return np.sign(coef) * ((np.abs(coef) + (divisor >> 1)) // divisor)
+    """libjpeg's coefficients of (..., 8, 8) samples 0..255 (the plugin's
+    ``jpeg_cells.libjpeg_coefficients``: jpeg_fdct_islow, then libjpeg's quantisation)."""
+    return jpeg_cells.libjpeg_coefficients(blocks, table)
 
 
 def _blocks(plane, rows, cols):
@@ -261,9 +222,10 @@ def main():
               + ", ".join(f"{100 * e:.1f} %" for e in exact), flush=True)
         with jpeg_cells._one_blas_thread():
             colour, information, _ = accuracy._colours(kept)
+        # The Gaussian estimate alone (the plugin before the intervals weighed in).
         plugin, quantiser = decoder.stored_colour_values(colour, information,
                                                          jpeg_cells.stored_ycbcr)
-        print(f"  plugin            {share(plugin)}")
+        print(f"  Gaussian alone    {share(plugin)}")
         candidates, fraction, log_prior = decoder._matcher._stored_candidates(
             quantiser, jpeg_cells.stored_ycbcr)
         known = np.isfinite(colour).all(axis=1)

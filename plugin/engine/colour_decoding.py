@@ -1308,6 +1308,30 @@ class ColourDecoder:
         quantisers = QUANTISERS if self._recognise_quantiser else (self.quantiser,)
         return self._matcher.stored_colour_values(estimates, precision, to_stored, quantisers)
 
+    def stored_candidates(self, quantiser, to_stored) -> tuple:
+        """The drawable colours as a lossy file stores them (see
+        :meth:`CurveMatcher.stored_colour_values`): colours stored alike are one candidate.
+
+        Parameters
+        ----------
+        quantiser : str
+            The renderer's 8-bit rounding, as :meth:`stored_colour_values` returned it.
+        to_stored : callable
+            uint8 RGB (n, 3) to the stored channels (n, 3).
+
+        Returns
+        -------
+        stored : ndarray of float64, shape (m, 3)
+        fraction : ndarray of float64, shape (m,)
+            Mean fraction of the scale drawn in each (:meth:`ValueMapping.to_value` gives
+            values).
+        log_prior : ndarray of float64, shape (m,)
+            Log of the share of the scale drawn in each.
+        """
+        if not self.knows_drawable_colours:
+            raise ValueError("stored candidates need a continuous scale from a source's table")
+        return self._matcher._stored_candidates(quantiser, to_stored)
+
     @property
     def knows_drawable_colours(self) -> bool:
         """Whether every 8-bit colour the renderer can draw is known exactly: a continuous

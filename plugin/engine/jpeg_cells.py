@@ -33,6 +33,15 @@ upsampling", libjpeg's default): averaging the decoded full-resolution chroma ov
 pixels gives the stored plane blurred by (1/8, 3/4, 1/8) along each subsampled axis, which is
 undone exactly (a tridiagonal system, well conditioned: its response is at least 1/2).
 
+The Gaussian treats each coefficient's rounding as noise; in truth the coefficient the encoder
+computed lies in its step's interval. Where a cell's pixels lie in blocks whose pixels are all
+modelled, its likeliest stored colours are re-coded there as libjpeg codes them (its integer DCT,
+quantisation and 4:2:0 downsampling, :func:`libjpeg_coefficients`; bit for bit what Pillow's
+libjpeg-turbo stores), each candidate's posterior scaled down by the steps its coefficients
+leave the file's (:func:`consistent_values`). A neighbouring entry keeps every coefficient in
+its interval in about half the cells (a one-level change of a 5.3 px cell moves a block's DC by
+3-4 units of a step of 8), so this adds 0-2 points of cells within one resolution, not more.
+
 The Y'CbCr modelled is the decoder's own (:meth:`JpegCoding.decoded_ycbcr`), not recomputed from
 the RGB it gives: that RGB is rounded and clipped to 0..255, and a scale with saturated colours
 has a channel clipped wherever the blocks' ringing overshoots (a third of the data pixels of an
@@ -80,6 +89,18 @@ PRIOR_WEIGHT = 0.01
 #: Share of that weight with which a cell with no interior data pixel leans on its neighbours'
 #: colour: only to keep the least squares well posed (:func:`_solve`), the blocks decide.
 NEIGHBOUR_PRIOR_SHARE = 0.1
+#: Each candidate colour's posterior is scaled by exp(-this × the quantisation steps by which
+#: it puts the blocks it touches out of the file's (:func:`consistent_values`). Measured on 16
+#: cached figures (``bench/jpeg_cells_consistency.py``): 0.5, 1 and 2 all gained or held
+#: everywhere; 1 gained most over them (keeping only the most consistent lost 1-3 points on
+#: ImageMagick's files, whose DCT is not libjpeg's integer one).
+CONSISTENCY_WEIGHT = 1.0
+#: Stored colours weighed per cell by their consistency with the blocks: the likeliest under
+#: the blocks' Gaussian estimate (7 held the cells within one resolution of all of them).
+CONSISTENCY_CANDIDATES = 7
+#: Blocks re-coded at once by :func:`consistent_values` (temporaries of some 6 kB a luma block,
+#: four times that a 4:2:0 chroma block, of which a quarter as many at once: some 12 MiB).
+CONSISTENCY_CHUNK = 2048
 
 
 #: The IJG's (libjpeg's) standard luma quantisation table at quality 50, natural order: the
@@ -177,6 +198,46 @@ class JpegCoding:
             return None
         return planes if planes.shape == (shape[0], shape[1], 3) else None
 
+    def decoded_stored_chroma(self, shape) -> "np.ndarray | None":
+        """The file's 4:2:0 chroma planes as the decoder computes them at their own size.
+
+        Decoding at half scale, libjpeg gives each chroma block its 8 × 8 samples straight from
+        the block's inverse DCT, with no upsampling: the coefficients the encoder stored come
+        back from them by a forward DCT to within the decoder's rounding.
+
+        Parameters
+        ----------
+        shape : tuple (rows, cols)
+            The figure's, as read.
+
+        Returns
+        -------
+        ndarray of uint8, shape (ceil(rows / 2), ceil(cols / 2), 2) or None
+            Cb and Cr; None when the chroma is not 4:2:0 or the file cannot be read so again.
+        """
+        import warnings
+
+        from PIL import Image
+
+        if not self.path or any(tuple(s) != (2, 2) for s in self.subsampling[1:]):
+            return None
+        rows, cols = shape
+        half = (-(-rows // 2), -(-cols // 2))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(self.path) as image:
+                    again = jpeg_coding(image) if image.size == (cols, rows) else None
+                    if not self._same_tables(again):
+                        return None
+                    image.draft("YCbCr", (cols // 2, rows // 2))
+                    if image.mode != "YCbCr" or image.size != (half[1], half[0]):
+                        return None
+                    planes = _strips_copied(image, slice(1, 3))
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+            return None
+        return planes
+
     def _same_tables(self, other) -> bool:
         """Whether ``other`` (a JpegCoding or None) codes alike: a file changed since is not
         read again."""
@@ -195,19 +256,21 @@ class JpegCoding:
 STRIP_PIXELS = 1 << 20
 
 
-def _strips_copied(image) -> np.ndarray:
+def _strips_copied(image, channels=slice(None)) -> np.ndarray:
     """A 3-channel Pillow image's pixels as a (rows, cols, 3) uint8 array, copied a strip of
     rows at a time: ``np.asarray(image)`` went through one ``tobytes`` of the whole image,
     whose pieces and their joined copy (6 bytes a pixel) stood beside Pillow's own image (4
-    bytes a pixel) at the peak of a JPEG's run; now only the result does. The same bytes."""
+    bytes a pixel) at the peak of a JPEG's run; now only the result does. The same bytes.
+    ``channels`` (a slice) keeps only those channels."""
     image.load()
     cols, rows = image.size
-    out = np.empty((rows, cols, 3), np.uint8)
+    out = np.empty((rows, cols, len(range(3)[channels])), np.uint8)
     strip_rows = max(1, STRIP_PIXELS // max(cols, 1))
     for start in range(0, rows, strip_rows):
         stop = min(rows, start + strip_rows)
         strip = image.crop((0, start, cols, stop))
-        out[start:stop] = np.frombuffer(strip.tobytes(), np.uint8).reshape(stop - start, cols, 3)
+        out[start:stop] = np.frombuffer(strip.tobytes(), np.uint8).reshape(
+            stop - start, cols, 3)[..., channels]
     return out
 
 
@@ -752,6 +815,375 @@ def cell_colours(rgb, data, lattice, coding, prior, prior_weight, outlier_limit=
     return colour, information, freed
 
 
+# libjpeg's integer forward DCT (jfdctint.c, JDCT_ISLOW: the default of libjpeg and
+# libjpeg-turbo, hence of Pillow, Qt, Ghostscript): 13-bit fixed-point constants, two more bits
+# kept between the row and the column pass.
+_ISLOW_CONST_BITS, _ISLOW_PASS1_BITS = 13, 2
+_ISLOW = dict(c0298=2446, c0390=3196, c0541=4433, c0765=6270, c0899=7373, c1175=9633,
+              c1501=12299, c1847=15137, c1961=16069, c2053=16819, c2562=20995, c3072=25172)
+
+
+def _descale(x, bits):
+    """libjpeg's DESCALE: divide by 2^bits, rounding half up."""
+    return (x + (1 << (bits - 1))) >> bits
+
+
+def _islow_pass(d, first):
+    """One pass of jpeg_fdct_islow along the last axis (int32, as libjpeg's INT32)."""
+    d0, d1, d2, d3, d4, d5, d6, d7 = (d[..., i] for i in range(BLOCK))
+    tmp0, tmp7, tmp1, tmp6 = d0 + d7, d0 - d7, d1 + d6, d1 - d6
+    tmp2, tmp5, tmp3, tmp4 = d2 + d5, d2 - d5, d3 + d4, d3 - d4
+    tmp10, tmp13, tmp11, tmp12 = tmp0 + tmp3, tmp0 - tmp3, tmp1 + tmp2, tmp1 - tmp2
+    out = [None] * BLOCK
+    if first:
+        out[0] = (tmp10 + tmp11) << _ISLOW_PASS1_BITS
+        out[4] = (tmp10 - tmp11) << _ISLOW_PASS1_BITS
+        bits = _ISLOW_CONST_BITS - _ISLOW_PASS1_BITS
+    else:
+        out[0] = _descale(tmp10 + tmp11, _ISLOW_PASS1_BITS)
+        out[4] = _descale(tmp10 - tmp11, _ISLOW_PASS1_BITS)
+        bits = _ISLOW_CONST_BITS + _ISLOW_PASS1_BITS
+    z1 = (tmp12 + tmp13) * _ISLOW["c0541"]
+    out[2] = _descale(z1 + tmp13 * _ISLOW["c0765"], bits)
+    out[6] = _descale(z1 - tmp12 * _ISLOW["c1847"], bits)
+    z1, z2, z3, z4 = tmp4 + tmp7, tmp5 + tmp6, tmp4 + tmp6, tmp5 + tmp7
+    z5 = (z3 + z4) * _ISLOW["c1175"]
+    tmp4, tmp5 = tmp4 * _ISLOW["c0298"], tmp5 * _ISLOW["c2053"]
+    tmp6, tmp7 = tmp6 * _ISLOW["c3072"], tmp7 * _ISLOW["c1501"]
+    z1, z2 = -z1 * _ISLOW["c0899"], -z2 * _ISLOW["c2562"]
+    z3, z4 = -z3 * _ISLOW["c1961"] + z5, -z4 * _ISLOW["c0390"] + z5
+    out[7] = _descale(tmp4 + z1 + z3, bits)
+    out[5] = _descale(tmp5 + z2 + z4, bits)
+    out[3] = _descale(tmp6 + z2 + z3, bits)
+    out[1] = _descale(tmp7 + z1 + z4, bits)
+    return np.stack(out, axis=-1)
+
+
+def libjpeg_coefficients(samples, table) -> np.ndarray:
+    """Quantised DCT coefficients of 8 × 8 blocks of 8-bit samples, as libjpeg codes them.
+
+    jpeg_fdct_islow (its output 8 times the orthonormal DCT's), then each coefficient divided
+    by 8 times its step and rounded half away from zero (jcdctmgr.c): bit for bit what
+    libjpeg-turbo stores for these samples (tested against Pillow's files).
+
+    Parameters
+    ----------
+    samples : ndarray of int, shape (..., 8, 8)
+        0..255.
+    table : array_like, shape (64,)
+        Quantisation steps, natural order.
+
+    Returns
+    -------
+    ndarray of int64, shape (..., 64)
+        Natural (row-major) order.
+    """
+    # 32-bit as libjpeg computes (its INT32): no intermediate exceeds it for 8-bit samples.
+    x = np.asarray(samples).astype(np.int32) - np.int32(128)
+    x = _islow_pass(x, True)
+    x = np.swapaxes(_islow_pass(np.swapaxes(x, -1, -2), False), -1, -2)
+    coefficients = x.reshape(x.shape[:-2] + (BLOCK * BLOCK,)).astype(np.int64)
+    divisor = np.asarray(table).astype(np.int64) << 3
+    return np.sign(coefficients) * ((np.abs(coefficients) + (divisor >> 1)) // divisor)
+
+
+def _h2v2_downsampled(samples) -> np.ndarray:
+    """libjpeg's 4:2:0 downsampling (jcsample.c, h2v2_downsample) of (..., 16, 16) integer
+    samples: each 2 × 2 sum plus a bias of 1 and 2 alternately along the row (1 at its even
+    columns, as a block's first is), shifted down by 2."""
+    shape = samples.shape[:-2]
+    total = samples.reshape(shape + (BLOCK, 2, BLOCK, 2)).sum(axis=(-3, -1))
+    return (total + np.array([1, 2] * (BLOCK // 2))) >> 2
+
+
+#: Largest magnitude kept of a block's AC coefficients (in steps), stored as int8: a strong
+#: edge at fine steps can exceed it; the re-coded coefficients are saturated alike
+#: (:func:`saturated`), so that such a coefficient counts for no candidate.
+AC_LIMIT = 127
+
+
+def saturated(coefficients) -> np.ndarray:
+    """Quantised coefficients (..., 64) as :class:`FullBlocks` keeps them: the DC within int16,
+    the AC within ±``AC_LIMIT``."""
+    out = np.clip(coefficients, -AC_LIMIT, AC_LIMIT)
+    out[..., 0] = np.clip(np.asarray(coefficients)[..., 0], -32768, 32767)
+    return out
+
+
+@dataclass
+class FullBlocks:
+    """One channel's blocks all of whose figure pixels are modelled data, with the file's
+    quantised coefficients there.
+
+    Attributes
+    ----------
+    channel : int
+        0 Y', 1 Cb, 2 Cr.
+    factor : int
+        Figure pixels per stored sample along each axis (1, or 2 for 4:2:0 chroma).
+    top, left : ndarray of int64, shape (n,)
+        Each block's first figure row and column.
+    dc : ndarray of int16, shape (n,)
+        The file's quantised DC coefficient of each block.
+    ac : ndarray of int8, shape (n, 63)
+        Its AC coefficients (natural order), saturated at ±``AC_LIMIT``: a byte each, not the
+        two of int16 (6 MiB of a 4 MP JPEG's run).
+    table : ndarray, shape (64,)
+        The channel's quantisation steps.
+    """
+
+    channel: int
+    factor: int
+    top: np.ndarray
+    left: np.ndarray
+    dc: np.ndarray
+    ac: np.ndarray
+    table: np.ndarray
+
+    @property
+    def coefficients(self) -> np.ndarray:
+        """The kept coefficients, int64, shape (n, 64) (:func:`saturated`)."""
+        return np.concatenate([self.dc[:, None], self.ac], axis=1).astype(np.int64)
+
+    def misses(self, coded, index) -> np.ndarray:
+        """Steps by which coefficients ``coded`` (k, 64) of blocks ``index`` (k,) leave the
+        file's, summed over each block."""
+        coded = saturated(coded)
+        return (np.abs(coded[:, 0] - self.dc[index])
+                + np.abs(coded[:, 1:] - self.ac[index]).sum(axis=1))
+
+
+def full_blocks(plane, inside, channel, factor, table) -> "FullBlocks | None":
+    """The blocks of a stored channel whose figure pixels are all in ``inside``, and the file's
+    coefficients there (the decoded samples' orthonormal DCT over the steps, rounded: the
+    decoder's rounding moves a coefficient by a few hundredths of a step).
+
+    Parameters
+    ----------
+    plane : ndarray of uint8, shape (rows', cols')
+        The channel as decoded at its own (stored) resolution.
+    inside : ndarray of bool, shape (rows, cols)
+        Figure pixels modelled as their cell's colour.
+    channel : int
+    factor : int
+        Subsampling along each axis (1 or 2; the same along both).
+    table : array_like, shape (64,)
+
+    Returns
+    -------
+    FullBlocks or None
+        None when no block is full.
+    """
+    span = BLOCK * factor
+    blocks_y = min(plane.shape[0] // BLOCK, inside.shape[0] // span)
+    blocks_x = min(plane.shape[1] // BLOCK, inside.shape[1] // span)
+    if blocks_y < 1 or blocks_x < 1:
+        return None
+    full = inside[:blocks_y * span, :blocks_x * span].reshape(
+        blocks_y, span, blocks_x, span).all(axis=(1, 3))
+    by, bx = np.nonzero(full)
+    if not by.size:
+        return None
+    table = np.asarray(table, dtype=np.float64)
+    transform = np.kron(dct_matrix(), dct_matrix())
+    dc = np.empty(by.size, np.int16)
+    ac = np.empty((by.size, BLOCK * BLOCK - 1), np.int8)
+    step = np.arange(BLOCK)
+    for start in range(0, by.size, CONSISTENCY_CHUNK):
+        rows = by[start:start + CONSISTENCY_CHUNK, None, None] * BLOCK + step[None, :, None]
+        cols = bx[start:start + CONSISTENCY_CHUNK, None, None] * BLOCK + step[None, None, :]
+        samples = plane[rows, cols].reshape(-1, BLOCK * BLOCK).astype(np.float64) - 128.0
+        kept = saturated(np.rint((samples @ transform.T) / table))
+        dc[start:start + CONSISTENCY_CHUNK] = kept[:, 0]
+        ac[start:start + CONSISTENCY_CHUNK] = kept[:, 1:]
+    return FullBlocks(channel, factor, by.astype(np.int64) * span, bx.astype(np.int64) * span,
+                      dc, ac, table)
+
+
+def coded_full_blocks(ycbcr, inside, coding) -> list:
+    """Each channel's :class:`FullBlocks` that can be re-coded exactly: luma always, chroma when
+    it is not subsampled or is 4:2:0 and the file gives its planes at their own size
+    (:meth:`JpegCoding.decoded_stored_chroma`).
+
+    Parameters
+    ----------
+    ycbcr : list holding one ndarray of uint8, shape (rows, cols, 3)
+        The decoder's own Y'CbCr (:meth:`JpegCoding.decoded_ycbcr`), in a list that is
+        emptied once its blocks are read: the caller's reference let go, its 3 bytes a figure
+        pixel are free before the file's 4:2:0 chroma is decoded again.
+    inside : ndarray of bool, shape (rows, cols)
+        Figure pixels modelled as their cell's colour.
+    coding : JpegCoding
+
+    Returns
+    -------
+    list of FullBlocks
+    """
+    planes = ycbcr.pop()
+    found = [full_blocks(planes[..., 0], inside, 0, 1, coding.tables[0])]
+    subsampling = [tuple(s) for s in coding.subsampling[1:]]
+    if all(s == (1, 1) for s in subsampling):
+        found += [full_blocks(planes[..., c], inside, c, 1, coding.tables[c]) for c in (1, 2)]
+    del planes
+    if all(s == (2, 2) for s in subsampling):
+        chroma = coding.decoded_stored_chroma(inside.shape)
+        if chroma is not None:
+            found += [full_blocks(chroma[..., c - 1], inside, c, 2, coding.tables[c])
+                      for c in (1, 2)]
+    return [blocks for blocks in found if blocks is not None]
+
+
+def _likeliest_stored(colour, information, stored, log_prior, count, chunk=512):
+    """Each cell's ``count`` likeliest stored colours under its Gaussian estimate (as
+    :meth:`colour_decoding.CurveMatcher.stored_colour_values` weighs them) and their negative
+    log posteriors (up to a constant), shapes (n_cells, count)."""
+    filled = np.where(np.isfinite(colour), colour, 128.0)
+    weight = np.where(np.isfinite(information), information, 0.0)
+    top = np.empty((len(colour), count), np.int64)
+    negative = np.empty((len(colour), count))
+    for start in range(0, len(colour), chunk):
+        part = slice(start, start + chunk)
+        cost = 0.5 * (weight[part, None, :] * (filled[part, None, :] - stored[None]) ** 2
+                      ).sum(axis=2) - log_prior
+        best = np.argpartition(cost, count - 1, axis=1)[:, :count] if count < stored.shape[0] \
+            else np.broadcast_to(np.arange(count), cost.shape)
+        best_cost = np.take_along_axis(cost, best, 1)
+        order = np.argsort(best_cost, axis=1, kind="stable")
+        top[part] = np.take_along_axis(best, order, 1)
+        negative[part] = np.take_along_axis(best_cost, order, 1)
+    return top, negative
+
+
+def _block_cells(blocks, cell_row, cell_col, start, stop):
+    """Rows and columns of the cells under blocks ``start:stop``: (n, span) each."""
+    span = BLOCK * blocks.factor
+    step = np.arange(span)
+    return (cell_row[blocks.top[start:stop, None] + step[None, :]],
+            cell_col[blocks.left[start:stop, None] + step[None, :]])
+
+
+def consistency_costs(blocks_list, cell_row, cell_col, columns, stored, candidates) -> np.ndarray:
+    """Steps by which each cell's candidate colours put the full blocks it touches out of the
+    file's coefficients, the other cells at their first candidate.
+
+    Parameters
+    ----------
+    blocks_list : list of FullBlocks
+    cell_row, cell_col : ndarray of int
+        Cell of each figure row and column (every pixel of a full block has one).
+    columns : int
+        Cells along a row of the lattice.
+    stored : ndarray, shape (m, 3)
+        Integer Y'CbCr of the drawable colours.
+    candidates : ndarray of int, shape (n_cells, k)
+        Each cell's candidates (indices into ``stored``), the first its likeliest.
+
+    Returns
+    -------
+    cost : ndarray of float64, shape (n_cells, k)
+        Summed absolute differences of the quantised coefficients (in steps) over the blocks a
+        cell's pixels lie in; zero for a cell in no full block.
+    touched : ndarray of bool, shape (n_cells,)
+        Cells with a pixel in a full block.
+    """
+    n_cells, count = candidates.shape
+    stored = np.asarray(stored).astype(np.int32)
+    cost = np.zeros((n_cells, count))
+    touched = np.zeros(n_cells, bool)
+    for blocks in blocks_list:
+        channel = blocks.channel
+        assigned = stored[candidates[:, 0], channel]
+        options = stored[candidates, channel]
+        chunk = max(1, CONSISTENCY_CHUNK // blocks.factor ** 2)
+        for start in range(0, len(blocks.top), chunk):
+            stop = min(start + chunk, len(blocks.top))
+            rows, cols = _block_cells(blocks, cell_row, cell_col, start, stop)
+            cells = rows[:, :, None] * columns + cols[:, None, :]
+            touched[cells.ravel()] = True
+            base = assigned[cells]
+            # Each distinct cell of each block, tried with each of its candidates in turn.
+            flat = cells.reshape(len(cells), -1)
+            order = np.sort(flat, axis=1)
+            distinct = np.concatenate([np.ones((len(cells), 1), bool),
+                                       order[:, 1:] != order[:, :-1]], axis=1)
+            block_index, position = np.nonzero(distinct)
+            cell = order[block_index, position]
+            # Each block as its cells' likeliest colours code it; a cell's candidate of the
+            # same level in this channel changes nothing.
+            samples = base if blocks.factor == 1 else _h2v2_downsampled(base)
+            base_miss = blocks.misses(libjpeg_coefficients(samples, blocks.table),
+                                      np.arange(start, stop))
+            # A block with each of its cells in turn, CONSISTENCY_CHUNK at a time.
+            for first in range(0, len(cell), CONSISTENCY_CHUNK):
+                which = block_index[first:first + CONSISTENCY_CHUNK]
+                changed = cell[first:first + CONSISTENCY_CHUNK]
+                for option in range(count):
+                    level = options[changed, option]
+                    miss = base_miss[which].astype(np.float64)
+                    differs = np.flatnonzero(level != assigned[changed])
+                    if differs.size:
+                        own = cells[which[differs]] == changed[differs, None, None]
+                        samples = np.where(own, level[differs, None, None],
+                                           base[which[differs]])
+                        if blocks.factor == 2:
+                            samples = _h2v2_downsampled(samples)
+                        coded = libjpeg_coefficients(samples, blocks.table)
+                        miss[differs] = blocks.misses(coded, start + which[differs])
+                    cost[:, option] += np.bincount(changed, miss, n_cells)
+    return cost, touched
+
+
+def consistent_values(blocks_list, shape, lattice, colour, information, decoder, quantiser,
+                      values) -> np.ndarray:
+    """Cells' values with each candidate colour also weighed by its consistency with the
+    file's quantised coefficients.
+
+    The blocks' least squares treat each coefficient's rounding as Gaussian noise; in truth
+    the coefficient the encoder computed lies in its step's interval. For each cell in a
+    block whose pixels are all modelled, its ``CONSISTENCY_CANDIDATES`` likeliest stored
+    colours are re-coded in every such block it touches (libjpeg's DCT, quantisation and
+    4:2:0 downsampling; the other cells at their likeliest colour), each candidate's posterior
+    scaled by exp(-``CONSISTENCY_WEIGHT`` × the steps its coefficients leave the file's), and
+    the value is the posterior mean over the candidates. A file coded otherwise (another DCT,
+    trellis quantisation) puts some coefficients a step off for every candidate alike: the
+    weight is relative to the cell's most consistent candidate, so it only blurs the choice.
+
+    Parameters
+    ----------
+    blocks_list : list of FullBlocks
+    shape : tuple (rows, cols)
+        The figure's.
+    lattice : native_grid.Lattice
+    colour, information : ndarray, shape (n_cells, 3)
+        The blocks' Gaussian estimate (:func:`cell_colours`).
+    decoder : colour_decoding.ColourDecoder
+        Knowing its drawable colours.
+    quantiser : str
+        The rounding :meth:`colour_decoding.ColourDecoder.stored_colour_values` chose.
+    values : ndarray, shape (n_cells,)
+        The Gaussian estimate's values: kept for cells in no full block.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_cells,)
+    """
+    stored, fraction, log_prior = decoder.stored_candidates(quantiser, stored_ycbcr)
+    count = min(CONSISTENCY_CANDIDATES, len(stored))
+    if not blocks_list or count < 2:
+        return values
+    known = np.isfinite(colour).all(axis=1) & np.isfinite(values)
+    candidates, negative = _likeliest_stored(colour, information, stored, log_prior, count)
+    cell_row = _axis_cells(shape[0], lattice.origin_y, lattice.cell_height, lattice.rows)
+    cell_col = _axis_cells(shape[1], lattice.origin_x, lattice.cell_width, lattice.columns)
+    cost, touched = consistency_costs(blocks_list, cell_row, cell_col, lattice.columns, stored,
+                                      candidates)
+    exponent = (-(negative - negative.min(axis=1, keepdims=True))
+                - CONSISTENCY_WEIGHT * (cost - cost.min(axis=1, keepdims=True)))
+    weight = np.exp(exponent)
+    mean = (weight * fraction[candidates]).sum(axis=1) / weight.sum(axis=1)
+    return np.where(touched & known, decoder.mapping.to_value(mean), values)
+
+
 def _one_blas_thread():
     """BLAS on one thread: the products and inverses here are thousands of 64 × 64 ones, which
     a threaded BLAS spreads over cores at a loss (on the 2-core test machine under load, 10 s
@@ -788,11 +1220,15 @@ def cell_values(rgb, values, lattice, box, coding, decoder) -> tuple:
     freed : int
         Stored pixels left free as not their cell's colour.
     """
-    colour, information, freed, has_data = plot_area_cell_colours(rgb, values, lattice, box,
-                                                                   coding)
-    if decoder.knows_drawable_colours:
-        # Weighed against the integer colours the encoder stored for each drawable colour.
-        cell_value, _ = decoder.stored_colour_values(colour, information, stored_ycbcr)
+    knows = decoder.knows_drawable_colours
+    colour, information, freed, has_data, blocks = plot_area_cell_colours(
+        rgb, values, lattice, box, coding, with_blocks=knows)
+    if knows:
+        # Weighed against the integer colours the encoder stored for each drawable colour,
+        # and against the file's quantised coefficients where whole blocks are modelled.
+        cell_value, quantiser = decoder.stored_colour_values(colour, information, stored_ycbcr)
+        cell_value = consistent_values(blocks, values.shape, lattice, colour, information,
+                                       decoder, quantiser, cell_value)
     else:
         # Colours read off the figure: against the curve, its rounding counted as noise.
         weights = 1.0 / (1.0 / np.maximum(information, 1e-12) + ROUNDING_VARIANCE)
@@ -832,7 +1268,7 @@ class _DataChannel:
         return block
 
 
-def plot_area_cell_colours(rgb, values, lattice, box, coding) -> tuple:
+def plot_area_cell_colours(rgb, values, lattice, box, coding, with_blocks=False) -> tuple:
     """Each cell's stored Y'CbCr estimated through the JPEG's blocks from the data pixels of
     the plot area (:func:`cell_colours`), started from the cell's own pixels; the Y'CbCr read
     from the file as the decoder computes it where it can be (:meth:`JpegCoding.decoded_ycbcr`),
@@ -847,6 +1283,8 @@ def plot_area_cell_colours(rgb, values, lattice, box, coding) -> tuple:
     box : tuple (col0, row0, col1, row1)
         The plot area, pixels.
     coding : JpegCoding
+    with_blocks : bool
+        Also return the blocks whose pixels are all modelled (:func:`coded_full_blocks`).
 
     Returns
     -------
@@ -855,6 +1293,9 @@ def plot_area_cell_colours(rgb, values, lattice, box, coding) -> tuple:
     freed : int
     has_data : ndarray of bool, shape (n_cells,)
         Cells with a data pixel of their own.
+    blocks : list of FullBlocks
+        Only with ``with_blocks``; empty when the decoder's own Y'CbCr could not be read (the
+        RGB's, rounded and clipped, does not give the stored coefficients back).
     """
     from .native_grid import read_cells
 
@@ -882,4 +1323,13 @@ def plot_area_cell_colours(rgb, values, lattice, box, coding) -> tuple:
     with _one_blas_thread():
         colour, information, freed = cell_colours(rgb, data, lattice, coding, prior,
                                                   prior_weight, ycbcr=ycbcr, overwrite_data=True)
-    return colour, information, freed, np.isfinite(prior).all(axis=1)
+    has_data = np.isfinite(prior).all(axis=1)
+    if not with_blocks:
+        return colour, information, freed, has_data
+    if ycbcr is None:
+        return colour, information, freed, has_data, []
+    # ``data`` is now the pixels modelled as their cell's colour; the figure's Y'CbCr is let go
+    # as its blocks are read.
+    holder = [ycbcr]
+    del ycbcr
+    return colour, information, freed, has_data, coded_full_blocks(holder, data, coding)

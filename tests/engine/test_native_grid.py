@@ -599,7 +599,7 @@ def test_sst_as_imagemagick_jpeg(tmp_path, sst, name, method, colormap, cell, qu
     the frame) as ImageMagick JPEGs. Before: refused (interiors 75 % one colour against 61 %
     for a half-shifted lattice at 5.3 px, 72 against 54 % at 6.4 px: cells of a few pixels
     whose neighbours differ by less than the JPEG's noise). Now exact; values within two value
-    resolutions in nearly every cell. Within one: 85.7 % at 5.3 px in viridis (its chroma,
+    resolutions in nearly every cell. Within one: 86.2 % at 5.3 px in viridis (its chroma,
     at 2.65 coded samples a cell and steps of 9-50 levels, does not tell neighbouring entries
     apart: with the true colours of all other cells given, still 86 %), 98.4 % at 6.4 × 5.7
     px in RdYlBu_r (97.2 % with the Y'CbCr recomputed from the decoded RGB, clipped in a

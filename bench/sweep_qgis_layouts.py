@@ -6,7 +6,8 @@ python3 (it imports ``qgis``) in a clean environment:
 
     env -i PATH=/usr/bin:/bin HOME=/tmp/home-sweep QT_QPA_PLATFORM=offscreen LANG=C.UTF-8 \
         /usr/bin/python3 bench/sweep_qgis_layouts.py --seed 1 --count 8 \
-        [--keep FOLDER] [--json results.json] [--code OTHER_CHECKOUT] [--verbose]
+        [--keep FOLDER [--reuse]] [--pick SEED:INDEX ...] [--json results.json]
+        [--code OTHER_CHECKOUT] [--verbose]
 
 Each figure is a real grid (``../shared/data``, matplotlib's sample data: the grids of
 ``sweep_auto_decode.py``) over a random sub-region, written as a GeoTIFF and shown by QGIS as a
@@ -34,6 +35,7 @@ decode's (issue 17's bar) by more than half a percent.
 """
 import argparse
 import json
+import pickle
 import sys
 import tempfile
 from pathlib import Path
@@ -414,6 +416,11 @@ def main():
     parser.add_argument("--json", help="write every row (with the log) here")
     parser.add_argument("--verbose", action="store_true", help="print each decode's log")
     parser.add_argument("--code", help="the checkout whose engine decodes (default: this one)")
+    parser.add_argument("--pick", nargs="+", metavar="SEED:INDEX",
+                        help="decode only these figures of the sweep (e.g. 32:3 31:5)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --keep: decode the figures (and truths) kept there by an "
+                             "earlier run instead of rendering them again")
     args = parser.parse_args()
     sweep.use_engine(args.code)
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="sweep_qgis_"))
@@ -423,12 +430,20 @@ def main():
     print(sweep.TABLE_HEADER)
     for seed in args.seed:
         for index in range(args.count):
-            figure_rng = np.random.default_rng([seed, index, 3])
-            try:
-                truth = render_qgis_layout(figure_rng, grids, folder, f"{seed}_{index}")
-            except Exception as error:
-                print(f"{seed:>4} {index:>2} render failed: {type(error).__name__}: {error}")
+            if args.pick and f"{seed}:{index}" not in args.pick:
                 continue
+            figure_rng = np.random.default_rng([seed, index, 3])
+            # The truth kept beside the figure, so that one figure can be decoded again.
+            kept = folder / f"truth{seed}_{index}_qgis.pickle"
+            if args.reuse and kept.exists():
+                truth = pickle.loads(kept.read_bytes())
+            else:
+                try:
+                    truth = render_qgis_layout(figure_rng, grids, folder, f"{seed}_{index}")
+                except Exception as error:
+                    print(f"{seed:>4} {index:>2} render failed: {type(error).__name__}: {error}")
+                    continue
+                kept.write_bytes(pickle.dumps(truth))
             row = sweep.run_one(truth, always_by_hand=True)
             row.update(seed=seed, index=index, path=truth.path, affine=True,
                        truth_frame=truth.frame, truth_bar=truth.colorbar,

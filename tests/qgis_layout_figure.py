@@ -38,7 +38,8 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
                         map_crs=None, precision=0, annotation_format=None, inside=False,
                         grid_lines=False, frame_style="exterior", suffix="",
                         reversed_legend=False, legend_position=None, ramp_length=None,
-                        page_height=150.0, legend_font_size=None, vertical_y_labels=False):
+                        page_height=150.0, legend_font_size=None, vertical_y_labels=False,
+                        legend_font="Nimbus Sans"):
     """Export a QGIS print layout of a grid with its colour-ramp legend inside the map.
 
     Parameters
@@ -84,7 +85,9 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
     page_height : float
         The page's height, mm (its width is 200 mm).
     legend_font_size : float, optional
-        The legend's value labels' size, points (default QGIS's).
+        The legend's value labels' size, points (default QGIS's font and size).
+    legend_font : str
+        The legend's value labels' font family, with ``legend_font_size``.
     vertical_y_labels : bool
         The y annotations written upwards (QGIS's vertical annotation direction).
 
@@ -187,7 +190,7 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
     legend.setLinkedMap(map_item)
     legend.setTitle("")
     if legend_font_size:
-        legend.setStyleFont(QgsLegendStyle.SymbolLabel, QFont("Nimbus Sans", legend_font_size))
+        legend.setStyleFont(QgsLegendStyle.SymbolLabel, QFont(legend_font, legend_font_size))
     legend.setSymbolHeight(8 if horizontal_legend else (ramp_length or 30))
     legend.setSymbolWidth((ramp_length or 40) if horizontal_legend else 6)
     layout.addLayoutItem(legend)

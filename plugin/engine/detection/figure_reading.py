@@ -566,7 +566,8 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                                            self.digit_pitch(label.height)) if pitch is not None]
             # A point or comma Tesseract made up or took for the other ('12250' read
             # '122.50' on every label of an axis: a line a hundredth of the true one).
-            text = separators_as_inked(text, label.members, pitches[0] if pitches else None)
+            text = separators_as_inked(text, label.members, pitches[0] if pitches else None,
+                                       self.lum, self.page)
         parsed = parse_label(text)
         if parsed is not None and characters_missing(text, label.members):
             # Tesseract dropped a character ('150' read as '15', '-20' as '20', '15°S' as

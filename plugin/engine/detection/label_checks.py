@@ -336,7 +336,7 @@ MERGED_EXTRA_PITCHES = 0.05
 _SEPARATED_NUMBER = re.compile(r"([-+]?)(\d[\d.,]*\d)(°?[NSEW]?(?: ?(?:%s))?)" % "|".join(UNIT_WORDS))
 
 
-def separators_as_inked(text, members, pitch) -> str:
+def separators_as_inked(text, members, pitch, lum=None, page=None) -> str:
     """A reading's decimal points and commas checked against the label's own ink: each kept
     where a separator's glyph stands, swapped where it is the other one, dropped where none is.
 
@@ -363,6 +363,10 @@ def separators_as_inked(text, members, pitch) -> str:
     pitch : float or None
         The digits' pitch (centre to centre), pixels; None when unknown (then only a glyph
         between the digits confirms a separator, and none found leaves the reading as it is).
+    lum : ndarray, optional
+        The figure's luma, and ``page`` the page's: the separator's and the digits' bottoms
+        measured from their pixels' coverage too (:func:`comma_descent`), so that a comma
+        whose tail is fainter than the ink mask at 96 dpi is still told from a point.
 
     Returns
     -------
@@ -430,6 +434,11 @@ def separators_as_inked(text, members, pitch) -> str:
         if between:
             col0, row0, col1, row1 = max(between, key=lambda box: box[3])
             comma = row1 - digits_bottom >= descent and row1 - row0 > col1 - col0
+            if not comma and lum is not None and page is not None:
+                # Its tail may be fainter than the ink mask takes (a 2 px comma at 96 dpi
+                # ends in one pixel a fifth inked, and its box is a point's).
+                comma = comma_descent(lum, page, (col0, row0, col1, row1), full) >= \
+                    COMMA_COVERAGE_DESCENT_SHARE * height
             mended.append("," if comma else ".")
         elif left[3] - digits_bottom >= descent:
             mended.append(",")  # a comma touching the digit before it (no digit descends)
@@ -446,3 +455,90 @@ def separators_as_inked(text, members, pitch) -> str:
     if "".join(mended) == number:
         return text
     return f"{match.group(1)}{''.join(mended)}{match.group(3)}"
+
+
+#: A separator glyph whose bottom, measured by its pixels' coverage, lies this share of the
+#: text's height below the digits' (measured alike) is a comma: commas reach 0.05-0.27 of the
+#: height below the digits, points at most 0.04 (matplotlib's DejaVu Sans and Serif, Nimbus
+#: Sans and Roman at 7-12 pt and 72-150 dpi, PNG and JPEG of quality 60-90; QGIS's DejaVu Sans
+#: 12 pt at 96 dpi: 0.10).
+COMMA_COVERAGE_DESCENT_SHARE = 0.045
+#: Coverage under which a pixel is taken as page (the text's anti-aliased edge's faintest
+#: pixels), and how many times the page's own noise round the text (a JPEG's ringing) it is
+#: at least.
+COVERAGE_FLOOR = 0.1
+COVERAGE_NOISE_FACTOR = 1.5
+
+
+def comma_descent(lum, page, separator, digits) -> float:
+    """How far (pixels) a separator's ink reaches below its digits' ink, each bottom measured
+    to a fraction of a pixel from the coverage of its last row.
+
+    The ink mask takes a pixel a third darker than the page; a comma's tail at 96 dpi is one
+    pixel a fifth inked, so its box ends where a point's would. The coverage of a row is its
+    darkest pixel's, as a share of the page's luma to the text's (its darkest pixel): the
+    bottom is the last row covered above the page's own noise plus that row's coverage (a
+    horizontal edge crossing the row). The noise is the most covered pixel of the page in two
+    rows above the text, two rows clear of it, and in the two rows under each digit below its
+    faint last one (a JPEG's ringing round the glyphs: a pixel a tenth inked under a point
+    would otherwise make it reach a pixel lower, a comma's). The
+    separator is searched a pixel either side of its box and down to two rows below it, as
+    are the digits (their faint last row is under the mask's), as long as each next row is
+    covered.
+
+    Parameters
+    ----------
+    lum : ndarray of float
+        The figure's luma.
+    page : float
+        The page's luma.
+    separator : tuple
+        The separator's glyph box (col0, row0, col1, row1), pixels.
+    digits : list of tuple
+        The boxes of the number's full-height glyphs.
+
+    Returns
+    -------
+    float
+        The separator's bottom less the median of the digits' bottoms, pixels (positive:
+        below them); 0 when the text cannot be told from the page.
+    """
+    rows, cols = lum.shape
+    text_lum = min(float(lum[row0:row1, col0:col1].min()) for col0, row0, col1, row1 in digits)
+    if page - text_lum <= 0:
+        return 0.0
+
+    def coverage(col0, row0, col1, row1):
+        col0, col1 = max(col0, 0), min(col1, cols)
+        row0, row1 = max(row0, 0), min(row1, rows)
+        if col1 <= col0 or row1 <= row0:
+            return np.zeros((0, 0))
+        return np.clip((page - lum[row0:row1, col0:col1]) / (page - text_lum), 0.0, 1.0)
+
+    # Rows below a box its faint edge may reach (a comma's tail, the last row of a digit's
+    # curve): no further, so that a line under the text is not measured instead.
+    reach = 2
+    boxes = list(digits) + [separator]
+    col0, row0 = min(box[0] for box in boxes), min(box[1] for box in boxes)
+    col1, row1 = max(box[2] for box in boxes), max(box[3] for box in boxes)
+    # The page above the text, and under each digit a row clear of its faint last one: where
+    # a JPEG rings as it does under the separator.
+    around = [coverage(col0, row0 - 2 - reach, col1, row0 - reach)] + [
+        coverage(digit[0], digit[3] + 1, digit[2], digit[3] + 1 + reach) for digit in digits]
+    noise = max([float(band.max()) for band in around if band.size] + [0.0])
+    floor = max(COVERAGE_FLOOR, COVERAGE_NOISE_FACTOR * noise)
+    if floor >= 0.5:
+        return 0.0  # the page as dark as a glyph's edge: nothing to measure to a fraction
+
+    def bottom(col0, row0, col1, row1):
+        # The glyph's rows and those below it covered without a break (a JPEG's ringing a
+        # row further down is not its ink).
+        covered_rows = coverage(col0, row0, col1, row1 + reach).max(axis=1)
+        last = min(row1 - row0, covered_rows.size) - 1
+        while last + 1 < covered_rows.size and covered_rows[last + 1] >= floor:
+            last += 1
+        return row0 + last + float(covered_rows[last])
+
+    digits_bottom = float(np.median([bottom(*digit) for digit in digits]))
+    col0, row0, col1, row1 = separator
+    return bottom(col0 - 1, row0, col1 + 1, row1) - digits_bottom

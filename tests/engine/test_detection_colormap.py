@@ -59,3 +59,35 @@ def test_a_discrete_bar_is_not_matched_to_a_continuous_map(tmp_path):
     render_matplotlib(grid, extent, tmp_path / "bands.png", cmap="viridis", degrees=False,
                       levels=np.linspace(-1500, 2500, 6))
     assert recognised(tmp_path / "bands.png") is None
+
+
+def _changed_colormap(name, weight_at, colour):
+    """matplotlib's ``name`` blended towards ``colour`` with ``weight_at(t)`` (0-1) along it."""
+    from matplotlib import colormaps
+    from matplotlib.colors import ListedColormap, to_rgba
+
+    fractions = np.linspace(0.0, 1.0, 256)
+    weight = np.clip(weight_at(fractions), 0.0, 1.0)[:, None]
+    colours = colormaps[name](fractions) * (1 - weight) + np.array(to_rgba(colour)) * weight
+    return ListedColormap(colours, name=f"{name}-changed")
+
+
+@pytest.mark.parametrize("jpeg", [None, 60])
+@pytest.mark.parametrize("cmap", [
+    # A known map's last 15-20 % bent to another colour: close on average.
+    _changed_colormap("viridis", lambda t: (t - 0.85) / 0.15, "#ff8000"),
+    _changed_colormap("Blues", lambda t: (t - 0.8) / 0.2, "#3f007d"),
+    # A known map with a bump of another colour 16 % of its length wide (its middle, a third).
+    _changed_colormap("viridis", lambda t: 1 - np.abs(t - 0.5) / 0.08, "#e04040"),
+    _changed_colormap("magma", lambda t: 1 - np.abs(t - 0.3) / 0.06, "#20a020"),
+], ids=["viridis-bent", "Blues-bent", "viridis-bump", "magma-bump"])
+def test_a_close_colormap_is_not_taken_for_the_known_one_through_jpeg_noise(tmp_path, cmap, jpeg):
+    """The worst difference between a bar and a scale is taken over 9 neighbouring samples
+    averaged (a JPEG's ringing averages out, sweep_qgis_layouts seed 31 #5): a colormap that
+    differs from a known one over a stretch of its length is still not that one, in a PNG
+    and through a quality 60 JPEG's noise."""
+    grid, extent = topobathy()
+    suffix = ".jpg" if jpeg else ".png"
+    render_matplotlib(grid, extent, tmp_path / f"figure{suffix}", cmap=cmap, jpeg_quality=jpeg,
+                      degrees=False)
+    assert recognised(tmp_path / f"figure{suffix}") is None

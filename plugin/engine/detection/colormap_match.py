@@ -21,9 +21,16 @@ MATCH_MEAN_DELTA_E = 2.5
 #: bar for decoding: the table then reproduces the bar to within 8-bit rounding. A close but
 #: different table (GMT's turbo against matplotlib's, ΔE 0.7) is named, not used.
 EXACT_MEAN_DELTA_E = 0.6
-#: No sample may differ more than this (ΔE*ab, plus noise): a different map that is close on
-#: average (viridis vs cividis ends) is not the same.
+#: No stretch of :data:`WORST_WINDOW` samples may differ more than this on average (ΔE*ab,
+#: plus noise): a different map that is close on average (viridis vs cividis ends) is not the
+#: same.
 MATCH_MAX_DELTA_E = 8.0
+#: Neighbouring samples (about pixels along the bar) whose colours, the bar's and each scale's,
+#: are averaged before their worst difference is taken (:data:`MATCH_MAX_DELTA_E`). A JPEG's
+#: chroma is coded in blocks of 8 of its half-resolution pixels and rings by several ΔE round
+#: them in saturated colours (a Blues ramp 135 px long at quality 73: 8.4 sample by sample,
+#: 3.3 averaged over 9); two colormaps that differ do so over many more pixels than that.
+WORST_WINDOW = 9
 _SAMPLES = 64
 _CACHE = {}
 _LOCK = threading.Lock()
@@ -116,11 +123,62 @@ def recognise_colormap(fractions, colours_srgb, noise_delta_e=0.0, resources=Non
     low = np.clip(np.floor(position).astype(int), 0, grid.size - 2)
     weight = (position - low)[None, :, None]
     backward = tables[:, low] * (1 - weight) + tables[:, low + 1] * weight
-    return _best_of(names, np.linalg.norm(forward - bar[None], axis=2),
-                    np.linalg.norm(backward - bar[None], axis=2), noise_delta_e)
+    distance_forward = np.linalg.norm(forward - bar[None], axis=2)
+    distance_backward = np.linalg.norm(backward - bar[None], axis=2)
+    worst = _worst_averaged(fractions, colours_srgb, index, tables, grid, distance_forward,
+                            distance_backward, noise_delta_e)
+    return _best_of(names, distance_forward, distance_backward, noise_delta_e, *worst)
 
 
-def _best_of(names, distance_forward, distance_backward, noise_delta_e):
+def _worst_averaged(fractions, colours_srgb, index, tables, grid, distance_forward,
+                    distance_backward, noise_delta_e):
+    """The worst distance (ΔE*ab) between the bar and each scale close to it on average, both
+    averaged over :data:`WORST_WINDOW` neighbouring samples first (JPEG's ringing averages
+    out, a true difference does not); each direction's own worst sample's distance for the
+    other scales (they are too far on average to be taken anyway).
+
+    Parameters
+    ----------
+    fractions, colours_srgb : ndarray
+        Every sample of the bar (its fractions and sRGB colours).
+    index : ndarray of int
+        The compared samples.
+    tables, grid : ndarray
+        The scales' Lab tables and the fractions of their entries.
+    distance_forward, distance_backward : ndarray (scales, compared samples)
+        ΔE*ab of each compared sample from each scale, both directions.
+    noise_delta_e : float
+
+    Returns
+    -------
+    tuple of ndarray (scales,)
+        The worst distance forwards and backwards.
+    """
+    worst = [distance_forward.max(axis=1), distance_backward.max(axis=1)]
+    close = np.flatnonzero(np.minimum(distance_forward.mean(axis=1), distance_backward.mean(axis=1))
+                           <= MATCH_MEAN_DELTA_E + noise_delta_e)
+    if not close.size:
+        return tuple(worst)
+    half = WORST_WINDOW // 2
+    count = fractions.size
+    starts = np.clip(index - half, 0, count - 1)
+    stops = np.clip(index + half, 0, count - 1) + 1
+
+    def averaged(lab):
+        total = np.concatenate([np.zeros((1, 3)), np.cumsum(lab, axis=0)])
+        return (total[stops] - total[starts]) / (stops - starts)[:, None]
+
+    bar = averaged(srgb_to_lab(np.asarray(colours_srgb, float)))
+    for direction, where in enumerate((fractions, 1.0 - fractions)):
+        for scale in close:
+            table = np.stack([np.interp(where, grid, tables[scale][:, channel])
+                              for channel in range(3)], axis=1)
+            worst[direction][scale] = float(np.linalg.norm(averaged(table) - bar, axis=1).max())
+    return tuple(worst)
+
+
+def _best_of(names, distance_forward, distance_backward, noise_delta_e, worst_forward=None,
+             worst_backward=None):
     """The scale, read in its better direction, nearest on average to the samples, or None.
 
     Parameters
@@ -131,17 +189,22 @@ def _best_of(names, distance_forward, distance_backward, noise_delta_e):
         ΔE*ab from each sample to each scale read low to high, and high to low.
     noise_delta_e : float
         The figure's colour noise (ΔE*ab): the thresholds grow by it.
+    worst_forward, worst_backward : ndarray (len(names),), optional
+        Each scale's worst distance from the bar, each direction (default: its worst
+        sample's).
 
     Returns
     -------
     RecognisedColormap or None
         None when even the nearest scale is beyond :data:`MATCH_MEAN_DELTA_E` on average or
-        :data:`MATCH_MAX_DELTA_E` at its worst sample (both plus the noise).
+        :data:`MATCH_MAX_DELTA_E` at its worst (both plus the noise).
     """
     mean_f, mean_b = distance_forward.mean(axis=1), distance_backward.mean(axis=1)
     reverse = mean_b < mean_f
     mean = np.where(reverse, mean_b, mean_f)
-    worst = np.where(reverse, distance_backward.max(axis=1), distance_forward.max(axis=1))
+    if worst_forward is None:
+        worst_forward, worst_backward = distance_forward.max(axis=1), distance_backward.max(axis=1)
+    worst = np.where(reverse, worst_backward, worst_forward)
     order = np.argsort(mean, kind="stable")
     best = order[0]
     if mean[best] > MATCH_MEAN_DELTA_E + noise_delta_e or \

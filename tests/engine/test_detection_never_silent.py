@@ -588,3 +588,25 @@ def test_labels_written_at_one_angle_do_not_turn(tmp_path, dpi, rotation):
     reading = read_figure_face(rgb, detect_layout(rgb), want_colorbar=False)
     assert reading.x_axis.rotated and len(reading.x_axis.kept) >= 5
     assert _turning_labels("x", reading.x_axis) == ""
+
+
+@pytest.mark.parametrize("text, value", [
+    ("-19.45°N", 19.45), ("-19°27'0\"N", 19.45), ("\u221249°S", -49.0),
+    ("-155.25°W", None), ("-12°E", None)])
+def test_a_sign_before_a_hemisphere_letter_is_no_sign(text, value):
+    """Renderers write a sign or a hemisphere letter, never both: a minus read before a label
+    with a hemisphere letter is a mark beside it (QGIS's interior tick mark running into its
+    annotation: every y label '-19.45°N', the map turned upside down into the southern
+    hemisphere in silence; tests/qgis/test_detection_qgis_layout.py draws it). A latitude is
+    read without it (placed across its rows, which the mark leaves alone); a longitude, whose
+    place along the text the mark moves, is no value."""
+    from colormap_decoder.plugin.engine.detection.label_checks import sign_beside_hemisphere
+    from colormap_decoder.plugin.engine.detection.labels import parse_label
+
+    parsed = parse_label(text)
+    assert parsed is not None and parsed.hemisphere
+    text_read, parsed_read = sign_beside_hemisphere(text, parsed)
+    if value is None:
+        assert parsed_read is None and "a sign before a hemisphere letter" in text_read
+    else:
+        assert parsed_read.value == pytest.approx(value) and not text_read.startswith("-")

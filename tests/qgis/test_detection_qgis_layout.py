@@ -87,6 +87,12 @@ LAYOUTS = {
     # other's scale).
     "metres, vertical y annotations, two a side": dict(
         map_crs=CRS, extent=EXTENT, interval=10000.0, vertical_y_labels=True),
+    # Annotations in degrees inside the frame beside QGIS's interior tick marks, at 150 dpi:
+    # each tick mark runs from the frame into its y annotation and was read as a minus sign
+    # ('-19.45°N': the map georeferenced upside down in the southern hemisphere, in silence).
+    "degrees, annotations inside on interior ticks, 150 dpi": dict(
+        map_crs=DEGREES[0], extent=DEGREES[1], interval=0.05, precision=2, inside=True,
+        frame_style="interior", dpi=150),
     # A slowly changing ramp 190 px long: runs of one colour, yet continuous.
     "metres, short YlGnBu ramp, 120 dpi": dict(
         map_crs=CRS, extent=EXTENT, interval=5000.0, ramp_name="YlGnBu", invert_ramp=False,
@@ -94,6 +100,7 @@ LAYOUTS = {
 }
 #: The layouts decoded whole, against the same figure decoded with hand-given parameters.
 DECODED = ("metres, vertical legend", "metres, horizontal legend", "degrees, vertical legend",
+           "degrees, annotations inside on interior ticks, 150 dpi",
            "metres, vertical legend, 150 dpi", "metres, annotations inside on grid lines",
            "metres, two annotations a side, legend with a unit",
            "metres, short YlGnBu ramp, 120 dpi")

@@ -34,6 +34,7 @@ from .label_checks import (
     restore_decimal_point,
     restore_minus_sign,
     separators_as_inked,
+    sign_beside_hemisphere,
     text_line_only,
     unit_spaced,
     wider_than_text,
@@ -545,6 +546,8 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 text, parsed = self._read_checked(label)
                 if label.crossed_line is not None:
                     text, parsed = self._read_crossed(label, text, parsed)
+            if parsed is not None and parsed.hemisphere and normalise(text).startswith("-"):
+                text, parsed = sign_beside_hemisphere(text, parsed)
             rows, cols = self.lum.shape
             if parsed is not None and (label.col0 <= 0 or label.row0 <= 0 or
                                        label.col1 >= cols or label.row1 >= rows):

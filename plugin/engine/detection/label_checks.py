@@ -4,6 +4,7 @@ After OCR (:mod:`.ocr`) and before the tick fit (:mod:`.ticks`): a decimal point
 dropped is put back, a point or comma made up or mistaken is mended, and a reading with a
 character more or fewer than its glyphs hold is marked as no value.
 """
+import dataclasses
 import re
 
 import numpy as np
@@ -152,6 +153,35 @@ def narrower_than_text(text, members, pitch) -> bool:
     narrowest = (sum(CHARACTER_MIN_PITCHES[character] for character in characters[:-1]) +
                  LAST_GLYPH_MIN_SHARES.get(characters[-1], LAST_GLYPH_MIN_SHARE)) * pitch
     return span < narrowest - max(WIDER_THAN_TEXT_MIN_PX, NARROWER_THAN_TEXT_SHARE * pitch)
+
+
+def sign_beside_hemisphere(text, parsed) -> tuple:
+    """A reading with a minus sign and a hemisphere letter ('-19.45°N'): renderers write one
+    or the other, never both, so the sign is something beside the text read as one (QGIS's
+    interior tick mark running from the frame to an annotation written inside it: every y
+    label of such a layout at 150 dpi read '-19.45°N', and the map was georeferenced upside
+    down in the southern hemisphere, in silence).
+
+    The hemisphere letter gives the sign. A latitude (N, S) is placed by its centre across the
+    text's rows, which a mark at its side leaves where it is: it is read without the sign. A
+    longitude (E, W) is placed along the text, whose box the mark widens: no value.
+
+    Parameters
+    ----------
+    text : str
+    parsed : labels.ParsedLabel
+        With a hemisphere letter.
+
+    Returns
+    -------
+    tuple (str, ParsedLabel or None)
+        The text (without the sign when its value is taken) and its value.
+    """
+    if parsed.hemisphere in ("E", "W"):
+        return f"{text} (a sign before a hemisphere letter: a mark beside the label, whose " \
+               f"place along it is not known)", None
+    value = abs(parsed.value) * (-1.0 if parsed.hemisphere == "S" else 1.0)
+    return normalise(text)[1:], dataclasses.replace(parsed, value=value)
 
 
 def leading_zero(text) -> bool:

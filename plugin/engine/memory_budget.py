@@ -73,7 +73,8 @@ LATTICE_SEARCH_FIXED = 8 * 2 ** 20
 #: the imports, 12 bytes a pixel and 24 MiB beside the job's 8 bytes a pixel.
 JPEG_CELLS_PIXEL = 12
 JPEG_CELLS_FIXED = 24 * 2 ** 20
-#: Per decoded pixel, the rebuilt field of OUTPUT_RECONSTRUCTION (float32) and what the
+#: Per decoded pixel, the rebuilt field of OUTPUT_RECONSTRUCTION (float32: computed where read,
+#: ``reduction.RebuiltField``, but whole while GDAL's warper reads it) and what the
 #: points' triangulation leaves (Qhull's ~600 bytes a point, one point per some hundred
 #: pixels on a figure of small cells; handed back, see :func:`release_freed_memory`).
 RECONSTRUCTION_PIXEL = 8

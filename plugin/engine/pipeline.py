@@ -168,7 +168,8 @@ class DecodeResult:
     messages: list = field(default_factory=list)
     # Problems that did not stop the job (also in ``messages``), e.g. an empty point layer.
     warnings: list = field(default_factory=list)
-    # The points interpolated back onto the output grid (``reconstruction_output`` only).
+    # The points interpolated back onto the output grid (``reconstruction_output`` only; on
+    # the figure's own pixel grid a reduction.RebuiltField, computed where read).
     reconstruction_grid: np.ndarray = None
     # Discrete scales: each output pixel's class, 0 for the lowest: int16, -1 where not data
     # (float32, NaN where not data, on a native grid of cells).

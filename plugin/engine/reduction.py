@@ -457,16 +457,17 @@ class ReconstructionCheck:
     within_resolution : float
         Share (0..1) of those pixels reproduced within the colour scale's value resolution.
     pixels_compared : int
-    grid : ndarray of float32 or None
+    grid : RebuiltField or None
         The reconstruction (NaN outside the hull or where the figure has no data), when asked
-        for with ``full_grid``. ``pipeline.decode_map`` lets it go once it is warped (the
-        result's ``reconstruction_grid``).
+        for with ``full_grid``: read as a float32 array, computed where read.
+        ``pipeline.decode_map`` lets it go once it is warped (the result's
+        ``reconstruction_grid``, on the figure's own grid a window of it).
     """
 
     rmse: float
     within_resolution: float
     pixels_compared: int
-    grid: np.ndarray
+    grid: object
 
 
 def reconstruction_check(values, points, resolution, max_pixels=250_000,
@@ -516,9 +517,11 @@ def reconstruction_check(values, points, resolution, max_pixels=250_000,
     grid = None
     if full_grid:
         # Block by block of rows: the index arrays of a block's data pixels (16 bytes each)
-        # and its estimates are all that is held besides the grid. The statistics use every
-        # step-th data pixel in row-major order, as a sample of at most max_pixels.
-        grid = np.full(values.shape, np.nan, dtype=np.float32)
+        # and its estimates are all that is held. The statistics use every step-th data pixel
+        # in row-major order, as a sample of at most max_pixels. The grid itself is computed
+        # where it is read (RebuiltField): no 4 bytes a figure pixel held from here to the
+        # writing of its raster.
+        grid = RebuiltField(triangulation, points.value, values, block_pixels)
         step = int(np.ceil(total / max_pixels)) if total > max_pixels else 1
         seen = 0
         sample = []
@@ -527,7 +530,6 @@ def reconstruction_check(values, points, resolution, max_pixels=250_000,
             block_rows += block.start
             block_estimate = _interpolate_linear(triangulation, points.value, block_cols + 0.5,
                                                  block_rows + 0.5)
-            grid[block_rows, block_cols] = block_estimate
             kept = slice((-seen) % step, None, step)
             # Only the sample's differences are kept (8 bytes a sampled pixel, not the 24 of
             # its row, column and estimate): the same numbers in the same order.
@@ -565,6 +567,73 @@ def reconstruction_check(values, points, resolution, max_pixels=250_000,
     return ReconstructionCheck(rmse=float(np.sqrt(np.mean(difference ** 2))),
                                within_resolution=float(np.mean(np.abs(difference) <= resolution)),
                                pixels_compared=int(difference.size), grid=grid)
+
+
+class RebuiltField:
+    """The field interpolated from the points at every data pixel of a figure-frame raster,
+    computed where it is read: a read-only float32 array of ``values``' shape (NaN outside the
+    points' hull and where ``values`` is NaN).
+
+    Read as an array is read (``field[rows, cols]`` with slices, index arrays or
+    ``np.ix_``; ``np.asarray(field)`` for all of it), each pixel's estimate is the one
+    :func:`reconstruction_check` compared, bit for bit (each pixel's estimate is its own,
+    whatever the block it is computed in). Memory: the triangulation and the points' values,
+    and ``values`` (the decoded field, held by the job anyway), instead of 4 bytes a figure
+    pixel; each read holds its pixels' coordinates and estimates and interpolates them in
+    blocks of ``block_pixels``.
+    """
+
+    dtype = np.dtype(np.float32)
+    ndim = 2
+
+    def __init__(self, triangulation, vertex_values, values, block_pixels, offset=(0, 0)):
+        self._triangulation = triangulation
+        self._vertex_values = vertex_values
+        self._values = values
+        self._block_pixels = block_pixels
+        self._offset = offset
+        self.shape = values.shape
+
+    @property
+    def size(self) -> int:
+        return self.shape[0] * self.shape[1]
+
+    @property
+    def nbytes(self) -> int:
+        """What the array would take (nothing of it is held)."""
+        return 4 * self.size
+
+    def window(self, rows, cols) -> "RebuiltField":
+        """The field over ``[rows, cols]`` (two slices of step 1), itself computed where read."""
+        rows, cols = (range(n)[part] for n, part in zip(self.shape, (rows, cols)))
+        return RebuiltField(self._triangulation, self._vertex_values,
+                            self._values[rows.start:rows.stop, cols.start:cols.stop],
+                            self._block_pixels,
+                            (self._offset[0] + rows.start, self._offset[1] + cols.start))
+
+    def __getitem__(self, key) -> np.ndarray:
+        data = np.isfinite(self._values[key])
+        estimate = np.full(data.shape, np.nan, dtype=np.float32)
+        if data.ndim == 0:
+            # One pixel, [row, col]: read as a one-pixel array.
+            return self[tuple(np.atleast_1d(index) for index in key)][0]
+        # Each read pixel's row and column, from index arrays that take no memory (views, for
+        # slices), gathered and interpolated about block_pixels at a time.
+        rows = np.broadcast_to(np.arange(self.shape[0])[:, None], self.shape)[key]
+        cols = np.broadcast_to(np.arange(self.shape[1])[None, :], self.shape)[key]
+        step = max(1, self._block_pixels * data.shape[0] // max(data.size, 1))
+        for start in range(0, data.shape[0], step):
+            part = slice(start, start + step)
+            inside = data[part]
+            estimate[part][inside] = _interpolate_linear(
+                self._triangulation, self._vertex_values,
+                cols[part][inside] + (self._offset[1] + 0.5),
+                rows[part][inside] + (self._offset[0] + 0.5), chunk=self._block_pixels)
+        return estimate
+
+    def __array__(self, dtype=None):
+        whole = self[:, :]
+        return whole if dtype is None else whole.astype(dtype, copy=False)
 
 
 def _differences(values, rows, cols, estimate):

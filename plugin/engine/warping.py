@@ -736,7 +736,9 @@ def warp_nearest(arrays, box, grid, pixel_transform, source_crs, target_crs,
         # The figure's own pixel grid: the box's pixels are the output, nothing is resampled
         # (nor copied: float32 arrays come back as views of the box).
         col0, row0, col1, row1 = grid.figure_box
-        outputs = [_as_output(source[row0:row1, col0:col1]) for source in arrays]
+        # A raster computed where it is read (reduction.RebuiltField) stays so: its box.
+        outputs = [source.window(slice(row0, row1), slice(col0, col1)) if hasattr(source, "window")
+                   else _as_output(source[row0:row1, col0:col1]) for source in arrays]
         if feedback is not None and feedback(1.0):
             raise InterruptedError("Warping was cancelled.")
         return outputs

@@ -388,10 +388,13 @@ def plan_output_grid(pixel_transform, source_crs, target_crs, box, pixel_size=0.
     else:
         size_x = size_y = float(pixel_size)
         note = "PIXEL_SIZE as given"
+    # As floats first: a tiny PIXEL_SIZE (1e-300, or a subnormal 5e-324) makes counts beyond
+    # any integer a raster can have, or infinite.
+    columns, rows = float(xmax - xmin) / size_x, float(ymax - ymin) / size_y
+    _check_output_size(columns, rows, min(size_x, size_y))
     # A hair of tolerance: an extent of exactly n pixels must not become n + 1.
-    width = max(1, int(np.ceil((xmax - xmin) / size_x - 1e-6)))
-    height = max(1, int(np.ceil((ymax - ymin) / size_y - 1e-6)))
-    _check_output_size(width, height, min(size_x, size_y))
+    width = max(1, int(np.ceil(columns - 1e-6)))
+    height = max(1, int(np.ceil(rows - 1e-6)))
     from pyproj import CRS
 
     crs_wkt = CRS.from_user_input(target_crs).to_wkt()
@@ -435,10 +438,21 @@ def _mean_pixel_size(tx, ty, box):
 
 
 def _check_output_size(width, height, pixel_size):
-    if width * height > MAX_OUTPUT_PIXELS:
+    """Refuse an output raster of more than ``MAX_OUTPUT_PIXELS`` pixels (``width`` and
+    ``height`` may be floats, infinite included: counted before they are made integers)."""
+    if not (np.isfinite(width) and np.isfinite(height)) or width * height > MAX_OUTPUT_PIXELS:
         raise GeoreferencingError(
-            f"A pixel size of {pixel_size:g} makes a raster of {width}×{height} pixels; choose a "
-            "larger PIXEL_SIZE (in target CRS units).", parameter="PIXEL_SIZE")
+            f"A pixel size of {pixel_size:g} makes a raster of {_pixel_count(width)}×"
+            f"{_pixel_count(height)} pixels, more than the {MAX_OUTPUT_PIXELS:,} an output "
+            "may have; choose a larger PIXEL_SIZE (in target CRS units), or 0 for the figure's "
+            "own resolution.", parameter="PIXEL_SIZE")
+
+
+def _pixel_count(count) -> str:
+    """A number of pixels across, for a message: whole up to a trillion, then as 6.3e+302."""
+    if not np.isfinite(count):
+        return "infinitely many"
+    return f"{int(np.ceil(count - 1e-6))}" if count < 1e12 else f"{count:.2g}"
 
 
 def check_area_of_use(x, y, pixel_transform, source_crs, target_crs, margin_degrees=10.0) -> None:

@@ -474,3 +474,24 @@ def test_files_gdal_reads_beside_the_figure_are_inputs_too(figure_folder, suffix
     assert message.startswith(f"{parameter} '{sidecar}' is the same file as INPUT"), message
     assert f"Choose another file name for {parameter}" in message
     assert sidecar.read_bytes() == b"the figure's own"
+
+
+@pytest.mark.parametrize("pixel_size, across", [(0.01, "4000000×3000000"),
+                                                (1e-300, "4e+304×3e+304"),
+                                                (5e-324, "infinitely many×infinitely many")])
+def test_a_pixel_size_too_small_for_any_raster_is_refused_in_a_few_words(pixel_size, across):
+    """A PIXEL_SIZE of 5e-324 (a subnormal number: the extent divided by it is infinite) failed
+    with 'OverflowError: cannot convert float infinity to integer', reported as a bug; 1e-300
+    printed a 305-digit number of pixels."""
+    from colormap_decoder.plugin.engine.warping import GeotransformPixelTransform, plan_output_grid
+
+    # A 400 × 300 px plot area of 100 m pixels: 40 km × 30 km.
+    transform = GeotransformPixelTransform((600000.0, 100.0, 0.0, 5200000.0, 0.0, -100.0))
+    with pytest.raises(EngineError) as raised:
+        plan_output_grid(transform, "EPSG:32632", "EPSG:32632", (0, 0, 400, 300),
+                         pixel_size=pixel_size)
+    message = str(raised.value)
+    assert raised.value.parameter == "PIXEL_SIZE"
+    assert f"makes a raster of {across} pixels, more than the 400,000,000 an output may have; " \
+           "choose a larger PIXEL_SIZE" in message, message
+    assert len(message) < 300

@@ -248,11 +248,15 @@ def _type_problem(definition, value):
                                QgsProcessingParameterFileDestination)):
         if isinstance(value, (str, QgsProcessingOutputLayerDefinition)):
             return None
+        from ..engine.validation import EXAMPLE_FILE_NAMES
+
+        # A name of the output's own kind (the GCP file's is no 'report.html').
+        kind = ("points.gpkg" if isinstance(definition, QgsProcessingParameterFeatureSink) else
+                "report.html" if isinstance(definition, QgsProcessingParameterFileDestination)
+                else "decoded.tif")
         return tr("{} is not a destination. Give a file name (e.g. '{}'), or leave it empty "
                   "for a temporary file.").format(
-            _shown(value), "points.gpkg" if isinstance(
-                definition, QgsProcessingParameterFeatureSink) else "report.html" if isinstance(
-                definition, QgsProcessingParameterFileDestination) else "decoded.tif")
+            _shown(value), EXAMPLE_FILE_NAMES.get(definition.name(), kind))
     return None
 
 

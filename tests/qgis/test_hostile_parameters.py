@@ -108,7 +108,8 @@ def test_a_target_crs_far_from_the_figure_still_names_target_crs(provider, figur
                                              "Give a file name (e.g. 'points.gpkg')"),
     (DECODE, "INPUT", 42, "the number 42 is not a layer. Give the figure's image file"),
     (DETECT, "GCP_CRS", 4326, "Give it with its authority, e.g. 'EPSG:4326'."),
-    (DETECT, "OUTPUT_GCPS", 3, "the number 3 is not a destination."),
+    (DETECT, "OUTPUT_GCPS", 3, "the number 3 is not a destination. Give a file name (e.g. "
+                               "'gcps.points')"),
     # numpy's numbers: QGIS read float32(4000) and float64(4000) as 0, refused int64(0) for a
     # choice.
     (DECODE, "VMAX", "float32", "4000.0 is a float32 number, which QGIS reads as 0 or not at "

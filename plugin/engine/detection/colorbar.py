@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..colour_decoding import srgb_to_lab
-from .lines import LUMA_WEIGHTS, Rectangle, _runs
+from .lines import LUMA_WEIGHTS, Rectangle, _runs, true_runs
 
 #: Long side / short side of the thinnest box taken for a bar: a square legend is not a bar.
 MIN_ASPECT = 3.0
@@ -557,7 +557,8 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
                     return True
                 if not continuity:
                     # Worked out once per candidate, over all its slices, for every gap.
-                    continuity.append(_StripContinuity(image, along[0], along[-1], start, end))
+                    continuity.append(_StripContinuity(image, along[0], along[-1], start, end,
+                                                       page))
                 return continuity[0].continues(before, after)
 
             first, last = _longest_chain(along, STRIP_MAX_GAP + 1, bridge)
@@ -749,6 +750,87 @@ def _blurred_end(image, page_rgb, start, end, edge, outward, own=4):
     return found
 
 
+#: Longest step (slices) taken as the edge between a stepped bar's colour blocks: a JPEG's
+#: ringing reaches across its 8-pixel block; rough steps this few smooth ones apart (a
+#: ringing's swings) are one step; and the fewest smooth steps on either side.
+BLOCK_EDGE_SLICES = 8
+RINGING_SMOOTH_STEPS = 4
+BLOCK_EDGE_FLAT = 2
+#: Fewest flat slices of a block as dark and grey as a line beside such a step (luma below
+#: 0.45 of white, channels within :data:`LINE_GREY_SPREAD`): a line drawn across the bar (a
+#: frame's, an outline's before a triangle) is flat too, but thin, and is the bar's end.
+DARK_BLOCK_MIN_SLICES = 10
+LINE_GREY_SPREAD = 40
+#: Farthest (|ΔR| + |ΔG| + |ΔB|) a slice inside such a step may lie outside the range of the
+#: two blocks' colours: a JPEG's ringing over- and undershoots by some 30 (q60); a dark line
+#: across the bar lies hundreds away.
+RINGING_OVERSHOOT = 2 * STRIP_SMOOTH_STEP
+
+
+def _block_edges(colours, smooth, page):
+    """Steps between slices that are the edge between two colour blocks of a stepped bar.
+
+    A stepped bar (contourf, discrete levels) changes colour at once between its blocks: a
+    step of at most :data:`BLOCK_EDGE_SLICES` slices (rough steps, over
+    :data:`STRIP_SMOOTH_STEP`, at most :data:`RINGING_SMOOTH_STEPS` smooth ones apart) with
+    :data:`BLOCK_EDGE_FLAT` smooth steps on either side (:data:`DARK_BLOCK_MIN_SLICES` beside
+    a line's dark grey), from a colour unlike the page to another unlike it (a step to the
+    page's colour is where the bar ends, or a gap between two things), through slices whose
+    colours lie between the two (within :data:`RINGING_OVERSHOOT`: a blend, a JPEG's
+    ringing; a dark line across the bar, its end, does not).
+
+    Parameters
+    ----------
+    colours : ndarray of float (n, 3)
+        Each slice's colour (:func:`_slice_colours`), RGB 0-255.
+    smooth : ndarray of bool (n - 1,)
+        Whether each step to the next slice is within :data:`STRIP_SMOOTH_STEP`.
+    page : array-like of 3
+        The page colour, RGB 0-255.
+
+    Returns
+    -------
+    ndarray of bool (n - 1,)
+        True at the steps of such edges.
+    """
+    edges = np.zeros(smooth.shape, bool)
+    unlike_page = (np.abs(colours - np.asarray(page, np.float64)) > STRIP_PAGE_CONTRAST).any(
+        axis=1)
+    steps = []
+    for first, stop in true_runs(~smooth):
+        if steps and first - steps[-1][1] <= RINGING_SMOOTH_STEPS:
+            steps[-1][1] = int(stop)
+        else:
+            steps.append([int(first), int(stop)])
+    bounds = [0] + [bound for step in steps for bound in step] + [smooth.size]
+    for index, (first, stop) in enumerate(steps):
+        if stop - first > BLOCK_EDGE_SLICES or first < BLOCK_EDGE_FLAT or \
+                stop + BLOCK_EDGE_FLAT > smooth.size or \
+                not unlike_page[first - BLOCK_EDGE_FLAT:stop + BLOCK_EDGE_FLAT + 1].all():
+            continue
+        # The blocks' flat stretches either side: from the step before, to the step after.
+        flats = (first - bounds[2 * index], bounds[2 * index + 3] - stop)
+        if any(flat < (DARK_BLOCK_MIN_SLICES if _line_grey(colour) else BLOCK_EDGE_FLAT)
+               for flat, colour in zip(flats, (colours[first], colours[stop]))):
+            continue
+        # The slices about the step lie between the two blocks' colours, taken a little off
+        # it (a blend, or a JPEG's ringing just past them); a dark line across the bar does
+        # not.
+        before, after = first - BLOCK_EDGE_FLAT, stop + BLOCK_EDGE_FLAT
+        low = np.minimum(colours[before], colours[after])
+        high = np.maximum(colours[before], colours[after])
+        inside = colours[before + 1:after]
+        outside = (np.maximum(low - inside, 0) + np.maximum(inside - high, 0)).sum(axis=1)
+        if (outside <= RINGING_OVERSHOOT).all():
+            edges[first:stop] = True
+    return edges
+
+
+def _line_grey(colour):
+    """Whether a colour (sRGB 0-255) is as dark and grey as a drawn line's."""
+    return _ink_dark(colour) and float(np.ptp(colour)) <= LINE_GREY_SPREAD
+
+
 class _StripContinuity:
     """Which stretches of slices ``lo``..``hi`` go on as one bar whose edges a JPEG blurred.
 
@@ -757,7 +839,9 @@ class _StripContinuity:
     so the strip's runs start and end a few pixels inside its edges there and the strip is cut
     into pieces tens of slices apart. The bar goes on through such a stretch when the middle
     half across every slice is one colour (:func:`_slice_colours`), and that colour runs on
-    smoothly from slice to slice, from the strip before to the strip after.
+    smoothly from slice to slice, from the strip before to the strip after, but for the edges
+    between a stepped bar's colour blocks (:func:`_block_edges`): a JPEG rings most along
+    those, between saturated colours (contourf's dark orange after a pale one).
 
     Parameters
     ----------
@@ -767,12 +851,16 @@ class _StripContinuity:
         The first and last slice of the candidate strip.
     start, end : int
         The strip's edges across (``end`` exclusive).
+    page : array-like of 3, optional
+        The page colour; without it no step between blocks is taken as one.
     """
 
-    def __init__(self, image, lo, hi, start, end):
+    def __init__(self, image, lo, hi, start, end, page=None):
         self.lo = int(lo)
         colours, one_colour = _slice_colours(image, slice(self.lo, int(hi) + 1), start, end)
         smooth = np.abs(np.diff(colours, axis=0)).sum(axis=1) <= STRIP_SMOOTH_STEP
+        if page is not None:
+            smooth |= _block_edges(colours, smooth, page)
         # Counts of failing slices and steps up to each slice: any stretch is tested at once.
         self.bad_slices = np.concatenate([[0], np.cumsum(~one_colour)])
         self.bad_steps = np.concatenate([[0], np.cumsum(~smooth)])

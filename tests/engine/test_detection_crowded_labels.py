@@ -61,13 +61,14 @@ def test_touching_x_labels_are_cut_apart_at_their_ticks(tmp_path):
     assert wrong[0] <= 2 * wrong[1] + 0.002, wrong
 
 
-@pytest.mark.parametrize("width, dpi", [(5.5, 100), (6.0, 100), (6.5, 200)])
+@pytest.mark.parametrize("width, dpi", [(5.5, 100), (6.0, 100)])
 def test_overlapping_x_labels_refused_naming_gcps(tmp_path, width, dpi):
     """Narrower, the same labels overlap ('170°W1' ink shared): the pieces cut apart read
     '65°', '60°' (the '1' and the 'W' lost to a neighbour), values that still lie on a line,
     offset by 100° and of the wrong sign. Pieces of a cut label are trusted only when all read
     as numbers, and a degree label without the hemisphere letter its neighbours carry is a
-    misread: the axis is refused, naming GCPS, never georeferenced wrong."""
+    misread; the whole run read at once ('170°W165°WW60°W...' at 100 dpi) is no run of ten
+    labels either: the axis is refused, naming GCPS, never georeferenced wrong."""
     grid, _ = lonlat_topobathy()
     truth = render_matplotlib(grid, CROWDED_EXTENT, tmp_path / "overlapping.png", vmin=-1500,
                               vmax=2500, size=(width, 5), x_step=5, dpi=dpi)
@@ -75,6 +76,44 @@ def test_overlapping_x_labels_refused_naming_gcps(tmp_path, width, dpi):
         decode_map(DecodeSettings(figure_path=truth.path, scale_automatic=True))
     assert raised.value.parameter == "GCPS", str(raised.value)
     assert "x axis" in str(raised.value)
+
+
+#: Overlapping x labels whose run Tesseract reads whole: (style, font size in points, figure
+#: width in inches, dpi, map extent, tick step). The pieces cut at the ticks lose ink to each
+#: other ('.23.2°', 'N123°W1'): the axis was refused before.
+OVERLAPPING_READ_WHOLE = {
+    "'170°W' every 5°, 6.5 inch, 200 dpi": ("default", 10, 6.5, 200, CROWDED_EXTENT, 5),
+    "'123.4°W' every 0.2°, ggplot, 14 pt, 400 dpi (sweep_auto_decode --wide 73 #3)": (
+        "ggplot", 14, 7.2, 400, (-123.45, -122.25, 48.15, 49.55), 0.2),
+    "'123.4°W' every 0.2°, 14 pt, 300 dpi": (
+        "default", 14, 7.2, 300, (-123.45, -122.25, 48.15, 49.55), 0.2),
+}
+
+
+@pytest.mark.parametrize("name", list(OVERLAPPING_READ_WHOLE))
+def test_overlapping_x_labels_read_from_their_whole_run(tmp_path, name):
+    """Labels that overlap share ink no cut gives back to either, but their run reads as one
+    line ('123.4°W123.2°W123°W...'): split at the degree signs and hemisphere letters into as
+    many labels as ticks, evenly stepped, each piece takes its own. The axis then
+    georeferences within a pixel of the renderer."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    style, font, width, dpi, extent, step = OVERLAPPING_READ_WHOLE[name]
+    grid, _ = lonlat_topobathy()
+    with plt.style.context(style), matplotlib.rc_context({"font.size": font}):
+        truth = render_matplotlib(grid, extent, tmp_path / "overlapping.png", vmin=-1500,
+                                  vmax=2500, size=(width, 5), x_step=step, dpi=dpi)
+    _, reading = read_face(truth.path)
+    x_axis = reading.x_axis
+    assert x_axis.fit is not None, x_axis.problem
+    # Every tick's label (one at the frame's corner may be left out), with its own value.
+    ticks = np.arange(np.ceil(extent[0] / step), np.floor(extent[1] / step) + 1) * step
+    kept = np.array(sorted(label.value for label in x_axis.kept))
+    assert kept.size >= ticks.size - 1 and \
+        np.abs(kept[:, None] - ticks[None, :]).min(axis=1).max() < 1e-9, \
+        [(label.text, label.value) for label in x_axis.labels]
+    assert_axes_georeference(reading, truth)
 
 
 @pytest.mark.parametrize("size", [(9, 6), (6, 4)])

@@ -153,6 +153,12 @@ class FigureReading:
     warnings: list = field(default_factory=list)
 
 
+#: One tick label in a run of merged ones: a number closed by a degree sign or a hemisphere
+#: letter (both: '123.4°W'), which tells where the next label begins; and a run of them.
+_RUN_LABEL = re.compile(r"[-+]?\d+(?:\.\d+)?(?:°[NSEW]?|[NSEW])")
+_LABEL_RUN = re.compile(r"(?:[-+]?\d+(?:\.\d+)?(?:°[NSEW]?|[NSEW])){2,}")
+
+
 class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
     """Shared state for reading one figure: luma, ink, glyph labels."""
 
@@ -356,9 +362,40 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 continue
             pieces = self._cut_at_ticks(label, inside, spacing)
             if pieces:
+                self._read_merged_whole(label, pieces)
                 replaced.append((index, pieces))
         for index, pieces in reversed(replaced):
             self.labels[index:index + 1] = pieces
+
+    def _read_merged_whole(self, label, pieces):
+        """Pieces of a merged label given their readings from the whole label's reading,
+        when their own do not all read as numbers.
+
+        Labels that overlap (a ``W`` reaching over the next label's ``1``: matplotlib's
+        '123.4°W' labels in 14 pt at 400 dpi) share ink that no cut gives back whole to either,
+        and a piece reads '.23.2°' or 'N123°W1'; Tesseract reads the run of them as one line
+        ('123.4°W123.2°W123°W...'). When that reading is a run of exactly as many tick labels
+        as pieces, each closed by a degree sign or a hemisphere letter (nothing else tells
+        where one label ends and the next begins), with values evenly stepped in order (the
+        pieces stand at evenly spaced ticks), each piece takes its own, left to right. The
+        tick fit then judges them as any other labels.
+        """
+        if all(self.read(piece)[1] is not None for piece in pieces):
+            return
+        text, _ = self.read(label)
+        run = normalise(text).replace(" ", "")
+        if not _LABEL_RUN.fullmatch(run):
+            return
+        texts = _RUN_LABEL.findall(run)
+        parsed = [parse_label(piece_text) for piece_text in texts]
+        if len(texts) != len(pieces) or any(value is None for value in parsed):
+            return
+        steps = np.diff([value.value for value in parsed])
+        if steps.size == 0 or not np.all(steps != 0) or \
+                np.ptp(steps) > 1e-6 * np.abs(steps).max():
+            return
+        for piece, piece_text, value in zip(pieces, texts, parsed):
+            self.cache[piece.box()] = (piece_text, value)
 
     def _cut_at_ticks(self, label, ticks, spacing):
         """A merged label's pieces, one per tick (see :meth:`_split_crowded`), or None.

@@ -175,28 +175,8 @@ class JpegCoding:
             None when the file cannot be read so again (moved, changed since: other tables
             or size, or its decoder gives no Y'CbCr): its cells are then read from its RGB.
         """
-        import warnings
-
-        from PIL import Image
-
-        if not self.path:
-            return None
-        size = (shape[1], shape[0])
-        try:
-            with warnings.catch_warnings():
-                # The figure was read already, within the plugin's own pixel limit.
-                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-                with Image.open(self.path) as image:
-                    again = jpeg_coding(image) if image.size == size else None
-                    if not self._same_tables(again):
-                        return None
-                    image.draft("YCbCr", size)
-                    if image.mode != "YCbCr":
-                        return None
-                    planes = _strips_copied(image)
-        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-            return None
-        return planes if planes.shape == (shape[0], shape[1], 3) else None
+        planes = self._reread_ycbcr(shape, (shape[1], shape[0]), slice(None))
+        return planes if planes is not None and planes.shape == (shape[0], shape[1], 3) else None
 
     def decoded_stored_chroma(self, shape) -> "np.ndarray | None":
         """The file's 4:2:0 chroma planes as the decoder computes them at their own size.
@@ -215,28 +195,53 @@ class JpegCoding:
         ndarray of uint8, shape (ceil(rows / 2), ceil(cols / 2), 2) or None
             Cb and Cr; None when the chroma is not 4:2:0 or the file cannot be read so again.
         """
+        if any(tuple(s) != (2, 2) for s in self.subsampling[1:]):
+            return None
+        rows, cols = shape
+        half = (-(-rows // 2), -(-cols // 2))
+        return self._reread_ycbcr(shape, (cols // 2, rows // 2), slice(1, 3), (half[1], half[0]))
+
+    def _reread_ycbcr(self, shape, draft_size, channels, expected_size=None) -> "np.ndarray | None":
+        """The file read again through libjpeg's own Y'CbCr output (Pillow's draft mode).
+
+        Parameters
+        ----------
+        shape : tuple (rows, cols)
+            The figure's, as read first.
+        draft_size : tuple (cols, rows)
+            The size asked of the decoder: the figure's, or half of it for chroma at its own
+            (4:2:0) size.
+        channels : slice
+            The Y'CbCr channels copied.
+        expected_size : tuple (cols, rows) or None
+            The decoded size required, when it is not simply the figure's.
+
+        Returns
+        -------
+        ndarray of uint8 or None
+            None when the file cannot be read so again (moved, or changed since: other size or
+            tables, or its decoder gives no Y'CbCr).
+        """
         import warnings
 
         from PIL import Image
 
-        if not self.path or any(tuple(s) != (2, 2) for s in self.subsampling[1:]):
+        if not self.path:
             return None
-        rows, cols = shape
-        half = (-(-rows // 2), -(-cols // 2))
         try:
             with warnings.catch_warnings():
+                # The figure was read already, within the plugin's own pixel limit.
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
                 with Image.open(self.path) as image:
-                    again = jpeg_coding(image) if image.size == (cols, rows) else None
+                    again = jpeg_coding(image) if image.size == (shape[1], shape[0]) else None
                     if not self._same_tables(again):
                         return None
-                    image.draft("YCbCr", (cols // 2, rows // 2))
-                    if image.mode != "YCbCr" or image.size != (half[1], half[0]):
+                    image.draft("YCbCr", draft_size)
+                    if image.mode != "YCbCr" or (expected_size and image.size != expected_size):
                         return None
-                    planes = _strips_copied(image, slice(1, 3))
+                    return _strips_copied(image, channels)
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
             return None
-        return planes
 
     def _same_tables(self, other) -> bool:
         """Whether ``other`` (a JpegCoding or None) codes alike: a file changed since is not

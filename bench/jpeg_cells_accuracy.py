@@ -422,7 +422,7 @@ def _full_block_terms(kept):
     cell_col = jpeg_cells._axis_cells(cols, lattice.origin_x, lattice.cell_width,
                                       lattice.columns)
     inside = data & in_box & (cell_row[:, None] >= 0) & (cell_col[None, :] >= 0)
-    transform = np.kron(jpeg_cells.dct_matrix(), jpeg_cells.dct_matrix())
+    transform = jpeg_cells.block_dct_matrix()
     terms = []
     for channel in range(3):
         factor_y, factor_x = coding.subsampling[channel]

@@ -98,7 +98,7 @@ class Model:
         self.shape = (rows, cols)
         self.tables = [np.asarray(t) for t in coding.tables]
         self.chroma = all(tuple(s) == (2, 2) for s in coding.subsampling[1:])
-        transform = np.kron(jpeg_cells.dct_matrix(), jpeg_cells.dct_matrix())
+        transform = jpeg_cells.block_dct_matrix()
         with Image.open(coding.path) as image:
             image.draft("YCbCr", (cols, rows))
             full = np.asarray(image).astype(np.float64)

@@ -362,6 +362,14 @@ def dct_matrix(size=BLOCK) -> np.ndarray:
     return matrix
 
 
+def block_dct_matrix() -> np.ndarray:
+    """The 2-D orthonormal DCT of an 8 × 8 block as a (64, 64) matrix acting on its pixels in
+    row-major order: coefficient (u, v) is row u * 8 + v (natural order, as the quantisation
+    tables are given)."""
+    one = dct_matrix()
+    return np.kron(one, one)
+
+
 def block_precision(table) -> np.ndarray:
     """Precision (inverse covariance) of a block's 64 pixels from one quantisation table.
 
@@ -377,8 +385,7 @@ def block_precision(table) -> np.ndarray:
         coefficient is uniform over its step ``q``, variance ``q^2 / 12``.
     """
     steps = np.asarray(table, dtype=np.float64).reshape(BLOCK, BLOCK)
-    one = dct_matrix()
-    two = np.kron(one, one)  # coefficient (u, v) row u * 8 + v; pixels row-major
+    two = block_dct_matrix()
     weights = 12.0 / np.maximum(steps, 1.0).ravel() ** 2
     return two.T @ (weights[:, None] * two)
 
@@ -990,7 +997,7 @@ def full_blocks(plane, inside, channel, factor, table) -> "FullBlocks | None":
     if not by.size:
         return None
     table = np.asarray(table, dtype=np.float64)
-    transform = np.kron(dct_matrix(), dct_matrix())
+    transform = block_dct_matrix()
     dc = np.empty(by.size, np.int16)
     ac = np.empty((by.size, BLOCK * BLOCK - 1), np.int8)
     step = np.arange(BLOCK)

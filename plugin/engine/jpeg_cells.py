@@ -1233,8 +1233,11 @@ def cell_values(rgb, values, lattice, box, coding, decoder) -> tuple:
         Stored pixels left free as not their cell's colour.
     """
     knows = decoder.knows_drawable_colours
-    colour, information, freed, has_data, blocks = plot_area_cell_colours(
+    # Without the blocks (a scale read off the figure has no stored colours to weigh them by)
+    # the colours come back with no fifth item.
+    colour, information, freed, has_data, *blocks = plot_area_cell_colours(
         rgb, values, lattice, box, coding, with_blocks=knows)
+    blocks = blocks[0] if blocks else []
     if knows:
         # Weighed against the integer colours the encoder stored for each drawable colour,
         # and against the file's quantised coefficients where whole blocks are modelled.

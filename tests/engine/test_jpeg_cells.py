@@ -539,3 +539,30 @@ def test_cells_weighed_by_the_blocks_quantisation_intervals(tmp_path, monkeypatc
     # moves a block's DC by 3-4 units of its step of 8 between them).
     for plain, weighed in zip(shares[weights[0]], shares[weights[1]]):
         assert weighed >= plain + 0.01
+
+
+def test_cells_of_a_scale_read_off_the_figure(tmp_path):
+    """A lattice in a JPEG decoded with the bar's own colours (a scale sampled from the
+    figure: no stored colours to weigh the blocks by) reads its cells through the blocks as
+    well: sweep_auto_decode --wide seed 73 #3 (a pcolormesh in a quality-68 JPEG, its
+    colormap not recognised) failed with 'not enough values to unpack' there."""
+    import dataclasses
+
+    from colormap_decoder.plugin.engine.colour_decoding import ColourDecoder, ValueMapping
+    from colormap_decoder.plugin.engine.colour_scales import resolve_colour_scale
+
+    sampled = dataclasses.replace(resolve_colour_scale("viridis"), sampled_from_figure=True)
+    decoder = ColourDecoder(sampled, ValueMapping(0.0, 1.0), "ycbcr")
+    assert not decoder.knows_drawable_colours
+    rgb, inside, lattice, index = smooth_lattice_figure(cell=9.6, shape=(30, 36), seed=5,
+                                                        low=0, high=255)
+    path = tmp_path / "cells_sampled.jpg"
+    Image.fromarray(rgb).save(path, quality=75)
+    figure = read_figure(str(path))
+    values = np.where(inside, 0.0, np.nan)
+    got, _ = jpeg_cells.cell_values(figure.rgb, values, lattice,
+                                    (0, 0, rgb.shape[1], rgb.shape[0]), figure.jpeg_coding,
+                                    decoder)
+    truth = (index + 0.5) / 256.0
+    # Cells of 9.6 px over all of viridis: nearly every one within 1 % of the range.
+    assert np.mean(np.abs(got - truth) <= 0.01) >= 0.95

@@ -19,8 +19,8 @@ from .colour_decoding import (
     NOISE_MODES,
     ColourDecoder,
     DecodedField,
+    DenoisedRGB,
     ValueMapping,
-    denoise,
 )
 from .colour_scales import colour_scale_from_samples, resolve_colour_scale, sample_colorbar
 from .decode_report import distance_overview
@@ -535,7 +535,9 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
                           "over the map panel, or remove the MASK polygons that cover it.",
                           parameter="PLOT_AREA")
     with times("decode"):
-        rgb = denoise(figure.rgb) if settings.denoise else figure.rgb
+        # DENOISE: each block filtered where the decoding reads it (colour_decoding.DenoisedRGB),
+        # no filtered copy of the figure (3 bytes a pixel) held.
+        rgb = DenoisedRGB(figure.rgb) if settings.denoise else figure.rgb
         decoder.study_figure(rgb, study_region(figure, plot_box))
         # The study's sample and its temporaries (some 7 MiB of freed heap) handed back before
         # the figure-sized outputs are made.
@@ -575,8 +577,7 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
             f"{settings.max_color_distance:g} ΔE; the closest pixel lies {nearest:.3g} away. Check "
             "the colormap (or its reversed '_r' form), or raise MAX_COLOR_DISTANCE.",
             parameter="COLORMAP")
-    # 1 byte a figure pixel not held through the later stages, and the denoised copy of the
-    # figure (3 bytes a pixel; without DENOISE, rgb is the figure's own array).
+    # 1 byte a figure pixel not held through the later stages.
     del examine, rgb
     release_freed_memory()
 

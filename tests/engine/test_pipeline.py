@@ -71,6 +71,69 @@ def test_denoise_filters_each_channel_in_place_as_a_stack_of_filtered_channels()
     assert not np.array_equal(filtered, rgb)
 
 
+@pytest.mark.parametrize("shape", [(1, 1), (1, 9), (9, 1), (2, 2), (3, 70000 // 3 + 5),
+                                   (131, 517)])
+def test_denoise_3x3_is_scipys_median_filter_bit_for_bit(shape):
+    """The 3 × 3 median through sorted columns, in blocks of rows: scipy's median_filter
+    (mode "nearest") on every channel, also on one-pixel-wide figures, blocks cut mid-figure,
+    few levels (ties) and many."""
+    from scipy.ndimage import median_filter
+
+    from colormap_decoder.plugin.engine.colour_decoding import denoise
+
+    rng = np.random.default_rng(sum(shape))
+    for levels in (2, 3, 256):
+        rgb = rng.integers(0, levels, shape + (3,), dtype=np.uint8)
+        stacked = np.stack([median_filter(rgb[..., band], size=3, mode="nearest")
+                            for band in range(3)], axis=-1)
+        assert np.array_equal(denoise(rgb), stacked)
+
+
+def test_denoised_figure_read_where_needed_is_the_denoised_copy():
+    """colour_decoding.DenoisedRGB: every way the decoding reads it (windows, blocks of rows,
+    index arrays, steps) gives the pixels of the whole denoised copy, on a real figure."""
+    from colormap_decoder.plugin.engine.colour_decoding import DenoisedRGB, denoise
+    from colormap_decoder.plugin.engine.figure import read_figure
+
+    rgb = read_figure(str(SAMPLE / "vinschgau_viridis.png")).rgb
+    whole = denoise(rgb)
+    lazy = DenoisedRGB(rgb)
+    assert lazy.shape == whole.shape and np.array_equal(np.asarray(lazy), whole)
+    rng = np.random.default_rng(5)
+    rows, cols = rgb.shape[:2]
+    for top, bottom, left, right in [(0, rows, 0, cols), (1, rows - 1, 0, cols),
+                                     (37, 300, 5, cols - 3), (rows - 1, rows, 0, 1)]:
+        window = lazy.window(slice(top, bottom), slice(left, right))
+        expected = whole[top:bottom, left:right]
+        assert np.array_equal(window[:, :], expected)
+        assert np.array_equal(window[3:40], expected[3:40])
+        r = rng.integers(0, bottom - top, 500)
+        c = rng.integers(0, right - left, 500)
+        assert np.array_equal(window[r, c], expected[r, c])
+    assert np.array_equal(lazy[::7, ::3], whole[::7, ::3])
+
+
+def test_denoise_decodes_as_the_denoised_copy_did():
+    """DENOISE through the figure filtered where read: values, distance and study the same
+    bit for bit as decoding the whole denoised copy (the engine before)."""
+    from colormap_decoder.plugin.engine import pipeline as engine
+    from colormap_decoder.plugin.engine.colour_decoding import denoise
+
+    lazy = decode_map(settings(denoise=True, distance_output=True))
+    original = engine.DenoisedRGB
+    engine.DenoisedRGB = denoise
+    try:
+        copied = decode_map(settings(denoise=True, distance_output=True))
+    finally:
+        engine.DenoisedRGB = original
+    assert np.array_equal(lazy.field.values, copied.field.values, equal_nan=True)
+    assert lazy.distance is not None
+    assert np.array_equal(lazy.distance, copied.distance, equal_nan=True)
+    assert np.array_equal(lazy.values, copied.values, equal_nan=True)
+    assert lazy.decoder.figure_study.threshold == copied.decoder.figure_study.threshold
+    assert np.array_equal(lazy.points.clusters.value, copied.points.clusters.value)
+
+
 def test_missing_crs_and_missing_range_are_explained(tmp_path):
     csv = tmp_path / "gcps.csv"
     csv.write_text("pixel_x,pixel_y,map_x,map_y\n128,504.5,600000,5146000\n"

@@ -47,6 +47,8 @@ Figures (names for ``--figures``):
                the SST Pacific figure (sst90) at Pillow quality 80, 70, 50
     globe75im  the whole 2° SST, imshow at 5.3 px, viridis, ImageMagick ``-quality 75``
     globe75pil the same written by matplotlib (Pillow) at quality 75
+    globe80im globe85im globe90im globe80pil globe85pil globe90pil
+               the same at quality 80, 85, 90 (not in the default list)
     mesh80im mesh75im mesh70im mesh50im
                the whole 2° SST, pcolormesh at 6.4 × 5.7 px cut by the frame, RdYlBu_r,
                ImageMagick at quality 80, 75, 70, 50
@@ -142,7 +144,7 @@ def render(name, folder):
             str(jpg), png.grid, png.extent, png.origin, png.cell, png.plot_box, png.gcps,
             png.colormap, png.vmin, png.vmax)
         return figure, png.path
-    if name.startswith(("globe75", "mesh")):
+    if name.startswith(("globe", "mesh")):
         if name.startswith("globe"):
             args = (sst, extent, "viridis", -2, 33, (5.3, 5.3), "imshow")
             label, xlim = "sst_globe_magick75", None
@@ -150,8 +152,9 @@ def render(name, folder):
             args = (sst, extent, "RdYlBu_r", -2, 33, (6.4, 5.7), "pcolormesh")
             label, xlim = "sst_mesh_magick80", (extent[0] + 0.8, extent[1] - 0.8)
         png = cases.matplotlib_figure(folder, label, *args, xlim=xlim)
-        if name == "globe75pil":
-            figure = cases.matplotlib_figure(folder, label, *args, xlim=xlim, jpeg_quality=75)
+        if name.endswith("pil"):
+            figure = cases.matplotlib_figure(folder, label, *args, xlim=xlim,
+                                             jpeg_quality=int(name[5:7]))
             return figure, png.path
         return cases.imagemagick_jpeg(png, int(name[-4:-2])), png.path
     if name.startswith("eraint"):

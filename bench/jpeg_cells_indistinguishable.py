@@ -305,9 +305,8 @@ def joint_posterior(kept, colormap, encoder, offsets, sweeps, burn_in, seed=16):
     Returns (best share per judged cell, share of cells the chain ever moved, judged cells).
     """
     import jpeglib
-    from PIL import Image
-
     from jpeg_cells_consistency import _downsampled
+    from PIL import Image
 
     jpeg_cells = accuracy.jpeg_cells
     if encoder[0] != "pillow" or encoder[2] != -1:

@@ -696,6 +696,12 @@ def _label_across(lum, page, margin, group, line, side, box, text_height):
         if widths.size == 0 or widths.max() <= max(CROSSING_STEM_MAX_PX,
                                                    CROSSING_STEM_MAX_SHARE * text_height):
             return None
+        if len(group.members or [group.box()]) == 1 and _straight_bar(
+                lum[group.row0:group.row1, group.col0:group.col1] < page - margin):
+            # One straight bar standing on the line: a tick mark drawn outward, wider than a
+            # stem where the ticks are thick beside small text (matplotlib's 0.8 pt ticks by
+            # 7 pt labels at 600 dpi: 7 px against 42 px digits), no glyph.
+            return None
         r0, r1 = (group.row0, lo) if side == "top" else (hi, group.row1)
     elif side == "top":
         # The outward part, the line and the strokes beyond it that join it.
@@ -743,6 +749,24 @@ def _label_across(lum, page, margin, group, line, side, box, text_height):
     label.on_line = on_line
     label.glyph_box = group.box()
     return label
+
+
+#: Share of a tick mark's rows inked alike (a straight bar across the line: every row the same
+#: but its anti-aliased end); a '1' standing alone, its flag and foot apart, has at most some
+#: 0.75 of them alike, other glyphs far fewer.
+TICK_MARK_ALIKE_ROWS = 0.85
+
+
+def _straight_bar(ink) -> bool:
+    """Whether a part's ink (rows along the tick, columns across) is one straight bar taller
+    than wide: its rows inked alike, in one run of columns."""
+    rows, cols = ink.shape
+    if rows <= cols or not ink.any():
+        return False
+    patterns, counts = np.unique(ink, axis=0, return_counts=True)
+    common = patterns[np.argmax(counts)]
+    runs = np.flatnonzero(np.diff(np.concatenate([[0], common.astype(np.int8), [0]])))
+    return counts.max() >= TICK_MARK_ALIKE_ROWS * rows and runs.size == 2
 
 
 #: A tick mark over a box's colours is at most this share of their luma...

@@ -35,6 +35,7 @@ from .label_checks import (
     restore_minus_sign,
     separators_as_inked,
     sign_beside_hemisphere,
+    split_leading_bar,
     text_line_only,
     unit_spaced,
     wider_than_text,
@@ -598,9 +599,15 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
     def _read_checked(self, label):
         """A label's text and parsed value, its dropped decimal point or minus sign put back,
         None for the value when its glyphs hold more characters than were read."""
-        text = restore_minus_sign(
-            restore_decimal_point(self._read_with_superscript(label), label.members),
-            label.members)
+        text = restore_decimal_point(self._read_with_superscript(label), label.members)
+        members = label.members
+        if text[:1].isdigit():
+            # A minus touching the first digit is one glyph with it: split off to be seen.
+            lum, (col, row) = self._source(label)
+            r0, c0 = max(label.row0 - row, 0), max(label.col0 - col, 0)
+            ink = ink_mask(lum[r0:label.row1 - row, c0:label.col1 - col], self.page)
+            members = split_leading_bar(members, ink, (c0 + col, r0 + row))
+        text = restore_minus_sign(text, members)
         if re.search(r"\d[.,]\d", text):
             pitches = [pitch for pitch in (digit_pitch([label], label.height, least_pairs=1),
                                            self.digit_pitch(label.height)) if pitch is not None]

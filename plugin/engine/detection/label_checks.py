@@ -311,13 +311,23 @@ def restore_decimal_point(text, members) -> str:
     return f"{before}.{after}"
 
 
+#: A minus sign is at least this share of the digits' height long (0.6 in Nimbus Sans at
+#: 72 dpi, 0.7-0.9 elsewhere); the crossbar of a '4' that reaches left of its stem, at most a
+#: pixel or two, is no sign.
+SIGN_MIN_WIDTH_SHARE = 0.45
+#: A minus sign's centre lies at least this share of the label's height from its top and its
+#: bottom: Helvetica's (Nimbus Sans) sits at 0.70 of the digits' height from their top,
+#: DejaVu's at 0.55; an underscore lies on the baseline, a degree sign at the top.
+SIGN_CENTRE_SHARE = 0.25
+
+
 def restore_minus_sign(text, members) -> str:
     """A leading minus sign Tesseract dropped, put back where the label's glyphs show it.
 
     Tesseract reads GMT's '−45' (a Unicode minus, a short bar before the digits) as '45' now
     and then, on a clean crop, with confidence 0. The glyphs say it was there: the first
     glyph is a bar (at least one and a half times as wide as tall, at most a third of the
-    label's height) with its centre in the middle third of the label's height (a hyphen or
+    label's height) with its centre in the middle half of the label's height (a hyphen or
     minus; an underscore sits on the baseline, a degree sign is raised), and the text starts
     with a digit and has exactly one character per glyph but that one. Then '-' goes in
     front.
@@ -344,13 +354,92 @@ def restore_minus_sign(text, members) -> str:
     col0, row0, col1, row1 = glyphs[0]
     centre = 0.5 * (row0 + row1)
     if not (col1 - col0 >= 1.5 * (row1 - row0) and row1 - row0 <= height / 3
-            and top + height / 3 <= centre <= bottom - height / 3):
+            and top + SIGN_CENTRE_SHARE * height <= centre
+            <= bottom - SIGN_CENTRE_SHARE * height):
         return text
     # The rest: exactly one character per other glyph (more characters: the bar may have been
     # read as a digit, or digits touch; either way the reading is left to the tick fit).
     if len(characters) != len(glyphs) - 1:
         return text
     return "-" + text
+
+
+def split_leading_bar(members, ink, origin) -> list:
+    """A label's glyphs with a minus sign that touches its first digit split off.
+
+    A Unicode minus is drawn close to the digit after it: at 100-150 dpi its anti-aliased end
+    touches a round digit ('−6' in Nimbus Roman 8 pt at 150 dpi, '−0' in DejaVu at 72 dpi) and
+    the two are one glyph, which Tesseract reads as the digit alone ('−60' read '60', marked
+    wider than its text, and the axis refused for want of labels). The first glyph's leftmost
+    columns are then the bar: each inked only within a band of rows at most a third of the
+    glyph's height, together at least one and a half times as wide as that band and centred in
+    the middle half of its height (:data:`SIGN_CENTRE_SHARE`), with a digit's full height after
+    them, and no plus sign's right arm after a stem. Those columns
+    become a glyph of their own, for :func:`restore_minus_sign` to see.
+
+    Parameters
+    ----------
+    members : list of tuple or None
+        The label's glyph boxes (col0, row0, col1, row1).
+    ink : ndarray of bool
+        Ink of the image the label is read from.
+    origin : tuple (col, row)
+        That image's origin in the figure.
+
+    Returns
+    -------
+    list of tuple
+        ``members`` unchanged, or with the first glyph split in two.
+    """
+    if not members:
+        return members
+    glyphs = sorted(members, key=lambda box: box[0])
+    col0, row0, col1, row1 = glyphs[0]
+    top = min(box[1] for box in glyphs)
+    bottom = max(box[3] for box in glyphs)
+    height = bottom - top
+    if row1 - row0 < 0.6 * height or col1 - col0 < 3:
+        return members
+    c0, r0 = col0 - origin[0], row0 - origin[1]
+    patch = ink[max(r0, 0):r0 + row1 - row0, max(c0, 0):c0 + col1 - col0]
+    if patch.shape != (row1 - row0, col1 - col0):
+        return members
+    # The bar's columns: inked within a row of the first column's rows (its anti-aliased
+    # edge, the digit's stroke where they meet).
+    first = np.flatnonzero(patch[:, 0])
+    if first.size == 0 or first[-1] - first[0] + 1 > height / 3:
+        return members
+    band_top, band_bottom = max(int(first[0]) - 1, 0), int(first[-1]) + 2
+    width = 0
+    for column in patch.T:
+        rows = np.flatnonzero(column)
+        if rows.size == 0 or rows[0] < band_top or rows[-1] >= band_bottom:
+            break
+        width += 1
+    thickness = int(np.median(patch[:, :width].sum(axis=0))) if width else 0
+    centre = row0 + 0.5 * (first[0] + first[-1] + 1)
+    if not (width and width < col1 - col0 - 1 and thickness <= height / 3
+            and width >= max(1.5 * thickness, SIGN_MIN_WIDTH_SHARE * height)
+            and top + SIGN_CENTRE_SHARE * height <= centre
+            <= bottom - SIGN_CENTRE_SHARE * height):
+        return members
+    rest = patch[:, width:]
+    if np.ptp(np.flatnonzero(rest.any(axis=1))) + 1 < 0.6 * height:
+        return members
+    # A plus sign's left arm is such a bar too: after its stem (a stroke about as wide as the
+    # bar is thick, reaching as far above the bar as below) the ink is back in the bar's rows
+    # alone (its right arm). A digit after a minus is wider than a stroke (a '4' whose
+    # crossbar the minus runs into reaches only above it before its stem).
+    above, below = rest[:band_top].any(axis=0), rest[band_bottom:].any(axis=0)
+    both = above & below
+    stem = int(np.argmin(both)) if not both.all() else both.size
+    if 0 < stem <= thickness + 2 and stem < both.size and rest[:, stem].any() \
+            and not above[stem] and not below[stem]:
+        return members
+    inked = np.flatnonzero(patch[:, :width].any(axis=1))
+    bar = (col0, row0 + int(inked[0]), col0 + width, row0 + int(inked[-1]) + 1)
+    digit = (col0 + width, row0, col1, row1)
+    return [bar, digit] + glyphs[1:]
 
 
 #: A separator's glyph is confirmed by the distance between the digits beside it: at least

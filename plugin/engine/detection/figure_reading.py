@@ -347,6 +347,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         self.cache[key] = True
         ticks, lengths = self.side_ticks(side)
         if ticks.size < 2:
+            self._split_runs_by_glyphs(side, reach)
             return
         # Major ticks: minor ones are shorter, and a label may span two of them.
         ticks = np.sort(ticks[lengths >= 0.75 * lengths.max()])
@@ -365,6 +366,51 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             if pieces:
                 self._read_merged_whole(label, pieces)
                 replaced.append((index, pieces))
+        for index, pieces in reversed(replaced):
+            self.labels[index:index + 1] = pieces
+
+    def _split_runs_by_glyphs(self, side, reach):
+        """Degree labels of a horizontal side with no tick marks that touch their neighbours,
+        cut apart glyph by glyph.
+
+        cartopy's gridline labels on a narrow map stand close enough to touch ('94°W90°W',
+        one label reading as nothing) and have no tick marks to cut them at
+        (:meth:`_cut_at_ticks`). A merged label read as a run of degree labels, each closed by
+        a degree sign or a hemisphere letter (:data:`_LABEL_RUN`), with values evenly stepped
+        in order, is cut where its text is: when it has exactly one glyph per character, the
+        first label takes as many glyphs as it has characters, and so on. Each piece is placed
+        at its own glyphs' centre, as a label with no tick, and the fit judges it.
+        """
+        replaced = []
+        for index, label in enumerate(self.labels):
+            gap = label.row0 - side.position if side.outward > 0 else side.position - label.row1
+            if not 0 <= gap <= reach or label.glyphs < 4 or label.box() in self.claimed or \
+                    not side.start - label.width <= label.centre[0] <= side.end + label.width:
+                continue
+            text, parsed = self.read(label)
+            run = normalise(text).replace(" ", "")
+            if parsed is not None or not _LABEL_RUN.fullmatch(run):
+                continue
+            texts = _RUN_LABEL.findall(run)
+            values = [parse_label(piece_text) for piece_text in texts]
+            members = sorted(label.members or [])
+            if any(value is None for value in values) or \
+                    sum(len(piece_text) for piece_text in texts) != len(members):
+                continue
+            steps = np.diff([value.value for value in values])
+            if not np.all(steps != 0) or np.ptp(steps) > 1e-6 * np.abs(steps).max():
+                continue
+            pieces, first = [], 0
+            for piece_text, value in zip(texts, values):
+                own = members[first:first + len(piece_text)]
+                first += len(piece_text)
+                piece = TextLabel(min(m[0] for m in own), min(m[1] for m in own),
+                                  max(m[2] for m in own), max(m[3] for m in own), len(own),
+                                  own, [max(b[0] - a[2], 0) for a, b in zip(own, own[1:])],
+                                  cut_from=label.box())
+                self.cache[piece.box()] = (piece_text, value)
+                pieces.append(piece)
+            replaced.append((index, pieces))
         for index, pieces in reversed(replaced):
             self.labels[index:index + 1] = pieces
 

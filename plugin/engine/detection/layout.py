@@ -117,6 +117,17 @@ def detect_layout(rgb) -> "Layout":
     rectangles = find_rectangles(dark, min_side=min_side, max_thickness=max_thickness)
     colorbars = find_colorbars(rgb, rectangles, page_rgb, dark=dark, max_thickness=max_thickness)
     frame = find_frame(dark, rectangles, [bar.box for bar in colorbars], max_thickness, lum)
+    if frame is None and len(colorbars) > 1:
+        # A narrow map whose colours run along it (a tall strip of a latitude-banded field)
+        # is a colorbar candidate too, and was left out as the frame. Beside the bar chosen
+        # (the most colourful), a candidate far thicker than it is the map, no second bar.
+        thickness = _thickness(colorbars[0].box)
+        maps = [bar.box for bar in colorbars[1:]
+                if _thickness(bar.box) >= MAP_OVER_BAR_THICKNESS * thickness]
+        if maps:
+            frame = find_frame(dark, rectangles,
+                               [bar.box for bar in colorbars if bar.box not in maps],
+                               max_thickness, lum)
     if frame is None or frame.kind == "plain" and _map_around(rgb, page_rgb, frame.box,
                                                               max_thickness):
         # No box closed by dark lines, or one with the map's colours all around it (a
@@ -174,6 +185,18 @@ PANEL_OVER_BOX = 1.2
 #: frame is taken to lie within the map (outside a real frame is page, but for its ticks and
 #: labels).
 MAP_AROUND_SHARE = 0.7
+
+
+#: A second colorbar candidate this many times thicker (its short side) than the bar chosen
+#: is the map, when no other frame was found: a bar is 4-30 times longer than thick and
+#: figures give their bars a common thickness, whereas a map is rarely 4 times narrower than
+#: tall.
+MAP_OVER_BAR_THICKNESS = 3.0
+
+
+def _thickness(box):
+    """A box's short side, pixels."""
+    return min(box[2] - box[0], box[3] - box[1])
 
 
 def _map_around(rgb, page_rgb, box, max_thickness) -> bool:

@@ -446,7 +446,8 @@ def _clipped_steps(first, second, first_data, second_data, step, pair):
     step *= pair  # steps are finite: times False is 0
 
 
-def _step_profiles(crop_luma, crop_data, axis, chunk_pixels=2_000_000, bands=BANDS):
+def _step_profiles(crop_luma, crop_data, axis, chunk_pixels=2_000_000, bands=BANDS,
+                   block_pixels=None):
     """Summed luma steps and data-pair counts per boundary index along ``axis`` ("x" or "y"),
     for the whole crop and for each of its ``bands`` thirds, in one pass.
 
@@ -462,37 +463,55 @@ def _step_profiles(crop_luma, crop_data, axis, chunk_pixels=2_000_000, bands=BAN
     Notes
     -----
     Each axis is a pass of its own, so that :func:`find_lattice` stops after the first when
-    that finds no lines (a smooth or contour-filled figure). The blocks' steps and pairs go
-    into two buffers made once (a fresh array of that size would be mapped from the system
-    and faulted in again for every block).
+    that finds no lines (a smooth or contour-filled figure). The steps are summed in float32
+    over each chunk of about ``chunk_pixels`` pixels (:func:`_band_blocks`), row after row as
+    numpy sums them, and each chunk's sum added in float64; the chunk is worked through in
+    blocks of ``block_pixels`` (a 32nd of the crop, between 2**16 and ``chunk_pixels``), the
+    float32 sum carried from block to block in the buffer's first row, so that the sums are
+    those of whole chunks bit for bit while the buffers hold a block (5 bytes a pixel: a 1 MP
+    crop's whole 4.8 MiB before). The blocks' steps and pairs go into two buffers made once (a
+    fresh array of that size would be mapped from the system and faulted in again for every
+    block).
     """
     rows, cols = crop_data.shape
     blocks = _band_blocks(rows, cols, chunk_pixels, bands)
+    if block_pixels is None:
+        block_pixels = min(chunk_pixels, max(1 << 16, rows * cols // 32))
+    block_rows = max(8, block_pixels // max(cols, 1))
     length = (cols if axis == "x" else rows) + 1
     band_profiles = [(np.zeros(length), np.zeros(length)) for _ in range(bands)]
-    largest = max(stop - start for _, start, stop in blocks)
-    shape = (largest, cols - 1) if axis == "x" else (largest, cols)
+    largest = min(block_rows, max(stop - start for _, start, stop in blocks))
+    # Along x, row 0 of the step buffer carries the chunk's float32 sum so far.
+    shape = (largest + 1, cols - 1) if axis == "x" else (largest, cols)
     step_buffer, pair_buffer = np.empty(shape, np.float32), np.empty(shape, bool)
     col_edges = [band * cols // bands for band in range(bands + 1)]
-    for band, start, stop in blocks:
-        block, block_data = crop_luma[start:stop], crop_data[start:stop]
+    for band, chunk_start, chunk_stop in blocks:
+        steps, pairs = band_profiles[band]
         if axis == "x":
-            step, pair = step_buffer[:stop - start], pair_buffer[:stop - start]
-            _clipped_steps(block[:, :-1], block[:, 1:], block_data[:, :-1], block_data[:, 1:],
-                           step, pair)
-            steps, pairs = band_profiles[band]
-            pairs[1:cols] += pair.sum(axis=0)
-            steps[1:cols] += step.sum(axis=0)
-            continue
-        # Vertical pairs, including the one across the block's lower border.
-        below, below_data = crop_luma[start + 1:stop + 1], crop_data[start + 1:stop + 1]
-        n = len(below)
-        step, pair = step_buffer[:n], pair_buffer[:n]
-        _clipped_steps(block[:n], below, block_data[:n], below_data, step, pair)
-        for column_band, (steps, pairs) in enumerate(band_profiles):
-            columns = slice(col_edges[column_band], col_edges[column_band + 1])
-            pairs[start + 1:start + 1 + n] += pair[:, columns].sum(axis=1)
-            steps[start + 1:start + 1 + n] += step[:, columns].sum(axis=1)
+            carried = np.zeros(cols - 1, np.float32)  # 0 + the first row is the first row
+        for start in range(chunk_start, chunk_stop, block_rows):
+            stop = min(start + block_rows, chunk_stop)
+            block, block_data = crop_luma[start:stop], crop_data[start:stop]
+            if axis == "x":
+                n = stop - start
+                step, pair = step_buffer[1:n + 1], pair_buffer[1:n + 1]
+                _clipped_steps(block[:, :-1], block[:, 1:], block_data[:, :-1],
+                               block_data[:, 1:], step, pair)
+                pairs[1:cols] += pair.sum(axis=0)
+                step_buffer[0] = carried
+                np.sum(step_buffer[:n + 1], axis=0, out=carried)
+                continue
+            # Vertical pairs, including the one across the block's lower border.
+            below, below_data = crop_luma[start + 1:stop + 1], crop_data[start + 1:stop + 1]
+            n = len(below)
+            step, pair = step_buffer[:n], pair_buffer[:n]
+            _clipped_steps(block[:n], below, block_data[:n], below_data, step, pair)
+            for column_band, (band_steps, band_pairs) in enumerate(band_profiles):
+                columns = slice(col_edges[column_band], col_edges[column_band + 1])
+                band_pairs[start + 1:start + 1 + n] += pair[:, columns].sum(axis=1)
+                band_steps[start + 1:start + 1 + n] += step[:, columns].sum(axis=1)
+        if axis == "x":
+            steps[1:cols] += carried
     steps, pairs = (np.sum([band[i] for band in band_profiles], axis=0) for i in (0, 1))
     return steps, pairs, band_profiles
 

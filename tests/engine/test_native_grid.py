@@ -13,6 +13,7 @@ geotransform, and the cells' values; the point layer one point per cell at the c
 Pixel coordinates as the engine's (GDAL): (0, 0) top-left corner, pixel centres at +0.5.
 """
 from dataclasses import dataclass
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -1163,3 +1164,29 @@ def test_narrow_mercator_map_of_small_cells_as_jpeg_is_not_a_lattice(tmp_path, s
     search = find_lattice(rgb, data, box, noisy=True)
     print(path, search.message)
     assert search.lattice is None, search.message
+
+
+@pytest.mark.parametrize("figure", ["jacksboro_blocky.png", "jacksboro_contourf.png"])
+def test_step_profiles_in_small_blocks_are_the_whole_chunks_sums(figure):
+    """The grid search's luma step profiles worked through in blocks of a few rows (issue 11:
+    5 bytes a pixel of buffers held a 1 MP crop whole) are the sums of whole chunks bit for
+    bit: the float32 sum carried from block to block adds the rows in numpy's own order. On
+    real figures, with every pixel data and with a mask of non-data, along both axes, and in
+    chunks smaller than the figure (several chunks a third)."""
+    from colormap_decoder.plugin.engine.native_grid import _step_profiles, luma
+
+    path = Path(__file__).resolve().parents[1] / "data" / "golden" / figure
+    crop = luma(read_figure(str(path)).rgb)
+    rng = np.random.default_rng(7)
+    for data in (np.ones(crop.shape, bool), rng.random(crop.shape) > 0.1):
+        for axis in "xy":
+            for chunk_pixels in (2_000_000, 50_000):
+                whole = _step_profiles(crop, data, axis, chunk_pixels=chunk_pixels,
+                                       block_pixels=chunk_pixels)
+                blocks = _step_profiles(crop, data, axis, chunk_pixels=chunk_pixels,
+                                        block_pixels=3_000)
+                assert np.array_equal(whole[0], blocks[0]) and np.array_equal(whole[1], blocks[1])
+                for (steps, pairs), (block_steps, block_pairs) in zip(whole[2], blocks[2]):
+                    assert np.array_equal(steps, block_steps)
+                    assert np.array_equal(pairs, block_pairs)
+                assert whole[0].sum() > 0 and whole[1].sum() > 0

@@ -1472,8 +1472,10 @@ class ColourDecoder:
             :data:`DEFAULT_CHUNK_PIXELS`.
         feedback : callable(progress: float) -> bool, optional
             Called with the fraction done; returning True cancels (raises ``InterruptedError``).
-        with_distance : bool
-            Also return each pixel's colour distance (``DecodedField.distance``, else None).
+        with_distance : bool or "where read"
+            Also return each pixel's colour distance (``DecodedField.distance``, else None);
+            ``"where read"``: as a :class:`DistanceField`, computed where read (1 bit a pixel
+            held, not 4 bytes), the same values bit for bit.
         study : bool
             Study this image first (:meth:`study_figure` on the examined pixels). False keeps
             the study made before, e.g. of the whole plot area, so that the decoding of any
@@ -1489,11 +1491,15 @@ class ColourDecoder:
         if max_distance is None:
             max_distance = self.figure_study.threshold
         out_values = np.full((rows, cols), np.nan, dtype=np.float32)
-        out_distance = np.full((rows, cols), np.nan, dtype=np.float32) if with_distance else None
+        where_read = isinstance(with_distance, str) and with_distance == "where read"
+        out_distance = np.full((rows, cols), np.nan, dtype=np.float32) \
+            if with_distance and not where_read else None
         out_class = np.full((rows, cols), -1, dtype=np.int16) if self.is_discrete else None
         # Only the bounding box of the examined pixels is read.
         row_span, col_span = _bounding_slices(examine, (rows, cols))
         if row_span is None:
+            if where_read:
+                out_distance = np.full((rows, cols), np.nan, dtype=np.float32)
             return DecodedField(out_values, out_distance, out_class)
         window = _window(rgb, row_span, col_span)
         window_examine = None if examine is None else examine[row_span, col_span]
@@ -1522,7 +1528,7 @@ class ColourDecoder:
         # pixels not examined.
         tables = [(np.append(np.where(matched, values, np.nan), np.nan).astype(np.float32),
                    out_values)]
-        if with_distance:
+        if out_distance is not None:
             tables.append((np.append(distance, np.nan).astype(np.float32), out_distance))
         if out_class is not None:
             tables.append((np.append(np.where(matched, class_index, -1), -1).astype(np.int16),
@@ -1538,12 +1544,17 @@ class ColourDecoder:
                 output[target] = entries[places]
 
         _run_chunks(look_up, blocks, feedback, 0.5, 1.0)
+        left_out = None
         if (LEAVE_OUT_BESIDE_LINES and not self.is_discrete and self.match_space != "srgb"
                 and len(self.non_data_colours)):
             # Lossless figures unmix colour by colour (CurveMatcher.match); JPEG's only where a
             # mixture touches the line itself.
-            self._leave_out_beside_lines(window, blocks, codes, colours, distance, row_span,
-                                         col_span, window_examine, out_values, out_distance)
+            left_out = self._leave_out_beside_lines(window, blocks, codes, colours, distance,
+                                                    row_span, col_span, window_examine,
+                                                    out_values, out_distance)
+        if where_read:
+            out_distance = DistanceField(
+                rgb, examine, np.append(distance, np.nan).astype(np.float32), codes, left_out)
         return DecodedField(out_values, out_distance, out_class)
 
     def _leave_out_beside_lines(self, window, blocks, codes, colours, distance, row_span,
@@ -1555,12 +1566,14 @@ class ColourDecoder:
         Only the colours of pixels beside a line are tested for being a mixture: a JPEG holds
         hundreds of thousands of colours, and the test of each against every line colour and
         curve vertex would cost more than the whole decoding.
+
+        Returns the figure rows and columns left out (None when no colour is a line's).
         """
         study = self.figure_study
         figure = FigureColours(study.noise_mode, self.non_data_colours, self.quantiser)
         line = self._matcher.line_colours(colours.astype(np.uint8), figure)
         if not line.any():
-            return
+            return None
         # Only the line colours' pages of the table become resident (see _code_table).
         table = _code_table(bool)
         table[codes[line]] = True
@@ -1583,6 +1596,7 @@ class ColourDecoder:
         out_values[rows, cols] = np.nan
         if out_distance is not None:
             out_distance[rows, cols] = np.inf
+        return rows, cols
 
 
 def _project_on_curve(points, curve, tree, curve_fraction, candidates=4):
@@ -1821,6 +1835,159 @@ class DenoisedRGB:
             middle = near.shape[1] // 2
             out[part] = np.partition(near, middle, axis=1)[:, middle]
         return result
+
+
+class DistanceField:
+    """Each pixel's colour distance (ΔE*ab to the scale; NaN where not examined, infinite
+    where left out beside a line) as :meth:`ColourDecoder.decode_image` returns it, computed
+    where read: a pixel's distance is its colour's, looked up again from the figure's sRGB, so
+    that what is held is the examined mask as bits (1 bit a pixel), the figure's colours'
+    table and the pixels left out, not 4 bytes a pixel from the decoding to the output.
+
+    Read as a float32 array is read (``field[rows, cols]`` with slices of any step or index
+    arrays; ``np.asarray(field)`` for all of it); :meth:`window` gives a region that is itself
+    computed where read. The figure's sRGB (or :class:`DenoisedRGB`) must stay unchanged while
+    the field is read.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8 (rows, cols, 3), or DenoisedRGB
+        What the decoding read.
+    examine : ndarray of bool (rows, cols), or None (every pixel)
+    entries : ndarray of float32
+        The distance of each of the figure's colours, and NaN after the last (not examined).
+    codes : ndarray of int, sorted
+        The 24-bit codes of the colours decoded (``entries`` has one more entry): a colour's
+        place is found by a binary search (the decoding's table of 2**24 places, whose pages
+        of the colours that occur are resident, is not kept: up to 4 MiB a thousand colours).
+    left_out : (rows, cols) of index arrays, or None
+        Pixels left out beside lines: infinite distance.
+    """
+
+    dtype = np.dtype(np.float32)
+    ndim = 2
+    #: Pixels looked up at a time (some 20 bytes each).
+    BLOCK_PIXELS = 1 << 16
+
+    def __init__(self, rgb, examine, entries, codes, left_out, offset=(0, 0), shape=None):
+        self._rgb = rgb
+        full_shape = tuple(rgb.shape[:2])
+        if examine is None or isinstance(examine, tuple):
+            self._examined = examine
+        else:
+            self._examined = (np.packbits(examine, axis=1), full_shape[1])
+        self._entries = entries
+        self._codes = codes
+        self._outside = len(codes)
+        if left_out is None or isinstance(left_out, np.ndarray):
+            self._left_out = left_out
+        else:
+            rows, cols = left_out
+            flat = np.sort(np.asarray(rows, np.int64) * full_shape[1] + cols)
+            self._left_out = flat if flat.size else None
+        self._offset = offset
+        self.shape = full_shape if shape is None else shape
+
+    @property
+    def size(self) -> int:
+        return self.shape[0] * self.shape[1]
+
+    @property
+    def nbytes(self) -> int:
+        """What the array would take (nothing of it is held)."""
+        return 4 * self.size
+
+    def window(self, rows, cols) -> "DistanceField":
+        """The field over ``[rows, cols]`` (two slices of step 1), itself computed where read."""
+        rows, cols = (range(n)[part] for n, part in zip(self.shape, (rows, cols)))
+        if rows.step != 1 or cols.step != 1:
+            raise ValueError("A window of a distance field takes slices of step 1.")
+        return DistanceField(self._rgb, self._examined, self._entries, self._codes,
+                             self._left_out,
+                             (self._offset[0] + rows.start, self._offset[1] + cols.start),
+                             (len(rows), len(cols)))
+
+    def __array__(self, dtype=None):
+        whole = self[:, :]
+        return whole if dtype is None else whole.astype(dtype)
+
+    def __getitem__(self, key) -> np.ndarray:
+        if not isinstance(key, tuple):
+            key = (key,)
+        key = key + (slice(None),) * (2 - len(key))
+        if len(key) != 2:
+            raise IndexError("A distance field is read by [rows, cols].")
+        if all(isinstance(part, slice) for part in key):
+            rows, cols = (range(n)[part] for n, part in zip(self.shape, key))
+            if rows.step == 1 and cols.step == 1:
+                return self._region(rows, cols)
+            # Every step-th pixel (the report's overview): a row at a time, no index arrays
+            # of every pixel read.
+            distance = np.empty((len(rows), len(cols)), np.float32)
+            if len(cols):
+                span = range(min(cols[0], cols[-1]), max(cols[0], cols[-1]) + 1)
+                for index, row in enumerate(rows):
+                    line = self._region(range(row, row + 1), span)[0]
+                    distance[index] = line[np.asarray(cols) - span.start]
+            return distance
+        if not any(isinstance(part, slice) for part in key) and \
+                all(np.ndim(part) == 0 for part in key):
+            # One pixel, [row, col].
+            return self._pixels(np.atleast_1d(key[0]), np.atleast_1d(key[1]))[0]
+        row_index = np.broadcast_to(np.arange(self.shape[0])[:, None], self.shape)[key]
+        col_index = np.broadcast_to(np.arange(self.shape[1])[None, :], self.shape)[key]
+        return self._pixels(row_index, col_index)
+
+    def _region(self, rows, cols) -> np.ndarray:
+        """Rows and columns (ranges of step 1 of this window), a block of pixels at a time."""
+        distance = np.empty((len(rows), len(cols)), np.float32)
+        if distance.size == 0:
+            return distance
+        top, left = rows.start + self._offset[0], cols.start + self._offset[1]
+        figure_cols = slice(left, left + len(cols))
+        width = self._rgb.shape[1]
+        step = max(1, self.BLOCK_PIXELS // len(cols))
+        for start in range(0, len(rows), step):
+            stop = min(start + step, len(rows))
+            figure_rows = slice(top + start, top + stop)
+            places = np.searchsorted(self._codes, _pack(self._rgb[figure_rows, figure_cols]))
+            if self._examined is not None:
+                packed, columns = self._examined
+                examined = np.unpackbits(packed[figure_rows], axis=1, count=columns)
+                places[examined[:, figure_cols] == 0] = self._outside
+                del examined
+            distance[start:stop] = self._entries[places]
+            if self._left_out is not None:
+                first, last = np.searchsorted(self._left_out, [(top + start) * width,
+                                                               (top + stop) * width])
+                out_rows, out_cols = np.divmod(self._left_out[first:last], width)
+                inside = (out_cols >= figure_cols.start) & (out_cols < figure_cols.stop)
+                distance[out_rows[inside] - top, out_cols[inside] - left] = np.inf
+        return distance
+
+    def _pixels(self, row_index, col_index) -> np.ndarray:
+        """Pixels at index arrays of this window (broadcast to one shape)."""
+        row_index, col_index = np.broadcast_arrays(np.asarray(row_index), np.asarray(col_index))
+        distance = np.empty(row_index.shape, np.float32)
+        flat_rows = row_index.reshape(-1).astype(np.intp) + self._offset[0]
+        flat_cols = col_index.reshape(-1).astype(np.intp) + self._offset[1]
+        out = distance.reshape(-1)
+        for start in range(0, flat_rows.size, self.BLOCK_PIXELS):
+            part = slice(start, start + self.BLOCK_PIXELS)
+            rows, cols = flat_rows[part], flat_cols[part]
+            places = np.searchsorted(self._codes, _pack(self._rgb[rows, cols]))
+            if self._examined is not None:
+                packed = self._examined[0]
+                bits = (packed[rows, cols >> 3] >> (7 - (cols & 7)).astype(np.uint8)) & 1
+                places[bits == 0] = self._outside
+            values = self._entries[places]
+            if self._left_out is not None:
+                flat = rows.astype(np.int64) * self._rgb.shape[1] + cols
+                found = np.minimum(np.searchsorted(self._left_out, flat),
+                                   len(self._left_out) - 1)
+                values[self._left_out[found] == flat] = np.inf
+            out[part] = values
+        return distance
 
 
 def _window(rgb, rows, cols):

@@ -477,7 +477,10 @@ class DistanceOverview:
 def distance_overview(distance, plot_box) -> "DistanceOverview":
     """The :class:`DistanceOverview` of a figure-frame colour distance raster."""
     col0, row0, col1, row1 = (int(round(v)) for v in plot_box)
-    box = distance[row0:row1, col0:col1]
+    # A distance computed where read (colour_decoding.DistanceField) reads only the
+    # overview's pixels.
+    box = (distance.window(slice(row0, row1), slice(col0, col1)) if hasattr(distance, "window")
+           else distance[row0:row1, col0:col1])
     step = _step(box.shape)
     return DistanceOverview(box[::step, ::step].copy(), box.shape,
                             any(np.isfinite(block).any() for block in _rows_of(distance)))

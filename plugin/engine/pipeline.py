@@ -542,9 +542,12 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
         # The study's sample and its temporaries (some 7 MiB of freed heap) handed back before
         # the figure-sized outputs are made.
         release_freed_memory()
+        # The colour distance computed where read (colour_decoding.DistanceField): 4 bytes a
+        # figure pixel not held from here to its output.
+        distance = "where read" if settings.distance_output else False
         field_ = decoder.decode_image(rgb, examine, settings.max_color_distance,
                                       feedback=stage(0.05, 0.45, "Decoding colours"),
-                                      with_distance=settings.distance_output, study=False)
+                                      with_distance=distance, study=False)
     far = _far_from_the_scale(settings, decoder, scale.name)
     settings = _with_threshold(settings, decoder, say)
     if far:

@@ -247,8 +247,9 @@ def _step(shape):
 
 
 #: Values coloured at a time by :func:`_scale_colours`: the scale's interpolation holds some
-#: 120 bytes a value (70 MiB for a whole 760 px picture at once, 2 MiB a block).
-COLOUR_BLOCK = 1 << 14
+#: 120 bytes a value (70 MiB for a whole 760 px picture at once, 0.5 MiB a block; 2 MiB blocks
+#: of 2**14 values were a third of a 1 MP report's peak).
+COLOUR_BLOCK = 1 << 12
 
 
 def _scale_colours(result, values):
@@ -266,17 +267,24 @@ def _scale_colours(result, values):
 
 def _scale_colours_8bit(result, values, fade=0.0):
     """:func:`_scale_colours` as 8-bit sRGB (truncated, as matplotlib converts), made towards
-    white by ``fade`` (0: the colour itself), block by block: 3 bytes a value, not 24."""
+    white by ``fade`` (0: the colour itself), block by block: 3 bytes a value, not 24. A 2-D
+    picture (every step-th pixel of the field, a view) is read a block of its rows at a time,
+    not copied whole."""
     values = np.asarray(values)
-    flat = values.reshape(-1)
-    rgb = np.empty((flat.size, 3), dtype=np.uint8)
-    for start in range(0, flat.size, COLOUR_BLOCK):
-        part = slice(start, start + COLOUR_BLOCK)
-        colours = _scale_colours(result, flat[part])
+    rgb = np.empty(values.shape + (3,), dtype=np.uint8)
+    if values.ndim == 2:
+        source, target = values, rgb
+        step = max(1, COLOUR_BLOCK // max(values.shape[1], 1))
+    else:
+        source, target = values.reshape(-1), rgb.reshape(-1, 3)
+        step = COLOUR_BLOCK
+    for start in range(0, source.shape[0], step):
+        part = slice(start, start + step)
+        colours = _scale_colours(result, source[part])
         if fade:
             colours = 1 - (1 - fade) * (1 - colours)
-        rgb[part] = colours * 255
-    return rgb.reshape(values.shape + (3,))
+        target[part] = colours * 255
+    return rgb
 
 
 # -- drawing with Pillow -----------------------------------------------------------------------

@@ -33,3 +33,30 @@ def test_distance_colours_are_matplotlibs_magma_r_tinted_above_the_threshold():
     assert np.abs(ours.astype(int) - theirs).max() <= 1
     assert (ours[0, :5] == 237).all()  # not examined: the no-data grey
     assert (ours[1, :5] != ours[0, :5]).any()  # left out beside a line: tinted
+
+
+def test_field_picture_colours_do_not_depend_on_the_blocks(monkeypatch):
+    """The report's field picture coloured a block of its rows at a time (a strided view of
+    the decoded field, not copied whole; blocks of 4,096 values) is the picture coloured in
+    one flat pass, on the sample figure's real decode with its NaN pixels and a fade."""
+    from pathlib import Path
+
+    from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
+
+    sample = Path(__file__).resolve().parents[2] / "sample"
+    extent = dict(line.split("=", 1) for line in
+                  (sample / "vinschgau_viridis.extents.txt").read_text().splitlines() if line)
+    result = decode_map(DecodeSettings(
+        figure_path=str(sample / "vinschgau_viridis.png"), colormap="viridis", vmin=0.0,
+        vmax=4000.0, plot_area_extent=tuple(float(v) for v in extent["PLOT_AREA"].split(",")),
+        gcps_path=str(sample / "vinschgau_viridis.png.points")))
+    picture = result.field.values[::3, ::2]
+    assert not picture.flags.c_contiguous and np.isnan(picture).any()
+    blocks = decode_report._scale_colours_8bit(result, picture, fade=0.55)
+    plain = decode_report._scale_colours_8bit(result, picture)
+    monkeypatch.setattr(decode_report, "COLOUR_BLOCK", picture.size)
+    whole = decode_report._scale_colours_8bit(result, np.ascontiguousarray(picture).reshape(-1),
+                                              fade=0.55).reshape(picture.shape + (3,))
+    assert np.array_equal(blocks, whole)
+    assert np.array_equal(plain, decode_report._scale_colours_8bit(result, picture))
+    assert len(np.unique(plain.reshape(-1, 3), axis=0)) > 50

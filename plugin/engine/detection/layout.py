@@ -123,7 +123,8 @@ def detect_layout(rgb) -> "Layout":
         # (the most colourful), a candidate far thicker than it is the map, no second bar.
         thickness = _thickness(colorbars[0].box)
         maps = [bar.box for bar in colorbars[1:]
-                if _thickness(bar.box) >= MAP_OVER_BAR_THICKNESS * thickness]
+                if _thickness(bar.box) >= MAP_OVER_BAR_THICKNESS * thickness
+                and _length(bar.box) <= MAP_MAX_ELONGATION * _thickness(bar.box)]
         if maps:
             frame = find_frame(dark, rectangles,
                                [bar.box for bar in colorbars if bar.box not in maps],
@@ -188,15 +189,23 @@ MAP_AROUND_SHARE = 0.7
 
 
 #: A second colorbar candidate this many times thicker (its short side) than the bar chosen
-#: is the map, when no other frame was found: a bar is 4-30 times longer than thick and
-#: figures give their bars a common thickness, whereas a map is rarely 4 times narrower than
-#: tall.
+#: is the map, when no other frame was found: figures give their bars one thickness, and a
+#: map is rarely 4 times narrower than tall...
 MAP_OVER_BAR_THICKNESS = 3.0
+#: ... when it is no more than this many times longer than thick: a bar of the usual
+#: proportions (10-20 times) beside a thin strip of the map taken for the bar (a 600 dpi
+#: figure's top edge, 7 px by 2400) stays a bar.
+MAP_MAX_ELONGATION = 8.0
 
 
 def _thickness(box):
     """A box's short side, pixels."""
     return min(box[2] - box[0], box[3] - box[1])
+
+
+def _length(box):
+    """A box's long side, pixels."""
+    return max(box[2] - box[0], box[3] - box[1])
 
 
 def _map_around(rgb, page_rgb, box, max_thickness) -> bool:

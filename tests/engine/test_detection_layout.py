@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from figures_for_detection import (
     age_mercator_to_pixel,
+    gmt_map_to_pixel,
     render_gmt_age_mercator,
     render_matplotlib,
     run_gmt,
@@ -87,6 +88,35 @@ def test_gmt_fancy_frame_inner_line_is_the_map_edge(tmp_path, shared_data):
     assert abs(bar[0] - left) <= TOLERANCE_PX and abs(bar[2] - (left + 400)) <= TOLERANCE_PX
     assert abs((bar[3] - bar[1]) - 20) <= TOLERANCE_PX
     assert bar[1] > row[1]
+
+
+@pytest.mark.parametrize("region, projection, cmap, dpi", [
+    # sweep_auto_decode seed 63 #4: grid lines 11.5 px inside the left and right edges, dark
+    # red data along the bottom (frame 11.5 px in before).
+    ("-50.33/-34.67/-55.4/-24.6", "M3i", "jet", 181),
+    ("-50.33/-34.67/-55.4/-24.6", "M3i", "jet", 120),
+    # Grid lines a few pixels inside every edge, a dark colormap.
+    ("-170.6/-109.4/-40.5/5.5", "M5i", "magma", 150),
+])
+def test_gmt_fancy_frame_with_grid_lines_near_its_edges(tmp_path, shared_data, region,
+                                                        projection, cmap, dpi):
+    """A fancy frame's inner line is the first line past its chequered band: a grid line a few
+    pixels further in, or dark data along the side merged with the line, are not the map's
+    edge (the nearest line to a point half the thickest line in was taken: the grid line, or
+    the middle of the dark stretch)."""
+    run_gmt(tmp_path,
+            f"gmt makecpt -C{cmap} -T0/180/10 -Z > age.cpt",
+            "gmt set PS_MEDIA 7.5ix10i MAP_FRAME_TYPE fancy",
+            f"gmt grdimage {shared_data / 'gmtserver_age.3.20.nc'} -R{region} -J{projection} "
+            "-Cage.cpt -X1i -Y1.5i -P -Bafg -BWSne -K > fig.ps",
+            "gmt psscale -R -J -Cage.cpt -DJBC+w4i/0.2i+o0/0.5i+h -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{dpi}")
+    west, east, south, north = (float(v) for v in region.split("/"))
+    col, row = gmt_map_to_pixel(tmp_path, region, projection, [(west, north), (east, south)],
+                                1.0, 1.5, 10.0, dpi)
+    layout = detect_layout(read_figure(str(tmp_path / "fig.png")).rgb)
+    assert layout.frame.kind == "fancy"
+    assert_box_close(layout.frame.box, (col[0], row[0], col[1], row[1]), "frame")
 
 
 def test_a_figure_without_frame_or_colorbar_finds_neither(tmp_path):

@@ -123,10 +123,13 @@ def _fancy_inner_box(dark, box, max_thickness):
     """The inner line of a GMT fancy frame, on all four sides, or None.
 
     Just inside each side a chequered band (dark and light blocks, about half dark) must run
-    the whole side, then a continuous dark line: the map's edge.
+    the whole side, then a continuous dark line: the map's edge. The line begins where the band
+    ends; it is as thick on every side, so where dark data or a grid line beside it makes it
+    look thicker, it is given the thickness seen on the other sides (a grid line a few pixels
+    in, or a dark stretch of the map along the side, is no map edge).
     """
     band_limit = max(4 * max_thickness, 0.03 * min(box.width, box.height))
-    found = []
+    lines = []
     for horizontal, position, inward, start, end in (
             (True, box.top, 1, box.left, box.right), (True, box.bottom, -1, box.left, box.right),
             (False, box.left, 1, box.top, box.bottom), (False, box.right, -1, box.top, box.bottom)):
@@ -134,14 +137,23 @@ def _fancy_inner_box(dark, box, max_thickness):
                             max_thickness)
         if inner is None:
             return None
-        found.append(inner)
-    top, bottom, left, right = found
+        lines.append((inner, inward))
+    thickness = min(width for (_, width), _ in lines)
+    top, bottom, left, right = (band_end + inward * 0.5 * thickness
+                                for (band_end, _), inward in lines)
     if right - left < 0.5 * box.width or bottom - top < 0.5 * box.height:
         return None
     return Rectangle(left, top, right, bottom)
 
 
+#: Share of a row's pixels that are dark on a line running the whole side.
+LINE_DARK_SHARE = 0.9
+
+
 def _inner_line(dark, horizontal, position, inward, start, end, band_limit, max_thickness):
+    """Where a fancy frame's inner line begins past the band beside a side (its edge on the
+    band's side, pixel coordinates) and how many rows it looks thick (more where dark data
+    or a line runs beside it), or None when no band and line lie there."""
     mask = dark if horizontal else dark.T
     margin = band_limit + max_thickness
     c0, c1 = int(round(start + margin)), int(round(end - margin))
@@ -166,11 +178,17 @@ def _inner_line(dark, horizontal, position, inward, start, end, band_limit, max_
         return None
     if beyond >= rows.size:
         return None
-    centre = closes_line(dark, horizontal, rows[beyond] + 0.5 + inward * 0.5 * max_thickness,
-                         start + margin, end - margin, max_thickness, max_thickness)
-    if centre is None or (centre - position) * inward <= 2:
+    # The inner line: the rows dark the whole side long from the band's end on.
+    line = beyond
+    while line < rows.size and fractions[line] >= LINE_DARK_SHARE:
+        line += 1
+    band_end = rows[beyond] + (0.0 if inward > 0 else 1.0)
+    if line == beyond or (band_end - position) * inward <= 1:
         return None
-    return centre
+    if closes_line(dark, horizontal, rows[beyond] + 0.5, start + margin, end - margin, 1.0,
+                   max_thickness) is None:
+        return None
+    return band_end, line - beyond
 
 
 #: Least luma step (0-255) between a frame line's core and the data beside it for the line's

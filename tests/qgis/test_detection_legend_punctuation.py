@@ -102,3 +102,75 @@ def test_legend_comma_told_by_coverage_only_at_96_dpi(qgis_app, tmp_path, shared
     rgb = read_figure(figure.path).rgb
     bar = read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar
     assert 3.405 in (bar.vmin, bar.vmax), [label.text for label in bar.axis.labels]
+
+
+def _legend_answers(figure_path):
+    """The value range a run with only INPUT takes from a legend, and its warnings."""
+    from colormap_decoder.plugin.engine.detection.answers import Needs, answer_from_figure
+    from colormap_decoder.plugin.engine.pipeline import DecodeSettings
+
+    figure = read_figure(str(figure_path))
+    settings = DecodeSettings(figure_path=str(figure_path), scale_automatic=True)
+    return answer_from_figure(settings, figure, detect_layout(figure.rgb),
+                              Needs(value_range=True, scale=True))
+
+
+def _render_legend(tmp_path, shared_data, value_range, font, size, dpi, jpeg=None):
+    from PIL import Image
+
+    grid_path = tmp_path / "kilauea.nc"
+    shutil.copy(shared_data / "gmtserver_Kilauea.utm.nc", grid_path)
+    figure = render_print_layout(tmp_path / "layout.png", grid_path, CRS, EXTENT, value_range,
+                                 dpi=dpi, interval=5000.0, legend_font=font,
+                                 legend_font_size=size)
+    if jpeg is None:
+        return figure.path
+    path = tmp_path / "layout.jpg"
+    Image.open(figure.path).convert("RGB").save(path, quality=jpeg)
+    return path
+
+
+def test_legend_point_kept_where_its_digits_stand_apart(qgis_app, tmp_path, shared_data):
+    """QGIS's '2.25' in Nimbus Roman 8 pt at 120 dpi: its first '2' breaks in two under the
+    ink mask and its point touches nothing the mask keeps. The room for the point was judged
+    with the label's own pitch, measured over the pair of digits around the point itself (a
+    pitch and a half): the point, read by Tesseract, was dropped as made up, and the bar read
+    0.5 to 225 with nothing said. The room is judged by the digits with no separator between
+    them now."""
+    path = _render_legend(tmp_path, shared_data, (0.5, 2.25), "Nimbus Roman", 8, 120)
+    answers = _legend_answers(path)
+    texts = [label.text for label in answers.reading.colorbar.axis.labels]
+    assert (answers.settings.vmin, answers.settings.vmax) == pytest.approx((0.5, 2.25)), texts
+
+
+@pytest.mark.parametrize("value_range, font, size, dpi, jpeg", [
+    # '-1,500.5' read '21,5005' (its minus a '2', its point a '0'): -21.5005 in silence.
+    ((-1500.5, 1200.0), "DejaVu Sans", 12, 120, 70),
+    # '2.25' read '2125' (its point a '1'): 0.5 to 2125 in silence.
+    ((0.5, 2.25), "Nimbus Roman", 12, 120, 70),
+])
+def test_legend_label_with_a_digit_made_up_is_no_value(qgis_app, tmp_path, shared_data,
+                                                        value_range, font, size, dpi, jpeg):
+    """A reading with more digits than its glyphs hold (each glyph a digit, none wide enough
+    for two) is no value: with the legend's two labels nothing else can tell, and the range is
+    refused naming VMIN rather than read wrong."""
+    from colormap_decoder.plugin.engine.errors import EngineError
+
+    path = _render_legend(tmp_path, shared_data, value_range, font, size, dpi, jpeg)
+    with pytest.raises(EngineError) as refused:
+        answers = _legend_answers(path)
+        pytest.fail(f"read {answers.settings.vmin}..{answers.settings.vmax}: "
+                    f"{[label.text for label in answers.reading.colorbar.axis.labels]}")
+    assert refused.value.parameter == "VMIN"
+
+
+def test_legend_comma_too_small_to_tell_is_warned(qgis_app, tmp_path, shared_data):
+    """QGIS's '3,405' in Nimbus Roman 8 pt at 96 dpi: its comma is one pixel, a point's, and
+    Tesseract reads '3.405'; beside '799' nothing tells 3.405 from 3405. The range is taken
+    as read but said to be uncertain, naming VMIN and VMAX (it was taken in silence)."""
+    path = _render_legend(tmp_path, shared_data, (799.0, 3405.0), "Nimbus Roman", 8, 96)
+    answers = _legend_answers(path)
+    texts = [label.text for label in answers.reading.colorbar.axis.labels]
+    assert "3.405" in texts and answers.settings.vmin == pytest.approx(3.405), texts
+    assert any("VMIN and VMAX" in warning and "thousand" in warning
+               for warning in answers.warnings), answers.warnings

@@ -26,6 +26,7 @@ from .faint_tick_marks import FaintTickMarks
 from .hidden_signs import SIGN_HIDDEN_NOTE, HiddenSignChecks
 from .label_checks import (
     UNIT_WORDS,
+    characters_made_up,
     characters_missing,
     digit_pitch,
     leading_zero,
@@ -667,6 +668,14 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             # '15°'): the number it gives is another one, and a few labels can fit a line
             # through it. Not a value: the fit goes on without it.
             text, parsed = f"{text} (a character not read)", None
+        elif parsed is not None and characters_made_up(
+                text, label.members, min((pitch for pitch in (
+                    self.digit_pitch(label.height),
+                    digit_pitch([label], label.height, least_pairs=1)) if pitch is not None),
+                    default=None)):
+            # More digits read than its glyphs hold ('-1,500.5' read '21,5005', its sign a
+            # '2' and its point a '0'): one was made up, and with two labels nothing tells.
+            text, parsed = f"{text} (more digits than its glyphs hold)", None
         elif parsed is not None and text_line_only(label.members):
             pitches = [pitch for pitch in (self.digit_pitch(label.height),
                                            digit_pitch([label], label.height, least_pairs=1))

@@ -267,6 +267,46 @@ def characters_missing(text, members) -> bool:
     return full > characters
 
 
+def characters_made_up(text, members, pitch) -> bool:
+    """More digits in a label's reading than its glyphs can hold: OCR made one up.
+
+    Each digit is one glyph of the text's full height, or a share of a glyph as wide as two or
+    more digits' pitches (digits touching at a low resolution). So the glyphs of a label hold
+    at most one digit each, or as many as their width holds pitches; a reading with more
+    digits than that read one from something else (QGIS's '-1,500.5' in DejaVu Sans 12 pt at
+    120 dpi through a JPEG read '21,5005', its minus sign a '2' and its point a '0': -21.5005,
+    with no third label to tell; '2.25' read '2125', its point a '1'). Letters and signs are
+    not counted (their glyphs' shapes vary between fonts).
+
+    Parameters
+    ----------
+    text : str
+        The reading (after :func:`restore_decimal_point` and :func:`separators_as_inked`).
+    members : list of tuple or None
+        The label's glyph boxes (col0, row0, col1, row1), pixels.
+    pitch : float or None
+        The digits' pitch (centre to centre), pixels: a glyph holds as many digits as its
+        width holds pitches (rounded, with a fifth to spare). None: unknown, nothing judged.
+
+    Returns
+    -------
+    bool
+    """
+    if not members or pitch is None or pitch <= 0:
+        return False
+    tallest = max(members, key=lambda box: box[3] - box[1])
+    height = tallest[3] - tallest[1]
+    if height <= 0:
+        return False
+    capacity = 0
+    for box in members:
+        overlap = min(box[3], tallest[3]) - max(box[1], tallest[1])
+        if box[3] - box[1] >= FULL_HEIGHT_SHARE * height and \
+                overlap >= FULL_HEIGHT_SHARE * height:
+            capacity += max(1, int(round((box[2] - box[0]) / pitch + 0.2)))
+    return sum(1 for character in text if character.isdigit()) > capacity
+
+
 #: A glyph this share of a label's tallest glyph high, on its line, is a digit or a letter.
 FULL_HEIGHT_SHARE = 0.6
 #: Below this share of the tallest glyph's height a full glyph is a lower-case letter's
@@ -532,6 +572,7 @@ def separators_as_inked(text, members, pitch, lum=None, page=None) -> str:
     digits_bottom = float(np.median([box[3] for box in full]))
     middle = 0.5 * (tallest[1] + tallest[3])
     number = match.group(2)
+    room_pitch = _unseparated_pitch(number, owners, centres) or pitch
     mended, digits_before = [], 0
     for character in number:
         if character.isdigit():
@@ -568,12 +609,32 @@ def separators_as_inked(text, members, pitch, lum=None, page=None) -> str:
             # No pitch to go by, or a glyph wider than its digits: a point may touch one.
             mended.append(character)
         elif centres[digits_before] - centres[digits_before - 1] >= \
-                SEPARATOR_MIN_PITCHES * pitch:
+                SEPARATOR_MIN_PITCHES * room_pitch:
             mended.append(character)  # room for one: kept as read
         # else: neither a glyph nor room for one: not there.
     if "".join(mended) == number:
         return text
     return f"{match.group(1)}{''.join(mended)}{match.group(3)}"
+
+
+def _unseparated_pitch(number, owners, centres) -> "float | None":
+    """The digits' pitch (pixels) measured between neighbouring digits of a reading with no
+    separator read between them, each in a glyph of its own; None without such a pair.
+
+    A label's own pitch measured over all its neighbouring glyphs (:func:`digit_pitch`) takes
+    in the pair around its separator, 1.5 pitches apart: with few digits ('2.25' in Nimbus
+    Roman 8 pt at 120 dpi, whose point touched nothing and whose '2' broke apart) it is a
+    pitch and a quarter, and a true point's room looked too small for one."""
+    gaps, digit, separated = [], -1, False
+    for character in number:
+        if not character.isdigit():
+            separated = True
+            continue
+        digit += 1
+        if digit > 0 and not separated and owners[digit] != owners[digit - 1]:
+            gaps.append(centres[digit] - centres[digit - 1])
+        separated = False
+    return float(np.median(gaps)) if gaps else None
 
 
 #: A separator glyph whose bottom, measured by its pixels' coverage, lies this share of the

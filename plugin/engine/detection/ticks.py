@@ -866,7 +866,8 @@ def value_step_problem(fit, degrees=False) -> str:
     """
     if fit is None or fit.logarithmic or fit.projection is not None:
         return ""
-    problem = separators_problem(fit.kept)
+    problem = separators_problem(fit.kept) or (
+        "" if degrees else thousands_or_decimals(fit.kept))
     if problem:
         return problem
     values = np.unique([float(label.value) for label in fit.kept])
@@ -947,6 +948,45 @@ def separators_problem(labels) -> str:
         return (f"the labels kept ({texts}) are not written with one format (thousands "
                 f"grouped on some and not on others as large)")
     return ""
+
+
+def thousands_or_decimals(labels) -> str:
+    """A problem when the kept labels' points may as well group thousands, or "".
+
+    '3.405' is 3.405 written with a decimal point, or 3405 with its comma read as a point (a
+    comma of one or two pixels looks like a point: QGIS's Nimbus Roman 8 pt at 96 dpi), or
+    written by a locale that groups thousands with points. When every label with a separator
+    has a point before exactly three digits, after one to three digits that do not start with a
+    zero, and no label shows the format otherwise (a point before more or fewer digits, a
+    comma, a leading '0.', an integer of four digits or more written without grouping),
+    nothing on the figure tells a thousand times apart: the range is said to be uncertain.
+
+    Parameters
+    ----------
+    labels : list of TickLabel
+        The labels a fit kept.
+    """
+    from .labels import normalise
+
+    ambiguous, texts = [], []
+    for label in labels:
+        if label.value is None or _decimals(label.text) is None:
+            continue
+        match = re.search(r"\d[\d.,]*\d|\d", normalise(label.text).replace(" ", ""))
+        if match is None:
+            continue
+        number = match.group(0)
+        texts.append(label.text)
+        if re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", number):
+            ambiguous.append(label.text)
+        elif "," in number or "." in number or re.fullmatch(r"\d{4,}", number):
+            return ""  # the format shows: a comma, other decimals, or no grouping
+    if not ambiguous:
+        return ""
+    return (f"the label{'s' if len(ambiguous) > 1 else ''} "
+            f"{', '.join(repr(text) for text in ambiguous)} may be read a thousand times too "
+            f"small: a point before three digits is a decimal point, or a comma too small to "
+            f"tell from one (or a point grouping thousands), and no other label shows which")
 
 
 def decimals_problem(labels) -> str:

@@ -209,3 +209,38 @@ def test_labels_of_one_bar_share_one_format(texts, odd):
     fit = TickFit(1.0, 0.0, False, labels, np.zeros(len(labels)))
     if odd:
         assert separators_problem(labels) == value_step_problem(fit)
+
+
+@pytest.mark.parametrize("font", ["DejaVu Sans", "DejaVu Serif", "Nimbus Sans", "Nimbus Roman"])
+@pytest.mark.parametrize("size", [11, 14])
+def test_different_digits_never_taken_for_one_character(tmp_path, font, size):
+    """Every digit pair of one font and size drawn by matplotlib at 120 dpi (glyphs 13-18 px
+    high), each digit at several sub-pixel places: glyphs of different digits are never as
+    alike as one character (label_checks.ALIKE_MAX_DIFFERING_PX), so a right reading is never
+    doubted."""
+    import matplotlib.pyplot as plt
+
+    from colormap_decoder.plugin.engine.detection.label_checks import (
+        digits_read_unlike_their_glyphs,
+    )
+
+    # Spaced, so that no two digits touch (each one glyph) and each stands at its own phase.
+    texts = [" ".join(digits) for digits in ("0123456789", "9876543210", "5038271649",
+                                             "2468013579")]
+    figure = plt.figure(figsize=(4.0, 0.4 * len(texts)), dpi=120)
+    for row, text in enumerate(texts):
+        figure.text(0.05 + 0.013 * row, 1 - (row + 0.7) / len(texts), text, fontsize=size,
+                    family=font)
+    path = tmp_path / "digits.png"
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    lum = read_figure(str(path)).rgb.astype(float) @ np.array([0.299, 0.587, 0.114])
+    labels = sorted(merge_into_labels(find_glyphs(ink_mask(lum, 255.0), max_height=40),
+                                      gap_factor=2.0), key=lambda l: l.row0)
+    assert len(labels) == len(texts)
+    readings = list(zip(texts, [label.members for label in labels]))
+    assert all(len(members) == 10 for _, members in readings), [len(m) for _, m in readings]
+    assert digits_read_unlike_their_glyphs(readings, lum, 255.0) == ""
+    # The check sees them: with one label's digits read in another order, it speaks.
+    misread = [(texts[1], readings[0][1])] + readings[1:]
+    assert digits_read_unlike_their_glyphs(misread, lum, 255.0) != ""

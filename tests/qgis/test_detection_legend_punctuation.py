@@ -174,3 +174,29 @@ def test_legend_comma_too_small_to_tell_is_warned(qgis_app, tmp_path, shared_dat
     assert "3.405" in texts and answers.settings.vmin == pytest.approx(3.405), texts
     assert any("VMIN and VMAX" in warning and "thousand" in warning
                for warning in answers.warnings), answers.warnings
+
+
+@pytest.mark.parametrize("font", ["DejaVu Serif", "Nimbus Roman"])
+def test_legend_digit_misread_as_another_is_warned(qgis_app, tmp_path, shared_data, font):
+    """QGIS's '2.25' in 12 pt at 120 dpi read '2.29' by Tesseract beside '0.5': with two
+    labels no geometry tells, and the bar read 0.5 to 2.29 in silence. The glyph read '9' is
+    drawn as the '5' of '0.5' is (one character): the range carries a warning naming VMIN and
+    VMAX."""
+    path = _render_legend(tmp_path, shared_data, (0.5, 2.25), font, 12, 120)
+    answers = _legend_answers(path)
+    texts = [label.text for label in answers.reading.colorbar.axis.labels]
+    assert "2.29" in texts and answers.settings.vmax == pytest.approx(2.29), texts
+    assert any("VMIN and VMAX" in warning and "'9'" in warning and "'5'" in warning
+               for warning in answers.warnings), answers.warnings
+
+
+@pytest.mark.parametrize("value_range", [(799.0, 3405.0), (1250.0, 12300.0), (0.5, 2.25)])
+@pytest.mark.parametrize("font", ["DejaVu Sans", "Nimbus Sans", "DejaVu Serif", "Nimbus Roman"])
+def test_legend_read_right_carries_no_glyph_warning(qgis_app, tmp_path, shared_data,
+                                                    value_range, font):
+    """Legends read right in 12 pt at 96 dpi (glyphs 12-13 px high): no two of their digits'
+    glyphs are taken for one character."""
+    path = _render_legend(tmp_path, shared_data, value_range, font, 12, 96)
+    answers = _legend_answers(path)
+    assert (answers.settings.vmin, answers.settings.vmax) == pytest.approx(value_range)
+    assert not any("drawn alike" in warning for warning in answers.warnings), answers.warnings

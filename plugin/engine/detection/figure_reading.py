@@ -29,6 +29,7 @@ from .label_checks import (
     characters_made_up,
     characters_missing,
     digit_pitch,
+    digits_read_unlike_their_glyphs,
     leading_zero,
     narrower_than_text,
     points_lost_everywhere,
@@ -692,6 +693,14 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 # the true scale).
                 text, parsed = f"{text} (narrower than its text: a character too many)", None
         return text, parsed
+
+    def digits_unlike_glyphs(self, labels) -> str:
+        """:func:`.label_checks.digits_read_unlike_their_glyphs` over the labels (TickLabel)
+        read as numbers: their readings and their glyphs."""
+        glyphs = {label.box(): label.members for label in self.labels}
+        return digits_read_unlike_their_glyphs(
+            [(label.text, glyphs.get(tuple(label.box))) for label in labels
+             if label.value is not None], self.lum, self.page)
 
     def digit_pitch(self, height):
         """The digits' pitch (pixels) of the figure's labels as tall as ``height``
@@ -1855,6 +1864,12 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                     "that end is placed at its outermost tick, a few pixels inside where the "
                     "fade was extrapolated to (GMT annotates a bar's ends).")
             reading.colorbar = _colorbar_values(best, bar, layout.snap_offset)
+            if best.fit is not None:
+                unlike = reader.digits_unlike_glyphs(best.labels)
+                if unlike:
+                    reading.warnings.append(
+                        f"The colorbar's tick labels may have been misread: {unlike}. Check "
+                        f"the labels in the report, or give VMIN and VMAX.")
             if over_map and best.fit is not None:
                 # The bar, its tick marks and its labels are one block of no data on the map.
                 reading.over_map_boxes.append(_union(

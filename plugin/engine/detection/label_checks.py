@@ -722,3 +722,111 @@ def comma_descent(lum, page, separator, digits) -> float:
     digits_bottom = float(np.median([bottom(*digit) for digit in digits]))
     col0, row0, col1, row1 = separator
     return bottom(col0 - 1, row0, col1 + 1, row1) - digits_bottom
+
+
+#: Glyphs this many pixels high at least are compared (below, one digit's glyphs at two
+#: sub-pixel phases differ as much as two digits' do: a stroke is a pixel or two wide).
+ALIKE_MIN_HEIGHT_PX = 12
+#: Two glyphs differ at a pixel where their coverages differ by more than this, aligned as
+#: well as whole and half pixel shifts align them (a sub-pixel phase left over moves an edge
+#: pixel's coverage by at most half).
+DIFFERING_COVERAGE = 0.6
+#: Glyphs differing at no more pixels than this are one character: from 12 px high, two
+#: glyphs of one digit differed at none, two different digits at 2 or more (QGIS legends in
+#: DejaVu Sans/Serif and Nimbus Sans/Roman at 8-12 pt, 96-120 dpi, PNG and JPEG q70: 183 pairs
+#: of one digit, 1341 of two), and a '5' read '9' at none from a '5' read right.
+ALIKE_MAX_DIFFERING_PX = 0
+
+
+def glyph_coverage(lum, page, box) -> np.ndarray:
+    """How much each pixel of a glyph's box (and a pixel round it) is inked, 0-1: the page's
+    luma 0, the glyph's darkest pixel 1."""
+    col0, row0, col1, row1 = (int(v) for v in box)
+    rows, cols = lum.shape
+    window = lum[max(row0 - 1, 0):min(row1 + 1, rows), max(col0 - 1, 0):min(col1 + 1, cols)]
+    darkest = float(lum[row0:row1, col0:col1].min())
+    return np.clip((page - window) / max(page - darkest, 1.0), 0.0, 1.0)
+
+
+def _half_shifted(coverage, rows, cols):
+    """A glyph's coverage moved by half a pixel down (``rows``) and right (``cols``), as it
+    would be drawn there (each pixel the mean of the two it straddles)."""
+    if cols:
+        padded = np.pad(coverage, ((0, 0), (1, 1)))
+        coverage = 0.5 * (padded[:, 1:] + padded[:, :-1])
+    if rows:
+        padded = np.pad(coverage, ((1, 1), (0, 0)))
+        coverage = 0.5 * (padded[1:] + padded[:-1])
+    return coverage
+
+
+def glyph_difference_px(first, second) -> int:
+    """At how many pixels two glyphs' coverages differ by more than
+    :data:`DIFFERING_COVERAGE`, the second moved by whole pixels (up to one either way) and
+    half pixels to where they differ least (0: one shape, up to its sub-pixel phase)."""
+    best = None
+    for half_rows in (0, 1):
+        for half_cols in (0, 1):
+            moved = _half_shifted(second, half_rows, half_cols)
+            rows = max(first.shape[0], moved.shape[0]) + 2
+            cols = max(first.shape[1], moved.shape[1]) + 2
+            fixed = np.zeros((rows, cols))
+            fixed[1:1 + first.shape[0], 1:1 + first.shape[1]] = first
+            for row in (0, 1, 2):
+                for col in (0, 1, 2):
+                    if row + moved.shape[0] > rows or col + moved.shape[1] > cols:
+                        continue
+                    placed = np.zeros((rows, cols))
+                    placed[row:row + moved.shape[0], col:col + moved.shape[1]] = moved
+                    differing = int((np.abs(fixed - placed) > DIFFERING_COVERAGE).sum())
+                    best = differing if best is None else min(best, differing)
+    return best
+
+
+def digits_read_unlike_their_glyphs(readings, lum, page) -> str:
+    """A problem when two glyphs alike as one character were read as two different digits, or
+    "": OCR misread one of them.
+
+    One font at one size draws a digit alike wherever it stands (up to its sub-pixel phase):
+    QGIS's '2.25' read '2.29' beside '0.5' (Nimbus Roman 12 pt and DejaVu Serif at 120 dpi)
+    has its last glyph, read '9', as alike to the '5' of '0.5' as two fives are. With a
+    legend's two labels nothing else tells 2.29 from 2.25. Only labels with one digit to each
+    full-height glyph, glyphs :data:`ALIKE_MIN_HEIGHT_PX` high at least and of one height
+    (within a pixel) are compared.
+
+    Parameters
+    ----------
+    readings : list of (str, list of tuple)
+        Each label's reading and its glyph boxes (col0, row0, col1, row1).
+    lum : ndarray of float (rows, cols)
+        The figure's luma; ``page`` the page's.
+
+    Returns
+    -------
+    str
+    """
+    glyphs = []
+    for text, members in readings:
+        if not members:
+            continue
+        tallest = max(members, key=lambda box: box[3] - box[1])
+        height = tallest[3] - tallest[1]
+        if height < ALIKE_MIN_HEIGHT_PX:
+            continue
+        full = [box for box in sorted(members) if box[3] - box[1] >= FULL_HEIGHT_SHARE * height
+                and min(box[3], tallest[3]) - max(box[1], tallest[1]) >=
+                FULL_HEIGHT_SHARE * height]
+        digits = [character for character in normalise(text) if character.isdigit()]
+        if len(full) != len(digits) or any(character.isalpha() for character in text):
+            continue
+        glyphs += [(digit, text, height, glyph_coverage(lum, page, box))
+                   for digit, box in zip(digits, full)]
+    for index, (digit, text, height, coverage) in enumerate(glyphs):
+        for other, other_text, other_height, other_coverage in glyphs[index + 1:]:
+            if other == digit or abs(other_height - height) > 1:
+                continue
+            if glyph_difference_px(coverage, other_coverage) <= ALIKE_MAX_DIFFERING_PX:
+                return (f"a glyph read '{digit}' in {text!r} and one read '{other}' in "
+                        f"{other_text!r} are drawn alike, as one character is (no pixel "
+                        f"differs): one of them was misread")
+    return ""

@@ -286,7 +286,8 @@ def characters_made_up(text, members, pitch) -> bool:
         The label's glyph boxes (col0, row0, col1, row1), pixels.
     pitch : float or None
         The digits' pitch (centre to centre), pixels: a glyph holds as many digits as its
-        width holds pitches (rounded, with a fifth to spare). None: unknown, nothing judged.
+        width holds pitches (rounded up from 0.3: two '1's touching are 1.3 pitches wide).
+        None: unknown, nothing judged.
 
     Returns
     -------
@@ -303,7 +304,7 @@ def characters_made_up(text, members, pitch) -> bool:
         overlap = min(box[3], tallest[3]) - max(box[1], tallest[1])
         if box[3] - box[1] >= FULL_HEIGHT_SHARE * height and \
                 overlap >= FULL_HEIGHT_SHARE * height:
-            capacity += max(1, int(round((box[2] - box[0]) / pitch + 0.2)))
+            capacity += max(1, int(np.floor((box[2] - box[0]) / pitch + 0.7)))
     return sum(1 for character in text if character.isdigit()) > capacity
 
 

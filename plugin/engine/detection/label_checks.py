@@ -293,8 +293,10 @@ def characters_made_up(text, members, pitch) -> bool:
     -------
     bool
     """
-    if not members or pitch is None or pitch <= 0:
-        return False
+    characters = normalise(text)
+    if not members or pitch is None or pitch <= 0 or \
+            re.search(r"[\^×xX]|\d[eE][-+]?\d", characters):
+        return False  # an exponent's digits are raised and small: no full-height glyphs
     tallest = max(members, key=lambda box: box[3] - box[1])
     height = tallest[3] - tallest[1]
     if height <= 0:
@@ -305,7 +307,7 @@ def characters_made_up(text, members, pitch) -> bool:
         if box[3] - box[1] >= FULL_HEIGHT_SHARE * height and \
                 overlap >= FULL_HEIGHT_SHARE * height:
             capacity += max(1, int(np.floor((box[2] - box[0]) / pitch + 0.7)))
-    return sum(1 for character in text if character.isdigit()) > capacity
+    return sum(1 for character in characters if character.isdigit()) > capacity
 
 
 #: A glyph this share of a label's tallest glyph high, on its line, is a digit or a letter.

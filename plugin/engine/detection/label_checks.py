@@ -297,12 +297,21 @@ def characters_made_up(text, members, pitch) -> bool:
     if not members or pitch is None or pitch <= 0 or \
             re.search(r"[\^×xX]|\d[eE][-+]?\d", characters):
         return False  # an exponent's digits are raised and small: no full-height glyphs
-    tallest = max(members, key=lambda box: box[3] - box[1])
+    # Pieces of one glyph, one above the other (a glyph broken at a thin stroke, a line
+    # drawn through the label), are one: their columns overlap.
+    stacks = []
+    for col0, row0, col1, row1 in sorted(members):
+        if stacks and col0 < stacks[-1][2]:
+            last = stacks[-1]
+            stacks[-1] = (last[0], min(last[1], row0), max(last[2], col1), max(last[3], row1))
+        else:
+            stacks.append((col0, row0, col1, row1))
+    tallest = max(stacks, key=lambda box: box[3] - box[1])
     height = tallest[3] - tallest[1]
     if height <= 0:
         return False
     capacity = 0
-    for box in members:
+    for box in stacks:
         overlap = min(box[3], tallest[3]) - max(box[1], tallest[1])
         if box[3] - box[1] >= FULL_HEIGHT_SHARE * height and \
                 overlap >= FULL_HEIGHT_SHARE * height:

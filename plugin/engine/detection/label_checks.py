@@ -267,6 +267,13 @@ def characters_missing(text, members) -> bool:
     return full > characters
 
 
+#: A glyph this share of the text's height high at least, and this share of a digit's pitch
+#: wide, may be a digit partly hidden by a line (a minus sign is a fifth of the height high, a
+#: point or comma a third of a pitch wide).
+PART_HIDDEN_SHARE = 0.35
+PART_HIDDEN_WIDTH_PITCHES = 0.5
+
+
 def characters_made_up(text, members, pitch) -> bool:
     """More digits in a label's reading than its glyphs can hold: OCR made one up.
 
@@ -313,8 +320,13 @@ def characters_made_up(text, members, pitch) -> bool:
     capacity = 0
     for box in stacks:
         overlap = min(box[3], tallest[3]) - max(box[1], tallest[1])
-        if box[3] - box[1] >= FULL_HEIGHT_SHARE * height and \
-                overlap >= FULL_HEIGHT_SHARE * height:
+        full = box[3] - box[1] >= FULL_HEIGHT_SHARE * height and \
+            overlap >= FULL_HEIGHT_SHARE * height
+        # A digit partly hidden (a grid line through an annotation written on it takes the
+        # line's rows of its ink) keeps a digit's width; signs and points are thin or narrow.
+        hidden = box[3] - box[1] >= PART_HIDDEN_SHARE * height and \
+            box[2] - box[0] >= PART_HIDDEN_WIDTH_PITCHES * pitch
+        if full or hidden:
             capacity += max(1, int(np.floor((box[2] - box[0]) / pitch + 0.7)))
     return sum(1 for character in characters if character.isdigit()) > capacity
 

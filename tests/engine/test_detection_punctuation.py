@@ -236,7 +236,7 @@ def test_different_digits_never_taken_for_one_character(tmp_path, font, size):
     plt.close(figure)
     lum = read_figure(str(path)).rgb.astype(float) @ np.array([0.299, 0.587, 0.114])
     labels = sorted(merge_into_labels(find_glyphs(ink_mask(lum, 255.0), max_height=40),
-                                      gap_factor=2.0), key=lambda l: l.row0)
+                                      gap_factor=2.0), key=lambda label: label.row0)
     assert len(labels) == len(texts)
     readings = list(zip(texts, [label.members for label in labels]))
     assert all(len(members) == 10 for _, members in readings), [len(m) for _, m in readings]

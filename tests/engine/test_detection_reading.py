@@ -31,6 +31,11 @@ from colormap_decoder.plugin.engine.pipeline import DecodeSettings
     ("–2.5", -2.5, False), ("3 900", 3900.0, False), ("1e3", 1000.0, False),
     ("10^2", 100.0, False), ("10^-1", 0.1, False), ("2×10^3", 2000.0, False),
     ("-180°", -180.0, True), ("45°30'N", 45.5, True), ("640 km", 640.0, False),
+    # QGIS's degrees-minutes-seconds as Tesseract read them on a print layout (DejaVu Serif
+    # 9 pt, 200 dpi, JPEG q84: a degree sign after the seconds' mark, a minute's mark read
+    # as one).
+    ("36°42'0\"°N", 36.7, True), ("36°40°0\"°N", 36 + 40 / 60, True),
+    ("84°15'0°W", -84.25, True), ("124°20'30\"W", -(124 + 20 / 60 + 30 / 3600), True),
 ])
 def test_label_texts_as_figures_print_them(text, value, degrees):
     parsed = parse_label(text)
@@ -340,3 +345,21 @@ def test_gmt_vertical_y_annotations_read_turned(tmp_path, shared_data):
 
     assert reading.y_axis.rotated
     assert_axes_georeference(reading, Truth, degrees=False)
+
+
+def test_a_glyph_come_apart_is_one_character():
+    """A character in two pieces over the same columns is one: QGIS's '645000' (Nimbus Roman
+    10 pt, 150 dpi, over Plasma's colours: sweep_qgis_layouts seed 37 #6) came apart at the
+    '6', whose bowl's thin join was lighter than the ink threshold, seven glyph boxes for six
+    characters, and its right reading was refused as one a character short. A character
+    really dropped is still found."""
+    from colormap_decoder.plugin.engine.detection.label_checks import characters_missing
+
+    # The label's glyph boxes as found on that figure (col0, row0, col1, row1).
+    members = [(244, 1231, 252, 1245), (248, 1236, 253, 1245), (254, 1231, 264, 1245),
+               (265, 1231, 273, 1245), (276, 1231, 285, 1245), (286, 1231, 295, 1245),
+               (296, 1231, 306, 1245)]
+    assert not characters_missing("645000", members)
+    assert characters_missing("64500", members)
+    # Side by side, a pixel of kerning apart, two glyphs stay two.
+    assert characters_missing("6", [(0, 0, 9, 14), (8, 0, 17, 14)])

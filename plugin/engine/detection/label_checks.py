@@ -252,9 +252,18 @@ def characters_missing(text, members) -> bool:
     if height <= 0:
         return False
     full, x_height = 0, 0
-    for _, row0, _, row1 in members:
+    columns = []  # the full glyphs' column spans counted so far
+    for col0, row0, col1, row1 in sorted(members):
         overlap = min(row1, tallest[3]) - max(row0, tallest[1])
         if row1 - row0 >= FULL_HEIGHT_SHARE * height and overlap >= FULL_HEIGHT_SHARE * height:
+            # Two pieces over the same columns are one character come apart (a serif '6'
+            # over a map's colours, its thin join lighter than the ink threshold: its bowl
+            # a glyph of its own): characters stand side by side, a pixel's kerning apart.
+            if columns and min(col1, columns[-1][1]) - max(col0, columns[-1][0]) >= \
+                    0.5 * min(col1 - col0, columns[-1][1] - columns[-1][0]):
+                columns[-1] = (min(col0, columns[-1][0]), max(col1, columns[-1][1]))
+                continue
+            columns.append((col0, col1))
             full += 1
             x_height += row1 - row0 < CAP_HEIGHT_SHARE * height
     characters = sum(1 for character in text if character.isalnum())

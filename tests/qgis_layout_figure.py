@@ -39,7 +39,8 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
                         grid_lines=False, frame_style="exterior", suffix="",
                         reversed_legend=False, legend_position=None, ramp_length=None,
                         page_height=150.0, legend_font_size=None, vertical_y_labels=False,
-                        legend_font="Nimbus Sans"):
+                        legend_font="Nimbus Sans", map_frame=True, annotation_font=None,
+                        annotation_font_size=None):
     """Export a QGIS print layout of a grid with its colour-ramp legend inside the map.
 
     Parameters
@@ -90,6 +91,11 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
         The legend's value labels' font family, with ``legend_font_size``.
     vertical_y_labels : bool
         The y annotations written upwards (QGIS's vertical annotation direction).
+    map_frame : bool
+        The map item's frame line drawn (QGIS's "Frame" of the item; the grid's ticks are
+        drawn either way).
+    annotation_font, annotation_font_size : str, float, optional
+        The grid annotations' font family and size (points); default QGIS's.
 
     Returns
     -------
@@ -158,7 +164,7 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
     west, east, south, north = extent
     # The item takes the extent's shape (its height follows): read both back.
     map_item.setExtent(QgsRectangle(west, south, east, north))
-    map_item.setFrameEnabled(True)
+    map_item.setFrameEnabled(map_frame)
     layout.addLayoutItem(map_item)
     grid = QgsLayoutItemMapGrid("grid", map_item)
     map_item.grids().addGrid(grid)
@@ -178,6 +184,14 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
         annotation_format, QgsLayoutItemMapGrid.DecimalWithSuffix if degrees
         else QgsLayoutItemMapGrid.Decimal))
     grid.setAnnotationPrecision(precision)
+    if annotation_font or annotation_font_size:
+        text_format = grid.annotationTextFormat()
+        if annotation_font:
+            text_format.setFont(QFont(annotation_font))
+        if annotation_font_size:
+            text_format.setSize(annotation_font_size)
+            text_format.setSizeUnit(QgsUnitTypes.RenderPoints)
+        grid.setAnnotationTextFormat(text_format)
     for border in (QgsLayoutItemMapGrid.Left, QgsLayoutItemMapGrid.Bottom):
         grid.setAnnotationPosition(QgsLayoutItemMapGrid.InsideMapFrame if inside
                                    else QgsLayoutItemMapGrid.OutsideMapFrame, border)

@@ -93,6 +93,20 @@ LAYOUTS = {
     "degrees, annotations inside on interior ticks, 150 dpi": dict(
         map_crs=DEGREES[0], extent=DEGREES[1], interval=0.05, precision=2, inside=True,
         frame_style="interior", dpi=150),
+    # Two annotations a side inside the frame on their grid lines, a zebra border, Nimbus
+    # Roman 10 pt at 150 dpi: no tick marks and a pair an axis, each pair for the other
+    # axis' scale to confirm (refused before: only a fit of three was taken inside;
+    # sweep_qgis_layouts seed 37 #6).
+    "metres, two annotations a side inside on grid lines, zebra": dict(
+        map_crs=CRS, extent=EXTENT, interval=10000.0, inside=True, grid_lines=True,
+        frame_style="zebra", annotation_font="Nimbus Roman", annotation_font_size=10,
+        dpi=150),
+    # No frame line round the map (the item's frame off, its grid's ticks drawn), the legend
+    # below it in a framed box: that box was taken for the map's frame (sweep_qgis_layouts
+    # seed 36 #6 and #7: a hairline frame over dark colours at 96 dpi, or none).
+    "metres, no frame line, legend below the map": dict(
+        map_crs=CRS, extent=EXTENT, interval=5000.0, map_frame=False, horizontal_legend=True,
+        legend_position=(60, 134), page_height=175.0, dpi=120),
     # A slowly changing ramp 190 px long: runs of one colour, yet continuous.
     "metres, short YlGnBu ramp, 120 dpi": dict(
         map_crs=CRS, extent=EXTENT, interval=5000.0, ramp_name="YlGnBu", invert_ramp=False,
@@ -103,7 +117,8 @@ DECODED = ("metres, vertical legend", "metres, horizontal legend", "degrees, ver
            "degrees, annotations inside on interior ticks, 150 dpi",
            "metres, vertical legend, 150 dpi", "metres, annotations inside on grid lines",
            "metres, two annotations a side, legend with a unit",
-           "metres, short YlGnBu ramp, 120 dpi")
+           "metres, short YlGnBu ramp, 120 dpi", "metres, no frame line, legend below the map",
+           "metres, two annotations a side inside on grid lines, zebra")
 _RENDERED = {}
 
 

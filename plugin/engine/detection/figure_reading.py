@@ -1912,6 +1912,12 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                         f"'{text}' written at the axis' end).")
             setattr(reading, f"{axis}_axis", best)
         confirm_by_aspect(reading, layout.frame.box)
+        for axis in (reading.x_axis, reading.y_axis):
+            if axis is not None and axis.fit is not None and axis.placement == "inside" and \
+                    axis.pair_fit is not None:
+                # A pair inside the frame confirmed: its labels are no data either.
+                reading.over_map_boxes += [label.box for label in axis.labels
+                                           if label.value is not None]
         width = reader.light_edge_line()
         if width:
             left, top, right, bottom = layout.frame.box
@@ -1941,17 +1947,24 @@ def _inside_reading(reader, sides, names, owner, axis, outside):
     from dataclasses import replace
 
     reader.over_map_labels()
-    best = None
+    best, pair = None, None
     for name in names:
         candidate = reader.read_side(replace(sides[name], inward=True), owner,
                                      cylindrical=axis == "y")
         if candidate.fit is not None and (best is None or len(candidate.kept) > len(best.kept)):
             best = candidate
+        elif candidate.fit is None and candidate.pair_fit is not None and pair is None:
+            pair = candidate
     if best is None:
         best = reader.inline_axis(axis)
     if best.fit is not None:
         return best
     outside.problem += f"; inside the frame: {best.problem}"
+    if pair is not None and outside.pair_fit is None:
+        # Two annotations inside along a side (QGIS's, a short side's): a pair, for the other
+        # axis' scale to confirm (confirm_by_aspect) as a pair outside would be.
+        pair.problem = f"{outside.problem} ({pair.problem} inside)"
+        return pair
     return outside
 
 

@@ -353,17 +353,23 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
     del labels
     row_span = np.flatnonzero(region.any(axis=1))
     col_span = np.flatnonzero(region.any(axis=0))
-    top, bottom = int(row_span[0]), int(row_span[-1]) + 1
-    left, right = int(col_span[0]), int(col_span[-1]) + 1
-    for _ in range(3):
-        block = content[top:bottom, left:right] & region[top:bottom, left:right]
-        filled_cols = np.flatnonzero(block.mean(axis=0) > PANEL_EDGE_FILL)
-        filled_rows = np.flatnonzero(block.mean(axis=1) > PANEL_EDGE_FILL)
-        if filled_cols.size == 0 or filled_rows.size == 0:
-            return None
-        left, right = left + int(filled_cols[0]), left + int(filled_cols[-1]) + 1
-        top, bottom = top + int(filled_rows[0]), top + int(filled_rows[-1]) + 1
-
+    span = (int(col_span[0]), int(row_span[0]), int(col_span[-1]) + 1, int(row_span[-1]) + 1)
+    del row_span, col_span
+    # The sides as the rows and columns the region fills, narrowed together; and, in turn,
+    # each axis' sides over the region's whole span on that axis across the other axis'
+    # sides just found, rows first or columns first: a box beside the map joined to it
+    # through its labels (a QGIS legend below the map) fills the columns it shares with the
+    # map more than the map alone fills the region's rows, and the map's rows, found over the
+    # whole span, give its columns back. The largest box its content fills is the panel.
+    candidates = [box for box in (_filled_sides(content, region, span, None),
+                                  _filled_sides(content, region, span, 0),
+                                  _filled_sides(content, region, span, 1)) if box is not None]
+    filled = [box for box in candidates
+              if content[box[1]:box[3], box[0]:box[2]].mean() >= PANEL_FILL
+              or region[box[1]:box[3], box[0]:box[2]].mean() >= PANEL_FILL]
+    if not filled:
+        return None
+    left, top, right, bottom = max(filled, key=lambda box: (box[2] - box[0]) * (box[3] - box[1]))
     if (right - left) * (bottom - top) < MIN_FRAME_SHARE * rows * cols or \
             min(right - left, bottom - top) < 20:
         return None
@@ -371,9 +377,6 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
         # A plot area has the page around it (its labels stand there): a region running to
         # the image's edge is the image itself (a map with no margin), whose extent the
         # whole figure already is.
-        return None
-    if content[top:bottom, left:right].mean() < PANEL_FILL and \
-            region[top:bottom, left:right].mean() < PANEL_FILL:
         return None
     box = (float(left), float(top), float(right), float(bottom))
     if any(_same(box, bar, 3.0) for bar in colorbar_boxes):
@@ -385,6 +388,38 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
              for index, edge in enumerate(edges)]
     edges = [box[index] if edge is None else edge for index, edge in enumerate(edges)]
     return FrameDetection(tuple(edges), "panel")
+
+
+def _filled_sides(content, region, span, first_axis):
+    """A panel's sides (left, top, right, bottom) within the region's ``span``: its outermost
+    rows and columns that the region's content fills for more than :data:`PANEL_EDGE_FILL`,
+    found three times over. With ``first_axis`` None both are narrowed together within the
+    last box; with 0 (rows first) or 1 (columns first) each axis is sought over the whole
+    span, across the other axis' sides just found. None when no row or column is filled."""
+    left, top, right, bottom = span
+    for _ in range(3):
+        for axis in ((0, 1) if first_axis is None else (first_axis, 1 - first_axis)):
+            if axis == 0:  # the rows, across the current columns
+                row0, row1 = (top, bottom) if first_axis is None else (span[1], span[3])
+                block = content[row0:row1, left:right] & region[row0:row1, left:right]
+                filled = np.flatnonzero(block.mean(axis=1) > PANEL_EDGE_FILL)
+                if filled.size == 0:
+                    return None
+                new_rows = (row0 + int(filled[0]), row0 + int(filled[-1]) + 1)
+                if first_axis is not None:
+                    top, bottom = new_rows
+            else:  # the columns, across the current rows
+                col0, col1 = (left, right) if first_axis is None else (span[0], span[2])
+                block = content[top:bottom, col0:col1] & region[top:bottom, col0:col1]
+                filled = np.flatnonzero(block.mean(axis=0) > PANEL_EDGE_FILL)
+                if filled.size == 0:
+                    return None
+                new_cols = (col0 + int(filled[0]), col0 + int(filled[-1]) + 1)
+                if first_axis is not None:
+                    left, right = new_cols
+        if first_axis is None:
+            (top, bottom), (left, right) = new_rows, new_cols
+    return left, top, right, bottom
 
 
 #: Pixels compared with the page at a time by :func:`find_panel`.

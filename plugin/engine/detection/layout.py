@@ -129,12 +129,21 @@ def detect_layout(rgb) -> "Layout":
             frame = find_frame(dark, rectangles,
                                [bar.box for bar in colorbars if bar.box not in maps],
                                max_thickness, lum)
-    if frame is None or frame.kind == "plain" and _map_around(rgb, page_rgb, frame.box,
-                                                              max_thickness):
+    map_around = frame is not None and frame.kind == "plain" and \
+        _map_around(rgb, page_rgb, frame.box, max_thickness)
+    # A box round a colorbar, with no map round it, may be a legend's beside the map when the
+    # map's own frame line was not found (a QGIS map item with a hairline frame, or none,
+    # over dark colours at 96 dpi): a filled rectangle twice its size clear of it is the map.
+    legend_like = frame is not None and frame.kind == "plain" and not map_around and \
+        any(_inside(bar.box, frame.box, 0.0) for bar in colorbars)
+    if frame is None or map_around or legend_like:
         # No box closed by dark lines, or one with the map's colours all around it (a
         # stretch of dark data between light grid lines): a plot area drawn by a style with
         # no dark spines (matplotlib's ggplot, seaborn, bmh) is the map's filled rectangle.
         panel = find_panel(rgb, page_rgb, [bar.box for bar in colorbars], max_thickness)
+        if legend_like and panel is not None and (_area(panel.box) < 2 * _area(frame.box)
+                                                  or _overlap_share(frame.box, panel.box) > 0):
+            panel = None
         # The panel replaces a box it holds that is clearly smaller (a stretch of dark data
         # beside the panel's own colour where data is missing: bmh's grey NaN region left
         # the dark data a box of 60 % of the map), or any box twice smaller, or a band of

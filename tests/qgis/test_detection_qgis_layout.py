@@ -101,12 +101,19 @@ LAYOUTS = {
         map_crs=CRS, extent=EXTENT, interval=10000.0, inside=True, grid_lines=True,
         frame_style="zebra", annotation_font="Nimbus Roman", annotation_font_size=10,
         dpi=150),
+    # A long ramp on a legend against the frame's left side, inside the map, beside the y
+    # annotations outside it: six of them lay beside the ramp's left side and were read as
+    # its values (19.33..19.40 for 0..1500, a fit of six labels, in silence; sweep_qgis_layouts
+    # seed 45 #1).
+    "degrees, legend against the left side": dict(
+        map_crs=DEGREES[0], extent=DEGREES[1], interval=0.02, precision=2,
+        legend_position=(29.5, 40), ramp_length=60),
     # No frame line round the map (the item's frame off, its grid's ticks drawn), the legend
     # below it in a framed box: that box was taken for the map's frame (sweep_qgis_layouts
     # seed 36 #6 and #7: a hairline frame over dark colours at 96 dpi, or none).
     "metres, no frame line, legend below the map": dict(
         map_crs=CRS, extent=EXTENT, interval=5000.0, map_frame=False, horizontal_legend=True,
-        legend_position=(60, 134), page_height=175.0, dpi=120),
+        legend_position=(60, 134), page_height=175.0, dpi=150),
     # A slowly changing ramp 190 px long: runs of one colour, yet continuous.
     "metres, short YlGnBu ramp, 120 dpi": dict(
         map_crs=CRS, extent=EXTENT, interval=5000.0, ramp_name="YlGnBu", invert_ramp=False,
@@ -311,3 +318,73 @@ def test_ramp_through_jpeg_noise_recognised_and_decoded_with_its_table(
         shares.append(float(right_value[data].mean()))
     print(ramp_name, "share right auto", shares[0], "hand", shares[1])
     assert 1 - shares[0] <= 2 * (1 - shares[1]) + 0.005, shares
+
+
+def test_bar_run_on_over_the_legend_padding_ends_at_its_outline(qgis_app, tmp_path,
+                                                                shared_data):
+    """A ramp whose pale end (YlGnBu's) was taken on through the legend's white padding to
+    the legend's frame line ends at its own thin outline: page colour, then a line, then the
+    ramp's colours, from the end found inward (sweep_qgis_layouts seed 36 #7, a JPEG at
+    150 dpi: the bar found 11 px long at its pale end, its colours sampled 4 % off, the map
+    30.8 % right in silence). A bar found right is left as found, and so is an end fading
+    into the page with no outline."""
+    import dataclasses
+
+    from colormap_decoder.plugin.engine.detection.layout import _outlined_end_past_page
+    from colormap_decoder.plugin.engine.detection.lines import luminance, page_luminance
+
+    grid_path = tmp_path / "kilauea.nc"
+    shutil.copy(shared_data / "gmtserver_Kilauea.utm.nc", grid_path)
+    figure = render_print_layout(tmp_path / "layout.png", grid_path, CRS, EXTENT, VALUE_RANGE,
+                                 ramp_name="YlGnBu", invert_ramp=False, horizontal_legend=True,
+                                 legend_position=(60, 134), page_height=175.0, dpi=150)
+    rgb = read_figure(figure.path).rgb
+    layout = detect_layout(rgb)
+    found = layout.colorbar
+    assert_box_close(found.box, figure.colorbar, "colorbar")
+    lum = luminance(rgb)
+    page = page_luminance(lum)
+    arguments = (rgb, layout.page_rgb, lum, page)
+    assert _outlined_end_past_page(*arguments, found, layout.max_thickness).box == found.box
+    # The pale end run on to the legend's frame line (the item's edge: its line's centre).
+    legend_left = figure.legend[0]
+    run_on = dataclasses.replace(found, box=(legend_left,) + tuple(found.box[1:]))
+    trimmed = _outlined_end_past_page(*arguments, run_on, layout.max_thickness)
+    assert abs(trimmed.box[0] - figure.colorbar[0]) <= 1.0, (trimmed.box, figure.colorbar)
+    assert trimmed.box[1:] == run_on.box[1:]
+    # The bar's own pale colours cut off with no outline between them and the page: no line,
+    # nothing moved.
+    rgb_without_outline = rgb.copy()
+    col0, row0, col1, row1 = (int(v) for v in found.pixel_box())
+    rgb_without_outline[row0 - 2:row1 + 2, int(legend_left) + 2:col0 + 3] = \
+        rgb[(row0 + row1) // 2, col0 + 3]
+    kept = _outlined_end_past_page(rgb_without_outline, layout.page_rgb,
+                                   luminance(rgb_without_outline), page, run_on,
+                                   layout.max_thickness)
+    assert kept.box == run_on.box
+
+
+def test_rounded_repeated_annotations_are_refused(qgis_app, tmp_path, shared_data):
+    """Degrees and whole minutes at a 30" interval: QGIS rounds each annotation (19°26'N,
+    19°26'N, 19°25'N, 19°25'N, 19°24'N), so the exact ones are every other label or none, and
+    both halves lie on a line: a fit through three of five put the y axis half an interval
+    off (234 px here; sweep_qgis_layouts seed 45 #1: 120 px, 4 % right, behind unrelated
+    warnings). A side whose labels repeat two values is refused, and so is the decode,
+    naming GCPS."""
+    from colormap_decoder.plugin.engine.errors import EngineError
+
+    grid_path = tmp_path / "kilauea.nc"
+    shutil.copy(shared_data / "gmtserver_Kilauea.utm.nc", grid_path)
+    figure = render_print_layout(tmp_path / "layout.png", grid_path, CRS,
+                                 (-155.29, -155.248, 19.402, 19.445), VALUE_RANGE,
+                                 map_crs=DEGREES[0], annotation_format="dm", precision=0,
+                                 interval=0.5 / 60, page_height=190.0)
+    rgb = read_figure(figure.path).rgb
+    layout = detect_layout(rgb)
+    reading = read_figure_face(rgb, layout)
+    for axis in (reading.x_axis, reading.y_axis):
+        assert axis.fit is None and "repeat values" in axis.problem, axis.problem
+    with pytest.raises(EngineError) as refused:
+        decode_map(DecodeSettings(figure_path=figure.path, gcp_crs=figure.crs,
+                                  scale_automatic=True))
+    assert refused.value.parameter == "GCPS"

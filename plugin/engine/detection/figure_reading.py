@@ -248,10 +248,19 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         if side.horizontal and not side.inward:
             self._split_crowded(side, reach)
         self._join_unit_words()
+        # A bar on a legend box inside the map has its labels on the legend: the map's own
+        # axis labels just outside the frame beside it are not the bar's (a legend against
+        # the frame's left side took the y labels' degrees for the bar's values).
+        legend = getattr(self.layout, "legend_box", None)
+        on_legend = legend is not None and self.layout.colorbar is not None and \
+            tuple(owner) == tuple(self.layout.colorbar.pixel_box())
         found = []
         for label in self.labels:
             if label.height < 0.5 * height or label.height > 2.5 * height or \
                     label.box() in self.claimed:
+                continue
+            if on_legend and not (legend[0] <= label.centre[0] <= legend[2]
+                                  and legend[1] <= label.centre[1] <= legend[3]):
                 continue
             cx, cy = label.centre
             if side.horizontal:
@@ -1191,7 +1200,19 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         numbers = sum(label.value is not None for label in labels)
         kept = len(reading.kept)
         points_lost = points_lost_everywhere(labels, reading.fit)
-        if points_lost:
+        values = [label.value for label in labels if label.value is not None]
+        repeated = sorted({value for value in values if values.count(value) > 1})
+        if len(repeated) >= 2:
+            # Two values written twice each along one side: annotations rounded to a coarser
+            # precision than their interval (QGIS's degrees-minutes at a 30" interval: 38', 37',
+            # 37', 36', 36'), whose exact ones are every other label or none: a fit through
+            # either half may be half an interval off (seed 45 #1: 120 px, in silence).
+            reading.problem = (f"the labels on the {side.name} side repeat values "
+                               f"({', '.join(f'{value:g}' for value in repeated)}): they are "
+                               "rounded to fewer digits than their spacing needs, so where "
+                               "each value lies is not known")
+            reading.fit = None
+        elif points_lost:
             reading.problem = points_lost
             reading.fit = None
         elif reading.fit is None or kept < MIN_KEPT_LABELS or kept < MIN_KEPT_SHARE * numbers:

@@ -175,6 +175,9 @@ def detect_layout(rgb) -> "Layout":
         if on_map and (not colorbars or _overlap_share(colorbars[0].box, on_map[0].box) > 0.5):
             colorbars = on_map + [bar for bar in colorbars
                                   if not _overlap_share(bar.box, on_map[0].box) > 0.5]
+    if colorbars:
+        colorbars[0] = _outlined_end_past_page(rgb, page_rgb, lum, page, colorbars[0],
+                                               max_thickness)
     snap_offset = _snap_offset(lum, page, frame.box) if frame is not None else 0.0
     layout = Layout(frame, colorbars[0] if colorbars else None, page_rgb, rectangles,
                     colorbars[1:], max_thickness, dark, snap_offset, lum=lum)
@@ -243,6 +246,78 @@ def _map_around(rgb, page_rgb, box, max_thickness) -> bool:
         if float(unlike.mean()) > MAP_AROUND_SHARE:
             return True
     return False
+
+
+def _outlined_end_past_page(rgb, page_rgb, lum, page, bar, max_thickness):
+    """The bar with an end moved in to its outline where the bar found ran on over the page
+    to a line beyond it: a QGIS legend's ramp whose pale end (YlGnBu's, Blues') was taken on
+    through the legend's white padding to the legend's frame line, the ramp's own thin grey
+    outline between them left behind (seed 36 #7: the bar 11 px long at its pale end, its
+    colours sampled off by 4 %, 30.8 % of the map right, in silence).
+
+    From each end inward: a line (optional: where the end was found, with its anti-aliased
+    edge), page colour for two pixels or more, a line one to ``max_thickness`` pixels wide,
+    then colours. Only then is
+    the end moved, to that line's centre; a bar whose end fades into the page with no
+    outline (matplotlib's 'Greys' on white) is left as found.
+    """
+    import dataclasses
+
+    left, top, right, bottom = bar.box
+    length = (bottom - top) if bar.vertical else (right - left)
+    across = (left, right) if bar.vertical else (top, bottom)
+    inset = 0.25 * (across[1] - across[0])
+    first, last = int(np.ceil(across[0] + inset)), int(np.floor(across[1] - inset))
+    if last - first < 2 or length < 20:
+        return bar
+    reach = int(min(0.25 * length, 10 * max_thickness))
+    page_rgb = np.asarray(page_rgb, float)
+
+    def kind(position):
+        """'line', 'page' or 'colour': the pixels across the bar at ``position``."""
+        if bar.vertical:
+            pixels, luma = rgb[position, first:last], lum[position, first:last]
+        else:
+            pixels, luma = rgb[first:last, position], lum[first:last, position]
+        if np.mean(luma < page - OUTLINE_CONTRAST) >= 0.8:
+            return "line"
+        if np.mean(np.abs(pixels.astype(float) - page_rgb).max(axis=1) <= PAGE_LIKE) >= 0.9:
+            return "page"
+        return "colour"
+
+    limit = rgb.shape[0] if bar.vertical else rgb.shape[1]
+    ends = [top, bottom] if bar.vertical else [left, right]
+    for index, direction in ((0, 1), (1, -1)):
+        start = int(np.floor(ends[index])) if direction == 1 else int(np.ceil(ends[index])) - 1
+        positions = [start + direction * step for step in range(-1, reach)
+                     if 0 <= start + direction * step < limit]
+        kinds = [kind(position) for position in positions]
+        runs = []  # (kind, [positions]) in order from the end inward
+        for position, found in zip(positions, kinds):
+            if runs and runs[-1][0] == found:
+                runs[-1][1].append(position)
+            else:
+                runs.append((found, [position]))
+        if runs and runs[0][0] == "line":
+            runs = runs[1:]
+            if len(runs) >= 2 and runs[0][0] == "colour" and len(runs[0][1]) <= 2 and \
+                    runs[1][0] == "page":
+                runs = runs[1:]  # the line's anti-aliased edge
+        if len(runs) >= 3 and runs[0][0] == "page" and len(runs[0][1]) >= 2 and \
+                runs[1][0] == "line" and len(runs[1][1]) <= max_thickness and \
+                runs[2][0] == "colour":
+            ends[index] = float(np.mean(runs[1][1])) + 0.5
+    if bar.vertical:
+        box = (left, ends[0], right, ends[1])
+    else:
+        box = (ends[0], top, ends[1], bottom)
+    return bar if box == tuple(bar.box) else dataclasses.replace(bar, box=box)
+
+
+#: Luma below the page's by which the pixels across a bar are an outline's line.
+OUTLINE_CONTRAST = 60.0
+#: Largest channel difference from the page's colour of a pixel taken as the page.
+PAGE_LIKE = 6.0
 
 
 def _area(box):

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
+from .computed_arrays import ComputedArray
 from .errors import ColourScaleError, EngineError
 from .memory_budget import release_freed_memory
 
@@ -1744,7 +1745,7 @@ def _median_3x3(rgb) -> np.ndarray:
     return median_of_three(largest_low, middle, smallest_high)
 
 
-class DenoisedRGB:
+class DenoisedRGB(ComputedArray):
     """A figure's sRGB as :func:`denoise` makes it, computed where read: no 3 bytes a figure
     pixel of filtered copy held while the figure is decoded.
 
@@ -1778,21 +1779,12 @@ class DenoisedRGB:
     def window(self, rows, cols) -> "DenoisedRGB":
         """The denoised figure over ``[rows, cols]`` (two slices of step 1), itself computed
         where read."""
-        rows, cols = self._rows[rows], self._cols[cols]
-        if rows.step != 1 or cols.step != 1:
-            raise ValueError("A window of a denoised figure takes slices of step 1.")
-        return DenoisedRGB(self._rgb, self._size, rows, cols)
-
-    def __array__(self, dtype=None):
-        whole = self[:, :]
-        return whole if dtype is None else whole.astype(dtype)
+        rows, cols = self._window_ranges(rows, cols, "a denoised figure")
+        return DenoisedRGB(self._rgb, self._size, self._rows[rows.start:rows.stop],
+                           self._cols[cols.start:cols.stop])
 
     def __getitem__(self, key) -> np.ndarray:
-        if not isinstance(key, tuple):
-            key = (key,)
-        key = key + (slice(None),) * (2 - len(key))
-        if len(key) != 2:
-            raise IndexError("A denoised figure is read by [rows, cols].")
+        key = self._rows_and_cols(key, "A denoised figure")
         if all(isinstance(part, slice) for part in key):
             return self._region(self._rows[key[0]], self._cols[key[1]])
         return self._pixels(*key)
@@ -1837,7 +1829,7 @@ class DenoisedRGB:
         return result
 
 
-class DistanceField:
+class DistanceField(ComputedArray):
     """Each pixel's colour distance (ΔE*ab to the scale; NaN where not examined, infinite
     where left out beside a line) as :meth:`ColourDecoder.decode_image` returns it, computed
     where read: a pixel's distance is its colour's, looked up again from the figure's sRGB, so
@@ -1888,35 +1880,16 @@ class DistanceField:
         self._offset = offset
         self.shape = full_shape if shape is None else shape
 
-    @property
-    def size(self) -> int:
-        return self.shape[0] * self.shape[1]
-
-    @property
-    def nbytes(self) -> int:
-        """What the array would take (nothing of it is held)."""
-        return 4 * self.size
-
     def window(self, rows, cols) -> "DistanceField":
         """The field over ``[rows, cols]`` (two slices of step 1), itself computed where read."""
-        rows, cols = (range(n)[part] for n, part in zip(self.shape, (rows, cols)))
-        if rows.step != 1 or cols.step != 1:
-            raise ValueError("A window of a distance field takes slices of step 1.")
+        rows, cols = self._window_ranges(rows, cols, "a distance field")
         return DistanceField(self._rgb, self._examined, self._entries, self._codes,
                              self._left_out,
                              (self._offset[0] + rows.start, self._offset[1] + cols.start),
                              (len(rows), len(cols)))
 
-    def __array__(self, dtype=None):
-        whole = self[:, :]
-        return whole if dtype is None else whole.astype(dtype)
-
     def __getitem__(self, key) -> np.ndarray:
-        if not isinstance(key, tuple):
-            key = (key,)
-        key = key + (slice(None),) * (2 - len(key))
-        if len(key) != 2:
-            raise IndexError("A distance field is read by [rows, cols].")
+        key = self._rows_and_cols(key, "A distance field")
         if all(isinstance(part, slice) for part in key):
             rows, cols = (range(n)[part] for n, part in zip(self.shape, key))
             if rows.step == 1 and cols.step == 1:

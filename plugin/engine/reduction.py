@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
+from .computed_arrays import ComputedArray
 from .errors import ReductionError
 from .grid_dbscan import grid_dbscan
 from .memory_budget import release_freed_memory
@@ -569,7 +570,7 @@ def reconstruction_check(values, points, resolution, max_pixels=250_000,
                                pixels_compared=int(difference.size), grid=grid)
 
 
-class RebuiltField:
+class RebuiltField(ComputedArray):
     """The field interpolated from the points at every data pixel of a figure-frame raster,
     computed where it is read: a read-only float32 array of ``values``' shape (NaN outside the
     points' hull and where ``values`` is NaN).
@@ -594,18 +595,9 @@ class RebuiltField:
         self._offset = offset
         self.shape = values.shape
 
-    @property
-    def size(self) -> int:
-        return self.shape[0] * self.shape[1]
-
-    @property
-    def nbytes(self) -> int:
-        """What the array would take (nothing of it is held)."""
-        return 4 * self.size
-
     def window(self, rows, cols) -> "RebuiltField":
         """The field over ``[rows, cols]`` (two slices of step 1), itself computed where read."""
-        rows, cols = (range(n)[part] for n, part in zip(self.shape, (rows, cols)))
+        rows, cols = self._window_ranges(rows, cols, "a rebuilt field")
         return RebuiltField(self._triangulation, self._vertex_values,
                             self._values[rows.start:rows.stop, cols.start:cols.stop],
                             self._block_pixels,
@@ -630,10 +622,6 @@ class RebuiltField:
                 cols[part][inside] + (self._offset[1] + 0.5),
                 rows[part][inside] + (self._offset[0] + 0.5), chunk=self._block_pixels)
         return estimate
-
-    def __array__(self, dtype=None):
-        whole = self[:, :]
-        return whole if dtype is None else whole.astype(dtype, copy=False)
 
 
 def _differences(values, rows, cols, estimate):

@@ -909,6 +909,20 @@ def _decimals(text) -> "int | None":
     return 0
 
 
+def _plain_numbers(labels):
+    """Each read label written as a plain number (no exponent, no minutes) with its digits and
+    separators as written, spaces taken out ('12 300' -> '12300', '-1,500.5' -> '1,500.5'):
+    (label, number) pairs, in the labels' order."""
+    from .labels import normalise
+
+    for label in labels:
+        if label.value is None or _decimals(label.text) is None:
+            continue
+        match = re.search(r"\d[\d.,]*\d|\d", normalise(label.text).replace(" ", ""))
+        if match is not None:
+            yield label, match.group(0)
+
+
 def separators_problem(labels) -> str:
     """What is odd about the separators of an axis' kept labels, or "": renderers write one
     axis' (one bar's) numbers in one format, so one label's point where another has a comma
@@ -921,16 +935,8 @@ def separators_problem(labels) -> str:
     labels : list of TickLabel
         The labels a fit kept.
     """
-    from .labels import normalise
-
     marks, grouped, ungrouped = {}, [], []
-    for label in labels:
-        if label.value is None or _decimals(label.text) is None:
-            continue
-        match = re.search(r"\d[\d.,]*\d|\d", normalise(label.text).replace(" ", ""))
-        if match is None:
-            continue
-        number = match.group(0)
+    for label, number in _plain_numbers(labels):
         used = "".join(sorted(set(re.findall(r"[.,]", number))))
         if used:
             marks.setdefault(used, []).append(label.text)
@@ -966,17 +972,8 @@ def thousands_or_decimals(labels) -> str:
     labels : list of TickLabel
         The labels a fit kept.
     """
-    from .labels import normalise
-
-    ambiguous, texts = [], []
-    for label in labels:
-        if label.value is None or _decimals(label.text) is None:
-            continue
-        match = re.search(r"\d[\d.,]*\d|\d", normalise(label.text).replace(" ", ""))
-        if match is None:
-            continue
-        number = match.group(0)
-        texts.append(label.text)
+    ambiguous = []
+    for label, number in _plain_numbers(labels):
         if re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", number):
             ambiguous.append(label.text)
         elif "," in number or "." in number or re.fullmatch(r"\d{4,}", number):

@@ -498,9 +498,10 @@ def _planes(kept):
 
 def _colours(kept):
     """The cells' colours through the blocks on the kept inputs, as cell_values estimates them."""
-    colour, information, freed, _ = jpeg_cells.plot_area_cell_colours(
-        kept["rgb"], kept["values"], kept["lattice"], kept["box"], kept["coding"])
-    return colour, information, freed
+    # The first three of its results: four from checkouts before the blocks' weighing (--code),
+    # five since.
+    return jpeg_cells.plot_area_cell_colours(
+        kept["rgb"], kept["values"], kept["lattice"], kept["box"], kept["coding"])[:3]
 
 
 if __name__ == "__main__":

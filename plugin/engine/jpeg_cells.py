@@ -1253,11 +1253,9 @@ def cell_values(rgb, values, lattice, box, coding, decoder) -> tuple:
         Stored pixels left free as not their cell's colour.
     """
     knows = decoder.knows_drawable_colours
-    # Without the blocks (a scale read off the figure has no stored colours to weigh them by)
-    # the colours come back with no fifth item.
-    colour, information, freed, has_data, *blocks = plot_area_cell_colours(
+    # No blocks for a scale read off the figure: it has no stored colours to weigh them by.
+    colour, information, freed, has_data, blocks = plot_area_cell_colours(
         rgb, values, lattice, box, coding, with_blocks=knows)
-    blocks = blocks[0] if blocks else []
     if knows:
         # Weighed against the integer colours the encoder stored for each drawable colour,
         # and against the file's quantised coefficients where whole blocks are modelled.
@@ -1329,7 +1327,7 @@ def plot_area_cell_colours(rgb, values, lattice, box, coding, with_blocks=False)
     has_data : ndarray of bool, shape (n_cells,)
         Cells with a data pixel of their own.
     blocks : list of FullBlocks
-        Only with ``with_blocks``; empty when the decoder's own Y'CbCr could not be read (the
+        Empty without ``with_blocks``, or when the decoder's own Y'CbCr could not be read (the
         RGB's, rounded and clipped, does not give the stored coefficients back).
     """
     from .native_grid import read_cells
@@ -1359,9 +1357,7 @@ def plot_area_cell_colours(rgb, values, lattice, box, coding, with_blocks=False)
         colour, information, freed = cell_colours(rgb, data, lattice, coding, prior,
                                                   prior_weight, ycbcr=ycbcr, overwrite_data=True)
     has_data = np.isfinite(prior).all(axis=1)
-    if not with_blocks:
-        return colour, information, freed, has_data
-    if ycbcr is None:
+    if not with_blocks or ycbcr is None:
         return colour, information, freed, has_data, []
     # ``data`` is now the pixels modelled as their cell's colour; the figure's Y'CbCr is let go
     # as its blocks are read.

@@ -683,6 +683,34 @@ COVERAGE_FLOOR = 0.1
 COVERAGE_NOISE_FACTOR = 1.5
 
 
+def ink_coverage(lum, page, contrast, box) -> np.ndarray:
+    """How much each pixel of a box (cut to the figure) is inked, 0-1: the page's luma 0, a
+    luma ``contrast`` below it 1 or more (clipped).
+
+    Parameters
+    ----------
+    lum : ndarray of float
+        The figure's luma.
+    page : float
+        The page's luma.
+    contrast : float
+        The text's luma below the page's (> 0).
+    box : tuple (col0, row0, col1, row1)
+        Pixels; may reach past the figure's edges.
+
+    Returns
+    -------
+    ndarray of float, shape (rows, cols) of the box within the figure; (0, 0) when none is.
+    """
+    col0, row0, col1, row1 = box
+    rows, cols = lum.shape
+    col0, col1 = max(col0, 0), min(col1, cols)
+    row0, row1 = max(row0, 0), min(row1, rows)
+    if col1 <= col0 or row1 <= row0:
+        return np.zeros((0, 0))
+    return np.clip((page - lum[row0:row1, col0:col1]) / contrast, 0.0, 1.0)
+
+
 def comma_descent(lum, page, separator, digits) -> float:
     """How far (pixels) a separator's ink reaches below its digits' ink, each bottom measured
     to a fraction of a pixel from the coverage of its last row.
@@ -716,17 +744,12 @@ def comma_descent(lum, page, separator, digits) -> float:
         The separator's bottom less the median of the digits' bottoms, pixels (positive:
         below them); 0 when the text cannot be told from the page.
     """
-    rows, cols = lum.shape
     text_lum = min(float(lum[row0:row1, col0:col1].min()) for col0, row0, col1, row1 in digits)
     if page - text_lum <= 0:
         return 0.0
 
-    def coverage(col0, row0, col1, row1):
-        col0, col1 = max(col0, 0), min(col1, cols)
-        row0, row1 = max(row0, 0), min(row1, rows)
-        if col1 <= col0 or row1 <= row0:
-            return np.zeros((0, 0))
-        return np.clip((page - lum[row0:row1, col0:col1]) / (page - text_lum), 0.0, 1.0)
+    def coverage(*box):
+        return ink_coverage(lum, page, page - text_lum, box)
 
     # Rows below a box its faint edge may reach (a comma's tail, the last row of a digit's
     # curve): no further, so that a line under the text is not measured instead.
@@ -775,10 +798,9 @@ def glyph_coverage(lum, page, box) -> np.ndarray:
     """How much each pixel of a glyph's box (and a pixel round it) is inked, 0-1: the page's
     luma 0, the glyph's darkest pixel 1."""
     col0, row0, col1, row1 = (int(v) for v in box)
-    rows, cols = lum.shape
-    window = lum[max(row0 - 1, 0):min(row1 + 1, rows), max(col0 - 1, 0):min(col1 + 1, cols)]
     darkest = float(lum[row0:row1, col0:col1].min())
-    return np.clip((page - window) / max(page - darkest, 1.0), 0.0, 1.0)
+    return ink_coverage(lum, page, max(page - darkest, 1.0),
+                        (col0 - 1, row0 - 1, col1 + 1, row1 + 1))
 
 
 def _half_shifted(coverage, rows, cols):

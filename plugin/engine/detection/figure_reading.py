@@ -665,9 +665,16 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             ink = ink_mask(lum[r0:label.row1 - row, c0:label.col1 - col], self.page)
             members = split_leading_bar(members, ink, (c0 + col, r0 + row))
         text = restore_minus_sign(text, members)
+
+        def known_pitches():
+            # The digits' pitch from the label's own glyphs, then from the figure's labels as
+            # tall (either may be unknown). Asked only where a check needs it: the figure's is
+            # found once per height from the labels as they stand when first asked.
+            return [pitch for pitch in (digit_pitch([label], label.height, least_pairs=1),
+                                        self.digit_pitch(label.height)) if pitch is not None]
+
         if re.search(r"\d[.,]\d", text):
-            pitches = [pitch for pitch in (digit_pitch([label], label.height, least_pairs=1),
-                                           self.digit_pitch(label.height)) if pitch is not None]
+            pitches = known_pitches()
             # A point or comma Tesseract made up or took for the other ('12250' read
             # '122.50' on every label of an axis: a line a hundredth of the true one).
             text = separators_as_inked(text, label.members, pitches[0] if pitches else None,
@@ -678,18 +685,13 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             # '15°'): the number it gives is another one, and a few labels can fit a line
             # through it. Not a value: the fit goes on without it.
             text, parsed = f"{text} (a character not read)", None
-        elif parsed is not None and characters_made_up(
-                text, label.members, min((pitch for pitch in (
-                    self.digit_pitch(label.height),
-                    digit_pitch([label], label.height, least_pairs=1)) if pitch is not None),
-                    default=None)):
+        elif parsed is not None and characters_made_up(text, label.members,
+                                                       min(known_pitches(), default=None)):
             # More digits read than its glyphs hold ('-1,500.5' read '21,5005', its sign a
             # '2' and its point a '0'): one was made up, and with two labels nothing tells.
             text, parsed = f"{text} (more digits than its glyphs hold)", None
         elif parsed is not None and text_line_only(label.members):
-            pitches = [pitch for pitch in (self.digit_pitch(label.height),
-                                           digit_pitch([label], label.height, least_pairs=1))
-                       if pitch is not None]
+            pitches = known_pitches()
             if pitches and wider_than_text(unit_spaced(text), label.width,
                                             max(pitches)):
                 # Glyphs wider than the characters read: one was not read though no glyph is

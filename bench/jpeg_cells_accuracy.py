@@ -265,6 +265,16 @@ def capture(name, cache):
     return kept
 
 
+def range_share(kept, estimate):
+    """Share of the judged cells within 1 % of the scale's value range (the project's accuracy
+    measure, as pixels are held to it)."""
+    truth = kept["truth"].ravel()
+    judged = np.isfinite(truth)
+    low, high = kept["decoder"].mapping.to_value(np.array([0.0, 1.0]))
+    error = np.abs(estimate - truth)[judged]
+    return float((np.where(np.isfinite(error), error, np.inf) <= 0.01 * abs(high - low)).mean())
+
+
 def shares(kept, estimate):
     truth, resolution = kept["truth"].ravel(), kept["resolution"]
     judged = np.isfinite(truth)
@@ -465,8 +475,9 @@ def main():
     arguments = parser.parse_args()
     cache = Path(arguments.cache)
     # "decoded": the pipeline's share when the figure was decoded (by the code of that run);
-    # "1 res", "2 res": the cells estimated now by the engine of --code (default: this one).
-    print(f"{'figure':11s} {'cells':>6s} {'decoded':>8s} {'1 res':>7s} {'2 res':>7s}"
+    # "1 res", "2 res", "1 %" (of the scale's range): the cells estimated now by the engine of
+    # --code (default: this one).
+    print(f"{'figure':11s} {'cells':>6s} {'decoded':>8s} {'1 res':>7s} {'2 res':>7s} {'1 %':>7s}"
           f"{'  box 1 res, 2 res' if arguments.box else ''}  coding")
     for name in arguments.figures:
         kept = capture(name, cache)
@@ -479,7 +490,8 @@ def main():
             box_one, box_two, _ = shares(kept, box_constraint_values(kept))
             box = f"  {100 * box_one:5.1f}% {100 * box_two:5.1f}%    "
         print(f"{name:11s} {count:6d} {100 * kept['pipeline_one']:7.1f}% {100 * one:6.1f}% "
-              f"{100 * two:6.1f}%{box}  {kept['coding'].describe()}, quality "
+              f"{100 * two:6.1f}% {100 * range_share(kept, value):6.1f}%{box}  "
+              f"{kept['coding'].describe()}, quality "
               f"{kept['coding'].quality():.0f}, {_planes(kept)}", flush=True)
         if arguments.diagnose:
             with jpeg_cells._one_blas_thread():

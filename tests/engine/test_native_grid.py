@@ -365,7 +365,7 @@ def test_sst_jpeg_at_quality_75_comes_back_cell_by_cell(tmp_path, sst):
     """The same Pacific at quality 75 (Pillow's default), whose 8 × 8 blocks leave steps of
     their own along their borders, as strong as the weaker cell edges: the lattice is still
     found, exact, and every cell comes back as one point; values within two value resolutions
-    in 99.7 % of cells (95.4 % within one: the JPEG moves colours by a step or two of the
+    in 99.8 % of cells (98.2 % within one: the JPEG moves colours by a step or two of the
     256, and its chroma, coded at steps of 9 levels and more over 16 × 16 pixels, no longer
     tells every cell from its neighbouring entries)."""
     grid, extent = sst
@@ -380,11 +380,13 @@ def test_sst_jpeg_at_quality_75_comes_back_cell_by_cell(tmp_path, sst):
     assert found["same_shape"] and found["placed"] >= 0.95, found
     assert max(found["origin_error"]) <= 0.005 and max(found["size_error"]) <= 0.005, found
     assert found["points_ok"] >= 0.99 and found["raster_ok"] >= 0.99, found
-    # Measured 95.4 % through the JPEG's blocks in the decoder's own Y'CbCr, weighed against
-    # the stored colours (95.1 % with the Y'CbCr recomputed from the decoded RGB, 90.6 %
-    # matched to the curve, 89.0 % from the cells' luma-weighted pixels, 81.9 % from the
-    # median of the decoder's values): the issue's 95 %.
-    assert found["within_resolution"] >= 0.95, found
+    # Measured 98.2 % through the JPEG's blocks in the decoder's own Y'CbCr, weighed against
+    # the stored colours and the blocks' coefficients, each cell's value the place likeliest
+    # within 1 % of the range and one resolution (96.5 % with the posterior mean, 95.4 %
+    # without the coefficients, 95.1 % with the Y'CbCr recomputed from the decoded RGB,
+    # 90.6 % matched to the curve, 89.0 % from the cells' luma-weighted pixels, 81.9 % from
+    # the median of the decoder's values).
+    assert found["within_resolution"] >= 0.975, found
 
 
 def test_sst_jpeg_at_quality_50_comes_back_on_its_grid(tmp_path, sst):
@@ -591,8 +593,8 @@ def test_gmt_figure_as_imagemagick_jpeg(tmp_path, age_1deg, quality, subsampling
 
 
 @pytest.mark.parametrize("name, method, colormap, cell, quality, within_one", [
-    ("sst_globe_magick75", "imshow", "viridis", (5.3, 5.3), 75, 0.85),
-    ("sst_mesh_magick80", "pcolormesh", "RdYlBu_r", (6.4, 5.7), 80, 0.975),
+    ("sst_globe_magick75", "imshow", "viridis", (5.3, 5.3), 75, 0.88),
+    ("sst_mesh_magick80", "pcolormesh", "RdYlBu_r", (6.4, 5.7), 80, 0.985),
 ])
 def test_sst_as_imagemagick_jpeg(tmp_path, sst, name, method, colormap, cell, quality,
                                  within_one):
@@ -600,10 +602,11 @@ def test_sst_as_imagemagick_jpeg(tmp_path, sst, name, method, colormap, cell, qu
     the frame) as ImageMagick JPEGs. Before: refused (interiors 75 % one colour against 61 %
     for a half-shifted lattice at 5.3 px, 72 against 54 % at 6.4 px: cells of a few pixels
     whose neighbours differ by less than the JPEG's noise). Now exact; values within two value
-    resolutions in nearly every cell. Within one: 86.2 % at 5.3 px in viridis (its chroma,
-    at 2.65 coded samples a cell and steps of 9-50 levels, does not tell neighbouring entries
-    apart: with the true colours of all other cells given, still 86 %), 98.4 % at 6.4 × 5.7
-    px in RdYlBu_r (97.2 % with the Y'CbCr recomputed from the decoded RGB, clipped in a
+    resolutions in nearly every cell. Within one: 89.1 % at 5.3 px in viridis (86.2 % with the
+    posterior mean as each cell's value instead of the place likeliest within 1 % of the range
+    and one resolution; its chroma, at 2.65 coded samples a cell and steps of 9-50 levels,
+    does not tell neighbouring entries apart), 99.3 % at 6.4 × 5.7 px in RdYlBu_r (98.4 % with
+    the posterior mean, 97.2 % with the Y'CbCr recomputed from the decoded RGB, clipped in a
     third of the pixels)."""
     grid, extent = sst
     xlim = (extent[0] + 0.8, extent[1] - 0.8) if method == "pcolormesh" else None
@@ -614,6 +617,23 @@ def test_sst_as_imagemagick_jpeg(tmp_path, sst, name, method, colormap, cell, qu
     assert max(found["origin_error"]) <= 1e-6 and max(found["size_error"]) <= 1e-6, found
     assert found["shape"] == (90, 180)
     assert found["within_resolution"] >= within_one, found
+
+
+def test_sst_globe_as_pillow_jpeg(tmp_path, sst):
+    """The whole 2° SST in cells of 5.3 px, viridis, saved by matplotlib (Pillow) at quality
+    75, a line and a label over the cells: exact lattice, values within two resolutions in
+    nearly every cell, within one in 90.5 % (88.3 % with each cell's posterior mean as its
+    value, before the place likeliest within 1 % of the range and one resolution was chosen;
+    bench/jpeg_cells_accuracy.py ``globe75pil``)."""
+    grid, extent = sst
+    figure = matplotlib_figure(tmp_path, "sst_globe_pillow75", grid, extent, "viridis", -2, 33,
+                               (5.3, 5.3), "imshow", jpeg_quality=75)
+    result = decode_map(figure.settings())
+    found = assert_native_grid_recovered(figure, result, value_tolerance=2.0)
+    assert max(found["origin_error"]) <= 1e-6 and max(found["size_error"]) <= 1e-6, found
+    assert found["shape"] == (90, 180)
+    within_one = cell_recovery(figure, result, value_tolerance=1.0)["within_resolution"]
+    assert within_one >= 0.895, within_one
 
 
 def test_large_cells_as_jpeg(tmp_path, sst):

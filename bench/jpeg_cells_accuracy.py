@@ -11,7 +11,8 @@ same raster, as a PNG (the colours before compression). The JPEG is decoded by t
 user's would be (``decode_map``); the cells' inputs to ``jpeg_cells.cell_values`` are kept
 (``--cache``) so that the estimator can be run again on them without decoding. Printed per
 figure: the share of judged cells (as in tests/engine/test_native_grid.py: the centre decoded,
-the truth data) within one and two value resolutions of the grid's value.
+the truth data) within one and two value resolutions of the grid's value, and within 1 % of the
+scale's value range (the project's accuracy measure).
 
 With ``--diagnose``, for the missed cells: the error of each estimated channel against the
 colour the cell had before compression (in levels and in its estimate's standard deviations),

@@ -244,3 +244,16 @@ def test_different_digits_never_taken_for_one_character(tmp_path, font, size):
     # The check sees them: with one label's digits read in another order, it speaks.
     misread = [(texts[1], readings[0][1])] + readings[1:]
     assert digits_read_unlike_their_glyphs(misread, lum, 255.0) != ""
+
+
+def test_piece_of_a_digit_confirms_no_point():
+    """A point Tesseract read where a piece of a digit lies (the ball of Nimbus Roman's '5',
+    broken off under the ink mask, within the '5''s columns: QGIS's '750' at 10 pt, 120 dpi)
+    is no separator: the digits around it stand a pitch apart, not a separator's room. A
+    point standing clear of both digits, with its room, stays."""
+    broken = [(685, 368, 692, 380), (693, 378, 697, 380), (694, 368, 700, 379),
+              (702, 368, 710, 380)]
+    assert separators_as_inked("7.50", broken, 8.8) == "750"
+    apart = [(685, 368, 692, 380), (694, 378, 696, 380), (698, 368, 704, 379),
+             (707, 368, 713, 380)]
+    assert separators_as_inked("7.50", apart, 8.8) == "7.50"

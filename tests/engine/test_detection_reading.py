@@ -164,6 +164,13 @@ def test_decimal_points_of_small_labels(tmp_path, dpi):
     # A point already read, or characters and glyphs not one to one: left alone.
     ("0.4", [(0, 0, 4, 8), (5, 7, 6, 8), (7, 0, 11, 8)], "0.4"),
     ("4", [(0, 0, 4, 8), (5, 7, 6, 8), (7, 0, 11, 8)], "4"),
+    # A piece of a digit broken off under the ink mask, within that digit's columns: the ball
+    # of Nimbus Roman's '5' as QGIS draws '750' at 10 pt, 120 dpi (and '357' at 10 pt, 96 dpi,
+    # 9 px high): no point ('7.50', '3.57' before).
+    ("750", [(685, 368, 692, 380), (693, 378, 697, 380), (694, 368, 700, 379),
+             (702, 368, 710, 380)], "750"),
+    ("357", [(548, 389, 553, 398), (554, 397, 556, 398), (555, 389, 559, 398),
+             (561, 389, 566, 398)], "357"),
 ])
 def test_decimal_point_from_the_glyphs(text, members, restored):
     from colormap_decoder.plugin.engine.detection.label_checks import restore_decimal_point

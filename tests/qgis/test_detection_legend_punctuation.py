@@ -200,3 +200,21 @@ def test_legend_read_right_carries_no_glyph_warning(qgis_app, tmp_path, shared_d
     answers = _legend_answers(path)
     assert (answers.settings.vmin, answers.settings.vmax) == pytest.approx(value_range)
     assert not any("drawn alike" in warning for warning in answers.warnings), answers.warnings
+
+
+@pytest.mark.parametrize("value_range, font, size, dpi, jpeg", [
+    ((357.0, 750.0), "Nimbus Roman", 10, 120, None),   # '750' read '7.50': 7.5..357
+    ((357.0, 750.0), "Nimbus Roman", 8, 96, 70),       # '750' read '7.50'
+    ((357.0, 750.0), "Nimbus Roman", 12, 120, 70),     # '357' read '3.57': 3.57..750
+])
+def test_legend_piece_of_a_digit_is_no_point(qgis_app, tmp_path, shared_data, value_range,
+                                             font, size, dpi, jpeg):
+    """Nimbus Roman's '5' ends in a ball that comes apart from its stroke under the ink mask
+    at 8-12 pt and 96-120 dpi: a small glyph on the baseline between two digits, taken for a
+    decimal point Tesseract had dropped. QGIS's legend '357'/'750' (sweep_qgis_layouts seed 36
+    #5's '7.50m' for '750 m') was read 7.5..357 in silence. The piece shares the '5''s columns
+    and the digits around it stand no separator's room apart: no point."""
+    path = _render_legend(tmp_path, shared_data, value_range, font, size, dpi, jpeg)
+    answers = _legend_answers(path)
+    texts = [label.text for label in answers.reading.colorbar.axis.labels]
+    assert (answers.settings.vmin, answers.settings.vmax) == pytest.approx(value_range), texts

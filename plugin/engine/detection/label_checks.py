@@ -381,7 +381,25 @@ def restore_decimal_point(text, members) -> str:
     before, after = characters[:points[0]], characters[points[0]:]
     if not (before[-1:].isdigit() and after[:1].isdigit()):
         return text
+    index = points[0]
+    if not _piece_stands_apart(glyphs[index], glyphs[index - 1], glyphs[index + 1]):
+        # A piece of a digit broken off under the ink mask (the ball of Nimbus Roman's '5' at
+        # 96-120 dpi, beside its stem): '750' became '7.50'. A point under a neighbour's
+        # overhang still takes its room between the digits' centres.
+        others = [glyphs[i] for i in range(len(glyphs)) if i != index]
+        centres = [0.5 * (box[0] + box[2]) for box in others]
+        gaps = [b - a for a, b in zip(centres, centres[1:])]
+        across = gaps.pop(index - 1)
+        if not gaps or across < SEPARATOR_MIN_PITCHES * float(np.median(gaps)):
+            return text
     return f"{before}.{after}"
+
+
+def _piece_stands_apart(piece, left, right) -> bool:
+    """Whether a small glyph between two others shares no pixel column with either (boxes
+    (col0, row0, col1, row1), ``col1`` exclusive): a separator stands in its own room; a piece
+    of a digit broken off under the ink mask lies within that digit's columns."""
+    return piece[0] >= left[2] and piece[2] <= right[0]
 
 
 #: A minus sign is at least this share of the digits' height long (0.6 in Nimbus Sans at
@@ -623,6 +641,13 @@ def separators_as_inked(text, members, pitch, lum=None, page=None) -> str:
         left, right = full[owners[digits_before - 1]], full[owners[digits_before]]
         between = [box for box in small
                    if left[2] - 1 <= 0.5 * (box[0] + box[2]) <= right[0] + 1 and box[1] >= middle]
+        room = pitch is not None and centres[digits_before] - centres[digits_before - 1] >= \
+            SEPARATOR_MIN_PITCHES * room_pitch
+        if not room and pitch is not None:
+            # A piece sharing a digit's columns is that digit's, broken off under the ink mask
+            # (the ball of Nimbus Roman's '5' at 96-120 dpi: '750' read '7.50'), unless the
+            # digits stand a separator's room apart (a comma's tail under the digit before).
+            between = [box for box in between if _piece_stands_apart(box, left, right)]
         descent = max(1.0, COMMA_DESCENT_SHARE * height)
         if between:
             col0, row0, col1, row1 = max(between, key=lambda box: box[3])
@@ -641,8 +666,7 @@ def separators_as_inked(text, members, pitch, lum=None, page=None) -> str:
                                    (owners[digits_before], right))):
             # No pitch to go by, or a glyph wider than its digits: a point may touch one.
             mended.append(character)
-        elif centres[digits_before] - centres[digits_before - 1] >= \
-                SEPARATOR_MIN_PITCHES * room_pitch:
+        elif room:
             mended.append(character)  # room for one: kept as read
         # else: neither a glyph nor room for one: not there.
     if "".join(mended) == number:

@@ -218,3 +218,22 @@ def test_legend_piece_of_a_digit_is_no_point(qgis_app, tmp_path, shared_data, va
     answers = _legend_answers(path)
     texts = [label.text for label in answers.reading.colorbar.axis.labels]
     assert (answers.settings.vmin, answers.settings.vmax) == pytest.approx(value_range), texts
+
+
+@pytest.mark.parametrize("font, size, dpi, jpeg, misread", [
+    ("DejaVu Sans", 8, 96, None, "25.5"),      # glyphs 8 px high
+    ("DejaVu Serif", 10, 120, 70, "23.9"),
+    ("Nimbus Roman", 12, 120, None, "23.9"),   # no other '5' for the glyphs to compare
+])
+def test_legend_digit_misread_at_one_scale_is_warned(qgis_app, tmp_path, shared_data, font,
+                                                     size, dpi, jpeg, misread):
+    """QGIS's '23.5' beside '91.6' read by Tesseract with a digit misread: with two labels no
+    fit tells, glyphs under 12 px are too coarse to compare with the other label's, and the bar
+    was read 23.9..91.6 (or 25.5..) in silence. Read again at another scale the label reads
+    '23.5': the range carries a warning naming VMIN and VMAX."""
+    path = _render_legend(tmp_path, shared_data, (23.5, 91.6), font, size, dpi, jpeg)
+    answers = _legend_answers(path)
+    texts = [label.text for label in answers.reading.colorbar.axis.labels]
+    assert misread in texts, texts
+    assert any("VMIN and VMAX" in warning and "another scale" in warning
+               for warning in answers.warnings), answers.warnings

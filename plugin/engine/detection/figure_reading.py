@@ -44,7 +44,7 @@ from .label_checks import (
 )
 from .labels import normalise, parse_label, unit_in_title
 from .lines import luminance, page_luminance
-from .ocr import OcrUnavailable, crop_label, read_label, read_text
+from .ocr import CHECK_TARGET_HEIGHT, OcrUnavailable, crop_label, read_label, read_text
 from .text import (
     TextLabel,
     find_glyphs,
@@ -712,6 +712,45 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         return digits_read_unlike_their_glyphs(
             [(label.text, glyphs.get(tuple(label.box))) for label in labels
              if label.value is not None], self.lum, self.page)
+
+    def digits_unlike_at_another_scale(self, labels) -> str:
+        """A problem when a label read as a number reads other digits at a second scale
+        (:data:`.ocr.CHECK_TARGET_HEIGHT`), or "": one of the two readings is a misread.
+
+        With two labels (a QGIS legend's ends) no fit confirms a reading, and glyphs under 12 px
+        high are too coarse to tell one digit's drawings from another's
+        (:func:`digits_read_unlike_their_glyphs`): '23.5' read '25.5' in DejaVu Sans 8 pt at
+        96 dpi, '357' read '307' in DejaVu Serif 12 pt at 120 dpi. A misread seldom repeats at
+        another scale; a label read right reads the same. A second reading with no digits
+        (Tesseract lost at that scale) says nothing.
+
+        Parameters
+        ----------
+        labels : list of TickLabel
+            The labels kept.
+
+        Returns
+        -------
+        str
+        """
+        own = {label.box(): label for label in self.labels}
+        for label in labels:
+            text_label = own.get(tuple(label.box))
+            if label.value is None or text_label is None or label.parsed is None or \
+                    label.parsed.exponent_form:
+                continue
+            text_label = text_label.number_part or text_label
+            lum, (col0, row0) = self._source(text_label)
+            box = text_label.box()
+            second, _ = read_label(crop_label(
+                lum, (box[0] - col0, box[1] - row0, box[2] - col0, box[3] - row0), self.page,
+                target_height=CHECK_TARGET_HEIGHT))
+            first_digits = re.sub(r"\D", "", normalise(label.text.split(" (")[0]))
+            second_digits = re.sub(r"\D", "", normalise(second))
+            if second_digits and second_digits != first_digits:
+                return (f"the label {label.text!r} reads {second!r} when read again at another "
+                        f"scale: one reading is a misread")
+        return ""
 
     def digit_pitch(self, height):
         """The digits' pitch (pixels) of the figure's labels as tall as ``height``
@@ -1889,6 +1928,10 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
             reading.colorbar = _colorbar_values(best, bar, layout.snap_offset)
             if best.fit is not None:
                 unlike = reader.digits_unlike_glyphs(best.labels)
+                if not unlike and len(best.kept) == 2:
+                    # Two labels: no fit tells a misread digit, and small glyphs are too
+                    # coarse to compare; a second reading at another scale may.
+                    unlike = reader.digits_unlike_at_another_scale(best.kept)
                 if unlike:
                     reading.warnings.append(
                         f"The colorbar's tick labels may have been misread: {unlike}. Check "

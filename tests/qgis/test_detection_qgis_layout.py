@@ -388,3 +388,30 @@ def test_rounded_repeated_annotations_are_refused(qgis_app, tmp_path, shared_dat
         decode_map(DecodeSettings(figure_path=figure.path, gcp_crs=figure.crs,
                                   scale_automatic=True))
     assert refused.value.parameter == "GCPS"
+
+
+def test_rounded_decimal_annotations_are_refused(qgis_app, tmp_path, shared_data):
+    """Decimal degrees at an interval the written decimals cannot hold: QGIS writes 0.025°
+    steps with two decimals, rounding every other annotation ('155.28°W' for 155.275°W), so
+    the labels lie on two parallel lines half a unit of the last digit apart and a fit keeping
+    one half is off by that much (sweep_qgis_layouts seed 61 #5: 0.25° with one decimal, the
+    x fit through '125.8 125.3 124.8', 36 px off, decoded in silence). No value repeats here,
+    unlike whole minutes at a 30" interval; the labels rejected lie off the line by a fraction
+    of a unit, which no misread does: refused, naming GCPS."""
+    from colormap_decoder.plugin.engine.errors import EngineError
+
+    grid_path = tmp_path / "kilauea.nc"
+    shutil.copy(shared_data / "gmtserver_Kilauea.utm.nc", grid_path)
+    figure = render_print_layout(tmp_path / "layout.png", grid_path, CRS, DEGREES[1],
+                                 VALUE_RANGE, map_crs=DEGREES[0], precision=2, interval=0.025)
+    rgb = read_figure(figure.path).rgb
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    problems = [axis.problem for axis in (reading.x_axis, reading.y_axis)
+                if axis is not None and axis.fit is None]
+    assert any("rounded" in problem for problem in problems), \
+        [(axis.problem, [label.text for label in axis.labels])
+         for axis in (reading.x_axis, reading.y_axis) if axis is not None]
+    with pytest.raises(EngineError) as refused:
+        decode_map(DecodeSettings(figure_path=figure.path, gcp_crs=figure.crs,
+                                  scale_automatic=True))
+    assert refused.value.parameter == "GCPS"

@@ -66,6 +66,7 @@ from .ticks import (
     fit_ticks,
     marks_snapped_offset,
     place_by_the_others,
+    rounded_off_the_line,
     tick_marks_snapped,
     weigh_marks_and_labels,
 )
@@ -1274,6 +1275,10 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 reading.pair_fit = fit_ticks(reading.kept)
                 # fit_ticks marks its own labels: the two stay kept, the others as they were.
             reading.fit = None
+        rounded = rounded_off_the_line(labels, reading.fit or reading.pair_fit)
+        if rounded:
+            reading.problem = rounded
+            reading.fit = reading.pair_fit = None
 
     def rotated_labels(self, side):
         """Labels written at an angle beside a side, each read turned along its own long axis.

@@ -909,6 +909,79 @@ def _decimals(text) -> "int | None":
     return 0
 
 
+#: A label off the fitted line by this share of a unit of its last written digit at least, and
+#: as much short of a whole unit, is rounded: a misread digit moves a right label by whole units.
+ROUNDED_MIN_UNITS = 0.2
+#: ...and off it by this many pixels at least: a line moved less is as good as exact.
+ROUNDED_MIN_PIXELS = 1.0
+
+
+def rounded_off_the_line(labels, fit) -> str:
+    """A problem when the labels a fit rejected lie off its line by a fraction of a unit of
+    their last written digit, or "": the labels are rounded to fewer decimals than their
+    spacing needs, and the fit went through one half of them.
+
+    QGIS writes annotations at a 0.25° interval with one decimal: '125.8°W 125.5°W 125.3°W
+    125.0°W 124.8°W' (125.75, 125.5, 125.25, 125.0, 124.75). Every other label lies on one
+    line and the others on a parallel line 0.05° away, and a fit keeping either half is off by
+    that much (sweep_qgis_layouts seed 61 #5: 36 px, decoded in silence). A label read right
+    off an exact axis lies on its line; a misread one is off by whole units of some digit. A
+    rejected label off by between :data:`ROUNDED_MIN_UNITS` and 1 - that of a unit of the
+    last digit written is neither: rounding.
+
+    Parameters
+    ----------
+    labels : list of TickLabel
+        A side's labels, ``kept`` marking the fit's.
+    fit : TickFit or None
+        The side's fit (or its pair's), linear.
+
+    Returns
+    -------
+    str
+    """
+    if fit is None or fit.logarithmic:
+        return ""
+    kept = [label for label in labels if label.value is not None and label.kept]
+
+    def read_value(label):
+        # A label dropped off the kept labels' step lost its value (_on_one_step): as read.
+        if label.value is not None:
+            return float(label.value)
+        return None if label.parsed is None else float(label.parsed.value)
+
+    numbers = sorted(label.position for label in labels if read_value(label) is not None)
+    if len(numbers) < 3:
+        return ""
+    # The interval between neighbouring labels, as the fit gives it: rounding moves labels only
+    # when it is no whole number of units of the last digit (0.25 written with one decimal).
+    step = float(np.median(np.abs(np.diff(fit.value_at(numbers)))))
+    off = []
+    for label in labels:
+        if read_value(label) is None or label.kept:
+            continue
+        decimals = [_decimals(other.text) for other in kept + [label]]
+        if any(count is None for count in decimals):
+            continue
+        unit = 10.0 ** -max(decimals)
+        if abs(step / unit - round(step / unit)) < ROUNDED_MIN_UNITS:
+            continue  # a whole number of units: a label off the line was misplaced or misread
+        units = abs(read_value(label) - float(fit.value_at(label.position))) / unit
+        # Only where rounding moves the line by a pixel or more (a colorbar's thirds written
+        # '0.33 0.67 1.00' are off by a third of a unit, a fraction of a pixel).
+        pixels = abs(float(fit.position_of(read_value(label))) - label.position)
+        if ROUNDED_MIN_UNITS <= units <= 1.0 - ROUNDED_MIN_UNITS and \
+                pixels >= ROUNDED_MIN_PIXELS:
+            off.append(label.text)
+    if not off:
+        return ""
+    return (f"the label{'s' if len(off) > 1 else ''} {', '.join(repr(text) for text in off)} "
+            f"lie{'' if len(off) > 1 else 's'} off the line of "
+            f"{', '.join(repr(label.text) for label in kept)} by less than a unit of the last "
+            f"digit written: the labels are rounded to fewer decimals than their spacing needs, "
+            f"so where each value lies is not known")
+
+
 def _plain_numbers(labels):
     """Each read label written as a plain number (no exponent, no minutes) with its digits and
     separators as written, spaces taken out ('12 300' -> '12300', '-1,500.5' -> '1,500.5'):

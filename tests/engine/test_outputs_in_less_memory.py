@@ -482,3 +482,29 @@ def test_rebuilt_field_read_in_any_way_is_the_grid_made_at_once(contourf):
                           expected[70 + picked_rows % 460, 110 + picked_cols], equal_nan=True)
     data = np.argwhere(np.isfinite(expected))[len(expected) // 2]
     assert field[data[0], data[1]] == expected[data[0], data[1]]
+
+
+@pytest.mark.parametrize("piece_pixels", [1, 5_000, 1 << 20])
+def test_rasters_converted_in_pieces_are_the_file_written_from_whole_arrays(
+        contourf, tmp_path, monkeypatch, piece_pixels):
+    """A GeoTIFF block is read and converted a piece of rows at a time (a raster computed
+    where read computes a piece at a time: the colour distance, the rebuilt field); the file
+    is the one written, block by whole block, from the arrays held whole, byte for byte
+    (pieces of one row, of rows not dividing a block, and of more than a block)."""
+    grid, result = contourf
+    rasters = [[result.values, result.class_grid], [result.distance],
+               [result.reconstruction_grid]]
+    if grid == "own grid":  # computed where read
+        assert not isinstance(result.distance, np.ndarray)
+        assert not isinstance(result.reconstruction_grid, np.ndarray)
+    expected = []
+    for index, bands in enumerate(rasters):
+        path = tmp_path / f"whole_{index}.tif"
+        writing.write_geotiff(str(path), [np.asarray(band) for band in bands],
+                              result.grid.geotransform, result.grid.crs_wkt)
+        expected.append(path.read_bytes())
+    monkeypatch.setattr(writing, "CONVERT_BLOCK_PIXELS", piece_pixels)
+    for index, bands in enumerate(rasters):
+        path = tmp_path / f"pieces_{index}.tif"
+        writing.write_geotiff(str(path), bands, result.grid.geotransform, result.grid.crs_wkt)
+        assert path.read_bytes() == expected[index], index

@@ -160,15 +160,14 @@ def _picture(figure_rgb, gcps, residuals):
 
     Drawn with Pillow on the picture's own pixels: the figure's every step-th pixel (at most
     :data:`PICTURE_MAX_SIDE` a side, never more than the figure) and the marks over it, about
-    4 bytes a picture pixel (matplotlib's canvas and image resampling held some 21).
+    drawn and encoded a band of rows at a time (:func:`banded_png`): a band's few bytes a pixel,
+    not the whole picture's 4 (matplotlib's canvas and image resampling held some 21).
     """
-    from PIL import ImageDraw
-
     rows, cols = np.asarray(figure_rgb).shape[:2]
     # The picture and a white strip for the legend under it.
-    image = _figure_image(figure_rgb, extra_rows=LEGEND_HEIGHT)
-    width, height = image.size[0], image.size[1] - LEGEND_HEIGHT
-    draw = ImageDraw.Draw(image)
+    step = picture_step(figure_rgb)
+    width, height = -(-cols // step), -(-rows // step)
+    draw = RecordedDrawing()
     font = _font(11)
     # Figure pixels (GDAL convention) to picture pixels.
     sx, sy = width / cols, height / rows
@@ -210,9 +209,7 @@ def _picture(figure_rgb, gcps, residuals):
         scale_text += (f" Of the {len(gcps):,} GCPs, only the suspicious ones and those with the "
                        f"largest residuals (at most {MAX_LISTED_GCPS:,}) are numbered.")
     _legend(draw, font, width, height)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue(), scale_text
+    return banded_png(figure_rgb, step, draw, extra_rows=LEGEND_HEIGHT), scale_text
 
 
 def _font(size):
@@ -447,34 +444,196 @@ def write_report_without_gcps(html_path, figure_rgb, georeferencing, crs, extra,
 
 def _plain_picture(figure_rgb):
     """PNG bytes of the figure (downsampled to PICTURE_MAX_SIDE at most)."""
-    buffer = io.BytesIO()
-    _figure_image(figure_rgb).save(buffer, format="PNG")
-    return buffer.getvalue()
+    return banded_png(figure_rgb, picture_step(figure_rgb), RecordedDrawing())
 
 
-#: Pixels of the picture copied into Pillow's image at a time.
-PICTURE_BLOCK_PIXELS = 1 << 18
+def picture_step(figure_rgb, max_side=None) -> int:
+    """Every how many pixels of the figure its picture takes one, so that the picture is
+    ``max_side`` (:data:`PICTURE_MAX_SIDE` by default) long at most."""
+    max_side = PICTURE_MAX_SIDE if max_side is None else max_side
+    return max(1, -(-max(np.shape(figure_rgb)[:2]) // max_side))
 
 
-def _figure_image(figure_rgb, extra_rows=0):
-    """Pillow RGB image of the figure's every step-th pixel (:data:`PICTURE_MAX_SIDE` a side
-    at most), with ``extra_rows`` white rows under it.
+class RecordedDrawing:
+    """Pillow's ``ImageDraw`` calls on a picture, recorded with the rows each can touch, to be
+    replayed on bands of the picture's rows (:func:`banded_png`).
 
-    Copied into Pillow's image a block of rows at a time: a whole copy of the picture beside
-    Pillow's own (3 bytes a picture pixel more; 26 MiB at 3000 px a side) is never made.
+    Takes ``ellipse``, ``line``, ``rectangle``, ``polygon`` and ``text`` with the arguments
+    ``ImageDraw.Draw``'s take (coordinates in picture pixels), and answers ``textlength``.
     """
-    from PIL import Image
 
-    rgb = np.asarray(figure_rgb)[..., :3]
-    step = max(1, int(math.ceil(max(rgb.shape[:2]) / PICTURE_MAX_SIDE)))
-    small = rgb[::step, ::step]
+    #: Rows a drawing call may reach beyond its coordinates, besides its line width and, for
+    #: text, twice its font's size and its outline (ascenders, descenders, anchors).
+    MARGIN_ROWS = 2
+
+    def __init__(self):
+        self.calls = []  # (first row, last row, method name, arguments, keywords)
+
+    def textlength(self, text, font=None) -> float:
+        """The text's advance in pixels, as ``ImageDraw.Draw.textlength`` measures it."""
+        from PIL import Image, ImageDraw
+
+        return ImageDraw.Draw(Image.new("RGB", (1, 1))).textlength(text, font=font)
+
+    def _record(self, name, xy, arguments, keywords):
+        ys = [float(y) for y in _ys(xy)]
+        reach = self.MARGIN_ROWS + int(keywords.get("width", 1))
+        if name == "text":
+            reach += 2 * int(getattr(keywords.get("font"), "size", 16)) + \
+                int(keywords.get("stroke_width", 0))
+        self.calls.append((math.floor(min(ys)) - reach, math.ceil(max(ys)) + reach, name,
+                           (xy,) + tuple(arguments), keywords))
+
+    def ellipse(self, xy, *arguments, **keywords) -> None:
+        self._record("ellipse", xy, arguments, keywords)
+
+    def line(self, xy, *arguments, **keywords) -> None:
+        self._record("line", xy, arguments, keywords)
+
+    def rectangle(self, xy, *arguments, **keywords) -> None:
+        self._record("rectangle", xy, arguments, keywords)
+
+    def polygon(self, xy, *arguments, **keywords) -> None:
+        self._record("polygon", xy, arguments, keywords)
+
+    def text(self, xy, *arguments, **keywords) -> None:
+        self._record("text", xy, arguments, keywords)
+
+
+def _ys(xy):
+    """The y coordinates of an ``ImageDraw`` coordinate argument: (x, y, ...) or ((x, y), ...)."""
+    flat = list(xy)
+    if flat and np.ndim(flat[0]) == 1:
+        return [point[1] for point in flat]
+    return flat[1::2]
+
+
+def _shifted(xy, rows):
+    """``xy`` (as :func:`_ys` reads it) ``rows`` rows up, in the form it came in."""
+    flat = list(xy)
+    if flat and np.ndim(flat[0]) == 1:
+        return [(point[0], point[1] - rows) for point in flat]
+    return tuple(value - rows if index % 2 else value for index, value in enumerate(flat))
+
+
+#: Pixels of a picture drawn and encoded at a time by :func:`banded_png` (a band is
+#: lengthened so that no drawing call straddles two).
+PICTURE_BAND_PIXELS = 1 << 16
+#: Pillow's PNG: DEFLATE level 6, window 2**15, memory level 9, the filtered strategy, and
+#: IDAT chunks of 65,536 bytes (ImageFile.MAXBLOCK): a picture encoded in bands is the file
+#: Pillow writes of the whole picture, byte for byte.
+_PNG_DEFLATE = (6, 15, 9, 1)
+_PNG_CHUNK_BYTES = 65536
+
+
+def _bands(calls, rows, band_rows):
+    """(first row, end row) of the bands of a picture ``rows`` long: ``band_rows`` long, or
+    longer where a drawing call would straddle the end, each beginning at an even row (an
+    even shift keeps every rounding of the coordinates, half to even included)."""
+    spans = sorted((first, last) for first, last, *_ in calls)
+    start = 0
+    while start < rows:
+        end = min(rows, start + max(2, band_rows + band_rows % 2))
+        moved = True
+        while moved and end < rows:
+            moved = False
+            for first, last in spans:
+                if first < end <= last:
+                    end = min(rows, last + 1 + (last + 1) % 2)
+                    moved = True
+        yield start, end
+        start = end
+
+
+def _filtered_rows(image):
+    """The PNG scanlines of a Pillow image (each row's filter byte and filtered bytes), as
+    Pillow filters them."""
+    import zlib
+
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=0)
+    return zlib.decompress(b"".join(data for kind, data in _png_chunks(buffer.getvalue())
+                                    if kind == b"IDAT"))
+
+
+def _png_chunks(png):
+    """(type, data) of each chunk of a PNG file."""
+    position = 8
+    while position < len(png):
+        length = int.from_bytes(png[position:position + 4], "big")
+        yield png[position + 4:position + 8], png[position + 8:position + 8 + length]
+        position += 12 + length
+
+
+def _png_chunk(kind, data):
+    import zlib
+
+    return (len(data).to_bytes(4, "big") + kind + data
+            + zlib.crc32(kind + data).to_bytes(4, "big"))
+
+
+def banded_png(figure_rgb, step, drawing, extra_rows=0) -> bytes:
+    """PNG bytes of the figure's every ``step``-th pixel, ``extra_rows`` white rows under it,
+    and ``drawing``'s calls drawn over them, made a band of rows at a time.
+
+    Each band (:data:`PICTURE_BAND_PIXELS`, lengthened so that no call straddles two) is drawn
+    on an image of its own with the calls that reach it, moved up by the band's first row (an
+    even number of rows: the same pixels as drawn on the whole picture), filtered by Pillow
+    after the two rows above it (the filters look at the row above), and its scanlines
+    compressed on into one stream as Pillow's encoder compresses them: the file is the one
+    Pillow writes of the whole picture drawn at once. Memory: a band's image and scanlines,
+    and the compressed file, not the whole picture's 4 bytes a pixel.
+
+    Parameters
+    ----------
+    figure_rgb : ndarray of uint8, shape (rows, cols, 3 or 4)
+    step : int
+    drawing : RecordedDrawing
+    extra_rows : int
+
+    Returns
+    -------
+    bytes
+    """
+    import zlib
+
+    from PIL import Image, ImageDraw
+
+    small = np.asarray(figure_rgb)[::step, ::step, :3]
     height, width = small.shape[:2]
-    image = Image.new("RGB", (width, height + extra_rows), (255, 255, 255))
-    block = max(1, PICTURE_BLOCK_PIXELS // max(width, 1))
-    for first in range(0, height, block):
-        image.paste(Image.fromarray(np.ascontiguousarray(small[first:first + block]), "RGB"),
-                    (0, first))
-    return image
+    rows = height + extra_rows
+    scanline = 1 + 3 * width
+    level, window, memory, strategy = _PNG_DEFLATE
+    compressor = zlib.compressobj(level, zlib.DEFLATED, window, memory, strategy)
+    stream, above = [], None
+    for start, end in _bands(drawing.calls, rows, PICTURE_BAND_PIXELS // max(width, 1)):
+        # The two rows above the band (as drawn) first, for the filters; drawn calls never
+        # reach them.
+        context = 0 if above is None else 2
+        image = Image.new("RGB", (width, end - start + context), (255, 255, 255))
+        if above is not None:
+            image.paste(above, (0, 0))
+        figure_end = min(end, height)
+        if start < figure_end:
+            image.paste(Image.fromarray(np.ascontiguousarray(small[start:figure_end]), "RGB"),
+                        (0, context))
+        draw = ImageDraw.Draw(image)
+        shift = start - context
+        for first, last, name, arguments, keywords in drawing.calls:
+            if first < end and last >= start and (first >= start or start == 0):
+                getattr(draw, name)(_shifted(arguments[0], shift), *arguments[1:], **keywords)
+        stream.append(compressor.compress(_filtered_rows(image)[context * scanline:]))
+        above = image.crop((0, image.size[1] - 2, width, image.size[1]))
+        del image, draw
+    stream.append(compressor.flush())
+    data = b"".join(stream)
+    del stream
+    header = (width.to_bytes(4, "big") + rows.to_bytes(4, "big")
+              + bytes((8, 2, 0, 0, 0)))  # 8 bits a sample, RGB, no interlace
+    return b"".join([b"\x89PNG\r\n\x1a\n", _png_chunk(b"IHDR", header)]
+                    + [_png_chunk(b"IDAT", data[start:start + _PNG_CHUNK_BYTES])
+                       for start in range(0, len(data), _PNG_CHUNK_BYTES)]
+                    + [_png_chunk(b"IEND", b"")])
 
 
 def _cell(value, digits=6):

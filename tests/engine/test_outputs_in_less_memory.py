@@ -508,3 +508,80 @@ def test_rasters_converted_in_pieces_are_the_file_written_from_whole_arrays(
         path = tmp_path / f"pieces_{index}.tif"
         writing.write_geotiff(str(path), bands, result.grid.geotransform, result.grid.crs_wkt)
         assert path.read_bytes() == expected[index], index
+
+
+def _drawn_at_once(figure_rgb, step, drawing, extra_rows=0):
+    """report.banded_png as the pictures of the figure were made before: the whole picture
+    as one Pillow image, every call drawn on it, saved by Pillow."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    small = np.asarray(figure_rgb)[::step, ::step, :3]
+    image = Image.new("RGB", (small.shape[1], small.shape[0] + extra_rows), (255, 255, 255))
+    image.paste(Image.fromarray(np.ascontiguousarray(small), "RGB"), (0, 0))
+    draw = ImageDraw.Draw(image)
+    for *_, name, arguments, keywords in drawing.calls:
+        getattr(draw, name)(*arguments, **keywords)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("band_pixels", [1, 3_000, 1 << 16])
+@pytest.mark.parametrize("marks", [0, 5, 40])
+def test_pictures_of_the_figure_drawn_in_bands_are_pillows_file_of_the_whole(
+        contourf, monkeypatch, band_pixels, marks):
+    """The report's pictures of the figure are drawn and encoded a band of rows at a time
+    (report.banded_png): the PNG is the one Pillow writes of the whole picture drawn at once,
+    byte for byte, at full size and at every other pixel, whatever the bands (one row; a few
+    rows; the default), with GCP marks, residual arrows, outlined numbers and the legend
+    straddling the bands' ends, beyond the picture's sides and in the strip under it."""
+    from colormap_decoder.plugin.engine import report
+
+    _, result = contourf
+    rgb = result.figure.rgb
+    rows, cols = rgb.shape[:2]
+    rng = np.random.default_rng(marks)
+    font = report._font(11)
+    monkeypatch.setattr(report, "PICTURE_BAND_PIXELS", band_pixels)
+    for step in (1, 2):
+        drawing = report.RecordedDrawing()
+        height, width = -(-rows // step), -(-cols // step)
+        for index in range(marks):
+            x, y = rng.uniform(-10, width + 10), rng.uniform(-10, height + 30)
+            report._mark(drawing, ("circle", "cross", "square")[index % 3], x, y, (200, 0, 0))
+            report._arrow(drawing, (x, y), (x + rng.normal(0, 40), y + rng.normal(0, 40)),
+                          2, report.RESIDUAL_COLOUR)
+            drawing.text((x + 6, y - 6), str(index + 1), fill=(0, 0, 0), font=font,
+                         anchor="ls", stroke_width=1, stroke_fill=(255, 255, 255))
+        report._legend(drawing, font, width, height)
+        banded = report.banded_png(rgb, step, drawing, extra_rows=report.LEGEND_HEIGHT)
+        assert banded == _drawn_at_once(rgb, step, drawing, report.LEGEND_HEIGHT)
+
+
+def test_report_pictures_of_the_figure_are_those_drawn_at_once(contourf, monkeypatch, tmp_path):
+    """The GCP picture (the contour-filled figure's GCPs, residuals, legend), the figure
+    alone and the findings' picture (frame, colorbar, labels found on the sample figure)
+    are the files drawn at once, byte for byte."""
+    from sample_figure import FIGURE
+
+    from colormap_decoder.plugin.engine import report
+    from colormap_decoder.plugin.engine.detection import report as findings_report
+    from colormap_decoder.plugin.engine.detection.findings import find_everything
+
+    _, result = contourf
+    ref = result.georeference
+    sample = read_figure(str(FIGURE))
+    findings = find_everything(sample, "EPSG:32632")
+    assert findings.layout.frame is not None and findings.reading is not None
+    monkeypatch.setattr(report, "PICTURE_BAND_PIXELS", 20_000)
+    banded = [report._picture(result.figure.rgb, ref.gcps, ref.residuals),
+              report._plain_picture(result.figure.rgb),
+              findings_report.annotated_figure(sample.rgb, findings)]
+    monkeypatch.setattr(report, "banded_png", _drawn_at_once)
+    at_once = [report._picture(result.figure.rgb, ref.gcps, ref.residuals),
+               report._plain_picture(result.figure.rgb),
+               findings_report.annotated_figure(sample.rgb, findings)]
+    assert banded == at_once
+    assert len(ref.gcps) >= 4 and len(banded[0][0]) > 10_000

@@ -7,9 +7,6 @@ could not be found with the parameter to give by hand.
 """
 import base64
 import html
-import io
-
-import numpy as np
 
 from ..writing import write_text
 
@@ -31,17 +28,19 @@ def annotated_figure(rgb, findings) -> bytes:
     A figure longer than :data:`PICTURE_MAX_SIDE` is drawn at every step-th pixel, the
     findings at their places scaled by the same step (lines keep their width in pixels).
     """
-    from PIL import Image, ImageDraw
+    from ..report import RecordedDrawing, banded_png, picture_step
 
-    step = max(1, -(-max(rgb.shape[:2]) // PICTURE_MAX_SIDE))
-    image = Image.fromarray(np.ascontiguousarray(rgb[::step, ::step, :3]), "RGB")
-    draw = ImageDraw.Draw(image)
+    step = picture_step(rgb, PICTURE_MAX_SIDE)
+    size = (-(-rgb.shape[1] // step), -(-rgb.shape[0] // step))
+    # Drawn and encoded a band of rows at a time: a band's few bytes a pixel, not the whole
+    # picture's 4 (8 MiB of a 2 MP report's peak).
+    draw = RecordedDrawing()
 
     def at(*coordinates):
         return tuple(value / step for value in coordinates)
 
     layout = findings.layout
-    width = max(1, int(round(min(image.size) / 300)))
+    width = max(1, int(round(min(size) / 300)))
     if layout.frame is not None:
         draw.rectangle(at(*layout.frame.box), outline=FRAME_COLOUR, width=width)
     if layout.colorbar is not None:
@@ -65,9 +64,7 @@ def annotated_figure(rgb, findings) -> bytes:
                     draw.line((p, row0 - 6, p, row0 - 2), fill=colour, width=width)
                 else:
                     draw.line((col0 - 6, p, col0 - 2, p), fill=colour, width=width)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
+    return banded_png(rgb, step, draw)
 
 
 def write_findings_report(path, rgb, findings, title="What the figure says about itself") -> None:

@@ -17,7 +17,6 @@ sections of :mod:`.report` when GCPs were fitted.
 """
 import base64
 import html
-import io
 import math
 from dataclasses import dataclass
 
@@ -311,19 +310,25 @@ def _font(size):
 
 
 def _white_picture(width, height):
-    from PIL import Image, ImageDraw
+    """A white picture of ``width`` × ``height`` pixels (rounded) to draw on: (picture, draw),
+    one ``report.RecordedDrawing`` taking Pillow's drawing calls, ``paste`` and a ``paint``
+    of its rows; :func:`_png_bytes` draws and encodes it a band of rows at a time."""
+    from .report import RecordedDrawing
 
-    image = Image.new("RGB", (int(round(width)), int(round(height))), (255, 255, 255))
-    return image, ImageDraw.Draw(image)
+    picture = RecordedDrawing((int(round(width)), int(round(height))))
+    return picture, picture
 
 
-def _png_bytes(image):
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    # Pillow's images and the PNG encoder's buffers of the pictures drawn so far (a few MiB
-    # each, below the heap's mapping threshold) stay resident when freed: handed back.
+def _png_bytes(picture):
+    """The PNG of a picture of :func:`_white_picture`, drawn and encoded a band of rows at a
+    time (``report.banded_png``: a band's image, not the picture's 4 bytes a pixel)."""
+    from .report import banded_png
+
+    png = banded_png(*picture.size, picture, picture.paint)
+    # Pillow's images and the PNG encoder's buffers of the bands (below the heap's mapping
+    # threshold) stay resident when freed: handed back.
     release_freed_memory()
-    return buffer.getvalue()
+    return png
 
 
 #: Pixels of a picture pasted into the report's image at a time (:func:`_paste_rgb`).
@@ -438,16 +443,23 @@ def _draw_y_axis(draw, font, box, ticks, to_y, labels, side="left"):
 
 
 def _field_picture(result, values, with_points):
-    """The decoded field in its colour scale (faded, with the points over it), as PNG bytes."""
+    """The decoded field in its colour scale (faded, with the points over it), as PNG bytes.
+
+    Coloured, drawn and encoded a band of rows at a time (``report.banded_png``): a band's
+    image and the colours of its rows, not the picture's (4 bytes a pixel) and every colour of
+    the field's overview (3 more).
+    """
     step = _step(values.shape)
     rows, cols = values.shape
     width = PICTURE_SIDE * cols / max(rows, cols)
     height = PICTURE_SIDE * rows / max(rows, cols)
     margin = 10
+    small = values[::step, ::step]
+    fade = 0.55 if with_points else 0.0
     image, draw = _white_picture(width + 2 * margin, height + 2 * margin)
-    _paste_rgb(image, _scale_colours_8bit(result, values[::step, ::step],
-                                          fade=0.55 if with_points else 0.0),
-               (margin, margin, margin + width, margin + height))
+    image.paint = _scaled_rows(
+        lambda picked: _scale_colours_8bit(result, small[picked], fade=fade), small.shape,
+        (margin, margin, margin + width, margin + height))
     clusters = result.points.clusters
     if with_points and len(clusters):
         # Figure pixels (GDAL convention) to picture pixels; each point a disc of 7 px in its
@@ -455,11 +467,33 @@ def _field_picture(result, values, with_points):
         col0, row0 = result.plot_box[0], result.plot_box[1]
         x = margin + (np.asarray(clusters.pixel_x, float) - col0) * width / cols
         y = margin + (np.asarray(clusters.pixel_y, float) - row0) * height / rows
-        colours = _scale_colours_8bit(result, np.asarray(clusters.value, float))
-        for px, py, colour in zip(x, y, colours):
-            draw.ellipse((px - 3, py - 3, px + 3, py + 3), fill=tuple(int(v) for v in colour),
-                         outline=(20, 20, 20), width=1)
+        draw.ellipses(np.column_stack([x - 3, y - 3, x + 3, y + 3]),
+                      _scale_colours_8bit(result, np.asarray(clusters.value, float)),
+                      outline=(20, 20, 20), width=1)
     return _png_bytes(image)
+
+
+def _scaled_rows(colours_of_rows, shape, box):
+    """A painter for ``report.banded_png``: a picture of ``shape`` (rows, cols) scaled
+    (nearest pixel) to fill ``box`` (left, top, right, bottom), as :func:`_paste_rgb` pastes
+    it, a band's rows at a time; ``colours_of_rows(indices)`` gives the 8-bit sRGB (n, cols, 3)
+    of the picture's rows ``indices`` (each once, increasing)."""
+    from PIL import Image
+
+    left, top, right, bottom = (int(round(v)) for v in box)
+    width, height = max(1, right - left), max(1, bottom - top)
+    rows = _nearest_indices(shape[0], height)
+    columns = _nearest_indices(shape[1], width)
+
+    def paint(image, first, end):
+        low, high = max(first, top), min(end, top + height)
+        if low >= high:
+            return
+        picked, inverse = np.unique(rows[low - top:high - top], return_inverse=True)
+        part = np.ascontiguousarray(colours_of_rows(picked)[inverse][:, columns], np.uint8)
+        image.paste(Image.fromarray(part, "RGB"), (left, low - first))
+
+    return paint
 
 
 @dataclass
@@ -547,8 +581,9 @@ def _distance_picture(overview, threshold):
     margin, gap, bar_width, legend = 10, 30, 22, 26
     image, draw = _white_picture(width + 2 * margin + gap + bar_width + 95, height + 2 * margin)
     picture_rows = PICTURE_SIDE * rows / max(rows, cols)
-    _paste_rgb(image, _distance_rgb(small, top, threshold),
-               (margin, margin, margin + width, margin + picture_rows))
+    image.paint = _scaled_rows(lambda picked: _distance_rgb(small[picked], top, threshold),
+                               small.shape, (margin, margin, margin + width,
+                                             margin + picture_rows))
 
     # The bar: 0 at the bottom, ``top`` at the top, its colours as the picture's.
     left = margin + width + gap

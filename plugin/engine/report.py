@@ -160,7 +160,7 @@ def _picture(figure_rgb, gcps, residuals):
 
     Drawn with Pillow on the picture's own pixels: the figure's every step-th pixel (at most
     :data:`PICTURE_MAX_SIDE` a side, never more than the figure) and the marks over it, about
-    drawn and encoded a band of rows at a time (:func:`banded_png`): a band's few bytes a pixel,
+    drawn and encoded a band of rows at a time (:func:`figure_png`): a band's few bytes a pixel,
     not the whole picture's 4 (matplotlib's canvas and image resampling held some 21).
     """
     rows, cols = np.asarray(figure_rgb).shape[:2]
@@ -209,7 +209,7 @@ def _picture(figure_rgb, gcps, residuals):
         scale_text += (f" Of the {len(gcps):,} GCPs, only the suspicious ones and those with the "
                        f"largest residuals (at most {MAX_LISTED_GCPS:,}) are numbered.")
     _legend(draw, font, width, height)
-    return banded_png(figure_rgb, step, draw, extra_rows=LEGEND_HEIGHT), scale_text
+    return figure_png(figure_rgb, step, draw, extra_rows=LEGEND_HEIGHT), scale_text
 
 
 def _font(size):
@@ -444,7 +444,7 @@ def write_report_without_gcps(html_path, figure_rgb, georeferencing, crs, extra,
 
 def _plain_picture(figure_rgb):
     """PNG bytes of the figure (downsampled to PICTURE_MAX_SIDE at most)."""
-    return banded_png(figure_rgb, picture_step(figure_rgb), RecordedDrawing())
+    return figure_png(figure_rgb, picture_step(figure_rgb), RecordedDrawing())
 
 
 def picture_step(figure_rgb, max_side=None) -> int:
@@ -459,15 +459,28 @@ class RecordedDrawing:
     replayed on bands of the picture's rows (:func:`banded_png`).
 
     Takes ``ellipse``, ``line``, ``rectangle``, ``polygon`` and ``text`` with the arguments
-    ``ImageDraw.Draw``'s take (coordinates in picture pixels), and answers ``textlength``.
+    ``ImageDraw.Draw``'s take (coordinates in picture pixels), ``paste`` with ``Image.paste``'s
+    (an image at a whole-pixel position), and answers ``textlength``.
+
+    Ellipses and rectangles take their coordinates in whole pixels, truncated as Pillow
+    truncates them (the same pixels): moved by whole rows they stay exact wherever they land,
+    so that they are drawn on every band they reach (a frame round the whole figure, points
+    packed closer than a band) and pasted images too; every other call is drawn on the one
+    band that holds it whole.
     """
 
     #: Rows a drawing call may reach beyond its coordinates, besides its line width and, for
     #: text, twice its font's size and its outline (ascenders, descenders, anchors).
     MARGIN_ROWS = 2
 
-    def __init__(self):
-        self.calls = []  # (first row, last row, method name, arguments, keywords)
+    def __init__(self, size=None):
+        # (first row, last row, may straddle bands, method name, arguments, keywords)
+        self.calls = []
+        #: The picture's (width, height) in pixels, where the drawing knows it.
+        self.size = size
+        #: What paints the picture's rows before the calls are drawn (``banded_png``'s
+        #: ``paint``), or None: white.
+        self.paint = None
 
     def textlength(self, text, font=None) -> float:
         """The text's advance in pixels, as ``ImageDraw.Draw.textlength`` measures it."""
@@ -475,29 +488,58 @@ class RecordedDrawing:
 
         return ImageDraw.Draw(Image.new("RGB", (1, 1))).textlength(text, font=font)
 
-    def _record(self, name, xy, arguments, keywords):
+    def _record(self, name, xy, arguments, keywords, straddles=False):
         ys = [float(y) for y in _ys(xy)]
         reach = self.MARGIN_ROWS + int(keywords.get("width", 1))
         if name == "text":
             reach += 2 * int(getattr(keywords.get("font"), "size", 16)) + \
                 int(keywords.get("stroke_width", 0))
-        self.calls.append((math.floor(min(ys)) - reach, math.ceil(max(ys)) + reach, name,
-                           (xy,) + tuple(arguments), keywords))
+        self.calls.append((math.floor(min(ys)) - reach, math.ceil(max(ys)) + reach, straddles,
+                           name, (xy,) + tuple(arguments), keywords))
 
     def ellipse(self, xy, *arguments, **keywords) -> None:
-        self._record("ellipse", xy, arguments, keywords)
+        self._record("ellipse", _whole_pixels(xy), arguments, keywords, straddles=True)
 
     def line(self, xy, *arguments, **keywords) -> None:
         self._record("line", xy, arguments, keywords)
 
     def rectangle(self, xy, *arguments, **keywords) -> None:
-        self._record("rectangle", xy, arguments, keywords)
+        self._record("rectangle", _whole_pixels(xy), arguments, keywords, straddles=True)
 
     def polygon(self, xy, *arguments, **keywords) -> None:
         self._record("polygon", xy, arguments, keywords)
 
     def text(self, xy, *arguments, **keywords) -> None:
         self._record("text", xy, arguments, keywords)
+
+    def ellipses(self, boxes, fills, **keywords) -> None:
+        """Ellipses drawn one after the other, as ``ellipse`` draws each: ``boxes`` (n, 4) of
+        (x0, y0, x1, y1), ``fills`` (n, 3) their 8-bit fill colours, ``keywords`` (outline,
+        width) shared. Held as two arrays (the thousands of points of a field picture), each
+        band drawing those that reach it."""
+        boxes = np.trunc(np.asarray(boxes, float).reshape(-1, 4)).astype(np.int64)
+        if not len(boxes):
+            return
+        reach = self.MARGIN_ROWS + int(keywords.get("width", 1))
+        fills = np.asarray(fills, np.uint8).reshape(-1, 3)
+        self.calls.append((int(boxes[:, 1].min()) - reach, int(boxes[:, 3].max()) + reach, True,
+                           "ellipses", (boxes, fills, reach), keywords))
+
+    def paste(self, image, position) -> None:
+        """Paste Pillow image ``image`` with its top-left corner at ``position`` (whole
+        pixels)."""
+        left, top = (int(value) for value in position)
+        self.calls.append((top, top + image.size[1] - 1, True, "paste", ((left, top), image),
+                           {}))
+
+
+def _whole_pixels(xy):
+    """``xy``'s coordinates truncated towards zero (as Pillow's ellipse and rectangle take
+    them), in the flat form (x0, y0, x1, y1)."""
+    flat = list(xy)
+    if flat and np.ndim(flat[0]) == 1:
+        flat = [value for point in flat for value in point]
+    return tuple(int(value) for value in flat)
 
 
 def _ys(xy):
@@ -517,7 +559,7 @@ def _shifted(xy, rows):
 
 
 #: Pixels of a picture drawn and encoded at a time by :func:`banded_png` (a band is
-#: lengthened so that no drawing call straddles two).
+#: lengthened so that no drawing call straddles two, but for whole-pixel ones).
 PICTURE_BAND_PIXELS = 1 << 16
 #: Pillow's PNG: DEFLATE level 6, window 2**15, memory level 9, the filtered strategy, and
 #: IDAT chunks of 65,536 bytes (ImageFile.MAXBLOCK): a picture encoded in bands is the file
@@ -528,9 +570,9 @@ _PNG_CHUNK_BYTES = 65536
 
 def _bands(calls, rows, band_rows):
     """(first row, end row) of the bands of a picture ``rows`` long: ``band_rows`` long, or
-    longer where a drawing call would straddle the end, each beginning at an even row (an
-    even shift keeps every rounding of the coordinates, half to even included)."""
-    spans = sorted((first, last) for first, last, *_ in calls)
+    longer where a call that cannot straddle two bands would, each beginning at an even row
+    (an even shift keeps every rounding of the coordinates, half to even included)."""
+    spans = sorted((first, last) for first, last, straddles, *_ in calls if not straddles)
     start = 0
     while start < rows:
         end = min(rows, start + max(2, band_rows + band_rows % 2))
@@ -572,24 +614,27 @@ def _png_chunk(kind, data):
             + zlib.crc32(kind + data).to_bytes(4, "big"))
 
 
-def banded_png(figure_rgb, step, drawing, extra_rows=0) -> bytes:
-    """PNG bytes of the figure's every ``step``-th pixel, ``extra_rows`` white rows under it,
-    and ``drawing``'s calls drawn over them, made a band of rows at a time.
+def banded_png(width, rows, drawing, paint=None) -> bytes:
+    """PNG bytes of a ``width`` × ``rows`` picture, white, painted by ``paint`` and with
+    ``drawing``'s calls drawn over it, made a band of rows at a time.
 
-    Each band (:data:`PICTURE_BAND_PIXELS`, lengthened so that no call straddles two) is drawn
-    on an image of its own with the calls that reach it, moved up by the band's first row (an
-    even number of rows: the same pixels as drawn on the whole picture), filtered by Pillow
-    after the two rows above it (the filters look at the row above), and its scanlines
-    compressed on into one stream as Pillow's encoder compresses them: the file is the one
-    Pillow writes of the whole picture drawn at once. Memory: a band's image and scanlines,
-    and the compressed file, not the whole picture's 4 bytes a pixel.
+    Each band (:data:`PICTURE_BAND_PIXELS`, lengthened so that no call straddles two, but for
+    whole-pixel ones) is painted and drawn on an image of its own with the calls that reach
+    it, moved up by two rows less than the band's first (an even number: the same pixels as
+    drawn on the whole picture), the two rows above it put back as drawn, filtered by Pillow
+    (the filters look at the row above) and its scanlines compressed on into one stream as
+    Pillow's encoder compresses them: the file is the one Pillow writes of the whole picture
+    drawn at once. Memory: a band's image and scanlines, and the compressed file, not the
+    whole picture's 4 bytes a pixel.
 
     Parameters
     ----------
-    figure_rgb : ndarray of uint8, shape (rows, cols, 3 or 4)
-    step : int
+    width, rows : int
+        The picture's size, pixels.
     drawing : RecordedDrawing
-    extra_rows : int
+    paint : callable(image, first, end), optional
+        Paints rows ``first`` to ``end`` (excluded) of the picture on Pillow RGB ``image``,
+        white and ``end - first`` rows high, before the calls are drawn.
 
     Returns
     -------
@@ -599,29 +644,41 @@ def banded_png(figure_rgb, step, drawing, extra_rows=0) -> bytes:
 
     from PIL import Image, ImageDraw
 
-    small = np.asarray(figure_rgb)[::step, ::step, :3]
-    height, width = small.shape[:2]
-    rows = height + extra_rows
     scanline = 1 + 3 * width
     level, window, memory, strategy = _PNG_DEFLATE
     compressor = zlib.compressobj(level, zlib.DEFLATED, window, memory, strategy)
+    calls = drawing.calls
+    firsts = np.array([call[0] for call in calls], dtype=np.int64)
+    lasts = np.array([call[1] for call in calls], dtype=np.int64)
+    straddles = np.array([call[2] for call in calls], dtype=bool)
     stream, above = [], None
-    for start, end in _bands(drawing.calls, rows, PICTURE_BAND_PIXELS // max(width, 1)):
-        # The two rows above the band (as drawn) first, for the filters; drawn calls never
-        # reach them.
+    for start, end in _bands(calls, rows, PICTURE_BAND_PIXELS // max(width, 1)):
+        # The band and the two rows above it (for the filters): put back as drawn once the
+        # calls are drawn (a whole-pixel call may reach them, others never do).
         context = 0 if above is None else 2
-        image = Image.new("RGB", (width, end - start + context), (255, 255, 255))
+        top = start - context
+        image = Image.new("RGB", (width, end - top), (255, 255, 255))
+        if paint is not None:
+            paint(image, top, end)
+        draw = ImageDraw.Draw(image)
+        reach = (firsts < end) & (lasts >= start) & (straddles | (firsts >= start)
+                                                    | (start == 0))
+        for index in np.flatnonzero(reach):
+            *_, name, arguments, keywords = calls[index]
+            if name == "paste":
+                (left, upper), pasted = arguments
+                image.paste(pasted, (left, upper - top))
+            elif name == "ellipses":
+                boxes, fills, margin = arguments
+                for number in np.flatnonzero((boxes[:, 1] - margin < end)
+                                             & (boxes[:, 3] + margin >= top)):
+                    x0, y0, x1, y1 = (int(value) for value in boxes[number])
+                    draw.ellipse((x0, y0 - top, x1, y1 - top),
+                                 fill=tuple(int(value) for value in fills[number]), **keywords)
+            else:
+                getattr(draw, name)(_shifted(arguments[0], top), *arguments[1:], **keywords)
         if above is not None:
             image.paste(above, (0, 0))
-        figure_end = min(end, height)
-        if start < figure_end:
-            image.paste(Image.fromarray(np.ascontiguousarray(small[start:figure_end]), "RGB"),
-                        (0, context))
-        draw = ImageDraw.Draw(image)
-        shift = start - context
-        for first, last, name, arguments, keywords in drawing.calls:
-            if first < end and last >= start and (first >= start or start == 0):
-                getattr(draw, name)(_shifted(arguments[0], shift), *arguments[1:], **keywords)
         stream.append(compressor.compress(_filtered_rows(image)[context * scanline:]))
         above = image.crop((0, image.size[1] - 2, width, image.size[1]))
         del image, draw
@@ -634,6 +691,22 @@ def banded_png(figure_rgb, step, drawing, extra_rows=0) -> bytes:
                     + [_png_chunk(b"IDAT", data[start:start + _PNG_CHUNK_BYTES])
                        for start in range(0, len(data), _PNG_CHUNK_BYTES)]
                     + [_png_chunk(b"IEND", b"")])
+
+
+def figure_png(figure_rgb, step, drawing, extra_rows=0) -> bytes:
+    """PNG bytes of the figure's every ``step``-th pixel, ``extra_rows`` white rows under it,
+    and ``drawing``'s calls drawn over them (:func:`banded_png`: a band at a time)."""
+    from PIL import Image
+
+    small = np.asarray(figure_rgb)[::step, ::step, :3]
+    height, width = small.shape[:2]
+
+    def paint(image, first, end):
+        if first < min(end, height):
+            image.paste(Image.fromarray(np.ascontiguousarray(small[first:min(end, height)]),
+                                        "RGB"), (0, 0))
+
+    return banded_png(width, height + extra_rows, drawing, paint)
 
 
 def _cell(value, digits=6):

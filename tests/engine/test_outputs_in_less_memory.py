@@ -511,7 +511,7 @@ def test_rasters_converted_in_pieces_are_the_file_written_from_whole_arrays(
 
 
 def _drawn_at_once(figure_rgb, step, drawing, extra_rows=0):
-    """report.banded_png as the pictures of the figure were made before: the whole picture
+    """report.figure_png as the pictures of the figure were made before: the whole picture
     as one Pillow image, every call drawn on it, saved by Pillow."""
     import io
 
@@ -522,7 +522,10 @@ def _drawn_at_once(figure_rgb, step, drawing, extra_rows=0):
     image.paste(Image.fromarray(np.ascontiguousarray(small), "RGB"), (0, 0))
     draw = ImageDraw.Draw(image)
     for *_, name, arguments, keywords in drawing.calls:
-        getattr(draw, name)(*arguments, **keywords)
+        if name == "paste":
+            image.paste(arguments[1], arguments[0])
+        else:
+            getattr(draw, name)(*arguments, **keywords)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
@@ -533,7 +536,7 @@ def _drawn_at_once(figure_rgb, step, drawing, extra_rows=0):
 def test_pictures_of_the_figure_drawn_in_bands_are_pillows_file_of_the_whole(
         contourf, monkeypatch, band_pixels, marks):
     """The report's pictures of the figure are drawn and encoded a band of rows at a time
-    (report.banded_png): the PNG is the one Pillow writes of the whole picture drawn at once,
+    (report.figure_png): the PNG is the one Pillow writes of the whole picture drawn at once,
     byte for byte, at full size and at every other pixel, whatever the bands (one row; a few
     rows; the default), with GCP marks, residual arrows, outlined numbers and the legend
     straddling the bands' ends, beyond the picture's sides and in the strip under it."""
@@ -556,7 +559,7 @@ def test_pictures_of_the_figure_drawn_in_bands_are_pillows_file_of_the_whole(
             drawing.text((x + 6, y - 6), str(index + 1), fill=(0, 0, 0), font=font,
                          anchor="ls", stroke_width=1, stroke_fill=(255, 255, 255))
         report._legend(drawing, font, width, height)
-        banded = report.banded_png(rgb, step, drawing, extra_rows=report.LEGEND_HEIGHT)
+        banded = report.figure_png(rgb, step, drawing, extra_rows=report.LEGEND_HEIGHT)
         assert banded == _drawn_at_once(rgb, step, drawing, report.LEGEND_HEIGHT)
 
 
@@ -579,9 +582,149 @@ def test_report_pictures_of_the_figure_are_those_drawn_at_once(contourf, monkeyp
     banded = [report._picture(result.figure.rgb, ref.gcps, ref.residuals),
               report._plain_picture(result.figure.rgb),
               findings_report.annotated_figure(sample.rgb, findings)]
-    monkeypatch.setattr(report, "banded_png", _drawn_at_once)
+    monkeypatch.setattr(report, "figure_png", _drawn_at_once)
     at_once = [report._picture(result.figure.rgb, ref.gcps, ref.residuals),
                report._plain_picture(result.figure.rgb),
                findings_report.annotated_figure(sample.rgb, findings)]
     assert banded == at_once
     assert len(ref.gcps) >= 4 and len(banded[0][0]) > 10_000
+
+
+def test_ellipses_and_rectangles_in_whole_pixels_are_pillows_own():
+    """RecordedDrawing takes ellipses' and rectangles' coordinates in whole pixels (so that
+    they can be drawn on every band they reach): Pillow truncates them so itself, the same
+    pixels for any fractional coordinates and widths."""
+    from PIL import Image, ImageDraw
+
+    from colormap_decoder.plugin.engine import report
+
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        x, y = rng.uniform(-5, 50, 2)
+        box = (x, y, x + rng.uniform(0.5, 20), y + rng.uniform(0.5, 20))
+        width = int(rng.integers(1, 4))
+        for name, keywords in (("ellipse", dict(fill=(9, 9, 9), outline=(200, 0, 0),
+                                                width=width)),
+                               ("rectangle", dict(outline=(0, 0, 200), width=width)),
+                               ("rectangle", dict(fill=(0, 90, 0), outline=(5, 5, 5)))):
+            drawn, recorded = Image.new("RGB", (80, 80)), Image.new("RGB", (80, 80))
+            getattr(ImageDraw.Draw(drawn), name)(box, **keywords)
+            getattr(ImageDraw.Draw(recorded), name)(report._whole_pixels(box), **keywords)
+            assert np.array_equal(np.asarray(drawn), np.asarray(recorded)), (name, box)
+
+
+def _field_picture_as_before(result, values, with_points):
+    """decode_report._field_picture as it was: the whole picture as one Pillow image, the
+    overview's colours pasted whole (_paste_rgb), the points drawn on it, saved by Pillow."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    step = decode_report._step(values.shape)
+    rows, cols = values.shape
+    width = decode_report.PICTURE_SIDE * cols / max(rows, cols)
+    height = decode_report.PICTURE_SIDE * rows / max(rows, cols)
+    margin = 10
+    image = Image.new("RGB", (int(round(width + 2 * margin)), int(round(height + 2 * margin))),
+                      (255, 255, 255))
+    decode_report._paste_rgb(image, decode_report._scale_colours_8bit(
+        result, values[::step, ::step], fade=0.55 if with_points else 0.0),
+        (margin, margin, margin + width, margin + height))
+    draw = ImageDraw.Draw(image)
+    clusters = result.points.clusters
+    if with_points:
+        col0, row0 = result.plot_box[0], result.plot_box[1]
+        x = margin + (np.asarray(clusters.pixel_x, float) - col0) * width / cols
+        y = margin + (np.asarray(clusters.pixel_y, float) - row0) * height / rows
+        colours = decode_report._scale_colours_8bit(result, np.asarray(clusters.value, float))
+        for px, py, colour in zip(x, y, colours):
+            draw.ellipse((px - 3, py - 3, px + 3, py + 3), fill=tuple(int(v) for v in colour),
+                         outline=(20, 20, 20), width=1)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("band_pixels", [1, 10_000, 1 << 16])
+def test_field_pictures_made_in_bands_are_the_files_made_whole(contourf, monkeypatch,
+                                                             band_pixels):
+    """The report's decoded field and points pictures, coloured, drawn and encoded a band of
+    rows at a time, are the PNG files made of the whole picture before, byte for byte: the
+    contour-filled figure's plot area (scaled up, its hundreds of points packed closer than a
+    band) and its whole figure (900 px wide: every other pixel, scaled up)."""
+    from colormap_decoder.plugin.engine import report
+
+    _, result = contourf
+    col0, row0, col1, row1 = (int(round(v)) for v in result.plot_box)
+    monkeypatch.setattr(report, "PICTURE_BAND_PIXELS", band_pixels)
+    assert len(result.points.clusters) > 100
+    for values in (result.field.values[row0:row1, col0:col1], result.field.values):
+        for with_points in (False, True):
+            assert decode_report._field_picture(result, values, with_points) == \
+                _field_picture_as_before(result, values, with_points), with_points
+
+
+def _banded_at_once(width, rows, drawing, paint=None):
+    """report.banded_png on the whole picture as one Pillow image: painted, every call drawn,
+    saved by Pillow."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, rows), (255, 255, 255))
+    if paint is not None:
+        paint(image, 0, rows)
+    draw = ImageDraw.Draw(image)
+    for *_, name, arguments, keywords in drawing.calls:
+        if name == "paste":
+            image.paste(arguments[1], arguments[0])
+        elif name == "ellipses":
+            for box, fill in zip(arguments[0], arguments[1]):
+                draw.ellipse(tuple(int(v) for v in box), fill=tuple(int(v) for v in fill),
+                             **keywords)
+        else:
+            getattr(draw, name)(*arguments, **keywords)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("band_pixels", [1, 7_000])
+def test_report_charts_made_in_bands_are_the_files_made_whole(contourf, monkeypatch,
+                                                             band_pixels):
+    """The colour distance (its overview coloured a band at a time, the bar, the threshold's
+    dashes, the rotated axis title), the colour scale and the histogram, drawn and encoded a
+    band of rows at a time, are the PNG files of the whole pictures drawn at once, byte for
+    byte; the distance overview's pixels are those pasted whole as before (_paste_rgb)."""
+    import io
+
+    from PIL import Image
+
+    from colormap_decoder.plugin.engine import report
+
+    _, result = contourf
+    col0, row0, col1, row1 = (int(round(v)) for v in result.plot_box)
+    values = result.field.values[row0:row1, col0:col1]
+    overview = result.distance_overview
+    threshold = result.settings.max_color_distance
+
+    def charts():
+        return [decode_report._distance_picture(overview, threshold),
+                decode_report._scale_picture(result)[0],
+                decode_report._histogram_picture(result, values)]
+
+    monkeypatch.setattr(report, "PICTURE_BAND_PIXELS", band_pixels)
+    banded = charts()
+    monkeypatch.setattr(report, "banded_png", _banded_at_once)
+    assert banded == charts()
+    # The overview as _paste_rgb pasted it, whole, into the picture's first rows.
+    rows, cols = overview.shape
+    width = decode_report.PICTURE_SIDE * cols / max(rows, cols)
+    height = decode_report.PICTURE_SIDE * rows / max(rows, cols)
+    top = max(2 * threshold, float(np.nanpercentile(overview.small, 99)))
+    with Image.open(io.BytesIO(banded[0])) as picture:
+        expected = picture.convert("RGB").copy()
+        got = np.asarray(expected).copy()
+    decode_report._paste_rgb(expected, decode_report._distance_rgb(overview.small, top, threshold),
+                             (10, 10, 10 + width, 10 + height))
+    assert np.array_equal(got, np.asarray(expected))

@@ -28,7 +28,7 @@ def annotated_figure(rgb, findings) -> bytes:
     A figure longer than :data:`PICTURE_MAX_SIDE` is drawn at every step-th pixel, the
     findings at their places scaled by the same step (lines keep their width in pixels).
     """
-    from ..report import RecordedDrawing, banded_png, picture_step
+    from ..report import RecordedDrawing, figure_png, picture_step
 
     step = picture_step(rgb, PICTURE_MAX_SIDE)
     size = (-(-rgb.shape[1] // step), -(-rgb.shape[0] // step))
@@ -64,7 +64,7 @@ def annotated_figure(rgb, findings) -> bytes:
                     draw.line((p, row0 - 6, p, row0 - 2), fill=colour, width=width)
                 else:
                     draw.line((col0 - 6, p, col0 - 2, p), fill=colour, width=width)
-    return banded_png(rgb, step, draw)
+    return figure_png(rgb, step, draw)
 
 
 def write_findings_report(path, rgb, findings, title="What the figure says about itself") -> None:

@@ -516,6 +516,39 @@ class DistanceOverview:
     any_finite: bool
 
 
+class DistanceOverviewWhenAsked:
+    """The :class:`DistanceOverview` of a colour distance computed where read
+    (``colour_decoding.DistanceField``: 1 bit a figure pixel and small tables), made when the
+    report first asks for it: the overview's 4 bytes a pixel of the picture are not held
+    from the warp through the rasters' writing. Same attributes, same values.
+    """
+
+    def __init__(self, distance, plot_box):
+        self._distance = distance
+        self._plot_box = plot_box
+        self._overview = None
+
+    def _made(self):
+        if self._overview is None:
+            self._overview = distance_overview(self._distance, self._plot_box)
+        return self._overview
+
+    @property
+    def small(self) -> np.ndarray:
+        """``distance[plot box][::step, ::step]`` (float32)."""
+        return self._made().small
+
+    @property
+    def shape(self) -> tuple:
+        """The plot area's (rows, cols)."""
+        return self._made().shape
+
+    @property
+    def any_finite(self) -> bool:
+        """Whether any pixel of the whole raster was examined."""
+        return self._made().any_finite
+
+
 def distance_overview(distance, plot_box) -> "DistanceOverview":
     """The :class:`DistanceOverview` of a figure-frame colour distance raster."""
     col0, row0, col1, row1 = (int(round(v)) for v in plot_box)

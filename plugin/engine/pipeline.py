@@ -23,7 +23,8 @@ from .colour_decoding import (
     ValueMapping,
 )
 from .colour_scales import colour_scale_from_samples, resolve_colour_scale, sample_colorbar
-from .decode_report import distance_overview
+from .computed_arrays import ComputedArray
+from .decode_report import DistanceOverviewWhenAsked, distance_overview
 from .detection.answers import answer_from_figure, parameters_to_find
 from .detection.colorbar import describe_out_of_range
 from .detection.colormap_match import read_bar_colours
@@ -193,6 +194,8 @@ class DecodeResult:
         """
         self.figure = None
         self.field = None
+        # The report's overview of the colour distance (one made when asked reads the figure).
+        self.distance_overview = None
         # Freed blocks of the C heap (a 1 MP figure's rasters lie below its mapping threshold)
         # handed back, not left resident under GDAL's writing.
         release_freed_memory()
@@ -706,7 +709,11 @@ def _let_go(name, field_, check, plot_box):
     if name == "reconstruction" and check is not None:
         check.grid = None
     if name == "distance" and field_.distance is not None:
-        overview = distance_overview(field_.distance, plot_box)
+        # A distance computed where read keeps 1 bit a figure pixel: the overview is made from
+        # it when the report asks (nothing else reads it).
+        overview = (DistanceOverviewWhenAsked(field_.distance, plot_box)
+                    if isinstance(field_.distance, ComputedArray)
+                    else distance_overview(field_.distance, plot_box))
         field_.distance = None
         return overview
     return None

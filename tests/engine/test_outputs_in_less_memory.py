@@ -728,3 +728,21 @@ def test_report_charts_made_in_bands_are_the_files_made_whole(contourf, monkeypa
     decode_report._paste_rgb(expected, decode_report._distance_rgb(overview.small, top, threshold),
                              (10, 10, 10 + width, 10 + height))
     assert np.array_equal(got, np.asarray(expected))
+
+
+def test_distance_overview_made_when_the_report_asks(contourf):
+    """A colour distance computed where read leaves the report an overview made when first
+    asked (its 4 bytes a picture pixel are not held through the warp and the writing), equal
+    to the overview made at once of the distance held whole; let go with the figure."""
+    _, fresh = contourf
+    result = decode_map(fresh.settings)
+    lazy = result.distance_overview
+    assert isinstance(lazy, decode_report.DistanceOverviewWhenAsked) and lazy._overview is None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "_let_go", lambda *arguments: None)
+        kept = decode_map(result.settings)
+    whole = decode_report.distance_overview(np.asarray(kept.field.distance), kept.plot_box)
+    assert np.array_equal(lazy.small, whole.small, equal_nan=True)
+    assert lazy.shape == whole.shape and lazy.any_finite == whole.any_finite is True
+    result.let_go_of_figure()
+    assert result.distance_overview is None

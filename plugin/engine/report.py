@@ -10,7 +10,6 @@ it works inside QGIS and in any thread, in a few bytes a picture pixel.
 """
 import base64
 import html
-import io
 import json
 import math
 import os
@@ -464,9 +463,9 @@ class RecordedDrawing:
 
     Ellipses and rectangles take their coordinates in whole pixels, truncated as Pillow
     truncates them (the same pixels): moved by whole rows they stay exact wherever they land,
-    so that they are drawn on every band they reach (a frame round the whole figure, points
-    packed closer than a band) and pasted images too; every other call is drawn on the one
-    band that holds it whole.
+    so that a band draws them, and pasted images, however high above it they begin (a frame
+    round the whole figure); every other call is drawn on a band's image that holds it from
+    its top.
     """
 
     #: Rows a drawing call may reach beyond its coordinates, besides its line width and, for
@@ -558,8 +557,7 @@ def _shifted(xy, rows):
     return tuple(value - rows if index % 2 else value for index, value in enumerate(flat))
 
 
-#: Pixels of a picture drawn and encoded at a time by :func:`banded_png` (a band is
-#: lengthened so that no drawing call straddles two, but for whole-pixel ones).
+#: Pixels of a picture drawn and encoded at a time by :func:`banded_png`.
 PICTURE_BAND_PIXELS = 1 << 16
 #: Pillow's PNG: DEFLATE level 6, window 2**15, memory level 9, the filtered strategy, and
 #: IDAT chunks of 65,536 bytes (ImageFile.MAXBLOCK): a picture encoded in bands is the file
@@ -568,43 +566,13 @@ _PNG_DEFLATE = (6, 15, 9, 1)
 _PNG_CHUNK_BYTES = 65536
 
 
-def _bands(calls, rows, band_rows):
-    """(first row, end row) of the bands of a picture ``rows`` long: ``band_rows`` long, or
-    longer where a call that cannot straddle two bands would, each beginning at an even row
-    (an even shift keeps every rounding of the coordinates, half to even included)."""
-    spans = sorted((first, last) for first, last, straddles, *_ in calls if not straddles)
-    start = 0
-    while start < rows:
-        end = min(rows, start + max(2, band_rows + band_rows % 2))
-        moved = True
-        while moved and end < rows:
-            moved = False
-            for first, last in spans:
-                if first < end <= last:
-                    end = min(rows, last + 1 + (last + 1) % 2)
-                    moved = True
-        yield start, end
-        start = end
-
-
 def _filtered_rows(image):
-    """The PNG scanlines of a Pillow image (each row's filter byte and filtered bytes), as
-    Pillow filters them."""
+    """The PNG scanlines of a Pillow RGB image (each row's filter byte and filtered bytes), as
+    Pillow's PNG encoder filters them."""
     import zlib
 
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=0)
-    return zlib.decompress(b"".join(data for kind, data in _png_chunks(buffer.getvalue())
-                                    if kind == b"IDAT"))
-
-
-def _png_chunks(png):
-    """(type, data) of each chunk of a PNG file."""
-    position = 8
-    while position < len(png):
-        length = int.from_bytes(png[position:position + 4], "big")
-        yield png[position + 4:position + 8], png[position + 8:position + 8 + length]
-        position += 12 + length
+    # Pillow's PNG encoder at level 0 (stored): its filtering, no compression to undo.
+    return zlib.decompress(image.tobytes("zip", "RGB", False, 0))
 
 
 def _png_chunk(kind, data):
@@ -618,14 +586,16 @@ def banded_png(width, rows, drawing, paint=None) -> bytes:
     """PNG bytes of a ``width`` × ``rows`` picture, white, painted by ``paint`` and with
     ``drawing``'s calls drawn over it, made a band of rows at a time.
 
-    Each band (:data:`PICTURE_BAND_PIXELS`, lengthened so that no call straddles two, but for
-    whole-pixel ones) is painted and drawn on an image of its own with the calls that reach
-    it, moved up by two rows less than the band's first (an even number: the same pixels as
-    drawn on the whole picture), the two rows above it put back as drawn, filtered by Pillow
-    (the filters look at the row above) and its scanlines compressed on into one stream as
-    Pillow's encoder compresses them: the file is the one Pillow writes of the whole picture
-    drawn at once. Memory: a band's image and scanlines, and the compressed file, not the
-    whole picture's 4 bytes a pixel.
+    Each band (:data:`PICTURE_BAND_PIXELS`) is made on an image of its own that begins two
+    rows above it, or higher where a call that reaches the band begins higher (but for
+    whole-pixel ones, which land exactly anywhere), at an even row: painted, the calls that
+    reach the band drawn on it in their order, moved up by the image's first row (an even
+    number of rows, never past the call's own top: the same pixels as drawn on the whole
+    picture); the two rows above the band are put back as drawn, Pillow filters the rows (the
+    filters look at the row above) and the band's scanlines are compressed on into one stream
+    as Pillow's encoder compresses them: the file is the one Pillow writes of the whole
+    picture drawn at once. Memory: a band's image and scanlines, and the compressed file, not
+    the whole picture's 4 bytes a pixel.
 
     Parameters
     ----------
@@ -651,19 +621,24 @@ def banded_png(width, rows, drawing, paint=None) -> bytes:
     firsts = np.array([call[0] for call in calls], dtype=np.int64)
     lasts = np.array([call[1] for call in calls], dtype=np.int64)
     straddles = np.array([call[2] for call in calls], dtype=bool)
+    band_rows = max(2, PICTURE_BAND_PIXELS // max(width, 1))
+    band_rows += band_rows % 2
     stream, above = [], None
-    for start, end in _bands(calls, rows, PICTURE_BAND_PIXELS // max(width, 1)):
-        # The band and the two rows above it (for the filters): put back as drawn once the
-        # calls are drawn (a whole-pixel call may reach them, others never do).
-        context = 0 if above is None else 2
-        top = start - context
+    for start in range(0, rows, band_rows):
+        end = min(rows, start + band_rows)
+        reach = np.flatnonzero((firsts < end) & (lasts >= start))
+        # Two rows above the band for the filters, put back as drawn once the calls are
+        # drawn; higher up to where a call drawn here begins, at an even row.
+        top = start - (0 if above is None else 2)
+        beginning = firsts[reach[~straddles[reach]]]
+        if beginning.size:
+            top = min(top, int(beginning.min()))
+        top = max(0, top - top % 2)
         image = Image.new("RGB", (width, end - top), (255, 255, 255))
         if paint is not None:
             paint(image, top, end)
         draw = ImageDraw.Draw(image)
-        reach = (firsts < end) & (lasts >= start) & (straddles | (firsts >= start)
-                                                    | (start == 0))
-        for index in np.flatnonzero(reach):
+        for index in reach:
             *_, name, arguments, keywords = calls[index]
             if name == "paste":
                 (left, upper), pasted = arguments
@@ -678,8 +653,8 @@ def banded_png(width, rows, drawing, paint=None) -> bytes:
             else:
                 getattr(draw, name)(_shifted(arguments[0], top), *arguments[1:], **keywords)
         if above is not None:
-            image.paste(above, (0, 0))
-        stream.append(compressor.compress(_filtered_rows(image)[context * scanline:]))
+            image.paste(above, (0, start - 2 - top))
+        stream.append(compressor.compress(_filtered_rows(image)[(start - top) * scanline:]))
         above = image.crop((0, image.size[1] - 2, width, image.size[1]))
         del image, draw
     stream.append(compressor.flush())

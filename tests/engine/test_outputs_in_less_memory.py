@@ -532,9 +532,9 @@ def _drawn_at_once(figure_rgb, step, drawing, extra_rows=0):
 
 
 @pytest.mark.parametrize("band_pixels", [1, 3_000, 1 << 16])
-@pytest.mark.parametrize("marks", [0, 5, 40])
+@pytest.mark.parametrize("marks", [0, 8, 40])
 def test_pictures_of_the_figure_drawn_in_bands_are_pillows_file_of_the_whole(
-        contourf, monkeypatch, band_pixels, marks):
+        monkeypatch, band_pixels, marks):
     """The report's pictures of the figure are drawn and encoded a band of rows at a time
     (report.figure_png): the PNG is the one Pillow writes of the whole picture drawn at once,
     byte for byte, at full size and at every other pixel, whatever the bands (one row; a few
@@ -542,8 +542,7 @@ def test_pictures_of_the_figure_drawn_in_bands_are_pillows_file_of_the_whole(
     straddling the bands' ends, beyond the picture's sides and in the strip under it."""
     from colormap_decoder.plugin.engine import report
 
-    _, result = contourf
-    rgb = result.figure.rgb
+    rgb = read_figure(str(GOLDEN / "jacksboro_contourf.png")).rgb
     rows, cols = rgb.shape[:2]
     rng = np.random.default_rng(marks)
     font = report._font(11)
@@ -734,15 +733,17 @@ def test_distance_overview_made_when_the_report_asks(contourf):
     """A colour distance computed where read leaves the report an overview made when first
     asked (its 4 bytes a picture pixel are not held through the warp and the writing), equal
     to the overview made at once of the distance held whole; let go with the figure."""
-    _, fresh = contourf
-    result = decode_map(fresh.settings)
-    lazy = result.distance_overview
-    assert isinstance(lazy, decode_report.DistanceOverviewWhenAsked) and lazy._overview is None
+    _, result = contourf
+    assert isinstance(result.distance_overview, decode_report.DistanceOverviewWhenAsked)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pipeline, "_let_go", lambda *arguments: None)
         kept = decode_map(result.settings)
+    lazy = decode_report.DistanceOverviewWhenAsked(kept.field.distance, kept.plot_box)
+    assert lazy._overview is None
     whole = decode_report.distance_overview(np.asarray(kept.field.distance), kept.plot_box)
     assert np.array_equal(lazy.small, whole.small, equal_nan=True)
     assert lazy.shape == whole.shape and lazy.any_finite == whole.any_finite is True
-    result.let_go_of_figure()
-    assert result.distance_overview is None
+    assert np.array_equal(result.distance_overview.small, whole.small, equal_nan=True)
+    kept.distance_overview = lazy
+    kept.let_go_of_figure()
+    assert kept.distance_overview is None

@@ -747,3 +747,31 @@ def test_distance_overview_made_when_the_report_asks(contourf):
     kept.distance_overview = lazy
     kept.let_go_of_figure()
     assert kept.distance_overview is None
+
+
+def test_cells_read_in_blocks_of_any_size_are_the_same(monkeypatch):
+    """The native grid's cells are read a block of whole cell rows at a time (at least
+    native_grid.MIN_BLOCK_PIXELS): their medians, interquartile means, spreads, counts and
+    agreeing pixels on the blocky golden figure's decode are the same in blocks of one cell
+    row and in one block, judged or not, every pixel or every other."""
+    from colormap_decoder.plugin.engine import native_grid
+
+    settings = replace(DecodeSettings(**_cases()["jacksboro_blocky"]), native_grid="auto")
+    result = decode_map(settings)
+    box = tuple(int(round(v)) for v in result.plot_box)
+    values = result.field.values
+    lattice = native_grid.find_lattice(result.figure.rgb, np.isfinite(values), box).lattice
+    assert lattice is not None and lattice.rows * lattice.columns > 100
+    readings = []
+    for block in (1, 1 << 30):
+        monkeypatch.setattr(native_grid, "MIN_BLOCK_PIXELS", block)
+        monkeypatch.setattr(native_grid, "BLOCK_PIXELS", max(block, 1))
+        readings.append([native_grid.read_cells(values, lattice, box, agreement=0.01,
+                                                judging=judging, stride=stride,
+                                                interquartile_mean=mean)
+                         for judging in (False, True) for stride in (1, 2)
+                         for mean in (False, True)])
+    for one_row, whole in zip(*readings):
+        for name in ("value", "value_std", "n_pixels", "n_interior", "agreeing"):
+            assert np.array_equal(getattr(one_row, name), getattr(whole, name),
+                                  equal_nan=True), name

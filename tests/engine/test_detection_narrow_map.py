@@ -112,3 +112,64 @@ def test_touching_gridline_labels_with_no_ticks_cut_by_their_text(tmp_path, shar
                for warning in auto.warnings), auto.warnings
     assert error <= 3.0
     assert_within_twice_the_hand_decode(auto, truth, tmp_path)
+
+
+def render_thick_bar_beside_a_strip(grid, extent, path, dpi):
+    """A map drawn with its axes off (no frame line), a thick horizontal viridis colorbar
+    below it (40 px per 100 dpi: 11.5 times longer than thick, 6.6 % of the figure) and a thin
+    vertical jet strip (8 px) beside it, with no ticks: the strip is the most colourful
+    candidate, the bar more than three times thicker than it.
+
+    Returns
+    -------
+    tuple
+        The bar's pixel box (left, top, right, bottom).
+    """
+    import matplotlib.pyplot as plt
+    from figures_for_detection import pixel_box
+
+    figure = plt.figure(figsize=(7, 4), dpi=dpi)
+    axes = figure.add_axes([0.1, 0.32, 0.66, 0.6])
+    image = axes.imshow(grid, cmap="viridis", extent=extent, aspect="auto",
+                        interpolation="nearest", vmin=0.0, vmax=30.0)
+    axes.set_axis_off()
+    bar_axes = figure.add_axes([0.1, 0.08, 0.66, 0.1])
+    figure.colorbar(image, cax=bar_axes, orientation="horizontal")
+    strip_axes = figure.add_axes([0.82, 0.3, 8 / (7 * dpi), 0.62])
+    strip = plt.cm.ScalarMappable(cmap="jet")
+    strip.set_clim(0.0, 1.0)
+    figure.colorbar(strip, cax=strip_axes).set_ticks([])
+    figure.canvas.draw()
+    bar = pixel_box(bar_axes, figure.canvas.get_width_height()[1])
+    figure.savefig(path, dpi=dpi)
+    plt.close(figure)
+    return bar
+
+
+@pytest.mark.parametrize("dpi", [100, 150])
+def test_thick_bar_beside_a_thin_strip_is_no_map(tmp_path, shared_data, dpi):
+    """A colorbar of the usual proportions (11.5 times longer than thick) more than three times
+    thicker than a thin colour strip chosen as the bar, with no frame found, stays a colorbar
+    candidate: the narrow-map rule (a candidate far thicker than the bar chosen is the map)
+    takes only candidates at most ``MAP_MAX_ELONGATION`` times longer than thick. Without that
+    bound the viridis bar was taken for the map frame (its outline the frame's box)."""
+    from PIL import Image
+
+    from colormap_decoder.plugin.engine.detection import layout as layout_module
+
+    grid, extent = sst_lonlat(shared_data)
+    bar = render_thick_bar_beside_a_strip(grid, extent, tmp_path / "strip.png", dpi)
+    rgb = np.asarray(Image.open(tmp_path / "strip.png").convert("RGB"))
+    layout = detect_layout(rgb)
+    boxes = [candidate.box for candidate in [layout.colorbar] + list(layout.other_colorbars)]
+    print(dpi, "frame", layout.frame and layout.frame.box, "candidates", boxes, "bar", bar)
+    assert layout.frame is None or \
+        np.max(np.abs(np.subtract(layout.frame.box, bar))) > 3.0, layout.frame.box
+    assert any(np.max(np.abs(np.subtract(box, bar))) <= 2.0 for box in boxes), (boxes, bar)
+    # The figure does reach the rule: the bar is thick enough beside the strip to be taken
+    # for a map, and too elongated to be one.
+    thickness = min(bar[2] - bar[0], bar[3] - bar[1])
+    assert thickness >= layout_module.MAP_OVER_BAR_THICKNESS * \
+        min(layout.colorbar.box[2] - layout.colorbar.box[0],
+            layout.colorbar.box[3] - layout.colorbar.box[1])
+    assert max(bar[2] - bar[0], bar[3] - bar[1]) > layout_module.MAP_MAX_ELONGATION * thickness

@@ -22,6 +22,13 @@ from .bar_ends import (
     faded_ends_to_ticks,
     fit_end_labels,
 )
+from .drawn_text import (
+    SMALL_TEXT_MAX_HEIGHT_PX,
+    find_text_styles,
+    label_coverage,
+    read_by_drawing,
+    reading_contradicted,
+)
 from .faint_tick_marks import FaintTickMarks
 from .hidden_signs import SIGN_HIDDEN_NOTE, HiddenSignChecks
 from .label_checks import (
@@ -642,6 +649,8 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 text, parsed = self._read_checked(label)
                 if label.crossed_line is not None:
                     text, parsed = self._read_crossed(label, text, parsed)
+                elif label.height <= SMALL_TEXT_MAX_HEIGHT_PX:
+                    text, parsed = self._read_small(label, text, parsed)
             if parsed is not None and parsed.hemisphere and normalise(text).startswith("-"):
                 text, parsed = sign_beside_hemisphere(text, parsed)
             rows, cols = self.lum.shape
@@ -705,6 +714,78 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 # the true scale).
                 text, parsed = f"{text} (narrower than its text: a character too many)", None
         return text, parsed
+
+    def _read_small(self, label, text, parsed):
+        """A small label's reading (glyphs at most :data:`.drawn_text.SMALL_TEXT_MAX_HEIGHT_PX`
+        high) by drawing the texts near what Tesseract read in the figure's own font and size
+        (:mod:`.drawn_text`): the one text whose drawing matches its pixels, else Tesseract's
+        reading (``text``, ``parsed``), set aside when the figure's font draws it unlike the
+        label."""
+        styles = self._small_text_styles()
+        if not styles:
+            return text, parsed
+        coverage = self._small_coverage(label)
+        readings = [reading for reading in (self._raw_reading(label), self._bold_reading(label))
+                    if reading]
+        drawn = read_by_drawing(coverage, readings, styles, _parsed_value)
+        if drawn is not None:
+            drawn_text, _ = drawn
+            return drawn_text, parse_label(drawn_text)
+        if parsed is not None and reading_contradicted(coverage, normalise(text), styles):
+            # Tesseract's text drawn in the figure's font is not the label ('−04.27' for
+            # '−84.27', 5 px high): a misread that keeps the label's shape, and often the
+            # same on every label of the axis, which a line would fit.
+            return f"{text} (drawn in the figure's font it is not this label)", None
+        return text, parsed
+
+    def _small_text_styles(self):
+        """The fonts and sizes that draw the figure's small labels exactly, found once from
+        Tesseract's readings of the longest of them (:func:`.drawn_text.find_text_styles`)."""
+        if "small styles" not in self.cache:
+            small = [label for label in self.labels
+                     if label.height <= SMALL_TEXT_MAX_HEIGHT_PX and label.width >= label.height
+                     and label.crossed_line is None and label.number_part is None]
+            readings = {label.box(): {reading for reading in (self._raw_reading(label),
+                                                              self._bold_reading(label))
+                                      if reading} for label in small}
+            # Labels both readings agree on first (more likely read right), the widest first.
+            small.sort(key=lambda label: (-(len(readings[label.box()]) == 1), -label.width))
+            samples = [(self._small_coverage(label), readings[label.box()])
+                       for label in small[:SMALL_STYLE_SAMPLES] if readings[label.box()]]
+            self.cache["small styles"] = find_text_styles(samples)
+        return self.cache["small styles"]
+
+    def _small_coverage(self, label):
+        lum, (col, row) = self._source(label)
+        if "text ink" not in self.cache:
+            # The text's colour: the darkest pixel of any label (a small glyph's own darkest
+            # pixel is rarely wholly covered).
+            self.cache["text ink"] = min((float(self.lum[other.row0:other.row1,
+                                                         other.col0:other.col1].min())
+                                          for other in self.labels if other.width > 0
+                                          and other.height > 0), default=0.0)
+        return label_coverage(lum, self.page, (label.col0 - col, label.row0 - row,
+                                               label.col1 - col, label.row1 - row),
+                              self.cache["text ink"])
+
+    def _raw_reading(self, label):
+        """Tesseract's reading of a label as it stands (no checks), once."""
+        key = ("raw", label.box())
+        if key not in self.cache:
+            self.cache[key] = normalise(self._read_with_superscript(label))
+        return self.cache[key]
+
+    def _bold_reading(self, label):
+        """Tesseract's reading of a label upscaled and thresholded at 200 of 255 (its anti-
+        aliased edges made ink): at 5-6 px it reads other digits right than the grey crop."""
+        key = ("bold", label.box())
+        if key not in self.cache:
+            lum, (col, row) = self._source(label)
+            image = crop_label(lum, (label.col0 - col, label.row0 - row, label.col1 - col,
+                                     label.row1 - row), self.page)
+            self.cache[key] = normalise(read_label(np.where(image < 200, 0, 255)
+                                                   .astype(np.uint8))[0])
+        return self.cache[key]
 
     def digits_unlike_glyphs(self, labels) -> str:
         """:func:`.label_checks.digits_read_unlike_their_glyphs` over the labels (TickLabel)
@@ -1452,6 +1533,16 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
 #: :data:`CURVE_EVIDENCE_PX` (below it the two cannot be told apart from the pixel grid).
 PROJECTION_RMS_SHARE = 0.7
 CURVE_EVIDENCE_PX = 0.75
+
+
+#: Small labels whose readings are tried for the figure's font and size.
+SMALL_STYLE_SAMPLES = 10
+
+
+def _parsed_value(text):
+    """A text's value as a tick label (rounded: texts of one value are one answer), or None."""
+    parsed = parse_label(text)
+    return None if parsed is None else round(parsed.value, 9)
 
 
 def _cylindrical_fit(labels, linear):

@@ -25,6 +25,9 @@ class LayoutFigure:
     value_range: tuple
     crs: str
     dpi: float
+    #: A classified layer's class boundaries (QGIS's own, the last class closed at the
+    #: shader's maximum), lowest first; None for a continuous ramp.
+    levels: tuple = None
 
     def pixel_to_map(self, x, y):
         west, east, south, north = self.extent
@@ -40,7 +43,7 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
                         reversed_legend=False, legend_position=None, ramp_length=None,
                         page_height=150.0, legend_font_size=None, vertical_y_labels=False,
                         legend_font="Nimbus Sans", map_frame=True, annotation_font=None,
-                        annotation_font_size=None):
+                        annotation_font_size=None, classes=0, class_labels="qgis"):
     """Export a QGIS print layout of a grid with its colour-ramp legend inside the map.
 
     Parameters
@@ -96,6 +99,14 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
         drawn either way).
     annotation_font, annotation_font_size : str, float, optional
         The grid annotations' font family and size (points); default QGIS's.
+    classes : int
+        With a count, the layer classified instead: a discrete shader of that many classes of
+        equal width (QGIS's "Equal interval"), whose legend is one patch a class.
+    class_labels : str
+        The classes' labels: "qgis" as QGIS's core classification writes them (each class's
+        upper bound, the last 'inf'), "ranges" as its renderer dialog writes them
+        ('<= 300', '300 - 600', ..., '> 1200'), with ``suffix``, or "values": each class's
+        upper bound, the last the shader's maximum (nothing says which end each names).
 
     Returns
     -------
@@ -133,9 +144,29 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
     low, high = value_range
 
     def set_ramp(ramp):
-        function = QgsColorRampShader(low, high, ramp, QgsColorRampShader.Interpolated,
-                                      QgsColorRampShader.Continuous)
-        function.classifyColorRamp()
+        if classes:
+            function = QgsColorRampShader(low, high, ramp, QgsColorRampShader.Discrete,
+                                          QgsColorRampShader.EqualInterval)
+            function.classifyColorRamp(classes)
+            if class_labels == "ranges":
+                items = function.colorRampItemList()
+                for index, item in enumerate(items):
+                    if index == 0:
+                        item.label = f"<= {item.value:g}{suffix}"
+                    elif index == len(items) - 1:
+                        item.label = f"> {items[index - 1].value:g}{suffix}"
+                    else:
+                        item.label = f"{items[index - 1].value:g} - {item.value:g}{suffix}"
+                function.setColorRampItemList(items)
+            elif class_labels == "values":
+                items = function.colorRampItemList()
+                for item in items:
+                    item.label = f"{min(item.value, high):g}{suffix}"
+                function.setColorRampItemList(items)
+        else:
+            function = QgsColorRampShader(low, high, ramp, QgsColorRampShader.Interpolated,
+                                          QgsColorRampShader.Continuous)
+            function.classifyColorRamp()
         settings = QgsColorRampLegendNodeSettings()
         settings.setUseContinuousLegend(True)
         settings.setOrientation(Qt.Orientation.Horizontal if horizontal_legend
@@ -147,11 +178,17 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
         shader = QgsRasterShader()
         shader.setRasterShaderFunction(function)
         layer.setRenderer(QgsSingleBandPseudoColorRenderer(layer.dataProvider(), 1, shader))
+        return function
 
     ramp = QgsStyle.defaultStyle().colorRamp(ramp_name)
     if invert_ramp:
         ramp.invert()
-    set_ramp(ramp)
+    function = set_ramp(ramp)
+    levels = None
+    if classes:
+        # A discrete item colours the values up to its own (the last one's is infinity).
+        levels = (float(low),) + tuple(float(min(item.value, high))
+                                       for item in function.colorRampItemList())
     mm = QgsUnitTypes.LayoutMillimeters
     layout = QgsPrintLayout(project)
     layout.initializeDefaults()
@@ -205,8 +242,13 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
     legend.setTitle("")
     if legend_font_size:
         legend.setStyleFont(QgsLegendStyle.SymbolLabel, QFont(legend_font, legend_font_size))
-    legend.setSymbolHeight(8 if horizontal_legend else (ramp_length or 30))
-    legend.setSymbolWidth((ramp_length or 40) if horizontal_legend else 6)
+    if classes:
+        # One patch a class, QGIS's default size.
+        legend.setSymbolHeight(4)
+        legend.setSymbolWidth(7)
+    else:
+        legend.setSymbolHeight(8 if horizontal_legend else (ramp_length or 30))
+        legend.setSymbolWidth((ramp_length or 40) if horizontal_legend else 6)
     layout.addLayoutItem(legend)
     legend.attemptMove(QgsLayoutPoint(*(legend_position or (
         135 if not horizontal_legend else 100, 60)), mm))
@@ -249,7 +291,8 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
                   (position.y() + size.height()) * scale)
     return LayoutFigure(str(path), frame, colorbar, legend_box,
                         (shown.xMinimum(), shown.xMaximum(), shown.yMinimum(), shown.yMaximum()),
-                        (float(low), float(high)), map_item.crs().authid(), float(dpi))
+                        (float(low), float(high)), map_item.crs().authid(), float(dpi),
+                        levels)
 
 
 def _bounding_box(mask):

@@ -141,6 +141,9 @@ def _answer_value_range(answers, layout, needs):
             "VMIN and VMAX not given, and no colorbar was found on the figure to read them from. "
             "Give VMIN and VMAX (the values at the colormap's ends), or draw the COLORBAR box.",
             parameter="VMIN")
+    if getattr(layout, "class_legend", None) is not None:
+        _answer_classes(answers, layout, needs)
+        return
     answers.messages.append(describe_axis(bar.axis, "Colorbar labels"))
     if bar.vmin is None:
         raise ColourScaleError(
@@ -180,6 +183,45 @@ def _answer_value_range(answers, layout, needs):
         f"({'logarithmic' if bar.logarithmic else 'linear'}, low end at the {direction}); as "
         f"parameters VMIN={bar.vmin:.6g} VMAX={bar.vmax:.6g}"
         f"{' SCALE=1' if bar.logarithmic else ''}.")
+
+
+def _answer_classes(answers, layout, needs):
+    """VMIN, VMAX and LEVELS from a legend of class patches (``layout.class_legend``): its
+    labels' class boundaries, the patches' colours the classes' (colormap_match)."""
+    from .class_legend import uneven_classes
+
+    settings = answers.settings
+    bar = answers.reading.colorbar
+    legend = layout.class_legend
+    count = len(legend.patches)
+    if bar.levels is None:
+        raise ColourScaleError(
+            f"VMIN, VMAX and LEVELS not given, and the legend of {count} class patches found "
+            f"on the figure could not be read: {bar.axis.problem}. Give LEVELS (the class "
+            "boundaries, lowest first) and draw the COLORBAR box over the patches, or give "
+            "COLORMAP, VMIN and VMAX.", parameter="LEVELS")
+    changes = {}
+    if needs.value_range:
+        # (LEVELS given by hand leave no range to find: parameters_to_find.)
+        changes["vmin"] = bar.vmin if settings.vmin is None else settings.vmin
+        changes["vmax"] = bar.vmax if settings.vmax is None else settings.vmax
+        changes["levels"] = bar.levels
+        changes["colorbar_flip"] = bar.flip
+    if needs.scale:
+        changes["logarithmic"] = False
+    answers.settings = dataclasses.replace(settings, **changes)
+    texts = ", ".join(f"'{text}'" for text in legend.texts)
+    answers.messages.append(
+        f"A legend of {count} class patches (one colour a class, no colour ramp), labelled "
+        f"{texts} from the top: decoded as {count} classes with the patches' colours, "
+        f"lowest at the {'top' if bar.flip else 'bottom'}; as parameters "
+        f"LEVELS={','.join(f'{v:g}' for v in bar.levels)} (a pixel gets its class's "
+        f"midpoint; band 2 of OUTPUT its class).")
+    for note in bar.class_notes:
+        answers.messages.append(f"The legend's {note}.")
+    warning = uneven_classes(bar.levels)
+    if warning:
+        answers.warnings.append(warning)
 
 
 def _answer_gcps(answers, layout):

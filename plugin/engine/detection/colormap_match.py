@@ -13,6 +13,7 @@ from typing import Optional
 import numpy as np
 
 from ..colour_decoding import srgb_to_lab
+from ..errors import ColourScaleError
 
 #: Mean CIELAB ΔE*ab between the bar and a scale below which the scale is the bar's, on top of
 #: the bar's own noise (JPEG, anti-aliasing).
@@ -403,6 +404,8 @@ def read_bar_colours(rgb, layout, settings) -> "BarColours":
     from ..colour_scales import colour_scale_from_samples, resolve_colour_scale, sample_colorbar
     from .colorbar import sample_bar_by_ticks
 
+    if getattr(layout, "class_legend", None) is not None:
+        return BarColours(class_scale(layout.class_legend, settings))
     fractions, samples = sample_colorbar(rgb, layout.colorbar.pixel_box(),
                                          flip=settings.colorbar_flip)
     bar_fit = getattr(layout, "bar_fit", None)
@@ -437,3 +440,32 @@ def read_bar_colours(rgb, layout, settings) -> "BarColours":
     else:
         recognised.exact = fits_data_better(rgb, box, table, sampled)
     return BarColours(sampled, recognised, table)
+
+
+def class_scale(legend, settings) -> object:
+    """The discrete scale of a legend of class patches: one band a patch, of its colour,
+    between the class boundaries ``settings.levels`` (lowest class first: the top patch when
+    ``settings.colorbar_flip``, as the legend's labels said).
+
+    Raises
+    ------
+    ColourScaleError
+        When LEVELS do not give one class a patch.
+    """
+    from ..colour_scales.scale import ColourScale
+
+    levels = np.asarray(settings.levels if settings.levels else (), float)
+    count = len(legend.patches)
+    if levels.size != count + 1 or settings.vmin is None or settings.vmax is None:
+        raise ColourScaleError(
+            f"The figure's legend has {count} class patches: give LEVELS with {count + 1} "
+            f"boundaries (one class a patch, lowest first), or draw the COLORBAR box and give "
+            f"the colormap's range.", parameter="LEVELS")
+    colours = np.asarray(legend.colours, float) / 255.0
+    if not settings.colorbar_flip:
+        colours = colours[::-1]  # the lowest class at the bottom
+    low, high = float(levels[0]), float(levels[-1])
+    positions = np.clip((levels - low) / (high - low), 0.0, 1.0)
+    positions[0], positions[-1] = 0.0, 1.0
+    return ColourScale("classes of the legend (found on the figure)", positions, colours,
+                       discrete=True, sampled_from_figure=True)

@@ -143,6 +143,10 @@ class ColorbarReading:
     logarithmic: bool = False
     # The low end is at the top of a vertical bar or the right of a horizontal one.
     flip: bool = False
+    #: A legend of class patches (layout.class_legend): the boundaries its labels give.
+    levels: Optional[tuple] = None
+    #: What was assumed to get them (open end classes closed), for the log.
+    class_notes: list = field(default_factory=list)
 
 
 @dataclass
@@ -1972,7 +1976,10 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
         sides_started[0] += 1
 
     frame = layout.frame
-    if layout.colorbar is not None:
+    if getattr(layout, "class_legend", None) is not None:
+        next_side()
+        reading.colorbar = _read_class_legend(reader, layout.class_legend, want_colorbar)
+    elif layout.colorbar is not None:
         bar = layout.colorbar
         over_map = frame is not None and getattr(layout, "legend_box", None) is None and \
             _holds(frame.pixel_box(), bar.pixel_box())
@@ -2128,6 +2135,51 @@ def _inside_reading(reader, sides, names, owner, axis, outside):
         pair.problem = f"{outside.problem} ({pair.problem} inside)"
         return pair
     return outside
+
+
+def _read_class_legend(reader, legend, want_values=True):
+    """The labels of a legend's class patches read, and the class boundaries they give
+    (:func:`.class_legend.class_boundaries`); the reading's ``axis.problem`` says why not."""
+    from .class_legend import class_boundaries, label_boxes
+    from .ocr import read_class_label
+
+    axis = AxisReading("right", [])
+    reading = ColorbarReading(axis)
+    boxes = label_boxes(legend, reader.labels)
+    # Every piece of text beside the patches is the legend's, never an axis' label.
+    for label in reader.labels:
+        if any(box is not None and _holds(box, label.box()) for box in boxes):
+            reader.claimed.add(label.box())
+    if not want_values:
+        return reading
+    missing = sum(box is None for box in boxes)
+    if missing:
+        axis.problem = (f"{missing} of the legend's {len(boxes)} class patches have no label "
+                        "beside them")
+        return reading
+    background = float(np.median(luminance(legend.background[None, None, :].astype(np.uint8))))
+    texts = []
+    for box in boxes:
+        if reader.progress is not None and reader.progress(reader.fraction):
+            raise InterruptedError("Cancelled.")
+        text, _ = read_class_label(crop_label(reader.lum, box, background))
+        texts.append(text)
+    legend.texts, legend.label_boxes = texts, boxes
+    try:
+        levels, low_first, notes = class_boundaries(texts)
+    except ValueError as error:
+        axis.problem = (f"the legend's class labels ({', '.join(repr(t) for t in texts)}) "
+                        f"give no class boundaries: {error}")
+        return reading
+    if len(levels) - 1 != len(boxes):
+        axis.problem = (f"the legend's labels ({', '.join(repr(t) for t in texts)}) give "
+                        f"{len(levels) - 1} classes for its {len(boxes)} patches")
+        return reading
+    reading.levels, reading.class_notes = levels, notes
+    reading.vmin, reading.vmax = levels[0], levels[-1]
+    # Low end at the top (the first patch the lowest class): a vertical bar's 'flip'.
+    reading.flip = low_first
+    return reading
 
 
 def _colorbar_values(axis, bar, snap_offset=0.0):

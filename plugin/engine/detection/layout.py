@@ -4,6 +4,7 @@ from typing import Optional
 
 import numpy as np
 
+from .class_legend import find_class_patches
 from .colorbar import ColorbarDetection, _overlap_share, find_colorbars
 from .frame import FrameDetection, find_frame, find_panel
 from .lines import dark_mask, find_rectangles, luminance, page_luminance
@@ -62,6 +63,9 @@ class Layout:
     #: The figure's luma (lines.luminance), computed once for the whole figure and handed on
     #: to the reading of its labels (figure_reading.read_figure_face takes it and lets it go).
     lum: np.ndarray = None
+    #: A legend of class patches (class_legend.ClassLegend) found instead of a colour ramp:
+    #: ``colorbar`` is then the column of its patches.
+    class_legend: object = None
 
     def colorbar_exclusion_margin(self) -> int:
         """Pixels around the colorbar left out of the decoding: its outline and ticks; with no
@@ -178,14 +182,36 @@ def detect_layout(rgb) -> "Layout":
     if colorbars:
         colorbars[0] = _outlined_end_past_page(rgb, page_rgb, lum, page, colorbars[0],
                                                max_thickness)
+    class_legend = None
+    if not colorbars or frame is not None and _inside(colorbars[0].box, frame.box, 0.0):
+        # No ramp beside the map: a legend of one patch a class (QGIS's classified layers)
+        # is the scale, rather than a strip of the map shaped and coloured like a bar.
+        class_legend = find_class_patches(rgb, dark)
+        if class_legend is not None and colorbars and \
+                _overlap_share(colorbars[0].box, class_legend.box) > 0:
+            class_legend = None  # a ramp drawn in steps (a bar), no column of patches
+        if class_legend is not None:
+            colorbars = [_patch_column(rgb, class_legend)]
     snap_offset = _snap_offset(lum, page, frame.box) if frame is not None else 0.0
     layout = Layout(frame, colorbars[0] if colorbars else None, page_rgb, rectangles,
-                    colorbars[1:], max_thickness, dark, snap_offset, lum=lum)
+                    colorbars[1:], max_thickness, dark, snap_offset, lum=lum,
+                    class_legend=class_legend)
     if layout.colorbar is not None and frame is not None and \
             _inside(layout.colorbar.box, frame.box, 0.0):
         layout.legend_box = find_legend_box(rgb, rectangles, layout.colorbar.box, frame.box,
                                             max_thickness)
     return layout
+
+
+def _patch_column(rgb, legend):
+    """The column of a legend's class patches as the figure's colorbar (its box, for what is
+    left out of the decoding and for the report)."""
+    from ..colour_decoding import srgb_to_lab
+
+    lab = srgb_to_lab(np.asarray(legend.colours, float) / 255.0)
+    path = float(np.linalg.norm(np.diff(lab, axis=0), axis=1).sum())
+    return ColorbarDetection(tuple(float(v) for v in legend.box), True, path, 0.0,
+                             line_edges=(False,) * 4)
 
 
 #: Share of a colorbar candidate's area inside the frame beyond which, running on beyond the

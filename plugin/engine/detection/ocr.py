@@ -197,3 +197,21 @@ def read_text(image) -> str:
             return api.GetUTF8Text().strip()
         finally:
             api.SetVariable("tessedit_char_whitelist", WHITELIST)
+
+
+#: Characters of a legend's class labels: a tick label's, range dashes and comparison signs,
+#: and 'inf' (QGIS's discrete shader labels its last class so).
+CLASS_WHITELIST = WHITELIST + "<>=≤≥–—inf "
+
+
+def read_class_label(image) -> tuple:
+    """Text and mean confidence (0-100) of one class label ('0 - 500', '<= 200', 'inf'),
+    uint8 grey, dark text on white."""
+    api = _api()
+    with _LOCK:
+        api.SetVariable("tessedit_char_whitelist", CLASS_WHITELIST)
+    try:
+        return read_label(image)
+    finally:
+        with _LOCK:
+            api.SetVariable("tessedit_char_whitelist", WHITELIST)

@@ -36,6 +36,9 @@ from colormap_decoder.plugin.engine.pipeline import DecodeSettings
     # as one).
     ("36°42'0\"°N", 36.7, True), ("36°40°0\"°N", 36 + 40 / 60, True),
     ("84°15'0°W", -84.25, True), ("124°20'30\"W", -(124 + 20 / 60 + 30 / 3600), True),
+    # QGIS's degrees-minutes at precision 2, its prime read as a degree sign (DejaVu Sans,
+    # 150 dpi): minutes with decimals, no seconds.
+    ("155°15.00°W", -155.25, True), ("155°9.00°W", -155.15, True),
 ])
 def test_label_texts_as_figures_print_them(text, value, degrees):
     parsed = parse_label(text)

@@ -67,6 +67,11 @@ LAYOUTS = {
     "degrees-minutes-seconds, zebra": dict(map_crs=DEGREES[0], extent=DEGREES[1],
                                            interval=0.05, annotation_format="dms",
                                            frame_style="zebra", dpi=150),
+    # Degrees and minutes with two decimals (155°15.00′W): the prime read as a degree sign
+    # ('155°15.00°W'), and minutes with decimals were no label at all (x axis refused).
+    "degrees-minutes with decimals, 150 dpi": dict(map_crs=DEGREES[0], extent=DEGREES[1],
+                                                   interval=0.05, annotation_format="dm",
+                                                   precision=2, dpi=150),
     # Annotations inside the frame, centred on the grid lines drawn through them (the lines
     # were read as a '1': '260000' as '2601000', every label alike).
     "metres, annotations inside on grid lines": dict(map_crs=CRS, extent=EXTENT,

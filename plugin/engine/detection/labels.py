@@ -83,9 +83,13 @@ def parse_label(text, decimal_comma=False) -> "ParsedLabel | None":
     # Degrees, minutes and seconds (QGIS's map grid: 124°20′30″W, 124°20′W): OCR reads the primes as
     # degree signs, doubles them or adds a degree sign ('49°10°0°N', "123°30'°0°W",
     # 36°42'0"°N): any one or two of the marks after the minutes and the seconds; the degree
-    # sign after the degrees is needed, minutes and seconds below 60.
-    match = re.fullmatch(r"(-?)(\d{1,3})°(\d{1,2})['°\"]{1,2}(?:(\d{1,2}(?:\.\d+)?)"
+    # sign after the degrees is needed, minutes and seconds below 60. Minutes with decimals
+    # (QGIS's degrees-minutes at a precision: 155°15.00′W, its prime read as a degree sign)
+    # have no seconds after them.
+    match = re.fullmatch(r"(-?)(\d{1,3})°(\d{1,2}(?:\.\d+)?)['°\"]{1,2}(?:(\d{1,2}(?:\.\d+)?)"
                          r"['°\"]{0,2})?([NSEW])?", compact)
+    if match and "." in match.group(3) and match.group(4) is not None:
+        match = None
     if match and float(match.group(3)) < 60 and float(match.group(4) or 0) < 60:
         value = float(match.group(2)) + float(match.group(3)) / 60 + \
             float(match.group(4) or 0) / 3600

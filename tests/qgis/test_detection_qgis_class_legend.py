@@ -156,3 +156,16 @@ def test_plain_values_refused_naming_levels(qgis_app, tmp_path, shared_data):
         decode_map(DecodeSettings(figure_path=figure.path, gcp_crs=CRS, scale_automatic=True))
     assert error.value.parameter == "LEVELS"
     assert "plain values" in str(error.value)
+
+
+def test_levels_given_by_hand_without_the_labels_read_refused(class_layout):
+    """LEVELS given by hand: the legend's labels are not read, so nothing says whether the top
+    patch is the lowest class or the highest (QGIS lists the lowest first; another tool may
+    not). Refused, naming COLORBAR (draw it and set COLORBAR_FLIP), never decoded upside
+    down."""
+    with pytest.raises(EngineError) as error:
+        decode_map(DecodeSettings(figure_path=class_layout.path, gcp_crs=CRS,
+                                  levels=class_layout.levels, vmin=class_layout.levels[0],
+                                  vmax=class_layout.levels[-1], scale_automatic=True))
+    assert error.value.parameter == "COLORBAR"
+    assert "lowest class is not known" in str(error.value)

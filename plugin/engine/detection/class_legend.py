@@ -60,6 +60,8 @@ class ClassLegend:
     #: The labels as read (top to bottom) and their boxes, once read.
     texts: list = field(default_factory=list)
     label_boxes: list = field(default_factory=list)
+    #: The top patch is the lowest class (None until the labels were read and said so).
+    low_first: bool = None
 
     @property
     def box(self) -> tuple:

@@ -444,25 +444,32 @@ def read_bar_colours(rgb, layout, settings) -> "BarColours":
 
 def class_scale(legend, settings) -> object:
     """The discrete scale of a legend of class patches: one band a patch, of its colour,
-    between the class boundaries ``settings.levels`` (lowest class first: the top patch when
-    ``settings.colorbar_flip``, as the legend's labels said).
+    between the class boundaries ``settings.levels``, lowest class first (the top patch when
+    the legend's labels said so, ``legend.low_first``).
 
     Raises
     ------
     ColourScaleError
-        When LEVELS do not give one class a patch.
+        When LEVELS do not give one class a patch, or the labels were not read (LEVELS given
+        by hand): then which end of the column is the lowest class is not known.
     """
     from ..colour_scales.scale import ColourScale
 
     levels = np.asarray(settings.levels if settings.levels else (), float)
     count = len(legend.patches)
-    if levels.size != count + 1 or settings.vmin is None or settings.vmax is None:
+    if levels.size != count + 1:
         raise ColourScaleError(
             f"The figure's legend has {count} class patches: give LEVELS with {count + 1} "
             f"boundaries (one class a patch, lowest first), or draw the COLORBAR box and give "
             f"the colormap's range.", parameter="LEVELS")
+    if legend.low_first is None:
+        raise ColourScaleError(
+            f"The figure's legend has {count} class patches, but its labels were not read "
+            f"(LEVELS given), so which end of the column is the lowest class is not known: "
+            f"leave LEVELS empty to read them from the legend, or draw the COLORBAR box over "
+            f"the patches and set COLORBAR_FLIP.", parameter="COLORBAR")
     colours = np.asarray(legend.colours, float) / 255.0
-    if not settings.colorbar_flip:
+    if not legend.low_first:
         colours = colours[::-1]  # the lowest class at the bottom
     low, high = float(levels[0]), float(levels[-1])
     positions = np.clip((levels - low) / (high - low), 0.0, 1.0)

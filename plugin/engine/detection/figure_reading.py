@@ -2176,6 +2176,7 @@ def _read_class_legend(reader, legend, want_values=True):
                         f"{len(levels) - 1} classes for its {len(boxes)} patches")
         return reading
     reading.levels, reading.class_notes = levels, notes
+    legend.low_first = low_first
     reading.vmin, reading.vmax = levels[0], levels[-1]
     # Low end at the top (the first patch the lowest class): a vertical bar's 'flip'.
     reading.flip = low_first

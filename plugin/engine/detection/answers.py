@@ -194,6 +194,15 @@ def _answer_classes(answers, layout, needs):
     bar = answers.reading.colorbar
     legend = layout.class_legend
     count = len(legend.patches)
+    if bar.levels is None and bar.unlabelled_patches:
+        # Flat boxes of one size stacked evenly with no label beside them (a seaborn
+        # figure's cells): no legend. Refused as a figure without a colorbar.
+        raise ColourScaleError(
+            "VMIN and VMAX not given, and no colorbar was found on the figure to read them from "
+            f"({count} flat patches stacked like a legend's were found, but "
+            f"{bar.unlabelled_patches} have no label beside them: no legend). Give VMIN and "
+            "VMAX (the values at the colormap's ends), or draw the COLORBAR box.",
+            parameter="VMIN")
     if bar.levels is None:
         raise ColourScaleError(
             f"VMIN, VMAX and LEVELS not given, and the legend of {count} class patches found "

@@ -147,6 +147,8 @@ class ColorbarReading:
     levels: Optional[tuple] = None
     #: What was assumed to get them (open end classes closed), for the log.
     class_notes: list = field(default_factory=list)
+    #: Patches were found with no label beside some of them: no legend after all.
+    unlabelled_patches: int = 0
 
 
 @dataclass
@@ -2156,6 +2158,7 @@ def _read_class_legend(reader, legend, want_values=True):
     if missing:
         axis.problem = (f"{missing} of the legend's {len(boxes)} class patches have no label "
                         "beside them")
+        reading.unlabelled_patches = missing
         return reading
     background = float(np.median(luminance(legend.background[None, None, :].astype(np.uint8))))
     texts = []

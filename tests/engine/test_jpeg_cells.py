@@ -509,6 +509,19 @@ def smooth_lattice_figure(cell=5.3, shape=(48, 60), seed=3, low=40, high=160):
     return rgb, inside, lattice, index
 
 
+def smooth_lattice_jpeg(tmp_path, seed):
+    """:func:`smooth_lattice_figure` through Pillow's quality 75, read as the plugin reads it:
+    the figure, its values (0 on the cells, NaN elsewhere), the lattice, the box and each
+    cell's true value (its viridis entry's middle, 0-1)."""
+    rgb, inside, lattice, index = smooth_lattice_figure(seed=seed)
+    path = tmp_path / f"cells_{seed}.jpg"
+    Image.fromarray(rgb).save(path, quality=75)
+    figure = read_figure(str(path))
+    values = np.where(inside, 0.0, np.nan)
+    box = (0, 0, rgb.shape[1], rgb.shape[0])
+    return figure, values, lattice, box, (index.ravel() + 0.5) / 256.0
+
+
 def test_cells_weighed_by_the_blocks_quantisation_intervals(tmp_path, monkeypatch):
     """Cells of 5.3 px in viridis's middle through a quality-75 JPEG (Pillow): each candidate
     colour also weighed by how far it puts the blocks it touches out of the file's
@@ -521,13 +534,7 @@ def test_cells_weighed_by_the_blocks_quantisation_intervals(tmp_path, monkeypatc
     shares = {}
     weights = (0.0, jpeg_cells.CONSISTENCY_WEIGHT)
     for seed in (3, 4):
-        rgb, inside, lattice, index = smooth_lattice_figure(seed=seed)
-        path = tmp_path / f"cells_{seed}.jpg"
-        Image.fromarray(rgb).save(path, quality=75)
-        figure = read_figure(str(path))
-        values = np.where(inside, 0.0, np.nan)
-        box = (0, 0, rgb.shape[1], rgb.shape[0])
-        truth = (index.ravel() + 0.5) / 256.0
+        figure, values, lattice, box, truth = smooth_lattice_jpeg(tmp_path, seed)
         for weight in weights:
             monkeypatch.setattr(jpeg_cells, "CONSISTENCY_WEIGHT", weight)
             got, _ = jpeg_cells.cell_values(figure.rgb, values, lattice, box,
@@ -560,13 +567,7 @@ def test_cell_value_likeliest_within_the_tolerances(tmp_path, monkeypatch):
 
     shares = {}
     for seed in (3, 4):
-        rgb, inside, lattice, index = smooth_lattice_figure(seed=seed)
-        path = tmp_path / f"cells_{seed}.jpg"
-        Image.fromarray(rgb).save(path, quality=75)
-        figure = read_figure(str(path))
-        values = np.where(inside, 0.0, np.nan)
-        box = (0, 0, rgb.shape[1], rgb.shape[0])
-        truth = (index.ravel() + 0.5) / 256.0
+        figure, values, lattice, box, truth = smooth_lattice_jpeg(tmp_path, seed)
         for label, rule in (("mean", posterior_mean), ("chosen", choose)):
             monkeypatch.setattr(jpeg_cells, "within_tolerance_choice", rule)
             got, _ = jpeg_cells.cell_values(figure.rgb, values, lattice, box,

@@ -396,30 +396,39 @@ def _filled_sides(content, region, span, first_axis):
     found three times over. With ``first_axis`` None both are narrowed together within the
     last box; with 0 (rows first) or 1 (columns first) each axis is sought over the whole
     span, across the other axis' sides just found. None when no row or column is filled."""
-    left, top, right, bottom = span
+    sides = list(span)
     for _ in range(3):
+        found = {}
         for axis in ((0, 1) if first_axis is None else (first_axis, 1 - first_axis)):
-            if axis == 0:  # the rows, across the current columns
-                row0, row1 = (top, bottom) if first_axis is None else (span[1], span[3])
-                block = content[row0:row1, left:right] & region[row0:row1, left:right]
-                filled = np.flatnonzero(block.mean(axis=1) > PANEL_EDGE_FILL)
-                if filled.size == 0:
-                    return None
-                new_rows = (row0 + int(filled[0]), row0 + int(filled[-1]) + 1)
-                if first_axis is not None:
-                    top, bottom = new_rows
-            else:  # the columns, across the current rows
-                col0, col1 = (left, right) if first_axis is None else (span[0], span[2])
-                block = content[top:bottom, col0:col1] & region[top:bottom, col0:col1]
-                filled = np.flatnonzero(block.mean(axis=0) > PANEL_EDGE_FILL)
-                if filled.size == 0:
-                    return None
-                new_cols = (col0 + int(filled[0]), col0 + int(filled[-1]) + 1)
-                if first_axis is not None:
-                    left, right = new_cols
+            # Rows (axis 0) are the sides top and bottom, sought across the columns left to
+            # right; columns the reverse.
+            low, high = (1, 3) if axis == 0 else (0, 2)
+            across = (sides[0], sides[2]) if axis == 0 else (sides[1], sides[3])
+            along = (sides[low], sides[high]) if first_axis is None else (span[low], span[high])
+            filled = _filled_range(content, region, axis, along, across)
+            if filled is None:
+                return None
+            found[axis] = filled
+            if first_axis is not None:
+                sides[low], sides[high] = filled
         if first_axis is None:
-            (top, bottom), (left, right) = new_rows, new_cols
-    return left, top, right, bottom
+            (sides[1], sides[3]), (sides[0], sides[2]) = found[0], found[1]
+    return tuple(sides)
+
+
+def _filled_range(content, region, axis, along, across):
+    """The first and last (exclusive) rows (``axis`` 0) or columns (1) within ``along``
+    (start, stop) that the region's content fills for more than :data:`PANEL_EDGE_FILL` across
+    ``across`` (start, stop) of the other axis; None when none is."""
+    (start, stop), (first, last) = along, across
+    if axis == 0:
+        block = content[start:stop, first:last] & region[start:stop, first:last]
+    else:
+        block = content[first:last, start:stop] & region[first:last, start:stop]
+    filled = np.flatnonzero(block.mean(axis=1 - axis) > PANEL_EDGE_FILL)
+    if filled.size == 0:
+        return None
+    return start + int(filled[0]), start + int(filled[-1]) + 1
 
 
 #: Pixels compared with the page at a time by :func:`find_panel`.

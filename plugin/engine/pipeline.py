@@ -402,6 +402,9 @@ def locate_points(clusters, georeference) -> "PointLayer":
         pixel_area = np.array([abs(geod.polygon_area_perimeter(px, py)[0]) if np.all(np.isfinite(px))
                                else np.nan for px, py in zip(cx, cy)])
     else:
+        # The shoelace on corners taken from the first corner: on raw UTM coordinates its
+        # products (~10¹³ m²) cancel to a pixel's area (~10⁴ m²) and keep only 7 digits.
+        cx, cy = cx - cx[:, :1], cy - cy[:, :1]
         shoelace = 0.5 * np.abs(np.sum(cx * np.roll(cy, -1, axis=1) - np.roll(cx, -1, axis=1) * cy,
                                        axis=1))
         pixel_area = shoelace * crs.axis_info[0].unit_conversion_factor ** 2

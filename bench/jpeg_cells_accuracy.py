@@ -490,8 +490,8 @@ def main():
         if arguments.box:
             box_one, box_two, _ = shares(kept, box_constraint_values(kept))
             box = f"  {100 * box_one:5.1f}% {100 * box_two:5.1f}%    "
-        print(f"{name:11s} {count:6d} {100 * kept['pipeline_one']:7.1f}% {100 * one:6.1f}% "
-              f"{100 * two:6.1f}% {100 * range_share(kept, value):6.1f}%{box}  "
+        print(f"{name:11s} {count:6d} {100 * kept['pipeline_one']:7.2f}% {100 * one:6.2f}% "
+              f"{100 * two:6.2f}% {100 * range_share(kept, value):6.2f}%{box}  "
               f"{kept['coding'].describe()}, quality "
               f"{kept['coding'].quality():.0f}, {_planes(kept)}", flush=True)
         if arguments.diagnose:

@@ -174,6 +174,19 @@ def test_decimal_points_of_small_labels(tmp_path, dpi):
              (702, 368, 710, 380)], "750"),
     ("357", [(548, 389, 553, 398), (554, 397, 556, 398), (555, 389, 559, 398),
              (561, 389, 566, 398)], "357"),
+    # QGIS's '−4.7' in Nimbus Roman 8 pt at 96 dpi read '47': its minus sign not read either
+    # (left to restore_minus_sign); in Nimbus Sans its point a pixel wide and two high.
+    ("47", [(548, 394, 550, 395), (551, 390, 556, 397), (557, 396, 558, 397),
+            (559, 390, 564, 397)], "4.7"),
+    ("47", [(548, 394, 550, 395), (551, 390, 556, 397), (558, 396, 559, 398),
+            (560, 390, 566, 397)], "4.7"),
+    # QGIS's '3.9' in Nimbus Roman 10 pt at 120 dpi through a JPEG: the 3's bottom curve
+    # broken off under its own columns.
+    ("39", [(685, 378, 689, 380), (686, 368, 692, 379), (694, 378, 696, 380),
+            (698, 368, 705, 380)], "3.9"),
+    # A sign read: its bar is a character, not a piece to leave out.
+    ("-47", [(548, 394, 550, 395), (551, 390, 556, 397), (557, 396, 558, 397),
+             (559, 390, 564, 397)], "-4.7"),
 ])
 def test_decimal_point_from_the_glyphs(text, members, restored):
     from colormap_decoder.plugin.engine.detection.label_checks import restore_decimal_point

@@ -237,3 +237,29 @@ def test_legend_digit_misread_at_one_scale_is_warned(qgis_app, tmp_path, shared_
     assert misread in texts, texts
     assert any("VMIN and VMAX" in warning and "another scale" in warning
                for warning in answers.warnings), answers.warnings
+
+
+@pytest.mark.parametrize("font, size, dpi, jpeg, read_before", [
+    ("Nimbus Roman", 8, 96, None, "47"),    # the sign and the point both dropped
+    ("Nimbus Sans", 8, 96, None, "47"),     # the point a pixel wide and two high
+    ("Nimbus Roman", 8, 120, 70, "39"),     # the '3''s bottom curve broken off
+    ("Nimbus Roman", 10, 120, 70, "39"),
+])
+def test_legend_point_dropped_beside_a_sign_or_a_broken_digit_put_back(
+        qgis_app, tmp_path, shared_data, monkeypatch, font, size, dpi, jpeg, read_before):
+    """QGIS's '−4.7'/'3.9' legend read by Tesseract with the point dropped ('47', '39'). The
+    point's glyph stands on the baseline between the digits, but it was put back only when
+    every other glyph was a character read: a minus sign Tesseract dropped too, or a piece of
+    the '3' broken off under the ink mask in a JPEG, made one glyph too many, and a point a
+    pixel wide and two high (anti-aliased across two rows) was not taken for one. The bar was
+    read 39..47 or 3.9..47 in silence; the point is put back now (and the sign after it)."""
+    path = _render_legend(tmp_path, shared_data, (-4.7, 3.9), font, size, dpi, jpeg)
+    answers = _legend_answers(path)
+    texts = [label.text for label in answers.reading.colorbar.axis.labels]
+    assert (answers.settings.vmin, answers.settings.vmax) == pytest.approx((-4.7, 3.9)), texts
+    assert not [warning for warning in answers.warnings if "VMIN" in warning], answers.warnings
+    # The fault is real: Tesseract reads the label without its point.
+    monkeypatch.setattr(figure_reading, "restore_decimal_point", lambda text, members: text)
+    answers = _legend_answers(path)
+    texts = [label.text for label in answers.reading.colorbar.axis.labels]
+    assert any(read_before in text for text in texts), texts

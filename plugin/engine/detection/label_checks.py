@@ -351,10 +351,19 @@ def restore_decimal_point(text, members) -> str:
     """A decimal point Tesseract dropped, put back where the label's glyphs show it.
 
     At 72-96 dpi a point is one or two pixels, and Tesseract reads '0.4' as '04' and '-124.5'
-    as '-1245'. The glyphs say where it was: one small square glyph on the baseline between
-    two others (a comma hangs below the baseline; a minus sign sits at mid-height; a degree
-    sign is raised). When the text has no separator and one character per other glyph, the
-    point goes between the characters of the glyphs around it, if both are digits.
+    as '-1245'. The glyphs say where it was: one small glyph on the baseline between two
+    others (a comma hangs below the baseline; a minus sign sits at mid-height; a degree sign
+    is raised), square or, drawn into two pixels' rows by anti-aliasing, a pixel wide and two
+    high. When the text has no separator and one character per other glyph, the point goes
+    between the characters of the glyphs around it, if both are digits.
+
+    The other glyphs are counted as characters are: pieces over one another's columns are one
+    character come apart (a JPEG's '3' whose bottom curve breaks off), small pieces beyond the
+    first or the last character's centre belong to it, and a leading minus sign's bar
+    (:func:`restore_minus_sign`'s test) is left to that function when the reading starts with
+    a digit. QGIS's '−4.7' (Nimbus Sans or Roman, 8 pt at 96 dpi) read '47' with both the
+    sign and the point dropped, and '3.9' read '39' beside a broken '3' (Nimbus Roman, 8-10 pt
+    at 120 dpi, JPEG), were left as read before: the bar came out 39..47, in silence.
 
     Parameters
     ----------
@@ -369,30 +378,60 @@ def restore_decimal_point(text, members) -> str:
     """
     if not members or len(members) < 3 or any(mark in text for mark in ".,"):
         return text
+    characters = text.replace(" ", "")
     glyphs = sorted(members, key=lambda box: box[0])
+    if characters[:1].isdigit() and _sign_bar(glyphs[0], glyphs):
+        glyphs = glyphs[1:]  # a minus sign not read: restore_minus_sign's to put back
+    if len(glyphs) < 3:
+        return text
     base_height = max(box[3] - box[1] for box in glyphs)
     baseline = max(box[3] for box in glyphs)
-    points = [index for index, (col0, row0, col1, row1) in enumerate(glyphs)
-              if 0 < index < len(glyphs) - 1 and row1 - row0 <= 0.3 * base_height
-              and row1 - row0 <= col1 - col0 and row1 >= baseline - max(1.0, 0.1 * base_height)]
-    characters = text.replace(" ", "")
-    if len(points) != 1 or len(characters) != len(glyphs) - 1:
+
+    def small(box):
+        col0, row0, col1, row1 = box
+        return row1 - row0 <= 0.3 * base_height and \
+            (row1 - row0 <= col1 - col0 or row1 - row0 <= POINT_MAX_PX) and \
+            row1 >= baseline - max(1.0, 0.1 * base_height)
+
+    # The characters' glyphs: pieces over one another's columns stacked into one.
+    stacks = []
+    for box in glyphs:
+        if small(box):
+            continue
+        if stacks and box[0] < stacks[-1][2]:
+            last = stacks[-1]
+            stacks[-1] = (last[0], min(last[1], box[1]), max(last[2], box[2]),
+                          max(last[3], box[3]))
+        else:
+            stacks.append(box)
+    if len(stacks) < 2 or len(characters) != len(stacks):
         return text
-    before, after = characters[:points[0]], characters[points[0]:]
+    centres = [0.5 * (box[0] + box[2]) for box in stacks]
+    # Small glyphs between two characters' centres; the others are pieces of the end ones.
+    points = [(int(np.searchsorted(centres, 0.5 * (box[0] + box[2]))), box)
+              for box in glyphs if small(box) and centres[0] < 0.5 * (box[0] + box[2]) <
+              centres[-1]]
+    if len(points) != 1:
+        return text
+    index, point = points[0]
+    before, after = characters[:index], characters[index:]
     if not (before[-1:].isdigit() and after[:1].isdigit()):
         return text
-    index = points[0]
-    if not _piece_stands_apart(glyphs[index], glyphs[index - 1], glyphs[index + 1]):
+    if not _piece_stands_apart(point, stacks[index - 1], stacks[index]):
         # A piece of a digit broken off under the ink mask (the ball of Nimbus Roman's '5' at
         # 96-120 dpi, beside its stem): '750' became '7.50'. A point under a neighbour's
         # overhang still takes its room between the digits' centres.
-        others = [glyphs[i] for i in range(len(glyphs)) if i != index]
-        centres = [0.5 * (box[0] + box[2]) for box in others]
         gaps = [b - a for a, b in zip(centres, centres[1:])]
         across = gaps.pop(index - 1)
         if not gaps or across < SEPARATOR_MIN_PITCHES * float(np.median(gaps)):
             return text
     return f"{before}.{after}"
+
+
+#: A point drawn across two pixels' rows by anti-aliasing is a pixel wide and two high at
+#: 96-120 dpi (QGIS's Nimbus Sans and Roman at 8-10 pt): a glyph this tall (pixels) on the
+#: baseline may be a point whatever its width.
+POINT_MAX_PX = 2
 
 
 def _piece_stands_apart(piece, left, right) -> bool:
@@ -440,19 +479,26 @@ def restore_minus_sign(text, members) -> str:
     if not characters or not characters[0].isdigit():
         return text
     glyphs = sorted(members, key=lambda box: box[0])
-    top, bottom = min(box[1] for box in glyphs), max(box[3] for box in glyphs)
-    height = bottom - top
-    col0, row0, col1, row1 = glyphs[0]
-    centre = 0.5 * (row0 + row1)
-    if not (col1 - col0 >= 1.5 * (row1 - row0) and row1 - row0 <= height / 3
-            and top + SIGN_CENTRE_SHARE * height <= centre
-            <= bottom - SIGN_CENTRE_SHARE * height):
+    if not _sign_bar(glyphs[0], glyphs):
         return text
     # The rest: exactly one character per other glyph (more characters: the bar may have been
     # read as a digit, or digits touch; either way the reading is left to the tick fit).
     if len(characters) != len(glyphs) - 1:
         return text
     return "-" + text
+
+
+def _sign_bar(glyph, glyphs) -> bool:
+    """Whether a glyph is a minus sign's bar among a label's glyphs: at least one and a half
+    times as wide as tall, at most a third of the label's height, its centre in the middle
+    half of the label's height (an underscore sits on the baseline, a degree sign is
+    raised)."""
+    top, bottom = min(box[1] for box in glyphs), max(box[3] for box in glyphs)
+    height = bottom - top
+    col0, row0, col1, row1 = glyph
+    centre = 0.5 * (row0 + row1)
+    return col1 - col0 >= 1.5 * (row1 - row0) and row1 - row0 <= height / 3 and \
+        top + SIGN_CENTRE_SHARE * height <= centre <= bottom - SIGN_CENTRE_SHARE * height
 
 
 def split_leading_bar(members, ink, origin) -> list:
@@ -652,7 +698,11 @@ def separators_as_inked(text, members, pitch, lum=None, page=None) -> str:
         if between:
             col0, row0, col1, row1 = max(between, key=lambda box: box[3])
             comma = row1 - digits_bottom >= descent and row1 - row0 > col1 - col0
-            if not comma and lum is not None and page is not None:
+            # Two pixels high and a pixel below the digits is a point's box too (drawn
+            # across two rows by anti-aliasing: QGIS's Nimbus Sans 8 pt at 96 dpi): its
+            # pixels' coverage tells, as for a box that looks like a point.
+            ambiguous = comma and row1 - row0 <= POINT_MAX_PX
+            if (ambiguous or not comma) and lum is not None and page is not None:
                 # Its tail may be fainter than the ink mask takes (a 2 px comma at 96 dpi
                 # ends in one pixel a fifth inked, and its box is a point's).
                 comma = comma_descent(lum, page, (col0, row0, col1, row1), full) >= \

@@ -612,3 +612,49 @@ def test_a_sign_before_a_hemisphere_letter_is_no_sign(text, value):
         assert parsed_read is None and "a sign before a hemisphere letter" in text_read
     else:
         assert parsed_read.value == pytest.approx(value) and not text_read.startswith("-")
+
+
+@pytest.mark.parametrize("low, high, read_as", [
+    (1.0, 1.1, (100.0, 110.0)),       # '1.10 1.08 ... 1.00' read '110 108 ... 100'
+    (1.25, 1.45, (1250.0, 1450.0)),   # '1.250 ... 1.450' read '1250 ... 1450'
+    (1.0, 1.2, (1000.0, 1200.0)),
+])
+def test_points_touching_their_digit_at_72_dpi_put_back(tmp_path, monkeypatch, low, high,
+                                                        read_as):
+    """matplotlib's DejaVu Sans at 72 dpi draws a colorbar label's point a pixel from the foot
+    of the '1' before it, and the anti-aliased pixels between join them: one glyph, read '1',
+    on every label. The values still lie on a line, a hundred or a thousand times the true
+    one, and the range came out so with nothing said. The glyph is wider than the figure's
+    digits, its extra ink on the baseline's rows alone: the point is put back."""
+    from figures_for_tests import jacksboro_dem
+
+    grid, extent = jacksboro_dem()
+    scaled = low + (grid - np.nanmin(grid)) / (np.nanmax(grid) - np.nanmin(grid)) * (high - low)
+    truth = render_matplotlib(scaled, extent, tmp_path / "fig.png", vmin=low, vmax=high,
+                              dpi=72)
+    rgb = read_figure(truth.path).rgb
+    bar = read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar
+    texts = [label.text for label in bar.axis.labels]
+    assert (bar.vmin, bar.vmax) == pytest.approx((low, high), abs=0.005 * (high - low)), texts
+    # The fault is real: with the glyph taken as its digit alone, the range is read too large.
+    monkeypatch.setattr(figure_reading, "point_touching_a_digit", lambda text, *glyphs: text)
+    bar = read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar
+    assert (bar.vmin, bar.vmax) == pytest.approx(read_as, rel=0.01), \
+        [label.text for label in bar.axis.labels]
+
+
+@pytest.mark.parametrize("low, high", [(1000.0, 1200.0), (1100.0, 1190.0), (10.0, 19.0)])
+def test_digit_one_alone_at_72_dpi_gains_no_point(tmp_path, low, high):
+    """The same colorbars with integer labels ('1175', '1190', '19'): each '1''s foot reaches a
+    pixel or two past its stem on the baseline, no point's room; no point is made up."""
+    from figures_for_tests import jacksboro_dem
+
+    grid, extent = jacksboro_dem()
+    scaled = low + (grid - np.nanmin(grid)) / (np.nanmax(grid) - np.nanmin(grid)) * (high - low)
+    truth = render_matplotlib(scaled, extent, tmp_path / "fig.png", vmin=low, vmax=high,
+                              dpi=72)
+    rgb = read_figure(truth.path).rgb
+    bar = read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar
+    texts = [label.text for label in bar.axis.labels]
+    assert not any("." in text for text in texts), texts
+    assert (bar.vmin, bar.vmax) == pytest.approx((low, high), abs=0.005 * (high - low)), texts

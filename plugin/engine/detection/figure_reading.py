@@ -37,8 +37,10 @@ from .label_checks import (
     characters_missing,
     digit_pitch,
     digits_read_unlike_their_glyphs,
+    glyph_widths,
     leading_zero,
     narrower_than_text,
+    point_touching_a_digit,
     points_lost_everywhere,
     restore_decimal_point,
     restore_minus_sign,
@@ -674,11 +676,11 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         None for the value when its glyphs hold more characters than were read."""
         text = restore_decimal_point(self._read_with_superscript(label), label.members)
         members = label.members
+        lum, (col, row) = self._source(label)
+        r0, c0 = max(label.row0 - row, 0), max(label.col0 - col, 0)
+        ink = ink_mask(lum[r0:label.row1 - row, c0:label.col1 - col], self.page)
         if text[:1].isdigit():
             # A minus touching the first digit is one glyph with it: split off to be seen.
-            lum, (col, row) = self._source(label)
-            r0, c0 = max(label.row0 - row, 0), max(label.col0 - col, 0)
-            ink = ink_mask(lum[r0:label.row1 - row, c0:label.col1 - col], self.page)
             members = split_leading_bar(members, ink, (c0 + col, r0 + row))
         text = restore_minus_sign(text, members)
 
@@ -695,6 +697,11 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             # '122.50' on every label of an axis: a line a hundredth of the true one).
             text = separators_as_inked(text, label.members, pitches[0] if pitches else None,
                                        self.lum, self.page)
+        elif label.crossed_line is None:
+            # No separator read: a point touching a digit makes one glyph with it, which
+            # Tesseract reads as the digit ('1.10' read '110' at 72 dpi).
+            text = point_touching_a_digit(text, label.members, ink, (c0 + col, r0 + row),
+                                          self.digit_width(label.height))
         parsed = parse_label(text)
         if parsed is not None and characters_missing(text, label.members):
             # Tesseract dropped a character ('150' read as '15', '-20' as '20', '15°S' as
@@ -839,6 +846,14 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 return (f"the label {label.text!r} reads {second!r} when read again at another "
                         f"scale: one reading is a misread")
         return ""
+
+    def digit_width(self, height):
+        """The width (pixels) of the figure's digits as tall as ``height``
+        (:func:`.label_checks.glyph_widths`), found once per height."""
+        key = ("digit width", int(round(height)))
+        if key not in self.cache:
+            self.cache[key] = glyph_widths(self.labels, height)
+        return self.cache[key]
 
     def digit_pitch(self, height):
         """The digits' pitch (pixels) of the figure's labels as tall as ``height``

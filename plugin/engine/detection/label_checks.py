@@ -434,6 +434,107 @@ def restore_decimal_point(text, members) -> str:
 POINT_MAX_PX = 2
 
 
+#: A glyph read as one digit that is wider than the figure's digits by this many pixels at
+#: least (and :data:`MERGED_POINT_MIN_SHARE` of their width) holds more than that digit.
+MERGED_POINT_MIN_PX = 2
+MERGED_POINT_MIN_SHARE = 0.3
+#: Rows from the digits' baseline (a share of their height, two pixels at least) where a
+#: point's ink lies.
+POINT_ROWS_SHARE = 0.3
+#: Columns (pixels, and this share of the digits' height) by which a glyph's ink in the
+#: baseline's rows alone reaches farther on one side than on the other when a point touches
+#: it there: DejaVu Sans' '1.' at 72 dpi 4 (8 px digits), its '1' alone 1-2.
+MERGED_POINT_RUN_PX = 3
+MERGED_POINT_RUN_SHARE = 0.35
+
+
+def glyph_widths(labels, height) -> "float | None":
+    """The median width (pixels) of the full-height glyphs of the figure's labels as tall as
+    ``height`` (within a pixel): a digit's ink, most glyphs of tick labels being one digit
+    each. None without any."""
+    widths = []
+    for label in labels:
+        if not label.members or abs(label.height - height) > 1:
+            continue
+        tallest = max(box[3] - box[1] for box in label.members)
+        widths += [box[2] - box[0] for box in label.members
+                   if box[3] - box[1] >= FULL_HEIGHT_SHARE * tallest]
+    return float(np.median(widths)) if widths else None
+
+
+def point_touching_a_digit(text, members, ink, origin, digit_width) -> str:
+    """A decimal point Tesseract dropped that touches the digit beside it, put back.
+
+    At 72 dpi matplotlib's DejaVu Sans '1.10' draws the point a pixel from the foot of its
+    '1', and the anti-aliased pixels between join them: one glyph, read '1' by Tesseract,
+    and the label '110'. Every label of the colorbar lost its point so ('1.10 1.08 ... 1.00'
+    read '110 108 ... 100', '1.250 ... 1.450' read '1250 ... 1450'), their values still on a
+    line: the range a hundred or a thousand times the true one, in silence. The glyph tells:
+    wider than the figure's digits (``digit_width``, or the label's other digits when
+    narrower) by a point's room (:data:`MERGED_POINT_MIN_PX`, :data:`MERGED_POINT_MIN_SHARE`
+    of a digit), with its ink on one side in the rows of the baseline alone
+    (:data:`POINT_ROWS_SHARE`) reaching :data:`MERGED_POINT_RUN_PX` farther than on the
+    other: a point there, between that digit and its neighbour. Only readings of digits (a sign before
+    them) with one full-height glyph to each digit are judged; a glyph reaching below the
+    others' baseline (a comma) is left as read.
+
+    Parameters
+    ----------
+    text : str
+        The reading (with no separator).
+    members : list of tuple or None
+        The label's glyph boxes (col0, row0, col1, row1), pixels.
+    ink : ndarray of bool
+        Ink of the image the label is read from; ``origin`` its (col, row) in the figure.
+    digit_width : float or None
+        The figure's digits' width (:func:`glyph_widths`), pixels.
+
+    Returns
+    -------
+    str
+    """
+    match = re.fullmatch(r"([-+]?)(\d{2,})", normalise(text).replace(" ", ""))
+    if not members or match is None or digit_width is None:
+        return text
+    sign, digits = match.groups()
+    height = max(box[3] - box[1] for box in members)
+    full = [box for box in sorted(members) if box[3] - box[1] >= FULL_HEIGHT_SHARE * height]
+    if len(full) != len(digits):
+        return text
+    widths = [box[2] - box[0] for box in full]
+    index = int(np.argmax(widths))
+    # The digit's width: the figure's, or the label's other digits' widest when narrower
+    # (the figure's labels of one height may be set in a wider font, an axis' beside a bar's).
+    others = widths[:index] + widths[index + 1:]
+    reference = min(digit_width, max(others))
+    if widths[index] < reference + max(MERGED_POINT_MIN_PX, MERGED_POINT_MIN_SHARE * reference):
+        return text
+    col0, row0, col1, row1 = full[index]
+    baseline = float(np.median([box[3] for box in full]))
+    if row1 > baseline:
+        return text  # reaching below the digits: a comma's tail, or something else
+    c0, r0 = col0 - origin[0], row0 - origin[1]
+    patch = ink[max(r0, 0):r0 + row1 - row0, max(c0, 0):c0 + col1 - col0]
+    if patch.shape != (row1 - row0, col1 - col0):
+        return text
+    point_rows = max(2, int(round(POINT_ROWS_SHARE * (row1 - row0))))
+    above = patch[:-point_rows].any(axis=0)
+    inked_above = np.flatnonzero(above)
+    if inked_above.size == 0:
+        return text
+    # Columns at either end inked only in the baseline's rows: a '1''s foot reaches a pixel
+    # or two past its stem (on both sides in a serif font), a point and its gap more.
+    left, right = int(inked_above[0]), int(above.size - 1 - inked_above[-1])
+    reach = max(MERGED_POINT_RUN_PX, MERGED_POINT_RUN_SHARE * (row1 - row0))
+    if right - left >= reach and index < len(full) - 1:
+        cut = index + 1
+    elif left - right >= reach and index > 0:
+        cut = index
+    else:
+        return text
+    return f"{sign}{digits[:cut]}.{digits[cut:]}"
+
+
 def _piece_stands_apart(piece, left, right) -> bool:
     """Whether a small glyph between two others shares no pixel column with either (boxes
     (col0, row0, col1, row1), ``col1`` exclusive): a separator stands in its own room; a piece

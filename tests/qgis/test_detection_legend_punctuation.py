@@ -244,6 +244,7 @@ def test_legend_digit_misread_at_one_scale_is_warned(qgis_app, tmp_path, shared_
     ("Nimbus Sans", 8, 96, None, "47"),     # the point a pixel wide and two high
     ("Nimbus Roman", 8, 120, 70, "39"),     # the '3''s bottom curve broken off
     ("Nimbus Roman", 10, 120, 70, "39"),
+    ("Nimbus Sans", 8, 96, 70, "47"),       # the sign joined to the 4's crossbar, 4 px long
 ])
 def test_legend_point_dropped_beside_a_sign_or_a_broken_digit_put_back(
         qgis_app, tmp_path, shared_data, monkeypatch, font, size, dpi, jpeg, read_before):
@@ -252,7 +253,9 @@ def test_legend_point_dropped_beside_a_sign_or_a_broken_digit_put_back(
     every other glyph was a character read: a minus sign Tesseract dropped too, or a piece of
     the '3' broken off under the ink mask in a JPEG, made one glyph too many, and a point a
     pixel wide and two high (anti-aliased across two rows) was not taken for one. The bar was
-    read 39..47 or 3.9..47 in silence; the point is put back now (and the sign after it)."""
+    read 39..47 or 3.9..47 in silence; the point is put back now (and the sign after it).
+    A sign joined to the '4' is split off when as long as 0.45 of the digit's height (the
+    label's was taken, a pixel taller where the point's anti-aliased row hangs below)."""
     path = _render_legend(tmp_path, shared_data, (-4.7, 3.9), font, size, dpi, jpeg)
     answers = _legend_answers(path)
     texts = [label.text for label in answers.reading.colorbar.axis.labels]

@@ -212,6 +212,10 @@ def main():
     parser.add_argument("--runs", type=int, choices=(1, 2), default=1,
                         help="2: also run the job a second time in the same process and print "
                              "its peak above the memory resident when it starts")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each job in this many fresh processes and print the median "
+                             "peak (and the spread, MiB, in a last column): a 1 MP job's peak "
+                             "differs by a few MiB from one process to the next")
     parser.add_argument("--baseline", choices=(*BASELINES, "both"), default="both",
                         help="what the job's peak is measured above (each its own fresh "
                              "process): 'interpreter' (" + BASELINES["interpreter"] + "), 'qgis' ("
@@ -227,21 +231,27 @@ def table(arguments, baseline):
     peaks = {}
     with tempfile.TemporaryDirectory() as folder:
         second = f"{'2nd run MiB':>13}{'B/px':>8}{'left MiB':>10}" if arguments.runs > 1 else ""
+        spread = f"{'spread MiB':>12}" if arguments.repeat > 1 else ""
         print(f"{'options':<18}{'figure':>10}{'grid':>12}{'peak MiB':>10}{'B/px':>8}"
-              f"{'estimate MiB':>14}{'est/peak':>9}{second}")
+              f"{'estimate MiB':>14}{'est/peak':>9}{second}{spread}")
         for size in arguments.sizes:
             figure, gcps = render_figure(folder, size, arguments.jpeg_quality)
             for name in arguments.options:
                 out = Path(folder) / name
                 out.mkdir(exist_ok=True)
-                row = measure(figure, gcps, OPTION_SETS[name], out, arguments.runs, baseline)
+                rows = sorted((measure(figure, gcps, OPTION_SETS[name], out, arguments.runs,
+                                       baseline) for _ in range(arguments.repeat)),
+                              key=lambda row: row["peak"])
+                row = rows[len(rows) // 2]  # the median process (the upper one of an even count)
+                spread = (f"{(rows[-1]['peak'] - rows[0]['peak']) / 2**20:>12.1f}"
+                          if arguments.repeat > 1 else "")
                 pixels = size * size
                 second = (f"{row['second'] / 2**20:>13.0f}{row['second'] / pixels:>8.1f}"
                           f"{row['left'] / 2**20:>10.0f}" if "second" in row else "")
                 print(f"{name:<18}{size}²{'':>3}{'×'.join(map(str, row['grid'])):>12}"
                       f"{row['peak'] / 2**20:>10.0f}{row['peak'] / pixels:>8.1f}"
                       f"{row['estimate'] / 2**20:>14.0f}{row['estimate'] / row['peak']:>9.2f}"
-                      f"{second}", flush=True)
+                      f"{second}{spread}", flush=True)
                 if arguments.stages:
                     print(f"{'':<16}estimated stages (MiB, no margin): {row['stages']}")
                 peaks.setdefault(name, []).append((pixels, row["peak"]))

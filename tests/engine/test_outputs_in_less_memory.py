@@ -510,6 +510,34 @@ def test_rasters_converted_in_pieces_are_the_file_written_from_whole_arrays(
         assert path.read_bytes() == expected[index], index
 
 
+def test_rasters_compressed_by_one_thread_are_the_files_of_two(contourf, tmp_path,
+                                                               monkeypatch):
+    """A raster under THREADED_WRITE_MIN_PIXELS a band is compressed in the writing thread
+    alone (GDAL's compression threads keep a heap each for the process: 2 MiB of a 1 MP job's
+    peak); the file is the one GDAL's two threads write, byte for byte: the values and
+    classes, the colour distance and the rebuilt field, own grid and UTM."""
+    grid, result = contourf
+    rasters = [[result.values, result.class_grid], [result.distance],
+               [result.reconstruction_grid]]
+    assert writing.write_threads(writing.THREADED_WRITE_MIN_PIXELS) == writing.WRITE_THREADS
+    assert writing.write_threads(writing.THREADED_WRITE_MIN_PIXELS - 1) == 1
+    assert result.grid.width * result.grid.height < writing.THREADED_WRITE_MIN_PIXELS
+    asked = []
+    original = writing.write_threads
+    monkeypatch.setattr(writing, "write_threads",
+                        lambda pixels: asked.append(original(pixels)) or asked[-1])
+    for index, bands in enumerate(rasters):
+        writing.write_geotiff(str(tmp_path / f"one_{index}.tif"), bands,
+                              result.grid.geotransform, result.grid.crs_wkt)
+    monkeypatch.setattr(writing, "THREADED_WRITE_MIN_PIXELS", 0)
+    for index, bands in enumerate(rasters):
+        writing.write_geotiff(str(tmp_path / f"two_{index}.tif"), bands,
+                              result.grid.geotransform, result.grid.crs_wkt)
+        assert (tmp_path / f"two_{index}.tif").read_bytes() == \
+            (tmp_path / f"one_{index}.tif").read_bytes(), index
+    assert asked == [1, 1, 1, 2, 2, 2]
+
+
 def _drawn_at_once(figure_rgb, step, drawing, extra_rows=0):
     """report.figure_png as the pictures of the figure were made before: the whole picture
     as one Pillow image, every call drawn on it, saved by Pillow."""

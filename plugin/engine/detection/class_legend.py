@@ -24,6 +24,7 @@ import numpy as np
 from scipy import ndimage
 
 from ..colour_decoding import srgb_to_lab
+from ..regions import label_sizes
 
 #: Neighbouring pixels differing by at most this much (any channel, 0-255) are one flat colour:
 #: a patch's fill through JPEG noise at quality 60, not a gradient's steps.
@@ -76,24 +77,48 @@ class ClassLegend:
         return float(np.median(np.diff(tops)))
 
 
-def _flat_mask(rgb):
+#: Pixels of the figure whose flat mask is made at a time (:func:`_flat_mask`): its int16 sums
+#: and steps, some 10 bytes a pixel, a block's and not the whole figure's.
+FLAT_BLOCK_PIXELS = 1 << 16
+
+
+def _flat_mask(rgb, block_pixels=None):
     """Pixels whose four neighbours have their colour (within FLAT_STEP on every channel), the
-    colours first averaged over 3 × 3 pixels (JPEG's noise inside a flat fill)."""
+    colours first averaged over 3 × 3 pixels (JPEG's noise inside a flat fill).
+
+    Made a block of rows at a time (``block_pixels``, default FLAT_BLOCK_PIXELS), each block
+    with the two rows on either side that its sums and steps reach: the sums are whole
+    numbers, so each row's are those of the whole figure's, and the mask the same bit for bit.
+    """
     rows, cols = rgb.shape[:2]
-    step_x = np.ones((rows, cols - 1), bool)
-    step_y = np.ones((rows - 1, cols), bool)
+    flat = np.zeros((rows, cols), bool)
+    step = max(1, (block_pixels or FLAT_BLOCK_PIXELS) // max(cols, 1))
+    for first in range(1, rows - 1, step):
+        last = min(first + step, rows - 1)
+        # Rows first - 1 to last of the sums (their steps to the rows either side), from the
+        # figure's rows first - 2 to last + 1 (scipy's reflection at the figure's own edges).
+        top, bottom = max(first - 2, 0), min(last + 2, rows)
+        flat[first:last] = _flat_rows(rgb[top:bottom], first - top, last - top)
+    flat[:, [0, -1]] = False
+    return flat
+
+
+def _flat_rows(rgb, first, last):
+    """The flat mask of rows ``first`` to ``last`` (exclusive) of a band of the figure that
+    holds the two rows either side of them (but at the figure's own top and bottom)."""
+    rows, cols = rgb.shape[:2]
+    step_x = np.ones((last - first, cols - 1), bool)
+    step_y = np.ones((last - first + 1, cols), bool)
     for channel in range(3):
         # Sums over 3 × 3 (nine times the mean): compared with nine times the step.
         image = ndimage.uniform_filter(rgb[..., channel].astype(np.int16) * 9, size=3)
-        step_x &= np.abs(np.diff(image, axis=1)) <= 9 * FLAT_STEP
-        step_y &= np.abs(np.diff(image, axis=0)) <= 9 * FLAT_STEP
-    flat = np.ones((rows, cols), bool)
+        step_x &= np.abs(np.diff(image[first:last], axis=1)) <= 9 * FLAT_STEP
+        step_y &= np.abs(np.diff(image[first - 1:last + 1], axis=0)) <= 9 * FLAT_STEP
+    flat = np.ones((last - first, cols), bool)
     flat[:, :-1] &= step_x
     flat[:, 1:] &= step_x
-    flat[:-1] &= step_y
-    flat[1:] &= step_y
-    flat[:, [0, -1]] = False
-    flat[[0, -1]] = False
+    flat &= step_y[:-1]
+    flat &= step_y[1:]
     return flat
 
 
@@ -114,7 +139,8 @@ def find_class_patches(rgb, dark=None) -> "ClassLegend | None":
     labels, count = ndimage.label(_flat_mask(rgb))
     if count == 0:
         return None
-    sizes = np.bincount(labels.ravel(), minlength=count + 1)[1:]
+    # Counted a block of rows at a time (no 8-byte copy of the labels).
+    sizes = label_sizes(labels, count)[1:]
     slices = ndimage.find_objects(labels)
     boxes = np.array([(s[1].start, s[0].start, s[1].stop, s[0].stop) if s is not None
                       else (0, 0, 0, 0) for s in slices], float)

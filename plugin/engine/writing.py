@@ -66,6 +66,9 @@ CONVERT_BLOCK_PIXELS = 1 << 16
 #: an output pixel). 64 MiB holds a row of tiles of a 30,000-pixel-wide raster in each of its
 #: bands with room to spare, and writes as fast (measured on 12 to 100 MP figures' outputs).
 WRITE_CACHE_BYTES = 64 * 2 ** 20
+#: ... and while a raster is compressed by the writing thread alone: one tile (GDAL reads a
+#: GDAL_CACHEMAX under 100,000 as megabytes: this is above).
+SINGLE_THREAD_CACHE_BYTES = 256 * 256 * 4
 _CACHE_LOCK = threading.Lock()
 # Writes under way, and the cache size to restore when the last one ends.
 _CACHE_STATE = {"writers": 0, "restore": None}
@@ -657,7 +660,8 @@ def write_geotiff(path, bands, geotransform, crs_wkt, descriptions=None, tags=No
     if tiled:
         profile.update(blockxsize=256, blockysize=256)
     with (atomic_destination(path, parameter) if atomic else contextlib.nullcontext(path)) \
-            as temporary, small_gdal_cache(write_cache_bytes(width)):
+            as temporary, small_gdal_cache(
+                write_cache_bytes(width, profile["num_threads"], tiled)):
         _write_bands(temporary, profile, bands, descriptions, tags, nodata)
         if max(width, height) > OVERVIEW_MIN_SIZE:
             _build_overviews(temporary, width, height)
@@ -742,14 +746,22 @@ def write_threads(pixels) -> int:
     return WRITE_THREADS if pixels >= THREADED_WRITE_MIN_PIXELS else 1
 
 
-def write_cache_bytes(width) -> int:
-    """GDAL's block cache while a raster ``width`` pixels wide is written: two blocks of
-    ``WRITE_BLOCK_ROWS`` rows of one float32 band (the block being written and the one being
-    compressed), at least 1 MiB (a 4 MiB floor held a 1000-pixel-wide raster's every tile
-    until the close: 1 MiB more of a 1 MP job's peak, the same file byte for byte), at most
-    ``WRITE_CACHE_BYTES``. A raster's bands are written
-    one after the other, each block once: a larger cache only holds written tiles longer
-    (measured: a 16 MP raster's write peaked 48 MiB lower with 16 MiB than with 64 MiB)."""
+def write_cache_bytes(width, threads=WRITE_THREADS, tiled=True) -> int:
+    """GDAL's block cache while a raster ``width`` pixels wide is written by ``threads``
+    threads (in 256 × 256 tiles, or in strips when narrower or lower than a tile).
+
+    Compressed by several threads: two blocks of ``WRITE_BLOCK_ROWS`` rows of one float32
+    band (the block being written and the one being compressed), at least 1 MiB, at most
+    ``WRITE_CACHE_BYTES``. A raster's bands are written one after the other, each block once:
+    a larger cache only holds written tiles longer (measured: a 16 MP raster's write peaked
+    48 MiB lower with 16 MiB than with 64 MiB). By the writing thread alone (a raster under
+    THREADED_WRITE_MIN_PIXELS a band) in tiles: one 256 × 256 float32 tile, each tile
+    compressed and written as the next one comes (a 1 MP raster's write peaked 1.4 MiB lower
+    than with two rows of tiles; the same file byte for byte, tested). A raster in strips
+    keeps the larger cache: GDAL writes its strips in another order with one tile's.
+    """
+    if threads <= 1 and tiled:
+        return SINGLE_THREAD_CACHE_BYTES
     return int(min(WRITE_CACHE_BYTES, max(2 ** 20, 2 * WRITE_BLOCK_ROWS * width * 4)))
 
 

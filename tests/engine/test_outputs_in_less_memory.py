@@ -208,24 +208,42 @@ def test_reconstruction_check_holds_no_block_of_arrays():
 
 
 def test_gdals_cache_while_writing_is_two_blocks_of_a_band(tmp_path, monkeypatch):
-    """The cache holds the block being written and the one being compressed (256 rows of one
-    float32 band each): 8 MiB for a raster 4096 px wide, never less than 1 MiB nor more than
-    WRITE_CACHE_BYTES, and it is what a write asks for."""
+    """Compressed by GDAL's threads, the cache holds the block being written and the one
+    being compressed (256 rows of one float32 band each): 8 MiB for a raster 4096 px wide,
+    never less than 1 MiB nor more than WRITE_CACHE_BYTES; compressed by the writing thread
+    alone (under THREADED_WRITE_MIN_PIXELS a band) in tiles, one tile (a raster in strips,
+    lower than a tile, keeps two blocks: GDAL orders its strips otherwise with one tile's
+    cache). That is what a write asks for, and the file is the same with either cache and
+    either number of threads, byte for byte."""
+    import rasterio
+
     asked = []
     original = writing.small_gdal_cache
     monkeypatch.setattr(writing, "small_gdal_cache",
                         lambda cache_bytes: asked.append(cache_bytes) or original(cache_bytes))
-    values = np.arange(300 * 4096, dtype=np.float32).reshape(300, 4096)
-    writing.write_geotiff(str(tmp_path / "wide.tif"), [values],
-                          (600000.0, 10.0, 0.0, 5200000.0, 0.0, -10.0), "EPSG:32632")
-    assert asked == [8 * 2 ** 20]
+    rasters = {"wide": np.arange(300 * 4096, dtype=np.float32).reshape(300, 4096),
+               "strips": np.arange(200 * 5000, dtype=np.float32).reshape(200, 5000) % 977}
+    rasters["strips"][::7, ::3] = np.nan
+    transform = (600000.0, 10.0, 0.0, 5200000.0, 0.0, -10.0)
+    for name, values in rasters.items():
+        writing.write_geotiff(str(tmp_path / f"{name}.tif"), [values], transform, "EPSG:32632")
+        with rasterio.open(tmp_path / f"{name}.tif") as written:
+            assert np.array_equal(written.read(1, masked=True).filled(np.nan), values,
+                                  equal_nan=True)
+    assert asked == [writing.SINGLE_THREAD_CACHE_BYTES, 2 * 256 * 5000 * 4]
+    assert writing.SINGLE_THREAD_CACHE_BYTES == 256 * 256 * 4
+    monkeypatch.setattr(writing, "THREADED_WRITE_MIN_PIXELS", 0)
+    for name, values in rasters.items():
+        writing.write_geotiff(str(tmp_path / f"{name}_threads.tif"), [values], transform,
+                              "EPSG:32632")
+        assert (tmp_path / f"{name}_threads.tif").read_bytes() == \
+            (tmp_path / f"{name}.tif").read_bytes(), name
+    assert asked[2:] == [8 * 2 ** 20, 2 * 256 * 5000 * 4]
     assert writing.write_cache_bytes(500) == 2 ** 20
     assert writing.write_cache_bytes(1000) == 2 * 256 * 1000 * 4
     assert writing.write_cache_bytes(100_000) == writing.WRITE_CACHE_BYTES
-    import rasterio
-
-    with rasterio.open(tmp_path / "wide.tif") as written:
-        assert np.array_equal(written.read(1), values)
+    assert writing.write_cache_bytes(100_000, threads=1) == writing.SINGLE_THREAD_CACHE_BYTES
+    assert writing.write_cache_bytes(1000, threads=1, tiled=False) == 2 * 256 * 1000 * 4
 
 
 @pytest.fixture(scope="module")

@@ -591,8 +591,9 @@ def write_text(path, text, parameter="OUTPUT_REPORT", what="the report") -> None
     ----------
     path : str
         Destination.
-    text : str
-        Written with LF line ends on every platform.
+    text : str or iterable of str
+        Written with LF line ends on every platform; pieces are written one after the other
+        (a long document is neither joined nor encoded whole).
     parameter : str
         The parameter named by the error.
     what : str
@@ -606,7 +607,8 @@ def write_text(path, text, parameter="OUTPUT_REPORT", what="the report") -> None
     with atomic_destination(path, parameter=parameter) as temporary:
         try:
             with open(temporary, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
+                for piece in ([text] if isinstance(text, str) else text):
+                    stream.write(piece)
         except OSError as error:
             folder = os.path.dirname(os.path.abspath(path)) or "."
             raise EngineError(f"Cannot write {what} {path}: {error.strerror or error}. "

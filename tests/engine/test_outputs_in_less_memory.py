@@ -556,6 +556,29 @@ def test_rasters_compressed_by_one_thread_are_the_files_of_two(contourf, tmp_pat
     assert asked == [1, 1, 1, 2, 2, 2]
 
 
+def test_report_written_line_by_line_is_the_document_joined(contourf, tmp_path, monkeypatch):
+    """The HTML report is written a line at a time (its pictures' base64 text neither joined
+    into one string of the whole document nor encoded whole: 1 MiB of a 1 MP report's peak);
+    the file is the one written from the document joined, byte for byte, own grid and UTM."""
+    from colormap_decoder.plugin.engine import report
+
+    _, result = contourf
+    parts = ["<!DOCTYPE html>", "", "<p>ΔE ≤ 3</p>", "x" * 100_000]
+    assert "".join(report._lines(parts)) == "\n".join(parts) + "\n"
+    # One name in two folders: the report names its JSON twin.
+    (tmp_path / "lines").mkdir()
+    (tmp_path / "joined").mkdir()
+    lines_path, joined_path = tmp_path / "lines" / "report.html", tmp_path / "joined" / "report.html"
+    decode_report.write_decode_report(str(lines_path), result)
+    monkeypatch.setattr(report, "_lines", lambda parts: "\n".join(parts) + "\n")
+    decode_report.write_decode_report(str(joined_path), result)
+    assert lines_path.read_bytes() == joined_path.read_bytes()
+    assert lines_path.stat().st_size > 100_000 and b"data:image/png;base64," in \
+        lines_path.read_bytes()
+    writing.write_text(str(tmp_path / "pieces.txt"), iter(["a", "ΔE\n", "", "b\n"]))
+    assert (tmp_path / "pieces.txt").read_bytes() == "aΔE\nb\n".encode()
+
+
 def _drawn_at_once(figure_rgb, step, drawing, extra_rows=0):
     """report.figure_png as the pictures of the figure were made before: the whole picture
     as one Pillow image, every call drawn on it, saved by Pillow."""

@@ -50,6 +50,11 @@ from .memory_budget import release_freed_memory
 # is decoded alike whatever the chunks.
 DEFAULT_CHUNK_PIXELS = 1_000_000
 MIN_CHUNK_PIXELS = 1 << 15
+#: A window of fewer pixels is decoded by the calling thread alone (ColourDecoder.decode_image):
+#: the decoding threads' heaps stay for the process, some 1 MiB of a 1 MP job's peak (measured:
+#: 1 MP figure, every option, drivers registered, 23.8-24.1 -> 23.0-23.2 MiB), while the pixels'
+#: two passes take some hundredths of a second at 1 MP. The same outputs with any threads.
+THREADED_DECODE_MIN_PIXELS = 1 << 21
 #: The decoder's tables indexed by 24-bit colour (values, distances, classes) may take this
 #: many bytes per decoded pixel; beyond (a small figure, or one of very many colours: a JPEG's
 #: noise touches every page of them) pixels find their colour's entries by a sorted search.
@@ -1513,9 +1518,12 @@ class ColourDecoder:
         chunk_rows = max(1, chunk_pixels // max(window_cols, 1))
         blocks = [slice(start, min(start + chunk_rows, window_rows))
                   for start in range(0, window_rows, chunk_rows)]
+        # A small window is decoded by this thread alone: each further thread keeps a heap of
+        # its own for the process (1 MiB of a 1 MP job's peak), for a few hundredths of a second.
+        workers = 1 if window_rows * window_cols < THREADED_DECODE_MIN_PIXELS else None
 
         # Pass 1, chunks in parallel: the 24-bit codes of the colours that occur, sorted.
-        codes = _colour_codes(window, blocks, feedback, 0.0, 0.4)
+        codes = _colour_codes(window, blocks, feedback, 0.0, 0.4, workers)
         colours = np.stack([codes & 255, (codes >> 8) & 255, codes >> 16], axis=1)
         values, distance, class_index = self.decode_colours(colours.astype(np.uint8))
         # The matching's temporaries (7 MiB of freed heap where there are thousands of
@@ -1544,7 +1552,7 @@ class ColourDecoder:
             for entries, output in tables:
                 output[target] = entries[places]
 
-        _run_chunks(look_up, blocks, feedback, 0.5, 1.0)
+        _run_chunks(look_up, blocks, feedback, 0.5, 1.0, workers)
         left_out = None
         if (LEAVE_OUT_BESIDE_LINES and not self.is_discrete and self.match_space != "srgb"
                 and len(self.non_data_colours)):
@@ -1639,12 +1647,13 @@ def _worker_count():
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def _run_chunks(work, blocks, feedback, start, end):
-    """Run ``work(block)`` for every block on a few threads, reporting progress in between.
+def _run_chunks(work, blocks, feedback, start, end, workers=None):
+    """Run ``work(block)`` for every block on a few threads (``workers``, by default
+    :func:`_worker_count`), reporting progress in between.
 
     Cancellation (``feedback`` returning True) stops the blocks not yet started.
     """
-    workers = min(_worker_count(), len(blocks))
+    workers = min(workers or _worker_count(), len(blocks))
     if workers <= 1:
         for number, block in enumerate(blocks, start=1):
             work(block)
@@ -2048,7 +2057,7 @@ def _places_of_colours(codes, pixels):
     return by_sorting
 
 
-def _colour_codes(window, blocks, feedback, start, end) -> np.ndarray:
+def _colour_codes(window, blocks, feedback, start, end, workers=None) -> np.ndarray:
     """The sorted 24-bit codes of the colours that occur in ``window`` (uint8 rows × cols × 3).
 
     A large figure marks them in a table of 2**24 flags (16 MiB at most, fast); a smaller one,
@@ -2063,14 +2072,14 @@ def _colour_codes(window, blocks, feedback, start, end) -> np.ndarray:
             # Writing True from two threads into one table is harmless; numpy releases the GIL.
             seen[_pack(window[block])] = True
 
-        _run_chunks(mark, blocks, feedback, start, end)
+        _run_chunks(mark, blocks, feedback, start, end, workers)
         return np.flatnonzero(seen)
     found = []
 
     def collect(block):
         found.append(np.unique(_pack(window[block])))
 
-    _run_chunks(collect, blocks, feedback, start, end)
+    _run_chunks(collect, blocks, feedback, start, end, workers)
     return np.unique(np.concatenate(found)).astype(np.intp) if found else np.zeros(0, np.intp)
 
 

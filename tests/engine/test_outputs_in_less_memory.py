@@ -579,6 +579,37 @@ def test_report_written_line_by_line_is_the_document_joined(contourf, tmp_path, 
     assert (tmp_path / "pieces.txt").read_bytes() == "aΔE\nb\n".encode()
 
 
+@pytest.mark.parametrize("name", ["jacksboro_contourf", "jacksboro_blocky"])
+def test_small_windows_decoded_by_one_thread_are_decoded_as_by_several(name, monkeypatch):
+    """A window under THREADED_DECODE_MIN_PIXELS is decoded by the calling thread alone (the
+    decoding threads keep a heap each for the process: 1 MiB of a 1 MP job's peak); the
+    values, classes and colour distance are those decoded by several threads, value for
+    value, on the golden figures (with DENOISE and the distance computed where read too)."""
+    from colormap_decoder.plugin.engine import colour_decoding
+
+    settings = replace(DecodeSettings(**_cases()[name]), distance_output=True, denoise=True)
+    figure = read_figure(settings.figure_path)
+    assert figure.shape[0] * figure.shape[1] < colour_decoding.THREADED_DECODE_MIN_PIXELS
+    threads = []
+    original = colour_decoding._run_chunks
+    monkeypatch.setattr(colour_decoding, "_run_chunks", lambda *arguments: threads.append(
+        arguments[5] if len(arguments) > 5 else None) or original(*arguments))
+    one = decode_map(settings)
+    assert threads and set(threads) == {1}
+    monkeypatch.setattr(colour_decoding, "THREADED_DECODE_MIN_PIXELS", 0)
+    monkeypatch.setattr(colour_decoding, "_worker_count", lambda: 2)
+    threads.clear()
+    several = decode_map(settings)
+    assert threads and set(threads) == {None}
+    for attribute in ("values", "class_index"):
+        first, second = getattr(one.field, attribute), getattr(several.field, attribute)
+        assert (first is None) == (second is None)
+        if first is not None:
+            assert np.array_equal(first, second, equal_nan=True), attribute
+    assert np.array_equal(one.values, several.values, equal_nan=True)
+    assert np.array_equal(np.asarray(one.distance), np.asarray(several.distance), equal_nan=True)
+
+
 def _drawn_at_once(figure_rgb, step, drawing, extra_rows=0):
     """report.figure_png as the pictures of the figure were made before: the whole picture
     as one Pillow image, every call drawn on it, saved by Pillow."""

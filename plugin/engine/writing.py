@@ -650,6 +650,7 @@ def write_geotiff(path, bands, geotransform, crs_wkt, descriptions=None, tags=No
     memory beyond the bands themselves is a block's and GDAL's cache.
     """
     from affine import Affine
+    from rasterio.errors import RasterioError, RasterioIOError
 
     height, width = bands[0].shape
     tiled = width >= 256 and height >= 256
@@ -664,9 +665,15 @@ def write_geotiff(path, bands, geotransform, crs_wkt, descriptions=None, tags=No
     with (atomic_destination(path, parameter) if atomic else contextlib.nullcontext(path)) \
             as temporary, small_gdal_cache(
                 write_cache_bytes(width, profile["num_threads"], tiled)):
-        _write_bands(temporary, profile, bands, descriptions, tags, nodata)
-        if max(width, height) > OVERVIEW_MIN_SIZE:
-            _build_overviews(temporary, width, height)
+        try:
+            _write_bands(temporary, profile, bands, descriptions, tags, nodata)
+            if max(width, height) > OVERVIEW_MIN_SIZE:
+                _build_overviews(temporary, width, height)
+        except (RasterioError, RasterioIOError):
+            # With a cache of one tile GDAL writes its tiles as they are made: a full disk
+            # fails a tile's write, which rasterio raises (at the close it is only said).
+            raise EngineError(_incomplete_write_message(path, "a block could not be written"),
+                              parameter=parameter) from None
         # GDAL reports a failed write (a full disk, a quota, a file size limit) on its error
         # stream only: rasterio raises nothing, and the truncated file would be moved into
         # place as if complete.

@@ -11,7 +11,8 @@ the map item's rectangle and extent, the legend item's rectangle, and the ramp's
 Beyond that figure, the variety a user produces (found failing by bench/sweep_qgis_layouts.py):
 degrees-minutes-seconds annotations on a zebra frame; annotations inside the frame centred on
 the grid lines drawn through them; two annotations a side with no tick marks outside (the axes
-confirm each other's scale), and two a side with the y ones written upwards (read turned); a
+confirm each other's scale), and two a side with the y ones written upwards (read turned, one
+way round for the whole side), or written upwards inside the frame; a
 legend below the map or inside it, from maximum to minimum,
 its values with a unit; a slowly changing ramp (YlGnBu) 190 px long, whose runs of one colour
 are no classes.
@@ -123,6 +124,19 @@ LAYOUTS = {
     "metres, short YlGnBu ramp, 120 dpi": dict(
         map_crs=CRS, extent=EXTENT, interval=5000.0, ramp_name="YlGnBu", invert_ramp=False,
         horizontal_legend=True, dpi=120),
+    # The y annotations written upwards inside the frame, beyond QGIS's interior tick marks:
+    # only labels outside the frame were read turned (refused naming GCPS: sweep_qgis_layouts
+    # seeds 52 #4, 53 #2, 54 #5).
+    "metres, vertical y annotations inside on interior ticks": dict(
+        map_crs=CRS, extent=EXTENT, interval=5000.0, inside=True, vertical_y_labels=True,
+        frame_style="interior"),
+    # Upward y annotations outside, Nimbus Sans 9 pt at 150 dpi: each label was read the way
+    # round its own reading was longest, and '2149000' read upside down is '0006712' (the
+    # axis refused; sweep_qgis_layouts seed 51 #3): one way round for the whole side.
+    "metres, vertical y annotations read one way round, 150 dpi": dict(
+        map_crs=CRS, extent=(258423.6, 260756.4, 2148566.4, 2151993.6), interval=1000.0,
+        vertical_y_labels=True, annotation_font="Nimbus Sans", annotation_font_size=9,
+        frame_style="interior", page_height=250.0, dpi=150),
 }
 #: The layouts decoded whole, against the same figure decoded with hand-given parameters.
 DECODED = ("metres, vertical legend", "metres, horizontal legend", "degrees, vertical legend",
@@ -130,7 +144,8 @@ DECODED = ("metres, vertical legend", "metres, horizontal legend", "degrees, ver
            "metres, vertical legend, 150 dpi", "metres, annotations inside on grid lines",
            "metres, two annotations a side, legend with a unit",
            "metres, short YlGnBu ramp, 120 dpi", "metres, no frame line, legend below the map",
-           "metres, two annotations a side inside on grid lines, zebra")
+           "metres, two annotations a side inside on grid lines, zebra",
+           "metres, vertical y annotations inside on interior ticks")
 _RENDERED = {}
 
 
@@ -420,3 +435,35 @@ def test_rounded_decimal_annotations_are_refused(qgis_app, tmp_path, shared_data
         decode_map(DecodeSettings(figure_path=figure.path, gcp_crs=figure.crs,
                                   scale_automatic=True))
     assert refused.value.parameter == "GCPS"
+
+
+def test_upright_annotations_inside_centred_on_their_lines(qgis_app, tmp_path, shared_data):
+    """Degrees written upwards inside the frame on a zebra border, no tick marks nor grid
+    lines (Nimbus Sans 8 pt, 150 dpi). The top label is cut off by the map's edge ('19.45°'
+    of '19.45°N'): the end of its ink fitted the other labels' ends more closely than its
+    middle fitted theirs, and the anchor fitting closest put every label half a label (28 px)
+    off its parallel. The cut label gives no value, and upright text is centred on its line
+    (QGIS's vertical annotations, matplotlib's and GMT's rotation=90) unless tick marks or
+    grid lines show another anchor. Before, inward annotations were never read turned: the y
+    axis was refused."""
+    grid_path = tmp_path / "kilauea.nc"
+    shutil.copy(shared_data / "gmtserver_Kilauea.utm.nc", grid_path)
+    figure = render_print_layout(tmp_path / "layout.png", grid_path, CRS, DEGREES[1],
+                                 VALUE_RANGE, map_crs=DEGREES[0], interval=0.05, precision=2,
+                                 inside=True, vertical_y_labels=True, frame_style="zebra",
+                                 dpi=150, annotation_font="Nimbus Sans", annotation_font_size=8)
+    rgb = read_figure(figure.path).rgb
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    axis = reading.y_axis
+    assert axis.rotated and axis.placement == "inside", axis.problem
+    fit = axis.fit or axis.pair_fit
+    assert fit is not None, axis.problem
+    assert sorted(label.value for label in axis.kept) == [19.35, 19.4]
+    assert all(label.value is None for label in axis.labels if "19.45" in label.text)
+    # Where QGIS drew each kept parallel (the layout's own transform), within a pixel.
+    _, top, _, bottom = figure.frame
+    _, _, south, north = figure.extent
+    for label in axis.kept:
+        drawn = top + (north - label.value) / (north - south) * (bottom - top)
+        assert abs(float(fit.position_of(label.value)) - drawn) <= 1.0, (label.text, drawn)
+

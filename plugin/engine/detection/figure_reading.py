@@ -82,9 +82,19 @@ from .ticks import (
 
 #: What a label touching the figure's edge is marked with instead of a value.
 CUT_BY_EDGE = "(cut by the figure's edge)"
+#: ...and a label written inside the map frame that its edge cuts off (QGIS clips annotations
+#: inside the frame to the map).
+CUT_BY_FRAME = "(cut by the frame's edge)"
 #: A fit must explain at least this many labels, and this share of those read as numbers.
 MIN_KEPT_LABELS = 3
 MIN_KEPT_SHARE = 0.6
+#: Least extent across its own line (a share of the text height) of ink read as a label written
+#: at an angle: a line of text spans its glyphs' height, a tick mark or a piece of a line one
+#: stroke.
+ROTATED_MIN_THICKNESS_SHARE = 0.4
+#: Labels written at least this steeply (degrees from level) are upright text: anchored at
+#: their middle unless tick marks show another anchor.
+UPRIGHT_TEXT_DEGREES = 75.0
 #: A colorbar label this close (pixels) to the bar's end is the end's value.
 END_LABEL_PIXELS = 1.0
 #: Tallest a raised glyph read as a degree sign (or minute, second marks) may be, as a share of
@@ -1049,6 +1059,9 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             found.append(label)
         self.over_map = (found, brightness, (col0, row0))
         self.over_map_ink = (ink, (col0, row0))
+        # The glyphs' ink alone (lines, the colorbar and a legend left out): the pixels of
+        # labels written at an angle inside the frame (rotated_labels).
+        self.over_map_glyph_ink = (glyph_ink & ~exclude, (col0, row0))
         self.labels.extend(found)
         return found
 
@@ -1205,35 +1218,52 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                                     None if parsed is None else parsed.value,
                                     cx if side.horizontal else cy, parsed=parsed,
                                     across_text=not side.horizontal))
-        reading = AxisReading(side.name, labels,
-                              placement="inside" if side.inward else "outside")
+        placement = "inside" if side.inward else "outside"
+        reading = AxisReading(side.name, labels, placement=placement)
         if not ocr:
             return reading
         self._place_and_fit(reading, side, allow_log, cylindrical)
-        if reading.fit is None and not allow_log and not side.inward:
-            # Labels written at an angle (matplotlib's rotation=45/90, GMT's vertical y
-            # annotations) come apart into glyphs that read as nothing: read them turned.
+        if reading.fit is None and not allow_log:
+            # Labels written at an angle (matplotlib's rotation=45/90, GMT's and QGIS's vertical
+            # y annotations, outside the frame or inside it) come apart into glyphs that read
+            # as nothing: read them turned.
             labels, anchors = self.rotated_labels(side)
             best = None
+            # One side's labels are all written one way round: each way is tried for all of
+            # them (a label read upside down is other digits, '2149000' read '0006712').
             # Where a turned label's tick is depends on its alignment (a 45° label is
-            # right-aligned at its tick, a 90° one centred): the anchor whose labels meet the
-            # most tick marks, then fit closest, is the figure's.
-            for rule in range(len(anchors[0]) if anchors else 0):
-                for label, anchor in zip(labels, anchors):
-                    label.label_position, label.tick_position = anchor[rule], None
-                    label.tick_only, label.tick_weight = False, 0.5
-                turned = AxisReading(side.name, labels)
-                self._place_and_fit(turned, side, allow_log, cylindrical)
-                score = (turned.fit is not None, len(turned.kept),
-                         sum(label.tick_position is not None for label in labels),
-                         -turned.fit.rmse_px if turned.fit is not None else 0.0)
-                if best is None or score > best[0]:
-                    best = (score, rule, turned.problem)
+            # right-aligned at its tick, a 90° one centred): the way and anchor whose labels
+            # fit, meet the most tick marks, then read the most surely, then fit closest, are
+            # the figure's.
+            ways = turn_ways(labels)
+            upright = bool(labels) and all(abs(label.angle) >= UPRIGHT_TEXT_DEGREES
+                                           for label in labels)
+            for way in ways:
+                confidence = set_turn_way(labels, way, side.horizontal)
+                for rule in range(len(anchors[0]) if anchors else 0):
+                    for label, anchor in zip(labels, anchors):
+                        label.label_position, label.tick_position = anchor[rule], None
+                        label.tick_only, label.tick_weight = False, 0.5
+                    turned = AxisReading(side.name, labels, placement=placement)
+                    self._place_and_fit(turned, side, allow_log, cylindrical)
+                    # Unless tick marks or grid lines say otherwise, upright text is centred
+                    # on its tick (QGIS's vertical annotations, matplotlib's and GMT's
+                    # rotation=90): all the anchors of labels of one length fit alike,
+                    # offset by half a label, and a closer fit only follows a label cut
+                    # short (by the frame's corner).
+                    score = (turned.fit is not None, len(turned.kept),
+                             turned.pair_fit is not None, confidence,
+                             sum(label.tick_position is not None for label in labels),
+                             upright and rule == 0,
+                             -turned.fit.rmse_px if turned.fit is not None else 0.0)
+                    if best is None or score > best[0]:
+                        best = (score, rule, turned.problem, way)
             if best is not None:
+                set_turn_way(labels, best[3], side.horizontal)
                 for label, anchor in zip(labels, anchors):
                     label.label_position, label.tick_position = anchor[best[1]], None
                     label.tick_only, label.tick_weight = False, 0.5
-                turned = AxisReading(side.name, labels)
+                turned = AxisReading(side.name, labels, placement=placement)
                 self._place_and_fit(turned, side, allow_log, cylindrical)
                 if turned.fit is not None:
                     turned.rotated = True
@@ -1385,16 +1415,20 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
     def rotated_labels(self, side):
         """Labels written at an angle beside a side, each read turned along its own long axis.
 
-        The glyphs in a band outside the side are grouped by closeness (a label's glyphs are
-        less than half a text height apart, neighbouring labels much more); each group's
-        principal axis gives its angle; its ink alone (not a neighbour's reaching into its
-        box) is turned level, both ways round, and read. A label's place along the side is
-        the middle of its end nearest the side: the anchor of a right-aligned 45° label and
-        the centre of a 90° one.
+        The glyphs in a band beside the side (outside it, or inside the frame for an inward
+        side: QGIS's vertical annotations inside the map, whose ink is found over the map's
+        colours) are grouped by closeness (a label's glyphs are less than half a text height
+        apart, neighbouring labels much more); each group's principal axis gives its angle;
+        its ink alone (not a neighbour's reaching into its box) is turned level, both ways
+        round, and read each way (:meth:`choose_turn` picks one way for the whole side). A
+        label's place along the side is the middle of its end nearest the side: the anchor of
+        a right-aligned 45° label and the centre of a 90° one.
 
         Returns
         -------
         labels : list of TickLabel
+            Each read the way its own reading is the more confident; ``turn_readings`` holds
+            both ways' (turn in degrees, text, parsed, confidence).
         anchors : list of tuple of float
             Per label, where its tick may be along the side: its middle, its far end, its near
             end, the middle of its end nearest the side.
@@ -1404,19 +1438,23 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         height = self.text_height
         rows, cols = self.lum.shape
         reach = int(8 * height + 0.03 * max(rows, cols))
+        lo, hi = (side.position + 2, side.position + reach) if side.outward > 0 else \
+            (side.position - reach, side.position - 2)
         if side.horizontal:
-            lo, hi = (side.position + 2, side.position + reach) if side.outward > 0 else \
-                (side.position - reach, side.position - 2)
             r0, r1 = int(max(lo, 0)), int(min(hi, rows))
             c0, c1 = int(max(side.start - 3 * height, 0)), int(min(side.end + 3 * height, cols))
         else:
-            lo, hi = (side.position + 2, side.position + reach) if side.outward > 0 else \
-                (side.position - reach, side.position - 2)
             c0, c1 = int(max(lo, 0)), int(min(hi, cols))
             r0, r1 = int(max(side.start - 3 * height, 0)), int(min(side.end + 3 * height, rows))
         if r1 - r0 < 4 or c1 - c0 < 4:
             return [], []
-        ink = self.glyph_ink[r0:r1, c0:c1]
+        ink, tone = self._turned_text_source(side, r0, r1, c0, c1)
+        # Inside the frame, where the map's edge clips the annotations (along the side).
+        clip = None
+        if side.inward and getattr(self, "over_map_glyph_ink", None) is not None:
+            inner, (col0, row0) = self.over_map_glyph_ink
+            clip = (row0, row0 + inner.shape[0]) if not side.horizontal else \
+                (col0, col0 + inner.shape[1])
         # Grown as squares, not diamonds: a decimal point stands at the baseline, off the
         # digits' middle, and a diamond's reach along a diagonal is half its reach straight
         # (a vertical '49.5°N' in a serif font came apart at its point: '49' and '5°N').
@@ -1433,30 +1471,78 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             ys, xs = np.nonzero(member)
             if ys.size < 10 or max(ys.ptp(), xs.ptp()) < 1.5 * height:
                 continue
-            ys = ys + found[0].start + r0
-            xs = xs + found[1].start + c0
+            ys = ys + found[0].start
+            xs = xs + found[1].start
             centred = np.column_stack([xs - xs.mean(), ys - ys.mean()]).astype(float)
             _, _, axes = np.linalg.svd(centred, full_matrices=False)
             angle = float(np.degrees(np.arctan2(axes[0][1], axes[0][0])))
             tilt = abs((angle + 90) % 180 - 90)
             if tilt < 15:
                 continue  # level text: the ordinary reading's
-            text, parsed = self._read_turned(ys, xs, angle)
+            across = centred @ axes[1]
+            if np.ptp(across) < ROTATED_MIN_THICKNESS_SHARE * height:
+                # One stroke, not a line of text (a tick mark of the next side inside the
+                # frame, a piece of a line): no glyph is that thin across its line.
+                continue
+            turn_readings = self._read_turned(ys, xs, angle, tone)
+            _, text, parsed, _ = max(turn_readings, key=lambda reading: (
+                reading[2] is not None, reading[3]))
+            ys = ys + r0
+            xs = xs + c0
             # Candidate anchors along the side: the ink's middle, either end of its extent,
             # and the middle of its end nearest the side.
-            across, along = (ys, xs) if side.horizontal else (xs, ys)
-            distance = np.abs(across - side.position)
+            across_side, along = (ys, xs) if side.horizontal else (xs, ys)
+            distance = np.abs(across_side - side.position)
             end = distance <= distance.min() + 0.5 * height
             anchors.append((0.5 * (along.min() + along.max() + 1), float(along.max()) + 1.0,
                             float(along.min()), float(along[end].mean()) + 0.5))
             box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
-            labels.append(TickLabel(box, text, None if parsed is None else parsed.value,
-                                    anchors[-1][0], parsed=parsed,
-                                    angle=(angle + 90.0) % 180.0 - 90.0))
+            label = TickLabel(box, text, None if parsed is None else parsed.value,
+                              anchors[-1][0], parsed=parsed,
+                              angle=(angle + 90.0) % 180.0 - 90.0)
+            label.turn_readings = turn_readings
+            # Ink within a couple of pixels of the map's edge (the glyph ink stops a pixel
+            # inside it) is cut off there.
+            label.clipped = clip is not None and (along.min() <= clip[0] + 2 or
+                                                  along.max() >= clip[1] - 3)
+            labels.append(label)
         return labels, anchors
 
-    def _read_turned(self, ys, xs, angle):
-        """Text and parsed value of one label's ink turned level (both ways round tried)."""
+    def _turned_text_source(self, side, r0, r1, c0, c1):
+        """The ink of glyphs and the luma text is read from, in rows r0:r1 and columns c0:c1:
+        the page's (glyphs off the boxes' lines) for a side's outside; for an inward side
+        the text over the map (:meth:`over_map_labels`), its darkness over the colours
+        around it as dark text on the page's white, nothing beyond the frame's inside."""
+        if not side.inward:
+            return self.glyph_ink[r0:r1, c0:c1], self.lum[r0:r1, c0:c1]
+        self.over_map_labels()
+        ink = np.zeros((r1 - r0, c1 - c0), bool)
+        tone = np.full((r1 - r0, c1 - c0), self.page, np.float32)
+        found = getattr(self, "over_map_glyph_ink", None)
+        if found is None:
+            return ink, tone
+        glyph_ink, (col0, row0) = found
+        _, brightness, _ = self.over_map
+        # The overlap of the band and the map's inside, in both arrays' coordinates.
+        a0, a1 = max(r0, row0), min(r1, row0 + glyph_ink.shape[0])
+        b0, b1 = max(c0, col0), min(c1, col0 + glyph_ink.shape[1])
+        if a1 <= a0 or b1 <= b0:
+            return ink, tone
+        ink[a0 - r0:a1 - r0, b0 - c0:b1 - c0] = glyph_ink[a0 - row0:a1 - row0,
+                                                          b0 - col0:b1 - col0]
+        tone[a0 - r0:a1 - r0, b0 - c0:b1 - c0] = self.page * brightness[a0 - row0:a1 - row0,
+                                                                         b0 - col0:b1 - col0]
+        return ink, tone
+
+    def _read_turned(self, ys, xs, angle, tone):
+        """One label's ink (rows ``ys``, columns ``xs`` of ``tone``, the luma it is read
+        from) turned level both ways round, each read.
+
+        Returns
+        -------
+        list of tuple
+            Per way, (turn in degrees, text, parsed or None, Tesseract's confidence 0-100).
+        """
         from scipy import ndimage
 
         height = self.text_height
@@ -1464,20 +1550,19 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         row0, col0 = ys.min() - margin, xs.min() - margin
         patch = np.full((ys.ptp() + 1 + 2 * margin, xs.ptp() + 1 + 2 * margin), self.page,
                         np.float32)
-        patch[ys - row0, xs - col0] = self.lum[ys, xs]
-        best = ("", None)
+        patch[ys - row0, xs - col0] = tone[ys, xs]
+        readings = []
         for turn in (angle, angle + 180.0):
             level = ndimage.rotate(patch, turn, reshape=True, order=1, cval=self.page)
             dark = np.nonzero(level < self.page - max(40.0, self.page / 3.0))
             if dark[0].size == 0:
+                readings.append((turn, "", None, 0.0))
                 continue
             box = (int(dark[1].min()), int(dark[0].min()), int(dark[1].max()) + 1,
                    int(dark[0].max()) + 1)
-            text, _ = read_label(crop_label(level, box, self.page))
-            parsed = parse_label(text)
-            if parsed is not None and (best[1] is None or len(text) > len(best[0])):
-                best = (text, parsed)
-        return best
+            text, confidence = read_label(crop_label(level, box, self.page))
+            readings.append((turn, text, parse_label(text), confidence))
+        return readings
 
     def _line_thickness(self):
         return 2.0
@@ -1558,6 +1643,51 @@ CURVE_EVIDENCE_PX = 0.75
 
 #: Small labels whose readings are tried for the figure's font and size.
 SMALL_STYLE_SAMPLES = 10
+
+
+def turn_ways(labels) -> list:
+    """The two ways round (turns, degrees) the labels of one side written at an angle may be
+    read: the first label's turn and its opposite (every other label is read the way nearer
+    to the one tried, :func:`set_turn_way`). Empty without labels."""
+    if not labels:
+        return []
+    turn = labels[0].turn_readings[0][0]
+    return [turn, turn + 180.0]
+
+
+def set_turn_way(labels, way, horizontal) -> float:
+    """Each label written at an angle given its reading turned the way nearer to ``way``
+    (degrees; ``TickLabel.turn_readings``), and the sum of those readings' confidences
+    (Tesseract's, 0-100 each; those that give a value only).
+
+    The readings are held to what level labels are held to (:meth:`_Reader.read_side`): a
+    latitude beside a ``horizontal`` side (a longitude beside a vertical one), a degree label
+    without the hemisphere letter the side's other labels carry, and a reading with a leading
+    zero ('00' for a '0°' whose degree sign was read as a zero) give no value; nor a label
+    cut off by the frame's edge (``TickLabel.clipped``: its ink's middle is not its tick's).
+    """
+    chosen = []
+    for label in labels:
+        _, text, parsed, sure = min(
+            label.turn_readings,
+            key=lambda reading: abs((reading[0] - way + 180.0) % 360.0 - 180.0))
+        chosen.append((text, parsed, sure))
+    hemispheres = {parsed.hemisphere for _, parsed, _ in chosen
+                   if parsed is not None and parsed.hemisphere}
+    confidence = 0.0
+    for label, (text, parsed, sure) in zip(labels, chosen):
+        if parsed is not None and (
+                parsed.hemisphere in (("N", "S") if horizontal else ("E", "W")) or
+                (hemispheres and parsed.degrees and not parsed.hemisphere
+                 and parsed.value != 0)):
+            parsed = None
+        value = None if parsed is None or leading_zero(text) else parsed.value
+        if getattr(label, "clipped", False):
+            text, value = f"{text} {CUT_BY_FRAME}", None
+        label.text, label.parsed, label.value = text, parsed, value
+        if value is not None:
+            confidence += sure
+    return confidence
 
 
 def _parsed_value(text):

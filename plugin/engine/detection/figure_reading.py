@@ -17,6 +17,7 @@ from .axis_confirmation import confirm_by_aspect, confirm_pair_by_marks, even_sp
 from .bar_ends import (
     CUT_SHORT,
     BarEndChecks,
+    end_labels_overhang,
     ends_beyond_ticks,
     faded_ends_to_marks,
     faded_ends_to_ticks,
@@ -2161,6 +2162,9 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                     "The colorbar has two labels, one at each end (as QGIS legends draw a colour "
                     "ramp): they are taken as the values at its ends, with no third label to "
                     "confirm them. Check VMIN and VMAX against the figure.")
+                overhang = end_labels_overhang(best, bar)
+                if overhang:
+                    reading.warnings.append(overhang)
             if best.fit is None:
                 confirmed = confirm_pair_by_marks(best, reader.marks_of(sides[best.side],
                                                                          best.labels))

@@ -614,6 +614,19 @@ def test_a_sign_before_a_hemisphere_letter_is_no_sign(text, value):
         assert parsed_read.value == pytest.approx(value) and not text_read.startswith("-")
 
 
+def _jacksboro_colorbar_at_72_dpi(tmp_path, low, high) -> tuple:
+    """The Jacksboro DEM scaled to ``low``-``high``, drawn by matplotlib at 72 dpi: the figure's
+    RGB and its colorbar as the detection reads it."""
+    from figures_for_tests import jacksboro_dem
+
+    grid, extent = jacksboro_dem()
+    scaled = low + (grid - np.nanmin(grid)) / (np.nanmax(grid) - np.nanmin(grid)) * (high - low)
+    truth = render_matplotlib(scaled, extent, tmp_path / "fig.png", vmin=low, vmax=high,
+                              dpi=72)
+    rgb = read_figure(truth.path).rgb
+    return rgb, read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar
+
+
 @pytest.mark.parametrize("low, high, read_as", [
     (1.0, 1.1, (100.0, 110.0)),       # '1.10 1.08 ... 1.00' read '110 108 ... 100'
     (1.25, 1.45, (1250.0, 1450.0)),   # '1.250 ... 1.450' read '1250 ... 1450'
@@ -626,14 +639,7 @@ def test_points_touching_their_digit_at_72_dpi_put_back(tmp_path, monkeypatch, l
     on every label. The values still lie on a line, a hundred or a thousand times the true
     one, and the range came out so with nothing said. The glyph is wider than the figure's
     digits, its extra ink on the baseline's rows alone: the point is put back."""
-    from figures_for_tests import jacksboro_dem
-
-    grid, extent = jacksboro_dem()
-    scaled = low + (grid - np.nanmin(grid)) / (np.nanmax(grid) - np.nanmin(grid)) * (high - low)
-    truth = render_matplotlib(scaled, extent, tmp_path / "fig.png", vmin=low, vmax=high,
-                              dpi=72)
-    rgb = read_figure(truth.path).rgb
-    bar = read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar
+    rgb, bar = _jacksboro_colorbar_at_72_dpi(tmp_path, low, high)
     texts = [label.text for label in bar.axis.labels]
     assert (bar.vmin, bar.vmax) == pytest.approx((low, high), abs=0.005 * (high - low)), texts
     # The fault is real: with the glyph taken as its digit alone, the range is read too large.
@@ -647,14 +653,7 @@ def test_points_touching_their_digit_at_72_dpi_put_back(tmp_path, monkeypatch, l
 def test_digit_one_alone_at_72_dpi_gains_no_point(tmp_path, low, high):
     """The same colorbars with integer labels ('1175', '1190', '19'): each '1''s foot reaches a
     pixel or two past its stem on the baseline, no point's room; no point is made up."""
-    from figures_for_tests import jacksboro_dem
-
-    grid, extent = jacksboro_dem()
-    scaled = low + (grid - np.nanmin(grid)) / (np.nanmax(grid) - np.nanmin(grid)) * (high - low)
-    truth = render_matplotlib(scaled, extent, tmp_path / "fig.png", vmin=low, vmax=high,
-                              dpi=72)
-    rgb = read_figure(truth.path).rgb
-    bar = read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar
+    _, bar = _jacksboro_colorbar_at_72_dpi(tmp_path, low, high)
     texts = [label.text for label in bar.axis.labels]
     assert not any("." in text for text in texts), texts
     assert (bar.vmin, bar.vmax) == pytest.approx((low, high), abs=0.005 * (high - low)), texts

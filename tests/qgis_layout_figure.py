@@ -43,7 +43,8 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
                         reversed_legend=False, legend_position=None, ramp_length=None,
                         page_height=150.0, legend_font_size=None, vertical_y_labels=False,
                         legend_font="Nimbus Sans", map_frame=True, annotation_font=None,
-                        annotation_font_size=None, classes=0, class_labels="qgis"):
+                        annotation_font_size=None, classes=0, class_labels="qgis",
+                        map_width=150.0):
     """Export a QGIS print layout of a grid with its colour-ramp legend inside the map.
 
     Parameters
@@ -107,6 +108,8 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
         upper bound, the last 'inf'), "ranges" as its renderer dialog writes them
         ('<= 300', '300 - 600', ..., '> 1200'), with ``suffix``, or "values": each class's
         upper bound, the last the shader's maximum (nothing says which end each names).
+    map_width : float
+        The map item's width, mm (its height follows the extent's shape).
 
     Returns
     -------
@@ -195,7 +198,7 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
     layout.pageCollection().page(0).setPageSize(QgsLayoutSize(200, page_height, mm))
     map_item = QgsLayoutItemMap(layout)
     map_item.attemptMove(QgsLayoutPoint(28, 15, mm))
-    map_item.attemptResize(QgsLayoutSize(150, 130, mm))
+    map_item.attemptResize(QgsLayoutSize(map_width, 130, mm))
     map_item.setCrs(QgsCoordinateReferenceSystem(map_crs) if map_crs else layer.crs())
     map_item.setLayers([layer])
     west, east, south, north = extent

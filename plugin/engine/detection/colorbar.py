@@ -132,6 +132,8 @@ def colorbar_evidence(rgb, rectangle, page_rgb=None) -> "ColorbarDetection | Non
         return None
     if _revisits_colours(slice_colour):
         return None
+    if _boundaries_askew(patch):
+        return None
     if page_rgb is not None:
         page_lab = srgb_to_lab(np.asarray(page_rgb, np.float64) / 255.0)
         page_like = np.linalg.norm(slice_colour - page_lab, axis=1) < 3.0
@@ -139,6 +141,58 @@ def colorbar_evidence(rgb, rectangle, page_rgb=None) -> "ColorbarDetection | Non
         if page_like.mean() > 0.3:
             return None
     return ColorbarDetection(rectangle.as_tuple(), vertical, path, spread)
+
+
+#: Slices across a bar of which at least this share of the coloured pixels lie within
+#: :data:`STRIP_SMOOTH_STEP` of the slice's median are one colour across.
+ONE_COLOUR_SLICE_SHARE = 0.8
+#: Consecutive slices not one colour across, at least, that make a boundary crossing the box
+#: askew: a tick mark drawn inward (1-7 px wide at 72-600 dpi, grey ink, which is left out
+#: anyway) or a JPEG's ringing at a block's edge spoils fewer.
+ASKEW_RUN = 4
+#: Share of the box's slices in such runs above which its colours change along lines not
+#: square to its axis: a map's bands, not a colorbar's (0 on the bars of the sweeps, 7-16 %
+#: on maps taken for bars).
+MAX_ASKEW_SHARE = 0.04
+#: Largest channel spread (max - min, 0-255) of a pixel taken for grey ink (tick marks,
+#: outlines, text), left out of a slice's colours.
+INK_GREY_SPREAD = 20
+
+
+def _boundaries_askew(patch) -> bool:
+    """Whether a candidate's colours change along lines askew to its axis, as a map's do.
+
+    A colorbar draws each value straight across the bar: every slice across is one colour
+    (its anti-aliased edges between blocks too, a blend that is the same across). A map's
+    bands (a tall narrow map of a few classes, a strip of a map) meet along boundaries that
+    wander, so the slices where they cross hold two colours side by side, for as many
+    slices as the boundary wanders along the box.
+
+    Parameters
+    ----------
+    patch : ndarray of uint8 (along, across, 3)
+        The inside of the box, slices across it as rows.
+
+    Returns
+    -------
+    bool
+        True when more than :data:`MAX_ASKEW_SHARE` of the slices are in runs of at least
+        :data:`ASKEW_RUN` that are not one colour across (grey ink left out).
+    """
+    pixels = patch.astype(np.int16)
+    ink = (pixels.max(axis=2) - pixels.min(axis=2)) <= INK_GREY_SPREAD
+    median = np.median(pixels, axis=1)
+    near = np.abs(pixels - median[:, None, :]).sum(axis=2) <= STRIP_SMOOTH_STEP
+    counted = np.maximum((~ink).sum(axis=1), 1)
+    one_colour = (near & ~ink).sum(axis=1) >= ONE_COLOUR_SLICE_SHARE * counted
+    # Slices mostly grey (the bar's own grey colours, a tick across it): judged on all pixels.
+    mostly_ink = ink.mean(axis=1) > 0.5
+    one_colour |= mostly_ink & (near.mean(axis=1) >= ONE_COLOUR_SLICE_SHARE)
+    askew = 0
+    for run in true_runs(~one_colour):
+        if run[1] - run[0] >= ASKEW_RUN:
+            askew += run[1] - run[0]
+    return askew > MAX_ASKEW_SHARE * len(one_colour)
 
 
 def _revisits_colours(profile, samples=64, same_colour=4.0, left_by=12.0):
@@ -554,7 +608,10 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
                 gap = image[before + 1:after, start + 1:max(end - 1, start + 2)].astype(np.int16)
                 pale = (np.abs(gap - page) <= 2 * STRIP_PAGE_CONTRAST).all(axis=2)
                 if after - before <= 0.5 * max(shortest, 1) and pale.mean() >= 0.95:
-                    return True
+                    # A colormap's pale middle lies between two different colours; one colour
+                    # on both sides of a gap of page is two things of that colour in line (a
+                    # map's thick top spine and a bar's outline, with the white gap between).
+                    return not _same_colour_across(image, before, after, start, end, page)
                 if not continuity:
                     # Worked out once per candidate, over all its slices, for every gap.
                     continuity.append(_StripContinuity(image, along[0], along[-1], start, end,
@@ -619,6 +676,44 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
                 box = Rectangle(lo, left, hi, right)
             strips.append(ColourStrip(box, vertical, ends_colours, faded, on_line))
     return strips
+
+
+#: The strip's colours on either side of a stretch of page are one colour when closer to each
+#: other than this share of their distance from the page (CIELAB ΔE): a map's black spine and
+#: a bar's black outline, ΔE ~1 apart and ~100 from white, are; a diverging colormap's two
+#: pale hues beside its white middle, as far from each other as from the page (a QGIS RdBu
+#: ramp: ΔE 9 apart, 7-8 from white), are not.
+SAME_COLOUR_ACROSS_GAP = 0.25
+#: Slices on either side of a gap whose colour is compared.
+GAP_SIDE_SLICES = 4
+
+
+def _same_colour_across(image, before, after, start, end, page) -> bool:
+    """Whether the strip's colour just before slice ``before`` (included) and just after slice
+    ``after`` (included) is one colour, away from the page's: no colormap leaves a colour
+    through white and comes back to it (:data:`SAME_COLOUR_ACROSS_GAP`).
+
+    Parameters
+    ----------
+    image : ndarray of uint8 (slices, across, 3)
+        The figure, oriented so that slices across the strip are rows.
+    before, after : int
+        The last slice before the gap and the first after it.
+    start, end : int
+        The strip's edges across (``end`` exclusive).
+    page : array-like of 3
+        The page's colour (sRGB, 0-255).
+    """
+    first = max(0, before - GAP_SIDE_SLICES + 1)
+    last = min(image.shape[0], after + GAP_SIDE_SLICES)
+    colours_before, _ = _slice_colours(image, slice(first, before + 1), start, end)
+    colours_after, _ = _slice_colours(image, slice(after, last), start, end)
+    lab = srgb_to_lab(np.array([np.median(colours_before, axis=0),
+                                np.median(colours_after, axis=0),
+                                np.asarray(page, np.float64)]) / 255.0)
+    apart = np.linalg.norm(lab[0] - lab[1])
+    from_page = min(np.linalg.norm(lab[0] - lab[2]), np.linalg.norm(lab[1] - lab[2]))
+    return bool(apart < SAME_COLOUR_ACROSS_GAP * from_page)
 
 
 def _colour_edge(image, page_rgb, start, end, first, last, outward, position, dark=None,

@@ -33,6 +33,8 @@ from .drawn_text import (
 from .faint_tick_marks import FaintTickMarks
 from .hidden_signs import SIGN_HIDDEN_NOTE, HiddenSignChecks
 from .label_checks import (
+    ALIKE_MIN_HEIGHT_PX,
+    AXIS_ALIKE_MIN_HEIGHT_PX,
     UNIT_WORDS,
     characters_made_up,
     characters_missing,
@@ -811,13 +813,13 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                                                    .astype(np.uint8))[0])
         return self.cache[key]
 
-    def digits_unlike_glyphs(self, labels) -> str:
+    def digits_unlike_glyphs(self, labels, min_height=ALIKE_MIN_HEIGHT_PX) -> str:
         """:func:`.label_checks.digits_read_unlike_their_glyphs` over the labels (TickLabel)
-        read as numbers: their readings and their glyphs."""
+        read as numbers: their readings and their glyphs (``min_height`` px high at least)."""
         glyphs = {label.box(): label.members for label in self.labels}
         return digits_read_unlike_their_glyphs(
             [(label.text, glyphs.get(tuple(label.box))) for label in labels
-             if label.value is not None], self.lum, self.page)
+             if label.value is not None], self.lum, self.page, min_height)
 
     def digits_unlike_at_another_scale(self, labels) -> str:
         """A problem when a label read as a number reads other digits at a second scale
@@ -2251,6 +2253,14 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                 "placed at the line's centre.")
         for axis in ("x", "y"):
             best = getattr(reading, f"{axis}_axis")
+            if best is not None and best.fit is not None:
+                # A digit misread alike on every label ('5167.5' read '9167.5') moves the
+                # axis, not its fit: its glyph drawn as a digit read otherwise elsewhere.
+                unlike = reader.digits_unlike_glyphs(best.labels, AXIS_ALIKE_MIN_HEIGHT_PX)
+                if unlike:
+                    reading.warnings.append(
+                        f"The {axis} axis' tick labels may have been misread: {unlike}. "
+                        f"Check the labels in the report, or give GCPS.")
             if best is not None and best.fit is None and best.placement == "outside" and \
                     best.side in sides:
                 confirmed = confirm_pair_by_marks(best, reader.marks_of(sides[best.side],

@@ -970,6 +970,20 @@ DIFFERING_COVERAGE = 0.6
 #: DejaVu Sans/Serif and Nimbus Sans/Roman at 8-12 pt, 96-120 dpi, PNG and JPEG q70: 183 pairs
 #: of one digit, 1341 of two), and a '5' read '9' at none from a '5' read right.
 ALIKE_MAX_DIFFERING_PX = 0
+#: Axis labels' glyphs are compared from this height: a consistent misread of an axis' leading
+#: digit shifts every label alike, which its fit cannot see and which georeferences the map
+#: thousands of km away ('5167.5' read '9167.5' on every y label of DejaVu Serif 12 pt at 72
+#: dpi, glyphs 10 px high). Below :data:`ALIKE_MIN_HEIGHT_PX` the differing pixels do not
+#: tell digits apart (two digits differ at none in DejaVu Sans/Serif and Nimbus Sans at 9-11
+#: px); the summed difference does (:data:`SMALL_ALIKE_MAX_SHARE`).
+AXIS_ALIKE_MIN_HEIGHT_PX = 9
+#: Glyphs under :data:`ALIKE_MIN_HEIGHT_PX` high are one character when their coverages,
+#: aligned by whole and half pixels, differ by at most this share of their ink in all: two
+#: different digits differed by 0.27 or more (DejaVu Sans/Serif, Nimbus Sans/Roman drawn by
+#: matplotlib at 72-100 dpi, 10-14 pt, glyphs 9-12 px; every pair of ten digits at several
+#: sub-pixel places), the '5' read '9' above from a '5' read right by 0.12; one digit at the
+#: same phase by 0.
+SMALL_ALIKE_MAX_SHARE = 0.15
 
 
 def glyph_coverage(lum, page, box) -> np.ndarray:
@@ -1016,7 +1030,38 @@ def glyph_difference_px(first, second) -> int:
     return best
 
 
-def digits_read_unlike_their_glyphs(readings, lum, page) -> str:
+def glyph_difference_share(first, second) -> float:
+    """How much two glyphs' coverages differ in all (summed, as a share of the larger one's
+    ink), the second moved by whole pixels (up to one either way) and half pixels to where
+    they differ least (0: one shape at one sub-pixel phase)."""
+    ink = max(float(first.sum()), float(second.sum()), 1e-9)
+    best = None
+    for half_rows in (0, 1):
+        for half_cols in (0, 1):
+            moved = _half_shifted(second, half_rows, half_cols)
+            rows = max(first.shape[0], moved.shape[0]) + 2
+            cols = max(first.shape[1], moved.shape[1]) + 2
+            fixed = np.zeros((rows, cols))
+            fixed[1:1 + first.shape[0], 1:1 + first.shape[1]] = first
+            for row in (0, 1, 2):
+                for col in (0, 1, 2):
+                    if row + moved.shape[0] > rows or col + moved.shape[1] > cols:
+                        continue
+                    placed = np.zeros((rows, cols))
+                    placed[row:row + moved.shape[0], col:col + moved.shape[1]] = moved
+                    share = float(np.abs(fixed - placed).sum()) / ink
+                    best = share if best is None else min(best, share)
+    return best
+
+
+def _drawn_alike(first, second, height) -> bool:
+    """Whether two glyphs ``height`` px high are one character's drawings."""
+    if height >= ALIKE_MIN_HEIGHT_PX:
+        return glyph_difference_px(first, second) <= ALIKE_MAX_DIFFERING_PX
+    return glyph_difference_share(first, second) <= SMALL_ALIKE_MAX_SHARE
+
+
+def digits_read_unlike_their_glyphs(readings, lum, page, min_height=ALIKE_MIN_HEIGHT_PX) -> str:
     """A problem when two glyphs alike as one character were read as two different digits, or
     "": OCR misread one of them.
 
@@ -1024,8 +1069,8 @@ def digits_read_unlike_their_glyphs(readings, lum, page) -> str:
     QGIS's '2.25' read '2.29' beside '0.5' (Nimbus Roman 12 pt and DejaVu Serif at 120 dpi)
     has its last glyph, read '9', as alike to the '5' of '0.5' as two fives are. With a
     legend's two labels nothing else tells 2.29 from 2.25. Only labels with one digit to each
-    full-height glyph, glyphs :data:`ALIKE_MIN_HEIGHT_PX` high at least and of one height
-    (within a pixel) are compared.
+    full-height glyph, glyphs ``min_height`` high at least and of one height (within a pixel)
+    are compared.
 
     Parameters
     ----------
@@ -1033,6 +1078,9 @@ def digits_read_unlike_their_glyphs(readings, lum, page) -> str:
         Each label's reading and its glyph boxes (col0, row0, col1, row1).
     lum : ndarray of float (rows, cols)
         The figure's luma; ``page`` the page's.
+    min_height : int
+        Shortest glyphs compared, pixels (:data:`ALIKE_MIN_HEIGHT_PX`; axes
+        :data:`AXIS_ALIKE_MIN_HEIGHT_PX`).
 
     Returns
     -------
@@ -1044,7 +1092,7 @@ def digits_read_unlike_their_glyphs(readings, lum, page) -> str:
             continue
         tallest = max(members, key=lambda box: box[3] - box[1])
         height = tallest[3] - tallest[1]
-        if height < ALIKE_MIN_HEIGHT_PX:
+        if height < min_height:
             continue
         full = [box for box in sorted(members) if box[3] - box[1] >= FULL_HEIGHT_SHARE * height
                 and min(box[3], tallest[3]) - max(box[1], tallest[1]) >=
@@ -1058,8 +1106,8 @@ def digits_read_unlike_their_glyphs(readings, lum, page) -> str:
         for other, other_text, other_height, other_coverage in glyphs[index + 1:]:
             if other == digit or abs(other_height - height) > 1:
                 continue
-            if glyph_difference_px(coverage, other_coverage) <= ALIKE_MAX_DIFFERING_PX:
+            if _drawn_alike(coverage, other_coverage, min(height, other_height)):
                 return (f"a glyph read '{digit}' in {text!r} and one read '{other}' in "
-                        f"{other_text!r} are drawn alike, as one character is (no pixel "
-                        f"differs): one of them was misread")
+                        f"{other_text!r} are drawn alike, as one character is: one of them "
+                        f"was misread")
     return ""

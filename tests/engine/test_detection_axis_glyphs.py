@@ -1,0 +1,79 @@
+"""An axis' leading digit misread alike on every label: its glyph is drawn as a digit read
+otherwise on the same axis.
+
+sweep_auto_decode --wide seed 142 #3 (matplotlib pcolormesh of the Vinschgau DEM in km, bmh,
+DejaVu Serif 12 pt at 72 dpi, glyphs 10 px high): Tesseract read every y label's leading '5' as
+'9' ('5167.5' as '9167.5', '5155' as '9155'). The labels stay evenly spaced in value, so the
+fit took them (residuals 0.12 px) and the map was georeferenced 4000 km north, with nothing
+said (GCP error 70,490 px). The glyph read '9' is drawn as the '5's read right further along
+the same labels are. From 12 px high no pixel of one digit's two drawings differs
+(label_checks.ALIKE_MAX_DIFFERING_PX); at 9-11 px two different digits may differ at no pixel
+either, so glyphs that small are compared by their summed difference
+(label_checks.SMALL_ALIKE_MAX_SHARE), and the axis gets a warning naming GCPS.
+
+Real glyphs: the labels drawn by matplotlib as the figure drew them; the misread is
+Tesseract's, as the sweep logged it.
+"""
+import matplotlib
+import numpy as np
+import pytest
+
+from colormap_decoder.plugin.engine.detection.label_checks import (
+    AXIS_ALIKE_MIN_HEIGHT_PX,
+    digits_read_unlike_their_glyphs,
+)
+from colormap_decoder.plugin.engine.detection.text import find_glyphs, ink_mask, merge_into_labels
+from colormap_decoder.plugin.engine.figure import read_figure
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
+
+#: The y labels of the sweep's figure, top to bottom.
+Y_LABELS = ["5167.5", "5165", "5162.5", "5160", "5157.5", "5155", "5152.5"]
+
+
+def drawn_labels(tmp_path, texts, font, size, dpi, right_aligned=True):
+    """``texts`` drawn one under the other by matplotlib (right-aligned, as y tick labels are),
+    read back as labels: (luma, [label members])."""
+    figure = plt.figure(figsize=(2.0, 0.35 * len(texts)), dpi=dpi)
+    for row, text in enumerate(texts):
+        figure.text(0.9 if right_aligned else 0.05, 1 - (row + 0.7) / len(texts), text,
+                    fontsize=size, family=font, ha="right" if right_aligned else "left")
+    path = tmp_path / "labels.png"
+    figure.savefig(path, dpi=dpi)
+    plt.close(figure)
+    lum = read_figure(str(path)).rgb.astype(float) @ np.array([0.299, 0.587, 0.114])
+    labels = sorted(merge_into_labels(find_glyphs(ink_mask(lum, 255.0), max_height=40),
+                                      gap_factor=2.0), key=lambda label: label.row0)
+    assert len(labels) == len(texts), [label.box() for label in labels]
+    return lum, [label.members for label in labels]
+
+
+def test_leading_digit_misread_on_every_label_is_seen(tmp_path):
+    """DejaVu Serif 12 pt at 72 dpi, as the sweep's figure: its right readings raise nothing;
+    its leading '5' read '9' on every label is seen (the glyph drawn as the '5's read right)."""
+    lum, members = drawn_labels(tmp_path, Y_LABELS, "DejaVu Serif", 12, 72)
+    heights = [max(box[3] - box[1] for box in label) for label in members]
+    assert min(heights) >= AXIS_ALIKE_MIN_HEIGHT_PX and max(heights) < 12, heights
+    right = [(text, label) for text, label in zip(Y_LABELS, members)]
+    assert digits_read_unlike_their_glyphs(right, lum, 255.0, AXIS_ALIKE_MIN_HEIGHT_PX) == ""
+    misread = [("9" + text[1:], label) for text, label in right]
+    problem = digits_read_unlike_their_glyphs(misread, lum, 255.0, AXIS_ALIKE_MIN_HEIGHT_PX)
+    assert "read '9'" in problem and "read '5'" in problem, problem
+
+
+@pytest.mark.parametrize("font", ["DejaVu Sans", "DejaVu Serif", "Nimbus Sans"])
+@pytest.mark.parametrize("dpi, size", [(72, 12), (72, 14), (96, 10), (100, 11)])
+def test_different_small_digits_never_taken_for_one_character(tmp_path, font, dpi, size):
+    """Every digit pair of one font and size drawn by matplotlib with glyphs 9-12 px high, each
+    digit at several sub-pixel places: glyphs of different digits are never as alike as one
+    character, so a right reading of an axis is never doubted; one label's digits read in
+    another order are seen."""
+    texts = [" ".join(digits) for digits in ("0123456789", "9876543210", "5038271649",
+                                             "2468013579", "1357924680")]
+    lum, members = drawn_labels(tmp_path, texts, font, size, dpi, right_aligned=False)
+    assert all(len(label) == 10 for label in members), [len(label) for label in members]
+    readings = list(zip(texts, members))
+    assert digits_read_unlike_their_glyphs(readings, lum, 255.0, AXIS_ALIKE_MIN_HEIGHT_PX) == ""
+    misread = [(texts[1], members[0])] + readings[1:]
+    assert digits_read_unlike_their_glyphs(misread, lum, 255.0, AXIS_ALIKE_MIN_HEIGHT_PX) != ""

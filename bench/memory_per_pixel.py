@@ -100,15 +100,26 @@ def spy(*arguments, **keywords):
 pipeline.check_memory = spy
 def run():
     result = pipeline.decode_map(settings)
-    # As the Processing algorithm does: the report alone reads the figure and its figure-frame
-    # rasters, let go after it; the distance and rebuilt field before or after it
-    # (DecodeResult.rasters_before_report), the values last; each raster let go once written.
+    # As the Processing algorithm does (_write_outputs): the report alone reads the figure,
+    # let go after it; the report's summary of the figure-frame values made first
+    # (DecodeResult.summarise_for_report) before the first of the report and the values; the
+    # report before the rasters on a native grid (DecodeResult.rasters_before_report), after
+    # them otherwise, the values written before it (after it without a report); each raster
+    # let go once written.
     def report():
         if want_report:
             decode_report.write_decode_report(out + "/report.html", result)
         result.let_go_of_figure()
+    def values():
+        bands = [result.values] + ([result.class_grid] if result.class_grid is not None else [])
+        writing.write_geotiff(out + "/decoded.tif", bands, result.grid.geotransform,
+                              result.grid.crs_wkt)
+        del bands
+        result.values = result.class_grid = None
     first = result.rasters_before_report()
     if not first:
+        if want_report:
+            result.summarise_for_report()
         report()
     if result.distance is not None:
         writing.write_geotiff(out + "/distance.tif", [result.distance], result.grid.geotransform,
@@ -118,13 +129,15 @@ def run():
         writing.write_geotiff(out + "/rebuilt.tif", [result.reconstruction_grid],
                               result.grid.geotransform, result.grid.crs_wkt)
         result.reconstruction_grid = None
-    if first:
+    if first and want_report:
+        result.summarise_for_report()
+        values()
         report()
-    bands = [result.values] + ([result.class_grid] if result.class_grid is not None else [])
-    writing.write_geotiff(out + "/decoded.tif", bands, result.grid.geotransform,
-                          result.grid.crs_wkt)
-    del bands
-    result.values = result.class_grid = None
+    elif first:
+        report()
+        values()
+    else:
+        values()
     return [result.grid.width, result.grid.height]
 
 if {register_drivers}:

@@ -164,11 +164,54 @@ def _rows_of(array):
     return (array[start:start + step] for start in range(0, array.shape[0], step))
 
 
-def decoding_sections(result) -> list:
-    """The report's decoding sections: a list of (title, HTML) pairs."""
-    e = html.escape
+@dataclass
+class ValuesSummary:
+    """What the report reads of the figure-frame decoded values (4 bytes a figure pixel), made
+    while they are held so that they can be let go before the report is drawn
+    (``DecodeResult.summarise_for_report``): the report made from it is the report made from
+    the values themselves, byte for byte.
+
+    Attributes
+    ----------
+    accounting : list of (str, int, str)
+        :func:`pixel_accounting`.
+    small : ndarray of float32
+        The plot area's values at the field pictures' resolution (every :func:`_step`-th pixel,
+        a quarter of the plot area's at 1 MP).
+    shape : tuple (rows, cols)
+        The plot area's.
+    histogram : tuple
+        :func:`_histogram_counts` of the plot area's values.
+    """
+
+    accounting: list
+    small: np.ndarray
+    shape: tuple
+    histogram: tuple
+
+
+def summarise_values(result) -> "ValuesSummary":
+    """The :class:`ValuesSummary` of a decode's figure-frame values (``result.field.values``),
+    read a block of rows at a time."""
     col0, row0, col1, row1 = (int(round(v)) for v in result.plot_box)
     values = result.field.values[row0:row1, col0:col1]
+    step = _step(values.shape)
+    return ValuesSummary(accounting=pixel_accounting(result),
+                         small=values[::step, ::step].copy(), shape=values.shape,
+                         histogram=_histogram_counts(result, values))
+
+
+def decoding_sections(result) -> list:
+    """The report's decoding sections: a list of (title, HTML) pairs.
+
+    From ``result.values_summary`` when the figure-frame values were summarised and let go
+    (:class:`ValuesSummary`), else from ``result.field.values``.
+    """
+    e = html.escape
+    col0, row0, col1, row1 = (int(round(v)) for v in result.plot_box)
+    summary = getattr(result, "values_summary", None)
+    if summary is None:
+        summary = summarise_values(result)
     sections = []
     if getattr(result, "layout", None) is not None:
         # What was found on the figure (issue 17): frame, colorbar, every label read.
@@ -176,7 +219,7 @@ def decoding_sections(result) -> list:
 
         sections.append(found_on_figure_section(result, _img))
 
-    accounting = pixel_accounting(result)
+    accounting = summary.accounting
     total = sum(count for _, count, _ in accounting) or 1
     rows = "".join(
         f'<tr><td class="label">{e(what)}</td><td>{count:,}</td>'
@@ -188,8 +231,8 @@ def decoding_sections(result) -> list:
         '<table class="accounting"><tr><th class="label"></th><th>pixels</th><th>share</th>'
         f'<th class="label">why</th></tr>{rows}</table>')))
 
-    field_png = _field_picture(result, values, with_points=False)
-    points_png = _field_picture(result, values, with_points=True)
+    field_png = _field_picture(result, summary.small, summary.shape, with_points=False)
+    points_png = _field_picture(result, summary.small, summary.shape, with_points=True)
     sections.append(("Decoded field", (
         "<p>Each decoded pixel in the colour scale it was decoded with: it should look like "
         "the figure's map panel without its text and lines (grey: not data).</p>"
@@ -220,7 +263,8 @@ def decoding_sections(result) -> list:
     sections.append(("Histogram of decoded values", (
         "<p>How many pixels came back with each value; spikes at the ends of the scale often "
         "mean clipped data (values beyond the colorbar's range drawn in its end colours).</p>"
-        + _img(_histogram_picture(result, values), "Histogram of the decoded values"))))
+        + _img(_histogram_picture(result, summary.histogram),
+               "Histogram of the decoded values"))))
     return sections
 
 
@@ -442,19 +486,18 @@ def _draw_y_axis(draw, font, box, ticks, to_y, labels, side="left"):
                 draw.text((right + TICK_PX + 3, y), label, fill=TEXT_RGB, font=font, anchor="lm")
 
 
-def _field_picture(result, values, with_points):
+def _field_picture(result, small, shape, with_points):
     """The decoded field in its colour scale (faded, with the points over it), as PNG bytes.
 
-    Coloured, drawn and encoded a band of rows at a time (``report.banded_png``): a band's
-    image and the colours of its rows, not the picture's (4 bytes a pixel) and every colour of
-    the field's overview (3 more).
+    ``small`` is the plot area's values at every :func:`_step`-th pixel, ``shape`` the plot
+    area's (rows, cols). Coloured, drawn and encoded a band of rows at a time
+    (``report.banded_png``): a band's image and the colours of its rows, not the picture's (4
+    bytes a pixel) and every colour of the field's overview (3 more).
     """
-    step = _step(values.shape)
-    rows, cols = values.shape
+    rows, cols = shape
     width = PICTURE_SIDE * cols / max(rows, cols)
     height = PICTURE_SIDE * rows / max(rows, cols)
     margin = 10
-    small = values[::step, ::step]
     fade = 0.55 if with_points else 0.0
     image, draw = _white_picture(width + 2 * margin, height + 2 * margin)
     image.paint = _scaled_rows(
@@ -688,8 +731,10 @@ def _scale_picture(result):
     return _png_bytes(image), note
 
 
-def _histogram_picture(result, values):
-    """How many pixels came back with each value: 60 bars in the values' colours."""
+def _histogram_counts(result, values):
+    """The histogram of ``values`` the report draws: (edges, counts, logarithmic, any_finite),
+    60 bins over the scale's range and the values' (log-spaced on a logarithmic scale when
+    every value is positive)."""
     # Block by block of rows: the finite values of the whole plot area are never gathered.
     low, high, positive, any_finite = np.inf, -np.inf, True, False
     for block in _rows_of(values):
@@ -698,9 +743,6 @@ def _histogram_picture(result, values):
             any_finite = True
             low, high = min(low, finite.min()), max(high, finite.max())
             positive = positive and bool(np.all(finite > 0))
-    tick_font, label_font = _font(TICK_FONT_PX), _font(LABEL_FONT_PX)
-    image, draw = _white_picture(PICTURE_SIDE, 300)
-    box = (76, 12, PICTURE_SIDE - 24, 300 - 52)
     mapping = result.mapping
     logarithmic = bool(any_finite and mapping.logarithmic and positive)
     if any_finite:
@@ -712,6 +754,16 @@ def _histogram_picture(result, values):
                      for block in _rows_of(values))
     else:
         edges, counts = np.array([0.0, 1.0]), np.zeros(1, dtype=np.int64)
+    return edges, counts, logarithmic, any_finite
+
+
+def _histogram_picture(result, histogram):
+    """How many pixels came back with each value: 60 bars in the values' colours, from
+    :func:`_histogram_counts`."""
+    edges, counts, logarithmic, any_finite = histogram
+    tick_font, label_font = _font(TICK_FONT_PX), _font(LABEL_FONT_PX)
+    image, draw = _white_picture(PICTURE_SIDE, 300)
+    box = (76, 12, PICTURE_SIDE - 24, 300 - 52)
 
     # The axes as matplotlib sets them: the bars' span with 5 % either side, counts from 0.
     def axis_position(value):

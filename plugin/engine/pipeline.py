@@ -24,7 +24,7 @@ from .colour_decoding import (
 )
 from .colour_scales import colour_scale_from_samples, resolve_colour_scale, sample_colorbar
 from .computed_arrays import ComputedArray
-from .decode_report import DistanceOverviewWhenAsked, distance_overview
+from .decode_report import DistanceOverviewWhenAsked, distance_overview, summarise_values
 from .detection.answers import answer_from_figure, parameters_to_find
 from .detection.colorbar import describe_out_of_range
 from .detection.colormap_match import read_bar_colours
@@ -182,6 +182,9 @@ class DecodeResult:
     distance_overview: object = None
     # Seconds and memory of each stage (see stage_times.py); the glue adds its writing stages.
     times: StageTimes = None
+    # What the report reads of the figure-frame values (decode_report.ValuesSummary), once
+    # ``summarise_for_report`` has let them go.
+    values_summary: object = None
 
     def let_go_of_figure(self) -> None:
         """Drop the figure and its figure-frame rasters, which only the report reads.
@@ -194,11 +197,31 @@ class DecodeResult:
         """
         self.figure = None
         self.field = None
+        self.values_summary = None
         # The report's overview of the colour distance (one made when asked reads the figure).
         self.distance_overview = None
         # Freed blocks of the C heap (a 1 MP figure's rasters lie below its mapping threshold)
         # handed back, not left resident under GDAL's writing.
         release_freed_memory()
+
+    def summarise_for_report(self) -> None:
+        """Keep what the report reads of the figure-frame values, and let them go.
+
+        The report's pixel accounting, field pictures and histogram read the decoded value of
+        every figure pixel (4 bytes each): summarised (``values_summary``, a
+        ``decode_report.ValuesSummary``: the pictures' overview, a quarter of the plot area's
+        pixels at 1 MP, and some counts), the values and the class index (2 bytes a figure
+        pixel on a discrete scale, which the report does not read) are let go, and the values
+        raster can be written before the report is drawn (the Processing algorithm does so when
+        the rasters go before the report). An output raster on the figure's own pixel grid is a
+        view of its figure-frame array and keeps that array until it is itself let go. The
+        report made from the summary is the report made from the values, byte for byte.
+        """
+        if self.values_summary is None and self.field is not None:
+            self.values_summary = summarise_values(self)
+            self.field.values = None
+            self.field.class_index = None
+            release_freed_memory()
 
     def rasters_before_report(self) -> bool:
         """Whether the colour distance and rebuilt field rasters are written before the report.

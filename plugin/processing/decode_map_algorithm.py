@@ -722,19 +722,30 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         rasters = [(self.OUTPUT_DISTANCE, "distance", ["colour distance (CIELAB ΔE)"]),
                    (self.OUTPUT_RECONSTRUCTION, "reconstruction_grid",
                     ["value interpolated from the representative points"])]
-        # The report alone reads the figure and its figure-frame rasters, let go once it is
-        # written: before the values raster (on the figure's own grid a view of them), and
-        # before or after the other rasters as DecodeResult.rasters_before_report says.
-        report_entry = (self.OUTPUT_REPORT, "report", None)
-        rasters = (rasters + [report_entry] if result.rasters_before_report()
-                   else [report_entry] + rasters) + [(self.OUTPUT, None, descriptions)]
-        results = {}
+        # The report alone reads the figure, let go once it is written, before or after the
+        # other rasters as DecodeResult.rasters_before_report says. Of the figure-frame values
+        # it reads a summary (DecodeResult.summarise_for_report), made before the first of the
+        # report and the values raster (after the other rasters: not held under their writing):
+        # the values raster (on the figure's own grid a view of them) is then written before a
+        # report that comes after the rasters, and is not held under its pictures. Without a
+        # report the figure is let go before the values are written.
         report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
+        report_entry = (self.OUTPUT_REPORT, "report", None)
+        values_entry = (self.OUTPUT, None, descriptions)
+        if not result.rasters_before_report():
+            rasters = [report_entry] + rasters + [values_entry]
+        elif report:
+            rasters = rasters + [values_entry, report_entry]
+        else:
+            rasters = rasters + [report_entry, values_entry]
+        results = {}
         with ExitStack() as stack:
             # Entered first, so left last: every output registers its move with it, and it
             # moves all of them together (or none) once all are complete.
             transaction = stack.enter_context(OutputTransaction())
             for name, attribute, band_descriptions in rasters:
+                if report and name in (self.OUTPUT_REPORT, self.OUTPUT):
+                    result.summarise_for_report()  # once, at the first of the two
                 if name == self.OUTPUT_REPORT:
                     if report:
                         from ..engine.decode_report import write_decode_report

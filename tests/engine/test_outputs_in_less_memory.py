@@ -759,7 +759,9 @@ def test_field_pictures_made_in_bands_are_the_files_made_whole(contourf, monkeyp
     assert len(result.points.clusters) > 100
     for values in (result.field.values[row0:row1, col0:col1], result.field.values):
         for with_points in (False, True):
-            assert decode_report._field_picture(result, values, with_points) == \
+            step = decode_report._step(values.shape)
+            assert decode_report._field_picture(result, values[::step, ::step], values.shape,
+                                                with_points) == \
                 _field_picture_as_before(result, values, with_points), with_points
 
 
@@ -810,7 +812,8 @@ def test_report_charts_made_in_bands_are_the_files_made_whole(contourf, monkeypa
     def charts():
         return [decode_report._distance_picture(overview, threshold),
                 decode_report._scale_picture(result)[0],
-                decode_report._histogram_picture(result, values)]
+                decode_report._histogram_picture(
+                    result, decode_report._histogram_counts(result, values))]
 
     monkeypatch.setattr(report, "PICTURE_BAND_PIXELS", band_pixels)
     banded = charts()
@@ -875,3 +878,59 @@ def test_cells_read_in_blocks_of_any_size_are_the_same(monkeypatch):
         for name in ("value", "value_std", "n_pixels", "n_interior", "agreeing"):
             assert np.array_equal(getattr(one_row, name), getattr(whole, name),
                                   equal_nan=True), name
+
+
+@pytest.mark.parametrize("case", ["own grid", "UTM 16N", "native grid"])
+def test_report_made_from_the_values_summary_is_the_report_of_the_values(case, tmp_path):
+    """The report reads a summary of the figure-frame values (DecodeResult.summarise_for_report:
+    the field pictures' overview, the pixel accounting, the histogram), made before the values
+    raster is written and let go: the HTML and JSON it writes then are the report written from
+    the values themselves, byte for byte (the contour-filled figure on its own grid and warped
+    to UTM 16N, a MASK polygon; the blocky figure on its native grid of cells), and the
+    figure-frame values are no longer held once the values raster is let go."""
+    import weakref
+
+    from colormap_decoder.plugin.engine.report import report_json_path
+
+    if case == "native grid":
+        settings = replace(DecodeSettings(**_cases()["jacksboro_blocky"]), native_grid="auto",
+                           distance_output=True, reconstruction_output=True)
+    else:
+        settings = _contourf_settings(None if case == "own grid" else "EPSG:32616")
+    result = decode_map(settings)
+    assert (result.grid.figure_box is not None) == (case == "own grid")
+    paths = []
+    for name in ("values", "summary"):
+        (tmp_path / name).mkdir()
+        paths.append(tmp_path / name / "report.html")
+    decode_report.write_decode_report(str(paths[0]), result)
+    # As the Processing algorithm: the other rasters written and let go, the summary made,
+    # the values written and let go, then the report.
+    result.distance = result.reconstruction_grid = None
+    whole_values = weakref.ref(result.field.values)
+    col0, row0, col1, row1 = (int(round(v)) for v in result.plot_box)
+    plot_area = result.field.values[row0:row1, col0:col1].copy()
+    histogram = decode_report._histogram_counts(result, plot_area)
+    result.summarise_for_report()
+    assert result.field.values is None and result.field.class_index is None
+    summary = result.values_summary
+    # A copy of the pictures' pixels (every step-th: every pixel of this plot area, under
+    # PICTURE_SIDE a side), not a view keeping the whole array.
+    step = decode_report._step(plot_area.shape)
+    assert summary.small.base is None and summary.shape == plot_area.shape
+    assert np.array_equal(summary.small, plot_area[::step, ::step], equal_nan=True)
+    del plot_area
+    assert all(np.array_equal(a, b) for a, b in zip(summary.histogram, histogram))
+    writing.write_geotiff(str(tmp_path / "values.tif"), [result.values],
+                          result.grid.geotransform, result.grid.crs_wkt)
+    result.values = result.class_grid = None
+    assert whole_values() is None
+    decode_report.write_decode_report(str(paths[1]), result)
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    assert report_json_path(str(paths[0])) != report_json_path(str(paths[1]))
+    with open(report_json_path(str(paths[0])), "rb") as before, \
+            open(report_json_path(str(paths[1])), "rb") as after:
+        assert before.read() == after.read()
+    assert paths[0].stat().st_size > 100_000
+    result.let_go_of_figure()
+    assert result.values_summary is None

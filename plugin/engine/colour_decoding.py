@@ -1867,8 +1867,11 @@ class DistanceField(ComputedArray):
 
     dtype = np.dtype(np.float32)
     ndim = 2
-    #: Pixels looked up at a time (some 20 bytes each).
-    BLOCK_PIXELS = 1 << 16
+    #: Pixels looked up at a time: some 40 bytes each (their colours, denoised where DENOISE
+    #: is on, packed, their places in the table, the examined bits), 0.6 MiB a block; blocks
+    #: of 2**16 put 2.5 MiB under a 1 MP job's distance raster being written, which holds the
+    #: figure and the values at the same time.
+    BLOCK_PIXELS = 1 << 14
 
     def __init__(self, rgb, examine, entries, codes, left_out, offset=(0, 0), shape=None):
         self._rgb = rgb

@@ -59,12 +59,18 @@ def _eager_and_lazy(name, denoise=False, jpeg_quality=None, tmp_path=None):
     ("jacksboro_blocky", True, None),       # DENOISE: the figure filtered where read
     ("vinschgau_sample", False, 75),        # a JPEG's thousands of colours
 ])
-def test_distance_field_reads_as_the_whole_distance(name, denoise, jpeg_quality, tmp_path):
+def test_distance_field_reads_as_the_whole_distance(name, denoise, jpeg_quality, tmp_path,
+                                                     monkeypatch):
     eager, lazy, box = _eager_and_lazy(name, denoise, jpeg_quality, tmp_path)
     whole, field = eager.distance, lazy.distance
     assert isinstance(field, DistanceField) and field.shape == whole.shape
     assert np.array_equal(eager.values, lazy.values, equal_nan=True)
     assert np.array_equal(np.asarray(field), whole, equal_nan=True)
+    # Looked up in blocks of any size (a few pixels, part of a row, the whole figure at once).
+    for block_pixels in (97, 1 << 16, whole.size):
+        monkeypatch.setattr(DistanceField, "BLOCK_PIXELS", block_pixels)
+        assert np.array_equal(np.asarray(field), whole, equal_nan=True), block_pixels
+    monkeypatch.undo()
     if name == "vinschgau_sample" and jpeg_quality is None:
         assert np.isinf(whole).any()  # the leaving out beside lines is exercised
     assert np.isnan(whole).any() and np.isfinite(whole).any()

@@ -151,6 +151,37 @@ def box_mask(shape, box, margin=0) -> np.ndarray:
 LABEL_BLOCK_PIXELS = 1 << 18
 
 
+def label_regions(mask) -> tuple:
+    """``scipy.ndimage.label(mask)`` (4-connected regions): the same labels and count, as
+    16-bit labels when they surely fit, 32-bit ones otherwise.
+
+    Each region holds at least one run of True pixels along a row, so fewer than 65,536 runs
+    (counted a block of rows at a time) means fewer than 65,536 regions: their labels, 2 bytes
+    a pixel instead of 4, are made straight away, never made in 32 bits and narrowed (1.9 MiB
+    of a 1 MP figure's layout detection, at its peak).
+
+    Parameters
+    ----------
+    mask : ndarray of bool, shape (rows, cols)
+
+    Returns
+    -------
+    labels : ndarray of uint16 or int32, shape (rows, cols)
+        0 outside the regions, 1 to ``count`` in them, numbered as scipy numbers them.
+    count : int
+    """
+    from scipy import ndimage
+
+    runs = 0
+    step = max(1, LABEL_BLOCK_PIXELS // max(mask.shape[1], 1))
+    for first in range(0, mask.shape[0], step):
+        block = mask[first:first + step]
+        runs += int(np.count_nonzero(block[:, :1])) + \
+            int(np.count_nonzero(block[:, 1:] & ~block[:, :-1]))
+    narrow = runs <= np.iinfo(np.uint16).max
+    return ndimage.label(mask, output=np.uint16 if narrow else np.int32)
+
+
 def label_sizes(labels, count) -> np.ndarray:
     """Pixels of each label of a label image (``scipy.ndimage.label``'s), 0 included.
 

@@ -157,3 +157,45 @@ def test_flat_mask_by_blocks_is_the_whole_figures(tmp_path, monkeypatch):
         assert before.patches == legend.patches
         assert np.array_equal(before.colours, legend.colours)
         assert np.array_equal(before.background, legend.background)
+
+
+def test_regions_labelled_in_16_bits_where_they_fit_are_scipys_labels(tmp_path, monkeypatch):
+    """regions.label_regions: the labels and count of scipy's 32-bit labelling, in 16 bits when
+    the mask's runs along rows (at least one a region) number fewer than 65,536, in 32 bits
+    otherwise; and the map panel of a figure with no dark frame (matplotlib's ggplot style,
+    found by detection.frame.find_panel, whose labels they are) is the one found with scipy's."""
+    import matplotlib
+    import numpy as np
+    from scipy import ndimage
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from colormap_decoder.plugin.engine import regions
+    from colormap_decoder.plugin.engine.detection import frame, layout
+
+    rng = np.random.default_rng(5)
+    for shape, share in (((300, 500), 0.5), ((40, 3), 0.9), ((1200, 1200), 0.5), ((7, 9), 0.0)):
+        mask = rng.random(shape) < share
+        expected, count = ndimage.label(mask)
+        labels, got = regions.label_regions(mask)
+        assert got == count and np.array_equal(labels, expected)
+        assert labels.dtype == (np.uint16 if count < 30_000 else np.int32), (shape, count)
+
+    x, y = np.meshgrid(np.linspace(0, 6, 320), np.linspace(0, 4, 240))
+    with plt.style.context("ggplot"):
+        figure, axes = plt.subplots(figsize=(6, 4.5), dpi=100)
+        image = axes.imshow(np.sin(x) * np.cos(y), cmap="viridis", aspect="auto")
+        figure.colorbar(image)
+        path = tmp_path / "ggplot.png"
+        figure.savefig(path)
+        plt.close(figure)
+    rgb = read_figure(str(path)).rgb
+    found = layout.detect_layout(rgb)
+    assert found.frame is not None and found.frame.kind != "plain"
+    page_rgb = np.median(np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]), axis=0)
+    bars = [found.colorbar.box] if found.colorbar is not None else []
+    narrow = frame.find_panel(rgb, page_rgb, bars, found.max_thickness)
+    monkeypatch.setattr(frame, "label_regions", ndimage.label)
+    assert frame.find_panel(rgb, page_rgb, bars, found.max_thickness) == narrow
+    assert narrow is not None

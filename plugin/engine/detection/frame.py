@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..regions import label_sizes
+from ..regions import label_regions, label_sizes
 from .lines import Rectangle, closes_line
 
 #: Smallest share of the figure a map frame covers (a legend box or an inset is smaller).
@@ -343,7 +343,7 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
     along_cols = ndimage.binary_closing(content, structure=np.ones((bridge, 1), bool))
     connected |= along_cols
     del along_cols
-    labels, count = ndimage.label(connected)
+    labels, count = label_regions(connected)  # 16-bit labels where they fit
     del connected
     if count == 0:
         return None

@@ -28,12 +28,10 @@ from qgis.core import (
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
-    QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
     QgsProcessingUtils,
     QgsRasterLayer,
@@ -44,6 +42,7 @@ from qgis.PyQt.QtGui import QIcon
 from .. import ICON_PATH
 from .dependencies import missing_dependencies_message
 from .gdal_messages import quiet_georeferencing_probe
+from .parameter_checks import FigureParameter, PolygonLayerParameter
 from .progress import feedback_progress
 from .qgis_crs import crs_from_wkt, crs_wkt
 
@@ -108,26 +107,6 @@ SCALE_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Linear"),
                 QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Logarithmic"),
                 QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Automatic (from the colorbar's labels)"))
 SCALE_AUTOMATIC = 2
-
-
-class FigureParameter(QgsProcessingParameterRasterLayer):
-    """The INPUT raster parameter, refusing paths that are not regular files before QGIS
-    opens them: GDAL opening a named pipe waits forever, and qgis_process checks each value
-    (by loading the layer) before the algorithm's own checks run."""
-
-    def checkValueIsAcceptable(self, value, context=None):  # noqa: N802 - QGIS API
-        path = value.split("|")[0] if isinstance(value, str) else ""
-        if path and os.path.exists(path) and not os.path.isfile(path):
-            return False
-        return super().checkValueIsAcceptable(value, context)
-
-    def clone(self):
-        copy = FigureParameter(self.name(), self.description(), self.defaultValue(),
-                               bool(self.flags()
-                                    & QgsProcessingParameterDefinition.Flag.FlagOptional))
-        copy.setFlags(self.flags())
-        copy.setHelp(self.help())
-        return copy
 
 
 class DecodeMapAlgorithm(QgsProcessingAlgorithm):
@@ -274,7 +253,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             self.MAX_COLOR_DISTANCE,
             self.tr("Max. colour distance (ΔE)"),
             type=number.Double, minValue=0.0, optional=True))
-        self.addParameter(QgsProcessingParameterFeatureSource(
+        self.addParameter(PolygonLayerParameter(
             self.MASK, self.tr("Areas to leave out"),
             [QgsProcessing.SourceType.TypeVectorPolygon], optional=True))
 

@@ -16,7 +16,6 @@ from qgis.core import (
     QgsProcessingOutputString,
     QgsProcessingParameterCrs,
     QgsProcessingParameterFileDestination,
-    QgsProcessingParameterRasterLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
@@ -24,6 +23,7 @@ from qgis.PyQt.QtGui import QIcon
 from .. import ICON_PATH
 from .dependencies import missing_dependencies_message
 from .gdal_messages import quiet_georeferencing_probe
+from .parameter_checks import FigureParameter
 from .progress import feedback_progress
 from .qgis_crs import crs_wkt
 
@@ -79,7 +79,7 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
                 | QgsProcessingAlgorithm.Flag.FlagCanCancel)
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterRasterLayer(
+        self.addParameter(FigureParameter(
             self.INPUT, self.tr("Figure (image)")))
         self.addParameter(QgsProcessingParameterCrs(
             self.GCP_CRS, self.tr("CRS the axis labels are written in"), optional=True))

@@ -1,5 +1,9 @@
 """Checks and messages both algorithms share, so a bad value is explained the same way in each.
 
+* :func:`check_layers_before_loading`, :class:`FigureParameter`, :class:`PolygonLayerParameter`:
+  a layer parameter (INPUT, MASK) naming a named pipe, a device or a socket is refused before
+  QGIS opens it: GDAL and OGR wait forever on a pipe, and qgis_process loads every layer
+  value (``checkValueIsAcceptable``) before the algorithm's own checks run.
 * :func:`check_input_figure`: an ``INPUT`` that does not exist, is not a regular file (a pipe
   would block QGIS's loading forever) or is a file QGIS cannot load gets the engine's
   explanation (empty file, PDF, data raster, damaged download...) instead of QGIS's "not found".
@@ -19,18 +23,24 @@
 import math
 import numbers
 import os
+import stat
 
 from qgis.core import (
     QgsProcessingException,
+    QgsProcessingFeatureSourceDefinition,
     QgsProcessingParameterCrs,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
+    QgsProcessingParameterMapLayer,
+    QgsProcessingParameterMeshLayer,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterVectorLayer,
     QgsProcessingUtils,
+    QgsProperty,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
@@ -42,8 +52,75 @@ def tr(text):
 
 
 def _input_path(parameters, name):
-    value = parameters.get(name)
+    return layer_value_path(parameters.get(name))
+
+
+#: Parameters whose value QGIS loads as a layer (GDAL or OGR open the file behind it).
+LAYER_PARAMETERS = (QgsProcessingParameterRasterLayer, QgsProcessingParameterFeatureSource,
+                    QgsProcessingParameterVectorLayer, QgsProcessingParameterMapLayer,
+                    QgsProcessingParameterMeshLayer)
+
+
+def layer_value_path(value):
+    """The file a layer parameter's value names (``path|layername=…`` without the layer part,
+    the source of a feature source definition or of a fixed property), or ""."""
+    if isinstance(value, QgsProcessingFeatureSourceDefinition):
+        value = value.source
+    if isinstance(value, QgsProperty):
+        value = value.staticValue()  # None for an expression or a field
     return value.split("|")[0] if isinstance(value, str) else ""
+
+
+def opening_would_block(path):
+    """Whether ``path`` exists and is neither a regular file nor a folder: a named pipe (opening
+    it waits for a writer forever), a device (``/dev/zero`` never ends) or a socket."""
+    if not path:
+        return False
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):  # missing, unreadable, or a name no file can have
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+class FigureParameter(QgsProcessingParameterRasterLayer):
+    """The INPUT raster parameter (both algorithms), refusing paths that are not regular files
+    before QGIS opens them: GDAL opening a named pipe waits forever, and qgis_process checks
+    each value (by loading the layer) before the algorithm's own checks run."""
+
+    def checkValueIsAcceptable(self, value, context=None):  # noqa: N802 - QGIS API
+        path = layer_value_path(value)
+        if path and os.path.exists(path) and not os.path.isfile(path):
+            return False
+        return super().checkValueIsAcceptable(value, context)
+
+    def clone(self):
+        copy = FigureParameter(self.name(), self.description(), self.defaultValue(),
+                               bool(self.flags()
+                                    & QgsProcessingParameterDefinition.Flag.FlagOptional))
+        copy.setFlags(self.flags())
+        copy.setHelp(self.help())
+        return copy
+
+
+class PolygonLayerParameter(QgsProcessingParameterFeatureSource):
+    """A feature source parameter (MASK) refusing a named pipe, a device or a socket before
+    QGIS opens it, as :class:`FigureParameter` does for INPUT; a folder stays acceptable (OGR
+    reads a folder of shapefiles)."""
+
+    def checkValueIsAcceptable(self, value, context=None):  # noqa: N802 - QGIS API
+        if opening_would_block(layer_value_path(value)):
+            return False
+        return super().checkValueIsAcceptable(value, context)
+
+    def clone(self):
+        copy = PolygonLayerParameter(self.name(), self.description(), self.dataTypes(),
+                                     self.defaultValue(),
+                                     bool(self.flags()
+                                          & QgsProcessingParameterDefinition.Flag.FlagOptional))
+        copy.setFlags(self.flags())
+        copy.setHelp(self.help())
+        return copy
 
 
 def check_input_figure_before_loading(parameters, name="INPUT"):
@@ -55,6 +132,27 @@ def check_input_figure_before_loading(parameters, name="INPUT"):
     if path and os.path.exists(path) and not os.path.isfile(path):
         return tr("{}: '{}' is not a regular file (a folder, device or pipe). Choose the "
                   "figure's image file.").format(name, path)
+    return None
+
+
+def check_layers_before_loading(algorithm, parameters):
+    """A message for a layer parameter whose file must not be handed to QGIS at all, else None.
+
+    INPUT as :func:`check_input_figure_before_loading`; every other layer parameter (MASK)
+    naming a named pipe, a device or a socket, which GDAL and OGR would wait on forever or read
+    without end.
+    """
+    message = check_input_figure_before_loading(parameters, algorithm.INPUT)
+    if message:
+        return message
+    for definition in algorithm.parameterDefinitions():
+        name = definition.name()
+        if name == algorithm.INPUT or not isinstance(definition, LAYER_PARAMETERS):
+            continue
+        path = layer_value_path(parameters.get(name))
+        if opening_would_block(path):
+            return tr("{}: '{}' is not a regular file (a device, pipe or socket): it cannot be "
+                      "read as a layer. {}").format(name, path, _what_is_accepted(definition))
     return None
 
 
@@ -295,7 +393,7 @@ def check_parameter_values(algorithm, parameters, context, qgis_check):
     explanations.
 
     What QGIS cannot even try or would misread is refused first (a NUL character; a value of
-    the wrong type; an INPUT that would block, such as a named pipe); then ``qgis_check`` (the
+    the wrong type; a layer, INPUT or MASK, that would block, such as a named pipe); then ``qgis_check`` (the
     base class's check, which loads INPUT) runs without GDAL's no-geotransform message, and a
     refusal gets the figure's own
     explanation or what the parameter accepts; then whole-number parameters are checked as
@@ -315,7 +413,7 @@ def check_parameter_values(algorithm, parameters, context, qgis_check):
     tuple (bool, str)
     """
     refusal = check_nul_characters(parameters) or check_value_types(algorithm, parameters) or \
-        check_input_figure_before_loading(parameters, algorithm.INPUT)
+        check_layers_before_loading(algorithm, parameters)
     if refusal:
         return False, refusal
     with quiet_georeferencing_probe():

@@ -24,6 +24,7 @@ import os
 import shutil
 import struct
 import subprocess
+import sys
 import threading
 import zlib
 from pathlib import Path
@@ -135,6 +136,7 @@ def inputs(tmp_path_factory):
     many_gcps(folder / "gcps_5000.csv", 5000)
     many_gcps(folder / "gcps_10000.csv", 10000)
     os.mkfifo(folder / "pipe.png")
+    os.mkfifo(folder / "pipe.gpkg")
     for name, world in (("nan_world", "nan\n0\n0\n-1\n10\n50\n"),
                         ("huge_world", "1e308\n0\n0\n-1e308\n10\n50\n")):
         shutil.copy(FIGURE, folder / f"{name}.png")
@@ -211,8 +213,8 @@ def qgis_process(tmp_path_factory):
 
         resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT))
 
-    def run(values, timeout=300):
-        arguments = [executable, "run", ALGORITHM, "--"] + [f"{k}={v}" for k, v in values.items()]
+    def run(values, timeout=300, algorithm=ALGORITHM):
+        arguments = [executable, "run", algorithm, "--"] + [f"{k}={v}" for k, v in values.items()]
         child = subprocess.Popen(arguments, env=env, stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT, preexec_fn=limit_address_space)
         timer = threading.Timer(timeout, child.kill)
@@ -294,6 +296,12 @@ QGIS_PROCESS_REFUSALS = [
      ["1e+308"]),
     ("INPUT is a named pipe", lambda i, o: {"INPUT": str(i / "pipe.png")}, "INPUT",
      ["not a regular file"]),
+    # qgis_process loads every layer parameter (MASK too) to check it before the algorithm's
+    # own checks run: a pipe there waited forever.
+    ("MASK is a named pipe", lambda i, o: {"MASK": str(i / "pipe.gpkg")}, "MASK",
+     ["not a regular file", "polygon layer"]),
+    ("MASK is a named pipe, with a layer name", lambda i, o: {
+        "MASK": str(i / "pipe.gpkg") + "|layername=mask"}, "MASK", ["not a regular file"]),
     ("unclosed MASK_WKT ring", lambda i, o: {
         "MASK_WKT": "POLYGON((0 0, 10 0, 10 -10))"}, "MASK_WKT", ["line 1"]),
     ("VMAX beyond float32", lambda i, o: {"VMAX": 1e300}, "VMAX", ["float32"]),
@@ -322,6 +330,24 @@ def test_qgis_process_refuses(qgis_process, inputs, tmp_path, case, overrides, p
     assert_inputs_unchanged(before, inputs)
     assert files_under(out) == []
     assert peak < PEAK_LIMIT, f"{case}: peak {peak / 2 ** 20:.0f} MiB"
+
+
+def test_qgis_process_detectfigure_refuses_a_named_pipe(qgis_process, inputs, tmp_path):
+    """detectfigure's INPUT is guarded as decodemap's: qgis_process loaded the pipe to check
+    the value and waited forever."""
+    out = tmp_path / "out"
+    out.mkdir()
+    before = snapshot(inputs)
+    code, output, _ = qgis_process({"INPUT": str(inputs / "pipe.png"),
+                                    "OUTPUT_REPORT": str(out / "report.html")},
+                                   timeout=120, algorithm="colormapdecoder:detectfigure")
+    message = error_line(output)
+    assert code != 0, output
+    assert_names(message, "INPUT")
+    assert "not a regular file" in message, message
+    assert "Traceback" not in output
+    assert_inputs_unchanged(before, inputs)
+    assert files_under(out) == []
 
 
 def test_qgis_process_thin_plate_spline_on_10000_gcps(qgis_process, inputs, tmp_path):
@@ -526,6 +552,58 @@ def test_refused_in_process(provider, inputs, tmp_path, monkeypatch, capfd, case
     captured = capfd.readouterr()
     assert "ParseException" not in captured.err + captured.out
     assert "IllegalArgumentException" not in captured.err + captured.out
+
+
+#: A child process running ``processing.run`` (the path scripts and the dialog take, where
+#: the algorithm's own checks come first): a regression waiting on a pipe is killed by the
+#: timeout instead of hanging the suite (GDAL may open the pipe for reading and writing, which
+#: nothing outside can end).
+IN_PROCESS_CHILD = r"""
+import sys
+sys.path.insert(0, {tests!r})
+from sample_figure import start_qgis_with_provider
+app, provider = start_qgis_with_provider()
+import processing
+from qgis.core import QgsProcessingException
+try:
+    processing.run({algorithm!r}, {values!r})
+    print("RAN")
+except QgsProcessingException as error:
+    print("REFUSED " + str(error).removeprefix("Unable to execute algorithm\n"))
+"""
+
+
+def refusal_in_a_child(values, algorithm=ALGORITHM, timeout=120):
+    """The refusal ``processing.run`` gives in a child process, which a hang cannot outlive."""
+    child = subprocess.run(
+        [sys.executable, "-c", IN_PROCESS_CHILD.format(tests=str(REPO_ROOT / "tests"),
+                                                        algorithm=algorithm, values=values)],
+        capture_output=True, text=True, timeout=timeout)
+    lines = [line for line in child.stdout.splitlines() if line.startswith(("RAN", "REFUSED"))]
+    assert lines and lines[0].startswith("REFUSED "), child.stdout[-2000:] + child.stderr[-2000:]
+    return child.stdout[child.stdout.index("REFUSED ") + len("REFUSED "):].strip()
+
+
+@pytest.mark.parametrize("mask", ["pipe.gpkg", "pipe.gpkg|layername=mask"])
+def test_a_mask_that_is_a_named_pipe_is_refused_before_loading(inputs, tmp_path, mask):
+    """MASK named a pipe: QGIS's own check of the value loaded it and waited forever. Now
+    refused, naming MASK, before QGIS opens it."""
+    out = tmp_path / "out"
+    out.mkdir()
+    message = refusal_in_a_child(sample_values(inputs, out, MASK=str(inputs / mask)))
+    assert_names(message, "MASK")
+    assert "not a regular file" in message and "polygon layer" in message, message
+    assert files_under(out) == []
+
+
+def test_a_mask_that_is_a_device_is_refused_saying_so(provider, inputs, tmp_path):
+    """A device as MASK was said not to exist; it is refused as what it is, naming MASK."""
+    out = tmp_path / "out"
+    out.mkdir()
+    message = refusal(sample_values(inputs, out, MASK="/dev/zero"))
+    assert_names(message, "MASK")
+    assert "not a regular file" in message and "does not exist" not in message, message
+    assert files_under(out) == []
 
 
 def test_memory_override_is_obeyed_and_explained(provider, inputs, tmp_path, monkeypatch):

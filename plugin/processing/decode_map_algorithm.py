@@ -35,6 +35,7 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsProcessingUtils,
     QgsRasterLayer,
+    QgsVectorFileWriter,
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QUrl
 from qgis.PyQt.QtGui import QIcon
@@ -103,6 +104,17 @@ NATIVE_GRID_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm",
 NATIVE_GRID_MODES = ("auto", "off")
 #: Features handed to the point layer sink per call.
 POINT_BATCH = 10_000
+
+
+def point_fields():
+    """The fields of the point layer (OUTPUT_POINTS)."""
+    fields = QgsFields()
+    for name, kind in (("value", "Double"), ("value_std", "Double"), ("n_pixels", "Int"),
+                       ("pixel_x", "Double"), ("pixel_y", "Double"), ("area_m2", "Double"),
+                       ("grid_row", "Int"), ("grid_col", "Int"), ("partial", "Bool")):
+        fields.append(QgsField(name, field_type(kind)))
+    return fields
+
 SCALE_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Linear"),
                 QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Logarithmic"),
                 QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Automatic (from the colorbar's labels)"))
@@ -627,6 +639,59 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         if report:
             outputs.append((self.OUTPUT_REPORT, report))
         check_paths(inputs, outputs)
+        self._check_point_format(parameters, context)
+
+    def _check_point_format(self, parameters, context):
+        """Refuse, before any work, a point layer file whose format cannot hold the points'
+        fields (GPX, DXF, DGN: their drivers refuse a 'value' field), rather than after the
+        whole decode.
+
+        A format that declares Integer and Real fields is not tried; any other is tried by
+        creating the layer with the points' fields in a temporary folder.
+        """
+        from .staged_outputs import file_destination
+
+        destination = file_destination(self, parameters, self.OUTPUT_POINTS, context)
+        if not destination:
+            return
+        extension = os.path.splitext(destination)[1].lstrip(".")
+        driver = QgsVectorFileWriter.driverForExtension(extension) if extension else ""
+        if not driver:
+            return  # QGIS writes a GeoPackage (adding '.gpkg' to the name)
+        from osgeo import gdal
+
+        gdal_driver = gdal.GetDriverByName(driver)
+        types = ((gdal_driver.GetMetadataItem("DMD_CREATIONFIELDDATATYPES") or "").split()
+                 if gdal_driver is not None else [])
+        if "Integer" in types and "Real" in types:
+            return
+        import shutil
+        import tempfile
+
+        from pyproj import CRS
+
+        folder = tempfile.mkdtemp(prefix="colormap_decoder_format_")
+        # The trial's failure is this check's message: GDAL's own line would say it twice.
+        gdal.PushErrorHandler("CPLQuietErrorHandler")
+        try:
+            options = QgsVectorFileWriter.SaveVectorOptions()
+            options.driverName = driver
+            writer = QgsVectorFileWriter.create(
+                os.path.join(folder, "points." + extension), point_fields(), POINT_WKB_TYPE,
+                # Some formats need a CRS (Geoconcept); made from WKT, as every CRS of a run
+                # is (qgis_crs).
+                crs_from_wkt(CRS.from_epsg(4326).to_wkt()), context.transformContext(), options)
+            problem = writer.errorMessage() if writer.hasError() else ""
+            del writer  # closes the file before its folder goes
+        finally:
+            gdal.PopErrorHandler()
+            shutil.rmtree(folder, ignore_errors=True)
+        if problem:
+            raise QgsProcessingException(self.tr(
+                "OUTPUT_POINTS: '{}' would be a {} file, a format that cannot hold the point "
+                "layer and its fields (value, value_std, n_pixels...): {}. Choose a GeoPackage "
+                "(.gpkg), Shapefile (.shp), GeoJSON (.geojson), FlatGeobuf (.fgb) or CSV (.csv) "
+                "file.").format(destination, driver, problem.strip().rstrip(".")))
 
     def _run(self, parameters, context, feedback, times):
         from ..engine.pipeline import decode_map
@@ -896,11 +961,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         )
 
     def _write_points(self, parameters, context, feedback, result, stack, transaction=None):
-        fields = QgsFields()
-        for name, kind in (("value", "Double"), ("value_std", "Double"), ("n_pixels", "Int"),
-                           ("pixel_x", "Double"), ("pixel_y", "Double"), ("area_m2", "Double"),
-                           ("grid_row", "Int"), ("grid_col", "Int"), ("partial", "Bool")):
-            fields.append(QgsField(name, field_type(kind)))
+        fields = point_fields()
         crs = crs_from_wkt(result.grid.crs_wkt)
         from .staged_outputs import check_layer_complete, staged_sink
 
@@ -968,6 +1029,11 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             return self.tr("The disk is full, or a quota or file size limit was reached{}: free "
                            "some space or choose a destination on another disk.").format(
                 free_space_note(folder) if folder else "")
+        if not target:
+            # A database server (postgres:...) or another provider: no folder is involved.
+            return self.tr("Check that the database can be reached with these connection "
+                           "details (host, port, database, user) and that you may create "
+                           "tables there, or choose a file (.gpkg).")
         return self.tr("Choose a destination in a folder you can write to.")
 
     def _add_points(self, sink, fields, columns, points, count, feedback):

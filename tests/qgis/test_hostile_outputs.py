@@ -258,3 +258,54 @@ def test_an_output_onto_the_figures_overviews_or_mask_is_refused(provider, figur
             if not p.name.endswith(".aux.xml")} == {
         name: value for name, value in before.items() if not name.endswith(".aux.xml")}
     assert os.listdir(out) == []
+
+
+@pytest.mark.parametrize("extension, driver", [("gpx", "GPX"), ("dxf", "DXF"), ("dgn", "DGN")])
+def test_a_point_format_that_cannot_hold_the_fields_is_refused_before_the_work(
+        provider, figure_folder, tmp_path, monkeypatch, extension, driver):
+    """A .gpx, .dxf or .dgn point layer: their drivers refuse the 'value' field, which was found
+    only when the layer was created after the whole decode, with the advice to choose a folder
+    that can be written. Refused before any work now, saying which formats hold the fields."""
+    from colormap_decoder.plugin.engine import pipeline
+
+    def no_work(*arguments, **keywords):
+        raise AssertionError("the decode ran")
+
+    monkeypatch.setattr(pipeline, "decode_map", no_work)
+    out = tmp_path / "out"
+    out.mkdir()
+    destination = out / f"points.{extension}"
+    message = refusal(_decode_values(figure_folder, out, OUTPUT_POINTS=str(destination)))
+    assert message.startswith(f"OUTPUT_POINTS: '{destination}' would be a {driver} file"), message
+    assert "value" in message and "GeoPackage (.gpkg)" in message, message
+    assert "folder you can write to" not in message
+    assert os.listdir(out) == []
+
+
+def test_an_unusual_point_format_that_holds_the_fields_is_written(provider, figure_folder,
+                                                                   tmp_path):
+    """A format that declares no field types (GMT's vector format) but takes the fields is
+    tried, not refused: the layer is written with every point's value."""
+    import processing
+    from osgeo import ogr
+
+    out = tmp_path / "out"
+    result = processing.run(ALGORITHM, _decode_values(figure_folder, out,
+                                                      OUTPUT_POINTS=str(out / "points.gmt")))
+    source = ogr.Open(result["OUTPUT_POINTS"])
+    layer = source.GetLayer(0)
+    values = [feature.GetField("value") for feature in layer]
+    source = None
+    assert len(values) > 100 and all(0 <= value <= 4000 for value in values)
+
+
+def test_an_unreachable_database_server_is_named_as_such(provider, figure_folder, tmp_path):
+    """A PostGIS point layer whose server cannot be reached was met with the advice to choose a
+    folder that can be written: the advice is about the connection now."""
+    out = tmp_path / "out"
+    message = refusal(_decode_values(
+        figure_folder, out,
+        OUTPUT_POINTS="postgres://dbname='nodb' host=127.0.0.1 port=1 table=\"public\".\"p\" (geom)"))
+    assert message.startswith("OUTPUT_POINTS: cannot create the point layer"), message
+    assert "database can be reached" in message and "folder" not in message, message
+    assert not out.exists() or os.listdir(out) == []

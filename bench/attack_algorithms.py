@@ -5,7 +5,7 @@ Each case runs ``colormapdecoder:decodemap`` or ``colormapdecoder:detectfigure``
 and records: the outcome (ran / refused naming a parameter / a bug / a traceback), whether
 every input is byte-identical afterwards, and whether any file was left in the output folder
 or beside the inputs by a refused run. Prints one line per case; ``--only WORD`` runs the
-cases whose name contains WORD.
+cases whose name contains WORD (``--only 'A|B'``: either).
 
     env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp/home-x QT_QPA_PLATFORM=offscreen \
         LANG=C.UTF-8 /usr/bin/python3 bench/attack_algorithms.py
@@ -157,6 +157,7 @@ def make_inputs(folder):
         layer.CreateFeature(feature)
         source = None
     hostile_files(folder, frames, rgb, crs_line, data_header, data)
+    lying_files(folder, rgb, points)
     unreadable = folder / "unreadable.png"
     shutil.copy(FIGURE, unreadable)
     unreadable_gcps = folder / "unreadable.points"
@@ -239,6 +240,52 @@ def hostile_files(folder, frames, rgb, crs_line, data_header, data):
         source = None
 
 
+def lying_files(folder, rgb, points):
+    """Third round: a JPEG whose EXIF says 'rotate 90°', a progressive JPEG, a PNG wholly
+    transparent, a VRT and a zip holding the figure, a .points file written with pixel y = +row,
+    a figure georeferenced by a PAM .aux.xml sidecar."""
+    import zipfile
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to display
+    rgb.save(folder / "exif_rotated.jpg", quality=90, exif=exif)
+    rgb.save(folder / "progressive.jpg", quality=90, progressive=True)
+    transparent = rgb.convert("RGBA")
+    transparent.putalpha(0)
+    transparent.save(folder / "transparent.png")
+    bands = "".join(
+        f'<VRTRasterBand dataType="Byte" band="{band}"><SimpleSource><SourceFilename '
+        f'relativeToVRT="1">fig.png</SourceFilename><SourceBand>{band}</SourceBand></SimpleSource>'
+        "</VRTRasterBand>"
+        for band in (1, 2, 3)
+    )
+    (folder / "fig.vrt").write_text(
+        f'<VRTDataset rasterXSize="{rgb.width}" rasterYSize="{rgb.height}">{bands}</VRTDataset>'
+    )
+    with zipfile.ZipFile(folder / "fig.zip", "w") as archive:
+        archive.write(folder / "fig.png", "fig.png")
+    rows = []
+    for line in points.splitlines():
+        values = line.split(",")
+        if line[:1].isdigit() and len(values) > 3:
+            values[3] = str(-float(values[3]))
+        rows.append(",".join(values))
+    (folder / "plus_row.points").write_text("\n".join(rows) + "\n")
+    shutil.copy(folder / "fig.png", folder / "pam.png")
+    (folder / "pam.png.aux.xml").write_text(
+        '<PAMDataset><SRS dataAxisToSRSAxisMapping="1,2">EPSG:32632</SRS>'
+        "<GeoTransform>590000, 100, 0, 5200000, 0, -100</GeoTransform></PAMDataset>\n"
+    )
+
+
+def _fifo(path):
+    """A named pipe made in the case's own copy (copying one would block)."""
+    os.mkfifo(path)
+    return str(path)
+
+
 def degenerate_gcp_files(folder):
     """CSV GCP files (pixel y down, UTM 32N) that no transform of their kind can be fitted to."""
     import numpy as np
@@ -277,6 +324,9 @@ def snapshot(folder):
     for root, _, files in os.walk(folder):
         for name in files:
             path = os.path.join(root, name)
+            if not os.path.isfile(path):  # a named pipe made by a case: reading it would block
+                digests[path] = "not a regular file"
+                continue
             try:
                 digests[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
             except OSError:
@@ -825,6 +875,54 @@ CASES = [
         DECODE,
         lambda i, o: base(i, o, VMIN=-1000, VMAX=5000, LEVELS="0,1000,2000,3000,4000"),
     ),
+    # Third round (attack29): layers QGIS opens, point formats, images and GCPs that lie.
+    ("MASK a named pipe", DECODE, lambda i, o: base(i, o, MASK=_fifo(i / "pipe.gpkg"))),
+    (
+        "MASK a named pipe with a layer name",
+        DECODE,
+        lambda i, o: base(i, o, MASK=_fifo(i / "pipe.gpkg") + "|layername=mask"),
+    ),
+    ("MASK /dev/zero", DECODE, lambda i, o: base(i, o, MASK="/dev/zero")),
+    ("detect INPUT a named pipe", DETECT, lambda i, o: detect(i, o, INPUT=_fifo(i / "pipe.png"))),
+    ("detect INPUT /dev/zero", DETECT, lambda i, o: detect(i, o, INPUT="/dev/zero")),
+    ("OUTPUT_POINTS .gpx", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(o / "p.gpx"))),
+    ("OUTPUT_POINTS .dxf", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(o / "p.dxf"))),
+    ("OUTPUT_POINTS .dgn", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(o / "p.dgn"))),
+    ("OUTPUT_POINTS .gmt", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(o / "p.gmt"))),
+    ("OUTPUT_POINTS .txt (Geoconcept)", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(o / "p.txt"))),
+    ("OUTPUT_POINTS .kml", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(o / "p.kml"))),
+    ("OUTPUT_POINTS .fgb", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(o / "p.fgb"))),
+    ("OUTPUT_POINTS .xlsx", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(o / "p.xlsx"))),
+    ("OUTPUT_POINTS .gml", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(o / "p.gml"))),
+    ("OUTPUT_POINTS .tab", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(o / "p.tab"))),
+    ("OUTPUT a named pipe", DECODE, lambda i, o: base(i, o, OUTPUT=_fifo(o / "pipe.tif"))),
+    ("OUTPUT_POINTS a named pipe", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=_fifo(o / "pipe.gpkg"))),
+    ("OUTPUT_REPORT a named pipe", DECODE, lambda i, o: base(i, o, OUTPUT_REPORT=_fifo(o / "pipe.html"))),
+    ("OUTPUT in a folder that does not exist", DECODE, lambda i, o: base(i, o, OUTPUT=str(o / "new" / "d.tif"))),
+    ("PLOT_AREA of zero width", DECODE, lambda i, o: base(i, o, PLOT_AREA="300,300,-518,-87")),
+    ("PLOT_AREA of one pixel", DECODE, lambda i, o: base(i, o, PLOT_AREA="300,301,-301,-300")),
+    (
+        "COLORBAR box on the map",
+        DECODE,
+        lambda i, o: base(i, o, COLORMAP="", COLORBAR="300,320,-400,-200"),
+    ),
+    ("GCPS .points with pixel y = +row", DECODE, lambda i, o: base(i, o, GCPS=str(i / "plus_row.points"))),
+    ("INPUT JPEG with EXIF 'rotate 90°'", DECODE, lambda i, o: base(i, o, INPUT=str(i / "exif_rotated.jpg"))),
+    ("INPUT progressive JPEG", DECODE, lambda i, o: base(i, o, INPUT=str(i / "progressive.jpg"))),
+    ("INPUT PNG wholly transparent", DECODE, lambda i, o: base(i, o, INPUT=str(i / "transparent.png"))),
+    ("INPUT a VRT of the figure", DECODE, lambda i, o: base(i, o, INPUT=str(i / "fig.vrt"))),
+    ("INPUT /vsizip/ path", DECODE, lambda i, o: base(i, o, INPUT=f"/vsizip/{i}/fig.zip/fig.png")),
+    (
+        "INPUT /vsicurl/ path (no network)",
+        DECODE,
+        lambda i, o: base(i, o, INPUT="/vsicurl/http://10.255.255.1/fig.png"),
+    ),
+    (
+        "INPUT georeferenced by a PAM .aux.xml",
+        DECODE,
+        lambda i, o: base(i, o, INPUT=str(i / "pam.png"), GCPS=None, PLOT_AREA=None),
+    ),
+    ("detect INPUT JPEG with EXIF 'rotate 90°'", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "exif_rotated.jpg"))),
 ]
 
 
@@ -899,6 +997,9 @@ def main():
     parser.add_argument("--cancel", action="store_true", help="the cancellation sweep only")
     parser.add_argument("--delays", help="comma-separated cancellation delays (s), decodemap only")
     parser.add_argument("--concurrent", action="store_true", help="concurrent runs only")
+    parser.add_argument(
+        "--case-timeout", type=float, default=300, help="seconds a case may take before the sweep stops (a hang)"
+    )
     arguments = parser.parse_args()
     from qgis.testing import start_app
 
@@ -922,12 +1023,19 @@ def main():
             cancel_sweep(root)
     if arguments.concurrent:
         concurrent_runs(root)
+    import faulthandler
+
     for name, algorithm, make in CASES:
         if arguments.cancel or arguments.concurrent:
             break
-        if arguments.only.lower() not in name.lower():
+        if not any(word.strip().lower() in name.lower() for word in arguments.only.split("|")):
             continue
+        # A case that hangs (a pipe opened by GDAL) ends the sweep with every thread's stack,
+        # instead of waiting forever.
+        print(f"... {name}", file=sys.stderr, flush=True)
+        faulthandler.dump_traceback_later(arguments.case_timeout, exit=True)
         outcome, message, problems = run_case(name, algorithm, make, root)
+        faulthandler.cancel_dump_traceback_later()
         print(f"{name} | {outcome} | {'; '.join(problems) or 'clean'} | {message}", flush=True)
     (root / "inputs" / "readonly").chmod(0o755)
     shutil.rmtree(root, ignore_errors=True)

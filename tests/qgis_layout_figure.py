@@ -71,8 +71,8 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
     precision : int
         Decimals of the annotations.
     annotation_format : str, optional
-        "dms" (124°20′30″W) or "dm" (124°20′W); default decimal (with a hemisphere letter in
-        degrees).
+        "dms" (124°20′30″W) or "dm" (124°20′W), "decimal" (a number alone, a sign for west and
+        south: -55); default decimal (with a hemisphere letter in degrees).
     inside : bool
         The annotations written inside the map frame (QGIS centres them on their grid lines).
     grid_lines : bool
@@ -220,7 +220,8 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
     grid.setAnnotationEnabled(True)
     degrees = map_item.crs().isGeographic()
     grid.setAnnotationFormat({"dms": QgsLayoutItemMapGrid.DegreeMinuteSecond,
-                              "dm": QgsLayoutItemMapGrid.DegreeMinute}.get(
+                              "dm": QgsLayoutItemMapGrid.DegreeMinute,
+                              "decimal": QgsLayoutItemMapGrid.Decimal}.get(
         annotation_format, QgsLayoutItemMapGrid.DecimalWithSuffix if degrees
         else QgsLayoutItemMapGrid.Decimal))
     grid.setAnnotationPrecision(precision)

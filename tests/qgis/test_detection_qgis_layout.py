@@ -490,3 +490,43 @@ def test_ramp_found_short_beside_its_end_label_is_warned(qgis_app, tmp_path, sha
               if "shorter than it is" in warning and "COLORBAR" in warning]
     assert error.max() <= TOLERANCE_PX or warned, (layout.colorbar.box, figure.colorbar,
                                                    reading.warnings)
+
+
+def test_short_upward_labels_whose_angles_scatter_do_not_turn(qgis_app, tmp_path, shared_data):
+    """QGIS's upward annotations are all written at 90°, yet labels as short as '-55', '-60',
+    '-75' (Nimbus Roman 8 pt at 120 dpi, 9-10 × 17 px) measure their
+    angles a few degrees apart: the principal axis of so few pixels moves with the glyphs (a
+    minus sign below the digits' middle). A line through three such angles turned by more than
+    the 1.5° a conic's converging labels are told by, and the y axis was refused as a curved
+    graticule, naming GCPS (sweep_qgis_layouts seed 52 #6: 5.5°; here, in a PNG, 80.8°, 85.3°,
+    88.3° for '-55', '-60', '-75', a turn of 6.7°). The turn is now held
+    against what angles measured on labels that short scatter by: the axis is read and placed
+    within a pixel and a half of QGIS's parallels (cartopy's conic maps, whose 39-74 px labels
+    turn 4.3° with residuals under 0.5°, stay refused: test_detection_never_silent)."""
+    from colormap_decoder.plugin.engine.detection.answers import _turning_labels
+
+    grid_path = tmp_path / "age.nc"
+    shutil.copy(shared_data / "gmtserver_age.3.20.nc", grid_path)
+    extent = (-34.8, -17.5, -78.9, -50.1)
+    figure = render_print_layout(tmp_path / "layout.png", grid_path, "EPSG:4326", extent,
+                                 (0.0, 200.0), ramp_name="Viridis", invert_ramp=False,
+                                 horizontal_legend=True, dpi=120, interval=5.0,
+                                 annotation_format="decimal", vertical_y_labels=True,
+                                 frame_style="interior", annotation_font="Nimbus Roman",
+                                 annotation_font_size=8, page_height=290.0)
+    rgb = read_figure(figure.path).rgb
+    reading = read_figure_face(rgb, detect_layout(rgb), want_colorbar=False)
+    axis = reading.y_axis
+    assert axis.rotated and axis.fit is not None, axis.problem
+    turned = [label for label in axis.kept if label.angle is not None]
+    # Three labels or more, whose angles a line along the side turns by more than 1.5°.
+    assert len(turned) >= 3
+    positions = [label.position for label in turned]
+    slope = np.polyfit(positions, [label.angle % 180.0 for label in turned], 1)[0]
+    assert abs(slope) * np.ptp(positions) > 1.5, [(label.text, label.angle) for label in turned]
+    assert _turning_labels("y", axis) == ""
+    _, top, _, bottom = figure.frame
+    _, _, south, north = figure.extent
+    for label in axis.kept:
+        drawn = top + (north - label.value) / (north - south) * (bottom - top)
+        assert abs(float(axis.fit.position_of(label.value)) - drawn) <= 1.5, (label.text, drawn)

@@ -530,3 +530,37 @@ def test_short_upward_labels_whose_angles_scatter_do_not_turn(qgis_app, tmp_path
     for label in axis.kept:
         drawn = top + (north - label.value) / (north - south) * (bottom - top)
         assert abs(float(axis.fit.position_of(label.value)) - drawn) <= 1.5, (label.text, drawn)
+
+
+@pytest.mark.parametrize("classes", [0, 8], ids=["ramp", "classes"])
+def test_upward_zero_degree_label_read_at_its_sides_angle(qgis_app, tmp_path, shared_data,
+                                                          classes):
+    """An upward '0°' (DejaVu Serif 12 pt at 200 dpi) is two glyphs whose ink's principal
+    axis the raised degree sign turns by some 25°: turned level by that axis, it read '00' (a
+    leading zero, no value) or '°0', and its axis was left with one label (refused naming
+    GCPS: sweep_qgis_layouts seed 51 #1, whose class legend's small labels set the text
+    height: the 'classes' layout here, '0°' measured at 63°). Where the text height is the
+    annotations' own (the 'ramp' layout), '0°' is shorter than the one and a half text
+    heights a label needs for its own axis to give its angle, and was not read at all. A label
+    whose axis is off its side's, or too short to give one but as thick across the side's
+    angle as its labels and as far from the side, is read at the side's angle: '0°' and
+    '20°N' are read and placed within a pixel and a half of QGIS's parallels."""
+    grid_path = tmp_path / "age.nc"
+    shutil.copy(shared_data / "gmtserver_age.3.20.nc", grid_path)
+    figure = render_print_layout(tmp_path / "layout.png", grid_path, "EPSG:4326",
+                                 (-90.0, -45.0, -8.0, 28.0), (0.0, 200.0), ramp_name="Inferno",
+                                 invert_ramp=True, horizontal_legend=True, dpi=200,
+                                 interval=20.0, map_crs="EPSG:4326", vertical_y_labels=True,
+                                 annotation_font="DejaVu Serif", annotation_font_size=12,
+                                 page_height=170.0, legend_font_size=8, classes=classes)
+    rgb = read_figure(figure.path).rgb
+    reading = read_figure_face(rgb, detect_layout(rgb), want_colorbar=False)
+    axis = reading.y_axis
+    fit = axis.fit or axis.pair_fit
+    assert axis.rotated and fit is not None, (axis.problem, [label.text for label in axis.labels])
+    assert sorted(label.value for label in axis.kept) == [0.0, 20.0]
+    _, top, _, bottom = figure.frame
+    _, _, south, north = figure.extent
+    for label in axis.kept:
+        drawn = top + (north - label.value) / (north - south) * (bottom - top)
+        assert abs(float(fit.position_of(label.value)) - drawn) <= 1.5, (label.text, drawn)

@@ -471,7 +471,9 @@ def _turning_labels(name, axis) -> str:
     scattered) measure on a graticule that does not turn (:func:`label_turn_noise`)."""
     if axis is None or axis.fit is None or not axis.rotated:
         return ""
-    turned = [label for label in axis.kept if label.angle is not None]
+    # A label too short for its own ink to give its angle was read at its side's: no evidence.
+    turned = [label for label in axis.kept if label.angle is not None
+              and not getattr(label, "angle_from_side", False)]
     if len(turned) < 3:
         return ""
     angles = np.array([label.angle for label in turned])

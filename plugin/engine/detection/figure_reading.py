@@ -95,6 +95,18 @@ MIN_KEPT_SHARE = 0.6
 #: at an angle: a line of text spans its glyphs' height, a tick mark or a piece of a line one
 #: stroke.
 ROTATED_MIN_THICKNESS_SHARE = 0.4
+
+#: A label written at an angle whose own ink's axis is this far (degrees) off its side's is
+#: read again at the side's (:meth:`_Reader.rotated_labels`): a renderer writes one side's
+#: labels at one angle (or, following converging grid lines, a few degrees apart), and a short
+#: label's principal axis follows its glyphs ('0°', 26 × 33 px in DejaVu Serif 12 pt at 200
+#: dpi: the raised degree sign turned it 24°, and it was read '00').
+ROTATED_REREAD_DEGREES = 5.0
+
+#: How far (a share of their thickness) a side's labels written at an angle differ in
+#: thickness across their line: one font, one size (digits, signs and letters of one
+#: height; a degree sign or a descender adds a little).
+SHORT_TURNED_THICKNESS_SHARE = 0.2
 #: Labels written at least this steeply (degrees from level) are upright text: anchored at
 #: their middle unless tick marks show another anchor.
 UPRIGHT_TEXT_DEGREES = 75.0
@@ -1466,16 +1478,21 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                                         iterations=growth)
         groups, count = ndimage.label(grown)
         groups = _join_text_line_pieces(groups, count, height, growth)
-        labels, anchors = [], []
+        pieces, short = [], []
         for index, found in enumerate(ndimage.find_objects(groups)):
             if found is None:
                 continue
             member = (groups[found] == index + 1) & ink[found]
             ys, xs = np.nonzero(member)
-            if ys.size < 10 or max(ys.ptp(), xs.ptp()) < 1.5 * height:
+            if ys.size < 10:
                 continue
             ys = ys + found[0].start
             xs = xs + found[1].start
+            if max(ys.ptp(), xs.ptp()) < 1.5 * height:
+                # Too short for its own axis to give its angle ('0°' upward): read at its
+                # side's angle when labels long enough give that (_short_labels_at_angle).
+                short.append((ys, xs))
+                continue
             centred = np.column_stack([xs - xs.mean(), ys - ys.mean()]).astype(float)
             _, _, axes = np.linalg.svd(centred, full_matrices=False)
             angle = float(np.degrees(np.arctan2(axes[0][1], axes[0][0])))
@@ -1487,29 +1504,79 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 # One stroke, not a line of text (a tick mark of the next side inside the
                 # frame, a piece of a line): no glyph is that thin across its line.
                 continue
+            pieces.append((ys, xs, angle, float(np.ptp(centred @ axes[0])),
+                           float(np.ptp(across))))
+        side_angle = _sides_text_angle(pieces)
+        labels, anchors = [], []
+        for ys, xs, angle, _, _ in pieces:
             turn_readings = self._read_turned(ys, xs, angle, tone)
-            _, text, parsed, _ = max(turn_readings, key=lambda reading: (
-                reading[2] is not None, reading[3]))
-            ys = ys + r0
-            xs = xs + c0
-            # Candidate anchors along the side: the ink's middle, either end of its extent,
-            # and the middle of its end nearest the side.
-            across_side, along = (ys, xs) if side.horizontal else (xs, ys)
-            distance = np.abs(across_side - side.position)
-            end = distance <= distance.min() + 0.5 * height
-            anchors.append((0.5 * (along.min() + along.max() + 1), float(along.max()) + 1.0,
-                            float(along.min()), float(along[end].mean()) + 0.5))
-            box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
-            label = TickLabel(box, text, None if parsed is None else parsed.value,
-                              anchors[-1][0], parsed=parsed,
-                              angle=(angle + 90.0) % 180.0 - 90.0)
-            label.turn_readings = turn_readings
-            # Ink within a couple of pixels of the map's edge (the glyph ink stops a pixel
-            # inside it) is cut off there.
-            label.clipped = clip is not None and (along.min() <= clip[0] + 2 or
-                                                  along.max() >= clip[1] - 3)
+            off = (side_angle - angle + 90.0) % 180.0 - 90.0
+            if len(pieces) >= 2 and abs(off) > ROTATED_REREAD_DEGREES:
+                turn_readings = _surer_each_way(turn_readings,
+                                                self._read_turned(ys, xs, angle + off, tone))
+            labels.append(self._turned_label(side, ys + r0, xs + c0, angle, turn_readings,
+                                             anchors, clip))
+        for ys, xs in self._short_labels_at_angle(side, short, pieces, side_angle, r0, c0):
+            label = self._turned_label(side, ys + r0, xs + c0, side_angle,
+                                       self._read_turned(ys, xs, side_angle, tone), anchors,
+                                       clip)
+            # Its angle is its side's, not measured: no evidence of a turn along the side.
+            label.angle_from_side = True
             labels.append(label)
         return labels, anchors
+
+    def _turned_label(self, side, ys, xs, angle, turn_readings, anchors, clip):
+        """A label written at an angle, from its ink (page rows ``ys``, columns ``xs``), its
+        angle (degrees) and its readings turned both ways round; its candidate anchors along
+        the side appended to ``anchors``."""
+        height = self.text_height
+        _, text, parsed, _ = max(turn_readings, key=lambda reading: (
+            reading[2] is not None, reading[3]))
+        # Candidate anchors along the side: the ink's middle, either end of its extent,
+        # and the middle of its end nearest the side.
+        across_side, along = (ys, xs) if side.horizontal else (xs, ys)
+        distance = np.abs(across_side - side.position)
+        end = distance <= distance.min() + 0.5 * height
+        anchors.append((0.5 * (along.min() + along.max() + 1), float(along.max()) + 1.0,
+                        float(along.min()), float(along[end].mean()) + 0.5))
+        box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+        label = TickLabel(box, text, None if parsed is None else parsed.value,
+                          anchors[-1][0], parsed=parsed,
+                          angle=(angle + 90.0) % 180.0 - 90.0)
+        label.turn_readings = turn_readings
+        # Ink within a couple of pixels of the map's edge (the glyph ink stops a pixel
+        # inside it) is cut off there.
+        label.clipped = clip is not None and (along.min() <= clip[0] + 2 or
+                                              along.max() >= clip[1] - 3)
+        return label
+
+    def _short_labels_at_angle(self, side, short, pieces, side_angle, r0, c0):
+        """The groups of ink too short for their own axis to give their angle that are read
+        at the side's: as thick across the side's angle as its long labels (within
+        :data:`SHORT_TURNED_THICKNESS_SHARE`), at least that long along it (two glyphs or
+        more: a lone glyph's height is the line's thickness), and as far from the side as
+        they are (QGIS, matplotlib and GMT align a side's labels on one line)."""
+        if not pieces or not short:
+            return []
+        height = self.text_height
+        direction = np.array([np.cos(np.radians(side_angle)), np.sin(np.radians(side_angle))])
+        normal = np.array([-direction[1], direction[0]])
+        thickness = float(np.median([piece[4] for piece in pieces]))
+
+        def gap(ys, xs):
+            across_side = ys + r0 if side.horizontal else xs + c0
+            return float(np.abs(across_side - side.position).min())
+
+        usual_gap = float(np.median([gap(ys, xs) for ys, xs, _, _, _ in pieces]))
+        found = []
+        for ys, xs in short:
+            points = np.column_stack([xs, ys]).astype(float)
+            along = float(np.ptp(points @ direction))
+            across = float(np.ptp(points @ normal))
+            if abs(across - thickness) <= SHORT_TURNED_THICKNESS_SHARE * thickness and \
+                    along >= thickness and abs(gap(ys, xs) - usual_gap) <= 0.25 * height + 2.0:
+                found.append((ys, xs))
+        return found
 
     def _turned_text_source(self, side, r0, r1, c0, c1):
         """The ink of glyphs and the luma text is read from, in rows r0:r1 and columns c0:c1:
@@ -1646,6 +1713,40 @@ CURVE_EVIDENCE_PX = 0.75
 
 #: Small labels whose readings are tried for the figure's font and size.
 SMALL_STYLE_SAMPLES = 10
+
+
+def _sides_text_angle(pieces) -> float:
+    """The angle (degrees) one side's labels written at an angle are written at: the axial
+    mean of their ink's principal axes, each weighted by how surely its axis gives it (a label
+    L long and H high: (L² - H²) / L; a squat label's axis follows its glyphs, see
+    :data:`.answers.LABEL_INK_SHIFT_PX`). 0 without labels.
+
+    Parameters
+    ----------
+    pieces : list of tuple
+        Per label (rows, columns, angle in degrees, length L, thickness H in pixels).
+    """
+    if not pieces:
+        return 0.0
+    angles = np.array([piece[2] for piece in pieces])
+    weights = np.array([max(length ** 2 - thickness ** 2, 0.0) / max(length, 1.0)
+                        for _, _, _, length, thickness in pieces])
+    if weights.sum() <= 0:
+        weights = np.ones(len(pieces))
+    doubled = np.radians(2.0 * angles)
+    return 0.5 * float(np.degrees(np.arctan2((weights * np.sin(doubled)).sum(),
+                                             (weights * np.cos(doubled)).sum())))
+
+
+def _surer_each_way(own, again) -> list:
+    """A label's readings turned both ways round by its own axis (``own``) and by its side's
+    (``again``): each way, the one that gives a value, then the surer (Tesseract's
+    confidence), under the turn of its own axis (:func:`set_turn_way` pairs turns)."""
+    merged = []
+    for first, second in zip(own, again):
+        better = max((first, second), key=lambda reading: (reading[2] is not None, reading[3]))
+        merged.append((first[0],) + tuple(better[1:]))
+    return merged
 
 
 def turn_ways(labels) -> list:

@@ -564,3 +564,33 @@ def test_upward_zero_degree_label_read_at_its_sides_angle(qgis_app, tmp_path, sh
     for label in axis.kept:
         drawn = top + (north - label.value) / (north - south) * (bottom - top)
         assert abs(float(fit.position_of(label.value)) - drawn) <= 1.5, (label.text, drawn)
+
+
+def test_small_upward_labels_read_upright(qgis_app, tmp_path, shared_data):
+    """Upward annotations '20', '0', '-20' in DejaVu Sans 7 pt at 96 dpi (digits 5 px wide,
+    7 px high): their side's ink measures 88.8° for QGIS's 90° ('20' too short for its own
+    axis, read at the side's angle), and turned level by that '-20' read '20', the minus
+    lost, which left the axis two labels of one value (refused naming GCPS; on
+    sweep_qgis_layouts seed 54 #3, 82° measured: '02-' and '20'). A side whose labels stand
+    within 10° of upright is also read turned by exactly a quarter turn, which moves no
+    pixel's value: '20' and '-20' are read and placed within a pixel and a half of QGIS's
+    parallels."""
+    grid_path = tmp_path / "age.nc"
+    shutil.copy(shared_data / "gmtserver_age.3.20.nc", grid_path)
+    figure = render_print_layout(tmp_path / "layout.png", grid_path, "EPSG:4326",
+                                 (70.0, 150.0, -30.0, 30.0), (0.0, 200.0), ramp_name="Inferno",
+                                 invert_ramp=False, horizontal_legend=True, dpi=96,
+                                 interval=20.0, annotation_format="decimal",
+                                 vertical_y_labels=True, frame_style="line",
+                                 annotation_font="DejaVu Sans", annotation_font_size=7)
+    rgb = read_figure(figure.path).rgb
+    reading = read_figure_face(rgb, detect_layout(rgb), want_colorbar=False)
+    axis = reading.y_axis
+    fit = axis.fit or axis.pair_fit
+    assert axis.rotated and fit is not None, (axis.problem, [label.text for label in axis.labels])
+    assert {-20.0, 20.0} <= {label.value for label in axis.kept}
+    _, top, _, bottom = figure.frame
+    _, _, south, north = figure.extent
+    for label in axis.kept:
+        drawn = top + (north - label.value) / (north - south) * (bottom - top)
+        assert abs(float(fit.position_of(label.value)) - drawn) <= 1.5, (label.text, drawn)

@@ -103,6 +103,10 @@ ROTATED_MIN_THICKNESS_SHARE = 0.4
 #: dpi: the raised degree sign turned it 24°, and it was read '00').
 ROTATED_REREAD_DEGREES = 5.0
 
+#: Labels written at an angle whose side's angle is within this many degrees of upright are
+#: also read turned by exactly a quarter turn (:meth:`_Reader.rotated_labels`).
+UPRIGHT_READING_DEGREES = 10.0
+
 #: How far (a share of their thickness) a side's labels written at an angle differ in
 #: thickness across their line: one font, one size (digits, signs and letters of one
 #: height; a degree sign or a descender adds a little).
@@ -1507,19 +1511,30 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             pieces.append((ys, xs, angle, float(np.ptp(centred @ axes[0])),
                            float(np.ptp(across))))
         side_angle = _sides_text_angle(pieces)
+        # Text written upward or downward is written at exactly 90° (QGIS's vertical
+        # annotations, matplotlib's and GMT's rotation=90), which small labels' ink measures
+        # several degrees off ('20' and '-20', DejaVu Sans 7 pt at 96 dpi: 82.2°); they are
+        # read upright too, a quarter turn that moves no pixel's value.
+        upright = 90.0 if abs((side_angle % 180.0) - 90.0) <= UPRIGHT_READING_DEGREES else None
         labels, anchors = [], []
         for ys, xs, angle, _, _ in pieces:
             turn_readings = self._read_turned(ys, xs, angle, tone)
-            off = (side_angle - angle + 90.0) % 180.0 - 90.0
-            if len(pieces) >= 2 and abs(off) > ROTATED_REREAD_DEGREES:
-                turn_readings = _surer_each_way(turn_readings,
-                                                self._read_turned(ys, xs, angle + off, tone))
+            for other, least in ((side_angle if len(pieces) >= 2 else None,
+                                  ROTATED_REREAD_DEGREES), (upright, 0.5)):
+                off = None if other is None else (other - angle + 90.0) % 180.0 - 90.0
+                if off is not None and abs(off) > least:
+                    turn_readings = _surer_each_way(
+                        turn_readings, self._read_turned(ys, xs, angle + off, tone))
             labels.append(self._turned_label(side, ys + r0, xs + c0, angle, turn_readings,
                                              anchors, clip))
         for ys, xs in self._short_labels_at_angle(side, short, pieces, side_angle, r0, c0):
-            label = self._turned_label(side, ys + r0, xs + c0, side_angle,
-                                       self._read_turned(ys, xs, side_angle, tone), anchors,
-                                       clip)
+            turn_readings = self._read_turned(ys, xs, side_angle, tone)
+            off = None if upright is None else (upright - side_angle + 90.0) % 180.0 - 90.0
+            if off is not None and abs(off) > 0.5:
+                turn_readings = _surer_each_way(
+                    turn_readings, self._read_turned(ys, xs, side_angle + off, tone))
+            label = self._turned_label(side, ys + r0, xs + c0, side_angle, turn_readings,
+                                       anchors, clip)
             # Its angle is its side's, not measured: no evidence of a turn along the side.
             label.angle_from_side = True
             labels.append(label)
@@ -1554,8 +1569,9 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         """The groups of ink too short for their own axis to give their angle that are read
         at the side's: as thick across the side's angle as its long labels (within
         :data:`SHORT_TURNED_THICKNESS_SHARE`), at least that long along it (two glyphs or
-        more: a lone glyph's height is the line's thickness), and as far from the side as
-        they are (QGIS, matplotlib and GMT align a side's labels on one line)."""
+        more: a lone glyph's height is the line's thickness), as far from the side as they
+        are (QGIS, matplotlib and GMT align a side's labels on one line), and apart from them
+        along it."""
         if not pieces or not short:
             return []
         height = self.text_height
@@ -1567,14 +1583,24 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             across_side = ys + r0 if side.horizontal else xs + c0
             return float(np.abs(across_side - side.position).min())
 
+        def extent(ys, xs):
+            along_side = xs if side.horizontal else ys
+            return float(along_side.min()), float(along_side.max())
+
         usual_gap = float(np.median([gap(ys, xs) for ys, xs, _, _, _ in pieces]))
+        taken = [extent(ys, xs) for ys, xs, _, _, _ in pieces]
         found = []
         for ys, xs in short:
             points = np.column_stack([xs, ys]).astype(float)
             along = float(np.ptp(points @ direction))
             across = float(np.ptp(points @ normal))
-            if abs(across - thickness) <= SHORT_TURNED_THICKNESS_SHARE * thickness and \
-                    along >= thickness and abs(gap(ys, xs) - usual_gap) <= 0.25 * height + 2.0:
+            start, end = extent(ys, xs)
+            # A side's labels stand apart along it: ink beside a label's is a piece of
+            # something else (a legend's text, the label's own stray glyph).
+            apart = all(end < first - 1 or start > last + 1 for first, last in taken)
+            if apart and abs(across - thickness) <= SHORT_TURNED_THICKNESS_SHARE * thickness \
+                    and along >= thickness and \
+                    abs(gap(ys, xs) - usual_gap) <= 0.25 * height + 2.0:
                 found.append((ys, xs))
         return found
 

@@ -72,6 +72,16 @@ def field_type(name, qgis_version=None):
             "Bool": QVariant.Type.Bool}[name]
 
 
+def point_fields():
+    """The fields of the point layer (OUTPUT_POINTS)."""
+    fields = QgsFields()
+    for name, kind in (("value", "Double"), ("value_std", "Double"), ("n_pixels", "Int"),
+                       ("pixel_x", "Double"), ("pixel_y", "Double"), ("area_m2", "Double"),
+                       ("grid_row", "Int"), ("grid_col", "Int"), ("partial", "Bool")):
+        fields.append(QgsField(name, field_type(kind)))
+    return fields
+
+
 #: The geometry type of the point layer: ``Qgis.WkbType`` since QGIS 3.30 (QGIS 4 keeps only it),
 #: ``QgsWkbTypes.Type`` before.
 try:
@@ -105,15 +115,6 @@ NATIVE_GRID_MODES = ("auto", "off")
 #: Features handed to the point layer sink per call.
 POINT_BATCH = 10_000
 
-
-def point_fields():
-    """The fields of the point layer (OUTPUT_POINTS)."""
-    fields = QgsFields()
-    for name, kind in (("value", "Double"), ("value_std", "Double"), ("n_pixels", "Int"),
-                       ("pixel_x", "Double"), ("pixel_y", "Double"), ("area_m2", "Double"),
-                       ("grid_row", "Int"), ("grid_col", "Int"), ("partial", "Bool")):
-        fields.append(QgsField(name, field_type(kind)))
-    return fields
 
 SCALE_LABELS = (QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Linear"),
                 QT_TRANSLATE_NOOP("DecodeMapAlgorithm", "Logarithmic"),

@@ -1007,11 +1007,10 @@ def _half_shifted(coverage, rows, cols):
     return coverage
 
 
-def glyph_difference_px(first, second) -> int:
-    """At how many pixels two glyphs' coverages differ by more than
-    :data:`DIFFERING_COVERAGE`, the second moved by whole pixels (up to one either way) and
-    half pixels to where they differ least (0: one shape, up to its sub-pixel phase)."""
-    best = None
+def _placements(first, second):
+    """Both glyphs' coverages on one canvas, the second moved by whole pixels (up to one either
+    way) and half pixels (:func:`_half_shifted`): yields (first's, second's) canvases, one pair
+    a placement, for a measure to take its least over."""
     for half_rows in (0, 1):
         for half_cols in (0, 1):
             moved = _half_shifted(second, half_rows, half_cols)
@@ -1025,9 +1024,15 @@ def glyph_difference_px(first, second) -> int:
                         continue
                     placed = np.zeros((rows, cols))
                     placed[row:row + moved.shape[0], col:col + moved.shape[1]] = moved
-                    differing = int((np.abs(fixed - placed) > DIFFERING_COVERAGE).sum())
-                    best = differing if best is None else min(best, differing)
-    return best
+                    yield fixed, placed
+
+
+def glyph_difference_px(first, second) -> int:
+    """At how many pixels two glyphs' coverages differ by more than
+    :data:`DIFFERING_COVERAGE`, the second moved by whole pixels (up to one either way) and
+    half pixels to where they differ least (0: one shape, up to its sub-pixel phase)."""
+    return min(int((np.abs(fixed - placed) > DIFFERING_COVERAGE).sum())
+               for fixed, placed in _placements(first, second))
 
 
 def glyph_difference_share(first, second) -> float:
@@ -1035,23 +1040,8 @@ def glyph_difference_share(first, second) -> float:
     ink), the second moved by whole pixels (up to one either way) and half pixels to where
     they differ least (0: one shape at one sub-pixel phase)."""
     ink = max(float(first.sum()), float(second.sum()), 1e-9)
-    best = None
-    for half_rows in (0, 1):
-        for half_cols in (0, 1):
-            moved = _half_shifted(second, half_rows, half_cols)
-            rows = max(first.shape[0], moved.shape[0]) + 2
-            cols = max(first.shape[1], moved.shape[1]) + 2
-            fixed = np.zeros((rows, cols))
-            fixed[1:1 + first.shape[0], 1:1 + first.shape[1]] = first
-            for row in (0, 1, 2):
-                for col in (0, 1, 2):
-                    if row + moved.shape[0] > rows or col + moved.shape[1] > cols:
-                        continue
-                    placed = np.zeros((rows, cols))
-                    placed[row:row + moved.shape[0], col:col + moved.shape[1]] = moved
-                    share = float(np.abs(fixed - placed).sum()) / ink
-                    best = share if best is None else min(best, share)
-    return best
+    return min(float(np.abs(fixed - placed).sum()) / ink
+               for fixed, placed in _placements(first, second))
 
 
 def _drawn_alike(first, second, height) -> bool:

@@ -182,6 +182,17 @@ def assert_box_close(found, truth, what):
     assert error.max() <= TOLERANCE_PX, f"{what} {np.round(found, 2)} vs truth {np.round(truth, 2)}"
 
 
+def _assert_kept_labels_where_drawn(axis, fit, figure, tolerance_px):
+    """Each kept y label's value placed by ``fit`` within ``tolerance_px`` of the row where
+    QGIS drew that parallel (the layout's own transform: the map frame's rows over the map's
+    extent, north at the top)."""
+    _, top, _, bottom = figure.frame
+    _, _, south, north = figure.extent
+    for label in axis.kept:
+        drawn = top + (north - label.value) / (north - south) * (bottom - top)
+        assert abs(float(fit.position_of(label.value)) - drawn) <= tolerance_px, (label.text, drawn)
+
+
 def test_frame_legend_and_ramp_found(layout_figure):
     rgb = read_figure(layout_figure.path).rgb
     layout = detect_layout(rgb)
@@ -461,11 +472,7 @@ def test_upright_annotations_inside_centred_on_their_lines(qgis_app, tmp_path, s
     assert sorted(label.value for label in axis.kept) == [19.35, 19.4]
     assert all(label.value is None for label in axis.labels if "19.45" in label.text)
     # Where QGIS drew each kept parallel (the layout's own transform), within a pixel.
-    _, top, _, bottom = figure.frame
-    _, _, south, north = figure.extent
-    for label in axis.kept:
-        drawn = top + (north - label.value) / (north - south) * (bottom - top)
-        assert abs(float(fit.position_of(label.value)) - drawn) <= 1.0, (label.text, drawn)
+    _assert_kept_labels_where_drawn(axis, fit, figure, 1.0)
 
 
 def test_ramp_found_short_beside_its_end_label_is_warned(qgis_app, tmp_path, shared_data):
@@ -525,11 +532,7 @@ def test_short_upward_labels_whose_angles_scatter_do_not_turn(qgis_app, tmp_path
     slope = np.polyfit(positions, [label.angle % 180.0 for label in turned], 1)[0]
     assert abs(slope) * np.ptp(positions) > 1.5, [(label.text, label.angle) for label in turned]
     assert _turning_labels("y", axis) == ""
-    _, top, _, bottom = figure.frame
-    _, _, south, north = figure.extent
-    for label in axis.kept:
-        drawn = top + (north - label.value) / (north - south) * (bottom - top)
-        assert abs(float(axis.fit.position_of(label.value)) - drawn) <= 1.5, (label.text, drawn)
+    _assert_kept_labels_where_drawn(axis, axis.fit, figure, 1.5)
 
 
 @pytest.mark.parametrize("classes", [0, 8], ids=["ramp", "classes"])
@@ -559,11 +562,7 @@ def test_upward_zero_degree_label_read_at_its_sides_angle(qgis_app, tmp_path, sh
     fit = axis.fit or axis.pair_fit
     assert axis.rotated and fit is not None, (axis.problem, [label.text for label in axis.labels])
     assert sorted(label.value for label in axis.kept) == [0.0, 20.0]
-    _, top, _, bottom = figure.frame
-    _, _, south, north = figure.extent
-    for label in axis.kept:
-        drawn = top + (north - label.value) / (north - south) * (bottom - top)
-        assert abs(float(fit.position_of(label.value)) - drawn) <= 1.5, (label.text, drawn)
+    _assert_kept_labels_where_drawn(axis, fit, figure, 1.5)
 
 
 def test_small_upward_labels_read_upright(qgis_app, tmp_path, shared_data):
@@ -589,8 +588,4 @@ def test_small_upward_labels_read_upright(qgis_app, tmp_path, shared_data):
     fit = axis.fit or axis.pair_fit
     assert axis.rotated and fit is not None, (axis.problem, [label.text for label in axis.labels])
     assert {-20.0, 20.0} <= {label.value for label in axis.kept}
-    _, top, _, bottom = figure.frame
-    _, _, south, north = figure.extent
-    for label in axis.kept:
-        drawn = top + (north - label.value) / (north - south) * (bottom - top)
-        assert abs(float(fit.position_of(label.value)) - drawn) <= 1.5, (label.text, drawn)
+    _assert_kept_labels_where_drawn(axis, fit, figure, 1.5)

@@ -496,7 +496,7 @@ def unreadable_figure_message(path) -> str:
     data_raster = _gdal_data_raster(path)
     if data_raster:
         return _data_raster_message(path, data_raster)
-    bands = _gdal_byte_bands(path)
+    bands, driver = _gdal_byte_bands(path)
     if bands is not None:
         # Not damaged: GDAL reads it. A picture has 1 (grey), 3 (RGB) or 4 (RGBA) bands.
         if bands not in (1, 3, 4):
@@ -506,7 +506,7 @@ def unreadable_figure_message(path) -> str:
                     "three bands are red, green and blue: gdal_translate -b 1 -b 2 -b 3 "
                     "figure.tif figure_rgb.tif), or load it in QGIS directly if it is data.")
         return (f"The figure '{path}' is stored in a way the image library cannot read (GDAL "
-                "reads it: an unusual TIFF compression or layout). Save it again as a PNG (e.g. "
+                f"reads it: {_gdal_format_said(driver)}). Save it again as a PNG (e.g. "
                 "gdal_translate -of PNG) and decode that.")
     kind = next((name for signature, name in _SIGNATURES if head.startswith(signature)), None)
     if kind is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
@@ -534,8 +534,18 @@ def _header_size(head):
     return None
 
 
+def _gdal_format_said(driver):
+    """What the file is, said from the GDAL driver that reads it (``"GTiff"``, ``"VRT"``...)."""
+    if driver == "GTiff":
+        return "an unusual TIFF compression or layout"
+    if driver == "VRT":
+        return "a GDAL virtual raster (VRT), which only points at other files"
+    return f"a raster in GDAL's {driver} format, which the image library does not read"
+
+
 def _gdal_byte_bands(path):
-    """The number of bands when GDAL reads ``path`` as 8-bit bands (a raster, not damaged)."""
+    """The number of bands when GDAL reads ``path`` as 8-bit bands (a raster, not damaged),
+    and the short name of GDAL's driver for it; (None, None) otherwise."""
     try:
         import warnings
 
@@ -546,14 +556,14 @@ def _gdal_byte_bands(path):
             warnings.simplefilter("ignore", NotGeoreferencedWarning)
             with rasterio.open(path) as dataset:
                 if set(dataset.dtypes) != {"uint8"}:
-                    return None
+                    return None, None
                 # A damaged file opens too: its first and last rows must read.
                 dataset.read(1, window=((0, 1), (0, dataset.width)))
                 dataset.read(dataset.count, window=((dataset.height - 1, dataset.height),
                                                     (0, dataset.width)))
-                return dataset.count
+                return dataset.count, dataset.driver
     except (ImportError, RasterioIOError, OSError):
-        return None
+        return None, None
 
 
 def _gdal_data_raster(path):

@@ -110,6 +110,28 @@ def test_truncated_and_corrupt_png_and_jpeg_say_download_again(tmp_path, smooth_
         assert "again" in str(raised.value), name
 
 
+@pytest.mark.parametrize("driver, name, options, words", [
+    ("GTiff", "lerc.tif", ["COMPRESS=LERC"], "an unusual TIFF compression or layout"),
+    ("VRT", "figure.vrt", [], r"a GDAL virtual raster \(VRT\)"),
+    ("ERS", "figure.ers", [], "a raster in GDAL's ERS format"),
+])
+def test_a_raster_only_gdal_reads_is_named_for_its_format(tmp_path, smooth_rgb, driver, name,
+                                                          options, words):
+    """A picture GDAL reads but the image library does not is said to be what GDAL reads it as;
+    a VRT or an ERMapper file was said to have "an unusual TIFF compression"."""
+    from osgeo import gdal
+
+    Image.fromarray(smooth_rgb).save(tmp_path / "source.png")
+    path = tmp_path / name
+    gdal.Translate(str(path), str(tmp_path / "source.png"), format=driver,
+                   creationOptions=options)
+    with pytest.raises(FigureError, match=words) as raised:
+        read_figure(str(path))
+    message = str(raised.value)
+    assert raised.value.parameter == "INPUT" and "gdal_translate -of PNG" in message
+    assert (driver == "GTiff") == ("TIFF" in message)
+
+
 @pytest.mark.parametrize("name, content", [
     ("zero.png", b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 0, 5, 8, 2, 0, 0, 0))
      + png_chunk(b"IDAT", zlib.compress(b"")) + png_chunk(b"IEND", b"")),

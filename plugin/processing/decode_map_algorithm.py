@@ -42,7 +42,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from .. import ICON_PATH
 from .dependencies import missing_dependencies_message
-from .gdal_messages import quiet_georeferencing_probe
+from .figure_loading import loading_figure
 from .parameter_checks import FigureParameter, PolygonLayerParameter
 from .progress import feedback_progress
 from .qgis_crs import crs_from_wkt, crs_wkt
@@ -604,7 +604,8 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         from .staged_outputs import layer_file, written_file
 
         inputs = []
-        layer = self.parameterAsRasterLayer(parameters, self.INPUT, context)
+        layer = self._load_quietly(
+            lambda: self.parameterAsRasterLayer(parameters, self.INPUT, context))
         if layer is not None:
             inputs.append((self.INPUT, figure_companion_files(layer.source().split("|")[0])))
         gcps = self.parameterAsFile(parameters, self.GCPS, context)
@@ -834,8 +835,9 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
 
     @staticmethod
     def _load_quietly(load):
-        """Run ``load`` (which opens INPUT as a layer) without GDAL's no-geotransform message."""
-        with quiet_georeferencing_probe():
+        """Run ``load`` (which opens INPUT as a layer) without GDAL's no-geotransform message
+        and without QGIS's statistics written beside the figure (``figure_loading``)."""
+        with loading_figure():
             return load()
 
     def _settings(self, parameters, context):
@@ -854,11 +856,14 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         # are figure pixels whatever CRS the extent widget appends ("[EPSG:…]", the canvas's),
         # never reprojected from it (QGIS may give such a layer a default CRS, and pixels
         # taken for metres would come back as degrees). Boxes on a georeferenced figure are
-        # map coordinates, brought into the layer's CRS.
+        # map coordinates, brought into the layer's CRS; into the figure's own when the layer
+        # has none (loaded without its .aux.xml, figure_loading: a CRS held only there).
         from ..engine.figure import read_georeferencing
 
-        plain_image = read_georeferencing(figure_path)[0] is None
-        boxes_crs = QgsCoordinateReferenceSystem() if plain_image else layer.crs()
+        geotransform, figure_crs_wkt = read_georeferencing(figure_path)
+        plain_image = geotransform is None
+        boxes_crs = QgsCoordinateReferenceSystem() if plain_image else (
+            layer.crs() if layer.crs().isValid() else crs_from_wkt(figure_crs_wkt))
         self._box_notes = []
 
         def crs_text(name):

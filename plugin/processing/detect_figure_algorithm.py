@@ -22,7 +22,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from .. import ICON_PATH
 from .dependencies import missing_dependencies_message
-from .gdal_messages import quiet_georeferencing_probe
+from .figure_loading import loading_figure
 from .parameter_checks import FigureParameter
 from .progress import feedback_progress
 from .qgis_crs import crs_wkt
@@ -142,8 +142,9 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
         from ..engine.validation import check_paths, figure_companion_files
         from ..engine.writing import OutputTransaction, atomic_folder_destination
 
-        # A plain PNG has no geotransform: GDAL's "Unable to compute a transformation" is noise.
-        with quiet_georeferencing_probe():
+        # A plain PNG has no geotransform: GDAL's "Unable to compute a transformation" is noise;
+        # nothing may be written beside the figure (``figure_loading``).
+        with loading_figure():
             layer = self.parameterAsRasterLayer(parameters, self.INPUT, context)
         if layer is None:
             raise QgsProcessingException(self.tr("INPUT: the figure cannot be opened."))

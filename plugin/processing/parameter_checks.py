@@ -44,7 +44,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .gdal_messages import quiet_georeferencing_probe
+from .figure_loading import loading_figure
 
 
 def tr(text):
@@ -92,7 +92,9 @@ class FigureParameter(QgsProcessingParameterRasterLayer):
         path = layer_value_path(value)
         if path and os.path.exists(path) and not os.path.isfile(path):
             return False
-        return super().checkValueIsAcceptable(value, context)
+        # QGIS loads the figure here (qgis_process, processing.run): nothing written beside it.
+        with loading_figure():
+            return super().checkValueIsAcceptable(value, context)
 
     def clone(self):
         copy = FigureParameter(self.name(), self.description(), self.defaultValue(),
@@ -167,7 +169,7 @@ def check_input_figure(parameters, context, name="INPUT"):
     path = _input_path(parameters, name)
     if not path or missing_dependencies_message():
         return None
-    with quiet_georeferencing_probe():
+    with loading_figure():
         if context.getMapLayer(path) is not None:
             return None  # a layer of the project, by id or name
         loadable = os.path.isfile(path) and QgsProcessingUtils.mapLayerFromString(
@@ -416,7 +418,7 @@ def check_parameter_values(algorithm, parameters, context, qgis_check):
         check_layers_before_loading(algorithm, parameters)
     if refusal:
         return False, refusal
-    with quiet_georeferencing_probe():
+    with loading_figure():
         ok, message = qgis_check(parameters, context)
     if not ok:
         return False, (check_input_figure(parameters, context, algorithm.INPUT)

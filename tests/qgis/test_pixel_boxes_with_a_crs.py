@@ -93,6 +93,28 @@ def test_a_box_on_a_georeferenced_figure_still_follows_its_crs(provider, tmp_pat
     assert notes == []
 
 
+def test_a_box_on_a_figure_georeferenced_by_its_aux_xml_follows_its_crs(provider, tmp_path):
+    """A PNG placed in EPSG:4326 by a GDAL .aux.xml only: QGIS loads the figure without its
+    .aux.xml (so as to write nothing beside it), and the box is still brought into degrees, by
+    the figure's own georeferencing."""
+    from pyproj import Transformer
+
+    figure = tmp_path / "placed.png"
+    shutil.copy(FIGURE, figure)
+    (tmp_path / "placed.png.aux.xml").write_text(
+        f"<PAMDataset><SRS>{WGS84_WKT}</SRS>"
+        "<GeoTransform>10.0, 0.002, 0.0, 47.0, 0.0, -0.002</GeoTransform></PAMDataset>",
+        encoding="utf-8")
+    to_metres = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+    x0, y0 = to_metres.transform(10.3, 46.2)
+    x1, y1 = to_metres.transform(11.2, 46.9)
+    values = parameters(tmp_path / "out", figure=figure, GCPS=None,
+                        PLOT_AREA=f"{x0},{x1},{y0},{y1} [EPSG:3857]")
+    settings, notes = settings_for(values)
+    assert settings.plot_area_extent == pytest.approx((10.3, 11.2, 46.2, 46.9), abs=1e-6)
+    assert notes == []
+
+
 def test_decoding_with_crs_tagged_pixel_boxes_gives_the_same_raster(provider, tmp_path,
                                                                    plain_figure_with_a_crs):
     import processing

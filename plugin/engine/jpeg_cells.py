@@ -16,7 +16,9 @@ the residual of each block in the DCT domain, each coefficient weighted by the i
 its quantisation step (the rounding error of a coefficient is uniform over its step, so its
 variance is the step squared over twelve). Pixels that are not data (lines, labels, land) are
 left free: a block they touch still speaks through its other pixels, through the marginal
-precision of the pixels that are data.
+precision of the pixels that are data. So are data pixels whose luma lies far from their
+cell's interior (:func:`_free_far_from_cell`): a line's anti-aliased blend with the cell that
+decoded as data.
 
 Each cell's Y'CbCr estimate is then weighed against the colours the renderer can draw from the
 scale, each as the encoder stored it: libjpeg turns a pixel's 8-bit RGB into integer Y'CbCr
@@ -129,6 +131,19 @@ SEARCH_WEIGHT = 3.0
 #: Rounds of that search at most: on the SST globe at 5.3 px and quality 75 the moved cells fall
 #: 175, 116, 83, 39, 15, 6 and the share within one resolution holds from the fourth round.
 CONSISTENCY_ROUNDS = 8
+#: A data pixel whose luma lies more than this many levels from its cell's interior luma is
+#: not the cell's colour (a line's anti-aliased blend that decoded as data) and is left free
+#: before the least squares (:func:`_free_far_from_cell`), or more than ``INK_DC_STEPS`` luma
+#: DC steps where those are larger (:func:`ink_luma_limit`). Measured on the cached figures of
+#: ``bench/jpeg_cells_accuracy.py`` (cells within one resolution): 15 levels lost 0.1-0.2
+#: point on the SST globes at quality 75 against 25; 25 gained 1.6 points on GMT's 4 px globe
+#: and 0.7-1.0 on its ImageMagick Pacific, but lost 16 cells of 11,531 on the RdYlBu_r globe
+#: at quality 50 (DC step 16: the ringing of its cells' edges reaches 25 levels), where 40
+#: levels gained 2.
+INK_LUMA_LEVELS = 25.0
+INK_DC_STEPS = 2.5
+#: Figure pixels judged at a time by :func:`_free_far_from_cell`.
+INK_STRIP_PIXELS = 1 << 18
 #: Blocks re-coded at once by :func:`consistent_values` (temporaries of some 6 kB a luma block,
 #: four times that a 4:2:0 chroma block, of which a quarter as many at once: some 12 MiB).
 CONSISTENCY_CHUNK = 2048
@@ -1478,6 +1493,54 @@ def cell_values(rgb, values, lattice, box, coding, decoder) -> tuple:
     return cell_value.reshape(lattice.rows, lattice.columns), freed
 
 
+def ink_luma_limit(coding) -> float:
+    """Levels of luma beyond which a data pixel is taken for not its cell's colour: at least
+    ``INK_LUMA_LEVELS``, and ``INK_DC_STEPS`` luma DC steps in a coarsely coded file, whose
+    blocks' ringing moves a cell's own pixels that far."""
+    return max(INK_LUMA_LEVELS, INK_DC_STEPS * float(coding.tables[0][0]))
+
+
+def _free_far_from_cell(ycbcr, rgb, data, lattice, cell_luma, limit) -> int:
+    """Leave free (``data`` set False in place) the data pixels whose luma lies more than
+    ``limit`` levels (:func:`ink_luma_limit`) from their cell's own interior luma (NaN: none
+    left free); how many.
+
+    A thin line or gridline drawn over cells is blended with them by the renderer's
+    anti-aliasing, and a dark blend of black and a cell's colour can lie near the scale's dark
+    end: the decoder takes it for data, often for the scale's first entry. A cell's median
+    ignores such pixels, but the least squares model them as the cell's colour, and where
+    cells have a few pixels each (GMT's 2° age globe at 3.4 px, gridlines every 30°, Pillow
+    quality 95) they pulled 22 % of the cells beyond one resolution; the outlier test of
+    :meth:`ChannelBlocks.free_outliers` judges a pixel against a solution they have already
+    pulled. Left free, the blocks still speak through the cells' other pixels.
+    """
+    rows, cols = data.shape
+    cell_row = _axis_cells(rows, lattice.origin_y, lattice.cell_height, lattice.rows)
+    cell_col = _axis_cells(cols, lattice.origin_x, lattice.cell_width, lattice.columns)
+    freed = 0
+    # A strip of rows at a time (some 14 bytes a pixel of it, a quarter of a million pixels:
+    # 3.5 MiB): no figure-sized plane is held beside the others.
+    step = max(1, INK_STRIP_PIXELS // max(cols, 1))
+    inside_cols = cell_col >= 0
+    cell_luma32 = cell_luma.astype(np.float32)
+    for start in range(0, rows, step):
+        stop = min(rows, start + step)
+        strip_rows = cell_row[start:stop]
+        if not (strip_rows >= 0).any():
+            continue
+        luma = (ycbcr_channel(rgb[start:stop], 0) if ycbcr is None
+                else ycbcr[start:stop, :, 0].astype(np.float32))
+        inside = data[start:stop] & (strip_rows[:, None] >= 0) & inside_cols[None, :]
+        cell = np.where(inside, strip_rows[:, None] * lattice.columns + cell_col[None, :],
+                        0).astype(np.int32)
+        expected = cell_luma32[cell]
+        with np.errstate(invalid="ignore"):
+            far = inside & (np.abs(luma - expected) > limit)
+        freed += int(far.sum())
+        data[start:stop] &= ~far
+    return freed
+
+
 class _DataChannel:
     """One Y'CbCr channel of the figure as float32, NaN where not data, made a block at a time
     where it is read (``channel[np.ix_(rows, columns)]``, as :func:`native_grid.read_cells`
@@ -1560,10 +1623,13 @@ def plot_area_cell_colours(rgb, values, lattice, box, coding, with_blocks=False)
         plane = _DataChannel(rgb, ycbcr, channel, data)
         prior[:, channel] = read_cells(plane, lattice, box, median_only=True,
                                        interquartile_mean=True).value.ravel()
+    freed_as_ink = _free_far_from_cell(ycbcr, rgb, data, lattice, prior[:, 0],
+                                       ink_luma_limit(coding))
     prior_weight = np.full((n_cells, 3), PRIOR_WEIGHT)
     with _one_blas_thread():
         colour, information, freed = cell_colours(rgb, data, lattice, coding, prior,
                                                   prior_weight, ycbcr=ycbcr, overwrite_data=True)
+    freed += freed_as_ink
     has_data = np.isfinite(prior).all(axis=1)
     if not with_blocks or ycbcr is None:
         return colour, information, freed, has_data, []

@@ -763,7 +763,9 @@ def test_gmt_grdimage_of_the_whole_1_degree_grid_at_4_px(tmp_path, age_1deg, kin
     dark ends and along the coastlines, 94.5 % matched to the scale's curve, 91.0 % from the
     cells' pixels): a cell is
     2 × 2 samples of the subsampled chroma, whose noise is what is left (with the stored chroma
-    known, 99.9 % would be)."""
+    known, 99.9 % would be). Later 96.4 %; 98.1 % since the pixels far in luma from their
+    cell's interior (the coastlines' and gridlines' blends that decoded as data) are left out
+    of the blocks' least squares."""
     grid_path, grid = age_1deg
     width, height = 14.4, 7.2
     run_gmt(tmp_path,
@@ -788,8 +790,48 @@ def test_gmt_grdimage_of_the_whole_1_degree_grid_at_4_px(tmp_path, age_1deg, kin
     else:
         found = assert_native_grid_recovered(figure, result, value_tolerance=2.0)
         within_one = cell_recovery(figure, result, value_tolerance=1.0)["within_resolution"]
-        assert within_one >= 0.95, within_one
+        assert within_one >= 0.975, within_one
     assert found["shape"] == (180, 360)
+
+
+def test_gmt_globe_of_small_cells_under_gridlines_as_pillow_jpeg(tmp_path, shared_data):
+    """GMT's 2° age globe (180 × 90 cells of 3.4 px) in roma over 0-200 Ma, with coastlines,
+    gridlines every 30° and a label, saved by Pillow at quality 95. The gridlines are 1 px rows
+    and columns blended with the cells under them (a third of the cell's colour), and the
+    white land, half the plot area, raises the decoder's colour distance threshold to ΔE 40:
+    the blends decode as data, often as the scale's first values. A cell's median ignores
+    them, but the JPEG's least squares modelled them as their cells' colour and pulled the
+    cells beside them: 78.5 % of the cells came back within one resolution and 87.8 % within
+    two, where the PNG gives 99.8 %. Pixels whose luma lies more than 25 levels from their
+    cell's interior are now left free (jpeg_cells.INK_LUMA_LEVELS): 94.2 % within one, 98.3 %
+    within two (the same figure over 0-280 Ma, where the threshold stays low: 98.3 % within
+    one, before and after)."""
+    run_gmt(tmp_path, f"gmt grdsample {shared_data / 'gmtserver_age.3.20.nc'} -I2 -r "
+            "-Gage2.nc")
+    grid = read_grid(tmp_path / "age2.nc")
+    width, height = 6.12, 3.06
+    run_gmt(tmp_path,
+            "gmt makecpt -Croma -T0/200 > roma.cpt",
+            "gmt set PS_MEDIA 10ix8.5i",
+            f"gmt grdimage age2.nc -R-180/180/-90/90 -JX{width}i/{height}i -Croma.cpt "
+            "-X1i -Y1.5i -P -Bafg -BWSne -K > fig.ps",
+            "gmt pscoast -R -J -Dl -W0.6p,black -O -K >> fig.ps",
+            "echo 0 0 Label | gmt pstext -R -J -F+f18p,Helvetica-Bold,black -O -K >> fig.ps",
+            f"gmt psscale -Croma.cpt -Dx{width + 0.3}i/0i+w{height}i/0.3i -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{DPI}")
+    Image.open(tmp_path / "fig.png").convert("RGB").save(tmp_path / "fig.jpg", quality=95)
+    top = 850 - 150 - round(height * DPI)
+    box = (100, top, 100 + round(width * DPI), top + round(height * DPI))
+    figure = CellFigure(str(tmp_path / "fig.jpg"), grid, (-180, 180, -90, 90), box[:2],
+                        ((box[2] - box[0]) / 180, (box[3] - box[1]) / 90), box, "",
+                        str(tmp_path / "roma.cpt"))
+    assert figure.cell == (3.4, 3.4)
+    figure.gcps = write_gcps(tmp_path / "gcps.csv", figure)
+    result = decode_map(figure.settings())
+    found = assert_native_grid_recovered(figure, result, value_tolerance=2.0)
+    assert found["shape"] == (90, 180)
+    assert max(found["origin_error"]) <= 1e-6 and max(found["size_error"]) <= 1e-6, found
+    assert found["within_resolution"] >= 0.93, found
 
 
 def test_gmt_grdimage_jpeg(tmp_path, age_1deg):

@@ -259,7 +259,7 @@ def luma(rgb, chunk_rows=None) -> np.ndarray:
 
 
 def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
-                 map_axes=None, noisy=None) -> "LatticeSearch":
+                 map_axes=None, noisy=None, block_origin=None) -> "LatticeSearch":
     """Look for a regular lattice of cells in the figure.
 
     Parameters
@@ -284,6 +284,11 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
         judged from them: noisy unless most neighbouring data pixels have exactly the same
         colour (:data:`CLEAN_SHARE`), which a JPEG of large flat cells can have (cells of
         46 × 52 px at quality 75: 65 %) while its ringing still makes stray lines.
+    block_origin : tuple (x, y), optional
+        Where the JPEG's 8 × 8 blocks start, figure pixels ((0, 0) for a figure read from a
+        JPEG file). Only the steps along those block borders are then taken out of the
+        profiles (:func:`_without_block_steps`); unknown (None, a JPEG cropped or saved again
+        since), the place in the 8-px period that stands out alone is.
 
     Returns
     -------
@@ -316,9 +321,13 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
             profiles[axis] = _step_profiles(crop_luma, step_data, axis)
         return profiles[axis]
 
+    # The block borders' place in the 8-px period, in each axis's crop boundary indices.
+    border_places = ((None, None) if block_origin is None else
+                     tuple(int(round(origin - start)) % JPEG_BLOCK
+                           for origin, start in zip(block_origin, (col0, row0))))
     search = _search_lattice(crop_luma, crop_data, axis_profiles, (col0, row0, col1, row1), data,
                              box, extent_box, min_cell, map_axes, regime, noise,
-                             strong_borders=False)
+                             strong_borders=False, border_places=border_places)
     if search.lattice is None and regime == 1:
         # A strong JPEG (quality 40 and below) leaves steps along its block borders as strong
         # as the cells' own edges: they are then lines of their own, every 8 px, and the
@@ -327,28 +336,30 @@ def find_lattice(rgb, data, box, extent_box=None, min_cell=MIN_CELL_PX,
         # reason is kept when this one finds nothing either.
         second = _search_lattice(crop_luma, crop_data, axis_profiles, (col0, row0, col1, row1),
                                  data, box, extent_box, min_cell, map_axes, regime, noise,
-                                 strong_borders=True)
+                                 strong_borders=True, border_places=border_places)
         if second.lattice is not None:
             return second
     return search
 
 
 def _search_lattice(crop_luma, crop_data, axis_profiles, crop_box, data, box, extent_box,
-                    min_cell, map_axes, regime, noise, strong_borders) -> "LatticeSearch":
+                    min_cell, map_axes, regime, noise, strong_borders,
+                    border_places=(None, None)) -> "LatticeSearch":
     """One search of :func:`find_lattice` on the plot area's crop; with ``strong_borders`` a
     JPEG's block borders are taken out of the profiles however strong
-    (:func:`_without_block_steps`). Sets the crop's luma NaN where not data once both axes'
+    (:func:`_without_block_steps`; ``border_places``: their place in the 8-px period along x
+    and y, or None where unknown). Sets the crop's luma NaN where not data once both axes'
     profiles are made."""
     col0, row0, col1, row1 = crop_box
     fits, excess, band_profiles = [], [], []
-    for axis, start in (("x", col0), ("y", row0)):
+    for axis, start, place in (("x", col0, border_places[0]), ("y", row0, border_places[1])):
         steps, pairs, bands = axis_profiles(axis)
         band_profiles.append(bands)
-        lines = _profile_lines(steps, pairs, strong_borders)
+        lines = _profile_lines(steps, pairs, strong_borders, place)
         if isinstance(lines, str):
             return LatticeSearch(None, f"no lattice: along {axis}, {lines}")
         lines, line_steps = lines
-        excess.append(_excess_steps(steps, pairs, strong_borders))
+        excess.append(_excess_steps(steps, pairs, strong_borders, place))
         map_axis = None
         if map_axes is not None:
             # In the crop's boundary coordinates.
@@ -373,7 +384,7 @@ def _search_lattice(crop_luma, crop_data, axis_profiles, crop_box, data, box, ex
                                    "of colour edges lie on them")
     # The same lattice in every part of the figure: straight lines, not a projection's curves.
     band_share = _band_shares(band_profiles, fit_x, fit_y, reach, MIN_BAND_EDGES[regime], noisy,
-                              strong_borders)
+                              strong_borders, border_places)
     if band_share < MIN_BAND_SHARE[regime]:
         return LatticeSearch(None, f"no regular lattice: {description} in the figure as a whole, "
                                    f"but in some third of it only {100 * band_share:.0f} % of "
@@ -593,14 +604,15 @@ def _away_from_sides(excess, reach):
 
 
 def _band_shares(band_profiles, fit_x, fit_y, reach=0, min_band_edges=0.0, noisy=False,
-                 strong_borders=False):
+                 strong_borders=False, border_places=(None, None)):
     """The smallest share of colour edges on the lattice's lines in any third of the figure
     (thirds of its height for the vertical lines, of its width for the horizontal ones),
     leaving out the ``reach`` boundary indices at either side (:func:`_away_from_sides`)."""
     x_bands, y_bands = band_profiles
     shares = []
-    for profiles, fit in ((x_bands, fit_x), (y_bands, fit_y)):
-        excesses = [_away_from_sides(_excess_steps(steps, pairs, strong_borders), reach)
+    for profiles, fit, place in ((x_bands, fit_x, border_places[0]),
+                                 (y_bands, fit_y, border_places[1])):
+        excesses = [_away_from_sides(_excess_steps(steps, pairs, strong_borders, place), reach)
                     for steps, pairs in profiles]
         largest = max(excess.sum() for excess in excesses)
         for excess in excesses:
@@ -615,19 +627,20 @@ def _band_shares(band_profiles, fit_x, fit_y, reach=0, min_band_edges=0.0, noisy
 JPEG_BLOCK = 8
 
 
-def _strength(steps, pairs, strong_borders=False):
+def _strength(steps, pairs, strong_borders=False, border_place=None):
     """Mean luma step per boundary index (0 where too few data pairs) and the usable indices.
 
     The steps along a JPEG's block borders are taken out (:func:`_without_block_steps`; with
-    ``strong_borders`` however strong they are).
+    ``strong_borders`` however strong they are; ``border_place`` their place in the 8-px
+    period where known).
     """
     usable = pairs >= max(0.1 * pairs.max(), 1.0)
     strength = np.zeros(len(steps))
     strength[usable] = steps[usable] / pairs[usable]
-    return _without_block_steps(strength, usable, strong_borders), usable
+    return _without_block_steps(strength, usable, strong_borders, border_place), usable
 
 
-def _without_block_steps(strength, usable, strong=False):
+def _without_block_steps(strength, usable, strong=False, border_place=None):
     """The profile without the steps a JPEG's blocks add along their borders.
 
     A JPEG at the usual qualities (75 and below) leaves a faint step along every border of its
@@ -644,6 +657,12 @@ def _without_block_steps(strength, usable, strong=False):
     background: a JPEG of quality 40 and below steps along its borders as much as, or more
     than, across the cells' edges (:func:`find_lattice` asks for it when the first search
     found nothing).
+
+    With ``border_place`` (the file's block borders' place in the period, known when the
+    figure is the JPEG itself) only that place is a block border: cells of exactly 8 px (or a
+    multiple) off the block grid put every line of theirs at one other place, which stood out
+    alone and was taken out as the borders (GMT's 1° age at 8 px, Pillow quality 85: "no
+    lines along x").
     """
     if usable.sum() < 4 * JPEG_BLOCK:
         return strength
@@ -663,8 +682,8 @@ def _without_block_steps(strength, usable, strong=False):
     # cells' own lines do (cells of 4 or 2 px, every one of their lines on the block grid;
     # in a smooth field most of them are weak, and taking their class's median out of each
     # left half of them unseen), and the profile is left alone.
-    border = int(np.argmax(excess))
-    if np.delete(excess, border).max() > 0.5 * excess[border]:
+    border = int(np.argmax(excess)) if border_place is None else border_place
+    if excess[border] <= 0 or np.delete(excess, border).max() > 0.5 * excess[border]:
         return strength
     excess[np.arange(JPEG_BLOCK) != border] = 0.0
     return np.where(usable, np.maximum(strength - excess[residue], 0.0), strength)
@@ -692,14 +711,14 @@ def _on_block_grid(fit_x, fit_y, box, tolerance=0.02):
     return False
 
 
-def _excess_steps(steps, pairs, strong_borders=False):
+def _excess_steps(steps, pairs, strong_borders=False, border_place=None):
     """Summed luma steps above the profile's background (noise), per boundary index.
 
     The background is the profile's median plus twice its spread (1.4826 median absolute
     deviations): zero in a clean figure, and in a JPEG above most of the noise's own
     fluctuations, which would otherwise count as colour edges off the lattice everywhere.
     """
-    strength, usable = _strength(steps, pairs, strong_borders)
+    strength, usable = _strength(steps, pairs, strong_borders, border_place)
     if not usable.any():
         return np.zeros(len(steps))
     background = float(np.median(strength[usable]))
@@ -707,10 +726,11 @@ def _excess_steps(steps, pairs, strong_borders=False):
     return np.where(usable, np.maximum(strength - background - 2 * spread, 0.0) * pairs, 0.0)
 
 
-def _profile_lines(steps, pairs, strong_borders=False):
+def _profile_lines(steps, pairs, strong_borders=False, border_place=None):
     """Positions (boundary coordinates, pixels) of the comb's peaks and their mean luma steps
-    above the background, or why there are none (``strong_borders``: see :func:`_strength`)."""
-    strength, usable = _strength(steps, pairs, strong_borders)
+    above the background, or why there are none (``strong_borders``, ``border_place``: see
+    :func:`_strength`)."""
+    strength, usable = _strength(steps, pairs, strong_borders, border_place)
     if usable.sum() < 2 * MIN_LINES:
         return "too few data pixels"
     background = float(np.median(strength[usable]))

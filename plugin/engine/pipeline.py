@@ -756,7 +756,9 @@ def _native_lattice(settings, figure, field_, plot_box, georeference, say):
     # A north-up affine georeference lets round map coordinates pin the lattice down.
     search = find_lattice(figure.rgb, np.isfinite(field_.values), plot_box, extent_box=extent,
                           map_axes=north_up_axes(georeference.pixel_transform, cols, rows),
-                          noisy=True if figure.image_format == "JPEG" else None)
+                          noisy=True if figure.image_format == "JPEG" else None,
+                          # A JPEG read as such has its blocks from the top-left corner.
+                          block_origin=(0, 0) if figure.jpeg_coding is not None else None)
     if search.lattice is None:
         coding = figure.jpeg_coding
         coarse = ""

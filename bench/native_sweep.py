@@ -19,6 +19,9 @@ give them), and measured as tests/engine/test_native_grid.py measures (``cell_re
     1 res    of those, the value within one value resolution of the grid's (the issue's bar)
     2 res    within two
     raster   the native GeoTIFF's pixel within one resolution
+    1 %      of the placed cells, the value within 1 % of the scale's range (the project's
+             accuracy measure; a CPT of several segments of 255 levels each, GMT's polar or
+             jet, has a resolution of a single colour level, finer than a JPEG's noise)
     gt       the geotransform's largest error, in cells (origin and size)
 
 A figure passes when the lattice is found, the shape is the grid's, the geotransform within
@@ -277,9 +280,13 @@ def measure(figure):
         return row
     one = cases.cell_recovery(figure, result, 1.0)
     two = cases.cell_recovery(figure, result, 2.0)
+    low, high = result.decoder.mapping.to_value(np.array([0.0, 1.0]))
+    percent = cases.cell_recovery(figure, result,
+                                  0.01 * abs(high - low) / result.decoder.value_resolution)
     gt_error = max(*one["origin_error"], *one["size_error"]) if one["same_shape"] else None
     row.update(cells=one["cells"], placed=one["placed"], one=one["points_ok"],
-               two=two["points_ok"], raster=one["raster_ok"], same_shape=one["same_shape"],
+               two=two["points_ok"], percent=percent["points_ok"], raster=one["raster_ok"],
+               same_shape=one["same_shape"],
                gt_error=gt_error)
     row["passes"] = bool(one["same_shape"] and gt_error <= 0.005 and min(
         one["placed"], one["points_ok"], one["raster_ok"]) >= 0.95)
@@ -307,7 +314,8 @@ def main():
         if "cells" in row:
             verdict = "pass" if row["passes"] else "FAIL"
             print(f"{index:3d} {verdict} placed {row['placed']:.3f} 1res {row['one']:.3f} "
-                  f"2res {row['two']:.3f} raster {row['raster']:.3f} gt {row['gt_error']} "
+                  f"2res {row['two']:.3f} 1% {row['percent']:.3f} raster {row['raster']:.3f} "
+                  f"gt {row['gt_error']:.2g} "
                   f"cells {row['cells']} {row['seconds']} s | {description}", flush=True)
         else:
             print(f"{index:3d} FAIL {row.get('error') or row['log']} | {description}",

@@ -39,6 +39,8 @@ from .label_checks import (
     characters_made_up,
     characters_missing,
     digit_pitch,
+    digit_rereadings,
+    digits_confirmed_by_fit,
     digits_read_unlike_their_glyphs,
     glyph_widths,
     leading_zero,
@@ -128,6 +130,8 @@ MAX_GEOREFERENCING_RESIDUAL_PX = 2.0
 #: as a misread or a misplaced fragment). Labels read right lie within half a pixel of their
 #: line; one 10 px off on a 400 px bar moves the ends' values by a few % of the range.
 MAX_COLORBAR_RESIDUAL_PX = 2.0
+#: What a warning says of tick labels whose digits may have been misread.
+MAY_BE_MISREAD = "may have been misread"
 
 
 @dataclass
@@ -272,6 +276,9 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 self.labels = [other for other in self.labels
                                if not any(other is part for part in inner)] + [label]
         self.cache = {}
+        #: Readings taken instead of OCR's, by label box: digits read again from the figure's
+        #: own glyphs (:func:`_reread_digits`).
+        self.rereadings = {}
         self.claimed = set()
         # Pixel boxes of colorbars whose labels were read and fitted (read_figure_face), with
         # the side they were read on.
@@ -698,7 +705,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 # left of the '1'), and nothing tells which.
                 text, parsed = f"{text} {CUT_BY_EDGE}", None
             self.cache[key] = (text, parsed)
-        return self.cache[key]
+        return self.rereadings.get(key, self.cache[key])
 
     def _read_checked(self, label):
         """A label's text and parsed value, its dropped decimal point or minus sign put back,
@@ -2244,6 +2251,25 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
         When ``progress`` asked to stop.
     """
     reader = _Reader(rgb, layout, progress)
+    unread = _layout_state(layout)
+    reading = _read_face(reader, rgb, layout, want_axes, want_colorbar)
+    return _reread_digits(reader, rgb, layout, reading, unread, want_axes, want_colorbar)
+
+
+def _layout_state(layout, state=None) -> tuple:
+    """What reading the figure's face changes in its layout (the frame moved to a light edge
+    line's centre, the colorbar's ends to its ticks): (frame, colorbar box) as it stands, set
+    back to ``state`` first when given."""
+    if state is not None:
+        layout.frame = state[0]
+        if layout.colorbar is not None:
+            layout.colorbar.box = state[1]
+    return layout.frame, None if layout.colorbar is None else layout.colorbar.box
+
+
+def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading":
+    """The tick labels of the frame's axes and of the colorbar read (:func:`read_figure_face`),
+    the labels as ``reader`` reads them (with its re-read digits)."""
     reading = FigureReading(all_labels=reader.labels)
     side_count = 2 * (layout.colorbar is not None) + 4 * (want_axes and layout.frame is not None)
     sides_started = [0]
@@ -2317,7 +2343,7 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                     unlike = reader.digits_unlike_at_another_scale(best.kept)
                 if unlike:
                     reading.warnings.append(
-                        f"The colorbar's tick labels may have been misread: {unlike}. Check "
+                        f"The colorbar's tick labels {MAY_BE_MISREAD}: {unlike}. Check "
                         f"the labels in the report, or give VMIN and VMAX.")
             if over_map and best.fit is not None:
                 # The bar, its tick marks and its labels are one block of no data on the map.
@@ -2386,7 +2412,7 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                 unlike = reader.digits_unlike_glyphs(best.labels, AXIS_ALIKE_MIN_HEIGHT_PX)
                 if unlike:
                     reading.warnings.append(
-                        f"The {axis} axis' tick labels may have been misread: {unlike}. "
+                        f"The {axis} axis' tick labels {MAY_BE_MISREAD}: {unlike}. "
                         f"Check the labels in the report, or give GCPS.")
             if best is not None and best.fit is None and best.placement == "outside" and \
                     best.side in sides:
@@ -2395,6 +2421,115 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
                 if confirmed:
                     reading.messages.append(f"The {axis} axis has {confirmed}.")
     return reading
+
+
+#: The readings whose fits confirm digits read again (:func:`_reread_digits`), with what to
+#: give instead when the reading is doubted.
+_FITTED_READINGS = (("x_axis", "x axis", "GCPS"), ("y_axis", "y axis", "GCPS"),
+                    ("colorbar", "colorbar", "VMIN and VMAX"))
+
+
+def _axis_of(reading, name):
+    """The AxisReading of a figure reading's x axis, y axis or colorbar (None when not read)."""
+    found = getattr(reading, name)
+    return found.axis if isinstance(found, ColorbarReading) else found
+
+
+def _reread_digits(reader, rgb, layout, reading, unread, want_axes, want_colorbar):
+    """The figure read again with digits OCR misread alike re-read from the figure's own
+    glyphs, when the tick fits confirm it; else ``reading`` as it was.
+
+    One font at one size draws a digit alike wherever it stands: glyphs read as two different
+    digits but drawn alike (:func:`.label_checks.digit_rereadings`) are one digit, misread
+    once or the other way. Each way is tried by reading the figure again with those glyphs
+    re-read (OCR's readings cached, so only the fits run again); a way is taken when it alone
+    of the two keeps every fit with every label it kept, and each label it re-reads kept by
+    one (and the ways offered re-read no digit the fits confirm, by glyphs drawn as digits
+    they do: :func:`.label_checks.digits_confirmed_by_fit`). Tesseract read every y label's leading '5' as '9' in DejaVu Serif 12 pt at 72 dpi
+    ('5167.5' as '9167.5'): the labels stay evenly spaced, and the map was placed 4000 km
+    north in silence; the glyphs are drawn as the '5's of '5165' and of the x labels '605',
+    '615', which read as '9's leave their lines. A way both fits take, or neither, changes
+    nothing (a warning says the glyphs were read as two digits). ``unread`` is the layout's
+    state (:func:`_layout_state`) before the first reading, which may have changed it.
+    """
+    read_state = _layout_state(layout)
+    labels = [label for name, _, _ in _FITTED_READINGS
+              for label in getattr(_axis_of(reading, name), "labels", ())
+              if label.value is not None and "(" not in label.text]
+    members = {label.box(): label.members for label in reader.labels}
+    readings = [(label.text, members.get(tuple(label.box))) for label in labels]
+    confirmed = set()
+    for name, _, _ in _FITTED_READINGS:
+        axis = _axis_of(reading, name)
+        if axis is None or axis.fit is None:
+            continue
+        kept = [index for index, label in enumerate(labels) if label.kept and
+                any(label is other for other in axis.labels)]
+        confirmed |= {(kept[index], order) for index, order in
+                      digits_confirmed_by_fit([labels[index].text for index in kept])}
+    rereadings, unlike = digit_rereadings(readings, confirmed, reader.lum, reader.page)
+    if not unlike:
+        return reading
+
+    def read_again(texts):
+        reader.rereadings = {tuple(labels[index].box): (text, parse_label(text))
+                             for index, text in texts.items()}
+        _layout_state(layout, unread)
+        reader.claimed, reader.bars_read = set(), {}
+        return _read_face(reader, rgb, layout, want_axes, want_colorbar)
+
+    def fits_keep(again, texts):
+        kept = set()
+        for name, _, _ in _FITTED_READINGS:
+            before, after = _axis_of(reading, name), _axis_of(again, name)
+            if before is None:
+                continue
+            kept_after = {tuple(label.box) for label in getattr(after, "kept", ())}
+            if before.fit is not None and getattr(after, "fit", None) is None or \
+                    not {tuple(label.box) for label in before.kept} <= kept_after:
+                return False
+            kept |= kept_after
+        return all(tuple(labels[index].box) in kept for index in texts)
+
+    taken, ways = {}, []
+    for pair in dict.fromkeys(tuple(sorted((way.read, way.drawn_as))) for way in rereadings):
+        fitting = []
+        for way in rereadings:
+            if tuple(sorted((way.read, way.drawn_as))) != pair or \
+                    any(parse_label(text) is None for text in way.texts.values()):
+                continue
+            texts = {**taken, **way.texts}
+            if fits_keep(read_again(texts), texts):
+                fitting.append(way)
+        if len(fitting) == 1:
+            taken.update(fitting[0].texts)
+            ways.append(fitting[0])
+    again = read_again(taken) if taken else None
+    if again is None or not fits_keep(again, taken):
+        reader.rereadings = {}
+        _layout_state(layout, read_state)
+        if not any(MAY_BE_MISREAD in warning for warning in reading.warnings):
+            # Glyphs of two label sets (an axis' and the colorbar's) drawn alike, read as two
+            # digits, and the fits not telling which reading is right: said.
+            reading.warnings.append(
+                f"The tick labels {MAY_BE_MISREAD}: {unlike}, and the tick fits do not tell "
+                f"which. Check the labels in the report, or give GCPS (an axis), or VMIN and "
+                f"VMAX (the colorbar).")
+        return reading
+    for way in ways:
+        changed = [index for index in way.texts if index in taken]
+        where = [(what, give) for name, what, give in _FITTED_READINGS
+                 if any(labels[index] is other for index in changed
+                        for other in getattr(_axis_of(reading, name), "labels", ()))]
+        said = ", ".join(f"{labels[index].text!r} -> {taken[index]!r}" for index in changed)
+        give = " and ".join(dict.fromkeys(give for _, give in where))
+        again.warnings.append(
+            f"The {' and '.join(what for what, _ in where)} tick labels were read again from "
+            f"the figure's own glyphs: the glyphs read '{way.read}' there are drawn as the "
+            f"'{way.drawn_as}'s read elsewhere on the figure (and as no other '{way.read}'), "
+            f"and read as '{way.drawn_as}' the labels still fit their ticks: {said}. Check the "
+            f"labels in the report, or give {give}.")
+    return again
 
 
 def _inside_reading(reader, sides, names, owner, axis, outside):

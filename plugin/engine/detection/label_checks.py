@@ -1076,8 +1076,36 @@ def digits_read_unlike_their_glyphs(readings, lum, page, min_height=ALIKE_MIN_HE
     -------
     str
     """
+    glyphs = [(glyph.digit, readings[glyph.reading][0], glyph.height, glyph.coverage)
+              for glyph in _digit_glyphs(readings, lum, page, min_height)]
+    for index, (digit, text, height, coverage) in enumerate(glyphs):
+        for other, other_text, other_height, other_coverage in glyphs[index + 1:]:
+            if other == digit or abs(other_height - height) > 1:
+                continue
+            if _drawn_alike(coverage, other_coverage, min(height, other_height)):
+                return (f"a glyph read '{digit}' in {text!r} and one read '{other}' in "
+                        f"{other_text!r} are drawn alike, as one character is: one of them "
+                        f"was misread")
+    return ""
+
+
+@dataclasses.dataclass
+class DigitGlyph:
+    """One digit's glyph of a label: which reading (an index), which of its digits, the digit
+    read, the text's height (pixels) and the glyph's coverage (:func:`glyph_coverage`)."""
+
+    reading: int
+    place: int
+    digit: str
+    height: int
+    coverage: np.ndarray
+
+
+def _digit_glyphs(readings, lum, page, min_height) -> list:
+    """The digits' glyphs of labels read as numbers with one digit to each full-height glyph
+    (no letters), ``min_height`` px high at least: list of :class:`DigitGlyph`."""
     glyphs = []
-    for text, members in readings:
+    for index, (text, members) in enumerate(readings):
         if not members:
             continue
         tallest = max(members, key=lambda box: box[3] - box[1])
@@ -1090,14 +1118,145 @@ def digits_read_unlike_their_glyphs(readings, lum, page, min_height=ALIKE_MIN_HE
         digits = [character for character in normalise(text) if character.isdigit()]
         if len(full) != len(digits) or any(character.isalpha() for character in text):
             continue
-        glyphs += [(digit, text, height, glyph_coverage(lum, page, box))
-                   for digit, box in zip(digits, full)]
-    for index, (digit, text, height, coverage) in enumerate(glyphs):
-        for other, other_text, other_height, other_coverage in glyphs[index + 1:]:
-            if other == digit or abs(other_height - height) > 1:
+        glyphs += [DigitGlyph(index, place, digit, height, glyph_coverage(lum, page, box))
+                   for place, (digit, box) in enumerate(zip(digits, full))]
+    return glyphs
+
+
+@dataclasses.dataclass
+class DigitRereading:
+    """A way to read again the glyphs read as one digit (``read``) that are drawn as glyphs
+    read as another (``drawn_as``) elsewhere: ``texts`` maps each reading's index to its text
+    with those glyphs read as ``drawn_as``."""
+
+    read: str
+    drawn_as: str
+    texts: dict
+
+
+def with_digits_replaced(text, places, digit) -> str:
+    """A reading (normalised) with its digits at ``places`` (their order among its digits, 0
+    first) replaced by ``digit``."""
+    characters, place = list(normalise(text)), -1
+    for index, character in enumerate(characters):
+        if character.isdigit():
+            place += 1
+            if place in places:
+                characters[index] = digit
+    return "".join(characters)
+
+
+def digit_rereadings(readings, confirmed, lum, page,
+                     min_height=AXIS_ALIKE_MIN_HEIGHT_PX) -> "tuple[list, str]":
+    """The ways a figure's labels may be read again where glyphs read as two different digits
+    are drawn alike (:func:`digits_read_unlike_their_glyphs`): for each such pair of digits X
+    and Y, the glyphs read X drawn as a glyph read Y re-read as Y, and the other way round.
+
+    One font at one size draws a digit alike wherever it stands, so a glyph read X drawn as
+    the Ys read elsewhere on the figure is a Y misread, or they are Xs misread: the caller
+    tells which by the tick fits (Tesseract read every y label's leading '5' as '9' in DejaVu
+    Serif 12 pt at 72 dpi, '5167.5' as '9167.5': the labels stay on a line; the '5's of the x
+    labels, '605' and '615', read as '9's leave theirs). A way is left out when a glyph it
+    re-reads is also drawn as a glyph read X that no glyph read Y is drawn as (an X read right:
+    the glyphs do not tell X from Y), when it would re-read a glyph whose reading the fits
+    confirm (``confirmed``), and when none of the glyphs read Y it re-reads by is one the fits
+    confirm: a digit every label of a set shares (an axis' leading '5') stays on a line
+    whatever it is read as, so it tells nothing of another glyph. Glyphs of one height within
+    a pixel are compared.
+
+    Parameters
+    ----------
+    readings : list of (str, list of tuple)
+        Each label's reading and its glyph boxes (col0, row0, col1, row1).
+    confirmed : set of (int, int)
+        The digits (a reading's index, the digit's order among its digits) whose readings the
+        tick fits confirm (:func:`digits_confirmed_by_fit`).
+    lum : ndarray of float (rows, cols)
+        The figure's luma; ``page`` the page's.
+    min_height : int
+        Shortest glyphs compared, pixels.
+
+    Returns
+    -------
+    list of DigitRereading
+        The ways for each pair of digits whose glyphs are drawn alike, in the digits' order.
+    str
+        The first two glyphs drawn alike but read as two digits, said as
+        :func:`digits_read_unlike_their_glyphs` says them; "" when there are none.
+    """
+    glyphs = _digit_glyphs(readings, lum, page, min_height)
+    alike = {}
+
+    def drawn_alike(first, second):
+        key = (min(first, second), max(first, second))
+        if key not in alike:
+            one, other = glyphs[first], glyphs[second]
+            alike[key] = abs(one.height - other.height) <= 1 and _drawn_alike(
+                one.coverage, other.coverage, min(one.height, other.height))
+        return alike[key]
+
+    crossed = [(first, second) for first in range(len(glyphs))
+               for second in range(first + 1, len(glyphs))
+               if glyphs[first].digit != glyphs[second].digit and drawn_alike(first, second)]
+    if not crossed:
+        return [], ""
+    first, second = glyphs[crossed[0][0]], glyphs[crossed[0][1]]
+    problem = (f"a glyph read '{first.digit}' in {readings[first.reading][0]!r} and one read "
+               f"'{second.digit}' in {readings[second.reading][0]!r} are drawn alike, as one "
+               f"character is: one of them was misread")
+    rereadings = []
+    for pair in sorted({tuple(sorted((glyphs[a].digit, glyphs[b].digit))) for a, b in crossed}):
+        for read, drawn_as in (pair, pair[::-1]):
+            suspects = {index for a, b in crossed for index in (a, b)
+                        if glyphs[index].digit == read
+                        and {glyphs[a].digit, glyphs[b].digit} == set(pair)}
+            others = [index for index, glyph in enumerate(glyphs)
+                      if glyph.digit == read and index not in suspects]
+            if any(drawn_alike(suspect, other) for suspect in suspects for other in others) \
+                    or any((glyphs[index].reading, glyphs[index].place) in confirmed
+                           for index in suspects) \
+                    or not any((glyphs[other].reading, glyphs[other].place) in confirmed
+                               for a, b in crossed for other in (a, b)
+                               if glyphs[other].digit == drawn_as
+                               and {a, b} & suspects):
                 continue
-            if _drawn_alike(coverage, other_coverage, min(height, other_height)):
-                return (f"a glyph read '{digit}' in {text!r} and one read '{other}' in "
-                        f"{other_text!r} are drawn alike, as one character is: one of them "
-                        f"was misread")
-    return ""
+            places = {}
+            for index in suspects:
+                places.setdefault(glyphs[index].reading, set()).add(glyphs[index].place)
+            rereadings.append(DigitRereading(read, drawn_as, {
+                reading: with_digits_replaced(readings[reading][0], held, drawn_as)
+                for reading, held in sorted(places.items())}))
+    return rereadings, problem
+
+
+def digits_confirmed_by_fit(texts) -> set:
+    """The digits of a set of labels kept by one tick fit whose readings the fit confirms: at
+    the places (units, tens, tenths...) where the labels' digits differ. The values' steps
+    fix those; a digit every label shares (the '5' of '5150' ... '5170') is not fixed by
+    anything: read as another on every label, the values still lie on a line.
+
+    Parameters
+    ----------
+    texts : list of str
+        The kept labels' readings.
+
+    Returns
+    -------
+    set of (int, int)
+        (the text's index, the digit's order among its digits).
+    """
+    places = []
+    for text in texts:
+        number = re.sub(r"[^\d.]", "", normalise(text).replace(",", ""))
+        whole, _, fraction = number.partition(".")
+        places.append({**{len(whole) - 1 - order: digit for order, digit in enumerate(whole)},
+                       **{-1 - order: digit for order, digit in enumerate(fraction)}})
+    every = set().union(*places) if places else set()
+    differing = {place for place in every
+                 if len({digits.get(place, "0") for digits in places}) > 1}
+    confirmed = set()
+    for index, digits in enumerate(places):
+        for order, place in enumerate(sorted(digits, reverse=True)):
+            if place in differing:
+                confirmed.add((index, order))
+    return confirmed

@@ -1,0 +1,142 @@
+"""Digits OCR misread alike on every label of an axis or a colorbar, read again from the
+figure's own glyphs (figure_reading._reread_digits, label_checks.digit_rereadings).
+
+sweep_auto_decode --wide seed 142 #3 (matplotlib pcolormesh of the Vinschgau DEM in km, bmh,
+DejaVu Serif 12 pt at 72 dpi): Tesseract read every y label's leading '5' as '9' ('5167.5' as
+'9167.5'). The labels stay evenly spaced in value, so the fit took them and the map was
+placed 4000 km north; since 4647304 a warning said so, but the reading stayed wrong. The glyph
+read '9' is drawn as the '5's read right elsewhere on the figure: read as '5' the labels still
+fit, while the '5's read as '9' leave the x axis' and the colorbar's lines, so the figure is
+read again with '5'.
+
+Real figures drawn by matplotlib in three fonts at 72-150 dpi; the consistent misread is
+Tesseract's (the sweep logged it), put on the OCR's output of one axis or the colorbar: any
+pair of digits, any of the three label sets. Read right, nothing is read again.
+"""
+import re
+
+import matplotlib
+import numpy as np
+import pytest
+
+from colormap_decoder.plugin.engine.detection import figure_reading
+from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
+from colormap_decoder.plugin.engine.detection.layout import detect_layout
+from colormap_decoder.plugin.engine.figure import read_figure
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
+
+#: The misreads put on the OCR's output: (a pattern of the labels' texts, the text read). The
+#: y labels' leading '5' read '9' (the sweep's), the colorbar labels' leading '5' read '8'.
+MISREADS = {"y": (r"^5(1\d\d(\.\d)?)$", r"9\1"), "bar": (r"^5([2-9]00)$", r"8\1")}
+READ_AS = {"y": ("9", "5"), "bar": ("8", "5")}
+
+
+def render(path, font, size, dpi):
+    """A map in km as the sweep's figure: x 603-627, y 5150-5170, a colorbar 5200-5900 below,
+    its labels in ``font`` at ``size`` points, ``dpi``."""
+    rows, cols = np.mgrid[0:60, 0:80]
+    field = 5200.0 + 700.0 * (0.5 + 0.25 * np.sin(cols / 9.0) + 0.25 * np.cos(rows / 7.0))
+    with plt.rc_context({"font.family": font, "font.size": size}):
+        figure, axes = plt.subplots(figsize=(520 / 72, 530 / 72), dpi=dpi)
+        mesh = axes.pcolormesh(np.linspace(603, 627, 81), np.linspace(5150, 5170, 61), field,
+                               cmap="viridis", vmin=5200, vmax=5900)
+        axes.set_xlabel("Easting (km)")
+        figure.colorbar(mesh, orientation="horizontal")
+        figure.savefig(path, dpi=dpi)
+        plt.close(figure)
+    return read_figure(str(path)).rgb
+
+
+def read_with_misread(rgb, monkeypatch, which):
+    """The figure read with ``which`` labels' misread (None: as Tesseract reads them)."""
+    if which is not None:
+        pattern, read_as = MISREADS[which]
+        original = figure_reading._Reader._read_with_superscript
+        monkeypatch.setattr(figure_reading._Reader, "_read_with_superscript",
+                            lambda self, label: re.sub(pattern, read_as,
+                                                       original(self, label).strip()))
+    return read_figure_face(rgb, detect_layout(rgb))
+
+
+def values(reading):
+    """The values kept by the x axis', the y axis' and the colorbar's fits."""
+    return {name: sorted(label.value for label in axis.kept) if axis is not None else []
+            for name, axis in (("x", reading.x_axis), ("y", reading.y_axis),
+                               ("bar", reading.colorbar.axis if reading.colorbar else None))}
+
+
+#: What the figure's labels say.
+RIGHT = {"x": [605.0, 610.0, 615.0, 620.0, 625.0],
+         "y": [5150.0 + 2.5 * step for step in range(9)],
+         "bar": [5200.0 + 100.0 * step for step in range(8)]}
+#: Styles Tesseract reads right.
+STYLES = [("DejaVu Serif", 10, 100), ("DejaVu Sans", 10, 100), ("DejaVu Sans", 10, 150),
+          ("Nimbus Sans", 11, 96)]
+
+
+def test_tesseract_misread_read_again(tmp_path):
+    """DejaVu Serif 12 pt at 72 dpi, the sweep's style: Tesseract itself reads the leading '5'
+    of every y label and every colorbar label as '9' ('9152.5', '9200'), which stays on a line
+    (was taken: the map 4000 km north, the range 9200-9900). Read again as '5'."""
+    rgb = render(tmp_path / "map.png", "DejaVu Serif", 12, 72)
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    assert values(reading) == RIGHT, (values(reading), reading.warnings)
+    said = [warning for warning in reading.warnings if "read again" in warning]
+    assert len(said) == 1 and "The y axis and colorbar tick labels" in said[0] and \
+        "the glyphs read '9'" in said[0] and "'9200' -> '5200'" in said[0] and \
+        "give GCPS and VMIN and VMAX" in said[0], said
+    assert reading.colorbar.vmin == pytest.approx(5200.0, abs=7.0) and \
+        reading.colorbar.vmax == pytest.approx(5900.0, abs=7.0)
+
+
+@pytest.mark.parametrize("font, size, dpi", STYLES)
+def test_right_readings_are_not_read_again(tmp_path, font, size, dpi):
+    rgb = render(tmp_path / "map.png", font, size, dpi)
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    assert values(reading) == RIGHT, values(reading)
+    assert not any("read again" in warning for warning in reading.warnings), reading.warnings
+
+
+@pytest.mark.parametrize("font, size, dpi, read_again", [
+    style + (read_again,) for style, read_again in zip(STYLES, (True, True, True, False))])
+def test_axis_digit_misread_on_every_label_is_read_again(tmp_path, monkeypatch, font, size,
+                                                         dpi, read_again):
+    """Every y label's leading '5' read '9' ('9150.0' ... '9170.0', on a line; taken in
+    silence before, but for 4647304's warning within the axis). Read again as '5' where the
+    glyph is drawn as '5's the fits confirm (the y labels' own '5155', '5165' at one sub-pixel
+    phase); in Nimbus Sans 11 pt at 96 dpi the '5's of the other places stand at other phases
+    (drawn unlike, as far apart as two digits at 9-11 px), the glyph is drawn only as the
+    colorbar's leading '5's, which nothing confirms: warned about, naming GCPS."""
+    rgb = render(tmp_path / "map.png", font, size, dpi)
+    reading = read_with_misread(rgb, monkeypatch, "y")
+    said = [warning for warning in reading.warnings if "read again" in warning]
+    if read_again:
+        assert values(reading) == RIGHT, (values(reading), reading.warnings)
+        assert len(said) == 1 and said[0].startswith("The y axis tick labels") and \
+            "the glyphs read '9'" in said[0] and "drawn as the '5's" in said[0] and \
+            "'9170.0' -> '5170.0'" in said[0] and said[0].endswith("give GCPS."), reading.warnings
+    else:
+        assert not said and values(reading)["y"] == [value + 4000.0 for value in RIGHT["y"]]
+        assert any("may have been misread" in warning and "GCPS" in warning
+                   for warning in reading.warnings), reading.warnings
+
+
+@pytest.mark.parametrize("font, size, dpi", STYLES)
+def test_colorbar_digit_misread_on_every_label_never_silent(tmp_path, monkeypatch, font, size,
+                                                           dpi):
+    """Every colorbar label's leading '5' read '8' ('8200' ... '8900', on a line): read again
+    as '5' when the fits tell the two readings apart, else warned about naming VMIN and VMAX
+    (the y labels' leading '5's read '8' would fit their ticks too); never taken in silence.
+    Taken in silence before, wherever the glyphs are under 12 px."""
+    rgb = render(tmp_path / "map.png", font, size, dpi)
+    reading = read_with_misread(rgb, monkeypatch, "bar")
+    kept = values(reading)
+    if kept == RIGHT:
+        said = [warning for warning in reading.warnings if "read again" in warning]
+        assert len(said) == 1 and "the glyphs read '8'" in said[0], reading.warnings
+    else:
+        assert kept["bar"] == [8200.0 + 100.0 * step for step in range(8)], kept
+        assert any("may have been misread" in warning and "VMIN and VMAX" in warning
+                   for warning in reading.warnings), reading.warnings

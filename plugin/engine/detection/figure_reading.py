@@ -2445,10 +2445,11 @@ def _reread_digits(reader, rgb, layout, reading, unread, want_axes, want_colorba
     re-read (OCR's readings cached, so only the fits run again); a way is taken when it alone
     of the two keeps every fit with every label it kept, and each label it re-reads kept by
     one (and the ways offered re-read no digit the fits confirm, by glyphs drawn as digits
-    they do: :func:`.label_checks.digits_confirmed_by_fit`). Tesseract read every y label's leading '5' as '9' in DejaVu Serif 12 pt at 72 dpi
-    ('5167.5' as '9167.5'): the labels stay evenly spaced, and the map was placed 4000 km
-    north in silence; the glyphs are drawn as the '5's of '5165' and of the x labels '605',
-    '615', which read as '9's leave their lines. A way both fits take, or neither, changes
+    they do: :func:`.label_checks.digits_confirmed_by_fit`). Tesseract read every y label's
+    leading '5' as '9' in DejaVu Serif 12 pt at 72 dpi ('5167.5' as '9167.5'): the labels
+    stay evenly spaced, and the map was placed 4000 km north in silence; the glyphs are drawn
+    as the '5's of '5165' and of the x labels '605', '615', which read as '9's leave their
+    lines. A way both fits take, or neither, changes
     nothing (a warning says the glyphs were read as two digits). ``unread`` is the layout's
     state (:func:`_layout_state`) before the first reading, which may have changed it.
     """

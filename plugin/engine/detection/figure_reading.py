@@ -38,6 +38,7 @@ from .label_checks import (
     UNIT_WORDS,
     characters_made_up,
     characters_missing,
+    digit_on_its_side,
     digit_pitch,
     digit_rereadings,
     digits_confirmed_by_fit,
@@ -739,7 +740,11 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             text = point_touching_a_digit(text, label.members, ink, (c0 + col, r0 + row),
                                           self.digit_width(label.height))
         parsed = parse_label(text)
-        if parsed is not None and characters_missing(text, label.members):
+        if parsed is not None and digit_on_its_side(text, label.members):
+            # One glyph wider than tall read as a digit: a digit written at a quarter turn
+            # (read with its turned neighbours, rotated_labels), never a level one.
+            text, parsed = f"{text} (one glyph wider than tall: a digit on its side)", None
+        elif parsed is not None and characters_missing(text, label.members):
             # Tesseract dropped a character ('150' read as '15', '-20' as '20', '15°S' as
             # '15°'): the number it gives is another one, and a few labels can fit a line
             # through it. Not a value: the fit goes on without it.

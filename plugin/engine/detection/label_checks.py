@@ -184,6 +184,32 @@ def sign_beside_hemisphere(text, parsed) -> tuple:
     return normalise(text)[1:], dataclasses.replace(parsed, value=value)
 
 
+def digit_on_its_side(text, members) -> bool:
+    """Whether a label read as one digit is one glyph wider than tall: no digit written level
+    is (a digit's ink is 0.5-0.8 of its height wide in the fonts renderers use, a '0' or '4'
+    the widest), so the glyph is a digit written upward or downward, read level as another.
+    QGIS's vertical y annotations '20', '0', '-20' (DejaVu Sans 7 pt at 96 dpi): the turned
+    '0', 7 px wide and 5 high, read '3', made a level pair with a '7' read from the turned
+    '-20', which stood in for the turned labels' pair and refused the axis.
+
+    Parameters
+    ----------
+    text : str
+        The reading.
+    members : list of tuple or None
+        The label's glyph boxes (col0, row0, col1, row1), pixels.
+
+    Returns
+    -------
+    bool
+    """
+    characters = normalise(text).strip()
+    if len(characters) != 1 or not characters.isdigit() or not members or len(members) != 1:
+        return False
+    col0, row0, col1, row1 = members[0]
+    return col1 - col0 > row1 - row0
+
+
 def leading_zero(text) -> bool:
     """Whether a label's reading starts with a zero followed by a digit ('05', '-05'): a
     decimal point not read, as no tick formatter writes that."""

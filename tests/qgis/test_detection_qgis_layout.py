@@ -589,3 +589,33 @@ def test_small_upward_labels_read_upright(qgis_app, tmp_path, shared_data):
     assert axis.rotated and fit is not None, (axis.problem, [label.text for label in axis.labels])
     assert {-20.0, 20.0} <= {label.value for label in axis.kept}
     _assert_kept_labels_where_drawn(axis, fit, figure, 1.5)
+
+
+def test_axis_crossed_by_one_grid_line_refused_as_one_label(qgis_app, tmp_path, shared_data):
+    """A map whose latitudes span less than the grid's interval (0.05° over 19.37-19.445°N:
+    QGIS draws and annotates the 19.4°N parallel only) shows one y label, on each side. Its
+    scale is not taken from the x axis (equal scales along x and y hold for this plate
+    carrée, but nothing on the figure shows it: a Mercator map in degrees looks the same), so
+    the run is refused naming GCPS, and the refusal says the axis has one label, which gives
+    no scale (sweep_qgis_layouts 52 #5, 53 #7, 54 #2; before, '0 of 1 labels ... agree on one
+    linear scale', as if a misread label had been rejected). The x axis' three labels fit."""
+    from colormap_decoder.plugin.engine.errors import EngineError
+
+    grid_path = tmp_path / "kilauea.nc"
+    shutil.copy(shared_data / "gmtserver_Kilauea.utm.nc", grid_path)
+    figure = render_print_layout(tmp_path / "layout.png", grid_path, CRS,
+                                 (-155.29, -155.11, 19.37, 19.445), VALUE_RANGE,
+                                 map_crs=DEGREES[0], interval=0.05, precision=2, dpi=150,
+                                 legend_position=(60, 92))
+    rgb = read_figure(figure.path).rgb
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    assert reading.x_axis.fit is not None, reading.x_axis.problem
+    assert sorted(label.value for label in reading.x_axis.kept) == [-155.25, -155.2, -155.15]
+    assert reading.y_axis.fit is None and reading.y_axis.pair_fit is None
+    assert "one label gives no scale" in reading.y_axis.problem, reading.y_axis.problem
+    assert "19.40" in reading.y_axis.problem
+    with pytest.raises(EngineError) as refused:
+        decode_map(DecodeSettings(figure_path=figure.path, gcp_crs=figure.crs,
+                                  scale_automatic=True))
+    assert refused.value.parameter == "GCPS"
+    assert "one label gives no scale" in str(refused.value)

@@ -86,8 +86,8 @@ def confirm_by_aspect(reading, frame_box) -> None:
                     f"scales, or give GCPS.")
                 break
         else:
-            axis.problem += (f"; only two labels, and their scale does not match the "
-                             f"{other_name} axis' as on a map drawn with equal scales")
+            axis.problem += (f"; the two labels' scale does not match the {other_name} "
+                             f"axis' as on a map drawn with equal scales")
 
 
 #: Mantissas of a round step between ticks (GMT's and matplotlib's automatic intervals).

@@ -1185,8 +1185,10 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         # Repeated labels (one per grid line crossing) count once.
         distinct = len({label.value for label in reading.kept})
         if reading.fit is None or distinct < MIN_KEPT_LABELS or kept < MIN_KEPT_SHARE * numbers:
-            reading.problem = (f"{distinct} distinct of {numbers} degree labels over the map "
-                               f"agree on one linear scale along {axis}")
+            single = one_value_only(labels)
+            reading.problem = f"only one degree label over the map along {axis} ({single})" \
+                if single else (f"{distinct} distinct of {numbers} degree labels over the map "
+                                f"agree on one linear scale along {axis}")
             reading.fit = None
         return reading
 
@@ -1423,8 +1425,22 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             reading.problem = points_lost
             reading.fit = None
         elif reading.fit is None or kept < MIN_KEPT_LABELS or kept < MIN_KEPT_SHARE * numbers:
-            reading.problem = (f"{kept} of {numbers} labels read as numbers on the {side.name} "
-                               f"side agree on one {'scale' if allow_log else 'linear scale'}")
+            single = one_value_only(labels)
+            pair = not allow_log and kept == 2 and numbers <= 3 and \
+                len({label.value for label in reading.kept}) == 2
+            if single:
+                reading.problem = f"only one label on the {side.name} side read as a number " \
+                                  f"({single})"
+            elif pair:
+                first, second = reading.kept
+                reading.problem = (f"only two labels on the {side.name} side agree on one "
+                                   f"linear scale ({first.text!r}, {second.text!r}): two make "
+                                   "a line whether read right or not, so the other axis' scale "
+                                   "must confirm them")
+            else:
+                reading.problem = (f"{kept} of {numbers} labels read as numbers on the "
+                                   f"{side.name} side agree on one "
+                                   f"{'scale' if allow_log else 'linear scale'}")
             cut = sum(CUT_BY_EDGE in label.text for label in labels)
             if cut:
                 reading.problem += (f" ({cut} more cut by the figure's edge: the figure was "
@@ -1435,8 +1451,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                                     f"{SIGN_HIDDEN_NOTE})")
             # The pair placed by tick marks or, without them (QGIS's interior ticks, no ticks
             # at all), by the labels' centres, as a longer axis is (warned about then).
-            if not allow_log and kept == 2 and numbers <= 3 and \
-                    len({label.value for label in reading.kept}) == 2:
+            if pair:
                 reading.pair_fit = fit_ticks(reading.kept)
                 # fit_ticks marks its own labels: the two stay kept, the others as they were.
             reading.fit = None
@@ -1832,6 +1847,33 @@ def set_turn_way(labels, way, horizontal) -> float:
         if value is not None:
             confidence += sure
     return confidence
+
+
+def one_value_only(labels) -> str:
+    """Why labels that all read one value give no scale, or "" when they read two or more.
+
+    A map crossed by a single grid line along an axis (an extent narrower than the grid's
+    interval: QGIS annotates only the lines it draws) shows one label there, or the same one
+    on two sides. Two values are needed for a scale, and none is taken from the other axis:
+    equal scales along x and y hold for many maps, but nothing on such a figure shows it
+    (a Mercator map in degrees, a figure stretched to its box), so the axis is refused with
+    that said, not as labels that failed to agree.
+
+    Parameters
+    ----------
+    labels : list of TickLabel
+
+    Returns
+    -------
+    str
+        E.g. "'84.35°W': one label gives no scale; the map may be crossed by one grid line
+        only along this axis, and equal scales along x and y are not assumed".
+    """
+    read = [label for label in labels if label.value is not None]
+    if not read or len({label.value for label in read}) != 1:
+        return ""
+    return (f"{read[0].text!r}: one label gives no scale; the map may be crossed by one grid "
+            "line only along this axis, and equal scales along x and y are not assumed")
 
 
 def _parsed_value(text):
@@ -2586,7 +2628,7 @@ def _inside_reading(reader, sides, names, owner, axis, outside):
     if pair is not None and outside.pair_fit is None:
         # Two annotations inside along a side (QGIS's, a short side's): a pair, for the other
         # axis' scale to confirm (confirm_by_aspect) as a pair outside would be.
-        pair.problem = f"{outside.problem} ({pair.problem} inside)"
+        pair.problem = f"{outside.problem} (inside: {pair.problem})"
         return pair
     return outside
 

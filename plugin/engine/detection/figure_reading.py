@@ -1425,7 +1425,8 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             reading.problem = points_lost
             reading.fit = None
         elif reading.fit is None or kept < MIN_KEPT_LABELS or kept < MIN_KEPT_SHARE * numbers:
-            single = one_value_only(labels)
+            # A colorbar's labels are no grid's (allow_log): its one label is said as others.
+            single = "" if allow_log else one_value_only(labels)
             pair = not allow_log and kept == 2 and numbers <= 3 and \
                 len({label.value for label in reading.kept}) == 2
             if single:

@@ -619,3 +619,33 @@ def test_axis_crossed_by_one_grid_line_refused_as_one_label(qgis_app, tmp_path, 
                                   scale_automatic=True))
     assert refused.value.parameter == "GCPS"
     assert "one label gives no scale" in str(refused.value)
+
+
+def test_annotations_inside_smaller_than_the_legend_text(qgis_app, tmp_path, shared_data):
+    """Annotations inside the frame in Nimbus Sans 6 pt at 150 dpi (9-10 px high) beside a
+    legend written in 16 pt: the page's text height (the median of its labels, the legend's
+    here) is 2 to 3 times the annotations', and text over the map had to be half of it, so
+    every annotation was left out and both axes refused (sweep_qgis_layouts 54 #6: its x
+    annotations, 9 px beside a legend's 18.5). The text over the map is held to its own
+    height: both axes are read and placed within a pixel and a half of where QGIS drew
+    their lines."""
+    grid_path = tmp_path / "kilauea.nc"
+    shutil.copy(shared_data / "gmtserver_Kilauea.utm.nc", grid_path)
+    figure = render_print_layout(tmp_path / "layout.png", grid_path, CRS, DEGREES[1],
+                                 VALUE_RANGE, map_crs=DEGREES[0], interval=0.05, precision=2,
+                                 inside=True, dpi=150, annotation_font="Nimbus Sans",
+                                 annotation_font_size=6, legend_font_size=16,
+                                 legend_position=(166, 30))
+    rgb = read_figure(figure.path).rgb
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    for axis in (reading.x_axis, reading.y_axis):
+        assert axis.fit is not None and axis.placement == "inside", \
+            (axis.problem, [label.text for label in axis.labels])
+    assert len(reading.x_axis.kept) >= 3 and len(reading.y_axis.kept) >= 2
+    _assert_kept_labels_where_drawn(reading.y_axis, reading.y_axis.fit, figure, 1.5)
+    left, _, right, _ = figure.frame
+    west, east, _, _ = figure.extent
+    for label in reading.x_axis.kept:
+        drawn = left + (label.value - west) / (east - west) * (right - left)
+        assert abs(float(reading.x_axis.fit.position_of(label.value)) - drawn) <= 1.5, \
+            (label.text, drawn)

@@ -286,6 +286,8 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         self.bars_read = {}
         # Text over the map (inside the frame), found when first asked for (over_map_labels).
         self.over_map = None
+        # Its glyphs' height (over_map_text_height), pixels: the page's until it is found.
+        self.over_map_text_height = self.text_height
 
     def _boxes(self):
         if self.layout.frame is not None:
@@ -309,7 +311,10 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             tuple(owner) == tuple(self.layout.colorbar.pixel_box())
         found = []
         for label in self.labels:
-            if label.height < 0.5 * height or label.height > 2.5 * height or \
+            # Annotations over the map may be smaller than the page's text (a legend's).
+            least = 0.5 * (self.over_map_text_height if getattr(label, "inside", False)
+                           and label.glyphs >= 2 else height)
+            if label.height < least or label.height > 2.5 * height or \
                     label.box() in self.claimed:
                 continue
             if on_legend and not (legend[0] <= label.centre[0] <= legend[2]
@@ -1077,8 +1082,13 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         # OCR reads is white there; a stroke the line covers loses a pixel or two of width.
         brightness = np.where(ink & ~glyph_ink, np.float32(1.0), brightness)
         glyphs = find_glyphs(glyph_ink, exclude, max_height=int(2.5 * height) + 2)
-        for label in merge_into_labels(glyphs):
-            if label.height < 0.5 * height or label.height > 2.5 * height:
+        merged = merge_into_labels(glyphs)
+        self.over_map_text_height = over_map_text_height(merged, height)
+        for label in merged:
+            # The smaller text's height lets in labels of two glyphs or more, not a glyph
+            # alone (a piece of a 6 pt label's digit read '7').
+            least = 0.5 * (self.over_map_text_height if label.glyphs >= 2 else height)
+            if label.height < least or label.height > 2.5 * height:
                 continue
             label.col0 += col0
             label.col1 += col0
@@ -1848,6 +1858,41 @@ def set_turn_way(labels, way, horizontal) -> float:
         if value is not None:
             confidence += sure
     return confidence
+
+
+#: Least number of labels over the map, of three glyphs or more each, whose heights tell the
+#: height of the text written there.
+OVER_MAP_TEXT_LABELS = 4
+
+
+def over_map_text_height(labels, page_height) -> float:
+    """The height of text written over the map, where it is smaller than the page's.
+
+    The page's text height is the median of its labels of two glyphs or more; on a QGIS
+    layout those are often the legend's (its title, the layer's name, the ramp's labels,
+    12-20 px), while the map's annotations inside the frame are written smaller (Nimbus Sans
+    6 pt at 150 dpi: 9 px, under the half of the page's height that labels had to reach, so
+    every x annotation of sweep_qgis_layouts 54 #6 was left out). Labels of three glyphs or
+    more over the map, when there are :data:`OVER_MAP_TEXT_LABELS` or more, give their own
+    median height; the page's stays when it is smaller (text over a map is never held to a
+    larger size than the page's).
+
+    Parameters
+    ----------
+    labels : list of TextLabel
+        The labels found over the map.
+    page_height : float
+        The page's text height, pixels.
+
+    Returns
+    -------
+    float
+        Pixels.
+    """
+    heights = [label.height for label in labels if label.glyphs >= 3]
+    if len(heights) < OVER_MAP_TEXT_LABELS:
+        return page_height
+    return min(page_height, float(np.median(heights)))
 
 
 def one_value_only(labels) -> str:

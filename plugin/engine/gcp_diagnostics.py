@@ -15,6 +15,9 @@ them, their CRS and their residuals (:func:`~.gcp_transform.compute_residuals`) 
   pixels to lon/lat exists. The remedy is to give the GCPs in the figure's own projected CRS
   (then Polynomial 1 is exact), or to let a thin plate spline or a polynomial of order 2-3 bend
   with the graticule;
+* **warns** (:func:`extrapolation_warning`, once the figure is decoded) when a transform that
+  bends (Polynomial 2 or 3, thin plate spline, projective) must place decoded pixels far outside
+  the GCPs: there it only extrapolates, and its error grows with the distance from them;
 * **refuses** (:class:`~.errors.GcpError`) GCPs in longitude/latitude that surround a pole: the
   longitude wraps through 360° around the pole's pixel and is undefined on it, so neither a
   polynomial nor a spline in lon/lat can represent the figure there — the result would be
@@ -42,6 +45,17 @@ Thresholds and why
     both misfits are corrected for degrees of freedom (``sigma = sqrt(SS / (n - p))``). Random
     click errors leave ``sigma`` about the same; a curved graticule is mostly absorbed by the
     second order, so its ``sigma`` drops below half the affine one.
+:data:`EXTRAPOLATION_RATIO` = 0.5 and :data:`EXTRAPOLATION_SAMPLES` = 40,000
+    Outside the convex hull of the GCPs' pixel positions a polynomial of order 2 or 3 grows as
+    the square or cube of the distance, a projective transform towards its horizon, and a thin
+    plate spline along whatever its last GCPs bent it to; small click errors in GCPs bunched in
+    one part of the figure become large errors far from them, and no GCP shows it. The warning
+    fires when at least 1 % of the decoded pixels lie farther outside the hull than half the
+    GCPs' own spread (the square root of the hull's area): GCPs at the graticule crossings of a
+    map leave a margin well under that, GCPs in one corner or along one half of the map do not.
+    An affine transform (Polynomial 1, Helmert) extrapolates in straight lines and is not
+    warned about. The distance is measured on at most 40,000 decoded pixels spread evenly over
+    the plot area.
 :data:`POLE_LATITUDE` = 89.999°
     A GCP this close to a pole sits on it: its longitude is arbitrary.
 :data:`POLAR_MODEL_TOLERANCE` = 0.05 and :data:`POLAR_MODEL_ADVANTAGE` = 0.5
@@ -72,6 +86,8 @@ from .warping import crs_label
 POOR_FIT_LOO_PIXELS = 1.0
 SYSTEMATIC_RATIO = 0.5
 SYSTEMATIC_MIN_POINTS = 7
+EXTRAPOLATION_RATIO = 0.5
+EXTRAPOLATION_SAMPLES = 40_000
 POLE_LATITUDE = 89.999
 POLAR_MODEL_TOLERANCE = 0.05
 POLAR_MODEL_ADVANTAGE = 0.5
@@ -127,6 +143,75 @@ def diagnose_georeferencing(gcps, kind, crs, residuals) -> list:
         if warning:
             warnings.append(warning)
     return warnings
+
+
+def extrapolation_warning(gcps, kind, values, box) -> str:
+    """A warning when a bending transform places decoded pixels far outside the GCPs.
+
+    Parameters
+    ----------
+    gcps : GroundControlPoints
+        The GCPs the transform was fitted to (only the enabled ones count).
+    kind : TransformKind or int
+        The transform fitted to them.
+    values : ndarray of float, shape (rows, cols)
+        The decoded value of every figure pixel, NaN where it is not data.
+    box : tuple of int
+        ``(col0, row0, col1, row1)``, the plot area in pixels: only data inside it is placed.
+
+    Returns
+    -------
+    str
+        The warning, a complete sentence with its remedy; empty when the transform is affine,
+        the GCPs span no area, or the decoded pixels lie within :data:`EXTRAPOLATION_RATIO`
+        of the GCPs' spread from their convex hull (see the module's thresholds).
+    """
+    transform = transform_class(kind)
+    if transform.is_affine:
+        return ""
+    pixel = np.asarray(gcps.pixel, dtype=float)[np.asarray(gcps.enabled, dtype=bool)]
+    hull = _convex_hull(pixel)
+    if hull is None:
+        return ""
+    col0, row0, col1, row1 = (int(v) for v in box)
+    step = max(1, math.ceil(math.sqrt(max(col1 - col0, 0) * max(row1 - row0, 0)
+                                      / EXTRAPOLATION_SAMPLES)))
+    rows, cols = np.nonzero(np.isfinite(values[row0:row1:step, col0:col1:step]))
+    if rows.size == 0:
+        return ""
+    x = col0 + cols * step + 0.5
+    y = row0 + rows * step + 0.5
+    # Signed distance outside the hull (px): the largest over its edges' lines, each equation
+    # (a, b, c) with a unit normal and a x + b y + c <= 0 inside. Exact beside an edge, a lower
+    # bound (by at most a factor sqrt 2 for a square hull) beyond a corner.
+    beyond = np.full(x.shape, -np.inf)
+    for a, b, c in hull.equations:
+        np.maximum(beyond, a * x + b * y + c, out=beyond)
+    spread = math.sqrt(hull.volume)  # a 2-D hull's volume is its area (px²)
+    far = float(np.percentile(beyond, 99))
+    if far <= EXTRAPOLATION_RATIO * spread:
+        return ""
+    outside = float(np.mean(beyond > 0))
+    return (f"Warning: {100 * outside:.0f} % of the decoded pixels lie outside the GCPs (the "
+            f"convex hull of their pixel positions), 1 % of them more than {far:.0f} px beyond "
+            f"it, {far / spread:.1f} times the GCPs' own spread ({spread:.0f} px). There the "
+            f"{transform.name} transform only extrapolates: it bends with nothing to hold it, "
+            f"and small errors in the GCPs grow with the distance from them, unseen in the "
+            f"residuals. Add GCPs near the map's corners and edges, or set TRANSFORM to "
+            f"Polynomial 1 (or Helmert), which extrapolates in straight lines.")
+
+
+def _convex_hull(points):
+    """The scipy ConvexHull of 2-D points, or None when they span no area."""
+    if len(points) < 3 or not np.all(np.isfinite(points)):
+        return None
+    from scipy.spatial import ConvexHull, QhullError
+
+    try:
+        hull = ConvexHull(points)
+    except (QhullError, ValueError):
+        return None
+    return hull if hull.volume > 0 else None
 
 
 def refuse_unusable_gcps(gcps, crs) -> None:

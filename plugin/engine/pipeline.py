@@ -35,6 +35,7 @@ from .gcp_diagnostics import (
     check_gcp_map_coordinates,
     check_gcp_pixels_on_figure,
     diagnose_georeferencing,
+    extrapolation_warning,
     refuse_unusable_gcps,
     thin_gcps,
 )
@@ -589,6 +590,12 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
         n_matched = int(np.count_nonzero(np.isfinite(field_.values[row0:row1, col0:col1])))
     say(f"Decoded {n_matched:,} of {n_examined:,} examined pixels "
         f"({100.0 * n_matched / n_examined:.1f} %) within ΔE {settings.max_color_distance:g}")
+    if georeference.gcps is not None:
+        beyond = extrapolation_warning(georeference.gcps, georeference.pixel_transform.kind,
+                                       field_.values, plot_box)
+        if beyond:
+            warnings.append(beyond)
+            say(beyond)
     if layout is not None and layout.colorbar is not None and settings.colorbar_extent is None:
         for line in describe_out_of_range(figure.rgb, examine & ~np.isfinite(field_.values),
                                           layout.colorbar, settings.colorbar_flip):

@@ -641,6 +641,53 @@ def test_random_click_errors_are_not_taken_for_a_curved_graticule(jacksboro):
     assert not any("curved" in message for message in warnings)
 
 
+def bunched_or_spread_gcps(folder, figure, truth, corner, name):
+    """A 3 x 3 lattice of GCPs clicked with 0.3 px of error, over the top-left ``corner`` share
+    of the plot area's width and height (1: the whole plot area, 20 px in from its edges)."""
+    col0, row0, col1, row1 = figure.plot_box
+    x, y = np.meshgrid(np.linspace(col0 + 20, col0 + 20 + corner * (col1 - col0 - 40), 3),
+                       np.linspace(row0 + 20, row0 + 20 + corner * (row1 - row0 - 40), 3))
+    x, y = x.ravel(), y.ravel()
+    lon, lat = truth.pixel_to("EPSG:4326", x, y)
+    clicked = np.column_stack([x, y]) + np.random.default_rng(7).normal(0, 0.3, (len(x), 2))
+    gcps = GroundControlPoints(clicked, np.column_stack([lon, lat]), None)
+    return write_csv_gcps(folder / f"jacksboro_{name}.csv", gcps)
+
+
+def extrapolation_warnings(result):
+    return [message for message in result.warnings if "only extrapolates" in message]
+
+
+def test_a_bending_transform_far_outside_bunched_gcps_is_warned_about(folder, jacksboro):
+    """GCPs in the top-left fifth of the map, Polynomial 2: the map's far corner is placed by
+    extrapolation, many pixels off (0.3 px click errors grow with the square of the distance),
+    and the residuals cannot show it; the log says so. The same GCPs with Polynomial 1, or
+    Polynomial 2 with the GCPs over the whole map, are not warned about."""
+    figure, truth = jacksboro
+    grid = figure.grid
+    vmin, vmax = np.nanmin(grid), np.nanmax(grid)
+    bunched = bunched_or_spread_gcps(folder, figure, truth, 0.2, "bunched")
+    result = decode(figure.path, figure.plot_box, bunched, "EPSG:4326",
+                    TransformKind.POLYNOMIAL_2, "EPSG:4326", vmin, vmax)
+    forward, _ = geolocation_errors(result, truth)
+    assert forward.max() > 2.0  # the warning is earned: the far corner is pixels off
+    assert result.georeference.residuals.loo_rmse_pixels < 1.0  # and the GCPs do not show it
+    warned = extrapolation_warnings(result)
+    assert len(warned) == 1
+    assert "Polynomial 2" in warned[0] and "TRANSFORM" in warned[0]
+    share = float(re.search(r"Warning: (\d+) % of the decoded pixels", warned[0]).group(1))
+    assert 85 <= share <= 100  # the GCPs' hull covers 1/25 of the plot area
+
+    affine = decode(figure.path, figure.plot_box, bunched, "EPSG:4326", P1, "EPSG:4326",
+                    vmin, vmax)
+    assert extrapolation_warnings(affine) == []
+    spread = bunched_or_spread_gcps(folder, figure, truth, 1.0, "spread")
+    result = decode(figure.path, figure.plot_box, spread, "EPSG:4326",
+                    TransformKind.POLYNOMIAL_2, "EPSG:4326", vmin, vmax)
+    assert extrapolation_warnings(result) == []
+    assert geolocation_errors(result, truth)[0].max() < 1.0
+
+
 # ============================================================================================
 # GCP files
 

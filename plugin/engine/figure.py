@@ -409,7 +409,7 @@ def _to_rgb(image, path):
             rgb[start:stop] = np.frombuffer(strip.tobytes("raw", "RGB"), np.uint8).reshape(shape + (3,))
             if has_alpha:
                 alpha = np.frombuffer(strip.tobytes("raw", "A"), np.uint8).reshape(shape)
-                np.equal(alpha, 255, out=opaque[start:stop])
+                np.greater_equal(alpha, DATA_ALPHA, out=opaque[start:stop])
     except ValueError as error:
         raise FigureError(
             f"The figure '{path}' uses the colour mode {mode}, which cannot be converted to RGB "
@@ -417,6 +417,16 @@ def _to_rgb(image, path):
     if has_alpha and opaque.all():
         opaque = _all_opaque((rows, cols))  # an alpha channel with nothing transparent
     return rgb, opaque
+
+
+#: The least alpha (of 255) a pixel's colour is read at. Image files store colour and alpha
+#: apart (straight alpha: PNG, TIFF, WebP), so a partly transparent pixel keeps the colour it
+#: was drawn with: a map drawn with some transparency on a transparent background
+#: (matplotlib's ``imshow(alpha=0.7)`` saved with ``transparent=True``: every map pixel at
+#: alpha 178) is decoded by its colours. Writers keep colours premultiplied until they save
+#: them, so a colour at alpha a comes back up to 255 / (2a) levels off: 2 levels at 64, where
+#: a value lands within 1 % of the range; fainter pixels are left out as transparent.
+DATA_ALPHA = 64
 
 
 def _has_alpha(image):

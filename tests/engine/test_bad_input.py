@@ -258,13 +258,14 @@ def test_transparent_pixels_are_nodata_through_the_pipeline(tmp_path):
     rgb, index = viridis_figure()
     alpha = np.full(rgb.shape[:2], 255, np.uint8)
     alpha[10:20, 20:40] = 0       # a transparent hole
-    alpha[30:35, 5:15] = 128      # half transparent: not data either
+    alpha[30:35, 5:15] = 40       # nearly transparent: not data either
+    alpha[22:28, 40:60] = 128     # half transparent: decoded by its colour (straight alpha)
     path = tmp_path / "rgba.png"
     Image.fromarray(np.dstack([rgb, alpha]), "RGBA").save(path)
     result = decode_map(settings_for(path, write_gcps(tmp_path / "gcps.csv")))
     values = result.field.values
-    assert np.isnan(values[alpha < 255]).all()
-    assert np.isfinite(values[alpha == 255]).mean() > 0.99
+    assert np.isnan(values[alpha < 64]).all()
+    assert np.isfinite(values[alpha >= 64]).mean() > 0.99
     # The output grid is the figure's own (100 m pixels, same origin): the hole stays a hole.
     assert result.values.shape == values.shape
     assert np.isnan(result.values[10:20, 20:40]).all()

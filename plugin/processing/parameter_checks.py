@@ -86,7 +86,8 @@ def opening_would_block(path):
 class FigureParameter(QgsProcessingParameterRasterLayer):
     """The INPUT raster parameter (both algorithms), refusing paths that are not regular files
     before QGIS opens them: GDAL opening a named pipe waits forever, and qgis_process checks
-    each value (by loading the layer) before the algorithm's own checks run."""
+    each value (by loading the layer) before the algorithm's own checks run. Wherever QGIS
+    loads the figure through it, nothing is written beside the figure (``figure_loading``)."""
 
     def checkValueIsAcceptable(self, value, context=None):  # noqa: N802 - QGIS API
         path = layer_value_path(value)
@@ -95,6 +96,12 @@ class FigureParameter(QgsProcessingParameterRasterLayer):
         # QGIS loads the figure here (qgis_process, processing.run): nothing written beside it.
         with loading_figure():
             return super().checkValueIsAcceptable(value, context)
+
+    def valueAsPythonString(self, value, context):  # noqa: N802 - QGIS API
+        # QGIS loads the figure here too: a model logs each child's inputs as Python, and the
+        # Processing history keeps each run as a command.
+        with loading_figure():
+            return super().valueAsPythonString(value, context)
 
     def clone(self):
         copy = FigureParameter(self.name(), self.description(), self.defaultValue(),

@@ -129,3 +129,49 @@ def test_qgis_process_leaves_the_figure_folder_as_it_was(qgis_process, tmp_path,
     else:
         assert code == 0, error_line(output) or output[-2000:]
     assert tree(tmp_path / "inputs") == before
+
+
+def test_a_model_leaves_the_figure_folder_as_it_was(provider, tmp_path):
+    """A model logs each child's inputs as Python (``valueAsPythonString``), which loads the
+    figure as a layer: that left an .aux.xml beside it. (A model's own raster layer parameter
+    is QGIS's, loaded before any of the plugin's code: the figure is given as a file here.)"""
+    import processing
+    from qgis.core import (
+        QgsProcessingModelAlgorithm,
+        QgsProcessingModelChildAlgorithm,
+        QgsProcessingModelChildParameterSource,
+        QgsProcessingModelOutput,
+        QgsProcessingModelParameter,
+        QgsProcessingParameterFile,
+    )
+
+    figure = figure_in(tmp_path / "inputs", "png")
+    before = tree(tmp_path / "inputs")
+    model = QgsProcessingModelAlgorithm("decode a figure", "tests")
+    for name in ("figure", "gcps"):
+        model.addModelParameter(QgsProcessingParameterFile(name, name),
+                                QgsProcessingModelParameter(name))
+    child = QgsProcessingModelChildAlgorithm("colormapdecoder:decodemap")
+    child.setChildId("decode")
+    values = decode_values(figure, tmp_path / "out", "png")
+    for name in ("COLORMAP", "VMIN", "VMAX", "PLOT_AREA", "TARGET_CRS"):
+        child.addParameterSources(
+            name, [QgsProcessingModelChildParameterSource.fromStaticValue(values[name])])
+    child.addParameterSources(
+        "INPUT", [QgsProcessingModelChildParameterSource.fromModelParameter("figure")])
+    child.addParameterSources(
+        "GCPS", [QgsProcessingModelChildParameterSource.fromModelParameter("gcps")])
+    outputs = {}
+    for name in ("OUTPUT", "OUTPUT_POINTS"):
+        output = QgsProcessingModelOutput(name.lower(), name.lower())
+        output.setChildId("decode")
+        output.setChildOutputName(name)
+        outputs[name.lower()] = output
+    child.setModelOutputs(outputs)
+    model.addChildAlgorithm(child)
+    result = processing.run(model, {"figure": values["INPUT"], "gcps": values["GCPS"],
+                                    "decode:output": values["OUTPUT"],
+                                    "decode:output_points": values["OUTPUT_POINTS"]})
+    with rasterio.open(result["decode:output"]) as decoded:
+        assert decoded.read(1, masked=True).count() > 100000
+    assert tree(tmp_path / "inputs") == before

@@ -158,6 +158,7 @@ def make_inputs(folder):
         source = None
     hostile_files(folder, frames, rgb, crs_line, data_header, data)
     lying_files(folder, rgb, points)
+    fourth_round_files(folder, rgb)
     unreadable = folder / "unreadable.png"
     shutil.copy(FIGURE, unreadable)
     unreadable_gcps = folder / "unreadable.points"
@@ -340,6 +341,33 @@ def files_under(folder):
         for root, dirs, names in os.walk(folder)
         for name in names + [d + "/" for d in dirs]
     )
+
+
+def fourth_round_files(folder, rgb):
+    """Fourth round: the figure drawn partly transparent (every pixel at alpha 178, its colour
+    kept apart, as matplotlib's imshow(alpha=0.7) saved with transparent=True stores it) and
+    nearly transparent (alpha 40), a GeoTIFF of it, a GCP CSV in degrees across the
+    antimeridian."""
+    partly = rgb.convert("RGBA")
+    partly.putalpha(178)
+    partly.save(folder / "partly_transparent.png")
+    partly.putalpha(40)
+    partly.save(folder / "nearly_transparent.png")
+    import numpy as np
+    import rasterio
+
+    pixels = np.moveaxis(np.asarray(rgb.convert("RGB")), 2, 0)
+    with rasterio.open(folder / "fig.tif", "w", driver="GTiff", width=rgb.width, height=rgb.height,
+                       count=3, dtype="uint8", crs="EPSG:32632",
+                       transform=rasterio.Affine(100, 0, 590000, 0, -100, 5200000)) as out:
+        out.write(pixels)
+    (folder / "antimeridian.csv").write_text(
+        "pixel_x,pixel_y,map_x,map_y\n112,87,170,60\n672,87,190,60\n112,518,170,40\n672,518,190,40\n")
+
+
+def pam_box(x0, x1, y0, y1):
+    """A pixel box (x = column, y = -row) in the map coordinates of pam.png's .aux.xml."""
+    return f"{590000 + 100 * x0},{590000 + 100 * x1},{5200000 + 100 * y0},{5200000 + 100 * y1}"
 
 
 def base(i, o, **overrides):
@@ -923,6 +951,71 @@ CASES = [
         lambda i, o: base(i, o, INPUT=str(i / "pam.png"), GCPS=None, PLOT_AREA=None),
     ),
     ("detect INPUT JPEG with EXIF 'rotate 90°'", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "exif_rotated.jpg"))),
+    # Fourth round (attack30). Every case now also fails on a new file beside the inputs: QGIS
+    # loading the figure left GDAL's statistics in <figure>.aux.xml.
+    ("INPUT partly transparent (alpha 178)", DECODE, lambda i, o: base(i, o, INPUT=str(i / "partly_transparent.png"))),
+    ("INPUT nearly transparent (alpha 40)", DECODE, lambda i, o: base(i, o, INPUT=str(i / "nearly_transparent.png"))),
+    (
+        "INPUT GeoTIFF, PLOT_AREA in its CRS",
+        DECODE,
+        lambda i, o: base(i, o, INPUT=str(i / "fig.tif"), GCPS=None, PLOT_AREA=pam_box(112, 672, -518, -87)),
+    ),
+    (
+        "INPUT PAM .aux.xml, PLOT_AREA with its CRS",
+        DECODE,
+        lambda i, o: base(
+            i, o, INPUT=str(i / "pam.png"), GCPS=None, PLOT_AREA=pam_box(112, 672, -518, -87) + " [EPSG:32632]"
+        ),
+    ),
+    ("detect INPUT PAM .aux.xml", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "pam.png"))),
+    ("detect INPUT GeoTIFF", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "fig.tif"))),
+    ("OUTPUT == OUTPUT_DISTANCE", DECODE, lambda i, o: base(i, o, OUTPUT_DISTANCE=str(o / "decoded.tif"))),
+    (
+        "OUTPUT_POINTS the report's JSON twin",
+        DECODE,
+        lambda i, o: base(i, o, OUTPUT_REPORT=str(o / "r.html"), OUTPUT_POINTS=str(o / "r.json")),
+    ),
+    (
+        "OUTPUT_REPORT a shapefile OUTPUT_POINTS' .dbf",
+        DECODE,
+        lambda i, o: base(i, o, OUTPUT_POINTS=str(o / "p.shp"), OUTPUT_REPORT=str(o / "p.dbf")),
+    ),
+    (
+        "detect OUTPUT_GCPS the report's JSON twin",
+        DETECT,
+        lambda i, o: detect(i, o, OUTPUT_GCPS=str(o / "x.json"), OUTPUT_REPORT=str(o / "x.html")),
+    ),
+    ("OUTPUT .tiff", DECODE, lambda i, o: base(i, o, OUTPUT=str(o / "d.tiff"))),
+    ("OUTPUT_DISTANCE .jpg", DECODE, lambda i, o: base(i, o, OUTPUT_DISTANCE=str(o / "d.jpg"))),
+    ("detect OUTPUT_REPORT .png", DETECT, lambda i, o: detect(i, o, OUTPUT_REPORT=str(o / "r.png"))),
+    ("OUTPUT name of 250 bytes", DECODE, lambda i, o: base(i, o, OUTPUT=str(o / ("d" * 246 + ".tif")))),
+    ("OUTPUT_POINTS name of 250 bytes", DECODE, lambda i, o: base(i, o, OUTPUT_POINTS=str(o / ("p" * 245 + ".gpkg")))),
+    ("OUTPUT_REPORT name of 255 bytes", DECODE, lambda i, o: base(i, o, OUTPUT_REPORT=str(o / ("r" * 250 + ".html")))),
+    ("VMIN 'nan'", DECODE, lambda i, o: base(i, o, VMIN="nan")),
+    ("MAX_COLOR_DISTANCE 'nan'", DECODE, lambda i, o: base(i, o, MAX_COLOR_DISTANCE="nan")),
+    ("VMIN 1e-45, VMAX 2e-45", DECODE, lambda i, o: base(i, o, VMIN=1e-45, VMAX=2e-45)),
+    ("VMIN -3e38, VMAX 3e38", DECODE, lambda i, o: base(i, o, VMIN=-3e38, VMAX=3e38)),
+    ("PLOT_AREA with nan", DECODE, lambda i, o: base(i, o, PLOT_AREA="nan,672,-518,-87")),
+    ("PLOT_AREA the figure layer", DECODE, lambda i, o: base(i, o, PLOT_AREA=str(i / "fig.png"))),
+    ("COLORBAR 1x1", DECODE, lambda i, o: base(i, o, COLORMAP="", COLORBAR="700,701,-300,-299")),
+    ("COLORBAR == PLOT_AREA", DECODE, lambda i, o: base(i, o, COLORMAP="", COLORBAR=sample_extents()["PLOT_AREA"])),
+    (
+        "LEVELS 100,001 boundaries",
+        DECODE,
+        lambda i, o: base(i, o, LEVELS=",".join(str(v * 0.04) for v in range(100001))),
+    ),
+    ("LEVELS subnormal steps", DECODE, lambda i, o: base(i, o, LEVELS="0,1e-320,2e-320")),
+    ("LEVELS 'nan,1000,2000'", DECODE, lambda i, o: base(i, o, LEVELS="nan,1000,2000")),
+    (
+        "GCPS across the antimeridian to EPSG:3857",
+        DECODE,
+        lambda i, o: base(i, o, GCPS=str(i / "antimeridian.csv"), GCP_CRS="EPSG:4326", TARGET_CRS="EPSG:3857"),
+    ),
+    (
+        "TARGET_CRS geostationary, far side",
+        DECODE,
+        lambda i, o: base(i, o, TARGET_CRS="+proj=geos +h=35785831 +lon_0=-120"),
+    ),
 ]
 
 

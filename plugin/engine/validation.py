@@ -113,6 +113,10 @@ def read_text_input(path, parameter, what="file", max_bytes=MAX_TEXT_INPUT_BYTES
 
 def _too_long(what, path, size, max_bytes):
     size_text = f"{size / 2 ** 20:.1f} MiB" if size is not None else "larger"
+    if size is not None and f"{size / 2 ** 20:.1f}" == f"{max_bytes / 2 ** 20:.1f}":
+        # Just over the limit: rounded, the two sizes would read the same ("8.0 MiB, more
+        # than the 8 MiB").
+        size_text = f"{size:,} bytes"
     return (f"The {what} '{path}' is {size_text}, more than the {max_bytes // 2 ** 20} MiB a "
             f"{what} can sensibly hold: is it the right file?")
 

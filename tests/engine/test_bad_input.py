@@ -481,3 +481,15 @@ def test_png_bytes_in_memory_helper_is_consistent():
     data = b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 0, 5, 8, 2, 0, 0, 0))
     assert figure_module._header_size(data) == (0, 5)
     assert figure_module._header_size(io.BytesIO(b"GIF89a\x07\x00\x03\x00").read()) == (7, 3)
+
+
+def test_a_gcp_file_just_over_the_limit_says_by_how_much(tmp_path):
+    """A GCP file one byte over 8 MiB was said to be "8.0 MiB, more than the 8 MiB"."""
+    from colormap_decoder.plugin.engine.gcps import read_gcps
+
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"pixel_x,pixel_y,map_x,map_y\n" + b"#" * (8 * 2 ** 20 - 27))
+    assert path.stat().st_size == 8 * 2 ** 20 + 1
+    with pytest.raises(GcpError) as raised:
+        read_gcps(str(path))
+    assert "8,388,609 bytes, more than the 8 MiB" in str(raised.value)

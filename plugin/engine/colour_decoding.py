@@ -412,6 +412,7 @@ class CurveMatcher:
         self._weighted_curves = {}
         positions = np.asarray(scale.positions, dtype=np.float64)
         colours = np.asarray(scale.colours, dtype=np.float64)
+        _refuse_endless_curve(colours)
         curve_fraction, curve_srgb = _densify(positions, colours)
         self._curve_fraction = curve_fraction
         self._curve_srgb = curve_srgb
@@ -747,31 +748,34 @@ class CurveMatcher:
                                     [positions[-1]]])
             fractions, weights, nominal = positions, np.diff(edges), colours
             drawn = np.floor(nominal + 1e-7) if quantiser == "floor" else np.rint(nominal)
+            sums = [_drawn_colour_sums(drawn, weights, fractions)]
         else:
             starts, ends = colours[:-1], colours[1:]
             change = np.abs(ends - starts).max(axis=1)
             counts = np.ceil(8 * change).astype(int) + 2
-            segment = np.repeat(np.arange(len(starts)), counts)
-            first = np.repeat(np.cumsum(counts) - counts, counts)
-            t = (np.arange(counts.sum()) - first) / np.repeat(counts - 1, counts)
             width = positions[1:] - positions[:-1]
-            fractions = positions[segment] + t * width[segment]
-            weights = np.repeat(width / counts, counts)
-            if quantiser == "toward_lower":
-                low, high = np.rint(starts), np.rint(ends)
-                drawn = low[segment] + np.trunc(t[:, None] * (high - low)[segment] + 1e-7
-                                                * np.sign((high - low)[segment]))
-            else:
-                nominal = starts[segment] + t[:, None] * (ends - starts)[segment]
-                drawn = np.floor(nominal + 1e-7) if quantiser == "floor" else np.rint(nominal)
-        drawn = np.clip(drawn, 0, 255).astype(np.uint8)
-        codes, inverse = np.unique(_pack(drawn).astype(np.int64), return_inverse=True)
-        total = np.bincount(inverse, weights, len(codes))
-        mean = np.bincount(inverse, weights * fractions, len(codes)) / np.maximum(total, 1e-300)
-        low_end = np.full(len(codes), np.inf)
-        high_end = np.full(len(codes), -np.inf)
-        np.minimum.at(low_end, inverse, fractions)
-        np.maximum.at(high_end, inverse, fractions)
+            # Sampled a group of segments at a time: a scale of many segments whose colours
+            # jump (a hostile or random .cpt of 100,000 slices) would otherwise take 2,000
+            # samples a segment at once, gigabytes.
+            sums = []
+            for group in _segment_groups(counts, EXACT_TABLE_SAMPLES):
+                group_counts = counts[group]
+                segment = np.repeat(group, group_counts)
+                first = np.repeat(np.cumsum(group_counts) - group_counts, group_counts)
+                t = (np.arange(group_counts.sum()) - first) / np.repeat(group_counts - 1,
+                                                                         group_counts)
+                fractions = positions[segment] + t * width[segment]
+                weights = np.repeat(width[group] / group_counts, group_counts)
+                if quantiser == "toward_lower":
+                    low, high = np.rint(starts), np.rint(ends)
+                    drawn = low[segment] + np.trunc(t[:, None] * (high - low)[segment] + 1e-7
+                                                    * np.sign((high - low)[segment]))
+                else:
+                    nominal = starts[segment] + t[:, None] * (ends - starts)[segment]
+                    drawn = np.floor(nominal + 1e-7) if quantiser == "floor" else np.rint(nominal)
+                sums.append(_drawn_colour_sums(drawn, weights, fractions))
+        codes, total, weighted, low_end, high_end = _merged_colour_sums(sums)
+        mean = weighted / np.maximum(total, 1e-300)
         ambiguous = (high_end - low_end) > AMBIGUOUS_SPAN_STEPS * self.resolution_fraction
         self._exact_tables[quantiser] = (codes, mean, ambiguous,
                                          total / max(total.sum(), 1e-300))
@@ -2086,6 +2090,50 @@ def _colour_codes(window, blocks, feedback, start, end, workers=None) -> np.ndar
     return np.unique(np.concatenate(found)).astype(np.intp) if found else np.zeros(0, np.intp)
 
 
+#: Samples of the scale's segments taken at a time by ``exact_table`` (about 100 bytes each).
+EXACT_TABLE_SAMPLES = 1 << 20
+
+
+def _segment_groups(counts, samples):
+    """Consecutive groups of segment indices, each of at most ``samples`` samples (a segment
+    of more stands alone)."""
+    ends = np.cumsum(counts)
+    groups, start = [], 0
+    while start < len(counts):
+        stop = max(int(np.searchsorted(ends, ends[start] - counts[start] + samples, "right")),
+                   start + 1)
+        groups.append(np.arange(start, stop))
+        start = stop
+    return groups
+
+
+def _drawn_colour_sums(drawn, weights, fractions):
+    """Per distinct drawn colour: its 24-bit code, summed weight, summed weight × fraction, and
+    the least and greatest fraction drawn in it."""
+    drawn = np.clip(drawn, 0, 255).astype(np.uint8)
+    codes, inverse = np.unique(_pack(drawn).astype(np.int64), return_inverse=True)
+    low_end = np.full(len(codes), np.inf)
+    high_end = np.full(len(codes), -np.inf)
+    np.minimum.at(low_end, inverse, fractions)
+    np.maximum.at(high_end, inverse, fractions)
+    return (codes, np.bincount(inverse, weights, len(codes)),
+            np.bincount(inverse, weights * fractions, len(codes)), low_end, high_end)
+
+
+def _merged_colour_sums(sums):
+    """:func:`_drawn_colour_sums` of several groups of samples as of one."""
+    if len(sums) == 1:
+        return sums[0]
+    codes, total, weighted, low, high = (np.concatenate(part) for part in zip(*sums))
+    merged, inverse = np.unique(codes, return_inverse=True)
+    low_end = np.full(len(merged), np.inf)
+    high_end = np.full(len(merged), -np.inf)
+    np.minimum.at(low_end, inverse, low)
+    np.maximum.at(high_end, inverse, high)
+    return (merged, np.bincount(inverse, total, len(merged)),
+            np.bincount(inverse, weighted, len(merged)), low_end, high_end)
+
+
 def _pack(rgb):
     """24-bit integer code of each sRGB colour: red + 256 green + 65536 blue.
 
@@ -2102,6 +2150,27 @@ def _pack(rgb):
 def _report(feedback, progress):
     if feedback is not None and feedback(progress):
         raise InterruptedError("Decoding was cancelled.")
+
+
+#: The longest path through CIELAB (ΔE, summed over the scale's segments) a continuous colour
+#: scale may take: ten times the longest of the 2,233 named scales (colorcet's glasbey_bw,
+#: 19,453: 256 categorical colours in a row). The curve holds a point every
+#: ``CURVE_STEP_DELTA_E`` along it, some 200 bytes each with its trees: 400,000 points here.
+#: A .cpt of 20,000 random slices runs 3.2 million ΔE and took 1.4 GB; of 100,000, 19 GB.
+MAX_CURVE_DELTA_E = 200_000
+
+
+def _refuse_endless_curve(colours):
+    """Raise ColourScaleError for a scale whose colours wander further than any colour scale
+    (:data:`MAX_CURVE_DELTA_E`), before its curve is built."""
+    path = float(np.linalg.norm(np.diff(srgb_to_lab(colours), axis=0), axis=1).sum())
+    if path > MAX_CURVE_DELTA_E:
+        raise ColourScaleError(
+            f"The colour scale's {len(colours):,} colours wander {path:,.0f} ΔE through colour "
+            f"space, more than {MAX_CURVE_DELTA_E:,} (ten times the longest known colour scale): "
+            "no figure can be read back with it, and its curve would not fit in memory. Is it "
+            "a colour scale? Give the .cpt the figure was drawn with, a colormap name, or draw "
+            "the COLORBAR box; a .cpt of categories (one colour a slice) is read as classes.")
 
 
 def _densify(positions, colours, step=CURVE_STEP_DELTA_E):

@@ -493,3 +493,23 @@ def test_a_gcp_file_just_over_the_limit_says_by_how_much(tmp_path):
     with pytest.raises(GcpError) as raised:
         read_gcps(str(path))
     assert "8,388,609 bytes, more than the 8 MiB" in str(raised.value)
+
+
+def test_a_cpt_of_random_colours_is_refused_before_its_curve_is_built(tmp_path):
+    """A .cpt of 20,000 continuous slices of random colours (1 MB, under the 8 MiB a .cpt may
+    be) wanders 3 million ΔE: its curve took 1.4 GB and a .cpt of 100,000 such slices 19 GB,
+    while the job's estimate said 104 MiB. Refused naming COLORMAP."""
+    from colormap_decoder.plugin.engine.errors import ColourScaleError
+
+    rng = np.random.default_rng(7)
+    colours = rng.integers(0, 256, (20001, 3))
+    cpt = tmp_path / "random.cpt"
+    cpt.write_text("".join(f"{k} {'/'.join(map(str, colours[k]))} {k + 1} "
+                           f"{'/'.join(map(str, colours[k + 1]))}\n" for k in range(20000)))
+    rgb, _ = viridis_figure()
+    Image.fromarray(rgb).save(tmp_path / "figure.png")
+    settings = settings_for(tmp_path / "figure.png", write_gcps(tmp_path / "gcps.csv"),
+                            colormap=str(cpt), vmin=None, vmax=None)
+    with pytest.raises(ColourScaleError, match="wander .* ΔE through colour space") as raised:
+        decode_map(settings)
+    assert raised.value.parameter == "COLORMAP"

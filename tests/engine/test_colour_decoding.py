@@ -480,3 +480,25 @@ def test_colours_placed_by_table_or_by_sorting_decode_identically(tmp_path, dem,
     # The examined pixels were decoded (a test of equal empty rasters would prove nothing).
     assert np.isfinite(table.values[examine]).mean() > 0.6
     assert np.isnan(table.values[~examine]).all()
+
+
+@pytest.mark.parametrize("quantiser", ["round", "floor", "toward_lower"])
+def test_the_exact_table_is_the_same_sampled_in_groups_of_segments(monkeypatch, quantiser):
+    """The drawable colours of a scale are sampled a group of segments at a time (a .cpt of many
+    jumping slices took gigabytes at once): the same colours, fractions and shares as in one
+    go, to the last bits of a sum taken in another order."""
+    from colormap_decoder.plugin.engine import colour_decoding
+    from colormap_decoder.plugin.engine.colour_decoding import CurveMatcher, ValueMapping
+    from colormap_decoder.plugin.engine.colour_scale import ColourScale
+
+    rng = np.random.default_rng(3)
+    colours = rng.random((400, 3))
+    scale = ColourScale(positions=np.linspace(0, 1, 400), colours=colours, name="random")
+    whole = CurveMatcher(scale, ValueMapping(0, 1), "srgb")._exact_table_with_shares(quantiser)
+    monkeypatch.setattr(colour_decoding, "EXACT_TABLE_SAMPLES", 997)
+    grouped = CurveMatcher(scale, ValueMapping(0, 1), "srgb")._exact_table_with_shares(quantiser)
+    assert len(whole[0]) > 10000
+    assert np.array_equal(whole[0], grouped[0]) and np.array_equal(whole[2], grouped[2])
+    # Relative 1e-12: the same sums, added in another order.
+    np.testing.assert_allclose(grouped[1], whole[1], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(grouped[3], whole[3], rtol=1e-12, atol=1e-15)

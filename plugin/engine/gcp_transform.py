@@ -486,6 +486,12 @@ def fit_gcp_transform(gcps, kind) -> GcpTransform:
     return transform(active.pixel, active.map)
 
 
+#: GCPs the log's residual table shows at most, one line each: a GCP file of 200,000 points (a
+#: few MB) wrote 200,000 lines into the Processing log, which QGIS's dialog shows as a text
+#: widget. The report and its JSON keep every GCP.
+MAX_LOGGED_GCPS = 100
+
+
 @dataclass
 class GcpResiduals:
     """How well a transform fits each GCP, and how well each GCP is predicted by the others.
@@ -573,14 +579,19 @@ class GcpResiduals:
         # log; the x/y parts of each residual are in the report and its JSON.
         top = ["", "residual", "", "leave-one-out", "", ""]
         units = ["#", symbol, "px", symbol, "px", "GCP"]
+        shown = self._rows_shown(enabled)
         rows = [[str(index + 1), in_map(self.residual_map[index]),
                  in_pixels(self.residual_pixels[index]), in_map(self.loo_error_map[index]),
                  in_pixels(self.loo_error_pixels[index]),
-                 label + ("" if enabled[index] else " (disabled)")
+                 gcps.labels[index] + ("" if enabled[index] else " (disabled)")
                  + (" <- suspicious" if self.suspicious[index] else "")]
-                for index, label in enumerate(gcps.labels)]
+                for index in shown]
         lines = [f"{name} fitted to {int(enabled.sum())} of {len(enabled)} GCPs from {gcps.source}"]
         lines += aligned_table(top, [units] + rows, align=">>>>><")
+        if len(shown) < len(enabled):
+            lines.append(f"... {len(enabled) - len(shown):,} more GCPs (shown: the suspicious ones "
+                         "and the largest leave-one-out errors); every GCP is in the report "
+                         "(OUTPUT_REPORT) and its JSON.")
         lines.append(
             f"RMSE {in_map(self.rmse_map)} {symbol}, {in_pixels(self.rmse_pixels)} px; "
             f"leave-one-out RMSE {in_map(self.loo_rmse_map)} {symbol}, "
@@ -588,14 +599,30 @@ class GcpResiduals:
         )
         finite = np.isfinite(self.loo_error_map[enabled]).any()
         typical = np.nanmedian(self.loo_error_map[enabled]) if finite else np.nan
-        for index in np.flatnonzero(self.suspicious):
+        suspicious = np.flatnonzero(self.suspicious)
+        for index in suspicious[:MAX_LOGGED_GCPS]:
             lines.append(
                 f"Suspicious: {gcps.labels[index]} is {in_map(self.loo_error_map[index])} {symbol} "
                 f"from where the other GCPs put it (typical {in_map(typical)}). "
                 + ("Check its coordinates or disable it." if enabled[index] else
                    "It is disabled: correct it before enabling it again.")
             )
+        if len(suspicious) > MAX_LOGGED_GCPS:
+            lines.append(f"... and {len(suspicious) - MAX_LOGGED_GCPS:,} more suspicious GCPs "
+                         "(in the report).")
         return lines
+
+    def _rows_shown(self, enabled):
+        """The GCPs the log's table shows, in their order: all of them up to
+        :data:`MAX_LOGGED_GCPS`; beyond, the suspicious ones and those of the largest
+        leave-one-out errors (then residuals)."""
+        count = len(enabled)
+        if count <= MAX_LOGGED_GCPS:
+            return np.arange(count)
+        error = np.nan_to_num(np.asarray(self.loo_error_pixels, dtype=float), nan=np.inf)
+        residual = np.nan_to_num(np.asarray(self.residual_pixels, dtype=float), nan=np.inf)
+        order = np.lexsort((-residual, -error, ~np.asarray(self.suspicious, dtype=bool)))
+        return np.sort(order[:MAX_LOGGED_GCPS])
 
     def as_dict(self, gcps) -> dict:
         """Describe the residuals as a JSON-ready dictionary (NaN becomes None).

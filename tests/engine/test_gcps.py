@@ -386,3 +386,25 @@ def test_helmert_on_mirrored_gcps_is_explained():
     with pytest.raises(GcpError, match="mirror"):
         fit_gcp_transform(gcps, TransformKind.HELMERT)
     fit_gcp_transform(gcps, TransformKind.POLYNOMIAL_1)  # an affine can mirror
+
+
+def test_the_log_table_of_many_gcps_shows_the_worst_hundred():
+    """A GCP file of 200,000 points wrote 200,000 lines into the Processing log. The table
+    shows at most 100 GCPs: the suspicious one (a typo) and the largest leave-one-out errors, in
+    their order, then says how many more the report holds."""
+    from colormap_decoder.plugin.engine.gcp_transform import MAX_LOGGED_GCPS
+
+    gcps = _noisy_gcps(count=3000, seed=4)
+    typo = 1234
+    gcps.map[typo, 1] += 10000.0
+    residuals = compute_residuals(gcps, TransformKind.POLYNOMIAL_1)
+    lines = residuals.as_table_lines(gcps)
+    assert len(lines) < MAX_LOGGED_GCPS + 10
+    numbers = [int(line.split()[0]) for line in lines[3:3 + MAX_LOGGED_GCPS]]
+    assert numbers == sorted(numbers) and typo + 1 in numbers
+    shown = np.array(numbers) - 1
+    hidden = np.setdiff1d(np.arange(len(gcps)), shown)
+    assert residuals.loo_error_pixels[hidden].max() <= np.sort(
+        residuals.loo_error_pixels[shown])[0]
+    assert any(line.startswith("... 2,900 more GCPs") for line in lines)
+    assert any(line.startswith(f"Suspicious: {gcps.labels[typo]}") for line in lines)

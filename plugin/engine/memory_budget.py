@@ -117,6 +117,10 @@ FIXED_OVERHEAD = 48 * 2 ** 20
 #: canvases, some 40 MiB, are no longer part of it: measured, writing the report of a 4 MP job
 #: of every option left its peak where it was, +2 MiB resident) ...
 REPORT_FIXED = 24 * 2 ** 20
+#: The report's bytes a GCP (its rows, residual arrows and JSON records, built as Python
+#: objects then text): measured 3.5 KB (200,000 GCPs raised the peak from 436 to 1,129 MiB,
+#: the JSON 110 MB). A GCP file of at most 8 MiB holds up to a million GCPs.
+REPORT_GCP_BYTES = 5 * 1024
 #: ... and, per pixel of its pictures of the figure (every step-th pixel, at most
 #: ``report.PICTURE_MAX_SIDE`` = 3000 px a side, drawn with Pillow one after the other): the
 #: picture's array and Pillow's image (3 + 4 bytes) and the PNG (measured 7.2 B on a 9 MP
@@ -169,6 +173,8 @@ class JobSize:
         True when the HTML report (OUTPUT_REPORT) is written after the job.
     jpeg : bool
         True for a JPEG figure: a native grid's cells are then read through its blocks.
+    gcps : int
+        GCPs of the GCP file (each a row and a record of the report).
     """
 
     figure_pixels: int
@@ -190,6 +196,7 @@ class JobSize:
     decode: bool = True
     report: bool = False
     jpeg: bool = False
+    gcps: int = 0
 
     @property
     def output_pixels(self) -> int:
@@ -289,7 +296,7 @@ def estimate_job_bytes(size) -> "MemoryEstimate":
 
     # The report, after the rasters are written: the job's result and its pictures.
     report_own = (REPORT_FIXED + min(figure, REPORT_PICTURE_MAX_PIXELS) * REPORT_PICTURE_PIXEL
-                  if size.report else 0)
+                  + size.gcps * REPORT_GCP_BYTES if size.report else 0)
     report = (figure * kept + (rebuilt if size.own_grid else outputs) + report_own
               if size.report else 0)
 
@@ -520,8 +527,8 @@ def check_memory(size, figure_shape, grid_shape, log=None) -> "MemoryEstimate":
                         "memory), or 0 for the figure's own resolution."),
         "reconstruction": ("OUTPUT_RECONSTRUCTION", "The rebuilt field is a large part: leave "
                            "OUTPUT_RECONSTRUCTION out."),
-        "report": ("OUTPUT_REPORT", "The report's pictures are a large part: leave "
-                   "OUTPUT_REPORT out."),
+        "report": ("OUTPUT_REPORT", "The report's pictures and GCP records are a large part: "
+                   "leave OUTPUT_REPORT out."),
         "figure": ("INPUT", f"The figure's {cols}×{rows} pixels are the largest part: crop it to "
                    "the map panel or save it at a lower resolution."),
     }
@@ -535,7 +542,8 @@ def check_memory(size, figure_shape, grid_shape, log=None) -> "MemoryEstimate":
         parameter=parameter)
 
 
-def job_size(settings, header, plot_box, grid, grid_dbscan, detection=False) -> "JobSize":
+def job_size(settings, header, plot_box, grid, grid_dbscan, detection=False,
+             gcps=0) -> "JobSize":
     """The :class:`JobSize` of a job, from its settings, figure header and plans.
 
     Parameters
@@ -548,6 +556,8 @@ def job_size(settings, header, plot_box, grid, grid_dbscan, detection=False) -> 
         Whether the reduction will run the grid DBSCAN.
     detection : bool
         Whether the figure's face is read (a box, the range or GCPs left to the figure).
+    gcps : int
+        GCPs of the GCP file.
 
     Returns
     -------
@@ -568,7 +578,7 @@ def job_size(settings, header, plot_box, grid, grid_dbscan, detection=False) -> 
         own_warp=int(settings.transform) in (3, 5),  # thin plate spline, projective
         own_grid=getattr(grid, "figure_box", None) is not None,
         detection=detection, report=getattr(settings, "report", False),
-        jpeg=_is_jpeg(getattr(header, "path", None)))
+        jpeg=_is_jpeg(getattr(header, "path", None)), gcps=gcps)
 
 
 def _is_jpeg(path) -> bool:

@@ -727,7 +727,10 @@ def _place_and_budget(settings, say):
     # The figure's face is read when a box, the range or GCPs are left to it.
     detecting = settings.plot_area_extent is None or bool(needs) or (
         settings.colorbar_extent is None and not settings.colormap)
-    check_memory(job_size(settings, header, largest_box, largest_grid, grid_dbscan, detecting),
+    gcp_count = len(georeference.gcps) if georeference is not None and \
+        georeference.gcps is not None else 0
+    check_memory(job_size(settings, header, largest_box, largest_grid, grid_dbscan, detecting,
+                          gcp_count),
                  header.shape, (largest_grid.width, largest_grid.height), log=say)
     return header, needs, georeference, detecting
 

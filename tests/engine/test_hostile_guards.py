@@ -495,3 +495,30 @@ def test_a_pixel_size_too_small_for_any_raster_is_refused_in_a_few_words(pixel_s
     assert f"makes a raster of {across} pixels, more than the 400,000,000 an output may have; " \
            "choose a larger PIXEL_SIZE" in message, message
     assert len(message) < 300
+
+
+def test_the_report_of_many_gcps_is_budgeted_before_the_work(tmp_path, monkeypatch):
+    """The report holds a row, arrows and a JSON record a GCP (3.5 KB each, measured): 200,000
+    GCPs raised a run's peak from 436 to 1,129 MiB behind an estimate that counted none. A GCP
+    file of 60,000 points with a report is refused naming OUTPUT_REPORT under a 250 MB limit
+    the same job without a report keeps."""
+    from PIL import Image
+
+    from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
+
+    rng = np.random.default_rng(9)
+    rgb = np.broadcast_to(np.linspace(0, 255, 64).astype(np.uint8)[None, :, None], (40, 64, 3))
+    Image.fromarray(np.ascontiguousarray(rgb)).save(tmp_path / "figure.png")
+    pixel = rng.uniform(0, [64, 40], (60_000, 2)).round(3)
+    rows = [f"{x:g},{y:g},{600000 + 100 * x:.1f},{5200000 - 100 * y:.1f}" for x, y in pixel]
+    (tmp_path / "gcps.csv").write_text("pixel_x,pixel_y,map_x,map_y\n" + "\n".join(rows) + "\n")
+    monkeypatch.setenv(memory_budget.MAX_MEMORY_VARIABLE, "250M")
+    settings = DecodeSettings(figure_path=str(tmp_path / "figure.png"), colormap="gray",
+                              vmin=0, vmax=255, gcps_path=str(tmp_path / "gcps.csv"),
+                              gcp_crs="EPSG:32632", report=True, plot_area_extent=(0, 64, -40, 0))
+    with pytest.raises(EngineError, match="GCP records are a large part") as raised:
+        decode_map(settings)
+    assert raised.value.parameter == "OUTPUT_REPORT"
+    without_report = memory_budget.JobSize(2560, decoded_pixels=2560, output_width=64,
+                                           output_height=40, gcps=60_000)
+    assert memory_budget.estimate_job_bytes(without_report).total < 250 * 2 ** 20

@@ -83,6 +83,20 @@ def opening_would_block(path):
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
+def rewritten_by_loading(path):
+    """Whether QGIS's loading of ``path`` would rewrite the file itself: a GDAL virtual raster
+    (VRT) keeps the statistics QGIS's renderer asks for in its own XML and writes itself back
+    when closed, read-only or not (GDAL 3.6; seen: statistics added and its sources' relative
+    paths made absolute). Such a figure is refused anyway (saved as a PNG it decodes): refused
+    before QGIS opens it."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(256)
+    except (OSError, ValueError, TypeError):
+        return False
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<VRTDataset")
+
+
 class FigureParameter(QgsProcessingParameterRasterLayer):
     """The INPUT raster parameter (both algorithms), refusing paths that are not regular files
     before QGIS opens them: GDAL opening a named pipe waits forever, and qgis_process checks
@@ -92,6 +106,8 @@ class FigureParameter(QgsProcessingParameterRasterLayer):
     def checkValueIsAcceptable(self, value, context=None):  # noqa: N802 - QGIS API
         path = layer_value_path(value)
         if path and os.path.exists(path) and not os.path.isfile(path):
+            return False
+        if path and rewritten_by_loading(path):
             return False
         # QGIS loads the figure here (qgis_process, processing.run): nothing written beside it.
         with loading_figure():
@@ -135,12 +151,17 @@ class PolygonLayerParameter(QgsProcessingParameterFeatureSource):
 def check_input_figure_before_loading(parameters, name="INPUT"):
     """A message for an INPUT that must not be handed to QGIS at all, else None.
 
-    A named pipe or a device would make QGIS's loading wait forever.
+    A named pipe or a device would make QGIS's loading wait forever; a VRT would be rewritten
+    (:func:`rewritten_by_loading`).
     """
     path = _input_path(parameters, name)
     if path and os.path.exists(path) and not os.path.isfile(path):
         return tr("{}: '{}' is not a regular file (a folder, device or pipe). Choose the "
                   "figure's image file.").format(name, path)
+    if path and rewritten_by_loading(path):
+        from ..engine.figure import unreadable_figure_message
+
+        return f"{name}: {unreadable_figure_message(path)}"
     return None
 
 

@@ -175,3 +175,28 @@ def test_a_model_leaves_the_figure_folder_as_it_was(provider, tmp_path):
     with rasterio.open(result["decode:output"]) as decoded:
         assert decoded.read(1, masked=True).count() > 100000
     assert tree(tmp_path / "inputs") == before
+
+
+@pytest.mark.parametrize("algorithm", ["decodemap", "detectfigure"])
+def test_a_vrt_figure_is_refused_before_qgis_rewrites_it(qgis_process, tmp_path, algorithm):
+    """A GDAL virtual raster keeps the statistics QGIS's renderer asks for in its own XML and
+    writes itself back when closed: loading one as INPUT rewrote the user's .vrt (its sources'
+    relative paths made absolute) before the refusal came. Refused before QGIS opens it."""
+    from osgeo import gdal
+
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    shutil.copy(FIGURE, folder / "fig.png")
+    gdal.Translate(str(folder / "fig.vrt"), str(folder / "fig.png"), format="VRT")
+    assert 'relativeToVRT="1"' in (folder / "fig.vrt").read_text()
+    before = tree(folder)
+    values = {"INPUT": str(folder / "fig.vrt"), "OUTPUT_REPORT": str(tmp_path / "out" / "r.html")}
+    if algorithm == "decodemap":
+        values.update(COLORMAP="viridis", VMIN=0, VMAX=4000, GCPS=str(POINTS_FILE),
+                      OUTPUT=str(tmp_path / "out" / "d.tif"),
+                      OUTPUT_POINTS=str(tmp_path / "out" / "p.gpkg"))
+    code, output, _ = qgis_process(values, algorithm=f"colormapdecoder:{algorithm}")
+    message = error_line(output)
+    assert code != 0 and message.startswith("INPUT: ") and "virtual raster (VRT)" in message, \
+        output[-2000:]
+    assert tree(folder) == before

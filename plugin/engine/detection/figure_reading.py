@@ -133,6 +133,14 @@ MAX_GEOREFERENCING_RESIDUAL_PX = 2.0
 MAX_COLORBAR_RESIDUAL_PX = 2.0
 #: What a warning says of tick labels whose digits may have been misread.
 MAY_BE_MISREAD = "may have been misread"
+#: Labels whose ink ends closer than this to the figure's edge along their line of text (a
+#: share of the text's height: more than the space after a comma, a degree sign or a thousands'
+#: space) may have lost characters beyond it, with the gap between two characters left inside:
+#: '5,185,000' cropped to '185,000' on every label still fits its ticks, at a value shifted by
+#: 5,000,000. A label touching the edge is cut for sure (:data:`CUT_BY_EDGE`); one this close is
+#: only doubted, as matplotlib's tight bounding box leaves 0.1 inch (about a digit's height)
+#: and a crop to the ink leaves none.
+EDGE_GAP_HEIGHTS = 0.5
 
 
 @dataclass
@@ -2440,6 +2448,10 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
                     reading.warnings.append(
                         f"The colorbar's tick labels {MAY_BE_MISREAD}: {unlike}. Check "
                         f"the labels in the report, or give VMIN and VMAX.")
+                near = near_the_edge(best.kept, reader.lum.shape)
+                if near:
+                    reading.warnings.append(f"The colorbar's {near} Check the labels in the "
+                                            f"report, or give VMIN and VMAX.")
             if over_map and best.fit is not None:
                 # The bar, its tick marks and its labels are one block of no data on the map.
                 reading.over_map_boxes.append(_union(
@@ -2509,6 +2521,11 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
                     reading.warnings.append(
                         f"The {axis} axis' tick labels {MAY_BE_MISREAD}: {unlike}. "
                         f"Check the labels in the report, or give GCPS.")
+            if best is not None and best.fit is not None:
+                near = near_the_edge(best.kept, reader.lum.shape)
+                if near:
+                    reading.warnings.append(f"The {axis} axis' {near} Check the labels in the "
+                                            f"report, or give GCPS.")
             if best is not None and best.fit is None and best.placement == "outside" and \
                     best.side in sides:
                 confirmed = confirm_pair_by_marks(best, reader.marks_of(sides[best.side],
@@ -2516,6 +2533,46 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
                 if confirmed:
                     reading.messages.append(f"The {axis} axis has {confirmed}.")
     return reading
+
+
+def near_the_edge(labels, shape) -> str:
+    """Which labels end within :data:`EDGE_GAP_HEIGHTS` of the figure's edge, said for a warning.
+
+    Parameters
+    ----------
+    labels : list of TickLabel
+        Labels kept by a fit.
+    shape : tuple of int
+        The figure's (rows, cols).
+
+    Returns
+    -------
+    str
+        The second half of a sentence ("tick labels '185,000', ... end 2 px from the
+        figure's left edge ...") naming the labels, the nearest gap and the edge; empty when
+        no label's ink comes that close along its line of text (level text: the left and
+        right edges; text written upward or downward: the top and bottom).
+    """
+    rows, cols = shape
+    near, closest = [], None
+    for label in labels:
+        col0, row0, col1, row1 = label.box
+        if label.angle is not None and abs(label.angle) > 45:
+            height, gaps = col1 - col0, ((row0, "top"), (rows - row1, "bottom"))
+        else:
+            height, gaps = row1 - row0, ((col0, "left"), (cols - col1, "right"))
+        gap, edge = min(gaps)
+        if gap < EDGE_GAP_HEIGHTS * height:
+            near.append(label)
+            if closest is None or gap < closest[0]:
+                closest = (gap, edge)
+    if not near:
+        return ""
+    texts = ", ".join(repr(label.text) for label in near)
+    return (f"tick labels {texts} end {closest[0]:.0f} px from the figure's {closest[1]} edge, "
+            f"closer than the space between two characters: the figure may have been cropped "
+            f"through them, and characters lost beyond the edge still leave labels that fit "
+            f"their ticks, at shifted values ('5,185,000' read '185,000').")
 
 
 #: The readings whose fits confirm digits read again (:func:`_reread_digits`), with what to

@@ -5,6 +5,7 @@ with hemisphere letters, metres), a colorbar with labelled ticks beside or below
 renderer returns the truth: the frame and colorbar boxes in pixels (from the renderer's own
 transforms), the map extent and the value range.
 """
+import contextlib
 import os
 import shutil
 import subprocess
@@ -488,3 +489,28 @@ def gcp_error_px(result, frame, limits):
     x_back = left + (np.asarray(mx) - west) / (east - west) * (right - left)
     y_back = top + (north - np.asarray(my)) / (north - south) * (bottom - top)
     return float(np.max(np.hypot(x_back - px.ravel(), y_back - py.ravel())))
+
+
+@contextlib.contextmanager
+def utm_map_with_comma_labels(font, size, dpi, tick_marks=True):
+    """A UTM map in metres whose labels carry thousands' commas (y '5,185,000' ... '5,160,000'),
+    drawn in ``font`` at ``size`` pt and ``dpi``: yields (figure, axes) inside the font's
+    rc_context, for the caller to save and measure; closed after. ``tick_marks=False`` draws
+    none (as seaborn's styles)."""
+    style = {"font.family": font, "font.size": size}
+    if not tick_marks:
+        style.update({"ytick.major.size": 0, "xtick.major.size": 0})
+    rows, cols = np.mgrid[0:50, 0:60]
+    field_ = np.sin(cols / 8.0) + np.cos(rows / 6.0)
+    with plt.rc_context(style):
+        figure, axes = plt.subplots(figsize=(6.0, 5.0), dpi=dpi)
+        try:
+            figure.subplots_adjust(left=0.3)
+            axes.pcolormesh(np.linspace(607000, 626000, 61), np.linspace(5157500, 5185500, 51),
+                            field_, cmap="viridis")
+            axes.yaxis.set_major_formatter(ticker.StrMethodFormatter("{x:,.0f}"))
+            axes.xaxis.set_major_formatter(ticker.StrMethodFormatter("{x:,.0f}"))
+            axes.set_xticks([610000, 615000, 620000, 625000])
+            yield figure, axes
+        finally:
+            plt.close(figure)

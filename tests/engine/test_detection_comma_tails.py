@@ -9,38 +9,23 @@ boxes' middles, 2.5 px low each, and the map's GCPs came 3.6 px off (warned abou
 by the sweep's 3 px). They are now placed at the middle of their ink less the commas' tails
 (figure_reading.rows_without_tails).
 """
-import matplotlib
 import numpy as np
 import pytest
+from figures_for_detection import utm_map_with_comma_labels
 
 from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
 from colormap_decoder.plugin.engine.detection.layout import detect_layout
 from colormap_decoder.plugin.engine.figure import read_figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
-from matplotlib.ticker import StrMethodFormatter  # noqa: E402
-
 
 def render(path, font, size, dpi):
     """A map in metres whose y labels carry commas, with no tick marks (as seaborn draws
     them): the figure and each y tick's row (pixels, from the figure's top)."""
-    rows, cols = np.mgrid[0:50, 0:60]
-    field = np.sin(cols / 8.0) + np.cos(rows / 6.0)
-    with plt.rc_context({"font.family": font, "font.size": size,
-                         "ytick.major.size": 0, "xtick.major.size": 0}):
-        figure, axes = plt.subplots(figsize=(6.0, 5.0), dpi=dpi)
-        figure.subplots_adjust(left=0.3)
-        axes.pcolormesh(np.linspace(607000, 626000, 61), np.linspace(5157500, 5185500, 51),
-                        field, cmap="viridis")
-        axes.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-        axes.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-        axes.set_xticks([610000, 615000, 620000, 625000])
+    with utm_map_with_comma_labels(font, size, dpi, tick_marks=False) as (figure, axes):
         figure.savefig(path, dpi=dpi)
         height = figure.bbox.height
         ticks = {value: height - axes.transData.transform((610000, value))[1]
                  for value in axes.get_yticks() if 5157500 <= value <= 5185500}
-        plt.close(figure)
     return read_figure(str(path)).rgb, ticks
 
 

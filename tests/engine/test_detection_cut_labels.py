@@ -8,17 +8,13 @@ it (figure_reading.CUT_BY_EDGE) does not fire. Labels ending closer to the edge 
 text's height (figure_reading.EDGE_GAP_HEIGHTS) are now warned about, naming GCPS. Before,
 three of the four styles below were taken in silence (the fourth's y axis is refused).
 """
-import matplotlib
 import numpy as np
 import pytest
+from figures_for_detection import utm_map_with_comma_labels
 
 from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
 from colormap_decoder.plugin.engine.detection.layout import detect_layout
 from colormap_decoder.plugin.engine.figure import read_figure
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
-from matplotlib.ticker import StrMethodFormatter  # noqa: E402
 
 STYLES = [("Nimbus Sans", 10, 300), ("DejaVu Sans", 12, 200), ("DejaVu Serif", 10, 250),
           ("DejaVu Sans", 10, 100)]
@@ -27,23 +23,13 @@ STYLES = [("Nimbus Sans", 10, 300), ("DejaVu Sans", 12, 200), ("DejaVu Serif", 1
 def render(path, font, size, dpi):
     """A UTM map with y labels '5,185,000' ...: the figure, and the column where the text
     '5,' of the longest label ends (its layout box, pixels from the figure's left)."""
-    rows, cols = np.mgrid[0:50, 0:60]
-    field = np.sin(cols / 8.0) + np.cos(rows / 6.0)
-    with plt.rc_context({"font.family": font, "font.size": size}):
-        figure, axes = plt.subplots(figsize=(6.0, 5.0), dpi=dpi)
-        figure.subplots_adjust(left=0.3)
-        axes.pcolormesh(np.linspace(607000, 626000, 61), np.linspace(5157500, 5185500, 51),
-                        field, cmap="viridis")
-        axes.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-        axes.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-        axes.set_xticks([610000, 615000, 620000, 625000])
+    with utm_map_with_comma_labels(font, size, dpi) as (figure, axes):
         figure.savefig(path, dpi=dpi)
         renderer = figure.canvas.get_renderer()
         labels = [label for label in axes.get_yticklabels() if label.get_text()]
         start = min(label.get_window_extent(renderer).x0 for label in labels)
         probe = figure.text(0, 0, "5,", fontproperties=labels[0].get_fontproperties())
         prefix = probe.get_window_extent(renderer).width
-        plt.close(figure)
     return read_figure(str(path)).rgb, int(round(start + prefix))
 
 

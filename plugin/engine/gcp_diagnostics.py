@@ -398,17 +398,9 @@ def _on_hull(pixel, enabled):
     """Whether each GCP is a vertex of the convex hull of the enabled GCPs' pixel positions."""
     flags = np.zeros(len(pixel), dtype=bool)
     indices = np.flatnonzero(enabled)
-    if len(indices) < 3:
-        flags[indices] = True
-        return flags
-    from scipy.spatial import ConvexHull, QhullError
-
-    try:
-        hull = ConvexHull(pixel[indices])
-    except (QhullError, ValueError):
-        flags[indices] = True
-        return flags
-    flags[indices[hull.vertices]] = True
+    hull = _convex_hull(pixel[indices])
+    # Fewer than three GCPs, or GCPs on one line: every one is on the edge.
+    flags[indices if hull is None else indices[hull.vertices]] = True
     return flags
 
 

@@ -164,8 +164,23 @@ def _read_figure(path, max_pixels):
                     f"Warning: the figure '{os.path.basename(path)}' has {frames} frames (an "
                     "animated GIF/PNG/WebP or a multi-page TIFF); only the first frame is "
                     "decoded. To decode another one, save that frame as a PNG.")
-            with _pil_limit_lifted():  # Pillow checks its limit again when cropping strips
-                rgb, opaque = _to_rgb(image, path)
+            blocks = _unwritten_tiff_blocks(image)
+            if blocks is not None and blocks[0] == blocks[1]:
+                raise FigureError(_never_written_message(path, *blocks))
+            if blocks is not None:
+                # Pillow reads a block never written from the file's start (the header and
+                # another block's bytes as colours) or fails; GDAL, which wrote it so, reads it
+                # as its nodata value (or 0), as QGIS shows it.
+                rgb, opaque = _read_sparse_tiff(path, *blocks)
+                warnings_.append(
+                    f"Warning: {blocks[0]:,} of the {blocks[1]:,} {blocks[2]} of the TIFF "
+                    f"'{os.path.basename(path)}' were never written (a sparse TIFF: GDAL leaves "
+                    "out blocks that are all nodata or all 0). They are read as GDAL and QGIS "
+                    "show them: no data where the file declares a nodata value or has an "
+                    "alpha band, else black.")
+            else:
+                with _pil_limit_lifted():  # Pillow checks its limit again when cropping strips
+                    rgb, opaque = _to_rgb(image, path)
             image_format = image.format
             coding = jpeg_coding(image)
     except FigureError:
@@ -364,6 +379,84 @@ def _too_many_pixels_message(path, cols, rows, max_pixels):
 def _no_pixels_message(path, cols, rows):
     return (f"The figure '{path}' has no pixels ({cols}×{rows}): the file is empty or was "
             "saved wrongly. Export the figure again.")
+
+
+def _unwritten_tiff_blocks(image):
+    """(blocks never written, all blocks, "tiles" or "strips") of a TIFF with a block whose
+    byte count or offset is 0 (GDAL's ``SPARSE_OK`` leaves out blocks all nodata or 0);
+    None for any other image."""
+    if image.format != "TIFF":
+        return None
+    tags = getattr(image, "tag_v2", {})
+    kind = "tiles" if 324 in tags else "strips"
+    offsets, counts = (tags.get(324), tags.get(325)) if kind == "tiles" else \
+        (tags.get(273), tags.get(279))
+    if not offsets or not counts or len(offsets) != len(counts):
+        return None
+    unwritten = sum(1 for offset, count in zip(offsets, counts) if not offset or not count)
+    if not unwritten:
+        return None
+    return unwritten, len(counts), kind
+
+
+def _never_written_message(path, unwritten, total, kind):
+    return (f"The figure '{path}' holds no pixels: none of its {total:,} {kind} was ever "
+            "written (a sparse TIFF, as GDAL makes with SPARSE_OK=TRUE, of which nothing was "
+            "filled in; QGIS shows it as nodata or black). It is not damaged, but there is "
+            "nothing to decode: export the figure again, its pixels written.")
+
+
+def _read_sparse_tiff(path, unwritten, total, kind):
+    """An 8-bit grey, RGB, RGBA or palette TIFF with blocks never written, read through GDAL
+    (which reads such a block as the band's nodata value, else 0): the sRGB array and the
+    opaque mask (False where the alpha band is below :data:`DATA_ALPHA` or a nodata value
+    was read)."""
+    import warnings
+
+    import rasterio
+    from rasterio.enums import ColorInterp
+    from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)
+            with rasterio.open(path) as dataset:
+                interpretation = dataset.colorinterp
+                if set(dataset.dtypes) != {"uint8"}:
+                    raise FigureError(_data_raster_message(path, _gdal_data_raster(path)))
+                bands = dataset.read()
+                if interpretation[0] == ColorInterp.palette:
+                    table = np.zeros((256, 4), np.uint8)
+                    table[:, 3] = 255
+                    for index, colour in dataset.colormap(1).items():
+                        table[index] = colour
+                    bands = np.moveaxis(table[bands[0]], 2, 0)
+                    interpretation = [ColorInterp.red, ColorInterp.green, ColorInterp.blue,
+                                      ColorInterp.alpha]
+                nodata_mask = dataset.dataset_mask() if dataset.nodata is not None else None
+    except RasterioIOError as error:
+        raise FigureError(
+            f"The figure '{path}' is a sparse TIFF ({unwritten:,} of its {total:,} {kind} never "
+            f"written) that cannot be read ({error}). Save it again as a PNG (e.g. "
+            "gdal_translate -of PNG) and decode that.") from error
+    count = bands.shape[0]
+    if count in (1, 2):
+        rgb = np.repeat(bands[0][:, :, None], 3, axis=2)
+    elif count in (3, 4):
+        rgb = np.ascontiguousarray(np.moveaxis(bands[:3], 0, 2))
+    else:
+        raise FigureError(
+            f"The figure '{path}' is a sparse TIFF of {count} bands ({unwritten:,} of its "
+            f"{total:,} {kind} never written), not a grey, RGB or RGBA picture. Save it again "
+            "as an RGB PNG and decode that.")
+    opaque = np.ones(rgb.shape[:2], dtype=bool)
+    if count in (2, 4) and interpretation[-1] == ColorInterp.alpha:
+        opaque &= bands[-1] >= DATA_ALPHA
+    if nodata_mask is not None:
+        opaque &= nodata_mask > 0
+    if opaque.all():
+        opaque = _all_opaque(rgb.shape[:2])
+    return rgb, opaque
 
 
 #: Pixels converted per strip by :func:`_to_rgb`: bounds the temporary copies (the strip's

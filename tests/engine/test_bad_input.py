@@ -513,3 +513,74 @@ def test_a_cpt_of_random_colours_is_refused_before_its_curve_is_built(tmp_path):
     with pytest.raises(ColourScaleError, match="wander .* ΔE through colour space") as raised:
         decode_map(settings)
     assert raised.value.parameter == "COLORMAP"
+
+
+# -- sparse TIFFs (GDAL's SPARSE_OK: blocks all nodata or all 0 are never written) -----------
+def _sparse_tiff(path, rgb, options, alpha=None):
+    """``rgb`` written by GDAL with ``SPARSE_OK``: blocks that are all 0 are left out."""
+    from osgeo import gdal
+
+    bands = [rgb[..., band] for band in range(3)] + ([] if alpha is None else [alpha])
+    dataset = gdal.GetDriverByName("GTiff").Create(
+        str(path), rgb.shape[1], rgb.shape[0], len(bands), gdal.GDT_Byte,
+        ["SPARSE_OK=TRUE"] + options + (["ALPHA=YES"] if alpha is not None else []))
+    for number, band in enumerate(bands, 1):
+        dataset.GetRasterBand(number).WriteArray(band)
+    dataset = None
+    return path
+
+
+@pytest.mark.parametrize("options", [["TILED=YES", "BLOCKXSIZE=64", "BLOCKYSIZE=64"],
+                                     ["BLOCKYSIZE=32"],
+                                     ["TILED=YES", "COMPRESS=DEFLATE"],
+                                     ["COMPRESS=LZW", "BLOCKYSIZE=16", "INTERLEAVE=BAND"]])
+def test_a_sparse_tiff_is_read_as_gdal_reads_it(tmp_path, options):
+    """The sample figure with its top 256 rows black, written by GDAL with
+    SPARSE_OK: the all-black blocks are never written. Pillow read an uncompressed one's
+    missing blocks from the file's start (the header and another block's bytes as colours,
+    in silence) and called a compressed one damaged; GDAL, and QGIS, read them as black."""
+    from sample_figure import FIGURE
+
+    with Image.open(FIGURE) as image:
+        rgb = np.asarray(image.convert("RGB")).copy()
+    rgb[:256] = 0
+    path = _sparse_tiff(tmp_path / "sparse.tif", rgb, options)
+    with Image.open(path) as image:  # the file is sparse indeed
+        assert figure_module._unwritten_tiff_blocks(image)[0] >= 1
+    figure = read_figure(str(path))
+    assert np.array_equal(figure.rgb, rgb)
+    assert figure.opaque.all()
+    assert any("never written" in warning for warning in figure.warnings)
+
+
+def test_a_sparse_tiff_with_alpha_leaves_its_unwritten_blocks_out(tmp_path):
+    """An RGBA sparse TIFF: a block never written reads alpha 0, transparent, so not data."""
+    from sample_figure import FIGURE
+
+    with Image.open(FIGURE) as image:
+        rgb = np.asarray(image.convert("RGB")).copy()
+    alpha = np.full(rgb.shape[:2], 255, np.uint8)
+    rgb[:128, :128] = 0
+    alpha[:128, :128] = 0
+    path = _sparse_tiff(tmp_path / "sparse.tif", rgb, ["TILED=YES", "BLOCKXSIZE=64",
+                                                       "BLOCKYSIZE=64"], alpha)
+    figure = read_figure(str(path))
+    assert np.array_equal(figure.rgb, rgb)
+    assert np.array_equal(figure.opaque, alpha >= figure_module.DATA_ALPHA)
+
+
+@pytest.mark.parametrize("options", [["TILED=YES"], []])
+def test_a_sparse_tiff_never_written_is_not_called_damaged(tmp_path, options):
+    """A sparse TIFF of which no block was ever written: it holds no pixels, said so (it was
+    called damaged or cut short, and the user told to download it again)."""
+    from osgeo import gdal
+
+    dataset = gdal.GetDriverByName("GTiff").Create(str(tmp_path / "empty.tif"), 300, 200, 3,
+                                                   gdal.GDT_Byte, ["SPARSE_OK=TRUE"] + options)
+    dataset = None
+    with pytest.raises(FigureError) as raised:
+        read_figure(str(tmp_path / "empty.tif"))
+    message = str(raised.value)
+    assert "ever written" in message and "sparse TIFF" in message
+    assert "damaged or incomplete" not in message
+    assert raised.value.parameter == "INPUT"

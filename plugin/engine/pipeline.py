@@ -13,6 +13,7 @@ from typing import Optional
 
 import numpy as np
 
+from .cancellation import cancellable
 from .colour_decoding import (
     NOISE_CAP_DELTA_E,
     NOISE_FLOOR_DELTA_E,
@@ -466,6 +467,19 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
     -------
     DecodeResult
     """
+    # The stages' inner loops ask ``progress`` too (cancellation.check): at the fraction last
+    # reported, with no new message.
+    reported = [0.0]
+
+    def ask():
+        return progress(reported[0], None)
+
+    with cancellable(ask if progress is not None else None):
+        return _decode_map(settings, progress, log, times, reported)
+
+
+def _decode_map(settings, progress, log, times, reported):
+    """:func:`decode_map` itself, ``reported[0]`` kept at the fraction last reported."""
     messages = []
     times = StageTimes() if times is None else times
 
@@ -476,7 +490,8 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
 
     def stage(start, end, message=None):
         def report(fraction):
-            return progress is not None and progress(start + (end - start) * fraction, message)
+            reported[0] = start + (end - start) * fraction
+            return progress is not None and progress(reported[0], message)
         if report(0):
             raise InterruptedError("Cancelled.")
         return report

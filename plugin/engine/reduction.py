@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
+from .cancellation import check as check_cancelled
 from .computed_arrays import ComputedArray
 from .errors import ReductionError
 from .grid_dbscan import grid_dbscan
@@ -656,7 +657,7 @@ def _interpolate_linear(triangulation, vertex_values, x, y, chunk=INTERPOLATION_
     estimate = np.full(len(x), np.nan)
     for start in range(0, len(x), chunk):
         where = np.column_stack([x[start:start + chunk], y[start:start + chunk]])
-        simplex = triangulation.find_simplex(where)
+        simplex = _simplices_of(triangulation, where)
         inside = simplex >= 0
         transform = triangulation.transform[simplex[inside]]
         weights = np.einsum("nij,nj->ni", transform[:, :2], where[inside] - transform[:, 2])
@@ -665,3 +666,23 @@ def _interpolate_linear(triangulation, vertex_values, x, y, chunk=INTERPOLATION_
         part = estimate[start:start + chunk]
         part[inside] = np.sum(corners * weights, axis=1)
     return estimate
+
+
+#: Pixels placed in the triangulation between two cancellation checks: the search takes up to
+#: some 50 µs a pixel among the 200,000 points of a native grid's cells (8.6 MP: 180 s in
+#: one call, no cancellation possible).
+SIMPLEX_SEARCH_PIXELS = 1 << 12
+
+
+def _simplices_of(triangulation, where):
+    """``triangulation.find_simplex(where)`` a few thousand points at a time, the job's
+    cancellation asked between (each point's simplex is its own, whatever the parts)."""
+    if len(where) <= SIMPLEX_SEARCH_PIXELS:
+        check_cancelled()
+        return triangulation.find_simplex(where)
+    simplex = np.empty(len(where), dtype=np.intp)
+    for start in range(0, len(where), SIMPLEX_SEARCH_PIXELS):
+        check_cancelled()
+        stop = start + SIMPLEX_SEARCH_PIXELS
+        simplex[start:stop] = triangulation.find_simplex(where[start:stop])
+    return simplex

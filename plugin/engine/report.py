@@ -16,6 +16,7 @@ import os
 
 import numpy as np
 
+from .cancellation import check as check_cancelled
 from .gcp_transform import transform_class
 from .text_format import fixed, map_decimals
 from .warping import crs_label
@@ -635,6 +636,7 @@ def banded_png(width, rows, drawing, paint=None) -> bytes:
     band_rows += band_rows % 2
     stream, above = [], None
     for start in range(0, rows, band_rows):
+        check_cancelled()  # a large figure's picture takes seconds
         end = min(rows, start + band_rows)
         reach = np.flatnonzero((firsts < end) & (lasts >= start))
         # Two rows above the band for the filters, put back as drawn once the calls are

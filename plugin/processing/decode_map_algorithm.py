@@ -696,6 +696,7 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 "file.").format(destination, driver, problem.strip().rstrip(".")))
 
     def _run(self, parameters, context, feedback, times):
+        from ..engine.cancellation import cancellable
         from ..engine.pipeline import decode_map
 
         with times("parameters"):
@@ -705,9 +706,11 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
         # The engine's cancellation hook: asked between stages and inside long loops.
         progress = feedback_progress(feedback)
 
-        result = decode_map(settings, progress=progress, log=self._log_function(feedback),
-                            times=times)
-        results = self._write_outputs(parameters, context, feedback, result)
+        # The engine's inner loops (the report's pictures among the outputs) ask it too.
+        with cancellable(feedback.isCanceled):
+            result = decode_map(settings, progress=progress, log=self._log_function(feedback),
+                                times=times)
+            results = self._write_outputs(parameters, context, feedback, result)
         with times("style outputs"):
             # Outputs QGIS loads at the end get names and the figure's colours (main thread,
             # later).

@@ -131,16 +131,11 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
             raise processing_error(error, self.INPUT) from error
 
     def _run(self, parameters, context, feedback):
-        from contextlib import ExitStack
-
+        from ..engine.cancellation import cancellable
         from ..engine.detection.findings import find_everything
-        from ..engine.detection.report import write_findings_report
-        from ..engine.errors import EngineError
         from ..engine.figure import read_figure, read_figure_header
-        from ..engine.gcps import write_points_file
         from ..engine.memory_budget import check_memory, detection_job_size
         from ..engine.validation import check_paths, figure_companion_files
-        from ..engine.writing import OutputTransaction, atomic_folder_destination
 
         # A plain PNG has no geotransform: GDAL's "Unable to compute a transformation" is noise;
         # nothing may be written beside the figure (``figure_loading``).
@@ -170,6 +165,19 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
         figure = read_figure(path)
         findings = find_everything(figure, gcp_crs, QgsApplication.pkgDataPath() + "/resources",
                                    progress=progress)
+        # The engine's inner loops (the report's picture) ask the feedback too.
+        with cancellable(feedback.isCanceled):
+            return self._write(findings, figure, gcps_path, report, feedback)
+
+    def _write(self, findings, figure, gcps_path, report, feedback):
+        """The outputs of the findings, written all or none."""
+        from contextlib import ExitStack
+
+        from ..engine.detection.report import write_findings_report
+        from ..engine.errors import EngineError
+        from ..engine.gcps import write_points_file
+        from ..engine.writing import OutputTransaction, atomic_folder_destination
+
         if feedback.isCanceled():
             raise InterruptedError("Cancelled.")
         for message in findings.messages:

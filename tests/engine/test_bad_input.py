@@ -577,7 +577,7 @@ def test_a_sparse_tiff_never_written_is_not_called_damaged(tmp_path, options):
 
     dataset = gdal.GetDriverByName("GTiff").Create(str(tmp_path / "empty.tif"), 300, 200, 3,
                                                    gdal.GDT_Byte, ["SPARSE_OK=TRUE"] + options)
-    dataset = None
+    del dataset  # closed: written with no block
     with pytest.raises(FigureError) as raised:
         read_figure(str(tmp_path / "empty.tif"))
     message = str(raised.value)

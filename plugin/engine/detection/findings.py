@@ -7,6 +7,7 @@ dialog) sees them all before decoding.
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..cancellation import cancellable
 from ..errors import EngineError
 from .answers import Answers, Needs, _answer_gcps, _answer_value_range
 from .figure_reading import describe_axis, read_figure_face
@@ -61,12 +62,26 @@ def find_everything(figure, gcp_crs=None, resources=None, progress=None) -> "Fig
     InterruptedError
         When ``progress`` asked to stop.
     """
+    # The stages' inner loops ask ``progress`` too (cancellation.check): at the fraction last
+    # reported, with no new message.
+    reported = [0.0]
+
+    def ask():
+        return progress(reported[0], None)
+
+    with cancellable(ask if progress is not None else None):
+        return _find_everything(figure, gcp_crs, resources, progress, reported)
+
+
+def _find_everything(figure, gcp_crs, resources, progress, reported):
+    """:func:`find_everything` itself, ``reported[0]`` kept at the fraction last reported."""
     from ..pipeline import DecodeSettings
 
     def stage(start, end, message):
         """progress(fraction within the stage) -> bool for the stage from start to end."""
         def report(fraction=0.0):
-            if progress is not None and progress(start + (end - start) * fraction, message):
+            reported[0] = start + (end - start) * fraction
+            if progress is not None and progress(reported[0], message):
                 raise InterruptedError("Cancelled.")
             return False
         report()

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from ..cancellation import check as check_cancelled
+
 INSTALL_HINT = ("Reading tick labels needs Tesseract OCR: on Debian/Ubuntu run "
                 "'sudo apt-get install tesseract-ocr tesseract-ocr-eng python3-tesserocr' "
                 "(or 'make deps' in the plugin's folder), then restart QGIS.")
@@ -153,9 +155,17 @@ def crop_label(lum, box, page, margin=None, target_height=None) -> np.ndarray:
 
 
 def read_label(image) -> tuple:
-    """Text and mean confidence (0-100) of one label image (uint8 grey, dark text on white)."""
+    """Text and mean confidence (0-100) of one label image (uint8 grey, dark text on white).
+
+    Raises
+    ------
+    InterruptedError
+        When the job reading it has been cancelled (asked before every reading: one label
+        may be read many times over, crossed by a line, small, or checked digit by digit).
+    """
     from PIL import Image
 
+    check_cancelled()
     api = _api()
     tesserocr = _API["module"]
     with _LOCK, _single_thread():
@@ -186,9 +196,16 @@ TITLE_WHITELIST = ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 
 
 def read_text(image) -> str:
-    """Text of one line of words (an axis title), uint8 grey, dark text on white."""
+    """Text of one line of words (an axis title), uint8 grey, dark text on white.
+
+    Raises
+    ------
+    InterruptedError
+        When the job reading it has been cancelled.
+    """
     from PIL import Image
 
+    check_cancelled()
     api = _api()
     with _LOCK:
         api.SetVariable("tessedit_char_whitelist", TITLE_WHITELIST)

@@ -71,8 +71,6 @@ def cases(folder):
     yield "decodemap 8.6 MP by hand, every output", DECODE, {
         **hand, "INPUT": str(big), "GCPS": str(big_points), "PLOT_AREA": scaled_area,
         **outputs("big")}
-    yield "decodemap 8.6 MP read off the figure", DECODE, {
-        "INPUT": str(big), "GCP_CRS": "EPSG:32632", **outputs("big_auto")}
     out = folder / "detect"
     out.mkdir()
     yield "detectfigure", DETECT, {"INPUT": str(FIGURE), "GCP_CRS": "EPSG:32632",
@@ -102,7 +100,10 @@ def measure(algorithm, parameters):
 
     start = time.perf_counter()
     checks.append((start, "(start)"))
-    processing.run(algorithm, parameters, feedback=Timed(), context=QgsProcessingContext())
+    try:
+        processing.run(algorithm, parameters, feedback=Timed(), context=QgsProcessingContext())
+    except Exception as error:  # noqa: BLE001 - a refused run is measured up to its refusal
+        print(f"   refused: {str(error)[:200]}", flush=True)
     end = time.perf_counter()
     checks.append((end, "(end)"))
     phases = {}

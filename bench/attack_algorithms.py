@@ -159,6 +159,7 @@ def make_inputs(folder):
     hostile_files(folder, frames, rgb, crs_line, data_header, data)
     lying_files(folder, rgb, points)
     fourth_round_files(folder, rgb)
+    fifth_round_files(folder, rgb)
     unreadable = folder / "unreadable.png"
     shutil.copy(FIGURE, unreadable)
     unreadable_gcps = folder / "unreadable.points"
@@ -363,6 +364,25 @@ def fourth_round_files(folder, rgb):
         out.write(pixels)
     (folder / "antimeridian.csv").write_text(
         "pixel_x,pixel_y,map_x,map_y\n112,87,170,60\n672,87,190,60\n112,518,170,40\n672,518,190,40\n")
+
+
+def fifth_round_files(folder, rgb):
+    """Fifth round: sparse TIFFs (GDAL's SPARSE_OK: blocks all 0 never written) of the figure
+    with its top 256 rows black, uncompressed and deflated, and one never written at all."""
+    import numpy as np
+    from osgeo import gdal
+
+    pixels = np.asarray(rgb.convert("RGB")).copy()
+    pixels[:256] = 0
+    for name, options in (("sparse.tif", ["TILED=YES", "BLOCKXSIZE=64", "BLOCKYSIZE=64"]),
+                          ("sparse_deflate.tif", ["TILED=YES", "COMPRESS=DEFLATE"]),
+                          ("sparse_empty.tif", ["TILED=YES"])):
+        dataset = gdal.GetDriverByName("GTiff").Create(
+            str(folder / name), rgb.width, rgb.height, 3, gdal.GDT_Byte, ["SPARSE_OK=TRUE"] + options)
+        if name != "sparse_empty.tif":
+            for band in range(3):
+                dataset.GetRasterBand(band + 1).WriteArray(pixels[..., band])
+        del dataset
 
 
 def pam_box(x0, x1, y0, y1):
@@ -1016,6 +1036,11 @@ CASES = [
         DECODE,
         lambda i, o: base(i, o, TARGET_CRS="+proj=geos +h=35785831 +lon_0=-120"),
     ),
+    # Fifth round (attack31).
+    ("INPUT sparse TIFF, top blocks never written", DECODE, lambda i, o: base(i, o, INPUT=str(i / "sparse.tif"))),
+    ("INPUT sparse deflated TIFF", DECODE, lambda i, o: base(i, o, INPUT=str(i / "sparse_deflate.tif"))),
+    ("INPUT sparse TIFF never written", DECODE, lambda i, o: base(i, o, INPUT=str(i / "sparse_empty.tif"))),
+    ("detect INPUT sparse TIFF never written", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "sparse_empty.tif"))),
 ]
 
 

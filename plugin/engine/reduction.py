@@ -668,21 +668,23 @@ def _interpolate_linear(triangulation, vertex_values, x, y, chunk=INTERPOLATION_
     return estimate
 
 
-#: Pixels placed in the triangulation between two cancellation checks: the search takes up to
-#: some 50 µs a pixel among the 200,000 points of a native grid's cells (8.6 MP: 180 s in
-#: one call, no cancellation possible).
-SIMPLEX_SEARCH_PIXELS = 1 << 12
+#: scipy's own tolerance on the triangulation's bounding box (``Delaunay.find_simplex``).
+_BOX_TOLERANCE = 100 * np.finfo(float).eps
 
 
 def _simplices_of(triangulation, where):
-    """``triangulation.find_simplex(where)`` a few thousand points at a time, the job's
-    cancellation asked between (each point's simplex is its own, whatever the parts)."""
-    if len(where) <= SIMPLEX_SEARCH_PIXELS:
+    """``triangulation.find_simplex(where)``, -1 outside the points' bounding box without a
+    search; the others :data:`INTERPOLATION_BLOCK_PIXELS` at a time (one scipy call for any
+    chunk :func:`_interpolate_linear` is given), the job's cancellation asked between.
+
+    The same simplices as one call: scipy answers -1 beyond the box (its own tolerance)
+    before it walks, and such a point leaves the walk's start where it was.
+    """
+    simplex = np.full(len(where), -1, dtype=np.intc)
+    in_box = np.flatnonzero(np.all((where >= triangulation.min_bound - _BOX_TOLERANCE)
+                                   & (where <= triangulation.max_bound + _BOX_TOLERANCE), axis=1))
+    for start in range(0, in_box.size, INTERPOLATION_BLOCK_PIXELS):
         check_cancelled()
-        return triangulation.find_simplex(where)
-    simplex = np.empty(len(where), dtype=np.intp)
-    for start in range(0, len(where), SIMPLEX_SEARCH_PIXELS):
-        check_cancelled()
-        stop = start + SIMPLEX_SEARCH_PIXELS
-        simplex[start:stop] = triangulation.find_simplex(where[start:stop])
+        part = in_box[start:start + INTERPOLATION_BLOCK_PIXELS]
+        simplex[part] = triangulation.find_simplex(where[part])
     return simplex

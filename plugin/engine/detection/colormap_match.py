@@ -12,6 +12,7 @@ from typing import Optional
 
 import numpy as np
 
+from ..cancellation import check as check_cancelled
 from ..colour_decoding import srgb_to_lab
 from ..errors import ColourScaleError
 
@@ -72,6 +73,9 @@ def _candidates(resources):
         fractions = np.linspace(0.0, 1.0, 256)
         names, tables = [], []
         for name in registry.available_colour_scale_names(resources):
+            # Some thousand tables read and parsed the first time (seconds): a cancellation
+            # leaves the cache unmade.
+            check_cancelled()
             try:
                 scale = registry.resolve_colour_scale(name, resources)
             except Exception:  # noqa: BLE001 - a broken optional table is skipped, not fatal

@@ -432,6 +432,11 @@ def _symlink(target, link):
     return str(link)
 
 
+def _written(path, text, encoding="utf-8"):
+    Path(path).write_bytes(text.encode(encoding))
+    return str(path)
+
+
 def _hardlink(target, link):
     os.link(target, link)
     return str(link)
@@ -1037,6 +1042,19 @@ CASES = [
         lambda i, o: base(i, o, TARGET_CRS="+proj=geos +h=35785831 +lon_0=-120"),
     ),
     # Fifth round (attack31).
+    (
+        "GCPS decimal commas in a comma-separated CSV",
+        DECODE,
+        lambda i, o: base(i, o, GCPS=_written(i / "comma_decimals.csv", "pixel_x,pixel_y,map_x,map_y\n"
+                                              "112,5,87,598250,5193000\n672,87,661250,5193000\n"
+                                              "112,518,598250,5144500\n672,518,661250,5144500\n"),
+                          GCP_CRS="EPSG:32632"),
+    ),
+    (
+        "GCPS .points saved as UTF-16",
+        DECODE,
+        lambda i, o: base(i, o, GCPS=_written(i / "utf16.points", (i / "fig.points").read_text(), "utf-16")),
+    ),
     ("INPUT sparse TIFF, top blocks never written", DECODE, lambda i, o: base(i, o, INPUT=str(i / "sparse.tif"))),
     ("INPUT sparse deflated TIFF", DECODE, lambda i, o: base(i, o, INPUT=str(i / "sparse_deflate.tif"))),
     ("INPUT sparse TIFF never written", DECODE, lambda i, o: base(i, o, INPUT=str(i / "sparse_empty.tif"))),

@@ -248,6 +248,9 @@ def _read_text_lines(path):
         raise GcpError(f"GCP path {path} is a folder, not a file. Choose the .points or .csv file itself.")
     # A regular file of bounded size only: /dev/zero or a FIFO would never end.
     raw = read_text_input(path, "GCPS", "GCP file", error=GcpError)
+    utf16 = _utf16_text(raw)
+    if utf16 is not None:
+        return utf16.splitlines()
     if b"\x00" in raw:
         raise GcpError(
             f"GCP file {path} is not a text file. Choose a QGIS Georeferencer .points file or "
@@ -260,6 +263,44 @@ def _read_text_lines(path):
         # Older QGIS wrote in the system code page; the numbers are ASCII either way.
         text = raw.decode("latin-1")
     return text.splitlines()
+
+
+def _utf16_text(raw):
+    """The text of a file saved as UTF-16 (Windows Notepad's and Excel's "Unicode text"), with
+    its byte-order mark or, without one, ASCII numbers every other byte; else None."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encoding = "utf-16"
+    elif len(raw) >= 4 and len(raw) % 2 == 0 and not raw[1::2].strip(b"\x00") and \
+            raw[0::2].isascii() and b"\x00" not in raw[0::2]:
+        encoding = "utf-16-le"
+    elif len(raw) >= 4 and len(raw) % 2 == 0 and not raw[0::2].strip(b"\x00") and \
+            raw[1::2].isascii() and b"\x00" not in raw[1::2]:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _beyond_the_header(path, line_number, fields, names, separator):
+    """Refuse a row holding values in more columns than its header names: a decimal comma
+    in a comma-separated file ('112,5' is two values) shifts every value after it, and the
+    point would be read from the wrong columns in silence. Empty values beyond (a trailing
+    separator) are fine."""
+    extra = [value for value in fields[len(names):] if value.strip()]
+    if not extra:
+        return
+    shown = separator.join(field.strip() for field in fields)
+    hint = (" A decimal comma in a comma-separated file splits a number in two: write decimals "
+            "with a point, or separate the values with ';' (then '112,5' reads 112.5)."
+            if separator == "," else "")
+    raise GcpError(
+        f"GCP file {path}, line {line_number}: {len(fields)} values ({shown[:80]}"
+        f"{'...' if len(shown) > 80 else ''}) where the header names {len(names)} columns "
+        f"({separator.join(names)[:80]}); which value is which cannot be told.{hint} Fix or "
+        "delete this line.")
 
 
 def _looks_like_points_header(line):
@@ -300,6 +341,7 @@ def _parse_points_lines(path, lines, first_index):
             f"sourceX,sourceY instead of pixelX,pixelY)."
         )
     has_enable_column = len(names) >= 5 and names[4] == "enable"
+    header_names = [name.strip() for name in _split_points_line(lines[header_index].strip())]
     column_names = ("mapX", "mapY", "pixelX" if names[2] == "pixelx" else "sourceX",
                     "pixelY" if names[3] == "pixely" else "sourceY")
 
@@ -310,6 +352,8 @@ def _parse_points_lines(path, lines, first_index):
             continue
         line_number = index + 1
         fields = _split_points_line(line)
+        _beyond_the_header(path, line_number, fields, header_names,
+                           "," if "," in line else "\t")
         if len(fields) < 4:
             raise GcpError(
                 f"GCP file {path}, line {line_number}: {len(fields)} value(s) where at least 4 are "
@@ -340,6 +384,8 @@ def _parse_csv_lines(path, lines, first_index):
     header_line_number = first_index + 1
     header_line = lines[first_index]
     delimiter, columns = _find_csv_columns(header_line)
+    header_names = None if delimiter is None else \
+        [name.strip() for name in next(csv.reader([header_line], delimiter=delimiter))]
     if delimiter is None:
         raise GcpError(
             f"GCP file {path}, line {header_line_number}: header {header_line.strip()!r} is "
@@ -352,6 +398,7 @@ def _parse_csv_lines(path, lines, first_index):
         line_number = header_line_number + 1 + offset
         if not fields or all(not value.strip() for value in fields):
             continue
+        _beyond_the_header(path, line_number, fields, header_names, delimiter)
         # A trailing 'enabled' value may be left out (the point is then enabled).
         needed = max(columns[name] for name in _CSV_REQUIRED) + 1
         if len(fields) < needed:

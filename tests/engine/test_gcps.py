@@ -408,3 +408,64 @@ def test_the_log_table_of_many_gcps_shows_the_worst_hundred():
         residuals.loo_error_pixels[shown])[0]
     assert any(line.startswith("... 2,900 more GCPs") for line in lines)
     assert any(line.startswith(f"Suspicious: {gcps.labels[typo]}") for line in lines)
+
+
+# -------------------------------------------------- rows that do not fit their header, encodings
+SAMPLE_CSV = ("pixel_x,pixel_y,map_x,map_y\n112,87,598250,5193000\n672,87,661250,5193000\n"
+              "112,518,598250,5144500\n672,518,661250,5144500\n")
+
+
+@pytest.mark.parametrize("header, row, line", [
+    # A decimal comma in a comma-separated file: '112,5' is two values, every later one shifts
+    # (read before as pixel (112, 5), map (87, 598250), in silence).
+    ("pixel_x,pixel_y,map_x,map_y", "112,5,87,598250,5193000", 2),
+    ("pixel_x,pixel_y,map_x,map_y,enabled", "112,5,87,598250,5193000,1", 2),
+    (f"#CRS: EPSG:32632\n{POINTS_HEADER}", "598250,5193000,112,-87,1,0,0,0,99", 3),
+])
+def test_a_row_with_values_beyond_its_header_is_refused(tmp_path, header, row, line):
+    path = tmp_path / "gcps.csv"
+    rest = SAMPLE_CSV.splitlines()[2:] if header.startswith("pixel") else \
+        ["661250,5193000,672,-87,1,0,0,0", "598250,5144500,112,-518,1,0,0,0"]
+    if header.endswith("enabled"):
+        rest = [value + ",1" for value in rest]
+    path.write_text("\n".join([header, row] + rest) + "\n")
+    with pytest.raises(GcpError) as raised:
+        read_gcps(path)
+    message = str(raised.value)
+    assert raised.value.parameter == "GCPS"
+    assert f"line {line}:" in message and "where the header names" in message
+    if header.startswith("pixel"):
+        assert "decimal comma" in message
+
+
+def test_a_trailing_separator_and_named_extra_columns_still_read(tmp_path):
+    trailing = tmp_path / "trailing.csv"
+    trailing.write_text(SAMPLE_CSV.replace("\n", ",\n"))
+    named = tmp_path / "named.csv"
+    named.write_text("id,pixel_x,pixel_y,map_x,map_y,note\n" + "".join(
+        f"{number},{row},n\n" for number, row in enumerate(SAMPLE_CSV.splitlines()[1:])))
+    expected = read_gcps(_written(tmp_path / "plain.csv", SAMPLE_CSV))
+    for path in (trailing, named):
+        gcps = read_gcps(path)
+        assert np.array_equal(gcps.pixel, expected.pixel) and np.array_equal(gcps.map, expected.map)
+
+
+def _written(path, text):
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("points", [False, True])
+def test_a_gcp_file_saved_as_utf16_reads_as_its_utf8_twin(tmp_path, encoding, points):
+    """Windows Notepad and Excel save "Unicode text" as UTF-16 (with a byte-order mark, or
+    without one): it was refused as "not a text file"."""
+    text = (f"#CRS: EPSG:32632\n{POINTS_HEADER}\n598250,5193000,112,-87,1,0,0,0\n"
+            "661250,5193000,672,-87,1,0,0,0\n598250,5144500,112,-518,1,0,0,0\n"
+            if points else SAMPLE_CSV).replace("\n", "\r\n")
+    expected = read_gcps(_written(tmp_path / "utf8.txt", text))
+    path = tmp_path / "utf16.txt"
+    path.write_bytes(text.encode(encoding))
+    gcps = read_gcps(path)
+    assert np.array_equal(gcps.pixel, expected.pixel) and np.array_equal(gcps.map, expected.map)
+    assert gcps.crs == expected.crs

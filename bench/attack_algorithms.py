@@ -1051,6 +1051,14 @@ CASES = [
                           GCP_CRS="EPSG:32632"),
     ),
     (
+        "GCPS in degrees, GCP_CRS UTM",
+        DECODE,
+        lambda i, o: base(i, o, GCPS=_written(i / "degrees.csv", "pixel_x,pixel_y,map_x,map_y\n"
+                                              "112,87,10.3,46.9\n672,87,11.1,46.9\n"
+                                              "112,518,10.3,46.4\n672,518,11.1,46.4\n"),
+                          GCP_CRS="EPSG:32632"),
+    ),
+    (
         "GCPS .points saved as UTF-16",
         DECODE,
         lambda i, o: base(i, o, GCPS=_written(i / "utf16.points", (i / "fig.points").read_text(), "utf-16")),

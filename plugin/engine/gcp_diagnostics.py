@@ -137,6 +137,9 @@ def diagnose_georeferencing(gcps, kind, crs, residuals) -> list:
     geographic, _ = _geographic_units(crs)
 
     warnings.extend(_suspicious_warnings(gcps, residuals, enabled))
+    degrees = _degrees_in_projected_crs_warning(map_xy, crs)
+    if degrees:
+        warnings.append(degrees)
     # A transform that keeps straight lines straight cannot follow a curved graticule.
     if transform.keeps_lines_straight:
         warning = _poor_fit_warning(pixel, map_xy, transform.name, residuals, geographic)
@@ -565,6 +568,40 @@ def _rms_spread(points):
     if len(points) == 0:
         return 0.0
     return PointNormaliser.fitted_to(points).spread
+
+
+#: Widest span (in the projected CRS's units) of GCP map coordinates that look like degrees:
+#: a map figure of whole degrees spans a few units, a real map in metres or feet spans
+#: thousands (a site of 360 m drawn by a journal figure right at its CRS's origin is rare).
+DEGREE_LIKE_SPAN = 360.0
+
+
+def _degrees_in_projected_crs_warning(map_xy, crs):
+    """A warning when GCP map coordinates in a projected CRS read like longitudes and
+    latitudes (all within ±180, ±90 and spanning a few units): the figure would be placed as
+    a map of a few metres near the CRS's origin, in silence. Empty string otherwise."""
+    if not crs or len(map_xy) == 0 or not np.all(np.isfinite(map_xy)):
+        return ""
+    try:
+        from pyproj import CRS
+
+        parsed = CRS.from_user_input(crs)
+    except Exception:  # noqa: BLE001 - an unreadable CRS is reported elsewhere
+        return ""
+    if not parsed.is_projected:
+        return ""
+    x, y = map_xy[:, 0], map_xy[:, 1]
+    if np.abs(x).max() > 180 or np.abs(y).max() > 90:
+        return ""
+    span = max(np.ptp(x), np.ptp(y))
+    if span > DEGREE_LIKE_SPAN:
+        return ""
+    unit = parsed.axis_info[0].unit_name if parsed.axis_info else "unit"
+    return (f"Warning: the GCP map coordinates (x {_number(x.min())} to {_number(x.max())}, y "
+            f"{_number(y.min())} to {_number(y.max())}) look like longitudes and latitudes, but "
+            f"the GCP CRS {parsed.name} is projected: the figure is placed as a map "
+            f"{_number(span)} {unit} across near that CRS's origin. If they are degrees, set "
+            "GCP_CRS to the geographic CRS they are written in (e.g. EPSG:4326).")
 
 
 def _geographic_units(crs):

@@ -584,3 +584,30 @@ def test_a_sparse_tiff_never_written_is_not_called_damaged(tmp_path, options):
     assert "ever written" in message and "sparse TIFF" in message
     assert "damaged or incomplete" not in message
     assert raised.value.parameter == "INPUT"
+
+
+# -- GCP_CRS projected, GCP map coordinates in degrees ----------------------------------------
+def _degree_gcps(path, rows=40, cols=64):
+    """GCPs of a figure drawn 0.01° a pixel from 10°E, 47°N (pixel y down)."""
+    lines = ["pixel_x,pixel_y,map_x,map_y"]
+    for px, py in ((0, 0), (cols, 0), (0, rows), (cols, rows)):
+        lines.append(f"{px},{py},{10 + 0.01 * px:.2f},{47 - 0.01 * py:.2f}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("gcp_crs", ["EPSG:32632", "EPSG:3857"])
+def test_degrees_given_in_a_projected_gcp_crs_are_warned_about(tmp_path, gcp_crs):
+    """Longitudes and latitudes with a metre GCP_CRS placed the figure as a map 64 cm across
+    near the CRS's origin, with no word in the log; now a warning names GCP_CRS."""
+    rgb, _ = viridis_figure()
+    Image.fromarray(rgb).save(tmp_path / "f.png")
+    result = decode_map(settings_for(tmp_path / "f.png", _degree_gcps(tmp_path / "g.csv"),
+                                     gcp_crs=gcp_crs))
+    warned = [warning for warning in result.warnings if "look like longitudes" in warning]
+    assert len(warned) == 1 and "GCP_CRS" in warned[0] and "EPSG:4326" in warned[0]
+    # The same GCPs in degrees, and metre GCPs in the metre CRS: no such warning.
+    for gcps, crs in ((_degree_gcps(tmp_path / "g.csv"), "EPSG:4326"),
+                      (write_gcps(tmp_path / "m.csv"), gcp_crs)):
+        result = decode_map(settings_for(tmp_path / "f.png", gcps, gcp_crs=crs))
+        assert not [warning for warning in result.warnings if "look like longitudes" in warning]

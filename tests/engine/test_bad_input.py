@@ -611,3 +611,15 @@ def test_degrees_given_in_a_projected_gcp_crs_are_warned_about(tmp_path, gcp_crs
                       (write_gcps(tmp_path / "m.csv"), gcp_crs)):
         result = decode_map(settings_for(tmp_path / "f.png", gcps, gcp_crs=crs))
         assert not [warning for warning in result.warnings if "look like longitudes" in warning]
+
+
+@pytest.mark.parametrize("given, missing", [({"vmax": None}, "VMAX"), ({"vmin": None}, "VMIN")])
+def test_a_range_half_given_names_the_missing_end(tmp_path, given, missing):
+    """VMIN given, VMAX not, on a figure without a colorbar: the refusal said "VMIN and VMAX
+    not given" and named VMIN, the one given."""
+    rgb, _ = viridis_figure()
+    Image.fromarray(rgb).save(tmp_path / "f.png")
+    with pytest.raises(EngineError) as raised:
+        decode_map(settings_for(tmp_path / "f.png", write_gcps(tmp_path / "g.csv"), **given))
+    assert raised.value.parameter == missing
+    assert str(raised.value).startswith(f"{missing} not given (")

@@ -133,23 +133,34 @@ def _missing_names(needs):
     return ", ".join(names) or "SCALE"
 
 
+def _range_not_given(settings):
+    """(what of the value range was not given, as a sentence's start; the parameter to name):
+    a range half given is said so, and the missing end named."""
+    if settings.vmin is not None and settings.vmax is None:
+        return f"VMAX not given (VMIN = {settings.vmin:g} is)", "VMAX"
+    if settings.vmax is not None and settings.vmin is None:
+        return f"VMIN not given (VMAX = {settings.vmax:g} is)", "VMIN"
+    return "VMIN and VMAX not given", "VMIN"
+
+
 def _answer_value_range(answers, layout, needs):
     settings = answers.settings
     bar = answers.reading.colorbar
+    missing, parameter = _range_not_given(settings)
     if layout.colorbar is None or bar is None:
         raise ColourScaleError(
-            "VMIN and VMAX not given, and no colorbar was found on the figure to read them from. "
+            f"{missing}, and no colorbar was found on the figure to read them from. "
             "Give VMIN and VMAX (the values at the colormap's ends), or draw the COLORBAR box.",
-            parameter="VMIN")
+            parameter=parameter)
     if getattr(layout, "class_legend", None) is not None:
         _answer_classes(answers, layout, needs)
         return
     answers.messages.append(describe_axis(bar.axis, "Colorbar labels"))
     if bar.vmin is None:
         raise ColourScaleError(
-            f"VMIN and VMAX not given, and the colorbar's labels could not be read: "
+            f"{missing}, and the colorbar's labels could not be read: "
             f"{bar.axis.problem}. Give VMIN and VMAX (the values at the colorbar's ends).",
-            parameter="VMIN")
+            parameter=parameter)
     changes = {}
     if needs.value_range:
         changes["vmin"] = bar.vmin if settings.vmin is None else settings.vmin
@@ -197,12 +208,13 @@ def _answer_classes(answers, layout, needs):
     if bar.levels is None and bar.unlabelled_patches:
         # Flat boxes of one size stacked evenly with no label beside them (a seaborn
         # figure's cells): no legend. Refused as a figure without a colorbar.
+        missing, parameter = _range_not_given(settings)
         raise ColourScaleError(
-            "VMIN and VMAX not given, and no colorbar was found on the figure to read them from "
+            f"{missing}, and no colorbar was found on the figure to read them from "
             f"({count} flat patches stacked like a legend's were found, but "
             f"{bar.unlabelled_patches} have no label beside them: no legend). Give VMIN and "
             "VMAX (the values at the colormap's ends), or draw the COLORBAR box.",
-            parameter="VMIN")
+            parameter=parameter)
     if bar.levels is None:
         raise ColourScaleError(
             f"VMIN, VMAX and LEVELS not given, and the legend of {count} class patches found "

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import EngineError, GcpError
-from .validation import read_text_input
+from .validation import read_text_input, text_of_input
 from .writing import write_text
 
 #: Header QGIS 3.22 writes to (and the Georeferencer expects at the top of) a ``.points`` file.
@@ -247,41 +247,13 @@ def _read_text_lines(path):
     if path.is_dir():
         raise GcpError(f"GCP path {path} is a folder, not a file. Choose the .points or .csv file itself.")
     # A regular file of bounded size only: /dev/zero or a FIFO would never end.
-    raw = read_text_input(path, "GCPS", "GCP file", error=GcpError)
-    utf16 = _utf16_text(raw)
-    if utf16 is not None:
-        return utf16.splitlines()
-    if b"\x00" in raw:
+    text = text_of_input(read_text_input(path, "GCPS", "GCP file", error=GcpError))
+    if text is None:
         raise GcpError(
             f"GCP file {path} is not a text file. Choose a QGIS Georeferencer .points file or "
             f"a CSV table with the header {CSV_HEADER}."
         )
-    try:
-        # utf-8-sig drops the byte-order mark spreadsheet programs put at the start of CSVs.
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Older QGIS wrote in the system code page; the numbers are ASCII either way.
-        text = raw.decode("latin-1")
     return text.splitlines()
-
-
-def _utf16_text(raw):
-    """The text of a file saved as UTF-16 (Windows Notepad's and Excel's "Unicode text"), with
-    its byte-order mark or, without one, ASCII numbers every other byte; else None."""
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        encoding = "utf-16"
-    elif len(raw) >= 4 and len(raw) % 2 == 0 and not raw[1::2].strip(b"\x00") and \
-            raw[0::2].isascii() and b"\x00" not in raw[0::2]:
-        encoding = "utf-16-le"
-    elif len(raw) >= 4 and len(raw) % 2 == 0 and not raw[0::2].strip(b"\x00") and \
-            raw[1::2].isascii() and b"\x00" not in raw[1::2]:
-        encoding = "utf-16-be"
-    else:
-        return None
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError:
-        return None
 
 
 def _beyond_the_header(path, line_number, fields, names, separator):

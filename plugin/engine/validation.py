@@ -55,6 +55,40 @@ _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sb
 
 
 # -- text inputs ------------------------------------------------------------------------------
+def text_of_input(raw) -> "str | None":
+    """The text of a text input's bytes (a GCP file, a .cpt), None when they are binary.
+
+    UTF-8 with or without the byte-order mark spreadsheet programs write; UTF-16 (Windows
+    Notepad's and Excel's "Unicode text"), with its byte-order mark or, without one, ASCII
+    every other byte; else Latin-1 (older QGIS wrote the system code page; the numbers are
+    ASCII either way). Bytes holding NUL otherwise are binary.
+
+    Returns
+    -------
+    str or None
+    """
+    encoding = None
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encoding = "utf-16"
+    elif len(raw) >= 4 and len(raw) % 2 == 0:
+        for text_bytes, zero_bytes, name in ((raw[0::2], raw[1::2], "utf-16-le"),
+                                             (raw[1::2], raw[0::2], "utf-16-be")):
+            if not zero_bytes.strip(b"\x00") and text_bytes.isascii() and \
+                    b"\x00" not in text_bytes:
+                encoding = name
+    if encoding is not None:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            return None
+    if b"\x00" in raw:
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
 def read_text_input(path, parameter, what="file", max_bytes=MAX_TEXT_INPUT_BYTES,
                     error=EngineError) -> bytes:
     """Read a text input's bytes, refusing anything but a regular file of bounded size.

@@ -495,3 +495,19 @@ def test_a_listed_colormap_is_resolved_without_importing_matplotlib():
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.split() == ["matplotlib:viridis", "matplotlib:magma_r", "matplotlib:tab10",
                                          "False"]
+
+
+@pytest.mark.parametrize("encoding, prefix", [("utf-8", b"\xef\xbb\xbf"), ("utf-16", b""),
+                                              ("utf-16-le", b""), ("utf-16-be", b"")])
+def test_a_cpt_saved_with_a_byte_order_mark_or_as_utf16_reads_as_its_utf8_twin(tmp_path,
+                                                                                encoding,
+                                                                                prefix):
+    """A .cpt saved by a Windows editor: UTF-8 with a byte-order mark ("'\\ufeff0' is not a
+    number" on line 1) or UTF-16 ("not a text file") was refused."""
+    text = "0 0/0/255 50 0/255/0\r\n50 0/255/0 100 255/0/0\r\n"
+    (tmp_path / "plain.cpt").write_text(text)
+    (tmp_path / "saved.cpt").write_bytes(prefix + text.encode(encoding))
+    plain, saved = read_cpt(str(tmp_path / "plain.cpt")), read_cpt(str(tmp_path / "saved.cpt"))
+    fractions = np.linspace(0, 1, 11)
+    assert saved.value_range == plain.value_range == (0.0, 100.0)
+    assert np.array_equal(saved.colour_at(fractions), plain.colour_at(fractions))

@@ -11,7 +11,7 @@ import re
 import numpy as np
 
 from ..errors import ColourScaleError
-from ..validation import read_text_input
+from ..validation import read_text_input, text_of_input
 from .registry import ColourScaleSource
 from .scale import ColourScale, bands_if_stepwise
 
@@ -91,12 +91,13 @@ def read_cpt(path) -> ColourScale:
     """
     path = os.fspath(path)
     # A regular file of bounded size only: a .cpt linked to /dev/zero would never end.
-    data = read_text_input(path, "COLORMAP", "colour table", error=ColourScaleError)
-    if b"\0" in data[:65536]:
+    text = text_of_input(read_text_input(path, "COLORMAP", "colour table",
+                                         error=ColourScaleError))
+    if text is None:
         raise ColourScaleError(f"The colour table '{path}' is not a text file. Give a GMT .cpt "
                                "colour table, or a colormap name.")
     try:
-        return _parse_cpt(path, data.decode("utf-8", errors="replace").splitlines())
+        return _parse_cpt(path, text.splitlines())
     except ColourScaleError as error:
         # What to do, once for every line-level problem.
         raise ColourScaleError(f"{str(error).rstrip('.')}. {CPT_HINT}") from None

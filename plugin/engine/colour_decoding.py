@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
+from .cancellation import check as check_cancelled
 from .computed_arrays import ComputedArray
 from .errors import ColourScaleError, EngineError
 from .memory_budget import release_freed_memory
@@ -651,6 +652,7 @@ class CurveMatcher:
             return mixture, best_share_all, best_vertex_all, best_residual_all
         curve = self._curve_srgb
         for block in np.array_split(suspect, max(1, suspect.size // 512)):
+            check_cancelled()  # a second a block of colours on a busy figure
             pixel = srgb[block]
             best_residual = np.full(len(block), np.inf)
             best_share = np.zeros(len(block))

@@ -120,3 +120,17 @@ def test_checks_outside_a_job_or_in_another_thread_ask_nothing(ask_every_time):
         with pytest.raises(InterruptedError):
             cancellation.check()
     assert seen == [True]
+
+
+def test_finding_the_frame_and_colorbar_stops_when_cancelled(ask_every_time):
+    """The layout of a figure (seconds on ten megapixels, no question asked before) stops at
+    its first step once cancelled; outside a job it is found."""
+    from PIL import Image
+
+    from colormap_decoder.plugin.engine.detection.layout import detect_layout
+
+    with Image.open(FIGURE) as image:
+        rgb = np.asarray(image.convert("RGB"))
+    with cancellation.cancellable(lambda: True), pytest.raises(InterruptedError):
+        detect_layout(rgb)
+    assert detect_layout(rgb).frame is not None

@@ -4,6 +4,7 @@ from typing import Optional
 
 import numpy as np
 
+from ..cancellation import check as check_cancelled
 from .class_legend import find_class_patches
 from .colorbar import ColorbarDetection, _overlap_share, find_colorbars
 from .frame import FrameDetection, find_frame, find_panel
@@ -118,9 +119,14 @@ def detect_layout(rgb) -> "Layout":
     dark = dark_mask(lum, page)
     max_thickness = max(4, int(round(0.01 * min(rows, cols))))
     min_side = max(30, int(0.05 * min(rows, cols)))
+    # Each step takes seconds on a figure of ten megapixels: the job's cancellation between.
+    check_cancelled()
     rectangles = find_rectangles(dark, min_side=min_side, max_thickness=max_thickness)
+    check_cancelled()
     colorbars = find_colorbars(rgb, rectangles, page_rgb, dark=dark, max_thickness=max_thickness)
+    check_cancelled()
     frame = find_frame(dark, rectangles, [bar.box for bar in colorbars], max_thickness, lum)
+    check_cancelled()
     if frame is None and len(colorbars) > 1:
         # A narrow map whose colours run along it (a tall strip of a latitude-banded field)
         # is a colorbar candidate too, and was left out as the frame. Beside the bar chosen

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import maximum_filter1d, minimum_filter1d
 
+from ..cancellation import check as check_cancelled
+
 # Rec. 709 luma weights, on the stored (gamma-encoded) values: what "dark" means on a page.
 LUMA_WEIGHTS = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
 
@@ -327,6 +329,7 @@ def find_rectangles(dark, min_side=40, max_thickness=None) -> list:
         lines = sorted((s for s in segments if s.horizontal == horizontal),
                        key=lambda s: s.position)
         for i, first in enumerate(lines):
+            check_cancelled()  # pairs of thousands of segments on a large busy figure
             for second in lines[i + 1:]:
                 gap = second.position - first.position
                 if gap < 3:

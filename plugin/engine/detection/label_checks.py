@@ -9,6 +9,7 @@ import re
 
 import numpy as np
 
+from ..cancellation import check as check_cancelled
 from .labels import normalise
 
 #: Length units a tick label may carry a word space after its number (labels.parse_label's).
@@ -1216,6 +1217,8 @@ def digit_rereadings(readings, confirmed, lum, page,
     def drawn_alike(first, second):
         key = (min(first, second), max(first, second))
         if key not in alike:
+            # Pairs of every digit glyph of the figure's labels: a second and more.
+            check_cancelled()
             one, other = glyphs[first], glyphs[second]
             alike[key] = abs(one.height - other.height) <= 1 and _drawn_alike(
                 one.coverage, other.coverage, min(one.height, other.height))

@@ -52,7 +52,7 @@ def test_bar_labels_touching_the_outline_never_read_without_their_sign(tmp_path,
     rgb = read_figure(str(path)).rgb
     # The fault is real: with the labels taken as read, the bar comes out positive.
     with monkeypatch.context() as unchecked:
-        unchecked.setattr(figure_reading._Reader, "_start_on_line", lambda self, label: False)
+        unchecked.setattr(figure_reading._Reader, "_start_on_line", lambda self, label, side=None, owner=None: False)
         bar = read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar
         assert bar.vmin is not None and bar.vmin > 0, (bar.vmin, bar.vmax)
     bar = read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar
@@ -73,7 +73,7 @@ def test_right_axis_labels_touching_the_spine_never_read_without_their_sign(tmp_
     path = render(tmp_path / "axis.png", dpi, pad, "y")
     rgb = read_figure(str(path)).rgb
     with monkeypatch.context() as unchecked:
-        unchecked.setattr(figure_reading._Reader, "_start_on_line", lambda self, label: False)
+        unchecked.setattr(figure_reading._Reader, "_start_on_line", lambda self, label, side=None, owner=None: False)
         y_axis = read_figure_face(rgb, detect_layout(rgb)).y_axis
         assert y_axis.fit is not None and all(label.value > 0 for label in y_axis.kept)
     y_axis = read_figure_face(rgb, detect_layout(rgb)).y_axis
@@ -92,3 +92,62 @@ def test_positive_bar_labels_touching_the_outline_refused_not_misread(tmp_path, 
     else:
         assert (outcome.mapping.vmin, outcome.mapping.vmax) == pytest.approx((1000, 5000),
                                                                              abs=20.0)
+
+
+def render_positive_bar(path, style, font, dpi, size, inches):
+    """A positive field (200 to 1400) in degrees with a vertical colorbar, its tick marks out
+    and its labels matplotlib's pad from them, in a style sheet at a dpi and type size where
+    that pad is within a minus sign's gap of the label's height (``inches``: the figure's
+    size, which sets the tick's tip and the label's first ink to the sub-pixel). Returns the path, the
+    colorbar's box and the frame's (left, top, right, bottom, pixels) and the axes' transform
+    data -> pixel (y down)."""
+    grid, _ = lonlat_topobathy()
+    scaled = 200.0 + (grid - np.nanmin(grid)) / (np.nanmax(grid) - np.nanmin(grid)) * 1200.0
+    with plt.style.context(style), plt.rc_context({"font.size": size, "font.family": font}):
+        figure, axes = plt.subplots(figsize=inches, dpi=dpi)
+        image = axes.imshow(scaled, extent=(-80, -20, -50, -5), cmap="viridis", aspect="auto",
+                            vmin=200.0, vmax=1400.0)
+        axes.grid(False)
+        bar = figure.colorbar(image)
+        figure.canvas.draw()
+        height = figure.bbox.height
+
+        def box(extent):
+            return (extent.x0, height - extent.y1, extent.x1, height - extent.y0)
+
+        bar_box, frame_box = box(bar.ax.get_window_extent()), box(axes.get_window_extent())
+        to_pixel = axes.transData.transform
+        figure.savefig(path, dpi=dpi)
+    plt.close(figure)
+    return path, bar_box, frame_box, lambda x, y: (to_pixel((x, y))[0],
+                                                      height - to_pixel((x, y))[1])
+
+
+@pytest.mark.parametrize("style", ["default", "dark_background"])
+@pytest.mark.parametrize("font, dpi, size, inches", [("Nimbus Sans", 72, 14, (6.4, 5.9)),
+                                                     ("DejaVu Sans", 96, 16, (6.4, 4.8))])
+def test_tick_mark_tip_before_a_bar_label_is_no_hidden_sign(tmp_path, style, font, dpi, size,
+                                                            inches):
+    """At 72 dpi in 14 pt (96 dpi in 16 pt) the 3.5 pt between a colorbar's tick mark and its
+    label is within a sign's gap (3 px of an 11 px label): the tick's tip was taken for a line
+    that may hide a minus sign, and the labels it stood before were no value: at 72 dpi every
+    label of the positive bar, refused naming VMIN; at 96 dpi the lowest, the bar's low end
+    then read 207 for 200 (0.6 % of the range) in silence. The tip of a tick mark as long as
+    the frame's is no such line: the bar is read, 200 to 1400, and the figure decodes."""
+    path, bar_box, frame_box, to_pixel = render_positive_bar(tmp_path / "bar.png", style, font,
+                                                             dpi, size, inches)
+    outcome = decode_or_refusal(path, "EPSG:4326")
+    assert not isinstance(outcome, EngineError), outcome
+    assert np.max(np.abs(np.subtract(outcome.layout.colorbar.box, bar_box))) <= 2.0
+    assert np.max(np.abs(np.subtract(outcome.layout.frame.box, frame_box))) <= 2.0
+    # The range within 0.5 % of it, read off the labels.
+    assert (outcome.mapping.vmin, outcome.mapping.vmax) == pytest.approx((200.0, 1400.0),
+                                                                         abs=6.0)
+    # The GCPs from the axes: the frame's corners where matplotlib put them, within 1.5 px
+    # (at 72-96 dpi its ticks and spines snap to whole pixels, up to a pixel off the data's
+    # transform, and the fit extrapolates to the corners: 0.6-1.1 px here).
+    left, top, right, bottom = frame_box
+    px, py = np.array([left, right, left, right]), np.array([top, top, bottom, bottom])
+    lon, lat = outcome.georeference.pixel_transform.pixel_to_map(px, py)
+    back = np.array([to_pixel(x, y) for x, y in zip(lon, lat)])
+    assert np.max(np.hypot(back[:, 0] - px, back[:, 1] - py)) <= 1.5

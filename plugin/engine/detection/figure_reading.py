@@ -1245,7 +1245,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         # 1000' on a bar whose labels touch its outline: the range turned over in silence).
         readings = [(f"{text} (its start touches a line: {SIGN_HIDDEN_NOTE})", None)
                     if parsed is not None and parsed.value >= 0 and
-                    self._start_on_line(text_label) else (text, parsed)
+                    self._start_on_line(text_label, side, owner) else (text, parsed)
                     for text_label, (text, parsed) in zip(beside, readings)]
         for text_label, (text, parsed) in zip(beside, readings):
             if parsed is not None and (

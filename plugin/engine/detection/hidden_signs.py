@@ -3,6 +3,8 @@ against its start (read after OCR, before the tick fit), marked as no value.
 """
 import numpy as np
 
+from .ticks import box_sides, first_beyond_line
+
 #: Said of labels whose first glyph stands against a line (:meth:`HiddenSignChecks._start_on_line`).
 SIGN_HIDDEN_NOTE = "a minus sign there may be hidden in the line"
 #: Widest gap between a minus sign and the digit after it, as a share of the text's height
@@ -19,11 +21,14 @@ HIDDEN_SIGN_ZONE = (0.35, 0.7)
 #: pitch (a minus hidden under the line moves its visible glyphs by half its advance, 0.3-0.65
 #: of a pitch).
 CENTRED_ON_TICK_SHARE = 0.22
+#: Pixels by which a tick mark's tip may lie from the ink before a label and still be that ink.
+TICK_TIP_TOLERANCE_PX = 1
 
 
 class HiddenSignChecks:
     """The checks of :class:`.figure_reading._Reader` for signs hidden in lines (a mixin: it
-    uses the reader's ``lum``, ``page``, ``digit_pitch`` and ``_inner_marks``)."""
+    uses the reader's ``lum``, ``page``, ``layout``, ``digit_pitch``, ``side_ticks`` and
+    ``_inner_marks``)."""
 
     def _sign_hidden(self, label):
         """Why a label read across a horizontal line may have lost a sign under it, or None.
@@ -53,7 +58,7 @@ class HiddenSignChecks:
                     f"under the line")
         return None
 
-    def _start_on_line(self, label) -> bool:
+    def _start_on_line(self, label, side=None, owner=None) -> bool:
         """Whether a label's first glyph stands just clear of a line's ink: a minus sign before
         it may be hidden in the line.
 
@@ -65,6 +70,16 @@ class HiddenSignChecks:
         at least) before its first glyph, not touching it (a digit freed from the tick mark it
         stood on touches it), and belonging to something taller than the text (a line, or a
         stroke joined to one; a glyph would have been merged into the label).
+
+        The ink may instead be the tip of the label's own tick mark (``side``: the line the
+        label stands beside, of the box ``owner``, pixels (col0, row0, col1, row1)): at low
+        dpi or in large type, matplotlib's pad of 3.5 pt between tick and label is within that
+        reach (a 14 pt label at 72 dpi: 3 px; a 16 pt one at 96 dpi: 5 px), and every label
+        of a positive colorbar was refused. A tick mark exactly as long as the map frame's
+        others (:meth:`_frame_tick_length`) has nothing joined to it (a sign touching it
+        would have made it longer by the sign's width), and is no line; unless the side's
+        tick marks point inward (``direction="in"``), when what stands out from the line is
+        no tick mark at all.
         """
         if label.inside or label.patch is not None or label.crossed_line is not None:
             return False
@@ -93,5 +108,49 @@ class HiddenSignChecks:
         for seed in np.unique(seeds[seeds > 0]):
             extent = np.flatnonzero((parts == seed).any(axis=1))
             if extent.max() - extent.min() + 1 > LINE_TALLER_THAN_TEXT * height:
-                return True
+                return not self._tick_tip_before(label, side, owner, c0 + int(inked.max()))
         return False
+
+    def _tick_tip_before(self, label, side, owner, tip_column) -> bool:
+        """Whether the ink ending at ``tip_column`` before a label is the end of the label's
+        own tick mark on ``side`` of the box ``owner`` (a vertical side, labels outward to its
+        right), as long as the map frame's tick marks, with no tick mark pointing inward from
+        the side there."""
+        if side is None or owner is None or side.name != "right" or side.inward:
+            return False
+        centre_row = 0.5 * (label.row0 + label.row1)
+        # Marks standing on the box's right line, over its inside (keyed by the other side:
+        # _inner_marks gives the marks on the line opposite a crossed one).
+        inward = self._inner_marks(("left", tuple(int(round(v)) for v in owner)))
+        if np.any(np.abs(inward - centre_row) <= 0.5 * label.height):
+            return False
+        frame_length = self._frame_tick_length(side)
+        if frame_length is None:
+            return False
+        ticks, lengths = self.side_ticks(side)
+        near = np.abs(ticks - centre_row) <= 0.5 * label.height
+        if not near.any():
+            return False
+        length = int(lengths[near][np.argmin(np.abs(ticks[near] - centre_row))])
+        tip = first_beyond_line(self.layout.dark, side, self._line_thickness()) + length - 1
+        return length == frame_length and \
+            abs(tip - tip_column) <= TICK_TIP_TOLERANCE_PX
+
+    def _frame_tick_length(self, other_than):
+        """The map frame's tick marks' length (pixels, the commonest over the major marks of
+        its outer sides but ``other_than``, whose own marks may be signs joined to its line),
+        or None without a frame or tick marks."""
+        key = ("frame tick length", other_than.name, round(other_than.position))
+        if key not in self.cache:
+            frame = getattr(self.layout, "frame", None)
+            found = []
+            if frame is not None:
+                for side in box_sides(frame.pixel_box()).values():
+                    if side.name == other_than.name and \
+                            abs(side.position - other_than.position) <= 2:
+                        continue  # the side itself (its box given in whole pixels)
+                    lengths = self.side_ticks(side)[1]
+                    if lengths.size:
+                        found += [int(v) for v in lengths[lengths >= 0.75 * lengths.max()]]
+            self.cache[key] = int(np.bincount(found).argmax()) if found else None
+        return self.cache[key]

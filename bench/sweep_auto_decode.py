@@ -835,6 +835,19 @@ def convert(t, x, y):
     return np.asarray(x, float), np.asarray(y, float)
 
 
+def same_turn(x, reference, crs):
+    """Longitudes ``x`` moved by whole turns to lie within half a turn of ``reference`` when
+    ``crs`` is geographic (else as they are): a map labelled 0-360° (GMT's ``+D`` on a region
+    given as 235/237) decodes to longitudes 235-237, the same meridians as the truth's
+    -125..-123, which a comparison in degrees would put 360° apart."""
+    from pyproj import CRS
+
+    x = np.asarray(x, float)
+    if not CRS.from_user_input(crs).is_geographic:
+        return x
+    return x - 360.0 * np.round((x - reference) / 360.0)
+
+
 def truth_values(truth, gx, gy):
     """The drawn grid at points in its CRS (NaN outside)."""
     from scipy.interpolate import RegularGridInterpolator
@@ -874,6 +887,7 @@ def score(truth, result):
                                    mx, my)
     out = result.grid.geotransform
     out_det = out[1] * out[5] - out[2] * out[4]
+    true_x = same_turn(true_x, decoded_x, georeference.target_crs)
 
     def output_cell(x, y):
         return (((x - out[0]) * out[5] - (y - out[3]) * out[2]) / out_det,
@@ -885,6 +899,7 @@ def score(truth, result):
     # the figure's resolution; a native grid's cell is several).
     edge_x, edge_y = convert(transformer(truth.crs, georeference.target_crs),
                              *truth.pixel_to_map(np.array([left, right]), np.array([top, top])))
+    edge_x = same_turn(edge_x, out[0], georeference.target_crs)
     edge_col, edge_row = output_cell(edge_x, edge_y)
     row["out_px_size"] = float((right - left) / max(np.hypot(np.diff(edge_col)[0],
                                                              np.diff(edge_row)[0]), 1e-9))
@@ -905,6 +920,9 @@ def score(truth, result):
     map_x, map_y = truth.pixel_to_map(fx, fy)
     ox, oy = convert(transformer(truth.crs, georeference.target_crs), map_x, map_y)
     gt = result.grid.geotransform
+    # The output's own turn of the globe: its centre's longitude.
+    ox = same_turn(ox, gt[0] + 0.5 * (gt[1] * result.values.shape[1]
+                                      + gt[2] * result.values.shape[0]), georeference.target_crs)
     det = gt[1] * gt[5] - gt[2] * gt[4]
     col = ((ox - gt[0]) * gt[5] - (oy - gt[3]) * gt[2]) / det
     rw = ((oy - gt[3]) * gt[1] - (ox - gt[0]) * gt[4]) / det

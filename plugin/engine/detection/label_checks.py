@@ -1005,12 +1005,18 @@ ALIKE_MAX_DIFFERING_PX = 0
 #: px); the summed difference does (:data:`SMALL_ALIKE_MAX_SHARE`).
 AXIS_ALIKE_MIN_HEIGHT_PX = 9
 #: Glyphs under :data:`ALIKE_MIN_HEIGHT_PX` high are one character when their coverages,
-#: aligned by whole and half pixels, differ by at most this share of their ink in all: two
-#: different digits differed by 0.27 or more (DejaVu Sans/Serif, Nimbus Sans/Roman drawn by
-#: matplotlib at 72-100 dpi, 10-14 pt, glyphs 9-12 px; every pair of ten digits at several
-#: sub-pixel places), the '5' read '9' above from a '5' read right by 0.12; one digit at the
-#: same phase by 0.
+#: aligned to an eighth of a pixel (:func:`glyph_difference_share`), differ by at most this
+#: share of their ink in all. Every digit drawn by matplotlib in DejaVu Sans/Serif and Nimbus
+#: Sans at 8-12 pt, 72-120 dpi (glyphs 9-13 px) at eight sub-pixel phases: one digit's two
+#: drawings differ by 0.26 at most and mostly under 0.15, two different digits by 0.27 or
+#: more (Nimbus Sans' '6' and '8'); aligned by half pixels only, one digit's drawings differed
+#: by up to 0.46, as much as two digits, and a '6' read '8' on every label of an axis was not
+#: seen. Several glyphs of a digit stand at several phases: the nearest is compared.
 SMALL_ALIKE_MAX_SHARE = 0.15
+#: The sub-pixel steps (pixels) and reach (pixels either way, along the text) of the alignment
+#: of :func:`glyph_difference_share`.
+ALIGNMENT_STEP_PX = 0.125
+ALIGNMENT_REACH_PX = 1.5
 
 
 def glyph_coverage(lum, page, box) -> np.ndarray:
@@ -1062,13 +1068,54 @@ def glyph_difference_px(first, second) -> int:
                for fixed, placed in _placements(first, second))
 
 
+def _moved(coverage, cols, rows):
+    """A glyph's coverage moved right by ``cols`` and down by ``rows`` pixels (fractions, at
+    most one either way), as it would be drawn there: each pixel takes from the pixels it
+    straddles in proportion to the overlap (the coverage is padded by two pixels first)."""
+    moved = np.pad(coverage, 2)
+    for axis, shift in ((1, cols), (0, rows)):
+        if shift:
+            whole = int(np.floor(shift))
+            fraction = shift - whole
+            moved = (1.0 - fraction) * np.roll(moved, whole, axis=axis) + \
+                fraction * np.roll(moved, whole + 1, axis=axis)
+    return moved
+
+
 def glyph_difference_share(first, second) -> float:
     """How much two glyphs' coverages differ in all (summed, as a share of the larger one's
-    ink), the second moved by whole pixels (up to one either way) and half pixels to where
-    they differ least (0: one shape at one sub-pixel phase)."""
+    ink), aligned where they differ least: along the text by eighths of a pixel up to
+    :data:`ALIGNMENT_REACH_PX` either way, across it by half pixels up to one (0: one shape at
+    one sub-pixel phase). Each glyph is moved half the offset, the two opposite ways, so both
+    are smoothed alike by the move: moving one glyph only would smooth it and not the other,
+    which a glyph drawn at another phase is not.
+
+    Parameters
+    ----------
+    first, second : ndarray of float
+        The glyphs' coverages (:func:`glyph_coverage`), 0-1, each from its box's top-left
+        corner less a pixel.
+
+    Returns
+    -------
+    float
+    """
+    rows = max(first.shape[0], second.shape[0])
+    cols = max(first.shape[1], second.shape[1])
+    canvases = []
+    for coverage in (first, second):
+        canvas = np.zeros((rows, cols))
+        canvas[:coverage.shape[0], :coverage.shape[1]] = coverage
+        canvases.append(canvas)
     ink = max(float(first.sum()), float(second.sum()), 1e-9)
-    return min(float(np.abs(fixed - placed).sum()) / ink
-               for fixed, placed in _placements(first, second))
+    steps = int(round(ALIGNMENT_REACH_PX / ALIGNMENT_STEP_PX))
+    offsets = [(step * ALIGNMENT_STEP_PX, row) for step in range(-steps, steps + 1)
+               for row in (-1, 0, 1)]
+    moved_first = np.stack([_moved(canvases[0], cols_off / 2, row / 2)
+                            for cols_off, row in offsets])
+    moved_second = np.stack([_moved(canvases[1], -cols_off / 2, -row / 2)
+                             for cols_off, row in offsets])
+    return float(np.abs(moved_first - moved_second).sum(axis=(1, 2)).min()) / ink
 
 
 def _drawn_alike(first, second, height) -> bool:

@@ -5,6 +5,7 @@ dropped is put back, a point or comma made up or mistaken is mended, and a readi
 character more or fewer than its glyphs hold is marked as no value.
 """
 import dataclasses
+import functools
 import re
 
 import numpy as np
@@ -1017,6 +1018,10 @@ SMALL_ALIKE_MAX_SHARE = 0.15
 #: of :func:`glyph_difference_share`.
 ALIGNMENT_STEP_PX = 0.125
 ALIGNMENT_REACH_PX = 1.5
+#: Glyphs whose moved copies are kept (some 150 kB each for a glyph under 12 px: 40 MB at most).
+MOVED_COPIES_CACHED = 256
+#: The canvas sides' step, pixels (:func:`glyph_difference_share`).
+CANVAS_STEP_PX = 4
 
 
 def glyph_coverage(lum, page, box) -> np.ndarray:
@@ -1100,22 +1105,40 @@ def glyph_difference_share(first, second) -> float:
     -------
     float
     """
-    rows = max(first.shape[0], second.shape[0])
-    cols = max(first.shape[1], second.shape[1])
-    canvases = []
-    for coverage in (first, second):
-        canvas = np.zeros((rows, cols))
-        canvas[:coverage.shape[0], :coverage.shape[1]] = coverage
-        canvases.append(canvas)
+    # Both on one canvas, its sides rounded up to CANVAS_STEP_PX so that a glyph meets few
+    # canvas sizes and its copies are reused; the canvas's extra zeros add nothing.
+    rows = -(-max(first.shape[0], second.shape[0]) // CANVAS_STEP_PX) * CANVAS_STEP_PX
+    cols = -(-max(first.shape[1], second.shape[1]) // CANVAS_STEP_PX) * CANVAS_STEP_PX
     ink = max(float(first.sum()), float(second.sum()), 1e-9)
+    moved_first = _moved_copies(first, rows, cols, 1)
+    moved_second = _moved_copies(second, rows, cols, -1)
+    return float(np.abs(moved_first - moved_second).sum(axis=(1, 2)).min()) / ink
+
+
+def _moved_copies(coverage, rows, cols, direction):
+    """A glyph's coverage on a ``rows`` x ``cols`` canvas, moved by half of every offset that
+    :func:`glyph_difference_share` tries, the offsets' way (``direction`` 1) or the opposite
+    way (-1): shape (offsets, rows + 4, cols + 4).
+
+    A glyph is compared with every other glyph of a figure (thousands of pairs from some
+    hundred glyphs), so its copies are made once and kept (:func:`_cached_moved_copies`).
+    """
+    return _cached_moved_copies(np.ascontiguousarray(coverage, dtype=np.float64).tobytes(),
+                                coverage.shape, rows, cols, direction)
+
+
+@functools.lru_cache(maxsize=MOVED_COPIES_CACHED)
+def _cached_moved_copies(coverage_bytes, shape, rows, cols, direction):
+    coverage = np.frombuffer(coverage_bytes, dtype=np.float64).reshape(shape)
+    canvas = np.zeros((rows, cols))
+    canvas[:shape[0], :shape[1]] = coverage
     steps = int(round(ALIGNMENT_REACH_PX / ALIGNMENT_STEP_PX))
     offsets = [(step * ALIGNMENT_STEP_PX, row) for step in range(-steps, steps + 1)
                for row in (-1, 0, 1)]
-    moved_first = np.stack([_moved(canvases[0], cols_off / 2, row / 2)
-                            for cols_off, row in offsets])
-    moved_second = np.stack([_moved(canvases[1], -cols_off / 2, -row / 2)
-                             for cols_off, row in offsets])
-    return float(np.abs(moved_first - moved_second).sum(axis=(1, 2)).min()) / ink
+    copies = np.stack([_moved(canvas, direction * cols_off / 2, direction * row / 2)
+                       for cols_off, row in offsets])
+    copies.flags.writeable = False
+    return copies
 
 
 def _drawn_alike(first, second, height) -> bool:

@@ -67,6 +67,8 @@ if not SHARED.is_dir():
 
 COLORMAPS = ["viridis", "plasma", "inferno", "magma", "cividis", "turbo", "RdBu_r",
              "coolwarm", "Spectral_r", "RdYlBu_r", "YlGnBu", "gist_earth", "terrain", "BrBG"]
+# A lattice whose origin or cell size is this many cells off the grid's is a wrong lattice.
+WRONG_LATTICE_CELLS = 0.1
 GMT_CPTS = ["turbo", "viridis", "batlow", "roma", "haxby", "polar", "jet", "hawaii"]
 
 
@@ -290,6 +292,9 @@ def measure(figure):
                gt_error=gt_error)
     row["passes"] = bool(one["same_shape"] and gt_error <= 0.005 and min(
         one["placed"], one["points_ok"], one["raster_ok"]) >= 0.95)
+    # A lattice that is not the grid's (another shape, or its cells a tenth of a cell off):
+    # a silently wrong answer, worse than none.
+    row["wrong"] = bool(not one["same_shape"] or gt_error > WRONG_LATTICE_CELLS)
     return row
 
 
@@ -312,18 +317,20 @@ def main():
         row.update(index=index, figure=description, path=figure.path)
         rows.append(row)
         if "cells" in row:
-            verdict = "pass" if row["passes"] else "FAIL"
+            verdict = "WRONG" if row["wrong"] else "pass" if row["passes"] else "FAIL"
+            gt_error = "-" if row["gt_error"] is None else f"{row['gt_error']:.2g}"
             print(f"{index:3d} {verdict} placed {row['placed']:.3f} 1res {row['one']:.3f} "
                   f"2res {row['two']:.3f} 1% {row['percent']:.3f} raster {row['raster']:.3f} "
-                  f"gt {row['gt_error']:.2g} "
-                  f"cells {row['cells']} {row['seconds']} s | {description}", flush=True)
+                  f"gt {gt_error} cells {row['cells']} {row['seconds']} s | {description}"
+                  + (f" | {row['log'][:90]}" if row["wrong"] else ""), flush=True)
         else:
             print(f"{index:3d} FAIL {row.get('error') or row['log']} | {description}",
                   flush=True)
         if arguments.out:
             arguments.out.write_text(json.dumps(rows, indent=1))
     passed = sum(bool(row.get("passes")) for row in rows)
-    print(f"{passed} of {len(rows)} figures pass")
+    wrong = sum(bool(row.get("wrong")) for row in rows)
+    print(f"{passed} of {len(rows)} figures pass; {wrong} wrong lattices")
 
 
 if __name__ == "__main__":

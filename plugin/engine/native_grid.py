@@ -57,7 +57,9 @@ Detection (:func:`find_lattice`)
        stricter for a clean figure (most neighbouring data pixels of exactly one colour) than
        for a noisy one (a JPEG), which the half-shifted comparison then mostly judges; a noisy
        figure's lattice with an axis on the JPEG's own block grid is held to the clean thresholds (a strong
-       JPEG flattens a smooth figure's blocks into cells of its own). In a noisy figure, the
+       JPEG flattens a smooth figure's blocks into cells of its own), and each such axis must
+       prove itself alone (:func:`_axis_shift_step_ratio`: the other axis's true lines carry
+       the tests above when this one's "cells" are the blocks). In a noisy figure, the
        steps counted leave out the data pixels within :data:`HALO_PX` of a line or label
        (their ringing) and the boundary indices within :data:`SIDE_REACH` of the plot area's
        sides (the frame's).
@@ -118,6 +120,14 @@ MIN_SHIFT_RATIO = (2.0, 1.35)
 # quality 80, cells of 4 to 8.3 px, 2.9-5.8 (4.1 for the 4 px cells whose rows lie on the
 # block grid); larger cells less (10.3 px: 2.1), where the shares decide.
 MIN_PAIR_STEP_RATIO = (3.5, 2.5)
+# In a noisy figure, an axis whose lines lie on the JPEG's block grid must show it alone
+# (:func:`_axis_shift_step_ratio`): the mean luma step between neighbouring interior pixels
+# along it, this many times larger when the lattice is shifted by half a cell along that axis
+# only. Measured (Pillow JPEGs): the block grid taken for lines along ERA-Interim's zonal z200
+# (cells of 6.5-7.6 px, quality 60-75) 1.67-2.11; true lattices on the block grid in the tests
+# (GMT and ERA-Interim at 4 and 8 px) 4.4-5.7, ERA-Interim's u200 in 8 px cells at quality
+# 75 2.13 (refused: its cells fell short of the issue's bar anyway).
+MIN_BLOCK_AXIS_STEP_RATIO = 3.0
 # Share of the lines on the lattice: (clean, noisy); a JPEG's noise makes stray lines of its
 # own where neighbouring cells differ by a luma step or two.
 MIN_INLIER_SHARE = (0.8, 0.6)
@@ -407,7 +417,9 @@ def _search_lattice(crop_luma, crop_data, axis_profiles, crop_box, data, box, ex
     # colour against 61 % half-shifted, which the noisy thresholds would take for a lattice),
     # and its block borders can outweigh weak cell lines along one axis (the SST Pacific at
     # quality 30: 8 px along x, the cells' 9.2 px along y).
-    strict = 0 if regime == 0 or _on_block_grid(fit_x, fit_y, (col0, row0, col1, row1)) else 1
+    block_axes = [] if regime == 0 else _axes_on_block_grid(fit_x, fit_y,
+                                                             (col0, row0, col1, row1))
+    strict = 0 if regime == 0 or block_axes else 1
     by_shares = ((1 - shifted) >= MIN_SHIFT_RATIO[strict] * (1 - uniform)
                  and uniform - shifted >= max(MIN_SHIFT_GAIN[regime], MIN_SHIFT_GAIN[strict]))
     # The neighbouring pixels' steps inside cells witness small cells, whose shares are biased
@@ -420,6 +432,21 @@ def _search_lattice(crop_luma, crop_data, axis_profiles, crop_box, data, box, ex
                                    f"their cell, {100 * shifted:.0f} % with a half-cell-shifted "
                                    f"lattice; neighbouring interior pixels' steps {step_ratio:.2f} "
                                    "times larger in the half-shifted cells)")
+    # An axis on the block grid is proven on its own: the interior tests above judge both axes
+    # at once, and the other axis's true lines carry them even when this one's "cells" are the
+    # blocks (ERA-Interim's zonal z200 in 7 px cells as a JPEG of quality 60-75: 8 px along
+    # x, where the field barely changes, 70 × 40 cells for the grid's 80 × 40).
+    for axis in block_axes:
+        ratio = _axis_shift_step_ratio(
+            crop_luma, (0, 0, col1 - col0, row1 - row0),
+            _AxisFit(fit_x.size, fit_x.phase - col0, 0, 0),
+            _AxisFit(fit_y.size, fit_y.phase - row0, 0, 0), axis)
+        if not ratio >= MIN_BLOCK_AXIS_STEP_RATIO:
+            return LatticeSearch(None, f"no lattice: {description}, but the lines along {axis} "
+                                       "lie on the JPEG's 8 × 8 blocks' borders and the cells' "
+                                       "interiors do not prove them cells' edges (neighbouring "
+                                       f"interior pixels' steps along {axis} only {ratio:.2f} "
+                                       "times larger in cells shifted by half a cell along it)")
     if extent_box is None:
         extent_box = _data_box(data, box)
     lattice = _lattice_over(fit_x, fit_y, extent_box, edge_share, uniform, clean=regime == 0)
@@ -690,14 +717,20 @@ def _without_block_steps(strength, usable, strong=False, border_place=None):
 
 
 def _on_block_grid(fit_x, fit_y, box, tolerance=0.02):
-    """Whether either axis's lines follow a JPEG's block grid (figure pixel coordinates): a size
+    """Whether either axis's lines follow a JPEG's block grid (:func:`_axes_on_block_grid`)."""
+    return bool(_axes_on_block_grid(fit_x, fit_y, box, tolerance))
+
+
+def _axes_on_block_grid(fit_x, fit_y, box, tolerance=0.02):
+    """The axes ("x", "y") whose lines follow a JPEG's block grid (figure pixel coordinates): a size
     within ``tolerance`` (relative) of 8 px, 16 px (a 4:2:0 chroma block) or 4 px (half a
     block: a strong JPEG's smooth figure steps there too), with at least half of its lines
     over the box within a pixel of multiples of it (of 8 px for 16). Counted line by line, not
     from the phase alone: a lattice fitted to block borders may be a fraction of a pixel off
     their size and drift across them."""
     col0, row0, col1, row1 = box
-    for fit, (start, stop) in ((fit_x, (col0, col1)), (fit_y, (row0, row1))):
+    axes = []
+    for axis, fit, (start, stop) in (("x", fit_x, (col0, col1)), ("y", fit_y, (row0, row1))):
         sizes = [n * JPEG_BLOCK for n in (0.5, 1, 2)
                  if abs(fit.size - n * JPEG_BLOCK) <= tolerance * n * JPEG_BLOCK]
         if not sizes:
@@ -707,8 +740,30 @@ def _on_block_grid(fit_x, fit_y, box, tolerance=0.02):
         lines = fit.phase + fit.size * np.arange(first, (stop - fit.phase) / fit.size + 1)
         offset = lines % period
         if lines.size and np.mean(np.minimum(offset, period - offset) <= 1.0) >= 0.5:
-            return True
-    return False
+            axes.append(axis)
+    return axes
+
+
+def _axis_shift_step_ratio(luma_field, box, fit_x, fit_y, axis, clean=False,
+                           max_pixels=500_000):
+    """How much larger the luma steps between neighbouring interior pixels along ``axis`` are
+    when the lattice is shifted by half a cell along that axis alone
+    (:func:`_interior_pair_step`, its pairs along ``axis`` only; the lattice in ``box``'s
+    frame). On the cells' own lines the shifted interiors straddle them; on a JPEG's block
+    borders they straddle only those. Infinite when the lattice's interiors have no step at
+    all, NaN when either has no pair.
+    """
+    steps = []
+    for shift in (0.0, 0.5):
+        shifted_x = shift * fit_x.size if axis == "x" else 0.0
+        shifted_y = shift * fit_y.size if axis == "y" else 0.0
+        lattice = _lattice_over(_AxisFit(fit_x.size, fit_x.phase + shifted_x, 0, 0),
+                                _AxisFit(fit_y.size, fit_y.phase + shifted_y, 0, 0),
+                                box, 0.0, 0.0, clean=clean)
+        steps.append(_interior_pair_step(luma_field, lattice, box, max_pixels, axes=(axis,)))
+    if steps[0] == 0.0:
+        return float("inf") if steps[1] > 0 else float("nan")
+    return steps[1] / steps[0]
 
 
 def _excess_steps(steps, pairs, strong_borders=False, border_place=None):
@@ -1406,7 +1461,7 @@ def _interior_uniformity(luma_field, box, fit_x, fit_y, agreement, clean=True,
     return shares[0], shares[1], pair_steps[0], pair_steps[1]
 
 
-def _interior_pair_step(luma_field, lattice, box, max_pixels=500_000):
+def _interior_pair_step(luma_field, lattice, box, max_pixels=500_000, axes=("x", "y")):
     """Mean absolute luma step between neighbouring decoded pixels of one cell's interior.
 
     Each pair is two pixels side by side (or one above the other) both in the judged interior
@@ -1414,7 +1469,8 @@ def _interior_pair_step(luma_field, lattice, box, max_pixels=500_000):
     about ``max_pixels`` pixels are read along each axis. Unlike the share of pixels near their
     cell's median, it has no bias towards cells of one or two interior pixels (a pixel always
     agrees with a median it is part of): a half-shifted lattice of cells of 5.5 px has
-    interiors of 1 and 2 px in turn, a true one of 2 px.
+    interiors of 1 and 2 px in turn, a true one of 2 px. ``axes`` names the directions whose
+    pairs count ("x": pixels side by side, "y": one above the other).
 
     Returns
     -------
@@ -1430,8 +1486,10 @@ def _interior_pair_step(luma_field, lattice, box, max_pixels=500_000):
     row_cell = _axis_cells(rows, lattice.origin_y, lattice.cell_height, lattice.rows, margin,
                            row0, row1)
     total, count = 0.0, 0
-    for cell, other_cell, field in ((col_cell, row_cell, luma_field),
-                                    (row_cell, col_cell, luma_field.T)):
+    for axis, cell, other_cell, field in (("x", col_cell, row_cell, luma_field),
+                                          ("y", row_cell, col_cell, luma_field.T)):
+        if axis not in axes:
+            continue
         # Pairs along this axis: neighbours in the same cell; lines across it: any interior.
         pair = np.flatnonzero((cell[1:] == cell[:-1]) & (cell[:-1] >= 0))
         lines = np.flatnonzero(other_cell >= 0)

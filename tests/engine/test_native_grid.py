@@ -977,6 +977,38 @@ def test_jpeg_blocks_of_a_smooth_figure_are_not_a_lattice(tmp_path, shared_data,
         assert "cell interiors are not one colour" in search.message, search.message
 
 
+@pytest.mark.parametrize("degrees, cell, quality", [(3, 7.0, 70), (6, 6.5, 60)])
+def test_jpeg_block_grid_along_a_zonal_field_is_not_taken_for_its_cells(
+        tmp_path, eraint_3deg, degrees, cell, quality):
+    """ERA-Interim's January z200 (a zonal field: along x, neighbouring cells differ by a luma
+    step or less) at 3° and averaged to 6°, drawn by imshow in cells of 7 and 6.5 px without
+    overlays, saved by Pillow at quality 70 and 60. Along x the JPEG's block borders, every
+    8 px, step more than the cells' own edges; the lines along y are the cells' and carried the
+    interior tests (judged on both axes at once): lattices of 8 px along x were taken, 105 × 60
+    cells for the grid's 120 × 60 and 49 × 30 for 60 × 30, every cell's value from the wrong
+    pixels (as the native sweep's seed 30 #0, at 4.5°). Now each axis on the block grid is
+    judged alone (its interiors' steps along it against those of cells shifted half a cell
+    along it: 1.7-2.1 times in such figures, 4.4-5.7 for the tests' true lattices on the block
+    grid) and the lattice refused, saying why; the figure is reduced to plateaus."""
+    grid, extent = eraint_3deg
+    if degrees == 6:
+        rows, cols = grid.shape
+        grid = grid.reshape(rows // 2, 2, cols // 2, 2).mean(axis=(1, 3))
+    name = f"z200_{degrees}_{cell}"
+    png = matplotlib_figure(tmp_path, name, grid, extent, "plasma", float(np.floor(
+        np.nanmin(grid))), float(np.ceil(np.nanmax(grid))), (cell, cell), "imshow",
+                            overlays=False)
+    jpeg = tmp_path / f"{name}_{quality}.jpg"
+    Image.open(png.path).convert("RGB").save(jpeg, quality=quality)
+    figure = CellFigure(str(jpeg), png.grid, png.extent, png.origin, png.cell, png.plot_box,
+                        png.gcps, png.colormap, png.vmin, png.vmax)
+    result = decode_map(figure.settings())
+    line = next(message for message in result.messages if message.startswith("Native grid"))
+    assert line.startswith("Native grid: no lattice: lines every 8 px along x"), line
+    assert "lie on the JPEG's 8 × 8 blocks' borders" in line, line
+    assert result.points.clusters.grid_row is None
+
+
 @pytest.mark.parametrize("grid_name, interpolation, colormap, quality, scale", [
     ("sst", "bilinear", "RdBu_r", 20, 1.0), ("sst", "bicubic", "viridis", 40, 1.37),
     ("sst", "bilinear", "RdBu_r", 80, 0.71), ("dem", "bilinear", "terrain", 20, 1.23),

@@ -1018,7 +1018,8 @@ SMALL_ALIKE_MAX_SHARE = 0.15
 #: of :func:`glyph_difference_share`.
 ALIGNMENT_STEP_PX = 0.125
 ALIGNMENT_REACH_PX = 1.5
-#: Glyphs whose moved copies are kept (some 150 kB each for a glyph under 12 px: 40 MB at most).
+#: Glyphs whose moved copies are kept while one comparison of labels runs (some 150 kB each
+#: for a glyph under 12 px); released when it returns (:func:`_releasing_glyph_copies`).
 MOVED_COPIES_CACHED = 256
 #: The canvas sides' step, pixels (:func:`glyph_difference_share`).
 CANVAS_STEP_PX = 4
@@ -1141,6 +1142,19 @@ def _cached_moved_copies(coverage_bytes, shape, rows, cols, direction):
     return copies
 
 
+def _releasing_glyph_copies(function):
+    """``function``, which compares glyphs, releasing the glyphs' moved copies it made
+    (:func:`_cached_moved_copies`) when it returns: they serve its thousands of pairs, and
+    would otherwise stay in QGIS's memory after the run."""
+    @functools.wraps(function)
+    def releasing(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _cached_moved_copies.cache_clear()
+    return releasing
+
+
 def _drawn_alike(first, second, height) -> bool:
     """Whether two glyphs ``height`` px high are one character's drawings."""
     if height >= ALIKE_MIN_HEIGHT_PX:
@@ -1148,6 +1162,7 @@ def _drawn_alike(first, second, height) -> bool:
     return glyph_difference_share(first, second) <= SMALL_ALIKE_MAX_SHARE
 
 
+@_releasing_glyph_copies
 def digits_read_unlike_their_glyphs(readings, lum, page, min_height=ALIKE_MIN_HEIGHT_PX) -> str:
     """A problem when two glyphs alike as one character were read as two different digits, or
     "": OCR misread one of them.
@@ -1243,6 +1258,7 @@ def with_digits_replaced(text, places, digit) -> str:
     return "".join(characters)
 
 
+@_releasing_glyph_copies
 def digit_rereadings(readings, confirmed, lum, page,
                      min_height=AXIS_ALIKE_MIN_HEIGHT_PX) -> "tuple[list, str]":
     """The ways a figure's labels may be read again where glyphs read as two different digits

@@ -716,11 +716,6 @@ def _without_block_steps(strength, usable, strong=False, border_place=None):
     return np.where(usable, np.maximum(strength - excess[residue], 0.0), strength)
 
 
-def _on_block_grid(fit_x, fit_y, box, tolerance=0.02):
-    """Whether either axis's lines follow a JPEG's block grid (:func:`_axes_on_block_grid`)."""
-    return bool(_axes_on_block_grid(fit_x, fit_y, box, tolerance))
-
-
 def _axes_on_block_grid(fit_x, fit_y, box, tolerance=0.02):
     """The axes ("x", "y") whose lines follow a JPEG's block grid (figure pixel coordinates): a size
     within ``tolerance`` (relative) of 8 px, 16 px (a 4:2:0 chroma block) or 4 px (half a

@@ -349,6 +349,10 @@ def _sampled_check_all_at_once(values, points, resolution, max_pixels):
     from colormap_decoder.plugin.engine import reduction
 
     triangulation = Delaunay(np.column_stack([points.pixel_x, points.pixel_y]))
+    # The triangles' transforms as reconstruction_check computes them (within 1e-13 of
+    # scipy's own, test_cancellation_inside_stages: a pixel whose difference is exactly the
+    # resolution, a contour-filled figure's levels, is counted within or not by that rounding).
+    reduction._compute_barycentric_transforms(triangulation)
     total = int(np.count_nonzero(np.isfinite(values)))
     stride = max(1, int(np.ceil(np.sqrt(total / max_pixels))))
     rows, cols = np.nonzero(np.isfinite(values[::stride, ::stride]))
@@ -466,9 +470,12 @@ def _rebuilt_at_once(values, points):
     pixel interpolated, a float32 grid NaN elsewhere."""
     from scipy.spatial import Delaunay
 
-    from colormap_decoder.plugin.engine.reduction import _interpolate_linear
+    from colormap_decoder.plugin.engine.reduction import _compute_barycentric_transforms, _interpolate_linear
 
     triangulation = Delaunay(np.column_stack([points.pixel_x, points.pixel_y]))
+    # Its triangles' transforms as reconstruction_check computes them (no LAPACK: the same
+    # bits on any CPU).
+    _compute_barycentric_transforms(triangulation)
     rows, cols = np.nonzero(np.isfinite(values))
     grid = np.full(values.shape, np.nan, dtype=np.float32)
     grid[rows, cols] = _interpolate_linear(triangulation, points.value, cols + 0.5, rows + 0.5)

@@ -192,7 +192,12 @@ VERTICAL_BAR = "-DJRM+w3.5i/0.2i+o0.5i/0"
     # 13° by 10° at 200 dpi, where GMT's frame line is 5-7 px thick (the ticks are found
     # beyond it) and the labels fit a line within 2 px.
     ("-R-158/28/-145/38+r", "-JS-150/90/6i", 200, VERTICAL_BAR),
-], ids=["lambert-conformal", "polar-stereographic", "polar-stereographic-200dpi"])
+    # 15° by 12° at 86 dpi annotated every 5°: three tick marks inside the top side (no minor
+    # ones there), none lined up with the bottom's; silently 21 px wrong while fewer than four
+    # marks a side counted as no evidence (sweep_auto_decode --wide --wider, seed 185 #4).
+    ("-R160/20/175/32+r", "-JL167.5/26/23/29/4.856i", 86, VERTICAL_BAR),
+], ids=["lambert-conformal", "polar-stereographic", "polar-stereographic-200dpi",
+        "lambert-conformal-three-top-ticks"])
 def test_converging_graticule_without_grid_lines_refused_naming_gcps(tmp_path, shared_data,
                                                                      region, projection, dpi,
                                                                      bar):

@@ -119,8 +119,10 @@ def leaning_grid_lines(rgb, frame_box, axis) -> list:
 
 #: Tick marks this close to a side's ends are the frame's corners, not ticks.
 CORNER_PIXELS = 3.0
-#: Fewest tick marks on each of two opposite sides for their comparison to be evidence.
-MIN_OPPOSITE_TICKS = 4
+#: Fewest tick marks on each of two opposite sides for their comparison to be evidence (three:
+#: a small conic map annotated every 5° has no more along its top; two of them must then line
+#: up, and any two marks line up by chance with a dense side's minor ticks too often).
+MIN_OPPOSITE_TICKS = 3
 #: Two tick marks on opposite sides line up when this close, pixels (snapping to the pixel
 #: grid moves each by up to a pixel).
 LINE_UP_PIXELS = 1.5

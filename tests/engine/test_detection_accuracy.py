@@ -179,6 +179,40 @@ def test_curved_graticule_refused_naming_gcps(tmp_path, shared_data):
     assert "Give a GCPS file" in str(raised.value)
 
 
+@pytest.mark.parametrize("west, east, written_west", [
+    # Wholly east of 180° (labels 225°-245°, 135°W-115°W): written at -135..-115.
+    (225, 245, -135.0),
+    # Straddling 180° (labels 170°-190°): kept as labelled, one continuous raster.
+    (170, 190, 170.0),
+], ids=["east-of-180-moved", "straddling-180-kept"])
+def test_map_labelled_0_to_360_written_in_minus_180_to_180(tmp_path, shared_data, west, east,
+                                                           written_west):
+    """A GMT plate carrée map labelled 0-360° (FORMAT_GEO_MAP +D: '235°' for 125°W): a map
+    wholly east of 180° is written where a -180..180° world has it (QGIS never wraps a raster:
+    at 225-245° it lay beyond every basemap's right edge), and says so; one that straddles
+    180° keeps its labels' longitudes, uncut."""
+    from figures_for_detection import run_gmt
+
+    run_gmt(tmp_path,
+            "gmt makecpt -Cturbo -T0/180 > age.cpt",
+            "gmt set PS_MEDIA 8.5ix7.5i FORMAT_GEO_MAP +D",
+            f"gmt grdimage {shared_data / 'gmtserver_age.3.20.nc'} -R{west}/{east}/20/40 "
+            "-JX5i/5i -Cage.cpt -X1i -Y1.5i -P -Baf -BWSne -K > fig.ps",
+            f"gmt psscale -R -J -Cage.cpt {HORIZONTAL_BAR} -Bxaf -O >> fig.ps",
+            "gmt psconvert fig.ps -Tg -E100")
+    result = decode_map(DecodeSettings(figure_path=str(tmp_path / "fig.png"),
+                                       scale_automatic=True))
+    longitudes = result.georeference.gcps.map[:, 0]
+    # GMT annotates every 5°: the GCPs' longitudes are the labels' values, moved or not.
+    assert np.isclose(longitudes.min(), written_west) and \
+        np.isclose(longitudes.max(), written_west + (east - west)), longitudes
+    # The output's west edge within one of its cells of the frame's.
+    west_edge, cell = result.grid.geotransform[0], result.grid.geotransform[1]
+    assert abs(west_edge - written_west) <= abs(cell), result.grid.geotransform
+    moved = [message for message in result.messages if "labelled 0-360°" in message]
+    assert bool(moved) == (written_west != west), moved
+
+
 HORIZONTAL_BAR = "-DJBC+w4i/0.2i+o0/0.4i+h"
 VERTICAL_BAR = "-DJRM+w3.5i/0.2i+o0.5i/0"
 

@@ -300,6 +300,9 @@ def _answer_gcps(answers, layout):
             coordinates.append((xl.value * x_scale, yl.value * y_scale))
             names.append(f"x '{xl.text}' × y '{yl.text}'")
     coordinates = np.array(coordinates, float)
+    if degrees:
+        coordinates[:, 0] += _longitude_turn(x_axis, x_scale, layout.frame.box, gcp_crs,
+                                             answers.messages)
     projection = y_axis.fit.projection
     if projection is not None:
         gcp_crs, coordinates = _project_gcps(answers, projection, gcp_crs, coordinates, y_axis)
@@ -376,6 +379,55 @@ def _distinct(labels):
     for label in labels:
         seen.setdefault(label.value, label)
     return list(seen.values())
+
+
+def _longitude_turn(x_axis, x_scale, frame_box, gcp_crs, messages) -> float:
+    """Degrees to add to the longitudes read from a map labelled 0-360° (GMT's ``+D``,
+    ``235°`` for 125°W) so that it is written where a -180..180° world puts it.
+
+    QGIS draws a raster in a geographic CRS where its coordinates say, and never wraps it: a
+    map written at longitudes 235-240 lies beyond the right edge of every -180..180° basemap
+    and layer, where the user does not look for it. A map whose frame lies wholly east of
+    180° (or west of -180°) is therefore moved by a whole turn into -180..180°, and the log
+    says so. One that straddles 180° (a Pacific map labelled 170° to 190°) is kept as its
+    labels say: it stays one continuous raster, east of 180° on its eastern side, as QGIS
+    shows a layer in EPSG:4326 that crosses the antimeridian (moved, it would be cut in two).
+
+    Parameters
+    ----------
+    x_axis : AxisReading
+        The longitude axis, fitted.
+    x_scale : float
+        Its labels' values to GCP_CRS units (1 for degrees).
+    frame_box : tuple (left, top, right, bottom)
+        The map frame, pixels.
+    gcp_crs : str
+    messages : list of str
+        The log, appended to when the longitudes are moved.
+
+    Returns
+    -------
+    float
+        Degrees: -360, 360 or 0.
+    """
+    from pyproj import CRS
+
+    if not CRS.from_user_input(gcp_crs).is_geographic:
+        return 0.0
+    left, _, right, _ = frame_box
+    edges = sorted(x_scale * float(x_axis.fit.value_at(position)) for position in (left, right))
+    if edges[0] >= 180.0:
+        turn = -360.0
+    elif edges[1] <= -180.0:
+        turn = 360.0
+    else:
+        return 0.0
+    messages.append(
+        f"The longitude labels run {edges[0]:g}° to {edges[1]:g}° at the frame's edges (a map "
+        f"labelled 0-360°): the GCPs are written {turn:+g}° from them, at {edges[0] + turn:g}° "
+        f"to {edges[1] + turn:g}°, where a -180..180° world (QGIS's basemaps and layers in "
+        "EPSG:4326) has these meridians.")
+    return turn
 
 
 def _project_gcps(answers, projection, gcp_crs, coordinates, y_axis):

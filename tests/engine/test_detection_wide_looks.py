@@ -198,6 +198,38 @@ def test_ggplot_tick_marks_apart_from_the_panel_are_not_labels(tmp_path, eraint_
     assert gcp_error_px(result, truth["frame"], truth["limits"]) <= 2.0
 
 
+def test_ggplot_tick_mark_at_the_colorbar_end_is_not_a_minus_sign(tmp_path, shared_data):
+    """ggplot at 300 dpi, Nimbus Sans 10 pt, a vertical bar from 0 (sweep --wide --wider seed
+    182 #1): its grey tick marks stand apart from the bar, and the one at its low end, centred
+    on the bar's last row, reaches past the box found for it; left among the glyphs, it was
+    glued to the '0' beyond it (read '-0') and, the nearest label to the bar, took the column
+    of labels with it: one label read, VMIN refused. Marks reaching half their width past a
+    side's end are a side's marks too: every label is read, and the range is right."""
+    import rasterio
+
+    with rasterio.open(shared_data / "gmtserver_age.3.20.nc") as dataset:
+        age = dataset.read(1).astype(float)
+        age[age == dataset.nodata] = np.nan
+        age *= float(dataset.tags(1).get("scale_factor", 1))
+        transform = dataset.transform
+    # The eastern tropical Pacific, 148°W-114°W, 28°S-4°N (the sweep's sub-region).
+    cols = slice(int(round((-148 - transform.c) / transform.a)),
+                 int(round((-114 - transform.c) / transform.a)))
+    rows = slice(int(round((4 - transform.f) / transform.e)),
+                 int(round((-28 - transform.f) / transform.e)))
+    low, high = 0.0, 75.0
+    truth = render(tmp_path / "ggplot.png", age[rows, cols], (-148, -114, -28, 4),
+                   style="ggplot", font="Nimbus Sans", font_size=10, dpi=300, cmap="RdYlBu",
+                   value_range=(low, high), figsize=(10.84, 6.03))
+    result = decode_map(DecodeSettings(figure_path=str(truth["path"]), gcp_crs="EPSG:4326",
+                                       scale_automatic=True))
+    bar = result.layout.reading.colorbar.axis
+    assert sorted(label.value for label in bar.kept) == [0, 10, 20, 30, 40, 50, 60, 70], \
+        [label.text for label in bar.labels]
+    range_error = max(abs(result.mapping.vmin - low), abs(result.mapping.vmax - high))
+    assert range_error <= 0.005 * (high - low), (result.mapping.vmin, result.mapping.vmax)
+
+
 @pytest.mark.parametrize("jpeg_quality", [None, 90])
 def test_grey_tick_marks_paler_than_a_line_place_their_labels(tmp_path, kilauea, jpeg_quality):
     """ggplot at 72 dpi (sweep --wide seed 21 #2): its grey tick marks (#555555, 0.8 pt: one

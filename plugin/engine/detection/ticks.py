@@ -1139,13 +1139,18 @@ def detached_tick_marks(glyphs, boxes, lum, page) -> tuple:
             horizontal = name in ("top", "bottom")
             candidates = []
             for index, glyph in enumerate(glyphs):
+                # A mark at the side's end is centred on it: it reaches half its width past
+                # the end, which a box found a pixel or two short adds to (ggplot's colorbar:
+                # the '0' mark 2-4 px below the bar's last row, else glued to its label: '-0').
                 if horizontal:
                     length, width = glyph.height, glyph.width
-                    along_ok = col0 - 3 <= glyph.col0 and glyph.col1 <= col1 + 3
+                    slack = 3 + width
+                    along_ok = col0 - slack <= glyph.col0 and glyph.col1 <= col1 + slack
                     gap = glyph.row0 - row1 if name == "bottom" else row0 - glyph.row1
                 else:
                     length, width = glyph.width, glyph.height
-                    along_ok = row0 - 3 <= glyph.row0 and glyph.row1 <= row1 + 3
+                    slack = 3 + width
+                    along_ok = row0 - slack <= glyph.row0 and glyph.row1 <= row1 + slack
                     gap = glyph.col0 - col1 if name == "right" else col0 - glyph.col1
                 if length < 3 or width > max(4.0, DETACHED_WIDTH_SHARE * length) or \
                         not along_ok or \

@@ -62,6 +62,7 @@ from .lines import luminance, page_luminance
 from .ocr import CHECK_TARGET_HEIGHT, OcrUnavailable, crop_label, read_label, read_text
 from .text import (
     TextLabel,
+    cell_pitch,
     find_glyphs,
     ink_mask,
     ink_over_map,
@@ -769,8 +770,8 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             text, parsed = f"{text} (more digits than its glyphs hold)", None
         elif parsed is not None and text_line_only(label.members):
             pitches = known_pitches()
-            if pitches and wider_than_text(unit_spaced(text), label.width,
-                                            max(pitches)):
+            if pitches and wider_than_text(unit_spaced(text), label.width, max(pitches),
+                                           cell_pitch(sorted(label.members), label.height)):
                 # Glyphs wider than the characters read: one was not read though no glyph is
                 # missing (two digits touching make one glyph: '10' read '1'; '-140°' read
                 # '140°').

@@ -71,11 +71,17 @@ def text_line_only(members) -> bool:
                for _, row0, _, row1 in members)
 
 
-def wider_than_text(text, width, pitch) -> bool:
+def wider_than_text(text, width, pitch, cell=None) -> bool:
     """Whether a label's ink (``width`` pixels) is wider than the characters read from it can
-    be (each at most its :data:`CHARACTER_PITCHES` share of the digits' ``pitch``): a glyph
-    was not read ('10' read '1' where the digits touch and make one glyph, a digit lost at a
-    line). False when the reading holds a character of unknown width, or an exponent."""
+    be (each at most its :data:`CHARACTER_PITCHES` share of the digits' ``pitch``, or one
+    ``cell`` of a monospaced font): a glyph was not read ('10' read '1' where the digits touch
+    and make one glyph, a digit lost at a line). False when the reading holds a character of
+    unknown width, or an exponent.
+
+    ``cell`` (pixels, :func:`.text.cell_pitch`) is given for a label whose glyphs stand in a
+    monospaced font's cells: its point and degree sign are a digit's width each (Courier's
+    '50.00°N' is 7 cells, 6.7 of a proportional font's digits, and was taken for a character
+    short)."""
     characters = normalise(text).strip()
     # A unit's space, which OCR drops ('3500 m' read '3500m'), has its width on the figure.
     characters = re.sub(r"(?<=\d)(?=[kmKM])", " ", characters)
@@ -83,6 +89,8 @@ def wider_than_text(text, width, pitch) -> bool:
             any(character not in CHARACTER_PITCHES for character in characters):
         return False
     widest = sum(CHARACTER_PITCHES[character] for character in characters) * pitch
+    if cell is not None:
+        widest = max(widest, len(characters) * cell)
     return width > widest + max(WIDER_THAN_TEXT_MIN_PX, WIDER_THAN_TEXT_SHARE * pitch)
 
 

@@ -225,14 +225,22 @@ def merge_into_labels(glyphs, gap_factor=0.5) -> list:
         for label in labels:
             height = max(label.height, glyph.height, 0.6 * typical)
             gap = glyph.col0 - label.col1
-            if gap > gap_factor * max(height, typical) or gap < -0.5 * height:
+            if gap < -0.5 * height:
+                continue
+            if _next_cell(label, glyph, typical):
+                # A monospaced font (Courier: GMT's, many journals') centres a narrow glyph in
+                # a cell as wide as a digit's: the gap after a decimal point is wider than
+                # half a glyph's height, and '49.5' came apart as '49.' and '5' (an axis read
+                # 5, 0, 5, 0, still evenly spaced). The glyph one cell on is the label's.
+                pass
+            elif gap > gap_factor * max(height, typical):
                 continue
             # Within a label the glyph gaps are even: a gap much wider than the label's own
             # reaches another text (a rotated axis title beside a colorbar's labels). The slack
             # scales with the text: at 72-96 dpi two digits touch (gap 0) and the decimal point
             # after them stands 2 px off. (Gaps under a pixel count as one: a stray pixel where
             # a grid line crossed the text makes a label's own gaps look smaller than they are.)
-            if label.gaps and gap > 2.5 * max(float(np.median(label.gaps)), 1.0) + \
+            elif label.gaps and gap > 2.5 * max(float(np.median(label.gaps)), 1.0) + \
                     max(1.5, 0.3 * typical):
                 continue
             # On the same line: the small glyph's centre inside the label's rows (a minus sign
@@ -253,6 +261,98 @@ def merge_into_labels(glyphs, gap_factor=0.5) -> list:
             joined.glyphs += 1
             joined.members.append(glyph.box())
     return labels
+
+
+#: A label's glyphs stand in cells of one width (a monospaced font) when their centres lie on a
+#: lattice within this share of its step (at least 1.5 px: a glyph's centre
+#: is its ink's box's, whole pixels, and a '1', a point or a degree sign stands up to 1.3 px
+#: off its cell's centre: Courier 10 pt at 100 dpi, cells 8.3 px, steps of 7.5-9 px; 14 pt
+#: at 72 dpi, cells 8.4 px, '10°3' steps of 7.5, 8 and 9.5 px; 8 pt at 100 dpi, '-123.'
+#: steps of 5.5, 7, 7.5 and 5.5 px). The next label stands two cells on at the least (a space
+#: between)...
+MONOSPACE_PITCH_SLACK = 0.25
+#: ...and a cell is at least this share of the digits' height wide (a digit's cell is 0.6 em,
+#: its height some 0.6-0.75 em: pitches under half the height are glyphs merely touching).
+MONOSPACE_MIN_PITCH_SHARE = 0.6
+
+
+def cell_pitch(members, height) -> "float | None":
+    """The width of a monospaced font's cells a label's glyphs stand in, or None.
+
+    Two or more glyphs, their centres on a lattice of one step (each within
+    :func:`_cell_slack` of the straight line through them, by their order) of at least
+    :data:`MONOSPACE_MIN_PITCH_SHARE` of the text's height. A proportional font's narrow
+    glyphs (a point, a '1') stand closer to their neighbours than its digits do, so its
+    labels seldom qualify, and when they do, their cells are narrower than their digits'
+    advances.
+
+    Parameters
+    ----------
+    members : list of tuple (col0, row0, col1, row1) or None
+        The label's glyph boxes, in order of their left edge.
+    height : float
+        The text's digits' height, pixels.
+
+    Returns
+    -------
+    float or None
+        The cells' width, pixels (centre to centre).
+    """
+    lattice = _cell_lattice(members, height)
+    return None if lattice is None else lattice[1]
+
+
+def _cell_lattice(members, height) -> "tuple | None":
+    """(the first cell's centre, the cells' width), pixels, of :func:`cell_pitch`, or None."""
+    if not members or len(members) < 2:
+        return None
+    centres = np.array([0.5 * (box[0] + box[2]) for box in members], float)
+    order = np.arange(len(centres), dtype=float)
+    # The straight line through the centres by their order, fitted in closed form (a
+    # sign's or a point's centre stands up to a pixel off its cell's: a line, not the steps
+    # between neighbours, tells the cells).
+    spread = order - order.mean()
+    pitch = float((spread * (centres - centres.mean())).sum() / (spread ** 2).sum())
+    origin = float(centres.mean() - pitch * order.mean())
+    if pitch < MONOSPACE_MIN_PITCH_SHARE * height or \
+            np.abs(centres - origin - pitch * order).max() > _cell_slack(pitch):
+        return None
+    return origin, pitch
+
+
+def _cell_slack(pitch) -> float:
+    """How far (pixels) a glyph's centre may stand from its cell's in a monospaced label."""
+    return max(1.5, MONOSPACE_PITCH_SLACK * pitch)
+
+
+def _next_cell(label, glyph, typical) -> bool:
+    """Whether ``glyph`` stands in the next cell of a label written in a monospaced font
+    (:func:`cell_pitch`): its centre where the label's lattice of cells puts the next one.
+
+    A proportional font's glyphs are never spaced wider than the gap rule joins, so this only
+    joins what the monospaced cells spread: the decimal point centred in its cell, the digit
+    after it, a degree sign. The next label is a space (a cell) further at the least, and the
+    caller keeps the glyph on the label's line.
+
+    Parameters
+    ----------
+    label : TextLabel
+        The label being built, its ``members`` in order of their left edge.
+    glyph : TextLabel
+        The next glyph (to the right of the label's left edge).
+    typical : float
+        The digits' height, pixels.
+
+    Returns
+    -------
+    bool
+    """
+    lattice = _cell_lattice(label.members, typical)
+    if lattice is None:
+        return False
+    origin, pitch = lattice
+    return abs(0.5 * (glyph.col0 + glyph.col1) - origin - pitch * len(label.members)) <= \
+        _cell_slack(pitch)
 
 
 #: Ink over a map: at most this share of the brightness of the colours around it...

@@ -122,3 +122,50 @@ def test_signed_axis_with_minus_touching_its_digits_georeferenced(tmp_path, shar
     shares = [wrong_share(result, truth, -2.0, 6.0) for result in (auto, hand)]
     print(style, font, "| wrong share: auto", shares[0], "hand", shares[1])
     assert shares[0] <= 2 * shares[1] + 0.002, shares
+
+
+@pytest.mark.parametrize("ascii_hyphen", [False, True])
+def test_read_minus_touching_its_digit_keeps_the_point(tmp_path, ascii_hyphen):
+    """Longitudes '−84.34°' … '−84.2°' in Nimbus Sans 8 pt at 100 dpi (sweep_auto_decode
+    --wide --wider seed 168 #2): the minus touches the '8' and makes one glyph two digits wide,
+    and the '3' and '2' after the point touch too. Tesseract reads the sign; the check of the
+    point against the ink took the sign's glyph for the first two digits and found no room for
+    the point, and dropped it: '-8432°', the axis a hundred times too wide and refused with 4
+    of 8 labels (or 5, on a line of values 100× off). The sign is split off whether read or
+    not: every label read with its point. An ASCII hyphen (a label formatted by hand), 3 px of
+    its own before the '8', was not split off (it had to be 0.45 of the digits' height): every
+    label read without its sign, the axis fitted in silence at 84°E, reversed. Now the sign is
+    put back on 7 of the 8 (on '−84.34°' the '3' and '4' touch too, and its glyphs no longer
+    count its characters: read '84.34°', off the line, left out)."""
+    from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
+    from colormap_decoder.plugin.engine.detection.layout import detect_layout
+    from colormap_decoder.plugin.engine.figure import read_figure
+
+    minus = "-" if ascii_hyphen else "\N{MINUS SIGN}"
+    rows, cols = np.mgrid[0:60, 0:80]
+    field = np.sin(cols / 9.0) + np.cos(rows / 7.0)
+    with plt.rc_context({"font.family": "Nimbus Sans", "font.size": 8}):
+        figure, axes = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+        mesh = axes.pcolormesh(np.linspace(-84.34, -84.19, 81), np.linspace(36.59, 36.69, 61),
+                               field, cmap="viridis")
+        degrees = ticker_degrees(minus)
+        axes.xaxis.set_major_formatter(degrees)
+        axes.yaxis.set_major_formatter(degrees)
+        figure.colorbar(mesh)
+        figure.savefig(tmp_path / "map.png", dpi=100)
+        plt.close(figure)
+    rgb = read_figure(str(tmp_path / "map.png")).rgb
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    assert reading.x_axis is not None and reading.x_axis.fit is not None, reading.x_axis
+    kept = sorted(label.value for label in reading.x_axis.kept)
+    truth = np.array([-84.34 + 0.02 * step for step in range(8)])
+    assert all(np.isclose(truth, value, rtol=0, atol=1e-9).any() for value in kept) and \
+        len(kept) >= (7 if ascii_hyphen else 8), \
+        [(label.text, label.value) for label in reading.x_axis.labels]
+
+
+def ticker_degrees(minus):
+    """matplotlib's formatter of signed degrees ('−84.3°'), its sign ``minus``."""
+    from matplotlib import ticker
+
+    return ticker.FuncFormatter(lambda value, _: f"{value:g}°".replace("-", minus))

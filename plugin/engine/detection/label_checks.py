@@ -579,9 +579,10 @@ def _piece_stands_apart(piece, left, right) -> bool:
 
 
 #: A minus sign is at least this share of the digits' height long (0.6 in Nimbus Sans at
-#: 72 dpi, 0.7-0.9 elsewhere); the crossbar of a '4' that reaches left of its stem, at most a
-#: pixel or two, is no sign.
-SIGN_MIN_WIDTH_SHARE = 0.45
+#: 72 dpi, 0.7-0.9 elsewhere; an ASCII hyphen touching an '8' in Nimbus Sans 8 pt at 100 dpi
+#: shows 3 columns of its own beside 8 px digits, 0.375); the crossbar of a '4' that reaches
+#: left of its stem, at most a pixel or two, is no sign.
+SIGN_MIN_WIDTH_SHARE = 0.35
 #: A minus sign's centre lies at least this share of the label's height from its top and its
 #: bottom: Helvetica's (Nimbus Sans) sits at 0.70 of the digits' height from their top,
 #: DejaVu's at 0.55; an underscore lies on the baseline, a degree sign at the top.

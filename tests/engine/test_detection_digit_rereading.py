@@ -210,3 +210,32 @@ def test_level_digits_are_never_on_their_side(tmp_path, font, size, dpi):
         turned = drawn_glyphs(tmp_path, digit, font, size, dpi, 90)
         turned_seen += digit_on_its_side("3", turned)
     assert turned_seen >= 4
+
+
+def test_touching_digits_read_as_one_are_not_called_a_digit_on_its_side(tmp_path, monkeypatch):
+    """DejaVu Sans 8 pt at 72 dpi: the digits of '20' … '90' touch and make one glyph 9 px
+    wide and 7 high. Tesseract reading one digit from it ('60' read '6', put on its output
+    here) is a character not read, and the label has no value; the log said "one glyph wider
+    than tall: a digit on its side", the note of QGIS's turned digits (5 px high beside 7 px
+    text), which sent the user looking for rotated labels. As tall as the text's digits, the
+    glyph is digits touching, and the log says so."""
+    rows, cols = np.mgrid[0:60, 0:80]
+    with plt.rc_context({"font.family": "DejaVu Sans", "font.size": 8}):
+        figure, axes = plt.subplots(figsize=(6.4, 4.8), dpi=72)
+        mesh = axes.pcolormesh(np.linspace(0, 95, 81), np.linspace(10, 90, 61),
+                               np.sin(cols / 9.0) + np.cos(rows / 7.0), cmap="viridis")
+        figure.colorbar(mesh)
+        figure.savefig(tmp_path / "map.png", dpi=72)
+        plt.close(figure)
+    rgb = read_figure(str(tmp_path / "map.png")).rgb
+    original = figure_reading._Reader._read_with_superscript
+    monkeypatch.setattr(figure_reading._Reader, "_read_with_superscript",
+                        lambda self, label: re.sub(r"^60$", "6",
+                                                   original(self, label).strip()))
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    read_six = [label for axis in (reading.x_axis, reading.y_axis) if axis is not None
+                for label in axis.labels if label.text.startswith("6 ")]
+    assert len(read_six) == 2, [label.text for label in reading.y_axis.labels]
+    for label in read_six:
+        assert label.value is None and "digits touching" in label.text and \
+            "on its side" not in label.text, label.text

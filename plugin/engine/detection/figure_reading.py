@@ -143,6 +143,12 @@ MAY_BE_MISREAD = "may have been misread"
 #: and a crop to the ink leaves none.
 EDGE_GAP_HEIGHTS = 0.5
 
+#: A glyph wider than tall read as one digit is digits touching when it is at least this share
+#: of the figure's text height tall (a digit's ink is as tall as the text's); a digit turned a
+#: quarter is as tall as a level digit is wide, 0.5-0.8 of its height (QGIS's upward '0' in
+#: DejaVu Sans 7 pt at 96 dpi: 5 px beside 7 px digits).
+TOUCHING_DIGITS_HEIGHT_SHARE = 0.85
+
 
 @dataclass
 class AxisReading:
@@ -758,9 +764,15 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                                           self.digit_width(label.height))
         parsed = parse_label(text)
         if parsed is not None and digit_on_its_side(text, label.members):
-            # One glyph wider than tall read as a digit: a digit written at a quarter turn
-            # (read with its turned neighbours, rotated_labels), never a level one.
-            text, parsed = f"{text} (one glyph wider than tall: a digit on its side)", None
+            if label.height >= TOUCHING_DIGITS_HEIGHT_SHARE * self.text_height:
+                # As tall as the figure's digits: digits touching, one glyph, read as one
+                # digit ('60' read '6' in DejaVu Sans 8 pt at 72 dpi), not a digit turned.
+                text, parsed = (f"{text} (one glyph wider than a digit: digits touching, "
+                                "a character not read)"), None
+            else:
+                # One glyph wider than tall read as a digit: a digit written at a quarter
+                # turn (read with its turned neighbours, rotated_labels), never a level one.
+                text, parsed = f"{text} (one glyph wider than tall: a digit on its side)", None
         elif parsed is not None and characters_missing(text, label.members):
             # Tesseract dropped a character ('150' read as '15', '-20' as '20', '15°S' as
             # '15°'): the number it gives is another one, and a few labels can fit a line

@@ -227,30 +227,31 @@ def merge_into_labels(glyphs, gap_factor=0.5) -> list:
             gap = glyph.col0 - label.col1
             if gap < -0.5 * height:
                 continue
-            if _next_cell(label, glyph, typical):
-                # A monospaced font (Courier: GMT's, many journals') centres a narrow glyph in
-                # a cell as wide as a digit's: the gap after a decimal point is wider than
-                # half a glyph's height, and '49.5' came apart as '49.' and '5' (an axis read
-                # 5, 0, 5, 0, still evenly spaced). The glyph one cell on is the label's.
-                pass
-            elif gap > gap_factor * max(height, typical):
+            # On the same line: the small glyph's centre inside the label's rows (a minus sign
+            # or a degree sign sits within the digits' height).
+            centre = 0.5 * (glyph.row0 + glyph.row1)
+            label_centre = 0.5 * (label.row0 + label.row1)
+            if not (label.row0 - 0.25 * height <= centre <= label.row1 + 0.25 * height or
+                    glyph.row0 - 0.25 * height <= label_centre <= glyph.row1 + 0.25 * height):
                 continue
             # Within a label the glyph gaps are even: a gap much wider than the label's own
             # reaches another text (a rotated axis title beside a colorbar's labels). The slack
             # scales with the text: at 72-96 dpi two digits touch (gap 0) and the decimal point
             # after them stands 2 px off. (Gaps under a pixel count as one: a stray pixel where
             # a grid line crossed the text makes a label's own gaps look smaller than they are.)
-            elif label.gaps and gap > 2.5 * max(float(np.median(label.gaps)), 1.0) + \
-                    max(1.5, 0.3 * typical):
+            spread = gap > gap_factor * max(height, typical) or \
+                bool(label.gaps) and gap > 2.5 * max(float(np.median(label.gaps)), 1.0) + \
+                max(1.5, 0.3 * typical)
+            # A monospaced font (Courier: GMT's, many journals') centres a narrow glyph in a
+            # cell as wide as a digit's: the gap after a decimal point is wider than half a
+            # glyph's height, and '49.5' came apart as '49.' and '5' (an axis read 5, 0, 5,
+            # 0, still evenly spaced). The glyph one cell on is the label's. (A cell is about
+            # as wide as a digit is tall: wider gaps are not asked about, nor glyphs the gaps
+            # join anyway, so the lattice is fitted for few pairs.)
+            if spread and not (gap <= 1.5 * typical and _next_cell(label, glyph, typical)):
                 continue
-            # On the same line: the small glyph's centre inside the label's rows (a minus sign
-            # or a degree sign sits within the digits' height).
-            centre = 0.5 * (glyph.row0 + glyph.row1)
-            label_centre = 0.5 * (label.row0 + label.row1)
-            if label.row0 - 0.25 * height <= centre <= label.row1 + 0.25 * height or \
-                    glyph.row0 - 0.25 * height <= label_centre <= glyph.row1 + 0.25 * height:
-                joined = label
-                break
+            joined = label
+            break
         if joined is None:
             labels.append(TextLabel(glyph.col0, glyph.row0, glyph.col1, glyph.row1, 1,
                                     [glyph.box()]))

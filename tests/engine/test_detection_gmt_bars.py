@@ -323,3 +323,35 @@ def test_gmt_map_edge_is_no_grid_line_for_a_label(tmp_path, shared_data):
     truth = rgb.shape[0] - (1.8 + (values - 2129880.0) / 23760.0 * 4.16) * dpi
     fitted = np.array([axis.fit.position_of(v) for v in values])
     assert np.abs(fitted - truth).max() <= 1.0, (fitted, truth)
+
+
+def test_gmt_longitudes_counted_to_360_georeferenced_west_of_greenwich(tmp_path):
+    """GMT's FORMAT_GEO_MAP '+ddd.xx' writes 124.5°W as '235.50°' (0-360°). On a plate carrée
+    map (-JQ: no projection to fold the longitudes back) the GCPs were placed at 235.5°E, off
+    the world, 360° from the map, with nothing said (sweep_auto_decode --wide --only gmt seed
+    182 #1, once its Courier labels were read whole). Now every frame corner lands within a
+    pixel of where GMT drew it (mapproject), at -124.5°, and the log says the longitudes were
+    moved."""
+    from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
+
+    region, projection, dpi, page_height = "-124.6/-122.9/48.4/49.6", "Q-123.75/5.4i", 100, 6.5
+    run_gmt(tmp_path,
+            "gmt makecpt -Cviridis -T0/100 > cm.cpt",
+            f"gmt set PS_MEDIA 8ix{page_height}i MAP_FRAME_TYPE plain "
+            "FONT_ANNOT_PRIMARY 12p,Helvetica FORMAT_GEO_MAP +ddd.xx",
+            f"gmt grdmath -R{region} -I0.02 X 124.6 ADD 30 MUL Y 48.4 SUB 40 MUL ADD = field.nc",
+            f"gmt grdimage field.nc -R{region} -J{projection} -Ccm.cpt -X1i -Y1i -P -Baf "
+            "-BWSne -K > fig.ps",
+            "gmt psscale -R -J -Ccm.cpt -DJRM+w3.5i/0.2i+o0.5i/0 -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{dpi}")
+    result = decode_map(DecodeSettings(figure_path=str(tmp_path / "fig.png"),
+                                       scale_automatic=True, gcp_crs="EPSG:4326"))
+    west, east, south, north = (float(value) for value in region.split("/"))
+    corners = [(west, north), (east, north), (west, south), (east, south)]
+    cols, rows = gmt_map_to_pixel(tmp_path, region, projection, corners, 1.0, 1.0,
+                                  page_height, dpi)
+    found = np.array([result.georeference.pixel_transform.map_to_pixel(lon, lat)
+                      for lon, lat in corners])
+    errors = np.hypot(found[:, 0] - cols, found[:, 1] - rows)
+    assert errors.max() <= 1.0, (found, cols, rows, result.messages)
+    assert any("labelled 0-360°" in message for message in result.messages), result.messages

@@ -1,9 +1,11 @@
-"""Make ``eraint_z200_january_3deg.npz`` from the shared ERA-Interim file (run by hand).
+"""Make ``eraint_z200_january_3deg.npz`` and ``eraint_v500_january_3deg.npz`` from the shared
+ERA-Interim file (run by hand).
 
 The shared ``xarray-data_eraint_uvz.nc`` (4 MB) holds ERA-Interim monthly means on a 0.75°
-grid; the tests need only a 3° field of it, a coarse reanalysis product as papers draw it cell
-by cell: the January 200 hPa geopotential (m² s⁻²), each 3° cell the mean of 4 × 4 cells of the
-0.75° grid (its first 240 of 241 rows, from 90.375° N; columns from 180.375° W).
+grid; the tests need only 3° fields of it, coarse reanalysis products as papers draw them cell
+by cell: the January 200 hPa geopotential (m² s⁻²) and the January 500 hPa meridional wind
+(m s⁻¹), each 3° cell the mean of 4 × 4 cells of the 0.75° grid (its first 240 of 241 rows,
+from 90.375° N; columns from 180.375° W).
 
     /usr/bin/python3 tests/data/make_eraint_3deg.py ../shared/data/xarray-data_eraint_uvz.nc
 """
@@ -14,17 +16,27 @@ import numpy as np
 import rasterio
 
 
-def main(source):
-    with rasterio.open(f'NETCDF:"{source}":z') as dataset:
-        assert dataset.tags(1)["NETCDF_DIM_level"] == "200"
-        assert dataset.tags(1)["NETCDF_DIM_month"] == "1"
-        z = dataset.read(1).astype(np.float64) * dataset.scales[0] + dataset.offsets[0]
+def coarse_field(source, variable, level, month):
+    """The field at ``level`` hPa in ``month`` averaged over 4 × 4 cells, and its extent."""
+    with rasterio.open(f'NETCDF:"{source}":{variable}') as dataset:
+        band = next(band for band in range(1, dataset.count + 1)
+                    if dataset.tags(band)["NETCDF_DIM_level"] == str(level)
+                    and dataset.tags(band)["NETCDF_DIM_month"] == str(month))
+        values = (dataset.read(band).astype(np.float64) * dataset.scales[band - 1]
+                  + dataset.offsets[band - 1])
         west, north = dataset.transform.c, dataset.transform.f
-    rows, cols = z.shape[0] // 4 * 4, z.shape[1] // 4 * 4
-    coarse = z[:rows, :cols].reshape(rows // 4, 4, cols // 4, 4).mean(axis=(1, 3))
+    rows, cols = values.shape[0] // 4 * 4, values.shape[1] // 4 * 4
+    coarse = values[:rows, :cols].reshape(rows // 4, 4, cols // 4, 4).mean(axis=(1, 3))
     extent = np.array([west, west + 3.0 * coarse.shape[1], north - 3.0 * coarse.shape[0], north])
-    np.savez_compressed(Path(__file__).with_name("eraint_z200_january_3deg.npz"),
-                        z=coarse.astype(np.float32), extent=extent)
+    return coarse.astype(np.float32), extent
+
+
+def main(source):
+    folder = Path(__file__).parent
+    z, extent = coarse_field(source, "z", 200, 1)
+    np.savez_compressed(folder / "eraint_z200_january_3deg.npz", z=z, extent=extent)
+    v, extent = coarse_field(source, "v", 500, 1)
+    np.savez_compressed(folder / "eraint_v500_january_3deg.npz", v=v, extent=extent)
 
 
 if __name__ == "__main__":

@@ -697,6 +697,38 @@ def test_eraint_in_a_diverging_colormap_as_jpeg(tmp_path, eraint_3deg, cell):
     assert found["within_resolution"] >= 0.965, found
 
 
+def test_small_cells_whose_lines_come_in_two_groups_are_numbered_across_the_gap(tmp_path,
+                                                                               shared_data):
+    """ERA-Interim's January 500 hPa meridional wind at 3° (tests/data/make_eraint_3deg.py),
+    drawn by imshow in cells of 3 px, cividis, a line and a label over it, saved by Pillow as
+    a JPEG of quality 65 (bench/native_sweep.py seed 34, figure 4). Its rows' edges rise above
+    the noise in two groups, the storm tracks, 61 px apart; the comb's first size (3.067 px)
+    numbered the far group a cell off, and the least-squares fit settled on 3.068 px with its
+    lines drifting by up to 0.74 px across the true ones, each within the fit's 1 px: a lattice
+    of 120 × 59 cells, 95 % of colour edges on it, cells a row off over half of the figure,
+    its raster none right (a wrong lattice, worse than none). Numbered one cell more over the
+    span, the lines lie within 0.17 px of the 3 px rows: the grid comes back, every cell."""
+    from PIL import Image
+
+    data = np.load(shared_data / "eraint_v500_january_3deg.npz")
+    grid, extent = data["v"].astype(float), tuple(float(v) for v in data["extent"])
+    png = matplotlib_figure(tmp_path, "v500", grid, extent, "cividis", -11.0, 10.0, (3.0, 3.0),
+                            "imshow")
+    jpeg = tmp_path / "v500_pillow65.jpg"
+    Image.open(png.path).convert("RGB").save(jpeg, quality=65)
+    figure = CellFigure(str(jpeg), png.grid, png.extent, png.origin, png.cell, png.plot_box,
+                        png.gcps, png.colormap, png.vmin, png.vmax)
+    result = decode_map(figure.settings())
+    found = cell_recovery(figure, result)
+    assert found["shape"] == (60, 120), found["shape"]
+    assert max(found["size_error"]) <= 1e-6 and max(found["origin_error"]) <= 1e-6, found
+    assert found["placed"] >= 0.99, found
+    # The values of cells with a single interior pixel at quality 65: 57 % within one value
+    # resolution (0.08 m/s), 87 % within two, 97 % within four (the issue's bar is not met at
+    # this size and quality: the class of failures left to the cells' reading).
+    assert cell_recovery(figure, result, 4.0)["points_ok"] >= 0.95
+
+
 @pytest.mark.parametrize("subsampling", [0, 2])
 def test_eraint_as_pillow_jpeg_with_and_without_chroma_subsampling(tmp_path, eraint_3deg,
                                                                    subsampling):
@@ -792,6 +824,25 @@ def test_gmt_grdimage_of_the_whole_1_degree_grid_at_4_px(tmp_path, age_1deg, kin
         within_one = cell_recovery(figure, result, value_tolerance=1.0)["within_resolution"]
         assert within_one >= 0.975, within_one
     assert found["shape"] == (180, 360)
+
+
+def test_gmt_cells_of_3_px_under_coastlines_and_gridlines_are_numbered_across_them(
+        tmp_path, age_1deg):
+    """GMT's grdimage of the 1° age grid over 125° W-108° E, 83° S-77° N in viridis, cells of
+    3 px, coastlines, gridlines and a label over them, as a PNG (bench/native_sweep.py seed
+    34, figure 39). Before: 'no regular lattice: along y, 127 lines found but not evenly
+    spaced (27 % lie more than 1 px off any lattice)': the least-squares lattice's rows
+    drifted by a cell across the figure, a third of a cell being the fit's tolerance. The
+    lines numbered one cell more or fewer over their span (native_grid._renumbered_lattice)
+    lie on the grid's rows: every cell comes back."""
+    grid_path, grid = age_1deg
+    run_gmt(tmp_path, "gmt makecpt -Cviridis -T0/280 > viridis.cpt")
+    figure = gmt_figure(tmp_path, grid_path, grid, (-125, 108, -83, 77), (6.99, 4.80),
+                        cpt=tmp_path / "viridis.cpt")
+    assert figure.cell == (3.0, 3.0)
+    result = decode_map(figure.settings())
+    found = assert_native_grid_recovered(figure, result)
+    assert found["shape"] == (160, 233)
 
 
 def test_gmt_globe_of_small_cells_under_gridlines_as_pillow_jpeg(tmp_path, shared_data):

@@ -92,6 +92,7 @@ def luminance(rgb) -> np.ndarray:
     lum = np.empty((rows, cols), np.float32)
     step = max(1, LUMA_BLOCK_PIXELS // max(cols, 1))
     for first in range(0, rows, step):
+        check_cancelled()  # most of a second on ten megapixels, before the layout's first step
         np.matmul(rgb[first:first + step].astype(np.float32), LUMA_WEIGHTS,
                   out=lum[first:first + step])
     return lum

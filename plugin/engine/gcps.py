@@ -23,6 +23,7 @@ right and y grows *down* (x = column, y = row, in pixels).
 """
 import csv
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -364,6 +365,16 @@ def _parse_csv_lines(path, lines, first_index):
             f"neither a QGIS Georeferencer header ({POINTS_HEADER}) nor a CSV header with the "
             f"columns {CSV_HEADER} ('enabled' optional; separated by ',', ';' or tab)."
         )
+    read_names = [name.strip().strip('"').strip().lower() for name in header_names]
+    twice = [name for name in (*_CSV_REQUIRED, "enabled") if read_names.count(name) > 1]
+    if twice:
+        # Which of the two holds the values cannot be told (the last one was read, in silence).
+        raise GcpError(
+            f"GCP file {path}, line {header_line_number}: the header names the column "
+            f"{twice[0]!r} {read_names.count(twice[0])} times (columns "
+            f"{', '.join(str(i + 1) for i, n in enumerate(read_names) if n == twice[0])}); which "
+            f"one holds the values cannot be told. Rename or delete the others, so that each of "
+            f"{CSV_HEADER} appears once.")
     pixel, map_xy, enabled, labels = [], [], [], []
     data_lines = lines[first_index + 1:]
     for offset, fields in enumerate(_csv_rows(data_lines, delimiter, path, header_line_number + 1)):
@@ -379,7 +390,8 @@ def _parse_csv_lines(path, lines, first_index):
                 f"needs at least {needed}. Fix or delete this line."
             )
         values = {
-            name: _parse_number(path, line_number, name, _decimal_point(fields[columns[name]], delimiter))
+            name: _parse_number(path, line_number, name, fields[columns[name]],
+                                decimal_comma=delimiter != ",")
             for name in _CSV_REQUIRED
         }
         is_enabled = True
@@ -435,24 +447,33 @@ def _find_csv_columns(header_line):
     return None, None
 
 
-def _decimal_point(text, delimiter):
-    # Spreadsheets in many locales write ';'-separated files with decimal commas ("12,5").
-    if delimiter != "," and "," in text and "." not in text:
-        return text.replace(",", ".")
-    return text
+#: A number written with its digits grouped in thousands ('5,193,000', '5.193.000',
+#: '5 193 000', "5'193'000"), maybe with decimals: no separator a GCP file can be read with.
+_GROUPED_DIGITS = re.compile(r"[+-]?\d{1,3}(?:([,.\s'\u00a0\u202f])\d{3})(?:\1\d{3})*(?:[.,]\d+)?")
 
 
-def _parse_number(path, line_number, column, text):
+def _parse_number(path, line_number, column, text, decimal_comma=False):
+    """The number a GCP file's field holds; refused naming the line, the column and the field
+    exactly as the file writes it (never as converted for reading: '5,193,000' was quoted as
+    '5.193.000', a number the file never held).
+
+    ``decimal_comma``: the field may use a decimal comma ('12,5'), as spreadsheets in many
+    locales write ';'- and tab-separated files.
+    """
     stripped = text.strip()
     if not stripped:
         raise GcpError(f"GCP file {path}, line {line_number}: the {column} value is empty. Fill it in or "
                        "delete the line.")
+    readable = stripped.replace(",", ".") if decimal_comma and "," in stripped and \
+        "." not in stripped else stripped
     try:
-        value = float(stripped)
+        value = float(readable)
     except ValueError:
+        grouped = _GROUPED_DIGITS.fullmatch(stripped) is not None
         raise GcpError(
-            f"GCP file {path}, line {line_number}: {column} value {stripped!r} is not a number. "
-            f"Use plain decimal numbers such as 523000.25."
+            f"GCP file {path}, line {line_number}: {column} value {stripped!r} is not a number"
+            + (" (its digits are grouped in thousands)" if grouped else "")
+            + ". Use plain decimal numbers such as 523000.25, without thousands separators."
         ) from None
     if not math.isfinite(value):
         raise GcpError(

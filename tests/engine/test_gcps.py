@@ -469,3 +469,52 @@ def test_a_gcp_file_saved_as_utf16_reads_as_its_utf8_twin(tmp_path, encoding, po
     gcps = read_gcps(path)
     assert np.array_equal(gcps.pixel, expected.pixel) and np.array_equal(gcps.map, expected.map)
     assert gcps.crs == expected.crs
+
+
+# --------------------------------------- fields quoted as written, a column named twice
+@pytest.mark.parametrize("separator, written", [
+    # ';' files may use decimal commas: '5,193,000' was converted for reading and quoted
+    # back as '5.193.000', a number the file never held.
+    (";", "5,193,000"), (";", "5.193.000"), ("\t", "5,193,000"), (",", '"5,193,000"'),
+    (";", "5 193 000"), (";", "5'193'000"),
+])
+def test_a_number_grouped_in_thousands_is_quoted_as_written(tmp_path, separator, written):
+    rows = [line.split(",") for line in SAMPLE_CSV.splitlines()]
+    rows[1][3] = written
+    path = _written(tmp_path / "grouped.csv", "\n".join(separator.join(row) for row in rows))
+    with pytest.raises(GcpError) as raised:
+        read_gcps(path)
+    message = str(raised.value)
+    shown = written.strip('"')
+    assert raised.value.parameter == "GCPS"
+    assert f"line 2: map_y value {shown!r} is not a number (its digits are grouped in " \
+           f"thousands)" in message
+    assert "without thousands separators" in message
+
+
+def test_a_decimal_comma_still_reads_in_a_semicolon_file(tmp_path):
+    path = _written(tmp_path / "comma.csv", SAMPLE_CSV.replace(",", ";").replace(
+        "598250;5193000", "598250,5;5193000,25"))
+    gcps = read_gcps(path)
+    assert gcps.map[0].tolist() == [598250.5, 5193000.25]
+    assert gcps.map[1].tolist() == [661250.0, 5193000.0]
+
+
+@pytest.mark.parametrize("header, named, columns", [
+    ("pixel_x,pixel_y,map_x,map_y,map_x", "map_x", "3, 5"),
+    ("pixel_x;PIXEL_Y;map_x;map_y;pixel_y", "pixel_y", "2, 5"),
+    ("pixel_x,pixel_y,map_x,map_y,enabled,Enabled", "enabled", "5, 6"),
+    ('pixel_x,pixel_y,map_x,map_y," map_y "', "map_y", "4, 5"),
+])
+def test_a_header_naming_a_column_twice_is_refused(tmp_path, header, named, columns):
+    """Which column holds the values cannot be told (the last one was read, in silence)."""
+    separator = ";" if ";" in header else ","
+    extra = header.count(separator) - 3
+    body = [separator.join(line.split(",") + ["1"] * extra)
+            for line in SAMPLE_CSV.splitlines()[1:]]
+    path = _written(tmp_path / "twice.csv", "\n".join([header] + body) + "\n")
+    with pytest.raises(GcpError) as raised:
+        read_gcps(path)
+    message = str(raised.value)
+    assert raised.value.parameter == "GCPS"
+    assert f"line 1: the header names the column {named!r} 2 times (columns {columns})" in message

@@ -42,6 +42,34 @@ def cancellable(ask) -> Iterator[None]:
         _JOB.ask, _JOB.asked_at = previous
 
 
+@contextmanager
+def cancellable_by_progress(progress) -> Iterator[list]:
+    """Run the ``with`` block with a job's progress hook as its cancellation question.
+
+    The job (:func:`..pipeline.decode_map`, :func:`.detection.findings.find_everything`)
+    keeps the fraction it last reported in the list this yields; the stages' inner loops
+    (:func:`check`) then ask ``progress(that fraction, None)``: the same fraction, no new
+    message.
+
+    Parameters
+    ----------
+    progress : callable(fraction, message) -> bool or None
+        True once the user has cancelled. None: nothing can cancel the block.
+
+    Yields
+    ------
+    list of one float
+        The fraction last reported (0 to 1), for the job to update.
+    """
+    reported = [0.0]
+
+    def ask():
+        return progress(reported[0], None)
+
+    with cancellable(ask if progress is not None else None):
+        yield reported
+
+
 def check() -> None:
     """Raise ``InterruptedError`` when this thread's job has been cancelled.
 

@@ -13,7 +13,7 @@ from typing import Optional
 
 import numpy as np
 
-from .cancellation import cancellable
+from .cancellation import cancellable_by_progress
 from .colour_decoding import (
     NOISE_CAP_DELTA_E,
     NOISE_FLOOR_DELTA_E,
@@ -469,12 +469,7 @@ def decode_map(settings, progress=None, log=None, times=None) -> "DecodeResult":
     """
     # The stages' inner loops ask ``progress`` too (cancellation.check): at the fraction last
     # reported, with no new message.
-    reported = [0.0]
-
-    def ask():
-        return progress(reported[0], None)
-
-    with cancellable(ask if progress is not None else None):
+    with cancellable_by_progress(progress) as reported:
         return _decode_map(settings, progress, log, times, reported)
 
 

@@ -242,3 +242,27 @@ def test_the_colour_strip_search_stops_when_cancelled(ask_every_time):
         assert asked == [1]
     strips = find_colour_strips(rgb, page)
     assert any(strip.vertical for strip in strips)
+
+
+def test_a_job_s_progress_hook_is_asked_at_the_fraction_last_reported(ask_every_time):
+    """decode_map's and find_everything's one wrapper: the inner loops ask the progress hook
+    at the fraction the job last reported, with no new message; without a hook nothing asks."""
+    asked = []
+
+    def progress(fraction, message):
+        asked.append((fraction, message))
+        return fraction >= 0.5
+
+    with cancellation.cancellable_by_progress(progress) as reported:
+        cancellation.check()
+        reported[0] = 0.25
+        cancellation.check()
+        reported[0] = 0.5
+        with pytest.raises(InterruptedError):
+            cancellation.check()
+    assert asked == [(0.0, None), (0.25, None), (0.5, None)]
+    with cancellation.cancellable_by_progress(None) as reported:
+        reported[0] = 1.0
+        cancellation.check()
+    cancellation.check()  # outside any job: nothing asked
+    assert len(asked) == 3

@@ -7,7 +7,7 @@ dialog) sees them all before decoding.
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..cancellation import cancellable
+from ..cancellation import cancellable_by_progress
 from ..errors import EngineError
 from .answers import Answers, Needs, _answer_gcps, _answer_value_range
 from .figure_reading import describe_axis, read_figure_face
@@ -64,12 +64,7 @@ def find_everything(figure, gcp_crs=None, resources=None, progress=None) -> "Fig
     """
     # The stages' inner loops ask ``progress`` too (cancellation.check): at the fraction last
     # reported, with no new message.
-    reported = [0.0]
-
-    def ask():
-        return progress(reported[0], None)
-
-    with cancellable(ask if progress is not None else None):
+    with cancellable_by_progress(progress) as reported:
         return _find_everything(figure, gcp_crs, resources, progress, reported)
 
 

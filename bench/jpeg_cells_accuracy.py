@@ -77,9 +77,9 @@ sys.path.insert(0, str(ROOT / "tests" / "engine"))
 CODE = ROOT
 if "--code" in sys.argv:
     CODE = Path(sys.argv[sys.argv.index("--code") + 1]).resolve()
-_LINK = Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
-(_LINK / "colormap_decoder").symlink_to(CODE, target_is_directory=True)
-sys.path.insert(0, str(_LINK))
+from sample_figure import expose_package  # noqa: E402
+
+expose_package(CODE)  # its temporary folder removed at exit
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import test_native_grid as cases  # noqa: E402

@@ -72,9 +72,10 @@ def render(kind, folder):
 
 def read(kind, folder, code, only=None):
     """Read every legend twice (as read, commas as points); print and return the rows."""
-    link = Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
-    (link / "colormap_decoder").symlink_to(Path(code).resolve(), target_is_directory=True)
-    sys.path.insert(0, str(link))
+    sys.path.insert(0, str(REPO / "tests"))
+    from sample_figure import expose_package
+
+    expose_package(code)  # its temporary folder removed at exit
     from colormap_decoder.plugin.engine.detection import figure_reading
     from colormap_decoder.plugin.engine.detection.answers import Needs, answer_from_figure
     from colormap_decoder.plugin.engine.detection.layout import detect_layout

@@ -1070,10 +1070,10 @@ def print_outcomes(rows):
 def use_engine(code=None):
     """Make ``colormap_decoder`` this checkout's engine, or another's (``code``, e.g. an older
     commit's ``git archive``) for a before/after table on the same figures."""
-    code = Path(code).resolve() if code else REPO
-    link_parent = Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
-    (link_parent / "colormap_decoder").symlink_to(code, target_is_directory=True)
-    sys.path.insert(0, str(link_parent))
+    sys.path.insert(0, str(REPO / "tests"))
+    from sample_figure import expose_package
+
+    expose_package(code or REPO)  # its temporary folder removed at exit
 
 
 def main():

@@ -32,13 +32,18 @@ TRUTH = SAMPLE / "terra_elev_vinschgau.tif"
 STEP = 4000 / 256
 
 
-def expose_package():
-    """Make this checkout importable as the package ``colormap_decoder``, whatever its folder
-    is called (the plugin's relative imports need that name): a link in a temporary folder put
-    on ``sys.path``."""
+def expose_package(code=None):
+    """Make this checkout (or ``code``, another checkout's folder, e.g. an older commit's
+    ``git archive`` for a before/after table) importable as the package ``colormap_decoder``,
+    whatever its folder is called (the plugin's relative imports need that name): a link in a
+    temporary folder put on ``sys.path``, the folder removed at exit (the link only: the
+    checkout it points to is not followed)."""
     link_parent = Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
-    (link_parent / "colormap_decoder").symlink_to(REPO_ROOT, target_is_directory=True)
+    atexit.register(shutil.rmtree, link_parent, True)
+    target = REPO_ROOT if code is None else Path(code).resolve()
+    (link_parent / "colormap_decoder").symlink_to(target, target_is_directory=True)
     sys.path.insert(0, str(link_parent))
+    return link_parent
 
 
 def sample_extents():

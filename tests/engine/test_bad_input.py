@@ -43,11 +43,14 @@ def viridis_figure(rows=40, cols=64, block=1):
     return np.broadcast_to(VIRIDIS[index][None], (rows, cols, 3)).copy(), index
 
 
-def write_gcps(path, rows=40, cols=64):
-    """GCPs of an affine 100 m/pixel placement in UTM 32N (pixel y down)."""
+def write_gcps(path, rows=40, cols=64, origin=(600000, 5200000), step=100):
+    """GCPs at the figure's corners of an affine placement (pixel y down): the top-left
+    corner at map ``origin``, ``step`` map units a pixel (default: 100 m a pixel in UTM 32N;
+    ``origin=(10, 47), step=0.01``: 0.01° a pixel from 10°E, 47°N)."""
     lines = ["pixel_x,pixel_y,map_x,map_y"]
     for px, py in ((0, 0), (cols, 0), (0, rows), (cols, rows)):
-        lines.append(f"{px},{py},{600000 + 100 * px},{5200000 - 100 * py}")
+        # Rounded to 10 significant digits: 10 + 0.01 * 64 is 10.64, not 10.640000000000001.
+        lines.append(f"{px},{py},{origin[0] + step * px:.10g},{origin[1] - step * py:.10g}")
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -587,27 +590,19 @@ def test_a_sparse_tiff_never_written_is_not_called_damaged(tmp_path, options):
 
 
 # -- GCP_CRS projected, GCP map coordinates in degrees ----------------------------------------
-def _degree_gcps(path, rows=40, cols=64):
-    """GCPs of a figure drawn 0.01° a pixel from 10°E, 47°N (pixel y down)."""
-    lines = ["pixel_x,pixel_y,map_x,map_y"]
-    for px, py in ((0, 0), (cols, 0), (0, rows), (cols, rows)):
-        lines.append(f"{px},{py},{10 + 0.01 * px:.2f},{47 - 0.01 * py:.2f}")
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
 @pytest.mark.parametrize("gcp_crs", ["EPSG:32632", "EPSG:3857"])
 def test_degrees_given_in_a_projected_gcp_crs_are_warned_about(tmp_path, gcp_crs):
     """Longitudes and latitudes with a metre GCP_CRS placed the figure as a map 64 cm across
     near the CRS's origin, with no word in the log; now a warning names GCP_CRS."""
     rgb, _ = viridis_figure()
     Image.fromarray(rgb).save(tmp_path / "f.png")
-    result = decode_map(settings_for(tmp_path / "f.png", _degree_gcps(tmp_path / "g.csv"),
+    degrees = dict(origin=(10, 47), step=0.01)  # 0.01° a pixel from 10°E, 47°N
+    result = decode_map(settings_for(tmp_path / "f.png", write_gcps(tmp_path / "g.csv", **degrees),
                                      gcp_crs=gcp_crs))
     warned = [warning for warning in result.warnings if "look like longitudes" in warning]
     assert len(warned) == 1 and "GCP_CRS" in warned[0] and "EPSG:4326" in warned[0]
     # The same GCPs in degrees, and metre GCPs in the metre CRS: no such warning.
-    for gcps, crs in ((_degree_gcps(tmp_path / "g.csv"), "EPSG:4326"),
+    for gcps, crs in ((write_gcps(tmp_path / "g.csv", **degrees), "EPSG:4326"),
                       (write_gcps(tmp_path / "m.csv"), gcp_crs)):
         result = decode_map(settings_for(tmp_path / "f.png", gcps, gcp_crs=crs))
         assert not [warning for warning in result.warnings if "look like longitudes" in warning]
@@ -623,3 +618,4 @@ def test_a_range_half_given_names_the_missing_end(tmp_path, given, missing):
         decode_map(settings_for(tmp_path / "f.png", write_gcps(tmp_path / "g.csv"), **given))
     assert raised.value.parameter == missing
     assert str(raised.value).startswith(f"{missing} not given (")
+

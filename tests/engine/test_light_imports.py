@@ -52,3 +52,19 @@ def test_writing_the_report_imports_no_matplotlib(tmp_path):
     points, heavy = _imported_by_a_decode("jacksboro_contourf", tmp_path)
     assert points > 50
     assert heavy == [], heavy
+
+
+def test_the_package_link_of_a_test_or_bench_process_is_removed_at_exit(tmp_path):
+    """expose_package (every bench script, every test process) left a folder
+    /tmp/colormap_decoder_pkg_* behind per process; its link is removed at exit, not what it
+    points to."""
+    script = (f"import sys\nsys.path.insert(0, {str(TESTS)!r})\n"
+              "from sample_figure import expose_package\n"
+              f"print(expose_package(), expose_package({str(tmp_path)!r}))\n"
+              "import colormap_decoder.plugin.engine.text_format\n")
+    folders = subprocess.run(["/usr/bin/python3", "-c", script], check=True, capture_output=True,
+                             text=True).stdout.split()
+    assert len(folders) == 2
+    for folder in folders:
+        assert not Path(folder).exists()
+    assert tmp_path.is_dir() and (TESTS / "sample_figure.py").is_file()

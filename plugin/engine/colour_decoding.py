@@ -43,6 +43,7 @@ from .cancellation import check as check_cancelled
 from .computed_arrays import ComputedArray
 from .errors import ColourScaleError, EngineError
 from .memory_budget import release_freed_memory
+from .text_format import number_text
 
 # Chunk of figure rows processed at once: bounds temporary memory for very large figures
 # (some 12 bytes a pixel of each of the two threads' chunks). A smaller figure's chunks are a
@@ -968,11 +969,11 @@ def _check_classes_apart(colours, levels, mapping, scale) -> None:
     closest = int(np.argmin(separation))
     if separation[closest] >= MIN_CLASS_SEPARATION_DELTA_E:
         return
-    first = f"{levels[closest]:g} to {levels[closest + 1]:g}"
-    second = f"{levels[closest + 1]:g} to {levels[closest + 2]:g}"
+    first = f"{number_text(levels[closest])} to {number_text(levels[closest + 1])}"
+    second = f"{number_text(levels[closest + 1])} to {number_text(levels[closest + 2])}"
     raise ColourScaleError(
         f"The LEVELS classes {first} and {second} would be painted with almost the same "
-        f"colour of '{scale.name}' between VMIN = {mapping.vmin:g} and VMAX = {mapping.vmax:g} "
+        f"colour of '{scale.name}' between VMIN = {number_text(mapping.vmin)} and VMAX = {number_text(mapping.vmax)} "
         f"(ΔE {separation[closest]:.2f}, below {MIN_CLASS_SEPARATION_DELTA_E:g}): no figure "
         "tells them apart. Are LEVELS and VMIN/VMAX in the same units? Give VMIN and VMAX as "
         "the values at the colormap's two ends (for a contour-filled figure usually the "

@@ -81,6 +81,7 @@ import numpy as np
 from .errors import GcpError
 from .gcp_transform import PointNormaliser, list_labels, polynomial_design, transform_class
 from .gcps import evenly_spread_subset
+from .text_format import number_text
 from .warping import crs_label
 
 POOR_FIT_LOO_PIXELS = 1.0
@@ -292,7 +293,7 @@ def check_gcp_pixels_on_figure(gcps, figure, tolerance=0.5) -> None:
             (x < -tolerance) | (x > cols + tolerance) | (y < -tolerance) | (y > rows + tolerance))
     if not off.any():
         return
-    named = [f"{gcps.labels[i]} at pixel ({x[i]:g}, {y[i]:g})" for i in np.flatnonzero(off)]
+    named = [f"{gcps.labels[i]} at pixel ({number_text(x[i])}, {number_text(y[i])})" for i in np.flatnonzero(off)]
     hint = ("The figure is itself georeferenced: a .points file made on it holds map "
             "coordinates, not pixels; leave GCPS empty to use the figure's own georeferencing."
             if figure.geotransform is not None else
@@ -325,7 +326,7 @@ def check_gcp_map_coordinates(gcps, source_crs) -> None:
         rule = "they lie outside the projection's domain"
     if not bad.any():
         return
-    named = [f"{gcps.labels[i]} at ({mx[i]:g}, {my[i]:g})" for i in np.flatnonzero(bad)]
+    named = [f"{gcps.labels[i]} at ({number_text(mx[i])}, {number_text(my[i])})" for i in np.flatnonzero(bad)]
     every = bad.sum() == usable.sum()
     raise GcpError(
         f"GCP map coordinates impossible in the GCP CRS {crs_label(source_crs)}: "

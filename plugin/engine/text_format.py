@@ -46,6 +46,32 @@ def fixed(value, decimals) -> str:
     return f"{value:.{decimals}f}"
 
 
+def number_text(value) -> str:
+    """A number as a message quotes a value given or read: every digit it holds.
+
+    The one way refusals and warnings write a user's numbers: ``f"{value:g}"`` kept six
+    significant digits (a GCP at northing 5,193,000.5 or VMIN = 5193000 and VMAX = 5192999
+    showed as '5.193e+06', two different values quoted alike), and a locale's grouping
+    ('5.193.000') reads as another number elsewhere. Whole numbers below 10^16 are written
+    without a point or exponent ('5193000'), others as the shortest text that reads back as
+    the same float ('598250.5', '1e-07', '1e+308'); NaN and infinities as 'nan', 'inf', '-inf'.
+
+    Parameters
+    ----------
+    value : float or int
+
+    Returns
+    -------
+    str
+    """
+    value = float(value)
+    if not math.isfinite(value):
+        return str(value)
+    if value == int(value) and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)
+
+
 def decimals_for(step) -> int:
     """Digits after the point that show a quantity known to about `step` (a positive number).
 

@@ -27,6 +27,7 @@ import tempfile
 import numpy as np
 
 from .errors import EngineError
+from .text_format import number_text
 
 #: Largest text input read (bytes): a GCP file of 100,000 points, or a .cpt of as many slices,
 #: is under 8 MiB.
@@ -169,7 +170,7 @@ def _finite(name, value, parameter=None, minimum=None, strictly=False, hint=""):
                           parameter=parameter or name)
     if minimum is not None and (number < minimum or (strictly and number == minimum)):
         relation = "above" if strictly else "at least"
-        raise EngineError(f"{name} = {number:g} must be {relation} {minimum:g}. {hint}".strip(),
+        raise EngineError(f"{name} = {number_text(number)} must be {relation} {number_text(minimum)}. {hint}".strip(),
                           parameter=parameter or name)
 
 
@@ -211,13 +212,13 @@ def check_value_range(vmin, vmax, levels=None) -> None:
         _finite(name, value, hint="Give the value printed at that end of the colorbar.")
         if value is not None and abs(float(value)) > FLOAT32_MAX:
             raise EngineError(
-                f"{name} = {float(value):g} is beyond what the float32 output raster can hold "
+                f"{name} = {number_text(float(value))} is beyond what the float32 output raster can hold "
                 f"(±{FLOAT32_MAX:.3g}). Give the value printed at that end of the colorbar, in "
                 "units that keep it below that (e.g. 1e30 kg as 1e27 t).", parameter=name)
     for value in levels or ():
         _finite("LEVELS", value)
         if abs(float(value)) > FLOAT32_MAX:
-            raise EngineError(f"LEVELS value {float(value):g} is beyond what the float32 output "
+            raise EngineError(f"LEVELS value {number_text(float(value))} is beyond what the float32 output "
                               f"raster can hold (±{FLOAT32_MAX:.3g}).", parameter="LEVELS")
     check_levels_order(levels)
     if vmin is None or vmax is None:
@@ -227,7 +228,7 @@ def check_value_range(vmin, vmax, levels=None) -> None:
     span = high - low
     if not math.isfinite(span) or span > FLOAT32_MAX:
         raise EngineError(
-            f"VMAX − VMIN = {high:g} − ({low:g}) overflows the float32 output raster "
+            f"VMAX − VMIN = {number_text(high)} − ({number_text(low)}) overflows the float32 output raster "
             f"(more than {FLOAT32_MAX:.3g}). Give VMIN and VMAX in units that keep their "
             "difference smaller.", parameter="VMAX")
     magnitude = np.float32(max(abs(low), abs(high)))
@@ -274,9 +275,10 @@ def reversed_range(settings) -> bool:
 def reversed_range_message(settings, scale_name) -> str:
     """The log line saying how a VMIN above VMAX was read (see :func:`reversed_range`)."""
     high, low = float(settings.vmin), float(settings.vmax)
-    return (f"VMIN = {high:g} is above VMAX = {low:g}: read as a reversed colour scale, its first "
-            f"colour showing {high:g} and its last {low:g} (decoded with '{scale_name}' from "
-            f"{low:g} to {high:g}). Give VMIN below VMAX for the scale the other way round.")
+    return (f"VMIN = {number_text(high)} is above VMAX = {number_text(low)}: read as a reversed "
+            f"colour scale, its first colour showing {number_text(high)} and its last "
+            f"{number_text(low)} (decoded with '{scale_name}' from {number_text(low)} to "
+            f"{number_text(high)}). Give VMIN below VMAX for the scale the other way round.")
 
 
 def check_value_order(vmin, vmax, levels=None) -> None:
@@ -291,23 +293,23 @@ def check_value_order(vmin, vmax, levels=None) -> None:
     low, high = float(vmin), float(vmax)
     if levels and low > high:
         raise EngineError(
-            f"VMIN = {low:g} is above VMAX = {high:g} with LEVELS given: with class boundaries "
+            f"VMIN = {number_text(low)} is above VMAX = {number_text(high)} with LEVELS given: with class boundaries "
             "VMIN and VMAX place the colormap's first and last colour and must be increasing, "
             "like LEVELS. For a colorbar whose first colour shows the highest class, give the "
-            f"colormap reversed (e.g. 'viridis_r' for 'viridis') with VMIN = {high:g} and "
-            f"VMAX = {low:g}, or leave VMIN and VMAX empty to use LEVELS' first and last "
+            f"colormap reversed (e.g. 'viridis_r' for 'viridis') with VMIN = {number_text(high)} and "
+            f"VMAX = {number_text(low)}, or leave VMIN and VMAX empty to use LEVELS' first and last "
             "boundary.", parameter="VMIN")
     if low == high:
         raise EngineError(
-            f"VMIN and VMAX are both {low:g}: the value range must be increasing. Give the "
+            f"VMIN and VMAX are both {number_text(low)}: the value range must be increasing. Give the "
             "values printed at the two ends of the colorbar (VMIN at its first colour, VMAX at "
             "its last).", parameter="VMIN")
     if low > high:
         raise EngineError(
-            f"VMIN = {low:g} is above VMAX = {high:g}, but the value range must be increasing: "
+            f"VMIN = {number_text(low)} is above VMAX = {number_text(high)}, but the value range must be increasing: "
             "VMIN is the value at the colormap's first colour, VMAX at its last. For a colorbar "
             "whose first colour shows the highest value, "
-            f"give VMIN = {high:g} and VMAX = {low:g} with the colormap reversed (e.g. "
+            f"give VMIN = {number_text(high)} and VMAX = {number_text(low)} with the colormap reversed (e.g. "
             "'viridis_r' for 'viridis'), or with COLORBAR_FLIP changed for a COLORBAR box; "
             "with a COLORMAP or COLORBAR given (no LEVELS), VMIN above VMAX is read as that "
             "reversed scale.", parameter="VMIN")
@@ -330,7 +332,7 @@ def check_levels_order(levels) -> None:
     values = [float(v) for v in levels]
     if len(values) < 2:
         raise EngineError(
-            f"LEVELS holds one boundary ({values[0]:g}): a contour-filled figure's classes need "
+            f"LEVELS holds one boundary ({number_text(values[0])}): a contour-filled figure's classes need "
             "at least two, the values printed at the edges of the colorbar's blocks from lowest "
             "to highest (e.g. 0,500,1000,2000). Leave LEVELS empty for a continuous scale.",
             parameter="LEVELS")
@@ -338,8 +340,8 @@ def check_levels_order(levels) -> None:
         if not after > before:
             what = "repeats" if after == before else "is below"
             raise EngineError(
-                f"LEVELS must be increasing: boundary {index} ({after:g}) {what} the one before it "
-                f"({before:g}). Give each class boundary once, from lowest to highest.",
+                f"LEVELS must be increasing: boundary {index} ({number_text(after)}) {what} the one before it "
+                f"({number_text(before)}). Give each class boundary once, from lowest to highest.",
                 parameter="LEVELS")
 
 
@@ -385,7 +387,7 @@ def check_levels_within_range(vmin, vmax, levels, logarithmic=False,
     # Boundaries written with a few digits: a midpoint on VMIN or VMAX is inside.
     slack = 1e-9 * (high - low)
     below, above = midpoints < low - slack, midpoints > high + slack
-    listed = ",".join(f"{v:g}" for v in values[:6]) + (",…" if len(values) > 6 else "")
+    listed = ",".join(f"{number_text(v)}" for v in values[:6]) + (",…" if len(values) > 6 else "")
     what_to_change = (
         "Give VMIN and VMAX as the values at the colormap's two ends (for a contour-filled "
         "figure usually the colorbar's first and last boundary), leave them empty to put the "
@@ -394,13 +396,14 @@ def check_levels_within_range(vmin, vmax, levels, logarithmic=False,
     if (below | above).all():
         side = "below" if below.all() else "above" if above.all() else "outside"
         raise EngineError(
-            f"LEVELS ({listed}) lie {side} the range {range_source} ({low:g} to {high:g}): no class "
-            "would be painted with a colour of the colormap between its ends, so none could be "
+            f"LEVELS ({listed}) lie {side} the range {range_source} ({number_text(low)} to "
+            f"{number_text(high)}): no class would be painted with a colour of the colormap "
+            "between its ends, so none could be "
             f"told apart. {what_to_change}", parameter="LEVELS")
-    for beyond, end, colour in ((below, f"VMIN = {low:g}", "first"),
-                                (above, f"VMAX = {high:g}", "last")):
+    for beyond, end, colour in ((below, f"VMIN = {number_text(low)}", "first"),
+                                (above, f"VMAX = {number_text(high)}", "last")):
         if beyond.sum() >= 2:
-            classes = [f"{values[i]:g} to {values[i + 1]:g}" for i in np.flatnonzero(beyond)]
+            classes = [f"{number_text(values[i])} to {number_text(values[i + 1])}" for i in np.flatnonzero(beyond)]
             shown = ", ".join(classes[:3]) + (", …" if len(classes) > 3 else "")
             raise EngineError(
                 f"LEVELS and the range {range_source} contradict each other: {int(beyond.sum())} classes "
@@ -413,13 +416,13 @@ def check_logarithmic_range(vmin, levels=None) -> None:
     """Refuse a logarithmic scale that reaches zero or below (its log is not defined there)."""
     if vmin is not None and float(vmin) <= 0:
         raise EngineError(
-            f"VMIN = {float(vmin):g}, but a logarithmic scale needs VMIN > 0: it cannot reach 0 "
+            f"VMIN = {number_text(float(vmin))}, but a logarithmic scale needs VMIN > 0: it cannot reach 0 "
             "or below. Give the "
             "lowest value printed on the colorbar (above 0, e.g. 0.1 or 1), or choose SCALE "
             "Linear if the colorbar's labels are evenly spaced.", parameter="VMIN")
     if levels and float(levels[0]) <= 0:
         raise EngineError(
-            f"LEVELS starts at {float(levels[0]):g}, but on a logarithmic scale every class "
+            f"LEVELS starts at {number_text(float(levels[0]))}, but on a logarithmic scale every class "
             "boundary must be above 0. Give the boundaries printed on the colorbar, or choose "
             "SCALE Linear.", parameter="LEVELS")
 
@@ -450,8 +453,8 @@ def check_settings(settings) -> None:
                 hint=hint)
         if settings.max_color_distance > MAX_COLOR_DISTANCE:
             raise EngineError(
-                f"MAX_COLOR_DISTANCE = {settings.max_color_distance:g} is beyond "
-                f"{MAX_COLOR_DISTANCE:g}, the distance from black to white: every pixel, the "
+                f"MAX_COLOR_DISTANCE = {number_text(settings.max_color_distance)} is beyond "
+                f"{number_text(MAX_COLOR_DISTANCE)}, the distance from black to white: every pixel, the "
                 f"page's white and the black lines and labels included, would count as data. "
                 f"{hint}", parameter="MAX_COLOR_DISTANCE")
     _finite("PIXEL_SIZE", settings.pixel_size, minimum=0.0,
@@ -462,10 +465,10 @@ def check_settings(settings) -> None:
             hint="1.5 px links a plateau's 8-connected pixels.")
     if settings.dbscan_eps > MAX_DBSCAN_EPS:
         raise EngineError(
-            f"DBSCAN_EPS = {settings.dbscan_eps:g} px links pixels up to that far apart into "
-            f"one plateau: beyond {MAX_DBSCAN_EPS:g} px every plateau merges with its neighbours "
+            f"DBSCAN_EPS = {number_text(settings.dbscan_eps)} px links pixels up to that far apart into "
+            f"one plateau: beyond {number_text(MAX_DBSCAN_EPS)} px every plateau merges with its neighbours "
             "(and the clustering's cost grows with its square). Use 1.5 (8-connected plateaus) "
-            f"or at most {MAX_DBSCAN_EPS:g}.", parameter="DBSCAN_EPS")
+            f"or at most {number_text(MAX_DBSCAN_EPS)}.", parameter="DBSCAN_EPS")
     samples = settings.dbscan_min_samples
     if not isinstance(samples, (int, np.integer)) or samples < 1:
         raise EngineError(f"DBSCAN_MIN_SAMPLES = {samples!r} must be a whole number ≥ 1.",
@@ -491,11 +494,11 @@ def check_extent(parameter, extent) -> None:
         raise EngineError(f"{parameter} {extent!r} is not four numbers xmin,xmax,ymin,ymax.",
                           parameter=parameter) from None
     if not all(math.isfinite(v) for v in (xmin, xmax, ymin, ymax)):
-        raise EngineError(f"{parameter} ({xmin:g}, {xmax:g}, {ymin:g}, {ymax:g}) has a corner "
+        raise EngineError(f"{parameter} ({', '.join(map(number_text, (xmin, xmax, ymin, ymax)))}) has a corner "
                           "that is not a finite number. Draw the box on the figure layer.",
                           parameter=parameter)
     if xmax <= xmin or ymax <= ymin:
-        raise EngineError(f"{parameter} ({xmin:g}, {xmax:g}, {ymin:g}, {ymax:g}) has no area: "
+        raise EngineError(f"{parameter} ({', '.join(map(number_text, (xmin, xmax, ymin, ymax)))}) has no area: "
                           "give xmin,xmax,ymin,ymax with xmin < xmax and ymin < ymax.",
                           parameter=parameter)
 
@@ -537,7 +540,7 @@ def check_output_grid(grid, pixel_size) -> None:
     """
     if pixel_size and min(grid.width, grid.height) < 2:
         raise EngineError(
-            f"PIXEL_SIZE = {pixel_size:g} makes a raster of {grid.width}×{grid.height} pixels: "
+            f"PIXEL_SIZE = {number_text(pixel_size)} makes a raster of {grid.width}×{grid.height} pixels: "
             "coarser than the plot area itself. Give the size of one output pixel in target CRS "
             "units (much smaller than the map's extent), or 0 for the figure's own resolution.",
             parameter="PIXEL_SIZE")
@@ -560,8 +563,8 @@ def check_flat_tolerance(tolerance, mapping) -> None:
     span = float(mapping.vmax) - float(mapping.vmin)
     if tolerance >= span:
         raise EngineError(
-            f"FLAT_TOLERANCE = {tolerance:g} is not smaller than the whole value range "
-            f"({mapping.vmin:g} to {mapping.vmax:g}): every pixel would count as flat and the "
+            f"FLAT_TOLERANCE = {number_text(tolerance)} is not smaller than the whole value range "
+            f"({number_text(mapping.vmin)} to {number_text(mapping.vmax)}): every pixel would count as flat and the "
             "figure would become one plateau. Use 0 (half the colour scale's resolution) or a "
             f"small share of the range, e.g. {span / 256:.3g}.", parameter="FLAT_TOLERANCE")
 

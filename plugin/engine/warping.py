@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .errors import GeoreferencingError
+from .text_format import number_text
 
 if TYPE_CHECKING:
     from pyproj import Transformer
@@ -442,7 +443,7 @@ def _check_output_size(width, height, pixel_size):
     ``height`` may be floats, infinite included: counted before they are made integers)."""
     if not (np.isfinite(width) and np.isfinite(height)) or width * height > MAX_OUTPUT_PIXELS:
         raise GeoreferencingError(
-            f"A pixel size of {pixel_size:g} makes a raster of {_pixel_count(width)}×"
+            f"A pixel size of {number_text(pixel_size)} makes a raster of {_pixel_count(width)}×"
             f"{_pixel_count(height)} pixels, more than the {MAX_OUTPUT_PIXELS:,} an output "
             "may have; choose a larger PIXEL_SIZE (in target CRS units), or 0 for the figure's "
             "own resolution.", parameter="PIXEL_SIZE")

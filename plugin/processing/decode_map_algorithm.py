@@ -882,12 +882,15 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 ).format(name, parameters.get(name)))
             box_crs = self.parameterAsExtentCrs(parameters, name, context)
             if plain_image and box_crs.isValid():
+                from ..engine.text_format import number_text
+
                 self._box_notes.append(self.tr(
-                    "{}: {:g},{:g},{:g},{:g} read as figure pixels (x = column, y = -row); the "
+                    "{}: {} read as figure pixels (x = column, y = -row); the "
                     "CRS QGIS gave the box ({}) is not used on a figure that is not "
                     "georeferenced.").format(
-                        name, rectangle.xMinimum(), rectangle.xMaximum(), rectangle.yMinimum(),
-                        rectangle.yMaximum(), box_crs.authid() or box_crs.description()))
+                        name, ",".join(map(number_text, (
+                            rectangle.xMinimum(), rectangle.xMaximum(), rectangle.yMinimum(),
+                            rectangle.yMaximum()))), box_crs.authid() or box_crs.description()))
             return (rectangle.xMinimum(), rectangle.xMaximum(),
                     rectangle.yMinimum(), rectangle.yMaximum())
 

@@ -282,7 +282,11 @@ def _as_text_list(value):
     """A list of numbers as one comma-separated text ('0,1000,2000'), else None."""
     if isinstance(value, (list, tuple)) and value and all(
             isinstance(item, numbers.Real) and not isinstance(item, bool) for item in value):
-        return ",".join(f"{item:g}" if isinstance(item, float) else str(item) for item in value)
+        from ..engine.text_format import number_text
+
+        # Every digit given: the text suggested must mean the same numbers.
+        return ",".join(number_text(item) if isinstance(item, float) else str(item)
+                        for item in value)
     return None
 
 
@@ -512,10 +516,12 @@ def _what_is_accepted(definition):
         kind = tr("a whole number") if whole else tr("a number")
         low, high = definition.minimum(), definition.maximum()
         bounds = []
+        from ..engine.text_format import number_text
+
         if low > -1e300:
-            bounds.append(tr("at least {:g}").format(low))
+            bounds.append(tr("at least {}").format(number_text(low)))
         if high < 1e300:
-            bounds.append(tr("at most {:g}").format(high))
+            bounds.append(tr("at most {}").format(number_text(high)))
         return tr("Give {}{}.").format(kind, (" " + tr(" and ").join(bounds)) if bounds else "")
     if isinstance(definition, QgsProcessingParameterExtent):
         return tr("Give four numbers xmin,xmax,ymin,ymax (on a figure that is not georeferenced: "
@@ -537,8 +543,10 @@ def check_crs_texts(algorithm, parameters, context, names):
     """Raise when a CRS given as text is not one QGIS knows (it would silently mean no CRS)."""
     for name in names:
         value = parameters.get(name)
-        if isinstance(value, str) and value.strip() and \
-                not algorithm.parameterAsCrs(parameters, name, context).isValid():
+        if value is None or isinstance(value, str) and not value.strip():
+            continue
+        crs = algorithm.parameterAsCrs(parameters, name, context)
+        if isinstance(value, str) and not crs.isValid():
             raise QgsProcessingException(tr(
                 "{}: '{}' is not a CRS QGIS knows. Give an authority code such as EPSG:4326, a "
                 "WKT or a PROJ string, or leave it empty.").format(name, value))

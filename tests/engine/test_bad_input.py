@@ -619,3 +619,33 @@ def test_a_range_half_given_names_the_missing_end(tmp_path, given, missing):
     assert raised.value.parameter == missing
     assert str(raised.value).startswith(f"{missing} not given (")
 
+
+# ------------------------------------------------ numbers quoted with every digit given
+@pytest.mark.parametrize("check, arguments, quoted", [
+    # Two different values were quoted alike ('VMIN = 5.193e+06 is above VMAX = 5.193e+06').
+    ("check_value_order", (5193000, 5192999.5, (0, 1)), ["VMIN = 5193000 is above VMAX = 5192999.5"]),
+    ("check_value_order", (5193000.25, 5193000.25), ["VMIN and VMAX are both 5193000.25"]),
+    ("check_extent", ("PLOT_AREA", (598250.5, 598250.5, 5144500, 5193000)),
+     ["PLOT_AREA (598250.5, 598250.5, 5144500, 5193000) has no area"]),
+    ("check_levels_order", ((0, 1234567.5, 1234567.25),), ["(1234567.25)", "(1234567.5)"]),
+])
+def test_a_refusal_quotes_every_digit_of_the_numbers_given(check, arguments, quoted):
+    from colormap_decoder.plugin.engine import validation
+
+    with pytest.raises(EngineError) as raised:
+        getattr(validation, check)(*arguments)
+    for text in quoted:
+        assert text in str(raised.value)
+    assert "e+06" not in str(raised.value)
+
+
+def test_number_text_keeps_every_digit_and_no_grouping():
+    from colormap_decoder.plugin.engine.text_format import number_text
+
+    for value, text in ((5193000, "5193000"), (5193000.0, "5193000"), (-0.0, "0"),
+                        (598250.5, "598250.5"), (0.1, "0.1"), (1e-7, "1e-07"),
+                        (1e308, "1e+308"), (float("inf"), "inf"), (float("nan"), "nan"),
+                        (123456789012345.6, "123456789012345.6")):
+        assert number_text(value) == text
+        if np.isfinite(value):
+            assert float(number_text(value)) == value

@@ -143,3 +143,15 @@ def test_values_qgis_reads_as_given_pass(provider, figure_folder, name, value):
 
     result = processing.run(DECODE, values(figure_folder, **{name: value}))
     assert result["OUTPUT_POINTS"]
+
+
+@pytest.mark.parametrize("value, text", [
+    # Six significant digits gave '5.14826e+06', a frame 2.5 m off, as a parameter to use.
+    ((601262.5, 657212.5, 5148262.5, 5191212.5), "601262.5,657212.5,5148262.5,5191212.5"),
+    ((112.0, 672.0, -518.0, -87.0), "112,672,-518,-87"),
+    ((0.1 + 0.2, 1.0, -2.0, -1.0), "0.3,1,-2,-1"),
+])
+def test_a_box_found_is_given_back_with_every_digit(value, text):
+    from colormap_decoder.plugin.engine.detection.layout import extent_text
+
+    assert extent_text(value) == text

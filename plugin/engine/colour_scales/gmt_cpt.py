@@ -11,6 +11,7 @@ import re
 import numpy as np
 
 from ..errors import ColourScaleError
+from ..text_format import number_text
 from ..validation import read_text_input, text_of_input
 from .registry import ColourScaleSource
 from .scale import ColourScale, bands_if_stepwise
@@ -187,14 +188,15 @@ def _cpt_slices(slices, colour_model, hard_hinge, value_range, path):
             raise ColourScaleError(f"{path}, line {current[4]}: slices must go up in z")
         if not math.isclose(current[0], previous[2], rel_tol=1e-9, abs_tol=1e-12):
             raise ColourScaleError(
-                f"{path}, line {current[4]}: this slice starts at z = {current[0]:g} but the "
-                f"previous one ends at z = {previous[2]:g} (gaps and overlaps are not supported)"
+                f"{path}, line {current[4]}: this slice starts at z = {number_text(current[0])} but the "
+                f"previous one ends at z = {number_text(previous[2])} (gaps and overlaps are not supported)"
             )
     if slices[0][2] < slices[0][0]:
         raise ColourScaleError(f"{path}, line {slices[0][4]}: slices must go up in z")
     z_first, z_last = slices[0][0], slices[-1][2]
     if not z_last > z_first:
-        raise ColourScaleError(f"{path}: the colour table spans no z range ({z_first:g} to {z_last:g})")
+        raise ColourScaleError(f"{path}: the colour table spans no z range "
+                               f"({number_text(z_first)} to {number_text(z_last)})")
 
     z_values, colours = [], []
     for z_start, colour_start, z_end, colour_end, _ in slices:

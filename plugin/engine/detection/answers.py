@@ -14,6 +14,7 @@ import numpy as np
 
 from ..errors import ColourScaleError, EngineError, GcpError
 from ..gcps import GroundControlPoints
+from ..text_format import number_text
 from .figure_reading import MAX_GEOREFERENCING_RESIDUAL_PX, describe_axis, read_figure_face
 from .ocr import INSTALL_HINT, ocr_available
 from .ticks import fit_ticks, value_step_problem
@@ -137,9 +138,9 @@ def _range_not_given(settings):
     """(what of the value range was not given, as a sentence's start; the parameter to name):
     a range half given is said so, and the missing end named."""
     if settings.vmin is not None and settings.vmax is None:
-        return f"VMAX not given (VMIN = {settings.vmin:g} is)", "VMAX"
+        return f"VMAX not given (VMIN = {number_text(settings.vmin)} is)", "VMAX"
     if settings.vmax is not None and settings.vmin is None:
-        return f"VMIN not given (VMAX = {settings.vmax:g} is)", "VMIN"
+        return f"VMIN not given (VMAX = {number_text(settings.vmax)} is)", "VMIN"
     return "VMIN and VMAX not given", "VMIN"
 
 

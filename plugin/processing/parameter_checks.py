@@ -550,6 +550,15 @@ def check_crs_texts(algorithm, parameters, context, names):
             raise QgsProcessingException(tr(
                 "{}: '{}' is not a CRS QGIS knows. Give an authority code such as EPSG:4326, a "
                 "WKT or a PROJ string, or leave it empty.").format(name, value))
+        if crs.isValid() and "+proj=geocent" in crs.toProj():
+            # Valid to QGIS, but no map plane: as TARGET_CRS the whole decode ran before "no
+            # decoded pixel falls on the output grid"; as detectfigure's GCP_CRS its GCPs
+            # were written in it.
+            raise QgsProcessingException(tr(
+                "{}: {} is a geocentric CRS (X, Y, Z from the Earth's centre), not the plane of "
+                "a map. Give a projected or geographic CRS, such as EPSG:4326 for longitudes "
+                "and latitudes or the map's UTM zone.").format(
+                    name, crs.authid() or crs.description()))
 
 
 def processing_error(error, default_parameter="INPUT"):

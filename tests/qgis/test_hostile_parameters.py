@@ -145,6 +145,25 @@ def test_values_qgis_reads_as_given_pass(provider, figure_folder, name, value):
     assert result["OUTPUT_POINTS"]
 
 
+@pytest.mark.parametrize("algorithm, name, crs", [
+    # Valid to QGIS, no map plane: TARGET_CRS decoded the whole figure before "no decoded
+    # pixel falls on the output grid"; detectfigure wrote its GCPs in EPSG:4978.
+    (DECODE, "TARGET_CRS", "EPSG:4978"),
+    (DECODE, "GCP_CRS", "EPSG:4978"),
+    (DETECT, "GCP_CRS", "EPSG:4978"),
+    (DECODE, "TARGET_CRS", "+proj=geocent +ellps=GRS80"),
+])
+def test_a_geocentric_crs_is_refused_naming_its_parameter(provider, figure_folder, algorithm,
+                                                          name, crs):
+    parameters = values(figure_folder, **{name: crs}) if algorithm == DECODE else {
+        "INPUT": str(figure_folder / "fig.png"), name: crs,
+        "OUTPUT_GCPS": str(figure_folder.parent / "out" / "g.points")}
+    message = refusal(algorithm, parameters)
+    assert message.startswith(f"{name}: ") and "is a geocentric CRS" in message, message
+    assert "projected or geographic CRS" in message
+    assert not (figure_folder.parent / "out" / "g.points").exists()
+
+
 @pytest.mark.parametrize("value, text", [
     # Six significant digits gave '5.14826e+06', a frame 2.5 m off, as a parameter to use.
     ((601262.5, 657212.5, 5148262.5, 5191212.5), "601262.5,657212.5,5148262.5,5191212.5"),

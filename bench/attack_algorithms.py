@@ -160,6 +160,7 @@ def make_inputs(folder):
     lying_files(folder, rgb, points)
     fourth_round_files(folder, rgb)
     fifth_round_files(folder, rgb)
+    sixth_round_files(folder, rgb)
     unreadable = folder / "unreadable.png"
     shutil.copy(FIGURE, unreadable)
     unreadable_gcps = folder / "unreadable.points"
@@ -382,6 +383,52 @@ def fifth_round_files(folder, rgb):
         if name != "sparse_empty.tif":
             for band in range(3):
                 dataset.GetRasterBand(band + 1).WriteArray(pixels[..., band])
+        del dataset
+
+
+def tiff_declaring(path, cols, rows):
+    """A grey TIFF whose header declares cols×rows pixels in one strip of 64 bytes."""
+    entries = [(256, 4, cols), (257, 4, rows), (258, 3, 8), (259, 3, 1), (262, 3, 1),
+               (273, 4, 8 + 2 + 12 * 10 + 4), (277, 3, 1), (278, 4, rows), (279, 4, 64),
+               (284, 3, 1)]
+    ifd = struct.pack("<H", len(entries)) + b"".join(
+        struct.pack("<HHII", tag, kind, 1, value) if kind == 4 else
+        struct.pack("<HHIHH", tag, kind, 1, value, 0) for tag, kind, value in entries)
+    Path(path).write_bytes(b"II*\x00" + struct.pack("<I", 8) + ifd + struct.pack("<I", 0) +
+                           bytes(range(64)))
+
+
+def sixth_round_files(folder, rgb):
+    """Sixth round (attack32): GIF, BMP and TIFF headers declaring far more pixels than they
+    hold; CMYK and YCbCr-JPEG TIFFs; RGB GeoTIFFs with odd nodata values."""
+    import numpy as np
+    from osgeo import gdal
+
+    rgb = rgb.convert("RGB")
+    rgb.crop((0, 0, 40, 30)).save(folder / "small.gif")
+    data = bytearray((folder / "small.gif").read_bytes())
+    data[6:10] = struct.pack("<HH", 65535, 65535)  # the logical screen
+    (folder / "gif_declaring.gif").write_bytes(bytes(data))
+    rgb.crop((0, 0, 40, 30)).save(folder / "small.bmp")
+    data = bytearray((folder / "small.bmp").read_bytes())
+    data[18:26] = struct.pack("<ii", 60000, 60000)
+    (folder / "bmp_declaring.bmp").write_bytes(bytes(data))
+    tiff_declaring(folder / "tiff_declaring.tif", 100000, 100000)
+    rgb.convert("CMYK").save(folder / "cmyk.tif")
+    pixels = np.asarray(rgb)
+    driver = gdal.GetDriverByName("GTiff")
+    dataset = driver.Create(str(folder / "ycbcr.tif"), rgb.width, rgb.height, 3, gdal.GDT_Byte,
+                            ["COMPRESS=JPEG", "PHOTOMETRIC=YCBCR", "JPEG_QUALITY=95"])
+    for band in range(3):
+        dataset.GetRasterBand(band + 1).WriteArray(pixels[..., band])
+    del dataset
+    for name, nodata in (("nodata0.tif", 0), ("nodata300.tif", 300), ("nodata_nan.tif", float("nan"))):
+        dataset = driver.Create(str(folder / name), rgb.width, rgb.height, 3, gdal.GDT_Byte)
+        dataset.SetGeoTransform((590000, 100, 0, 5200000, 0, -100))
+        dataset.SetProjection("EPSG:32632")
+        for band in range(3):
+            dataset.GetRasterBand(band + 1).WriteArray(pixels[..., band])
+            dataset.GetRasterBand(band + 1).SetNoDataValue(nodata)
         del dataset
 
 
@@ -1067,6 +1114,48 @@ CASES = [
     ("INPUT sparse deflated TIFF", DECODE, lambda i, o: base(i, o, INPUT=str(i / "sparse_deflate.tif"))),
     ("INPUT sparse TIFF never written", DECODE, lambda i, o: base(i, o, INPUT=str(i / "sparse_empty.tif"))),
     ("detect INPUT sparse TIFF never written", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "sparse_empty.tif"))),
+    # Sixth round (attack32).
+    ("INPUT GIF declaring 65535x65535", DECODE, lambda i, o: base(i, o, INPUT=str(i / "gif_declaring.gif"))),
+    ("INPUT BMP declaring 60000x60000", DECODE, lambda i, o: base(i, o, INPUT=str(i / "bmp_declaring.bmp"))),
+    ("INPUT TIFF declaring 100000x100000", DECODE, lambda i, o: base(i, o, INPUT=str(i / "tiff_declaring.tif"))),
+    ("detect INPUT GIF declaring 65535x65535", DETECT, lambda i, o: detect(i, o, INPUT=str(i / "gif_declaring.gif"))),
+    ("detect INPUT TIFF declaring 100000x100000", DETECT,
+     lambda i, o: detect(i, o, INPUT=str(i / "tiff_declaring.tif"))),
+    ("INPUT CMYK TIFF", DECODE, lambda i, o: base(i, o, INPUT=str(i / "cmyk.tif"))),
+    ("INPUT YCbCr JPEG-compressed TIFF", DECODE, lambda i, o: base(i, o, INPUT=str(i / "ycbcr.tif"))),
+    ("INPUT RGB GeoTIFF nodata 0", DECODE, lambda i, o: base(i, o, INPUT=str(i / "nodata0.tif"), GCPS=None,
+                                                             PLOT_AREA=None)),
+    ("INPUT RGB GeoTIFF nodata 300", DECODE, lambda i, o: base(i, o, INPUT=str(i / "nodata300.tif"), GCPS=None,
+                                                               PLOT_AREA=None)),
+    ("INPUT RGB GeoTIFF nodata nan", DECODE, lambda i, o: base(i, o, INPUT=str(i / "nodata_nan.tif"), GCPS=None,
+                                                               PLOT_AREA=None)),
+    (
+        "GCPS CSV header naming map_x twice",
+        DECODE,
+        lambda i, o: base(i, o, GCPS=_written(i / "twice.csv", "pixel_x,pixel_y,map_x,map_y,map_x\n"
+                                              "112,87,598250,5193000,1\n672,87,661250,5193000,2\n"
+                                              "112,518,598250,5144500,3\n672,518,661250,5144500,4\n"),
+                          GCP_CRS="EPSG:32632"),
+    ),
+    (
+        "GCPS ';' CSV with thousands grouped",
+        DECODE,
+        lambda i, o: base(i, o, GCPS=_written(i / "grouped.csv", "pixel_x;pixel_y;map_x;map_y\n"
+                                              "112;87;598,250;5,193,000\n672;87;661,250;5,193,000\n"
+                                              "112;518;598,250;5,144,500\n672;518;661,250;5,144,500\n"),
+                          GCP_CRS="EPSG:32632"),
+    ),
+    ("TARGET_CRS geocentric", DECODE, lambda i, o: base(i, o, TARGET_CRS="EPSG:4978")),
+    ("TARGET_CRS EPSG:999999", DECODE, lambda i, o: base(i, o, TARGET_CRS="EPSG:999999")),
+    ("detect GCP_CRS geocentric", DETECT, lambda i, o: detect(i, o, GCP_CRS="EPSG:4978")),
+    ("PLOT_AREA of zero height", DECODE, lambda i, o: base(i, o, PLOT_AREA="112,672,-300,-300")),
+    ("MAX_COLOR_DISTANCE 100 (its limit)", DECODE, lambda i, o: base(i, o, MAX_COLOR_DISTANCE=100)),
+    ("MAX_COLOR_DISTANCE 100.001", DECODE, lambda i, o: base(i, o, MAX_COLOR_DISTANCE=100.001)),
+    ("DBSCAN_EPS 32 (its limit)", DECODE, lambda i, o: base(i, o, DBSCAN_EPS=32)),
+    ("DBSCAN_EPS 32.5", DECODE, lambda i, o: base(i, o, DBSCAN_EPS=32.5)),
+    ("FLAT_TOLERANCE just below the range", DECODE, lambda i, o: base(i, o, FLAT_TOLERANCE=3999.999)),
+    ("VMIN 5193000 above VMAX 5192999.5 with LEVELS", DECODE,
+     lambda i, o: base(i, o, VMIN=5193000, VMAX=5192999.5, LEVELS="5192999.5,5193000")),
 ]
 
 

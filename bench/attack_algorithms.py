@@ -1156,7 +1156,55 @@ CASES = [
     ("FLAT_TOLERANCE just below the range", DECODE, lambda i, o: base(i, o, FLAT_TOLERANCE=3999.999)),
     ("VMIN 5193000 above VMAX 5192999.5 with LEVELS", DECODE,
      lambda i, o: base(i, o, VMIN=5193000, VMAX=5192999.5, LEVELS="5192999.5,5193000")),
+    # As a model or the batch dialog passes values: expressions, output definitions, layers.
+    ("VMAX a model's expression '2000*2'", DECODE, lambda i, o: base(i, o, VMAX=_property("2000*2"))),
+    ("VMAX a model's static value", DECODE, lambda i, o: base(i, o, VMAX=_property(None, 4000))),
+    ("TARGET_CRS a model's CRS object", DECODE, lambda i, o: base(i, o, TARGET_CRS=_crs("EPSG:32632"))),
+    ("OUTPUT TEMPORARY_OUTPUT, every output", DECODE,
+     lambda i, o: base(i, o, OUTPUT="TEMPORARY_OUTPUT", OUTPUT_POINTS="TEMPORARY_OUTPUT",
+                       OUTPUT_REPORT="TEMPORARY_OUTPUT", OUTPUT_DISTANCE="TEMPORARY_OUTPUT")),
+    ("OUTPUT an output definition on the figure", DECODE,
+     lambda i, o: base(i, o, OUTPUT=_output_definition(i / "fig.png"))),
+    ("OUTPUT_POINTS an output definition on the GCPs", DECODE,
+     lambda i, o: base(i, o, OUTPUT_POINTS=_output_definition(i / "fig.points"))),
+    ("INPUT a raster layer object", DECODE, lambda i, o: base(i, o, INPUT=_raster_layer(i / "fig.png"))),
+    ("INPUT a layer object of a text file", DECODE, lambda i, o: base(i, o, INPUT=_raster_layer(i / "text.png"))),
+    ("detect OUTPUT_GCPS TEMPORARY_OUTPUT", DETECT, lambda i, o: detect(i, o, OUTPUT_GCPS="TEMPORARY_OUTPUT")),
+    # Text inputs and outputs that are no regular files.
+    ("GCPS a named pipe", DECODE, lambda i, o: base(i, o, GCPS=_fifo(i / "pipe.points"))),
+    ("COLORMAP a named pipe .cpt", DECODE, lambda i, o: base(i, o, COLORMAP=_fifo(i / "pipe.cpt"))),
+    ("GCPS a symlink to /dev/zero", DECODE, lambda i, o: base(i, o, GCPS=_symlink("/dev/zero", i / "zero.csv"))),
+    ("INPUT a symlink to a named pipe", DECODE,
+     lambda i, o: base(i, o, INPUT=_symlink(_fifo(i / "pipe.png"), i / "link.png"))),
+    ("OUTPUT /dev/null", DECODE, lambda i, o: base(i, o, OUTPUT="/dev/null")),
+    ("OUTPUT_REPORT /dev/stdout", DECODE, lambda i, o: base(i, o, OUTPUT_REPORT="/dev/stdout")),
+    ("OUTPUT under a file", DECODE, lambda i, o: base(i, o, OUTPUT=str(i / "fig.points" / "d.tif"))),
+    ("detect OUTPUT_GCPS /dev/null", DETECT, lambda i, o: detect(i, o, OUTPUT_GCPS="/dev/null")),
 ]
+
+
+def _property(expression, value=None):
+    from qgis.core import QgsProperty
+
+    return QgsProperty.fromExpression(expression) if expression else QgsProperty.fromValue(value)
+
+
+def _crs(text):
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    return QgsCoordinateReferenceSystem(text)
+
+
+def _output_definition(path):
+    from qgis.core import QgsProcessingOutputLayerDefinition
+
+    return QgsProcessingOutputLayerDefinition(str(path))
+
+
+def _raster_layer(path):
+    from qgis.core import QgsRasterLayer
+
+    return QgsRasterLayer(str(path), "figure")
 
 
 def classify(message):

@@ -16,7 +16,7 @@ import numpy as np
 
 from .colour_scales.colorbar import sample_colorbar  # noqa: F401 - kept importable here
 from .errors import EngineError
-from .text_format import number_text
+from .text_format import numbers_text
 
 if TYPE_CHECKING:
     from affine import Affine
@@ -69,13 +69,13 @@ def extent_to_pixel_box(extent, shape, geotransform=None, parameter="PLOT_AREA",
     if col1 <= col0 or row1 <= row0:
         frame = "x = column, y = -row" if geotransform is None else "the layer's map coordinates"
         raise EngineError(
-            f"{parameter} ({', '.join(map(number_text, (xmin, xmax, ymin, ymax)))}) does not overlap the figure "
+            f"{parameter} ({numbers_text((xmin, xmax, ymin, ymax))}) does not overlap the figure "
             f"({n_cols}×{n_rows} pixels, {frame}). Draw it on the figure layer in QGIS.",
             parameter=parameter)
     width, height = col1 - col0, row1 - row0
     if width < min(min_pixels, n_cols) or height < min(min_pixels, n_rows):
         raise EngineError(
-            f"{parameter} ({', '.join(map(number_text, (xmin, xmax, ymin, ymax)))}) spans only {width}×{height} "
+            f"{parameter} ({numbers_text((xmin, xmax, ymin, ymax))}) spans only {width}×{height} "
             f"pixels of the figure: a map panel is larger. Draw it over the whole map panel, or "
             "leave it empty to let the map frame be found.", parameter=parameter)
     return col0, row0, col1, row1

@@ -72,6 +72,22 @@ def number_text(value) -> str:
     return repr(value)
 
 
+def numbers_text(values, separator=", ") -> str:
+    """Numbers as a message quotes them, each with every digit it holds (:func:`number_text`),
+    joined by ``separator``: an extent's four corners, a list of class boundaries.
+
+    Parameters
+    ----------
+    values : iterable of float or int
+    separator : str
+
+    Returns
+    -------
+    str
+    """
+    return separator.join(number_text(value) for value in values)
+
+
 def decimals_for(step) -> int:
     """Digits after the point that show a quantity known to about `step` (a positive number).
 

@@ -27,7 +27,7 @@ import tempfile
 import numpy as np
 
 from .errors import EngineError
-from .text_format import number_text
+from .text_format import number_text, numbers_text
 
 #: Largest text input read (bytes): a GCP file of 100,000 points, or a .cpt of as many slices,
 #: is under 8 MiB.
@@ -387,7 +387,7 @@ def check_levels_within_range(vmin, vmax, levels, logarithmic=False,
     # Boundaries written with a few digits: a midpoint on VMIN or VMAX is inside.
     slack = 1e-9 * (high - low)
     below, above = midpoints < low - slack, midpoints > high + slack
-    listed = ",".join(f"{number_text(v)}" for v in values[:6]) + (",…" if len(values) > 6 else "")
+    listed = numbers_text(values[:6], ",") + (",…" if len(values) > 6 else "")
     what_to_change = (
         "Give VMIN and VMAX as the values at the colormap's two ends (for a contour-filled "
         "figure usually the colorbar's first and last boundary), leave them empty to put the "
@@ -494,11 +494,11 @@ def check_extent(parameter, extent) -> None:
         raise EngineError(f"{parameter} {extent!r} is not four numbers xmin,xmax,ymin,ymax.",
                           parameter=parameter) from None
     if not all(math.isfinite(v) for v in (xmin, xmax, ymin, ymax)):
-        raise EngineError(f"{parameter} ({', '.join(map(number_text, (xmin, xmax, ymin, ymax)))}) has a corner "
+        raise EngineError(f"{parameter} ({numbers_text((xmin, xmax, ymin, ymax))}) has a corner "
                           "that is not a finite number. Draw the box on the figure layer.",
                           parameter=parameter)
     if xmax <= xmin or ymax <= ymin:
-        raise EngineError(f"{parameter} ({', '.join(map(number_text, (xmin, xmax, ymin, ymax)))}) has no area: "
+        raise EngineError(f"{parameter} ({numbers_text((xmin, xmax, ymin, ymax))}) has no area: "
                           "give xmin,xmax,ymin,ymax with xmin < xmax and ymin < ymax.",
                           parameter=parameter)
 

@@ -882,15 +882,15 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
                 ).format(name, parameters.get(name)))
             box_crs = self.parameterAsExtentCrs(parameters, name, context)
             if plain_image and box_crs.isValid():
-                from ..engine.text_format import number_text
+                from ..engine.text_format import numbers_text
 
                 self._box_notes.append(self.tr(
                     "{}: {} read as figure pixels (x = column, y = -row); the "
                     "CRS QGIS gave the box ({}) is not used on a figure that is not "
                     "georeferenced.").format(
-                        name, ",".join(map(number_text, (
-                            rectangle.xMinimum(), rectangle.xMaximum(), rectangle.yMinimum(),
-                            rectangle.yMaximum()))), box_crs.authid() or box_crs.description()))
+                        name, numbers_text((rectangle.xMinimum(), rectangle.xMaximum(),
+                                            rectangle.yMinimum(), rectangle.yMaximum()), ","),
+                        box_crs.authid() or box_crs.description()))
             return (rectangle.xMinimum(), rectangle.xMaximum(),
                     rectangle.yMinimum(), rectangle.yMaximum())
 

@@ -5,6 +5,7 @@ from typing import Optional
 import numpy as np
 
 from ..cancellation import check as check_cancelled
+from ..text_format import numbers_text
 from .class_legend import find_class_patches
 from .colorbar import ColorbarDetection, _overlap_share, find_colorbars
 from .frame import FrameDetection, find_frame, find_panel
@@ -557,9 +558,7 @@ def extent_text(extent) -> str:
     left out): six, as before, wrote a frame at northing 5148250 as '5.14825e+06' and one at
     5148262.5 as '5.14826e+06', a parameter 2.5 m off given back to the user.
     """
-    from ..text_format import number_text
-
-    return ",".join(number_text(float(f"{value:.10g}")) for value in extent)
+    return numbers_text((float(f"{value:.10g}") for value in extent), ",")
 
 
 def _pixel_range(box):

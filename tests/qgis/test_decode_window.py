@@ -395,6 +395,7 @@ def test_decode_gives_the_outputs_of_processing_run_and_adds_them_styled(window,
                                                                           tmp_path):
     import processing
     import rasterio
+    from processing.core.ProcessingConfig import ProcessingConfig
     from processing.core.ProcessingLog import ProcessingLog
     from qgis.core import (
         QgsGraduatedSymbolRenderer,
@@ -406,9 +407,18 @@ def test_decode_gives_the_outputs_of_processing_run_and_adds_them_styled(window,
 
     sample_window_settings(window, figure_copy, tmp_path)
     history_before = len(ProcessingLog.getLogEntries())
-    task = window.decode()
-    assert task is not None
-    wait_for_decode(window)
+    # QGIS names a loaded output after its file when the user prefers that (Processing's
+    # default) and the file is not in QGIS's temporary folder; tmp_path lies there or not
+    # depending on TMPDIR. The names the plugin gives are checked with the preference off.
+    prefers_file_names = ProcessingConfig.getSetting(ProcessingConfig.PREFER_FILENAME_AS_LAYER_NAME)
+    ProcessingConfig.setSettingValue(ProcessingConfig.PREFER_FILENAME_AS_LAYER_NAME, False)
+    try:
+        task = window.decode()
+        assert task is not None
+        wait_for_decode(window)
+    finally:
+        ProcessingConfig.setSettingValue(ProcessingConfig.PREFER_FILENAME_AS_LAYER_NAME,
+                                         prefers_file_names)
     assert window.last_results is not None, window.message_bar.children()
     # The same parameters through processing.run; the ΔE box left at "Automatic" leaves the
     # threshold to the figure's noise, as an empty MAX_COLOR_DISTANCE does.

@@ -194,23 +194,47 @@ def _write_text(path, text):
     return path
 
 
+def _user_cache_folder():
+    """The user's cache folder: ``%LOCALAPPDATA%`` on Windows, ``$XDG_CACHE_HOME`` or
+    ``~/.cache`` elsewhere (macOS included: ~/.cache is as good as any there); None when no
+    home is known."""
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return os.environ["LOCALAPPDATA"]
+    if os.environ.get("XDG_CACHE_HOME"):
+        return os.environ["XDG_CACHE_HOME"]
+    home = os.path.expanduser("~")
+    return None if home == "~" else os.path.join(home, ".cache")
+
+
+def _user_copies():
+    """Where a copy of the page may be written, best first: one file in the user's cache
+    folder, which every QGIS process of this user reuses (a folder per process, as written
+    before, was left behind by each ``qgis_process`` run), then a folder of this process in the
+    temporary folder, when the cache cannot be written."""
+    cache = _user_cache_folder()
+    if cache:
+        yield os.path.join(cache, "colormap_decoder", "decodemap.html")
+    yield os.path.join(tempfile.gettempdir(), f"colormap_decoder_help_{os.getpid()}",
+                       "decodemap.html")
+
+
 def help_page_path(labels=None, readme=README):
     """The help page for this README and these labels, written where it can be; or None.
 
     The package's ``help/decodemap.html`` (``make package`` builds one; it is brought up to
     date here when the README or the labels changed and the folder is writable); otherwise, and
-    always in a git checkout, a copy in the user's temporary folder. None when there is no
-    README and no page.
+    always in a git checkout, a copy in the user's cache folder (or, when that cannot be
+    written, in a folder of this process in the temporary folder). None when there is no README
+    and no page.
     """
     if not os.path.isfile(readme):
         return HELP_PAGE if os.path.isfile(HELP_PAGE) else None
     with open(readme, encoding="utf-8") as stream:
         text = help_page_html(stream.read(), labels)
-    fallback = os.path.join(tempfile.gettempdir(), f"colormap_decoder_help_{os.getpid()}",
-                            "decodemap.html")
     # A development checkout is source, not an installed plugin: nothing is written into it.
     in_checkout = os.path.exists(os.path.join(PLUGIN_ROOT, ".git"))
-    for path in (fallback,) if in_checkout else (HELP_PAGE, fallback):
+    candidates = [*_user_copies()] if in_checkout else [HELP_PAGE, *_user_copies()]
+    for path in candidates:
         try:
             with open(path, encoding="utf-8") as stream:
                 if stream.read() == text:

@@ -8,8 +8,10 @@ Each test is marked by its folder (``engine``, ``qgis`` or ``repository``; see p
 the whole session checks that no test wrote into the checkout.
 """
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,29 @@ from sample_figure import expose_package  # noqa: E402
 
 expose_package()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _temporary_folder_of_child_processes():
+    """A folder of this session that the processes the tests start take as their temporary
+    folder (``TMPDIR``), removed when the session ends.
+
+    Tests kill their children on purpose (SIGKILL in the middle of a write) and QGIS's
+    processes end without Python's exit handlers: what such a child made in the temporary
+    folder (its package link, its copy of the sample figure) was left in /tmp, a score of
+    folders per run. This process keeps the system's temporary folder (it is asked for first,
+    and Python keeps the answer), so pytest's own ``tmp_path`` is not affected.
+    """
+    tempfile.gettempdir()
+    folder = tempfile.mkdtemp(prefix="colormap_decoder_tests_")
+    os.environ["TMPDIR"] = folder
+    return folder
+
+
+CHILDREN_TEMPORARY_FOLDER = _temporary_folder_of_child_processes()
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(CHILDREN_TEMPORARY_FOLDER, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

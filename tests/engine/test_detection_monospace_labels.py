@@ -77,3 +77,35 @@ def test_courier_labels_read_whole(tmp_path, size, dpi, geo_format, projection, 
         fitted = np.array([axis.fit.position_of(value) for value in values])
         assert np.abs(fitted - truth).max() <= 1.0, (name, fitted, truth)
     assert not any("misread" in warning for warning in reading.warnings), reading.warnings
+
+
+def test_tick_marks_under_a_widened_frame_line_are_no_labels(tmp_path, shared_data):
+    """The sweep's seed 185 #3 (--wide --only gmt): a Miller map of ocean-floor age, Courier
+    8 pt at 185 dpi, with land (GMT's grey NaN colour) along its bottom side. The grey rows
+    above the frame's line made the line 15 px thick to the search for labels written across
+    a horizontal line (text.labels_across_horizontal_lines), so a minor and a major tick mark
+    below it, 20 px apart, grouped as one label standing on the line; that row of 'labels',
+    nearest to the side, was taken for the x axis, which read nothing (refused naming GCPS).
+    Tick marks standing on a line are no label however many are grouped: the x labels are
+    read, the crowded '100.00°E105.00°E' cut at its ticks, and placed where GMT put them."""
+    region, projection, dpi, page_height = "87.796667/107.536667/-73.376667/-17.29", \
+        "J97.6667/2.143i", 185, 10.0
+    run_gmt(tmp_path,
+            "gmt makecpt -Cpolar -T0.17/129.97 -Z -I > cm.cpt",
+            f"gmt set PS_MEDIA 10.168ix{page_height}i MAP_FRAME_TYPE plain "
+            "FONT_ANNOT_PRIMARY 8p,Courier FORMAT_GEO_MAP ddd.xxF",
+            f"gmt grdimage {shared_data / 'gmtserver_age.3.20.nc'} -R{region} -J{projection} "
+            "-Ccm.cpt -X1i -Y1i -P -Baf -BWSne -K > fig.ps",
+            "gmt psscale -R -J -Ccm.cpt -DJRM+w3.5i/0.2i+o0.5i/0 -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{dpi}")
+    rgb = read_figure(str(tmp_path / "fig.png")).rgb
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    axis = reading.x_axis
+    assert axis is not None and axis.fit is not None, axis and axis.problem
+    values = [label.value for label in sorted(axis.kept, key=lambda label: label.value)]
+    assert values == [90.0, 95.0, 100.0, 105.0], [(label.text, label.box) for label in
+                                                  axis.labels]
+    cols, _ = gmt_map_to_pixel(tmp_path, region, projection, [(v, -70.0) for v in values],
+                               1.0, 1.0, page_height, dpi)
+    fitted = np.array([axis.fit.position_of(value) for value in values])
+    assert np.abs(fitted - cols).max() <= 1.0, (fitted, cols)

@@ -797,11 +797,14 @@ def _label_across(lum, page, margin, group, line, side, box, text_height):
         if widths.size == 0 or widths.max() <= max(CROSSING_STEM_MAX_PX,
                                                    CROSSING_STEM_MAX_SHARE * text_height):
             return None
-        if len(group.members or [group.box()]) == 1 and _straight_bar(
-                lum[group.row0:group.row1, group.col0:group.col1] < page - margin):
-            # One straight bar standing on the line: a tick mark drawn outward, wider than a
+        if all(_straight_bar(lum[member[1]:member[3], member[0]:member[2]] < page - margin)
+               for member in group.members or [group.box()]):
+            # Straight bars standing on the line: tick marks drawn outward, wider than a
             # stem where the ticks are thick beside small text (matplotlib's 0.8 pt ticks by
-            # 7 pt labels at 600 dpi: 7 px against 42 px digits), no glyph.
+            # 7 pt labels at 600 dpi: 7 px against 42 px digits), no glyphs; a minor and a
+            # major mark close together are one group (GMT's 3 px marks 20 px apart under a
+            # frame line that grey land beside it widens to 15 px, by Courier 8 pt at
+            # 185 dpi), a label of two glyphs that took the x axis' row.
             return None
         r0, r1 = (group.row0, lo) if side == "top" else (hi, group.row1)
     elif side == "top":
@@ -853,8 +856,9 @@ def _label_across(lum, page, margin, group, line, side, box, text_height):
 
 
 #: Share of a tick mark's rows inked alike (a straight bar across the line: every row the same
-#: but its anti-aliased end); a '1' standing alone, its flag and foot apart, has at most some
-#: 0.75 of them alike, other glyphs far fewer.
+#: but its anti-aliased end, which a short mark of 5 rows may have alone: all rows but one);
+#: a '1' standing alone, its flag and foot apart, has at most some 0.75 of them alike, other
+#: glyphs far fewer.
 TICK_MARK_ALIKE_ROWS = 0.85
 
 
@@ -867,7 +871,7 @@ def _straight_bar(ink) -> bool:
     patterns, counts = np.unique(ink, axis=0, return_counts=True)
     common = patterns[np.argmax(counts)]
     runs = np.flatnonzero(np.diff(np.concatenate([[0], common.astype(np.int8), [0]])))
-    return counts.max() >= TICK_MARK_ALIKE_ROWS * rows and runs.size == 2
+    return counts.max() >= min(TICK_MARK_ALIKE_ROWS * rows, rows - 1) and runs.size == 2
 
 
 #: A tick mark over a box's colours is at most this share of their luma...

@@ -34,7 +34,7 @@ from .faint_tick_marks import FaintTickMarks
 from .hidden_signs import SIGN_HIDDEN_NOTE, HiddenSignChecks
 from .label_checks import (
     ALIKE_MIN_HEIGHT_PX,
-    AXIS_ALIKE_MIN_HEIGHT_PX,
+    EXACT_ALIKE_MIN_HEIGHT_PX,
     UNIT_WORDS,
     characters_made_up,
     characters_missing,
@@ -2533,7 +2533,7 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
             if best is not None and best.fit is not None:
                 # A digit misread alike on every label ('5167.5' read '9167.5') moves the
                 # axis, not its fit: its glyph drawn as a digit read otherwise elsewhere.
-                unlike = reader.digits_unlike_glyphs(best.labels, AXIS_ALIKE_MIN_HEIGHT_PX)
+                unlike = reader.digits_unlike_glyphs(best.labels, EXACT_ALIKE_MIN_HEIGHT_PX)
                 if unlike:
                     reading.warnings.append(
                         f"The {axis} axis' tick labels {MAY_BE_MISREAD}: {unlike}. "

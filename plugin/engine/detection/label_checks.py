@@ -1014,6 +1014,20 @@ ALIKE_MAX_DIFFERING_PX = 0
 #: tell digits apart (two digits differ at none in DejaVu Sans/Serif and Nimbus Sans at 9-11
 #: px); the summed difference does (:data:`SMALL_ALIKE_MAX_SHARE`).
 AXIS_ALIKE_MIN_HEIGHT_PX = 9
+#: Axis labels' glyphs under :data:`AXIS_ALIKE_MIN_HEIGHT_PX` and this high at least are
+#: compared too, called one character only when drawn as one bitmap (their coverages, aligned
+#: as :data:`SMALL_ALIKE_MAX_SHARE`'s, differing by at most :data:`EXACT_ALIKE_MAX_SHARE`):
+#: GMT's Courier 8 pt at 100 dpi (glyphs 7 px high), rasterised by Ghostscript, draws every
+#: copy of a digit pixel for pixel alike (223 pairs of one digit on one map, all 0.00), two
+#: different digits 0.43 apart or more; Tesseract read the '9' of '49.0' and '49.6' as '3'
+#: there, glyphs drawn as the '9's of '49.2' and '49.4' (0.00) and unlike the x labels' '3's.
+#: Drawn at sub-pixel phases (matplotlib), one digit's copies at this height differ as much as
+#: two digits do, and are never called alike.
+EXACT_ALIKE_MIN_HEIGHT_PX = 7
+#: Glyphs shorter than :data:`AXIS_ALIKE_MIN_HEIGHT_PX` are one character when their summed
+#: difference is at most this share of their ink: one bitmap, up to a JPEG's noise (a stroke
+#: pixel of a 7 px digit is some 0.07 of its ink).
+EXACT_ALIKE_MAX_SHARE = 0.05
 #: Glyphs under :data:`ALIKE_MIN_HEIGHT_PX` high are one character when their coverages,
 #: aligned to an eighth of a pixel (:func:`glyph_difference_share`), differ by at most this
 #: share of their ink in all. Every digit drawn by matplotlib in DejaVu Sans/Serif and Nimbus
@@ -1168,6 +1182,8 @@ def _drawn_alike(first, second, height) -> bool:
     """Whether two glyphs ``height`` px high are one character's drawings."""
     if height >= ALIKE_MIN_HEIGHT_PX:
         return glyph_difference_px(first, second) <= ALIKE_MAX_DIFFERING_PX
+    if height < AXIS_ALIKE_MIN_HEIGHT_PX:
+        return glyph_difference_share(first, second) <= EXACT_ALIKE_MAX_SHARE
     return glyph_difference_share(first, second) <= SMALL_ALIKE_MAX_SHARE
 
 
@@ -1191,7 +1207,7 @@ def digits_read_unlike_their_glyphs(readings, lum, page, min_height=ALIKE_MIN_HE
         The figure's luma; ``page`` the page's.
     min_height : int
         Shortest glyphs compared, pixels (:data:`ALIKE_MIN_HEIGHT_PX`; axes
-        :data:`AXIS_ALIKE_MIN_HEIGHT_PX`).
+        :data:`EXACT_ALIKE_MIN_HEIGHT_PX`).
 
     Returns
     -------
@@ -1269,7 +1285,7 @@ def with_digits_replaced(text, places, digit) -> str:
 
 @_releasing_glyph_copies
 def digit_rereadings(readings, confirmed, lum, page,
-                     min_height=AXIS_ALIKE_MIN_HEIGHT_PX) -> "tuple[list, str]":
+                     min_height=EXACT_ALIKE_MIN_HEIGHT_PX) -> "tuple[list, str]":
     """The ways a figure's labels may be read again where glyphs read as two different digits
     are drawn alike (:func:`digits_read_unlike_their_glyphs`): for each such pair of digits X
     and Y, the glyphs read X drawn as a glyph read Y re-read as Y, and the other way round.

@@ -743,7 +743,6 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             # check took the bar for the first digit and the point for none: '-84.32°' in
             # Nimbus Sans 8 pt at 100 dpi read '-8432°').
             members = split_leading_bar(members, ink, (c0 + col, r0 + row))
-        text = restore_minus_sign(text, members)
 
         def known_pitches():
             # The digits' pitch from the label's own glyphs, then from the figure's labels as
@@ -752,6 +751,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             return [pitch for pitch in (digit_pitch([label], label.height, least_pairs=1),
                                         self.digit_pitch(label.height)) if pitch is not None]
 
+        text = restore_minus_sign(text, members, lambda: min(known_pitches(), default=None))
         if re.search(r"\d[.,]\d", text):
             pitches = known_pitches()
             # A point or comma Tesseract made up or took for the other ('12250' read

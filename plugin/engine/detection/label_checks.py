@@ -349,6 +349,31 @@ def characters_made_up(text, members, pitch) -> bool:
     if not members or pitch is None or pitch <= 0 or \
             re.search(r"[\^×xX]|\d[eE][-+]?\d", characters):
         return False  # an exponent's digits are raised and small: no full-height glyphs
+    capacity = digit_capacity(members, pitch)
+    return capacity is not None and \
+        sum(1 for character in characters if character.isdigit()) > capacity
+
+
+def digit_capacity(members, pitch) -> "int | None":
+    """How many digits a label's glyphs hold: one each, or as many as a glyph's width holds
+    digits' ``pitch``es (rounded up from 0.3: two '1's touching are 1.3 pitches wide), for the
+    glyphs of the text's full height or partly hidden digits (signs and points hold none);
+    None when the glyphs have no height or ``pitch`` is not positive
+    (:func:`characters_made_up`).
+
+    Parameters
+    ----------
+    members : list of tuple
+        The label's glyph boxes (col0, row0, col1, row1), pixels.
+    pitch : float
+        The digits' pitch (centre to centre), pixels.
+
+    Returns
+    -------
+    int or None
+    """
+    if not members or pitch is None or pitch <= 0:
+        return None
     # Pieces of one glyph, one above the other (a glyph broken at a thin stroke, a line
     # drawn through the label), are one: their columns overlap.
     stacks = []
@@ -361,7 +386,7 @@ def characters_made_up(text, members, pitch) -> bool:
     tallest = max(stacks, key=lambda box: box[3] - box[1])
     height = tallest[3] - tallest[1]
     if height <= 0:
-        return False
+        return None
     capacity = 0
     for box in stacks:
         overlap = min(box[3], tallest[3]) - max(box[1], tallest[1])
@@ -373,7 +398,7 @@ def characters_made_up(text, members, pitch) -> bool:
             box[2] - box[0] >= PART_HIDDEN_WIDTH_PITCHES * pitch
         if full or hidden:
             capacity += max(1, int(np.floor((box[2] - box[0]) / pitch + 0.7)))
-    return sum(1 for character in characters if character.isdigit()) > capacity
+    return capacity
 
 
 #: A glyph this share of a label's tallest glyph high, on its line, is a digit or a letter.
@@ -589,7 +614,7 @@ SIGN_MIN_WIDTH_SHARE = 0.35
 SIGN_CENTRE_SHARE = 0.25
 
 
-def restore_minus_sign(text, members) -> str:
+def restore_minus_sign(text, members, pitch=None) -> str:
     """A leading minus sign Tesseract dropped, put back where the label's glyphs show it.
 
     Tesseract reads GMT's '−45' (a Unicode minus, a short bar before the digits) as '45' now
@@ -598,7 +623,12 @@ def restore_minus_sign(text, members) -> str:
     label's height) with its centre in the middle half of the label's height (a hyphen or
     minus; an underscore sits on the baseline, a degree sign is raised), and the text starts
     with a digit and has exactly one character per glyph but that one. Then '-' goes in
-    front.
+    front. Digits touching make one glyph of two: the text may then have more characters
+    than glyphs after the bar when its digits and letters are exactly as many as the
+    full-height glyphs after it hold by their widths (:func:`digit_capacity`; the bar read
+    as a digit is one more): '-84.34°' in Nimbus Sans 8 pt at 100 dpi, its ASCII hyphen
+    touching the '8' (split off by :func:`split_leading_bar`), the '3' and '4' one glyph,
+    read '84.34°'.
 
     Parameters
     ----------
@@ -606,6 +636,9 @@ def restore_minus_sign(text, members) -> str:
         Tesseract's reading.
     members : list of tuple or None
         The label's glyph boxes (col0, row0, col1, row1).
+    pitch : callable() -> float or None, optional
+        The digits' pitch (centre to centre), pixels, asked only when the text has more
+        characters than the glyphs after the bar; None (or None returned): not judged.
 
     Returns
     -------
@@ -619,10 +652,18 @@ def restore_minus_sign(text, members) -> str:
     glyphs = sorted(members, key=lambda box: box[0])
     if not _sign_bar(glyphs[0], glyphs):
         return text
-    # The rest: exactly one character per other glyph (more characters: the bar may have been
-    # read as a digit, or digits touch; either way the reading is left to the tick fit).
+    # The rest: exactly one character per other glyph, or more where digits touch and the
+    # full-height glyphs' widths hold exactly the digits and letters read (one more: the bar
+    # read as a digit; a degree sign or a point holds none; fewer characters, or no pitch:
+    # the reading is left to the tick fit).
     if len(characters) != len(glyphs) - 1:
-        return text
+        known = pitch() if pitch is not None and len(characters) > len(glyphs) - 1 else None
+        tallest = max(box[3] - box[1] for box in glyphs)
+        full = [box for box in glyphs[1:] if box[3] - box[1] >= FULL_HEIGHT_SHARE * tallest]
+        if known is None or not full or sum(1 for character in characters
+                                            if character.isalnum()) != \
+                digit_capacity(full, known):
+            return text
     return "-" + text
 
 

@@ -195,7 +195,8 @@ def sign_beside_hemisphere(text, parsed) -> tuple:
 
 
 def digit_on_its_side(text, members) -> bool:
-    """Whether a label read as one digit is one glyph wider than tall: no digit written level
+    """Whether a label read as one digit (with signs or a degree sign, one glyph to each
+    character) has that digit's glyph wider than tall: no digit written level
     is (a digit's ink is 0.5-0.8 of its height wide in the fonts renderers use, a '0' or '4'
     the widest), so the glyph is a digit written upward or downward, read level as another.
     QGIS's vertical y annotations '20', '0', '-20' (DejaVu Sans 7 pt at 96 dpi): the turned
@@ -213,10 +214,15 @@ def digit_on_its_side(text, members) -> bool:
     -------
     bool
     """
-    characters = normalise(text).strip()
-    if len(characters) != 1 or not characters.isdigit() or not members or len(members) != 1:
+    characters = normalise(text).replace(" ", "")
+    digits = [index for index, character in enumerate(characters) if character.isalnum()]
+    # One glyph to each character (a degree sign or a sign beside the digit: '6°', the '6'
+    # and '0' of '60°' touching in Nimbus Sans 12 pt at 72 dpi), so that the digit's glyph is
+    # known; a digit touching its degree sign is one glyph for two characters, not judged.
+    if len(digits) != 1 or not characters[digits[0]].isdigit() or not members or \
+            len(members) != len(characters):
         return False
-    col0, row0, col1, row1 = members[0]
+    col0, row0, col1, row1 = sorted(members)[digits[0]]
     return col1 - col0 > row1 - row0
 
 

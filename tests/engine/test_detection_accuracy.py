@@ -301,6 +301,64 @@ def test_cartopy_mercator_map_georeferenced_in_mercator(tmp_path, shared_data):
     assert p95[0] <= 2 * p95[1], p95
 
 
+@pytest.mark.parametrize("projection_name", ["PlateCarree", "Mercator"])
+def test_cartopy_map_across_the_antimeridian(tmp_path, shared_data, projection_name):
+    """cartopy centred on 180° over the Pacific, its meridians labelled '160°E 170°E 180°
+    170°W 160°W' (gridline labels, grid lines drawn): the longitudes are read 160 to 200 (the
+    '180°' without a hemisphere letter kept, the western ones a turn on), and a Mercator map's
+    GCPs projected centred on 180° (centred on Greenwich, PROJ puts 190° at -170°, a world
+    away). Every frame corner within a pixel of cartopy's own transform. Refused before: read
+    160, 170, -170, -160 (the '180°' dropped), only two labels on one line."""
+    import cartopy.crs as ccrs
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import ticker
+
+    grid, transform = age_grid(shared_data)
+    cell = transform.a
+    # Cells centred on -180° ... 180° (the last column repeats the first): the grid from 0°
+    # east round to 360°, as the Pacific is drawn whole.
+    assert np.isclose(transform.c + cell / 2, -180.0) and grid.shape[1] == round(360 / cell) + 1
+    pacific = np.roll(grid[:, :-1], -round(180 / cell), axis=1)
+    projection = getattr(ccrs, projection_name)(central_longitude=180)
+    extent = (157.0, 203.0, -25.0, 35.0)
+    path = tmp_path / "pacific.png"
+    figure = plt.figure(figsize=(8, 6), dpi=100)
+    axes = figure.add_axes([0.1, 0.08, 0.7, 0.86], projection=projection)
+    image = axes.imshow(pacific, extent=(-cell / 2, 360.0 - cell / 2, -90.0 - cell / 2,
+                                         90.0 + cell / 2), transform=ccrs.PlateCarree(),
+                        cmap="viridis", vmin=0, vmax=180, origin="upper",
+                        interpolation="nearest")
+    axes.set_extent(extent, crs=ccrs.PlateCarree())
+    lines = axes.gridlines(draw_labels=True, linewidth=0.6, color="gray")
+    lines.xlocator = ticker.FixedLocator([150, 160, 170, 180, -170, -160, -150])
+    lines.top_labels = False
+    lines.right_labels = False
+    figure.colorbar(image, cax=figure.add_axes([0.84, 0.08, 0.025, 0.86]))
+    figure.canvas.draw()
+    height = figure.canvas.get_width_height()[1]
+
+    def pixel(lon, lat):
+        x, y = projection.transform_point(lon, lat, ccrs.PlateCarree())
+        column, row = axes.transData.transform((x, y))
+        return float(column), float(height - row)
+
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    result = decode_map(DecodeSettings(figure_path=str(path), scale_automatic=True))
+    x_labels = next(message for message in result.messages if message.startswith("X axis"))
+    assert "5 of 5 labels kept" in x_labels and "'180°'→180@" in x_labels and \
+        "'170°W'→190@" in x_labels and "'160°W'→200@" in x_labels, x_labels
+    errors = corner_errors(result, extent, pixel)
+    print("corner errors px", errors)
+    assert max(errors) <= 1.0, errors
+    if projection_name == "Mercator":
+        assert "Mercator centred on 180°" in result.georeference.target_crs, \
+            result.georeference.target_crs
+
+
 def render_cartopy_age(path, shared_data, projection, extent, dpi, grid_lines, figure_size=(8, 6),
                        interpolation="nearest", line_width=0.6, rotate_labels=None,
                        all_sides=False):

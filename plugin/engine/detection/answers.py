@@ -441,9 +441,16 @@ def _project_gcps(answers, projection, gcp_crs, coordinates, y_axis):
             f"a {projection.name} map. Give a geographic GCP_CRS (e.g. EPSG:4326), or a GCPS "
             "file.", parameter="GCP_CRS")
     linear = fit_ticks(y_axis.labels)
+    latitude_fit = projection
+    if np.any(np.abs(coordinates[:, 0]) > 180.0):
+        # A map across the antimeridian (its labels 160°E ... 160°W read 160 ... 200): PROJ
+        # takes a longitude within half a turn of the central meridian, so centred on
+        # Greenwich the map's eastern half would be projected a world's width west of its
+        # western half. Centred on 180° (as cartopy draws such maps) it stays whole.
+        projection = dataclasses.replace(projection, central_meridian=180.0)
     projected = projection.crs(gcp_crs)
     x, y = projection.forward(coordinates[:, 0], coordinates[:, 1], gcp_crs)
-    fit_ticks(y_axis.labels, projection=projection)  # its inliers marked again
+    fit_ticks(y_axis.labels, projection=latitude_fit)  # its inliers marked again
     answers.messages.append(
         f"The latitude labels are spaced as on a {projection.name} map, not evenly: tick-fit "
         f"residuals {y_axis.fit.rmse_px:.2f} px RMS in {projection.name}, "

@@ -1204,6 +1204,8 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         if not labels:
             reading.problem = "no degree labels over the map"
             return reading
+        if axis == "x":
+            unwrap_longitudes(labels)
         lines = find_grid_lines(self.rgb, self.layout.frame.box, axis)
         # The drawn line is the tick; a label's centre is about a pixel off it vertically
         # (text is centred on its box, descent included).
@@ -1269,7 +1271,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                     text_label.cut_from in unreadable or
                     parsed.hemisphere in (("N", "S") if side.horizontal else ("E", "W")) or
                     (hemispheres and parsed.degrees and not parsed.hemisphere
-                     and parsed.value != 0)):
+                     and not written_without_hemisphere(parsed.value, side.horizontal))):
                 # Also a latitude along x (a longitude along y), and a degree label without
                 # the hemisphere letter the axis' other labels carry: misreads ('125°W' cut
                 # short to '25°N' or '25°') must not join the fit.
@@ -1370,6 +1372,8 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         if not labels:
             reading.problem = f"no labels beside the {side.name} side"
             return
+        if side.horizontal and not allow_log:
+            unwrap_longitudes(labels)
         thickness = self._line_thickness()
         # Tick marks drawn inward stand on the map: found in its ink, not by the page's luma.
         over_map = side.inward or (self.over_map is not None and self.over_map[1] is not None
@@ -1874,7 +1878,7 @@ def set_turn_way(labels, way, horizontal) -> float:
         if parsed is not None and (
                 parsed.hemisphere in (("N", "S") if horizontal else ("E", "W")) or
                 (hemispheres and parsed.degrees and not parsed.hemisphere
-                 and parsed.value != 0)):
+                 and not written_without_hemisphere(parsed.value, horizontal))):
             parsed = None
         value = None if parsed is None or leading_zero(text) else parsed.value
         if getattr(label, "clipped", False):
@@ -1888,6 +1892,44 @@ def set_turn_way(labels, way, horizontal) -> float:
 #: Least number of labels over the map, of three glyphs or more each, whose heights tell the
 #: height of the text written there.
 OVER_MAP_TEXT_LABELS = 4
+
+
+def written_without_hemisphere(value, horizontal) -> bool:
+    """Whether a degree label may lack the hemisphere letter its axis' other labels carry:
+    0° (the equator, the prime meridian), and along x 180° (the antimeridian, neither east nor
+    west: cartopy and GMT write '180°'). Any other degree label without one is a misread
+    ('125°W' cut short to '25°')."""
+    return value == 0 or (horizontal and abs(value) == 180)
+
+
+def unwrap_longitudes(labels) -> None:
+    """Longitude labels of a map that crosses the antimeridian made continuous, in place.
+
+    A map over the Pacific is labelled '160°E 170°E 180° 170°W 160°W' (cartopy, GMT): read
+    as signed degrees they run 160, 170, 180, -170, -160, on no line, and the axis was
+    refused. Taken a whole turn on where they jump by more than half a turn between
+    neighbours (left to right, :func:`numpy.unwrap`) they run 160 ... 200, the meridians the
+    map shows, which a -180..180° world has at -160 (answers' ``_longitude_turn`` moves a map
+    wholly east of 180° back). Only labels in degrees with an east or west letter among them
+    (longitudes, not a colorbar's degrees), and only when the turned values rise from label
+    to label more often than the read ones: a misread far off its neighbours ('170°E' read
+    '10°W') turns nothing around it.
+
+    Parameters
+    ----------
+    labels : list of TickLabel
+        One horizontal side's labels, ``label_position`` their x (pixels).
+    """
+    valued = sorted((label for label in labels if label.value is not None
+                     and label.parsed is not None and label.parsed.degrees),
+                    key=lambda label: label.label_position)
+    if len(valued) < 2 or not any(label.parsed.hemisphere in ("E", "W") for label in valued):
+        return
+    values = np.array([label.value for label in valued], float)
+    turned = np.unwrap(values, period=360.0)
+    if np.count_nonzero(np.diff(turned) > 0) > np.count_nonzero(np.diff(values) > 0):
+        for label, value in zip(valued, turned):
+            label.value = float(value)
 
 
 def over_map_text_height(labels, page_height) -> float:

@@ -17,7 +17,7 @@ REFERENCE_GEOGRAPHIC = "EPSG:4326"
 
 @dataclass(frozen=True)
 class Cylindrical:
-    """A cylindrical projection centred on the Greenwich meridian and the equator.
+    """A cylindrical projection centred on the equator and a meridian (Greenwich unless said).
 
     Attributes
     ----------
@@ -25,10 +25,15 @@ class Cylindrical:
         As the log says it.
     kind : str
         "mercator", "pseudo-mercator" (the sphere of web maps), "miller" or "equal-area".
+    central_meridian : float
+        Degrees. Longitudes are taken within half a turn of it (PROJ wraps them), so a map
+        across the antimeridian is projected centred on 180° (as cartopy draws a Pacific
+        Mercator map): centred on Greenwich its eastern half would land on the far side.
     """
 
     name: str
     kind: str
+    central_meridian: float = 0.0
 
     def crs(self, geographic=REFERENCE_GEOGRAPHIC) -> "object":
         """The projected CRS on the datum of a geographic CRS (pyproj.CRS)."""
@@ -37,16 +42,20 @@ class Cylindrical:
         from pyproj.crs.coordinate_operation import LambertCylindricalEqualAreaConversion, MercatorAConversion
 
         base = CRS.from_user_input(geographic)
+        centre = float(self.central_meridian)
+        name = self.name if centre == 0.0 else f"{self.name} centred on {centre:g}°"
         if self.kind == "mercator":
-            return ProjectedCRS(MercatorAConversion(), name=f"{self.name} ({base.name})",
-                                geodetic_crs=base)
+            return ProjectedCRS(MercatorAConversion(longitude_natural_origin=centre),
+                                name=f"{name} ({base.name})", geodetic_crs=base)
         if self.kind == "equal-area":
-            return ProjectedCRS(LambertCylindricalEqualAreaConversion(),
-                                name=f"{self.name} ({base.name})", geodetic_crs=base)
+            return ProjectedCRS(LambertCylindricalEqualAreaConversion(
+                longitude_natural_origin=centre), name=f"{name} ({base.name})",
+                geodetic_crs=base)
         radius = base.ellipsoid.semi_major_metre
         if self.kind == "pseudo-mercator":
-            return CRS.from_proj4(f"+proj=merc +a={radius!r} +b={radius!r} +units=m +no_defs")
-        return CRS.from_proj4(f"+proj=mill +R={radius!r} +units=m +no_defs")
+            return CRS.from_proj4(f"+proj=merc +a={radius!r} +b={radius!r} +lon_0={centre!r} "
+                                  "+units=m +no_defs")
+        return CRS.from_proj4(f"+proj=mill +R={radius!r} +lon_0={centre!r} +units=m +no_defs")
 
     def forward(self, lon, lat, geographic=REFERENCE_GEOGRAPHIC) -> tuple:
         """Projected x, y (metres) of longitudes and latitudes in degrees."""

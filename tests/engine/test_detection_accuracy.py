@@ -460,6 +460,41 @@ def test_labels_without_ticks_or_grid_lines_warn_how_far_off_they_may_be(tmp_pat
     assert max(errors) <= 1.5 * offset, (errors, offset)
 
 
+@pytest.mark.parametrize("projection_name, dpi", [("PlateCarree", 200), ("Mercator", 150)])
+def test_labels_without_ticks_placed_by_the_labels_above_and_below(tmp_path, shared_data,
+                                                                   projection_name, dpi):
+    """cartopy's gridline labels on all four sides, neither tick marks nor grid lines: the
+    latitude labels are centred on their parallels by their text box (descent included), their
+    ink 0.12 of its height higher. The longitude labels above and below the frame show it:
+    their ink stands that much farther from the frame above than below, and half the
+    difference moves the latitude labels onto their parallels. The corners' rows come within
+    0.75 px of cartopy's transform (2.1-2.5 px high before, with a warning), and the log says
+    how far the labels were moved. (Their columns stay up to 1 px off: the longitude labels'
+    ink, '170°W', is centred right of their box by the '1''s wide left side bearing.)"""
+    import cartopy.crs as ccrs
+    from pyproj import Transformer
+
+    extent = (-170, -130, 10, 45)
+    path = tmp_path / "map.png"
+    pixel = render_cartopy_age(path, shared_data, getattr(ccrs, projection_name)(), extent, dpi,
+                               grid_lines=False, rotate_labels=False, all_sides=True)
+    auto = decode_map(DecodeSettings(figure_path=str(path), scale_automatic=True))
+    to_source = Transformer.from_crs("EPSG:4326", auto.georeference.source_crs, always_xy=True)
+    row_errors = []
+    for lon in extent[:2]:
+        for lat in extent[2:]:
+            _, row = auto.georeference.pixel_transform.map_to_pixel(
+                *to_source.transform(lon, lat))
+            row_errors.append(float(row - pixel(lon, lat)[1]))
+    print("corner row errors px", row_errors, auto.warnings)
+    assert max(np.abs(row_errors)) <= 0.75, row_errors
+    assert max(corner_errors(auto, extent, pixel)) <= 1.5
+    moved = [message for message in auto.messages if "below its ink's centre" in message]
+    assert moved, auto.messages
+    assert not any("no tick marks or grid lines beside them" in warning
+                   for warning in auto.warnings), auto.warnings
+
+
 # -- Axis titles that name the unit ----------------------------------------------------------
 def kilauea_metres(shared_data):
     import rasterio

@@ -651,8 +651,9 @@ def _placed_by_label_centres(name, axis):
     marks place the labels; a horizontal side's labels are centred along it by their ink)."""
     kept = axis.kept
     placed = sum(label.tick_position is not None for label in kept)
-    if axis.side not in ("left", "right") or axis.rotated or not kept or placed >= 0.5 * len(kept):
-        return None
+    if axis.side not in ("left", "right") or axis.rotated or not kept or \
+            placed >= 0.5 * len(kept) or getattr(axis, "centre_offset", None) is not None:
+        return None  # (or the offset was measured: the labels across the x axis said it)
     height = float(np.median([label.box[3] - label.box[1] for label in kept]))
     uncertainty = LABEL_CENTRE_OFFSET_SHARE * height
     if uncertainty < 1.0:

@@ -175,6 +175,13 @@ class AxisReading:
     #: The reading of the side across the frame, when its labels fit too (cartopy's and GMT's
     #: labels on all four sides): on a rectilinear graticule both put each value at one place.
     opposite: object = None
+    #: Pixels (down) the labels' ink centres were moved to their ticks, measured from the
+    #: labels above and below the frame (:func:`centre_offset_from_x_labels`); None when the
+    #: ink centres place a side's labels as they are.
+    centre_offset: Optional[float] = None
+    #: The reading of the side across the frame, fitted or not (its labels' ink measures
+    #: where text sits: :func:`centre_offset_from_x_labels`).
+    across: object = None
 
     @property
     def kept(self) -> list:
@@ -2531,6 +2538,7 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
             # The labels across the frame, when they fit too: they must say the same.
             best.opposite = next((candidate for candidate in read if candidate is not best
                                   and candidate.fit is not None), None)
+            best.across = next((candidate for candidate in read if candidate is not best), None)
             if best.fit is None:
                 # Annotations inside the frame along a side (GMT's MAP_FRAME_TYPE=inside,
                 # matplotlib's negative pad), then labels over the map at their grid lines.
@@ -2552,6 +2560,7 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
                         f"The {axis} axis labels are multiplied by {best.multiplier:g} (the "
                         f"'{text}' written at the axis' end).")
             setattr(reading, f"{axis}_axis", best)
+        _move_centres_to_ticks(reader, reading, layout.frame.box)
         confirm_by_aspect(reading, layout.frame.box)
         for axis in (reading.x_axis, reading.y_axis):
             if axis is not None and axis.fit is not None and axis.placement == "inside" and \
@@ -2796,6 +2805,120 @@ def _with_shared_digits(way, labels, sets, confirmed):
                     continue
                 texts[other] = with_digits_replaced(labels[other].text, places, way.drawn_as)
     return dataclasses.replace(way, texts=dict(sorted(texts.items())))
+
+
+#: Largest share of the labels' height by which the ink centres of labels beside a vertical
+#: side are moved to their ticks (:func:`centre_offset_from_x_labels`): a text box centred on
+#: the tick puts the digits' ink 0.10-0.13 of their height above it (DejaVu, Nimbus); more is
+#: no font's metrics, but labels above and below the frame not written alike.
+MAX_CENTRE_OFFSET_SHARE = 0.25
+#: Largest difference (pixels, or this share of their height) between the heights of the x and
+#: y labels for them to be taken as one font at one size.
+SAME_TEXT_HEIGHT_PX = 1.5
+SAME_TEXT_HEIGHT_SHARE = 0.1
+#: Fewest labels read as numbers on each x side to measure where text sits.
+MIN_CENTRE_OFFSET_LABELS = 2
+
+
+def _ink_rows(label, members):
+    """(top, bottom) rows of a label's ink less its separators' tails (as
+    :func:`rows_without_tails`)."""
+    if not members:
+        return float(label.box[1]), float(label.box[3])
+    tallest = max(members, key=lambda box: box[3] - box[1])
+    middle = 0.5 * (tallest[1] + tallest[3])
+    body = [box for box in members if box[1] < middle]
+    return float(min(box[1] for box in body)), float(max(box[3] for box in body))
+
+
+def centre_offset_from_x_labels(above, below, frame_box, members, height) -> Optional[tuple]:
+    """How far (pixels, down) the ticks of labels beside a vertical side lie below their ink
+    centres, measured from the x labels above and below the frame; None when not measured.
+
+    A renderer that writes its labels by their text's layout box (ascent a and descent d
+    round the baseline, digits c high), the same pad p from the frame on every side, and
+    centres the y labels' box on their ticks (cartopy's gridliner: ``va='center'``) puts the
+    top labels' ink bottom (their baseline) p + d above the frame, the bottom labels' ink top
+    p + a - c below it, and each y label's ink centre (c + d - a) / 2 above its tick: half
+    the difference of the two gaps, whatever the font, its size or the pad. A renderer that
+    centres the ink (QGIS's annotations) writes the gaps alike and is left as it is.
+
+    Parameters
+    ----------
+    above, below : AxisReading
+        The x labels above the frame's top and below its bottom, fitted, written level.
+    frame_box : tuple (left, top, right, bottom)
+        Pixels.
+    members : dict
+        Each text label's glyph boxes by its box.
+    height : float
+        The y labels' ink height (pixels): the x labels must be as high (one font, one size).
+
+    Returns
+    -------
+    tuple (offset, gap above, gap below) or None
+        Pixels.
+    """
+    _, top, _, bottom = frame_box
+    rows = {}
+    for name, axis in (("above", above), ("below", below)):
+        # Its labels read as numbers (those of a side whose fit failed too: cartopy's crowded
+        # top labels), each its own ink.
+        inks = [_ink_rows(label, members.get(tuple(label.box))) for label in axis.labels
+                if label.value is not None and label.angle is None]
+        heights = [ink_bottom - ink_top for ink_top, ink_bottom in inks]
+        if len(inks) < MIN_CENTRE_OFFSET_LABELS or abs(float(np.median(heights)) - height) > \
+                max(SAME_TEXT_HEIGHT_PX, SAME_TEXT_HEIGHT_SHARE * height):
+            return None
+        rows[name] = [ink_bottom if name == "above" else ink_top for ink_top, ink_bottom in inks]
+    gap_above = top - float(np.median(rows["above"]))
+    gap_below = float(np.median(rows["below"])) - bottom
+    offset = 0.5 * (gap_above - gap_below)
+    if abs(offset) > MAX_CENTRE_OFFSET_SHARE * height:
+        return None
+    return offset, gap_above, gap_below
+
+
+def _move_centres_to_ticks(reader, reading, frame_box) -> None:
+    """The y labels placed by their ink centres alone (no tick marks nor grid lines: cartopy's
+    gridliner without lines) moved to their ticks by the offset the x labels above and below
+    the frame measure (:func:`centre_offset_from_x_labels`), their fit with them; said in the
+    log. Nothing changes unless both x sides' labels were read and fitted."""
+    x_axis, y_axis = reading.x_axis, reading.y_axis
+    if x_axis is None or y_axis is None or x_axis.across is None or x_axis.rotated or \
+            y_axis.rotated or x_axis.placement != "outside" or y_axis.placement != "outside":
+        return
+    fits = [fit for fit in (y_axis.fit, y_axis.pair_fit) if fit is not None]
+    if fits and fits[-1] is fits[0]:
+        fits = fits[:1]
+    placed = fits[0].kept if fits else []
+    if not placed or any(label.tick_position is not None for label in placed):
+        return
+    sides = {axis.side: axis for axis in (x_axis, x_axis.across)}
+    if set(sides) != {"top", "bottom"}:
+        return
+    members = {label.box(): label.members for label in reader.labels}
+    inks = [_ink_rows(label, members.get(tuple(label.box))) for label in placed]
+    height = float(np.median([ink_bottom - ink_top for ink_top, ink_bottom in inks]))
+    measured = centre_offset_from_x_labels(sides["top"], sides["bottom"], frame_box, members,
+                                           height)
+    if measured is None:
+        return
+    offset, gap_above, gap_below = measured
+    for label in y_axis.labels:
+        if label.tick_position is None:
+            label.label_position += offset
+    # Every position one offset on: the same line, its value at a position that much lower.
+    for fit in fits:
+        fit.offset -= fit.slope * offset
+    y_axis.centre_offset = offset
+    reading.messages.append(
+        f"The y axis' labels ({y_axis.side} side) have no tick marks or grid lines beside "
+        f"them: each is placed {abs(offset):.2f} px {'below' if offset >= 0 else 'above'} its "
+        f"ink's centre ({offset / height:+.2f} of its height): half the difference of the "
+        f"gaps from the frame to the x labels' ink above it ({gap_above:.1f} px) and below it "
+        f"({gap_below:.1f} px), which text set by its layout box, descent included, leaves "
+        f"(cartopy's gridline labels).")
 
 
 def rows_without_tails(label) -> float:

@@ -21,7 +21,7 @@ TEST_DATA = REPO_ROOT / "tests" / "data"
 
 
 sys.path.insert(0, str(REPO_ROOT / "tests"))
-from sample_figure import expose_package  # noqa: E402
+from sample_figure import expose_package, remove_temporary_folders  # noqa: E402
 
 expose_package()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -34,8 +34,9 @@ def _temporary_folder_of_child_processes():
     Tests kill their children on purpose (SIGKILL in the middle of a write) and QGIS's
     processes end without Python's exit handlers: what such a child made in the temporary
     folder (its package link, its copy of the sample figure) was left in /tmp, a score of
-    folders per run. This process keeps the system's temporary folder (it is asked for first,
-    and Python keeps the answer), so pytest's own ``tmp_path`` is not affected.
+    folders per run. This process's Python keeps the system's temporary folder (it is asked
+    for first, and Python keeps the answer), so pytest's own ``tmp_path`` is not moved; QGIS
+    in this process reads TMPDIR itself (``QDir::tempPath()``) and takes the new folder.
     """
     tempfile.gettempdir()
     folder = tempfile.mkdtemp(prefix="colormap_decoder_tests_")
@@ -48,6 +49,9 @@ CHILDREN_TEMPORARY_FOLDER = _temporary_folder_of_child_processes()
 
 def pytest_unconfigure(config):
     shutil.rmtree(CHILDREN_TEMPORARY_FOLDER, ignore_errors=True)
+    # This process's own folders too: with a QGIS window open, QGIS's exit handler ends the
+    # process before Python's other exit handlers run.
+    remove_temporary_folders()
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,24 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = REPO_ROOT / "sample"
+#: The temporary folders this process made (the sample's copy, the package links).
+_TEMPORARY_FOLDERS = []
+
+
+def _temporary_folder(prefix):
+    """A new temporary folder, removed at exit (or by ``remove_temporary_folders``)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    _TEMPORARY_FOLDERS.append(folder)
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+def remove_temporary_folders():
+    """Remove the temporary folders this process made, now: a process whose exit handlers may
+    not all run calls it when its work is done (QGIS's own exit handler, run first, can end the
+    process; a test session with a window open did, leaving both folders in /tmp)."""
+    while _TEMPORARY_FOLDERS:
+        shutil.rmtree(_TEMPORARY_FOLDERS.pop(), ignore_errors=True)
 
 
 def _working_copy_of_the_figure():
@@ -19,8 +37,7 @@ def _working_copy_of_the_figure():
     QGIS writes GDAL's statistics (``.aux.xml``) beside every raster it opens, so tests and
     scripts that hand the figure to QGIS open this copy: the checkout stays as it was.
     """
-    folder = Path(tempfile.mkdtemp(prefix="colormap_decoder_sample_"))
-    atexit.register(shutil.rmtree, folder, True)
+    folder = _temporary_folder("colormap_decoder_sample_")
     for name in ("vinschgau_viridis.png", "vinschgau_viridis.png.points"):
         shutil.copy2(SAMPLE / name, folder / name)
     return folder
@@ -38,8 +55,7 @@ def expose_package(code=None):
     whatever its folder is called (the plugin's relative imports need that name): a link in a
     temporary folder put on ``sys.path``, the folder removed at exit (the link only: the
     checkout it points to is not followed)."""
-    link_parent = Path(tempfile.mkdtemp(prefix="colormap_decoder_pkg_"))
-    atexit.register(shutil.rmtree, link_parent, True)
+    link_parent = _temporary_folder("colormap_decoder_pkg_")
     target = REPO_ROOT if code is None else Path(code).resolve()
     (link_parent / "colormap_decoder").symlink_to(target, target_is_directory=True)
     sys.path.insert(0, str(link_parent))

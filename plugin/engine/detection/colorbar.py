@@ -655,7 +655,7 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
             edges = [float(start), float(end), lo, hi]
             if dark is not None:
                 edges = _onto_outline(dark if vertical else dark.T, edges, ends_colours,
-                                      max_thickness, pale_triangles, image)
+                                      max_thickness, pale_triangles, image, page_rgb)
             # Which edges are an outline's line centres (the others: a fill's pixel edges, a
             # triangle's base), in the box's order (left, top, right, bottom).
             on_line = [moved != found for moved, found in zip(edges, (start, end, lo, hi))]
@@ -980,7 +980,7 @@ class _StripContinuity:
 
 
 def _onto_outline(dark, edges, extension_colours, max_thickness,
-                  pale_triangles=(False, False), image=None):
+                  pale_triangles=(False, False), image=None, page_rgb=None):
     """Strip edges (start, end across; lo, hi along) moved to an outline just outside them.
 
     ``dark`` is oriented as the strip's slices (rows across). An end with an extension triangle
@@ -989,6 +989,9 @@ def _onto_outline(dark, edges, extension_colours, max_thickness,
     across near it, on either side, is the bar's end (GMT closes the bar with one; matplotlib
     draws none there). A dark triangle is as dark as the line (GMT draws both black): there
     the end is found from ``image`` (oriented as ``dark``) by :func:`_dark_triangle_base`.
+    With ``image`` and ``page_rgb``, a line beyond a stretch of the page's colour is not the
+    bar's outline (:func:`_page_between`): a legend's frame a few pixels out, across its
+    padding, where the bar's own thin outline is too faint for the dark mask.
     """
     from .lines import closes_line
 
@@ -999,7 +1002,8 @@ def _onto_outline(dark, edges, extension_colours, max_thickness,
     for index, (position, outward) in enumerate(((start, -1), (end, 1))):
         centre = closes_line(dark, False, position + outward * 0.5, lo, hi, tolerance,
                              max_thickness)
-        if centre is not None and (centre - position) * outward > -1.0:
+        if centre is not None and (centre - position) * outward > -1.0 and \
+                not _page_between(image, page_rgb, position, centre, outward, lo, hi, False):
             moved[index] = centre
     for index, (position, outward, colour) in enumerate(((lo, -1, extension_colours[0]),
                                                          (hi, 1, extension_colours[1]))):
@@ -1024,9 +1028,45 @@ def _onto_outline(dark, edges, extension_colours, max_thickness,
             # was put 1.5 px inside its end, at the dark's "centre").
             continue
         if centre is not None and ((centre - position) * outward > -1.0 and not triangle
-                                   or triangle and abs(centre - position) <= tolerance):
+                                   or triangle and abs(centre - position) <= tolerance) and \
+                not _page_between(image, page_rgb, position, centre, outward, start, end, True):
             moved[2 + index] = centre
     return moved
+
+
+#: Pixels of the page's colour between a strip's edge and a line beyond it that make the line
+#: something else's (a legend's frame across its padding), not the bar's outline.
+PAGE_BETWEEN_PX = 2
+
+
+def _page_between(image, page_rgb, position, centre, outward, first, last, across) -> bool:
+    """Whether :data:`PAGE_BETWEEN_PX` or more rows (``across``: an end's) or columns (a
+    side's) of the page's colour lie between a strip's edge at ``position`` and a line
+    centred at ``centre`` beyond it, along the strip from ``first`` to ``last``; False
+    without ``image`` or ``page_rgb``.
+
+    A pixel is the page's when each channel lies within :data:`STRIP_PAGE_CONTRAST` of it;
+    a row or column is, when 90 % of its pixels are. An outline touches its bar (its
+    anti-aliased edge is no page colour)."""
+    if image is None or page_rgb is None:
+        return False
+    if outward < 0:
+        between = np.arange(int(np.floor(centre)) + 1, int(np.floor(position)))
+    else:
+        between = np.arange(int(np.ceil(position)), int(np.floor(centre)))
+    size = image.shape[0] if across else image.shape[1]
+    between = between[(between >= 0) & (between < size)]
+    if between.size < PAGE_BETWEEN_PX:
+        return False
+    along = np.arange(max(int(first), 0), min(int(np.ceil(last)),
+                                              image.shape[1] if across else image.shape[0]))
+    if along.size == 0:
+        return False
+    pixels = image[between][:, along] if across else image[along][:, between]
+    page = np.abs(pixels.astype(np.int16) - np.asarray(page_rgb, np.int16)).max(axis=2) <= \
+        STRIP_PAGE_CONTRAST
+    shares = page.mean(axis=1) if across else page.mean(axis=0)
+    return int((shares >= 0.9).sum()) >= PAGE_BETWEEN_PX
 
 
 def _own_dark_end(image, start, end, centre, outward, max_thickness):

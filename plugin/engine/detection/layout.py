@@ -182,8 +182,14 @@ def detect_layout(rgb) -> "Layout":
         on_map = colorbars_over_map(rgb, frame, page_rgb, max_thickness)
         # Its four outline lines confirm the bar: it replaces a box found on the same bar by
         # the page's luma (cut short where the outline ran along dark colours, or a strip
-        # run on into the map's own colour beyond its end).
-        if on_map and (not colorbars or _overlap_share(colorbars[0].box, on_map[0].box) > 0.5):
+        # run on into the map's own colour beyond its end). Not a box whose outline stands on
+        # a plain background all round (a legend's, QGIS's): the page's luma sees that
+        # outline as it sees a bar's beside the map, while the ink over the map loses it
+        # where the bar's own end is as dark (Inferno's, Magma's black: the end found a
+        # line's width to 4 px short, the colormap not recognised).
+        if on_map and (not colorbars or _overlap_share(colorbars[0].box, on_map[0].box) > 0.5
+                       and not _on_plain_background(rgb, lum, dark, colorbars[0].box,
+                                                    max_thickness)):
             colorbars = on_map + [bar for bar in colorbars
                                   if not _overlap_share(bar.box, on_map[0].box) > 0.5]
     if colorbars:
@@ -399,6 +405,53 @@ def colorbars_over_map(rgb, frame, page_rgb, max_thickness) -> list:
 
 #: Colour distance (|ΔR| + |ΔG| + |ΔB|) within which a pixel is a legend box's background.
 LEGEND_BACKGROUND_STEP = 24
+#: Share of the pixels just outside a bar's outline that must have the background's colour
+#: for the outline to stand on a plain background (a label's ink may come close at 96 dpi).
+PLAIN_BACKGROUND_SHARE = 0.9
+
+
+def _on_plain_background(rgb, lum, dark, box, max_thickness) -> bool:
+    """Whether a bar's outline (``box``: line centres) stands on one light colour all round.
+
+    Just outside each side, past its dark line (up to ``max_thickness`` pixels) and a pixel
+    of anti-aliasing, two pixels along the side (its corners left out): at least
+    :data:`PLAIN_BACKGROUND_SHARE` of them within :data:`LEGEND_BACKGROUND_STEP` of their
+    median colour, and lighter than the line by :data:`OUTLINE_CONTRAST` of luma. A bar
+    drawn straight on the map has the map's colours there.
+    """
+    rows, cols = lum.shape
+    left, top, right, bottom = box
+    col0, row0 = int(np.floor(left)), int(np.floor(top))
+    col1, row1 = int(np.ceil(right)) - 1, int(np.ceil(bottom)) - 1
+    if col1 - col0 < 8 or row1 - row0 < 8:
+        return False
+    colours, ring_luma, line_luma = [], [], []
+    # (the line's column or row, outward step, the side's first and last pixel, vertical)
+    sides = ((col0, -1, row0 + 3, row1 - 3, True), (col1, 1, row0 + 3, row1 - 3, True),
+             (row0, -1, col0 + 3, col1 - 3, False), (row1, 1, col0 + 3, col1 - 3, False))
+    for start, step, first, last, vertical in sides:
+        along = np.arange(first, last + 1)
+        limit = cols if vertical else rows
+        # Outward from the line's pixel while dark (the line's own thickness).
+        offset = np.zeros(along.size, int)
+        for _ in range(max_thickness):
+            position = np.clip(start + step * (offset + 1), 0, limit - 1)
+            offset += dark[along, position] if vertical else dark[position, along]
+        line_luma.append(lum[along, start] if vertical else lum[start, along])
+        # Past a pixel of anti-aliasing, two pixels.
+        for extra in (2, 3):
+            position = start + step * (offset + extra)
+            if position.min() < 0 or position.max() >= limit:
+                return False
+            pixels = (along, position) if vertical else (position, along)
+            colours.append(rgb[pixels])
+            ring_luma.append(lum[pixels])
+    colours = np.concatenate(colours).astype(np.int16)
+    background = np.median(colours, axis=0)
+    near = np.abs(colours - background).sum(axis=1) <= LEGEND_BACKGROUND_STEP
+    return bool(near.mean() >= PLAIN_BACKGROUND_SHARE and
+                np.median(np.concatenate(ring_luma)) >=
+                np.median(np.concatenate(line_luma)) + OUTLINE_CONTRAST)
 
 
 def find_legend_box(rgb, rectangles, bar_box, frame_box, max_thickness) -> "tuple | None":

@@ -44,7 +44,7 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
                         page_height=150.0, legend_font_size=None, vertical_y_labels=False,
                         legend_font="Nimbus Sans", map_frame=True, annotation_font=None,
                         annotation_font_size=None, classes=0, class_labels="qgis",
-                        map_width=150.0):
+                        map_width=150.0, legend_columns=1):
     """Export a QGIS print layout of a grid with its colour-ramp legend inside the map.
 
     Parameters
@@ -110,6 +110,9 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
         upper bound, the last the shader's maximum (nothing says which end each names).
     map_width : float
         The map item's width, mm (its height follows the extent's shape).
+    legend_columns : int
+        The legend laid out in this many columns, a layer's items split between them (QGIS's
+        "Split layers").
 
     Returns
     -------
@@ -244,6 +247,9 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
     legend = QgsLayoutItemLegend(layout)
     legend.setLinkedMap(map_item)
     legend.setTitle("")
+    if legend_columns > 1:
+        legend.setColumnCount(legend_columns)
+        legend.setSplitLayer(True)
     if legend_font_size:
         legend.setStyleFont(QgsLegendStyle.SymbolLabel, QFont(legend_font, legend_font_size))
     if classes:

@@ -169,3 +169,33 @@ def test_levels_given_by_hand_without_the_labels_read_refused(class_layout):
                                   vmax=class_layout.levels[-1], scale_automatic=True))
     assert error.value.parameter == "COLORBAR"
     assert "lowest class is not known" in str(error.value)
+
+
+def test_one_column_legend_is_one_column(class_layout):
+    """A legend of one column of patches has no other column beside it."""
+    legend = detect_layout(read_figure(class_layout.path).rgb).class_legend
+    assert legend.columns == 1, (legend.columns, legend.patches_in_all)
+
+
+@pytest.mark.parametrize("columns, classes, dpi", [(2, 8, 150), (3, 9, 120)])
+def test_legend_in_several_columns_refused_naming_levels(qgis_app, tmp_path, shared_data,
+                                                         columns, classes, dpi):
+    """A classified layer's legend laid out by QGIS in several columns (its items split
+    between them): one column was read as the whole legend, its labels cut at their first
+    glyph ('50' for '750', 'f' for 'inf'), and refused saying the legend had 4 or 5 patches
+    and to draw the COLORBAR box over them, which no box can do. Such a legend is not read:
+    refused naming LEVELS, saying it is laid out in columns and how many classes to give."""
+    grid_path = tmp_path / "kilauea.nc"
+    shutil.copy(shared_data / "gmtserver_Kilauea.utm.nc", grid_path)
+    figure = render_print_layout(tmp_path / "layout.png", grid_path, CRS, EXTENT, VALUE_RANGE,
+                                 map_crs=CRS, interval=5000.0, classes=classes, dpi=dpi,
+                                 ramp_name="Viridis", invert_ramp=False,
+                                 legend_columns=columns, page_height=170.0)
+    legend = detect_layout(read_figure(figure.path).rgb).class_legend
+    assert legend is not None
+    assert (legend.columns, legend.patches_in_all) == (columns, classes)
+    with pytest.raises(EngineError) as error:
+        decode_map(DecodeSettings(figure_path=figure.path, gcp_crs=CRS, scale_automatic=True))
+    assert error.value.parameter == "LEVELS"
+    assert f"laid out in {columns} columns ({classes} patches in all)" in str(error.value)
+    assert f"all {classes} classes" in str(error.value)

@@ -216,6 +216,12 @@ def _answer_classes(answers, layout, needs):
             f"{bar.unlabelled_patches} have no label beside them: no legend). Give VMIN and "
             "VMAX (the values at the colormap's ends), or draw the COLORBAR box.",
             parameter=parameter)
+    if bar.levels is None and legend.columns > 1:
+        raise ColourScaleError(
+            f"VMIN, VMAX and LEVELS not given, and the legend found on the figure could not be "
+            f"read: {bar.axis.problem}. Give LEVELS (the boundaries of all "
+            f"{legend.patches_in_all} classes, lowest first) with COLORMAP, VMIN and VMAX, or "
+            "export the figure again with the legend in one column.", parameter="LEVELS")
     if bar.levels is None:
         raise ColourScaleError(
             f"VMIN, VMAX and LEVELS not given, and the legend of {count} class patches found "

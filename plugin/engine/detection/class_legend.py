@@ -63,6 +63,11 @@ class ClassLegend:
     label_boxes: list = field(default_factory=list)
     #: The top patch is the lowest class (None until the labels were read and said so).
     low_first: bool = None
+    #: Columns of patches of this size side by side in the legend, this one included (QGIS
+    #: lays a legend out in several when asked), and their patches in all: more than one
+    #: column is not read (which column holds the lowest class is the layout's order).
+    columns: int = 1
+    patches_in_all: int = 0
 
     @property
     def box(self) -> tuple:
@@ -153,12 +158,55 @@ def find_class_patches(rgb, dark=None) -> "ClassLegend | None":
     if index.size < MIN_PATCHES:
         return None
     candidates = np.column_stack([boxes[index], index + 1])
-    best = None
-    for column in _columns(candidates):
-        legend = _as_legend(rgb, labels, column, dark)
-        if legend is not None and (best is None or len(legend.patches) > len(best.patches)):
-            best = legend
+    legends = [legend for legend in (_as_legend(rgb, labels, column, dark)
+                                     for column in _columns(candidates)) if legend is not None]
+    if not legends:
+        return None
+    best = max(legends, key=lambda legend: len(legend.patches))
+    others = _patches_beside(rgb, best, candidates, dark)
+    if others:
+        lefts = np.sort([patch[0] for patch in others])
+        best.columns = 1 + 1 + int(np.sum(np.diff(lefts) > 0.5 * (best.patches[0][2]
+                                                                   - best.patches[0][0])))
+        best.patches_in_all = len(best.patches) + len(others)
     return best
+
+
+def _patches_beside(rgb, legend, candidates, dark):
+    """Flat boxes of the legend's patch size in other columns of the same legend (QGIS lays
+    a legend out in several columns when asked, a column of one or two patches too).
+
+    A flat box of the size of the column's (within 2 px or 8 %), clear of the column across but within
+    eight patch widths of it, level with it (its rows within the column's, a pitch either
+    way), the legend's background on its left (:data:`BACKGROUND_DELTA_E`) and ink on its
+    right (a label) when ``dark`` is given."""
+    col0, row0, col1, row1 = legend.box
+    # The column's own flat boxes (its patches before their edges were filled in).
+    own = candidates[(candidates[:, 0] >= col0) & (candidates[:, 2] <= col1)
+                     & (candidates[:, 1] >= row0) & (candidates[:, 3] <= row1)]
+    if not len(own):
+        return []
+    width, height = np.median(own[:, 2] - own[:, 0]), np.median(own[:, 3] - own[:, 1])
+    tolerance = np.maximum(2.0, 0.08 * np.array([width, height], float))
+    pitch = legend.pitch
+    background_lab = srgb_to_lab(np.asarray(legend.background, float) / 255.0)
+    found = []
+    for left, top, right, bottom, _ in candidates:
+        if abs((right - left) - width) > tolerance[0] or \
+                abs((bottom - top) - height) > tolerance[1]:
+            continue
+        gap = max(left - col1, col0 - right)
+        if not 0 < gap <= 8 * width or bottom < row0 - pitch or top > row1 + pitch:
+            continue
+        left, top, right, bottom = int(left), int(top), int(right), int(bottom)
+        beside = rgb[top:bottom, max(left - int(height) // 2 - 3, 0):max(left - 3, 0)]
+        if not beside.size or np.linalg.norm(srgb_to_lab(np.median(
+                beside.reshape(-1, 3), axis=0) / 255.0) - background_lab) > BACKGROUND_DELTA_E:
+            continue
+        if dark is not None and not dark[top:bottom, right + 2:right + 3 + int(6 * height)].any():
+            continue
+        found.append((left, top, right, bottom))
+    return found
 
 
 def _columns(candidates):

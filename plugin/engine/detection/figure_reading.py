@@ -2987,6 +2987,11 @@ def _read_class_legend(reader, legend, want_values=True):
             reader.claimed.add(label.box())
     if not want_values:
         return reading
+    if legend.columns > 1:
+        axis.problem = (f"its class patches are laid out in {legend.columns} columns "
+                        f"({legend.patches_in_all} patches in all), and a legend of several "
+                        "columns is not read")
+        return reading
     missing = sum(box is None for box in boxes)
     if missing:
         axis.problem = (f"{missing} of the legend's {len(boxes)} class patches have no label "

@@ -2879,20 +2879,38 @@ def centre_offset_from_x_labels(above, below, frame_box, members, height) -> Opt
     return offset, gap_above, gap_below
 
 
+def _fits_of(axis) -> list:
+    """An axis reading's fit and its pair's (a line through two labels), each once."""
+    fits = []
+    for fit in (axis.fit, axis.pair_fit):
+        if fit is not None and not any(fit is other for other in fits):
+            fits.append(fit)
+    return fits
+
+
+def _placed_by_centres(axis) -> list:
+    """The labels an axis reading's fit kept when none has a tick mark or grid line (each
+    placed by its ink's centre alone); empty otherwise."""
+    fits = _fits_of(axis)
+    placed = fits[0].kept if fits else []
+    if any(label.tick_position is not None for label in placed):
+        return []
+    return placed
+
+
 def _move_centres_to_ticks(reader, reading, frame_box) -> None:
     """The y labels placed by their ink centres alone (no tick marks nor grid lines: cartopy's
     gridliner without lines) moved to their ticks by the offset the x labels above and below
     the frame measure (:func:`centre_offset_from_x_labels`), their fit with them; said in the
-    log. Nothing changes unless both x sides' labels were read and fitted."""
+    log. The labels across the frame (``opposite``), placed alike, are moved with them: they
+    are set alike, and must still meet them at each value. Nothing changes unless both x
+    sides' labels were read."""
     x_axis, y_axis = reading.x_axis, reading.y_axis
     if x_axis is None or y_axis is None or x_axis.across is None or x_axis.rotated or \
             y_axis.rotated or x_axis.placement != "outside" or y_axis.placement != "outside":
         return
-    fits = [fit for fit in (y_axis.fit, y_axis.pair_fit) if fit is not None]
-    if fits and fits[-1] is fits[0]:
-        fits = fits[:1]
-    placed = fits[0].kept if fits else []
-    if not placed or any(label.tick_position is not None for label in placed):
+    placed = _placed_by_centres(y_axis)
+    if not placed:
         return
     sides = {axis.side: axis for axis in (x_axis, x_axis.across)}
     if set(sides) != {"top", "bottom"}:
@@ -2905,13 +2923,18 @@ def _move_centres_to_ticks(reader, reading, frame_box) -> None:
     if measured is None:
         return
     offset, gap_above, gap_below = measured
-    for label in y_axis.labels:
-        if label.tick_position is None:
-            label.label_position += offset
-    # Every position one offset on: the same line, its value at a position that much lower.
-    for fit in fits:
-        fit.offset -= fit.slope * offset
-    y_axis.centre_offset = offset
+    for axis in (y_axis, y_axis.opposite):
+        if axis is None or axis.rotated or axis.placement != "outside" or \
+                not _placed_by_centres(axis):
+            continue
+        for label in axis.labels:
+            if label.tick_position is None:
+                label.label_position += offset
+        # Every position one offset on: the same line, its value at a position that much
+        # lower.
+        for fit in _fits_of(axis):
+            fit.offset -= fit.slope * offset
+        axis.centre_offset = offset
     reading.messages.append(
         f"The y axis' labels ({y_axis.side} side) have no tick marks or grid lines beside "
         f"them: each is placed {abs(offset):.2f} px {'below' if offset >= 0 else 'above'} its "

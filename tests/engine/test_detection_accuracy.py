@@ -460,9 +460,15 @@ def test_labels_without_ticks_or_grid_lines_warn_how_far_off_they_may_be(tmp_pat
     assert max(errors) <= 1.5 * offset, (errors, offset)
 
 
-@pytest.mark.parametrize("projection_name, dpi", [("PlateCarree", 200), ("Mercator", 150)])
+@pytest.mark.parametrize("projection_name, dpi, row_tolerance", [
+    ("PlateCarree", 200, 0.75), ("Mercator", 150, 0.75),
+    # Moved 3.6 px: the right side's labels must move with the left's, or the two sides put
+    # each latitude more than 3 px apart and the map is refused as a curved graticule. (The
+    # rows come within 1.5 px: the slope of six labels' centres is off by 0.3 %.)
+    ("PlateCarree", 300, 1.5)])
 def test_labels_without_ticks_placed_by_the_labels_above_and_below(tmp_path, shared_data,
-                                                                   projection_name, dpi):
+                                                                   projection_name, dpi,
+                                                                   row_tolerance):
     """cartopy's gridline labels on all four sides, neither tick marks nor grid lines: the
     latitude labels are centred on their parallels by their text box (descent included), their
     ink 0.12 of its height higher. The longitude labels above and below the frame show it:
@@ -487,8 +493,8 @@ def test_labels_without_ticks_placed_by_the_labels_above_and_below(tmp_path, sha
                 *to_source.transform(lon, lat))
             row_errors.append(float(row - pixel(lon, lat)[1]))
     print("corner row errors px", row_errors, auto.warnings)
-    assert max(np.abs(row_errors)) <= 0.75, row_errors
-    assert max(corner_errors(auto, extent, pixel)) <= 1.5
+    assert max(np.abs(row_errors)) <= row_tolerance, row_errors
+    assert max(corner_errors(auto, extent, pixel)) <= 2 * row_tolerance
     moved = [message for message in auto.messages if "below its ink's centre" in message]
     assert moved, auto.messages
     assert not any("no tick marks or grid lines beside them" in warning

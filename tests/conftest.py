@@ -31,12 +31,12 @@ def _temporary_folder_of_child_processes():
     """A folder of this session that the processes the tests start take as their temporary
     folder (``TMPDIR``), removed when the session ends.
 
-    Tests kill their children on purpose (SIGKILL in the middle of a write) and QGIS's
-    processes end without Python's exit handlers: what such a child made in the temporary
-    folder (its package link, its copy of the sample figure) was left in /tmp, a score of
-    folders per run. This process's Python keeps the system's temporary folder (it is asked
-    for first, and Python keeps the answer), so pytest's own ``tmp_path`` is not moved; QGIS
-    in this process reads TMPDIR itself (``QDir::tempPath()``) and takes the new folder.
+    Tests kill their children on purpose (SIGKILL in the middle of a write), and a process
+    killed runs no exit handler: what such a child made in the temporary folder (its package
+    link, its copy of the sample figure) was left in /tmp, a score of folders per run. This
+    process's Python keeps the system's temporary folder (it is asked for first, and Python
+    keeps the answer), so pytest's own ``tmp_path`` is not moved; QGIS in this process reads
+    TMPDIR itself (``QDir::tempPath()``) and takes the new folder.
     """
     tempfile.gettempdir()
     folder = tempfile.mkdtemp(prefix="colormap_decoder_tests_")
@@ -49,8 +49,8 @@ CHILDREN_TEMPORARY_FOLDER = _temporary_folder_of_child_processes()
 
 def pytest_unconfigure(config):
     shutil.rmtree(CHILDREN_TEMPORARY_FOLDER, ignore_errors=True)
-    # This process's own folders too: with a QGIS window open, QGIS's exit handler ends the
-    # process before Python's other exit handlers run.
+    # This process's own folders too, before its exit: after a failed window test, QGIS
+    # crashed at exit (a segmentation fault) and Python's exit handlers never ran.
     remove_temporary_folders()
 
 

@@ -25,8 +25,8 @@ def _temporary_folder(prefix):
 
 def remove_temporary_folders():
     """Remove the temporary folders this process made, now: a process whose exit handlers may
-    not all run calls it when its work is done (QGIS's own exit handler, run first, can end the
-    process; a test session with a window open did, leaving both folders in /tmp)."""
+    not run calls it when its work is done (after a failed window test, QGIS crashed at exit
+    with a segmentation fault, and both folders were left in /tmp)."""
     while _TEMPORARY_FOLDERS:
         shutil.rmtree(_TEMPORARY_FOLDERS.pop(), ignore_errors=True)
 

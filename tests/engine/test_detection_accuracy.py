@@ -310,11 +310,6 @@ def test_cartopy_map_across_the_antimeridian(tmp_path, shared_data, projection_n
     away). Every frame corner within a pixel of cartopy's own transform. Refused before: read
     160, 170, -170, -160 (the '180°' dropped), only two labels on one line."""
     import cartopy.crs as ccrs
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib import ticker
 
     grid, transform = age_grid(shared_data)
     cell = transform.a
@@ -322,31 +317,13 @@ def test_cartopy_map_across_the_antimeridian(tmp_path, shared_data, projection_n
     # east round to 360°, as the Pacific is drawn whole.
     assert np.isclose(transform.c + cell / 2, -180.0) and grid.shape[1] == round(360 / cell) + 1
     pacific = np.roll(grid[:, :-1], -round(180 / cell), axis=1)
-    projection = getattr(ccrs, projection_name)(central_longitude=180)
     extent = (157.0, 203.0, -25.0, 35.0)
     path = tmp_path / "pacific.png"
-    figure = plt.figure(figsize=(8, 6), dpi=100)
-    axes = figure.add_axes([0.1, 0.08, 0.7, 0.86], projection=projection)
-    image = axes.imshow(pacific, extent=(-cell / 2, 360.0 - cell / 2, -90.0 - cell / 2,
-                                         90.0 + cell / 2), transform=ccrs.PlateCarree(),
-                        cmap="viridis", vmin=0, vmax=180, origin="upper",
-                        interpolation="nearest")
-    axes.set_extent(extent, crs=ccrs.PlateCarree())
-    lines = axes.gridlines(draw_labels=True, linewidth=0.6, color="gray")
-    lines.xlocator = ticker.FixedLocator([150, 160, 170, 180, -170, -160, -150])
-    lines.top_labels = False
-    lines.right_labels = False
-    figure.colorbar(image, cax=figure.add_axes([0.84, 0.08, 0.025, 0.86]))
-    figure.canvas.draw()
-    height = figure.canvas.get_width_height()[1]
-
-    def pixel(lon, lat):
-        x, y = projection.transform_point(lon, lat, ccrs.PlateCarree())
-        column, row = axes.transData.transform((x, y))
-        return float(column), float(height - row)
-
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    pixel = render_cartopy_age(
+        path, shared_data, getattr(ccrs, projection_name)(central_longitude=180), extent, 100,
+        grid_lines=True, image=(pacific, (-cell / 2, 360.0 - cell / 2, -90.0 - cell / 2,
+                                          90.0 + cell / 2)),
+        x_locator=[150, 160, 170, 180, -170, -160, -150])
     result = decode_map(DecodeSettings(figure_path=str(path), scale_automatic=True))
     x_labels = next(message for message in result.messages if message.startswith("X axis"))
     assert "5 of 5 labels kept" in x_labels and "'180°'→180@" in x_labels and \
@@ -361,37 +338,43 @@ def test_cartopy_map_across_the_antimeridian(tmp_path, shared_data, projection_n
 
 def render_cartopy_age(path, shared_data, projection, extent, dpi, grid_lines, figure_size=(8, 6),
                        interpolation="nearest", line_width=0.6, rotate_labels=None,
-                       all_sides=False):
+                       all_sides=False, image=None, x_locator=None):
     """The age grid on a cartopy map with gridline labels outside the frame (no tick marks),
     grid lines drawn (``line_width`` pt, gray) or not; a colorbar. ``interpolation`` is
     matplotlib's ``imshow`` one (None: its default). ``rotate_labels`` is cartopy's (None: its
     default, labels along their lines on a conic map); labels on the bottom and left sides, or
-    on ``all_sides``. Returns cartopy's (lon, lat) -> pixel."""
+    on ``all_sides``. ``image``: (grid, its (west, east, south, north) edges in degrees) drawn
+    instead of the age grid cut to ``extent``; ``x_locator``: the meridians to label (degrees;
+    None: cartopy's choice). Returns cartopy's (lon, lat) -> pixel."""
     import cartopy.crs as ccrs
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib import ticker
 
-    grid, _ = age_grid(shared_data)
-    rows = slice(int((90 - extent[3]) * 3), int((90 - extent[2]) * 3) + 1)
-    cols = slice(int((extent[0] + 180) * 3), int((extent[1] + 180) * 3) + 1)
+    if image is None:
+        grid, _ = age_grid(shared_data)
+        rows = slice(int((90 - extent[3]) * 3), int((90 - extent[2]) * 3) + 1)
+        cols = slice(int((extent[0] + 180) * 3), int((extent[1] + 180) * 3) + 1)
+        image = (grid[rows, cols], (extent[0] - 1 / 6, extent[1] + 1 / 6, extent[2] - 1 / 6,
+                                    extent[3] + 1 / 6))
     figure = plt.figure(figsize=figure_size, dpi=dpi)
     axes = figure.add_axes([0.1, 0.08, 0.7, 0.86], projection=projection)
-    image = axes.imshow(grid[rows, cols], extent=(extent[0] - 1 / 6, extent[1] + 1 / 6,
-                                                  extent[2] - 1 / 6, extent[3] + 1 / 6),
-                        transform=ccrs.PlateCarree(), cmap="viridis", vmin=0, vmax=180,
-                        origin="upper", interpolation=interpolation)
+    drawn = axes.imshow(image[0], extent=image[1], transform=ccrs.PlateCarree(), cmap="viridis",
+                        vmin=0, vmax=180, origin="upper", interpolation=interpolation)
     axes.set_extent(extent, crs=ccrs.PlateCarree())
     # (Outside the frame on a conic map too, where cartopy writes them inline by default.)
     options = {} if rotate_labels is None else {"rotate_labels": rotate_labels,
                                                 "x_inline": False, "y_inline": False}
     lines = axes.gridlines(draw_labels=True, linewidth=line_width if grid_lines else 0, color="gray",
                            alpha=1.0 if grid_lines else 0.0, **options)
+    if x_locator is not None:
+        lines.xlocator = ticker.FixedLocator(x_locator)
     if not all_sides:
         lines.top_labels = False
         lines.right_labels = False
-    figure.colorbar(image, cax=figure.add_axes([0.84, 0.08, 0.025, 0.86]))
+    figure.colorbar(drawn, cax=figure.add_axes([0.84, 0.08, 0.025, 0.86]))
     figure.canvas.draw()
     height = figure.canvas.get_width_height()[1]
 

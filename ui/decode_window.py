@@ -994,23 +994,33 @@ class DecodeWindow(QMainWindow):
     def _draw_gcps(self):
         self.view.set_gcps([(gcp["x"], gcp["y"], gcp["enabled"], str(i + 1))
                             for i, gcp in enumerate(self._gcps)], self._selected_gcp)
+        from ..plugin.engine.text_format import PIXEL_DECIMALS
+
         arrows = []
         residuals = self.residuals
-        if residuals is not None and self.figure is not None:
+        # The table's precision: a residual under it shows as "< 0.001" and gets no arrow.
+        shown_pixels = 10.0 ** -PIXEL_DECIMALS
+        lengths = [] if residuals is None else [float(v) for v in residuals.residual_pixels
+                                                if math.isfinite(v)]
+        largest = max(lengths, default=0.0)
+        if residuals is not None and self.figure is not None and largest < shown_pixels:
+            # GCPs the transform passes through (made from the axes' fitted ticks, or typed from
+            # one affine map): arrows a million times their length would only draw rounding.
+            self.arrow_factor = 1.0
+            self.residual_label.setText(self._residual_text + " " + tr(
+                "Every residual is under {:g} px: no arrows.").format(shown_pixels))
+        elif residuals is not None and self.figure is not None:
             rows = self._complete_rows()
-            lengths = [float(v) for v in residuals.residual_pixels if math.isfinite(v)]
-            largest = max(lengths, default=0.0)
             figure_rows, figure_cols = self.figure.shape
             # Residuals are small: exaggerate them so the largest is visible.
-            factor = (ARROW_SHARE_OF_DIAGONAL * math.hypot(figure_rows, figure_cols) / largest
-                      if largest > 0 else 1.0)
+            factor = ARROW_SHARE_OF_DIAGONAL * math.hypot(figure_rows, figure_cols) / largest
             factor = max(1.0, min(factor, 1e6))
             for k, row in enumerate(rows):
                 gcp = self._gcps[row]
                 arrows.append((gcp["x"], gcp["y"], gcp["x"] + factor * residuals.dx_pixels[k],
                                gcp["y"] + factor * residuals.dy_pixels[k]))
             self.arrow_factor = factor
-            if factor > 1.0 and largest > 0:
+            if factor > 1.0:
                 self.residual_label.setText(self._residual_text + " " + tr(
                     "Residual arrows drawn {:.3g} times their length.").format(factor))
         self.view.set_residual_arrows(arrows)

@@ -128,10 +128,11 @@ def test_open_a_figure_with_its_points_file_shows_gcps_and_residuals(window, fig
     assert len(window.gcps()) == 9
     assert window.gcp_table.rowCount() == 9
     assert window.gcp_crs_widget.crs().authid() == "EPSG:32632"
-    # The sample's GCPs are exact: residuals vanish, each shown, with an arrow per GCP.
+    # The sample's GCPs are exact: residuals vanish, each shown, and no arrow is drawn.
     for row in range(9):
         assert window.gcp_table.item(row, 5).text() in ("0.000", "< 0.001")
-    assert window.view.arrow_count() == 9
+    assert window.view.arrow_count() == 0
+    assert "Every residual is under 0.001 px: no arrows." in window.residual_label.text()
     # The colorbar is found, but its values are not given yet: the window says what to give.
     assert window.colorbar_radio.isChecked()
     assert window.preview is None and "VMIN" in window.preview_label.text()
@@ -355,6 +356,30 @@ def test_adding_gcps_by_clicks_updates_the_residual_table(window, figure_copy):
     window.select_gcp(4)
     key(window, Qt.Key.Key_Delete)
     assert len(window.gcps()) == 4 and window.gcp_table.rowCount() == 4
+
+
+def test_gcps_the_transform_passes_through_get_no_arrows(window, figure_copy):
+    """GCPs on one affine map (as the axes' fitted ticks make them) have residuals of rounding
+    only (1e-10 px): no arrow is drawn and the window says why. Before, four invisible arrows
+    were drawn "1e+06 times their length", and the window said so."""
+    window.open_figure(str(figure_copy))
+    settle()
+    # 112.5 m pixels from (598250, 5193000) at pixel (112, 87): the sample's own frame.
+    for x, y in ((150.5, 100.5), (600.5, 120.5), (630.5, 480.5), (170.5, 500.5)):
+        window.add_gcp(x, y, 598250.0 + 112.5 * (x - 112.0), 5193000.0 - 112.5 * (y - 87.0))
+    settle()
+    largest = float(np.max(window.residuals.residual_pixels))
+    assert 0 <= largest < 0.001, largest
+    assert window.view.arrow_count() == 0
+    label = window.residual_label.text()
+    assert "Every residual is under 0.001 px: no arrows." in label, label
+    assert "times their length" not in label, label
+    # One GCP moved off the map: its residual is real again, and drawn exaggerated.
+    window.add_gcp(400.5, 300.5, 598250.0 + 112.5 * (400.0 - 112.0) + 50.0,
+                   5193000.0 - 112.5 * (300.0 - 87.0))
+    settle()
+    assert window.view.arrow_count() == 5
+    assert f"drawn {window.arrow_factor:.3g} times" in window.residual_label.text()
 
 
 def test_dragging_a_gcp_moves_it(window, figure_copy):

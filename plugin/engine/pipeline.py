@@ -511,7 +511,9 @@ def _decode_map(settings, progress, log, times, reported):
     layout, answers = None, None
     if detecting:
         with times("detect layout"):
-            layout = detect_layout(figure.rgb)
+            # A given PLOT_AREA picks the panel whose frame, axes and colorbar are read.
+            layout = detect_layout(figure.rgb, None if settings.plot_area_extent is None else
+                                   plot_area_box(settings, figure))
         for line in describe_layout_use(layout, settings, figure.geotransform):
             say(line)
     if needs:

@@ -8,7 +8,7 @@ from ..cancellation import check as check_cancelled
 from ..text_format import numbers_text
 from .class_legend import find_class_patches
 from .colorbar import ColorbarDetection, _overlap_share, find_colorbars
-from .frame import FrameDetection, find_frame, find_panel
+from .frame import MIN_FRAME_SHARE, FrameDetection, find_frame, find_panel
 from .lines import dark_mask, find_rectangles, luminance, page_luminance
 
 #: Pixels around a colorbar box also left out of the decoding: its outline and tick marks.
@@ -68,6 +68,9 @@ class Layout:
     #: A legend of class patches (class_legend.ClassLegend) found instead of a colour ramp:
     #: ``colorbar`` is then the column of its patches.
     class_legend: object = None
+    #: Pixel boxes (col0, row0, col1, row1) of the figure's other map panels (a figure of
+    #: several maps, each framed): ``frame`` is one of them, ``colorbar`` the one beside it.
+    other_panels: list = field(default_factory=list)
 
     def colorbar_exclusion_margin(self) -> int:
         """Pixels around the colorbar left out of the decoding: its outline and ticks; with no
@@ -93,12 +96,20 @@ class Layout:
         return boxes
 
 
-def detect_layout(rgb) -> "Layout":
+def detect_layout(rgb, plot_box=None) -> "Layout":
     """Find the map frame and the colorbar of a figure.
+
+    On a figure of several framed maps (panels), the frame is the largest one, or the one
+    holding ``plot_box``, and the colorbar the one beside it (nearer it than any other panel):
+    a figure's panels often share a colormap over different ranges, and a bar read for the
+    wrong panel decodes it silently wrong.
 
     Parameters
     ----------
     rgb : ndarray of uint8 (rows, cols, 3)
+    plot_box : tuple (col0, row0, col1, row1), optional
+        The plot area the user gave (PLOT_AREA), pixels: the frame is then the smallest
+        frame found holding it (the panel chosen, or the map around a part of it).
 
     Returns
     -------
@@ -126,7 +137,19 @@ def detect_layout(rgb) -> "Layout":
     check_cancelled()
     colorbars = find_colorbars(rgb, rectangles, page_rgb, dark=dark, max_thickness=max_thickness)
     check_cancelled()
-    frame = find_frame(dark, rectangles, [bar.box for bar in colorbars], max_thickness, lum)
+    frame = None
+    if plot_box is not None:
+        # The smallest box holding the given plot area: the panel the user chose.
+        holding = sorted((box for box in rectangles
+                          if box.area >= MIN_FRAME_SHARE * rows * cols
+                          and _inside(plot_box, box.as_tuple(), max_thickness + 2)),
+                         key=lambda box: box.area)
+        if holding:
+            frame = find_frame(dark, holding, [bar.box for bar in colorbars], max_thickness,
+                               lum)
+    if frame is None:
+        frame = find_frame(dark, rectangles, [bar.box for bar in colorbars], max_thickness,
+                           lum)
     check_cancelled()
     if frame is None and len(colorbars) > 1:
         # A narrow map whose colours run along it (a tall strip of a latitude-banded field)
@@ -176,6 +199,11 @@ def detect_layout(rgb) -> "Layout":
                               and _shared_sides(bar.box, frame.box, max_thickness + 2) >= 1)
                      and not (_overlap_share(bar.box, frame.box) >= MAP_STRIP_SHARE
                               and not _inside(bar.box, frame.box, max_thickness))]
+        other_panels = find_other_panels(rectangles, frame.box, [bar.box for bar in colorbars],
+                                         max_thickness + 2)
+        colorbars = own_colorbars_first(colorbars, frame.box, other_panels)
+    else:
+        other_panels = []
     if frame is not None and (not colorbars or _inside(colorbars[0].box, frame.box, 0.0)):
         # A bar straight on the map: dark colours of the map next to its outline hide the
         # outline from the page's luma; the ink drawn over the map shows it.
@@ -208,12 +236,77 @@ def detect_layout(rgb) -> "Layout":
     snap_offset = _snap_offset(lum, page, frame.box) if frame is not None else 0.0
     layout = Layout(frame, colorbars[0] if colorbars else None, page_rgb, rectangles,
                     colorbars[1:], max_thickness, dark, snap_offset, lum=lum,
-                    class_legend=class_legend)
+                    class_legend=class_legend, other_panels=other_panels)
     if layout.colorbar is not None and frame is not None and \
             _inside(layout.colorbar.box, frame.box, 0.0):
         layout.legend_box = find_legend_box(rgb, rectangles, layout.colorbar.box, frame.box,
                                             max_thickness)
     return layout
+
+
+#: A box closed by dark lines, clear of the frame and at least this share of its area, is
+#: another map panel (a figure of several maps). A scale bar's or a title's box is smaller.
+OTHER_PANEL_SHARE = 0.25
+
+
+def find_other_panels(rectangles, frame_box, colorbar_boxes, tolerance) -> list:
+    """The figure's other map panels: boxes closed by dark lines beside the frame.
+
+    Parameters
+    ----------
+    rectangles : list of lines.Rectangle
+        Every box closed by dark lines, largest first.
+    frame_box : tuple (left, top, right, bottom)
+        The map frame chosen, pixels.
+    colorbar_boxes : sequence of tuple
+        Colorbars found: neither a bar's outline nor a legend's box round a bar is a panel.
+    tolerance : float
+        Pixels within which two boxes are one (a line's thickness).
+
+    Returns
+    -------
+    list of tuple (left, top, right, bottom)
+        Boxes of at least :data:`OTHER_PANEL_SHARE` of the frame's area that do not overlap
+        it (an inset map on it, the page's border round it and a fancy frame's other line
+        do), one per panel (a double line's nested boxes once).
+    """
+    panels = []
+    for rectangle in rectangles:
+        box = rectangle.as_tuple()
+        if _area(box) < OTHER_PANEL_SHARE * _area(frame_box) or \
+                _overlap_share(box, frame_box) > 0:
+            continue
+        if any(_same_box(box, bar, tolerance) or _inside(bar, box, 0.0)
+               for bar in colorbar_boxes):
+            continue
+        if any(_inside(box, panel, tolerance) or _inside(panel, box, tolerance)
+               for panel in panels):
+            continue
+        panels.append(box)
+    return panels
+
+
+def _gap(a, b):
+    """Pixels between two boxes (0 when they touch or overlap)."""
+    across = max(0.0, max(a[0], b[0]) - min(a[2], b[2]))
+    down = max(0.0, max(a[1], b[1]) - min(a[3], b[3]))
+    return float(np.hypot(across, down))
+
+
+def own_colorbars_first(colorbars, frame_box, other_panels) -> list:
+    """The colorbars nearer the frame than any other panel first, each group in its order.
+
+    A figure of several maps often draws each with its own bar, one colormap over different
+    ranges: the most colourful bar (the first) may be another panel's. A bar nearer no panel
+    than the frame (a bar shared by the panels, drawn beside the last one) stays where it is
+    when no bar is the frame's own.
+    """
+    if not other_panels or len(colorbars) < 2:
+        return colorbars
+    own = [bar for bar in colorbars
+           if _gap(bar.box, frame_box) < min(_gap(bar.box, panel) for panel in other_panels)]
+    owned = {id(bar) for bar in own}
+    return own + [bar for bar in colorbars if id(bar) not in owned]
 
 
 def _patch_column(rgb, legend):
@@ -648,6 +741,16 @@ def describe_layout_use(layout, settings, geotransform=None) -> list:
                 "the whole figure is examined"
                 + (", except the colorbar and its labels" if layout.colorbar is not None else "")
                 + ". Draw PLOT_AREA over the map panel if titles or legends come back as data.")
+    if layout.frame is not None and layout.other_panels:
+        panels = "; ".join(_pixel_range(tuple(int(round(v)) for v in box))
+                           for box in layout.other_panels)
+        chosen = ("the one holding PLOT_AREA" if settings.plot_area_extent is not None else
+                  "the largest")
+        lines.append(
+            f"The figure holds {len(layout.other_panels) + 1} map panels (boxes of straight "
+            f"dark lines; the others at pixels {panels}): {chosen} is read, with the colorbar "
+            f"nearest it. To decode another, give its PLOT_AREA (and its COLORBAR if the bar "
+            f"found is not its own).")
     bar = layout.colorbar
     if bar is not None:
         box = bar.pixel_box()

@@ -665,3 +665,34 @@ def test_digit_one_alone_at_72_dpi_gains_no_point(tmp_path, low, high):
     texts = [label.text for label in bar.axis.labels]
     assert not any("." in text for text in texts), texts
     assert (bar.vmin, bar.vmax) == pytest.approx((low, high), abs=0.005 * (high - low)), texts
+
+
+def test_latitudes_read_without_their_minus_signs_refused(tmp_path, shared_data):
+    """GMT's equidistant cylindrical map of the age grid south of Africa, Helvetica 8 pt at
+    100 dpi, a Pillow JPEG (quality 92), as sweep 205 #1 drew it: Tesseract reads '-20°' and
+    '-40°' as '20°' and '40°' and rejects the '-30°' between them; the two, confirmed by the x
+    axis' scale, put the map upside down, 587 px off, in silence. Latitudes growing downward
+    with longitudes growing rightward picture the map as in a mirror, and the three labels,
+    '20°' and '40°' taken as negative, lie on one line: minus signs were lost. Refused, naming
+    GCPS. (Read whole on another machine, the labels must put '-30°' at its tick.)"""
+    region = "-R8.346667/76.653333/-42.873333/-12.793333"
+    run_gmt(tmp_path,
+            "gmt makecpt -Cviridis -T0/200 -Z > cm.cpt",
+            "gmt set PS_MEDIA 6.675ix7.71i MAP_FRAME_TYPE plain FONT_ANNOT_PRIMARY 8p,Helvetica "
+            "FORMAT_GEO_MAP +D",
+            f"gmt grdimage {shared_data / 'gmtserver_age.3.20.nc'} {region} -JQ42.5/4.675i "
+            "-Ccm.cpt -X1.0i -Y1.8i -P -Baf -BWSne -K > fig.ps",
+            "gmt psscale -R -J -Ccm.cpt -DJBC+w4i/0.2i+o0/0.5i+h -Bxaf -O >> fig.ps",
+            "gmt psconvert fig.ps -Tg -E100")
+    from PIL import Image
+
+    Image.open(tmp_path / "fig.png").convert("RGB").save(tmp_path / "fig.jpg", quality=92)
+    outcome = decode_or_refusal(tmp_path / "fig.jpg", None)
+    if isinstance(outcome, EngineError):
+        assert outcome.parameter == "GCPS", outcome
+        assert "mirror image" in str(outcome), outcome
+        return
+    # Read whole: '-30°' stands at its tick, row 503 (the label fit's), on the frame's left
+    # side (column 101); a pixel there is 0.15° of latitude.
+    _, latitude = outcome.georeference.pixel_transform.pixel_to_map(101.0, 503.0)
+    assert abs(latitude + 30.0) < 0.2, latitude

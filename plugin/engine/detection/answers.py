@@ -273,6 +273,9 @@ def _answer_gcps(answers, layout):
         problems += [problem for name, axis in (("x", reading.x_axis), ("y", reading.y_axis))
                      for problem in (_turning_labels(name, axis), _opposite_labels_disagree(axis))
                      if problem]
+        mirrored = _mirror_image(reading.x_axis, reading.y_axis)
+        if mirrored:
+            problems.append(mirrored)
     if not problems and answers.figure_rgb is not None:
         problems += _curved_graticule(answers.figure_rgb, layout, reading)
     if not problems:
@@ -591,6 +594,59 @@ def _size_along_and_across(label) -> tuple:
     across = (height * cosine - width * sine) / determinant
     along, across = max(along, across), min(along, across)
     return max(along, 1.0), max(across, 0.0)
+
+
+def _mirror_image(x_axis, y_axis) -> str:
+    """A problem when degree labels that lost their minus signs picture the map as in a mirror;
+    "" otherwise.
+
+    Longitudes growing rightward with latitudes growing downward (or leftward with upward)
+    is a mirror image of the map. Matplotlib draws one when asked (an inverted y axis), but it
+    is also what southern latitudes read without their minus signs look like: GMT's Helvetica
+    8 pt at 100 dpi, '-20°' and '-40°' read '20°' and '40°', the '-30°' between them rejected,
+    and the two, confirmed by the x axis' scale, put the map 587 px off in silence. So a
+    mirror image is refused when an axis' labels written without a sign or hemisphere letter,
+    taken as negative, put more of its labels on one line (:func:`_minus_signs_lost`).
+    Projected labels (metres, feet) are left alone: a vertical section (depth growing
+    downward) is drawn so.
+    """
+    if x_axis is None or y_axis is None or x_axis.fit is None or y_axis.fit is None or \
+            not (x_axis.degrees and y_axis.degrees):
+        return ""
+    # Values per pixel: x to the right, y down the rows.
+    if np.sign(x_axis.fit.slope) != np.sign(y_axis.fit.slope):
+        return ""
+    lost = [name for name, axis in (("longitude", x_axis), ("latitude", y_axis))
+            if _minus_signs_lost(axis)]
+    if not lost:
+        return ""
+    return (f"the longitude labels grow {'rightward' if x_axis.fit.slope > 0 else 'leftward'} "
+            f"and the latitude labels {'downward' if y_axis.fit.slope > 0 else 'upward'}, as "
+            f"in a mirror image of the map, and the {' and '.join(lost)} labels written "
+            f"without a sign, taken as negative, put more of their labels on one line: "
+            f"minus signs were lost in reading ('-20°' read '20°')")
+
+
+def _minus_signs_lost(axis) -> bool:
+    """Whether an axis' labels with no sign and no hemisphere letter, taken as negative, put
+    more of its labels on one line than its fit keeps (a rejected '-30°' between '20°' and
+    '40°' read without theirs)."""
+    import copy
+    import re
+
+    labels = [label for label in axis.labels
+              if label.value is not None and np.isfinite(label.value)]
+    if len(labels) < 3:
+        return False
+    turned = []
+    for label in labels:
+        label = copy.copy(label)
+        if label.value > 0 and not re.search("[-\u2212\u2013+NSEW]", label.text):
+            label.value = -label.value
+        turned.append(label)
+    fit = fit_ticks(turned)
+    return fit is not None and sum(label.kept for label in turned) > \
+        sum(label.kept for label in labels)
 
 
 #: Largest distance (pixels) between where the labels on two opposite sides put one value on

@@ -263,7 +263,8 @@ def _given_or_found_colour_scale(settings, figure, layout):
         return colour_scale_from_samples(samples, name="colorbar", positions=fractions), colorbar_box
     if not settings.colormap and layout is not None and layout.colorbar is not None:
         # A known colormap recognised in the bar decodes with its exact table.
-        bar = read_bar_colours(figure.rgb, layout, settings)
+        bar = read_bar_colours(figure.rgb, layout, settings,
+                               jpeg=figure.image_format == "JPEG")
         layout.recognised = bar.recognised
         return bar.scale, layout.colorbar.pixel_box()
     if not settings.colormap:

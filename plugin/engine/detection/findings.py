@@ -148,7 +148,8 @@ def _recognise_colormap(findings, figure, layout, settings):
     if layout.colorbar is None:
         return
     try:
-        found = findings.recognised = read_bar_colours(figure.rgb, layout, settings).recognised
+        found = findings.recognised = read_bar_colours(
+            figure.rgb, layout, settings, jpeg=figure.image_format == "JPEG").recognised
     except EngineError as error:
         findings.problems.append(f"COLORBAR: {error}")
         return

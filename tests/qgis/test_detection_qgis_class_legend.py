@@ -177,25 +177,92 @@ def test_one_column_legend_is_one_column(class_layout):
     assert legend.columns == 1, (legend.columns, legend.patches_in_all)
 
 
-@pytest.mark.parametrize("columns, classes, dpi", [(2, 8, 150), (3, 9, 120)])
-def test_legend_in_several_columns_refused_naming_levels(qgis_app, tmp_path, shared_data,
-                                                         columns, classes, dpi):
-    """A classified layer's legend laid out by QGIS in several columns (its items split
-    between them): one column was read as the whole legend, its labels cut at their first
-    glyph ('50' for '750', 'f' for 'inf'), and refused saying the legend had 4 or 5 patches
-    and to draw the COLORBAR box over them, which no box can do. Such a legend is not read:
-    refused naming LEVELS, saying it is laid out in columns and how many classes to give."""
-    grid_path = tmp_path / "kilauea.nc"
+def shares_of_the_right_class(result, figure):
+    """The share of the grid's pixels (at the output pixels' centres) decoded in their class."""
+    low, high = VALUE_RANGE
+    levels = np.asarray(figure.levels)
+    expected = np.clip(grid_on_output(result, figure.grid_path), low, high)
+    data = np.isfinite(expected)
+    decoded = result.values
+    both = data & np.isfinite(decoded)
+    right_class = np.zeros(decoded.shape, bool)
+    right_class[both] = np.searchsorted(levels, expected[both], side="right") == \
+        np.searchsorted(levels, decoded[both], side="right")
+    return float(right_class[data].mean())
+
+
+def render_classes(folder, shared_data, **arguments):
+    grid_path = folder / "kilauea.nc"
     shutil.copy(shared_data / "gmtserver_Kilauea.utm.nc", grid_path)
-    figure = render_print_layout(tmp_path / "layout.png", grid_path, CRS, EXTENT, VALUE_RANGE,
-                                 map_crs=CRS, interval=5000.0, classes=classes, dpi=dpi,
-                                 ramp_name="Viridis", invert_ramp=False,
-                                 legend_columns=columns, page_height=170.0)
-    legend = detect_layout(read_figure(figure.path).rgb).class_legend
+    figure = render_print_layout(folder / "layout.png", grid_path, CRS, EXTENT, VALUE_RANGE,
+                                 map_crs=CRS, interval=5000.0, ramp_name="Viridis",
+                                 invert_ramp=False, page_height=170.0, **arguments)
+    figure.grid_path = grid_path
+    return figure
+
+
+@pytest.mark.parametrize("columns, classes, dpi, where", [
+    (2, 8, 150, "inside"), (3, 9, 120, "beside"), (2, 5, 150, "beside")])
+def test_legend_in_several_columns_read_column_after_column(
+        qgis_app, tmp_path, shared_data, columns, classes, dpi, where):
+    """A classified layer's legend laid out by QGIS in several columns (its items split
+    between them, the first column under the layer's name, so shorter: 8 classes as 3 and 5,
+    9 as 2, 4 and 3, 5 as 1 and 4), over the map or beside it. It was refused naming LEVELS
+    (one column was read as the whole legend before that). Each column is now found at the
+    legend's pitch and size, and the patches read column after column, each from the top, as
+    QGIS fills them: every class boundary QGIS's (to its labels' rounding, '1313' for
+    1312.5), decoded with the patches' colours; beside the map, within twice the error of the
+    same map with its legend in one column decoded with the patches' box and LEVELS given
+    by hand."""
+    inside = where == "inside"
+    arguments = dict(classes=classes, dpi=dpi, legend_position=(100, 60) if inside else (125, 40),
+                     map_width=150.0 if inside else 90.0)
+    figure = render_classes(tmp_path, shared_data, legend_columns=columns, **arguments)
+    rgb = read_figure(figure.path).rgb
+    layout = detect_layout(rgb)
+    legend = layout.class_legend
     assert legend is not None
     assert (legend.columns, legend.patches_in_all) == (columns, classes)
+    assert len(legend.column_sizes) == columns and sum(legend.column_sizes) == classes
+    # The labels in QGIS's order: the boundaries run up through every column.
+    bar = read_figure_face(rgb, layout, want_axes=False).colorbar
+    # (An open end class closed a neighbouring class's width away: 1313 + 188 = 1501.)
+    assert bar.levels == pytest.approx(figure.levels, abs=1.0 + 1e-6), bar.levels
+    assert bar.flip
+    auto = decode_map(DecodeSettings(figure_path=figure.path, gcp_crs=CRS, scale_automatic=True))
+    assert any(f"in {columns} columns of" in message for message in auto.messages)
+    share = shares_of_the_right_class(auto, figure)
+    print("share of the right class, legend in columns:", share)
+    assert share >= 0.8
+    if inside:
+        return
+    # The same map (the legend beside it), its legend in one column, decoded by hand.
+    (tmp_path / "one").mkdir()
+    one = render_classes(tmp_path / "one", shared_data, **arguments)
+    b0, b1, b2, b3 = one.colorbar
+    left, top, right, bottom = one.frame
+    hand = decode_map(DecodeSettings(
+        figure_path=one.path, colorbar_extent=(b0, b2, -b3, -b1), colorbar_flip=True,
+        vmin=VALUE_RANGE[0], vmax=VALUE_RANGE[1], levels=one.levels,
+        gcps_path=frame_gcps_csv(tmp_path / "gcps.csv", one), gcp_crs=CRS,
+        plot_area_extent=(np.ceil(left), np.floor(right), -np.floor(bottom), -np.ceil(top))))
+    hand_share = shares_of_the_right_class(hand, one)
+    print("by hand, legend in one column:", hand_share)
+    assert 1 - share <= 2 * (1 - hand_share) + 0.005, (share, hand_share)
+
+
+def test_legend_in_columns_whose_labels_are_not_all_read_refused_naming_levels(
+        qgis_app, tmp_path, shared_data):
+    """A legend in two columns straddling the map's right edge: the first column's labels,
+    inside the frame with no legend box found round them, are not read as the legend's. The
+    columns are not read then: refused naming LEVELS, saying the legend is laid out in
+    columns and how many classes to give, never decoded with classes in another order."""
+    figure = render_classes(tmp_path, shared_data, classes=8, dpi=150, legend_columns=2)
+    legend = detect_layout(read_figure(figure.path).rgb).class_legend
+    assert legend is not None
+    assert (legend.columns, legend.patches_in_all) == (2, 8)
     with pytest.raises(EngineError) as error:
         decode_map(DecodeSettings(figure_path=figure.path, gcp_crs=CRS, scale_automatic=True))
     assert error.value.parameter == "LEVELS"
-    assert f"laid out in {columns} columns ({classes} patches in all)" in str(error.value)
-    assert f"all {classes} classes" in str(error.value)
+    assert "laid out in 2 columns (8 patches in all)" in str(error.value)
+    assert "all 8 classes" in str(error.value)

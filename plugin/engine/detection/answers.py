@@ -206,7 +206,7 @@ def _answer_classes(answers, layout, needs):
     bar = answers.reading.colorbar
     legend = layout.class_legend
     count = len(legend.patches)
-    if bar.levels is None and bar.unlabelled_patches:
+    if bar.levels is None and bar.unlabelled_patches and legend.columns == 1:
         # Flat boxes of one size stacked evenly with no label beside them (a seaborn
         # figure's cells): no legend. Refused as a figure without a colorbar.
         missing, parameter = _range_not_given(settings)
@@ -218,8 +218,9 @@ def _answer_classes(answers, layout, needs):
             parameter=parameter)
     if bar.levels is None and legend.columns > 1:
         raise ColourScaleError(
-            f"VMIN, VMAX and LEVELS not given, and the legend found on the figure could not be "
-            f"read: {bar.axis.problem}. Give LEVELS (the boundaries of all "
+            f"VMIN, VMAX and LEVELS not given, and the legend found on the figure, laid out "
+            f"in {legend.columns} columns ({legend.patches_in_all} patches in all), could not "
+            f"be read: {bar.axis.problem}. Give LEVELS (the boundaries of all "
             f"{legend.patches_in_all} classes, lowest first) with COLORMAP, VMIN and VMAX, or "
             "export the figure again with the legend in one column.", parameter="LEVELS")
     if bar.levels is None:
@@ -239,10 +240,18 @@ def _answer_classes(answers, layout, needs):
         changes["logarithmic"] = False
     answers.settings = dataclasses.replace(settings, **changes)
     texts = ", ".join(f"'{text}'" for text in legend.texts)
+    if legend.column_sizes:
+        # Several columns, read column after column as QGIS fills them.
+        where = (f"in {len(legend.column_sizes)} columns of "
+                 f"{', '.join(str(size) for size in legend.column_sizes)} patches, labelled "
+                 f"{texts} column after column, each from the top")
+        lowest = "first" if bar.flip else "last"
+    else:
+        where = f"labelled {texts} from the top"
+        lowest = f"at the {'top' if bar.flip else 'bottom'}"
     answers.messages.append(
-        f"A legend of {count} class patches (one colour a class, no colour ramp), labelled "
-        f"{texts} from the top: decoded as {count} classes with the patches' colours, "
-        f"lowest at the {'top' if bar.flip else 'bottom'}; as parameters "
+        f"A legend of {count} class patches (one colour a class, no colour ramp), {where}: "
+        f"decoded as {count} classes with the patches' colours, lowest {lowest}; as parameters "
         f"LEVELS={','.join(f'{v:g}' for v in bar.levels)} (a pixel gets its class's "
         f"midpoint; band 2 of OUTPUT its class).")
     for note in bar.class_notes:

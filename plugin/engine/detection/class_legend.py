@@ -64,22 +64,34 @@ class ClassLegend:
     #: The top patch is the lowest class (None until the labels were read and said so).
     low_first: bool = None
     #: Columns of patches of this size side by side in the legend, this one included (QGIS
-    #: lays a legend out in several when asked), and their patches in all: more than one
-    #: column is not read (which column holds the lowest class is the layout's order).
+    #: lays a legend out in several when asked), and their patches in all.
     columns: int = 1
     patches_in_all: int = 0
+    #: Patches in each column, left to right, when every column was put together
+    #: (:func:`_all_columns`): ``patches`` and ``colours`` then hold them all, column after
+    #: column, each top to bottom (the order QGIS fills a legend's columns in). Empty for a
+    #: single column, or for columns found beside it that could not be put together (not
+    #: read: which order their classes run in is not known).
+    column_sizes: tuple = ()
 
     @property
     def box(self) -> tuple:
-        """The column's box (col0, row0, col1, row1), pixels."""
-        return (min(p[0] for p in self.patches), self.patches[0][1],
-                max(p[2] for p in self.patches), self.patches[-1][3])
+        """The box (col0, row0, col1, row1) round every patch read, pixels."""
+        return (min(p[0] for p in self.patches), min(p[1] for p in self.patches),
+                max(p[2] for p in self.patches), max(p[3] for p in self.patches))
+
+    def patch_columns(self) -> list:
+        """The patches' indices, column by column (one column unless ``column_sizes``)."""
+        sizes = self.column_sizes or (len(self.patches),)
+        starts = np.cumsum((0,) + tuple(sizes))
+        return [list(range(start, start + size)) for start, size in zip(starts, sizes)]
 
     @property
     def pitch(self) -> float:
-        """Rows from one patch's top to the next one's."""
-        tops = [p[1] for p in self.patches]
-        return float(np.median(np.diff(tops)))
+        """Rows from one patch's top to the next one's in a column."""
+        steps = [self.patches[b][1] - self.patches[a][1] for column in self.patch_columns()
+                 for a, b in zip(column[:-1], column[1:])]
+        return float(np.median(steps))
 
 
 #: Pixels of the figure whose flat mask is made at a time (:func:`_flat_mask`): its int16 sums
@@ -165,11 +177,69 @@ def find_class_patches(rgb, dark=None) -> "ClassLegend | None":
     best = max(legends, key=lambda legend: len(legend.patches))
     others = _patches_beside(rgb, best, candidates, dark)
     if others:
-        lefts = np.sort([patch[0] for patch in others])
-        best.columns = 1 + 1 + int(np.sum(np.diff(lefts) > 0.5 * (best.patches[0][2]
-                                                                   - best.patches[0][0])))
+        width = best.patches[0][2] - best.patches[0][0]
+        groups = _column_groups(others, 0.5 * width)
+        best.columns = 1 + len(groups)
         best.patches_in_all = len(best.patches) + len(others)
+        whole = _all_columns(rgb, labels, best, groups)
+        if whole is not None:
+            return whole
     return best
+
+
+def _column_groups(boxes, gap):
+    """Boxes (left, top, right, bottom, region) grouped into columns by their left edges
+    (a new column where two lefts differ by more than ``gap``), left to right, each top to
+    bottom."""
+    boxes = sorted(boxes, key=lambda box: box[0])
+    groups = [[boxes[0]]]
+    for box in boxes[1:]:
+        if box[0] - groups[-1][-1][0] > gap:
+            groups.append([])
+        groups[-1].append(box)
+    return [sorted(group, key=lambda box: box[1]) for group in groups]
+
+
+def _all_columns(rgb, labels, column, groups):
+    """Every column of a legend laid out in several, as one legend whose patches run column
+    after column (QGIS fills a legend's columns so: the first top to bottom, then the next),
+    or None when the columns do not fit together as one legend's.
+
+    ``column`` is the legend found (:func:`_as_legend`), ``groups`` the columns of flat boxes
+    of its patches' size beside it (:func:`_column_groups`). Each column must be patches at
+    the legend's pitch, clear of the others across, its patches' colours classes of their own
+    and unlike the background; the reading of the labels checks the order (the class
+    boundaries must run one way through all the patches)."""
+    pitch = column.pitch
+    height = column.patches[0][3] - column.patches[0][1]
+    tolerance = max(2.0, 0.08 * height)
+    background_lab = srgb_to_lab(np.asarray(column.background, float) / 255.0)
+    columns = [(min(p[0] for p in column.patches), column.patches, list(column.colours))]
+    for group in groups:
+        tops = [box[1] for box in group]
+        if len(group) > 1 and np.any(np.abs(np.diff(tops) - pitch) > tolerance):
+            return None
+        colours = [np.median(rgb[box[1]:box[3], box[0]:box[2]][
+            labels[box[1]:box[3], box[0]:box[2]] == box[4]], axis=0) for box in group]
+        lab = srgb_to_lab(np.asarray(colours, float) / 255.0)
+        if np.min(np.linalg.norm(lab - background_lab, axis=1)) < MIN_CLASS_DELTA_E:
+            return None
+        patches = [_fill_edges(rgb, tuple(int(v) for v in box[:4]), colour)
+                   for box, colour in zip(group, colours)]
+        columns.append((min(p[0] for p in patches), patches, colours))
+    columns.sort(key=lambda entry: entry[0])
+    for (_, left, _), (_, right, _) in zip(columns[:-1], columns[1:]):
+        if max(p[2] for p in left) >= min(p[0] for p in right):
+            return None  # overlapping across: not columns side by side
+    patches = [patch for _, column_patches, _ in columns for patch in column_patches]
+    colours = np.array([colour for _, _, column_colours in columns
+                        for colour in column_colours], float)
+    lab = srgb_to_lab(colours / 255.0)
+    if np.any(np.linalg.norm(np.diff(lab, axis=0), axis=1) < MIN_CLASS_DELTA_E):
+        return None
+    return ClassLegend(patches, colours, column.background, columns=len(columns),
+                       patches_in_all=len(patches),
+                       column_sizes=tuple(len(entry[1]) for entry in columns))
 
 
 def _patches_beside(rgb, legend, candidates, dark):
@@ -191,7 +261,7 @@ def _patches_beside(rgb, legend, candidates, dark):
     pitch = legend.pitch
     background_lab = srgb_to_lab(np.asarray(legend.background, float) / 255.0)
     found = []
-    for left, top, right, bottom, _ in candidates:
+    for left, top, right, bottom, region in candidates:
         if abs((right - left) - width) > tolerance[0] or \
                 abs((bottom - top) - height) > tolerance[1]:
             continue
@@ -205,7 +275,7 @@ def _patches_beside(rgb, legend, candidates, dark):
             continue
         if dark is not None and not dark[top:bottom, right + 2:right + 3 + int(6 * height)].any():
             continue
-        found.append((left, top, right, bottom))
+        found.append((left, top, right, bottom, int(region)))
     return found
 
 
@@ -404,25 +474,30 @@ def label_boxes(legend, text_labels) -> list:
     in its band (the patch and half the gaps either side), joined from the patch rightwards
     while they stand closer than their height ('0 - 500' is three pieces).
     """
-    boxes = []
+    boxes = [None] * len(legend.patches)
     pitch = legend.pitch
-    right = max(patch[2] for patch in legend.patches)
-    for patch in legend.patches:
-        top, bottom = patch[1], patch[3]
-        half_gap = 0.5 * (pitch - (bottom - top))
-        pieces = sorted((label for label in text_labels
-                         if top - half_gap <= label.centre[1] <= bottom + half_gap
-                         and label.col0 >= right + 1), key=lambda label: label.col0)
-        if not pieces or pieces[0].col0 > right + 2 * pitch:
-            boxes.append(None)
-            continue
-        joined = list(pieces[0].box())
-        for piece in pieces[1:]:
-            if piece.col0 - joined[2] > max(joined[3] - joined[1], piece.height):
-                break
-            joined = [min(joined[0], piece.col0), min(joined[1], piece.row0),
-                      max(joined[2], piece.col1), max(joined[3], piece.row1)]
-        boxes.append(tuple(joined))
+    columns = legend.patch_columns()
+    for number, column in enumerate(columns):
+        right = max(legend.patches[index][2] for index in column)
+        # A label ends before the next column's patches (QGIS's columns side by side).
+        limit = min((legend.patches[index][0] for index in columns[number + 1]),
+                    default=np.inf) if number + 1 < len(columns) else np.inf
+        for index in column:
+            top, bottom = legend.patches[index][1], legend.patches[index][3]
+            half_gap = 0.5 * (pitch - (bottom - top))
+            pieces = sorted((label for label in text_labels
+                             if top - half_gap <= label.centre[1] <= bottom + half_gap
+                             and right + 1 <= label.col0 and label.col1 <= limit),
+                            key=lambda label: label.col0)
+            if not pieces or pieces[0].col0 > right + 2 * pitch:
+                continue
+            joined = list(pieces[0].box())
+            for piece in pieces[1:]:
+                if piece.col0 - joined[2] > max(joined[3] - joined[1], piece.height):
+                    break
+                joined = [min(joined[0], piece.col0), min(joined[1], piece.row0),
+                          max(joined[2], piece.col1), max(joined[3], piece.row1)]
+            boxes[index] = tuple(joined)
     return boxes
 
 

@@ -253,7 +253,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         self.page = page_luminance(self.lum)
         rows, cols = self.lum.shape
         exclude = np.zeros((rows, cols), bool)
-        for box in self._boxes():
+        for box in self._unread_boxes():
             col0, row0, col1, row1 = box
             exclude[max(row0 - 1, 0):row1 + 1, max(col0 - 1, 0):col1 + 1] = True
         legend = getattr(layout, "legend_box", None)
@@ -263,13 +263,13 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             col0, row0, col1, row1 = legend
             inset = 2 + int(getattr(layout, "max_thickness", 4)) // 2
             exclude[row0 + inset:row1 - inset, col0 + inset:col1 - inset] = False
-            col0, row0, col1, row1 = layout.colorbar.pixel_box()
-            exclude[max(row0 - 1, 0):row1 + 1, max(col0 - 1, 0):col1 + 1] = True
+            for col0, row0, col1, row1 in self._bar_boxes():
+                exclude[max(row0 - 1, 0):row1 + 1, max(col0 - 1, 0):col1 + 1] = True
         ink = ink_mask(self.lum, self.page)
         # Boxes whose labels may hang on their tick marks (not a legend's: its inside is text).
-        glyphs = find_glyphs(ink, exclude, boxes=list(self._boxes()) if legend is None else ())
+        glyphs = find_glyphs(ink, exclude, boxes=list(self._unread_boxes()) if legend is None else ())
         # Tick marks standing apart from their side (no spine to touch) are no glyphs.
-        glyphs, self.detached_ticks = detached_tick_marks(glyphs, list(self._boxes()),
+        glyphs, self.detached_ticks = detached_tick_marks(glyphs, list(self._unread_boxes()),
                                                           self.lum, self.page)
         self.labels = merge_into_labels(glyphs)
         # Ink of the glyphs only (not of lines touching the frame): rotated labels' pixels.
@@ -282,11 +282,11 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         # Labels a box's line runs through lost the glyphs it touches (left out with it):
         # widened over them and read with them.
         self.crossed = mend_labels_cut_by_lines(self.labels, self.lum, self.page,
-                                                list(self._boxes()), self.text_height)
+                                                list(self._unread_boxes()), self.text_height)
         # Labels a box's top or bottom line runs through (GMT's inside annotations centred on
         # a horizontal bar's outline) were left out whole with the line: found across it.
         if legend is None:
-            across = labels_across_horizontal_lines(self.lum, self.page, list(self._boxes()),
+            across = labels_across_horizontal_lines(self.lum, self.page, list(self._unread_boxes()),
                                                     self.text_height)
             for label in across:
                 # Glyphs freed from the line by their stems (a part of each) are the label's
@@ -317,6 +317,21 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             yield self.layout.frame.pixel_box()
         if self.layout.colorbar is not None:
             yield self.layout.colorbar.pixel_box()
+
+    def _bar_boxes(self):
+        """The colorbar's pixel boxes whose ink is no text: a legend of class patches laid
+        out in several columns, each patch (the box round them all holds the labels of every
+        column but the last); else the colorbar's box."""
+        legend = getattr(self.layout, "class_legend", None)
+        if legend is not None and legend.column_sizes:
+            return [tuple(int(v) for v in patch) for patch in legend.patches]
+        return [self.layout.colorbar.pixel_box()] if self.layout.colorbar is not None else []
+
+    def _unread_boxes(self):
+        """The frame's and the colorbar's boxes whose inside holds no label to read."""
+        if self.layout.frame is not None:
+            yield self.layout.frame.pixel_box()
+        yield from self._bar_boxes()
 
     def labels_beside(self, side, owner):
         """The row (or column) of labels nearest to a side, outside it, and nearer to its own
@@ -3010,10 +3025,10 @@ def _read_class_legend(reader, legend, want_values=True):
             reader.claimed.add(label.box())
     if not want_values:
         return reading
-    if legend.columns > 1:
-        axis.problem = (f"its class patches are laid out in {legend.columns} columns "
-                        f"({legend.patches_in_all} patches in all), and a legend of several "
-                        "columns is not read")
+    if legend.columns > 1 and not legend.column_sizes:
+        axis.problem = ("its columns could not be put together as one legend's (patches "
+                        "of one column at another pitch, columns overlapping, or neighbouring "
+                        "classes of one colour)")
         return reading
     missing = sum(box is None for box in boxes)
     if missing:

@@ -968,8 +968,11 @@ def decode_by_hand(truth):
     (folder / "gcps.csv").write_text("\n".join(lines) + "\n")
     b0, b1, b2, b3 = truth.colorbar
     low, high = truth.value_range
-    # The colormap by its name when the user knows it (a QGIS layout's ramp), else the bar.
-    named = truth.notes.get("colormap") if truth.levels is None else None
+    # The colormap by its name when the user knows it (a QGIS layout's ramp), else the bar;
+    # classes whose patches no one box covers (a legend in columns) by their colours in a
+    # table ("class_table", a .cpt).
+    named = truth.notes.get("colormap") if truth.levels is None else \
+        truth.notes.get("class_table")
     return decode_map(DecodeSettings(
         figure_path=truth.path, colormap=named,
         colorbar_extent=None if named else (b0, b2, -b3, -b1), vmin=low, vmax=high,

@@ -13,7 +13,8 @@ Each figure is a real grid (``../shared/data``, matplotlib's sample data: the gr
 ``sweep_auto_decode.py``) over a random sub-region, written as a GeoTIFF and shown by QGIS as a
 singleband-pseudocolour layer (nearest-neighbour resampling, QGIS's default) with one of QGIS's
 own ramps (Viridis, Spectral, RdYlBu, Magma, ..., inverted or not; continuous, or a classified
-ramp: a discrete shader of equal intervals, whose legend lists the classes), in a map item with
+ramp: a discrete shader of equal intervals, whose legend lists the classes, in one column or
+split between two or three, drawn from a stream of its own), in a map item with
 a grid of frame annotations (``QgsLayoutItemMapGrid``): in the grid's CRS (UTM metres; lon/lat
 degrees as decimal, decimal with suffix, degrees-minutes or degrees-minutes-seconds),
 annotations outside or inside the frame, horizontal or vertical, on two or four sides, a frame
@@ -28,7 +29,8 @@ class boundaries), the ramp's pixels (the pixels that change when the legend alo
 again with a black ramp) and the legend item's rectangle. Scored as ``sweep_auto_decode.py``
 scores (frame px, bar px, range %, GCP px, right %, outcome ``ok`` / ``ok-as-hand`` /
 ``refused PARAM`` / ``warned`` / ``WRONG`` / ``CRASH``), the hand-given decode beside each (the
-ramp by its QGIS name, the box of a classified legend's patches, the range, the frame and its
+ramp by its QGIS name, the box of a classified legend's patches or, in columns, the classes'
+colours from the layer's style as a .cpt, the range, the frame and its
 corners' GCPs; the legend masked when it lies over the map, as a user would); ``ok`` becomes
 ``worse-than-hand`` when the automatic decode's wrong share exceeds twice the hand-given
 decode's (issue 17's bar) by more than half a percent.
@@ -113,8 +115,12 @@ def bounding_box(mask):
     return (float(cols.min()), float(rows.min()), float(cols.max() + 1), float(rows.max() + 1))
 
 
-def render_qgis_layout(rng, grids, folder, index):
-    """One print layout drawn at random (see the module's docstring) and its truth."""
+def render_qgis_layout(rng, grids, folder, index, columns_rng=None):
+    """One print layout drawn at random (see the module's docstring) and its truth.
+
+    ``columns_rng`` draws a classified legend's column count (1-3, QGIS's split layers): a
+    stream of its own, so that every other choice, and every figure with a ramp, is the one
+    drawn before the option existed."""
     qgis_application()
     from qgis.core import (
         QgsBasicNumericFormat,
@@ -213,10 +219,21 @@ def render_qgis_layout(rng, grids, folder, index):
     if inverted:
         ramp.invert()
     function = set_ramp(ramp)
+    legend_columns = 1
+    class_table = None
     if classified:
         # QGIS's own class boundaries (a discrete item colours values up to its value).
         bounds = [item.value for item in function.colorRampItemList()]
         levels = (low,) + tuple(float(min(b, high)) for b in bounds)
+        if columns_rng is not None:
+            legend_columns = int(columns_rng.choice([1, 1, 2, 3]))
+        # The classes' colours as the layer's style holds them, for the hand-given decode of
+        # a legend in columns (no one box covers its patches): a discrete GMT table.
+        class_table = work / "classes.cpt"
+        class_table.write_text("".join(
+            f"{a!r} {c.red()}/{c.green()}/{c.blue()} {b!r} {c.red()}/{c.green()}/{c.blue()}\n"
+            for a, b, c in zip(levels[:-1], levels[1:],
+                               (item.color for item in function.colorRampItemList()))))
 
     mm = QgsUnitTypes.LayoutMillimeters
     layout = QgsPrintLayout(project)
@@ -309,6 +326,9 @@ def render_qgis_layout(rng, grids, folder, index):
     if layer_node is not None and not legend_title:
         layer_node.setName("")
     legend.setStyleFont(QgsLegendStyle.SymbolLabel, QFont(font, int(legend_font_size)))
+    if legend_columns > 1:
+        legend.setColumnCount(legend_columns)
+        legend.setSplitLayer(True)
     if classified:
         # One patch a class, as QGIS draws a classified layer's legend (its default size).
         legend.setSymbolHeight(float(rng.uniform(4, 6)))
@@ -394,7 +414,9 @@ def render_qgis_layout(rng, grids, folder, index):
                    f"{'4' if four_sides else '2'}{' vlab' if vertical_y_labels else ''} "
                    f"{frame_style}{' lines' if lines_drawn else ''} {font.replace(' ', '')} "
                    f"{font_size:g}pt {ramp_name}{'_r' if inverted else ''}"
-                   f"{' classes' if classified else ''} {'h' if horizontal else 'v'}legend-"
+                   f"{' classes' if classified else ''}"
+                   f"{f' {legend_columns}col' if legend_columns > 1 else ''} "
+                   f"{'h' if horizontal else 'v'}legend-"
                    f"{'in' if legend_inside else 'beside'}{' rev' if direction_reversed else ''}"
                    f" .{decimals}{',' if thousands else ''}{suffix.strip()} "
                    f"{dpi}dpi {'jpeg' + str(jpeg) if jpeg else 'png'}")
@@ -410,6 +432,9 @@ def render_qgis_layout(rng, grids, folder, index):
     # column not set "rev" upside down.
     truth.notes["flip"] = True if classified else direction_reversed
     truth.notes["colormap"] = f"qgis:{ramp_name}{'_r' if inverted else ''}"
+    if legend_columns > 1:
+        # By hand, the classes' colours from the layer's style (see decode_by_hand).
+        truth.notes["class_table"] = str(class_table)
     return truth
 
 
@@ -501,7 +526,9 @@ def main():
                 truth = pickle.loads(kept.read_bytes())
             else:
                 try:
-                    truth = render_qgis_layout(figure_rng, grids, folder, f"{seed}_{index}")
+                    truth = render_qgis_layout(
+                        figure_rng, grids, folder, f"{seed}_{index}",
+                        columns_rng=np.random.default_rng([seed, index, 4]))
                 except Exception as error:
                     print(f"{seed:>4} {index:>2} render failed: {type(error).__name__}: {error}")
                     continue

@@ -36,7 +36,11 @@ Detection (:func:`find_lattice`)
        differ by a luma step or two), or a fit off by more than half a pixel RMS, means no
        regular lattice. A harmonic of the cells' comb fits
        their lines too, every second (third) of its lines unseen: when most of the lines lie on
-       one residue of their numbers, the coarser lattice is taken (:func:`_coarsest_lattice`).
+       one residue of their numbers, the coarser lattice is taken (:func:`_coarsest_lattice`);
+       where fewer do, a coarser lattice on the lines (another comb's, or every second or third
+       line) is taken when the strips of its cells between the finer lattice's other lines are
+       one colour (:func:`_coarser_by_interiors`: a JPEG rings each cell edge into stray lines a
+       few pixels in, which a lattice of a third of the cells holds with the cells' own).
        Size and phase are then pinned down by
        modelling the renderer (:func:`_rounded_edge_fit`): each edge is the pixel boundary
        nearest its line, so the edges bound the lattice to a small region, within which the
@@ -245,6 +249,9 @@ class _AxisFit:
     phase: float
     rms: float
     lines: int
+    # Lattices of the same lines a whole number of times coarser, finest first, for the cells'
+    # interiors to judge (:func:`_coarser_by_interiors`).
+    coarser: tuple = ()
 
 
 # -- detection ----------------------------------------------------------------------------
@@ -384,7 +391,12 @@ def _search_lattice(crop_luma, crop_data, axis_profiles, crop_box, data, box, ex
         if isinstance(fit, str):
             return LatticeSearch(None, f"no regular lattice: along {axis}, {fit}")
         fits.append(fit)
-    fit_x, fit_y = fits
+    # Luma of the decoded pixels only (the crop's own array: both axes' profiles are made).
+    crop_luma[~crop_data] = np.nan
+    # A lattice whose lines are the cells' and strays between them (a JPEG's ringing) gives
+    # way to the cells' when their interiors are one colour across the strays.
+    fit_x = _coarser_by_interiors(crop_luma, fits[0], fits[1], "x", regime == 0)
+    fit_y = _coarser_by_interiors(crop_luma, fits[1], fit_x, "y", regime == 0)
     # The frame's own edge (and in a JPEG its ringing, up to a block) lies along the sides.
     reach = SIDE_REACH[regime]
     excess = [_away_from_sides(part, reach) for part in excess]
@@ -404,8 +416,6 @@ def _search_lattice(crop_luma, crop_data, axis_profiles, crop_box, data, box, ex
                                    f"but in some third of it only {100 * band_share:.0f} % of "
                                    "colour edges lie on them (cells that are not rectangles in "
                                    "the figure, e.g. a lon/lat grid drawn in a projection)")
-    # Luma of the decoded pixels only (the crop's own array: nothing else needs it now).
-    crop_luma[~crop_data] = np.nan
     agreement = max(0.75, 3.0 * noise)
     uniform, shifted, pair_step, shifted_pair_step = _interior_uniformity(
         crop_luma, (0, 0, col1 - col0, row1 - row0), fit_x, fit_y, agreement, clean=regime == 0)
@@ -457,6 +467,113 @@ def _search_lattice(crop_luma, crop_data, axis_profiles, crop_box, data, box, ex
     if lattice.columns < 2 or lattice.rows < 2:
         return LatticeSearch(None, f"no lattice: {description}, but fewer than 2 × 2 cells")
     return LatticeSearch(lattice, lattice.describe())
+
+
+# A coarser lattice replaces a finer one on the same lines when the mean luma difference between
+# neighbouring strips of one of its cells (strips between the finer lattice's lines) is at most
+# this share of that across its own lines (:func:`_coarser_by_interiors`). Measured: 0.14 for
+# the cells of 14.6 px of GMT's 1° age as a Pillow JPEG of quality 75 and the strays a third of
+# a cell apart between their lines; 0.91-1.15 for true cells of 4.6-11.4 px (PNG and JPEG,
+# under GMT's gridlines and coastlines) against every lattice of two or three of them.
+SUBCELL_CONTRAST_RATIO = 0.4
+# ... and when that across its lines is at least this (luma, 0..255): something to judge by.
+MIN_SUBCELL_CONTRAST = 1.0
+# Strip pairs of each kind needed to judge.
+MIN_SUBCELL_PAIRS = 50
+
+
+def _coarser_by_interiors(luma_field, fit, other, axis, clean=True) -> "_AxisFit":
+    """``fit``, or the coarsest of its coarser lattices (``fit.coarser``, each a whole number of
+    times ``fit``'s size, on its lines) whose cells are one colour across ``fit``'s other lines.
+
+    The lines cannot tell a JPEG's ringing a third of a cell from the cells' edges, all along
+    the lattice, from the edges of cells a third of the size; the pixels can: across a true
+    cell line the colour changes as often and as much as across any other, across a stray
+    line inside one cell it does not (:func:`_subcell_contrast`). Each coarser lattice, finest
+    first, is taken when the strips of its cells between the current lattice's lines differ
+    by at most :data:`SUBCELL_CONTRAST_RATIO` of what they differ across its own lines.
+
+    Parameters
+    ----------
+    luma_field : ndarray, shape (rows, cols)
+        Luma of the plot area's crop, NaN where not decoded.
+    fit, other : _AxisFit
+        The lattice along ``axis`` and along the other axis (crop pixel coordinates).
+    axis : str
+        "x" (``fit``'s lines are vertical) or "y".
+    clean : bool
+        Whether the figure is clean (a PNG): the other axis's lines' blends reach a pixel into
+        a cell, a JPEG's two.
+
+    Returns
+    -------
+    _AxisFit
+    """
+    current = fit
+    for coarser in fit.coarser:
+        # Each a whole number of times the first; after one is taken, only its own multiples.
+        ratio = coarser.size / current.size
+        if round(ratio) < 2 or abs(ratio - round(ratio)) > 0.05:
+            continue
+        within, across = _subcell_contrast(luma_field, current, coarser, other, axis, clean)
+        if across >= MIN_SUBCELL_CONTRAST and within <= SUBCELL_CONTRAST_RATIO * across:
+            current = coarser
+    return current
+
+
+def _subcell_contrast(luma_field, fine, coarse, other, axis, clean=True, max_pixels=500_000):
+    """Mean absolute luma difference between neighbouring strips of a cell row, across the
+    lines of ``fine`` that are not lines of ``coarse``, and across those that are.
+
+    A strip is a cell of ``fine`` in one pixel row (column for ``axis`` "y"): the mean of its
+    decoded pixels at least a pixel (a third of a cell for cells under 3 px) from ``fine``'s
+    lines; the rows are those at least a pixel (two in a JPEG) from ``other``'s lines, every
+    few of them for about ``max_pixels`` pixels.
+
+    Returns
+    -------
+    within, across : float
+        The means (luma, 0..255); NaN where fewer than :data:`MIN_SUBCELL_PAIRS` pairs.
+    """
+    field = luma_field if axis == "x" else luma_field.T
+    rows, cols = field.shape
+    centres = np.arange(cols) + 0.5
+    strip = np.floor((centres - fine.phase) / fine.size)
+    offset = (centres - fine.phase) / fine.size - strip
+    distance = np.minimum(offset, 1.0 - offset) * fine.size
+    columns = np.flatnonzero(distance >= min(1.0, fine.size / 3.0))
+    other_offset = ((np.arange(rows) + 0.5 - other.phase) / other.size) % 1.0
+    other_distance = np.minimum(other_offset, 1.0 - other_offset) * other.size
+    lines = np.flatnonzero(other_distance >= min(1.0 if clean else 2.0, other.size / 3.0))
+    if columns.size < 2 or lines.size == 0:
+        return float("nan"), float("nan")
+    lines = lines[::max(1, int(np.ceil(lines.size * columns.size / max_pixels)))]
+    strip = strip[columns].astype(np.int64)
+    # Each strip's columns are consecutive: summed by reduceat from each one's first.
+    starts = np.flatnonzero(np.r_[True, strip[1:] != strip[:-1]])
+    numbers = strip[starts]
+    # The fine line between strips n - 1 and n lies at phase + n * size: on a coarse line?
+    at = fine.phase + numbers[1:] * fine.size - coarse.phase
+    at = np.abs(at - coarse.size * np.round(at / coarse.size))
+    on_coarse = at <= min(LINE_FIT_TOLERANCE, 0.25 * fine.size)
+    neighbours = numbers[1:] == numbers[:-1] + 1
+    sums = {True: [0.0, 0], False: [0.0, 0]}
+    for start in range(0, lines.size, 256):
+        block = field[lines[start:start + 256]][:, columns]
+        decoded = np.isfinite(block)
+        totals = np.add.reduceat(np.where(decoded, block, 0.0), starts, axis=1)
+        counts = np.add.reduceat(decoded, starts, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = totals / counts
+        steps = np.abs(means[:, 1:] - means[:, :-1])
+        usable = np.isfinite(steps) & neighbours
+        for kind in (True, False):
+            chosen = usable & (on_coarse == kind)
+            sums[kind][0] += float(steps[chosen].sum())
+            sums[kind][1] += int(chosen.sum())
+    within, across = (sums[kind][0] / sums[kind][1] if sums[kind][1] >= MIN_SUBCELL_PAIRS
+                      else float("nan") for kind in (False, True))
+    return within, across
 
 
 # Luma steps larger than this (0..255) count as this much: a few black-on-colour edges must not
@@ -1041,18 +1158,22 @@ def _fit_lines(positions, excess, min_cell, frame=None, map_axis=None, clean=Tru
         np.add.at(train, np.clip(np.round(positions).astype(int), 0, len(excess) - 1), 1.0)
         yield from _comb_periods(train, min_cell)
 
+    def pinned(fit, coarser=()):
+        number, inliers, size, phase, rms = fit
+        tied = None if clean else _noisy_frame_tie(number[inliers], positions[inliers], size,
+                                                   phase, frame)
+        if tied is None:
+            size, phase = _rounded_edge_fit(number[inliers], positions[inliers], size, phase,
+                                            frame, map_axis, 0.0 if clean else NOISY_TIE_STRAYS)
+        else:
+            size, phase = tied
+        return _AxisFit(size, float(phase % size), rms, int(inliers.sum()), coarser)
+
     fit = _closest_lattice(combs(), positions, min_cell, clean, strengths)
     if isinstance(fit, str):
         return fit
-    number, inliers, size, phase, rms = fit
-    tied = None if clean else _noisy_frame_tie(number[inliers], positions[inliers], size, phase,
-                                               frame)
-    if tied is None:
-        size, phase = _rounded_edge_fit(number[inliers], positions[inliers], size, phase, frame,
-                                        map_axis, 0.0 if clean else NOISY_TIE_STRAYS)
-    else:
-        size, phase = tied
-    return _AxisFit(size, float(phase % size), rms, int(inliers.sum()))
+    fit, coarser = fit
+    return pinned(fit, tuple(pinned(other) for other in coarser))
 
 
 # Another comb's lattice replaces the first comb's when the lines lie this much closer to it
@@ -1084,19 +1205,21 @@ def _closest_lattice(combs, positions, min_cell, clean, strengths):
 
     Returns
     -------
-    tuple (number, inliers, size, phase, rms) or str
-        The lattice (:func:`_lattice_of_lines`), or why the first comb's lines do not fit one
-        when no comb's do.
+    tuple (fit, coarser) or str
+        The lattice (:func:`_lattice_of_lines`) and the lattices of the lines a whole number of
+        times coarser than it, finest first (:func:`_coarser_lattices`); or why the first
+        comb's lines do not fit one when no comb's do.
     """
     weights = _line_weights(positions, clean, strengths)
     total = float(np.sum(weights))
-    failures, first, best, best_score = [], None, None, -np.inf
+    failures, first, best, best_score, fitted = [], None, None, -np.inf, []
     for size, phase in combs:
         fit = _lattice_of_lines(positions, size, phase, min_cell, clean, strengths)
         if isinstance(fit, str):
             failures.append(fit)
             continue
         fit = _coarsest_lattice(fit, positions, min_cell, clean, strengths)
+        fitted.append(fit)
         size, phase = fit[2], fit[3]
         # Above what lines anywhere would score: a lattice of half the cells' size scores every
         # line of theirs and the strays between them too.
@@ -1118,7 +1241,69 @@ def _closest_lattice(combs, positions, min_cell, clean, strengths):
         return failures[0] if failures else "no periodic pattern of lines"
     first_fit, first_score = first
     closer = best_score - first_score >= (CLOSER_LATTICE_GAIN - 1.0) * abs(first_score)
-    return best if closer and best_score > first_score else first_fit
+    chosen = best if closer and best_score > first_score else first_fit
+    return chosen, _coarser_lattices(chosen, fitted, positions, min_cell, clean, strengths)
+
+
+def _coarser_lattices(fit, others, positions, min_cell, clean, strengths) -> list:
+    """The lattices of the lines a whole number of times coarser than ``fit`` and on its lines
+    (:func:`_harmonic_multiple`), finest first: every other comb's (``others``), and the lattice
+    of every second (third) line of ``fit`` on the residue of their numbers that holds most
+    of its lines, where that fits (:func:`_lattice_of_lines`) but holds too few of them for
+    :func:`_coarsest_lattice` to take it alone. Which of them are the cells is for the
+    cells' interiors to say (:func:`_coarser_by_interiors`): the lines alone cannot tell a
+    JPEG's ringing between the cells' lines (GMT's 1° age in cells of 14.6 px as a Pillow
+    JPEG of quality 75: a third of the cells, 70 % of its lines on the cells' lattice) from
+    the cells under a sparser comb (GMT's gridlines every 10 cells of 10.9 px: 61 % of the
+    cells' lines on twice their size)."""
+    number, inliers, size, phase, _ = fit
+    kept = number[inliers]
+    candidates = list(others)
+    for multiple in (2, 3):
+        shares = [np.mean((kept - residue) % multiple == 0) for residue in range(multiple)]
+        residue = int(np.argmax(shares))
+        coarser = _lattice_of_lines(positions, multiple * size, phase + residue * size, min_cell,
+                                    clean, strengths)
+        if not isinstance(coarser, str):
+            candidates.append(coarser)
+    found = []
+    for candidate in candidates:
+        if _harmonic_multiple(fit, candidate, positions) < 2:
+            continue
+        # One of each lattice: two combs often fit the same one.
+        if any(abs(candidate[2] - other[2]) <= 0.01 * other[2]
+               and _harmonic_multiple(other, candidate, positions) == 1 for other in found):
+            continue
+        found.append(candidate)
+    return sorted(found, key=lambda candidate: candidate[2])
+
+
+def _harmonic_multiple(fine, coarse, positions) -> int:
+    """How many times the lattice ``fine`` goes into ``coarse`` (a whole number, rounded) when a
+    line of each lies within :data:`LINE_FIT_TOLERANCE` of the other's in the middle of the
+    lines and the two drift apart by at most that over half their span; else 0.
+
+    Parameters
+    ----------
+    fine, coarse : tuple (number, inliers, size, phase, rms)
+        Lattices of the lines (:func:`_lattice_of_lines`).
+    positions : ndarray
+        The lines (pixels).
+    """
+    fine_size, fine_phase = fine[2], fine[3]
+    coarse_size, coarse_phase = coarse[2], coarse[3]
+    multiple = int(round(coarse_size / fine_size))
+    if multiple < 1:
+        return 0
+    low, high = float(positions.min()), float(positions.max())
+    drift = abs(coarse_size - multiple * fine_size) * 0.5 * (high - low) / coarse_size
+    middle = 0.5 * (low + high)
+    at = coarse_phase + coarse_size * np.round((middle - coarse_phase) / coarse_size)
+    offset = at - fine_phase
+    offset = abs(offset - fine_size * np.round(offset / fine_size))
+    if drift > LINE_FIT_TOLERANCE or offset > LINE_FIT_TOLERANCE:
+        return 0
+    return multiple
 
 
 def _finer_harmonic(fine, coarse, positions) -> bool:
@@ -1137,19 +1322,9 @@ def _finer_harmonic(fine, coarse, positions) -> bool:
     positions : ndarray
         The lines (pixels).
     """
-    fine_size, fine_phase = fine[2], fine[3]
+    if _harmonic_multiple(fine, coarse, positions) < 2:
+        return False
     coarse_size, coarse_phase = coarse[2], coarse[3]
-    multiple = round(coarse_size / fine_size)
-    if multiple < 2:
-        return False
-    low, high = float(positions.min()), float(positions.max())
-    drift = abs(coarse_size - multiple * fine_size) * 0.5 * (high - low) / coarse_size
-    middle = 0.5 * (low + high)
-    at = coarse_phase + coarse_size * np.round((middle - coarse_phase) / coarse_size)
-    offset = at - fine_phase
-    offset = abs(offset - fine_size * np.round(offset / fine_size))
-    if drift > LINE_FIT_TOLERANCE or offset > LINE_FIT_TOLERANCE:
-        return False
     on_fine = positions[fine[1]]
     residual = on_fine - coarse_phase
     residual = residual - coarse_size * np.round(residual / coarse_size)

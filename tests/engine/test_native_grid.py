@@ -969,6 +969,80 @@ def test_gmt_cells_of_8_px_off_the_block_grid_as_pillow_jpeg(tmp_path, age_1deg)
     assert found["within_resolution"] >= 0.98, found
 
 
+def gmt_hawaii_cells_as_pillow_jpeg(folder, age_1deg):
+    """GMT's 1° age over 78-31° W, 13-45° N in GMT's hawaii CPT (0-280 Ma), 47 × 32 cells of
+    14.6 × 14.59 px under coastlines, gridlines and a label, on a 10 × 8.5 in page at 100 dpi
+    (the frame at pixels (100, 233)-(786, 700)), saved by Pillow at quality 75:
+    bench/native_sweep.py seed 38 figure 11. (On :func:`gmt_figure`'s page, 100 px higher,
+    the JPEG's blocks cross the cells elsewhere and the search refuses the rows instead.)"""
+    grid_path, grid = age_1deg
+    west, east, south, north = -78, -31, 13, 45
+    width, height = 6.86, 4.67
+    run_gmt(folder,
+            "gmt makecpt -Chawaii -T0/280 > scale.cpt",
+            "gmt set PS_MEDIA 10ix8.5i",
+            f"gmt grdimage {grid_path} -R{west}/{east}/{south}/{north} -JX{width}i/{height}i "
+            "-Cscale.cpt -X1i -Y1.5i -P -Bafg -BWSne -K > fig.ps",
+            "gmt pscoast -R -J -Dl -W0.6p,black -O -K >> fig.ps",
+            f"echo {(west + east) / 2} {(south + north) / 2} Label | gmt pstext -R -J "
+            "-F+f18p,Helvetica-Bold,black -O -K >> fig.ps",
+            f"gmt psscale -Cscale.cpt -Dx{width + 0.3}i/0i+w{height}i/0.3i -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{DPI}")
+    top = 850 - 150 - round(height * DPI)
+    box = (100, top, 100 + round(width * DPI), top + round(height * DPI))
+    crop = grid[90 - north:90 - south, west + 180:east + 180]
+    jpeg = folder / "fig_pillow75.jpg"
+    Image.open(folder / "fig.png").convert("RGB").save(jpeg, quality=75)
+    figure = CellFigure(str(jpeg), crop, (west, east, south, north), box[:2],
+                        ((box[2] - box[0]) / crop.shape[1], (box[3] - box[1]) / crop.shape[0]),
+                        box, "", str(folder / "scale.cpt"))
+    figure.gcps = write_gcps(folder / "gcps.csv", figure)
+    return figure
+
+
+def test_gmt_cells_with_ringing_a_third_of_a_cell_in_are_not_taken_for_thirds(tmp_path,
+                                                                             age_1deg):
+    """Along x, the JPEG rings each cell edge into stray lines about a third of a cell either
+    side of it: the spectrum's first comb whose lines fit is a third of the cells (4.865 px,
+    its score above chance 43 against the cells' 36), and only 70 % of its lines lie on the
+    cells' lattice, too few for :func:`_coarsest_lattice` to fold it (0.75; true cells under
+    GMT's gridlines put 61 % of theirs on twice their size). Before: a WRONG lattice of
+    4.865 × 14.59 px, 141 × 32 cells. The cells' interiors decide now
+    (:func:`_coarser_by_interiors`): found, exact.
+
+    And the measure that decides, with the true cells known: across the lines of a lattice of
+    a third of the cells that are not the cells' own, the strips of a cell row barely differ
+    (ringing), across the cells' lines they do; for the true cells against lattices of two and
+    three of them, every line is a cell line and the strips differ alike across either kind:
+    a margin of at least two either side of :data:`SUBCELL_CONTRAST_RATIO`."""
+    from colormap_decoder.plugin.engine.native_grid import SUBCELL_CONTRAST_RATIO, _AxisFit, _subcell_contrast, luma
+
+    figure = gmt_hawaii_cells_as_pillow_jpeg(tmp_path, age_1deg)
+    assert figure.grid.shape == (32, 47)
+    result = decode_map(figure.settings())
+    found = assert_native_grid_recovered(figure, result, value_tolerance=2.0)
+    assert max(found["origin_error"]) <= 1e-6 and max(found["size_error"]) <= 1e-6, found
+
+    col0, row0, col1, row1 = figure.plot_box
+    field = luma(np.asarray(Image.open(figure.path).convert("RGB"))[row0:row1, col0:col1])
+    field = field.astype(float)
+    field[~np.isfinite(result.field.values[row0:row1, col0:col1])] = np.nan
+    width, height = figure.cell
+    cells_x, cells_y = _AxisFit(width, 0.0, 0, 0), _AxisFit(height, 0.0, 0, 0)
+    within, across = _subcell_contrast(field, _AxisFit(width / 3, 0.0, 0, 0), cells_x, cells_y,
+                                       "x", clean=False)
+    ratios = {"thirds": within / across}
+    for axis, cells, other in (("x", cells_x, cells_y), ("y", cells_y, cells_x)):
+        for multiple in (2, 3):
+            within, across = _subcell_contrast(field, cells, _AxisFit(multiple * cells.size, 0.0,
+                                                                      0, 0), other, axis,
+                                               clean=False)
+            ratios[axis, multiple] = within / across
+    print(ratios)
+    assert ratios.pop("thirds") <= 0.5 * SUBCELL_CONTRAST_RATIO, ratios
+    assert min(ratios.values()) >= 2 * SUBCELL_CONTRAST_RATIO, ratios
+
+
 def test_gmt_grdimage_jpeg(tmp_path, age_1deg):
     """The Indian Ocean at 1°, 70 × 50 cells of 9.29 × 9 px, as a JPEG."""
     grid_path, grid = age_1deg

@@ -751,6 +751,31 @@ def test_eraint_as_pillow_jpeg_with_and_without_chroma_subsampling(tmp_path, era
     assert found["within_resolution"] >= 0.985, found
 
 
+def test_black_line_over_dark_cells_of_a_png_is_left_out_of_the_edges_shares(tmp_path,
+                                                                             shared_data):
+    """ERA-Interim's July u at 500 hPa averaged to 2.25° (rows 7-67, columns 30-126 of its
+    80 × 160), gist_earth over -12-27 m/s, pcolormesh in cells of 11.3 × 12.4 px, a black line
+    and a label, PNG (bench/native_sweep.py seed 31 figure 14). The line's antialiased blends
+    with the cells under it decode as gist_earth's dark end, data, and step off the lattice all
+    along the line: in the third of the figure it crosses most, 75 % of the colour edges lay
+    on the lattice, under the clean figure's 80 % (before: 'no regular lattice', plateaus).
+    The shares are now judged again without the data pixels next to thin masked features
+    (lines, labels: not nodata areas, whose halo lost a sparse lattice's lines): found, exact,
+    every cell within one resolution."""
+    data = np.load(shared_data / "eraint_u500_july_2.25deg.npz")
+    grid, (west, east, _, north) = data["u"].astype(float), data["extent"]
+    assert grid.shape == (80, 160)
+    size = (east - west) / 160
+    crop = grid[7:68, 30:127]
+    extent = (west + 30 * size, west + 127 * size, north - 68 * size, north - 7 * size)
+    figure = matplotlib_figure(tmp_path, "u500", crop, extent, "gist_earth", -12.0, 27.0,
+                               (11.3, 12.4), "pcolormesh", overlays=True)
+    result = decode_map(figure.settings())
+    found = assert_native_grid_recovered(figure, result)
+    assert max(found["origin_error"]) <= 1e-6 and max(found["size_error"]) <= 1e-6, found
+    assert found["within_resolution"] >= 0.99, found
+
+
 # -- GMT, a 1° grid -----------------------------------------------------------------------
 def test_gmt_grdimage_of_a_1_degree_grid(tmp_path, age_1deg):
     """80 × 60 cells of 7.8125 × 7.5 px, coastlines, gridlines and a label over them."""

@@ -82,6 +82,7 @@ Reading the cells (:func:`read_cells`)
     median, and less noisy. A cell is nodata when fewer than half of its interior pixels
     decoded: coastlines and labels over part of a cell leave the rest of the cell to speak.
 """
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -252,6 +253,9 @@ class _AxisFit:
     # Lattices of the same lines a whole number of times coarser, finest first, for the cells'
     # interiors to judge (:func:`_coarser_by_interiors`).
     coarser: tuple = ()
+    # The first comb's lattice when this one, another comb's, replaced it (its lines closer to
+    # it, :func:`_closest_lattice`), for the pixels to confirm (:func:`_first_unless_colour`).
+    replaced: object = None
 
 
 # -- detection ----------------------------------------------------------------------------
@@ -407,8 +411,10 @@ def _search_lattice(crop_luma, crop_data, axis_profiles, crop_box, data, box, ex
     crop_luma[~crop_data] = np.nan
     # A lattice whose lines are the cells' and strays between them (a JPEG's ringing) gives
     # way to the cells' when their interiors are one colour across the strays.
-    fit_x = _coarser_by_interiors(crop_luma, fits[0], fits[1], "x", regime == 0)
-    fit_y = _coarser_by_interiors(crop_luma, fits[1], fit_x, "y", regime == 0)
+    fit_x = _first_unless_colour(crop_luma, fits[0], fits[1], "x", regime == 0)
+    fit_y = _first_unless_colour(crop_luma, fits[1], fit_x, "y", regime == 0)
+    fit_x = _coarser_by_interiors(crop_luma, fit_x, fit_y, "x", regime == 0)
+    fit_y = _coarser_by_interiors(crop_luma, fit_y, fit_x, "y", regime == 0)
     edge_share, band_share = _lattice_shares(excess, band_profiles, fit_x, fit_y, regime,
                                              strong_borders, border_places)
     if (halo_profiles is not None and (edge_share < MIN_EDGE_SHARE[regime]
@@ -541,6 +547,73 @@ def _coarser_by_interiors(luma_field, fit, other, axis, clean=True) -> "_AxisFit
         if across >= MIN_SUBCELL_CONTRAST and within <= SUBCELL_CONTRAST_RATIO * across:
             current = coarser
     return current
+
+
+def _first_unless_colour(luma_field, fit, other, axis, clean=True) -> "_AxisFit":
+    """``fit``, or the first comb's lattice it replaced (``fit.replaced``) when the lines of
+    ``fit`` that are not lines of the first carry no colour change of their own.
+
+    A lattice whose lines lie closer to the lines found can be one through the cells' edges
+    and through their middles in turn (GMT's 2° age in cells of 11.6 px as a Pillow JPEG of
+    quality 70, under gridlines and coastlines: 17.4 px, a cell and a half, the strong steps a
+    JPEG rings beside them scoring it above the cells' 11.6 px); across its lines in the cells'
+    middles, the pixels either side are one cell's (:func:`_line_contrast`). ``fit`` stands
+    when its lines off the first's change colour more than :data:`SUBCELL_CONTRAST_RATIO` of
+    what its lines on the first's do (the first comb's lattice drifting across the cells'
+    lines, ``fit`` the cells': every line of ``fit`` is a cell edge).
+    """
+    first = fit.replaced
+    if first is None:
+        return fit
+    off, on = _line_contrast(luma_field, fit, first, other, axis, clean)
+    if on >= MIN_SUBCELL_CONTRAST and off <= SUBCELL_CONTRAST_RATIO * on:
+        return first
+    return fit
+
+
+def _line_contrast(luma_field, lattice, reference, other, axis, clean=True,
+                   max_pixels=500_000) -> tuple:
+    """Mean absolute luma difference between the pixels either side of each line of
+    ``lattice`` (from one to four pixels off it, less for small cells), over the rows (columns
+    for ``axis`` "y") away from ``other``'s lines as in :func:`_subcell_contrast`: for its lines
+    that are not lines of ``reference`` and for those that are.
+
+    Returns
+    -------
+    off, on : float
+        The means (luma, 0..255); NaN where fewer than :data:`MIN_SUBCELL_PAIRS` pairs.
+    """
+    field = luma_field if axis == "x" else luma_field.T
+    rows, cols = field.shape
+    other_offset = ((np.arange(rows) + 0.5 - other.phase) / other.size) % 1.0
+    other_distance = np.minimum(other_offset, 1.0 - other_offset) * other.size
+    lines = np.flatnonzero(other_distance >= min(1.0 if clean else 2.0, other.size / 3.0))
+    width = max(1.0, min(3.0, 0.5 * min(lattice.size, reference.size) - 1.0))
+    centres = np.arange(cols) + 0.5
+    first = int(np.ceil((1.0 + width - lattice.phase) / lattice.size))
+    last = int(np.floor((cols - 1.0 - width - lattice.phase) / lattice.size))
+    positions = lattice.phase + lattice.size * np.arange(first, last + 1)
+    if lines.size == 0 or positions.size == 0:
+        return float("nan"), float("nan")
+    lines = lines[::max(1, int(np.ceil(lines.size * positions.size * 2 * width / max_pixels)))]
+    at = positions - reference.phase
+    at = np.abs(at - reference.size * np.round(at / reference.size))
+    on_reference = at <= min(LINE_FIT_TOLERANCE, 0.25 * reference.size)
+    sums = {True: [0.0, 0], False: [0.0, 0]}
+    block = field[lines]
+    for position, kind in zip(positions, on_reference):
+        left = np.flatnonzero((centres <= position - 1.0) & (centres > position - 1.0 - width))
+        right = np.flatnonzero((centres >= position + 1.0) & (centres < position + 1.0 + width))
+        if left.size == 0 or right.size == 0:
+            continue
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # rows with no decoded pixel
+            steps = np.abs(np.nanmean(block[:, left], axis=1) - np.nanmean(block[:, right], axis=1))
+        steps = steps[np.isfinite(steps)]
+        sums[bool(kind)][0] += float(steps.sum())
+        sums[bool(kind)][1] += int(steps.size)
+    return tuple(sums[kind][0] / sums[kind][1] if sums[kind][1] >= MIN_SUBCELL_PAIRS
+                 else float("nan") for kind in (False, True))
 
 
 def _subcell_contrast(luma_field, fine, coarse, other, axis, clean=True, max_pixels=500_000):
@@ -1267,8 +1340,12 @@ def _fit_lines(positions, excess, min_cell, frame=None, map_axis=None, clean=Tru
     fit = _closest_lattice(combs(), positions, min_cell, clean, strengths)
     if isinstance(fit, str):
         return fit
-    fit, coarser = fit
-    return pinned(fit, tuple(pinned(other) for other in coarser))
+    fit, coarser, replaced = fit
+    chosen = pinned(fit, tuple(pinned(other) for other in coarser))
+    if replaced is not None:
+        first, first_coarser = replaced
+        chosen.replaced = pinned(first, tuple(pinned(other) for other in first_coarser))
+    return chosen
 
 
 # Another comb's lattice replaces the first comb's when the lines lie this much closer to it
@@ -1300,10 +1377,11 @@ def _closest_lattice(combs, positions, min_cell, clean, strengths):
 
     Returns
     -------
-    tuple (fit, coarser) or str
+    tuple (fit, coarser, replaced) or str
         The lattice (:func:`_lattice_of_lines`) and the lattices of the lines a whole number of
-        times coarser than it, finest first (:func:`_coarser_lattices`); or why the first
-        comb's lines do not fit one when no comb's do.
+        times coarser than it, finest first (:func:`_coarser_lattices`); and when that lattice
+        is not the first comb's, the first comb's and its own coarser ones (else None); or why
+        the first comb's lines do not fit one when no comb's do.
     """
     weights = _line_weights(positions, clean, strengths)
     total = float(np.sum(weights))
@@ -1337,7 +1415,11 @@ def _closest_lattice(combs, positions, min_cell, clean, strengths):
     first_fit, first_score = first
     closer = best_score - first_score >= (CLOSER_LATTICE_GAIN - 1.0) * abs(first_score)
     chosen = best if closer and best_score > first_score else first_fit
-    return chosen, _coarser_lattices(chosen, fitted, positions, min_cell, clean, strengths)
+    coarser = _coarser_lattices(chosen, fitted, positions, min_cell, clean, strengths)
+    if chosen is first_fit:
+        return chosen, coarser, None
+    return chosen, coarser, (first_fit, _coarser_lattices(first_fit, fitted, positions, min_cell,
+                                                          clean, strengths))
 
 
 def _coarser_lattices(fit, others, positions, min_cell, clean, strengths) -> list:

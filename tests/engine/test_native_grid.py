@@ -12,6 +12,7 @@ geotransform, and the cells' values; the point layer one point per cell at the c
 
 Pixel coordinates as the engine's (GDAL): (0, 0) top-left corner, pixel centres at +0.5.
 """
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -1112,6 +1113,33 @@ def test_gmt_lattice_through_the_cells_middles_gives_way_to_the_first_combs(tmp_
         assert_native_grid_recovered(figure, result, value_tolerance=2.0)
     else:
         assert "lines every 11.6 px along x" in line, line
+
+
+def test_closer_lattice_of_nearly_the_first_combs_size_stands(tmp_path, shared_data):
+    """The Kilauea DEM averaged over 12 × 12 nodes (66 × 71 cells), turbo over 0-1493 m,
+    pcolormesh in cells of 3.39 × 3.70 px with a line and a label, as an ImageMagick JPEG of
+    quality 95 (bench/native_sweep.py seed 38 figure 31). Along y the first comb's lattice
+    (3.785 px) drifts across the rows' lines, and the cells' (3.697 px) replaces it, its lines
+    closer. The rows' lines on the first comb's lie in one part of the figure and those off it
+    in another, flatter one, whose colour changes are smaller (0.38 of the others'): when the
+    first comb's lattice was restored by that measure alone, a WRONG lattice, 65 rows for 66.
+    Only a lattice interleaved with the first comb's is judged so (:func:`_interleaved`):
+    exact."""
+    with rasterio.open(shared_data / "gmtserver_Kilauea.utm.nc") as dataset:
+        values = dataset.read(1, masked=True).astype(float).filled(np.nan)
+    rows, cols = values.shape[0] // 12 * 12, values.shape[1] // 12 * 12
+    blocks = values[:rows, :cols].reshape(rows // 12, 12, cols // 12, 12)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # blocks of nodata only
+        grid = np.nanmean(blocks, axis=(1, 3))
+    assert grid.shape == (66, 71)
+    png = matplotlib_figure(tmp_path, "kilauea", grid, (-155.5, -154.08, 19.0, 20.32), "turbo",
+                            float(np.floor(np.nanmin(grid))), float(np.ceil(np.nanmax(grid))),
+                            (3.4, 3.7), "pcolormesh", overlays=True)
+    figure = imagemagick_jpeg(png, 95)
+    result = decode_map(figure.settings())
+    found = assert_native_grid_recovered(figure, result)
+    assert max(found["origin_error"]) <= 1e-6 and max(found["size_error"]) <= 1e-6, found
 
 
 def test_gmt_grdimage_jpeg(tmp_path, age_1deg):

@@ -753,3 +753,34 @@ def test_annotations_inside_smaller_than_the_legend_text(qgis_app, tmp_path, sha
         drawn = left + (label.value - west) / (east - west) * (right - left)
         assert abs(float(reading.x_axis.fit.position_of(label.value)) - drawn) <= 1.5, \
             (label.text, drawn)
+
+
+@pytest.mark.parametrize("font, dpi", [("DejaVu Sans", 150), ("Nimbus Sans", 200)])
+def test_annotations_without_ticks_stay_at_their_ink(qgis_app, tmp_path, shared_data, font,
+                                                     dpi):
+    """QGIS centres a grid annotation on its digits' ink (the height of '0'), where matplotlib
+    centres its text's layout box, descent included: labels with no tick marks nor grid lines
+    are moved to where matplotlib anchors them only when matplotlib's own FreeType draws
+    their glyphs exactly. QGIS's annotations in a font matplotlib has (a line border, no
+    ticks, no grid lines, left and bottom sides) are drawn by Qt, not matched, and not moved:
+    the map's corners stay within a pixel of QGIS's own placement."""
+    grid_path = tmp_path / "kilauea.nc"
+    shutil.copy(shared_data / "gmtserver_Kilauea.utm.nc", grid_path)
+    figure = render_print_layout(tmp_path / "layout.png", grid_path, CRS, DEGREES[1],
+                                 VALUE_RANGE, map_crs=DEGREES[0], interval=0.05, precision=2,
+                                 frame_style="line", dpi=dpi, annotation_font=font,
+                                 annotation_font_size=10)
+    auto = decode_map(DecodeSettings(figure_path=figure.path, gcp_crs=figure.crs,
+                                     scale_automatic=True))
+    assert not any("drawn by matplotlib" in message for message in auto.messages), \
+        auto.messages
+    transform = auto.georeference.pixel_transform
+    left, top, right, bottom = figure.frame
+    errors = []
+    for column in (left, right):
+        for row in (top, bottom):
+            x, y = figure.pixel_to_map(column, row)
+            found = transform.map_to_pixel(x, y)
+            errors.append(float(np.hypot(found[0] - column, found[1] - row)))
+    print("corner errors px", errors, auto.warnings)
+    assert max(errors) <= 1.0, errors

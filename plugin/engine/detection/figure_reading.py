@@ -24,9 +24,15 @@ from .bar_ends import (
     fit_end_labels,
 )
 from .drawn_text import (
+    MATCH_ERROR,
+    MATCH_MARGIN,
     SMALL_TEXT_MAX_HEIGHT_PX,
+    draw_text,
+    drawn_forms,
     find_text_styles,
+    ink_centre_offsets,
     label_coverage,
+    match_error,
     read_by_drawing,
     reading_contradicted,
 )
@@ -2576,6 +2582,8 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
                         f"'{text}' written at the axis' end).")
             setattr(reading, f"{axis}_axis", best)
         _move_centres_to_ticks(reader, reading, layout.frame.box)
+        if layout.frame.kind != "panel":
+            _move_centres_by_their_font(reader, reading)
         confirm_by_aspect(reading, layout.frame.box)
         for axis in (reading.x_axis, reading.y_axis):
             if axis is not None and axis.fit is not None and axis.placement == "inside" and \
@@ -2957,6 +2965,128 @@ def _move_centres_to_ticks(reader, reading, frame_box) -> None:
         f"gaps from the frame to the x labels' ink above it ({gap_above:.1f} px) and below it "
         f"({gap_below:.1f} px), which text set by its layout box, descent included, leaves "
         f"(cartopy's gridline labels).")
+
+
+#: Labels of one side (distinct texts, the widest first) drawn again to find the font and size
+#: they were drawn in (:func:`.drawn_text.find_text_styles`).
+FONT_STYLE_SAMPLES = 4
+
+
+def _labels_drawn_by_matplotlib(reader, labels):
+    """The font and size (:class:`.drawn_text.TextStyle`) in which matplotlib's own FreeType
+    drawing gives several of these labels to the last grey level, or None (another renderer:
+    QGIS's Qt, GMT's Ghostscript; a JPEG; a font not installed)."""
+    by_box = {label.box(): label for label in reader.labels}
+    samples, texts = [], set()
+    for label in sorted(labels, key=lambda label: label.box[0] - label.box[2]):
+        own = by_box.get(tuple(label.box))
+        if own is None or label.value is None or label.text in texts:
+            continue
+        texts.add(label.text)
+        samples.append((reader._small_coverage(own), {label.text}))
+        if len(samples) >= FONT_STYLE_SAMPLES:
+            break
+    if len(samples) < 2:
+        return None
+    styles = find_text_styles(samples)
+    return styles[0] if styles else None
+
+
+def _label_ink_offsets(reader, labels, style) -> dict:
+    """Each label's ink centre from its layout box's centre (pixels: right, down;
+    :func:`.drawn_text.ink_centre_offsets`), its text drawn as it reads and matches its ink
+    (a hyphen or a minus sign); labels whose drawing does not match are left out."""
+    by_box = {label.box(): label for label in reader.labels}
+    offsets = {}
+    for label in labels:
+        own = by_box.get(tuple(label.box))
+        if own is None or label.value is None:
+            continue
+        coverage = reader._small_coverage(own)
+        scored = sorted((match_error(draw_text(text, style), coverage), text)
+                        for text in drawn_forms(label.text))
+        if scored and scored[0][0] <= MATCH_ERROR + MATCH_MARGIN:
+            found = ink_centre_offsets(scored[0][1], style)
+            if found is not None:
+                offsets[id(label)] = found
+    return offsets
+
+
+def _refit_moved(axis, moves) -> None:
+    """An axis' labels placed by their ink moved by ``moves`` (pixels, by ``id`` of the
+    label; the others by the median move), and its fits refitted on the moved positions."""
+    median = float(np.median(list(moves.values())))
+    for label in axis.labels:
+        if label.tick_position is None:
+            label.label_position += moves.get(id(label), median)
+    for fit in _fits_of(axis):
+        kept = fit.kept
+        if len(kept) < 2:
+            continue
+        positions = np.array([label.position for label in kept], float)
+        values = np.array([label.value for label in kept], float)
+        if fit.projection is not None:
+            values = np.asarray(fit.projection.northing(values), float)
+        elif fit.logarithmic:
+            values = np.log10(values)
+        slope, offset = np.polyfit(positions, values, 1)
+        if slope == 0:
+            continue
+        fit.slope, fit.offset = float(slope), float(offset)
+        fit.residuals_px = (values - offset) / slope - positions
+
+
+def _move_centres_by_their_font(reader, reading) -> None:
+    """Labels placed by their ink alone (no tick marks nor grid lines: cartopy's gridliner
+    without lines) moved to their anchors by their own font's layout, when matplotlib's
+    FreeType draws them exactly (:func:`_labels_drawn_by_matplotlib`): matplotlib centres a
+    text's layout box on its anchor (cartopy's gridline labels: ``ha='center'`` below and
+    above the frame, ``va='center'`` beside it), not its ink (:func:`.drawn_text.
+    ink_centre_offsets`). The ink of '40°S' sits 0.11-0.17 of its height above its parallel,
+    that of '170°W' a tenth of an em right of its meridian (the '1''s side bearing). The x
+    labels are moved label by label, and the y labels unless the x labels above and below the
+    frame measured their offset (:func:`_move_centres_to_ticks`); the fits are refitted and
+    the log says so. Labels drawn by another renderer are not matched and stay as they are
+    (QGIS centres its annotations on their digits' ink)."""
+    axes = [axis for axis in (reading.x_axis, reading.y_axis)
+            if axis is not None and not axis.rotated and axis.placement == "outside" and
+            _placed_by_centres(axis)]
+    if not axes:
+        return
+    style = None
+    for axis in axes:
+        style = _labels_drawn_by_matplotlib(reader, _placed_by_centres(axis))
+        if style is not None:
+            break
+    if style is None:
+        return
+    font = style.path.rsplit("/", 1)[-1]
+    said = []
+    for axis in axes:
+        vertical = axis.side in ("left", "right")
+        if vertical and axis.centre_offset is not None:
+            continue  # measured by the labels above and below the frame
+        for each in (axis, axis.opposite):
+            if each is None or each.rotated or each.placement != "outside" or \
+                    not _placed_by_centres(each):
+                continue
+            offsets = _label_ink_offsets(reader, each.labels, style)
+            if len(offsets) < 2:
+                continue
+            # The anchor is the ink's centre less its offset from the box's centre.
+            moves = {key: -(down if vertical else right)
+                     for key, (right, down) in offsets.items()}
+            _refit_moved(each, moves)
+            if vertical:
+                each.centre_offset = float(np.median(list(moves.values())))
+            said.append(f"{each.side} {min(moves.values()):+.2f}..{max(moves.values()):+.2f} px")
+    if said:
+        reading.messages.append(
+            f"Labels with no tick marks or grid lines beside them, drawn by matplotlib in "
+            f"{font} at {style.size64 / 64:.2f} px an em (their glyphs match to the last grey "
+            f"level), moved from their ink's centre to the centre of their text's layout box, "
+            f"where matplotlib anchors them (along each side, the "
+            f"{'; '.join(said)}).")
 
 
 def rows_without_tails(label) -> float:

@@ -487,14 +487,16 @@ def test_labels_without_ticks_placed_by_the_labels_above_and_below(tmp_path, sha
                    for warning in auto.warnings), auto.warnings
 
 
-@pytest.mark.parametrize("projection_name, extent, dpi, family, size", [
-    ("PlateCarree", (-170, -130, 10, 45), 120, "DejaVu Sans", 10),
-    ("Mercator", (-40, 20, -45, 0), 186, "DejaVu Sans", 10),
-    ("Mercator", (-170, -130, 10, 45), 150, "DejaVu Serif", 12),
-    ("PlateCarree", (-170, -130, 10, 45), 96, "Nimbus Sans", 8),
-    ("Mercator", (100, 140, -40, -5), 233, "Nimbus Roman", 9)])
+@pytest.mark.parametrize("projection_name, extent, dpi, family, size, weight", [
+    ("PlateCarree", (-170, -130, 10, 45), 120, "DejaVu Sans", 10, "normal"),
+    ("Mercator", (-40, 20, -45, 0), 186, "DejaVu Sans", 10, "normal"),
+    ("Mercator", (-170, -130, 10, 45), 150, "DejaVu Serif", 12, "normal"),
+    ("PlateCarree", (-170, -130, 10, 45), 96, "Nimbus Sans", 8, "normal"),
+    ("Mercator", (100, 140, -40, -5), 233, "Nimbus Roman", 9, "normal"),
+    ("PlateCarree", (-170, -130, 10, 45), 120, "DejaVu Sans", 10, "bold"),
+    ("Mercator", (100, 140, -40, -5), 200, "Nimbus Sans", 12, "bold")])
 def test_labels_without_ticks_placed_by_their_font(tmp_path, shared_data, projection_name,
-                                                   extent, dpi, family, size):
+                                                   extent, dpi, family, size, weight):
     """cartopy's gridline labels on the bottom and left sides only, neither tick marks nor
     grid lines (about 60 % of the sweep's cartopy maps: no labels above the frame to measure
     where text sits). matplotlib centres each label's layout box on its meridian or parallel,
@@ -502,16 +504,17 @@ def test_labels_without_ticks_placed_by_their_font(tmp_path, shared_data, projec
     (the box reaches the font's descender), and a longitude label starting with '1' has its
     ink right of its meridian by that glyph's side bearing. The labels' glyphs are drawn again
     by matplotlib's FreeType until a font and size give them to the last grey level; that
-    font's layout then moves each label to its anchor. The corners' rows come within 0.75 px
-    and their columns within 1 px of cartopy's transform (before: rows 1.8-3.6 px high with
-    the warning that they may be off, columns up to 1.9 px), the log names the font, and the
-    warning is not given."""
+    font's layout then moves each label to its anchor (bold text: the bold faces). The
+    corners' rows come within 0.75 px and their columns within 1 px of cartopy's transform
+    (before: rows 1.8-4.1 px high with the warning that they may be off, columns up to 1.5
+    px), the log names the font, and the warning is not given."""
     import cartopy.crs as ccrs
     import matplotlib
     from pyproj import Transformer
 
     path = tmp_path / "map.png"
-    with matplotlib.rc_context({"font.family": family, "font.size": size}):
+    with matplotlib.rc_context({"font.family": family, "font.size": size,
+                                "font.weight": weight}):
         pixel = render_cartopy_age(path, shared_data, getattr(ccrs, projection_name)(), extent,
                                    dpi, grid_lines=False)
     auto = decode_map(DecodeSettings(figure_path=str(path), scale_automatic=True))

@@ -69,9 +69,11 @@ _FONTS = {}
 _LOCK = threading.Lock()
 
 
-def font_paths() -> list:
-    """Font files of :data:`FONT_FAMILIES` that matplotlib finds (no fallback), distinct."""
-    if "paths" not in _FONTS:
+def font_paths(weight="normal") -> list:
+    """Font files of :data:`FONT_FAMILIES` that matplotlib finds (no fallback), distinct, of
+    a weight ("normal" or "bold")."""
+    key = ("paths", weight)
+    if key not in _FONTS:
         paths = []
         try:
             from matplotlib import font_manager
@@ -79,14 +81,15 @@ def font_paths() -> list:
             font_manager = None
         for family in FONT_FAMILIES if font_manager is not None else ():
             try:
-                path = font_manager.findfont(font_manager.FontProperties(family=family),
+                path = font_manager.findfont(font_manager.FontProperties(family=family,
+                                                                         weight=weight),
                                              fallback_to_default=False)
             except (ValueError, RuntimeError):
                 continue
             if path not in paths:
                 paths.append(path)
-        _FONTS["paths"] = paths
-    return _FONTS["paths"]
+        _FONTS[key] = paths
+    return _FONTS[key]
 
 
 def _hinting_flags():
@@ -240,7 +243,7 @@ def _advances(text, style) -> float:
 COARSE_SIZE_STEP = 4
 
 
-def find_text_styles(samples, least_labels=2) -> list:
+def find_text_styles(samples, least_labels=2, paths=None) -> list:
     """The fonts and sizes that draw several of a figure's small labels exactly.
 
     Sizes are searched coarsely (every :data:`COARSE_SIZE_STEP` 64ths of a pixel, near the
@@ -254,6 +257,8 @@ def find_text_styles(samples, least_labels=2) -> list:
         Each label's coverage (:func:`label_coverage`) and the texts it may be (its readings).
     least_labels : int
         Labels of distinct texts a style must draw within :data:`MATCH_ERROR`.
+    paths : list of str, optional
+        The font files tried (default :func:`font_paths`: the regular weights).
 
     Returns
     -------
@@ -269,7 +274,7 @@ def find_text_styles(samples, least_labels=2) -> list:
         texts = set()
         for reading in readings:
             texts |= drawn_forms(reading)
-        for path in font_paths():
+        for path in font_paths() if paths is None else paths:
             for flags in _hinting_flags():
                 for text in texts:
                     probe = draw_text(text, TextStyle(path, 640, flags))

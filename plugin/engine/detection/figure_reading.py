@@ -30,6 +30,7 @@ from .drawn_text import (
     draw_text,
     drawn_forms,
     find_text_styles,
+    font_paths,
     ink_centre_offsets,
     label_coverage,
     match_error,
@@ -2988,7 +2989,9 @@ def _labels_drawn_by_matplotlib(reader, labels):
             break
     if len(samples) < 2:
         return None
-    styles = find_text_styles(samples)
+    # Bold text too (a journal's style): its own font files.
+    paths = list(dict.fromkeys(font_paths() + font_paths("bold")))
+    styles = find_text_styles(samples, paths=paths)
     return styles[0] if styles else None
 
 

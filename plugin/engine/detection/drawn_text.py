@@ -387,6 +387,11 @@ def reading_contradicted(coverage, text, styles) -> bool:
     return best > MATCH_ERROR + MATCH_MARGIN
 
 
+#: Coverage (0-1) from which a drawn pixel is a label's ink: a third of the page's luma darker
+#: (:func:`.text.ink_mask`, black text on a white page).
+INK_COVERAGE = 1.0 / 3.0
+
+
 def ink_centre_offsets(text, style) -> "tuple | None":
     """Where matplotlib's Agg backend puts a text's ink centre from the centre of the text's
     layout box (pixels: right, down), the box as ``ha='center'``, ``va='center'`` align it.
@@ -426,13 +431,13 @@ def ink_centre_offsets(text, style) -> "tuple | None":
         bitmap_left = font.get_bitmap_offset()[0] / 64.0
         font.draw_glyphs_to_bitmap(antialiased=True)
         image = np.asarray(font.get_image(), np.float32) / 255.0
-    columns = np.flatnonzero(image.max(axis=0) > 0.5)
+    columns = np.flatnonzero(image.max(axis=0) > INK_COVERAGE)
     if columns.size == 0:
         _FONTS[key] = None
         return None
     # Along x: the bitmap is drawn from the box's left edge plus the first glyph's bearing;
-    # the ink's middle column within it (its pixels half covered or more, as the labels'
-    # boxes are found) against the box's middle.
+    # the ink's middle column within it (pixels the labels' ink takes) against the box's
+    # middle.
     right = bitmap_left + 0.5 * (columns[0] + columns[-1] + 1) - width / 64.0 / 2.0
     # Along y (up, baseline 0, 26.6 fixed point): the ink from -descent to height - descent;
     # the box from -max(descents) to max(heights) - max(descents).

@@ -394,7 +394,8 @@ INK_COVERAGE = 1.0 / 3.0
 
 def ink_centre_offsets(text, style) -> "tuple | None":
     """Where matplotlib's Agg backend puts a text's ink centre from the centre of the text's
-    layout box (pixels: right, down), the box as ``ha='center'``, ``va='center'`` align it.
+    layout box (pixels: right, down), the box as ``ha='center'`` and ``va='center'`` align it,
+    and (down) from the anchor of ``va='center_baseline'``.
 
     matplotlib lays a text out by a box as wide as its glyphs' outlines (``FT2Font``'s
     ``get_width_height``) and as tall as 'lp' (the ascender of 'l', the descender of 'p'),
@@ -413,8 +414,9 @@ def ink_centre_offsets(text, style) -> "tuple | None":
 
     Returns
     -------
-    (float, float) or None
-        None when nothing is drawn.
+    (float, float, float) or None
+        Right, down (``va='center'``), down (``va='center_baseline'``); None when nothing is
+        drawn.
     """
     key = ("offsets", text, style)
     if key in _FONTS:
@@ -440,8 +442,12 @@ def ink_centre_offsets(text, style) -> "tuple | None":
     # middle.
     right = bitmap_left + 0.5 * (columns[0] + columns[-1] + 1) - width / 64.0 / 2.0
     # Along y (up, baseline 0, 26.6 fixed point): the ink from -descent to height - descent;
-    # the box from -max(descents) to max(heights) - max(descents).
+    # the box from -max(descents) to max(heights) - max(descents), its centre ``va='center'``'s
+    # anchor; ``va='center_baseline'`` (matplotlib's y tick labels) anchors half the box's
+    # height above the baseline.
     box_height, box_descent = max(height, box_height), max(descent, box_descent)
-    up = ((height - 2 * descent) - (box_height - 2 * box_descent)) / 2.0 / 64.0
-    _FONTS[key] = (float(right), float(-up))
+    ink = (height - 2 * descent) / 2.0
+    up = (ink - (box_height - 2 * box_descent) / 2.0) / 64.0
+    up_of_baseline = (ink - (box_height - box_descent) / 2.0) / 64.0
+    _FONTS[key] = (float(right), float(-up), float(-up_of_baseline))
     return _FONTS[key]

@@ -428,11 +428,17 @@ def ink_centre_offsets(text, style) -> "tuple | None":
         _, box_height = font.get_width_height()
         box_descent = font.get_descent()
         font.set_text(text, 0.0, flags=style.flags)
-        width, height = font.get_width_height()
-        descent = font.get_descent()
+        width, box_text_height = font.get_width_height()
+        box_text_descent = font.get_descent()
         bitmap_left = font.get_bitmap_offset()[0] / 64.0
         font.draw_glyphs_to_bitmap(antialiased=True)
         image = np.asarray(font.get_image(), np.float32) / 255.0
+        # The ink's rows as the labels' are placed: less the separators' tails below the
+        # digits (figure_reading.rows_without_tails).
+        body = "".join(character for character in text if character not in ",.") or text
+        font.set_text(body, 0.0, flags=style.flags)
+        _, height = font.get_width_height()
+        descent = font.get_descent()
     columns = np.flatnonzero(image.max(axis=0) > INK_COVERAGE)
     if columns.size == 0:
         _FONTS[key] = None
@@ -445,7 +451,7 @@ def ink_centre_offsets(text, style) -> "tuple | None":
     # the box from -max(descents) to max(heights) - max(descents), its centre ``va='center'``'s
     # anchor; ``va='center_baseline'`` (matplotlib's y tick labels) anchors half the box's
     # height above the baseline.
-    box_height, box_descent = max(height, box_height), max(descent, box_descent)
+    box_height, box_descent = max(box_text_height, box_height), max(box_text_descent, box_descent)
     ink = (height - 2 * descent) / 2.0
     up = (ink - (box_height - 2 * box_descent) / 2.0) / 64.0
     up_of_baseline = (ink - (box_height - box_descent) / 2.0) / 64.0

@@ -3049,10 +3049,12 @@ def _move_centres_by_their_font(reader, reading, panel) -> None:
     labels are moved label by label, and the y labels unless the x labels above and below the
     frame measured their offset (:func:`_move_centres_to_ticks`); the fits are refitted and
     the log says so. On a ``panel`` (a style sheet's axes with no spines and no tick marks:
-    seaborn's) the labels are matplotlib's own tick labels, whose y ones are anchored at half
-    their box's height above the baseline (``va='center_baseline'``): their ink sits a little
-    below the tick, 2-2.5 px at 600 dpi. Labels drawn by another renderer are not matched and
-    stay as they are (QGIS centres its annotations on their digits' ink)."""
+    seaborn's), and for labels that are not degrees (cartopy's gridliner writes degrees: a
+    map in metres with its tick marks turned off), the labels are matplotlib's own tick
+    labels, whose y ones are anchored at half their box's height above the baseline
+    (``va='center_baseline'``): their ink sits a little below the tick, 2-2.5 px at 600 dpi.
+    Labels drawn by another renderer are not matched and stay as they are (QGIS centres its
+    annotations on their digits' ink)."""
     axes = [axis for axis in (reading.x_axis, reading.y_axis)
             if axis is not None and not axis.rotated and axis.placement == "outside" and
             _placed_by_centres(axis)]
@@ -3079,18 +3081,22 @@ def _move_centres_by_their_font(reader, reading, panel) -> None:
             if len(offsets) < 2:
                 continue
             # The anchor is the ink's centre less its offset from the box's centre.
-            moves = {key: -((baseline_down if panel else down) if vertical else right)
+            # cartopy's gridliner writes degrees and centres them (va='center'); matplotlib's
+            # tick labels (on a panel, or numbers: metres) are centred on their baseline.
+            tick_labels = panel or not each.degrees
+            moves = {key: -((baseline_down if tick_labels else down) if vertical else right)
                      for key, (right, down, baseline_down) in offsets.items()}
             _refit_moved(each, moves)
             if vertical:
                 each.centre_offset = float(np.median(list(moves.values())))
-            said.append(f"{each.side} {min(moves.values()):+.2f}..{max(moves.values()):+.2f} px")
+            said.append(f"{each.side} {min(moves.values()):+.2f}..{max(moves.values()):+.2f} px"
+                        + (" (as tick labels)" if vertical and tick_labels else ""))
     if said:
         reading.messages.append(
             f"Labels with no tick marks or grid lines beside them, drawn by matplotlib in "
             f"{font} at {style.size64 / 64:.2f} px an em (their glyphs match to the last grey "
             f"level), moved from their ink's centre to where matplotlib anchors their text's "
-            f"layout box ({'tick labels' if panel else 'gridline labels'}; along each side, the "
+            f"layout box (along each side, the "
             f"{'; '.join(said)}).")
 
 

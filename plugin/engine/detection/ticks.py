@@ -502,6 +502,9 @@ class TickLabel:
     #: The angle (degrees, in (-90, 90], image axes: x right, y down) of a label written at an
     #: angle and read turned level (figure_reading's rotated labels); None for level text.
     angle: Optional[float] = None
+    #: The label lost its value for lying off the step the other labels of its side are on
+    #: (figure_reading._on_one_step): a misread, which its glyphs may put right.
+    off_step: bool = False
 
     @property
     def position(self) -> float:
@@ -769,7 +772,7 @@ def _snapped_line(labels, values):
     return slope, centre - slope * a
 
 
-def _in_order(positions, values, slope, tolerance=0.5) -> bool:
+def values_in_order(positions, values, slope, tolerance=0.5) -> bool:
     """The values run along the positions as the line's slope says: sorted by position, each
     next value lies on the slope's side of the one before (equal values within
     ``tolerance`` pixels of each other are one label written twice)."""
@@ -792,7 +795,7 @@ def _confirmed(positions, values, slope, offset, inliers, residuals, max_residua
     inliers = inliers.copy()
     while inliers.sum() >= 2:
         worst = float(np.abs(residuals[inliers]).max())
-        ordered = _in_order(positions[inliers], values[inliers], slope)
+        ordered = values_in_order(positions[inliers], values[inliers], slope)
         if ordered and (max_residual_px is None or worst <= max_residual_px):
             break
         candidates = np.flatnonzero(inliers)

@@ -2193,13 +2193,18 @@ def largest_on_one_step(labels, projection=None) -> list:
             yield members & near
 
     def candidates():
+        lattices = {}
         for step in steps:
             for anchor in distinct:
                 multiples = (values - anchor) / step
                 members = np.abs(multiples - np.round(multiples)) <= STEP_MULTIPLE_TOLERANCE
-                yield members
-                if np.unique(values[members]).size > 2 and on_a_line(members) is None:
-                    yield from lines_through(members)
+                lattices.setdefault(members.tobytes(), members)
+        # The largest first: a lattice smaller than the set chosen so far holds no larger one.
+        for members in sorted(lattices.values(), key=lambda mask: -int(mask.sum())):
+            yield members
+            if np.unique(values[members]).size > 2 and on_a_line(members) is None and \
+                    (best_score is None or members.sum() >= best_score[1]):
+                yield from lines_through(members)
 
     for members in candidates():
         key = members.tobytes()

@@ -592,6 +592,15 @@ def _interleaved(lattice, reference, length, largest=4) -> bool:
     return False
 
 
+def _rows_off_lines(rows, other, clean) -> np.ndarray:
+    """Indices of the ``rows`` pixel rows whose centres lie at least a pixel (two in a JPEG,
+    ``clean`` False; a third of a cell for cells under 3 px) from the lines of the lattice
+    ``other`` across them: rows whose pixels are cell interiors along that axis."""
+    offset = ((np.arange(rows) + 0.5 - other.phase) / other.size) % 1.0
+    distance = np.minimum(offset, 1.0 - offset) * other.size
+    return np.flatnonzero(distance >= min(1.0 if clean else 2.0, other.size / 3.0))
+
+
 def _line_contrast(luma_field, lattice, reference, other, axis, clean=True,
                    max_pixels=500_000) -> tuple:
     """Mean absolute luma difference between the pixels either side of each line of
@@ -606,9 +615,7 @@ def _line_contrast(luma_field, lattice, reference, other, axis, clean=True,
     """
     field = luma_field if axis == "x" else luma_field.T
     rows, cols = field.shape
-    other_offset = ((np.arange(rows) + 0.5 - other.phase) / other.size) % 1.0
-    other_distance = np.minimum(other_offset, 1.0 - other_offset) * other.size
-    lines = np.flatnonzero(other_distance >= min(1.0 if clean else 2.0, other.size / 3.0))
+    lines = _rows_off_lines(rows, other, clean)
     width = max(1.0, min(3.0, 0.5 * min(lattice.size, reference.size) - 1.0))
     centres = np.arange(cols) + 0.5
     first = int(np.ceil((1.0 + width - lattice.phase) / lattice.size))
@@ -658,9 +665,7 @@ def _subcell_contrast(luma_field, fine, coarse, other, axis, clean=True, max_pix
     offset = (centres - fine.phase) / fine.size - strip
     distance = np.minimum(offset, 1.0 - offset) * fine.size
     columns = np.flatnonzero(distance >= min(1.0, fine.size / 3.0))
-    other_offset = ((np.arange(rows) + 0.5 - other.phase) / other.size) % 1.0
-    other_distance = np.minimum(other_offset, 1.0 - other_offset) * other.size
-    lines = np.flatnonzero(other_distance >= min(1.0 if clean else 2.0, other.size / 3.0))
+    lines = _rows_off_lines(rows, other, clean)
     if columns.size < 2 or lines.size == 0:
         return float("nan"), float("nan")
     lines = lines[::max(1, int(np.ceil(lines.size * columns.size / max_pixels)))]
@@ -875,27 +880,6 @@ def _away_from_masked(data, distance):
     np.logical_not(kept, out=kept)
     kept &= data
     return kept
-
-
-THIN_MASK_PX = 5
-CLEAN_HALO_PX = 1
-
-
-def _away_from_thin_masks(data, thickness, distance):
-    """Data pixels farther than ``distance`` pixels (chessboard) from any thin feature of
-    pixels that are not data (thinner than ``thickness`` pixels: lines and labels, not the
-    nodata areas)."""
-    from scipy import ndimage
-
-    if distance <= 0 or data.all():
-        return data
-    masked = ~data
-    wide = ndimage.binary_opening(masked, structure=np.ones((thickness, thickness), bool))
-    thin = masked & ~wide
-    if not thin.any():
-        return data
-    near = ndimage.maximum_filter(thin, size=2 * distance + 1, mode="constant", cval=False)
-    return data & ~near
 
 
 # In a clean figure, the colour edges on a lattice may be counted again without the data pixels

@@ -131,3 +131,39 @@ def test_a_figure_without_frame_or_colorbar_finds_neither(tmp_path):
     plt.close(figure)
     layout = detect_layout(read_figure(str(tmp_path / "bare.png")).rgb)
     assert layout.frame is None and layout.colorbar is None
+
+
+@pytest.mark.parametrize("dpi", [155, 170])
+def test_cartopy_frame_along_dark_data_below_a_grid_line(tmp_path, shared_data, dpi):
+    """A 1 px frame line along a band of data nearly as dark (jet_r's navy end, luma 10-17
+    against the line's 4-6) with a grey parallel 13-20 px inside it, a JPEG of quality 93:
+    the luma walk from the line's core ran on through the dark band to the parallel, and the
+    bottom side was moved to the band's middle, 5.6-9.1 px in, in silence (sweep_auto_decode
+    --wide --wider 193 #4: 9.14 px). The frame stays on its line."""
+    import cartopy.crs as ccrs
+    import matplotlib.pyplot as plt
+    from matplotlib import colors as mcolors
+    from PIL import Image
+
+    data = np.load(shared_data / "eraint_z200_january_3deg.npz")
+    heights = data["z"].astype(float) / 9.80665
+    west, east = (float(v) for v in data["extent"][:2])
+    rows, cols = heights.shape
+    figure = plt.figure(figsize=(9.47, 6.49), dpi=dpi)
+    axes = figure.add_axes([0.1, 0.25, 0.8, 0.65], projection=ccrs.Mercator())
+    mesh = axes.pcolormesh(np.linspace(west, east, cols + 1), np.linspace(90, -90, rows + 1),
+                           heights, cmap="jet_r", norm=mcolors.Normalize(11750, 12150),
+                           transform=ccrs.PlateCarree())
+    axes.set_extent([-32, 85, 13.6, 35.4], crs=ccrs.PlateCarree())
+    axes.gridlines(draw_labels=True, linewidth=0.6, color="gray", x_inline=False,
+                   y_inline=False)
+    figure.colorbar(mesh, cax=figure.add_axes([0.2, 0.08, 0.6, 0.035]),
+                    orientation="horizontal")
+    figure.canvas.draw()
+    height = figure.canvas.get_width_height()[1]
+    (x0, y0), (x1, y1) = axes.get_window_extent().get_points()
+    figure.savefig(tmp_path / "figure.png", dpi=dpi)
+    plt.close(figure)
+    Image.open(tmp_path / "figure.png").convert("RGB").save(tmp_path / "figure.jpg", quality=93)
+    layout = detect_layout(read_figure(str(tmp_path / "figure.jpg")).rgb)
+    assert_box_close(layout.frame.box, (x0, height - y1, x1, height - y0), "frame")

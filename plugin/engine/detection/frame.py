@@ -208,8 +208,9 @@ def _centre_thick_sides(lum, box, max_thickness, samples=41):
     the data just inside is at least :data:`LINE_DATA_CONTRAST` lighter than the line's
     core, the line's two edges are where the luma is half way from its core to the page
     (outside) and to the data (inside); their middle is its centre. A side moves to the
-    median of those centres when at least a quarter of the positions show both edges, they
-    agree to a pixel, and it lies 1 to ``max_thickness`` pixels from where the side was.
+    median of those centres when at least a quarter of the positions show both edges no
+    further apart than ``max_thickness`` (the thickest line), they agree to a pixel, and it
+    lies 1 to ``max_thickness`` pixels from where the side was.
 
     Parameters
     ----------
@@ -245,7 +246,12 @@ def _centre_thick_sides(lum, box, max_thickness, samples=41):
             core = int(candidates[np.argmin(np.abs(candidates - reach))])
             outer = _line_edge(profile, core, outward)
             inner = _line_edge(profile, core, -outward)
-            if outer is not None and inner is not None:
+            # Edges further apart than the thickest line are no line's: the walk from the
+            # core ran on through data nearly as dark (jet's navy end beside a 1 px frame)
+            # up to the next light thing inside, a grid line 10-20 px in, whose middle
+            # would be taken for the frame's.
+            if outer is not None and inner is not None and \
+                    abs(outer - inner) <= max_thickness:
                 found.append(first + 0.5 * (outer + inner))
         if len(found) < 0.25 * samples:
             continue

@@ -822,3 +822,56 @@ def test_cartopy_one_pixel_grid_lines_snapped_by_agg_place_their_labels(
     if projection_name == "Mercator":
         assert any("spaced as on a Mercator map" in m for m in auto.messages), auto.messages
     assert max(errors) < 0.75, errors
+
+
+@pytest.mark.parametrize("dpi, size", [(100, 10), (150, 12)])
+def test_plain_degree_axes_without_tick_marks_warn_of_their_anchoring(tmp_path, shared_data,
+                                                                     dpi, size):
+    """A plain matplotlib map (dark spines) labelled in degrees with its tick marks turned off
+    and no grid: its labels look like cartopy's gridline labels, and were placed as those
+    (their text's box centred on the parallel) while matplotlib centres its y tick labels on
+    their baseline: the map 1.5-2.4 px off along y, with only the warning that the graticule
+    may be curved. Nothing drawn tells the two apart: the log now warns, naming GCPS, by how
+    many pixels and which way the other anchoring moves the map, and that is the GCPs' own
+    error here (within 0.3 px)."""
+    import re
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from figures_for_detection import degree_formatter
+
+    extent = (-50, -20, -40, -15)
+    grid, _ = age_grid(shared_data)
+    rows = slice(int((90 - extent[3]) * 3), int((90 - extent[2]) * 3))
+    cols = slice(int((extent[0] + 180) * 3), int((extent[1] + 180) * 3))
+    path = tmp_path / "map.png"
+    with matplotlib.rc_context({"font.family": "DejaVu Sans", "font.size": size}):
+        figure = plt.figure(figsize=(9, 6), dpi=dpi)
+        axes = figure.add_axes([0.12, 0.12, 0.66, 0.78])
+        image = axes.imshow(grid[rows, cols], extent=extent, cmap="viridis", vmin=0, vmax=180,
+                            origin="upper", interpolation="nearest", aspect="auto")
+        axes.xaxis.set_major_formatter(degree_formatter("x"))
+        axes.yaxis.set_major_formatter(degree_formatter("y"))
+        axes.tick_params(length=0)
+        figure.colorbar(image, cax=figure.add_axes([0.81, 0.12, 0.025, 0.78]))
+        figure.canvas.draw()
+        height = figure.canvas.get_width_height()[1]
+        _, truth_row = axes.transData.transform((-35.0, -27.5))
+        figure.savefig(path, dpi=dpi)
+        plt.close(figure)
+    auto = decode_map(DecodeSettings(figure_path=str(path), gcp_crs="EPSG:4326",
+                                     scale_automatic=True))
+    _, row = auto.georeference.pixel_transform.map_to_pixel(-35.0, -27.5)
+    truth_row = height - truth_row
+    doubts = [warning for warning in auto.warnings if "plain matplotlib plot" in warning]
+    assert len(doubts) == 1, auto.warnings
+    assert "GCPS" in doubts[0]
+    stated = float(re.search(r"lies ([0-9.]+) px (lower|higher)", doubts[0]).group(1))
+    way = re.search(r"lies ([0-9.]+) px (lower|higher)", doubts[0]).group(2)
+    # The map lies where its labels' baselines put it: higher than the GCPs when the
+    # decode's row of a point is below the truth's.
+    assert way == ("higher" if row > truth_row else "lower")
+    assert abs(stated - abs(float(row) - truth_row)) <= 0.3, (stated, row, truth_row)
+    assert abs(float(row) - truth_row) >= 1.0

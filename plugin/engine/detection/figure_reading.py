@@ -3218,6 +3218,14 @@ def _move_centres_by_their_font(reader, reading, panel) -> None:
             moves = {key: -((baseline_down if tick_labels else down) if vertical else right)
                      for key, (right, down, baseline_down) in offsets.items()}
             _refit_moved(each, moves)
+            if vertical and not tick_labels:
+                # Degrees beside a dark frame are cartopy's gridline labels or matplotlib's
+                # own tick labels with their marks turned off: nothing drawn tells the two
+                # apart, and the second anchoring puts the map this much lower.
+                other = float(np.median([down - baseline_down
+                                         for _, down, baseline_down in offsets.values()]))
+                if abs(other) >= ANCHORING_DOUBT_PX:
+                    reading.warnings.append(_anchoring_doubt(each.side, other))
             if vertical:
                 each.centre_offset = float(np.median(list(moves.values())))
             said.append(f"{each.side} {min(moves.values()):+.2f}..{max(moves.values()):+.2f} px"
@@ -3229,6 +3237,23 @@ def _move_centres_by_their_font(reader, reading, panel) -> None:
             f"level), moved from their ink's centre to where matplotlib anchors their text's "
             f"layout box (along each side, the "
             f"{'; '.join(said)}).")
+
+
+#: Least difference (pixels) between the two ways degree labels beside a vertical side may be
+#: anchored (:func:`_move_centres_by_their_font`) that is warned of.
+ANCHORING_DOUBT_PX = 1.0
+
+
+def _anchoring_doubt(side, shift) -> str:
+    """The warning that degree labels on a ``side`` with neither tick marks nor grid lines
+    were anchored as cartopy's gridline labels, and that matplotlib's tick labels with their
+    marks turned off would put the map ``shift`` pixels lower (negative: higher)."""
+    return (f"The {side} side's degree labels have neither tick marks nor grid lines beside "
+            "them: they were placed as cartopy's gridline labels (their text's box centred on "
+            "its parallel). If the figure is a plain matplotlib plot with its tick marks turned "
+            "off, its labels are centred on their baseline instead, and the map lies "
+            f"{abs(shift):.1f} px {'lower' if shift > 0 else 'higher'} than the GCPs put it: "
+            "nothing drawn tells the two apart. Check the GCPs in the report, or give GCPS.")
 
 
 def rows_without_tails(label) -> float:

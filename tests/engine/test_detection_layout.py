@@ -167,3 +167,37 @@ def test_cartopy_frame_along_dark_data_below_a_grid_line(tmp_path, shared_data, 
     Image.open(tmp_path / "figure.png").convert("RGB").save(tmp_path / "figure.jpg", quality=93)
     layout = detect_layout(read_figure(str(tmp_path / "figure.jpg")).rgb)
     assert_box_close(layout.frame.box, (x0, height - y1, x1, height - y0), "frame")
+
+
+@pytest.mark.parametrize("line_width", [0.5, 0.6])
+def test_hairline_side_between_two_pixels_closes_the_frame(tmp_path, line_width):
+    """A frame side drawn unsnapped on a pixel edge (as QGIS draws its map item's 0.2-0.3 mm
+    frame at 96 dpi, or any vector figure rasterised): two grey columns (luma 131 and 170 at
+    0.5 pt, 118 and 153 at 0.6 pt), neither dark, beside the map's pale edge (Greens). The
+    frame had three sides, and the largest box closed was the legend's inside the map: taken
+    for the frame in silence (sweep_qgis_layouts 184 #4). The pair is one line."""
+    import matplotlib.pyplot as plt
+
+    grid, extent = jacksboro_dem()
+    dpi, width_px, height_px = 96, 768, 576
+    left, right = 77.0 / width_px, 599.0 / width_px  # the right side on a pixel edge
+    figure = plt.figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi)
+    axes = figure.add_axes([left, 0.1, right - left, 0.8])
+    image = axes.imshow(grid, extent=extent, cmap="Greens", aspect="auto",
+                        interpolation="nearest", vmin=float(np.nanmin(grid)) - 300.0)
+    for spine in axes.spines.values():
+        spine.set_linewidth(line_width)
+        spine.set_snap(False)
+    legend = axes.inset_axes([0.55, 0.05, 0.42, 0.3])
+    legend.set_xticks([])
+    legend.set_yticks([])
+    for spine in legend.spines.values():
+        spine.set_linewidth(line_width)
+    figure.colorbar(image, cax=legend.inset_axes([0.1, 0.55, 0.8, 0.15]),
+                    orientation="horizontal")
+    legend.text(0.5, 0.2, "Elevation (m)", ha="center", transform=legend.transAxes)
+    figure.savefig(tmp_path / "figure.png", dpi=dpi)
+    plt.close(figure)
+    layout = detect_layout(read_figure(str(tmp_path / "figure.png")).rgb)
+    assert_box_close(layout.frame.box, (left * width_px, 0.1 * height_px, right * width_px,
+                                        0.9 * height_px), "frame")

@@ -9,7 +9,7 @@ from ..text_format import numbers_text
 from .class_legend import find_class_patches
 from .colorbar import ColorbarDetection, _overlap_share, find_colorbars
 from .frame import MIN_FRAME_SHARE, FrameDetection, find_frame, find_panel
-from .lines import dark_mask, find_rectangles, luminance, page_luminance
+from .lines import dark_mask, find_rectangles, luminance, page_luminance, with_split_lines
 
 #: Pixels around a colorbar box also left out of the decoding: its outline and tick marks.
 COLORBAR_EXCLUSION_MARGIN = 3
@@ -170,6 +170,20 @@ def detect_layout(rgb, plot_box=None) -> "Layout":
     # over dark colours at 96 dpi): a filled rectangle twice its size clear of it is the map.
     legend_like = frame is not None and frame.kind == "plain" and not map_around and \
         any(_inside(bar.box, frame.box, 0.0) for bar in colorbars)
+    if frame is None or map_around or legend_like:
+        # A frame side drawn as a hairline between two pixels, neither dark (QGIS's map item
+        # at 96 dpi): the box it closes, found with such pairs as lines, holds the box taken
+        # (a legend's inside the map) or stands where none was. Looked for here only: on
+        # colorbars' outlines the pairs moved bars found right (GMT's, 0.5 -> 2.1 px).
+        split = find_frame(dark, find_rectangles(with_split_lines(dark, lum, page),
+                                                 min_side=min_side,
+                                                 max_thickness=max_thickness),
+                           [bar.box for bar in colorbars], max_thickness, lum)
+        if split is not None and split.kind == "plain" and \
+                not _map_around(rgb, page_rgb, split.box, max_thickness) and \
+                (frame is None or _inside(frame.box, split.box, max_thickness)
+                 and _area(split.box) >= PANEL_OVER_BOX * _area(frame.box)):
+            frame, map_around, legend_like = split, False, False
     if frame is None or map_around or legend_like:
         # No box closed by dark lines, or one with the map's colours all around it (a
         # stretch of dark data between light grid lines): a plot area drawn by a style with

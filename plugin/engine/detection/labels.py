@@ -50,6 +50,11 @@ def normalise(text) -> str:
     # A label never ends with a point after its unit or hemisphere: a sliver of the next
     # label's first glyph (crowded labels cut apart).
     text = re.sub(r"(?<=[°A-Za-z])[.,']+$", "", text)
+    # The word space before a length unit read as a prime or a quote ("3,217'm" for
+    # '3,217 m', QGIS's legend at 200 dpi JPEG): a prime follows minutes, which need a degree
+    # sign before them, and no unit follows a prime.
+    if "°" not in text:
+        text = re.sub(r"(?<=\d)['\"`](?=(?:m|km|mm|cm)$)", " ", text)
     return text
 
 
@@ -106,9 +111,10 @@ def parse_label(text, decimal_comma=False) -> "ParsedLabel | None":
         if hemisphere:
             sign *= _HEMISPHERE_SIGN[hemisphere]
         return ParsedLabel(sign * value, hemisphere, degrees=True)
-    # Plain numbers, thousands separators (1,000  3 900  1.000.000), units after.
-    match = re.fullmatch(r"([-+]?)\s?(\d{1,3}(?:[ ,.]\d{3})+|\d+(?:[.,]\d+)?|[.,]\d+)\s?([a-zA-Z]*)",
-                         text)
+    # Plain numbers, thousands separators (1,000  3 900  1.000.000), both with decimals
+    # (10,892.81  1.234,5: QGIS's legend labels with separators on), units after.
+    match = re.fullmatch(r"([-+]?)\s?(\d{1,3}(?:[ ,.]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?|[.,]\d+)"
+                         r"\s?([a-zA-Z]*)", text)
     if not match:
         return None
     sign, digits, unit = match.groups()
@@ -122,6 +128,13 @@ def parse_label(text, decimal_comma=False) -> "ParsedLabel | None":
 
 
 def _number(digits, decimal_comma):
+    grouped = re.fullmatch(r"(\d{1,3}([ ,.])\d{3}(?:\2\d{3})*)([.,])(\d+)", digits)
+    if grouped and grouped.group(2) != grouped.group(3):
+        # Thousands grouped, then decimals after another mark ('10,892.81', '1.234,5',
+        # '3 900.5'): the last mark is the decimal one. One mark throughout ('1,234,567') is
+        # grouping alone, read below.
+        integer = grouped.group(1).replace(grouped.group(2), "")
+        return float(f"{integer}.{grouped.group(4)}")
     if re.fullmatch(r"\d{1,3}(?:[ ,.]\d{3})+", digits):
         separators = set(re.findall(r"[ ,.]", digits))
         if len(separators) == 1:

@@ -94,6 +94,7 @@ from .ticks import (
     place_by_the_others,
     rounded_off_the_line,
     tick_marks_snapped,
+    unrounded_degrees,
     values_in_order,
     weigh_marks_and_labels,
 )
@@ -192,6 +193,10 @@ class AxisReading:
     #: The reading of the side across the frame, fitted or not (its labels' ink measures
     #: where text sits: :func:`centre_offset_from_x_labels`).
     across: object = None
+    #: The interval (degrees) of decimal-degree labels written with fewer decimals than it
+    #: needs, their values taken as its multiples (:func:`.ticks.unrounded_degrees`); None
+    #: when the labels were taken as written.
+    unrounded_step: Optional[float] = None
 
     @property
     def kept(self) -> list:
@@ -1467,6 +1472,13 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             place_by_the_others(labels)
         if not snapped:
             weigh_marks_and_labels(labels, allow_log)
+        unrounded = None if allow_log else unrounded_degrees(labels)
+        if unrounded is not None:
+            # Decimal degrees rounded at a minutes' interval: each label at its exact value.
+            reading.unrounded_step = unrounded[0]
+            for label, value in zip([label for label in labels if label.value is not None],
+                                    unrounded[1]):
+                label.value = float(value)
         reading.fit = _on_one_step(
             labels, fit_ticks(labels, allow_log=allow_log,
                               max_residual_px=MAX_COLORBAR_RESIDUAL_PX if allow_log else None),
@@ -3397,10 +3409,17 @@ def describe_axis(axis, what) -> str:
     where = {"inside": f"{axis.side} side, inside the frame",
              "inline": "over the map at their grid lines"}.get(axis.placement,
                                                                 f"{axis.side} side")
+    unrounded = ""
+    if axis.unrounded_step is not None:
+        step = axis.unrounded_step
+        interval = f"{step * 60:g}′" if step < 1 and abs(step * 60 - round(step * 60)) < 1e-6 \
+            else f"{step * 3600:g}″" if step < 1 / 60 else f"{step:g}°"
+        unrounded = (f" The labels are rounded: they are multiples of {interval} written with "
+                     f"fewer decimals, and each is taken at its exact value.")
     return (f"{what} ({where}{turned}): {len(axis.kept)} of {len(axis.labels)} labels kept, "
             f"{'logarithmic' if fit.logarithmic else 'linear'} fit, residuals RMS "
             f"{fit.rmse_px:.2f} px, max {fit.max_residual_px:.2f} px. Labels (text→value@pixel): "
-            f"{read}.")
+            f"{read}.{unrounded}")
 
 
 def require_ocr() -> None:

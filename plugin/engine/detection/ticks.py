@@ -885,8 +885,9 @@ def value_step_problem(fit, degrees=False) -> str:
         return (f"the labels kept ({', '.join(f'{value:g}' for value in values)}) are not "
                 f"multiples of one step")
     mantissa = step / 10.0 ** np.floor(np.log10(step))
-    allowed = ROUND_DEGREE_STEPS if degrees else ROUND_STEPS
-    if not any(abs(mantissa - round_step) <= 1e-6 * round_step for round_step in allowed + (10.0,)):
+    if not (degree_step_is_round(step) if degrees else any(
+            abs(mantissa - round_step) <= 1e-6 * round_step
+            for round_step in ROUND_STEPS + (10.0,))):
         return (f"the labels kept ({', '.join(f'{value:g}' for value in values)}) step by "
                 f"{step:g}, not a round step (1, 2, 2.5 or 5 × 10^k)")
     return decimals_problem(fit.kept)
@@ -983,6 +984,90 @@ def rounded_off_the_line(labels, fit) -> str:
             f"{', '.join(repr(label.text) for label in kept)} by less than a unit of the last "
             f"digit written: the labels are rounded to fewer decimals than their spacing needs, "
             f"so where each value lies is not known")
+
+
+#: Intervals of decimal-degree labels in minutes and seconds of arc (GMT's, QGIS's and
+#: cartopy's degree intervals), degrees: written with two decimals, 1' (0.01667°) is '84.27°',
+#: '84.25°', '84.23°', ...
+MINUTE_STEPS = tuple(minutes / 60.0 for minutes in (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30)) + \
+    tuple(seconds / 3600.0 for seconds in (1, 2, 3, 5, 6, 10, 15, 20, 30))
+#: The counts of steps the labels' exact values are at may stray this far (in steps) from a
+#: line through their positions: label centres are placed within a pixel or two, a step
+#: between neighbouring labels is tens of pixels.
+UNROUNDED_COUNT_SLACK = 0.25
+
+
+def degree_step_is_round(step) -> bool:
+    """Whether a step between degree labels is one a map's graticule is drawn at: a round
+    step (:data:`ROUND_DEGREE_STEPS` × 10^k) or whole minutes or seconds of arc
+    (:data:`MINUTE_STEPS`)."""
+    mantissa = step / 10.0 ** np.floor(np.log10(step))
+    return any(abs(mantissa - round_step) <= 1e-6 * round_step
+               for round_step in ROUND_DEGREE_STEPS + (10.0,)) or \
+        any(abs(step - minutes) <= 1e-9 for minutes in MINUTE_STEPS)
+
+
+def unrounded_degrees(labels) -> "tuple | None":
+    """The exact values of decimal-degree labels written with fewer decimals than their
+    interval needs, or None.
+
+    GMT's ``ddd.xx`` and QGIS's decimal annotations write a 1' or 2' interval with two
+    decimals: '84.27°W 84.23°W 84.20°W 84.17°W 84.13°W' are 84°16', 84°14', ... 84°8'. No line
+    goes through the values as written, and three of them ('84.23', '84.20', '84.17') lie on
+    one whose step, 0.03°, is not the interval: a fit through them georeferenced the map 11 %
+    off in scale, in silence (sweep_auto_decode --wide --wider 207 #5, GCPs 125 px off).
+    The labels are the multiples of one interval rounded: for each interval a graticule is
+    drawn at (:data:`ROUND_DEGREE_STEPS` × 10^k and :data:`MINUTE_STEPS`), largest first,
+    each label's nearest multiple of it must round to the label (closer than half a unit of
+    its last digit: a tie could go either way), and the multiples' counts must lie on a line
+    through the labels' positions, each label at its own. The largest interval that explains
+    every label gives their values; a misread label explains none and leaves the labels as
+    read (the fit and :func:`rounded_off_the_line` judge them).
+
+    Parameters
+    ----------
+    labels : list of TickLabel
+        One side's labels; those with a value take part (three at least, all degrees, all
+        written with the same decimals, one or more).
+
+    Returns
+    -------
+    tuple (float, ndarray) or None
+        The interval (degrees) and the exact values of the labels with a value, in their
+        order; None when the labels are exact as written, or no interval explains them all.
+    """
+    usable = [label for label in labels if label.value is not None]
+    if len(usable) < 3 or not all(label.parsed is not None and label.parsed.degrees
+                                  for label in usable):
+        return None
+    decimals = {_decimals(label.text) for label in usable}
+    if len(decimals) != 1 or None in decimals or 0 in decimals:
+        return None
+    unit = 10.0 ** -decimals.pop()
+    values = np.array([float(label.value) for label in usable])
+    positions = np.array([label.position for label in usable])
+    if np.unique(values).size < values.size or np.ptp(positions) <= 0:
+        return None
+    span = float(np.ptp(values))
+    steps = sorted({round_step * 10.0 ** power for round_step in ROUND_DEGREE_STEPS
+                    for power in range(-4, 3)} | set(MINUTE_STEPS), reverse=True)
+    design = np.vstack([positions, np.ones_like(positions)]).T
+    for step in steps:
+        if step > span or step < 0.1 * unit:
+            continue
+        counts = np.round(values / step)
+        exact = counts * step
+        if np.any(np.abs(exact - values) >= 0.5 * unit - 1e-9):
+            continue
+        if np.unique(counts).size < counts.size:
+            continue
+        line, *_ = np.linalg.lstsq(design, counts, rcond=None)
+        if np.any(np.abs(design @ line - counts) > UNROUNDED_COUNT_SLACK):
+            continue
+        if np.allclose(exact, values, rtol=0.0, atol=1e-9):
+            return None
+        return step, exact
+    return None
 
 
 def _plain_numbers(labels):

@@ -1,5 +1,6 @@
 """A QGIS print layout's colour-ramp legend whose two end values are written with thousands
-separators and decimals ('10,892.81 m'), and the word space before its unit read as a prime.
+separators and decimals ('10,892.81 m'), the word space before its unit read as a prime, and
+the two labels of a short horizontal legend run into each other.
 
 QGIS writes a legend's values with the locale's thousands separator and as many decimals as
 the value needs: '10,892.81', '12,464.51'. ``labels.parse_label`` read separators or decimals,
@@ -14,7 +15,10 @@ import pytest
 from qgis_layout_figure import render_print_layout
 
 from colormap_decoder.plugin.engine.detection import figure_reading
-from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
+from colormap_decoder.plugin.engine.detection.figure_reading import (
+    numbers_run_together,
+    read_figure_face,
+)
 from colormap_decoder.plugin.engine.detection.labels import parse_label
 from colormap_decoder.plugin.engine.detection.layout import detect_layout
 from colormap_decoder.plugin.engine.figure import read_figure
@@ -37,6 +41,17 @@ def test_grouped_numbers_with_decimals_parse(text, value):
 def test_two_numbers_run_together_are_none(text):
     """Labels run into one another are no number: neither value could be told."""
     assert parse_label(text) is None
+
+
+@pytest.mark.parametrize("text, pieces", [
+    ("12,448.710,946.6", ["12,448.7", "10,946.6"]), ("-1.5-2.5", ["-1.5", "-2.5"]),
+    ("10,892.8112,464.51", ["10,892.81", "12,464.51"]),
+    ("500600", []),          # integers run together: cut anywhere
+    ("1.251.5", []),         # '1.25' '1.5' or '1.2' '51.5'? not written alike either way
+    ("12,448.7", []),        # one number
+])
+def test_numbers_run_together_cut_one_way_only(text, pieces):
+    assert numbers_run_together(text) == pieces
 
 
 @pytest.mark.parametrize("value_range, dpi, horizontal", [
@@ -79,3 +94,29 @@ def test_unit_after_a_prime_read(qgis_app, tmp_path, shared_data, monkeypatch):
     texts = [label.text for label in bar.axis.labels]
     assert any("'m" in text for text in texts), texts
     assert (bar.vmin, bar.vmax) == pytest.approx(value_range, abs=1e-6), texts
+
+
+@pytest.mark.parametrize("value_range, dpi, options", [
+    # '10,892.81 m12,464.51 m': cut at its word spaces as '10,892.81', 'm12,464.51', 'm'.
+    ((10892.81, 12464.51), 150, {"suffix": " m"}),
+    # sweep_qgis_layouts 169 #6: '12,448.710,946.6' (reversed, DejaVu Serif, 300 dpi).
+    ((10946.6, 12448.7), 300, {"reversed_legend": True, "legend_font": "DejaVu Serif",
+                               "legend_font_size": 9, "ramp_length": 25.0}),
+])
+def test_horizontal_legend_labels_run_together_read(qgis_app, tmp_path, shared_data,
+                                                    value_range, dpi, options):
+    """A short horizontal legend's two end labels touch: before, neither read as a number and
+    the range was refused naming VMIN."""
+    grid_path = tmp_path / "kilauea.nc"
+    shutil.copy(shared_data / "gmtserver_Kilauea.utm.nc", grid_path)
+    figure = render_print_layout(tmp_path / "layout.png", grid_path, CRS, EXTENT, value_range,
+                                 horizontal_legend=True, dpi=dpi, interval=5000.0, **options)
+    rgb = read_figure(figure.path).rgb
+    layout = detect_layout(rgb)
+    bar = read_figure_face(rgb, layout, want_axes=False).colorbar
+    texts = [label.text for label in bar.axis.labels]
+    assert (bar.vmin, bar.vmax) == pytest.approx(value_range, abs=1e-6), texts
+    assert bar.flip == bool(options.get("reversed_legend")), texts
+    # The labels run together: no word space between them.
+    left, right = sorted(bar.axis.labels, key=lambda label: label.box[0])
+    assert right.box[0] - left.box[2] < 0.5 * (left.box[3] - left.box[1]), texts

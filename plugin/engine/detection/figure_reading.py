@@ -250,6 +250,59 @@ _RUN_LABEL = re.compile(r"[-+]?\d+(?:\.\d+)?(?:°[NSEW]?|[NSEW])")
 _LABEL_RUN = re.compile(r"(?:[-+]?\d+(?:\.\d+)?(?:°[NSEW]?|[NSEW])){2,}")
 
 
+#: A number a run of touching labels may hold: thousands grouped by a comma
+#: and decimals after a point, or decimals alone; no leading zero but before the point.
+_GROUPED_OR_DECIMAL = re.compile(r"-?(?:[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|(?:0|[1-9]\d*)\.\d+)")
+
+
+#: More ways than this to cut a run of numbers: it is not looked into further.
+MAX_RUN_CUTS = 16
+
+
+def numbers_run_together(text) -> list:
+    """The labels of a run of numbers written together, or []: '12,448.710,946.6' is
+    '12,448.7' and '10,946.6' (a short horizontal QGIS legend's two end labels touching).
+
+    Plain integers run together ('500600') can be cut anywhere; numbers whose thousands are
+    grouped or that have decimals can often be cut one way only. The run is cut into two or
+    more numbers (:data:`_GROUPED_OR_DECIMAL`): kept when that can be done one way only
+    ('-1.5-2.5'), or when the numbers group their thousands and one way only writes them
+    alike, with the same decimals ('10,892.8112,464.51': not '10,892.811', '2,464.51'), as
+    a legend writes its values. Decimals alone do not tell '1.251.5' apart ('1.25' and '1.5',
+    or '1.2' and '51.5').
+
+    Parameters
+    ----------
+    text : str
+        The run as read, normalised, no spaces.
+
+    Returns
+    -------
+    list of str
+    """
+    def cuts(start, pieces, found):
+        if len(found) > MAX_RUN_CUTS:
+            return found  # too many ways: none is told apart
+        if start == len(text):
+            if len(pieces) >= 2:
+                found.append(list(pieces))
+            return found
+        for end in range(start + 1, len(text) + 1):
+            if _GROUPED_OR_DECIMAL.fullmatch(text[start:end]):
+                cuts(end, pieces + [text[start:end]], found)
+        return found
+
+    found = cuts(0, [], [])
+    if len(found) > MAX_RUN_CUTS:
+        return []
+    if len(found) == 1:
+        return found[0]
+    alike = [pieces for pieces in found
+             if all("," in piece for piece in pieces) and
+             len({len(piece.split(".")[1]) if "." in piece else 0 for piece in pieces}) == 1]
+    return alike[0] if len(alike) == 1 else []
+
+
 class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
     """Shared state for reading one figure: luma, ink, glyph labels."""
 
@@ -492,16 +545,19 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             self.labels[index:index + 1] = pieces
 
     def _split_runs_by_glyphs(self, side, reach):
-        """Degree labels of a horizontal side with no tick marks that touch their neighbours,
-        cut apart glyph by glyph.
+        """Labels of a horizontal side with no tick marks that touch their neighbours, cut
+        apart glyph by glyph.
 
         cartopy's gridline labels on a narrow map stand close enough to touch ('94°W90°W',
         one label reading as nothing) and have no tick marks to cut them at
-        (:meth:`_cut_at_ticks`). A merged label read as a run of degree labels, each closed by
-        a degree sign or a hemisphere letter (:data:`_LABEL_RUN`), with values evenly stepped
-        in order, is cut where its text is: when it has exactly one glyph per character, the
-        first label takes as many glyphs as it has characters, and so on. Each piece is placed
-        at its own glyphs' centre, as a label with no tick, and the fit judges it.
+        (:meth:`_cut_at_ticks`); so do the two end labels of a short horizontal QGIS legend
+        ('12,448.710,946.6'). A merged label read as a run of degree labels, each closed by
+        a degree sign or a hemisphere letter (:data:`_LABEL_RUN`), or as numbers written
+        alike that can be told apart one way only (:func:`numbers_run_together`), with values
+        evenly stepped in order, is cut where its text is: when it has exactly one glyph per
+        character, the first label takes as many glyphs as it has characters, and so on.
+        Each piece is placed at its own glyphs' centre, as a label with no tick, and the fit
+        judges it.
         """
         replaced = []
         for index, label in enumerate(self.labels):
@@ -511,9 +567,12 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 continue
             text, parsed = self.read(label)
             run = normalise(text).replace(" ", "")
-            if parsed is not None or not _LABEL_RUN.fullmatch(run):
+            if parsed is not None:
                 continue
-            texts = _RUN_LABEL.findall(run)
+            texts = _RUN_LABEL.findall(run) if _LABEL_RUN.fullmatch(run) else \
+                numbers_run_together(run)
+            if not texts:
+                continue
             values = [parse_label(piece_text) for piece_text in texts]
             members = sorted(label.members or [])
             if any(value is None for value in values) or \
@@ -695,6 +754,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         if "units" in self.cache:
             return
         self.cache["units"] = True
+        self._split_leading_units()
         height = self.text_height
         words = [label for label in self.labels
                  if label.glyphs <= 3 and label.width <= 2.5 * height
@@ -735,6 +795,55 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                               unit_word=unit, number_part=number)
             self.labels[self.labels.index(number)] = label
             self.labels.remove(word)
+
+    def _split_leading_units(self):
+        """Labels that begin with the unit of the number before them cut after the unit.
+
+        Where two labels with a unit run into each other (a short horizontal QGIS legend:
+        '10,892.81 m12,464.51 m'), the word spaces cut the run as '10,892.81', 'm12,464.51',
+        'm': the first unit stands with the second number, and neither number has its unit.
+        A label read as a length unit then a number, one glyph a character, whose first glyph
+        stands no taller than the digits after it, within a word space after a label read as
+        a plain number on its baseline, is cut into the unit (a word of its own, joined to the
+        number before as any unit word) and the number.
+        """
+        replaced = []
+        for index, label in enumerate(self.labels):
+            members = sorted(label.members or [])
+            if label.glyphs < 3 or len(members) != label.glyphs or label.patch is not None or \
+                    label.inside or label.crossed_line is not None:
+                continue
+            # The unit's letters are x-height: shorter than the digits after them.
+            if members[0][3] - members[0][1] > 0.85 * label.height:
+                continue
+            before = [other for other in self.labels
+                      if other is not label and other.col1 <= label.col0
+                      and label.col0 - other.col1 <= other.height
+                      and abs(other.row1 - label.row1) <= max(1.5, 0.15 * other.height)]
+            if not before:
+                continue
+            text, parsed = self.read(label)
+            led = re.fullmatch(r"(%s)(.+)" % "|".join(UNIT_WORDS), normalise(text).replace(" ", ""))
+            if parsed is not None or led is None or len(normalise(text).replace(" ", "")) != \
+                    len(members):
+                continue
+            number = parse_label(led.group(2))
+            previous = parse_label(self.read(max(before, key=lambda other: other.col1))[0])
+            if number is None or number.degrees or number.unit or previous is None or \
+                    previous.degrees or previous.unit:
+                continue
+            split = len(led.group(1))
+            pieces = []
+            for own in (members[:split], members[split:]):
+                piece = TextLabel(min(m[0] for m in own), min(m[1] for m in own),
+                                  max(m[2] for m in own), max(m[3] for m in own), len(own),
+                                  own, [max(b[0] - a[2], 0) for a, b in zip(own, own[1:])],
+                                  cut_from=label.box())
+                pieces.append(piece)
+            self.cache[pieces[1].box()] = (led.group(2), number)
+            replaced.append((index, pieces))
+        for index, pieces in reversed(replaced):
+            self.labels[index:index + 1] = pieces
 
     def read(self, label):
         """Text and parsed value of a label (cached)."""

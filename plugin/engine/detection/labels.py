@@ -47,6 +47,9 @@ def normalise(text) -> str:
         text = text.replace(dash, "-")
     text = text.replace("º", "°").replace("˚", "°").replace("′", "'").replace("″", '"')
     text = re.sub(r"\s+", " ", text)
+    # A degree sign read as a raised zero ('0^0' for '0°': DejaVu Sans 9-10 pt at 72-80 dpi,
+    # JPEG q80): no renderer writes a power of a base other than ten on a tick label.
+    text = re.sub(r"^(-?(?!10\^)\d+)\^[0oO]$", r"\1°", text)
     # A label never ends with a point after its unit or hemisphere: a sliver of the next
     # label's first glyph (crowded labels cut apart).
     text = re.sub(r"(?<=[°A-Za-z])[.,']+$", "", text)

@@ -156,8 +156,12 @@ MIN_SPARSE_LINES_EXCESS = 0.5
 # 89.0 % (quality 75), 99.8 % (GMT) against 94.1, 83.5, 99.4 % for plain Y'CbCr (1.0), and
 # 1.5 or 2 did worse on all three. A round value, not fitted further.
 JPEG_CHROMA_WEIGHT = 0.5
-# A cell is data when at least this share of its interior pixels decoded.
+# A cell is data when at least this share of its interior pixels decoded...
 MIN_DECODED_SHARE = 0.5
+# ...of those that are not text written over it (read_cells' ``text``), when they are at least
+# this share of its interior: the pixels between and beside a label's glyphs are the cell's
+# own colour, and a cell under a label is read from them rather than left empty.
+MIN_BESIDE_TEXT_SHARE = 0.2
 # Pixels per block of cell rows processed at once (bounds memory on large figures): a block
 # holds some 40 bytes a pixel (cell numbers, values, their sort), so a 32nd of the raster read,
 # between MIN_BLOCK_PIXELS and BLOCK_PIXELS (40 MiB would be 10 bytes a pixel of a 4 MP
@@ -2128,7 +2132,7 @@ def _axis_cells(n_pixels, origin, size, count, margin, start, stop):
 
 
 def read_cells(array, lattice, box, agreement=None, row_step=1, median_only=False,
-               judging=False, stride=1, interquartile_mean=False) -> "Cells":
+               judging=False, stride=1, interquartile_mean=False, text=None) -> "Cells":
     """Statistics of each cell's interior pixels.
 
     Parameters
@@ -2157,6 +2161,10 @@ def read_cells(array, lattice, box, agreement=None, row_step=1, median_only=Fals
         93.2 to 94.1 % (SST, quality 90), 81.9 to 83.5 % (quality 75), 99.3 to 99.4 % (GMT);
         a plain mean, weights by distance from the cell's sides, a decoding of the cell's mean
         Y'CbCr colour (luma or chroma weighted) did worse on at least one of them.
+    text : ndarray of bool, shape (rows, cols), optional
+        Pixels left out as text written over the map (its glyphs and their halo): a cell's
+        share of decoded pixels is taken of its other interior pixels, when they are at least
+        :data:`MIN_BESIDE_TEXT_SHARE` of its interior.
 
     Returns
     -------
@@ -2197,7 +2205,15 @@ def read_cells(array, lattice, box, agreement=None, row_step=1, median_only=Fals
                         agreement, median_only, value, std, n_pixels, n_interior, agreeing,
                         interquartile_mean)
             block_start = block_end
-    decoded_share = np.divide(n_pixels, n_interior, out=np.zeros(n_cells), where=n_interior > 0)
+    readable = n_interior
+    if text is not None and used_cols.size and used_rows.size:
+        # Only the text's pixels are gathered (few), not a cell index for every pixel.
+        text_rows, text_cols = np.nonzero(text[np.ix_(used_rows, used_cols)])
+        n_text = np.bincount(row_cell[used_rows][text_rows] * lattice.columns
+                             + col_cell[used_cols][text_cols], minlength=n_cells)
+        beside = n_interior - n_text
+        readable = np.where(beside >= MIN_BESIDE_TEXT_SHARE * n_interior, beside, n_interior)
+    decoded_share = np.divide(n_pixels, readable, out=np.zeros(n_cells), where=readable > 0)
     value[decoded_share < MIN_DECODED_SHARE] = np.nan
     shape = (lattice.rows, lattice.columns)
     return Cells(value.reshape(shape), std.reshape(shape), n_pixels.reshape(shape),

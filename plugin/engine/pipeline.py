@@ -343,6 +343,9 @@ def pixels_to_examine(settings, figure, colorbar_box, layout=None) -> tuple:
         # The colorbar, and the legend box holding it when it is drawn inside the map.
         for box, margin in layout.excluded_boxes():
             examine &= ~box_mask(figure.shape, box, margin)
+        if layout.over_map_text:
+            # Text over the map by its own pixels: a label's box would empty cells beside it.
+            examine &= ~layout.text_mask(figure.rgb)
     if settings.mask_geometries:
         examine &= ~polygons_mask(settings.mask_geometries, figure.shape, figure.geotransform)
     return examine, plot_box
@@ -642,7 +645,7 @@ def _decode_map(settings, progress, log, times, reported):
                                       stage(0.45, 0.65, "Reducing to representative points"))
         else:
             cells, clusters, check = _reduce_to_cells(settings, decoder, figure, field_,
-                                                      lattice, plot_box, say)
+                                                      lattice, plot_box, say, layout)
     release_freed_memory()
     report = stage(0.65, 0.95, "Placing the figure in the target CRS")
     # The figure-frame grids placed on the output grid, by name: an output is one entry here.
@@ -804,16 +807,18 @@ def _native_lattice(settings, figure, field_, plot_box, georeference, say):
     return search.lattice
 
 
-def _reduce_to_cells(settings, decoder, figure, field_, lattice, plot_box, say):
-    """Cells, one point per cell and the reconstruction check, with their log lines."""
+def _reduce_to_cells(settings, decoder, figure, field_, lattice, plot_box, say, layout=None):
+    """Cells, one point per cell and the reconstruction check, with their log lines; a cell
+    under text found over the map (``layout``) read from its pixels beside the text."""
     # A noisy figure's values on a continuous scale: decoded again, luma above chroma, and
     # read by their interquartile mean (less JPEG noise than the median); a clean figure's
     # cells are one exact colour, the median keeps it.
     noisy = not (decoder.is_discrete or lattice.clean)
     cell_field = (luma_weighted_field(figure.rgb, field_.values, decoder, plot_box) if noisy
                   else field_.values)
-    cells = read_cells(cell_field, lattice, plot_box, interquartile_mean=noisy)
-    del cell_field
+    text = layout.text_mask(figure.rgb) if layout is not None and layout.over_map_text else None
+    cells = read_cells(cell_field, lattice, plot_box, interquartile_mean=noisy, text=text)
+    del cell_field, text
     if noisy and figure.jpeg_coding is not None:
         # A JPEG's cells: each colour estimated through the file's own blocks (jpeg_cells.py).
         estimate, freed = jpeg_cell_values(figure.rgb, field_.values, lattice, plot_box,

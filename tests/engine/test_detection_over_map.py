@@ -48,15 +48,34 @@ def assert_box_close(found, truth, what, pixels=2.0):
     assert error.max() <= pixels, (what, found, truth)
 
 
-def assert_text_left_out(layout, boxes, shrink=1.0):
-    """Every label box (its glyphs: the renderer's box shrunk by ``shrink`` px) lies within a
-    box the decoding leaves out."""
-    excluded = layout.excluded_boxes()
+def assert_text_left_out(layout, boxes, path, shrink=1.0):
+    """Every label's ink (in its box shrunk by ``shrink`` px: its glyphs' black pixels, no
+    channel above :data:`INK_LEVEL`) and the pixel each side of it along the rows and columns
+    (its anti-aliased edge) are left out of the decoding: within a box left out whole, or
+    among the text's own pixels (``layout.text_mask``)."""
+    rgb = read_figure(str(path)).rgb
+    left_out = layout.text_mask(rgb)
+    for box, margin in layout.excluded_boxes():
+        col0, row0, col1, row1 = (int(np.floor(v)) for v in box)
+        left_out[max(row0 - margin, 0):row1 + margin, max(col0 - margin, 0):col1 + margin] = True
+    black = rgb.max(axis=2) <= INK_LEVEL
+    edge = black.copy()
+    edge[1:] |= black[:-1]
+    edge[:-1] |= black[1:]
+    edge[:, 1:] |= black[:, :-1]
+    edge[:, :-1] |= black[:, 1:]
     for col0, row0, col1, row1 in boxes:
-        inner = (col0 + shrink, row0 + shrink, col1 - shrink, row1 - shrink)
-        assert any(box[0] - margin <= inner[0] and box[1] - margin <= inner[1]
-                   and inner[2] <= box[2] + margin and inner[3] <= box[3] + margin
-                   for box, margin in excluded), (inner, excluded)
+        c0, r0 = int(np.ceil(col0 + shrink)), int(np.ceil(row0 + shrink))
+        c1, r1 = int(np.floor(col1 - shrink)), int(np.floor(row1 - shrink))
+        assert black[r0:r1, c0:c1].any(), ("no ink in the label box", (c0, r0, c1, r1))
+        missed = edge[r0:r1, c0:c1] & ~left_out[r0:r1, c0:c1]
+        assert not missed.any(), ((col0, row0, col1, row1), int(missed.sum()))
+
+
+#: Brightest channel (0-255) of a black label's glyph pixel, JPEG noise included: above every
+#: colour of the test figures' colormaps but the dark ends the labels left out by
+#: :func:`visible` stand on.
+INK_LEVEL = 60
 
 
 def visible(boxes, path):
@@ -116,7 +135,7 @@ def test_cartopy_inline_gridline_labels(tmp_path, shared_data, inline, cmap, jpe
     assert_axes_georeference(reading, truth)
     assert_range_close(reading.colorbar, truth.value_range)
     assert len(truth.notes["labels"]) >= 6
-    assert_text_left_out(layout, visible(truth.notes["labels"], truth.path))
+    assert_text_left_out(layout, visible(truth.notes["labels"], truth.path), truth.path)
 
     auto = decode_map(DecodeSettings(figure_path=truth.path, scale_automatic=True))
     assert any("over the map at their grid lines" in message for message in auto.messages)
@@ -170,7 +189,7 @@ def test_gmt_annotations_and_colorbar_inside_the_frame(tmp_path, shared_data):
     assert abs(reading.colorbar.vmax - 180) <= 0.005 * 180
     # The bar with its ticks and labels (right of it, 'm'-wide) is no data.
     assert layout.bar_labels_read
-    assert_text_left_out(layout, [(bar[0], bar[1], bar[2] + 20, bar[3])], shrink=0)
+    assert_text_left_out(layout, [(bar[0], bar[1], bar[2] + 20, bar[3])], path, shrink=0)
 
     auto = decode_map(DecodeSettings(figure_path=path, scale_automatic=True))
     error = gmt_age_gcp_errors(auto, tmp_path)
@@ -240,7 +259,7 @@ def test_matplotlib_tick_labels_and_colorbar_inside_the_frame(tmp_path, jpeg_qua
     assert_range_close(reading.colorbar, truth.value_range)
     labels = separate_labels(truth.notes["labels"], truth.frame)
     assert len(labels) >= 15
-    assert_text_left_out(layout, labels, shrink=2.0)
+    assert_text_left_out(layout, labels, truth.path, shrink=2.0)
 
     shares = inside_figure_wrong_shares(truth, grid, extent, tmp_path)
     print(name, "| wrong share: auto", shares[0], "hand", shares[1])

@@ -14,7 +14,7 @@ def test_contour_labels_over_the_map_left_out_unread(tmp_path):
     assert len(contour_boxes) >= 10
     layout, answers = read_everything(truth.path)
     assert answers.reading.x_axis.placement == "inside"
-    assert_text_left_out(layout, contour_boxes, shrink=2.0)
+    assert_text_left_out(layout, contour_boxes, truth.path, shrink=2.0)
 
     shares = inside_figure_wrong_shares(truth, grid, extent, tmp_path)
     print("contour labels | wrong share: auto", shares[0], "hand", shares[1])

@@ -116,6 +116,8 @@ def answer_from_figure(settings, figure, layout, needs) -> "Answers":
     # Text read over the map is no data.
     layout.over_map_text = list(reading.over_map_boxes)
     layout.bar_labels_read = reading.bar_labels_over_map
+    layout.over_map_solid = list(reading.over_map_solid_boxes)
+    layout.over_map_ink = reading.over_map_ink
     answers.messages += reading.messages
     answers.warnings += reading.warnings
     if needs.value_range or needs.scale:

@@ -240,6 +240,13 @@ class FigureReading:
     #: The colorbar is straight on the map and its labels were read (they are in
     #: ``over_map_boxes`` with the bar).
     bar_labels_over_map: bool = False
+    #: Those of ``over_map_boxes`` that are no text alone (the bar straight on the map with
+    #: its ticks and labels): left out whole, not by their ink.
+    over_map_solid_boxes: list = field(default_factory=list)
+    #: The dark ink found over the map inside the frame (:func:`.text.ink_over_map`: glyphs,
+    #: tick marks, lines) and its origin (col0, row0), or None: the pixels of the text in
+    #: ``over_map_boxes``.
+    over_map_ink: tuple = None
     #: What may make the reading wrong though it was accepted (a colorbar end in doubt).
     warnings: list = field(default_factory=list)
 
@@ -2696,7 +2703,9 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
     reader = _Reader(rgb, layout, progress)
     unread = _layout_state(layout)
     reading = _read_face(reader, rgb, layout, want_axes, want_colorbar)
-    return _reread_digits(reader, rgb, layout, reading, unread, want_axes, want_colorbar)
+    reading = _reread_digits(reader, rgb, layout, reading, unread, want_axes, want_colorbar)
+    reading.over_map_ink = getattr(reader, "over_map_ink", None)
+    return reading
 
 
 def _layout_state(layout, state=None) -> tuple:
@@ -2797,6 +2806,7 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
                 reading.over_map_boxes.append(_union(
                     [bar.pixel_box()] + [label.box for label in best.labels
                                          if label.value is not None]))
+                reading.over_map_solid_boxes.append(reading.over_map_boxes[-1])
                 reading.bar_labels_over_map = True
     if want_axes and layout.frame is not None:
         sides = box_sides(layout.frame.box)

@@ -108,6 +108,8 @@ def _find_everything(figure, gcp_crs, resources, progress, reported):
                                         progress=stage(0.2, 0.8, "Reading the tick labels"))
     layout.over_map_text = list(findings.reading.over_map_boxes)
     layout.bar_labels_read = findings.reading.bar_labels_over_map
+    layout.over_map_solid = list(findings.reading.over_map_solid_boxes)
+    layout.over_map_ink = findings.reading.over_map_ink
     stage(0.8, 0.9, "Fitting the value range")
     findings.messages += findings.reading.messages
     answers = Answers(settings, findings.reading, figure_rgb=figure.rgb)

@@ -13,8 +13,21 @@ from .lines import dark_mask, find_rectangles, luminance, page_luminance, with_s
 
 #: Pixels around a colorbar box also left out of the decoding: its outline and tick marks.
 COLORBAR_EXCLUSION_MARGIN = 3
-#: Pixels around text read over the map also left out (anti-aliased edges, a thin halo).
+#: Pixels around text read over the map also left out when its box is left out whole
+#: (anti-aliased edges, a thin halo).
 OVER_MAP_TEXT_MARGIN = 3
+#: Pixels (chessboard) around a label's own ink over the map also left out: its strokes'
+#: anti-aliased edges, blends of black and the map's colour, and a JPEG's ringing beside them.
+TEXT_INK_HALO = 1
+#: A label whose ink found over the map covers less of its box than this share is left out
+#: whole: its glyphs were not told from the map (text over the colormap's dark end).
+TEXT_INK_MIN_SHARE = 0.05
+#: Luma (0-255) by which a pixel beside a label's ink must be lighter than nearly all of the
+#: map around the label to be counted as a light box or buffer drawn behind the text...
+TEXT_BUFFER_LUMA = 15.0
+#: ...and the share of the label's pixels off its ink that such light pixels must reach for
+#: the label to be left out whole (a buffer is no data, and its colour may be the map's).
+TEXT_BUFFER_SHARE = 0.05
 
 
 @dataclass
@@ -62,6 +75,11 @@ class Layout:
     #: The labels of a colorbar straight on the map were read: their box is in
     #: ``over_map_text``, so no wide margin is guessed around the bar.
     bar_labels_read: bool = False
+    #: Those of ``over_map_text`` left out whole (the bar straight on the map with its labels).
+    over_map_solid: list = field(default_factory=list)
+    #: The ink found over the map (figure_reading.FigureReading.over_map_ink): which pixels of
+    #: the boxes of ``over_map_text`` are the text's own.
+    over_map_ink: tuple = None
     #: The figure's luma (lines.luminance), computed once for the whole figure and handed on
     #: to the reading of its labels (figure_reading.read_figure_face takes it and lets it go).
     lum: np.ndarray = None
@@ -92,8 +110,111 @@ class Layout:
             boxes.append((self.colorbar.pixel_box(), self.colorbar_exclusion_margin()))
         if self.legend_box is not None:
             boxes.append((self.legend_box, 1))
-        boxes += [(box, OVER_MAP_TEXT_MARGIN) for box in self.over_map_text]
+        boxes += [(box, OVER_MAP_TEXT_MARGIN) for box in self.over_map_text
+                  if box in self.over_map_solid]
         return boxes
+
+    def text_mask(self, rgb) -> np.ndarray:
+        """The pixels of the text read over the map (``over_map_text`` but the boxes left out
+        whole), left out of the decoding: each label's own ink grown by :data:`TEXT_INK_HALO`,
+        or its box grown by :data:`OVER_MAP_TEXT_MARGIN` where its ink cannot stand for it.
+
+        A native grid's cell under a label is then read from its pixels between the glyphs
+        and beside them, where a box would have emptied it.
+
+        Parameters
+        ----------
+        rgb : ndarray of uint8 (rows, cols, 3)
+            The figure.
+
+        Returns
+        -------
+        ndarray of bool (rows, cols)
+        """
+        mask = np.zeros(rgb.shape[:2], bool)
+        for box in self.over_map_text:
+            if box in self.over_map_solid:
+                continue
+            ink = label_ink(rgb, box, self.over_map_ink)
+            col0, row0, col1, row1 = (int(np.floor(box[0])) - OVER_MAP_TEXT_MARGIN,
+                                      int(np.floor(box[1])) - OVER_MAP_TEXT_MARGIN,
+                                      int(np.ceil(box[2])) + OVER_MAP_TEXT_MARGIN,
+                                      int(np.ceil(box[3])) + OVER_MAP_TEXT_MARGIN)
+            col0, row0 = max(col0, 0), max(row0, 0)
+            if ink is None:
+                mask[row0:row1, col0:col1] = True
+            else:
+                region = mask[row0:row1, col0:col1]
+                region |= ink[:region.shape[0], :region.shape[1]]
+        return mask
+
+
+def label_ink(rgb, box, over_map_ink) -> Optional[np.ndarray]:
+    """A label's own pixels over the map: its ink grown by :data:`TEXT_INK_HALO`, in its box
+    grown by :data:`OVER_MAP_TEXT_MARGIN`; None when the ink cannot stand for the label.
+
+    The ink is :func:`.text.ink_over_map`'s (dark strokes of the map's hue), which misses
+    text over the colormap's dark end (too little ink in the box) and light boxes or buffers
+    drawn behind text (pixels off the ink lighter than the map round the label): such a label
+    is left out whole, as its box.
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8 (rows, cols, 3)
+        The figure.
+    box : tuple (col0, row0, col1, row1)
+        The label's box, pixels.
+    over_map_ink : tuple (ndarray of bool, (col0, row0)) or None
+        The ink over the map and its origin.
+
+    Returns
+    -------
+    ndarray of bool or None
+        The label's pixels in its grown box (clipped to the figure at the top and left).
+    """
+    from scipy import ndimage
+
+    if over_map_ink is None:
+        return None
+    ink, (ink_col0, ink_row0) = over_map_ink
+    margin = OVER_MAP_TEXT_MARGIN
+    rows, cols = rgb.shape[:2]
+    col0, row0 = max(int(np.floor(box[0])) - margin, 0), max(int(np.floor(box[1])) - margin, 0)
+    col1 = min(int(np.ceil(box[2])) + margin, cols)
+    row1 = min(int(np.ceil(box[3])) + margin, rows)
+    if col1 <= col0 or row1 <= row0:
+        return None
+    # The region's ink; beyond the ink's extent (the frame's lines and outside) nothing.
+    found = np.zeros((row1 - row0, col1 - col0), bool)
+    a0, a1 = max(row0, ink_row0), min(row1, ink_row0 + ink.shape[0])
+    b0, b1 = max(col0, ink_col0), min(col1, ink_col0 + ink.shape[1])
+    if a1 > a0 and b1 > b0:
+        found[a0 - row0:a1 - row0, b0 - col0:b1 - col0] = \
+            ink[a0 - ink_row0:a1 - ink_row0, b0 - ink_col0:b1 - ink_col0]
+    inner = found[int(np.floor(box[1])) - row0:int(np.ceil(box[3])) - row0,
+                  int(np.floor(box[0])) - col0:int(np.ceil(box[2])) - col0]
+    area = max((box[2] - box[0]) * (box[3] - box[1]), 1.0)
+    if inner.sum() < TEXT_INK_MIN_SHARE * area:
+        return None
+    # Strokes over the map's darker colours that the ink finder missed (too little contrast
+    # there) are as dark as the strokes it found: every pixel so dark is taken too.
+    value = rgb[row0:row1, col0:col1].max(axis=2)
+    found |= value <= np.percentile(value[found], 90)
+    grown = ndimage.binary_dilation(found, structure=np.ones((3, 3), bool),
+                                    iterations=TEXT_INK_HALO)
+    # The map round the label: a ring of the margin's width beyond its grown box.
+    lum = luminance(rgb[max(row0 - margin, 0):row1 + margin, max(col0 - margin, 0):col1 + margin])
+    ring = np.ones(lum.shape, bool)
+    top, left = row0 - max(row0 - margin, 0), col0 - max(col0 - margin, 0)
+    ring[top:top + found.shape[0], left:left + found.shape[1]] = False
+    if not ring.any():
+        return None
+    off_ink = ~grown
+    own = lum[top:top + found.shape[0], left:left + found.shape[1]]
+    light = own[off_ink] > np.percentile(lum[ring], 95) + TEXT_BUFFER_LUMA
+    if light.sum() > TEXT_BUFFER_SHARE * max(off_ink.sum(), 1):
+        return None
+    return grown
 
 
 def detect_layout(rgb, plot_box=None) -> "Layout":

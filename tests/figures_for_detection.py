@@ -411,14 +411,16 @@ def render_gmt_age_inside(folder, grid_path):
 
 
 def render_matplotlib_inside(grid, extent, path, cmap="terrain", vmin=200.0, vmax=1200.0,
-                             jpeg_quality=None, contour_labels=False):
+                             jpeg_quality=None, contour_labels=False, label_buffer=False):
     """matplotlib with its tick marks and labels inside the frame over the map (negative pads,
     the y labels left-aligned from the left side) and a horizontal colorbar in an inset axes
     on the map's lower left, its labels below it over the map.
 
     With ``contour_labels``, the values of the 500 and 1000 m contours written on the map
     where those run (matplotlib's ``clabel``, level, as large as the tick labels; the contour
-    lines themselves not drawn).
+    lines themselves not drawn). With ``label_buffer``, the axes' tick labels are drawn over a
+    white buffer 3 points wide (``patheffects.withStroke``), as maps often write text over
+    their colours.
 
     Returns
     -------
@@ -436,6 +438,11 @@ def render_matplotlib_inside(grid, extent, path, cmap="terrain", vmin=200.0, vma
     axes.tick_params(axis="y", direction="in", pad=-8)
     for label in axes.get_yticklabels():
         label.set_horizontalalignment("left")
+    if label_buffer:
+        from matplotlib import patheffects
+
+        for label in axes.get_xticklabels() + axes.get_yticklabels():
+            label.set_path_effects([patheffects.withStroke(linewidth=3, foreground="white")])
     bar_axes = axes.inset_axes([0.4, 0.12, 0.4, 0.04])
     figure.colorbar(image, cax=bar_axes, orientation="horizontal")
     written = []

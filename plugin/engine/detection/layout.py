@@ -22,11 +22,12 @@ TEXT_INK_HALO = 1
 #: A label whose ink found over the map covers less of its box than this share is left out
 #: whole: its glyphs were not told from the map (text over the colormap's dark end).
 TEXT_INK_MIN_SHARE = 0.05
-#: Luma (0-255) by which a pixel beside a label's ink must be lighter than nearly all of the
-#: map around the label to be counted as a light box or buffer drawn behind the text...
-TEXT_BUFFER_LUMA = 15.0
-#: ...and the share of the label's pixels off its ink that such light pixels must reach for
-#: the label to be left out whole (a buffer is no data, and its colour may be the map's).
+#: RGB distance (0-441) from every colour of the map round a label beyond which a pixel beside
+#: the label's ink is of none of them: a box or buffer drawn behind the text (a smooth field's
+#: colours under a label lie among those round it)...
+TEXT_BUFFER_DISTANCE = 40.0
+#: ...and the share of the label's pixels off its ink that such pixels must reach for the
+#: label to be left out whole (a buffer is no data, and its colour may be the map's).
 TEXT_BUFFER_SHARE = 0.05
 
 
@@ -154,9 +155,9 @@ def label_ink(rgb, box, over_map_ink) -> Optional[np.ndarray]:
     grown by :data:`OVER_MAP_TEXT_MARGIN`; None when the ink cannot stand for the label.
 
     The ink is :func:`.text.ink_over_map`'s (dark strokes of the map's hue), which misses
-    text over the colormap's dark end (too little ink in the box) and light boxes or buffers
-    drawn behind text (pixels off the ink lighter than the map round the label): such a label
-    is left out whole, as its box.
+    text over the colormap's dark end (too little ink in the box) and boxes or buffers drawn
+    behind text (pixels off the ink of colours not round the label): such a label is left
+    out whole, as its box.
 
     Parameters
     ----------
@@ -203,16 +204,22 @@ def label_ink(rgb, box, over_map_ink) -> Optional[np.ndarray]:
     grown = ndimage.binary_dilation(found, structure=np.ones((3, 3), bool),
                                     iterations=TEXT_INK_HALO)
     # The map round the label: a ring of the margin's width beyond its grown box.
-    lum = luminance(rgb[max(row0 - margin, 0):row1 + margin, max(col0 - margin, 0):col1 + margin])
-    ring = np.ones(lum.shape, bool)
-    top, left = row0 - max(row0 - margin, 0), col0 - max(col0 - margin, 0)
+    r0, c0 = max(row0 - margin, 0), max(col0 - margin, 0)
+    around = rgb[r0:row1 + margin, c0:col1 + margin].astype(np.float32)
+    ring = np.ones(around.shape[:2], bool)
+    top, left = row0 - r0, col0 - c0
     ring[top:top + found.shape[0], left:left + found.shape[1]] = False
     if not ring.any():
         return None
-    off_ink = ~grown
-    own = lum[top:top + found.shape[0], left:left + found.shape[1]]
-    light = own[off_ink] > np.percentile(lum[ring], 95) + TEXT_BUFFER_LUMA
-    if light.sum() > TEXT_BUFFER_SHARE * max(off_ink.sum(), 1):
+    beside = around[top:top + found.shape[0], left:left + found.shape[1]][~grown]
+    colours = np.unique(np.round(around[ring] / 4.0), axis=0) * 4.0
+    nearest = np.full(len(beside), np.inf, np.float32)
+    for start in range(0, len(colours), 256):
+        # The squared distances to a block of the ring's colours at a time.
+        block = colours[start:start + 256]
+        nearest = np.minimum(nearest, ((beside[:, None, :] - block[None]) ** 2).sum(axis=2)
+                             .min(axis=1))
+    if (nearest > TEXT_BUFFER_DISTANCE ** 2).sum() > TEXT_BUFFER_SHARE * max(len(beside), 1):
         return None
     return grown
 

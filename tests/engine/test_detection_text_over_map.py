@@ -1,9 +1,9 @@
 """Text over the map that belongs to no axis: matplotlib's contour labels (``clabel``) on a
 figure whose tick labels are inside the frame. They are beside no side, so never read; they
 are text all the same, and are left out of the decoded data."""
+import numpy as np
 from figures_for_detection import render_matplotlib_inside
 from figures_for_tests import jacksboro_dem
-import numpy as np
 from test_detection_over_map import (
     assert_text_left_out,
     inside_figure_wrong_shares,

@@ -386,3 +386,28 @@ def test_a_glyph_come_apart_is_one_character():
     assert characters_missing("64500", members)
     # Side by side, a pixel of kerning apart, two glyphs stay two.
     assert characters_missing("6", [(0, 0, 9, 14), (8, 0, 17, 14)])
+
+
+def test_a_lone_glyph_a_hundred_pixels_high_read(tmp_path):
+    """A colorbar labelled '0', '500', '1000' in DejaVu Sans Bold 20 pt at 600 dpi (glyphs 125
+    px high, sweep_auto_decode --wide --wider 199 #0): Tesseract reads the lone '0' as nothing
+    at that size (crops are never scaled down), and the two labels left were refused as an
+    unconfirmed pair; read again scaled down, it is '0', and the range comes from three."""
+    import matplotlib.pyplot as plt
+
+    grid, extent = jacksboro_dem()
+    path = tmp_path / "large.png"
+    with plt.rc_context({"font.family": "DejaVu Sans", "font.weight": "bold",
+                         "font.size": 20}):
+        figure = plt.figure(figsize=(6.0, 4.2), dpi=600)
+        axes = figure.add_axes([0.13, 0.27, 0.77, 0.63])
+        image = axes.imshow(grid, cmap="cubehelix", extent=extent, aspect="auto",
+                            interpolation="nearest", vmin=-500, vmax=1200)
+        bar_axes = figure.add_axes([0.2, 0.1, 0.6, 0.035])
+        figure.colorbar(image, cax=bar_axes, orientation="horizontal", ticks=[0, 500, 1000])
+        figure.savefig(path, dpi=600)
+        plt.close(figure)
+    rgb = read_figure(str(path)).rgb
+    reading = read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar
+    assert sorted(label.value for label in reading.axis.kept) == [0, 500, 1000]
+    assert_range_close(reading, (-500, 1200))

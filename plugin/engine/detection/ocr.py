@@ -31,6 +31,11 @@ TARGET_HEIGHT = 40
 #: read other digits, and 7 of the 9 misread did ('23.9' for '23.5', '25.5' for '23.5', '307'
 #: for '357'; the two others read as no number); at 60 or 80 px 3 % of right readings changed.
 CHECK_TARGET_HEIGHT = 28
+#: A label image taller than this (pixels, its page margins included: a crop is 2.2 times its
+#: glyphs' height) that reads as nothing is read again scaled down to :data:`TARGET_HEIGHT`:
+#: crops are never scaled down, and Tesseract reads no lone glyph of 100 px or more (a bold
+#: '0' 125 px high, a colorbar's label at 600 dpi, read '0' at 30-80 px, nothing at 125).
+LARGE_LABEL_ROWS = 4 * TARGET_HEIGHT
 _LOCK = threading.Lock()
 _API = {}
 
@@ -174,11 +179,18 @@ def read_label(image) -> tuple:
         confidence = float(api.MeanTextConf())
         if not text:
             # A lone glyph ('0', '5') can defeat the line layout analysis: read it as one
-            # word, then as one character, with more page around it.
+            # word, then as one character, with more page around it, and a large one scaled
+            # down to the glyph height Tesseract reads best.
             padded = np.pad(image, image.shape[0] // 2, constant_values=255)
+            candidates = [image, padded]
+            if image.shape[0] > LARGE_LABEL_ROWS:
+                scale = 2.2 * TARGET_HEIGHT / image.shape[0]
+                candidates.append(np.asarray(Image.fromarray(image).resize(
+                    (max(1, int(round(image.shape[1] * scale))), int(round(2.2 * TARGET_HEIGHT))),
+                    Image.Resampling.LANCZOS if hasattr(Image, "Resampling") else Image.LANCZOS)))
             for mode in (tesserocr.PSM.SINGLE_WORD, tesserocr.PSM.SINGLE_CHAR):
                 api.SetPageSegMode(mode)
-                for candidate in (image, padded):
+                for candidate in candidates:
                     api.SetImage(Image.fromarray(candidate))
                     text = api.GetUTF8Text().strip()
                     if text:

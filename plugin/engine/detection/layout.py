@@ -133,7 +133,8 @@ class Layout:
         ndarray of bool (rows, cols)
         """
         mask = np.zeros(rgb.shape[:2], bool)
-        for box in self.over_map_text:
+        # A label read for two axes or as text too is listed again: its pixels found once.
+        for box in dict.fromkeys(tuple(box) for box in self.over_map_text):
             if box in self.over_map_solid:
                 continue
             ink = label_ink(rgb, box, self.over_map_ink)

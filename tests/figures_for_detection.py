@@ -521,3 +521,49 @@ def utm_map_with_comma_labels(font, size, dpi, tick_marks=True):
             yield figure, axes
         finally:
             plt.close(figure)
+
+
+def age_grid(shared_data):
+    """The ocean floor's age (Myr; NaN on land) of ``../shared/data`` and its affine transform
+    (rasterio's, degrees)."""
+    import rasterio
+
+    with rasterio.open(shared_data / "gmtserver_age.3.20.nc") as dataset:
+        grid = dataset.read(1).astype(float)
+        grid[grid == dataset.nodata] = np.nan
+        # Stored in hundredths of a million years (the variable's scale_factor).
+        return grid * float(dataset.tags(1).get("scale_factor", 1)), dataset.transform
+
+
+#: Two map panels of one figure: (west, east, south, north) in degrees and the range (Myr) of
+#: each. The left one (the Atlantic) is drawn wider (each panel fills its share of the figure,
+#: as matplotlib's ``aspect="auto"`` does): it is the largest frame.
+PANELS = (((-60.0, 0.0, -40.0, 40.0), (0.0, 180.0)),
+          ((-170.0, -120.0, -30.0, 20.0), (0.0, 100.0)))
+
+
+def render_two_panels(path, grid, transform, right_colormap):
+    """A geographic grid (the age grid, ``transform`` its affine) in the two :data:`PANELS` of
+    one matplotlib figure, viridis on the left and ``right_colormap`` on the right, each with
+    its colorbar beside it and degree labels; returns each panel's axes box in pixels (left,
+    top, right, bottom)."""
+    figure, axes = plt.subplots(1, 2, figsize=(11, 4.4), dpi=120,
+                                gridspec_kw={"width_ratios": [1.3, 1.0]})
+    for ax, (extent, (vmin, vmax)), colormap in zip(axes, PANELS, ("viridis", right_colormap)):
+        image = ax.imshow(grid, extent=(transform.c, transform.c + transform.a * grid.shape[1],
+                                        transform.f + transform.e * grid.shape[0], transform.f),
+                          cmap=colormap, vmin=vmin, vmax=vmax, interpolation="nearest",
+                          aspect="auto")
+        ax.set_xlim(extent[:2])
+        ax.set_ylim(extent[2:])
+        ax.xaxis.set_major_formatter(degree_formatter("x"))
+        ax.yaxis.set_major_formatter(degree_formatter("y"))
+        figure.colorbar(image, ax=ax, label="Age (Myr)")
+    figure.tight_layout()
+    figure.canvas.draw()
+    height = figure.canvas.get_width_height()[1]
+    boxes = [(ax.get_window_extent().x0, height - ax.get_window_extent().y1,
+              ax.get_window_extent().x1, height - ax.get_window_extent().y0) for ax in axes]
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return boxes

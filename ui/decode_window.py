@@ -165,6 +165,10 @@ class DecodeWindow(QMainWindow):
         self._readers = set()     # threads still running (cancelled ones finishing too)
         self._selected_tick = -1
         self._gcps_from_axes = False
+        #: The texts the last reading wrote into the fields ("colormap", "vmin", "vmax",
+        #: "levels"): a field still showing its text is the reading's, not the user's, and a
+        #: later reading (another panel detected) replaces it.
+        self._filled_by_reading = {}
         self._processing_dialog = None
         self._canvas_tool = None
         self._qgis_resources = QgsApplication.pkgDataPath() + "/resources"
@@ -725,6 +729,7 @@ class DecodeWindow(QMainWindow):
                      enabled=bool(e)) for p, m, e in zip(gcps.pixel, gcps.map, gcps.enabled)]
             self._selected_gcp = -1
             self._gcps_from_axes = False
+            self._filled_by_reading = {}  # a session's values are the user's
         finally:
             self._updating = False
         from ..plugin.engine.session import session_paths
@@ -1128,6 +1133,10 @@ class DecodeWindow(QMainWindow):
         them, then read the tick labels (``read_labels``): the value range, the colormap and
         the GCPs they answer fill in what the user has not given.
 
+        A frame already drawn (detected, moved or drawn by the user) chooses the panel on a
+        figure of several maps: the frame holding it is found again, with its own colorbar
+        and axes, as decodemap reads them with that PLOT_AREA; without one, the largest.
+
         Returns
         -------
         detection.layout.Layout or None
@@ -1137,7 +1146,7 @@ class DecodeWindow(QMainWindow):
         if self.figure is None:
             return None
         start = time.perf_counter()
-        layout = detect_layout(self.figure.rgb)
+        layout = detect_layout(self.figure.rgb, self._box("frame"))
         self.layout = layout
         found = []
         self._updating = True
@@ -1167,6 +1176,8 @@ class DecodeWindow(QMainWindow):
             text += " " + "; ".join(missing).capitalize() + "."
         else:
             text += " " + tr("Drag their edges to correct them.")
+        if self._panels_hint():
+            text += " " + self._panels_hint()
         self.statusBar().showMessage(text, 15000)
         self.detection_message = text
         self.schedule_preview()
@@ -1206,7 +1217,8 @@ class DecodeWindow(QMainWindow):
         self.stop_reading()
         self._reading_generation += 1
         reader = LabelReader(self._reading_generation, self.figure,
-                             _crs_text(self.gcp_crs_widget.crs()), self._qgis_resources, self)
+                             _crs_text(self.gcp_crs_widget.crs()), self._qgis_resources, self,
+                             plot_box=self._box("frame"))
         # Bound methods of the window: Qt queues each signal to the window's thread.
         reader.progressed.connect(self._reading_progressed)
         reader.found.connect(self._reading_found)
@@ -1305,21 +1317,25 @@ class DecodeWindow(QMainWindow):
         self._updating = True
         try:
             recognised = found.get("COLORMAP")
-            if recognised and not self.colormap_edit.text().strip():
-                # A known colormap decodes with its exact table, better than the sampled bar.
-                self.colormap_edit.setText(recognised)
-                self.colormap_radio.setChecked(True)
-                filled.append(tr("colormap {}").format(recognised))
-            if "VMIN" in found and not (self.vmin_edit.text().strip()
-                                        or self.vmax_edit.text().strip()):
-                self.vmin_edit.setText(f"{found['VMIN']:.6g}")
-                self.vmax_edit.setText(f"{found['VMAX']:.6g}")
+            if self._reading_may_fill("colormap", self.colormap_edit):
+                # A known colormap decodes with its exact table, better than the sampled bar;
+                # none recognised (another panel's bar): the bar is sampled.
+                self._fill_from_reading("colormap", self.colormap_edit, recognised or "")
+                if recognised:
+                    self.colormap_radio.setChecked(True)
+                    filled.append(tr("colormap {}").format(recognised))
+                elif self.view.box("colorbar") is not None:
+                    self.colorbar_radio.setChecked(True)
+            if "VMIN" in found and self._reading_may_fill("vmin", self.vmin_edit) and \
+                    self._reading_may_fill("vmax", self.vmax_edit):
+                self._fill_from_reading("vmin", self.vmin_edit, f"{found['VMIN']:.6g}")
+                self._fill_from_reading("vmax", self.vmax_edit, f"{found['VMAX']:.6g}")
                 self.scale_combo.setCurrentIndex(int(found.get("SCALE", 0)))
                 self.flip_check.setChecked(bool(found.get("COLORBAR_FLIP", False)))
-                if found.get("LEVELS") and not self.levels_edit.text().strip():
-                    self.levels_edit.setText(found["LEVELS"])
+                if self._reading_may_fill("levels", self.levels_edit):
+                    self._fill_from_reading("levels", self.levels_edit, found.get("LEVELS") or "")
                 filled.append(tr("values {:.6g} to {:.6g}").format(found["VMIN"], found["VMAX"]))
-            if findings.gcps is not None and not self._gcps:
+            if findings.gcps is not None and (self._gcps_from_axes or not self._gcps):
                 self._set_gcps_from(findings.gcps)
                 self._gcps_from_axes = True
                 if not self.gcp_crs_widget.crs().isValid() and found.get("GCP_CRS"):
@@ -1337,6 +1353,26 @@ class DecodeWindow(QMainWindow):
         self.message_bar.clearWidgets()  # an earlier reading's problems are gone or repeated
         if findings.problems:
             self.message_bar.pushWarning(tr("Detect"), " ".join(findings.problems))
+        if self._panels_hint():
+            self.message_bar.pushInfo(tr("Detect"), self._panels_hint())
+
+    def _panels_hint(self):
+        """How to read another panel of a figure of several maps ("" for one map)."""
+        layout = self.layout
+        if layout is None or layout.frame is None or not layout.other_panels:
+            return ""
+        return tr("The figure holds {} map panels: to read another, draw a frame (F) inside it "
+                  "and press Detect.").format(len(layout.other_panels) + 1)
+
+    def _reading_may_fill(self, key, edit):
+        """Whether a reading may write ``edit``: it is empty, or still shows what the last
+        reading wrote there (the user has not typed over it)."""
+        text = edit.text().strip()
+        return not text or text == self._filled_by_reading.get(key)
+
+    def _fill_from_reading(self, key, edit, text):
+        edit.setText(text)
+        self._filled_by_reading[key] = text
 
     def _set_gcps_from(self, gcps):
         self._gcps = [dict(x=float(p[0]), y=float(p[1]), map_x=float(m[0]), map_y=float(m[1]),

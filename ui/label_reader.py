@@ -41,12 +41,14 @@ class LabelReader(QThread):
     failed = pyqtSignal(int, str)
     cancelled = pyqtSignal(int)
 
-    def __init__(self, generation, figure, gcp_crs, resources, parent=None):
+    def __init__(self, generation, figure, gcp_crs, resources, parent=None, plot_box=None):
         super().__init__(parent)
         self.generation = generation
         self.figure = figure
         self.gcp_crs = gcp_crs
         self.resources = resources
+        # The frame the user drew or moved: on a figure of several panels, the one read.
+        self.plot_box = plot_box
 
     def run(self):  # the thread's body; no widget is touched here
         from ..plugin.engine.detection.findings import find_everything
@@ -54,7 +56,7 @@ class LabelReader(QThread):
 
         try:
             findings = find_everything(self.figure, self.gcp_crs, self.resources,
-                                       progress=self._progress)
+                                       progress=self._progress, plot_box=self.plot_box)
         except InterruptedError:
             self.cancelled.emit(self.generation)
             return

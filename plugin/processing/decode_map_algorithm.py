@@ -11,7 +11,6 @@ import os
 from qgis.core import (
     Qgis,
     QgsApplication,
-    QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureSink,
     QgsField,
@@ -42,6 +41,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from .. import ICON_PATH
 from .dependencies import missing_dependencies_message
+from .figure_boxes import FigureBoxes
 from .figure_loading import loading_figure
 from .parameter_checks import FigureParameter, PolygonLayerParameter
 from .progress import feedback_progress
@@ -855,44 +855,13 @@ class DecodeMapAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(
                 self.tr("INPUT: the figure must be an image file on disk (got '{}').").format(
                     figure_path))
-        # A figure that is not georeferenced shows in QGIS with x = column, y = -row: its boxes
-        # are figure pixels whatever CRS the extent widget appends ("[EPSG:…]", the canvas's),
-        # never reprojected from it (QGIS may give such a layer a default CRS, and pixels
-        # taken for metres would come back as degrees). Boxes on a georeferenced figure are
-        # map coordinates, brought into the layer's CRS; into the figure's own when the layer
-        # has none (loaded without its .aux.xml, figure_loading: a CRS held only there).
-        from ..engine.figure import read_georeferencing
-
-        geotransform, figure_crs_wkt = read_georeferencing(figure_path)
-        plain_image = geotransform is None
-        boxes_crs = QgsCoordinateReferenceSystem() if plain_image else (
-            layer.crs() if layer.crs().isValid() else crs_from_wkt(figure_crs_wkt))
-        self._box_notes = []
+        # Boxes in figure pixels, or in the figure's CRS when it is georeferenced.
+        boxes = FigureBoxes(self, parameters, context, layer, figure_path)
+        self._box_notes = boxes.notes
+        extent = boxes.extent
 
         def crs_text(name):
             return crs_wkt(self.parameterAsCrs(parameters, name, context), name) or None
-
-        def extent(name):
-            if not parameters.get(name):
-                return None
-            rectangle = self.parameterAsExtent(parameters, name, context, boxes_crs)
-            if rectangle.isNull() or rectangle.isEmpty():
-                raise QgsProcessingException(self.tr(
-                    "{}: the box '{}' is empty. Draw it over the figure, or leave it empty."
-                ).format(name, parameters.get(name)))
-            box_crs = self.parameterAsExtentCrs(parameters, name, context)
-            if plain_image and box_crs.isValid():
-                from ..engine.text_format import numbers_text
-
-                self._box_notes.append(self.tr(
-                    "{}: {} read as figure pixels (x = column, y = -row); the "
-                    "CRS QGIS gave the box ({}) is not used on a figure that is not "
-                    "georeferenced.").format(
-                        name, numbers_text((rectangle.xMinimum(), rectangle.xMaximum(),
-                                            rectangle.yMinimum(), rectangle.yMaximum()), ","),
-                        box_crs.authid() or box_crs.description()))
-            return (rectangle.xMinimum(), rectangle.xMaximum(),
-                    rectangle.yMinimum(), rectangle.yMaximum())
 
         def optional_number(name):
             value = parameters.get(name)

@@ -15,6 +15,7 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterCrs,
+    QgsProcessingParameterExtent,
     QgsProcessingParameterFileDestination,
 )
 from qgis.PyQt.QtCore import QCoreApplication
@@ -22,6 +23,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from .. import ICON_PATH
 from .dependencies import missing_dependencies_message
+from .figure_boxes import FigureBoxes
 from .figure_loading import loading_figure
 from .parameter_checks import FigureParameter
 from .progress import feedback_progress
@@ -32,6 +34,7 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
     """Find a figure's frame, colorbar, value range, scale, levels and GCPs."""
 
     INPUT = "INPUT"
+    PLOT_AREA = "PLOT_AREA"
     GCP_CRS = "GCP_CRS"
     OUTPUT_GCPS = "OUTPUT_GCPS"
     OUTPUT_REPORT = "OUTPUT_REPORT"
@@ -71,7 +74,10 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
             "Writes the GCPs as a QGIS Georeferencer .points file and an HTML report with "
             "everything drawn on the figure; the outputs are the values to give 'Decode "
             "colour-mapped map' (which finds them itself when they are left empty). Tick "
-            "labels are read with Tesseract OCR (Debian: tesseract-ocr, python3-tesserocr).")
+            "labels are read with Tesseract OCR (Debian: tesseract-ocr, python3-tesserocr). On a "
+            "figure of several map panels the largest is read; to read another, draw its plot "
+            "area (a box inside it), as for 'Decode colour-mapped map': the panel holding it "
+            "is read, and its frame found is the plot area given out.")
 
     def flags(self):
         # A background task that can be cancelled: processAlgorithm touches no GUI.
@@ -81,6 +87,9 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
     def initAlgorithm(self, config=None):
         self.addParameter(FigureParameter(
             self.INPUT, self.tr("Figure (image)")))
+        self.addParameter(QgsProcessingParameterExtent(
+            self.PLOT_AREA, self.tr("Plot area: the map panel to read (pixels)"),
+            optional=True))
         self.addParameter(QgsProcessingParameterCrs(
             self.GCP_CRS, self.tr("CRS the axis labels are written in"), optional=True))
         self.addParameter(QgsProcessingParameterFileDestination(
@@ -135,6 +144,8 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
         from ..engine.detection.findings import find_everything
         from ..engine.figure import read_figure, read_figure_header
         from ..engine.memory_budget import check_memory, detection_job_size
+        from ..engine.pipeline import MIN_PLOT_AREA_PIXELS
+        from ..engine.regions import extent_to_pixel_box
         from ..engine.validation import check_paths, figure_companion_files
 
         # A plain PNG has no geotransform: GDAL's "Unable to compute a transformation" is noise;
@@ -149,6 +160,11 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
                 self.tr("INPUT: the figure must be an image file on disk (got '{}').").format(path))
         gcp_crs = crs_wkt(self.parameterAsCrs(parameters, self.GCP_CRS, context),
                           self.GCP_CRS) or None
+        # A figure of several panels: the one holding PLOT_AREA is read, as decodemap reads it.
+        boxes = FigureBoxes(self, parameters, context, layer, path)
+        plot_area = boxes.extent(self.PLOT_AREA)
+        for note in boxes.notes:
+            feedback.pushInfo(note)
         gcps_path = self.parameterAsFileOutput(parameters, self.OUTPUT_GCPS, context)
         report = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
         # Before any work: neither output may replace the figure (or its world file).
@@ -163,8 +179,11 @@ class DetectFigureAlgorithm(QgsProcessingAlgorithm):
         if progress(0.0, self.tr("Reading the figure")):
             raise InterruptedError("Cancelled.")
         figure = read_figure(path)
+        plot_box = None if plot_area is None else extent_to_pixel_box(
+            plot_area, figure.shape, figure.geotransform, parameter=self.PLOT_AREA,
+            min_pixels=MIN_PLOT_AREA_PIXELS)
         findings = find_everything(figure, gcp_crs, QgsApplication.pkgDataPath() + "/resources",
-                                   progress=progress)
+                                   progress=progress, plot_box=plot_box)
         # The engine's inner loops (the report's picture) ask the feedback too.
         with cancellable(feedback.isCanceled):
             return self._write(findings, figure, gcps_path, report, feedback)

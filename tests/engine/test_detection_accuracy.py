@@ -8,6 +8,7 @@ wrong colour on a steep slope.
 """
 import numpy as np
 import pytest
+from figures_for_detection import age_grid
 from sample_figure import FIGURE, POINTS_FILE, TRUTH, sample_extents
 
 from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
@@ -74,16 +75,6 @@ def geographic_truth_on_output(result, grid, transform):
     interpolate = RegularGridInterpolator((lats[::-1], lons), grid[::-1], bounds_error=False,
                                           fill_value=np.nan)
     return interpolate(np.column_stack([lat.ravel(), lon.ravel()])).reshape(lon.shape)
-
-
-def age_grid(shared_data):
-    import rasterio
-
-    with rasterio.open(shared_data / "gmtserver_age.3.20.nc") as dataset:
-        grid = dataset.read(1).astype(float)
-        grid[grid == dataset.nodata] = np.nan
-        # Stored in hundredths of a million years (the variable's scale_factor).
-        return grid * float(dataset.tags(1).get("scale_factor", 1)), dataset.transform
 
 
 def wrong_class_share(result, expected, levels):

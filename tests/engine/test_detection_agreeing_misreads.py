@@ -20,8 +20,7 @@ from types import SimpleNamespace
 import matplotlib
 import numpy as np
 import pytest
-from figures_for_detection import pixel_box
-from test_detection_accuracy import age_grid
+from figures_for_detection import age_grid, pixel_box
 from test_detection_reading import assert_axes_georeference
 
 from colormap_decoder.plugin.engine.detection import figure_reading

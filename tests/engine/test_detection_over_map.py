@@ -10,6 +10,7 @@ and the automatic decode within twice the error of the hand-given one.
 import numpy as np
 import pytest
 from figures_for_detection import (
+    age_grid,
     age_mercator_to_pixel,
     frame_gcps_csv,
     render_cartopy_inline,
@@ -19,7 +20,6 @@ from figures_for_detection import (
 )
 from figures_for_tests import jacksboro_dem
 from test_detection_accuracy import (
-    age_grid,
     geographic_truth_on_output,
     gmt_age_gcp_errors,
     grid_on_output,

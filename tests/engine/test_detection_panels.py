@@ -7,54 +7,10 @@ bar labels beside the frame read as its axis labels refuse the figure for a curv
 """
 import numpy as np
 import pytest
-from test_detection_accuracy import age_grid, geographic_truth_on_output
+from figures_for_detection import PANELS, age_grid, render_two_panels
+from test_detection_accuracy import geographic_truth_on_output
 
 from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
-
-#: The two panels: (west, east, south, north) in degrees and the range (Myr) of each. The left
-#: one (the Atlantic, viridis) is drawn wider (each panel fills its share of the figure, as
-#: matplotlib's ``aspect="auto"`` does): it is the largest frame.
-PANELS = (((-60.0, 0.0, -40.0, 40.0), (0.0, 180.0)),
-          ((-170.0, -120.0, -30.0, 20.0), (0.0, 100.0)))
-
-
-def degrees_formatter(east, west):
-    from matplotlib import ticker
-
-    return ticker.FuncFormatter(
-        lambda value, _: f"{abs(value):g}°{east if value > 0 else west if value < 0 else ''}")
-
-
-def render_two_panels(path, shared_data, right_colormap):
-    """The age grid in two panels of one matplotlib figure, viridis on the left and
-    ``right_colormap`` on the right, each with its colorbar beside it and degree labels;
-    returns each panel's axes box in pixels (left, top, right, bottom)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    grid, transform = age_grid(shared_data)
-    figure, axes = plt.subplots(1, 2, figsize=(11, 4.4), dpi=120,
-                                gridspec_kw={"width_ratios": [1.3, 1.0]})
-    for ax, (extent, (vmin, vmax)), colormap in zip(axes, PANELS, ("viridis", right_colormap)):
-        image = ax.imshow(grid, extent=(transform.c, transform.c + transform.a * grid.shape[1],
-                                        transform.f + transform.e * grid.shape[0], transform.f),
-                          cmap=colormap, vmin=vmin, vmax=vmax, interpolation="nearest",
-                          aspect="auto")
-        ax.set_xlim(extent[:2])
-        ax.set_ylim(extent[2:])
-        ax.xaxis.set_major_formatter(degrees_formatter("E", "W"))
-        ax.yaxis.set_major_formatter(degrees_formatter("N", "S"))
-        figure.colorbar(image, ax=ax, label="Age (Myr)")
-    figure.tight_layout()
-    figure.canvas.draw()
-    height = figure.canvas.get_width_height()[1]
-    boxes = [(ax.get_window_extent().x0, height - ax.get_window_extent().y1,
-              ax.get_window_extent().x1, height - ax.get_window_extent().y0) for ax in axes]
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    return boxes
 
 
 def plot_area(box):
@@ -99,7 +55,7 @@ def two_panels(tmp_path_factory, shared_data):
         if right_colormap not in drawn:
             folder = tmp_path_factory.mktemp(f"panels_{right_colormap}")
             path = folder / "two_panels.png"
-            boxes = render_two_panels(path, shared_data, right_colormap)
+            boxes = render_two_panels(path, *age_grid(shared_data), right_colormap)
             drawn[right_colormap] = (path, boxes, age_grid(shared_data), folder,
                                      ("viridis", right_colormap))
         return drawn[right_colormap]
@@ -145,3 +101,32 @@ def test_plot_area_picks_the_panel_whose_axes_and_colorbar_are_read(two_panels):
                                        plot_area_extent=plot_area(figure[1][1])))
     assert_panel_decoded(result, figure, 1)
     assert any("the one holding PLOT_AREA is read" in message for message in result.messages)
+
+
+def test_detection_alone_reads_the_panel_holding_a_drawn_box(two_panels):
+    """The detection on its own (the window's Detect, ``find_everything``) takes a box drawn
+    inside a panel as decodemap takes PLOT_AREA: that panel's frame, its own bar's range and
+    GCPs from its own axes. Before, it always read the largest panel, whatever was drawn."""
+    from colormap_decoder.plugin.engine.detection.findings import find_everything
+    from colormap_decoder.plugin.engine.figure import read_figure
+
+    path, boxes = two_panels("viridis")[:2]
+    figure = read_figure(str(path))
+    largest = find_everything(figure, "EPSG:4326")
+    assert (largest.parameters["VMIN"], largest.parameters["VMAX"]) == \
+        pytest.approx(PANELS[0][1], abs=0.9)
+    left, top, right, bottom = boxes[1]
+    # A box well inside the right panel, as a user draws one: not its frame.
+    drawn = (left + 40, top + 30, right - 60, bottom - 50)
+    found = find_everything(figure, "EPSG:4326", plot_box=drawn)
+    assert (found.parameters["VMIN"], found.parameters["VMAX"]) == \
+        pytest.approx(PANELS[1][1], abs=0.5)
+    # The frame found is the right panel's (its inner pixels, within 2 px of the axes box).
+    xmin, xmax, ymin, ymax = (float(v) for v in found.parameters["PLOT_AREA"].split(",")[:4])
+    assert (xmin, -ymax, xmax, -ymin) == pytest.approx(boxes[1], abs=2.0)
+    # The GCPs are on the right panel's axes, in its longitudes and latitudes.
+    west, east, south, north = PANELS[1][0]
+    longitudes, latitudes = np.asarray(found.gcps.map, float).T
+    assert longitudes.min() >= west - 1e-6 and longitudes.max() <= east + 1e-6
+    assert latitudes.min() >= south - 1e-6 and latitudes.max() <= north + 1e-6
+    assert any("the one holding PLOT_AREA is read" in message for message in found.messages)

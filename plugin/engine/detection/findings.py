@@ -38,7 +38,8 @@ class FigureFindings:
     recognised: Optional[object] = None
 
 
-def find_everything(figure, gcp_crs=None, resources=None, progress=None) -> "FigureFindings":
+def find_everything(figure, gcp_crs=None, resources=None, progress=None,
+                    plot_box=None) -> "FigureFindings":
     """Frame, colorbar, colormap, value range, scale, levels and GCPs of a figure.
 
     Parameters
@@ -48,6 +49,10 @@ def find_everything(figure, gcp_crs=None, resources=None, progress=None) -> "Fig
         The CRS the axis labels are written in (degrees without one are taken as EPSG:4326).
     resources : str, optional
         QGIS's resources folder (QGIS ramps and cpt-city for colormap recognition).
+    plot_box : tuple (col0, row0, col1, row1), optional
+        A plot area the user gave or drew, pixels: on a figure of several map panels, the
+        panel holding it is the one whose frame, axes and colorbar are read, as decodemap
+        reads them with that PLOT_AREA (:func:`.layout.detect_layout`).
 
     progress : callable(fraction, message) -> bool, optional
         Told each stage (fraction 0–1) and asked before each tick label is read; returning
@@ -65,10 +70,10 @@ def find_everything(figure, gcp_crs=None, resources=None, progress=None) -> "Fig
     # The stages' inner loops ask ``progress`` too (cancellation.check): at the fraction last
     # reported, with no new message.
     with cancellable_by_progress(progress) as reported:
-        return _find_everything(figure, gcp_crs, resources, progress, reported)
+        return _find_everything(figure, gcp_crs, resources, progress, reported, plot_box)
 
 
-def _find_everything(figure, gcp_crs, resources, progress, reported):
+def _find_everything(figure, gcp_crs, resources, progress, reported, plot_box):
     """:func:`find_everything` itself, ``reported[0]`` kept at the fraction last reported."""
     from ..pipeline import DecodeSettings
 
@@ -83,10 +88,12 @@ def _find_everything(figure, gcp_crs, resources, progress, reported):
         return report
 
     stage(0.0, 0.2, "Finding the frame and the colorbar")
-    layout = detect_layout(figure.rgb)
+    layout = detect_layout(figure.rgb, plot_box)
     findings = FigureFindings(layout)
-    settings = DecodeSettings(figure_path=figure.path, gcp_crs=gcp_crs, scale_automatic=True,
-                              qgis_resources=resources)
+    settings = DecodeSettings(
+        figure_path=figure.path, gcp_crs=gcp_crs, scale_automatic=True, qgis_resources=resources,
+        plot_area_extent=None if plot_box is None else
+        pixel_box_to_extent(plot_box, figure.geotransform))
     findings.messages += describe_layout_use(layout, settings, figure.geotransform)
     if layout.frame is not None:
         findings.parameters["PLOT_AREA"] = extent_text(

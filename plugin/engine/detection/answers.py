@@ -6,7 +6,9 @@ the figure can answer them. ``VMIN``/``VMAX`` and the scale come from the colorb
 tick fit with residuals over :data:`.figure_reading.MAX_GEOREFERENCING_RESIDUAL_PX`) is refused
 with a message naming the parameter to give by hand, never used silently.
 """
+import copy
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -274,7 +276,14 @@ def _answer_gcps(answers, layout):
     for name, axis in (("x", reading.x_axis), ("y", reading.y_axis)):
         answers.messages.append(describe_axis(axis, f"{name.upper()} axis labels"))
         if axis is None or axis.fit is None:
-            problems.append(f"the {name} axis: {axis.problem if axis else 'no labels found'}")
+            problem = f"the {name} axis: {axis.problem if axis else 'no labels found'}"
+            if axis is not None and axis.degrees and _minus_signs_lost(axis):
+                # '-20°' and '-40°' read '20°' and '40°' leave two labels agreeing ('20°' with
+                # '-30°'), or none: say what went wrong, which a GCPS file alone works around.
+                problem += (" (its labels written without a sign, taken as negative, put more "
+                            "of them on one line: minus signs may have been lost in reading, "
+                            "'-20°' read '20°')")
+            problems.append(problem)
         elif axis.fit.max_residual_px > MAX_GEOREFERENCING_RESIDUAL_PX:
             problems.append(
                 f"the {name} axis labels are not evenly spaced (tick-fit residuals up to "
@@ -642,15 +651,13 @@ def _minus_signs_lost(axis) -> bool:
     """Whether an axis' labels with no sign and no hemisphere letter, taken as negative, put
     more of its labels on one line than its fit keeps (a rejected '-30°' between '20°' and
     '40°' read without theirs)."""
-    import copy
-    import re
-
     labels = [label for label in axis.labels
               if label.value is not None and np.isfinite(label.value)]
     if len(labels) < 3:
         return False
     turned = []
     for label in labels:
+        # A copy with whatever the reading attached to it: fit_ticks marks the ones it keeps.
         label = copy.copy(label)
         if label.value > 0 and not re.search("[-\u2212\u2013+NSEW]", label.text):
             label.value = -label.value

@@ -87,8 +87,13 @@ def test_tesseract_misread_read_again(tmp_path):
     reading = read_figure_face(rgb, detect_layout(rgb))
     assert values(reading) == RIGHT, (values(reading), reading.warnings)
     said = [warning for warning in reading.warnings if "read again" in warning]
+    # Which labels Tesseract misreads varies with the machine's libraries (every one where this
+    # was written; with Debian 12's packages of 2026-12, '5200', '5400' and '5700' are read
+    # right): at least one of each side's is named, its '9' read again as '5'.
     assert len(said) == 1 and "The y axis and colorbar tick labels" in said[0] and \
-        "the glyphs read '9'" in said[0] and "'9200' -> '5200'" in said[0] and \
+        "the glyphs read '9'" in said[0] and \
+        re.search(r"'9(?P<hundreds>\d)00' -> '5(?P=hundreds)00'", said[0]) and \
+        re.search(r"'91(?P<rest>\d\d\.\d)' -> '51(?P=rest)'", said[0]) and \
         "give GCPS and VMIN and VMAX" in said[0], said
     assert reading.colorbar.vmin == pytest.approx(5200.0, abs=7.0) and \
         reading.colorbar.vmax == pytest.approx(5900.0, abs=7.0)

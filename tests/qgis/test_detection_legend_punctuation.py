@@ -261,8 +261,12 @@ def test_legend_point_dropped_beside_a_sign_or_a_broken_digit_put_back(
     texts = [label.text for label in answers.reading.colorbar.axis.labels]
     assert (answers.settings.vmin, answers.settings.vmax) == pytest.approx((-4.7, 3.9)), texts
     assert not [warning for warning in answers.warnings if "VMIN" in warning], answers.warnings
-    # The fault is real: Tesseract reads the label without its point.
+    # The fault is real: Tesseract reads the label without its point. Not everywhere: with
+    # Debian 12's packages of 2026-12 the '3.9' of Nimbus Roman 8 pt, 120 dpi, JPEG 70 is read
+    # whole, and the case proves only that the range is right.
     monkeypatch.setattr(figure_reading, "restore_decimal_point", lambda text, members: text)
     answers = _legend_answers(path)
     texts = [label.text for label in answers.reading.colorbar.axis.labels]
-    assert any(read_before in text for text in texts), texts
+    if not any(read_before in text for text in texts):
+        pytest.skip(f"this machine's Tesseract reads the legend right ({texts}): the dropped "
+                    f"point is not exercised here")

@@ -1725,6 +1725,16 @@ def _rounded_edge_fit(number, position, size, phase, frame=None, map_axis=None, 
     if tied is None:
         tied = _map_tie(number[keep], lower[keep] - slack, upper[keep] + slack, centre,
                         region_sizes, map_axis)
+    resampling_slack = max(EDGE_TOLERANCE, new_size * RESAMPLING_PRECISION)
+    if tied is None and not strays and resampling_slack > slack:
+        # A resampled image's edges may be rounded the other way near a tie: the grid that
+        # fills the axes is then on the frame at both sides and every edge within the
+        # resampling's precision of its bounds (an imshow PNG of 18.49 px cells: one row edge
+        # 0.012 px past its half pixel, so no lattice on the frame kept every edge, and the
+        # region's centroid put the rows 0.16 px, 0.85 % of a cell, off).
+        tied = _frame_tie(number[keep], lower[keep] - resampling_slack,
+                          upper[keep] + resampling_slack, centre, new_size, middle, frame,
+                          both_sides=True)
     if tied is not None:
         new_size, middle = tied
     return new_size, middle - new_size * centre
@@ -1732,6 +1742,11 @@ def _rounded_edge_fit(number, position, size, phase, frame=None, map_axis=None, 
 
 # Allowance (pixels) for a line exactly half way between two pixel boundaries.
 TIE = 1e-6
+# Precision of a resampled image's cell edges, as a share of a cell: Agg (matplotlib's
+# ``imshow``) maps each output pixel's centre into the image at 1/256 of a source pixel, one
+# cell, rounded, so that an edge within half that of a tie between two pixel boundaries may go
+# either way (measured: 0.012-0.013 px past the tie for cells of 7.2 and 18.5 px).
+RESAMPLING_PRECISION = 1.0 / 256
 # An edge is sharp (on a pixel boundary) when its centroid lies this close (pixels) to one.
 SHARP_EDGE = 0.15
 # The renderer's rounding is modelled when at least this share of the edges is sharp.
@@ -1801,7 +1816,8 @@ def _minimax_lattice(k, position, sizes):
     return float(sizes[best]), float(0.5 * (high[best] + low[best]))
 
 
-def _frame_tie(number, lower, upper, centre, size, middle, frame, strays=0.0):
+def _frame_tie(number, lower, upper, centre, size, middle, frame, strays=0.0,
+               both_sides=False):
     """Size and middle-line position of the lattice whose outer lines lie on pixel boundaries
     at the plot area's sides (see :func:`_rounded_edge_fit`), or None.
 
@@ -1821,6 +1837,8 @@ def _frame_tie(number, lower, upper, centre, size, middle, frame, strays=0.0):
         Share of the lines that may lie outside their bounds when both sides are tied (a
         JPEG's blur moves an edge by a pixel now and then); the tie with the fewest such
         lines is taken when it is the only one.
+    both_sides : bool
+        Only a lattice tied at both sides, none tied at one side only.
     """
     if frame is None:
         return None
@@ -1848,6 +1866,8 @@ def _frame_tie(number, lower, upper, centre, size, middle, frame, strays=0.0):
         fewest = min(misses for misses, _, _ in joint)
         best = [(size_ab, at) for misses, size_ab, at in joint if misses == fewest]
         return best[0] if len(best) == 1 else None
+    if both_sides:
+        return None
     # One side only: whole-pixel positions of its line consistent with every edge.
     ties = []
     for near in candidates:

@@ -1125,18 +1125,45 @@ def test_closer_lattice_of_nearly_the_first_combs_size_stands(tmp_path, shared_d
     first comb's lattice was restored by that measure alone, a WRONG lattice, 65 rows for 66.
     Only a lattice interleaved with the first comb's is judged so (:func:`_interleaved`):
     exact."""
-    with rasterio.open(shared_data / "gmtserver_Kilauea.utm.nc") as dataset:
-        values = dataset.read(1, masked=True).astype(float).filled(np.nan)
-    rows, cols = values.shape[0] // 12 * 12, values.shape[1] // 12 * 12
-    blocks = values[:rows, :cols].reshape(rows // 12, 12, cols // 12, 12)
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # blocks of nodata only
-        grid = np.nanmean(blocks, axis=(1, 3))
+    grid = kilauea_grid(shared_data, 12)
     assert grid.shape == (66, 71)
     png = matplotlib_figure(tmp_path, "kilauea", grid, (-155.5, -154.08, 19.0, 20.32), "turbo",
                             float(np.floor(np.nanmin(grid))), float(np.ceil(np.nanmax(grid))),
                             (3.4, 3.7), "pcolormesh", overlays=True)
     figure = imagemagick_jpeg(png, 95)
+    result = decode_map(figure.settings())
+    found = assert_native_grid_recovered(figure, result)
+    assert max(found["origin_error"]) <= 1e-6 and max(found["size_error"]) <= 1e-6, found
+
+
+def kilauea_grid(shared_data, factor):
+    """The Kilauea DEM averaged over ``factor`` × ``factor`` nodes (nodata where all are)."""
+    with rasterio.open(shared_data / "gmtserver_Kilauea.utm.nc") as dataset:
+        values = dataset.read(1, masked=True).astype(float).filled(np.nan)
+    rows, cols = values.shape[0] // factor * factor, values.shape[1] // factor * factor
+    blocks = values[:rows, :cols].reshape(rows // factor, factor, cols // factor, factor)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # blocks of nodata only
+        return np.nanmean(blocks, axis=(1, 3))
+
+
+@pytest.mark.parametrize("factor, window, cell, colormap", [
+    (12, (slice(3, 44), slice(5, 70)), (16.8, 18.5), "magma"),
+    (20, (slice(0, 39), slice(0, 42)), (7.2, 7.2), "terrain")])
+def test_imshow_edges_rounded_past_a_tie_still_tie_the_lattice_to_the_frame(
+        tmp_path, shared_data, factor, window, cell, colormap):
+    """The Kilauea DEM in cells of 16.8 × 18.49 px (41 rows in 758 px, magma) and 7.19 × 7.21
+    px (terrain), matplotlib ``imshow`` (nearest) as PNGs with a line and a label
+    (bench/native_sweep.py seed 41 figures 21 and 19). Agg maps the output pixels into the image at 1/256 of a cell,
+    so one row edge whose line lies 0.012 px past half a pixel is rounded the other way: no
+    lattice on the frame kept every edge within half a pixel, and the region's centroid put
+    the rows 0.16 px (0.85 % of a cell) and 0.05 px (0.72 %) off. Tied to the frame within the
+    resampling's precision: exact."""
+    grid = kilauea_grid(shared_data, factor)[window]
+    extent = (-155.5, -155.5 + 0.02 * grid.shape[1], 19.0, 19.0 + 0.02 * grid.shape[0])
+    figure = matplotlib_figure(tmp_path, "kilauea", grid, extent, colormap,
+                               float(np.floor(np.nanmin(grid))), float(np.ceil(np.nanmax(grid))),
+                               cell, "imshow", overlays=True)
     result = decode_map(figure.settings())
     found = assert_native_grid_recovered(figure, result)
     assert max(found["origin_error"]) <= 1e-6 and max(found["size_error"]) <= 1e-6, found

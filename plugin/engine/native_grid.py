@@ -1098,8 +1098,13 @@ def _profile_lines(steps, pairs, strong_borders=False, border_place=None):
     weight = np.maximum(np.stack([strength[at - 1], strength[at], strength[at + 1]]) - background,
                         0.0)
     positions = at + (weight[2] - weight[0]) / weight.sum(axis=0)
-    # Edges next to the plot area's sides come from its frame's antialiasing, not from cells.
-    inside = (positions > 1.5) & (positions < len(strength) - 2.5)
+    # Edges next to the plot area's sides come from its frame's antialiasing, not from cells:
+    # the same boundary indices as the shares of colour edges leave out (SIDE_REACH's clean
+    # figure's). A spine of 1.1 px over the frame blends into the first two rows of cells
+    # (matplotlib's 0.8 pt at 100 dpi over cividis: a line at 2.12 px, between the blended row
+    # and the cells, which pulled a sparse lattice's rows of 3.41 px to 3.43 px).
+    reach = SIDE_REACH[0] + 0.5
+    inside = (positions > reach) & (positions < len(strength) - 1 - reach)
     positions = positions[inside]
     if len(positions) < MIN_LINES:
         return f"only {len(positions)} thin lines of colour edges"

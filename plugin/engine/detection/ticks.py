@@ -403,6 +403,12 @@ def tick_marks_snapped(lum, page, side, positions, lengths, line_thickness=2.0,
 #: along the line) and by this factor over the typical column (or row) of the map.
 GRID_LINE_MIN_CONTRAST = 8.0
 GRID_LINE_CONTRAST_FACTOR = 4.0
+#: A "line" this many times weaker (or more) than a line found within
+#: :data:`GRID_LINE_GHOST_PX` pixels of it is that line's JPEG ringing, no line of its own.
+GRID_LINE_GHOST_FACTOR = 2.5
+#: How far (pixels) a JPEG rings beside a line: a 4:2:0 JPEG codes its chroma in blocks of
+#: 16 × 16 pixels, and a grey line over colours differs from them mostly in chroma.
+GRID_LINE_GHOST_PX = 16.0
 
 
 def find_grid_lines(rgb, box, across) -> np.ndarray:
@@ -413,7 +419,10 @@ def find_grid_lines(rgb, box, across) -> np.ndarray:
     the map, whatever the colours under it (gray on a colormap differs in chroma where not in
     luma); the map's own edges differ from one side only, and do not run the whole height.
     Each line's position is the centroid of that contrast over its core (pixel-snapped lines
-    are one pixel; anti-aliased ones spread over two).
+    are one pixel; anti-aliased ones spread over two). A JPEG's quantisation rings beside a
+    line, within the block coding it: a weaker "line" (:data:`GRID_LINE_GHOST_FACTOR` times or
+    more) within :data:`GRID_LINE_GHOST_PX` of a line is its ghost and left out (a label
+    beside a line may lie nearer its ghost).
 
     Parameters
     ----------
@@ -459,7 +468,7 @@ def find_grid_lines(rgb, box, across) -> np.ndarray:
     profile = np.median(contrast, axis=0)
     threshold = max(GRID_LINE_MIN_CONTRAST, GRID_LINE_CONTRAST_FACTOR * float(np.median(profile)))
     origin = (c0 if across == "x" else r0) + 3
-    positions = []
+    positions, strengths = [], []
     for index in np.flatnonzero(profile > threshold):
         lo, hi = max(index - 1, 0), min(index + 2, profile.size)
         if profile[index] < profile[lo:hi].max():
@@ -475,7 +484,14 @@ def find_grid_lines(rgb, box, across) -> np.ndarray:
         # Only the side neighbour that is part of the line (half the peak or more) counts.
         core[core < 0.35 * core.max()] = 0
         positions.append(origin + float(np.average(np.arange(lo, hi) + 0.5, weights=core)))
-    return np.array(positions)
+        strengths.append(float(profile[index]))
+    positions, strengths = np.array(positions), np.array(strengths)
+    # A JPEG's ringing beside a line (cartopy's 0.6 pt grey lines at quality 60 showed ghosts
+    # 6-11 px from every line, 4-12 times weaker) is no line.
+    ghost = [bool(np.any((np.abs(positions - position) <= GRID_LINE_GHOST_PX)
+                         & (strengths >= GRID_LINE_GHOST_FACTOR * strength)))
+             for position, strength in zip(positions, strengths)]
+    return positions[~np.array(ghost, bool)] if positions.size else positions
 
 
 @dataclass

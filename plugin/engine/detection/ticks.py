@@ -273,17 +273,25 @@ def find_band_transitions(lum, page, side, max_thickness) -> np.ndarray:
     ndarray of float
         Turn positions along the side (pixel coordinates), or empty when no band is there.
     """
+    return band_turns(lum, page, side, max_thickness)[0]
+
+
+def band_turns(lum, page, side, max_thickness) -> tuple:
+    """A band's turns (:func:`find_band_transitions`) and, for each, whether a dark block
+    begins there (light before it): (ndarray of float, ndarray of bool), both empty when no
+    band is there."""
+    none = (np.zeros(0), np.zeros(0, bool))
     image = lum if side.horizontal else lum.T
     n_across, n_along = image.shape
     reach = 6 * max_thickness
     lo = int(max(np.ceil(side.start + reach), 0))
     hi = int(min(np.floor(side.end - reach), n_along))
     if hi - lo < 20:
-        return np.zeros(0)
+        return none
     rows = int(np.floor(side.position)) + side.outward * np.arange(1, reach + 1)
     rows = rows[(rows >= 0) & (rows < n_across)]
     if rows.size < 3:
-        return np.zeros(0)
+        return none
     dark = image[rows, lo:hi] < 0.5 * page
     fractions = dark.mean(axis=1)
     turns = np.abs(np.diff(dark.astype(np.int8), axis=1)).sum(axis=1)
@@ -291,7 +299,7 @@ def find_band_transitions(lum, page, side, max_thickness) -> np.ndarray:
     # corners left out) turns twice; the frame's other sides already showed it is banded.
     banded = (fractions > 0.2) & (fractions < 0.8) & (turns >= 2)
     if not banded.any():
-        return np.zeros(0)
+        return none
     first = int(np.argmax(banded))
     last = first
     while last + 1 < banded.size and banded[last + 1]:
@@ -301,12 +309,71 @@ def find_band_transitions(lum, page, side, max_thickness) -> np.ndarray:
     profile = image[rows[first:last + 1], lo:hi].mean(axis=0)
     dark_level, light_level = np.percentile(profile, 5), np.percentile(profile, 95)
     if light_level - dark_level < 0.3 * page:
-        return np.zeros(0)
+        return none
     half = 0.5 * (dark_level + light_level)
     above = profile >= half
     index = np.flatnonzero(above[1:] != above[:-1])
     share = (half - profile[index]) / (profile[index + 1] - profile[index])
-    return lo + index + 0.5 + share
+    return lo + index + 0.5 + share, above[index]
+
+
+#: Fewest pairs of whole blocks (a dark one beside a light one), over a frame's sides, that
+#: measure its blocks' outline, and the least half width (pixels) worth a correction.
+MIN_OUTLINE_PAIRS = 2
+MIN_OUTLINE_HALF_WIDTH = 0.25
+
+
+def band_outline_half_width(bands) -> float:
+    """Half the width (pixels) of the outline a chequered band's blocks are drawn with, from
+    how much longer its dark blocks are than its light ones.
+
+    QGIS strokes each block of its zebra frame with the frame's pen (0.3 mm: 3.5 px at
+    300 dpi), dark over the light blocks' ends: every dark block looks a pen's width longer
+    than its interval, every light one as much shorter, and each turn lies half a pen's
+    width outward of the dark block it ends. The blocks are the grid's intervals, all one
+    length along a side: each pair of neighbouring whole blocks (between two turns) gives
+    ``(dark - light) / 4`` (a pair's blocks side by side, so a length changing along the side
+    changes both alike). The pen is the frame's on every side: the pairs of all the sides are
+    pooled, and a short side with two turns (one whole block, no pair) is corrected with the
+    others' width. 0 when fewer than :data:`MIN_OUTLINE_PAIRS` pairs, or when they do not
+    agree on a width of :data:`MIN_OUTLINE_HALF_WIDTH` or more (GMT's fancy frame: its
+    blocks are not outlined).
+
+    Parameters
+    ----------
+    bands : iterable of (turns, into_dark)
+        Each side's turns (ascending, pixels along the side) and whether a dark block begins
+        at each (:func:`find_band_transitions` with ``into_dark``).
+
+    Returns
+    -------
+    float
+    """
+    pairs = []
+    for turns, into_dark in bands:
+        lengths = np.diff(np.asarray(turns, float))
+        dark = np.asarray(into_dark, bool)[:-1]  # the block after each turn but the last
+        for k in range(lengths.size - 1):
+            if dark[k] == dark[k + 1]:
+                continue  # two turns the same way: a turn missed between them
+            long_, short = (lengths[k], lengths[k + 1]) if dark[k] else \
+                (lengths[k + 1], lengths[k])
+            pairs.append(0.25 * (long_ - short))
+    if len(pairs) < MIN_OUTLINE_PAIRS:
+        return 0.0
+    pairs = np.array(pairs)
+    half_width = float(np.median(pairs))
+    # Every pair wider the same way: a pen, not the noise of a few blocks.
+    if half_width < MIN_OUTLINE_HALF_WIDTH or np.mean(pairs > 0) < 1.0:
+        return 0.0
+    return half_width
+
+
+def outlined_band_turns(turns, into_dark, half_width) -> np.ndarray:
+    """A band's turns moved in by its blocks' outline's half width (pixels): a dark block's
+    start on by it, its end back (:func:`band_outline_half_width`)."""
+    turns = np.asarray(turns, float)
+    return turns + np.where(np.asarray(into_dark, bool), half_width, -half_width)
 
 
 def _darkness_centroid(image, page, rows, start, end, fallback) -> float:

@@ -2840,13 +2840,23 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
                 # matplotlib's negative pad), then labels over the map at their grid lines.
                 best = _inside_reading(reader, sides, names, layout.frame.pixel_box(), axis,
                                        best)
-                if best.fit is not None:
-                    # Every label of the axis, and every other one read over the map as
-                    # digits (a misread label of that axis is text too), is no data.
-                    reading.over_map_boxes += [label.box for label in best.labels
-                                               if label.value is not None]
-                    heights = [label.box[3] - label.box[1] for label in best.kept]
-                    reading.over_map_boxes += reader.text_over_map(float(np.median(heights)))
+            elif axis == "y" and reading.x_axis.fit is not None and \
+                    reading.x_axis.placement == "inside":
+                best = _placed_as_x(reader, sides, names, layout.frame.pixel_box(), best,
+                                    reading)
+            if best.fit is not None and best.placement != "outside":
+                # Every label of the axis, and every other one read over the map as
+                # digits (a misread label of that axis is text too), is no data.
+                reading.over_map_boxes += [label.box for label in best.labels
+                                           if label.value is not None]
+                heights = [label.box[3] - label.box[1] for label in best.kept]
+                reading.over_map_boxes += reader.text_over_map(float(np.median(heights)))
+            if best.fit is not None:
+                # An x label is never a y label: inside the frame the x labels along the
+                # bottom are over the map as the y labels are, and an inline reading of y
+                # took one as its third degree label (GMT's MAP_FRAME_TYPE=inside at 200 dpi:
+                # '-40°' at the bottom joined '-20°' and '-30°' on the left, y 37 px off).
+                reader.claimed.update(tuple(label.box) for label in best.kept)
             if best.fit is not None and best.placement == "outside":
                 best.title = reader.read_title(sides[best.side], best.labels)
                 best.title_unit = unit_in_title(best.title)
@@ -3448,6 +3458,65 @@ def _inside_reading(reader, sides, names, owner, axis, outside):
         pair.problem = f"{outside.problem} (inside: {pair.problem})"
         return pair
     return outside
+
+
+def _placed_as_x(reader, sides, names, owner, outside, reading):
+    """The y axis read inside the frame, as the x axis was, when its labels there fit too.
+
+    A figure annotates both axes alike: GMT's ``MAP_FRAME_TYPE=inside`` writes every
+    annotation inside the frame, and matplotlib's negative pads move both axes' labels in.
+    Labels that fit beside the frame's outside then are someone else's: a colorbar's that
+    was not found (GMT's psscale 0.5 in right of the map: '150', '100', '50' taken as the y
+    axis' 15, 10, 5, which put the y axis 270-380 px off in silence). The inside reading is
+    taken when its labels fit and are degrees exactly when the x axis' are; the outside one
+    is kept when only it agrees with the x axis in that.
+
+    Parameters
+    ----------
+    reader : _Reader
+    sides : dict of Side
+        The frame's sides (:func:`.ticks.box_sides`).
+    names : tuple of str
+        The y axis' sides ("left", "right").
+    owner : tuple of int
+        The frame's pixel box.
+    outside : AxisReading
+        The y axis as read outside the frame (fitted).
+    reading : FigureReading
+        With its x axis read inside the frame.
+
+    Returns
+    -------
+    AxisReading
+        The inside reading, else ``outside``; or two labels inside unconfirmed
+        (``pair_fit``) when only they agree with the x axis.
+    """
+    from dataclasses import replace
+
+    reader.over_map_labels()
+    degrees = reading.x_axis.degrees
+    best, pair = None, None
+    for name in names:
+        candidate = reader.read_side(replace(sides[name], inward=True), owner, cylindrical=True)
+        if candidate.fit is not None and (best is None or len(candidate.kept) > len(best.kept)):
+            best = candidate
+        elif candidate.fit is None and candidate.pair_fit is not None and pair is None:
+            pair = candidate
+    if best is None and pair is not None and pair.degrees == degrees != outside.degrees:
+        # Two labels inside that agree with the x axis, against labels outside that do not:
+        # the pair, for the x axis' scale to confirm (confirm_by_aspect) or the axis refused.
+        pair.problem = (f"{pair.problem}; the labels beside the {outside.side} side outside "
+                        f"the frame fit, but {'are not' if degrees else 'are'} degrees as the "
+                        "x axis' labels inside it are")
+        return pair
+    if best is None or (best.degrees != degrees and outside.degrees == degrees):
+        return outside
+    texts = ", ".join(repr(label.text) for label in outside.kept)
+    reading.messages.append(
+        f"The y axis' labels are read inside the frame along its {best.side} side, as the x "
+        f"axis' are, not the labels beside its {outside.side} side outside it ({texts}): "
+        "a figure writes both axes' labels alike.")
+    return best
 
 
 def _read_class_legend(reader, legend, want_values=True):

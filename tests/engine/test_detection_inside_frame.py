@@ -1,0 +1,73 @@
+"""GMT's annotations inside the frame (``MAP_FRAME_TYPE=inside``) on a map whose colorbar is not
+found or whose labels lie along the bottom over the map too: each axis is read from its own
+labels inside the frame, never from a colorbar's labels beyond the frame's outside nor from
+the other axis' labels, and every kept label is placed within a pixel of GMT's own tick
+(``mapproject``). Before, the y axis was placed 37-380 px off in silence.
+
+The figures are ``bench/sweep_gmt_frames.py``'s Mercator age map (``--frame inside``).
+"""
+import numpy as np
+import pytest
+from figures_for_detection import run_gmt
+from PIL import Image
+
+from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
+from colormap_decoder.plugin.engine.detection.layout import detect_layout
+from colormap_decoder.plugin.engine.figure import read_figure
+
+REGION = (-60.0, -20.0, -40.0, 0.0)
+PROJECTION = "M4.5i"
+X_OFFSET, Y_OFFSET = 1.0, 1.8
+
+
+def render(folder, grid, dpi, quality, horizontal):
+    """The age grid under -JM with its annotations inside the frame and psscale below (``h``)
+    or right of the map; the path of the figure (a JPEG of ``quality``, or a PNG)."""
+    region = "/".join(repr(v) for v in REGION)
+    bar = "-DJBC+w4i/0.2i+o0/0.5i+h" if horizontal else "-DJRM+w3.5i/0.2i+o0.5i/0"
+    run_gmt(folder,
+            "gmt makecpt -Cturbo -T0/180 > bar.cpt",
+            "gmt set PS_MEDIA 7.5ix7.8i MAP_FRAME_TYPE inside",
+            f"gmt grdimage {grid} -R{region} -J{PROJECTION} -Cbar.cpt -X{X_OFFSET}i "
+            f"-Y{Y_OFFSET}i -P -Baf -BWSne -K > fig.ps",
+            f"gmt psscale -R -J -Cbar.cpt {bar} -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{dpi}")
+    if quality is None:
+        return folder / "fig.png"
+    Image.open(folder / "fig.png").convert("RGB").save(folder / "fig.jpg", quality=quality)
+    return folder / "fig.jpg"
+
+
+def gmt_pixels(folder, points, rows, dpi):
+    """GMT's placement of (lon, lat) points, pixels (column, row from the top)."""
+    region = "/".join(repr(v) for v in REGION)
+    (folder / "points.txt").write_text("".join(f"{x!r} {y!r}\n" for x, y in points))
+    output = run_gmt(folder, f"gmt mapproject points.txt -R{region} -J{PROJECTION} -Di")
+    inches = np.array([[float(v) for v in line.split()[:2]]
+                       for line in output.strip().splitlines()])
+    return (X_OFFSET + inches[:, 0]) * dpi, rows - (Y_OFFSET + inches[:, 1]) * dpi
+
+
+@pytest.mark.parametrize("dpi,quality,horizontal", [
+    (72, 60, False),    # psscale's labels read as a y axis '15, 10, 5': 272 px off
+    (100, 60, False),   # ...378 px off
+    (200, 85, True),    # '-40°' of the x axis taken as the y axis' third label: 37 px off
+    (150, None, False),  # read right before and after
+])
+def test_inside_annotations_place_both_axes(tmp_path, shared_data, dpi, quality, horizontal):
+    path = render(tmp_path, shared_data / "gmtserver_age.3.20.nc", dpi, quality, horizontal)
+    rgb = read_figure(str(path)).rgb
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    west, _, south, _ = REGION
+    for name in ("x", "y"):
+        axis = getattr(reading, f"{name}_axis")
+        assert axis is not None and axis.fit is not None, (name, axis and axis.problem)
+        assert axis.placement == "inside", (name, axis.placement, axis.side)
+        values = [label.value for label in axis.kept]
+        assert all(-60 <= value <= 0 for value in values), (name, values)
+        points = [(value, south) if name == "x" else (west, value) for value in values]
+        cols, rows = gmt_pixels(tmp_path, points, rgb.shape[0], dpi)
+        truth = cols if name == "x" else rows
+        placed = np.array([axis.fit.position_of(value) for value in values])
+        print(name, values, np.abs(placed - truth))
+        assert np.abs(placed - truth).max() <= 1.0, (name, values, placed, truth)

@@ -882,7 +882,11 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 # left of the '1'), and nothing tells which.
                 text, parsed = f"{text} {CUT_BY_EDGE}", None
             self.cache[key] = (text, parsed)
-        return self.rereadings.get(key, self.cache[key])
+        text, parsed = self.rereadings.get(key, self.cache[key])
+        if label.cut_by_frame and parsed is not None:
+            # Marked when the text over the map was found, maybe after this piece was read.
+            text, parsed = f"{text} {CUT_BY_FRAME}", None
+        return text, parsed
 
     def _read_checked(self, label):
         """A label's text and parsed value, its dropped decimal point or minus sign put back,
@@ -912,7 +916,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             # A point or comma Tesseract made up or took for the other ('12250' read
             # '122.50' on every label of an axis: a line a hundredth of the true one).
             text = separators_as_inked(text, members, pitches[0] if pitches else None,
-                                       self.lum, self.page)
+                                       self.glyph_lum(), self.page)
         elif label.crossed_line is None:
             # No separator read: a point touching a digit makes one glyph with it, which
             # Tesseract reads as the digit ('1.10' read '110' at 72 dpi).
@@ -1032,7 +1036,28 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         glyphs = {label.box(): label.members for label in self.labels}
         return digits_read_unlike_their_glyphs(
             [(label.text, glyphs.get(tuple(label.box))) for label in labels
-             if label.value is not None], self.lum, self.page, min_height)
+             if label.value is not None], self.glyph_lum(), self.page, min_height)
+
+    def glyph_lum(self):
+        """The figure's luma with the text over the map as dark ink on the white page: the
+        pixels glyphs are compared by (:func:`.label_checks.digit_rereadings`).
+
+        Over the map a glyph's pixels in the figure's luma are its ink over the colours round
+        it, and those colours change from glyph to glyph (a blue ramp under QGIS's annotations
+        inside the frame): two drawings of one digit differed, and two digits' matched, so
+        '2148000' was read again '7148000' and the y axis placed 5000 km off behind a warning.
+        Inside the frame each pixel is taken as its brightness over its background
+        (:func:`.text.ink_over_map`) on the page's luma, as OCR reads it there.
+        """
+        if self.over_map is None or self.over_map[1] is None:
+            return self.lum
+        if getattr(self, "_glyph_lum", None) is None:
+            _, brightness, (col0, row0) = self.over_map
+            lum = self.lum.copy()
+            rows, cols = brightness.shape
+            lum[row0:row0 + rows, col0:col0 + cols] = brightness * self.page
+            self._glyph_lum = lum
+        return self._glyph_lum
 
     def digits_unlike_at_another_scale(self, labels) -> str:
         """A problem when a label read as a number reads other digits at a second scale
@@ -1255,14 +1280,18 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             exclude[max(a0 - 1 - row0, 0):max(a1 + 1 - row0, 0),
                     max(b0 - 1 - col0, 0):max(b1 + 1 - col0, 0)] = True
         height = self.text_height
-        glyph_ink = _rejoined_across_lines(ink, _without_lines(ink, int(2.5 * height) + 2))
-        # Grid lines through labels (QGIS writes its annotations inside the frame centred on
-        # their grid lines) are no strokes of them: OCR read the line's column as a '1'
-        # ('620000' read '6201000', every label alike, a fit ten times too steep). The page
-        # OCR reads is white there; a stroke the line covers loses a pixel or two of width.
-        brightness = np.where(ink & ~glyph_ink, np.float32(1.0), brightness)
-        glyphs = find_glyphs(glyph_ink, exclude, max_height=int(2.5 * height) + 2)
-        merged = merge_into_labels(glyphs)
+
+        def glyphs_over_map(ink, brightness, height):
+            glyph_ink = _rejoined_across_lines(ink, _without_lines(ink, int(2.5 * height) + 2))
+            # Grid lines through labels (QGIS writes its annotations inside the frame centred
+            # on their grid lines) are no strokes of them: OCR read the line's column as a '1'
+            # ('620000' read '6201000', every label alike, a fit ten times too steep). The
+            # page OCR reads is white there; a stroke the line covers loses a pixel or two.
+            brightness = np.where(ink & ~glyph_ink, np.float32(1.0), brightness)
+            glyphs = find_glyphs(glyph_ink, exclude, max_height=int(2.5 * height) + 2)
+            return glyph_ink, brightness, merge_into_labels(glyphs)
+
+        glyph_ink, brightness, merged = glyphs_over_map(ink, brightness, height)
         self.over_map_text_height = over_map_text_height(merged, height)
         for label in merged:
             # The smaller text's height lets in labels of two glyphs or more, not a glyph
@@ -1278,6 +1307,11 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                              for m in label.members]
             label.inside = True
             found.append(label)
+        # Tick marks drawn inward from the frame (QGIS's interior ticks, GMT's inside frame)
+        # stand on its line as lone strokes: no glyph of a label.
+        found = _without_frame_tick_stems(found, frame.box, self._line_thickness())
+        _cut_by_frame(found, [label for label in self.labels if not label.inside],
+                      frame.box, self._line_thickness() + 0.3 * height + 1.0)
         self.over_map = (found, brightness, (col0, row0))
         self.over_map_ink = (ink, (col0, row0))
         # The glyphs' ink alone (lines, the colorbar and a legend left out): the pixels of
@@ -2657,6 +2691,96 @@ def _between_side_and_bar(label, side, bar_box, labels_side) -> bool:
     return side.position < cx < col0 if side.outward > 0 else col1 < cx < side.position
 
 
+def _without_frame_tick_stems(labels, frame_box, line_thickness) -> list:
+    """Labels over the map less those that are a tick mark drawn inward from the frame.
+
+    A tick mark drawn inward is one straight stroke standing on the frame's line, across it;
+    where it stands apart from the line (anti-aliased into the page's colour at 120 dpi) it
+    is found as a glyph, and the side beside its end takes it for a label: QGIS's interior
+    tick at the bottom left, beside the left side, was read '1' and made a pair with
+    '2148000' on a scale 20 times too steep. A label is a stem when it is one glyph, a stroke at most half
+    as wide as it is long (and at most 3 px), perpendicular to a side and ending within the
+    side's line and 2 px of it.
+
+    Parameters
+    ----------
+    labels : list of TextLabel
+        Text over the map (figure pixels).
+    frame_box : tuple of float
+        The frame (left, top, right, bottom), pixels.
+    line_thickness : float
+        The frame's line, pixels.
+
+    Returns
+    -------
+    list of TextLabel
+    """
+    left, top, right, bottom = frame_box
+    reach = line_thickness + 2.0
+    kept = []
+    for label in labels:
+        long, thin = max(label.width, label.height), min(label.width, label.height)
+        stroke = label.glyphs == 1 and thin <= min(3, 0.5 * long)
+        if stroke and label.height > label.width:
+            stem = label.row0 - top <= reach or bottom - label.row1 <= reach
+        elif stroke:
+            stem = label.col0 - left <= reach or right - label.col1 <= reach
+        else:
+            stem = False
+        if not stem:
+            kept.append(label)
+    return kept
+
+
+def _cut_by_frame(inside, outside, frame_box, reach) -> None:
+    """Labels the frame's line cuts in two, marked (``cut_by_frame``), in place.
+
+    QGIS writes a grid annotation inside the frame centred on its grid line, and clips none:
+    the first and last along a side reach across the frame's line, one piece over the map and
+    one on the page ('255000' at the left end read '245' outside and '5000' inside, the glyph
+    under the line lost). Each piece reads as a number, on no line with the others, and
+    neither is the label's: both are marked and read as no value.
+
+    Parameters
+    ----------
+    inside : list of TextLabel
+        Text over the map, inside the frame.
+    outside : list of TextLabel
+        Text on the page.
+    frame_box : tuple of float
+        The frame (left, top, right, bottom), pixels.
+    reach : float
+        Pixels from the frame's line within which both pieces' ends must lie (the line's
+        width and a little).
+    """
+    left, top, right, bottom = frame_box
+    for piece in inside:
+        for other in outside:
+            if piece.row1 - piece.row0 > 0 and other.row1 - other.row0 > 0:
+                rows = min(piece.row1, other.row1) - max(piece.row0, other.row0)
+                cols = min(piece.col1, other.col1) - max(piece.col0, other.col0)
+                # Level text cut by a vertical side: the same row of text either side of it.
+                level = rows >= 0.5 * min(piece.height, other.height) and any(
+                    _from_line(piece.col0, piece.col1, line) <= reach and
+                    _from_line(other.col0, other.col1, line) <= reach and
+                    min(piece.col0, other.col0) < line < max(piece.col1, other.col1)
+                    for line in (left, right))
+                # ...and text cut by a horizontal side: one column of text either side of it.
+                across = cols >= 0.5 * min(piece.width, other.width) and any(
+                    _from_line(piece.row0, piece.row1, line) <= reach and
+                    _from_line(other.row0, other.row1, line) <= reach and
+                    min(piece.row0, other.row0) < line < max(piece.row1, other.row1)
+                    for line in (top, bottom))
+                if level or across:
+                    piece.cut_by_frame = other.cut_by_frame = True
+
+
+def _from_line(start, end, line) -> float:
+    """Pixels from a span (start, end) to a line across it: 0 when the span reaches over it
+    (a label widened across the frame's line, :func:`.text.mend_labels_cut_by_lines`)."""
+    return 0.0 if start <= line <= end else min(abs(start - line), abs(end - line))
+
+
 def _gap(box, other):
     """Distance between two pixel boxes (0 when they touch or overlap)."""
     dx = max(other[0] - box[2], box[0] - other[2], 0)
@@ -2856,7 +2980,10 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
                 # bottom are over the map as the y labels are, and an inline reading of y
                 # took one as its third degree label (GMT's MAP_FRAME_TYPE=inside at 200 dpi:
                 # '-40°' at the bottom joined '-20°' and '-30°' on the left, y 37 px off).
-                reader.claimed.update(tuple(label.box) for label in best.kept)
+                # Those the fit left out too, when inside: the piece of one that the frame's
+                # line cut ('5000' of QGIS's '255000') stands beside the left side.
+                reader.claimed.update(tuple(label.box) for label in best.labels
+                                      if label.kept or best.placement == "inside")
             if best.fit is not None and best.placement == "outside":
                 best.title = reader.read_title(sides[best.side], best.labels)
                 best.title_unit = unit_in_title(best.title)
@@ -2995,7 +3122,8 @@ def _reread_digits(reader, rgb, layout, reading, unread, want_axes, want_colorba
                 any(label is other for other in axis.labels)]
         confirmed |= {(kept[index], order) for index, order in
                       digits_confirmed_by_fit([labels[index].text for index in kept])}
-    rereadings, unlike = digit_rereadings(readings, confirmed, reader.lum, reader.page)
+    rereadings, unlike = digit_rereadings(readings, confirmed, reader.glyph_lum(),
+                                           reader.page)
     if not unlike:
         return reading
     sets = [[index for index, label in enumerate(labels)

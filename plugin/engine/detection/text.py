@@ -39,6 +39,10 @@ class TextLabel:
     crossed_line: tuple = None
     #: A crossed label's own glyphs' box, before it was widened across the line.
     glyph_box: tuple = None
+    #: One of two pieces of a label that the frame's line cuts, one piece over the map and one
+    #: on the page (QGIS writes a grid annotation inside the frame centred on its line, and
+    #: the first and last reach over the frame's ends): neither piece is the label's value.
+    cut_by_frame: bool = False
     #: The glyph the line crosses is seen whole enough to be read with the label.
     hidden_glyph_seen: bool = False
     #: A unit written a space after the number ("m" of ``5185000 m``), joined to it

@@ -2,7 +2,8 @@
 found or whose labels lie along the bottom over the map too: each axis is read from its own
 labels inside the frame, never from a colorbar's labels beyond the frame's outside nor from
 the other axis' labels, and every kept label is placed within a pixel of GMT's own tick
-(``mapproject``). Before, the y axis was placed 37-380 px off in silence.
+(``mapproject``). Before, the y axis was placed 37-380 px off in silence, and at 300 dpi
+with the bar below the map neither axis was found.
 
 The figures are ``bench/sweep_gmt_frames.py``'s Mercator age map (``--frame inside``).
 """
@@ -53,6 +54,9 @@ def gmt_pixels(folder, points, rows, dpi):
     (100, 60, False),   # ...378 px off
     (200, 85, True),    # '-40°' of the x axis taken as the y axis' third label: 37 px off
     (150, None, False),  # read right before and after
+    # No text on the page to measure the labels by (the bar's are inside its box): 37 px
+    # labels held to the 10 px assumed, none found, and GMT's minor ticks taken for text.
+    (300, None, True),
 ])
 def test_inside_annotations_place_both_axes(tmp_path, shared_data, dpi, quality, horizontal):
     path = render(tmp_path, shared_data / "gmtserver_age.3.20.nc", dpi, quality, horizontal)

@@ -356,6 +356,8 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 ink[glyph.row0:glyph.row1, glyph.col0:glyph.col1]
         heights = np.array([label.height for label in self.labels if label.glyphs >= 2])
         self.text_height = float(np.median(heights)) if heights.size else 10.0
+        # Whether the page showed it: else the text over the map may show it (over_map_labels).
+        self.text_height_measured = bool(heights.size)
         # Labels a box's line runs through lost the glyphs it touches (left out with it):
         # widened over them and read with them.
         self.crossed = mend_labels_cut_by_lines(self.labels, self.lum, self.page,
@@ -1291,7 +1293,24 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             glyphs = find_glyphs(glyph_ink, exclude, max_height=int(2.5 * height) + 2)
             return glyph_ink, brightness, merge_into_labels(glyphs)
 
-        glyph_ink, brightness, merged = glyphs_over_map(ink, brightness, height)
+        glyph_ink, brightness_read, merged = glyphs_over_map(ink, brightness, height)
+        if not self.text_height_measured:
+            # No text on the page to measure (GMT's MAP_FRAME_TYPE=inside writes every
+            # annotation over the map): the 10 px assumed held a 300 dpi figure's 37 px labels
+            # to 27 px, and none was found. Looked for again as tall as text on a page this
+            # size may be; their own height taken when enough labels show it.
+            guess = UNMEASURED_TEXT_SHARE * max(self.lum.shape)
+            if guess > 1.5 * height:
+                _, _, trial = glyphs_over_map(*ink_over_map(self.rgb[row0:row1, col0:col1],
+                                                            guess), guess)
+                heights = [label.height for label in trial if label.glyphs >= 3]
+                if len(heights) >= OVER_MAP_TEXT_LABELS and \
+                        float(np.median(heights)) > 1.5 * height:
+                    height = self.text_height = float(np.median(heights))
+                    ink, brightness = ink_over_map(self.rgb[row0:row1, col0:col1], height)
+                    glyph_ink, brightness_read, merged = glyphs_over_map(ink, brightness,
+                                                                         height)
+        brightness = brightness_read
         self.over_map_text_height = over_map_text_height(merged, height)
         for label in merged:
             # The smaller text's height lets in labels of two glyphs or more, not a glyph
@@ -2098,6 +2117,9 @@ def set_turn_way(labels, way, horizontal) -> float:
 #: Least number of labels over the map, of three glyphs or more each, whose heights tell the
 #: height of the text written there.
 OVER_MAP_TEXT_LABELS = 4
+#: The tallest text (a share of the figure's larger dimension) looked for over the map when the
+#: page has none to measure: 12 pt at 300 dpi on a page of 7.5 in (GMT's sweep: 37 px of 2340).
+UNMEASURED_TEXT_SHARE = 0.018
 
 
 def written_without_hemisphere(value, horizontal) -> bool:
@@ -2698,7 +2720,8 @@ def _without_frame_tick_stems(labels, frame_box, line_thickness) -> list:
     where it stands apart from the line (anti-aliased into the page's colour at 120 dpi) it
     is found as a glyph, and the side beside its end takes it for a label: QGIS's interior
     tick at the bottom left, beside the left side, was read '1' and made a pair with
-    '2148000' on a scale 20 times too steep. A label is a stem when it is one glyph, a stroke at most half
+    '2148000' on a scale 20 times too steep (and GMT's 3 × 7 px minor ticks at 300 dpi were
+    all the text the map had). A label is a stem when it is one glyph, a stroke at most half
     as wide as it is long (and at most 3 px), perpendicular to a side and ending within the
     side's line and 2 px of it.
 

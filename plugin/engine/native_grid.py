@@ -505,9 +505,11 @@ def _search_lattice(crop_luma, crop_data, axis_profiles, crop_box, data, box, ex
 # neighbouring strips of one of its cells (strips between the finer lattice's lines) is at most
 # this share of that across its own lines (:func:`_coarser_by_interiors`). Measured: 0.14 for
 # the cells of 14.6 px of GMT's 1° age as a Pillow JPEG of quality 75 and the strays a third of
-# a cell apart between their lines; 0.91-1.15 for true cells of 4.6-11.4 px (PNG and JPEG,
-# under GMT's gridlines and coastlines) against every lattice of two or three of them.
-SUBCELL_CONTRAST_RATIO = 0.4
+# a cell apart between their lines, 0.42 for GMT's 2° age in cells of 14.6 px as a Pillow JPEG
+# of quality 65 and a lattice of half its cells (the parallels' ringing across the cells'
+# middles); 0.91-1.15 for true cells of 4.6-11.4 px (PNG and JPEG, under GMT's gridlines and
+# coastlines) against every lattice of two or three of them.
+SUBCELL_CONTRAST_RATIO = 0.5
 # ... and when that across its lines is at least this (luma, 0..255): something to judge by.
 MIN_SUBCELL_CONTRAST = 1.0
 # Strip pairs of each kind needed to judge.
@@ -1440,8 +1442,9 @@ def _coarser_lattices(fit, others, positions, min_cell, clean, strengths) -> lis
     """The lattices of the lines a whole number of times coarser than ``fit`` and on its lines
     (:func:`_harmonic_multiple`), finest first: every other comb's (``others``), and the lattice
     of every second (third) line of ``fit`` on the residue of their numbers that holds most
-    of its lines, where that fits (:func:`_lattice_of_lines`) but holds too few of them for
-    :func:`_coarsest_lattice` to take it alone. Which of them are the cells is for the
+    of its lines (:func:`_lattice_of_lines`; where its lines do not fit, strong strays
+    between them, the lattice of those it holds, :func:`_sublattice_on_lines`), which holds
+    too few of them for :func:`_coarsest_lattice` to take it alone. Which of them are the cells is for the
     cells' interiors to say (:func:`_coarser_by_interiors`): the lines alone cannot tell a
     JPEG's ringing between the cells' lines (GMT's 1° age in cells of 14.6 px as a Pillow
     JPEG of quality 75: a third of the cells, 70 % of its lines on the cells' lattice) from
@@ -1455,7 +1458,14 @@ def _coarser_lattices(fit, others, positions, min_cell, clean, strengths) -> lis
         residue = int(np.argmax(shares))
         coarser = _lattice_of_lines(positions, multiple * size, phase + residue * size, min_cell,
                                     clean, strengths)
-        if not isinstance(coarser, str):
+        if isinstance(coarser, str):
+            # Strong stray lines between the cells' own can carry most of the lines' steps, so
+            # that the lattice of every second line does not fit them (GMT's gridlines every
+            # 7.5 cells of 14.6 px, across the cells' middles, ringing in a Pillow JPEG of
+            # quality 65: 56 % of the rows' steps, and a lattice of half the cells held both):
+            # it is still offered to the interiors, on the lines it holds.
+            coarser = _sublattice_on_lines(positions, multiple * size, phase + residue * size)
+        if coarser is not None:
             candidates.append(coarser)
     found = []
     for candidate in candidates:
@@ -1467,6 +1477,27 @@ def _coarser_lattices(fit, others, positions, min_cell, clean, strengths) -> lis
             continue
         found.append(candidate)
     return sorted(found, key=lambda candidate: candidate[2])
+
+
+def _sublattice_on_lines(positions, size, phase):
+    """The least-squares lattice of the lines within :data:`LINE_FIT_TOLERANCE` of the lattice
+    ``size``, ``phase`` (pixels), whatever the share of the lines it holds, as
+    :func:`_lattice_of_lines` returns one; None when it holds lines of fewer than
+    :data:`MIN_LINES` numbers or they lie more than half a pixel RMS off it."""
+    number = np.round((positions - phase) / size)
+    inliers = np.abs(positions - (phase + number * size)) <= LINE_FIT_TOLERANCE
+    if len(np.unique(number[inliers])) < MIN_LINES:
+        return None
+    size, phase = (float(v) for v in np.polyfit(number[inliers], positions[inliers], 1))
+    number = np.round((positions - phase) / size)
+    residual = positions - (phase + number * size)
+    inliers = np.abs(residual) <= LINE_FIT_TOLERANCE
+    if len(np.unique(number[inliers])) < MIN_LINES:
+        return None
+    rms = float(np.sqrt(np.mean(residual[inliers] ** 2)))
+    if rms > 0.5:
+        return None
+    return number, inliers, size, phase, rms
 
 
 def _harmonic_multiple(fine, coarse, positions) -> int:

@@ -1040,7 +1040,8 @@ def test_gmt_cells_with_ringing_a_third_of_a_cell_in_are_not_taken_for_thirds(tm
     a third of the cells that are not the cells' own, the strips of a cell row barely differ
     (ringing), across the cells' lines they do; for the true cells against lattices of two and
     three of them, every line is a cell line and the strips differ alike across either kind:
-    a margin of at least two either side of :data:`SUBCELL_CONTRAST_RATIO`."""
+    a margin of two below :data:`SUBCELL_CONTRAST_RATIO` and of 1.6 above it (0.91-1.15
+    against 0.5)."""
     from colormap_decoder.plugin.engine.native_grid import SUBCELL_CONTRAST_RATIO, _AxisFit, _subcell_contrast, luma
 
     figure = gmt_hawaii_cells_as_pillow_jpeg(tmp_path, age_1deg)
@@ -1066,7 +1067,7 @@ def test_gmt_cells_with_ringing_a_third_of_a_cell_in_are_not_taken_for_thirds(tm
             ratios[axis, multiple] = within / across
     print(ratios)
     assert ratios.pop("thirds") <= 0.5 * SUBCELL_CONTRAST_RATIO, ratios
-    assert min(ratios.values()) >= 2 * SUBCELL_CONTRAST_RATIO, ratios
+    assert min(ratios.values()) >= 1.6 * SUBCELL_CONTRAST_RATIO, ratios
 
 
 def test_gmt_lattice_through_the_cells_middles_gives_way_to_the_first_combs(tmp_path,
@@ -1113,6 +1114,63 @@ def test_gmt_lattice_through_the_cells_middles_gives_way_to_the_first_combs(tmp_
         assert_native_grid_recovered(figure, result, value_tolerance=2.0)
     else:
         assert "lines every 11.6 px along x" in line, line
+
+
+def gmt_age_2deg_as_pillow_jpeg(folder, shared_data, region, size_inches, cpt, quality):
+    """GMT's 2° age over ``region`` in ``cpt`` (0 Ma to the ages' top rounded up to 10 Ma)
+    under coastlines, gridlines and a label, on a 10 × 8.5 in page at 100 dpi (the frame's
+    lower left corner at 1 in, 1.5 in), saved by Pillow at ``quality``: as
+    bench/native_sweep.py draws GMT figures."""
+    run_gmt(folder, f"gmt grdsample {shared_data / 'gmtserver_age.3.20.nc'} -I2 -r -Gage2.nc")
+    grid = read_grid(folder / "age2.nc")
+    top_age = int(np.ceil(np.nanmax(grid) / 10.0) * 10)
+    west, east, south, north = region
+    width, height = size_inches
+    run_gmt(folder,
+            f"gmt makecpt -C{cpt} -T0/{top_age} > scale.cpt",
+            "gmt set PS_MEDIA 10ix8.5i",
+            f"gmt grdimage age2.nc -R{west}/{east}/{south}/{north} -JX{width}i/{height}i "
+            "-Cscale.cpt -X1i -Y1.5i -P -Bafg -BWSne -K > fig.ps",
+            "gmt pscoast -R -J -Dl -W0.6p,black -O -K >> fig.ps",
+            f"echo {(west + east) / 2} {(south + north) / 2} Label | gmt pstext -R -J "
+            "-F+f18p,Helvetica-Bold,black -O -K >> fig.ps",
+            f"gmt psscale -Cscale.cpt -Dx{width + 0.3}i/0i+w{height}i/0.3i -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{DPI}")
+    top = 850 - 150 - round(height * DPI)
+    box = (100, top, 100 + round(width * DPI), top + round(height * DPI))
+    crop = grid[(90 - north) // 2:(90 - south) // 2, (west + 180) // 2:(east + 180) // 2]
+    jpeg = folder / f"fig_pillow{quality}.jpg"
+    Image.open(folder / "fig.png").convert("RGB").save(jpeg, quality=quality)
+    figure = CellFigure(str(jpeg), crop, region, box[:2],
+                        ((box[2] - box[0]) / crop.shape[1], (box[3] - box[1]) / crop.shape[0]),
+                        box, "", str(folder / "scale.cpt"))
+    figure.gcps = write_gcps(folder / "gcps.csv", figure)
+    return figure
+
+
+def test_gmt_gridlines_across_the_cells_middles_are_not_lines_of_half_cells(tmp_path,
+                                                                           shared_data):
+    """GMT's 2° age over 70° W-24° E, 16° S-48° N in hawaii, 47 × 32 cells of 14.6 × 14.59 px
+    under coastlines, gridlines and a label, as a Pillow JPEG of quality 65
+    (bench/native_sweep.py seed 53 figure 21). The parallels every 15° (7.5 cells) cross the
+    cells' middles, and their ringing carries 56 % of the rows' steps: a lattice of half the
+    cells (7.297 px) holds them and the cells' edges, and the lattice of every second of its
+    lines does not fit the lines (its share of their steps too low). Before: a WRONG lattice
+    of 14.6 × 7.297 px, 47 × 64 cells. That lattice is now offered to the cells' interiors all
+    the same (:func:`_coarser_lattices`), whose strips either side of the half-cell lines
+    differ by 0.42 of what they differ across the cells' edges (:data:`SUBCELL_CONTRAST_RATIO`):
+    the cells' rows are taken, and the lattice refused for the colour edges off it (the
+    gridlines' ringing): plateaus, not a wrong grid."""
+    figure = gmt_age_2deg_as_pillow_jpeg(tmp_path, shared_data, (-70, 24, -16, 48),
+                                         (6.86, 4.67), "hawaii", 65)
+    assert figure.grid.shape == (32, 47)
+    result = decode_map(figure.settings())
+    line = next(m for m in result.messages if m.startswith("Native grid"))
+    if line.startswith("Native grid: lattice of"):
+        # A lattice found must be the grid's.
+        assert_native_grid_recovered(figure, result, value_tolerance=2.0)
+    else:
+        assert "lines every 14.6 px along x and 14.59 px along y" in line, line
 
 
 def test_closer_lattice_of_nearly_the_first_combs_size_stands(tmp_path, shared_data):

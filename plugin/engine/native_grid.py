@@ -144,6 +144,8 @@ MIN_INLIER_SHARE = (0.8, 0.6)
 # (clean, noisy). A JPEG's noise hides a smooth field's weakest cell edges (ERA-Interim's 3°
 # zonal field at 4 px, quality 80: 47 % of its vertical lines rise above the line level); the
 # lattice is then proven by the colour edges on all of its lines and by its cells' interiors.
+# Below the first, either figure's lattice must also pass the chance test below (the second
+# is the floor for both).
 MIN_LINE_COVERAGE = (0.5, 0.35)
 # Below the clean figure's coverage, the share of the lines on the lattice beyond what lines at
 # random positions would give, as a fraction of the most there is to gain ((share - chance) /
@@ -151,6 +153,9 @@ MIN_LINE_COVERAGE = (0.5, 0.35)
 # 0.66; the rows of a 1/3° grid drawn in Mercator on a narrow map (76 % on a 3 px comb, 67 % by
 # chance) 0.29, taken for a lattice without it.
 MIN_SPARSE_LINES_EXCESS = 0.5
+# A clean figure's line lies within this (pixels) of its lattice line for that chance test: the
+# renderer puts each edge on the pixel boundary nearest its line.
+CLEAN_LINE_TOLERANCE = 0.5
 # Weight of chroma against luma when a JPEG's cells are read (luma_weighted_field): measured
 # on the test figures' cells within one value resolution, 0.5 gave 94.3 % (SST quality 90),
 # 89.0 % (quality 75), 99.8 % (GMT) against 94.1, 83.5, 99.4 % for plain Y'CbCr (1.0), and
@@ -1199,13 +1204,20 @@ def _lattice_of_lines(positions, size, phase, min_cell, clean, strengths=None):
     if rms > 0.5:
         return f"lines not evenly spaced (RMS {rms:.2f} px off the best lattice)"
     coverage = len(np.unique(kept_numbers)) / (kept_numbers.max() - kept_numbers.min() + 1)
-    if coverage < MIN_LINE_COVERAGE[0 if clean else 1]:
+    # A clean figure's lattice seen as sparsely as a noisy one's may be: a smooth field's rows
+    # of small cells share a colour more often than not (the Kilauea DEM in cells of 3.1 px, 17
+    # of 36 row lines seen), and the chance test below holds it to its lines.
+    if coverage < MIN_LINE_COVERAGE[1]:
         return f"lines too sparse for a lattice ({100 * coverage:.0f} % of them seen)"
     # Lines at random positions fall within the tolerance of a comb of small cells by chance
     # (two in three for cells of 3 px): a lattice seen sparsely must carry its lines far
     # beyond that share, or any dense set of uneven lines (rows of a lon/lat grid in Mercator)
-    # passes for one.
-    chance = min(1.0, 2.0 * LINE_FIT_TOLERANCE / size)
+    # passes for one. A clean figure's edges lie within half a pixel of their lines (the
+    # renderer's rounding): its share and chance are taken within that.
+    tolerance = CLEAN_LINE_TOLERANCE if clean else LINE_FIT_TOLERANCE
+    chance = min(1.0, 2.0 * tolerance / size)
+    if clean:
+        share = float(np.mean(np.abs(residual) <= tolerance))
     excess = (share - chance) / (1.0 - chance) if chance < 1.0 else 0.0
     if coverage < MIN_LINE_COVERAGE[0] and excess < MIN_SPARSE_LINES_EXCESS:
         return (f"lines too sparse and too uneven for a lattice ({100 * coverage:.0f} % of them "

@@ -141,7 +141,42 @@ def colorbar_evidence(rgb, rectangle, page_rgb=None) -> "ColorbarDetection | Non
         # A bar may start or end at the page's colour (white end of 'Greys'), not be mostly it.
         if page_like.mean() > 0.3:
             return None
+        if _page_along_inside(rgb, rectangle, page_rgb, vertical):
+            return None
     return ColorbarDetection(rectangle.as_tuple(), vertical, path, spread)
+
+
+#: Share of a line of pixels along a box, inside its outline, of the page's colour (luma
+#: within :data:`STRIP_PAGE_CONTRAST`) above which the box holds page beside a bar.
+PAGE_ALONG_SHARE = 0.8
+
+
+def _page_along_inside(rgb, rectangle, page_rgb, vertical) -> bool:
+    """Whether a line of pixels along a box, inside its outline, is the page's colour along
+    most of the box's length (:data:`PAGE_ALONG_SHARE`, its middle 80 %).
+
+    A bar is filled across its whole width. A box closed from another line beside the bar
+    (the map's spine 2-4 px from the bar's outline, ``colorbar(pad=0.01)`` at 60-100 dpi,
+    their ends in line) holds the page's gap between them along its whole length: it is not
+    the bar's outline, whose own box lies inside it. The slices' middle, which
+    :func:`colorbar_evidence` samples, does not see the gap at the box's side.
+    """
+    col0, row0, col1, row1 = rectangle.pixel_box()
+    image = rgb if vertical else rgb.transpose(1, 0, 2)
+    first, last, start, end = (row0, row1, col0, col1) if vertical else (col0, col1, row0, row1)
+    length = last - first
+    band = image[first + length // 10:last - length // 10, start + 1:end - 1]
+    if band.shape[0] < 10 or band.shape[1] < 1:
+        return False
+    # In luma, with the chroma let off further: a JPEG's 4:2:0 subsampling shares one chroma
+    # sample among 2 x 2 pixels, and a gap of 2-3 px between the map's colours and the bar's
+    # takes on some of theirs (26 levels off white beside Spectral's, at quality 65) while its
+    # luma stays the page's.
+    page = np.asarray(page_rgb, np.float32)
+    difference = band.astype(np.float32) - page
+    near_page = (np.abs(difference @ LUMA_WEIGHTS) <= STRIP_PAGE_CONTRAST) & \
+        (np.abs(difference) <= 3 * STRIP_PAGE_CONTRAST).all(axis=2)
+    return bool((near_page.mean(axis=0) >= PAGE_ALONG_SHARE).any())
 
 
 #: Slices across a bar of which at least this share of the coloured pixels lie within

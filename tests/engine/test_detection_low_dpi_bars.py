@@ -9,10 +9,12 @@ frame and the bar must each be found within 2 px of matplotlib's own boxes, and 
 range read within 1 %.
 """
 import numpy as np
-from figures_for_detection import render_styled_bar
+import pytest
+from figures_for_detection import STYLED_VMAX, STYLED_VMIN, render_styled_bar
 
 from colormap_decoder.plugin.engine.detection.colorbar import find_colorbars
-from colormap_decoder.plugin.engine.detection.layout import luminance, page_luminance
+from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
+from colormap_decoder.plugin.engine.detection.layout import detect_layout, luminance, page_luminance
 from colormap_decoder.plugin.engine.detection.lines import dark_mask, find_rectangles
 from colormap_decoder.plugin.engine.figure import read_figure
 
@@ -46,3 +48,106 @@ def test_box_from_the_maps_spine_to_the_bar_is_not_the_bar(tmp_path):
     assert bars, "no colorbar found"
     error = np.abs(np.array(bars[0].box) - np.array(truth)).max()
     assert error <= TOLERANCE_PX, (np.round(bars[0].box, 1), np.round(truth, 1))
+
+
+TIGHT_FIGURES = {
+    # The frame found (spine to spine), but the bar 4-8 px beyond its right side stood on the
+    # line sampled outside it for "the map's colours all round": the frame was taken for a
+    # stretch of the map, and the filled panel found instead held the bar (frame 22 px off,
+    # no bar).
+    "default style, 80 dpi, PNG, bbox_inches tight": (
+        dict(style="default", dpi=80, cmap="viridis", pad=0.01, crop="bbox")),
+    # The spine's top and bottom lines run on into the bar's outline's across the gap: the
+    # box from the map's left to the bar's right line (and to its left one) was the frame.
+    "default style, 60 dpi, JPEG q70, cropped 2 px into the ink": (
+        dict(style="default", dpi=60, cmap="plasma", pad=0.015, jpeg_quality=70,
+             crop="cut2", size=(6.77, 4.52))),
+    # White lines on black: the bar's outline, darker in the turned luma than the thin spine
+    # 3 px in, moved the frame's side onto it when its line was centred (4 px off).
+    "dark_background, 72 dpi, JPEG q70, bbox_inches tight": (
+        dict(style="dark_background", dpi=72, cmap="plasma", pad=0.01, jpeg_quality=70,
+             crop="bbox", size=(5.522736983229107, 4.203155777789976))),
+    # Styles with no dark spine: the map is a filled panel, and the closing that bridges
+    # light grid lines joined the bar to it (the panel 14-28 px wide, no bar).
+    "ggplot, 80 dpi, PNG, cropped 2 px into the ink": (
+        dict(style="ggplot", dpi=80, cmap="YlGnBu", pad=0.01, crop="cut2", size=(8.54, 5.65))),
+    "bmh, 60 dpi, JPEG q75, bbox_inches tight": (
+        dict(style="bmh", dpi=60, cmap="plasma", pad=0.015, jpeg_quality=75, crop="bbox",
+             size=(6.59, 4.01))),
+    # The panel's top 2 px below the image's edge (the page's rows above it) was taken for a
+    # map running off the image, and no frame was found.
+    "seaborn, 90 dpi, JPEG q65, cropped to the ink": (
+        dict(style="seaborn-v0_8", dpi=90, cmap="Spectral", pad=0.015, jpeg_quality=65,
+             crop="ink", size=(5.31, 5.22))),
+    "classic, 72 dpi, PNG, bbox_inches tight": (
+        dict(style="classic", dpi=72, cmap="RdBu_r", pad=0.01, crop="bbox", size=(7.15, 4.82))),
+    "classic, 80 dpi, JPEG q65, cropped 2 px into the ink": (
+        dict(style="classic", dpi=80, cmap="Spectral", pad=0.01, jpeg_quality=65, crop="cut2",
+             size=(5.986302120294555, 4.98527563681242))),
+}
+
+
+@pytest.mark.parametrize("name", list(TIGHT_FIGURES))
+def test_bar_close_beside_the_map_in_a_tight_figure(tmp_path, name):
+    kwargs = TIGHT_FIGURES[name]
+    path = tmp_path / ("figure.jpg" if kwargs.get("jpeg_quality") else "figure.png")
+    frame, bar = render_styled_bar(path, **kwargs)
+    rgb = read_figure(str(path)).rgb
+    layout = detect_layout(rgb)
+    assert layout.frame is not None, "no map frame found"
+    error = np.abs(np.array(layout.frame.box) - np.array(frame)).max()
+    assert error <= TOLERANCE_PX, (np.round(layout.frame.box, 1), np.round(frame, 1))
+    assert layout.colorbar is not None, "no colorbar found"
+    error = np.abs(np.array(layout.colorbar.box) - np.array(bar)).max()
+    assert error <= TOLERANCE_PX, (np.round(layout.colorbar.box, 1), np.round(bar, 1))
+    reading = read_figure_face(rgb, layout, want_axes=False).colorbar
+    assert reading is not None and reading.vmin is not None, "the bar's labels were not read"
+    span = STYLED_VMAX - STYLED_VMIN
+    assert abs(reading.vmin - STYLED_VMIN) <= 0.01 * span, reading.vmin
+    assert abs(reading.vmax - STYLED_VMAX) <= 0.01 * span, reading.vmax
+
+
+def test_bar_apart_from_a_spineless_map_through_jpeg_chroma(tmp_path):
+    # bench/sweep_auto_decode.py --wide --wider --seed 206, figure 4 (seaborn, 72 dpi, JPEG
+    # q78, 18 pt serif labels, cropped a tenth of an inch round its ink): the bar 18 px from
+    # the map, and the JPEG's chroma ringing over its 16-pixel blocks from both into the gap
+    # made the gap's pixels unlike the page's in a channel (their luma the page's): the
+    # panel ran on over it and took the bar in, and VMIN was refused for want of a bar.
+    import io
+
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from figures_for_tests import topobathy
+    from PIL import Image
+
+    grid, extent = topobathy()
+    with plt.style.context("seaborn-v0_8"), \
+            matplotlib.rc_context({"font.family": "DejaVu Serif", "font.size": 18}):
+        figure = plt.figure(figsize=(6.2, 5.6), dpi=72)
+        axes = figure.add_axes([0.13, 0.12, 0.65, 0.78])
+        bar_axes = figure.add_axes([0.82, 0.12, 0.025, 0.78])
+        image = axes.imshow(grid, cmap="coolwarm_r", vmin=STYLED_VMIN, vmax=STYLED_VMAX,
+                            extent=extent, aspect="auto", interpolation="nearest")
+        figure.colorbar(image, cax=bar_axes)
+        figure.canvas.draw()
+        height = figure.canvas.get_width_height()[1]
+        boxes = []
+        for artist in (axes, bar_axes):
+            (x0, y0), (x1, y1) = artist.get_window_extent().get_points()
+            boxes.append(np.array([x0, height - y1, x1, height - y0]))
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=72)
+        plt.close(figure)
+    pixels = np.asarray(Image.open(buffer).convert("RGB"))
+    ink = np.any(pixels != pixels[0, 0], axis=2)
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    top, left = max(int(rows[0]) - 7, 0), max(int(cols[0]) - 7, 0)
+    path = tmp_path / "seaborn.jpg"
+    Image.fromarray(pixels[top:int(rows[-1]) + 8, left:int(cols[-1]) + 8]).save(path, quality=78)
+    frame, bar = (box - np.array([left, top, left, top]) for box in boxes)
+    layout = detect_layout(read_figure(str(path)).rgb)
+    assert layout.frame is not None and layout.colorbar is not None
+    assert np.abs(np.array(layout.frame.box) - frame).max() <= TOLERANCE_PX, \
+        (np.round(layout.frame.box, 1), np.round(frame, 1))
+    assert np.abs(np.array(layout.colorbar.box) - bar).max() <= TOLERANCE_PX, \
+        (np.round(layout.colorbar.box, 1), np.round(bar, 1))

@@ -79,6 +79,8 @@ def find_frame(dark, rectangles, colorbar_boxes=(), max_thickness=None,
         if any(_covers(box.as_tuple(), bar) for bar in colorbar_boxes) and \
                 _only_frame_around(box, colorbar_boxes, max_thickness + 2):
             continue
+        if _joined_to_bar(dark, box, rectangles, colorbar_boxes, max_thickness):
+            continue
         inner = _fancy_inner_box(dark, box, max_thickness)
         if inner is not None:
             return FrameDetection(inner.as_tuple(), "fancy")
@@ -86,6 +88,62 @@ def find_frame(dark, rectangles, colorbar_boxes=(), max_thickness=None,
             box = _centre_thick_sides(lum, box, max_thickness)
         return FrameDetection(box.as_tuple(), "plain")
     return None
+
+
+def _joined_to_bar(dark, box, rectangles, colorbar_boxes, max_thickness) -> bool:
+    """Whether a box is the map's frame run on over a colorbar close beside it.
+
+    A bar drawn a few pixels beside the map (matplotlib's ``colorbar(pad=0.01)``: 4-8 px at
+    60-100 dpi) as long as the map has its outline's ends in line with the frame's top and
+    bottom lines, across a gap narrower than the line finder bridges: the box from the
+    frame's far side to the bar's (or to the bar's near outline) is closed too, and is
+    larger than the map's own. It is such a box when it overlaps a colorbar found and a
+    box sharing three of its sides (the map's frame: the same lines, within 2 px) is clear of
+    every bar and at least half its area, its fourth side apart from the bar by a gap of two
+    pixels or more that is no ink on most of its length (the page between the map and the
+    bar). A stretch of the map taken for a bar along the frame's inside lies right against
+    the line that closes the smaller box (a grid line): no gap, and the frame stays.
+    """
+    frame = box.as_tuple()
+    # The three shared sides are the same lines: their centres agree to a pixel or two.
+    tolerance = 2.0
+
+    def grown(bar):
+        return (bar[0] - 1, bar[1] - 1, bar[2] + 1, bar[3] + 1)
+
+    def overlaps(a, b):
+        return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+    bars = [bar for bar in colorbar_boxes if overlaps(frame, grown(bar))]
+    if not bars:
+        return False
+    for other in rectangles:
+        inner = other.as_tuple()
+        if other.area < 0.5 * box.area or other.area >= box.area or \
+                any(overlaps(inner, grown(bar)) for bar in colorbar_boxes):
+            continue
+        shared = [abs(a - b) <= tolerance for a, b in zip(inner, frame)]
+        if sum(shared) != 3:
+            continue
+        side = shared.index(False)
+        for bar in bars:
+            # The gap between the smaller box's fourth side (its line's outer edge) and the
+            # bar's near side, along the bar's length within the box.
+            if side in (0, 2):
+                lo, hi = (bar[2], inner[0]) if side == 0 else (inner[2], bar[0])
+                along = (max(bar[1], frame[1]), min(bar[3], frame[3]))
+            else:
+                lo, hi = (bar[3], inner[1]) if side == 1 else (inner[3], bar[1])
+                along = (max(bar[0], frame[0]), min(bar[2], frame[2]))
+            # The pixels strictly between the two lines' (centres') pixels.
+            first, last = int(np.floor(lo)) + 1, int(np.ceil(hi)) - 1
+            a0, a1 = int(np.ceil(along[0])), int(np.floor(along[1]))
+            if last - first < 1 or a1 - a0 < 10:
+                continue
+            gap = dark[a0:a1, first:last] if side in (0, 2) else dark[first:last, a0:a1].T
+            if gap.size and float(gap.any(axis=1).mean()) <= 0.2:
+                return True
+    return False
 
 
 def _same(a, b, tolerance):
@@ -239,10 +297,15 @@ def _centre_thick_sides(lum, box, max_thickness, samples=41):
         if first < 0 or first + offsets.size > image.shape[0]:
             continue
         profiles = image[first:first + offsets.size, along].T  # (samples, across)
+        # The line's core lies inward of the side or within a pixel out of it (the ink
+        # mask puts a thick line's side at its page side): a line further out is another
+        # thing's, a colorbar's outline drawn 2-4 px beside the map (``colorbar(pad=0.01)``
+        # at 60-100 dpi), darker than a thin spine, which moved the side onto the bar.
+        own = (np.arange(offsets.size) - reach) * outward <= 1
         found = []
         for profile in profiles:
-            darkest = float(profile.min())
-            candidates = np.flatnonzero(profile <= darkest + 10)
+            darkest = float(profile[own].min())
+            candidates = np.flatnonzero((profile <= darkest + 10) & own)
             core = int(candidates[np.argmin(np.abs(candidates - reach))])
             outer = _line_edge(profile, core, outward)
             inner = _line_edge(profile, core, -outward)
@@ -342,6 +405,8 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
         content[first:first + step] = \
             _page_difference(rgb[first:first + step], page) > PANEL_CONTRAST
     bridge = 2 * max_thickness + 1
+    for bar in colorbar_boxes:
+        _leave_out_bar(content, bar, bridge, rgb, page)
     # Closed along rows, light vertical grid lines are bridged; along columns, horizontal
     # ones: the map is one region, whatever its grid. Each closing is merged as soon as made.
     connected = ndimage.binary_closing(content, structure=np.ones((1, bridge), bool))
@@ -379,7 +444,7 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
     if (right - left) * (bottom - top) < MIN_FRAME_SHARE * rows * cols or \
             min(right - left, bottom - top) < 20:
         return None
-    if left <= 2 or top <= 2 or right >= cols - 2 or bottom >= rows - 2:
+    if _runs_off_image(content, (left, top, right, bottom)):
         # A plot area has the page around it (its labels stand there): a region running to
         # the image's edge is the image itself (a map with no margin), whose extent the
         # whole figure already is.
@@ -394,6 +459,121 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
              for index, edge in enumerate(edges)]
     edges = [box[index] if edge is None else edge for index, edge in enumerate(edges)]
     return FrameDetection(tuple(edges), "panel")
+
+
+#: Farthest (times the closing's reach) the map is looked for beyond a bar's gap.
+BAR_GAP_WALK = 4
+#: Most share of a bar's length a line of pixels just beyond one of its long sides may be
+#: unlike the page for that side to be a gap to the page (ticks cross it; JPEG noise).
+BAR_GAP_CONTENT = 0.2
+
+
+def _leave_out_bar(content, bar, reach, rgb, page):
+    """Take a colorbar found out of a panel's content (in place) when a gap of the page
+    parts it from a filled stretch beside it: the map it stands beside.
+
+    A bar drawn close beside the map (matplotlib's ``colorbar(pad=0.01)``, 3-6 px at 60-100
+    dpi) is joined to the map by the closing that bridges light grid lines, and its length
+    fills the region's side as the map does: the panel took it in (the plot area then held
+    the bar); so is one farther off (20 px) through a JPEG's chroma ringing in the gap.
+    Beyond one of its long sides, a line of pixels 2-3 px out is the page's (in luma, the
+    chroma let off to three times :data:`PANEL_CONTRAST`) nearly all along
+    (:data:`BAR_GAP_CONTENT`), and within :data:`BAR_GAP_WALK` times ``reach`` px a line is
+    the map's (unlike the page on :data:`PANEL_EDGE_FILL` of the bar's length), the lines
+    before it mostly the page's. A stretch of the map
+    taken for a bar along the map's edge has the map right against its inner side and the
+    page, with its sparse tick labels, beyond its outer one: it stays.
+
+    Parameters
+    ----------
+    content : ndarray of bool (rows, cols)
+        Pixels unlike the page, changed in place.
+    bar : tuple (left, top, right, bottom)
+        The bar's box, pixels.
+    reach : int
+        Widest gap bridged by the closing, pixels.
+    rgb : ndarray of uint8 (rows, cols, 3)
+    page : ndarray of float32 (3,)
+        The page's colour.
+    """
+    from .lines import LUMA_WEIGHTS
+
+    rows, cols = content.shape
+    left, top, right, bottom = bar
+    vertical = bottom - top > right - left
+    if vertical:
+        first, last, near, far, size = top, bottom, left, right, cols
+        mask = content
+    else:
+        first, last, near, far, size = left, right, top, bottom, rows
+        mask = content.T
+    a0, a1 = max(int(np.ceil(first)), 0), min(int(np.floor(last)), mask.shape[0])
+    if a1 - a0 < 10:
+        return
+
+    image = rgb if vertical else rgb.transpose(1, 0, 2)
+
+    def share(line):
+        return float(mask[a0:a1, line].mean()) if 0 <= line < size else None
+
+    def gap_share(line):
+        # Unlike the page in luma, or far unlike it in a channel: a JPEG's 4:2:0 chroma
+        # rings over its 16-pixel blocks from the map's and the bar's colours into the gap
+        # between them (20 px of it at 72 dpi, quality 78: 'content' all across), its luma
+        # the page's.
+        if not 0 <= line < size:
+            return None
+        difference = image[a0:a1, line].astype(np.float32) - page
+        unlike = (np.abs(difference @ LUMA_WEIGHTS) > PANEL_CONTRAST) | \
+            (np.abs(difference) > 3 * PANEL_CONTRAST).any(axis=1)
+        return float(unlike.mean())
+
+    parted = False
+    for outward, edge in ((-1, int(np.floor(near)) - 1), (1, int(np.ceil(far)))):
+        lines = [edge + outward * step for step in range(1, BAR_GAP_WALK * reach + 1)]
+        quiet = [gap_share(line) is not None and gap_share(line) <= BAR_GAP_CONTENT
+                 for line in lines]
+        if not any(quiet[:2]):
+            continue
+        # The filled stretch the gap parts the bar from: its first line the content fills
+        # (the map's edge), most of the lines before it quiet.
+        filled = [index for index, line in enumerate(lines) if index > 1
+                  and share(line) is not None and share(line) >= PANEL_EDGE_FILL]
+        if filled and np.mean(quiet[:filled[0]]) >= 0.5:
+            parted = True
+    if not parted:
+        return
+    # The bar and its outline's anti-aliased edge, a pixel out.
+    c0, c1 = max(int(np.floor(near)) - 1, 0), min(int(np.ceil(far)) + 1, size)
+    mask[max(a0 - 1, 0):min(a1 + 1, mask.shape[0]), c0:c1] = False
+
+
+#: Pixels from the image's edge within which a panel's side is at the edge.
+PANEL_EDGE_MARGIN = 2
+
+
+def _runs_off_image(content, box) -> bool:
+    """Whether a panel's box runs to the image's edge: a side within
+    :data:`PANEL_EDGE_MARGIN` px of it with no row (column) of the page between. A figure
+    cropped tight round its ink (``savefig(bbox_inches="tight", pad_inches=0)``) has the
+    map's top a pixel or two below the edge when no label stands above it, with the page's
+    row or two beyond (a JPEG's ringing or the spine's anti-aliasing blurs its edge into
+    one): that is a plot area. A map with no margin fills the rows out to the edge."""
+    rows, cols = content.shape
+    left, top, right, bottom = box
+    beyond = []
+    if left <= PANEL_EDGE_MARGIN:
+        beyond.append(content[top:bottom, :left].T)
+    if top <= PANEL_EDGE_MARGIN:
+        beyond.append(content[:top, left:right])
+    if right >= cols - PANEL_EDGE_MARGIN:
+        beyond.append(content[top:bottom, right:].T)
+    if bottom >= rows - PANEL_EDGE_MARGIN:
+        beyond.append(content[bottom:, left:right])
+    # Each line beyond the side, from the edge in: the page when the content fills little
+    # of it (ticks and labels stand there).
+    return any(lines.shape[0] == 0 or not (lines.mean(axis=1) <= BAR_GAP_CONTENT).any()
+               for lines in beyond)
 
 
 def _filled_sides(content, region, span, first_axis):

@@ -293,7 +293,7 @@ def detect_layout(rgb, plot_box=None) -> "Layout":
                                [bar.box for bar in colorbars if bar.box not in maps],
                                max_thickness, lum)
     map_around = frame is not None and frame.kind == "plain" and \
-        _map_around(rgb, page_rgb, frame.box, max_thickness)
+        _map_around(rgb, page_rgb, frame.box, max_thickness, [bar.box for bar in colorbars])
     # A box round a colorbar, with no map round it, may be a legend's beside the map when the
     # map's own frame line was not found (a QGIS map item with a hairline frame, or none,
     # over dark colours at 96 dpi): a filled rectangle twice its size clear of it is the map.
@@ -309,7 +309,8 @@ def detect_layout(rgb, plot_box=None) -> "Layout":
                                                  max_thickness=max_thickness),
                            [bar.box for bar in colorbars], max_thickness, lum)
         if split is not None and split.kind == "plain" and \
-                not _map_around(rgb, page_rgb, split.box, max_thickness) and \
+                not _map_around(rgb, page_rgb, split.box, max_thickness,
+                                [bar.box for bar in colorbars]) and \
                 (frame is None or _inside(frame.box, split.box, max_thickness)
                  and _area(split.box) >= PANEL_OVER_BOX * _area(frame.box)):
             frame, map_around, legend_like = split, False, False
@@ -495,10 +496,16 @@ def _length(box):
     return max(box[2] - box[0], box[3] - box[1])
 
 
-def _map_around(rgb, page_rgb, box, max_thickness) -> bool:
+def _map_around(rgb, page_rgb, box, max_thickness, colorbar_boxes=()) -> bool:
     """Whether the pixels just outside one of a box's sides (a line ``2 · max_thickness + 3``
     px out, the side's middle 80 %) are mostly unlike the page: the box is then a stretch
-    of a map (dark data between light grid lines), not its frame."""
+    of a map (dark data between light grid lines), not its frame.
+
+    The pixels of the colorbars found (``colorbar_boxes``, grown by ``max_thickness``) are
+    left out of those lines: a bar drawn close beside the map (matplotlib's ``colorbar(pad=
+    0.01)``, 4-8 px out at 60-100 dpi) stands where the line runs, and its colours are the
+    bar's, not the map going on. A line that is mostly bar says nothing.
+    """
     from .frame import PANEL_CONTRAST
 
     rows, cols = rgb.shape[:2]
@@ -512,12 +519,21 @@ def _map_around(rgb, page_rgb, box, max_thickness) -> bool:
              ("col", int(np.floor(left)) - reach), ("col", int(np.ceil(right)) + reach))
     for kind, at in lines:
         if kind == "row" and 0 <= at < rows and c1 > c0:
-            pixels = rgb[at, c0:c1]
+            pixels, along, across = rgb[at, c0:c1], np.arange(c0, c1), (1, 3)
         elif kind == "col" and 0 <= at < cols and r1 > r0:
-            pixels = rgb[r0:r1, at]
+            pixels, along, across = rgb[r0:r1, at], np.arange(r0, r1), (0, 2)
         else:
             continue
-        unlike = np.abs(pixels.astype(np.float32) - page).max(axis=1) > PANEL_CONTRAST
+        keep = np.ones(along.size, bool)
+        for bar in colorbar_boxes:
+            # (bar's extent along the line, bar's extent across it), grown by a line's width.
+            lo, hi = (bar[0], bar[2]) if kind == "row" else (bar[1], bar[3])
+            first, last = (bar[across[0]], bar[across[1]])
+            if first - max_thickness <= at <= last + max_thickness:
+                keep &= (along < lo - max_thickness) | (along > hi + max_thickness)
+        if keep.sum() < 0.5 * keep.size:
+            continue
+        unlike = np.abs(pixels[keep].astype(np.float32) - page).max(axis=1) > PANEL_CONTRAST
         if float(unlike.mean()) > MAP_AROUND_SHARE:
             return True
     return False

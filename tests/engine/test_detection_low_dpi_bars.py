@@ -151,3 +151,24 @@ def test_bar_apart_from_a_spineless_map_through_jpeg_chroma(tmp_path):
         (np.round(layout.frame.box, 1), np.round(frame, 1))
     assert np.abs(np.array(layout.colorbar.box) - bar).max() <= TOLERANCE_PX, \
         (np.round(layout.colorbar.box, 1), np.round(bar, 1))
+
+
+@pytest.mark.parametrize("kwargs", [
+    # bmh: ticks drawn inward, 3 px into a bar 10 px wide, no dark outline (the strip is the
+    # bar); each tick and its JPEG ringing spoil 6-7 slices. The bar was cut at the first
+    # tick below its top: 96 of 193 px, range 50 % off.
+    dict(style="bmh", dpi=60, cmap="Spectral", pad=0.015, jpeg_quality=70, crop="bbox",
+         size=(8.712844091841479, 4.176051440385492)),
+])
+def test_bar_goes_on_past_ticks_crossing_it(tmp_path, kwargs):
+    path = tmp_path / "ticks.jpg"
+    _, bar = render_styled_bar(path, **kwargs)
+    rgb = read_figure(str(path)).rgb
+    layout = detect_layout(rgb)
+    assert layout.colorbar is not None, "no colorbar found"
+    error = np.abs(np.array(layout.colorbar.box) - np.array(bar)).max()
+    assert error <= TOLERANCE_PX, (np.round(layout.colorbar.box, 1), np.round(bar, 1))
+    reading = read_figure_face(rgb, layout, want_axes=False).colorbar
+    span = STYLED_VMAX - STYLED_VMIN
+    assert abs(reading.vmin - STYLED_VMIN) <= 0.01 * span, reading.vmin
+    assert abs(reading.vmax - STYLED_VMAX) <= 0.01 * span, reading.vmax

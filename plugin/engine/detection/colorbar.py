@@ -663,7 +663,8 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
                     # Worked out once per candidate, over all its slices, for every gap.
                     continuity.append(_StripContinuity(image, along[0], along[-1], start, end,
                                                        page))
-                return continuity[0].continues(before, after)
+                return continuity[0].continues(before, after) or \
+                    _continues_past_tick(image, before, after, start, end)
 
             first, last = _longest_chain(along, STRIP_MAX_GAP + 1, bridge)
             if dark is not None:
@@ -723,6 +724,61 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
                 box = Rectangle(lo, left, hi, right)
             strips.append(ColourStrip(box, vertical, ends_colours, faded, on_line))
     return strips
+
+
+#: Most slices a tick mark crossing the strip spoils: its line (1-2 px at 60-150 dpi) and the
+#: JPEG block its ringing spreads over (8 px).
+TICK_SPOILT_SLICES = 8
+#: Least share of a tick-spoilt slice's pixels across the strip that are the bar's colour
+#: (within twice :data:`STRIP_SMOOTH_STEP`): the part the tick does not cross.
+TICK_CLEAR_SHARE = 0.4
+
+
+def _continues_past_tick(image, before, after, start, end) -> bool:
+    """Whether a strip goes on across a few slices spoilt by a tick mark crossing it.
+
+    Ticks drawn inward (bmh's, classic's) cross 3-5 px into a bar 10-20 px wide at 60-100
+    dpi; their ink and, in a JPEG, their ringing over the 8-pixel block leave up to
+    :data:`TICK_SPOILT_SLICES` slices that are no strip's run, and not one colour across, so
+    the strip was cut at the first tick (a bar found a half or a sixth of its length). The
+    strip goes on when the gap is that short and the colour on its far side is the colour
+    on its near side carried on at the bar's own pace: the median colour of
+    :data:`GAP_SIDE_SLICES` slices either side differs by no more than
+    :data:`STRIP_SMOOTH_STEP` beyond the change the slices before it make over as many
+    slices (a map's stretch in line with the bar, or the next thing, has a colour of its own),
+    and every slice of the gap is that colour on :data:`TICK_CLEAR_SHARE` of its width at
+    least (a line drawn across the bar is none of it).
+
+    Parameters
+    ----------
+    image : ndarray of uint8 (slices, across, 3)
+        The figure, oriented so that slices across the strip are rows.
+    before, after : int
+        The last slice before the gap and the first after it.
+    start, end : int
+        The strip's edges across (``end`` exclusive).
+    """
+    if after - before - 1 > TICK_SPOILT_SLICES or before - 2 * GAP_SIDE_SLICES + 1 < 0 or \
+            after + GAP_SIDE_SLICES > image.shape[0]:
+        return False
+    # The slices before the gap, twice as many as compared: their pace of change.
+    earlier, one_before = _slice_colours(image, slice(before - 2 * GAP_SIDE_SLICES + 1,
+                                                      before + 1), start, end)
+    later, one_after = _slice_colours(image, slice(after, after + GAP_SIDE_SLICES), start, end)
+    if not (one_before[-GAP_SIDE_SLICES:].all() and one_after.all()):
+        return False
+    near = np.median(earlier[-GAP_SIDE_SLICES:], axis=0)
+    far = np.median(later, axis=0)
+    pace = np.abs(near - np.median(earlier[:GAP_SIDE_SLICES], axis=0)).sum() / GAP_SIDE_SLICES
+    if np.abs(far - near).sum() > STRIP_SMOOTH_STEP + pace * (after - before):
+        return False
+    # A tick crosses part of the bar's width: every slice of the gap shows the bar's colour
+    # on a good share of it. A line drawn across the bar (GMT's before a triangle of the
+    # end's colour) shows none: the bar ends there.
+    gap = image[before + 1:after, start:end].astype(np.float32)
+    expected = 0.5 * (near + far)
+    bar_coloured = np.abs(gap - expected).sum(axis=2) <= 2 * STRIP_SMOOTH_STEP
+    return bool((bar_coloured.mean(axis=1) >= TICK_CLEAR_SHARE).all())
 
 
 #: The strip's colours on either side of a stretch of page are one colour when closer to each

@@ -528,6 +528,9 @@ def _leave_out_bar(content, bar, reach, rgb, page):
             (np.abs(difference) > 3 * PANEL_CONTRAST).any(axis=1)
         return float(unlike.mean())
 
+    # The bar's own line of pixels next to each long side, a pixel in from its edge (the
+    # edge's anti-aliasing), for :func:`_map_goes_on`.
+    inside = {-1: int(np.ceil(near)) + 1, 1: int(np.ceil(far)) - 2}
     parted = False
     for outward, edge in ((-1, int(np.floor(near)) - 1), (1, int(np.ceil(far)))):
         lines = [edge + outward * step for step in range(1, BAR_GAP_WALK * reach + 1)]
@@ -539,13 +542,47 @@ def _leave_out_bar(content, bar, reach, rgb, page):
         # (the map's edge), most of the lines before it quiet.
         filled = [index for index, line in enumerate(lines) if index > 1
                   and share(line) is not None and share(line) >= PANEL_EDGE_FILL]
-        if filled and np.mean(quiet[:filled[0]]) >= 0.5:
+        if filled and np.mean(quiet[:filled[0]]) >= 0.5 and \
+                not _map_goes_on(image[a0:a1], inside[outward], lines[filled[0]] + outward):
             parted = True
     if not parted:
         return
     # The bar and its outline's anti-aliased edge, a pixel out.
     c0, c1 = max(int(np.floor(near)) - 1, 0), min(int(np.ceil(far)) + 1, size)
     mask[max(a0 - 1, 0):min(a1 + 1, mask.shape[0]), c0:c1] = False
+
+
+#: Most difference (levels, in any channel) between two pixels either side of a line drawn
+#: across the map for them to be the same colour (a JPEG's noise let off).
+MAP_ACROSS_LINE_DIFFERENCE = 3 * PANEL_CONTRAST
+#: Least share of a gap's length the pixels either side of it are alike for it to be a line
+#: drawn across the map, not the page between the map and a bar.
+MAP_ACROSS_LINE_SHARE = 0.5
+
+
+def _map_goes_on(image, bar_line, map_line) -> bool:
+    """Whether a gap of the page between a bar found and a filled stretch is a light line
+    drawn across the map (a grid line, white in ggplot's and seaborn's style), the "bar" a
+    stretch of the map along its edge: the map's colours go on across it, the pixels either
+    side alike (within :data:`MAP_ACROSS_LINE_DIFFERENCE`) on :data:`MAP_ACROSS_LINE_SHARE`
+    of its length or more. ggplot at 300 dpi, its white grid line 3 px wide 140 px above the
+    map's bottom: that stretch, taken for a bar, was left out of the panel (the frame 140 px
+    short, the x axis's labels not beside it). A bar's colours change along its length and
+    its outline is dark: they are not the map's beside it.
+
+    Parameters
+    ----------
+    image : ndarray of uint8 (length, across, 3)
+        The pixels along the bar's length (rows along it, columns across it).
+    bar_line, map_line : int
+        The bar's line of pixels next to the gap and the map's beyond it, pixels across.
+    """
+    across = image.shape[1]
+    if not (0 <= bar_line < across and 0 <= map_line < across):
+        return False
+    difference = np.abs(image[:, bar_line].astype(np.float32)
+                        - image[:, map_line].astype(np.float32)).max(axis=1)
+    return float((difference <= MAP_ACROSS_LINE_DIFFERENCE).mean()) >= MAP_ACROSS_LINE_SHARE
 
 
 #: Pixels from the image's edge within which a panel's side is at the edge.

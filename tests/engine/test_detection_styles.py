@@ -261,3 +261,30 @@ def test_tick_marks_drawn_inward_place_their_labels(tmp_path, eraint_heights, st
     print(style, dpi, jpeg_quality, "GCP error px", error, auto.warnings)
     assert error < 1.0, error
     assert not any("have no tick marks" in warning for warning in auto.warnings), auto.warnings
+
+
+@pytest.mark.parametrize("width", [8.0, 8.1, 8.16, 8.2])
+def test_panel_side_at_a_grid_line_in_jpeg_ringing(tmp_path, width):
+    """seaborn's white grid line at a tick on the panel's right side, clipped to the axes,
+    leaves a pixel of the map beyond it (imshow draws to the next whole pixel); in a 200 dpi
+    JPEG of quality 57 that sliver rings 2-3 px out onto the page, so the 3-5 px inside the
+    region's side, where the map's level is read, fall on the grid line. The side was left at
+    the ringing's outer pixel, 2.84 px out at 8.16 inch (sweep_auto_decode --wide --wider 206
+    #3: 2.92 px out, a silent WRONG frame): the map's level is read deeper in there."""
+    import matplotlib.pyplot as plt
+    from figures_for_detection import lonlat_topobathy, render_matplotlib
+
+    from colormap_decoder.plugin.engine.detection.layout import detect_layout
+    from colormap_decoder.plugin.engine.figure import read_figure
+
+    grid, extent = lonlat_topobathy()
+    with plt.style.context("seaborn-v0_8"):
+        truth = render_matplotlib(grid, extent, tmp_path / "seaborn.jpg", cmap="turbo",
+                                  vmin=-1500, vmax=2500, horizontal_bar=True, dpi=200,
+                                  size=(width, 6), jpeg_quality=57, contours=False,
+                                  x_step=0.5)
+    layout = detect_layout(read_figure(truth.path).rgb)
+    assert layout.frame is not None and layout.frame.kind == "panel"
+    error = np.abs(np.subtract(layout.frame.box, truth.frame))
+    print(f"{width} inch: frame sides off by {np.round(error, 2)} px")
+    assert error.max() <= 1.0, error

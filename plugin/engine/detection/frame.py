@@ -664,11 +664,17 @@ def _page_difference(pixels, page) -> np.ndarray:
     return np.abs(pixels.astype(np.float32) - page).max(axis=-1)
 
 
+#: Pixels deeper into the map a panel's side's level is also looked for at (see
+#: :func:`_panel_edge`).
+PANEL_DEEPER_PX = 3
+
+
 def _panel_edge(rgb, page, box, index, samples=61):
     """Where a panel's side lies, to a fraction of a pixel: across the side, where the
-    difference from the page rises to half the map's just inside it (3-5 px in), found
-    from the outside inward and interpolated between pixels (a pixel half covered by the
-    map, or blurred by JPEG, is half way); the median over positions along the side (its
+    difference from the page rises to half the map's just inside it (3-5 px in; 6-8 px in
+    where a light line crosses those, :data:`PANEL_DEEPER_PX`), found from the outside
+    inward and interpolated between pixels (a pixel half covered by the map, or blurred by
+    JPEG, is half way); the median over positions along the side (its
     middle 80 %) where the map inside is even and differs clearly from the page. None
     when too few positions do."""
     left, top, right, bottom = (int(round(v)) for v in box)
@@ -683,16 +689,27 @@ def _panel_edge(rgb, page, box, index, samples=61):
     # side's own coordinate is `edge` (a pixel's start) for left/top, `edge` (a pixel's end)
     # for right/bottom.
     first_inside = edge if inward == 1 else edge - 1
-    offsets = np.arange(5, -4, -1)
+    offsets = np.arange(5 + PANEL_DEEPER_PX, -4, -1)
     pixels = first_inside + inward * offsets
-    if pixels.min() < 0 or pixels.max() >= image.shape[0]:
-        return None
+    deeper = pixels.min() >= 0 and pixels.max() < image.shape[0]
+    if not deeper:
+        offsets, pixels = offsets[PANEL_DEEPER_PX:], pixels[PANEL_DEEPER_PX:]
+        if pixels.min() < 0 or pixels.max() >= image.shape[0]:
+            return None
     found = []
     for position in along:
         profile = _page_difference(image[pixels, position], page).astype(float)
-        inner = profile[:3]
-        level = float(np.median(inner))
-        if level < 3 * PANEL_CONTRAST or np.ptp(inner) > 0.25 * level:
+        # The map's level 3-5 px in; or, where a light line crosses those pixels, 6-8 px in:
+        # JPEG's ringing beyond a map's edge is unlike the page up to 3 px out, and so in
+        # the region, and a white grid line at a tick on the side (seaborn's) then lies
+        # 3-5 px inside the region's side. Searched from the outside inward as before.
+        windows = [profile[PANEL_DEEPER_PX:PANEL_DEEPER_PX + 3], profile[:3]] if deeper \
+            else [profile[:3]]
+        for inner in windows:
+            level = float(np.median(inner))
+            if level >= 3 * PANEL_CONTRAST and np.ptp(inner) <= 0.25 * level:
+                break
+        else:
             continue
         half = 0.5 * level
         # From outside inward (a light grid line along the side, just inside it, is a dip

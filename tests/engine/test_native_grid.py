@@ -1082,31 +1082,9 @@ def test_gmt_lattice_through_the_cells_middles_gives_way_to_the_first_combs(tmp_
     pixels either side differ by 0.31 of what they differ across its lines on the first comb's
     (:func:`_first_unless_colour`): the first comb's lattice is restored, and refused for the
     colour edges off it (65 % on it): plateaus, not a wrong grid."""
-    run_gmt(tmp_path, f"gmt grdsample {shared_data / 'gmtserver_age.3.20.nc'} -I2 -r -Gage2.nc")
-    grid = read_grid(tmp_path / "age2.nc")
-    top_age = int(np.ceil(np.nanmax(grid) / 10.0) * 10)
-    west, east, south, north = 12, 132, -86, -4
-    width, height = 6.96, 4.76
-    run_gmt(tmp_path,
-            f"gmt makecpt -Croma -T0/{top_age} > scale.cpt",
-            "gmt set PS_MEDIA 10ix8.5i",
-            f"gmt grdimage age2.nc -R{west}/{east}/{south}/{north} -JX{width}i/{height}i "
-            "-Cscale.cpt -X1i -Y1.5i -P -Bafg -BWSne -K > fig.ps",
-            "gmt pscoast -R -J -Dl -W0.6p,black -O -K >> fig.ps",
-            f"echo {(west + east) / 2} {(south + north) / 2} Label | gmt pstext -R -J "
-            "-F+f18p,Helvetica-Bold,black -O -K >> fig.ps",
-            f"gmt psscale -Cscale.cpt -Dx{width + 0.3}i/0i+w{height}i/0.3i -Bxaf -O >> fig.ps",
-            f"gmt psconvert fig.ps -Tg -E{DPI}")
-    top = 850 - 150 - round(height * DPI)
-    box = (100, top, 100 + round(width * DPI), top + round(height * DPI))
-    crop = grid[(90 - north) // 2:(90 - south) // 2, (west + 180) // 2:(east + 180) // 2]
-    assert crop.shape == (41, 60)
-    jpeg = tmp_path / "fig_pillow70.jpg"
-    Image.open(tmp_path / "fig.png").convert("RGB").save(jpeg, quality=70)
-    figure = CellFigure(str(jpeg), crop, (west, east, south, north), box[:2],
-                        ((box[2] - box[0]) / 60, (box[3] - box[1]) / 41), box, "",
-                        str(tmp_path / "scale.cpt"))
-    figure.gcps = write_gcps(tmp_path / "gcps.csv", figure)
+    figure = gmt_age_2deg_figure(tmp_path, shared_data, (12, 132, -86, -4), (6.96, 4.76), "roma",
+                                 quality=70)
+    assert figure.grid.shape == (41, 60)
     result = decode_map(figure.settings())
     line = next(m for m in result.messages if m.startswith("Native grid"))
     if line.startswith("Native grid: lattice of"):

@@ -177,6 +177,36 @@ def age_1deg(tmp_path_factory, shared_data):
     return folder / "age1.nc", read_grid(folder / "age1.nc")
 
 
+def draw_gmt_cells(folder, grid_path, region, size_inches, cpt_path, page_inches,
+                   label=True, raster="g"):
+    """GMT's ``grdimage`` of ``grid_path`` over ``region`` (west, east, south, north, degrees)
+    in ``cpt_path``, as this file's GMT figures are drawn: a frame of ``size_inches`` (width,
+    height) at -X1i -Y1.5i on a page of ``page_inches``, annotated west and south, with
+    gridlines, coastlines, with ``label`` the word "Label" at the region's centre, and a
+    ``psscale`` 0.3 in right of the frame; rasterised by Ghostscript at ``DPI`` to
+    ``fig.png`` (``raster="g"``) or ``fig.jpg`` (``"j"``) in ``folder``.
+
+    Returns
+    -------
+    tuple of int
+        The frame's pixel box (col0, row0, col1, row1): the page's layout fixes it exactly.
+    """
+    west, east, south, north = region
+    width, height = size_inches
+    label_command = (f"echo {(west + east) / 2} {(south + north) / 2} Label | gmt pstext -R -J "
+                     "-F+f18p,Helvetica-Bold,black -O -K >> fig.ps")
+    run_gmt(folder, *filter(None, [
+        f"gmt set PS_MEDIA {page_inches[0]}ix{page_inches[1]}i",
+        f"gmt grdimage {grid_path} -R{west}/{east}/{south}/{north} -JX{width}i/{height}i "
+        f"-C{cpt_path} -X1i -Y1.5i -P -Bafg -BWSne -K > fig.ps",
+        "gmt pscoast -R -J -Dl -W0.6p,black -O -K >> fig.ps",
+        label_command if label else None,
+        f"gmt psscale -C{cpt_path} -Dx{width + 0.3}i/0i+w{height}i/0.3i -Bxaf -O >> fig.ps",
+        f"gmt psconvert fig.ps -T{raster} -E{DPI}"]))
+    top = round(page_inches[1] * DPI) - 150 - round(height * DPI)
+    return (100, top, 100 + round(width * DPI), top + round(height * DPI))
+
+
 def gmt_figure(folder, grid_path, grid, region, size_inches, jpeg=False, cpt=None):
     """GMT grdimage of a 1° grid over ``region`` with coastlines, gridlines and a label.
 
@@ -184,20 +214,10 @@ def gmt_figure(folder, grid_path, grid, region, size_inches, jpeg=False, cpt=Non
     box is known exactly.
     """
     west, east, south, north = region
-    width_in, height_in = size_inches
     cpt = cpt or folder / "turbo.cpt"
-    run_gmt(folder,
-            "gmt makecpt -Cturbo -T0/200 > turbo.cpt",
-            "gmt set PS_MEDIA 8.5ix7.5i",
-            f"gmt grdimage {grid_path} -R{west}/{east}/{south}/{north} -JX{width_in}i/{height_in}i "
-            f"-C{cpt} -X1i -Y1.5i -P -Bafg -BWSne -K > fig.ps",
-            "gmt pscoast -R -J -Dl -W0.6p,black -O -K >> fig.ps",
-            f"echo {(west + east) / 2} {(south + north) / 2} Label | gmt pstext -R -J "
-            "-F+f18p,Helvetica-Bold,black -O -K >> fig.ps",
-            f"gmt psscale -C{cpt} -Dx{width_in + 0.3}i/0i+w{height_in}i/0.3i -Bxaf -O >> fig.ps",
-            f"gmt psconvert fig.ps -T{'j' if jpeg else 'g'} -E{DPI}")
-    top = 750 - 150 - round(height_in * DPI)
-    box = (100, top, 100 + round(width_in * DPI), top + round(height_in * DPI))
+    run_gmt(folder, "gmt makecpt -Cturbo -T0/200 > turbo.cpt")
+    box = draw_gmt_cells(folder, grid_path, region, size_inches, cpt, (8.5, 7.5),
+                         raster="j" if jpeg else "g")
     # The region's cells of the global 1° grid (row 0 at 90° N, column 0 at 180° W).
     crop = grid[90 - north:90 - south, west + 180:east + 180]
     cell = ((box[2] - box[0]) / crop.shape[1], (box[3] - box[1]) / crop.shape[0])
@@ -790,17 +810,9 @@ def test_gmt_grdimage_of_a_1_degree_grid(tmp_path, age_1deg):
 def test_gmt_grdimage_of_the_whole_1_degree_grid(tmp_path, age_1deg):
     """The whole globe at 1°: 360 × 180 cells of 3.5 px, coastlines and gridlines over them."""
     grid_path, grid = age_1deg
-    width, height = 12.6, 6.3
-    run_gmt(tmp_path,
-            "gmt makecpt -Cturbo -T0/200 > turbo.cpt",
-            "gmt set PS_MEDIA 15ix9i",
-            f"gmt grdimage {grid_path} -R-180/180/-90/90 -JX{width}i/{height}i -Cturbo.cpt "
-            "-X1i -Y1.5i -P -Bafg -BWSne -K > fig.ps",
-            "gmt pscoast -R -J -Dl -W0.6p,black -O -K >> fig.ps",
-            f"gmt psscale -Cturbo.cpt -Dx{width + 0.3}i/0i+w{height}i/0.3i -Bxaf -O >> fig.ps",
-            f"gmt psconvert fig.ps -Tg -E{DPI}")
-    top = 900 - 150 - round(height * DPI)
-    box = (100, top, 100 + round(width * DPI), top + round(height * DPI))
+    run_gmt(tmp_path, "gmt makecpt -Cturbo -T0/200 > turbo.cpt")
+    box = draw_gmt_cells(tmp_path, grid_path, (-180, 180, -90, 90), (12.6, 6.3), "turbo.cpt",
+                         (15, 9), label=False)
     figure = CellFigure(str(tmp_path / "fig.png"), grid, (-180, 180, -90, 90), box[:2],
                         ((box[2] - box[0]) / 360, (box[3] - box[1]) / 180), box, "",
                         str(tmp_path / "turbo.cpt"))
@@ -825,17 +837,9 @@ def test_gmt_grdimage_of_the_whole_1_degree_grid_at_4_px(tmp_path, age_1deg, kin
     cell's interior (the coastlines' and gridlines' blends that decoded as data) are left out
     of the blocks' least squares."""
     grid_path, grid = age_1deg
-    width, height = 14.4, 7.2
-    run_gmt(tmp_path,
-            "gmt makecpt -Cturbo -T0/200 > turbo.cpt",
-            "gmt set PS_MEDIA 17ix10i",
-            f"gmt grdimage {grid_path} -R-180/180/-90/90 -JX{width}i/{height}i -Cturbo.cpt "
-            "-X1i -Y1.5i -P -Bafg -BWSne -K > fig.ps",
-            "gmt pscoast -R -J -Dl -W0.6p,black -O -K >> fig.ps",
-            f"gmt psscale -Cturbo.cpt -Dx{width + 0.3}i/0i+w{height}i/0.3i -Bxaf -O >> fig.ps",
-            f"gmt psconvert fig.ps -T{'g' if kind == 'png' else 'j'} -E{DPI}")
-    top = 1000 - 150 - round(height * DPI)
-    box = (100, top, 100 + round(width * DPI), top + round(height * DPI))
+    run_gmt(tmp_path, "gmt makecpt -Cturbo -T0/200 > turbo.cpt")
+    box = draw_gmt_cells(tmp_path, grid_path, (-180, 180, -90, 90), (14.4, 7.2), "turbo.cpt",
+                         (17, 10), label=False, raster="g" if kind == "png" else "j")
     figure = CellFigure(str(tmp_path / f"fig.{kind}"), grid, (-180, 180, -90, 90), box[:2],
                         ((box[2] - box[0]) / 360, (box[3] - box[1]) / 180), box, "",
                         str(tmp_path / "turbo.cpt"))
@@ -886,19 +890,10 @@ def test_gmt_globe_of_small_cells_under_gridlines_as_pillow_jpeg(tmp_path, share
     run_gmt(tmp_path, f"gmt grdsample {shared_data / 'gmtserver_age.3.20.nc'} -I2 -r "
             "-Gage2.nc")
     grid = read_grid(tmp_path / "age2.nc")
-    width, height = 6.12, 3.06
-    run_gmt(tmp_path,
-            "gmt makecpt -Croma -T0/200 > roma.cpt",
-            "gmt set PS_MEDIA 10ix8.5i",
-            f"gmt grdimage age2.nc -R-180/180/-90/90 -JX{width}i/{height}i -Croma.cpt "
-            "-X1i -Y1.5i -P -Bafg -BWSne -K > fig.ps",
-            "gmt pscoast -R -J -Dl -W0.6p,black -O -K >> fig.ps",
-            "echo 0 0 Label | gmt pstext -R -J -F+f18p,Helvetica-Bold,black -O -K >> fig.ps",
-            f"gmt psscale -Croma.cpt -Dx{width + 0.3}i/0i+w{height}i/0.3i -Bxaf -O >> fig.ps",
-            f"gmt psconvert fig.ps -Tg -E{DPI}")
+    run_gmt(tmp_path, "gmt makecpt -Croma -T0/200 > roma.cpt")
+    box = draw_gmt_cells(tmp_path, "age2.nc", (-180, 180, -90, 90), (6.12, 3.06), "roma.cpt",
+                         (10, 8.5))
     Image.open(tmp_path / "fig.png").convert("RGB").save(tmp_path / "fig.jpg", quality=95)
-    top = 850 - 150 - round(height * DPI)
-    box = (100, top, 100 + round(width * DPI), top + round(height * DPI))
     figure = CellFigure(str(tmp_path / "fig.jpg"), grid, (-180, 180, -90, 90), box[:2],
                         ((box[2] - box[0]) / 180, (box[3] - box[1]) / 90), box, "",
                         str(tmp_path / "roma.cpt"))
@@ -923,21 +918,13 @@ def gmt_age_globe_as_imagemagick_jpeg(folder, shared_data, cell, quality):
     run_gmt(folder, f"gmt grdsample {shared_data / 'gmtserver_age.3.20.nc'} -I2 -r -Gage2.nc")
     grid = read_grid(folder / "age2.nc")
     top_age = int(np.ceil(np.nanmax(grid) / 10.0) * 10)
-    width, height = round(180 * cell) / 100, round(90 * cell) / 100
-    run_gmt(folder,
-            f"gmt makecpt -Cturbo -T0/{top_age} > scale.cpt",
-            "gmt set PS_MEDIA 10ix8.5i",
-            f"gmt grdimage age2.nc -R-180/180/-90/90 -JX{width}i/{height}i -Cscale.cpt "
-            "-X1i -Y1.5i -P -Bafg -BWSne -K > fig.ps",
-            "gmt pscoast -R -J -Dl -W0.6p,black -O -K >> fig.ps",
-            "echo 0 0 Label | gmt pstext -R -J -F+f18p,Helvetica-Bold,black -O -K >> fig.ps",
-            f"gmt psscale -Cscale.cpt -Dx{width + 0.3}i/0i+w{height}i/0.3i -Bxaf -O >> fig.ps",
-            f"gmt psconvert fig.ps -Tg -E{DPI}")
+    run_gmt(folder, f"gmt makecpt -Cturbo -T0/{top_age} > scale.cpt")
+    box = draw_gmt_cells(folder, "age2.nc", (-180, 180, -90, 90),
+                         (round(180 * cell) / 100, round(90 * cell) / 100), "scale.cpt",
+                         (10, 8.5))
     subprocess.run(["convert", str(folder / "fig.png"), "-background", "white", "-alpha",
                     "remove", "-quality", str(quality), str(folder / "fig.jpg")], check=True,
                    timeout=120)
-    top = 850 - 150 - round(height * DPI)
-    box = (100, top, 100 + round(width * DPI), top + round(height * DPI))
     figure = CellFigure(str(folder / "fig.jpg"), grid, (-180, 180, -90, 90), box[:2],
                         ((box[2] - box[0]) / 180, (box[3] - box[1]) / 90), box, "",
                         str(folder / "scale.cpt"))
@@ -1003,19 +990,9 @@ def gmt_hawaii_cells_as_pillow_jpeg(folder, age_1deg):
     the JPEG's blocks cross the cells elsewhere and the search refuses the rows instead.)"""
     grid_path, grid = age_1deg
     west, east, south, north = -78, -31, 13, 45
-    width, height = 6.86, 4.67
-    run_gmt(folder,
-            "gmt makecpt -Chawaii -T0/280 > scale.cpt",
-            "gmt set PS_MEDIA 10ix8.5i",
-            f"gmt grdimage {grid_path} -R{west}/{east}/{south}/{north} -JX{width}i/{height}i "
-            "-Cscale.cpt -X1i -Y1.5i -P -Bafg -BWSne -K > fig.ps",
-            "gmt pscoast -R -J -Dl -W0.6p,black -O -K >> fig.ps",
-            f"echo {(west + east) / 2} {(south + north) / 2} Label | gmt pstext -R -J "
-            "-F+f18p,Helvetica-Bold,black -O -K >> fig.ps",
-            f"gmt psscale -Cscale.cpt -Dx{width + 0.3}i/0i+w{height}i/0.3i -Bxaf -O >> fig.ps",
-            f"gmt psconvert fig.ps -Tg -E{DPI}")
-    top = 850 - 150 - round(height * DPI)
-    box = (100, top, 100 + round(width * DPI), top + round(height * DPI))
+    run_gmt(folder, "gmt makecpt -Chawaii -T0/280 > scale.cpt")
+    box = draw_gmt_cells(folder, grid_path, (west, east, south, north), (6.86, 4.67),
+                         "scale.cpt", (10, 8.5))
     crop = grid[90 - north:90 - south, west + 180:east + 180]
     jpeg = folder / "fig_pillow75.jpg"
     Image.open(folder / "fig.png").convert("RGB").save(jpeg, quality=75)
@@ -1103,19 +1080,8 @@ def gmt_age_2deg_figure(folder, shared_data, region, size_inches, cpt, quality=N
     grid = read_grid(folder / "age2.nc")
     top_age = int(np.ceil(np.nanmax(grid) / 10.0) * 10)
     west, east, south, north = region
-    width, height = size_inches
-    run_gmt(folder,
-            f"gmt makecpt -C{cpt} -T0/{top_age} > scale.cpt",
-            "gmt set PS_MEDIA 10ix8.5i",
-            f"gmt grdimage age2.nc -R{west}/{east}/{south}/{north} -JX{width}i/{height}i "
-            "-Cscale.cpt -X1i -Y1.5i -P -Bafg -BWSne -K > fig.ps",
-            "gmt pscoast -R -J -Dl -W0.6p,black -O -K >> fig.ps",
-            f"echo {(west + east) / 2} {(south + north) / 2} Label | gmt pstext -R -J "
-            "-F+f18p,Helvetica-Bold,black -O -K >> fig.ps",
-            f"gmt psscale -Cscale.cpt -Dx{width + 0.3}i/0i+w{height}i/0.3i -Bxaf -O >> fig.ps",
-            f"gmt psconvert fig.ps -Tg -E{DPI}")
-    top = 850 - 150 - round(height * DPI)
-    box = (100, top, 100 + round(width * DPI), top + round(height * DPI))
+    run_gmt(folder, f"gmt makecpt -C{cpt} -T0/{top_age} > scale.cpt")
+    box = draw_gmt_cells(folder, "age2.nc", region, size_inches, "scale.cpt", (10, 8.5))
     crop = grid[(90 - north) // 2:(90 - south) // 2, (west + 180) // 2:(east + 180) // 2]
     path = folder / "fig.png"
     if quality is not None:

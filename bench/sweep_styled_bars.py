@@ -4,6 +4,8 @@ Run by hand, never from the tests:
 
     /usr/bin/python3 bench/sweep_styled_bars.py 1 2 3             # seeds; 24 figures each
     /usr/bin/python3 bench/sweep_styled_bars.py 1 --code /tmp/main  # another checkout's engine
+    /usr/bin/python3 bench/sweep_styled_bars.py 1 2 --keep /tmp/styled       # keep the figures
+    /usr/bin/python3 bench/sweep_styled_bars.py 1 2 --keep /tmp/styled --reuse --pick 2:7
 
 What it does
     For each seed, draws 24 matplotlib figures of matplotlib's topobathy grid
@@ -60,6 +62,12 @@ def main():
     parser.add_argument("seeds", nargs="*", type=int, default=[1])
     parser.add_argument("--count", type=int, default=CASES_PER_SEED, help="figures per seed")
     parser.add_argument("--code", help="the checkout whose engine detects (default: this one)")
+    parser.add_argument("--keep", help="folder to keep the figures (and their truths) in")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --keep: detect on the figures (and truths) kept there by an "
+                             "earlier run instead of drawing them again")
+    parser.add_argument("--pick", nargs="+", metavar="SEED:INDEX",
+                        help="detect only these figures of the sweep (e.g. 2:7 1:16)")
     arguments = parser.parse_args()
     expose_package(arguments.code)
     import numpy as np
@@ -69,15 +77,27 @@ def main():
     from colormap_decoder.plugin.engine.detection.layout import detect_layout
     from colormap_decoder.plugin.engine.figure import read_figure
 
-    folder = Path(tempfile.mkdtemp(prefix="sweep_styled_bars_"))
+    folder = Path(arguments.keep) if arguments.keep else \
+        Path(tempfile.mkdtemp(prefix="sweep_styled_bars_"))
+    folder.mkdir(parents=True, exist_ok=True)
     table = []
+    by_orientation = {"vertical": [0, 0], "horizontal": [0, 0]}  # figures, frame > 2 px
     for seed in arguments.seeds:
         rng = np.random.default_rng(seed)
         failing = {"bar": 0, "range": 0, "frame": 0}
+        measured = 0
         for index in range(arguments.count):
-            kwargs = draw_case(rng)
+            kwargs = draw_case(rng)  # drawn for every index: the seed's figures stay the same
+            if arguments.pick and f"{seed}:{index}" not in arguments.pick:
+                continue
             path = folder / f"s{seed}_{index}{'.jpg' if kwargs['jpeg_quality'] else '.png'}"
-            frame, bar = render_styled_bar(path, **kwargs)
+            # The truth kept beside the figure, so that the same figure is measured again.
+            kept = folder / f"s{seed}_{index}.json"
+            if arguments.reuse and kept.exists() and path.exists():
+                frame, bar = (tuple(box) for box in json.loads(kept.read_text()))
+            else:
+                frame, bar = render_styled_bar(path, **kwargs)
+                kept.write_text(json.dumps([list(map(float, frame)), list(map(float, bar))]))
             rgb = read_figure(str(path)).rgb
             layout = detect_layout(rgb)
             frame_error = bar_error = range_error = None
@@ -94,8 +114,12 @@ def main():
                                                    ("range", range_error, 1.0),
                                                    ("frame", frame_error, 2.0))
                    if error is None or error > limit]
+            measured += 1
             for name in bad:
                 failing[name] += 1
+            orientation = "horizontal" if kwargs["horizontal"] else "vertical"
+            by_orientation[orientation][0] += 1
+            by_orientation[orientation][1] += "frame" in bad
 
             def shown(error):
                 return "  none" if error is None else f"{error:6.2f}"
@@ -103,12 +127,14 @@ def main():
             print(f"{seed:>4} {index:>2} bar {shown(bar_error)}px range {shown(range_error)}% "
                   f"frame {shown(frame_error)}px {json.dumps(kwargs)}"
                   f"{'  <-- ' + ' '.join(bad).upper() if bad else ''}", flush=True)
-        table.append((seed, arguments.count, failing))
+        table.append((seed, measured, failing))
     print("\n| seed | figures | bar > 2 px | range > 1 % | frame > 2 px |")
     print("|---|---|---|---|---|")
     for seed, count, failing in table:
         print(f"| {seed} | {count} | {failing['bar']} | {failing['range']} | "
               f"{failing['frame']} |")
+    print("frame > 2 px (or none): " + ", ".join(
+        f"{name} bars {bad} of {count}" for name, (count, bad) in by_orientation.items()))
     print("figures in", folder)
 
 

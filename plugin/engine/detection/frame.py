@@ -444,10 +444,10 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
     if (right - left) * (bottom - top) < MIN_FRAME_SHARE * rows * cols or \
             min(right - left, bottom - top) < 20:
         return None
-    if _runs_off_image(content, (left, top, right, bottom)):
+    if not _edge_sides_are_map(content, (left, top, right, bottom)):
         # A plot area has the page around it (its labels stand there): a region running to
-        # the image's edge is the image itself (a map with no margin), whose extent the
-        # whole figure already is.
+        # the image's edge on two sides or more, or along one its colours do not fill, is
+        # the image itself (a map with no margin), whose extent the whole figure already is.
         return None
     box = (float(left), float(top), float(right), float(bottom))
     if any(_same(box, bar, 3.0) for bar in colorbar_boxes):
@@ -536,14 +536,25 @@ def _leave_out_bar(content, bar, reach, rgb, page):
         lines = [edge + outward * step for step in range(1, BAR_GAP_WALK * reach + 1)]
         quiet = [gap_share(line) is not None and gap_share(line) <= BAR_GAP_CONTENT
                  for line in lines]
-        if not any(quiet[:2]):
-            continue
         # The filled stretch the gap parts the bar from: its first line the content fills
-        # (the map's edge), most of the lines before it quiet.
+        # (the map's edge), most of the lines before it quiet; or, where the map's tick
+        # labels come down to the bar's outline (a horizontal bar at pad=0.06 under 100 dpi
+        # labels: rows 40 % unlike the page right against it), two lines of the page in a
+        # row between them, the lines before the map none of them filled.
         filled = [index for index, line in enumerate(lines) if index > 1
                   and share(line) is not None and share(line) >= PANEL_EDGE_FILL]
-        if filled and np.mean(quiet[:filled[0]]) >= 0.5 and \
-                not _map_goes_on(image[a0:a1], inside[outward], lines[filled[0]] + outward):
+        if not filled:
+            continue
+        before = quiet[:filled[0]]
+        gap = (any(quiet[:2]) and np.mean(before) >= 0.5) or \
+            any(a and b for a, b in zip(before, before[1:]))
+        # A light line across the map is one the closing bridged (``reach`` px at most); a
+        # wider gap holds the page, and what stands beyond it is no map going on, whatever
+        # its colours (classic's viridis bar 22 px below the map, the map's labels between:
+        # the bar's colours and the map's bottom row were alike on half its length, and the
+        # panel took the bar in, 44 px off).
+        if gap and (filled[0] > reach or
+                    not _map_goes_on(image[a0:a1], inside[outward], lines[filled[0]] + outward)):
             parted = True
     if not parted:
         return
@@ -589,28 +600,40 @@ def _map_goes_on(image, bar_line, map_line) -> bool:
 PANEL_EDGE_MARGIN = 2
 
 
-def _runs_off_image(content, box) -> bool:
-    """Whether a panel's box runs to the image's edge: a side within
-    :data:`PANEL_EDGE_MARGIN` px of it with no row (column) of the page between. A figure
-    cropped tight round its ink (``savefig(bbox_inches="tight", pad_inches=0)``) has the
-    map's top a pixel or two below the edge when no label stands above it, with the page's
-    row or two beyond (a JPEG's ringing or the spine's anti-aliasing blurs its edge into
-    one): that is a plot area. A map with no margin fills the rows out to the edge."""
+def _sides_off_image(content, box) -> list:
+    """The sides (0-3: left, top, right, bottom) of a panel's box that run to the image's
+    edge: within :data:`PANEL_EDGE_MARGIN` px of it with no row (column) of the page
+    between. A figure cropped tight round its ink (``savefig(bbox_inches="tight",
+    pad_inches=0)``) has the map's top a pixel or two below the edge when a label stands
+    above it, with the page's row or two beyond (a JPEG's ringing or the spine's
+    anti-aliasing blurs its edge into one): that side does not run off."""
     rows, cols = content.shape
     left, top, right, bottom = box
-    beyond = []
+    beyond = {}
     if left <= PANEL_EDGE_MARGIN:
-        beyond.append(content[top:bottom, :left].T)
+        beyond[0] = content[top:bottom, :left].T
     if top <= PANEL_EDGE_MARGIN:
-        beyond.append(content[:top, left:right])
+        beyond[1] = content[:top, left:right]
     if right >= cols - PANEL_EDGE_MARGIN:
-        beyond.append(content[top:bottom, right:].T)
+        beyond[2] = content[top:bottom, right:].T
     if bottom >= rows - PANEL_EDGE_MARGIN:
-        beyond.append(content[bottom:, left:right])
+        beyond[3] = content[bottom:, left:right]
     # Each line beyond the side, from the edge in: the page when the content fills little
     # of it (ticks and labels stand there).
-    return any(lines.shape[0] == 0 or not (lines.mean(axis=1) <= BAR_GAP_CONTENT).any()
-               for lines in beyond)
+    return [index for index, lines in beyond.items()
+            if lines.shape[0] == 0 or not (lines.mean(axis=1) <= BAR_GAP_CONTENT).any()]
+
+
+def _edge_sides_are_map(content, box) -> bool:
+    """Whether a panel's box is a plot area as far as the image's edges go: no side runs to
+    the edge (:func:`_sides_off_image`), or one only. The map's colours (or its spine's)
+    then reach that edge, with no line of the page between: the map's top spine on the
+    image's first row, or the map cut by the crop (``bbox_inches="tight", pad_inches=0``
+    with no label above a map whose bar is below it, or a crop into the ink); the side is
+    the image's edge, the plot area shown. The three other sides have the page beyond them,
+    where the labels stand: a plot area's. Two sides or more at the edge leave too little of
+    the page round the region to tell it from the image itself (a map with no margin)."""
+    return len(_sides_off_image(content, box)) <= 1
 
 
 def _filled_sides(content, region, span, first_axis):
@@ -691,6 +714,14 @@ def _panel_edge(rgb, page, box, index, samples=61):
     first_inside = edge if inward == 1 else edge - 1
     offsets = np.arange(5 + PANEL_DEEPER_PX, -4, -1)
     pixels = first_inside + inward * offsets
+    # A side a pixel or two from the image's edge (a figure cropped tight, a JPEG's ringing
+    # unlike the page in the rows beyond the map's top) has fewer pixels outside it: those
+    # on the image are used, one at least.
+    beyond_image = (offsets < 0) & ((pixels < 0) | (pixels >= image.shape[0]))
+    if beyond_image.any():
+        if beyond_image.sum() >= 3:
+            return None
+        offsets, pixels = offsets[~beyond_image], pixels[~beyond_image]
     deeper = pixels.min() >= 0 and pixels.max() < image.shape[0]
     if not deeper:
         offsets, pixels = offsets[PANEL_DEEPER_PX:], pixels[PANEL_DEEPER_PX:]
@@ -739,6 +770,9 @@ SPINE_EVEN_SHARE = 0.8
 #: Largest difference (pixels) of a side's spine width from the others' for its inner edge to
 #: be taken as its own.
 SPINE_WIDTH_AGREEMENT = 1.0
+#: Farthest (pixels) a spine's outer edge lies inside a panel's box (where the content
+#: begins: a JPEG's ringing or a pixel the spine covers in part beyond it).
+SPINE_MAX_INSET_PX = 2.0
 
 
 def _spine_centres(rgb, page_rgb, box, max_thickness) -> "list | None":
@@ -761,7 +795,15 @@ def _spine_centres(rgb, page_rgb, box, max_thickness) -> "list | None":
     # Again at that level: a one-pixel line next to an even stretch of the map is read as a
     # pixel the map's "line" covers in part when its level is not known.
     runs = [_spine_run(rgb, page_rgb, box, index, max_thickness, level) for index in range(4)]
-    agreeing = [run is not None and abs(run[2] - level) <= SPINE_SPREAD for run in runs]
+    # A spine is the panel's outermost thing: its outer edge at the box's side, where the
+    # content begins. A run beginning further in is an even stretch of the map past a few
+    # of its own columns (coolwarm's pale sea along a ggplot map's west side, 3 px in: with
+    # the even pale columns along two other sides it made a "spine" 2 px wide, and the
+    # side was put 5 px in).
+    inset = [None if run is None else run[0] - (1 if index in (0, 1) else -1) * box[index]
+             for index, run in enumerate(runs)]
+    agreeing = [run is not None and abs(run[2] - level) <= SPINE_SPREAD
+                and inset[index] <= SPINE_MAX_INSET_PX for index, run in enumerate(runs)]
     if sum(agreeing) < 3:
         return None
     widths = np.array([run[1] - run[0] for run, ok in zip(runs, agreeing)

@@ -25,8 +25,15 @@ What it does
     figures whose frame (the plot area decoded) or bar is off by more than 2 px.
 
     A horizontal bar under a map whose top spine is the image's first row (no label above
-    it, ``pad_inches=0``) leaves no frame line to close: such figures are refused, and count
-    as frame failures here.
+    it, ``pad_inches=0``), or cut off by the crop, leaves no frame line to close: the plot
+    area's top is then the image's edge (the plot area shown), within 2 px of matplotlib's
+    axes unless the crop cut more than 2 px of the map off (``cut2`` on a map whose top is
+    the ink's first row cuts 2-2.5 px: such a figure counts as a frame failure here).
+
+    ``--keep FOLDER`` keeps each figure with its truth (``s<seed>_<index>.json``: the map's
+    and the bar's boxes); ``--reuse`` measures the kept figures again without drawing them,
+    ``--pick 2:7`` only some of them. The last line counts the frame failures by the bar's
+    orientation.
 """
 import argparse
 import json

@@ -172,3 +172,75 @@ def test_bar_goes_on_past_ticks_crossing_it(tmp_path, kwargs):
     span = STYLED_VMAX - STYLED_VMIN
     assert abs(reading.vmin - STYLED_VMIN) <= 0.01 * span, reading.vmin
     assert abs(reading.vmax - STYLED_VMAX) <= 0.01 * span, reading.vmax
+
+
+MAP_LABELS_ABOVE_THE_BAR = {
+    # The map's x labels stand between the map and a horizontal bar below it, 6 px from the
+    # bar and 8 px from the frame; the bar's own labels, touching the image's bottom edge,
+    # are each cut by it and not read. The map's row was fitted as the bar's: 234-238 (its
+    # longitudes) for -1500 to 2500, with no warning.
+    "default style, 72 dpi, JPEG q65, cropped to the ink": (
+        dict(style="default", dpi=72, cmap="plasma", horizontal=True, pad=0.1,
+             jpeg_quality=65, crop="ink", size=(5.94, 4.04))),
+    # The panel's top is the image's first row: no frame; the bar's own labels read, but
+    # '-1500-1000-500' as one (6 kept against the map's 7): the map's row was chosen.
+    "seaborn, 90 dpi, PNG, bbox_inches tight": (
+        dict(style="seaborn-v0_8", dpi=90, cmap="Spectral", horizontal=True, pad=0.1,
+             crop="bbox", size=(5.25, 6.06))),
+    "bmh, 60 dpi, PNG, cropped to the ink": (
+        dict(style="bmh", dpi=60, cmap="turbo", horizontal=True, pad=0.06, crop="ink",
+             size=(8.4, 5.61))),
+}
+
+
+@pytest.mark.parametrize("name", list(MAP_LABELS_ABOVE_THE_BAR))
+def test_maps_x_labels_above_a_horizontal_bar_are_not_its_labels(tmp_path, name):
+    # The bar's range is read right (within 0.5 % of it) or not at all; never the map's.
+    kwargs = MAP_LABELS_ABOVE_THE_BAR[name]
+    path = tmp_path / ("figure.jpg" if kwargs.get("jpeg_quality") else "figure.png")
+    _, bar = render_styled_bar(path, **kwargs)
+    rgb = read_figure(str(path)).rgb
+    layout = detect_layout(rgb)
+    assert layout.colorbar is not None, "no colorbar found"
+    assert np.abs(np.array(layout.colorbar.box) - np.array(bar)).max() <= TOLERANCE_PX
+    reading = read_figure_face(rgb, layout, want_axes=False).colorbar
+    if reading is None or reading.vmin is None:
+        return  # refused: VMIN and VMAX are asked for
+    span = STYLED_VMAX - STYLED_VMIN
+    assert abs(reading.vmin - STYLED_VMIN) <= 0.005 * span, (reading.vmin, reading.vmax)
+    assert abs(reading.vmax - STYLED_VMAX) <= 0.005 * span, (reading.vmin, reading.vmax)
+
+
+def test_hand_gcps_do_not_let_the_maps_x_labels_be_the_bars_range(tmp_path):
+    # With GCPS given by hand the x labels are not needed for the georeferencing: the decode
+    # took them for the bar's and decoded over 234-238 without a word. Refused now, naming
+    # VMIN and VMAX (or read right).
+    from figures_for_detection import frame_gcps_csv
+    from figures_for_tests import topobathy
+
+    from colormap_decoder.plugin.engine.errors import EngineError
+    from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
+
+    path = tmp_path / "figure.jpg"
+    frame, _ = render_styled_bar(path, **MAP_LABELS_ABOVE_THE_BAR[
+        "default style, 72 dpi, JPEG q65, cropped to the ink"])
+    west, east, south, north = topobathy()[1]
+    left, top, right, bottom = frame
+
+    class Truth:
+        pass
+
+    truth = Truth()
+    truth.frame = frame
+    truth.pixel_to_map = lambda x, y: (west + (x - left) / (right - left) * (east - west),
+                                       north - (y - top) / (bottom - top) * (north - south))
+    settings = DecodeSettings(figure_path=str(path), scale_automatic=True, gcp_crs="EPSG:4326",
+                              gcps_path=frame_gcps_csv(tmp_path / "g.csv", truth))
+    try:
+        mapping = decode_map(settings).mapping
+    except EngineError as error:
+        assert "VMIN" in str(error), str(error)
+        return
+    span = STYLED_VMAX - STYLED_VMIN
+    assert abs(mapping.vmin - STYLED_VMIN) <= 0.005 * span, (mapping.vmin, mapping.vmax)
+    assert abs(mapping.vmax - STYLED_VMAX) <= 0.005 * span, (mapping.vmin, mapping.vmax)

@@ -2695,6 +2695,112 @@ def _box_has_side(box, side) -> bool:
         abs(side.end - end) <= 1.0
 
 
+#: Least share of a colorbar's length that a line beyond a row of labels must cover in
+#: colours unlike the page's to be a drawing's edge there (a map's spine or panel), not text.
+DRAWING_EDGE_SHARE = 0.5
+#: Least number of labels in a row on a colorbar's side, spread along it, taken as a row of tick
+#: labels (a bar's title is one or two words).
+BAR_ROW_MIN_LABELS = 3
+
+
+def _row_faces_drawing(labels, side, bar_box, rgb, page_rgb, reach) -> bool:
+    """Whether a drawing (the map: its spine or its panel's colours) lies just beyond a row of
+    labels beside a colorbar's side, within ``reach`` pixels of the row's outer edge.
+
+    A line of pixels beyond the row, along the bar's length, is a drawing's edge when colours
+    unlike the page's (:data:`frame.PANEL_CONTRAST`) cover :data:`DRAWING_EDGE_SHARE` of it.
+    """
+    from .frame import PANEL_CONTRAST
+
+    col0, row0, col1, row1 = (int(round(v)) for v in bar_box)
+    rows, cols = rgb.shape[:2]
+    if side.horizontal:
+        edge = min(label.box[1] for label in labels) if side.outward < 0 else \
+            max(label.box[3] for label in labels)
+        start, end = max(col0, 0), min(col1, cols)
+    else:
+        edge = min(label.box[0] for label in labels) if side.outward < 0 else \
+            max(label.box[2] for label in labels)
+        start, end = max(row0, 0), min(row1, rows)
+    if end - start < 2:
+        return False
+    page = np.asarray(page_rgb, float)
+    limit = rows if side.horizontal else cols
+    for step in range(1, int(reach) + 1):
+        position = int(edge) - step if side.outward < 0 else int(edge) + step
+        if not 0 <= position < limit:
+            return False
+        line = rgb[position, start:end] if side.horizontal else rgb[start:end, position]
+        unlike = np.abs(line.astype(float) - page).max(axis=1) > PANEL_CONTRAST
+        if unlike.mean() >= DRAWING_EDGE_SHARE:
+            return True
+    return False
+
+
+def _is_label_row(reading, bar_box, vertical) -> bool:
+    """Whether a side's reading holds a row of tick labels (read or not): at least
+    :data:`BAR_ROW_MIN_LABELS`, spread over half the bar's length or more."""
+    labels = reading.labels
+    if len(labels) < BAR_ROW_MIN_LABELS:
+        return False
+    centres = [0.5 * (label.box[1] + label.box[3]) if vertical else 0.5 * (label.box[0] + label.box[2])
+               for label in labels]
+    length = (bar_box[3] - bar_box[1]) if vertical else (bar_box[2] - bar_box[0])
+    return max(centres) - min(centres) >= 0.5 * length
+
+
+def _bar_side_facing_away(best, readings, sides, bar_box, rgb, page_rgb, text_height):
+    """The reading of a colorbar's labels on its side facing away from the map, when both of
+    its sides hold a row of labels and only one row has the map just beyond it.
+
+    A bar close below (or beside) a map whose frame was not found (a style's panel running
+    off the image) has two rows of labels along it: its own, and the map's axis labels
+    between it and the map. No bar is labelled on both sides (matplotlib, GMT's psscale, QGIS
+    legends), so the row with the map beyond it is the map's, even when it alone reads (the
+    bar's own cut by the crop, or too small): it is never taken for the bar's. The row facing
+    away is returned, fitted or not (not: the bar's range is refused, naming VMIN and VMAX),
+    instead of a fit of the map's coordinates over the bar (234-238 for -1500 to 2500, no
+    warning).
+
+    Parameters
+    ----------
+    best : AxisReading
+        The side chosen by the number of labels kept.
+    readings : list of AxisReading
+        Both sides' readings.
+    sides : dict
+        The bar's sides by name (:func:`box_sides`).
+    bar_box : tuple of int
+        The bar's pixel box (col0, row0, col1, row1).
+    rgb : numpy.ndarray
+        The figure, (rows, cols, 3) uint8.
+    page_rgb : sequence of float
+        The page's colour.
+    text_height : float
+        The labels' height, pixels: the drawing is looked for within three of them.
+
+    Returns
+    -------
+    AxisReading
+    """
+    if len(readings) != 2 or page_rgb is None:
+        return best
+    vertical = not sides[readings[0].side].horizontal if readings[0].side in sides else False
+    if not all(reading.side in sides and _is_label_row(reading, bar_box, vertical)
+               for reading in readings):
+        return best
+    facing = [_row_faces_drawing(reading.labels, sides[reading.side], bar_box, rgb, page_rgb,
+                                 3.0 * text_height) for reading in readings]
+    if facing.count(True) != 1:
+        return best
+    away = readings[facing.index(False)]
+    if away is not best and away.fit is None and not away.problem:
+        away.problem = (f"the {away.side} side's labels could not be read, and those on the "
+                        f"{best.side} side lie between the colorbar and the map (its axis "
+                        f"labels)")
+    return away
+
+
 def _between_side_and_bar(label, side, bar_box, labels_side) -> bool:
     """Whether a label stands between a side and a colorbar beyond it (outward, facing it
     along the side) whose labels were read on its far side; False when they were not read."""
@@ -2907,15 +3013,18 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
                 "beyond the faded colours end (a bar's ticks never lie beyond its ends).")
         sides = box_sides(bar.box)
         names = ("right", "left") if bar.vertical else ("bottom", "top")
-        best = None
+        best, read_sides = None, []
         for name in names:
             next_side()
             candidate = reader.read_side(sides[name], bar.pixel_box(), allow_log=True,
                                          ocr=want_colorbar)
+            read_sides.append(candidate)
             # With none kept either side, the side with labels says why they were not.
             if best is None or (len(candidate.kept), len(candidate.labels)) > \
                     (len(best.kept), len(best.labels)):
                 best = candidate
+        best = _bar_side_facing_away(best, read_sides, sides, bar.pixel_box(), rgb,
+                                     layout.page_rgb, reader.text_height)
         # The bar's labels are never an axis' labels (a bar beside the map is near its side).
         # Only the side read as the bar's: the other side of a bar close below the map holds
         # the map's own x labels (GMT's psscale 0.4 in below the frame), which stay the axis'.

@@ -190,6 +190,10 @@ MAP_LABELS_ABOVE_THE_BAR = {
     "bmh, 60 dpi, PNG, cropped to the ink": (
         dict(style="bmh", dpi=60, cmap="turbo", horizontal=True, pad=0.06, crop="ink",
              size=(8.4, 5.61))),
+    # Cropped 2 px into the ink: the bar's labels lost their bottoms (6 px of 8 left).
+    "ggplot, 80 dpi, JPEG q80, cropped 2 px into the ink": (
+        dict(style="ggplot", dpi=80, cmap="RdBu_r", horizontal=True, pad=0.06,
+             jpeg_quality=80, crop="cut2", size=(6.42, 5.73))),
 }
 
 
@@ -244,3 +248,29 @@ def test_hand_gcps_do_not_let_the_maps_x_labels_be_the_bars_range(tmp_path):
     span = STYLED_VMAX - STYLED_VMIN
     assert abs(mapping.vmin - STYLED_VMIN) <= 0.005 * span, (mapping.vmin, mapping.vmax)
     assert abs(mapping.vmax - STYLED_VMAX) <= 0.005 * span, (mapping.vmin, mapping.vmax)
+
+
+@pytest.mark.parametrize("name", [
+    "default style, 72 dpi, JPEG q65, cropped to the ink", "bmh, 60 dpi, PNG, cropped to the ink",
+    "classic, 60 dpi, JPEG q70, cropped to the ink", "ggplot, 100 dpi, JPEG q70, cropped to the ink"])
+def test_bar_labels_on_the_last_row_of_a_crop_to_the_ink_are_read(tmp_path, name):
+    # Cropped to the ink, the bar's labels end on the image's last row: each was taken for
+    # cut by the figure's edge and none was read (range refused). Whole they are as tall
+    # as the map's x labels, and read: the range within 0.5 %.
+    kwargs = {**MAP_LABELS_ABOVE_THE_BAR,
+              "classic, 60 dpi, JPEG q70, cropped to the ink": dict(
+                  style="classic", dpi=60, cmap="terrain", horizontal=True, pad=0.06,
+                  jpeg_quality=70, crop="ink", size=(7.35, 6.1)),
+              "ggplot, 100 dpi, JPEG q70, cropped to the ink": dict(
+                  style="ggplot", dpi=100, cmap="RdBu_r", horizontal=True, pad=0.06,
+                  jpeg_quality=70, crop="ink", size=(8.55, 5.14))}[name]
+    path = tmp_path / ("figure.jpg" if kwargs.get("jpeg_quality") else "figure.png")
+    render_styled_bar(path, **kwargs)
+    rgb = read_figure(str(path)).rgb
+    layout = detect_layout(rgb)
+    assert layout.colorbar is not None, "no colorbar found"
+    reading = read_figure_face(rgb, layout, want_axes=False).colorbar
+    assert reading is not None and reading.vmin is not None, "the bar's labels were not read"
+    span = STYLED_VMAX - STYLED_VMIN
+    assert abs(reading.vmin - STYLED_VMIN) <= 0.005 * span, (reading.vmin, reading.vmax)
+    assert abs(reading.vmax - STYLED_VMAX) <= 0.005 * span, (reading.vmin, reading.vmax)

@@ -156,6 +156,9 @@ MAY_BE_MISREAD = "may have been misread"
 #: only doubted, as matplotlib's tight bounding box leaves 0.1 inch (about a digit's height)
 #: and a crop to the ink leaves none.
 EDGE_GAP_HEIGHTS = 0.5
+#: Least number of labels in a row, touching no edge, whose height tells how tall a label
+#: touching only the top or bottom edge must be to be whole (:meth:`_Reader._cut_by_edge`).
+WHOLE_TEXT_MIN_LABELS = 3
 
 #: A glyph wider than tall read as one digit is digits touching when it is at least this share
 #: of the figure's text height tall (a digit's ink is as tall as the text's); a digit turned a
@@ -876,9 +879,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                     text, parsed = self._read_small(label, text, parsed)
             if parsed is not None and parsed.hemisphere and normalise(text).startswith("-"):
                 text, parsed = sign_beside_hemisphere(text, parsed)
-            rows, cols = self.lum.shape
-            if parsed is not None and (label.col0 <= 0 or label.row0 <= 0 or
-                                       label.col1 >= cols or label.row1 >= rows):
+            if parsed is not None and self._cut_by_edge(label):
                 # The figure's edge runs through the label: characters beyond it are lost
                 # ('5180' of a y axis cut by a tight crop read '180', or '9180' from what is
                 # left of the '1'), and nothing tells which.
@@ -889,6 +890,47 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             # Marked when the text over the map was found, maybe after this piece was read.
             text, parsed = f"{text} {CUT_BY_FRAME}", None
         return text, parsed
+
+    def _cut_by_edge(self, label) -> bool:
+        """Whether the figure's edge may cut a label: its ink touches the edge.
+
+        Level text touching the left or right edge (along its line) may have lost
+        characters. Touching only the top or bottom edge (a figure cropped to its ink, the
+        bar's labels on its last row), it lost no character, only maybe the glyphs' bottoms
+        (or tops): it is whole when it is a level row of glyphs (two or more, wider than
+        tall) as tall as the figure's other text (:meth:`_whole_text_height`), and cut (2 px
+        of 8 into a 'cut2' crop) when shorter.
+        """
+        rows, cols = self.lum.shape
+        if label.col0 <= 0 or label.col1 >= cols:
+            return True
+        if label.row0 > 0 and label.row1 < rows:
+            return False
+        if label.glyphs < 2 or label.width <= label.height:
+            return True
+        whole = self._whole_text_height()
+        return whole is None or label.height < whole
+
+    def _whole_text_height(self):
+        """The height (pixels) of the figure's whole text: the tallest row of at least
+        :data:`WHOLE_TEXT_MIN_LABELS` level labels of two glyphs or more touching no edge,
+        their tops and heights within a pixel (an axis' tick labels; specks over a map are
+        of every height and in no row); None when there is no such row.
+
+        The tallest, not the commonest: a row of smaller text would take a row cut short
+        for whole."""
+        if "whole text height" not in self.cache:
+            rows, cols = self.lum.shape
+            level = [label for label in self.labels
+                     if label.glyphs >= 2 and label.width > label.height and
+                     label.col0 > 0 and label.row0 > 0 and label.col1 < cols and
+                     label.row1 < rows]
+            in_rows = [label.height for label in level
+                       if sum(abs(other.row0 - label.row0) <= 1 and
+                              abs(other.height - label.height) <= 1 for other in level)
+                       >= WHOLE_TEXT_MIN_LABELS]
+            self.cache["whole text height"] = float(max(in_rows)) if in_rows else None
+        return self.cache["whole text height"]
 
     def _read_checked(self, label):
         """A label's text and parsed value, its dropped decimal point or minus sign put back,

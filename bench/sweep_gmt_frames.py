@@ -4,6 +4,9 @@ Run by hand, never from the tests (a 300 dpi case takes a minute on a shared mac
 
     /usr/bin/python3 bench/sweep_gmt_frames.py                     # 48 cases
     /usr/bin/python3 bench/sweep_gmt_frames.py --dpi 72 100 200 --frame fancy --format jpeg60
+    /usr/bin/python3 bench/sweep_gmt_frames.py --frame inside --keep /tmp/inside   # keep them
+    /usr/bin/python3 bench/sweep_gmt_frames.py --frame inside --keep /tmp/inside --reuse \
+        --code /work/wt/base --verbose       # the same figures, another checkout's engine
 
 What it does
     Draws GMT figures (``grdimage`` + ``psscale``, rasterised by Ghostscript through
@@ -14,7 +17,10 @@ What it does
     map (``-DJBC``) or a vertical one beside it (``-DJRM``). Then ``detect_layout`` and
     ``read_figure_face`` read it as the plugin does, and the findings are compared with GMT's
     own geometry (``mapproject`` for the frame and each tick; the ``-D`` placement for the
-    bar):
+    bar). ``--keep FOLDER`` keeps each case's figure in a folder named after it, ``--reuse``
+    reads the figures kept there instead of drawing them again, ``--code`` reads them with
+    another checkout's engine (a before/after table on the same figures) and ``--verbose``
+    prints each axis' labels as read (text, centre, value, kept) and its problem:
 
     * frame px / bar px: largest difference of a box edge from GMT's, pixels;
     * range %: largest difference of the bar's ends' values from the .cpt's, % of the range;
@@ -38,7 +44,19 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from figures_for_detection import run_gmt as run_gmt_in_tests  # noqa: E402
 from sample_figure import expose_package  # noqa: E402
 
-expose_package()
+
+def _code_argument():
+    """``--code``'s checkout, read before the engine is imported (``expose_package``)."""
+    arguments = sys.argv[1:]
+    for index, argument in enumerate(arguments):
+        if argument.startswith("--code="):
+            return argument.split("=", 1)[1]
+        if argument == "--code" and index + 1 < len(arguments):
+            return arguments[index + 1]
+    return None
+
+
+expose_package(_code_argument())
 
 import numpy as np  # noqa: E402
 
@@ -74,10 +92,21 @@ def to_pixels(folder, region, projection, points, rows, dpi):
     return (X_OFFSET + inches[:, 0]) * dpi, rows - (Y_OFFSET + inches[:, 1]) * dpi
 
 
-def run_case(folder, projection_name, frame_type, dpi, image_format, horizontal):
+def run_case(folder, projection_name, frame_type, dpi, image_format, horizontal, reuse=False,
+             verbose=False):
     grid, bounds, projection, cmap, top = MAPS[projection_name]
     region = "/".join(repr(v) for v in bounds)
     bar = "-DJBC+w4i/0.2i+o0/0.5i+h" if horizontal else "-DJRM+w3.5i/0.2i+o0.5i/0"
+    kept = folder / ("fig.png" if image_format == "png" else "fig.jpg")
+    if not (reuse and kept.is_file()):
+        draw_case(folder, grid, region, projection, cmap, top, bar, frame_type, dpi,
+                  image_format)
+    return measure_case(folder, kept, region, projection, bounds, top, dpi, horizontal, verbose)
+
+
+def draw_case(folder, grid, region, projection, cmap, top, bar, frame_type, dpi,
+              image_format):
+    """GMT's figure of the case, in ``folder`` (fig.png, and fig.jpg for a JPEG)."""
     run_gmt(folder,
             f"gmt makecpt -C{cmap} -T0/{top!r} > bar.cpt",
             f"gmt set PS_MEDIA 7.5ix7.8i MAP_FRAME_TYPE {frame_type}",
@@ -85,12 +114,15 @@ def run_case(folder, projection_name, frame_type, dpi, image_format, horizontal)
             f"-Y{Y_OFFSET}i -P -Baf -BWSne -K > fig.ps",
             f"gmt psscale -R -J -Cbar.cpt {bar} -Bxaf -O >> fig.ps",
             f"gmt psconvert fig.ps -Tg -E{dpi}")
-    path = folder / "fig.png"
     if image_format != "png":
         from PIL import Image
 
-        path = folder / "fig.jpg"
-        Image.open(folder / "fig.png").convert("RGB").save(path, quality=int(image_format[4:]))
+        Image.open(folder / "fig.png").convert("RGB").save(folder / "fig.jpg",
+                                                           quality=int(image_format[4:]))
+
+
+def measure_case(folder, path, region, projection, bounds, top, dpi, horizontal, verbose):
+    """The case's figure read as the plugin does, against GMT's geometry (see the module)."""
     rgb = read_figure(str(path)).rgb
     rows = rgb.shape[0]
     west, east, south, north = bounds
@@ -117,6 +149,12 @@ def run_case(folder, projection_name, frame_type, dpi, image_format, horizontal)
     result["range"] = None if bar_reading is None or bar_reading.vmin is None else \
         max(abs(bar_reading.vmin), abs(bar_reading.vmax - top)) / top * 100
     for name, axis in (("x", reading.x_axis), ("y", reading.y_axis)):
+        if verbose and axis is not None:
+            print(f"  {name}: {axis.placement} {axis.side}: "
+                  + ", ".join(f"{label.text!r}@({0.5 * (label.box[0] + label.box[2]):.0f},"
+                              f"{0.5 * (label.box[1] + label.box[3]):.0f})={label.value}"
+                              f"{'' if label.kept else '(out)'}" for label in axis.labels)
+                  + f" | {axis.problem}")
         if axis is None or axis.fit is None:
             result[name] = ("refused", (axis.problem if axis is not None else "no frame"))
             continue
@@ -146,19 +184,31 @@ def main():
     parser.add_argument("--format", nargs="+", default=["png", "jpeg60"],
                         choices=["png", "jpeg60", "jpeg85"])
     parser.add_argument("--bar", nargs="+", default=["h", "v"], choices=["h", "v"])
+    parser.add_argument("--keep", help="folder to keep the figures in, one folder a case")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --keep: read the figures kept there, not drawn again")
+    parser.add_argument("--code", help="the checkout whose engine reads (default: this one)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="print each axis' labels as read and its problem")
     arguments = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="sweep_gmt_frames_"))
+    work = Path(arguments.keep) if arguments.keep else \
+        Path(tempfile.mkdtemp(prefix="sweep_gmt_frames_"))
     flags, total = 0, 0
     for projection_name in arguments.projection:
         for frame_type in arguments.frame:
             for dpi in arguments.dpi:
                 for image_format in arguments.format:
                     for bar in arguments.bar:
-                        folder = Path(tempfile.mkdtemp(dir=work))
                         name = f"{projection_name} {frame_type} {dpi}dpi {image_format} {bar}bar"
+                        if arguments.keep:
+                            folder = work / name.replace(" ", "_")
+                            folder.mkdir(parents=True, exist_ok=True)
+                        else:
+                            folder = Path(tempfile.mkdtemp(dir=work))
                         try:
                             result = run_case(folder, projection_name, frame_type, dpi,
-                                              image_format, bar == "h")
+                                              image_format, bar == "h", arguments.reuse,
+                                              arguments.verbose)
                         except Exception as error:  # a crash is a finding, not an abort
                             print(f"{name:34} CRASH {type(error).__name__}: {error}", flush=True)
                             flags, total = flags + 1, total + 1

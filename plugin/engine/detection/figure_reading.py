@@ -359,8 +359,10 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 ink[glyph.row0:glyph.row1, glyph.col0:glyph.col1]
         heights = np.array([label.height for label in self.labels if label.glyphs >= 2])
         self.text_height = float(np.median(heights)) if heights.size else 10.0
-        # Whether the page showed it: else the text over the map may show it (over_map_labels).
-        self.text_height_measured = bool(heights.size)
+        # Whether the page showed it on enough labels: else the text over the map may show it
+        # (over_map_labels). One or two labels are no measure (a JPEG's ringing beside a bar
+        # not found merged into a '3 px label' when every annotation is inside the frame).
+        self.text_height_measured = heights.size >= OVER_MAP_TEXT_LABELS
         # Labels a box's line runs through lost the glyphs it touches (left out with it):
         # widened over them and read with them.
         self.crossed = mend_labels_cut_by_lines(self.labels, self.lum, self.page,
@@ -1340,7 +1342,10 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             # No text on the page to measure (GMT's MAP_FRAME_TYPE=inside writes every
             # annotation over the map): the 10 px assumed held a 300 dpi figure's 37 px labels
             # to 27 px, and none was found. Looked for again as tall as text on a page this
-            # size may be; their own height taken when enough labels show it.
+            # size may be; their own height taken when enough labels show it. Likewise when
+            # fewer page labels than that measured it: JPEG ringing beside GMT's bar (not
+            # found, its labels inside its box) read as one 3 px label of two glyphs held the
+            # 19-37 px annotations to glyphs of 7 px at most, and none was found.
             guess = UNMEASURED_TEXT_SHARE * max(self.lum.shape)
             if guess > 1.5 * height:
                 _, _, trial = glyphs_over_map(*ink_over_map(self.rgb[row0:row1, col0:col1],

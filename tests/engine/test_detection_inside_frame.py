@@ -84,3 +84,33 @@ def test_inside_annotations_place_both_axes(tmp_path, shared_data, dpi, quality,
         print(name, values, np.abs(placed - truth))
         assert np.abs(placed - truth).max() <= 1.0, (name, values, placed, truth)
 
+
+#: bench/sweep_gmt_frames.py's linear map: the Kilauea UTM grid (metres), its y labels
+#: '2150000' to '2135000' written inside the frame beside the left side.
+KILAUEA_REGION = (254340.0, 280020.0, 2129880.0, 2153640.0)
+KILAUEA_PROJECTION = "X4.5i/4.16i"
+
+
+@pytest.mark.parametrize("quality", [
+    60,     # two labels left, a pair the x axis (not read in JPEG) could not confirm: refused
+    None,   # two labels left, the pair confirmed by the x axis: placed right, on two labels
+])
+def test_inside_tick_stems_are_no_minus_signs(tmp_path, shared_data, quality):
+    """GMT's inward ticks beside the y labels, standing 1 px apart from the frame's line, 6 px
+    before the label at 100 dpi: joined to '2145000' and '2135000' as a minus sign, those two
+    were taken as labels cut by the frame's line and read as no value. The stem is cut off
+    the label: all four labels are read, and placed within a pixel of GMT's ticks."""
+    dpi = 100
+    path = render(tmp_path, shared_data / "gmtserver_Kilauea.utm.nc", dpi, quality, True,
+                  KILAUEA_REGION, KILAUEA_PROJECTION, "viridis", 1500)
+    rgb = read_figure(str(path)).rgb
+    axis = read_figure_face(rgb, detect_layout(rgb)).y_axis
+    assert axis is not None and axis.fit is not None, axis and axis.problem
+    assert axis.placement == "inside", (axis.placement, axis.side)
+    values = sorted(label.value for label in axis.kept)
+    assert values == [2135000.0, 2140000.0, 2145000.0, 2150000.0], values
+    west = KILAUEA_REGION[0]
+    _, rows = gmt_pixels(tmp_path, [(west, value) for value in values], rgb.shape[0], dpi,
+                         KILAUEA_REGION, KILAUEA_PROJECTION)
+    placed = np.array([axis.fit.position_of(value) for value in values])
+    assert np.abs(placed - rows).max() <= 1.0, (values, placed, rows)

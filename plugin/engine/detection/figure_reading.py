@@ -2905,7 +2905,59 @@ def _without_frame_tick_stems(labels, frame_box, line_thickness) -> list:
             stem = False
         if not stem:
             kept.append(label)
+            _cut_off_stem(label, left, right, reach)
     return kept
+
+
+#: Least gap (a share of the label's height) between a tick mark's stem and the label it
+#: merged into: the annotation's offset from the tick's end. A minus sign stands a tenth of
+#: an em or so before its digit.
+STEM_GAP_SHARE = 0.4
+
+
+def _cut_off_stem(label, left, right, reach) -> None:
+    """A tick mark drawn inward from a vertical side of the frame, merged into the label
+    beside it as its first (or last) glyph, cut off the label, in place.
+
+    GMT's ``MAP_FRAME_TYPE=inside`` writes a y annotation a tick's length and its offset in
+    from the frame: where the tick's stem stands apart from the frame's line (anti-aliased
+    into the map's colours) it is a glyph, and the gap to the label (6 px at 100 dpi, the
+    digits 12 px high) joins it to the label as a minus sign: '-2145000', then taken as cut
+    by the frame's line and read as no value (Kilauea's y axis at 100 dpi: two labels of
+    four left, refused GCPS). The first glyph is a stem when it is a level stroke (at most
+    3 px thick and half as thick as long) starting within ``reach`` of the side's line, and
+    its gap to the next glyph is wider than every other gap of the label and
+    :data:`STEM_GAP_SHARE` of its height (a minus sign stands as close to its digit as the
+    digits stand to each other).
+
+    Parameters
+    ----------
+    label : TextLabel
+        Text over the map (figure pixels), its members sorted left to right.
+    left, right : float
+        The frame's vertical sides, pixel columns.
+    reach : float
+        Pixels from a side within which the stem starts (the line's width and a little).
+    """
+    members = label.members or []
+    if label.glyphs < 2 or len(members) != label.glyphs or len(label.gaps) != len(members) - 1:
+        return
+    for first, at_left in ((0, True), (len(members) - 1, False)):
+        col0, row0, col1, row1 = members[first]
+        long, thin = col1 - col0, row1 - row0
+        gap = label.gaps[0] if at_left else label.gaps[-1]
+        others = label.gaps[1:] if at_left else label.gaps[:-1]
+        starts_on_line = col0 - left <= reach if at_left else right - col1 <= reach
+        if not (thin <= min(3, 0.5 * long) and starts_on_line and
+                gap >= STEM_GAP_SHARE * label.height and all(gap > other for other in others)):
+            continue
+        rest = members[1:] if at_left else members[:-1]
+        label.members = rest
+        label.gaps = label.gaps[1:] if at_left else label.gaps[:-1]
+        label.glyphs -= 1
+        label.col0, label.row0 = min(m[0] for m in rest), min(m[1] for m in rest)
+        label.col1, label.row1 = max(m[2] for m in rest), max(m[3] for m in rest)
+        return
 
 
 def _cut_by_frame(inside, outside, frame_box, reach) -> None:

@@ -299,6 +299,14 @@ def detect_layout(rgb, plot_box=None) -> "Layout":
     # over dark colours at 96 dpi): a filled rectangle twice its size clear of it is the map.
     legend_like = frame is not None and frame.kind == "plain" and not map_around and \
         any(_inside(bar.box, frame.box, 0.0) for bar in colorbars)
+    if legend_like:
+        # A legend's box, page inside but for its bar and text, larger than the map beside it
+        # (a QGIS layout's strip of a map, 566 x 84 px, over a 299 x 171 px legend): the
+        # map's own box, filled with its colours, is the frame, however much smaller.
+        beside = _filled_map_beside(rgb, page_rgb, dark, lum, rectangles, frame.box,
+                                    [bar.box for bar in colorbars], max_thickness)
+        if beside is not None:
+            frame, legend_like = beside, False
     if frame is None or map_around or legend_like:
         # A frame side drawn as a hairline between two pixels, neither dark (QGIS's map item
         # at 96 dpi): the box it closes, found with such pairs as lines, holds the box taken
@@ -474,6 +482,66 @@ PANEL_OVER_BOX = 1.2
 #: frame is taken to lie within the map (outside a real frame is page, but for its ticks and
 #: labels).
 MAP_AROUND_SHARE = 0.7
+
+
+#: Share of a box's inside (its bars left out) unlike the page below which it is a legend's
+#: box (text and a bar on the page: 5-15 % ink), and above which a box beside it is a map
+#: filled with its colours (missing data may leave some of it page).
+LEGEND_INK_SHARE = 0.3
+MAP_FILL_SHARE = 0.6
+
+
+def _unlike_page_share(rgb, page_rgb, box, bar_boxes, margin) -> float:
+    """Share of a box's inside (``margin`` px in from its lines), the colorbars' pixels left
+    out, whose colour is unlike the page's (by more than :data:`.frame.PANEL_CONTRAST` in a
+    channel); 1.0 when nothing is left."""
+    from .frame import PANEL_CONTRAST
+
+    rows, cols = rgb.shape[:2]
+    c0, r0 = max(int(np.ceil(box[0])) + margin, 0), max(int(np.ceil(box[1])) + margin, 0)
+    c1, r1 = min(int(np.floor(box[2])) - margin, cols), min(int(np.floor(box[3])) - margin, rows)
+    if c1 <= c0 or r1 <= r0:
+        return 1.0
+    unlike = np.abs(rgb[r0:r1, c0:c1].astype(np.float32)
+                    - np.asarray(page_rgb, np.float32)).max(axis=2) > PANEL_CONTRAST
+    counted = np.ones(unlike.shape, bool)
+    for bar in bar_boxes:
+        b0 = max(int(np.floor(bar[0])) - margin - c0, 0)
+        b1 = max(int(np.floor(bar[1])) - margin - r0, 0)
+        b2, b3 = int(np.ceil(bar[2])) + margin - c0, int(np.ceil(bar[3])) + margin - r0
+        counted[b1:max(b3, b1), b0:max(b2, b0)] = False
+    if not counted.any():
+        return 1.0
+    return float(unlike[counted].mean())
+
+
+def _filled_map_beside(rgb, page_rgb, dark, lum, rectangles, legend_box, bar_boxes,
+                       max_thickness):
+    """The map's frame beside a legend's box taken for it, or None.
+
+    The legend's box (a box round a colorbar with no map around it) is mostly page inside
+    (under :data:`LEGEND_INK_SHARE` of its pixels, its bars left out, unlike the page); the
+    map is the box :func:`.frame.find_frame` takes among those clear of it, when its inside is
+    mostly the map's colours (over :data:`MAP_FILL_SHARE`; a map whose colours run along it
+    may be a colorbar candidate too: only the legend's own bars are left out) and the page is
+    round it (:func:`_map_around`: a box of the map's own colours between grid lines is no
+    frame). A figure whose legend box is larger than the map kept the legend as the frame:
+    the map's labels beside it were read as its axes, and only their want of a second pair
+    refused the GCPs.
+    """
+    margin = max_thickness + 1
+    # The legend's own bars; a candidate outside it may be the map itself (a strip of a map
+    # whose colours run along it is a colorbar candidate too).
+    held = [bar for bar in bar_boxes if _inside(bar, legend_box, 0.0)]
+    if _unlike_page_share(rgb, page_rgb, legend_box, held, margin) >= LEGEND_INK_SHARE:
+        return None
+    others = [box for box in rectangles if _overlap_share(box.as_tuple(), legend_box) == 0]
+    found = find_frame(dark, others, held, max_thickness, lum)
+    if found is None or found.kind != "plain" or \
+            _unlike_page_share(rgb, page_rgb, found.box, (), margin) <= MAP_FILL_SHARE or \
+            _map_around(rgb, page_rgb, found.box, max_thickness, held):
+        return None
+    return found
 
 
 #: A second colorbar candidate this many times thicker (its short side) than the bar chosen

@@ -532,6 +532,7 @@ def _leave_out_bar(content, bar, reach, rgb, page):
     # edge's anti-aliasing), for :func:`_map_goes_on`.
     inside = {-1: int(np.ceil(near)) + 1, 1: int(np.ceil(far)) - 2}
     parted = False
+    gap_lines = []
     for outward, edge in ((-1, int(np.floor(near)) - 1), (1, int(np.ceil(far)))):
         lines = [edge + outward * step for step in range(1, BAR_GAP_WALK * reach + 1)]
         quiet = [gap_share(line) is not None and gap_share(line) <= BAR_GAP_CONTENT
@@ -556,11 +557,19 @@ def _leave_out_bar(content, bar, reach, rgb, page):
         if gap and (filled[0] > reach or
                     not _map_goes_on(image[a0:a1], inside[outward], lines[filled[0]] + outward)):
             parted = True
+            gap_lines += lines[:filled[0]]
     if not parted:
         return
-    # The bar and its outline's anti-aliased edge, a pixel out.
+    # The bar and its outline's anti-aliased edge, a pixel out; and the gap up to the map,
+    # page in luma: a JPEG's chroma ringing next to the bar there (ggplot's turbo bar 6 px
+    # from the map at quality 60: the line against the bar unlike the page in a channel on
+    # 77 % of its length) is no content, or the closing bridges the gap's few quiet lines
+    # from it to the map and the panel runs on to the bar (5.7 px off).
     c0, c1 = max(int(np.floor(near)) - 1, 0), min(int(np.ceil(far)) + 1, size)
-    mask[max(a0 - 1, 0):min(a1 + 1, mask.shape[0]), c0:c1] = False
+    along = slice(max(a0 - 1, 0), min(a1 + 1, mask.shape[0]))
+    mask[along, c0:c1] = False
+    for line in gap_lines:
+        mask[along, line] = False
 
 
 #: Most difference (levels, in any channel) between two pixels either side of a line drawn
@@ -788,6 +797,7 @@ def _spine_centres(rgb, page_rgb, box, max_thickness) -> "list | None":
     map's edge is found as a panel's without a spine).
     """
     runs = [_spine_run(rgb, page_rgb, box, index, max_thickness) for index in range(4)]
+    unseen = [run is None for run in runs]
     found = [run for run in runs if run is not None]
     if len(found) < 3:
         return None
@@ -805,6 +815,13 @@ def _spine_centres(rgb, page_rgb, box, max_thickness) -> "list | None":
     agreeing = [run is not None and abs(run[2] - level) <= SPINE_SPREAD
                 and inset[index] <= SPINE_MAX_INSET_PX for index, run in enumerate(runs)]
     if sum(agreeing) < 3:
+        return None
+    # A style's spines are drawn on all four sides: a side with no even line along it at
+    # any level, the page right beyond it (no crop cut its spine off, no bar or label lies
+    # against it), shows the panel has none, and the even runs on the others are the map's
+    # own edge colours (coolwarm's pale sea and land along three sides of a ggplot map,
+    # whose white spines on the white page do not show: the left side put 3 px in).
+    if any(unseen[index] and _page_beyond(rgb, page_rgb, box, index) for index in range(4)):
         return None
     widths = np.array([run[1] - run[0] for run, ok in zip(runs, agreeing)
                        if ok and run[1] is not None])
@@ -824,6 +841,39 @@ def _spine_centres(rgb, page_rgb, box, max_thickness) -> "list | None":
         inward = 1 if index in (0, 1) else -1
         centres.append(float(inward * 0.5 * (outer + inner)))
     return centres
+
+
+#: Pixels just outside a panel's side looked at by :func:`_page_beyond`.
+PAGE_BEYOND_PX = 2
+#: Least share of those pixels like the page (luma within :data:`PANEL_CONTRAST`) for the
+#: page to lie beyond the side (a tick mark crosses it here and there).
+PAGE_BEYOND_SHARE = 0.8
+
+
+def _page_beyond(rgb, page_rgb, box, index, samples=101) -> bool:
+    """Whether the page lies right beyond one of a panel's sides (0-3: left, top, right,
+    bottom): the :data:`PAGE_BEYOND_PX` pixel rows (columns) just outside its box, along the
+    side's middle 80 %, each like the page at :data:`PAGE_BEYOND_SHARE` of its positions. A
+    side within :data:`PANEL_EDGE_MARGIN` px of the image's edge (a crop may have cut its
+    spine off) has no such rows: False."""
+    from .lines import LUMA_WEIGHTS
+
+    left, top, right, bottom = (int(round(v)) for v in box)
+    horizontal = index in (1, 3)
+    image = rgb if horizontal else rgb.transpose(1, 0, 2)
+    start, end = (left, right) if horizontal else (top, bottom)
+    along = np.linspace(start + 0.1 * (end - start), end - 0.1 * (end - start),
+                        samples).astype(int)
+    outward = -1 if index in (0, 1) else 1
+    side = (left, top, right, bottom)[index]
+    first_outside = side - 1 if outward == -1 else side
+    rows = first_outside + outward * np.arange(PAGE_BEYOND_PX)
+    if min(rows.min(), image.shape[0] - 1 - rows.max()) < PANEL_EDGE_MARGIN:
+        return False
+    page = float(np.dot(np.asarray(page_rgb, np.float32), LUMA_WEIGHTS))
+    luma = image[rows][:, along].astype(np.float32) @ LUMA_WEIGHTS
+    return bool((np.mean(np.abs(luma - page) <= PANEL_CONTRAST, axis=1)
+                 >= PAGE_BEYOND_SHARE).all())
 
 
 def _spine_run(rgb, page_rgb, box, index, max_thickness, level=None, samples=101):

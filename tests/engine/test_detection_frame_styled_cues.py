@@ -1,0 +1,52 @@
+"""The plot area of styled figures whose map edge misleads: JPEG ringing next to a bar close
+beside the map, and even pale edges of the map taken for a spine (issue 17).
+
+Drawn by matplotlib with its style sheets (``tests/figures_for_detection.render_styled_bar``,
+as ``bench/sweep_styled_bars.py`` draws them); the map frame and the bar must each be found
+within 2 px of matplotlib's own boxes: a frame further off decodes the page or loses the
+map's edge.
+"""
+import numpy as np
+from figures_for_detection import render_styled_bar
+
+from colormap_decoder.plugin.engine.detection.layout import detect_layout
+from colormap_decoder.plugin.engine.figure import read_figure
+
+TOLERANCE_PX = 2.0
+
+
+def detected(tmp_path, kwargs):
+    """The layout found on a styled figure, with matplotlib's map and bar boxes."""
+    path = tmp_path / ("figure.jpg" if kwargs.get("jpeg_quality") else "figure.png")
+    frame, bar = render_styled_bar(path, **kwargs)
+    return detect_layout(read_figure(str(path)).rgb), frame, bar
+
+
+def assert_near(found, truth, what):
+    assert found is not None, f"no {what} found"
+    error = np.abs(np.array(found.box) - np.array(truth)).max()
+    assert error <= TOLERANCE_PX, (what, np.round(found.box, 1), np.round(truth, 1))
+
+
+def test_jpeg_ringing_next_to_a_close_bar_is_not_the_map(tmp_path):
+    # The bar 6 px right of the map; JPEG q60 rings in chroma on the gap's column against
+    # the bar (unlike the page in a channel on 77 % of its length): the bar was parted from
+    # the map, that column left in, and the closing bridged the gap's 4 quiet columns from
+    # it to the map: the panel's right side on the bar's (5.7 px off).
+    layout, frame, bar = detected(tmp_path, dict(
+        style="ggplot", dpi=90, cmap="turbo", pad=0.01, jpeg_quality=60, crop="bbox",
+        size=(8.8, 4.63)))
+    assert_near(layout.frame, frame, "map frame")
+    assert_near(layout.colorbar, bar, "colorbar")
+
+
+def test_pale_map_edges_on_three_sides_are_no_spine(tmp_path):
+    # ggplot's white spines do not show on its white page. coolwarm's pale sea along the
+    # west side and pale colours along the east and south ones were even runs at one luma,
+    # taken for a spine 2 px wide on the west: the left side 3.2 px in. The top side has no
+    # such run with the page beyond it: no spine is drawn.
+    layout, frame, bar = detected(tmp_path, dict(
+        style="ggplot", dpi=80, cmap="coolwarm", pad=0.01, jpeg_quality=70, crop="bbox",
+        size=(6.5, 4.51)))
+    assert_near(layout.frame, frame, "map frame")
+    assert_near(layout.colorbar, bar, "colorbar")

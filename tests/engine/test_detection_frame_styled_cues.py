@@ -50,3 +50,24 @@ def test_pale_map_edges_on_three_sides_are_no_spine(tmp_path):
         size=(6.5, 4.51)))
     assert_near(layout.frame, frame, "map frame")
     assert_near(layout.colorbar, bar, "colorbar")
+
+
+def test_a_close_bar_not_found_is_left_out_of_the_panel(tmp_path):
+    # dark_background's turbo bar 6 px right of the map at 60 dpi, JPEG q60: no colorbar was
+    # found, and the closing joined the bar to the map: the panel's right side on the bar's
+    # (21.4 px off, in silence). The bar's luma, even across its width and changing along
+    # it, stands beyond a gap of the page: the side is the map's.
+    layout, frame, _ = detected(tmp_path, dict(
+        style="dark_background", dpi=60, cmap="turbo", pad=0.02, jpeg_quality=60,
+        crop="cut2", size=(6.91, 5.98)))
+    assert_near(layout.frame, frame, "map frame")
+
+
+def test_a_close_bar_joined_to_the_map_is_found_once_parted(tmp_path):
+    # seaborn's RdBu_r bar 3 px right of the map at 72 dpi, JPEG q65: the panel ran on to the
+    # bar (18.7 px off) and no colorbar was found; with the map's side found the bar is.
+    layout, frame, bar = detected(tmp_path, dict(
+        style="seaborn-v0_8", dpi=72, cmap="RdBu_r", pad=0.01, jpeg_quality=65, crop="bbox",
+        size=(5.28, 5.88)))
+    assert_near(layout.frame, frame, "map frame")
+    assert_near(layout.colorbar, bar, "colorbar")

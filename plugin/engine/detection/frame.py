@@ -441,6 +441,14 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
     if not filled:
         return None
     left, top, right, bottom = max(filled, key=lambda box: (box[2] - box[0]) * (box[3] - box[1]))
+    # A bar close beside the map that no colorbar was found for is joined to it by the
+    # closing: the panel's side is moved to the map's across the gap (:func:`_bar_beside`).
+    sides = [left, top, right, bottom]
+    for index in range(4):
+        moved = _bar_beside(content, rgb, page, tuple(sides), index, bridge)
+        if moved is not None:
+            sides[index] = moved
+    left, top, right, bottom = sides
     if (right - left) * (bottom - top) < MIN_FRAME_SHARE * rows * cols or \
             min(right - left, bottom - top) < 20:
         return None
@@ -459,6 +467,89 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
              for index, edge in enumerate(edges)]
     edges = [box[index] if edge is None else edge for index, edge in enumerate(edges)]
     return FrameDetection(tuple(edges), "panel")
+
+
+#: Widest share of a panel's extent across a side a bar beside the map, joined to it, takes.
+BAR_BESIDE_SHARE = 0.15
+#: Fewest lines (pixels) a bar beside the map fills across its width.
+BAR_BESIDE_MIN_PX = 4
+#: Least share of a bar's length its luma is even across its width at (within twice
+#: :data:`PANEL_CONTRAST`; its two lines on each edge left out): a colorbar's colour changes
+#: along it only.
+BAR_EVEN_ACROSS_SHARE = 0.8
+
+
+def _bar_beside(content, rgb, page, box, index, reach) -> "int | None":
+    """A panel's side (0-3: left, top, right, bottom) moved in to the map's edge, past a
+    colorbar the closing joined to the map, or None when there is none.
+
+    A bar drawn a few pixels from the map (``colorbar(pad=0.01)``: 3-6 px at 60-100 dpi)
+    that the colorbar search missed (dark_background's turbo bar at 60 dpi, JPEG q60) is
+    bridged to the map by the closing and fills the region's side: the panel took it in,
+    15-21 px off, in silence. It is such a bar when, within :data:`BAR_BESIDE_SHARE` of the
+    panel's extent from the side, a stretch filled on :data:`BAR_BESIDE_MIN_PX` lines or
+    more is parted from the map by lines of the page along the panel's whole length (in
+    luma, as :func:`_leave_out_bar` sees a gap), no wider than the closing's reach; the
+    stretch's luma is even across its width on :data:`BAR_EVEN_ACROSS_SHARE` of its
+    length (a JPEG's chroma rings across a narrow bar) and changes along it (a colorbar's),
+    and the map's colours do not go on across the gap (:func:`_map_goes_on`: a light grid
+    line across the map). Returns the first
+    line the map fills beyond the gap (a pixel's start for left/top, its end otherwise).
+    """
+    from .lines import LUMA_WEIGHTS
+
+    left, top, right, bottom = (int(v) for v in box)
+    if index in (0, 2):
+        image, mask, a0, a1 = rgb, content, top, bottom
+        extent, outer = right - left, (left if index == 0 else right - 1)
+    else:
+        image, mask, a0, a1 = rgb.transpose(1, 0, 2), content.T, left, right
+        extent, outer = bottom - top, (top if index == 1 else bottom - 1)
+    inward = 1 if index in (0, 1) else -1
+    limit = int(BAR_BESIDE_SHARE * extent)
+    if a1 - a0 < 20 or limit <= BAR_BESIDE_MIN_PX + 1:
+        return None
+    lines = [outer + inward * step for step in range(limit + reach + 2)]
+    if min(lines) < 0 or max(lines) >= mask.shape[1]:
+        return None
+
+    def filled(line):
+        return float(mask[a0:a1, line].mean()) >= PANEL_EDGE_FILL
+
+    def quiet(line):
+        difference = image[a0:a1, line].astype(np.float32) - page
+        unlike = (np.abs(difference @ LUMA_WEIGHTS) > PANEL_CONTRAST) | \
+            (np.abs(difference) > 3 * PANEL_CONTRAST).any(axis=1)
+        return float(unlike.mean()) <= BAR_GAP_CONTENT
+
+    full = [filled(line) for line in lines]
+    calm = [quiet(line) for line in lines]
+    if not full[0]:
+        return None
+    width = 0
+    while width < limit and full[width] and not calm[width]:
+        width += 1
+    if width < BAR_BESIDE_MIN_PX or width >= limit:
+        return None
+    # The gap: lines the page's in luma (a JPEG's chroma rings there) or little filled, one
+    # at least quiet, then the map.
+    gap_end = width
+    while gap_end < len(lines) and (calm[gap_end] or not full[gap_end]):
+        gap_end += 1
+    if gap_end >= len(lines) or gap_end - width > reach or not any(calm[width:gap_end]):
+        return None
+    # The bar's luma across its width (two lines at each edge left out: anti-aliasing, its
+    # outline).
+    stretch = image[a0:a1, [lines[k] for k in range(2, width - 2)]].astype(np.float32)
+    across = np.ptp(stretch @ LUMA_WEIGHTS, axis=1)
+    if np.mean(across <= 2 * PANEL_CONTRAST) < BAR_EVEN_ACROSS_SHARE:
+        return None
+    middle = stretch[:, stretch.shape[1] // 2] @ LUMA_WEIGHTS
+    if np.ptp(middle) < 3 * PANEL_CONTRAST:
+        return None
+    if _map_goes_on(image[a0:a1], lines[width - 2], lines[gap_end] + inward):
+        return None
+    return lines[gap_end] if inward == 1 else lines[gap_end] + 1
 
 
 #: Farthest (times the closing's reach) the map is looked for beyond a bar's gap.

@@ -276,3 +276,147 @@ def _confirm_pairs_by_each_other(reading, frame_box):
         f"{100 * difference:.2f} % (equal scales along x and y), which confirms them. Check "
         f"the georeferencing in the report if the figure was not drawn with equal scales, or "
         f"give GCPS.")
+
+
+def _degree_scale(values, positions, projection) -> "float | None":
+    """Pixels per degree at the middle of labels placed at ``positions`` with ``values``
+    (degrees; latitudes through ``projection``'s northing when one is given), or None when
+    they lie off one line by more than :data:`DEGREE_READING_RESIDUAL_PX`."""
+    values, positions = np.asarray(values, float), np.asarray(positions, float)
+    along = values if projection is None else projection.northing(values)
+    slope, offset = np.polyfit(along, positions, 1)
+    if np.abs(positions - (slope * along + offset)).max() > DEGREE_READING_RESIDUAL_PX:
+        return None
+    if projection is None:
+        return abs(float(slope))
+    middle, half = float(np.mean(values)), 1e-3
+    northing = projection.northing(np.array([middle - half, middle + half]))
+    return abs(float(slope) * float(northing[1] - northing[0]) / (2 * half))
+
+
+#: Largest distance (pixels) of a label from the line of a reading of its axis' labels.
+DEGREE_READING_RESIDUAL_PX = 2.0
+
+
+def _latitude_to_longitude_ratios(latitude) -> list:
+    """(model, a degree of latitude's length along y over a degree of longitude's along x)
+    at ``latitude`` (degrees) on the maps drawn in degrees with equal scales (plate carrée)
+    or in a cylindrical projection (:data:`.projections.CYLINDRICAL`)."""
+    from .projections import CYLINDRICAL
+
+    ratios = [("equal scales along x and y", 1.0)]
+    half = 1e-3
+    for projection in CYLINDRICAL:
+        east, north = projection.forward(np.array([-half, half, 0.0, 0.0]),
+                                         np.array([latitude] * 2 + [latitude - half,
+                                                                    latitude + half]))
+        ratios.append((projection.name, float((north[3] - north[2]) / (east[1] - east[0]))))
+    return ratios
+
+
+def resolve_degree_readings(reading) -> None:
+    """Decimal-degree labels with more than one reading (:func:`.ticks.degree_readings`)
+    read by the other axis' scale.
+
+    GMT's ``ddd.xx`` writes a 1' graticule with two decimals; three labels '36.58°', '36.60°',
+    '36.62°' are then evenly spaced as written (0.02°) and as 1' multiples rounded
+    (36.5833°, 36.6°, 36.6167°), and two labels are as many things as there are intervals
+    whose multiples round to them. Taken as written, the scale was 20 % off and the GCPs
+    60-75 px off in silence (sweep_auto_decode --wide --wider 280 #1: y axis of three labels,
+    281 #2: x axis of two, confirmed by their tick marks). A map in degrees is drawn with a
+    degree of latitude along y as long as a degree of longitude along x (plate carrée), or
+    as long as a cylindrical projection makes it at the map's latitude (Mercator: 1/cos φ
+    times); the readings of both axes whose ratio is one of these (within the labels'
+    placement, a pixel over each axis' span, plus :data:`ASPECT_TOLERANCE`) are kept. One
+    pair of readings left: the axes take it (the messages say so when it is not the one
+    read). None or several: the axes with more than one reading are refused (the GCPS are
+    then to be given), rather than taking one at random.
+    """
+    x_axis, y_axis = reading.x_axis, reading.y_axis
+    if x_axis is None or y_axis is None or x_axis.fit is None or y_axis.fit is None or \
+            x_axis.fit.logarithmic or y_axis.fit.logarithmic or \
+            x_axis.multiplier != 1.0 or y_axis.multiplier != 1.0 or \
+            not (x_axis.degrees and y_axis.degrees) or x_axis.fit.projection is not None:
+        return
+    options, spans = [], []
+    for axis in (x_axis, y_axis):
+        kept = axis.kept
+        current = [label.value for label in kept]
+        axis_options = [(axis.unrounded_step, current)]
+        for interval, pairs in axis.degree_readings:
+            values = {id(label): value for label, value in pairs}
+            if not all(id(label) in values for label in kept):
+                continue
+            candidate = [values[id(label)] for label in kept]
+            if not np.allclose(candidate, current, rtol=0.0, atol=1e-9):
+                axis_options.append((interval, candidate))
+            elif axis_options[0][0] is None:
+                axis_options[0] = (interval, current)
+        options.append(axis_options)
+        positions = [label.position for label in kept]
+        spans.append(max(float(np.ptp(positions)), 1.0))
+    if len(options[0]) == 1 and len(options[1]) == 1:
+        return
+    x_positions = [label.position for label in x_axis.kept]
+    y_positions = [label.position for label in y_axis.kept]
+    tolerance = 1.0 / spans[0] + 1.0 / spans[1] + ASPECT_TOLERANCE
+    fitting = []
+    for x_index, (_, x_values) in enumerate(options[0]):
+        x_scale = _degree_scale(x_values, x_positions, None)
+        for y_index, (_, y_values) in enumerate(options[1]):
+            y_scale = _degree_scale(y_values, y_positions, y_axis.fit.projection)
+            if x_scale is None or y_scale is None or x_scale <= 0:
+                continue
+            ratio = y_scale / x_scale
+            models = [model for model, expected in
+                      _latitude_to_longitude_ratios(float(np.mean(y_values)))
+                      if abs(ratio / expected - 1.0) <= tolerance]
+            if models:
+                fitting.append((x_index, y_index, models[0]))
+    if len(fitting) == 1:
+        x_index, y_index, model = fitting[0]
+        for axis, name, index, axis_options in ((x_axis, "x", x_index, options[0]),
+                                                (y_axis, "y", y_index, options[1])):
+            if index == 0:
+                continue
+            interval, values = axis_options[index]
+            texts = ", ".join(repr(label.text) for label in axis.kept)
+            for label, value in zip(axis.kept, values):
+                label.value = float(value)
+            fit = fit_ticks(axis.labels, projection=axis.fit.projection)
+            if fit is None or len(fit.kept) != len(values):
+                axis.fit, axis.problem = None, (
+                    f"its labels ({texts}) read at {_interval_text(interval)} intervals "
+                    "(as the other axis' scale says) do not lie on one line")
+                continue
+            axis.fit, axis.unrounded_step = fit, interval
+            reading.messages.append(
+                f"The {name} axis labels ({texts}) are read as multiples of "
+                f"{_interval_text(interval)} rounded to the decimals written "
+                f"({', '.join(f'{value:.6g}' for value in values)}): read as written, the "
+                f"axes' scales would not agree on a map in degrees; they agree so ({model}).")
+        return
+    for axis, axis_options in ((x_axis, options[0]), (y_axis, options[1])):
+        if len(axis_options) == 1:
+            continue
+        texts = ", ".join(repr(label.text) for label in axis.kept)
+        intervals = " or ".join(_interval_text(interval) if interval is not None else
+                                "the interval read" for interval, _ in axis_options)
+        axis.fit = None
+        axis.problem = (
+            f"its labels ({texts}) may be multiples of {intervals} rounded to the decimals "
+            f"written, and the other axis' scale "
+            f"{'confirms none of them' if not fitting else 'does not tell them apart'} "
+            "(equal scales or a cylindrical projection), so where each value lies is not known")
+
+
+def _interval_text(interval) -> str:
+    """An interval in degrees as written on a graticule: 1', 30", 0.02°."""
+    if interval is None:
+        return "the interval read"
+    for unit, mark in ((60.0, "'"), (3600.0, '"')):
+        count = interval * unit
+        if abs(count - round(count)) < 1e-6 and round(count) >= 1 and \
+                abs(interval * 10 ** 6 - round(interval * 10 ** 6)) > 1e-6:
+            return f"{round(count)}{mark}"
+    return f"{interval:g}°"

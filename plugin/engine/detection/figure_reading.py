@@ -14,7 +14,7 @@ from typing import Optional
 import numpy as np
 
 from ..errors import EngineError
-from .axis_confirmation import confirm_by_aspect, confirm_pair_by_marks, even_spacing
+from .axis_confirmation import confirm_by_aspect, confirm_pair_by_marks, even_spacing, resolve_degree_readings
 from .bar_ends import (
     CUT_SHORT,
     BarEndChecks,
@@ -87,6 +87,7 @@ from .ticks import (
     band_outline_half_width,
     band_turns,
     box_sides,
+    degree_readings,
     detached_tick_marks,
     find_grid_lines,
     find_tick_marks,
@@ -202,6 +203,11 @@ class AxisReading:
     #: needs, their values taken as its multiples (:func:`.ticks.unrounded_degrees`); None
     #: when the labels were taken as written.
     unrounded_step: Optional[float] = None
+    #: Every reading of decimal-degree labels as multiples of a graticule interval
+    #: (:func:`.ticks.degree_readings`): (interval in degrees, [(label, value)]); more than one
+    #: when the labels are too few to tell, for the other axis' scale to choose
+    #: (:func:`.axis_confirmation.resolve_degree_readings`).
+    degree_readings: list = field(default_factory=list)
 
     @property
     def kept(self) -> list:
@@ -1701,6 +1707,10 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         if not snapped:
             weigh_marks_and_labels(labels, allow_log)
         unrounded = None if allow_log else unrounded_degrees(labels)
+        if not allow_log:
+            numbered = [label for label in labels if label.value is not None]
+            reading.degree_readings = [(interval, list(zip(numbered, values)))
+                                       for interval, values in degree_readings(labels)]
         if unrounded is not None:
             # Decimal degrees rounded at a minutes' interval: each label at its exact value.
             reading.unrounded_step = unrounded[0]
@@ -3295,6 +3305,8 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
                                                                          best.labels))
                 if confirmed:
                     reading.messages.append(f"The {axis} axis has {confirmed}.")
+        # Once both axes are read (a pair by its tick marks too): rounded degree labels.
+        resolve_degree_readings(reading)
     return reading
 
 

@@ -1153,6 +1153,72 @@ def unrounded_degrees(labels) -> "tuple | None":
     return None
 
 
+def degree_readings(labels) -> list:
+    """Every reading of decimal-degree labels as multiples of one graticule interval, rounded
+    to the decimals written: the labels as written and, when they are rounded, the multiples
+    of each interval (:data:`ROUND_DEGREE_STEPS` × 10^k, :data:`MINUTE_STEPS`) that round to
+    them, counts on a line through the labels' positions (as :func:`unrounded_degrees`) and
+    the interval between neighbouring labels a round one (:func:`degree_step_is_round`: a
+    graticule is annotated at a round interval, not every 70").
+
+    A reading is checked as :func:`unrounded_degrees` checks its interval; the labels as
+    written are one when they are exact multiples. Few labels may have more than one: GMT's
+    ``ddd.xx`` writes the 1' multiples
+    36.5833, 36.6, 36.6167 as '36.58°', '36.60°', '36.62°', evenly spaced as written (0.02°);
+    two labels '275.87°', '275.88°' are 0.01° apart as written, or 1', 30" or 20" rounded.
+    Only the other axis' scale tells them apart (:func:`.axis_confirmation.resolve_degree_readings`).
+
+    Parameters
+    ----------
+    labels : list of TickLabel
+        One side's labels; those with a value take part (two at least, all degrees, all
+        written with the same decimals, one or more).
+
+    Returns
+    -------
+    list of (float, ndarray)
+        The interval between neighbouring labels (degrees) and the labels' values in their
+        order, distinct readings only, the largest interval first (the labels as written are
+        one when they lie on a line at a round interval); empty when the labels are not such.
+    """
+    usable = [label for label in labels if label.value is not None]
+    if len(usable) < 2 or not all(label.parsed is not None and label.parsed.degrees
+                                  for label in usable):
+        return []
+    decimals = {_decimals(label.text) for label in usable}
+    if len(decimals) != 1 or None in decimals or 0 in decimals:
+        return []
+    unit = 10.0 ** -decimals.pop()
+    values = np.array([float(label.value) for label in usable])
+    positions = np.array([label.position for label in usable])
+    if np.unique(values).size < values.size or np.ptp(positions) <= 0:
+        return []
+    readings = []
+    steps = sorted({round_step * 10.0 ** power for round_step in ROUND_DEGREE_STEPS
+                    for power in range(-4, 3)} | set(MINUTE_STEPS), reverse=True)
+    design = np.vstack([positions, np.ones_like(positions)]).T
+    for step in steps:
+        if step > np.ptp(values) + unit or step < 0.1 * unit:
+            continue
+        counts = np.round(values / step)
+        exact = counts * step
+        if np.any(np.abs(exact - values) >= 0.5 * unit - 1e-9) or \
+                np.unique(counts).size < counts.size:
+            continue
+        line, *_ = np.linalg.lstsq(design, counts, rcond=None)
+        if np.any(np.abs(design @ line - counts) > UNROUNDED_COUNT_SLACK):
+            continue
+        differences = np.abs(np.diff(counts[np.argsort(positions)]))
+        least = float(differences.min())
+        if np.any(np.abs(differences / least - np.round(differences / least)) > 1e-9) or \
+                not degree_step_is_round(least * step):
+            continue
+        if any(np.allclose(exact, other, rtol=0.0, atol=1e-9) for _, other in readings):
+            continue
+        readings.append((least * step, exact))
+    return readings
+
+
 def _plain_numbers(labels):
     """Each read label written as a plain number (no exponent, no minutes) with its digits and
     separators as written, spaces taken out ('12 300' -> '12300', '-1,500.5' -> '1,500.5'):

@@ -1,0 +1,76 @@
+"""Decimal-degree labels too few to tell their interval, read by the other axis' scale
+(ticks.degree_readings, axis_confirmation.resolve_degree_readings).
+
+GMT's ``+ddd.xx`` writes a 1' graticule with two decimals. sweep_auto_decode --wide --wider
+280 #1 (GMT -JQ, 200 dpi): the y axis' three labels '36.62°', '36.60°', '36.58°' (36.6167°,
+36.6°, 36.5833°) are evenly spaced as written, so they were taken at 0.02° intervals: the y
+scale 20 % off, the GCPs 76 px off in silence. 281 #2 (GMT -JM, 191 dpi): the x axis' two
+labels '275.87°', '275.88°' (1' apart), confirmed by their tick marks as 0.01° apart: 61 px
+off in silence. The x axis (there eight labels, here ten) is read at 1' exactly, and on a
+map in degrees a degree of latitude is as long as a degree of longitude (plate carrée) or
+as a cylindrical projection makes it: only the 1' reading agrees.
+
+Real figures drawn by matplotlib over its own sample DEM of the Jacksboro fault, with equal
+scales (plate carrée) or a Mercator aspect, and ticks at minutes of arc labelled with two
+decimals of a degree (x every 2', y every 1').
+"""
+from types import SimpleNamespace
+
+import matplotlib
+import numpy as np
+import pytest
+from figures_for_detection import pixel_box
+from test_detection_reading import assert_axes_georeference
+
+from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
+from colormap_decoder.plugin.engine.detection.layout import detect_layout
+from colormap_decoder.plugin.engine.figure import read_figure
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
+from matplotlib import ticker  # noqa: E402
+
+#: The map: 8' of longitude, under 3' of latitude holding the 1' multiples 36.5833°, 36.6°,
+#: 36.6167° (written '36.58°N', '36.60°N', '36.62°N': a 0.02° step as written).
+EXTENT = (-84.2467, -84.1133, 36.5780, 36.6220)
+
+
+def render(path, dpi, mercator):
+    """A smooth field over EXTENT ticked every 2' along x and 1' along y, labelled '%.2f°',
+    with equal scales or, ``mercator``, a degree of latitude 1/cos φ times a degree of
+    longitude (a Mercator map's aspect at its latitude, as matplotlib draws one)."""
+    west, east, south, north = EXTENT
+    rows, cols = np.mgrid[0:40, 0:120]
+    field = 300.0 + 150.0 * np.sin(cols / 13.0) * np.cos(rows / 9.0)
+    aspect = 1.0 / np.cos(np.radians(0.5 * (south + north))) if mercator else 1.0
+    with plt.rc_context({"font.family": "DejaVu Sans", "font.size": 10}):
+        figure = plt.figure(figsize=(9.0, 3.6), dpi=dpi)
+        axes = figure.add_axes([0.1, 0.32, 0.8, 0.6])
+        image = axes.imshow(field, cmap="viridis", extent=EXTENT, aspect=aspect,
+                            interpolation="nearest")
+        axes.xaxis.set_major_locator(ticker.MultipleLocator(2 / 60.0))
+        axes.yaxis.set_major_locator(ticker.MultipleLocator(1 / 60.0))
+        axes.xaxis.set_major_formatter(ticker.FuncFormatter(
+            lambda value, _: f"{abs(value):.2f}°W"))
+        axes.yaxis.set_major_formatter(ticker.FuncFormatter(
+            lambda value, _: f"{value:.2f}°N"))
+        figure.colorbar(image, ax=axes, orientation="horizontal", fraction=0.08, pad=0.2)
+        figure.canvas.draw()
+        frame = pixel_box(axes, figure.canvas.get_width_height()[1])
+        y_texts = [label.get_text() for label in axes.get_yticklabels()
+                   if south <= label.get_position()[1] <= north]
+        figure.savefig(path, dpi=dpi)
+        plt.close(figure)
+    return read_figure(str(path)).rgb, SimpleNamespace(frame=frame, extent=EXTENT,
+                                                        y_texts=y_texts)
+
+
+@pytest.mark.parametrize("dpi, mercator", [(150, False), (200, False), (150, True)])
+def test_three_rounded_labels_read_at_the_other_axis_interval(tmp_path, dpi, mercator):
+    rgb, truth = render(tmp_path / "figure.png", dpi, mercator)
+    assert truth.y_texts == ["36.58°N", "36.60°N", "36.62°N"]
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    assert_axes_georeference(reading, truth)
+    assert reading.y_axis.unrounded_step == pytest.approx(1 / 60.0)
+    assert sorted(label.value for label in reading.y_axis.kept) == \
+        pytest.approx([36.5 + 5 / 60.0, 36.6, 36.6 + 1 / 60.0])

@@ -2061,6 +2061,47 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 text = text_down
         return text
 
+    def bar_offset_text(self, bar, axis) -> str:
+        """matplotlib's offset text at a colorbar's end, or "": its ScalarFormatter writes
+        values close together as their difference from an offset ('+1.2e4' above a vertical
+        bar, at a horizontal bar's right end: '240 ... 480' are 12240 to 12480) or as
+        multiples of a power of ten ('1e-5'). The labels alone are then not the values.
+
+        A text beside the bar's far end (within three text heights above a vertical bar's
+        top, at most four heights left and six right of it; within five heights of a
+        horizontal bar, ending at most two heights before its right end) that is none of the
+        bar's tick labels and reads as a power of ten or a signed number in exponent form, or
+        looks like one ('e-5': OCR dropped the '1' of '1e-5').
+
+        Parameters
+        ----------
+        bar : ColorbarDetection
+        axis : AxisReading
+            The bar's labels as read.
+        """
+        left, top, right, bottom = bar.pixel_box()
+        height = self.text_height
+        own = {tuple(label.box) for label in axis.labels}
+        for label in self.labels:
+            if tuple(label.box()) in own:
+                continue
+            cx, _ = label.centre
+            if bar.vertical:
+                near = top - 3 * height <= label.row1 <= top + 1 and \
+                    left - 4 * height <= cx <= right + 6 * height
+            else:
+                near = abs(label.centre[1] - 0.5 * (top + bottom)) <= 5 * height and \
+                    label.col1 >= right - 2 * height and \
+                    0.5 * (left + right) <= label.col0 <= right + 6 * height
+            if not near:
+                continue
+            text, parsed = self.read(label)
+            compact = normalise(text).replace(" ", "")
+            if re.fullmatch(r"[-+]?\d*(\.\d+)?[eE][-+]?\d+", compact) or \
+                    (parsed is not None and parsed.exponent_form):
+                return compact
+        return ""
+
     def offset_multiplier(self, frame_box, axis):
         """matplotlib's offset text ('1e6' above the y axis, at the x axis' right end)."""
         left, top, right, bottom = frame_box
@@ -3194,6 +3235,24 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
                     "that end is placed at its outermost tick, a few pixels inside where the "
                     "fade was extrapolated to (GMT annotates a bar's ends).")
             reading.colorbar = _colorbar_values(best, bar, layout.snap_offset)
+            offset = reader.bar_offset_text(bar, best) \
+                if best.fit is not None and not best.fit.logarithmic else ""
+            if offset:
+                # The labels are offsets from a value (or multiples of a power of ten) that
+                # the text says: read as values, the range was off by the offset, in silence
+                # (sweep_auto_decode --wide --wider 284 #0: '240'-'480' with '+1.2e4').
+                if _apply_bar_offset(best, offset):
+                    reading.colorbar = _colorbar_values(best, bar, layout.snap_offset)
+                    reading.messages.append(
+                        f"The colorbar's labels are written relative to the text {offset!r} "
+                        f"at its end (matplotlib's "
+                        f"{'offset' if offset[0] in '+-' else 'multiplier'}): their values "
+                        f"are taken with it.")
+                else:
+                    reading.colorbar.vmin = reading.colorbar.vmax = None
+                    best.problem = (f"the colorbar's labels are written relative to the text "
+                                    f"{offset!r} at its end (matplotlib's offset or "
+                                    f"multiplier), which was not read whole")
             if best.fit is not None:
                 unlike = reader.digits_unlike_glyphs(best.labels)
                 if not unlike and len(best.kept) == 2:
@@ -3970,6 +4029,31 @@ def _read_class_legend(reader, legend, want_values=True):
     # Low end at the top (the first patch the lowest class): a vertical bar's 'flip'.
     reading.flip = low_first
     return reading
+
+
+def _apply_bar_offset(axis, offset) -> bool:
+    """A colorbar's labels and fit taken with matplotlib's offset text: a signed number
+    ('+1.2e4', '-3e2') is added to every label, an unsigned one ('1e-5') multiplies them.
+    False (nothing changed) when the text is no whole number ('e-5').
+
+    Parameters
+    ----------
+    axis : AxisReading
+        The bar's labels and linear fit (value = slope · pixel + offset), changed in place.
+    offset : str
+        The text as read, normalised, no spaces.
+    """
+    parsed = parse_label(offset.lstrip("+"))
+    if parsed is None or not re.match(r"[-+]?\d", offset):
+        return False
+    number = float(parsed.value)
+    factor, shift = (1.0, number) if offset[0] in "+-" else (number, 0.0)
+    for label in axis.labels:
+        if label.value is not None:
+            label.value = float(label.value) * factor + shift
+    axis.fit = dataclasses.replace(axis.fit, slope=axis.fit.slope * factor,
+                                   offset=axis.fit.offset * factor + shift)
+    return True
 
 
 def _colorbar_values(axis, bar, snap_offset=0.0):

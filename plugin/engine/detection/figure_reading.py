@@ -2068,10 +2068,10 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         multiples of a power of ten ('1e-5'). The labels alone are then not the values.
 
         A text beside the bar's far end (within three text heights above a vertical bar's
-        top, at most four heights left and six right of it; within five heights of a
-        horizontal bar, ending at most two heights before its right end) that is none of the
-        bar's tick labels and reads as a power of ten or a signed number in exponent form, or
-        looks like one ('e-5': OCR dropped the '1' of '1e-5').
+        top, its centre at most four heights left and two right of it; within five heights
+        of a horizontal bar on its labels' side, ending at most two heights before its right
+        end) that is none of the bar's tick labels and reads as a power of ten or a signed
+        number in exponent form, or looks like one ('e-5': OCR dropped the '1' of '1e-5').
 
         Parameters
         ----------
@@ -2088,10 +2088,13 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             cx, _ = label.centre
             if bar.vertical:
                 near = top - 3 * height <= label.row1 <= top + 1 and \
-                    left - 4 * height <= cx <= right + 6 * height
+                    left - 4 * height <= cx <= right + 2 * height
             else:
-                near = abs(label.centre[1] - 0.5 * (top + bottom)) <= 5 * height and \
-                    label.col1 >= right - 2 * height and \
+                # On the labels' side only: the map's own x offset text may stand between
+                # the map and a bar below it.
+                beside = label.row0 >= bottom if axis.side == "bottom" else label.row1 <= top
+                near = beside and abs(label.centre[1] - 0.5 * (top + bottom)) <= 5 * height \
+                    and label.col1 >= right - 2 * height and \
                     0.5 * (left + right) <= label.col0 <= right + 6 * height
             if not near:
                 continue

@@ -574,14 +574,17 @@ STYLED_VMIN, STYLED_VMAX = -1500.0, 2500.0
 
 
 def render_styled_bar(path, style="default", dpi=80, cmap="viridis", horizontal=False,
-                      pad=0.015, jpeg_quality=None, crop="bbox", size=(7.0, 5.0)):
+                      pad=0.015, jpeg_quality=None, crop="bbox", size=(7.0, 5.0),
+                      location=None):
     """matplotlib's topobathy grid with a colorbar close beside the map, as papers crop it.
 
     ``style`` is a matplotlib style sheet; the bar is ``figure.colorbar(image, ax=axes,
     pad=pad)`` (``pad`` a share of the axes' size: 0.01 puts it 3-6 px from the map at 60-100
-    dpi). ``crop``: "bbox" saves with ``bbox_inches="tight", pad_inches=0``; "ink" crops the
-    drawing to its ink (no margin); "cutN" crops N px into the ink (tighter still). JPEG of
-    ``jpeg_quality`` through Pillow (4:2:0 chroma subsampling, its default).
+    dpi); ``location`` ("left", "top", ...), when given, puts it on that side of the map
+    instead (its labels on its side facing away from the map). ``crop``: "bbox" saves with
+    ``bbox_inches="tight", pad_inches=0``; "ink" crops the drawing to its ink (no margin);
+    "cutN" crops N px into the ink (tighter still). JPEG of ``jpeg_quality`` through Pillow
+    (4:2:0 chroma subsampling, its default).
 
     Returns
     -------
@@ -599,8 +602,9 @@ def render_styled_bar(path, style="default", dpi=80, cmap="viridis", horizontal=
         axes = figure.add_subplot(111)
         image = axes.imshow(grid, cmap=cmap, vmin=STYLED_VMIN, vmax=STYLED_VMAX, extent=extent,
                             aspect="auto")
-        bar = figure.colorbar(image, ax=axes, pad=pad,
-                              orientation="horizontal" if horizontal else "vertical")
+        placing = dict(location=location) if location else \
+            dict(orientation="horizontal" if horizontal else "vertical")
+        bar = figure.colorbar(image, ax=axes, pad=pad, **placing)
         figure.canvas.draw()
         height = figure.canvas.get_width_height()[1]
         frame, bar_box = pixel_box(axes, height), pixel_box(bar.ax, height)

@@ -274,3 +274,105 @@ def test_bar_labels_on_the_last_row_of_a_crop_to_the_ink_are_read(tmp_path, name
     span = STYLED_VMAX - STYLED_VMIN
     assert abs(reading.vmin - STYLED_VMIN) <= 0.005 * span, (reading.vmin, reading.vmax)
     assert abs(reading.vmax - STYLED_VMAX) <= 0.005 * span, (reading.vmin, reading.vmax)
+
+
+#: A horizontal bar under the map, the figure cropped a few pixels below the bar: its own
+#: labels are gone, and the map's x labels, between the bar and the map, are the only row
+#: along it. (keyword arguments of render_styled_bar, pixels kept below the bar, JPEG quality)
+MAP_LABELS_ALONE_ALONG_THE_BAR = {
+    # Read as the bar's: 234-238 (the map's longitudes) for -1500 to 2500, no warning.
+    "default style, 72 dpi, JPEG q75, cropped 2 px below the bar": (
+        dict(style="default", dpi=72, cmap="magma", horizontal=True, pad=0.08, crop="bbox",
+             size=(7.45, 4.49)), 2, 75),
+    "bmh, 90 dpi, JPEG q65, cropped 2 px below the bar": (
+        dict(style="bmh", dpi=90, cmap="RdBu_r", horizontal=True, pad=0.06, crop="bbox",
+             size=(7.94, 4.28)), 2, 65),
+    "ggplot, 100 dpi, PNG, cropped 2 px below the bar": (
+        dict(style="ggplot", dpi=100, cmap="turbo", horizontal=True, pad=0.06, crop="ink",
+             size=(6.19, 5.85)), 2, None),
+    "dark_background, 72 dpi, PNG, cropped 4 px below the bar": (
+        dict(style="dark_background", dpi=72, cmap="plasma", horizontal=True, pad=0.06,
+             crop="bbox", size=(7.34, 5.18)), 4, None),
+    # Read 2339.8-2380 (96 % off), no warning.
+    "seaborn, 80 dpi, JPEG q65, cropped 2 px below the bar": (
+        dict(style="seaborn-v0_8", dpi=80, cmap="viridis", horizontal=True, pad=0.06,
+             crop="ink", size=(6.5, 4.23)), 2, 65),
+}
+
+
+def render_cropped_below_the_bar(folder, name):
+    """A :data:`MAP_LABELS_ALONE_ALONG_THE_BAR` figure: its path, frame and bar boxes."""
+    from PIL import Image
+
+    kwargs, below, quality = MAP_LABELS_ALONE_ALONG_THE_BAR[name]
+    frame, bar = render_styled_bar(folder / "whole.png", **kwargs)
+    pixels = np.asarray(Image.open(folder / "whole.png").convert("RGB"))
+    path = folder / ("figure.jpg" if quality else "figure.png")
+    Image.fromarray(pixels[:int(round(bar[3])) + below]).save(
+        path, **({"quality": quality} if quality else {}))
+    return path, frame, bar
+
+
+@pytest.mark.parametrize("name", list(MAP_LABELS_ALONE_ALONG_THE_BAR))
+def test_maps_x_labels_alone_along_a_horizontal_bar_are_not_its_labels(tmp_path, name):
+    # The only row along the bar has the map just beyond it: the map's axis labels. The
+    # bar's range is read right (within 0.5 %) or refused; never the map's longitudes.
+    path, _, bar = render_cropped_below_the_bar(tmp_path, name)
+    rgb = read_figure(str(path)).rgb
+    layout = detect_layout(rgb)
+    assert layout.colorbar is not None, "no colorbar found"
+    assert np.abs(np.array(layout.colorbar.box) - np.array(bar)).max() <= TOLERANCE_PX
+    reading = read_figure_face(rgb, layout, want_axes=False).colorbar
+    if reading is None or reading.vmin is None:
+        return  # refused: VMIN and VMAX are asked for
+    span = STYLED_VMAX - STYLED_VMIN
+    assert abs(reading.vmin - STYLED_VMIN) <= 0.005 * span, (reading.vmin, reading.vmax)
+    assert abs(reading.vmax - STYLED_VMAX) <= 0.005 * span, (reading.vmin, reading.vmax)
+
+
+def test_hand_gcps_do_not_let_the_maps_lone_x_labels_be_the_bars_range(tmp_path):
+    # With GCPS given by hand the decode went through over 234-238 with no warning; refused
+    # now, naming VMIN and VMAX.
+    from figures_for_detection import frame_gcps_csv
+    from figures_for_tests import topobathy
+
+    from colormap_decoder.plugin.engine.errors import EngineError
+    from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
+
+    path, frame, _ = render_cropped_below_the_bar(
+        tmp_path, "default style, 72 dpi, JPEG q75, cropped 2 px below the bar")
+    west, east, south, north = topobathy()[1]
+    left, top, right, bottom = frame
+
+    class Truth:
+        pass
+
+    truth = Truth()
+    truth.frame = frame
+    truth.pixel_to_map = lambda x, y: (west + (x - left) / (right - left) * (east - west),
+                                       north - (y - top) / (bottom - top) * (north - south))
+    settings = DecodeSettings(figure_path=str(path), scale_automatic=True, gcp_crs="EPSG:4326",
+                              gcps_path=frame_gcps_csv(tmp_path / "g.csv", truth))
+    with pytest.raises(EngineError) as raised:
+        decode_map(settings)
+    assert "VMIN" in str(raised.value), str(raised.value)
+
+
+@pytest.mark.parametrize("kwargs", [
+    # A bar above the map (its labels above it, nothing beyond them) and one on the map's
+    # left (its labels on its left, the map's y labels between it and the map): read.
+    dict(style="default", dpi=72, cmap="cividis", pad=0.08, crop="bbox", location="top",
+         size=(8.2, 4.59), jpeg_quality=None),
+    dict(style="default", dpi=80, cmap="YlGnBu", pad=0.05, crop="bbox", location="left",
+         size=(8.94, 4.92), jpeg_quality=75)])
+def test_bars_labelled_away_from_the_map_are_read(tmp_path, kwargs):
+    path = tmp_path / ("figure.jpg" if kwargs.get("jpeg_quality") else "figure.png")
+    render_styled_bar(path, **kwargs)
+    rgb = read_figure(str(path)).rgb
+    layout = detect_layout(rgb)
+    assert layout.colorbar is not None, "no colorbar found"
+    reading = read_figure_face(rgb, layout, want_axes=False).colorbar
+    assert reading is not None and reading.vmin is not None, "the bar's labels were not read"
+    span = STYLED_VMAX - STYLED_VMIN
+    assert abs(reading.vmin - STYLED_VMIN) <= 0.005 * span, (reading.vmin, reading.vmax)
+    assert abs(reading.vmax - STYLED_VMAX) <= 0.005 * span, (reading.vmin, reading.vmax)

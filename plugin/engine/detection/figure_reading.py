@@ -2834,38 +2834,48 @@ DRAWING_EDGE_SHARE = 0.5
 BAR_ROW_MIN_LABELS = 3
 
 
-def _row_faces_drawing(labels, side, bar_box, rgb, page_rgb, reach) -> bool:
-    """Whether a drawing (the map: its spine or its panel's colours) lies just beyond a row of
-    labels beside a colorbar's side, within ``reach`` pixels of the row's outer edge.
-
-    A line of pixels beyond the row, along the bar's length, is a drawing's edge when colours
-    unlike the page's (:data:`frame.PANEL_CONTRAST`) cover :data:`DRAWING_EDGE_SHARE` of it.
-    """
+def _drawing_beyond(edge, side, bar_box, rgb, page_rgb, reach):
+    """The first line of pixels, outward of ``edge`` (a row, or a column for a vertical
+    side) and within ``reach`` pixels of it, along the colorbar's length, that is a
+    drawing's edge: colours unlike the page's (:data:`frame.PANEL_CONTRAST`) cover
+    :data:`DRAWING_EDGE_SHARE` of it. None when there is none before ``reach`` or the
+    figure's edge."""
     from .frame import PANEL_CONTRAST
 
     col0, row0, col1, row1 = (int(round(v)) for v in bar_box)
     rows, cols = rgb.shape[:2]
-    if side.horizontal:
-        edge = min(label.box[1] for label in labels) if side.outward < 0 else \
-            max(label.box[3] for label in labels)
-        start, end = max(col0, 0), min(col1, cols)
-    else:
-        edge = min(label.box[0] for label in labels) if side.outward < 0 else \
-            max(label.box[2] for label in labels)
-        start, end = max(row0, 0), min(row1, rows)
+    start, end = (max(col0, 0), min(col1, cols)) if side.horizontal else \
+        (max(row0, 0), min(row1, rows))
     if end - start < 2:
-        return False
+        return None
     page = np.asarray(page_rgb, float)
     limit = rows if side.horizontal else cols
     for step in range(1, int(reach) + 1):
         position = int(edge) - step if side.outward < 0 else int(edge) + step
         if not 0 <= position < limit:
-            return False
+            return None
         line = rgb[position, start:end] if side.horizontal else rgb[start:end, position]
         unlike = np.abs(line.astype(float) - page).max(axis=1) > PANEL_CONTRAST
         if unlike.mean() >= DRAWING_EDGE_SHARE:
-            return True
-    return False
+            return position
+    return None
+
+
+def _row_edge(labels, side) -> float:
+    """The outer edge (pixels, across the side) of a row of labels beside a side."""
+    if side.horizontal:
+        return min(label.box[1] for label in labels) if side.outward < 0 else \
+            max(label.box[3] for label in labels)
+    return min(label.box[0] for label in labels) if side.outward < 0 else \
+        max(label.box[2] for label in labels)
+
+
+def _row_faces_drawing(labels, side, bar_box, rgb, page_rgb, reach) -> bool:
+    """Whether a drawing (the map: its spine or its panel's colours) lies just beyond a row of
+    labels beside a colorbar's side, within ``reach`` pixels of the row's outer edge
+    (:func:`_drawing_beyond`)."""
+    return _drawing_beyond(_row_edge(labels, side), side, bar_box, rgb, page_rgb,
+                           reach) is not None
 
 
 def _is_label_row(reading, bar_box, vertical) -> bool:
@@ -2930,6 +2940,89 @@ def _bar_side_facing_away(best, readings, sides, bar_box, rgb, page_rgb, text_he
                         f"{best.side} side lie between the colorbar and the map (its axis "
                         f"labels)")
     return away
+
+
+def _map_goes_on(position, side, bar_box, rgb, page_rgb, depth) -> bool:
+    """Whether the drawing whose edge is the line at ``position`` goes on outward (a map's
+    panel: colours unlike the page's over :data:`DRAWING_EDGE_SHARE` of the bar's length on
+    average over the ``depth`` lines from it), not a line alone (a legend's frame)."""
+    from .frame import PANEL_CONTRAST
+
+    col0, row0, col1, row1 = (int(round(v)) for v in bar_box)
+    rows, cols = rgb.shape[:2]
+    limit = rows if side.horizontal else cols
+    first, last = (position, position + side.outward * int(depth))
+    lo, hi = max(min(first, last), 0), min(max(first, last) + 1, limit)
+    if hi - lo < 0.5 * depth:
+        return False
+    if side.horizontal:
+        block = rgb[lo:hi, max(col0, 0):min(col1, cols)]
+    else:
+        block = rgb[max(row0, 0):min(row1, rows), lo:hi]
+    if block.size == 0:
+        return False
+    unlike = np.abs(block.astype(float) - np.asarray(page_rgb, float)).max(axis=2) > \
+        PANEL_CONTRAST
+    return float(unlike.mean()) >= DRAWING_EDGE_SHARE
+
+
+def _side_clear_of_drawings(reading, side, bar_box, rgb, page_rgb, text_height) -> bool:
+    """Whether a colorbar's side has no drawing beside it: none within three text heights
+    beyond its labels, or beyond the bar's own edge when it has none (past the bar's outline
+    and a JPEG's ringing, at most half a text height; a bar whose colours run on into a
+    drawing's is not clear)."""
+    reach = 3.0 * text_height
+    if reading.labels:
+        return _drawing_beyond(_row_edge(reading.labels, side), side, bar_box, rgb, page_rgb,
+                               reach) is None
+    edge = int(round(side.position))
+    ink = _drawing_beyond(edge, side, bar_box, rgb, page_rgb, 1)
+    outline = 0
+    while ink is not None:
+        outline += 1
+        if outline > 0.5 * text_height:
+            return False
+        edge = ink
+        ink = _drawing_beyond(edge, side, bar_box, rgb, page_rgb, 1)
+    return _drawing_beyond(edge, side, bar_box, rgb, page_rgb, reach) is None
+
+
+def _lone_row_facing_the_map(best, readings, sides, bar_box, rgb, page_rgb, text_height):
+    """The reading of a colorbar's side facing away from the map when the only labels
+    chosen for the bar lie between it and the map: the map's axis labels.
+
+    A bar close below (or beside) a map has the map's axis labels between it and the map
+    (matplotlib's x labels above a horizontal bar, its y labels beside a bar on the map's
+    left, GMT's annotations over psscale's bar); its own labels are on its side facing away
+    (matplotlib, GMT's psscale, QGIS legends beside or under the map). When those are lost
+    (a crop through or above them, labels too small or run together), the map's row alone
+    was read and fitted as the bar's (234-238, the map's longitudes, for -1500 to 2500, no
+    warning). A row of labels with, within three text heights beyond it, the map (a drawing
+    whose colours go on, :func:`_map_goes_on`, not a legend's frame line), while the bar's
+    other side has no drawing beside it (:func:`_side_clear_of_drawings`; a bar between two
+    panels, or over the map, is left to the count of labels), is the map's: the other side's
+    reading is returned, the bar's range refused naming VMIN and VMAX unless it was read.
+
+    Parameters and returns as :func:`_bar_side_facing_away`.
+    """
+    if len(readings) != 2 or page_rgb is None or not best.labels or best.side not in sides:
+        return best
+    other = readings[1] if readings[0] is best else readings[0]
+    if other is best or other.side not in sides:
+        return best
+    side = sides[best.side]
+    reach = 3.0 * text_height
+    position = _drawing_beyond(_row_edge(best.labels, side), side, bar_box, rgb, page_rgb, reach)
+    if position is None or not _map_goes_on(position, side, bar_box, rgb, page_rgb, reach):
+        return best
+    if not _side_clear_of_drawings(other, sides[other.side], bar_box, rgb, page_rgb,
+                                   text_height):
+        return best
+    if other.fit is None:
+        other.problem = (f"the labels on the {best.side} side lie between the colorbar and the "
+                         f"map (its axis labels), and none on the {other.side} side, facing "
+                         f"away from the map, were read")
+    return other
 
 
 def _between_side_and_bar(label, side, bar_box, labels_side) -> bool:
@@ -3208,6 +3301,9 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
                 best = candidate
         best = _bar_side_facing_away(best, read_sides, sides, bar.pixel_box(), rgb,
                                      layout.page_rgb, reader.text_height)
+        if not over_map:
+            best = _lone_row_facing_the_map(best, read_sides, sides, bar.pixel_box(), rgb,
+                                            layout.page_rgb, reader.text_height)
         # The bar's labels are never an axis' labels (a bar beside the map is near its side).
         # Only the side read as the bar's: the other side of a bar close below the map holds
         # the map's own x labels (GMT's psscale 0.4 in below the frame), which stay the axis'.

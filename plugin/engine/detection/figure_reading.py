@@ -2942,7 +2942,7 @@ def _bar_side_facing_away(best, readings, sides, bar_box, rgb, page_rgb, text_he
     return away
 
 
-def _map_goes_on(position, side, bar_box, rgb, page_rgb, depth) -> bool:
+def _drawing_goes_on(position, side, bar_box, rgb, page_rgb, depth) -> bool:
     """Whether the drawing whose edge is the line at ``position`` goes on outward (a map's
     panel: colours unlike the page's over :data:`DRAWING_EDGE_SHARE` of the bar's length on
     average over the ``depth`` lines from it), not a line alone (a legend's frame)."""
@@ -2966,12 +2966,12 @@ def _map_goes_on(position, side, bar_box, rgb, page_rgb, depth) -> bool:
     return float(unlike.mean()) >= DRAWING_EDGE_SHARE
 
 
-def _side_clear_of_drawings(reading, side, bar_box, rgb, page_rgb, text_height) -> bool:
-    """Whether a colorbar's side has no drawing beside it: none within three text heights
+def _side_clear_of_drawings(reading, side, bar_box, rgb, page_rgb, text_height,
+                            reach) -> bool:
+    """Whether a colorbar's side has no drawing beside it: none within ``reach`` pixels
     beyond its labels, or beyond the bar's own edge when it has none (past the bar's outline
     and a JPEG's ringing, at most half a text height; a bar whose colours run on into a
     drawing's is not clear)."""
-    reach = 3.0 * text_height
     if reading.labels:
         return _drawing_beyond(_row_edge(reading.labels, side), side, bar_box, rgb, page_rgb,
                                reach) is None
@@ -2998,10 +2998,11 @@ def _lone_row_facing_the_map(best, readings, sides, bar_box, rgb, page_rgb, text
     (a crop through or above them, labels too small or run together), the map's row alone
     was read and fitted as the bar's (234-238, the map's longitudes, for -1500 to 2500, no
     warning). A row of labels with, within three text heights beyond it, the map (a drawing
-    whose colours go on, :func:`_map_goes_on`, not a legend's frame line), while the bar's
-    other side has no drawing beside it (:func:`_side_clear_of_drawings`; a bar between two
-    panels, or over the map, is left to the count of labels), is the map's: the other side's
-    reading is returned, the bar's range refused naming VMIN and VMAX unless it was read.
+    whose colours go on, :func:`_drawing_goes_on`, not a legend's frame line), while the bar's
+    other side has no drawing beside it as far out (:func:`_side_clear_of_drawings`; a bar
+    between two panels, over the map or on a box inside it, is left to the count of labels),
+    is the map's: the other side's reading is returned, the bar's range refused naming VMIN
+    and VMAX unless it was read.
 
     Parameters and returns as :func:`_bar_side_facing_away`.
     """
@@ -3013,10 +3014,13 @@ def _lone_row_facing_the_map(best, readings, sides, bar_box, rgb, page_rgb, text
     side = sides[best.side]
     reach = 3.0 * text_height
     position = _drawing_beyond(_row_edge(best.labels, side), side, bar_box, rgb, page_rgb, reach)
-    if position is None or not _map_goes_on(position, side, bar_box, rgb, page_rgb, reach):
+    if position is None or not _drawing_goes_on(position, side, bar_box, rgb, page_rgb, reach):
         return best
+    # As far out as the map stands on the row's side: a bar on a box inside the map has the
+    # map beyond the box on every side.
+    far_reach = max(reach, abs(position - side.position) + text_height)
     if not _side_clear_of_drawings(other, sides[other.side], bar_box, rgb, page_rgb,
-                                   text_height):
+                                   text_height, far_reach):
         return best
     if other.fit is None:
         other.problem = (f"the labels on the {best.side} side lie between the colorbar and the "
@@ -3301,7 +3305,8 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
                 best = candidate
         best = _bar_side_facing_away(best, read_sides, sides, bar.pixel_box(), rgb,
                                      layout.page_rgb, reader.text_height)
-        if not over_map:
+        if not over_map and getattr(layout, "legend_box", None) is None:
+            # (On a legend box the labels beside the bar inside the box are its own.)
             best = _lone_row_facing_the_map(best, read_sides, sides, bar.pixel_box(), rgb,
                                             layout.page_rgb, reader.text_height)
         # The bar's labels are never an axis' labels (a bar beside the map is near its side).

@@ -2832,6 +2832,9 @@ DRAWING_EDGE_SHARE = 0.5
 #: Least number of labels in a row on a colorbar's side, spread along it, taken as a row of tick
 #: labels (a bar's title is one or two words).
 BAR_ROW_MIN_LABELS = 3
+#: Pixels by which a row of labels reaches into a colorbar over its outline, beyond which it
+#: is the bar's own written across it (GMT's MAP_FRAME_TYPE inside), never a map's axis row.
+LABELS_ACROSS_OUTLINE_PX = 1.0
 
 
 def _drawing_beyond(edge, side, bar_box, rgb, page_rgb, reach):
@@ -3012,6 +3015,15 @@ def _lone_row_facing_the_map(best, readings, sides, bar_box, rgb, page_rgb, text
     if other is best or other.side not in sides:
         return best
     side = sides[best.side]
+    # Labels written across the bar's outline, into it, are its own: GMT's MAP_FRAME_TYPE
+    # inside sets psscale's annotations against the outline on the side toward the map
+    # (5.5-8 px into a vertical bar at 100-150 dpi); a map's axis row stands clear of the bar
+    # (0 px or more, touching it at most).
+    overlap = float(np.median([side.position - label.box[{"bottom": 1, "top": 3, "right": 0,
+                                                          "left": 2}[side.name]]
+                               for label in best.labels]) * side.outward)
+    if overlap > LABELS_ACROSS_OUTLINE_PX:
+        return best
     reach = 3.0 * text_height
     position = _drawing_beyond(_row_edge(best.labels, side), side, bar_box, rgb, page_rgb, reach)
     if position is None or not _drawing_goes_on(position, side, bar_box, rgb, page_rgb, reach):

@@ -2105,8 +2105,26 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 return compact
         return ""
 
-    def offset_multiplier(self, frame_box, axis):
-        """matplotlib's offset text ('1e6' above the y axis, at the x axis' right end)."""
+    def axis_offset_text(self, frame_box, axis) -> str:
+        """matplotlib's offset text at a map axis' end, or "": its ScalarFormatter writes
+        labels that share many leading digits as their difference from an offset ('0'-'100'
+        with '+5.15e6' above the y axis: northings 5150000-5150100, a map 100 m across in
+        metres) and large ones as multiples of a power of ten ('1e6'), or both ('1e3+5.15e6').
+
+        A text above the y axis' top-left corner (within three text heights above the frame,
+        its centre at most four heights left of it and six right), or under the x axis'
+        right end (within five heights below the frame, its centre within six heights of the
+        right side, reaching at least to two heights before it), that reads as a power of ten
+        or a number in exponent form, or looks like one (:func:`offset_text_terms` may still
+        not read it whole: '+5.15e' with its exponent dropped).
+
+        Parameters
+        ----------
+        frame_box : tuple
+            The map frame (left, top, right, bottom), pixels.
+        axis : str
+            "x" or "y".
+        """
         left, top, right, bottom = frame_box
         height = self.text_height
         for label in self.labels:
@@ -2116,13 +2134,57 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                     left - 4 * height <= cx <= left + 6 * height)
             else:
                 near = (bottom < label.row0 <= bottom + 5 * height) and (
-                    right - 6 * height <= cx <= right + 6 * height) and label.col1 > right
+                    right - 6 * height <= cx <= right + 6 * height) and \
+                    label.col1 >= right - 2 * height
             if not near:
                 continue
             text, parsed = self.read(label)
-            if parsed is not None and parsed.exponent_form and parsed.value > 0:
-                return parsed.value, text
-        return 1.0, ""
+            compact = normalise(text).replace(" ", "")
+            if (parsed is not None and parsed.exponent_form) or \
+                    re.fullmatch(OFFSET_TEXT_LOOK, compact):
+                return compact
+        return ""
+
+
+#: What an offset text may look like once read (an exponent form, perhaps with a sign or
+#: both a power of ten and a signed number; digits may be missing): refused when
+#: :func:`offset_text_terms` cannot read it whole, never taken as no offset.
+OFFSET_TEXT_LOOK = r"[-+]?[\d.]*[eE][-+]?\d*(?:[-+][\d.]*(?:[eE][-+]?\d*)?)?|" \
+                   r"[\d.]*[eE][-+]?\d*[-+][\d.]+"
+
+
+def offset_text_terms(text):
+    """The factor and the shift matplotlib's offset text says (value = label × factor +
+    shift), or None when the text is not read whole.
+
+    Its ScalarFormatter writes a power of ten ('1e6', '×10^6': factor 1e6), a signed number
+    ('+5.15e6', '-1.2e3': shift), or both, the power first ('1e-3+1e6'). A factor is only a
+    power of ten: an unsigned '5.15e6' is a shift whose sign was lost, not a factor.
+
+    Parameters
+    ----------
+    text : str
+        The text as read (normalised here: one minus sign, no spaces).
+    """
+    compact = normalise(text).replace(" ", "")
+    match = re.fullmatch(r"(\d+(?:\.\d+)?[eE][-+]?\d+|(?:\d+(?:\.\d+)?)?[x×]?10\^[-+]?\d+)?"
+                         r"([-+]\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)?", compact)
+    if match is None or not compact:
+        return None
+    power, signed = match.groups()
+    factor, shift = 1.0, 0.0
+    if power:
+        parsed = parse_label(power)
+        if parsed is None or not parsed.exponent_form or parsed.value <= 0 or \
+                abs(np.log10(parsed.value) - round(np.log10(parsed.value))) > 1e-9:
+            return None
+        factor = float(parsed.value)
+    if signed:
+        parsed = parse_label(signed.lstrip("+"))
+        if parsed is None:
+            return None
+        shift = float(parsed.value)
+    return factor, shift
 
 
 #: A cylindrical projection replaces evenly spaced latitudes when its fit's RMS residual is at
@@ -3433,11 +3495,8 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
             if best.fit is not None and best.placement == "outside":
                 best.title = reader.read_title(sides[best.side], best.labels)
                 best.title_unit = unit_in_title(best.title)
-                best.multiplier, text = reader.offset_multiplier(layout.frame.box, axis)
-                if best.multiplier != 1.0:
-                    reading.messages.append(
-                        f"The {axis} axis labels are multiplied by {best.multiplier:g} (the "
-                        f"'{text}' written at the axis' end).")
+                _take_axis_offset_text(best, reader.axis_offset_text(layout.frame.box, axis),
+                                       axis, reading.messages)
             setattr(reading, f"{axis}_axis", best)
         _move_centres_to_ticks(reader, reading, layout.frame.box)
         _move_centres_by_their_font(reader, reading, layout.frame.kind == "panel")
@@ -4159,17 +4218,65 @@ def _apply_bar_offset(axis, offset) -> bool:
     offset : str
         The text as read, normalised, no spaces.
     """
-    parsed = parse_label(offset.lstrip("+"))
-    if parsed is None or not re.match(r"[-+]?\d", offset):
+    terms = offset_text_terms(offset)
+    if terms is None:
         return False
-    number = float(parsed.value)
-    factor, shift = (1.0, number) if offset[0] in "+-" else (number, 0.0)
+    factor, shift = terms
+    _shift_labels(axis, factor, shift)
+    return True
+
+
+def _shift_labels(axis, factor, shift) -> None:
+    """An axis' labels and linear fit taken as ``label × factor + shift`` (in place)."""
     for label in axis.labels:
         if label.value is not None:
             label.value = float(label.value) * factor + shift
     axis.fit = dataclasses.replace(axis.fit, slope=axis.fit.slope * factor,
                                    offset=axis.fit.offset * factor + shift)
-    return True
+
+
+def _take_axis_offset_text(best, text, name, messages) -> None:
+    """A map axis' labels taken with matplotlib's offset text at its end (``text``, "" for
+    none): a power of ten ('1e6') becomes the axis' multiplier, a signed number ('+5.15e6')
+    is added to the labels (divided by the multiplier, which the answer applies to them).
+
+    An offset the labels alone missed put a map 100 m across at northing 0-100 (the equator)
+    instead of 5150000-5150100, its GCPs fitting perfectly, in silence. A text that looks like
+    an offset but is not read whole ('+5.15e'), or an offset on labels not on a line (a
+    projection's latitudes, a logarithmic axis), leaves the axis refused (GCPS).
+
+    Parameters
+    ----------
+    best : AxisReading
+        The axis' reading, changed in place.
+    text : str
+        The offset text as read (:meth:`_Reader.axis_offset_text`).
+    name : str
+        "x" or "y", for the messages.
+    messages : list of str
+        The reading's messages, appended to.
+    """
+    if not text:
+        return
+    terms = offset_text_terms(text)
+    if terms is not None and terms[1] and (best.fit.logarithmic or
+                                           best.fit.projection is not None):
+        terms = None
+    if terms is None:
+        best.fit = None
+        best.problem = (f"its labels are written relative to the text {text!r} at the axis' "
+                        f"end (matplotlib's offset or multiplier), which was not read whole")
+        return
+    factor, shift = terms
+    best.multiplier = factor
+    if shift:
+        _shift_labels(best, 1.0, shift / factor)
+        messages.append(f"The {name} axis labels are written relative to the text {text!r} at "
+                        f"the axis' end (matplotlib's offset): {shift:+g} is added to their "
+                        f"values{f' multiplied by {factor:g}' if factor != 1.0 else ''}.")
+    elif factor != 1.0:
+        messages.append(f"The {name} axis labels are multiplied by {factor:g} (the "
+                        f"'{text}' written at the axis' end).")
 
 
 def _colorbar_values(axis, bar, snap_offset=0.0):

@@ -78,8 +78,8 @@ def test_offset_text_not_read_whole_refuses_naming_gcps(tmp_path, monkeypatch):
     render(path, (600000, 600100, 5150000, 5150100))
     read_whole = figure_reading._Reader.axis_offset_text
 
-    def cut_short(reader, frame_box, axis):
-        text = read_whole(reader, frame_box, axis)
+    def cut_short(reader, frame_box, axis, labels):
+        text = read_whole(reader, frame_box, axis, labels)
         return text[:-1] if axis == "y" else text
 
     monkeypatch.setattr(figure_reading._Reader, "axis_offset_text", cut_short)

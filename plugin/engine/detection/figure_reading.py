@@ -2105,7 +2105,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 return compact
         return ""
 
-    def axis_offset_text(self, frame_box, axis) -> str:
+    def axis_offset_text(self, frame_box, axis, labels) -> str:
         """matplotlib's offset text at a map axis' end, or "": its ScalarFormatter writes
         labels that share many leading digits as their difference from an offset ('0'-'100'
         with '+5.15e6' above the y axis: northings 5150000-5150100, a map 100 m across in
@@ -2124,9 +2124,12 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             The map frame (left, top, right, bottom), pixels.
         axis : str
             "x" or "y".
+        labels : list of TickLabel
+            The axis' own tick labels (the last x label may end at the offset text's spot).
         """
         left, top, right, bottom = frame_box
         height = self.text_height
+        own = {tuple(label.box) for label in labels}
         for label in self.labels:
             cx, cy = label.centre
             if axis == "y":
@@ -2136,21 +2139,23 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 near = (bottom < label.row0 <= bottom + 5 * height) and (
                     right - 6 * height <= cx <= right + 6 * height) and \
                     label.col1 >= right - 2 * height
-            if not near:
+            if not near or tuple(label.box()) in own:
                 continue
             text, parsed = self.read(label)
             compact = normalise(text).replace(" ", "")
-            if (parsed is not None and parsed.exponent_form) or \
-                    re.fullmatch(OFFSET_TEXT_LOOK, compact):
+            if (parsed is not None and parsed.exponent_form) or (
+                    re.fullmatch(OFFSET_TEXT_LOOK, compact) and re.search(r"\d", compact)):
                 return compact
         return ""
 
 
 #: What an offset text may look like once read (an exponent form, perhaps with a sign or
-#: both a power of ten and a signed number; digits may be missing): refused when
+#: both a power of ten and a signed number; digits may be missing). matplotlib writes a small
+#: 'e' (a capital one ends a longitude: '15E', its degree sign lost), and a digit at least
+#: (a lone 'e' is a piece of a label written at an angle). Refused when
 #: :func:`offset_text_terms` cannot read it whole, never taken as no offset.
-OFFSET_TEXT_LOOK = r"[-+]?[\d.]*[eE][-+]?\d*(?:[-+][\d.]*(?:[eE][-+]?\d*)?)?|" \
-                   r"[\d.]*[eE][-+]?\d*[-+][\d.]+"
+OFFSET_TEXT_LOOK = r"[-+]?[\d.]*e[-+]?\d*(?:[-+][\d.]*(?:e[-+]?\d*)?)?|" \
+                   r"[\d.]*e[-+]?\d*[-+][\d.]+"
 
 
 def offset_text_terms(text):
@@ -3495,7 +3500,8 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
             if best.fit is not None and best.placement == "outside":
                 best.title = reader.read_title(sides[best.side], best.labels)
                 best.title_unit = unit_in_title(best.title)
-                _take_axis_offset_text(best, reader.axis_offset_text(layout.frame.box, axis),
+                _take_axis_offset_text(best, reader.axis_offset_text(layout.frame.box, axis,
+                                                               best.labels),
                                        axis, reading.messages)
             setattr(reading, f"{axis}_axis", best)
         _move_centres_to_ticks(reader, reading, layout.frame.box)

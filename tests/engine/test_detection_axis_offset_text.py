@@ -62,7 +62,8 @@ def test_axis_labels_taken_with_the_offset_text(tmp_path, extent, crs, written):
 
 @pytest.mark.parametrize("text, terms", [
     ("+5.15e6", (1.0, 5.15e6)), ("−1.2e3", (1.0, -1200.0)), ("1e6", (1e6, 0.0)),
-    ("1e-3+1e6", (1e-3, 1e6)), ("5.15e6", None), ("+5.15e", None), ("e-5", None)])
+    ("1e-3+1e6", (1e-3, 1e6)), ("+6.123x10^5", (1.0, 612300.0)), ("x10^6", (1e6, 0.0)),
+    ("5.15e6", None), ("+5.15e", None), ("e-5", None), ("5.15(acharacternotread)x10^6", None)])
 def test_offset_text_read_whole_or_not_at_all(text, terms):
     """A sign lost ('5.15e6' is no power of ten) or an exponent cut short is not read."""
     assert offset_text_terms(text) == terms
@@ -87,3 +88,23 @@ def test_offset_text_not_read_whole_refuses_naming_gcps(tmp_path, monkeypatch):
         decode_map(DecodeSettings(figure_path=str(path), gcp_crs="EPSG:32632",
                                   scale_automatic=True))
     assert raised.value.parameter == "GCPS" and "'+5.15e'" in str(raised.value), raised.value
+
+
+def test_mathtext_offset_text_read_whole_or_refused(tmp_path):
+    """With axes.formatter.use_mathtext the offset is '+6.123×10⁵', found in pieces
+    ('+6.123x', '10^5'): read joined, or refused (GCPS) when a piece is not read ('+' of
+    '+5.15×10⁶' lost); never '10^5' alone taken as a multiplier."""
+    from colormap_decoder.plugin.engine.errors import EngineError
+
+    path = tmp_path / "figure.png"
+    with matplotlib.rc_context({"axes.formatter.use_mathtext": True}):
+        offsets, corner, width = render(path, (612345, 612385, 5150000, 5150040))
+    assert "times" in offsets[0] and "times" in offsets[1]
+    try:
+        result = decode_map(DecodeSettings(figure_path=str(path), gcp_crs="EPSG:32632",
+                                           scale_automatic=True))
+    except EngineError as error:
+        assert error.parameter == "GCPS" and "relative to the text" in str(error), error
+        return
+    gt, pixel = result.grid.geotransform, 40.0 / width
+    assert abs(gt[0] - corner[0]) <= pixel and abs(gt[3] - corner[1]) <= pixel, (gt, corner)

@@ -2114,9 +2114,11 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         A text above the y axis' top-left corner (within three text heights above the frame,
         its centre at most four heights left of it and six right), or under the x axis'
         right end (within five heights below the frame, its centre within six heights of the
-        right side, reaching at least to two heights before it), that reads as a power of ten
-        or a number in exponent form, or looks like one (:func:`offset_text_terms` may still
-        not read it whole: '+5.15e' with its exponent dropped).
+        right side, reaching at least to two heights before it), joined with the pieces
+        beside it on its line, that reads as a power of ten or a number in exponent form,
+        holds one ('10^6' after a piece not read), or looks like one
+        (:func:`offset_text_terms` may still not read it whole: '+5.15e', its exponent
+        dropped).
 
         Parameters
         ----------
@@ -2141,12 +2143,35 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                     label.col1 >= right - 2 * height
             if not near or tuple(label.box()) in own:
                 continue
-            text, parsed = self.read(label)
-            compact = normalise(text).replace(" ", "")
-            if (parsed is not None and parsed.exponent_form) or (
+            compact = self._joined_line(label, own)
+            parsed = parse_label(compact)
+            if (parsed is not None and parsed.exponent_form) or re.search(
+                    r"\d[.\d]*e[-+]?\d|10\^", compact) or (
                     re.fullmatch(OFFSET_TEXT_LOOK, compact) and re.search(r"\d", compact)):
                 return compact
         return ""
+
+    def _joined_line(self, label, own) -> str:
+        """The text of ``label`` and of the pieces beside it on its line (each at most one
+        and a half text heights from the next, none of ``own``'s boxes), left to right,
+        normalised, no spaces: matplotlib's mathtext offset text ('+6.123×10⁵') is found as
+        pieces ('+6.123x', '10^5'), and one alone is not the text."""
+        gap = 1.5 * self.text_height
+        line = [label]
+        grown = True
+        while grown:
+            grown = False
+            for other in self.labels:
+                if other in line or tuple(other.box()) in own:
+                    continue
+                if min(other.row1, label.row1) <= max(other.row0, label.row0):
+                    continue  # not on the line
+                if any(other.col0 - piece.col1 <= gap and piece.col0 - other.col1 <= gap
+                       for piece in line):
+                    line.append(other)
+                    grown = True
+        line.sort(key=lambda piece: piece.col0)
+        return "".join(normalise(self.read(piece)[0]).replace(" ", "") for piece in line)
 
 
 #: What an offset text may look like once read (an exponent form, perhaps with a sign or
@@ -2155,7 +2180,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
 #: (a lone 'e' is a piece of a label written at an angle). Refused when
 #: :func:`offset_text_terms` cannot read it whole, never taken as no offset.
 OFFSET_TEXT_LOOK = r"[-+]?[\d.]*e[-+]?\d*(?:[-+][\d.]*(?:e[-+]?\d*)?)?|" \
-                   r"[\d.]*e[-+]?\d*[-+][\d.]+"
+                   r"[\d.]*e[-+]?\d*[-+][\d.]+|[-+]?[\d.]*[x×]?10\^[-+]?\d*"
 
 
 def offset_text_terms(text):
@@ -2163,7 +2188,8 @@ def offset_text_terms(text):
     shift), or None when the text is not read whole.
 
     Its ScalarFormatter writes a power of ten ('1e6', '×10^6': factor 1e6), a signed number
-    ('+5.15e6', '-1.2e3': shift), or both, the power first ('1e-3+1e6'). A factor is only a
+    ('+5.15e6', '-1.2e3', with mathtext '+5.15×10^6': shift), or both, the power first
+    ('1e-3+1e6'). A factor is only a
     power of ten: an unsigned '5.15e6' is a shift whose sign was lost, not a factor.
 
     Parameters
@@ -2173,7 +2199,7 @@ def offset_text_terms(text):
     """
     compact = normalise(text).replace(" ", "")
     match = re.fullmatch(r"(\d+(?:\.\d+)?[eE][-+]?\d+|(?:\d+(?:\.\d+)?)?[x×]?10\^[-+]?\d+)?"
-                         r"([-+]\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)?", compact)
+                         r"([-+]\d+(?:\.\d+)?(?:[eE][-+]?\d+|[x×]10\^[-+]?\d+)?)?", compact)
     if match is None or not compact:
         return None
     power, signed = match.groups()

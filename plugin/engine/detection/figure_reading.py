@@ -321,6 +321,38 @@ def numbers_run_together(text) -> list:
     return alike[0] if len(alike) == 1 else []
 
 
+#: Narrowest a word space between a number and its unit is, as a share of the label's
+#: tallest glyph: 0.5-0.55 in QGIS's legends (DejaVu Sans 10 pt at 100 dpi: 4 px for 8-px
+#: digits; DejaVu Sans Condensed 10 pt at 150 dpi: 8 px for 15 px), the gaps between a
+#: number's glyphs 0.1-0.25 (1-3 px).
+WORD_SPACE_SHARE = 0.3
+
+
+def _words_at_spaces(glyphs) -> list:
+    """A label's glyph boxes (col0, row0, col1, row1), left to right, cut at its word spaces:
+    gaps at least :data:`WORD_SPACE_SHARE` of its tallest glyph and twice its widest other
+    gap (at least 1 px). One word (the whole label) when it has no such gap.
+
+    Returns
+    -------
+    list of list of tuple
+    """
+    height = max(glyph[3] - glyph[1] for glyph in glyphs)
+    gaps = [b[0] - a[2] for a, b in zip(glyphs, glyphs[1:])]
+    spaces = [gap >= WORD_SPACE_SHARE * height for gap in gaps]
+    others = [gap for gap, space in zip(gaps, spaces) if not space]
+    if any(spaces) and min(gap for gap, space in zip(gaps, spaces) if space) < \
+            2 * max(others + [1]):
+        return [list(glyphs)]
+    words, start = [], 0
+    for index, space in enumerate(spaces):
+        if space:
+            words.append(list(glyphs[start:index + 1]))
+            start = index + 1
+    words.append(list(glyphs[start:]))
+    return words
+
+
 class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
     """Shared state for reading one figure: luma, ink, glyph labels."""
 
@@ -776,12 +808,13 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         if "units" in self.cache:
             return
         self.cache["units"] = True
+        self._cut_at_unit_spaces()
         self._split_leading_units()
         height = self.text_height
         words = [label for label in self.labels
                  if label.glyphs <= 3 and label.width <= 2.5 * height
                  and label.height <= 1.2 * height and label.patch is None
-                 and not label.inside and label.crossed_line is None]
+                 and not label.inside and label.crossed_line is None and not label.unit_word]
         joined = []
         for word in words:
             before = [label for label in self.labels
@@ -817,6 +850,80 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                               unit_word=unit, number_part=number)
             self.labels[self.labels.index(number)] = label
             self.labels.remove(word)
+
+    def _cut_at_unit_spaces(self):
+        """Labels of numbers with a length unit, merged across the word spaces between them,
+        cut at those spaces into one label per number and its unit.
+
+        Small text rounds a word space down to the gaps :func:`.text.merge_into_labels`
+        joins (4 px before the 'm' of QGIS's '0 m' at 100 dpi, its digits 8 px high), and
+        a short horizontal legend's two end labels stand a word space apart ('1,000 m
+        3,500 m' in DejaVu Sans Condensed 10 pt at 150 dpi: spaces of 8 px, digits 15 px
+        high, 1-3 px between their glyphs). The merged label reads as no number: 'm' (a
+        lone small '0' before a word is dropped), '1,000m3,500m'. A label read as no number
+        whose letters are all length units is cut at its word spaces (gaps of at least
+        :data:`WORD_SPACE_SHARE` of its tallest glyph and twice its other gaps) into words
+        that alternate number and unit, each unit as many glyphs as its letters, no
+        taller than its number and on its baseline; each number read alone as a plain
+        number (with every check of a label's reading), the digits the whole reading gave
+        it, if any, the same (Tesseract may drop a number, not read it otherwise here).
+        Each number then makes one label with its unit (``unit_word``, ``number_part``),
+        as :meth:`_join_unit_words` joins a unit standing apart. Otherwise the label is
+        left as it was.
+        """
+        replaced = []
+        for index, label in enumerate(self.labels):
+            members = sorted(label.members or [])
+            if label.glyphs < 2 or len(members) != label.glyphs or label.patch is not None or \
+                    label.inside or label.crossed_line is not None or label.unit_word:
+                continue
+            text, parsed = self.read(label)
+            whole = normalise(text).replace(" ", "")
+            units = re.findall(r"[A-Za-z]+", whole)
+            if parsed is not None or not units or any(unit not in UNIT_WORDS for unit in units) \
+                    or not re.search(r"[A-Za-z]$", whole):
+                continue
+            words = _words_at_spaces(members)
+            if len(words) != 2 * len(units):
+                continue
+            pieces = []
+            for number_glyphs, unit_glyphs, unit, digits_read in zip(
+                    words[::2], words[1::2], units, re.split(r"[A-Za-z]+", whole)):
+                piece = self._number_and_unit(label, number_glyphs, unit_glyphs, unit,
+                                              re.sub(r"\D", "", digits_read))
+                if piece is None:
+                    break
+                pieces.append(piece)
+            else:
+                replaced.append((index, pieces))
+        for index, pieces in reversed(replaced):
+            # A single number and unit keeps the merged label's box: its reading ('m') goes.
+            self.cache.pop(self.labels[index].box(), None)
+            self.labels[index:index + 1] = pieces
+
+    def _number_and_unit(self, label, number_glyphs, unit_glyphs, unit, digits_read):
+        """One number and its unit cut from a merged label (:meth:`_cut_at_unit_spaces`), as a
+        label read as the number with its unit, or None when its glyphs do not show that."""
+        def piece(glyphs, **kwargs):
+            return TextLabel(min(g[0] for g in glyphs), min(g[1] for g in glyphs),
+                             max(g[2] for g in glyphs), max(g[3] for g in glyphs), len(glyphs),
+                             list(glyphs), [max(b[0] - a[2], 0) for a, b in zip(glyphs, glyphs[1:])],
+                             cut_from=label.box(), **kwargs)
+
+        number = piece(number_glyphs)
+        # The digits' baseline: a comma's tail reaches below it.
+        baseline = float(np.median([glyph[3] for glyph in number_glyphs]))
+        digit_height = max(glyph[3] - glyph[1] for glyph in number_glyphs)
+        unit_top = min(glyph[1] for glyph in unit_glyphs)
+        unit_bottom = max(glyph[3] for glyph in unit_glyphs)
+        if len(unit_glyphs) != len(unit) or unit_top < number.row0 - max(1.0, 0.15 * digit_height) \
+                or abs(unit_bottom - baseline) > max(1.5, 0.15 * digit_height):
+            return None
+        text, parsed = self.read(number)
+        if parsed is None or parsed.unit or parsed.degrees or parsed.exponent_form or \
+                (digits_read and digits_read != re.sub(r"\D", "", text)):
+            return None
+        return piece(list(number_glyphs) + list(unit_glyphs), unit_word=unit, number_part=number)
 
     def _split_leading_units(self):
         """Labels that begin with the unit of the number before them cut after the unit.

@@ -974,6 +974,16 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         for index, pieces in reversed(replaced):
             self.labels[index:index + 1] = pieces
 
+    def _ocr(self, image):
+        """Tesseract's reading of one label image (:func:`.ocr.read_label`), the
+        cancellation asked first: a label's readings (its crop, bold, at another scale, its
+        raised part) and the re-readings of checks after the labels' loop are each a
+        Tesseract call of 3-60 ms, and a cancel stops before the next one, not only before
+        the next label."""
+        if self.progress is not None and self.progress(self.fraction):
+            raise InterruptedError("Cancelled.")
+        return read_label(image)
+
     def read(self, label):
         """Text and parsed value of a label (cached)."""
         key = label.box()
@@ -1185,7 +1195,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             lum, (col, row) = self._source(label)
             image = crop_label(lum, (label.col0 - col, label.row0 - row, label.col1 - col,
                                      label.row1 - row), self.page)
-            self.cache[key] = normalise(read_label(np.where(image < 200, 0, 255)
+            self.cache[key] = normalise(self._ocr(np.where(image < 200, 0, 255)
                                                    .astype(np.uint8))[0])
         return self.cache[key]
 
@@ -1247,7 +1257,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             text_label = text_label.number_part or text_label
             lum, (col0, row0) = self._source(text_label)
             box = text_label.box()
-            second, _ = read_label(crop_label(
+            second, _ = self._ocr(crop_label(
                 lum, (box[0] - col0, box[1] - row0, box[2] - col0, box[3] - row0), self.page,
                 target_height=CHECK_TARGET_HEIGHT))
             first_digits = re.sub(r"\D", "", normalise(label.text.split(" (")[0]))
@@ -1351,7 +1361,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             return crop_label(lum, (box[0] - col0, box[1] - row0, box[2] - col0,
                                     box[3] - row0), self.page)
 
-        text, _ = read_label(crop(label.box()))
+        text, _ = self._ocr(crop(label.box()))
         members = label.members or [label.box()]
         base, raised = _raised_split(members)
         if not raised:
@@ -1371,8 +1381,8 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             # 197 dpi: its ring read alone as '8' made it -20^8). A raised digit is taller
             # (matplotlib's 10⁰, 0.8 of the base, which Tesseract reads as '10°').
             return text
-        base_text, _ = read_label(crop(_union(base)))
-        exponent_text, _ = read_label(crop(_union(raised)))
+        base_text, _ = self._ocr(crop(_union(base)))
+        exponent_text, _ = self._ocr(crop(_union(raised)))
         exponent_text = normalise(exponent_text)
         if not re.fullmatch(r"-?\d{1,3}", exponent_text) and \
                 re.search(r"[°oO]$", normalise(text)) and _superscript_zero(base, raised):
@@ -2114,7 +2124,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 continue
             box = (int(dark[1].min()), int(dark[0].min()), int(dark[1].max()) + 1,
                    int(dark[0].max()) + 1)
-            text, confidence = read_label(crop_label(level, box, self.page))
+            text, confidence = self._ocr(crop_label(level, box, self.page))
             readings.append((turn, text, parse_label(text), confidence))
         return readings
 

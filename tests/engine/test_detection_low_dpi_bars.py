@@ -174,6 +174,44 @@ def test_bar_goes_on_past_ticks_crossing_it(tmp_path, kwargs):
     assert abs(reading.vmax - STYLED_VMAX) <= 0.01 * span, reading.vmax
 
 
+def assert_bar_range_right_or_refused(path, bar):
+    """The figure's colorbar found within :data:`TOLERANCE_PX` of ``bar`` (matplotlib's box)
+    and its range read within 0.5 % of the range drawn, or not read (VMIN and VMAX asked
+    for): never another range."""
+    rgb = read_figure(str(path)).rgb
+    layout = detect_layout(rgb)
+    assert layout.colorbar is not None, "no colorbar found"
+    assert np.abs(np.array(layout.colorbar.box) - np.array(bar)).max() <= TOLERANCE_PX
+    reading = read_figure_face(rgb, layout, want_axes=False).colorbar
+    if reading is None or reading.vmin is None:
+        return  # refused: VMIN and VMAX are asked for
+    span = STYLED_VMAX - STYLED_VMIN
+    assert abs(reading.vmin - STYLED_VMIN) <= 0.005 * span, (reading.vmin, reading.vmax)
+    assert abs(reading.vmax - STYLED_VMAX) <= 0.005 * span, (reading.vmin, reading.vmax)
+
+
+def decode_settings_with_hand_gcps(folder, path, frame):
+    """The automatic decode of a styled figure with GCPS given by hand: the corners of its
+    ``frame`` (matplotlib's axes box, pixels) at the topobathy grid's extent (EPSG:4326)."""
+    from figures_for_detection import frame_gcps_csv
+    from figures_for_tests import topobathy
+
+    from colormap_decoder.plugin.engine.pipeline import DecodeSettings
+
+    west, east, south, north = topobathy()[1]
+    left, top, right, bottom = frame
+
+    class Truth:
+        pass
+
+    truth = Truth()
+    truth.frame = frame
+    truth.pixel_to_map = lambda x, y: (west + (x - left) / (right - left) * (east - west),
+                                       north - (y - top) / (bottom - top) * (north - south))
+    return DecodeSettings(figure_path=str(path), scale_automatic=True, gcp_crs="EPSG:4326",
+                         gcps_path=frame_gcps_csv(folder / "g.csv", truth))
+
+
 MAP_LABELS_ABOVE_THE_BAR = {
     # The map's x labels stand between the map and a horizontal bar below it, 6 px from the
     # bar and 8 px from the frame; the bar's own labels, touching the image's bottom edge,
@@ -203,43 +241,20 @@ def test_maps_x_labels_above_a_horizontal_bar_are_not_its_labels(tmp_path, name)
     kwargs = MAP_LABELS_ABOVE_THE_BAR[name]
     path = tmp_path / ("figure.jpg" if kwargs.get("jpeg_quality") else "figure.png")
     _, bar = render_styled_bar(path, **kwargs)
-    rgb = read_figure(str(path)).rgb
-    layout = detect_layout(rgb)
-    assert layout.colorbar is not None, "no colorbar found"
-    assert np.abs(np.array(layout.colorbar.box) - np.array(bar)).max() <= TOLERANCE_PX
-    reading = read_figure_face(rgb, layout, want_axes=False).colorbar
-    if reading is None or reading.vmin is None:
-        return  # refused: VMIN and VMAX are asked for
-    span = STYLED_VMAX - STYLED_VMIN
-    assert abs(reading.vmin - STYLED_VMIN) <= 0.005 * span, (reading.vmin, reading.vmax)
-    assert abs(reading.vmax - STYLED_VMAX) <= 0.005 * span, (reading.vmin, reading.vmax)
+    assert_bar_range_right_or_refused(path, bar)
 
 
 def test_hand_gcps_do_not_let_the_maps_x_labels_be_the_bars_range(tmp_path):
     # With GCPS given by hand the x labels are not needed for the georeferencing: the decode
     # took them for the bar's and decoded over 234-238 without a word. Refused now, naming
     # VMIN and VMAX (or read right).
-    from figures_for_detection import frame_gcps_csv
-    from figures_for_tests import topobathy
-
     from colormap_decoder.plugin.engine.errors import EngineError
-    from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
+    from colormap_decoder.plugin.engine.pipeline import decode_map
 
     path = tmp_path / "figure.jpg"
     frame, _ = render_styled_bar(path, **MAP_LABELS_ABOVE_THE_BAR[
         "default style, 72 dpi, JPEG q65, cropped to the ink"])
-    west, east, south, north = topobathy()[1]
-    left, top, right, bottom = frame
-
-    class Truth:
-        pass
-
-    truth = Truth()
-    truth.frame = frame
-    truth.pixel_to_map = lambda x, y: (west + (x - left) / (right - left) * (east - west),
-                                       north - (y - top) / (bottom - top) * (north - south))
-    settings = DecodeSettings(figure_path=str(path), scale_automatic=True, gcp_crs="EPSG:4326",
-                              gcps_path=frame_gcps_csv(tmp_path / "g.csv", truth))
+    settings = decode_settings_with_hand_gcps(tmp_path, path, frame)
     try:
         mapping = decode_map(settings).mapping
     except EngineError as error:
@@ -318,41 +333,18 @@ def test_maps_x_labels_alone_along_a_horizontal_bar_are_not_its_labels(tmp_path,
     # The only row along the bar has the map just beyond it: the map's axis labels. The
     # bar's range is read right (within 0.5 %) or refused; never the map's longitudes.
     path, _, bar = render_cropped_below_the_bar(tmp_path, name)
-    rgb = read_figure(str(path)).rgb
-    layout = detect_layout(rgb)
-    assert layout.colorbar is not None, "no colorbar found"
-    assert np.abs(np.array(layout.colorbar.box) - np.array(bar)).max() <= TOLERANCE_PX
-    reading = read_figure_face(rgb, layout, want_axes=False).colorbar
-    if reading is None or reading.vmin is None:
-        return  # refused: VMIN and VMAX are asked for
-    span = STYLED_VMAX - STYLED_VMIN
-    assert abs(reading.vmin - STYLED_VMIN) <= 0.005 * span, (reading.vmin, reading.vmax)
-    assert abs(reading.vmax - STYLED_VMAX) <= 0.005 * span, (reading.vmin, reading.vmax)
+    assert_bar_range_right_or_refused(path, bar)
 
 
 def test_hand_gcps_do_not_let_the_maps_lone_x_labels_be_the_bars_range(tmp_path):
     # With GCPS given by hand the decode went through over 234-238 with no warning; refused
     # now, naming VMIN and VMAX.
-    from figures_for_detection import frame_gcps_csv
-    from figures_for_tests import topobathy
-
     from colormap_decoder.plugin.engine.errors import EngineError
-    from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
+    from colormap_decoder.plugin.engine.pipeline import decode_map
 
     path, frame, _ = render_cropped_below_the_bar(
         tmp_path, "default style, 72 dpi, JPEG q75, cropped 2 px below the bar")
-    west, east, south, north = topobathy()[1]
-    left, top, right, bottom = frame
-
-    class Truth:
-        pass
-
-    truth = Truth()
-    truth.frame = frame
-    truth.pixel_to_map = lambda x, y: (west + (x - left) / (right - left) * (east - west),
-                                       north - (y - top) / (bottom - top) * (north - south))
-    settings = DecodeSettings(figure_path=str(path), scale_automatic=True, gcp_crs="EPSG:4326",
-                              gcps_path=frame_gcps_csv(tmp_path / "g.csv", truth))
+    settings = decode_settings_with_hand_gcps(tmp_path, path, frame)
     with pytest.raises(EngineError) as raised:
         decode_map(settings)
     assert "VMIN" in str(raised.value), str(raised.value)

@@ -792,6 +792,28 @@ def _page_difference(pixels, page) -> np.ndarray:
 PANEL_DEEPER_PX = 3
 
 
+def _across_side(rgb, box, index, samples):
+    """A panel's side (0-3: left, top, right, bottom) as its side functions read it.
+
+    Returns
+    -------
+    image : numpy.ndarray
+        ``rgb`` turned so that its rows run across the side (rows for top and bottom,
+        columns for left and right).
+    along : numpy.ndarray of int
+        ``samples`` positions along the side's middle 80 %, pixels.
+    side : int
+        The side's coordinate, the box's rounded to a whole pixel.
+    """
+    left, top, right, bottom = (int(round(v)) for v in box)
+    horizontal = index in (1, 3)
+    image = rgb if horizontal else rgb.transpose(1, 0, 2)
+    start, end = (left, right) if horizontal else (top, bottom)
+    along = np.linspace(start + 0.1 * (end - start), end - 0.1 * (end - start),
+                        samples).astype(int)
+    return image, along, (left, top, right, bottom)[index]
+
+
 def _panel_edge(rgb, page, box, index, samples=61):
     """Where a panel's side lies, to a fraction of a pixel: across the side, where the
     difference from the page rises to half the map's just inside it (3-5 px in; 6-8 px in
@@ -800,13 +822,7 @@ def _panel_edge(rgb, page, box, index, samples=61):
     JPEG, is half way); the median over positions along the side (its
     middle 80 %) where the map inside is even and differs clearly from the page. None
     when too few positions do."""
-    left, top, right, bottom = (int(round(v)) for v in box)
-    horizontal = index in (1, 3)
-    image = rgb if horizontal else rgb.transpose(1, 0, 2)
-    start, end = (left, right) if horizontal else (top, bottom)
-    along = np.linspace(start + 0.1 * (end - start), end - 0.1 * (end - start),
-                        samples).astype(int)
-    edge = (left, top, right, bottom)[index]
+    image, along, edge = _across_side(rgb, box, index, samples)
     inward = 1 if index in (0, 1) else -1
     # Pixel rows (columns) from 5 px inside the side to 3 px outside it, inside first; the
     # side's own coordinate is `edge` (a pixel's start) for left/top, `edge` (a pixel's end)
@@ -953,12 +969,7 @@ def _run_stands_apart(rgb, box, index, run, samples=101) -> bool:
     outer, inner, level = run
     if inner is None:
         return False
-    left, top, right, bottom = (int(round(v)) for v in box)
-    horizontal = index in (1, 3)
-    image = rgb if horizontal else rgb.transpose(1, 0, 2)
-    start, end = (left, right) if horizontal else (top, bottom)
-    along = np.linspace(start + 0.1 * (end - start), end - 0.1 * (end - start),
-                        samples).astype(int)
+    image, along, _ = _across_side(rgb, box, index, samples)
     # The inner edge in inward coordinates: the next row's start (left, top) or, negated,
     # the last row's start (right, bottom).
     beyond = int(round(inner)) if index in (0, 1) else -int(round(inner)) - 1
@@ -983,14 +994,8 @@ def _page_beyond(rgb, page_rgb, box, index, samples=101) -> bool:
     spine off) has no such rows: False."""
     from .lines import LUMA_WEIGHTS
 
-    left, top, right, bottom = (int(round(v)) for v in box)
-    horizontal = index in (1, 3)
-    image = rgb if horizontal else rgb.transpose(1, 0, 2)
-    start, end = (left, right) if horizontal else (top, bottom)
-    along = np.linspace(start + 0.1 * (end - start), end - 0.1 * (end - start),
-                        samples).astype(int)
+    image, along, side = _across_side(rgb, box, index, samples)
     outward = -1 if index in (0, 1) else 1
-    side = (left, top, right, bottom)[index]
     first_outside = side - 1 if outward == -1 else side
     rows = first_outside + outward * np.arange(PAGE_BEYOND_PX)
     if min(rows.min(), image.shape[0] - 1 - rows.max()) < PANEL_EDGE_MARGIN:
@@ -1024,15 +1029,9 @@ def _spine_run(rgb, page_rgb, box, index, max_thickness, level=None, samples=101
     """
     from .lines import LUMA_WEIGHTS
 
-    left, top, right, bottom = (int(round(v)) for v in box)
-    horizontal = index in (1, 3)
-    image = rgb if horizontal else rgb.transpose(1, 0, 2)
+    image, along, side = _across_side(rgb, box, index, samples)
     page = float(np.dot(np.asarray(page_rgb, np.float32), LUMA_WEIGHTS))
-    start, end = (left, right) if horizontal else (top, bottom)
-    along = np.linspace(start + 0.1 * (end - start), end - 0.1 * (end - start),
-                        samples).astype(int)
     inward = 1 if index in (0, 1) else -1
-    side = (left, top, right, bottom)[index]
     # Pixel rows from outside inward; `side` is a pixel's start (left/top) or end.
     first_inside = side if inward == 1 else side - 1
     rows = first_inside + inward * np.arange(-3, max_thickness + 3)

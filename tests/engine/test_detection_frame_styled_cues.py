@@ -6,26 +6,7 @@ as ``bench/sweep_styled_bars.py`` draws them); the map frame and the bar must ea
 within 2 px of matplotlib's own boxes: a frame further off decodes the page or loses the
 map's edge.
 """
-import numpy as np
-from figures_for_detection import render_styled_bar
-
-from colormap_decoder.plugin.engine.detection.layout import detect_layout
-from colormap_decoder.plugin.engine.figure import read_figure
-
-TOLERANCE_PX = 2.0
-
-
-def detected(tmp_path, kwargs):
-    """The layout found on a styled figure, with matplotlib's map and bar boxes."""
-    path = tmp_path / ("figure.jpg" if kwargs.get("jpeg_quality") else "figure.png")
-    frame, bar = render_styled_bar(path, **kwargs)
-    return detect_layout(read_figure(str(path)).rgb), frame, bar
-
-
-def assert_near(found, truth, what):
-    assert found is not None, f"no {what} found"
-    error = np.abs(np.array(found.box) - np.array(truth)).max()
-    assert error <= TOLERANCE_PX, (what, np.round(found.box, 1), np.round(truth, 1))
+from test_detection_frame_at_image_edge import assert_near, detected
 
 
 def test_jpeg_ringing_next_to_a_close_bar_is_not_the_map(tmp_path):

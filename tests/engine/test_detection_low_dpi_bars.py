@@ -174,20 +174,32 @@ def test_bar_goes_on_past_ticks_crossing_it(tmp_path, kwargs):
     assert abs(reading.vmax - STYLED_VMAX) <= 0.01 * span, reading.vmax
 
 
+def bar_reading(path, bar=None):
+    """The colorbar's reading (labels only) of a styled figure, the bar found (within
+    :data:`TOLERANCE_PX` of ``bar``, matplotlib's box, when given)."""
+    rgb = read_figure(str(path)).rgb
+    layout = detect_layout(rgb)
+    assert layout.colorbar is not None, "no colorbar found"
+    if bar is not None:
+        assert np.abs(np.array(layout.colorbar.box) - np.array(bar)).max() <= TOLERANCE_PX
+    return read_figure_face(rgb, layout, want_axes=False).colorbar
+
+
+def assert_styled_range(found):
+    """``found.vmin`` and ``found.vmax`` within 0.5 % of the styled figures' range."""
+    span = STYLED_VMAX - STYLED_VMIN
+    assert abs(found.vmin - STYLED_VMIN) <= 0.005 * span, (found.vmin, found.vmax)
+    assert abs(found.vmax - STYLED_VMAX) <= 0.005 * span, (found.vmin, found.vmax)
+
+
 def assert_bar_range_right_or_refused(path, bar):
     """The figure's colorbar found within :data:`TOLERANCE_PX` of ``bar`` (matplotlib's box)
     and its range read within 0.5 % of the range drawn, or not read (VMIN and VMAX asked
     for): never another range."""
-    rgb = read_figure(str(path)).rgb
-    layout = detect_layout(rgb)
-    assert layout.colorbar is not None, "no colorbar found"
-    assert np.abs(np.array(layout.colorbar.box) - np.array(bar)).max() <= TOLERANCE_PX
-    reading = read_figure_face(rgb, layout, want_axes=False).colorbar
+    reading = bar_reading(path, bar)
     if reading is None or reading.vmin is None:
         return  # refused: VMIN and VMAX are asked for
-    span = STYLED_VMAX - STYLED_VMIN
-    assert abs(reading.vmin - STYLED_VMIN) <= 0.005 * span, (reading.vmin, reading.vmax)
-    assert abs(reading.vmax - STYLED_VMAX) <= 0.005 * span, (reading.vmin, reading.vmax)
+    assert_styled_range(reading)
 
 
 def decode_settings_with_hand_gcps(folder, path, frame):
@@ -260,9 +272,7 @@ def test_hand_gcps_do_not_let_the_maps_x_labels_be_the_bars_range(tmp_path):
     except EngineError as error:
         assert "VMIN" in str(error), str(error)
         return
-    span = STYLED_VMAX - STYLED_VMIN
-    assert abs(mapping.vmin - STYLED_VMIN) <= 0.005 * span, (mapping.vmin, mapping.vmax)
-    assert abs(mapping.vmax - STYLED_VMAX) <= 0.005 * span, (mapping.vmin, mapping.vmax)
+    assert_styled_range(mapping)
 
 
 @pytest.mark.parametrize("name", [
@@ -281,14 +291,9 @@ def test_bar_labels_on_the_last_row_of_a_crop_to_the_ink_are_read(tmp_path, name
                   jpeg_quality=70, crop="ink", size=(8.55, 5.14))}[name]
     path = tmp_path / ("figure.jpg" if kwargs.get("jpeg_quality") else "figure.png")
     render_styled_bar(path, **kwargs)
-    rgb = read_figure(str(path)).rgb
-    layout = detect_layout(rgb)
-    assert layout.colorbar is not None, "no colorbar found"
-    reading = read_figure_face(rgb, layout, want_axes=False).colorbar
+    reading = bar_reading(path)
     assert reading is not None and reading.vmin is not None, "the bar's labels were not read"
-    span = STYLED_VMAX - STYLED_VMIN
-    assert abs(reading.vmin - STYLED_VMIN) <= 0.005 * span, (reading.vmin, reading.vmax)
-    assert abs(reading.vmax - STYLED_VMAX) <= 0.005 * span, (reading.vmin, reading.vmax)
+    assert_styled_range(reading)
 
 
 #: A horizontal bar under the map, the figure cropped a few pixels below the bar: its own
@@ -360,11 +365,6 @@ def test_hand_gcps_do_not_let_the_maps_lone_x_labels_be_the_bars_range(tmp_path)
 def test_bars_labelled_away_from_the_map_are_read(tmp_path, kwargs):
     path = tmp_path / ("figure.jpg" if kwargs.get("jpeg_quality") else "figure.png")
     render_styled_bar(path, **kwargs)
-    rgb = read_figure(str(path)).rgb
-    layout = detect_layout(rgb)
-    assert layout.colorbar is not None, "no colorbar found"
-    reading = read_figure_face(rgb, layout, want_axes=False).colorbar
+    reading = bar_reading(path)
     assert reading is not None and reading.vmin is not None, "the bar's labels were not read"
-    span = STYLED_VMAX - STYLED_VMIN
-    assert abs(reading.vmin - STYLED_VMIN) <= 0.005 * span, (reading.vmin, reading.vmax)
-    assert abs(reading.vmax - STYLED_VMAX) <= 0.005 * span, (reading.vmin, reading.vmax)
+    assert_styled_range(reading)

@@ -242,6 +242,39 @@ def test_sample_metres_with_matplotlib_offset_text():
         assert abs(float(y_fit.value_at(py)) * 1e6 - my) <= step
 
 
+def test_the_legend_unit_cut_reads_nothing_on_a_figure_without_units(monkeypatch):
+    """The bundled sample writes no number with a unit: the legend unit cut
+    (``_cut_at_unit_spaces``) makes no Tesseract call. Its y title's rotated '(m)', two
+    2 px strokes a word space apart (a 'number' and a one-letter 'unit' to the glyph
+    checks), no taller than a quarter of the tick labels, was read 15 times there (the
+    detection's 33 Tesseract calls became 48)."""
+    from sample_figure import FIGURE
+
+    from colormap_decoder.plugin.engine.detection import figure_reading
+
+    in_cut, cut_reads = [False], []
+    real_read_label = figure_reading.read_label
+    real_cut = figure_reading._Reader._cut_at_unit_spaces
+
+    def counting_read_label(image):
+        if in_cut[0]:
+            cut_reads.append(image.shape)
+        return real_read_label(image)
+
+    def counted_cut(reader):
+        in_cut[0] = True
+        try:
+            return real_cut(reader)
+        finally:
+            in_cut[0] = False
+
+    monkeypatch.setattr(figure_reading, "read_label", counting_read_label)
+    monkeypatch.setattr(figure_reading._Reader, "_cut_at_unit_spaces", counted_cut)
+    _, reading = read(FIGURE)
+    assert cut_reads == []
+    assert_range_close(reading.colorbar, (0, 4000))
+
+
 @pytest.mark.parametrize("dpi, x_inch, y_inch", [(100, 1.0, 1.0), (150, 1.03, 1.07)])
 def test_gmt_plain_frame_and_psscale(tmp_path, shared_data, dpi, x_inch, y_inch):
     """GMT's plain frame with grid lines; at 150 dpi the frame is 5 px thick (its tick marks

@@ -893,6 +893,12 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             if label.glyphs < 2 or len(members) != label.glyphs or label.patch is not None or \
                     label.inside or label.crossed_line is not None or label.unit_word:
                 continue
+            # Lower than any tick label :meth:`labels_beside` takes (half the text's height;
+            # the page's, as the cut skips text over the map), so are the pieces cut from it:
+            # no side's or bar's labels. The rotated '(m)' of the bundled sample's y title,
+            # two 2 px strokes a word space apart, cost 15 Tesseract calls here (48, not 33).
+            if label.height < 0.5 * self.text_height:
+                continue
             # The glyphs first: a label whose words do not alternate a number and a unit of
             # as many glyphs as a unit word's letters, on the number's line, is not read here
             # (Tesseract on every label of the figure, titles included, was 19 calls more on

@@ -74,3 +74,46 @@ def test_three_rounded_labels_read_at_the_other_axis_interval(tmp_path, dpi, mer
     assert reading.y_axis.unrounded_step == pytest.approx(1 / 60.0)
     assert sorted(label.value for label in reading.y_axis.kept) == \
         pytest.approx([36.5 + 5 / 60.0, 36.6, 36.6 + 1 / 60.0])
+
+
+def render_pair(path, dpi):
+    """Two x labels 1' apart written '%.2f°W' ('84.18°W', '84.17°W': 0.01° as written),
+    minor tick marks every 15", and y labels every 1' written '%.2f°N' (six: their uneven
+    written steps tell the 1' interval), with equal scales."""
+    west, east, south, north = -84.1950, -84.1550, 36.5450, 36.6550
+    rows, cols = np.mgrid[0:110, 0:40]
+    field = 300.0 + 150.0 * np.sin(cols / 7.0) * np.cos(rows / 13.0)
+    with plt.rc_context({"font.family": "DejaVu Sans", "font.size": 10}):
+        figure = plt.figure(figsize=(4.0, 7.0), dpi=dpi)
+        axes = figure.add_axes([0.25, 0.1, 0.55, 0.8])
+        image = axes.imshow(field, cmap="viridis", extent=(west, east, south, north),
+                            aspect=1.0, interpolation="nearest")
+        axes.xaxis.set_major_locator(ticker.MultipleLocator(1 / 60.0))
+        axes.xaxis.set_minor_locator(ticker.MultipleLocator(0.25 / 60.0))
+        axes.yaxis.set_major_locator(ticker.MultipleLocator(1 / 60.0))
+        axes.xaxis.set_major_formatter(ticker.FuncFormatter(
+            lambda value, _: f"{abs(value):.2f}°W"))
+        axes.yaxis.set_major_formatter(ticker.FuncFormatter(
+            lambda value, _: f"{value:.2f}°N"))
+        figure.colorbar(image, ax=axes, fraction=0.08, pad=0.1)
+        figure.canvas.draw()
+        frame = pixel_box(axes, figure.canvas.get_width_height()[1])
+        x_texts = [label.get_text() for label in axes.get_xticklabels()
+                   if west <= label.get_position()[0] <= east]
+        figure.savefig(path, dpi=dpi)
+        plt.close(figure)
+    return read_figure(str(path)).rgb, SimpleNamespace(
+        frame=frame, extent=(west, east, south, north), x_texts=x_texts)
+
+
+def test_a_pair_confirmed_by_marks_says_the_step_a_mark_it_was_read_at(tmp_path):
+    """Two rounded labels confirmed by their tick marks, then read 1' apart by the other
+    axis' scale (281 #2's x axis): the log says the step a mark taken (15", 1'/4), not the
+    one the written values gave (0.0025, 0.01/4)."""
+    rgb, truth = render_pair(tmp_path / "figure.png", 150)
+    assert truth.x_texts == ["84.18°W", "84.17°W"]
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    assert reading.x_axis.unrounded_step == pytest.approx(1 / 60.0)
+    confirmed = [message for message in reading.messages if "confirmed by" in message]
+    assert len(confirmed) == 1 and confirmed[0].startswith("The x axis has only two labels")
+    assert "4 marks apart, 15\" a mark" in confirmed[0], confirmed

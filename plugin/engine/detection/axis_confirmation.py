@@ -191,11 +191,35 @@ def confirm_pair_by_marks(axis, marks) -> str:
     axis.fit = TickFit(float(value_per_px), float(offset), False, axis.labels,
                        np.array([0.0, 0.0]))
     axis.problem = ""
+    axis.marks_confirmation = (int(marks.size), float(slope), float(np.abs(residuals).max()),
+                               abs(places[1] - places[0]))
+    return pair_by_marks_text(axis)
+
+
+def pair_by_marks_text(axis) -> str:
+    """What :func:`confirm_pair_by_marks` found, said with the labels' values as they are
+    now: :func:`resolve_degree_readings` may take the two afterwards as multiples of a
+    graticule interval ('275.87°', '275.88°' as 1' apart, not 0.01°), and the step a mark
+    is then that interval's share (15", not the 0.0025 the written values gave).
+
+    Parameters
+    ----------
+    axis : AxisReading
+        An axis confirmed by :func:`confirm_pair_by_marks` (``marks_confirmation`` set).
+
+    Returns
+    -------
+    str
+    """
+    count, spacing, residual, apart = axis.marks_confirmation
+    numbers = [label for label in axis.labels if label.value is not None and
+               np.isfinite(label.value)]
+    per_mark = abs(numbers[1].value - numbers[0].value) / apart
+    step = _interval_text(per_mark) if axis.unrounded_step is not None else f"{per_mark:g}"
     return (f"only two labels ({numbers[0].text!r}, {numbers[1].text!r}), confirmed by "
-            f"{marks.size} evenly spaced tick marks ({slope:.2f} px apart, within "
-            f"{np.abs(residuals).max():.2f} px): the labels stand {abs(places[1] - places[0])} "
-            f"marks apart, {abs(per_mark):g} a mark, a round step. Check the values in the "
-            f"report")
+            f"{count} evenly spaced tick marks ({spacing:.2f} px apart, within "
+            f"{residual:.2f} px): the labels stand {apart} marks apart, {step} a mark, a "
+            f"round step. Check the values in the report")
 
 
 #: Largest error (pixels) at the frame's far end that two labels' placement may cause when both

@@ -14,7 +14,13 @@ from typing import Optional
 import numpy as np
 
 from ..errors import EngineError
-from .axis_confirmation import confirm_by_aspect, confirm_pair_by_marks, even_spacing, resolve_degree_readings
+from .axis_confirmation import (
+    confirm_by_aspect,
+    confirm_pair_by_marks,
+    even_spacing,
+    pair_by_marks_text,
+    resolve_degree_readings,
+)
 from .bar_ends import (
     CUT_SHORT,
     BarEndChecks,
@@ -208,6 +214,9 @@ class AxisReading:
     #: when the labels are too few to tell, for the other axis' scale to choose
     #: (:func:`.axis_confirmation.resolve_degree_readings`).
     degree_readings: list = field(default_factory=list)
+    #: Two labels confirmed by the tick marks (:func:`.axis_confirmation.confirm_pair_by_marks`):
+    #: (marks, their spacing px, largest residual px, marks between the labels); else None.
+    marks_confirmation: Optional[tuple] = None
 
     @property
     def kept(self) -> list:
@@ -3691,6 +3700,7 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
                 f"The map's panel has a light edge line {width:.1f} px wide (a white spine "
                 "over the map's edge, between its colours and the tick marks): the frame is "
                 "placed at the line's centre.")
+        confirmed_pairs = []
         for axis in ("x", "y"):
             best = getattr(reading, f"{axis}_axis")
             if best is not None and best.fit is not None:
@@ -3711,9 +3721,13 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
                 confirmed = confirm_pair_by_marks(best, reader.marks_of(sides[best.side],
                                                                          best.labels))
                 if confirmed:
+                    confirmed_pairs.append((len(reading.messages), axis, best))
                     reading.messages.append(f"The {axis} axis has {confirmed}.")
         # Once both axes are read (a pair by its tick marks too): rounded degree labels.
         resolve_degree_readings(reading)
+        # A pair's step a mark as its values now are (taken as 1' multiples, maybe).
+        for index, axis, best in confirmed_pairs:
+            reading.messages[index] = f"The {axis} axis has {pair_by_marks_text(best)}."
     return reading
 
 

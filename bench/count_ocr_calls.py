@@ -55,11 +55,15 @@ def figures(paths):
 
 def digest(reading):
     """A short digest of what the reading found: every field of the axes' and the bar's
-    readings (labels by box and text, fits, range, problems) and the messages."""
+    readings (labels by box and text, fits, range, problems; fields left None left out) and
+    the messages."""
     def described(value):
         if dataclasses.is_dataclass(value):
+            # Fields left None are left out: a field added since (None where it does not
+            # apply) changes no digest of a reading it does not apply to.
             return [f"{item.name}={described(getattr(value, item.name))}"
-                    for item in dataclasses.fields(value)]
+                    for item in dataclasses.fields(value)
+                    if getattr(value, item.name) is not None]
         if isinstance(value, (list, tuple)):
             return [described(item) for item in value]
         if isinstance(value, dict):

@@ -65,6 +65,7 @@ from .label_checks import (
     restore_decimal_point,
     restore_minus_sign,
     separators_as_inked,
+    separators_at_odds,
     sign_beside_hemisphere,
     split_leading_bar,
     text_line_only,
@@ -351,6 +352,29 @@ def _unit_on_numbers_line(number_glyphs, unit_glyphs) -> bool:
     unit_bottom = max(glyph[3] for glyph in unit_glyphs)
     return unit_top >= number_top - max(1.0, 0.15 * digit_height) and \
         abs(unit_bottom - baseline) <= max(1.5, 0.15 * digit_height)
+
+
+#: Letters Tesseract reads for a digit's glyph when words stand near it (a round '0' read
+#: 'o' before a unit): in a number's place, that digit.
+DIGIT_LETTERS = {"o": "0", "O": "0"}
+
+
+def _digits_read_otherwise(together, alone) -> bool:
+    """Whether a number read with its unit word (``together``: the number's characters then
+    a length unit, ``UNIT_WORDS``) gives its number other digits than it was read alone
+    (``alone``), letters drawn as a digit (:data:`DIGIT_LETTERS`) taken as that digit.
+
+    A number part read as nothing (Tesseract drops a lone small digit before a word) or with
+    characters other than a number's confirms nothing and contradicts nothing: False.
+    """
+    match = re.fullmatch(r"(.*?)\s*(%s)" % "|".join(sorted(UNIT_WORDS, key=len, reverse=True)),
+                         together)
+    if match is None:
+        return False
+    number = "".join(DIGIT_LETTERS.get(character, character) for character in match.group(1))
+    if not re.fullmatch(r"-?[\d.,]*\d[\d.,]*", number):
+        return False
+    return re.sub(r"\D", "", number) != re.sub(r"\D", "", alone)
 
 
 def _words_at_spaces(glyphs) -> list:
@@ -858,9 +882,17 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 continue
             # The unit read with its number, as one line of words (a lone 'm' is read 'mM');
             # the number must read as it did alone.
-            both = re.fullmatch(r"(.*?)\s*([A-Za-z]+)", normalise(read_text(crop_label(
+            together = normalise(read_text(crop_label(
                 self.lum, (number.col0, min(word.row0, number.row0), word.col1,
-                           max(word.row1, number.row1)), self.page))))
+                           max(word.row1, number.row1)), self.page)))
+            if _digits_read_otherwise(together, text):
+                # The second reading, with the unit, reads other digits in the number's
+                # place ('0 m' in DejaVu Sans 10 pt at 96 dpi: the '0' alone read '8', with
+                # its unit 'om'): one of them is wrong and nothing tells which. Not a value.
+                self.cache[number.box()] = (
+                    f"{text} (read {together!r} with its unit: digits not confirmed)", None)
+                continue
+            both = re.fullmatch(r"(.*?)\s*([A-Za-z]+)", together)
             if both is None or both.group(2) not in UNIT_WORDS or \
                     re.sub(r"\D", "", both.group(1)) != re.sub(r"\D", "", text):
                 continue
@@ -3612,6 +3644,12 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
                     best.problem = (f"the colorbar's labels are written relative to the text "
                                     f"{offset!r} at its end (matplotlib's offset or "
                                     f"multiplier), which was not read whole")
+            odds = separators_at_odds([label.text for label in best.kept]) \
+                if best.fit is not None and reading.colorbar.vmin is not None else ""
+            if odds:
+                # Taken as read, the range is off by a thousand at one end, in silence.
+                reading.colorbar.vmin = reading.colorbar.vmax = None
+                best.problem = odds
             if best.fit is not None:
                 unlike = reader.digits_unlike_glyphs(best.labels)
                 if not unlike and len(best.kept) == 2:

@@ -780,6 +780,44 @@ MERGED_EXTRA_PITCHES = 0.05
 _SEPARATED_NUMBER = re.compile(r"([-+]?)(\d[\d.,]*\d)(°?[NSEW]?(?: ?(?:%s))?)" % "|".join(UNIT_WORDS))
 
 
+def separators_at_odds(texts) -> str:
+    """A problem when the labels of one scale write their separators two ways that one format
+    never does, or "".
+
+    One renderer writes every label of a scale in one format: thousands grouped by a comma
+    ('1,000'), or decimals after a point with as many decimals on each label. A label read with
+    a point and exactly three digits after it ('3.500') beside one whose only separators
+    group thousands by a comma ('1,000') reads one of the two separators otherwise: a comma
+    read as a point (QGIS's '3,500 m' in Nimbus Sans 7 pt at 96-120 dpi, its '50' one glyph,
+    read '3.500m': the range 3.5-1,000), or a point read as a comma. Nothing in the texts
+    tells which; with two labels no fit does.
+
+    Parameters
+    ----------
+    texts : list of str
+        The labels' readings (numbers, with a unit or not).
+
+    Returns
+    -------
+    str
+    """
+    points, commas = [], []
+    for text in texts:
+        match = _SEPARATED_NUMBER.fullmatch(normalise(text).replace(" ", ""))
+        if match is None:
+            continue
+        number = match.group(2)
+        if re.fullmatch(r"\d+\.\d{3}", number):
+            points.append(text)
+        elif re.fullmatch(r"\d{1,3}(?:,\d{3})+", number):
+            commas.append(text)
+    if not points or not commas:
+        return ""
+    return (f"{points[0]!r} has a point before three digits where {commas[0]!r} groups "
+            f"thousands with a comma: one format writes both, so one separator was misread "
+            f"(a comma read as a point, or a point as a comma), and nothing tells which")
+
+
 def separators_as_inked(text, members, pitch, lum=None, page=None) -> str:
     """A reading's decimal points and commas checked against the label's own ink: each kept
     where a separator's glyph stands, swapped where it is the other one, dropped where none is.

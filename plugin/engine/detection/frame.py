@@ -76,6 +76,16 @@ def find_frame(dark, rectangles, colorbar_boxes=(), max_thickness=None,
             break
         if any(_same(box.as_tuple(), bar, 3.0) for bar in colorbar_boxes):
             continue
+        # A box inside a bar found is a piece of the bar, cut off by a line across it: its
+        # dark end's edge (RdBu_r's navy at -1500, dark in the ink mask) or a tick drawn in
+        # over it (classic's). It is no map (classic's horizontal bar 686 px long below a map
+        # with no top line, cropped: the bar's box from its navy end's edge on was taken for
+        # the frame, 313 px off, and the bar itself then dropped as a strip of that "map").
+        if any(_covers(bar, box.as_tuple(), 3.0) for bar in colorbar_boxes):
+            continue
+        if any(_closed_by_bar_outline(box.as_tuple(), bar, max_thickness + 2)
+               for bar in colorbar_boxes):
+            continue
         if any(_covers(box.as_tuple(), bar) for bar in colorbar_boxes) and \
                 _only_frame_around(box, colorbar_boxes, max_thickness + 2):
             continue
@@ -150,8 +160,40 @@ def _same(a, b, tolerance):
     return max(abs(x - y) for x, y in zip(a, b)) <= tolerance
 
 
-def _covers(box, bar):
-    return box[0] <= bar[0] and box[1] <= bar[1] and box[2] >= bar[2] and box[3] >= bar[3]
+def _covers(box, bar, margin=0.0):
+    """Whether ``box`` holds ``bar`` (both (left, top, right, bottom)), each side of
+    ``bar`` up to ``margin`` px beyond ``box``'s."""
+    return box[0] - margin <= bar[0] and box[1] - margin <= bar[1] and \
+        box[2] + margin >= bar[2] and box[3] + margin >= bar[3]
+
+
+def _closed_by_bar_outline(box, bar, tolerance) -> bool:
+    """Whether a box's side is a colorbar's outer long side, the bar inside the box across
+    its width but running on beyond it along its length: the box is closed there by the
+    bar's outline, not the map's frame line.
+
+    A map drawn with no dark frame line (bmh's light grey spines) over dark data (magma's
+    purple) closes boxes with dark rows of the map; the one reaching to the outline of a
+    bar 4 px beside the map was taken for the frame (its top a dark row 138 px into the map,
+    its right side the bar's far one, the bar's top 138 px above it, in silence). A map's
+    frame holds a bar whole (a legend on the map) or stands clear of it.
+
+    Parameters
+    ----------
+    box, bar : tuple (left, top, right, bottom)
+        Pixels.
+    tolerance : float
+        Pixels within which two sides are one line.
+    """
+    vertical = bar[3] - bar[1] > bar[2] - bar[0]
+    across, along = ((0, 2), (1, 3)) if vertical else ((1, 3), (0, 2))
+    # The bar's far long side on the box's side, its near one inside the box.
+    on_side = any(abs(box[k] - bar[k]) <= tolerance for k in across)
+    within = box[across[0]] - tolerance <= bar[across[0]] and \
+        bar[across[1]] <= box[across[1]] + tolerance
+    beyond = bar[along[0]] < box[along[0]] - tolerance or bar[along[1]] > box[along[1]] + tolerance
+    overlapping = min(bar[along[1]], box[along[1]]) > max(bar[along[0]], box[along[0]])
+    return on_side and within and beyond and overlapping
 
 
 def _only_frame_around(box, colorbar_boxes, tolerance):
@@ -473,6 +515,8 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
 BAR_BESIDE_SHARE = 0.15
 #: Fewest lines (pixels) a bar beside the map fills across its width.
 BAR_BESIDE_MIN_PX = 4
+#: Most lines at a bar's outer edge, filled but of the page's luma, taken as its outline's.
+BAR_OUTLINE_LINES = 2
 #: Least share of a bar's length its luma is even across its width at (within twice
 #: :data:`PANEL_CONTRAST`; its two lines on each edge left out): a colorbar's colour changes
 #: along it only.
@@ -488,8 +532,10 @@ def _bar_beside(content, rgb, page, box, index, reach) -> "int | None":
     bridged to the map by the closing and fills the region's side: the panel took it in,
     15-21 px off, in silence. It is such a bar when, within :data:`BAR_BESIDE_SHARE` of the
     panel's extent from the side, a stretch filled on :data:`BAR_BESIDE_MIN_PX` lines or
-    more is parted from the map by lines of the page along the panel's whole length (in
-    luma, as :func:`_leave_out_bar` sees a gap), no wider than the closing's reach; the
+    more (after up to :data:`BAR_OUTLINE_LINES` of its outline, filled but of the page's
+    luma) is parted from the map by lines of the page along the panel's whole length (in
+    luma, as :func:`_leave_out_bar` sees a gap, or in luma alone on all but
+    :data:`BAR_GAP_LUMA_CONTENT` of it), no wider than the closing's reach; the
     stretch's luma is even across its width on :data:`BAR_EVEN_ACROSS_SHARE` of its
     length (a JPEG's chroma rings across a narrow bar) and changes along it (a colorbar's),
     and the map's colours do not go on across the gap (:func:`_map_goes_on`: a light grid
@@ -518,18 +564,28 @@ def _bar_beside(content, rgb, page, box, index, reach) -> "int | None":
 
     def quiet(line):
         difference = image[a0:a1, line].astype(np.float32) - page
-        unlike = (np.abs(difference @ LUMA_WEIGHTS) > PANEL_CONTRAST) | \
-            (np.abs(difference) > 3 * PANEL_CONTRAST).any(axis=1)
-        return float(unlike.mean()) <= BAR_GAP_CONTENT
+        unlike_luma = np.abs(difference @ LUMA_WEIGHTS) > PANEL_CONTRAST
+        unlike = unlike_luma | (np.abs(difference) > 3 * PANEL_CONTRAST).any(axis=1)
+        # Or the page's in luma nearly all along, whatever its chroma: a one-pixel gap
+        # between a JPEG's map and bar (seaborn, 80 dpi, quality 60, Spectral's colours on
+        # both sides) has its chroma rung past three times the contrast on 24 % of its
+        # length, its luma the page's on all of it.
+        return float(unlike.mean()) <= BAR_GAP_CONTENT or \
+            float(unlike_luma.mean()) <= BAR_GAP_LUMA_CONTENT
 
     full = [filled(line) for line in lines]
     calm = [quiet(line) for line in lines]
     if not full[0]:
         return None
-    width = 0
+    # The bar's outline may show as a line or two filled but of the page's luma before its
+    # colours (seaborn's white outline, anti-aliased into a JPEG's chroma at 80 dpi).
+    start = 0
+    while start < BAR_OUTLINE_LINES and full[start] and calm[start]:
+        start += 1
+    width = start
     while width < limit and full[width] and not calm[width]:
         width += 1
-    if width < BAR_BESIDE_MIN_PX or width >= limit:
+    if width - start < BAR_BESIDE_MIN_PX or width >= limit:
         return None
     # The gap: lines the page's in luma (a JPEG's chroma rings there) or little filled, one
     # at least quiet, then the map.
@@ -540,7 +596,7 @@ def _bar_beside(content, rgb, page, box, index, reach) -> "int | None":
         return None
     # The bar's luma across its width (two lines at each edge left out: anti-aliasing, its
     # outline).
-    stretch = image[a0:a1, [lines[k] for k in range(2, width - 2)]].astype(np.float32)
+    stretch = image[a0:a1, [lines[k] for k in range(start + 2, width - 2)]].astype(np.float32)
     across = np.ptp(stretch @ LUMA_WEIGHTS, axis=1)
     if np.mean(across <= 2 * PANEL_CONTRAST) < BAR_EVEN_ACROSS_SHARE:
         return None
@@ -554,9 +610,15 @@ def _bar_beside(content, rgb, page, box, index, reach) -> "int | None":
 
 #: Farthest (times the closing's reach) the map is looked for beyond a bar's gap.
 BAR_GAP_WALK = 4
+#: Farthest (share of the bar's length) the map is looked for beyond a bar's gap, when more
+#: than :data:`BAR_GAP_WALK` reaches: the map's labels between a horizontal bar and the map.
+BAR_GAP_WALK_SHARE = 0.15
 #: Most share of a bar's length a line of pixels just beyond one of its long sides may be
 #: unlike the page for that side to be a gap to the page (ticks cross it; JPEG noise).
 BAR_GAP_CONTENT = 0.2
+#: Most share of a panel's length a line of the gap between it and a bar beside it may be
+#: unlike the page in luma alone, its chroma let off (:func:`_bar_beside`).
+BAR_GAP_LUMA_CONTENT = 0.05
 
 
 def _leave_out_bar(content, bar, reach, rgb, page):
@@ -569,11 +631,12 @@ def _leave_out_bar(content, bar, reach, rgb, page):
     the bar); so is one farther off (20 px) through a JPEG's chroma ringing in the gap.
     Beyond one of its long sides, a line of pixels 2-3 px out is the page's (in luma, the
     chroma let off to three times :data:`PANEL_CONTRAST`) nearly all along
-    (:data:`BAR_GAP_CONTENT`), and within :data:`BAR_GAP_WALK` times ``reach`` px a line is
-    the map's (unlike the page on :data:`PANEL_EDGE_FILL` of the bar's length), the lines
-    before it mostly the page's. A stretch of the map
-    taken for a bar along the map's edge has the map right against its inner side and the
-    page, with its sparse tick labels, beyond its outer one: it stays.
+    (:data:`BAR_GAP_CONTENT`), and within :data:`BAR_GAP_WALK` times ``reach`` px (or
+    :data:`BAR_GAP_WALK_SHARE` of the bar's length, when more: the map's labels may stand in
+    the gap) a line is the map's (unlike the page on :data:`PANEL_EDGE_FILL` of the bar's
+    length), the lines before it mostly the page's. A stretch of the map taken for a bar
+    along the map's edge has the map right against its inner side and the page, with its
+    sparse tick labels, beyond its outer one: it stays, whatever stands further off.
 
     Parameters
     ----------
@@ -622,10 +685,17 @@ def _leave_out_bar(content, bar, reach, rgb, page):
     # The bar's own line of pixels next to each long side, a pixel in from its edge (the
     # edge's anti-aliasing), for :func:`_map_goes_on`.
     inside = {-1: int(np.ceil(near)) + 1, 1: int(np.ceil(far)) - 2}
-    parted = False
+    # Up to the closing's reach a few times over (the page 3-20 px wide between a bar and
+    # the map), or a share of the bar's length: a horizontal bar below the map with the
+    # map's x labels between (classic, dark_background: pad=0.1 at 90-100 dpi, 39-46 px),
+    # joined to the map through them by the closing, took the panel 61-71 px down over the
+    # labels to the bar's bottom.
+    walk = max(BAR_GAP_WALK * reach, int(BAR_GAP_WALK_SHARE * (a1 - a0)))
+    far_parted = map_along = False
+    parted_sides = set()
     gap_lines = []
     for outward, edge in ((-1, int(np.floor(near)) - 1), (1, int(np.ceil(far)))):
-        lines = [edge + outward * step for step in range(1, BAR_GAP_WALK * reach + 1)]
+        lines = [edge + outward * step for step in range(1, walk + 1)]
         quiet = [gap_share(line) is not None and gap_share(line) <= BAR_GAP_CONTENT
                  for line in lines]
         # The filled stretch the gap parts the bar from: its first line the content fills
@@ -640,24 +710,37 @@ def _leave_out_bar(content, bar, reach, rgb, page):
         before = quiet[:filled[0]]
         gap = (any(quiet[:2]) and np.mean(before) >= 0.5) or \
             any(a and b for a, b in zip(before, before[1:]))
+        goes_on = filled[0] <= reach and \
+            _map_goes_on(image[a0:a1], inside[outward], lines[filled[0]] + outward)
+        map_along |= goes_on
         # A light line across the map is one the closing bridged (``reach`` px at most); a
         # wider gap holds the page, and what stands beyond it is no map going on, whatever
         # its colours (classic's viridis bar 22 px below the map, the map's labels between:
         # the bar's colours and the map's bottom row were alike on half its length, and the
         # panel took the bar in, 44 px off).
-        if gap and (filled[0] > reach or
-                    not _map_goes_on(image[a0:a1], inside[outward], lines[filled[0]] + outward)):
-            parted = True
+        if gap and not goes_on:
+            parted_sides.add(outward)
+            far_parted |= filled[0] > BAR_GAP_WALK * reach
             gap_lines += lines[:filled[0]]
-    if not parted:
+    # A stretch of the map between a light grid line and the map's edge, taken for a bar,
+    # has the map going on across the line on one side; the page and what stands beyond it
+    # on the other, far off, is no map it is parted from.
+    if not parted_sides or far_parted and map_along:
         return
-    # The bar and its outline's anti-aliased edge, a pixel out; and the gap up to the map,
-    # page in luma: a JPEG's chroma ringing next to the bar there (ggplot's turbo bar 6 px
-    # from the map at quality 60: the line against the bar unlike the page in a channel on
-    # 77 % of its length) is no content, or the closing bridges the gap's few quiet lines
-    # from it to the map and the panel runs on to the bar (5.7 px off).
-    c0, c1 = max(int(np.floor(near)) - 1, 0), min(int(np.ceil(far)) + 1, size)
-    along = slice(max(a0 - 1, 0), min(a1 + 1, mask.shape[0]))
+    # The bar and its outline's anti-aliased edge, a pixel out on the map's side; and the
+    # gap up to the map, page in luma: a JPEG's chroma ringing next to the bar there
+    # (ggplot's turbo bar 6 px from the map at quality 60: the line against the bar unlike
+    # the page in a channel on 77 % of its length) is no content, or the closing bridges the
+    # gap's few quiet lines from it to the map and the panel runs on to the bar (5.7 px off).
+    # Beyond the bar's ends and its side away from the map, two pixels out: its outline's
+    # anti-aliasing reaches there (matplotlib's 0.8 pt outline at 100 dpi, its box's edge at
+    # the outline's centre, x.0: the row past it 99 % unlike the page), and a line of it left
+    # as content joined the map, through its spine's column running down past the bar's
+    # end, to the bar's labels (default viridis, a horizontal bar below the map, 100 dpi
+    # JPEG: the panel ran down to them and was refused, no frame).
+    c0 = max(int(np.floor(near)) - (1 if -1 in parted_sides else 2), 0)
+    c1 = min(int(np.ceil(far)) + (1 if 1 in parted_sides else 2), size)
+    along = slice(max(a0 - 2, 0), min(a1 + 2, mask.shape[0]))
     mask[along, c0:c1] = False
     for line in gap_lines:
         mask[along, line] = False
@@ -881,6 +964,9 @@ SPINE_SPREAD = 12.0
 #: Least share of a spine row's pixels within :data:`SPINE_SPREAD` of its median (a map's
 #: colours along the side spread further).
 SPINE_EVEN_SHARE = 0.8
+#: Least luma difference (0-255) from the page of a spine row of ink: a pixel darker than
+#: 45 % of a white page's luma (:func:`.lines.dark_mask`), or as much lighter than a black one.
+INK_SPINE_CONTRAST = 0.55 * 255.0
 
 
 #: Largest difference (pixels) of a side's spine width from the others' for its inner edge to
@@ -1062,6 +1148,14 @@ def _spine_run(rgb, page_rgb, box, index, max_thickness, level=None, samples=101
             abs(levels[run_start] - page) < abs(levels[run_start + 1] - page):
         # A pixel the line covers in part, between the page and a line two rows or more
         # thick (a one-row "line" beyond it is the map's edge, its colour even there).
+        first_full += 1
+    elif run_start + 1 < rows.size and even[run_start + 1] and \
+            abs(levels[run_start + 1] - page) > INK_SPINE_CONTRAST and \
+            abs(levels[run_start] - page) < abs(levels[run_start + 1] - page) - SPINE_SPREAD:
+        # Or between the page and a one-row line of ink (classic's and the default style's
+        # black spine, 1.4 px at 100 dpi: a grey pixel of 205 beyond a black one), which no
+        # map's even edge row is mistaken for: the grey was taken for the spine, the side
+        # a pixel out (2.0 px from matplotlib's axes).
         first_full += 1
     level = float(levels[first_full])
     if abs(level - page) <= 2 * PANEL_CONTRAST:

@@ -1,8 +1,9 @@
 """The map frame: the plot area a figure draws its map in.
 
-The frame is the largest box closed by dark lines that is not a colorbar (:mod:`.lines`). GMT's
-"fancy" frames are a chequered band between two lines: the map's edge is the band's inner line,
-so a frame whose sides each have such a band just inside them is moved to the inner lines.
+The frame is the largest box closed by dark lines that is not a colorbar, a piece of one, or
+closed by one's outline (:mod:`.lines`). GMT's "fancy" frames are a chequered band between two
+lines: the map's edge is the band's inner line, so a frame whose sides each have such a band
+just inside them is moved to the inner lines.
 """
 from dataclasses import dataclass
 
@@ -187,7 +188,8 @@ def _closed_by_bar_outline(box, bar, tolerance) -> bool:
     """
     vertical = bar[3] - bar[1] > bar[2] - bar[0]
     across, along = ((0, 2), (1, 3)) if vertical else ((1, 3), (0, 2))
-    # The bar's far long side on the box's side, its near one inside the box.
+    # A long side of the bar on a side of the box (the bar's far one: the near one stands
+    # in the page between the bar and the map), the bar within the box across.
     on_side = any(abs(box[k] - bar[k]) <= tolerance for k in across)
     within = box[across[0]] - tolerance <= bar[across[0]] and \
         bar[across[1]] <= box[across[1]] + tolerance

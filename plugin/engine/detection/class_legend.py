@@ -33,6 +33,12 @@ FLAT_STEP = 10
 MIN_PATCHES = 3
 #: A region fills at least this share of its bounding box to be a patch.
 MIN_FILL = 0.9
+#: A region above or below a column of patches found, at its pitch, of its size and aligned
+#: with it, is one more patch when it fills this share of its box: in a JPEG a saturated
+#: patch's 4:2:0 chroma noise leaves its flat pixels short of MIN_FILL (QGIS's Inferno_r
+#: orange and red patches at quality 60: 0.89 and 0.88), and the column was cut there, its
+#: classes above the cut taken for colours off the scale (sweep_qgis_layouts 279 #3).
+MIN_FILL_IN_COLUMN = 0.75
 #: Patches at least this many pixels a side.
 MIN_PATCH_PX = 6
 #: ΔE*ab at most between the gaps' colour and the strip beside the column: one background.
@@ -163,14 +169,16 @@ def find_class_patches(rgb, dark=None) -> "ClassLegend | None":
                       else (0, 0, 0, 0) for s in slices], float)
     width, height = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
     with np.errstate(divide="ignore", invalid="ignore"):
-        keep = (height >= MIN_PATCH_PX) & (width >= MIN_PATCH_PX) & (height <= rows / 6) & \
-            (width <= cols / 6) & (width >= 0.4 * height) & (width <= 8 * height) & \
-            (sizes >= MIN_FILL * height * width)
+        shaped = (height >= MIN_PATCH_PX) & (width >= MIN_PATCH_PX) & (height <= rows / 6) & \
+            (width <= cols / 6) & (width >= 0.4 * height) & (width <= 8 * height)
+        keep = shaped & (sizes >= MIN_FILL * height * width)
+        in_column = np.flatnonzero(shaped & (sizes >= MIN_FILL_IN_COLUMN * height * width))
     index = np.flatnonzero(keep)
     if index.size < MIN_PATCHES:
         return None
     candidates = np.column_stack([boxes[index], index + 1])
-    legends = [legend for legend in (_as_legend(rgb, labels, column, dark)
+    loose = np.column_stack([boxes[in_column], in_column + 1])
+    legends = [legend for legend in (_as_legend(rgb, labels, _extended(column, loose), dark)
                                      for column in _columns(candidates)) if legend is not None]
     if not legends:
         return None
@@ -313,6 +321,31 @@ def _columns(candidates):
         if len(column) >= MIN_PATCHES:
             used.update(float(box[4]) for box in column)
             yield [tuple(int(v) for v in box) for box in column]
+
+
+def _extended(column, loose):
+    """A column of patches (:func:`_columns`) extended up and down over the boxes of ``loose``
+    (flat regions filling :data:`MIN_FILL_IN_COLUMN` of their box) one pitch beyond its ends,
+    of its patches' size and with its left and right edges, for as long as there are such."""
+    pitch = (column[-1][1] - column[0][1]) / (len(column) - 1)
+    left, right = column[0][0], column[0][2]
+    height = float(np.median([box[3] - box[1] for box in column]))
+    tolerance = max(2.0, 0.08 * height)
+    column, ids = list(column), {box[4] for box in column}
+
+    def at(top):
+        for box in loose:
+            if box[4] not in ids and abs(box[1] - top) <= tolerance and \
+                    abs(box[0] - left) <= tolerance and abs(box[2] - right) <= tolerance and \
+                    abs((box[3] - box[1]) - height) <= tolerance:
+                return tuple(int(v) for v in box)
+        return None
+
+    for end, step in ((0, -pitch), (-1, pitch)):
+        while (box := at(column[end][1] + step)) is not None:
+            ids.add(box[4])
+            column.insert(len(column) if end else 0, box)
+    return column
 
 
 def _as_legend(rgb, labels, column, dark):

@@ -22,6 +22,7 @@ from matplotlib import ticker
 
 from colormap_decoder.plugin.engine.detection import figure_reading, label_checks
 from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
+from colormap_decoder.plugin.engine.detection.labels import parse_label
 from colormap_decoder.plugin.engine.detection.layout import detect_layout
 from colormap_decoder.plugin.engine.figure import read_figure
 
@@ -152,3 +153,14 @@ def test_digit_boxes_before_letters():
     assert boxes("5186 m", run_together + unit, 4, 12) == []
     assert boxes("5186 m", digit + unit + unit, 4, 12) == []
     assert boxes("E5186", digit, 4, 12) == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("670°W", None), ("195°E", None), ("95°N", None), ("91°30'S", None), ("200°10'°W", None),
+    ("180°W", -180.0), ("90°S", -90.0), ("170°W", -170.0), ("359°", 359.0), ("500000E", 500000.0)])
+def test_degrees_beyond_their_hemisphere_are_no_reading(text, value):
+    """A hemisphere letter is written with at most 90° (N, S) or 180° (E, W): '670°W' is
+    '170°W' with its '1' read again as a '6', never a coordinate. Without a degree sign the
+    letter may be a grid label's ('500000E'), and without a letter 0-360 longitudes run on."""
+    parsed = parse_label(text)
+    assert (parsed.value if parsed is not None else None) == value

@@ -1267,10 +1267,32 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
     def digits_unlike_glyphs(self, labels, min_height=ALIKE_MIN_HEIGHT_PX) -> str:
         """:func:`.label_checks.digits_read_unlike_their_glyphs` over the labels (TickLabel)
         read as numbers: their readings and their glyphs (``min_height`` px high at least)."""
-        glyphs = {label.box(): label.members for label in self.labels}
         return digits_read_unlike_their_glyphs(
-            [(label.text, glyphs.get(tuple(label.box))) for label in labels
-             if label.value is not None], self.glyph_lum(), self.page, min_height)
+            self.readings_and_glyphs([label for label in labels if label.value is not None]),
+            self.glyph_lum(), self.page, min_height)
+
+    def readings_and_glyphs(self, labels) -> list:
+        """Each label's (reading, glyph boxes) for the glyph comparisons of
+        :mod:`.label_checks`: the boxes None for a label whose glyphs may not be its own.
+
+        A label cut from a merged one (``cut_from``) touched its neighbours: overlapping
+        labels share ink no cut gives back whole ('170°W165°W' at 10 pt and 200 dpi: the 'W'
+        reaches under the next '1', one glyph 15 px wide where a '1' is 12). With letters
+        after its number, its first full-height glyphs are taken for its digits
+        (:func:`.label_checks._digit_boxes_before_letters`), and a '1' with a 'W''s tip,
+        drawn as a '6' is, had every x label's shared '1' read again as '6' ('670°W' ...
+        '625°W', the fit kept). Such a piece gives no glyphs; one of digits only still does,
+        each glyph one digit's (:func:`.label_checks._digit_glyphs` counts them).
+        """
+        glyphs = {label.box(): label for label in self.labels}
+        readings = []
+        for label in labels:
+            text_label = glyphs.get(tuple(label.box))
+            shares_ink = text_label is not None and text_label.cut_from is not None and \
+                any(character.isalpha() for character in label.text)
+            readings.append((label.text, None if text_label is None or shares_ink
+                             else text_label.members))
+        return readings
 
     def glyph_lum(self):
         """The figure's luma with the text over the map as dark ink on the white page: the
@@ -3843,8 +3865,7 @@ def _reread_digits(reader, rgb, layout, reading, unread, want_axes, want_colorba
     labels = [label for name, _, _ in _FITTED_READINGS
               for label in getattr(_axis_of(reading, name), "labels", ())
               if (label.value is not None or label.off_step) and "(" not in label.text]
-    members = {label.box(): label.members for label in reader.labels}
-    readings = [(label.text, members.get(tuple(label.box))) for label in labels]
+    readings = reader.readings_and_glyphs(labels)
     confirmed = set()
     for name, _, _ in _FITTED_READINGS:
         axis = _axis_of(reading, name)

@@ -11,6 +11,9 @@ from typing import Optional
 
 MINUS_LOOKALIKES = "-−‐‑‒–—―~_﹣－"
 _HEMISPHERE_SIGN = {"N": 1, "E": 1, "S": -1, "W": -1}
+#: The largest degrees a hemisphere's letter is written with: a latitude '95°N' or a longitude
+#: '670°W' is a misread ('170°W' with its '1' read again as a '6'), never a coordinate.
+_HEMISPHERE_REACH = {"N": 90.0, "S": 90.0, "E": 180.0, "W": 180.0}
 
 
 @dataclass
@@ -102,6 +105,8 @@ def parse_label(text, decimal_comma=False) -> "ParsedLabel | None":
         value = float(match.group(2)) + float(match.group(3)) / 60 + \
             float(match.group(4) or 0) / 3600
         hemisphere = match.group(5)
+        if hemisphere and value > _HEMISPHERE_REACH[hemisphere]:
+            return None
         sign = (-1 if match.group(1) else 1) * (_HEMISPHERE_SIGN[hemisphere] if hemisphere else 1)
         return ParsedLabel(sign * value, hemisphere, degrees=True)
     # Degrees with a hemisphere letter or a sign: 45°N, 45N, -45°, 45°30'N.
@@ -110,6 +115,8 @@ def parse_label(text, decimal_comma=False) -> "ParsedLabel | None":
     if match and (match.group(4) or "°" in compact or "'" in compact):
         value = float(match.group(2)) + (float(match.group(3)) / 60 if match.group(3) else 0.0)
         hemisphere = match.group(4)
+        if hemisphere and "°" in compact and value > _HEMISPHERE_REACH[hemisphere]:
+            return None
         sign = -1 if match.group(1) else 1
         if hemisphere:
             sign *= _HEMISPHERE_SIGN[hemisphere]

@@ -169,6 +169,52 @@ def test_cartopy_frame_along_dark_data_below_a_grid_line(tmp_path, shared_data, 
     assert_box_close(layout.frame.box, (x0, height - y1, x1, height - y0), "frame")
 
 
+@pytest.mark.parametrize("cmap, dpi, south, jpeg_quality", [
+    ("turbo", 300, 9.0, None),      # dark red along the bottom, 10°N 14 px in: 3.5 px off
+    ("viridis_r", 300, 9.0, 65),    # viridis' dark purple there, JPEG: 3.5 px off
+    ("jet", 150, 8.2, 65),          # jet's navy along the top, 60°N 6 px in: 3.7 px off
+    ("jet", 300, 7.0, None),        # the same at 300 dpi: 7.1 px off
+])
+def test_frame_line_merged_with_dark_data_up_to_a_grid_line(tmp_path, shared_data, cmap, dpi,
+                                                            south, jpeg_quality):
+    """A thin frame line along dark data with a light grid line a few pixels inside: in the
+    ink mask the line and the band of data up to the grid line are one run no thicker than
+    the thickest line expected (1 % of the figure: 10-15 px), and the side was put at the
+    run's middle, 3.5-7.9 px in, in silence (sweep_auto_decode --wide --wider 292 #4: cartopy
+    Mercator, turbo, 150 dpi, JPEG q65: the bottom side 4.35 px in). The side is on its line
+    (its core looked for out to the run's page side)."""
+    import cartopy.crs as ccrs
+    import matplotlib.pyplot as plt
+    from matplotlib import colors as mcolors
+    from PIL import Image
+
+    data = np.load(shared_data / "eraint_z200_january_3deg.npz")
+    heights = data["z"].astype(float) / 9.80665
+    west, east = (float(v) for v in data["extent"][:2])
+    rows, cols = heights.shape
+    figure = plt.figure(figsize=(6.61, 7.4), dpi=dpi)
+    axes = figure.add_axes([0.1, 0.1, 0.68, 0.8], projection=ccrs.Mercator())
+    mesh = axes.pcolormesh(np.linspace(west, east, cols + 1), np.linspace(90, -90, rows + 1),
+                           heights, cmap=cmap, norm=mcolors.Normalize(10990, 12450),
+                           transform=ccrs.PlateCarree())
+    axes.set_extent([-166.8, -54.5, south, 60.7], crs=ccrs.PlateCarree())
+    gridlines = axes.gridlines(draw_labels=True, linewidth=0.6, color="gray", x_inline=False,
+                               y_inline=False)
+    gridlines.top_labels = gridlines.right_labels = False
+    figure.colorbar(mesh, cax=figure.add_axes([0.84, 0.1, 0.025, 0.8]))
+    figure.canvas.draw()
+    height = figure.canvas.get_width_height()[1]
+    (x0, y0), (x1, y1) = axes.get_window_extent().get_points()
+    path = tmp_path / "figure.png"
+    figure.savefig(path, dpi=dpi)
+    plt.close(figure)
+    if jpeg_quality:
+        Image.open(path).convert("RGB").save(tmp_path / "figure.jpg", quality=jpeg_quality)
+        path = tmp_path / "figure.jpg"
+    layout = detect_layout(read_figure(str(path)).rgb)
+    assert_box_close(layout.frame.box, (x0, height - y1, x1, height - y0), "frame")
+
+
 @pytest.mark.parametrize("line_width", [0.5, 0.6])
 def test_hairline_side_between_two_pixels_closes_the_frame(tmp_path, line_width):
     """A frame side drawn unsnapped on a pixel edge (as QGIS draws its map item's 0.2-0.3 mm

@@ -96,7 +96,7 @@ def find_frame(dark, rectangles, colorbar_boxes=(), max_thickness=None,
         if inner is not None:
             return FrameDetection(inner.as_tuple(), "fancy")
         if lum is not None:
-            box = _centre_thick_sides(lum, box, max_thickness)
+            box = _centre_thick_sides(lum, box, max_thickness, dark)
         return FrameDetection(box.as_tuple(), "plain")
     return None
 
@@ -300,7 +300,7 @@ LINE_DATA_CONTRAST = 24.0
 MIN_CENTRING_MOVE_PX = 0.25
 
 
-def _centre_thick_sides(lum, box, max_thickness, samples=41):
+def _centre_thick_sides(lum, box, max_thickness, dark=None, samples=41):
     """A plain frame with each side moved to its line's centre measured in luma.
 
     A thick line (GMT's plain frame is 4-7 px at 150-250 dpi) along dark data (plasma's,
@@ -314,11 +314,19 @@ def _centre_thick_sides(lum, box, max_thickness, samples=41):
     further apart than ``max_thickness`` (the thickest line), they agree to a pixel, and it
     lies 1 to ``max_thickness`` pixels from where the side was.
 
+    The ink mask may also merge a thin line with a band of dark data inside it into one run
+    no thicker than ``max_thickness`` (turbo's dark red between the frame and a light grid
+    line 9 px in, at 150 dpi where ``max_thickness`` is 10 px): the side was put at the
+    run's middle, the line's core half the run out of it. The core is looked for out to the
+    run's page side, as far as the ink goes on unbroken from the side.
+
     Parameters
     ----------
     lum : ndarray of float (rows, cols)
     box : lines.Rectangle
     max_thickness : int
+    dark : ndarray of bool (rows, cols), optional
+        The ink mask the box was found in (:func:`.lines.dark_mask`): the run the side lies in.
     samples : int
         Positions along each side (its middle 80 %).
 
@@ -335,19 +343,25 @@ def _centre_thick_sides(lum, box, max_thickness, samples=41):
         position = sides[index]
         along_start, along_end = (sides[0], sides[2]) if horizontal else (sides[1], sides[3])
         image = lum if horizontal else lum.T
+        ink = None if dark is None else (dark if horizontal else dark.T)
         along = np.linspace(along_start + 0.1 * (along_end - along_start),
                             along_end - 0.1 * (along_end - along_start), samples).astype(int)
         first = int(np.floor(position)) - reach
         if first < 0 or first + offsets.size > image.shape[0]:
             continue
         profiles = image[first:first + offsets.size, along].T  # (samples, across)
+        inks = None if ink is None else ink[first:first + offsets.size, along].T
         # The line's core lies inward of the side or within a pixel out of it (the ink
-        # mask puts a thick line's side at its page side): a line further out is another
-        # thing's, a colorbar's outline drawn 2-4 px beside the map (``colorbar(pad=0.01)``
-        # at 60-100 dpi), darker than a thin spine, which moved the side onto the bar.
-        own = (np.arange(offsets.size) - reach) * outward <= 1
+        # mask puts a thick line's side at its page side), or further out in the side's own
+        # run of ink (a thin line merged with dark data, the side at the run's middle). A
+        # line beyond page pixels is another thing's, a colorbar's outline drawn 2-4 px
+        # beside the map (``colorbar(pad=0.01)`` at 60-100 dpi), darker than a thin spine,
+        # which moved the side onto the bar.
+        within = (np.arange(offsets.size) - reach) * outward <= 1
         found = []
-        for profile in profiles:
+        for number, profile in enumerate(profiles):
+            own = within if inks is None else within | _ink_run_outward(inks[number], reach,
+                                                                         outward)
             darkest = float(profile[own].min())
             candidates = np.flatnonzero((profile <= darkest + 10) & own)
             core = int(candidates[np.argmin(np.abs(candidates - reach))])
@@ -370,6 +384,17 @@ def _centre_thick_sides(lum, box, max_thickness, samples=41):
     from .lines import Rectangle
 
     return Rectangle(*sides)
+
+
+def _ink_run_outward(ink, start, outward) -> np.ndarray:
+    """The pixels of a profile's unbroken run of ink from ``start`` in direction
+    ``outward`` (±1), ``start`` included (none when it is not ink)."""
+    run = np.zeros(ink.size, bool)
+    index = start
+    while 0 <= index < ink.size and ink[index]:
+        run[index] = True
+        index += outward
+    return run
 
 
 def _line_edge(profile, core, step):

@@ -101,3 +101,56 @@ def test_glyphs_whose_inks_differ_are_never_aligned_alike(tmp_path, font, size, 
             inks = float(first.sum()), float(second.sum())
             bound = abs(inks[0] - inks[1]) / max(max(inks), 1e-9)
             assert glyph_difference_share(first, second) >= bound - 1e-9
+
+
+def test_glyphs_of_12_px_and_more_are_moved_once_each_not_once_a_pair(tmp_path, monkeypatch):
+    """label_checks.glyph_difference_px (glyphs 12 px high and more) compares every pair of
+    digit glyphs of a figure's labels at 36 placements: the glyphs' half-pixel moves
+    (_half_shifted) are made once per glyph and canvas size, not once per pair (a QGIS legend
+    with 137 digit glyphs 12 px high, sweep_qgis_layouts 275 #1, made 75,416 moves and spent
+    10-19 s of its 1-3 s reading there). The counts are the ones the placements taken one by
+    one give, so no decision changes."""
+    from colormap_decoder.plugin.engine.detection import label_checks
+
+    texts = ["0123456789", " 9876543210", "  5038271649", "2468013579"]
+    lum, members = drawn_labels(tmp_path, texts, "DejaVu Sans", 12, 120, right_aligned=False)
+    assert min(max(box[3] - box[1] for box in label) for label in members) >= \
+        label_checks.ALIKE_MIN_HEIGHT_PX
+    readings = [(text.strip(), label) for text, label in zip(texts, members)]
+    moves = []
+    real_half_shifted = label_checks._half_shifted
+
+    def counted_half_shifted(coverage, rows, cols):
+        moves.append(coverage.shape)
+        return real_half_shifted(coverage, rows, cols)
+
+    monkeypatch.setattr(label_checks, "_half_shifted", counted_half_shifted)
+    assert label_checks.digits_read_unlike_their_glyphs(readings, lum, 255.0) == ""
+    glyphs = sum(len(label) for label in members)
+    pairs = glyphs * (glyphs - 1) // 2
+    # Every pair of different digits is compared (the readings are right): 4 moves a pair
+    # before, here 4 a glyph and canvas size (a glyph meets one or two sizes).
+    assert len(moves) <= 4 * 2 * glyphs < pairs, (len(moves), glyphs, pairs)
+
+    def one_by_one(first, second):
+        counts = []
+        for half_rows in (0, 1):
+            for half_cols in (0, 1):
+                moved = real_half_shifted(second, half_rows, half_cols)
+                rows = max(first.shape[0], moved.shape[0]) + 2
+                cols = max(first.shape[1], moved.shape[1]) + 2
+                fixed = np.zeros((rows, cols))
+                fixed[1:1 + first.shape[0], 1:1 + first.shape[1]] = first
+                for row in (0, 1, 2):
+                    for col in (0, 1, 2):
+                        placed = np.zeros((rows, cols))
+                        placed[row:row + moved.shape[0], col:col + moved.shape[1]] = moved
+                        counts.append(int((np.abs(fixed - placed) >
+                                           label_checks.DIFFERING_COVERAGE).sum()))
+        return min(counts)
+
+    coverages = [label_checks.glyph_coverage(lum, 255.0, box)
+                 for label in members for box in label]
+    for first in coverages[:12]:
+        for second in coverages:
+            assert label_checks.glyph_difference_px(first, second) == one_by_one(first, second)

@@ -154,3 +154,61 @@ def test_glyphs_of_12_px_and_more_are_moved_once_each_not_once_a_pair(tmp_path, 
     for first in coverages[:12]:
         for second in coverages:
             assert label_checks.glyph_difference_px(first, second) == one_by_one(first, second)
+
+
+def test_glyphs_under_12_px_are_moved_in_two_passes_not_one_copy_at_a_time(tmp_path,
+                                                                            monkeypatch):
+    """label_checks.glyph_difference_share (glyphs under 12 px) aligns two glyphs at 75
+    offsets: each glyph's 75 moved copies are made in one pass along the text and one across
+    it (label_checks._moved called twice a glyph, 75 times before: sweep_auto_decode --wide
+    --wider 281 #5 made 23,925 copies one at a time, some 2 s of its 3.3 s reading). The
+    copies are the ones moving each by itself gives, so no share changes."""
+    from colormap_decoder.plugin.engine.detection import label_checks
+
+    lum, members = drawn_labels(tmp_path, ["0123456789", " 5038271649"], "DejaVu Sans", 8, 100,
+                                right_aligned=False)
+    coverages = [label_checks.glyph_coverage(lum, 255.0, box)
+                 for label in members for box in label]
+    passes = []
+    real_moved = label_checks._moved
+
+    def counted_moved(*args):
+        passes.append(len(args))
+        return real_moved(*args)
+
+    monkeypatch.setattr(label_checks, "_moved", counted_moved)
+    label_checks._cached_moved_copies.cache_clear()
+    share = label_checks.glyph_difference_share(coverages[0], coverages[11])
+    label_checks._cached_moved_copies.cache_clear()
+    assert len(passes) == 4, len(passes)
+
+    def moved_one_by_one(coverage, rows, cols, direction):
+        canvas = np.zeros((rows, cols))
+        canvas[:coverage.shape[0], :coverage.shape[1]] = coverage
+        steps = int(round(label_checks.ALIGNMENT_REACH_PX / label_checks.ALIGNMENT_STEP_PX))
+        copies = []
+        for step in range(-steps, steps + 1):
+            for row in (-1, 0, 1):
+                moved = np.pad(canvas, 2)
+                for axis, shift in ((1, direction * step * label_checks.ALIGNMENT_STEP_PX / 2),
+                                    (0, direction * row / 2)):
+                    if shift:
+                        whole = int(np.floor(shift))
+                        fraction = shift - whole
+                        moved = (1.0 - fraction) * np.roll(moved, whole, axis=axis) + \
+                            fraction * np.roll(moved, whole + 1, axis=axis)
+                copies.append(moved)
+        return np.stack(copies)
+
+    first, second = coverages[0], coverages[11]
+    rows = -(-max(first.shape[0], second.shape[0]) // 4) * 4
+    cols = -(-max(first.shape[1], second.shape[1]) // 4) * 4
+    ink = max(float(first.sum()), float(second.sum()), 1e-9)
+    assert share == float(np.abs(moved_one_by_one(first, rows, cols, 1) -
+                                 moved_one_by_one(second, rows, cols, -1))
+                          .sum(axis=(1, 2)).min()) / ink
+    for coverage in coverages:
+        for direction in (1, -1):
+            assert np.array_equal(label_checks._moved_copies(coverage, 12, 12, direction),
+                                  moved_one_by_one(coverage, 12, 12, direction))
+    label_checks._cached_moved_copies.cache_clear()

@@ -44,7 +44,7 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
                         page_height=150.0, legend_font_size=None, vertical_y_labels=False,
                         legend_font="Nimbus Sans", map_frame=True, annotation_font=None,
                         annotation_font_size=None, classes=0, class_labels="qgis",
-                        map_width=150.0, legend_columns=1):
+                        map_width=150.0, legend_columns=1, ramp_thickness=None):
     """Export a QGIS print layout of a grid with its colour-ramp legend inside the map.
 
     Parameters
@@ -87,6 +87,8 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
         The legend's top-left corner on the page, mm (default inside the map, at the right).
     ramp_length : float, optional
         The ramp's length, mm (default 40 horizontal, 30 vertical).
+    ramp_thickness : float, optional
+        The ramp's width across it, mm (default 8 horizontal, 6 vertical).
     page_height : float
         The page's height, mm (its width is 200 mm).
     legend_font_size : float, optional
@@ -257,8 +259,10 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
         legend.setSymbolHeight(4)
         legend.setSymbolWidth(7)
     else:
-        legend.setSymbolHeight(8 if horizontal_legend else (ramp_length or 30))
-        legend.setSymbolWidth((ramp_length or 40) if horizontal_legend else 6)
+        legend.setSymbolHeight((ramp_thickness or 8) if horizontal_legend
+                               else (ramp_length or 30))
+        legend.setSymbolWidth((ramp_length or 40) if horizontal_legend
+                              else (ramp_thickness or 6))
     layout.addLayoutItem(legend)
     legend.attemptMove(QgsLayoutPoint(*(legend_position or (
         135 if not horizontal_legend else 100, 60)), mm))

@@ -24,7 +24,10 @@ from ..colour_decoding import srgb_to_lab
 from .lines import LUMA_WEIGHTS, Rectangle, _runs, true_runs
 
 #: Long side / short side of the thinnest box taken for a bar: a square legend is not a bar.
-MIN_ASPECT = 3.0
+#: QGIS draws a legend's ramp as long and as thick as its symbol's height and width, which a
+#: user sets freely (25 mm x 9 mm: 2.8 times longer than wide; at 3 such a vertical ramp was
+#: missed and its top, a short box of one colour across, taken for a horizontal bar).
+MIN_ASPECT = 2.5
 #: CIELAB ΔE along the bar, end to end along its path, below which it is a plain box.
 MIN_COLOUR_PATH = 25.0
 #: Median ΔE of a slice across the bar from its own median colour above which the box is not

@@ -63,7 +63,6 @@ def test_thick_ramp_found_whole_and_its_range_read(thick_ramp):
     rgb = read_figure(thick_ramp.path).rgb
     layout = detect_layout(rgb)
     assert layout.colorbar is not None, "no colorbar found"
-    print(thick_ramp.dpi, "bar", layout.colorbar.box, "truth", thick_ramp.colorbar)
     assert layout.colorbar.vertical == (not thick_ramp.horizontal)
     assert np.max(np.abs(np.subtract(layout.colorbar.box, thick_ramp.colorbar))) <= 2.0, \
         (layout.colorbar.box, thick_ramp.colorbar)

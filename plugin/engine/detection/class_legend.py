@@ -39,6 +39,9 @@ MIN_FILL = 0.9
 #: orange and red patches at quality 60: 0.89 and 0.88), and the column was cut there, its
 #: classes above the cut taken for colours off the scale (sweep_qgis_layouts 279 #3).
 MIN_FILL_IN_COLUMN = 0.75
+#: Widest outline drawn round a patch, pixels: a patch as dark as its outline is one flat
+#: region with it, this much larger on each side than its column's other patches.
+OUTLINE_PX = 3
 #: Patches at least this many pixels a side.
 MIN_PATCH_PX = 6
 #: ΔE*ab at most between the gaps' colour and the strip beside the column: one background.
@@ -328,17 +331,30 @@ def _extended(column, loose):
     (flat regions filling :data:`MIN_FILL_IN_COLUMN` of their box) one pitch beyond its ends,
     of its patches' size and with its left and right edges, for as long as there are such."""
     pitch = (column[-1][1] - column[0][1]) / (len(column) - 1)
-    left, right = column[0][0], column[0][2]
+    # The column's edges and height by its median patch: a first patch as dark as its
+    # outline is that much wider (see ``at``).
+    left = float(np.median([box[0] for box in column]))
+    right = float(np.median([box[2] for box in column]))
     height = float(np.median([box[3] - box[1] for box in column]))
     tolerance = max(2.0, 0.08 * height)
     column, ids = list(column), {box[4] for box in column}
 
     def at(top):
+        bottom = top + height
         for box in loose:
-            if box[4] not in ids and abs(box[1] - top) <= tolerance and \
-                    abs(box[0] - left) <= tolerance and abs(box[2] - right) <= tolerance and \
+            if box[4] in ids:
+                continue
+            if abs(box[1] - top) <= tolerance and abs(box[0] - left) <= tolerance and \
+                    abs(box[2] - right) <= tolerance and \
                     abs((box[3] - box[1]) - height) <= tolerance:
                 return tuple(int(v) for v in box)
+            # A patch as dark as its outline (Inferno's black end in QGIS's dark grey
+            # outline): fill and outline are one flat region, the patch's box grown by the
+            # outline on every side; its fill is the column's box there.
+            grown = (left - box[0], top - box[1], box[2] - right, box[3] - bottom)
+            if all(-tolerance <= g <= tolerance + OUTLINE_PX for g in grown):
+                return (int(max(box[0], left)), int(round(max(box[1], top))),
+                        int(min(box[2], right)), int(round(min(box[3], bottom))), int(box[4]))
         return None
 
     for end, step in ((0, -pitch), (-1, pitch)):

@@ -74,3 +74,36 @@ def test_panel_side_on_a_one_pixel_ink_spine_is_its_centre(tmp_path, kwargs):
     for side in (0, 2, 3):
         assert abs(layout.frame.box[side] - frame[side]) <= INK_SPINE_TOLERANCE_PX, \
             (side, layout.frame.box, frame)
+
+
+def test_a_frame_beside_a_thin_bar_is_not_closed_by_its_outline():
+    """A thin bar a few pixels beside the map, taller than it (``colorbar(ax=...)`` beside
+    an equal-aspect map): the bar's far side lies within the tolerance of the map's own
+    frame line, but the frame stands clear of the bar, and it is the map's. A box closed by
+    the bar's outline holds the bar's near side (its side past the bar's middle)."""
+    from colormap_decoder.plugin.engine.detection.frame import _closed_by_bar_outline
+
+    # The map's frame, a 6 px bar 4 px right of it, 20 px longer each way: not closed.
+    assert not _closed_by_bar_outline((100, 100, 700, 600), (704, 80, 710, 620), 10)
+    assert not _closed_by_bar_outline((200, 200, 1400, 1200), (1406, 150, 1418, 1250), 20)
+    # The same bar left of the map, and a horizontal one above it.
+    assert not _closed_by_bar_outline((100, 100, 700, 600), (90, 80, 96, 620), 10)
+    assert not _closed_by_bar_outline((100, 100, 700, 600), (80, 90, 720, 96), 10)
+    # A box of the map's dark rows closed by the bar's far side (13#12's): closed.
+    assert _closed_by_bar_outline((100, 238, 710, 600), (684, 100, 710, 620), 10)
+
+
+def test_a_bar_no_wider_than_its_edges_is_no_bar_beside():
+    """A stretch beside the map filled on exactly :data:`BAR_BESIDE_MIN_PX` lines leaves
+    nothing between its two edge lines on each side to measure: no bar, not a failure (the
+    empty stretch raised ValueError)."""
+    import numpy as np
+
+    from colormap_decoder.plugin.engine.detection.frame import BAR_BESIDE_MIN_PX, _bar_beside
+
+    rgb = np.full((100, 200, 3), 255, np.uint8)
+    rgb[10:90, :193] = np.linspace(40, 200, 193, dtype=np.uint8)[None, :, None]
+    rgb[10:90, 200 - BAR_BESIDE_MIN_PX:] = np.linspace(20, 230, 80, dtype=np.uint8)[:, None, None]
+    content = (rgb != 255).any(axis=2)
+    page = np.array([255.0, 255.0, 255.0], np.float32)
+    assert _bar_beside(content, rgb, page, (0, 10, 200, 90), 2, 6) is None

@@ -189,8 +189,12 @@ def _closed_by_bar_outline(box, bar, tolerance) -> bool:
     vertical = bar[3] - bar[1] > bar[2] - bar[0]
     across, along = ((0, 2), (1, 3)) if vertical else ((1, 3), (0, 2))
     # A long side of the bar on a side of the box (the bar's far one: the near one stands
-    # in the page between the bar and the map), the bar within the box across.
-    on_side = any(abs(box[k] - bar[k]) <= tolerance for k in across)
+    # in the page between the bar and the map), the bar within the box across. The box's
+    # side lies past the bar's middle: a thin bar a few pixels beside a map has its far side
+    # within the tolerance of the map's own frame line, which stands clear of the bar.
+    middle = 0.5 * (bar[across[0]] + bar[across[1]])
+    on_side = abs(box[across[0]] - bar[across[0]]) <= tolerance and box[across[0]] < middle or \
+        abs(box[across[1]] - bar[across[1]]) <= tolerance and box[across[1]] > middle
     within = box[across[0]] - tolerance <= bar[across[0]] and \
         bar[across[1]] <= box[across[1]] + tolerance
     beyond = bar[along[0]] < box[along[0]] - tolerance or bar[along[1]] > box[along[1]] + tolerance
@@ -622,8 +626,11 @@ def _bar_beside(content, rgb, page, box, index, reach) -> "int | None":
     if gap_end >= len(lines) or gap_end - width > reach or not any(calm[width:gap_end]):
         return None
     # The bar's luma across its width (two lines at each edge left out: anti-aliasing, its
-    # outline).
-    stretch = image[a0:a1, [lines[k] for k in range(start + 2, width - 2)]].astype(np.float32)
+    # outline); a bar no wider than those four lines shows nothing to tell it by.
+    inner = [lines[k] for k in range(start + 2, width - 2)]
+    if not inner:
+        return None
+    stretch = image[a0:a1, inner].astype(np.float32)
     across = np.ptp(stretch @ LUMA_WEIGHTS, axis=1)
     if np.mean(across <= 2 * PANEL_CONTRAST) < BAR_EVEN_ACROSS_SHARE:
         return None

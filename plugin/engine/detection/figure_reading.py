@@ -173,6 +173,9 @@ WHOLE_TEXT_MIN_LABELS = 3
 #: quarter is as tall as a level digit is wide, 0.5-0.8 of its height (QGIS's upward '0' in
 #: DejaVu Sans 7 pt at 96 dpi: 5 px beside 7 px digits).
 TOUCHING_DIGITS_HEIGHT_SHARE = 0.85
+#: Least height of a tick label, a share of the text's height (the page's; the over-map
+#: text's for labels over the map): lower is a title's rotated '(m)', a rule or a speck.
+LABEL_LEAST_HEIGHT_SHARE = 0.5
 
 
 @dataclass
@@ -521,8 +524,8 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         found = []
         for label in self.labels:
             # Annotations over the map may be smaller than the page's text (a legend's).
-            least = 0.5 * (self.over_map_text_height if getattr(label, "inside", False)
-                           and label.glyphs >= 2 else height)
+            over_map = getattr(label, "inside", False) and label.glyphs >= 2
+            least = LABEL_LEAST_HEIGHT_SHARE * (self.over_map_text_height if over_map else height)
             if label.height < least or label.height > 2.5 * height or \
                     label.box() in self.claimed:
                 continue
@@ -938,7 +941,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             # the page's, as the cut skips text over the map), so are the pieces cut from it:
             # no side's or bar's labels. The rotated '(m)' of the bundled sample's y title,
             # two 2 px strokes a word space apart, cost 15 Tesseract calls here (48, not 33).
-            if label.height < 0.5 * self.text_height:
+            if label.height < LABEL_LEAST_HEIGHT_SHARE * self.text_height:
                 continue
             # The glyphs first: a label whose words do not alternate a number and a unit of
             # as many glyphs as a unit word's letters, on the number's line, is not read here
@@ -1572,7 +1575,8 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         for label in merged:
             # The smaller text's height lets in labels of two glyphs or more, not a glyph
             # alone (a piece of a 6 pt label's digit read '7').
-            least = 0.5 * (self.over_map_text_height if label.glyphs >= 2 else height)
+            least = LABEL_LEAST_HEIGHT_SHARE * (
+                self.over_map_text_height if label.glyphs >= 2 else height)
             if label.height < least or label.height > 2.5 * height:
                 continue
             label.col0 += col0
@@ -3667,9 +3671,12 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
                                     f"{offset!r} at its end (matplotlib's offset or "
                                     f"multiplier), which was not read whole")
             odds = separators_at_odds([label.text for label in best.kept]) \
-                if best.fit is not None and reading.colorbar.vmin is not None else ""
+                if best.fit is not None and not best.fit.logarithmic and \
+                len(best.kept) == 2 and reading.colorbar.vmin is not None else ""
             if odds:
-                # Taken as read, the range is off by a thousand at one end, in silence.
+                # Taken as read, the range is off by a thousand at one end, in silence. With
+                # a third label the fit tells the misread one; on a log bar one format
+                # ('{x:,g}') writes '0.125' and '1,000' alike.
                 reading.colorbar.vmin = reading.colorbar.vmax = None
                 best.problem = odds
             if best.fit is not None:
@@ -3785,9 +3792,12 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
                     reading.messages.append(f"The {axis} axis has {confirmed}.")
         # Once both axes are read (a pair by its tick marks too): rounded degree labels.
         resolve_degree_readings(reading)
-        # A pair's step a mark as its values now are (taken as 1' multiples, maybe).
+        # A pair's step a mark as its values now are (taken as 1' multiples, maybe); a pair
+        # the rounded readings left unresolved is no longer confirmed (its problem says why).
         for index, axis, best in confirmed_pairs:
-            reading.messages[index] = f"The {axis} axis has {pair_by_marks_text(best)}."
+            reading.messages[index] = f"The {axis} axis has {pair_by_marks_text(best)}." \
+                if best.fit is not None else ""
+        reading.messages = [message for message in reading.messages if message]
     return reading
 
 

@@ -790,7 +790,8 @@ def separators_at_odds(texts) -> str:
     group thousands by a comma ('1,000') reads one of the two separators otherwise: a comma
     read as a point (QGIS's '3,500 m' in Nimbus Sans 7 pt at 96-120 dpi, its '50' one glyph,
     read '3.500m': the range 3.5-1,000), or a point read as a comma. Nothing in the texts
-    tells which; with two labels no fit does.
+    tells which; with two labels no fit does. (Called for a linear bar's two labels: on a log
+    bar '{x:,g}' writes '0.125' and '1,000' alike.)
 
     Parameters
     ----------
@@ -814,8 +815,9 @@ def separators_at_odds(texts) -> str:
     if not points or not commas:
         return ""
     return (f"{points[0]!r} has a point before three digits where {commas[0]!r} groups "
-            f"thousands with a comma: one format writes both, so one separator was misread "
-            f"(a comma read as a point, or a point as a comma), and nothing tells which")
+            f"thousands with a comma: a linear scale's labels are written in one format, so "
+            f"one separator was misread (a comma read as a point, or a point as a comma), and "
+            f"nothing tells which")
 
 
 def separators_as_inked(text, members, pitch, lum=None, page=None) -> str:

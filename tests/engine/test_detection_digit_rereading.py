@@ -54,8 +54,14 @@ def render(path, font, size, dpi):
 
 def read_with_misread(rgb, monkeypatch, which):
     """The figure read with ``which`` labels' misread (None: as Tesseract reads them)."""
-    if which is not None:
-        pattern, read_as = MISREADS[which]
+    return read_with(rgb, monkeypatch, MISREADS[which] if which is not None else None)
+
+
+def read_with(rgb, monkeypatch, misread):
+    """The figure read with ``misread`` (a pattern of the labels' texts, the text read) put on
+    the OCR's output (None: as Tesseract reads them)."""
+    if misread is not None:
+        pattern, read_as = misread
         original = figure_reading._Reader._read_with_superscript
         monkeypatch.setattr(figure_reading._Reader, "_read_with_superscript",
                             lambda self, label: re.sub(pattern, read_as,

@@ -13,14 +13,15 @@ Real figures drawn by matplotlib; the first misread is Tesseract's own, the othe
 the OCR's output (any font, a unit or a hemisphere letter): read again as drawn. Read right,
 nothing is read again.
 """
-import re
 
 import matplotlib
 import numpy as np
 import pytest
 from matplotlib import ticker
+from test_detection_digit_rereading import read_with as read_with_misread
+from test_detection_digit_rereading import values
 
-from colormap_decoder.plugin.engine.detection import figure_reading, label_checks
+from colormap_decoder.plugin.engine.detection import label_checks
 from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
 from colormap_decoder.plugin.engine.detection.labels import parse_label
 from colormap_decoder.plugin.engine.detection.layout import detect_layout
@@ -63,25 +64,6 @@ def render(path, font, size, dpi, bold=False, style="default", labels=METRES):
         figure.savefig(path, dpi=dpi, bbox_inches="tight")
         plt.close(figure)
     return read_figure(str(path)).rgb
-
-
-def read_with_misread(rgb, monkeypatch, misread):
-    """The figure read with ``misread`` (a pattern of the labels' texts, the text read) put on
-    the OCR's output (None: as Tesseract reads them)."""
-    if misread is not None:
-        pattern, read_as = misread
-        original = figure_reading._Reader._read_with_superscript
-        monkeypatch.setattr(figure_reading._Reader, "_read_with_superscript",
-                            lambda self, label: re.sub(pattern, read_as,
-                                                       original(self, label).strip()))
-    return read_figure_face(rgb, detect_layout(rgb))
-
-
-def values(reading):
-    """The values kept by the x axis', the y axis' and the colorbar's fits."""
-    return {name: sorted(label.value for label in axis.kept) if axis is not None else []
-            for name, axis in (("x", reading.x_axis), ("y", reading.y_axis),
-                               ("bar", reading.colorbar.axis if reading.colorbar else None))}
 
 
 def assert_read_as_drawn(reading, labels, read_again):
@@ -156,11 +138,13 @@ def test_digit_boxes_before_letters():
 
 
 @pytest.mark.parametrize("text, value", [
-    ("670°W", None), ("195°E", None), ("95°N", None), ("91°30'S", None), ("200°10'°W", None),
-    ("180°W", -180.0), ("90°S", -90.0), ("170°W", -170.0), ("359°", 359.0), ("500000E", 500000.0)])
+    ("670°W", None), ("365°E", None), ("95°N", None), ("91°30'S", None), ("200°10'°W", None),
+    ("180°W", -180.0), ("90°S", -90.0), ("170°W", -170.0), ("240°E", 240.0), ("359°", 359.0),
+    ("500000E", 500000.0)])
 def test_degrees_beyond_their_hemisphere_are_no_reading(text, value):
     """A hemisphere letter is written with at most 90° (N, S) or 180° (E, W): '670°W' is
-    '170°W' with its '1' read again as a '6', never a coordinate. Without a degree sign the
-    letter may be a grid label's ('500000E'), and without a letter 0-360 longitudes run on."""
+    '170°W' with its '1' read again as a '6', never a coordinate. East longitudes run on to
+    360° in some tools ('240°E'); without a degree sign the letter may be a grid label's
+    ('500000E'), and without a letter 0-360 longitudes run on."""
     parsed = parse_label(text)
     assert (parsed.value if parsed is not None else None) == value

@@ -1128,10 +1128,15 @@ SMALL_ALIKE_MAX_SHARE = 0.15
 #: of :func:`glyph_difference_share`.
 ALIGNMENT_STEP_PX = 0.125
 ALIGNMENT_REACH_PX = 1.5
-#: Glyphs whose moved copies are kept while one comparison of labels runs (some 150 kB each
-#: for a glyph under 12 px); released when it returns (:func:`_releasing_glyph_copies`).
+#: Glyphs under 12 px whose moved copies are kept while one comparison of labels runs (some
+#: 150 kB each); released when it returns (:func:`_releasing_glyph_copies`).
 MOVED_COPIES_CACHED = 256
-#: The canvas sides' step, pixels (:func:`glyph_difference_share`).
+#: Glyphs (at each canvas size) whose half-pixel copies are kept likewise, for glyphs of 12 px
+#: and more (four copies, some 15 kB): pairs are visited glyph after glyph, so a cache smaller
+#: than a figure's glyphs times its canvas sizes (137 digits of a QGIS legend, 2 sizes) would
+#: drop each copy before its next use.
+HALF_SHIFTED_COPIES_CACHED = 1024
+#: The canvas sides' step, pixels (:func:`glyph_difference_share`, :func:`glyph_difference_px`).
 CANVAS_STEP_PX = 4
 
 
@@ -1170,7 +1175,7 @@ def _half_shifted_copies(coverage, rows, cols) -> np.ndarray:
         np.ascontiguousarray(coverage, dtype=np.float64).tobytes(), coverage.shape, rows, cols)
 
 
-@functools.lru_cache(maxsize=MOVED_COPIES_CACHED)
+@functools.lru_cache(maxsize=HALF_SHIFTED_COPIES_CACHED)
 def _cached_half_shifted_copies(coverage_bytes, shape, rows, cols):
     coverage = np.frombuffer(coverage_bytes, dtype=np.float64).reshape(shape)
     copies = np.zeros((4, rows, cols))
@@ -1204,8 +1209,8 @@ def glyph_difference_px(first, second) -> int:
 def _moved(coverages, shifts, axis):
     """Glyphs' coverages (a stack) each moved along ``axis`` (0 down, 1 right) by its shift,
     pixels (fractions, at most one either way), as it would be drawn there: each pixel takes
-    from the pixels it straddles in proportion to the overlap (the coverages are padded
-    first: what leaves one side would wrap round to the other).
+    from the pixels it straddles in proportion to the overlap (the caller pads the coverages:
+    what leaves one side would wrap round to the other).
 
     Parameters
     ----------
@@ -1289,8 +1294,8 @@ def _cached_moved_copies(coverage_bytes, shape, rows, cols, direction):
 
 def _releasing_glyph_copies(function):
     """``function``, which compares glyphs, releasing the glyphs' moved copies it made
-    (:func:`_cached_moved_copies`) when it returns: they serve its thousands of pairs, and
-    would otherwise stay in QGIS's memory after the run."""
+    (:func:`_cached_moved_copies`, :func:`_cached_half_shifted_copies`) when it returns: they
+    serve its thousands of pairs, and would otherwise stay in QGIS's memory after the run."""
     @functools.wraps(function)
     def releasing(*args, **kwargs):
         try:

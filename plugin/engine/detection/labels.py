@@ -12,8 +12,10 @@ from typing import Optional
 MINUS_LOOKALIKES = "-−‐‑‒–—―~_﹣－"
 _HEMISPHERE_SIGN = {"N": 1, "E": 1, "S": -1, "W": -1}
 #: The largest degrees a hemisphere's letter is written with: a latitude '95°N' or a longitude
-#: '670°W' is a misread ('170°W' with its '1' read again as a '6'), never a coordinate.
-_HEMISPHERE_REACH = {"N": 90.0, "S": 90.0, "E": 180.0, "W": 180.0}
+#: '670°W' is a misread ('170°W' with its '1' read again as a '6'), never a coordinate. East
+#: longitudes run on to 360° in some tools ('240°E' over the Pacific). Only with a degree sign:
+#: a grid's northings and eastings carry the letters too ('500000E').
+_HEMISPHERE_REACH = {"N": 90.0, "S": 90.0, "E": 360.0, "W": 180.0}
 
 
 @dataclass

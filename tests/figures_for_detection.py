@@ -575,7 +575,7 @@ STYLED_VMIN, STYLED_VMAX = -1500.0, 2500.0
 
 def render_styled_bar(path, style="default", dpi=80, cmap="viridis", horizontal=False,
                       pad=0.015, jpeg_quality=None, crop="bbox", size=(7.0, 5.0),
-                      location=None):
+                      location=None, nan_bottom=0.0):
     """matplotlib's topobathy grid with a colorbar close beside the map, as papers crop it.
 
     ``style`` is a matplotlib style sheet; the bar is ``figure.colorbar(image, ax=axes,
@@ -584,7 +584,8 @@ def render_styled_bar(path, style="default", dpi=80, cmap="viridis", horizontal=
     instead (its labels on its side facing away from the map). ``crop``: "bbox" saves with
     ``bbox_inches="tight", pad_inches=0``; "ink" crops the drawing to its ink (no margin);
     "cutN" crops N px into the ink (tighter still). JPEG of ``jpeg_quality`` through Pillow
-    (4:2:0 chroma subsampling, its default).
+    (4:2:0 chroma subsampling, its default). ``nan_bottom``: share of the grid's rows, at its
+    bottom, set to NaN (no data: matplotlib draws it transparent, the page shows).
 
     Returns
     -------
@@ -597,6 +598,9 @@ def render_styled_bar(path, style="default", dpi=80, cmap="viridis", horizontal=
     from PIL import Image
 
     grid, extent = topobathy()
+    if nan_bottom:
+        grid = np.array(grid, dtype=float)
+        grid[grid.shape[0] - int(round(nan_bottom * grid.shape[0])):] = np.nan
     with plt.style.context(style):
         figure = plt.figure(figsize=size, dpi=dpi)
         axes = figure.add_subplot(111)

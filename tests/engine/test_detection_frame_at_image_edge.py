@@ -107,3 +107,17 @@ def test_side_two_pixels_from_the_edge_is_measured(tmp_path):
         "seaborn, 80 dpi, JPEG q65, bbox_inches tight, vertical bar"])
     assert layout.frame is not None, "no map frame found"
     assert abs(layout.frame.box[1] - frame[1]) <= 1.5, (round(layout.frame.box[1], 2), frame[1])
+
+
+@pytest.mark.parametrize("style", ["default", "classic", "dark_background"])
+def test_no_data_band_inside_the_spines_is_the_maps(tmp_path, style):
+    # The map's bottom 12 % NaN (drawn as the page), its top spine cropped off: the only box
+    # four dark lines close was the band of page between the data's edge and the bottom
+    # spine (default: taken for the frame, 239 px off), and the map's colours fill 88 % of
+    # the spines' box, too little for a panel (classic, dark_background: no frame). The
+    # spines close the plot area whatever is drawn inside it.
+    layout, frame, bar = detected(tmp_path, dict(
+        style=style, dpi=100, cmap="viridis", horizontal=True, pad=0.08, crop="cut2",
+        size=(9.0, 4.6), nan_bottom=0.12))
+    assert_near(layout.frame, frame, "map frame")
+    assert_near(layout.colorbar, bar, "colorbar")

@@ -435,6 +435,13 @@ PANEL_EDGE_FILL = 0.75
 #: Smallest share of a panel's box its content fills (no-data holes show the axes'
 #: background, itself unlike the page, or the data's colours).
 PANEL_FILL = 0.9
+#: Smallest share of a panel's box its content fills when ink spines close the box on every
+#: side but those a crop cut off (:func:`_closed_by_ink_spines`): no-data drawn in the page's
+#: colour leaves a band of page inside the spines (a matplotlib map whose bottom 12 % is NaN
+#: fills 88 % of its box), while a box of lines round mostly page is a legend's or a table's.
+SPINE_BOX_MIN_FILL = 0.5
+#: Fewest sides of a panel closed by an ink spine for :func:`_closed_by_ink_spines`.
+SPINE_BOX_MIN_SIDES = 3
 
 
 def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetection | None":
@@ -510,7 +517,9 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
                                   _filled_sides(content, region, span, 1)) if box is not None]
     filled = [box for box in candidates
               if content[box[1]:box[3], box[0]:box[2]].mean() >= PANEL_FILL
-              or region[box[1]:box[3], box[0]:box[2]].mean() >= PANEL_FILL]
+              or region[box[1]:box[3], box[0]:box[2]].mean() >= PANEL_FILL
+              or content[box[1]:box[3], box[0]:box[2]].mean() >= SPINE_BOX_MIN_FILL
+              and _closed_by_ink_spines(rgb, page_rgb, box, max_thickness)]
     if not filled:
         return None
     left, top, right, bottom = max(filled, key=lambda box: (box[2] - box[0]) * (box[3] - box[1]))
@@ -540,6 +549,37 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
              for index, edge in enumerate(edges)]
     edges = [box[index] if edge is None else edge for index, edge in enumerate(edges)]
     return FrameDetection(tuple(edges), "panel")
+
+
+def _closed_by_ink_spines(rgb, page_rgb, box, max_thickness) -> bool:
+    """Whether a panel's box is the axes' box drawn in ink: a thin line of ink (a spine,
+    :func:`_spine_run` at :data:`INK_SPINE_CONTRAST` from the page or more, at most
+    ``max_thickness`` wide) along each side, but a side within :data:`PANEL_EDGE_MARGIN` px of
+    the image's edge (a crop cut its spine off), and :data:`SPINE_BOX_MIN_SIDES` such lines or
+    more.
+
+    The spines give the plot area whatever is drawn inside it: no-data shown in the page's
+    colour along a side (matplotlib draws NaN transparent) leaves the map's colours short of
+    that side's spine. With the top spine cropped off, no box is closed by four dark lines
+    but the one between the data's edge and the bottom spine (a band of page 239 px below
+    the plot area's top), and the map's colours alone fill too little of the box to be a
+    panel.
+    """
+    from .lines import LUMA_WEIGHTS
+
+    rows, cols = rgb.shape[:2]
+    page = float(np.dot(np.asarray(page_rgb, np.float32), LUMA_WEIGHTS))
+    extents = (cols, rows, cols, rows)
+    spines = 0
+    for index in range(4):
+        edge = box[index] if index in (0, 1) else extents[index] - box[index]
+        if edge <= PANEL_EDGE_MARGIN:
+            continue
+        run = _spine_run(rgb, page_rgb, box, index, max_thickness)
+        if run is None or run[1] is None or abs(run[2] - page) < INK_SPINE_CONTRAST:
+            return False
+        spines += 1
+    return spines >= SPINE_BOX_MIN_SIDES
 
 
 #: Widest share of a panel's extent across a side a bar beside the map, joined to it, takes.

@@ -133,6 +133,28 @@ def test_a_figure_without_frame_or_colorbar_finds_neither(tmp_path):
     assert layout.frame is None and layout.colorbar is None
 
 
+def z200_on_mercator(shared_data, dpi, size, rect, cmap, value_range, extent):
+    """ERA-Interim's January 200 hPa heights (m, the 3° grid of tests/data) drawn by cartopy on
+    a Mercator map: a matplotlib figure of ``size`` inches at ``dpi``, the map's axes at
+    ``rect`` (figure fractions), ``cmap`` over ``value_range`` (m), clipped to ``extent``
+    (west, east, south, north; degrees). Returns (figure, axes, mesh)."""
+    import cartopy.crs as ccrs
+    import matplotlib.pyplot as plt
+    from matplotlib import colors as mcolors
+
+    data = np.load(shared_data / "eraint_z200_january_3deg.npz")
+    heights = data["z"].astype(float) / 9.80665
+    west, east = (float(v) for v in data["extent"][:2])
+    rows, cols = heights.shape
+    figure = plt.figure(figsize=size, dpi=dpi)
+    axes = figure.add_axes(rect, projection=ccrs.Mercator())
+    mesh = axes.pcolormesh(np.linspace(west, east, cols + 1), np.linspace(90, -90, rows + 1),
+                           heights, cmap=cmap, norm=mcolors.Normalize(*value_range),
+                           transform=ccrs.PlateCarree())
+    axes.set_extent(extent, crs=ccrs.PlateCarree())
+    return figure, axes, mesh
+
+
 @pytest.mark.parametrize("dpi", [155, 170])
 def test_cartopy_frame_along_dark_data_below_a_grid_line(tmp_path, shared_data, dpi):
     """A 1 px frame line along a band of data nearly as dark (jet_r's navy end, luma 10-17
@@ -140,21 +162,11 @@ def test_cartopy_frame_along_dark_data_below_a_grid_line(tmp_path, shared_data, 
     the luma walk from the line's core ran on through the dark band to the parallel, and the
     bottom side was moved to the band's middle, 5.6-9.1 px in, in silence (sweep_auto_decode
     --wide --wider 193 #4: 9.14 px). The frame stays on its line."""
-    import cartopy.crs as ccrs
     import matplotlib.pyplot as plt
-    from matplotlib import colors as mcolors
     from PIL import Image
 
-    data = np.load(shared_data / "eraint_z200_january_3deg.npz")
-    heights = data["z"].astype(float) / 9.80665
-    west, east = (float(v) for v in data["extent"][:2])
-    rows, cols = heights.shape
-    figure = plt.figure(figsize=(9.47, 6.49), dpi=dpi)
-    axes = figure.add_axes([0.1, 0.25, 0.8, 0.65], projection=ccrs.Mercator())
-    mesh = axes.pcolormesh(np.linspace(west, east, cols + 1), np.linspace(90, -90, rows + 1),
-                           heights, cmap="jet_r", norm=mcolors.Normalize(11750, 12150),
-                           transform=ccrs.PlateCarree())
-    axes.set_extent([-32, 85, 13.6, 35.4], crs=ccrs.PlateCarree())
+    figure, axes, mesh = z200_on_mercator(shared_data, dpi, (9.47, 6.49), [0.1, 0.25, 0.8, 0.65],
+                                          "jet_r", (11750, 12150), [-32, 85, 13.6, 35.4])
     axes.gridlines(draw_labels=True, linewidth=0.6, color="gray", x_inline=False,
                    y_inline=False)
     figure.colorbar(mesh, cax=figure.add_axes([0.2, 0.08, 0.6, 0.035]),
@@ -183,21 +195,11 @@ def test_frame_line_merged_with_dark_data_up_to_a_grid_line(tmp_path, shared_dat
     run's middle, 3.5-7.9 px in, in silence (sweep_auto_decode --wide --wider 292 #4: cartopy
     Mercator, turbo, 150 dpi, JPEG q65: the bottom side 4.35 px in). The side is on its line
     (its core looked for out to the run's page side)."""
-    import cartopy.crs as ccrs
     import matplotlib.pyplot as plt
-    from matplotlib import colors as mcolors
     from PIL import Image
 
-    data = np.load(shared_data / "eraint_z200_january_3deg.npz")
-    heights = data["z"].astype(float) / 9.80665
-    west, east = (float(v) for v in data["extent"][:2])
-    rows, cols = heights.shape
-    figure = plt.figure(figsize=(6.61, 7.4), dpi=dpi)
-    axes = figure.add_axes([0.1, 0.1, 0.68, 0.8], projection=ccrs.Mercator())
-    mesh = axes.pcolormesh(np.linspace(west, east, cols + 1), np.linspace(90, -90, rows + 1),
-                           heights, cmap=cmap, norm=mcolors.Normalize(10990, 12450),
-                           transform=ccrs.PlateCarree())
-    axes.set_extent([-166.8, -54.5, south, 60.7], crs=ccrs.PlateCarree())
+    figure, axes, mesh = z200_on_mercator(shared_data, dpi, (6.61, 7.4), [0.1, 0.1, 0.68, 0.8],
+                                          cmap, (10990, 12450), [-166.8, -54.5, south, 60.7])
     gridlines = axes.gridlines(draw_labels=True, linewidth=0.6, color="gray", x_inline=False,
                                y_inline=False)
     gridlines.top_labels = gridlines.right_labels = False

@@ -1119,38 +1119,63 @@ def unrounded_degrees(labels) -> "tuple | None":
         The interval (degrees) and the exact values of the labels with a value, in their
         order; None when the labels are exact as written, or no interval explains them all.
     """
-    usable = [label for label in labels if label.value is not None]
-    if len(usable) < 3 or not all(label.parsed is not None and label.parsed.degrees
-                                  for label in usable):
-        return None
-    decimals = {_decimals(label.text) for label in usable}
-    if len(decimals) != 1 or None in decimals or 0 in decimals:
-        return None
-    unit = 10.0 ** -decimals.pop()
-    values = np.array([float(label.value) for label in usable])
-    positions = np.array([label.position for label in usable])
-    if np.unique(values).size < values.size or np.ptp(positions) <= 0:
-        return None
-    span = float(np.ptp(values))
-    steps = sorted({round_step * 10.0 ** power for round_step in ROUND_DEGREE_STEPS
-                    for power in range(-4, 3)} | set(MINUTE_STEPS), reverse=True)
-    design = np.vstack([positions, np.ones_like(positions)]).T
-    for step in steps:
-        if step > span or step < 0.1 * unit:
-            continue
-        counts = np.round(values / step)
-        exact = counts * step
-        if np.any(np.abs(exact - values) >= 0.5 * unit - 1e-9):
-            continue
-        if np.unique(counts).size < counts.size:
-            continue
-        line, *_ = np.linalg.lstsq(design, counts, rcond=None)
-        if np.any(np.abs(design @ line - counts) > UNROUNDED_COUNT_SLACK):
+    for step, values, _, _, exact in _rounded_multiples(labels, 3):
+        if step > np.ptp(values):
             continue
         if np.allclose(exact, values, rtol=0.0, atol=1e-9):
             return None
         return step, exact
     return None
+
+
+def _rounded_multiples(labels, least_labels):
+    """Each graticule interval (:data:`ROUND_DEGREE_STEPS` × 10^k, :data:`MINUTE_STEPS`),
+    largest first and no larger than the labels' span plus a unit of their last digit, whose
+    multiples round to the labels (closer than half that unit) as distinct counts on a line
+    through the labels' positions: what :func:`unrounded_degrees` and
+    :func:`degree_readings` each take their reading from.
+
+    Parameters
+    ----------
+    labels : list of TickLabel
+        One side's labels; those with a value take part (``least_labels`` at least, all
+        degrees, all written with the same decimals, one or more).
+    least_labels : int
+
+    Yields
+    ------
+    tuple (float, ndarray, ndarray, ndarray, ndarray)
+        The interval (degrees), the labels' values as read, their positions (pixels), the
+        multiples' counts and their exact values (degrees), in the labels' order; nothing
+        when the labels are not such.
+    """
+    usable = [label for label in labels if label.value is not None]
+    if len(usable) < least_labels or not all(label.parsed is not None and
+                                             label.parsed.degrees for label in usable):
+        return
+    decimals = {_decimals(label.text) for label in usable}
+    if len(decimals) != 1 or None in decimals or 0 in decimals:
+        return
+    unit = 10.0 ** -decimals.pop()
+    values = np.array([float(label.value) for label in usable])
+    positions = np.array([label.position for label in usable])
+    if np.unique(values).size < values.size or np.ptp(positions) <= 0:
+        return
+    steps = sorted({round_step * 10.0 ** power for round_step in ROUND_DEGREE_STEPS
+                    for power in range(-4, 3)} | set(MINUTE_STEPS), reverse=True)
+    design = np.vstack([positions, np.ones_like(positions)]).T
+    for step in steps:
+        if step > np.ptp(values) + unit or step < 0.1 * unit:
+            continue
+        counts = np.round(values / step)
+        exact = counts * step
+        if np.any(np.abs(exact - values) >= 0.5 * unit - 1e-9) or \
+                np.unique(counts).size < counts.size:
+            continue
+        line, *_ = np.linalg.lstsq(design, counts, rcond=None)
+        if np.any(np.abs(design @ line - counts) > UNROUNDED_COUNT_SLACK):
+            continue
+        yield step, values, positions, counts, exact
 
 
 def degree_readings(labels) -> list:
@@ -1181,33 +1206,8 @@ def degree_readings(labels) -> list:
         order, distinct readings only, the largest interval first (the labels as written are
         one when they lie on a line at a round interval); empty when the labels are not such.
     """
-    usable = [label for label in labels if label.value is not None]
-    if len(usable) < 2 or not all(label.parsed is not None and label.parsed.degrees
-                                  for label in usable):
-        return []
-    decimals = {_decimals(label.text) for label in usable}
-    if len(decimals) != 1 or None in decimals or 0 in decimals:
-        return []
-    unit = 10.0 ** -decimals.pop()
-    values = np.array([float(label.value) for label in usable])
-    positions = np.array([label.position for label in usable])
-    if np.unique(values).size < values.size or np.ptp(positions) <= 0:
-        return []
     readings = []
-    steps = sorted({round_step * 10.0 ** power for round_step in ROUND_DEGREE_STEPS
-                    for power in range(-4, 3)} | set(MINUTE_STEPS), reverse=True)
-    design = np.vstack([positions, np.ones_like(positions)]).T
-    for step in steps:
-        if step > np.ptp(values) + unit or step < 0.1 * unit:
-            continue
-        counts = np.round(values / step)
-        exact = counts * step
-        if np.any(np.abs(exact - values) >= 0.5 * unit - 1e-9) or \
-                np.unique(counts).size < counts.size:
-            continue
-        line, *_ = np.linalg.lstsq(design, counts, rcond=None)
-        if np.any(np.abs(design @ line - counts) > UNROUNDED_COUNT_SLACK):
-            continue
+    for step, _, positions, counts, exact in _rounded_multiples(labels, 2):
         differences = np.abs(np.diff(counts[np.argsort(positions)]))
         least = float(differences.min())
         if np.any(np.abs(differences / least - np.round(differences / least)) > 1e-9) or \

@@ -10,6 +10,7 @@ from .ticks import (
     MAX_EXTRA_LINE_PX,
     attach_tick_marks,
     box_sides,
+    find_grid_lines,
     find_inward_tick_marks,
     find_tick_marks,
     marks_snapped_offset,
@@ -23,12 +24,42 @@ GREY_MARKS_MIN = 3
 #: panel's edge pixel, not a line).
 LIGHT_LINE_MIN_MARKS = 3
 LIGHT_LINE_MIN_PX = 0.75
+#: Farthest (pixels) an inward mark's centre lies from a grid line it is the end of: the same
+#: pixels measured twice (:func:`.ticks.find_inward_tick_marks`, :func:`.ticks.find_grid_lines`),
+#: which agree within 0.3 px (cartopy's grey lines, sweep_auto_decode --wide --wider 298 #1,
+#: 300 #1, 300 #4). A real mark beside a "line" of the map's own (data only in every k-th
+#: column, its edges found as lines) lay 0.68 px from it and must stay a mark: at 1 px it was
+#: taken for a line's end, and the labels placed by the data's edges 1.4 px off.
+GRID_LINE_END_PX = 0.5
+
+
+def marks_on_grid_lines(marks, lines, tolerance=GRID_LINE_END_PX) -> np.ndarray:
+    """Which inward marks lie on a grid line crossing the map.
+
+    Parameters
+    ----------
+    marks : ndarray of float
+        Mark centres along a side, pixels (:func:`.ticks.find_inward_tick_marks`).
+    lines : ndarray of float
+        Grid-line centres along the same axis, pixels (:func:`.ticks.find_grid_lines`).
+    tolerance : float
+        Largest distance (pixels) of a mark from its line.
+
+    Returns
+    -------
+    ndarray of bool
+        One per mark: True where a line lies within ``tolerance`` of it.
+    """
+    marks, lines = np.asarray(marks, float), np.asarray(lines, float)
+    if marks.size == 0 or lines.size == 0:
+        return np.zeros(marks.size, bool)
+    return np.abs(marks[:, None] - lines[None, :]).min(axis=1) <= tolerance
 
 
 class FaintTickMarks:
     """The tick-mark finders of :class:`.figure_reading._Reader` for marks lighter or other
-    than a line (a mixin: it uses the reader's ``layout``, ``lum``, ``page``, ``text_height``,
-    ``side_ticks`` and ``_line_thickness``)."""
+    than a line (a mixin: it uses the reader's ``layout``, ``lum``, ``rgb``, ``page``,
+    ``text_height``, ``side_ticks`` and ``_line_thickness``)."""
 
     def light_edge_line(self) -> float:
         """The width (pixels) of a light line drawn over a panel's edge, or 0.
@@ -135,12 +166,25 @@ class FaintTickMarks:
         labels' centres (within 1.5 px or a quarter of the text's height: renderers centre a
         label on its tick; dark data by the frame taken for marks would not agree). Marks
         snapped by Agg (every attached mark at one pixel phase) place their labels alone, half
-        a pixel back for odd widths; others are weighed against the labels' centres."""
+        a pixel back for odd widths; others are weighed against the labels' centres.
+
+        Grid lines drawn across the map are dark from the side inward too, and where a line
+        across them (or the map's colours) breaks their contrast they look like marks
+        (cartopy's grey grid lines over a light map: every parallel a "mark" 8 px long, cut
+        by the first meridian). When at least half of a side's marks lie on grid lines
+        (:func:`marks_on_grid_lines`), its marks are taken for the lines' ends, none for a
+        tick mark (the rest are edges of the map's colours cut as short): the labels are
+        left to the grid lines (:meth:`._Reader._place_and_fit`), which place them as well
+        as marks on those lines would."""
         before = [(label.tick_position, label.tick_only) for label in labels]
         frame_sides = box_sides(self.layout.frame.box)
         opposite = {"top": "bottom", "bottom": "top", "left": "right", "right": "left"}
+        grid_lines = find_grid_lines(self.rgb, self.layout.frame.box,
+                                     "x" if side.horizontal else "y")
         for candidate in (side, frame_sides[opposite[side.name]]):
             marks, _ = find_inward_tick_marks(self.lum, self.layout.dark, candidate, thickness)
+            if marks.size and marks_on_grid_lines(marks, grid_lines).sum() >= 0.5 * marks.size:
+                marks = marks[:0]
             for label in labels:
                 label.tick_position, label.tick_only = None, False
             if marks.size >= 2:

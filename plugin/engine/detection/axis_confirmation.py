@@ -1,8 +1,11 @@
 """Axis confirmation: an axis with only two labels (no fit can tell a misread) confirmed by
 the other axis' scale or by its evenly spaced tick marks, after both axes are fitted.
 """
+import dataclasses
+
 import numpy as np
 
+from .labels import dropped_point_readings
 from .ticks import TickFit, fit_ticks
 
 #: Largest relative difference between the scale two labels give an axis and the scale the
@@ -22,9 +25,10 @@ def confirm_by_aspect(reading, frame_box) -> None:
     their distance) plus :data:`ASPECT_TOLERANCE`, in one of those models, a misread is ruled
     out (it would have to change the scale by less than that): the axis takes the other's
     scale, placed by the pair, and the messages say so. Otherwise the axis stays refused.
-    """
-    from .projections import CYLINDRICAL, REFERENCE_GEOGRAPHIC
 
+    An axis whose pair agrees with no model as read may have lost a label's decimal point in
+    OCR ('48.5°' read '485°'): :func:`_pair_with_point_restored` tries the point back.
+    """
     _confirm_pairs_by_each_other(reading, frame_box)
     for name, other_name in (("y", "x"), ("x", "y")):
         axis, other = getattr(reading, f"{name}_axis"), getattr(reading, f"{other_name}_axis")
@@ -35,59 +39,136 @@ def confirm_by_aspect(reading, frame_box) -> None:
         if len(pair) != 2 or any(label.parsed is None for label in pair):
             continue
         degrees = all(label.parsed.degrees for label in pair)
-        if degrees != other.degrees or axis.multiplier != other.multiplier:
+        if degrees != other.degrees or axis.multiplier != other.multiplier or \
+                abs(pair[1].position - pair[0].position) < 10:
             continue
-        distance = abs(pair[1].position - pair[0].position)
-        if distance < 10:
-            continue
-        tolerance = 1.0 / distance + ASPECT_TOLERANCE
-        # Candidate models: (what it is called, fit of the pair, the other axis' scale in the
-        # pair's fitted units per pixel).
-        models = []
-        other_projection = other.fit.projection
-        if other_projection is None:
-            models.append(("equal scales along x and y", fit_ticks(pair), abs(other.fit.slope)))
-        if degrees:
-            from pyproj import CRS
-
-            radius = CRS.from_user_input(REFERENCE_GEOGRAPHIC).ellipsoid.semi_major_metre
-            metres_per_degree = radius * np.pi / 180.0
-            for projection in CYLINDRICAL:
-                if name == "y" and other_projection is None:
-                    # Longitude degrees per pixel along x as northing metres per pixel.
-                    models.append((projection.name, fit_ticks(pair, projection=projection),
-                                   abs(other.fit.slope) * metres_per_degree))
-                elif name == "x" and other_projection is projection:
-                    models.append((projection.name, fit_ticks(pair),
-                                   abs(other.fit.slope) / metres_per_degree))
-        for model, fit, expected in models:
-            if fit is None or expected <= 0:
-                continue
-            difference = abs(abs(fit.slope) / expected - 1.0)
-            if difference <= tolerance:
-                for label in pair:
-                    label.kept = True
-                # The other axis' scale, fitted on more labels over a longer distance, is the
-                # closer one; the pair places the line.
-                positions = np.array([label.position for label in pair])
-                values = np.array([label.value for label in pair], float)
-                if fit.projection is not None:
-                    values = fit.projection.northing(values)
-                slope = float(np.sign(fit.slope)) * expected
-                offset = float(np.mean(values - slope * positions))
-                residuals = (values - offset) / slope - positions
-                axis.fit = TickFit(slope, offset, False, axis.labels, residuals, fit.projection)
-                axis.problem = ""
-                reading.messages.append(
-                    f"The {name} axis has only two labels ({pair[0].text!r}, {pair[1].text!r}); "
-                    f"their scale agrees with the {other_name} axis' within "
-                    f"{100 * difference:.2f} % ({model}), which confirms them. Check the "
-                    f"georeferencing in the report if the figure was not drawn with equal "
-                    f"scales, or give GCPS.")
-                break
-        else:
+        match = _scale_match(name, pair, other)
+        point = ""
+        restored = None if match is not None else _pair_with_point_restored(name, pair, other)
+        if restored is not None:
+            label, text, parsed, match = restored
+            point = (f" once the decimal point OCR dropped from {label.text!r} is put back "
+                     f"({text!r}: no other reading of the two agrees)")
+            label.text, label.parsed, label.value = text, parsed, parsed.value
+        if match is None:
             axis.problem += (f"; the two labels' scale does not match the {other_name} "
                              f"axis' as on a map drawn with equal scales")
+            continue
+        model, fit, expected, difference = match
+        for label in pair:
+            label.kept = True
+        # The other axis' scale, fitted on more labels over a longer distance, is the
+        # closer one; the pair places the line.
+        positions = np.array([label.position for label in pair])
+        values = np.array([label.value for label in pair], float)
+        if fit.projection is not None:
+            values = fit.projection.northing(values)
+        slope = float(np.sign(fit.slope)) * expected
+        offset = float(np.mean(values - slope * positions))
+        residuals = (values - offset) / slope - positions
+        axis.fit = TickFit(slope, offset, False, axis.labels, residuals, fit.projection)
+        axis.problem = ""
+        reading.messages.append(
+            f"The {name} axis has only two labels ({pair[0].text!r}, {pair[1].text!r}); "
+            f"their scale agrees with the {other_name} axis' within "
+            f"{100 * difference:.2f} % ({model}){point}, which confirms them. Check the "
+            f"georeferencing in the report if the figure was not drawn with equal "
+            f"scales, or give GCPS.")
+
+
+def _scale_match(name, pair, other) -> "tuple | None":
+    """The first map model under which two labels' scale equals the other axis' (see
+    :func:`confirm_by_aspect`).
+
+    Parameters
+    ----------
+    name : str
+        "x" or "y": the pair's axis.
+    pair : list of TickLabel
+        The axis' two labels, parsed, at least 10 px apart.
+    other : AxisReading
+        The other axis, fitted and linear.
+
+    Returns
+    -------
+    tuple or None
+        (the model's name, the pair's fit, the other axis' scale in the pair's fitted units
+        per pixel, the relative difference of the two scales), or None when no model agrees
+        within the pair's placement uncertainty plus :data:`ASPECT_TOLERANCE`.
+    """
+    from .projections import CYLINDRICAL, REFERENCE_GEOGRAPHIC
+
+    degrees = all(label.parsed.degrees for label in pair)
+    if degrees != other.degrees:
+        return None
+    distance = abs(pair[1].position - pair[0].position)
+    tolerance = 1.0 / distance + ASPECT_TOLERANCE
+    # Candidate models: (what it is called, fit of the pair, the other axis' scale in the
+    # pair's fitted units per pixel).
+    models = []
+    other_projection = other.fit.projection
+    if other_projection is None:
+        models.append(("equal scales along x and y", fit_ticks(pair), abs(other.fit.slope)))
+    if degrees:
+        from pyproj import CRS
+
+        radius = CRS.from_user_input(REFERENCE_GEOGRAPHIC).ellipsoid.semi_major_metre
+        metres_per_degree = radius * np.pi / 180.0
+        for projection in CYLINDRICAL:
+            if name == "y" and other_projection is None:
+                # Longitude degrees per pixel along x as northing metres per pixel.
+                models.append((projection.name, fit_ticks(pair, projection=projection),
+                               abs(other.fit.slope) * metres_per_degree))
+            elif name == "x" and other_projection is projection:
+                models.append((projection.name, fit_ticks(pair),
+                               abs(other.fit.slope) / metres_per_degree))
+    for model, fit, expected in models:
+        if fit is None or expected <= 0:
+            continue
+        difference = abs(abs(fit.slope) / expected - 1.0)
+        if difference <= tolerance:
+            return model, fit, expected, difference
+    return None
+
+
+def _pair_with_point_restored(name, pair, other) -> "tuple | None":
+    """Two labels whose scale matches the other axis' once OCR's dropped decimal point is
+    put back in one of them ('48.5°' read '485°' beside '49°': GMT's Helvetica-Bold at 72 dpi
+    joins the point to the 8 before it).
+
+    Every reading of either label with a point put back (:func:`.labels.dropped_point_readings`)
+    is tried with the other label as read; a reading is taken when the two values then stand a
+    round step apart (:func:`round_step`: renderers label round intervals) and their scale
+    matches the other axis' (:func:`_scale_match`), and it is the only such reading of the
+    two labels: two candidates would be a guess.
+
+    Parameters
+    ----------
+    name : str
+        "x" or "y": the pair's axis.
+    pair : list of TickLabel
+        The axis' two labels, parsed.
+    other : AxisReading
+        The other axis, fitted and linear.
+
+    Returns
+    -------
+    tuple or None
+        (the label to change, its text with the point, that text parsed, the match as
+        :func:`_scale_match` returns it), or None.
+    """
+    found = []
+    for index, label in enumerate(pair):
+        partner = pair[1 - index]
+        for text, parsed in dropped_point_readings(label.text, label.parsed):
+            if not round_step(parsed.value - partner.value):
+                continue
+            candidate = dataclasses.replace(label, text=text, parsed=parsed, value=parsed.value)
+            trial = [candidate, partner] if index == 0 else [partner, candidate]
+            match = _scale_match(name, trial, other)
+            if match is not None:
+                found.append((label, text, parsed, match))
+    return found[0] if len(found) == 1 else None
 
 
 #: Mantissas of a round step between ticks (GMT's and matplotlib's automatic intervals).

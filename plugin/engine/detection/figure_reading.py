@@ -73,7 +73,7 @@ from .label_checks import (
     wider_than_text,
     with_digits_replaced,
 )
-from .labels import normalise, parse_label, unit_in_title
+from .labels import dropped_point_readings, normalise, parse_label, unit_in_title
 from .lines import luminance, page_luminance
 from .ocr import CHECK_TARGET_HEIGHT, OcrUnavailable, crop_label, read_label, read_text
 from .text import (
@@ -2876,10 +2876,11 @@ def _restore_dropped_points(labels, fit) -> bool:
     given the point back when the geometry confirms it.
 
     For each rejected label read as a plain number of two digits or more without a point,
-    every placement of a point is tried; when exactly one puts the label on the fit (within
-    :data:`RESTORED_POINT_PIXELS`, or :data:`RESTORED_POINT_SPACING_SHARE` of the tick
-    spacing) and on the kept labels' step (:func:`values_on_one_step`), the label takes that
-    value (its text gets the point too). A linear fit of at least three kept labels only.
+    every placement of a point is tried (:func:`.labels.dropped_point_readings`); when
+    exactly one puts the label on the fit (within :data:`RESTORED_POINT_PIXELS`, or
+    :data:`RESTORED_POINT_SPACING_SHARE` of the tick spacing) and on the kept labels' step
+    (:func:`values_on_one_step`), the label takes that value (its text gets the point too).
+    A linear fit of at least three kept labels only.
 
     Returns
     -------
@@ -2894,18 +2895,10 @@ def _restore_dropped_points(labels, fit) -> bool:
     tolerance = max(RESTORED_POINT_PIXELS, RESTORED_POINT_SPACING_SHARE * spacing)
     changed = False
     for label in labels:
-        if label.kept or label.parsed is None or label.parsed.exponent_form:
+        if label.kept:
             continue
-        match = re.fullmatch(r"(-?)(\d{2,})(.*)", normalise(label.text).replace(" ", ""))
-        if not match:
-            continue
-        sign, digits, rest = match.groups()
         fits = []
-        for cut in range(1, len(digits)):
-            text = f"{sign}{digits[:cut]}.{digits[cut:]}{rest}"
-            parsed = parse_label(text)
-            if parsed is None:
-                continue
+        for text, parsed in dropped_point_readings(label.text, label.parsed):
             try:
                 position = float(fit.position_of(parsed.value))
             except (ValueError, FloatingPointError):

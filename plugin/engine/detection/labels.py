@@ -139,6 +139,40 @@ def parse_label(text, decimal_comma=False) -> "ParsedLabel | None":
     return ParsedLabel(-value if sign == "-" else value, unit=unit)
 
 
+def dropped_point_readings(text, parsed) -> list:
+    """Every reading of a label with a decimal point OCR dropped put back ('1.0' read '10' at
+    72 dpi, where the point touches the 1's serif and makes one glyph with it; '48.5°' read
+    '485°'): a point before each digit but the first of its number.
+
+    Parameters
+    ----------
+    text : str
+        The label as read.
+    parsed : ParsedLabel or None
+        ``parse_label(text)``: a label that is no number, or a power (``1e3``: its digits are
+        a mantissa and an exponent, no point dropped between them), has no other reading.
+
+    Returns
+    -------
+    list of (str, ParsedLabel)
+        The texts with a point placed, left to right, and what they parse to; empty when the
+        label is not a plain number of two digits or more without a point.
+    """
+    if parsed is None or parsed.exponent_form:
+        return []
+    match = re.fullmatch(r"(-?)(\d{2,})(.*)", normalise(text).replace(" ", ""))
+    if not match:
+        return []
+    sign, digits, rest = match.groups()
+    readings = []
+    for cut in range(1, len(digits)):
+        restored = f"{sign}{digits[:cut]}.{digits[cut:]}{rest}"
+        restored_parsed = parse_label(restored)
+        if restored_parsed is not None:
+            readings.append((restored, restored_parsed))
+    return readings
+
+
 def _number(digits, decimal_comma):
     grouped = re.fullmatch(r"(\d{1,3}([ ,.])\d{3}(?:\2\d{3})*)([.,])(\d+)", digits)
     if grouped and grouped.group(2) != grouped.group(3):

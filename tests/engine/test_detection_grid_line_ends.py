@@ -8,9 +8,11 @@ colours ('70°S' placed 2.7 px off its parallel): the y axis refused as a curved
 (sweep_auto_decode --wide --wider 300 #1). A side at least half of whose inward marks lie on
 grid lines leaves its labels to the grid lines.
 
-A mark is a line's end only where the two are the same pixels: data drawn only in every
-k-th column are "lines" too (:func:`.ticks.find_grid_lines` finds their edges), and real
-inward marks beside them stay marks.
+A mark is a line's end only where the two are the same pixels, at one place and of one luma:
+data drawn only in every k-th column are "lines" too (:func:`.ticks.find_grid_lines` finds
+their edges), and real inward marks beside them stay marks; so do black marks drawn over
+light grid lines (matplotlib's bmh style: taken for the lines' ends, the lines placed the
+labels, GCPs 0.38 -> 0.53 px, sweep_auto_decode --wide --wider 301 #2).
 """
 import numpy as np
 import pytest
@@ -135,3 +137,37 @@ def test_marks_on_grid_lines():
         [False, True, False, True]
     assert marks_on_grid_lines(marks, np.zeros(0)).tolist() == [False] * 4
     assert marks_on_grid_lines(np.zeros(0), lines).size == 0
+
+
+def _map_with_lines(tick_luma=None):
+    """A 60 × 60 page (luma 255) with a map (200) framed by a 1 px black line round pixels
+    10-49, grey (128) grid lines across it in rows 20 and 35 and in column 18 (which cuts
+    the rows' lines 7 px in from the left side); with ``tick_luma``, marks of that luma
+    drawn inward from the left side over the lines' first 5 pixels."""
+    from colormap_decoder.plugin.engine.detection.ticks import box_sides
+
+    lum = np.full((60, 60), 255.0)
+    lum[10:50, 10:50] = 200.0
+    lum[9, 9:51] = lum[50, 9:51] = lum[9:51, 9] = lum[9:51, 50] = 0.0
+    lum[[20, 35], 10:50] = 128.0
+    lum[10:50, 18] = 128.0
+    if tick_luma is not None:
+        lum[[20, 35], 10:15] = tick_luma
+    return lum, lum < 100, box_sides((9.5, 9.5, 50.5, 50.5))["left"]
+
+
+def test_grid_line_ends():
+    """The lines' own pixels are their ends; black marks drawn over them, or marks off the
+    lines, are marks."""
+    from colormap_decoder.plugin.engine.detection.faint_tick_marks import grid_line_ends
+
+    marks, lengths, lines = np.array([20.5, 35.5]), np.array([7, 7]), np.array([20.5, 35.5])
+    lum, dark, side = _map_with_lines()
+    assert grid_line_ends(lum, dark, side, marks, lengths, lines, (13, 47), 1.0).tolist() == \
+        [True, True]
+    lum, dark, side = _map_with_lines(tick_luma=20.0)
+    assert grid_line_ends(lum, dark, side, marks, np.array([5, 5]), lines, (13, 47),
+                          1.0).tolist() == [False, False]
+    lum, dark, side = _map_with_lines()
+    assert grid_line_ends(lum, dark, side, marks + 2.0, lengths, lines, (13, 47),
+                          1.0).tolist() == [False, False]

@@ -13,6 +13,7 @@ from .ticks import (
     find_grid_lines,
     find_inward_tick_marks,
     find_tick_marks,
+    first_beyond_line,
     marks_snapped_offset,
     place_by_the_others,
 )
@@ -28,8 +29,9 @@ LIGHT_LINE_MIN_PX = 0.75
 #: pixels measured twice (:func:`.ticks.find_inward_tick_marks`, :func:`.ticks.find_grid_lines`),
 #: which agree within 0.3 px (cartopy's grey lines, sweep_auto_decode --wide --wider 298 #1,
 #: 300 #1, 300 #4). A real mark beside a "line" of the map's own (data only in every k-th
-#: column, its edges found as lines) lay 0.68 px from it and must stay a mark: at 1 px it was
-#: taken for a line's end, and the labels placed by the data's edges 1.4 px off.
+#: column, its edges found as lines) lay 0.68 px from it and must stay a mark: at 1 px, by
+#: place alone, it was taken for a line's end, and the labels placed by the data's edges
+#: 1.4 px off (:func:`grid_line_ends` compares their luma too).
 GRID_LINE_END_PX = 0.5
 
 
@@ -54,6 +56,66 @@ def marks_on_grid_lines(marks, lines, tolerance=GRID_LINE_END_PX) -> np.ndarray:
     if marks.size == 0 or lines.size == 0:
         return np.zeros(marks.size, bool)
     return np.abs(marks[:, None] - lines[None, :]).min(axis=1) <= tolerance
+
+
+#: How far (pixels) from a line the map beside it is read (:func:`grid_line_ends`): past a
+#: line's anti-aliasing and a thick line's half width.
+LINE_SURROUNDINGS_PX = 4
+
+
+def grid_line_ends(lum, dark, side, marks, lengths, lines, span, line_thickness) -> np.ndarray:
+    """Which inward marks are grid lines' ends: on a line (:func:`marks_on_grid_lines`) and
+    of the line's own luma.
+
+    A grid line's end is the line's own pixels. A tick mark drawn at a grid line (matplotlib's
+    grid under its ticks: bmh's light grey lines, luma 64-182, under black marks, 17-41) is
+    ink of its own, and stays a mark. The luma of each (the darkest of the three pixels
+    round the centre, the median over the mark's rows, or along the map for the line) must
+    agree within half the line's contrast with the map :data:`LINE_SURROUNDINGS_PX` to
+    either side of it (cartopy's grey lines: 0-11 levels apart, their contrasts 8-127).
+
+    Parameters
+    ----------
+    lum : ndarray of float (rows, cols)
+    dark : ndarray of bool
+        Ink mask (:func:`.ticks.first_beyond_line`: where the side's line ends).
+    side : Side
+        The frame's side, its labels outside.
+    marks, lengths : ndarray
+        As :func:`.ticks.find_inward_tick_marks` returns them (pixels).
+    lines : ndarray of float
+        Grid lines across the map along the same axis (:func:`.ticks.find_grid_lines`).
+    span : tuple of int
+        Where the map lies along the lines: its first and last row for a horizontal side's
+        (vertical) lines, its first and last column for a vertical side's.
+    line_thickness : float
+
+    Returns
+    -------
+    ndarray of bool
+        One per mark.
+    """
+    ends = marks_on_grid_lines(marks, lines)
+    if not ends.any():
+        return ends
+    image = lum if side.horizontal else lum.T
+    inner = dataclasses.replace(side, inward=not side.inward)
+    first = first_beyond_line(dark, inner, line_thickness)
+    lo, hi = span
+    reach = LINE_SURROUNDINGS_PX
+    for index in np.flatnonzero(ends):
+        centre = int(np.floor(marks[index]))
+        rows = first + inner.outward * np.arange(int(lengths[index]))
+        if centre - reach < 0 or centre + reach >= image.shape[1] or hi - lo < 3 or \
+                rows.min() < 0 or rows.max() >= image.shape[0]:
+            ends[index] = False
+            continue
+        mark = float(np.median(image[rows, centre - 1:centre + 2].min(axis=1)))
+        line = float(np.median(image[lo:hi, centre - 1:centre + 2].min(axis=1)))
+        beside = float(np.median(np.concatenate([image[lo:hi, centre - reach],
+                                                 image[lo:hi, centre + reach]])))
+        ends[index] = abs(mark - line) <= 0.5 * abs(line - beside)
+    return ends
 
 
 class FaintTickMarks:
@@ -171,19 +233,26 @@ class FaintTickMarks:
         Grid lines drawn across the map are dark from the side inward too, and where a line
         across them (or the map's colours) breaks their contrast they look like marks
         (cartopy's grey grid lines over a light map: every parallel a "mark" 8 px long, cut
-        by the first meridian). When at least half of a side's marks lie on grid lines
-        (:func:`marks_on_grid_lines`), its marks are taken for the lines' ends, none for a
-        tick mark (the rest are edges of the map's colours cut as short): the labels are
-        left to the grid lines (:meth:`._Reader._place_and_fit`), which place them as well
-        as marks on those lines would."""
+        by the first meridian). When at least half of a side's marks are grid lines' ends
+        (:func:`grid_line_ends`: on a line, of its luma), its marks are taken for the lines'
+        ends, none for a tick mark (the rest are edges of the map's colours cut as short):
+        the labels are left to the grid lines (:meth:`._Reader._place_and_fit`), which
+        place them as well as marks on those lines would."""
         before = [(label.tick_position, label.tick_only) for label in labels]
         frame_sides = box_sides(self.layout.frame.box)
         opposite = {"top": "bottom", "bottom": "top", "left": "right", "right": "left"}
+        left, top, right, bottom = self.layout.frame.box
         grid_lines = find_grid_lines(self.rgb, self.layout.frame.box,
                                      "x" if side.horizontal else "y")
+        # Along the lines, the map's inside clear of the frame's lines.
+        span = (int(np.ceil(top)) + 3, int(np.floor(bottom)) - 3) if side.horizontal else \
+            (int(np.ceil(left)) + 3, int(np.floor(right)) - 3)
         for candidate in (side, frame_sides[opposite[side.name]]):
-            marks, _ = find_inward_tick_marks(self.lum, self.layout.dark, candidate, thickness)
-            if marks.size and marks_on_grid_lines(marks, grid_lines).sum() >= 0.5 * marks.size:
+            marks, lengths = find_inward_tick_marks(self.lum, self.layout.dark, candidate,
+                                                    thickness)
+            if marks.size and grid_line_ends(self.lum, self.layout.dark, candidate, marks,
+                                             lengths, grid_lines, span,
+                                             thickness).sum() >= 0.5 * marks.size:
                 marks = marks[:0]
             for label in labels:
                 label.tick_position, label.tick_only = None, False

@@ -111,3 +111,17 @@ def test_pair_with_point_restored():
     # 48.7° beside 49°: a step of 0.3°, no interval a renderer labels.
     assert _pair_with_point_restored("y", [_degree_label("487°", 280.0),
                                            _degree_label("49°", 250.0)], other) is None
+
+
+def test_pair_with_point_restored_refuses_a_mirrored_map_or_two_choices():
+    """A restored pair is taken only as a map draws its axes: the same '485°', '49°' with 49°
+    below 48.5° (values growing down the rows as the x axis' grow rightward: a mirrored map)
+    is left as read, and so is a pair with a label whose value is no longer its text's (its
+    longitude unwrapped by 360°)."""
+    x_labels = [_degree_label(f"{value}°", (value - 10.0) * 100.0) for value in (10, 11, 12)]
+    other = AxisReading("bottom", x_labels, fit=TickFit(0.01, 10.0, False, x_labels))
+    mirrored = [_degree_label("485°", 250.0), _degree_label("49°", 300.0)]
+    assert _pair_with_point_restored("y", mirrored, other) is None
+    offset = [_degree_label("485°", 300.0), _degree_label("49°", 250.0)]
+    offset[0].value = 485.0 + 360.0  # its text's 485 unwrapped: 48.5 would drop the 360
+    assert _pair_with_point_restored("y", offset, other) is None

@@ -128,7 +128,8 @@ def test_inward_marks_beside_data_columns_stay_marks(tmp_path, eraint_heights, d
 
 
 def test_marks_on_grid_lines():
-    """Each mark within a pixel of a line is on it; none without lines or marks."""
+    """Each mark within half a pixel (GRID_LINE_END_PX) of a line is on it; none without
+    lines or marks."""
     marks = np.array([369.51, 472.5, 572.18, 679.5])
     lines = np.array([162.5, 265.5, 369.5, 472.5, 575.5, 679.5])
     assert marks_on_grid_lines(marks, lines).tolist() == [True, True, False, True]

@@ -139,8 +139,12 @@ def _pair_with_point_restored(name, pair, other) -> "tuple | None":
     Every reading of either label with a point put back (:func:`.labels.dropped_point_readings`)
     is tried with the other label as read; a reading is taken when the two values then stand a
     round step apart (:func:`round_step`: renderers label round intervals) and their scale
-    matches the other axis' (:func:`_scale_match`), and it is the only such reading of the
-    two labels: two candidates would be a guess.
+    matches the other axis' (:func:`_scale_match`) with the map not mirrored (the pair's
+    values run against the other axis' as rows against columns: x growing rightward where y
+    grows upward, or both reversed), and it is the only such reading of the two labels: two
+    candidates would be a guess. Labels whose value is no longer their text's (a longitude
+    unwrapped by 360°, a renderer's offset added) are left as read: the point would be put
+    back in one number and the step taken from another.
 
     Parameters
     ----------
@@ -157,6 +161,8 @@ def _pair_with_point_restored(name, pair, other) -> "tuple | None":
         (the label to change, its text with the point, that text parsed, the match as
         :func:`_scale_match` returns it), or None.
     """
+    if any(label.parsed is None or label.value != label.parsed.value for label in pair):
+        return None
     found = []
     for index, label in enumerate(pair):
         partner = pair[1 - index]
@@ -166,7 +172,9 @@ def _pair_with_point_restored(name, pair, other) -> "tuple | None":
             candidate = dataclasses.replace(label, text=text, parsed=parsed, value=parsed.value)
             trial = [candidate, partner] if index == 0 else [partner, candidate]
             match = _scale_match(name, trial, other)
-            if match is not None:
+            # A restored value is a choice the reading did not make: one that mirrors the
+            # map (both axes' values growing the same way in pixels) is no map's.
+            if match is not None and np.sign(match[1].slope) != np.sign(other.fit.slope):
                 found.append((label, text, parsed, match))
     return found[0] if len(found) == 1 else None
 

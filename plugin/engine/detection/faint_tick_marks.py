@@ -77,6 +77,7 @@ def grid_line_ends(lum, dark, side, marks, lengths, lines, span, line_thickness)
     Parameters
     ----------
     lum : ndarray of float (rows, cols)
+        The figure's luma, 0-255.
     dark : ndarray of bool
         Ink mask (:func:`.ticks.first_beyond_line`: where the side's line ends).
     side : Side
@@ -89,6 +90,7 @@ def grid_line_ends(lum, dark, side, marks, lengths, lines, span, line_thickness)
         Where the map lies along the lines: its first and last row for a horizontal side's
         (vertical) lines, its first and last column for a vertical side's.
     line_thickness : float
+        The frame's line thickness, pixels (the marks' own rows start beyond it).
 
     Returns
     -------

@@ -3,6 +3,7 @@
 Run by hand, never from the tests:
 
     /usr/bin/python3 bench/bench_detection.py [--megapixels 1 12] [--repeat 3]
+        [--code OTHER_CHECKOUT]
 
 What it does
     Renders the bundled Vinschgau DEM as the sample figure is drawn (matplotlib, viridis,
@@ -18,7 +19,8 @@ What it does
                the user from preparing), for the share detection adds to a whole run.
 
     The OCR engine is started once before timing (Tesseract's model load, ~0.1 s, is paid once
-    per QGIS session).
+    per QGIS session). ``--code`` times another checkout's engine (e.g. a worktree of main) on
+    the same renders, for a before/after table.
 """
 import argparse
 import os
@@ -82,10 +84,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--megapixels", type=float, nargs="+", default=[1, 12])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--code", help="the checkout whose engine detects (default: this one)")
     args = parser.parse_args()
     from sample_figure import expose_package
 
-    expose_package()
+    expose_package(args.code)
     from colormap_decoder.plugin.engine.colour_scales import sample_colorbar
     from colormap_decoder.plugin.engine.detection.colormap_match import recognise_colormap
     from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face

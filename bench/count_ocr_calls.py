@@ -53,27 +53,34 @@ def figures(paths):
     return found
 
 
+def described(value):
+    """A value as nested lists and text, for a digest: a dataclass's fields (fields left None
+    left out), an object's attributes, an array's shape and the SHA-1 of its bytes; the same
+    text for the same findings, in any process."""
+    if dataclasses.is_dataclass(value):
+        # Fields left None are left out: a field added since (None where it does not
+        # apply) changes no digest of a reading it does not apply to.
+        return [f"{item.name}={described(getattr(value, item.name))}"
+                for item in dataclasses.fields(value)
+                if getattr(value, item.name) is not None]
+    if isinstance(value, (list, tuple)):
+        return [described(item) for item in value]
+    if isinstance(value, dict):
+        return {repr(key): described(item) for key, item in value.items()}
+    if isinstance(value, (set, frozenset)):
+        # Sorted: a set of text is iterated in another order in another process.
+        return sorted(repr(described(item)) for item in value)
+    if isinstance(value, np.ndarray):
+        return f"array{value.shape} {hashlib.sha1(value.tobytes()).hexdigest()[:10]}"
+    if hasattr(value, "__dict__") and not callable(value):
+        return [type(value).__name__, described(vars(value))]
+    return repr(value)
+
+
 def digest(reading):
     """A short digest of what the reading found: every field of the axes' and the bar's
     readings (labels by box and text, fits, range, problems; fields left None left out) and
     the messages."""
-    def described(value):
-        if dataclasses.is_dataclass(value):
-            # Fields left None are left out: a field added since (None where it does not
-            # apply) changes no digest of a reading it does not apply to.
-            return [f"{item.name}={described(getattr(value, item.name))}"
-                    for item in dataclasses.fields(value)
-                    if getattr(value, item.name) is not None]
-        if isinstance(value, (list, tuple)):
-            return [described(item) for item in value]
-        if isinstance(value, dict):
-            return {repr(key): described(item) for key, item in value.items()}
-        if isinstance(value, np.ndarray):
-            return f"array{value.shape} {hashlib.sha1(value.tobytes()).hexdigest()[:10]}"
-        if hasattr(value, "__dict__") and not callable(value):
-            return [type(value).__name__, described(vars(value))]
-        return repr(value)
-
     parts = [described(reading.x_axis), described(reading.y_axis),
              described(reading.colorbar), reading.messages]
     return hashlib.sha1(repr(parts).encode()).hexdigest()[:10]

@@ -57,6 +57,7 @@ from .label_checks import (
     digit_rereadings,
     digits_confirmed_by_fit,
     digits_read_unlike_their_glyphs,
+    glyph_comparisons_kept,
     glyph_widths,
     leading_zero,
     narrower_than_text,
@@ -3553,8 +3554,10 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
     """
     reader = _Reader(rgb, layout, progress)
     unread = _layout_state(layout)
-    reading = _read_face(reader, rgb, layout, want_axes, want_colorbar)
-    reading = _reread_digits(reader, rgb, layout, reading, unread, want_axes, want_colorbar)
+    # The labels' glyphs are compared by several checks and again when digits are re-read.
+    with glyph_comparisons_kept():
+        reading = _read_face(reader, rgb, layout, want_axes, want_colorbar)
+        reading = _reread_digits(reader, rgb, layout, reading, unread, want_axes, want_colorbar)
     reading.over_map_ink = getattr(reader, "over_map_ink", None)
     return reading
 

@@ -4,9 +4,12 @@ After OCR (:mod:`.ocr`) and before the tick fit (:mod:`.ticks`): a decimal point
 dropped is put back, a point or comma made up or mistaken is mended, and a reading with a
 character more or fewer than its glyphs hold is marked as no value.
 """
+import contextlib
 import dataclasses
 import functools
+import hashlib
 import re
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -1128,8 +1131,8 @@ SMALL_ALIKE_MAX_SHARE = 0.15
 #: of :func:`glyph_difference_share`.
 ALIGNMENT_STEP_PX = 0.125
 ALIGNMENT_REACH_PX = 1.5
-#: Glyphs under 12 px whose moved copies are kept while one comparison of labels runs (some
-#: 150 kB each); released when it returns (:func:`_releasing_glyph_copies`).
+#: Glyphs under 12 px whose moved copies are kept while the comparisons are kept (some
+#: 150 kB each); released when they are not (:func:`glyph_comparisons_kept`).
 MOVED_COPIES_CACHED = 256
 #: Glyphs (at each canvas size) whose half-pixel copies are kept likewise, for glyphs of 12 px
 #: and more (four copies, some 15 kB): pairs are visited glyph after glyph, so a cache smaller
@@ -1292,22 +1295,67 @@ def _cached_moved_copies(coverage_bytes, shape, rows, cols, direction):
     return copies
 
 
-def _releasing_glyph_copies(function):
-    """``function``, which compares glyphs, releasing the glyphs' moved copies it made
-    (:func:`_cached_moved_copies`, :func:`_cached_half_shifted_copies`) when it returns: they
-    serve its thousands of pairs, and would otherwise stay in QGIS's memory after the run."""
-    @functools.wraps(function)
-    def releasing(*args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        finally:
+#: How many :func:`glyph_comparisons_kept` scopes are open (the copies and pairs are released
+#: when the last one ends).
+_SCOPES_KEEPING_GLYPHS = [0]
+
+
+@contextlib.contextmanager
+def glyph_comparisons_kept() -> Iterator[None]:
+    """The glyphs' moved copies (:func:`_cached_moved_copies`,
+    :func:`_cached_half_shifted_copies`) and the pairs compared (:data:`_PAIRS_COMPARED`) kept
+    from one comparison of labels to the next while it lasts, released when the outermost such
+    scope ends: they serve thousands of pairs, and would otherwise stay in QGIS's memory after
+    the run. A figure's reading compares its labels' glyphs up to ten times, mostly the same
+    glyphs, so :func:`.figure_reading.read_figure_face` keeps them for the whole reading."""
+    _SCOPES_KEEPING_GLYPHS[0] += 1
+    try:
+        yield
+    finally:
+        _SCOPES_KEEPING_GLYPHS[0] -= 1
+        if not _SCOPES_KEEPING_GLYPHS[0]:
             _cached_moved_copies.cache_clear()
             _cached_half_shifted_copies.cache_clear()
+            _PAIRS_COMPARED.clear()
+
+
+def _releasing_glyph_copies(function):
+    """``function``, which compares glyphs, inside a :func:`glyph_comparisons_kept` scope: the
+    copies and pairs it made are released when it returns, unless an outer scope keeps them."""
+    @functools.wraps(function)
+    def releasing(*args, **kwargs):
+        with glyph_comparisons_kept():
+            return function(*args, **kwargs)
     return releasing
 
 
+#: Whether two glyph images are drawn alike (:func:`_drawn_alike`), by the images' digests
+#: and the height compared at, while the comparisons are kept: a figure's labels repeat
+#: one digit drawn at one sub-pixel phase pixel for pixel ('0' in '1000', '2000', '3000'), so
+#: the same two images are compared again and again (bench_detection's 1 MP figure: 4124
+#: comparisons in ten checks, of 284 different pairs of images). Released with the copies
+#: (:func:`glyph_comparisons_kept`).
+_PAIRS_COMPARED = {}
+
+
+def _image_digest(image) -> tuple:
+    """A key that tells two arrays apart by their values, shape and type."""
+    values = np.ascontiguousarray(image)
+    return image.shape, values.dtype.str, hashlib.sha1(values.tobytes()).digest()
+
+
 def _drawn_alike(first, second, height) -> bool:
-    """Whether two glyphs ``height`` px high are one character's drawings."""
+    """Whether two glyphs ``height`` px high are one character's drawings (each pair of images
+    compared once while the comparisons are kept: :data:`_PAIRS_COMPARED`)."""
+    key = (_image_digest(first), _image_digest(second), height)
+    alike = _PAIRS_COMPARED.get(key)
+    if alike is None:
+        alike = _PAIRS_COMPARED[key] = _compared_alike(first, second, height)
+    return alike
+
+
+def _compared_alike(first, second, height) -> bool:
+    """:func:`_drawn_alike` itself: the two glyphs compared."""
     if height >= ALIKE_MIN_HEIGHT_PX:
         return glyph_difference_px(first, second) <= ALIKE_MAX_DIFFERING_PX
     most = EXACT_ALIKE_MAX_SHARE if height < AXIS_ALIKE_MIN_HEIGHT_PX else SMALL_ALIKE_MAX_SHARE
@@ -1489,17 +1537,15 @@ def digit_rereadings(readings, confirmed, lum, page,
         :func:`digits_read_unlike_their_glyphs` says them; "" when there are none.
     """
     glyphs = _digit_glyphs(readings, lum, page, min_height)
-    alike = {}
 
     def drawn_alike(first, second):
-        key = (min(first, second), max(first, second))
-        if key not in alike:
-            # Pairs of every digit glyph of the figure's labels: a second and more.
-            check_cancelled()
-            one, other = glyphs[first], glyphs[second]
-            alike[key] = abs(one.height - other.height) <= 1 and _drawn_alike(
-                one.coverage, other.coverage, min(one.height, other.height))
-        return alike[key]
+        # Pairs of every digit glyph of the figure's labels: a second and more. A pair is
+        # compared in the glyphs' order whichever way it is asked (the comparison moves the
+        # second glyph only), so asked again it is known (_drawn_alike).
+        check_cancelled()
+        one, other = glyphs[min(first, second)], glyphs[max(first, second)]
+        return abs(one.height - other.height) <= 1 and _drawn_alike(
+            one.coverage, other.coverage, min(one.height, other.height))
 
     crossed = [(first, second) for first in range(len(glyphs))
                for second in range(first + 1, len(glyphs))

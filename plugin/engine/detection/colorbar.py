@@ -38,6 +38,11 @@ MAX_ACROSS_SPREAD = 6.0
 STRIP_SMOOTH_STEP = 30
 #: A strip pixel differs from the page colour by more than this in some channel (0-255).
 STRIP_PAGE_CONTRAST = 16
+#: Rows of the figure whose strip masks are worked out at a time (:func:`strip_masks`): a
+#: band's dozen intermediate arrays (some 0.5 MB each on a 4000 px wide figure) stay in the
+#: processor's cache, where the whole figure's went to memory and back for each (12 MP: 0.38
+#: -> 0.19 s; bands of 64-512 rows all within 0.04 s of each other).
+STRIP_MASK_BAND_ROWS = 64
 #: Slices across a strip may miss for this many consecutive rows (inward ticks, a label's
 #: stroke crossing) and the strip still runs on.
 STRIP_MAX_GAP = 3
@@ -556,22 +561,30 @@ def strip_masks(rgb, page_rgb) -> tuple:
         The same along columns, transposed (slices of a horizontal bar).
     """
     page = np.asarray(page_rgb, np.int16)
-    step_rows = np.zeros((rgb.shape[0], rgb.shape[1] - 1), np.uint16)
-    step_columns = np.zeros((rgb.shape[0] - 1, rgb.shape[1]), np.uint16)
-    unlike_page = np.zeros(rgb.shape[:2], bool)
-    for channel in range(3):
-        check_cancelled()  # a tenth of a second a channel on ten megapixels
-        # |a - b| of bytes as max - min, in bytes (no figure-sized signed copies: at 12 MP
-        # this mask is a good share of the colorbar search).
-        plane = rgb[:, :, channel]
-        step_rows += np.maximum(plane[:, 1:], plane[:, :-1]) - np.minimum(plane[:, 1:],
-                                                                         plane[:, :-1])
-        step_columns += np.maximum(plane[1:], plane[:-1]) - np.minimum(plane[1:], plane[:-1])
-        unlike_page |= (plane < int(page[channel]) - STRIP_PAGE_CONTRAST) | \
-            (plane > int(page[channel]) + STRIP_PAGE_CONTRAST)
-    across_rows = (step_rows <= STRIP_SMOOTH_STEP) & unlike_page[:, 1:] & unlike_page[:, :-1]
-    del step_rows
-    across_columns = (step_columns <= STRIP_SMOOTH_STEP) & unlike_page[1:] & unlike_page[:-1]
+    rows, cols = rgb.shape[:2]
+    across_rows = np.empty((rows, cols - 1), bool)
+    across_columns = np.empty((max(rows - 1, 0), cols), bool)
+    for row0 in range(0, rows, STRIP_MASK_BAND_ROWS):
+        check_cancelled()  # some 4 ms a band of a 4000 px wide figure
+        # The band and the next row below it: the steps down from its last row.
+        band = rgb[row0:row0 + STRIP_MASK_BAND_ROWS + 1]
+        step_rows = np.zeros((band.shape[0], cols - 1), np.uint16)
+        step_columns = np.zeros((band.shape[0] - 1, cols), np.uint16)
+        unlike_page = np.zeros(band.shape[:2], bool)
+        for channel in range(3):
+            # |a - b| of bytes as max - min, in bytes (no signed copies).
+            plane = band[:, :, channel]
+            step_rows += np.maximum(plane[:, 1:], plane[:, :-1]) - np.minimum(plane[:, 1:],
+                                                                             plane[:, :-1])
+            step_columns += np.maximum(plane[1:], plane[:-1]) - np.minimum(plane[1:],
+                                                                           plane[:-1])
+            unlike_page |= (plane < int(page[channel]) - STRIP_PAGE_CONTRAST) | \
+                (plane > int(page[channel]) + STRIP_PAGE_CONTRAST)
+        own = min(STRIP_MASK_BAND_ROWS, rows - row0)  # the band's rows, less the next one
+        across_rows[row0:row0 + own] = ((step_rows <= STRIP_SMOOTH_STEP) & unlike_page[:, 1:] &
+                                        unlike_page[:, :-1])[:own]
+        across_columns[row0:row0 + band.shape[0] - 1] = \
+            (step_columns <= STRIP_SMOOTH_STEP) & unlike_page[1:] & unlike_page[:-1]
     return across_rows, np.ascontiguousarray(across_columns.T)
 
 

@@ -10,7 +10,6 @@ colours it encloses.
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import maximum_filter1d, minimum_filter1d
 
 from ..cancellation import check as check_cancelled
 
@@ -219,15 +218,57 @@ def find_segments(dark, min_length, max_thickness) -> list:
 
 
 def _close_along_rows(mask, size):
-    """Binary closing along axis 1 by a row of ``size`` pixels (odd), outside the image dark.
+    """Binary closing along axis 1 by a row of ``size`` pixels (odd), outside the image light.
 
     Equal to ``scipy.ndimage.binary_closing(mask, np.ones((1, size), bool))`` (tested), border
-    included, but with running maximum and minimum filters whose cost does not grow with
-    ``size``: at 12 MP the structuring element is 33 px long and the closing took 0.7 s.
+    included: a pixel within ``size // 2`` of the row's ends is never set. The dilation and
+    the erosion are each a few whole-array operations (:func:`_along_rows`), in the mask's own
+    memory order: scipy's running maximum and minimum filters went along the transposed view
+    the search for vertical lines passes (a column of the figure, pixel by pixel across
+    memory), 0.21-0.24 s at 12 MP, now 0.07 s (0.11 -> 0.08 s along rows; 1 MP 8 -> 1-2 ms).
     """
-    ones = mask.view(np.uint8)
-    dilated = maximum_filter1d(ones, size, axis=1, mode="constant", cval=0)
-    return minimum_filter1d(dilated, size, axis=1, mode="constant", cval=0).view(bool)
+    reach = size // 2
+    rows, cols = mask.shape
+    order = "F" if mask.flags.f_contiguous and not mask.flags.c_contiguous else "C"
+    # Light columns before each row: the window starting at padded pixel p is the one
+    # centred on pixel p of the mask.
+    padded = np.zeros((rows, cols + reach), bool, order=order)
+    padded[:, reach:] = mask
+    dilated = _along_rows(padded, size, every=False)[:, :cols]
+    closed = np.zeros((rows, cols), bool, order=order)
+    if cols > reach:
+        closed[:, reach:] = _along_rows(dilated, size, every=True)[:, :cols - reach]
+    return closed
+
+
+def _along_rows(mask, length, every):
+    """For each pixel p: whether any (``every`` False) or every (True) pixel p to
+    p + ``length`` - 1 of its row is set, pixels past the row's end unset.
+
+    Windows doubled (1, 2, 4... pixels: a window is itself or'ed or and'ed with the one its
+    length further on), then one last step to ``length``: some log2(length) whole-array
+    operations, whatever the mask's memory order.
+    """
+    def joined(windows, shift):
+        # Each window with the one ``shift`` pixels further on (none past the end).
+        out = windows.copy(order="K")
+        if shift >= out.shape[1]:
+            if every:
+                out[:] = False
+            return out
+        if every:
+            out[:, :-shift] &= windows[:, shift:]
+            out[:, -shift:] = False
+        else:
+            out[:, :-shift] |= windows[:, shift:]
+        return out
+
+    windows, covered = mask, 1
+    while 2 * covered <= length:
+        windows, covered = joined(windows, covered), 2 * covered
+    if covered < length:
+        windows = joined(windows, length - covered)
+    return windows
 
 
 def _merge_runs(mask, rows, starts, ends, max_thickness, horizontal):

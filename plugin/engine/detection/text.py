@@ -154,14 +154,23 @@ def _glyphs_off_stems(ink, labels, touching, exclude, max_height, boxes) -> list
                 continue
             freed[band] |= back(_off_stems(turn(region)))
     glyphs = []
-    parts, _ = ndimage.label(freed, structure=np.ones((3, 3), bool))
+    # Labelled within the box round what was freed (often nothing: most figures' labels stand
+    # apart from their ticks): the whole figure's labelling took 0.33 s at 12 MP.
+    freed_rows = np.flatnonzero(freed.any(axis=1))
+    if freed_rows.size == 0:
+        return glyphs
+    top, bottom = int(freed_rows[0]), int(freed_rows[-1]) + 1
+    freed_cols = np.flatnonzero(freed[top:bottom].any(axis=0))
+    left, right = int(freed_cols[0]), int(freed_cols[-1]) + 1
+    parts, _ = ndimage.label(freed[top:bottom, left:right], structure=np.ones((3, 3), bool))
     for part in ndimage.find_objects(parts):
         if part is None:
             continue
         height, width = part[0].stop - part[0].start, part[1].stop - part[1].start
         if height > max_height or width > 6 * max_height or max(height, width) < 3:
             continue
-        glyphs.append(TextLabel(part[1].start, part[0].start, part[1].stop, part[0].stop))
+        glyphs.append(TextLabel(left + part[1].start, top + part[0].start, left + part[1].stop,
+                                top + part[0].stop))
     return glyphs
 
 

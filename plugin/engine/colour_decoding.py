@@ -98,7 +98,38 @@ def srgb_to_lab(srgb) -> np.ndarray:
         L* in [0, 100], a*, b* roughly in [-128, 127].
     """
     srgb = np.asarray(srgb, dtype=np.float64)
-    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    return _linear_to_lab(_linearised(srgb))
+
+
+def _linearised(srgb) -> np.ndarray:
+    """sRGB components in [0, 1] decoded to linear light (the sRGB transfer function)."""
+    return np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+
+
+#: Linear light of each byte value of an sRGB component (:func:`_linearised` of 0/255 ...
+#: 255/255, the same float operations).
+_LINEAR_OF_BYTE = _linearised(np.arange(256) / 255.0)
+
+
+def byte_srgb_to_lab(srgb8) -> np.ndarray:
+    """:func:`srgb_to_lab` of byte colours (``srgb_to_lab(srgb8 / 255.0)``, bit for bit): the
+    transfer function looked up for each of the 256 byte values instead of raised to the
+    power 2.4 pixel by pixel (half the time of a figure's patch: the colorbar search converts
+    every candidate box's inside, 4 of 14 s profiled on a figure of 54 candidates).
+
+    Parameters
+    ----------
+    srgb8 : ndarray of uint8, shape (..., 3)
+
+    Returns
+    -------
+    ndarray of float64, shape (..., 3)
+    """
+    return _linear_to_lab(_LINEAR_OF_BYTE[srgb8])
+
+
+def _linear_to_lab(linear) -> np.ndarray:
+    """Linear-light sRGB (..., 3) to CIELAB (D65 white point)."""
     xyz = linear @ _SRGB_TO_XYZ.T / _D65_WHITE
     epsilon, kappa = 216 / 24389, 24389 / 27
     f = np.where(xyz > epsilon, np.cbrt(xyz), (kappa * xyz + 16) / 116)

@@ -78,3 +78,39 @@ def test_glyph_freed_from_its_tick_keeps_its_place_in_the_figure(side):
     exclude[row0 - 1:row1 + 1, col0 - 1:col1 + 1] = True
     glyphs = find_glyphs(ink, exclude, max_height=40, boxes=[box])
     assert [found.box() for found in glyphs] == [glyph]
+
+
+def test_byte_colours_to_lab_as_their_fractions():
+    """colour_decoding.byte_srgb_to_lab (the transfer function looked up per byte value, the
+    colorbar search's conversion of every candidate's inside) gives srgb_to_lab of the colours
+    divided by 255 bit for bit: every grey, every pure and mixed channel value, random
+    colours, in a patch's own order and transposed (a horizontal bar's inside)."""
+    from colormap_decoder.plugin.engine.colour_decoding import byte_srgb_to_lab, srgb_to_lab
+
+    values = np.arange(256)
+    ramps = np.stack([np.stack([values] * 3, axis=1),
+                      np.stack([values, np.zeros(256, int), 255 - values], axis=1),
+                      np.stack([values[::-1], values, (values * 7) % 256], axis=1)])
+    random = np.random.default_rng(0).integers(0, 256, (400, 300, 3))
+    for colours in (ramps, random):
+        colours = colours.astype(np.uint8)
+        for patch in (colours, colours.transpose(1, 0, 2)):
+            assert np.array_equal(byte_srgb_to_lab(patch),
+                                  srgb_to_lab(patch.astype(np.float64) / 255.0))
+
+
+def test_runs_through_a_column_as_walked_row_by_row():
+    """colorbar._runs_through (every row's run of True through a column at once, the
+    extension-end search's widths) gives what colorbar._run_bounds' walk gives on each row:
+    random rows, the column anywhere from before the first pixel to past the last."""
+    from colormap_decoder.plugin.engine.detection.colorbar import _run_bounds, _runs_through
+
+    generator = np.random.default_rng(0)
+    for _ in range(2000):
+        rows, cols = generator.integers(1, 30, 2)
+        flags = generator.random((rows, cols)) < generator.random()
+        centre = int(generator.integers(-2, cols + 2))
+        lefts, rights = _runs_through(flags, centre)
+        for row, left, right in zip(flags, lefts, rights):
+            walked = _run_bounds(row, centre)
+            assert walked == ((None, None) if left < 0 else (left, right))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..cancellation import check as check_cancelled
-from ..colour_decoding import srgb_to_lab
+from ..colour_decoding import byte_srgb_to_lab, srgb_to_lab
 from .lines import LUMA_WEIGHTS, Rectangle, _runs, true_runs
 
 #: Long side / short side of the thinnest box taken for a bar: a square legend is not a bar.
@@ -132,7 +132,7 @@ def colorbar_evidence(rgb, rectangle, page_rgb=None) -> "ColorbarDetection | Non
     # patch: (along, across, 3)
     if patch.shape[0] < 10 or patch.shape[1] < 1:
         return None
-    lab = srgb_to_lab(patch.astype(np.float64) / 255.0)
+    lab = byte_srgb_to_lab(patch)
     slice_colour = np.median(lab, axis=1)
     spread = float(np.median(np.linalg.norm(lab - slice_colour[:, None, :], axis=2)))
     if spread > MAX_ACROSS_SPREAD:
@@ -1810,6 +1810,27 @@ def _run_bounds(flags, centre):
     return left, right
 
 
+def _runs_through(flags, centre) -> tuple:
+    """:func:`_run_bounds` of every row of ``flags`` (2-D) at once: arrays (first, last) of the
+    run of True through column ``centre`` on each row, -1 on rows False there.
+
+    The extension-end search measures a bar's width on every slice beyond its ends, each run
+    walked pixel by pixel: 50,518 walks, 0.85 of a figure's 9.6 s layout (profiled, sweep
+    auto_decode --wide --wider 298 #1).
+    """
+    rows, cols = flags.shape
+    if not 0 <= centre < cols:
+        return np.full(rows, -1), np.full(rows, -1)
+    on = flags[:, centre]
+    # The last False at or before the centre, the first False at or after it (none: the row's
+    # end): the run lies between them.
+    before = ~flags[:, :centre + 1]
+    last_false = np.where(before.any(axis=1), centre - np.argmax(before[:, ::-1], axis=1), -1)
+    after = ~flags[:, centre:]
+    first_false = np.where(after.any(axis=1), centre + np.argmax(after, axis=1), cols)
+    return np.where(on, last_false + 1, -1), np.where(on, first_false - 1, -1)
+
+
 def _extension_ends(image, page_rgb, start, end, first, stop):
     """The rectangular part's ends along the strip, and the colours of triangles beyond them.
 
@@ -1858,16 +1879,14 @@ def _extension_ends(image, page_rgb, start, end, first, stop):
         # ``whole``: the run's length in whole pixels (a strong JPEG's noise on a pale fill
         # makes the shares of its edge pixels meaningless).
         coverage, strong = coverage_at(slices)
-        inside = (coverage >= 0.5) & strong[:, None]
-        widths = np.zeros(len(inside))
-        for index, (row, covered) in enumerate(zip(inside, coverage)):
-            left, right = _run_bounds(row, middle)
-            if left is None:
-                continue
+        lefts, rights = _runs_through((coverage >= 0.5) & strong[:, None], middle)
+        widths = np.zeros(len(coverage))
+        for index in np.flatnonzero(lefts >= 0):
+            left, right = int(lefts[index]), int(rights[index])
             if whole:
                 widths[index] = float(right - left + 1)
                 continue
-            share = np.clip(covered[max(left - 1, 0):right + 2], 0.0, 1.0)
+            share = np.clip(coverage[index, max(left - 1, 0):right + 2], 0.0, 1.0)
             widths[index] = float(share.sum())
         return widths
 
@@ -1877,9 +1896,10 @@ def _extension_ends(image, page_rgb, start, end, first, stop):
         # share between (an outline, darker than the fill, is not a fill's edge).
         coverage, strong = coverage_at(slices)
         mixed = []
-        for row in coverage[strong]:
-            left, right = _run_bounds(row >= 0.5, middle)
-            if left is None or left == 0 or right == row.size - 1:
+        rows = coverage[strong]
+        lefts, rights = _runs_through(rows >= 0.5, middle)
+        for row, left, right in zip(rows, lefts, rights):
+            if left <= 0 or right == row.size - 1:
                 continue
             ends = row[[left - 1, left, right, right + 1]]
             if ends[1] > 1.15 or ends[2] > 1.15:

@@ -114,3 +114,24 @@ def test_runs_through_a_column_as_walked_row_by_row():
         for row, left, right in zip(flags, lefts, rights):
             walked = _run_bounds(row, centre)
             assert walked == ((None, None) if left < 0 else (left, right))
+
+
+def test_strip_followed_past_its_edges_slice_by_slice_or_in_blocks(monkeypatch):
+    """colorbar._follow_edges_astray measures the slices beyond a strip's ends in blocks of
+    FOLLOWED_SLICES_AT_ONCE (perf44): a strip whose ends run on for longer than a block, in
+    both directions, with a miss inside, ends where a walk of one slice at a time ends."""
+    from colormap_decoder.plugin.engine.detection import colorbar
+
+    page = (255, 255, 255)
+    length = 4 * colorbar.FOLLOWED_SLICES_AT_ONCE + 17
+    image = np.full((length + 40, 60, 3), 255, np.uint8)
+    # A ramp 20 px wide, slices of one colour each, from slice 20 to slice 20 + length.
+    ramp = np.linspace(30, 200, length).astype(np.uint8)
+    image[20:20 + length, 20:40] = np.stack([ramp, 255 - ramp, np.full(length, 90)], axis=1)[
+        :, None, :]
+    image[20 + length // 3, 20:40] = 255  # a miss, within STRIP_MAX_GAP
+    blocks = colorbar._follow_edges_astray(image, page, 20, 40, 100, 110)
+    with monkeypatch.context() as patch:
+        patch.setattr(colorbar, "FOLLOWED_SLICES_AT_ONCE", 1)
+        one_by_one = colorbar._follow_edges_astray(image, page, 20, 40, 100, 110)
+    assert blocks == one_by_one == (20, 19 + length)

@@ -2298,9 +2298,8 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         text = self._read_words(image)
         if not side.horizontal and not unit_in_title(text):
             # Written downward (rotated -90°), as some tools do on a right-hand axis.
-            text_down = self._read_words(crop_label(np.rot90(crop, k=2), (0, 0, crop.shape[1],
-                                                                   crop.shape[0]), self.page,
-                                             margin=0))
+            text_down = self._read_words(crop_label(
+                np.rot90(crop, k=2), (0, 0, crop.shape[1], crop.shape[0]), self.page, margin=0))
             if unit_in_title(text_down):
                 text = text_down
         return text

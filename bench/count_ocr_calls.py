@@ -71,7 +71,8 @@ def described(value):
         # Sorted: a set of text is iterated in another order in another process.
         return sorted(repr(described(item)) for item in value)
     if isinstance(value, np.ndarray):
-        return f"array{value.shape} {hashlib.sha1(value.tobytes()).hexdigest()[:10]}"
+        return (f"array{value.shape} {value.dtype.str} "
+                f"{hashlib.sha1(np.ascontiguousarray(value).tobytes()).hexdigest()[:10]}")
     if hasattr(value, "__dict__") and not callable(value):
         return [type(value).__name__, described(vars(value))]
     return repr(value)

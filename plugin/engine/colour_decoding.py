@@ -125,6 +125,9 @@ def byte_srgb_to_lab(srgb8) -> np.ndarray:
     -------
     ndarray of float64, shape (..., 3)
     """
+    if srgb8.dtype != np.uint8:
+        # Another type would index the table by its values' bytes' meaning, not as colours.
+        raise TypeError(f"byte_srgb_to_lab takes uint8 colours, not {srgb8.dtype}")
     return _linear_to_lab(_LINEAR_OF_BYTE[srgb8])
 
 

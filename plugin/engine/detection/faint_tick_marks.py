@@ -10,7 +10,6 @@ from .ticks import (
     MAX_EXTRA_LINE_PX,
     attach_tick_marks,
     box_sides,
-    find_grid_lines,
     find_inward_tick_marks,
     find_tick_marks,
     first_beyond_line,
@@ -123,7 +122,7 @@ def grid_line_ends(lum, dark, side, marks, lengths, lines, span, line_thickness)
 class FaintTickMarks:
     """The tick-mark finders of :class:`.figure_reading._Reader` for marks lighter or other
     than a line (a mixin: it uses the reader's ``layout``, ``lum``, ``rgb``, ``page``,
-    ``text_height``, ``side_ticks`` and ``_line_thickness``)."""
+    ``text_height``, ``side_ticks``, ``_line_thickness`` and ``grid_lines``)."""
 
     def light_edge_line(self) -> float:
         """The width (pixels) of a light line drawn over a panel's edge, or 0.
@@ -244,17 +243,16 @@ class FaintTickMarks:
         frame_sides = box_sides(self.layout.frame.box)
         opposite = {"top": "bottom", "bottom": "top", "left": "right", "right": "left"}
         left, top, right, bottom = self.layout.frame.box
-        grid_lines = find_grid_lines(self.rgb, self.layout.frame.box,
-                                     "x" if side.horizontal else "y")
         # Along the lines, the map's inside clear of the frame's lines.
         span = (int(np.ceil(top)) + 3, int(np.floor(bottom)) - 3) if side.horizontal else \
             (int(np.ceil(left)) + 3, int(np.floor(right)) - 3)
         for candidate in (side, frame_sides[opposite[side.name]]):
             marks, lengths = find_inward_tick_marks(self.lum, self.layout.dark, candidate,
                                                     thickness)
-            if marks.size and grid_line_ends(self.lum, self.layout.dark, candidate, marks,
-                                             lengths, grid_lines, span,
-                                             thickness).sum() >= 0.5 * marks.size:
+            if marks.size and grid_line_ends(
+                    self.lum, self.layout.dark, candidate, marks, lengths,
+                    self.grid_lines("x" if side.horizontal else "y"), span,
+                    thickness).sum() >= 0.5 * marks.size:
                 marks = marks[:0]
             for label in labels:
                 label.tick_position, label.tick_only = None, False

@@ -6,7 +6,6 @@ From a :class:`.layout.Layout` (frame and colorbar boxes) the labels beside each
 range and scale, and GCPs from the axes.
 """
 import dataclasses
-import hashlib
 import re
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -60,6 +59,7 @@ from .label_checks import (
     digits_read_unlike_their_glyphs,
     glyph_comparisons_kept,
     glyph_widths,
+    image_digest,
     leading_zero,
     narrower_than_text,
     point_touching_a_digit,
@@ -1074,7 +1074,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         again for each way of re-reading digits, and each time its axis titles were read
         anew (bench_detection's 1 MP figure: 6 title readings of 2 images, 0.28 of its 0.44 s
         of Tesseract, profiled)."""
-        key = (image.shape, hashlib.sha1(np.ascontiguousarray(image).tobytes()).digest())
+        key = image_digest(image)
         if key not in self._words_read:
             self._words_read[key] = read_text(image)
         return self._words_read[key]

@@ -9,6 +9,7 @@ import dataclasses
 import functools
 import hashlib
 import re
+import threading
 from collections.abc import Iterator
 
 import numpy as np
@@ -1171,8 +1172,8 @@ def _half_shifted_copies(coverage, rows, cols) -> np.ndarray:
 
     A glyph is compared with every other digit glyph of a figure (9427 pairs of 137 glyphs on
     a QGIS legend with 12 px digits, twice), so its copies are made once and kept
-    (:func:`_cached_half_shifted_copies`, released with the moved copies:
-    :func:`_releasing_glyph_copies`).
+    (:func:`_cached_half_shifted_copies`, released with the moved copies when the last
+    :func:`glyph_comparisons_kept` scope ends).
     """
     return _cached_half_shifted_copies(
         np.ascontiguousarray(coverage, dtype=np.float64).tobytes(), coverage.shape, rows, cols)
@@ -1298,6 +1299,7 @@ def _cached_moved_copies(coverage_bytes, shape, rows, cols, direction):
 #: How many :func:`glyph_comparisons_kept` scopes are open (the copies and pairs are released
 #: when the last one ends).
 _SCOPES_KEEPING_GLYPHS = [0]
+_SCOPES_LOCK = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -1308,15 +1310,19 @@ def glyph_comparisons_kept() -> Iterator[None]:
     scope ends: they serve thousands of pairs, and would otherwise stay in QGIS's memory after
     the run. A figure's reading compares its labels' glyphs up to ten times, mostly the same
     glyphs, so :func:`.figure_reading.read_figure_face` keeps them for the whole reading."""
-    _SCOPES_KEEPING_GLYPHS[0] += 1
+    # QGIS runs Processing tasks in threads: the count is changed under a lock, or two
+    # readings ending together could leave it above zero and the copies held for the session.
+    with _SCOPES_LOCK:
+        _SCOPES_KEEPING_GLYPHS[0] += 1
     try:
         yield
     finally:
-        _SCOPES_KEEPING_GLYPHS[0] -= 1
-        if not _SCOPES_KEEPING_GLYPHS[0]:
-            _cached_moved_copies.cache_clear()
-            _cached_half_shifted_copies.cache_clear()
-            _PAIRS_COMPARED.clear()
+        with _SCOPES_LOCK:
+            _SCOPES_KEEPING_GLYPHS[0] -= 1
+            if not _SCOPES_KEEPING_GLYPHS[0]:
+                _cached_moved_copies.cache_clear()
+                _cached_half_shifted_copies.cache_clear()
+                _PAIRS_COMPARED.clear()
 
 
 def _releasing_glyph_copies(function):
@@ -1338,7 +1344,7 @@ def _releasing_glyph_copies(function):
 _PAIRS_COMPARED = {}
 
 
-def _image_digest(image) -> tuple:
+def image_digest(image) -> tuple:
     """A key that tells two arrays apart by their values, shape and type."""
     values = np.ascontiguousarray(image)
     return image.shape, values.dtype.str, hashlib.sha1(values.tobytes()).digest()
@@ -1347,7 +1353,7 @@ def _image_digest(image) -> tuple:
 def _drawn_alike(first, second, height) -> bool:
     """Whether two glyphs ``height`` px high are one character's drawings (each pair of images
     compared once while the comparisons are kept: :data:`_PAIRS_COMPARED`)."""
-    key = (_image_digest(first), _image_digest(second), height)
+    key = (image_digest(first), image_digest(second), height)
     alike = _PAIRS_COMPARED.get(key)
     if alike is None:
         alike = _PAIRS_COMPARED[key] = _compared_alike(first, second, height)
@@ -1538,14 +1544,21 @@ def digit_rereadings(readings, confirmed, lum, page,
     """
     glyphs = _digit_glyphs(readings, lum, page, min_height)
 
+    alike = {}
+
     def drawn_alike(first, second):
-        # Pairs of every digit glyph of the figure's labels: a second and more. A pair is
-        # compared in the glyphs' order whichever way it is asked (the comparison moves the
-        # second glyph only), so asked again it is known (_drawn_alike).
-        check_cancelled()
-        one, other = glyphs[min(first, second)], glyphs[max(first, second)]
-        return abs(one.height - other.height) <= 1 and _drawn_alike(
-            one.coverage, other.coverage, min(one.height, other.height))
+        # Pairs of every digit glyph of the figure's labels: a second and more. The comparison
+        # moves the second glyph only, and the two orders may differ by a pixel (12 px glyphs
+        # must not differ at all), so a pair keeps the answer of the order it was first asked
+        # in, whichever way it is asked again; _drawn_alike remembers each order's answer
+        # across the reading's checks.
+        key = (min(first, second), max(first, second))
+        if key not in alike:
+            check_cancelled()
+            one, other = glyphs[first], glyphs[second]
+            alike[key] = abs(one.height - other.height) <= 1 and _drawn_alike(
+                one.coverage, other.coverage, min(one.height, other.height))
+        return alike[key]
 
     crossed = [(first, second) for first in range(len(glyphs))
                for second in range(first + 1, len(glyphs))

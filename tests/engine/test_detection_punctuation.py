@@ -21,6 +21,7 @@ from colormap_decoder.plugin.engine.detection import figure_reading
 from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
 from colormap_decoder.plugin.engine.detection.label_checks import (
     digit_pitch,
+    lone_separator_as_inked,
     separators_as_inked,
 )
 from colormap_decoder.plugin.engine.detection.labels import normalise
@@ -257,3 +258,39 @@ def test_piece_of_a_digit_confirms_no_point():
     apart = [(685, 368, 692, 380), (694, 378, 696, 380), (698, 368, 704, 379),
              (707, 368, 713, 380)]
     assert separators_as_inked("7.50", apart, 8.8) == "7.50"
+
+
+#: QGIS's '2,205m' in Nimbus Roman 7 pt at 96 dpi as the ink mask cuts it (legend_matrix
+#: units): the '2', the comma's head (its tail a pixel under the mask), the second '2' in two
+#: pieces (its foot under the comma's column's neighbours, its top), '05' as one glyph and the
+#: 'm' in two.
+BROKEN_2205 = [(548, 290, 551, 297), (552, 296, 553, 297), (554, 296, 558, 297),
+               (556, 290, 560, 296), (561, 291, 567, 297), (570, 293, 571, 297),
+               (572, 292, 576, 297)]
+
+
+def test_lone_separator_told_among_broken_glyphs():
+    """Glyphs that map on no characters (a serif font broken apart under the ink mask) leave
+    the one glyph that stands alone in the text's lower half, where the reading has its
+    separator: it decides the separator's kind (by its box here, no luma given), and a point
+    Tesseract dropped is put back there when the digits either side stand a separator's room
+    apart."""
+    comma = [box if box != (552, 296, 553, 297) else (552, 296, 553, 299)
+             for box in BROKEN_2205]
+    assert lone_separator_as_inked("2.205m", comma, 6.0) == "2,205m"
+    assert separators_as_inked("2.205m", comma, 6.0) == "2,205m"
+    assert lone_separator_as_inked("2,205m", BROKEN_2205, 6.0) == "2.205m"
+    # The reading's separator elsewhere than the glyph, or no pitch: left as read.
+    assert lone_separator_as_inked("22.05m", comma, 6.0) == "22.05m"
+    assert lone_separator_as_inked("2.205m", comma, None) == "2.205m"
+    # A second piece standing alone: nothing tells which is the separator.
+    assert lone_separator_as_inked("2.205m", comma + [(568, 296, 569, 297)], 6.0) == "2.205m"
+    # QGIS's '23.5' in Nimbus Roman 12 pt at 120 dpi through a JPEG of quality 70, read '235':
+    # its point three pixels high, the ball of the '5' broken off within the '5''s columns.
+    dropped = [(685, 487, 694, 501), (695, 487, 703, 501), (706, 498, 708, 501),
+               (710, 499, 714, 501), (711, 487, 718, 500)]
+    assert lone_separator_as_inked("235", dropped, 9.5) == "23.5"
+    # A speck between digits a pitch apart (no separator's room) puts nothing back.
+    speck = [(685, 487, 694, 501), (694, 498, 695, 501), (695, 487, 703, 501),
+             (704, 487, 712, 501)]
+    assert lone_separator_as_inked("235", speck, 9.5) == "235"

@@ -115,14 +115,14 @@ def _legend_answers(figure_path):
                               Needs(value_range=True, scale=True))
 
 
-def _render_legend(tmp_path, shared_data, value_range, font, size, dpi, jpeg=None):
+def _render_legend(tmp_path, shared_data, value_range, font, size, dpi, jpeg=None, **layout):
     from PIL import Image
 
     grid_path = tmp_path / "kilauea.nc"
     shutil.copy(shared_data / "gmtserver_Kilauea.utm.nc", grid_path)
     figure = render_print_layout(tmp_path / "layout.png", grid_path, CRS, EXTENT, value_range,
                                  dpi=dpi, interval=5000.0, legend_font=font,
-                                 legend_font_size=size)
+                                 legend_font_size=size, **layout)
     if jpeg is None:
         return figure.path
     path = tmp_path / "layout.jpg"
@@ -270,3 +270,25 @@ def test_legend_point_dropped_beside_a_sign_or_a_broken_digit_put_back(
     if not any(read_before in text for text in texts):
         pytest.skip(f"this machine's Tesseract reads the legend right ({texts}): the dropped "
                     f"point is not exercised here")
+
+
+@pytest.mark.parametrize("value_range, size, dpi, jpeg, suffix", [
+    ((-1035.0, 2205.0), 7, 96, None, " m"),   # '2.205m', '-1.035m': -1.035 to 2.205, silent
+    ((-1035.0, 2205.0), 10, 100, None, " m"),  # '2.205m' beside '-1,035': refused
+    ((23.5, 91.6), 12, 120, 70, ""),           # '23.5' read '235': 91.6 to 235, silent
+])
+def test_legend_separator_among_broken_serif_glyphs_read(qgis_app, tmp_path, shared_data,
+                                                         value_range, size, dpi, jpeg, suffix):
+    """QGIS's Nimbus Roman at 7-12 pt, 96-120 dpi (bench/legend_matrix.py's units and digits):
+    the serif's thin strokes fall under the ink mask, a '2' or a '0' in two pieces, the 'm' in
+    two, and the glyphs map on no characters. Tesseract read the commas points ('2.205m',
+    '-1.035m') or dropped a point three pixels high through a JPEG ('235'), and nothing could
+    check it. The separator's glyph alone stands apart from every other in the text's lower
+    half where the reading has its separator: it tells comma from point, and puts back the
+    point dropped between digits a separator's room apart."""
+    path = _render_legend(tmp_path, shared_data, value_range, "Nimbus Roman", size, dpi, jpeg,
+                          suffix=suffix)
+    answers = _legend_answers(path)
+    texts = [label.text for label in answers.reading.colorbar.axis.labels]
+    assert (answers.settings.vmin, answers.settings.vmax) == pytest.approx(value_range), texts
+    assert not [warning for warning in answers.warnings if "VMIN" in warning], answers.warnings

@@ -61,6 +61,7 @@ from .label_checks import (
     glyph_widths,
     image_digest,
     leading_zero,
+    lone_separator_as_inked,
     narrower_than_text,
     point_touching_a_digit,
     points_lost_everywhere,
@@ -1194,8 +1195,15 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         elif label.crossed_line is None:
             # No separator read: a point touching a digit makes one glyph with it, which
             # Tesseract reads as the digit ('1.10' read '110' at 72 dpi).
-            text = point_touching_a_digit(text, label.members, ink, (c0 + col, r0 + row),
-                                          self.digit_width(label.height))
+            touching = point_touching_a_digit(text, label.members, ink, (c0 + col, r0 + row),
+                                              self.digit_width(label.height))
+            if touching == text:
+                # A point standing alone between digits whose glyphs are broken apart
+                # (Nimbus Roman through a JPEG: '23.5' read '235').
+                touching = lone_separator_as_inked(text, members,
+                                                   min(known_pitches(), default=None),
+                                                   self.glyph_lum(), self.page)
+            text = touching
         parsed = parse_label(text)
         if parsed is not None and digit_on_its_side(text, label.members):
             if label.height >= TOUCHING_DIGITS_HEIGHT_SHARE * self.text_height:

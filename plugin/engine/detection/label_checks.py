@@ -488,7 +488,7 @@ def restore_decimal_point(text, members) -> str:
     before, after = characters[:index], characters[index:]
     if not (before[-1:].isdigit() and after[:1].isdigit()):
         return text
-    if not _piece_stands_apart(point, stacks[index - 1], stacks[index]):
+    if not _piece_stands_apart(point, (stacks[index - 1], stacks[index])):
         # A piece of a digit broken off under the ink mask (the ball of Nimbus Roman's '5' at
         # 96-120 dpi, beside its stem): '750' became '7.50'. A point under a neighbour's
         # overhang still takes its room between the digits' centres.
@@ -606,11 +606,18 @@ def point_touching_a_digit(text, members, ink, origin, digit_width) -> str:
     return f"{sign}{digits[:cut]}.{digits[cut:]}"
 
 
-def _piece_stands_apart(piece, left, right) -> bool:
-    """Whether a small glyph between two others shares no pixel column with either (boxes
-    (col0, row0, col1, row1), ``col1`` exclusive): a separator stands in its own room; a piece
-    of a digit broken off under the ink mask lies within that digit's columns."""
-    return piece[0] >= left[2] and piece[2] <= right[0]
+def _piece_stands_apart(piece, others, gap=0) -> bool:
+    """Whether a small glyph shares no pixel column with any of ``others`` (boxes (col0,
+    row0, col1, row1), ``col1`` exclusive), ``gap`` blank columns at least between: a
+    separator stands in its own room; a piece of a digit broken off under the ink mask lies
+    within that digit's columns, or in the column next to them (``gap=1`` tells it)."""
+    return all(piece[0] >= other[2] + gap or piece[2] + gap <= other[0] for other in others)
+
+
+def _in_lower_half(piece, tallest) -> bool:
+    """Whether a glyph's top lies in the lower half of a label's tallest glyph (boxes (col0,
+    row0, col1, row1)): where a point sits on the baseline and a comma hangs from it."""
+    return piece[1] >= 0.5 * (tallest[1] + tallest[3])
 
 
 #: A minus sign is at least this share of the digits' height long (0.6 in Nimbus Sans at
@@ -771,6 +778,12 @@ def split_leading_bar(members, ink, origin) -> list:
     return [bar, digit] + glyphs[1:]
 
 
+#: A separator's glyph standing alone is at most this share of the text's height high: QGIS's
+#: Nimbus Roman commas and points under the ink mask at 7-12 pt, 96-120 dpi, PNG and JPEG q70
+#: are 0.14-0.4 (a comma with its tail 4 px of 10 at 10 pt, 100 dpi). A piece broken off a
+#: digit may be as small (a '3''s foot, 1 px of 8): its columns tell it.
+SEPARATOR_MAX_HEIGHT_SHARE = 0.45
+
 #: A separator's glyph is confirmed by the distance between the digits beside it: at least
 #: this many digit pitches centre to centre (a point's or a comma's advance is half a digit's
 #: in the fonts renderers use, so they stand 1.5 pitches apart around one, 1.0 without).
@@ -839,8 +852,9 @@ def separators_as_inked(text, members, pitch, lum=None, page=None) -> str:
     pitches apart (a point too faint to be ink, or touching its digit at 72 dpi, still takes
     its room). Neither: no separator there, and it is dropped. A point where a comma's glyph
     hangs becomes a comma, and a comma where a point's glyph sits a point. Readings of other
-    shapes (exponents, minutes), or whose glyphs do not map one to one on their characters
-    (two digits touching make one glyph), are returned as they are.
+    shapes (exponents, minutes) are returned as they are; those whose glyphs do not map on
+    their characters (glyphs broken apart) have their one separator judged by
+    :func:`lone_separator_as_inked`.
 
     Parameters
     ----------
@@ -890,7 +904,9 @@ def separators_as_inked(text, members, pitch, lum=None, page=None) -> str:
         counts.append(min(count, digits - assigned))
         assigned += counts[-1]
     if assigned != digits or len(full) - len(counts) != letters:
-        return text
+        # Glyphs broken apart under the ink mask (a serif '2' in two pieces at 7 pt, 96 dpi)
+        # map on no characters; a lone separator's own glyph may still be told.
+        return lone_separator_as_inked(text, members, pitch, lum, page)
     # Each character's glyph and, in it, its centre (pixels along the line).
     owners, centres = [], []
     for index, (box, count) in enumerate(zip(full, counts)):
@@ -899,7 +915,6 @@ def separators_as_inked(text, members, pitch, lum=None, page=None) -> str:
             centres.append(0.5 * (box[0] + box[2]) +
                            (place - 0.5 * (count - 1)) * (pitch or 0.0))
     digits_bottom = float(np.median([box[3] for box in full]))
-    middle = 0.5 * (tallest[1] + tallest[3])
     number = match.group(2)
     room_pitch = _unseparated_pitch(number, owners, centres) or pitch
     mended, digits_before = [], 0
@@ -917,30 +932,20 @@ def separators_as_inked(text, members, pitch, lum=None, page=None) -> str:
                 continue
             return text
         left, right = full[owners[digits_before - 1]], full[owners[digits_before]]
-        between = [box for box in small
-                   if left[2] - 1 <= 0.5 * (box[0] + box[2]) <= right[0] + 1 and box[1] >= middle]
+        between = [box for box in small if left[2] - 1 <= 0.5 * (box[0] + box[2]) <=
+                   right[0] + 1 and _in_lower_half(box, tallest)]
         room = pitch is not None and centres[digits_before] - centres[digits_before - 1] >= \
             SEPARATOR_MIN_PITCHES * room_pitch
         if not room and pitch is not None:
             # A piece sharing a digit's columns is that digit's, broken off under the ink mask
             # (the ball of Nimbus Roman's '5' at 96-120 dpi: '750' read '7.50'), unless the
             # digits stand a separator's room apart (a comma's tail under the digit before).
-            between = [box for box in between if _piece_stands_apart(box, left, right)]
-        descent = max(1.0, COMMA_DESCENT_SHARE * height)
+            between = [box for box in between if _piece_stands_apart(box, (left, right))]
         if between:
-            col0, row0, col1, row1 = max(between, key=lambda box: box[3])
-            comma = row1 - digits_bottom >= descent and row1 - row0 > col1 - col0
-            # Two pixels high and a pixel below the digits is a point's box too (drawn
-            # across two rows by anti-aliasing: QGIS's Nimbus Sans 8 pt at 96 dpi): its
-            # pixels' coverage tells, as for a box that looks like a point.
-            ambiguous = comma and row1 - row0 <= POINT_MAX_PX
-            if (ambiguous or not comma) and lum is not None and page is not None:
-                # Its tail may be fainter than the ink mask takes (a 2 px comma at 96 dpi
-                # ends in one pixel a fifth inked, and its box is a point's).
-                comma = comma_descent(lum, page, (col0, row0, col1, row1), full) >= \
-                    COMMA_COVERAGE_DESCENT_SHARE * height
-            mended.append("," if comma else ".")
-        elif left[3] - digits_bottom >= descent:
+            # A coverage that cannot be measured leaves a point (as a box that looks like one).
+            mended.append(_separator_glyph(max(between, key=lambda box: box[3]), full,
+                                           lum, page) or ".")
+        elif left[3] - digits_bottom >= max(1.0, COMMA_DESCENT_SHARE * height):
             mended.append(",")  # a comma touching the digit before it (no digit descends)
         elif pitch is None or any(
                 box[2] - box[0] > (counts[index] + MERGED_EXTRA_PITCHES) * pitch
@@ -954,6 +959,117 @@ def separators_as_inked(text, members, pitch, lum=None, page=None) -> str:
     if "".join(mended) == number:
         return text
     return f"{match.group(1)}{''.join(mended)}{match.group(3)}"
+
+
+def _separator_glyph(box, full, lum=None, page=None) -> "str | None":
+    """',' or '.': what a separator's glyph is, beside the number's full-height glyphs
+    ``full`` (boxes (col0, row0, col1, row1), pixels); None when its coverage decides and
+    cannot be measured (:func:`comma_descent`).
+
+    A comma reaches :data:`COMMA_DESCENT_SHARE` of the text's height (a pixel at least) below
+    the digits' baseline and is taller than wide; else a point. With the figure's luma
+    ``lum`` and the page's ``page``, a box that looks like a point, or two pixels high (a
+    point drawn across two rows by anti-aliasing: QGIS's Nimbus Sans 8 pt at 96 dpi), is
+    judged by its pixels' coverage (:func:`comma_descent`): a 2 px comma's tail at 96 dpi is
+    one pixel a fifth inked, and its box is a point's.
+    """
+    height = max(glyph[3] - glyph[1] for glyph in full)
+    digits_bottom = float(np.median([glyph[3] for glyph in full]))
+    col0, row0, col1, row1 = box
+    comma = row1 - digits_bottom >= max(1.0, COMMA_DESCENT_SHARE * height) and \
+        row1 - row0 > col1 - col0
+    ambiguous = comma and row1 - row0 <= POINT_MAX_PX
+    if (ambiguous or not comma) and lum is not None and page is not None:
+        descent = comma_descent(lum, page, box, full)
+        if descent is None:
+            return None
+        comma = descent >= COMMA_COVERAGE_DESCENT_SHARE * height
+    return "," if comma else "."
+
+
+def lone_separator_as_inked(text, members, pitch, lum=None, page=None) -> str:
+    """A number's one separator told comma or point by the one glyph a separator can be, or
+    put back there when not read, where the label's glyphs map on no characters.
+
+    At 7-12 pt and 96-120 dpi the thin strokes of a serif font fall under the ink mask
+    (QGIS's Nimbus Roman: '2,205 m' in eight pieces, its second '2' in two, its 'm' in two;
+    a '0' in two halves), and no glyph can be matched to each character
+    (:func:`separators_as_inked`, :func:`restore_decimal_point`). Tesseract read the comma a
+    point ('2.205m' and '-1.035m': the range -1.035 to 2.205 in silence), or dropped a point
+    drawn three pixels high through a JPEG ('23.5' read '235': 91.6 to 235). The separator's
+    glyph still stands alone: a small piece (at most :data:`SEPARATOR_MAX_HEIGHT_SHARE` of the
+    text's height) in the lower half of the text (:func:`_in_lower_half`) with a blank pixel
+    column between it and every other glyph of the label (:func:`_piece_stands_apart`: a
+    digit's broken piece lies within its columns, or in the next one: the foot of a '3' in
+    Nimbus Roman 7 pt at 120 dpi, beside its '1', made '138m' '1.38m'), as many digit pitches
+    after the first digit's left edge as digits precede it, within half a pitch. Exactly one
+    such piece in the number, then:
+
+    - one separator read there: it becomes what its glyph is (:func:`_separator_glyph`);
+    - none read: the glyph's separator is put there when the full-height glyphs either side
+      of it stand :data:`SEPARATOR_MIN_PITCHES` pitches apart centre to centre (a separator
+      takes its room; a speck between touching digits does not).
+
+    Anything else (two separators, none or several such pieces, no pitch, the piece where no
+    separator was read and no room) leaves the reading as it is.
+
+    Parameters
+    ----------
+    text : str
+        The reading.
+    members : list of tuple or None
+        The label's glyph boxes (col0, row0, col1, row1), pixels.
+    pitch : float or None
+        The digits' pitch (centre to centre), pixels.
+    lum, page : optional
+        The figure's luma and the page's, as for :func:`separators_as_inked`.
+
+    Returns
+    -------
+    str
+    """
+    match = _SEPARATED_NUMBER.fullmatch(normalise(text).replace(" ", ""))
+    if not members or pitch is None or match is None:
+        return text
+    number = match.group(2)
+    separators = [index for index, character in enumerate(number) if character in ".,"]
+    if len(separators) > 1:
+        return text
+    tallest = max(members, key=lambda box: box[3] - box[1])
+    height = tallest[3] - tallest[1]
+    full = [box for box in members if box[3] - box[1] >= FULL_HEIGHT_SHARE * height]
+    # The number's first digit: the first full-height glyph (a sign is a short bar).
+    first, last = min(box[0] for box in full), max(box[2] for box in full)
+    pieces = [box for box in members
+              if box[3] - box[1] <= SEPARATOR_MAX_HEIGHT_SHARE * height and
+              _in_lower_half(box, tallest) and first < box[0] and box[2] < last and
+              _piece_stands_apart(box, [other for other in members if other != box], gap=1)]
+    if len(pieces) != 1:
+        return text
+    piece = pieces[0]
+    centre = 0.5 * (piece[0] + piece[2])
+    place = (centre - first) / pitch
+    digits_before = int(round(place))
+    if abs(place - digits_before) >= 0.5:
+        return text
+    mark = _separator_glyph(piece, full, lum, page)
+    if mark is None:
+        return text  # its coverage not measured: the digits' broken pieces lie under them
+    if separators:
+        if separators[0] != digits_before or number[digits_before] == mark:
+            return text
+        mended = number[:digits_before] + mark + number[digits_before + 1:]
+    else:
+        left = [box for box in full if box[2] <= piece[0]]
+        right = [box for box in full if box[0] >= piece[2]]
+        if not 0 < digits_before < len(number) or not left or not right:
+            return text
+        before = max(left, key=lambda box: box[2])
+        after = min(right, key=lambda box: box[0])
+        if 0.5 * (after[0] + after[2] - before[0] - before[2]) < SEPARATOR_MIN_PITCHES * pitch:
+            return text
+        mended = number[:digits_before] + mark + number[digits_before:]
+    return f"{match.group(1)}{mended}{match.group(3)}"
 
 
 def _unseparated_pitch(number, owners, centres) -> "float | None":
@@ -1017,7 +1133,7 @@ def ink_coverage(lum, page, contrast, box) -> np.ndarray:
     return np.clip((page - lum[row0:row1, col0:col1]) / contrast, 0.0, 1.0)
 
 
-def comma_descent(lum, page, separator, digits) -> float:
+def comma_descent(lum, page, separator, digits) -> "float | None":
     """How far (pixels) a separator's ink reaches below its digits' ink, each bottom measured
     to a fraction of a pixel from the coverage of its last row.
 
@@ -1046,13 +1162,13 @@ def comma_descent(lum, page, separator, digits) -> float:
 
     Returns
     -------
-    float
+    float or None
         The separator's bottom less the median of the digits' bottoms, pixels (positive:
-        below them); 0 when the text cannot be told from the page.
+        below them); None when the text cannot be told from the page.
     """
     text_lum = min(float(lum[row0:row1, col0:col1].min()) for col0, row0, col1, row1 in digits)
     if page - text_lum <= 0:
-        return 0.0
+        return None
 
     def coverage(*box):
         return ink_coverage(lum, page, page - text_lum, box)
@@ -1070,7 +1186,7 @@ def comma_descent(lum, page, separator, digits) -> float:
     noise = max([float(band.max()) for band in around if band.size] + [0.0])
     floor = max(COVERAGE_FLOOR, COVERAGE_NOISE_FACTOR * noise)
     if floor >= 0.5:
-        return 0.0  # the page as dark as a glyph's edge: nothing to measure to a fraction
+        return None  # the page as dark as a glyph's edge: nothing to measure to a fraction
 
     def bottom(col0, row0, col1, row1):
         # The glyph's rows and those below it covered without a break (a JPEG's ringing a

@@ -6,6 +6,7 @@ Run by hand, never from the tests:
     /usr/bin/python3 bench/sweep_styled_bars.py 1 --code /tmp/main  # another checkout's engine
     /usr/bin/python3 bench/sweep_styled_bars.py 1 2 --keep /tmp/styled       # keep the figures
     /usr/bin/python3 bench/sweep_styled_bars.py 1 2 --keep /tmp/styled --reuse --pick 2:7
+    /usr/bin/python3 bench/sweep_styled_bars.py 1 2 --sparse      # no spines, a sparse band
 
 What it does
     For each seed, draws 24 matplotlib figures of matplotlib's topobathy grid
@@ -29,6 +30,11 @@ What it does
     area's top is then the image's edge (the plot area shown), within 2 px of matplotlib's
     axes unless the crop cut more than 2 px of the map off (``cut2`` on a map whose top is
     the ink's first row cuts 2-2.5 px: such a figure counts as a frame failure here).
+
+    ``--sparse`` draws each figure with no spines (the plot area is the map alone) and no
+    data over most of a band along one side (``figures_for_detection.SPARSE_BANDS``, drawn
+    from a second generator of the seed: the figures are otherwise the seed's); a frame
+    side may then be doubted (``FrameDetection.doubt``), marked ``doubt`` on its line.
 
     ``--keep FOLDER`` keeps each figure with its truth (``s<seed>_<index>.json``: the map's
     and the bar's boxes); ``--reuse`` measures the kept figures again without drawing them,
@@ -73,12 +79,14 @@ def main():
     parser.add_argument("--reuse", action="store_true",
                         help="with --keep: detect on the figures (and truths) kept there by an "
                              "earlier run instead of drawing them again")
+    parser.add_argument("--sparse", action="store_true",
+                        help="no spines, no data over most of a band along a side")
     parser.add_argument("--pick", nargs="+", metavar="SEED:INDEX",
                         help="detect only these figures of the sweep (e.g. 2:7 1:16)")
     arguments = parser.parse_args()
     expose_package(arguments.code)
     import numpy as np
-    from figures_for_detection import STYLED_VMAX, STYLED_VMIN, render_styled_bar
+    from figures_for_detection import SPARSE_BANDS, STYLED_VMAX, STYLED_VMIN, render_styled_bar
 
     from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
     from colormap_decoder.plugin.engine.detection.layout import detect_layout
@@ -91,10 +99,13 @@ def main():
     by_orientation = {"vertical": [0, 0], "horizontal": [0, 0]}  # figures, frame > 2 px
     for seed in arguments.seeds:
         rng = np.random.default_rng(seed)
+        bands = np.random.default_rng([seed, 1])
         failing = {"bar": 0, "range": 0, "frame": 0}
         measured = 0
         for index in range(arguments.count):
             kwargs = draw_case(rng)  # drawn for every index: the seed's figures stay the same
+            if arguments.sparse:
+                kwargs.update(spines=False, sparse_band=str(bands.choice(SPARSE_BANDS)))
             if arguments.pick and f"{seed}:{index}" not in arguments.pick:
                 continue
             path = folder / f"s{seed}_{index}{'.jpg' if kwargs['jpeg_quality'] else '.png'}"
@@ -132,7 +143,9 @@ def main():
                 return "  none" if error is None else f"{error:6.2f}"
 
             print(f"{seed:>4} {index:>2} bar {shown(bar_error)}px range {shown(range_error)}% "
-                  f"frame {shown(frame_error)}px {json.dumps(kwargs)}"
+                  f"frame {shown(frame_error)}px"
+                  f"{' doubt' if getattr(layout.frame, 'doubt', '') else ''} "
+                  f"{json.dumps(kwargs)}"
                   f"{'  <-- ' + ' '.join(bad).upper() if bad else ''}", flush=True)
         table.append((seed, measured, failing))
     print("\n| seed | figures | bar > 2 px | range > 1 % | frame > 2 px |")

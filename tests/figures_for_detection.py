@@ -573,9 +573,40 @@ def render_two_panels(path, grid, transform, right_colormap):
 STYLED_VMIN, STYLED_VMAX = -1500.0, 2500.0
 
 
+#: Bands of sparse data along a side of a map (:func:`sparse_edge_band`).
+SPARSE_BANDS = ("bottom columns", "right cells", "top rows", "left sea")
+
+
+def sparse_edge_band(grid, kind, seed=0):
+    """The grid with no data (NaN) over most of a band along one of its sides.
+
+    ``kind``: "bottom columns", the bottom 20 % of the rows with data in one pair of columns
+    out of six; "right cells", the right 15 % of the columns with a quarter of the cells kept
+    at random; "top rows", the top 15 % of the rows with one row out of five kept (row 0
+    among them); "left sea", the left 20 % of the columns with the sea's cells (values below
+    0) only, as a coastal data set.
+    """
+    grid = np.array(grid, dtype=float)
+    rows, cols = grid.shape
+    if kind == "bottom columns":
+        grid[rows - rows // 5:, (np.arange(cols) // 2) % 6 != 0] = np.nan
+    elif kind == "right cells":
+        band = grid[:, cols - int(0.15 * cols):]
+        band[np.random.default_rng(seed).random(band.shape) > 0.25] = np.nan
+    elif kind == "top rows":
+        count = int(0.15 * rows)
+        grid[:count][np.arange(count) % 5 != 0] = np.nan
+    elif kind == "left sea":
+        band = grid[:, :int(0.2 * cols)]
+        band[band >= 0] = np.nan
+    else:
+        raise ValueError(kind)
+    return grid
+
+
 def render_styled_bar(path, style="default", dpi=80, cmap="viridis", horizontal=False,
                       pad=0.015, jpeg_quality=None, crop="bbox", size=(7.0, 5.0),
-                      location=None, nan_bottom=0.0):
+                      location=None, nan_bottom=0.0, sparse_band=None, spines=True):
     """matplotlib's topobathy grid with a colorbar close beside the map, as papers crop it.
 
     ``style`` is a matplotlib style sheet; the bar is ``figure.colorbar(image, ax=axes,
@@ -585,7 +616,10 @@ def render_styled_bar(path, style="default", dpi=80, cmap="viridis", horizontal=
     ``bbox_inches="tight", pad_inches=0``; "ink" crops the drawing to its ink (no margin);
     "cutN" crops N px into the ink (tighter still). JPEG of ``jpeg_quality`` through Pillow
     (4:2:0 chroma subsampling, its default). ``nan_bottom``: share of the grid's rows, at its
-    bottom, set to NaN (no data: matplotlib draws it transparent, the page shows).
+    bottom, set to NaN (no data: matplotlib draws it transparent, the page shows);
+    ``sparse_band``, one of :data:`SPARSE_BANDS`, NaN over most of a band along a side
+    (:func:`sparse_edge_band`; drawn cell by cell, ``interpolation="nearest"``). ``spines``
+    False hides the axes' spines and grid (a plot area drawn as the map alone).
 
     Returns
     -------
@@ -601,11 +635,18 @@ def render_styled_bar(path, style="default", dpi=80, cmap="viridis", horizontal=
     if nan_bottom:
         grid = np.array(grid, dtype=float)
         grid[grid.shape[0] - int(round(nan_bottom * grid.shape[0])):] = np.nan
+    drawing = {}
+    if sparse_band:
+        grid, drawing = sparse_edge_band(grid, sparse_band), dict(interpolation="nearest")
     with plt.style.context(style):
         figure = plt.figure(figsize=size, dpi=dpi)
         axes = figure.add_subplot(111)
         image = axes.imshow(grid, cmap=cmap, vmin=STYLED_VMIN, vmax=STYLED_VMAX, extent=extent,
-                            aspect="auto")
+                            aspect="auto", **drawing)
+        if not spines:
+            for spine in axes.spines.values():
+                spine.set_visible(False)
+            axes.grid(False)
         placing = dict(location=location) if location else \
             dict(orientation="horizontal" if horizontal else "vertical")
         bar = figure.colorbar(image, ax=axes, pad=pad, **placing)

@@ -44,7 +44,8 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
                         page_height=150.0, legend_font_size=None, vertical_y_labels=False,
                         legend_font="Nimbus Sans", map_frame=True, annotation_font=None,
                         annotation_font_size=None, classes=0, class_labels="qgis",
-                        map_width=150.0, legend_columns=1, ramp_thickness=None):
+                        map_width=150.0, legend_columns=1, ramp_thickness=None,
+                        legend_frame=True):
     """Export a QGIS print layout of a grid with its colour-ramp legend inside the map.
 
     Parameters
@@ -100,6 +101,8 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
     map_frame : bool
         The map item's frame line drawn (QGIS's "Frame" of the item; the grid's ticks are
         drawn either way).
+    legend_frame : bool
+        The legend item's frame line drawn (its white background is, either way).
     annotation_font, annotation_font_size : str, float, optional
         The grid annotations' font family and size (points); default QGIS's.
     classes : int
@@ -266,7 +269,7 @@ def render_print_layout(path, grid_path, crs, extent, value_range, ramp_name="Sp
     layout.addLayoutItem(legend)
     legend.attemptMove(QgsLayoutPoint(*(legend_position or (
         135 if not horizontal_legend else 100, 60)), mm))
-    legend.setFrameEnabled(True)
+    legend.setFrameEnabled(legend_frame)
     legend.setBackgroundEnabled(True)
     legend.adjustBoxSize()
     layout.refresh()

@@ -29,7 +29,7 @@ from .decode_report import DistanceOverviewWhenAsked, distance_overview, summari
 from .detection.answers import answer_from_figure, parameters_to_find
 from .detection.colorbar import describe_out_of_range
 from .detection.colormap_match import read_bar_colours
-from .detection.layout import COLORBAR_EXCLUSION_MARGIN, describe_layout_use, detect_layout
+from .detection.layout import COLORBAR_EXCLUSION_MARGIN, describe_layout_use, detect_layout, layout_warnings
 from .errors import ColourScaleError, EngineError, GcpError, GeoreferencingError
 from .figure import read_figure, read_figure_header
 from .gcp_diagnostics import (
@@ -520,6 +520,9 @@ def _decode_map(settings, progress, log, times, reported):
                                    plot_area_box(settings, figure))
         for line in describe_layout_use(layout, settings, figure.geotransform):
             say(line)
+        for warning in layout_warnings(layout, settings):
+            warnings.append(warning)
+            say(warning)
     if needs:
         stage(0.0, 0.05, "Reading the figure's labels")
         with times("read labels"):

@@ -253,11 +253,13 @@ def test_legend_in_several_columns_read_column_after_column(
 
 def test_legend_in_columns_whose_labels_are_not_all_read_refused_naming_levels(
         qgis_app, tmp_path, shared_data):
-    """A legend in two columns straddling the map's right edge: the first column's labels,
-    inside the frame with no legend box found round them, are not read as the legend's. The
-    columns are not read then: refused naming LEVELS, saying the legend is laid out in
-    columns and how many classes to give, never decoded with classes in another order."""
-    figure = render_classes(tmp_path, shared_data, classes=8, dpi=150, legend_columns=2)
+    """A legend in two columns straddling the map's right edge, drawn with no frame line: the
+    first column's labels, inside the frame with no legend box found round them, are not
+    read as the legend's. The columns are not read then: refused naming LEVELS, saying the
+    legend is laid out in columns and how many classes to give, never decoded with classes in
+    another order."""
+    figure = render_classes(tmp_path, shared_data, classes=8, dpi=150, legend_columns=2,
+                            legend_frame=False)
     legend = detect_layout(read_figure(figure.path).rgb).class_legend
     assert legend is not None
     assert (legend.columns, legend.patches_in_all) == (2, 8)
@@ -266,3 +268,24 @@ def test_legend_in_columns_whose_labels_are_not_all_read_refused_naming_levels(
     assert error.value.parameter == "LEVELS"
     assert "laid out in 2 columns (8 patches in all)" in str(error.value)
     assert "all 8 classes" in str(error.value)
+
+
+def test_legend_box_over_the_maps_edge_read_whole(qgis_app, tmp_path, shared_data):
+    """The same legend in its frame line, the box straddling the map's right edge: a legend
+    box was looked for inside the frame only, so the first column's labels (inside the
+    frame) were not read as the legend's and the figure was refused naming LEVELS. A box of
+    dark lines round the legend lying across one of the frame's sides is the legend's: its
+    labels are all read, column after column, and the map decoded in QGIS's classes."""
+    figure = render_classes(tmp_path, shared_data, classes=8, dpi=150, legend_columns=2)
+    rgb = read_figure(figure.path).rgb
+    layout = detect_layout(rgb)
+    assert layout.legend_box is not None
+    assert layout.legend_box[0] < layout.frame.box[2] < layout.legend_box[2]
+    bar = read_figure_face(rgb, layout, want_axes=False).colorbar
+    # (An open end class closed a neighbouring class's width away: 1313 + 188 = 1501.)
+    assert bar.levels == pytest.approx(figure.levels, abs=1.0 + 1e-6), bar.levels
+    auto = decode_map(DecodeSettings(figure_path=figure.path, gcp_crs=CRS, scale_automatic=True))
+    assert any("in 2 columns of" in message for message in auto.messages)
+    share = shares_of_the_right_class(auto, figure)
+    print("share of the right class, legend over the map's edge:", share)
+    assert share >= 0.8

@@ -11,7 +11,7 @@ from ..cancellation import cancellable_by_progress
 from ..errors import EngineError
 from .answers import Answers, Needs, _answer_gcps, _answer_value_range
 from .figure_reading import describe_axis, read_figure_face
-from .layout import describe_layout_use, detect_layout, extent_text, pixel_box_to_extent
+from .layout import describe_layout_use, detect_layout, extent_text, layout_warnings, pixel_box_to_extent
 from .ocr import INSTALL_HINT, ocr_available
 
 
@@ -95,6 +95,7 @@ def _find_everything(figure, gcp_crs, resources, progress, reported, plot_box):
         plot_area_extent=None if plot_box is None else
         pixel_box_to_extent(plot_box, figure.geotransform))
     findings.messages += describe_layout_use(layout, settings, figure.geotransform)
+    findings.messages += layout_warnings(layout, settings)
     if layout.frame is not None:
         findings.parameters["PLOT_AREA"] = extent_text(
             pixel_box_to_extent(layout.frame.inner_pixel_box(), figure.geotransform))

@@ -30,11 +30,15 @@ class FrameDetection:
     light_line_px : float
         A panel's light edge line (a white spine over the map's edge) the box was moved out
         to the centre of, its width in pixels (0: none found).
+    doubt : str
+        Why a side may lie elsewhere, a sentence naming it ("" when none): a panel's side
+        beside sparse data that could not be followed out (:func:`_sparse_band`).
     """
 
     box: tuple
     kind: str = "plain"
     light_line_px: float = 0.0
+    doubt: str = ""
 
     def pixel_box(self) -> tuple:
         """(col0, row0, col1, row1): the pixels inside the frame, its lines included."""
@@ -444,7 +448,8 @@ SPINE_BOX_MIN_FILL = 0.5
 SPINE_BOX_MIN_SIDES = 3
 
 
-def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetection | None":
+def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4,
+               boxes=()) -> "FrameDetection | None":
     """A map's plot area drawn with no dark frame: the largest filled rectangle unlike the page.
 
     Style sheets draw axes with no spines or with light ones (matplotlib's ggplot,
@@ -468,6 +473,9 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
     colorbar_boxes : sequence of (left, top, right, bottom)
     max_thickness : int
         Thickest line expected, pixels.
+    boxes : sequence of (left, top, right, bottom)
+        Boxes closed by dark lines (:func:`.lines.find_rectangles`): one across a side (a
+        legend dropped over the map's edge) hides the map there from :func:`_sparse_band`.
 
     Returns
     -------
@@ -526,10 +534,23 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
     # A bar close beside the map that no colorbar was found for is joined to it by the
     # closing: the panel's side is moved to the map's across the gap (:func:`_bar_beside`).
     sides = [left, top, right, bottom]
+    past_bar = [False] * 4
     for index in range(4):
         moved = _bar_beside(content, rgb, page, tuple(sides), index, bridge)
         if moved is not None:
-            sides[index] = moved
+            sides[index], past_bar[index] = moved, True
+    # Sparse data along a side (no-data cells, a coast, lines of the map's colours) fills too
+    # little of the rows (columns) there for them to be the panel's: each side is walked out
+    # over them, all four from the same box, before anything compares the box's sides. Not
+    # a side moved in past a bar (the walk would go back out over the gap's JPEG ringing
+    # into the bar's colours); nor by less than the closing's reach, which a JPEG's ringing
+    # in the palette's hues and the gap to a bar beside the map (3-6 px at 60-100 dpi) span.
+    palette = _map_palette(rgb, content, sides, colorbar_boxes)
+    walked = [_sparse_band(rgb, page, palette, tuple(sides), index, colorbar_boxes, boxes)
+              if not past_bar[index] else (sides[index], "") for index in range(4)]
+    doubts = [doubt for _, doubt in walked if doubt]
+    sides = [side if abs(side - moved) < bridge else moved
+             for side, (moved, _) in zip(sides, walked)]
     left, top, right, bottom = sides
     if (right - left) * (bottom - top) < MIN_FRAME_SHARE * rows * cols or \
             min(right - left, bottom - top) < 20:
@@ -548,7 +569,7 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4) -> "FrameDetec
     edges = [_panel_edge(rgb, page, box, index) if edge is None else edge
              for index, edge in enumerate(edges)]
     edges = [box[index] if edge is None else edge for index, edge in enumerate(edges)]
-    return FrameDetection(tuple(edges), "panel")
+    return FrameDetection(tuple(edges), "panel", doubt=" ".join(doubts))
 
 
 def _closed_by_ink_spines(rgb, page_rgb, box, max_thickness) -> bool:
@@ -851,6 +872,354 @@ def _map_goes_on(image, bar_line, map_line) -> bool:
     difference = np.abs(image[:, bar_line].astype(np.float32)
                         - image[:, map_line].astype(np.float32)).max(axis=1)
     return float((difference <= MAP_ACROSS_LINE_DIFFERENCE).mean()) >= MAP_ACROSS_LINE_SHARE
+
+
+#: Share of a panel's width (height) left out along each side where its palette is sampled
+#: (:func:`_map_palette`): the band of sparse data, and a legend over the map's edge.
+PALETTE_MARGIN_SHARE = 0.05
+#: Pixels in from a box's outline (a colorbar's, a legend's) its inside is read from: a 1-2 px
+#: line, anti-aliased a pixel further.
+OUTLINE_INSET_PX = 2
+#: Luma levels (0-255) of a bin of a map's palette (:func:`_map_palette`).
+PALETTE_LUMA_BIN = 16
+#: Degrees of hue of a bin of a map's palette.
+PALETTE_HUE_BIN = 10
+#: Bins either way (luma and hue) a colour may lie from one of the map's to be of its
+#: palette: JPEG keeps a pixel's luma to 10-20 levels and its hue, while its 4:2:0 chroma
+#: subsampling mixes a narrow run of data's chroma with the page's beside it (turbo's cyan
+#: columns 5 px wide at 80 dpi, quality 75: (74, 194, 195) for (26, 228, 182)), its
+#: saturation halved but its hue kept. Red, green and blue bins of 8 levels grown by two
+#: took half such a column's pixels for colours off the palette.
+PALETTE_TOLERANCE_BINS = 1
+#: Least chroma (the largest of a pixel's R, G, B less the smallest, 0-255) of a colour of a
+#: map's palette. Text, tick marks and frame lines are black or grey (chroma 0), their
+#: anti-aliased edges too, and JPEG rings their chroma up by 10-20 levels: a grey is never
+#: taken for data, whatever the colormap (magma's and inferno's near-black end is left out
+#: with it, so a band of such data alone is not followed: the side stays, short).
+PALETTE_MIN_CHROMA = 30.0
+#: Least share of a map's sampled colours of that chroma for its palette to tell data from
+#: ink; a map under it (gray, Greys, a greyscale print) is not walked (:func:`_sparse_band`).
+PALETTE_CHROMATIC_SHARE = 0.5
+#: Most luma difference (0-255) from the page of a pixel of little chroma that is JPEG's
+#: ringing, not ink: quality 60-80 tints the page round narrow data by up to 20-30 levels in
+#: a channel, a few in luma; anti-aliased ink is further off.
+RINGING_LUMA = 3 * PANEL_CONTRAST
+#: Least share of a line's content pixels in the map's palette for the line to be data.
+#: Anti-aliasing and JPEG's ringing round sparse cells put 5-20 % of a data line's content
+#: off the palette (measured on matplotlib renders, PNG and JPEG q75-80).
+SPARSE_DATA_SHARE = 0.75
+#: Least share of a line's length the content fills for the line to be data whatever its
+#: runs: a row (column) of the map itself between no-data ones.
+SPARSE_FULL_SHARE = PANEL_EDGE_FILL
+#: Fewest runs of the palette's colours on a line filled less than that, for it to be sparse
+#: data: a colorbar's end or a legend's patch beside the map is one run.
+SPARSE_MIN_RUNS = 3
+#: Most share of a line's length its content fills for the line to be page (a gap in the
+#: sparse data): tick marks (1-3 % of a side: matplotlib's 5-8 ticks 1-2 px wide; classic's
+#: point inward, across a band of sparse data) and a JPEG's specks of ringing beyond the map's
+#: edge (1.2 % at 80 dpi, quality 75: a side put there, 4 px out). Labels fill more.
+SPARSE_GAP_SHARE = 0.05
+#: Least share of the data lines' median fill an outermost data line fills to be kept (see
+#: :func:`_sparse_band`: JPEG's ringing past the data's edge).
+SPARSE_EDGE_LINE_SHARE = 0.5
+#: Widest gap of page (a share of the panel's extent across the side) walked over between
+#: lines of data: no-data rows (columns) between the data's, 4 grid rows of a 91-row grid
+#: (4.4 % of the map) in the tests. The page between a map and its colorbar or the next
+#: panel is wider, and its outline or labels stop the walk before.
+SPARSE_MAX_GAP_SHARE = 0.08
+#: Farthest (a share of the panel's extent across the side) a side is walked out.
+SPARSE_MAX_WALK_SHARE = 0.4
+#: Least share of a line's length a greyscale map's content fills right beside a side (in
+#: :data:`SPARSE_MIN_RUNS` runs or more) for that side to be doubted (a band of sparse data
+#: there, not followed): tick marks fill 1-3 % (matplotlib's 5-8 ticks, 1-2 px wide).
+SPARSE_GREY_DOUBT_SHARE = 0.1
+
+
+def _map_palette(rgb, content, box, colorbar_boxes=(), samples=200_000) -> "tuple | None":
+    """The colours a panel's map is drawn in, for :func:`_sparse_band`.
+
+    The content (pixels unlike the page) of the box's middle (:data:`PALETTE_MARGIN_SHARE`
+    left out on every side) is sampled, up to ``samples`` pixels, with the inside of each
+    colorbar found (:data:`OUTLINE_INSET_PX` in from its outline: the bar holds the colours
+    a band of data along a side may hold alone, turbo's deep-sea blues along a map's
+    bottom), and their colours of :data:`PALETTE_MIN_CHROMA` or more binned by luma (:data:`PALETTE_LUMA_BIN`) and hue
+    (:data:`PALETTE_HUE_BIN`); a bin seen three times or more, grown by
+    :data:`PALETTE_TOLERANCE_BINS` both ways, is the palette's.
+
+    Returns
+    -------
+    (table, chromatic) or None
+        ``table``: ndarray of bool (luma bins, hue bins), the palette's bins; ``chromatic``:
+        whether :data:`PALETTE_CHROMATIC_SHARE` of the samples are of that chroma (False: a
+        greyscale map, whose data cannot be told from ink by its colour). None when the box
+        holds too little content to sample.
+    """
+    from scipy import ndimage
+
+    left, top, right, bottom = (int(v) for v in box)
+    margin_x = int(PALETTE_MARGIN_SHARE * (right - left))
+    margin_y = int(PALETTE_MARGIN_SHARE * (bottom - top))
+    window = (slice(top + margin_y, bottom - margin_y), slice(left + margin_x, right - margin_x))
+    inside = content[window]
+    step = max(1, int(np.ceil(np.sqrt(inside.size / samples))))
+    pixels = rgb[window][::step, ::step][inside[::step, ::step]]
+    if pixels.shape[0] < 100:
+        return None
+    chromatic = _chroma(pixels) >= PALETTE_MIN_CHROMA
+    inset = OUTLINE_INSET_PX
+    bars = [rgb[int(np.ceil(bar[1])) + inset:int(bar[3]) - inset,
+                int(np.ceil(bar[0])) + inset:int(bar[2]) - inset].reshape(-1, 3)
+            for bar in colorbar_boxes]
+    pixels = np.concatenate([pixels[chromatic]] + bars)
+    luma, hue = _luma_hue_bins(pixels[_chroma(pixels) >= PALETTE_MIN_CHROMA])
+    counts = np.zeros((256 // PALETTE_LUMA_BIN, 360 // PALETTE_HUE_BIN), np.int64)
+    np.add.at(counts, (luma, hue), 1)
+    grow = np.ones((2 * PALETTE_TOLERANCE_BINS + 1,) * 2, bool)
+    # Hue wraps round: the table is grown over a copy with its hue ends joined.
+    pad = PALETTE_TOLERANCE_BINS
+    seen = np.concatenate([counts[:, -pad:], counts, counts[:, :pad]], axis=1) >= 3
+    table = ndimage.binary_dilation(seen, structure=grow)[:, pad:-pad]
+    return table, bool(chromatic.mean() >= PALETTE_CHROMATIC_SHARE)
+
+
+def _luma_hue_bins(pixels) -> tuple:
+    """Each pixel's (uint8, RGB on the last axis) luma bin and hue bin (ndarrays of int):
+    its luma over :data:`PALETTE_LUMA_BIN`, its hue angle in the (B - Y, R - Y) plane over
+    :data:`PALETTE_HUE_BIN` degrees."""
+    from .lines import LUMA_WEIGHTS
+
+    colours = pixels.astype(np.float32)
+    luma = colours @ LUMA_WEIGHTS
+    angle = np.degrees(np.arctan2(colours[..., 0] - luma, colours[..., 2] - luma)) % 360.0
+    return (np.minimum(luma // PALETTE_LUMA_BIN, 256 // PALETTE_LUMA_BIN - 1).astype(int),
+            np.minimum(angle // PALETTE_HUE_BIN, 360 // PALETTE_HUE_BIN - 1).astype(int))
+
+
+def _in_palette(pixels, table) -> np.ndarray:
+    """Whether each pixel (uint8, RGB on the last axis) is of a map's palette: its luma and
+    hue bins in ``table`` (:func:`_map_palette`) and its chroma :data:`PALETTE_MIN_CHROMA` or
+    more."""
+    luma, hue = _luma_hue_bins(pixels)
+    return table[luma, hue] & (_chroma(pixels) >= PALETTE_MIN_CHROMA)
+
+
+def _palette_share(rgb, page, table, box) -> float:
+    """The share of a box's inside (:data:`OUTLINE_INSET_PX` in from its outline) that is
+    content (unlike the page, ``page`` float32 RGB) of the map's palette (:func:`_in_palette`)."""
+    left, top, right, bottom = (int(round(v)) for v in box)
+    inset = OUTLINE_INSET_PX
+    window = (slice(max(top + inset, 0), max(bottom - inset, 0)),
+              slice(max(left + inset, 0), max(right - inset, 0)))
+    pixels = rgb[window]
+    if pixels.size == 0:
+        return 0.0
+    inside = _page_difference(pixels, page) > PANEL_CONTRAST
+    return float((inside & _in_palette(pixels, table)).mean())
+
+
+def _chroma(pixels) -> np.ndarray:
+    """The largest of each pixel's R, G, B less the smallest (float32, 0-255)."""
+    return (pixels.max(axis=-1).astype(np.float32) - pixels.min(axis=-1))
+
+
+#: The sides of a box by index, as warnings name them.
+SIDE_NAMES = ("left", "top", "right", "bottom")
+
+
+def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) -> tuple:
+    """A panel's side (0-3: left, top, right, bottom) walked out over sparse data beyond it.
+
+    The panel's sides are its outermost rows (columns) its content fills for
+    :data:`PANEL_EDGE_FILL`; a band of sparse data along a side (no-data cells drawn in the
+    page's colour, a coast, rows of data between no-data rows) fills less, and the side was
+    put where the map's colours become dense: 42-89 px inside the plot area on matplotlib
+    maps with no spines, in silence. From the side outward, each line of pixels along the
+    side is read (:func:`_band_line`): it is page when its content (colour or ink) fills
+    :data:`SPARSE_GAP_SHARE` of it at most (a tick mark or two, JPEG's tints); data when
+    :data:`SPARSE_DATA_SHARE` of its content is of the map's palette (:func:`_map_palette`)
+    and it lies right against the map or the last data line, or fills
+    :data:`SPARSE_FULL_SHARE` of the line, or makes :data:`SPARSE_MIN_RUNS` runs or more.
+    The walk goes on over data and over gaps of page up to :data:`SPARSE_MAX_GAP_SHARE` of
+    the panel's extent, and stops at anything else (labels, a bar's outline: ink, off the
+    palette), at a colorbar found beside the side, at the image's edge or
+    :data:`SPARSE_MAX_WALK_SHARE` of the extent out; the side is moved to the outer edge of
+    the last data line. A box of dark lines across the side whose inside is not the map's
+    colours (a legend dropped over the map's edge, QGIS's: its white inside and its labels,
+    43 px of the map's width beside them) hides the map along its span, which the lines
+    leave out.
+
+    Doubted (a warning naming the side): a walk that stopped right against data on a line
+    whose palette's colours go on beyond it (data mixed with ink), or at its limit; and a
+    greyscale map's side (its data is not told from ink by its colour: not walked) when a
+    line right beyond it holds content on :data:`SPARSE_GREY_DOUBT_SHARE` of its length in
+    :data:`SPARSE_MIN_RUNS` runs or more, or one within the gap's reach fills
+    :data:`SPARSE_FULL_SHARE` of it (tick marks and labels fill less).
+
+    Parameters
+    ----------
+    rgb : ndarray of uint8 (rows, cols, 3)
+    page : ndarray of float32 (3,)
+        The page's colour. Content is read from the figure, not :func:`find_panel`'s
+        content mask, which has the page between a colorbar and the map (and a band of
+        sparse data there) cleared.
+    palette : tuple or None
+        :func:`_map_palette`'s (None: nothing is walked).
+    box : tuple of int (left, top, right, bottom)
+        The panel's sides so far (right and bottom exclusive), pixels.
+    index : int
+    colorbar_boxes, boxes : sequence of (left, top, right, bottom)
+        Colorbars found; boxes closed by dark lines.
+
+    Returns
+    -------
+    side : int
+        The side, moved or not (a pixel's start for left/top, its end otherwise).
+    doubt : str
+        A sentence saying why the side may lie further out, or "".
+    """
+    side = box[index]
+    if palette is None:
+        return side, ""
+    table, chromatic = palette
+    left, top, right, bottom = box
+    if index in (0, 2):
+        image, a0, a1, extent, size = rgb, top, bottom, right - left, rgb.shape[1]
+        along_low, along_high, across_low, across_high = 1, 3, 0, 2
+    else:
+        image, a0, a1, extent, size = (rgb.transpose(1, 0, 2), left, right, bottom - top,
+                                       rgb.shape[0])
+        along_low, along_high, across_low, across_high = 0, 2, 1, 3
+    inward = 1 if index in (0, 1) else -1
+    if a1 - a0 < 20:
+        return side, ""
+    # A bar beside the side runs along it (a vertical one beside the left or right side); a
+    # "bar" across the side, in the band, is a column (row) of the sparse data itself.
+    bars = [bar for bar in colorbar_boxes
+            if bar[along_high] - bar[along_low] > bar[across_high] - bar[across_low]
+            and min(bar[along_high], a1) > max(bar[along_low], a0)]
+    lines, at_image_edge = [], False
+    for step in range(int(SPARSE_MAX_WALK_SHARE * extent)):
+        line = (side - 1 if inward == 1 else side) - inward * step
+        at_image_edge = not 0 <= line < size
+        if at_image_edge or \
+                any(bar[across_low] - 1 <= line <= bar[across_high] for bar in bars):
+            break
+        lines.append(line)
+    # The spans along the side that a box across it hides (a legend over the map's edge, its
+    # inside mostly not the map's colours: a box closed by dark data, a column of viridis'
+    # purple in the band, is the map).
+    seen = np.ones(a1 - a0, bool)
+    for other in boxes:
+        if other[across_low] < side < other[across_high] and \
+                a0 < other[along_low] and other[along_high] < a1 and \
+                _palette_share(rgb, page, table, other) < 1.0 - SPARSE_DATA_SHARE:
+            seen[max(int(other[along_low]) - 1 - a0, 0):
+                 max(int(np.ceil(other[along_high])) + 2 - a0, 0)] = False
+    if seen.sum() < 20 or not lines:
+        return side, ""
+    readings = {}
+
+    def read(step):
+        if step not in readings:
+            readings[step] = _band_line(image[a0:a1, lines[step]][seen], page, table)
+        return readings[step]
+
+    max_gap = max(2, int(SPARSE_MAX_GAP_SHARE * extent))
+    doubt = f"The map's {SIDE_NAMES[index]} side may lie further out than found: sparse " \
+        "data runs beyond it"
+    if not chromatic:
+        near = any(read(step).share >= SPARSE_GREY_DOUBT_SHARE
+                   and read(step).runs >= SPARSE_MIN_RUNS for step in range(min(2, len(lines))))
+        past_gap = any(read(step).share >= SPARSE_FULL_SHARE
+                       for step in range(min(max_gap + 1, len(lines))))
+        if near or past_gap:
+            return side, doubt + (" (a greyscale map: its colours are not told from ink, so "
+                                  "the side was not followed out). Check PLOT_AREA.")
+        return side, ""
+    data, gap, stop = [], 0, None
+    for step in range(len(lines)):
+        line = read(step)
+        if line.share <= SPARSE_GAP_SHARE:
+            gap += 1
+            if gap > max_gap:
+                break
+            continue
+        # Right against the map (or the last data line) the data goes on, in however few
+        # runs (a coast's sea); past a gap of page it must look like data on its own.
+        if line.ours >= SPARSE_DATA_SHARE and (gap == 0 or line.share >= SPARSE_FULL_SHARE
+                                               or line.palette_runs >= SPARSE_MIN_RUNS):
+            data.append(step)
+            gap = 0
+            continue
+        # Something else: ink (labels, an outline), the palette's colours in one or two runs
+        # past a gap (a bar or a legend's patch not found), or data mixed with ink.
+        stop = step if gap == 0 else None
+        break
+    else:
+        # Data up to the walk's end: the image's edge (the map cut by the crop, its side the
+        # image's, shown) or, unsure, the walk's limit or a bar.
+        stop = len(lines) if gap == 0 and not at_image_edge else None
+    if not data:
+        return side, ""
+    # A JPEG's chroma rings a pixel or two past the data's outer edge in the palette's hues
+    # (turbo at 80 dpi, quality 75: a line 16 % filled beyond the band's 36-52 %): the
+    # outermost lines filling less than :data:`SPARSE_EDGE_LINE_SHARE` of the data lines'
+    # median are no data.
+    typical = float(np.median([read(step).share for step in data]))
+    while len(data) > 1 and read(data[-1]).share < SPARSE_EDGE_LINE_SHARE * typical:
+        data.pop()
+    # Unsure when the palette's colours go on beyond where the walk stopped right against the
+    # data (data mixed with ink there), or the walk ended on data short of the image's edge
+    # (past a gap of page, what stopped the walk is another thing's: a bar's outline, its
+    # colours beyond). A frame line
+    # the data ran up to (QGIS's hairline, anti-aliased with the map's colours) has the page
+    # beyond.
+    beyond = [] if stop is None else [read(step) for step in (stop + 1, stop + 2)
+                                      if step < len(lines)]
+    unsure = stop == len(lines) or any(line.share > SPARSE_GAP_SHARE
+                                       and line.ours >= 1.0 - SPARSE_DATA_SHARE
+                                       for line in beyond)
+    moved = lines[data[-1]] if inward == 1 else lines[data[-1]] + 1
+    return moved, (doubt + ". Check PLOT_AREA." if unsure else "")
+
+
+@dataclass
+class _BandLine:
+    """A line of pixels beyond a panel's side as :func:`_sparse_band` reads it.
+
+    Attributes
+    ----------
+    share : float
+        The share of its pixels that are content: unlike the page (:data:`PANEL_CONTRAST`)
+        and of colour (chroma :data:`PALETTE_MIN_CHROMA` or more) or ink (luma more than
+        :data:`RINGING_LUMA` from the page's); a JPEG's faint tints of the page round
+        narrow data are page.
+    ours : float
+        The share of its content of the map's palette (0 when it has none).
+    palette_runs, runs : int
+        Its runs of the palette's colours; of content.
+    """
+
+    share: float
+    ours: float
+    palette_runs: int
+    runs: int
+
+
+def _band_line(pixels, page, table) -> "_BandLine":
+    """A line of pixels (uint8 (length, 3)) read for :func:`_sparse_band`."""
+    from .lines import LUMA_WEIGHTS, true_runs
+
+    content = _page_difference(pixels, page) > PANEL_CONTRAST
+    picked = pixels[content]
+    luma_off = np.abs(picked.astype(np.float32) @ LUMA_WEIGHTS - float(page @ LUMA_WEIGHTS))
+    content[content] = (_chroma(picked) >= PALETTE_MIN_CHROMA) | (luma_off > RINGING_LUMA)
+    if not content.any():
+        return _BandLine(0.0, 0.0, 0, 0)
+    ours = np.zeros(content.size, bool)
+    ours[content] = _in_palette(pixels[content], table)
+    return _BandLine(float(content.mean()), float(ours.sum() / content.sum()),
+                     len(true_runs(ours)), len(true_runs(content)))
 
 
 #: Pixels from the image's edge within which a panel's side is at the edge.

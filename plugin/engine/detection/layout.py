@@ -326,7 +326,8 @@ def detect_layout(rgb, plot_box=None) -> "Layout":
         # No box closed by dark lines, or one with the map's colours all around it (a
         # stretch of dark data between light grid lines): a plot area drawn by a style with
         # no dark spines (matplotlib's ggplot, seaborn, bmh) is the map's filled rectangle.
-        panel = find_panel(rgb, page_rgb, [bar.box for bar in colorbars], max_thickness)
+        panel = find_panel(rgb, page_rgb, [bar.box for bar in colorbars], max_thickness,
+                           [box.as_tuple() for box in rectangles])
         if legend_like and panel is not None and (_area(panel.box) < 2 * _area(frame.box)
                                                   or _overlap_share(frame.box, panel.box) > 0):
             panel = None
@@ -798,10 +799,13 @@ def find_legend_box(rgb, rectangles, bar_box, frame_box, max_thickness) -> "tupl
     frame_area = (frame_box[2] - frame_box[0]) * (frame_box[3] - frame_box[1])
     bar_area = (bar_box[2] - bar_box[0]) * (bar_box[3] - bar_box[1])
     # Larger than the bar by room for its labels (not the bar's own outline), smaller than
-    # half the map.
+    # half the map; inside the frame, or dropped over the map's edge across one of its sides
+    # (QGIS's legend item placed over the map's right edge: its labels inside the frame and
+    # beyond it, all the legend's).
     around = [box for box in rectangles
               if _inside(bar_box, box.as_tuple(), 1.0) and box.area >= 1.5 * bar_area
-              and _inside(box.as_tuple(), frame_box, max_thickness)
+              and (_inside(box.as_tuple(), frame_box, max_thickness)
+                   or _across_one_side(box.as_tuple(), frame_box, max_thickness))
               and not _same_box(box.as_tuple(), frame_box) and box.area < 0.5 * frame_area]
     if around:
         return min(around, key=lambda box: box.area).pixel_box()
@@ -898,6 +902,17 @@ def _shared_sides(a, b, tolerance):
     return sum(abs(x - y) <= tolerance for x, y in zip(a, b))
 
 
+def _across_one_side(box, frame, margin) -> bool:
+    """Whether ``box`` lies over one of ``frame``'s sides: inside it (up to ``margin`` px)
+    but on that side, where it runs on beyond the frame's line, its other sides
+    inside the frame. Both (left, top, right, bottom), pixels."""
+    beyond = [box[0] < frame[0] - margin < box[2], box[1] < frame[1] - margin < box[3],
+              box[0] < frame[2] + margin < box[2], box[1] < frame[3] + margin < box[3]]
+    within = [box[0] >= frame[0] - margin, box[1] >= frame[1] - margin,
+              box[2] <= frame[2] + margin, box[3] <= frame[3] + margin]
+    return sum(beyond) == 1 and all(ok or out for ok, out in zip(within, beyond))
+
+
 def _inside(box, other, margin):
     return (box[0] >= other[0] - margin and box[2] <= other[2] + margin
             and box[1] >= other[1] - margin and box[3] <= other[3] + margin)
@@ -937,6 +952,25 @@ def extent_text(extent) -> str:
 def _pixel_range(box):
     col0, row0, col1, row1 = box
     return f"x {col0}–{col1}, y {row0}–{row1}"
+
+
+def layout_warnings(layout, settings) -> list:
+    """Warnings about what was found on the figure that may be wrong: a side of the map frame
+    found that may lie elsewhere (:attr:`.frame.FrameDetection.doubt`), unless the user gave
+    PLOT_AREA.
+
+    Parameters
+    ----------
+    layout : Layout or None
+    settings : pipeline.DecodeSettings
+
+    Returns
+    -------
+    list of str
+    """
+    if layout is None or layout.frame is None or settings.plot_area_extent is not None:
+        return []
+    return [layout.frame.doubt] if layout.frame.doubt else []
 
 
 def describe_layout_use(layout, settings, geotransform=None) -> list:

@@ -316,6 +316,42 @@ def sst_lonlat(data_folder):
     return np.roll(sst, half, axis=1), (west - 180, east - 180, south, north)
 
 
+def render_cartopy_coast(path, grid, extent, region, cmap="viridis", dpi=100,
+                         jpeg_quality=None):
+    """cartopy plate carrée of a grid over ``region`` (west, east, south, north, degrees)
+    with no outline (``spines["geo"]`` hidden: the plot area is the map alone), grey grid
+    lines labelled left and below, a colorbar beside; cells drawn as they are (nearest). The
+    SST's land is NaN: along a side crossing a coast the data is sparse. JPEG of
+    ``jpeg_quality`` through Pillow when given (``path`` then ends in .jpg).
+
+    Returns
+    -------
+    tuple (left, top, right, bottom)
+        The axes' box in pixels, from cartopy's transforms.
+    """
+    import cartopy.crs as ccrs
+    from PIL import Image
+
+    figure = plt.figure(figsize=(8, 5.5), dpi=dpi)
+    axes = figure.add_axes([0.1, 0.12, 0.7, 0.8], projection=ccrs.PlateCarree())
+    image = axes.imshow(grid, extent=extent, transform=ccrs.PlateCarree(), cmap=cmap,
+                        origin="upper", interpolation="nearest")
+    axes.set_extent(region, crs=ccrs.PlateCarree())
+    axes.spines["geo"].set_visible(False)
+    lines = axes.gridlines(draw_labels=True, linewidth=0.5, color="gray")
+    lines.top_labels = lines.right_labels = False
+    figure.colorbar(image, cax=figure.add_axes([0.84, 0.12, 0.025, 0.8]))
+    figure.canvas.draw()
+    frame = pixel_box(axes, figure.canvas.get_width_height()[1])
+    png = str(path) if not jpeg_quality else str(path) + ".png"
+    figure.savefig(png, dpi=dpi)
+    plt.close(figure)
+    if jpeg_quality:
+        Image.open(png).convert("RGB").save(path, quality=int(jpeg_quality))
+        os.remove(png)
+    return frame
+
+
 def text_boxes(artists, height):
     """Pixel boxes (col0, row0, col1, row1) of the visible text artists, after a draw."""
     boxes = []

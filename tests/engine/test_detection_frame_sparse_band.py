@@ -8,12 +8,13 @@ cells drawn as the page, a coast, rows of data between no-data rows) fills less:
 put where the data gets dense, 42-89 px inside the plot area, in silence. The side is now
 walked out over lines of the map's palette (:func:`frame._sparse_band`). A greyscale map's
 data is not told from ink by its colour: its side is not walked but doubted, a warning naming
-it. Drawn by matplotlib (``tests/figures_for_detection.render_styled_bar``); the frame must be
-found within 2 px of matplotlib's axes box.
+it. Drawn by matplotlib (``tests/figures_for_detection.render_styled_bar``) and cartopy (the
+NOAA SST, land missing, ``render_cartopy_coast``); the frame must be found within 2 px of the
+axes' box.
 """
 import numpy as np
 import pytest
-from figures_for_detection import SPARSE_BANDS, render_styled_bar
+from figures_for_detection import SPARSE_BANDS, render_cartopy_coast, render_styled_bar, sst_lonlat
 
 from colormap_decoder.plugin.engine.detection import frame as frame_module
 from colormap_decoder.plugin.engine.detection.layout import detect_layout, layout_warnings
@@ -83,6 +84,32 @@ def test_greyscale_full_map_is_not_doubted(tmp_path):
     layout, truth = detected(tmp_path, style="default", cmap="gray", dpi=100)
     assert np.abs(np.array(layout.frame.box) - np.array(truth)).max() <= TOLERANCE_PX
     assert layout.frame.doubt == ""
+
+
+@pytest.mark.parametrize("region, cmap, dpi, quality", [
+    # The Gulf of Mexico: Mexico along the left side, the US coast along the top (42 and
+    # 69 px inside before).
+    ((-100, -60, 8, 40), "viridis", 100, None), ((-100, -60, 8, 40), "turbo", 72, 70),
+    # The western Pacific: Asia along the left side (88 px inside before).
+    ((100, 160, -10, 40), "RdYlBu_r", 100, 75)])
+def test_coastal_data_on_a_spineless_cartopy_map(tmp_path, shared_data, region, cmap, dpi,
+                                                 quality):
+    grid, extent = sst_lonlat(shared_data)
+    path = tmp_path / ("figure.jpg" if quality else "figure.png")
+    truth = render_cartopy_coast(path, grid, extent, region, cmap, dpi, quality)
+    layout = detect_layout(read_figure(str(path)).rgb)
+    assert np.abs(np.array(layout.frame.box) - np.array(truth)).max() <= TOLERANCE_PX, \
+        (np.round(layout.frame.box, 1), np.round(truth, 1))
+    assert layout.frame.doubt == ""
+
+
+def test_coastal_greyscale_cartopy_map_is_doubted(tmp_path, shared_data):
+    grid, extent = sst_lonlat(shared_data)
+    path = tmp_path / "figure.png"
+    truth = render_cartopy_coast(path, grid, extent, (100, 160, -10, 40), "gray")
+    frame = detect_layout(read_figure(str(path)).rgb).frame
+    assert frame.box[0] >= truth[0] - TOLERANCE_PX
+    assert "The map's left side may lie further out" in frame.doubt
 
 
 def synthetic_panel(band_columns):

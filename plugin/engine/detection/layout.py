@@ -903,9 +903,9 @@ def _shared_sides(a, b, tolerance):
 
 
 def _across_one_side(box, frame, margin) -> bool:
-    """Whether ``box`` lies over one of ``frame``'s sides: inside it (up to ``margin`` px)
-    but on that side, where it runs on beyond the frame's line, its other sides
-    inside the frame. Both (left, top, right, bottom), pixels."""
+    """Whether ``box`` lies across one of ``frame``'s sides: running on beyond that side's
+    line (by more than ``margin`` px), its three other sides inside the frame (up to
+    ``margin`` px). Both (left, top, right, bottom), pixels."""
     beyond = [box[0] < frame[0] - margin < box[2], box[1] < frame[1] - margin < box[3],
               box[0] < frame[2] + margin < box[2], box[1] < frame[3] + margin < box[3]]
     within = [box[0] >= frame[0] - margin, box[1] >= frame[1] - margin,

@@ -898,7 +898,10 @@ PALETTE_TOLERANCE_BINS = 1
 #: with it, so a band of such data alone is not followed: the side stays, short).
 PALETTE_MIN_CHROMA = 30.0
 #: Least share of a map's sampled colours of that chroma for its palette to tell data from
-#: ink; a map under it (gray, Greys, a greyscale print) is not walked (:func:`_sparse_band`).
+#: ink; a map under it (gray, Greys, a greyscale print: 0 %) is not walked
+#: (:func:`_sparse_band`); so is a map mostly of cividis' grey middle (the topobathy grid in
+#: cividis: 4.5 % of its colours of that chroma), while viridis', turbo's and RdYlBu's maps
+#: are 90-100 % chromatic.
 PALETTE_CHROMATIC_SHARE = 0.5
 #: Most luma difference (0-255) from the page of a pixel of little chroma that is JPEG's
 #: ringing, not ink: quality 60-80 tints the page round narrow data by up to 20-30 levels in
@@ -929,9 +932,10 @@ SPARSE_EDGE_LINE_SHARE = 0.5
 SPARSE_MAX_GAP_SHARE = 0.08
 #: Farthest (a share of the panel's extent across the side) a side is walked out.
 SPARSE_MAX_WALK_SHARE = 0.4
-#: Least share of a line's length a greyscale map's content fills right beside a side (in
-#: :data:`SPARSE_MIN_RUNS` runs or more) for that side to be doubted (a band of sparse data
-#: there, not followed): tick marks fill 1-3 % (matplotlib's 5-8 ticks, 1-2 px wide).
+#: Least share of a line's length a greyscale map's content fills on the second and third
+#: lines beyond a side (in :data:`SPARSE_MIN_RUNS` runs or more) for that side to be doubted
+#: (a band of sparse data there, not followed): tick marks fill 1-3 % (matplotlib's 5-8
+#: ticks, 1-2 px wide).
 SPARSE_GREY_DOUBT_SHARE = 0.1
 
 
@@ -1050,9 +1054,9 @@ def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) ->
 
     Doubted (a warning naming the side): a walk that stopped right against data on a line
     whose palette's colours go on beyond it (data mixed with ink), or at its limit; and a
-    greyscale map's side (its data is not told from ink by its colour: not walked) when a
-    line right beyond it holds content on :data:`SPARSE_GREY_DOUBT_SHARE` of its length in
-    :data:`SPARSE_MIN_RUNS` runs or more, or one within the gap's reach fills
+    greyscale map's side (its data is not told from ink by its colour: not walked) when the
+    second and third lines beyond it hold content on :data:`SPARSE_GREY_DOUBT_SHARE` of their
+    length in :data:`SPARSE_MIN_RUNS` runs or more, or one within the gap's reach fills
     :data:`SPARSE_FULL_SHARE` of it (tick marks and labels fill less).
 
     Parameters
@@ -1128,8 +1132,10 @@ def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) ->
     doubt = f"The map's {SIDE_NAMES[index]} side may lie further out than found: sparse " \
         "data runs beyond it"
     if not chromatic:
-        near = any(read(step).share >= SPARSE_GREY_DOUBT_SHARE
-                   and read(step).runs >= SPARSE_MIN_RUNS for step in range(min(2, len(lines))))
+        # The second and third lines out: the first is the map's edge blurred (a JPEG's
+        # ringing fills 15 % of it in as many runs as the map's colours change).
+        near = len(lines) >= 3 and all(read(step).share >= SPARSE_GREY_DOUBT_SHARE
+                                       and read(step).runs >= SPARSE_MIN_RUNS for step in (1, 2))
         past_gap = any(read(step).share >= SPARSE_FULL_SHARE
                        for step in range(min(max_gap + 1, len(lines))))
         if near or past_gap:

@@ -40,9 +40,10 @@ def band_cases():
         for band in SPARSE_BANDS:
             marks = ()
             if look[2:] == (80, 75) and band == "top rows":
-                # The walk leaves the top where the panel put it, on a JPEG's ringing 3 px
-                # above the first data row (5 px tall, the page below it), and the panel's
-                # edge measure (_panel_edge) finds no even level 3-8 px in to place it by.
+                # The panel's top is put on a row of JPEG's ringing 3 px above the map (row
+                # 1, for 4.0), nothing lies beyond it to walk over, and _panel_edge, which
+                # moves such a side in to the map's edge on a dense map, finds no edge here
+                # (the rows of data between no-data rows).
                 marks = pytest.mark.xfail(strict=True, reason="top side 3 px out, on ringing")
             yield pytest.param(*look, band, marks=marks)
 

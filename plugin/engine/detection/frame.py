@@ -32,7 +32,8 @@ class FrameDetection:
         to the centre of, its width in pixels (0: none found).
     doubt : str
         Why a side may lie elsewhere, a sentence naming it ("" when none): a panel's side
-        beside sparse data that could not be followed out (:func:`_sparse_band`).
+        beside sparse data that could not be followed out, or whose walk ended on data mixed
+        with ink (:func:`_sparse_band`).
     """
 
     box: tuple
@@ -460,9 +461,12 @@ def find_panel(rgb, page_rgb, colorbar_boxes=(), max_thickness=4,
     connected region is taken, and its sides are its outermost columns and rows that its
     pixels fill for more than :data:`PANEL_EDGE_FILL` of its height or width (a grid line
     across the map is a gap inside; tick marks, and rows of labels joined to it by the
-    closing, fill less: even touching serif digits fill some 60 %). Each side is placed to a fraction of
-    a pixel by the coverage of the pixels across it (an edge pixel half covered by the map
-    is half way between the page's colour and the map's). Returned when it fills
+    closing, fill less: even touching serif digits fill some 60 %). A side beside a band of
+    sparse data (no-data cells, a coast) is walked out over it to the last line of the map's
+    colours (:func:`_sparse_band`; a side it cannot follow is named in
+    :attr:`FrameDetection.doubt`). Each side is placed to a fraction of a pixel by the
+    coverage of the pixels across it (an edge pixel half covered by the map is half way
+    between the page's colour and the map's). Returned when it fills
     :data:`PANEL_FILL` of its box, covers :data:`MIN_FRAME_SHARE` of the figure and is not
     itself a colorbar found (stretches of the map taken for bars may lie inside it).
 
@@ -1047,10 +1051,11 @@ def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) ->
     the panel's extent, and stops at anything else (labels, a bar's outline: ink, off the
     palette), at a colorbar found beside the side, at the image's edge or
     :data:`SPARSE_MAX_WALK_SHARE` of the extent out; the side is moved to the outer edge of
-    the last data line. A box of dark lines across the side whose inside is not the map's
-    colours (a legend dropped over the map's edge, QGIS's: its white inside and its labels,
-    43 px of the map's width beside them) hides the map along its span, which the lines
-    leave out.
+    the last data line (past lines filling under :data:`SPARSE_EDGE_LINE_SHARE` of the data
+    lines' median, JPEG's ringing beyond the data's edge, left out). A box of dark lines
+    across the side whose inside is not the map's colours (a legend dropped over the map's
+    edge, QGIS's: its white inside and its labels, 43 px of the map's width beside them)
+    hides the map along its span, which the lines leave out.
 
     Doubted (a warning naming the side): a walk that stopped right against data on a line
     whose palette's colours go on beyond it (data mixed with ink), or at its limit; and a

@@ -172,3 +172,65 @@ def test_greyscale_palette_is_not_chromatic():
     rgb = synthetic_panel(slice(None))
     rgb[40:160, 60:260] = rgb[40:160, 60:260].mean(axis=2, keepdims=True).astype(np.uint8)
     assert palette_of(rgb)[1] is False
+
+
+def render_patch_legend_beside(path, style, dpi, quality, classes=5):
+    """A spineless map of ``classes`` viridis classes (the topobathy grid binned) with a
+    legend of patches beside its right side and no legend frame (``frameon=False``, seaborn
+    styles' default), saved as PNG or JPEG of ``quality``; returns the axes' box in pixels."""
+    import matplotlib.pyplot as plt
+    from figures_for_detection import pixel_box, topobathy
+    from matplotlib.patches import Patch
+    from PIL import Image
+
+    grid, extent = topobathy()
+    edges = np.quantile(grid, np.linspace(0, 1, classes + 1)[1:-1])
+    cmap = plt.get_cmap("viridis", classes)
+    with plt.style.context(style):
+        figure = plt.figure(figsize=(7, 4.5), dpi=dpi)
+        axes = figure.add_axes([0.08, 0.1, 0.62, 0.8])
+        axes.imshow(np.digitize(grid, edges), cmap=cmap, extent=extent, aspect="auto",
+                    interpolation="nearest")
+        for spine in axes.spines.values():
+            spine.set_visible(False)
+        axes.grid(False)
+        axes.legend(handles=[Patch(color=cmap(i), label=f"class {i + 1}") for i in range(classes)],
+                    bbox_to_anchor=(1.02, 1), loc="upper left", frameon=False)
+        figure.canvas.draw()
+        truth = pixel_box(axes, figure.canvas.get_width_height()[1])
+        figure.savefig(path.with_suffix(".png"), dpi=dpi)
+        plt.close(figure)
+    if quality:
+        Image.open(path.with_suffix(".png")).convert("RGB").save(path, quality=quality)
+    return truth
+
+
+@pytest.mark.parametrize("style, dpi, quality", [("default", 80, None),
+                                                 ("seaborn-v0_8-white", 100, None),
+                                                 ("seaborn-v0_8-white", 90, 75)])
+def test_frameless_patch_legend_beside_a_map_is_not_walked_onto(tmp_path, style, dpi, quality):
+    # A column through the legend's stacked patches, past the page between it and the map, is
+    # the map's colours in a run a class: it spans the legend's entries only, not the side
+    # as a band of data does (the right side was put 40 px out, on the legend, undoubted).
+    path = tmp_path / ("figure.jpg" if quality else "figure.png")
+    truth = render_patch_legend_beside(path, style, dpi, quality)
+    frame = detect_layout(read_figure(str(path)).rgb).frame
+    assert np.abs(np.array(frame.box) - np.array(truth)).max() <= TOLERANCE_PX, \
+        (np.round(frame.box, 1), np.round(truth, 1))
+    assert frame.doubt == ""
+
+
+def test_sparse_band_past_the_walks_limit_keeps_the_side_doubted():
+    # Sparse data for 90 columns left of a side 110 px from the map's right: the walk's limit
+    # (40 % of the extent, 44 px) is reached on data, the band's end not seen; the side is
+    # kept (it was moved 44 px out) and doubted.
+    rgb = synthetic_panel(slice(None))
+    band = rgb[40:160, 60:150]
+    band[np.arange(120) % 7 != 0] = 255  # data on one row in seven, of the map's colour there
+    band[:] = np.where(band == 255, 255, rgb[40:160, 150:151])
+    box = (150, 40, 260, 160)
+    content = frame_module._page_difference(rgb, WHITE) > frame_module.PANEL_CONTRAST
+    palette = frame_module._map_palette(rgb, content, box)
+    side, doubt = frame_module._sparse_band(rgb, WHITE, palette, box, 0)
+    assert side == 150
+    assert doubt.startswith("The map's left side may lie further out")

@@ -918,9 +918,28 @@ SPARSE_DATA_SHARE = 0.75
 #: Least share of a line's length the content fills for the line to be data whatever its
 #: runs: a row (column) of the map itself between no-data ones.
 SPARSE_FULL_SHARE = PANEL_EDGE_FILL
-#: Fewest runs of the palette's colours on a line filled less than that, for it to be sparse
-#: data: a colorbar's end or a legend's patch beside the map is one run.
+#: Fewest runs of the palette's colours on a line filled less than that, past a gap of page,
+#: for it to be sparse data: a colorbar's end is one run (a column through a legend's stacked
+#: patches makes one run a class, and is told from data by its spread,
+#: :data:`SPARSE_SPREAD_SHARE`).
 SPARSE_MIN_RUNS = 3
+#: Least share of the side's length (as read) from a line's first to its last pixel of the
+#: palette for a line past a gap, filled less than :data:`SPARSE_FULL_SHARE`, to be sparse
+#: data on its own: a band of data runs along the side, while a frameless legend of patches
+#: beside the map spans its entries (5 classes: 31 % of a 288 px side, 10 px past the map,
+#: matplotlib's ``frameon=False``, seaborn styles' default). A line spread less is data
+#: still when :data:`SPARSE_OVERLAP_SHARE` of its palette's pixels lie on (within
+#: :data:`SPARSE_OVERLAP_PX` of) those of the data lines before the gap.
+SPARSE_SPREAD_SHARE = 0.5
+#: See :data:`SPARSE_SPREAD_SHARE`.
+SPARSE_OVERLAP_SHARE = 0.5
+#: See :data:`SPARSE_SPREAD_SHARE`: anti-aliasing and a JPEG's chroma move a cell's edge by
+#: a pixel or two from one line to the next.
+SPARSE_OVERLAP_PX = 2
+#: Most share of a box's inside (:func:`_palette_share`) of the map's colours for a box of dark
+#: lines across a side to hide the map (a legend's white inside, its labels; a box closed by
+#: the map's dark data is mostly of its colours).
+HIDING_BOX_PALETTE_SHARE = 0.25
 #: Most share of a line's length its content fills for the line to be page (a gap in the
 #: sparse data): tick marks (1-3 % of a side: matplotlib's 5-8 ticks 1-2 px wide; classic's
 #: point inward, across a band of sparse data) and a JPEG's specks of ringing beyond the map's
@@ -1046,11 +1065,14 @@ def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) ->
     :data:`SPARSE_GAP_SHARE` of it at most (a tick mark or two, JPEG's tints); data when
     :data:`SPARSE_DATA_SHARE` of its content is of the map's palette (:func:`_map_palette`)
     and it lies right against the map or the last data line, or fills
-    :data:`SPARSE_FULL_SHARE` of the line, or makes :data:`SPARSE_MIN_RUNS` runs or more.
+    :data:`SPARSE_FULL_SHARE` of the line, or makes :data:`SPARSE_MIN_RUNS` runs or more
+    spread along the side (:data:`SPARSE_SPREAD_SHARE`) or on the band's data before the gap
+    (:data:`SPARSE_OVERLAP_SHARE`): not a column through a frameless legend's patches.
     The walk goes on over data and over gaps of page up to :data:`SPARSE_MAX_GAP_SHARE` of
     the panel's extent, and stops at anything else (labels, a bar's outline: ink, off the
     palette), at a colorbar found beside the side, at the image's edge or
-    :data:`SPARSE_MAX_WALK_SHARE` of the extent out; the side is moved to the outer edge of
+    :data:`SPARSE_MAX_WALK_SHARE` of the extent out (on data there, or against a bar, the side
+    is kept, doubted: the band's end is not seen); the side is moved to the outer edge of
     the last data line (past lines filling under :data:`SPARSE_EDGE_LINE_SHARE` of the data
     lines' median, JPEG's ringing beyond the data's edge, left out). A box of dark lines
     across the side whose inside is not the map's colours (a legend dropped over the map's
@@ -1058,7 +1080,8 @@ def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) ->
     hides the map along its span, which the lines leave out.
 
     Doubted (a warning naming the side): a walk that stopped right against data on a line
-    whose palette's colours go on beyond it (data mixed with ink), or at its limit; and a
+    whose palette's colours go on beyond it (data mixed with ink), or at its limit (the side
+    kept); and a
     greyscale map's side (its data is not told from ink by its colour: not walked) when the
     second and third lines beyond it hold content on :data:`SPARSE_GREY_DOUBT_SHARE` of their
     length in :data:`SPARSE_MIN_RUNS` runs or more, or one within the gap's reach fills
@@ -1121,7 +1144,7 @@ def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) ->
     for other in boxes:
         if other[across_low] < side < other[across_high] and \
                 a0 < other[along_low] and other[along_high] < a1 and \
-                _palette_share(rgb, page, table, other) < 1.0 - SPARSE_DATA_SHARE:
+                _palette_share(rgb, page, table, other) < HIDING_BOX_PALETTE_SHARE:
             seen[max(int(other[along_low]) - 1 - a0, 0):
                  max(int(np.ceil(other[along_high])) + 2 - a0, 0)] = False
     if seen.sum() < 20 or not lines:
@@ -1148,6 +1171,9 @@ def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) ->
                                   "the side was not followed out). Check PLOT_AREA.")
         return side, ""
     data, gap, stop = [], 0, None
+    # The data lines' pixels of the palette so far, grown along the side by
+    # :data:`SPARSE_OVERLAP_PX`: where a line past a gap continues the band's data.
+    band = np.zeros(int(seen.sum()), bool)
     for step in range(len(lines)):
         line = read(step)
         if line.share <= SPARSE_GAP_SHARE:
@@ -1156,10 +1182,16 @@ def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) ->
                 break
             continue
         # Right against the map (or the last data line) the data goes on, in however few
-        # runs (a coast's sea); past a gap of page it must look like data on its own.
-        if line.ours >= SPARSE_DATA_SHARE and (gap == 0 or line.share >= SPARSE_FULL_SHARE
-                                               or line.palette_runs >= SPARSE_MIN_RUNS):
+        # runs (a coast's sea); past a gap of page it must look like data on its own: the
+        # map's colours in many runs spread along the side, or on the band's data before
+        # the gap (a column through a frameless legend's patches is neither).
+        if line.ours >= SPARSE_DATA_SHARE and (
+                gap == 0 or line.share >= SPARSE_FULL_SHARE
+                or line.palette_runs >= SPARSE_MIN_RUNS
+                and (line.palette_span >= SPARSE_SPREAD_SHARE
+                     or _overlap(line.palette, band) >= SPARSE_OVERLAP_SHARE)):
             data.append(step)
+            band |= _grown(line.palette, SPARSE_OVERLAP_PX)
             gap = 0
             continue
         # Something else: ink (labels, an outline), the palette's colours in one or two runs
@@ -1187,9 +1219,12 @@ def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) ->
     # beyond.
     beyond = [] if stop is None else [read(step) for step in (stop + 1, stop + 2)
                                       if step < len(lines)]
-    unsure = stop == len(lines) or any(line.share > SPARSE_GAP_SHARE
-                                       and line.ours >= 1.0 - SPARSE_DATA_SHARE
-                                       for line in beyond)
+    unsure = any(line.share > SPARSE_GAP_SHARE and line.ours >= 1.0 - SPARSE_DATA_SHARE
+                 for line in beyond)
+    if stop == len(lines):
+        # Data up to the walk's limit or a bar: where the band ends is not seen, and a side
+        # moved that far out may be another thing's; it stays, doubted.
+        return side, doubt + ". Check PLOT_AREA."
     moved = lines[data[-1]] if inward == 1 else lines[data[-1]] + 1
     return moved, (doubt + ". Check PLOT_AREA." if unsure else "")
 
@@ -1209,12 +1244,31 @@ class _BandLine:
         The share of its content of the map's palette (0 when it has none).
     palette_runs, runs : int
         Its runs of the palette's colours; of content.
+    palette : ndarray of bool
+        Its pixels of the palette's colours.
+    palette_span : float
+        The share of its length from its first pixel of the palette to its last (0 when it
+        has none).
     """
 
     share: float
     ours: float
     palette_runs: int
     runs: int
+    palette: np.ndarray
+    palette_span: float
+
+
+def _grown(mask, pixels) -> np.ndarray:
+    """A line's mask (ndarray of bool) grown by ``pixels`` both ways along it."""
+    from scipy import ndimage
+
+    return ndimage.binary_dilation(mask, iterations=pixels) if mask.any() else mask
+
+
+def _overlap(mask, band) -> float:
+    """The share of a line's pixels in ``mask`` that lie in ``band`` (0 when it has none)."""
+    return float(band[mask].mean()) if mask.any() else 0.0
 
 
 def _band_line(pixels, page, table) -> "_BandLine":
@@ -1225,12 +1279,14 @@ def _band_line(pixels, page, table) -> "_BandLine":
     picked = pixels[content]
     luma_off = np.abs(picked.astype(np.float32) @ LUMA_WEIGHTS - float(page @ LUMA_WEIGHTS))
     content[content] = (_chroma(picked) >= PALETTE_MIN_CHROMA) | (luma_off > RINGING_LUMA)
-    if not content.any():
-        return _BandLine(0.0, 0.0, 0, 0)
     ours = np.zeros(content.size, bool)
+    if not content.any():
+        return _BandLine(0.0, 0.0, 0, 0, ours, 0.0)
     ours[content] = _in_palette(pixels[content], table)
+    where = np.flatnonzero(ours)
+    span = (where[-1] - where[0] + 1) / ours.size if where.size else 0.0
     return _BandLine(float(content.mean()), float(ours.sum() / content.sum()),
-                     len(true_runs(ours)), len(true_runs(content)))
+                     len(true_runs(ours)), len(true_runs(content)), ours, float(span))
 
 
 #: Pixels from the image's edge within which a panel's side is at the edge.

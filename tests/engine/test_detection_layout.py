@@ -15,6 +15,7 @@ from figures_for_detection import (
 )
 from figures_for_tests import jacksboro_dem, topobathy
 
+from colormap_decoder.plugin.engine.detection import layout as layout_module
 from colormap_decoder.plugin.engine.detection.layout import detect_layout
 from colormap_decoder.plugin.engine.figure import read_figure
 
@@ -249,3 +250,18 @@ def test_hairline_side_between_two_pixels_closes_the_frame(tmp_path, line_width)
     layout = detect_layout(read_figure(str(tmp_path / "figure.png")).rgb)
     assert_box_close(layout.frame.box, (left * width_px, 0.1 * height_px, right * width_px,
                                         0.9 * height_px), "frame")
+
+
+@pytest.mark.parametrize("box, across", [
+    ((350, 100, 440, 200), True),    # over the right side (QGIS's legend dropped there)
+    ((40, 100, 140, 200), True),     # over the left side
+    ((150, 30, 250, 80), True),      # over the top side
+    ((350, 30, 440, 80), False),     # over the top-right corner: two sides
+    ((450, 100, 520, 200), False),   # beside the map, outside it
+    ((150, 100, 250, 200), False),   # inside the map
+    ((380, 100, 402, 200), False),   # past the right side by less than the margin
+    ((350, 100, 440, 320), False),   # over the right side, running out past the bottom
+])
+def test_across_one_side(box, across):
+    frame = (50, 50, 400, 300)
+    assert layout_module._across_one_side(box, frame, 3) is across

@@ -905,7 +905,7 @@ PALETTE_MIN_CHROMA = 30.0
 #: ink; a map under it (gray, Greys, a greyscale print: 0 %) is not walked
 #: (:func:`_sparse_band`); so is a map mostly of cividis' grey middle (the topobathy grid in
 #: cividis: 4.5 % of its colours of that chroma), while viridis', turbo's and RdYlBu's maps
-#: are 90-100 % chromatic.
+#: are 95-100 % chromatic.
 PALETTE_CHROMATIC_SHARE = 0.5
 #: Most luma difference (0-255) from the page of a pixel of little chroma that is JPEG's
 #: ringing, not ink: quality 60-80 tints the page round narrow data by up to 20-30 levels in

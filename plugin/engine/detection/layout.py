@@ -67,7 +67,8 @@ class Layout:
     #: Every label read (figure_reading.FigureReading), when labels were read.
     reading: object = None
     #: The legend box (col0, row0, col1, row1) holding a colorbar drawn inside the map frame
-    #: (QGIS print layouts): its background, title and labels are no data.
+    #: or dropped across one of its sides (QGIS print layouts): its background, title and
+    #: labels are no data.
     legend_box: Optional[tuple] = None
     #: Pixel boxes (col0, row0, col1, row1) of text read over the map inside the frame: a
     #: colorbar straight on the map with its ticks and labels, axis labels inside the frame or
@@ -776,11 +777,13 @@ def _on_plain_background(rgb, lum, dark, box, max_thickness) -> bool:
 
 
 def find_legend_box(rgb, rectangles, bar_box, frame_box, max_thickness) -> "tuple | None":
-    """The legend box holding a colorbar drawn inside the map frame, as a pixel box.
+    """The legend box holding a colorbar drawn inside the map frame or across one of its
+    sides, as a pixel box.
 
     QGIS print layouts (and many hand-made figures) put the colour ramp on a legend box over
     the map: its background, title and labels are no data. The box is the smallest rectangle
-    of dark lines around the bar inside the frame; without a drawn frame, the uniform
+    of dark lines around the bar inside the frame or lying across one of its sides (a legend
+    item dropped over the map's edge, :func:`_across_one_side`); without a drawn frame, the uniform
     background around the bar, as far as it reaches (it must end before the search window's
     edge, or it is the map's own colour, not a box).
 
@@ -1032,7 +1035,7 @@ def describe_layout_use(layout, settings, geotransform=None) -> list:
                     f"at the triangle's base.")
         if layout.legend_box is not None:
             lines.append(
-                f"The colorbar is on a legend box inside the map (pixels "
+                f"The colorbar is on a legend box over the map (pixels "
                 f"{_pixel_range(layout.legend_box)}): the box, its labels and its background "
                 f"are left out of the decoding.")
     elif settings.colorbar_extent is None and not settings.colormap:

@@ -30,7 +30,8 @@ LOOKS = [("default", "viridis", 100, None), ("default", "turbo", 80, 75),
 
 def detected(tmp_path, **kwargs):
     path = tmp_path / ("figure.jpg" if kwargs.get("jpeg_quality") else "figure.png")
-    frame, _ = render_styled_bar(path, spines=False, pad=0.05, size=(7.0, 5.0), **kwargs)
+    frame, _ = render_styled_bar(path, **{"spines": False, "pad": 0.05, "size": (7.0, 5.0),
+                                          **kwargs})
     return detect_layout(read_figure(str(path)).rgb), frame
 
 
@@ -234,3 +235,15 @@ def test_sparse_band_past_the_walks_limit_keeps_the_side_doubted():
     side, doubt = frame_module._sparse_band(rgb, WHITE, palette, box, 0)
     assert side == 150
     assert doubt.startswith("The map's left side may lie further out")
+
+
+def test_side_short_of_a_map_not_of_its_palette_is_doubted(tmp_path):
+    # dark_background inverts the map's luma round a plot area whose band of rows (the top
+    # 15 %, one row in five) is not walked: the top side was put 44 px inside the axes in
+    # silence, full rows beyond it within the gap's reach, not of the palette sampled. It is
+    # left (not followed) but doubted.
+    layout, truth = detected(tmp_path, style="dark_background", cmap="plasma", dpi=90,
+                             jpeg_quality=80, pad=0.01, size=(7.49, 5.94), sparse_band="top rows")
+    wrong = abs(layout.frame.box[1] - truth[1]) > TOLERANCE_PX
+    assert not wrong or "The map's top side may lie further out" in layout.frame.doubt, \
+        (np.round(layout.frame.box, 1), np.round(truth, 1))

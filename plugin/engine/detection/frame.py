@@ -1081,7 +1081,9 @@ def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) ->
 
     Doubted (a warning naming the side): a walk that stopped right against data on a line
     whose palette's colours go on beyond it (data mixed with ink), or at its limit (the side
-    kept); and a
+    kept); a side the walk left past a gap of page (or did not leave) with a line within the
+    gap's reach beyond it filled for :data:`SPARSE_FULL_SHARE`, not of the palette (data too
+    grey to tell from ink: dark_background's map); and a
     greyscale map's side (its data is not told from ink by its colour: not walked) when the
     second and third lines beyond it hold content on :data:`SPARSE_GREY_DOUBT_SHARE` of their
     length in :data:`SPARSE_MIN_RUNS` runs or more, or one within the gap's reach fills
@@ -1159,14 +1161,25 @@ def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) ->
     max_gap = max(2, int(SPARSE_MAX_GAP_SHARE * extent))
     doubt = f"The map's {SIDE_NAMES[index]} side may lie further out than found: sparse " \
         "data runs beyond it"
+
+    def content_beyond(first, sparse):
+        # Content beyond a side the walk did not follow, from ``first`` (the step of the
+        # line right beyond the side): a line within the gap's reach filled as the map is
+        # (labels fill less), or, ``sparse``, the second and third lines out holding content
+        # in many runs (the first is the map's edge blurred: a JPEG's ringing fills 15 % of
+        # it in as many runs as the map's colours change). Tick labels 3-4 px below a
+        # map at 60 dpi (classic's inward ticks) fill those lines so, told from data by
+        # their colour only: ``sparse`` is for a greyscale map, whose ink is its colours.
+        near = sparse and len(lines) >= first + 3 and all(
+            read(step).share >= SPARSE_GREY_DOUBT_SHARE and read(step).runs >= SPARSE_MIN_RUNS
+            for step in (first + 1, first + 2))
+        return near or any(read(step).share >= SPARSE_FULL_SHARE
+                           for step in range(first, min(first + max_gap + 1, len(lines))))
+
+    unfollowed = (" (a line beyond filled as the map is, not of its colours: data too grey "
+                  "to tell from ink, not followed). Check PLOT_AREA.")
     if not chromatic:
-        # The second and third lines out: the first is the map's edge blurred (a JPEG's
-        # ringing fills 15 % of it in as many runs as the map's colours change).
-        near = len(lines) >= 3 and all(read(step).share >= SPARSE_GREY_DOUBT_SHARE
-                                       and read(step).runs >= SPARSE_MIN_RUNS for step in (1, 2))
-        past_gap = any(read(step).share >= SPARSE_FULL_SHARE
-                       for step in range(min(max_gap + 1, len(lines))))
-        if near or past_gap:
+        if content_beyond(0, sparse=True):
             return side, doubt + (" (a greyscale map: its colours are not told from ink, so "
                                   "the side was not followed out). Check PLOT_AREA.")
         return side, ""
@@ -1203,6 +1216,12 @@ def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) ->
         # image's, shown) or, unsure, the walk's limit or a bar.
         stop = len(lines) if gap == 0 and not at_image_edge else None
     if not data:
+        # Nothing followed past a gap (a walk stopped right against the side stopped on its
+        # frame line or ink): a line beyond as full as the map's is data the palette does not
+        # hold (magma's near-black end, RdBu's white-to-grey middle: chroma under
+        # :data:`PALETTE_MIN_CHROMA`; dark_background's map).
+        if stop is None and content_beyond(0, sparse=False):
+            return side, doubt + unfollowed
         return side, ""
     # A JPEG's chroma rings a pixel or two past the data's outer edge in the palette's hues
     # (turbo at 80 dpi, quality 75: a line 16 % filled beyond the band's 36-52 %): the
@@ -1226,6 +1245,8 @@ def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) ->
         # moved that far out may be another thing's; it stays, doubted.
         return side, doubt + ". Check PLOT_AREA."
     moved = lines[data[-1]] if inward == 1 else lines[data[-1]] + 1
+    if stop is None and content_beyond(data[-1] + 1, sparse=False):
+        return moved, doubt + unfollowed
     return moved, (doubt + ". Check PLOT_AREA." if unsure else "")
 
 

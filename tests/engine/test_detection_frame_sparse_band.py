@@ -247,3 +247,18 @@ def test_side_short_of_a_map_not_of_its_palette_is_doubted(tmp_path):
     wrong = abs(layout.frame.box[1] - truth[1]) > TOLERANCE_PX
     assert not wrong or "The map's top side may lie further out" in layout.frame.doubt, \
         (np.round(layout.frame.box, 1), np.round(truth, 1))
+
+
+def test_sparse_band_doubts_data_past_a_gap_wider_than_the_bands():
+    # Data columns 2 px apart beside the side, then 12 px of page (under the 13 px limit of
+    # 8 % of the extent), then the map's colours again: past a gap six times the band's,
+    # another thing's or the band's, unknown; the side is left at the band's last column,
+    # doubted.
+    rgb = synthetic_panel(slice(None))
+    band = rgb[40:160, 60:90]
+    gaps = np.zeros(30, bool)
+    gaps[[6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 20, 21, 24, 25]] = True
+    band[:, gaps] = 255
+    side, doubt = frame_module._sparse_band(rgb, WHITE, palette_of(rgb), BOX, 0)
+    assert side == 78
+    assert doubt.startswith("The map's left side may lie further out")

@@ -953,6 +953,9 @@ SPARSE_EDGE_LINE_SHARE = 0.5
 #: (4.4 % of the map) in the tests. The page between a map and its colorbar or the next
 #: panel is wider, and its outline or labels stop the walk before.
 SPARSE_MAX_GAP_SHARE = 0.08
+#: Most times the widest gap walked over before (between the band's data lines) a later gap
+#: may be wide for the walk to go on over it; data past a wider one is doubted, not walked.
+SPARSE_GAP_GROWTH = 2
 #: Farthest (a share of the panel's extent across the side) a side is walked out.
 SPARSE_MAX_WALK_SHARE = 0.4
 #: Least share of a line's length a greyscale map's content fills on the second and third
@@ -1069,7 +1072,8 @@ def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) ->
     spread along the side (:data:`SPARSE_SPREAD_SHARE`) or on the band's data before the gap
     (:data:`SPARSE_OVERLAP_SHARE`): not a column through a frameless legend's patches.
     The walk goes on over data and over gaps of page up to :data:`SPARSE_MAX_GAP_SHARE` of
-    the panel's extent, and stops at anything else (labels, a bar's outline: ink, off the
+    the panel's extent and :data:`SPARSE_GAP_GROWTH` times the widest gap walked over before
+    (data past a wider one is not walked: doubted), and stops at anything else (labels, a bar's outline: ink, off the
     palette), at a colorbar found beside the side, at the image's edge or
     :data:`SPARSE_MAX_WALK_SHARE` of the extent out (on data there, or against a bar, the side
     is kept, doubted: the band's end is not seen); the side is moved to the outer edge of
@@ -1081,7 +1085,7 @@ def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) ->
 
     Doubted (a warning naming the side): a walk that stopped right against data on a line
     whose palette's colours go on beyond it (data mixed with ink), or at its limit (the side
-    kept); a side the walk left past a gap of page (or did not leave) with a line within the
+    kept), or before data past a gap wider than the band's; a side the walk left past a gap of page (or did not leave) with a line within the
     gap's reach beyond it filled for :data:`SPARSE_FULL_SHARE`, not of the palette (data too
     grey to tell from ink: dark_background's map); and a
     greyscale map's side (its data is not told from ink by its colour: not walked) when the
@@ -1187,6 +1191,8 @@ def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) ->
     # The data lines' pixels of the palette so far, grown along the side by
     # :data:`SPARSE_OVERLAP_PX`: where a line past a gap continues the band's data.
     band = np.zeros(int(seen.sum()), bool)
+    # The widest gap walked over so far: the band's own spacing.
+    widest, far = 0, False
     for step in range(len(lines)):
         line = read(step)
         if line.share <= SPARSE_GAP_SHARE:
@@ -1203,6 +1209,12 @@ def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) ->
                 or line.palette_runs >= SPARSE_MIN_RUNS
                 and (line.palette_span >= SPARSE_SPREAD_SHARE
                      or _overlap(line.palette, band) >= SPARSE_OVERLAP_SHARE)):
+            if widest and gap > SPARSE_GAP_GROWTH * widest:
+                # Data past a gap wider than the band's: another thing's, or the band's
+                # beyond a wider stretch of no data; not walked, doubted.
+                far = True
+                break
+            widest = max(widest, gap)
             data.append(step)
             band |= _grown(line.palette, SPARSE_OVERLAP_PX)
             gap = 0
@@ -1247,7 +1259,7 @@ def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) ->
     moved = lines[data[-1]] if inward == 1 else lines[data[-1]] + 1
     if stop is None and content_beyond(data[-1] + 1, sparse=False):
         return moved, doubt + unfollowed
-    return moved, (doubt + ". Check PLOT_AREA." if unsure else "")
+    return moved, (doubt + ". Check PLOT_AREA." if unsure or far else "")
 
 
 @dataclass

@@ -1071,27 +1071,28 @@ def _sparse_band(rgb, page, palette, box, index, colorbar_boxes=(), boxes=()) ->
     :data:`SPARSE_FULL_SHARE` of the line, or makes :data:`SPARSE_MIN_RUNS` runs or more
     spread along the side (:data:`SPARSE_SPREAD_SHARE`) or on the band's data before the gap
     (:data:`SPARSE_OVERLAP_SHARE`): not a column through a frameless legend's patches.
-    The walk goes on over data and over gaps of page up to :data:`SPARSE_MAX_GAP_SHARE` of
-    the panel's extent and :data:`SPARSE_GAP_GROWTH` times the widest gap walked over before
-    (data past a wider one is not walked: doubted), and stops at anything else (labels, a bar's outline: ink, off the
-    palette), at a colorbar found beside the side, at the image's edge or
-    :data:`SPARSE_MAX_WALK_SHARE` of the extent out (on data there, or against a bar, the side
-    is kept, doubted: the band's end is not seen); the side is moved to the outer edge of
+    The walk goes on over data and over gaps of page up to :data:`SPARSE_MAX_GAP_SHARE` of the
+    panel's extent and :data:`SPARSE_GAP_GROWTH` times the widest gap walked over before (data
+    past a wider one is not walked: doubted), and stops at anything else (labels, a bar's
+    outline: ink, off the palette), at a colorbar found beside the side, at the image's edge
+    or :data:`SPARSE_MAX_WALK_SHARE` of the extent out (on data there, or against a bar, the
+    side is kept, doubted: the band's end is not seen); the side is moved to the outer edge of
     the last data line (past lines filling under :data:`SPARSE_EDGE_LINE_SHARE` of the data
     lines' median, JPEG's ringing beyond the data's edge, left out). A box of dark lines
     across the side whose inside is not the map's colours (a legend dropped over the map's
-    edge, QGIS's: its white inside and its labels, 43 px of the map's width beside them)
-    hides the map along its span, which the lines leave out.
+    edge, QGIS's: its white inside and its labels, 43 px of the map's width beside them) hides
+    the map along its span, which the lines leave out.
 
     Doubted (a warning naming the side): a walk that stopped right against data on a line
     whose palette's colours go on beyond it (data mixed with ink), or at its limit (the side
-    kept), or before data past a gap wider than the band's; a side the walk left past a gap of page (or did not leave) with a line within the
-    gap's reach beyond it filled for :data:`SPARSE_FULL_SHARE`, not of the palette (data too
-    grey to tell from ink: dark_background's map); and a
-    greyscale map's side (its data is not told from ink by its colour: not walked) when the
-    second and third lines beyond it hold content on :data:`SPARSE_GREY_DOUBT_SHARE` of their
-    length in :data:`SPARSE_MIN_RUNS` runs or more, or one within the gap's reach fills
-    :data:`SPARSE_FULL_SHARE` of it (tick marks and labels fill less).
+    kept), or before data past a gap wider than the band's; a side the walk left past a gap of
+    page (or did not leave) with a line within the gap's reach beyond it filled for
+    :data:`SPARSE_FULL_SHARE`, not of the palette (data too grey to tell from ink:
+    dark_background's map); and a greyscale map's side (its data is not told from ink by its
+    colour: not walked) when the second and third lines beyond it hold content on
+    :data:`SPARSE_GREY_DOUBT_SHARE` of their length in :data:`SPARSE_MIN_RUNS` runs or more,
+    or one within the gap's reach fills :data:`SPARSE_FULL_SHARE` of it (tick marks and labels
+    fill less).
 
     Parameters
     ----------

@@ -415,7 +415,9 @@ def test_decimal_points_lost_on_every_label_refused(tmp_path, monkeypatch):
         return text.replace(".", ""), confidence
 
     monkeypatch.setattr(figure_reading, "read_label", dropping_the_points)
+    # No glyph shows the points either: neither reading of the glyphs may put them back.
     monkeypatch.setattr(figure_reading, "restore_decimal_point", lambda text, members: text)
+    monkeypatch.setattr(figure_reading, "lone_separator_as_inked", lambda text, *_: text)
     outcome = decode_or_refusal(truth.path, None)
     assert isinstance(outcome, EngineError), (outcome.mapping.vmin, outcome.mapping.vmax)
     assert outcome.parameter == "VMIN"

@@ -421,6 +421,36 @@ def test_a_glyph_come_apart_is_one_character():
     assert characters_missing("6", [(0, 0, 9, 14), (8, 0, 17, 14)])
 
 
+def test_a_round_glyph_broken_into_its_sides_is_one_character():
+    """A serif '0' whose thin top and bottom strokes fall below the ink threshold is two
+    glyphs, its sides, each half a digit wide: QGIS's legend '0 m' (Nimbus Roman 7 pt at
+    120 dpi, 10 pt at 96 dpi: bench/legend_matrix.py units) was counted three characters for
+    the two read ('0m') and its right reading refused. Two narrow characters a pitch apart
+    ('11'), and a third piece beside the two sides, stay characters of their own."""
+    from colormap_decoder.plugin.engine.detection.label_checks import (
+        characters_missing,
+        joined_halves,
+    )
+
+    # The labels' glyph boxes as found on those legends (col0, row0, col1, row1): the '0''s
+    # two sides, then the 'm' (whole, or broken into a stroke and an 'n').
+    zero_m_7pt = [(685, 489, 687, 497), (688, 489, 690, 497), (694, 491, 702, 497)]
+    zero_m_10pt = [(547, 389, 550, 398), (551, 390, 553, 398), (558, 392, 559, 398),
+                   (560, 392, 566, 398)]
+    assert not characters_missing("0m", zero_m_7pt)
+    assert not characters_missing("0m", zero_m_10pt)
+    assert joined_halves(zero_m_7pt) == [(685, 489, 690, 497), (694, 491, 702, 497)]
+    # '10 m' read '0m' (its '1' dropped) is still a character short.
+    one_zero_m = [(680, 489, 682, 497)] + zero_m_7pt
+    assert characters_missing("0m", one_zero_m)
+    # '11' in a serif font 8 px high: each '1' a 2 px sliver, a pitch (6 px) apart.
+    ones = [(0, 0, 2, 8), (6, 0, 8, 8)]
+    assert joined_halves(ones) == ones
+    assert characters_missing("1", ones)
+    # Three slivers side by side: two sides and a character of its own.
+    assert len(joined_halves([(0, 0, 2, 8), (3, 0, 5, 8), (6, 0, 8, 8)])) == 2
+
+
 def test_a_lone_glyph_a_hundred_pixels_high_read(tmp_path):
     """A colorbar labelled '0', '500', '1000' in DejaVu Sans Bold 20 pt at 600 dpi (glyphs 125
     px high, sweep_auto_decode --wide --wider 199 #0): Tesseract reads the lone '0' as nothing

@@ -37,7 +37,8 @@ def digit_pitch(labels, height, least_pairs=4) -> "float | None":
     """The digits' pitch (pixels, centre to centre of neighbouring glyphs) of the figure's text
     as tall as ``height`` (within a quarter), from every label's glyphs: neighbouring glyphs
     of a label's full height, each no wider than a digit can be (touching digits merged into
-    one glyph are left out). The median over the figure, or None with fewer than
+    one glyph are left out; a round glyph broken into its two sides is one,
+    :func:`joined_halves`). The median over the figure, or None with fewer than
     ``least_pairs`` pairs.
 
     Parameters
@@ -51,7 +52,7 @@ def digit_pitch(labels, height, least_pairs=4) -> "float | None":
         if not label.members or len(label.members) < 2 or \
                 abs(label.height - height) > 0.25 * height:
             continue
-        glyphs = sorted(label.members)
+        glyphs = joined_halves(label.members)
         for a, b in zip(glyphs, glyphs[1:]):
             if min(a[3] - a[1], b[3] - b[1]) < FULL_HEIGHT_SHARE * label.height or \
                     max(a[2] - a[0], b[2] - b[0]) > 0.9 * label.height:
@@ -278,7 +279,8 @@ def characters_missing(text, members) -> bool:
     at a low resolution make one glyph of two characters, never the reverse. So a reading with
     fewer of them than the label has full-height glyphs lost one ('150' read as '15', '15°S'
     as '15°'). Small glyphs (signs, points, the degree sign) and fragments below or above the
-    text's line (the letters of a rotated axis title merged into the label) are not counted.
+    text's line (the letters of a rotated axis title merged into the label) are not counted,
+    and a round glyph broken into its two sides counts once (:func:`halves_of_one_glyph`).
 
     Parameters
     ----------
@@ -297,6 +299,7 @@ def characters_missing(text, members) -> bool:
     height = tallest[3] - tallest[1]
     if height <= 0:
         return False
+    members = joined_halves(members)
     full, x_height = 0, 0
     columns = []  # the full glyphs' column spans counted so far
     for col0, row0, col1, row1 in sorted(members):
@@ -320,6 +323,84 @@ def characters_missing(text, members) -> bool:
     if lower and x_height >= lower:
         return full - x_height > characters - lower
     return full > characters
+
+
+#: The narrowest digits' pitch as a share of their height (Arial Narrow 0.64, Nimbus Roman
+#: 0.74, DejaVu Sans Condensed 0.78, DejaVu Sans and Serif 0.87): two glyphs together no wider
+#: than one character's box at this pitch cannot be two characters in any of them.
+NARROWEST_PITCH_HEIGHTS = 0.6
+#: Each side of a round glyph broken in two (a serif '0', 'O', '8', '6' whose thin top and
+#: bottom strokes are lighter than the ink threshold at 96-120 dpi) is at most this share of
+#: that pitch wide, the two at most this share of it apart (the lost stroke's width) and
+#: together at most this many pitches wide: one character's box. Two narrow characters side
+#: by side ('11', a serif '1' 0.4 of its digits' height wide) stand half a pitch apart and
+#: span 1.4 pitches ('ft' a pitch and more).
+HALF_GLYPH_WIDTH_PITCHES = 0.6
+HALF_GLYPH_GAP_PITCHES = 0.25
+ONE_GLYPH_PITCHES = 1.15
+
+
+def halves_of_one_glyph(left, right, tallest) -> bool:
+    """Whether two neighbouring glyphs of a label are the two sides of one character.
+
+    A serif '0' at 7-10 pt and 96-120 dpi loses its thin top and bottom strokes to the ink
+    threshold: its two sides are glyphs of their own, each the text's full height and half a
+    digit wide, together one digit's box. Two characters are a pitch apart: their glyphs
+    together are wider than one character's box, or stand apart by more than a stroke. The
+    pitch is the narrowest a font's digits have at the text's height
+    (:data:`NARROWEST_PITCH_HEIGHTS`), not one measured on the label, whose broken glyphs
+    make its own pitch look half a digit.
+
+    Parameters
+    ----------
+    left, right : tuple
+        The two glyphs' boxes (col0, row0, col1, row1), pixels, ``left`` first.
+    tallest : tuple
+        The label's tallest glyph's box: both sides span its rows (within a pixel and a
+        tenth of its height).
+
+    Returns
+    -------
+    bool
+    """
+    height = tallest[3] - tallest[1]
+    pitch = NARROWEST_PITCH_HEIGHTS * height
+    slack = 1.0 + 0.1 * height
+    for box in (left, right):
+        if box[1] > tallest[1] + slack or box[3] < tallest[3] - slack or \
+                box[2] - box[0] > HALF_GLYPH_WIDTH_PITCHES * pitch:
+            return False
+    return (right[0] - left[2] <= HALF_GLYPH_GAP_PITCHES * pitch
+            and right[2] - left[0] <= ONE_GLYPH_PITCHES * pitch)
+
+
+def joined_halves(members) -> list:
+    """A label's glyph boxes, left to right, each round glyph broken into its two sides
+    (:func:`halves_of_one_glyph`) joined into one box.
+
+    Parameters
+    ----------
+    members : list of tuple
+        The label's glyph boxes (col0, row0, col1, row1), pixels.
+
+    Returns
+    -------
+    list of tuple
+    """
+    glyphs = sorted(members)
+    if len(glyphs) < 2:
+        return glyphs
+    tallest = max(glyphs, key=lambda box: box[3] - box[1])
+    joined, alone = [], False  # alone: the last box is one piece, not two sides joined
+    for box in glyphs:
+        if alone and halves_of_one_glyph(joined[-1], box, tallest):
+            left = joined[-1]
+            joined[-1] = (left[0], min(left[1], box[1]), box[2], max(left[3], box[3]))
+            alone = False  # a glyph has two sides: a third piece is a character of its own
+            continue
+        joined.append(box)
+        alone = True
+    return joined
 
 
 #: A glyph this share of the text's height high at least, and this share of a digit's pitch

@@ -294,3 +294,13 @@ def test_lone_separator_told_among_broken_glyphs():
     speck = [(685, 487, 694, 501), (694, 498, 695, 501), (695, 487, 703, 501),
              (704, 487, 712, 501)]
     assert lone_separator_as_inked("235", speck, 9.5) == "235"
+
+
+def test_lone_speck_in_a_space_grouped_number_puts_no_point():
+    """A speck alone in the gap of a number grouped by a space ('12 300': five digits, a
+    1x2 px speck between the '2' and the '3') puts no point there: '12.300' would read the
+    number a thousand times too small."""
+    digits = [(0, 0, 6, 10), (7, 0, 13, 10), (18, 0, 24, 10), (25, 0, 31, 10),
+              (32, 0, 38, 10)]
+    speck = (15, 8, 16, 10)
+    assert lone_separator_as_inked("12 300", digits + [speck], 7.0) == "12 300"

@@ -875,6 +875,8 @@ COMMA_DESCENT_SHARE = 0.08
 #: A glyph wider than its digits' pitches but this share of one may hold a point or a comma
 #: touching a digit (a digit's ink is 0.75-0.95 of its pitch).
 MERGED_EXTRA_PITCHES = 0.05
+#: Two digits with a space between them: a number grouped by spaces ('12 300').
+_DIGITS_SPACED = re.compile(r"\d\s+\d")
 _SEPARATED_NUMBER = re.compile(r"([-+]?)(\d[\d.,]*\d)(°?[NSEW]?(?: ?(?:%s))?)" % "|".join(UNIT_WORDS))
 
 
@@ -1140,6 +1142,10 @@ def lone_separator_as_inked(text, members, pitch, lum=None, page=None) -> str:
         if separators[0] != digits_before or number[digits_before] == mark:
             return text
         mended = number[:digits_before] + mark + number[digits_before + 1:]
+    elif _DIGITS_SPACED.search(normalise(text)):
+        # '12 300': digits grouped by a space, the piece a speck in the group's gap. A point
+        # put there would read the number a thousand times too small.
+        return text
     else:
         left = [box for box in full if box[2] <= piece[0]]
         right = [box for box in full if box[0] >= piece[2]]

@@ -1101,12 +1101,11 @@ def unrounded_degrees(labels) -> "tuple | None":
     off in scale, in silence (sweep_auto_decode --wide --wider 207 #5, GCPs 125 px off).
     The labels are the multiples of one interval rounded: for each interval a graticule is
     drawn at (:data:`ROUND_DEGREE_STEPS` × 10^k and :data:`MINUTE_STEPS`), largest first,
-    each label's nearest multiple of it must round to the label (within half a unit of its
-    last digit, a tie included: :func:`_rounded_multiples`), and the multiples' counts must
-    lie on a line through the labels' positions, each label at its own. The largest interval
-    that explains every label (one needing no tie when there is one) gives their values; a
-    misread label explains none and leaves the labels as read (the fit and
-    :func:`rounded_off_the_line` judge them).
+    each label's nearest multiple of it must round to the label (closer than half a unit of
+    its last digit: a tie could go either way), and the multiples' counts must lie on a line
+    through the labels' positions, each label at its own. The largest interval that explains
+    every label gives their values; a misread label explains none and leaves the labels as
+    read (the fit and :func:`rounded_off_the_line` judge them).
 
     Parameters
     ----------
@@ -1120,32 +1119,21 @@ def unrounded_degrees(labels) -> "tuple | None":
         The interval (degrees) and the exact values of the labels with a value, in their
         order; None when the labels are exact as written, or no interval explains them all.
     """
-    kept = _untied_first([(step, values, exact, tied) for step, values, _, _, exact, tied
-                          in _rounded_multiples(labels, 3) if step <= np.ptp(values)])
-    if not kept:
-        return None
-    step, values, exact = kept[0]
-    if np.allclose(exact, values, rtol=0.0, atol=1e-9):
-        return None
-    return step, exact
+    for step, values, _, _, exact in _rounded_multiples(labels, 3):
+        if step > np.ptp(values):
+            continue
+        if np.allclose(exact, values, rtol=0.0, atol=1e-9):
+            return None
+        return step, exact
+    return None
 
 
 def _rounded_multiples(labels, least_labels):
     """Each graticule interval (:data:`ROUND_DEGREE_STEPS` × 10^k, :data:`MINUTE_STEPS`),
     largest first and no larger than the labels' span plus a unit of their last digit, whose
-    multiples round to the labels as distinct counts on a line through the labels' positions:
-    what :func:`unrounded_degrees` and :func:`degree_readings` each take their reading from.
-
-    A multiple rounds to a label within half a unit of its last digit, a tie (exactly half)
-    included: a tie is rounded either way, by the renderer's rule and its binary fractions.
-    QGIS wrote the 0.025° (1.5') multiples 84.325, 84.3, 84.275, 84.25, 84.225 '84.33°W',
-    '84.30°W', '84.27°W', '84.25°W', '84.22°W' (sweep_qgis_layouts seed 282 #3): with ties
-    left out no interval explained them, and a fit through '84.33', '84.30', '84.27' (0.03°
-    apart as written) placed the map 102 px off in silence. Every interval so explained is
-    yielded, marked when a label needs a tie: labels at 1' ('36.58°', '36.60°', '36.62°') are
-    also 0.025° multiples through two ties. The callers prefer an interval needing none among
-    those their own rules keep (:func:`_untied_first`), not before: the untied interval
-    may be one those rules refuse.
+    multiples round to the labels (closer than half that unit) as distinct counts on a line
+    through the labels' positions: what :func:`unrounded_degrees` and
+    :func:`degree_readings` each take their reading from.
 
     Parameters
     ----------
@@ -1156,11 +1144,10 @@ def _rounded_multiples(labels, least_labels):
 
     Yields
     ------
-    tuple (float, ndarray, ndarray, ndarray, ndarray, bool)
+    tuple (float, ndarray, ndarray, ndarray, ndarray)
         The interval (degrees), the labels' values as read, their positions (pixels), the
-        multiples' counts and their exact values (degrees), in the labels' order, and whether
-        a label is a tie (exactly half a unit from its multiple); nothing when the labels are
-        not such.
+        multiples' counts and their exact values (degrees), in the labels' order; nothing
+        when the labels are not such.
     """
     usable = [label for label in labels if label.value is not None]
     if len(usable) < least_labels or not all(label.parsed is not None and
@@ -1182,20 +1169,13 @@ def _rounded_multiples(labels, least_labels):
             continue
         counts = np.round(values / step)
         exact = counts * step
-        off = np.abs(exact - values)
-        if np.any(off > 0.5 * unit + 1e-9) or np.unique(counts).size < counts.size:
+        if np.any(np.abs(exact - values) >= 0.5 * unit - 1e-9) or \
+                np.unique(counts).size < counts.size:
             continue
         line, *_ = np.linalg.lstsq(design, counts, rcond=None)
         if np.any(np.abs(design @ line - counts) > UNROUNDED_COUNT_SLACK):
             continue
-        yield step, values, positions, counts, exact, bool(np.any(off > 0.5 * unit - 1e-9))
-
-
-def _untied_first(readings) -> list:
-    """Readings ``(..., tied)`` of :func:`_rounded_multiples` kept by a caller's rules: those
-    needing no tie when there are any (in their order), else all, the flag dropped."""
-    untied = [reading[:-1] for reading in readings if not reading[-1]]
-    return untied or [reading[:-1] for reading in readings]
+        yield step, values, positions, counts, exact
 
 
 def degree_readings(labels) -> list:
@@ -1224,20 +1204,19 @@ def degree_readings(labels) -> list:
     list of (float, ndarray)
         The interval between neighbouring labels (degrees) and the labels' values in their
         order, distinct readings only, the largest interval first (the labels as written are
-        one when they lie on a line at a round interval), those needing a tie only when no
-        other is read; empty when the labels are not such.
+        one when they lie on a line at a round interval); empty when the labels are not such.
     """
     readings = []
-    for step, _, positions, counts, exact, tied in _rounded_multiples(labels, 2):
+    for step, _, positions, counts, exact in _rounded_multiples(labels, 2):
         differences = np.abs(np.diff(counts[np.argsort(positions)]))
         least = float(differences.min())
         if np.any(np.abs(differences / least - np.round(differences / least)) > 1e-9) or \
                 not degree_step_is_round(least * step):
             continue
-        if any(np.allclose(exact, other, rtol=0.0, atol=1e-9) for _, other, _ in readings):
+        if any(np.allclose(exact, other, rtol=0.0, atol=1e-9) for _, other in readings):
             continue
-        readings.append((least * step, exact, tied))
-    return _untied_first(readings)
+        readings.append((least * step, exact))
+    return readings
 
 
 def _plain_numbers(labels):

@@ -4,8 +4,10 @@ never taken in silence.
 legend38's grid of legends (bench/legend_matrix.py ``--kind units``) read nine ranges wrong
 in silence. A thousands comma read as a point on one of a legend's two labels ('3.500m'
 beside '1,000m': Nimbus Sans and DejaVu Serif 7 pt at 96-120 dpi, whose '50' touch as one
-glyph; Nimbus Roman 8 pt at 96 dpi) gave 3.5-1,000: a linear scale's one format never writes
-both, and the range is refused naming VMIN (:func:`.label_checks.separators_at_odds`). A lone '0' read
+glyph) gave 3.5-1,000: a linear scale's one format never writes both, and the range is
+refused naming VMIN (:func:`.label_checks.separators_at_odds`), unless the comma's own glyph,
+standing alone, tells it (Nimbus Sans 7 pt at 100 dpi, Nimbus Roman 8 pt at 96 dpi: read
+right, :func:`.label_checks.lone_separator_as_inked`). A lone '0' read
 '8' alone and 'om' with its unit ('0 m', DejaVu Sans 10 pt at 96 dpi) gave 8-138: two
 readings of the same glyph that disagree confirm no value, and the end is not read.
 """

@@ -972,8 +972,9 @@ def _map_palette(rgb, content, box, colorbar_boxes=(), samples=200_000) -> "tupl
     left out on every side) is sampled, up to ``samples`` pixels, with the inside of each
     colorbar found (:data:`OUTLINE_INSET_PX` in from its outline: the bar holds the colours
     a band of data along a side may hold alone, turbo's deep-sea blues along a map's
-    bottom), and their colours of :data:`PALETTE_MIN_CHROMA` or more binned by luma (:data:`PALETTE_LUMA_BIN`) and hue
-    (:data:`PALETTE_HUE_BIN`); a bin seen three times or more, grown by
+    bottom), and their colours of :data:`PALETTE_MIN_CHROMA` or more binned by luma
+    (:data:`PALETTE_LUMA_BIN`) and hue (:data:`PALETTE_HUE_BIN`); a bin seen three times or
+    more, grown by
     :data:`PALETTE_TOLERANCE_BINS` both ways, is the palette's.
 
     Returns

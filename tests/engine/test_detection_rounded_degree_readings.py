@@ -13,6 +13,11 @@ as a cylindrical projection makes it: only the 1' reading agrees.
 Real figures drawn by matplotlib over its own sample DEM of the Jacksboro fault, with equal
 scales (plate carrée) or a Mercator aspect, and ticks at minutes of arc labelled with two
 decimals of a degree (x every 2', y every 1').
+
+A reading whose multiples are ties at the decimals written (QGIS's 0.025° written
+'84.33°W 84.30°W 84.27°W 84.25°W 84.22°W', sweep_qgis_layouts 282 #3) is taken only when the
+other axis' scale confirms it, since one misread digit is explained by a tie as often
+(render_ties: a smooth field, x labels as QGIS wrote them or misread, y exact at 0.02°).
 """
 from types import SimpleNamespace
 
@@ -117,3 +122,87 @@ def test_a_pair_confirmed_by_marks_says_the_step_a_mark_it_was_read_at(tmp_path)
     confirmed = [message for message in reading.messages if "confirmed by" in message]
     assert len(confirmed) == 1 and confirmed[0].startswith("The x axis has only two labels")
     assert "4 marks apart, 15\" a mark" in confirmed[0], confirmed
+
+
+def render_ties(path, x_step, x_texts, y_degrees=True, dpi=120):
+    """A field over 84.335-84.215°W, 36.51-36.57°N with equal scales, x ticked every
+    ``x_step`` degrees from 84.32°W or 84.325°W and labelled ``x_texts`` (by the tick's
+    degrees west to 3 decimals; '' for the others), y ticked every 0.02° and labelled
+    '%.2f°N' (or '%.2f', no degree sign, when not ``y_degrees``)."""
+    west, east, south, north = -84.335, -84.215, 36.51, 36.57
+    rows, cols = np.mgrid[0:30, 0:60]
+    field = 300.0 + 150.0 * np.sin(cols / 9.0) * np.cos(rows / 7.0)
+    with plt.rc_context({"font.family": "DejaVu Sans", "font.size": 10}):
+        figure = plt.figure(figsize=(9.0, 4.0), dpi=dpi)
+        axes = figure.add_axes([0.12, 0.25, 0.7, 0.7])
+        image = axes.imshow(field, cmap="viridis", extent=(west, east, south, north),
+                            aspect=1.0, interpolation="nearest")
+        axes.xaxis.set_major_locator(ticker.MultipleLocator(x_step))
+        axes.yaxis.set_major_locator(ticker.MultipleLocator(0.02))
+        axes.xaxis.set_major_formatter(ticker.FuncFormatter(
+            lambda value, _: x_texts.get(round(-value, 3), "")))
+        axes.yaxis.set_major_formatter(ticker.FuncFormatter(
+            lambda value, _: f"{value:.2f}°N" if y_degrees else f"{value:.2f}"))
+        figure.colorbar(image, ax=axes, fraction=0.05, pad=0.04)
+        figure.canvas.draw()
+        frame = pixel_box(axes, figure.canvas.get_width_height()[1])
+        written = [label.get_text() for label in axes.get_xticklabels()
+                   if west <= label.get_position()[0] <= east and label.get_text()]
+        figure.savefig(path, dpi=dpi)
+        plt.close(figure)
+    return read_figure(str(path)).rgb, SimpleNamespace(
+        frame=frame, extent=(west, east, south, north), x_texts=written)
+
+
+#: The 0.025° multiples 84.325, 84.3, 84.275, 84.25, 84.225 °W with two decimals, the ties
+#: rounded as QGIS wrote them (sweep_qgis_layouts seed 282 #3).
+QGIS_TIES = ["84.33°W", "84.30°W", "84.27°W", "84.25°W", "84.22°W"]
+MULTIPLES = [84.325, 84.3, 84.275, 84.25, 84.225]
+
+
+def test_ties_read_at_the_interval_the_other_axis_confirms(tmp_path):
+    """QGIS writes a 0.025° graticule with two decimals, each tie rounded one way or the
+    other: '84.33°W 84.30°W 84.27°W 84.25°W 84.22°W'. Three of them lie on a line 0.03° a
+    step as written, and the fit through them placed the map 102 px off in silence
+    (sweep_qgis_layouts seed 282 #3). The other axis' scale (0.02° exact, equal scales)
+    confirms the 0.025° reading only."""
+    rgb, truth = render_ties(tmp_path / "figure.png", 0.025, dict(zip(MULTIPLES, QGIS_TIES)))
+    assert truth.x_texts == QGIS_TIES
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    assert_axes_georeference(reading, truth)
+    assert reading.x_axis.unrounded_step == pytest.approx(0.025)
+    assert any("ties either way" in message for message in reading.messages), reading.messages
+
+
+def test_a_misread_explained_by_ties_is_not_taken(tmp_path):
+    """A label off by one digit among exact 0.02° labels ('84.32 84.30 84.28 84.25', '84.26'
+    written '84.25', as OCR may misread it) is also a 0.025° graticule rounded through ties
+    (qgis44's tie rule took that reading alone: 25 % off in scale, in silence). The other
+    axis' scale agrees with the labels as written (equal scales): they are kept, the misread
+    left out. A Mercator map at 36.5°N (1/cos φ = 1.24) would agree with 0.025° too: a
+    warning names both readings."""
+    rgb, truth = render_ties(tmp_path / "figure.png", 0.02,
+                             {84.32: "84.32°W", 84.3: "84.30°W", 84.28: "84.28°W",
+                              84.26: "84.25°W"})
+    assert truth.x_texts == ["84.32°W", "84.30°W", "84.28°W", "84.25°W"]
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    assert_axes_georeference(reading, truth)
+    assert reading.x_axis.unrounded_step is None
+    assert sorted(label.text for label in reading.x_axis.kept) == \
+        ["84.28°W", "84.30°W", "84.32°W"]
+    assert not any("ties either way" in message for message in reading.messages)
+    warned = [text for text in reading.warnings if text.startswith("The x axis labels")]
+    assert len(warned) == 1 and "read 0.02° apart" in warned[0] and \
+        "multiples of 0.025°" in warned[0], reading.warnings
+
+
+def test_ties_the_other_axis_cannot_check_are_warned_about(tmp_path):
+    """The 0.025° labels as QGIS wrote them beside plain numbers along y: no other scale in
+    degrees to compare, so the x axis stays as read (0.03°, as before) and a warning names
+    both readings."""
+    rgb, _ = render_ties(tmp_path / "figure.png", 0.025, dict(zip(MULTIPLES, QGIS_TIES)),
+                         y_degrees=False)
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    warned = [text for text in reading.warnings if "ties either way" in text]
+    assert len(warned) == 1 and warned[0].startswith("The x axis labels"), reading.warnings
+    assert "0.03° apart" in warned[0] and "84.325" in warned[0], warned

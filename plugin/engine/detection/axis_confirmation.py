@@ -444,39 +444,40 @@ def resolve_degree_readings(reading) -> None:
     pair of readings left: the axes take it (the messages say so when it is not the one
     read). None or several: the axes with more than one reading are refused (the GCPS are
     then to be given), rather than taking one at random.
+
+    A reading that needs a tie (QGIS's 0.025° written '84.33°W 84.30°W 84.27°W 84.25°W',
+    sweep_qgis_layouts seed 282 #3: read as written, 0.03° apart, 102 px off in silence) is
+    taken only so: one misread digit is explained by a tie as often as a rounding is
+    ('84.32 84.30 84.28 84.25', 0.02° with '84.26' read '84.25', are 0.025° multiples). When
+    pairs with and without a tie both fit, the one without is taken, with a warning naming
+    both; when the other axis' scale confirms no single pair (or cannot be compared), an axis
+    whose only other readings need a tie keeps the reading it has (as before ties were
+    read), with that warning.
     """
     x_axis, y_axis = reading.x_axis, reading.y_axis
+    axes = (("x", x_axis), ("y", y_axis))
     if x_axis is None or y_axis is None or x_axis.fit is None or y_axis.fit is None or \
             x_axis.fit.logarithmic or y_axis.fit.logarithmic or \
             x_axis.multiplier != 1.0 or y_axis.multiplier != 1.0 or \
             not (x_axis.degrees and y_axis.degrees) or x_axis.fit.projection is not None:
+        for name, axis in axes:
+            if axis is not None and axis.fit is not None and not axis.fit.logarithmic:
+                axis_options = _degree_options(axis)
+                _warn_untaken_ties(reading, name, axis, axis_options[0], axis_options,
+                                   "cannot be compared with it")
         return
-    options, spans = [], []
-    for axis in (x_axis, y_axis):
-        kept = axis.kept
-        current = [label.value for label in kept]
-        axis_options = [(axis.unrounded_step, current)]
-        for interval, pairs in axis.degree_readings:
-            values = {id(label): value for label, value in pairs}
-            if not all(id(label) in values for label in kept):
-                continue
-            candidate = [values[id(label)] for label in kept]
-            if not np.allclose(candidate, current, rtol=0.0, atol=1e-9):
-                axis_options.append((interval, candidate))
-            elif axis_options[0][0] is None:
-                axis_options[0] = (interval, current)
-        options.append(axis_options)
-        positions = [label.position for label in kept]
-        spans.append(max(float(np.ptp(positions)), 1.0))
+    options = [_degree_options(axis) for _, axis in axes]
     if len(options[0]) == 1 and len(options[1]) == 1:
         return
+    spans = [max(float(np.ptp([label.position for label in axis.kept])), 1.0)
+             for _, axis in axes]
     x_positions = [label.position for label in x_axis.kept]
     y_positions = [label.position for label in y_axis.kept]
     tolerance = 1.0 / spans[0] + 1.0 / spans[1] + ASPECT_TOLERANCE
     fitting = []
-    for x_index, (_, x_values) in enumerate(options[0]):
+    for x_index, (_, x_values, _) in enumerate(options[0]):
         x_scale = _degree_scale(x_values, x_positions, None)
-        for y_index, (_, y_values) in enumerate(options[1]):
+        for y_index, (_, y_values, _) in enumerate(options[1]):
             y_scale = _degree_scale(y_values, y_positions, y_axis.fit.projection)
             if x_scale is None or y_scale is None or x_scale <= 0:
                 continue
@@ -486,13 +487,22 @@ def resolve_degree_readings(reading) -> None:
                       if abs(ratio / expected - 1.0) <= tolerance]
             if models:
                 fitting.append((x_index, y_index, models[0]))
-    if len(fitting) == 1:
-        x_index, y_index, model = fitting[0]
-        for axis, name, index, axis_options in ((x_axis, "x", x_index, options[0]),
-                                                (y_axis, "y", y_index, options[1])):
+    # A pair needing no tie before one needing a tie (degree_readings' order), with a
+    # warning: the other axis' scale confirms both.
+    untied = [pair for pair in fitting
+              if not options[0][pair[0]][2] and not options[1][pair[1]][2]]
+    chosen = fitting if len(fitting) == 1 else untied if len(untied) == 1 else []
+    if chosen:
+        x_index, y_index, model = chosen[0]
+        for side, ((name, axis), index, axis_options) in enumerate(
+                zip(axes, (x_index, y_index), options)):
+            # The tied readings of a pair the other axis' scale agrees with too.
+            agreeing = [axis_options[other] for other in sorted({pair[side] for pair in fitting})]
+            _warn_untaken_ties(reading, name, axis, axis_options[index], agreeing,
+                               "agrees with either (equal scales or a cylindrical projection)")
             if index == 0:
                 continue
-            interval, values = axis_options[index]
+            interval, values, tied = axis_options[index]
             texts = ", ".join(repr(label.text) for label in axis.kept)
             for label, value in zip(axis.kept, values):
                 label.value = float(value)
@@ -505,22 +515,65 @@ def resolve_degree_readings(reading) -> None:
             axis.fit, axis.unrounded_step = fit, interval
             reading.messages.append(
                 f"The {name} axis labels ({texts}) are read as multiples of "
-                f"{_interval_text(interval)} rounded to the decimals written "
+                f"{_interval_text(interval)} rounded to the decimals written"
+                f"{', ties either way' if tied else ''} "
                 f"({', '.join(f'{value:.6g}' for value in values)}): read as written, the "
                 f"axes' scales would not agree on a map in degrees; they agree so ({model}).")
         return
-    for axis, axis_options in ((x_axis, options[0]), (y_axis, options[1])):
-        if len(axis_options) == 1:
+    verdict = "confirms none of them" if not fitting else "does not tell them apart"
+    for (name, axis), axis_options in zip(axes, options):
+        if sum(not tied for _, _, tied in axis_options) == 1:
+            _warn_untaken_ties(reading, name, axis, axis_options[0], axis_options,
+                               f"{verdict} (equal scales or a cylindrical projection)")
             continue
         texts = ", ".join(repr(label.text) for label in axis.kept)
-        intervals = " or ".join(_interval_text(interval) if interval is not None else
-                                "the interval read" for interval, _ in axis_options)
+        intervals = " or ".join(_interval_text(interval) for interval, _, _ in axis_options)
         axis.fit = None
         axis.problem = (
             f"its labels ({texts}) may be multiples of {intervals} rounded to the decimals "
-            f"written, and the other axis' scale "
-            f"{'confirms none of them' if not fitting else 'does not tell them apart'} "
+            f"written, and the other axis' scale {verdict} "
             "(equal scales or a cylindrical projection), so where each value lies is not known")
+
+
+def _degree_options(axis) -> list:
+    """An axis' readings of its kept labels (:func:`.ticks.degree_readings`) as (interval or
+    None, values, whether it needs a tie): the one it has first, then each other reading
+    covering every kept label, in their order."""
+    kept = axis.kept
+    current = [label.value for label in kept]
+    axis_options = [(axis.unrounded_step, current, False)]
+    for interval, pairs, tied in axis.degree_readings:
+        values = {id(label): value for label, value in pairs}
+        if not all(id(label) in values for label in kept):
+            continue
+        candidate = [values[id(label)] for label in kept]
+        if not np.allclose(candidate, current, rtol=0.0, atol=1e-9):
+            axis_options.append((interval, candidate, tied))
+        elif axis_options[0][0] is None:
+            axis_options[0] = (interval, current, False)
+    return axis_options
+
+
+def _warn_untaken_ties(reading, name, axis, taken, axis_options, why) -> None:
+    """A warning when the labels an axis keeps, read as ``taken`` (one of ``axis_options``,
+    :func:`_degree_options`), are also an interval's multiples rounded with ties either way
+    (its tied readings), which the other axis' scale did not decide (``why``): the reading
+    taken may be a 0.025° graticule's read 0.03° apart."""
+    tied = [(interval, values) for interval, values, needs_tie in axis_options
+            if needs_tie and values is not taken[1]]
+    if not tied:
+        return
+    texts = ", ".join(repr(label.text) for label in axis.kept)
+    interval, values, _ = taken
+    if interval is None and len(values) > 1:
+        interval = float(np.min(np.abs(np.diff(np.sort(values)))))
+    others = "; or ".join(f"{_interval_text(other)} ("
+                          f"{', '.join(f'{value:.6g}' for value in other_values)})"
+                          for other, other_values in tied)
+    reading.warnings.append(
+        f"The {name} axis labels ({texts}) are read {_interval_text(interval)} apart, but "
+        f"they may be multiples of {others} rounded to the decimals written, ties either "
+        f"way, and the other axis' scale {why}. Check the labels in the report, or give GCPS.")
 
 
 def _interval_text(interval) -> str:

@@ -217,9 +217,9 @@ class AxisReading:
     #: when the labels were taken as written.
     unrounded_step: Optional[float] = None
     #: Every reading of decimal-degree labels as multiples of a graticule interval
-    #: (:func:`.ticks.degree_readings`): (interval in degrees, [(label, value)]); more than one
-    #: when the labels are too few to tell, for the other axis' scale to choose
-    #: (:func:`.axis_confirmation.resolve_degree_readings`).
+    #: (:func:`.ticks.degree_readings`): (interval in degrees, [(label, value)], whether it
+    #: needs a tie); more than one when the labels are too few to tell or a tie explains them,
+    #: for the other axis' scale to choose (:func:`.axis_confirmation.resolve_degree_readings`).
     degree_readings: list = field(default_factory=list)
     #: Two labels confirmed by the tick marks (:func:`.axis_confirmation.confirm_pair_by_marks`):
     #: (marks, their spacing px, largest residual px, marks between the labels); else None.
@@ -1961,8 +1961,8 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         unrounded = None if allow_log else unrounded_degrees(labels)
         if not allow_log:
             numbered = [label for label in labels if label.value is not None]
-            reading.degree_readings = [(interval, list(zip(numbered, values)))
-                                       for interval, values in degree_readings(labels)]
+            reading.degree_readings = [(interval, list(zip(numbered, values)), tied)
+                                       for interval, values, tied in degree_readings(labels)]
         if unrounded is not None:
             # Decimal degrees rounded at a minutes' interval: each label at its exact value.
             reading.unrounded_step = unrounded[0]

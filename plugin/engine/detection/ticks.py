@@ -1102,10 +1102,14 @@ def unrounded_degrees(labels) -> "tuple | None":
     The labels are the multiples of one interval rounded: for each interval a graticule is
     drawn at (:data:`ROUND_DEGREE_STEPS` × 10^k and :data:`MINUTE_STEPS`), largest first,
     each label's nearest multiple of it must round to the label (closer than half a unit of
-    its last digit: a tie could go either way), and the multiples' counts must lie on a line
-    through the labels' positions, each label at its own. The largest interval that explains
-    every label gives their values; a misread label explains none and leaves the labels as
-    read (the fit and :func:`rounded_off_the_line` judge them).
+    its last digit), and the multiples' counts must lie on a line through the labels'
+    positions, each label at its own. The largest interval that explains every label gives
+    their values; a misread label explains none and leaves the labels as read (the fit and
+    :func:`rounded_off_the_line` judge them). An interval that needs a tie (a multiple exactly
+    half a unit from its label, rounded either way) is not taken here: one misread digit is
+    then explained as often as a rounding ('84.32 84.30 84.28 84.25', 0.02° with '84.26' read
+    '84.25', are 0.025° multiples through ties), so only :func:`degree_readings` offers it,
+    for the other axis' scale to decide.
 
     Parameters
     ----------
@@ -1119,8 +1123,8 @@ def unrounded_degrees(labels) -> "tuple | None":
         The interval (degrees) and the exact values of the labels with a value, in their
         order; None when the labels are exact as written, or no interval explains them all.
     """
-    for step, values, _, _, exact in _rounded_multiples(labels, 3):
-        if step > np.ptp(values):
+    for step, values, _, _, exact, tied in _rounded_multiples(labels, 3):
+        if step > np.ptp(values) or tied:
             continue
         if np.allclose(exact, values, rtol=0.0, atol=1e-9):
             return None
@@ -1131,9 +1135,15 @@ def unrounded_degrees(labels) -> "tuple | None":
 def _rounded_multiples(labels, least_labels):
     """Each graticule interval (:data:`ROUND_DEGREE_STEPS` × 10^k, :data:`MINUTE_STEPS`),
     largest first and no larger than the labels' span plus a unit of their last digit, whose
-    multiples round to the labels (closer than half that unit) as distinct counts on a line
+    multiples round to the labels (within half that unit) as distinct counts on a line
     through the labels' positions: what :func:`unrounded_degrees` and
     :func:`degree_readings` each take their reading from.
+
+    A multiple exactly half a unit from its label (a tie) is rounded either way by the
+    renderer's rule and its binary fractions: QGIS wrote the 0.025° multiples 84.325, 84.3,
+    84.275, 84.25, 84.225 as '84.33°W', '84.30°W', '84.27°W', '84.25°W', '84.22°W'
+    (sweep_qgis_layouts seed 282 #3). Such an interval is yielded, marked: a tie explains one
+    misread digit as well as a rounding, so its reading is never taken without a check.
 
     Parameters
     ----------
@@ -1144,10 +1154,10 @@ def _rounded_multiples(labels, least_labels):
 
     Yields
     ------
-    tuple (float, ndarray, ndarray, ndarray, ndarray)
+    tuple (float, ndarray, ndarray, ndarray, ndarray, bool)
         The interval (degrees), the labels' values as read, their positions (pixels), the
-        multiples' counts and their exact values (degrees), in the labels' order; nothing
-        when the labels are not such.
+        multiples' counts and their exact values (degrees), in the labels' order, and whether
+        a label needs a tie; nothing when the labels are not such.
     """
     usable = [label for label in labels if label.value is not None]
     if len(usable) < least_labels or not all(label.parsed is not None and
@@ -1169,13 +1179,13 @@ def _rounded_multiples(labels, least_labels):
             continue
         counts = np.round(values / step)
         exact = counts * step
-        if np.any(np.abs(exact - values) >= 0.5 * unit - 1e-9) or \
-                np.unique(counts).size < counts.size:
+        off = np.abs(exact - values)
+        if np.any(off > 0.5 * unit + 1e-9) or np.unique(counts).size < counts.size:
             continue
         line, *_ = np.linalg.lstsq(design, counts, rcond=None)
         if np.any(np.abs(design @ line - counts) > UNROUNDED_COUNT_SLACK):
             continue
-        yield step, values, positions, counts, exact
+        yield step, values, positions, counts, exact, bool(np.any(off > 0.5 * unit - 1e-9))
 
 
 def degree_readings(labels) -> list:
@@ -1192,6 +1202,9 @@ def degree_readings(labels) -> list:
     36.5833, 36.6, 36.6167 as '36.58°', '36.60°', '36.62°', evenly spaced as written (0.02°);
     two labels '275.87°', '275.88°' are 0.01° apart as written, or 1', 30" or 20" rounded.
     Only the other axis' scale tells them apart (:func:`.axis_confirmation.resolve_degree_readings`).
+    A reading needing a tie (:func:`_rounded_multiples`) comes after every other, its values
+    multiples of its interval (a graticule's lines are): it is taken only when the other
+    axis' scale confirms it.
 
     Parameters
     ----------
@@ -1201,22 +1214,31 @@ def degree_readings(labels) -> list:
 
     Returns
     -------
-    list of (float, ndarray)
-        The interval between neighbouring labels (degrees) and the labels' values in their
-        order, distinct readings only, the largest interval first (the labels as written are
-        one when they lie on a line at a round interval); empty when the labels are not such.
+    list of (float, ndarray, bool)
+        The interval between neighbouring labels (degrees), the labels' values in their
+        order and whether the reading needs a tie, distinct readings only, the largest
+        interval first among those needing no tie, then those needing one (the labels as
+        written are one when they lie on a line at a round interval); empty when the labels
+        are not such.
     """
     readings = []
-    for step, _, positions, counts, exact in _rounded_multiples(labels, 2):
+    for step, _, positions, counts, exact, tied in _rounded_multiples(labels, 2):
         differences = np.abs(np.diff(counts[np.argsort(positions)]))
         least = float(differences.min())
         if np.any(np.abs(differences / least - np.round(differences / least)) > 1e-9) or \
                 not degree_step_is_round(least * step):
             continue
-        if any(np.allclose(exact, other, rtol=0.0, atol=1e-9) for _, other in readings):
+        # A graticule is drawn at its interval's multiples: exact labels at 0.3° steps from
+        # 10.0° ('10.0 10.3 10.6') are also 10.05, 10.35, 10.65 each rounded through a tie,
+        # the same scale half a unit aside, which no other axis can tell apart.
+        multiples = exact / (least * step)
+        if tied and np.any(np.abs(multiples - np.round(multiples)) > 1e-6):
             continue
-        readings.append((least * step, exact))
-    return readings
+        if any(np.allclose(exact, other, rtol=0.0, atol=1e-9) for _, other, _ in readings):
+            continue
+        readings.append((least * step, exact, tied))
+    # Stable: the untied readings first, each group largest interval first.
+    return sorted(readings, key=lambda reading: reading[2])
 
 
 def _plain_numbers(labels):

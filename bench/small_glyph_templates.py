@@ -6,6 +6,11 @@ Run by hand (never by the tests; some 10 s):
     /usr/bin/python3 bench/small_glyph_templates.py [--fonts "DejaVu Sans" ...] [--dpi 72 96]
         [--verbose]
     /usr/bin/python3 bench/small_glyph_templates.py --figure FIGURE.png ...
+    /usr/bin/python3 bench/small_glyph_templates.py --drawn FIGURE:SIDE:TEXT,TEXT,... [--own-ink]
+
+``--drawn FIGURE:SIDE:TEXT,...`` gives the drawing reader (:mod:`.drawn_text`) one side's
+true texts and prints whether a font and size draw them exactly and by how much the nearest
+other text is worse (what it could read with texts to try that Tesseract does not give).
 
 ``--figure`` reads real figures (a sweep's kept ones) as the engine does and prints, for each
 label no fit kept, its glyphs classified by the templates the fit-confirmed labels give
@@ -155,11 +160,9 @@ def judge(row, accept, margin):
     return "right" if best[0] == digit else "wrong"
 
 
-def figure_templates(path, accept, margin):
-    """Print each label of ``path`` no fit kept, its glyphs classified by templates from the
-    glyphs of the fit-confirmed labels (as the engine split them: one glyph a character)."""
+def read_figure(path):
+    """(the engine's reading of the figure at ``path``, the label reader it used)."""
     from plugin.engine.detection import figure_reading
-    from plugin.engine.detection.labels import normalise
     from plugin.engine.detection.layout import detect_layout
     readers = []
     original = figure_reading._Reader.__init__
@@ -173,11 +176,17 @@ def figure_templates(path, accept, margin):
         if rgb.dtype != np.uint8:
             rgb = (rgb[..., :3] * 255 + 0.5).astype(np.uint8)
         rgb = np.ascontiguousarray(rgb[..., :3])
-        layout = detect_layout(rgb, None)
-        reading = figure_reading.read_figure_face(rgb, layout)
+        reading = figure_reading.read_figure_face(rgb, detect_layout(rgb, None))
     finally:
         figure_reading._Reader.__init__ = original
-    reader = readers[-1]
+    return reading, readers[-1]
+
+
+def figure_templates(path, accept, margin):
+    """Print each label of ``path`` no fit kept, its glyphs classified by templates from the
+    glyphs of the fit-confirmed labels (as the engine split them: one glyph a character)."""
+    from plugin.engine.detection.labels import normalise
+    reading, reader = read_figure(path)
     lum, page = reader.glyph_lum(), reader.page
     text_labels = {label.box(): label for label in reader.labels}
     sides = (("x", reading.x_axis), ("y", reading.y_axis),
@@ -219,6 +228,44 @@ def figure_templates(path, accept, margin):
               f" -> {''.join(read) or '-'}")
 
 
+def drawn_truth(spec, own_ink):
+    """Print how the drawing reader (:mod:`.drawn_text`) would fare on one side's labels given
+    their true texts: the styles :func:`.drawn_text.find_text_styles` finds from them, and for
+    each label its true text's error against the best other text (the side's other texts and
+    every text one digit from the true one).
+
+    ``spec`` is FIGURE:SIDE:TEXT,TEXT,... (SIDE x_axis, y_axis or colorbar; the texts top to
+    bottom or left to right); ``own_ink`` takes the text's colour from these labels instead of
+    the figure's darkest label pixel (grey tick labels under a black title: ggplot's style)."""
+    from plugin.engine.detection.drawn_text import draw_text, find_text_styles, match_error
+    path, side, texts = spec.split(":")
+    truth = texts.split(",")
+    reading, reader = read_figure(path)
+    axis = reading.colorbar.axis if side == "colorbar" else getattr(reading, side)
+    text_labels = {label.box(): label for label in reader.labels}
+    vertical = axis.side in ("left", "right")
+    labels = sorted((text_labels[tuple(label.box)] for label in axis.labels),
+                    key=lambda t: (t.row0, t.col0) if vertical else (t.col0, t.row0))
+    if len(labels) != len(truth):
+        print(f"{spec}: {len(labels)} labels found, {len(truth)} texts given")
+        return
+    # The text's colour as given, whatever the engine's reading took.
+    reader.cache["text ink"] = reader._darkest_text_pixel(labels if own_ink else reader.labels)
+    styles = find_text_styles([(reader._small_coverage(label), {text})
+                               for label, text in zip(labels, truth)])
+    names = [(Path(style.path).name, style.size64) for style in styles]
+    print(f"{path} {side}: heights {sorted({label.height for label in labels})} px, "
+          f"styles {names or 'none'}")
+    for label, text in zip(labels, truth) if styles else ():
+        coverage = reader._small_coverage(label)
+        near = {text[:place] + digit + text[place + 1:] for place, character in enumerate(text)
+                if character.isdigit() for digit in "0123456789" if digit != character}
+        others = sorted((match_error(draw_text(other, styles[0]), coverage), other)
+                        for other in (near | set(truth)) - {text})
+        print(f"  {text}: own {match_error(draw_text(text, styles[0]), coverage):.3f}, "
+              f"best other {others[0][0]:.3f} ({others[0][1]})")
+
+
 def _quantiles(values) -> str:
     """Median, 90th percentile and largest of ``values``, or '-'."""
     if not values:
@@ -237,7 +284,15 @@ def main():
                         help="--figure: largest difference of a glyph's nearest class")
     parser.add_argument("--margin", type=float, default=0.1,
                         help="--figure: least lead of the nearest class over the second")
+    parser.add_argument("--drawn", nargs="+", metavar="FIGURE:SIDE:TEXTS",
+                        help="the drawing reader given the true texts (see drawn_truth)")
+    parser.add_argument("--own-ink", action="store_true",
+                        help="--drawn: the text's colour from the side's own labels")
     args = parser.parse_args()
+    if args.drawn:
+        for spec in args.drawn:
+            drawn_truth(spec, args.own_ink)
+        return
     if args.figure:
         with glyph_comparisons_kept():
             for path in args.figure:

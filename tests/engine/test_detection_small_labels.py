@@ -75,3 +75,33 @@ def test_five_pixel_labels_read_right_or_not_at_all(tmp_path):
     for label in reading.x_axis.labels if reading.x_axis is not None else []:
         assert label.value is None or round(label.value, 2) in x_parts or \
             np.isclose(label.value, -84.0 - np.arange(0.10, 0.41, 0.05)).any(), label.text
+
+
+@pytest.mark.parametrize("family, dpi", [("Nimbus Roman", 96), ("Nimbus Sans", 72)])
+def test_grey_small_labels_under_a_black_title_read_by_drawing(tmp_path, family, dpi):
+    """matplotlib's ggplot style writes tick labels grey (#555555) under a black title: the
+    small labels' coverage, taken against the title's black, was some 0.6 of what their font
+    draws, and no style drew them (sweep_auto_decode --wide --wider 298 #5: Nimbus Roman 7 pt
+    at 96 dpi, no colorbar label read, refused naming VMIN). Against their own darkest pixel
+    the drawing reads the colorbar's five-digit labels (5-6 px high) at 7 pt; on main the
+    bar had no fit ('1,1600', '11700 (wider than its text ...)'). Every value kept is a
+    tick's own."""
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    grid, extent = jacksboro_dem()
+    with plt.style.context("ggplot"), \
+            matplotlib.rc_context({"font.family": family, "font.size": 7}):
+        # The DEM lifted by 11000 m: the bar's ticks 11300-12000, five digits each.
+        truth = render_matplotlib(grid + 11000.0, extent, tmp_path / "ggplot.png",
+                                  cmap="magma_r", degrees=False, dpi=dpi, contours=False)
+    rgb = np.asarray(Image.open(truth.path).convert("RGB"))
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    bar = reading.colorbar
+    print("bar", [(label.text, label.value, label.kept) for label in bar.axis.labels])
+    assert bar.axis.fit is not None, bar.axis.problem
+    assert len(bar.axis.kept) >= 4
+    assert all(label.value in range(11300, 12001, 100) for label in bar.axis.kept)
+    low, high = truth.value_range
+    assert abs(bar.vmin - low) <= 0.005 * (high - low)
+    assert abs(bar.vmax - high) <= 0.005 * (high - low)

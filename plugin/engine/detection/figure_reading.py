@@ -1265,7 +1265,15 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
 
     def _small_text_styles(self):
         """The fonts and sizes that draw the figure's small labels exactly, found once from
-        Tesseract's readings of the longest of them (:func:`.drawn_text.find_text_styles`)."""
+        Tesseract's readings of the longest of them (:func:`.drawn_text.find_text_styles`).
+
+        Their coverage is measured against the text's colour: the darkest pixel of any label
+        (a small glyph's own darkest pixel is rarely wholly covered), else, when that finds
+        no style and the small labels' own darkest pixel is lighter by
+        :data:`LIGHTER_SMALL_TEXT_LUMA` or more, theirs: grey tick labels under a black title
+        (matplotlib's ggplot style, #555555) are drawn at 0.6 of their coverage against black,
+        and no style matched them (sweep_auto_decode --wide --wider 298 #5: Nimbus Roman 7 pt
+        at 96 dpi, no colorbar label read)."""
         if "small styles" not in self.cache:
             small = [label for label in self.labels
                      if label.height <= SMALL_TEXT_MAX_HEIGHT_PX and label.width >= label.height
@@ -1275,20 +1283,33 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                                       if reading} for label in small}
             # Labels both readings agree on first (more likely read right), the widest first.
             small.sort(key=lambda label: (-(len(readings[label.box()]) == 1), -label.width))
-            samples = [(self._small_coverage(label), readings[label.box()])
-                       for label in small[:SMALL_STYLE_SAMPLES] if readings[label.box()]]
-            self.cache["small styles"] = find_text_styles(samples)
+            sampled = [label for label in small[:SMALL_STYLE_SAMPLES] if readings[label.box()]]
+
+            def styles_against(ink):
+                self.cache["text ink"] = ink
+                return find_text_styles([(self._small_coverage(label), readings[label.box()])
+                                         for label in sampled])
+
+            figure_ink = self._darkest_text_pixel(self.labels)
+            styles = styles_against(figure_ink)
+            own_ink = self._darkest_text_pixel(small)
+            if not styles and own_ink - figure_ink >= LIGHTER_SMALL_TEXT_LUMA:
+                styles = styles_against(own_ink)
+                if not styles:
+                    self.cache["text ink"] = figure_ink
+            self.cache["small styles"] = styles
         return self.cache["small styles"]
+
+    def _darkest_text_pixel(self, labels) -> float:
+        """The darkest luma (0-255) of the figure within the labels' boxes (0 when none)."""
+        return min((float(self.lum[label.row0:label.row1, label.col0:label.col1].min())
+                    for label in labels if label.width > 0 and label.height > 0), default=0.0)
 
     def _small_coverage(self, label):
         lum, (col, row) = self._source(label)
         if "text ink" not in self.cache:
-            # The text's colour: the darkest pixel of any label (a small glyph's own darkest
-            # pixel is rarely wholly covered).
-            self.cache["text ink"] = min((float(self.lum[other.row0:other.row1,
-                                                         other.col0:other.col1].min())
-                                          for other in self.labels if other.width > 0
-                                          and other.height > 0), default=0.0)
+            # The text's colour (:meth:`_small_text_styles`).
+            self.cache["text ink"] = self._darkest_text_pixel(self.labels)
         return label_coverage(lum, self.page, (label.col0 - col, label.row0 - row,
                                                label.col1 - col, label.row1 - row),
                               self.cache["text ink"])
@@ -2478,6 +2499,13 @@ CURVE_EVIDENCE_PX = 0.75
 
 #: Small labels whose readings are tried for the figure's font and size.
 SMALL_STYLE_SAMPLES = 10
+#: The small labels' own darkest pixel is tried as the text's colour when it is at least this
+#: much lighter (luma, 0-255) than the figure's darkest label pixel and that found no style
+#: (:meth:`_Reader._small_text_styles`): ggplot's grey tick labels at 5-6 px reach 100 under
+#: a black title's 0. Labels of the title's colour reach it within a few levels from 6 px;
+#: black labels 4 px high reach 32 (no pixel wholly covered), and are searched again at no
+#: more cost than a second search.
+LIGHTER_SMALL_TEXT_LUMA = 24
 
 
 def _sides_text_angle(pieces) -> float:

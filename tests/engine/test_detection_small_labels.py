@@ -105,3 +105,32 @@ def test_grey_small_labels_under_a_black_title_read_by_drawing(tmp_path, family,
     low, high = truth.value_range
     assert abs(bar.vmin - low) <= 0.005 * (high - low)
     assert abs(bar.vmax - high) <= 0.005 * (high - low)
+
+
+@pytest.mark.parametrize("style, label_colour", [("ggplot", None), ("default", "tab:blue")])
+def test_lighter_small_labels_under_a_black_title_decode_right(tmp_path, style, label_colour):
+    """Tick labels lighter than the black title (ggplot's grey #555555, or tab:blue), DejaVu
+    Sans 7 pt at 80 dpi (digits 5-6 px high): against their own darkest pixel the drawing
+    reads the x labels (−84.40 ... −84.10) and the frame corners are within a pixel of
+    matplotlib's. Before, their coverage against the title's black found no style,
+    Tesseract's '−64.40 ... −64.15' ('8' read '6' on every label, still a line) was fitted
+    without a warning, and the north-west corner put at column −28226 (true 86.4)."""
+    import matplotlib.pyplot as plt
+
+    grid, extent = jacksboro_dem()
+    colours = {} if label_colour is None else {"xtick.labelcolor": label_colour,
+                                               "ytick.labelcolor": label_colour}
+    with plt.style.context(style), \
+            matplotlib.rc_context({"font.family": "DejaVu Sans", "font.size": 7, **colours}):
+        truth = render_matplotlib(grid + 11000.0, extent, tmp_path / "lighter.png",
+                                  cmap="magma_r", degrees=False, dpi=80, contours=False)
+    result = decode_map(DecodeSettings(figure_path=truth.path, scale_automatic=True,
+                                       gcp_crs="EPSG:4326"))
+    log = "\n".join(result.messages)
+    error = corner_errors(result, truth)
+    low, high = truth.value_range
+    print("corners off by", error, "px; range", result.settings.vmin, result.settings.vmax,
+          "truth", low, high)
+    assert error <= 1.0, log
+    assert abs(result.settings.vmin - low) <= 0.005 * (high - low), log
+    assert abs(result.settings.vmax - high) <= 0.005 * (high - low), log

@@ -72,6 +72,7 @@ from .label_checks import (
     sign_beside_hemisphere,
     split_leading_bar,
     text_line_only,
+    trailing_point_without_ink,
     unit_spaced,
     wider_than_text,
     with_digits_replaced,
@@ -1203,7 +1204,10 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 touching = lone_separator_as_inked(text, members,
                                                    min(known_pitches(), default=None),
                                                    self.glyph_lum(), self.page)
-            text = touching
+            # A serif '4''s foot read as a point after it ('4.'): no number, though every
+            # glyph is a digit's and none stands for a point.
+            text = trailing_point_without_ink(touching, members, ink, (c0 + col, r0 + row),
+                                              self.digit_width(label.height))
         parsed = parse_label(text)
         if parsed is not None and digit_on_its_side(text, label.members):
             if label.height >= TOUCHING_DIGITS_HEIGHT_SHARE * self.text_height:

@@ -658,8 +658,7 @@ def point_touching_a_digit(text, members, ink, origin, digit_width) -> str:
     # The digit's width: the figure's, or the label's other digits' widest when narrower
     # (the figure's labels of one height may be set in a wider font, an axis' beside a bar's).
     others = widths[:index] + widths[index + 1:]
-    reference = min(digit_width, max(others))
-    if widths[index] < reference + max(MERGED_POINT_MIN_PX, MERGED_POINT_MIN_SHARE * reference):
+    if not _wider_than_a_digit(widths[index], min(digit_width, max(others))):
         return text
     col0, row0, col1, row1 = full[index]
     baseline = float(np.median([box[3] for box in full]))
@@ -685,6 +684,111 @@ def point_touching_a_digit(text, members, ink, origin, digit_width) -> str:
     else:
         return text
     return f"{sign}{digits[:cut]}.{digits[cut:]}"
+
+
+#: A digit's ink is at most this many times its height wide: 0.86 in DejaVu Sans and Serif,
+#: Nimbus Sans and Roman, DejaVu Sans Mono at 6-14 pt and 72-300 dpi, 1.0 in their bold (a
+#: '0' 5 px high at 72 dpi); a digit and a point drawn as one glyph are wider (DejaVu Serif's
+#: '4.' 8 px wide and 7 high at 72 dpi, bold Nimbus Roman's '0.5' 6 and 4).
+DIGIT_MAX_WIDTH_HEIGHTS = 1.0
+
+
+def _wider_than_a_digit(width, digit_width) -> bool:
+    """Whether a glyph ``width`` pixels wide holds more than one digit ``digit_width`` pixels
+    wide: wider by a point's room at least (:data:`MERGED_POINT_MIN_PX`, and
+    :data:`MERGED_POINT_MIN_SHARE` of a digit)."""
+    return width >= digit_width + max(MERGED_POINT_MIN_PX, MERGED_POINT_MIN_SHARE * digit_width)
+
+
+def trailing_point_without_ink(text, members, ink, origin, digit_width) -> str:
+    """A point or comma read after a number's last digit with no glyph to stand for it,
+    dropped: the reading normalised (:func:`.labels.normalise`, spaces taken out) and without
+    it, or ``text`` as given when anything tells of a point there.
+
+    A serif font's '4' stands on a foot, a short bar on the baseline below its stem, which
+    Tesseract reads as a point: QGIS's legend label '4' in DejaVu Serif 10 pt at 150 dpi
+    (JPEG q62) read '4.', no number, and the bar's low end was not known (VMIN refused). A
+    point is ink of its own, or in a glyph it widens. The trailing mark is dropped only when
+    every glyph of the label is a digit's: as many full-height glyphs (:data:`FULL_HEIGHT_SHARE`
+    of the tallest) as digits read, none of them wider than a digit
+    (:func:`_wider_than_a_digit`, as :func:`point_touching_a_digit` tells a point merged into
+    a digit; the figure's digits' width counts the label's own glyphs, so with no other label
+    as tall only its height tells) nor wider than :data:`DIGIT_MAX_WIDTH_HEIGHTS` times the
+    text's height, nor with
+    its first or last column inked only where a point lies (:func:`_baseline_alone_at_an_end`:
+    a point merged into the digit's glyph without widening it by a digit's share), and no
+    other glyph after the first digit's start (a point of its own, a comma, a speck, a
+    broken foot: any may be the mark read). '10.5' with its '0.5' drawn as one glyph and
+    read '10.' keeps its point (that glyph is wider than a digit), as does any reading whose
+    glyphs hold more than its digits: such readings are no number, and the label is not
+    used, as before.
+
+    Parameters
+    ----------
+    text : str
+        The reading.
+    members : list of tuple or None
+        The label's glyph boxes (col0, row0, col1, row1), pixels.
+    ink : ndarray of bool
+        Ink of the image the label is read from; ``origin`` its (col, row) in the figure.
+    digit_width : float or None
+        The figure's digits' width (:func:`glyph_widths`), pixels. Unknown, a one-digit
+        label's glyph cannot be told a digit's: the reading is left as it is.
+
+    Returns
+    -------
+    str
+        The normalised reading without its trailing mark, or ``text`` unchanged.
+    """
+    match = re.fullmatch(r"([-+]?)(\d+)[.,]", normalise(text).replace(" ", ""))
+    if not members or match is None:
+        return text
+    sign, digits = match.groups()
+    tallest = max(members, key=lambda box: box[3] - box[1])
+    height = tallest[3] - tallest[1]
+    full = sorted(box for box in members if box[3] - box[1] >= FULL_HEIGHT_SHARE * height)
+    if len(full) != len(digits):
+        return text
+    widths = sorted(box[2] - box[0] for box in full)
+    # The widest glyph against a digit's width: the figure's, or the label's other glyphs'
+    # widest when narrower (as point_touching_a_digit). Neither known, a one-digit label's
+    # glyph may be a digit and a point merged.
+    references = [width for width in (digit_width, widths[-2] if len(widths) > 1 else None)
+                  if width is not None]
+    if not references or _wider_than_a_digit(widths[-1], min(references)) or \
+            widths[-1] > DIGIT_MAX_WIDTH_HEIGHTS * height:
+        return text
+    # Any other glyph after the first digit's start (a point, a comma, a speck, a piece of a
+    # digit broken off) may be the mark read: kept. A sign's bar lies before the digits.
+    if any(box[0] > full[0][0] for box in members if box not in full):
+        return text
+    if any(_baseline_alone_at_an_end(box, ink, origin) for box in full):
+        return text
+    return f"{sign}{digits}"
+
+
+#: A point's rows: this share of the digits' height above their baseline (two pixels at
+#: least). A point is 0.15-0.2 of a digit's height; the crossbar of a '4' lies 0.25-0.35 of
+#: it above the baseline (DejaVu Serif 10 pt at 150 dpi: rows 12-13 of 19).
+POINT_OWN_ROWS_SHARE = 0.2
+
+
+def _baseline_alone_at_an_end(box, ink, origin) -> bool:
+    """Whether a glyph's first or last pixel column is inked in the point's rows above its
+    baseline (:data:`POINT_OWN_ROWS_SHARE`) alone, or the glyph's ink cannot be seen: a point
+    drawn against the digit (Nimbus Sans' '4.5' at 7 pt and 96 dpi: '4.' one glyph a pixel
+    wider than the '4'), or a foot reaching past its stem (a serif '1'). ``box`` (col0, row0,
+    col1, row1) and ``origin`` (col, row) of ``ink`` in pixels."""
+    col0, row0, col1, row1 = box
+    c0, r0 = col0 - origin[0], row0 - origin[1]
+    if c0 < 0 or r0 < 0:
+        return True
+    patch = ink[r0:r0 + row1 - row0, c0:c0 + col1 - col0]
+    if patch.shape != (row1 - row0, col1 - col0):
+        return True
+    point_rows = max(2, int(round(POINT_OWN_ROWS_SHARE * patch.shape[0])))
+    above = patch[:-point_rows].any(axis=0)
+    return not (above[0] and above[-1])
 
 
 def _piece_stands_apart(piece, others, gap=0) -> bool:

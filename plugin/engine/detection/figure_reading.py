@@ -118,6 +118,8 @@ CUT_BY_EDGE = "(cut by the figure's edge)"
 #: ...and a label written inside the map frame that its edge cuts off (QGIS clips annotations
 #: inside the frame to the map).
 CUT_BY_FRAME = "(cut by the frame's edge)"
+#: ...and an axis' label whose text runs into the colorbar's box (a bar drawn over it).
+CUT_BY_BAR = "(its text runs into the colorbar: characters under the bar not read)"
 #: A fit must explain at least this many labels, and this share of those read as numbers.
 MIN_KEPT_LABELS = 3
 MIN_KEPT_SHARE = 0.6
@@ -1815,6 +1817,16 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                     if parsed is not None and parsed.value >= 0 and
                     self._start_on_line(text_label, side, owner) else (text, parsed)
                     for text_label, (text, parsed) in zip(beside, readings)]
+        bar = self.layout.colorbar
+        if bar is not None and tuple(owner) != bar.pixel_box():
+            # An axis' label whose text runs into the colorbar (a bar placed against the map,
+            # drawn over the right-hand labels: cartopy's '45°S' shows '45'): the characters
+            # under the bar are lost, and what is left may still fit a line (the latitudes
+            # turned over: the map put in the other hemisphere in silence).
+            readings = [(f"{text} {CUT_BY_BAR}", None)
+                        if parsed is not None and _runs_into(text_label, bar.box)
+                        else (text, parsed)
+                        for text_label, (text, parsed) in zip(beside, readings)]
         for text_label, (text, parsed) in zip(beside, readings):
             if parsed is not None and (
                     text_label.cut_from in unreadable or
@@ -3646,6 +3658,19 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
         reading = _reread_digits(reader, rgb, layout, reading, unread, want_axes, want_colorbar)
     reading.over_map_ink = getattr(reader, "over_map_ink", None)
     return reading
+
+
+def _runs_into(label, box) -> bool:
+    """Whether a label's text runs into a box (col0, row0, col1, row1), pixels: its rows meet
+    the box's and its first or last column comes within :data:`EDGE_GAP_HEIGHTS` of its
+    height of the box's side, or into it (as a label the figure's edge may have cut: a label
+    a colorbar is drawn over ends at the bar's outline, 3-5 px off its box at 200 dpi). Asked
+    of the frame's labels only, never of the bar's own."""
+    col0, row0, col1, row1 = box
+    if label.row0 >= row1 or label.row1 <= row0:
+        return False
+    gap = EDGE_GAP_HEIGHTS * label.height
+    return max(col0 - label.col1, label.col0 - col1) <= gap
 
 
 def _layout_state(layout, state=None) -> tuple:

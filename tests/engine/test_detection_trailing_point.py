@@ -89,12 +89,24 @@ def test_point_merged_into_a_digit_kept():
 
 
 def test_digit_and_point_in_one_glyph_kept_with_no_other_digit():
-    """Bold Nimbus Roman 7 pt at 60 dpi draws '0.5' and '2.5' as one glyph each, wider than
-    tall: read '0.' or '2.' the point is in the glyph. The figure's digits' width, measured on
-    such glyphs alone, does not tell (a two-label legend): the glyph's shape does."""
-    labels, ink, digit_width = drawn_labels(["0.5", "2.5"], "Nimbus Roman", 7, 60, weight="bold")
+    """Bold Nimbus Roman 7 pt at 96 dpi draws '0.5' and '2.5' as one glyph each, 7 px high
+    and wider than tall: read '0.' or '2.' the point is in the glyph. The figure's digits'
+    width, measured on such glyphs alone, does not tell (a two-label legend): the glyph's
+    shape does."""
+    labels, ink, digit_width = drawn_labels(["0.5", "2.5"], "Nimbus Roman", 7, 96, weight="bold")
     for text, reading in (("0.5", "0."), ("2.5", "2.")):
         members = labels[text].members
         assert len(members) == 1
         assert trailing_point_without_ink(reading, members, ink, ORIGIN, digit_width) == reading
         assert trailing_point_without_ink(reading, members, ink, ORIGIN, None) == reading
+
+
+def test_point_lost_under_the_ink_mask_kept():
+    """Bold Nimbus Sans 7 pt at 72 dpi draws '2.5' 5 px high with no ink for its point: a
+    '2' and a '5', each a digit's width. Read '25.' (the point put after the '5') nothing in
+    its glyphs tells, and 25 would be ten times the value: digits this small keep the
+    reading as it is (no number, as before)."""
+    labels, ink, digit_width = drawn_labels(["2.5", "280"], "Nimbus Sans", 7, 72, weight="bold")
+    members = labels["2.5"].members
+    assert len(members) == 2  # the point under the mask
+    assert trailing_point_without_ink("25.", members, ink, ORIGIN, digit_width) == "25."

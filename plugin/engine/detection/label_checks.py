@@ -693,6 +693,12 @@ def point_touching_a_digit(text, members, ink, origin, digit_width) -> str:
 DIGIT_MAX_WIDTH_HEIGHTS = 1.0
 
 
+#: Digits shorter than this (pixels) may have lost a point to the ink mask altogether: bold
+#: Nimbus Sans' '2.5' 5 px high (7 pt at 72 dpi) is a '2' and a '5', read '25.' it would be
+#: 25. Their trailing point is left as read.
+TRAILING_POINT_MIN_HEIGHT_PX = 7
+
+
 def _wider_than_a_digit(width, digit_width) -> bool:
     """Whether a glyph ``width`` pixels wide holds more than one digit ``digit_width`` pixels
     wide: wider by a point's room at least (:data:`MERGED_POINT_MIN_PX`, and
@@ -718,7 +724,8 @@ def trailing_point_without_ink(text, members, ink, origin, digit_width) -> str:
     its first or last column inked only where a point lies (:func:`_baseline_alone_at_an_end`:
     a point merged into the digit's glyph without widening it by a digit's share), and no
     other glyph after the first digit's start (a point of its own, a comma, a speck, a
-    broken foot: any may be the mark read). '10.5' with its '0.5' drawn as one glyph and
+    broken foot: any may be the mark read), on digits :data:`TRAILING_POINT_MIN_HEIGHT_PX`
+    high at least. '10.5' with its '0.5' drawn as one glyph and
     read '10.' keeps its point (that glyph is wider than a digit), as does any reading whose
     glyphs hold more than its digits: such readings are no number, and the label is not
     used, as before.
@@ -746,6 +753,8 @@ def trailing_point_without_ink(text, members, ink, origin, digit_width) -> str:
     sign, digits = match.groups()
     tallest = max(members, key=lambda box: box[3] - box[1])
     height = tallest[3] - tallest[1]
+    if height < TRAILING_POINT_MIN_HEIGHT_PX:
+        return text  # a point may leave no ink of its own, nor widen its neighbour
     full = sorted(box for box in members if box[3] - box[1] >= FULL_HEIGHT_SHARE * height)
     if len(full) != len(digits):
         return text

@@ -170,6 +170,12 @@ MAY_BE_MISREAD = "may have been misread"
 #: only doubted, as matplotlib's tight bounding box leaves 0.1 inch (about a digit's height)
 #: and a crop to the ink leaves none.
 EDGE_GAP_HEIGHTS = 0.5
+#: An axis' label whose ink ends closer than this to the colorbar's box (a share of its
+#: height), on the bar's rows, may be one the bar is drawn over: measured, a cartopy label under
+#: the bar ends 0.12-0.18 of its height off the box (the bar's outline and its anti-aliasing
+#: between; 100-300 dpi, PNG and JPEG q70). A whole label may stand as close (0.18 h, a bar
+#: placed against the labels), so nearness alone cuts nothing (:meth:`_Reader._cut_by_bar`).
+BAR_GAP_HEIGHTS = 0.3
 #: Least number of labels in a row, touching no edge, whose height tells how tall a label
 #: touching only the top or bottom edge must be to be whole (:meth:`_Reader._cut_by_edge`).
 WHOLE_TEXT_MIN_LABELS = 3
@@ -1824,7 +1830,8 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             # under the bar are lost, and what is left may still fit a line (the latitudes
             # turned over: the map put in the other hemisphere in silence).
             readings = [(f"{text} {CUT_BY_BAR}", None)
-                        if parsed is not None and _runs_into(text_label, bar.box)
+                        if parsed is not None and self._cut_by_bar(text_label, parsed, side,
+                                                                    bar.box)
                         else (text, parsed)
                         for text_label, (text, parsed) in zip(beside, readings)]
         for text_label, (text, parsed) in zip(beside, readings):
@@ -1936,6 +1943,58 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             self.cache[key] = {name: outlined_band_turns(turns, into_dark, half_width)
                                for name, (turns, into_dark) in bands.items()}
         return self.cache[key][side.name]
+
+    def _cut_by_bar(self, label, parsed, side, bar_box) -> bool:
+        """Whether the colorbar is drawn over a frame side's label: its text runs into the
+        bar's box (:func:`_runs_into`) and its reading lacks what the frame's labels clear of
+        the bar carry: a degree sign (or hemisphere letter) that any of them has, or a
+        hemisphere letter that those of its own axis have (on either side; '45°S' shows '45'
+        under the bar). A whole label may stand as near the bar as a cut one (a bar placed
+        against matplotlib's right-hand labels, 0.35 of their height off), so nearness alone
+        cuts nothing.
+
+        Parameters
+        ----------
+        label : TextLabel
+            The label, beside ``side``.
+        parsed : ParsedLabel
+            Its reading.
+        side : Side
+            The frame's side it stands beside.
+        bar_box : tuple of float
+            The colorbar's box (col0, row0, col1, row1), pixels.
+        """
+        if not _runs_into(label, bar_box):
+            return False
+        letters = ("E", "W") if side.horizontal else ("N", "S")
+        if parsed.degrees and (parsed.hemisphere or
+                               written_without_hemisphere(parsed.value, side.horizontal)):
+            return False
+        degrees, hemispheres = self._marks_clear_of_bar(bar_box)
+        if not parsed.degrees:
+            return degrees
+        return bool(hemispheres & set(letters))
+
+    def _marks_clear_of_bar(self, bar_box) -> tuple:
+        """What the labels beside the frame's four sides that do not run into the colorbar
+        carry: (any a degree sign or hemisphere letter, the hemisphere letters read), from
+        their text as read (a label the figure's edge cut keeps its end: '5°S' of '65°S')."""
+        frame = self.layout.frame
+        if frame is None:
+            return False, set()
+        owner = frame.pixel_box()
+        degrees, hemispheres = False, set()
+        for frame_side in box_sides(frame.box).values():
+            for other in self.labels_beside(frame_side, owner):
+                if _runs_into(other, bar_box):
+                    continue
+                text, parsed = self.read(other)
+                if parsed is None and CUT_BY_EDGE in text:
+                    parsed = parse_label(text.replace(CUT_BY_EDGE, ""))
+                if parsed is not None and parsed.degrees:
+                    degrees = True
+                    hemispheres.add(parsed.hemisphere)
+        return degrees, hemispheres - {None}
 
     def _place_and_fit(self, reading, side, allow_log, cylindrical):
         """Tick marks (or grid lines) attached to a reading's labels, and their fit."""
@@ -2066,6 +2125,10 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             if cut:
                 reading.problem += (f" ({cut} more cut by the figure's edge: the figure was "
                                     "cropped through them)")
+            under_bar = sum(CUT_BY_BAR in label.text for label in labels)
+            if under_bar:
+                reading.problem += (f" ({under_bar} more run into the colorbar: the "
+                                    "characters under the bar were not read)")
             on_line = sum(SIGN_HIDDEN_NOTE in label.text for label in labels)
             if on_line:
                 reading.problem += (f" ({on_line} more start against a line: "
@@ -3662,14 +3725,13 @@ def read_figure_face(rgb, layout, want_axes=True, want_colorbar=True,
 
 def _runs_into(label, box) -> bool:
     """Whether a label's text runs into a box (col0, row0, col1, row1), pixels: its rows meet
-    the box's and its first or last column comes within :data:`EDGE_GAP_HEIGHTS` of its
-    height of the box's side, or into it (as a label the figure's edge may have cut: a label
-    a colorbar is drawn over ends at the bar's outline, 3-5 px off its box at 200 dpi). Asked
-    of the frame's labels only, never of the bar's own."""
+    the box's and its first or last column comes within :data:`BAR_GAP_HEIGHTS` of its height
+    of the box's side, or into it (a label a colorbar is drawn over ends at the bar's outline,
+    5-6 px off its box at 200 dpi). Asked of the frame's labels only, never of the bar's own."""
     col0, row0, col1, row1 = box
     if label.row0 >= row1 or label.row1 <= row0:
         return False
-    gap = EDGE_GAP_HEIGHTS * label.height
+    gap = BAR_GAP_HEIGHTS * label.height
     return max(col0 - label.col1, label.col0 - col1) <= gap
 
 
@@ -3823,6 +3885,14 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
                                   and candidate.fit is not None), None)
             best.across = next((candidate for candidate in read if candidate is not best), None)
             if best.fit is None:
+                # The side whose labels the colorbar is drawn over is said, not only the one
+                # with most labels left ("no labels beside the left side" hid the cause).
+                for candidate in read:
+                    under_bar = sum(CUT_BY_BAR in label.text for label in candidate.labels)
+                    if candidate is not best and under_bar:
+                        best.problem += (f"; {under_bar} labels on the {candidate.side} side "
+                                         "run into the colorbar and were not read (characters "
+                                         "under the bar lost)")
                 # Annotations inside the frame along a side (GMT's MAP_FRAME_TYPE=inside,
                 # matplotlib's negative pad), then labels over the map at their grid lines.
                 best = _inside_reading(reader, sides, names, layout.frame.pixel_box(), axis,

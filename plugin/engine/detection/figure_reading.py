@@ -8,6 +8,7 @@ range and scale, and GCPs from the axes.
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 from typing import Optional
 
@@ -2884,8 +2885,117 @@ def values_on_one_step(values) -> bool:
     return bool(np.all(np.abs(multiples - np.round(multiples)) <= STEP_MULTIPLE_TOLERANCE))
 
 
+#: The finest decimal place a label's value is taken to be printed at: a value with no last
+#: digit above it (a degree-minute label's 30.333...°) is exact to it.
+FINEST_PRINTED_PLACE = 1e-9
+
+
+@lru_cache(maxsize=4096)
+def printed_unit(value) -> float:
+    """The place of a value's last non-zero digit: 32030 -> 10, 0.33 -> 0.01, 270000 -> 10000.
+
+    A label printed with more digits wrote zeros there, so the value printed lies within half
+    this unit of the value it stands for, whatever the printing rounded.
+
+    Parameters
+    ----------
+    value : float
+
+    Returns
+    -------
+    float
+        In the value's unit; infinite for zero (a multiple of every place),
+        :data:`FINEST_PRINTED_PLACE` for values with no last digit above it.
+    """
+    magnitude = abs(float(value))
+    if magnitude == 0 or not np.isfinite(magnitude):
+        return np.inf
+    place = 10.0 ** np.floor(np.log10(magnitude))
+    while place > FINEST_PRINTED_PLACE:
+        if abs(magnitude - np.round(magnitude / place) * place) <= 1e-10 * magnitude:
+            return float(place)
+        place /= 10.0
+    return FINEST_PRINTED_PLACE
+
+
+def _least_largest_deviation(multiples, values) -> float:
+    """The smallest, over every line ``a + step * multiple``, of the values' largest distance
+    from it (a minimax fit). The line's slope at the minimum is one through two of the
+    points: the largest deviation is convex and piecewise linear in the slope, bending only
+    there."""
+    first, second = np.triu_indices(len(values), 1)
+    apart = multiples[first] != multiples[second]
+    first, second = first[apart], second[apart]
+    slopes = (values[second] - values[first]) / (multiples[second] - multiples[first])
+    residuals = values[None, :] - slopes[:, None] * multiples[None, :]
+    return 0.5 * float(np.min(residuals.max(axis=1) - residuals.min(axis=1)))
+
+
+def on_printed_lattice(values) -> bool:
+    """Whether values on one step (:func:`values_on_one_step`) are whole multiples of one
+    exact step apart within what printing them rounded: half the unit of the finest last
+    digit among them (:func:`printed_unit`).
+
+    :func:`values_on_one_step` allows a share of the step for rounded labels ('0.33', '0.67',
+    '1.00' are 0.34 and 0.33 apart), which a misread of a digit the step does not need also
+    fits in ('272009' among '270000' .. '276000', 9 off a step of 1000); printed labels are
+    off by at most half their last digit's unit (0.0034 off for a third, 9 > 0.5 for
+    '272009'), so a right label never fails this where the labels are printed numbers.
+
+    Parameters
+    ----------
+    values : sequence of float
+        On one step.
+
+    Returns
+    -------
+    bool
+        True for fewer than three distinct values (two are on any step).
+    """
+    distinct = np.unique(np.asarray(values, float))
+    if distinct.size < 3:
+        return True
+    step = float(np.min(np.diff(distinct)))
+    multiples = np.round((distinct - distinct[0]) / step)
+    # Relative to the first value: northings of millions lose no digits to the subtraction.
+    offsets = distinct - distinct[0]
+    # Under half the unit: rounding reaches half of it only at ties ('0.125' printed '0.12' or
+    # '0.13'), whose steps alternate and fail values_on_one_step first, while one label off
+    # by a whole unit amid exact ones ('55001' among '45000' .. '90000') is half a unit off
+    # the line between them. The float noise of millions is far below the margin.
+    half_unit = 0.5 * min(printed_unit(float(value)) for value in distinct)
+    allowed = half_unit * (1.0 - 1e-6)
+    # A least-squares line within it is proof enough (and cheap); the minimax line decides.
+    slope, offset = np.polyfit(multiples, offsets, 1)
+    if np.abs(offsets - (offset + slope * multiples)).max() > allowed and \
+            _least_largest_deviation(multiples, offsets) > allowed:
+        return False
+    # A unit off at an end is half a unit off no more once the line tilts ('-70001' before
+    # '-65000' .. '-30000', '1080100' before '1090000' .. '1110000'): when the others are
+    # exact multiples of one step (three or more of them, which rounded labels seldom are),
+    # an end must be on their line within half a unit too.
+    if distinct.size < 4:
+        return True
+    steps = np.diff(offsets) / np.diff(multiples)
+    exact = 1e-6 * half_unit
+    for end, inner_steps, nearest in ((0, steps[1:], 1), (-1, steps[:-1], -2)):
+        if np.ptp(inner_steps) * (multiples[-1] - multiples[0]) > exact:
+            continue
+        expected = offsets[nearest] + inner_steps[0] * (multiples[end] - multiples[nearest])
+        if abs(offsets[end] - expected) > allowed:
+            return False
+    return True
+
+
+def values_as_printed_on_one_step(values) -> bool:
+    """Whether values are on one step (:func:`values_on_one_step`) and, as printed, on one
+    exact step (:func:`on_printed_lattice`)."""
+    return values_on_one_step(values) and on_printed_lattice(values)
+
+
 def _on_one_step(labels, fit, allow_log=False):
-    """A linear fit whose kept labels' values are on one step (:func:`values_on_one_step`).
+    """A linear fit whose kept labels' values are on one step, as printed too
+    (:func:`values_as_printed_on_one_step`).
 
     While they are not, the largest set of the kept labels that is on one step and on one
     line (:func:`largest_on_one_step`) keeps its values, the others lose theirs, and the rest
@@ -2897,7 +3007,7 @@ def _on_one_step(labels, fit, allow_log=False):
     label, then the next, until two labels ('-37.9°', '-20°') were left. Logarithmic fits
     are left as they are (2, 5, 10 are on no common step)."""
     while fit is not None and not fit.logarithmic and \
-            not values_on_one_step([label.value for label in fit.kept]):
+            not values_as_printed_on_one_step([label.value for label in fit.kept]):
         kept = fit.kept
         chosen = largest_on_one_step(kept, fit.projection)
         if len(chosen) >= 2:
@@ -2924,8 +3034,19 @@ def largest_on_one_step(labels, projection=None) -> list:
 
     Every step between two distinct values and every value as the anchor propose a set: the
     labels whole multiples of the step away from it. A set must then be on one step by
-    itself and lie on the line fitted through it within the inlier tolerance
-    (``max(INLIER_PIXELS, a quarter of the labels' spacing)``, as :func:`.ticks.fit_ticks`).
+    itself, as printed too (:func:`on_printed_lattice`: no member off by more than the
+    printing's rounding, so no misread within the step's tolerance is ever kept), and lie on
+    the line fitted through it within the inlier tolerance (``max(INLIER_PIXELS, a quarter
+    of the labels' spacing)``, as :func:`.ticks.fit_ticks`). A set whose values fail either
+    check is tried again without each of its labels in turn (one misread within the
+    tolerance, '272009' among '270000' .. '276000' on sweep 303 #6, failed the whole set:
+    3 of 7 labels were kept), while that could beat the set chosen so far. Only one label
+    is taken out: two misreads within the tolerance lose the set, and a smaller one
+    without either is chosen (or none), as is a set with a misread on the step but off its
+    place besides. A misread by one unit of the last digit at an end of a set of rounded
+    labels ('49.01' after '46.50' .. '48.75') is what a slightly other step, rounded, would
+    print ('0.33' before '0.67' .. '1.33' for thirds): it is kept, off its place by that
+    unit's share of the step times the spacing (0.04 of it for '49.01').
     A set of three or more whose values are whole multiples of their step (what axis
     locators draw: -35°, -30°, not -37.9°, -32.9°) wins over any that is not, whatever their
     sizes: misreads that agree with each other may be the more numerous ('-42.5°' .. '-22.5°'
@@ -2982,30 +3103,31 @@ def largest_on_one_step(labels, projection=None) -> list:
             near = np.abs((linear - linear[i]) / slope + positions[i] - positions) <= tolerance
             yield members & near
 
-    def candidates():
-        lattices = {}
+    def lattices():
+        found = {}
         for step in steps:
             for anchor in distinct:
                 multiples = (values - anchor) / step
                 members = np.abs(multiples - np.round(multiples)) <= STEP_MULTIPLE_TOLERANCE
-                lattices.setdefault(members.tobytes(), members)
+                found.setdefault(members.tobytes(), members)
         # The largest first: a lattice smaller than the set chosen so far holds no larger one.
-        for members in sorted(lattices.values(), key=lambda mask: -int(mask.sum())):
-            yield members
-            if np.unique(values[members]).size > 2 and on_a_line(members) is None and \
-                    (best_score is None or members.sum() >= best_score[1]):
-                yield from lines_through(members)
+        return sorted(found.values(), key=lambda mask: -int(mask.sum()))
 
-    for members in candidates():
+    def consider(members):
+        # Score a set against the best so far; False when its values are off one step as
+        # printed (the set without one of them may not be), True otherwise.
+        nonlocal best, best_score, rivals
         key = members.tobytes()
         if key in seen or np.unique(values[members]).size < 2:
-            continue
+            return True
         seen.add(key)
         if not values_on_one_step(values[members]):
-            continue
+            return False
         residuals = on_a_line(members)
         if residuals is None:
-            continue
+            return True
+        if not on_printed_lattice(values[members]):
+            return False
         member_values = np.unique(values[members])
         own_step = float(np.min(np.diff(member_values)))
         on_phase = _multiples_of(member_values, own_step)
@@ -3018,6 +3140,23 @@ def largest_on_one_step(labels, projection=None) -> list:
             rivals += 1
         if best_score is None or score > best_score:
             best, best_score = [label for label, m in zip(labels, members) if m], score
+        return True
+
+    for members in lattices():
+        # One misread within the lattice's tolerance ('272009' among '270000' .. '276000')
+        # puts the whole lattice off its step: the lattice without each member in turn. Only
+        # while that could beat the set chosen so far, and never twice (two misreads lose
+        # the lattice: a smaller one is chosen, or none).
+        if not consider(members) and \
+                (best_score is None or members.sum() - 1 >= best_score[1]):
+            for index in np.flatnonzero(members):
+                without = members.copy()
+                without[index] = False
+                consider(without)
+        if np.unique(values[members]).size > 2 and on_a_line(members) is None and \
+                (best_score is None or members.sum() >= best_score[1]):
+            for near in lines_through(members):
+                consider(near)
     # Two labels are on one step whatever they say: a pair is chosen only when its values
     # are whole multiples of their step and no other pair's are ('70°', '80°' beside '49°'
     # read for '40°'), never among as many pairs by how close they lie to their lines.

@@ -2987,6 +2987,18 @@ def on_printed_lattice(values) -> bool:
     return True
 
 
+def _on_exact_step(distinct) -> bool:
+    """Whether sorted distinct values on one step are exact multiples of it (within float
+    noise), unrounded: every difference the same multiple of the smallest."""
+    if distinct.size < 3:
+        return True
+    offsets = distinct - distinct[0]
+    multiples = np.round(offsets / float(np.min(np.diff(distinct))))
+    steps = np.diff(offsets) / np.diff(multiples)
+    return bool(np.ptp(steps) * multiples[-1] <= 1e-9 * max(float(np.max(np.abs(distinct))),
+                                                            FINEST_PRINTED_PLACE))
+
+
 def values_as_printed_on_one_step(values) -> bool:
     """Whether values are on one step (:func:`values_on_one_step`) and, as printed, on one
     exact step (:func:`on_printed_lattice`)."""
@@ -3053,6 +3065,8 @@ def largest_on_one_step(labels, projection=None) -> list:
     read '-42.9°' .. '-22.9°' beside four right labels), but they seldom keep the step's
     phase, and a true axis' labels that miss it (a grid offset) have no subset that keeps it.
     Then the most labels win, then the set whose values are whole multiples of their step,
+    then the one whose values are exact multiples of one step (of '-10000 -8000 -6000 -4001',
+    the three without '-4001': the three with it are as close to a step as rounding allows),
     then the one closer to its line. Repeated values (inline labels) count each time.
 
     Parameters
@@ -3133,7 +3147,7 @@ def largest_on_one_step(labels, projection=None) -> list:
         on_phase = _multiples_of(member_values, own_step)
         count = int(members.sum())
         score = (on_phase and count >= MIN_KEPT_LABELS, count, on_phase,
-                 -float(np.sqrt(np.mean(residuals ** 2))))
+                 _on_exact_step(member_values), -float(np.sqrt(np.mean(residuals ** 2))))
         if best_score is None or score[:3] > best_score[:3]:
             rivals = 0
         elif score[:3] == best_score[:3]:

@@ -163,3 +163,13 @@ def test_printed_unit(value, unit):
 ])
 def test_on_printed_lattice(values, printed):
     assert on_printed_lattice(values) == printed
+
+
+def test_of_sets_as_large_the_exact_one_wins():
+    """'-4001' (one digit changed) after '-10000 -8000 -6000', the first label's centre 0.6 px
+    off its tick: the three without the misread and the three with it are both on their
+    step as rounding allows, the misread's line the closer in pixels; the exact one wins."""
+    labels = labels_read([-10000, -8000, -6000, -4001])
+    labels[0].label_position += 0.6
+    chosen = sorted(label.value for label in largest_on_one_step(labels))
+    assert chosen == [-10000, -8000, -6000]

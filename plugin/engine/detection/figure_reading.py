@@ -2940,7 +2940,10 @@ def on_printed_lattice(values) -> bool:
     '1.00' are 0.34 and 0.33 apart), which a misread of a digit the step does not need also
     fits in ('272009' among '270000' .. '276000', 9 off a step of 1000); printed labels are
     off by at most half their last digit's unit (0.0034 off for a third, 9 > 0.5 for
-    '272009'), so a right label never fails this where the labels are printed numbers.
+    '272009'), so right labels pass the minimax test. An end must besides be within half a
+    unit of the others' line when they are exact multiples of one step ('-70001' before
+    '-65000' .. '-30000'); rounded labels whose others happen to be exact fail that (four
+    thirds '0.33 0.67 1.00 1.33'), and lose the end, never a value.
 
     Parameters
     ----------
@@ -3047,7 +3050,8 @@ def largest_on_one_step(labels, projection=None) -> list:
     Every step between two distinct values and every value as the anchor propose a set: the
     labels whole multiples of the step away from it. A set must then be on one step by
     itself, as printed too (:func:`on_printed_lattice`: no member off by more than the
-    printing's rounding, so no misread within the step's tolerance is ever kept), and lie on
+    printing's rounding, so a misread within the step's tolerance is kept only where
+    rounding could have printed it), and lie on
     the line fitted through it within the inlier tolerance (``max(INLIER_PIXELS, a quarter
     of the labels' spacing)``, as :func:`.ticks.fit_ticks`). A set whose values fail either
     check is tried again without each of its labels in turn (one misread within the
@@ -3055,10 +3059,10 @@ def largest_on_one_step(labels, projection=None) -> list:
     3 of 7 labels were kept), while that could beat the set chosen so far. Only one label
     is taken out: two misreads within the tolerance lose the set, and a smaller one
     without either is chosen (or none), as is a set with a misread on the step but off its
-    place besides. A misread by one unit of the last digit at an end of a set of rounded
-    labels ('49.01' after '46.50' .. '48.75') is what a slightly other step, rounded, would
-    print ('0.33' before '0.67' .. '1.33' for thirds): it is kept, off its place by that
-    unit's share of the step times the spacing (0.04 of it for '49.01').
+    place besides. A misread by one unit of the last digit at an end of three labels
+    ('77001' after '75000 76000') or among rounded thirds or sevenths ('45.01' among
+    '44.33 44.67 .. 46.67') is what a slightly other step, rounded, would print: it is kept,
+    off its place by that unit's share of the step times the spacing.
     A set of three or more whose values are whole multiples of their step (what axis
     locators draw: -35°, -30°, not -37.9°, -32.9°) wins over any that is not, whatever their
     sizes: misreads that agree with each other may be the more numerous ('-42.5°' .. '-22.5°'

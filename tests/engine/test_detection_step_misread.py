@@ -7,8 +7,9 @@ the misread stayed in the lattice of the seven x labels, and the lattice failed 
 as a whole (its smallest difference, 991, is no step of the others): the axis kept 3 of 7
 ('270000', '273000', '276000', the lattice of 3000). Now a lattice failing the check is tried
 without each of its labels in turn (6 of 7 kept), and every set chosen must be on one exact
-step as printed: within half the unit of its finest last digit (a misread '32030' among
-thousands, 30 off, was kept by the 5 % rule whenever the others passed it).
+step as printed: each label within half its own last digit, as fixed decimals or fixed
+significant digits print it (a misread '32030' among thousands, 30 off, was kept by the 5 %
+rule whenever the others passed it), while rounded labels of either printing keep them all.
 
 The figure test draws a real matplotlib axis and puts the misread on the OCR's output (as
 test_detection_agreeing_misreads does); the others give values at positions 61 px apart.
@@ -29,7 +30,7 @@ from colormap_decoder.plugin.engine.detection.figure_reading import (
     read_figure_face,
 )
 from colormap_decoder.plugin.engine.detection.layout import detect_layout
-from colormap_decoder.plugin.engine.detection.ticks import TickLabel
+from colormap_decoder.plugin.engine.detection.ticks import TickLabel, fit_ticks
 from colormap_decoder.plugin.engine.figure import read_figure
 
 matplotlib.use("Agg")
@@ -173,3 +174,58 @@ def test_of_sets_as_large_the_exact_one_wins():
     labels[0].label_position += 0.6
     chosen = sorted(label.value for label in largest_on_one_step(labels))
     assert chosen == [-10000, -8000, -6000]
+
+
+def labels_at(texts, true_values, length=600.0):
+    """Tick labels reading ``texts`` at the positions of ``true_values`` on an axis
+    ``length`` px long (what a renderer draws: ticks where the values are, labels rounded)."""
+    low, high = min(true_values), max(true_values)
+    return [TickLabel((0, 0, 1, 1), text, float(text), 100.0 + length * (value - low) / (high - low))
+            for text, value in zip(texts, true_values)]
+
+
+def kept_texts(labels):
+    fit = figure_reading._on_one_step(labels, fit_ticks(labels))
+    return [label.text for label in labels if fit is not None and label.kept and
+            label.value is not None]
+
+
+@pytest.mark.parametrize("low, step, count, printing", [
+    # Colorbar ticks of linspace printed with significant digits: each label is rounded at its
+    # own last digit ('1278' within 0.5, '638.8' within 0.05; '1.28e+03' within 5).
+    (0.0, 638.8, 3, "%.3g"),
+    (0.0, 638.8, 3, "%.4g"),
+    (0.2819, 27.99, 5, "%.3g"),
+    # Fixed decimals whose others happen to be exact multiples of one step: the end is rounded
+    # as much as they are ('9592.24', '44.833').
+    (3445.3433, 2048.9667, 4, "%.2f"),
+    (44 + 7 / 12, 1 / 12, 4, "%.3f"),
+    (1 / 3, 1 / 3, 4, "%.2f"),
+])
+def test_rounded_labels_keep_every_label(low, step, count, printing):
+    """Right labels only, rounded as printed: every one is kept. Before (the first version of
+    this branch, half the finest label's unit for all, and the end rule on any exact others):
+    '0 639 1.28e+03' kept 2, '0.282 28.3 56.3 84.3 112' 3, '3445.34 .. 9592.24' 3."""
+    true_values = [low + step * index for index in range(count)]
+    texts = [printing % value for value in true_values]
+    assert kept_texts(labels_at(texts, true_values)) == texts
+
+
+def test_a_misread_near_another_lattice_loses_to_the_set_found_whole():
+    """'76.7' read '76.5' before '80.0 83.3 86.7' (thirds of ten at one decimal): without
+    '80.0', '76.5 83.3 86.7' are on an exact step of 3.4, but '80.0' is within that lattice's
+    tolerance while '76.5' is off the other's: the three right labels are kept, as on main
+    (the first version of this branch kept the misread)."""
+    true_values = [70 + 10 * index / 3 for index in range(2, 6)]
+    labels = labels_at(["76.5", "80.0", "83.3", "86.7"], true_values)
+    assert kept_texts(labels) == ["80.0", "83.3", "86.7"]
+
+
+@pytest.mark.parametrize("values", [
+    # A unit off at an end of a locator's step, the others exact ('1.00' read '1.01').
+    [0.25, 0.5, 0.75, 1.01],
+    # '0.000' read '0.001': fewer significant digits than the others, no rounding of theirs.
+    [-0.5, -0.375, -0.25, -0.125, 0.001],
+])
+def test_a_unit_off_at_an_end_of_exact_labels_is_still_refused(values):
+    assert not on_printed_lattice(values)

@@ -2918,32 +2918,111 @@ def printed_unit(value) -> float:
     return FINEST_PRINTED_PLACE
 
 
-def _least_largest_deviation(multiples, values) -> float:
-    """The smallest, over every line ``a + step * multiple``, of the values' largest distance
-    from it (a minimax fit). The line's slope at the minimum is one through two of the
-    points: the largest deviation is convex and piecewise linear in the slope, bending only
-    there."""
-    first, second = np.triu_indices(len(values), 1)
+def _significant_digits(value) -> int:
+    """How many significant digits a value has down to its last non-zero one
+    (:func:`printed_unit`): 272009 -> 6, 270000 -> 2, 0.282 -> 3; 0 for zero."""
+    magnitude = abs(float(value))
+    if magnitude == 0 or not np.isfinite(magnitude):
+        return 0
+    return int(round(np.floor(np.log10(magnitude)) - np.log10(printed_unit(value)))) + 1
+
+
+def _printing_tolerances(values):
+    """Per value, half the unit each way its label could have been rounded to, under each
+    way axes print labels: with fixed decimals (every label at the finest last digit among
+    them: '0.82 79.16 314.21'), and with fixed significant digits (every label at as many as
+    the ones with most, when two or more have that many: '0.282 28.3 112', '0 639 1280';
+    else as fixed decimals). Zero takes the smallest of the others (it is exact under both).
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Distinct values, three or more, two of them non-zero at least.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        One array of tolerances (the values' unit) per printing, each just under half a unit.
+    """
+    values = np.asarray(values, float)
+    units = np.array([printed_unit(value) for value in values])
+    nonzero = np.isfinite(units)
+    # Under half the unit: rounding reaches half of it only at ties ('0.125' printed '0.12'
+    # or '0.13'), whose steps alternate and fail values_on_one_step first, while one label
+    # off by a whole unit amid exact ones ('55001' among '45000' .. '90000') is half a unit
+    # off the line between them. The float noise of millions is far below the margin.
+    half = 0.5 * (1.0 - 1e-6)
+    fixed = np.full(values.shape, half * float(np.min(units[nonzero])))
+    counts = sorted(_significant_digits(value) for value in values[nonzero])
+    digits = counts[-1]
+    if len(counts) < 2 or counts[-2] < digits:
+        # One label alone with the most digits: a misread adding them ('95001' among
+        # '65000' .. '100000') would make every larger label's last digits rounding.
+        return [fixed, fixed.copy()]
+    places = np.zeros(values.shape)
+    places[nonzero] = np.floor(np.log10(np.abs(values[nonzero])))
+    significant = half * 10.0 ** (places - digits + 1)
+    significant[~nonzero] = float(np.min(significant[nonzero]))
+    return [fixed, significant]
+
+
+#: Mantissas of two digits of the steps axis locators and grid intervals draw
+#: (matplotlib's MaxNLocator: 2.5; eighths and quarters: 1.25, 7.5; 1.5), times a power of
+#: ten; every mantissa of one digit is taken too (5000, 0.3).
+LOCATOR_STEP_MANTISSAS = (1.25, 1.5, 2.5, 7.5)
+
+
+def _locator_step(step) -> bool:
+    """Whether a step (the values' unit) is one axis locators draw: one significant digit, or
+    a mantissa of :data:`LOCATOR_STEP_MANTISSAS` times a power of ten (5000, 0.25, 0.125;
+    not 1058 or 6.2)."""
+    step = abs(float(step))
+    if step == 0 or not np.isfinite(step):
+        return False
+    mantissa = step / 10.0 ** np.floor(np.log10(step))
+    return abs(mantissa - round(mantissa)) <= 1e-9 * mantissa or \
+        any(abs(mantissa - nice) <= 1e-9 * nice for nice in LOCATOR_STEP_MANTISSAS)
+
+
+def _one_line_within(multiples, offsets, tolerances) -> bool:
+    """Whether one line ``a + step * multiple`` passes within each value's own tolerance
+    of it (interval feasibility).
+
+    For a slope, the line's offset must lie in every interval ``offset - step * multiple
+    +- tolerance``: possible when the largest lower end is under the smallest upper end. Their
+    difference is convex and piecewise linear in the slope, bending only at slopes through
+    two lower ends or two upper ends, so those slopes decide."""
+    lower, upper = offsets - tolerances, offsets + tolerances
+    first, second = np.triu_indices(len(offsets), 1)
     apart = multiples[first] != multiples[second]
     first, second = first[apart], second[apart]
-    slopes = (values[second] - values[first]) / (multiples[second] - multiples[first])
-    residuals = values[None, :] - slopes[:, None] * multiples[None, :]
-    return 0.5 * float(np.min(residuals.max(axis=1) - residuals.min(axis=1)))
+    run = multiples[second] - multiples[first]
+    slopes = np.concatenate([(lower[second] - lower[first]) / run,
+                             (upper[second] - upper[first]) / run])
+    lowest = lower[None, :] - slopes[:, None] * multiples[None, :]
+    highest = upper[None, :] - slopes[:, None] * multiples[None, :]
+    return bool(np.any(lowest.max(axis=1) <= highest.min(axis=1)))
 
 
 def on_printed_lattice(values) -> bool:
     """Whether values on one step (:func:`values_on_one_step`) are whole multiples of one
-    exact step apart within what printing them rounded: half the unit of the finest last
-    digit among them (:func:`printed_unit`).
+    exact step apart within what printing them rounded: each within just under half the unit
+    of its own last printed digit, under one way of printing them all (fixed decimals or
+    fixed significant digits, :func:`_printing_tolerances`).
 
     :func:`values_on_one_step` allows a share of the step for rounded labels ('0.33', '0.67',
     '1.00' are 0.34 and 0.33 apart), which a misread of a digit the step does not need also
     fits in ('272009' among '270000' .. '276000', 9 off a step of 1000); printed labels are
-    off by at most half their last digit's unit (0.0034 off for a third, 9 > 0.5 for
-    '272009'), so right labels pass the minimax test. An end must besides be within half a
-    unit of the others' line when they are exact multiples of one step ('-70001' before
-    '-65000' .. '-30000'); rounded labels whose others happen to be exact fail that (four
-    thirds '0.33 0.67 1.00 1.33'), and lose the end, never a value.
+    off by at most half their last digit's unit (0.0034 off for a third; '1280' of %.3g, for
+    1277.6, 2.4 where '639' is within 0.5; but 9 > 0.5 for '272009', whose six digits put
+    the others' last digit at the unit too), so right labels pass. An end must besides be
+    within half a unit of the others' line when they lie exactly on whole multiples of one
+    step that an axis locator draws (:func:`_locator_step`: '0.25 0.50 0.75' before '1.01')
+    or that needs no digit as fine as the end's ('-70001' before '-65000' .. '-30000'): one
+    line tilted puts such an end within half a unit, but nothing the others print was
+    rounded. Rounded labels ('3445.34 5494.31 7543.28 9592.24', '0 1058 2116 3174 4232
+    5289' of %.0f, four thirds '0.33 0.67 1.00 1.33') are judged by the line alone: their
+    ends are rounded as much as any other label.
 
     Parameters
     ----------
@@ -2962,29 +3041,50 @@ def on_printed_lattice(values) -> bool:
     multiples = np.round((distinct - distinct[0]) / step)
     # Relative to the first value: northings of millions lose no digits to the subtraction.
     offsets = distinct - distinct[0]
-    # Under half the unit: rounding reaches half of it only at ties ('0.125' printed '0.12' or
-    # '0.13'), whose steps alternate and fail values_on_one_step first, while one label off
-    # by a whole unit amid exact ones ('55001' among '45000' .. '90000') is half a unit off
-    # the line between them. The float noise of millions is far below the margin.
-    half_unit = 0.5 * min(printed_unit(float(value)) for value in distinct)
-    allowed = half_unit * (1.0 - 1e-6)
-    # A least-squares line within it is proof enough (and cheap); the minimax line decides.
+    printings = _printing_tolerances(distinct)
+    # A least-squares line within them is proof enough (and cheap); the intervals decide.
     slope, offset = np.polyfit(multiples, offsets, 1)
-    if np.abs(offsets - (offset + slope * multiples)).max() > allowed and \
-            _least_largest_deviation(multiples, offsets) > allowed:
+    deviations = np.abs(offsets - (offset + slope * multiples))
+    if not any(np.all(deviations <= tolerances) or
+               _one_line_within(multiples, offsets, tolerances) for tolerances in printings):
         return False
-    # A unit off at an end is half a unit off no more once the line tilts ('-70001' before
-    # '-65000' .. '-30000', '1080100' before '1090000' .. '1110000'): when the others are
-    # exact multiples of one step (three or more of them, which rounded labels seldom are),
-    # an end must be on their line within half a unit too.
     if distinct.size < 4:
         return True
+    # A unit off at an end is half a unit off no more once the line tilts ('-70001' before
+    # '-65000' .. '-30000', '1080100' before '1090000' .. '1110000'): when the others lie
+    # exactly on whole multiples of one step (three or more of them) that is a locator's or
+    # is printed coarser than the end, an end must be on their line within half a unit too.
+    # Rounded labels can be exact multiples too (a zero among them makes any step's phase),
+    # but seldom of a locator's step, and their ends print no finer digit than the others.
+    allowed = float(printings[0][0])
+    exact = 1e-6 * allowed
     steps = np.diff(offsets) / np.diff(multiples)
-    exact = 1e-6 * half_unit
-    for end, inner_steps, nearest in ((0, steps[1:], 1), (-1, steps[:-1], -2)):
+    significant = printings[1]
+    significant_digits = max(_significant_digits(value) for value in distinct)
+    for end, inner_steps, nearest, others in ((0, steps[1:], 1, slice(1, None)),
+                                              (-1, steps[:-1], -2, slice(None, -1))):
         if np.ptp(inner_steps) * (multiples[-1] - multiples[0]) > exact:
             continue
-        expected = offsets[nearest] + inner_steps[0] * (multiples[end] - multiples[nearest])
+        inner_step = float(np.mean(inner_steps))
+        phase = distinct[others] - np.round(distinct[others] / inner_step) * inner_step
+        if np.max(np.abs(phase)) > exact:
+            continue
+        # An end printed finer only for being smaller, with as many significant digits as
+        # any ('0.048' before '50 1e+02 1.5e+02' of %.2g), says the others were rounded at
+        # their last digit: their being exact is no proof. ('0.001' after '-0.500 .. -0.125'
+        # has fewer digits than they: no printing of significant digits rounded them.)
+        if significant[end] < float(np.min(significant[others])) and \
+                _significant_digits(distinct[end]) == significant_digits:
+            continue
+        # Whole multiples of a step are no proof alone: rounded labels are too at small
+        # multiples ('14.3 28.6 42.9' of sevenths, before '57.1') and a zero makes any step's
+        # phase ('0 1058 2116 3174 4232' of %.0f, before '5289'). Only a locator's step, or
+        # an end printed finer than the others ('-70001'), says the others are unrounded.
+        end_unit = printed_unit(float(distinct[end]))
+        if not _locator_step(inner_step) and \
+                min(printed_unit(float(value)) for value in distinct[others]) <= end_unit:
+            continue
+        expected = offsets[nearest] + inner_step * (multiples[end] - multiples[nearest])
         if abs(offsets[end] - expected) > allowed:
             return False
     return True
@@ -3069,9 +3169,14 @@ def largest_on_one_step(labels, projection=None) -> list:
     read '-42.9°' .. '-22.9°' beside four right labels), but they seldom keep the step's
     phase, and a true axis' labels that miss it (a grid offset) have no subset that keeps it.
     Then the most labels win, then the set whose values are whole multiples of their step,
-    then the one whose values are exact multiples of one step (of '-10000 -8000 -6000 -4001',
-    the three without '-4001': the three with it are as close to a step as rounding allows),
-    then the one closer to its line. Repeated values (inline labels) count each time.
+    then one that is a whole lattice over one left by the retry ('80.0 83.3 86.7' over '76.5
+    83.3 86.7', on an exact 3.4, for '76.7' read '76.5': '80.0' is within the other lattice's
+    tolerance, '76.5' off this one's), then the one whose values are exact multiples of one
+    step (of '-10000 -8000 -6000 -4001', the three without '-4001': the three with it are
+    as close to a step as rounding allows), then the one closer to its line. Two sets left
+    by the retry and alike so far ('96.7 100.1 106.7 110.0 113.3' and '96.7 103.3 106.7 ..'
+    of rounded thirds, '100.0' read '100.1') are told apart by their lines alone: the misread
+    may win. Repeated values (inline labels) count each time.
 
     Parameters
     ----------
@@ -3131,9 +3236,10 @@ def largest_on_one_step(labels, projection=None) -> list:
         # The largest first: a lattice smaller than the set chosen so far holds no larger one.
         return sorted(found.values(), key=lambda mask: -int(mask.sum()))
 
-    def consider(members):
+    def consider(members, retried=False):
         # Score a set against the best so far; False when its values are off one step as
-        # printed (the set without one of them may not be), True otherwise.
+        # printed (the set without one of them may not be), True otherwise. ``retried``: a
+        # lattice without one of its members (a lattice itself too, when it is one).
         nonlocal best, best_score, rivals
         key = members.tobytes()
         if key in seen or np.unique(values[members]).size < 2:
@@ -3150,7 +3256,12 @@ def largest_on_one_step(labels, projection=None) -> list:
         own_step = float(np.min(np.diff(member_values)))
         on_phase = _multiples_of(member_values, own_step)
         count = int(members.sum())
-        score = (on_phase and count >= MIN_KEPT_LABELS, count, on_phase,
+        # Of sets as large and as much on their step, one found whole wins over one that
+        # leaves out a label within its lattice's tolerance ('80.0 83.3 86.7' over '76.5 83.3
+        # 86.7', exact on 3.4, for '76.7' misread '76.5': a label off a lattice by more than
+        # its tolerance is the likelier misread), then one on an exact step.
+        whole = not retried or key in whole_lattices
+        score = (on_phase and count >= MIN_KEPT_LABELS, count, on_phase, whole,
                  _on_exact_step(member_values), -float(np.sqrt(np.mean(residuals ** 2))))
         if best_score is None or score[:3] > best_score[:3]:
             rivals = 0
@@ -3160,7 +3271,9 @@ def largest_on_one_step(labels, projection=None) -> list:
             best, best_score = [label for label, m in zip(labels, members) if m], score
         return True
 
-    for members in lattices():
+    all_lattices = lattices()
+    whole_lattices = {members.tobytes() for members in all_lattices}
+    for members in all_lattices:
         # One misread within the lattice's tolerance ('272009' among '270000' .. '276000')
         # puts the whole lattice off its step: the lattice without each member in turn. Only
         # while that could beat the set chosen so far, and never twice (two misreads lose
@@ -3170,7 +3283,7 @@ def largest_on_one_step(labels, projection=None) -> list:
             for index in np.flatnonzero(members):
                 without = members.copy()
                 without[index] = False
-                consider(without)
+                consider(without, retried=True)
         if np.unique(values[members]).size > 2 and on_a_line(members) is None and \
                 (best_score is None or members.sum() >= best_score[1]):
             for near in lines_through(members):

@@ -229,3 +229,15 @@ def test_a_misread_near_another_lattice_loses_to_the_set_found_whole():
 ])
 def test_a_unit_off_at_an_end_of_exact_labels_is_still_refused(values):
     assert not on_printed_lattice(values)
+
+
+@pytest.mark.parametrize("values", [
+    # What %.2g prints for 0, 640, 1300 and for 87, 171, 260: a small label beside coarse ones
+    # printed with as many significant digits as they. A misread ('8' for '0', '82' for '87')
+    # prints the same way, so the lattice cannot refuse it (the limit is recorded here; the
+    # line fit and the other axis are what can).
+    [8, 640, 1300],
+    [82, 170, 260],
+])
+def test_coarse_significant_digits_admit_a_small_misread(values):
+    assert on_printed_lattice(values)

@@ -97,7 +97,7 @@ def test_legend_comma_told_by_coverage_only_at_96_dpi(qgis_app, tmp_path, shared
         read_label(image)[0].replace(",", "."), read_label(image)[1]))
     boxes_only = figure_reading.separators_as_inked
     monkeypatch.setattr(figure_reading, "separators_as_inked",
-                        lambda text, members, pitch, lum=None, page=None:
+                        lambda text, members, pitch, lum=None, page=None, lone_pitches=None:
                         boxes_only(text, members, pitch))
     rgb = read_figure(figure.path).rgb
     bar = read_figure_face(rgb, detect_layout(rgb), want_axes=False).colorbar

@@ -1199,9 +1199,10 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         if re.search(r"\d[.,]\d", text):
             pitches = known_pitches()
             # A point or comma Tesseract made up or took for the other ('12250' read
-            # '122.50' on every label of an axis: a line a hundredth of the true one).
+            # '122.50' on every label of an axis: a line a hundredth of the true one). A lone
+            # separator among broken glyphs goes by the first plausible pitch of both.
             text = separators_as_inked(text, members, pitches[0] if pitches else None,
-                                       self.glyph_lum(), self.page)
+                                       self.glyph_lum(), self.page, pitches)
         elif label.crossed_line is None:
             # No separator read: a point touching a digit makes one glyph with it, which
             # Tesseract reads as the digit ('1.10' read '110' at 72 dpi).
@@ -1210,8 +1211,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             if touching == text:
                 # A point standing alone between digits whose glyphs are broken apart
                 # (Nimbus Roman through a JPEG: '23.5' read '235').
-                touching = lone_separator_as_inked(text, members,
-                                                   min(known_pitches(), default=None),
+                touching = lone_separator_as_inked(text, members, known_pitches(),
                                                    self.glyph_lum(), self.page)
             # A serif '4''s foot read as a point after it ('4.'): no number, though every
             # glyph is a digit's and none stands for a point.

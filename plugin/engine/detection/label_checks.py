@@ -996,10 +996,12 @@ SEPARATOR_MIN_PITCHES = 1.25
 SEPARATOR_PLACE_TOLERANCE = 0.4
 #: A digits' pitch is this share of their height at least and at most (ink boxes, pixels):
 #: the true pitches of legend_matrix's fonts (DejaVu Sans, Sans Condensed and Serif, Nimbus
-#: Sans and Roman, 7-12 pt, 96-120 dpi) are 0.65-0.88 of it; a monospaced Courier's (GMT's)
+#: Sans and Roman, 7-12 pt, 96-120 dpi) are 0.66-0.88 of it for 95 % of their labels (the 3 %
+#: below 0.62, all at 12 pt, one per legend: likely its title); a monospaced Courier's (GMT's)
 #: digits are 0.6 em apart and about as high. The pitches a label's broken glyphs or the
-#: figure's other labels give spread far wider (0.5-1.85 of the true pitch there): outside
-#: these shares one is no measure of the label's digits.
+#: figure's other labels give spread far wider (0.54-1.85 of the true pitch there): outside
+#: these shares one is no measure of the label's digits (bench/lone_separator_readings.py
+#: ``--pitches``).
 PITCH_HEIGHT_SHARES = (0.6, 1.0)
 #: A digits' pitch as a share of their height when no measured one is plausible: the median of
 #: legend_matrix's fonts (1942 labels, true pitches from the fonts' advances).
@@ -1225,8 +1227,9 @@ def separator_pitch(pitches, members) -> "float | None":
     Over legend_matrix's vertical legends (2714 readings of their true texts, as written,
     the separator dropped, comma and point swapped: ``lone_separator_as_inked`` and
     ``separators_as_inked``), the label's own, the figure's, then the height's share put 1433
-    faults right and none wrong; main's smaller of the two, with no check, 1395 right and 10
-    wrong.
+    faults right and none wrong; the smaller of the two, unchecked, half a pitch's place
+    tolerance and the box deciding first (as before), 1395 right and 10 wrong
+    (bench/lone_separator_readings.py).
     """
     if not members:
         return None

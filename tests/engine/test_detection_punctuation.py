@@ -300,6 +300,38 @@ def test_lone_separator_told_among_broken_glyphs():
     assert lone_separator_as_inked("235", speck, 9.5) == "235"
 
 
+@pytest.mark.parametrize("font, dpi, size, truth, reading", [
+    # Digits 7 px high: the comma's coverage reaches 0.26-0.30 px below them, a point's
+    # threshold 0.32 px; sep48 read '1.250' (no plausible pitch: 0.76 of the height).
+    ("URW Bookman", 72, 10, "1,250", "1,250"),
+    ("URW Bookman", 72, 10, "1,250", "1250"),
+    # A condensed font: its pitch 0.5-0.65 of the height, the height's 0.76 too wide; sep48
+    # read '1,2300' (its separator a digit early).
+    ("Nimbus Sans Narrow", 72, 10, "12,300", "12300"),
+    ("Nimbus Sans Narrow", 96, 8, "12,300", "12300"),
+])
+def test_lone_separator_outside_the_measured_fonts_left_as_read(tmp_path, font, dpi, size,
+                                                                truth, reading):
+    """A lone separator among glyphs that map on no characters, in fonts outside those its
+    pitch and descent were measured on (legend_matrix's five), is put right or left as read,
+    never made wrong: with no measured pitch it is placed only where every plausible pitch
+    (0.6-1.0 of the digits' height) puts it, and a comma becomes a point before three digits
+    only on digits 9 px high at least whose coverage says so clearly."""
+    texts = ("1,250", "3,405", "5,500", "12,300")
+    pairs, _, lum = drawn_labels(tmp_path, font, dpi, size, texts, with_luma=True)
+    labels = [label for _, label in pairs]
+    label = dict(pairs)[truth]
+    # The pitches as the reader gathers them: the label's own, then the figure's.
+    pitches = [digit_pitch([label], label.height, least_pairs=1),
+               digit_pitch(labels, label.height)]
+    if "," in reading:
+        first = next((pitch for pitch in pitches if pitch is not None), None)
+        mended = separators_as_inked(reading, label.members, first, lum, 255.0, pitches)
+    else:
+        mended = lone_separator_as_inked(reading, label.members, pitches, lum, 255.0)
+    assert mended in (truth, reading), (sorted(label.members), pitches)
+
+
 def test_lone_speck_in_a_space_grouped_number_puts_no_point():
     """A speck alone in the gap of a number grouped by a space ('12 300': five digits, a
     1x2 px speck between the '2' and the '3') puts no point there: '12.300' would read the

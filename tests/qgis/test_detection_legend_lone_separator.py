@@ -9,7 +9,8 @@ measured over a '0' in two halves (0.57 of the digits' height), or the figure's,
 over the map's annotations in another font (0.95 of it). main took the smaller of the two
 and put the separator a digit off ('035' read '03.5', '12300' read '1,2300'). A pitch is
 now taken only within 0.6-1.0 of the digits' height (the label's own first, then the
-figure's), else 0.76 of it (:func:`.label_checks.separator_pitch`); a separator read where a
+figure's), else 0.76 of it where no pitch of 0.6-1.1 of the height places the glyph
+elsewhere (:func:`.label_checks.separator_pitch`); a separator read where a
 point's glyph stands is a point by its pixels' coverage, whatever its box ('0,5' kept a
 comma before).
 """
@@ -61,8 +62,10 @@ def _legend_labels(tmp_path, shared_data, value_range, font, size, dpi, jpeg=Non
 @pytest.mark.parametrize("value_range, font, size, dpi, jpeg, suffix, end, reading, truth", [
     # A '0' in two halves: the label's own pitch 0.57 of the height; main read '03.5'.
     ((0.35, 6.8), "Nimbus Roman", 8, 96, None, None, 0, "035", "0.35"),
-    # main read '1,2300' by a pitch from broken pieces.
-    ((1250.0, 12300.0), "Nimbus Roman", 8, 96, 70, None, 1, "12300", "12,300"),
+    # main read '1,2300' by a pitch from broken pieces. No pitch plausible (the figure's 1.06
+    # of the digits' 8 px): pitches 0.6-1.1 of the height put the glyph after one digit or
+    # two, so the reading is left (its value right).
+    ((1250.0, 12300.0), "Nimbus Roman", 8, 96, 70, None, 1, "12300", "12300"),
     # A point read as a comma, its glyph a point by coverage; main kept '0,5'.
     ((0.5, 2.25), "Nimbus Roman", 8, 96, None, None, 0, "0,5", "0.5"),
     # The figure's pitch is the map's annotations' (another font); main read '35,00m'.

@@ -997,15 +997,37 @@ SEPARATOR_PLACE_TOLERANCE = 0.4
 #: A digits' pitch is this share of their height at least and at most (ink boxes, pixels):
 #: the true pitches of legend_matrix's fonts (DejaVu Sans, Sans Condensed and Serif, Nimbus
 #: Sans and Roman, 7-12 pt, 96-120 dpi) are 0.66-0.88 of it for 95 % of their labels (the 3 %
-#: below 0.62, all at 12 pt, one per legend: likely its title); a monospaced Courier's (GMT's)
-#: digits are 0.6 em apart and about as high. The pitches a label's broken glyphs or the
-#: figure's other labels give spread far wider (0.54-1.85 of the true pitch there): outside
-#: these shares one is no measure of the label's digits (bench/lone_separator_readings.py
-#: ``--pitches``).
+#: below 0.62, all at 12 pt, one per legend: likely its title). Fonts outside these bounds
+#: fall back on :data:`TYPICAL_PITCH_HEIGHT_SHARE`: a monospaced Courier's (Nimbus Mono PS,
+#: GMT's) digits are 0.6 em apart and as high, 1.0 of the height, on the bound and either side
+#: of it as measured; a condensed font's (Nimbus Sans Narrow) 0.5-0.65. Raising the bound to
+#: 1.1 took in a figure's pitch of another font (Nimbus Roman '12300' read '1,2300') and put
+#: fewer right. The pitches a label's broken glyphs or the figure's other labels give spread
+#: far wider (0.54-1.85 of the true pitch there): outside these shares one is no measure of
+#: the label's digits (bench/lone_separator_readings.py ``--pitches``).
 PITCH_HEIGHT_SHARES = (0.6, 1.0)
+#: A lone separator's glyph's centre lies this many of its digits' pitches off its place at
+#: least and at most (true separators: -0.25..+0.31 of the true pitch, legend_matrix's QGIS
+#: legends), for the places a glyph can take when its pitch is unknown.
+SEPARATOR_PLACE_OFFSETS = (-0.3, 0.35)
+#: ... by any pitch this share of the digits' height at least and at most: a monospaced font's
+#: (Nimbus Mono PS: 1.0 of it, its point's centre half a pitch after its digit) included; with
+#: 1.0 '225' still read '22.5' in Nimbus Mono 10 pt at 100 dpi.
+PLACE_AGREEMENT_SHARES = (0.6, 1.1)
 #: A digits' pitch as a share of their height when no measured one is plausible: the median of
-#: legend_matrix's fonts (1942 labels, true pitches from the fonts' advances).
+#: legend_matrix's fonts (1942 labels, true pitches from the fonts' advances). A separator is
+#: placed by it only where no share of :data:`PLACE_AGREEMENT_SHARES` puts it elsewhere: a
+#: condensed font's pitch is 0.5-0.65 of its height (Nimbus Sans Narrow: '12300' read
+#: '1,2300'), a monospaced one's 1.0 (Nimbus Mono: '7025' read '702.5').
 TYPICAL_PITCH_HEIGHT_SHARE = 0.76
+#: Digits this many pixels high at least (ink boxes) tell a lone comma from a point by its
+#: coverage well enough to turn a comma read into a point, or to put a point back, before
+#: three digits (a point there reads the number a thousand times smaller): URW Bookman's comma
+#: at 10 pt and 72 dpi (digits 7 px high) reaches 0.26-0.30 px below them, a point's 0.32 px
+#: (:data:`COMMA_COVERAGE_DESCENT_SHARE`), and '1,250' read '1.250'.
+SURE_POINT_MIN_HEIGHT_PX = 9
+#: ... and a descent this near the comma's threshold (pixels) tells neither.
+SURE_POINT_MARGIN_PX = 0.1
 #: A separator glyph whose bottom lies this share of the text's height (a pixel at least)
 #: below the digits' baseline, and taller than wide, is a comma; else a point.
 COMMA_DESCENT_SHARE = 0.08
@@ -1229,17 +1251,25 @@ def separator_pitch(pitches, members) -> "float | None":
     ``separators_as_inked``), the label's own, the figure's, then the height's share put 1433
     faults right and none wrong; the smaller of the two, unchecked, half a pitch's place
     tolerance and the box deciding first (as before), 1395 right and 10 wrong
-    (bench/lone_separator_readings.py).
+    (bench/lone_separator_readings.py). The height's share is a guess for five fonts:
+    :func:`lone_separator_as_inked` places a glyph by it only where no other share puts it
+    elsewhere (1429 right, none wrong).
     """
     if not members:
         return None
     height = max(box[3] - box[1] for box in members)
     if height <= 0:
         return None
+    measured = _plausible_pitch(pitches, height)
+    return TYPICAL_PITCH_HEIGHT_SHARE * height if measured is None else measured
+
+
+def _plausible_pitch(pitches, height) -> "float | None":
+    """The first of ``pitches`` (pixels; None skipped) within :data:`PITCH_HEIGHT_SHARES` of
+    the digits' ``height`` (pixels); None when none is."""
     low, high = PITCH_HEIGHT_SHARES
     return next((float(pitch) for pitch in pitches
-                 if pitch is not None and low * height <= pitch <= high * height),
-                TYPICAL_PITCH_HEIGHT_SHARE * height)
+                 if pitch is not None and low * height <= pitch <= high * height), None)
 
 
 def lone_separator_as_inked(text, members, pitch, lum=None, page=None) -> str:
@@ -1259,7 +1289,11 @@ def lone_separator_as_inked(text, members, pitch, lum=None, page=None) -> str:
     Nimbus Roman 7 pt at 120 dpi, beside its '1', made '138m' '1.38m'), as many digit pitches
     after the first digit's left edge as digits precede it, within
     :data:`SEPARATOR_PLACE_TOLERANCE` of a pitch. The pitch is the first of those given that
-    the digits' height makes plausible, else one from that height (:func:`separator_pitch`).
+    the digits' height makes plausible, else one from that height (:func:`separator_pitch`),
+    and then only where no pitch of :data:`PLACE_AGREEMENT_SHARES` of the height puts the
+    glyph at another place (:func:`_places_by_any_pitch`: a condensed or a monospaced font's
+    pitch lies far from the typical one: Nimbus Sans Narrow's '12300' read '1,2300', Nimbus
+    Mono's '7025' '702.5').
     Exactly one such piece in the number, then:
 
     - one separator read there: it becomes what its glyph is (:func:`_separator_glyph`, by
@@ -1267,6 +1301,11 @@ def lone_separator_as_inked(text, members, pitch, lum=None, page=None) -> str:
     - none read: the glyph's separator is put there when the full-height glyphs either side
       of it stand :data:`SEPARATOR_MIN_PITCHES` pitches apart centre to centre (a separator
       takes its room; a speck between touching digits does not).
+
+    A point before three digits, where a comma was read or none, reads the number a thousand
+    times smaller: only on a glyph :func:`_surely_point` (digits 9 px high at least, its
+    coverage clear of the comma's threshold: URW Bookman's comma at 10 pt and 72 dpi made
+    '1,250' '1.250').
 
     Anything else (two separators, none or several such pieces, the piece where no separator
     was read and no room) leaves the reading as it is.
@@ -1290,15 +1329,16 @@ def lone_separator_as_inked(text, members, pitch, lum=None, page=None) -> str:
     match = _SEPARATED_NUMBER.fullmatch(normalise(text).replace(" ", ""))
     if not members or match is None:
         return text
-    pitch = separator_pitch(pitch if isinstance(pitch, (list, tuple)) else [pitch], members)
-    if pitch is None:
+    tallest = max(members, key=lambda box: box[3] - box[1])
+    height = tallest[3] - tallest[1]
+    if height <= 0:
         return text
+    measured = _plausible_pitch(pitch if isinstance(pitch, (list, tuple)) else [pitch], height)
+    pitch = TYPICAL_PITCH_HEIGHT_SHARE * height if measured is None else measured
     number = match.group(2)
     separators = [index for index, character in enumerate(number) if character in ".,"]
     if len(separators) > 1:
         return text
-    tallest = max(members, key=lambda box: box[3] - box[1])
-    height = tallest[3] - tallest[1]
     full = [box for box in members if _full_height(box, tallest)]
     # The number's first digit: the first full-height glyph (a sign is a short bar).
     first, last = min(box[0] for box in full), max(box[2] for box in full)
@@ -1314,9 +1354,19 @@ def lone_separator_as_inked(text, members, pitch, lum=None, page=None) -> str:
     digits_before = int(round(place))
     if abs(place - digits_before) > SEPARATOR_PLACE_TOLERANCE:
         return text
+    if measured is None and _places_by_any_pitch(centre - first, height,
+                                                 len(number)) != [digits_before]:
+        # No measured pitch: the place must not hang on the font's.
+        return text
     mark = _separator_glyph(piece, full, lum, page, by_coverage=True)
     if mark is None:
         return text  # its coverage not measured: the digits' broken pieces lie under them
+    tail = number[digits_before + 1:] if separators else number[digits_before:]
+    if mark == "." and len(tail) == 3 and (not separators or number[digits_before] == ",") \
+            and not _surely_point(piece, full, height, lum, page):
+        # A point before three digits where a comma was read, or none: the number a thousand
+        # times smaller, on a glyph too small or too near the comma's descent to be sure.
+        return text
     if separators:
         if separators[0] != digits_before or number[digits_before] == mark:
             return text
@@ -1336,6 +1386,39 @@ def lone_separator_as_inked(text, members, pitch, lum=None, page=None) -> str:
             return text
         mended = number[:digits_before] + mark + number[digits_before:]
     return f"{match.group(1)}{mended}{match.group(3)}"
+
+
+def _places_by_any_pitch(offset, height, count) -> list:
+    """The places (digits before it, 0 to ``count``) a lone separator's glyph ``offset``
+    pixels (its centre) after the first digit's left edge can take by some pitch within
+    :data:`PLACE_AGREEMENT_SHARES` of the digits' ``height`` (pixels): those whose
+    :data:`SEPARATOR_PLACE_OFFSETS` it lies within by one of them."""
+    low, high = PLACE_AGREEMENT_SHARES
+    early, late = SEPARATOR_PLACE_OFFSETS
+    places = []
+    for place in range(count + 1):
+        # The pitches putting the glyph at this place: offset / (place + late) up to
+        # offset / (place + early), as shares of the height.
+        least = offset / (height * (place + late))
+        most = offset / (height * (place + early)) if place + early > 0 else np.inf
+        if least <= high and most >= low:
+            places.append(place)
+    return places
+
+
+def _surely_point(box, full, height, lum=None, page=None) -> bool:
+    """Whether a lone separator's glyph ``box`` told a point (:func:`_separator_glyph`) is one
+    surely: its digits (``full``, boxes (col0, row0, col1, row1); ``height`` pixels) are
+    :data:`SURE_POINT_MIN_HEIGHT_PX` high at least and, with the figure's luma ``lum`` and
+    the page's ``page``, its coverage's descent below them lies
+    :data:`SURE_POINT_MARGIN_PX` from the comma's threshold at least."""
+    if height < SURE_POINT_MIN_HEIGHT_PX:
+        return False
+    if lum is None or page is None:
+        return True
+    descent = comma_descent(lum, page, box, full)
+    return descent is not None and \
+        abs(descent - COMMA_COVERAGE_DESCENT_SHARE * height) >= SURE_POINT_MARGIN_PX
 
 
 def _unseparated_pitch(number, owners, centres) -> "float | None":

@@ -58,6 +58,7 @@ from .label_checks import (
     digit_rereadings,
     digits_confirmed_by_fit,
     digits_read_unlike_their_glyphs,
+    digits_touching_read_as_one,
     glyph_comparisons_kept,
     glyph_widths,
     image_digest,
@@ -1233,6 +1234,12 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             # '15°'): the number it gives is another one, and a few labels can fit a line
             # through it. Not a value: the fit goes on without it.
             text, parsed = f"{text} (a character not read)", None
+        elif parsed is not None and digits_touching_read_as_one(
+                text, members, max(known_pitches(), default=None),
+                self.digit_width(label.height)):
+            # Two digits touching, one glyph read as one digit ('36.65' read '4.65' at 4 px
+            # on every label of an axis: a line with the right step, 32 off).
+            text, parsed = f"{text} (a glyph two digits wide read as one: a digit not read)", None
         elif parsed is not None and characters_made_up(text, label.members,
                                                        min(known_pitches(), default=None)):
             # More digits read than its glyphs hold ('-1,500.5' read '21,5005', its sign a

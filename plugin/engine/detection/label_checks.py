@@ -324,6 +324,83 @@ def characters_missing(text, members) -> bool:
     return full > characters
 
 
+#: A glyph read as one digit at least this many pixels, and this share of the label's other
+#: digits' width, wider than they are (and wider than the digits' pitch, which no single
+#: digit's ink is) holds two digits touching.
+TWO_DIGITS_MIN_EXCESS_PX = 1.5
+TWO_DIGITS_MIN_EXCESS_SHARE = 0.35
+
+
+def digits_touching_read_as_one(text, members, pitch, digit_width=None) -> bool:
+    """Whether a glyph of a label read as one digit holds two digits touching: a character
+    not read though the label has a glyph for each character read.
+
+    At 4-5 px, two digits touching make one glyph, which OCR may read as one digit:
+    DejaVu Sans 6 pt at 72 dpi draws '36.65' as '36' touching, a point and '6', '5', read
+    '4.65' on every label of the y axis, which lie on a line with the right step and give a
+    georeferencing 32 degrees off. The label's ink is then no wider than the reading's
+    characters can be (:func:`wider_than_text` allows for the widest fonts), and its glyphs
+    are as many as the characters read (:func:`characters_missing`), but that digit's glyph
+    is wider than the digits' ``pitch`` (a digit's ink is narrower than its advance in every
+    font) and by :data:`TWO_DIGITS_MIN_EXCESS_PX` and :data:`TWO_DIGITS_MIN_EXCESS_SHARE`
+    wider than the label's other digits (a '1' left out: it is narrow), or than
+    ``digit_width`` when the label has no other.
+
+    Judged only when each character read has a glyph of its own: as many full-height glyphs
+    as digits and letters read, and as many smaller ones (points, signs, degree signs) as
+    other characters. A point, a minus or a degree sign touching a digit (one glyph wider
+    than the digit, which is right) makes fewer glyphs than characters, and is not judged.
+
+    Parameters
+    ----------
+    text : str
+        The reading.
+    members : list of tuple or None
+        The label's glyph boxes (col0, row0, col1, row1), pixels.
+    pitch : float or None
+        The digits' pitch (centre to centre), pixels.
+    digit_width : float or None
+        The width (pixels) of the figure's digits as tall (:func:`glyph_widths`).
+
+    Returns
+    -------
+    bool
+    """
+    characters = normalise(text).replace(" ", "")
+    if not members or pitch is None or pitch <= 0 or not characters or \
+            any(character not in CHARACTER_PITCHES for character in characters):
+        return False
+    glyphs = joined_halves(members)
+    tallest = max(glyphs, key=lambda box: box[3] - box[1])
+    height = tallest[3] - tallest[1]
+    if height <= 0:
+        return False
+    full, small = [], 0
+    for col0, row0, col1, row1 in glyphs:
+        overlap = min(row1, tallest[3]) - max(row0, tallest[1])
+        if row1 - row0 >= FULL_HEIGHT_SHARE * height and overlap >= FULL_HEIGHT_SHARE * height:
+            if full and min(col1, full[-1][1]) - max(col0, full[-1][0]) > 0:
+                return False  # pieces over the same columns: a glyph broken, not judged
+            full.append((col0, col1))
+        else:
+            small += 1
+    alnum = [character for character in characters if character.isalnum()]
+    if len(full) != len(alnum) or small != len(characters) - len(alnum):
+        return False
+    widths = [(character, box[1] - box[0]) for character, box in zip(alnum, full)]
+    for index, (character, width) in enumerate(widths):
+        if not character.isdigit() or width <= pitch:
+            continue
+        others = [other for position, (digit, other) in enumerate(widths)
+                  if position != index and digit.isdigit() and digit != "1"]
+        reference = float(np.median(others)) if others else digit_width
+        if reference is not None and \
+                width >= reference + max(TWO_DIGITS_MIN_EXCESS_PX,
+                                         TWO_DIGITS_MIN_EXCESS_SHARE * reference):
+            return True
+    return False
+
+
 #: The narrowest digits' pitch as a share of their height (Arial Narrow 0.64, Nimbus Roman
 #: 0.74, DejaVu Sans Condensed 0.78, DejaVu Sans and Serif 0.87): two glyphs together no wider
 #: than one character's box at this pitch cannot be two characters in any of them.

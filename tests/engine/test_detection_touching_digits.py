@@ -1,0 +1,78 @@
+"""Two digits touching in one glyph, read as one digit on every label of an axis, never give
+the axis' values (``label_checks.digits_touching_read_as_one``).
+
+DejaVu Sans 6 pt at 72 dpi draws the y labels 4 px high: '36.65' is '36' touching (one glyph
+5 px wide, the other digits 3), a point, '6' and '5'. Tesseract reads '4.65', '4.55', '4.45'
+on every label: a line with the right step, 32 degrees off, which the fit accepts. With the
+x labels in a larger font (8 pt, read right) main georeferenced the figure with its y axis
+32 degrees off and no warning. Real figure: matplotlib imshow of its Jacksboro fault DEM.
+"""
+import matplotlib
+import numpy as np
+import pytest
+from figures_for_detection import render_matplotlib
+from figures_for_tests import jacksboro_dem
+from test_detection_two_labels import corner_errors
+
+from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
+from colormap_decoder.plugin.engine.detection.layout import detect_layout
+from colormap_decoder.plugin.engine.errors import EngineError
+from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
+
+
+def render_touching(tmp_path):
+    """The Jacksboro DEM (magma_r) at 72 dpi, DejaVu Sans, y and colorbar labels at 6 pt (4 px
+    digits, '36' touching), x labels at 8 pt."""
+    grid, extent = jacksboro_dem()
+    with matplotlib.rc_context({"font.family": "DejaVu Sans", "font.size": 8,
+                                "ytick.labelsize": 6, "xtick.labelsize": 8}):
+        return render_matplotlib(grid, extent, tmp_path / "touching.png", cmap="magma_r",
+                                 dpi=72, contours=False)
+
+
+def test_touching_digits_read_as_one_give_no_value(tmp_path):
+    """No y label keeps a value off its place's by more than a tenth of the labels' step
+    (main kept '4.65', '4.55', '4.45' for 36.65, 36.55, 36.45)."""
+    truth = render_touching(tmp_path)
+    from PIL import Image
+    rgb = np.asarray(Image.open(truth.path).convert("RGB"))
+    face = read_figure_face(rgb, detect_layout(rgb))
+    left, top, right, bottom = truth.frame
+    west, east, south, north = truth.extent
+    axis = face.y_axis
+    kept = [] if axis is None else axis.kept
+    for label in kept:
+        latitude = north + (label.position - top) / (bottom - top) * (south - north)
+        assert abs(latitude - label.value) <= 0.01, (label.text, latitude)
+
+
+def test_touching_digits_never_georeference_silently(tmp_path):
+    """The figure is refused naming GCPS, or georeferenced within 1.5 px (main put its corners
+    37 000 px off in silence)."""
+    truth = render_touching(tmp_path)
+    low, high = truth.value_range
+    settings = DecodeSettings(figure_path=truth.path, vmin=low, vmax=high, gcp_crs="EPSG:4326")
+    try:
+        result = decode_map(settings)
+    except EngineError as error:
+        assert "GCPS" in str(error)
+        return
+    assert corner_errors(result, truth) <= 1.5, "\n".join(result.messages)
+
+
+@pytest.mark.parametrize("text, members, expected", [
+    # '36.65' read '4.65': the '36' glyph 5 px wide, the others 3, pitch 4.
+    ("4.65", [(55, 139, 60, 143), (61, 142, 62, 143), (63, 139, 66, 143), (67, 139, 70, 143)],
+     True),
+    # The same glyphs read right: '36' touching is fewer glyphs than digits, not judged.
+    ("36.65", [(55, 139, 60, 143), (61, 142, 62, 143), (63, 139, 66, 143),
+               (67, 139, 70, 143)], False),
+    # A '4' a pixel wider than the other digits is one digit.
+    ("4.65", [(55, 139, 59, 143), (60, 142, 61, 143), (62, 139, 65, 143), (66, 139, 69, 143)],
+     False),
+    # A point touching a digit makes a wider glyph with it: fewer glyphs than characters.
+    ("1.10", [(55, 139, 57, 143), (58, 139, 63, 143), (64, 139, 67, 143)], False),
+])
+def test_digits_touching_read_as_one(text, members, expected):
+    from colormap_decoder.plugin.engine.detection.label_checks import digits_touching_read_as_one
+    assert digits_touching_read_as_one(text, members, 4.0, 3.0) is expected

@@ -19,15 +19,21 @@ from colormap_decoder.plugin.engine.detection.layout import detect_layout
 from colormap_decoder.plugin.engine.errors import EngineError
 from colormap_decoder.plugin.engine.pipeline import DecodeSettings, decode_map
 
+#: The figures: DejaVu Sans at 72 dpi, y and colorbar labels at 6 pt (4 px digits, '36'
+#: touching) and x labels at 8 pt, degree labels ('36.65' read '4.65'); and every label at
+#: 6.5 pt, plain numbers ('36.70' read '3.70', 33 off; main georeferenced it 38 000 px off).
+FIGURES = {"y6_x8": ({"font.size": 8, "ytick.labelsize": 6, "xtick.labelsize": 8}, True),
+           "all6.5": ({"font.size": 6.5}, False)}
 
-def render_touching(tmp_path):
-    """The Jacksboro DEM (magma_r) at 72 dpi, DejaVu Sans, y and colorbar labels at 6 pt (4 px
-    digits, '36' touching), x labels at 8 pt."""
+
+def render_touching(tmp_path, figure="y6_x8"):
+    """The Jacksboro DEM (magma_r) at 72 dpi in DejaVu Sans, its labels as :data:`FIGURES`
+    says."""
     grid, extent = jacksboro_dem()
-    with matplotlib.rc_context({"font.family": "DejaVu Sans", "font.size": 8,
-                                "ytick.labelsize": 6, "xtick.labelsize": 8}):
-        return render_matplotlib(grid, extent, tmp_path / "touching.png", cmap="magma_r",
-                                 dpi=72, contours=False)
+    sizes, degrees = FIGURES[figure]
+    with matplotlib.rc_context({"font.family": "DejaVu Sans", **sizes}):
+        return render_matplotlib(grid, extent, tmp_path / f"touching_{figure}.png",
+                                 cmap="magma_r", dpi=72, contours=False, degrees=degrees)
 
 
 def test_touching_digits_read_as_one_give_no_value(tmp_path):
@@ -46,10 +52,11 @@ def test_touching_digits_read_as_one_give_no_value(tmp_path):
         assert abs(latitude - label.value) <= 0.01, (label.text, latitude)
 
 
-def test_touching_digits_never_georeference_silently(tmp_path):
+@pytest.mark.parametrize("figure", sorted(FIGURES))
+def test_touching_digits_never_georeference_silently(tmp_path, figure):
     """The figure is refused naming GCPS, or georeferenced within 1.5 px (main put its corners
-    37 000 px off in silence)."""
-    truth = render_touching(tmp_path)
+    37 000 and 38 000 px off in silence)."""
+    truth = render_touching(tmp_path, figure)
     low, high = truth.value_range
     settings = DecodeSettings(figure_path=truth.path, vmin=low, vmax=high, gcp_crs="EPSG:4326")
     try:
@@ -72,6 +79,10 @@ def test_touching_digits_never_georeference_silently(tmp_path):
      False),
     # A point touching a digit makes a wider glyph with it: fewer glyphs than characters.
     ("1.10", [(55, 139, 57, 143), (58, 139, 63, 143), (64, 139, 67, 143)], False),
+    # '84.4°W' read right (DejaVu Sans 8 pt at 72 dpi): '84' touching, and the 'W' in two
+    # pieces with no blank column between, which would be taken for '4' and 'W'.
+    ("84.4°W", [(81, 387, 90, 394), (91, 393, 92, 394), (93, 387, 97, 394), (99, 387, 101, 390),
+                (102, 387, 105, 394), (105, 387, 110, 394)], False),
 ])
 def test_digits_touching_read_as_one(text, members, expected):
     from colormap_decoder.plugin.engine.detection.label_checks import digits_touching_read_as_one

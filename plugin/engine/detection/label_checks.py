@@ -347,9 +347,10 @@ def digits_touching_read_as_one(text, members, pitch, digit_width=None) -> bool:
     ``digit_width`` when the label has no other.
 
     Judged only when each character read has a glyph of its own: as many full-height glyphs
-    as digits and letters read, and as many smaller ones (points, signs, degree signs) as
-    other characters. A point, a minus or a degree sign touching a digit (one glyph wider
-    than the digit, which is right) makes fewer glyphs than characters, and is not judged.
+    as digits and letters read, each apart from the next by a blank column, and as many
+    smaller ones (points, signs, degree signs) as other characters. A point, a minus or a
+    degree sign touching a digit (one glyph wider than the digit, which is right) makes fewer
+    glyphs than characters, and is not judged.
 
     Parameters
     ----------
@@ -379,8 +380,11 @@ def digits_touching_read_as_one(text, members, pitch, digit_width=None) -> bool:
     for col0, row0, col1, row1 in glyphs:
         overlap = min(row1, tallest[3]) - max(row0, tallest[1])
         if row1 - row0 >= FULL_HEIGHT_SHARE * height and overlap >= FULL_HEIGHT_SHARE * height:
-            if full and min(col1, full[-1][1]) - max(col0, full[-1][0]) > 0:
-                return False  # pieces over the same columns: a glyph broken, not judged
+            if full and col0 <= full[-1][1]:
+                # No blank column between two pieces: one glyph broken (DejaVu Sans' 'W' at
+                # 7 px is two), which would shift the glyphs against the characters read
+                # ('84.4°W': '84' touching, the 'W''s halves taken for '4' and 'W').
+                return False
             full.append((col0, col1))
         else:
             small += 1

@@ -87,3 +87,17 @@ def test_touching_digits_never_georeference_silently(tmp_path, figure):
 def test_digits_touching_read_as_one(text, members, expected):
     from colormap_decoder.plugin.engine.detection.label_checks import digits_touching_read_as_one
     assert digits_touching_read_as_one(text, members, 4.0, 3.0) is expected
+
+
+@pytest.mark.parametrize("text, members", [
+    # Nimbus Roman 8 pt at 100 dpi through JPEG q60, colorbar labels read right: '900' in
+    # pieces 7, 4 and 2 px wide ('90' touching, the last '0' broken in two with a blank column
+    # between) and '1000' in pieces 2, 2, 7 and 5 px; the extra piece makes up for the digits
+    # touching, so the glyphs no longer match the characters one to one (pitch 5 px, the
+    # figure's digits 6 px wide; the review's probe of lead48).
+    ("900", [(40, 10, 47, 18), (48, 10, 52, 18), (53, 10, 55, 18)]),
+    ("1000", [(40, 10, 42, 18), (43, 10, 45, 18), (46, 10, 53, 18), (54, 10, 59, 18)]),
+])
+def test_a_broken_glyph_keeps_a_right_reading(text, members):
+    from colormap_decoder.plugin.engine.detection.label_checks import digits_touching_read_as_one
+    assert digits_touching_read_as_one(text, members, 5.0, 6.0) is False

@@ -347,8 +347,10 @@ def digits_touching_read_as_one(text, members, pitch, digit_width=None) -> bool:
     ``digit_width`` when the label has no other.
 
     Judged only when each character read has a glyph of its own: as many full-height glyphs
-    as digits and letters read, each apart from the next by a blank column, and as many
-    smaller ones (points, signs, degree signs) as other characters. A point, a minus or a
+    as digits and letters read, each apart from the next by a blank column and none matched
+    to a digit narrower than :data:`BROKEN_DIGIT_MAX_SHARE` of a digit (a glyph broken in
+    two pieces with a blank column between them), and as many smaller ones (points, signs,
+    degree signs) as other characters. A point, a minus or a
     degree sign touching a digit (one glyph wider than the digit, which is right) makes fewer
     glyphs than characters, and is not judged.
 
@@ -392,6 +394,17 @@ def digits_touching_read_as_one(text, members, pitch, digit_width=None) -> bool:
     if len(full) != len(alnum) or small != len(characters) - len(alnum):
         return False
     widths = [(character, box[1] - box[0]) for character, box in zip(alnum, full)]
+    digit_widths = [width for character, width in widths
+                    if character.isdigit() and character != "1"]
+    narrow_reference = digit_width if digit_width is not None else \
+        (float(np.median(digit_widths)) if digit_widths else None)
+    if narrow_reference is not None and \
+            any(width < BROKEN_DIGIT_MAX_SHARE * narrow_reference for width in digit_widths):
+        # A digit matched to a piece this narrow is a glyph broken apart with a blank column
+        # between its pieces (a serif '0' through JPEG, '900' in pieces 7, 4 and 2 px wide):
+        # the extra piece makes up for two digits touching, and the glyphs no longer match
+        # the characters one to one.
+        return False
     for index, (character, width) in enumerate(widths):
         if not character.isdigit() or width <= pitch:
             continue
@@ -405,6 +418,9 @@ def digits_touching_read_as_one(text, members, pitch, digit_width=None) -> bool:
     return False
 
 
+#: A digit other than '1' is never narrower than this share of its font's digit width
+#: (:func:`digits_touching_read_as_one`: a piece narrower is part of a broken glyph).
+BROKEN_DIGIT_MAX_SHARE = 0.6
 #: The narrowest digits' pitch as a share of their height (Arial Narrow 0.64, Nimbus Roman
 #: 0.74, DejaVu Sans Condensed 0.78, DejaVu Sans and Serif 0.87): two glyphs together no wider
 #: than one character's box at this pitch cannot be two characters in any of them.

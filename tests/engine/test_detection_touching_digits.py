@@ -101,3 +101,13 @@ def test_digits_touching_read_as_one(text, members, expected):
 def test_a_broken_glyph_keeps_a_right_reading(text, members):
     from colormap_decoder.plugin.engine.detection.label_checks import digits_touching_read_as_one
     assert digits_touching_read_as_one(text, members, 5.0, 6.0) is False
+
+
+def test_a_unit_letter_in_pieces_keeps_a_right_reading():
+    """QGIS legend label '1,000m', Nimbus Roman 8 pt at 96 dpi (horizontal legend,
+    tests/qgis/test_detection_legend_unconfirmed_readings.py): '00' touching and the 'm' in two
+    pieces make as many full-height glyphs as '1000m' has characters; the reading is right."""
+    from colormap_decoder.plugin.engine.detection.label_checks import digits_touching_read_as_one
+    members = [(387, 330, 388, 338), (391, 336, 393, 338), (393, 330, 401, 338),
+               (402, 330, 409, 338), (413, 332, 417, 338), (418, 332, 420, 338)]
+    assert digits_touching_read_as_one("1,000m", members, 6.75, 2.0) is False

@@ -144,8 +144,10 @@ def test_separators_read_right_are_kept_and_faults_undone(tmp_path, font, dpi):
             assert mended in (right, fault), (text, fault, mended, label.members)
             changed += mended == right
     print(font, dpi, "faults undone", changed)
-    # Most faults are undone (at 72 dpi touching digits hide some).
-    assert changed >= (6 if dpi == 72 else 8), changed
+    # Most faults are undone (at 72 dpi touching digits hide some, and '12.300' read '12,300'
+    # is left as read: a point before three digits is taken only on digits 9 px high at
+    # least, these are 8).
+    assert changed >= (5 if dpi == 72 else 8), changed
 
 
 def test_point_inserted_on_every_colorbar_label_undone(tmp_path, monkeypatch):
@@ -327,6 +329,65 @@ def test_lone_separator_outside_the_measured_fonts_left_as_read(tmp_path, font, 
     if "," in reading:
         first = next((pitch for pitch in pitches if pitch is not None), None)
         mended = separators_as_inked(reading, label.members, first, lum, 255.0, pitches)
+    else:
+        mended = lone_separator_as_inked(reading, label.members, pitches, lum, 255.0)
+    assert mended in (truth, reading), (sorted(label.members), pitches)
+
+
+def colorbar_tick_labels(tmp_path, font, size, texts, jpeg):
+    """``texts`` written by matplotlib in ``font`` (``size`` pt) as the tick labels of a
+    vertical colour bar at 96 dpi, saved as a JPEG of quality ``jpeg``, and found as the
+    detection finds labels: (text, label) pairs, every label found, and the figure's luma."""
+    from PIL import Image
+
+    figure = plt.figure(figsize=(2.0, 3.6), dpi=96)
+    axes = figure.add_axes([0.1, 0.05, 0.15, 0.9])
+    axes.imshow(np.linspace(0, 1, 100)[:, None], aspect="auto", cmap="viridis",
+                origin="lower", extent=[0, 1, 0, len(texts)])
+    axes.set_xticks([])
+    axes.yaxis.tick_right()
+    axes.set_yticks([index + 0.5 for index in range(len(texts))])
+    axes.set_yticklabels(texts, fontfamily=font, fontsize=size)
+    path = tmp_path / "colorbar.png"
+    figure.savefig(path, dpi=96, facecolor="white")
+    plt.close(figure)
+    Image.open(path).convert("RGB").save(path.with_suffix(".jpg"), quality=jpeg)
+    lum = read_figure(str(path.with_suffix(".jpg"))).rgb.astype(float) @ \
+        np.array([0.299, 0.587, 0.114])
+    labels = merge_into_labels(find_glyphs(ink_mask(lum, 255.0)))
+    # The tick labels right of the bar, from the lowest (the first text) up.
+    ticks = sorted((label for label in labels if label.col0 >= 0.3 * lum.shape[1]
+                    and label.members and len(label.members) >= 2),
+                   key=lambda label: -label.row0)
+    assert len(ticks) == len(texts), [label.box() for label in ticks]
+    return list(zip(texts, ticks)), labels, lum
+
+
+@pytest.mark.parametrize("font, size, jpeg, truth, reading", [
+    # Digits 10 px high: the comma's coverage reaches 0.34 px below them (0.034 of their
+    # height), the comma's threshold 0.45 px; sep48 read '12.300' (0.11 px from it was sure).
+    ("Nimbus Roman", 11, 60, "12,300", "12300"),
+    ("Nimbus Roman", 11, 60, "12,300", "12,300"),
+    # Glyphs mapped on the characters: the comma read was turned a point ('1.250').
+    ("Nimbus Roman", 12, 45, "1,250", "1,250"),
+    ("URW Bookman", 13, 45, "1,250", "1,250"),
+])
+def test_thousands_comma_faint_in_a_jpeg_never_turned_a_point(tmp_path, font, size, jpeg,
+                                                               truth, reading):
+    """A thousands comma whose tail, in a JPEG at 96 dpi, reaches barely below the digits
+    (0.034-0.039 of their height, a point's 0.038 at most) is never made a point before its
+    three digits (the number a thousand times smaller): put right or left as read, whether
+    its glyphs map on the characters (:func:`separators_as_inked`) or not
+    (:func:`lone_separator_as_inked`)."""
+    texts = ("1,250", "3,405", "5,500", "12,300")
+    pairs, labels, lum = colorbar_tick_labels(tmp_path, font, size, texts, jpeg)
+    label = dict(pairs)[truth]
+    # The pitches as the reader gathers them: the label's own, then the figure's.
+    pitches = [pitch for pitch in (digit_pitch([label], label.height, least_pairs=1),
+                                   digit_pitch(labels, label.height)) if pitch is not None]
+    if "," in reading:
+        mended = separators_as_inked(reading, label.members, pitches[0] if pitches else None,
+                                     lum, 255.0, pitches)
     else:
         mended = lone_separator_as_inked(reading, label.members, pitches, lum, 255.0)
     assert mended in (truth, reading), (sorted(label.members), pitches)

@@ -3155,35 +3155,33 @@ def largest_on_one_step(labels, projection=None) -> list:
     steps rather than lines).
 
     Every step between two distinct values and every value as the anchor propose a set: the
-    labels whole multiples of the step away from it. A set must then be on one step by
-    itself, as printed too (:func:`on_printed_lattice`: no member off by more than the
-    printing's rounding, so a misread within the step's tolerance is kept only where
-    rounding could have printed it), and lie on
-    the line fitted through it within the inlier tolerance (``max(INLIER_PIXELS, a quarter
-    of the labels' spacing)``, as :func:`.ticks.fit_ticks`). A set whose values fail either
-    check is tried again without each of its labels in turn (one misread within the
-    tolerance, '272009' among '270000' .. '276000' on sweep 303 #6, failed the whole set:
-    3 of 7 labels were kept), while that could beat the set chosen so far. Only one label
-    is taken out: two misreads within the tolerance lose the set, and a smaller one
-    without either is chosen (or none), as is a set with a misread on the step but off its
-    place besides. A misread by one unit of the last digit at an end of three labels
-    ('77001' after '75000 76000') or among rounded thirds or sevenths ('45.01' among
-    '44.33 44.67 .. 46.67') is what a slightly other step, rounded, would print: it is kept,
-    off its place by that unit's share of the step times the spacing.
-    A set of three or more whose values are whole multiples of their step (what axis
-    locators draw: -35°, -30°, not -37.9°, -32.9°) wins over any that is not, whatever their
-    sizes: misreads that agree with each other may be the more numerous ('-42.5°' .. '-22.5°'
-    read '-42.9°' .. '-22.9°' beside four right labels), but they seldom keep the step's
-    phase, and a true axis' labels that miss it (a grid offset) have no subset that keeps it.
-    Then the most labels win, then the set whose values are whole multiples of their step,
-    then one that is a whole lattice over one left by the retry ('80.0 83.3 86.7' over '76.5
-    83.3 86.7', on an exact 3.4, for '76.7' read '76.5': '80.0' is within the other lattice's
-    tolerance, '76.5' off this one's), then the one whose values are exact multiples of one
-    step (of '-10000 -8000 -6000 -4001', the three without '-4001': the three with it are
-    as close to a step as rounding allows), then the one closer to its line. Two sets left
-    by the retry and alike so far ('96.7 100.1 106.7 110.0 113.3' and '96.7 103.3 106.7 ..'
-    of rounded thirds, '100.0' read '100.1') are told apart by their lines alone: the misread
-    may win. Repeated values (inline labels) count each time.
+    labels whole multiples of the step away from it. A set must then be on one step by itself,
+    as printed too (:func:`on_printed_lattice`: no member off by more than the printing's
+    rounding, so a misread within the step's tolerance is kept only where rounding could have
+    printed it), and lie on the line fitted through it within the inlier tolerance
+    (``max(INLIER_PIXELS, a quarter of the labels' spacing)``, as :func:`.ticks.fit_ticks`). A
+    set whose values fail either check is tried again without each of its labels in turn (one
+    misread within the tolerance, '272009' among '270000' .. '276000' on sweep 303 #6, failed
+    the whole set: 3 of 7 labels were kept), while that could beat the set chosen so far. Only
+    one label is taken out: two misreads within the tolerance lose the set, and a smaller one
+    without either is chosen (or none), as is a set with a misread on the step but off its place
+    besides. A misread by one unit of the last digit at an end of three labels ('77001' after
+    '75000 76000') or among rounded thirds or sevenths ('45.01' among '44.33 44.67 .. 46.67') is
+    what a slightly other step, rounded, would print: it is kept, off its place by that unit's
+    share of the step times the spacing. A set of three or more whose values are whole multiples
+    of their step (what axis locators draw: -35°, -30°, not -37.9°, -32.9°) wins over any that
+    is not, whatever their sizes: misreads that agree with each other may be the more numerous
+    ('-42.5°' .. '-22.5°' read '-42.9°' .. '-22.9°' beside four right labels), but they seldom
+    keep the step's phase, and a true axis' labels that miss it (a grid offset) have no subset
+    that keeps it. Then the most labels win, then the set whose values are whole multiples of
+    their step, then one that is a whole lattice over one left by the retry ('80.0 83.3 86.7'
+    over '76.5 83.3 86.7', on an exact 3.4, for '76.7' read '76.5': '80.0' is within the other
+    lattice's tolerance, '76.5' off this one's), then the one whose values are exact multiples
+    of one step (of '-10000 -8000 -6000 -4001', the three without '-4001': the three with it are
+    as close to a step as rounding allows), then the one closer to its line. Two sets left by
+    the retry and alike so far ('96.7 100.1 106.7 110.0 113.3' and '96.7 103.3 106.7 ..' of
+    rounded thirds, '100.0' read '100.1') are told apart by their lines alone: the misread may
+    win. Repeated values (inline labels) count each time.
 
     Parameters
     ----------

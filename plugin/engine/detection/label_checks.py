@@ -823,23 +823,21 @@ def trailing_point_without_ink(text, members, ink, origin, digit_width) -> str:
     it, or ``text`` as given when anything tells of a point there.
 
     A serif font's '4' stands on a foot, a short bar on the baseline below its stem, which
-    Tesseract reads as a point: QGIS's legend label '4' in DejaVu Serif 10 pt at 150 dpi
-    (JPEG q62) read '4.', no number, and the bar's low end was not known (VMIN refused). A
-    point is ink of its own, or in a glyph it widens. The trailing mark is dropped only when
-    every glyph of the label is a digit's: as many full-height glyphs (:data:`FULL_HEIGHT_SHARE`
-    of the tallest) as digits read, none of them wider than a digit
-    (:func:`_wider_than_a_digit`, as :func:`point_touching_a_digit` tells a point merged into
-    a digit; the figure's digits' width counts the label's own glyphs, so with no other label
-    as tall only its height tells) nor wider than :data:`DIGIT_MAX_WIDTH_HEIGHTS` times the
-    text's height, nor with
-    its first or last column inked only where a point lies (:func:`_baseline_alone_at_an_end`:
-    a point merged into the digit's glyph without widening it by a digit's share), and no
-    other glyph after the first digit's start (a point of its own, a comma, a speck, a
-    broken foot: any may be the mark read), on digits :data:`TRAILING_POINT_MIN_HEIGHT_PX`
-    high at least. '10.5' with its '0.5' drawn as one glyph and
-    read '10.' keeps its point (that glyph is wider than a digit), as does any reading whose
-    glyphs hold more than its digits: such readings are no number, and the label is not
-    used, as before.
+    Tesseract reads as a point: QGIS's legend label '4' in DejaVu Serif 10 pt at 150 dpi (JPEG
+    q62) read '4.', no number, and the bar's low end was not known (VMIN refused). A point is
+    ink of its own, or in a glyph it widens. The trailing mark is dropped only when every glyph
+    of the label is a digit's: as many full-height glyphs (:data:`FULL_HEIGHT_SHARE` of the
+    tallest) as digits read, none of them wider than a digit (:func:`_wider_than_a_digit`, as
+    :func:`point_touching_a_digit` tells a point merged into a digit; the figure's digits' width
+    counts the label's own glyphs, so with no other label as tall only its height tells) nor
+    wider than :data:`DIGIT_MAX_WIDTH_HEIGHTS` times the text's height, nor with its first or
+    last column inked only where a point lies (:func:`_baseline_alone_at_an_end`: a point merged
+    into the digit's glyph without widening it by a digit's share), and no other glyph after the
+    first digit's start (a point of its own, a comma, a speck, a broken foot: any may be the
+    mark read), on digits :data:`TRAILING_POINT_MIN_HEIGHT_PX` high at least. '10.5' with its
+    '0.5' drawn as one glyph and read '10.' keeps its point (that glyph is wider than a digit),
+    as does any reading whose glyphs hold more than its digits: such readings are no number, and
+    the label is not used, as before.
 
     Parameters
     ----------

@@ -10,7 +10,7 @@ over the map's annotations in another font (0.95 of it). main took the smaller o
 and put the separator a digit off ('035' read '03.5', '12300' read '1,2300'). A pitch is
 now taken only within 0.6-1.0 of the digits' height (the label's own first, then the
 figure's), else 0.76 of it where no pitch of 0.6-1.1 of the height places the glyph
-elsewhere (:func:`.label_checks.separator_pitch`); a separator read where a
+elsewhere (:func:`.label_checks._plausible_pitch`); a separator read where a
 point's glyph stands is a point by its pixels' coverage, whatever its box ('0,5' kept a
 comma before).
 """

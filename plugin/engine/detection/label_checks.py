@@ -385,8 +385,7 @@ def digits_touching_read_as_one(text, members, pitch, digit_width=None) -> bool:
         return False
     full, small = [], 0
     for col0, row0, col1, row1 in glyphs:
-        overlap = min(row1, tallest[3]) - max(row0, tallest[1])
-        if row1 - row0 >= FULL_HEIGHT_SHARE * height and overlap >= FULL_HEIGHT_SHARE * height:
+        if _full_height((col0, row0, col1, row1), tallest):
             if full and col0 <= full[-1][1]:
                 # No blank column between two pieces: one glyph broken (DejaVu Sans' 'W' at
                 # 7 px is two), which would shift the glyphs against the characters read
@@ -1353,11 +1352,11 @@ def _separator_glyph(box, full, lum=None, page=None, by_coverage=False) -> "str 
     return "," if comma else "."
 
 
-def separator_pitch(pitches, members) -> "float | None":
-    """The digits' pitch (pixels) a lone separator's place is measured by: the first of
-    ``pitches`` (None skipped) within :data:`PITCH_HEIGHT_SHARES` of the digits' height (the
-    label's tallest glyph of ``members``, boxes (col0, row0, col1, row1)), else
-    :data:`TYPICAL_PITCH_HEIGHT_SHARE` of that height; None without glyphs.
+def _plausible_pitch(pitches, height) -> "float | None":
+    """The first of ``pitches`` (pixels; None skipped) within :data:`PITCH_HEIGHT_SHARES` of
+    the digits' ``height`` (pixels); None when none is: the pitch a lone separator's place is
+    measured by (:func:`lone_separator_as_inked`, which falls back on
+    :data:`TYPICAL_PITCH_HEIGHT_SHARE` of the height).
 
     The pitch measured over a label's own glyphs takes in broken pieces of serif digits (a
     '0' in two halves: 0.57 of the height) and the pair around a separator touching a digit
@@ -1373,18 +1372,6 @@ def separator_pitch(pitches, members) -> "float | None":
     :func:`lone_separator_as_inked` places a glyph by it only where no other share puts it
     elsewhere (1429 right, none wrong).
     """
-    if not members:
-        return None
-    height = max(box[3] - box[1] for box in members)
-    if height <= 0:
-        return None
-    measured = _plausible_pitch(pitches, height)
-    return TYPICAL_PITCH_HEIGHT_SHARE * height if measured is None else measured
-
-
-def _plausible_pitch(pitches, height) -> "float | None":
-    """The first of ``pitches`` (pixels; None skipped) within :data:`PITCH_HEIGHT_SHARES` of
-    the digits' ``height`` (pixels); None when none is."""
     low, high = PITCH_HEIGHT_SHARES
     return next((float(pitch) for pitch in pitches
                  if pitch is not None and low * height <= pitch <= high * height), None)
@@ -1407,7 +1394,7 @@ def lone_separator_as_inked(text, members, pitch, lum=None, page=None) -> str:
     Nimbus Roman 7 pt at 120 dpi, beside its '1', made '138m' '1.38m'), as many digit pitches
     after the first digit's left edge as digits precede it, within
     :data:`SEPARATOR_PLACE_TOLERANCE` of a pitch. The pitch is the first of those given that
-    the digits' height makes plausible, else one from that height (:func:`separator_pitch`),
+    the digits' height makes plausible, else one from that height (:func:`_plausible_pitch`),
     and then only where no pitch of :data:`PLACE_AGREEMENT_SHARES` of the height puts the
     glyph at another place (:func:`_places_by_any_pitch`: a condensed or a monospaced font's
     pitch lies far from the typical one: Nimbus Sans Narrow's '12300' read '1,2300', Nimbus

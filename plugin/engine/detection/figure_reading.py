@@ -1986,11 +1986,15 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
     def _marks_clear_of_bar(self, bar_box) -> tuple:
         """What the labels beside the frame's four sides that do not run into the colorbar
         carry: (any a degree sign or hemisphere letter, the hemisphere letters read), from
-        their text as read (a label the figure's edge cut keeps its end: '5°S' of '65°S')."""
+        their text as read (a label the figure's edge cut keeps its end: '5°S' of '65°S');
+        once per frame and bar box (asked for each label that runs into the bar)."""
         frame = self.layout.frame
         if frame is None:
             return False, set()
         owner = frame.pixel_box()
+        key = ("marks clear of bar", tuple(owner), tuple(bar_box))
+        if key in self.cache:
+            return self.cache[key]
         degrees, hemispheres = False, set()
         for frame_side in box_sides(frame.box).values():
             for other in self.labels_beside(frame_side, owner):
@@ -2002,7 +2006,8 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 if parsed is not None and parsed.degrees:
                     degrees = True
                     hemispheres.add(parsed.hemisphere)
-        return degrees, hemispheres - {None}
+        self.cache[key] = degrees, hemispheres - {None}
+        return self.cache[key]
 
     def _place_and_fit(self, reading, side, allow_log, cylindrical):
         """Tick marks (or grid lines) attached to a reading's labels, and their fit."""

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..cancellation import check as check_cancelled
 from ..colour_decoding import byte_srgb_to_lab, srgb_to_lab
-from .lines import LUMA_WEIGHTS, Rectangle, _runs, true_runs
+from .lines import Rectangle, _runs, luma_of, true_runs
 
 #: Long side / short side of the thinnest box taken for a bar: a square legend is not a bar.
 #: QGIS draws a legend's ramp as long and as thick as its symbol's height and width, which a
@@ -183,7 +183,7 @@ def _page_along_inside(rgb, rectangle, page_rgb, vertical) -> bool:
     # luma stays the page's.
     page = np.asarray(page_rgb, np.float32)
     difference = band.astype(np.float32) - page
-    near_page = (np.abs(difference @ LUMA_WEIGHTS) <= STRIP_PAGE_CONTRAST) & \
+    near_page = (np.abs(luma_of(difference)) <= STRIP_PAGE_CONTRAST) & \
         (np.abs(difference) <= 3 * STRIP_PAGE_CONTRAST).all(axis=2)
     return bool((near_page.mean(axis=0) >= PAGE_ALONG_SHARE).any())
 
@@ -1236,7 +1236,7 @@ def _dark_triangle_base(image, dark, sides, ends, position, outward, max_thickne
     if slices.size < reach:
         return None
     colours = np.median(image[slices, inside].astype(np.float64), axis=1)
-    darkest = colours[int(np.argmin(colours @ LUMA_WEIGHTS))]
+    darkest = colours[int(np.argmin(luma_of(colours)))]
     # How far each slice's colour is from the dark (|ΔR| + |ΔG| + |ΔB|): the bar's own dark
     # end (viridis' purple) still differs from black in colour.
     distance = np.abs(colours - darkest).sum(axis=1)
@@ -1300,7 +1300,7 @@ def _sharp_fall(distance, level):
 def _ink_dark(colour):
     """Whether a colour (sRGB 0-255) is as dark as ink on a white page (see
     :func:`.lines.dark_mask`)."""
-    return float(np.dot(np.asarray(colour, np.float64), LUMA_WEIGHTS)) < 0.45 * 255.0
+    return float(luma_of(colour, np.float64)) < 0.45 * 255.0
 
 
 def _follow_outline(image, dark, start, end, first, last, max_thickness=4,
@@ -1356,7 +1356,7 @@ def _trim_past_outline(image, dark, page_rgb, start, end, first, last, max_thick
     page beyond it is the outline's end line: the strip ends at its inner side, and
     :func:`_onto_outline` then finds the line's centre.
     """
-    page = float(np.dot(np.asarray(page_rgb, np.float64), LUMA_WEIGHTS))
+    page = float(luma_of(page_rgb, np.float64))
     inside = slice(start + 1, max(end - 1, start + 2))
     reach = max_thickness + 2 * EDGE_BLUR + 8
     bounds = [first, last]
@@ -1372,7 +1372,7 @@ def _trim_past_outline(image, dark, page_rgb, start, end, first, last, max_thick
             run_end += 1
         if run_end - run_start + 1 > max_thickness or run_end + 1 >= dark_across.size:
             continue
-        beyond = image[slices[:run_start], inside].astype(np.float64) @ LUMA_WEIGHTS
+        beyond = luma_of(image[slices[:run_start], inside], np.float64)
         if beyond.mean(axis=1).min() < 0.85 * page:
             continue
         bounds[index] = int(slices[run_end + 1])

@@ -590,10 +590,10 @@ def _closed_by_ink_spines(rgb, page_rgb, box, max_thickness) -> bool:
     the plot area's top), and the map's colours alone fill too little of the box to be a
     panel.
     """
-    from .lines import LUMA_WEIGHTS
+    from .lines import luma_of
 
     rows, cols = rgb.shape[:2]
-    page = float(np.dot(np.asarray(page_rgb, np.float32), LUMA_WEIGHTS))
+    page = float(luma_of(page_rgb))
     extents = (cols, rows, cols, rows)
     spines = 0
     for index in range(4):
@@ -638,7 +638,7 @@ def _bar_beside(content, rgb, page, box, index, reach) -> "int | None":
     line across the map). Returns the first
     line the map fills beyond the gap (a pixel's start for left/top, its end otherwise).
     """
-    from .lines import LUMA_WEIGHTS
+    from .lines import luma_of
 
     left, top, right, bottom = (int(v) for v in box)
     if index in (0, 2):
@@ -660,7 +660,7 @@ def _bar_beside(content, rgb, page, box, index, reach) -> "int | None":
 
     def quiet(line):
         difference = image[a0:a1, line].astype(np.float32) - page
-        unlike_luma = np.abs(difference @ LUMA_WEIGHTS) > PANEL_CONTRAST
+        unlike_luma = np.abs(luma_of(difference)) > PANEL_CONTRAST
         unlike = unlike_luma | (np.abs(difference) > 3 * PANEL_CONTRAST).any(axis=1)
         # Or the page's in luma nearly all along, whatever its chroma: a one-pixel gap
         # between a JPEG's map and bar (seaborn, 80 dpi, quality 60, Spectral's colours on
@@ -696,10 +696,10 @@ def _bar_beside(content, rgb, page, box, index, reach) -> "int | None":
     if not inner:
         return None
     stretch = image[a0:a1, inner].astype(np.float32)
-    across = np.ptp(stretch @ LUMA_WEIGHTS, axis=1)
+    across = np.ptp(luma_of(stretch), axis=1)
     if np.mean(across <= 2 * PANEL_CONTRAST) < BAR_EVEN_ACROSS_SHARE:
         return None
-    middle = stretch[:, stretch.shape[1] // 2] @ LUMA_WEIGHTS
+    middle = luma_of(stretch[:, stretch.shape[1] // 2])
     if np.ptp(middle) < 3 * PANEL_CONTRAST:
         return None
     if _map_goes_on(image[a0:a1], lines[width - 2], lines[gap_end] + inward):
@@ -749,7 +749,7 @@ def _leave_out_bar(content, bar, reach, rgb, page):
     page : ndarray of float32 (3,)
         The page's colour.
     """
-    from .lines import LUMA_WEIGHTS
+    from .lines import luma_of
 
     rows, cols = content.shape
     left, top, right, bottom = bar
@@ -777,7 +777,7 @@ def _leave_out_bar(content, bar, reach, rgb, page):
         if not 0 <= line < size:
             return None
         difference = image[a0:a1, line].astype(np.float32) - page
-        unlike = (np.abs(difference @ LUMA_WEIGHTS) > PANEL_CONTRAST) | \
+        unlike = (np.abs(luma_of(difference)) > PANEL_CONTRAST) | \
             (np.abs(difference) > 3 * PANEL_CONTRAST).any(axis=1)
         return float(unlike.mean())
 
@@ -1017,10 +1017,10 @@ def _luma_hue_bins(pixels) -> tuple:
     """Each pixel's (uint8, RGB on the last axis) luma bin and hue bin (ndarrays of int):
     its luma over :data:`PALETTE_LUMA_BIN`, its hue angle in the (B - Y, R - Y) plane over
     :data:`PALETTE_HUE_BIN` degrees."""
-    from .lines import LUMA_WEIGHTS
+    from .lines import luma_of
 
     colours = pixels.astype(np.float32)
-    luma = colours @ LUMA_WEIGHTS
+    luma = luma_of(colours)
     angle = np.degrees(np.arctan2(colours[..., 0] - luma, colours[..., 2] - luma)) % 360.0
     return (np.minimum(luma // PALETTE_LUMA_BIN, 256 // PALETTE_LUMA_BIN - 1).astype(int),
             np.minimum(angle // PALETTE_HUE_BIN, 360 // PALETTE_HUE_BIN - 1).astype(int))
@@ -1308,11 +1308,11 @@ def _overlap(mask, band) -> float:
 
 def _band_line(pixels, page, table) -> "_BandLine":
     """A line of pixels (uint8 (length, 3)) read for :func:`_sparse_band`."""
-    from .lines import LUMA_WEIGHTS, true_runs
+    from .lines import luma_of, true_runs
 
     content = _page_difference(pixels, page) > PANEL_CONTRAST
     picked = pixels[content]
-    luma_off = np.abs(picked.astype(np.float32) @ LUMA_WEIGHTS - float(page @ LUMA_WEIGHTS))
+    luma_off = np.abs(luma_of(picked) - float(luma_of(page)))
     content[content] = (_chroma(picked) >= PALETTE_MIN_CHROMA) | (luma_off > RINGING_LUMA)
     ours = np.zeros(content.size, bool)
     if not content.any():
@@ -1595,7 +1595,7 @@ def _run_stands_apart(rgb, box, index, run, samples=101) -> bool:
     than :data:`SPINE_SPREAD` from the run's level. A run whose level goes on past
     ``max_thickness`` (no inner edge), or into the next row, is the map's own even colour
     there: False."""
-    from .lines import LUMA_WEIGHTS
+    from .lines import luma_of
 
     outer, inner, level = run
     if inner is None:
@@ -1606,7 +1606,7 @@ def _run_stands_apart(rgb, box, index, run, samples=101) -> bool:
     beyond = int(round(inner)) if index in (0, 1) else -int(round(inner)) - 1
     if not 0 <= beyond < image.shape[0]:
         return False
-    luma = image[beyond, along].astype(np.float32) @ LUMA_WEIGHTS
+    luma = luma_of(image[beyond, along])
     return bool(abs(float(np.median(luma)) - level) > SPINE_SPREAD)
 
 
@@ -1623,7 +1623,7 @@ def _page_beyond(rgb, page_rgb, box, index, samples=101) -> bool:
     side's middle 80 %, each like the page at :data:`PAGE_BEYOND_SHARE` of its positions. A
     side within :data:`PANEL_EDGE_MARGIN` px of the image's edge (a crop may have cut its
     spine off) has no such rows: False."""
-    from .lines import LUMA_WEIGHTS
+    from .lines import luma_of
 
     image, along, side = _across_side(rgb, box, index, samples)
     outward = -1 if index in (0, 1) else 1
@@ -1631,8 +1631,8 @@ def _page_beyond(rgb, page_rgb, box, index, samples=101) -> bool:
     rows = first_outside + outward * np.arange(PAGE_BEYOND_PX)
     if min(rows.min(), image.shape[0] - 1 - rows.max()) < PANEL_EDGE_MARGIN:
         return False
-    page = float(np.dot(np.asarray(page_rgb, np.float32), LUMA_WEIGHTS))
-    luma = image[rows][:, along].astype(np.float32) @ LUMA_WEIGHTS
+    page = float(luma_of(page_rgb))
+    luma = luma_of(image[rows][:, along])
     return bool((np.mean(np.abs(luma - page) <= PANEL_CONTRAST, axis=1)
                  >= PAGE_BEYOND_SHARE).all())
 
@@ -1658,10 +1658,10 @@ def _spine_run(rgb, page_rgb, box, index, max_thickness, level=None, samples=101
     between two pixels), and at 400 dpi the spine is 4-5 px wide: its outer edge alone put
     the frame 3 px out.
     """
-    from .lines import LUMA_WEIGHTS
+    from .lines import luma_of
 
     image, along, side = _across_side(rgb, box, index, samples)
-    page = float(np.dot(np.asarray(page_rgb, np.float32), LUMA_WEIGHTS))
+    page = float(luma_of(page_rgb))
     inward = 1 if index in (0, 1) else -1
     # Pixel rows from outside inward; `side` is a pixel's start (left/top) or end.
     first_inside = side if inward == 1 else side - 1
@@ -1670,7 +1670,7 @@ def _spine_run(rgb, page_rgb, box, index, max_thickness, level=None, samples=101
         return None
     levels, even = [], []
     for row in rows:
-        pixels = image[row, along].astype(np.float32) @ LUMA_WEIGHTS
+        pixels = luma_of(image[row, along])
         median = float(np.median(pixels))
         levels.append(median)
         even.append(np.mean(np.abs(pixels - median) <= SPINE_SPREAD) >= SPINE_EVEN_SHARE)

@@ -17,6 +17,39 @@ from ..cancellation import check as check_cancelled
 LUMA_WEIGHTS = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
 
 
+def luma_of(colours, dtype=None) -> np.ndarray:
+    """Luma of colours, the same bits on every machine.
+
+    Parameters
+    ----------
+    colours : array_like (..., 3)
+        sRGB values, 0-255 (or differences of such values).
+    dtype : numpy float dtype, optional
+        Of the arithmetic and of the result; by default the type a matrix product with the
+        float32 weights would give (float32 for bytes, float64 for float64 colours).
+
+    Returns
+    -------
+    ndarray (...)
+        Luma, 0-255 for colours (signed for differences).
+
+    Notes
+    -----
+    Channel by channel, with element-wise products and sums in a fixed order, never a matrix
+    product: numpy hands a product to BLAS, whose kernel OpenBLAS picks by the CPU, and the
+    kernels round (and fuse) the sum of three products differently. A luma one ulp apart then
+    crosses a grey level of a label's crop or a contrast threshold: from the same figure,
+    Tesseract read a colorbar's '2250' as '2290' on OpenBLAS's Zen kernel and right on its
+    Haswell kernel, and a legend's labels went unread.
+    """
+    colours = np.asarray(colours)
+    dtype = np.result_type(colours.dtype, LUMA_WEIGHTS.dtype) if dtype is None else dtype
+    weights = LUMA_WEIGHTS.astype(dtype)
+    luma = colours[..., 0].astype(dtype) * weights[0]
+    luma = luma + colours[..., 1].astype(dtype) * weights[1]
+    return luma + colours[..., 2].astype(dtype) * weights[2]
+
+
 @dataclass
 class Segment:
     """A straight dark line, horizontal or vertical.
@@ -86,14 +119,13 @@ LUMA_BLOCK_PIXELS = 1 << 18
 
 def luminance(rgb) -> np.ndarray:
     """Luma (0-255, float32) of an sRGB image (rows, cols, 3), computed a block of rows at a
-    time (each row's product is the one of the whole image: the same values, bit for bit)."""
+    time (each pixel's luma is :func:`luma_of` its colour: the same values, bit for bit)."""
     rows, cols = rgb.shape[:2]
     lum = np.empty((rows, cols), np.float32)
     step = max(1, LUMA_BLOCK_PIXELS // max(cols, 1))
     for first in range(0, rows, step):
         check_cancelled()  # most of a second on ten megapixels, before the layout's first step
-        np.matmul(rgb[first:first + step].astype(np.float32), LUMA_WEIGHTS,
-                  out=lum[first:first + step])
+        lum[first:first + step] = luma_of(rgb[first:first + step])
     return lum
 
 

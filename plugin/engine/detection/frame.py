@@ -593,7 +593,7 @@ def _closed_by_ink_spines(rgb, page_rgb, box, max_thickness) -> bool:
     from .lines import luma_of
 
     rows, cols = rgb.shape[:2]
-    page = float(luma_of(page_rgb))
+    page = float(luma_of(page_rgb, np.float32))
     extents = (cols, rows, cols, rows)
     spines = 0
     for index in range(4):
@@ -1312,7 +1312,7 @@ def _band_line(pixels, page, table) -> "_BandLine":
 
     content = _page_difference(pixels, page) > PANEL_CONTRAST
     picked = pixels[content]
-    luma_off = np.abs(luma_of(picked) - float(luma_of(page)))
+    luma_off = np.abs(luma_of(picked, np.float32) - float(luma_of(page)))
     content[content] = (_chroma(picked) >= PALETTE_MIN_CHROMA) | (luma_off > RINGING_LUMA)
     ours = np.zeros(content.size, bool)
     if not content.any():
@@ -1631,7 +1631,7 @@ def _page_beyond(rgb, page_rgb, box, index, samples=101) -> bool:
     rows = first_outside + outward * np.arange(PAGE_BEYOND_PX)
     if min(rows.min(), image.shape[0] - 1 - rows.max()) < PANEL_EDGE_MARGIN:
         return False
-    page = float(luma_of(page_rgb))
+    page = float(luma_of(page_rgb, np.float32))
     luma = luma_of(image[rows][:, along])
     return bool((np.mean(np.abs(luma - page) <= PANEL_CONTRAST, axis=1)
                  >= PAGE_BEYOND_SHARE).all())
@@ -1661,7 +1661,7 @@ def _spine_run(rgb, page_rgb, box, index, max_thickness, level=None, samples=101
     from .lines import luma_of
 
     image, along, side = _across_side(rgb, box, index, samples)
-    page = float(luma_of(page_rgb))
+    page = float(luma_of(page_rgb, np.float32))
     inward = 1 if index in (0, 1) else -1
     # Pixel rows from outside inward; `side` is a pixel's start (left/top) or end.
     first_inside = side if inward == 1 else side - 1

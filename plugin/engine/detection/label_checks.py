@@ -690,6 +690,92 @@ def restore_decimal_point(text, members) -> str:
     return f"{before}.{after}"
 
 
+def point_read_as_digit(text, members, pitch, lum=None, page=None) -> str:
+    """A decimal point (or comma) Tesseract read as a digit, put back where the label's
+    glyphs show it.
+
+    QGIS's '23.5' in Nimbus Roman 12 pt at 120 dpi through a JPEG was read '2355' (its 3 px
+    point a '5'): one digit more than the label's digits' glyphs, and no number of the label.
+    The glyphs map on the characters one to one when pieces over one another's columns are
+    taken as one character (a serif '5' whose foot breaks off under the ink mask): every
+    glyph a digit's (of the text's full height, one digit wide by ``pitch``) but one, which
+    stands alone between two of them (a blank column either side) and is a separator's, no
+    more than :data:`SEPARATOR_MAX_HEIGHT_SHARE` of the text's height high or wide, in its
+    lower half. The digits around it stand :data:`SEPARATOR_MIN_PITCHES` pitches apart (a
+    separator takes its room: a speck between touching digits does not). The character read
+    for that glyph becomes what the glyph is (:func:`_separator_glyph`, by its coverage when
+    ``lum`` is given); a point before three digits only on a glyph :func:`_surely_point`
+    (else the number would be a thousand times smaller on a comma's glyph).
+
+    Only readings of three digits or more, after an optional sign whose bar is the first
+    glyph, are judged; anything else (a glyph wider than a digit, two small glyphs, a glyph
+    that cannot be told, too little room) leaves the reading as it is, for the checks of
+    the glyphs' count (:func:`characters_made_up`) to set aside.
+
+    Parameters
+    ----------
+    text : str
+        The reading, with no separator.
+    members : list of tuple or None
+        The label's glyph boxes (col0, row0, col1, row1), pixels.
+    pitch : float, list of float, or None
+        The digits' pitch (centre to centre), pixels, or the pitches to choose from in order
+        (:func:`_plausible_pitch`; the height's typical share when none is plausible).
+    lum, page : optional
+        The figure's luma and the page's, as for :func:`separators_as_inked`.
+
+    Returns
+    -------
+    str
+    """
+    match = re.fullmatch(r"([-+]?)(\d{3,})", normalise(text).replace(" ", ""))
+    if not members or match is None:
+        return text
+    tallest = max(members, key=lambda box: box[3] - box[1])
+    height = tallest[3] - tallest[1]
+    if height <= 0:
+        return text
+    # The characters' glyphs: pieces over one another's columns are one character come apart.
+    stacks = []
+    for box in sorted(members):
+        if stacks and box[0] < stacks[-1][2]:
+            last = stacks[-1]
+            stacks[-1] = (last[0], min(last[1], box[1]), max(last[2], box[2]),
+                          max(last[3], box[3]))
+        else:
+            stacks.append(box)
+    if match.group(1):
+        # A sign read: its bar is the first glyph, and no digit.
+        if not stacks or _full_height(stacks[0], tallest):
+            return text
+        stacks = stacks[1:]
+    number = match.group(2)
+    full = [box for box in stacks if _full_height(box, tallest)]
+    if len(stacks) != len(number) or len(full) != len(stacks) - 1:
+        return text
+    index = next(place for place, box in enumerate(stacks) if not _full_height(box, tallest))
+    point = stacks[index]
+    if not 0 < index < len(stacks) - 1 or \
+            max(point[2] - point[0], point[3] - point[1]) > SEPARATOR_MAX_HEIGHT_SHARE * height \
+            or not _in_lower_half(point, tallest) or \
+            not _piece_stands_apart(point, [box for box in stacks if box != point], gap=1):
+        return text
+    measured = _plausible_pitch(pitch if isinstance(pitch, (list, tuple)) else [pitch], height)
+    pitch = TYPICAL_PITCH_HEIGHT_SHARE * height if measured is None else measured
+    if digit_capacity(full, pitch) != len(full):
+        return text  # a glyph wider than a digit: touching digits, no one-to-one map
+    before, after = stacks[index - 1], stacks[index + 1]
+    if 0.5 * (after[0] + after[2] - before[0] - before[2]) < SEPARATOR_MIN_PITCHES * pitch:
+        return text
+    mark = _separator_glyph(point, full, lum, page, by_coverage=True)
+    if mark is None:
+        return text
+    tail = number[index + 1:]
+    if mark == "." and len(tail) == 3 and not _surely_point(point, full, height, lum, page):
+        return text
+    return f"{match.group(1)}{number[:index]}{mark}{tail}"
+
+
 #: A point drawn across two pixels' rows by anti-aliasing is a pixel wide and two high at
 #: 96-120 dpi (QGIS's Nimbus Sans and Roman at 8-10 pt): a glyph this tall (pixels) on the
 #: baseline may be a point whatever its width.

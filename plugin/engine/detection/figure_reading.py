@@ -65,6 +65,7 @@ from .label_checks import (
     leading_zero,
     lone_separator_as_inked,
     narrower_than_text,
+    point_read_as_digit,
     point_touching_a_digit,
     points_lost_everywhere,
     restore_decimal_point,
@@ -1197,6 +1198,11 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                                         self.digit_pitch(label.height)) if pitch is not None]
 
         text = restore_minus_sign(text, members, lambda: min(known_pitches(), default=None))
+        if label.crossed_line is None and re.fullmatch(r"[-+]?\d{3,}", normalise(text)):
+            # A point read as a digit: one digit more than the digits' glyphs, and a point's
+            # glyph where it stands (Nimbus Roman through a JPEG: '23.5' read '2355').
+            text = point_read_as_digit(text, members, known_pitches(), self.glyph_lum(),
+                                       self.page)
         if re.search(r"\d[.,]\d", text):
             pitches = known_pitches()
             # A point or comma Tesseract made up or took for the other ('12250' read
@@ -1446,6 +1452,13 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             second, _ = self._ocr(crop_label(
                 lum, (box[0] - col0, box[1] - row0, box[2] - col0, box[3] - row0), self.page,
                 target_height=CHECK_TARGET_HEIGHT))
+            if re.fullmatch(r"[-+]?\d{3,}", normalise(second).replace(" ", "")):
+                # The point read as a digit again, where its glyph stands ('2.25' read '2125'
+                # at both scales, put back from the first): the same reading, no misread.
+                second = point_read_as_digit(
+                    second, text_label.members,
+                    [digit_pitch([text_label], text_label.height, least_pairs=1),
+                     self.digit_pitch(text_label.height)], self.glyph_lum(), self.page)
             first_digits = re.sub(r"\D", "", normalise(label.text.split(" (")[0]))
             second_digits = re.sub(r"\D", "", normalise(second))
             if second_digits and second_digits != first_digits:

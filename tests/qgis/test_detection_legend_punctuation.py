@@ -195,11 +195,12 @@ def test_legend_point_read_as_a_digit_put_back(qgis_app, tmp_path, shared_data, 
         pytest.skip(f"this machine's Tesseract reads the legend otherwise ({readings}): the "
                     f"point read as a digit is not exercised here")
     # The fault is real: the reading left as Tesseract gave it holds a digit too many, and
-    # the range is refused.
+    # the range is refused, naming the label set aside.
     monkeypatch.setattr(figure_reading, "point_read_as_digit", lambda text, *checks: text)
     with pytest.raises(EngineError) as refused:
         _legend_answers(path)
     assert refused.value.parameter == "VMIN"
+    assert "1 more read but set aside" in str(refused.value), str(refused.value)
 
 
 def test_legend_comma_too_small_to_tell_is_warned(qgis_app, tmp_path, shared_data):

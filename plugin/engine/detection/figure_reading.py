@@ -123,6 +123,9 @@ CUT_BY_EDGE = "(cut by the figure's edge)"
 CUT_BY_FRAME = "(cut by the frame's edge)"
 #: ...and an axis' label whose text runs into the colorbar's box (a bar drawn over it).
 CUT_BY_BAR = "(its text runs into the colorbar: characters under the bar not read)"
+#: At most this many labels read but set aside by a check (their texts with its note) are
+#: named in an axis' or a colorbar's refusal.
+SET_ASIDE_NAMED = 3
 #: A fit must explain at least this many labels, and this share of those read as numbers.
 MIN_KEPT_LABELS = 3
 MIN_KEPT_SHARE = 0.6
@@ -2159,6 +2162,18 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             if on_line:
                 reading.problem += (f" ({on_line} more start against a line: "
                                     f"{SIGN_HIDDEN_NOTE})")
+            # Labels read but set aside by a check of their glyphs are named: a legend's
+            # '23.5' read '23.55' and set aside left '0 of 1 labels read as numbers', which
+            # said nothing of the label the user should look at.
+            set_aside = [label.text for label in labels
+                         if label.value is None and " (" in label.text and not any(
+                             note in label.text for note in (CUT_BY_EDGE, CUT_BY_FRAME,
+                                                             CUT_BY_BAR, SIGN_HIDDEN_NOTE))]
+            if set_aside:
+                named = ", ".join(repr(text) for text in set_aside[:SET_ASIDE_NAMED])
+                more = ", ..." if len(set_aside) > SET_ASIDE_NAMED else ""
+                reading.problem += (f" ({len(set_aside)} more read but set aside: "
+                                    f"{named}{more})")
             # The pair placed by tick marks or, without them (QGIS's interior ticks, no ticks
             # at all), by the labels' centres, as a longer axis is (warned about then).
             if pair:

@@ -316,6 +316,7 @@ def test_legend_point_dropped_beside_a_sign_or_a_broken_digit_put_back(
     ((-1035.0, 2205.0), 10, 100, None, " m"),  # '2.205m' beside '-1,035': refused
     ((23.5, 91.6), 12, 120, 70, ""),           # '23.5' read '235': 91.6 to 235, silent
     #                                            (or '2355', its point a '5': refused)
+    ((12.05, 30.5), 8, 120, 70, ""),           # '12.05' read right, made '1205': silent
 ])
 def test_legend_separator_among_broken_serif_glyphs_read(qgis_app, tmp_path, shared_data,
                                                          value_range, size, dpi, jpeg, suffix):
@@ -325,7 +326,10 @@ def test_legend_separator_among_broken_serif_glyphs_read(qgis_app, tmp_path, sha
     '-1.035m') or dropped a point three pixels high through a JPEG ('235'), and nothing could
     check it. The separator's glyph alone stands apart from every other in the text's lower
     half where the reading has its separator: it tells comma from point, and puts back the
-    point dropped between digits a separator's room apart."""
+    point dropped between digits a separator's room apart. A '0' in its two sides counted as
+    two digits made up for a '2' cut short (its foot a piece of its own): '12.05', read
+    right, had its point looked for between the '0''s sides, found no glyph there, and was
+    made 1205; the sides are one glyph now."""
     path = _render_legend(tmp_path, shared_data, value_range, "Nimbus Roman", size, dpi, jpeg,
                           suffix=suffix)
     answers = _legend_answers(path)

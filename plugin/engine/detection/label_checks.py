@@ -1327,6 +1327,11 @@ def separators_as_inked(text, members, pitch, lum=None, page=None, lone_pitches=
             full.append(box)
         else:
             small.append(box)
+    # A round glyph broken into its two sides is one character: counted as two, it made up
+    # for a digit not of full height (QGIS's '12.05' in Nimbus Roman 8 pt at 120 dpi through
+    # a JPEG, its '2' cut short and its '0' in halves: the point was looked for between the
+    # '0''s sides, no glyph nor room was there, and the label read 1205 in silence).
+    full = joined_halves(full)
     # Characters per full-height glyph: digits touching at a low resolution make one glyph of
     # several, as wide as their pitches and a digit's ink (about 0.8 of a pitch). The number's
     # digits come first; each letter after it (a hemisphere, a unit: wider than a digit) is

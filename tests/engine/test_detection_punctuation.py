@@ -440,3 +440,73 @@ def test_point_read_as_a_digit_put_back(tmp_path, font):
     print(font, "points read as digits put back", undone, "of", faults)
     # Most are put back; the rest are points touching a digit, or digits touching each other.
     assert faults and undone >= 0.6 * faults, (undone, faults)
+
+
+# Glyph boxes (col0, row0, col1, row1) of '23.5' with digits 20 px high, 10 wide, 14 apart
+# (centre to centre), the point between the '3' and the '5' taking half a digit's room: the
+# reading '2355' is put back '23.5'. Each case below changes one thing the guards of
+# point_read_as_digit judge, and the small glyph is then no separator.
+_DIGITS_23_5 = [(0, 0, 10, 20), (14, 0, 24, 20), (35, 0, 45, 20)]
+_POINT_23_5 = (28, 17, 31, 20)
+
+
+@pytest.mark.parametrize("digits, glyph, why", [
+    (_DIGITS_23_5, (28, 10, 32, 20), "half the digits' height: no separator's size"),
+    (_DIGITS_23_5, (27, 9, 33, 11), "a dash at mid-height: not in the lower half"),
+    (_DIGITS_23_5, (28, 0, 32, 5), "a degree sign: in the upper half"),
+    (_DIGITS_23_5, (24, 17, 27, 20), "touching the '3': no blank column between"),
+    ([(0, 0, 10, 20), (14, 0, 24, 20), (28, 0, 38, 20)], (25, 17, 27, 20),
+     "digits a pitch apart: no separator's room between"),
+])
+def test_small_glyph_that_is_no_separator_left_as_read(digits, glyph, why):
+    """A small glyph between two digits that is not a separator's, by its size, its place in
+    the text's height, a blank column either side or the room between the digits beside it,
+    leaves the reading as Tesseract made it ('2355', one digit more than the digits' glyphs),
+    for the count of the glyphs to set aside: no point is put where none is drawn. The same
+    boxes with a point's glyph in its place are put back (the guard alone decides)."""
+    from colormap_decoder.plugin.engine.detection.label_checks import point_read_as_digit
+
+    assert point_read_as_digit("2355", _DIGITS_23_5 + [_POINT_23_5], 14.0) == "23.5"
+    assert point_read_as_digit("2355", digits + [glyph], 14.0) == "2355", why
+
+
+def test_point_before_three_digits_left_as_read_unless_surely_one():
+    """A point before three digits is put back only on a glyph surely a point: on digits
+    under :data:`SURE_POINT_MIN_HEIGHT_PX` high a comma's tail may be lost to the ink mask,
+    and '1,250' taken for '1.250' would read the number a thousand times too small. '12250'
+    over digits 8 px high is left as read; '1225' (two digits after it) is put back."""
+    from colormap_decoder.plugin.engine.detection.label_checks import point_read_as_digit
+
+    digits = [(0, 0, 4, 8), (9, 0, 13, 8), (15, 0, 19, 8), (21, 0, 25, 8)]
+    point = (5, 6, 7, 8)
+    assert point_read_as_digit("12250", digits + [point], 6.0) == "12250"
+    assert point_read_as_digit("1225", digits[:3] + [point], 6.0) == "1.25"
+
+
+@pytest.mark.parametrize("font", ["DejaVu Sans", "Nimbus Sans", "DejaVu Serif"])
+def test_small_glyph_read_as_a_digit_is_no_point(tmp_path, font):
+    """A range's dash or a degree sign between digits (matplotlib's '10\u201320', '12\u00b05')
+    that Tesseract read as a digit ('10120', '1215') is no point: it stands at mid-height or
+    above, or is wider than a separator. The reading is left as read, never made '10.20' or
+    '12.5'."""
+    from colormap_decoder.plugin.engine.detection.label_checks import point_read_as_digit
+
+    texts = ("10\u201320", "12\u00b05", "5\u201310", "100\u2013200", "3\u00b025")
+    judged = 0
+    for dpi, size, jpeg in itertools.product((96, 150), (8, 12), (None, 70)):
+        folder = tmp_path / f"{dpi}_{size}_{jpeg}"
+        folder.mkdir()
+        try:
+            pairs, pitch, lum = drawn_labels(folder, font, dpi, size, texts, with_luma=True,
+                                             jpeg=jpeg)
+        except AssertionError:
+            continue  # glyphs broken into pieces or merged: no labels
+        for text, label in pairs:
+            place = next(index for index, character in enumerate(text)
+                         if not character.isdigit())
+            for digit in "0123456789":
+                fault = text[:place] + digit + text[place + 1:]
+                assert point_read_as_digit(fault, label.members, [pitch], lum, 255.0) == \
+                    fault, (dpi, size, jpeg, fault, label.members)
+                judged += 1
+    assert judged, "no labels drawn"

@@ -712,6 +712,14 @@ def point_read_as_digit(text, members, pitch, lum=None, page=None) -> str:
     that cannot be told, too little room) leaves the reading as it is, for the checks of
     the glyphs' count (:func:`characters_made_up`) to set aside.
 
+    The separator's place is the glyphs' alone, not the digits': another digit misread
+    beside it stands. '23.5' read '2235' (the '3' taken for a '2' as well) is made '22.5',
+    which the reader's second reading at another scale (figure_reading's
+    ``digits_unlike_at_another_scale``) confirms when Tesseract makes the same double misread
+    there: mended here from the same glyphs, it puts its point at the same glyph, and 22.5
+    is read with no warning, where the reading was set aside before (more digits than its
+    glyphs hold). A misread at one scale only still reads other digits at the other.
+
     Parameters
     ----------
     text : str

@@ -2163,8 +2163,9 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 reading.problem += (f" ({on_line} more start against a line: "
                                     f"{SIGN_HIDDEN_NOTE})")
             # Labels read but set aside by a check of their glyphs are named: a legend's
-            # '23.5' read '23.55' and set aside left '0 of 1 labels read as numbers', which
-            # said nothing of the label the user should look at.
+            # '23.5' read '23.55' and set aside (before point_read_as_digit) left '0 of 1
+            # labels read as numbers', which said nothing of the label the user should look
+            # at. Any label with no value and a note but the excluded ones is named.
             set_aside = [label.text for label in labels
                          if label.value is None and " (" in label.text and not any(
                              note in label.text for note in (CUT_BY_EDGE, CUT_BY_FRAME,

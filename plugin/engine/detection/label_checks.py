@@ -1408,6 +1408,13 @@ def separators_as_inked(text, members, pitch, lum=None, page=None, lone_pitches=
             mended.append(mark)
         elif left[3] - digits_bottom >= max(1.0, COMMA_DESCENT_SHARE * height):
             mended.append(",")  # a comma touching the digit before it (no digit descends)
+        elif character == "." and len(re.match(r"\d*", number[position + 1:]).group()) == 3 \
+                and _comma_in_gap(left, right, full, digits_bottom, height, lum, page):
+            # A point read before three digits where no glyph stands, but a comma's ink
+            # hangs in the gap: its pieces joined no label (QGIS's '2,205 m' in Nimbus
+            # Roman 10 pt at 96 dpi, the comma and the first '2''s foot apart under the ink
+            # mask, read '2.205m': 2.205 kept by the digits' room alone).
+            mended.append(",")
         elif pitch is None or any(
                 box[2] - box[0] > (counts[index] + MERGED_EXTRA_PITCHES) * pitch
                 for index, box in ((owners[digits_before - 1], left),
@@ -1420,6 +1427,29 @@ def separators_as_inked(text, members, pitch, lum=None, page=None, lone_pitches=
     if "".join(mended) == number:
         return text
     return f"{match.group(1)}{''.join(mended)}{match.group(3)}"
+
+
+def _comma_in_gap(left, right, full, digits_bottom, height, lum=None, page=None) -> bool:
+    """Whether a comma's ink hangs in the gap between two digits' glyphs ``left`` and
+    ``right`` (boxes (col0, row0, col1, row1), pixels) where no glyph of the label stands:
+    the gap's coverage reaches below the digits' (``full``; their boxes' median bottom
+    ``digits_bottom`` and ``height``, pixels) by the comma's threshold and
+    :data:`SURE_POINT_MARGIN_SHARE` more (:func:`comma_descent`); False without the luma
+    ``lum`` and the page's ``page``, or with no column between the glyphs.
+
+    A comma's pieces may join no label (its tail a fifth inked under the ink mask, its head
+    beside a digit's broken foot that the label's glyphs left out): the digits' room was all
+    that showed a separator there, and a point read before three digits was kept, the number
+    a thousand times smaller. Only a descent surely a comma's turns it: a true point lost from
+    the glyphs lies on the baseline, its coverage no lower than the digits'.
+    """
+    if lum is None or page is None or right[0] <= left[2]:
+        return False
+    bottom = int(round(digits_bottom))
+    gap = (left[2], bottom - max(1, int(round(0.25 * height))), right[0], bottom)
+    descent = comma_descent(lum, page, gap, full)
+    return descent is not None and \
+        descent >= (COMMA_COVERAGE_DESCENT_SHARE + SURE_POINT_MARGIN_SHARE) * height
 
 
 def _separator_glyph(box, full, lum=None, page=None, by_coverage=False) -> "str | None":

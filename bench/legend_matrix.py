@@ -23,6 +23,11 @@ and Nimbus Roman at 7, 8 and 10 pt, 96, 100 and 120 dpi, PNG, vertical and horiz
 25 mm ramp (360 legends). It is read as legend38 read it: the colorbar alone
 (``read_figure_face(want_axes=False)``), once (no comma mode), a bar end within 0.5 % of the
 range right; ``ok``, ``refused`` (an end not read) or ``WRONG``.
+
+``decimals`` is the control of ``units``' thousands commas: true decimals with three digits
+after the point, -1.035/2.205 and 0.125/3.405 with the suffix ' m', in the same fonts, sizes
+and dpis, vertical only (90 legends), read alike: a separator before three digits must stay
+a point where it is one.
 """
 import argparse
 import itertools
@@ -39,7 +44,8 @@ DPIS = [96, 120]
 RANGES = {"base": [(799.0, 3405.0), (1250.0, 12300.0), (0.5, 2.25), (-1500.5, 1200.0)],
           "digits": [(357.0, 750.0), (1468.0, 2093.0), (0.35, 6.8), (23.5, 91.6), (18.0, 64.0),
                      (-4.7, 3.9)],
-          "units": [(0.0, 138.0), (1000.0, 3500.0), (-1035.0, 2205.0), (5.0, 62.0)]}
+          "units": [(0.0, 138.0), (1000.0, 3500.0), (-1035.0, 2205.0), (5.0, 62.0)],
+          "decimals": [(-1.035, 2.205), (0.125, 3.405)]}
 UNIT_FONTS = ["DejaVu Sans", "DejaVu Sans Condensed", "Nimbus Sans", "DejaVu Serif",
               "Nimbus Roman"]
 UNIT_SIZES = [7, 8, 10]
@@ -51,10 +57,10 @@ EXTENT = (256000.0, 279000.0, 2136000.0, 2153000.0)
 
 def figures(kind):
     """Each legend's file name (without extension), range, font, size, dpi and JPEG quality."""
-    if kind == "units":
+    if kind in ("units", "decimals"):
         for value_range, font, size, dpi in itertools.product(
                 RANGES[kind], UNIT_FONTS, UNIT_SIZES, UNIT_DPIS):
-            for horizontal in (False, True):
+            for horizontal in (False, True) if kind == "units" else (False,):
                 name = (f"{value_range[0]}_{value_range[1]}_{font.replace(' ', '')}_{size}_"
                         f"{dpi}_{'h' if horizontal else 'v'}")
                 yield name, value_range, font, size, dpi, None
@@ -83,7 +89,7 @@ def render(kind, folder):
         if out.exists():
             continue
         unit_options = {}
-        if kind == "units":
+        if kind in ("units", "decimals"):
             horizontal = name.endswith("_h")
             unit_options = dict(suffix=" m", horizontal_legend=horizontal,
                                 ramp_length=UNIT_RAMP_LENGTH if horizontal else None)
@@ -120,7 +126,7 @@ def read(kind, folder, code, only=None):
         if only and only not in name:
             continue
         path = folder / (name + (".jpg" if jpeg else ".png"))
-        if kind == "units":
+        if kind in ("units", "decimals"):
             status, detail = _read_colorbar_alone(path, value_range)
             counts[status] = counts.get(status, 0) + 1
             rows.append(dict(name=name, mode="tess", status=status, detail=detail))

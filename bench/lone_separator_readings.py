@@ -5,7 +5,8 @@ true texts (as written, the separator dropped, comma and point swapped) and put 
 read), with the digits' pitches the reader gathers (the label's own, the figure's).
 
 Run by hand with Debian's python3 in a clean environment, after ``legend_matrix.py render``
-(vertical legends only; ranges whose texts QGIS writes as below):
+(vertical legends only; ranges whose texts QGIS writes as below; ``decimals``' true points
+before three digits too):
 
     env -i PATH=/usr/bin:/bin HOME=/tmp/home-matrix LANG=C.UTF-8 /usr/bin/python3 \\
         bench/lone_separator_readings.py --folder /tmp/legends [--code OTHER_CHECKOUT]
@@ -34,7 +35,8 @@ TRUTH = {"0.0_138.0": ("0m", "138m"), "1000.0_3500.0": ("1,000m", "3,500m"),
          "799.0_3405.0": ("799", "3,405"), "1250.0_12300.0": ("1,250", "12,300"),
          "0.5_2.25": ("0.5", "2.25"), "357.0_750.0": ("357", "750"),
          "1468.0_2093.0": ("1,468", "2,093"), "0.35_6.8": ("0.35", "6.8"),
-         "23.5_91.6": ("23.5", "91.6"), "18.0_64.0": ("18", "64"), "-4.7_3.9": ("-4.7", "3.9")}
+         "23.5_91.6": ("23.5", "91.6"), "18.0_64.0": ("18", "64"), "-4.7_3.9": ("-4.7", "3.9"),
+         "-1.035_2.205": ("-1.035m", "2.205m"), "0.125_3.405": ("0.125m", "3.405m")}
 
 
 def main():
@@ -59,7 +61,7 @@ def main():
     )
     from colormap_decoder.plugin.engine.figure import read_figure
 
-    paths = sorted(path for folder in args.folder for kind in ("units", "base", "digits")
+    paths = sorted(path for folder in args.folder for kind in ("units", "base", "digits", "decimals")
                    for path in (Path(folder) / kind).glob("*.*"))
     if args.pitches:
         _pitch_shares(paths, label_checks, read_figure, find_glyphs, ink_mask,

@@ -1298,7 +1298,11 @@ def separators_as_inked(text, members, pitch, lum=None, page=None, lone_pitches=
     their characters (glyphs broken apart) have their one separator judged by
     :func:`lone_separator_as_inked`. A comma read before exactly three digits becomes a point
     (the number a thousand times smaller) only on a glyph :func:`_surely_point`; otherwise it
-    is left as read.
+    is left as read. A point read before exactly three digits where no glyph stands between
+    them becomes a comma when a comma's ink hangs in the gap (:func:`_comma_in_gap`: its
+    pieces joined no label, the digits' room alone kept the point): on digits
+    :data:`SURE_POINT_MIN_HEIGHT_PX` high at least, reaching surely below them from a head on
+    the baseline and ending there, not going on as a line under the text does.
 
     Parameters
     ----------
@@ -1434,8 +1438,10 @@ def _comma_in_gap(left, right, full, digits_bottom, height, lum=None, page=None)
     ``right`` (boxes (col0, row0, col1, row1), pixels) where no glyph of the label stands:
     the gap's coverage reaches below the digits' (``full``; their boxes' median bottom
     ``digits_bottom`` and ``height``, pixels) by the comma's threshold and
-    :data:`SURE_POINT_MARGIN_SHARE` more (:func:`comma_descent`); False without the luma
-    ``lum`` and the page's ``page``, or with no column between the glyphs.
+    :data:`SURE_POINT_MARGIN_SHARE` more (:func:`comma_descent`), from a head inked on the
+    baseline, and ends there as a comma's tail does (:func:`_gap_ink_ends`); False without
+    the luma ``lum`` and the page's ``page``, with no column between the glyphs, or on digits
+    under :data:`SURE_POINT_MIN_HEIGHT_PX` (a point's coverage reaches a comma's there).
 
     A comma's pieces may join no label (its tail a fifth inked under the ink mask, its head
     beside a digit's broken foot that the label's glyphs left out): the digits' room was all
@@ -1443,13 +1449,51 @@ def _comma_in_gap(left, right, full, digits_bottom, height, lum=None, page=None)
     a thousand times smaller. Only a descent surely a comma's turns it: a true point lost from
     the glyphs lies on the baseline, its coverage no lower than the digits'.
     """
-    if lum is None or page is None or right[0] <= left[2]:
+    if lum is None or page is None or right[0] <= left[2] or height < SURE_POINT_MIN_HEIGHT_PX:
         return False
     bottom = int(round(digits_bottom))
     gap = (left[2], bottom - max(1, int(round(0.25 * height))), right[0], bottom)
     descent = comma_descent(lum, page, gap, full)
     return descent is not None and \
-        descent >= (COMMA_COVERAGE_DESCENT_SHARE + SURE_POINT_MARGIN_SHARE) * height
+        descent >= (COMMA_COVERAGE_DESCENT_SHARE + SURE_POINT_MARGIN_SHARE) * height and \
+        _gap_ink_ends(lum, page, gap, full, height)
+
+
+#: Rows below the digits' bottom a comma's tail may reach, as a share of their height (ink
+#: boxes; two rows at least, :func:`comma_descent`'s search), and rows under those that must
+#: be page: ink reaching further, or lying under the tail, is a line's (a tick under the
+#: point) whose edge or JPEG ringing would be measured as a comma's descent.
+COMMA_TAIL_MAX_SHARE = 0.25
+GAP_CLEAR_ROWS = 3
+#: Coverage (0-1) a comma's head has at least, in a row of its ink joined to the gap's last
+#: row on the baseline (a comma at 96 dpi may sit its darkest row under the digits' last:
+#: Nimbus Roman's of '2,093' at 10 pt, JPEG q70, 0.33 on the baseline and 0.92 under it).
+COMMA_HEAD_COVERAGE = 0.5
+
+
+def _gap_ink_ends(lum, page, gap, digits, height) -> bool:
+    """Whether the ink in the gap ``gap`` (col0, row0, col1, row1; pixels, ending on the
+    digits' bottom) between ``digits`` (boxes of the full-height glyphs, ``height`` pixels
+    high) is a comma's: ink in the gap's last row on the baseline, going down from there
+    without a break, as dark as a comma's head (:data:`COMMA_HEAD_COVERAGE`), and ending within
+    :data:`COMMA_TAIL_MAX_SHARE` of the height (two rows at least), and the
+    :data:`GAP_CLEAR_ROWS` rows under that page (under :data:`COVERAGE_FLOOR`).
+    """
+    text_lum = min(float(lum[row0:row1, col0:col1].min()) for col0, row0, col1, row1 in digits)
+    col0, _, col1, bottom = gap
+    tail_rows = max(2, int(np.ceil(COMMA_TAIL_MAX_SHARE * height)))
+    rows = ink_coverage(lum, page, page - text_lum,
+                        (col0, bottom - 1, col1, bottom + tail_rows + GAP_CLEAR_ROWS))
+    if rows.shape[0] < 1 + tail_rows + GAP_CLEAR_ROWS:
+        return False  # the figure's edge: nothing shows where the ink ends
+    covered = rows.max(axis=1)
+    if covered[0] < COVERAGE_FLOOR:
+        return False  # nothing on the baseline: ink under the gap is not hung from it
+    last = 0
+    while last + 1 < covered.size and covered[last + 1] >= COVERAGE_FLOOR:
+        last += 1
+    return last <= tail_rows and covered[:last + 1].max() >= COMMA_HEAD_COVERAGE and \
+        bool((covered[1 + tail_rows:] < COVERAGE_FLOOR).all())
 
 
 def _separator_glyph(box, full, lum=None, page=None, by_coverage=False) -> "str | None":

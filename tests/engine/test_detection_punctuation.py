@@ -524,3 +524,117 @@ def test_small_glyph_read_as_a_digit_is_no_point(tmp_path, font):
                     fault, (dpi, size, jpeg, fault, label.members)
                 judged += 1
     assert judged, "no labels drawn"
+
+
+GAP_TEXTS = ("0.125", "3.405", "-1.035", "12.250", "9.375", "0.975", "1,035", "2,205", "12,300")
+
+
+def texts_over_a_tick(font, size, dpi, jpeg=None, tick_under=None, colour="k"):
+    """:data:`GAP_TEXTS` written by matplotlib's ``fig.text`` in ``font`` (``size`` pt, at
+    ``dpi``, in ``colour``), three to a row, each with a tick 6 px long drawn down from
+    ``tick_under`` pixels under its baseline below its separator (none when None), saved as a
+    PNG or a JPEG of quality ``jpeg``: the members of each text's label, by text, and the
+    figure's luma."""
+    import io
+
+    from PIL import Image
+
+    figure = plt.figure(figsize=(6, 2.2), dpi=dpi)
+    placed = [(text, figure.text(0.05 + 0.32 * (index % 3), 0.8 - 0.33 * (index // 3), text,
+                                 fontsize=size, va="baseline", family=font, color=colour))
+              for index, text in enumerate(GAP_TEXTS)]
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+
+    def width(text):
+        probe = figure.text(0, 0, text, fontsize=size, family=font)
+        extent = probe.get_window_extent(renderer).width
+        probe.remove()
+        return extent
+
+    for text, artist in placed:
+        if tick_under is None:
+            continue
+        head = text[:text.index("." if "." in text else ",")]
+        # Under the separator: midway along its advance.
+        centre = artist.get_window_extent(renderer).x0 + 0.5 * (width(head) + width(head + "."))
+        baseline = artist.get_transform().transform(artist.get_position())[1]
+        top = baseline - tick_under - 0.5
+        figure.add_artist(plt.Line2D([centre, centre], [top, top - 6], transform=None,
+                                     color=colour, lw=72 / dpi))
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    plt.close(figure)
+    image = Image.open(buffer).convert("RGB")
+    if jpeg:
+        compressed = io.BytesIO()
+        image.save(compressed, format="jpeg", quality=jpeg)
+        image = Image.open(compressed).convert("RGB")
+    lum = np.asarray(image).astype(float) @ np.array([0.299, 0.587, 0.114])
+    members = {}
+    for label in merge_into_labels(find_glyphs(ink_mask(lum, 255.0))):
+        centre_row = 1 - 0.5 * (label.row0 + label.row1) / lum.shape[0]
+        near = [text for index, text in enumerate(GAP_TEXTS)
+                if abs(label.col0 / lum.shape[1] - 0.05 - 0.32 * (index % 3)) < 0.05
+                and abs(centre_row - 0.8 + 0.33 * (index // 3)) < 0.12]
+        # A text's label is its largest (a tick alone is a label of its own).
+        if label.members and len(near) == 1 and \
+                len(label.members) > len(members.get(near[0], ())):
+            members[near[0]] = label.members
+    return members, lum
+
+
+def comma_seen_in_the_gap(text, members, lum):
+    """What :func:`label_checks._comma_in_gap` says of the gap before ``text``'s last three
+    digits, between their glyphs among ``members``, as :func:`separators_as_inked` asks it."""
+    from colormap_decoder.plugin.engine.detection import label_checks
+
+    tallest = max(members, key=lambda box: box[3] - box[1])
+    height = tallest[3] - tallest[1]
+    full = sorted(box for box in members if label_checks._full_height(box, tallest))
+    assert len(full) == sum(character.isdigit() for character in text), (text, sorted(members))
+    before = sum(character.isdigit() for character in text[:-4])
+    return label_checks._comma_in_gap(full[before - 1], full[before], full,
+                                      float(np.median([box[3] for box in full])), height,
+                                      lum, 255.0)
+
+
+@pytest.mark.parametrize("font, size, dpi, jpeg, colour, text", [
+    # Digits 4 px high: the point's coverage reached 0.076 of them below the digits.
+    ("P052", 7, 72, 80, "k", "-1.035"),
+    # Digits 6 px high, grey text: 0.097.
+    ("URW Bookman", 12, 72, None, "0.5", "0.975"),
+])
+def test_point_on_small_digits_never_taken_for_a_comma_in_the_gap(font, size, dpi, jpeg, colour,
+                                                                  text):
+    """A true point before three digits on digits under SURE_POINT_MIN_HEIGHT_PX (coverage
+    cannot tell a point from a comma there) is never taken for a comma hanging in the gap:
+    the number would be read a thousand times too large."""
+    members, lum = texts_over_a_tick(font, size, dpi, jpeg, colour=colour)
+    assert not comma_seen_in_the_gap(text, members[text], lum)
+
+
+@pytest.mark.parametrize("font, size, dpi, jpeg, text", [
+    ("Nimbus Sans", 7, 150, None, "9.375"),    # digits 11 px high
+    ("Nimbus Sans", 7, 150, 50, "0.975"),
+    ("Nimbus Roman", 8, 120, None, "3.405"),   # 9 px
+    ("P052", 10, 96, None, "12.250"),          # 9 px
+])
+def test_tick_under_a_point_never_taken_for_a_comma_tail(font, size, dpi, jpeg, text):
+    """A tick drawn down from a true point before three digits (a line, not a comma's tail:
+    its ink goes on past where a comma's ends) is never taken for a comma hanging in the
+    gap."""
+    members, lum = texts_over_a_tick(font, size, dpi, jpeg, tick_under=0)
+    assert not comma_seen_in_the_gap(text, members[text], lum)
+
+
+@pytest.mark.parametrize("font, size, dpi, jpeg, colour", [
+    ("Nimbus Roman", 12, 96, 80, "k"),    # digits 10 px high, the comma's tail 0.16 of them
+    ("Nimbus Sans", 12, 72, None, "0.5"),  # 9 px, grey
+])
+def test_comma_in_the_gap_still_seen(font, size, dpi, jpeg, colour):
+    """The control of the two tests above: a true comma of '2,205' whose glyph joined no
+    label (the digits' gap empty of glyphs) is still seen in the gap by its ink, on digits
+    tall enough, with no line under it."""
+    members, lum = texts_over_a_tick(font, size, dpi, jpeg, colour=colour)
+    assert comma_seen_in_the_gap("2,205", members["2,205"], lum)

@@ -476,6 +476,30 @@ def halves_of_one_glyph(left, right, tallest) -> bool:
             and right[2] - left[0] <= ONE_GLYPH_PITCHES * pitch)
 
 
+def stacked_by_columns(boxes) -> list:
+    """Glyph boxes whose columns overlap, one over the other, joined into one box each.
+
+    Parameters
+    ----------
+    boxes : iterable of tuple (col0, row0, col1, row1)
+        Glyph boxes, pixels, in any order.
+
+    Returns
+    -------
+    list of tuple (col0, row0, col1, row1)
+        Left to right: each box the union of a run of boxes (sorted by their left edge) that
+        starts before the run's right edge so far.
+    """
+    stacks = []
+    for col0, row0, col1, row1 in sorted(boxes):
+        if stacks and col0 < stacks[-1][2]:
+            last = stacks[-1]
+            stacks[-1] = (last[0], min(last[1], row0), max(last[2], col1), max(last[3], row1))
+        else:
+            stacks.append((col0, row0, col1, row1))
+    return stacks
+
+
 def joined_halves(members) -> list:
     """A label's glyph boxes, left to right, each round glyph broken into its two sides
     (:func:`halves_of_one_glyph`) joined into one box.
@@ -569,13 +593,7 @@ def digit_capacity(members, pitch) -> "int | None":
         return None
     # Pieces of one glyph, one above the other (a glyph broken at a thin stroke, a line
     # drawn through the label), are one: their columns overlap.
-    stacks = []
-    for col0, row0, col1, row1 in sorted(members):
-        if stacks and col0 < stacks[-1][2]:
-            last = stacks[-1]
-            stacks[-1] = (last[0], min(last[1], row0), max(last[2], col1), max(last[3], row1))
-        else:
-            stacks.append((col0, row0, col1, row1))
+    stacks = stacked_by_columns(members)
     tallest = max(stacks, key=lambda box: box[3] - box[1])
     height = tallest[3] - tallest[1]
     if height <= 0:
@@ -656,16 +674,7 @@ def restore_decimal_point(text, members) -> str:
             row1 >= baseline - max(1.0, 0.1 * base_height)
 
     # The characters' glyphs: pieces over one another's columns stacked into one.
-    stacks = []
-    for box in glyphs:
-        if small(box):
-            continue
-        if stacks and box[0] < stacks[-1][2]:
-            last = stacks[-1]
-            stacks[-1] = (last[0], min(last[1], box[1]), max(last[2], box[2]),
-                          max(last[3], box[3]))
-        else:
-            stacks.append(box)
+    stacks = stacked_by_columns([box for box in glyphs if not small(box)])
     if len(stacks) < 2 or len(characters) != len(stacks):
         return text
     centres = [0.5 * (box[0] + box[2]) for box in stacks]
@@ -744,14 +753,7 @@ def point_read_as_digit(text, members, pitch, lum=None, page=None) -> str:
     if height <= 0:
         return text
     # The characters' glyphs: pieces over one another's columns are one character come apart.
-    stacks = []
-    for box in sorted(members):
-        if stacks and box[0] < stacks[-1][2]:
-            last = stacks[-1]
-            stacks[-1] = (last[0], min(last[1], box[1]), max(last[2], box[2]),
-                          max(last[3], box[3]))
-        else:
-            stacks.append(box)
+    stacks = stacked_by_columns(members)
     if match.group(1):
         # A sign read: its bar is the first glyph, and no digit.
         if not stacks or _full_height(stacks[0], tallest):

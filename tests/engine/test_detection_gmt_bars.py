@@ -239,6 +239,53 @@ def test_gmt_fancy_frame_band_places_the_ticks(tmp_path, shared_data):
             (name, [(label.text, label.tick_position) for label in axis.kept])
 
 
+@pytest.mark.parametrize("dpi, jpeg_quality", [(150, None), (129, 63)])
+def test_gmt_fancy_frame_turns_near_the_corners_place_their_labels(tmp_path, shared_data, dpi,
+                                                                    jpeg_quality):
+    """A Mercator map whose edges are no round degrees: the first and last ticks of each
+    side stand 0.7-1.3 degrees (9-26 px) from the frame's corners. The band's turns were
+    looked for only six thickest-lines (60-70 px) from each end, so four labels of the ten
+    were placed by their text centres (the fits up to 0.81 px off mapproject at 150 dpi,
+    0.62 px now). The turns are found up to the line closing each corner square: every kept
+    label is placed by its turn, within a pixel of where GMT put its tick, and the fits
+    within 0.75 px of it."""
+    from PIL import Image
+
+    region, projection = "-61.3/-18.6/-40.8/0.7", "M4.5i"
+    run_gmt(tmp_path,
+            "gmt makecpt -Cviridis -T0/180 > age.cpt",
+            "gmt set PS_MEDIA 7ix7.5i MAP_FRAME_TYPE fancy",
+            f"gmt grdimage {shared_data / 'gmtserver_age.3.20.nc'} -R{region} -J{projection} "
+            "-Cage.cpt -X1i -Y1.8i -P -Baf -BWSne -K > fig.ps",
+            "gmt psscale -R -J -Cage.cpt -DJBC+w4i/0.2i+o0/0.5i+h -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{dpi}")
+    path = tmp_path / "fig.png"
+    if jpeg_quality is not None:
+        path = tmp_path / "fig.jpg"
+        Image.open(tmp_path / "fig.png").convert("RGB").save(path, quality=jpeg_quality)
+    rgb = read_figure(str(path)).rgb
+    layout = detect_layout(rgb)
+    assert layout.frame is not None and layout.frame.kind == "fancy"
+    reading = read_figure_face(rgb, layout)
+    west, south = (float(v) for v in region.split("/")[::2])
+    for axis, name in ((reading.x_axis, "x"), (reading.y_axis, "y")):
+        assert axis is not None and axis.fit is not None, (name, axis and axis.problem)
+        assert len(axis.kept) >= 4, (name, [label.text for label in axis.kept])
+        points = [(label.value, south) if name == "x" else (west, label.value)
+                  for label in axis.kept]
+        cols, rows = gmt_map_to_pixel(tmp_path, region, projection, points, 1.0, 1.8,
+                                      rgb.shape[0] / dpi, dpi)
+        truth = cols if name == "x" else rows
+        turns = [label.tick_position for label in axis.kept]
+        assert None not in turns, (name, [(label.text, label.tick_position)
+                                          for label in axis.kept])
+        # Ghostscript snaps the blocks' ends to its grid: every turn, the corners' as the
+        # others, within 0.7 px of mapproject here, inside the issue's pixel.
+        assert np.abs(np.array(turns) - truth).max() <= 1.0, (name, turns, truth)
+        found = np.array([axis.fit.position_of(label.value) for label in axis.kept])
+        assert np.abs(found - truth).max() <= 0.75, (name, found, truth)
+
+
 def test_gmt_degree_sign_is_no_exponent(tmp_path, shared_data):
     """GMT's latitude labels at 197 dpi ('-20°', a raised ring after the digits): read whole as
     '-20°', but the ring, raised and smaller, was read alone as '8' and the label taken for

@@ -256,7 +256,7 @@ def find_band_transitions(lum, page, side, max_thickness) -> np.ndarray:
     drawn with straight, anti-aliased ends. The rows (columns) of the band just outward of
     the inner line, each part dark and part light along the side, are averaged; each turn is
     where that mean crosses half way between its dark and light levels, to a fraction of a
-    pixel. The corner squares (a band's width from each end) are left out.
+    pixel. The corner squares' closing lines are left out (:func:`band_end_zone`).
 
     Parameters
     ----------
@@ -276,16 +276,39 @@ def find_band_transitions(lum, page, side, max_thickness) -> np.ndarray:
     return band_turns(lum, page, side, max_thickness)[0]
 
 
+#: Pixels, beyond half the thickest line, that a fancy frame's inner box may lie off the
+#: centre of the line closing a corner square, anti-aliasing included.
+BAND_END_MARGIN_PX = 2.0
+
+
+def band_end_zone(max_thickness) -> float:
+    """Pixels left out at each end of a chequered band (:func:`band_turns`): the part of the
+    line closing the corner square that lies within the side's ends (half the thickest line
+    expected, ``max_thickness`` pixels) and :data:`BAND_END_MARGIN_PX` for where the inner
+    box was found and the line's anti-aliased edge. A block that ends within it is not told
+    from that line and gives no turn."""
+    return 0.5 * max_thickness + BAND_END_MARGIN_PX
+
+
 def band_turns(lum, page, side, max_thickness) -> tuple:
     """A band's turns (:func:`find_band_transitions`) and, for each, whether a dark block
     begins there (light before it): (ndarray of float, ndarray of bool), both empty when no
-    band is there."""
+    band is there.
+
+    The band runs from the frame's inner corner to the other (``side.start`` to ``side.end``:
+    the perpendicular sides' inner lines' centres); the corner squares lie beyond. Only the
+    line closing each corner square, continuing the perpendicular side's inner line across
+    the band, stands within the side's ends, half its width in: a light block against it
+    would turn there. :func:`band_end_zone` pixels at each end are left out for it, and no
+    more: a tick a band's width or two from the corner (QGIS's 60°W 10 px from it at 200 dpi,
+    GMT's first parallel) is a turn like any other."""
     none = (np.zeros(0), np.zeros(0, bool))
     image = lum if side.horizontal else lum.T
     n_across, n_along = image.shape
     reach = 6 * max_thickness
-    lo = int(max(np.ceil(side.start + reach), 0))
-    hi = int(min(np.floor(side.end - reach), n_along))
+    end_zone = band_end_zone(max_thickness)
+    lo = int(max(np.ceil(side.start + end_zone), 0))
+    hi = int(min(np.floor(side.end - end_zone), n_along))
     if hi - lo < 20:
         return none
     rows = int(np.floor(side.position)) + side.outward * np.arange(1, reach + 1)

@@ -86,3 +86,49 @@ def test_zebra_layout_decoded_from_its_face(zebra_layout):
     x_back = left + (np.asarray(mx) - west) / (east - west) * (right - left)
     y_back = top + (north - np.asarray(my)) / (north - south) * (bottom - top)
     assert np.max(np.hypot(x_back - px.ravel(), y_back - py.ravel())) <= 1.0
+
+
+@pytest.mark.parametrize("jpeg_quality", [None, 40])
+def test_thick_pen_zebra_closing_lines_are_no_ticks(qgis_app, tmp_path, shared_data,
+                                                    jpeg_quality):
+    """A zebra frame 5 mm wide drawn with a 1 mm pen (12 px at 300 dpi), the corner squares
+    closed by that pen across the band: the last light block of each side ends against the
+    far corner's closing line, 10 px before the side's end, past the half line and 2 px
+    (9 px) :func:`.ticks.band_turns` leaves out there. That turn was taken for a tick (one
+    per side, 84 to 149 px off every grid line), where a label near the corner could have
+    been placed. Every tick now lies on one of QGIS's grid lines, and every grid line shown
+    has its tick."""
+    from PIL import Image
+
+    from colormap_decoder.plugin.engine.detection.lines import luminance, page_luminance
+    from colormap_decoder.plugin.engine.detection.ticks import box_sides, fancy_band_ticks
+
+    grid_path = tmp_path / "kilauea.nc"
+    shutil.copy(shared_data / "gmtserver_Kilauea.utm.nc", grid_path)
+    figure = render_print_layout(tmp_path / "zebra.png", grid_path, CRS, EXTENT, (933.0, 1075.0),
+                                 map_crs=CRS, interval=1000.0, ramp_name="YlOrRd",
+                                 invert_ramp=False, frame_style="zebra", frame_width=5.0,
+                                 frame_pen=1.0, annotation_font="DejaVu Sans Condensed",
+                                 annotation_font_size=6, map_width=120.0,
+                                 legend_position=(156, 30), page_height=120.0, dpi=300)
+    path = figure.path
+    if jpeg_quality is not None:
+        path = tmp_path / "zebra.jpg"
+        Image.open(figure.path).convert("RGB").save(path, quality=jpeg_quality)
+    rgb = read_figure(str(path)).rgb
+    layout = detect_layout(rgb)
+    assert layout.frame is not None and layout.frame.kind == "fancy"
+    lum = luminance(rgb)
+    ticks = fancy_band_ticks(lum, page_luminance(lum), box_sides(layout.frame.box),
+                             layout.max_thickness)
+    west, east, south, north = figure.extent
+    lines = {"x": [drawn(figure, "x", value) for value in
+                   np.arange(np.ceil(west / 1000.0) * 1000.0, east, 1000.0)],
+             "y": [drawn(figure, "y", value) for value in
+                   np.arange(np.ceil(south / 1000.0) * 1000.0, north, 1000.0)]}
+    for name, turns in ticks.items():
+        truth = np.array(lines["x" if name in ("top", "bottom") else "y"])
+        off = [(round(float(turn), 1), round(float(np.abs(truth - turn).min()), 1))
+               for turn in turns]
+        assert all(error <= 1.5 for _, error in off), (name, off)
+        assert len(turns) == truth.size, (name, np.round(turns, 1), np.round(truth, 1))

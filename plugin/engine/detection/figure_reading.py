@@ -98,16 +98,14 @@ from .ticks import (
     INLIER_PIXELS,
     TickLabel,
     attach_tick_marks,
-    band_outline_half_width,
-    band_turns,
     box_sides,
     degree_readings,
     detached_tick_marks,
+    fancy_band_ticks,
     find_grid_lines,
     find_tick_marks,
     fit_ticks,
     marks_snapped_offset,
-    outlined_band_turns,
     place_by_the_others,
     rounded_off_the_line,
     tick_marks_snapped,
@@ -1948,9 +1946,9 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
 
     def _fancy_band(self, side):
         """The turns of a chequered band (GMT's fancy frame, QGIS's zebra) beside ``side``
-        when it is one of the fancy frame's sides, outward (:func:`.ticks.band_turns`),
-        moved in by the half width of the outline its blocks are drawn with, measured over
-        the four sides (:func:`.ticks.band_outline_half_width`); else empty."""
+        when it is one of the fancy frame's sides, outward, clear of the corners and moved
+        in by the half width of the outline its blocks are drawn with
+        (:func:`.ticks.fancy_band_ticks`); else empty."""
         frame = self.layout.frame
         if frame is None or frame.kind != "fancy" or side.inward:
             return np.zeros(0)
@@ -1960,12 +1958,8 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             return np.zeros(0)
         key = ("band turns", frame.box)
         if key not in self.cache:
-            bands = {name: band_turns(self.lum, self.page, frame_side,
-                                      self.layout.max_thickness)
-                     for name, frame_side in box_sides(frame.box).items()}
-            half_width = band_outline_half_width(bands.values())
-            self.cache[key] = {name: outlined_band_turns(turns, into_dark, half_width)
-                               for name, (turns, into_dark) in bands.items()}
+            self.cache[key] = fancy_band_ticks(self.lum, self.page, box_sides(frame.box),
+                                               self.layout.max_thickness)
         return self.cache[key][side.name]
 
     def _cut_by_bar(self, label, parsed, side, bar_box) -> bool:

@@ -276,17 +276,20 @@ def find_band_transitions(lum, page, side, max_thickness) -> np.ndarray:
     return band_turns(lum, page, side, max_thickness)[0]
 
 
-#: Pixels, beyond half the thickest line, that a fancy frame's inner box may lie off the
-#: centre of the line closing a corner square, anti-aliasing included.
+#: Pixels, beyond half the thickest line, left out at each end of a chequered band for the
+#: line closing a corner square: its anti-aliased edge, and where in it the inner box's
+#: corner was found.
 BAND_END_MARGIN_PX = 2.0
 
 
 def band_end_zone(max_thickness) -> float:
     """Pixels left out at each end of a chequered band (:func:`band_turns`): the part of the
-    line closing the corner square that lies within the side's ends (half the thickest line
-    expected, ``max_thickness`` pixels) and :data:`BAND_END_MARGIN_PX` for where the inner
-    box was found and the line's anti-aliased edge. A block that ends within it is not told
-    from that line and gives no turn."""
+    line closing the corner square that lies within the side's ends when the side ends at
+    its centre (half the thickest line expected: ``max_thickness``, 1 % of the image's short
+    side, no measured width) and :data:`BAND_END_MARGIN_PX`. A block that ends within it is
+    not told from that line and gives no turn. A closing line thicker than the thickest
+    expected, or a side ending off its centre, leaves a turn against it beyond this zone:
+    :func:`band_turns_clear_of_corners`."""
     return 0.5 * max_thickness + BAND_END_MARGIN_PX
 
 
@@ -295,13 +298,16 @@ def band_turns(lum, page, side, max_thickness) -> tuple:
     begins there (light before it): (ndarray of float, ndarray of bool), both empty when no
     band is there.
 
-    The band runs from the frame's inner corner to the other (``side.start`` to ``side.end``:
-    the perpendicular sides' inner lines' centres); the corner squares lie beyond. Only the
-    line closing each corner square, continuing the perpendicular side's inner line across
-    the band, stands within the side's ends, half its width in: a light block against it
-    would turn there. :func:`band_end_zone` pixels at each end are left out for it, and no
-    more: a tick a band's width or two from the corner (QGIS's 60°W 10 px from it at 200 dpi,
-    GMT's first parallel) is a turn like any other."""
+    The band runs from the frame's inner corner to the other (``side.start`` to ``side.end``,
+    where the perpendicular sides' inner lines were found: within those lines, not
+    necessarily at their centres); the corner squares lie beyond. The line closing each
+    corner square, continuing the perpendicular side's inner line across the band, stands
+    about the side's end: a light block against it turns there. :func:`band_end_zone` pixels
+    at each end are left out here, and no more: a tick a band's width or two from the corner
+    (QGIS's 60°W 10 px from it at 200 dpi, GMT's first parallel) is a turn like any other. A
+    closing line thicker than that (QGIS's zebra drawn with a thick pen: 12 px at 1 mm and
+    300 dpi) still gives a turn against it: :func:`band_turns_clear_of_corners` drops it
+    once the blocks' outline is measured."""
     none = (np.zeros(0), np.zeros(0, bool))
     image = lum if side.horizontal else lum.T
     n_across, n_along = image.shape
@@ -390,6 +396,82 @@ def band_outline_half_width(bands) -> float:
     if half_width < MIN_OUTLINE_HALF_WIDTH or np.mean(pairs > 0) < 1.0:
         return 0.0
     return half_width
+
+
+def band_turns_clear_of_corners(turns, into_dark, side, half_width, max_thickness) -> tuple:
+    """A band's turns (:func:`band_turns`) but those against the lines closing its corner
+    squares: (turns, into_dark), as given less the dropped.
+
+    QGIS strokes each block of its zebra frame, the corner squares too, with the frame's pen
+    (``half_width`` pixels each side of the block's edge: :func:`band_outline_half_width`).
+    The line closing a corner square is that pen across the band, centred on the map's
+    corner; a light block ending against it turns half the pen before the corner, and moved
+    on by the outline's half width (:func:`outlined_band_turns`) that turn lands on the
+    corner. The side's end lies within that line (the inner box is put inside the
+    perpendicular sides' inner lines), up to half its width off its centre: a turn whose
+    outlined position lies within :func:`band_end_zone` and the outline's half width of
+    either end is the closing line, not a tick (a 1 mm pen at 300 dpi: a turn 10.2 px before
+    the end, 4.2 px once outlined, the zone 15 px; the side's end 4.7 px outward of the
+    line's centre). A tick nearer the corner than that is lost with it, and its label placed
+    by its text (as before turns were looked for near the corners). GMT's fancy frame
+    (no outline: ``half_width`` 0) keeps the turns :func:`band_turns` gave.
+
+    Parameters
+    ----------
+    turns : ndarray of float
+        Pixel coordinates along the side, ascending.
+    into_dark : ndarray of bool
+        Whether a dark block begins at each turn.
+    side : Side
+        The side of the frame's inner box the band lies beside.
+    half_width : float
+        The blocks' outline's half width, pixels (0 when none).
+    max_thickness : int
+        Thickest line expected, pixels.
+
+    Returns
+    -------
+    tuple of (ndarray of float, ndarray of bool)
+    """
+    turns, into_dark = np.asarray(turns, float), np.asarray(into_dark, bool)
+    outlined = outlined_band_turns(turns, into_dark, half_width)
+    zone = band_end_zone(max_thickness) + half_width
+    clear = (outlined - side.start > zone) & (side.end - outlined > zone)
+    return turns[clear], into_dark[clear]
+
+
+def fancy_band_ticks(lum, page, sides, max_thickness) -> dict:
+    """The ticks a chequered frame's bands show, by side name: each band's turns
+    (:func:`band_turns`) clear of the corners' closing lines
+    (:func:`band_turns_clear_of_corners`), moved in by the half width of the outline its
+    blocks are drawn with, measured over all the sides (:func:`band_outline_half_width`)
+    with those near the corners left out.
+
+    Parameters
+    ----------
+    lum : ndarray of float (rows, cols)
+    page : float
+        The page's luma.
+    sides : dict of str to Side
+        The frame's inner box's sides (:func:`box_sides`), outward towards the bands.
+    max_thickness : int
+        Thickest line expected, pixels.
+
+    Returns
+    -------
+    dict of str to ndarray of float
+        Tick positions along each side (pixel coordinates), empty where no band is.
+    """
+    bands = {name: band_turns(lum, page, side, max_thickness) for name, side in sides.items()}
+    half_width = band_outline_half_width(bands.values())
+    bands = {name: band_turns_clear_of_corners(turns, into_dark, sides[name], half_width,
+                                               max_thickness)
+             for name, (turns, into_dark) in bands.items()}
+    # A turn against a closing line ends a block short of its interval: measured again
+    # without it.
+    half_width = band_outline_half_width(bands.values())
+    return {name: outlined_band_turns(turns, into_dark, half_width)
+            for name, (turns, into_dark) in bands.items()}
 
 
 def outlined_band_turns(turns, into_dark, half_width) -> np.ndarray:

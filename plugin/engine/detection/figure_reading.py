@@ -147,6 +147,10 @@ UPRIGHT_READING_DEGREES = 10.0
 #: thickness across their line: one font, one size (digits, signs and letters of one
 #: height; a degree sign or a descender adds a little).
 SHORT_TURNED_THICKNESS_SHARE = 0.2
+#: How much thicker (a share of the figure's text height) the ink of one side's labels written
+#: at an angle must be for them to be grouped again at their own height: the figure's is the
+#: median of its level labels' (a legend's among them), and a glyph's height varies by less.
+TURNED_HEIGHT_EXCESS = 0.25
 #: Labels written at least this steeply (degrees from level) are upright text: anchored at
 #: their middle unless tick marks show another anchor.
 UPRIGHT_TEXT_DEGREES = 75.0
@@ -2201,8 +2205,6 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             Per label, where its tick may be along the side: its middle, its far end, its near
             end, the middle of its end nearest the side.
         """
-        from scipy import ndimage
-
         height = self.text_height
         rows, cols = self.lum.shape
         reach = int(8 * height + 0.03 * max(rows, cols))
@@ -2223,6 +2225,68 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             inner, (col0, row0) = self.over_map_glyph_ink
             clip = (row0, row0 + inner.shape[0]) if not side.horizontal else \
                 (col0, col0 + inner.shape[1])
+        pieces, short = self._turned_groups(ink, height)
+        own_height = _turned_text_height(pieces)
+        if own_height is not None and own_height > (1.0 + TURNED_HEIGHT_EXCESS) * height:
+            # The labels written at an angle are in larger type than the figure's level text
+            # (its text height taken from a smaller legend): their glyphs stand farther apart
+            # than the level text's reach and came apart ('2140000' upward in Nimbus Sans
+            # 12 pt at 250 dpi, 31 px thick, with a 9 px gap after its '1', grouped at 21.5
+            # px as '21' and '40000'). Grouped again at their own thickness.
+            height = own_height
+            pieces, short = self._turned_groups(ink, height)
+        side_angle = _sides_text_angle(pieces)
+        # Text written upward or downward is written at exactly 90° (QGIS's vertical
+        # annotations, matplotlib's and GMT's rotation=90), which small labels' ink measures
+        # several degrees off ('20' and '-20', DejaVu Sans 7 pt at 96 dpi: 82.2°); they are
+        # read upright too, a quarter turn that moves no pixel's value.
+        upright = 90.0 if abs((side_angle % 180.0) - 90.0) <= UPRIGHT_READING_DEGREES else None
+        labels, anchors = [], []
+        for ys, xs, angle, _, _ in pieces:
+            turn_readings = self._read_turned(ys, xs, angle, tone)
+            for other, least in ((side_angle if len(pieces) >= 2 else None,
+                                  ROTATED_REREAD_DEGREES), (upright, 0.5)):
+                off = None if other is None else (other - angle + 90.0) % 180.0 - 90.0
+                if off is not None and abs(off) > least:
+                    turn_readings = _surer_each_way(
+                        turn_readings, self._read_turned(ys, xs, angle + off, tone))
+            labels.append(self._turned_label(side, ys + r0, xs + c0, angle, turn_readings,
+                                             anchors, clip, height))
+        shorts = self._short_labels_at_angle(side, short, pieces, side_angle, r0, c0, height)
+        if not shorts:
+            # No label long enough to give the side's angle ('20', '10' and '0' upward in
+            # DejaVu Serif 10 pt at 150 dpi: 23 px long, 16 px thick): glyphs stacked one
+            # above another in one column are text written upward or downward.
+            shorts = _upright_short_labels(side, short, r0, c0)
+            if shorts:
+                side_angle, upright = 90.0, 90.0
+        for ys, xs in shorts:
+            turn_readings = self._read_turned(ys, xs, side_angle, tone)
+            off = None if upright is None else (upright - side_angle + 90.0) % 180.0 - 90.0
+            if off is not None and abs(off) > 0.5:
+                turn_readings = _surer_each_way(
+                    turn_readings, self._read_turned(ys, xs, side_angle + off, tone))
+            label = self._turned_label(side, ys + r0, xs + c0, side_angle, turn_readings,
+                                       anchors, clip, height)
+            # Its angle is its side's, not measured: no evidence of a turn along the side.
+            label.angle_from_side = True
+            labels.append(label)
+        return labels, anchors
+
+    def _turned_groups(self, ink, height):
+        """The groups of glyph ink (a band's ``ink``) that may be labels written at an angle,
+        grouped by closeness at text height ``height`` (pixels).
+
+        Returns
+        -------
+        pieces : list of tuple
+            Groups long enough for their own axis to give their angle and not level: per
+            group (rows, columns, angle in degrees, length, thickness in pixels).
+        short : list of tuple
+            Groups too short for that: per group (rows, columns).
+        """
+        from scipy import ndimage
+
         # Grown as squares, not diamonds: a decimal point stands at the baseline, off the
         # digits' middle, and a diamond's reach along a diagonal is half its reach straight
         # (a vertical '49.5°N' in a serif font came apart at its point: '49' and '5°N').
@@ -2259,41 +2323,12 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 continue
             pieces.append((ys, xs, angle, float(np.ptp(centred @ axes[0])),
                            float(np.ptp(across))))
-        side_angle = _sides_text_angle(pieces)
-        # Text written upward or downward is written at exactly 90° (QGIS's vertical
-        # annotations, matplotlib's and GMT's rotation=90), which small labels' ink measures
-        # several degrees off ('20' and '-20', DejaVu Sans 7 pt at 96 dpi: 82.2°); they are
-        # read upright too, a quarter turn that moves no pixel's value.
-        upright = 90.0 if abs((side_angle % 180.0) - 90.0) <= UPRIGHT_READING_DEGREES else None
-        labels, anchors = [], []
-        for ys, xs, angle, _, _ in pieces:
-            turn_readings = self._read_turned(ys, xs, angle, tone)
-            for other, least in ((side_angle if len(pieces) >= 2 else None,
-                                  ROTATED_REREAD_DEGREES), (upright, 0.5)):
-                off = None if other is None else (other - angle + 90.0) % 180.0 - 90.0
-                if off is not None and abs(off) > least:
-                    turn_readings = _surer_each_way(
-                        turn_readings, self._read_turned(ys, xs, angle + off, tone))
-            labels.append(self._turned_label(side, ys + r0, xs + c0, angle, turn_readings,
-                                             anchors, clip))
-        for ys, xs in self._short_labels_at_angle(side, short, pieces, side_angle, r0, c0):
-            turn_readings = self._read_turned(ys, xs, side_angle, tone)
-            off = None if upright is None else (upright - side_angle + 90.0) % 180.0 - 90.0
-            if off is not None and abs(off) > 0.5:
-                turn_readings = _surer_each_way(
-                    turn_readings, self._read_turned(ys, xs, side_angle + off, tone))
-            label = self._turned_label(side, ys + r0, xs + c0, side_angle, turn_readings,
-                                       anchors, clip)
-            # Its angle is its side's, not measured: no evidence of a turn along the side.
-            label.angle_from_side = True
-            labels.append(label)
-        return labels, anchors
+        return pieces, short
 
-    def _turned_label(self, side, ys, xs, angle, turn_readings, anchors, clip):
+    def _turned_label(self, side, ys, xs, angle, turn_readings, anchors, clip, height):
         """A label written at an angle, from its ink (page rows ``ys``, columns ``xs``), its
         angle (degrees) and its readings turned both ways round; its candidate anchors along
-        the side appended to ``anchors``."""
-        height = self.text_height
+        the side appended to ``anchors``; ``height`` the turned text's height (pixels)."""
         _, text, parsed, _ = max(turn_readings, key=lambda reading: (
             reading[2] is not None, reading[3]))
         # Candidate anchors along the side: the ink's middle, either end of its extent,
@@ -2314,16 +2349,15 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                                               along.max() >= clip[1] - 3)
         return label
 
-    def _short_labels_at_angle(self, side, short, pieces, side_angle, r0, c0):
+    def _short_labels_at_angle(self, side, short, pieces, side_angle, r0, c0, height):
         """The groups of ink too short for their own axis to give their angle that are read
         at the side's: as thick across the side's angle as its long labels (within
         :data:`SHORT_TURNED_THICKNESS_SHARE`), at least that long along it (two glyphs or
         more: a lone glyph's height is the line's thickness), as far from the side as they
         are (QGIS, matplotlib and GMT align a side's labels on one line), and apart from them
-        along it."""
+        along it. ``height``: the turned text's height (pixels)."""
         if not pieces or not short:
             return []
-        height = self.text_height
         direction = np.array([np.cos(np.radians(side_angle)), np.sin(np.radians(side_angle))])
         normal = np.array([-direction[1], direction[0]])
         thickness = float(np.median([piece[4] for piece in pieces]))
@@ -2656,6 +2690,79 @@ def _sides_text_angle(pieces) -> float:
     doubled = np.radians(2.0 * angles)
     return 0.5 * float(np.degrees(np.arctan2((weights * np.sin(doubled)).sum(),
                                              (weights * np.cos(doubled)).sum())))
+
+
+def _turned_text_height(pieces):
+    """The height (pixels) of the text of one side's labels written at an angle: the median
+    of their ink's thickness across its own axis; None with fewer than two labels (one may be
+    an axis title in larger type).
+
+    Parameters
+    ----------
+    pieces : list of tuple
+        Per label (rows, columns, angle in degrees, length L, thickness H in pixels).
+    """
+    if len(pieces) < 2:
+        return None
+    return float(np.median([piece[4] for piece in pieces]))
+
+
+def _upright_short_labels(side, short, r0, c0) -> list:
+    """The groups of glyph ink too short to give their own angle that are labels written
+    upward or downward, when no label beside the side is long enough to give the side's.
+
+    Text written upward stands in one column: its glyphs one above another (rows with no ink
+    between them; level text has glyphs side by side, with columns between them), every
+    column of its extent inked, as wide as the digits are high. At least two groups stacked
+    so (two-glyph labels: '20', '10'), of one width (within
+    :data:`SHORT_TURNED_THICKNESS_SHARE`), give the column; the groups as wide, in no more
+    than one run of columns, at least a glyph's width long, and as far from the side as they
+    are (a renderer aligns a side's labels on one line) join them ('0', one glyph). Their
+    readings are held to the tick fit like every turned label's.
+
+    Parameters
+    ----------
+    side : Side
+        The side beside which the groups were found.
+    short : list of tuple
+        Per group (rows, columns) of its ink, in the band's coordinates.
+    r0, c0 : int
+        The band's first row and column on the page.
+
+    Returns
+    -------
+    list of tuple
+        The groups (rows, columns) to read turned by a quarter turn; empty unless two
+        stacked groups are among them.
+    """
+    if len(short) < 2:
+        return []
+
+    def width(xs):
+        return float(xs.ptp() + 1)
+
+    def gap(ys, xs):
+        across_side = ys + r0 if side.horizontal else xs + c0
+        return float(np.abs(across_side - side.position).min())
+
+    # Every column of the group's extent inked: one column of glyphs, not glyphs side by side.
+    columns = [group for group in short if np.unique(group[1]).size == group[1].ptp() + 1]
+    stacked = [group for group in columns if np.unique(group[0]).size < group[0].ptp() + 1]
+    if len(stacked) < 2:
+        return []
+    thickness = float(np.median([width(xs) for _, xs in stacked]))
+    stacked = [group for group in stacked
+               if abs(width(group[1]) - thickness) <= SHORT_TURNED_THICKNESS_SHARE * thickness]
+    if len(stacked) < 2:
+        return []
+    usual_gap = float(np.median([gap(ys, xs) for ys, xs in stacked]))
+    found = [group for group in columns
+             if abs(width(group[1]) - thickness) <= SHORT_TURNED_THICKNESS_SHARE * thickness
+             and group[0].ptp() + 1 >= ROTATED_MIN_THICKNESS_SHARE * thickness
+             and abs(gap(*group) - usual_gap) <= 0.25 * thickness + 2.0]
+    if sum(any(group is other for other in stacked) for group in found) < 2:
+        return []
+    return found
 
 
 def _surer_each_way(own, again) -> list:

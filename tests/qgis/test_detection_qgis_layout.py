@@ -844,3 +844,65 @@ def test_annotations_inside_the_frame_masked_by_their_ink(qgis_app, tmp_path, sh
         shares.append(float(right_value[data].mean()))
     print("share right auto", shares[0], "hand", shares[1], "cells", auto.values.shape)
     assert shares[0] >= shares[1] - 0.005, shares
+
+
+#: name: (grid file, render_print_layout's arguments) of upward y annotations that the
+#: figure's text height, measured on other text, did not group into labels.
+UPWARD_LABELS_OWN_HEIGHT = {
+    # '20', '10' and '0' (DejaVu Serif 10 pt at 150 dpi, 16 px thick): '20' is 23 px long,
+    # under the one and a half text heights a label needs for its own axis to give its angle,
+    # and with no longer label to give the side's angle none was read turned (refused naming
+    # GCPS: sweep_qgis_layouts seed 311 #6).
+    "whole degrees, DejaVu Serif 10 pt": ("gmtserver_age.3.20.nc", dict(
+        crs="EPSG:4326", extent=(-54.0, -5.0, 0.0, 23.5), value_range=(0.0, 200.0),
+        ramp_name="Cividis", invert_ramp=True, horizontal_legend=True, dpi=150,
+        interval=10.0, annotation_format="decimal", vertical_y_labels=True,
+        grid_lines=True, frame_style="exterior", annotation_font="DejaVu Serif",
+        annotation_font_size=10)),
+    # '2144000' (Nimbus Sans 12 pt at 250 dpi, 31 px thick) beside a class legend in 8 pt
+    # (the figure's text height 21 px): Nimbus Sans leaves 9 px after its '1', and each
+    # label came apart into '21' and '44000' (refused naming GCPS; sweep_qgis_layouts seed
+    # 311 #1: '2140000' beside a legend in 8 pt).
+    "metres, Nimbus Sans 12 pt, 250 dpi": ("gmtserver_Kilauea.utm.nc", dict(
+        crs=CRS, extent=(262300.0, 266600.0, 2141300.0, 2146200.0), value_range=VALUE_RANGE,
+        ramp_name="Magma", invert_ramp=False, dpi=250, interval=2000.0,
+        vertical_y_labels=True, grid_lines=True, frame_style="interior",
+        annotation_font="Nimbus Sans", annotation_font_size=12, classes=6,
+        legend_font_size=8, legend_position=(165.0, 60.0), page_height=200.0,
+        map_width=130.0)),
+}
+
+
+@pytest.mark.parametrize("name", list(UPWARD_LABELS_OWN_HEIGHT))
+def test_upward_labels_grouped_at_their_own_height(qgis_app, tmp_path, shared_data, name):
+    """Upward y annotations whose size the figure's text height does not give: short labels
+    with no long one beside them (glyphs stacked one above another in one column are read a
+    quarter turn round) and labels in larger type than the legend (grouped again at their
+    own thickness) are read turned and fit their grid lines: each kept label within a pixel
+    and a half of QGIS's line, the map's corners within a pixel and a half of QGIS's own
+    placement (the automatic decode, no GCPs given)."""
+    grid_name, arguments = UPWARD_LABELS_OWN_HEIGHT[name]
+    arguments = dict(arguments)
+    grid_path = tmp_path / grid_name
+    shutil.copy(shared_data / grid_name, grid_path)
+    figure = render_print_layout(tmp_path / "layout.png", grid_path, arguments.pop("crs"),
+                                 arguments.pop("extent"), arguments.pop("value_range"),
+                                 map_crs=None, **arguments)
+    rgb = read_figure(figure.path).rgb
+    reading = read_figure_face(rgb, detect_layout(rgb), want_colorbar=False)
+    axis = reading.y_axis
+    assert axis.rotated and axis.fit is not None, \
+        (axis.problem, [label.text for label in axis.labels])
+    assert len(axis.kept) >= 3, [label.text for label in axis.kept]
+    _assert_kept_labels_where_drawn(axis, axis.fit, figure, 1.5)
+    auto = decode_map(DecodeSettings(figure_path=figure.path, gcp_crs=figure.crs,
+                                     scale_automatic=True))
+    transform = auto.georeference.pixel_transform
+    left, top, right, bottom = figure.frame
+    errors = []
+    for column in (left, right):
+        for row in (top, bottom):
+            x, y = figure.pixel_to_map(column, row)
+            found = transform.map_to_pixel(x, y)
+            errors.append(float(np.hypot(found[0] - column, found[1] - row)))
+    assert max(errors) <= 1.5, (errors, auto.warnings)

@@ -2253,10 +2253,14 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             labels.append(self._turned_label(side, ys + r0, xs + c0, angle, turn_readings,
                                              anchors, clip, height))
         shorts = self._short_labels_at_angle(side, short, pieces, side_angle, r0, c0, height)
-        if not shorts:
+        if not shorts and not pieces:
             # No label long enough to give the side's angle ('20', '10' and '0' upward in
             # DejaVu Serif 10 pt at 150 dpi: 23 px long, 16 px thick): glyphs stacked one
-            # above another in one column are text written upward or downward.
+            # above another in one column are text written upward or downward. Not beside
+            # a long label (an axis title's pieces among them): there the long labels' angle,
+            # thickness and distance are the side's, and short groups they do not take are
+            # not its labels (matplotlib's '15' '10' '5' '0' at rotation=90 beside
+            # 'Northing (m)' put '25' 6.8 px off).
             shorts = _upright_short_labels(side, short, r0, c0)
             if shorts:
                 side_angle, upright = 90.0, 90.0

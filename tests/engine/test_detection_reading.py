@@ -383,6 +383,42 @@ def test_rotated_tick_labels_read_turned(tmp_path, x_rotation, x_align, y_rotati
     assert_axes_georeference(reading, Truth)
 
 
+def test_upward_labels_beside_an_axis_title_decoded_where_drawn(tmp_path):
+    """matplotlib y tick labels at rotation=90 beside a y axis title ('Northing (m)', 6 x 4 in
+    at 100 dpi, ticks 0-25): the title's pieces are long labels written upward, and the short
+    labels they leave ('15', '10', '5', '0') are not read as stacked glyphs on their own
+    (a lone glyph's ink sits off its tick otherwise than a two-digit label's: '25' was placed
+    6.8 px off). The automatic decode puts the frame's corners within a pixel of matplotlib's."""
+    import matplotlib.pyplot as plt
+
+    from colormap_decoder.plugin.engine.pipeline import decode_map
+
+    grid = np.random.default_rng(3).random((40, 60)).cumsum(0)
+    extent = (100.0, 160.0, 0.0, 25.0)
+    figure = plt.figure(figsize=(6, 4), dpi=100)
+    axes = figure.add_axes([0.15, 0.12, 0.6, 0.78])
+    image = axes.imshow(grid, extent=extent, aspect="auto", cmap="viridis")
+    plt.setp(axes.get_yticklabels(), rotation=90, va="center")
+    axes.set_ylabel("Northing (m)")
+    figure.colorbar(image, cax=figure.add_axes([0.8, 0.12, 0.03, 0.78]))
+    figure.canvas.draw()
+    height = figure.canvas.get_width_height()[1]
+    (x0, y0), (x1, y1) = axes.get_window_extent().get_points()
+    path = tmp_path / "upward.png"
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    auto = decode_map(DecodeSettings(figure_path=str(path), gcp_crs="EPSG:4326",
+                                     scale_automatic=True))
+    transform = auto.georeference.pixel_transform
+    west, east, south, north = extent
+    errors = []
+    for x, column in ((west, x0), (east, x1)):
+        for y, row in ((north, height - y1), (south, height - y0)):
+            found = transform.map_to_pixel(x, y)
+            errors.append(float(np.hypot(found[0] - column, found[1] - row)))
+    assert max(errors) <= 1.0, (errors, auto.warnings)
+
+
 def test_gmt_vertical_y_annotations_read_turned(tmp_path, shared_data):
     """GMT with MAP_ANNOT_ORTHO empty writes the y annotations along the axis (rotated 90°)."""
     grid_path = shared_data / "gmtserver_Kilauea.utm.nc"

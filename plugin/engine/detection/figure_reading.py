@@ -1904,13 +1904,26 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             ways = turn_ways(labels)
             upright = bool(labels) and all(abs(label.angle) >= UPRIGHT_TEXT_DEGREES
                                            for label in labels)
+            lone = [getattr(label, "lone_glyph", False) for label in labels]
+
+            def ruled(rule):
+                # A label's far or near end (rules 1 and 2) is half its length from its
+                # middle: a lone glyph's ('0', '5') half a glyph, a longer label's more, so
+                # beside longer labels a lone glyph's end is off its tick otherwise than
+                # theirs and would tilt the fit (the middle and the end nearest the side
+                # agree for text written upward). Its end is held to the fit only when every
+                # label is a lone glyph.
+                if rule in (1, 2) and any(lone) and not all(lone):
+                    return [label for label, alone in zip(labels, lone) if not alone]
+                return labels
+
             for way in ways:
                 confidence = set_turn_way(labels, way, side.horizontal)
                 for rule in range(len(anchors[0]) if anchors else 0):
                     for label, anchor in zip(labels, anchors):
                         label.label_position, label.tick_position = anchor[rule], None
                         label.tick_only, label.tick_weight = False, 0.5
-                    turned = AxisReading(side.name, labels, placement=placement)
+                    turned = AxisReading(side.name, ruled(rule), placement=placement)
                     self._place_and_fit(turned, side, allow_log, cylindrical)
                     # Unless tick marks or grid lines say otherwise, upright text is centred
                     # on its tick (QGIS's vertical annotations, matplotlib's and GMT's
@@ -1929,7 +1942,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 for label, anchor in zip(labels, anchors):
                     label.label_position, label.tick_position = anchor[best[1]], None
                     label.tick_only, label.tick_weight = False, 0.5
-                turned = AxisReading(side.name, labels, placement=placement)
+                turned = AxisReading(side.name, ruled(best[1]), placement=placement)
                 self._place_and_fit(turned, side, allow_log, cylindrical)
                 if turned.fit is not None:
                     turned.rotated = True
@@ -2274,6 +2287,9 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                                        anchors, clip, height)
             # Its angle is its side's, not measured: no evidence of a turn along the side.
             label.angle_from_side = True
+            # Shorter along its line than thick across it: one glyph ('0' upward).
+            across_side, along_side = (ys, xs) if side.horizontal else (xs, ys)
+            label.lone_glyph = bool(np.ptp(along_side) < np.ptp(across_side))
             labels.append(label)
         return labels, anchors
 

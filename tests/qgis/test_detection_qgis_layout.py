@@ -879,8 +879,11 @@ def test_upward_labels_grouped_at_their_own_height(qgis_app, tmp_path, shared_da
     with no long one beside them (glyphs stacked one above another in one column are read a
     quarter turn round) and labels in larger type than the legend (grouped again at their
     own thickness) are read turned and fit their grid lines: each kept label within a pixel
-    and a half of QGIS's line, the map's corners within a pixel and a half of QGIS's own
-    placement (the automatic decode, no GCPs given)."""
+    of QGIS's line (measured 0.14-0.50 px), the map's corners' rows within a pixel of QGIS's
+    own placement (the automatic decode, no GCPs given; measured 0.07-0.50 px). The corners
+    are held within a pixel and a half: the DejaVu Serif figure's level x labels place its
+    right-hand corners 1.16 px off along x (the fit carried 64 px past '-10'), the Nimbus
+    Sans figure's within 0.77 px."""
     grid_name, arguments = UPWARD_LABELS_OWN_HEIGHT[name]
     arguments = dict(arguments)
     grid_path = tmp_path / grid_name
@@ -894,15 +897,17 @@ def test_upward_labels_grouped_at_their_own_height(qgis_app, tmp_path, shared_da
     assert axis.rotated and axis.fit is not None, \
         (axis.problem, [label.text for label in axis.labels])
     assert len(axis.kept) >= 3, [label.text for label in axis.kept]
-    _assert_kept_labels_where_drawn(axis, axis.fit, figure, 1.5)
+    _assert_kept_labels_where_drawn(axis, axis.fit, figure, 1.0)
     auto = decode_map(DecodeSettings(figure_path=figure.path, gcp_crs=figure.crs,
                                      scale_automatic=True))
     transform = auto.georeference.pixel_transform
     left, top, right, bottom = figure.frame
-    errors = []
+    errors, row_errors = [], []
     for column in (left, right):
         for row in (top, bottom):
             x, y = figure.pixel_to_map(column, row)
             found = transform.map_to_pixel(x, y)
             errors.append(float(np.hypot(found[0] - column, found[1] - row)))
+            row_errors.append(abs(float(found[1] - row)))
+    assert max(row_errors) <= 1.0, (row_errors, auto.warnings)
     assert max(errors) <= 1.5, (errors, auto.warnings)

@@ -2729,7 +2729,8 @@ def _turned_text_height(pieces):
 
 def _upright_short_labels(side, short, r0, c0) -> list:
     """The groups of glyph ink too short to give their own angle that are labels written
-    upward or downward, when no label beside the side is long enough to give the side's.
+    upward or downward, when no label beside the side is long enough to give the side's
+    angle (an axis title's pieces are such labels: beside them none is read so).
 
     Text written upward stands in one column: its glyphs one above another (rows with no ink
     between them; level text has glyphs side by side, with columns between them), every

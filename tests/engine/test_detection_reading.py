@@ -383,12 +383,16 @@ def test_rotated_tick_labels_read_turned(tmp_path, x_rotation, x_align, y_rotati
     assert_axes_georeference(reading, Truth)
 
 
-def test_upward_labels_beside_an_axis_title_decoded_where_drawn(tmp_path):
-    """matplotlib y tick labels at rotation=90 beside a y axis title ('Northing (m)', 6 x 4 in
-    at 100 dpi, ticks 0-25): the title's pieces are long labels written upward, and the short
-    labels they leave ('15', '10', '5', '0') are not read as stacked glyphs on their own
+@pytest.mark.parametrize("title, y_size", [("Northing (m)", None), (None, 9)])
+def test_upward_labels_decoded_where_drawn(tmp_path, title, y_size):
+    """matplotlib y tick labels at rotation=90 (6 x 4 in at 100 dpi, ticks 0-25). Beside a y
+    axis title ('Northing (m)') the title's pieces are long labels written upward, and the
+    short labels they leave ('15', '10', '5', '0') are not read as stacked glyphs on their own
     (a lone glyph's ink sits off its tick otherwise than a two-digit label's: '25' was placed
-    6.8 px off). The automatic decode puts the frame's corners within a pixel of matplotlib's."""
+    6.8 px off, the corners 6.3 px). In 9 pt beside 12 pt x labels every y label is too short
+    to give its angle, and they are read as glyphs stacked upward ('5' and '0' lone glyphs;
+    refused naming GCPS before). The automatic decode puts the frame's corners within a pixel
+    of matplotlib's."""
     import matplotlib.pyplot as plt
 
     from colormap_decoder.plugin.engine.pipeline import decode_map
@@ -399,7 +403,11 @@ def test_upward_labels_beside_an_axis_title_decoded_where_drawn(tmp_path):
     axes = figure.add_axes([0.15, 0.12, 0.6, 0.78])
     image = axes.imshow(grid, extent=extent, aspect="auto", cmap="viridis")
     plt.setp(axes.get_yticklabels(), rotation=90, va="center")
-    axes.set_ylabel("Northing (m)")
+    if title:
+        axes.set_ylabel(title)
+    if y_size:
+        axes.tick_params(axis="y", labelsize=y_size)
+        axes.tick_params(axis="x", labelsize=12)
     figure.colorbar(image, cax=figure.add_axes([0.8, 0.12, 0.03, 0.78]))
     figure.canvas.draw()
     height = figure.canvas.get_width_height()[1]

@@ -654,3 +654,54 @@ def test_colorbar_inside_the_map(tmp_path, legend_box):
         assert any(box[0] - margin <= col0 + 2 and box[1] - margin <= row0 + 2
                    and col1 - 2 <= box[2] + margin and row1 - 2 <= box[3] + margin
                    for box, margin in excluded), (truth["labels"], excluded)
+
+
+def render_discrete_bar(path, cmap, classes, horizontal, style, dpi, jpeg_quality=None):
+    """A contourf map of a smooth field in ``classes`` equal classes from -700 to 700, in a
+    matplotlib style that draws the colorbar without an outline; the truth of its bar box."""
+    levels = np.linspace(-700.0, 700.0, classes + 1)
+    with plt.style.context(style):
+        figure, axes = plt.subplots(figsize=(6, 4.5), dpi=dpi)
+        east, north = np.meshgrid(np.linspace(0, 1000, 81), np.linspace(0, 750, 61))
+        field = np.sin(east / 160) * 600 + (north - 375) * 0.8
+        filled = axes.contourf(east, north, field, levels=levels, cmap=cmap)
+        bar = figure.colorbar(filled, orientation="horizontal" if horizontal else "vertical")
+        figure.canvas.draw()
+        height = figure.canvas.get_width_height()[1]
+        (x0, y0), (x1, y1) = bar.ax.get_window_extent().get_points()
+        kwargs = {"pil_kwargs": {"quality": jpeg_quality}} if jpeg_quality else {}
+        figure.savefig(path, dpi=dpi, **kwargs)
+        plt.close(figure)
+    return (float(x0), float(height - y1), float(x1), float(height - y0))
+
+
+#: Discrete bars without an outline whose middle class is (nearly) the page's white: that class
+#: made no strip pixels and the bar was found cut in two, its range read from one piece's
+#: labels (bench/sweep_auto_decode.py seed 313 #2: PuOr_r, seaborn; -700..-100 read for
+#: -700..700, only warned). (colormap, classes, horizontal, style, dpi, JPEG quality)
+PALE_MIDDLE_CLASS_VARIANTS = {
+    # seismic's middle class (255, 253, 253) is the page's colour to 2 levels.
+    "seismic, 5 classes, horizontal, seaborn, 120 dpi": (
+        "seismic", 5, True, "seaborn-v0_8", 120, None),
+    # BrBG's (245, 245, 245): 10 levels off the page.
+    "BrBG, 7 classes, horizontal, ggplot, 96 dpi": ("BrBG", 7, True, "ggplot", 96, None),
+    "PiYG, 11 classes, vertical, seaborn, 150 dpi": ("PiYG", 11, False, "seaborn-v0_8", 150,
+                                                      None),
+    "RdBu, 7 classes, vertical, seaborn, 96 dpi, JPEG quality 60": (
+        "RdBu", 7, False, "seaborn-v0_8", 96, 60),
+    # RdGy's white middle between a pink and a grey class.
+    "RdGy, 9 classes, vertical, ggplot, 72 dpi": ("RdGy_r", 9, False, "ggplot", 72, None),
+}
+
+
+@pytest.mark.parametrize("name", list(PALE_MIDDLE_CLASS_VARIANTS))
+def test_discrete_bar_with_a_page_coloured_middle_class_is_one_bar(tmp_path, name):
+    cmap, classes, horizontal, style, dpi, jpeg_quality = PALE_MIDDLE_CLASS_VARIANTS[name]
+    path = tmp_path / ("figure.jpg" if jpeg_quality else "figure.png")
+    truth = render_discrete_bar(path, cmap, classes, horizontal, style, dpi, jpeg_quality)
+    rgb = read_figure(str(path)).rgb
+    layout = detect_layout(rgb)
+    assert layout.colorbar is not None and layout.colorbar.vertical == (not horizontal)
+    assert_box_close(layout.colorbar.box, truth)
+    reading = read_figure_face(rgb, layout, want_axes=False).colorbar
+    assert_range_close(reading, -700.0, 700.0)

@@ -673,10 +673,17 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
                     return False
                 gap = image[before + 1:after, start + 1:max(end - 1, start + 2)].astype(np.int16)
                 pale = (np.abs(gap - page) <= 2 * STRIP_PAGE_CONTRAST).all(axis=2)
-                if after - before <= 0.5 * max(shortest, 1) and pale.mean() >= 0.95:
+                # (Past its blurred ends: a longer one, a discrete bar's pale class, is
+                # checked further only when pale.)
+                pale_inside = pale[BLOCK_EDGE_SLICES // 2:-(BLOCK_EDGE_SLICES // 2)]
+                if after - before <= 0.5 * max(shortest, 1) and pale.mean() >= 0.95 or \
+                        pale_inside.size and pale_inside.mean() >= 0.95 and \
+                        _pale_class_between(image, before, after, start, end, page, along[0],
+                                            along[-1]):
                     # A colormap's pale middle lies between two different colours; one colour
                     # on both sides of a gap of page is two things of that colour in line (a
                     # map's thick top spine and a bar's outline, with the white gap between).
+                    # A longer one is a discrete bar's pale class when as long as its blocks.
                     return not _same_colour_across(image, before, after, start, end, page)
                 if not continuity:
                     # Worked out once per candidate, over all its slices, for every gap.
@@ -836,6 +843,127 @@ def _same_colour_across(image, before, after, start, end, page) -> bool:
     apart = np.linalg.norm(lab[0] - lab[1])
     from_page = min(np.linalg.norm(lab[0] - lab[2]), np.linalg.norm(lab[1] - lab[2]))
     return bool(apart < SAME_COLOUR_ACROSS_GAP * from_page)
+
+
+#: Most a slice's colour (median across the strip's middle half; the three channels'
+#: differences summed, 0-255 each) may differ from a colour block's to be of that block: a
+#: strong JPEG rings by up to 10 levels a channel on a narrow bar at 72 dpi; the classes
+#: beside a discrete colormap's pale middle differ by 60 and more (RdBu in 11 classes).
+BLOCK_COLOUR_TOLERANCE = STRIP_SMOOTH_STEP
+#: Largest difference between the lengths of a pale gap and of a colour block beside it for
+#: the gap to be one more block (pixels, or this share of the gap's length if more): a
+#: renderer rounds each class to whole pixels and a JPEG blurs every edge by 1-2 px.
+CLASS_LENGTH_TOLERANCE_PX = 3
+CLASS_LENGTH_TOLERANCE_SHARE = 0.08
+#: A pale class this close to the page's colour (each channel, 0-255) cannot be told from
+#: page by its own colour: both blocks beside it must then be as long as it.
+PAGE_COLOURED_CLASS = 3
+
+
+def _flat_run(colours, centre, tolerance=BLOCK_COLOUR_TOLERANCE, reach=2) -> tuple:
+    """(first, last) index of the run of slices around ``centre`` whose colour lies within
+    ``tolerance`` (channels' differences summed, 0-255) of the median colour of the slices
+    ``reach`` either side of it (a JPEG's noise on one slice): one colour block."""
+    reference = np.median(colours[max(0, centre - reach):centre + reach + 1], axis=0)
+    flat = np.abs(colours - reference).sum(axis=1) <= tolerance
+    return _run_bounds(flat, centre)
+
+
+def _pale_class_between(image, before, after, start, end, page, first, last) -> bool:
+    """Whether a stretch of pale slices between two pieces of a strip is one class of a
+    discrete bar whose colour is (nearly) the page's.
+
+    A discrete colormap centred on white (RdBu, PuOr, BrBG, bwr, seismic with an odd number of
+    classes) has a middle class within :data:`STRIP_PAGE_CONTRAST` of a white page: drawn
+    without an outline (seaborn, ggplot), its slices are not strip pixels and the bar falls in
+    two. Such a class is one colour from one of its neighbours to the other, and as long as
+    they are (matplotlib gives every class the same length): a colour block of exactly the
+    blocks' length, in line with them. Page between two things in line is neither bounded by
+    flat blocks nor as long as them but by chance.
+
+    Parameters
+    ----------
+    image : ndarray of uint8 (slices, across, 3)
+        The figure, oriented so that slices across the strip are rows.
+    before, after : int
+        The last strip slice before the stretch and the first after it.
+    start, end : int
+        The strip's edges across (``end`` exclusive).
+    page : array-like of 3
+        The page's colour (sRGB, 0-255).
+    first, last : int
+        The first and last slice of the candidate strip (its colours are looked at between,
+        up to twice the stretch's length from it).
+
+    Returns
+    -------
+    bool
+        True when the stretch is one pale colour over its length (but for
+        :data:`BLOCK_EDGE_SLICES` // 2 blurred slices at either end), the strip's slices
+        beside it are flat colour blocks, and the stretch is as long as one of them
+        (:data:`CLASS_LENGTH_TOLERANCE_PX`, :data:`CLASS_LENGTH_TOLERANCE_SHARE`); when the
+        stretch is the page's very colour (:data:`PAGE_COLOURED_CLASS`), as long as both, and
+        they of opposite hues (:func:`_opposite_hues`).
+    """
+    blur = BLOCK_EDGE_SLICES // 2
+    # Blocks up to twice the stretch's length beside it are looked at: one cut off there is
+    # longer than the stretch anyway.
+    reach = 2 * (after - before) + 2 * blur
+    first, last = max(first, before - reach), min(last, after + reach)
+    colours, _ = _slice_colours(image, slice(first, last + 1), start, end)
+    page = np.asarray(page, np.float64)
+    gap_first, gap_last = _flat_run(colours, (before + after) // 2 - first)
+    if gap_first is None or gap_first > before + 1 - first + blur or \
+            gap_last < after - 1 - first - blur:
+        return False
+    gap_colour = np.median(colours[gap_first:gap_last + 1], axis=0)
+    if np.abs(gap_colour - page).max() > 2 * STRIP_PAGE_CONTRAST:
+        return False
+    gap_length = gap_last - gap_first + 1
+    tolerance = max(CLASS_LENGTH_TOLERANCE_PX, CLASS_LENGTH_TOLERANCE_SHARE * gap_length)
+    matches, block_colours = [], []
+    for edge, inward in ((gap_first - 1, -1), (gap_last + 1, 1)):
+        # The block's colour is taken a few slices in from the gap, past the blurred edge.
+        centre = edge + inward * blur
+        if not 0 <= centre < len(colours):
+            return False
+        block_first, block_last = _flat_run(colours, centre)
+        if block_first is None:
+            return False
+        block_length = block_last - block_first + 1
+        if block_length < 0.5 * gap_length:
+            # Not a block of a discrete bar: a continuous colormap, or something else in line.
+            return False
+        matches.append(abs(block_length - gap_length) <= tolerance)
+        block_colours.append(np.median(colours[block_first:block_last + 1], axis=0))
+    if np.abs(gap_colour - page).max() > PAGE_COLOURED_CLASS:
+        return any(matches)
+    # The page's very colour: two things in line with page between them as long as their
+    # blocks (two panels' bars) look the same. A diverging colormap's classes beside its white
+    # one are as long as it and of opposite hues (red and blue, orange and purple).
+    return all(matches) and _opposite_hues(*block_colours)
+
+
+#: Least CIELAB chroma of a colour whose hue is told (a diverging colormap's palest classes
+#: beside its white middle: RdBu's in 11 classes have 15-20).
+MIN_HUE_CHROMA = 5.0
+#: Least CIELAB hue angle between the classes beside a white middle one (degrees): bwr's and
+#: seismic's red and blue lie 88° apart, RdBu's, PuOr's, PiYG's, BrBG's 93-180°; viridis'
+#: yellow end beside Reds' pale start (two panels' bars in line) 60°.
+MIN_HUE_APART_DEG = 75.0
+
+
+def _opposite_hues(colour, other) -> bool:
+    """Whether two colours (sRGB, 0-255) have hues at least :data:`MIN_HUE_APART_DEG` apart in
+    CIELAB, or one is a grey (chroma below :data:`MIN_HUE_CHROMA`) and the other not (RdGy's
+    pink and grey)."""
+    lab = srgb_to_lab(np.array([colour, other], np.float64) / 255.0)
+    chroma = np.hypot(lab[:, 1], lab[:, 2])
+    chromatic = chroma >= MIN_HUE_CHROMA
+    if chromatic.all():
+        cosine = np.dot(lab[0, 1:], lab[1, 1:]) / (chroma[0] * chroma[1])
+        return bool(cosine <= np.cos(np.radians(MIN_HUE_APART_DEG)))
+    return bool(chromatic.any())
 
 
 def _colour_edge(image, page_rgb, start, end, first, last, outward, position, dark=None,

@@ -705,3 +705,57 @@ def test_discrete_bar_with_a_page_coloured_middle_class_is_one_bar(tmp_path, nam
     assert_box_close(layout.colorbar.box, truth)
     reading = read_figure_face(rgb, layout, want_axes=False).colorbar
     assert_range_close(reading, -700.0, 700.0)
+
+
+def render_two_panels(path, cmaps, side_by_side, classes=5, dpi=100):
+    """Two contourf panels (``plt.subplots`` 1×2 or 2×1, default spacing) in the seaborn style,
+    each with its own outline-less discrete colorbar (``fig.colorbar(ax=...)``) of ``classes``
+    classes from -700 to 700: the page between the two bars is about one class long. The truth
+    of both bars' boxes, the first panel's first."""
+    with plt.style.context("seaborn-v0_8"):
+        if side_by_side:
+            figure, panels = plt.subplots(1, 2, figsize=(8, 3.5), dpi=dpi)
+        else:
+            figure, panels = plt.subplots(2, 1, figsize=(4.5, 7), dpi=dpi)
+        east, north = np.meshgrid(np.linspace(0, 1000, 81), np.linspace(0, 750, 61))
+        field = np.sin(east / 160) * 600 + (north - 375) * 0.8
+        bars = []
+        for axes, cmap in zip(panels, cmaps):
+            filled = axes.contourf(east, north, field,
+                                   levels=np.linspace(-700.0, 700.0, classes + 1), cmap=cmap)
+            bars.append(figure.colorbar(filled, ax=axes,
+                                        orientation="horizontal" if side_by_side else "vertical"))
+        figure.canvas.draw()
+        height = figure.canvas.get_width_height()[1]
+        truths = []
+        for bar in bars:
+            (x0, y0), (x1, y1) = bar.ax.get_window_extent().get_points()
+            truths.append((float(x0), float(height - y1), float(x1), float(height - y0)))
+        figure.savefig(path, dpi=dpi)
+        plt.close(figure)
+    return truths
+
+
+#: Two panels' bars in line whose facing ends are not a diverging colormap's palest classes
+#: about its white middle: the page between them, one class long, was bridged and the two
+#: read as one bar (Blues beside Reds: the joined range, no warning), or the joined strip's
+#: shape then spoilt the first bar (viridis twice: -700..-140; coolwarm twice: no bar).
+TWO_PANEL_BARS = {
+    "Blues | Reds, side by side": (("Blues", "Reds"), True),
+    "Blues | Reds, stacked": (("Blues", "Reds"), False),
+    "viridis | viridis, side by side": (("viridis", "viridis"), True),
+    "viridis | viridis, stacked": (("viridis", "viridis"), False),
+    "coolwarm | coolwarm, side by side": (("coolwarm", "coolwarm"), True),
+    "coolwarm | coolwarm, stacked": (("coolwarm", "coolwarm"), False),
+}
+
+
+@pytest.mark.parametrize("name", list(TWO_PANEL_BARS))
+def test_two_panels_bars_in_line_are_not_joined_across_the_page(tmp_path, name):
+    cmaps, side_by_side = TWO_PANEL_BARS[name]
+    path = tmp_path / "figure.png"
+    first, second = render_two_panels(path, cmaps, side_by_side)
+    layout = detect_layout(read_figure(str(path)).rgb)
+    assert layout.colorbar is not None
+    # The first panel's bar, whole, as found before pale classes were bridged.
+    assert_box_close(layout.colorbar.box, first)

@@ -908,7 +908,8 @@ def _pale_class_between(image, before, after, start, end, page, first, last) -> 
     blur = BLOCK_EDGE_SLICES // 2
     # Blocks up to twice the stretch's length beside it are looked at: one cut off there is
     # longer than the stretch anyway.
-    reach = 2 * (after - before) + 2 * blur
+    # (Three times: the diverging shape's test looks at the block beyond each of them.)
+    reach = 3 * (after - before) + 4 * blur
     first, last = max(first, before - reach), min(last, after + reach)
     colours, _ = _slice_colours(image, slice(first, last + 1), start, end)
     page = np.asarray(page, np.float64)
@@ -921,10 +922,10 @@ def _pale_class_between(image, before, after, start, end, page, first, last) -> 
         return False
     gap_length = gap_last - gap_first + 1
     tolerance = max(CLASS_LENGTH_TOLERANCE_PX, CLASS_LENGTH_TOLERANCE_SHARE * gap_length)
-    matches, block_colours = [], []
-    for edge, inward in ((gap_first - 1, -1), (gap_last + 1, 1)):
+    matches, block_colours, beyond_colours = [], [], []
+    for edge, outward in ((gap_first - 1, -1), (gap_last + 1, 1)):
         # The block's colour is taken a few slices in from the gap, past the blurred edge.
-        centre = edge + inward * blur
+        centre = edge + outward * blur
         if not 0 <= centre < len(colours):
             return False
         block_first, block_last = _flat_run(colours, centre)
@@ -936,12 +937,47 @@ def _pale_class_between(image, before, after, start, end, page, first, last) -> 
             return False
         matches.append(abs(block_length - gap_length) <= tolerance)
         block_colours.append(np.median(colours[block_first:block_last + 1], axis=0))
+        # The next block out, past its blurred edge (None where the strip ends there).
+        beyond = (block_first if outward < 0 else block_last) + outward * (1 + blur)
+        beyond_run = _flat_run(colours, beyond) if 0 <= beyond < len(colours) else (None, None)
+        beyond_colours.append(None if beyond_run[0] is None else
+                              np.median(colours[beyond_run[0]:beyond_run[1] + 1], axis=0))
+    # A diverging colormap is palest at its middle class and darkens outward on both sides:
+    # two bars in line darken (or lighten) the same way across the page between them
+    # (viridis beside viridis, Blues beside Reds, coolwarm beside coolwarm).
+    if not _diverging_shape(block_colours, beyond_colours):
+        return False
     if np.abs(gap_colour - page).max() > PAGE_COLOURED_CLASS:
         return any(matches)
     # The page's very colour: two things in line with page between them as long as their
     # blocks (two panels' bars) look the same. A diverging colormap's classes beside its white
     # one are as long as it and of opposite hues (red and blue, orange and purple).
     return all(matches) and _opposite_hues(*block_colours)
+
+
+#: Least CIELAB lightness (L*) by which the block beyond each of the blocks beside a pale
+#: class must be darker than it: a diverging colormap's classes darken outward by 4 L* and
+#: more (coolwarm in 11 classes: 84 then 77; RdBu 90 then 74), JPEG moves L* by 1-2.
+DIVERGING_DARKENING_LSTAR = 3.0
+#: Most the L* of the blocks beside a pale middle class may differ: a diverging colormap's two
+#: palest classes are nearly as light as each other (RdBu, BrBG, RdGy within 2; PuOr, PRGn
+#: within 11 in 5 classes; seismic, whose blue is darker than its red, 21).
+DIVERGING_LIGHTNESS_APART_LSTAR = 25.0
+
+
+def _diverging_shape(block_colours, beyond_colours) -> bool:
+    """Whether the blocks beside a pale stretch are each its side's palest and nearly as
+    light as each other: the classes beyond them (sRGB, 0-255, one per side, None where the
+    strip ends) are darker by :data:`DIVERGING_DARKENING_LSTAR` and the two blocks' L* lie
+    within :data:`DIVERGING_LIGHTNESS_APART_LSTAR` of each other."""
+    if any(colour is None for colour in beyond_colours):
+        # A bar of three classes (or a strip ending there) shows no shape: left cut in two.
+        return False
+    lightness = srgb_to_lab(np.array(list(block_colours) + list(beyond_colours),
+                                     np.float64) / 255.0)[:, 0]
+    darker_outward = (lightness[2:] <= lightness[:2] - DIVERGING_DARKENING_LSTAR).all()
+    return bool(darker_outward and
+                abs(lightness[0] - lightness[1]) <= DIVERGING_LIGHTNESS_APART_LSTAR)
 
 
 #: Least CIELAB chroma of a colour whose hue is told (a diverging colormap's palest classes

@@ -16,8 +16,9 @@ from figures_for_detection import run_gmt  # noqa: E402
 from figures_for_tests import topobathy  # noqa: E402
 
 from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face  # noqa: E402
-from colormap_decoder.plugin.engine.detection.layout import detect_layout  # noqa: E402
+from colormap_decoder.plugin.engine.detection.layout import detect_layout, layout_warnings  # noqa: E402
 from colormap_decoder.plugin.engine.figure import read_figure  # noqa: E402
+from colormap_decoder.plugin.engine.pipeline import DecodeSettings  # noqa: E402
 
 TOLERANCE_PX = 2.0
 VMIN, VMAX = -1500.0, 2500.0
@@ -759,3 +760,22 @@ def test_two_panels_bars_in_line_are_not_joined_across_the_page(tmp_path, name):
     assert layout.colorbar is not None
     # The first panel's bar, whole, as found before pale classes were bridged.
     assert_box_close(layout.colorbar.box, first)
+
+
+@pytest.mark.parametrize("side_by_side", [True, False], ids=["side by side", "stacked"])
+def test_bar_joined_across_the_page_is_warned_about(tmp_path, side_by_side):
+    # Blues_r beside Oranges: the facing ends are each bar's palest class, darkening outward,
+    # of opposite hues: a diverging bar's white middle to its colours. Where joined (side by
+    # side; stacked, the page between is not one class long), the range read runs over both
+    # bars (-700..2380 for two consecutive ranges): it must be said, with what to give.
+    path = tmp_path / "figure.png"
+    first, second = render_two_panels(path, ("Blues_r", "Oranges"), side_by_side)
+    layout = detect_layout(read_figure(str(path)).rgb)
+    assert layout.colorbar is not None
+    warnings = layout_warnings(layout, DecodeSettings(figure_path=str(path)))
+    joined = layout.colorbar.length > 1.5 * (first[2] - first[0] if side_by_side else
+                                             first[3] - first[1])
+    assert joined == any("page-coloured stretch" in warning and "give COLORBAR" in warning
+                         for warning in warnings), (layout.colorbar.box, warnings)
+    if not joined:
+        assert_box_close(layout.colorbar.box, first)

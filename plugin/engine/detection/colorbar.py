@@ -86,6 +86,10 @@ class ColorbarDetection:
     #: renderer's pixel snapping shifts (``Layout.snap_offset``); the others are a fill's
     #: pixel edges or a triangle's base, unbiased.
     line_edges: tuple = (True, True, True, True)
+    #: Stretches of the page's very colour bridged inside the bar as a diverging colormap's
+    #: white middle class ((from, to) pixel positions along it, :func:`_pale_class_between`):
+    #: two panels' bars in line, facing with pale ends, look the same.
+    page_bridged: tuple = ()
 
     def pixel_box(self) -> tuple:
         """(col0, row0, col1, row1) whole pixels, as the engine's boxes are."""
@@ -317,6 +321,7 @@ def find_colorbars(rgb, rectangles, page_rgb=None, strips=None, dark=None,
             evidence.extensions = strip.extensions
             evidence.faded_ends = strip.faded_ends
             evidence.line_edges = strip.line_edges
+            evidence.page_bridged = strip.page_bridged
             found.append(evidence)
     if page_rgb is not None:
         found = _join_pieces(rgb, page_rgb, found)
@@ -446,6 +451,7 @@ def _join_pieces(rgb, page_rgb, bars, share=0.9) -> list:
                 evidence.strip = True
                 evidence.extensions = (start.extensions[0], end.extensions[1])
                 evidence.faded_ends = (start.faded_ends[0], end.faded_ends[1])
+                evidence.page_bridged = start.page_bridged + end.page_bridged
                 # (left, top, right, bottom): the start's side and the end's along the bar,
                 # either piece's across it.
                 s_edges, e_edges = start.line_edges, end.line_edges
@@ -539,6 +545,9 @@ class ColourStrip:
         extrapolating the fade (:func:`_follow_pale_ends`): known to a few pixels only.
     line_edges : tuple of bool
         Whether each side (left, top, right, bottom) is an outline's line centre.
+    page_bridged : tuple of (int, int)
+        Stretches of the page's very colour bridged as a diverging colormap's middle class
+        (the last strip slice before and the first after, pixel positions along the strip).
     """
 
     rectangle: Rectangle
@@ -546,6 +555,7 @@ class ColourStrip:
     extensions: tuple = (None, None)
     faded_ends: tuple = (False, False)
     line_edges: tuple = (False, False, False, False)
+    page_bridged: tuple = ()
 
 
 def strip_masks(rgb, page_rgb) -> tuple:
@@ -659,9 +669,10 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
             along = np.intersect1d(run_rows[starting], run_rows[ending])
             if along.size == 0:
                 continue
-            continuity = []
+            continuity, page_bridged = [], []
 
-            def bridge(before, after, start=start, end=end, along=along):
+            def bridge(before, after, start=start, end=end, along=along,
+                       page_bridged=page_bridged):
                 # A stretch shorter than the strips on either side, all of it near the page's
                 # colour between the strip's edges (a diverging colormap's white middle), or
                 # the bar itself with its edges blurred (a JPEG's blocks).
@@ -676,15 +687,19 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
                 # (Past its blurred ends: a longer one, a discrete bar's pale class, is
                 # checked further only when pale.)
                 pale_inside = pale[BLOCK_EDGE_SLICES // 2:-(BLOCK_EDGE_SLICES // 2)]
+                page_coloured = []
                 if after - before <= 0.5 * max(shortest, 1) and pale.mean() >= 0.95 or \
                         pale_inside.size and pale_inside.mean() >= 0.95 and \
                         _pale_class_between(image, before, after, start, end, page, along[0],
-                                            along[-1]):
+                                            along[-1], page_coloured):
                     # A colormap's pale middle lies between two different colours; one colour
                     # on both sides of a gap of page is two things of that colour in line (a
                     # map's thick top spine and a bar's outline, with the white gap between).
                     # A longer one is a discrete bar's pale class when as long as its blocks.
-                    return not _same_colour_across(image, before, after, start, end, page)
+                    joined = not _same_colour_across(image, before, after, start, end, page)
+                    if joined and page_coloured:
+                        page_bridged.append((before, after))
+                    return joined
                 if not continuity:
                     # Worked out once per candidate, over all its slices, for every gap.
                     continuity.append(_StripContinuity(image, along[0], along[-1], start, end,
@@ -748,7 +763,10 @@ def find_colour_strips(rgb, page_rgb, min_length=None, max_candidates=40, dark=N
                 box = Rectangle(left, lo, right, hi)
             else:
                 box = Rectangle(lo, left, hi, right)
-            strips.append(ColourStrip(box, vertical, ends_colours, faded, on_line))
+            # (Only the bridges inside the chain kept: others joined pieces left out.)
+            inside = tuple((before, after) for before, after in page_bridged
+                           if first <= before and after <= last)
+            strips.append(ColourStrip(box, vertical, ends_colours, faded, on_line, inside))
     return strips
 
 
@@ -869,7 +887,8 @@ def _flat_run(colours, centre, tolerance=BLOCK_COLOUR_TOLERANCE, reach=2) -> tup
     return _run_bounds(flat, centre)
 
 
-def _pale_class_between(image, before, after, start, end, page, first, last) -> bool:
+def _pale_class_between(image, before, after, start, end, page, first, last,
+                        page_coloured=None) -> bool:
     """Whether a stretch of pale slices between two pieces of a strip is one class of a
     discrete bar whose colour is (nearly) the page's.
 
@@ -893,7 +912,10 @@ def _pale_class_between(image, before, after, start, end, page, first, last) -> 
         The page's colour (sRGB, 0-255).
     first, last : int
         The first and last slice of the candidate strip (its colours are looked at between,
-        up to twice the stretch's length from it).
+        up to three times the stretch's length from it).
+    page_coloured : list, optional
+        True is appended to it when the stretch is the page's very colour (and True returned):
+        the bar is then joined by its shape only, as two bars in line may be.
 
     Returns
     -------
@@ -952,7 +974,11 @@ def _pale_class_between(image, before, after, start, end, page, first, last) -> 
     # The page's very colour: two things in line with page between them as long as their
     # blocks (two panels' bars) look the same. A diverging colormap's classes beside its white
     # one are as long as it and of opposite hues (red and blue, orange and purple).
-    return all(matches) and _opposite_hues(*block_colours)
+    if not (all(matches) and _opposite_hues(*block_colours)):
+        return False
+    if page_coloured is not None:
+        page_coloured.append(True)
+    return True
 
 
 #: Least CIELAB lightness (L*) by which the block beyond each of the blocks beside a pale

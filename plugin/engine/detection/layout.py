@@ -960,7 +960,9 @@ def _pixel_range(box):
 def layout_warnings(layout, settings) -> list:
     """Warnings about what was found on the figure that may be wrong: a side of the map frame
     found that may lie elsewhere (:attr:`.frame.FrameDetection.doubt`), unless the user gave
-    PLOT_AREA.
+    PLOT_AREA; a colorbar joined across a stretch of the page's colour (a diverging colormap's
+    white middle class, or the page between two panels' bars in line:
+    :attr:`.colorbar.ColorbarDetection.page_bridged`), unless the user gave COLORBAR.
 
     Parameters
     ----------
@@ -971,9 +973,21 @@ def layout_warnings(layout, settings) -> list:
     -------
     list of str
     """
-    if layout is None or layout.frame is None or settings.plot_area_extent is not None:
+    if layout is None:
         return []
-    return [layout.frame.doubt] if layout.frame.doubt else []
+    warnings = []
+    if layout.frame is not None and settings.plot_area_extent is None and layout.frame.doubt:
+        warnings.append(layout.frame.doubt)
+    bar = layout.colorbar
+    if bar is not None and settings.colorbar_extent is None and \
+            getattr(bar, "page_bridged", ()):
+        axis = "y" if bar.vertical else "x"
+        stretches = ", ".join(f"{axis} {before + 1}–{after - 1}"
+                              for before, after in bar.page_bridged)
+        warnings.append(
+            f"The colorbar found was joined across a page-coloured stretch ({stretches}) taken "
+            "for its white middle class; if these are two colorbars in line, give COLORBAR.")
+    return warnings
 
 
 def describe_layout_use(layout, settings, geotransform=None) -> list:

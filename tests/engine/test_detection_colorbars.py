@@ -779,3 +779,19 @@ def test_bar_joined_across_the_page_is_warned_about(tmp_path, side_by_side):
                          for warning in warnings), (layout.colorbar.box, warnings)
     if not joined:
         assert_box_close(layout.colorbar.box, first)
+
+
+def test_two_bars_joined_across_the_page_with_repeated_labels_read_from_one(tmp_path):
+    # Blues_r beside Oranges side by side, both -700..700: joined into one bar across the page
+    # between them, whose labels then repeat (-700..700 twice) and were refused. The first
+    # piece's labels give the range, said so; the colour scale is sampled from that piece.
+    from colormap_decoder.plugin.engine.pipeline import decode_map
+
+    path = tmp_path / "figure.png"
+    first, _ = render_two_panels(path, ("Blues_r", "Oranges"), side_by_side=True)
+    result = decode_map(DecodeSettings(figure_path=str(path), scale_automatic=True,
+                                       gcp_crs="EPSG:3857"))
+    assert (result.mapping.vmin, result.mapping.vmax) == pytest.approx((-700.0, 700.0),
+                                                                       abs=0.005 * 1400)
+    assert any("longer piece" in warning and "give COLORBAR" in warning
+               for warning in result.warnings), result.warnings

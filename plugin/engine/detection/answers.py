@@ -113,6 +113,8 @@ def answer_from_figure(settings, figure, layout, needs) -> "Answers":
     answers.figure_rgb = figure.rgb
     reading = read_figure_face(figure.rgb, layout, want_axes=needs.gcps,
                                want_colorbar=needs.value_range or needs.scale)
+    if needs.value_range and settings.colorbar_extent is None:
+        reading = _longer_piece_if_refused(answers, figure, layout, needs, reading)
     answers.reading = reading
     layout.reading = reading  # for the report's picture of what was read
     # Text read over the map is no data.
@@ -127,6 +129,41 @@ def answer_from_figure(settings, figure, layout, needs) -> "Answers":
     if needs.gcps:
         _answer_gcps(answers, layout)
     return answers
+
+
+def _longer_piece_if_refused(answers, figure, layout, needs, reading):
+    """The reading of the colorbar's longer piece when the bar found was joined across a
+    stretch of the page's colour (``layout.colorbar.page_bridged``) and its labels could not
+    be read: two panels' bars in line with the same range (-700..700 twice) repeat their
+    values. ``layout.colorbar`` is then that piece; otherwise ``reading`` is kept."""
+    bar = layout.colorbar
+    bridged = getattr(bar, "page_bridged", ()) if bar is not None else ()
+    if not bridged or (reading.colorbar is not None and reading.colorbar.vmin is not None):
+        return reading
+    left, top, right, bottom = bar.box
+    start, end = (top, bottom) if bar.vertical else (left, right)
+    # Pieces between the bridges (each bridge: the last strip pixel before it and the first
+    # after), the longest first; the first of equal ones.
+    cuts = [start] + [edge for before, after in sorted(bridged) for edge in (before + 1, after)]
+    cuts.append(end)
+    pieces = sorted(zip(cuts[::2], cuts[1::2]), key=lambda piece: piece[0] - piece[1])
+    low, high = pieces[0]
+    box = (left, low, right, high) if bar.vertical else (low, top, high, bottom)
+    piece = dataclasses.replace(bar, box=box, page_bridged=())
+    layout.colorbar = piece
+    piece_reading = read_figure_face(figure.rgb, layout, want_axes=needs.gcps,
+                                     want_colorbar=needs.value_range or needs.scale)
+    if piece_reading.colorbar is None or piece_reading.colorbar.vmin is None:
+        layout.colorbar = bar
+        return reading
+    axis = "y" if bar.vertical else "x"
+    problem = "none found" if reading.colorbar is None else reading.colorbar.axis.problem
+    answers.warnings.append(
+        f"The colorbar found across a page-coloured stretch ({axis} {start:.0f}–{end:.0f}) had "
+        f"labels that could not be read ({problem}): its longer piece ({axis} {low:.0f}–"
+        f"{high:.0f}) is read instead, as one of two colorbars in line. If it is one bar, "
+        "give COLORBAR, VMIN and VMAX.")
+    return piece_reading
 
 
 def _missing_names(needs):

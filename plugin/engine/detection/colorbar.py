@@ -1011,7 +1011,12 @@ def _diverging_shape(block_colours, beyond_colours) -> bool:
 MIN_HUE_CHROMA = 5.0
 #: Least CIELAB hue angle between the classes beside a white middle one (degrees): bwr's and
 #: seismic's red and blue lie 88° apart, RdBu's, PuOr's, PiYG's, BrBG's 93-180°; viridis'
-#: yellow end beside Reds' pale start (two panels' bars in line) 60°.
+#: yellow end beside Reds' pale start (two panels' bars in line) 60°. Asked only of a class of
+#: the page's very colour, after the diverging shape (:func:`_diverging_shape`): it still
+#: parts Reds_r beside Oranges (both palest facing), but 76 of 136 pairs of ColorBrewer's
+#: sequential maps' palest classes lie further apart, so such a join is also warned about
+#: (``page_bridged``). (Spectral's and RdYlGn's neighbours in 9-11 classes lie 23-35° apart,
+#: but their yellow middle is no page colour: this is not asked there.)
 MIN_HUE_APART_DEG = 75.0
 
 

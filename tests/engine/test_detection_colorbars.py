@@ -708,11 +708,13 @@ def test_discrete_bar_with_a_page_coloured_middle_class_is_one_bar(tmp_path, nam
     assert_range_close(reading, -700.0, 700.0)
 
 
-def render_two_panels(path, cmaps, side_by_side, classes=5, dpi=100):
+def render_two_panels(path, cmaps, side_by_side, classes=5, dpi=100,
+                      ranges=((-700.0, 700.0), (-700.0, 700.0)), panel_boxes=None):
     """Two contourf panels (``plt.subplots`` 1×2 or 2×1, default spacing) in the seaborn style,
     each with its own outline-less discrete colorbar (``fig.colorbar(ax=...)``) of ``classes``
-    classes from -700 to 700: the page between the two bars is about one class long. The truth
-    of both bars' boxes, the first panel's first."""
+    classes from -700 to 700 (or each panel's ``ranges``): the page between the two bars is
+    about one class long. The truth of both bars' boxes, the first panel's first; the panels'
+    axes boxes (col0, row0, col1, row1) appended to ``panel_boxes`` when given."""
     with plt.style.context("seaborn-v0_8"):
         if side_by_side:
             figure, panels = plt.subplots(1, 2, figsize=(8, 3.5), dpi=dpi)
@@ -721,9 +723,11 @@ def render_two_panels(path, cmaps, side_by_side, classes=5, dpi=100):
         east, north = np.meshgrid(np.linspace(0, 1000, 81), np.linspace(0, 750, 61))
         field = np.sin(east / 160) * 600 + (north - 375) * 0.8
         bars = []
-        for axes, cmap in zip(panels, cmaps):
-            filled = axes.contourf(east, north, field,
-                                   levels=np.linspace(-700.0, 700.0, classes + 1), cmap=cmap)
+        for axes, cmap, (low, high) in zip(panels, cmaps, ranges):
+            # The field from -700 to 700 drawn over the panel's range.
+            values = low + (field + 700.0) / 1400.0 * (high - low)
+            filled = axes.contourf(east, north, values,
+                                   levels=np.linspace(low, high, classes + 1), cmap=cmap)
             bars.append(figure.colorbar(filled, ax=axes,
                                         orientation="horizontal" if side_by_side else "vertical"))
         figure.canvas.draw()
@@ -732,6 +736,9 @@ def render_two_panels(path, cmaps, side_by_side, classes=5, dpi=100):
         for bar in bars:
             (x0, y0), (x1, y1) = bar.ax.get_window_extent().get_points()
             truths.append((float(x0), float(height - y1), float(x1), float(height - y0)))
+        for axes in panels if panel_boxes is not None else ():
+            (x0, y0), (x1, y1) = axes.get_window_extent().get_points()
+            panel_boxes.append((float(x0), float(height - y1), float(x1), float(height - y0)))
         figure.savefig(path, dpi=dpi)
         plt.close(figure)
     return truths
@@ -793,5 +800,64 @@ def test_two_bars_joined_across_the_page_with_repeated_labels_read_from_one(tmp_
                                        gcp_crs="EPSG:3857"))
     assert (result.mapping.vmin, result.mapping.vmax) == pytest.approx((-700.0, 700.0),
                                                                        abs=0.005 * 1400)
-    assert any("longer piece" in warning and "give COLORBAR" in warning
+    assert any("piece along the map frame found" in warning and "give COLORBAR" in warning
                for warning in result.warnings), result.warnings
+
+
+#: Blues_r beside Oranges side by side, each panel its own range: joined into one bar whose
+#: labels (-700..700, 700..2100) are refused.
+OWN_RANGES = ((-700.0, 700.0), (700.0, 2100.0))
+
+
+def _decode_two_panels(path, panel_boxes, panel=None, **given):
+    """decode_map of a two-panel figure, PLOT_AREA the ``panel``-th panel's axes (2 px inside)
+    when given."""
+    from colormap_decoder.plugin.engine.pipeline import decode_map
+
+    if panel is not None:
+        col0, row0, col1, row1 = panel_boxes[panel]
+        given["plot_area_extent"] = (col0 + 2, col1 - 2, -row1 + 2, -row0 - 2)
+    return decode_map(DecodeSettings(figure_path=str(path), gcp_crs="EPSG:3857", **given))
+
+
+@pytest.mark.parametrize("panel", [0, 1])
+def test_two_bars_joined_read_from_the_piece_along_the_plot_area(tmp_path, panel):
+    # PLOT_AREA on either panel: the joined bar's piece beside it is read (its range, its
+    # colours sampled, its COLORBAR in the warning), never the other panel's (main and the
+    # longer-piece retry read the first bar's -700..700 for the second panel, COLORMAP given).
+    path, panel_boxes = tmp_path / "figure.png", []
+    bars = render_two_panels(path, ("Blues_r", "Oranges"), side_by_side=True,
+                             ranges=OWN_RANGES, panel_boxes=panel_boxes)
+    result = _decode_two_panels(path, panel_boxes, panel, colormap="Oranges")
+    assert (result.mapping.vmin, result.mapping.vmax) == pytest.approx(OWN_RANGES[panel],
+                                                                       abs=0.005 * 1400)
+    warning = next(warning for warning in result.warnings if "piece along PLOT_AREA" in warning)
+    colorbar = warning.split("COLORBAR=")[1].split(")")[0]
+    col0, col1, row_low, row_high = (float(value) for value in colorbar.split(","))
+    assert (col0, -row_high, col1, -row_low) == pytest.approx(bars[panel], abs=3), warning
+
+
+def test_two_bars_joined_read_from_the_piece_along_the_frame_found(tmp_path):
+    # No PLOT_AREA: the piece along the frame found (the panel decoded) is read.
+    path, panel_boxes = tmp_path / "figure.png", []
+    render_two_panels(path, ("Blues_r", "Oranges"), side_by_side=True, ranges=OWN_RANGES,
+                      panel_boxes=panel_boxes)
+    frame = detect_layout(read_figure(str(path)).rgb).frame.box
+    decoded = next(index for index, box in enumerate(panel_boxes)
+                   if box[0] - 3 <= frame[0] and frame[2] <= box[2] + 3)
+    result = _decode_two_panels(path, panel_boxes, scale_automatic=True)
+    assert (result.mapping.vmin, result.mapping.vmax) == pytest.approx(OWN_RANGES[decoded],
+                                                                       abs=0.005 * 1400)
+
+
+def test_two_bars_joined_under_a_plot_area_over_both_are_refused(tmp_path):
+    # PLOT_AREA over both panels lies along both pieces: which bar is the map's cannot be told,
+    # and the refusal of the joined bar's repeated labels is kept.
+    from colormap_decoder.plugin.engine.errors import ColourScaleError
+
+    path, panel_boxes = tmp_path / "figure.png", []
+    render_two_panels(path, ("Blues_r", "Oranges"), side_by_side=True, panel_boxes=panel_boxes)
+    panel_boxes.append((panel_boxes[0][0], panel_boxes[0][1], panel_boxes[1][2],
+                        panel_boxes[1][3]))
+    with pytest.raises(ColourScaleError, match="VMIN"):
+        _decode_two_panels(path, panel_boxes, 2, scale_automatic=True)

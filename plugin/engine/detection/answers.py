@@ -24,6 +24,11 @@ from .ticks import fit_ticks, value_step_problem
 #: The CRS assumed for axis labels in degrees when GCP_CRS is empty.
 DEGREES_CRS = "EPSG:4326"
 
+#: Share of a joined colorbar piece's length that must lie along the map decoded (its extent
+#: in the bar's direction) for the piece to be taken as that map's bar: a panel's own bar lies
+#: wholly along it, the other panel's bar beside it not at all.
+MIN_PIECE_ALONG_MAP = 0.5
+
 
 @dataclass
 class Needs:
@@ -114,7 +119,8 @@ def answer_from_figure(settings, figure, layout, needs) -> "Answers":
     reading = read_figure_face(figure.rgb, layout, want_axes=needs.gcps,
                                want_colorbar=needs.value_range or needs.scale)
     if needs.value_range and settings.colorbar_extent is None:
-        reading = _longer_piece_if_refused(answers, figure, layout, needs, reading)
+        reading = _piece_beside_map_if_refused(answers, settings, figure, layout, needs,
+                                               reading)
     answers.reading = reading
     layout.reading = reading  # for the report's picture of what was read
     # Text read over the map is no data.
@@ -131,39 +137,75 @@ def answer_from_figure(settings, figure, layout, needs) -> "Answers":
     return answers
 
 
-def _longer_piece_if_refused(answers, figure, layout, needs, reading):
-    """The reading of the colorbar's longer piece when the bar found was joined across a
-    stretch of the page's colour (``layout.colorbar.page_bridged``) and its labels could not
-    be read: two panels' bars in line with the same range (-700..700 twice) repeat their
-    values. ``layout.colorbar`` is then that piece; otherwise ``reading`` is kept."""
+def _piece_beside_map_if_refused(answers, settings, figure, layout, needs, reading):
+    """The reading of the colorbar's piece beside the map decoded when the bar found was joined
+    across a stretch of the page's colour (``layout.colorbar.page_bridged``) and its labels
+    could not be read: two panels' bars in line with the same range (-700..700 twice) repeat
+    their values.
+
+    The piece is the one lying along the map: the user's PLOT_AREA, else the frame found
+    (``layout.frame``, the panel chosen). Only one piece may lie along it over more than
+    :data:`MIN_PIECE_ALONG_MAP` of its length, and its labels must read: ``layout.colorbar``
+    is then that piece, warned with its COLORBAR. Otherwise (no map found, none or several
+    pieces along it: one bar under a wide map, say) ``reading`` and its refusal are kept.
+    """
     bar = layout.colorbar
     bridged = getattr(bar, "page_bridged", ()) if bar is not None else ()
     if not bridged or (reading.colorbar is not None and reading.colorbar.vmin is not None):
         return reading
+    map_box = _map_box(settings, figure, layout)
+    if map_box is None:
+        return reading
     left, top, right, bottom = bar.box
     start, end = (top, bottom) if bar.vertical else (left, right)
+    map_start, map_end = (map_box[1], map_box[3]) if bar.vertical else (map_box[0], map_box[2])
     # Pieces between the bridges (each bridge: the last strip pixel before it and the first
-    # after), the longest first; the first of equal ones.
+    # after).
     cuts = [start] + [edge for before, after in sorted(bridged) for edge in (before + 1, after)]
     cuts.append(end)
-    pieces = sorted(zip(cuts[::2], cuts[1::2]), key=lambda piece: piece[0] - piece[1])
-    low, high = pieces[0]
+    pieces = list(zip(cuts[::2], cuts[1::2]))
+    along_map = [index for index, (low, high) in enumerate(pieces)
+                 if min(high, map_end) - max(low, map_start) > MIN_PIECE_ALONG_MAP * (high - low)]
+    if len(along_map) != 1:
+        return reading
+    index = along_map[0]
+    low, high = pieces[index]
     box = (left, low, right, high) if bar.vertical else (low, top, high, bottom)
-    piece = dataclasses.replace(bar, box=box, page_bridged=())
+    # The joined bar's end marks (extension triangles, faded ends) belong to the end pieces.
+    first, last = index == 0, index == len(pieces) - 1
+    piece = dataclasses.replace(
+        bar, box=box, page_bridged=(),
+        extensions=(bar.extensions[0] if first else None, bar.extensions[1] if last else None),
+        faded_ends=(bar.faded_ends[0] and first, bar.faded_ends[1] and last))
     layout.colorbar = piece
     piece_reading = read_figure_face(figure.rgb, layout, want_axes=needs.gcps,
                                      want_colorbar=needs.value_range or needs.scale)
     if piece_reading.colorbar is None or piece_reading.colorbar.vmin is None:
         layout.colorbar = bar
         return reading
+    from .layout import extent_text, pixel_box_to_extent
+
     axis = "y" if bar.vertical else "x"
     problem = "none found" if reading.colorbar is None else reading.colorbar.axis.problem
+    given = "PLOT_AREA" if settings.plot_area_extent is not None else "the map frame found"
+    colorbar = extent_text(pixel_box_to_extent(piece.pixel_box(), figure.geotransform))
     answers.warnings.append(
         f"The colorbar found across a page-coloured stretch ({axis} {start:.0f}–{end:.0f}) had "
-        f"labels that could not be read ({problem}): its longer piece ({axis} {low:.0f}–"
-        f"{high:.0f}) is read instead, as one of two colorbars in line. If it is one bar, "
-        "give COLORBAR, VMIN and VMAX.")
+        f"labels that could not be read ({problem}): its piece along {given} ({axis} "
+        f"{low:.0f}–{high:.0f}; as a parameter COLORBAR={colorbar}) is read and sampled "
+        "instead, as one of two colorbars in line. If it is one bar, give COLORBAR, VMIN and "
+        "VMAX.")
     return piece_reading
+
+
+def _map_box(settings, figure, layout):
+    """(col0, row0, col1, row1) of the map decoded: the user's PLOT_AREA, else the frame
+    found; None when neither."""
+    if settings.plot_area_extent is not None:
+        from ..pipeline import plot_area_box
+
+        return plot_area_box(settings, figure)
+    return None if layout.frame is None else layout.frame.box
 
 
 def _missing_names(needs):

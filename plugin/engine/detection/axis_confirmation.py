@@ -535,6 +535,148 @@ def resolve_degree_readings(reading) -> None:
             "(equal scales or a cylindrical projection), so where each value lies is not known")
 
 
+def confirm_tied_readings(reading) -> None:
+    """Axes refused for labels rounded off their line (:func:`.ticks.rounded_off_the_line`)
+    read as one interval's multiples rounded with ties either way
+    (:func:`.ticks.tied_reading`) when the other axis' scale agrees.
+
+    QGIS writes a 0.025° graticule with two decimals, '-84.18 -84.15 -84.13 -84.10' along x
+    and '36.63 36.60 36.58 36.55' along y (sweep_qgis_layouts seed 311 #7: both axes refused;
+    with a degree sign and two labels a side, #0, decoded with a warning). A tie explains one
+    misread digit as well as a rounding, so such a reading is taken only when the other axis'
+    scale gives the same number of pixels per unit as on a map drawn with equal scales
+    (degrees or plain numbers alike) or, for degrees, a cylindrical projection at the map's
+    latitude, within the labels' placement (a pixel over each axis' span) plus
+    :data:`ASPECT_TOLERANCE`. The other axis' scale is its fit's, or one of its readings
+    with ties (:func:`.ticks.degree_readings`: three of '19.45°N 19.42°N 19.40°N 19.38°N'
+    lie 0.02° apart as written), or its own tied reading when it too was refused so; exactly
+    one of them must agree, and the other axis takes it. The axis is then fitted through
+    the values read so, with a warning saying the labels were rounded; otherwise it stays
+    refused, its problem saying why.
+
+    Parameters
+    ----------
+    reading : FigureReading
+        Both axes read; an axis with a ``tied_reading`` and no fit is the one judged.
+    """
+    axes = {"x": reading.x_axis, "y": reading.y_axis}
+    pending = [name for name, axis in axes.items() if axis is not None and axis.fit is None
+               and axis.rounded_off_line and axis.tied_reading is not None]
+    for name in pending:
+        other_name = "y" if name == "x" else "x"
+        axis, other = axes[name], axes[other_name]
+        interval, pairs = axis.tied_reading
+        degrees = all(label.parsed.degrees for label, _ in pairs)
+        interval_text = _interval_text(interval) if degrees else f"{interval:g}"
+        values_text = ", ".join(f"{value:.6g}" for _, value in pairs)
+        own = ([value for _, value in pairs], [label.position for label, _ in pairs])
+        agreeing = []
+        for option in _scale_options(other, other_name in pending, degrees):
+            other_values, other_labels, projection, other_interval, other_tied = option
+            other_positions = [label.position for label in other_labels]
+            (x_values, x_positions), (y_values, y_positions) = \
+                (own, (other_values, other_positions)) if name == "x" else \
+                ((other_values, other_positions), own)
+            x_scale = _degree_scale(x_values, x_positions, None)
+            y_scale = _degree_scale(y_values, y_positions, projection)
+            if x_scale is None or y_scale is None or x_scale <= 0:
+                continue
+            tolerance = sum(1.0 / max(float(np.ptp(positions)), 1.0)
+                            for positions in (x_positions, y_positions)) + ASPECT_TOLERANCE
+            ratios = _latitude_to_longitude_ratios(float(np.mean(y_values))) if degrees else \
+                [("equal scales along x and y", 1.0)]
+            models = [model for model, expected in ratios
+                      if abs(y_scale / x_scale / expected - 1.0) <= tolerance]
+            if models:
+                agreeing.append((option, models[0]))
+        if len(agreeing) != 1:
+            axis.problem += (f"; read as multiples of {interval_text} rounded with ties either "
+                             f"way ({values_text}), the other axis' scale "
+                             f"{'confirms it in more than one reading' if agreeing else 'does not confirm it'}"
+                             " (equal scales or a cylindrical projection)")
+            continue
+        (other_values, other_labels, _, other_interval, other_tied), model = agreeing[0]
+        if not _refit(axis, [label for label, _ in pairs], [value for _, value in pairs]):
+            axis.problem += (f"; read as multiples of {interval_text} rounded with ties "
+                             f"either way, its labels do not lie on one line")
+            continue
+        axis.unrounded_step = interval if degrees else None
+        by = f"the {other_name} axis' scale"
+        if other_tied and other.fit is not None:
+            # The other axis read as written agrees not, read with ties it does: taken so.
+            texts = ", ".join(repr(label.text) for label in other_labels)
+            if not _refit(other, other_labels, other_values):
+                axis.fit, axis.problem = None, (
+                    f"{axis.problem}; read as multiples of {interval_text} rounded with ties "
+                    f"either way, the {other_name} axis' labels ({texts}) read so too do not "
+                    "lie on one line")
+                continue
+            other.unrounded_step = other_interval
+            other_interval_text = _interval_text(other_interval) if degrees else \
+                f"{other_interval:g}"
+            by += (f", its labels ({texts}) read as multiples of {other_interval_text} "
+                   "rounded with ties either way too,")
+        elif other_name in pending:
+            by += ", read so too,"
+        axis.problem = ""
+        texts = ", ".join(repr(label.text) for label, _ in pairs)
+        reading.warnings.append(
+            f"The {name} axis labels ({texts}) are rounded to fewer decimals than their "
+            f"spacing needs: they are read as multiples of {interval_text} rounded to the "
+            f"decimals written, ties either way ({values_text}), which {by} confirms "
+            f"({model}). Check the labels in the report, or give GCPS.")
+
+
+def _scale_options(axis, pending, degrees) -> list:
+    """The scales an axis may have for :func:`confirm_tied_readings`: (values, positions
+    (pixels), projection of its fit or None, interval or None, whether the option is a
+    reading with ties other than the one fitted), its fit's first, then its degree readings
+    with ties (:func:`_degree_options`), or its own tied reading when it was refused for
+    rounded labels (``pending``); none when its labels are not of the kind ``degrees`` says,
+    scaled by an offset's multiplier, or logarithmic."""
+    if axis is None or axis.multiplier != 1.0:
+        return []
+    if pending:
+        interval, pairs = axis.tied_reading
+        if all(label.parsed.degrees for label, _ in pairs) != degrees:
+            return []
+        return [([value for _, value in pairs], [label for label, _ in pairs], None,
+                 interval, False)]
+    if axis.fit is None or axis.fit.logarithmic or len(axis.kept) < 2 or \
+            axis.degrees != degrees:
+        return []
+    options = [([label.value for label in axis.kept], axis.kept, axis.fit.projection,
+                axis.unrounded_step, False)]
+    # Every label a reading was made of, those the fit dropped too.
+    readings = [(interval, pairs) for interval, pairs, tied in axis.degree_readings if tied]
+    if axis.tied_reading is not None:
+        readings.append(axis.tied_reading)
+    for interval, pairs in readings:
+        values = [value for _, value in pairs]
+        if not any(len(values) == len(other[0]) and
+                   np.allclose(values, other[0], rtol=0.0, atol=1e-9) for other in options):
+            options.append((values, [label for label, _ in pairs], axis.fit.projection,
+                            interval, True))
+    return options
+
+
+def _refit(axis, labels, values) -> bool:
+    """Fit ``axis`` through ``labels`` read as ``values``: True when the fit keeps them all
+    (the axis' fit is then it), else False with every label's value as it was."""
+    before = [(label, label.value) for label in axis.labels]
+    for label, value in zip(labels, values):
+        label.value = float(value)
+    projection = None if axis.fit is None else axis.fit.projection
+    fit = fit_ticks(axis.labels, projection=projection)
+    if fit is None or len(fit.kept) != len(labels):
+        for label, value in before:
+            label.value = value
+        fit_ticks(axis.labels, projection=projection)  # the labels' kept marks as they were
+        return False
+    axis.fit = fit
+    return True
+
+
 def _degree_options(axis) -> list:
     """An axis' readings of its kept labels (:func:`.ticks.degree_readings`) as (interval or
     None, values, whether it needs a tie): the one it has first, then each other reading

@@ -18,6 +18,7 @@ from ..errors import EngineError
 from .axis_confirmation import (
     confirm_by_aspect,
     confirm_pair_by_marks,
+    confirm_tied_readings,
     even_spacing,
     pair_by_marks_text,
     resolve_degree_readings,
@@ -109,6 +110,7 @@ from .ticks import (
     place_by_the_others,
     rounded_off_the_line,
     tick_marks_snapped,
+    tied_reading,
     unrounded_degrees,
     values_in_order,
     weigh_marks_and_labels,
@@ -238,6 +240,13 @@ class AxisReading:
     #: needs a tie); more than one when the labels are too few to tell or a tie explains them,
     #: for the other axis' scale to choose (:func:`.axis_confirmation.resolve_degree_readings`).
     degree_readings: list = field(default_factory=list)
+    #: The labels read as one interval's multiples rounded with ties either way
+    #: (:func:`.ticks.tied_reading`): (interval, [(label, value)]), for the other axis' scale
+    #: to confirm (:func:`.axis_confirmation.confirm_tied_readings`); else None.
+    tied_reading: Optional[tuple] = None
+    #: Refused by :func:`.ticks.rounded_off_the_line`: its labels lie off the fit's line by a
+    #: fraction of a unit of their last digit.
+    rounded_off_line: bool = False
     #: Two labels confirmed by the tick marks (:func:`.axis_confirmation.confirm_pair_by_marks`):
     #: (marks, their spacing px, largest residual px, marks between the labels); else None.
     marks_confirmation: Optional[tuple] = None
@@ -2109,6 +2118,9 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
             numbered = [label for label in labels if label.value is not None]
             reading.degree_readings = [(interval, list(zip(numbered, values)), tied)
                                        for interval, values, tied in degree_readings(labels)]
+            tied = tied_reading(labels)
+            if tied is not None:
+                reading.tied_reading = (tied[0], list(zip(numbered, tied[1])))
         if unrounded is not None:
             # Decimal degrees rounded at a minutes' interval: each label at its exact value.
             reading.unrounded_step = unrounded[0]
@@ -2196,6 +2208,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         if rounded:
             reading.problem = rounded
             reading.fit = reading.pair_fit = None
+            reading.rounded_off_line = True
 
     def rotated_labels(self, side):
         """Labels written at an angle beside a side, each read turned along its own long axis.
@@ -4357,6 +4370,8 @@ def _read_face(reader, rgb, layout, want_axes, want_colorbar) -> "FigureReading"
             setattr(reading, f"{axis}_axis", best)
         _move_centres_to_ticks(reader, reading, layout.frame.box)
         _move_centres_by_their_font(reader, reading, layout.frame.kind == "panel")
+        # Before the pairs: an axis its rounded labels' reading confirms may confirm a pair.
+        confirm_tied_readings(reading)
         confirm_by_aspect(reading, layout.frame.box)
         for axis in (reading.x_axis, reading.y_axis):
             if axis is not None and axis.fit is not None and axis.placement == "inside" and \

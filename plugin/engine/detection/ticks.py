@@ -1237,7 +1237,7 @@ def unrounded_degrees(labels) -> "tuple | None":
     return None
 
 
-def _rounded_multiples(labels, least_labels):
+def _rounded_multiples(labels, least_labels, plain=False):
     """Each graticule interval (:data:`ROUND_DEGREE_STEPS` × 10^k, :data:`MINUTE_STEPS`),
     largest first and no larger than the labels' span plus a unit of their last digit, whose
     multiples round to the labels (within half that unit) as distinct counts on a line
@@ -1256,6 +1256,11 @@ def _rounded_multiples(labels, least_labels):
         One side's labels; those with a value take part (``least_labels`` at least, all
         degrees, all written with the same decimals, one or more).
     least_labels : int
+    plain : bool
+        Take plain numbers too (no degree sign, hemisphere, unit or exponent, none of them a
+        degree label), whole numbers among them, at the round steps of plain numbers
+        (:data:`ROUND_STEPS` × 10^k): QGIS's decimal annotations without a suffix, a metre
+        grid at 12.5 m written without decimals.
 
     Yields
     ------
@@ -1265,19 +1270,29 @@ def _rounded_multiples(labels, least_labels):
         a label needs a tie; nothing when the labels are not such.
     """
     usable = [label for label in labels if label.value is not None]
-    if len(usable) < least_labels or not all(label.parsed is not None and
-                                             label.parsed.degrees for label in usable):
+    if len(usable) < least_labels or any(label.parsed is None for label in usable):
+        return
+    degrees = all(label.parsed.degrees for label in usable)
+    if not degrees and not (plain and not any(
+            label.parsed.degrees or label.parsed.unit or label.parsed.exponent_form
+            for label in usable)):
         return
     decimals = {_decimals(label.text) for label in usable}
-    if len(decimals) != 1 or None in decimals or 0 in decimals:
+    # Whole degrees are a graticule's own values; whole plain numbers may be a metre grid's
+    # rounded (12.5 m written '12', '25', '38').
+    if len(decimals) != 1 or None in decimals or (degrees and 0 in decimals):
         return
     unit = 10.0 ** -decimals.pop()
     values = np.array([float(label.value) for label in usable])
     positions = np.array([label.position for label in usable])
     if np.unique(values).size < values.size or np.ptp(positions) <= 0:
         return
-    steps = sorted({round_step * 10.0 ** power for round_step in ROUND_DEGREE_STEPS
-                    for power in range(-4, 3)} | set(MINUTE_STEPS), reverse=True)
+    if degrees:
+        steps = sorted({round_step * 10.0 ** power for round_step in ROUND_DEGREE_STEPS
+                        for power in range(-4, 3)} | set(MINUTE_STEPS), reverse=True)
+    else:
+        steps = sorted({round_step * 10.0 ** power for round_step in ROUND_STEPS
+                        for power in range(-4, 7)}, reverse=True)
     design = np.vstack([positions, np.ones_like(positions)]).T
     for step in steps:
         if step > np.ptp(values) + unit or step < 0.1 * unit:
@@ -1344,6 +1359,55 @@ def degree_readings(labels) -> list:
         readings.append((least * step, exact, tied))
     # Stable: the untied readings first, each group largest interval first.
     return sorted(readings, key=lambda reading: reading[2])
+
+
+def tied_reading(labels) -> "tuple | None":
+    """The one reading of an axis' labels as multiples of a round interval rounded to the
+    decimals written with ties either way, when that is what explains them, or None.
+
+    QGIS writes a 0.025° graticule's annotations with two decimals, plain or with a degree
+    sign: '-84.18 -84.15 -84.13 -84.10' are -84.175, -84.15, -84.125, -84.1 (sweep_qgis_layouts
+    seed 311 #7). No line goes through them as written, two lie half a unit of their last
+    digit off the line of the other two, and :func:`rounded_off_the_line` refuses the axis.
+    This reading is the interval (a round one: :func:`degree_step_is_round` for degrees,
+    :data:`ROUND_STEPS` × 10^k for plain numbers) whose multiples round to every label, each
+    at its own count on a line through their positions, the labels' values multiples of the
+    interval between neighbours (a grid's lines are). A tie explains one misread digit as
+    well as a rounding, so the reading is never taken alone:
+    :func:`.axis_confirmation.confirm_tied_readings` takes it only when the other axis' scale
+    agrees.
+
+    Parameters
+    ----------
+    labels : list of TickLabel
+        One side's labels; those with a value take part (three at least, all degrees or all
+        plain numbers, written with the same decimals).
+
+    Returns
+    -------
+    tuple (float, ndarray) or None
+        The interval between neighbouring labels (the labels' units) and the labels' values,
+        in the order of the labels with a value; None when no such reading, or more than one,
+        needs a tie.
+    """
+    readings = []
+    for step, _, positions, counts, exact, tied in _rounded_multiples(labels, 3, plain=True):
+        if not tied:
+            continue
+        degrees = all(label.parsed.degrees for label in labels if label.value is not None)
+        differences = np.abs(np.diff(counts[np.argsort(positions)]))
+        least = float(differences.min())
+        interval = least * step
+        mantissa = interval / 10.0 ** np.floor(np.log10(interval))
+        round_interval = degree_step_is_round(interval) if degrees else any(
+            abs(mantissa - round_step) <= 1e-6 * round_step for round_step in ROUND_STEPS + (10.0,))
+        multiples = exact / interval
+        if np.any(np.abs(differences / least - np.round(differences / least)) > 1e-9) or \
+                not round_interval or np.any(np.abs(multiples - np.round(multiples)) > 1e-6):
+            continue
+        if not any(np.allclose(exact, other, rtol=0.0, atol=1e-9) for _, other in readings):
+            readings.append((interval, exact))
+    return readings[0] if len(readings) == 1 else None
 
 
 def _plain_numbers(labels):

@@ -1,0 +1,95 @@
+"""Plain decimal labels rounded for display, read as their interval's multiples when the
+other axis' scale confirms it (ticks.tied_reading, axis_confirmation.confirm_tied_readings).
+
+QGIS writes a 0.025° graticule with plain decimals and two decimals as '-84.18 -84.15 -84.13
+-84.10' (-84.175, -84.15, -84.125, -84.1 rounded, ties either way): sweep_qgis_layouts seed
+311 #7, both axes refused by ``rounded_off_the_line`` where the same labels with a degree
+sign (#0) decode. Here matplotlib writes a 0.025 grid with ``FormatStrFormatter('%.2f')``
+(its ties rounded by the binary fractions of the tick values) on both axes of a field drawn
+with equal scales: each axis is read at 0.025 because the other's scale agrees, with a
+warning that the labels were rounded. A scale the other axis does not confirm (a field not
+drawn with equal scales) leaves the axis refused, as before.
+"""
+from types import SimpleNamespace
+
+import matplotlib
+import numpy as np
+import pytest
+from figures_for_detection import pixel_box
+from test_detection_reading import assert_axes_georeference
+
+from colormap_decoder.plugin.engine.detection.figure_reading import read_figure_face
+from colormap_decoder.plugin.engine.detection.layout import detect_layout
+from colormap_decoder.plugin.engine.figure import read_figure
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
+from matplotlib import ticker  # noqa: E402
+
+#: West, east, south, north: four 0.025 multiples along each axis, as in 311 #7.
+EXTENT = (-84.19, -84.085, 36.54, 36.64)
+
+
+def render(path, dpi, aspect=1.0):
+    """A smooth field over EXTENT ticked every 0.025 along both axes and labelled '%.2f'
+    (plain numbers rounded to two decimals), drawn with ``aspect`` (y over x scale)."""
+    west, east, south, north = EXTENT
+    rows, cols = np.mgrid[0:50, 0:50]
+    field = 300.0 + 150.0 * np.sin(cols / 9.0) * np.cos(rows / 7.0)
+    with plt.rc_context({"font.family": "DejaVu Sans", "font.size": 10}):
+        figure = plt.figure(figsize=(6.0, 6.0), dpi=dpi)
+        axes = figure.add_axes([0.18, 0.22, 0.7, 0.7])
+        image = axes.imshow(field, cmap="viridis", extent=EXTENT, aspect=aspect,
+                            interpolation="nearest")
+        for axis in (axes.xaxis, axes.yaxis):
+            axis.set_major_locator(ticker.MultipleLocator(0.025))
+            axis.set_major_formatter(ticker.FormatStrFormatter("%.2f"))
+        figure.colorbar(image, ax=axes, orientation="horizontal", fraction=0.05, pad=0.1)
+        figure.canvas.draw()
+        frame = pixel_box(axes, figure.canvas.get_width_height()[1])
+        texts = [[label.get_text() for label in labels
+                  if low <= label.get_position()[index] <= high]
+                 for labels, index, low, high in ((axes.get_xticklabels(), 0, west, east),
+                                                  (axes.get_yticklabels(), 1, south, north))]
+        figure.savefig(path, dpi=dpi)
+        plt.close(figure)
+    return read_figure(str(path)).rgb, SimpleNamespace(frame=frame, extent=EXTENT,
+                                                        x_texts=texts[0], y_texts=texts[1])
+
+
+def rounded_off_their_line(texts, interval):
+    """Whether labels written rounded lie off the line of their multiples of ``interval``."""
+    written = np.array([float(text) for text in texts])
+    return np.ptp(np.diff(written)) > 0.5 * 10 ** -2 and np.allclose(
+        written, np.round(written / interval) * interval, rtol=0.0, atol=0.5e-2 + 1e-9)
+
+
+@pytest.mark.parametrize("dpi", [100, 150])
+def test_plain_decimals_rounded_through_ties_read_at_their_interval(tmp_path, dpi):
+    rgb, truth = render(tmp_path / "figure.png", dpi)
+    # The renderer's own rounding: the labels are not evenly spaced as written.
+    assert rounded_off_their_line(truth.x_texts, 0.025), truth.x_texts
+    assert rounded_off_their_line(truth.y_texts, 0.025), truth.y_texts
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    # Every frame corner within a pixel of the renderer's, both axes in plain numbers.
+    assert_axes_georeference(reading, truth, degrees=False)
+    for axis in (reading.x_axis, reading.y_axis):
+        values = np.array(sorted(label.value for label in axis.kept))
+        assert len(values) >= 3
+        assert np.allclose(values, np.round(values / 0.025) * 0.025, rtol=0.0, atol=1e-9)
+    rounded = [text for text in reading.warnings if "rounded to fewer decimals" in text]
+    assert {text.split(" ")[1] for text in rounded} == {"x", "y"}, reading.warnings
+    assert all("multiples of 0.025 rounded" in text for text in rounded), rounded
+
+
+def test_rounded_plain_decimals_the_other_scale_does_not_confirm_are_refused(tmp_path):
+    """The same labels on a field whose y scale is 1.3 times its x scale: neither axis'
+    tied reading agrees with the other's, so both stay refused (no silent wrong GCPs)."""
+    rgb, truth = render(tmp_path / "figure.png", 120, aspect=1.3)
+    assert rounded_off_their_line(truth.y_texts, 0.025), truth.y_texts
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    refused = [axis for axis in (reading.x_axis, reading.y_axis)
+               if axis is not None and axis.fit is None]
+    assert refused, "an axis of rounded labels taken without the other's scale agreeing"
+    for axis in refused:
+        assert "rounded" in axis.problem, axis.problem

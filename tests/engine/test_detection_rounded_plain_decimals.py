@@ -30,19 +30,20 @@ from matplotlib import ticker  # noqa: E402
 EXTENT = (-84.19, -84.085, 36.54, 36.64)
 
 
-def render(path, dpi, aspect=1.0):
-    """A smooth field over EXTENT ticked every 0.025 along both axes and labelled '%.2f'
-    (plain numbers rounded to two decimals), drawn with ``aspect`` (y over x scale)."""
-    west, east, south, north = EXTENT
+def render(path, dpi, aspect=1.0, extent=EXTENT, y_interval=0.025):
+    """A smooth field over ``extent`` (west, east, south, north) ticked every 0.025 along x
+    and every ``y_interval`` along y, labelled '%.2f' (plain numbers rounded to two
+    decimals), drawn with ``aspect`` (y over x scale)."""
+    west, east, south, north = extent
     rows, cols = np.mgrid[0:50, 0:50]
     field = 300.0 + 150.0 * np.sin(cols / 9.0) * np.cos(rows / 7.0)
     with plt.rc_context({"font.family": "DejaVu Sans", "font.size": 10}):
         figure = plt.figure(figsize=(6.0, 6.0), dpi=dpi)
         axes = figure.add_axes([0.18, 0.22, 0.7, 0.7])
-        image = axes.imshow(field, cmap="viridis", extent=EXTENT, aspect=aspect,
+        image = axes.imshow(field, cmap="viridis", extent=extent, aspect=aspect,
                             interpolation="nearest")
-        for axis in (axes.xaxis, axes.yaxis):
-            axis.set_major_locator(ticker.MultipleLocator(0.025))
+        for axis, interval in ((axes.xaxis, 0.025), (axes.yaxis, y_interval)):
+            axis.set_major_locator(ticker.MultipleLocator(interval))
             axis.set_major_formatter(ticker.FormatStrFormatter("%.2f"))
         figure.colorbar(image, ax=axes, orientation="horizontal", fraction=0.05, pad=0.1)
         figure.canvas.draw()
@@ -53,7 +54,7 @@ def render(path, dpi, aspect=1.0):
                                                   (axes.get_yticklabels(), 1, south, north))]
         figure.savefig(path, dpi=dpi)
         plt.close(figure)
-    return read_figure(str(path)).rgb, SimpleNamespace(frame=frame, extent=EXTENT,
+    return read_figure(str(path)).rgb, SimpleNamespace(frame=frame, extent=extent,
                                                         x_texts=texts[0], y_texts=texts[1])
 
 
@@ -93,3 +94,30 @@ def test_rounded_plain_decimals_the_other_scale_does_not_confirm_are_refused(tmp
     assert refused, "an axis of rounded labels taken without the other's scale agreeing"
     for axis in refused:
         assert "rounded" in axis.problem, axis.problem
+
+
+def test_a_fitted_axis_written_exactly_is_not_switched_to_a_tied_reading(tmp_path):
+    """x rounded at 0.025 ('-84.18 -84.15 -84.13 -84.10'), y at 0.02 written exactly
+    ('36.58 36.60 36.62') on a field whose y scale is 1.25 times its x scale. y's labels are
+    also 0.025's multiples rounded with ties (36.575, 36.6, 36.625), a scale 0.8 times theirs
+    that x's tied reading agrees with at equal scales: taking both put the corners 30-44 px
+    off with a warning saying the scales confirm each other. y's fit keeps every label as
+    written, so it stays, and x, which its scale does not confirm, stays refused."""
+    rgb, truth = render(tmp_path / "figure.png", 120, aspect=1.25,
+                        extent=(-84.19, -84.085, 36.575, 36.628), y_interval=0.02)
+    assert rounded_off_their_line(truth.x_texts, 0.025), truth.x_texts
+    assert truth.y_texts == ["36.58", "36.60", "36.62"], truth.y_texts
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    west, east, south, north = truth.extent
+    left, top, right, bottom = truth.frame
+    # Refused, or every frame end within a pixel of the renderer's: never 30 px off.
+    for axis, ends in ((reading.x_axis, ((left, west), (right, east))),
+                       (reading.y_axis, ((top, north), (bottom, south)))):
+        if axis is None or axis.fit is None:
+            continue
+        for position, value in ends:
+            error_px = abs(float(axis.fit.value_at(position)) - value) / abs(axis.fit.slope)
+            assert error_px <= 1.0, ([(label.text, label.value) for label in axis.kept],
+                                     error_px)
+    assert reading.x_axis.fit is None and "rounded" in reading.x_axis.problem, \
+        reading.x_axis.problem

@@ -596,6 +596,8 @@ def confirm_tied_readings(reading) -> None:
                              " (equal scales or a cylindrical projection)")
             continue
         (other_values, other_labels, _, other_interval, other_tied), model = agreeing[0]
+        before = [(label, label.value) for label in axis.labels]
+        step_before = axis.unrounded_step
         if not _refit(axis, [label for label, _ in pairs], [value for _, value in pairs]):
             axis.problem += (f"; read as multiples of {interval_text} rounded with ties "
                              f"either way, its labels do not lie on one line")
@@ -606,6 +608,11 @@ def confirm_tied_readings(reading) -> None:
             # The other axis read as written agrees not, read with ties it does: taken so.
             texts = ", ".join(repr(label.text) for label in other_labels)
             if not _refit(other, other_labels, other_values):
+                # Back to refused as it was: its labels' values, marks and step as read.
+                for label, value in before:
+                    label.value = value
+                fit_ticks(axis.labels, projection=axis.fit.projection)
+                axis.unrounded_step = step_before
                 axis.fit, axis.problem = None, (
                     f"{axis.problem}; read as multiples of {interval_text} rounded with ties "
                     f"either way, the {other_name} axis' labels ({texts}) read so too do not "
@@ -651,7 +658,16 @@ def _scale_options(axis, pending, degrees) -> list:
     readings = [(interval, pairs) for interval, pairs, tied in axis.degree_readings if tied]
     if axis.tied_reading is not None:
         readings.append(axis.tied_reading)
+    kept = {id(label) for label in axis.kept}
     for interval, pairs in readings:
+        read = {id(label) for label, _ in pairs}
+        if not kept < read:
+            # A fit keeping every label the reading explains has them on its line as written:
+            # '36.58 36.60 36.62' are 0.02 apart, and also 0.025's multiples with ties
+            # (36.575, 36.6, 36.625), a scale 0.8 times theirs that an x axis' tied reading
+            # at a 1.25 aspect agreed with (30-44 px off). A reading with ties is the other
+            # axis' scale only when it explains labels the fit dropped.
+            continue
         values = [value for _, value in pairs]
         if not any(len(values) == len(other[0]) and
                    np.allclose(values, other[0], rtol=0.0, atol=1e-9) for other in options):

@@ -1259,8 +1259,9 @@ def _rounded_multiples(labels, least_labels, plain=False):
     plain : bool
         Take plain numbers too (no degree sign, hemisphere, unit or exponent, none of them a
         degree label), whole numbers among them, at the round steps of plain numbers
-        (:data:`ROUND_STEPS` × 10^k): QGIS's decimal annotations without a suffix, a metre
-        grid at 12.5 m written without decimals.
+        (:data:`ROUND_STEPS` × 10^k): QGIS's decimal annotations without a suffix, a 2.5 km
+        grid written without decimals ('0 2 5 8 10'). 1.25 × 10^k is no such step: a metre
+        grid at 12.5 m written '0 12 25 38 50' gives nothing.
 
     Yields
     ------
@@ -1278,8 +1279,8 @@ def _rounded_multiples(labels, least_labels, plain=False):
             for label in usable)):
         return
     decimals = {_decimals(label.text) for label in usable}
-    # Whole degrees are a graticule's own values; whole plain numbers may be a metre grid's
-    # rounded (12.5 m written '12', '25', '38').
+    # Whole degrees are a graticule's own values; whole plain numbers may be a grid's
+    # rounded (2.5 km written '2', '5', '8').
     if len(decimals) != 1 or None in decimals or (degrees and 0 in decimals):
         return
     unit = 10.0 ** -decimals.pop()

@@ -30,10 +30,11 @@ from matplotlib import ticker  # noqa: E402
 EXTENT = (-84.19, -84.085, 36.54, 36.64)
 
 
-def render(path, dpi, aspect=1.0, extent=EXTENT, y_interval=0.025):
-    """A smooth field over ``extent`` (west, east, south, north) ticked every 0.025 along x
-    and every ``y_interval`` along y, labelled '%.2f' (plain numbers rounded to two
-    decimals), drawn with ``aspect`` (y over x scale)."""
+def render(path, dpi, aspect=1.0, extent=EXTENT, y_interval=0.025, x_interval=0.025,
+           label_format="%.2f"):
+    """A smooth field over ``extent`` (west, east, south, north) ticked every ``x_interval``
+    along x and every ``y_interval`` along y, labelled ``label_format`` (by default plain
+    numbers rounded to two decimals), drawn with ``aspect`` (y over x scale)."""
     west, east, south, north = extent
     rows, cols = np.mgrid[0:50, 0:50]
     field = 300.0 + 150.0 * np.sin(cols / 9.0) * np.cos(rows / 7.0)
@@ -42,9 +43,9 @@ def render(path, dpi, aspect=1.0, extent=EXTENT, y_interval=0.025):
         axes = figure.add_axes([0.18, 0.22, 0.7, 0.7])
         image = axes.imshow(field, cmap="viridis", extent=extent, aspect=aspect,
                             interpolation="nearest")
-        for axis, interval in ((axes.xaxis, 0.025), (axes.yaxis, y_interval)):
+        for axis, interval in ((axes.xaxis, x_interval), (axes.yaxis, y_interval)):
             axis.set_major_locator(ticker.MultipleLocator(interval))
-            axis.set_major_formatter(ticker.FormatStrFormatter("%.2f"))
+            axis.set_major_formatter(ticker.FormatStrFormatter(label_format))
         figure.colorbar(image, ax=axes, orientation="horizontal", fraction=0.05, pad=0.1)
         figure.canvas.draw()
         frame = pixel_box(axes, figure.canvas.get_width_height()[1])
@@ -121,3 +122,58 @@ def test_a_fitted_axis_written_exactly_is_not_switched_to_a_tied_reading(tmp_pat
                                      error_px)
     assert reading.x_axis.fit is None and "rounded" in reading.x_axis.problem, \
         reading.x_axis.problem
+
+
+def _frame_errors_px(reading, truth):
+    """Each fitted axis' distance (pixels) from the renderer's frame ends, by axis name."""
+    west, east, south, north = truth.extent
+    left, top, right, bottom = truth.frame
+    errors = {}
+    for name, axis, ends in (("x", reading.x_axis, ((left, west), (right, east))),
+                             ("y", reading.y_axis, ((top, north), (bottom, south)))):
+        if axis is not None and axis.fit is not None:
+            errors[name] = [abs(float(axis.fit.value_at(position)) - value) /
+                            abs(axis.fit.slope) for position, value in ends]
+    return errors
+
+
+@pytest.mark.parametrize("extent, interval, label_format", [
+    ((0.0, 10.5, 0.0, 10.2), 2.5, "%.0f"),    # '0 2 5 8 10'
+    ((0.0, 20.5, 0.0, 20.3), 2.5, "%.0f"),    # '0 2 5 8 10 12 15 18 20'
+    ((0.0, 1.05, 0.0, 1.02), 0.25, "%.1f"),   # '0.0 0.2 0.5 0.8 1.0'
+])
+def test_whole_numbers_rounded_through_ties_never_fitted_off_silently(tmp_path, extent,
+                                                                       interval, label_format):
+    """matplotlib writes a 2.5 grid with no decimals as '0 2 5 8 10': a line goes through
+    '0 2 8 10' within the fit's tolerance and the exact '5' was dropped, both axes 8-9 px off
+    at the frame's ends in silence (3.1-3.4 px over 0-20; the same on main).
+    rounded_off_the_line saw nothing, the dropped label lying on that line. Read as 2.5's
+    multiples with ties, confirmed by the other axis' scale (equal scales): within a pixel,
+    with the warning."""
+    rgb, truth = render(tmp_path / "figure.png", 120, extent=extent, x_interval=interval,
+                        y_interval=interval, label_format=label_format)
+    # The renderer's own rounding: '2' for 2.5, '8' for 7.5 (or '0.2', '0.8').
+    for texts in (truth.x_texts, truth.y_texts):
+        written = np.array([float(text) for text in texts])
+        assert np.ptp(np.diff(written)) > 0.2 * interval, texts
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    errors = _frame_errors_px(reading, truth)
+    assert set(errors) == {"x", "y"}, (reading.x_axis.problem, reading.y_axis.problem)
+    assert max(max(pair) for pair in errors.values()) <= 1.0, errors
+    rounded = [text for text in reading.warnings if "rounded to fewer decimals" in text]
+    assert {text.split(" ")[1] for text in rounded} == {"x", "y"}, reading.warnings
+
+
+def test_whole_numbers_rounded_through_ties_the_other_scale_does_not_confirm(tmp_path):
+    """'0 2 5 8 10' on both axes of a field whose y scale is 1.3 times its x scale: no
+    axis' reading with ties is confirmed, so neither is fitted 6-9 px off (main's fits):
+    each is refused, or within a pixel."""
+    rgb, truth = render(tmp_path / "figure.png", 120, aspect=1.3, extent=(0.0, 10.5, 0.0, 10.2),
+                        x_interval=2.5, y_interval=2.5, label_format="%.0f")
+    reading = read_figure_face(rgb, detect_layout(rgb))
+    for name, pair in _frame_errors_px(reading, truth).items():
+        assert max(pair) <= 1.0, (name, pair)
+    refused = [axis for axis in (reading.x_axis, reading.y_axis)
+               if axis is not None and axis.fit is None]
+    assert refused and all("rounded" in axis.problem for axis in refused), \
+        [axis.problem for axis in refused]

@@ -102,6 +102,7 @@ from .ticks import (
     box_sides,
     degree_readings,
     detached_tick_marks,
+    dropped_ties_off_the_fit,
     fancy_band_ticks,
     find_grid_lines,
     find_tick_marks,
@@ -2204,7 +2205,8 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 reading.pair_fit = fit_ticks(reading.kept)
                 # fit_ticks marks its own labels: the two stay kept, the others as they were.
             reading.fit = None
-        rounded = rounded_off_the_line(labels, reading.fit or reading.pair_fit)
+        rounded = rounded_off_the_line(labels, reading.fit or reading.pair_fit) or \
+            dropped_ties_off_the_fit(labels, reading.fit, reading.tied_reading)
         if rounded:
             reading.problem = rounded
             reading.fit = reading.pair_fit = None

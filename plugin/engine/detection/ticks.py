@@ -1174,6 +1174,54 @@ def rounded_off_the_line(labels, fit) -> str:
             f"so where each value lies is not known")
 
 
+def dropped_ties_off_the_fit(labels, fit, tied) -> str:
+    """A problem when a fit dropped plain-number labels that its side's reading with ties
+    (:func:`tied_reading`) explains, every label with it, and that reading places a label a
+    pixel or more off the fit, or "".
+
+    matplotlib writes a 2.5 grid with no decimals as '0 2 5 8 10' (0, 2.5, 5, 7.5, 10
+    rounded, ties either way): a line goes through '0 2 8 10' within the fit's tolerance, the
+    exact '5' is dropped, and the fit is 8 px off at the frame's ends (the decimals51 review's
+    k25; '0.0 0.2 0.5 0.8 1.0' the same). :func:`rounded_off_the_line` sees nothing: the label
+    dropped lies on that line. A misread label is no tie's: the reading must explain every
+    label, the dropped ones too. Degrees are left to :func:`degree_readings`.
+
+    Parameters
+    ----------
+    labels : list of TickLabel
+        A side's labels, ``kept`` marking the fit's.
+    fit : TickFit or None
+        The side's fit, linear.
+    tied : tuple or None
+        The side's reading with ties: (interval, [(label, value)]), every label with a value
+        when it was made.
+
+    Returns
+    -------
+    str
+    """
+    if fit is None or fit.logarithmic or fit.projection is not None or tied is None:
+        return ""
+    interval, pairs = tied
+    if any(label.parsed is None or label.parsed.degrees for label, _ in pairs):
+        return ""
+    dropped = [label for label, _ in pairs if not label.kept]
+    kept = sum(label.kept for label in labels)
+    if not dropped or kept + len(dropped) != len(pairs):
+        return ""
+    # The fit and the reading with ties agree within a pixel: the fit is right, keep it.
+    off_px = max(abs(float(fit.position_of(value)) - label.position) for label, value in pairs)
+    if off_px < ROUNDED_MIN_PIXELS:
+        return ""
+    values = ", ".join(f"{value:.6g}" for _, value in pairs)
+    return (f"the labels {', '.join(repr(label.text) for label, _ in pairs)} read as "
+            f"multiples of {interval:g} rounded with ties either way ({values}) lie up to "
+            f"{off_px:.1f} px off the line through "
+            f"{', '.join(repr(label.text) for label in labels if label.kept)}, which dropped "
+            f"{', '.join(repr(label.text) for label in dropped)}: the labels are rounded to "
+            "fewer decimals than their spacing needs, so where each value lies is not known")
+
+
 #: Intervals of decimal-degree labels in minutes and seconds of arc (GMT's, QGIS's and
 #: cartopy's degree intervals), degrees: written with two decimals, 1' (0.01667°) is '84.27°',
 #: '84.25°', '84.23°', ...

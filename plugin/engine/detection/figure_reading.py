@@ -2340,7 +2340,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
                 continue
             ys = ys + found[0].start
             xs = xs + found[1].start
-            if max(ys.ptp(), xs.ptp()) < 1.5 * height:
+            if max(np.ptp(ys), np.ptp(xs)) < 1.5 * height:
                 # Too short for its own axis to give its angle ('0°' upward): read at its
                 # side's angle when labels long enough give that (_short_labels_at_angle).
                 short.append((ys, xs))
@@ -2462,7 +2462,7 @@ class _Reader(HiddenSignChecks, FaintTickMarks, BarEndChecks):
         height = self.text_height
         margin = int(height)
         row0, col0 = ys.min() - margin, xs.min() - margin
-        patch = np.full((ys.ptp() + 1 + 2 * margin, xs.ptp() + 1 + 2 * margin), self.page,
+        patch = np.full((np.ptp(ys) + 1 + 2 * margin, np.ptp(xs) + 1 + 2 * margin), self.page,
                         np.float32)
         patch[ys - row0, xs - col0] = tone[ys, xs]
         readings = []
@@ -2775,15 +2775,15 @@ def _upright_short_labels(side, short, r0, c0) -> list:
         return []
 
     def width(xs):
-        return float(xs.ptp() + 1)
+        return float(np.ptp(xs) + 1)
 
     def gap(ys, xs):
         across_side = ys + r0 if side.horizontal else xs + c0
         return float(np.abs(across_side - side.position).min())
 
     # Every column of the group's extent inked: one column of glyphs, not glyphs side by side.
-    columns = [group for group in short if np.unique(group[1]).size == group[1].ptp() + 1]
-    stacked = [group for group in columns if np.unique(group[0]).size < group[0].ptp() + 1]
+    columns = [group for group in short if np.unique(group[1]).size == np.ptp(group[1]) + 1]
+    stacked = [group for group in columns if np.unique(group[0]).size < np.ptp(group[0]) + 1]
     if len(stacked) < 2:
         return []
     thickness = float(np.median([width(xs) for _, xs in stacked]))
@@ -2794,7 +2794,7 @@ def _upright_short_labels(side, short, r0, c0) -> list:
     usual_gap = float(np.median([gap(ys, xs) for ys, xs in stacked]))
     found = [group for group in columns
              if abs(width(group[1]) - thickness) <= SHORT_TURNED_THICKNESS_SHARE * thickness
-             and group[0].ptp() + 1 >= ROTATED_MIN_THICKNESS_SHARE * thickness
+             and np.ptp(group[0]) + 1 >= ROTATED_MIN_THICKNESS_SHARE * thickness
              and abs(gap(*group) - usual_gap) <= 0.25 * thickness + 2.0]
     if sum(any(group is other for other in stacked) for group in found) < 2:
         return []

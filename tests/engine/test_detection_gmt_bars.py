@@ -200,6 +200,20 @@ def test_gmt_thick_frame_along_dark_data_found_at_its_centre(tmp_path):
         (np.round(layout.frame.box, 2), np.round(truth, 2))
 
 
+def render_fancy_age_map(folder, shared_data, region, projection, dpi):
+    """GMT's ocean-floor age (viridis, 0-180 Myr) in ``region`` and ``projection``, framed
+    with GMT's fancy frame (annotated west and south), its colorbar horizontal below: written
+    to ``folder``/fig.png at ``dpi``. The map's lower left corner lies 1 inch right of and
+    1.8 inches above the page's (for mapproject's truth)."""
+    run_gmt(folder,
+            "gmt makecpt -Cviridis -T0/180 > age.cpt",
+            "gmt set PS_MEDIA 7ix7.5i MAP_FRAME_TYPE fancy",
+            f"gmt grdimage {shared_data / 'gmtserver_age.3.20.nc'} -R{region} -J{projection} "
+            "-Cage.cpt -X1i -Y1.8i -P -Baf -BWSne -K > fig.ps",
+            "gmt psscale -R -J -Cage.cpt -DJBC+w4i/0.2i+o0/0.5i+h -Bxaf -O >> fig.ps",
+            f"gmt psconvert fig.ps -Tg -E{dpi}")
+
+
 def test_gmt_fancy_frame_band_places_the_ticks(tmp_path, shared_data):
     """GMT's fancy frame (its default on geographic maps) draws no tick marks: its chequered
     band turns at every tick. Mercator at 129 dpi, JPEG quality 63: the labels were placed by
@@ -209,13 +223,7 @@ def test_gmt_fancy_frame_band_places_the_ticks(tmp_path, shared_data):
     from PIL import Image
 
     region, projection, dpi = "-60/-20/-40/0", "M4.5i", 129
-    run_gmt(tmp_path,
-            "gmt makecpt -Cviridis -T0/180 > age.cpt",
-            "gmt set PS_MEDIA 7ix7.5i MAP_FRAME_TYPE fancy",
-            f"gmt grdimage {shared_data / 'gmtserver_age.3.20.nc'} -R{region} -J{projection} "
-            "-Cage.cpt -X1i -Y1.8i -P -Baf -BWSne -K > fig.ps",
-            "gmt psscale -R -J -Cage.cpt -DJBC+w4i/0.2i+o0/0.5i+h -Bxaf -O >> fig.ps",
-            f"gmt psconvert fig.ps -Tg -E{dpi}")
+    render_fancy_age_map(tmp_path, shared_data, region, projection, dpi)
     Image.open(tmp_path / "fig.png").convert("RGB").save(tmp_path / "fig.jpg", quality=63)
     rgb = read_figure(str(tmp_path / "fig.jpg")).rgb
     layout = detect_layout(rgb)
@@ -252,13 +260,7 @@ def test_gmt_fancy_frame_turns_near_the_corners_place_their_labels(tmp_path, sha
     from PIL import Image
 
     region, projection = "-61.3/-18.6/-40.8/0.7", "M4.5i"
-    run_gmt(tmp_path,
-            "gmt makecpt -Cviridis -T0/180 > age.cpt",
-            "gmt set PS_MEDIA 7ix7.5i MAP_FRAME_TYPE fancy",
-            f"gmt grdimage {shared_data / 'gmtserver_age.3.20.nc'} -R{region} -J{projection} "
-            "-Cage.cpt -X1i -Y1.8i -P -Baf -BWSne -K > fig.ps",
-            "gmt psscale -R -J -Cage.cpt -DJBC+w4i/0.2i+o0/0.5i+h -Bxaf -O >> fig.ps",
-            f"gmt psconvert fig.ps -Tg -E{dpi}")
+    render_fancy_age_map(tmp_path, shared_data, region, projection, dpi)
     path = tmp_path / "fig.png"
     if jpeg_quality is not None:
         path = tmp_path / "fig.jpg"

@@ -182,6 +182,19 @@ def assert_box_close(found, truth, what):
     assert error.max() <= TOLERANCE_PX, f"{what} {np.round(found, 2)} vs truth {np.round(truth, 2)}"
 
 
+def frame_corner_offsets(auto, figure):
+    """Where the decode's GCP transform puts the map frame's four corners, as (columns, rows)
+    offsets in pixels from where QGIS drew them (``figure.frame``, its ``pixel_to_map``)."""
+    transform = auto.georeference.pixel_transform
+    left, top, right, bottom = figure.frame
+    offsets = []
+    for column in (left, right):
+        for row in (top, bottom):
+            found = transform.map_to_pixel(*figure.pixel_to_map(column, row))
+            offsets.append((found[0] - column, found[1] - row))
+    return offsets
+
+
 def _assert_kept_labels_where_drawn(axis, fit, figure, tolerance_px):
     """Each kept y label's value placed by ``fit`` within ``tolerance_px`` of the row where
     QGIS drew that parallel (the layout's own transform: the map frame's rows over the map's
@@ -549,14 +562,7 @@ def test_rounded_decimal_annotations_read_at_their_interval(qgis_app, tmp_path, 
                                  annotation_format=annotation_format)
     auto = decode_map(DecodeSettings(figure_path=figure.path, gcp_crs=figure.crs,
                                      scale_automatic=True))
-    transform = auto.georeference.pixel_transform
-    left, top, right, bottom = figure.frame
-    errors = []
-    for column in (left, right):
-        for row in (top, bottom):
-            x, y = figure.pixel_to_map(column, row)
-            found = transform.map_to_pixel(x, y)
-            errors.append(float(np.hypot(found[0] - column, found[1] - row)))
+    errors = [float(np.hypot(*offset)) for offset in frame_corner_offsets(auto, figure)]
     # At 150 dpi QGIS draws the map item up to 1.2 px short of its nominal rectangle
     # (module docstring), and the labels here have no tick marks: their text places them
     # (measured on decimals51: 1.37 px at most, hence 1.5).
@@ -787,14 +793,7 @@ def test_annotations_without_ticks_stay_at_their_ink(qgis_app, tmp_path, shared_
                                      scale_automatic=True))
     assert not any("drawn by matplotlib" in message for message in auto.messages), \
         auto.messages
-    transform = auto.georeference.pixel_transform
-    left, top, right, bottom = figure.frame
-    errors = []
-    for column in (left, right):
-        for row in (top, bottom):
-            x, y = figure.pixel_to_map(column, row)
-            found = transform.map_to_pixel(x, y)
-            errors.append(float(np.hypot(found[0] - column, found[1] - row)))
+    errors = [float(np.hypot(*offset)) for offset in frame_corner_offsets(auto, figure)]
     print("corner errors px", errors, auto.warnings)
     assert max(errors) <= 1.0, errors
 
@@ -909,14 +908,8 @@ def test_upward_labels_grouped_at_their_own_height(qgis_app, tmp_path, shared_da
     _assert_kept_labels_where_drawn(axis, axis.fit, figure, 1.0)
     auto = decode_map(DecodeSettings(figure_path=figure.path, gcp_crs=figure.crs,
                                      scale_automatic=True))
-    transform = auto.georeference.pixel_transform
-    left, top, right, bottom = figure.frame
-    errors, row_errors = [], []
-    for column in (left, right):
-        for row in (top, bottom):
-            x, y = figure.pixel_to_map(column, row)
-            found = transform.map_to_pixel(x, y)
-            errors.append(float(np.hypot(found[0] - column, found[1] - row)))
-            row_errors.append(abs(float(found[1] - row)))
+    offsets = frame_corner_offsets(auto, figure)
+    errors = [float(np.hypot(*offset)) for offset in offsets]
+    row_errors = [abs(float(offset[1])) for offset in offsets]
     assert max(row_errors) <= 1.0, (row_errors, auto.warnings)
     assert max(errors) <= 1.5, (errors, auto.warnings)
